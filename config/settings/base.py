@@ -1,0 +1,218 @@
+"""Settings shared by every environment, read from environment variables.
+
+dev.py, test.py and prod.py only change what must differ; nothing behaves in
+production in a way that tests cannot exercise.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.settings.env import database_from_url, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
+DEBUG = env_bool("DJANGO_DEBUG", False)
+
+# Staff reach a town on ``<subdomain>.<JC_BASE_DOMAIN>``; the consortium portal is the
+# base domain itself. In the demo the base domain is ``localhost`` (browsers resolve
+# ``hayama.localhost`` to loopback).
+JC_BASE_DOMAIN = env_str("JC_BASE_DOMAIN", "localhost")
+ALLOWED_HOSTS = [JC_BASE_DOMAIN, f".{JC_BASE_DOMAIN}", *env_list("DJANGO_EXTRA_HOSTS", [])]
+
+# Client addresses are taken from X-Forwarded-For only when the direct peer is one of
+# these proxies (comma-separated CIDRs). Anything else is the peer address itself.
+JC_TRUSTED_PROXIES = env_list("JC_TRUSTED_PROXIES", [])
+# Networks from which the consortium portal (public host) may be reached.
+JC_PORTAL_NETWORKS = env_list("JC_PORTAL_NETWORKS", ["127.0.0.0/8", "::1/128"])
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "tenants.params",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "django_celery_beat",
+]
+# Apps whose tables live in every municipality's own schema.
+TENANT_APPS = [
+    "tenants.accesslog",
+    "tenants.events",
+    "tenants.jobs",
+    "tenants.params.tenant",
+]
+INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Municipality"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+AUTH_USER_MODEL = "tenants.StaffUser"
+
+MIDDLEWARE = [
+    "tenants.middleware.TenantHostMiddleware",
+    "tenants.middleware.NetworkAllowListMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tenants.middleware.StaffSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tenants.middleware.ModuleGateMiddleware",
+]
+
+ROOT_URLCONF = "config.urls_tenant"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tenants.context_processors.platform",
+            ],
+            "builtins": ["tenants.templatetags.wareki_tags"],
+        },
+    }
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jcloud")
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Django's own psycopg 3 pool (checked with django-tenants in STACK-NOTES). Never put
+# PgBouncer in transaction mode in front: it loses the session's search_path.
+if env_bool("JC_DB_POOL", False):
+    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10}}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("JC_DB_CONN_MAX_AGE", 60)
+DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Cache keys carry the schema name, or towns would read each other's entries.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+    }
+}
+
+# Sessions live in the public schema with the staff accounts (one login, several towns;
+# django-tenants issue #52). Each session is bound to the host it was created on by
+# StaffSessionMiddleware; cookies are host-only (no SESSION_COOKIE_DOMAIN).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("JC_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: every request extends the session
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+# Lockout after repeated failed logins (password or second factor).
+JC_LOGIN_MAX_FAILURES = env_int("JC_LOGIN_MAX_FAILURES", 5)
+JC_LOGIN_LOCK_MINUTES = env_int("JC_LOGIN_LOCK_MINUTES", 30)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "ja"
+TIME_ZONE = "Asia/Tokyo"
+USE_I18N = True
+USE_TZ = True
+FORMAT_MODULE_PATH = ["config.formats"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env_str("JC_MEDIA_ROOT", str(BASE_DIR / ".data" / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    # Every tenant's files under MEDIA_ROOT/<schema>/ (django-tenants).
+    "default": {"BACKEND": "django_tenants.files.storage.TenantFileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tenants.api.authentication.ApiClientAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "自治体クラウド API",
+    "DESCRIPTION": "共同利用型基幹業務システムの REST API",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A killed worker must not lose a chunk (STACK-NOTES: ack-on-receipt lost 2,000 rows).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("JC_WORKER_MAX_TASKS_PER_CHILD", 200)
+CELERY_TASK_ALWAYS_EAGER = env_bool("JC_CELERY_EAGER", False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["tenant_context"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("JC_LOG_LEVEL", "INFO")},
+}
+
+SILENCED_SYSTEM_CHECKS: list[str] = []

@@ -1,0 +1,12 @@
+"""URLs on the public host: the consortium office's portal."""
+
+from django.urls import include, path
+
+from tenants.api.urls import portal_urlpatterns
+from tenants.views.home import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/portal/", include(portal_urlpatterns)),
+    path("", include("tenants.portal_urls")),
+]

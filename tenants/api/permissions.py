@@ -1,0 +1,61 @@
+"""Scoping and permission for every municipality-host API view. Subclass
+``TenantAPIView``/``TenantViewSet``; a view that declares no module cannot be built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import permissions, viewsets
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from tenants.access import SAFE_METHODS
+from tenants.models import RoleLevel
+
+
+class GyomuPermission(permissions.BasePermission):
+    message = "この業務の操作は許可されていません。"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        code = getattr(view, "gyomu_code", None)
+        if not code:
+            raise ImproperlyConfigured(f"{type(view).__name__} declares no gyomu_code")
+        safe = request.method in SAFE_METHODS or getattr(view, "post_is_read", False)
+        client = getattr(request._request, "api_client", None)
+        if client is not None:
+            return bool(client.has_scope(code, "read" if safe else "write"))
+        user = request.user
+        if user is None or not user.is_authenticated:
+            return False
+        levels: dict[str, int] = getattr(request._request, "role_levels", {})
+        needed = getattr(view, "required_level", RoleLevel.READ)
+        if not safe:
+            needed = max(needed, getattr(view, "required_write_level", RoleLevel.WRITE))
+        return levels.get(code, 0) >= needed
+
+
+class TenantAPIView(APIView):
+    gyomu_code: str = ""
+    required_level: int = RoleLevel.READ
+    required_write_level: int = RoleLevel.WRITE
+    permission_classes = [permissions.IsAuthenticated, GyomuPermission]
+
+
+class TenantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    gyomu_code: str = ""
+    required_level: int = RoleLevel.READ
+    required_write_level: int = RoleLevel.WRITE
+    permission_classes = [permissions.IsAuthenticated, GyomuPermission]
+
+
+class IsConsortiumOffice(permissions.BasePermission):
+    message = "共同利用団体の事務局職員のみ利用できます。"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        user = request.user
+        return bool(
+            user is not None
+            and user.is_authenticated
+            and getattr(user, "consortium_office_id", None) is not None
+        )

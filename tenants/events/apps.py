@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "tenants.events"
+    label = "events"
+    verbose_name = "ドメインイベント"
+    default_auto_field = "django.db.models.BigAutoField"

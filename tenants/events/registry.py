@@ -1,0 +1,68 @@
+"""Publish/subscribe between business apps without importing each other's models.
+
+A subscriber is a plain function ``handler(event: DomainEvent) -> None`` registered
+with ``@subscribe("juminkiroku.tenshutsu")`` in the subscribing app's ``subscribers.py``
+(autoloaded at start-up). It runs in the schema of the municipality that published
+the event, in a Celery task, after the publishing transaction committed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+from django.apps import apps
+
+if TYPE_CHECKING:
+    from tenants.events.models import DomainEvent
+
+Handler = Callable[["DomainEvent"], None]
+
+_subscribers: dict[str, dict[str, Handler]] = defaultdict(dict)
+_loaded = False
+
+
+def subscriber_id(handler: Handler) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def subscribe(event_name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _subscribers[event_name][subscriber_id(handler)] = handler
+        return handler
+
+    return register
+
+
+def autoload() -> None:
+    """Import ``<app>.subscribers`` for every installed app that has one."""
+    global _loaded
+    if _loaded:
+        return
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.subscribers")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.subscribers":
+                raise
+    _loaded = True
+
+
+def subscribers_for(event_name: str) -> dict[str, Handler]:
+    autoload()
+    return dict(_subscribers.get(event_name, {}))
+
+
+def handler_by_id(sub_id: str) -> Handler | None:
+    autoload()
+    for handlers in _subscribers.values():
+        if sub_id in handlers:
+            return handlers[sub_id]
+    return None
+
+
+def unsubscribe(event_name: str, handler: Handler) -> None:
+    """Tests register throw-away subscribers; they remove them with this."""
+    _subscribers[event_name].pop(subscriber_id(handler), None)

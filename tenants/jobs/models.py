@@ -1,0 +1,109 @@
+"""Job state lives in the municipality's own schema (never in a shared result backend:
+STACK-NOTES), so progress, logs and result files are walled like every other record."""
+
+from django.db import models
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "待機中"
+    RUNNING = "running", "実行中"
+    SUCCEEDED = "succeeded", "正常終了"
+    FAILED = "failed", "異常終了"
+    CANCELLED = "cancelled", "中止"
+
+
+class Job(models.Model):
+    kind = models.CharField("処理種別", max_length=60)
+    gyomu = models.CharField("業務", max_length=40)
+    title = models.CharField("処理名", max_length=100)
+    params = models.JSONField("パラメータ", default=dict)
+    status = models.CharField(
+        "状態", max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    started_by_id = models.BigIntegerField("実行者ID", null=True, blank=True)
+    started_by_name = models.CharField("実行者", max_length=150, blank=True)
+    total = models.PositiveIntegerField("対象件数", default=0)
+    done = models.PositiveIntegerField("処理済件数", default=0)
+    failed = models.PositiveIntegerField("エラー件数", default=0)
+    cancel_requested = models.BooleanField("中止要求", default=False)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "バッチ処理"
+        verbose_name_plural = "バッチ処理"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} #{self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.SUCCEEDED:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, (self.done + self.failed) * 100 // self.total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED}
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", "未処理"
+    RUNNING = "running", "実行中"
+    DONE = "done", "完了"
+    FAILED = "failed", "失敗"
+    CANCELLED = "cancelled", "中止"
+
+
+class JobChunk(models.Model):
+    job = models.ForeignKey(Job, verbose_name="処理", on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField("番号")
+    params = models.JSONField("範囲", default=dict)
+    size = models.PositiveIntegerField("件数", default=0)
+    status = models.CharField(
+        "状態", max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField("試行回数", default=0)
+    done = models.PositiveIntegerField("処理済件数", default=0)
+    failed = models.PositiveIntegerField("エラー件数", default=0)
+    error = models.TextField("エラー", blank=True)
+    finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "処理単位"
+        verbose_name_plural = "処理単位"
+        ordering = ["job", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "index"], name="jobchunk_unique_index")
+        ]
+
+
+class JobLogLine(models.Model):
+    job = models.ForeignKey(Job, verbose_name="処理", on_delete=models.CASCADE, related_name="log")
+    at = models.DateTimeField("日時", auto_now_add=True)
+    level = models.CharField("レベル", max_length=10, default="info")
+    message = models.CharField("メッセージ", max_length=500)
+
+    class Meta:
+        verbose_name = "処理ログ"
+        verbose_name_plural = "処理ログ"
+        ordering = ["id"]
+
+
+class JobFile(models.Model):
+    job = models.ForeignKey(Job, verbose_name="処理", on_delete=models.CASCADE, related_name="files")
+    name = models.CharField("ファイル名", max_length=200)
+    path = models.CharField("保存先", max_length=300)
+    content_type = models.CharField("種類", max_length=100, default="application/octet-stream")
+    size = models.PositiveBigIntegerField("サイズ", default=0)
+    contains_personal_data = models.BooleanField("個人情報を含む", default=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "処理結果ファイル"
+        verbose_name_plural = "処理結果ファイル"
+        ordering = ["id"]

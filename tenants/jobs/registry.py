@@ -1,0 +1,76 @@
+"""Kinds of job. A kind plans chunks and runs one chunk; the framework does the rest
+(state, progress, cancel, retry of failed chunks, finishing exactly once).
+
+A kind's ``run_chunk`` must be idempotent: the same chunk may run again after a worker
+was killed (acks_late), so it writes with keys (job, record) or replaces its output.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.apps import apps
+
+if TYPE_CHECKING:
+    from tenants.jobs.models import Job, JobChunk
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    done: int
+    failed: int = 0
+
+
+class JobKind(Protocol):
+    code: str
+    gyomu: str
+    title: str
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]: ...
+
+    def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
+        """Chunks as (params, size) pairs; sizes add up to the job's total."""
+        ...
+
+    def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult: ...
+
+    def finish(self, job: Job) -> None: ...
+
+
+_kinds: dict[str, JobKind] = {}
+_loaded = False
+
+
+def register(kind: JobKind) -> JobKind:
+    _kinds[kind.code] = kind
+    return kind
+
+
+def unregister(code: str) -> None:
+    _kinds.pop(code, None)
+
+
+def autoload() -> None:
+    """Import ``<app>.jobkinds`` for every installed app that has one."""
+    global _loaded
+    if _loaded:
+        return
+    for config in apps.get_app_configs():
+        try:
+            import_module(f"{config.name}.jobkinds")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.jobkinds":
+                raise
+    _loaded = True
+
+
+def get_kind(code: str) -> JobKind | None:
+    autoload()
+    return _kinds.get(code)
+
+
+def all_kinds() -> list[JobKind]:
+    autoload()
+    return list(_kinds.values())

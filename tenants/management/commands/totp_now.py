@@ -1,0 +1,20 @@
+import pyotp
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tenants.models import StaffUser
+
+
+class Command(BaseCommand):
+    help = "（デモ環境専用）指定した職員の現在の確認コードを表示する"
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("username")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if not settings.DEBUG:
+            raise CommandError("このコマンドはデモ環境（DEBUG=True）でのみ使用できます。")
+        user = StaffUser.objects.filter(username=options["username"]).first()
+        if user is None or not user.totp_secret:
+            raise CommandError("職員が見つからないか、二要素認証が未登録です。")
+        self.stdout.write(pyotp.TOTP(user.totp_secret).now())

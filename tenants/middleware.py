@@ -1,0 +1,172 @@
+"""Request pipeline of the platform: host → tenant, network allow-list, host-bound
+staff session, module gate. Each step fails closed (404 or 403) before any view runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.core.exceptions import DisallowedHost
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.urls import set_urlconf
+from django.utils import timezone
+from django.utils.deprecation import MiddlewareMixin
+from django_tenants.middleware.main import TenantMainMiddleware
+from rest_framework.views import APIView
+
+from tenants.access import needed_level, view_attr
+from tenants.models import Domain, MunicipalityStatus, NetworkRange
+from tenants.netutil import _trusted, client_ip, in_networks
+from tenants.selectors.gyomu import gyomu_is_subscribed
+from tenants.selectors.staff import membership_for, role_levels
+
+logger = logging.getLogger(__name__)
+
+# Paths answered before tenant checks: only the liveness probe, which returns no data.
+UNGUARDED_PATHS = {"/healthz"}
+
+
+def is_portal_host(request: HttpRequest) -> bool:
+    return getattr(request, "is_portal", False)
+
+
+class TenantHostMiddleware(TenantMainMiddleware):
+    """``<subdomain>.<base>`` → that municipality's schema; ``<base>`` → the portal
+    (public schema); anything else → 404. A withdrawn member's host is 404 too."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        connection.set_schema_to_public()
+        request.is_portal = False  # type: ignore[attr-defined]
+        try:
+            hostname = self.hostname_from_request(request)
+        except DisallowedHost:
+            return HttpResponse("Not found", status=404)
+        if hostname == settings.JC_BASE_DOMAIN:
+            request.is_portal = True  # type: ignore[attr-defined]
+            request.tenant = connection.tenant  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
+            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            return None
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        if domain is None or domain.tenant.status == MunicipalityStatus.WITHDRAWN:
+            raise Http404("no municipality for this host")
+        tenant = domain.tenant
+        tenant.domain_url = hostname
+        request.tenant = tenant  # type: ignore[attr-defined]
+        connection.set_tenant(tenant)
+        request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]
+        set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+        return None
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    body = render_to_string("errors/403.html", {"message": message}, request=request)
+    return HttpResponseForbidden(body)
+
+
+class NetworkAllowListMiddleware(MiddlewareMixin):
+    """403 for a client outside the municipality's listed networks (or, on the portal,
+    outside JC_PORTAL_NETWORKS). The address is the peer's, or X-Forwarded-For as
+    seen through trusted proxies only."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        if request.path in UNGUARDED_PATHS:
+            return None
+        address = client_ip(request) or ""
+        if is_portal_host(request):
+            allowed = _trusted(tuple(settings.JC_PORTAL_NETWORKS))
+        else:
+            tenant = request.tenant  # type: ignore[attr-defined]
+            cidrs = NetworkRange.objects.filter(municipality=tenant).values_list("cidr", flat=True)
+            allowed = _trusted(tuple(sorted(cidrs)))
+        if not in_networks(address, allowed):
+            logger.warning("refused request from a network not on the allow-list")
+            return _forbidden(request, "許可されていないネットワークからの接続です。")
+        return None
+
+
+class StaffSessionMiddleware(MiddlewareMixin):
+    """A session is valid only on the host where it was made; on a municipality host
+    the user needs a membership valid now (応援職員 memberships expire)."""
+
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
+        request.membership = None  # type: ignore[attr-defined]
+        request.role_levels = {}  # type: ignore[attr-defined]
+        user = request.user
+        if not user.is_authenticated:
+            return None
+        host = request.get_host().split(":")[0]
+        if request.session.get("jc_host") != host:
+            logout(request)
+            return None
+        if is_portal_host(request):
+            return None
+        membership = membership_for(
+            user=user,
+            municipality=request.tenant,  # type: ignore[attr-defined]
+            now=timezone.now(),
+        )
+        if membership is None:
+            logout(request)
+            return None
+        request.membership = membership  # type: ignore[attr-defined]
+        request.role_levels = role_levels(membership=membership)  # type: ignore[attr-defined]
+        return None
+
+
+class ModuleGateMiddleware(MiddlewareMixin):
+    """Every municipality-host view declares its module; an unsubscribed module is 404,
+    a missing role is 403. API views are gated for subscription here and for
+    credentials and scopes by DRF (tenants.api.permissions)."""
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        if request.path in UNGUARDED_PATHS:
+            return None
+        if is_portal_host(request):
+            return self._portal(request, view_func)
+        code = view_kwargs.get("gyomu_code") or view_attr(view_func, "gyomu_code")
+        if not code:
+            logger.error("view %s declares no module: refused", getattr(view_func, "__name__", "?"))
+            raise Http404
+        tenant = request.tenant  # type: ignore[attr-defined]
+        if not gyomu_is_subscribed(municipality=tenant, gyomu_code=code, on=timezone.localdate()):
+            raise Http404
+        cls = getattr(view_func, "cls", None)
+        if cls is not None and issubclass(cls, APIView):
+            return None
+        if view_attr(view_func, "login_exempt", False):
+            return None
+        if not request.user.is_authenticated:
+            return redirect(f"/login/?next={request.path}")
+        have = request.role_levels.get(code, 0)  # type: ignore[attr-defined]
+        if have < needed_level(view_func, request.method or "GET"):
+            return _forbidden(request, "この業務を操作する権限がありません。")
+        request.gyomu_code = code  # type: ignore[attr-defined]
+        return None
+
+    def _portal(self, request: HttpRequest, view_func: Callable[..., Any]) -> HttpResponse | None:
+        if not view_attr(view_func, "portal", False):
+            raise Http404
+        if view_attr(view_func, "login_exempt", False):
+            return None
+        cls = getattr(view_func, "cls", None)
+        if cls is not None and issubclass(cls, APIView):
+            return None
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"/login/?next={request.path}")
+        if getattr(user, "consortium_office_id", None) is None:
+            return _forbidden(request, "共同利用団体の事務局職員のみ利用できます。")
+        return None

@@ -1,0 +1,22 @@
+from tenants.models.apiclient import ApiClient
+from tenants.models.consortium import Consortium
+from tenants.models.gyomu import Gyomu, GyomuCategory, Subscription
+from tenants.models.municipality import Domain, Municipality, MunicipalityStatus
+from tenants.models.network import NetworkRange
+from tenants.models.staff import Membership, MembershipRole, RoleLevel, StaffUser
+
+__all__ = [
+    "ApiClient",
+    "Consortium",
+    "Domain",
+    "Gyomu",
+    "GyomuCategory",
+    "Membership",
+    "MembershipRole",
+    "Municipality",
+    "MunicipalityStatus",
+    "NetworkRange",
+    "RoleLevel",
+    "StaffUser",
+    "Subscription",
+]

@@ -1,0 +1,158 @@
+"""Staff accounts and login: password, then a TOTP code (RFC 6238), with lockout."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from enum import Enum
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from tenants.models import Consortium, Membership, MembershipRole, Municipality, StaffUser
+
+TOTP_ISSUER = "自治体クラウド"
+
+
+def staff_create(
+    *,
+    username: str,
+    display_name: str,
+    home_municipality: Municipality | None = None,
+    consortium_office: Consortium | None = None,
+    password: str | None = None,
+    totp_secret: str | None = None,
+    acting_user: StaffUser | None,
+) -> tuple[StaffUser, str, str]:
+    """Create an account with a password and an enrolled TOTP secret.
+
+    Returns (user, password, totp secret); both secrets are shown to the administrator
+    once and are not retrievable later (only the hash and the secret for checking).
+    """
+    password = password or secrets.token_urlsafe(12)
+    totp_secret = totp_secret or pyotp.random_base32()
+    user = StaffUser(
+        username=username,
+        display_name=display_name,
+        home_municipality=home_municipality,
+        consortium_office=consortium_office,
+        totp_secret=totp_secret,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user, password, totp_secret
+
+
+def totp_uri(user: StaffUser) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.get_username(), issuer_name=TOTP_ISSUER
+    )
+
+
+class LoginOutcome(Enum):
+    OK = "ok"
+    BAD_CREDENTIALS = "bad"
+    LOCKED = "locked"
+    NO_SECOND_FACTOR = "no_totp"
+
+
+LOGIN_MESSAGES = {
+    LoginOutcome.BAD_CREDENTIALS: "ユーザーIDまたはパスワードが正しくありません。",
+    LoginOutcome.LOCKED: "ログインに続けて失敗したため、アカウントは一時的にロックされています。"
+    "しばらくしてから再度お試しいただくか、管理者に連絡してください。",
+    LoginOutcome.NO_SECOND_FACTOR: "二要素認証が登録されていません。管理者に連絡してください。",
+}
+
+
+def _register_failure(user: StaffUser, now: datetime) -> None:
+    with transaction.atomic():
+        StaffUser.objects.filter(pk=user.pk).update(failed_logins=F("failed_logins") + 1)
+        user.refresh_from_db(fields=["failed_logins"])
+        if user.failed_logins >= settings.JC_LOGIN_MAX_FAILURES:
+            user.locked_until = now + timedelta(minutes=settings.JC_LOGIN_LOCK_MINUTES)
+            user.failed_logins = 0
+            user.save(update_fields=["locked_until", "failed_logins"])
+
+
+def login_check_password(
+    *, username: str, password: str, now: datetime | None = None
+) -> tuple[LoginOutcome, StaffUser | None]:
+    """First step. A wrong password for an existing account counts toward lockout."""
+    now = now or timezone.now()
+    user = StaffUser.objects.filter(username=username).first()
+    if user is not None and user.is_locked(now):
+        return LoginOutcome.LOCKED, user
+    authed = authenticate(username=username, password=password)
+    if authed is None:
+        if user is not None:
+            _register_failure(user, now)
+        return LoginOutcome.BAD_CREDENTIALS, user
+    assert isinstance(authed, StaffUser)
+    if not authed.totp_secret:
+        return LoginOutcome.NO_SECOND_FACTOR, authed
+    return LoginOutcome.OK, authed
+
+
+def login_check_totp(
+    *, user: StaffUser, code: str, now: datetime | None = None
+) -> LoginOutcome:
+    """Second step. A code is accepted once (replay refused), ±1 time step of drift."""
+    now = now or timezone.now()
+    user.refresh_from_db()
+    if user.is_locked(now):
+        return LoginOutcome.LOCKED
+    totp = pyotp.TOTP(user.totp_secret)
+    code = code.strip().replace(" ", "")
+    step_now = int(now.timestamp()) // totp.interval
+    for drift in (0, -1, 1):
+        step = step_now + drift
+        if step > user.totp_last_step and secrets.compare_digest(totp.at(step * totp.interval), code):
+            updated = StaffUser.objects.filter(pk=user.pk, totp_last_step__lt=step).update(
+                totp_last_step=step, failed_logins=0, locked_until=None, last_login=now
+            )
+            if updated:
+                return LoginOutcome.OK
+    _register_failure(user, now)
+    return LoginOutcome.BAD_CREDENTIALS
+
+
+def membership_grant(
+    *,
+    user: StaffUser,
+    municipality: Municipality,
+    roles: dict[str, int],
+    acting_user: StaffUser | None,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    is_support: bool = False,
+    is_tenant_admin: bool = False,
+    reason: str = "",
+) -> Membership:
+    """Give a user access to a municipality. A support membership (応援職員) must end."""
+    from tenants.models import Gyomu
+
+    if is_support and valid_until is None:
+        raise ValueError("応援職員の所属には有効期限が必要です。")
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            user=user,
+            municipality=municipality,
+            valid_from=valid_from or timezone.now(),
+            valid_until=valid_until,
+            is_support=is_support,
+            is_tenant_admin=is_tenant_admin,
+            reason=reason,
+            granted_by=acting_user,
+        )
+        gyomu = {g.code: g for g in Gyomu.objects.filter(code__in=roles)}
+        MembershipRole.objects.bulk_create(
+            MembershipRole(membership=membership, gyomu=gyomu[code], level=level)
+            for code, level in roles.items()
+            if code in gyomu
+        )
+    return membership

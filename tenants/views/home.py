@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from tenants.access import gyomu_view
+from tenants.jobs.models import Job
+from tenants.models import Gyomu, RoleLevel
+from tenants.selectors.gyomu import active_subscriptions
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for the load balancer and docker: checks the database, shows nothing."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+healthz.gyomu_code = "platform"  # type: ignore[attr-defined]
+healthz.login_exempt = True  # type: ignore[attr-defined]
+healthz.portal = True  # type: ignore[attr-defined]
+
+
+@gyomu_view("platform")
+def home(request: HttpRequest) -> HttpResponse:
+    recent_jobs = Job.objects.all()[:5]
+    return render(
+        request, "tenants/home.html", {"recent_jobs": recent_jobs, "today": timezone.localdate()}
+    )
+
+
+@gyomu_view("platform")  # the gate reads gyomu_code from the URL and checks it
+def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
+    gyomu = Gyomu.objects.filter(code=gyomu_code).first()
+    if gyomu is None:
+        raise Http404
+    subscriptions = active_subscriptions(
+        municipality=request.tenant,  # type: ignore[attr-defined]
+        on=timezone.localdate(),
+    ).filter(gyomu=gyomu)
+    level = request.role_levels.get(gyomu_code, 0)  # type: ignore[attr-defined]
+    jobs = Job.objects.filter(gyomu=gyomu_code)[:10]
+    return render(
+        request,
+        "tenants/module_home.html",
+        {
+            "gyomu": gyomu,
+            "subscriptions": subscriptions,
+            "level_label": RoleLevel(level).label if level else "",
+            "jobs": jobs,
+        },
+    )

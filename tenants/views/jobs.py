@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.jobs.models import Job, JobFile
+from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_start
+from tenants.models import RoleLevel
+from tenants.wareki import parse_wareki
+
+
+def _visible_jobs(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Jobs of modules the user holds a role in (platform jobs for administrators)."""
+    levels: dict[str, int] = request.role_levels  # type: ignore[attr-defined]
+    codes = [code for code, level in levels.items() if level >= RoleLevel.READ]
+    if levels.get("platform", 0) < RoleLevel.ADMIN:
+        codes = [c for c in codes if c != "platform"]
+    return Job.objects.filter(gyomu__in=codes)
+
+
+@gyomu_view("platform")
+def job_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_visible_jobs(request), 25).get_page(request.GET.get("page"))
+    return render(request, "tenants/jobs/list.html", {"page": page})
+
+
+@gyomu_view("platform")
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    return render(
+        request,
+        "tenants/jobs/detail.html",
+        {"job": job, "log": job.log.all()[:200], "files": job.files.all()},
+    )
+
+
+@gyomu_view("platform")
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment the detail page polls every second until the job ends."""
+    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    return render(request, "tenants/jobs/_progress.html", {"job": job})
+
+
+@gyomu_view("platform", write_level=RoleLevel.WRITE)
+@require_POST
+def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    if request.role_levels.get(job.gyomu, 0) < RoleLevel.WRITE:  # type: ignore[attr-defined]
+        messages.error(request, "この処理を中止する権限がありません。")
+    else:
+        try:
+            job_cancel(job=job, actor=actor_from_request(request))
+            messages.success(request, "中止を要求しました。")
+        except JobRefused as exc:
+            messages.error(request, str(exc))
+    return redirect("job_detail", pk=pk)
+
+
+@gyomu_view("platform", write_level=RoleLevel.WRITE)
+@require_POST
+def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    if request.role_levels.get(job.gyomu, 0) < RoleLevel.WRITE:  # type: ignore[attr-defined]
+        messages.error(request, "この処理を再実行する権限がありません。")
+    else:
+        try:
+            count = job_retry_failed(job=job, actor=actor_from_request(request))
+            messages.success(request, f"{count}単位を再実行します。")
+        except JobRefused as exc:
+            messages.error(request, str(exc))
+    return redirect("job_detail", pk=pk)
+
+
+@gyomu_view("platform")
+def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    job_file = get_object_or_404(JobFile, pk=file_pk, job=job)
+    access_record(
+        request=request,
+        action=AccessAction.EXPORT,
+        gyomu=job.gyomu,
+        screen="job_file_download",
+        record_type="job_file",
+        record_id=job_file.pk,
+        detail={"job": job.pk},
+    )
+    handle = default_storage.open(job_file.path, "rb")
+    return FileResponse(
+        handle, as_attachment=True, filename=job_file.name, content_type=job_file.content_type
+    )
+
+
+class WarekiDateField(forms.CharField):
+    """A date typed as 令和7年4月1日, R7.4.1 or 2025-04-01."""
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        text = super().to_python(value)
+        if not text:
+            return None
+        try:
+            return parse_wareki(text)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class AccessLogExportForm(forms.Form):
+    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
+    date_to = WarekiDateField(label="終了日")
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data and data.get("date_from") and data.get("date_to"):
+            if data["date_from"] > data["date_to"]:
+                raise forms.ValidationError("終了日は開始日以降の日付を入力してください。")
+        return data
+
+
+@gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@require_http_methods(["GET", "POST"])
+def accesslog_export_start(request: HttpRequest) -> HttpResponse:
+    form = AccessLogExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = job_start(
+                kind="accesslog_export",
+                params={
+                    "date_from": form.cleaned_data["date_from"].isoformat(),
+                    "date_to": form.cleaned_data["date_to"].isoformat(),
+                },
+                actor=actor_from_request(request),
+            )
+        except JobRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("job_detail", pk=job.pk)
+    return render(request, "tenants/jobs/accesslog_export.html", {"form": form})

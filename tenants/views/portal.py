@@ -1,0 +1,130 @@
+"""The consortium office's portal on the public host: members, subscriptions,
+provisioning. An office user sees the members of its own consortium only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from tenants.access import portal_view
+from tenants.models import Gyomu, Municipality, StaffUser
+from tenants.services.municipality import municipality_provision
+from tenants.views.jobs import WarekiDateField
+
+
+def _office(request: HttpRequest) -> StaffUser:
+    user = request.user
+    assert isinstance(user, StaffUser)
+    return user
+
+
+@portal_view()
+def portal_home(request: HttpRequest) -> HttpResponse:
+    user = _office(request)
+    month = timezone.localdate().replace(day=1)
+    members = (
+        Municipality.objects.filter(consortium_id=user.consortium_office_id)
+        .select_related("consortium")
+        .annotate(
+            module_count=Count(
+                "subscriptions",
+                filter=Q(subscriptions__start_month__lte=month)
+                & (
+                    Q(subscriptions__end_month__isnull=True)
+                    | Q(subscriptions__end_month__gte=month)
+                ),
+            )
+        )
+        .prefetch_related("domains")
+        .order_by("dantai_code")
+    )
+    total_population = sum(m.population for m in members)
+    return render(
+        request,
+        "portal/home.html",
+        {"members": members, "total_population": total_population, "consortium": user.consortium_office},
+    )
+
+
+@portal_view()
+def portal_member(request: HttpRequest, dantai_code: str) -> HttpResponse:
+    user = _office(request)
+    member = get_object_or_404(
+        Municipality, dantai_code=dantai_code, consortium_id=user.consortium_office_id
+    )
+    subscriptions = member.subscriptions.select_related("gyomu").order_by("gyomu__sort")
+    return render(
+        request,
+        "portal/member.html",
+        {"member": member, "subscriptions": subscriptions, "networks": member.network_ranges.all()},
+    )
+
+
+class ProvisionForm(forms.Form):
+    dantai_code = forms.RegexField(
+        label="全国地方公共団体コード",
+        regex=r"^\d{6}$",
+        error_messages={"invalid": "6桁の数字で入力してください。"},
+    )
+    name = forms.CharField(label="団体名", max_length=50)
+    name_kana = forms.CharField(label="団体名（かな）", max_length=100)
+    prefecture = forms.CharField(label="都道府県", max_length=10)
+    population = forms.IntegerField(label="人口（公表値）", min_value=0)
+    population_date = WarekiDateField(label="人口基準日", required=False)
+    go_live = WarekiDateField(label="稼働時期（月の初日）", required=False)
+    subdomain = forms.CharField(label="サブドメイン（半角英数字）", max_length=40)
+    gyomu = forms.ModelMultipleChoiceField(
+        label="利用業務",
+        queryset=Gyomu.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    networks = forms.CharField(
+        label="接続元ネットワーク（CIDR、1行に1つ）", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    admin_username = forms.CharField(label="初期管理者のユーザーID", max_length=150)
+
+
+@portal_view()
+@require_http_methods(["GET", "POST"])
+def portal_provision(request: HttpRequest) -> HttpResponse:
+    user = _office(request)
+    form = ProvisionForm(request.POST or None, initial={"prefecture": "神奈川県"})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = municipality_provision(
+                consortium=user.consortium_office,  # type: ignore[arg-type]
+                dantai_code=data["dantai_code"],
+                name=data["name"],
+                name_kana=data["name_kana"],
+                prefecture=data["prefecture"],
+                population=data["population"],
+                population_date=data["population_date"],
+                go_live=data["go_live"],
+                subdomain=data["subdomain"],
+                gyomu_codes=[g.code for g in data["gyomu"]],
+                networks=[line for line in data["networks"].splitlines() if line.strip()],
+                admin_username=data["admin_username"],
+                acting_user=user,
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        except ValueError as exc:
+            form.add_error("networks", str(exc))
+        else:
+            messages.success(
+                request,
+                f"{result.municipality.name}を登録しました（{result.seconds:.2f}秒）。",
+            )
+    return render(request, "portal/provision.html", {"form": form, "result": result})
