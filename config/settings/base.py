@@ -195,6 +195,16 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("JC_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_TASK_ALWAYS_EAGER = env_bool("JC_CELERY_EAGER", False)
+CELERY_TASK_DEFAULT_QUEUE = env_str("JC_CELERY_QUEUE", "celery")
+CELERY_BEAT_SCHEDULE = {
+    # Dispatched to every active municipality by tenants.tasks (one task per schema).
+    "redeliver-pending-events": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 300.0,
+        "args": ["tenants.events.tasks.redeliver_pending_events"],
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
 
 LOGGING = {
     "version": 1,

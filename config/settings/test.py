@@ -7,3 +7,11 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+from config.settings.env import env_bool
+
+# Unit tests run Celery tasks inline; integration tests start a real worker and a
+# real web server as subprocesses with JC_CELERY_EAGER=0.
+CELERY_TASK_ALWAYS_EAGER = env_bool("JC_CELERY_EAGER", True)
+CELERY_TASK_EAGER_PROPAGATES = True
+WHITENOISE_USE_FINDERS = True
+JC_LOGIN_LOCK_MINUTES = 30

@@ -1,0 +1,88 @@
+"""Test set-up shared by every app.
+
+django-tenants has no official pytest support (STACK-NOTES): the test database gets
+two municipalities once per session (葉山町 and 寒川町, real codes), committed, with
+the personas every access test uses; each test then runs in a transaction that is
+rolled back. Tests that need committed data (a real worker, a real web server) use
+``committed`` and clean up what they made (the access log cannot be cleaned: it is
+append-only, so those tests only assert on rows they can tell apart).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyotp
+import pytest
+from django.db import connection
+
+from tests.personas import PERSONA_PASSWORD, Personas, Town, build_world
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
+        build_world()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _back_to_public() -> Iterator[None]:
+    yield
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def world(db: None) -> Personas:
+    from tests.personas import load_world
+
+    return load_world()
+
+
+@pytest.fixture
+def alpha(world: Personas) -> Town:
+    return world.alpha
+
+
+@pytest.fixture
+def beta(world: Personas) -> Town:
+    return world.beta
+
+
+@dataclass
+class LoggedIn:
+    client: Any
+    host: str
+
+
+def totp_now(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+@pytest.fixture
+def login(client: Any) -> Any:
+    """``login(username, host)`` logs a persona in through both steps and returns
+    the client, bound to that host."""
+    from django.test import Client
+
+    def do(username: str, host: str) -> Client:
+        c = Client(HTTP_HOST=host)
+        r1 = c.post("/login/", {"username": username, "password": PERSONA_PASSWORD})
+        assert r1.status_code == 302, r1.content.decode()[:500]
+        from tenants.models import StaffUser
+
+        secret = StaffUser.objects.get(username=username).totp_secret
+        r2 = c.post("/login/totp/", {"code": totp_now(secret)})
+        assert r2.status_code == 302, r2.content.decode()[:500]
+        connection.set_schema_to_public()
+        return c
+
+    return do
+
+
+@pytest.fixture
+def today() -> date:
+    return date.today()

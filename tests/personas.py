@@ -1,0 +1,128 @@
+"""The two municipalities and the personas of the access matrix (healthchecks'
+alice/bob/charlie): 担当者 (same town, write), 閲覧者 (read-only), 管理者 (town admin),
+他団体職員 (the other town), 事務局 (consortium office), 応援職員 (support staff)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from tenants.models import Consortium, Municipality, RoleLevel, StaffUser
+
+PERSONA_PASSWORD = "persona-pass-2026"  # noqa: S105 - test accounts
+ALPHA_HOST = "hayama.localhost"
+BETA_HOST = "samukawa.localhost"
+PORTAL_HOST = "localhost"
+
+ALPHA_MODULES = ["juminkiroku", "kojin_juminzei", "kokuho_shikaku"]
+BETA_MODULES = ["juminkiroku"]
+
+
+@dataclass
+class Town:
+    municipality: Municipality
+    host: str
+    schema: str
+
+
+@dataclass
+class Personas:
+    alpha: Town
+    beta: Town
+    consortium: Consortium
+
+
+def build_world() -> None:
+    """Create both towns and every persona. Called once per session, committed."""
+    from tenants.params.services import law_parameters_load
+    from tenants.services.catalogue import catalogue_load
+    from tenants.services.municipality import municipality_provision
+    from tenants.services.staff import membership_grant, staff_create
+
+    catalogue_load()
+    law_parameters_load()
+    consortium = Consortium.objects.create(name="テスト町村共同事業組合", kind="ichibu_jimu_kumiai")
+    office, _, _ = staff_create(
+        username="office",
+        display_name="事務局",
+        consortium_office=consortium,
+        password=PERSONA_PASSWORD,
+        acting_user=None,
+    )
+    towns = {}
+    for slug, code, name, kana, pop, modules in [
+        ("hayama", "143014", "葉山町", "はやままち", 32823, ALPHA_MODULES),
+        ("samukawa", "143219", "寒川町", "さむかわまち", 47478, BETA_MODULES),
+    ]:
+        result = municipality_provision(
+            consortium=consortium,
+            dantai_code=code,
+            name=name,
+            name_kana=kana,
+            prefecture="神奈川県",
+            population=pop,
+            population_date=None,
+            go_live=date(2011, 10, 1),
+            subdomain=slug,
+            gyomu_codes=modules,
+            networks=["127.0.0.0/8", "::1/128"],
+            admin_username=f"{slug}-admin",
+            acting_user=office,
+            status="active",
+        )
+        town = result.municipality
+        assert result.admin is not None
+        result.admin.set_password(PERSONA_PASSWORD)
+        result.admin.save()
+        towns[slug] = town
+        clerk, _, _ = staff_create(
+            username=f"{slug}-clerk",
+            display_name=f"{name}担当者",
+            home_municipality=town,
+            password=PERSONA_PASSWORD,
+            acting_user=office,
+        )
+        membership_grant(
+            user=clerk,
+            municipality=town,
+            roles={m: RoleLevel.WRITE for m in modules},
+            acting_user=office,
+        )
+        viewer, _, _ = staff_create(
+            username=f"{slug}-viewer",
+            display_name=f"{name}閲覧者",
+            home_municipality=town,
+            password=PERSONA_PASSWORD,
+            acting_user=office,
+        )
+        membership_grant(
+            user=viewer,
+            municipality=town,
+            roles={m: RoleLevel.READ for m in modules},
+            acting_user=office,
+        )
+    # 応援職員: samukawa's clerk helps hayama for 7 days, 住民記録 only.
+    helper = StaffUser.objects.get(username="samukawa-clerk")
+    membership_grant(
+        user=helper,
+        municipality=towns["hayama"],
+        roles={"juminkiroku": RoleLevel.WRITE},
+        valid_until=timezone.now() + timedelta(days=7),
+        is_support=True,
+        reason="災害時応援（テスト）",
+        acting_user=office,
+    )
+    connection.set_schema_to_public()
+
+
+def load_world() -> Personas:
+    alpha = Municipality.objects.get(dantai_code="143014")
+    beta = Municipality.objects.get(dantai_code="143219")
+    return Personas(
+        alpha=Town(alpha, ALPHA_HOST, alpha.schema_name),
+        beta=Town(beta, BETA_HOST, beta.schema_name),
+        consortium=alpha.consortium,
+    )
