@@ -34,6 +34,7 @@ from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_
 from tenants.models import Municipality, RoleLevel
 from tenants.params.models import LawParameter
 from tenants.params.services import ParameterMissing, param_value
+from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import subscribed_gyomu
 
 
@@ -42,7 +43,7 @@ class MeView(TenantAPIView):
 
     @extend_schema(responses=MeSerializer, summary="認証中の利用者と権限")
     def get(self, request: Request) -> Response:
-        tenant = connection.tenant
+        tenant = current_municipality()
         client = getattr(request._request, "api_client", None)
         membership = getattr(request._request, "membership", None)
         roles = (
@@ -66,7 +67,7 @@ class ModuleListView(TenantAPIView):
 
     @extend_schema(responses=GyomuSerializer(many=True), summary="この団体が利用中の業務")
     def get(self, request: Request) -> Response:
-        rows = subscribed_gyomu(municipality=connection.tenant, on=timezone.localdate())
+        rows = subscribed_gyomu(municipality=current_municipality(), on=timezone.localdate())
         return Response(GyomuSerializer(rows, many=True).data)
 
 

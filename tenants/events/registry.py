@@ -47,6 +47,12 @@ def autoload() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.subscribers":
                 raise
+    # Extra modules named by settings (JC_EXTRA_SUBSCRIBER_MODULES): integration tests
+    # use it to give a real worker a probe subscriber; deployments leave it empty.
+    from django.conf import settings
+
+    for module in getattr(settings, "JC_EXTRA_SUBSCRIBER_MODULES", []):
+        import_module(module)
     _loaded = True
 
 

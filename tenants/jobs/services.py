@@ -12,6 +12,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.jobs.models import ChunkStatus, Job, JobChunk, JobLogLine, JobStatus
 from tenants.jobs.registry import get_kind
+from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import gyomu_is_subscribed
 
 
@@ -41,7 +42,7 @@ def job_start(*, kind: str, params: dict[str, Any], actor: Actor) -> Job:
     if job_kind is None:
         raise JobRefused("この処理種別はありません。")
     if not gyomu_is_subscribed(
-        municipality=connection.tenant, gyomu_code=job_kind.gyomu, on=timezone.localdate()
+        municipality=current_municipality(), gyomu_code=job_kind.gyomu, on=timezone.localdate()
     ):
         raise JobRefused("この業務は利用契約がないため実行できません。")
     clean = job_kind.validate(params)
