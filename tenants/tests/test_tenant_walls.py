@@ -115,7 +115,8 @@ def test_unsubscribed_module_is_refused_by_jobs_and_api(world, counting, login):
         assert job.total == 5
     # and over the API, even with a scope for the module
     _, key = apiclient_create(
-        municipality=world.beta.municipality, name="寒川町税連携", scopes=["kojin_juminzei:write"]
+        municipality=world.beta.municipality, name="寒川町税連携",
+        scopes=["platform:read", "kojin_juminzei:write"],
     )
     response = Client(HTTP_HOST=BETA_HOST).post(
         "/api/v1/jobs/",

@@ -1,0 +1,20 @@
+"""Benchmarks of the platform, one command each: ``python -m bench NAME [options]``.
+
+Each benchmark creates its own database (``jcloud_bench``) on the PostgreSQL server of
+DATABASE_URL, prints a table, writes ``bench/out/NAME.json`` and drops the database
+unless ``--keep``. docs/benchmarks.md has the figures measured so far.
+"""
+
+from __future__ import annotations
+
+# name -> (module under bench/, one-line description)
+BENCHMARKS: dict[str, tuple[str, str]] = {
+    "provision": (
+        "bench.provision",
+        "municipality_provision ×N (template clone) vs plain django-tenants create_schema",
+    ),
+    "migrate": (
+        "bench.migrate",
+        "migrate_schemas over N tenants: no-op and a one-column migration, both executors",
+    ),
+}

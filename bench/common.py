@@ -1,0 +1,335 @@
+"""Shared plumbing of the benchmarks: the throw-away database, Django setup, the
+platform rows every benchmark needs, machine facts, statistics and output.
+
+Nothing here touches the database named by DATABASE_URL itself: only the server is
+taken from it, and every benchmark works in its own database ``jcloud_bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from types import FrameType
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parent.parent
+OUT_DIR = Path(__file__).resolve().parent / "out"
+BENCH_DB = "jcloud_bench"
+DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/jcloud"
+SETTINGS_MODULE = "config.settings.dev"
+
+
+# --- database -----------------------------------------------------------------------
+
+
+def server_url() -> str:
+    """The server to benchmark on: DATABASE_URL (its database name is not used)."""
+    return os.environ.get("DATABASE_URL") or DEFAULT_SERVER_URL
+
+
+def url_with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise SystemExit(f"DATABASE_URL must be a postgres:// URL, not {parts.scheme}://")
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def _admin_execute(url: str, statements: Iterable[Any]) -> None:
+    """Run statements in the server's maintenance database (autocommit: CREATE/DROP
+    DATABASE cannot run in a transaction)."""
+    import psycopg
+
+    with psycopg.connect(url_with_database(url, "postgres"), autocommit=True) as conn:
+        for statement in statements:
+            conn.execute(statement)
+
+
+def database_recreate(url: str, name: str = BENCH_DB) -> None:
+    from psycopg import sql
+
+    ident = sql.Identifier(name)
+    _admin_execute(
+        url,
+        [
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(ident),
+            sql.SQL("CREATE DATABASE {}").format(ident),
+        ],
+    )
+
+
+def database_drop(url: str, name: str = BENCH_DB) -> None:
+    from psycopg import sql
+
+    _admin_execute(
+        url, [sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))]
+    )
+
+
+# --- Django -------------------------------------------------------------------------
+
+
+def django_setup(database_url: str) -> None:
+    """Point this process (and the subprocesses it starts) at the bench database."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+
+
+def platform_prepare() -> tuple[Any, dict[str, float]]:
+    """migrate_schemas --shared, the module catalogue and one Consortium.
+
+    Returns (consortium, seconds per step)."""
+    from django.core.management import call_command
+
+    from tenants.models import Consortium
+    from tenants.services.catalogue import catalogue_load
+
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+    timings["migrate_shared"] = time.perf_counter() - t
+    t = time.perf_counter()
+    modules = catalogue_load()
+    timings["catalogue_load"] = time.perf_counter() - t
+    timings["catalogue_modules"] = modules
+    consortium = Consortium.objects.create(
+        name="ベンチマーク共同利用団体", kind="ichibu_jimu_kumiai"
+    )
+    return consortium, timings
+
+
+def kanagawa_common_modules() -> list[str]:
+    from tenants.models import Gyomu
+
+    return list(
+        Gyomu.objects.filter(kanagawa_common=True).order_by("sort", "code").values_list(
+            "code", flat=True
+        )
+    )
+
+
+def dantai_codes(count: int, *, start: int = 14001) -> Iterator[str]:
+    """``count`` valid 全国地方公共団体コード not yet registered, from first-five-digit
+    strings ``start``, ``start + 1``, ... (the check digit from tenants.checkdigits)."""
+    from tenants.checkdigits import dantai_code_check_digit, is_valid_dantai_code
+    from tenants.models import Municipality
+
+    taken = set(Municipality.objects.values_list("dantai_code", flat=True))
+    produced = 0
+    first5 = start
+    while produced < count:
+        if first5 > 99999:
+            raise RuntimeError("ran out of five-digit prefixes")
+        prefix = f"{first5:05d}"
+        first5 += 1
+        code = f"{prefix}{dantai_code_check_digit(prefix)}"
+        assert is_valid_dantai_code(code)
+        if code in taken:
+            continue
+        taken.add(code)
+        produced += 1
+        yield code
+
+
+# --- machine ------------------------------------------------------------------------
+
+
+def _meminfo_gib() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def machine_info() -> dict[str, Any]:
+    """Facts that decide the figures; needs Django set up (asks the server)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0]
+        cursor.execute("SELECT version()")
+        pg_full = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
+        cursor.execute("SHOW fsync")
+        fsync = cursor.fetchone()[0]
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "memory_gib": _meminfo_gib(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": pg_version,
+        "postgresql_full": pg_full,
+        "postgresql_shared_buffers": shared_buffers,
+        "postgresql_fsync": fsync,
+        "django": _version("Django"),
+        "django_tenants": _version("django-tenants"),
+        "psycopg": _version("psycopg"),
+    }
+
+
+# --- statistics and output ----------------------------------------------------------
+
+
+def summary(values: list[float]) -> dict[str, float | int | None]:
+    """n, min, median, p90 (nearest rank), max, mean, in seconds rounded to ms."""
+    if not values:
+        return {"n": 0, "min": None, "median": None, "p90": None, "max": None, "mean": None}
+    ordered = sorted(values)
+    p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+    return {
+        "n": len(ordered),
+        "min": round(ordered[0], 3),
+        "median": round(statistics.median(ordered), 3),
+        "p90": round(p90, 3),
+        "max": round(ordered[-1], 3),
+        "mean": round(statistics.fmean(ordered), 3),
+    }
+
+
+def fmt_seconds(value: float | int | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+def print_table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    cells = [[str(c) for c in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(_display_width(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(
+            cell + " " * (widths[i] - _display_width(cell)) if i == 0 else
+            " " * (widths[i] - _display_width(cell)) + cell
+            for i, cell in enumerate(row)
+        ).rstrip()
+
+    print(f"\n{title}")
+    print(line(cells[0]))
+    print("  ".join("-" * w for w in widths))
+    for row in cells[1:]:
+        print(line(row))
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1 for ch in text)
+
+
+def print_machine(machine: dict[str, Any]) -> None:
+    print(
+        f"machine: {machine['nproc']} CPUs ({machine['cpu_model']}), "
+        f"{machine['memory_gib']} GiB, PostgreSQL {machine['postgresql']}, "
+        f"Python {machine['python']}, Django {machine['django']}, "
+        f"django-tenants {machine['django_tenants']}"
+    )
+
+
+def write_json(name: str, data: dict[str, Any]) -> Path:
+    OUT_DIR.mkdir(parents=True, exist_ok=True)
+    path = OUT_DIR / f"{name}.json"
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+# --- running ------------------------------------------------------------------------
+
+
+def base_parser(name: str, description: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"python -m bench {name}", description=description)
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help=f"leave the {BENCH_DB} database in place afterwards (default: drop it)",
+    )
+    return parser
+
+
+def _raise_on_signal(signum: int, _frame: FrameType | None) -> None:
+    # Turn SIGTERM/SIGHUP into an exception so every ``finally`` runs (database drop,
+    # temporary files).
+    raise SystemExit(128 + signum)
+
+
+def run(name: str, body: Callable[[Any, dict[str, Any]], dict[str, Any]], *, keep: bool) -> int:
+    """Recreate the bench database, set Django up on it, prepare the platform rows, call
+    ``body(consortium, record)`` (which fills ``record`` and returns it) and write the
+    JSON. The database is dropped at the end unless ``keep``."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_on_signal)
+    server = server_url()
+    bench_url = url_with_database(server, BENCH_DB)
+    started = time.perf_counter()
+    record: dict[str, Any] = {"benchmark": name, "started_at": now_iso()}
+    print(f"[{name}] recreating database {BENCH_DB} on {urlsplit(server).hostname}")
+    database_recreate(server)
+    try:
+        django_setup(bench_url)
+        record["machine"] = machine_info()
+        print_machine(record["machine"])
+        consortium, prep = platform_prepare()
+        record["setup"] = {k: round(v, 3) for k, v in prep.items()}
+        print(
+            f"[{name}] migrate_schemas --shared {prep['migrate_shared']:.2f} s, "
+            f"catalogue {int(prep['catalogue_modules'])} modules"
+        )
+        body(consortium, record)
+        record["finished_at"] = now_iso()
+        record["wall_seconds"] = round(time.perf_counter() - started, 1)
+        path = write_json(name, record)
+        print(f"\n[{name}] done in {record['wall_seconds']} s; wrote {path.relative_to(REPO)}")
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception as exc:  # noqa: BLE001 - best effort before the drop
+            print(f"[{name}] closing connections: {exc}", file=sys.stderr)
+        if keep:
+            print(f"[{name}] kept database {BENCH_DB} (--keep)")
+        else:
+            database_drop(server)
+            print(f"[{name}] dropped database {BENCH_DB}")
+    return 0

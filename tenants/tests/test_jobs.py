@@ -1,0 +1,167 @@
+"""The job framework: chunks, progress, cancel, retry of failed chunks only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django_tenants.utils import schema_context
+
+from tenants.accesslog.models import AccessLog
+from tenants.accesslog.services import Actor, access_record
+from tenants.jobs.models import ChunkStatus, Job, JobStatus
+from tenants.jobs.registry import register, unregister
+from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_start
+from tenants.tests.helpers import CountingKind
+from tests.personas import ALPHA_HOST
+
+ACTOR = Actor(user_id=None, username="tester")
+
+
+@pytest.fixture
+def counting():
+    kind = CountingKind()
+    register(kind)
+    yield kind
+    unregister(kind.code)
+
+
+def test_job_runs_all_chunks_and_finishes_once(world, counting, django_capture_on_commit_callbacks):
+    with schema_context(world.alpha.schema):
+        # when
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(kind="test_counting", params={"n": 25, "per": 10}, actor=ACTOR)
+        job.refresh_from_db()
+    # then
+    assert (job.status, job.total, job.done, job.failed, job.percent) == (JobStatus.SUCCEEDED, 25, 25, 0, 100)
+    assert sorted(counting.ran) == [0, 1, 2]
+    assert counting.finished == [job.pk]
+
+
+def test_failed_chunk_is_retried_alone(world, counting, django_capture_on_commit_callbacks):
+    counting.fail = {1}
+    with schema_context(world.alpha.schema):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(kind="test_counting", params={"n": 30, "per": 10}, actor=ACTOR)
+        job.refresh_from_db()
+        assert (job.status, job.done, job.failed) == (JobStatus.FAILED, 20, 10)
+        # when: the cause is fixed and the failed chunks are retried
+        counting.fail = set()
+        counting.ran.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            retried = job_retry_failed(job=job, actor=ACTOR)
+        job.refresh_from_db()
+    # then: only chunk 1 ran again
+    assert retried == 1
+    assert counting.ran == [1]
+    assert (job.status, job.done, job.failed) == (JobStatus.SUCCEEDED, 30, 0)
+
+
+def test_cancel_stops_pending_chunks(world, counting):
+    with schema_context(world.alpha.schema):
+        # given: a job whose chunks were not sent yet (no on-commit execution)
+        job = job_start(kind="test_counting", params={"n": 30, "per": 10}, actor=ACTOR)
+        # when
+        from tenants.jobs.tasks import finish_job, run_job_chunk
+
+        job_cancel(job=job, actor=ACTOR)
+        for chunk in job.chunks.all():
+            run_job_chunk(job.pk, chunk.pk)
+        finish_job(job.pk)
+        job.refresh_from_db()
+        statuses = set(job.chunks.values_list("status", flat=True))
+    # then
+    assert counting.ran == []
+    assert job.status == JobStatus.CANCELLED
+    assert statuses == {ChunkStatus.CANCELLED}
+
+
+def test_cancelling_a_finished_job_is_refused(world, counting, django_capture_on_commit_callbacks):
+    with schema_context(world.alpha.schema):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(kind="test_counting", params={"n": 5}, actor=ACTOR)
+        with pytest.raises(JobRefused):
+            job_cancel(job=job, actor=ACTOR)
+
+
+def test_a_chunk_delivered_twice_counts_once(world, counting, django_capture_on_commit_callbacks):
+    from tenants.jobs.tasks import run_job_chunk
+
+    with schema_context(world.alpha.schema):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(kind="test_counting", params={"n": 20, "per": 10}, actor=ACTOR)
+        chunk = job.chunks.first()
+        run_job_chunk(job.pk, chunk.pk)
+        job.refresh_from_db()
+    assert job.done == 20
+    assert len(counting.ran) == 2
+
+
+def test_invalid_params_are_refused_before_anything_is_written(world, counting):
+    with schema_context(world.alpha.schema):
+        before = Job.objects.count()
+        with pytest.raises(ValueError, match="件数を指定してください"):
+            job_start(kind="test_counting", params={"n": 0}, actor=ACTOR)
+        assert Job.objects.count() == before
+
+
+def test_accesslog_export_contains_only_this_towns_rows(world, django_capture_on_commit_callbacks):
+    # given
+    with schema_context(world.alpha.schema):
+        access_record(actor=ACTOR, action="read", screen="alpha-marker")
+    with schema_context(world.beta.schema):
+        access_record(actor=ACTOR, action="read", screen="beta-marker")
+    with schema_context(world.alpha.schema):
+        # when
+        from django.utils import timezone
+
+        today = timezone.localdate().isoformat()
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(
+                kind="accesslog_export", params={"date_from": today, "date_to": today}, actor=ACTOR
+            )
+        job.refresh_from_db()
+        result = job.files.get()
+        with default_storage.open(result.path, "rb") as handle:
+            text = handle.read().decode("utf-8-sig")
+        expected_rows = AccessLog.objects.filter(at__date=today, at__lt=job.created_at).count()
+        stored_at = default_storage.path(result.path)
+    # then
+    rows = list(csv.reader(io.StringIO(text)))
+    assert job.status == JobStatus.SUCCEEDED
+    assert rows[0][:3] == ["日時", "職員", "応援職員"]
+    assert len(rows) - 1 == expected_rows == job.done
+    assert "alpha-marker" in text
+    assert "beta-marker" not in text
+    assert result.path.startswith("jobs/")
+    assert f"/{world.alpha.schema}/jobs/" in stored_at
+
+
+def test_job_pages_and_progress(world, login, django_capture_on_commit_callbacks):
+    client = login("hayama-admin", ALPHA_HOST)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/jobs/new/accesslog-export/", {"date_from": "令和7年4月1日", "date_to": "R8.3.31"}
+        )
+    assert response.status_code == 302
+    detail = client.get(response["Location"])
+    progress = client.get(response["Location"] + "progress/")
+    assert "アクセスログ抽出" in detail.content.decode()
+    assert 'aria-valuenow="100"' in progress.content.decode()
+    assert "正常終了" in progress.content.decode()
+
+
+def test_export_form_rejects_bad_dates_in_japanese(world, login):
+    client = login("hayama-admin", ALPHA_HOST)
+    response = client.post(
+        "/jobs/new/accesslog-export/", {"date_from": "平成31年5月1日", "date_to": "R7.3.31"}
+    )
+    assert response.status_code == 200
+    assert "平成" in response.content.decode()
+
+
+def test_viewer_cannot_start_jobs(world, login):
+    client = login("hayama-viewer", ALPHA_HOST)
+    assert client.get("/jobs/new/accesslog-export/").status_code == 403
