@@ -8,6 +8,7 @@ Target (issue): ≤ 2 s per municipality. The first call also builds the templat
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import date
 from typing import Any
@@ -145,6 +146,8 @@ def phase_rows(label: str, rows: list[dict[str, Any]], keys: list[tuple[str, str
 def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> dict[str, Any]:
     from tenants.services.schema_template import TEMPLATE_SCHEMA
 
+    # One INFO line per call would break up the progress output.
+    logging.getLogger("tenants.services.municipality").setLevel(logging.WARNING)
     modules = kanagawa_common_modules()
     record["params"] = {
         "count": count,
@@ -180,8 +183,13 @@ def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> 
             "first": first["wall"] <= TARGET_SECONDS,
             "rest_max": (rest_wall["max"] or 0) <= TARGET_SECONDS,
         },
-        "speedup_median": (
-            round(plain_wall["median"] / rest_wall["median"], 1)  # type: ignore[operator]
+        # Schema step only: the plain path creates no domain, subscriptions or admin.
+        "schema_speedup_median": (
+            round(
+                summary([r["create_schema"] for r in plain_rows])["median"]  # type: ignore[operator]
+                / summary([r["schema_clone"] for r in rest])["median"],
+                1,
+            )
             if plain_rows and rest
             else None
         ),
@@ -218,9 +226,9 @@ def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> 
         f"\ntarget ≤ {TARGET_SECONDS:.0f} s: first {'met' if met['first'] else 'MISSED'}, "
         f"rest (max) {'met' if met['rest_max'] else 'MISSED'}"
         + (
-            f"; template clone is {record['results']['speedup_median']}× faster than plain "
-            "create_schema (medians)"
-            if record["results"]["speedup_median"]
+            f"; cloning the template is {record['results']['schema_speedup_median']}× faster "
+            "than create_schema running every migration (medians, schema step only)"
+            if record["results"]["schema_speedup_median"]
             else ""
         )
     )

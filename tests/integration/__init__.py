@@ -1,0 +1,58 @@
+"""Integration tests: a real Celery worker and a real web server (gunicorn) run as
+subprocesses against the session's test database (fixtures in conftest.py).
+
+This module is also the probe subscriber the real worker loads: the worker is
+started with ``JC_EXTRA_SUBSCRIBER_MODULES=tests.integration``, and the test process
+imports it as the package of these tests, so both know ``record_probe_event`` under
+the same subscriber id. The event name is used by nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from tenants.events.registry import subscribe
+
+if TYPE_CHECKING:
+    from tenants.events.models import DomainEvent
+
+PROBE_MODULE = "tests.integration"
+PROBE_EVENT = "integration.probe"
+PROBE_SCREEN = "event-probe"
+
+T = TypeVar("T")
+
+
+@subscribe(PROBE_EVENT)
+def record_probe_event(event: DomainEvent) -> None:
+    """Leaves a trace in the access log of whichever schema it runs in."""
+    from django.db import connection
+
+    from tenants.accesslog.models import AccessAction
+    from tenants.accesslog.services import Actor, access_record
+
+    access_record(
+        actor=Actor(user_id=None, username="event-probe"),
+        action=AccessAction.READ,
+        gyomu="platform",
+        screen=PROBE_SCREEN,
+        record_type="domain_event",
+        record_id=event.pk,
+        detail={"nonce": event.payload.get("nonce", ""), "schema": connection.schema_name},
+    )
+
+
+def wait_until(
+    probe: Callable[[], T | None], *, timeout: float, interval: float = 0.2, what: str = ""
+) -> T:
+    """Call ``probe`` until it returns something truthy; fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or probe}")
+        time.sleep(interval)

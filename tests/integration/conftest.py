@@ -1,0 +1,287 @@
+"""A real Celery worker and a real web server, as subprocesses, on the test database.
+
+These tests never use pytest-django's ``db``/``transactional_db``/``live_server``:
+transactional_db's flush would truncate the session's public tables, and the access
+log refuses DELETE and TRUNCATE. They write with autocommit (``committed``), so the
+worker and the web server see their rows, and assert only on rows they can tell
+apart (their own ids, markers, nonces). Files go to a temporary MEDIA_ROOT shared by
+both subprocesses (``media_root``), never to the developer's .data/media.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.integration import PROBE_MODULE
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+STARTUP_TIMEOUT = 30.0
+
+# Started services, so a failing test can show their logs.
+_services: dict[str, Service] = {}
+
+
+@dataclass
+class Service:
+    name: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def tail(self, lines: int = 60) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return f"(no log: {exc})"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()  # warm shutdown for celery, graceful for gunicorn
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            # Our own process group (start_new_session): the child and its pool.
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
+@dataclass
+class CeleryWorker(Service):
+    queue: str
+    hostname: str
+
+    def pause(self) -> None:
+        """Stop consuming from the queue (messages wait in Redis)."""
+        from config.celery import app
+
+        app.control.cancel_consumer(self.queue, destination=[self.hostname], reply=True)
+
+    def resume(self) -> None:
+        from config.celery import app
+
+        app.control.add_consumer(self.queue, destination=[self.hostname], reply=True)
+
+
+@dataclass
+class WebServer(Service):
+    port: int
+
+    def url(self, host: str, path: str = "/") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+
+def _fail_with_log(service: Service, message: str) -> None:
+    service.stop()
+    pytest.fail(f"{message}\n--- {service.name} log ({service.log_path}) ---\n{service.tail()}")
+
+
+def _start(name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> Service:
+    log_path = log_dir / f"{name}.log"
+    log = log_path.open("wb")
+    process = subprocess.Popen(  # noqa: S603 - our own venv's executables
+        argv,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log.close()
+    return Service(name=name, process=process, log_path=log_path)
+
+
+def _test_database_url() -> str:
+    db = connection.settings_dict
+    user = quote(str(db.get("USER") or ""), safe="")
+    password = quote(str(db.get("PASSWORD") or ""), safe="")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = str(db.get("HOST") or "")
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{quote(str(db['NAME']), safe='')}"
+
+
+@pytest.fixture
+def committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Database access with autocommit: every write is visible to the subprocesses
+    at once, and ``transaction.on_commit`` runs at the end of each atomic block."""
+    with django_db_blocker.unblock():
+        yield
+        connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def service_env(
+    django_db_setup: None, media_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """Environment of the subprocesses: the *test* database, a queue of their own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=_test_database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        JC_CELERY_EAGER="0",
+        JC_CELERY_QUEUE=f"test-{uuid.uuid4().hex}",
+        JC_MEDIA_ROOT=str(media_root),
+        JC_EXTRA_SUBSCRIBER_MODULES=PROBE_MODULE,
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def service_log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("service-logs")
+
+
+@pytest.fixture(scope="session")
+def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterator[CeleryWorker]:
+    """A real prefork worker (concurrency 1) consuming only this session's queue."""
+    from config.celery import app
+
+    queue = service_env["JC_CELERY_QUEUE"]
+    hostname = f"integration-{uuid.uuid4().hex[:8]}@%h"
+    argv = [
+        str(VENV_BIN / "celery"),
+        "-A",
+        "config",
+        "worker",
+        "--pool=prefork",
+        "--concurrency=1",
+        "-Q",
+        queue,
+        "-n",
+        hostname,
+        "-l",
+        "info",
+        "--without-gossip",
+        "--without-mingle",
+    ]
+    started = _start("celery-worker", argv, service_env, service_log_dir)
+    worker = CeleryWorker(
+        name=started.name,
+        process=started.process,
+        log_path=started.log_path,
+        queue=queue,
+        hostname=hostname.replace("%h", socket.gethostname()),
+    )
+    _services[worker.name] = worker
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if worker.process.poll() is not None:
+            _fail_with_log(worker, f"celery worker exited with {worker.process.returncode}")
+        if app.control.ping(destination=[worker.hostname], timeout=1.0):
+            break
+        if time.monotonic() > deadline:
+            _fail_with_log(worker, f"celery worker did not answer ping in {STARTUP_TIMEOUT:.0f} s")
+    yield worker
+    worker.stop()
+    _services.pop(worker.name, None)
+    try:
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_delete(queue)
+    except Exception:  # noqa: BLE001, S110 - tidying the broker is best effort
+        pass
+
+
+@pytest.fixture(autouse=True)
+def _tasks_go_to_worker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """While a test uses the worker, this process sends tasks to its queue instead of
+    running them inline (the unit tests' eager mode)."""
+    if "celery_worker" not in request.fixturenames:
+        yield
+        return
+    from config.celery import app
+
+    worker: CeleryWorker = request.getfixturevalue("celery_worker")
+    saved = (app.conf.task_always_eager, app.conf.task_default_queue)
+    app.conf.task_always_eager = False
+    app.conf.task_default_queue = worker.queue
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager, app.conf.task_default_queue = saved
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(port: int) -> bool:
+    request = urllib.request.Request(  # noqa: S310 - our own loopback server
+        f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.JC_BASE_DOMAIN}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def web_server(service_env: dict[str, str], service_log_dir: Path) -> Iterator[WebServer]:
+    """gunicorn on a free loopback port; its jobs go to the worker's queue."""
+    port = _free_port()
+    argv = [
+        str(VENV_BIN / "gunicorn"),
+        "config.wsgi:application",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        "1",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+    ]
+    started = _start("web-server", argv, service_env, service_log_dir)
+    server = WebServer(
+        name=started.name, process=started.process, log_path=started.log_path, port=port
+    )
+    _services[server.name] = server
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not _healthy(port):
+        if server.process.poll() is not None:
+            _fail_with_log(server, f"gunicorn exited with {server.process.returncode}")
+        if time.monotonic() > deadline:
+            _fail_with_log(server, f"gunicorn did not answer /healthz in {STARTUP_TIMEOUT:.0f} s")
+        time.sleep(0.2)
+    yield server
+    server.stop()
+    _services.pop(server.name, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failing integration test shows the tail of each running service's log."""
+    report = yield
+    if report.failed:
+        for service in list(_services.values()):
+            report.sections.append((f"{service.name} log (tail)", service.tail()))
+    return report
