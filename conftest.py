@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import pyotp
 import pytest
-from django.db import connection
 
+from tenants.db import connection
 from tests.personas import PERSONA_PASSWORD, Personas, Town, build_world
 
 
@@ -81,8 +80,3 @@ def login(client: Any) -> Any:
         return c
 
     return do
-
-
-@pytest.fixture
-def today() -> date:
-    return date.today()

@@ -118,9 +118,9 @@ def kanagawa_common_modules() -> list[str]:
     from tenants.models import Gyomu
 
     return list(
-        Gyomu.objects.filter(kanagawa_common=True).order_by("sort", "code").values_list(
-            "code", flat=True
-        )
+        Gyomu.objects.filter(kanagawa_common=True)
+        .order_by("sort", "code")
+        .values_list("code", flat=True)
     )
 
 
@@ -236,8 +236,9 @@ def print_table(title: str, headers: list[str], rows: list[list[Any]]) -> None:
 
     def line(row: list[str]) -> str:
         return "  ".join(
-            cell + " " * (widths[i] - _display_width(cell)) if i == 0 else
-            " " * (widths[i] - _display_width(cell)) + cell
+            cell + " " * (widths[i] - _display_width(cell))
+            if i == 0
+            else " " * (widths[i] - _display_width(cell)) + cell
             for i, cell in enumerate(row)
         ).rstrip()
 
@@ -325,7 +326,7 @@ def run(name: str, body: Callable[[Any, dict[str, Any]], dict[str, Any]], *, kee
             from django.db import connections
 
             connections.close_all()
-        except Exception as exc:  # noqa: BLE001 - best effort before the drop
+        except Exception as exc:  # best effort before the drop
             print(f"[{name}] closing connections: {exc}", file=sys.stderr)
         if keep:
             print(f"[{name}] kept database {BENCH_DB} (--keep)")

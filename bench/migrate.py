@@ -42,7 +42,7 @@ OVERLAY_PACKAGE = "jc_bench_jobs_migrations"
 OVERLAY_SETTINGS = "jc_bench_settings"
 EXECUTORS = ("standard", "multiprocessing")
 
-MIGRATION_SOURCE = '''"""Throw-away migration of bench/migrate.py: one nullable column on jobs_job."""
+MIGRATION_SOURCE = '''"""Throw-away migration of bench/migrate.py: a nullable column on jobs_job."""
 
 from django.db import migrations
 
@@ -121,7 +121,7 @@ def bench_column_count() -> int:
     """Schemas whose jobs_job has the bench column."""
     from django.db import connection
 
-    connection.set_schema_to_public()
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM information_schema.columns "
@@ -185,7 +185,9 @@ def body(
 
     leaf = jobs_leaf_migration()
     record["params"]["one_field_migration"] = f"{JOBS_APP_LABEL}.{BENCH_MIGRATION} after {leaf}"
-    print(f"[migrate] one-column migration ({JOBS_APP_LABEL}.{BENCH_MIGRATION}) and rollback, ×{repeat}")
+    print(
+        f"[migrate] one-column migration {JOBS_APP_LABEL}.{BENCH_MIGRATION} + rollback, ×{repeat}"
+    )
     with one_field_overlay(leaf) as overlay:
         for rep in range(repeat):
             for executor in executors:
@@ -196,7 +198,13 @@ def body(
                 if applied != tenants:
                     raise RuntimeError(f"column added in {applied} schemas, expected {tenants}")
                 back = manage(
-                    ["migrate_schemas", JOBS_APP_LABEL, leaf, f"--executor={executor}", "--noinput"],
+                    [
+                        "migrate_schemas",
+                        JOBS_APP_LABEL,
+                        leaf,
+                        f"--executor={executor}",
+                        "--noinput",
+                    ],
                     overlay=overlay,
                 )
                 left = bench_column_count()
@@ -236,9 +244,7 @@ def body(
             [title, *[fmt_seconds(m) for m in medians], fmt_seconds(std / schemas if std else None)]
         )
     startup_median = fmt_seconds(summary(startup)["median"])
-    table.append(
-        ["Django start-up (manage.py check)", startup_median, *[""] * (len(headers) - 2)]
-    )
+    table.append(["Django start-up (manage.py check)", startup_median, *[""] * (len(headers) - 2)])
     print_table(
         f"migrate_schemas, {tenants} tenants + public ({schemas} schemas), median of {repeat}",
         headers,

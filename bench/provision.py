@@ -73,7 +73,9 @@ def provision_many(
             }
         )
         if progress and (index == 1 or index % 10 == 0 or index == count):
-            print(f"  provisioned {index}/{count} ({result.municipality.schema_name}: {wall:.2f} s)")
+            print(
+                f"  provisioned {index}/{count} ({result.municipality.schema_name}: {wall:.2f} s)"
+            )
     return rows
 
 
@@ -137,8 +139,7 @@ def phase_rows(label: str, rows: list[dict[str, Any]], keys: list[tuple[str, str
     for key, title in keys:
         s = summary([r[key] for r in rows])
         out.append(
-            [f"{label} {title}", s["n"]]
-            + [fmt_seconds(s[k]) for k in ("median", "p90", "max")]  # type: ignore[arg-type]
+            [f"{label} {title}", s["n"]] + [fmt_seconds(s[k]) for k in ("median", "p90", "max")]
         )
     return out
 

@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import DisallowedHost
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from rest_framework.views import APIView
 
 from tenants.access import needed_level, view_attr
+from tenants.db import connection
 from tenants.models import Domain, MunicipalityStatus, NetworkRange
 from tenants.netutil import _trusted, client_ip, in_networks
 from tenants.selectors.gyomu import gyomu_is_subscribed
@@ -50,8 +50,8 @@ class TenantHostMiddleware(TenantMainMiddleware):
         if hostname == settings.JC_BASE_DOMAIN:
             request.is_portal = True  # type: ignore[attr-defined]
             request.tenant = connection.tenant  # type: ignore[attr-defined]
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
-            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
             return None
         domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
         if domain is None or domain.tenant.status == MunicipalityStatus.WITHDRAWN:
@@ -60,8 +60,8 @@ class TenantHostMiddleware(TenantMainMiddleware):
         tenant.domain_url = hostname
         request.tenant = tenant  # type: ignore[attr-defined]
         connection.set_tenant(tenant)
-        request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]
-        set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+        request.urlconf = settings.ROOT_URLCONF
+        set_urlconf(request.urlconf)
         return None
 
 

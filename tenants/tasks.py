@@ -23,7 +23,7 @@ def _wanted_migrations() -> set[tuple[str, str]]:
 
 def _schema_is_current(schema_name: str, wanted: set[tuple[str, str]]) -> bool:
     """Skip schemas whose migrations have not finished (STACK-NOTES)."""
-    from django.db import connection
+    from tenants.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import connection
 from django.utils import timezone
 
+from tenants.db import connection
 from tenants.models import Consortium, Municipality, RoleLevel, StaffUser
 
-PERSONA_PASSWORD = "persona-pass-2026"  # noqa: S105 - test accounts
+PERSONA_PASSWORD = "persona-pass-2026"
 ALPHA_HOST = "hayama.localhost"
 BETA_HOST = "samukawa.localhost"
 PORTAL_HOST = "localhost"

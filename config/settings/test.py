@@ -1,13 +1,13 @@
 from config.settings.base import *  # noqa: F403
 from config.settings.base import STORAGES
+from config.settings.env import env_bool
 
-SECRET_KEY = "test-only-key"  # noqa: S105
+SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-from config.settings.env import env_bool
 
 # Unit tests run Celery tasks inline; integration tests start a real worker and a
 # real web server as subprocesses with JC_CELERY_EAGER=0.

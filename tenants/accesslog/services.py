@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection
 from django.http import HttpRequest
 
 from tenants.accesslog.models import AccessAction, AccessLog
+from tenants.db import connection
 from tenants.netutil import client_ip
 
 

@@ -9,11 +9,11 @@ import hashlib
 import secrets
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from tenants.db import connection
 from tenants.models import ApiClient, Municipality
 
 

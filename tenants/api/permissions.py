@@ -42,7 +42,7 @@ class TenantAPIView(APIView):
     permission_classes = [permissions.IsAuthenticated, GyomuPermission]
 
 
-class TenantViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+class TenantViewSet(viewsets.GenericViewSet):
     gyomu_code: str = ""
     required_level: int = RoleLevel.READ
     required_write_level: int = RoleLevel.WRITE

@@ -7,9 +7,12 @@ class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "tenants.api.authentication.ApiClientAuthentication"
     name = "apiKey"
 
-    def get_security_definition(self, auto_schema):  # type: ignore[no-untyped-def]
+    def get_security_definition(self, auto_schema):
         return {
             "type": "http",
             "scheme": "bearer",
-            "description": "連携システム用APIキー（jc_<識別子>.<秘密>）。団体ごとに発行し、その団体のホストでのみ有効。",
+            "description": (
+                "連携システム用APIキー（jc_<識別子>.<秘密>）。"
+                "団体ごとに発行し、その団体のホストでのみ有効。"
+            ),
         }

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from tenants.accesslog.models import AccessLog
+from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.jobs.models import Job, JobFile, JobLogLine
 from tenants.models import Gyomu, Municipality, Subscription
 
@@ -90,7 +90,7 @@ class AccessLogSearchSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     username = serializers.CharField(required=False, max_length=150)
-    action = serializers.ChoiceField(required=False, choices=AccessLog._meta.get_field("action").choices)  # type: ignore[arg-type]
+    action = serializers.ChoiceField(required=False, choices=AccessAction.choices)
     record_type = serializers.CharField(required=False, max_length=50)
     record_id = serializers.CharField(required=False, max_length=64)
     page = serializers.IntegerField(required=False, min_value=1, default=1)
@@ -109,11 +109,13 @@ class ParameterSerializer(serializers.Serializer):
     key = serializers.CharField()
     fiscal_year = serializers.IntegerField()
     value = serializers.JSONField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a field named "source"
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
-    gyomu = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    gyomu: serializers.SlugRelatedField[Gyomu] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Subscription

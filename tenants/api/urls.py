@@ -15,5 +15,7 @@ urlpatterns = [
 ]
 
 portal_urlpatterns = [
-    path("municipalities/", views.PortalMunicipalityList.as_view(), name="api-portal-municipalities"),
+    path(
+        "municipalities/", views.PortalMunicipalityList.as_view(), name="api-portal-municipalities"
+    ),
 ]

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -47,7 +46,10 @@ class MeView(TenantAPIView):
         client = getattr(request._request, "api_client", None)
         membership = getattr(request._request, "membership", None)
         roles = (
-            {s.split(":")[0]: (RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ) for s in client.scopes}
+            {
+                s.split(":")[0]: (RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ)
+                for s in client.scopes
+            }
             if client
             else getattr(request._request, "role_levels", {})
         )
@@ -83,7 +85,10 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
     def _levels(self) -> dict[str, int]:
         client = getattr(self.request._request, "api_client", None)
         if client is not None:
-            return {s.split(":")[0]: RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ for s in client.scopes}
+            return {
+                s.split(":")[0]: RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ
+                for s in client.scopes
+            }
         return dict(getattr(self.request._request, "role_levels", {}))
 
     def get_queryset(self) -> QuerySet[Job]:
@@ -105,7 +110,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
         if self._levels().get(gyomu, 0) < RoleLevel.WRITE:
             raise NotFound()
 
-    @extend_schema(request=JobCreateSerializer, responses={201: JobSerializer}, summary="処理の開始")
+    @extend_schema(
+        request=JobCreateSerializer, responses={201: JobSerializer}, summary="処理の開始"
+    )
     def create(self, request: Request) -> Response:
         body = JobCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -225,7 +232,7 @@ class ParameterView(TenantAPIView):
         )
 
 
-class PortalMunicipalityList(ListAPIView):  # type: ignore[type-arg]
+class PortalMunicipalityList(ListAPIView):
     """Members of the caller's consortium (consortium office only). Figures only."""
 
     serializer_class = MunicipalitySerializer

@@ -48,3 +48,6 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "subscriber"], name="delivery_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}→{self.subscriber} ({self.status})"

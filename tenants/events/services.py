@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
+from tenants.db import connection
 from tenants.events.models import Delivery, DomainEvent
 from tenants.events.registry import subscribers_for
 

@@ -59,7 +59,7 @@ def redeliver_pending_events() -> int:
     minutes (a lost message, a worker that died). Idempotent by the DONE check above."""
     from datetime import timedelta
 
-    from django.db import connection
+    from tenants.db import connection
 
     cutoff = timezone.now() - timedelta(minutes=10)
     open_deliveries = Delivery.objects.filter(

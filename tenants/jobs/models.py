@@ -60,7 +60,9 @@ class ChunkStatus(models.TextChoices):
 
 
 class JobChunk(models.Model):
-    job = models.ForeignKey(Job, verbose_name="処理", on_delete=models.CASCADE, related_name="chunks")
+    job = models.ForeignKey(
+        Job, verbose_name="処理", on_delete=models.CASCADE, related_name="chunks"
+    )
     index = models.PositiveIntegerField("番号")
     params = models.JSONField("範囲", default=dict)
     size = models.PositiveIntegerField("件数", default=0)
@@ -81,6 +83,9 @@ class JobChunk(models.Model):
             models.UniqueConstraint(fields=["job", "index"], name="jobchunk_unique_index")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.job_id}/{self.index} ({self.status})"
+
 
 class JobLogLine(models.Model):
     job = models.ForeignKey(Job, verbose_name="処理", on_delete=models.CASCADE, related_name="log")
@@ -93,9 +98,14 @@ class JobLogLine(models.Model):
         verbose_name_plural = "処理ログ"
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return self.message
+
 
 class JobFile(models.Model):
-    job = models.ForeignKey(Job, verbose_name="処理", on_delete=models.CASCADE, related_name="files")
+    job = models.ForeignKey(
+        Job, verbose_name="処理", on_delete=models.CASCADE, related_name="files"
+    )
     name = models.CharField("ファイル名", max_length=200)
     path = models.CharField("保存先", max_length=300)
     content_type = models.CharField("種類", max_length=100, default="application/octet-stream")
@@ -107,3 +117,6 @@ class JobFile(models.Model):
         verbose_name = "処理結果ファイル"
         verbose_name_plural = "処理結果ファイル"
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

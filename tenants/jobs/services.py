@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.db import connection
 from tenants.jobs.models import ChunkStatus, Job, JobChunk, JobLogLine, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.selectors.current import current_municipality
@@ -111,9 +112,7 @@ def job_retry_failed(*, job: Job, actor: Actor) -> int:
         )
         if not retry:
             raise JobRefused("再実行する処理単位はありません。")
-        failed_sum = sum(
-            JobChunk.objects.filter(pk__in=retry).values_list("failed", flat=True)
-        )
+        failed_sum = sum(JobChunk.objects.filter(pk__in=retry).values_list("failed", flat=True))
         JobChunk.objects.filter(pk__in=retry).update(
             status=ChunkStatus.PENDING, error="", failed=0, done=0
         )
@@ -122,6 +121,9 @@ def job_retry_failed(*, job: Job, actor: Actor) -> int:
         locked.finished_at = None
         locked.failed = F("failed") - failed_sum
         locked.save(update_fields=["status", "cancel_requested", "finished_at", "failed"])
-        job_log(locked, f"{actor.username or actor.api_client} が失敗した{len(retry)}単位を再実行しました。")
+        job_log(
+            locked,
+            f"{actor.username or actor.api_client} が失敗した{len(retry)}単位を再実行しました。",
+        )
         transaction.on_commit(lambda: _dispatch_chunks(locked.pk, retry))
     return len(retry)

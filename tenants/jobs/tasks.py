@@ -70,7 +70,9 @@ def run_job_chunk(job_id: int, chunk_id: int) -> None:
             JobLogLine.objects.create(
                 job_id=job_id,
                 level="error",
-                message=f"処理単位{chunk.index + 1}でエラーが発生しました（{type(exc).__name__}）。",
+                message=(
+                    f"処理単位{chunk.index + 1}でエラーが発生しました（{type(exc).__name__}）。"
+                ),
             )
     _maybe_finish(job_id)
 

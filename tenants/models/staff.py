@@ -115,3 +115,6 @@ class MembershipRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["membership", "gyomu"], name="role_unique_gyomu")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}:{self.gyomu_id}={self.level}"

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import connection, transaction
+from django.db import transaction
 
+from tenants.db import connection
 from tenants.params.models import LawParameter
 
 DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from django.db import connection
-
+from tenants.db import connection
 from tenants.models import Municipality
 
 

@@ -20,9 +20,9 @@ def _first_of_month(on: date) -> date:
 
 def active_subscriptions(*, municipality: Any, on: date) -> QuerySet[Subscription]:
     month = _first_of_month(on)
-    return Subscription.objects.filter(
-        municipality=municipality, start_month__lte=month
-    ).filter(Q(end_month__isnull=True) | Q(end_month__gte=month))
+    return Subscription.objects.filter(municipality=municipality, start_month__lte=month).filter(
+        Q(end_month__isnull=True) | Q(end_month__gte=month)
+    )
 
 
 def subscribed_gyomu(*, municipality: Any, on: date) -> QuerySet[Gyomu]:
@@ -32,9 +32,7 @@ def subscribed_gyomu(*, municipality: Any, on: date) -> QuerySet[Gyomu]:
 
 def subscribed_codes(*, municipality: Any, on: date) -> set[str]:
     codes = set(
-        active_subscriptions(municipality=municipality, on=on).values_list(
-            "gyomu__code", flat=True
-        )
+        active_subscriptions(municipality=municipality, on=on).values_list("gyomu__code", flat=True)
     )
     codes.add(PLATFORM_GYOMU)
     return codes

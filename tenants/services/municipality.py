@@ -10,10 +10,11 @@ from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 
 from tenants.checkdigits import is_valid_dantai_code
+from tenants.db import connection
 from tenants.models import (
     Consortium,
     Domain,
@@ -77,7 +78,9 @@ def municipality_provision(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     if not is_valid_dantai_code(dantai_code):
-        raise ValidationError({"dantai_code": "全国地方公共団体コードの検査数字が正しくありません。"})
+        raise ValidationError(
+            {"dantai_code": "全国地方公共団体コードの検査数字が正しくありません。"}
+        )
     _validate_slug(subdomain)
     cidrs = [str(parse_cidr(c)) for c in networks]
     gyomu = list(Gyomu.objects.filter(code__in=gyomu_codes))
@@ -113,8 +116,7 @@ def municipality_provision(
         municipality.save()
         Domain.objects.create(domain=host, tenant=municipality, is_primary=True)
         Subscription.objects.bulk_create(
-            Subscription(municipality=municipality, gyomu=g, start_month=start_month)
-            for g in gyomu
+            Subscription(municipality=municipality, gyomu=g, start_month=start_month) for g in gyomu
         )
         NetworkRange.objects.bulk_create(
             NetworkRange(municipality=municipality, cidr=c, kind="lgwan", label="初期登録")
@@ -142,8 +144,7 @@ def municipality_provision(
                 granted_by=acting_user,
             )
             MembershipRole.objects.bulk_create(
-                MembershipRole(membership=membership, gyomu=g, level=RoleLevel.ADMIN)
-                for g in gyomu
+                MembershipRole(membership=membership, gyomu=g, level=RoleLevel.ADMIN) for g in gyomu
             )
         with schema_context(schema_name):
             from tenants.accesslog.services import Actor, access_record

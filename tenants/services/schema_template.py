@@ -15,9 +15,10 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django_tenants.clone import CloneSchema
 from django_tenants.utils import schema_exists
+
+from tenants.db import connection
 
 TEMPLATE_SCHEMA = "jc_template"
 

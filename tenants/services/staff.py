@@ -98,9 +98,7 @@ def login_check_password(
     return LoginOutcome.OK, authed
 
 
-def login_check_totp(
-    *, user: StaffUser, code: str, now: datetime | None = None
-) -> LoginOutcome:
+def login_check_totp(*, user: StaffUser, code: str, now: datetime | None = None) -> LoginOutcome:
     """Second step. A code is accepted once (replay refused), ±1 time step of drift."""
     now = now or timezone.now()
     user.refresh_from_db()
@@ -111,7 +109,9 @@ def login_check_totp(
     step_now = int(now.timestamp()) // totp.interval
     for drift in (0, -1, 1):
         step = step_now + drift
-        if step > user.totp_last_step and secrets.compare_digest(totp.at(step * totp.interval), code):
+        if step > user.totp_last_step and secrets.compare_digest(
+            totp.at(step * totp.interval), code
+        ):
             updated = StaffUser.objects.filter(pk=user.pk, totp_last_step__lt=step).update(
                 totp_last_step=step, failed_logins=0, locked_until=None, last_login=now
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from django import template
 from django.utils import timezone
@@ -14,11 +15,12 @@ register = template.Library()
 
 @register.filter(name="wareki")
 def wareki(value: date | datetime | None, style: str = "long") -> str:
+    chosen: Literal["long", "short"] = "short" if style == "short" else "long"
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return format_wareki(value, style=style)
+    return format_wareki(value, style=chosen)
 
 
 @register.filter(name="wareki_dt")

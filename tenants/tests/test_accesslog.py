@@ -76,7 +76,10 @@ def test_search_screen_is_for_town_administrators(world, login):
     clerk = login("hayama-clerk", ALPHA_HOST)
     with schema_context(world.alpha.schema):
         access_record(
-            actor=Actor(user_id=None, username="probe"), action="read", record_id="R-1", record_type="person"
+            actor=Actor(user_id=None, username="probe"),
+            action="read",
+            record_id="R-1",
+            record_type="person",
         )
     # when: searched by POST, criteria in the body
     found = admin.post("/audit/access-log/", {"record_id": "R-1"})
@@ -90,9 +93,13 @@ def test_search_screen_is_for_town_administrators(world, login):
 def test_api_search_is_by_post_and_walled(world, login):
     admin = login("hayama-admin", ALPHA_HOST)
     with schema_context(world.beta.schema):
-        access_record(actor=Actor(user_id=None, username="beta-probe"), action="read", record_id="B-1")
+        access_record(
+            actor=Actor(user_id=None, username="beta-probe"), action="read", record_id="B-1"
+        )
     # when
-    response = admin.post("/api/v1/access-log/search/", {"record_id": "B-1"}, content_type="application/json")
+    response = admin.post(
+        "/api/v1/access-log/search/", {"record_id": "B-1"}, content_type="application/json"
+    )
     # then
     assert response.status_code == 200
     assert response.json()["count"] == 0

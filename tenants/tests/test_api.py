@@ -20,20 +20,27 @@ def test_me_and_modules_for_a_session_user(world, login):
 
 
 def test_api_client_scopes_limit_actions(world):
-    _, key = apiclient_create(municipality=world.alpha.municipality, name="閲覧連携", scopes=["platform:read"])
+    _, key = apiclient_create(
+        municipality=world.alpha.municipality, name="閲覧連携", scopes=["platform:read"]
+    )
     client = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
     assert client.get("/api/v1/modules/").status_code == 200
     # platform:read does not let it start an export of the access log
     response = client.post(
         "/api/v1/jobs/",
-        {"kind": "accesslog_export", "params": {"date_from": "2025-04-01", "date_to": "2025-04-30"}},
+        {
+            "kind": "accesslog_export",
+            "params": {"date_from": "2025-04-01", "date_to": "2025-04-30"},
+        },
         content_type="application/json",
     )
     assert response.status_code == 404
 
 
 def test_wrong_key_is_refused(world):
-    _, key = apiclient_create(municipality=world.alpha.municipality, name="x", scopes=["platform:read"])
+    _, key = apiclient_create(
+        municipality=world.alpha.municipality, name="x", scopes=["platform:read"]
+    )
     client = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}x")
     assert client.get("/api/v1/modules/").status_code == 401
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django_tenants.utils import schema_context
 
+from tenants.db import connection
 from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
 from tenants.events.registry import subscribe, unsubscribe
 from tenants.events.services import event_publish
@@ -23,11 +24,15 @@ def probe():
     unsubscribe("test.tenshutsu", on_moved_out)
 
 
-def test_event_reaches_subscribers_in_the_same_town_only(world, probe, django_capture_on_commit_callbacks):
+def test_event_reaches_subscribers_in_the_same_town_only(
+    world, probe, django_capture_on_commit_callbacks
+):
     # given / when
     with schema_context(world.alpha.schema):
         with django_capture_on_commit_callbacks(execute=True):
-            event = event_publish(name="test.tenshutsu", payload={"atena_no": "1"}, acting_user_id=None)
+            event = event_publish(
+                name="test.tenshutsu", payload={"atena_no": "1"}, acting_user_id=None
+            )
         delivery = Delivery.objects.get(event=event)
     # then
     assert probe == [(world.alpha.schema, event.pk, {"atena_no": "1"})]
@@ -36,7 +41,9 @@ def test_event_reaches_subscribers_in_the_same_town_only(world, probe, django_ca
         assert not DomainEvent.objects.filter(name="test.tenshutsu").exists()
 
 
-def test_event_of_a_rolled_back_change_is_never_delivered(world, probe, django_capture_on_commit_callbacks):
+def test_event_of_a_rolled_back_change_is_never_delivered(
+    world, probe, django_capture_on_commit_callbacks
+):
     with schema_context(world.alpha.schema):
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             try:

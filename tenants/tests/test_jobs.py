@@ -35,7 +35,13 @@ def test_job_runs_all_chunks_and_finishes_once(world, counting, django_capture_o
             job = job_start(kind="test_counting", params={"n": 25, "per": 10}, actor=ACTOR)
         job.refresh_from_db()
     # then
-    assert (job.status, job.total, job.done, job.failed, job.percent) == (JobStatus.SUCCEEDED, 25, 25, 0, 100)
+    assert (job.status, job.total, job.done, job.failed, job.percent) == (
+        JobStatus.SUCCEEDED,
+        25,
+        25,
+        0,
+        100,
+    )
     assert sorted(counting.ran) == [0, 1, 2]
     assert counting.finished == [job.pk]
 
@@ -92,7 +98,7 @@ def test_a_chunk_delivered_twice_counts_once(world, counting, django_capture_on_
     with schema_context(world.alpha.schema):
         with django_capture_on_commit_callbacks(execute=True):
             job = job_start(kind="test_counting", params={"n": 20, "per": 10}, actor=ACTOR)
-        chunk = job.chunks.first()
+        chunk = job.chunks.get(index=0)
         run_job_chunk(job.pk, chunk.pk)
         job.refresh_from_db()
     assert job.done == 20

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants.accesslog.models import AccessLog
+from tenants.db import connection
 from tenants.models import Domain, Municipality, Subscription
 from tenants.services.municipality import municipality_provision
 from tests.personas import PORTAL_HOST
@@ -42,7 +42,9 @@ def test_provision_creates_schema_host_subscriptions_and_admin(world):
     town = result.municipality
     assert schema_exists("m143421")
     assert Domain.objects.get(tenant=town).domain == "ninomiya.localhost"
-    assert sorted(Subscription.objects.filter(municipality=town).values_list("gyomu__code", flat=True)) == [
+    assert sorted(
+        Subscription.objects.filter(municipality=town).values_list("gyomu__code", flat=True)
+    ) == [
         "inkan_toroku",
         "juminkiroku",
     ]
@@ -66,7 +68,9 @@ def test_provision_creates_schema_host_subscriptions_and_admin(world):
         ({"gyomu_codes": ["juminkiroku", "nothing"]}, "gyomu", "nothing"),
     ],
 )
-def test_invalid_input_is_refused_with_a_japanese_message_and_leaves_nothing(world, override, field, message):
+def test_invalid_input_is_refused_with_a_japanese_message_and_leaves_nothing(
+    world, override, field, message
+):
     before = Municipality.objects.count()
     with pytest.raises(ValidationError) as info:
         _provision(world, **override)

@@ -115,7 +115,8 @@ def test_unsubscribed_module_is_refused_by_jobs_and_api(world, counting, login):
         assert job.total == 5
     # and over the API, even with a scope for the module
     _, key = apiclient_create(
-        municipality=world.beta.municipality, name="寒川町税連携",
+        municipality=world.beta.municipality,
+        name="寒川町税連携",
         scopes=["platform:read", "kojin_juminzei:write"],
     )
     response = Client(HTTP_HOST=BETA_HOST).post(
@@ -147,9 +148,7 @@ def test_forwarded_for_is_ignored_unless_peer_is_a_trusted_proxy(world, settings
     via_proxy = Client(HTTP_HOST=ALPHA_HOST, REMOTE_ADDR="10.20.30.40")
     # then: the address the proxy saw decides, and a prepended lie does not help
     assert via_proxy.get("/login/", HTTP_X_FORWARDED_FOR="127.0.0.5").status_code == 200
-    assert (
-        via_proxy.get("/login/", HTTP_X_FORWARDED_FOR="127.0.0.1, 192.0.2.9").status_code == 403
-    )
+    assert via_proxy.get("/login/", HTTP_X_FORWARDED_FOR="127.0.0.1, 192.0.2.9").status_code == 403
 
 
 def test_portal_is_for_the_consortium_office_only(world, login):

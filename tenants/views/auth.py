@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import login, logout
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from tenants.access import gyomu_view, portal_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.db import connection
 from tenants.models import StaffUser
 from tenants.netutil import client_ip
 from tenants.selectors.staff import membership_for
@@ -67,9 +67,7 @@ def _may_use_host(request: HttpRequest, user: StaffUser) -> bool:
         return user.consortium_office_id is not None
     from django.utils import timezone
 
-    return (
-        membership_for(user=user, municipality=connection.tenant, now=timezone.now()) is not None
-    )
+    return membership_for(user=user, municipality=connection.tenant, now=timezone.now()) is not None
 
 
 @portal_view(login_exempt=True)

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from tenants.access import gyomu_view
+from tenants.db import connection
 from tenants.jobs.models import Job
 from tenants.models import Gyomu, RoleLevel
 from tenants.selectors.gyomu import active_subscriptions

@@ -17,7 +17,7 @@ from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
 
-def _visible_jobs(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _visible_jobs(request: HttpRequest):
     """Jobs of modules the user holds a role in (platform jobs for administrators)."""
     levels: dict[str, int] = request.role_levels  # type: ignore[attr-defined]
     codes = [code for code, level in levels.items() if level >= RoleLevel.READ]
@@ -80,7 +80,7 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("platform")
-def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
+def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     job = get_object_or_404(_visible_jobs(request), pk=pk)
     job_file = get_object_or_404(JobFile, pk=file_pk, job=job)
     access_record(
@@ -101,7 +101,7 @@ def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> HttpRespon
 class WarekiDateField(forms.CharField):
     """A date typed as 令和7年4月1日, R7.4.1 or 2025-04-01."""
 
-    def to_python(self, value):  # type: ignore[no-untyped-def]
+    def to_python(self, value):
         text = super().to_python(value)
         if not text:
             return None
@@ -115,11 +115,15 @@ class AccessLogExportForm(forms.Form):
     date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
     date_to = WarekiDateField(label="終了日")
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
-        if data and data.get("date_from") and data.get("date_to"):
-            if data["date_from"] > data["date_to"]:
-                raise forms.ValidationError("終了日は開始日以降の日付を入力してください。")
+        if (
+            data
+            and data.get("date_from")
+            and data.get("date_to")
+            and (data["date_from"] > data["date_to"])
+        ):
+            raise forms.ValidationError("終了日は開始日以降の日付を入力してください。")
         return data
 
 

@@ -48,7 +48,11 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"members": members, "total_population": total_population, "consortium": user.consortium_office},
+        {
+            "members": members,
+            "total_population": total_population,
+            "consortium": user.consortium_office,
+        },
     )
 
 

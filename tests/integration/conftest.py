@@ -285,3 +285,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         for service in list(_services.values()):
             report.sections.append((f"{service.name} log (tail)", service.tail()))
     return report
+
+
+FILLER_ROWS = 20_000  # four chunks of an access-log export
+
+
+@pytest.fixture(scope="session")
+def hayama_access_rows(django_db_setup: None, django_db_blocker: Any) -> int:
+    """Enough of today's access-log rows in 葉山町 for an export of several chunks.
+    Inserted once per session (the log is append-only: they stay)."""
+    from django_tenants.utils import schema_context
+
+    from tenants.accesslog.models import AccessAction, AccessLog
+    from tests.personas import load_world
+
+    with django_db_blocker.unblock(), schema_context(load_world().alpha.schema):
+        AccessLog.objects.bulk_create(
+            (
+                AccessLog(
+                    username="integration-filler",
+                    action=AccessAction.READ,
+                    gyomu="platform",
+                    screen="integration-filler",
+                    record_type="filler",
+                    record_id=str(i),
+                )
+                for i in range(FILLER_ROWS)
+            ),
+            batch_size=5000,
+        )
+    connection.set_schema_to_public()
+    return FILLER_ROWS

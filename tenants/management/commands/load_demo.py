@@ -22,7 +22,7 @@ from tenants.services.municipality import municipality_provision
 from tenants.services.staff import membership_grant, staff_create
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "kanagawa_demo.json"
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - demo accounts only, printed on purpose
+DEMO_PASSWORD = "demo-pass-2026"
 DEMO_NETWORKS = ["127.0.0.0/8", "::1/128"]
 
 
@@ -56,7 +56,9 @@ class Command(BaseCommand):
             if Municipality.objects.filter(dantai_code=member["dantai_code"]).exists():
                 continue
             slug = member["subdomain"]
-            go_live = date.fromisoformat(f"{member['go_live']}-01") if member.get("go_live") else None
+            go_live = (
+                date.fromisoformat(f"{member['go_live']}-01") if member.get("go_live") else None
+            )
             result = municipality_provision(
                 consortium=consortium,
                 dantai_code=member["dantai_code"],
@@ -128,7 +130,9 @@ class Command(BaseCommand):
         base = settings.JC_BASE_DOMAIN
         self.stdout.write("")
         self.stdout.write(f"ポータル: http://{base}:{port}/  （ユーザー office）")
-        self.stdout.write(f"葉山町:   http://hayama.{base}:{port}/  （hayama-staff / hayama-admin）")
+        self.stdout.write(
+            f"葉山町:   http://hayama.{base}:{port}/  （hayama-staff / hayama-admin）"
+        )
         self.stdout.write(f"パスワードはすべて {DEMO_PASSWORD}")
         self.stdout.write(
             "確認コード: .venv/bin/python manage.py totp_now <ユーザーID>  "

@@ -10,7 +10,7 @@ from tenants.services.municipality import municipality_provision
 class Command(BaseCommand):
     help = "構成団体を登録する（スキーマ・ホスト名・利用業務・接続元・初期管理者）"
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--consortium", required=True, help="共同利用団体名")
         parser.add_argument("--code", required=True, help="全国地方公共団体コード（6桁）")
         parser.add_argument("--name", required=True)
@@ -45,7 +45,9 @@ class Command(BaseCommand):
                 acting_user=None,
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+            raise CommandError(
+                "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from exc
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(

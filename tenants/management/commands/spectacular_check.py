@@ -17,7 +17,10 @@ class Command(BaseCommand):
                 diff = "".join(
                     list(
                         difflib.unified_diff(
-                            committed.splitlines(True), fresh.splitlines(True), str(path), "generated"
+                            committed.splitlines(True),
+                            fresh.splitlines(True),
+                            str(path),
+                            "generated",
                         )
                     )[:80]
                 )
@@ -25,6 +28,7 @@ class Command(BaseCommand):
                 failed.append(name)
         if failed:
             raise CommandError(
-                f"OpenAPI が古くなっています: {', '.join(failed)}。make openapi で再生成してください。"
+                f"OpenAPI が古くなっています: {', '.join(failed)}。"
+                "make openapi で再生成してください。"
             )
         self.stdout.write("OpenAPI: 一致しています。")

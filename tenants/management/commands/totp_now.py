@@ -8,7 +8,7 @@ from tenants.models import StaffUser
 class Command(BaseCommand):
     help = "（デモ環境専用）指定した職員の現在の確認コードを表示する"
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("username")
 
     def handle(self, *args: object, **options: object) -> None:

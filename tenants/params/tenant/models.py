@@ -25,3 +25,6 @@ class MunicipalParameter(models.Model):
                 name="muniparam_years_ordered",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.fiscal_year_from}-)"
