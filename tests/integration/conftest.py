@@ -119,10 +119,35 @@ def _test_database_url() -> str:
     return f"postgres://{auth}{host}{port}/{quote(str(db['NAME']), safe='')}"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test here ``django_db``, only so that pytest-django creates the test
+    database: it sets up only the databases that some collected test asks for, and a
+    session of nothing but these tests would otherwise run the root conftest's
+    ``build_world`` against the real database named by DATABASE_URL."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True)
+def _django_db_marker() -> None:
+    """Overrides pytest-django's fixture of this name for the tests here: their
+    ``django_db`` mark must not wrap them in a transaction (TestCase) nor flush the
+    database afterwards (TransactionTestCase); ``committed`` gives them autocommit."""
+
+
+def _assert_test_database() -> None:
+    name = str(connection.settings_dict["NAME"])
+    if not name.startswith("test_"):
+        pytest.exit(f"integration tests refuse to run on database {name!r} (not a test database)")
+
+
 @pytest.fixture
 def committed(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Database access with autocommit: every write is visible to the subprocesses
     at once, and ``transaction.on_commit`` runs at the end of each atomic block."""
+    _assert_test_database()
     with django_db_blocker.unblock():
         yield
         connection.set_schema_to_public()
@@ -138,6 +163,7 @@ def service_env(
     django_db_setup: None, media_root: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, str]:
     """Environment of the subprocesses: the *test* database, a queue of their own."""
+    _assert_test_database()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.test",
@@ -201,10 +227,19 @@ def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterato
     yield worker
     worker.stop()
     _services.pop(worker.name, None)
+    _forget_queue(queue)
+
+
+def _forget_queue(queue: str) -> None:
+    """Remove this session's queue and its bindings from Redis (best effort)."""
+    import redis
+
     try:
-        with app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
-    except Exception:  # noqa: BLE001, S110 - tidying the broker is best effort
+        client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        keys = list(client.scan_iter(match=f"*{queue}*"))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
         pass
 
 
@@ -299,6 +334,7 @@ def hayama_access_rows(django_db_setup: None, django_db_blocker: Any) -> int:
     from tenants.accesslog.models import AccessAction, AccessLog
     from tests.personas import load_world
 
+    _assert_test_database()
     with django_db_blocker.unblock(), schema_context(load_world().alpha.schema):
         AccessLog.objects.bulk_create(
             (

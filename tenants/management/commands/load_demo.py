@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -126,7 +127,7 @@ class Command(BaseCommand):
                 reason="デモ: 災害時の応援職員（真鶴町から湯河原町へ）",
                 acting_user=office,
             )
-        port = "8000"
+        port = os.environ.get("PORT", "8000")
         base = settings.JC_BASE_DOMAIN
         self.stdout.write("")
         self.stdout.write(f"ポータル: http://{base}:{port}/  （ユーザー office）")
