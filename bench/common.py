@@ -204,6 +204,8 @@ def machine_info() -> dict[str, Any]:
         "django": _version("Django"),
         "django_tenants": _version("django-tenants"),
         "psycopg": _version("psycopg"),
+        # The machine is shared: a high load average means noisy figures.
+        "loadavg_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -260,7 +262,7 @@ def print_machine(machine: dict[str, Any]) -> None:
         f"machine: {machine['nproc']} CPUs ({machine['cpu_model']}), "
         f"{machine['memory_gib']} GiB, PostgreSQL {machine['postgresql']}, "
         f"Python {machine['python']}, Django {machine['django']}, "
-        f"django-tenants {machine['django_tenants']}"
+        f"django-tenants {machine['django_tenants']}; load average {machine['loadavg_start']}"
     )
 
 
@@ -294,7 +296,13 @@ def _raise_on_signal(signum: int, _frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
-def run(name: str, body: Callable[[Any, dict[str, Any]], dict[str, Any]], *, keep: bool) -> int:
+def run(
+    name: str,
+    body: Callable[[Any, dict[str, Any]], dict[str, Any]],
+    *,
+    keep: bool,
+    output_name: str | None = None,
+) -> int:
     """Recreate the bench database, set Django up on it, prepare the platform rows, call
     ``body(consortium, record)`` (which fills ``record`` and returns it) and write the
     JSON. The database is dropped at the end unless ``keep``."""
@@ -319,7 +327,8 @@ def run(name: str, body: Callable[[Any, dict[str, Any]], dict[str, Any]], *, kee
         body(consortium, record)
         record["finished_at"] = now_iso()
         record["wall_seconds"] = round(time.perf_counter() - started, 1)
-        path = write_json(name, record)
+        record["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+        path = write_json(output_name or name, record)
         print(f"\n[{name}] done in {record['wall_seconds']} s; wrote {path.relative_to(REPO)}")
     finally:
         try:

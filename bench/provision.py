@@ -33,14 +33,21 @@ def provision_many(
     *,
     modules: list[str],
     progress: bool = True,
+    fresh_connection: bool = False,
 ) -> list[dict[str, Any]]:
     """Provision ``count`` municipalities the way the consortium office does; one row of
-    timings (seconds) per call, in order."""
+    timings (seconds) per call, in order. With ``fresh_connection`` the database
+    connection is closed before each call (untimed), as when each provisioning is its
+    own request or job; otherwise all run on one connection, like a batch script."""
+    from django.db import connections
+
     from tenants.services.municipality import municipality_provision
 
     rows: list[dict[str, Any]] = []
     for index, code in enumerate(dantai_codes(count), start=1):
         slug = f"bench{index:03d}"
+        if fresh_connection:
+            connections.close_all()
         t = time.perf_counter()
         result = municipality_provision(
             consortium=consortium,
@@ -134,6 +141,19 @@ def tenant_schema_facts(schema: str) -> dict[str, int]:
     return {"tables": tables, "relations": relations, "migration_records": migrations}
 
 
+def backend_cache_bytes() -> int | None:
+    """Size of this connection's PostgreSQL catalog cache (CacheMemoryContext)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(total_bytes) FROM pg_backend_memory_contexts "
+            "WHERE name = 'CacheMemoryContext'"
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 def phase_rows(label: str, rows: list[dict[str, Any]], keys: list[tuple[str, str]]) -> list[Any]:
     out = []
     for key, title in keys:
@@ -144,7 +164,9 @@ def phase_rows(label: str, rows: list[dict[str, Any]], keys: list[tuple[str, str
     return out
 
 
-def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> dict[str, Any]:
+def body(
+    consortium: Any, record: dict[str, Any], *, count: int, plain: int, fresh_connection: bool
+) -> dict[str, Any]:
     from tenants.services.schema_template import TEMPLATE_SCHEMA
 
     # One INFO line per call would break up the progress output.
@@ -156,11 +178,17 @@ def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> 
         "modules": modules,
         "networks": NETWORKS,
         "admin_user": True,
+        "fresh_connection": fresh_connection,
         "target_seconds": TARGET_SECONDS,
     }
-    print(f"[provision] {count} municipalities, {len(modules)} modules each")
-    rows = provision_many(consortium, count, modules=modules)
+    connection_mode = "a fresh connection each" if fresh_connection else "one connection"
+    print(f"[provision] {count} municipalities, {len(modules)} modules each, {connection_mode}")
+    rows = provision_many(consortium, count, modules=modules, fresh_connection=fresh_connection)
+    record["backend_cache_bytes_after"] = backend_cache_bytes()
     first, rest = rows[0], rows[1:]
+    # Drift: the same call gets slower as the connection accumulates cloned schemas.
+    window = max(1, min(5, len(rest) // 2))
+    early, late = rest[:window], rest[-window:]
     plain_rows = plain_create_many(consortium, plain) if plain else []
     facts = tenant_schema_facts(TEMPLATE_SCHEMA)
     record["tenant_schema"] = facts
@@ -174,6 +202,8 @@ def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> 
             "public_rows": summary([r["public_rows"] for r in rest]),
             "schema_clone": summary([r["schema_clone"] for r in rest]),
             "admin_and_log": summary([r["admin_and_log"] for r in rest]),
+            "early": summary([r["wall"] for r in early]),
+            "late": summary([r["wall"] for r in late]),
         },
         "plain_django_tenants": {
             "wall": plain_wall,
@@ -212,6 +242,9 @@ def body(consortium: Any, record: dict[str, Any], *, count: int, plain: int) -> 
             ("admin_and_log", "admin+log"),
         ],
     )
+    table += phase_rows(f"calls 2–{1 + window}", early, [("wall", "total")]) + phase_rows(
+        f"calls {count - window + 1}–{count}", late, [("wall", "total")]
+    )
     if plain_rows:
         table += phase_rows(
             "plain", plain_rows, [("wall", "total"), ("create_schema", "create_schema")]
@@ -245,11 +278,23 @@ def main(argv: list[str]) -> int:
         default=3,
         help="tenants created the plain django-tenants way for comparison (default 3, 0 skips)",
     )
+    parser.add_argument(
+        "--fresh-connection",
+        action="store_true",
+        help="close the database connection before each provisioning (default: one connection)",
+    )
     args = parser.parse_args(argv)
     if args.count < 2:
         parser.error("--count must be at least 2 (the first is reported apart)")
     return run(
         "provision",
-        lambda consortium, record: body(consortium, record, count=args.count, plain=args.plain),
+        lambda consortium, record: body(
+            consortium,
+            record,
+            count=args.count,
+            plain=args.plain,
+            fresh_connection=args.fresh_connection,
+        ),
         keep=args.keep,
+        output_name="provision-fresh" if args.fresh_connection else "provision",
     )

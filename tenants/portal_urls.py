@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", auth.logout_view, name="logout"),
     path("members/<str:dantai_code>/", portal.portal_member, name="portal_member"),
     path("provision/", portal.portal_provision, name="portal_provision"),
+    path("support/", portal.portal_support, name="portal_support"),
 ]

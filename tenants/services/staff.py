@@ -156,3 +156,73 @@ def membership_grant(
             if code in gyomu
         )
     return membership
+
+
+class SupportGrantError(ValueError):
+    """A support membership that may not be granted; the message is for the office."""
+
+
+def support_membership_grant(
+    *,
+    user: StaffUser,
+    municipality: Municipality,
+    gyomu_codes: list[str],
+    valid_until: datetime,
+    reason: str,
+    acting_user: StaffUser,
+) -> Membership:
+    """Let staff of another member town work a (stricken) town's system for a while.
+
+    The membership is marked 応援職員, must end, may only cover modules the town has
+    subscribed, and is written to the town's own access log."""
+    from django_tenants.utils import schema_context
+
+    from tenants.accesslog.services import Actor, access_record
+    from tenants.selectors.gyomu import subscribed_codes
+
+    now = timezone.now()
+    if valid_until <= now:
+        raise SupportGrantError("有効期限は現在より後の日時を指定してください。")
+    if valid_until > now + timedelta(days=366):
+        raise SupportGrantError("応援職員の有効期限は1年以内としてください。")
+    if user.home_municipality_id == municipality.pk:
+        raise SupportGrantError("自団体の職員は応援職員として登録できません。")
+    if (
+        user.home_municipality is None
+        or user.home_municipality.consortium_id != acting_user.consortium_office_id
+        or municipality.consortium_id != acting_user.consortium_office_id
+    ):
+        raise SupportGrantError("同じ共同利用団体の構成団体の職員のみ登録できます。")
+    if not reason.strip():
+        raise SupportGrantError("応援の理由を入力してください。")
+    allowed = subscribed_codes(municipality=municipality, on=now.date())
+    not_subscribed = sorted(set(gyomu_codes) - allowed)
+    if not gyomu_codes or not_subscribed:
+        raise SupportGrantError(
+            "応援先が利用していない業務は指定できません: " + "、".join(not_subscribed)
+            if not_subscribed
+            else "業務を1つ以上選んでください。"
+        )
+    if Membership.objects.filter(user=user, municipality=municipality).exists():
+        raise SupportGrantError("この職員はすでにこの団体の所属を持っています。")
+    with transaction.atomic(durable=True):
+        membership = membership_grant(
+            user=user,
+            municipality=municipality,
+            roles={code: 2 for code in gyomu_codes},
+            acting_user=acting_user,
+            valid_until=valid_until,
+            is_support=True,
+            reason=reason.strip()[:200],
+        )
+        with schema_context(municipality.schema_name):
+            access_record(
+                actor=Actor(user_id=acting_user.pk, username=acting_user.get_username()),
+                action="create",
+                gyomu="platform",
+                screen="support_membership_grant",
+                record_type="membership",
+                record_id=membership.pk,
+                detail={"support_user_id": user.pk, "until": valid_until.isoformat()},
+            )
+    return membership

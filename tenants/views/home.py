@@ -25,7 +25,9 @@ healthz.portal = True  # type: ignore[attr-defined]
 
 @gyomu_view("platform")
 def home(request: HttpRequest) -> HttpResponse:
-    recent_jobs = Job.objects.all()[:5]
+    from tenants.views.jobs import visible_jobs
+
+    recent_jobs = visible_jobs(request)[:5]
     return render(
         request, "tenants/home.html", {"recent_jobs": recent_jobs, "today": timezone.localdate()}
     )

@@ -17,7 +17,7 @@ from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
 
-def _visible_jobs(request: HttpRequest):
+def visible_jobs(request: HttpRequest):
     """Jobs of modules the user holds a role in (platform jobs for administrators)."""
     levels: dict[str, int] = request.role_levels  # type: ignore[attr-defined]
     codes = [code for code, level in levels.items() if level >= RoleLevel.READ]
@@ -28,13 +28,13 @@ def _visible_jobs(request: HttpRequest):
 
 @gyomu_view("platform")
 def job_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_visible_jobs(request), 25).get_page(request.GET.get("page"))
+    page = Paginator(visible_jobs(request), 25).get_page(request.GET.get("page"))
     return render(request, "tenants/jobs/list.html", {"page": page})
 
 
 @gyomu_view("platform")
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    job = get_object_or_404(visible_jobs(request), pk=pk)
     return render(
         request,
         "tenants/jobs/detail.html",
@@ -45,14 +45,14 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @gyomu_view("platform")
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the detail page polls every second until the job ends."""
-    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    job = get_object_or_404(visible_jobs(request), pk=pk)
     return render(request, "tenants/jobs/_progress.html", {"job": job})
 
 
 @gyomu_view("platform", write_level=RoleLevel.WRITE)
 @require_POST
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    job = get_object_or_404(visible_jobs(request), pk=pk)
     if request.role_levels.get(job.gyomu, 0) < RoleLevel.WRITE:  # type: ignore[attr-defined]
         messages.error(request, "この処理を中止する権限がありません。")
     else:
@@ -67,7 +67,7 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 @gyomu_view("platform", write_level=RoleLevel.WRITE)
 @require_POST
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    job = get_object_or_404(visible_jobs(request), pk=pk)
     if request.role_levels.get(job.gyomu, 0) < RoleLevel.WRITE:  # type: ignore[attr-defined]
         messages.error(request, "この処理を再実行する権限がありません。")
     else:
@@ -81,7 +81,7 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @gyomu_view("platform")
 def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
-    job = get_object_or_404(_visible_jobs(request), pk=pk)
+    job = get_object_or_404(visible_jobs(request), pk=pk)
     job_file = get_object_or_404(JobFile, pk=file_pk, job=job)
     access_record(
         request=request,

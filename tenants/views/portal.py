@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import portal_view
-from tenants.models import Gyomu, Municipality, StaffUser
+from tenants.models import Gyomu, Membership, Municipality, StaffUser
 from tenants.services.municipality import municipality_provision
+from tenants.services.staff import SupportGrantError, support_membership_grant
 from tenants.views.jobs import WarekiDateField
 
 
@@ -132,3 +133,71 @@ def portal_provision(request: HttpRequest) -> HttpResponse:
                 f"{result.municipality.name}を登録しました（{result.seconds:.2f}秒）。",
             )
     return render(request, "portal/provision.html", {"form": form, "result": result})
+
+
+class SupportForm(forms.Form):
+    username = forms.CharField(label="応援する職員のユーザーID", max_length=150)
+    municipality = forms.ModelChoiceField(
+        label="応援先の団体", queryset=Municipality.objects.none(), to_field_name="dantai_code"
+    )
+    gyomu = forms.ModelMultipleChoiceField(
+        label="担当する業務",
+        queryset=Gyomu.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        to_field_name="code",
+    )
+    valid_until = WarekiDateField(label="有効期限（この日の終わりまで）")
+    reason = forms.CharField(label="理由", max_length=200)
+
+    def __init__(self, *args: object, consortium_id: int | None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Municipality.objects.filter(consortium_id=consortium_id)
+
+
+@portal_view()
+@require_http_methods(["GET", "POST"])
+def portal_support(request: HttpRequest) -> HttpResponse:
+    """応援職員: grant staff of one member town a time-limited membership in another."""
+    from datetime import datetime, time, timedelta
+
+    user = _office(request)
+    form = SupportForm(request.POST or None, consortium_id=user.consortium_office_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        helper = StaffUser.objects.filter(username=data["username"]).first()
+        if helper is None:
+            form.add_error("username", "この職員は登録されていません。")
+        else:
+            end = timezone.make_aware(datetime.combine(data["valid_until"], time.min)) + timedelta(
+                days=1
+            )
+            try:
+                support_membership_grant(
+                    user=helper,
+                    municipality=data["municipality"],
+                    gyomu_codes=[g.code for g in data["gyomu"]],
+                    valid_until=end,
+                    reason=data["reason"],
+                    acting_user=user,
+                )
+            except SupportGrantError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"{helper}を{data['municipality'].name}の応援職員として登録しました。"
+                )
+                form = SupportForm(consortium_id=user.consortium_office_id)
+    memberships = (
+        Membership.objects.filter(
+            is_support=True, municipality__consortium_id=user.consortium_office_id
+        )
+        .select_related("user", "user__home_municipality", "municipality")
+        .order_by("-valid_until")
+    )
+    return render(
+        request,
+        "portal/support.html",
+        {"form": form, "memberships": memberships, "now": timezone.now()},
+    )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyotp
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from tenants.models import StaffUser
@@ -35,6 +36,19 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT = "/tmp/jc-browser-job.png"  # noqa: S108 - asked-for artefact
 JOB_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Playwright's sync API keeps an asyncio loop in this thread, which makes Django
+    refuse ORM calls (SynchronousOnlyOperation). The tests' own queries are plain
+    synchronous ones, so the documented escape hatch is safe here. While that loop
+    runs, Django keeps its connections per context, not per thread: the ones opened
+    meanwhile are closed here, or they would keep the test database from being
+    dropped at the end of the session."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    yield
+    connections.close_all()
 
 
 @pytest.fixture(scope="module")
