@@ -190,9 +190,7 @@ def portal_support(request: HttpRequest) -> HttpResponse:
                 )
                 form = SupportForm(consortium_id=user.consortium_office_id)
     memberships = (
-        Membership.objects.filter(
-            is_support=True, municipality__consortium_id=user.consortium_office_id
-        )
+        Membership.objects.filter(is_support=True, municipality__consortium=user.consortium_office)
         .select_related("user", "user__home_municipality", "municipality")
         .order_by("-valid_until")
     )
