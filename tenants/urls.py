@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenants.views import accesslog, auth, home, jobs
+from tenants.views import accesslog, apiclients, auth, home, jobs
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -18,4 +18,5 @@ urlpatterns = [
     path("jobs/<int:pk>/files/<int:file_pk>/", jobs.job_file_download, name="job_file"),
     path("jobs/new/accesslog-export/", jobs.accesslog_export_start, name="accesslog_export"),
     path("audit/access-log/", accesslog.accesslog_search, name="accesslog_search"),
+    path("settings/api-clients/", apiclients.apiclient_list, name="apiclient_list"),
 ]

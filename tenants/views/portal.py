@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import portal_view
-from tenants.models import Gyomu, Membership, Municipality, StaffUser
+from tenants.models import Gyomu, Membership, Municipality, NetworkRange, StaffUser
+from tenants.models.network import NetworkKind
 from tenants.services.municipality import municipality_provision
+from tenants.services.network import network_range_add, network_range_remove
 from tenants.services.staff import SupportGrantError, support_membership_grant
 from tenants.views.jobs import WarekiDateField
 
@@ -57,17 +59,52 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+class NetworkForm(forms.Form):
+    cidr = forms.CharField(label="CIDR（例: 10.1.0.0/16）", max_length=64)
+    kind = forms.ChoiceField(label="回線種別", choices=NetworkKind.choices)
+    label = forms.CharField(label="名称", max_length=100, required=False)
+
+
 @portal_view()
+@require_http_methods(["GET", "POST"])
 def portal_member(request: HttpRequest, dantai_code: str) -> HttpResponse:
     user = _office(request)
     member = get_object_or_404(
         Municipality, dantai_code=dantai_code, consortium_id=user.consortium_office_id
     )
+    form = NetworkForm()
+    if request.method == "POST":
+        try:
+            if "remove" in request.POST:
+                row = get_object_or_404(
+                    NetworkRange, pk=request.POST.get("remove"), municipality=member
+                )
+                network_range_remove(network_range=row, acting_user=user)
+                messages.success(request, f"{row.cidr} を削除しました。")
+            else:
+                form = NetworkForm(request.POST)
+                if form.is_valid():
+                    network_range_add(
+                        municipality=member,
+                        cidr=form.cleaned_data["cidr"],
+                        kind=form.cleaned_data["kind"],
+                        label=form.cleaned_data["label"],
+                        acting_user=user,
+                    )
+                    messages.success(request, "接続元を追加しました。")
+                    form = NetworkForm()
+        except ValueError as exc:
+            form.add_error(None, str(exc))
     subscriptions = member.subscriptions.select_related("gyomu").order_by("gyomu__sort")
     return render(
         request,
         "portal/member.html",
-        {"member": member, "subscriptions": subscriptions, "networks": member.network_ranges.all()},
+        {
+            "member": member,
+            "subscriptions": subscriptions,
+            "networks": member.network_ranges.order_by("cidr"),
+            "form": form,
+        },
     )
 
 
