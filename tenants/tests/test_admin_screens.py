@@ -12,6 +12,12 @@ from tenants.models import ApiClient, NetworkRange
 from tests.personas import ALPHA_HOST, BETA_HOST, PORTAL_HOST
 
 
+def _new_key(page) -> str:
+    found = re.search(r'data-testid="new-key">([^<]+)<', page.content.decode())
+    assert found is not None
+    return found.group(1)
+
+
 def test_town_admin_issues_a_key_that_works_only_in_that_town(world, login):
     admin = login("hayama-admin", ALPHA_HOST)
     # when
@@ -20,7 +26,7 @@ def test_town_admin_issues_a_key_that_works_only_in_that_town(world, login):
         {"name": "税務連携", "scopes": ["platform:read", "kojin_juminzei:read"]},
     )
     # then
-    key = re.search(r'data-testid="new-key">([^<]+)<', page.content.decode()).group(1)
+    key = _new_key(page)
     assert ApiClient.objects.get(name="税務連携").scopes == ["platform:read", "kojin_juminzei:read"]
     assert (
         Client(HTTP_HOST=ALPHA_HOST)
@@ -55,7 +61,7 @@ def test_scopes_offered_are_only_subscribed_modules(world, login):
 def test_deactivated_key_is_refused(world, login):
     admin = login("hayama-admin", ALPHA_HOST)
     page = admin.post("/settings/api-clients/", {"name": "一時連携", "scopes": ["platform:read"]})
-    key = re.search(r'data-testid="new-key">([^<]+)<', page.content.decode()).group(1)
+    key = _new_key(page)
     client = ApiClient.objects.get(name="一時連携")
     admin.post("/settings/api-clients/", {"deactivate": client.pk})
     assert (
