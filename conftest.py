@@ -24,6 +24,9 @@ from tests.personas import PERSONA_PASSWORD, Personas, Town, build_world
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+        if not str(name).startswith("test_"):
+            raise RuntimeError(f"refusing to build the test world in {name!r}: not a test database")
         build_world()
     yield
 

@@ -20,7 +20,7 @@ def deliver_event(self: TenantTask, event_id: int, subscriber: str) -> None:
     attempts = 0
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("event")
             .filter(event_id=event_id, subscriber=subscriber)
             .first()

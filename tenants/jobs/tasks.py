@@ -20,7 +20,11 @@ logger = logging.getLogger(__name__)
 @shared_task(base=TenantTask, acks_late=True)
 def run_job_chunk(job_id: int, chunk_id: int) -> None:
     with transaction.atomic():
-        chunk = JobChunk.objects.select_for_update().filter(pk=chunk_id, job_id=job_id).first()
+        chunk = (
+            JobChunk.objects.select_for_update(of=("self",))
+            .filter(pk=chunk_id, job_id=job_id)
+            .first()
+        )
         if chunk is None or chunk.status in {ChunkStatus.DONE, ChunkStatus.CANCELLED}:
             return
         job = Job.objects.get(pk=job_id)

@@ -46,7 +46,11 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the detail page polls every second until the job ends."""
     job = get_object_or_404(visible_jobs(request), pk=pk)
-    return render(request, "tenants/jobs/_progress.html", {"job": job})
+    response = render(request, "tenants/jobs/_progress.html", {"job": job})
+    if job.is_finished and request.headers.get("HX-Request"):
+        # The bar reached its end: reload the page so result files and buttons update.
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @gyomu_view("platform", write_level=RoleLevel.WRITE)

@@ -28,10 +28,9 @@ T = TypeVar("T")
 @subscribe(PROBE_EVENT)
 def record_probe_event(event: DomainEvent) -> None:
     """Leaves a trace in the access log of whichever schema it runs in."""
-    from django.db import connection
-
     from tenants.accesslog.models import AccessAction
     from tenants.accesslog.services import Actor, access_record
+    from tenants.db import connection
 
     access_record(
         actor=Actor(user_id=None, username="event-probe"),

@@ -26,8 +26,8 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from tenants.db import connection
 from tests.integration import PROBE_MODULE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +79,15 @@ class CeleryWorker(Service):
 
         app.control.add_consumer(self.queue, destination=[self.hostname], reply=True)
 
+    def pool_pids(self) -> list[int]:
+        """Process ids of the prefork pool's children (the processes running tasks)."""
+        from config.celery import app
+
+        stats = app.control.inspect(destination=[self.hostname], timeout=5.0).stats() or {}
+        return [
+            int(pid) for pid in stats.get(self.hostname, {}).get("pool", {}).get("processes", [])
+        ]
+
 
 @dataclass
 class WebServer(Service):
@@ -96,7 +105,7 @@ def _fail_with_log(service: Service, message: str) -> None:
 def _start(name: str, argv: list[str], env: dict[str, str], log_dir: Path) -> Service:
     log_path = log_dir / f"{name}.log"
     log = log_path.open("wb")
-    process = subprocess.Popen(  # noqa: S603 - our own venv's executables
+    process = subprocess.Popen(
         argv,
         cwd=ROOT,
         env=env,
@@ -269,11 +278,11 @@ def _free_port() -> int:
 
 
 def _healthy(port: int) -> bool:
-    request = urllib.request.Request(  # noqa: S310 - our own loopback server
+    request = urllib.request.Request(
         f"http://127.0.0.1:{port}/healthz", headers={"Host": settings.JC_BASE_DOMAIN}
     )
     try:
-        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=2) as response:
             return bool(response.status == 200)
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False

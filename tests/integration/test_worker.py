@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,8 +46,9 @@ def hayama_admin(committed: None) -> Actor:
 
 
 def _today_params() -> dict[str, str]:
-    today = timezone.localdate().isoformat()
-    return {"date_from": today, "date_to": today}
+    """Yesterday and today: rows written just before midnight are still in range."""
+    today = timezone.localdate()
+    return {"date_from": (today - timedelta(days=1)).isoformat(), "date_to": today.isoformat()}
 
 
 def _job_log(job: Job) -> str:

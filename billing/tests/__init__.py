@@ -1,0 +1,1 @@
+"""Tests for billing.rules (pure Python: no Django, no database)."""
