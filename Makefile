@@ -72,4 +72,4 @@ clean-data: services-stop ## stop the private services and delete .data (databas
 	rm -rf .data
 
 bench: venv ## run the benchmarks (python -m bench) against the embedded services
-	bin/with-services .venv/bin/python -m bench
+	bin/with-services .venv/bin/python -m bench provision && bin/with-services .venv/bin/python -m bench migrate
