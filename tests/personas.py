@@ -17,6 +17,9 @@ ALPHA_HOST = "hayama.localhost"
 BETA_HOST = "samukawa.localhost"
 PORTAL_HOST = "localhost"
 
+# 担当者 may write, 閲覧者 may only read, in every module of their town.
+PERSONA_ROLES = [("clerk", "担当者", RoleLevel.WRITE), ("viewer", "閲覧者", RoleLevel.READ)]
+
 ALPHA_MODULES = ["juminkiroku", "kojin_juminzei", "kokuho_shikaku"]
 BETA_MODULES = ["juminkiroku"]
 
@@ -78,32 +81,23 @@ def build_world() -> None:
         result.admin.set_password(PERSONA_PASSWORD)
         result.admin.save()
         towns[slug] = town
-        clerk, _, _ = staff_create(
-            username=f"{slug}-clerk",
-            display_name=f"{name}担当者",
-            home_municipality=town,
-            password=PERSONA_PASSWORD,
-            acting_user=office,
-        )
-        membership_grant(
-            user=clerk,
-            municipality=town,
-            roles={m: RoleLevel.WRITE for m in modules},
-            acting_user=office,
-        )
-        viewer, _, _ = staff_create(
-            username=f"{slug}-viewer",
-            display_name=f"{name}閲覧者",
-            home_municipality=town,
-            password=PERSONA_PASSWORD,
-            acting_user=office,
-        )
-        membership_grant(
-            user=viewer,
-            municipality=town,
-            roles={m: RoleLevel.READ for m in modules},
-            acting_user=office,
-        )
+        for role, label, level in [
+            ("clerk", "担当者", RoleLevel.WRITE),
+            ("viewer", "閲覧者", RoleLevel.READ),
+        ]:
+            person, _, _ = staff_create(
+                username=f"{slug}-{role}",
+                display_name=f"{name}{label}",
+                home_municipality=town,
+                password=PERSONA_PASSWORD,
+                acting_user=office,
+            )
+            membership_grant(
+                user=person,
+                municipality=town,
+                roles={m: level for m in modules},
+                acting_user=office,
+            )
     # 応援職員: samukawa's clerk helps hayama for 7 days, 住民記録 only.
     helper = StaffUser.objects.get(username="samukawa-clerk")
     membership_grant(

@@ -12,20 +12,10 @@ from django_tenants.utils import schema_context
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import Actor, access_record
 from tenants.jobs.models import ChunkStatus, Job, JobStatus
-from tenants.jobs.registry import register, unregister
 from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_start
-from tenants.tests.helpers import CountingKind
 from tests.personas import ALPHA_HOST
 
 ACTOR = Actor(user_id=None, username="tester")
-
-
-@pytest.fixture
-def counting():
-    kind = CountingKind()
-    register(kind)
-    yield kind
-    unregister(kind.code)
 
 
 def test_job_runs_all_chunks_and_finishes_once(world, counting, django_capture_on_commit_callbacks):

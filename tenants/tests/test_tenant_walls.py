@@ -9,18 +9,8 @@ from django_tenants.utils import schema_context
 from tenants.accesslog.services import Actor
 from tenants.api.authentication import apiclient_create
 from tenants.jobs.models import Job
-from tenants.jobs.registry import register, unregister
 from tenants.jobs.services import JobRefused, job_start
-from tenants.tests.helpers import CountingKind
 from tests.personas import ALPHA_HOST, BETA_HOST, PERSONA_PASSWORD, PORTAL_HOST
-
-
-@pytest.fixture
-def counting():
-    kind = CountingKind()
-    register(kind)
-    yield kind
-    unregister(kind.code)
 
 
 def test_staff_of_another_town_cannot_log_in_on_this_host(world):
