@@ -31,6 +31,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "tenants.params",
+    "billing",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

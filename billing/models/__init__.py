@@ -1,0 +1,4 @@
+from billing.models.pool import CostPool, FormerCost
+from billing.models.run import AllocationRun, AllocationShare
+
+__all__ = ["AllocationRun", "AllocationShare", "CostPool", "FormerCost"]

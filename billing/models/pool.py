@@ -1,0 +1,69 @@
+from django.db import models
+
+
+class RoundingPoint(models.TextChoices):
+    COMBINED = "combined", "合算比率で端数処理"
+    PER_COMPONENT = "per_component", "要素ごとに端数処理"
+
+
+class CostPool(models.Model):
+    """One cost of one fiscal year (組合運営費, システム利用料 …) and how it is split."""
+
+    consortium = models.ForeignKey(
+        "tenants.Consortium",
+        verbose_name="共同利用団体",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("費目", max_length=100)
+    # None for metered pools: their total is the sum of the members' charges.
+    amount_yen = models.BigIntegerField("金額（円）", null=True, blank=True)
+    rule = models.JSONField("按分ルール", help_text="billing.rules.codec の形式")
+    rounding_unit_yen = models.PositiveIntegerField("端数処理単位（円）", default=1)
+    sort = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "費用区分"
+        verbose_name_plural = "費用区分"
+        ordering = ["consortium", "fiscal_year", "sort", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "fiscal_year", "name"], name="costpool_unique_name"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_yen__isnull=True) | models.Q(amount_yen__gte=0),
+                name="costpool_amount_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.name}"
+
+
+class FormerCost(models.Model):
+    """A member's cost before joining (現行経費), for the savings guarantee."""
+
+    consortium = models.ForeignKey(
+        "tenants.Consortium",
+        verbose_name="共同利用団体",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    municipality = models.ForeignKey(
+        "tenants.Municipality", verbose_name="構成団体", on_delete=models.PROTECT, related_name="+"
+    )
+    amount_yen = models.BigIntegerField("現行経費（円）")
+
+    class Meta:
+        verbose_name = "現行経費"
+        verbose_name_plural = "現行経費"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consortium", "fiscal_year", "municipality"], name="formercost_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.municipality_id}"
