@@ -2,10 +2,12 @@
 
 from django.urls import include, path
 
+from billing import urls as billing_urls
 from tenants.views.home import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("tenants.api.urls")),
+    path("billing/", include(billing_urls.member_urlpatterns)),
     path("", include("tenants.urls")),
 ]
