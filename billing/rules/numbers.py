@@ -48,12 +48,17 @@ FIGURE_UNITS: dict[str, str] = {
 }
 
 
+def _base(figure: str) -> str:
+    """``months:juminkiroku`` (months of one module) is labelled like ``months``."""
+    return figure.split(":", 1)[0]
+
+
 def figure_label(figure: str, label: str | None = None) -> str:
-    return label if label else FIGURE_LABELS.get(figure, figure)
+    return label if label else FIGURE_LABELS.get(figure, FIGURE_LABELS.get(_base(figure), figure))
 
 
 def figure_unit(figure: str) -> str:
-    return FIGURE_UNITS.get(figure, "")
+    return FIGURE_UNITS.get(figure, FIGURE_UNITS.get(_base(figure), ""))
 
 
 def to_fraction(value: object, what: str) -> Fraction:
