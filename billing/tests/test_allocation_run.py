@@ -9,9 +9,8 @@ import pytest
 
 from billing.models import AllocationShare, CostPool, FormerCost
 from billing.services.allocation import GUARANTEE_POOL, allocation_run, compute, member_figures
+from billing.tests.factories import UNEI, unei_pool
 from tenants.models import Consortium, Gyomu, StaffUser, Subscription
-
-UNEI = {"type": "mix", "parts": [[4, {"type": "kintowari"}], [6, {"type": "jinkowari"}]]}
 
 
 @pytest.fixture
@@ -28,13 +27,7 @@ def _amounts(run):
 
 def test_kanagawa_style_run_is_exact_and_bills_only_members(world, office):
     # given: 組合運営費 4:6 and a metered システム利用料 (月額単価 × months of 住民記録)
-    CostPool.objects.create(
-        consortium=world.consortium,
-        fiscal_year=2025,
-        name="組合運営費",
-        amount_yen=10_000_001,
-        rule=UNEI,
-    )
+    unei_pool(world.consortium, 10_000_001)
     CostPool.objects.create(
         consortium=world.consortium,
         fiscal_year=2025,
@@ -77,13 +70,7 @@ def test_mid_year_go_live_counts_only_months_used(world):
 
 
 def test_run_is_reproducible_from_its_inputs(world, office):
-    CostPool.objects.create(
-        consortium=world.consortium,
-        fiscal_year=2025,
-        name="組合運営費",
-        amount_yen=7_777_777,
-        rule=UNEI,
-    )
+    unei_pool(world.consortium, 7_777_777)
     run = allocation_run(consortium=world.consortium, fiscal_year=2025, acting_user=office)
     # when: the population changes after the run
     world.alpha.municipality.population = 1
@@ -94,13 +81,7 @@ def test_run_is_reproducible_from_its_inputs(world, office):
 
 
 def test_savings_guarantee_binds_and_keeps_the_total(world, office):
-    CostPool.objects.create(
-        consortium=world.consortium,
-        fiscal_year=2025,
-        name="組合運営費",
-        amount_yen=10_000_000,
-        rule=UNEI,
-    )
+    unei_pool(world.consortium, 10_000_000)
     FormerCost.objects.create(
         consortium=world.consortium,
         fiscal_year=2025,

@@ -6,22 +6,15 @@ import io
 
 from pypdf import PdfReader
 
-from billing.models import AllocationRun, CostPool
+from billing.models import AllocationRun
 from billing.services.allocation import allocation_run
+from billing.tests.factories import unei_pool
 from tenants.models import StaffUser
 from tests.personas import ALPHA_HOST, BETA_HOST, PORTAL_HOST
 
-UNEI = {"type": "mix", "parts": [[4, {"type": "kintowari"}], [6, {"type": "jinkowari"}]]}
-
 
 def _run(world) -> AllocationRun:
-    CostPool.objects.create(
-        consortium=world.consortium,
-        fiscal_year=2025,
-        name="組合運営費",
-        amount_yen=10_000_001,
-        rule=UNEI,
-    )
+    unei_pool(world.consortium, 10_000_001)
     return allocation_run(
         consortium=world.consortium,
         fiscal_year=2025,
@@ -40,13 +33,7 @@ def _text(response) -> str:
 
 def test_office_runs_the_allocation_and_reads_a_statement_pdf(world, login):
     office = login("office", PORTAL_HOST)
-    CostPool.objects.create(
-        consortium=world.consortium,
-        fiscal_year=2025,
-        name="組合運営費",
-        amount_yen=10_000_001,
-        rule=UNEI,
-    )
+    unei_pool(world.consortium, 10_000_001)
     # when
     response = office.post("/billing/", {"fiscal_year": "2025"})
     run = AllocationRun.objects.get(consortium=world.consortium)
