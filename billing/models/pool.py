@@ -1,21 +1,16 @@
 from django.db import models
 
+from billing.models.base import ConsortiumYear
+
 
 class RoundingPoint(models.TextChoices):
     COMBINED = "combined", "合算比率で端数処理"
     PER_COMPONENT = "per_component", "要素ごとに端数処理"
 
 
-class CostPool(models.Model):
+class CostPool(ConsortiumYear):
     """One cost of one fiscal year (組合運営費, システム利用料 …) and how it is split."""
 
-    consortium = models.ForeignKey(
-        "tenants.Consortium",
-        verbose_name="共同利用団体",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    fiscal_year = models.PositiveSmallIntegerField("年度")
     name = models.CharField("費目", max_length=100)
     # None for metered pools: their total is the sum of the members' charges.
     amount_yen = models.BigIntegerField("金額（円）", null=True, blank=True)
@@ -41,16 +36,9 @@ class CostPool(models.Model):
         return f"{self.fiscal_year}年度 {self.name}"
 
 
-class FormerCost(models.Model):
+class FormerCost(ConsortiumYear):
     """A member's cost before joining (現行経費), for the savings guarantee."""
 
-    consortium = models.ForeignKey(
-        "tenants.Consortium",
-        verbose_name="共同利用団体",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    fiscal_year = models.PositiveSmallIntegerField("年度")
     municipality = models.ForeignKey(
         "tenants.Municipality", verbose_name="構成団体", on_delete=models.PROTECT, related_name="+"
     )

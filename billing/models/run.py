@@ -1,16 +1,11 @@
 from django.db import models
 
+from billing.models.base import ConsortiumYear
 
-class AllocationRun(models.Model):
+
+class AllocationRun(ConsortiumYear):
     """One allocation, kept with its complete inputs so it can be reproduced exactly."""
 
-    consortium = models.ForeignKey(
-        "tenants.Consortium",
-        verbose_name="共同利用団体",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    fiscal_year = models.PositiveSmallIntegerField("年度")
     run_by = models.ForeignKey(
         "tenants.StaffUser", verbose_name="実行者", on_delete=models.PROTECT, related_name="+"
     )
