@@ -3,11 +3,6 @@ from django.db import models
 from billing.models.base import ConsortiumYear
 
 
-class RoundingPoint(models.TextChoices):
-    COMBINED = "combined", "合算比率で端数処理"
-    PER_COMPONENT = "per_component", "要素ごとに端数処理"
-
-
 class CostPool(ConsortiumYear):
     """One cost of one fiscal year (組合運営費, システム利用料 …) and how it is split."""
 
