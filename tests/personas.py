@@ -20,8 +20,16 @@ PORTAL_HOST = "localhost"
 # 担当者 may write, 閲覧者 may only read, in every module of their town.
 PERSONA_ROLES = [("clerk", "担当者", RoleLevel.WRITE), ("viewer", "閲覧者", RoleLevel.READ)]
 
-ALPHA_MODULES = ["juminkiroku", "kojin_juminzei", "kokuho_shikaku"]
-BETA_MODULES = ["juminkiroku"]
+JUMIN_MODULES = [
+    "juminkiroku",
+    "atena_kanri",
+    "inkan_toroku",
+    "jukinet_renkei",
+    "senkyo",
+    "gakureibo",
+]
+ALPHA_MODULES = [*JUMIN_MODULES, "kojin_juminzei", "kokuho_shikaku"]
+BETA_MODULES = JUMIN_MODULES
 
 
 @dataclass
@@ -84,6 +92,7 @@ def build_world() -> None:
         for role, label, level in [
             ("clerk", "担当者", RoleLevel.WRITE),
             ("viewer", "閲覧者", RoleLevel.READ),
+            ("shinsa", "審査者", RoleLevel.WRITE),
         ]:
             person, _, _ = staff_create(
                 username=f"{slug}-{role}",
@@ -109,6 +118,16 @@ def build_world() -> None:
         reason="災害時応援（テスト）",
         acting_user=office,
     )
+    # 審査者 and 管理者 hold every 住民記録 grant (本登録, 抑止, 個人番号の表示).
+    from juminkiroku.models import Kengen, KengenGrant
+
+    for slug, town in towns.items():
+        connection.set_tenant(town)
+        for username in (f"{slug}-shinsa", f"{slug}-admin"):
+            user = StaffUser.objects.get(username=username)
+            KengenGrant.objects.bulk_create(
+                KengenGrant(user_id=user.pk, kengen=k, granted_by="office") for k in Kengen.values
+            )
     connection.set_schema_to_public()
 
 

@@ -49,6 +49,7 @@ TENANT_APPS = [
     "tenants.events",
     "tenants.jobs",
     "tenants.params.tenant",
+    "juminkiroku",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -228,3 +229,9 @@ LOGGING = {
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 JC_EXTRA_SUBSCRIBER_MODULES = env_list("JC_EXTRA_SUBSCRIBER_MODULES", [])
+
+# 住民記録 (juminkiroku)
+# Upper limit of one 一括本登録 (標準仕様書 4.0.10 一括入力).
+JC_IDO_BULK_LIMIT = env_int("JC_IDO_BULK_LIMIT", 50)
+# How long a 抑止の一時解除 lasts before the lock is back by itself.
+JC_YOKUSHI_TEMP_UNLOCK_MINUTES = env_int("JC_YOKUSHI_TEMP_UNLOCK_MINUTES", 30)

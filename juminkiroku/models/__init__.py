@@ -1,0 +1,27 @@
+from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, PersonFields, Setai
+from juminkiroku.models.ido import Ido, IdoTarget
+from juminkiroku.models.inkan import InkanToroku
+from juminkiroku.models.jisho import Chiku, JushoJisho
+from juminkiroku.models.kengen import Kengen, KengenGrant
+from juminkiroku.models.kofu import ShomeiKofu
+from juminkiroku.models.renkei import RenkeiChange
+from juminkiroku.models.yokushi import ShienSochi, Yokushi
+
+__all__ = [
+    "PERSON_FIELD_NAMES",
+    "Atena",
+    "AtenaRireki",
+    "Chiku",
+    "Ido",
+    "IdoTarget",
+    "InkanToroku",
+    "JushoJisho",
+    "Kengen",
+    "KengenGrant",
+    "PersonFields",
+    "RenkeiChange",
+    "Setai",
+    "ShienSochi",
+    "ShomeiKofu",
+    "Yokushi",
+]

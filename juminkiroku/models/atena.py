@@ -1,0 +1,204 @@
+"""The person index (宛名) and the resident record with its full history.
+
+``Atena`` holds one row per person the town deals with and carries the *current*
+state (what a search or a screen shows). ``AtenaRireki`` holds every version of the
+住民票 as it was between two 異動: ``valid_from`` (inclusive) to ``valid_to``
+(exclusive, NULL while current). A correction never edits a version: it marks it
+``superseded`` and writes the corrected copy, so "who lived here on date D" is one
+indexed range query over the versions that are not superseded.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from juminkiroku.codes import AtenaKubun, JuminJotai, JuminShubetsu, Sex, Zokugara
+
+
+class Setai(models.Model):
+    """世帯. Members, head and address live on the members' versions."""
+
+    setai_no = models.CharField("世帯番号", max_length=10, unique=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "世帯"
+        verbose_name_plural = "世帯"
+
+    def __str__(self) -> str:
+        return self.setai_no
+
+
+class PersonFields(models.Model):
+    """The items of a 住民票 (標準仕様書 1.1.1 / 1.1.2) shared by the index and its history."""
+
+    kubun = models.CharField(
+        "宛名区分", max_length=1, choices=AtenaKubun.choices, default=AtenaKubun.JUTOSHA
+    )
+    shubetsu = models.CharField(
+        "住民種別", max_length=1, choices=JuminShubetsu.choices, default=JuminShubetsu.NIHONJIN
+    )
+    jotai = models.CharField(
+        "住民状態", max_length=1, choices=JuminJotai.choices, default=JuminJotai.JUMIN
+    )
+    # 氏名
+    shimei = models.CharField("氏名", max_length=100)
+    shimei_kana = models.CharField("氏名フリガナ", max_length=200, blank=True)
+    kana_kakunin = models.BooleanField("フリガナ確認", default=False)
+    kyuuji = models.CharField("旧氏", max_length=50, blank=True)
+    kyuuji_kana = models.CharField("旧氏フリガナ", max_length=100, blank=True)
+    # 外国人住民
+    alpha_name = models.CharField("氏名（アルファベット）", max_length=200, blank=True)
+    tsusho = models.CharField("通称", max_length=100, blank=True)
+    tsusho_kana = models.CharField("通称フリガナ", max_length=200, blank=True)
+    kokuseki = models.CharField("国籍・地域", max_length=60, blank=True)
+    zairyu_shikaku = models.CharField("在留資格", max_length=60, blank=True)
+    zairyu_kikan_to = models.DateField("在留期間の満了日", null=True, blank=True)
+    zairyu_card_no = models.CharField("在留カード等番号", max_length=12, blank=True)
+    # 基本
+    birth_date = models.DateField("生年月日")
+    sex = models.CharField("性別", max_length=1, choices=Sex.choices)
+    # 住所
+    postal_code = models.CharField("郵便番号", max_length=7, blank=True)
+    jusho_code = models.CharField("住所コード", max_length=20, blank=True)
+    jusho = models.CharField("住所", max_length=200, blank=True)
+    banchi = models.CharField("番地", max_length=60, blank=True)
+    katagaki = models.CharField("方書", max_length=120, blank=True)
+    chiku_code = models.CharField("地区コード", max_length=10, blank=True)
+    # 世帯
+    setai = models.ForeignKey(
+        Setai,
+        verbose_name="世帯",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    zokugara = models.CharField("続柄", max_length=2, choices=Zokugara.choices, blank=True)
+    setai_order = models.PositiveSmallIntegerField("世帯内の並び順", default=1)
+    # 本籍 (日本人住民)
+    honseki = models.CharField("本籍", max_length=200, blank=True)
+    hittosha = models.CharField("筆頭者", max_length=100, blank=True)
+    # 日付
+    jumin_date = models.DateField("住民となった日", null=True, blank=True)
+    jutei_date = models.DateField("住所を定めた日", null=True, blank=True)
+    todoke_date = models.DateField("届出日", null=True, blank=True)
+    tennyu_mae_jusho = models.CharField("転入前住所", max_length=200, blank=True)
+    tenshutsu_saki_jusho = models.CharField("転出先住所", max_length=200, blank=True)
+    shojo_date = models.DateField("消除日（事由の生じた日）", null=True, blank=True)
+    shojo_jiyu = models.CharField("消除事由", max_length=3, blank=True)
+    # 番号
+    juminhyo_code = models.CharField("住民票コード", max_length=11, blank=True)
+    kojin_bango = models.CharField("個人番号", max_length=12, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_setainushi(self) -> bool:
+        return self.zokugara == Zokugara.HONNIN
+
+    @property
+    def is_johyo(self) -> bool:
+        return self.kubun == AtenaKubun.JUTOSHA and self.jotai != JuminJotai.JUMIN
+
+    def kojin_bango_masked(self) -> str:
+        return "************" if self.kojin_bango else ""
+
+
+PERSON_FIELD_NAMES: tuple[str, ...] = tuple(f.attname for f in PersonFields._meta.local_fields)
+"""Column attribute names of PersonFields (``setai_id`` for the household)."""
+
+
+class Atena(PersonFields):
+    """宛名: the current state of one person. Other modules key on ``Atena.pk``."""
+
+    atena_no = models.CharField("宛名番号", max_length=10, unique=True)
+    # Normalised search keys (juminkiroku.rules.kana), maintained by the services.
+    kana_key = models.CharField("検索用カナ", max_length=200, blank=True)
+    name_key = models.CharField("検索用氏名", max_length=100, blank=True)
+    version = models.PositiveIntegerField("版", default=1)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "宛名"
+        verbose_name_plural = "宛名"
+        indexes = [
+            models.Index(
+                fields=["kana_key"], name="atena_kana_key_idx", opclasses=["text_pattern_ops"]
+            ),
+            models.Index(
+                fields=["name_key"], name="atena_name_key_idx", opclasses=["text_pattern_ops"]
+            ),
+            models.Index(fields=["birth_date"], name="atena_birth_idx"),
+            models.Index(fields=["setai"], name="atena_setai_idx"),
+            models.Index(fields=["juminhyo_code"], name="atena_jcode_idx"),
+            models.Index(fields=["jusho_code"], name="atena_jusho_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.atena_no
+
+
+class AtenaRireki(PersonFields):
+    """One version of a person's 住民票, valid on [valid_from, valid_to)."""
+
+    atena = models.ForeignKey(
+        Atena, verbose_name="宛名", on_delete=models.PROTECT, related_name="rireki"
+    )
+    valid_from = models.DateField("有効開始日（異動日）")
+    valid_to = models.DateField("有効終了日（次の異動日）", null=True, blank=True)
+    ido = models.ForeignKey(
+        "juminkiroku.Ido", verbose_name="作成した異動", on_delete=models.PROTECT, related_name="+"
+    )
+    closed_by = models.ForeignKey(
+        "juminkiroku.Ido",
+        verbose_name="終了させた異動",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    superseded = models.BooleanField("訂正・取消により無効", default=False)
+    superseded_by = models.ForeignKey(
+        "juminkiroku.Ido",
+        verbose_name="無効にした異動",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "住民票の履歴"
+        verbose_name_plural = "住民票の履歴"
+        indexes = [
+            models.Index(
+                fields=["valid_from", "valid_to"],
+                name="rireki_asof_idx",
+                condition=models.Q(superseded=False),
+            ),
+            models.Index(fields=["atena", "valid_from"], name="rireki_atena_idx"),
+            models.Index(
+                fields=["setai", "valid_from"],
+                name="rireki_setai_idx",
+                condition=models.Q(superseded=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="rireki_valid_range",
+            ),
+            # At most one open version per person.
+            models.UniqueConstraint(
+                fields=["atena"],
+                condition=models.Q(valid_to__isnull=True, superseded=False),
+                name="rireki_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.atena_id} {self.valid_from}–{self.valid_to or ''}"

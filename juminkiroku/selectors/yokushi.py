@@ -1,0 +1,33 @@
+"""Which 抑止 apply now (標準仕様書 3.1): active by date, not released, not temporarily
+unlocked. A temporary unlock ends by itself when ``temp_unlock_until`` passes: nothing
+has to run for the lock to be back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils import timezone
+
+from juminkiroku.models import Yokushi
+
+
+def active_yokushi_q(*, now: object | None = None) -> Q:
+    moment = now or timezone.now()
+    today = timezone.localdate(moment)  # type: ignore[arg-type]
+    return (
+        Q(start_date__lte=today)
+        & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+        & Q(released_at__isnull=True)
+        & (Q(temp_unlock_until__isnull=True) | Q(temp_unlock_until__lte=moment))
+    )
+
+
+def yokushi_blocking(
+    *, atena_ids: Iterable[int], setai_ids: Iterable[int], process: str
+) -> list[Yokushi]:
+    atena_ids, setai_ids = list(atena_ids), list(setai_ids)
+    if not atena_ids and not setai_ids:
+        return []
+    target = Q(atena_id__in=atena_ids) | Q(setai_id__in=setai_ids)
+    return list(Yokushi.objects.filter(active_yokushi_q(), target, process=process))

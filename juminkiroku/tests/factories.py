@@ -1,0 +1,87 @@
+"""Build registry data through the real services (仮登録 then 本登録), inside a town."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from juminkiroku.codes import IdoJiyu, JuminShubetsu, Sex, Zokugara
+from juminkiroku.models import Atena, Ido
+from juminkiroku.services.ido import PersonChange, ido_approve, ido_enter
+from tenants.accesslog.services import Actor
+from tenants.models import StaffUser
+
+
+def actor_for(username: str) -> Actor:
+    user = StaffUser.objects.get(username=username)
+    return Actor(user_id=user.pk, username=username, terminal="T-TEST")
+
+
+def person_fields(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "shimei": "山田　太郎",
+        "shimei_kana": "ヤマダ　タロウ",
+        "birth_date": "1980-05-05",
+        "sex": Sex.MALE,
+        "shubetsu": JuminShubetsu.NIHONJIN,
+        "postal_code": "2400112",
+        "jusho_code": "0010001",
+        "jusho": "神奈川県三浦郡葉山町堀内",
+        "banchi": "2135番地",
+        "zokugara": Zokugara.HONNIN,
+        "setai_order": 1,
+        "honseki": "神奈川県三浦郡葉山町堀内2135番地",
+        "hittosha": "山田　太郎",
+        "tennyu_mae_jusho": "東京都千代田区霞が関二丁目1番2号",
+    }
+    base.update(overrides)
+    return base
+
+
+def approve(ido: Ido, *, reviewer: str) -> Ido:
+    return ido_approve(ido_id=ido.pk, actor=actor_for(reviewer))
+
+
+def household_tennyu(
+    town_slug: str,
+    *,
+    members: list[dict[str, Any]] | None = None,
+    ido_date: date = date(2020, 4, 1),
+    approve_it: bool = True,
+) -> tuple[Ido, list[Atena]]:
+    """A 転入 of a new household (head first), entered by the clerk, approved by 審査者."""
+    members = members or [person_fields()]
+    ido = ido_enter(
+        jiyu=IdoJiyu.TENNYU,
+        ido_date=ido_date,
+        todoke_date=ido_date,
+        changes=[PersonChange(atena_id=None, fields=m) for m in members],
+        setai_mode="new",
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    if not approve_it:
+        return ido, []
+    approve(ido, reviewer=f"{town_slug}-shinsa")
+    atenas = list(Atena.objects.filter(rireki__ido=ido).order_by("setai_order", "id").distinct())
+    return ido, atenas
+
+
+def family(surname: str = "山田", kana: str = "ヤマダ") -> list[dict[str, Any]]:
+    return [
+        person_fields(shimei=f"{surname}　太郎", shimei_kana=f"{kana}　タロウ"),
+        person_fields(
+            shimei=f"{surname}　花子",
+            shimei_kana=f"{kana}　ハナコ",
+            sex=Sex.FEMALE,
+            birth_date="1982-07-07",
+            zokugara=Zokugara.TSUMA,
+            setai_order=2,
+        ),
+        person_fields(
+            shimei=f"{surname}　一郎",
+            shimei_kana=f"{kana}　イチロウ",
+            birth_date="2010-04-01",
+            zokugara=Zokugara.KO,
+            setai_order=3,
+        ),
+    ]
