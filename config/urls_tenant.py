@@ -7,7 +7,9 @@ from tenants.views.home import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/juminkiroku/", include("juminkiroku.api.urls")),
     path("api/v1/", include("tenants.api.urls")),
+    path("juminkiroku/", include("juminkiroku.urls")),
     path("billing/", include(billing_urls.member_urlpatterns)),
     path("", include("tenants.urls")),
 ]

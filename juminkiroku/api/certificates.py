@@ -1,0 +1,5 @@
+"""REST API: certificates."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""REST API: feed."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""REST API: ido."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""REST API: rosters."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

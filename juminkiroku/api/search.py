@@ -1,0 +1,5 @@
+"""REST API: search."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,12 @@
+"""住民記録 REST API, mounted at /api/v1/juminkiroku/. One module per area; serializers
+live beside their views (juminkiroku/api/<area>.py)."""
+
+from juminkiroku.api import certificates, feed, ido, rosters, search
+
+urlpatterns = [
+    *search.urlpatterns,
+    *ido.urlpatterns,
+    *certificates.urlpatterns,
+    *feed.urlpatterns,
+    *rosters.urlpatterns,
+]

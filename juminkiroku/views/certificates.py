@@ -1,0 +1,5 @@
+"""Staff screens: certificates."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Staff screens: ido."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

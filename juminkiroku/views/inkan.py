@@ -1,0 +1,5 @@
+"""Staff screens: inkan."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Staff screens: person."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Staff screens: reports."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

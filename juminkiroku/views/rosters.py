@@ -1,0 +1,5 @@
+"""Staff screens: rosters."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

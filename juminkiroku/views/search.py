@@ -1,0 +1,5 @@
+"""Staff screens: search."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Staff screens: yokushi."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
