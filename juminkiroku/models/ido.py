@@ -80,3 +80,6 @@ class IdoTarget(models.Model):
             ),
             models.UniqueConstraint(fields=["ido", "atena"], name="ido_target_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ido_id}:{self.atena_id}"

@@ -41,3 +41,6 @@ class InkanToroku(models.Model):
                 name="inkan_one_active_per_person",
             )
         ]
+
+    def __str__(self) -> str:
+        return self.card_no

@@ -29,3 +29,6 @@ class KengenGrant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user_id", "kengen"], name="kengen_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kengen}"

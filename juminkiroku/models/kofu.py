@@ -40,3 +40,6 @@ class ShomeiKofu(models.Model):
         verbose_name = "証明書交付履歴"
         verbose_name_plural = "証明書交付履歴"
         ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.hakko_no

@@ -33,3 +33,6 @@ class RenkeiChange(models.Model):
         verbose_name = "連携異動"
         verbose_name_plural = "連携異動"
         ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return str(self.seq)

@@ -59,6 +59,9 @@ class Yokushi(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_process_display()}抑止 #{self.pk}"
+
 
 class ShienSochi(models.Model):
     """DV・ストーカー・児童虐待等の被害者への支援措置 (住民基本台帳事務処理要領 第5-10)."""
@@ -88,3 +91,6 @@ class ShienSochi(models.Model):
     class Meta:
         verbose_name = "支援措置"
         verbose_name_plural = "支援措置"
+
+    def __str__(self) -> str:
+        return f"支援措置 #{self.pk}"

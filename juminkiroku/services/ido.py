@@ -182,9 +182,10 @@ def _validate(
         errors.setdefault("ido_date", []).append("異動日に未来の日付は指定できません。")
     if setai_mode not in ("keep", "new", "existing"):
         errors.setdefault("setai", []).append("異動先世帯の指定が正しくありません。")
-    if setai_mode == "existing":
-        if setai_id is None or not Setai.objects.filter(pk=setai_id).exists():
-            errors.setdefault("setai", []).append("異動先の世帯が見つかりません。")
+    if setai_mode == "existing" and (
+        setai_id is None or not Setai.objects.filter(pk=setai_id).exists()
+    ):
+        errors.setdefault("setai", []).append("異動先の世帯が見つかりません。")
 
     ids = [c.atena_id for c in changes if c.atena_id is not None]
     if len(ids) != len(set(ids)):
@@ -253,11 +254,11 @@ def _validate(
                 errors.setdefault(prefix + "zokugara", []).append(
                     label + "異動先世帯での続柄を入力してください。"
                 )
-        if merged.get("birth_date") and merged["birth_date"] > ido_date.isoformat():
-            if group != IdoGroup.SHOJO:
-                errors.setdefault(prefix + "birth_date", []).append(
-                    label + "生年月日が異動日より後です。"
-                )
+        birth = merged.get("birth_date")
+        if birth and birth > ido_date.isoformat() and group != IdoGroup.SHOJO:
+            errors.setdefault(prefix + "birth_date", []).append(
+                label + "生年月日が異動日より後です。"
+            )
         persons.append({"atena_id": change.atena_id, "fields": cleaned})
 
     if jiyu == IdoJiyu.SETAI_BUNRI and setai_mode != "new":
@@ -404,10 +405,7 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
             if actor.user_id == ido.entered_by_id:
                 raise IdoError("入力した職員とは別の職員が審査・本登録してください。")
             raise IdoError("本登録（審査）の権限がありません。")
-        if ido.jiyu == IdoJiyu.TORIKESHI:
-            touched = _apply_torikeshi(ido)
-        else:
-            touched = _apply(ido)
+        touched = _apply_torikeshi(ido) if ido.jiyu == IdoJiyu.TORIKESHI else _apply(ido)
         ido.status = IdoStatus.HON
         ido.approved_by_id = actor.user_id
         ido.approved_by = actor.username

@@ -1,0 +1,140 @@
+"""抑止 and 支援措置: separate grants, error vs alert, temporary unlock that ends by itself."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from juminkiroku.codes import IdoJiyu, YokushiLevel, YokushiProcess
+from juminkiroku.models import Ido, KengenGrant
+from juminkiroku.selectors.yokushi import shien_in_last_month, yokushi_blocking
+from juminkiroku.services.ido import IdoError, PersonChange, ido_enter
+from juminkiroku.services.yokushi import (
+    YokushiError,
+    shien_sochi_extend,
+    shien_sochi_register,
+    yokushi_release,
+    yokushi_set,
+    yokushi_temp_unlock,
+)
+from juminkiroku.tests.factories import actor_for, household_tennyu
+
+pytestmark = pytest.mark.django_db
+
+
+def _tenkyo(atena_id: int, **kw):
+    return ido_enter(
+        jiyu=IdoJiyu.TENKYO,
+        ido_date=date(2024, 2, 1),
+        todoke_date=date(2024, 2, 1),
+        changes=[PersonChange(atena_id, {"jusho": "神奈川県三浦郡葉山町一色"})],
+        actor=actor_for("hayama-clerk"),
+        **kw,
+    )
+
+
+def test_error_lock_refuses_ido_and_temp_unlock_expires(in_alpha):
+    _, (head,) = household_tennyu("hayama")
+    y = yokushi_set(
+        process=YokushiProcess.IDO,
+        level=YokushiLevel.ERROR,
+        reason="住所調査中",
+        start_date=date(2024, 1, 1),
+        end_date=None,
+        atena_id=head.pk,
+        actor=actor_for("hayama-shinsa"),
+    )
+    with pytest.raises(IdoError, match="異動抑止"):
+        _tenkyo(head.pk)
+    assert Ido.objects.filter(jiyu=IdoJiyu.TENKYO).count() == 0
+    yokushi_temp_unlock(yokushi_id=y.pk, actor=actor_for("hayama-shinsa"), minutes=30)
+    assert yokushi_blocking(atena_ids=[head.pk], setai_ids=[], process=YokushiProcess.IDO) == []
+    with time_machine.travel(timezone.now() + timedelta(minutes=31)):
+        assert len(yokushi_blocking(atena_ids=[head.pk], setai_ids=[], process="ido")) == 1
+    _tenkyo(head.pk)  # within the 30 minutes
+
+
+def test_alert_needs_acknowledgement(in_alpha):
+    _, (head,) = household_tennyu("hayama")
+    y = yokushi_set(
+        process=YokushiProcess.IDO,
+        level=YokushiLevel.ALERT,
+        reason="転出予定の申出あり",
+        start_date=date(2024, 1, 1),
+        end_date=None,
+        setai_id=head.setai_id,
+        actor=actor_for("hayama-shinsa"),
+    )
+    with pytest.raises(IdoError, match="アラート"):
+        _tenkyo(head.pk)
+    ido = _tenkyo(head.pk, acknowledged_alerts=[y.pk])
+    assert ido.payload["acknowledged_alerts"] == [y.pk]
+
+
+def test_lock_unlock_and_temp_unlock_are_separate_grants(in_alpha):
+    _, (head,) = household_tennyu("hayama")
+    clerk = actor_for("hayama-clerk")
+    with pytest.raises(YokushiError, match="抑止の設定"):
+        yokushi_set(
+            process="hakko", level="error", reason="x", start_date=date(2024, 1, 1),
+            end_date=None, atena_id=head.pk, actor=clerk,
+        )  # fmt: skip
+    KengenGrant.objects.create(user_id=clerk.user_id, kengen="yokushi_lock", granted_by="t")
+    y = yokushi_set(
+        process="hakko", level="error", reason="x", start_date=date(2024, 1, 1),
+        end_date=None, atena_id=head.pk, actor=clerk,
+    )  # fmt: skip
+    with pytest.raises(YokushiError, match="一時解除"):
+        yokushi_temp_unlock(yokushi_id=y.pk, actor=clerk)
+    with pytest.raises(YokushiError, match="解除"):
+        yokushi_release(yokushi_id=y.pk, actor=clerk)
+    yokushi_release(yokushi_id=y.pk, actor=actor_for("hayama-shinsa"))
+    assert yokushi_blocking(atena_ids=[head.pk], setai_ids=[], process="hakko") == []
+
+
+def test_shien_sochi_one_year_extension_window_and_alert(in_alpha):
+    _, (head,) = household_tennyu("hayama")
+    shinsa = actor_for("hayama-shinsa")
+    result = shien_sochi_register(
+        atena_id=head.pk, start_date=date(2024, 3, 1), moshide_date=date(2024, 3, 1),
+        note="", actor=shinsa,
+    )  # fmt: skip
+    assert result.shien.end_date == date(2025, 2, 28)
+    assert {(y.process, y.level) for y in result.yokushi} == {
+        ("hakko", "error"),
+        ("shokai", "alert"),
+    }
+    with pytest.raises(YokushiError, match="1か月前"):
+        shien_sochi_extend(
+            shien_id=result.shien.pk, moshide_date=date(2025, 1, 20), actor=shinsa,
+            today=date(2025, 1, 20),
+        )  # fmt: skip
+    assert shien_in_last_month(date(2025, 1, 20)) == []
+    assert shien_in_last_month(date(2025, 2, 1)) == [result.shien]
+    ext = shien_sochi_extend(
+        shien_id=result.shien.pk, moshide_date=date(2025, 2, 1), actor=shinsa,
+        today=date(2025, 2, 1),
+    )  # fmt: skip
+    assert (ext.shien.start_date, ext.shien.end_date) == (date(2025, 3, 1), date(2026, 2, 28))
+    assert shien_in_last_month(date(2025, 2, 1)) == []
+
+
+def test_walls_a_lock_in_one_town_does_not_exist_in_the_other(alpha, beta):
+    from tenants.db import connection
+
+    connection.set_tenant(alpha.municipality)
+    _, (head,) = household_tennyu("hayama")
+    yokushi_set(
+        process="ido", level="error", reason="x", start_date=date(2024, 1, 1), end_date=None,
+        atena_id=head.pk, actor=actor_for("hayama-shinsa"),
+    )  # fmt: skip
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(YokushiError, match="見つかりません"):
+        yokushi_set(
+            process="ido", level="error", reason="x", start_date=date(2024, 1, 1),
+            end_date=None, atena_id=head.pk, actor=actor_for("samukawa-shinsa"),
+        )  # fmt: skip
+    assert yokushi_blocking(atena_ids=[head.pk], setai_ids=[], process="ido") == []
