@@ -1,5 +1,548 @@
-"""Staff screens: ido."""
+"""Staff screens: 異動入力 (仮登録), 審査・本登録, 差戻し, 取消, 一括本登録.
 
-from django.urls import URLPattern
+A 仮登録 is visible only to the clerk who entered it and to reviewers (Kengen
+``ido_approve``); to everyone else it does not exist (404).
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views.decorators.http import require_http_methods, require_POST
+
+from juminkiroku.codes import (
+    IDO_GROUP_OF,
+    IdoGroup,
+    IdoJiyu,
+    IdoStatus,
+    JuminJotai,
+    JuminShubetsu,
+    Sex,
+    YokushiLevel,
+    YokushiProcess,
+    Zokugara,
+)
+from juminkiroku.models import Atena, Ido, Kengen, Setai
+from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.selectors.yokushi import yokushi_blocking
+from juminkiroku.services.ido import (
+    FIELD_LABELS,
+    IdoError,
+    PersonChange,
+    ido_approve,
+    ido_bulk_approve,
+    ido_cancel_enter,
+    ido_enter,
+    ido_reject,
+)
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.models import RoleLevel
+from tenants.wareki import parse_wareki
+
+GYOMU = "juminkiroku"
+MAX_NEW_PERSONS = 6
+
+# Fields typed per person for a 記載 (new persons).
+NEW_PERSON_FIELDS = [
+    "shimei",
+    "shimei_kana",
+    "birth_date",
+    "sex",
+    "shubetsu",
+    "zokugara",
+    "setai_order",
+    "honseki",
+    "hittosha",
+    "kyuuji",
+    "kyuuji_kana",
+    "alpha_name",
+    "tsusho",
+    "kokuseki",
+    "zairyu_shikaku",
+    "zairyu_kikan_to",
+    "zairyu_card_no",
+    "juminhyo_code",
+    "kojin_bango",
+]
+ADDRESS_FIELDS = ["postal_code", "jusho_code", "jusho", "banchi", "katagaki"]
+# Fields typed once and applied to every selected person, per 異動事由.
+COMMON_FIELDS: dict[str, list[str]] = {
+    IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
+    IdoJiyu.KOKUGAI_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
+    IdoJiyu.SHUSSEI: ADDRESS_FIELDS,
+    IdoJiyu.SHOKKEN_KISAI: ADDRESS_FIELDS,
+    IdoJiyu.TENSHUTSU: ["tenshutsu_saki_jusho"],
+    IdoJiyu.KOKUGAI_TENSHUTSU: ["tenshutsu_saki_jusho"],
+    IdoJiyu.TENKYO: ADDRESS_FIELDS,
+}
+# Fields typed per selected existing person.
+PER_PERSON_FIELDS: dict[str, list[str]] = {
+    IdoJiyu.SETAI_BUNRI: ["zokugara", "setai_order"],
+    IdoJiyu.SETAI_GAPPEI: ["zokugara", "setai_order"],
+    IdoJiyu.SETAI_HENKO: ["zokugara", "setai_order"],
+    IdoJiyu.SETAINUSHI_HENKO: ["zokugara", "setai_order"],
+    IdoJiyu.KYUJI_TSUSHO: ["kyuuji", "kyuuji_kana", "tsusho", "tsusho_kana"],
+    IdoJiyu.SHOKKEN_SHUSEI: [
+        "shimei",
+        "shimei_kana",
+        "kana_kakunin",
+        "birth_date",
+        "sex",
+        "honseki",
+        "hittosha",
+        *ADDRESS_FIELDS,
+        "juminhyo_code",
+        "kojin_bango",
+    ],
+}
+PER_PERSON_FIELDS[IdoJiyu.GOKI_SHUSEI] = PER_PERSON_FIELDS[IdoJiyu.SHOKKEN_SHUSEI]
+SETAI_MODE: dict[str, str] = {
+    IdoJiyu.SETAI_BUNRI: "new",
+    IdoJiyu.SETAI_GAPPEI: "existing",
+    IdoJiyu.SETAI_HENKO: "existing",
+}
+CHOICES: dict[str, list[tuple[str, str]]] = {
+    "sex": list(Sex.choices),
+    "shubetsu": list(JuminShubetsu.choices),
+    "zokugara": list(Zokugara.choices),
+}
+DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
+
+
+def _actor_is_reviewer(request: HttpRequest) -> bool:
+    return has_kengen(getattr(request.user, "pk", None), Kengen.IDO_APPROVE)
+
+
+def visible_idos(request: HttpRequest) -> QuerySet[Ido]:
+    """本登録 and later for everyone with the module; 仮登録 only for its author and reviewers."""
+    qs = Ido.objects.all()
+    if _actor_is_reviewer(request):
+        return qs
+    return qs.filter(~Q(status=IdoStatus.KARI) | Q(entered_by_id=request.user.pk))
+
+
+def _parse_date(text: str, label: str, errors: dict[str, list[str]], key: str) -> date | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return parse_wareki(text)
+    except ValueError:
+        errors.setdefault(key, []).append(
+            f"{label}は 2024-04-01 か 令和6年4月1日 の形で入力してください。"
+        )
+        return None
+
+
+def _field_spec(name: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "label": FIELD_LABELS.get(name, name),
+        "choices": CHOICES.get(name),
+        "is_bool": name == "kana_kakunin",
+    }
+
+
+# --- 入力 -------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+def ido_new(request: HttpRequest) -> HttpResponse:
+    """Pick the 異動事由; for changes to existing residents, name the person by 宛名番号."""
+    error = ""
+    if request.method == "POST":
+        jiyu = request.POST.get("jiyu", "")
+        atena_no = request.POST.get("atena_no", "").strip()
+        if jiyu not in IdoJiyu.values or jiyu == IdoJiyu.TORIKESHI:
+            error = "異動事由を選択してください。"
+        else:
+            atena = Atena.objects.filter(atena_no=atena_no).first()
+            if atena is None:
+                error = "宛名番号に該当する住民がいません。"
+            else:
+                return redirect(f"/juminkiroku/ido/new/{jiyu}/?atena={atena.pk}")
+    groups = []
+    for group in (IdoGroup.KISAI, IdoGroup.SHOJO, IdoGroup.SHUSEI):
+        items = [
+            (j.value, j.label)
+            for j in IdoJiyu
+            if IDO_GROUP_OF[j.value] == group and j != IdoJiyu.IKO
+        ]
+        groups.append({"label": group.label, "code": group.value, "items": items})
+    return render(
+        request,
+        "juminkiroku/ido/new.html",
+        {
+            "groups": groups,
+            "error": error,
+            "atena_pk": request.GET.get("atena", ""),
+            "existing_jiyu": [
+                (j.value, j.label)
+                for j in IdoJiyu
+                if IDO_GROUP_OF[j.value] in (IdoGroup.SHOJO, IdoGroup.SHUSEI)
+            ],
+        },
+    )
+
+
+def _members_for(atena: Atena) -> list[Atena]:
+    if atena.setai_id is None:
+        return [atena]
+    return list(
+        Atena.objects.filter(setai_id=atena.setai_id, jotai=JuminJotai.JUMIN).order_by(
+            "setai_order", "id"
+        )
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
+    if jiyu not in IdoJiyu.values or jiyu in (IdoJiyu.TORIKESHI, IdoJiyu.IKO):
+        raise Http404
+    group = IDO_GROUP_OF[jiyu]
+    is_kisai = group == IdoGroup.KISAI
+    base: Atena | None = None
+    members: list[Atena] = []
+    if not is_kisai:
+        try:
+            base = Atena.objects.get(pk=int(request.GET.get("atena", "")))
+        except (ValueError, Atena.DoesNotExist):
+            messages.error(request, "先に対象の住民を宛名番号で指定してください。")
+            return redirect("/juminkiroku/ido/new/")
+        members = _members_for(base)
+        access_record(
+            request=request,
+            action=AccessAction.READ,
+            gyomu=GYOMU,
+            screen="異動入力",
+            record_type="atena",
+            record_id=base.pk,
+            record_count=len(members),
+        )
+    common_fields = [_field_spec(n) for n in COMMON_FIELDS.get(jiyu, [])]
+    per_person = [_field_spec(n) for n in PER_PERSON_FIELDS.get(jiyu, [])]
+    new_fields = [_field_spec(n) for n in NEW_PERSON_FIELDS]
+    errors: dict[str, list[str]] = {}
+    values: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        ido = _submit(request, jiyu, is_kisai, members, errors)
+        if ido is not None:
+            messages.success(
+                request,
+                f"仮登録しました（異動番号 {ido.ido_no}）。別の職員の審査・本登録を待っています。",
+            )
+            return redirect(f"/juminkiroku/ido/{ido.pk}/")
+    else:
+        values = {
+            f"m{m.pk}-{f['name']}": _initial(m, f["name"]) for m in members for f in per_person
+        }
+        if base is not None:
+            values[f"sel-{base.pk}"] = "on"
+            if group == IdoGroup.SHOJO or jiyu == IdoJiyu.TENKYO:
+                for m in members:
+                    values[f"sel-{m.pk}"] = "on"
+    flat_errors = [f"{msg}" for msgs in errors.values() for msg in msgs]
+    alerts = [
+        y
+        for y in yokushi_blocking(
+            atena_ids=[m.pk for m in members],
+            setai_ids=[m.setai_id for m in members if m.setai_id],
+            process=YokushiProcess.IDO,
+        )
+        if y.level == YokushiLevel.ALERT
+    ]
+    return render(
+        request,
+        "juminkiroku/ido/form.html",
+        {
+            "jiyu": jiyu,
+            "jiyu_label": IdoJiyu(jiyu).label,
+            "group_label": IdoGroup(group).label,
+            "is_kisai": is_kisai,
+            "members": members,
+            "common_fields": common_fields,
+            "per_person": per_person,
+            "new_fields": new_fields,
+            "new_rows": range(1, MAX_NEW_PERSONS + 1),
+            "values": values,
+            "errors": flat_errors,
+            "setai_mode": SETAI_MODE.get(jiyu, "new" if is_kisai else "keep"),
+            "needs_target_setai": SETAI_MODE.get(jiyu) == "existing",
+            "alerts": alerts,
+        },
+    )
+
+
+def _initial(atena: Atena, name: str) -> str:
+    value = getattr(atena, name, "")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return "" if value is None else str(value)
+
+
+def _submit(
+    request: HttpRequest,
+    jiyu: str,
+    is_kisai: bool,
+    members: list[Atena],
+    errors: dict[str, list[str]],
+) -> Ido | None:
+    post = request.POST
+    ido_date = _parse_date(post.get("ido_date", ""), "異動日", errors, "ido_date")
+    todoke_date = _parse_date(post.get("todoke_date", ""), "届出日", errors, "todoke_date")
+    if ido_date is None and "ido_date" not in errors:
+        errors["ido_date"] = ["異動日を入力してください。"]
+    common: dict[str, Any] = {}
+    for name in COMMON_FIELDS.get(jiyu, []):
+        value = post.get(f"c-{name}", "").strip()
+        if value:
+            common[name] = value
+    changes: list[PersonChange] = []
+    if is_kisai:
+        for i in range(1, MAX_NEW_PERSONS + 1):
+            raw = {n: post.get(f"n{i}-{n}", "").strip() for n in NEW_PERSON_FIELDS}
+            if not raw["shimei"] and not raw["shimei_kana"]:
+                continue
+            fields: dict[str, Any] = {k: v for k, v in raw.items() if v}
+            for name in DATE_INPUTS:
+                if name in fields:
+                    d = _parse_date(fields[name], FIELD_LABELS[name], errors, f"n{i}-{name}")
+                    fields[name] = d.isoformat() if d else fields[name]
+            fields.setdefault("setai_order", str(i))
+            fields.update(common)
+            changes.append(PersonChange(None, fields))
+        if not changes:
+            errors.setdefault("__all__", []).append("異動者の氏名を入力してください。")
+    else:
+        for m in members:
+            if post.get(f"sel-{m.pk}") != "on":
+                continue
+            fields = dict(common)
+            for name in PER_PERSON_FIELDS.get(jiyu, []):
+                key = f"m{m.pk}-{name}"
+                if name == "kana_kakunin":
+                    new_bool = post.get(key) == "on"
+                    if new_bool != m.kana_kakunin:
+                        fields[name] = new_bool
+                    continue
+                value = post.get(key, "").strip()
+                if name in DATE_INPUTS and value:
+                    d = _parse_date(value, FIELD_LABELS[name], errors, key)
+                    value = d.isoformat() if d else value
+                if value != _initial(m, name):
+                    fields[name] = value
+            changes.append(PersonChange(m.pk, fields))
+        if not changes:
+            errors.setdefault("__all__", []).append("異動する世帯員を選択してください。")
+    setai_mode = SETAI_MODE.get(jiyu, "new" if is_kisai else "keep")
+    setai_id: int | None = None
+    if (is_kisai and post.get("setai_mode") == "existing") or SETAI_MODE.get(jiyu) == "existing":
+        setai_mode = "existing"
+        setai = Setai.objects.filter(setai_no=post.get("setai_no", "").strip()).first()
+        if setai is None:
+            errors.setdefault("setai", []).append("異動先の世帯番号に該当する世帯がありません。")
+        else:
+            setai_id = setai.pk
+    if errors or ido_date is None:
+        return None
+    acknowledged = [int(x) for x in post.getlist("ack") if x.isdigit()]
+    try:
+        return ido_enter(
+            jiyu=jiyu,
+            ido_date=ido_date,
+            todoke_date=todoke_date,
+            changes=changes,
+            setai_mode=setai_mode,
+            setai_id=setai_id,
+            note=post.get("note", "").strip()[:200],
+            acknowledged_alerts=acknowledged,
+            actor=actor_from_request(request),
+        )
+    except IdoError as exc:
+        for key, msgs in exc.errors.items():
+            errors.setdefault(key, []).extend(msgs)
+        return None
+
+
+# --- 一覧・審査 ---------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU)
+def ido_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", IdoStatus.KARI)
+    if status not in IdoStatus.values:
+        status = IdoStatus.KARI
+    qs = (
+        visible_idos(request)
+        .filter(status=status)
+        .annotate(n=Count("targets"))
+        .order_by("-entered_at", "-id")
+    )
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "juminkiroku/ido/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": IdoStatus.choices,
+            "is_reviewer": _actor_is_reviewer(request),
+        },
+    )
+
+
+def _get_visible(request: HttpRequest, pk: int) -> Ido:
+    ido = visible_idos(request).filter(pk=pk).first()
+    if ido is None:
+        raise Http404
+    return ido
+
+
+def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
+    persons = ido.payload.get("persons", [])
+    ids = [p["atena_id"] for p in persons if p.get("atena_id")]
+    current = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
+    rows = []
+    for p in persons:
+        atena = current.get(p.get("atena_id"))
+        changes = []
+        for name, value in p.get("fields", {}).items():
+            before = _initial(atena, name) if atena is not None else ""
+            if name == "kojin_bango" and value:
+                value, before = "（変更あり・非表示）", "************" if before else ""
+            changes.append(
+                {"label": FIELD_LABELS.get(name, name), "before": before, "after": value}
+            )
+        rows.append({"atena": atena, "changes": changes})
+    return rows
+
+
+@gyomu_view(GYOMU)
+def ido_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ido = _get_visible(request, pk)
+    rows = _payload_rows(ido)
+    access_record(
+        request=request,
+        action=AccessAction.READ,
+        gyomu=GYOMU,
+        screen="異動内容照会",
+        record_type="ido",
+        record_id=ido.pk,
+        record_count=max(1, len(rows)),
+    )
+    user_id = request.user.pk
+    registered = (
+        list(Atena.objects.filter(rireki__ido=ido).distinct().order_by("setai_order", "id"))
+        if ido.status == IdoStatus.HON
+        else []
+    )
+    return render(
+        request,
+        "juminkiroku/ido/detail.html",
+        {
+            "ido": ido,
+            "rows": rows,
+            "registered": registered,
+            "can_approve": ido.status == IdoStatus.KARI
+            and user_id != ido.entered_by_id
+            and _actor_is_reviewer(request),
+            "is_author": user_id == ido.entered_by_id,
+            "can_cancel": ido.status == IdoStatus.HON and ido.jiyu != IdoJiyu.TORIKESHI,
+        },
+    )
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@require_POST
+def ido_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ido = _get_visible(request, pk)
+    try:
+        ido_approve(ido_id=ido.pk, actor=actor_from_request(request))
+    except IdoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"本登録しました（異動番号 {ido.ido_no}）。")
+    return redirect(f"/juminkiroku/ido/{ido.pk}/")
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@require_POST
+def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ido = _get_visible(request, pk)
+    try:
+        ido_reject(
+            ido_id=ido.pk, reason=request.POST.get("reason", ""), actor=actor_from_request(request)
+        )
+    except IdoError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"差し戻しました（異動番号 {ido.ido_no}）。")
+    return redirect(f"/juminkiroku/ido/{ido.pk}/")
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@require_POST
+def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    ido = _get_visible(request, pk)
+    errors: dict[str, list[str]] = {}
+    on = _parse_date(request.POST.get("ido_date", ""), "取消日", errors, "ido_date")
+    if on is None:
+        messages.error(request, "取消日を入力してください。")
+        return redirect(f"/juminkiroku/ido/{ido.pk}/")
+    try:
+        cancel = ido_cancel_enter(
+            cancels_id=ido.pk,
+            ido_date=on,
+            note=request.POST.get("note", ""),
+            actor=actor_from_request(request),
+        )
+    except IdoError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"/juminkiroku/ido/{ido.pk}/")
+    messages.success(request, f"取消しを仮登録しました（異動番号 {cancel.ido_no}）。")
+    return redirect(f"/juminkiroku/ido/{cancel.pk}/")
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@require_POST
+def ido_bulk_approve_view(request: HttpRequest) -> HttpResponse:
+    ids = [int(x) for x in request.POST.getlist("ido") if x.isdigit()]
+    visible = set(visible_idos(request).filter(pk__in=ids).values_list("pk", flat=True))
+    try:
+        result = ido_bulk_approve(
+            ido_ids=[i for i in ids if i in visible], actor=actor_from_request(request)
+        )
+    except IdoError as exc:
+        messages.error(request, str(exc))
+        return redirect("/juminkiroku/ido/")
+    if result.approved:
+        messages.success(request, f"{len(result.approved)}件を本登録しました。")
+    for ido_id, reason in result.refused.items():
+        messages.error(request, f"異動ID {ido_id}: {reason}")
+    return redirect("/juminkiroku/ido/")
+
+
+urlpatterns = [
+    path("ido/", ido_list, name="jk_ido_list"),
+    path("ido/new/", ido_new, name="jk_ido_new"),
+    path("ido/new/<str:jiyu>/", ido_form, name="jk_ido_form"),
+    path("ido/bulk-approve/", ido_bulk_approve_view, name="jk_ido_bulk_approve"),
+    path("ido/<int:pk>/", ido_detail, name="jk_ido_detail"),
+    path("ido/<int:pk>/approve/", ido_approve_view, name="jk_ido_approve"),
+    path("ido/<int:pk>/reject/", ido_reject_view, name="jk_ido_reject"),
+    path("ido/<int:pk>/cancel/", ido_cancel_view, name="jk_ido_cancel"),
+]
