@@ -1,5 +1,195 @@
-"""REST API: ido."""
+"""REST API: 異動 (仮登録, 照会, 本登録, 差戻し).
 
-from django.urls import URLPattern
+Systems (API clients) may enter a 仮登録 (e.g. a kiosk or an online 届出 front end) with
+scope ``juminkiroku:write``; 本登録 is a second person's review, so it is refused to API
+clients and allowed to staff sessions holding the ``ido_approve`` grant.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from juminkiroku.codes import IdoJiyu, IdoStatus
+from juminkiroku.models import Ido, Kengen
+from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.api.permissions import TenantAPIView
+
+GYOMU = "juminkiroku"
+
+
+class PersonChangeSerializer(serializers.Serializer):
+    atena_id = serializers.IntegerField(
+        allow_null=True, help_text="既存の宛名ID（新規の人は null）"
+    )
+    fields = serializers.DictField(help_text="変更する項目（PersonFields の名前: 値）")
+
+
+class IdoCreateSerializer(serializers.Serializer):
+    jiyu = serializers.ChoiceField(choices=[j for j in IdoJiyu.choices if j[0] != "T01"])
+    ido_date = serializers.DateField()
+    todoke_date = serializers.DateField(required=False, allow_null=True)
+    persons = PersonChangeSerializer(many=True)
+    setai_mode = serializers.ChoiceField(choices=["keep", "new", "existing"], default="keep")
+    setai_id = serializers.IntegerField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    acknowledged_alerts = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class IdoSerializer(serializers.ModelSerializer):
+    jiyu_label = serializers.CharField(source="get_jiyu_display")
+    status_label = serializers.CharField(source="get_status_display")
+    atena_ids = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ido
+        fields = [
+            "id",
+            "ido_no",
+            "jiyu",
+            "jiyu_label",
+            "ido_date",
+            "todoke_date",
+            "status",
+            "status_label",
+            "entered_by",
+            "entered_at",
+            "approved_by",
+            "approved_at",
+            "rejected_reason",
+            "atena_ids",
+        ]
+
+    def get_atena_ids(self, obj: Ido) -> list[int]:
+        return [t.atena_id for t in obj.targets.all()]
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+def _visible(request: Request) -> QuerySet[Ido]:
+    qs = Ido.objects.prefetch_related("targets")
+    client = getattr(request._request, "api_client", None)
+    if client is None and has_kengen(request.user.pk, Kengen.IDO_APPROVE):
+        return qs
+    if client is not None:
+        # A system sees the 仮登録 it entered itself (by its client name) and 本登録.
+        return qs.filter(~Q(status=IdoStatus.KARI) | Q(entered_by=f"api:{client.name}"))
+    return qs.filter(~Q(status=IdoStatus.KARI) | Q(entered_by_id=request.user.pk))
+
+
+def _actor(request: Request) -> Any:
+    actor = actor_from_request(request._request)
+    client = getattr(request._request, "api_client", None)
+    if client is not None:
+        from dataclasses import replace
+
+        actor = replace(actor, username=f"api:{client.name}")
+    return actor
+
+
+class IdoListCreateView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        responses=IdoSerializer(many=True), summary="異動の一覧（仮登録は入力者と審査者のみ）"
+    )
+    def get(self, request: Request) -> Response:
+        status_filter = request.query_params.get("status", IdoStatus.KARI)
+        qs = _visible(request).filter(status=status_filter).order_by("-id")[:200]
+        return Response(IdoSerializer(qs, many=True).data)
+
+    @extend_schema(
+        request=IdoCreateSerializer, responses={201: IdoSerializer}, summary="異動の仮登録"
+    )
+    def post(self, request: Request) -> Response:
+        ser = IdoCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        try:
+            ido = ido_enter(
+                jiyu=data["jiyu"],
+                ido_date=data["ido_date"],
+                todoke_date=data.get("todoke_date"),
+                changes=[PersonChange(p["atena_id"], dict(p["fields"])) for p in data["persons"]],
+                setai_mode=data["setai_mode"],
+                setai_id=data.get("setai_id"),
+                note=data.get("note", ""),
+                acknowledged_alerts=data.get("acknowledged_alerts") or [],
+                actor=_actor(request),
+            )
+        except IdoError as exc:
+            raise ValidationError(exc.errors) from exc
+        return Response(IdoSerializer(ido).data, status=status.HTTP_201_CREATED)
+
+
+class IdoDetailView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(responses=IdoSerializer, summary="異動の照会")
+    def get(self, request: Request, pk: int) -> Response:
+        ido = _visible(request).filter(pk=pk).first()
+        if ido is None:
+            raise NotFound()
+        access_record(
+            request=request._request,
+            action=AccessAction.READ,
+            gyomu=GYOMU,
+            screen="API 異動照会",
+            record_type="ido",
+            record_id=ido.pk,
+        )
+        return Response(IdoSerializer(ido).data)
+
+
+class IdoApproveView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(request=None, responses=IdoSerializer, summary="異動の本登録（審査者）")
+    def post(self, request: Request, pk: int) -> Response:
+        if getattr(request._request, "api_client", None) is not None:
+            raise PermissionDenied("本登録は審査者（職員）が画面から行います。")
+        if not _visible(request).filter(pk=pk).exists():
+            raise NotFound()
+        try:
+            ido = ido_approve(ido_id=pk, actor=_actor(request))
+        except IdoError as exc:
+            raise ValidationError(exc.errors) from exc
+        return Response(IdoSerializer(ido).data)
+
+
+class IdoRejectView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(request=RejectSerializer, responses=IdoSerializer, summary="異動の差戻し")
+    def post(self, request: Request, pk: int) -> Response:
+        ser = RejectSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        if not _visible(request).filter(pk=pk).exists():
+            raise NotFound()
+        try:
+            ido = ido_reject(ido_id=pk, reason=ser.validated_data["reason"], actor=_actor(request))
+        except IdoError as exc:
+            raise ValidationError(exc.errors) from exc
+        return Response(IdoSerializer(ido).data)
+
+
+urlpatterns = [
+    path("ido/", IdoListCreateView.as_view(), name="api-jk-ido"),
+    path("ido/<int:pk>/", IdoDetailView.as_view(), name="api-jk-ido-detail"),
+    path("ido/<int:pk>/approve/", IdoApproveView.as_view(), name="api-jk-ido-approve"),
+    path("ido/<int:pk>/reject/", IdoRejectView.as_view(), name="api-jk-ido-reject"),
+]
