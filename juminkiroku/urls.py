@@ -5,6 +5,7 @@ from juminkiroku.views import (
     certificates,
     ido,
     inkan,
+    jutogai,
     person,
     reports,
     rosters,
@@ -21,4 +22,5 @@ urlpatterns = [
     *inkan.urlpatterns,
     *rosters.urlpatterns,
     *reports.urlpatterns,
+    *jutogai.urlpatterns,
 ]

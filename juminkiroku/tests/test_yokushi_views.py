@@ -41,3 +41,23 @@ def test_set_and_temp_unlock_through_the_screen(login, alpha):
     other = login("samukawa-shinsa", BETA_HOST)
     assert "本人確認の申出" not in other.get("/juminkiroku/yokushi/").content.decode()
     assert other.post(f"/juminkiroku/yokushi/{y.pk}/", {"act": "release"}).status_code == 404
+
+
+def test_jutogai_registration(login, alpha):
+    from juminkiroku.models import Atena
+
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    r = clerk.post(
+        "/juminkiroku/jutogai/new/",
+        {"shimei": "町外　所有者", "shimei_kana": "チョウガイ　ショユウシャ",
+         "birth_date": "昭和40年1月2日", "jusho": "東京都港区芝公園四丁目2番8号"},
+    )  # fmt: skip
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    connection.set_tenant(alpha.municipality)
+    a = Atena.objects.get()
+    assert (a.kubun, a.jotai, a.rireki.count()) == ("2", "9", 0)
+    connection.set_schema_to_public()
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.post("/juminkiroku/jutogai/new/", {"shimei": ""}).status_code == 200
+    connection.set_tenant(alpha.municipality)
+    assert Atena.objects.count() == 1
