@@ -32,7 +32,7 @@ class PersonChangeSerializer(serializers.Serializer):
     atena_id = serializers.IntegerField(
         allow_null=True, help_text="既存の宛名ID（新規の人は null）"
     )
-    fields = serializers.DictField(help_text="変更する項目（PersonFields の名前: 値）")
+    fields = serializers.DictField(help_text="変更する項目（PersonFields の名前: 値）")  # type: ignore[assignment]
 
 
 class IdoCreateSerializer(serializers.Serializer):

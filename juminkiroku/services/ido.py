@@ -142,7 +142,7 @@ def _clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]]
         if name == "zokugara" and text and text not in Zokugara.values:
             errors.setdefault(key, []).append("続柄が正しくありません。")
             continue
-        max_length = Atena._meta.get_field(name).max_length
+        max_length = getattr(Atena._meta.get_field(name), "max_length", None)
         if max_length and len(text) > max_length:
             errors.setdefault(key, []).append(
                 f"{FIELD_LABELS[name]}は{max_length}文字以内で入力してください。"

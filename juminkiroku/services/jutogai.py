@@ -28,7 +28,7 @@ def jutogai_register(*, fields: dict[str, Any], actor: Actor) -> Atena:
     for name in REQUIRED:
         if not cleaned.get(name):
             errors.setdefault(name, []).append(
-                f"{Atena._meta.get_field(name).verbose_name}を入力してください。"
+                f"{getattr(Atena._meta.get_field(name), 'verbose_name', name)}を入力してください。"
             )
     if errors:
         raise IdoError(errors)

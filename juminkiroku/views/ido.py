@@ -236,7 +236,7 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     values: dict[str, str] = {}
     if request.method == "POST":
-        values = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        values = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
         ido = _submit(request, jiyu, is_kisai, members, errors)
         if ido is not None:
             messages.success(
@@ -246,7 +246,7 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             return redirect(f"/juminkiroku/ido/{ido.pk}/")
     else:
         values = {
-            f"m{m.pk}-{f['name']}": _initial(m, f["name"]) for m in members for f in per_person
+            f"m{m.pk}-{f['name']}": _initial(m, str(f["name"])) for m in members for f in per_person
         }
         if base is not None:
             values[f"sel-{base.pk}"] = "on"

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -116,9 +117,7 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _temp_unlocked():  # type: ignore[no-untyped-def]
-    from django.db.models import Q
-
+def _temp_unlocked() -> Q:
     return Q(released_at__isnull=True, temp_unlock_until__gt=timezone.now())
 
 

@@ -1,0 +1,38 @@
+"""Demo set-up of 住民記録 for every demo town: the town administrator (``<town>-admin``)
+gets every 住民記録 grant (so ``<town>-staff`` enters 異動 and ``<town>-admin`` reviews
+them), then each town's registry is filled at its real population unless it has one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from juminkiroku.models import Kengen
+from juminkiroku.services.kengen import kengen_grant
+from tenants.accesslog.services import Actor
+from tenants.db import connection
+from tenants.models import Municipality, StaffUser
+
+
+class Command(BaseCommand):
+    help = "住民記録のデモ設定（審査者の権限付与と住民データの生成）"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-residents", action="store_true", help="住民データを生成しない")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        setup = Actor(user_id=None, username="demo-setup")
+        for town in Municipality.objects.exclude(schema_name="public").order_by("dantai_code"):
+            domain = town.domains.first()
+            slug = domain.domain.split(".")[0] if domain else ""
+            admin = StaffUser.objects.filter(username=f"{slug}-admin").first()
+            if admin is None:
+                continue
+            connection.set_tenant(town)
+            for kengen in Kengen.values:
+                kengen_grant(user_id=admin.pk, kengen=kengen, actor=setup)
+            connection.set_schema_to_public()
+        if not options["no_residents"]:
+            call_command("load_residents", all_demo=True, if_empty=True)
