@@ -467,8 +467,8 @@ def _apply(ido: Ido) -> list[tuple[int, int | None]]:
             values["shojo_date"] = None
             values["shojo_jiyu"] = ""
             values["tenshutsu_saki_jusho"] = ""
-            values.setdefault("jumin_date", None)
-            values["jumin_date"] = values.get("jumin_date") or ido.ido_date
+            # A 再転入 starts a new residence: the old 住民となった日 does not carry over.
+            values["jumin_date"] = fields.get("jumin_date") or ido.ido_date
             values["jutei_date"] = fields.get("jutei_date") or ido.ido_date
             values["todoke_date"] = ido.todoke_date
         elif group == IdoGroup.SHOJO:
