@@ -97,3 +97,11 @@ def test_other_town_cannot_see_or_approve(login, alpha):
 def test_viewer_cannot_open_entry_form(login):
     viewer = login("hayama-viewer", ALPHA_HOST)
     assert viewer.get("/juminkiroku/ido/new/K01/").status_code == 403
+
+
+def test_module_page_links_to_the_first_screen(login):
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get("/m/juminkiroku/").content.decode()
+    assert 'href="/juminkiroku/entry/juminkiroku/"' in page
+    r = clerk.get("/juminkiroku/entry/juminkiroku/")
+    assert r.status_code == 302 and r["Location"] == "/juminkiroku/"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from tenants.access import gyomu_view
@@ -44,6 +45,12 @@ def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
     ).filter(gyomu=gyomu)
     level = request.role_levels.get(gyomu_code, 0)  # type: ignore[attr-defined]
     jobs = Job.objects.filter(gyomu=gyomu_code)[:10]
+    # A business app names its module's first screen "gyomu_entry_<code>" (the platform
+    # does not know the apps' URLs).
+    try:
+        entry_url = reverse(f"gyomu_entry_{gyomu_code}") if gyomu.implemented else ""
+    except NoReverseMatch:
+        entry_url = ""
     return render(
         request,
         "tenants/module_home.html",
@@ -52,5 +59,6 @@ def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
             "subscriptions": subscriptions,
             "level_label": RoleLevel(level).label if level else "",
             "jobs": jobs,
+            "entry_url": entry_url,
         },
     )
