@@ -31,6 +31,8 @@ Number = int | Fraction | Decimal
 #: Japanese names of the usual basis figures (any other name is shown as is).
 FIGURE_LABELS: dict[str, str] = {
     "population": "人口",
+    "population_registry": "住民基本台帳人口",
+    "certificates": "証明書交付通数",
     "staff": "職員数",
     "months": "使用月数",
     "quantity": "数量",
@@ -41,6 +43,8 @@ FIGURE_LABELS: dict[str, str] = {
 #: Units shown after a figure in the arithmetic lines.
 FIGURE_UNITS: dict[str, str] = {
     "population": "人",
+    "population_registry": "人",
+    "certificates": "通",
     "staff": "人",
     "months": "か月",
     "households": "世帯",

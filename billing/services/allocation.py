@@ -12,6 +12,7 @@ from django.db import transaction
 from billing.models import AllocationRun, AllocationShare, CostPool, FormerCost
 from billing.rules import Member, allocate, apply_savings_guarantee, describe_rule
 from billing.rules.codec import rule_from_json
+from tenants.db import connection
 from tenants.models import Consortium, Municipality, MunicipalityStatus, StaffUser, Subscription
 
 GUARANTEE_POOL = "削減保障調整"
@@ -39,7 +40,39 @@ def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dic
         used = sum(1 for m in months if start <= m and (end is None or m <= end))
         key = f"months:{gyomu}"
         figures[code][key] = figures[code].get(key, 0) + used
+    for code, counted in registry_figures_for_all_members(
+        members=list(members), fiscal_year=fiscal_year
+    ).items():
+        figures[code].update(counted)
     return figures
+
+
+def registry_figures_for_all_members(
+    *, members: list[Municipality], fiscal_year: int
+) -> dict[str, dict[str, int]]:
+    """Runs in the public schema (the portal) and enters each member's schema in turn.
+
+    Figures each member's own registry counts, read in that member's schema through
+    juminkiroku's public selectors: ``population_registry`` (住民基本台帳人口 on 1 January
+    of the fiscal year, the 基準日 of the 住民基本台帳人口 statistics) and ``certificates``
+    (certificates issued in the fiscal year, voided ones excluded)."""
+    from juminkiroku.selectors.asof import population_on
+    from juminkiroku.selectors.kofu import issued_count
+
+    months = _months(fiscal_year)
+    out: dict[str, dict[str, int]] = {}
+    try:
+        for member in members:
+            connection.set_tenant(member)
+            out[member.dantai_code] = {
+                "population_registry": population_on(date(fiscal_year, 1, 1)),
+                "certificates": sum(
+                    sum(issued_count(m.year, m.month).values()) for m in months
+                ),
+            }
+    finally:
+        connection.set_schema_to_public()
+    return out
 
 
 def _snapshot(consortium: Consortium, fiscal_year: int, min_saving: str | None) -> dict[str, Any]:

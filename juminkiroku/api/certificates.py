@@ -1,5 +1,241 @@
-"""REST API: certificates."""
+"""REST API: 証明書の発行 (PDF) and 交付履歴, 処分.
 
-from django.urls import URLPattern
+POST /api/v1/juminkiroku/certificates/            → the PDF, header X-Hakko-No
+GET  /api/v1/juminkiroku/certificates/history/    → 交付履歴 (no personal data but ids)
+POST /api/v1/juminkiroku/certificates/<id>/void/  → 処分
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from juminkiroku.codes import Seikyusha, ShomeiKind, ShomeiLayout
+from juminkiroku.models import ShomeiKofu
+from juminkiroku.selectors.kofu import kofu_search
+from juminkiroku.services.shomei import (
+    MAX_COPIES,
+    ShomeiError,
+    ShomeiNotFound,
+    shomei_issue,
+    shomei_precheck,
+    shomei_void,
+)
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.api.permissions import TenantAPIView
+from tenants.models import RoleLevel
+
+GYOMU = "juminkiroku"
+PAGE_SIZE = 50
+
+
+class CertificateIssueSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ShomeiKind.choices)
+    layout = serializers.ChoiceField(
+        choices=[("", ""), *ShomeiLayout.choices], required=False, default=""
+    )
+    atena_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+    setai_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    items = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
+    copies = serializers.IntegerField(min_value=1, max_value=MAX_COPIES, default=1)
+    seikyusha = serializers.ChoiceField(choices=Seikyusha.choices)
+    confirm_warnings = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="支援措置の対象者・発行アラートがある場合、確認済みであれば true",
+    )
+
+
+class KofuSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShomeiKofu
+        fields = [
+            "id",
+            "hakko_no",
+            "kind",
+            "layout",
+            "atena_ids",
+            "setai_id",
+            "items",
+            "copies",
+            "pages",
+            "kojin_bango_printed",
+            "seikyusha",
+            "issued_at",
+            "issued_by",
+            "terminal",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+        ]
+
+
+class KofuVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+def _levels(request: Request) -> dict[str, int]:
+    client = getattr(request._request, "api_client", None)
+    if client is not None:
+        return {
+            s.split(":")[0]: RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ
+            for s in client.scopes
+        }
+    return dict(getattr(request._request, "role_levels", {}))
+
+
+class CertificateIssueView(TenantAPIView):
+    """Issuing writes a 交付履歴 row, so it needs write access (``juminkiroku:write``);
+    an 印鑑登録証明書 also needs ``inkan_toroku:write``."""
+
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        request=CertificateIssueSerializer,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="証明書のPDF（ヘッダ X-Hakko-No）"
+            ),
+            400: OpenApiResponse(description="発行できない理由（detail）"),
+            404: OpenApiResponse(description="宛名・世帯が見つからない"),
+            409: OpenApiResponse(description="確認が必要な注意事項（warnings）"),
+        },
+        summary="証明書の発行（住民票の写し・除票の写し・印鑑登録証明書）",
+    )
+    def post(self, request: Request) -> Any:
+        body = CertificateIssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        if data["kind"] == ShomeiKind.INKAN and _levels(request).get("inkan_toroku", 0) < (
+            RoleLevel.WRITE
+        ):
+            raise PermissionDenied("印鑑登録証明書の発行は許可されていません。")
+        target = {
+            "kind": data["kind"],
+            "atena_ids": data["atena_ids"],
+            "setai_id": data["setai_id"],
+        }
+        try:
+            check = shomei_precheck(seikyusha=data["seikyusha"], **target)
+            if check.warnings and not data["confirm_warnings"]:
+                return Response(
+                    {"detail": "確認が必要な注意事項があります。", "warnings": check.warnings},
+                    status=status.HTTP_409_CONFLICT,
+                    headers={"X-Shomei-Warnings": ",".join(check.codes)},
+                )
+            kofu, pdf = shomei_issue(
+                layout=data["layout"],
+                items=data["items"],
+                copies=data["copies"],
+                seikyusha=data["seikyusha"],
+                actor=actor_from_request(request._request),
+                **target,
+            )
+        except ShomeiNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        except ShomeiError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="shomei_{kofu.hakko_no}.pdf"'
+        response["X-Hakko-No"] = kofu.hakko_no
+        response["Cache-Control"] = "no-store"
+        if check.codes:
+            response["X-Shomei-Warnings"] = ",".join(check.codes)
+        return response
+
+
+class CertificateHistoryView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("date_from", OpenApiTypes.DATE, description="発行日（から）"),
+            OpenApiParameter("date_to", OpenApiTypes.DATE, description="発行日（まで）"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=ShomeiKind.values),
+            OpenApiParameter("hakko_no", OpenApiTypes.STR, description="発行番号"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+        ],
+        responses=KofuSerializer(many=True),
+        summary="証明書の交付履歴（新しい順、50件ずつ）",
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        dates: dict[str, Any] = {}
+        for name in ("date_from", "date_to"):
+            if params.get(name):
+                field = serializers.DateField()
+                try:
+                    dates[name] = field.to_internal_value(params[name])
+                except serializers.ValidationError as exc:
+                    raise ValidationError({name: exc.detail}) from exc
+        kind = params.get("kind", "")
+        if kind and kind not in ShomeiKind.values:
+            raise ValidationError({"kind": ["証明書の種類が正しくありません。"]})
+        rows = kofu_search(hakko_no=params.get("hakko_no", ""), kind=kind, **dates)
+        page = Paginator(rows, PAGE_SIZE).get_page(params.get("page") or 1)
+        items = list(page.object_list)
+        access_record(
+            request=request._request,
+            action=AccessAction.SEARCH,
+            gyomu=GYOMU,
+            screen="API: 証明書交付履歴",
+            record_type="shomei_kofu",
+            record_count=len(items),
+            detail={"kofu_ids": [k.pk for k in items]},
+        )
+        return Response(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "results": KofuSerializer(items, many=True).data,
+            }
+        )
+
+
+class CertificateVoidView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        request=KofuVoidSerializer, responses=KofuSerializer, summary="交付した証明書の処分"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        body = KofuVoidSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            kofu = shomei_void(
+                kofu_id=pk,
+                reason=body.validated_data["reason"],
+                actor=actor_from_request(request._request),
+            )
+        except ShomeiNotFound as exc:
+            raise NotFound(str(exc)) from exc
+        except ShomeiError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(KofuSerializer(kofu).data)
+
+
+urlpatterns: list[URLPattern] = [
+    path("certificates/", CertificateIssueView.as_view(), name="juminkiroku_api_certificates"),
+    path(
+        "certificates/history/",
+        CertificateHistoryView.as_view(),
+        name="juminkiroku_api_certificate_history",
+    ),
+    path(
+        "certificates/<int:pk>/void/",
+        CertificateVoidView.as_view(),
+        name="juminkiroku_api_certificate_void",
+    ),
+]
