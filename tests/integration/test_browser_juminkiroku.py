@@ -58,8 +58,8 @@ def hayama_clerks(committed: None) -> Iterator[tuple[StaffUser, StaffUser]]:
     connection.set_schema_to_public()
 
 
-def _context_page(browser: Browser) -> Page:
-    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+def _context_page(chromium: Browser) -> Page:
+    context = chromium.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     context.set_default_timeout(15_000)
     return context.new_page()
 
