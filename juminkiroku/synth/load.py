@@ -1,0 +1,620 @@
+"""Load synthetic residents into the current town's schema with PostgreSQL COPY.
+
+One transaction: the 住所辞書, one 異動 "データ移行" (K99, 本登録), the persons (宛名 and
+their 住民票 versions), households, 支援措置 with their 抑止, the sequences moved past
+the loaded numbers, and one access-log row. Generation and COPY overlap: the
+宛名 rows stream to the server while Python builds the next households (the server
+works on the other core); the 住民票 versions are buffered and sent next.
+
+While the rows go in, the big tables' secondary indexes and foreign keys are dropped and
+then recreated exactly as they were (``pg_get_indexdef`` / ``pg_get_constraintdef``),
+in the same transaction: building an index once is cheaper than maintaining it row by
+row, and a foreign key is then checked by one join instead of a trigger per row.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from django.apps import apps
+from django.db import DatabaseError, models, transaction
+from django.db.models import ForeignKey
+from django.utils import timezone
+from psycopg import sql
+
+from juminkiroku.codes import IdoJiyu, IdoStatus, YokushiLevel, YokushiProcess
+from juminkiroku.models import (
+    PERSON_FIELD_NAMES,
+    Atena,
+    AtenaRireki,
+    Chiku,
+    Ido,
+    JushoJisho,
+    Setai,
+    ShienSochi,
+    Yokushi,
+)
+from juminkiroku.services.numbering import ATENA_SEQ, SETAI_SEQ, next_ido_no
+from juminkiroku.synth.generate import (
+    ATENA_NO_CHECK,
+    NULL,
+    TownGenerator,
+    town_generator,
+    town_info,
+)
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.db import connection
+from tenants.selectors.current import current_municipality
+
+LOADER = "load_residents"
+SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
+CHUNK_ROWS = 2000
+
+# The resident data of a town (KengenGrant, the staff's permissions, is not).
+RESIDENT_MODELS: tuple[type[models.Model], ...] = (
+    Atena,
+    AtenaRireki,
+    Setai,
+    Ido,
+    Chiku,
+    JushoJisho,
+    ShienSochi,
+    Yokushi,
+)
+
+
+class SynthLoadError(Exception):
+    """A refused load; the message is for the operator (Japanese)."""
+
+
+@dataclass
+class LoadResult:
+    schema: str
+    municipality: str
+    population: int
+    seed: int
+    on: date
+    residents: int
+    johyo: int
+    jutogai: int
+    setai: int
+    rireki: int
+    chiku: int
+    jisho: int
+    shien: int
+    yokushi: int
+    ido_id: int
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def atena(self) -> int:
+        return self.residents + self.johyo + self.jutogai
+
+    @property
+    def rows(self) -> int:
+        """Rows written by COPY (宛名, 住民票の履歴, 世帯)."""
+        return self.atena + self.rireki + self.setai
+
+
+# --- checks -------------------------------------------------------------------------
+
+
+def town_is_empty() -> bool:
+    """No person, household or 住所辞書 row in the current schema."""
+    return not (
+        Atena.objects.exists()
+        or Setai.objects.exists()
+        or JushoJisho.objects.exists()
+        or Chiku.objects.exists()
+    )
+
+
+def _tables_to_truncate() -> list[str]:
+    """The resident tables plus every juminkiroku table that points at one of them."""
+    chosen: list[type[models.Model]] = list(RESIDENT_MODELS)
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_app_config("juminkiroku").get_models():
+            if model in chosen:
+                continue
+            targets = {
+                f.related_model for f in model._meta.concrete_fields if isinstance(f, ForeignKey)
+            }
+            if targets & set(chosen):
+                chosen.append(model)
+                changed = True
+    return [m._meta.db_table for m in chosen]
+
+
+def _truncate(schema: str) -> None:
+    tables = sql.SQL(", ").join(sql.Identifier(schema, t) for t in _tables_to_truncate())
+    with connection.cursor() as cur:
+        try:
+            with transaction.atomic():
+                # Pending deferred checks of earlier statements would block TRUNCATE.
+                cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cur.execute(sql.SQL("TRUNCATE {} RESTART IDENTITY").format(tables))
+                cur.execute("SET CONSTRAINTS ALL DEFERRED")
+        except DatabaseError as exc:
+            raise SynthLoadError(
+                f"住民記録を削除できませんでした（他の業務のデータが参照しています）: {exc}"
+            ) from exc
+
+
+# --- column lists ---------------------------------------------------------------------
+
+PERSON_COLUMNS = list(PERSON_FIELD_NAMES)
+_person_text = itemgetter(*PERSON_COLUMNS)
+
+
+def _columns(model: type[models.Model], known: list[str]) -> list[str]:
+    """``known`` in order; refuses a model that gained a NOT NULL column we do not fill."""
+    names = {f.column for f in model._meta.concrete_fields}
+    missing = [
+        f.column
+        for f in model._meta.concrete_fields
+        if f.column not in known and not f.null and f.db_default is models.NOT_PROVIDED
+    ]
+    if missing or not set(known) <= names:
+        raise SynthLoadError(
+            f"{model._meta.db_table} の列が合成データの生成と合っていません: {missing}"
+        )
+    return known
+
+
+ATENA_COLUMNS = ["id", *PERSON_COLUMNS, "atena_no", "kana_key", "name_key", "version", "updated_at"]
+RIREKI_COLUMNS = [
+    "id",
+    *PERSON_COLUMNS,
+    "atena_id",
+    "valid_from",
+    "valid_to",
+    "ido_id",
+    "closed_by_id",
+    "superseded",
+    "superseded_by_id",
+    "recorded_at",
+]
+SETAI_COLUMNS = ["id", "setai_no", "created_at"]
+
+
+# --- index and constraint handling ------------------------------------------------------
+
+
+@dataclass
+class _Dropped:
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX ...)
+    constraints: list[tuple[str, str, str]]  # (table, name, definition)
+
+
+def _drop_secondary(
+    schema: str, tables: list[str], *, indexes: bool, foreign_keys: bool
+) -> _Dropped:
+    """Drop every foreign key from or to ``tables`` and (with ``indexes``) their
+    non-unique, non-constraint indexes; return what is needed to recreate them exactly."""
+    with connection.cursor() as cur:
+        # Pending deferred checks of earlier statements would block ALTER TABLE.
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cur.execute(
+            """
+            SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)
+              FROM pg_constraint con
+              JOIN pg_namespace n ON n.oid = con.connamespace
+             WHERE n.nspname = %s AND con.contype = 'f'
+               AND (con.conrelid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = n.oid
+                                      AND c.relname = ANY(%s))
+                 OR con.confrelid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = n.oid
+                                      AND c.relname = ANY(%s)))
+             ORDER BY 1, 2
+            """,
+            [schema, tables, tables],
+        )
+        constraints = [(r[0], r[1], r[2]) for r in cur.fetchall()] if foreign_keys else []
+        cur.execute(
+            """
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid)
+              FROM pg_index i
+              JOIN pg_class ic ON ic.oid = i.indexrelid
+              JOIN pg_class tc ON tc.oid = i.indrelid
+              JOIN pg_namespace n ON n.oid = tc.relnamespace
+             WHERE %s AND n.nspname = %s AND tc.relname = ANY(%s)
+               AND NOT i.indisprimary AND NOT i.indisunique
+               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+             ORDER BY 1
+            """,
+            [indexes, schema, tables],
+        )
+        dropped_indexes = [(r[0], r[1]) for r in cur.fetchall()]
+        for table, name, _definition in constraints:
+            cur.execute(
+                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                    sql.SQL(table), sql.Identifier(name)
+                )
+            )
+        for name, _definition in dropped_indexes:
+            cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, name)))
+    return _Dropped(indexes=dropped_indexes, constraints=constraints)
+
+
+def _recreate(dropped: _Dropped, clock: _Clock) -> None:
+    with connection.cursor() as cur:
+        # Sort in memory; the setting ends with the transaction.
+        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for name, definition in dropped.indexes:
+            with clock(f"index {name}"):
+                cur.execute(definition)
+        for table, name, definition in dropped.constraints:
+            with clock(f"fk {table}.{name}"):
+                cur.execute(
+                    sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                        sql.SQL(table), sql.Identifier(name), sql.SQL(definition)
+                    )
+                )
+        # Back to each constraint's own mode (Django's are INITIALLY DEFERRED).
+        cur.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+# --- the load ---------------------------------------------------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.spent: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - t
+
+    def result(self) -> dict[str, float]:
+        return {k: round(v, 3) for k, v in self.spent.items()}
+
+
+def _id_base(cur: Any, table: str) -> int:
+    """The last id handed out by ``table``'s identity sequence (0 if none yet)."""
+    cur.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    seq = cur.fetchone()[0]
+    cur.execute(sql.SQL("SELECT last_value, is_called FROM {}").format(sql.SQL(seq)))
+    last, called = cur.fetchone()
+    return int(last) if called else int(last) - 1
+
+
+def _setval(cur: Any, table: str, value: int) -> None:
+    cur.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, value])
+
+
+def _advance(cur: Any, seq: str, value: int) -> None:
+    """Move a numbering sequence to at least ``value`` (never back)."""
+    cur.execute(
+        sql.SQL(
+            "SELECT setval({seq}::regclass, GREATEST(%s, (SELECT last_value FROM {tbl})))"
+        ).format(seq=sql.Literal(seq), tbl=sql.Identifier(seq)),
+        [value],
+    )
+
+
+class _Copy:
+    """One COPY ... FROM STDIN, fed in chunks of lines."""
+
+    def __init__(self, raw: Any, schema: str, table: str, columns: list[str], clock: _Clock):
+        self.statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        self.raw = raw
+        self.clock = clock
+        self.lines: list[str] = []
+        self.copy: Any = None
+
+    def __enter__(self) -> _Copy:
+        self.cm = self.raw.copy(self.statement)
+        self.copy = self.cm.__enter__()
+        return self
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        if len(self.lines) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.lines:
+            with self.clock("copy"):
+                self.copy.write("".join(self.lines))
+            self.lines = []
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self.flush()
+        with self.clock("copy"):
+            self.cm.__exit__(*exc)
+
+
+def residents_load(
+    *,
+    population: int,
+    seed: int,
+    on: date,
+    replace: bool = False,
+    actor: Actor | None = None,
+    drop_indexes: bool = True,
+    drop_foreign_keys: bool = True,
+    analyze: bool = False,
+) -> LoadResult:
+    """Generate ``population`` residents as of ``on`` and load them into the current
+    town's schema, in one transaction.
+
+    Refuses (``SynthLoadError``) when the town already has residents, unless
+    ``replace``, which first empties this schema's resident tables (same transaction).
+    ``drop_indexes`` / ``drop_foreign_keys`` (default on) rebuild them after the COPY
+    instead of maintaining them row by row; ``analyze`` runs ANALYZE before commit
+    (otherwise autovacuum does it within a minute of the commit).
+    """
+    municipality = current_municipality()
+    schema = connection.schema_name
+    if population < 1:
+        raise SynthLoadError("人口は1以上を指定してください。")
+    if on > timezone.localdate():
+        raise SynthLoadError("基準日に未来の日付は指定できません。")
+    actor = actor or SYSTEM_ACTOR
+    clock = _Clock()
+    atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
+    with transaction.atomic(), connection.cursor() as cur:
+        if replace:
+            with clock("truncate"):
+                _truncate(schema)
+        cur.execute(
+            sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+                sql.SQL(", ").join(
+                    sql.Identifier(schema, m._meta.db_table) for m in RESIDENT_MODELS
+                )
+            )
+        )
+        if not town_is_empty():
+            count = Atena.objects.count()
+            raise SynthLoadError(
+                f"{municipality.name}（{schema}）には既に住民記録があります"
+                f"（宛名 {count:,} 件）。空の団体にだけ読み込めます。"
+                "置き換える場合は --replace を指定してください（この団体の住民記録を"
+                "すべて削除します）。"
+            )
+        dropped = None
+        if drop_foreign_keys or drop_indexes:
+            with clock("drop_indexes"):
+                dropped = _drop_secondary(
+                    schema,
+                    [atena_t, rireki_t, setai_t],
+                    indexes=drop_indexes,
+                    foreign_keys=drop_foreign_keys,
+                )
+        bases = {t: _id_base(cur, t) for t in (atena_t, rireki_t, setai_t)}
+        town = town_info(
+            dantai_code=municipality.dantai_code,
+            prefecture=municipality.prefecture,
+            name=municipality.name,
+        )
+        with clock("generate"):
+            gen = town_generator(population=population, seed=seed, on=on, town=town)
+        with clock("jisho"):
+            chiku = {c.code: Chiku.objects.create(code=c.code, name=c.name) for c in gen.chiku}
+            JushoJisho.objects.bulk_create(
+                JushoJisho(
+                    jusho_code=j.jusho_code,
+                    postal_code=j.postal_code,
+                    name=j.name,
+                    kana=j.kana,
+                    chiku=chiku[j.chiku_code],
+                )
+                for j in gen.jisho
+            )
+        now = timezone.now()
+        ido = Ido.objects.create(
+            ido_no=next_ido_no(),
+            jiyu=IdoJiyu.IKO,
+            ido_date=on,
+            todoke_date=None,
+            status=IdoStatus.HON,
+            payload={
+                "iko": {
+                    "generator": "juminkiroku.synth",
+                    "seed": seed,
+                    "population": population,
+                    "on": on.isoformat(),
+                }
+            },
+            note="合成データの一括読込（データ移行）",
+            entered_by_id=actor.user_id,
+            entered_by=actor.username,
+            entered_terminal=actor.terminal,
+            approved_by_id=actor.user_id,
+            approved_by=actor.username,
+            approved_at=now,
+        )
+        counts = _copy_all(
+            cur.cursor,
+            schema=schema,
+            gen=gen,
+            bases=bases,
+            ido_id=ido.pk,
+            now=now.isoformat(),
+            clock=clock,
+        )
+        if dropped is not None:
+            with clock("recreate_indexes"):
+                _recreate(dropped, clock)
+        with clock("finish"):
+            for t in (atena_t, rireki_t, setai_t):
+                _setval(cur, t, bases[t] + counts[t])
+            _advance(cur, ATENA_SEQ, counts[atena_t])
+            _advance(cur, SETAI_SEQ, counts[setai_t])
+            shien, yokushi = _shien(gen, atena_base=bases[atena_t], actor=actor)
+            access_record(
+                actor=actor,
+                action=AccessAction.CREATE,
+                gyomu="juminkiroku",
+                screen="住民データ一括読込（合成データ）",
+                record_type="ido",
+                record_id=ido.pk,
+                record_count=counts[atena_t],
+                detail={"jiyu": IdoJiyu.IKO.value, "seed": seed, "population": population},
+            )
+        if analyze:
+            with clock("analyze"):
+                for t in (atena_t, rireki_t, setai_t):
+                    cur.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(schema, t)))
+        body_done = time.perf_counter()
+    # Leaving atomic() committed (or, inside a caller's transaction, released the
+    # savepoint): kept foreign keys are checked here, being INITIALLY DEFERRED.
+    clock.spent["commit"] = time.perf_counter() - body_done
+    timings = clock.result()
+    seconds = round(time.perf_counter() - clock.started, 3)
+    return LoadResult(
+        schema=schema,
+        municipality=municipality.name,
+        population=population,
+        seed=seed,
+        on=on,
+        residents=population,
+        johyo=gen.johyo_count,
+        jutogai=counts["jutogai"],
+        setai=counts[setai_t],
+        rireki=counts[rireki_t],
+        chiku=len(gen.chiku),
+        jisho=len(gen.jisho),
+        shien=shien,
+        yokushi=yokushi,
+        ido_id=ido.pk,
+        seconds=seconds,
+        timings=timings,
+    )
+
+
+def _copy_all(
+    raw: Any,
+    *,
+    schema: str,
+    gen: TownGenerator,
+    bases: dict[str, int],
+    ido_id: int,
+    now: str,
+    clock: _Clock,
+) -> dict[str, int]:
+    atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
+    atena_cols = _columns(Atena, ATENA_COLUMNS)
+    rireki_cols = _columns(AtenaRireki, RIREKI_COLUMNS)
+    setai_cols = _columns(Setai, SETAI_COLUMNS)
+    atena_id = bases[atena_t]
+    rireki_id = bases[rireki_t]
+    setai_id = bases[setai_t]
+    serial = 0
+    ido = str(ido_id)
+    rireki_lines: list[str] = []
+    setai_lines: list[str] = []
+    setai_no = ATENA_NO_CHECK.number
+    with _Copy(raw, schema, atena_t, atena_cols, clock) as copy:
+        it: Iterator[list[dict[str, Any]]] = gen.stream()
+        while True:
+            with clock("generate"):
+                members = next(it, None)
+                if members is None:
+                    break
+                setai_id += 1
+                setai_lines.append(f"{setai_id}\t{setai_no(setai_id - bases[setai_t])}\t{now}\n")
+                sid = str(setai_id)
+                for p in members:
+                    atena_id += 1
+                    serial += 1
+                    p["setai_id"] = sid
+                    text = "\t".join(_person_text(p))
+                    aid = str(atena_id)
+                    valid_from = gen.iso(p["_valid_from"])
+                    rireki_id += 1
+                    if "_before" in p:
+                        before = "\t".join(_person_text({**p, **p["_before"]}))
+                        shojo = p["shojo_date"]
+                        rireki_lines.append(
+                            f"{rireki_id}\t{before}\t{aid}\t{valid_from}\t{shojo}\t{ido}"
+                            f"\t{ido}\tf\t{NULL}\t{now}\n"
+                        )
+                        rireki_id += 1
+                        rireki_lines.append(
+                            f"{rireki_id}\t{text}\t{aid}\t{shojo}\t{NULL}\t{ido}"
+                            f"\t{NULL}\tf\t{NULL}\t{now}\n"
+                        )
+                        version = "2"
+                    else:
+                        rireki_lines.append(
+                            f"{rireki_id}\t{text}\t{aid}\t{valid_from}\t{NULL}\t{ido}"
+                            f"\t{NULL}\tf\t{NULL}\t{now}\n"
+                        )
+                        version = "1"
+                    copy.lines.append(
+                        f"{aid}\t{text}\t{ATENA_NO_CHECK.number(serial)}\t{p['kana_key']}"
+                        f"\t{p['name_key']}\t{version}\t{now}\n"
+                    )
+            if len(copy.lines) >= CHUNK_ROWS:
+                copy.flush()
+        jutogai = 0
+        with clock("generate"):
+            for p in gen.jutogai_persons():
+                atena_id += 1
+                serial += 1
+                jutogai += 1
+                copy.add(
+                    f"{atena_id}\t{chr(9).join(_person_text(p))}\t{ATENA_NO_CHECK.number(serial)}"
+                    f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
+                )
+    with _Copy(raw, schema, rireki_t, rireki_cols, clock) as copy:
+        for i in range(0, len(rireki_lines), CHUNK_ROWS):
+            copy.lines = rireki_lines[i : i + CHUNK_ROWS]
+            copy.flush()
+    with _Copy(raw, schema, setai_t, setai_cols, clock) as copy:
+        for i in range(0, len(setai_lines), CHUNK_ROWS):
+            copy.lines = setai_lines[i : i + CHUNK_ROWS]
+            copy.flush()
+    return {
+        atena_t: atena_id - bases[atena_t],
+        rireki_t: rireki_id - bases[rireki_t],
+        setai_t: setai_id - bases[setai_t],
+        "jutogai": jutogai,
+    }
+
+
+def _shien(gen: TownGenerator, *, atena_base: int, actor: Actor) -> tuple[int, int]:
+    """支援措置 for the chosen persons, each with an error-level 抑止 of 発行 and 照会."""
+    shien = ShienSochi.objects.bulk_create(
+        ShienSochi(
+            atena_id=atena_base + row.person_index + 1,
+            start_date=row.start,
+            end_date=row.end,
+            moshide_date=row.moshide,
+            note="データ移行（合成データ）",
+            created_by=actor.username,
+        )
+        for row in gen.shien
+    )
+    yokushi = Yokushi.objects.bulk_create(
+        Yokushi(
+            atena_id=s.atena_id,
+            process=process,
+            level=YokushiLevel.ERROR,
+            start_date=s.start_date,
+            reason="DV等支援措置",
+            shien_sochi=s,
+            created_by=actor.username,
+        )
+        for s in shien
+        for process in (YokushiProcess.HAKKO, YokushiProcess.SHOKAI)
+    )
+    return len(shien), len(yokushi)
