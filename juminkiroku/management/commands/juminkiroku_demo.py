@@ -1,6 +1,8 @@
-"""Demo set-up of 住民記録 for every demo town: the town administrator (``<town>-admin``)
-gets every 住民記録 grant (so ``<town>-staff`` enters 異動 and ``<town>-admin`` reviews
-them), then each town's registry is filled at its real population unless it has one."""
+"""Demo set-up of 住民記録 for every demo town.
+
+A fictitious 認証者 where none is set; every 住民記録 grant for the town administrator
+(``<town>-staff`` enters 異動, ``<town>-admin`` reviews them); then each town's registry
+is filled at its real population unless it has one."""
 
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ from juminkiroku.services.kengen import kengen_grant
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
+from tenants.params.tenant.models import MunicipalParameter
+
+NINSHOSHA = "juminkiroku.ninshosha"
 
 
 class Command(BaseCommand):
@@ -33,6 +38,18 @@ class Command(BaseCommand):
             connection.set_tenant(town)
             for kengen in Kengen.values:
                 kengen_grant(user_id=admin.pk, kengen=kengen, actor=setup)
+            if (
+                not town.mayor_name
+                and not MunicipalParameter.objects.filter(key=NINSHOSHA).exists()
+            ):
+                # A fictitious 認証者 so the demo can print certificates.
+                MunicipalParameter.objects.create(
+                    key=NINSHOSHA,
+                    fiscal_year_from=2000,
+                    value={"shimei": "見本　太郎"},
+                    source="デモ用の架空の町長名",
+                    created_by="demo-setup",
+                )
             connection.set_schema_to_public()
         if not options["no_residents"]:
             call_command("load_residents", all_demo=True, if_empty=True)
