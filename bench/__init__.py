@@ -17,4 +17,12 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.migrate",
         "migrate_schemas over N tenants: no-op and a one-column migration, both executors",
     ),
+    "residents": (
+        "bench.residents",
+        "synthetic residents (default 380,000) generated and loaded with COPY into one town",
+    ),
+    "lookup": (
+        "bench.lookup",
+        "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",
+    ),
 }

@@ -1,5 +1,222 @@
-"""Staff screens: person."""
+"""Staff screens: 住民照会 (/juminkiroku/persons/<pk>/), 個人番号の表示, and 世帯照会
+(/juminkiroku/setai/<pk>/, now or as of a date).
 
-from django.urls import URLPattern
+Every view of a person or household writes an access-log row with record ids. A
+person under an active 照会抑止 (error level, on the person or the household) is not
+shown at all; the refusal is logged as ``denied``. 個人番号 is masked and is revealed
+only by a POST from a user holding the 個人番号の表示 grant, which logs
+``mynumber_viewed``; the number never appears in a URL.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from juminkiroku.models import Atena, Kengen, Setai
+from juminkiroku.selectors.kengen import kengen_of
+from juminkiroku.selectors.person import (
+    KOJIN_BANGO_MASK,
+    PersonLocks,
+    history_entries,
+    household_members,
+    household_members_on,
+    person_with_locks,
+    setai_get,
+    setai_shokai_blocked,
+    status_label,
+)
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record
+from tenants.models import RoleLevel
+from tenants.wareki import parse_wareki
+
+GYOMU = "juminkiroku"
+SHOKAI_YOKUSHI_MESSAGE = "照会抑止が設定されています"
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    return getattr(request.user, "pk", None)
+
+
+def _refuse(
+    request: HttpRequest, *, screen: str, record_type: str, record_id: int, reason: str
+) -> HttpResponse:
+    access_record(
+        request=request,
+        action=AccessAction.DENIED,
+        gyomu=GYOMU,
+        screen=screen,
+        record_type=record_type,
+        record_id=record_id,
+        detail={"reason": reason},
+    )
+    return render(
+        request,
+        "juminkiroku/person/refused.html",
+        {"message": SHOKAI_YOKUSHI_MESSAGE},
+        status=403,
+    )
+
+
+def _person_or_404(pk: int) -> tuple[Atena, PersonLocks]:
+    try:
+        return person_with_locks(pk)
+    except Atena.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@gyomu_view(GYOMU)
+@require_http_methods(["GET"])
+@never_cache
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    atena, locks = _person_or_404(pk)
+    if locks.shokai_error:
+        return _refuse(
+            request, screen="住民照会", record_type="atena", record_id=pk, reason="shokai_yokushi"
+        )
+    members = household_members(atena.setai_id) if atena.setai_id else []
+    history = history_entries(atena.pk)
+    grants = kengen_of(_user_id(request))
+    access_record(
+        request=request,
+        action=AccessAction.READ,
+        gyomu=GYOMU,
+        screen="住民照会",
+        record_type="atena",
+        record_id=atena.pk,
+        purpose=request.headers.get("X-Purpose", "")[:200],
+    )
+    return render(
+        request,
+        "juminkiroku/person/detail.html",
+        {
+            "p": atena,
+            "status": status_label(atena),
+            "locks": locks,
+            "members": members,
+            "history": history,
+            "kojin_bango_mask": KOJIN_BANGO_MASK if atena.kojin_bango else "",
+            "may_reveal": Kengen.KOJIN_BANGO_VIEW in grants,
+            "may_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
+        },
+    )
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)  # revealing is a read, through a POST
+@require_POST
+@never_cache
+def person_kojin_bango(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx fragment with the 個人番号, for holders of the 個人番号の表示 grant."""
+    atena, locks = _person_or_404(pk)
+    if locks.shokai_error:
+        return _refuse(
+            request,
+            screen="個人番号の表示",
+            record_type="atena",
+            record_id=pk,
+            reason="shokai_yokushi",
+        )
+    if Kengen.KOJIN_BANGO_VIEW not in kengen_of(_user_id(request)):
+        access_record(
+            request=request,
+            action=AccessAction.DENIED,
+            gyomu=GYOMU,
+            screen="個人番号の表示",
+            record_type="atena",
+            record_id=pk,
+            detail={"reason": "no_kengen"},
+        )
+        return render(
+            request,
+            "juminkiroku/person/_kojin_bango.html",
+            {"refused": "個人番号を表示する権限がありません。"},
+            status=403,
+        )
+    access_record(
+        request=request,
+        action=AccessAction.READ,
+        gyomu=GYOMU,
+        screen="個人番号の表示",
+        record_type="atena",
+        record_id=pk,
+        mynumber_viewed=True,
+        purpose=request.headers.get("X-Purpose", "")[:200],
+    )
+    return render(
+        request, "juminkiroku/person/_kojin_bango.html", {"kojin_bango": atena.kojin_bango}
+    )
+
+
+class AsOfForm(forms.Form):
+    on = forms.CharField(
+        label="基準日",
+        max_length=20,
+        help_text="例: 令和6年1月1日、R6.1.1、2024-01-01",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
+
+    def clean_on(self) -> date:
+        try:
+            return parse_wareki(self.cleaned_data["on"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)  # the date is posted, nothing is written
+@require_http_methods(["GET", "POST"])
+@never_cache
+def setai_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        setai: Setai = setai_get(pk)
+    except Setai.DoesNotExist as exc:
+        raise Http404 from exc
+    if setai_shokai_blocked(setai.pk):
+        return _refuse(
+            request, screen="世帯照会", record_type="setai", record_id=pk, reason="shokai_yokushi"
+        )
+    form = AsOfForm(request.POST if request.method == "POST" else None)
+    as_of: date | None = None
+    if form.is_bound and form.is_valid():
+        as_of = form.cleaned_data["on"]
+    members = household_members_on(setai.pk, as_of) if as_of else household_members(setai.pk)
+    detail: dict[str, Any] = {"atena_ids": [m.atena_id for m in members if not m.masked]}
+    if as_of:
+        detail["as_of"] = as_of.isoformat()
+    access_record(
+        request=request,
+        action=AccessAction.READ,
+        gyomu=GYOMU,
+        screen="世帯照会",
+        record_type="setai",
+        record_id=setai.pk,
+        record_count=max(1, len(members)),
+        detail=detail,
+    )
+    return render(
+        request,
+        "juminkiroku/person/setai.html",
+        {
+            "setai": setai,
+            "form": form,
+            "as_of": as_of,
+            "today": timezone.localdate(),
+            "members": members,
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("persons/<int:pk>/", person_detail, name="jk_person"),
+    path("persons/<int:pk>/kojin-bango/", person_kojin_bango, name="jk_person_kojin_bango"),
+    path("setai/<int:pk>/", setai_detail, name="jk_setai"),
+]

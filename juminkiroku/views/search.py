@@ -1,5 +1,148 @@
-"""Staff screens: search."""
+"""Staff screens: 住民検索 (標準仕様書 2.1) at /juminkiroku/.
 
-from django.urls import URLPattern
+Criteria travel in the POST body only: the form posts, the pager posts, and a GET that
+carries a query string is refused (it would have put personal data into a URL, and
+with it into browser history and proxy logs).
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from juminkiroku.codes import Sex
+from juminkiroku.models import Kengen
+from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.selectors.search import (
+    CriteriaError,
+    SearchCriteria,
+    criteria_from_data,
+    page_number,
+    search_log_detail,
+    search_page,
+)
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record
+from tenants.models import RoleLevel
+
+GYOMU = "juminkiroku"
+SCREEN = "住民検索"
+
+
+class SearchForm(forms.Form):
+    kana = forms.CharField(
+        label="カナ氏名",
+        required=False,
+        max_length=100,
+        help_text="氏と名の間は空白。ひらがな・半角カナも可（例: やまだ たろう、ﾔﾏﾀﾞ）",
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )
+    name = forms.CharField(
+        label="氏名（漢字）",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    birth_date = forms.CharField(
+        label="生年月日",
+        required=False,
+        max_length=20,
+        help_text="例: 昭和55年5月5日、S55.5.5、1980-05-05",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    sex = forms.ChoiceField(
+        label="性別", required=False, choices=[("", "指定しない"), *Sex.choices]
+    )
+    address = forms.CharField(
+        label="住所",
+        required=False,
+        max_length=100,
+        help_text="住所・番地の一部",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    atena_no = forms.CharField(
+        label="宛名番号",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    juminhyo_code = forms.CharField(
+        label="住民票コード",
+        required=False,
+        max_length=13,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    include_johyo = forms.BooleanField(label="除票・住登外を含む", required=False)
+
+    criteria: SearchCriteria | None = None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            self.criteria = criteria_from_data(data)
+        except CriteriaError as exc:
+            for key, messages in exc.errors.items():
+                for message in messages:
+                    self.add_error(None if key == "__all__" else key, message)
+        return data
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)  # a search is a read, though it is a POST
+@require_http_methods(["GET", "POST"])
+@never_cache
+def search(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        if request.GET:
+            return render(
+                request,
+                "juminkiroku/search/search.html",
+                {
+                    "form": SearchForm(),
+                    "refused_query": True,
+                },
+                status=400,
+            )
+        return render(request, "juminkiroku/search/search.html", {"form": SearchForm()})
+    form = SearchForm(request.POST)
+    if not form.is_valid() or form.criteria is None:
+        return render(request, "juminkiroku/search/search.html", {"form": form})
+    criteria = form.criteria
+    result = search_page(criteria, page_number(request.POST.get("page")))
+    access_record(
+        request=request,
+        action=AccessAction.SEARCH,
+        gyomu=GYOMU,
+        screen=SCREEN,
+        record_type="atena",
+        record_count=result.count,
+        detail=search_log_detail(criteria, result),
+    )
+    user_id = getattr(request.user, "pk", None)
+    return render(
+        request,
+        "juminkiroku/search/search.html",
+        {
+            "form": form,
+            "result": result,
+            "pages": _page_links(result.page, result.num_pages),
+            "may_unlock": has_kengen(user_id, Kengen.YOKUSHI_TEMP_UNLOCK),
+        },
+    )
+
+
+def _page_links(current: int, last: int, *, around: int = 3) -> list[int]:
+    """Page numbers to offer: the first, the last and a few around the current one."""
+    shown = {1, last, *range(max(1, current - around), min(last, current + around) + 1)}
+    return sorted(shown)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", search, name="jk_search"),
+]

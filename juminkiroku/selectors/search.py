@@ -1,0 +1,371 @@
+"""住民検索 (標準仕様書 2.1): one selector behind the staff screen and the API.
+
+Criteria come from a POST body only (never a URL). Every criterion except 住所 is
+answered by an index of ``Atena``:
+
+* カナ氏名: ``kana_key`` (text_pattern_ops) prefix; spaces do not count, so
+  "やまだ たろう" is the prefix "ヤマダタロウ". Only when that finds nobody, a name typed
+  with a space is read loosely: the part before the space starts the surname and the
+  part after it follows somewhere later ("やま た" → ``^ヤマ.*タ``), the index narrowing
+  to the first part (see ``atena_search``). A given name alone is not offered:
+  ``kana_key`` has no word boundary, so no index could answer it (that would need a
+  second key column for the given name).
+* 漢字氏名: ``name_key`` prefix, the same way.
+* 生年月日: exact date, 西暦 or 和暦 (``tenants.wareki.parse_wareki``).
+* 宛名番号 / 住民票コード: exact.
+* 住所: a contains-match over 住所 + 番地 + 方書 (no index: a secondary filter; alone it
+  scans the town, a few hundred thousand rows at most).
+* 性別 only narrows another criterion.
+
+Only current residents are searched unless ``include_johyo`` (除票・住登外を含む).
+Results are ordered by reading (in the index's order, see ``PatternOpsOrder``), date of
+birth and id; the count stops at ``COUNT_LIMIT``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import F, OrderBy, Q, QuerySet
+from django.db.models.functions import Concat
+
+from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess
+from juminkiroku.models import Atena, Yokushi
+from juminkiroku.rules.kana import kana_key, name_key
+from juminkiroku.selectors.yokushi import active_yokushi_q
+from tenants.wareki import parse_wareki
+
+PAGE_SIZE = 20
+# A search is a way to find someone, not to list the town: past this many hits the count
+# stops ("1,000件超") and the clerk is asked to narrow the criteria.
+COUNT_LIMIT = 1000
+# What a result row shows (and sorts by); the rest of the record is not loaded.
+RESULT_COLUMNS = (
+    "atena_no",
+    "kubun",
+    "jotai",
+    "shimei",
+    "shimei_kana",
+    "kana_key",
+    "birth_date",
+    "sex",
+    "jusho",
+    "banchi",
+    "katagaki",
+    "setai",
+)
+MAX_TEXT = 100
+
+# The criteria that select rows by themselves; 性別 and the 除票 switch only narrow.
+PRIMARY_KINDS = ("kana", "name", "birth_date", "address", "atena_no", "juminhyo_code")
+_SPACE_RE = re.compile(r"[\s\u3000]+")
+
+
+class CriteriaError(ValueError):
+    """Criteria that cannot be searched; ``errors`` maps a field to Japanese messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+
+
+@dataclass(frozen=True)
+class SearchCriteria:
+    kana: str = ""
+    name: str = ""
+    birth_date: date | None = None
+    address: str = ""
+    atena_no: str = ""
+    juminhyo_code: str = ""
+    sex: str = ""
+    include_johyo: bool = False
+
+    def kinds(self) -> list[str]:
+        """The kinds of criteria used (for the access log: kinds, never values)."""
+        used = [k for k in PRIMARY_KINDS if getattr(self, k)]
+        if self.sex:
+            used.append("sex")
+        if self.include_johyo:
+            used.append("include_johyo")
+        return used
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in {"1", "true", "on", "yes"}
+
+
+def parse_birth_date(text: str) -> date:
+    """西暦 ("1980-05-05") or 和暦 ("昭和55年5月5日", "S55.5.5"); ValueError in Japanese."""
+    return parse_wareki(text)
+
+
+def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
+    """Build criteria from a POST body (form or JSON); raises CriteriaError."""
+    errors: dict[str, list[str]] = {}
+    raw: dict[str, str] = {
+        k: _text(data, k)
+        for k in ("kana", "name", "birth_date", "address", "atena_no", "juminhyo_code", "sex")
+    }
+    for key, value in raw.items():
+        if len(value) > MAX_TEXT:
+            errors.setdefault(key, []).append(f"{MAX_TEXT}文字以内で入力してください。")
+    birth: date | None = None
+    if raw["birth_date"]:
+        try:
+            birth = parse_birth_date(raw["birth_date"])
+        except ValueError as exc:
+            errors.setdefault("birth_date", []).append(str(exc))
+    atena_no = raw["atena_no"].replace("-", "")
+    if atena_no and not atena_no.isdigit():
+        errors.setdefault("atena_no", []).append("宛名番号は数字で入力してください。")
+    jcode = raw["juminhyo_code"].replace("-", "")
+    if jcode and not (jcode.isdigit() and len(jcode) == 11):
+        errors.setdefault("juminhyo_code", []).append(
+            "住民票コードは11桁の数字で入力してください。"
+        )
+    if raw["sex"] and raw["sex"] not in Sex.values:
+        errors.setdefault("sex", []).append("性別の指定が正しくありません。")
+    kana = raw["kana"]
+    if kana and not kana_key(kana):
+        errors.setdefault("kana", []).append("カナ氏名を入力してください。")
+    if raw["name"] and not name_key(raw["name"]):
+        errors.setdefault("name", []).append("氏名を入力してください。")
+    criteria = SearchCriteria(
+        kana=kana,
+        name=raw["name"],
+        birth_date=birth,
+        address=raw["address"],
+        atena_no=atena_no,
+        juminhyo_code=jcode,
+        sex=raw["sex"],
+        include_johyo=_truthy(data.get("include_johyo")),
+    )
+    if not errors:
+        used = [k for k in PRIMARY_KINDS if getattr(criteria, k)]
+        if not used:
+            errors.setdefault("__all__", []).append(
+                "検索条件（カナ氏名、氏名、生年月日、住所、宛名番号、住民票コードのいずれか）を"
+                "入力してください。"
+            )
+    if errors:
+        raise CriteriaError(errors)
+    return criteria
+
+
+def _split(text: str, fold: Any) -> tuple[str, str]:
+    """("やまだ たろう", kana_key) → ("ヤマダ", "タロウ"); no space → (whole, "")."""
+    text = text.strip()
+    if not text:
+        return "", ""
+    parts = _SPACE_RE.split(text, maxsplit=1)
+    if len(parts) == 1:
+        return fold(text), ""
+    return fold(parts[0]), fold(parts[1])
+
+
+def _name_q(column: str, text: str, fold: Any, *, loose: bool) -> Q:
+    head, tail = _split(text, fold)
+    if head and tail and loose:
+        return Q(**{f"{column}__startswith": head}) & Q(
+            **{f"{column}__regex": f"^{re.escape(head)}.*{re.escape(tail)}"}
+        )
+    return Q(**{f"{column}__startswith": head + tail})
+
+
+def has_split_name(criteria: SearchCriteria) -> bool:
+    """Whether a name was typed as 氏 and 名 (with a space), so a loose search exists."""
+    return any(
+        all(_split(getattr(criteria, key), fold))
+        for key, fold in (("kana", kana_key), ("name", name_key))
+    )
+
+
+def _address_key(text: str) -> str:
+    return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+
+
+def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[Atena]:
+    """The matching persons, ordered by reading, date of birth and id.
+
+    A name typed as 氏 and 名 is one prefix of the whole name ("やまだ たろう" =
+    "ヤマダタロウ…"), answered by the index alone. ``loose`` reads the 氏 as the start
+    of the surname and the 名 as coming anywhere after it ("やま た" finds ヤマダ タロウ):
+    the index narrows to the 氏 and a pattern filters those rows, which for a common
+    surname is tens of thousands of rows, so ``search_page`` uses it only when the
+    prefix found nobody."""
+    qs = Atena.objects.all()
+    if not criteria.include_johyo:
+        qs = qs.filter(kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN)
+    if criteria.atena_no:
+        qs = qs.filter(atena_no=criteria.atena_no)
+    if criteria.juminhyo_code:
+        qs = qs.filter(juminhyo_code=criteria.juminhyo_code)
+    if criteria.birth_date:
+        qs = qs.filter(birth_date=criteria.birth_date)
+    if criteria.kana:
+        qs = qs.filter(_name_q("kana_key", criteria.kana, kana_key, loose=loose))
+    if criteria.name:
+        qs = qs.filter(_name_q("name_key", criteria.name, name_key, loose=loose))
+    if criteria.sex:
+        qs = qs.filter(sex=criteria.sex)
+    if criteria.address:
+        needle = _address_key(criteria.address)
+        qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(
+            Q(_addr__contains=needle) | Q(jusho__contains=criteria.address)
+        )
+    return qs.order_by(PatternOpsOrder(F("kana_key")), "birth_date", "id")
+
+
+class PatternOpsOrder(OrderBy):
+    """``ORDER BY <column> USING ~<~``: the order of a ``text_pattern_ops`` index.
+
+    The database collation (C.UTF-8 here, ICU/ja_JP elsewhere) is not the byte order
+    the search index keeps, so a plain ``ORDER BY kana_key`` makes PostgreSQL fetch and
+    sort *every* match of a common surname (15,000 高橋 in a town of 380,000) to show
+    twenty. Ordered by the index's own operator, it walks the index and stops after the
+    page. For katakana the byte order is the 五十音 order of the code points. (The
+    repeated column in the collation's order changes nothing, since equal bytes are
+    equal in any collation; it gives Django's compiler the ASC it looks for.)"""
+
+    template = "%(expression)s USING ~<~, %(expression)s %(ordering)s"
+
+
+@dataclass
+class ShokaiFlags:
+    """Active 照会 locks of a set of persons (by person or by their household)."""
+
+    error: set[int] = field(default_factory=set)
+    alert: set[int] = field(default_factory=set)
+
+
+def shokai_flags(persons: Sequence[Atena]) -> ShokaiFlags:
+    """Which of ``persons`` have an active 照会抑止 (error) or 照会アラート."""
+    return shokai_flags_for([(p.pk, p.setai_id) for p in persons])
+
+
+def shokai_flags_for(pairs: list[tuple[int, int | None]]) -> ShokaiFlags:
+    """One query for (atena_id, setai_id) pairs: a lock on the person or on the household."""
+    flags = ShokaiFlags()
+    if not pairs:
+        return flags
+    ids = [a for a, _ in pairs]
+    by_setai: dict[int, list[int]] = {}
+    for atena_id, setai_id in pairs:
+        if setai_id:
+            by_setai.setdefault(setai_id, []).append(atena_id)
+    target = Q(atena_id__in=ids)
+    if by_setai:
+        target |= Q(setai_id__in=list(by_setai))
+    rows = Yokushi.objects.filter(
+        active_yokushi_q(), target, process=YokushiProcess.SHOKAI
+    ).values_list("atena_id", "setai_id", "level")
+    for atena_id, setai_id, level in rows:
+        hit = [atena_id] if atena_id else by_setai.get(setai_id, [])
+        (flags.error if level == YokushiLevel.ERROR else flags.alert).update(hit)
+    flags.alert -= flags.error
+    return flags
+
+
+@dataclass
+class SearchRow:
+    atena: Atena
+    masked: bool  # 照会抑止 (error): nothing of the person is shown
+    alert: bool  # 照会アラート: shown with a warning
+
+
+@dataclass
+class SearchPage:
+    rows: list[SearchRow]
+    count: int
+    page: int
+    num_pages: int
+    per_page: int = PAGE_SIZE
+    count_capped: bool = False  # more than COUNT_LIMIT matched: only the first are paged
+    loose: bool = False  # found by 氏 as a surname prefix and 名 anywhere after it
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.rows else 0
+
+    @property
+    def last_index(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.rows)
+
+
+def page_number(value: Any) -> int:
+    try:
+        return max(1, int(str(value or "1").strip()))
+    except ValueError:
+        return 1
+
+
+def search_page(
+    criteria: SearchCriteria, page: int = 1, *, per_page: int = PAGE_SIZE
+) -> SearchPage:
+    """One page of results: a COUNT that stops at COUNT_LIMIT + 1, the page, and one
+    query for the page's 抑止."""
+    qs = atena_search(criteria)
+    found = qs.order_by()[: COUNT_LIMIT + 1].count()
+    loose = False
+    if not found and has_split_name(criteria):
+        qs = atena_search(criteria, loose=True)
+        found = qs.order_by()[: COUNT_LIMIT + 1].count()
+        loose = found > 0
+    capped = found > COUNT_LIMIT
+    count = min(found, COUNT_LIMIT)
+    num_pages = max(1, -(-count // per_page))
+    page = min(max(1, page), num_pages)
+    start = (page - 1) * per_page
+    persons = list(qs.only(*RESULT_COLUMNS)[start : start + per_page]) if count else []
+    flags = shokai_flags(persons)
+    rows = [
+        SearchRow(atena=p, masked=p.pk in flags.error, alert=p.pk in flags.alert) for p in persons
+    ]
+    return SearchPage(
+        rows=rows,
+        count=count,
+        page=page,
+        num_pages=num_pages,
+        per_page=per_page,
+        count_capped=capped,
+        loose=loose,
+    )
+
+
+def search_log_detail(criteria: SearchCriteria, result: SearchPage) -> dict[str, Any]:
+    """What the access log keeps of a search: the kinds of criteria (never their values),
+    the page, and the ids shown on it (not those masked by 照会抑止)."""
+    detail: dict[str, Any] = {
+        "kinds": criteria.kinds(),
+        "page": result.page,
+        "atena_ids": [r.atena.pk for r in result.rows if not r.masked],
+    }
+    if criteria.atena_no:
+        detail["by"] = "atena_no"
+    if result.count_capped:
+        detail["count_capped"] = True
+    if result.loose:
+        detail["loose"] = True
+    return detail
