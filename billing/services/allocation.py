@@ -66,9 +66,7 @@ def registry_figures_for_all_members(
             connection.set_tenant(member)
             out[member.dantai_code] = {
                 "population_registry": population_on(date(fiscal_year, 1, 1)),
-                "certificates": sum(
-                    sum(issued_count(m.year, m.month).values()) for m in months
-                ),
+                "certificates": sum(sum(issued_count(m.year, m.month).values()) for m in months),
             }
     finally:
         connection.set_schema_to_public()
