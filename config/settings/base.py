@@ -181,6 +181,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "JobStatusEnum": "tenants.jobs.models.JobStatus",
+        "IdoStatusEnum": "juminkiroku.codes.IdoStatus",
+        "InkanStatusEnum": "juminkiroku.codes.InkanStatus",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -35,7 +35,8 @@ def test_kari_is_invisible_until_hon(in_alpha):
     atenas = list(Atena.objects.order_by("setai_order"))
     assert len(atenas) == 3
     assert all(is_valid_number(a.atena_no) for a in atenas)
-    assert is_valid_number(atenas[0].setai.setai_no)
+    setai = atenas[0].setai
+    assert setai is not None and is_valid_number(setai.setai_no)
     assert {a.setai_id for a in atenas} == {atenas[0].setai_id}
     assert atenas[0].kana_key == "ヤマダタロウ"
     assert population_on(date(2020, 4, 1)) == 3
@@ -79,12 +80,14 @@ def test_as_of_around_moves_in_and_out(in_alpha):
     )
     approve(tenshutsu, reviewer="hayama-shinsa")
 
-    assert resident_on(head.pk, date(2023, 6, 9)).jusho == "神奈川県三浦郡葉山町堀内"
-    assert resident_on(head.pk, date(2023, 6, 10)).jusho == "神奈川県三浦郡葉山町一色"
+    before, after = resident_on(head.pk, date(2023, 6, 9)), resident_on(head.pk, date(2023, 6, 10))
+    assert before is not None and before.jusho == "神奈川県三浦郡葉山町堀内"
+    assert after is not None and after.jusho == "神奈川県三浦郡葉山町一色"
     assert resident_on(child.pk, date(2024, 12, 19)) is not None
     assert resident_on(child.pk, date(2024, 12, 20)) is None
     assert resident_on(child.pk, date(2025, 1, 1)) is None
     assert population_on(date(2025, 1, 1)) == 2
+    assert head.setai_id is not None
     assert [r.atena_id for r in household_on(head.setai_id, date(2024, 1, 1))] == [
         head.pk,
         wife.pk,

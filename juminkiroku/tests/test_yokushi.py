@@ -82,6 +82,7 @@ def test_lock_unlock_and_temp_unlock_are_separate_grants(in_alpha):
             process="hakko", level="error", reason="x", start_date=date(2024, 1, 1),
             end_date=None, atena_id=head.pk, actor=clerk,
         )  # fmt: skip
+    assert clerk.user_id is not None
     KengenGrant.objects.create(user_id=clerk.user_id, kengen="yokushi_lock", granted_by="t")
     y = yokushi_set(
         process="hakko", level="error", reason="x", start_date=date(2024, 1, 1),
