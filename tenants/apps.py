@@ -9,3 +9,6 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the OpenAPI description of our authentication class.
         from tenants.api import schema  # noqa: F401
+        from tenants.signals import connect
+
+        connect()

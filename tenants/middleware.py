@@ -19,11 +19,12 @@ from django.utils.deprecation import MiddlewareMixin
 from django_tenants.middleware.main import TenantMainMiddleware
 from rest_framework.views import APIView
 
+from tenants import platform_cache
 from tenants.access import needed_level, view_attr
 from tenants.db import connection
 from tenants.models import Domain, MunicipalityStatus, NetworkRange
 from tenants.netutil import _trusted, client_ip, in_networks
-from tenants.selectors.gyomu import gyomu_is_subscribed
+from tenants.selectors.gyomu import gyomu_is_subscribed, subscribed_codes
 from tenants.selectors.staff import membership_for, role_levels
 
 logger = logging.getLogger(__name__)
@@ -53,16 +54,23 @@ class TenantHostMiddleware(TenantMainMiddleware):
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
             set_urlconf(request.urlconf)
             return None
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
-        if domain is None or domain.tenant.status == MunicipalityStatus.WITHDRAWN:
+        tenant = platform_cache.cached(f"host:{hostname}", lambda: _tenant_for_host(hostname))
+        if tenant is None:
             raise Http404("no municipality for this host")
-        tenant = domain.tenant
-        tenant.domain_url = hostname
         request.tenant = tenant  # type: ignore[attr-defined]
         connection.set_tenant(tenant)
         request.urlconf = settings.ROOT_URLCONF
         set_urlconf(request.urlconf)
         return None
+
+
+def _tenant_for_host(hostname: str) -> Any:
+    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    if domain is None or domain.tenant.status == MunicipalityStatus.WITHDRAWN:
+        return None
+    tenant = domain.tenant
+    tenant.domain_url = hostname
+    return tenant
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
@@ -83,8 +91,18 @@ class NetworkAllowListMiddleware(MiddlewareMixin):
             allowed = _trusted(tuple(settings.JC_PORTAL_NETWORKS))
         else:
             tenant = request.tenant  # type: ignore[attr-defined]
-            cidrs = NetworkRange.objects.filter(municipality=tenant).values_list("cidr", flat=True)
-            allowed = _trusted(tuple(sorted(cidrs)))
+            allowed = _trusted(
+                platform_cache.cached(
+                    f"net:{tenant.pk}",
+                    lambda: tuple(
+                        sorted(
+                            NetworkRange.objects.filter(municipality=tenant).values_list(
+                                "cidr", flat=True
+                            )
+                        )
+                    ),
+                )
+            )
         if not in_networks(address, allowed):
             logger.warning("refused request from a network not on the allow-list")
             return _forbidden(request, "許可されていないネットワークからの接続です。")
@@ -141,7 +159,15 @@ class ModuleGateMiddleware(MiddlewareMixin):
             logger.error("view %s declares no module: refused", getattr(view_func, "__name__", "?"))
             raise Http404
         tenant = request.tenant  # type: ignore[attr-defined]
-        if not gyomu_is_subscribed(municipality=tenant, gyomu_code=code, on=timezone.localdate()):
+        today = timezone.localdate()
+        if platform_cache.enabled():
+            subscribed = code in platform_cache.cached(
+                f"subs:{tenant.pk}:{today.isoformat()}",
+                lambda: frozenset(subscribed_codes(municipality=tenant, on=today)),
+            )
+        else:
+            subscribed = gyomu_is_subscribed(municipality=tenant, gyomu_code=code, on=today)
+        if not subscribed:
             raise Http404
         cls = getattr(view_func, "cls", None)
         if cls is not None and issubclass(cls, APIView):

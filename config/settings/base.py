@@ -114,8 +114,17 @@ CACHES = {
         # Cache keys carry the schema name, or towns would read each other's entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
-    }
+    },
+    # Platform-wide entries (not per town): the generation of tenants.platform_cache.
+    "platform": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "jc-platform",
+    },
 }
+# How long a process may reuse host → town, its networks and subscriptions (it drops
+# them at once on any change; tenants.platform_cache). 0 = no cache.
+JC_PLATFORM_CACHE_SECONDS = env_int("JC_PLATFORM_CACHE_SECONDS", 30)
 
 # Sessions live in the public schema with the staff accounts (one login, several towns;
 # django-tenants issue #52). Each session is bound to the host it was created on by
