@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from billing.views import member, portal
+from billing.views import invoices, member, pools, portal, simulator
 
 portal_urlpatterns = [
     path("", portal.billing_home, name="billing_home"),
@@ -13,9 +13,13 @@ portal_urlpatterns = [
         portal.billing_statement_pdf,
         name="billing_statement_pdf",
     ),
+    *pools.portal_urlpatterns,
+    *simulator.portal_urlpatterns,
+    *invoices.portal_urlpatterns,
 ]
 
 member_urlpatterns = [
     path("", member.my_statements, name="my_statements"),
     path("<int:pk>/statement.pdf", member.my_statement_pdf, name="my_statement_pdf"),
+    *invoices.member_urlpatterns,
 ]

@@ -1,0 +1,6 @@
+"""Office screens: invoices."""
+
+from django.urls import URLPattern
+
+portal_urlpatterns: list[URLPattern] = []
+member_urlpatterns: list[URLPattern] = []

@@ -1,0 +1,6 @@
+"""Office screens: pools."""
+
+from django.urls import URLPattern
+
+portal_urlpatterns: list[URLPattern] = []
+member_urlpatterns: list[URLPattern] = []
