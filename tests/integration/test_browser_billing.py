@@ -14,6 +14,7 @@ from billing.models import AllocationRun, AllocationShare, CostPool
 from billing.tests.factories import unei_pool
 from juminkiroku.tests.certhelpers import pdf_pages, squash
 from tenants.models import Consortium, StaffUser
+from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
     _orm_beside_playwright,
@@ -22,7 +23,7 @@ from tests.integration.test_browser import (  # noqa: F401  (fixtures)
 from tests.personas import BETA_HOST, PORTAL_HOST
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Page
 
     from tests.integration.conftest import WebServer
 
@@ -39,6 +40,7 @@ def billing_users(committed: None) -> Iterator[tuple[StaffUser, StaffUser]]:
     pool and the runs this test commits are removed."""
     users = [StaffUser.objects.get(username=u) for u in ("office", "samukawa-admin")]
     saved = [{f: getattr(u, f) for f in TOTP_FIELDS} for u in users]
+    assert users[0].consortium_office_id is not None
     consortium = Consortium.objects.get(pk=users[0].consortium_office_id)
     unei_pool(consortium, POOL_YEN, fiscal_year=FISCAL_YEAR)
     yield users[0], users[1]
@@ -54,34 +56,6 @@ def _new_page(chromium: Browser) -> Page:
     context = chromium.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     context.set_default_timeout(15_000)
     return context.new_page()
-
-
-def _keep_pdf(page: Page, pattern: str, captured: dict[str, Any]) -> None:
-    """Chromium shows a PDF in its viewer: take the bytes on the way in. Playwright's own
-    fetch does not resolve *.localhost as Chromium does, so it goes to 127.0.0.1 with the
-    original Host header."""
-
-    def handle(route: Route) -> None:
-        url = route.request.url
-        host = url.split("/")[2]
-        fetched = route.fetch(
-            url=url.replace(host, "127.0.0.1:" + host.split(":")[1], 1),
-            headers={**route.request.headers, "host": host},
-        )
-        if "application/pdf" in fetched.headers.get("content-type", ""):
-            captured["body"] = fetched.body()
-        captured["status"] = fetched.status
-        route.fulfill(response=fetched)
-
-    page.route(re.compile(pattern), handle)
-
-
-def _wait_for(page: Page, captured: dict[str, Any], key: str) -> None:
-    for _ in range(150):
-        if key in captured:
-            return
-        page.wait_for_timeout(100)
-    raise AssertionError(f"nothing captured for {key}")
 
 
 def test_office_runs_allocation_and_members_see_only_their_own(
@@ -120,10 +94,10 @@ def test_office_runs_allocation_and_members_see_only_their_own(
 
         # when: it opens 葉山町's 負担金明細書
         captured: dict[str, Any] = {}
-        _keep_pdf(office, r".*/statement\.pdf$", captured)
+        keep_pdf(office, r".*/statement\.pdf$", captured)
         row = office.get_by_role("row", name=re.compile("葉山町"))
         row.get_by_role("link", name="PDF").click()
-        _wait_for(office, captured, "body")
+        wait_for(office, captured, "body")
 
         # then: the PDF names the town, the pool, the rule and its share in yen
         text = squash("".join(pdf_pages(captured["body"])))
@@ -142,9 +116,9 @@ def test_office_runs_allocation_and_members_see_only_their_own(
         # and the office's URL of 葉山町's statement is not reachable from their session:
         # on their host it does not exist, on the portal they are not logged in
         seen: dict[str, Any] = {}
-        _keep_pdf(member, r".*/statement\.pdf$", seen)
+        keep_pdf(member, r".*/statement\.pdf$", seen)
         member.goto(f"{beta}/billing/runs/{run_id}/143014/statement.pdf")
-        _wait_for(member, seen, "status")
+        wait_for(member, seen, "status")
         assert seen["status"] == 404 and "body" not in seen
         member.unroute_all()
         member.goto(f"{portal}/billing/runs/{run_id}/143014/statement.pdf")

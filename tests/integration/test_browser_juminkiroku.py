@@ -13,6 +13,7 @@ import pytest
 from juminkiroku.tests.certhelpers import pdf_pages, set_ninshosha, squash
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
+from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
     _orm_beside_playwright,
@@ -21,7 +22,7 @@ from tests.integration.test_browser import (  # noqa: F401  (fixtures)
 from tests.personas import ALPHA_HOST
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Route
+    from playwright.sync_api import Browser, Page
 
     from tests.integration.conftest import CeleryWorker, WebServer
 
@@ -151,35 +152,11 @@ def test_tennyu_is_approved_by_a_second_clerk_and_printed(
         clerk.get_by_label("世帯主・続柄").check()
         clerk.get_by_label("本籍・筆頭者").check()
         clerk.screenshot(path=SCREENSHOT, full_page=True)
-        # (Chromium shows a PDF in its viewer, so the bytes are taken on the way in.)
         captured: dict[str, Any] = {}
-
-        def keep_pdf(route: Route) -> None:
-            if route.request.method != "POST":
-                route.continue_()
-                return
-            # Playwright's own fetch does not resolve *.localhost as Chromium does: send it
-            # to the loopback address with the town's Host header.
-            url = route.request.url
-            host = url.split("/")[2]
-            fetched = route.fetch(
-                url=url.replace(host, "127.0.0.1:" + host.split(":")[1], 1),
-                headers={**route.request.headers, "host": host},
-            )
-            if "application/pdf" in fetched.headers.get("content-type", ""):
-                captured["body"] = fetched.body()
-                captured["hakko_no"] = fetched.headers.get("x-hakko-no", "")
-            route.fulfill(response=fetched)
-
-        clerk.route(re.compile(r".*/juminkiroku/shomei/$"), keep_pdf)
+        keep_pdf(clerk, r".*/juminkiroku/shomei/$", captured, post_only=True)
         clerk.get_by_role("button", name=re.compile("発行")).click()
-        clerk.wait_for_load_state()
-        for _ in range(100):
-            if "body" in captured:
-                break
-            clerk.wait_for_timeout(100)
-        assert "body" in captured, "no PDF came back"
-        hakko_no = captured["hakko_no"]
+        wait_for(clerk, captured, "body")
+        hakko_no = captured["headers"]["x-hakko-no"]
         pages = pdf_pages(captured["body"])
 
         # then: the PDF reads back with both names, 和暦 dates, the 続柄 and 本籍 asked
