@@ -1,6 +1,70 @@
-"""REST API: simulator."""
+"""REST API: the simulator (試算), for the consortium office on the portal host.
 
-from django.urls import URLPattern
+``POST /api/v1/portal/billing/simulate/`` with ``{"fiscal_year": 2025, "scenario": {...}}``
+(the scenario as :meth:`billing.services.simulator.Scenario.from_json` reads it) answers
+today's allocation and the scenario's side by side. Nothing is saved."""
 
-portal_urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions, status
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from billing.services.simulator import Scenario, ScenarioError, simulate
+from tenants.api.permissions import IsConsortiumOffice
+
+
+class PortalSimulate(APIView):
+    """負担金の試算。{"fiscal_year": 2025, "scenario": {"join": {...}, "leave": [...],
+    "pools": [{"pool": "組合運営費", "rule": {...}, "amount_yen": ...}], "min_saving": "0.3",
+    "no_guarantee": false}} を受け取り、現在と試算の負担額を団体別・費用区分別に返します。
+    事務局の共同利用団体のみが対象で、何も保存しません。"""
+
+    parser_classes = [JSONParser]
+    permission_classes = [permissions.IsAuthenticated, IsConsortiumOffice]
+    portal = True
+
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        summary="負担金の試算（保存しません）",
+    )
+    def post(self, request: Request) -> Response:
+        data: Any = request.data
+        if not isinstance(data, dict):
+            return _bad({"": ["JSONオブジェクトで指定してください。"]})
+        year = data.get("fiscal_year")
+        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
+            return _bad({"fiscal_year": ["年度（西暦）を整数で指定してください。"]})
+        consortium = getattr(request.user, "consortium_office", None)
+        assert consortium is not None  # IsConsortiumOffice
+        try:
+            scenario = Scenario.from_json(data.get("scenario", {}))
+            result = simulate(
+                consortium=consortium,
+                fiscal_year=year,
+                scenario=scenario,
+            )
+        except ScenarioError as exc:
+            return _bad(exc.by_field())
+        return Response(result.to_json())
+
+
+def _bad(errors: dict[str, list[str]]) -> Response:
+    return Response(
+        {"detail": "試算の条件が正しくありません。", "errors": errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+portal_urlpatterns: list[URLPattern] = [
+    path("simulate/", PortalSimulate.as_view(), name="api-portal-billing-simulate"),
+]
 member_urlpatterns: list[URLPattern] = []

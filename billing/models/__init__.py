@@ -1,4 +1,5 @@
+from billing.models.figure import MemberFigure
 from billing.models.pool import CostPool, FormerCost
 from billing.models.run import AllocationRun, AllocationShare
 
-__all__ = ["AllocationRun", "AllocationShare", "CostPool", "FormerCost"]
+__all__ = ["AllocationRun", "AllocationShare", "CostPool", "FormerCost", "MemberFigure"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from billing.models import AllocationRun, AllocationShare, CostPool, FormerCost
+from billing.models import AllocationRun, AllocationShare, CostPool, FormerCost, MemberFigure
 from billing.rules import Member, allocate, apply_savings_guarantee, describe_rule
 from billing.rules.codec import rule_from_json
 from tenants.db import connection
@@ -25,7 +25,11 @@ def _months(fiscal_year: int) -> list[date]:
 
 def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dict[str, int]]:
     """Per member (団体コード): official population and, per module, the months of the
-    year it was subscribed (``months:<業務コード>``), prorated by go-live or leave."""
+    year it was subscribed (``months:<業務コード>``), prorated by go-live or leave; the
+    registry counts (``population_registry``, ``certificates``, see below); and the
+    figures the office entered for that year (``MemberFigure``: 職員数 as ``staff`` …)
+    under their own keys. ``billing.services.pools`` refuses office keys that name a
+    counted figure, so the merge never overwrites one."""
     members = Municipality.objects.filter(consortium=consortium).exclude(
         status=MunicipalityStatus.WITHDRAWN
     )
@@ -33,9 +37,16 @@ def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dic
         m.dantai_code: {"population": m.population} for m in members
     }
     months = _months(fiscal_year)
-    subs = Subscription.objects.filter(municipality__in=members).values_list(
-        "municipality__dantai_code", "gyomu__code", "start_month", "end_month"
+    subs = list(
+        Subscription.objects.filter(municipality__in=members).values_list(
+            "municipality__dantai_code", "gyomu__code", "start_month", "end_month"
+        )
     )
+    # A module some member uses is a figure of every member: 0 months for the others, so
+    # a metered pool of that module charges them nothing (rather than failing).
+    for key in {f"months:{gyomu}" for _, gyomu, _, _ in subs}:
+        for member_figures_of in figures.values():
+            member_figures_of.setdefault(key, 0)
     for code, gyomu, start, end in subs:
         used = sum(1 for m in months if start <= m and (end is None or m <= end))
         key = f"months:{gyomu}"
@@ -44,6 +55,11 @@ def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dic
         members=list(members), fiscal_year=fiscal_year
     ).items():
         figures[code].update(counted)
+    entered = MemberFigure.objects.filter(
+        consortium=consortium, fiscal_year=fiscal_year, municipality__in=members
+    ).values_list("municipality__dantai_code", "key", "value")
+    for code, key, value in entered:
+        figures[code].setdefault(key, value)
     return figures
 
 
