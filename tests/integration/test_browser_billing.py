@@ -123,6 +123,18 @@ def test_office_runs_allocation_and_members_see_only_their_own(
         member.unroute_all()
         member.goto(f"{portal}/billing/runs/{run_id}/143014/statement.pdf")
         expect(member).to_have_url(re.compile(r"/login/\?next=/billing/runs/"))
+
+        # and over the API: the town's own statement endpoint answers with 寒川町 only, and
+        # the office's endpoint of 葉山町's statement refuses the member's browser
+        member.goto(f"{beta}/billing/")
+        status, text = member.evaluate(
+            "async (u) => { const r = await fetch(u); return [r.status, await r.text()]; }",
+            f"{beta}/api/v1/billing/statements/{run_id}/",
+        )
+        assert status == 200 and "寒川町" in text and "葉山町" not in text
+        response = member.goto(f"{portal}/api/v1/portal/billing/runs/{run_id}/statements/143014/")
+        assert response is not None and response.status in (401, 403)
+        assert "葉山町" not in member.content()
     finally:
         office.context.close()
         member.context.close()
