@@ -70,19 +70,25 @@ def registry_figures_for_all_members(
 
     Figures each member's own registry counts, read in that member's schema through
     juminkiroku's public selectors: ``population_registry`` (住民基本台帳人口 on 1 January
-    of the fiscal year, the 基準日 of the 住民基本台帳人口 statistics) and ``certificates``
-    (certificates issued in the fiscal year, voided ones excluded)."""
+    of the fiscal year, the 基準日 of the 住民基本台帳人口 statistics), ``certificates`` and
+    ``pages`` (copies and printed pages of certificates issued in the fiscal year, voided
+    ones excluded) and ``api_calls`` (systems' API calls in the fiscal year, from the
+    access log)."""
     from juminkiroku.selectors.asof import population_on
-    from juminkiroku.selectors.kofu import issued_count
+    from juminkiroku.selectors.kofu import issued_totals_between
+    from tenants.accesslog.selectors import api_calls_between
 
-    months = _months(fiscal_year)
+    start, end = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
     out: dict[str, dict[str, int]] = {}
     try:
         for member in members:
             connection.set_tenant(member)
+            issued = issued_totals_between(start, end)
             out[member.dantai_code] = {
                 "population_registry": population_on(date(fiscal_year, 1, 1)),
-                "certificates": sum(sum(issued_count(m.year, m.month).values()) for m in months),
+                "certificates": issued["copies"],
+                "pages": issued["pages"],
+                "api_calls": api_calls_between(start, end),
             }
     finally:
         connection.set_schema_to_public()

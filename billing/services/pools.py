@@ -42,7 +42,7 @@ audit = logging.getLogger("billing.audit")
 ROUNDING_UNITS = (1, 10, 100, 1000)
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 #: Figures the platform counts for every member itself (see allocation.member_figures).
-COUNTED_FIGURES = ("population", "population_registry", "certificates")
+COUNTED_FIGURES = ("population", "population_registry", "certificates", "pages", "api_calls")
 MONTHS_PREFIX = "months:"
 FIGURE_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 

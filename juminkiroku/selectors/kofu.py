@@ -51,3 +51,16 @@ def issued_count(year: int, month: int) -> dict[str, int]:
         .order_by("kind")
     )
     return {str(r["kind"]): int(r["copies"] or 0) for r in rows}
+
+
+def issued_totals_between(start: date, end: date) -> dict[str, int]:
+    """Copies and printed pages (pages × copies) issued from ``start`` to ``end`` inclusive
+    (local dates), voided ones excluded: what billing meters per member."""
+    from django.db.models import F
+
+    row = ShomeiKofu.objects.filter(
+        issued_at__gte=_local_midnight(start),
+        issued_at__lt=_local_midnight(end + timedelta(days=1)),
+        voided_at__isnull=True,
+    ).aggregate(n_copies=Sum("copies"), n_pages=Sum(F("pages") * F("copies")))
+    return {"copies": int(row["n_copies"] or 0), "pages": int(row["n_pages"] or 0)}
