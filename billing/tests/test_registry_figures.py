@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -62,7 +62,7 @@ def test_certificates_pages_and_api_calls_are_counted_per_member(world):
     from tenants.accesslog.services import Actor, access_record
 
     connection.set_tenant(world.alpha.municipality)
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2025, 6, 2, 10, 0))):
+    with time_machine.travel(timezone.make_aware(datetime(2025, 6, 2, 10, 0))):
         for no, copies, pages, voided in [
             ("A", 2, 3, False),
             ("B", 1, 1, False),
@@ -82,7 +82,7 @@ def test_certificates_pages_and_api_calls_are_counted_per_member(world):
         access_record(
             actor=Actor(user_id=1, username="hayama-clerk"), action="read", record_type="atena"
         )
-    with time_machine.travel(timezone.make_aware(timezone.datetime(2026, 4, 1, 9, 0))):
+    with time_machine.travel(timezone.make_aware(datetime(2026, 4, 1, 9, 0))):
         ShomeiKofu.objects.create(hakko_no="2026-D", kind="juminhyo", issued_by="x")  # FY2026
     connection.set_schema_to_public()
     figures = member_figures(consortium=world.consortium, fiscal_year=2025)
