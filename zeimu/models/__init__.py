@@ -1,1 +1,3 @@
-"""Models of 税務 (zeimu). None yet: the calculation rules come first (zeimu/rules)."""
+from zeimu.models.kazei import KyuyoHokoku, NenkinHokoku, ShiryoImport
+
+__all__ = ["KyuyoHokoku", "NenkinHokoku", "ShiryoImport"]
