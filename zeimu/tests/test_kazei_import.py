@@ -110,3 +110,18 @@ def test_walls_a_town_cannot_import_for_the_other_towns_people(alpha, beta):
     assert KyuyoHokoku.objects.count() == 0
     connection.set_tenant(alpha.municipality)
     assert KyuyoHokoku.objects.count() == 0
+
+
+def test_command_reports_errors_and_imports(people, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    head, _, _ = people
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(_csv(KYUYO_HEADER, f"{head.atena_no},2024,1,X社,abc,,,,特別徴収"))
+    with pytest.raises(CommandError, match="1件の誤り"):
+        call_command("import_kazei", "--schema", "m143014", "--kind", "kyuyo", str(bad))
+    assert "bad.csv 2行目「支払金額」" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_bytes(_csv(KYUYO_HEADER, f"{head.atena_no},2024,1,X社,100000,,,,特別徴収"))
+    call_command("import_kazei", "--schema", "m143014", "--kind", "kyuyo", str(good))
+    assert "1件を取り込みました" in capsys.readouterr().out
