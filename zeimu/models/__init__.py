@@ -1,3 +1,4 @@
+from zeimu.models.fuka import Fuka, FukaKind, FukaStatus
 from zeimu.models.kazei import KyuyoHokoku, NenkinHokoku, ShiryoImport
 
-__all__ = ["KyuyoHokoku", "NenkinHokoku", "ShiryoImport"]
+__all__ = ["Fuka", "FukaKind", "FukaStatus", "KyuyoHokoku", "NenkinHokoku", "ShiryoImport"]

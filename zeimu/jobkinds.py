@@ -1,0 +1,176 @@
+"""Job kinds of 税務."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from juminkiroku.rules.age import age_on
+from juminkiroku.selectors.asof import residents_on
+from tenants.jobs.models import Job, JobChunk, JobLogLine
+from tenants.jobs.registry import ChunkResult, register
+from tenants.params.services import ParameterMissing, param_value
+from zeimu.models import Fuka, FukaKind, FukaStatus, KyuyoHokoku, NenkinHokoku
+
+KYUCHI_KEY = "zeimu.kojin_juminzei.kyuchi"
+SHITEI_TOSHI_KEY = "zeimu.kojin_juminzei.shitei_toshi"
+
+
+def _jsonable(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Fraction):
+        return str(value)
+    return value
+
+
+class ToshoFuka:
+    """当初賦課: every resident on 1 January of the fiscal year (賦課期日, 地方税法第318条)
+    with tax base data is assessed; residents without data are listed as 未申告.
+
+    Chunks are ranges of 宛名 id over the as-of resident list of a past date, so a chunk
+    reads the same people every time it runs; rows go in with ON CONFLICT DO NOTHING on
+    the one-current-assessment index, so a re-run chunk (killed worker, retry) adds no
+    second assessment for anyone."""
+
+    code = "zeimu_tosho_fuka"
+    gyomu = "kojin_juminzei"
+    title = "個人住民税 当初賦課"
+    chunk_rows = 2000
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            fiscal_year = int(params["fiscal_year"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError("年度（西暦）を指定してください。") from exc
+        from zeimu.rules.parameters import parameters_for
+
+        try:
+            parameters_for(fiscal_year)
+        except (ParameterMissing, LookupError, ValueError) as exc:
+            raise ValueError(f"{fiscal_year}年度の税率・控除額が登録されていません。") from exc
+        try:
+            kyuchi = int(param_value(KYUCHI_KEY, fiscal_year))
+        except ParameterMissing as exc:
+            raise ValueError(
+                f"この団体の級地（{KYUCHI_KEY}）が設定されていません。"
+                "非課税限度額の判定に必要です。"
+            ) from exc
+        if kyuchi not in (1, 2, 3):
+            raise ValueError(f"級地は1・2・3のいずれかです（設定値 {kyuchi}）。")
+        return {"fiscal_year": fiscal_year}
+
+    def _kijun(self, job: Job) -> date:
+        return date(int(job.params["fiscal_year"]), 1, 1)
+
+    def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
+        ids = list(
+            residents_on(self._kijun(job)).order_by("atena_id").values_list("atena_id", flat=True)
+        )
+        chunks = []
+        for start in range(0, len(ids), self.chunk_rows):
+            part = ids[start : start + self.chunk_rows]
+            chunks.append(({"first_id": part[0], "last_id": part[-1]}, len(part)))
+        return chunks
+
+    def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
+        from zeimu.rules.inputs import JuminzeiInput
+        from zeimu.rules.juminzei import juminzei_compute
+        from zeimu.rules.parameters import parameters_for
+
+        fiscal_year = int(job.params["fiscal_year"])
+        income_year = fiscal_year - 1
+        kijun = self._kijun(job)
+        params = parameters_for(fiscal_year)
+        kyuchi = int(param_value(KYUCHI_KEY, fiscal_year))
+        try:
+            shitei_toshi = bool(param_value(SHITEI_TOSHI_KEY, fiscal_year))
+        except ParameterMissing:
+            shitei_toshi = False
+        seinen = int(param_value("minpo.seinen_nenrei", fiscal_year))
+        lo, hi = chunk.params["first_id"], chunk.params["last_id"]
+        people = list(
+            residents_on(kijun)
+            .filter(atena_id__gte=lo, atena_id__lte=hi)
+            .values_list("atena_id", "birth_date")
+        )
+        ids = [p[0] for p in people]
+        kyuyo = {
+            r["atena_id"]: r
+            for r in KyuyoHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
+            .values("atena_id")
+            .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
+        }
+        nenkin = {
+            r["atena_id"]: r
+            for r in NenkinHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
+            .values("atena_id")
+            .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
+        }
+        rows: list[Fuka] = []
+        for atena_id, birth in people:
+            k, n = kyuyo.get(atena_id), nenkin.get(atena_id)
+            if k is None and n is None:
+                rows.append(
+                    Fuka(
+                        fiscal_year=fiscal_year,
+                        atena_id=atena_id,
+                        kind=FukaKind.TOSHO,
+                        status=FukaStatus.MISHINKOKU,
+                        job_id=job.pk,
+                    )
+                )
+                continue
+            data = JuminzeiInput(
+                age=age_on(birth, date(income_year, 12, 31)),
+                kyuyo_shunyu=int(k["shunyu"]) if k else 0,
+                nenkin_shunyu=int(n["shunyu"]) if n else 0,
+                shakai_hokenryo=int(k["hoken"] if k else 0) + int(n["hoken"] if n else 0),
+                miseinen=age_on(birth, kijun) < seinen,
+                shitei_toshi=shitei_toshi,
+                kyuchi=kyuchi,
+            )
+            result = juminzei_compute(data, params)
+            rows.append(
+                Fuka(
+                    fiscal_year=fiscal_year,
+                    atena_id=atena_id,
+                    kind=FukaKind.TOSHO,
+                    status=FukaStatus.HIKAZEI if result.hikazei else FukaStatus.KAZEI,
+                    job_id=job.pk,
+                    gokei_shotoku=result.gokei_shotoku,
+                    kazei_shotoku=result.kazei_shotoku,
+                    shotokuwari_shichoson=result.shotokuwari_shichoson,
+                    shotokuwari_dofuken=result.shotokuwari_dofuken,
+                    kintowari_shichoson=result.kintowari_shichoson,
+                    kintowari_dofuken=result.kintowari_dofuken,
+                    shinrin_kankyozei=result.shinrin_kankyozei,
+                    gokei_zeigaku=result.gokei_zeigaku,
+                    detail={"input": _jsonable(data), "result": _jsonable(result)},
+                )
+            )
+        Fuka.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        return ChunkResult(done=len(people))
+
+    def finish(self, job: Job) -> None:
+        counts = dict(
+            Fuka.objects.filter(fiscal_year=int(job.params["fiscal_year"]), is_current=True)
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+        summary = "、".join(
+            f"{FukaStatus(s).label} {counts.get(s, 0):,}人" for s in FukaStatus.values
+        )
+        JobLogLine.objects.create(job=job, level="info", message=f"当初賦課の結果: {summary}")
+
+
+register(ToshoFuka())

@@ -1,0 +1,62 @@
+"""賦課: one person's 個人住民税 for one fiscal year, with every intermediate figure.
+
+At most one row per (年度, 宛名) is current (partial unique index); a 更正 writes a new row
+and marks the previous one superseded, so the history of a bill is never lost. The
+当初賦課 batch writes with ON CONFLICT DO NOTHING on that index, which makes a chunk that
+runs twice (a killed worker, a retry) write nothing the second time.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FukaStatus(models.TextChoices):
+    KAZEI = "kazei", "課税"
+    HIKAZEI = "hikazei", "非課税"
+    MISHINKOKU = "mishinkoku", "未申告（課税資料なし）"
+
+
+class FukaKind(models.TextChoices):
+    TOSHO = "tosho", "当初賦課"
+    KOSEI = "kosei", "更正"
+
+
+class Fuka(models.Model):
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("賦課区分", max_length=10, choices=FukaKind.choices)
+    status = models.CharField("課税状況", max_length=12, choices=FukaStatus.choices)
+    job_id = models.BigIntegerField("処理ID", null=True, blank=True)
+    is_current = models.BooleanField("現在の賦課", default=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="更正後", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    gokei_shotoku = models.BigIntegerField("合計所得金額", default=0)
+    kazei_shotoku = models.BigIntegerField("課税総所得金額", default=0)
+    shotokuwari_shichoson = models.BigIntegerField("市町村民税所得割", default=0)
+    shotokuwari_dofuken = models.BigIntegerField("道府県民税所得割", default=0)
+    kintowari_shichoson = models.BigIntegerField("市町村民税均等割", default=0)
+    kintowari_dofuken = models.BigIntegerField("道府県民税均等割", default=0)
+    shinrin_kankyozei = models.BigIntegerField("森林環境税", default=0)
+    gokei_zeigaku = models.BigIntegerField("年税額（合計）", default=0)
+    # Every intermediate figure and the explanation lines (zeimu.rules), for the clerk.
+    detail = models.JSONField("計算の内訳", default=dict)
+    computed_at = models.DateTimeField("計算日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "個人住民税の賦課"
+        verbose_name_plural = "個人住民税の賦課"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "atena"],
+                condition=models.Q(is_current=True),
+                name="fuka_one_current",
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "status"], name="fuka_year_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.atena_id}"

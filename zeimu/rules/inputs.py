@@ -1,0 +1,129 @@
+"""What a clerk enters for one person's 個人住民税 (figures of the previous calendar year)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+
+__all__ = [
+    "Haigusha",
+    "JuminzeiInput",
+    "KafuHitorioya",
+    "SeimeiHokenryo",
+    "Shinzoku",
+    "Shogai",
+]
+
+
+class Shogai(StrEnum):
+    NASHI = "なし"
+    FUTSU = "障害者"
+    TOKUBETSU = "特別障害者"
+    #: 同一生計配偶者・扶養親族で、納税義務者等と同居を常況とする特別障害者
+    DOKYO_TOKUBETSU = "同居特別障害者"
+
+
+class KafuHitorioya(StrEnum):
+    NASHI = "なし"
+    KAFU = "寡婦"
+    HITORIOYA_HAHA = "ひとり親（母）"
+    HITORIOYA_CHICHI = "ひとり親（父）"
+
+
+#: Fields that may be negative (a loss in 事業所得 etc.).
+_MAY_BE_NEGATIVE = {"sonota_shotoku", "gokei_shotoku"}
+
+
+def _check_yen(obj: object) -> None:
+    """Amounts are whole yen: float refused, negatives refused except for 所得."""
+    for f in fields(obj):  # type: ignore[arg-type]
+        v = getattr(obj, f.name)
+        if isinstance(v, float):
+            raise TypeError(f"{f.name} は円単位の整数で指定してください（floatは不可）: {v!r}")
+        negative = isinstance(v, int) and not isinstance(v, bool) and v < 0
+        if negative and f.name not in _MAY_BE_NEGATIVE:
+            raise ValueError(f"{f.name} に負の値は指定できません: {v!r}")
+
+
+@dataclass(frozen=True)
+class Haigusha:
+    """配偶者.  ``gokei_shotoku`` は配偶者の前年の合計所得金額、``age`` は前年12月31日現在."""
+
+    gokei_shotoku: int
+    age: int
+    shogai: Shogai = Shogai.NASHI
+
+    def __post_init__(self) -> None:
+        _check_yen(self)
+
+
+@dataclass(frozen=True)
+class Shinzoku:
+    """生計を一にする親族（配偶者以外）.  年齢は前年12月31日現在."""
+
+    age: int
+    gokei_shotoku: int = 0
+    #: 同居老親等（納税義務者又は配偶者の直系尊属で同居を常況とする者）
+    dokyo_roshin: bool = False
+    shogai: Shogai = Shogai.NASHI
+
+    def __post_init__(self) -> None:
+        _check_yen(self)
+
+
+@dataclass(frozen=True)
+class SeimeiHokenryo:
+    """支払った生命保険料（区分・新旧制度別）."""
+
+    ippan_shin: int = 0
+    ippan_kyu: int = 0
+    kaigo_iryo: int = 0
+    nenkin_shin: int = 0
+    nenkin_kyu: int = 0
+
+    def __post_init__(self) -> None:
+        _check_yen(self)
+
+
+@dataclass(frozen=True)
+class JuminzeiInput:
+    """One person's figures for a fiscal year's 個人住民税 (所得は前年分)."""
+
+    #: 本人の前年12月31日現在の年齢（公的年金等控除の65歳判定）
+    age: int
+    kyuyo_shunyu: int = 0
+    nenkin_shunyu: int = 0
+    #: 事業・不動産・雑（公的年金等以外）など、給与・公的年金等以外の総合課税の所得金額の合計
+    sonota_shotoku: int = 0
+    shakai_hokenryo: int = 0
+    shokibo_kyosai: int = 0
+    seimei_hokenryo: SeimeiHokenryo | None = None
+    #: 生命保険料控除額（住民税）を計算済みで入力する場合（seimei_hokenryo と併用不可）
+    seimei_hoken_kojo: int | None = None
+    jishin_hokenryo: int = 0
+    kyu_choki_songai_hokenryo: int = 0
+    iryohi_kojo: int = 0
+    haigusha: Haigusha | None = None
+    shinzoku: tuple[Shinzoku, ...] = field(default_factory=tuple)
+    shogai: Shogai = Shogai.NASHI
+    kafu_hitorioya: KafuHitorioya = KafuHitorioya.NASHI
+    kinro_gakusei: bool = False
+    #: 勤労学生の判定に使う、給与所得等以外の所得金額
+    kinro_igai_shotoku: int = 0
+    #: 賦課期日（1月1日）に未成年者
+    miseinen: bool = False
+    #: 生活保護法による生活扶助を受けている
+    seikatsu_fujo: bool = False
+    #: 住所が指定都市の区域内
+    shitei_toshi: bool = False
+    #: 非課税限度額の級地（1・2・3）
+    kyuchi: int = 1
+
+    def __post_init__(self) -> None:
+        _check_yen(self)
+        if self.shogai is Shogai.DOKYO_TOKUBETSU:
+            raise ValueError("本人の区分に同居特別障害者は指定できません（特別障害者を指定）")
+        if self.seimei_hokenryo is not None and self.seimei_hoken_kojo is not None:
+            raise ValueError("生命保険料と生命保険料控除額は、どちらか一方を指定してください")
+        if self.kyuchi not in (1, 2, 3):
+            raise ValueError(f"級地は1・2・3のいずれかです: {self.kyuchi}")

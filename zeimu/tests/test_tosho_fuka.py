@@ -1,0 +1,114 @@
+"""当初賦課 batch: everyone resident on 1 January with data is assessed once; re-running a
+chunk adds nothing; people without data are 未申告; the other town sees none of it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from juminkiroku.codes import IdoJiyu
+from juminkiroku.services.ido import PersonChange, ido_enter
+from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu, person_fields
+from tenants.accesslog.services import Actor
+from tenants.db import connection
+from tenants.jobs.models import JobStatus
+from tenants.jobs.registry import get_kind
+from tenants.jobs.services import JobRefused, job_start
+from tenants.params.tenant.models import MunicipalParameter
+from zeimu.models import Fuka, FukaStatus, KyuyoHokoku
+
+pytestmark = pytest.mark.django_db
+
+ACTOR = Actor(user_id=None, username="tester")
+
+
+def _kyuyo(atena_id: int, shunyu: int, hoken: int = 0) -> None:
+    KyuyoHokoku.objects.create(
+        atena_id=atena_id,
+        shotoku_year=2024,
+        employer_no=f"E{atena_id}",
+        employer_name="株式会社葉山",
+        shiharai_kingaku=shunyu,
+        shakai_hoken=hoken,
+    )
+
+
+def _kyuchi(value: int) -> None:
+    MunicipalParameter.objects.create(
+        key="zeimu.kojin_juminzei.kyuchi",
+        fiscal_year_from=2020,
+        value=value,
+        source="テスト",
+        created_by="test",
+    )
+
+
+def test_batch_assesses_residents_on_1_january_once(alpha, django_capture_on_commit_callbacks):
+    connection.set_tenant(alpha.municipality)
+    _kyuchi(3)
+    _, (head, wife, child) = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    # moved in after 賦課期日 2025-01-01: not assessed by 葉山町 for 令和7年度
+    _, (late,) = household_tennyu(
+        "hayama", members=[person_fields(shimei="転入　後子")], ido_date=date(2025, 1, 2)
+    )
+    _kyuyo(head.pk, 5_200_000, 760_000)
+    _kyuyo(wife.pk, 930_000)
+    _kyuyo(late.pk, 4_000_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.total == 3
+    rows = {f.atena_id: f for f in Fuka.objects.filter(fiscal_year=2025)}
+    assert set(rows) == {head.pk, wife.pk, child.pk}
+    assert rows[head.pk].status == FukaStatus.KAZEI and rows[head.pk].gokei_zeigaku > 0
+    assert rows[head.pk].gokei_zeigaku == (
+        rows[head.pk].shotokuwari_shichoson
+        + rows[head.pk].shotokuwari_dofuken
+        + rows[head.pk].kintowari_shichoson
+        + rows[head.pk].kintowari_dofuken
+        + rows[head.pk].shinrin_kankyozei
+    )
+    assert rows[head.pk].detail["result"]["explanation"]
+    assert rows[wife.pk].status == FukaStatus.HIKAZEI  # 給与収入 93万: under the 限度額
+    assert rows[child.pk].status == FukaStatus.MISHINKOKU
+    # A chunk delivered again (acks_late after a killed worker) writes nothing new.
+    kind = get_kind("zeimu_tosho_fuka")
+    assert kind is not None
+    for chunk in job.chunks.all():
+        kind.run_chunk(job, chunk)
+    assert Fuka.objects.filter(fiscal_year=2025).count() == 3
+    summary = [line.message for line in job.log.all() if "当初賦課の結果" in line.message]
+    assert summary == ["当初賦課の結果: 課税 1人、非課税 1人、未申告（課税資料なし） 1人"]
+
+
+def test_a_person_who_left_before_1_january_is_not_assessed(
+    alpha, django_capture_on_commit_callbacks
+):
+    connection.set_tenant(alpha.municipality)
+    _kyuchi(3)
+    _, (head,) = household_tennyu("hayama", ido_date=date(2020, 4, 1))
+    tenshutsu = ido_enter(
+        jiyu=IdoJiyu.TENSHUTSU,
+        ido_date=date(2024, 12, 31),
+        todoke_date=date(2024, 12, 20),
+        changes=[PersonChange(head.pk, {"tenshutsu_saki_jusho": "東京都港区"})],
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(tenshutsu, reviewer="hayama-shinsa")
+    _kyuyo(head.pk, 5_000_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    job.refresh_from_db()
+    assert job.total == 0 and Fuka.objects.count() == 0
+
+
+def test_refused_without_kyuchi_or_in_a_town_without_the_module(alpha, beta):
+    connection.set_tenant(alpha.municipality)
+    with pytest.raises((JobRefused, ValueError), match="級地"):
+        job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    # 寒川町 does not subscribe to 個人住民税 in the test world
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(JobRefused):
+        job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    assert Fuka.objects.count() == 0
