@@ -1,0 +1,5 @@
+"""税務 staff screens, mounted at /zeimu/ on a town host."""
+
+from zeimu.views import shisan
+
+urlpatterns = [*shisan.urlpatterns]
