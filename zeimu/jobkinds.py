@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
 from datetime import date
-from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -15,21 +13,7 @@ from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
 from tenants.params.services import ParameterMissing, param_value
 from zeimu.models import Fuka, FukaKind, FukaStatus, KyuyoHokoku, NenkinHokoku
-
-KYUCHI_KEY = "zeimu.kojin_juminzei.kyuchi"
-SHITEI_TOSHI_KEY = "zeimu.kojin_juminzei.shitei_toshi"
-
-
-def _jsonable(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: _jsonable(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Fraction):
-        return str(value)
-    return value
+from zeimu.services.common import KYUCHI_KEY, SHITEI_TOSHI_KEY, jsonable
 
 
 class ToshoFuka:
@@ -154,7 +138,7 @@ class ToshoFuka:
                     kintowari_dofuken=result.kintowari_dofuken,
                     shinrin_kankyozei=result.shinrin_kankyozei,
                     gokei_zeigaku=result.gokei_zeigaku,
-                    detail={"input": _jsonable(data), "result": _jsonable(result)},
+                    detail={"input": jsonable(data), "result": jsonable(result)},
                 )
             )
         Fuka.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)

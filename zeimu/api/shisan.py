@@ -11,7 +11,8 @@ from rest_framework.response import Response
 
 from tenants.api.permissions import TenantAPIView
 from zeimu.rules.inputs import KafuHitorioya, Shogai
-from zeimu.services.shisan import ShisanError, jsonable, shisan
+from zeimu.services.common import jsonable
+from zeimu.services.shisan import ShisanError, shisan
 
 
 class HaigushaSerializer(serializers.Serializer):

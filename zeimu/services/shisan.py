@@ -6,15 +6,13 @@ Shared by the staff screen and the API. The town's own settings apply (級地, �
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
-from fractions import Fraction
 from typing import Any
 
 from tenants.params.services import ParameterMissing, param_value
-from zeimu.jobkinds import KYUCHI_KEY, SHITEI_TOSHI_KEY
 from zeimu.rules.inputs import Haigusha, JuminzeiInput, KafuHitorioya, Shinzoku, Shogai
 from zeimu.rules.juminzei import JuminzeiResult, juminzei_compute
 from zeimu.rules.parameters import parameters_for
+from zeimu.services.common import KYUCHI_KEY, SHITEI_TOSHI_KEY
 
 SUPPORTED_YEARS = (2024, 2025, 2026)
 
@@ -23,18 +21,6 @@ class ShisanError(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = errors
         super().__init__("；".join(errors.values()))
-
-
-def jsonable(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {k: jsonable(v) for k, v in asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Fraction):
-        return str(value)
-    return value
 
 
 def _town_default(key: str, fiscal_year: int, default: Any) -> Any:
