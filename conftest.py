@@ -54,6 +54,21 @@ def beta(world: Personas) -> Town:
     return world.beta
 
 
+@pytest.fixture
+def in_alpha(alpha: Town) -> Iterator[Town]:
+    """The connection inside 葉山町's schema for the test (services run in a town)."""
+    connection.set_tenant(alpha.municipality)
+    yield alpha
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def in_beta(beta: Town) -> Iterator[Town]:
+    connection.set_tenant(beta.municipality)
+    yield beta
+    connection.set_schema_to_public()
+
+
 @dataclass
 class LoggedIn:
     client: Any
