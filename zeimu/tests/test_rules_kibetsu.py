@@ -77,7 +77,7 @@ def test_from_the_parameter_store_with_a_towns_ordinance(in_alpha: Any) -> None:
     from tenants.params.services import param_value
     from tenants.params.tenant.models import MunicipalParameter
 
-    assert [k.amount for k in futsu_choshu(116_500, 2025, param_value)][0] == 29_500
+    assert futsu_choshu(116_500, 2025, param_value)[0].amount == 29_500
     MunicipalParameter.objects.create(
         key="zeimu.kojin_juminzei.futsu_choshu.hasu_tani",
         fiscal_year_from=2025,
@@ -85,4 +85,4 @@ def test_from_the_parameter_store_with_a_towns_ordinance(in_alpha: Any) -> None:
         source="葉山町税条例（テスト）",
         created_by="test",
     )
-    assert [k.amount for k in futsu_choshu(116_500, 2025, param_value)][0] == 29_200
+    assert futsu_choshu(116_500, 2025, param_value)[0].amount == 29_200
