@@ -50,7 +50,8 @@ def test_provision_creates_schema_host_subscriptions_and_admin(world):
     ]
     assert result.admin is not None and result.admin.memberships.get().is_tenant_admin
     assert result.totp_secret and len(result.totp_secret) >= 16
-    assert result.seconds < 2.0
+    # (how long it takes is measured by `python -m bench provision`, not asserted here)
+    assert result.seconds > 0 and {"schema", "total"} <= set(result.timings)
     with schema_context("m143421"):
         assert AccessLog.objects.filter(screen="municipality_provision").count() == 1
         from tenants.jobs.models import Job
