@@ -61,6 +61,8 @@ def ceil_yen(amount: int | Fraction) -> int:
 
 def fmt_yen(amount: int | Fraction) -> str:
     """``1234567`` → ``1,234,567円``; a fraction keeps its exact value."""
+    if type(amount) is int:  # the common case, without building a Fraction
+        return f"{amount:,}円"
     f = Fraction(amount)
     if f.denominator == 1:
         return f"{int(f):,}円"
