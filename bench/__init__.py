@@ -21,6 +21,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.residents",
         "synthetic residents (default 380,000) generated and loaded with COPY into one town",
     ),
+    "fuka": (
+        "bench.fuka",
+        "当初賦課 of the 380,000-person town (read, calculate, write) with 1 and 2 processes",
+    ),
     "lookup": (
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",

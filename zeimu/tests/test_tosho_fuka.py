@@ -58,7 +58,8 @@ def test_batch_assesses_residents_on_1_january_once(alpha, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
     job.refresh_from_db()
-    assert job.status == JobStatus.SUCCEEDED and job.total == 3
+    errors = [c.error for c in job.chunks.all() if c.error]
+    assert job.status == JobStatus.SUCCEEDED and job.total == 3, errors
     rows = {f.atena_id: f for f in Fuka.objects.filter(fiscal_year=2025)}
     assert set(rows) == {head.pk, wife.pk, child.pk}
     assert rows[head.pk].status == FukaStatus.KAZEI and rows[head.pk].gokei_zeigaku > 0
