@@ -140,9 +140,8 @@ def body(consortium: Any, record: dict[str, Any], *, population: int, seed: int)
     from juminkiroku.synth.load import residents_load
     from tenants.db import connection
     from tenants.models import Municipality
-    from tenants.params.tenant.models import MunicipalParameter
-
     from tenants.params.services import law_parameters_load
+    from tenants.params.tenant.models import MunicipalParameter
 
     law_parameters_load()
     record["params"] = {"population": population, "seed": seed, "fiscal_year": FISCAL_YEAR}
