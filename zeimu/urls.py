@@ -1,5 +1,5 @@
 """税務 staff screens, mounted at /zeimu/ on a town host."""
 
-from zeimu.views import shisan
+from zeimu.views import fuka, shisan
 
-urlpatterns = [*shisan.urlpatterns]
+urlpatterns = [*shisan.urlpatterns, *fuka.urlpatterns]

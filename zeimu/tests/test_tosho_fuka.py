@@ -113,3 +113,26 @@ def test_refused_without_kyuchi_or_in_a_town_without_the_module(alpha, beta):
     with pytest.raises(JobRefused):
         job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
     assert Fuka.objects.count() == 0
+
+
+def test_clerk_starts_it_from_the_screen_and_other_town_cannot(
+    login, alpha, django_capture_on_commit_callbacks
+):
+    from tests.personas import ALPHA_HOST, BETA_HOST
+
+    connection.set_tenant(alpha.municipality)
+    _kyuchi(3)
+    _, (head,) = household_tennyu("hayama", ido_date=date(2020, 4, 1))
+    _kyuyo(head.pk, 4_000_000)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = clerk.post("/zeimu/tosho-fuka/", {"fiscal_year": 2025})
+    assert r.status_code == 302 and r["Location"].startswith("/jobs/")
+    page = clerk.get(r["Location"]).content.decode()
+    assert "個人住民税 当初賦課" in page
+    connection.set_tenant(alpha.municipality)
+    assert Fuka.objects.filter(fiscal_year=2025).count() == 1
+    connection.set_schema_to_public()
+    assert login("hayama-viewer", ALPHA_HOST).post("/zeimu/tosho-fuka/").status_code == 403
+    assert login("samukawa-clerk", BETA_HOST).get("/zeimu/tosho-fuka/").status_code == 404
