@@ -85,3 +85,47 @@ def family(surname: str = "山田", kana: str = "ヤマダ") -> list[dict[str, A
             setai_order=3,
         ),
     ]
+
+
+TENSHUTSU_SAKI = "東京都新宿区西新宿二丁目8番1号"
+
+
+def tenkyo(
+    atenas: list[Atena],
+    *,
+    ido_date: date,
+    todoke_date: date,
+    fields: dict[str, Any] | None = None,
+    town_slug: str = "hayama",
+) -> Ido:
+    """A 転居 of ``atenas`` (default: to 葉山町一色1番地), entered and approved."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.TENKYO,
+        ido_date=ido_date,
+        todoke_date=todoke_date,
+        changes=[
+            PersonChange(a.pk, fields or {"jusho": "神奈川県三浦郡葉山町一色", "banchi": "1番地"})
+            for a in atenas
+        ],
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(ido, reviewer=f"{town_slug}-shinsa")
+
+
+def tenshutsu(
+    atena: Atena,
+    *,
+    ido_date: date,
+    todoke_date: date,
+    saki: str = TENSHUTSU_SAKI,
+    town_slug: str = "hayama",
+) -> Ido:
+    """A 転出 of one person, entered and approved."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.TENSHUTSU,
+        ido_date=ido_date,
+        todoke_date=todoke_date,
+        changes=[PersonChange(atena.pk, {"tenshutsu_saki_jusho": saki})],
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(ido, reviewer=f"{town_slug}-shinsa")

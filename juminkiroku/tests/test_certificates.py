@@ -31,7 +31,15 @@ from juminkiroku.services.shomei import (
     shomei_void,
 )
 from juminkiroku.tests.certhelpers import NINSHOSHA_NAME, pdf_pages, set_ninshosha, squash
-from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu, person_fields
+from juminkiroku.tests.factories import (
+    actor_for,
+    approve,
+    family,
+    household_tennyu,
+    person_fields,
+    tenkyo,
+    tenshutsu,
+)
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import juminhyo_code_check_digit, kojin_bango_check_digit
 from tenants.db import connection
@@ -276,16 +284,7 @@ def test_johyo_of_a_deceased_person(household):
 
 def test_johyo_after_tenshutsu_shows_the_new_address(household):
     _, _, child = household
-    ido = ido_enter(
-        jiyu=IdoJiyu.TENSHUTSU,
-        ido_date=date(2025, 3, 31),
-        todoke_date=date(2025, 3, 20),
-        changes=[
-            PersonChange(child.pk, {"tenshutsu_saki_jusho": "東京都新宿区西新宿二丁目8番1号"})
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(ido, reviewer="hayama-shinsa")
+    tenshutsu(child, ido_date=date(2025, 3, 31), todoke_date=date(2025, 3, 20))
     _, pdf = issue(kind=ShomeiKind.JOHYO, atena_ids=[child.pk], layout=ShomeiLayout.KOJIN)
     text = "".join(pdf_pages(pdf))
     for expected in ("転出", "令和7年3月31日", "転出先", "東京都新宿区西新宿二丁目8番1号"):
@@ -294,17 +293,7 @@ def test_johyo_after_tenshutsu_shows_the_new_address(household):
 
 def test_history_lists_the_versions_only_when_asked(household):
     head = household[0]
-    ido = ido_enter(
-        jiyu=IdoJiyu.TENKYO,
-        ido_date=date(2023, 6, 10),
-        todoke_date=date(2023, 6, 12),
-        changes=[
-            PersonChange(a.pk, {"jusho": "神奈川県三浦郡葉山町一色", "banchi": "1番地"})
-            for a in household
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(ido, reviewer="hayama-shinsa")
+    tenkyo(list(household), ido_date=date(2023, 6, 10), todoke_date=date(2023, 6, 12))
     _, plain = issue(atena_ids=[head.pk], layout=ShomeiLayout.KOJIN)
     plain_text = "".join(pdf_pages(plain))
     assert "神奈川県三浦郡葉山町一色1番地" in plain_text

@@ -19,7 +19,15 @@ from juminkiroku.services.ido import (
     ido_enter,
     ido_reject,
 )
-from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu, person_fields
+from juminkiroku.tests.factories import (
+    actor_for,
+    approve,
+    family,
+    household_tennyu,
+    person_fields,
+    tenkyo,
+    tenshutsu,
+)
 from tenants.accesslog.models import AccessLog
 from tenants.events.models import DomainEvent
 
@@ -58,27 +66,8 @@ def test_same_clerk_cannot_approve_and_viewer_cannot_either(in_alpha):
 def test_as_of_around_moves_in_and_out(in_alpha):
     _, (head, wife, child) = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
     # 転居 on 2023-06-10, 転出 of the child on 2024-12-20 (before 賦課期日 2025-01-01).
-    tenkyo = ido_enter(
-        jiyu=IdoJiyu.TENKYO,
-        ido_date=date(2023, 6, 10),
-        todoke_date=date(2023, 6, 12),
-        changes=[
-            PersonChange(a.pk, {"jusho": "神奈川県三浦郡葉山町一色", "banchi": "1番地"})
-            for a in (head, wife, child)
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(tenkyo, reviewer="hayama-shinsa")
-    tenshutsu = ido_enter(
-        jiyu=IdoJiyu.TENSHUTSU,
-        ido_date=date(2024, 12, 20),
-        todoke_date=date(2024, 12, 10),
-        changes=[
-            PersonChange(child.pk, {"tenshutsu_saki_jusho": "東京都新宿区西新宿二丁目8番1号"})
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(tenshutsu, reviewer="hayama-shinsa")
+    tenkyo([head, wife, child], ido_date=date(2023, 6, 10), todoke_date=date(2023, 6, 12))
+    tenshutsu(child, ido_date=date(2024, 12, 20), todoke_date=date(2024, 12, 10))
 
     before, after = resident_on(head.pk, date(2023, 6, 9)), resident_on(head.pk, date(2023, 6, 10))
     assert before is not None and before.jusho == "神奈川県三浦郡葉山町堀内"

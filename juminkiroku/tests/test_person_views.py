@@ -13,7 +13,14 @@ from juminkiroku.codes import IdoJiyu, YokushiLevel, YokushiProcess
 from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
 from juminkiroku.selectors.person import history_entries
 from juminkiroku.services.ido import PersonChange, ido_cancel_enter, ido_enter
-from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu
+from juminkiroku.tests.factories import (
+    actor_for,
+    approve,
+    family,
+    household_tennyu,
+    tenkyo,
+    tenshutsu,
+)
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import kojin_bango_check_digit
 from tenants.db import connection
@@ -37,27 +44,8 @@ def yamada(in_alpha):
     members = family()
     members[0]["kojin_bango"] = KOJIN_BANGO
     _, (head, wife, child) = household_tennyu("hayama", members=members, ido_date=date(2020, 4, 1))
-    tenkyo = ido_enter(
-        jiyu=IdoJiyu.TENKYO,
-        ido_date=date(2023, 6, 10),
-        todoke_date=date(2023, 6, 12),
-        changes=[
-            PersonChange(a.pk, {"jusho": "神奈川県三浦郡葉山町一色", "banchi": "1番地"})
-            for a in (head, wife, child)
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(tenkyo, reviewer="hayama-shinsa")
-    out = ido_enter(
-        jiyu=IdoJiyu.TENSHUTSU,
-        ido_date=date(2024, 12, 20),
-        todoke_date=date(2024, 12, 10),
-        changes=[
-            PersonChange(child.pk, {"tenshutsu_saki_jusho": "東京都新宿区西新宿二丁目8番1号"})
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(out, reviewer="hayama-shinsa")
+    tenkyo([head, wife, child], ido_date=date(2023, 6, 10), todoke_date=date(2023, 6, 12))
+    tenshutsu(child, ido_date=date(2024, 12, 20), todoke_date=date(2024, 12, 10))
     people = [Atena.objects.get(pk=a.pk) for a in (head, wife, child)]
     connection.set_schema_to_public()
     return people

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from juminkiroku.codes import IdoJiyu, Sex, YokushiLevel, YokushiProcess, Zokugara
+from juminkiroku.codes import Sex, YokushiLevel, YokushiProcess, Zokugara
 from juminkiroku.models import Atena, Yokushi
 from juminkiroku.selectors.search import (
     CriteriaError,
@@ -18,8 +18,15 @@ from juminkiroku.selectors.search import (
     criteria_from_data,
     search_page,
 )
-from juminkiroku.services.ido import PersonChange, ido_cancel_enter, ido_enter
-from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu, person_fields
+from juminkiroku.services.ido import ido_cancel_enter
+from juminkiroku.tests.factories import (
+    actor_for,
+    approve,
+    family,
+    household_tennyu,
+    person_fields,
+    tenshutsu,
+)
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import juminhyo_code_check_digit
 from tenants.db import connection
@@ -177,16 +184,7 @@ def test_count_stops_at_the_limit(in_alpha, monkeypatch):
 
 def test_johyo_and_jutogai_only_when_asked(in_alpha):
     _, (_head, _wife, child) = household_tennyu("hayama", members=family())
-    out = ido_enter(
-        jiyu=IdoJiyu.TENSHUTSU,
-        ido_date=date(2024, 3, 1),
-        todoke_date=date(2024, 2, 20),
-        changes=[
-            PersonChange(child.pk, {"tenshutsu_saki_jusho": "東京都新宿区西新宿二丁目8番1号"})
-        ],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(out, reviewer="hayama-shinsa")
+    tenshutsu(child, ido_date=date(2024, 3, 1), todoke_date=date(2024, 2, 20))
     # A 転入 that is then cancelled leaves a 住登外 record.
     tennyu, (_other,) = household_tennyu(
         "hayama", members=[person_fields(shimei="山田　次郎", shimei_kana="ヤマダ　ジロウ")]
