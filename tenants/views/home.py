@@ -46,9 +46,9 @@ def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
     level = request.role_levels.get(gyomu_code, 0)  # type: ignore[attr-defined]
     jobs = Job.objects.filter(gyomu=gyomu_code)[:10]
     # A business app names its module's first screen "gyomu_entry_<code>" (the platform
-    # does not know the apps' URLs).
+    # does not know the apps' URLs); a module still being built may offer some screens.
     try:
-        entry_url = reverse(f"gyomu_entry_{gyomu_code}") if gyomu.implemented else ""
+        entry_url = reverse(f"gyomu_entry_{gyomu_code}")
     except NoReverseMatch:
         entry_url = ""
     return render(

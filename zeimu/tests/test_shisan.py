@@ -67,3 +67,12 @@ def test_screen_shows_the_tax_and_its_explanation(login):
     assert r.status_code == 200 and 'data-testid="shisan-total"' in body
     assert "給与所得" in body
     assert login("samukawa-clerk", BETA_HOST).get("/zeimu/shisan/").status_code == 404
+
+
+def test_the_module_page_leads_a_clerk_to_the_screens_built_so_far(login):
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get("/m/kojin_juminzei/").content.decode()
+    assert 'href="/zeimu/entry/kojin_juminzei/"' in page and "一部の画面を先行して提供" in page
+    r = clerk.get("/zeimu/entry/kojin_juminzei/")
+    assert r.status_code == 302 and r["Location"] == "/zeimu/tosho-fuka/"
+    assert 'href="/zeimu/shisan/"' in clerk.get("/zeimu/tosho-fuka/").content.decode()
