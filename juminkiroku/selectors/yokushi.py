@@ -24,6 +24,11 @@ def active_yokushi_q(*, now: object | None = None) -> Q:
     )
 
 
+def temp_unlocked_q() -> Q:
+    """Locks lifted for now by a 一時解除 that has not run out (shown beside the active ones)."""
+    return Q(released_at__isnull=True, temp_unlock_until__gt=timezone.now())
+
+
 def yokushi_blocking(
     *, atena_ids: Iterable[int], setai_ids: Iterable[int], process: str
 ) -> list[Yokushi]:

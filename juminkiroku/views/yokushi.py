@@ -6,7 +6,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from juminkiroku.codes import YokushiLevel, YokushiProcess
 from juminkiroku.models import Atena, Kengen, Setai, ShienSochi, Yokushi
 from juminkiroku.selectors.kengen import kengen_of
-from juminkiroku.selectors.yokushi import active_yokushi_q, shien_in_last_month
+from juminkiroku.selectors.yokushi import active_yokushi_q, shien_in_last_month, temp_unlocked_q
 from juminkiroku.services.yokushi import (
     YokushiError,
     shien_sochi_extend,
@@ -89,7 +88,7 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         return redirect("/juminkiroku/yokushi/")
     active = (
-        Yokushi.objects.filter(active_yokushi_q() | _temp_unlocked())
+        Yokushi.objects.filter(active_yokushi_q() | temp_unlocked_q())
         .select_related("atena", "setai")
         .order_by("-created_at")
     )
@@ -115,10 +114,6 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
             "K": {k.name: k.value for k in Kengen},
         },
     )
-
-
-def _temp_unlocked() -> Q:
-    return Q(released_at__isnull=True, temp_unlock_until__gt=timezone.now())
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
