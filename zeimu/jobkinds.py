@@ -7,22 +7,23 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 from psycopg import sql
 
-from juminkiroku.rules.age import age_on
 from juminkiroku.selectors.asof import residents_on
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
 from tenants.params.services import ParameterMissing, param_value
-from zeimu.models import Fuka, FukaKind, FukaStatus, KyuyoHokoku, NenkinHokoku
-from zeimu.services.common import KYUCHI_KEY, SHITEI_TOSHI_KEY, jsonable
+from zeimu.models import Fuka, FukaStatus
+from zeimu.services.common import KYUCHI_KEY
 
 FUKA_COLUMNS = [
     "fiscal_year", "atena_id", "kind", "status", "job_id", "is_current", "gokei_shotoku",
     "kazei_shotoku", "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
-    "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "detail", "computed_at",
+    "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
+    "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no", "tokucho_employer_name",
+    "kibetsu", "detail", "reason", "created_by", "computed_at",
 ]  # fmt: skip
 
 
@@ -49,8 +50,10 @@ def _copy_in(rows: list[Fuka]) -> None:
                         (r.fiscal_year, r.atena_id, r.kind, r.status, r.job_id, True,
                          r.gokei_shotoku, r.kazei_shotoku, r.shotokuwari_shichoson,
                          r.shotokuwari_dofuken, r.kintowari_shichoson, r.kintowari_dofuken,
-                         r.shinrin_kankyozei, r.gokei_zeigaku,
-                         json.dumps(r.detail, ensure_ascii=False), now)
+                         r.shinrin_kankyozei, r.gokei_zeigaku, r.futsu_choshu_gaku,
+                         r.kyuyo_tokucho_gaku, r.nenkin_tokucho_gaku, r.tokucho_shitei_no,
+                         r.tokucho_employer_name, json.dumps(r.kibetsu, ensure_ascii=False),
+                         json.dumps(r.detail, ensure_ascii=False), r.reason, r.created_by, now)
                     )  # fmt: skip
             cur.execute(
                 sql.SQL(
@@ -109,82 +112,16 @@ class ToshoFuka:
         return chunks
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
-        from zeimu.rules.inputs import JuminzeiInput
-        from zeimu.rules.juminzei import juminzei_compute
-        from zeimu.rules.parameters import parameters_for
+        from zeimu.services.fuka import YearContext, assess_many
 
-        fiscal_year = int(job.params["fiscal_year"])
-        income_year = fiscal_year - 1
-        kijun = self._kijun(job)
-        params = parameters_for(fiscal_year)
-        kyuchi = int(param_value(KYUCHI_KEY, fiscal_year))
-        try:
-            shitei_toshi = bool(param_value(SHITEI_TOSHI_KEY, fiscal_year))
-        except ParameterMissing:
-            shitei_toshi = False
-        seinen = int(param_value("minpo.seinen_nenrei", fiscal_year))
+        ctx = YearContext.build(int(job.params["fiscal_year"]))
         lo, hi = chunk.params["first_id"], chunk.params["last_id"]
         people = list(
-            residents_on(kijun)
+            residents_on(ctx.kijun)
             .filter(atena_id__gte=lo, atena_id__lte=hi)
             .values_list("atena_id", "birth_date")
         )
-        ids = [p[0] for p in people]
-        kyuyo = {
-            r["atena_id"]: r
-            for r in KyuyoHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
-            .values("atena_id")
-            .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
-        }
-        nenkin = {
-            r["atena_id"]: r
-            for r in NenkinHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
-            .values("atena_id")
-            .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
-        }
-        rows: list[Fuka] = []
-        for atena_id, birth in people:
-            k, n = kyuyo.get(atena_id), nenkin.get(atena_id)
-            if k is None and n is None:
-                rows.append(
-                    Fuka(
-                        fiscal_year=fiscal_year,
-                        atena_id=atena_id,
-                        kind=FukaKind.TOSHO,
-                        status=FukaStatus.MISHINKOKU,
-                        job_id=job.pk,
-                    )
-                )
-                continue
-            data = JuminzeiInput(
-                age=age_on(birth, date(income_year, 12, 31)),
-                kyuyo_shunyu=int(k["shunyu"]) if k else 0,
-                nenkin_shunyu=int(n["shunyu"]) if n else 0,
-                shakai_hokenryo=int(k["hoken"] if k else 0) + int(n["hoken"] if n else 0),
-                miseinen=age_on(birth, kijun) < seinen,
-                shitei_toshi=shitei_toshi,
-                kyuchi=kyuchi,
-            )
-            result = juminzei_compute(data, params)
-            rows.append(
-                Fuka(
-                    fiscal_year=fiscal_year,
-                    atena_id=atena_id,
-                    kind=FukaKind.TOSHO,
-                    status=FukaStatus.HIKAZEI if result.hikazei else FukaStatus.KAZEI,
-                    job_id=job.pk,
-                    gokei_shotoku=result.gokei_shotoku,
-                    kazei_shotoku=result.kazei_shotoku,
-                    shotokuwari_shichoson=result.shotokuwari_shichoson,
-                    shotokuwari_dofuken=result.shotokuwari_dofuken,
-                    kintowari_shichoson=result.kintowari_shichoson,
-                    kintowari_dofuken=result.kintowari_dofuken,
-                    shinrin_kankyozei=result.shinrin_kankyozei,
-                    gokei_zeigaku=result.gokei_zeigaku,
-                    detail={"input": jsonable(data), "result": jsonable(result)},
-                )
-            )
-        _copy_in(rows)
+        _copy_in(assess_many(ctx, people, job_id=job.pk))
         return ChunkResult(done=len(people))
 
     def finish(self, job: Job) -> None:

@@ -1,5 +1,5 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import shisan
+from zeimu.api import fuka, shisan
 
-urlpatterns = [*shisan.urlpatterns]
+urlpatterns = [*shisan.urlpatterns, *fuka.urlpatterns]

@@ -1,4 +1,19 @@
 from zeimu.models.fuka import Fuka, FukaKind, FukaStatus
-from zeimu.models.kazei import KyuyoHokoku, NenkinHokoku, ShiryoImport
+from zeimu.models.kazei import (
+    KyuyoHokoku,
+    NenkinHokoku,
+    Shinkoku,
+    ShinkokuKind,
+    ShiryoImport,
+)
 
-__all__ = ["Fuka", "FukaKind", "FukaStatus", "KyuyoHokoku", "NenkinHokoku", "ShiryoImport"]
+__all__ = [
+    "Fuka",
+    "FukaKind",
+    "FukaStatus",
+    "KyuyoHokoku",
+    "NenkinHokoku",
+    "Shinkoku",
+    "ShinkokuKind",
+    "ShiryoImport",
+]

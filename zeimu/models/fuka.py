@@ -42,8 +42,20 @@ class Fuka(models.Model):
     kintowari_dofuken = models.BigIntegerField("道府県民税均等割", default=0)
     shinrin_kankyozei = models.BigIntegerField("森林環境税", default=0)
     gokei_zeigaku = models.BigIntegerField("年税額（合計）", default=0)
+    # 徴収方法ごとの年税額 (zeimu.rules.choshu): their sum is gokei_zeigaku.
+    futsu_choshu_gaku = models.BigIntegerField("普通徴収税額", default=0)
+    kyuyo_tokucho_gaku = models.BigIntegerField("給与特別徴収税額", default=0)
+    nenkin_tokucho_gaku = models.BigIntegerField("年金特別徴収税額", default=0)
+    #: 給与特別徴収の特別徴収義務者 (the employer of the largest salary with 特別徴収)
+    tokucho_shitei_no = models.CharField("特別徴収義務者指定番号", max_length=20, blank=True)
+    tokucho_employer_name = models.CharField("特別徴収義務者", max_length=100, blank=True)
+    #: 期別: {"futsu": [...], "kyuyo": [...], "nenkin": [...]}, each item
+    #: {"label", "amount", "due"} (due as ISO date; zeimu.rules.choshu)
+    kibetsu = models.JSONField("期別税額", default=dict)
     # Every intermediate figure and the explanation lines (zeimu.rules), for the clerk.
     detail = models.JSONField("計算の内訳", default=dict)
+    reason = models.CharField("更正の理由", max_length=200, blank=True)
+    created_by = models.CharField("処理者", max_length=150, blank=True)
     computed_at = models.DateTimeField("計算日時", auto_now_add=True)
 
     class Meta:
@@ -56,7 +68,15 @@ class Fuka(models.Model):
                 name="fuka_one_current",
             )
         ]
-        indexes = [models.Index(fields=["fiscal_year", "status"], name="fuka_year_status_idx")]
+        indexes = [
+            models.Index(fields=["fiscal_year", "status"], name="fuka_year_status_idx"),
+            models.Index(
+                fields=["fiscal_year", "tokucho_shitei_no"],
+                condition=models.Q(is_current=True) & ~models.Q(tokucho_shitei_no=""),
+                name="fuka_tokucho_idx",
+            ),
+            models.Index(fields=["atena", "fiscal_year"], name="fuka_atena_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.fiscal_year} {self.atena_id}"

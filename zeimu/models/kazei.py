@@ -89,3 +89,75 @@ class NenkinHokoku(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shotoku_year} {self.payer_no}"
+
+
+class ShinkokuKind(models.TextChoices):
+    JUMINZEI = "juminzei", "住民税申告"
+    KAKUTEI = "kakutei", "確定申告"
+
+
+class Shinkoku(models.Model):
+    """住民税申告書 / 確定申告書 (第二表の住民税に関する事項を含む): one per person and year.
+
+    Income other than 給与・公的年金等 is entered as 収入 and 必要経費 per kind; 給与・年金
+    written on the 申告書 (``kyuyo_shunyu``/``nenkin_shunyu``) replace the totals of the
+    支払報告書 for that person (名寄せ: the 申告 is the later, complete statement).
+    配偶者 and 親族 are JSON lists of the figures the form asks for (see
+    zeimu.services.kazei_inputs for their shape and validation)."""
+
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="宛名", on_delete=models.PROTECT, related_name="+"
+    )
+    shotoku_year = models.PositiveSmallIntegerField("所得年")
+    kind = models.CharField("申告の種類", max_length=10, choices=ShinkokuKind.choices)
+    kyuyo_shunyu = models.PositiveBigIntegerField("給与収入（申告書記載）", default=0)
+    nenkin_shunyu = models.PositiveBigIntegerField("公的年金等収入（申告書記載）", default=0)
+    jigyo_shunyu = models.PositiveBigIntegerField("営業等・農業収入", default=0)
+    jigyo_keihi = models.PositiveBigIntegerField("営業等・農業の必要経費", default=0)
+    fudosan_shunyu = models.PositiveBigIntegerField("不動産収入", default=0)
+    fudosan_keihi = models.PositiveBigIntegerField("不動産の必要経費", default=0)
+    zatsu_shunyu = models.PositiveBigIntegerField("雑収入（公的年金等以外）", default=0)
+    zatsu_keihi = models.PositiveBigIntegerField("雑の必要経費", default=0)
+    shakai_hokenryo = models.PositiveBigIntegerField("社会保険料（本人が支払った分）", default=0)
+    shokibo_kyosai = models.PositiveBigIntegerField("小規模企業共済等掛金", default=0)
+    seimei_ippan_shin = models.PositiveBigIntegerField("一般の生命保険料（新）", default=0)
+    seimei_ippan_kyu = models.PositiveBigIntegerField("一般の生命保険料（旧）", default=0)
+    seimei_kaigo_iryo = models.PositiveBigIntegerField("介護医療保険料", default=0)
+    seimei_nenkin_shin = models.PositiveBigIntegerField("個人年金保険料（新）", default=0)
+    seimei_nenkin_kyu = models.PositiveBigIntegerField("個人年金保険料（旧）", default=0)
+    jishin_hokenryo = models.PositiveBigIntegerField("地震保険料", default=0)
+    kyu_choki_songai_hokenryo = models.PositiveBigIntegerField("旧長期損害保険料", default=0)
+    iryohi_kojo = models.PositiveBigIntegerField("医療費控除額", default=0)
+    haigusha = models.JSONField("配偶者", null=True, blank=True)
+    shinzoku = models.JSONField("扶養親族等", default=list, blank=True)
+    shogai = models.CharField("障害者の区分", max_length=12, default="なし")
+    kafu_hitorioya = models.CharField("寡婦・ひとり親", max_length=12, default="なし")
+    kinro_gakusei = models.BooleanField("勤労学生", default=False)
+    seikatsu_fujo = models.BooleanField("生活扶助を受けている", default=False)
+    futsu_choshu_kibo = models.BooleanField(
+        "給与・年金以外の所得に係る税額を普通徴収とする", default=False
+    )
+    shiryo = models.ForeignKey(
+        ShiryoImport, verbose_name="取込", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_by = models.CharField("入力者", max_length=150, blank=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "住民税申告・確定申告"
+        verbose_name_plural = "住民税申告・確定申告"
+        constraints = [
+            models.UniqueConstraint(fields=["atena", "shotoku_year"], name="shinkoku_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shotoku_year} {self.get_kind_display()}"
+
+    @property
+    def sonota_shotoku(self) -> int:
+        """事業・不動産・雑（公的年金等以外）の所得金額の合計 (a loss may offset)."""
+        return (
+            int(self.jigyo_shunyu) - int(self.jigyo_keihi)
+            + int(self.fudosan_shunyu) - int(self.fudosan_keihi)
+            + max(int(self.zatsu_shunyu) - int(self.zatsu_keihi), 0)
+        )  # fmt: skip

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import gyomu_view
-from tenants.accesslog.services import actor_from_request
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from zeimu.models import Fuka, FukaStatus
+from zeimu.selectors.fuka import (
+    fuka_current,
+    fuka_history,
+    fuka_of_person,
+    monthly_totals,
+    status_counts,
+    tokucho_employers,
+)
+from zeimu.services.fuka import KoseiRefused, kosei
 
 
 class ToshoFukaForm(forms.Form):
@@ -42,3 +57,167 @@ def tosho_fuka_start(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [path("tosho-fuka/", tosho_fuka_start, name="zeimu_tosho_fuka")]
+
+
+# --- results: list, one person's assessment with its explanation and history, 更正 ----
+
+FISCAL_YEARS = [(2026, "令和8年度"), (2025, "令和7年度"), (2024, "令和6年度")]
+PAGE_SIZE = 50
+
+
+def _fiscal_year(request: HttpRequest) -> int:
+    try:
+        fy = int(request.GET.get("fiscal_year") or request.POST.get("fiscal_year") or 0)
+    except ValueError:
+        fy = 0
+    return fy if fy in dict(FISCAL_YEARS) else FISCAL_YEARS[1][0]
+
+
+def _kibetsu_rows(fuka: Fuka) -> dict[str, list[dict[str, Any]]]:
+    """The stored 期別 with dates as dates (for the 和暦 filter)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for method in ("futsu", "kyuyo", "nenkin"):
+        items = []
+        for item in fuka.kibetsu.get(method, []):
+            row = dict(item)
+            for k in ("due", "nominal"):
+                if row.get(k):
+                    row[k] = date.fromisoformat(row[k])
+            items.append(row)
+        out[method] = items
+    return out
+
+
+@gyomu_view("kojin_juminzei", write_level=RoleLevel.READ)
+@require_http_methods(["GET", "POST"])
+def fuka_list(request: HttpRequest) -> HttpResponse:
+    fy = _fiscal_year(request)
+    if request.method == "POST":
+        # Looking one person up by 宛名番号: POST, so the number never sits in a URL.
+        fuka = fuka_of_person(request.POST.get("atena_no", ""), fy)
+        if fuka is None:
+            messages.error(request, f"{fy}年度の賦課がその宛名番号にはありません。")
+        else:
+            return redirect("zeimu_fuka_detail", pk=fuka.pk)
+    status = request.GET.get("status", "")
+    if status not in FukaStatus.values:
+        status = ""
+    page = Paginator(fuka_current(fy, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
+    if page.object_list:
+        access_record(
+            action=AccessAction.READ,
+            request=request,
+            gyomu="kojin_juminzei",
+            screen="zeimu.fuka_list",
+            record_type="zeimu.Fuka",
+            record_count=len(page.object_list),
+            detail={"fiscal_year": fy, "status": status, "page": page.number},
+        )
+    counts = status_counts(fy)
+    return render(
+        request,
+        "zeimu/fuka_list.html",
+        {
+            "page": page,
+            "fiscal_year": fy,
+            "years": FISCAL_YEARS,
+            "status": status,
+            "statuses": FukaStatus.choices,
+            "counts": [(label, counts[v]) for v, label in FukaStatus.choices],
+        },
+    )
+
+
+@gyomu_view("kojin_juminzei")
+@require_http_methods(["GET"])
+def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fuka = get_object_or_404(Fuka.objects.select_related("atena"), pk=pk)
+    access_record(
+        action=AccessAction.READ,
+        request=request,
+        gyomu="kojin_juminzei",
+        screen="zeimu.fuka_detail",
+        record_type="zeimu.Fuka",
+        record_id=fuka.pk,
+    )
+    result = fuka.detail.get("result", {})
+    return render(
+        request,
+        "zeimu/fuka_detail.html",
+        {
+            "fuka": fuka,
+            "result": result,
+            "explanation": result.get("explanation", []),
+            "choshu": fuka.detail.get("choshu", {}),
+            "kibetsu": _kibetsu_rows(fuka),
+            "history": fuka_history(fuka),
+            "can_write": getattr(request, "role_levels", {}).get("kojin_juminzei", 0)
+            >= RoleLevel.WRITE,
+        },
+    )
+
+
+@gyomu_view("kojin_juminzei", level=RoleLevel.WRITE)
+@require_POST
+def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
+    get_object_or_404(Fuka, pk=pk)
+    try:
+        new = kosei(
+            fuka_id=pk, reason=request.POST.get("reason", ""), actor=actor_from_request(request)
+        )
+    except KoseiRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("zeimu_fuka_detail", pk=pk)
+    messages.success(request, "更正しました。更正前の賦課は履歴に残っています。")
+    return redirect("zeimu_fuka_detail", pk=new.pk)
+
+
+@gyomu_view("kojin_juminzei")
+@require_http_methods(["GET"])
+def tokucho_list(request: HttpRequest) -> HttpResponse:
+    fy = _fiscal_year(request)
+    return render(
+        request,
+        "zeimu/tokucho_list.html",
+        {"employers": tokucho_employers(fy), "fiscal_year": fy, "years": FISCAL_YEARS},
+    )
+
+
+@gyomu_view("kojin_juminzei")
+@require_http_methods(["GET"])
+def tokucho_detail(request: HttpRequest, shitei_no: str, fiscal_year: int) -> HttpResponse:
+    rows = list(fuka_current(fiscal_year, shitei_no=shitei_no))
+    if not rows:
+        raise Http404
+    access_record(
+        action=AccessAction.READ,
+        request=request,
+        gyomu="kojin_juminzei",
+        screen="zeimu.tokucho_detail",
+        record_type="zeimu.Fuka",
+        record_count=len(rows),
+        detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
+    )
+    months = [item["label"] for item in rows[0].kibetsu.get("kyuyo", [])]
+    return render(
+        request,
+        "zeimu/tokucho_detail.html",
+        {
+            "rows": rows,
+            "fiscal_year": fiscal_year,
+            "shitei_no": shitei_no,
+            "employer_name": rows[0].tokucho_employer_name,
+            "months": months,
+            "monthly": monthly_totals(rows),
+            "total": sum(f.kyuyo_tokucho_gaku for f in rows),
+        },
+    )
+
+
+urlpatterns += [
+    path("fuka/", fuka_list, name="zeimu_fuka_list"),
+    path("fuka/<int:pk>/", fuka_detail, name="zeimu_fuka_detail"),
+    path("fuka/<int:pk>/kosei/", fuka_kosei, name="zeimu_fuka_kosei"),
+    path("tokucho/", tokucho_list, name="zeimu_tokucho_list"),
+    path("tokucho/<str:shitei_no>/<int:fiscal_year>/", tokucho_detail, name="zeimu_tokucho_detail"),
+]

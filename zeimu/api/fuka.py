@@ -1,0 +1,260 @@
+"""REST API: 個人住民税の賦課 (results with their explanation, history, 更正) and
+特別徴収義務者 (employers and their employees' monthly amounts).
+
+Mounted at /api/v1/zeimu/. A person is looked up by 宛名番号 in a POST body, never in a
+path; paths carry internal ids, years and the employer's 指定番号. Every call that returns
+a person's assessment is written to the access log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import EmptyPage, Paginator
+from django.urls import URLPattern, path
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.api.permissions import TenantAPIView
+from zeimu.models import Fuka, FukaStatus
+from zeimu.selectors.fuka import (
+    fuka_current,
+    fuka_history,
+    fuka_of_person,
+    monthly_totals,
+    status_counts,
+    tokucho_employers,
+)
+from zeimu.services.fuka import KoseiRefused, kosei
+
+GYOMU = "kojin_juminzei"
+PAGE_SIZE = 200
+
+SUMMARY_FIELDS = (
+    "fiscal_year", "kind", "status", "is_current", "gokei_shotoku", "kazei_shotoku",
+    "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
+    "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
+    "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no", "tokucho_employer_name",
+)  # fmt: skip
+
+
+def _summary(f: Fuka) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": f.pk, "atena_no": f.atena.atena_no}
+    out.update({name: getattr(f, name) for name in SUMMARY_FIELDS})
+    return out
+
+
+def _full(f: Fuka) -> dict[str, Any]:
+    out = _summary(f)
+    out.update(
+        {
+            "shimei": f.atena.shimei,
+            "reason": f.reason,
+            "created_by": f.created_by,
+            "computed_at": f.computed_at.isoformat(),
+            "superseded_by": f.superseded_by_id,
+            "kibetsu": f.kibetsu,
+            "detail": f.detail,
+            "history": [
+                {
+                    "id": h.pk,
+                    "kind": h.kind,
+                    "is_current": h.is_current,
+                    "gokei_zeigaku": h.gokei_zeigaku,
+                    "reason": h.reason,
+                    "computed_at": h.computed_at.isoformat(),
+                }
+                for h in fuka_history(f)
+            ],
+        }
+    )
+    return out
+
+
+def _log(request: Request, screen: str, **kw: Any) -> None:
+    access_record(
+        action=AccessAction.READ,
+        request=request,
+        gyomu=GYOMU,
+        screen=screen,
+        record_type="zeimu.Fuka",
+        **kw,
+    )
+
+
+class LookupSerializer(serializers.Serializer):
+    atena_no = serializers.CharField(max_length=12)
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class KoseiSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="更正の理由")
+
+
+class FukaListView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("fiscal_year", int, required=True, description="年度（西暦）"),
+            OpenApiParameter("status", str, enum=FukaStatus.values),
+            OpenApiParameter("page", int),
+        ],
+        responses={200: dict},
+        summary="賦課の一覧（現在の賦課、宛名番号順、200件ずつ）",
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            fy = int(request.query_params.get("fiscal_year", ""))
+        except ValueError as exc:
+            raise ValidationError({"fiscal_year": "年度（西暦）を指定してください。"}) from exc
+        status = request.query_params.get("status", "")
+        if status and status not in FukaStatus.values:
+            raise ValidationError({"status": f"課税状況は {', '.join(FukaStatus.values)} です。"})
+        paginator = Paginator(fuka_current(fy, status=status), PAGE_SIZE)
+        try:
+            page = paginator.page(int(request.query_params.get("page", "1") or 1))
+        except (EmptyPage, ValueError) as exc:
+            raise NotFound("そのページはありません。") from exc
+        rows = [_summary(f) for f in page.object_list]
+        if rows:
+            _log(
+                request,
+                "api.zeimu.fuka_list",
+                record_count=len(rows),
+                detail={"fiscal_year": fy, "page": page.number},
+            )
+        return Response(
+            {
+                "fiscal_year": fy,
+                "counts": status_counts(fy),
+                "count": paginator.count,
+                "page": page.number,
+                "pages": paginator.num_pages,
+                "results": rows,
+            }
+        )
+
+
+class FukaLookupView(TenantAPIView):
+    gyomu_code = GYOMU
+    post_is_read = True
+
+    @extend_schema(
+        request=LookupSerializer,
+        responses={200: dict},
+        summary="宛名番号で1人の現在の賦課を照会（計算の内訳・期別・履歴つき）",
+    )
+    def post(self, request: Request) -> Response:
+        ser = LookupSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        fuka = fuka_of_person(ser.validated_data["atena_no"], ser.validated_data["fiscal_year"])
+        if fuka is None:
+            raise NotFound("その宛名番号・年度の賦課はありません。")
+        _log(request, "api.zeimu.fuka", record_id=fuka.pk)
+        return Response(_full(fuka))
+
+
+class FukaDetailView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(responses={200: dict}, summary="賦課1件（計算の内訳・期別・履歴つき）")
+    def get(self, request: Request, pk: int) -> Response:
+        fuka = Fuka.objects.select_related("atena").filter(pk=pk).first()
+        if fuka is None:
+            raise NotFound("賦課が見つかりません。")
+        _log(request, "api.zeimu.fuka", record_id=fuka.pk)
+        return Response(_full(fuka))
+
+
+class FukaKoseiView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        request=KoseiSerializer,
+        responses={201: dict},
+        summary="更正: 現在の課税資料で再計算し、変更があれば新しい賦課を作る（前の賦課は履歴）",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        ser = KoseiSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        if not Fuka.objects.filter(pk=pk).exists():
+            raise NotFound("賦課が見つかりません。")
+        try:
+            new = kosei(
+                fuka_id=pk,
+                reason=ser.validated_data["reason"],
+                actor=actor_from_request(request),
+            )
+        except KoseiRefused as exc:
+            raise ValidationError({"detail": str(exc)}) from exc
+        return Response(_full(Fuka.objects.select_related("atena").get(pk=new.pk)), status=201)
+
+
+class TokuchoListView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        parameters=[OpenApiParameter("fiscal_year", int, required=True)],
+        responses={200: dict},
+        summary="特別徴収義務者の一覧（人数・年税額の合計）",
+    )
+    def get(self, request: Request) -> Response:
+        try:
+            fy = int(request.query_params.get("fiscal_year", ""))
+        except ValueError as exc:
+            raise ValidationError({"fiscal_year": "年度（西暦）を指定してください。"}) from exc
+        return Response({"fiscal_year": fy, "results": tokucho_employers(fy)})
+
+
+class TokuchoDetailView(TenantAPIView):
+    gyomu_code = GYOMU
+
+    @extend_schema(responses={200: dict}, summary="特別徴収義務者1件: 従業員ごとの年税額と月割額")
+    def get(self, request: Request, shitei_no: str, fiscal_year: int) -> Response:
+        rows = list(fuka_current(fiscal_year, shitei_no=shitei_no))
+        if not rows:
+            raise NotFound("その特別徴収義務者の特別徴収はありません。")
+        _log(
+            request,
+            "api.zeimu.tokucho",
+            record_count=len(rows),
+            detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
+        )
+        return Response(
+            {
+                "fiscal_year": fiscal_year,
+                "tokucho_shitei_no": shitei_no,
+                "name": rows[0].tokucho_employer_name,
+                "monthly_totals": monthly_totals(rows),
+                "employees": [
+                    {
+                        "id": f.pk,
+                        "atena_no": f.atena.atena_no,
+                        "shimei": f.atena.shimei,
+                        "nengaku": f.kyuyo_tokucho_gaku,
+                        "monthly": [item["amount"] for item in f.kibetsu.get("kyuyo", [])],
+                    }
+                    for f in rows
+                ],
+            }
+        )
+
+
+urlpatterns: list[URLPattern] = [
+    path("fuka/", FukaListView.as_view(), name="api-zeimu-fuka-list"),
+    path("fuka/lookup/", FukaLookupView.as_view(), name="api-zeimu-fuka-lookup"),
+    path("fuka/<int:pk>/", FukaDetailView.as_view(), name="api-zeimu-fuka-detail"),
+    path("fuka/<int:pk>/kosei/", FukaKoseiView.as_view(), name="api-zeimu-fuka-kosei"),
+    path("tokucho/", TokuchoListView.as_view(), name="api-zeimu-tokucho-list"),
+    path(
+        "tokucho/<str:shitei_no>/<int:fiscal_year>/",
+        TokuchoDetailView.as_view(),
+        name="api-zeimu-tokucho-detail",
+    ),
+]

@@ -1,0 +1,209 @@
+"""賦課: assessing people from their stored 課税資料 (the 当初賦課 batch and 更正 share it).
+
+:class:`YearContext` reads everything that is the same for every person of a fiscal year
+once (law parameters, the town's settings, the 納期); :func:`assess_many` then builds the
+unsaved :class:`~zeimu.models.Fuka` rows of a list of people with a handful of queries.
+:func:`kosei` re-assesses one person from the current data and keeps the history: the
+previous assessment stays, marked superseded by the new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from juminkiroku.rules.age import age_on
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.params.services import param_value
+from zeimu.models import Fuka, FukaKind, FukaStatus
+from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
+from zeimu.rules.juminzei import juminzei_compute
+from zeimu.rules.parameters import Parameters, parameters_for
+from zeimu.services.common import jsonable
+from zeimu.services.kazei_inputs import (
+    InvalidKazeiData,
+    TownSettings,
+    input_for,
+    kazei_totals,
+    shinkoku_for,
+    town_settings,
+)
+
+__all__ = ["FUKA_FIGURES", "KoseiRefused", "YearContext", "assess_many", "kosei"]
+
+GYOMU = "kojin_juminzei"
+
+#: The figures that make a bill: a 更正 that changes none of them is refused.
+FUKA_FIGURES = (
+    "status", "gokei_shotoku", "kazei_shotoku", "shotokuwari_shichoson",
+    "shotokuwari_dofuken", "kintowari_shichoson", "kintowari_dofuken", "shinrin_kankyozei",
+    "gokei_zeigaku", "futsu_choshu_gaku", "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku",
+    "tokucho_shitei_no",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class YearContext:
+    fiscal_year: int
+    params: Parameters
+    settings: TownSettings
+    calendar: ChoshuCalendar
+
+    @classmethod
+    def build(cls, fiscal_year: int) -> YearContext:
+        return cls(
+            fiscal_year=fiscal_year,
+            params=parameters_for(fiscal_year),
+            settings=town_settings(fiscal_year),
+            calendar=ChoshuCalendar.build(fiscal_year, param_value),
+        )
+
+    @property
+    def kijun(self) -> date:
+        """賦課期日 (地方税法第318条)."""
+        return date(self.fiscal_year, 1, 1)
+
+
+def _nenkin_prev(atena_ids: Sequence[int], fiscal_year: int) -> dict[int, int]:
+    """Last year's 年金特別徴収 amounts (for this year's 仮徴収)."""
+    return dict(
+        Fuka.objects.filter(
+            fiscal_year=fiscal_year - 1,
+            is_current=True,
+            atena_id__in=list(atena_ids),
+            nenkin_tokucho_gaku__gt=0,
+        ).values_list("atena_id", "nenkin_tokucho_gaku")
+    )
+
+
+def assess_many(
+    ctx: YearContext,
+    people: Sequence[tuple[int, date]],
+    *,
+    kind: str = FukaKind.TOSHO,
+    job_id: int | None = None,
+    created_by: str = "",
+) -> list[Fuka]:
+    """Unsaved assessments of ``people`` ((宛名 id, 生年月日) pairs): 未申告 for those
+    without any 課税資料. Raises InvalidKazeiData naming the 宛名 id (never the person)."""
+    ids = [p[0] for p in people]
+    income_year = ctx.fiscal_year - 1
+    totals = kazei_totals(ids, income_year)
+    shinkoku = shinkoku_for(ids, income_year)
+    prev = _nenkin_prev(ids, ctx.fiscal_year)
+    cal = ctx.calendar
+    nenkin_birth_limit = date(ctx.fiscal_year, 4, 1)
+    rows: list[Fuka] = []
+    for atena_id, birth in people:
+        t, s = totals.get(atena_id), shinkoku.get(atena_id)
+        if t is None and s is None:
+            rows.append(
+                Fuka(
+                    fiscal_year=ctx.fiscal_year,
+                    atena_id=atena_id,
+                    kind=kind,
+                    status=FukaStatus.MISHINKOKU,
+                    job_id=job_id,
+                    created_by=created_by,
+                )
+            )
+            continue
+        try:
+            data = input_for(birth_date=birth, settings=ctx.settings, totals=t, shinkoku=s)
+        except InvalidKazeiData as exc:
+            raise InvalidKazeiData(
+                f"宛名ID {atena_id} の課税資料を計算に使えません: {exc}"
+            ) from exc
+        r = juminzei_compute(data, ctx.params)
+        shotokuwari = r.shotokuwari_shichoson + r.shotokuwari_dofuken
+        kintowari = r.kintowari_shichoson + r.kintowari_dofuken + r.shinrin_kankyozei
+        b = choshu_bunkatsu(
+            shotokuwari=shotokuwari,
+            kintowari=kintowari,
+            kyuyo_shotoku=r.kyuyo_shotoku_after_chosei,
+            nenkin_shotoku=r.nenkin.shotoku,
+            sonota_shotoku=r.sonota_shotoku,
+            kyuyo_tokucho=bool(t and t.tokucho_shitei_no),
+            nenkin_tokucho=bool(
+                t and t.nenkin_tokucho and age_on(birth, nenkin_birth_limit) >= cal.nenkin_age
+            ),
+            futsu_kibo=bool(s and s.futsu_choshu_kibo),
+            nenkin_prev=prev.get(atena_id),
+            calendar=cal,
+        )
+        if b.total != r.gokei_zeigaku:  # an invariant of choshu_bunkatsu
+            raise RuntimeError(f"宛名ID {atena_id}: 徴収方法の合計が年税額と一致しません")
+        rows.append(
+            Fuka(
+                fiscal_year=ctx.fiscal_year,
+                atena_id=atena_id,
+                kind=kind,
+                status=FukaStatus.HIKAZEI if r.hikazei else FukaStatus.KAZEI,
+                job_id=job_id,
+                created_by=created_by,
+                gokei_shotoku=r.gokei_shotoku,
+                kazei_shotoku=r.kazei_shotoku,
+                shotokuwari_shichoson=r.shotokuwari_shichoson,
+                shotokuwari_dofuken=r.shotokuwari_dofuken,
+                kintowari_shichoson=r.kintowari_shichoson,
+                kintowari_dofuken=r.kintowari_dofuken,
+                shinrin_kankyozei=r.shinrin_kankyozei,
+                gokei_zeigaku=r.gokei_zeigaku,
+                futsu_choshu_gaku=b.futsu,
+                kyuyo_tokucho_gaku=b.kyuyo,
+                nenkin_tokucho_gaku=b.nenkin,
+                tokucho_shitei_no=t.tokucho_shitei_no if t and b.kyuyo else "",
+                tokucho_employer_name=t.tokucho_employer_name if t and b.kyuyo else "",
+                kibetsu=kibetsu_json(b, cal),
+                detail={"input": jsonable(data), "result": jsonable(r), "choshu": jsonable(b)},
+            )
+        )
+    return rows
+
+
+class KoseiRefused(Exception):
+    """A 更正 that cannot be made (message in Japanese, for the clerk)."""
+
+
+def kosei(*, fuka_id: int, reason: str, actor: Actor) -> Fuka:
+    """更正: re-assess the person of the current assessment ``fuka_id`` from the data as it
+    is now. The old row stays (is_current False, superseded_by the new one)."""
+    reason = reason.strip()
+    if not reason:
+        raise KoseiRefused("更正の理由を入力してください。")
+    with transaction.atomic():
+        old = Fuka.objects.select_for_update().select_related("atena").filter(pk=fuka_id).first()
+        if old is None:
+            raise KoseiRefused("賦課が見つかりません。")
+        if not old.is_current:
+            raise KoseiRefused("この賦課はすでに更正されています。最新の賦課から更正してください。")
+        ctx = YearContext.build(old.fiscal_year)
+        try:
+            (new,) = assess_many(
+                ctx,
+                [(old.atena_id, old.atena.birth_date)],
+                kind=FukaKind.KOSEI,
+                created_by=actor.username,
+            )
+        except InvalidKazeiData as exc:
+            raise KoseiRefused(str(exc)) from exc
+        if all(getattr(new, f) == getattr(old, f) for f in FUKA_FIGURES):
+            raise KoseiRefused("再計算の結果、税額・所得・徴収方法に変更はありません。")
+        new.reason = reason[:200]
+        Fuka.objects.filter(pk=old.pk).update(is_current=False)
+        new.save()
+        Fuka.objects.filter(pk=old.pk).update(superseded_by=new)
+        access_record(
+            action=AccessAction.UPDATE,
+            actor=actor,
+            gyomu=GYOMU,
+            screen="zeimu.kosei",
+            record_type="zeimu.Fuka",
+            record_id=new.pk,
+            detail={"previous": old.pk, "fiscal_year": old.fiscal_year},
+        )
+    return new

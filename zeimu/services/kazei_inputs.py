@@ -1,0 +1,266 @@
+"""From stored 課税資料 to the calculation's inputs (名寄せ).
+
+One person's :class:`~zeimu.rules.JuminzeiInput` for a fiscal year is built from
+- the 給与支払報告書 of the income year (給与収入 and 社会保険料 summed over employers),
+- the 公的年金等支払報告書 (収入 and 社会保険料 summed over payers),
+- the 住民税申告 / 確定申告, if any: its 給与・年金 replace the reports' totals when given
+  (the 申告 is the later, complete statement), and it adds other income, deductions,
+  配偶者・親族 and the personal 区分.
+
+The JSON of 配偶者 and 親族 stored on :class:`~zeimu.models.Shinkoku` has this shape:
+    haigusha: {"age": 45, "gokei_shotoku": 0, "shogai": "なし", "zokugara": "妻"}
+    shinzoku: [{"age": 17, "gokei_shotoku": 0, "dokyo_roshin": false,
+                "shogai": "なし", "zokugara": "子"}, ...]
+``age`` is the age on 31 December of the income year; ``zokugara`` is only shown.
+:func:`haigusha_from_json` / :func:`shinzoku_from_json` validate it with Japanese messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Sum
+
+from juminkiroku.rules.age import age_on
+from tenants.params.services import ParameterMissing, param_value
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku
+from zeimu.rules.inputs import (
+    Haigusha,
+    JuminzeiInput,
+    KafuHitorioya,
+    SeimeiHokenryo,
+    Shinzoku,
+    Shogai,
+)
+from zeimu.services.common import KYUCHI_KEY, SHITEI_TOSHI_KEY
+
+__all__ = [
+    "InvalidKazeiData",
+    "KazeiTotals",
+    "TownSettings",
+    "haigusha_from_json",
+    "input_for",
+    "kazei_totals",
+    "shinzoku_from_json",
+    "town_settings",
+]
+
+
+class InvalidKazeiData(ValueError):
+    """Stored or entered 課税資料 that the calculation cannot take (message in Japanese)."""
+
+
+@dataclass(frozen=True)
+class TownSettings:
+    fiscal_year: int
+    kyuchi: int
+    shitei_toshi: bool
+    seinen: int
+
+
+def town_settings(fiscal_year: int) -> TownSettings:
+    """The town's settings the calculation needs (raises ParameterMissing for 級地)."""
+    try:
+        shitei = bool(param_value(SHITEI_TOSHI_KEY, fiscal_year))
+    except ParameterMissing:
+        shitei = False
+    return TownSettings(
+        fiscal_year=fiscal_year,
+        kyuchi=int(param_value(KYUCHI_KEY, fiscal_year)),
+        shitei_toshi=shitei,
+        seinen=int(param_value("minpo.seinen_nenrei", fiscal_year)),
+    )
+
+
+@dataclass(frozen=True)
+class KazeiTotals:
+    """What the reports say of one person for one income year."""
+
+    kyuyo_shunyu: int = 0
+    kyuyo_hoken: int = 0
+    nenkin_shunyu: int = 0
+    nenkin_hoken: int = 0
+    has_kyuyo: bool = False
+    has_nenkin: bool = False
+    #: the employer of the largest salary paid with 特別徴収 ("" if none)
+    tokucho_shitei_no: str = ""
+    tokucho_employer_name: str = ""
+    #: 年金特別徴収の対象 (a payer's report says so)
+    nenkin_tokucho: bool = False
+
+
+def kazei_totals(atena_ids: Iterable[int], income_year: int) -> dict[int, KazeiTotals]:
+    """Report totals for many people in three queries (the batch calls this per chunk)."""
+    ids = list(atena_ids)
+    kyuyo = {
+        r["atena_id"]: r
+        for r in KyuyoHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
+        .values("atena_id")
+        .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
+    }
+    nenkin = {
+        r["atena_id"]: r
+        for r in NenkinHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
+        .values("atena_id")
+        .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
+    }
+    nenkin_toku = set(
+        NenkinHokoku.objects.filter(
+            shotoku_year=income_year, atena_id__in=ids, tokubetsu_choshu=True
+        ).values_list("atena_id", flat=True)
+    )
+    # The 特別徴収義務者: the employer paying the largest salary with 特別徴収 (ties: the
+    # smaller 指定番号, so the choice is stable).
+    employer: dict[int, tuple[str, str]] = {}
+    for atena_id, no, name in (
+        KyuyoHokoku.objects.filter(
+            shotoku_year=income_year, atena_id__in=ids, tokubetsu_choshu=True
+        )
+        .order_by("atena_id", "-shiharai_kingaku", "employer_no")
+        .values_list("atena_id", "employer_no", "employer_name")
+    ):
+        employer.setdefault(atena_id, (no, name))
+    out: dict[int, KazeiTotals] = {}
+    for atena_id in set(kyuyo) | set(nenkin):
+        k, n = kyuyo.get(atena_id), nenkin.get(atena_id)
+        no, name = employer.get(atena_id, ("", ""))
+        out[atena_id] = KazeiTotals(
+            kyuyo_shunyu=int(k["shunyu"]) if k else 0,
+            kyuyo_hoken=int(k["hoken"]) if k else 0,
+            nenkin_shunyu=int(n["shunyu"]) if n else 0,
+            nenkin_hoken=int(n["hoken"]) if n else 0,
+            has_kyuyo=k is not None,
+            has_nenkin=n is not None,
+            tokucho_shitei_no=no,
+            tokucho_employer_name=name,
+            nenkin_tokucho=atena_id in nenkin_toku,
+        )
+    return out
+
+
+def shinkoku_for(atena_ids: Iterable[int], income_year: int) -> dict[int, Shinkoku]:
+    return {
+        s.atena_id: s
+        for s in Shinkoku.objects.filter(shotoku_year=income_year, atena_id__in=list(atena_ids))
+    }
+
+
+def _int(value: Any, what: str, *, negative: bool = False) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidKazeiData(f"{what}は整数で入力してください。")
+    if value < 0 and not negative:
+        raise InvalidKazeiData(f"{what}に負の値は入力できません。")
+    return value
+
+
+def _shogai(value: Any, what: str, *, dokyo: bool) -> Shogai:
+    try:
+        s = Shogai(value or Shogai.NASHI.value)
+    except ValueError as exc:
+        choices = "・".join(x.value for x in Shogai if dokyo or x is not Shogai.DOKYO_TOKUBETSU)
+        raise InvalidKazeiData(f"{what}の障害者区分は{choices}のいずれかです。") from exc
+    if s is Shogai.DOKYO_TOKUBETSU and not dokyo:
+        raise InvalidKazeiData(f"{what}に同居特別障害者は指定できません。")
+    return s
+
+
+def haigusha_from_json(data: Any) -> Haigusha | None:
+    if data in (None, {}, ""):
+        return None
+    if not isinstance(data, dict):
+        raise InvalidKazeiData("配偶者の内容が正しくありません。")
+    return Haigusha(
+        age=_int(data.get("age"), "配偶者の年齢"),
+        gokei_shotoku=_int(data.get("gokei_shotoku", 0), "配偶者の合計所得金額", negative=True),
+        shogai=_shogai(data.get("shogai"), "配偶者", dokyo=True),
+    )
+
+
+def shinzoku_from_json(data: Any) -> tuple[Shinzoku, ...]:
+    if data in (None, ""):
+        return ()
+    if not isinstance(data, list):
+        raise InvalidKazeiData("扶養親族等の内容が正しくありません。")
+    out = []
+    for i, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise InvalidKazeiData(f"扶養親族{i}人目の内容が正しくありません。")
+        out.append(
+            Shinzoku(
+                age=_int(item.get("age"), f"扶養親族{i}人目の年齢"),
+                gokei_shotoku=_int(
+                    item.get("gokei_shotoku", 0), f"扶養親族{i}人目の合計所得金額", negative=True
+                ),
+                dokyo_roshin=bool(item.get("dokyo_roshin", False)),
+                shogai=_shogai(item.get("shogai"), f"扶養親族{i}人目", dokyo=True),
+            )
+        )
+    return tuple(out)
+
+
+def input_for(
+    *,
+    birth_date: date,
+    settings: TownSettings,
+    totals: KazeiTotals | None,
+    shinkoku: Shinkoku | None,
+) -> JuminzeiInput:
+    """The calculation's input for one person (名寄せ of reports and 申告)."""
+    income_year = settings.fiscal_year - 1
+    t = totals or KazeiTotals()
+    kyuyo, nenkin = t.kyuyo_shunyu, t.nenkin_shunyu
+    hoken = t.kyuyo_hoken + t.nenkin_hoken
+    common: dict[str, Any] = {
+        "age": age_on(birth_date, date(income_year, 12, 31)),
+        "miseinen": age_on(birth_date, date(settings.fiscal_year, 1, 1)) < settings.seinen,
+        "shitei_toshi": settings.shitei_toshi,
+        "kyuchi": settings.kyuchi,
+    }
+    if shinkoku is None:
+        return JuminzeiInput(
+            kyuyo_shunyu=kyuyo, nenkin_shunyu=nenkin, shakai_hokenryo=hoken, **common
+        )
+    s = shinkoku
+    if s.kyuyo_shunyu:
+        kyuyo = int(s.kyuyo_shunyu)
+    if s.nenkin_shunyu:
+        nenkin = int(s.nenkin_shunyu)
+    seimei = SeimeiHokenryo(
+        ippan_shin=int(s.seimei_ippan_shin),
+        ippan_kyu=int(s.seimei_ippan_kyu),
+        kaigo_iryo=int(s.seimei_kaigo_iryo),
+        nenkin_shin=int(s.seimei_nenkin_shin),
+        nenkin_kyu=int(s.seimei_nenkin_kyu),
+    )
+    try:
+        kafu = KafuHitorioya(s.kafu_hitorioya or KafuHitorioya.NASHI.value)
+    except ValueError as exc:
+        raise InvalidKazeiData("寡婦・ひとり親の区分が正しくありません。") from exc
+    try:
+        return JuminzeiInput(
+            kyuyo_shunyu=kyuyo,
+            nenkin_shunyu=nenkin,
+            sonota_shotoku=s.sonota_shotoku,
+            shakai_hokenryo=hoken + int(s.shakai_hokenryo),
+            shokibo_kyosai=int(s.shokibo_kyosai),
+            seimei_hokenryo=seimei,
+            jishin_hokenryo=int(s.jishin_hokenryo),
+            kyu_choki_songai_hokenryo=int(s.kyu_choki_songai_hokenryo),
+            iryohi_kojo=int(s.iryohi_kojo),
+            haigusha=haigusha_from_json(s.haigusha),
+            shinzoku=shinzoku_from_json(s.shinzoku),
+            shogai=_shogai(s.shogai, "本人", dokyo=False),
+            kafu_hitorioya=kafu,
+            kinro_gakusei=bool(s.kinro_gakusei),
+            # 勤労学生: 給与所得等以外の所得 (the 申告's other income)
+            kinro_igai_shotoku=max(s.sonota_shotoku, 0),
+            seikatsu_fujo=bool(s.seikatsu_fujo),
+            **common,
+        )
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, InvalidKazeiData):
+            raise
+        raise InvalidKazeiData(str(exc)) from exc
