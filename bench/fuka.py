@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import random
 import time
 from datetime import date
 from typing import Any
@@ -23,47 +22,9 @@ ON = date(2025, 10, 1)
 
 
 def _tax_data(seed: int) -> dict[str, int]:
-    """給与 for ~70% of residents aged 18–64 and ~15% of those 65+, 年金 for ~90% of 65+
-    (deterministic by seed); amounts spread like real salaries and pensions."""
-    from django.db import connection
+    from zeimu.synth import tax_data_load
 
-    rng = random.Random(seed)
-    today = date(FISCAL_YEAR - 1, 12, 31)
-    with connection.cursor() as cur:
-        cur.execute("SELECT id, birth_date FROM juminkiroku_atena WHERE jotai = '1' ORDER BY id")
-        people = cur.fetchall()
-    kyuyo_rows: list[tuple[Any, ...]] = []
-    nenkin_rows: list[tuple[Any, ...]] = []
-    for atena_id, birth in people:
-        age = today.year - birth.year
-        if (18 <= age < 65 and rng.random() < 0.70) or (age >= 65 and rng.random() < 0.15):
-            pay = int(min(max(rng.lognormvariate(15.0, 0.6), 300_000), 30_000_000))
-            kyuyo_rows.append(
-                (atena_id, FISCAL_YEAR - 1, f"E{rng.randrange(1, 3000):05d}", "合成事業所",
-                 pay, pay * 15 // 100, 40_000, 0, rng.random() < 0.8)
-            )  # fmt: skip
-        if age >= 65 and rng.random() < 0.90:
-            pension = int(min(max(rng.lognormvariate(14.2, 0.4), 400_000), 6_000_000))
-            nenkin_rows.append(
-                (atena_id, FISCAL_YEAR - 1, "NP0001", "日本年金機構", pension, pension // 10,
-                 rng.random() < 0.6)
-            )  # fmt: skip
-    raw = connection.connection
-    with raw.cursor() as cur:
-        with cur.copy(
-            "COPY zeimu_kyuyohokoku (atena_id, shotoku_year, employer_no, employer_name, "
-            "shiharai_kingaku, shakai_hoken, seimei_hoken_kojo, jishin_hoken_kojo, "
-            "tokubetsu_choshu) FROM STDIN"
-        ) as copy:
-            for row in kyuyo_rows:
-                copy.write_row(row)
-        with cur.copy(
-            "COPY zeimu_nenkinhokoku (atena_id, shotoku_year, payer_no, payer_name, "
-            "shiharai_kingaku, shakai_hoken, tokubetsu_choshu) FROM STDIN"
-        ) as copy:
-            for row in nenkin_rows:
-                copy.write_row(row)
-    return {"kyuyo": len(kyuyo_rows), "nenkin": len(nenkin_rows)}
+    return tax_data_load(income_year=FISCAL_YEAR - 1, seed=seed)
 
 
 _worker_state: dict[str, Any] = {}
