@@ -83,10 +83,11 @@ def test_chunk_of_a_killed_worker_process_runs_again_and_counts_once(
                 assert len(pids) == 1, pids
                 os.kill(pids[0], signal.SIGKILL)
 
-                # then: the chunk is delivered again at once, to a new pool process,
-                # which waits for the chunk's row: the killed process's session still
-                # holds it, waiting for the job's row (PostgreSQL notices the lost
-                # client only when it next talks to it, and then rolls back)
+                # then: a new pool process takes the next message and waits behind the
+                # killed process's session, which still holds its locks (PostgreSQL
+                # notices the lost client only when it next talks to it, and then rolls
+                # back). The rejected message goes back to the queue, behind the chunks
+                # still waiting; the final counts show it ran again (attempts == 2).
                 wait_until(
                     lambda: len(_backends_waiting_for_a_lock()) == 2,
                     timeout=30,

@@ -79,6 +79,8 @@ def test_batch_assesses_residents_on_1_january_once(alpha, django_capture_on_com
     for chunk in job.chunks.all():
         kind.run_chunk(job, chunk)
     assert Fuka.objects.filter(fiscal_year=2025).count() == 3
+    skipped = [line.message for line in job.log.all() if "既にこの年度の賦課" in line.message]
+    assert skipped and skipped[0].startswith("3人は")
     summary = [line.message for line in job.log.all() if "当初賦課の結果" in line.message]
     assert summary == ["当初賦課の結果: 課税 1人、非課税 1人、未申告（課税資料なし） 1人"]
 
