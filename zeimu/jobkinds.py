@@ -108,7 +108,7 @@ class ToshoFuka:
         ids = list(
             residents_on(self._kijun(job)).order_by("atena_id").values_list("atena_id", flat=True)
         )
-        chunks = []
+        chunks: list[tuple[dict[str, Any], int]] = []
         for start in range(0, len(ids), self.chunk_rows):
             part = ids[start : start + self.chunk_rows]
             chunks.append(({"first_id": part[0], "last_id": part[-1]}, len(part)))

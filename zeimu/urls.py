@@ -4,15 +4,16 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tenants.access import gyomu_view
-from zeimu.views import fuka, shisan
+from zeimu.views import fuka, kazei, shisan
 
 urlpatterns = [
     # the first screen of 個人住民税, for the platform's module page (gyomu_entry_<code>)
     path(
         "entry/kojin_juminzei/",
-        gyomu_view("kojin_juminzei")(RedirectView.as_view(url="/zeimu/tosho-fuka/")),
+        gyomu_view("kojin_juminzei")(RedirectView.as_view(url="/zeimu/fuka/")),
         name="gyomu_entry_kojin_juminzei",
     ),
     *shisan.urlpatterns,
     *fuka.urlpatterns,
+    *kazei.urlpatterns,
 ]

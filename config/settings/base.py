@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "tenants.jobs.models.JobStatus",
         "IdoStatusEnum": "juminkiroku.codes.IdoStatus",
         "InkanStatusEnum": "juminkiroku.codes.InkanStatus",
+        # (named, so adding another enum called "kind" never renames an existing one)
+        "KindEnum": "juminkiroku.codes.ShomeiKind",
+        "ShinkokuKindEnum": "zeimu.models.kazei.ShinkokuKind",
+        "KazeiShiryoKindEnum": "zeimu.services.kazei_import.KIND_CHOICES",
     },
 }
 

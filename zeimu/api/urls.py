@@ -1,5 +1,5 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, shisan
+from zeimu.api import fuka, kazei, shisan
 
-urlpatterns = [*shisan.urlpatterns, *fuka.urlpatterns]
+urlpatterns = [*shisan.urlpatterns, *kazei.urlpatterns, *fuka.urlpatterns]

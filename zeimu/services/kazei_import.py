@@ -14,6 +14,20 @@ amounts in yen, digits with or without commas, full-width digits accepted):
 公的年金等支払報告書 (``nenkin``):
     宛名番号, 所得年, 支払者番号, 支払者名, 支払金額, 社会保険料等の金額,
     年金特別徴収 (対象 / 対象外)
+住民税申告・確定申告 (``shinkoku``): one row per person and 所得年.
+    Required columns: 宛名番号, 所得年, 申告の種類 (住民税申告 / 確定申告). Every other
+    column may be left out of the header (then 0 / なし / 非該当); a header that is not
+    one of the layout's names is refused, so a misspelt column never drops data silently.
+    Amounts (収入・経費・保険料・控除額): see ``SHINKOKU_AMOUNTS``. 障害者区分 (なし / 障害者 /
+    特別障害者), 寡婦・ひとり親 (なし / 寡婦 / ひとり親（母） / ひとり親（父）), 勤労学生,
+    生活扶助, 普通徴収 (該当 / 非該当 / 空欄).
+    配偶者: 配偶者の続柄, 配偶者の年齢, 配偶者の合計所得金額, 配偶者の障害者区分 (all empty =
+    no spouse; otherwise 年齢 is required). 扶養親族等 1 to ``SHINZOKU_MAX``: 親族N_続柄,
+    親族N_年齢, 親族N_合計所得金額, 親族N_同居老親等, 親族N_障害者区分 (a group left empty
+    is no one). Ages are on 31 December of the 所得年; 合計所得金額 may be negative.
+    A person's 申告 already stored for that year is **replaced** (the later 申告 is a
+    correction); the result and the access-log row say how many were replaced. The same
+    person and year twice in one file is an error.
 
 Persons are matched by the town's 宛名番号 (check digit verified); error messages name the
 line and the field, never the person.
@@ -36,10 +50,14 @@ from juminkiroku.models import Atena
 from juminkiroku.rules.numbers import is_valid_number
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from zeimu.models import KyuyoHokoku, NenkinHokoku, ShiryoImport
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind, ShiryoImport
+from zeimu.rules.inputs import KafuHitorioya, Shogai
+from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 
 MAX_ERRORS = 1000
 GYOMU = "kojin_juminzei"
+#: 扶養親族等 column groups in the ``shinkoku`` layout (the 申告書 has room for about 6).
+SHINZOKU_MAX = 6
 
 
 @dataclass(frozen=True)
@@ -66,12 +84,20 @@ class Column:
     name: str
     attr: str
     parse: Callable[[str], Any]
+    #: the cell may not be empty
     required: bool = True
+    #: the header must name this column (otherwise an absent column reads as empty cells)
+    in_header: bool = True
+
+
+def normalize(value: str) -> str:
+    """NFKC (全角英数 → 半角, （）→ ()) and trimmed: how cells and headers are compared."""
+    return unicodedata.normalize("NFKC", value).strip()
 
 
 def _text(max_length: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
-        value = unicodedata.normalize("NFKC", value).strip()
+        value = normalize(value)
         if len(value) > max_length:
             raise ValueError(f"{max_length}文字以内にしてください。")
         return value
@@ -79,8 +105,9 @@ def _text(max_length: int) -> Callable[[str], str]:
     return parse
 
 
-def _yen(value: str) -> int:
-    s = unicodedata.normalize("NFKC", value).strip().replace(",", "")
+def parse_yen(value: str) -> int:
+    """An amount in whole yen, 0 or more: commas and full-width digits accepted, empty = 0."""
+    s = normalize(value).replace(",", "").replace("円", "")
     if s == "":
         return 0
     if not s.isdigit():
@@ -88,29 +115,198 @@ def _yen(value: str) -> int:
     return int(s)
 
 
+def parse_signed_yen(value: str) -> int:
+    """An amount that may be negative (合計所得金額 with a loss): ``-``, ``△`` or ``▲``."""
+    s = normalize(value).replace(",", "").replace("円", "")
+    negative = s[:1] in ("-", "△", "▲", "−")
+    digits = s[1:] if negative else s
+    if s == "":
+        return 0
+    if not digits.isdigit():
+        raise ValueError("整数（円）で入力してください。損失は先頭に「-」を付けます。")
+    return -int(digits) if negative else int(digits)
+
+
+def parse_age(value: str) -> int | None:
+    s = normalize(value).replace("歳", "")
+    if s == "":
+        return None
+    if not s.isdigit() or int(s) > 150:
+        raise ValueError("年齢は0〜150の整数で入力してください。")
+    return int(s)
+
+
 def _year(value: str) -> int:
-    s = unicodedata.normalize("NFKC", value).strip()
+    s = normalize(value)
     this_year = timezone.localdate().year
     if not s.isdigit() or not 2000 <= int(s) <= this_year:
         raise ValueError(f"西暦4桁（2000〜{this_year}年）で入力してください。")
     return int(s)
 
 
-def _choice(mapping: dict[str, bool]) -> Callable[[str], bool]:
-    def parse(value: str) -> bool:
-        s = unicodedata.normalize("NFKC", value).strip()
+def _choice(mapping: dict[str, Any], *, empty: Any = None) -> Callable[[str], Any]:
+    """One of the words in ``mapping``; an empty cell gives ``empty`` if that is not None."""
+
+    def parse(value: str) -> Any:
+        s = normalize(value)
+        if s == "" and empty is not None:
+            return empty
         if s not in mapping:
-            raise ValueError(f"「{'」「'.join(mapping)}」のいずれかを入力してください。")
+            labels = [k for k in mapping if k]
+            raise ValueError(f"「{'」「'.join(labels)}」のいずれかを入力してください。")
         return mapping[s]
 
     return parse
 
 
 def _atena_no(value: str) -> str:
-    s = unicodedata.normalize("NFKC", value).strip()
+    s = normalize(value)
     if not is_valid_number(s):
         raise ValueError("宛名番号は10桁で、検査数字が一致する必要があります。")
     return s
+
+
+#: 該当 / 非該当 (an empty cell is 非該当)
+_flag = _choice({"該当": True, "非該当": False, "○": True}, empty=False)
+#: The person's own 障害者区分 (同居特別障害者 is only for a spouse or relative).
+_shogai_honnin = _choice(
+    {normalize(s.value): s.value for s in Shogai if s is not Shogai.DOKYO_TOKUBETSU},
+    empty=Shogai.NASHI.value,
+)
+_shogai_kazoku = _choice({normalize(s.value): s.value for s in Shogai}, empty=Shogai.NASHI.value)
+_kafu = _choice(
+    {normalize(k.value): k.value for k in KafuHitorioya}, empty=KafuHitorioya.NASHI.value
+)
+
+#: The 申告's amount columns: (CSV column, Shinkoku field); both the import and the entry
+#: form use this list.
+SHINKOKU_AMOUNTS: list[tuple[str, str]] = [
+    ("給与収入", "kyuyo_shunyu"),
+    ("公的年金等収入", "nenkin_shunyu"),
+    ("営業等・農業収入", "jigyo_shunyu"),
+    ("営業等・農業の必要経費", "jigyo_keihi"),
+    ("不動産収入", "fudosan_shunyu"),
+    ("不動産の必要経費", "fudosan_keihi"),
+    ("雑収入", "zatsu_shunyu"),
+    ("雑の必要経費", "zatsu_keihi"),
+    ("社会保険料", "shakai_hokenryo"),
+    ("小規模企業共済等掛金", "shokibo_kyosai"),
+    ("一般の生命保険料（新）", "seimei_ippan_shin"),
+    ("一般の生命保険料（旧）", "seimei_ippan_kyu"),
+    ("介護医療保険料", "seimei_kaigo_iryo"),
+    ("個人年金保険料（新）", "seimei_nenkin_shin"),
+    ("個人年金保険料（旧）", "seimei_nenkin_kyu"),
+    ("地震保険料", "jishin_hokenryo"),
+    ("旧長期損害保険料", "kyu_choki_songai_hokenryo"),
+    ("医療費控除額", "iryohi_kojo"),
+]
+
+#: 配偶者 / 親族N columns: (suffix, key in the JSON, parser)
+_KAZOKU_PARTS: list[tuple[str, str, Callable[[str], Any]]] = [
+    ("続柄", "zokugara", _text(20)),
+    ("年齢", "age", parse_age),
+    ("合計所得金額", "gokei_shotoku", parse_signed_yen),
+    ("障害者区分", "shogai", _shogai_kazoku),
+]
+
+
+def _shinkoku_columns() -> list[Column]:
+    cols = [
+        Column("宛名番号", "atena_no", _atena_no),
+        Column("所得年", "shotoku_year", _year),
+        Column("申告の種類", "kind", _choice({normalize(k.label): k.value for k in ShinkokuKind})),
+    ]
+    cols += [Column(n, a, parse_yen, required=False, in_header=False) for n, a in SHINKOKU_AMOUNTS]
+    cols += [
+        Column("障害者区分", "shogai", _shogai_honnin, required=False, in_header=False),
+        Column("寡婦・ひとり親", "kafu_hitorioya", _kafu, required=False, in_header=False),
+        Column("勤労学生", "kinro_gakusei", _flag, required=False, in_header=False),
+        Column("生活扶助", "seikatsu_fujo", _flag, required=False, in_header=False),
+        Column("普通徴収", "futsu_choshu_kibo", _flag, required=False, in_header=False),
+    ]
+    for suffix, key, parse in _KAZOKU_PARTS:
+        cols.append(
+            Column(f"配偶者の{suffix}", f"haigusha.{key}", parse, required=False, in_header=False)
+        )
+    for i in range(1, SHINZOKU_MAX + 1):
+        for suffix, key, parse in [
+            *_KAZOKU_PARTS[:3],
+            ("同居老親等", "dokyo_roshin", _flag),
+            _KAZOKU_PARTS[3],
+        ]:
+            cols.append(
+                Column(f"親族{i}_{suffix}", f"shinzoku.{i}.{key}", parse, required=False,
+                       in_header=False)
+            )  # fmt: skip
+    return cols
+
+
+def _is_blank_kazoku(member: dict[str, Any]) -> bool:
+    return not any(
+        v not in (None, "", 0, False, Shogai.NASHI.value)
+        for v in member.values()
+    )  # fmt: skip
+
+
+def _assemble_shinkoku(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """Fold the 配偶者 / 親族N cells into the JSON the model stores, validated by the same
+    functions the calculation uses. Returns (field, message) errors."""
+    errors: list[tuple[str, str]] = []
+    haigusha = {
+        k.split(".", 1)[1]: values.pop(k) for k in list(values) if k.startswith("haigusha.")
+    }
+    relatives: dict[int, dict[str, Any]] = {}
+    for k in [k for k in values if k.startswith("shinzoku.")]:
+        _, number, key = k.split(".", 2)
+        relatives.setdefault(int(number), {})[key] = values.pop(k)
+    # a key absent from a group is a cell that did not parse (already reported)
+    incomplete = len(haigusha) < len(_KAZOKU_PARTS) or any(
+        len(m) < len(_KAZOKU_PARTS) + 1 for m in relatives.values()
+    )
+    if _is_blank_kazoku(haigusha):
+        values["haigusha"] = None
+    elif "age" not in haigusha:
+        pass
+    elif haigusha["age"] is None:
+        errors.append(("配偶者の年齢", "配偶者の欄に記入があるときは、年齢が必須です。"))
+    else:
+        values["haigusha"] = {
+            "age": haigusha["age"],
+            "gokei_shotoku": haigusha.get("gokei_shotoku", 0),
+            "shogai": haigusha.get("shogai", Shogai.NASHI.value),
+            "zokugara": haigusha.get("zokugara", ""),
+        }
+    shinzoku: list[dict[str, Any]] = []
+    for i in sorted(relatives):
+        member = relatives[i]
+        if _is_blank_kazoku(member):
+            continue
+        if "age" not in member:
+            continue
+        if member["age"] is None:
+            errors.append((f"親族{i}_年齢", f"親族{i}の欄に記入があるときは、年齢が必須です。"))
+            continue
+        shinzoku.append(
+            {
+                "age": member["age"],
+                "gokei_shotoku": member.get("gokei_shotoku", 0),
+                "dokyo_roshin": bool(member.get("dokyo_roshin", False)),
+                "shogai": member.get("shogai", Shogai.NASHI.value),
+                "zokugara": member.get("zokugara", ""),
+            }
+        )
+    values["shinzoku"] = shinzoku
+    if errors or incomplete:
+        return errors
+    try:
+        haigusha_from_json(values["haigusha"])
+    except InvalidKazeiData as exc:
+        errors.append(("配偶者", str(exc)))
+    try:
+        shinzoku_from_json(shinzoku)
+    except InvalidKazeiData as exc:
+        errors.append(("親族", str(exc)))
+    return errors
 
 
 @dataclass
@@ -120,6 +316,14 @@ class Layout:
     model: Any
     columns: list[Column]
     key: tuple[str, ...]
+    #: how a duplicate is described: 「同じ{what}の資料が重複しています」
+    key_words: str = "人・年・支払者"
+    #: a row already stored under the same key is replaced (otherwise refused)
+    replaces: bool = False
+    #: header names that are not columns of the layout are refused
+    strict_header: bool = False
+    #: turns the parsed cells of one row into model fields; returns (field, message) errors
+    assemble: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -133,10 +337,10 @@ LAYOUTS: dict[str, Layout] = {
             Column("所得年", "shotoku_year", _year),
             Column("特別徴収義務者指定番号", "employer_no", _text(20)),
             Column("特別徴収義務者名", "employer_name", _text(100)),
-            Column("支払金額", "shiharai_kingaku", _yen),
-            Column("社会保険料等の金額", "shakai_hoken", _yen, required=False),
-            Column("生命保険料の控除額", "seimei_hoken_kojo", _yen, required=False),
-            Column("地震保険料の控除額", "jishin_hoken_kojo", _yen, required=False),
+            Column("支払金額", "shiharai_kingaku", parse_yen),
+            Column("社会保険料等の金額", "shakai_hoken", parse_yen, required=False),
+            Column("生命保険料の控除額", "seimei_hoken_kojo", parse_yen, required=False),
+            Column("地震保険料の控除額", "jishin_hoken_kojo", parse_yen, required=False),
             Column("徴収区分", "tokubetsu_choshu", _choice({"特別徴収": True, "普通徴収": False})),
         ],
         key=("atena_id", "shotoku_year", "employer_no"),
@@ -150,19 +354,35 @@ LAYOUTS: dict[str, Layout] = {
             Column("所得年", "shotoku_year", _year),
             Column("支払者番号", "payer_no", _text(20)),
             Column("支払者名", "payer_name", _text(100)),
-            Column("支払金額", "shiharai_kingaku", _yen),
-            Column("社会保険料等の金額", "shakai_hoken", _yen, required=False),
+            Column("支払金額", "shiharai_kingaku", parse_yen),
+            Column("社会保険料等の金額", "shakai_hoken", parse_yen, required=False),
             Column("年金特別徴収", "tokubetsu_choshu", _choice({"対象": True, "対象外": False})),
         ],
         key=("atena_id", "shotoku_year", "payer_no"),
     ),
+    "shinkoku": Layout(
+        kind="shinkoku",
+        label="住民税申告・確定申告",
+        model=Shinkoku,
+        columns=_shinkoku_columns(),
+        key=("atena_id", "shotoku_year"),
+        key_words="人・年",
+        replaces=True,
+        strict_header=True,
+        assemble=_assemble_shinkoku,
+    ),
 }
+
+#: The choices a screen or the command offers (kind, label).
+KIND_CHOICES: list[tuple[str, str]] = [(k, layout.label) for k, layout in LAYOUTS.items()]
 
 
 @dataclass(frozen=True)
 class ImportResult:
     shiryo: ShiryoImport
     rows: int
+    #: rows that replaced one already stored (``shinkoku`` only)
+    replaced: int = 0
 
 
 def _lines(raw: bytes) -> Iterable[list[str]]:
@@ -193,16 +413,21 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
         raise ImportRejected([ImportError_(file_name, 0, "", "このファイルは取り込み済みです。")])
     try:
         reader = iter(_lines(content))
-        header = [unicodedata.normalize("NFKC", h).strip() for h in next(reader, [])]
+        header = [normalize(h) for h in next(reader, [])]
     except (ValueError, csv.Error) as exc:
         raise ImportRejected([ImportError_(file_name, 1, "", str(exc))]) from exc
-    names = [c.name for c in layout.columns]
-    missing = [n for n in names if n not in header]
-    if missing:
+    known = {normalize(c.name): c for c in layout.columns}
+    missing = [c.name for c in layout.columns if c.in_header and normalize(c.name) not in header]
+    unknown = [h for h in header if h and h not in known] if layout.strict_header else []
+    doubled = sorted({h for h in header if h in known and header.count(h) > 1})
+    if missing or unknown or doubled:
         raise ImportRejected(
             [ImportError_(file_name, 1, n, "見出しにこの列がありません。") for n in missing]
+            + [ImportError_(file_name, 1, n, "この様式にない列名です。") for n in unknown]
+            + [ImportError_(file_name, 1, n, "見出しに同じ列名が2回あります。") for n in doubled]
         )
-    index = {n: header.index(n) for n in names}
+    index = {c.name: header.index(normalize(c.name)) for c in layout.columns
+             if normalize(c.name) in header}  # fmt: skip
     parsed: list[tuple[int, dict[str, Any]]] = []
     try:
         for line_no, row in enumerate(reader, start=2):
@@ -210,7 +435,8 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
                 continue
             values: dict[str, Any] = {}
             for col in layout.columns:
-                cell = row[index[col.name]] if index[col.name] < len(row) else ""
+                at = index.get(col.name)
+                cell = row[at] if at is not None and at < len(row) else ""
                 if col.required and not cell.strip():
                     err(line_no, col.name, "必須の項目です。")
                     continue
@@ -218,6 +444,9 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
                     values[col.attr] = col.parse(cell)
                 except ValueError as exc:
                     err(line_no, col.name, str(exc))
+            if layout.assemble is not None:
+                for col_name, message in layout.assemble(values):
+                    err(line_no, col_name, message)
             parsed.append((line_no, values))
     except csv.Error as exc:
         err(0, "", f"CSVの形式が正しくありません: {exc}")
@@ -238,16 +467,20 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
             continue
         key = tuple(values[k] for k in layout.key)
         if key in seen:
-            err(line_no, "", f"{seen[key]}行目と同じ人・年・支払者の資料が重複しています。")
+            err(line_no, "", f"{seen[key]}行目と同じ{layout.key_words}の資料が重複しています。")
         else:
             seen[key] = line_no
+    existing: dict[tuple[Any, ...], int] = {}
     if seen and not errors:
         existing = _existing_keys(layout, list(seen))
-        for key in existing:
-            err(seen[key], "", "同じ人・年・支払者の資料が既に取り込まれています。")
+        if not layout.replaces:
+            for key in existing:
+                err(seen[key], "", f"同じ{layout.key_words}の資料が既に取り込まれています。")
     if errors:
         raise ImportRejected(errors, truncated)
 
+    # the fields a replaced row takes from the file (every parsed one but the key)
+    fields_of = [k for k in parsed[0][1] if k not in ("atena_no", *layout.key)]
     with transaction.atomic(durable=True):
         shiryo = ShiryoImport.objects.create(
             kind=kind,
@@ -256,13 +489,26 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
             rows=len(parsed),
             imported_by=actor.username,
         )
-        layout.model.objects.bulk_create(
-            (
-                layout.model(shiryo=shiryo, **{k: v for k, v in values.items() if k != "atena_no"})
-                for _, values in parsed
-            ),
-            batch_size=2000,
-        )
+        extra: dict[str, Any] = {"shiryo": shiryo}
+        if layout.model is Shinkoku:
+            extra["entered_by"] = actor.username[:150]
+        new, updated = [], []
+        for _, values in parsed:
+            obj = layout.model(**extra, **{k: v for k, v in values.items() if k != "atena_no"})
+            pk = existing.get(tuple(values[k] for k in layout.key))
+            if pk is None:
+                new.append(obj)
+            else:
+                obj.pk = pk
+                updated.append(obj)
+        layout.model.objects.bulk_create(new, batch_size=2000)
+        if updated:
+            # the 申告 stays the same row (its id is what the access log has recorded)
+            stamp = {"updated_at": timezone.now()} if layout.model is Shinkoku else {}
+            for obj in updated:
+                for name, value in stamp.items():
+                    setattr(obj, name, value)
+            layout.model.objects.bulk_update(updated, [*fields_of, *extra, *stamp], batch_size=2000)
         access_record(
             actor=actor,
             action=AccessAction.CREATE,
@@ -271,13 +517,19 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
             record_type="shiryo_import",
             record_id=shiryo.pk,
             record_count=len(parsed),
+            detail={"replaced": len(updated)} if layout.replaces else None,
         )
-    return ImportResult(shiryo=shiryo, rows=len(parsed))
+    return ImportResult(shiryo=shiryo, rows=len(parsed), replaced=len(updated))
 
 
-def _existing_keys(layout: Layout, keys: list[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
+def _existing_keys(layout: Layout, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
+    """Stored rows with one of these keys: key → pk."""
     atena_ids = {k[0] for k in keys}
     years = {k[1] for k in keys}
     rows = layout.model.objects.filter(atena_id__in=atena_ids, shotoku_year__in=years)
-    found = set(rows.values_list(*layout.key))
-    return found & set(keys)
+    wanted = set(keys)
+    found: dict[tuple[Any, ...], int] = {}
+    for pk, *key in rows.values_list("pk", *layout.key):
+        if tuple(key) in wanted:
+            found[tuple(key)] = pk
+    return found

@@ -10,7 +10,7 @@ from juminkiroku.tests.factories import family, household_tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import Actor
 from tenants.db import connection
-from zeimu.models import KyuyoHokoku, NenkinHokoku, ShiryoImport
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport
 from zeimu.services.kazei_import import ImportRejected, kazei_import
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,162 @@ def test_command_reports_errors_and_imports(people, tmp_path, capsys):
     good.write_bytes(_csv(KYUYO_HEADER, f"{head.atena_no},2024,1,X社,100000,,,,特別徴収"))
     call_command("import_kazei", "--schema", "m143014", "--kind", "kyuyo", str(good))
     assert "1件を取り込みました" in capsys.readouterr().out
+
+
+# --- 住民税申告・確定申告 (layout ``shinkoku``) --------------------------------------------
+
+SHINKOKU_HEADER = (
+    "宛名番号,所得年,申告の種類,給与収入,営業等・農業収入,営業等・農業の必要経費,社会保険料,"
+    "一般の生命保険料（新）,障害者区分,寡婦・ひとり親,勤労学生,"
+    "配偶者の続柄,配偶者の年齢,配偶者の合計所得金額,配偶者の障害者区分,"
+    "親族1_続柄,親族1_年齢,親族1_合計所得金額,親族1_同居老親等,親族1_障害者区分,"
+    "親族2_続柄,親族2_年齢,親族2_合計所得金額,親族2_同居老親等,親族2_障害者区分"
+)
+
+
+def test_shinkoku_rows_become_one_shinkoku_each_with_spouse_and_relatives(people):
+    # given
+    head, wife, child = people
+    content = _csv(
+        SHINKOKU_HEADER,
+        f'{head.atena_no},2024,確定申告,"5,200,000",,,１２０，０００,80000,,,,'
+        "妻,45,0,なし,,,,,,子,17,0,,特別障害者",
+        f"{wife.atena_no},2024,住民税申告,,1000000,400000,,,,ひとり親（母）,,,,,,"
+        "母,78,-50000,該当,同居特別障害者,,,,,",
+    )
+    # when
+    result = kazei_import(kind="shinkoku", file_name="s.csv", content=content, actor=CLERK)
+    # then
+    assert (result.rows, result.replaced) == (2, 0)
+    rows = {s.atena_id: s for s in Shinkoku.objects.all()}
+    h = rows[head.pk]
+    assert (h.kind, h.kyuyo_shunyu, h.shakai_hokenryo, h.seimei_ippan_shin) == (
+        "kakutei",
+        5_200_000,
+        120_000,
+        80_000,
+    )
+    assert h.haigusha == {"age": 45, "gokei_shotoku": 0, "shogai": "なし", "zokugara": "妻"}
+    # the empty group 親族1 is no one: 親族2 becomes the first relative
+    assert h.shinzoku == [
+        {"age": 17, "gokei_shotoku": 0, "dokyo_roshin": False, "shogai": "特別障害者",
+         "zokugara": "子"}
+    ]  # fmt: skip
+    assert h.entered_by == "hayama-clerk" and h.shiryo_id == result.shiryo.pk
+    w = rows[wife.pk]
+    assert (w.kind, w.sonota_shotoku, w.kafu_hitorioya, w.haigusha) == (
+        "juminzei",
+        600_000,
+        "ひとり親（母）",
+        None,
+    )
+    assert w.shinzoku == [
+        {"age": 78, "gokei_shotoku": -50_000, "dokyo_roshin": True, "shogai": "同居特別障害者",
+         "zokugara": "母"}
+    ]  # fmt: skip
+    assert child.pk not in rows
+    assert ShiryoImport.objects.get().kind == "shinkoku"
+
+
+def test_shinkoku_replaces_the_stored_one_and_says_how_many(people):
+    # given a 申告 entered earlier for the head (same row id must survive)
+    head, wife, _ = people
+    old = Shinkoku.objects.create(
+        atena_id=head.pk, shotoku_year=2024, kind="juminzei", jigyo_shunyu=9, entered_by="x"
+    )
+    Shinkoku.objects.create(atena_id=head.pk, shotoku_year=2023, kind="juminzei")
+    content = _csv(
+        "宛名番号,所得年,申告の種類,給与収入",
+        f"{head.atena_no},2024,確定申告,3000000",
+        f"{wife.atena_no},2024,住民税申告,0",
+    )
+    # when
+    result = kazei_import(kind="shinkoku", file_name="fix.csv", content=content, actor=CLERK)
+    # then
+    assert (result.rows, result.replaced) == (2, 1)
+    new = Shinkoku.objects.get(atena_id=head.pk, shotoku_year=2024)
+    assert new.pk == old.pk
+    assert (new.kind, new.kyuyo_shunyu, new.jigyo_shunyu) == ("kakutei", 3_000_000, 0)
+    assert new.shiryo_id == result.shiryo.pk and new.entered_by == "hayama-clerk"
+    assert Shinkoku.objects.filter(atena_id=head.pk, shotoku_year=2023).exists()
+    assert Shinkoku.objects.count() == 3
+    log = AccessLog.objects.get(screen="住民税申告・確定申告の取込")
+    assert log.detail == {"replaced": 1} and log.record_count == 2
+
+
+def test_shinkoku_errors_by_line_and_field_and_nothing_written(people):
+    # given
+    head, wife, child = people
+    Shinkoku.objects.create(atena_id=head.pk, shotoku_year=2024, kind="juminzei", jigyo_shunyu=9)
+    content = _csv(
+        SHINKOKU_HEADER,
+        # 2: spouse without an age; 本人 cannot be 同居特別障害者
+        f"{head.atena_no},2024,確定申告,1,,,,,同居特別障害者,,,妻,,0,なし,,,,,,,,,,",
+        # 3: unknown 申告の種類, a relative's 障害者区分 not on the list, 勤労学生 not 該当/非該当
+        f"{wife.atena_no},2024,修正申告,,,,,,,,はい,,,,,子,5,0,,重度,,,,,",
+        # 4: the same person and year again
+        f"{wife.atena_no},2024,住民税申告,,,,,,,,,,,,,,,,,,,,,,",
+        # 5: age out of range, a loss written as text
+        f"{child.atena_no},2024,住民税申告,,,,,,,,,,,,,子,200,赤字,,,,,,,",
+    )
+    # when
+    with pytest.raises(ImportRejected) as exc:
+        kazei_import(kind="shinkoku", file_name="s.csv", content=content, actor=CLERK)
+    # then
+    found = {(e.line, e.field): e.message for e in exc.value.errors}
+    assert found[(2, "配偶者の年齢")] == "配偶者の欄に記入があるときは、年齢が必須です。"
+    assert "同居特別障害者" not in found[(2, "障害者区分")]
+    assert (3, "申告の種類") in found and (3, "親族1_障害者区分") in found
+    assert found[(3, "勤労学生")] == "「該当」「非該当」「○」のいずれかを入力してください。"
+    assert found[(4, "")] == "3行目と同じ人・年の資料が重複しています。"
+    assert found[(5, "親族1_年齢")] == "年齢は0〜150の整数で入力してください。"
+    assert found[(5, "親族1_合計所得金額")].startswith("整数（円）で入力してください。")
+    assert Shinkoku.objects.get().jigyo_shunyu == 9  # the stored one is untouched
+    assert ShiryoImport.objects.count() == 0
+
+
+def test_shinkoku_header_misspelt_or_missing_is_refused(people):
+    head, _, _ = people
+    content = _csv("宛名番号,所得年,配偶者年齢", f"{head.atena_no},2024,40")
+    with pytest.raises(ImportRejected) as exc:
+        kazei_import(kind="shinkoku", file_name="h.csv", content=content, actor=CLERK)
+    found = {(e.line, e.field): e.message for e in exc.value.errors}
+    assert found == {
+        (1, "申告の種類"): "見出しにこの列がありません。",
+        (1, "配偶者年齢"): "この様式にない列名です。",
+    }
+
+
+def test_command_imports_shinkoku_and_reports_replacements(people, tmp_path, capsys):
+    from django.core.management import call_command
+
+    head, _, _ = people
+    Shinkoku.objects.create(atena_id=head.pk, shotoku_year=2024, kind="juminzei")
+    f = tmp_path / "shinkoku.csv"
+    f.write_bytes(_csv("宛名番号,所得年,申告の種類", f"{head.atena_no},2024,確定申告"))
+    call_command("import_kazei", "--schema", "m143014", "--kind", "shinkoku", str(f))
+    out = capsys.readouterr().out
+    assert "1件を取り込みました" in out and "うち1件は既にあった申告を置き換えました" in out
+
+
+def test_the_documented_shinkoku_example_imports(people):
+    # given the example of docs/kazei_csv.md, with this town's numbers
+    from pathlib import Path
+
+    head, wife, _ = people
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "kazei_csv.md").read_text("utf-8")
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    example = example.replace("0000000019", head.atena_no).replace("0000000027", wife.atena_no)
+    # when
+    result = kazei_import(
+        kind="shinkoku", file_name="doc.csv", content=example.encode("utf-8"), actor=CLERK
+    )
+    # then
+    assert result.rows == 2
+    h = Shinkoku.objects.get(atena_id=head.pk)
+    assert (h.kyuyo_shunyu, h.iryohi_kojo) == (5_200_000, 120_000)
+    assert h.haigusha == {"age": 45, "gokei_shotoku": 0, "shogai": "なし", "zokugara": "妻"}
+    assert [(s["zokugara"], s["age"], s["dokyo_roshin"]) for s in h.shinzoku] == [
+        ("子", 17, False),
+        ("母", 78, True),
+    ]

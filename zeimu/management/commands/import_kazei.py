@@ -14,11 +14,18 @@ from zeimu.services.kazei_import import LAYOUTS, ImportRejected, kazei_import
 
 
 class Command(BaseCommand):
-    help = "課税資料（給与支払報告書・公的年金等支払報告書）のCSVを取り込む（全件か0件）"
+    help = (
+        "課税資料（給与支払報告書・公的年金等支払報告書・住民税申告）のCSVを取り込む（全件か0件）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--schema", required=True, help="団体のスキーマ名（例: m143014）")
-        parser.add_argument("--kind", required=True, choices=sorted(LAYOUTS))
+        parser.add_argument(
+            "--kind",
+            required=True,
+            choices=list(LAYOUTS),
+            help="資料の種類: " + "、".join(f"{k}={v.label}" for k, v in LAYOUTS.items()),
+        )
         parser.add_argument("--operator", default="import_kazei", help="記録する取込者")
         parser.add_argument("file", type=Path)
 
@@ -45,6 +52,9 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         finally:
             connection.set_schema_to_public()
+        replaced = (
+            f"うち{result.replaced}件は既にあった申告を置き換えました。" if result.replaced else ""
+        )
         self.stdout.write(
-            f"{town.name}: {result.rows}件を取り込みました（取込ID {result.shiryo.pk}）。"
+            f"{town.name}: {result.rows}件を取り込みました（取込ID {result.shiryo.pk}）。{replaced}"
         )

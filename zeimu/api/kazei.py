@@ -1,0 +1,303 @@
+"""REST API: 課税資料 (照会 and CSV取込), mounted at /api/v1/zeimu/kazei/.
+
+The person is looked up by 宛名番号 in a POST body, never in the path, so the number
+stays out of URLs and proxy logs. Every lookup is access-logged with record ids; an
+import is logged by the service (one row for the file).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import URLPattern, path
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from juminkiroku.models import Atena
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.api.permissions import TenantAPIView
+from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
+from zeimu.services.kazei_import import KIND_CHOICES, ImportRejected, kazei_import
+
+GYOMU = "kojin_juminzei"
+
+
+# --- serializers -------------------------------------------------------------------
+
+
+class KazeiDetailSerializer(serializers.Serializer):
+    """An error with a message (404 and the like)."""
+
+    detail = serializers.CharField()
+
+
+class LookupRequestSerializer(serializers.Serializer):
+    atena_no = serializers.RegexField(
+        r"^\d{10}$",
+        help_text="宛名番号（10桁）",
+        error_messages={"invalid": "宛名番号は10桁の数字で指定してください。"},
+    )
+    shotoku_year = serializers.IntegerField(
+        min_value=2000, help_text="所得年（西暦）。課税は翌年度（例 2024 → 令和7年度）"
+    )
+
+    def validate_shotoku_year(self, value: int) -> int:
+        if value > timezone.localdate().year:
+            raise serializers.ValidationError("所得年に将来の年は指定できません。")
+        return value
+
+
+class KyuyoSerializer(serializers.ModelSerializer):
+    shiryo_id = serializers.IntegerField(allow_null=True, help_text="取込ID（画面入力は null）")
+
+    class Meta:
+        model = KyuyoHokoku
+        fields = [
+            "id",
+            "employer_no",
+            "employer_name",
+            "shiharai_kingaku",
+            "shakai_hoken",
+            "seimei_hoken_kojo",
+            "jishin_hoken_kojo",
+            "tokubetsu_choshu",
+            "shiryo_id",
+        ]
+
+
+class NenkinSerializer(serializers.ModelSerializer):
+    shiryo_id = serializers.IntegerField(allow_null=True, help_text="取込ID（画面入力は null）")
+
+    class Meta:
+        model = NenkinHokoku
+        fields = [
+            "id",
+            "payer_no",
+            "payer_name",
+            "shiharai_kingaku",
+            "shakai_hoken",
+            "tokubetsu_choshu",
+            "shiryo_id",
+        ]
+
+
+class HaigushaSerializer(serializers.Serializer):
+    age = serializers.IntegerField(help_text="12月31日現在の年齢")
+    gokei_shotoku = serializers.IntegerField(help_text="合計所得金額（円、損失は負）")
+    shogai = serializers.CharField(help_text="なし・障害者・特別障害者・同居特別障害者")
+    zokugara = serializers.CharField(help_text="続柄（表示用）")
+
+
+class ShinzokuItemSerializer(HaigushaSerializer):
+    dokyo_roshin = serializers.BooleanField(help_text="同居老親等")
+
+
+class ShinkokuSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=ShinkokuKind.choices)
+    haigusha = HaigushaSerializer(allow_null=True)
+    shinzoku = ShinzokuItemSerializer(many=True)
+    shiryo_id = serializers.IntegerField(allow_null=True, help_text="取込ID（画面入力は null）")
+
+    class Meta:
+        model = Shinkoku
+        fields = [
+            "id",
+            "kind",
+            "kyuyo_shunyu",
+            "nenkin_shunyu",
+            "jigyo_shunyu",
+            "jigyo_keihi",
+            "fudosan_shunyu",
+            "fudosan_keihi",
+            "zatsu_shunyu",
+            "zatsu_keihi",
+            "shakai_hokenryo",
+            "shokibo_kyosai",
+            "seimei_ippan_shin",
+            "seimei_ippan_kyu",
+            "seimei_kaigo_iryo",
+            "seimei_nenkin_shin",
+            "seimei_nenkin_kyu",
+            "jishin_hokenryo",
+            "kyu_choki_songai_hokenryo",
+            "iryohi_kojo",
+            "haigusha",
+            "shinzoku",
+            "shogai",
+            "kafu_hitorioya",
+            "kinro_gakusei",
+            "seikatsu_fujo",
+            "futsu_choshu_kibo",
+            "shiryo_id",
+            "entered_by",
+            "updated_at",
+        ]
+
+
+class LookupResponseSerializer(serializers.Serializer):
+    atena_id = serializers.IntegerField(help_text="宛名の内部ID")
+    shotoku_year = serializers.IntegerField()
+    kyuyo = KyuyoSerializer(many=True, help_text="給与支払報告書（特別徴収義務者ごと）")
+    nenkin = NenkinSerializer(many=True, help_text="公的年金等支払報告書（支払者ごと）")
+    shinkoku = ShinkokuSerializer(
+        allow_null=True, help_text="住民税申告・確定申告（なければ null）"
+    )
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=KIND_CHOICES, help_text="kyuyo・nenkin・shinkoku（レイアウトは docs/kazei_csv.md）"
+    )
+    file = serializers.FileField(help_text="CSV（UTF-8、1行目は見出し）")
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    file = serializers.CharField()
+    line = serializers.IntegerField(help_text="行番号（1行目が見出し。0はファイル全体）")
+    field = serializers.CharField(help_text="列名（行全体の誤りは空）")
+    message = serializers.CharField()
+
+
+# (inline: a field called "errors" would shadow Serializer.errors on a declared class)
+ImportRejectedSerializer = inline_serializer(
+    name="KazeiImportRejected",
+    fields={
+        "detail": serializers.CharField(),
+        "errors": ImportErrorSerializer(many=True),
+        "truncated": serializers.BooleanField(help_text="誤りが多く、以降を省略した"),
+    },
+)
+
+
+class ImportResultSerializer(serializers.Serializer):
+    import_id = serializers.IntegerField(help_text="取込ID")
+    kind = serializers.CharField()
+    rows = serializers.IntegerField(help_text="取り込んだ件数")
+    replaced = serializers.IntegerField(help_text="既存の申告を置き換えた件数（shinkoku のみ）")
+
+
+# --- views -------------------------------------------------------------------------
+
+
+def _rejected(detail: str, errors: list[dict[str, Any]], truncated: bool = False) -> Response:
+    return Response(
+        {"detail": detail, "errors": errors, "truncated": truncated},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+class KazeiLookupAPIView(TenantAPIView):
+    """One person's 課税資料 for an income year, by 宛名番号 in the body."""
+
+    gyomu_code = GYOMU
+    post_is_read = True
+
+    @extend_schema(
+        request=LookupRequestSerializer,
+        responses={
+            200: LookupResponseSerializer,
+            400: OpenApiResponse(description="条件の誤り"),
+            404: KazeiDetailSerializer,
+        },
+        summary="課税資料の照会（給与・年金支払報告書と申告）",
+    )
+    def post(self, request: Request) -> Response:
+        body = LookupRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        year = body.validated_data["shotoku_year"]
+        atena_id = (
+            Atena.objects.filter(atena_no=body.validated_data["atena_no"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if atena_id is None:
+            raise NotFound("この宛名番号の人はこの団体にいません。")
+        kyuyo = KyuyoHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by(
+            "employer_no"
+        )
+        nenkin = NenkinHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by(
+            "payer_no"
+        )
+        shinkoku = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+        access_record(
+            request=request._request,
+            action=AccessAction.READ,
+            gyomu=GYOMU,
+            screen="API 課税資料照会",
+            record_type="atena",
+            record_id=atena_id,
+            purpose=request.headers.get("X-Purpose", "")[:200],
+            detail={"shotoku_year": year},
+        )
+        payload = {
+            "atena_id": atena_id,
+            "shotoku_year": year,
+            "kyuyo": KyuyoSerializer(kyuyo, many=True).data,
+            "nenkin": NenkinSerializer(nenkin, many=True).data,
+            "shinkoku": ShinkokuSerializer(shinkoku).data if shinkoku is not None else None,
+        }
+        return Response(payload)
+
+
+class KazeiImportAPIView(TenantAPIView):
+    """A CSV of 課税資料: all rows or none (the same service as the screen)."""
+
+    gyomu_code = GYOMU
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={201: ImportResultSerializer, 400: ImportRejectedSerializer},
+        summary="課税資料のCSV取込（全件か0件）",
+    )
+    def post(self, request: Request) -> Response:
+        body = ImportRequestSerializer(data=request.data)
+        if not body.is_valid():
+            errors = [
+                {"file": "", "line": 0, "field": name, "message": str(message)}
+                for name, messages in body.errors.items()
+                for message in messages
+            ]
+            return _rejected("入力に誤りがあります。", errors)
+        upload = body.validated_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            return _rejected(
+                too_large_message(),
+                [{"file": upload.name, "line": 0, "field": "", "message": too_large_message()}],
+            )
+        try:
+            result = kazei_import(
+                kind=body.validated_data["kind"],
+                file_name=upload.name,
+                content=upload.read(),
+                actor=actor_from_request(request._request),
+            )
+        except ImportRejected as exc:
+            return _rejected(
+                str(exc),
+                [
+                    {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
+                    for e in exc.errors
+                ],
+                exc.truncated,
+            )
+        payload = {
+            "import_id": result.shiryo.pk,
+            "kind": result.shiryo.kind,
+            "rows": result.rows,
+            "replaced": result.replaced,
+        }
+        return Response(payload, status=status.HTTP_201_CREATED)
+
+
+urlpatterns: list[URLPattern] = [
+    path("kazei/lookup/", KazeiLookupAPIView.as_view(), name="api-zeimu-kazei-lookup"),
+    path("kazei/import/", KazeiImportAPIView.as_view(), name="api-zeimu-kazei-import"),
+]

@@ -1,0 +1,459 @@
+"""Staff screens: 課税資料 (/zeimu/kazei/).
+
+- ``kazei/``: find a person by 宛名番号 (posted: personal numbers never go into a URL),
+  then ``kazei/<atena_id>/<所得年>/`` shows the person's 給与支払報告書 (per employer),
+  公的年金等支払報告書 and 申告 for that income year; ``…/shisan/`` computes the 年度's tax
+  from them without saving a 賦課.
+- Forms to add, change and delete each (担当者 only; 閲覧者 read).
+- ``kazei/import/``: upload a CSV (all rows or none) and the list of past imports.
+
+Every screen that shows a person's tax data writes an access-log row (record ids only);
+writes are logged by the services in the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from juminkiroku.models import Atena
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.models import RoleLevel
+from tenants.wareki import format_nendo
+from zeimu.forms.kazei import (
+    DeleteForm,
+    ImportForm,
+    KyuyoForm,
+    LookupForm,
+    NenkinForm,
+    ShinkokuForm,
+    bool_initial,
+)
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport
+from zeimu.services import kazei_entry
+from zeimu.services.kazei_entry import KazeiEntryError, kazei_shisan
+from zeimu.services.kazei_import import LAYOUTS, ImportRejected, kazei_import
+
+GYOMU = "kojin_juminzei"
+IMPORTS_PER_PAGE = 20
+_PERSON_COLUMNS = ("atena_no", "shimei", "shimei_kana", "birth_date")
+
+
+def _may_write(request: HttpRequest) -> bool:
+    return getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE
+
+
+def _person(atena_id: int) -> Atena:
+    atena = Atena.objects.filter(pk=atena_id).only(*_PERSON_COLUMNS).first()
+    if atena is None:
+        raise Http404
+    return atena
+
+
+def _year(year: int) -> int:
+    if not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    return year
+
+
+def _log_read(request: HttpRequest, *, screen: str, atena_id: int, year: int) -> None:
+    access_record(
+        request=request,
+        action=AccessAction.READ,
+        gyomu=GYOMU,
+        screen=screen,
+        record_type="atena",
+        record_id=atena_id,
+        purpose=request.headers.get("X-Purpose", "")[:200],
+        detail={"shotoku_year": year},
+    )
+
+
+def _person_url(atena_id: int, year: int) -> str:
+    return reverse("zeimu_kazei_person", args=[atena_id, year])
+
+
+# --- 検索 ---------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)  # the number is posted; nothing is written
+@require_http_methods(["GET", "POST"])
+@never_cache
+def kazei_home(request: HttpRequest) -> HttpResponse:
+    form = LookupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        atena_id = (
+            Atena.objects.filter(atena_no=form.cleaned_data["atena_no"])
+            .values_list("pk", flat=True)
+            .first()
+        )
+        access_record(
+            request=request,
+            action=AccessAction.SEARCH,
+            gyomu=GYOMU,
+            screen="課税資料 宛名番号で検索",
+            record_type="atena",
+            record_id=atena_id or "",
+            record_count=1 if atena_id else 0,
+        )
+        if atena_id is None:
+            form.add_error("atena_no", "この宛名番号の人はこの団体にいません。")
+        else:
+            return redirect(_person_url(atena_id, form.cleaned_data["shotoku_year"]))
+    return render(
+        request, "zeimu/kazei_home.html", {"form": form, "may_write": _may_write(request)}
+    )
+
+
+# --- 個人の課税資料 --------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU)
+@require_http_methods(["GET"])
+@never_cache
+def kazei_person(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
+    atena, year = _person(atena_id), _year(year)
+    kyuyo = list(
+        KyuyoHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by("employer_no")
+    )
+    nenkin = list(
+        NenkinHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by("payer_no")
+    )
+    shinkoku = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+    _log_read(request, screen="課税資料の照会", atena_id=atena_id, year=year)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "zeimu/kazei_person.html",
+        {
+            "p": atena,
+            "year": year,
+            "nendo": format_nendo(year + 1),
+            "prev_year": year - 1 if year > 2000 else None,
+            "next_year": year + 1 if year < this_year else None,
+            "kyuyo": kyuyo,
+            "nenkin": nenkin,
+            "shinkoku": shinkoku,
+            "may_write": _may_write(request),
+        },
+    )
+
+
+@gyomu_view(GYOMU)
+@require_http_methods(["GET"])
+@never_cache
+def kazei_shisan_view(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
+    """試算 from the stored 課税資料: the tax the 当初賦課 would assess; nothing is saved."""
+    atena, year = _person(atena_id), _year(year)
+    shinkoku = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+    preview, error = None, ""
+    try:
+        preview = kazei_shisan(
+            atena_id=atena_id, birth_date=atena.birth_date, shotoku_year=year, shinkoku=shinkoku
+        )
+    except KazeiEntryError as exc:
+        error = str(exc)
+    _log_read(request, screen="課税資料の試算", atena_id=atena_id, year=year)
+    return render(
+        request,
+        "zeimu/kazei_shisan.html",
+        {
+            "p": atena,
+            "year": year,
+            "nendo": format_nendo(year + 1),
+            "preview": preview,
+            "error": error,
+        },
+    )
+
+
+# --- 給与支払報告書・公的年金等支払報告書 ---------------------------------------------------
+
+_REPORTS: dict[str, dict[str, Any]] = {
+    "kyuyo": {
+        "model": KyuyoHokoku,
+        "form": KyuyoForm,
+        "save": kazei_entry.kyuyo_save,
+        "delete": kazei_entry.kyuyo_delete,
+        "title": "給与支払報告書",
+        "fields": [
+            "employer_no",
+            "employer_name",
+            "shiharai_kingaku",
+            "shakai_hoken",
+            "seimei_hoken_kojo",
+            "jishin_hoken_kojo",
+            "tokubetsu_choshu",
+        ],
+    },
+    "nenkin": {
+        "model": NenkinHokoku,
+        "form": NenkinForm,
+        "save": kazei_entry.nenkin_save,
+        "delete": kazei_entry.nenkin_delete,
+        "title": "公的年金等支払報告書",
+        "fields": [
+            "payer_no",
+            "payer_name",
+            "shiharai_kingaku",
+            "shakai_hoken",
+            "tokubetsu_choshu",
+        ],
+    },
+}
+
+
+def _report_edit(
+    request: HttpRequest, kind: str, *, atena_id: int, year: int, obj: Any | None
+) -> HttpResponse:
+    spec = _REPORTS[kind]
+    atena = _person(atena_id)
+    form_class: type[forms.Form] = spec["form"]
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                spec["save"](
+                    atena_id=atena_id,
+                    shotoku_year=year,
+                    data=data,
+                    actor=actor_from_request(request),
+                    pk=obj.pk if obj is not None else None,
+                )
+            except KazeiEntryError as exc:
+                form.add_error(None, str(exc))
+            else:
+                verb = "変更" if obj is not None else "登録"
+                messages.success(request, f"{spec['title']}を{verb}しました。")
+                return redirect(_person_url(atena_id, year))
+    elif obj is not None:
+        initial = {name: getattr(obj, name) for name in spec["fields"]}
+        initial["tokubetsu_choshu"] = bool_initial(obj.tokubetsu_choshu)
+        form = form_class(initial=initial)
+        _log_read(request, screen=f"{spec['title']}の変更", atena_id=atena_id, year=year)
+    else:
+        form = form_class()
+    return render(
+        request,
+        "zeimu/kazei_report_form.html",
+        {
+            "p": atena,
+            "year": year,
+            "nendo": format_nendo(year + 1),
+            "title": spec["title"],
+            "form": form,
+            "obj": obj,
+            "delete_form": DeleteForm() if obj is not None else None,
+            "delete_url": (
+                reverse(f"zeimu_kazei_{kind}_delete", args=[obj.pk]) if obj is not None else ""
+            ),
+        },
+    )
+
+
+def _report_get(kind: str, pk: int) -> Any:
+    obj = _REPORTS[kind]["model"].objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _report_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = _REPORTS[kind]
+    obj = _report_get(kind, pk)
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "削除するときは、確認の欄にチェックを入れてください。")
+        return redirect(reverse(f"zeimu_kazei_{kind}_edit", args=[pk]))
+    spec["delete"](pk=pk, actor=actor_from_request(request))
+    messages.success(request, f"{spec['title']}を削除しました。")
+    return redirect(_person_url(obj.atena_id, obj.shotoku_year))
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def kyuyo_new(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
+    return _report_edit(request, "kyuyo", atena_id=atena_id, year=_year(year), obj=None)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def kyuyo_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _report_get("kyuyo", pk)
+    return _report_edit(request, "kyuyo", atena_id=obj.atena_id, year=obj.shotoku_year, obj=obj)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_POST
+def kyuyo_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_delete(request, "kyuyo", pk)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def nenkin_new(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
+    return _report_edit(request, "nenkin", atena_id=atena_id, year=_year(year), obj=None)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def nenkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = _report_get("nenkin", pk)
+    return _report_edit(request, "nenkin", atena_id=obj.atena_id, year=obj.shotoku_year, obj=obj)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_POST
+def nenkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _report_delete(request, "nenkin", pk)
+
+
+# --- 申告 ---------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
+    """The person's 申告 for the year (new or stored). 「この内容で試算」 computes from the
+    form as entered, with the stored 支払報告書, and saves nothing."""
+    atena, year = _person(atena_id), _year(year)
+    obj = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+    preview, preview_error = None, ""
+    if request.method == "POST":
+        form = ShinkokuForm(request.POST)
+        if form.is_valid():
+            data = form.model_data()
+            if "preview" in request.POST:
+                unsaved = Shinkoku(atena_id=atena_id, shotoku_year=year, **data)
+                try:
+                    preview = kazei_shisan(
+                        atena_id=atena_id,
+                        birth_date=atena.birth_date,
+                        shotoku_year=year,
+                        shinkoku=unsaved,
+                    )
+                except KazeiEntryError as exc:
+                    preview_error = str(exc)
+                _log_read(request, screen="申告内容の試算", atena_id=atena_id, year=year)
+            else:
+                try:
+                    kazei_entry.shinkoku_save(
+                        atena_id=atena_id,
+                        shotoku_year=year,
+                        data=data,
+                        actor=actor_from_request(request),
+                        pk=obj.pk if obj is not None else None,
+                    )
+                except KazeiEntryError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    verb = "変更" if obj is not None else "登録"
+                    messages.success(request, f"申告を{verb}しました。")
+                    return redirect(_person_url(atena_id, year))
+    elif obj is not None:
+        form = ShinkokuForm(initial=ShinkokuForm.initial_from(obj))
+        _log_read(request, screen="申告の変更", atena_id=atena_id, year=year)
+    else:
+        form = ShinkokuForm()
+    return render(
+        request,
+        "zeimu/kazei_shinkoku.html",
+        {
+            "p": atena,
+            "year": year,
+            "nendo": format_nendo(year + 1),
+            "form": form,
+            "obj": obj,
+            "delete_form": DeleteForm() if obj is not None else None,
+            "preview": preview,
+            "preview_error": preview_error,
+        },
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@require_POST
+def shinkoku_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    obj = Shinkoku.objects.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "削除するときは、確認の欄にチェックを入れてください。")
+        return redirect(reverse("zeimu_kazei_shinkoku", args=[obj.atena_id, obj.shotoku_year]))
+    kazei_entry.shinkoku_delete(pk=pk, actor=actor_from_request(request))
+    messages.success(request, "申告を削除しました。")
+    return redirect(_person_url(obj.atena_id, obj.shotoku_year))
+
+
+# --- CSV取込 ------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def kazei_import_view(request: HttpRequest) -> HttpResponse:
+    may_write = _may_write(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result, rejected = None, None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = kazei_import(
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                content=upload.read(),
+                actor=actor_from_request(request),
+            )
+        except ImportRejected as exc:
+            rejected = exc
+        except ValueError as exc:
+            form.add_error("kind", str(exc))
+    page = Paginator(ShiryoImport.objects.all(), IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    labels = {k: layout.label for k, layout in LAYOUTS.items()}
+    return render(
+        request,
+        "zeimu/kazei_import.html",
+        {
+            "form": form,
+            "may_write": may_write,
+            "result": result,
+            "result_label": labels.get(result.shiryo.kind, "") if result else "",
+            "rejected": rejected,
+            "page": page,
+            "imports": [(s, labels.get(s.kind, s.kind)) for s in page.object_list],
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("kazei/", kazei_home, name="zeimu_kazei"),
+    path("kazei/import/", kazei_import_view, name="zeimu_kazei_import"),
+    path("kazei/<int:atena_id>/<int:year>/", kazei_person, name="zeimu_kazei_person"),
+    path("kazei/<int:atena_id>/<int:year>/shisan/", kazei_shisan_view, name="zeimu_kazei_shisan"),
+    path("kazei/<int:atena_id>/<int:year>/kyuyo/new/", kyuyo_new, name="zeimu_kazei_kyuyo_new"),
+    path("kazei/kyuyo/<int:pk>/", kyuyo_edit, name="zeimu_kazei_kyuyo_edit"),
+    path("kazei/kyuyo/<int:pk>/delete/", kyuyo_delete, name="zeimu_kazei_kyuyo_delete"),
+    path("kazei/<int:atena_id>/<int:year>/nenkin/new/", nenkin_new, name="zeimu_kazei_nenkin_new"),
+    path("kazei/nenkin/<int:pk>/", nenkin_edit, name="zeimu_kazei_nenkin_edit"),
+    path("kazei/nenkin/<int:pk>/delete/", nenkin_delete, name="zeimu_kazei_nenkin_delete"),
+    path("kazei/<int:atena_id>/<int:year>/shinkoku/", shinkoku_edit, name="zeimu_kazei_shinkoku"),
+    path("kazei/shinkoku/<int:pk>/delete/", shinkoku_delete, name="zeimu_kazei_shinkoku_delete"),
+]
