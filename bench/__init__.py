@@ -25,6 +25,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.fuka",
         "当初賦課 of the 380,000-person town (read, calculate, write) with 1 and 2 processes",
     ),
+    "engine": (
+        "bench.engine",
+        "個人住民税 engine + JSON per person (no database); --dump for the differential check",
+    ),
     "lookup": (
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",

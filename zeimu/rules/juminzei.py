@@ -10,6 +10,11 @@ and a readable explanation.  Order of the computation:
 3. 所得控除（住民税の額）→ 課税総所得金額（1,000円未満切捨て）
 4. 所得割（市・県）→ 調整控除 → 所得割の非課税限度額とその調整 → 100円未満切捨て
 5. 均等割（市・県）、森林環境税
+
+Speed matters here (the 当初賦課 runs this for every resident): rates are applied in
+integers (``RateSet``, ``mul_trunc``: exactly the ``Fraction`` result), and amounts in the
+explanation are written ``f"{amount:,}円"``, which is what ``fmt_yen`` gives for an int.
+``python -m bench.engine`` times it; ``--dump`` checks a change gives identical results.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from fractions import Fraction
 
 from zeimu.rules.inputs import JuminzeiInput, KafuHitorioya, Shogai
 from zeimu.rules.kojo import ShotokuKojo, shotoku_kojo
-from zeimu.rules.numbers import floor_to, fmt_rate, fmt_yen
+from zeimu.rules.numbers import floor_to, mul_trunc
 from zeimu.rules.parameters import Parameters
 from zeimu.rules.shotoku import (
     KyuyoShotoku,
@@ -32,7 +37,10 @@ from zeimu.rules.shotoku import (
 __all__ = ["JuminzeiResult", "juminzei_compute"]
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the results ≈10 µs of the ≈30 µs per person (当初賦課, 380,000 people).
+# Treat the results as read-only all the same.
+@dataclass(slots=True)
 class JuminzeiResult:
     fiscal_year: int
     kyuyo: KyuyoShotoku
@@ -81,6 +89,9 @@ class JuminzeiResult:
     explanation: tuple[str, ...]
 
 
+_TOKUBETSU = (Shogai.TOKUBETSU, Shogai.DOKYO_TOKUBETSU)
+
+
 def _has_shogaisha_tou(x: JuminzeiInput) -> bool:
     return x.shogai is not Shogai.NASHI or x.miseinen or x.kafu_hitorioya is not KafuHitorioya.NASHI
 
@@ -91,32 +102,22 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     # 1. 所得
     kyuyo = kyuyo_shotoku(x.kyuyo_shunyu, p)
     if x.kyuyo_shunyu:
-        ex.append(
-            f"給与収入 {fmt_yen(x.kyuyo_shunyu)} → 給与所得 {fmt_yen(kyuyo.shotoku)}"
-            f"（{kyuyo.method}）"
-        )
+        ex.append(f"給与収入 {x.kyuyo_shunyu:,}円 → 給与所得 {kyuyo.shotoku:,}円（{kyuyo.method}）")
     other = kyuyo.shotoku + x.sonota_shotoku
     nenkin = nenkin_shotoku(x.nenkin_shunyu, x.age, max(other, 0), p)
     if x.nenkin_shunyu:
         ex.append(
-            f"公的年金等収入 {fmt_yen(x.nenkin_shunyu)} → 雑所得 {fmt_yen(nenkin.shotoku)}"
-            f"（{nenkin.method}）"
+            f"公的年金等収入 {x.nenkin_shunyu:,}円 → 雑所得 {nenkin.shotoku:,}円（{nenkin.method}）"
         )
-    young = p.shotoku_chosei["tokubetsu_shogai_or_young_age"]
+    fuyo_limit = p.fuyo["income_limit"]
     h = x.haigusha
     kosodate_kaigo = (
         x.shogai is Shogai.TOKUBETSU
-        or any(d.age < int(young) for d in x.shinzoku if d.gokei_shotoku <= p.fuyo["income_limit"])
         or any(
-            d.shogai in (Shogai.TOKUBETSU, Shogai.DOKYO_TOKUBETSU)
-            and d.gokei_shotoku <= p.fuyo["income_limit"]
+            d.gokei_shotoku <= fuyo_limit and (d.age < p.chosei_young_age or d.shogai in _TOKUBETSU)
             for d in x.shinzoku
         )
-        or (
-            h is not None
-            and h.shogai in (Shogai.TOKUBETSU, Shogai.DOKYO_TOKUBETSU)
-            and h.gokei_shotoku <= int(p.haigusha["dokyo_seikei_limit"])
-        )
+        or (h is not None and h.shogai in _TOKUBETSU and h.gokei_shotoku <= p.dokyo_seikei_limit)
     )
     kosodate, ryoho = shotoku_kingaku_chosei_kojo(
         kyuyo_shunyu=x.kyuyo_shunyu,
@@ -126,25 +127,22 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         p=p,
     )
     if kosodate:
-        ex.append(f"所得金額調整控除（子育て・介護）{fmt_yen(kosodate)}")
+        ex.append(f"所得金額調整控除（子育て・介護）{kosodate:,}円")
     if ryoho:
-        ex.append(f"所得金額調整控除（給与・年金の双方）{fmt_yen(ryoho)}")
+        ex.append(f"所得金額調整控除（給与・年金の双方）{ryoho:,}円")
     kyuyo_after = kyuyo.shotoku - kosodate - ryoho
     gokei = kyuyo_after + nenkin.shotoku + x.sonota_shotoku
     if x.sonota_shotoku:
-        ex.append(f"その他の所得 {fmt_yen(x.sonota_shotoku)}")
+        ex.append(f"その他の所得 {x.sonota_shotoku:,}円")
     gokei_pos = max(gokei, 0)
-    ex.append(f"合計所得金額 {fmt_yen(gokei_pos)}")
+    ex.append(f"合計所得金額 {gokei_pos:,}円")
 
     # 3. 所得控除（非課税の人数判定にも使う）
     kojo = shotoku_kojo(x, gokei_pos, p)
     ex.extend(kojo.lines)
-    ex.append(f"所得控除の合計 {fmt_yen(kojo.gokei)}")
+    ex.append(f"所得控除の合計 {kojo.gokei:,}円")
     kazei = floor_to(max(gokei_pos - kojo.gokei, 0), p.round_kazei)
-    ex.append(
-        f"課税総所得金額 {fmt_yen(kazei)}（合計所得金額−所得控除、"
-        f"{fmt_yen(p.round_kazei)}未満切捨て）"
-    )
+    ex.append(f"課税総所得金額 {kazei:,}円（合計所得金額−所得控除、{p.round_kazei:,}円未満切捨て）")
 
     # 2. 非課税の判定
     ninzu = 1 + kojo.fuyo_ninzu
@@ -157,29 +155,25 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         hikazei_riyu = "生活保護法の生活扶助を受けている（地方税法第295条第1項第1号）"
     elif _has_shogaisha_tou(x) and gokei_pos <= p.hikazei_shogaisha_tou:
         hikazei_riyu = (
-            f"障害者・未成年者・寡婦・ひとり親で合計所得金額が{fmt_yen(p.hikazei_shogaisha_tou)}"
+            f"障害者・未成年者・寡婦・ひとり親で合計所得金額が{p.hikazei_shogaisha_tou:,}円"
             "以下（地方税法第295条第1項第2号）"
         )
     elif gokei_pos <= kin_gendo:
         hikazei_riyu = (
-            f"合計所得金額が均等割の非課税限度額{fmt_yen(kin_gendo)}以下"
-            f"（{x.kyuchi}級地・{ninzu}人）"
+            f"合計所得金額が均等割の非課税限度額{kin_gendo:,}円以下（{x.kyuchi}級地・{ninzu}人）"
         )
     hikazei = bool(hikazei_riyu)
     shotokuwari_hikazei = hikazei or gokei_pos <= sho_gendo
 
-    # 4. 所得割
-    if x.shitei_toshi:
-        r_shi, r_ken = p.rate_shichoson_shitei, p.rate_dofuken_shitei
-        c_shi, c_ken = p.chosei_rate_shichoson_shitei, p.chosei_rate_dofuken_shitei
-    else:
-        r_shi, r_ken = p.rate_shichoson, p.rate_dofuken
-        c_shi, c_ken = p.chosei_rate_shichoson, p.chosei_rate_dofuken
-    sanshutsu_shi = int(kazei * r_shi)
-    sanshutsu_ken = int(kazei * r_ken)
+    # 4. 所得割 (exact integer arithmetic: every rate is num/den, see RateSet)
+    rs = p.rate_sets[1 if x.shitei_toshi else 0]
+    r_shi, r_ken = rs.shichoson, rs.dofuken
+    sanshutsu_shi = mul_trunc(kazei, r_shi)
+    sanshutsu_ken = mul_trunc(kazei, r_ken)
+    kazei_yen = f"{kazei:,}円"
     ex.append(
-        f"所得割（控除前）市 {fmt_yen(kazei)}×{fmt_rate(r_shi)}＝{fmt_yen(sanshutsu_shi)}、"
-        f"県 {fmt_yen(kazei)}×{fmt_rate(r_ken)}＝{fmt_yen(sanshutsu_ken)}"
+        f"所得割（控除前）市 {kazei_yen}×{rs.shichoson_text}＝{sanshutsu_shi:,}円、"
+        f"県 {kazei_yen}×{rs.dofuken_text}＝{sanshutsu_ken:,}円"
     )
 
     # 調整控除
@@ -187,57 +181,64 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     chosei_shi = chosei_ken = 0
     sa = kojo.jinteki_sa
     if kazei > 0 and gokei_pos <= p.chosei_gokei_joken:
-        ex.append("人的控除額の差: " + "、".join(kojo.sa_lines) + f" 合計 {fmt_yen(sa)}")
+        ex.append("人的控除額の差: " + "、".join(kojo.sa_lines) + f" 合計 {sa:,}円")
         if kazei <= p.chosei_kijun:
             chosei_kijun = min(sa, kazei)
             ex.append(
-                f"調整控除: 課税総所得金額{fmt_yen(p.chosei_kijun)}以下のため、"
-                f"人的控除額の差と課税総所得金額の少ない方 {fmt_yen(chosei_kijun)}"
+                f"調整控除: 課税総所得金額{p.chosei_kijun:,}円以下のため、"
+                f"人的控除額の差と課税総所得金額の少ない方 {chosei_kijun:,}円"
             )
         else:
             chosei_kijun = max(sa - (kazei - p.chosei_kijun), p.chosei_saitei)
             ex.append(
-                f"調整控除: 人的控除額の差−（課税総所得金額−{fmt_yen(p.chosei_kijun)}）"
-                f"＝{fmt_yen(sa - (kazei - p.chosei_kijun))}、最低{fmt_yen(p.chosei_saitei)}"
-                f" → {fmt_yen(chosei_kijun)}"
+                f"調整控除: 人的控除額の差−（課税総所得金額−{p.chosei_kijun:,}円）"
+                f"＝{sa - (kazei - p.chosei_kijun):,}円、最低{p.chosei_saitei:,}円"
+                f" → {chosei_kijun:,}円"
             )
-        chosei_shi = min(int(chosei_kijun * c_shi), sanshutsu_shi)
-        chosei_ken = min(int(chosei_kijun * c_ken), sanshutsu_ken)
+        chosei_shi = min(mul_trunc(chosei_kijun, rs.chosei_shichoson), sanshutsu_shi)
+        chosei_ken = min(mul_trunc(chosei_kijun, rs.chosei_dofuken), sanshutsu_ken)
         ex.append(
-            f"調整控除額 市 ×{fmt_rate(c_shi)}＝{fmt_yen(chosei_shi)}、"
-            f"県 ×{fmt_rate(c_ken)}＝{fmt_yen(chosei_ken)}"
+            f"調整控除額 市 ×{rs.chosei_shichoson_text}＝{chosei_shi:,}円、"
+            f"県 ×{rs.chosei_dofuken_text}＝{chosei_ken:,}円"
         )
-    after_shi = Fraction(sanshutsu_shi - chosei_shi)
-    after_ken = Fraction(sanshutsu_ken - chosei_ken)
+    after_shi = sanshutsu_shi - chosei_shi
+    after_ken = sanshutsu_ken - chosei_ken
 
-    # 所得割の非課税と、限度額を少し超える者の調整
-    shi_final: Fraction = after_shi
-    ken_final: Fraction = after_ken
+    # 所得割の非課税と、限度額を少し超える者の調整: the cap is
+    # (合計所得金額 − 非課税限度額) × rate × share = over × num / den
+    unit = p.round_zeigaku
     if shotokuwari_hikazei:
-        shi_final = ken_final = Fraction(0)
+        shotokuwari_shi = shotokuwari_ken = 0
         if not hikazei:
             ex.append(
-                f"所得割は非課税: 総所得金額等が所得割の非課税限度額{fmt_yen(sho_gendo)}以下"
+                f"所得割は非課税: 総所得金額等が所得割の非課税限度額{sho_gendo:,}円以下"
                 f"（{ninzu}人）"
             )
     else:
-        rate, s_shi, s_ken, s_shi_t, s_ken_t = p.hikazei_shotokuwari_chosei
-        share_shi, share_ken = (s_shi_t, s_ken_t) if x.shitei_toshi else (s_shi, s_ken)
-        over = (gokei_pos - sho_gendo) * rate
-        cap_shi, cap_ken = over * share_shi, over * share_ken
-        if after_shi > cap_shi or after_ken > cap_ken:
+        over = gokei_pos - sho_gendo
+        num_shi, den_shi = rs.cap_shichoson
+        num_ken, den_ken = rs.cap_dofuken
+        cap_shi, cap_ken = over * num_shi, over * num_ken  # × den_shi, × den_ken
+        capped_shi = after_shi * den_shi > cap_shi
+        capped_ken = after_ken * den_ken > cap_ken
+        if capped_shi or capped_ken:
             ex.append(
-                f"所得割の非課税限度額{fmt_yen(sho_gendo)}を超える額の{fmt_rate(rate)}を上限とする"
-                f"調整: 市 {fmt_yen(floor_to(cap_shi, 1))}、県 {fmt_yen(floor_to(cap_ken, 1))}"
+                f"所得割の非課税限度額{sho_gendo:,}円を超える額の{p.hikazei_chosei_rate_text}"
+                f"を上限とする調整: 市 {cap_shi // den_shi:,}円、"
+                f"県 {cap_ken // den_ken:,}円"
             )
-        shi_final = min(after_shi, cap_shi)
-        ken_final = min(after_ken, cap_ken)
-    shotokuwari_shi = floor_to(max(shi_final, Fraction(0)), p.round_zeigaku)
-    shotokuwari_ken = floor_to(max(ken_final, Fraction(0)), p.round_zeigaku)
-    if not shotokuwari_hikazei:
+        shotokuwari_shi = (
+            max(cap_shi, 0) // (den_shi * unit) * unit
+            if capped_shi
+            else max(after_shi, 0) // unit * unit
+        )
+        shotokuwari_ken = (
+            max(cap_ken, 0) // (den_ken * unit) * unit
+            if capped_ken
+            else max(after_ken, 0) // unit * unit
+        )
         ex.append(
-            f"所得割 市 {fmt_yen(shotokuwari_shi)}、県 {fmt_yen(shotokuwari_ken)}"
-            f"（{fmt_yen(p.round_zeigaku)}未満切捨て）"
+            f"所得割 市 {shotokuwari_shi:,}円、県 {shotokuwari_ken:,}円（{unit:,}円未満切捨て）"
         )
 
     # 5. 均等割・森林環境税
@@ -248,15 +249,13 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         kin_shi = p.kintowari_shichoson + p.fukko_tokurei
         kin_ken = p.kintowari_dofuken + p.fukko_tokurei
         shinrin = p.shinrin_kankyozei
-        ex.append(
-            f"均等割 市 {fmt_yen(kin_shi)}、県 {fmt_yen(kin_ken)}、森林環境税 {fmt_yen(shinrin)}"
-        )
+        ex.append(f"均等割 市 {kin_shi:,}円、県 {kin_ken:,}円、森林環境税 {shinrin:,}円")
     shi_total = floor_to(shotokuwari_shi + kin_shi, p.round_zeigaku)
     ken_total = floor_to(shotokuwari_ken + kin_ken, p.round_zeigaku)
     total = shi_total + ken_total + shinrin
     ex.append(
-        f"年税額 市民税 {fmt_yen(shi_total)}＋県民税 {fmt_yen(ken_total)}"
-        f"＋森林環境税 {fmt_yen(shinrin)}＝{fmt_yen(total)}"
+        f"年税額 市民税 {shi_total:,}円＋県民税 {ken_total:,}円"
+        f"＋森林環境税 {shinrin:,}円＝{total:,}円"
     )
     return JuminzeiResult(
         fiscal_year=p.fiscal_year,
@@ -277,8 +276,8 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         chosei_kijun=chosei_kijun,
         chosei_kojo_shichoson=chosei_shi,
         chosei_kojo_dofuken=chosei_ken,
-        shotokuwari_after_kojo_shichoson=after_shi,
-        shotokuwari_after_kojo_dofuken=after_ken,
+        shotokuwari_after_kojo_shichoson=Fraction(after_shi),
+        shotokuwari_after_kojo_dofuken=Fraction(after_ken),
         hikazei_ninzu=ninzu,
         kintowari_hikazei_gendo=kin_gendo,
         shotokuwari_hikazei_gendo=sho_gendo,

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from zeimu.rules.inputs import Haigusha, JuminzeiInput, KafuHitorioya, SeimeiHokenryo, Shogai
-from zeimu.rules.numbers import Bracket, ceil_yen, fmt_yen, pick_bracket
+from zeimu.rules.numbers import Bracket, pick_bracket
 from zeimu.rules.parameters import Parameters
 
 __all__ = ["ShotokuKojo", "is_dokyo_seikei_haigusha", "is_fuyo_shinzoku", "shotoku_kojo"]
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the results ≈10 µs of the ≈30 µs per person (当初賦課, 380,000 people).
+# Treat the results as read-only all the same.
+@dataclass(slots=True)
 class ShotokuKojo:
     """Each 所得控除 (住民税) and each part of 人的控除額の差, with readable lines."""
 
@@ -39,7 +41,7 @@ class ShotokuKojo:
 
 
 def is_dokyo_seikei_haigusha(h: Haigusha | None, p: Parameters) -> bool:
-    return h is not None and h.gokei_shotoku <= int(p.haigusha["dokyo_seikei_limit"])
+    return h is not None and h.gokei_shotoku <= p.dokyo_seikei_limit
 
 
 def is_fuyo_shinzoku(gokei_shotoku: int, p: Parameters) -> bool:
@@ -55,7 +57,10 @@ def _taxpayer_class(gokei: int, limits: list[Any]) -> int | None:
 
 def _seimei(s: SeimeiHokenryo, p: Parameters) -> tuple[int, str]:
     def f(table: tuple[Bracket, ...], paid: int) -> int:
-        return ceil_yen(pick_bracket(table, paid).apply(paid)) if paid > 0 else 0
+        if paid <= 0:
+            return 0
+        b = pick_bracket(table, paid)
+        return -(-b.apply_numerator(paid) // b.rate_den)  # 1円未満切上げ
 
     def category(shin: int, kyu: int) -> int:
         a, b = f(p.seimei_shin, shin), f(p.seimei_kyu, kyu)
@@ -68,14 +73,20 @@ def _seimei(s: SeimeiHokenryo, p: Parameters) -> tuple[int, str]:
     nenkin = category(s.nenkin_shin, s.nenkin_kyu)
     total = min(ippan + kaigo + nenkin, p.seimei_total_cap)
     return total, (
-        f"生命保険料控除 {fmt_yen(total)}（一般{fmt_yen(ippan)}＋介護医療{fmt_yen(kaigo)}"
-        f"＋個人年金{fmt_yen(nenkin)}、合計{fmt_yen(p.seimei_total_cap)}限度）"
+        f"生命保険料控除 {total:,}円（一般{ippan:,}円＋介護医療{kaigo:,}円"
+        f"＋個人年金{nenkin:,}円、合計{p.seimei_total_cap:,}円限度）"
     )
 
 
 def _jishin(jishin: int, choki: int, p: Parameters) -> int:
-    a = min(ceil_yen(Fraction(jishin) * p.jishin_rate), p.jishin_cap) if jishin else 0
-    b = ceil_yen(pick_bracket(p.jishin_choki, choki).apply(choki)) if choki else 0
+    a = 0
+    if jishin:
+        rate = p.jishin_rate
+        a = min(-(-jishin * rate.numerator // rate.denominator), p.jishin_cap)  # 切上げ
+    b = 0
+    if choki:
+        row = pick_bracket(p.jishin_choki, choki)
+        b = -(-row.apply_numerator(choki) // row.rate_den)  # 1円未満切上げ
     return min(a + b, p.jishin_total_cap)
 
 
@@ -90,13 +101,13 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
         nonlocal sa_total
         if amount:
             sa_total += amount
-            sa_lines.append(f"{what} {fmt_yen(amount)}")
+            sa_lines.append(f"{what} {amount:,}円")
 
     # 保険料・医療費
     if x.seimei_hoken_kojo is not None:
         seimei = x.seimei_hoken_kojo
         if seimei:
-            lines.append(f"生命保険料控除 {fmt_yen(seimei)}（計算済みの額）")
+            lines.append(f"生命保険料控除 {seimei:,}円（計算済みの額）")
     elif x.seimei_hokenryo is not None:
         seimei, line = _seimei(x.seimei_hokenryo, p)
         lines.append(line)
@@ -110,7 +121,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
         (x.iryohi_kojo, "医療費控除"),
     ):
         if amount:
-            lines.append(f"{label} {fmt_yen(amount)}")
+            lines.append(f"{label} {amount:,}円")
 
     # 障害者控除（本人・同一生計配偶者・扶養親族）
     persons: list[tuple[str, Shogai]] = [("本人", x.shogai)]
@@ -131,7 +142,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
             continue
         amount = p.shogaisha[keys[kubun]]
         shogaisha += amount
-        lines.append(f"障害者控除（{who}・{kubun.value}）{fmt_yen(amount)}")
+        lines.append(f"障害者控除（{who}・{kubun.value}）{amount:,}円")
         add_sa(int(sa["shogaisha"][keys[kubun]]), f"障害者（{who}・{kubun.value}）")
 
     # 寡婦・ひとり親
@@ -149,7 +160,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
                 else "hitorioya_chichi"
             )
             add_sa(int(sa[key]), x.kafu_hitorioya.value)
-        lines.append(f"{x.kafu_hitorioya.value}控除 {fmt_yen(kafu)}")
+        lines.append(f"{x.kafu_hitorioya.value}控除 {kafu:,}円")
 
     # 勤労学生
     kinro = 0
@@ -160,7 +171,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
         and x.kinro_igai_shotoku <= kg["other_limit"]
     ):
         kinro = kg["amount"]
-        lines.append(f"勤労学生控除 {fmt_yen(kinro)}")
+        lines.append(f"勤労学生控除 {kinro:,}円")
         add_sa(int(sa["kinro_gakusei"]), "勤労学生")
 
     # 配偶者控除・配偶者特別控除（納税義務者の合計所得金額の区分）
@@ -174,7 +185,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
             kind = "rojin" if rojin else "ippan"
             haigusha = int(hp["rows"][cls][kind])
             label = "老人控除対象配偶者" if rojin else "一般の控除対象配偶者"
-            lines.append(f"配偶者控除（{label}）{fmt_yen(haigusha)}")
+            lines.append(f"配偶者控除（{label}）{haigusha:,}円")
             add_sa(int(sa["haigusha_" + kind][cls]), f"配偶者控除（{label}）")
         else:
             ht = p.haigusha_tokubetsu
@@ -185,8 +196,8 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
                         break
             if haigusha_tokubetsu:
                 lines.append(
-                    f"配偶者特別控除（配偶者の合計所得金額{fmt_yen(h.gokei_shotoku)}）"
-                    f"{fmt_yen(haigusha_tokubetsu)}"
+                    f"配偶者特別控除（配偶者の合計所得金額{h.gokei_shotoku:,}円）"
+                    f"{haigusha_tokubetsu:,}円"
                 )
                 for row in sa["haigusha_tokubetsu"]:
                     if h.gokei_shotoku < int(row["spouse_below"]):
@@ -208,7 +219,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
         else:
             kind, label = "ippan", "一般の扶養親族"
         fuyo += fp[kind]
-        lines.append(f"扶養控除（{label}・{d.age}歳）{fmt_yen(fp[kind])}")
+        lines.append(f"扶養控除（{label}・{d.age}歳）{fp[kind]:,}円")
         add_sa(int(sa["fuyo"][kind]), f"扶養控除（{label}）")
     tokutei_shinzoku = 0
     ts = p.tokutei_shinzoku
@@ -223,8 +234,8 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
                     amount = int(row["amount"])
                     tokutei_shinzoku += amount
                     lines.append(
-                        f"特定親族特別控除（{d.age}歳・合計所得金額{fmt_yen(d.gokei_shotoku)}）"
-                        f"{fmt_yen(amount)}"
+                        f"特定親族特別控除（{d.age}歳・合計所得金額{d.gokei_shotoku:,}円）"
+                        f"{amount:,}円"
                     )
                     for srow in sa["tokutei_shinzoku"]:
                         if d.gokei_shotoku <= int(srow["up_to"]):
@@ -238,7 +249,7 @@ def shotoku_kojo(x: JuminzeiInput, gokei: int, p: Parameters) -> ShotokuKojo:
         if up_to is None or gokei <= up_to:
             kiso = amount
             break
-    lines.append(f"基礎控除 {fmt_yen(kiso)}")
+    lines.append(f"基礎控除 {kiso:,}円")
     if kiso:
         add_sa(int(sa["kiso"]), "基礎控除")
 

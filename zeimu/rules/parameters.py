@@ -9,16 +9,17 @@ engine itself never touches the database: it takes a :class:`Parameters`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from zeimu.rules.numbers import Bracket, parse_brackets, to_rate, to_yen
+from zeimu.rules.numbers import Bracket, fmt_rate, parse_brackets, to_rate, to_yen
 
 __all__ = [
     "KEYS",
     "FixedRow",
     "Parameters",
+    "RateSet",
     "parameters_for",
     "parameters_from_lookup",
 ]
@@ -80,6 +81,45 @@ class FixedRow:
 
 
 @dataclass(frozen=True)
+class RateSet:
+    """The 所得割 rates for one kind of address (指定都市の区域内 or not), with their
+    integer and text forms, derived once from :class:`Parameters`."""
+
+    shichoson: Fraction
+    dofuken: Fraction
+    chosei_shichoson: Fraction
+    chosei_dofuken: Fraction
+    shichoson_text: str
+    dofuken_text: str
+    chosei_shichoson_text: str
+    chosei_dofuken_text: str
+    #: 所得割の非課税限度額を超える者の上限: (超える額) × num ÷ den (市町村, 道府県)
+    cap_shichoson: tuple[int, int]
+    cap_dofuken: tuple[int, int]
+
+
+def _rate_set(
+    p: Parameters, rates: tuple[Fraction, Fraction, Fraction, Fraction], shitei_toshi: bool
+) -> RateSet:
+    rate, s_shi, s_ken, s_shi_t, s_ken_t = p.hikazei_shotokuwari_chosei
+    share_shi, share_ken = (s_shi_t, s_ken_t) if shitei_toshi else (s_shi, s_ken)
+    cap_shi, cap_ken = rate * share_shi, rate * share_ken
+    shi, ken, chosei_shi, chosei_ken = rates
+    return RateSet(
+        shichoson=shi,
+        dofuken=ken,
+        chosei_shichoson=chosei_shi,
+        chosei_dofuken=chosei_ken,
+        shichoson_text=fmt_rate(shi),
+        dofuken_text=fmt_rate(ken),
+        chosei_shichoson_text=fmt_rate(chosei_shi),
+        chosei_dofuken_text=fmt_rate(chosei_ken),
+        cap_shichoson=(cap_shi.numerator, cap_shi.denominator),
+        cap_dofuken=(cap_ken.numerator, cap_ken.denominator),
+    )
+
+
+@dataclass(frozen=True)
 class Parameters:
     """Everything law-driven for one fiscal year, parsed into exact values."""
 
@@ -134,6 +174,65 @@ class Parameters:
     jishin_choki: tuple[Bracket, ...]
     jishin_total_cap: int
     jinteki_sa: dict[str, Any]
+
+    # Derived once from the fields above (the engine's hot path reads these instead of
+    # parsing dictionaries and building Fractions for every person).
+    #: [False] outside, [True] inside a 指定都市
+    rate_sets: tuple[RateSet, RateSet] = field(init=False, repr=False, compare=False)
+    hikazei_chosei_rate_text: str = field(init=False, repr=False, compare=False)
+    #: 所得金額調整控除 (shotoku_chosei as numbers)
+    chosei_kyuyo_over: int = field(init=False, repr=False, compare=False)
+    chosei_kyuyo_cap: int = field(init=False, repr=False, compare=False)
+    chosei_kosodate_rate: Fraction = field(init=False, repr=False, compare=False)
+    chosei_young_age: int = field(init=False, repr=False, compare=False)
+    chosei_kyuyo_shotoku_cap: int = field(init=False, repr=False, compare=False)
+    chosei_nenkin_shotoku_cap: int = field(init=False, repr=False, compare=False)
+    chosei_deduct: int = field(init=False, repr=False, compare=False)
+    #: 同一生計配偶者の合計所得金額の上限
+    dokyo_seikei_limit: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: Any) -> None:
+            object.__setattr__(self, name, value)
+
+        for unit in (self.round_kazei, self.round_zeigaku, self.round_shotoku):
+            if unit <= 0:
+                raise ValueError(f"端数処理の単位は正の整数です: {unit}")
+        put(
+            "rate_sets",
+            (
+                _rate_set(
+                    self,
+                    (
+                        self.rate_shichoson,
+                        self.rate_dofuken,
+                        self.chosei_rate_shichoson,
+                        self.chosei_rate_dofuken,
+                    ),
+                    False,
+                ),
+                _rate_set(
+                    self,
+                    (
+                        self.rate_shichoson_shitei,
+                        self.rate_dofuken_shitei,
+                        self.chosei_rate_shichoson_shitei,
+                        self.chosei_rate_dofuken_shitei,
+                    ),
+                    True,
+                ),
+            ),
+        )
+        put("hikazei_chosei_rate_text", fmt_rate(self.hikazei_shotokuwari_chosei[0]))
+        c = self.shotoku_chosei
+        put("chosei_kyuyo_over", int(c["kyuyo_over"]))
+        put("chosei_kyuyo_cap", int(c["kyuyo_cap"]))
+        put("chosei_kosodate_rate", Fraction(str(c["rate"])))
+        put("chosei_young_age", int(c["tokubetsu_shogai_or_young_age"]))
+        put("chosei_kyuyo_shotoku_cap", int(c["kyuyo_shotoku_cap"]))
+        put("chosei_nenkin_shotoku_cap", int(c["nenkin_shotoku_cap"]))
+        put("chosei_deduct", int(c["deduct"]))
+        put("dokyo_seikei_limit", int(self.haigusha["dokyo_seikei_limit"]))
 
 
 def _yen_dict(value: Any, what: str) -> dict[str, int]:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
-from zeimu.rules.numbers import Bracket, ceil_yen, floor_to, fmt_rate, fmt_yen, pick_bracket
+from zeimu.rules.numbers import Bracket, floor_to, fmt_yen, pick_bracket
 from zeimu.rules.parameters import Parameters
 
 __all__ = [
@@ -17,7 +16,10 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# building the results ≈10 µs of the ≈30 µs per person (当初賦課, 380,000 people).
+# Treat the results as read-only all the same.
+@dataclass(slots=True)
 class KyuyoShotoku:
     shunyu: int
     #: 別表第五で収入金額を刻みの単位に切り捨てた額（表によらない場合 None）
@@ -27,7 +29,7 @@ class KyuyoShotoku:
     method: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NenkinShotoku:
     shunyu: int
     koreisha: bool
@@ -37,10 +39,20 @@ class NenkinShotoku:
 
 
 def _formula(b: Bracket) -> str:
-    if b.rate == 0:
+    if b.rate_num == 0:
         return fmt_yen(b.add)
     sign = "＋" if b.add >= 0 else "−"
-    return f"収入金額×{fmt_rate(b.rate)}{sign}{fmt_yen(abs(b.add))}"
+    return f"収入金額×{b.rate_text}{sign}{fmt_yen(abs(b.add))}"
+
+
+def _shotoku_after_kojo(shunyu: int, b: Bracket, unit: int) -> int:
+    """``floor_to(shunyu − min(b.apply(shunyu), shunyu), unit)`` in integers: the control
+    deduction (控除額) is ``apply_numerator / rate_den`` and is limited to the 収入金額."""
+    den = b.rate_den
+    rest = shunyu * den - b.apply_numerator(shunyu)  # (収入金額 − 控除額) × den
+    if rest <= 0:
+        return 0
+    return rest // (den * unit) * unit
 
 
 def kyuyo_shotoku(shunyu: int, p: Parameters) -> KyuyoShotoku:
@@ -62,7 +74,7 @@ def kyuyo_shotoku(shunyu: int, p: Parameters) -> KyuyoShotoku:
         if shunyu >= p.beppyo5_step_from:
             base = floor_to(shunyu, p.beppyo5_step)
             b = pick_bracket(p.kyuyo_kojo, base)
-            kojo_on_base = b.apply(base)
+            kojo_on_base = b.apply_exact(base)
             shotoku = floor_to(base - kojo_on_base, p.round_shotoku)
             return KyuyoShotoku(
                 shunyu,
@@ -73,8 +85,7 @@ def kyuyo_shotoku(shunyu: int, p: Parameters) -> KyuyoShotoku:
                 f"給与所得控除（{_formula(b)}＝{fmt_yen(kojo_on_base)}）を引いて{fmt_yen(shotoku)}",
             )
     b = pick_bracket(p.kyuyo_kojo, shunyu)
-    kojo = min(b.apply(shunyu), Fraction(shunyu))
-    shotoku = floor_to(shunyu - kojo, p.round_shotoku)
+    shotoku = _shotoku_after_kojo(shunyu, b, p.round_shotoku)
     return KyuyoShotoku(
         shunyu,
         None,
@@ -97,8 +108,7 @@ def nenkin_shotoku(shunyu: int, age: int, other_gokei: int, p: Parameters) -> Ne
     else:  # pragma: no cover - the last class has no limit
         raise AssertionError
     b = pick_bracket(table, shunyu)
-    kojo = min(b.apply(shunyu), Fraction(shunyu))
-    shotoku = floor_to(shunyu - kojo, p.round_shotoku)
+    shotoku = _shotoku_after_kojo(shunyu, b, p.round_shotoku)
     age_label = f"{p.nenkin_koreisha_age}歳以上" if koreisha else f"{p.nenkin_koreisha_age}歳未満"
     return NenkinShotoku(
         shunyu,
@@ -119,20 +129,20 @@ def shotoku_kingaku_chosei_kojo(
     p: Parameters,
 ) -> tuple[int, int]:
     """所得金額調整控除: (子育て・介護分, 給与・年金の双方がある者の分).  合計は給与所得が限度."""
-    c = p.shotoku_chosei
-    over = int(c["kyuyo_over"])
+    over = p.chosei_kyuyo_over
     kosodate = 0
     if kosodate_kaigo and kyuyo_shunyu > over:
-        base = min(kyuyo_shunyu, int(c["kyuyo_cap"])) - over
-        kosodate = ceil_yen(base * Fraction(str(c["rate"])))
+        base = min(kyuyo_shunyu, p.chosei_kyuyo_cap) - over
+        rate = p.chosei_kosodate_rate
+        kosodate = -(-base * rate.numerator // rate.denominator)  # 1円未満切上げ
     kosodate = min(kosodate, kyuyo_shotoku)
     ryoho = 0
     if kyuyo_shotoku > 0 and nenkin_shotoku > 0:
         ryoho = max(
             0,
-            min(kyuyo_shotoku, int(c["kyuyo_shotoku_cap"]))
-            + min(nenkin_shotoku, int(c["nenkin_shotoku_cap"]))
-            - int(c["deduct"]),
+            min(kyuyo_shotoku, p.chosei_kyuyo_shotoku_cap)
+            + min(nenkin_shotoku, p.chosei_nenkin_shotoku_cap)
+            - p.chosei_deduct,
         )
     ryoho = min(ryoho, kyuyo_shotoku - kosodate)
     return kosodate, ryoho
