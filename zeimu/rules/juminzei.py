@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from zeimu.rules.inputs import JuminzeiInput, KafuHitorioya, Shogai
-from zeimu.rules.kojo import ShotokuKojo, shotoku_kojo
+from zeimu.rules.kojo import ShotokuKojo, is_dokyo_seikei_haigusha, shotoku_kojo
 from zeimu.rules.numbers import floor_to, mul_trunc
 from zeimu.rules.parameters import Parameters
 from zeimu.rules.shotoku import (
@@ -35,6 +35,14 @@ from zeimu.rules.shotoku import (
 )
 
 __all__ = ["JuminzeiResult", "juminzei_compute"]
+
+
+def _yen_text(amount: Fraction) -> str:
+    """An exact amount for the explanation: 1,234円 or 1,234.4円 (shares of 0.6/0.4…)."""
+    if amount.denominator == 1:
+        return f"{int(amount):,}円"
+    whole, rest = divmod(amount, 1)
+    return f"{int(whole):,}{str(float(rest))[1:6]}円"
 
 
 # Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
@@ -87,6 +95,9 @@ class JuminzeiResult:
     #: 市町村民税＋道府県民税＋森林環境税
     gokei_zeigaku: int
     explanation: tuple[str, ...]
+    #: 令和6年度の特別税額控除（定額減税）: taken off the 所得割 above
+    teigaku_genzei_shichoson: int = 0
+    teigaku_genzei_dofuken: int = 0
 
 
 _TOKUBETSU = (Shogai.TOKUBETSU, Shogai.DOKYO_TOKUBETSU)
@@ -204,8 +215,9 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     after_shi = sanshutsu_shi - chosei_shi
     after_ken = sanshutsu_ken - chosei_ken
 
-    # 所得割の非課税と、限度額を少し超える者の調整: the cap is
-    # (合計所得金額 − 非課税限度額) × rate × share = over × num / den
+    # 所得割の非課税と、限度額を少し超える者の調整 (附則第3条の3第2項・第5項): when
+    # 総所得金額等 − 所得割 falls short of the 限度額, the shortfall is taken off the
+    # 所得割, shared between 市 and 県 (num/den of RateSet.cap_*).
     unit = p.round_zeigaku
     if shotokuwari_hikazei:
         shotokuwari_shi = shotokuwari_ken = 0
@@ -215,30 +227,46 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
                 f"（{ninzu}人）"
             )
     else:
-        over = gokei_pos - sho_gendo
         num_shi, den_shi = rs.cap_shichoson
         num_ken, den_ken = rs.cap_dofuken
-        cap_shi, cap_ken = over * num_shi, over * num_ken  # × den_shi, × den_ken
-        capped_shi = after_shi * den_shi > cap_shi
-        capped_ken = after_ken * den_ken > cap_ken
-        if capped_shi or capped_ken:
+        fusoku = sho_gendo - (gokei_pos - (after_shi + after_ken))
+        if fusoku > 0:
+            # exact: (after × den − fusoku × num) / den, then down to the unit
+            scaled_shi = after_shi * den_shi - fusoku * num_shi
+            scaled_ken = after_ken * den_ken - fusoku * num_ken
+            red_shi = _yen_text(Fraction(fusoku * num_shi, den_shi))
+            red_ken = _yen_text(Fraction(fusoku * num_ken, den_ken))
             ex.append(
-                f"所得割の非課税限度額{sho_gendo:,}円を超える額の{p.hikazei_chosei_rate_text}"
-                f"を上限とする調整: 市 {cap_shi // den_shi:,}円、"
-                f"県 {cap_ken // den_ken:,}円"
+                f"所得割の非課税限度額による調整: 総所得金額等{gokei_pos:,}円−所得割"
+                f"{after_shi + after_ken:,}円が限度額{sho_gendo:,}円に{fusoku:,}円満たないため、"
+                f"その額を市 {red_shi}・県 {red_ken}に分けて所得割から控除"
             )
-        shotokuwari_shi = (
-            max(cap_shi, 0) // (den_shi * unit) * unit
-            if capped_shi
-            else max(after_shi, 0) // unit * unit
-        )
-        shotokuwari_ken = (
-            max(cap_ken, 0) // (den_ken * unit) * unit
-            if capped_ken
-            else max(after_ken, 0) // unit * unit
-        )
+            shotokuwari_shi = max(scaled_shi, 0) // (den_shi * unit) * unit
+            shotokuwari_ken = max(scaled_ken, 0) // (den_ken * unit) * unit
+        else:
+            shotokuwari_shi = max(after_shi, 0) // unit * unit
+            shotokuwari_ken = max(after_ken, 0) // unit * unit
         ex.append(
             f"所得割 市 {shotokuwari_shi:,}円、県 {shotokuwari_ken:,}円（{unit:,}円未満切捨て）"
+        )
+
+    # 令和6年度分の特別税額控除（定額減税、地方税法附則第5条の8）: 本人と同一生計配偶者・
+    # 扶養親族1人につき定額を所得割から控除し、市・県に所得割の比で按分する
+    genzei_shi = genzei_ken = 0
+    tg = p.teigaku_genzei
+    shotokuwari = shotokuwari_shi + shotokuwari_ken
+    if tg is not None and shotokuwari > 0 and gokei_pos <= tg[1]:
+        per_person, _, honnin_limit = tg
+        ninin = ninzu
+        if gokei_pos > honnin_limit and is_dokyo_seikei_haigusha(x.haigusha, p):
+            ninin -= 1  # 控除対象配偶者でない同一生計配偶者（翌年度の控除へ）
+        genzei = min(per_person * ninin, shotokuwari)
+        genzei_ken = genzei * shotokuwari_ken // shotokuwari
+        genzei_shi = genzei - genzei_ken
+        ex.append(
+            f"定額減税 {per_person:,}円×{ninin}人＝{per_person * ninin:,}円（所得割が限度）: "
+            f"県 {genzei:,}円×{shotokuwari_ken:,}÷{shotokuwari:,}＝{genzei_ken:,}円、"
+            f"市 {genzei_shi:,}円"
         )
 
     # 5. 均等割・森林環境税
@@ -250,8 +278,8 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         kin_ken = p.kintowari_dofuken + p.fukko_tokurei
         shinrin = p.shinrin_kankyozei
         ex.append(f"均等割 市 {kin_shi:,}円、県 {kin_ken:,}円、森林環境税 {shinrin:,}円")
-    shi_total = floor_to(shotokuwari_shi + kin_shi, p.round_zeigaku)
-    ken_total = floor_to(shotokuwari_ken + kin_ken, p.round_zeigaku)
+    shi_total = floor_to(shotokuwari_shi - genzei_shi + kin_shi, p.round_zeigaku)
+    ken_total = floor_to(shotokuwari_ken - genzei_ken + kin_ken, p.round_zeigaku)
     total = shi_total + ken_total + shinrin
     ex.append(
         f"年税額 市民税 {shi_total:,}円＋県民税 {ken_total:,}円"
@@ -294,4 +322,6 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         dofukenminzei=ken_total,
         gokei_zeigaku=total,
         explanation=tuple(ex),
+        teigaku_genzei_shichoson=genzei_shi,
+        teigaku_genzei_dofuken=genzei_ken,
     )

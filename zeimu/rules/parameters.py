@@ -65,10 +65,11 @@ KEYS: dict[str, str] = {
     "seimei_hoken": "zeimu.kojo.seimei_hoken",
     "jishin_hoken": "zeimu.kojo.jishin_hoken",
     "jinteki_sa": "zeimu.kojo.jinteki_kojo_sa",
+    "teigaku_genzei": P + "teigaku_genzei",
 }
 
 #: Keys that may be absent for a year (the deduction did not exist yet).
-OPTIONAL = {"tokutei_shinzoku"}
+OPTIONAL = {"tokutei_shinzoku", "teigaku_genzei"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class RateSet:
     dofuken_text: str
     chosei_shichoson_text: str
     chosei_dofuken_text: str
-    #: 所得割の非課税限度額を超える者の上限: (超える額) × num ÷ den (市町村, 道府県)
+    #: 所得割の非課税限度額の調整で、限度額に満たない額を按分する割合 num ÷ den (市町村, 道府県)
     cap_shichoson: tuple[int, int]
     cap_dofuken: tuple[int, int]
 
@@ -101,9 +102,8 @@ class RateSet:
 def _rate_set(
     p: Parameters, rates: tuple[Fraction, Fraction, Fraction, Fraction], shitei_toshi: bool
 ) -> RateSet:
-    rate, s_shi, s_ken, s_shi_t, s_ken_t = p.hikazei_shotokuwari_chosei
-    share_shi, share_ken = (s_shi_t, s_ken_t) if shitei_toshi else (s_shi, s_ken)
-    cap_shi, cap_ken = rate * share_shi, rate * share_ken
+    s_shi, s_ken, s_shi_t, s_ken_t = p.hikazei_shotokuwari_chosei
+    cap_shi, cap_ken = (s_shi_t, s_ken_t) if shitei_toshi else (s_shi, s_ken)
     shi, ken, chosei_shi, chosei_ken = rates
     return RateSet(
         shichoson=shi,
@@ -147,7 +147,8 @@ class Parameters:
     hikazei_kintowari: dict[str, tuple[int, int, int]]
     hikazei_shotokuwari: tuple[int, int, int]
     #: rate, 市町村, 道府県, 指定都市の市, 指定都市の道府県
-    hikazei_shotokuwari_chosei: tuple[Fraction, Fraction, Fraction, Fraction, Fraction]
+    #: shares of the 非課税限度額 adjustment: 市町村, 道府県, 指定都市の市, 指定都市の道府県
+    hikazei_shotokuwari_chosei: tuple[Fraction, Fraction, Fraction, Fraction]
     kyuyo_kojo: tuple[Bracket, ...]
     beppyo5_upper: int
     beppyo5_step: int
@@ -162,6 +163,9 @@ class Parameters:
     haigusha_tokubetsu: dict[str, Any]
     fuyo: dict[str, int]
     tokutei_shinzoku: dict[str, Any] | None
+    #: 令和6年度分の特別税額控除（定額減税）: per person, 合計所得 limit, and the taxpayer's
+    #: 合計所得 above which the spouse does not count (None in other years)
+    teigaku_genzei: tuple[int, int, int] | None
     shogaisha: dict[str, int]
     kafu_hitorioya: dict[str, int]
     kinro_gakusei: dict[str, int]
@@ -179,7 +183,6 @@ class Parameters:
     # parsing dictionaries and building Fractions for every person).
     #: [False] outside, [True] inside a 指定都市
     rate_sets: tuple[RateSet, RateSet] = field(init=False, repr=False, compare=False)
-    hikazei_chosei_rate_text: str = field(init=False, repr=False, compare=False)
     #: 所得金額調整控除 (shotoku_chosei as numbers)
     chosei_kyuyo_over: int = field(init=False, repr=False, compare=False)
     chosei_kyuyo_cap: int = field(init=False, repr=False, compare=False)
@@ -223,7 +226,6 @@ class Parameters:
                 ),
             ),
         )
-        put("hikazei_chosei_rate_text", fmt_rate(self.hikazei_shotokuwari_chosei[0]))
         c = self.shotoku_chosei
         put("chosei_kyuyo_over", int(c["kyuyo_over"]))
         put("chosei_kyuyo_cap", int(c["kyuyo_cap"]))
@@ -295,7 +297,6 @@ def parameters_from_lookup(
         },
         hikazei_shotokuwari=_triple(raw["hikazei_shotokuwari"], "所得割の非課税限度額"),
         hikazei_shotokuwari_chosei=(
-            to_rate(ch["rate"], "非課税調整の率"),
             to_rate(ch["shichoson"], "非課税調整の市町村分"),
             to_rate(ch["dofuken"], "非課税調整の道府県分"),
             to_rate(ch["shichoson_shitei_toshi"], "非課税調整の指定都市分"),
@@ -334,6 +335,13 @@ def parameters_from_lookup(
         haigusha_tokubetsu=dict(raw["haigusha_tokubetsu"]),
         fuyo=_yen_dict(raw["fuyo"], "扶養控除"),
         tokutei_shinzoku=None if raw["tokutei_shinzoku"] is None else dict(raw["tokutei_shinzoku"]),
+        teigaku_genzei=None
+        if raw["teigaku_genzei"] is None
+        else (
+            to_yen(raw["teigaku_genzei"]["per_person"], "定額減税の額"),
+            to_yen(raw["teigaku_genzei"]["gokei_shotoku_limit"], "定額減税の所得要件"),
+            to_yen(raw["teigaku_genzei"]["haigusha_honnin_limit"], "定額減税の配偶者の要件"),
+        ),
         shogaisha=_yen_dict(raw["shogaisha"], "障害者控除"),
         kafu_hitorioya=_yen_dict(raw["kafu_hitorioya"], "寡婦・ひとり親控除"),
         kinro_gakusei=_yen_dict(raw["kinro_gakusei"], "勤労学生控除"),

@@ -54,7 +54,8 @@ def test_r6_full_single_salary_3m(params) -> None:
     #   調整控除   200万以下: min(差5万, 1,140,000) = 50,000 → 市 ×3% 1,500 / 県 ×2% 1,000
     #   所得割     市 66,900 / 県 44,600
     #   均等割     市 3,000 / 県 1,000（復興特例は令和5年度で終了）、森林環境税 1,000
-    #   年税額     市 69,900 + 県 45,600 + 森林 1,000 = 116,500
+    #   定額減税   本人1人 10,000（令和6年度のみ）: 県 10,000×44,600÷111,500 = 4,000、市 6,000
+    #   年税額     市 63,900 + 県 41,600 + 森林 1,000 = 106,500
     r = juminzei_compute(
         JuminzeiInput(age=40, kyuyo_shunyu=3_000_000, shakai_hokenryo=450_000), params(R6)
     )
@@ -69,7 +70,8 @@ def test_r6_full_single_salary_3m(params) -> None:
     assert (r.shotokuwari_shichoson, r.shotokuwari_dofuken) == (66_900, 44_600)
     assert (r.kintowari_shichoson, r.kintowari_dofuken) == (3_000, 1_000)
     assert r.shinrin_kankyozei == 1_000
-    assert (r.shichosonminzei, r.dofukenminzei, r.gokei_zeigaku) == (69_900, 45_600, 116_500)
+    assert (r.teigaku_genzei_shichoson, r.teigaku_genzei_dofuken) == (6_000, 4_000)
+    assert (r.shichosonminzei, r.dofukenminzei, r.gokei_zeigaku) == (63_900, 41_600, 106_500)
     assert any("調整控除額" in line for line in r.explanation)
 
 
@@ -159,14 +161,16 @@ def test_chosei_kojo_under_2m_limited_by_kazei_shotoku(params) -> None:
     # 令和6年度、単身、給与収入1,020,000円（手計算）
     #   給与所得 470,000、課税総所得 470,000 − 430,000 = 40,000
     #   所得割 市 2,400 / 県 1,600、調整控除 min(50,000, 40,000)=40,000 → 1,200 / 800
-    #   所得割 市 1,200 / 県 800。所得割の非課税限度額45万円を2万円超えるので
-    #   上限は 20,000×10% = 2,000 を市6割 1,200・県4割 800 → 変わらず
-    #   年税額 市 4,200 + 県 1,800 + 森林 1,000 = 7,000
+    #   所得割 市 1,200 / 県 800。総所得 470,000 − 所得割 2,000 = 468,000 は所得割の
+    #   非課税限度額 450,000 以上なので調整なし
+    #   定額減税 10,000 は所得割 2,000 が限度: 県 800・市 1,200 → 所得割 0
+    #   年税額 市 3,000 + 県 1,000 + 森林 1,000 = 5,000
     r = juminzei_compute(JuminzeiInput(age=30, kyuyo_shunyu=1_020_000), params(R6))
     assert r.kazei_shotoku == 40_000
     assert r.chosei_kijun == 40_000
     assert (r.shotokuwari_shichoson, r.shotokuwari_dofuken) == (1_200, 800)
-    assert (r.shichosonminzei, r.dofukenminzei, r.gokei_zeigaku) == (4_200, 1_800, 7_000)
+    assert (r.teigaku_genzei_shichoson, r.teigaku_genzei_dofuken) == (1_200, 800)
+    assert (r.shichosonminzei, r.dofukenminzei, r.gokei_zeigaku) == (3_000, 1_000, 5_000)
 
 
 def test_chosei_kojo_over_2m_minimum_2500(params) -> None:
@@ -305,7 +309,8 @@ def test_nenkin_and_kyuyo_full(params) -> None:
     #   給与所得 450,000、年金雑所得 2,000,000 − 1,100,000 = 900,000
     #   所得金額調整控除 10万 + 10万 − 10万 = 100,000 → 合計所得 350,000 + 900,000 = 1,250,000
     #   課税総所得 1,250,000 − 430,000 = 820,000 → 所得割 市 49,200 − 1,500 = 47,700 /
-    #   県 32,800 − 1,000 = 31,800 → 年税額 50,700 + 32,800 + 1,000 = 84,500
+    #   県 32,800 − 1,000 = 31,800 → 定額減税 10,000（県 4,000・市 6,000）
+    #   → 年税額 44,700 + 28,800 + 1,000 = 74,500
     x = JuminzeiInput(age=67, kyuyo_shunyu=1_000_000, nenkin_shunyu=2_000_000)
     r = juminzei_compute(x, params(R6))
     assert (r.nenkin.shotoku, r.shotoku_chosei_ryoho, r.gokei_shotoku) == (
@@ -313,7 +318,7 @@ def test_nenkin_and_kyuyo_full(params) -> None:
         100_000,
         1_250_000,
     )
-    assert (r.shichosonminzei, r.dofukenminzei, r.gokei_zeigaku) == (50_700, 32_800, 84_500)
+    assert (r.shichosonminzei, r.dofukenminzei, r.gokei_zeigaku) == (44_700, 28_800, 74_500)
 
 
 def test_municipal_override_of_kintowari(params, world) -> None:
@@ -336,3 +341,37 @@ def test_municipal_override_of_kintowari(params, world) -> None:
     assert alpha_r6.kintowari_shichoson == 3_000
     assert beta.kintowari_shichoson == 3_000
     assert alpha.shichosonminzei - beta.shichosonminzei == 500
+
+
+def test_hikazei_gendo_chosei_takes_off_only_the_shortfall(params) -> None:
+    # 令和7年度、子2人（17歳・18歳、一般扶養）、その他の所得 1,480,000円（手計算）
+    #   所得割の非課税限度額 35万×3人＋10万＋32万 = 1,470,000
+    #   所得控除 基礎 430,000 + 扶養 330,000×2 = 1,090,000 → 課税総所得 390,000
+    #   所得割 市 23,400 / 県 15,600、調整控除（差 50,000×3 = 150,000）市 4,500 / 県 3,000
+    #   → 所得割 市 18,900 / 県 12,600（計 31,500）
+    #   総所得金額等 1,480,000 − 31,500 = 1,448,500 は限度額に 21,500 満たない
+    #   → 市 21,500×60% = 12,900、県 ×40% = 8,600 を控除 → 市 6,000 / 県 4,000
+    #   （所得割の合計は 1,480,000 − 1,470,000 = 10,000 に等しい）
+    x = JuminzeiInput(
+        age=45,
+        sonota_shotoku=1_480_000,
+        shinzoku=(Shinzoku(age=17), Shinzoku(age=18)),
+    )
+    r = juminzei_compute(x, params(R7))
+    assert r.shotokuwari_hikazei_gendo == 1_470_000
+    assert r.kazei_shotoku == 390_000
+    assert (r.chosei_kojo_shichoson, r.chosei_kojo_dofuken) == (4_500, 3_000)
+    assert (r.shotokuwari_shichoson, r.shotokuwari_dofuken) == (6_000, 4_000)
+    assert any("21,500円満たない" in line for line in r.explanation)
+    # Ten thousand yen more income: the shortfall is gone, the 所得割 is whole again.
+    r2 = juminzei_compute(
+        JuminzeiInput(
+            age=45,
+            sonota_shotoku=1_530_000,
+            shinzoku=(Shinzoku(age=17), Shinzoku(age=18)),
+        ),
+        params(R7),
+    )
+    # 課税 440,000 → 26,400 / 17,600 − 4,500 / 3,000 = 21,900 / 14,600 (36,500);
+    # 1,530,000 − 36,500 = 1,493,500 ≥ 1,470,000: no adjustment
+    assert (r2.shotokuwari_shichoson, r2.shotokuwari_dofuken) == (21_900, 14_600)
