@@ -29,6 +29,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.engine",
         "個人住民税 engine + JSON per person (no database); --dump for the differential check",
     ),
+    "notices": (
+        "bench.notices",
+        "納税通知書 mass print: 20,000 synthetic notices, 1,000 a PDF (Typst), 1 and 2 processes",
+    ),
     "lookup": (
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",

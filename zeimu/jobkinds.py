@@ -156,3 +156,6 @@ class ToshoFuka:
 
 
 register(ToshoFuka())
+
+# The mass-printing job kinds register themselves on import.
+from zeimu import printjobs  # noqa: E402, F401

@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tenants.access import gyomu_view
-from zeimu.views import fuka, kazei, shisan
+from zeimu.views import fuka, kazei, notices, shisan
 
 urlpatterns = [
     # the first screen of 個人住民税, for the platform's module page (gyomu_entry_<code>)
@@ -16,4 +16,5 @@ urlpatterns = [
     *shisan.urlpatterns,
     *fuka.urlpatterns,
     *kazei.urlpatterns,
+    *notices.urlpatterns,
 ]

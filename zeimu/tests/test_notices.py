@@ -1,0 +1,321 @@
+"""納税通知書（普通徴収）and 特別徴収税額決定通知書: the printed text (names, amounts with
+commas, 和暦 dates, moved 納期限), pages of a long employee list, the reprint screens,
+their access log, and the wall between towns."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from juminkiroku.models import Atena
+from juminkiroku.tests.certhelpers import pdf_pages
+from juminkiroku.tests.factories import household_tennyu, person_fields
+from tenants.accesslog.models import AccessAction, AccessLog
+from tenants.db import connection
+from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
+from tenants.params.services import param_value
+from tests.personas import ALPHA_HOST, BETA_HOST
+from zeimu.forms.notices import (
+    TOKUCHO_ROWS_PER_PAGE,
+    Issuer,
+    futsu_notice,
+    futsu_render,
+    tokucho_notice,
+    tokucho_render,
+)
+from zeimu.models import Fuka, FukaKind, FukaStatus
+from zeimu.rules.kibetsu import futsu_choshu, tokubetsu_choshu
+
+pytestmark = pytest.mark.django_db
+
+EMPLOYER_NO = "00012345"
+EMPLOYER = "株式会社葉山マリン"
+
+
+def kibetsu_json(*, futsu: int, kyuyo: int, fiscal_year: int = 2025) -> dict[str, Any]:
+    """期別 as the 当初賦課 stores it, from the real rules and the national parameters."""
+    out: dict[str, Any] = {}
+    if futsu:
+        out["futsu"] = [
+            {"label": k.label, "amount": k.amount, "due": k.due.isoformat()}
+            for k in futsu_choshu(futsu, fiscal_year, param_value)
+        ]
+    if kyuyo:
+        out["kyuyo"] = [
+            {"label": k.label, "amount": k.amount, "due": k.due.isoformat()}
+            for k in tokubetsu_choshu(kyuyo, fiscal_year, param_value)
+        ]
+    return out
+
+
+def make_fuka(
+    atena: Atena,
+    *,
+    futsu: int = 0,
+    kyuyo: int = 0,
+    shitei_no: str = "",
+    employer: str = "",
+    fiscal_year: int = 2025,
+) -> Fuka:
+    """A current assessment with the collection split set (as zeimu.rules.choshu would)."""
+    total = futsu + kyuyo
+    return Fuka.objects.create(
+        fiscal_year=fiscal_year,
+        atena=atena,
+        kind=FukaKind.TOSHO,
+        status=FukaStatus.KAZEI,
+        gokei_shotoku=3_560_000,
+        kazei_shotoku=1_990_000,
+        shotokuwari_shichoson=(total - 5_000) * 6 // 10,
+        shotokuwari_dofuken=(total - 5_000) - (total - 5_000) * 6 // 10,
+        kintowari_shichoson=3_000,
+        kintowari_dofuken=1_000,
+        shinrin_kankyozei=1_000,
+        gokei_zeigaku=total,
+        futsu_choshu_gaku=futsu,
+        kyuyo_tokucho_gaku=kyuyo,
+        tokucho_shitei_no=shitei_no,
+        tokucho_employer_name=employer,
+        kibetsu=kibetsu_json(futsu=futsu, kyuyo=kyuyo, fiscal_year=fiscal_year),
+        detail={
+            "result": {
+                "kojo": {"shakai_hokenryo": 500_000, "kiso": 430_000, "gokei": 930_000},
+                "chosei_kojo_shichoson": 1_500,
+                "chosei_kojo_dofuken": 1_000,
+            }
+        },
+    )
+
+
+def people(town: str, names: list[tuple[str, str]]) -> list[Atena]:
+    """One household per person (so 郵便番号 may differ): (氏名, 郵便番号)."""
+    out = []
+    for shimei, postal_code in names:
+        _, (a,) = household_tennyu(
+            town, members=[person_fields(shimei=shimei, postal_code=postal_code)]
+        )
+        out.append(a)
+    return out
+
+
+def grant_beta_juminzei() -> None:
+    """寒川町 subscribes to 個人住民税 and its clerk holds it: a refusal of 葉山町's record
+    then comes from the schema wall, not from the module gate."""
+    connection.set_schema_to_public()
+    from tenants.models import Municipality
+
+    beta = Municipality.objects.get(dantai_code="143219")
+    gyomu = Gyomu.objects.get(code="kojin_juminzei")
+    Subscription.objects.create(municipality=beta, gyomu=gyomu, start_month=date(2020, 4, 1))
+    membership = Membership.objects.get(user__username="samukawa-clerk", municipality=beta)
+    MembershipRole.objects.create(membership=membership, gyomu=gyomu, level=RoleLevel.WRITE)
+
+
+def test_futsu_notice_prints_names_amounts_and_wareki_due_dates(alpha, login):
+    # given: 116,500円 of 普通徴収 (29,500 + 29,000 × 3)
+    connection.set_tenant(alpha.municipality)
+    (taro,) = people("hayama", [("山田　太郎", "2400112")])
+    fuka = make_fuka(taro, futsu=116_500)
+    connection.set_schema_to_public()
+    # when
+    r = login("hayama-clerk", ALPHA_HOST).get(f"/zeimu/fuka/{fuka.pk}/notice.pdf")
+    # then
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"] == f'inline; filename="notice_{fuka.pk}.pdf"'
+    (page,) = pdf_pages(r.content)
+    for text in [
+        "〒240-0112",
+        "神奈川県三浦郡葉山町堀内2135番地",
+        "山田太郎様",
+        f"宛名番号{taro.atena_no}",
+        "令和7年度町民税・県民税・森林環境税納税通知書",
+        "葉山町長",
+        "116,500",
+        "29,500",
+        "29,000",
+        "111,500",  # 所得割 60% + 40%
+        "3,560,000",
+        "930,000",
+        "1,990,000",
+        "令和7年6月30日",  # 第1期: Monday
+        "令和7年9月1日",  # 第2期: 8月31日 is a Sunday
+        "令和7年10月31日",
+        "令和8年2月2日",  # 第4期: 1月31日 is a Saturday
+        "審査請求",
+    ]:
+        assert text in page, text
+    assert "令和7年8月31日" not in page and "令和8年1月31日" not in page
+    connection.set_tenant(alpha.municipality)
+    row = AccessLog.objects.get(
+        action=AccessAction.PRINT, record_type="fuka", record_id=str(fuka.pk)
+    )
+    assert row.username == "hayama-clerk" and row.detail == {"atena_ids": [taro.pk]}
+
+
+def test_no_reprint_without_futsu_choshu_or_for_a_superseded_assessment(alpha, login):
+    connection.set_tenant(alpha.municipality)
+    a, b = people("hayama", [("給与　一郎", "2400111"), ("更正　二郎", "2400113")])
+    only_kyuyo = make_fuka(a, kyuyo=120_000, shitei_no=EMPLOYER_NO, employer=EMPLOYER)
+    old = make_fuka(b, futsu=50_000)
+    Fuka.objects.filter(pk=old.pk).update(is_current=False)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    assert clerk.get(f"/zeimu/fuka/{only_kyuyo.pk}/notice.pdf").status_code == 404
+    assert clerk.get(f"/zeimu/fuka/{old.pk}/notice.pdf").status_code == 404
+    assert clerk.get("/zeimu/tokucho/99999999/2025/notice.pdf").status_code == 404
+
+
+def test_employer_notice_lists_its_employees_and_the_monthly_totals(alpha, login):
+    # given: two employees of one employer, one of another
+    connection.set_tenant(alpha.municipality)
+    a, b, c = people(
+        "hayama",
+        [("特徴　一郎", "2400111"), ("特徴　花子", "2400112"), ("別社　三郎", "2400113")],
+    )
+    make_fuka(a, kyuyo=196_100, shitei_no=EMPLOYER_NO, employer=EMPLOYER)  # 16,800 + 16,300×11
+    make_fuka(b, kyuyo=120_000, futsu=10_000, shitei_no=EMPLOYER_NO, employer=EMPLOYER)
+    make_fuka(c, kyuyo=60_000, shitei_no="00099999", employer="有限会社別社")
+    connection.set_schema_to_public()
+    # when
+    r = login("hayama-clerk", ALPHA_HOST).get(f"/zeimu/tokucho/{EMPLOYER_NO}/2025/notice.pdf")
+    # then: 120,000 / 12 = 10,000 each month
+    assert r.status_code == 200
+    (page,) = pdf_pages(r.content)
+    for text in [
+        f"特別徴収義務者指定番号{EMPLOYER_NO}",
+        f"{EMPLOYER}様",
+        "特別徴収税額の決定通知書（特別徴収義務者用）",
+        "特徴一郎",
+        "特徴花子",
+        "196,100",
+        "16,800",
+        "16,300",
+        "120,000",
+        "26,800",  # 6月分の合計
+        "26,300",  # 7月分〜5月分の合計
+        "316,100",  # 年税額の合計
+        "2人",
+        "1/1頁",
+        "R7.7.10",  # 6月分の納入期限
+        "R7.8.12",  # 7月分: 8月10日は日曜日、11日は山の日
+    ]:
+        assert text in page, text
+    assert "別社三郎" not in page
+    connection.set_tenant(alpha.municipality)
+    row = AccessLog.objects.get(action=AccessAction.PRINT, record_type="tokucho_gimusha")
+    assert row.record_id == EMPLOYER_NO and row.record_count == 2
+
+
+def _unsaved_employee(i: int) -> Fuka:
+    atena = Atena(id=i, atena_no=f"{i:010d}", shimei=f"従業員　{i}号")
+    return Fuka(
+        id=i,
+        atena=atena,
+        fiscal_year=2025,
+        kyuyo_tokucho_gaku=120_000,
+        tokucho_shitei_no=EMPLOYER_NO,
+        tokucho_employer_name=EMPLOYER,
+        kibetsu={
+            "kyuyo": [{"label": f"{(5 + m) % 12 + 1}月分", "amount": 10_000} for m in range(12)]
+        },
+    )
+
+
+def test_a_long_employee_list_runs_over_numbered_pages_with_totals_on_the_last():
+    from pypdf import PdfReader
+
+    # given: 65 employees → 30 + 30 + 5 rows
+    employees = [_unsaved_employee(i + 1) for i in range(65)]
+    notice = tokucho_notice(EMPLOYER_NO, employees, fiscal_year=2025)
+    assert TOKUCHO_ROWS_PER_PAGE == 30 and notice.pages == 3
+    # when
+    pdf = tokucho_render(
+        [notice],
+        issuer=Issuer(name="葉山町", prefecture="神奈川県"),
+        fiscal_year=2025,
+        tsuchi_date=date(2025, 5, 15),
+    )
+    # then
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3
+    pages = pdf_pages(pdf)
+    assert ["1/3頁" in pages[0], "2/3頁" in pages[1], "3/3頁" in pages[2]] == [True] * 3
+    assert "従業員1号" in pages[0] and "従業員31号" in pages[1] and "従業員65号" in pages[2]
+    assert "65人" in pages[2] and "650,000" in pages[2] and "7,800,000" in pages[2]
+    assert "65人" not in pages[0] and "審査請求" not in pages[0]
+
+
+def test_data_is_printed_as_text_never_run_as_typst_markup():
+    # given: a name made of Typst syntax (code, math, a closing bracket, a raw block)
+    atena = Atena(
+        id=1,
+        atena_no="0000000001",
+        shimei='#panic("x") $a^2$ ] *太字* `raw` \\ @ref <l>',
+        postal_code="2400112",
+        jusho='#read("/etc/passwd")',
+    )
+    fuka = Fuka(id=1, atena=atena, fiscal_year=2025, futsu_choshu_gaku=4_000, gokei_zeigaku=4_000)
+    # when
+    pdf = futsu_render(
+        [futsu_notice(fuka)],
+        issuer=Issuer(name="葉山町", prefecture="神奈川県"),
+        fiscal_year=2025,
+        tsuchi_date=date(2025, 6, 10),
+    )
+    # then: printed as typed
+    (page,) = pdf_pages(pdf)
+    assert '#panic("x")$a^2$]*太字*`raw`\\@ref<l>様' in page
+    assert '#read("/etc/passwd")' in page and "root:" not in page
+
+
+def test_viewer_cannot_reprint_and_the_other_town_gets_404(alpha, login):
+    connection.set_tenant(alpha.municipality)
+    (taro,) = people("hayama", [("山田　太郎", "2400112")])
+    fuka = make_fuka(taro, futsu=116_500, kyuyo=60_000, shitei_no=EMPLOYER_NO, employer=EMPLOYER)
+    grant_beta_juminzei()
+    # 閲覧者 of 葉山町: read-only, may not issue
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    assert viewer.get(f"/zeimu/fuka/{fuka.pk}/notice.pdf").status_code == 403
+    # 寒川町's clerk, who now holds 個人住民税 in 寒川町: 葉山町's ids do not exist there
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.get(f"/zeimu/fuka/{fuka.pk}/notice.pdf").status_code == 404
+    assert other.get(f"/zeimu/tokucho/{EMPLOYER_NO}/2025/notice.pdf").status_code == 404
+    connection.set_tenant(alpha.municipality)
+    assert not AccessLog.objects.filter(action=AccessAction.PRINT).exists()
+
+
+def test_the_mass_print_screen_starts_the_job(alpha, login, django_capture_on_commit_callbacks):
+    connection.set_tenant(alpha.municipality)
+    (taro,) = people("hayama", [("山田　太郎", "2400112")])
+    make_fuka(taro, futsu=116_500)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    assert "一括印刷" in clerk.get("/zeimu/notices/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = clerk.post(
+            "/zeimu/notices/",
+            {"fiscal_year": 2025, "forms": ["futsu"], "tsuchi_date": "令和7年6月10日"},
+        )
+    assert r.status_code == 302 and r["Location"].startswith("/jobs/")
+    page = clerk.get(r["Location"]).content.decode()
+    assert "納税通知書等の一括印刷" in page and ".pdf" in page and "print_data.csv" in page
+    connection.set_tenant(alpha.municipality)
+    from tenants.jobs.models import Job
+
+    job = Job.objects.get(kind="zeimu_notice_print")
+    assert job.params == {"fiscal_year": 2025, "forms": ["futsu"], "tsuchi_date": "2025-06-10"}
+    _cleanup(job)
+    # the reprint carries the 通知日 of the mass print
+    pk = Fuka.objects.get(atena=taro).pk
+    connection.set_schema_to_public()
+    (reprint,) = pdf_pages(clerk.get(f"/zeimu/fuka/{pk}/notice.pdf").content)
+    assert "令和7年6月10日" in reprint
+
+
+def _cleanup(job: Any) -> None:
+    from django.core.files.storage import default_storage
+
+    for f in job.files.all():
+        default_storage.delete(f.path)
