@@ -160,6 +160,7 @@ IMPLEMENTED = {
     "jukinet_renkei",
     "senkyo",
     "gakureibo",
+    "kojin_juminzei",
 }
 
 
