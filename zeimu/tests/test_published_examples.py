@@ -47,35 +47,19 @@ tool, so the table steps rest on the municipal tables above.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from zeimu.rules import (
     Haigusha,
     JuminzeiInput,
-    Parameters,
     SeimeiHokenryo,
     Shinzoku,
     Shogai,
     juminzei_compute,
     kyuyo_shotoku,
-    parameters_for,
 )
 
 R6, R7, R8 = 2024, 2025, 2026
-
-
-@pytest.fixture
-def params(world: object) -> Callable[[int], Parameters]:
-    cache: dict[int, Parameters] = {}
-
-    def get(fy: int) -> Parameters:
-        if fy not in cache:
-            cache[fy] = parameters_for(fy)
-        return cache[fy]
-
-    return get
 
 
 # ---------------------------------------------------------------------------

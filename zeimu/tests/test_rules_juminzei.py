@@ -11,8 +11,6 @@ and 日進市 https://www.city.nisshin.lg.jp/kurashi/sumai/zeikin/shiminnzei/179
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from django_tenants.utils import schema_context
 
@@ -22,7 +20,6 @@ from zeimu.rules import (
     Haigusha,
     JuminzeiInput,
     KafuHitorioya,
-    Parameters,
     SeimeiHokenryo,
     Shinzoku,
     Shogai,
@@ -31,18 +28,6 @@ from zeimu.rules import (
 )
 
 R6, R7, R8 = 2024, 2025, 2026
-
-
-@pytest.fixture
-def params(world: object) -> Callable[[int], Parameters]:
-    cache: dict[int, Parameters] = {}
-
-    def get(fy: int) -> Parameters:
-        if fy not in cache:
-            cache[fy] = parameters_for(fy)
-        return cache[fy]
-
-    return get
 
 
 def test_r6_full_single_salary_3m(params) -> None:

@@ -14,26 +14,12 @@ by hand and say so).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from zeimu.rules import Parameters, kyuyo_shotoku, nenkin_shotoku, parameters_for
+from zeimu.rules import kyuyo_shotoku, nenkin_shotoku
 from zeimu.rules.shotoku import shotoku_kingaku_chosei_kojo
 
 R6, R7, R8 = 2024, 2025, 2026
-
-
-@pytest.fixture
-def params(world: object) -> Callable[[int], Parameters]:
-    cache: dict[int, Parameters] = {}
-
-    def get(fy: int) -> Parameters:
-        if fy not in cache:
-            cache[fy] = parameters_for(fy)
-        return cache[fy]
-
-    return get
 
 
 @pytest.mark.parametrize(
