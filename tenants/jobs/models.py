@@ -73,6 +73,8 @@ class JobChunk(models.Model):
     done = models.PositiveIntegerField("処理済件数", default=0)
     failed = models.PositiveIntegerField("エラー件数", default=0)
     error = models.TextField("エラー", blank=True)
+    #: when the last attempt began (a chunk 実行中 for long with no worker left is stale)
+    started_at = models.DateTimeField("開始日時", null=True, blank=True)
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)
 
     class Meta:

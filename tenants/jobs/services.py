@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
@@ -101,19 +103,43 @@ def job_cancel(*, job: Job, actor: Actor) -> Job:
     return locked
 
 
+def stale_after() -> timedelta:
+    """How long a chunk may stay 実行中 before it counts as stale (its worker is gone)."""
+    return timedelta(seconds=int(getattr(settings, "JC_JOB_STALE_SECONDS", 1800)))
+
+
+def stale_chunks(job: Job) -> QuerySet[JobChunk]:
+    """Chunks 実行中 for longer than :func:`stale_after`: their worker died with the message
+    (a main process killed before Redis gives the message back, which takes up to the
+    broker's visibility timeout). Sending them again is safe: chunks are idempotent."""
+    return JobChunk.objects.filter(
+        job=job, status=ChunkStatus.RUNNING, started_at__lt=timezone.now() - stale_after()
+    )
+
+
 def job_retry_failed(*, job: Job, actor: Actor) -> int:
-    """Send again only the chunks that failed (or were cancelled); done ones stay done."""
+    """Send again only the chunks that failed (or were cancelled) and those stale while
+    running; done ones stay done. Refused while a cancel is still winding down."""
     with transaction.atomic(durable=True):
         locked = Job.objects.select_for_update().get(pk=job.pk)
+        if locked.cancel_requested and not locked.is_finished:
+            raise JobRefused("中止の処理中です。処理が止まってから再実行してください。")
         retry = list(
             JobChunk.objects.filter(
                 job=locked, status__in=[ChunkStatus.FAILED, ChunkStatus.CANCELLED]
             ).values_list("pk", flat=True)
         )
-        if not retry:
+        stale = list(stale_chunks(locked).values_list("pk", flat=True))
+        if not retry and not stale:
+            if not locked.is_finished:
+                minutes = int(stale_after().total_seconds() // 60)
+                raise JobRefused(
+                    "処理中です。再実行できるのは、失敗した処理単位と、"
+                    f"{minutes}分以上終わらない処理単位だけです。"
+                )
             raise JobRefused("再実行する処理単位はありません。")
         failed_sum = sum(JobChunk.objects.filter(pk__in=retry).values_list("failed", flat=True))
-        JobChunk.objects.filter(pk__in=retry).update(
+        JobChunk.objects.filter(pk__in=retry + stale).update(
             status=ChunkStatus.PENDING, error="", failed=0, done=0
         )
         locked.status = JobStatus.RUNNING
@@ -121,9 +147,11 @@ def job_retry_failed(*, job: Job, actor: Actor) -> int:
         locked.finished_at = None
         locked.failed = F("failed") - failed_sum
         locked.save(update_fields=["status", "cancel_requested", "finished_at", "failed"])
-        job_log(
-            locked,
-            f"{actor.username or actor.api_client} が失敗した{len(retry)}単位を再実行しました。",
-        )
-        transaction.on_commit(lambda: _dispatch_chunks(locked.pk, retry))
-    return len(retry)
+        who = actor.username or actor.api_client
+        if retry:
+            job_log(locked, f"{who} が失敗した{len(retry)}単位を再実行しました。")
+        if stale:
+            job_log(locked, f"{who} が止まっていた{len(stale)}単位を再実行しました。")
+        chunk_ids = retry + stale
+        transaction.on_commit(lambda: _dispatch_chunks(locked.pk, chunk_ids))
+    return len(chunk_ids)

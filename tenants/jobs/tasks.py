@@ -36,7 +36,8 @@ def run_job_chunk(job_id: int, chunk_id: int) -> None:
             finish_needed = False
             chunk.status = ChunkStatus.RUNNING
             chunk.attempts += 1
-            chunk.save(update_fields=["status", "attempts"])
+            chunk.started_at = timezone.now()
+            chunk.save(update_fields=["status", "attempts", "started_at"])
             if job.status == JobStatus.QUEUED:
                 Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
                     status=JobStatus.RUNNING, started_at=timezone.now()

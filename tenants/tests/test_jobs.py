@@ -161,3 +161,55 @@ def test_export_form_rejects_bad_dates_in_japanese(world, login):
 def test_viewer_cannot_start_jobs(world, login):
     client = login("hayama-viewer", ALPHA_HOST)
     assert client.get("/jobs/new/accesslog-export/").status_code == 403
+
+
+def test_a_chunk_left_running_by_a_dead_worker_is_sent_again(
+    world, counting, login, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenants.jobs.tasks import run_job_chunk
+
+    with schema_context(world.alpha.schema):
+        # given: a job whose chunk 0 was taken by a worker that died with the message
+        job = job_start(kind="test_counting", params={"n": 30, "per": 10}, actor=ACTOR)
+        chunks = list(job.chunks.order_by("index"))
+        job.chunks.filter(pk=chunks[0].pk).update(
+            status=ChunkStatus.RUNNING, attempts=1, started_at=timezone.now()
+        )
+        for chunk in chunks[1:]:
+            run_job_chunk(job.pk, chunk.pk)
+        job.refresh_from_db()
+        assert job.status == JobStatus.RUNNING
+        # when: it has been running only a minute, a retry is refused with the reason
+        with pytest.raises(JobRefused, match="30分以上終わらない"):
+            job_retry_failed(job=job, actor=ACTOR)
+        # when: half an hour later, the page offers it and a retry sends it again
+        job.chunks.filter(pk=chunks[0].pk).update(started_at=timezone.now() - timedelta(minutes=31))
+    page = login("hayama-clerk", ALPHA_HOST).get(f"/jobs/{job.pk}/").content.decode()
+    assert 'data-testid="job-stale"' in page and "止まっている処理単位を再実行する" in page
+    with schema_context(world.alpha.schema):
+        counting.ran.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert job_retry_failed(job=job, actor=ACTOR) == 1
+        job.refresh_from_db()
+        # then: only that chunk ran, once more, and the job finished with every row once
+        assert counting.ran == [0]
+        assert job.chunks.get(pk=chunks[0].pk).attempts == 2
+        assert (job.status, job.done, job.failed) == (JobStatus.SUCCEEDED, 30, 0)
+        assert job.log.filter(message__contains="止まっていた1単位を再実行").exists()
+
+
+def test_retry_waits_for_a_cancel_to_wind_down(world, counting):
+    from django.utils import timezone
+
+    with schema_context(world.alpha.schema):
+        job = job_start(kind="test_counting", params={"n": 20, "per": 10}, actor=ACTOR)
+        first = job.chunks.order_by("index").first()
+        assert first is not None
+        job.chunks.filter(pk=first.pk).update(status=ChunkStatus.RUNNING, started_at=timezone.now())
+        job_cancel(job=job, actor=ACTOR)
+        with pytest.raises(JobRefused, match="中止の処理中"):
+            job_retry_failed(job=Job.objects.get(pk=job.pk), actor=ACTOR)

@@ -12,7 +12,13 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.jobs.models import Job, JobFile
-from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_start
+from tenants.jobs.services import (
+    JobRefused,
+    job_cancel,
+    job_retry_failed,
+    job_start,
+    stale_chunks,
+)
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
@@ -35,10 +41,11 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @gyomu_view("platform")
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(visible_jobs(request), pk=pk)
+    stale = 0 if job.is_finished else stale_chunks(job).count()
     return render(
         request,
         "tenants/jobs/detail.html",
-        {"job": job, "log": job.log.all()[:200], "files": job.files.all()},
+        {"job": job, "log": job.log.all()[:200], "files": job.files.all(), "stale": stale},
     )
 
 
