@@ -107,6 +107,7 @@ class FukaListView(TenantAPIView):
         ],
         responses={200: dict},
         summary="賦課の一覧（現在の賦課、宛名番号順、200件ずつ）",
+        operation_id="zeimu_fuka_list",
     )
     def get(self, request: Request) -> Response:
         try:
@@ -163,7 +164,11 @@ class FukaLookupView(TenantAPIView):
 class FukaDetailView(TenantAPIView):
     gyomu_code = GYOMU
 
-    @extend_schema(responses={200: dict}, summary="賦課1件（計算の内訳・期別・履歴つき）")
+    @extend_schema(
+        responses={200: dict},
+        summary="賦課1件（計算の内訳・期別・履歴つき）",
+        operation_id="zeimu_fuka_retrieve",
+    )
     def get(self, request: Request, pk: int) -> Response:
         fuka = Fuka.objects.select_related("atena").filter(pk=pk).first()
         if fuka is None:
@@ -203,6 +208,7 @@ class TokuchoListView(TenantAPIView):
         parameters=[OpenApiParameter("fiscal_year", int, required=True)],
         responses={200: dict},
         summary="特別徴収義務者の一覧（人数・年税額の合計）",
+        operation_id="zeimu_tokucho_list",
     )
     def get(self, request: Request) -> Response:
         try:
@@ -215,7 +221,11 @@ class TokuchoListView(TenantAPIView):
 class TokuchoDetailView(TenantAPIView):
     gyomu_code = GYOMU
 
-    @extend_schema(responses={200: dict}, summary="特別徴収義務者1件: 従業員ごとの年税額と月割額")
+    @extend_schema(
+        responses={200: dict},
+        summary="特別徴収義務者1件: 従業員ごとの年税額と月割額",
+        operation_id="zeimu_tokucho_retrieve",
+    )
     def get(self, request: Request, shitei_no: str, fiscal_year: int) -> Response:
         rows = list(fuka_current(fiscal_year, shitei_no=shitei_no))
         if not rows:
