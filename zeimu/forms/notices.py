@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from juminkiroku.models import Atena
 from tenants.wareki import format_nendo, format_wareki
@@ -234,6 +234,16 @@ def futsu_notice(fuka: Fuka) -> Notice:
             {"label": k.get("label", ""), "due": _due(k.get("due")), "amount": yen(k.get("amount"))}
             for k in kibetsu
         ],
+        "nenkin_kibetsu": [
+            {
+                "label": f"{k.get('label', '')}（{k.get('kind', '')}）",
+                "amount": yen(k.get("amount")),
+            }
+            for k in (fuka.kibetsu or {}).get("nenkin") or []
+        ],
+        "nenkin_kagonou": yen((fuka.kibetsu or {}).get("nenkin_kagonou"))
+        if (fuka.kibetsu or {}).get("nenkin_kagonou")
+        else "",
     }
     ki_cells: list[Any] = []
     for i in range(FUTSU_KI_MAX):
@@ -257,10 +267,12 @@ def futsu_notice(fuka: Fuka) -> Notice:
 
 
 def futsu_queryset(fiscal_year: int) -> QuerySet[Fuka]:
-    """Current assessments with a 普通徴収 part, in 郵便番号・宛名番号 order (the order the
-    post office wants for the 区分郵便物 discount)."""
+    """Current assessments with a 普通徴収 or a 年金特別徴収 part (the taxpayer is told the
+    amounts either way), in 郵便番号・宛名番号 order (the order the post office wants for the
+    区分郵便物 discount)."""
     return (
-        Fuka.objects.filter(fiscal_year=fiscal_year, is_current=True, futsu_choshu_gaku__gt=0)
+        Fuka.objects.filter(fiscal_year=fiscal_year, is_current=True)
+        .filter(Q(futsu_choshu_gaku__gt=0) | Q(nenkin_tokucho_gaku__gt=0))
         .select_related("atena")
         .order_by("atena__postal_code", "atena__atena_no", "id")
     )

@@ -263,3 +263,49 @@ def test_api_results_lookup_kosei_employer_and_wall(hayama, world):
     assert other.get("/api/v1/zeimu/tokucho/E100/2025/").status_code == 404
     # 葉山町's key is refused on 寒川町's host.
     assert api.get("/api/v1/zeimu/fuka/?fiscal_year=2025", HTTP_HOST=BETA_HOST).status_code == 401
+
+
+def test_a_pensioner_with_only_nenkin_tokucho_gets_a_notice_with_the_months(
+    alpha, login, django_capture_on_commit_callbacks
+):
+    from juminkiroku.tests.certhelpers import pdf_pages, squash
+
+    connection.set_tenant(alpha.municipality)
+    _kyuchi()
+    _, (grandpa,) = household_tennyu(
+        "hayama",
+        members=[person_fields(shimei="葉山　継続", birth_date=date(1950, 5, 1))],
+        ido_date=date(2015, 4, 1),
+    )
+    NenkinHokoku.objects.create(
+        atena_id=grandpa.pk,
+        shotoku_year=2024,
+        payer_no="NP0001",
+        payer_name="日本年金機構",
+        shiharai_kingaku=3_000_000,
+        shakai_hoken=200_000,
+        tokubetsu_choshu=True,
+    )
+    # last year's 年金特別徴収 (so this year starts with 仮徴収)
+    Fuka.objects.create(
+        fiscal_year=2024,
+        atena_id=grandpa.pk,
+        kind=FukaKind.TOSHO,
+        status=FukaStatus.KAZEI,
+        gokei_zeigaku=60_000,
+        nenkin_tokucho_gaku=60_000,
+    )
+    _assess(django_capture_on_commit_callbacks)
+    fuka = _current(grandpa)
+    assert fuka.futsu_choshu_gaku == 0 and fuka.nenkin_tokucho_gaku == fuka.gokei_zeigaku
+    kari = [k for k in fuka.kibetsu["nenkin"] if k["kind"] == "仮徴収"]
+    assert [k["amount"] for k in kari] == [10_000, 10_000, 10_000]
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    assert "納税通知書を再発行" in clerk.get(f"/zeimu/fuka/{fuka.pk}/").content.decode()
+    response = clerk.get(f"/zeimu/fuka/{fuka.pk}/notice.pdf")
+    assert response.status_code == 200
+    text = squash("".join(pdf_pages(response.content)))
+    assert "葉山継続" in text and "年金からの特別徴収" in text
+    assert "4月（仮徴収）" in text and "10月（本徴収）" in text and "10,000" in text
+    assert "各期の納付額と納期限" not in text  # no 普通徴収 part

@@ -12,6 +12,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -95,7 +96,9 @@ def _tsuchi_date(fiscal_year: int) -> date:
 def futsu_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One taxpayer's 納税通知書（普通徴収）, current assessment only (404 otherwise)."""
     fuka = get_object_or_404(
-        Fuka.objects.filter(is_current=True, futsu_choshu_gaku__gt=0).select_related("atena"),
+        Fuka.objects.filter(is_current=True)
+        .filter(Q(futsu_choshu_gaku__gt=0) | Q(nenkin_tokucho_gaku__gt=0))
+        .select_related("atena"),
         pk=pk,
     )
     notice = futsu_notice(fuka)
