@@ -249,6 +249,10 @@ LOGGING = {
 SILENCED_SYSTEM_CHECKS: list[str] = []
 JC_EXTRA_SUBSCRIBER_MODULES = env_list("JC_EXTRA_SUBSCRIBER_MODULES", [])
 
+# Jobs: a chunk 実行中 for longer than this may be sent again from the job page (its worker
+# died with the message; chunks are idempotent).
+JC_JOB_STALE_SECONDS = env_int("JC_JOB_STALE_SECONDS", 1800)
+
 # 住民記録 (juminkiroku)
 # Upper limit of one 一括本登録 (標準仕様書 4.0.10 一括入力).
 JC_IDO_BULK_LIMIT = env_int("JC_IDO_BULK_LIMIT", 50)
