@@ -67,6 +67,11 @@ class KyuyoSerializer(serializers.ModelSerializer):
             "shakai_hoken",
             "seimei_hoken_kojo",
             "jishin_hoken_kojo",
+            "seimei_ippan_shin",
+            "seimei_ippan_kyu",
+            "seimei_kaigo_iryo",
+            "seimei_nenkin_shin",
+            "seimei_nenkin_kyu",
             "tokubetsu_choshu",
             "shiryo_id",
         ]

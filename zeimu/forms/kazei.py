@@ -141,6 +141,11 @@ class KyuyoForm(forms.Form):
     shakai_hoken = YenField(label="社会保険料等の金額（円）")
     seimei_hoken_kojo = YenField(label="生命保険料の控除額（所得税、円）")
     jishin_hoken_kojo = YenField(label="地震保険料の控除額（所得税、円）")
+    seimei_ippan_shin = YenField(label="新生命保険料の金額（円）")
+    seimei_ippan_kyu = YenField(label="旧生命保険料の金額（円）")
+    seimei_kaigo_iryo = YenField(label="介護医療保険料の金額（円）")
+    seimei_nenkin_shin = YenField(label="新個人年金保険料の金額（円）")
+    seimei_nenkin_kyu = YenField(label="旧個人年金保険料の金額（円）")
     tokubetsu_choshu = forms.TypedChoiceField(
         label="徴収区分",
         coerce=lambda v: v == "1",

@@ -42,6 +42,13 @@ class KyuyoHokoku(models.Model):
     shakai_hoken = models.PositiveBigIntegerField("社会保険料等の金額", default=0)
     seimei_hoken_kojo = models.PositiveBigIntegerField("生命保険料の控除額（所得税）", default=0)
     jishin_hoken_kojo = models.PositiveBigIntegerField("地震保険料の控除額（所得税）", default=0)
+    # 「生命保険料の金額の内訳」 (premiums paid, printed since 平成24年分): the 住民税
+    # deduction is computed from these, not from the 所得税 控除額 above.
+    seimei_ippan_shin = models.PositiveBigIntegerField("新生命保険料の金額", default=0)
+    seimei_ippan_kyu = models.PositiveBigIntegerField("旧生命保険料の金額", default=0)
+    seimei_kaigo_iryo = models.PositiveBigIntegerField("介護医療保険料の金額", default=0)
+    seimei_nenkin_shin = models.PositiveBigIntegerField("新個人年金保険料の金額", default=0)
+    seimei_nenkin_kyu = models.PositiveBigIntegerField("旧個人年金保険料の金額", default=0)
     tokubetsu_choshu = models.BooleanField("特別徴収", default=True)
     shiryo = models.ForeignKey(
         ShiryoImport, verbose_name="取込", on_delete=models.PROTECT, null=True, related_name="+"

@@ -10,7 +10,9 @@ amounts in yen, digits with or without commas, full-width digits accepted):
 
 給与支払報告書 (``kyuyo``):
     宛名番号, 所得年, 特別徴収義務者指定番号, 特別徴収義務者名, 支払金額, 社会保険料等の金額,
-    生命保険料の控除額, 地震保険料の控除額, 徴収区分 (特別徴収 / 普通徴収)
+    生命保険料の控除額, 地震保険料の控除額, 徴収区分 (特別徴収 / 普通徴収); optional (may be
+    left out of the header): 新生命保険料の金額, 旧生命保険料の金額, 介護医療保険料の金額,
+    新個人年金保険料の金額, 旧個人年金保険料の金額 (「生命保険料の金額の内訳」)
 公的年金等支払報告書 (``nenkin``):
     宛名番号, 所得年, 支払者番号, 支払者名, 支払金額, 社会保険料等の金額,
     年金特別徴収 (対象 / 対象外)
@@ -327,6 +329,15 @@ class Layout:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: 「生命保険料の金額の内訳」 of the 給与支払報告書 (optional columns)
+KYUYO_SEIMEI_UCHIWAKE = [
+    ("新生命保険料の金額", "seimei_ippan_shin"),
+    ("旧生命保険料の金額", "seimei_ippan_kyu"),
+    ("介護医療保険料の金額", "seimei_kaigo_iryo"),
+    ("新個人年金保険料の金額", "seimei_nenkin_shin"),
+    ("旧個人年金保険料の金額", "seimei_nenkin_kyu"),
+]
+
 LAYOUTS: dict[str, Layout] = {
     "kyuyo": Layout(
         kind="kyuyo",
@@ -341,6 +352,10 @@ LAYOUTS: dict[str, Layout] = {
             Column("社会保険料等の金額", "shakai_hoken", parse_yen, required=False),
             Column("生命保険料の控除額", "seimei_hoken_kojo", parse_yen, required=False),
             Column("地震保険料の控除額", "jishin_hoken_kojo", parse_yen, required=False),
+            *[
+                Column(name, attr, parse_yen, required=False, in_header=False)
+                for name, attr in KYUYO_SEIMEI_UCHIWAKE
+            ],
             Column("徴収区分", "tokubetsu_choshu", _choice({"特別徴収": True, "普通徴収": False})),
         ],
         key=("atena_id", "shotoku_year", "employer_no"),

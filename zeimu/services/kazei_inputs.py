@@ -1,11 +1,15 @@
 """From stored 課税資料 to the calculation's inputs (名寄せ).
 
 One person's :class:`~zeimu.rules.JuminzeiInput` for a fiscal year is built from
-- the 給与支払報告書 of the income year (給与収入 and 社会保険料 summed over employers),
+- the 給与支払報告書 of the income year (給与収入 and 社会保険料 summed over employers, and the
+  年末調整's 生命保険料 premiums (「生命保険料の金額の内訳」) and 地震保険料の控除額; the 所得税
+  控除額 of 地震保険料 is the premium up to 50,000円, which gives the 住民税 deduction exactly
+  unless part of it was 旧長期損害保険料),
 - the 公的年金等支払報告書 (収入 and 社会保険料 summed over payers),
 - the 住民税申告 / 確定申告, if any: its 給与・年金 replace the reports' totals when given
   (the 申告 is the later, complete statement), and it adds other income, deductions,
-  配偶者・親族 and the personal 区分.
+  配偶者・親族 and the personal 区分. Its insurance premiums are used when it has any;
+  otherwise those of the 年末調整 are kept.
 
 The JSON of 配偶者 and 親族 stored on :class:`~zeimu.models.Shinkoku` has this shape:
     haigusha: {"age": 45, "gokei_shotoku": 0, "shogai": "なし", "zokugara": "妻"}
@@ -90,6 +94,10 @@ class KazeiTotals:
     tokucho_employer_name: str = ""
     #: 年金特別徴収の対象 (a payer's report says so)
     nenkin_tokucho: bool = False
+    #: premiums of the 給与支払報告書's 「生命保険料の金額の内訳」 (年末調整), summed
+    seimei: SeimeiHokenryo | None = None
+    #: 地震保険料の控除額 (所得税) of the reports: the premium up to 50,000円
+    jishin: int = 0
 
 
 def kazei_totals(atena_ids: Iterable[int], income_year: int) -> dict[int, KazeiTotals]:
@@ -99,7 +107,12 @@ def kazei_totals(atena_ids: Iterable[int], income_year: int) -> dict[int, KazeiT
         r["atena_id"]: r
         for r in KyuyoHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
         .values("atena_id")
-        .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
+        .annotate(
+            shunyu=Sum("shiharai_kingaku"),
+            hoken=Sum("shakai_hoken"),
+            jishin=Sum("jishin_hoken_kojo"),
+            **{f: Sum(f) for f in SEIMEI_FIELDS},
+        )
     }
     nenkin = {
         r["atena_id"]: r
@@ -137,8 +150,38 @@ def kazei_totals(atena_ids: Iterable[int], income_year: int) -> dict[int, KazeiT
             tokucho_shitei_no=no,
             tokucho_employer_name=name,
             nenkin_tokucho=atena_id in nenkin_toku,
+            seimei=_seimei(k),
+            jishin=int(k["jishin"]) if k else 0,
         )
     return out
+
+
+#: 生命保険料 fields, the same names on KyuyoHokoku and Shinkoku
+SEIMEI_FIELDS = (
+    "seimei_ippan_shin",
+    "seimei_ippan_kyu",
+    "seimei_kaigo_iryo",
+    "seimei_nenkin_shin",
+    "seimei_nenkin_kyu",
+)
+
+
+def _seimei(row: Any) -> SeimeiHokenryo | None:
+    """The premiums of a report row or 申告, or None when all are 0."""
+    if row is None:
+        return None
+    get = row.get if isinstance(row, dict) else lambda f: getattr(row, f)
+    values = [int(get(f) or 0) for f in SEIMEI_FIELDS]
+    if not any(values):
+        return None
+    ippan_shin, ippan_kyu, kaigo_iryo, nenkin_shin, nenkin_kyu = values
+    return SeimeiHokenryo(
+        ippan_shin=ippan_shin,
+        ippan_kyu=ippan_kyu,
+        kaigo_iryo=kaigo_iryo,
+        nenkin_shin=nenkin_shin,
+        nenkin_kyu=nenkin_kyu,
+    )
 
 
 def shinkoku_for(atena_ids: Iterable[int], income_year: int) -> dict[int, Shinkoku]:
@@ -220,21 +263,23 @@ def input_for(
         "kyuchi": settings.kyuchi,
     }
     if shinkoku is None:
+        # 年末調整's 生命保険料 and 地震保険料 from the 給与支払報告書
         return JuminzeiInput(
-            kyuyo_shunyu=kyuyo, nenkin_shunyu=nenkin, shakai_hokenryo=hoken, **common
+            kyuyo_shunyu=kyuyo,
+            nenkin_shunyu=nenkin,
+            shakai_hokenryo=hoken,
+            seimei_hokenryo=t.seimei,
+            jishin_hokenryo=t.jishin,
+            **common,
         )
     s = shinkoku
     if s.kyuyo_shunyu:
         kyuyo = int(s.kyuyo_shunyu)
     if s.nenkin_shunyu:
         nenkin = int(s.nenkin_shunyu)
-    seimei = SeimeiHokenryo(
-        ippan_shin=int(s.seimei_ippan_shin),
-        ippan_kyu=int(s.seimei_ippan_kyu),
-        kaigo_iryo=int(s.seimei_kaigo_iryo),
-        nenkin_shin=int(s.seimei_nenkin_shin),
-        nenkin_kyu=int(s.seimei_nenkin_kyu),
-    )
+    # The 申告's premiums when it has any, else those of the 年末調整 (report).
+    seimei = _seimei(s) or t.seimei
+    jishin = int(s.jishin_hokenryo) or t.jishin
     try:
         kafu = KafuHitorioya(s.kafu_hitorioya or KafuHitorioya.NASHI.value)
     except ValueError as exc:
@@ -247,7 +292,7 @@ def input_for(
             shakai_hokenryo=hoken + int(s.shakai_hokenryo),
             shokibo_kyosai=int(s.shokibo_kyosai),
             seimei_hokenryo=seimei,
-            jishin_hokenryo=int(s.jishin_hokenryo),
+            jishin_hokenryo=jishin,
             kyu_choki_songai_hokenryo=int(s.kyu_choki_songai_hokenryo),
             iryohi_kojo=int(s.iryohi_kojo),
             haigusha=haigusha_from_json(s.haigusha),

@@ -309,3 +309,42 @@ def test_a_pensioner_with_only_nenkin_tokucho_gets_a_notice_with_the_months(
     assert "葉山継続" in text and "年金からの特別徴収" in text
     assert "4月（仮徴収）" in text and "10月（本徴収）" in text and "10,000" in text
     assert "各期の納付額と納期限" not in text  # no 普通徴収 part
+
+
+def test_nenmatsu_chosei_insurance_on_the_report_is_deducted_without_a_shinkoku(
+    alpha, django_capture_on_commit_callbacks
+):
+    # 給与支払報告書 only (no 申告): 「生命保険料の金額の内訳」 新生命 96,000・介護医療 24,000 and
+    # 地震保険料の控除額（所得税）30,000. 住民税 (地方税法第314条の2第1項第5号の3・第5号の5):
+    #   新生命 56,000超 → 28,000、介護医療 12,001〜32,000 → 24,000×1/2＋6,000 = 18,000
+    #   → 生命保険料控除 46,000; 地震保険料控除 30,000×1/2 = 15,000
+    connection.set_tenant(alpha.municipality)
+    _kyuchi()
+    _, (person,) = household_tennyu(
+        "hayama", members=[person_fields(shimei="葉山　年調")], ido_date=date(2020, 4, 1)
+    )
+    KyuyoHokoku.objects.create(
+        atena_id=person.pk,
+        shotoku_year=2024,
+        employer_no="E500",
+        employer_name="年末調整商会",
+        shiharai_kingaku=4_000_000,
+        shakai_hoken=600_000,
+        seimei_hoken_kojo=40_000,
+        jishin_hoken_kojo=30_000,
+        seimei_ippan_shin=96_000,
+        seimei_kaigo_iryo=24_000,
+    )
+    _assess(django_capture_on_commit_callbacks)
+    kojo = _current(person).detail["result"]["kojo"]
+    assert (kojo["seimei_hoken"], kojo["jishin_hoken"]) == (46_000, 15_000)
+    # A 申告 without premiums keeps those of the 年末調整; one with premiums replaces them.
+    Shinkoku.objects.create(
+        atena_id=person.pk, shotoku_year=2024, kind="juminzei", iryohi_kojo=50_000
+    )
+    fuka = kosei(fuka_id=_current(person).pk, reason="医療費控除", actor=ACTOR)
+    assert fuka.detail["result"]["kojo"]["seimei_hoken"] == 46_000
+    Shinkoku.objects.filter(atena_id=person.pk).update(seimei_ippan_shin=30_000)
+    fuka = kosei(fuka_id=fuka.pk, reason="保険料の訂正", actor=ACTOR)
+    # 新生命 30,000 (12,001〜32,000) → 30,000×1/2＋6,000 = 21,000; 介護医療 from the 申告: 0
+    assert fuka.detail["result"]["kojo"]["seimei_hoken"] == 21_000

@@ -88,6 +88,11 @@ def test_lookup_returns_reports_and_shinkoku_and_is_logged(alpha, people):
             "shakai_hoken": 760_000,
             "seimei_hoken_kojo": 0,
             "jishin_hoken_kojo": 0,
+            "seimei_ippan_shin": 0,
+            "seimei_ippan_kyu": 0,
+            "seimei_kaigo_iryo": 0,
+            "seimei_nenkin_shin": 0,
+            "seimei_nenkin_kyu": 0,
             "tokubetsu_choshu": True,
             "shiryo_id": None,
         }

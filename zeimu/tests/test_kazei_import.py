@@ -48,6 +48,20 @@ def test_valid_file_is_imported_whole(people):
     assert log.record_count == 2 and log.record_id == str(result.shiryo.pk)
 
 
+def test_kyuyo_premium_breakdown_columns_are_optional_and_stored(people):
+    head, wife, _ = people
+    content = _csv(
+        KYUYO_HEADER + ",新生命保険料の金額,介護医療保険料の金額,旧個人年金保険料の金額",
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,760000,40000,0,特別徴収,"
+        "96000,24000,",
+        f"{wife.atena_no},2024,0009999999,葉山商店,1030000,,,,普通徴収,,,100000",
+    )
+    kazei_import(kind="kyuyo", file_name="kyuyo_uchiwake.csv", content=content, actor=CLERK)
+    rows = {r.atena_id: r for r in KyuyoHokoku.objects.all()}
+    assert (rows[head.pk].seimei_ippan_shin, rows[head.pk].seimei_kaigo_iryo) == (96_000, 24_000)
+    assert rows[wife.pk].seimei_nenkin_kyu == 100_000 and rows[wife.pk].seimei_ippan_kyu == 0
+
+
 def test_one_bad_row_rejects_the_file_with_line_and_field(people):
     head, wife, child = people
     content = _csv(
