@@ -7,6 +7,7 @@ the calculation uses (zeimu.services.kazei_inputs).
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -41,8 +42,9 @@ def too_large_message() -> str:
     )
 
 
-class _TextNumberField(forms.Field):
-    """A number typed as text (全角, commas): parsed here, not by the browser."""
+class _TextNumberField(forms.Field, metaclass=ABCMeta):
+    """A number typed as text (全角, commas): parsed here, not by the browser. Each kind
+    (YenField, AgeField) says how to read the text in :meth:`parse`."""
 
     max_chars = 20
 
@@ -68,8 +70,8 @@ class _TextNumberField(forms.Field):
     def empty(self) -> Any:
         return None
 
-    def parse(self, text: str) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def parse(self, text: str) -> Any: ...
 
 
 class YenField(_TextNumberField):
