@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from zeimu.rules.kibetsu import Ki, futsu_choshu, tokubetsu_choshu
+from zeimu.rules.kibetsu import Ki, futsu_choshu, split_ki, tokubetsu_choshu
 
 __all__ = ["Bunkatsu", "ChoshuCalendar", "choshu_bunkatsu", "kibetsu_json"]
 
@@ -97,13 +97,6 @@ class Bunkatsu:
         return self.futsu + self.kyuyo + self.nenkin
 
 
-def _split(total: int, n: int, unit: int) -> list[int]:
-    base = (total // n) // unit * unit
-    parts = [base] * n
-    parts[0] += total - base * n
-    return parts
-
-
 def _floor100(x: int) -> int:
     return x // 100 * 100
 
@@ -156,17 +149,17 @@ def choshu_bunkatsu(
             hon_total = _floor100(nenkin // 2)
             shonendo_futsu = nenkin - hon_total
             nenkin = hon_total
-            hon = tuple(_split(hon_total, len(calendar.nenkin_hon_months), unit))
+            hon = tuple(split_ki(hon_total, len(calendar.nenkin_hon_months), unit))
         else:
             kari_total = _floor100(nenkin_prev // 2)
-            kari = tuple(_split(kari_total, len(calendar.nenkin_kari_months), unit))
+            kari = tuple(split_ki(kari_total, len(calendar.nenkin_kari_months), unit))
             rest = nenkin - kari_total
             if rest < 0:
                 # The 仮徴収 already exceeds this year's 年金特別徴収: no 本徴収; refund.
                 kagonou = -rest
                 hon = tuple(0 for _ in calendar.nenkin_hon_months)
             else:
-                hon = tuple(_split(rest, len(calendar.nenkin_hon_months), unit))
+                hon = tuple(split_ki(rest, len(calendar.nenkin_hon_months), unit))
     futsu = total - kyuyo - nenkin
     return Bunkatsu(
         futsu=futsu,
@@ -191,9 +184,9 @@ def kibetsu_json(b: Bunkatsu, cal: ChoshuCalendar) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if b.futsu > 0:
         regular = b.futsu - b.nenkin_shonendo_futsu
-        amounts = _split(regular, len(cal.futsu), cal.futsu_unit)
+        amounts = split_ki(regular, len(cal.futsu), cal.futsu_unit)
         if b.nenkin_shonendo_futsu:
-            first_two = _split(b.nenkin_shonendo_futsu, 2, cal.nenkin_unit)
+            first_two = split_ki(b.nenkin_shonendo_futsu, 2, cal.nenkin_unit)
             amounts[0] += first_two[0]
             amounts[1] += first_two[1]
         out["futsu"] = [
@@ -201,7 +194,7 @@ def kibetsu_json(b: Bunkatsu, cal: ChoshuCalendar) -> dict[str, Any]:
             for k, a in zip(cal.futsu, amounts, strict=True)
         ]
     if b.kyuyo > 0:
-        amounts = _split(b.kyuyo, len(cal.kyuyo), cal.kyuyo_unit)
+        amounts = split_ki(b.kyuyo, len(cal.kyuyo), cal.kyuyo_unit)
         out["kyuyo"] = [_ki(k.label, a, k.due) for k, a in zip(cal.kyuyo, amounts, strict=True)]
     if b.nenkin_kari or b.nenkin_hon:
         fy = cal.fiscal_year

@@ -32,7 +32,8 @@ class Ki:
         return self.due != self.due_nominal
 
 
-def _split(total: int, n: int, unit: int) -> list[int]:
+def split_ki(total: int, n: int, unit: int) -> list[int]:
+    """``total`` in ``n`` parts, each floored to ``unit``; the remainder in the first."""
     if total < 0:
         raise ValueError(f"税額に負の金額は指定できません: {total}")
     base = (total // n) // unit * unit
@@ -51,7 +52,7 @@ def futsu_choshu(total: int, fiscal_year: int, lookup: Callable[[str, int], Any]
     months = [int(m) for m in lookup("zeimu.kojin_juminzei.futsu_choshu.nouki_months", fiscal_year)]
     day = int(lookup("zeimu.kojin_juminzei.futsu_choshu.nouki_day", fiscal_year))
     unit = int(lookup("zeimu.kojin_juminzei.futsu_choshu.hasu_tani", fiscal_year))
-    amounts = _split(total, len(months), unit)
+    amounts = split_ki(total, len(months), unit)
     out = []
     for i, (month, amount) in enumerate(zip(months, amounts, strict=True), start=1):
         year = fiscal_year if month >= 4 else fiscal_year + 1
@@ -64,7 +65,7 @@ def tokubetsu_choshu(total: int, fiscal_year: int, lookup: Callable[[str, int], 
     """給与特別徴収の月割額 (6月〜翌年5月) and the employer's 納入期限 (翌月10日)."""
     unit = int(lookup("zeimu.kojin_juminzei.tokubetsu_choshu.hasu_tani", fiscal_year))
     day = int(lookup("zeimu.kojin_juminzei.tokubetsu_choshu.nonyu_day", fiscal_year))
-    amounts = _split(total, 12, unit)
+    amounts = split_ki(total, 12, unit)
     out = []
     for i, amount in enumerate(amounts):
         month = (6 + i - 1) % 12 + 1
