@@ -97,10 +97,6 @@ class Bunkatsu:
         return self.futsu + self.kyuyo + self.nenkin
 
 
-def _floor100(x: int) -> int:
-    return x // 100 * 100
-
-
 def choshu_bunkatsu(
     *,
     shotokuwari: int,
@@ -119,11 +115,12 @@ def choshu_bunkatsu(
 
     ``nenkin_tokucho``: the person qualifies for 年金特別徴収 (age and the payer's report);
     ``nenkin_prev``: last year's 年金特別徴収 amount, or None if there was none."""
+    unit = calendar.nenkin_unit  # 100円 (the parts of 所得割 are in the same unit)
     parts = [max(kyuyo_shotoku, 0), max(nenkin_shotoku, 0), max(sonota_shotoku, 0)]
     base = sum(parts)
     if base > 0 and shotokuwari > 0:
-        w_kyuyo = _floor100(shotokuwari * parts[0] // base)
-        w_nenkin = _floor100(shotokuwari * parts[1] // base)
+        w_kyuyo = shotokuwari * parts[0] // base // unit * unit
+        w_nenkin = shotokuwari * parts[1] // base // unit * unit
     else:
         w_kyuyo = w_nenkin = 0
     w_sonota = shotokuwari - w_kyuyo - w_nenkin
@@ -142,16 +139,15 @@ def choshu_bunkatsu(
     kari: tuple[int, ...] = ()
     hon: tuple[int, ...] = ()
     kagonou = 0
-    unit = calendar.nenkin_unit
     if nenkin > 0:
         if not nenkin_prev:
             # First year: half by 普通徴収 (第1・2期), half from Oct/Dec/Feb pensions.
-            hon_total = _floor100(nenkin // 2)
+            hon_total = nenkin // 2 // unit * unit
             shonendo_futsu = nenkin - hon_total
             nenkin = hon_total
             hon = tuple(split_ki(hon_total, len(calendar.nenkin_hon_months), unit))
         else:
-            kari_total = _floor100(nenkin_prev // 2)
+            kari_total = nenkin_prev // 2 // unit * unit
             kari = tuple(split_ki(kari_total, len(calendar.nenkin_kari_months), unit))
             rest = nenkin - kari_total
             if rest < 0:
