@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tenants.selectors.menu import menu_for
+from tenants.selectors.menu import NavLink, menu_for, module_links
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -14,10 +14,15 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     is_portal = getattr(request, "is_portal", False)
     menu: list[dict[str, Any]] = []
     levels = getattr(request, "role_levels", {})
+    links: list[NavLink] = []
     if not is_portal and tenant is not None and levels:
         menu = menu_for(municipality=tenant, role_levels=levels, on=timezone.localdate())
+        links = module_links(role_levels=levels, portal=False)
+    elif is_portal and getattr(request.user, "is_authenticated", False):
+        links = module_links(role_levels={}, portal=True)
     return {
         "menu": menu,
+        "jc_module_links": links,
         "jc_is_portal": is_portal,
         "jc_municipality": None if is_portal else tenant,
         "jc_membership": getattr(request, "membership", None),

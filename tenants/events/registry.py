@@ -2,8 +2,8 @@
 
 A subscriber is a plain function ``handler(event: DomainEvent) -> None`` registered
 with ``@subscribe("juminkiroku.tenshutsu")`` in the subscribing app's ``subscribers.py``
-(autoloaded at start-up). It runs in the schema of the municipality that published
-the event, in a Celery task, after the publishing transaction committed.
+(declared in its ``module.py``, loaded at start-up). It runs in the schema of the
+municipality that published the event, in a Celery task, after the publishing transaction committed.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
-
-from django.apps import apps
 
 if TYPE_CHECKING:
     from tenants.events.models import DomainEvent
@@ -37,16 +35,13 @@ def subscribe(event_name: str) -> Callable[[Handler], Handler]:
 
 
 def autoload() -> None:
-    """Import ``<app>.subscribers`` for every installed app that has one."""
+    """Import every module's declared ``subscribers`` (tenants.modules)."""
     global _loaded
     if _loaded:
         return
-    for config in apps.get_app_configs():
-        try:
-            import_module(f"{config.name}.subscribers")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.subscribers":
-                raise
+    from tenants.modules.registry import import_declared
+
+    import_declared("subscribers")
     # Extra modules named by settings (JC_EXTRA_SUBSCRIBER_MODULES): integration tests
     # use it to give a real worker a probe subscriber; deployments leave it empty.
     from django.conf import settings

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.apps import apps
-
 if TYPE_CHECKING:
     from tenants.jobs.models import Job, JobChunk
 
@@ -53,16 +51,14 @@ def unregister(code: str) -> None:
 
 
 def autoload() -> None:
-    """Import ``<app>.jobkinds`` for every installed app that has one."""
+    """Import the platform's own job kinds and every module's declared ``jobkinds``."""
     global _loaded
     if _loaded:
         return
-    for config in apps.get_app_configs():
-        try:
-            import_module(f"{config.name}.jobkinds")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.jobkinds":
-                raise
+    from tenants.modules.registry import import_declared
+
+    import_module("tenants.jobkinds")
+    import_declared("jobkinds")
     _loaded = True
 
 

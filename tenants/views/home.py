@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from tenants.access import gyomu_view
 from tenants.db import connection
 from tenants.jobs.models import Job
 from tenants.models import Gyomu, RoleLevel
+from tenants.modules.registry import entry_url_name
 from tenants.selectors.gyomu import active_subscriptions
 
 
@@ -45,12 +46,10 @@ def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
     ).filter(gyomu=gyomu)
     level = request.role_levels.get(gyomu_code, 0)  # type: ignore[attr-defined]
     jobs = Job.objects.filter(gyomu=gyomu_code)[:10]
-    # A business app names its module's first screen "gyomu_entry_<code>" (the platform
-    # does not know the apps' URLs); a module still being built may offer some screens.
-    try:
-        entry_url = reverse(f"gyomu_entry_{gyomu_code}")
-    except NoReverseMatch:
-        entry_url = ""
+    # The module declares its first screen (ModuleSpec.entries); a module still being
+    # built may offer some screens, one not built yet none.
+    entry_name = entry_url_name(gyomu_code)
+    entry_url = reverse(entry_name) if entry_name else ""
     return render(
         request,
         "tenants/module_home.html",

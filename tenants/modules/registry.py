@@ -1,0 +1,138 @@
+"""Finds every installed business app's ``module.py`` and answers questions about them.
+
+An app is a business module when it has ``<app>/module.py`` with a ``MODULE`` of type
+``ModuleSpec``. Discovery follows INSTALLED_APPS, so installing an app (and loading its
+catalogue rows) is all it takes to plug it in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+
+from tenants.modules.spec import ModuleSpec
+
+_modules: list[ModuleSpec] | None = None
+_imported: set[str] = set()
+
+
+class ModuleDeclarationError(RuntimeError):
+    """A module declares something inconsistent (found at start-up or in tests)."""
+
+
+def _discover() -> list[ModuleSpec]:
+    found: list[ModuleSpec] = []
+    for config in apps.get_app_configs():
+        try:
+            mod = import_module(f"{config.name}.module")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.module":
+                raise
+            continue
+        spec = getattr(mod, "MODULE", None)
+        if not isinstance(spec, ModuleSpec):
+            raise ModuleDeclarationError(f"{config.name}.module has no MODULE = ModuleSpec(...)")
+        if spec.app != config.label:
+            raise ModuleDeclarationError(
+                f"{config.name}.module declares app {spec.app!r}, installed as {config.label!r}"
+            )
+        found.append(spec)
+    _check(found)
+    return found
+
+
+def _check(found: list[ModuleSpec]) -> None:
+    owner: dict[str, str] = {}
+    grant_owner: dict[str, str] = {}
+    for spec in found:
+        for code in spec.gyomu:
+            if code in owner:
+                raise ModuleDeclarationError(
+                    f"業務 {code!r} is declared by both {owner[code]} and {spec.app}"
+                )
+            owner[code] = spec.app
+        for code in spec.entries:
+            if code not in spec.gyomu:
+                raise ModuleDeclarationError(f"{spec.app}: entry for undeclared 業務 {code!r}")
+        declared = {g.code for g in spec.grants}
+        for g in spec.grants:
+            if g.code in grant_owner:
+                raise ModuleDeclarationError(
+                    f"grant {g.code!r} is declared by both {grant_owner[g.code]} and {spec.app}"
+                )
+            grant_owner[g.code] = spec.app
+        for role, codes in spec.persona_grants.items():
+            for code in codes:
+                if code not in declared:
+                    raise ModuleDeclarationError(
+                        f"{spec.app}: persona {role!r} gets undeclared grant {code!r}"
+                    )
+
+
+def all_modules() -> list[ModuleSpec]:
+    """Every business module, in INSTALLED_APPS order."""
+    global _modules
+    if _modules is None:
+        _modules = _discover()
+    return list(_modules)
+
+
+def reset() -> None:
+    """Forget what was found (tests that install an app at run time)."""
+    global _modules
+    _modules = None
+    _imported.clear()
+
+
+def module_for_gyomu(code: str) -> ModuleSpec | None:
+    for spec in all_modules():
+        if code in spec.gyomu:
+            return spec
+    return None
+
+
+def implemented_gyomu() -> set[str]:
+    return {code for spec in all_modules() for code in spec.gyomu}
+
+
+def entry_url_name(code: str) -> str:
+    """The URL name of a 業務's first screen, or "" while it has none."""
+    spec = module_for_gyomu(code)
+    return spec.entries.get(code, "") if spec is not None else ""
+
+
+def import_declared(attribute: str) -> None:
+    """Import, once, every module's declared ``jobkinds`` / ``subscribers`` / ``events`` /
+    ``meters`` module, so that its registrations run."""
+    for spec in all_modules():
+        path = getattr(spec, attribute)
+        if path and path not in _imported:
+            import_module(path)
+            _imported.add(path)
+
+
+def resolve(dotted: str) -> Any:
+    """``"pkg.mod"`` → the module; ``"pkg.mod:attr"`` → that attribute."""
+    module_path, _, attr = dotted.partition(":")
+    module = import_module(module_path)
+    return getattr(module, attr) if attr else module
+
+
+def urlpatterns_of(dotted: str) -> Any:
+    target = resolve(dotted)
+    return target if isinstance(target, list) else target.urlpatterns
+
+
+def demo_commands() -> Iterator[tuple[ModuleSpec, str]]:
+    """(module, management command) for every module with demo data, in demo order."""
+    for spec in sorted(all_modules(), key=lambda s: s.demo_order):
+        if spec.demo:
+            yield spec, spec.demo
+
+
+def all_grants() -> dict[str, tuple[str, str]]:
+    """Grant code → (label, 業務) over every module."""
+    return {g.code: (g.label, g.gyomu) for spec in all_modules() for g in spec.grants}

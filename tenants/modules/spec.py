@@ -1,0 +1,94 @@
+"""What a business module (業務アプリ) declares about itself, in one place.
+
+Each business app has a ``module.py`` holding ``MODULE = ModuleSpec(...)``. The platform
+finds it (``tenants.modules.registry``) and from it alone composes the URLconfs, the
+menus, the job kinds, the event subscriptions and declarations, the law-parameter files,
+the printed-form templates, the demo data, the billing meters, the fine-grained grants
+and the grants the test personas receive. Nothing outside the app's folder names it.
+
+This file imports nothing from Django's models so that a ``module.py`` can be read while
+the app registry is still loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# The platform's own 業務 code: screens every member has (top page, jobs, access log).
+PLATFORM = "platform"
+
+# Module role levels (tenants.models.RoleLevel), repeated as ints so that this file stays
+# free of model imports; tests assert they agree.
+LEVEL_READ = 1
+LEVEL_WRITE = 2
+LEVEL_ADMIN = 3
+
+
+@dataclass(frozen=True)
+class UrlMount:
+    """``urlconf`` is a dotted module path whose ``urlpatterns`` are mounted at ``prefix``,
+    or ``"module:attribute"`` naming a list of patterns in that module."""
+
+    prefix: str
+    urlconf: str
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    """A link in the navigation, shown to users holding ``level`` in ``gyomu``."""
+
+    label: str
+    url_name: str
+    gyomu: str
+    level: int = LEVEL_READ
+
+
+@dataclass(frozen=True)
+class GrantDecl:
+    """A fine-grained act a module separates from its role levels (標準仕様書's 権限の分離:
+    本登録, 抑止の解除, 個人番号の表示 …). Codes are unique across modules."""
+
+    code: str
+    label: str
+    gyomu: str
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    """One business app's declaration. Every dotted path is imported by the platform on
+    first use; an empty string means "none"."""
+
+    app: str
+    verbose_name: str
+    # 業務 codes of the catalogue this app implements (wholly or with some screens).
+    gyomu: tuple[str, ...]
+    # 業務 code → URL name of its first screen, linked from the platform's module page.
+    entries: Mapping[str, str] = field(default_factory=dict)
+    # Staff screens and API on a town host (API mounted under /api/v1/<prefix>).
+    urls: tuple[UrlMount, ...] = ()
+    api_urls: tuple[UrlMount, ...] = ()
+    # Screens and API on the consortium portal (API under /api/v1/portal/<prefix>).
+    portal_urls: tuple[UrlMount, ...] = ()
+    portal_api_urls: tuple[UrlMount, ...] = ()
+    # Links beyond the module pages: in a town's navigation and on the portal's top page.
+    menu: tuple[MenuLink, ...] = ()
+    portal_menu: tuple[MenuLink, ...] = ()
+    # Modules imported for their registrations (job kinds, subscribers, event
+    # declarations, meters).
+    jobkinds: str = ""
+    subscribers: str = ""
+    events: str = ""
+    meters: str = ""
+    # Folders inside the app: law-parameter YAML files, Typst form templates.
+    params_dir: str = ""
+    form_templates: str = ""
+    # A management command of the app that loads its demo data (``make demo`` runs each
+    # module's, in ``demo_order``); it must skip a town that already has data.
+    demo: str = ""
+    # Demo/test order: a module whose demo needs another's data comes later.
+    demo_order: int = 100
+    grants: tuple[GrantDecl, ...] = ()
+    # Test personas: which grants each persona role ("shinsa" 審査者, "admin" 管理者, "clerk"
+    # 担当者, "viewer" 閲覧者) holds in a town that subscribes to this module.
+    persona_grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

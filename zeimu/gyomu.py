@@ -1,0 +1,8 @@
+"""The 業務 codes 税務 implements: rows of tenants/data/gyomu_catalogue.json.
+
+Use these names, never the bare strings: a code is written once, here.
+"""
+
+KOJIN_JUMINZEI = "kojin_juminzei"  # 個人住民税
+
+ALL = (KOJIN_JUMINZEI,)
