@@ -34,6 +34,12 @@ def subscribe(event_name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def forget_loaded() -> None:
+    """The next lookup imports the modules' declarations again (tenants.modules.reset)."""
+    global _loaded
+    _loaded = False
+
+
 def autoload() -> None:
     """Import every module's declared ``subscribers`` (tenants.modules)."""
     global _loaded

@@ -50,6 +50,12 @@ def unregister(code: str) -> None:
     _kinds.pop(code, None)
 
 
+def forget_loaded() -> None:
+    """The next lookup imports the modules' declarations again (tenants.modules.reset)."""
+    global _loaded
+    _loaded = False
+
+
 def autoload() -> None:
     """Import the platform's own job kinds and every module's declared ``jobkinds``."""
     global _loaded

@@ -81,10 +81,16 @@ def all_modules() -> list[ModuleSpec]:
 
 
 def reset() -> None:
-    """Forget what was found (tests that install an app at run time)."""
+    """Forget what was found (tests that install an app at run time): the next question
+    discovers the modules again and re-imports their declared registrations."""
     global _modules
+    from tenants.events import registry as events_registry
+    from tenants.jobs import registry as jobs_registry
+
     _modules = None
     _imported.clear()
+    jobs_registry.forget_loaded()
+    events_registry.forget_loaded()
 
 
 def module_for_gyomu(code: str) -> ModuleSpec | None:

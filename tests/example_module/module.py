@@ -1,0 +1,16 @@
+"""The example module's one registration (see tenants.modules.spec)."""
+
+from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
+from tests.example_module import gyomu
+
+MODULE = ModuleSpec(
+    app="example_module",
+    verbose_name="見本業務",
+    gyomu=gyomu.ALL,
+    entries={gyomu.MIHON: "mihon_home"},
+    urls=(UrlMount("mihon/", "tests.example_module.urls"),),
+    api_urls=(UrlMount("mihon/", "tests.example_module.api"),),
+    jobkinds="tests.example_module.jobkinds",
+    grants=(GrantDecl("mihon_approve", "見本業務の承認", gyomu.MIHON),),
+    persona_grants={"shinsa": ("mihon_approve",)},
+)

@@ -1,0 +1,121 @@
+"""The module kit's walkthrough, proven: the example module under tests/example_module is
+installed at run time (INSTALLED_APPS plus its catalogue row, nothing else edited) and
+appears in the menu, the module page, the URLs, the OpenAPI document and the job kinds,
+while a town that does not subscribe to it gets 404 on every URL it declares."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import clear_url_caches
+
+from tenants.jobs import registry as job_registry
+from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
+from tenants.modules import registry
+from tenants.openapi import generate
+from tests.personas import Personas
+
+EXAMPLE_APP = "tests.example_module"
+
+
+def _reload_urlconfs() -> None:
+    import config.urls_public
+    import config.urls_tenant
+
+    importlib.reload(config.urls_tenant)
+    importlib.reload(config.urls_public)
+    clear_url_caches()
+
+
+@pytest.fixture
+def example_installed(world: Personas) -> Iterator[Personas]:
+    """Install the example app and add its catalogue row; 葉山町 subscribes and its
+    担当者 gets a role, 寒川町 does not subscribe."""
+    # given: the app in INSTALLED_APPS and its row in the catalogue
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, EXAMPLE_APP]):
+        registry.reset()
+        _reload_urlconfs()
+        gyomu = Gyomu.objects.create(
+            code="mihon_gyomu", name="見本業務", category="共通", app_label="example_module"
+        )
+        Subscription.objects.create(
+            municipality=world.alpha.municipality, gyomu=gyomu, start_month=date(2020, 4, 1)
+        )
+        for username in ("hayama-clerk", "samukawa-clerk"):
+            for membership in Membership.objects.filter(user__username=username):
+                MembershipRole.objects.create(
+                    membership=membership, gyomu=gyomu, level=RoleLevel.WRITE
+                )
+        try:
+            yield world
+        finally:
+            # forget the registration, so that the next installation imports it again
+            job_registry.unregister("mihon_count")
+            sys.modules.pop(f"{EXAMPLE_APP}.jobkinds", None)
+    registry.reset()
+    _reload_urlconfs()
+
+
+def test_the_example_is_discovered_from_its_module_py(example_installed: Personas) -> None:
+    # when
+    spec = registry.module_for_gyomu("mihon_gyomu")
+    # then
+    assert spec is not None
+    assert spec.app == "example_module"
+    assert registry.entry_url_name("mihon_gyomu") == "mihon_home"
+    assert registry.all_grants()["mihon_approve"] == ("見本業務の承認", "mihon_gyomu")
+    kind = job_registry.get_kind("mihon_count")
+    assert kind is not None
+    assert kind.gyomu == "mihon_gyomu"
+
+
+def test_the_example_appears_in_the_menu_and_its_screens_answer(
+    example_installed: Personas, login: object
+) -> None:
+    # given
+    client = login("hayama-clerk", example_installed.alpha.host)  # type: ignore[operator]
+    # when
+    top = client.get("/")
+    module_page = client.get("/m/mihon_gyomu/")
+    screen = client.get("/mihon/")
+    api = client.get("/api/v1/mihon/status/")
+    # then
+    assert top.status_code == 200
+    assert 'href="/m/mihon_gyomu/">見本業務</a>' in top.content.decode()
+    assert module_page.status_code == 200
+    assert 'href="/mihon/"' in module_page.content.decode()
+    assert screen.status_code == 200
+    assert "モジュールキットの見本です。" in screen.content.decode()
+    assert api.status_code == 200
+    assert api.json() == {"status": "稼働中"}
+
+
+def test_a_town_that_does_not_subscribe_gets_404_on_every_example_url(
+    example_installed: Personas, login: object
+) -> None:
+    # given: 寒川町's clerk holds a role for the module, but the town does not subscribe
+    client = login("samukawa-clerk", example_installed.beta.host)  # type: ignore[operator]
+    # when / then
+    for url in ("/mihon/", "/api/v1/mihon/status/", "/m/mihon_gyomu/"):
+        assert client.get(url).status_code == 404, url
+    assert "見本業務" not in client.get("/").content.decode()
+
+
+def test_the_example_api_is_in_the_openapi_document(example_installed: Personas) -> None:
+    # when
+    document = generate("config.urls_tenant")
+    # then
+    assert "/api/v1/mihon/status/:" in document
+    assert "operationId: mihon_status" in document
+
+
+def test_without_the_app_nothing_of_it_remains(world: Personas) -> None:
+    # The committed OpenAPI file and the URLs of a normal installation know nothing of it.
+    assert registry.module_for_gyomu("mihon_gyomu") is None
+    assert "/api/v1/mihon/" not in generate("config.urls_tenant")
