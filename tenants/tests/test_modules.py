@@ -89,3 +89,26 @@ def test_a_persona_grant_the_module_does_not_declare_is_refused() -> None:
         registry._check([_spec("a", ("x",), grants=grants, persona_grants={"admin": ("a_no",)})])
     with pytest.raises(registry.ModuleDeclarationError, match="grant 'a_ok'"):
         registry._check([_spec("a", ("x",), grants=grants), _spec("b", ("y",), grants=grants)])
+
+
+def test_module_links_show_in_the_nav_by_role_and_on_the_portal(
+    world: object, login: object
+) -> None:
+    from tests.personas import ALPHA_HOST, PORTAL_HOST
+
+    # given: billing declares 負担金 for a town administrator and on the portal
+    admin = login("hayama-admin", ALPHA_HOST)  # type: ignore[operator]
+    clerk = login("hayama-clerk", ALPHA_HOST)  # type: ignore[operator]
+    office = login("office", PORTAL_HOST)  # type: ignore[operator]
+    # when
+    admin_top = admin.get("/").content.decode()
+    clerk_top = clerk.get("/").content.decode()
+    portal_top = office.get("/").content.decode()
+    # then
+    assert f'<a href="{reverse("my_statements", urlconf="config.urls_tenant")}">負担金</a>' in (
+        admin_top
+    )
+    assert ">負担金</a>" not in clerk_top
+    assert f'href="{reverse("billing_home", urlconf="config.urls_public")}">負担金</a>' in (
+        portal_top
+    )
