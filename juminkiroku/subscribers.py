@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from juminkiroku.services.inkan import SHOKKEN_JIYU, inkan_shokken_massho
+from juminkiroku import events
+from juminkiroku.services.inkan import inkan_shokken_massho
 from tenants.accesslog.services import Actor
-from tenants.events.models import DomainEvent
+from tenants.events.contracts import ReceivedEvent
 from tenants.events.registry import subscribe
 
 SYSTEM_ACTOR_NAME = "system:ido_honroku"
 
 
-@subscribe("juminkiroku.ido_honroku")
-def end_inkan_after_shojo(event: DomainEvent) -> None:
-    """死亡・転出・国外転出 の本登録: the persons' 印鑑登録 end by 職権抹消."""
+@subscribe(events.TENSHUTSU_YOTEI)
+@subscribe(events.KOKUGAI_TENSHUTSU)
+@subscribe(events.SHIBO)
+@subscribe(events.SHOKKEN_SHOJO)
+def end_inkan_after_shojo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """転出・国外転出・死亡・職権消除 の本登録: the persons' 印鑑登録 end by 職権抹消
+    (印鑑登録証明事務処理要領 第2-6; the reasons are juminkiroku.services.inkan.SHOKKEN_JIYU)."""
     payload = event.payload
-    jiyu = str(payload.get("jiyu", ""))
-    if jiyu not in SHOKKEN_JIYU:
-        return
     inkan_shokken_massho(
-        ido_id=int(payload["ido_id"]),
-        jiyu=jiyu,
-        ido_date=date.fromisoformat(payload["ido_date"]),
-        atena_ids=[int(i) for i in payload.get("atena_ids", [])],
+        ido_id=payload.ido_id,
+        jiyu=payload.jiyu,
+        ido_date=payload.ido_date,
+        atena_ids=list(payload.atena_ids),
         actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
     )

@@ -14,7 +14,7 @@ from django.db import transaction
 from juminkiroku.codes import AtenaKubun, JuminJotai
 from juminkiroku.models import Atena
 from juminkiroku.rules.kana import kana_key, name_key
-from juminkiroku.services.ido import IdoError, _clean_fields
+from juminkiroku.services.ido.fields import IdoError, clean_fields
 from juminkiroku.services.numbering import next_atena_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -24,7 +24,7 @@ REQUIRED = ("shimei", "shimei_kana", "jusho")
 
 def jutogai_register(*, fields: dict[str, Any], actor: Actor) -> Atena:
     errors: dict[str, list[str]] = {}
-    cleaned = _clean_fields(fields, "", errors)
+    cleaned = clean_fields(fields, "", errors)
     for name in REQUIRED:
         if not cleaned.get(name):
             errors.setdefault(name, []).append(

@@ -49,7 +49,7 @@ def test_kari_is_invisible_until_hon(in_alpha):
     assert atenas[0].kana_key == "ヤマダタロウ"
     assert population_on(date(2020, 4, 1)) == 3
     assert population_on(date(2020, 3, 31)) == 0
-    ev = DomainEvent.objects.get(name="juminkiroku.ido_honroku")
+    ev = DomainEvent.objects.get(name="juminkiroku.tennyu")
     assert sorted(ev.payload["atena_ids"]) == sorted(a.pk for a in atenas)
     assert RenkeiChange.objects.count() == 3
 

@@ -181,7 +181,7 @@ def test_shibo_honroku_ends_the_registration(yamada, django_capture_on_commit_ca
     assert "死亡" in mine.ended_reason
     assert hers.status == InkanStatus.TOROKU
     delivery = Delivery.objects.get(
-        event__name="juminkiroku.ido_honroku",
+        event__name="juminkiroku.shibo",
         event__payload__ido_id=ido.pk,
         subscriber="juminkiroku.subscribers.end_inkan_after_shojo",
     )

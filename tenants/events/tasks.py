@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
+from tenants.events.contracts import ReceivedEvent, declared, payload_from_json
 from tenants.events.models import Delivery, DeliveryStatus
 from tenants.events.registry import handler_by_id
 
@@ -28,17 +29,27 @@ def deliver_event(self: TenantTask, event_id: int, subscriber: str) -> None:
         if delivery is None or delivery.status == DeliveryStatus.DONE:
             return
         handler = handler_by_id(subscriber)
-        if handler is None:
-            logger.error("no subscriber %s for event %s", subscriber, event_id)
+        event_type = declared(delivery.event.name)
+        if handler is None or event_type is None:
+            why = "subscriber not registered" if handler is None else "event not declared"
+            logger.error("%s: %s for event %s", why, subscriber, event_id)
             delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = "subscriber not registered"
+            delivery.last_error = why
             delivery.save(update_fields=["status", "last_error"])
             return
         delivery.attempts += 1
         attempts = delivery.attempts
         try:
             with transaction.atomic():
-                handler(delivery.event)
+                row = delivery.event
+                handler(
+                    ReceivedEvent(
+                        id=row.pk,
+                        name=row.name,
+                        occurred_at=row.occurred_at,
+                        payload=payload_from_json(event_type, row.payload),
+                    )
+                )
         except Exception as exc:
             error = exc
             delivery.status = DeliveryStatus.FAILED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
 from unittest import mock
 
 from tenants.tasks import dispatch_for_all_municipalities
@@ -35,6 +37,7 @@ def test_redelivery_runs_inside_the_given_schema(world, django_capture_on_commit
     from django.utils import timezone
     from django_tenants.utils import schema_context
 
+    from tenants.events.contracts import declare, undeclare
     from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
     from tenants.events.registry import subscribe, unsubscribe
     from tenants.events.tasks import redeliver_pending_events
@@ -42,13 +45,18 @@ def test_redelivery_runs_inside_the_given_schema(world, django_capture_on_commit
     seen = []
 
     def handler(event):
-        seen.append(event.pk)
+        seen.append(event.id)
 
+    @dataclass(frozen=True)
+    class Lost:
+        n: Annotated[int, "番号"]
+
+    declare("test.redeliver", payload=Lost, description="試験用。")
     subscribe("test.redeliver")(handler)
     try:
         with schema_context(world.alpha.schema):
             # given: an event whose message was lost 11 minutes ago
-            event = DomainEvent.objects.create(name="test.redeliver", payload={})
+            event = DomainEvent.objects.create(name="test.redeliver", payload={"n": 1})
             DomainEvent.objects.filter(pk=event.pk).update(
                 occurred_at=timezone.now() - timedelta(minutes=11)
             )
@@ -62,6 +70,7 @@ def test_redelivery_runs_inside_the_given_schema(world, django_capture_on_commit
             status = Delivery.objects.get(event=event).status
     finally:
         unsubscribe("test.redeliver", handler)
+        undeclare("test.redeliver")
     # then
     assert sent == 1
     assert seen == [event.pk]

@@ -4,29 +4,37 @@ subprocesses against the session's test database (fixtures in conftest.py).
 This module is also the probe subscriber the real worker loads: the worker is
 started with ``JC_EXTRA_SUBSCRIBER_MODULES=tests.integration``, and the test process
 imports it as the package of these tests, so both know ``record_probe_event`` under
-the same subscriber id. The event name is used by nothing else.
+the same subscriber id. The event (declared here) is used by nothing else.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
 
+from tenants.events.contracts import ReceivedEvent, declare
 from tenants.events.registry import subscribe
 
-if TYPE_CHECKING:
-    from tenants.events.models import DomainEvent
-
 PROBE_MODULE = "tests.integration"
-PROBE_EVENT = "integration.probe"
 PROBE_SCREEN = "event-probe"
 
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class ProbePayload:
+    nonce: Annotated[str, "試験ごとの一意な値"]
+
+
+PROBE_EVENT = declare(
+    "integration.probe", payload=ProbePayload, description="統合試験の配信確認用。"
+)
+
+
 @subscribe(PROBE_EVENT)
-def record_probe_event(event: DomainEvent) -> None:
+def record_probe_event(event: ReceivedEvent[ProbePayload]) -> None:
     """Leaves a trace in the access log of whichever schema it runs in."""
     from tenants.accesslog.models import AccessAction
     from tenants.accesslog.services import Actor, access_record
@@ -38,8 +46,8 @@ def record_probe_event(event: DomainEvent) -> None:
         gyomu="platform",
         screen=PROBE_SCREEN,
         record_type="domain_event",
-        record_id=event.pk,
-        detail={"nonce": event.payload.get("nonce", ""), "schema": connection.schema_name},
+        record_id=event.id,
+        detail={"nonce": event.payload.nonce, "schema": connection.schema_name},
     )
 
 

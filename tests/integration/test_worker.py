@@ -23,7 +23,13 @@ from tenants.events.services import event_publish
 from tenants.jobs.models import ChunkStatus, Job, JobStatus
 from tenants.jobs.services import job_cancel, job_retry_failed, job_start
 from tenants.models import StaffUser
-from tests.integration import PROBE_EVENT, PROBE_SCREEN, record_probe_event, wait_until
+from tests.integration import (
+    PROBE_EVENT,
+    PROBE_SCREEN,
+    ProbePayload,
+    record_probe_event,
+    wait_until,
+)
 from tests.personas import Personas, load_world
 
 if TYPE_CHECKING:
@@ -125,7 +131,9 @@ def test_event_reaches_the_subscriber_in_its_own_town_only(
     for town in (towns.alpha, towns.beta):
         nonce = uuid.uuid4().hex
         with tenant_context(town.municipality), transaction.atomic():
-            event = event_publish(name=PROBE_EVENT, payload={"nonce": nonce}, acting_user_id=None)
+            event = event_publish(
+                event=PROBE_EVENT, payload=ProbePayload(nonce=nonce), acting_user_id=None
+            )
         published[town.schema] = (event.pk, nonce)
 
     for town, other in ((towns.alpha, towns.beta), (towns.beta, towns.alpha)):

@@ -1,0 +1,224 @@
+"""The events 住民記録 publishes (declared here, listed in docs/events.md).
+
+Every 本登録 of a 異動 publishes, in its own transaction and through the outbox, exactly
+one event for its kind (the 異動事由; ``EVENT_OF_JIYU``), plus one of
+``SHIMEI_HENKO`` / ``SEINENGAPPI_HENKO`` / ``SEIBETSU_HENKO`` for each of those items it
+changed for a person already on file. The 本登録 of a 取消 publishes ``TORIKESHI`` only,
+naming the 異動 it undoes and the events that 異動 had published.
+
+Payloads carry ids, codes and dates: never names, addresses or 個人番号. ``atena_ids``
+are ``Atena`` ids (what other modules key persons on), ``setai_ids`` are ``Setai`` ids.
+Published by ``juminkiroku.services.ido.publish``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any
+
+from juminkiroku.codes import IdoJiyu
+from tenants.events.contracts import EventType, declare
+
+
+@dataclass(frozen=True)
+class KisaiPayload:
+    """記載: persons entered into the registry, all into one household."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（標準仕様書 1.2.2）"]
+    ido_date: Annotated[date, "異動日"]
+    todoke_date: Annotated[date | None, "届出日（職権によるものは空）"]
+    atena_ids: Annotated[tuple[int, ...], "記載された人の宛名ID"]
+    setai_id: Annotated[int, "記載された世帯の世帯ID"]
+
+
+@dataclass(frozen=True)
+class ShojoPayload:
+    """消除: persons leaving the registry (they keep their 宛名 as a 除票)."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（標準仕様書 1.2.2）"]
+    ido_date: Annotated[date, "異動日（転出は転出予定日）"]
+    todoke_date: Annotated[date | None, "届出日（職権によるものは空）"]
+    atena_ids: Annotated[tuple[int, ...], "消除された人の宛名ID"]
+    setai_ids: Annotated[tuple[int, ...], "消除された人が属していた世帯の世帯ID"]
+
+
+@dataclass(frozen=True)
+class SetaiIdoPayload:
+    """転居 and the household changes: who moved from which household(s) to which."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（標準仕様書 1.2.2）"]
+    ido_date: Annotated[date, "異動日"]
+    todoke_date: Annotated[date | None, "届出日"]
+    atena_ids: Annotated[tuple[int, ...], "異動した人の宛名ID"]
+    before_setai_ids: Annotated[tuple[int, ...], "異動前の世帯ID"]
+    after_setai_ids: Annotated[tuple[int, ...], "異動後の世帯ID"]
+
+
+@dataclass(frozen=True)
+class SetainushiPayload:
+    """世帯主変更 within a household."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（標準仕様書 1.2.2）"]
+    ido_date: Annotated[date, "異動日"]
+    todoke_date: Annotated[date | None, "届出日"]
+    atena_ids: Annotated[tuple[int, ...], "続柄が変わった人の宛名ID"]
+    setai_ids: Annotated[tuple[int, ...], "世帯ID"]
+    before_setainushi_ids: Annotated[tuple[int, ...], "そのうち異動前に世帯主だった人の宛名ID"]
+    after_setainushi_ids: Annotated[tuple[int, ...], "そのうち異動後に世帯主である人の宛名ID"]
+
+
+@dataclass(frozen=True)
+class ShuseiPayload:
+    """記載事項の修正: which items changed (their field names, never their values)."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（標準仕様書 1.2.2）"]
+    ido_date: Annotated[date, "異動日"]
+    todoke_date: Annotated[date | None, "届出日"]
+    atena_ids: Annotated[tuple[int, ...], "修正された人の宛名ID"]
+    items: Annotated[tuple[str, ...], "変更された項目の名前（PersonFields の項目名。値は含まない）"]
+
+
+@dataclass(frozen=True)
+class KomokuHenkoPayload:
+    """One identity item (氏名, 生年月日 or 性別) changed for these persons."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "その変更を含む異動の異動事由コード"]
+    ido_date: Annotated[date, "異動日"]
+    todoke_date: Annotated[date | None, "届出日"]
+    atena_ids: Annotated[tuple[int, ...], "その項目が変わった人の宛名ID"]
+
+
+@dataclass(frozen=True)
+class TorikeshiPayload:
+    """取消: a 本登録 undone; the registry is back to what it was before it."""
+
+    ido_id: Annotated[int, "取消しの異動ID"]
+    jiyu: Annotated[str, "異動事由コード（T01 異動の取消し）"]
+    ido_date: Annotated[date, "取消しの異動日"]
+    atena_ids: Annotated[tuple[int, ...], "元に戻った人の宛名ID"]
+    cancelled_ido_id: Annotated[int, "取り消された異動の異動ID"]
+    cancelled_jiyu: Annotated[str, "取り消された異動の異動事由コード"]
+    undoes: Annotated[tuple[str, ...], "取り消された異動が発行したイベント名（これらを元に戻す）"]
+
+
+# --- 記載 -----------------------------------------------------------------------------
+
+TENNYU = declare("juminkiroku.tennyu", payload=KisaiPayload, description="転入（K01）の本登録。")
+KOKUGAI_TENNYU = declare(
+    "juminkiroku.kokugai_tennyu",
+    payload=KisaiPayload,
+    description="国外からの転入（K02）の本登録。",
+)
+SHUSSEI = declare("juminkiroku.shussei", payload=KisaiPayload, description="出生（K03）の本登録。")
+SHOKKEN_KISAI = declare(
+    "juminkiroku.shokken_kisai", payload=KisaiPayload, description="職権記載（K04）の本登録。"
+)
+IKO = declare(
+    "juminkiroku.iko",
+    payload=KisaiPayload,
+    description="データ移行（K99）として入力された異動の本登録。"
+    "一括の住民データ読込（synth の読込など）では発行されない。",
+)
+
+# --- 消除 -----------------------------------------------------------------------------
+
+TENSHUTSU_YOTEI = declare(
+    "juminkiroku.tenshutsu_yotei",
+    payload=ShojoPayload,
+    description="転出（S01）の本登録。転出予定日で消除される（転出確定の処理はまだない）。",
+)
+KOKUGAI_TENSHUTSU = declare(
+    "juminkiroku.kokugai_tenshutsu", payload=ShojoPayload, description="国外転出（S02）の本登録。"
+)
+SHIBO = declare("juminkiroku.shibo", payload=ShojoPayload, description="死亡（S03）の本登録。")
+SHOKKEN_SHOJO = declare(
+    "juminkiroku.shokken_shojo", payload=ShojoPayload, description="職権消除（S04）の本登録。"
+)
+
+# --- 修正 -----------------------------------------------------------------------------
+
+TENKYO = declare("juminkiroku.tenkyo", payload=SetaiIdoPayload, description="転居（M01）の本登録。")
+SETAI_BUNRI = declare(
+    "juminkiroku.setai_bunri",
+    payload=SetaiIdoPayload,
+    description="世帯分離（M02）の本登録。異動後の世帯は新しく作られた世帯。",
+)
+SETAI_GAPPEI = declare(
+    "juminkiroku.setai_gappei", payload=SetaiIdoPayload, description="世帯合併（M03）の本登録。"
+)
+SETAI_HENKO = declare(
+    "juminkiroku.setai_henko",
+    payload=SetaiIdoPayload,
+    description="世帯変更（M04、ある世帯から別の既存世帯へ）の本登録。",
+)
+SETAINUSHI_HENKO = declare(
+    "juminkiroku.setainushi_henko",
+    payload=SetainushiPayload,
+    description="世帯主変更（M05）の本登録。",
+)
+KISAI_SHUSEI = declare(
+    "juminkiroku.kisai_shusei",
+    payload=ShuseiPayload,
+    description="記載事項の修正（M06 旧氏・通称、M07 職権修正、M08 誤記修正）の本登録。"
+    "氏名・生年月日・性別が変わったときは、そのための事項変更イベントも発行される。",
+)
+
+# --- 事項の変更（異動の種類によらず、既存の人の項目が変わった本登録） -----------------
+
+SHIMEI_HENKO = declare(
+    "juminkiroku.shimei_henko",
+    payload=KomokuHenkoPayload,
+    description="氏名（氏名・フリガナ・ローマ字氏名）が変わった本登録。",
+)
+SEINENGAPPI_HENKO = declare(
+    "juminkiroku.seinengappi_henko",
+    payload=KomokuHenkoPayload,
+    description="生年月日が変わった本登録。",
+)
+SEIBETSU_HENKO = declare(
+    "juminkiroku.seibetsu_henko", payload=KomokuHenkoPayload, description="性別が変わった本登録。"
+)
+
+# --- 取消 -----------------------------------------------------------------------------
+
+TORIKESHI = declare(
+    "juminkiroku.torikeshi",
+    payload=TorikeshiPayload,
+    description="異動の取消し（T01）の本登録。取り消した異動と、その異動が発行したイベントを示す。",
+)
+
+EVENT_OF_JIYU: dict[str, EventType[Any]] = {
+    IdoJiyu.TENNYU: TENNYU,
+    IdoJiyu.KOKUGAI_TENNYU: KOKUGAI_TENNYU,
+    IdoJiyu.SHUSSEI: SHUSSEI,
+    IdoJiyu.SHOKKEN_KISAI: SHOKKEN_KISAI,
+    IdoJiyu.IKO: IKO,
+    IdoJiyu.TENSHUTSU: TENSHUTSU_YOTEI,
+    IdoJiyu.KOKUGAI_TENSHUTSU: KOKUGAI_TENSHUTSU,
+    IdoJiyu.SHIBO: SHIBO,
+    IdoJiyu.SHOKKEN_SHOJO: SHOKKEN_SHOJO,
+    IdoJiyu.TENKYO: TENKYO,
+    IdoJiyu.SETAI_BUNRI: SETAI_BUNRI,
+    IdoJiyu.SETAI_GAPPEI: SETAI_GAPPEI,
+    IdoJiyu.SETAI_HENKO: SETAI_HENKO,
+    IdoJiyu.SETAINUSHI_HENKO: SETAINUSHI_HENKO,
+    IdoJiyu.KYUJI_TSUSHO: KISAI_SHUSEI,
+    IdoJiyu.SHOKKEN_SHUSEI: KISAI_SHUSEI,
+    IdoJiyu.GOKI_SHUSEI: KISAI_SHUSEI,
+    IdoJiyu.TORIKESHI: TORIKESHI,
+}
+"""The one event each 本登録 publishes for its kind, by 異動事由 (every IdoJiyu)."""
+
+# Identity items and the PersonFields that make them up.
+KOMOKU_HENKO: tuple[tuple[EventType[KomokuHenkoPayload], tuple[str, ...]], ...] = (
+    (SHIMEI_HENKO, ("shimei", "shimei_kana", "alpha_name")),
+    (SEINENGAPPI_HENKO, ("birth_date",)),
+    (SEIBETSU_HENKO, ("sex",)),
+)

@@ -1,0 +1,238 @@
+"""仮登録: a 異動 is validated and stored as a proposal in ``Ido.payload``.
+
+Nothing in the registry changes here; ``review.ido_approve`` applies it. A partial unique
+index on ``IdoTarget(atena) WHERE pending`` lets one 仮登録 exist per person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from juminkiroku.codes import (
+    IDO_GROUP_OF,
+    AtenaKubun,
+    IdoGroup,
+    IdoJiyu,
+    JuminJotai,
+    JuminShubetsu,
+    YokushiLevel,
+    YokushiProcess,
+    Zokugara,
+)
+from juminkiroku.models import PERSON_FIELD_NAMES, Atena, Ido, IdoTarget, Setai
+from juminkiroku.services.ido.fields import FIELD_LABELS, GYOMU, IdoError, clean_fields, iso_value
+from juminkiroku.services.numbering import next_ido_no
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+
+
+@dataclass
+class PersonChange:
+    atena_id: int | None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+REQUIRED_NEW = ("shimei", "shimei_kana", "birth_date", "sex", "jusho", "zokugara")
+REQUIRED_FOREIGN = ("alpha_name", "kokuseki", "zairyu_shikaku")
+
+
+def _validate(
+    jiyu: str,
+    ido_date: date,
+    todoke_date: date | None,
+    changes: list[PersonChange],
+    setai_mode: str,
+    setai_id: int | None,
+) -> tuple[dict[str, Any], list[Atena]]:
+    errors: dict[str, list[str]] = {}
+    group = IDO_GROUP_OF.get(jiyu)
+    if group is None or jiyu == IdoJiyu.TORIKESHI:
+        raise IdoError({"jiyu": ["異動事由が正しくありません。"]})
+    if not changes:
+        raise IdoError("異動者を1人以上指定してください。")
+    today = timezone.localdate()
+    if todoke_date is not None and todoke_date > today:
+        errors.setdefault("todoke_date", []).append("届出日に未来の日付は指定できません。")
+    if jiyu != IdoJiyu.TENSHUTSU and ido_date > today:
+        # 転出 alone is recorded on the 転出予定日 (標準仕様書 4.1.3).
+        errors.setdefault("ido_date", []).append("異動日に未来の日付は指定できません。")
+    if setai_mode not in ("keep", "new", "existing"):
+        errors.setdefault("setai", []).append("異動先世帯の指定が正しくありません。")
+    if setai_mode == "existing" and (
+        setai_id is None or not Setai.objects.filter(pk=setai_id).exists()
+    ):
+        errors.setdefault("setai", []).append("異動先の世帯が見つかりません。")
+
+    ids = [c.atena_id for c in changes if c.atena_id is not None]
+    if len(ids) != len(set(ids)):
+        errors.setdefault("__all__", []).append("同じ人が二度指定されています。")
+    existing = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
+    persons: list[dict[str, Any]] = []
+    for i, change in enumerate(changes):
+        prefix = f"persons.{i}."
+        cleaned = clean_fields(change.fields, prefix, errors)
+        current = existing.get(change.atena_id) if change.atena_id is not None else None
+        if change.atena_id is not None and current is None:
+            errors.setdefault(prefix + "atena_id", []).append("指定された宛名が見つかりません。")
+            continue
+        merged = {n: iso_value(getattr(current, n)) for n in PERSON_FIELD_NAMES} if current else {}
+        merged.update(cleaned)
+        label = f"{i + 1}人目: "
+        if group == IdoGroup.KISAI:
+            if (
+                current is not None
+                and current.kubun == AtenaKubun.JUTOSHA
+                and (current.jotai == JuminJotai.JUMIN)
+            ):
+                errors.setdefault(prefix + "atena_id", []).append(
+                    label + "既に住民です。記載の異動はできません。"
+                )
+            for name in REQUIRED_NEW:
+                if not merged.get(name):
+                    errors.setdefault(prefix + name, []).append(
+                        label + f"{FIELD_LABELS[name]}を入力してください。"
+                    )
+            if merged.get("shubetsu") == JuminShubetsu.GAIKOKUJIN:
+                for name in REQUIRED_FOREIGN:
+                    if not merged.get(name):
+                        errors.setdefault(prefix + name, []).append(
+                            label + f"外国人住民は{FIELD_LABELS[name]}を入力してください。"
+                        )
+            if jiyu == IdoJiyu.SHUSSEI and merged.get("birth_date") != ido_date.isoformat():
+                errors.setdefault(prefix + "birth_date", []).append(
+                    label + "出生の異動日は生年月日と同じ日にしてください。"
+                )
+            if jiyu == IdoJiyu.TENNYU and not merged.get("tennyu_mae_jusho"):
+                errors.setdefault(prefix + "tennyu_mae_jusho", []).append(
+                    label + "転入前住所を入力してください。"
+                )
+        else:
+            if current is None:
+                errors.setdefault(prefix + "atena_id", []).append(
+                    label + "既存の住民を指定してください。"
+                )
+                continue
+            if current.kubun != AtenaKubun.JUTOSHA or current.jotai != JuminJotai.JUMIN:
+                errors.setdefault(prefix + "atena_id", []).append(
+                    label + "住民ではない（除票・住登外の）人には、この異動はできません。"
+                )
+            if jiyu == IdoJiyu.TENSHUTSU and not merged.get("tenshutsu_saki_jusho"):
+                errors.setdefault(prefix + "tenshutsu_saki_jusho", []).append(
+                    label + "転出先住所を入力してください。"
+                )
+            if jiyu == IdoJiyu.TENKYO and not cleaned.get("jusho"):
+                errors.setdefault(prefix + "jusho", []).append(
+                    label + "新しい住所を入力してください。"
+                )
+            if jiyu in (IdoJiyu.SETAI_BUNRI, IdoJiyu.SETAI_GAPPEI, IdoJiyu.SETAI_HENKO) and (
+                "zokugara" not in cleaned
+            ):
+                errors.setdefault(prefix + "zokugara", []).append(
+                    label + "異動先世帯での続柄を入力してください。"
+                )
+        birth = merged.get("birth_date")
+        if birth and birth > ido_date.isoformat() and group != IdoGroup.SHOJO:
+            errors.setdefault(prefix + "birth_date", []).append(
+                label + "生年月日が異動日より後です。"
+            )
+        persons.append({"atena_id": change.atena_id, "fields": cleaned})
+
+    if jiyu == IdoJiyu.SETAI_BUNRI and setai_mode != "new":
+        errors.setdefault("setai", []).append("世帯分離では新しい世帯を作成します。")
+    if jiyu in (IdoJiyu.SETAI_GAPPEI, IdoJiyu.SETAI_HENKO) and setai_mode != "existing":
+        errors.setdefault("setai", []).append("異動先の世帯を指定してください。")
+    if group == IdoGroup.KISAI and setai_mode == "keep":
+        errors.setdefault("setai", []).append("新しい世帯か、既存の世帯を指定してください。")
+    if setai_mode == "new":
+        heads = [p for p in persons if p["fields"].get("zokugara") == Zokugara.HONNIN]
+        if len(heads) != 1:
+            errors.setdefault("setai", []).append(
+                "新しい世帯には世帯主（続柄「世帯主」）を1人指定してください。"
+            )
+    if errors:
+        raise IdoError(errors)
+    payload = {
+        "persons": persons,
+        "setai": {"mode": setai_mode, "setai_id": setai_id},
+    }
+    return payload, list(existing.values())
+
+
+def ido_enter(
+    *,
+    jiyu: str,
+    ido_date: date,
+    todoke_date: date | None,
+    changes: list[PersonChange],
+    actor: Actor,
+    setai_mode: str = "keep",
+    setai_id: int | None = None,
+    note: str = "",
+    acknowledged_alerts: list[int] | None = None,
+) -> Ido:
+    """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``."""
+    from juminkiroku.selectors.yokushi import yokushi_blocking
+
+    payload, targets = _validate(jiyu, ido_date, todoke_date, changes, setai_mode, setai_id)
+    setai_ids = {a.setai_id for a in targets if a.setai_id} | ({setai_id} if setai_id else set())
+    found = yokushi_blocking(
+        atena_ids=[a.pk for a in targets], setai_ids=list(setai_ids), process=YokushiProcess.IDO
+    )
+    errors = [y for y in found if y.level == YokushiLevel.ERROR]
+    if errors:
+        raise IdoError(
+            "異動抑止が設定されている住民が含まれています。抑止の解除または一時解除が必要です。"
+        )
+    alerts = sorted(y.pk for y in found)
+    if alerts and sorted(acknowledged_alerts or []) != alerts:
+        raise IdoError(
+            {"alerts": ["異動アラートが設定されています。内容を確認のうえ再度登録してください。"]}
+        )
+    payload["acknowledged_alerts"] = alerts
+    try:
+        with transaction.atomic(durable=True):
+            ido = Ido.objects.create(
+                ido_no=next_ido_no(),
+                jiyu=jiyu,
+                ido_date=ido_date,
+                todoke_date=todoke_date,
+                payload=payload,
+                note=note,
+                entered_by_id=actor.user_id,
+                entered_by=actor.username,
+                entered_terminal=actor.terminal,
+                setai_id=setai_id if setai_mode == "existing" else None,
+            )
+            busy = IdoTarget.objects.filter(atena__in=targets, pending=True).select_related("ido")
+            if busy:
+                raise IdoError(_busy_message(busy[0].ido))
+            IdoTarget.objects.bulk_create(IdoTarget(ido=ido, atena=a) for a in targets)
+            access_record(
+                actor=actor,
+                action=AccessAction.CREATE,
+                gyomu=GYOMU,
+                screen="異動入力（仮登録）",
+                record_type="ido",
+                record_id=ido.pk,
+                record_count=max(1, len(targets)),
+                detail={"jiyu": jiyu, "atena_ids": [a.pk for a in targets]},
+            )
+    except IntegrityError as exc:
+        if "ido_one_pending_per_person" in str(exc):
+            raise IdoError(
+                "この住民は他の職員が異動入力中です（仮登録の本登録・差戻し後に入力してください）。"
+            ) from exc
+        raise
+    return ido
+
+
+def _busy_message(ido: Ido) -> str:
+    return (
+        f"この住民は他の職員が異動入力中です（異動番号 {ido.ido_no}、入力者 {ido.entered_by}）。"
+        "仮登録の本登録・差戻し後に入力してください。"
+    )

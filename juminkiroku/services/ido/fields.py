@@ -1,0 +1,103 @@
+"""What a clerk may type into a 異動, and how it is cleaned before it is stored.
+
+Shared by 異動入力 (``enter``) and 住登外者の登録 (``juminkiroku.services.jutogai``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from juminkiroku import gyomu
+from juminkiroku.codes import JuminShubetsu, Sex, Zokugara
+from juminkiroku.models import PERSON_FIELD_NAMES, Atena
+from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango, normalise_postal_code
+
+GYOMU = gyomu.JUMINKIROKU
+
+DATE_FIELDS = {
+    "birth_date",
+    "zairyu_kikan_to",
+    "jumin_date",
+    "jutei_date",
+    "todoke_date",
+    "shojo_date",
+}
+# Set by the service from the 異動 itself, never typed in.
+SERVICE_FIELDS = {"kubun", "jotai", "setai_id", "shojo_date", "shojo_jiyu"}
+EDITABLE_FIELDS = set(PERSON_FIELD_NAMES) - SERVICE_FIELDS
+
+FIELD_LABELS: dict[str, str] = {
+    f.attname: str(f.verbose_name) for f in Atena._meta.concrete_fields if hasattr(f, "attname")
+}
+
+
+class IdoError(Exception):
+    """A refused 異動. ``errors`` maps a field (or "__all__") to Japanese messages."""
+
+    def __init__(self, errors: dict[str, list[str]] | str) -> None:
+        if isinstance(errors, str):
+            errors = {"__all__": [errors]}
+        self.errors = errors
+        super().__init__("; ".join(m for ms in errors.values() for m in ms))
+
+
+def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in raw.items():
+        key = f"{prefix}{name}"
+        if name not in EDITABLE_FIELDS:
+            errors.setdefault(key, []).append(f"「{name}」はこの画面では変更できない項目です。")
+            continue
+        if name in DATE_FIELDS:
+            if value in (None, ""):
+                out[name] = None
+                continue
+            try:
+                out[name] = date.fromisoformat(str(value)).isoformat()
+            except ValueError:
+                errors.setdefault(key, []).append(f"{FIELD_LABELS[name]}の日付が正しくありません。")
+            continue
+        if name == "kana_kakunin":
+            out[name] = bool(value)
+            continue
+        if name == "setai_order":
+            try:
+                out[name] = int(value)
+            except (TypeError, ValueError):
+                errors.setdefault(key, []).append("並び順は数字で入力してください。")
+            continue
+        text = "" if value is None else str(value).strip()
+        if name == "postal_code" and text:
+            try:
+                text = normalise_postal_code(text)
+            except ValueError as exc:
+                errors.setdefault(key, []).append(str(exc).split(":")[0] + "。")
+                continue
+        if name == "juminhyo_code" and text and not is_valid_juminhyo_code(text):
+            errors.setdefault(key, []).append("住民票コードの検査数字が一致しません（11桁）。")
+            continue
+        if name == "kojin_bango" and text and not is_valid_kojin_bango(text):
+            errors.setdefault(key, []).append("個人番号の検査用数字が一致しません（12桁）。")
+            continue
+        if name == "sex" and text not in Sex.values:
+            errors.setdefault(key, []).append("性別を選択してください。")
+            continue
+        if name == "shubetsu" and text not in JuminShubetsu.values:
+            errors.setdefault(key, []).append("住民種別を選択してください。")
+            continue
+        if name == "zokugara" and text and text not in Zokugara.values:
+            errors.setdefault(key, []).append("続柄が正しくありません。")
+            continue
+        max_length = getattr(Atena._meta.get_field(name), "max_length", None)
+        if max_length and len(text) > max_length:
+            errors.setdefault(key, []).append(
+                f"{FIELD_LABELS[name]}は{max_length}文字以内で入力してください。"
+            )
+            continue
+        out[name] = text
+    return out
+
+
+def iso_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
