@@ -1,6 +1,7 @@
 """The module kit's walkthrough, proven: the example module under tests/example_module is
 installed at run time (INSTALLED_APPS plus its catalogue row, nothing else edited) and
-appears in the menu, the module page, the URLs, the OpenAPI document and the job kinds,
+appears in the menu, the module page, the URLs, the OpenAPI document, the job kinds and
+the events,
 while a town that does not subscribe to it gets 404 on every URL it declares."""
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import clear_url_caches
 
+from tenants.events import contracts
+from tenants.events import registry as events_registry
+from tenants.events.docs import render_events_md
 from tenants.jobs import registry as job_registry
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.modules import registry
@@ -57,7 +61,12 @@ def example_installed(world: Personas) -> Iterator[Personas]:
         finally:
             # forget the registration, so that the next installation imports it again
             job_registry.unregister("mihon_count")
-            sys.modules.pop(f"{EXAMPLE_APP}.jobkinds", None)
+            contracts.undeclare("example_module.kakunin")
+            from tests.example_module.subscribers import note_tennyu
+
+            events_registry.unsubscribe("juminkiroku.tennyu", note_tennyu)
+            for name in ("jobkinds", "events", "subscribers"):
+                sys.modules.pop(f"{EXAMPLE_APP}.{name}", None)
     registry.reset()
     _reload_urlconfs()
 
@@ -73,6 +82,10 @@ def test_the_example_is_discovered_from_its_module_py(example_installed: Persona
     kind = job_registry.get_kind("mihon_count")
     assert kind is not None
     assert kind.gyomu == "mihon_gyomu"
+    assert "tests.example_module.subscribers.note_tennyu" in events_registry.subscribers_for(
+        "juminkiroku.tennyu"
+    )
+    assert "example_module.kakunin" in render_events_md()
 
 
 def test_the_example_appears_in_the_menu_and_its_screens_answer(
@@ -119,3 +132,4 @@ def test_without_the_app_nothing_of_it_remains(world: Personas) -> None:
     # The committed OpenAPI file and the URLs of a normal installation know nothing of it.
     assert registry.module_for_gyomu("mihon_gyomu") is None
     assert "/api/v1/mihon/" not in generate("config.urls_tenant")
+    assert "example_module.kakunin" not in render_events_md()

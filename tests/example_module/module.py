@@ -11,6 +11,8 @@ MODULE = ModuleSpec(
     urls=(UrlMount("mihon/", "tests.example_module.urls"),),
     api_urls=(UrlMount("mihon/", "tests.example_module.api"),),
     jobkinds="tests.example_module.jobkinds",
+    events="tests.example_module.events",
+    subscribers="tests.example_module.subscribers",
     grants=(GrantDecl("mihon_approve", "見本業務の承認", gyomu.MIHON),),
     persona_grants={"shinsa": ("mihon_approve",)},
 )
