@@ -33,13 +33,13 @@ from juminkiroku.models import (
     Yokushi,
 )
 from juminkiroku.rules.kana import kana_key, name_key
-from juminkiroku.rules.numbers import is_valid_number
 from juminkiroku.selectors.asof import household_on, population_on, residents_on
 from juminkiroku.synth import data
 from juminkiroku.synth.generate import town_generator, town_info
 from juminkiroku.synth.load import SynthLoadError, residents_load
 from juminkiroku.tests.factories import family, household_tennyu
 from tenants.accesslog.models import AccessLog
+from tenants.atena_bango import is_valid_number
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango
 from tenants.db import connection
 from tenants.models import Municipality

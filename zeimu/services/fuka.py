@@ -15,9 +15,9 @@ from datetime import date
 
 from django.db import transaction
 
-from juminkiroku.rules.age import age_on
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.age import age_on
 from tenants.params.services import param_value
 from zeimu.models import Fuka, FukaKind, FukaStatus
 from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json

@@ -49,9 +49,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from juminkiroku.models import Atena
-from juminkiroku.rules.numbers import is_valid_number
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.atena_bango import is_valid_number
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind, ShiryoImport
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json

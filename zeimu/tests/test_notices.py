@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from juminkiroku.models import Atena
-from juminkiroku.tests.certhelpers import pdf_pages
 from juminkiroku.tests.factories import household_tennyu, person_fields
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.db import connection
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.params.services import param_value
+from tenants.testing.pdf import pdf_pages
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.forms.notices import (
     TOKUCHO_ROWS_PER_PAGE,
