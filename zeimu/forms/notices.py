@@ -176,8 +176,13 @@ def futsu_notices(fukas: Sequence[Fuka]) -> list[Notice]:
 def futsu_notice(fuka: Fuka, *, address: AddressBlock | None = None) -> Notice:
     """The 普通徴収 notice of one current assessment. ``address`` is where to mail it
     (juminkiroku.public.address_blocks: the registered address, or the 転出先 of a person
-    who has left the town since 1 January, 地方税法第294条); looked up when not given."""
-    block = address or address_blocks([fuka.atena_id])[fuka.atena_id]
+    who has left the town since 1 January, 地方税法第294条); when not given, the one a row
+    of :func:`futsu_queryset` carries, else looked up."""
+    block = (
+        address
+        or getattr(fuka, "address_block", None)
+        or address_blocks([fuka.atena_id])[fuka.atena_id]
+    )
     result = (fuka.detail or {}).get("result") or {}
     kojo = result.get("kojo") or {}
     kibetsu = (fuka.kibetsu or {}).get("futsu") or []
@@ -265,12 +270,28 @@ def futsu_notice(fuka: Fuka, *, address: AddressBlock | None = None) -> Notice:
     return Notice(item=item, csv=csv, atena_ids=[fuka.atena_id])
 
 
+class AddressedFukaQuerySet(QuerySet[Fuka]):
+    """Assessments that, when fetched as rows, carry their taxpayer's address block
+    (``fuka.address_block``, from juminkiroku.public.address_blocks): one query for the
+    whole result, as ``select_related`` would, without touching 住民記録's model."""
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        rows = self._result_cache or []
+        if fresh and rows and isinstance(rows[0], Fuka):
+            blocks = address_blocks(f.atena_id for f in rows)
+            for f in rows:
+                f.address_block = blocks.get(f.atena_id)  # type: ignore[attr-defined]
+
+
 def futsu_queryset(fiscal_year: int) -> QuerySet[Fuka]:
     """Current assessments with a 普通徴収 or a 年金特別徴収 part (the taxpayer is told the
     amounts either way), in 郵便番号・宛名番号 order (the order the post office wants for the
-    区分郵便物 discount)."""
+    区分郵便物 discount). Fetched rows carry their address blocks (AddressedFukaQuerySet)."""
     return (
-        Fuka.objects.filter(fiscal_year=fiscal_year, is_current=True)
+        AddressedFukaQuerySet(model=Fuka)
+        .filter(fiscal_year=fiscal_year, is_current=True)
         .filter(Q(futsu_choshu_gaku__gt=0) | Q(nenkin_tokucho_gaku__gt=0))
         # Still sorted through the Fuka → 宛名 foreign key (a join, not a Python import):
         # the print job plans its chunks from this order until it takes the mail order

@@ -17,11 +17,13 @@ from tenants.db import connection
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.params.services import param_value
 from tenants.testing.pdf import pdf_pages
+from tenants.testing.queries import SqlCount
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.forms.notices import (
     TOKUCHO_ROWS_PER_PAGE,
     Issuer,
     futsu_notice,
+    futsu_queryset,
     futsu_render,
     tokucho_notice,
     tokucho_render,
@@ -332,3 +334,20 @@ def _cleanup(job: Any) -> None:
 
     for f in job.files.all():
         default_storage.delete(f.path)
+
+
+def test_the_print_queryset_brings_address_blocks_in_one_query_in_mail_order(alpha):
+    # given: three taxpayers with different 郵便番号
+    connection.set_tenant(alpha.municipality)
+    people_ = people(
+        "hayama", [("三　郵便", "2400113"), ("一　郵便", "2400111"), ("二", "2400112")]
+    )
+    ids = [make_fuka(p, futsu=10_000).pk for p in people_]
+    # when: a print chunk fetches its rows and builds its notices
+    with SqlCount() as sql:
+        rows = list(futsu_queryset(2025).filter(pk__in=ids))
+        notices = [futsu_notice(f) for f in rows]
+    # then: the rows and the address blocks, two queries; 郵便番号 order
+    assert sql.count == 2
+    assert [n.item["postal"] for n in notices] == ["〒240-0111", "〒240-0112", "〒240-0113"]
+    assert [n.item["name"] for n in notices] == ["一　郵便", "二", "三　郵便"]
