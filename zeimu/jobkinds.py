@@ -11,10 +11,11 @@ from django.db.models import Count
 from django.utils import timezone
 from psycopg import sql
 
-from juminkiroku.selectors.asof import residents_on
+from juminkiroku import public as juminkiroku_public
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
 from tenants.params.services import ParameterMissing, param_value
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus
 from zeimu.services.common import KYUCHI_KEY
 
@@ -75,7 +76,7 @@ class ToshoFuka:
     second assessment for anyone."""
 
     code = "zeimu_tosho_fuka"
-    gyomu = "kojin_juminzei"
+    gyomu = KOJIN_JUMINZEI
     title = "個人住民税 当初賦課"
     chunk_rows = 2000
 
@@ -105,9 +106,7 @@ class ToshoFuka:
         return date(int(job.params["fiscal_year"]), 1, 1)
 
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
-        ids = list(
-            residents_on(self._kijun(job)).order_by("atena_id").values_list("atena_id", flat=True)
-        )
+        ids = juminkiroku_public.resident_ids_on(self._kijun(job))
         chunks: list[tuple[dict[str, Any], int]] = []
         for start in range(0, len(ids), self.chunk_rows):
             part = ids[start : start + self.chunk_rows]
@@ -124,12 +123,9 @@ class ToshoFuka:
 
         ctx = YearContext.build(int(job.params["fiscal_year"]))
         lo, hi = chunk.params["first_id"], chunk.params["last_id"]
-        qs = residents_on(ctx.kijun)
-        if lo is not None:
-            qs = qs.filter(atena_id__gte=lo)
-        if hi is not None:
-            qs = qs.filter(atena_id__lte=hi)
-        people = list(qs.values_list("atena_id", "birth_date"))
+        # one query for the chunk (≈2,000 people)
+        residents = juminkiroku_public.residents_on(ctx.kijun, first_id=lo, last_id=hi)
+        people = [(r.atena_id, r.birth_date) for r in residents]
         written = _copy_in(assess_many(ctx, people, job_id=job.pk))
         if written < len(people):
             JobLogLine.objects.create(

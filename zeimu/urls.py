@@ -4,14 +4,15 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tenants.access import gyomu_view
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.views import fuka, kazei, notices, shisan
 
 urlpatterns = [
     # the first screen of 個人住民税, for the platform's module page (gyomu_entry_<code>)
     path(
-        "entry/kojin_juminzei/",
-        gyomu_view("kojin_juminzei")(RedirectView.as_view(url="/zeimu/fuka/")),
-        name="gyomu_entry_kojin_juminzei",
+        f"entry/{KOJIN_JUMINZEI}/",
+        gyomu_view(KOJIN_JUMINZEI)(RedirectView.as_view(url="/zeimu/fuka/")),
+        name=f"gyomu_entry_{KOJIN_JUMINZEI}",
     ),
     *shisan.urlpatterns,
     *fuka.urlpatterns,

@@ -1,7 +1,7 @@
 """学齢簿 (学校教育法施行令 第1条, 第2条): the school-age residents of a school year.
 
 For a 学年度 starting in April of Y, the children of 小1–中3 are those born 4月2日 of Y-15
-to 4月1日 of Y-6 (juminkiroku.rules.age). They are taken from the residents on a 基準日
+to 4月1日 of Y-6 (tenants.age). They are taken from the residents on a 基準日
 the screen asks for: 10月1日 of Y-1 for the 就学予定者 of the next year (施行令 第2条 asks
 for the 学齢簿 of the new pupils by 10月31日), or any day of Y for the current pupils.
 
@@ -18,8 +18,8 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 
 from juminkiroku.codes import JuminShubetsu, Sex, Zokugara
-from juminkiroku.rules.age import GAKUNEN_COUNT, GAKUNEN_LABELS, gakunen_birth_range
 from juminkiroku.selectors.asof import residents_on
+from tenants.age import GAKUNEN_COUNT, GAKUNEN_LABELS, gakunen_birth_range
 
 # 続柄 of a child whose 世帯主 is the child's parent.
 PARENT_IS_HEAD = {Zokugara.KO.value}

@@ -1,7 +1,7 @@
 """選挙人名簿の登録資格 on a 基準日 (公職選挙法 第9条, 第21条).
 
 Registered are residents on the 基準日 who are Japanese nationals, at least 18 on that day
-(a birthday on the next day counts, see juminkiroku.rules.age) and recorded in this town's
+(a birthday on the next day counts, see tenants.age) and recorded in this town's
 住民基本台帳 continuously for three months or more up to the 基準日.
 
 The three months run from the day the 住民票 was made, which for a 転入 is the day of the
@@ -22,8 +22,8 @@ from django.db.models.expressions import RawSQL
 
 from juminkiroku.codes import AtenaKubun, IdoJiyu, JuminJotai, JuminShubetsu, Sex
 from juminkiroku.models import AtenaRireki, Chiku, Ido
-from juminkiroku.rules.age import latest_birth_for_age, months_before
 from juminkiroku.selectors.asof import residents_on
+from tenants.age import latest_birth_for_age, months_before
 
 SENKYO_AGE = 18  # 公職選挙法 第9条 第1項
 RESIDENCE_MONTHS = 3  # 公職選挙法 第21条 第1項

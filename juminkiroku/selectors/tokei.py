@@ -5,7 +5,7 @@ households (日本人のみ・外国人のみ・複数国籍).
 Each figure is one aggregate query over the versions valid on the date
 (juminkiroku.selectors.asof.residents_on), so it costs the same for 3,000 or 380,000
 residents and every table sums to ``population_on`` (the figure billing uses). Ages follow
-juminkiroku.rules.age: a birthday on the day after the date counts as reached.
+tenants.age: a birthday on the day after the date counts as reached.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Tokei:
 
 
 def _age_group_sql() -> str:
-    # Same rule as rules.age.age_on: age on D is the completed years on D + 1.
+    # Same rule as tenants.age.age_on: age on D is the completed years on D + 1.
     return (
         "LEAST(((EXTRACT(YEAR FROM %s::date) - EXTRACT(YEAR FROM birth_date))::int"
         " - CASE WHEN to_char(birth_date, 'MMDD') > to_char(%s::date, 'MMDD')"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from juminkiroku.rules.numbers import number_with_check_digit
+from tenants.atena_bango import number_with_check_digit
 from tenants.wareki import fiscal_year_of
 
 ATENA_SEQ = "juminkiroku_atena_no_seq"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from juminkiroku.rules.numbers import SERIAL_DIGITS, m11w27_check_digit
+from tenants.atena_bango import SERIAL_DIGITS, m11w27_check_digit
 from tenants.checkdigits import (
     JUMINHYO_CODE_WEIGHTS,
     KOJIN_BANGO_WEIGHTS,
@@ -61,7 +61,7 @@ class Modulus11Table:
 
 JUMINHYO_CHECK = Modulus11Table(JUMINHYO_CODE_WEIGHTS, juminhyo_code_check_digit)
 KOJIN_BANGO_CHECK = Modulus11Table(KOJIN_BANGO_WEIGHTS, kojin_bango_check_digit)
-# 宛名番号 / 世帯番号 (juminkiroku.rules.numbers: M11W2-7 over a 9-digit serial).
+# 宛名番号 / 世帯番号 (tenants.atena_bango: M11W2-7 over a 9-digit serial).
 ATENA_NO_CHECK = Modulus11Table(
     weights_from_right(SERIAL_DIGITS, (2, 3, 4, 5, 6, 7)), m11w27_check_digit
 )

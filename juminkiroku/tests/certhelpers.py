@@ -1,31 +1,13 @@
-"""Helpers shared by the certificate tests: read a PDF back as text, set the 認証者,
-make a small PNG 印影."""
+"""Helpers shared by the certificate tests: set the 認証者, make a small PNG 印影.
+(Reading a PDF back as text is the platform's: tenants.testing.pdf.)"""
 
 from __future__ import annotations
 
 import io
-import re
-import subprocess
 
 from tenants.params.tenant.models import MunicipalParameter
 
 NINSHOSHA_NAME = "葉山　守"
-
-
-def pdf_pages(pdf: bytes) -> list[str]:
-    """The text of each page (pdftotext), with every kind of white space removed."""
-    assert pdf.startswith(b"%PDF-")
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
-    ).stdout.decode("utf-8")
-    pages = out.split("\f")
-    if pages and not pages[-1].strip():
-        pages = pages[:-1]
-    return [squash(p) for p in pages]
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text.replace("\u3000", " "))
 
 
 def set_ninshosha(value: object = None) -> None:

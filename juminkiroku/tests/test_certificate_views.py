@@ -12,11 +12,12 @@ from django.utils import timezone
 from juminkiroku.codes import InkanStatus
 from juminkiroku.models import InkanToroku, ShienSochi, ShomeiKofu
 from juminkiroku.services.inkan import inkan_register
-from juminkiroku.tests.certhelpers import pdf_pages, png_bytes, set_ninshosha
+from juminkiroku.tests.certhelpers import png_bytes, set_ninshosha
 from juminkiroku.tests.factories import actor_for, family, household_tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.api.authentication import apiclient_create
 from tenants.db import connection
+from tenants.testing.pdf import pdf_pages
 from tests.personas import ALPHA_HOST, BETA_HOST
 
 pytestmark = pytest.mark.django_db

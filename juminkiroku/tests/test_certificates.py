@@ -30,7 +30,7 @@ from juminkiroku.services.shomei import (
     shomei_precheck,
     shomei_void,
 )
-from juminkiroku.tests.certhelpers import NINSHOSHA_NAME, pdf_pages, set_ninshosha, squash
+from juminkiroku.tests.certhelpers import NINSHOSHA_NAME, set_ninshosha
 from juminkiroku.tests.factories import (
     actor_for,
     approve,
@@ -43,6 +43,7 @@ from juminkiroku.tests.factories import (
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import juminhyo_code_check_digit, kojin_bango_check_digit
 from tenants.db import connection
+from tenants.testing.pdf import pdf_pages, squash
 from tenants.wareki import format_wareki
 
 pytestmark = pytest.mark.django_db

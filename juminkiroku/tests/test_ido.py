@@ -8,7 +8,6 @@ import pytest
 
 from juminkiroku.codes import IdoJiyu, IdoStatus, JuminJotai, Zokugara
 from juminkiroku.models import Atena, AtenaRireki, Ido, RenkeiChange
-from juminkiroku.rules.numbers import is_valid_number
 from juminkiroku.selectors.asof import household_on, population_on, resident_on, residents_on
 from juminkiroku.services.ido import (
     IdoError,
@@ -29,6 +28,7 @@ from juminkiroku.tests.factories import (
     tenshutsu,
 )
 from tenants.accesslog.models import AccessLog
+from tenants.atena_bango import is_valid_number
 from tenants.events.models import DomainEvent
 
 pytestmark = pytest.mark.django_db

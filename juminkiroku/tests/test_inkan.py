@@ -12,7 +12,6 @@ from pypdf import PdfReader
 
 from juminkiroku.codes import IdoJiyu, InkanStatus, Seikyusha, ShomeiKind
 from juminkiroku.models import InkanToroku, ShomeiKofu
-from juminkiroku.rules.numbers import is_valid_number
 from juminkiroku.services.ido import PersonChange, ido_enter
 from juminkiroku.services.inkan import (
     InkanError,
@@ -21,11 +20,13 @@ from juminkiroku.services.inkan import (
     inkan_register,
 )
 from juminkiroku.services.shomei import ShomeiError, shomei_issue
-from juminkiroku.tests.certhelpers import pdf_pages, png_bytes, set_ninshosha
+from juminkiroku.tests.certhelpers import png_bytes, set_ninshosha
 from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu
 from tenants.accesslog.models import AccessLog
+from tenants.atena_bango import is_valid_number
 from tenants.db import connection
 from tenants.events.models import Delivery, DeliveryStatus
+from tenants.testing.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
 

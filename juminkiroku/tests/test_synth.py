@@ -33,13 +33,13 @@ from juminkiroku.models import (
     Yokushi,
 )
 from juminkiroku.rules.kana import kana_key, name_key
-from juminkiroku.rules.numbers import is_valid_number
 from juminkiroku.selectors.asof import household_on, population_on, residents_on
 from juminkiroku.synth import data
 from juminkiroku.synth.generate import town_generator, town_info
 from juminkiroku.synth.load import SynthLoadError, residents_load
 from juminkiroku.tests.factories import family, household_tennyu
 from tenants.accesslog.models import AccessLog
+from tenants.atena_bango import is_valid_number
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango
 from tenants.db import connection
 from tenants.models import Municipality
@@ -436,17 +436,3 @@ def test_indexes_and_foreign_keys_come_back_exactly(in_alpha):
     assert len(before[0]) > 20 and any("fk" in str(c[1]) for c in before[1])
     residents_load(population=300, seed=1, on=ON)
     assert catalogue() == before
-
-
-def test_replace_is_refused_while_another_module_holds_data_about_the_residents(in_alpha):
-    from zeimu.models import KyuyoHokoku
-
-    residents_load(population=300, seed=1, on=ON)
-    person = Atena.objects.filter(jotai=JuminJotai.JUMIN).first()
-    assert person is not None
-    KyuyoHokoku.objects.create(
-        atena=person, shotoku_year=2024, employer_no="1", employer_name="X", shiharai_kingaku=1
-    )
-    with pytest.raises(SynthLoadError, match="給与支払報告書のデータが住民を参照している"):
-        residents_load(population=300, seed=2, on=ON, replace=True)
-    assert Atena.objects.filter(pk=person.pk).exists() and KyuyoHokoku.objects.count() == 1

@@ -22,13 +22,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from juminkiroku.codes import Sex, Zokugara
-from juminkiroku.rules.age import GAKUNEN_LABELS, school_year_of
 from juminkiroku.selectors.gakurei import gakurei_children, gakurei_counts, hogosha_note
 from juminkiroku.selectors.senkyo import senkyo_counts, senkyo_roll
 from juminkiroku.selectors.tokei import SexRow, tokei_on
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
+from tenants.age import GAKUNEN_LABELS, school_year_of
 from tenants.models import RoleLevel
 from tenants.views.jobs import WarekiDateField
 

@@ -12,8 +12,8 @@ import pytest
 
 from billing.models import AllocationRun, AllocationShare, CostPool
 from billing.tests.factories import unei_pool
-from juminkiroku.tests.certhelpers import pdf_pages, squash
 from tenants.models import Consortium, StaffUser
+from tenants.testing.pdf import pdf_pages, squash
 from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from juminkiroku.tests.certhelpers import pdf_pages, set_ninshosha, squash
+from juminkiroku.tests.certhelpers import set_ninshosha
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
+from tenants.testing.pdf import pdf_pages, squash
 from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,

@@ -14,11 +14,11 @@ import pytest
 
 from juminkiroku.models import Kengen
 from juminkiroku.services.kengen import kengen_grant
-from juminkiroku.tests.certhelpers import pdf_pages, squash
 from juminkiroku.tests.factories import household_tennyu, person_fields
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
+from tenants.testing.pdf import pdf_pages, squash
 from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,

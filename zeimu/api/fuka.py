@@ -14,13 +14,15 @@ from django.core.paginator import EmptyPage, Paginator
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from juminkiroku.public import PersonIdentity, person_identities, person_identity
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.api.permissions import TenantAPIView
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus
 from zeimu.selectors.fuka import (
     fuka_current,
@@ -32,7 +34,7 @@ from zeimu.selectors.fuka import (
 )
 from zeimu.services.fuka import KoseiRefused, kosei
 
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 PAGE_SIZE = 200
 
 SUMMARY_FIELDS = (
@@ -43,17 +45,18 @@ SUMMARY_FIELDS = (
 )  # fmt: skip
 
 
-def _summary(f: Fuka) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": f.pk, "atena_no": f.atena.atena_no}
+def _summary(f: Fuka, person: PersonIdentity | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": f.pk, "atena_no": person.atena_no if person else ""}
     out.update({name: getattr(f, name) for name in SUMMARY_FIELDS})
     return out
 
 
 def _full(f: Fuka) -> dict[str, Any]:
-    out = _summary(f)
+    person = person_identity(f.atena_id)
+    out = _summary(f, person)
     out.update(
         {
-            "shimei": f.atena.shimei,
+            "shimei": person.shimei if person else "",
             "reason": f.reason,
             "created_by": f.created_by,
             "computed_at": f.computed_at.isoformat(),
@@ -122,7 +125,9 @@ class FukaListView(TenantAPIView):
             page = paginator.page(int(request.query_params.get("page", "1") or 1))
         except (EmptyPage, ValueError) as exc:
             raise NotFound("そのページはありません。") from exc
-        rows = [_summary(f) for f in page.object_list]
+        fukas = list(page.object_list)
+        persons = person_identities(f.atena_id for f in fukas)
+        rows = [_summary(f, persons.get(f.atena_id)) for f in fukas]
         if rows:
             _log(
                 request,
@@ -154,11 +159,26 @@ class FukaLookupView(TenantAPIView):
     def post(self, request: Request) -> Response:
         ser = LookupSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
-        fuka = fuka_of_person(ser.validated_data["atena_no"], ser.validated_data["fiscal_year"])
-        if fuka is None:
+        found = fuka_of_person(ser.validated_data["atena_no"], ser.validated_data["fiscal_year"])
+        lookup = found.lookup
+        if lookup.atena_id is not None and not lookup.found:
+            access_record(
+                action=AccessAction.DENIED,
+                request=request._request,
+                gyomu=GYOMU,
+                screen="api.zeimu.fuka",
+                record_type="atena",
+                record_id=lookup.atena_id,
+                detail={"reason": "shokai_yokushi"},
+            )
+            raise PermissionDenied(lookup.message)
+        if found.fuka is None:
             raise NotFound("その宛名番号・年度の賦課はありません。")
-        _log(request, "api.zeimu.fuka", record_id=fuka.pk)
-        return Response(_full(fuka))
+        _log(request, "api.zeimu.fuka", record_id=found.fuka.pk)
+        body = _full(found.fuka)
+        if lookup.message:
+            body["warning"] = lookup.message
+        return Response(body)
 
 
 class FukaDetailView(TenantAPIView):
@@ -170,7 +190,7 @@ class FukaDetailView(TenantAPIView):
         operation_id="zeimu_fuka_retrieve",
     )
     def get(self, request: Request, pk: int) -> Response:
-        fuka = Fuka.objects.select_related("atena").filter(pk=pk).first()
+        fuka = Fuka.objects.filter(pk=pk).first()
         if fuka is None:
             raise NotFound("賦課が見つかりません。")
         _log(request, "api.zeimu.fuka", record_id=fuka.pk)
@@ -198,7 +218,7 @@ class FukaKoseiView(TenantAPIView):
             )
         except KoseiRefused as exc:
             raise ValidationError({"detail": str(exc)}) from exc
-        return Response(_full(Fuka.objects.select_related("atena").get(pk=new.pk)), status=201)
+        return Response(_full(Fuka.objects.get(pk=new.pk)), status=201)
 
 
 class TokuchoListView(TenantAPIView):
@@ -236,6 +256,7 @@ class TokuchoDetailView(TenantAPIView):
             record_count=len(rows),
             detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
         )
+        persons = person_identities(f.atena_id for f in rows)
         return Response(
             {
                 "fiscal_year": fiscal_year,
@@ -245,8 +266,8 @@ class TokuchoDetailView(TenantAPIView):
                 "employees": [
                     {
                         "id": f.pk,
-                        "atena_no": f.atena.atena_no,
-                        "shimei": f.atena.shimei,
+                        "atena_no": persons[f.atena_id].atena_no,
+                        "shimei": persons[f.atena_id].shimei,
                         "nengaku": f.kyuyo_tokucho_gaku,
                         "monthly": [item["amount"] for item in f.kibetsu.get("kyuyo", [])],
                     }

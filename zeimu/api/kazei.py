@@ -13,20 +13,22 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from juminkiroku.models import Atena
+from juminkiroku.public import atena_resolve
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.api.permissions import TenantAPIView
 from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
+from zeimu.selectors.kazei import kazei_shiryo_of
 from zeimu.services.kazei_import import KIND_CHOICES, ImportRejected, kazei_import
 
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 
 
 # --- serializers -------------------------------------------------------------------
@@ -209,6 +211,7 @@ class KazeiLookupAPIView(TenantAPIView):
         responses={
             200: LookupResponseSerializer,
             400: OpenApiResponse(description="条件の誤り"),
+            403: KazeiDetailSerializer,
             404: KazeiDetailSerializer,
         },
         summary="課税資料の照会（給与・年金支払報告書と申告）",
@@ -217,20 +220,22 @@ class KazeiLookupAPIView(TenantAPIView):
         body = LookupRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         year = body.validated_data["shotoku_year"]
-        atena_id = (
-            Atena.objects.filter(atena_no=body.validated_data["atena_no"])
-            .values_list("pk", flat=True)
-            .first()
-        )
+        lookup = atena_resolve(body.validated_data["atena_no"])
+        atena_id = lookup.atena_id
         if atena_id is None:
-            raise NotFound("この宛名番号の人はこの団体にいません。")
-        kyuyo = KyuyoHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by(
-            "employer_no"
-        )
-        nenkin = NenkinHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by(
-            "payer_no"
-        )
-        shinkoku = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+            raise NotFound(lookup.message)
+        if not lookup.found:
+            access_record(
+                request=request._request,
+                action=AccessAction.DENIED,
+                gyomu=GYOMU,
+                screen="API 課税資料照会",
+                record_type="atena",
+                record_id=atena_id,
+                detail={"reason": "shokai_yokushi"},
+            )
+            raise PermissionDenied(lookup.message)
+        shiryo = kazei_shiryo_of(atena_id, year)
         access_record(
             request=request._request,
             action=AccessAction.READ,
@@ -244,9 +249,11 @@ class KazeiLookupAPIView(TenantAPIView):
         payload = {
             "atena_id": atena_id,
             "shotoku_year": year,
-            "kyuyo": KyuyoSerializer(kyuyo, many=True).data,
-            "nenkin": NenkinSerializer(nenkin, many=True).data,
-            "shinkoku": ShinkokuSerializer(shinkoku).data if shinkoku is not None else None,
+            "kyuyo": KyuyoSerializer(shiryo.kyuyo, many=True).data,
+            "nenkin": NenkinSerializer(shiryo.nenkin, many=True).data,
+            "shinkoku": (
+                ShinkokuSerializer(shiryo.shinkoku).data if shiryo.shinkoku is not None else None
+            ),
         }
         return Response(payload)
 

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.api.permissions import TenantAPIView
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.common import jsonable
 from zeimu.services.shisan import ShisanError, shisan
@@ -49,7 +50,7 @@ class ShisanInputSerializer(serializers.Serializer):
 
 
 class ShisanView(TenantAPIView):
-    gyomu_code = "kojin_juminzei"
+    gyomu_code = KOJIN_JUMINZEI
     post_is_read = True
 
     @extend_schema(

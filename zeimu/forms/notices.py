@@ -10,14 +10,14 @@ the 印刷・封入 contractor (:data:`PRINT_DATA_HEADER`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from juminkiroku.models import Atena
+from juminkiroku.public import AddressBlock, PersonIdentity, address_blocks, person_identities
 from tenants.wareki import format_nendo, format_wareki
 from zeimu.forms.engine import render
 from zeimu.models import Fuka
@@ -167,22 +167,26 @@ class Notice:
     atena_ids: list[int] = field(default_factory=list)
 
 
-def _address(atena: Atena) -> tuple[str, str, str]:
-    """(郵便番号, 住所, 方書) to mail the notice to: the registered address, or the
-    転出先 of a person who has left the town since 1 January (地方税法第294条: the town
-    of 1 January assesses the whole year)."""
-    if atena.shojo_date and atena.tenshutsu_saki_jusho:
-        return "", atena.tenshutsu_saki_jusho, ""
-    return atena.postal_code, f"{atena.jusho}{atena.banchi}", atena.katagaki
+def futsu_notices(fukas: Sequence[Fuka]) -> list[Notice]:
+    """The notices of ``fukas``, in their order; one query for all the address blocks."""
+    blocks = address_blocks(f.atena_id for f in fukas)
+    return [futsu_notice(f, address=blocks[f.atena_id]) for f in fukas]
 
 
-def futsu_notice(fuka: Fuka) -> Notice:
-    """The 普通徴収 notice of one current assessment (``fuka.atena`` loaded)."""
-    atena = fuka.atena
+def futsu_notice(fuka: Fuka, *, address: AddressBlock | None = None) -> Notice:
+    """The 普通徴収 notice of one current assessment. ``address`` is where to mail it
+    (juminkiroku.public.address_blocks: the registered address, or the 転出先 of a person
+    who has left the town since 1 January, 地方税法第294条); when not given, the one a row
+    of :func:`futsu_queryset` carries, else looked up."""
+    block = (
+        address
+        or getattr(fuka, "address_block", None)
+        or address_blocks([fuka.atena_id])[fuka.atena_id]
+    )
     result = (fuka.detail or {}).get("result") or {}
     kojo = result.get("kojo") or {}
     kibetsu = (fuka.kibetsu or {}).get("futsu") or []
-    postal_code, address, katagaki = _address(atena)
+    postal_code, address_line, katagaki = block.postal_code, block.jusho, block.katagaki
     shichoson = int(fuka.shotokuwari_shichoson) + int(fuka.kintowari_shichoson)
     dofuken = int(fuka.shotokuwari_dofuken) + int(fuka.kintowari_dofuken)
     notes = []
@@ -193,10 +197,10 @@ def futsu_notice(fuka: Fuka) -> Notice:
     tsuchi_no = f"{fuka.fiscal_year}-{fuka.pk:08d}"
     item = {
         "postal": postal(postal_code),
-        "address": address,
+        "address": address_line,
         "katagaki": katagaki,
-        "name": atena.shimei,
-        "atena_no": atena.atena_no,
+        "name": block.shimei,
+        "atena_no": block.atena_no,
         "nendo": format_nendo(fuka.fiscal_year),
         "tsuchi_no": tsuchi_no,
         "shotoku_year": f"{format_nendo(fuka.fiscal_year - 1)[:-1]}",
@@ -252,12 +256,12 @@ def futsu_notice(fuka: Fuka) -> Notice:
     csv = [
         FORM_LABELS[FORM_FUTSU],
         tsuchi_no,
-        atena.atena_no,
+        block.atena_no,
         "",
         postal_code,
-        address,
+        address_line,
         katagaki,
-        atena.shimei,
+        block.shimei,
         "",
         int(fuka.gokei_zeigaku),
         int(fuka.futsu_choshu_gaku),
@@ -266,14 +270,32 @@ def futsu_notice(fuka: Fuka) -> Notice:
     return Notice(item=item, csv=csv, atena_ids=[fuka.atena_id])
 
 
+class AddressedFukaQuerySet(QuerySet[Fuka]):
+    """Assessments that, when fetched as rows, carry their taxpayer's address block
+    (``fuka.address_block``, from juminkiroku.public.address_blocks): one query for the
+    whole result, as ``select_related`` would, without touching 住民記録's model."""
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        rows = self._result_cache or []
+        if fresh and rows and isinstance(rows[0], Fuka):
+            blocks = address_blocks(f.atena_id for f in rows)
+            for f in rows:
+                f.address_block = blocks.get(f.atena_id)  # type: ignore[attr-defined]
+
+
 def futsu_queryset(fiscal_year: int) -> QuerySet[Fuka]:
     """Current assessments with a 普通徴収 or a 年金特別徴収 part (the taxpayer is told the
     amounts either way), in 郵便番号・宛名番号 order (the order the post office wants for the
-    区分郵便物 discount)."""
+    区分郵便物 discount). Fetched rows carry their address blocks (AddressedFukaQuerySet)."""
     return (
-        Fuka.objects.filter(fiscal_year=fiscal_year, is_current=True)
+        AddressedFukaQuerySet(model=Fuka)
+        .filter(fiscal_year=fiscal_year, is_current=True)
         .filter(Q(futsu_choshu_gaku__gt=0) | Q(nenkin_tokucho_gaku__gt=0))
-        .select_related("atena")
+        # Still sorted through the Fuka → 宛名 foreign key (a join, not a Python import):
+        # the print job plans its chunks from this order until it takes the mail order
+        # from juminkiroku.public instead.
         .order_by("atena__postal_code", "atena__atena_no", "id")
     )
 
@@ -328,10 +350,19 @@ def _months(fuka: Fuka) -> list[int]:
     return amounts + [0] * (12 - len(amounts))
 
 
-def tokucho_notice(shitei_no: str, employees: Sequence[Fuka], *, fiscal_year: int) -> Notice:
-    """One employer's notice: ``employees`` are current assessments with this 指定番号
-    (``atena`` loaded), printed in 宛名番号 order, 30 a page, totals on the last page."""
-    employees = sorted(employees, key=lambda f: (f.atena.atena_no, f.pk))
+def tokucho_notice(
+    shitei_no: str,
+    employees: Sequence[Fuka],
+    *,
+    fiscal_year: int,
+    persons: Mapping[int, PersonIdentity] | None = None,
+) -> Notice:
+    """One employer's notice: ``employees`` are current assessments with this 指定番号,
+    printed in 宛名番号 order, 30 a page, totals on the last page. ``persons`` (宛名 id →
+    identity) are looked up, in one query, when not given."""
+    if persons is None:
+        persons = person_identities(f.atena_id for f in employees)
+    employees = sorted(employees, key=lambda f: (persons[f.atena_id].atena_no, f.pk))
     name = next((f.tokucho_employer_name for f in employees if f.tokucho_employer_name), "")
     rows = []
     totals = [0] * 12
@@ -342,8 +373,8 @@ def tokucho_notice(shitei_no: str, employees: Sequence[Fuka], *, fiscal_year: in
         gokei += int(f.kyuyo_tokucho_gaku)
         rows.append(
             {
-                "atena_no": f.atena.atena_no,
-                "name": f.atena.shimei,
+                "atena_no": persons[f.atena_id].atena_no,
+                "name": persons[f.atena_id].shimei,
                 "gokei": yen(f.kyuyo_tokucho_gaku),
                 "months": [yen(m) for m in months],
             }
@@ -399,7 +430,7 @@ def tokucho_queryset(fiscal_year: int, shitei_nos: Iterable[str] | None = None) 
     ).exclude(tokucho_shitei_no="")
     if shitei_nos is not None:
         qs = qs.filter(tokucho_shitei_no__in=list(shitei_nos))
-    return qs.select_related("atena").order_by("tokucho_shitei_no", "atena__atena_no", "id")
+    return qs.order_by("tokucho_shitei_no", "atena_id", "id")
 
 
 def tokucho_notices(fiscal_year: int, shitei_nos: Iterable[str] | None = None) -> list[Notice]:

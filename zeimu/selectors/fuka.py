@@ -1,34 +1,63 @@
-"""Reading assessments: lists, one person's history, 特別徴収義務者 and their employees."""
+"""Reading assessments: lists, one person's history, 特別徴収義務者 and their employees.
+
+Who an assessment is of comes from 住民記録's public face (juminkiroku.public): the person
+by 宛名番号 with the 照会抑止 applied, names and numbers by 宛名 id in one query per page.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet, Sum
 
-from juminkiroku.models import Atena
+from juminkiroku.public import AtenaLookup, PersonIdentity, atena_resolve, person_identities
 from zeimu.models import Fuka, FukaStatus
 
 
+@dataclass(frozen=True)
+class FukaRow:
+    """An assessment with the identity of its taxpayer (None if the registry lost them)."""
+
+    fuka: Fuka
+    person: PersonIdentity | None
+
+
+def with_persons(rows: Sequence[Fuka]) -> list[FukaRow]:
+    """``rows`` with their taxpayers' identities: one query for the whole list."""
+    persons = person_identities(f.atena_id for f in rows)
+    return [FukaRow(f, persons.get(f.atena_id)) for f in rows]
+
+
 def fuka_current(fiscal_year: int, *, status: str = "", shitei_no: str = "") -> QuerySet[Fuka]:
-    """Current assessments of a year, in 宛名番号 order."""
+    """Current assessments of a year, in 宛名 order (宛名 ids are issued with the
+    宛名番号, both ascending)."""
     qs = Fuka.objects.filter(fiscal_year=fiscal_year, is_current=True)
     if status:
         qs = qs.filter(status=status)
     if shitei_no:
         qs = qs.filter(tokucho_shitei_no=shitei_no, kyuyo_tokucho_gaku__gt=0)
-    return qs.select_related("atena").order_by("atena__atena_no")
+    return qs.order_by("atena_id", "id")
 
 
-def fuka_of_person(atena_no: str, fiscal_year: int) -> Fuka | None:
-    atena = Atena.objects.filter(atena_no=atena_no.strip()).only("pk").first()
-    if atena is None:
-        return None
-    return (
-        Fuka.objects.filter(atena_id=atena.pk, fiscal_year=fiscal_year, is_current=True)
-        .select_related("atena")
-        .first()
-    )
+@dataclass(frozen=True)
+class PersonFuka:
+    """A lookup by 宛名番号 (found / not found / refused by 照会抑止) and, when found, the
+    current assessment of the year (None: none that year)."""
+
+    lookup: AtenaLookup
+    fuka: Fuka | None
+
+
+def fuka_of_person(atena_no: str, fiscal_year: int) -> PersonFuka:
+    lookup = atena_resolve(atena_no)
+    if not lookup.found or lookup.atena_id is None:
+        return PersonFuka(lookup, None)
+    fuka = Fuka.objects.filter(
+        atena_id=lookup.atena_id, fiscal_year=fiscal_year, is_current=True
+    ).first()
+    return PersonFuka(lookup, fuka)
 
 
 def fuka_history(fuka: Fuka) -> list[Fuka]:

@@ -15,10 +15,12 @@ from datetime import date
 
 from django.db import transaction
 
-from juminkiroku.rules.age import age_on
+from juminkiroku.public import person_identity
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.age import age_on
 from tenants.params.services import param_value
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaKind, FukaStatus
 from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
 from zeimu.rules.juminzei import juminzei_compute
@@ -35,7 +37,7 @@ from zeimu.services.kazei_inputs import (
 
 __all__ = ["FUKA_FIGURES", "KoseiRefused", "YearContext", "assess_many", "kosei"]
 
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 
 #: The figures that make a bill: a 更正 that changes none of them is refused.
 FUKA_FIGURES = (
@@ -176,16 +178,19 @@ def kosei(*, fuka_id: int, reason: str, actor: Actor) -> Fuka:
     if not reason:
         raise KoseiRefused("更正の理由を入力してください。")
     with transaction.atomic():
-        old = Fuka.objects.select_for_update().select_related("atena").filter(pk=fuka_id).first()
+        old = Fuka.objects.select_for_update().filter(pk=fuka_id).first()
         if old is None:
             raise KoseiRefused("賦課が見つかりません。")
         if not old.is_current:
             raise KoseiRefused("この賦課はすでに更正されています。最新の賦課から更正してください。")
+        person = person_identity(old.atena_id)
+        if person is None:  # the FK protects the row; kept for the type checker
+            raise KoseiRefused("納税義務者が住民記録に見つかりません。")
         ctx = YearContext.build(old.fiscal_year)
         try:
             (new,) = assess_many(
                 ctx,
-                [(old.atena_id, old.atena.birth_date)],
+                [(old.atena_id, person.birth_date)],
                 kind=FukaKind.KOSEI,
                 created_by=actor.username,
             )

@@ -18,6 +18,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing
 from tenants.wareki import format_nendo
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku
 from zeimu.rules.inputs import JuminzeiInput
 from zeimu.rules.juminzei import JuminzeiResult, juminzei_compute
@@ -31,7 +32,7 @@ from zeimu.services.kazei_inputs import (
     town_settings,
 )
 
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 
 __all__ = [
     "KazeiEntryError",

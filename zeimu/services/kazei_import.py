@@ -31,8 +31,11 @@ amounts in yen, digits with or without commas, full-width digits accepted):
     correction); the result and the access-log row say how many were replaced. The same
     person and year twice in one file is an error.
 
-Persons are matched by the town's 宛名番号 (check digit verified); error messages name the
-line and the field, never the person.
+Persons are matched by the town's 宛名番号 (check digit verified) through 住民記録's one
+lookup (juminkiroku.public.atena_resolve_many, three queries for the whole file); error
+messages name the line and the field, never the person. A person under a 照会抑止 or a
+支援措置 is matched all the same: attaching a report to them shows nothing of them, and a
+DV victim's tax must still be assessed.
 """
 
 from __future__ import annotations
@@ -48,16 +51,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from juminkiroku.models import Atena
-from juminkiroku.rules.numbers import is_valid_number
+from juminkiroku.public import MESSAGE_NOT_FOUND, atena_resolve_many
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.atena_bango import is_valid_number
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind, ShiryoImport
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 
 MAX_ERRORS = 1000
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 #: 扶養親族等 column groups in the ``shinkoku`` layout (the 申告書 has room for about 6).
 SHINZOKU_MAX = 6
 
@@ -469,13 +473,13 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
         err(2, "", "データ行がありません。")
 
     numbers = {v["atena_no"] for _, v in parsed if "atena_no" in v}
-    atena_ids = dict(Atena.objects.filter(atena_no__in=numbers).values_list("atena_no", "id"))
+    atena_ids = {no: r.atena_id for no, r in atena_resolve_many(numbers).items()}
     seen: dict[tuple[Any, ...], int] = {}
     for line_no, values in parsed:
         if "atena_no" in values:
             atena_id = atena_ids.get(values["atena_no"])
             if atena_id is None:
-                err(line_no, "宛名番号", "この宛名番号の人はこの団体にいません。")
+                err(line_no, "宛名番号", MESSAGE_NOT_FOUND)
                 continue
             values["atena_id"] = atena_id
         if any(k not in values for k in layout.key):

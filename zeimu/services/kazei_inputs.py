@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from juminkiroku.rules.age import age_on
+from tenants.age import age_on
 from tenants.params.services import ParameterMissing, param_value
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku
 from zeimu.rules.inputs import (

@@ -14,14 +14,18 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
+
+from juminkiroku import public as juminkiroku_public
 
 
 def tax_data_load(*, income_year: int, seed: int = 1) -> dict[str, int]:
     rng = random.Random(seed)  # noqa: S311 (not crypto)
     year_end = date(income_year, 12, 31)
-    with connection.cursor() as cur:
-        cur.execute("SELECT id, birth_date FROM juminkiroku_atena WHERE jotai = '1' ORDER BY id")
-        people = cur.fetchall()
+    # today's residents, by 宛名 id (one query through 住民記録's public face)
+    people = [
+        (r.atena_id, r.birth_date) for r in juminkiroku_public.residents_on(timezone.localdate())
+    ]
     kyuyo_rows: list[tuple[Any, ...]] = []
     nenkin_rows: list[tuple[Any, ...]] = []
     for atena_id, birth in people:

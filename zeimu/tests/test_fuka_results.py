@@ -268,7 +268,7 @@ def test_api_results_lookup_kosei_employer_and_wall(hayama, world):
 def test_a_pensioner_with_only_nenkin_tokucho_gets_a_notice_with_the_months(
     alpha, login, django_capture_on_commit_callbacks
 ):
-    from juminkiroku.tests.certhelpers import pdf_pages, squash
+    from tenants.testing.pdf import pdf_pages, squash
 
     connection.set_tenant(alpha.municipality)
     _kyuchi()

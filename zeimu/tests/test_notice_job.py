@@ -154,7 +154,7 @@ def test_job_writes_one_pdf_per_chunk_and_the_print_data(
         "256100",
     )
     # the PDF pages match the CSV: page 2 of the first file is 郵便 二's notice
-    from juminkiroku.tests.certhelpers import pdf_pages
+    from tenants.testing.pdf import pdf_pages
 
     page_texts = pdf_pages(_read(pdfs[f"notice_{n}_0001_futsu.pdf"]))
     assert "郵便一様" in page_texts[0] and "郵便二様" in page_texts[1]
@@ -272,7 +272,7 @@ def test_each_town_prints_only_its_people_and_cannot_fetch_the_others_files(
     # then: no 寒川町 person in the CSV or in any PDF (the shared 指定番号 included)
     text = "".join(",".join(r) for r in _csv(job))
     assert "寒川" not in text and "2530111" not in text
-    from juminkiroku.tests.certhelpers import pdf_pages
+    from tenants.testing.pdf import pdf_pages
 
     for f in job.files.filter(name__endswith=".pdf"):
         assert all("寒川" not in page for page in pdf_pages(_read(f)))

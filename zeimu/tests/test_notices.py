@@ -10,18 +10,20 @@ from typing import Any
 
 import pytest
 
-from juminkiroku.models import Atena
-from juminkiroku.tests.certhelpers import pdf_pages
+from juminkiroku.public import AddressBlock, PersonIdentity
 from juminkiroku.tests.factories import household_tennyu, person_fields
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.db import connection
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.params.services import param_value
+from tenants.testing.pdf import pdf_pages
+from tenants.testing.queries import SqlCount
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.forms.notices import (
     TOKUCHO_ROWS_PER_PAGE,
     Issuer,
     futsu_notice,
+    futsu_queryset,
     futsu_render,
     tokucho_notice,
     tokucho_render,
@@ -52,7 +54,7 @@ def kibetsu_json(*, futsu: int, kyuyo: int, fiscal_year: int = 2025) -> dict[str
 
 
 def make_fuka(
-    atena: Atena,
+    atena: Any,
     *,
     futsu: int = 0,
     kyuyo: int = 0,
@@ -90,7 +92,7 @@ def make_fuka(
     )
 
 
-def people(town: str, names: list[tuple[str, str]]) -> list[Atena]:
+def people(town: str, names: list[tuple[str, str]]) -> list[Any]:
     """One household per person (so 郵便番号 may differ): (氏名, 郵便番号)."""
     out = []
     for shimei, postal_code in names:
@@ -209,11 +211,22 @@ def test_employer_notice_lists_its_employees_and_the_monthly_totals(alpha, login
     assert row.record_id == EMPLOYER_NO and row.record_count == 2
 
 
+def _person(i: int) -> PersonIdentity:
+    return PersonIdentity(
+        atena_id=i,
+        atena_no=f"{i:010d}",
+        shimei=f"従業員　{i}号",
+        shimei_kana="",
+        birth_date=date(1980, 1, 1),
+        sex="男",
+        is_resident=True,
+    )
+
+
 def _unsaved_employee(i: int) -> Fuka:
-    atena = Atena(id=i, atena_no=f"{i:010d}", shimei=f"従業員　{i}号")
     return Fuka(
         id=i,
-        atena=atena,
+        atena_id=i,
         fiscal_year=2025,
         kyuyo_tokucho_gaku=120_000,
         tokucho_shitei_no=EMPLOYER_NO,
@@ -229,7 +242,8 @@ def test_a_long_employee_list_runs_over_numbered_pages_with_totals_on_the_last()
 
     # given: 65 employees → 30 + 30 + 5 rows
     employees = [_unsaved_employee(i + 1) for i in range(65)]
-    notice = tokucho_notice(EMPLOYER_NO, employees, fiscal_year=2025)
+    persons = {i + 1: _person(i + 1) for i in range(65)}
+    notice = tokucho_notice(EMPLOYER_NO, employees, fiscal_year=2025, persons=persons)
     assert TOKUCHO_ROWS_PER_PAGE == 30 and notice.pages == 3
     # when
     pdf = tokucho_render(
@@ -249,17 +263,18 @@ def test_a_long_employee_list_runs_over_numbered_pages_with_totals_on_the_last()
 
 def test_data_is_printed_as_text_never_run_as_typst_markup():
     # given: a name made of Typst syntax (code, math, a closing bracket, a raw block)
-    atena = Atena(
-        id=1,
+    address = AddressBlock(
+        atena_id=1,
         atena_no="0000000001",
-        shimei='#panic("x") $a^2$ ] *太字* `raw` \\ @ref <l>',
         postal_code="2400112",
         jusho='#read("/etc/passwd")',
+        katagaki="",
+        shimei='#panic("x") $a^2$ ] *太字* `raw` \\ @ref <l>',
     )
-    fuka = Fuka(id=1, atena=atena, fiscal_year=2025, futsu_choshu_gaku=4_000, gokei_zeigaku=4_000)
+    fuka = Fuka(id=1, atena_id=1, fiscal_year=2025, futsu_choshu_gaku=4_000, gokei_zeigaku=4_000)
     # when
     pdf = futsu_render(
-        [futsu_notice(fuka)],
+        [futsu_notice(fuka, address=address)],
         issuer=Issuer(name="葉山町", prefecture="神奈川県"),
         fiscal_year=2025,
         tsuchi_date=date(2025, 6, 10),
@@ -319,3 +334,20 @@ def _cleanup(job: Any) -> None:
 
     for f in job.files.all():
         default_storage.delete(f.path)
+
+
+def test_the_print_queryset_brings_address_blocks_in_one_query_in_mail_order(alpha):
+    # given: three taxpayers with different 郵便番号
+    connection.set_tenant(alpha.municipality)
+    people_ = people(
+        "hayama", [("三　郵便", "2400113"), ("一　郵便", "2400111"), ("二", "2400112")]
+    )
+    ids = [make_fuka(p, futsu=10_000).pk for p in people_]
+    # when: a print chunk fetches its rows and builds its notices
+    with SqlCount() as sql:
+        rows = list(futsu_queryset(2025).filter(pk__in=ids))
+        notices = [futsu_notice(f) for f in rows]
+    # then: the rows and the address blocks, two queries; 郵便番号 order
+    assert sql.count == 2
+    assert [n.item["postal"] for n in notices] == ["〒240-0111", "〒240-0112", "〒240-0113"]
+    assert [n.item["name"] for n in notices] == ["一　郵便", "二", "三　郵便"]

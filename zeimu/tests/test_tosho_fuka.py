@@ -7,9 +7,7 @@ from datetime import date
 
 import pytest
 
-from juminkiroku.codes import IdoJiyu
-from juminkiroku.services.ido import PersonChange, ido_enter
-from juminkiroku.tests.factories import actor_for, approve, family, household_tennyu, person_fields
+from juminkiroku.tests.factories import family, household_tennyu, person_fields, tenshutsu
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.jobs.models import JobStatus
@@ -91,14 +89,7 @@ def test_a_person_who_left_before_1_january_is_not_assessed(
     connection.set_tenant(alpha.municipality)
     _kyuchi(3)
     _, (head,) = household_tennyu("hayama", ido_date=date(2020, 4, 1))
-    tenshutsu = ido_enter(
-        jiyu=IdoJiyu.TENSHUTSU,
-        ido_date=date(2024, 12, 31),
-        todoke_date=date(2024, 12, 20),
-        changes=[PersonChange(head.pk, {"tenshutsu_saki_jusho": "東京都港区"})],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(tenshutsu, reviewer="hayama-shinsa")
+    tenshutsu(head, ido_date=date(2024, 12, 31), todoke_date=date(2024, 12, 20), saki="東京都港区")
     _kyuyo(head.pk, 5_000_000)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)

@@ -13,11 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
+from juminkiroku.public import person_identity
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus
 from zeimu.selectors.fuka import (
     fuka_current,
@@ -26,8 +28,11 @@ from zeimu.selectors.fuka import (
     monthly_totals,
     status_counts,
     tokucho_employers,
+    with_persons,
 )
 from zeimu.services.fuka import KoseiRefused, kosei
+
+GYOMU = KOJIN_JUMINZEI
 
 
 class ToshoFukaForm(forms.Form):
@@ -38,7 +43,7 @@ class ToshoFukaForm(forms.Form):
     )
 
 
-@gyomu_view("kojin_juminzei", level=RoleLevel.WRITE)
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @require_http_methods(["GET", "POST"])
 def tosho_fuka_start(request: HttpRequest) -> HttpResponse:
     form = ToshoFukaForm(request.POST or None)
@@ -88,29 +93,44 @@ def _kibetsu_rows(fuka: Fuka) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-@gyomu_view("kojin_juminzei", write_level=RoleLevel.READ)
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
 @require_http_methods(["GET", "POST"])
 def fuka_list(request: HttpRequest) -> HttpResponse:
     fy = _fiscal_year(request)
     if request.method == "POST":
         # Looking one person up by 宛名番号: POST, so the number never sits in a URL.
-        fuka = fuka_of_person(request.POST.get("atena_no", ""), fy)
-        if fuka is None:
+        found = fuka_of_person(request.POST.get("atena_no", ""), fy)
+        if found.lookup.atena_id is not None and not found.lookup.found:
+            access_record(
+                action=AccessAction.DENIED,
+                request=request,
+                gyomu=GYOMU,
+                screen="zeimu.fuka_list",
+                record_type="atena",
+                record_id=found.lookup.atena_id,
+                detail={"reason": "shokai_yokushi"},
+            )
+        if not found.lookup.found:
+            messages.error(request, found.lookup.message)
+        elif found.fuka is None:
             messages.error(request, f"{fy}年度の賦課がその宛名番号にはありません。")
         else:
-            return redirect("zeimu_fuka_detail", pk=fuka.pk)
+            if found.lookup.message:
+                messages.warning(request, found.lookup.message)
+            return redirect("zeimu_fuka_detail", pk=found.fuka.pk)
     status = request.GET.get("status", "")
     if status not in FukaStatus.values:
         status = ""
     page = Paginator(fuka_current(fy, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
-    if page.object_list:
+    rows = with_persons(list(page.object_list))
+    if rows:
         access_record(
             action=AccessAction.READ,
             request=request,
-            gyomu="kojin_juminzei",
+            gyomu=GYOMU,
             screen="zeimu.fuka_list",
             record_type="zeimu.Fuka",
-            record_count=len(page.object_list),
+            record_count=len(rows),
             detail={"fiscal_year": fy, "status": status, "page": page.number},
         )
     counts = status_counts(fy)
@@ -119,6 +139,7 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
         "zeimu/fuka_list.html",
         {
             "page": page,
+            "rows": rows,
             "fiscal_year": fy,
             "years": FISCAL_YEARS,
             "status": status,
@@ -128,14 +149,14 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@gyomu_view("kojin_juminzei")
+@gyomu_view(GYOMU)
 @require_http_methods(["GET"])
 def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    fuka = get_object_or_404(Fuka.objects.select_related("atena"), pk=pk)
+    fuka = get_object_or_404(Fuka, pk=pk)
     access_record(
         action=AccessAction.READ,
         request=request,
-        gyomu="kojin_juminzei",
+        gyomu=GYOMU,
         screen="zeimu.fuka_detail",
         record_type="zeimu.Fuka",
         record_id=fuka.pk,
@@ -146,18 +167,18 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "zeimu/fuka_detail.html",
         {
             "fuka": fuka,
+            "person": person_identity(fuka.atena_id),
             "result": result,
             "explanation": result.get("explanation", []),
             "choshu": fuka.detail.get("choshu", {}),
             "kibetsu": _kibetsu_rows(fuka),
             "history": fuka_history(fuka),
-            "can_write": getattr(request, "role_levels", {}).get("kojin_juminzei", 0)
-            >= RoleLevel.WRITE,
+            "can_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
         },
     )
 
 
-@gyomu_view("kojin_juminzei", level=RoleLevel.WRITE)
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @require_POST
 def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Fuka, pk=pk)
@@ -172,7 +193,7 @@ def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("zeimu_fuka_detail", pk=new.pk)
 
 
-@gyomu_view("kojin_juminzei")
+@gyomu_view(GYOMU)
 @require_http_methods(["GET"])
 def tokucho_list(request: HttpRequest) -> HttpResponse:
     fy = _fiscal_year(request)
@@ -183,33 +204,33 @@ def tokucho_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@gyomu_view("kojin_juminzei")
+@gyomu_view(GYOMU)
 @require_http_methods(["GET"])
 def tokucho_detail(request: HttpRequest, shitei_no: str, fiscal_year: int) -> HttpResponse:
-    rows = list(fuka_current(fiscal_year, shitei_no=shitei_no))
-    if not rows:
+    fukas = list(fuka_current(fiscal_year, shitei_no=shitei_no))
+    if not fukas:
         raise Http404
     access_record(
         action=AccessAction.READ,
         request=request,
-        gyomu="kojin_juminzei",
+        gyomu=GYOMU,
         screen="zeimu.tokucho_detail",
         record_type="zeimu.Fuka",
-        record_count=len(rows),
+        record_count=len(fukas),
         detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
     )
-    months = [item["label"] for item in rows[0].kibetsu.get("kyuyo", [])]
+    months = [item["label"] for item in fukas[0].kibetsu.get("kyuyo", [])]
     return render(
         request,
         "zeimu/tokucho_detail.html",
         {
-            "rows": rows,
+            "rows": with_persons(fukas),
             "fiscal_year": fiscal_year,
             "shitei_no": shitei_no,
-            "employer_name": rows[0].tokucho_employer_name,
+            "employer_name": fukas[0].tokucho_employer_name,
             "months": months,
-            "monthly": monthly_totals(rows),
-            "total": sum(f.kyuyo_tokucho_gaku for f in rows),
+            "monthly": monthly_totals(fukas),
+            "total": sum(f.kyuyo_tokucho_gaku for f in fukas),
         },
     )
 

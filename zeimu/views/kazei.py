@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from juminkiroku.models import Atena
+from juminkiroku.public import PersonIdentity, atena_resolve, person_identity
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
@@ -40,25 +40,33 @@ from zeimu.forms.kazei import (
     ShinkokuForm,
     bool_initial,
 )
-from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport
+from zeimu.gyomu import KOJIN_JUMINZEI
+from zeimu.models import Shinkoku
+from zeimu.selectors.kazei import (
+    kazei_shiryo_of,
+    kyuyo_get,
+    nenkin_get,
+    shinkoku_get,
+    shinkoku_of,
+    shiryo_imports,
+)
 from zeimu.services import kazei_entry
 from zeimu.services.kazei_entry import KazeiEntryError, kazei_shisan
 from zeimu.services.kazei_import import LAYOUTS, ImportRejected, kazei_import
 
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 IMPORTS_PER_PAGE = 20
-_PERSON_COLUMNS = ("atena_no", "shimei", "shimei_kana", "birth_date")
 
 
 def _may_write(request: HttpRequest) -> bool:
     return getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE
 
 
-def _person(atena_id: int) -> Atena:
-    atena = Atena.objects.filter(pk=atena_id).only(*_PERSON_COLUMNS).first()
-    if atena is None:
+def _person(atena_id: int) -> PersonIdentity:
+    person = person_identity(atena_id)
+    if person is None:
         raise Http404
-    return atena
+    return person
 
 
 def _year(year: int) -> int:
@@ -93,24 +101,24 @@ def _person_url(atena_id: int, year: int) -> str:
 def kazei_home(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        atena_id = (
-            Atena.objects.filter(atena_no=form.cleaned_data["atena_no"])
-            .values_list("pk", flat=True)
-            .first()
-        )
+        lookup = atena_resolve(form.cleaned_data["atena_no"])
+        refused = lookup.atena_id is not None and not lookup.found
         access_record(
             request=request,
-            action=AccessAction.SEARCH,
+            action=AccessAction.DENIED if refused else AccessAction.SEARCH,
             gyomu=GYOMU,
             screen="課税資料 宛名番号で検索",
             record_type="atena",
-            record_id=atena_id or "",
-            record_count=1 if atena_id else 0,
+            record_id=lookup.atena_id or "",
+            record_count=1 if lookup.found else 0,
+            detail={"reason": "shokai_yokushi"} if refused else None,
         )
-        if atena_id is None:
-            form.add_error("atena_no", "この宛名番号の人はこの団体にいません。")
+        if not lookup.found or lookup.atena_id is None:
+            form.add_error("atena_no", lookup.message)
         else:
-            return redirect(_person_url(atena_id, form.cleaned_data["shotoku_year"]))
+            if lookup.message:
+                messages.warning(request, lookup.message)
+            return redirect(_person_url(lookup.atena_id, form.cleaned_data["shotoku_year"]))
     return render(
         request, "zeimu/kazei_home.html", {"form": form, "may_write": _may_write(request)}
     )
@@ -124,13 +132,7 @@ def kazei_home(request: HttpRequest) -> HttpResponse:
 @never_cache
 def kazei_person(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
     atena, year = _person(atena_id), _year(year)
-    kyuyo = list(
-        KyuyoHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by("employer_no")
-    )
-    nenkin = list(
-        NenkinHokoku.objects.filter(atena_id=atena_id, shotoku_year=year).order_by("payer_no")
-    )
-    shinkoku = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+    shiryo = kazei_shiryo_of(atena_id, year)
     _log_read(request, screen="課税資料の照会", atena_id=atena_id, year=year)
     this_year = timezone.localdate().year
     return render(
@@ -142,9 +144,9 @@ def kazei_person(request: HttpRequest, atena_id: int, year: int) -> HttpResponse
             "nendo": format_nendo(year + 1),
             "prev_year": year - 1 if year > 2000 else None,
             "next_year": year + 1 if year < this_year else None,
-            "kyuyo": kyuyo,
-            "nenkin": nenkin,
-            "shinkoku": shinkoku,
+            "kyuyo": shiryo.kyuyo,
+            "nenkin": shiryo.nenkin,
+            "shinkoku": shiryo.shinkoku,
             "may_write": _may_write(request),
         },
     )
@@ -156,7 +158,7 @@ def kazei_person(request: HttpRequest, atena_id: int, year: int) -> HttpResponse
 def kazei_shisan_view(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
     """試算 from the stored 課税資料: the tax the 当初賦課 would assess; nothing is saved."""
     atena, year = _person(atena_id), _year(year)
-    shinkoku = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+    shinkoku = shinkoku_of(atena_id, year)
     preview, error = None, ""
     try:
         preview = kazei_shisan(
@@ -182,7 +184,7 @@ def kazei_shisan_view(request: HttpRequest, atena_id: int, year: int) -> HttpRes
 
 _REPORTS: dict[str, dict[str, Any]] = {
     "kyuyo": {
-        "model": KyuyoHokoku,
+        "get": kyuyo_get,
         "form": KyuyoForm,
         "save": kazei_entry.kyuyo_save,
         "delete": kazei_entry.kyuyo_delete,
@@ -203,7 +205,7 @@ _REPORTS: dict[str, dict[str, Any]] = {
         ],
     },
     "nenkin": {
-        "model": NenkinHokoku,
+        "get": nenkin_get,
         "form": NenkinForm,
         "save": kazei_entry.nenkin_save,
         "delete": kazei_entry.nenkin_delete,
@@ -269,7 +271,7 @@ def _report_edit(
 
 
 def _report_get(kind: str, pk: int) -> Any:
-    obj = _REPORTS[kind]["model"].objects.filter(pk=pk).first()
+    obj = _REPORTS[kind]["get"](pk)
     if obj is None:
         raise Http404
     return obj
@@ -339,7 +341,7 @@ def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpRespons
     """The person's 申告 for the year (new or stored). 「この内容で試算」 computes from the
     form as entered, with the stored 支払報告書, and saves nothing."""
     atena, year = _person(atena_id), _year(year)
-    obj = Shinkoku.objects.filter(atena_id=atena_id, shotoku_year=year).first()
+    obj = shinkoku_of(atena_id, year)
     preview, preview_error = None, ""
     if request.method == "POST":
         form = ShinkokuForm(request.POST)
@@ -396,7 +398,7 @@ def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpRespons
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @require_POST
 def shinkoku_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    obj = Shinkoku.objects.filter(pk=pk).first()
+    obj = shinkoku_get(pk)
     if obj is None:
         raise Http404
     form = DeleteForm(request.POST)
@@ -431,7 +433,7 @@ def kazei_import_view(request: HttpRequest) -> HttpResponse:
             rejected = exc
         except ValueError as exc:
             form.add_error("kind", str(exc))
-    page = Paginator(ShiryoImport.objects.all(), IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(shiryo_imports(), IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     labels = {k: layout.label for k, layout in LAYOUTS.items()}
     return render(
         request,

@@ -36,10 +36,11 @@ from zeimu.forms.notices import (
     tokucho_notices,
     tokucho_render,
 )
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka
 from zeimu.printjobs import NoticePrint, latest_tsuchi_date
 
-GYOMU = "kojin_juminzei"
+GYOMU = KOJIN_JUMINZEI
 
 
 class NoticePrintForm(forms.Form):
@@ -96,9 +97,9 @@ def _tsuchi_date(fiscal_year: int) -> date:
 def futsu_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One taxpayer's 納税通知書（普通徴収）, current assessment only (404 otherwise)."""
     fuka = get_object_or_404(
-        Fuka.objects.filter(is_current=True)
-        .filter(Q(futsu_choshu_gaku__gt=0) | Q(nenkin_tokucho_gaku__gt=0))
-        .select_related("atena"),
+        Fuka.objects.filter(is_current=True).filter(
+            Q(futsu_choshu_gaku__gt=0) | Q(nenkin_tokucho_gaku__gt=0)
+        ),
         pk=pk,
     )
     notice = futsu_notice(fuka)

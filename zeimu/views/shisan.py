@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.shisan import ShisanError, shisan
 
@@ -72,7 +73,7 @@ class ShisanForm(forms.Form):
         return data
 
 
-@gyomu_view("kojin_juminzei")
+@gyomu_view(KOJIN_JUMINZEI)
 @require_http_methods(["GET", "POST"])
 def shisan_view(request: HttpRequest) -> HttpResponse:
     form = ShisanForm(request.POST or None)

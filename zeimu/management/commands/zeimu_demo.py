@@ -14,6 +14,7 @@ from tenants.jobs.models import Job
 from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
 from zeimu.synth import tax_data_load
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         actor = Actor(user_id=None, username="demo-setup")
         towns = Municipality.objects.exclude(schema_name="public").order_by("dantai_code")
         for town in towns:
-            if not town.subscriptions.filter(gyomu__code="kojin_juminzei").exists():
+            if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
             connection.set_tenant(town)
             code = town.dantai_code[:6]

@@ -1,4 +1,4 @@
-"""宛名番号 / 世帯番号 (標準仕様書 1.1.13: 単純連番 + モジュラス11 M11W2～7) and the kana keys."""
+"""宛名番号 / 世帯番号 (標準仕様書 1.1.13: 単純連番 + モジュラス11 M11W2～7)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from juminkiroku.rules.kana import kana_key, name_key
-from juminkiroku.rules.numbers import is_valid_number, number_with_check_digit
+from tenants.atena_bango import is_valid_number, number_with_check_digit
 
 
 @pytest.mark.parametrize(
@@ -39,18 +38,3 @@ def test_any_single_digit_error_is_detected(serial: int, position: int) -> None:
         if is_valid_number(wrong):
             # Folding remainders 0 and 1 to 0 costs this guarantee only there.
             assert number.endswith("0")
-
-
-@pytest.mark.parametrize(
-    "typed",
-    ["やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ", " ヤマダ タロウ ", "やまだ・たろう"],
-)
-def test_kana_key_folds_what_clerks_type(typed: str) -> None:
-    assert kana_key(typed) == "ヤマダタロウ"
-
-
-def test_kana_key_ignores_small_kana_and_name_key_ignores_spaces() -> None:
-    assert kana_key("きょうこ") == kana_key("キヨウコ")
-    assert kana_key("ｼﾞｮｰｼﾞ") == "ジヨージ"
-    assert name_key("山田　太郎") == name_key("山田 太郎") == "山田太郎"
-    assert name_key("ｓｍｉｔｈ　ｊｏｈｎ") == "SMITHJOHN"

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from juminkiroku.rules.age import (
+from tenants.age import (
     age_group_5,
     age_on,
     gakunen,

@@ -1,4 +1,5 @@
-"""宛名番号 and 世帯番号 (標準仕様書 1.1.13).
+"""宛名番号 and 世帯番号 (標準仕様書 1.1.13): the platform's, because every module that takes a
+宛名番号 checks it (住民記録 numbers people with it, 税務 validates the ones in its imports).
 
 "最下位の１桁を除いて単純連番方式で付番し、最下位の１桁はチェックデジットとする。チェック
 デジットの算出方式はモジュラス11（M11W２～７）とする。余りが０の場合、検査付番は０とする。"

@@ -1,0 +1,336 @@
+"""住民記録's public face: the one module other apps may import from juminkiroku.
+
+Plain typed values in and out (ids, dates, frozen dataclasses), never a queryset to be
+filtered further or a model instance, so the registry's tables can change without
+another module noticing. Everything else in juminkiroku is private (the import-linter
+contracts in pyproject.toml enforce it).
+
+- **Finding a person by 宛名番号** (:func:`atena_resolve`, :func:`atena_resolve_many`)
+  applies the registry's 照会 checks (標準仕様書 3.1, 3.4): an active 照会抑止 (error) on
+  the person or their household refuses the lookup; a 照会アラート or an active 支援措置
+  lets it through with a warning for the screen. This is the only lookup by number other
+  modules have; they never query the person index themselves.
+- **Residents and households as of a date** (賦課期日, 基準日): :func:`resident_ids_on`,
+  :func:`residents_on` (a range of 宛名 ids: one query per batch chunk),
+  :func:`residents_among`, :func:`household_on`, :func:`households_of`,
+  :func:`population_on`.
+- **Address blocks for printing** (:func:`address_blocks`) and **identity for forms**
+  (:func:`person_identities`): by 宛名 id, one query for any number of people. They take
+  ids the caller already holds on its own rows (an assessment, a 資格); they are not a
+  way to search the registry.
+
+Functions used by batches are set-based: one query per call whatever the number of ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils import timezone
+
+from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess, Zokugara
+from juminkiroku.models import Atena, ShienSochi, Yokushi
+from juminkiroku.selectors import asof
+from juminkiroku.selectors.yokushi import active_yokushi_q
+
+__all__ = [
+    "MESSAGE_ALERT",
+    "MESSAGE_NOT_FOUND",
+    "MESSAGE_REFUSED",
+    "MESSAGE_SHIEN",
+    "AddressBlock",
+    "AtenaLookup",
+    "LookupStatus",
+    "PersonIdentity",
+    "Resident",
+    "address_blocks",
+    "atena_resolve",
+    "atena_resolve_many",
+    "household_on",
+    "households_of",
+    "person_identities",
+    "person_identity",
+    "population_on",
+    "resident_ids_on",
+    "residents_among",
+    "residents_on",
+]
+
+MESSAGE_NOT_FOUND = "この宛名番号の人はこの団体にいません。"
+MESSAGE_REFUSED = "照会抑止が設定されています。"
+MESSAGE_ALERT = "照会アラートが設定されています。本人確認などを行ったうえで処理してください。"
+MESSAGE_SHIEN = "支援措置の対象者です。住所等を第三者に知らせないでください。"
+
+
+# --- 宛名番号 → person, with the 照会 checks ---------------------------------------------
+
+
+class LookupStatus(StrEnum):
+    FOUND = "found"
+    NOT_FOUND = "not_found"
+    REFUSED = "refused"  # an active 照会抑止 (error) on the person or the household
+
+
+@dataclass(frozen=True)
+class AtenaLookup:
+    """The answer to "who is 宛名番号 N" after the 照会 checks.
+
+    ``atena_id`` is set when the person exists, also when refused: the caller writes the
+    refusal to the access log with it, and must show nothing but ``message``.
+    ``alert`` (照会アラート) and ``shien`` (支援措置) come with FOUND only; ``message`` then
+    holds the warnings to show beside the person (empty when there are none).
+    """
+
+    status: LookupStatus
+    atena_id: int | None = None
+    alert: bool = False
+    shien: bool = False
+    message: str = ""
+
+    @property
+    def found(self) -> bool:
+        return self.status is LookupStatus.FOUND
+
+
+def _normalise_atena_no(value: str) -> str:
+    return (value or "").strip()
+
+
+def atena_resolve_many(atena_nos: Iterable[str]) -> dict[str, AtenaLookup]:
+    """Each 宛名番号 (as given, stripped) → its lookup. Three queries for any number of
+    numbers: the persons, their active 照会 locks, their active 支援措置."""
+    numbers = {_normalise_atena_no(n) for n in atena_nos} - {""}
+    if not numbers:
+        return {}
+    persons = dict(
+        (no, (pk, setai_id))
+        for no, pk, setai_id in Atena.objects.filter(atena_no__in=numbers).values_list(
+            "atena_no", "pk", "setai_id"
+        )
+    )
+    ids = [pk for pk, _ in persons.values()]
+    setai_ids = {s for _, s in persons.values() if s}
+    error: set[tuple[str, int]] = set()
+    alert: set[tuple[str, int]] = set()
+    if ids:
+        target = Q(atena_id__in=ids)
+        if setai_ids:
+            target |= Q(setai_id__in=setai_ids)
+        for atena_id, setai_id, level in Yokushi.objects.filter(
+            active_yokushi_q(), target, process=YokushiProcess.SHOKAI
+        ).values_list("atena_id", "setai_id", "level"):
+            key = ("a", atena_id) if atena_id else ("s", setai_id)
+            (error if level == YokushiLevel.ERROR else alert).add(key)
+    today = timezone.localdate()
+    shien = set(
+        ShienSochi.objects.filter(
+            atena_id__in=ids, start_date__lte=today, end_date__gte=today, ended_at__isnull=True
+        ).values_list("atena_id", flat=True)
+    )
+    out: dict[str, AtenaLookup] = {}
+    for no in numbers:
+        if no not in persons:
+            out[no] = AtenaLookup(LookupStatus.NOT_FOUND, message=MESSAGE_NOT_FOUND)
+            continue
+        pk, setai_id = persons[no]
+        keys = {("a", pk), ("s", setai_id)} if setai_id else {("a", pk)}
+        if keys & error:
+            out[no] = AtenaLookup(LookupStatus.REFUSED, atena_id=pk, message=MESSAGE_REFUSED)
+            continue
+        is_alert, is_shien = bool(keys & alert), pk in shien
+        notes = [m for flag, m in ((is_alert, MESSAGE_ALERT), (is_shien, MESSAGE_SHIEN)) if flag]
+        out[no] = AtenaLookup(
+            LookupStatus.FOUND,
+            atena_id=pk,
+            alert=is_alert,
+            shien=is_shien,
+            message="".join(notes),
+        )
+    return out
+
+
+def atena_resolve(atena_no: str) -> AtenaLookup:
+    """One 宛名番号 → found / not found / refused by a 照会抑止 (see :class:`AtenaLookup`)."""
+    no = _normalise_atena_no(atena_no)
+    if not no:
+        return AtenaLookup(LookupStatus.NOT_FOUND, message=MESSAGE_NOT_FOUND)
+    return atena_resolve_many([no])[no]
+
+
+# --- residents and households on a date ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resident:
+    """A person living in the town on ``on`` (their 住民票 version of that day)."""
+
+    atena_id: int
+    setai_id: int | None
+    birth_date: date
+    is_setainushi: bool
+    on: date
+
+
+_RESIDENT_COLUMNS = ("atena_id", "setai_id", "birth_date", "zokugara")
+
+
+def _residents(rows: Iterable[tuple[int, int | None, date, str]], day: date) -> list[Resident]:
+    return [
+        Resident(atena_id=a, setai_id=s, birth_date=b, is_setainushi=z == Zokugara.HONNIN, on=day)
+        for a, s, b, z in rows
+    ]
+
+
+def resident_ids_on(day: date) -> list[int]:
+    """The 宛名 ids of everyone living in the town on ``day``, ascending (to plan chunks)."""
+    return list(asof.residents_on(day).order_by("atena_id").values_list("atena_id", flat=True))
+
+
+def residents_on(
+    day: date, *, first_id: int | None = None, last_id: int | None = None
+) -> list[Resident]:
+    """Residents on ``day`` whose 宛名 id is in [first_id, last_id] (open ends when None),
+    by 宛名 id: one query, for a batch chunk."""
+    qs = asof.residents_on(day)
+    if first_id is not None:
+        qs = qs.filter(atena_id__gte=first_id)
+    if last_id is not None:
+        qs = qs.filter(atena_id__lte=last_id)
+    return _residents(qs.order_by("atena_id").values_list(*_RESIDENT_COLUMNS), day)
+
+
+def residents_among(atena_ids: Iterable[int], day: date) -> dict[int, Resident]:
+    """Which of ``atena_ids`` lived in the town on ``day`` (absent: they did not)."""
+    ids = list(set(atena_ids))
+    if not ids:
+        return {}
+    rows = asof.residents_on(day).filter(atena_id__in=ids).values_list(*_RESIDENT_COLUMNS)
+    return {r.atena_id: r for r in _residents(rows, day)}
+
+
+def household_on(setai_id: int, day: date) -> list[Resident]:
+    """The members of household ``setai_id`` on ``day``, 世帯主 first (世帯内の並び順)."""
+    rows = (
+        asof.residents_on(day)
+        .filter(setai_id=setai_id)
+        .order_by("setai_order", "atena_id")
+        .values_list(*_RESIDENT_COLUMNS)
+    )
+    return _residents(rows, day)
+
+
+def households_of(atena_ids: Iterable[int], day: date) -> dict[int, list[Resident]]:
+    """For each of ``atena_ids`` living in the town on ``day``: every member of their
+    household on that day (themselves included), 世帯主 first. Two queries."""
+    own = residents_among(atena_ids, day)
+    setai_ids = {r.setai_id for r in own.values() if r.setai_id}
+    members: dict[int, list[Resident]] = {}
+    if setai_ids:
+        rows = (
+            asof.residents_on(day)
+            .filter(setai_id__in=setai_ids)
+            .order_by("setai_id", "setai_order", "atena_id")
+            .values_list(*_RESIDENT_COLUMNS)
+        )
+        for r in _residents(rows, day):
+            members.setdefault(r.setai_id or 0, []).append(r)
+    return {pk: members.get(r.setai_id, [r]) if r.setai_id else [r] for pk, r in own.items()}
+
+
+def population_on(day: date) -> int:
+    """住民基本台帳人口 on ``day``."""
+    return asof.population_on(day)
+
+
+# --- printing and forms ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddressBlock:
+    """What goes on an envelope or the address window of a notice.
+
+    The current registered address; for a person who has left the town (転出, 国外転出)
+    the 転出先 known to the registry, with no 郵便番号 (a notice of a tax assessed by this
+    town on 1 January still goes to them, 地方税法第294条).
+    """
+
+    atena_id: int
+    atena_no: str
+    postal_code: str  # 7 digits or ""
+    jusho: str  # 住所 + 番地
+    katagaki: str  # 方書
+    shimei: str
+
+
+@dataclass(frozen=True)
+class PersonIdentity:
+    """A person as a form names them."""
+
+    atena_id: int
+    atena_no: str
+    shimei: str
+    shimei_kana: str
+    birth_date: date
+    sex: str  # 男 / 女
+    is_resident: bool  # a resident now (not a 除票 or 住登外者)
+
+
+_ADDRESS_COLUMNS = (
+    "pk",
+    "atena_no",
+    "postal_code",
+    "jusho",
+    "banchi",
+    "katagaki",
+    "shimei",
+    "shojo_date",
+    "tenshutsu_saki_jusho",
+)
+
+
+def address_blocks(atena_ids: Iterable[int]) -> dict[int, AddressBlock]:
+    """宛名 id → the address block to print; one query. Unknown ids are absent."""
+    ids = list(set(atena_ids))
+    if not ids:
+        return {}
+    out: dict[int, AddressBlock] = {}
+    for pk, no, postal, jusho, banchi, katagaki, shimei, shojo, saki in Atena.objects.filter(
+        pk__in=ids
+    ).values_list(*_ADDRESS_COLUMNS):
+        if shojo and saki:
+            out[pk] = AddressBlock(pk, no, "", saki, "", shimei)
+        else:
+            out[pk] = AddressBlock(pk, no, postal, f"{jusho}{banchi}", katagaki, shimei)
+    return out
+
+
+def person_identities(atena_ids: Iterable[int]) -> dict[int, PersonIdentity]:
+    """宛名 id → identity for a form or a screen header; one query. Unknown ids are absent."""
+    ids = list(set(atena_ids))
+    if not ids:
+        return {}
+    labels = dict(Sex.choices)
+    return {
+        pk: PersonIdentity(
+            atena_id=pk,
+            atena_no=no,
+            shimei=shimei,
+            shimei_kana=kana,
+            birth_date=birth,
+            sex=str(labels.get(sex, "")),
+            is_resident=kubun == AtenaKubun.JUTOSHA and jotai == JuminJotai.JUMIN,
+        )
+        for pk, no, shimei, kana, birth, sex, kubun, jotai in Atena.objects.filter(
+            pk__in=ids
+        ).values_list(
+            "pk", "atena_no", "shimei", "shimei_kana", "birth_date", "sex", "kubun", "jotai"
+        )
+    }
+
+
+def person_identity(atena_id: int) -> PersonIdentity | None:
+    return person_identities([atena_id]).get(atena_id)

@@ -1,0 +1,1 @@
+"""Custom import-linter contract types (run by ``lint-imports``, see pyproject.toml)."""

@@ -1,0 +1,22 @@
+"""Reading a generated PDF back as text in tests (WeasyPrint certificates, Typst notices)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page (pdftotext), with every kind of white space removed."""
+    assert pdf.startswith(b"%PDF-")
+    out = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    pages = out.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]
+    return [squash(p) for p in pages]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("\u3000", " "))

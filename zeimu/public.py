@@ -1,0 +1,208 @@
+"""税務's public face: 所得, 合計所得金額 and 課税状況 for 国保, 介護, 福祉 and the rest.
+
+The one module other apps may import from zeimu. Plain typed values in and out, never a
+queryset or a model instance. Built on the current 個人住民税 assessment of a fiscal year
+(``zeimu.models.Fuka``, one current row per person and year): the 所得 are those of the
+year before the fiscal year (令和7年度 → 令和6年中の所得), as 国保税 and 介護保険料 use them.
+
+課税状況 of a person (:class:`KazeiJokyo`):
+
+- 課税: 所得割 is charged (with or without 均等割);
+- 均等割のみ: assessed, no 所得割, 均等割 charged (介護保険料 段階 and 福祉 fees tell these
+  apart from 課税);
+- 非課税: assessed as 非課税 (地方税法第295条, 非課税限度額);
+- 未申告: a resident of 1 January with no 課税資料 (no report, no 申告).
+
+A person with no assessment of the year in this town (not a resident on 1 January, or the
+当初賦課 has not run) is simply absent from the answers; a household lists them in
+``unassessed``. Reading these figures is a read of personal data: the calling view logs it
+(tenants.accesslog), as for any other read.
+
+Batch callers use the ``*_many`` forms: one query for any number of people (households:
+three).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from juminkiroku import public as juminkiroku_public
+from zeimu.models import Fuka, FukaStatus
+
+__all__ = [
+    "HouseholdKazei",
+    "KazeiJokyo",
+    "PersonKazei",
+    "Shotoku",
+    "household_kazei",
+    "household_kazei_many",
+    "person_kazei",
+    "person_kazei_many",
+]
+
+
+class KazeiJokyo(StrEnum):
+    KAZEI = "kazei"
+    KINTOWARI_NOMI = "kintowari_nomi"
+    HIKAZEI = "hikazei"
+    MISHINKOKU = "mishinkoku"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    KazeiJokyo.KAZEI: "課税",
+    KazeiJokyo.KINTOWARI_NOMI: "均等割のみ課税",
+    KazeiJokyo.HIKAZEI: "非課税",
+    KazeiJokyo.MISHINKOKU: "未申告",
+}
+
+# A household is as taxed as its most taxed member; 未申告 ranks above 非課税 because an
+# unknown income cannot count as 非課税 (e.g. for 世帯全員非課税 in 介護保険料).
+_RANK = {
+    KazeiJokyo.KAZEI: 3,
+    KazeiJokyo.KINTOWARI_NOMI: 2,
+    KazeiJokyo.MISHINKOKU: 1,
+    KazeiJokyo.HIKAZEI: 0,
+}
+
+
+@dataclass(frozen=True)
+class Shotoku:
+    """所得 of the year before the fiscal year (円)."""
+
+    kyuyo_shotoku: int  # 給与所得（所得金額調整控除後）
+    nenkin_shotoku: int  # 公的年金等に係る雑所得
+    sonota_shotoku: int  # その他の所得
+    gokei_shotoku: int  # 合計所得金額
+
+
+@dataclass(frozen=True)
+class PersonKazei:
+    atena_id: int
+    fiscal_year: int
+    jokyo: KazeiJokyo
+    shotoku: Shotoku
+    shotokuwari: int  # 所得割（市町村民税＋道府県民税）
+    kintowari: int  # 均等割（市町村民税＋道府県民税）
+
+    @property
+    def gokei_shotoku(self) -> int:
+        return self.shotoku.gokei_shotoku
+
+
+@dataclass(frozen=True)
+class HouseholdKazei:
+    """A household on ``on`` (members as the registry had them that day) and the
+    assessments of ``fiscal_year`` of its members."""
+
+    setai_id: int | None  # None: a person with no household in the registry on that day
+    fiscal_year: int
+    on: date
+    members: tuple[PersonKazei, ...]  # assessed members, 世帯主 first
+    unassessed: tuple[int, ...]  # 宛名 ids of members without an assessment of the year
+
+    @property
+    def gokei_shotoku(self) -> int:
+        """Σ 合計所得金額 of the assessed members."""
+        return sum(m.gokei_shotoku for m in self.members)
+
+    @property
+    def jokyo(self) -> KazeiJokyo:
+        """The most taxed member's 課税状況; 未申告 when someone is unassessed and nobody
+        is taxed."""
+        ranks = [_RANK[m.jokyo] for m in self.members]
+        if self.unassessed:
+            ranks.append(_RANK[KazeiJokyo.MISHINKOKU])
+        best = max(ranks, default=_RANK[KazeiJokyo.MISHINKOKU])
+        return next(j for j, r in _RANK.items() if r == best)
+
+    @property
+    def zenin_hikazei(self) -> bool:
+        """世帯全員が非課税: every member assessed, and assessed 非課税."""
+        return not self.unassessed and all(m.jokyo is KazeiJokyo.HIKAZEI for m in self.members)
+
+
+_COLUMNS = (
+    "atena_id",
+    "status",
+    "gokei_shotoku",
+    "shotokuwari_shichoson",
+    "shotokuwari_dofuken",
+    "kintowari_shichoson",
+    "kintowari_dofuken",
+    "detail__result__kyuyo_shotoku_after_chosei",
+    "detail__result__nenkin__shotoku",
+    "detail__result__sonota_shotoku",
+)
+
+
+def _jokyo(status: str, shotokuwari: int, kintowari: int) -> KazeiJokyo:
+    if status == FukaStatus.MISHINKOKU:
+        return KazeiJokyo.MISHINKOKU
+    if status == FukaStatus.HIKAZEI:
+        return KazeiJokyo.HIKAZEI
+    if shotokuwari > 0:
+        return KazeiJokyo.KAZEI
+    return KazeiJokyo.KINTOWARI_NOMI if kintowari > 0 else KazeiJokyo.HIKAZEI
+
+
+def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, PersonKazei]:
+    """宛名 id → 課税状況 and 所得 of ``fiscal_year``; one query. Absent: no assessment."""
+    ids = list(set(atena_ids))
+    if not ids:
+        return {}
+    rows = Fuka.objects.filter(
+        fiscal_year=fiscal_year, is_current=True, atena_id__in=ids
+    ).values_list(*_COLUMNS)
+    out: dict[int, PersonKazei] = {}
+    for atena_id, status, gokei, sw_s, sw_d, kw_s, kw_d, kyuyo, nenkin, sonota in rows:
+        shotokuwari, kintowari = int(sw_s) + int(sw_d), int(kw_s) + int(kw_d)
+        out[atena_id] = PersonKazei(
+            atena_id=atena_id,
+            fiscal_year=fiscal_year,
+            jokyo=_jokyo(status, shotokuwari, kintowari),
+            shotoku=Shotoku(
+                kyuyo_shotoku=int(kyuyo or 0),
+                nenkin_shotoku=int(nenkin or 0),
+                sonota_shotoku=int(sonota or 0),
+                gokei_shotoku=int(gokei),
+            ),
+            shotokuwari=shotokuwari,
+            kintowari=kintowari,
+        )
+    return out
+
+
+def person_kazei(atena_id: int, fiscal_year: int) -> PersonKazei | None:
+    return person_kazei_many([atena_id], fiscal_year).get(atena_id)
+
+
+def household_kazei_many(
+    atena_ids: Iterable[int], fiscal_year: int, *, on: date
+) -> dict[int, HouseholdKazei]:
+    """For each of ``atena_ids`` living in the town on ``on``: their household of that day
+    with its members' assessments of ``fiscal_year``. Three queries for any number."""
+    households = juminkiroku_public.households_of(atena_ids, on)
+    member_ids = {m.atena_id for members in households.values() for m in members}
+    kazei = person_kazei_many(member_ids, fiscal_year)
+    out: dict[int, HouseholdKazei] = {}
+    for atena_id, members in households.items():
+        out[atena_id] = HouseholdKazei(
+            setai_id=members[0].setai_id,
+            fiscal_year=fiscal_year,
+            on=on,
+            members=tuple(kazei[m.atena_id] for m in members if m.atena_id in kazei),
+            unassessed=tuple(m.atena_id for m in members if m.atena_id not in kazei),
+        )
+    return out
+
+
+def household_kazei(atena_id: int, fiscal_year: int, *, on: date) -> HouseholdKazei | None:
+    """The household of ``atena_id`` on ``on``; None when they did not live in the town."""
+    return household_kazei_many([atena_id], fiscal_year, on=on).get(atena_id)
