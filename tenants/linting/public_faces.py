@@ -5,7 +5,8 @@ business app. For every direct import between two different modules of the graph
 
 - the platform (``tenants``, ``config``) imports no business app at all;
 - a business app imports another business app only as ``<other>.public`` (or a module
-  inside it, should it become a package);
+  inside it, should it become a package) or ``<other>.events`` (its declared events, to
+  subscribe by the typed declaration);
 - an app's tests (``<app>.tests.*``) may also import ``<other>.tests.factories``, the
   other app's published test factories.
 
