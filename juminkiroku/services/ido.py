@@ -37,13 +37,13 @@ from juminkiroku.codes import (
     YokushiProcess,
     Zokugara,
 )
+from juminkiroku.grants import Kengen
 from juminkiroku.models import (
     PERSON_FIELD_NAMES,
     Atena,
     AtenaRireki,
     Ido,
     IdoTarget,
-    Kengen,
     RenkeiChange,
     Setai,
 )
@@ -364,12 +364,12 @@ def _busy_message(ido: Ido) -> str:
 
 
 def can_approve(*, actor: Actor, ido: Ido) -> bool:
-    from juminkiroku.selectors.kengen import has_kengen
+    from tenants.grants.selectors import has_grant
 
     return (
         actor.user_id is not None
         and actor.user_id != ido.entered_by_id
-        and has_kengen(actor.user_id, Kengen.IDO_APPROVE)
+        and has_grant(actor.user_id, Kengen.IDO_APPROVE)
     )
 
 
