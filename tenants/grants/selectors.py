@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Q
 from django.utils import timezone
 
 from tenants.grants.models import Grant, GrantRevocation
-from tenants.models import Membership
+from tenants.models import Membership, StaffUser
+from tenants.modules.registry import all_grants, all_modules
+from tenants.modules.spec import GrantDecl
 from tenants.selectors.current import current_municipality
+from tenants.selectors.gyomu import subscribed_codes
 
 
 def has_grant(user_id: int | None, code: str) -> bool:
@@ -71,6 +75,54 @@ def town_staff_grants() -> list[StaffGrants]:
     ]
 
 
-def grant_history(*, limit: int = 50) -> list[GrantRevocation]:
-    """The latest revocations in this town, newest first."""
-    return list(GrantRevocation.objects.all()[:limit])
+@dataclass(frozen=True)
+class RevokedGrant:
+    label: str
+    staff: str  # the staff member's display name (or user name)
+    granted_by: str
+    granted_at: datetime
+    revoked_by: str
+    revoked_at: datetime
+
+
+def grant_history(*, limit: int = 50) -> list[RevokedGrant]:
+    """The latest revocations in this town, newest first, with the grant's label."""
+    rows = list(GrantRevocation.objects.all()[:limit])
+    names = {
+        u.pk: u.display_name or u.username
+        for u in StaffUser.objects.filter(pk__in={r.user_id for r in rows})
+    }
+    labels = {code: label for code, (label, _) in all_grants().items()}
+    return [
+        RevokedGrant(
+            label=labels.get(r.code, r.code),
+            staff=names.get(r.user_id, "（削除された職員）"),
+            granted_by=r.granted_by,
+            granted_at=r.granted_at,
+            revoked_by=r.revoked_by,
+            revoked_at=r.revoked_at,
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ModuleGrants:
+    module: str  # the module's name (verbose_name), shown as the group heading
+    grants: tuple[GrantDecl, ...]
+
+
+def grants_offered() -> list[ModuleGrants]:
+    """The grants a town administrator may give here: those of every module with a 業務
+    the town subscribes to today, grouped by module in registry order."""
+    subscribed = subscribed_codes(municipality=current_municipality(), on=timezone.localdate())
+    groups = []
+    for spec in all_modules():
+        offered = tuple(g for g in spec.grants if g.gyomu in subscribed)
+        if offered:
+            groups.append(ModuleGrants(module=spec.verbose_name, grants=offered))
+    return groups
+
+
+def grant_is_offered(code: str) -> bool:
+    return any(g.code == code for group in grants_offered() for g in group.grants)
