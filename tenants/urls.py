@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenants.views import accesslog, apiclients, auth, grants, home, jobs
+from tenants.views import accesslog, apiclients, auth, grants, home, jobs, params
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -20,4 +20,5 @@ urlpatterns = [
     path("audit/access-log/", accesslog.accesslog_search, name="accesslog_search"),
     path("settings/api-clients/", apiclients.apiclient_list, name="apiclient_list"),
     path("settings/grants/", grants.grant_list, name="grant_list"),
+    path("settings/parameters/", params.municipal_parameters, name="municipal_parameters"),
 ]
