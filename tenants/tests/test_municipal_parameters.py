@@ -27,7 +27,9 @@ HASU = "zeimu.kojin_juminzei.futsu_choshu.hasu_tani"
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
-def _set(key: str, year: int, text: str, reason: str = "町税条例第1条") -> object:
+def _set(
+    key: str, year: int, text: str, reason: str = "町税条例第1条"
+) -> MunicipalParameterChange | None:
     return municipal_parameter_set(
         key=key, fiscal_year=year, value_text=text, reason=reason, actor=ADMIN
     )
