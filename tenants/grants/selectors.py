@@ -122,7 +122,3 @@ def grants_offered() -> list[ModuleGrants]:
         if offered:
             groups.append(ModuleGrants(module=spec.verbose_name, grants=offered))
     return groups
-
-
-def grant_is_offered(code: str) -> bool:
-    return any(g.code == code for group in grants_offered() for g in group.grants)

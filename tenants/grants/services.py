@@ -15,7 +15,7 @@ from django.utils import timezone
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.grants.models import Grant, GrantRevocation
-from tenants.grants.selectors import grant_is_offered, grants_offered, is_town_staff
+from tenants.grants.selectors import grants_offered, is_town_staff
 from tenants.modules.registry import all_grants
 from tenants.modules.spec import PLATFORM
 
@@ -24,11 +24,15 @@ class GrantError(ValueError):
     """A grant change that was refused; the message is shown to the user."""
 
 
-def _check_code(code: str) -> None:
+def _check_code(code: str, offered: set[str]) -> None:
     if code not in all_grants():
         raise GrantError("登録されていない権限です。")
-    if not grant_is_offered(code):
+    if code not in offered:
         raise GrantError("この団体が利用していない業務の権限です。")
+
+
+def _offered() -> set[str]:
+    return {g.code for group in grants_offered() for g in group.grants}
 
 
 def _check_user(user_id: int) -> None:
@@ -77,7 +81,7 @@ def _revoke(*, user_id: int, code: str, actor: Actor) -> bool:
 def grant_give(*, user_id: int, code: str, actor: Actor) -> Grant:
     """Give ``code`` (declared by a module the town subscribes to) to a staff member of
     the current town. Giving a grant already held changes nothing and is not logged."""
-    _check_code(code)
+    _check_code(code, _offered())
     _check_user(user_id)
     with transaction.atomic(durable=True):
         grant, _ = _give(user_id=user_id, code=code, actor=actor)
@@ -98,10 +102,10 @@ def grants_set(*, user_id: int, codes: Iterable[str], actor: Actor) -> tuple[set
     of modules the town no longer uses are left alone). All or nothing; returns the codes
     (given, revoked)."""
     wanted = set(codes)
+    offered = _offered()
     for code in wanted:
-        _check_code(code)
+        _check_code(code, offered)
     _check_user(user_id)
-    offered = {g.code for group in grants_offered() for g in group.grants}
     with transaction.atomic(durable=True):
         held = set(
             Grant.objects.select_for_update()
