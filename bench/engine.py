@@ -10,8 +10,8 @@ deduction, 非課税 case, 指定都市, 級地 and fiscal years 2024–2026), o
 ``json.dumps(jsonable(result), sort_keys=True)`` per input and year: run it before and
 after a change to the engine and compare the files byte for byte (``cmp``).
 
-The parameters are read straight from ``tenants/params/data/*.yaml`` (the national
-values), the same rows ``law_parameters_load`` stores.
+The parameters are read straight from the YAML files (``tenants/params/data/`` and
+``zeimu/params/``: the national values), the same rows ``law_parameters_load`` stores.
 """
 
 from __future__ import annotations
@@ -45,17 +45,18 @@ from zeimu.rules.parameters import Parameters, parameters_from_lookup
 from zeimu.services.common import jsonable
 
 REPO = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO / "tenants" / "params" / "data"
+# The platform's law-parameter files and 税務's own (zeimu/module.py params_dir).
+DATA_DIRS = (REPO / "tenants" / "params" / "data", REPO / "zeimu" / "params")
 FISCAL_YEARS = (2024, 2025, 2026)
 TARGET_MICROSECONDS = 60.0
 #: people per chunk, as ``zeimu.jobkinds.ToshoFuka.chunk_rows``
 CHUNK = 2000
 
 
-def yaml_lookup(data_dir: Path = DATA_DIR) -> Callable[[str, int], Any]:
+def yaml_lookup(data_dirs: tuple[Path, ...] = DATA_DIRS) -> Callable[[str, int], Any]:
     """``lookup(key, fiscal_year)`` over the national values in the YAML data files."""
     spans: dict[str, list[tuple[int, int | None, Any]]] = {}
-    for path in sorted(data_dir.glob("*.yaml")):
+    for path in sorted(p for d in data_dirs for p in d.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for param in doc["parameters"]:
             for v in param["values"]:

@@ -1,7 +1,7 @@
 """住民記録's declaration to the platform (see tenants.modules.spec)."""
 
 from juminkiroku import gyomu
-from juminkiroku.models.kengen import Kengen
+from juminkiroku.grants import Kengen
 from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
@@ -16,6 +16,7 @@ MODULE = ModuleSpec(
     demo="juminkiroku_demo",
     demo_order=10,
     grants=tuple(GrantDecl(k.value, str(k.label), gyomu.JUMINKIROKU) for k in Kengen),
+    # 審査者 and 管理者 hold every 住民記録 grant (本登録, 抑止, 個人番号の表示).
     persona_grants={
         "shinsa": tuple(k.value for k in Kengen),
         "admin": tuple(k.value for k in Kengen),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenants.views import accesslog, apiclients, auth, home, jobs
+from tenants.views import accesslog, apiclients, auth, grants, home, jobs, params
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -19,4 +19,6 @@ urlpatterns = [
     path("jobs/new/accesslog-export/", jobs.accesslog_export_start, name="accesslog_export"),
     path("audit/access-log/", accesslog.accesslog_search, name="accesslog_search"),
     path("settings/api-clients/", apiclients.apiclient_list, name="apiclient_list"),
+    path("settings/grants/", grants.grant_list, name="grant_list"),
+    path("settings/parameters/", params.municipal_parameters, name="municipal_parameters"),
 ]

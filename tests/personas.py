@@ -9,8 +9,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from tenants.accesslog.services import Actor
 from tenants.db import connection
-from tenants.models import Consortium, Municipality, RoleLevel, StaffUser
+from tenants.models import Consortium, Gyomu, GyomuCategory, Municipality, RoleLevel, StaffUser
+from tenants.modules.registry import all_modules, implemented_gyomu
 
 PERSONA_PASSWORD = "persona-pass-2026"
 ALPHA_HOST = "hayama.localhost"
@@ -20,16 +22,26 @@ PORTAL_HOST = "localhost"
 # 担当者 may write, 閲覧者 may only read, in every module of their town.
 PERSONA_ROLES = [("clerk", "担当者", RoleLevel.WRITE), ("viewer", "閲覧者", RoleLevel.READ)]
 
-JUMIN_MODULES = [
-    "juminkiroku",
-    "atena_kanri",
-    "inkan_toroku",
-    "jukinet_renkei",
-    "senkyo",
-    "gakureibo",
-]
-ALPHA_MODULES = [*JUMIN_MODULES, "kojin_juminzei", "kokuho_shikaku"]
-BETA_MODULES = JUMIN_MODULES
+# Which 業務 each town subscribes to, from the module registry and the catalogue (no
+# module is named here, so a new module joins the test world by being installed):
+# 葉山町 (alpha) takes every implemented 業務, plus 国保資格 (not implemented: a system
+# of another vendor that reads 住民記録 through the API with its own key); 寒川町 (beta)
+# takes every implemented 業務 except the 税 ones, so tests can show a town without
+# 個人住民税.
+UNIMPLEMENTED_ALPHA_EXTRA = ("kokuho_shikaku",)
+BETA_EXCLUDED_CATEGORY = GyomuCategory.ZEI
+
+
+def alpha_modules() -> list[str]:
+    return sorted(implemented_gyomu()) + list(UNIMPLEMENTED_ALPHA_EXTRA)
+
+
+def beta_modules() -> list[str]:
+    """Needs the catalogue loaded (it is, in the session's world)."""
+    taxes = set(
+        Gyomu.objects.filter(category=BETA_EXCLUDED_CATEGORY).values_list("code", flat=True)
+    )
+    return sorted(implemented_gyomu() - taxes)
 
 
 @dataclass
@@ -65,8 +77,8 @@ def build_world() -> None:
     )
     towns = {}
     for slug, code, name, kana, pop, modules in [
-        ("hayama", "143014", "葉山町", "はやままち", 32823, ALPHA_MODULES),
-        ("samukawa", "143219", "寒川町", "さむかわまち", 47478, BETA_MODULES),
+        ("hayama", "143014", "葉山町", "はやままち", 32823, alpha_modules()),
+        ("samukawa", "143219", "寒川町", "さむかわまち", 47478, beta_modules()),
     ]:
         result = municipality_provision(
             consortium=consortium,
@@ -118,16 +130,22 @@ def build_world() -> None:
         reason="災害時応援（テスト）",
         acting_user=office,
     )
-    # 審査者 and 管理者 hold every 住民記録 grant (本登録, 抑止, 個人番号の表示).
-    from juminkiroku.models import Kengen, KengenGrant
+    # Each persona role gets the grants every module the town subscribes to declares for
+    # it (``persona_grants`` in module.py: e.g. 住民記録's 審査者 and 管理者 hold 本登録,
+    # 抑止 and 個人番号の表示).
+    from tenants.grants.services import grant_give
 
+    setup = Actor(user_id=None, username="office")
     for slug, town in towns.items():
+        subscribed = set(town.subscriptions.values_list("gyomu__code", flat=True))
         connection.set_tenant(town)
-        for username in (f"{slug}-shinsa", f"{slug}-admin"):
-            user = StaffUser.objects.get(username=username)
-            KengenGrant.objects.bulk_create(
-                KengenGrant(user_id=user.pk, kengen=k, granted_by="office") for k in Kengen.values
-            )
+        for spec in all_modules():
+            if not subscribed.intersection(spec.gyomu):
+                continue
+            for role, codes in spec.persona_grants.items():
+                user = StaffUser.objects.get(username=f"{slug}-{role}")
+                for grant in codes:
+                    grant_give(user_id=user.pk, code=grant, actor=setup)
     connection.set_schema_to_public()
 
 

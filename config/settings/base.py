@@ -47,6 +47,7 @@ SHARED_APPS = [
 TENANT_APPS = [
     "tenants.accesslog",
     "tenants.events",
+    "tenants.grants",
     "tenants.jobs",
     "tenants.params.tenant",
     "juminkiroku",

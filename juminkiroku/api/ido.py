@@ -18,12 +18,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.codes import IdoJiyu, IdoStatus
-from juminkiroku.models import Ido, Kengen
-from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Ido
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.api.permissions import TenantAPIView
+from tenants.grants.selectors import has_grant
 
 GYOMU = "juminkiroku"
 
@@ -83,7 +84,7 @@ class RejectSerializer(serializers.Serializer):
 def _visible(request: Request) -> QuerySet[Ido]:
     qs = Ido.objects.prefetch_related("targets")
     client = getattr(request._request, "api_client", None)
-    if client is None and has_kengen(request.user.pk, Kengen.IDO_APPROVE):
+    if client is None and has_grant(request.user.pk, Kengen.IDO_APPROVE):
         return qs
     if client is not None:
         # A system sees the 仮登録 it entered itself (by its client name) and 本登録.

@@ -23,9 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.codes import Sex
-from juminkiroku.models import PERSON_FIELD_NAMES, Atena, Kengen, Setai
+from juminkiroku.grants import Kengen
+from juminkiroku.models import PERSON_FIELD_NAMES, Atena, Setai
 from juminkiroku.selectors.asof import residents_on
-from juminkiroku.selectors.kengen import has_kengen
 from juminkiroku.selectors.person import (
     MemberRow,
     PersonLocks,
@@ -48,6 +48,7 @@ from juminkiroku.selectors.search import (
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
 from tenants.api.permissions import TenantAPIView
+from tenants.grants.selectors import has_grant
 from tenants.wareki import format_wareki, parse_wareki
 
 GYOMU = "juminkiroku"
@@ -456,7 +457,7 @@ class PersonKojinBangoAPIView(TenantAPIView):
                 reason="shokai_yokushi",
             )
         is_client = getattr(request._request, "api_client", None) is not None
-        if not is_client and not has_kengen(
+        if not is_client and not has_grant(
             getattr(request.user, "pk", None), Kengen.KOJIN_BANGO_VIEW
         ):
             access_record(

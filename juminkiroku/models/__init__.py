@@ -2,7 +2,6 @@ from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, Per
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
-from juminkiroku.models.kengen import Kengen, KengenGrant
 from juminkiroku.models.kofu import ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.yokushi import ShienSochi, Yokushi
@@ -16,8 +15,6 @@ __all__ = [
     "IdoTarget",
     "InkanToroku",
     "JushoJisho",
-    "Kengen",
-    "KengenGrant",
     "PersonFields",
     "RenkeiChange",
     "Setai",

@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from juminkiroku.codes import IdoStatus
-from juminkiroku.models import Ido, Kengen
-from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Ido
+from tenants.grants.selectors import has_grant
 
 
 def api_entered_by(client_name: str) -> str:
@@ -29,6 +30,6 @@ def idos_visible_to(*, user_id: int | None, api_client_name: str | None = None) 
         return qs.filter(decided | Q(entered_by=api_entered_by(api_client_name)))
     if user_id is None:
         return qs.filter(decided)
-    if has_kengen(user_id, Kengen.IDO_APPROVE):
+    if has_grant(user_id, Kengen.IDO_APPROVE):
         return qs
     return qs.filter(decided | Q(entered_by_id=user_id))

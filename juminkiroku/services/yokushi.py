@@ -19,10 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from juminkiroku.codes import YokushiLevel, YokushiProcess
-from juminkiroku.models import Atena, Kengen, Setai, ShienSochi, Yokushi
-from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.grants.selectors import has_grant
 
 GYOMU = "juminkiroku"
 
@@ -32,7 +33,7 @@ class YokushiError(Exception):
 
 
 def _require(actor: Actor, kengen: str) -> None:
-    if not has_kengen(actor.user_id, kengen):
+    if not has_grant(actor.user_id, kengen):
         raise YokushiError(f"「{Kengen(kengen).label}」の権限がありません。")
 
 

@@ -57,7 +57,7 @@ LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
 CHUNK_ROWS = 2000
 
-# The resident data of a town (KengenGrant, the staff's permissions, is not).
+# The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
     Atena,
     AtenaRireki,

@@ -27,7 +27,6 @@ from juminkiroku.models import (
     Chiku,
     Ido,
     JushoJisho,
-    KengenGrant,
     Setai,
     ShienSochi,
     Yokushi,
@@ -42,6 +41,7 @@ from tenants.accesslog.models import AccessLog
 from tenants.atena_bango import is_valid_number
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango
 from tenants.db import connection
+from tenants.grants.models import Grant
 from tenants.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -354,13 +354,13 @@ def test_same_seed_two_towns_same_rows_and_other_seed_differs(in_alpha, beta):
 
 
 def test_replace_keeps_staff_grants_and_only_touches_this_town(in_alpha, beta):
-    grants = KengenGrant.objects.count()
+    grants = Grant.objects.count()
     assert grants > 0
     residents_load(population=500, seed=1, on=ON)
     result = residents_load(population=700, seed=2, on=ON, replace=True)
     assert Atena.objects.filter(jotai=JuminJotai.JUMIN).count() == 700 == result.residents
     assert Ido.objects.count() == 1
-    assert KengenGrant.objects.count() == grants
+    assert Grant.objects.count() == grants
     connection.set_tenant(beta.municipality)
     assert Atena.objects.count() == 0 and Setai.objects.count() == 0
 

@@ -9,7 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from juminkiroku.codes import IdoJiyu, YokushiLevel, YokushiProcess
-from juminkiroku.models import Ido, KengenGrant
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Ido
 from juminkiroku.selectors.yokushi import shien_in_last_month, yokushi_blocking
 from juminkiroku.services.ido import IdoError, PersonChange, ido_enter
 from juminkiroku.services.yokushi import (
@@ -21,6 +22,7 @@ from juminkiroku.services.yokushi import (
     yokushi_temp_unlock,
 )
 from juminkiroku.tests.factories import actor_for, household_tennyu
+from tenants.grants.services import grant_give
 
 pytestmark = pytest.mark.django_db
 
@@ -83,7 +85,7 @@ def test_lock_unlock_and_temp_unlock_are_separate_grants(in_alpha):
             end_date=None, atena_id=head.pk, actor=clerk,
         )  # fmt: skip
     assert clerk.user_id is not None
-    KengenGrant.objects.create(user_id=clerk.user_id, kengen="yokushi_lock", granted_by="t")
+    grant_give(user_id=clerk.user_id, code=Kengen.YOKUSHI_LOCK, actor=clerk)
     y = yokushi_set(
         process="hakko", level="error", reason="x", start_date=date(2024, 1, 1),
         end_date=None, atena_id=head.pk, actor=clerk,

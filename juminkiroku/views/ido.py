@@ -29,8 +29,8 @@ from juminkiroku.codes import (
     YokushiProcess,
     Zokugara,
 )
-from juminkiroku.models import Atena, Ido, Kengen, Setai
-from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Atena, Ido, Setai
 from juminkiroku.selectors.yokushi import yokushi_blocking
 from juminkiroku.services.ido import (
     FIELD_LABELS,
@@ -45,6 +45,7 @@ from juminkiroku.services.ido import (
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
@@ -119,7 +120,7 @@ DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
 
 
 def _actor_is_reviewer(request: HttpRequest) -> bool:
-    return has_kengen(getattr(request.user, "pk", None), Kengen.IDO_APPROVE)
+    return has_grant(getattr(request.user, "pk", None), Kengen.IDO_APPROVE)
 
 
 def visible_idos(request: HttpRequest) -> QuerySet[Ido]:

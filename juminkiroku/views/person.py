@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from juminkiroku.models import Atena, Kengen, Setai
-from juminkiroku.selectors.kengen import kengen_of
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Atena, Setai
 from juminkiroku.selectors.person import (
     KOJIN_BANGO_MASK,
     PersonLocks,
@@ -37,6 +37,7 @@ from juminkiroku.selectors.person import (
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
+from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
@@ -86,7 +87,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     members = household_members(atena.setai_id) if atena.setai_id else []
     history = history_entries(atena.pk)
-    grants = kengen_of(_user_id(request))
+    grants = grants_of(_user_id(request))
     access_record(
         request=request,
         action=AccessAction.READ,
@@ -126,7 +127,7 @@ def person_kojin_bango(request: HttpRequest, pk: int) -> HttpResponse:
             record_id=pk,
             reason="shokai_yokushi",
         )
-    if Kengen.KOJIN_BANGO_VIEW not in kengen_of(_user_id(request)):
+    if Kengen.KOJIN_BANGO_VIEW not in grants_of(_user_id(request)):
         access_record(
             request=request,
             action=AccessAction.DENIED,

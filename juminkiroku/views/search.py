@@ -17,8 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from juminkiroku.codes import Sex
-from juminkiroku.models import Kengen
-from juminkiroku.selectors.kengen import has_kengen
+from juminkiroku.grants import Kengen
 from juminkiroku.selectors.search import (
     CriteriaError,
     SearchCriteria,
@@ -30,6 +29,7 @@ from juminkiroku.selectors.search import (
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
+from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 
 GYOMU = "juminkiroku"
@@ -132,7 +132,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "result": result,
             "pages": _page_links(result.page, result.num_pages),
-            "may_unlock": has_kengen(user_id, Kengen.YOKUSHI_TEMP_UNLOCK),
+            "may_unlock": has_grant(user_id, Kengen.YOKUSHI_TEMP_UNLOCK),
         },
     )
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import YokushiLevel, YokushiProcess
-from juminkiroku.models import Atena, Kengen, Setai, ShienSochi, Yokushi
-from juminkiroku.selectors.kengen import kengen_of
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
 from juminkiroku.selectors.yokushi import active_yokushi_q, shien_in_last_month, temp_unlocked_q
 from juminkiroku.services.yokushi import (
     YokushiError,
@@ -27,6 +27,7 @@ from juminkiroku.services.yokushi import (
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
@@ -110,7 +111,7 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
             "ending": shien_in_last_month(),
             "processes": YokushiProcess.choices,
             "levels": YokushiLevel.choices,
-            "kengen": kengen_of(request.user.pk),
+            "kengen": grants_of(request.user.pk),
             "K": {k.name: k.value for k in Kengen},
         },
     )

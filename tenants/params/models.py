@@ -1,6 +1,7 @@
 """National, law-driven values per fiscal year (public schema), loaded from the
-versioned data files in tenants/params/data/. A municipality's own 条例 values live
-in its schema (tenants.params.tenant) and take precedence for that municipality."""
+versioned data files in tenants/params/data/ and in each module's ``params_dir``. A
+municipality's own 条例 values live in its schema (tenants.params.tenant) and take
+precedence for that municipality."""
 
 from django.db import models
 from django.db.models import F, Q

@@ -1,4 +1,9 @@
-"""Loading and reading law-driven values per fiscal year."""
+"""Loading and reading law-driven values per fiscal year.
+
+The national values are YAML files: the platform's own in ``tenants/params/data/`` and
+each business module's in the folder its ``module.py`` names as ``params_dir`` (e.g.
+``zeimu/params/``). Keys are unique across all files.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,28 @@ from tenants.db import connection
 from tenants.params.models import LawParameter
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def law_parameter_dirs() -> list[tuple[tuple[str, ...], Path]]:
+    """(業務 codes, folder): the platform's data folder (no 業務: every town's), then
+    every module's ``params_dir`` with the module's 業務 codes, in registry order."""
+    from django.apps import apps
+
+    from tenants.modules.registry import all_modules
+
+    dirs: list[tuple[tuple[str, ...], Path]] = [((), DATA_DIR)]
+    for spec in all_modules():
+        if spec.params_dir:
+            folder = Path(apps.get_app_config(spec.app).path) / spec.params_dir
+            if not folder.is_dir():
+                raise FileNotFoundError(f"{spec.app}: params_dir {spec.params_dir!r} がありません")
+            dirs.append((spec.gyomu, folder))
+    return dirs
+
+
+def law_parameter_files() -> list[tuple[tuple[str, ...], Path]]:
+    """(業務 codes of the owning module, file) for every law-parameter YAML file."""
+    return [(codes, p) for codes, d in law_parameter_dirs() for p in sorted(d.glob("*.yaml"))]
 
 
 class ParameterMissing(LookupError):
@@ -43,14 +70,24 @@ def _rows_from_file(path: Path) -> list[LawParameter]:
     return rows
 
 
-def law_parameters_load(*, data_dir: Path = DATA_DIR) -> int:
-    """Replace the national values with the content of the data files, atomically.
+def law_parameters_load(*, data_dir: Path | None = None) -> int:
+    """Replace the national values with the content of the data files (those of
+    ``data_dir`` alone when given), atomically.
 
     Idempotent: running it twice leaves the same rows. Returns the number of rows.
     """
     rows: list[LawParameter] = []
-    for path in sorted(data_dir.glob("*.yaml")):
-        rows.extend(_rows_from_file(path))
+    seen: dict[str, str] = {}
+    files = (
+        [p for _, p in law_parameter_files()]
+        if data_dir is None
+        else sorted(data_dir.glob("*.yaml"))
+    )
+    for path in files:
+        for row in _rows_from_file(path):
+            if seen.setdefault(row.key, path.name) != path.name:
+                raise ValueError(f"{row.key} が {seen[row.key]} と {path.name} の両方にあります")
+            rows.append(row)
     with transaction.atomic():
         LawParameter.objects.all().delete()
         LawParameter.objects.bulk_create(rows)

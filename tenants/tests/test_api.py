@@ -7,7 +7,7 @@ from django.test import Client
 
 from tenants.api.authentication import apiclient_create
 from tenants.openapi import OPENAPI_FILES
-from tests.personas import ALPHA_HOST, ALPHA_MODULES
+from tests.personas import ALPHA_HOST, alpha_modules
 
 
 def test_me_and_modules_for_a_session_user(world, login):
@@ -16,7 +16,7 @@ def test_me_and_modules_for_a_session_user(world, login):
     modules = client.get("/api/v1/modules/").json()
     assert me["dantai_code"] == "143014"
     assert me["roles"]["juminkiroku"] == 2
-    assert {m["code"] for m in modules} == set(ALPHA_MODULES)
+    assert {m["code"] for m in modules} == set(alpha_modules())
 
 
 def test_api_client_scopes_limit_actions(world):

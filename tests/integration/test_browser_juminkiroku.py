@@ -48,9 +48,8 @@ def hayama_clerks(committed: None) -> Iterator[tuple[StaffUser, StaffUser]]:
         StaffUser.objects.filter(pk=user.pk).update(**fields)
     with connection.cursor() as cur:
         cur.execute(
-            # (the personas' 審査 grants are setup of the whole run: kept)
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s"
-            " AND tablename <> 'juminkiroku_kengengrant'",
+            # (the personas' grants live in grants_grant: setup of the whole run, kept)
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
             [town.schema_name, "juminkiroku\\_%"],
         )
         tables = [f'"{town.schema_name}"."{row[0]}"' for row in cur.fetchall()]

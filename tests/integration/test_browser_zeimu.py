@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from juminkiroku.models import Kengen
-from juminkiroku.services.kengen import kengen_grant
+from juminkiroku.grants import Kengen
 from juminkiroku.tests.factories import household_tennyu, person_fields
 from tenants.accesslog.services import Actor
 from tenants.db import connection
+from tenants.grants.services import grant_give
 from tenants.models import Municipality, StaffUser
 from tenants.testing.pdf import pdf_pages, squash
 from tests.integration.pdf_capture import keep_pdf, wait_for
@@ -57,7 +57,7 @@ def hayama_taxpayer(committed: None) -> Iterator[dict[str, Any]]:
     )
     # (the 審査者's grant is persona setup; an earlier test's clean-up may have removed it)
     shinsa = StaffUser.objects.get(username="hayama-shinsa")
-    kengen_grant(user_id=shinsa.pk, kengen=Kengen.IDO_APPROVE, actor=Actor(None, "test-setup"))
+    grant_give(user_id=shinsa.pk, code=Kengen.IDO_APPROVE, actor=Actor(None, "test-setup"))
     _, (person,) = household_tennyu(
         "hayama",
         members=[
@@ -76,8 +76,7 @@ def hayama_taxpayer(committed: None) -> Iterator[dict[str, Any]]:
     with connection.cursor() as cur:
         cur.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = %s AND "
-            "(tablename LIKE %s OR tablename LIKE %s OR tablename LIKE %s) "
-            "AND tablename <> 'juminkiroku_kengengrant'",
+            "(tablename LIKE %s OR tablename LIKE %s OR tablename LIKE %s)",
             [town.schema_name, "juminkiroku\\_%", "zeimu\\_%", "jobs\\_%"],
         )
         tables = [f'"{town.schema_name}"."{row[0]}"' for row in cur.fetchall()]

@@ -106,8 +106,7 @@ def _forget_town_data(town: Town) -> None:
         MunicipalParameter.objects.filter(key=KYUCHI_KEY, created_by="integration").delete()
         with connection.cursor() as cur:
             cur.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s"
-                " AND tablename <> 'juminkiroku_kengengrant'",  # personas' grants: kept
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
                 [town.schema, "juminkiroku\\_%"],
             )
             tables = [sql.Identifier(town.schema, row[0]) for row in cur.fetchall()]

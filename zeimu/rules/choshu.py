@@ -23,7 +23,7 @@ Split (pure, from the assessment's figures):
 - Everything else is 普通徴収 (第319条・第320条).
 
 The three amounts always sum to the year's tax. Installment units, months and due days
-are parameters (tenants/params/data/kojin_juminzei_choshu.yaml), read once per fiscal
+are parameters (zeimu/params/kojin_juminzei_choshu.yaml), read once per fiscal
 year into a :class:`ChoshuCalendar`.
 """
 

@@ -5,7 +5,7 @@ four, floored to the 端数単位 (1,000円, or 100円 by 条例), and the remai
 first 期 (第20条の4の2第6項). 給与特別徴収 (第321条の5): twelve monthly amounts from June
 to May, each floored to 100円, the remainder in June; the employer pays each by the 10th
 of the following month. A due date on a closed day moves to the next 開庁日 (第20条の5).
-All amounts, months and days are parameters (tenants/params/data/kojin_juminzei_choshu.yaml).
+All amounts, months and days are parameters (zeimu/params/kojin_juminzei_choshu.yaml).
 """
 
 from __future__ import annotations

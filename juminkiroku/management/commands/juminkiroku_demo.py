@@ -11,10 +11,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from juminkiroku.models import Kengen
-from juminkiroku.services.kengen import kengen_grant
+from juminkiroku.grants import Kengen
 from tenants.accesslog.services import Actor
 from tenants.db import connection
+from tenants.grants.services import grant_give
 from tenants.models import Municipality, StaffUser
 from tenants.params.tenant.models import MunicipalParameter
 
@@ -36,8 +36,8 @@ class Command(BaseCommand):
             if admin is None:
                 continue
             connection.set_tenant(town)
-            for kengen in Kengen.values:
-                kengen_grant(user_id=admin.pk, kengen=kengen, actor=setup)
+            for code in Kengen.values:
+                grant_give(user_id=admin.pk, code=code, actor=setup)
             if (
                 not town.mayor_name
                 and not MunicipalParameter.objects.filter(key=NINSHOSHA).exists()

@@ -16,7 +16,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from juminkiroku.codes import IdoJiyu, IdoStatus
-from juminkiroku.models import Ido, IdoTarget, Kengen, RenkeiChange
+from juminkiroku.grants import Kengen
+from juminkiroku.models import Ido, IdoTarget, RenkeiChange
 from juminkiroku.services.ido.apply import apply_ido, apply_torikeshi
 from juminkiroku.services.ido.fields import GYOMU, IdoError
 from juminkiroku.services.ido.publish import publish_honroku
@@ -28,12 +29,12 @@ _HONROKU_LOCK_KEY = 0x4A554D494E  # "JUMIN"
 
 
 def can_approve(*, actor: Actor, ido: Ido) -> bool:
-    from juminkiroku.selectors.kengen import has_kengen
+    from tenants.grants.selectors import has_grant
 
     return (
         actor.user_id is not None
         and actor.user_id != ido.entered_by_id
-        and has_kengen(actor.user_id, Kengen.IDO_APPROVE)
+        and has_grant(actor.user_id, Kengen.IDO_APPROVE)
     )
 
 

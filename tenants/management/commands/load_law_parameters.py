@@ -4,7 +4,7 @@ from tenants.params.services import law_parameters_load
 
 
 class Command(BaseCommand):
-    help = "法令パラメータ（tenants/params/data/*.yaml）をデータベースに反映する"
+    help = "法令パラメータ（共通基盤と各業務の params_dir の *.yaml）をデータベースに反映する"
 
     def handle(self, *args: object, **options: object) -> None:
         count = law_parameters_load()

@@ -14,6 +14,7 @@ from tenants.jobs.models import Job
 from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
+from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
@@ -37,12 +38,12 @@ class Command(BaseCommand):
             connection.set_tenant(town)
             code = town.dantai_code[:6]
             if not MunicipalParameter.objects.filter(key=KYUCHI_KEY).exists():
-                MunicipalParameter.objects.create(
+                municipal_parameter_set(
                     key=KYUCHI_KEY,
-                    fiscal_year_from=2000,
-                    value=DEMO_KYUCHI,
-                    source="デモ用の仮の値（実際の級地は生活保護法の級地区分の告示で確認）",
-                    created_by="demo-setup",
+                    fiscal_year=FIRST_FISCAL_YEAR,
+                    value_text=str(DEMO_KYUCHI),
+                    reason="デモ用の仮の値（実際の級地は生活保護法の級地区分の告示で確認）",
+                    actor=actor,
                 )
             if not KyuyoHokoku.objects.exists():
                 counts = tax_data_load(income_year=FISCAL_YEAR - 1, seed=int(code))
