@@ -12,6 +12,7 @@ MODULE = ModuleSpec(
     urls=(UrlMount("juminkiroku/", "juminkiroku.urls"),),
     api_urls=(UrlMount("juminkiroku/", "juminkiroku.api.urls"),),
     subscribers="juminkiroku.subscribers",
+    meters="juminkiroku.meters",
     demo="juminkiroku_demo",
     demo_order=10,
     grants=tuple(GrantDecl(k.value, str(k.label), gyomu.JUMINKIROKU) for k in Kengen),

@@ -11,6 +11,7 @@ MODULE = ModuleSpec(
     urls=(UrlMount("zeimu/", "zeimu.urls"),),
     api_urls=(UrlMount("zeimu/", "zeimu.api.urls"),),
     jobkinds="zeimu.jobkinds",
+    meters="zeimu.meters",
     form_templates="forms/templates",
     demo="zeimu_demo",
     demo_order=20,
