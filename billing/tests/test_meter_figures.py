@@ -1,4 +1,4 @@
-"""人口割 by registry: each member's figure is counted in its own schema only."""
+"""Counted figures come from the meter registry; each member's in its own schema only."""
 
 from __future__ import annotations
 
@@ -9,18 +9,22 @@ import pytest
 from billing.services.allocation import member_figures
 from juminkiroku.tests.factories import family, household_tennyu, person_fields
 from tenants.db import connection
+from tenants.meters.registry import Meter, meter_values_for_all_members, register, unregister
 
 pytestmark = pytest.mark.django_db
 
 
 def test_registry_population_and_walls(world):
+    # given: 葉山町 has a family from 2024 and one from after 1 January 2025, 寒川町 one person
     connection.set_tenant(world.alpha.municipality)
     household_tennyu("hayama", members=family(), ido_date=date(2025, 6, 1))  # after 1 Jan 2025
     household_tennyu("hayama", members=family("佐藤", "サトウ"), ido_date=date(2024, 6, 1))
     connection.set_tenant(world.beta.municipality)
     household_tennyu("samukawa", members=[person_fields()], ido_date=date(2020, 1, 1))
     connection.set_schema_to_public()
+    # when
     figures = member_figures(consortium=world.consortium, fiscal_year=2025)
+    # then: the juminkiroku meter counted each town in its own schema
     assert figures["143014"]["population_registry"] == 3  # the 2025-06 family not yet
     assert figures["143219"]["population_registry"] == 1
     assert figures["143014"]["population"] == 32823  # the official figure stays
@@ -54,28 +58,15 @@ def test_metered_pool_of_a_module_one_member_uses_charges_the_other_nothing(worl
     assert shares == {"143014": 1_800_000, "143219": 0}
 
 
-def test_certificates_pages_and_api_calls_are_counted_per_member(world):
+def test_api_calls_are_counted_per_member_by_the_platform_meter(world):
     import time_machine
     from django.utils import timezone
 
-    from juminkiroku.models import ShomeiKofu
     from tenants.accesslog.services import Actor, access_record
 
+    # given: 4 systems' calls and one staff read in 葉山町's FY2025, nothing in 寒川町
     connection.set_tenant(world.alpha.municipality)
     with time_machine.travel(timezone.make_aware(datetime(2025, 6, 2, 10, 0))):
-        for no, copies, pages, voided in [
-            ("A", 2, 3, False),
-            ("B", 1, 1, False),
-            ("C", 5, 1, True),
-        ]:
-            ShomeiKofu.objects.create(
-                hakko_no=f"2025-{no}",
-                kind="juminhyo",
-                copies=copies,
-                pages=pages,
-                issued_by="hayama-clerk",
-                voided_at=timezone.now() if voided else None,
-            )
         system = Actor(user_id=None, username="", api_client="税務連携")
         for _ in range(4):
             access_record(actor=system, action="read", gyomu="juminkiroku", record_type="atena")
@@ -83,10 +74,47 @@ def test_certificates_pages_and_api_calls_are_counted_per_member(world):
             actor=Actor(user_id=1, username="hayama-clerk"), action="read", record_type="atena"
         )
     with time_machine.travel(timezone.make_aware(datetime(2026, 4, 1, 9, 0))):
-        ShomeiKofu.objects.create(hakko_no="2026-D", kind="juminhyo", issued_by="x")  # FY2026
+        access_record(actor=system, action="read", gyomu="juminkiroku", record_type="atena")
     connection.set_schema_to_public()
+    # when
     figures = member_figures(consortium=world.consortium, fiscal_year=2025)
-    assert figures["143014"]["certificates"] == 3  # 2 + 1, the voided 5 left out
-    assert figures["143014"]["pages"] == 7  # 2×3 + 1×1
-    assert figures["143014"]["api_calls"] == 4  # the staff's own read is not an API call
-    assert (figures["143219"]["certificates"], figures["143219"]["api_calls"]) == (0, 0)
+    # then
+    assert figures["143014"]["api_calls"] == 4  # the staff's read and FY2026's call left out
+    assert figures["143219"]["api_calls"] == 0
+
+
+def test_a_registered_meter_becomes_a_figure_of_every_member_counted_in_its_schema(world):
+    # given: a meter (as a module would declare it) that reports the schema it runs in
+    seen: list[str] = []
+
+    def schema_length(start: date, end: date) -> int:
+        seen.append(connection.schema_name)
+        assert (start, end) == (date(2025, 4, 1), date(2026, 3, 31))
+        return len(connection.schema_name) + (1 if connection.schema_name == "m143014" else 0)
+
+    register(
+        Meter(code="test_schema", label="試験", unit="件", gyomu="platform", compute=schema_length)
+    )
+    try:
+        # when
+        figures = member_figures(consortium=world.consortium, fiscal_year=2025)
+    finally:
+        unregister("test_schema")
+    # then: entered each member's schema once, and back in public afterwards
+    assert sorted(seen) == ["m143014", "m143219"]
+    assert figures["143014"]["test_schema"] == 8
+    assert figures["143219"]["test_schema"] == 7
+    assert connection.schema_name == "public"
+
+
+def test_a_failing_meter_leaves_the_connection_in_public(world):
+    def broken(start: date, end: date) -> int:
+        raise RuntimeError("meter down")
+
+    register(Meter(code="test_broken", label="試験", unit="件", gyomu="platform", compute=broken))
+    try:
+        with pytest.raises(RuntimeError):
+            meter_values_for_all_members(members=[world.alpha.municipality], fiscal_year=2025)
+    finally:
+        unregister("test_broken")
+    assert connection.schema_name == "public"
