@@ -43,6 +43,11 @@ def counted_figures() -> tuple[str, ...]:
     return (OFFICIAL_POPULATION, *(m.code for m in all_meters()))
 
 
+def meter_units() -> dict[str, str]:
+    """Meter code → unit (人, 通 …), for the simulator's joining town."""
+    return {m.code: m.unit for m in all_meters()}
+
+
 def meter_choices() -> list[MeterChoice]:
     """Every registered meter with its 業務's name, platform meters first."""
     meters = all_meters()
