@@ -56,14 +56,12 @@ class CostPoolWriteSerializer(serializers.Serializer):
     remainder_method = serializers.ChoiceField(
         choices=RemainderMethod.choices,
         default=RemainderMethod.LARGEST_REMAINDER,
-        help_text="端数の処理: largest_remainder（最大剰余法で配分）、truncate（単位未満切り捨て、"
-        "不足額は組合負担）",
+        help_text="端数の処理",
     )
     tie_break = serializers.ChoiceField(
         choices=TieBreak.choices,
         default=TieBreak.SHARE,
-        help_text="同じ端数の順位: share（負担額の大きい団体から）、"
-        "population（人口の多い団体から）、dantai_code（団体コード順）",
+        help_text="同じ端数の順位（最大剰余法）",
     )
     sort = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
