@@ -157,3 +157,11 @@ def test_description_is_unchanged_for_the_default_settings():
     assert describe_rule(Kintowari(), tie_break=TIE_POPULATION) == (
         "均等割（1円単位、同じ端数は人口の多い団体を優先）"
     )
+
+
+def test_the_models_choices_are_the_engines_settings():
+    from billing.models import RemainderMethod, TieBreak
+    from billing.rules.rounding import REMAINDER_METHODS, TIE_BREAKS
+
+    assert tuple(RemainderMethod.values) == REMAINDER_METHODS
+    assert tuple(TieBreak.values) == TIE_BREAKS
