@@ -82,7 +82,7 @@ def test_a_registered_meter_is_a_figure_a_pool_can_meter(world, login, extra_met
     )
     # 7 件 in each town (counted in each schema) × 1,000円
     assert sorted(s.amount_yen for s in run.shares.all()) == [7_000, 7_000]
-    step = run.shares.first().steps[0]
+    step = run.shares.all()[0].steps[0]
     assert "7件" in step  # the meter's unit reaches the statement
 
 

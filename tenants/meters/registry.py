@@ -90,6 +90,14 @@ def autoload() -> None:
     _loaded = True
 
 
+def reset() -> None:
+    """Look for declared ``meters`` modules again on next use (tests that install an app
+    at run time call this after ``tenants.modules.registry.reset()``). Meters already
+    registered stay registered."""
+    global _loaded
+    _loaded = False
+
+
 def all_meters() -> list[Meter]:
     """Every registered meter: the platform's first, then by 業務 and code."""
     autoload()
