@@ -13,6 +13,7 @@ MODULE = ModuleSpec(
     api_urls=(UrlMount("juminkiroku/", "juminkiroku.api.urls"),),
     subscribers="juminkiroku.subscribers",
     events="juminkiroku.events",
+    meters="juminkiroku.meters",
     demo="juminkiroku_demo",
     demo_order=10,
     grants=tuple(GrantDecl(k.value, str(k.label), gyomu.JUMINKIROKU) for k in Kengen),

@@ -1,7 +1,7 @@
 """The module kit's walkthrough, proven: the example module under tests/example_module is
 installed at run time (INSTALLED_APPS plus its catalogue row, nothing else edited) and
-appears in the menu, the module page, the URLs, the OpenAPI document, the job kinds and
-the events,
+appears in the menu, the module page, the URLs, the OpenAPI document, the job kinds,
+the events and the billing meters,
 while a town that does not subscribe to it gets 404 on every URL it declares."""
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from tenants.events import contracts
 from tenants.events import registry as events_registry
 from tenants.events.docs import render_events_md
 from tenants.jobs import registry as job_registry
+from tenants.meters import registry as meters_registry
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.modules import registry
 from tenants.openapi import generate
-from tests.personas import Personas
+from tests.personas import PORTAL_HOST, Personas
 
 EXAMPLE_APP = "tests.example_module"
 
@@ -65,7 +66,8 @@ def example_installed(world: Personas) -> Iterator[Personas]:
             from tests.example_module.subscribers import note_tennyu
 
             events_registry.unsubscribe("juminkiroku.tennyu", note_tennyu)
-            for name in ("jobkinds", "events", "subscribers"):
+            meters_registry.unregister("mihon_kensu")
+            for name in ("jobkinds", "events", "subscribers", "meters"):
                 sys.modules.pop(f"{EXAMPLE_APP}.{name}", None)
     registry.reset()
     _reload_urlconfs()
@@ -120,6 +122,22 @@ def test_a_town_that_does_not_subscribe_gets_404_on_every_example_url(
     assert "見本業務" not in client.get("/").content.decode()
 
 
+def test_the_example_meter_is_counted_per_member_and_offered_to_the_pool_editor(
+    example_installed: Personas, login: object
+) -> None:
+    # when
+    figures = meters_registry.meter_values_for_all_members(
+        members=[example_installed.alpha.municipality, example_installed.beta.municipality],
+        fiscal_year=2025,
+    )
+    office = login("office", PORTAL_HOST)  # type: ignore[operator]
+    page = office.get("/billing/pools/new/?year=2025").content.decode()
+    # then: counted inside each town's own schema (the meter reports the schema's town)
+    assert figures["143014"]["mihon_kensu"] == 143014
+    assert figures["143219"]["mihon_kensu"] == 143219
+    assert "<td>見本業務の確認件数</td><td>件</td>" in page
+
+
 def test_the_example_api_is_in_the_openapi_document(example_installed: Personas) -> None:
     # when
     document = generate("config.urls_tenant")
@@ -133,3 +151,4 @@ def test_without_the_app_nothing_of_it_remains(world: Personas) -> None:
     assert registry.module_for_gyomu("mihon_gyomu") is None
     assert "/api/v1/mihon/" not in generate("config.urls_tenant")
     assert "example_module.kakunin" not in render_events_md()
+    assert meters_registry.get_meter("mihon_kensu") is None

@@ -12,6 +12,7 @@ MODULE = ModuleSpec(
     api_urls=(UrlMount("zeimu/", "zeimu.api.urls"),),
     jobkinds="zeimu.jobkinds",
     params_dir="params",
+    meters="zeimu.meters",
     form_templates="forms/templates",
     demo="zeimu_demo",
     demo_order=20,

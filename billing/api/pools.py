@@ -17,16 +17,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from billing.models import CostPool
-from billing.rules import describe_rule
-from billing.services.pools import (
-    ROUNDING_UNITS,
-    consortium_members,
-    costpool_create,
-    costpool_delete,
-    costpool_update,
-    rule_parse,
-)
+from billing.models import CostPool, RemainderMethod, TieBreak
+from billing.services.pool_rules import ROUNDING_UNITS, consortium_members, pool_description
+from billing.services.pools import costpool_create, costpool_delete, costpool_update
 from tenants.api.permissions import IsConsortiumOffice
 from tenants.models import Consortium, StaffUser
 
@@ -44,20 +37,13 @@ class CostPoolSerializer(serializers.ModelSerializer):
             "rule",
             "rule_description",
             "rounding_unit_yen",
+            "remainder_method",
+            "tie_break",
             "sort",
         ]
 
     def get_rule_description(self, pool: CostPool) -> str:
-        try:
-            rule = rule_parse(pool.rule)
-        except DjangoValidationError:
-            return "（按分ルールが正しくありません）"
-        return describe_rule(
-            rule,
-            rounding_unit_yen=pool.rounding_unit_yen,
-            pool_given=pool.amount_yen is not None,
-            names=self.context.get("names", {}),
-        )
+        return pool_description(pool, self.context.get("names", {}))
 
 
 class CostPoolWriteSerializer(serializers.Serializer):
@@ -67,6 +53,16 @@ class CostPoolWriteSerializer(serializers.Serializer):
     amount_yen = serializers.IntegerField(allow_null=True, min_value=0)
     rule = serializers.JSONField()
     rounding_unit_yen = serializers.ChoiceField(choices=list(ROUNDING_UNITS), default=1)
+    remainder_method = serializers.ChoiceField(
+        choices=RemainderMethod.choices,
+        default=RemainderMethod.LARGEST_REMAINDER,
+        help_text="端数の処理",
+    )
+    tie_break = serializers.ChoiceField(
+        choices=TieBreak.choices,
+        default=TieBreak.SHARE,
+        help_text="同じ端数の順位（最大剰余法）",
+    )
     sort = serializers.IntegerField(required=False, allow_null=True, min_value=0)
 
 
@@ -136,6 +132,8 @@ class PoolListView(PortalAPIView):
                 amount_yen=data["amount_yen"],
                 rule=data["rule"],
                 rounding_unit_yen=data["rounding_unit_yen"],
+                remainder_method=data["remainder_method"],
+                tie_break=data["tie_break"],
                 sort=data.get("sort"),
                 acting_user=user,
             )
@@ -174,6 +172,8 @@ class PoolDetailView(PortalAPIView):
                 amount_yen=data["amount_yen"],
                 rule=data["rule"],
                 rounding_unit_yen=data["rounding_unit_yen"],
+                remainder_method=data["remainder_method"],
+                tie_break=data["tie_break"],
                 sort=data.get("sort"),
                 acting_user=user,
             )

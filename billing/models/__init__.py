@@ -1,5 +1,13 @@
 from billing.models.figure import MemberFigure
-from billing.models.pool import CostPool, FormerCost
+from billing.models.pool import CostPool, FormerCost, RemainderMethod, TieBreak
 from billing.models.run import AllocationRun, AllocationShare
 
-__all__ = ["AllocationRun", "AllocationShare", "CostPool", "FormerCost", "MemberFigure"]
+__all__ = [
+    "AllocationRun",
+    "AllocationShare",
+    "CostPool",
+    "FormerCost",
+    "MemberFigure",
+    "RemainderMethod",
+    "TieBreak",
+]

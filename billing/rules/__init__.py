@@ -27,10 +27,26 @@ from billing.rules.definitions import (
 )
 from billing.rules.guarantee import GuaranteeInfeasible, GuaranteeResult, apply_savings_guarantee
 from billing.rules.numbers import Number
-from billing.rules.rounding import apportion, floor_to_unit, round_shares, split_installments
+from billing.rules.rounding import (
+    LARGEST_REMAINDER,
+    TIE_DANTAI_CODE,
+    TIE_POPULATION,
+    TIE_SHARE,
+    TRUNCATE,
+    Rounding,
+    apportion,
+    floor_to_unit,
+    round_shares,
+    split_installments,
+)
 
 __all__ = [
     "CURVE_EXPONENT_1_5",
+    "LARGEST_REMAINDER",
+    "TIE_DANTAI_CODE",
+    "TIE_POPULATION",
+    "TIE_SHARE",
+    "TRUNCATE",
     "Allocation",
     "GuaranteeInfeasible",
     "GuaranteeResult",
@@ -42,6 +58,7 @@ __all__ = [
     "Mix",
     "Number",
     "PoolRule",
+    "Rounding",
     "Rule",
     "Share",
     "Teigen",

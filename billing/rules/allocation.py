@@ -6,8 +6,11 @@ rules, sum exactly to the pool.  Exact shares are computed with Fractions and
 rounded by :func:`billing.rules.rounding.round_shares` (floor to the rounding
 unit, remainder by largest remainder; ties: larger exact share, then
 ``member_id`` ascending; odd yen below the unit one yen at a time in the same
-order).  Each share carries the figures it used (``basis``) and the arithmetic
-in Japanese (``steps``) for the statement (負担金算定書).
+order).  Two settings of the pool change that (:class:`billing.rules.rounding.Rounding`):
+``remainder_method="truncate"`` floors every share and hands out nothing (the
+shortfall is ``Allocation.shortfall_yen``, carried by the consortium), and
+``tie_break`` orders equal remainders.  Each share carries the figures it used
+(``basis``) and the arithmetic in Japanese (``steps``) for the statement (負担金算定書).
 
 Pure Python: no Django here.
 """
@@ -42,7 +45,15 @@ from billing.rules.numbers import (
     require_yen,
     to_fraction,
 )
-from billing.rules.rounding import apportion, floor_to_unit, require_unit, round_shares
+from billing.rules.rounding import (
+    LARGEST_REMAINDER,
+    TIE_POPULATION,
+    TIE_SHARE,
+    Rounding,
+    apportion,
+    floor_to_unit,
+    round_shares,
+)
 
 __all__ = ["Allocation", "Member", "Share", "allocate", "describe_rule", "sum_allocations"]
 
@@ -93,6 +104,10 @@ class Allocation:
     rounding_unit_yen: int
     shares: tuple[Share, ...]
     notes: tuple[str, ...] = ()  # pool-level arithmetic (sub-pools of a Mix)
+    remainder_method: str = LARGEST_REMAINDER
+    tie_break: str = TIE_SHARE
+    # Pool − Σ shares when the remainder is truncated (carried by the consortium).
+    shortfall_yen: int = 0
 
     def amounts(self) -> dict[str, int]:
         return {s.member_id: s.amount_yen for s in self.shares}
@@ -124,32 +139,51 @@ def _unit_text(unit: int) -> str:
     return f"{unit:,}円"
 
 
+TIE_TEXT = {
+    TIE_POPULATION: "同じ端数は人口の多い団体を優先",
+    "dantai_code": "同じ端数は団体コード順",
+}
+
+
+def rounding_text(rounding: Rounding) -> str:
+    """``1,000円単位`` / ``1,000円未満切り捨て（端数は組合負担）`` / ``1円単位、同じ端数は
+    団体コード順``: how a pool-splitting rule's shares are rounded."""
+    unit = _unit_text(rounding.unit)
+    if rounding.truncates:
+        return f"{unit}未満切り捨て、端数は組合負担"
+    tie = TIE_TEXT.get(rounding.tie_break)
+    return f"{unit}単位、{tie}" if tie else f"{unit}単位"
+
+
 def describe_rule(
     rule: Rule,
     *,
     rounding_unit_yen: int = 1,
     pool_given: bool = True,
     names: Mapping[str, str] | None = None,
+    remainder_method: str = LARGEST_REMAINDER,
+    tie_break: str = TIE_SHARE,
 ) -> str:
     """The rule in Japanese, e.g. ``"均等割:人口割 = 4:6（合算比率で端数処理、1円単位）"``."""
     unit = _unit_text(rounding_unit_yen)
+    rounded = rounding_text(Rounding(rounding_unit_yen, remainder_method, tie_break))
     if isinstance(rule, Mix):
         point = (
             "合算比率で端数処理" if rule.rounding_point == "combined" else "構成要素ごとに端数処理"
         )
-        return f"{rule.describe()}（{point}、{unit}単位）"
+        return f"{rule.describe()}（{point}、{rounded}）"
     if isinstance(rule, Metered):
         return rule.describe(f"{unit}未満切り捨て")
     if isinstance(rule, Teigen):
         if pool_given:
-            return rule.describe(f"この基準額の比率で按分、{unit}単位")
+            return rule.describe(f"この基準額の比率で按分、{rounded}")
         return rule.describe(f"{unit}未満切り捨て")
     if isinstance(rule, TeigenCurve):
-        return rule.describe(f"{unit}単位")
+        return rule.describe(rounded)
     if isinstance(rule, Kobetsu):
         who = (names or {}).get(rule.member_id, rule.member_id)
         return f"個別負担（{who}が全額負担）"
-    return f"{rule.name()}（{unit}単位）"
+    return f"{rule.name()}（{rounded}）"
 
 
 # --- evaluation of the leaf rules ---------------------------------------------------
@@ -249,9 +283,16 @@ def _figures_used(rule: Rule) -> list[str]:
     return []
 
 
-def _adjustment(amount: int, exact: Fraction, unit: int) -> str:
-    extra = amount - floor_to_unit(exact, unit)
+def _adjustment(amount: int, exact: Fraction, rounding: Rounding) -> str:
+    if rounding.truncates:
+        return f"（{_unit_text(rounding.unit)}未満切り捨て）" if amount != exact else ""
+    extra = amount - floor_to_unit(exact, rounding.unit)
     return f"（端数配分 +{extra:,}円）" if extra else ""
+
+
+def _pool_text(pool: Fraction | int) -> str:
+    """A (sub-)pool: whole yen as ``1,234円``; a truncating Mix's exact sub-pool as is."""
+    return fmt_yen(pool) if isinstance(pool, int) else f"{fmt_exact(pool)}円"
 
 
 # --- pool splitting ---------------------------------------------------------------------
@@ -274,21 +315,37 @@ def _exact_shares(pool: int, members: Sequence[Member], rule: PoolRule) -> list[
 
 
 def _split(
-    pool: int, members: Sequence[Member], rule: PoolRule, unit: int, ranks: list[int]
+    pool: Fraction | int,
+    members: Sequence[Member],
+    rule: PoolRule,
+    rounding: Rounding,
+    ranks: list[int],
 ) -> _Split:
     n = len(members)
     if isinstance(rule, Mix) and rule.rounding_point == "per_component":
         weights = rule.normalised_weights()
-        subs = apportion(pool, weights, unit)
         notes: list[str] = []
         parts: list[_Split] = []
+        subs: list[Fraction | int]
+        if rounding.truncates:
+            # Nothing is handed out, so the sub-pools stay exact: each member's part of
+            # each component is floored on its own.
+            subs = [pool * w for w in weights]
+        else:
+            assert isinstance(pool, int)
+            subs = list(apportion(pool, weights, rounding.unit))
         for w, sub, (_, part) in zip(weights, subs, rule.parts, strict=True):
             assert not isinstance(part, Metered)
-            notes.append(
-                f"{rule_label(part)}分: {fmt_yen(pool)} × {fmt_ratio(w)} = "
-                f"{fmt_exact(pool * w)}円 → {fmt_yen(sub)}{_adjustment(sub, pool * w, unit)}"
+            arrow = (
+                ""
+                if rounding.truncates
+                else f" → {_pool_text(sub)}{_adjustment(int(sub), pool * w, rounding)}"
             )
-            split = _split(sub, members, part, unit, ranks)
+            notes.append(
+                f"{rule_label(part)}分: {_pool_text(pool)} × {fmt_ratio(w)} = "
+                f"{fmt_exact(pool * w)}円{arrow}"
+            )
+            split = _split(sub, members, part, rounding, ranks)
             notes.extend(split.notes)
             parts.append(split)
         amounts = [sum(p.amounts[i] for p in parts) for i in range(n)]
@@ -303,16 +360,22 @@ def _split(
     leaves = [(w, _evaluate(leaf, members)) for w, leaf in _flatten(rule)]
     parts_exact = [[pool * w * ev.weights[i] / ev.total for w, ev in leaves] for i in range(n)]
     exact = [sum(p, Fraction(0)) for p in parts_exact]
-    amounts = round_shares(pool, exact, unit, ranks)
+    if rounding.truncates:
+        amounts = [floor_to_unit(x, rounding.unit) for x in exact]
+    else:
+        assert isinstance(pool, int)
+        amounts = round_shares(
+            pool, exact, rounding.unit, ranks, share_first=rounding.tie_break == TIE_SHARE
+        )
     steps = []
     for i in range(n):
         lines = [line for _, ev in leaves for line in ev.pre[i]]
         for (w, ev), exact_part in zip(leaves, parts_exact[i], strict=True):
             weight = "" if w == 1 else f" × {fmt_ratio(w)}"
             lines.append(
-                f"{ev.name}: {fmt_yen(pool)}{weight} × {ev.exprs[i]} = {fmt_exact(exact_part)}円"
+                f"{ev.name}: {_pool_text(pool)}{weight} × {ev.exprs[i]} = {fmt_exact(exact_part)}円"
             )
-        arrow = f" → {fmt_yen(amounts[i])}{_adjustment(amounts[i], exact[i], unit)}"
+        arrow = f" → {fmt_yen(amounts[i])}{_adjustment(amounts[i], exact[i], rounding)}"
         if len(leaves) == 1:
             lines[-1] += arrow
         else:
@@ -347,6 +410,8 @@ def allocate(
     rule: Rule,
     *,
     rounding_unit_yen: int = 1,
+    remainder_method: str = LARGEST_REMAINDER,
+    tie_break: str = TIE_SHARE,
 ) -> Allocation:
     """Allocate ``pool_yen`` among ``members`` by ``rule``.
 
@@ -357,9 +422,15 @@ def allocate(
       by usage use ``Jinkowari(figure="months")``);
     * :class:`Teigen` with ``pool_yen=None`` charges the tiered amounts
       themselves, floored to ``rounding_unit_yen``.
+
+    For pool-splitting rules, ``remainder_method="truncate"`` floors each share to the
+    unit and hands nothing out (``shortfall_yen`` = pool − Σ shares); ``tie_break``
+    (``"share"``, ``"population"``, ``"dantai_code"``) orders equal remainders
+    (see :mod:`billing.rules.rounding`).
     """
     members = _check_members(members)
-    unit = require_unit(rounding_unit_yen)
+    rounding = Rounding(rounding_unit_yen, remainder_method, tie_break)
+    unit = rounding.unit
     names = {m.member_id: m.display_name for m in members}
     used = _figures_used(rule)
     basis = [{f: m.figures[f] for f in used if f in m.figures} for m in members]
@@ -385,25 +456,52 @@ def allocate(
     pool = require_yen(pool_yen, "按分する総額")
     if not isinstance(rule, POOL_RULE_TYPES):
         raise TypeError(f"按分ルールではありません: {rule!r}")
-    by_id = sorted(range(len(members)), key=lambda i: members[i].member_id)
-    ranks = [0] * len(members)
-    for rank, i in enumerate(by_id):
-        ranks[i] = rank
-    split = _split(pool, members, rule, unit, ranks)
+    split = _split(pool, members, rule, rounding, _tie_ranks(members, rounding.tie_break))
     exact = _exact_shares(pool, members, rule)
     shares = [
         Share(m.member_id, m.name, a, e, b, tuple(s))
         for m, a, e, b, s in zip(members, split.amounts, exact, basis, split.steps, strict=True)
     ]
+    shortfall = pool - sum(split.amounts)
+    notes = list(split.notes)
+    if shortfall:
+        notes.append(
+            f"端数切り捨てによる不足額: {fmt_yen(shortfall)}（構成団体に配分せず組合が負担）"
+        )
     return Allocation(
         rule=rule,
-        description=describe_rule(rule, rounding_unit_yen=unit, pool_given=True, names=names),
+        description=describe_rule(
+            rule,
+            rounding_unit_yen=unit,
+            pool_given=True,
+            names=names,
+            remainder_method=rounding.method,
+            tie_break=rounding.tie_break,
+        ),
         pool_yen=pool,
         pool_given=True,
         rounding_unit_yen=unit,
         shares=tuple(shares),
-        notes=tuple(split.notes),
+        notes=tuple(notes),
+        remainder_method=rounding.method,
+        tie_break=rounding.tie_break,
+        shortfall_yen=shortfall,
     )
+
+
+def _tie_ranks(members: Sequence[Member], tie_break: str) -> list[int]:
+    """Each member's rank for equal remainders, smaller first: 団体コード (member_id)
+    ascending, or for ``TIE_POPULATION`` larger official population (``population``)
+    first and then 団体コード."""
+    if tie_break == TIE_POPULATION:
+        population = [m.figure("population") for m in members]
+        order = sorted(range(len(members)), key=lambda i: (-population[i], members[i].member_id))
+    else:
+        order = sorted(range(len(members)), key=lambda i: members[i].member_id)
+    ranks = [0] * len(members)
+    for rank, i in enumerate(order):
+        ranks[i] = rank
+    return ranks
 
 
 def _charge(rule: Metered | Teigen, member: Member, unit: int, basis: dict[str, Number]) -> Share:

@@ -3,6 +3,12 @@
 ``{"type": "mix", "rounding_point": "combined", "parts": [[4, {"type": "kintowari"}],
 [6, {"type": "jinkowari", "figure": "population"}]]}``; weights are strings or ints
 ("0.05") so no float ever enters the arithmetic.
+
+A pool's rounding travels beside its rule (the pool's columns, and the same keys in a
+run's snapshot): ``{"rounding_unit_yen": 1000, "remainder_method": "truncate",
+"tie_break": "population"}``. A snapshot stored before the two settings existed has only
+the unit; it reads as largest remainder with the larger-share tie-break, which is what it
+was computed with.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from billing.rules.definitions import (
     Teigen,
     TeigenCurve,
 )
+from billing.rules.rounding import LARGEST_REMAINDER, TIE_SHARE, Rounding
 
 
 def _weight(value: Any) -> Fraction | int:
@@ -54,3 +61,23 @@ def rule_from_json(data: dict[str, Any]) -> Rule:
         parts = [(_weight(w), rule_from_json(r)) for w, r in data["parts"]]
         return Mix(parts=parts, rounding_point=data.get("rounding_point", "combined"))
     raise ValueError(f"按分ルールの種類が不明です: {kind!r}")
+
+
+def rounding_from_json(pool: dict[str, Any]) -> Rounding:
+    """The rounding of a pool as stored (``CostPool`` fields or a snapshot's pool)."""
+    unit = pool.get("rounding_unit_yen", 1)
+    if isinstance(unit, bool) or not isinstance(unit, int):
+        raise ValueError(f"端数処理の単位は円単位の整数で指定してください: {unit!r}")
+    return Rounding(
+        unit=unit,
+        method=str(pool.get("remainder_method") or LARGEST_REMAINDER),
+        tie_break=str(pool.get("tie_break") or TIE_SHARE),
+    )
+
+
+def rounding_to_json(rounding: Rounding) -> dict[str, Any]:
+    return {
+        "rounding_unit_yen": rounding.unit,
+        "remainder_method": rounding.method,
+        "tie_break": rounding.tie_break,
+    }

@@ -15,6 +15,7 @@ __all__ = [
     "FIGURE_LABELS",
     "FIGURE_UNITS",
     "Number",
+    "add_figure_names",
     "figure_label",
     "figure_unit",
     "fmt_exact",
@@ -28,13 +29,11 @@ __all__ = [
 
 Number = int | Fraction | Decimal
 
-#: Japanese names of the usual basis figures (any other name is shown as is).
+#: Japanese names of the basis figures that are not meters (any other name is shown as
+#: is). The figures modules count (住民基本台帳人口, 証明書交付通数 …) are meters
+#: (tenants.meters); billing adds their names with :func:`add_figure_names` at start-up.
 FIGURE_LABELS: dict[str, str] = {
     "population": "人口",
-    "population_registry": "住民基本台帳人口",
-    "certificates": "証明書交付通数",
-    "pages": "証明書印刷枚数",
-    "api_calls": "API利用回数",
     "staff": "職員数",
     "months": "使用月数",
     "quantity": "数量",
@@ -45,15 +44,20 @@ FIGURE_LABELS: dict[str, str] = {
 #: Units shown after a figure in the arithmetic lines.
 FIGURE_UNITS: dict[str, str] = {
     "population": "人",
-    "population_registry": "人",
-    "certificates": "通",
-    "pages": "枚",
-    "api_calls": "回",
     "staff": "人",
     "months": "か月",
     "households": "世帯",
     "cases": "件",
 }
+
+
+def add_figure_names(names: dict[str, tuple[str, str]]) -> None:
+    """Add ``{code: (label, unit)}`` for figures declared elsewhere (the meters).
+    A code already named here keeps its name."""
+    for code, (label, unit) in names.items():
+        FIGURE_LABELS.setdefault(code, label)
+        if unit:
+            FIGURE_UNITS.setdefault(code, unit)
 
 
 def _base(figure: str) -> str:

@@ -25,24 +25,80 @@ The rounding rule used by every pool-splitting rule (:func:`round_shares`):
 
 The result sums exactly to ``total`` and does not depend on the order in which
 the shares are listed (only on the tie ranks).
+
+Two settings of a pool (:class:`Rounding`) change this, because real 規約・条例 do:
+
+* ``method=TRUNCATE``: every share is floored to the unit and the remainder is NOT
+  handed out; the shortfall (pool − Σ shares) is carried by the consortium and shown
+  on the statement. E.g. 新潟県市町村総合事務組合「平成31年度開始の新潟県自治会館大規模
+  改修事業に係る負担金に関する条例」第2条第3項: 負担金の額に1,000円未満の端数がある
+  ときは、これを切り捨てた額とする (https://ngtsogo.jp/reiki/reiki_honbun/u433RG00000185.html).
+* ``tie_break``: which member goes first among equal fractional remainders (step 2b
+  above): ``TIE_SHARE`` (larger exact share, then 団体コード: the default and the
+  behaviour of every run stored before the setting existed), ``TIE_POPULATION``
+  (larger official population, then 団体コード) or ``TIE_DANTAI_CODE`` (団体コード
+  order only). No 規約 or 条例 text stating such a tie-break was found (searched
+  in December 2026); the setting exists so that the office can write down the order
+  its members agreed, and the statement prints it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 from billing.rules.numbers import require_yen
 
 __all__ = [
+    "LARGEST_REMAINDER",
+    "REMAINDER_METHODS",
+    "TIE_BREAKS",
+    "TIE_DANTAI_CODE",
+    "TIE_POPULATION",
+    "TIE_SHARE",
+    "TRUNCATE",
+    "Rounding",
     "apportion",
     "floor_to_unit",
     "require_unit",
     "round_shares",
     "split_installments",
 ]
+
+
+# How the remainder below the unit is treated (a pool's setting).
+LARGEST_REMAINDER = "largest_remainder"  # handed out; shares sum to the pool
+TRUNCATE = "truncate"  # floored, not handed out; the consortium carries the shortfall
+REMAINDER_METHODS = (LARGEST_REMAINDER, TRUNCATE)
+
+# Order among equal fractional remainders (a pool's setting; see the module docstring).
+TIE_SHARE = "share"
+TIE_POPULATION = "population"
+TIE_DANTAI_CODE = "dantai_code"
+TIE_BREAKS = (TIE_SHARE, TIE_POPULATION, TIE_DANTAI_CODE)
+
+
+@dataclass(frozen=True)
+class Rounding:
+    """A pool's rounding: the unit in yen, the remainder method and the tie-break."""
+
+    unit: int = 1
+    method: str = LARGEST_REMAINDER
+    tie_break: str = TIE_SHARE
+
+    def __post_init__(self) -> None:
+        require_unit(self.unit)
+        if self.method not in REMAINDER_METHODS:
+            raise ValueError(f"端数の処理方法が不明です: {self.method!r}")
+        if self.tie_break not in TIE_BREAKS:
+            raise ValueError(f"同順位の決定方法が不明です: {self.tie_break!r}")
+
+    @property
+    def truncates(self) -> bool:
+        return self.method == TRUNCATE
 
 
 def require_unit(unit: int) -> int:
@@ -61,12 +117,14 @@ def round_shares(
     exact: Sequence[Fraction],
     unit: int = 1,
     tie_rank: Sequence[int] | None = None,
+    share_first: bool = True,
 ) -> list[int]:
     """Whole-yen amounts for ``exact`` shares that sum exactly to ``total``.
 
     ``exact`` must be non-negative and sum exactly to ``total``; ``tie_rank``
     (default: list position) is the last tie-break, smaller first.  See the
-    module docstring for the order.
+    module docstring for the order; ``share_first=False`` skips step 2b, so that
+    equal remainders go by ``tie_rank`` alone.
     """
     require_yen(total, "総額")
     require_unit(unit)
@@ -82,7 +140,10 @@ def round_shares(
         raise ValueError("同順位の決定に使う順位が重複しているか、数が合いません")
 
     amounts = [floor_to_unit(x, unit) for x in exact]
-    order = sorted(range(n), key=lambda i: (-(exact[i] - amounts[i]), -exact[i], ranks[i]))
+    if share_first:
+        order = sorted(range(n), key=lambda i: (-(exact[i] - amounts[i]), -exact[i], ranks[i]))
+    else:
+        order = sorted(range(n), key=lambda i: (-(exact[i] - amounts[i]), ranks[i]))
     units, odd = divmod(total - sum(amounts), unit)
     # Σ (exact − floor) < n × unit, so units < n: at most one extra unit each.
     for i in order[:units]:

@@ -11,8 +11,8 @@ from django.db import transaction
 
 from billing.models import AllocationRun, AllocationShare, CostPool, FormerCost, MemberFigure
 from billing.rules import Member, allocate, apply_savings_guarantee, describe_rule
-from billing.rules.codec import rule_from_json
-from tenants.db import connection
+from billing.rules.codec import rounding_from_json, rule_from_json
+from tenants.meters.registry import meter_values_for_all_members
 from tenants.models import Consortium, Municipality, MunicipalityStatus, StaffUser, Subscription
 
 GUARANTEE_POOL = "削減保障調整"
@@ -25,9 +25,10 @@ def _months(fiscal_year: int) -> list[date]:
 
 def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dict[str, int]]:
     """Per member (団体コード): official population and, per module, the months of the
-    year it was subscribed (``months:<業務コード>``), prorated by go-live or leave; the
-    registry counts (``population_registry``, ``certificates``, see below); and the
-    figures the office entered for that year (``MemberFigure``: 職員数 as ``staff`` …)
+    year it was subscribed (``months:<業務コード>``), prorated by go-live or leave; every
+    registered meter (tenants.meters: ``population_registry``, ``certificates``, ``pages``,
+    ``api_calls`` …), each counted in that member's own schema; and the figures the
+    office entered for that year (``MemberFigure``: 職員数 as ``staff`` …)
     under their own keys. ``billing.services.pools`` refuses office keys that name a
     counted figure, so the merge never overwrites one."""
     members = Municipality.objects.filter(consortium=consortium).exclude(
@@ -51,7 +52,7 @@ def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dic
         used = sum(1 for m in months if start <= m and (end is None or m <= end))
         key = f"months:{gyomu}"
         figures[code][key] = figures[code].get(key, 0) + used
-    for code, counted in registry_figures_for_all_members(
+    for code, counted in meter_values_for_all_members(
         members=list(members), fiscal_year=fiscal_year
     ).items():
         figures[code].update(counted)
@@ -63,38 +64,6 @@ def member_figures(*, consortium: Consortium, fiscal_year: int) -> dict[str, dic
     return figures
 
 
-def registry_figures_for_all_members(
-    *, members: list[Municipality], fiscal_year: int
-) -> dict[str, dict[str, int]]:
-    """Runs in the public schema (the portal) and enters each member's schema in turn.
-
-    Figures each member's own registry counts, read in that member's schema through
-    juminkiroku's public selectors: ``population_registry`` (住民基本台帳人口 on 1 January
-    of the fiscal year, the 基準日 of the 住民基本台帳人口 statistics), ``certificates`` and
-    ``pages`` (copies and printed pages of certificates issued in the fiscal year, voided
-    ones excluded) and ``api_calls`` (systems' API calls in the fiscal year, from the
-    access log)."""
-    from juminkiroku.selectors.asof import population_on
-    from juminkiroku.selectors.kofu import issued_totals_between
-    from tenants.accesslog.selectors import api_calls_between
-
-    start, end = date(fiscal_year, 4, 1), date(fiscal_year + 1, 3, 31)
-    out: dict[str, dict[str, int]] = {}
-    try:
-        for member in members:
-            connection.set_tenant(member)
-            issued = issued_totals_between(start, end)
-            out[member.dantai_code] = {
-                "population_registry": population_on(date(fiscal_year, 1, 1)),
-                "certificates": issued["copies"],
-                "pages": issued["pages"],
-                "api_calls": api_calls_between(start, end),
-            }
-    finally:
-        connection.set_schema_to_public()
-    return out
-
-
 def _snapshot(consortium: Consortium, fiscal_year: int, min_saving: str | None) -> dict[str, Any]:
     pools = [
         {
@@ -102,6 +71,8 @@ def _snapshot(consortium: Consortium, fiscal_year: int, min_saving: str | None) 
             "amount_yen": p.amount_yen,
             "rule": p.rule,
             "rounding_unit_yen": p.rounding_unit_yen,
+            "remainder_method": p.remainder_method,
+            "tie_break": p.tie_break,
         }
         for p in CostPool.objects.filter(consortium=consortium, fiscal_year=fiscal_year)
     ]
@@ -135,13 +106,21 @@ def compute(inputs: dict[str, Any]) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
     for pool in inputs["pools"]:
         rule = rule_from_json(pool["rule"])
+        rounding = rounding_from_json(pool)
         result = allocate(
-            pool["amount_yen"], members, rule, rounding_unit_yen=pool["rounding_unit_yen"]
+            pool["amount_yen"],
+            members,
+            rule,
+            rounding_unit_yen=rounding.unit,
+            remainder_method=rounding.method,
+            tie_break=rounding.tie_break,
         )
         description = describe_rule(
             rule,
-            rounding_unit_yen=pool["rounding_unit_yen"],
+            rounding_unit_yen=rounding.unit,
             pool_given=pool["amount_yen"] is not None,
+            remainder_method=rounding.method,
+            tie_break=rounding.tie_break,
         )
         for share in result.shares:
             lines.append(

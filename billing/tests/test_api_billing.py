@@ -73,6 +73,32 @@ def test_office_manages_pools_over_the_api(world, login):
     assert not CostPool.objects.exists()
 
 
+def test_pool_api_stores_and_describes_the_rounding_settings(world, login):
+    client = login("office", PORTAL_HOST)
+    body = {
+        "fiscal_year": 2025,
+        "name": "自治会館改修負担金",
+        "amount_yen": 10_000_000,
+        "rule": UNEI,
+        "rounding_unit_yen": 1000,
+        "remainder_method": "truncate",
+    }
+    created = client.post(f"{API}/pools/", body, content_type="application/json")
+    assert created.status_code == 201, created.content.decode()
+    pool = created.json()
+    assert (pool["remainder_method"], pool["tie_break"]) == ("truncate", "share")
+    assert pool["rule_description"] == (
+        "均等割:人口割 = 4:6（合算比率で端数処理、1,000円未満切り捨て、端数は組合負担）"
+    )
+    bad = client.put(
+        f"{API}/pools/{pool['id']}/",
+        {**body, "tie_break": "random"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "tie_break" in bad.json()
+    assert CostPool.objects.get().tie_break == "share"
+
+
 def test_pool_api_returns_the_services_messages_by_field(world, login):
     client = login("office", PORTAL_HOST)
     unei_pool(world.consortium, 1)

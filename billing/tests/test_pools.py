@@ -7,14 +7,12 @@ from django.core.exceptions import ValidationError
 
 from billing.models import AllocationShare, CostPool, FormerCost, MemberFigure
 from billing.services.allocation import allocation_run, member_figures
+from billing.services.member_values import formercost_set, member_values_save, memberfigure_set
 from billing.services.pools import (
     costpool_create,
     costpool_delete,
     costpool_update,
     costpools_copy_year,
-    formercost_set,
-    member_values_save,
-    memberfigure_set,
 )
 from billing.tests.factories import UNEI, unei_pool
 from tenants.models import Consortium, StaffUser

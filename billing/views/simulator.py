@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from billing.models import CostPool
+from billing.services.meters import meter_choices
+from billing.services.rule_builder import population_choices
 from billing.services.simulator import (
     JOINING,
     LEAVING,
@@ -30,10 +32,6 @@ from tenants.wareki import fiscal_year_of
 
 # 年度 order: April … March.
 MONTH_CHOICES = [(str(m), f"{m}月") for m in [*range(4, 13), *range(1, 4)]]
-FIGURE_CHOICES = [
-    ("population", "人口（公表人口）"),
-    ("population_registry", "住民基本台帳人口"),
-]
 
 
 def _weight_field(label: str) -> forms.DecimalField:
@@ -71,7 +69,7 @@ class SimulationForm(forms.Form):
     pool = forms.ChoiceField(label="変更する費用区分", required=False)
     kinto_weight = _weight_field("均等割の割合")
     jinko_weight = _weight_field("人口割の割合")
-    jinko_figure = forms.ChoiceField(label="人口割の基礎", choices=FIGURE_CHOICES, required=False)
+    jinko_figure = forms.ChoiceField(label="人口割の基礎", choices=[], required=False)
     pool_amount = forms.IntegerField(
         label="金額（円、空欄は変更なし）", required=False, min_value=0
     )
@@ -88,6 +86,11 @@ class SimulationForm(forms.Form):
     def __init__(self, *args: Any, consortium_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.consortium_id = consortium_id
+        # The figures a rule can use: the official population and the registered meters.
+        self.meters = meter_choices()
+        jinko = self.fields["jinko_figure"]
+        assert isinstance(jinko, forms.ChoiceField)
+        jinko.choices = population_choices(self.meters)
         modules = self.fields["join_modules"]
         assert isinstance(modules, forms.MultipleChoiceField)
         modules.choices = list(Gyomu.objects.values_list("code", "name"))
@@ -266,7 +269,7 @@ def billing_simulate(request: HttpRequest) -> HttpResponse:
         except ScenarioError as exc:
             for name, message in exc.errors:
                 form.add_error(FIELD_OF.get(name), message)
-    context: dict[str, Any] = {"form": form, "result": result}
+    context: dict[str, Any] = {"form": form, "result": result, "meters": form.meters}
     if result is not None:
         context["rows"] = result_rows(result)
         context["total"] = {

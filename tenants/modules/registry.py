@@ -86,11 +86,13 @@ def reset() -> None:
     global _modules
     from tenants.events import registry as events_registry
     from tenants.jobs import registry as jobs_registry
+    from tenants.meters import registry as meters_registry
 
     _modules = None
     _imported.clear()
     jobs_registry.forget_loaded()
     events_registry.forget_loaded()
+    meters_registry.reset()
 
 
 def module_for_gyomu(code: str) -> ModuleSpec | None:

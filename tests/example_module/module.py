@@ -13,6 +13,7 @@ MODULE = ModuleSpec(
     jobkinds="tests.example_module.jobkinds",
     events="tests.example_module.events",
     subscribers="tests.example_module.subscribers",
+    meters="tests.example_module.meters",
     grants=(GrantDecl("mihon_approve", "見本業務の承認", gyomu.MIHON),),
     persona_grants={"shinsa": ("mihon_approve",)},
 )

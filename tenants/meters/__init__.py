@@ -1,0 +1,1 @@
+"""Billing meters: named counts a module offers per member and period (see registry)."""

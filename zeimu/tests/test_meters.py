@@ -1,0 +1,51 @@
+"""zeimu's billing meter: notices printed by the mass print, per town and period."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from tenants.db import connection
+from tenants.jobs.models import ChunkStatus, Job, JobChunk
+from tenants.meters.registry import meter_values_for_all_members
+from zeimu.meters import notices_printed_between
+from zeimu.printjobs import NoticePrint
+
+pytestmark = pytest.mark.django_db
+
+
+def _chunk(job: Job, index: int, done: int, status: str, finished: datetime | None) -> None:
+    JobChunk.objects.create(
+        job=job,
+        index=index,
+        size=done,
+        done=done,
+        status=status,
+        finished_at=timezone.make_aware(finished) if finished else None,
+    )
+
+
+def test_notices_counted_from_finished_print_chunks_in_the_period_per_town(world):
+    # given: in 葉山町 a print job whose chunks finished in FY2025 (1,000 + 250 notices),
+    # a failed chunk, a chunk finished in FY2026, and a job of another kind
+    connection.set_tenant(world.alpha.municipality)
+    job = Job.objects.create(kind=NoticePrint.code, gyomu="kojin_juminzei", title="一括印刷")
+    _chunk(job, 0, 1000, ChunkStatus.DONE, datetime(2025, 6, 10, 9, 0))
+    _chunk(job, 1, 250, ChunkStatus.DONE, datetime(2026, 3, 31, 23, 30))
+    _chunk(job, 2, 7, ChunkStatus.FAILED, datetime(2025, 6, 10, 9, 5))
+    _chunk(job, 3, 40, ChunkStatus.DONE, datetime(2026, 4, 1, 0, 10))
+    other = Job.objects.create(kind="juminkiroku_other", gyomu="juminkiroku", title="別処理")
+    _chunk(other, 0, 99, ChunkStatus.DONE, datetime(2025, 7, 1, 9, 0))
+    assert (
+        notices_printed_between(datetime(2025, 4, 1).date(), datetime(2026, 3, 31).date()) == 1250
+    )
+    connection.set_schema_to_public()
+    # when: the platform reads the meter for both towns
+    figures = meter_values_for_all_members(
+        members=[world.alpha.municipality, world.beta.municipality], fiscal_year=2025
+    )
+    # then: 寒川町 printed nothing; 葉山町's count is its own
+    assert figures["143014"]["notices"] == 1250
+    assert figures["143219"]["notices"] == 0
