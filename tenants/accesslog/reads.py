@@ -73,6 +73,8 @@ class Reads:
     # The output name whose presence means records were shown (default: the first name
     # of ``ids``, else of ``record_id``).
     shown: str = ""
+    # An answer whose ``ids`` are empty (an empty page of a list) writes no row.
+    skip_empty: bool = False
 
     def __post_init__(self) -> None:
         if self.action not in AccessAction.values:
@@ -94,15 +96,22 @@ class Reads:
         return ""
 
 
-class _NoPersonalData:
-    """The declaration of a view that shows no personal data."""
+class _Marker:
+    """A declaration that writes no read row: see NO_PERSONAL_DATA, LOGGED_BY_SERVICE."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
 
     def __repr__(self) -> str:
-        return "NO_PERSONAL_DATA"
+        return self.name
 
 
-NO_PERSONAL_DATA = _NoPersonalData()
-Declaration = Reads | Mapping[str, Reads] | _NoPersonalData
+# The view shows no personal data (a form, a count, a redirect after a write).
+NO_PERSONAL_DATA = _Marker("NO_PERSONAL_DATA")
+# The view answers with the outcome of a write (仮登録, 本登録, 更正) whose service writes
+# the access-log row in the write's transaction; a second row would say the same.
+LOGGED_BY_SERVICE = _Marker("LOGGED_BY_SERVICE")
+Declaration = Reads | Mapping[str, "Reads | _Marker"] | _Marker
 
 
 # --- paths ----------------------------------------------------------------------------
@@ -249,12 +258,22 @@ def log_reads(
     if not note and not has_output(output, decl):
         return
     ids = note["ids"] if "ids" in note else (resolve(output, decl.ids) if decl.ids else [])
+    if decl.skip_empty and not ids:
+        return
     record_id = note.get("record_id")
     if record_id is None and decl.record_id:
         record_id = _one(output, decl.record_id)
     if record_id is None and decl.id_kwarg:
         record_id = (kwargs or {}).get(decl.id_kwarg)
-    single = record_id is None and len(ids) == 1
+    # A view of one record (``ids="p.pk"``) logs it as the row's record_id; a list
+    # (``results[].atena_id``, a callable, ids noted by the view) logs its ids in detail.
+    single = (
+        record_id is None
+        and "ids" not in note
+        and isinstance(decl.ids, str)
+        and "[]" not in decl.ids
+        and len(ids) == 1
+    )
     if single:
         record_id = ids[0]
     count = note.get("count")
@@ -283,11 +302,12 @@ def log_reads(
 
 def declaration_for(declared: Declaration | None, key: str) -> Reads | None:
     """The Reads for one method (``GET``) or viewset action (``list``), if any."""
-    if declared is None or isinstance(declared, _NoPersonalData):
+    if declared is None or isinstance(declared, _Marker):
         return None
     if isinstance(declared, Reads):
         return declared
-    return declared.get(key) or declared.get(key.upper())
+    found = declared.get(key) or declared.get(key.upper())
+    return found if isinstance(found, Reads) else None
 
 
 # --- function views --------------------------------------------------------------------
@@ -320,4 +340,10 @@ def logs_reads(declared: Declaration) -> Callable[[F], F]:
 def no_personal_data(view: F) -> F:
     """Marks a view that shows no personal data (the URL walk checks every view is marked)."""
     view.access_reads = NO_PERSONAL_DATA  # type: ignore[attr-defined]
+    return view
+
+
+def logged_by_service(view: F) -> F:
+    """Marks a view whose answer is a write's outcome, logged by the write's service."""
+    view.access_reads = LOGGED_BY_SERVICE  # type: ignore[attr-defined]
     return view

@@ -42,7 +42,6 @@ class GyomuPermission(permissions.BasePermission):
 # Reads, a mapping of method or viewset action to Reads, or NO_PERSONAL_DATA). No
 # docstring on purpose: drf-spectacular would show it as every API view's description.
 class AccessLoggedMixin:
-
     gyomu_code: str = ""
     access_reads: Declaration | None = None
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.api.permissions import TenantAPIView
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.common import jsonable
@@ -50,6 +51,7 @@ class ShisanInputSerializer(serializers.Serializer):
 
 class ShisanView(TenantAPIView):
     gyomu_code = "kojin_juminzei"
+    access_reads = NO_PERSONAL_DATA  # figures typed in, no person
     post_is_read = True
 
     @extend_schema(
