@@ -139,7 +139,7 @@ def resolve(output: Any, source: Source) -> list[Any]:
     for part in source.split("."):
         many = part.endswith("[]")
         name = part.removesuffix("[]")
-        step = []
+        step: list[Any] = []
         for value in values:
             got = _get(value, name)
             if got is _MISSING or got is None:
@@ -163,7 +163,8 @@ def has_output(output: Any, decl: Reads) -> bool:
         return True
     if not name:  # callables only: shown when they find something
         return bool(resolve(output, decl.ids or decl.record_id))
-    return _get(output, name) is not _MISSING
+    got = _get(output, name)
+    return got is not _MISSING and got is not None
 
 
 # --- what a view adds ------------------------------------------------------------------
@@ -182,6 +183,7 @@ def access_note(
     action: str | None = None,
     record_type: str | None = None,
     gyomu: str | None = None,
+    screen: str | None = None,
     mynumber_viewed: bool | None = None,
     detail: Mapping[str, Any] | None = None,
 ) -> None:
@@ -195,6 +197,7 @@ def access_note(
         "action": action,
         "record_type": record_type,
         "gyomu": gyomu,
+        "screen": screen,
         "mynumber_viewed": mynumber_viewed,
     }
     note.update({k: v for k, v in given.items() if v is not None})
@@ -225,6 +228,19 @@ def output_of(response: Any) -> Any:
     return {}
 
 
+def _answered(response: Any, decl: Reads) -> bool:
+    """2xx; or a screen re-shown with an error (4xx) that still carries the records."""
+    status = getattr(response, "status_code", 500)
+    if 200 <= status < 300:
+        return True
+    return (
+        400 <= status < 500
+        and isinstance(response, SimpleTemplateResponse)
+        and getattr(response, "data", None) is None
+        and bool(decl.shown_name)
+    )
+
+
 def log_reads(
     request: Any,
     response: Any,
@@ -238,7 +254,7 @@ def log_reads(
     http = _http(request)
     refusal = http.__dict__.pop(REFUSAL_ATTR, None)
     note: dict[str, Any] = http.__dict__.pop(NOTE_ATTR, None) or {}
-    screen = (decl.screen if decl is not None else "") or screen
+    screen = note.get("screen") or (decl.screen if decl is not None else "") or screen
     gyomu = note.get("gyomu") or gyomu
     if refusal is not None:
         access_record(
@@ -251,17 +267,21 @@ def log_reads(
             detail={"reason": refusal["reason"]},
         )
         return
-    status = getattr(response, "status_code", 500)
-    if decl is None or not 200 <= status < 300:
+    if decl is None or not _answered(response, decl):
         return
     output = output_of(response)
-    if not note and not has_output(output, decl):
+    shown = has_output(output, decl)
+    if not (shown or note):
         return
-    ids = note["ids"] if "ids" in note else (resolve(output, decl.ids) if decl.ids else [])
+    # What the declaration reads from the output applies only when the output is there
+    # (a CSV or a PDF carries none: the view's note says what it held).
+    ids: list[Any] = note.get("ids", [])
+    if "ids" not in note and shown and decl.ids:
+        ids = resolve(output, decl.ids)
     if decl.skip_empty and not ids:
         return
     record_id = note.get("record_id")
-    if record_id is None and decl.record_id:
+    if record_id is None and shown and decl.record_id:
         record_id = _one(output, decl.record_id)
     if record_id is None and decl.id_kwarg:
         record_id = (kwargs or {}).get(decl.id_kwarg)
@@ -278,14 +298,14 @@ def log_reads(
         record_id = ids[0]
     count = note.get("count")
     if count is None:
-        count = _one(output, decl.count) if decl.count else max(1, len(ids))
-    detail: dict[str, Any] = dict(decl.detail(output)) if decl.detail else {}
+        count = _one(output, decl.count) if shown and decl.count else max(1, len(ids))
+    detail: dict[str, Any] = dict(decl.detail(output)) if shown and decl.detail else {}
     if ids and not single:
         detail[decl.detail_key] = ids
     detail.update(note.get("detail", {}))
     mynumber = note.get("mynumber_viewed")
     if mynumber is None:
-        mynumber = bool(decl.mynumber and any(resolve(output, decl.mynumber)))
+        mynumber = bool(shown and decl.mynumber and any(resolve(output, decl.mynumber)))
     access_record(
         request=http,
         action=note.get("action") or decl.action,
@@ -293,7 +313,7 @@ def log_reads(
         screen=screen,
         record_type=note.get("record_type") or decl.record_type,
         record_id="" if record_id is None else record_id,
-        record_count=int(count),
+        record_count=int(count or 0),
         purpose=http.headers.get("X-Purpose", "")[:200],
         mynumber_viewed=mynumber,
         detail=detail,

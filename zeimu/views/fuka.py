@@ -9,13 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from zeimu.models import Fuka, FukaStatus
@@ -29,6 +30,8 @@ from zeimu.selectors.fuka import (
 )
 from zeimu.services.fuka import KoseiRefused, kosei
 
+RECORD_TYPE = "zeimu.Fuka"
+
 
 class ToshoFukaForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(
@@ -39,6 +42,7 @@ class ToshoFukaForm(forms.Form):
 
 
 @gyomu_view("kojin_juminzei", level=RoleLevel.WRITE)
+@no_personal_data  # starts the 当初賦課 job
 @require_http_methods(["GET", "POST"])
 def tosho_fuka_start(request: HttpRequest) -> HttpResponse:
     form = ToshoFukaForm(request.POST or None)
@@ -53,7 +57,7 @@ def tosho_fuka_start(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             return redirect("job_detail", pk=job.pk)
-    return render(request, "zeimu/tosho_fuka.html", {"form": form})
+    return TemplateResponse(request, "zeimu/tosho_fuka.html", {"form": form})
 
 
 urlpatterns: list[URLPattern] = [path("tosho-fuka/", tosho_fuka_start, name="zeimu_tosho_fuka")]
@@ -89,6 +93,19 @@ def _kibetsu_rows(fuka: Fuka) -> dict[str, list[dict[str, Any]]]:
 
 
 @gyomu_view("kojin_juminzei", write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(
+        RECORD_TYPE,
+        ids="page.object_list[].pk",
+        skip_empty=True,
+        detail=lambda ctx: {
+            "fiscal_year": ctx["fiscal_year"],
+            "status": ctx["status"],
+            "page": ctx["page"].number,
+        },
+        screen="zeimu.fuka_list",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def fuka_list(request: HttpRequest) -> HttpResponse:
     fy = _fiscal_year(request)
@@ -103,18 +120,8 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
     if status not in FukaStatus.values:
         status = ""
     page = Paginator(fuka_current(fy, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
-    if page.object_list:
-        access_record(
-            action=AccessAction.READ,
-            request=request,
-            gyomu="kojin_juminzei",
-            screen="zeimu.fuka_list",
-            record_type="zeimu.Fuka",
-            record_count=len(page.object_list),
-            detail={"fiscal_year": fy, "status": status, "page": page.number},
-        )
     counts = status_counts(fy)
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/fuka_list.html",
         {
@@ -129,19 +136,12 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view("kojin_juminzei")
+@logs_reads(Reads(RECORD_TYPE, ids="fuka.pk", screen="zeimu.fuka_detail"))
 @require_http_methods(["GET"])
 def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fuka = get_object_or_404(Fuka.objects.select_related("atena"), pk=pk)
-    access_record(
-        action=AccessAction.READ,
-        request=request,
-        gyomu="kojin_juminzei",
-        screen="zeimu.fuka_detail",
-        record_type="zeimu.Fuka",
-        record_id=fuka.pk,
-    )
     result = fuka.detail.get("result", {})
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/fuka_detail.html",
         {
@@ -158,6 +158,7 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("kojin_juminzei", level=RoleLevel.WRITE)
+@no_personal_data  # 更正 (logged by kosei), then a redirect
 @require_POST
 def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Fuka, pk=pk)
@@ -173,10 +174,11 @@ def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("kojin_juminzei")
+@no_personal_data  # employers with head counts and totals
 @require_http_methods(["GET"])
 def tokucho_list(request: HttpRequest) -> HttpResponse:
     fy = _fiscal_year(request)
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/tokucho_list.html",
         {"employers": tokucho_employers(fy), "fiscal_year": fy, "years": FISCAL_YEARS},
@@ -184,22 +186,24 @@ def tokucho_list(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view("kojin_juminzei")
+@logs_reads(
+    Reads(
+        RECORD_TYPE,
+        ids="rows[].pk",
+        detail=lambda ctx: {
+            "fiscal_year": ctx["fiscal_year"],
+            "tokucho_shitei_no": ctx["shitei_no"],
+        },
+        screen="zeimu.tokucho_detail",
+    )
+)
 @require_http_methods(["GET"])
 def tokucho_detail(request: HttpRequest, shitei_no: str, fiscal_year: int) -> HttpResponse:
     rows = list(fuka_current(fiscal_year, shitei_no=shitei_no))
     if not rows:
         raise Http404
-    access_record(
-        action=AccessAction.READ,
-        request=request,
-        gyomu="kojin_juminzei",
-        screen="zeimu.tokucho_detail",
-        record_type="zeimu.Fuka",
-        record_count=len(rows),
-        detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
-    )
     months = [item["label"] for item in rows[0].kibetsu.get("kyuyo", [])]
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/tokucho_detail.html",
         {
