@@ -150,7 +150,7 @@ class IdoListCreateView(TenantAPIView):
 
 class IdoDetailView(TenantAPIView):
     gyomu_code = GYOMU
-    access_reads = Reads("ido", ids="id", screen="API 異動照会")
+    access_reads = Reads("ido", id_kwarg="pk", shown="id", screen="API 異動照会")
 
     @extend_schema(responses=IdoSerializer, summary="異動の照会")
     def get(self, request: Request, pk: int) -> Response:

@@ -119,7 +119,7 @@ def person_data(atena: Atena) -> dict[str, Any]:
 
 class PersonAPIView(TenantAPIView):
     gyomu_code = GYOMU
-    access_reads = Reads("atena", ids="person.atena_id", screen="API 住民照会")
+    access_reads = Reads("atena", id_kwarg="pk", shown="person", screen="API 住民照会")
 
     @extend_schema(
         responses={200: PersonResponseSerializer, 403: DetailSerializer, 404: DetailSerializer},
@@ -147,7 +147,11 @@ class PersonKojinBangoAPIView(TenantAPIView):
     gyomu_code = GYOMU
     post_is_read = True
     access_reads = Reads(
-        "atena", ids="atena_id", mynumber="kojin_bango", screen="API 個人番号の表示"
+        "atena",
+        id_kwarg="pk",
+        shown="atena_id",
+        mynumber="kojin_bango",
+        screen="API 個人番号の表示",
     )
 
     @extend_schema(

@@ -78,7 +78,7 @@ class SetaiAPIView(TenantAPIView):
     gyomu_code = GYOMU
     access_reads = Reads(
         "setai",
-        record_id="setai_id",
+        id_kwarg="pk",
         ids="members[].atena_id",
         ids_key="atena_ids",
         count=lambda data: max(1, len(data["members"])),

@@ -435,7 +435,8 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
 @logs_reads(
     Reads(
         "ido",
-        ids="ido.pk",
+        id_kwarg="pk",
+        shown="ido",
         count=lambda ctx: max(1, len(ctx["rows"])),
         detail=lambda ctx: {
             "atena_ids": [r["atena"].pk for r in ctx["rows"] if r["atena"] is not None]

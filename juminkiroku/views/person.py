@@ -64,7 +64,7 @@ def _person_or_404(pk: int) -> tuple[Atena, PersonLocks]:
 
 
 @gyomu_view(GYOMU)
-@logs_reads(Reads("atena", ids="p.pk", screen="住民照会"))
+@logs_reads(Reads("atena", id_kwarg="pk", shown="p", screen="住民照会"))
 @require_http_methods(["GET"])
 @never_cache
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,7 +135,7 @@ class AsOfForm(forms.Form):
 @logs_reads(
     Reads(
         "setai",
-        record_id="setai.pk",
+        id_kwarg="pk",
         ids=lambda ctx: [m.atena_id for m in ctx["members"] if not m.masked],
         ids_key="atena_ids",
         count=lambda ctx: max(1, len(ctx["members"])),

@@ -352,6 +352,7 @@ def logs_reads(declared: Declaration) -> Callable[[F], F]:
             return response
 
         wrapper.access_reads = declared  # type: ignore[attr-defined]
+        wrapper.access_logged = True  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
