@@ -54,7 +54,7 @@ class Route:
             if isinstance(part, RoutePattern):
                 names += list(part.converters)
             elif isinstance(part, RegexPattern):
-                names += _GROUP.findall(part._regex)
+                names += _GROUP.findall(part.regex.pattern)
         return names
 
     def kwarg_is_int(self, name: str) -> bool:
@@ -81,7 +81,7 @@ class Route:
                     lambda m: str(
                         values(self, m.group(1)) if callable(values) else values[m.group(1)]
                     ),
-                    part._regex,
+                    part.regex.pattern,
                 )
                 text = text.lstrip("^").rstrip("$")
             out += text
