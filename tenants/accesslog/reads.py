@@ -3,30 +3,34 @@ writes the access-log row.
 
 A view declares ``Reads(...)``: the kind of record it shows and where the record ids are
 in what it returns (the template context of a ``TemplateResponse``, or the data of a DRF
-``Response``). After the view answers 2xx, exactly one row is written for the request
-through ``access_record``, with the ids, their count, the 業務 the view declared, the
-screen, the purpose (``X-Purpose``) and whether a 個人番号 was in the answer. Nothing in
-the view body has to remember it:
+``Response``). After the answer, exactly one row is written for the request through
+``access_record``, with the ids, their count, the 業務 the view declared, the screen, the
+purpose (``X-Purpose``) and whether a 個人番号 was in the answer. Nothing in the view body
+has to remember it:
 
     @gyomu_view(GYOMU)
-    @logs_reads(Reads("atena", ids="p.pk", screen="住民照会"))
-    def person_detail(request, pk): ...
-    class PersonAPIView(TenantAPIView):          # TenantAPIView/TenantViewSet log
-        access_reads = Reads("atena", ids="person.atena_id", screen="API 住民照会")
+    @logs_reads(Reads("atena", id_kwarg="pk", shown="p", screen="住民照会"))
+    def person_detail(request, pk): ...   # returns TemplateResponse(..., {"p": atena, ...})
+
+    class SearchAPIView(TenantAPIView):   # TenantAPIView/TenantViewSet write the row
+        access_reads = Reads("atena", action=AccessAction.SEARCH, ids="results[].atena_id")
 
 A view that shows no personal data says so (``@no_personal_data`` or
-``access_reads = NO_PERSONAL_DATA``); tests/test_url_walk.py fails on a tenant URL whose
-view declares neither.
+``access_reads = NO_PERSONAL_DATA``); an API view answering with a write's outcome says
+``LOGGED_BY_SERVICE`` (the service logged it in the write's transaction).
+tests/test_url_walk.py fails on a tenant URL whose view declares none of these.
 
-The row is written when the answer carries the declared output (the first name of the
-``ids`` path, or ``shown``): an empty search form carries no result and logs nothing.
-What only the view knows (the kinds of search criteria, a CSV or PDF that has no context)
-it adds with ``access_note(request, ...)``; a refusal (照会抑止) is
-``access_refusal(request, ...)``, logged as ``denied`` whatever the status.
+The row is written for a 2xx answer (or a screen shown again with a 4xx error) that
+carries the declared output (``shown``, else the first name of ``ids``/``record_id``): an
+empty search form carries no result and logs nothing. What only the view knows (the kinds
+of search criteria, the count of a CSV or a PDF that has no context) it adds with
+``access_note(request, ...)``; a refusal (照会抑止) is ``access_refusal(request, ...)``,
+logged as ``denied`` whatever the status.
 
 Paths: names separated by dots, each a key of a mapping or an attribute; ``name[]``
 iterates a list. ``"results[].atena_id"`` is every result's id; ``None`` is skipped (a
-row masked by 照会抑止 carries no id, and was not shown).
+row masked by 照会抑止 carries no id, and was not shown). A path without ``[]`` names one
+record, which becomes the row's ``record_id``; a list goes to ``detail["<type>_ids"]``.
 """
 
 from __future__ import annotations
