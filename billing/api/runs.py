@@ -31,6 +31,7 @@ from billing.rules import GuaranteeInfeasible
 from billing.selectors import run_table, statement_for
 from billing.services.allocation import allocation_run
 from billing.views.portal import statement_response
+from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.api.permissions import TenantAPIView
 from tenants.models import Municipality, RoleLevel
 from tenants.selectors.current import current_municipality
@@ -218,6 +219,7 @@ class RunStatementPdfView(PortalAPIView):
 
 class MemberAPIView(TenantAPIView):
     gyomu_code = "platform"
+    access_reads = NO_PERSONAL_DATA  # the town's own 負担金 statements
     required_level = RoleLevel.ADMIN
 
 

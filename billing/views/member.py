@@ -10,11 +10,13 @@ from billing.models import AllocationRun
 from billing.selectors import statement_for
 from billing.views.portal import statement_response
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
 from tenants.models import RoleLevel
 from tenants.selectors.current import current_municipality
 
 
 @gyomu_view("platform", level=RoleLevel.ADMIN)
+@no_personal_data  # the town's own 負担金
 def my_statements(request: HttpRequest) -> HttpResponse:
     member = current_municipality()
     runs = AllocationRun.objects.filter(consortium_id=member.consortium_id)[:20]
@@ -23,6 +25,7 @@ def my_statements(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view("platform", level=RoleLevel.ADMIN)
+@no_personal_data
 def my_statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     member = current_municipality()
     run = get_object_or_404(AllocationRun, pk=pk, consortium_id=member.consortium_id)

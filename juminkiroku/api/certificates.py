@@ -31,7 +31,8 @@ from juminkiroku.services.shomei import (
     shomei_void,
 )
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
+from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from tenants.models import RoleLevel
 
@@ -101,6 +102,7 @@ class CertificateIssueView(TenantAPIView):
     an 印鑑登録証明書 also needs ``inkan_toroku:write``."""
 
     gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE  # shomei_issue logs the 発行 (印刷)
 
     @extend_schema(
         request=CertificateIssueSerializer,
@@ -158,6 +160,14 @@ class CertificateIssueView(TenantAPIView):
 
 class CertificateHistoryView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = Reads(
+        "shomei_kofu",
+        action=AccessAction.SEARCH,
+        ids="results[].id",
+        ids_key="kofu_ids",
+        count=lambda data: len(data["results"]),
+        screen="API: 証明書交付履歴",
+    )
 
     @extend_schema(
         parameters=[
@@ -186,15 +196,6 @@ class CertificateHistoryView(TenantAPIView):
         rows = kofu_search(hakko_no=params.get("hakko_no", ""), kind=kind, **dates)
         page = Paginator(rows, PAGE_SIZE).get_page(params.get("page") or 1)
         items = list(page.object_list)
-        access_record(
-            request=request._request,
-            action=AccessAction.SEARCH,
-            gyomu=GYOMU,
-            screen="API: 証明書交付履歴",
-            record_type="shomei_kofu",
-            record_count=len(items),
-            detail={"kofu_ids": [k.pk for k in items]},
-        )
         return Response(
             {
                 "count": page.paginator.count,
@@ -206,6 +207,7 @@ class CertificateHistoryView(TenantAPIView):
 
 class CertificateVoidView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE  # shomei_void logs the 処分
 
     @extend_schema(
         request=KofuVoidSerializer, responses=KofuSerializer, summary="交付した証明書の処分"

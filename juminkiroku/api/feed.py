@@ -34,7 +34,7 @@ from juminkiroku.selectors.feed import (
     full_page,
 )
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record
+from tenants.accesslog.reads import Reads, access_note
 from tenants.api.permissions import TenantAPIView
 
 GYOMU = "jukinet_renkei"
@@ -81,6 +81,13 @@ _Full = inline_serializer(
 
 class FeedChangesView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = Reads(
+        "atena",
+        action=AccessAction.EXPORT,
+        shown="results",
+        count=lambda data: len(data["results"]),
+        screen="連携差分の取得",
+    )
 
     @extend_schema(
         parameters=[
@@ -101,19 +108,11 @@ class FeedChangesView(TenantAPIView):
         rows = rows[:limit]
         results: list[dict[str, Any]] = [change_data(c, with_kojin_bango=with_bango) for c in rows]
         next_after = rows[-1].seq if rows else after
-        access_record(
-            request=request._request,
-            action=AccessAction.EXPORT,
-            gyomu=GYOMU,
-            screen="連携差分の取得",
-            record_type="atena",
-            record_count=len(rows),
+        access_note(
+            request,
+            ids=sorted({c.atena_id for c in rows}),
             mynumber_viewed=with_bango and bool(rows),
-            detail={
-                "after": after,
-                "next_after": next_after,
-                "atena_ids": sorted({c.atena_id for c in rows}),
-            },
+            detail={"after": after, "next_after": next_after},
         )
         return Response({"results": results, "next_after": next_after, "has_more": has_more})
 
@@ -121,6 +120,13 @@ class FeedChangesView(TenantAPIView):
 class FeedFullView(TenantAPIView):
     gyomu_code = GYOMU
     post_is_read = True
+    access_reads = Reads(
+        "atena",
+        action=AccessAction.EXPORT,
+        ids="results[].atena_id",
+        count=lambda data: len(data["results"]),
+        screen="全件連携の取得",
+    )
 
     @extend_schema(request=FullQuery, responses=_Full, summary="全件（一括）連携の1ページ")
     def post(self, request: Request) -> Response:
@@ -136,19 +142,10 @@ class FeedFullView(TenantAPIView):
         has_more = len(rows) > limit
         rows = rows[:limit]
         next_id = rows[-1].pk if rows else after
-        access_record(
-            request=request._request,
-            action=AccessAction.EXPORT,
-            gyomu=GYOMU,
-            screen="全件連携の取得",
-            record_type="atena",
-            record_count=len(rows),
+        access_note(
+            request,
             mynumber_viewed=with_bango and bool(rows),
-            detail={
-                "page_after_id": after,
-                "next_page_after_id": next_id,
-                "atena_ids": [a.pk for a in rows],
-            },
+            detail={"page_after_id": after, "next_page_after_id": next_id},
         )
         return Response(
             {

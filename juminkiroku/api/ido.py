@@ -21,8 +21,8 @@ from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Ido
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
+from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from tenants.grants.selectors import has_grant
 
@@ -104,6 +104,18 @@ def _actor(request: Request) -> Any:
 
 class IdoListCreateView(TenantAPIView):
     gyomu_code = GYOMU
+    # The list shows which persons each 異動 concerns; a 仮登録 is logged by ido_enter.
+    access_reads = {
+        "GET": Reads(
+            "ido",
+            ids=lambda data: [row["id"] for row in data],
+            detail=lambda data: {
+                "atena_ids": sorted({a for row in data for a in row["atena_ids"]})
+            },
+            screen="API 異動一覧",
+        ),
+        "POST": LOGGED_BY_SERVICE,
+    }
 
     @extend_schema(
         responses=IdoSerializer(many=True), summary="異動の一覧（仮登録は入力者と審査者のみ）"
@@ -139,25 +151,19 @@ class IdoListCreateView(TenantAPIView):
 
 class IdoDetailView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = Reads("ido", id_kwarg="pk", shown="id", screen="API 異動照会")
 
     @extend_schema(responses=IdoSerializer, summary="異動の照会")
     def get(self, request: Request, pk: int) -> Response:
         ido = _visible(request).filter(pk=pk).first()
         if ido is None:
             raise NotFound()
-        access_record(
-            request=request._request,
-            action=AccessAction.READ,
-            gyomu=GYOMU,
-            screen="API 異動照会",
-            record_type="ido",
-            record_id=ido.pk,
-        )
         return Response(IdoSerializer(ido).data)
 
 
 class IdoApproveView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE
 
     @extend_schema(request=None, responses=IdoSerializer, summary="異動の本登録（審査者）")
     def post(self, request: Request, pk: int) -> Response:
@@ -174,6 +180,7 @@ class IdoApproveView(TenantAPIView):
 
 class IdoRejectView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE
 
     @extend_schema(request=RejectSerializer, responses=IdoSerializer, summary="異動の差戻し")
     def post(self, request: Request, pk: int) -> Response:

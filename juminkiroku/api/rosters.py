@@ -17,8 +17,7 @@ from rest_framework.response import Response
 
 from juminkiroku.selectors.senkyo import senkyo_counts
 from juminkiroku.selectors.tokei import SexRow, tokei_on
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record
+from tenants.accesslog.reads import Reads
 from tenants.api.permissions import TenantAPIView
 
 
@@ -40,6 +39,10 @@ def _rows(rows: list[SexRow]) -> list[dict[str, Any]]:
 class SenkyoCountView(TenantAPIView):
     gyomu_code = "senkyo"
     post_is_read = True
+    # Counts by 地区 and sex, no person: logged as a read of the 集計 of that day.
+    access_reads = Reads(
+        "senkyo_shukei", record_id="kijun_date", screen="選挙人名簿登録者数（API）"
+    )
 
     @extend_schema(
         request=SenkyoQuery,
@@ -58,15 +61,6 @@ class SenkyoCountView(TenantAPIView):
         query.is_valid(raise_exception=True)
         day = query.validated_data["kijun_date"]
         counts = senkyo_counts(day)
-        access_record(
-            request=request._request,
-            action=AccessAction.READ,
-            gyomu="senkyo",
-            screen="選挙人名簿登録者数（API）",
-            record_type="senkyo_shukei",
-            record_id=day.isoformat(),
-            record_count=1,
-        )
         return Response(
             {
                 "kijun_date": day.isoformat(),
@@ -79,6 +73,7 @@ class SenkyoCountView(TenantAPIView):
 class TokeiView(TenantAPIView):
     gyomu_code = "juminkiroku"
     post_is_read = True
+    access_reads = Reads("jinko_tokei", record_id="date", screen="人口統計（API）")
 
     @extend_schema(
         request=TokeiQuery,
@@ -100,15 +95,6 @@ class TokeiView(TenantAPIView):
         query.is_valid(raise_exception=True)
         day = query.validated_data["date"]
         data = tokei_on(day)
-        access_record(
-            request=request._request,
-            action=AccessAction.READ,
-            gyomu="juminkiroku",
-            screen="人口統計（API）",
-            record_type="jinko_tokei",
-            record_id=day.isoformat(),
-            record_count=1,
-        )
         return Response(
             {
                 "date": day.isoformat(),

@@ -1,10 +1,13 @@
 """住民記録 REST API, mounted at /api/v1/juminkiroku/. One module per area; serializers
 live beside their views (juminkiroku/api/<area>.py)."""
 
-from juminkiroku.api import certificates, feed, ido, rosters, search
+from juminkiroku.api import certificates, feed, ido, person, residents, rosters, search, setai
 
 urlpatterns = [
     *search.urlpatterns,
+    *person.urlpatterns,
+    *setai.urlpatterns,
+    *residents.urlpatterns,
     *ido.urlpatterns,
     *certificates.urlpatterns,
     *feed.urlpatterns,

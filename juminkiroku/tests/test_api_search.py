@@ -12,6 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from juminkiroku.api import person as person_api
+from juminkiroku.api import residents as residents_api
 from juminkiroku.api import search as api
 from juminkiroku.codes import IdoJiyu, YokushiLevel, YokushiProcess, Zokugara
 from juminkiroku.models import Atena, Yokushi
@@ -184,7 +186,7 @@ def test_person_omits_kojin_bango_and_logs_a_read(world, tax, yamada):
     assert KOJIN_BANGO not in response.content.decode()
     assert "kojin_bango" not in data["person"]
     # The hand-built body has exactly the documented fields.
-    assert set(data["person"]) == set(api.PersonSerializer().fields)
+    assert set(data["person"]) == set(person_api.PersonSerializer().fields)
     assert data["person"]["birth_date"] == "1980-05-05" and data["person"]["sex"] == "1"
     (log,) = logs(world.alpha, action="read")
     assert log.record_type == "atena" and log.record_id == str(head.pk) and not log.mynumber_viewed
@@ -273,7 +275,7 @@ def test_setai_now_and_as_of(world, tax, yamada):
 
 
 def test_residents_on_is_paged_and_pinned(world, tax, yamada, monkeypatch):
-    monkeypatch.setattr(api, "RESIDENTS_PAGE_SIZE", 2)
+    monkeypatch.setattr(residents_api, "RESIDENTS_PAGE_SIZE", 2)
     before = post(tax, f"{BASE}/residents-on/", {"date": "2024-12-19"}).json()
     after = post(tax, f"{BASE}/residents-on/", {"date": "令和7年1月1日"}).json()
     assert before["count"] == 3 and before["num_pages"] == 2 and len(before["results"]) == 2
@@ -283,7 +285,7 @@ def test_residents_on_is_paged_and_pinned(world, tax, yamada, monkeypatch):
     assert sorted(ids) == sorted(a.pk for a in yamada)
     assert "kojin_bango" not in json.dumps(before)
     assert post(tax, f"{BASE}/residents-on/", {"date": "x"}).status_code == 400
-    monkeypatch.setattr(api, "RESIDENTS_PAGE_SIZE", 500)
+    monkeypatch.setattr(residents_api, "RESIDENTS_PAGE_SIZE", 500)
     small = _queries(lambda: post(tax, f"{BASE}/residents-on/", {"date": "2024-12-19"}))
     connection.set_tenant(world.alpha.municipality)
     household_tennyu("hayama", members=family("佐藤", "サトウ"), ido_date=date(2021, 1, 1))
@@ -291,7 +293,9 @@ def test_residents_on_is_paged_and_pinned(world, tax, yamada, monkeypatch):
     large = _queries(lambda: post(tax, f"{BASE}/residents-on/", {"date": "2024-12-19"}))
     assert len(small) == len(large) == 8  # as for search: 4 platform + 4
     rows = logs(world.alpha, action="export")
-    assert rows[0].detail == {"as_of": "2024-12-19", "page": 1} and rows[0].record_count == 2
+    shown = [r["atena_id"] for r in before["results"]]
+    assert rows[0].detail == {"as_of": "2024-12-19", "page": 1, "atena_ids": shown}
+    assert rows[0].record_count == 2
 
 
 # --- two towns ----------------------------------------------------------------------

@@ -12,7 +12,8 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -28,7 +29,8 @@ from juminkiroku.services.shomei import (
 )
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
 from tenants.views.jobs import WarekiDateField
 
@@ -88,44 +90,45 @@ def pdf_response(pdf: bytes, hakko_no: str) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logs_reads(
+    # The household shown to pick whom to certify; the PDF itself is logged by
+    # shomei_issue (印刷).
+    Reads(
+        "atena",
+        record_id="person.pk",
+        ids="members[].pk",
+        shown="person",
+        screen="証明書発行（対象者の確認）",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def shomei_issue_view(request: HttpRequest) -> HttpResponse:
     """Step 1: 宛名番号 → the household's members. Step 2 (button 発行): the PDF."""
     form = ShomeiForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "members": [], "chosen": set()}
     if request.method != "POST":
-        return render(request, "juminkiroku/certificates/issue.html", context)
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     atena_no = request.POST.get("atena_no", "").strip()
     person = Atena.objects.filter(atena_no=atena_no).first() if atena_no else None
     if person is None:
         form.is_valid()
         form.add_error("atena_no", "この宛名番号の方は見つかりません。")
-        return render(request, "juminkiroku/certificates/issue.html", context)
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     members = _members_of(person)
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
-        screen="証明書発行（対象者の確認）",
-        record_type="atena",
-        record_id=person.pk,
-        record_count=len(members),
-        detail={"atena_ids": [m.pk for m in members]},
-    )
     context["members"] = members
     context["person"] = person
     if "issue" not in request.POST:
         context["form"] = ShomeiForm(initial={"atena_no": atena_no})
         context["chosen"] = {m.pk for m in members}
-        return render(request, "juminkiroku/certificates/issue.html", context)
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     chosen = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
     context["chosen"] = set(chosen)
     member_ids = [m.pk for m in members]
     if not form.is_valid():
-        return render(request, "juminkiroku/certificates/issue.html", context, status=400)
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context, status=400)
     if not chosen or not set(chosen) <= set(member_ids):
         context["error"] = "証明する方を世帯員の中から選んでください。"
-        return render(request, "juminkiroku/certificates/issue.html", context, status=400)
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context, status=400)
     data = form.cleaned_data
     whole = person.setai_id is not None and sorted(chosen) == sorted(member_ids)
     args: dict[str, Any] = {
@@ -137,7 +140,7 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
         check = shomei_precheck(seikyusha=data["seikyusha"], **args)
         if check.warnings and not data["confirm"]:
             context["warnings"] = check.warnings
-            return render(request, "juminkiroku/certificates/issue.html", context)
+            return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
         kofu, pdf = shomei_issue(
             layout=data["layout"],
             items=form.items(),
@@ -148,7 +151,7 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
         )
     except ShomeiError as exc:
         context["error"] = str(exc)
-        return render(request, "juminkiroku/certificates/issue.html", context, status=400)
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context, status=400)
     return pdf_response(pdf, kofu.hakko_no)
 
 
@@ -165,11 +168,15 @@ class KofuSearchForm(forms.Form):
 
 
 @gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads("atena", action=AccessAction.SEARCH, ids="searched_atena_id", screen="証明書交付履歴")
+)
 @require_http_methods(["GET", "POST"])
 def kofu_history(request: HttpRequest) -> HttpResponse:
     """交付履歴. Searched by POST (a 宛名番号 must not enter a URL)."""
     form = KofuSearchForm(request.POST or None)
     rows = kofu_search()
+    searched_atena_id: int | None = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         atena_id: int | None = None
@@ -184,24 +191,23 @@ def kofu_history(request: HttpRequest) -> HttpResponse:
             kind=data["kind"],
         )
         if atena_id is not None and atena_id > 0:
-            access_record(
-                request=request,
-                action=AccessAction.SEARCH,
-                gyomu=GYOMU,
-                screen="証明書交付履歴",
-                record_type="atena",
-                record_id=atena_id,
-            )
+            searched_atena_id = atena_id
     page = Paginator(rows, 50).get_page(request.POST.get("page") or 1)
     can_void = getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/certificates/history.html",
-        {"form": form, "page": page, "can_void": can_void},
+        {
+            "form": form,
+            "page": page,
+            "can_void": can_void,
+            "searched_atena_id": searched_atena_id,
+        },
     )
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@no_personal_data  # shomei_void logs the 処分, then redirects
 @require_POST
 def kofu_void(request: HttpRequest, pk: int) -> HttpResponse:
     try:

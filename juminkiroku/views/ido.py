@@ -13,7 +13,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -43,8 +44,8 @@ from juminkiroku.services.ido import (
     ido_reject,
 )
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
@@ -157,6 +158,7 @@ def _field_spec(name: str) -> dict[str, Any]:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the 異動事由 to pick; a 宛名番号 typed is only looked up
 @require_http_methods(["GET", "POST"])
 def ido_new(request: HttpRequest) -> HttpResponse:
     """Pick the 異動事由; for changes to existing residents, name the person by 宛名番号."""
@@ -180,7 +182,7 @@ def ido_new(request: HttpRequest) -> HttpResponse:
             if IDO_GROUP_OF[j.value] == group and j != IdoJiyu.IKO
         ]
         groups.append({"label": group.label, "code": group.value, "items": items})
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/ido/new.html",
         {
@@ -207,6 +209,11 @@ def _members_for(atena: Atena) -> list[Atena]:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    # The person named and their household, shown to enter the change; the 仮登録
+    # itself is logged by ido_enter.
+    Reads("atena", record_id="base.pk", ids="members[].pk", shown="base", screen="異動入力")
+)
 @require_http_methods(["GET", "POST"])
 def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
     if jiyu not in IdoJiyu.values or jiyu in (IdoJiyu.TORIKESHI, IdoJiyu.IKO):
@@ -222,15 +229,6 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             messages.error(request, "先に対象の住民を宛名番号で指定してください。")
             return redirect("/juminkiroku/ido/new/")
         members = _members_for(base)
-        access_record(
-            request=request,
-            action=AccessAction.READ,
-            gyomu=GYOMU,
-            screen="異動入力",
-            record_type="atena",
-            record_id=base.pk,
-            record_count=len(members),
-        )
     common_fields = [_field_spec(n) for n in COMMON_FIELDS.get(jiyu, [])]
     per_person = [_field_spec(n) for n in PER_PERSON_FIELDS.get(jiyu, [])]
     new_fields = [_field_spec(n) for n in NEW_PERSON_FIELDS]
@@ -264,11 +262,12 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
         )
         if y.level == YokushiLevel.ALERT
     ]
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/ido/form.html",
         {
             "jiyu": jiyu,
+            "base": base,
             "jiyu_label": IdoJiyu(jiyu).label,
             "group_label": IdoGroup(group).label,
             "is_kisai": is_kisai,
@@ -383,6 +382,7 @@ def _submit(
 
 
 @gyomu_view(GYOMU)
+@no_personal_data  # 異動番号, 事由, dates and head counts: no person
 def ido_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", IdoStatus.KARI)
     if status not in IdoStatus.values:
@@ -394,7 +394,7 @@ def ido_list(request: HttpRequest) -> HttpResponse:
         .order_by("-entered_at", "-id")
     )
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/ido/list.html",
         {
@@ -433,25 +433,28 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
 
 
 @gyomu_view(GYOMU)
+@logs_reads(
+    Reads(
+        "ido",
+        id_kwarg="pk",
+        shown="ido",
+        count=lambda ctx: max(1, len(ctx["rows"])),
+        detail=lambda ctx: {
+            "atena_ids": [r["atena"].pk for r in ctx["rows"] if r["atena"] is not None]
+        },
+        screen="異動内容照会",
+    )
+)
 def ido_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
     rows = _payload_rows(ido)
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
-        screen="異動内容照会",
-        record_type="ido",
-        record_id=ido.pk,
-        record_count=max(1, len(rows)),
-    )
     user_id = request.user.pk
     registered = (
         list(Atena.objects.filter(rireki__ido=ido).distinct().order_by("setai_order", "id"))
         if ido.status == IdoStatus.HON
         else []
     )
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/ido/detail.html",
         {
@@ -468,6 +471,7 @@ def ido_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def ido_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
@@ -481,6 +485,7 @@ def ido_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
@@ -496,6 +501,7 @@ def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
@@ -519,6 +525,7 @@ def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def ido_bulk_approve_view(request: HttpRequest) -> HttpResponse:
     ids = [int(x) for x in request.POST.getlist("ido") if x.isdigit()]

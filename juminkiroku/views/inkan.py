@@ -11,7 +11,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,8 +29,8 @@ from juminkiroku.services.inkan import (
 from juminkiroku.services.shomei import MAX_COPIES, ShomeiError, shomei_issue
 from juminkiroku.views.certificates import pdf_response
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, logs_reads
+from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
 from tenants.views.jobs import WarekiDateField
 
@@ -72,16 +73,6 @@ def _show(request: HttpRequest, person: Atena | None, **extra: Any) -> HttpRespo
     rows: list[InkanToroku] = []
     if person is not None:
         rows = list(InkanToroku.objects.filter(atena=person).order_by("-created_at", "-id"))
-        access_record(
-            request=request,
-            action=AccessAction.READ,
-            gyomu=GYOMU,
-            screen="印鑑登録の照会",
-            record_type="atena",
-            record_id=person.pk,
-            record_count=max(1, len(rows)),
-            detail={"inkan_ids": [r.pk for r in rows]},
-        )
     context = {
         "search_form": extra.pop("search_form", InkanSearchForm()),
         "register_form": extra.pop(
@@ -97,10 +88,21 @@ def _show(request: HttpRequest, person: Atena | None, **extra: Any) -> HttpRespo
         "can_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
         **extra,
     }
-    return render(request, TEMPLATE, context, status=extra.get("status", 200))
+    return TemplateResponse(request, TEMPLATE, context, status=extra.get("status", 200))
+
+
+# Every screen of this module shows one person's registrations through _show.
+SHOWN = Reads(
+    "atena",
+    ids="person.pk",
+    count=lambda ctx: max(1, len(ctx["rows"])),
+    detail=lambda ctx: {"inkan_ids": [r.pk for r in ctx["rows"]]},
+    screen="印鑑登録の照会",
+)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.READ)
+@logs_reads(SHOWN)
 @require_http_methods(["GET", "POST"])
 def inkan_index(request: HttpRequest) -> HttpResponse:
     """The registrations of one person, found by 宛名番号 (POST: a search, not a write)."""
@@ -117,6 +119,7 @@ def inkan_index(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logs_reads(SHOWN)
 @require_POST
 def inkan_register_view(request: HttpRequest) -> HttpResponse:
     form = InkanRegisterForm(request.POST, request.FILES)
@@ -161,18 +164,21 @@ def _end_view(request: HttpRequest, pk: int, *, boshitsu: bool) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logs_reads(SHOWN)
 @require_POST
 def inkan_haishi_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, boshitsu=False)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logs_reads(SHOWN)
 @require_POST
 def inkan_boshitsu_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _end_view(request, pk, boshitsu=True)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logs_reads(SHOWN)
 @require_POST
 def inkan_shomei_view(request: HttpRequest, pk: int) -> HttpResponse:
     """印鑑登録証明書 of the registration's holder: the PDF, inline."""

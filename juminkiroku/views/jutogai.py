@@ -12,6 +12,7 @@ from juminkiroku.codes import Sex
 from juminkiroku.services.ido import FIELD_LABELS, IdoError
 from juminkiroku.services.jutogai import jutogai_register
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
@@ -30,6 +31,7 @@ FIELDS = [
 
 
 @gyomu_view("atena_kanri", level=RoleLevel.WRITE)
+@no_personal_data  # a blank form (or the clerk's own input shown back with errors)
 @require_http_methods(["GET", "POST"])
 def jutogai_new(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []

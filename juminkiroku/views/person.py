@@ -11,11 +11,10 @@ only by a POST from a user holding the 個人番号の表示 grant, which logs
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -35,8 +34,7 @@ from juminkiroku.selectors.person import (
     status_label,
 )
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record
+from tenants.accesslog.reads import Reads, access_refusal, logs_reads
 from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
@@ -49,19 +47,9 @@ def _user_id(request: HttpRequest) -> int | None:
     return getattr(request.user, "pk", None)
 
 
-def _refuse(
-    request: HttpRequest, *, screen: str, record_type: str, record_id: int, reason: str
-) -> HttpResponse:
-    access_record(
-        request=request,
-        action=AccessAction.DENIED,
-        gyomu=GYOMU,
-        screen=screen,
-        record_type=record_type,
-        record_id=record_id,
-        detail={"reason": reason},
-    )
-    return render(
+def _refuse(request: HttpRequest, *, record_type: str, record_id: int) -> HttpResponse:
+    access_refusal(request, record_type=record_type, record_id=record_id, reason="shokai_yokushi")
+    return TemplateResponse(
         request,
         "juminkiroku/person/refused.html",
         {"message": SHOKAI_YOKUSHI_MESSAGE},
@@ -77,27 +65,17 @@ def _person_or_404(pk: int) -> tuple[Atena, PersonLocks]:
 
 
 @gyomu_view(GYOMU)
+@logs_reads(Reads("atena", id_kwarg="pk", shown="p", screen="住民照会"))
 @require_http_methods(["GET"])
 @never_cache
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     atena, locks = _person_or_404(pk)
     if locks.shokai_error:
-        return _refuse(
-            request, screen="住民照会", record_type="atena", record_id=pk, reason="shokai_yokushi"
-        )
+        return _refuse(request, record_type="atena", record_id=pk)
     members = household_members(atena.setai_id) if atena.setai_id else []
     history = history_entries(atena.pk)
     grants = grants_of(_user_id(request))
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
-        screen="住民照会",
-        record_type="atena",
-        record_id=atena.pk,
-        purpose=request.headers.get("X-Purpose", "")[:200],
-    )
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/person/detail.html",
         {
@@ -114,46 +92,27 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)  # revealing is a read, through a POST
+@logs_reads(
+    Reads(
+        "atena", id_kwarg="pk", shown="kojin_bango", mynumber="kojin_bango", screen="個人番号の表示"
+    )
+)
 @require_POST
 @never_cache
 def person_kojin_bango(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx fragment with the 個人番号, for holders of the 個人番号の表示 grant."""
     atena, locks = _person_or_404(pk)
     if locks.shokai_error:
-        return _refuse(
-            request,
-            screen="個人番号の表示",
-            record_type="atena",
-            record_id=pk,
-            reason="shokai_yokushi",
-        )
+        return _refuse(request, record_type="atena", record_id=pk)
     if Kengen.KOJIN_BANGO_VIEW not in grants_of(_user_id(request)):
-        access_record(
-            request=request,
-            action=AccessAction.DENIED,
-            gyomu=GYOMU,
-            screen="個人番号の表示",
-            record_type="atena",
-            record_id=pk,
-            detail={"reason": "no_kengen"},
-        )
-        return render(
+        access_refusal(request, record_type="atena", record_id=pk, reason="no_kengen")
+        return TemplateResponse(
             request,
             "juminkiroku/person/_kojin_bango.html",
             {"refused": "個人番号を表示する権限がありません。"},
             status=403,
         )
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
-        screen="個人番号の表示",
-        record_type="atena",
-        record_id=pk,
-        mynumber_viewed=True,
-        purpose=request.headers.get("X-Purpose", "")[:200],
-    )
-    return render(
+    return TemplateResponse(
         request, "juminkiroku/person/_kojin_bango.html", {"kojin_bango": atena.kojin_bango}
     )
 
@@ -174,6 +133,18 @@ class AsOfForm(forms.Form):
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)  # the date is posted, nothing is written
+@logs_reads(
+    Reads(
+        "setai",
+        id_kwarg="pk",
+        ids=lambda ctx: [m.atena_id for m in ctx["members"] if not m.masked],
+        ids_key="atena_ids",
+        count=lambda ctx: max(1, len(ctx["members"])),
+        detail=lambda ctx: {"as_of": ctx["as_of"].isoformat()} if ctx["as_of"] else {},
+        shown="members",
+        screen="世帯照会",
+    )
+)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def setai_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -182,28 +153,13 @@ def setai_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Setai.DoesNotExist as exc:
         raise Http404 from exc
     if setai_shokai_blocked(setai.pk):
-        return _refuse(
-            request, screen="世帯照会", record_type="setai", record_id=pk, reason="shokai_yokushi"
-        )
+        return _refuse(request, record_type="setai", record_id=pk)
     form = AsOfForm(request.POST if request.method == "POST" else None)
     as_of: date | None = None
     if form.is_bound and form.is_valid():
         as_of = form.cleaned_data["on"]
     members = household_members_on(setai.pk, as_of) if as_of else household_members(setai.pk)
-    detail: dict[str, Any] = {"atena_ids": [m.atena_id for m in members if not m.masked]}
-    if as_of:
-        detail["as_of"] = as_of.isoformat()
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
-        screen="世帯照会",
-        record_type="setai",
-        record_id=setai.pk,
-        record_count=max(1, len(members)),
-        detail=detail,
-    )
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/person/setai.html",
         {

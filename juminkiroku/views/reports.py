@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods
 from juminkiroku.selectors import reports as sel
 from juminkiroku.views.rosters import csv_response
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessLog
-from tenants.accesslog.services import access_record
+from tenants.accesslog.models import AccessAction, AccessLog
+from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.holidays import covered_years
 from tenants.models import RoleLevel
 from tenants.views.jobs import WarekiDateField
@@ -109,6 +109,20 @@ def _log_rows(rows: list[AccessLog]) -> tuple[list[str], list[list[Any]]]:
 
 
 @gyomu_view("juminkiroku", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@logs_reads(
+    Reads(
+        "accesslog",
+        action=AccessAction.SEARCH,
+        shown="searched",
+        count="count",
+        detail=lambda ctx: {
+            "report": ctx["kind"],
+            "date_from": ctx["start"].isoformat(),
+            "date_to": ctx["end"].isoformat(),
+        },
+        screen="アクセスログ点検帳票",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def accesslog_reports(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -164,21 +178,18 @@ def accesslog_reports(request: HttpRequest) -> HttpResponse:
                 page = Paginator(qs, PAGE_SIZE).get_page(request.POST.get("page") or 1)
                 count = page.paginator.count
                 context.update(page=page)
-        access_record(
-            request=request,
-            action="export" if want_csv else "search",
-            gyomu="juminkiroku",
-            screen="アクセスログ点検帳票",
-            record_type="accesslog",
-            record_count=count,
-            detail={"report": kind, "date_from": start.isoformat(), "date_to": end.isoformat()},
-        )
         if want_csv:
+            access_note(
+                request,
+                action=AccessAction.EXPORT,
+                count=count,
+                detail={"report": kind, "date_from": start.isoformat(), "date_to": end.isoformat()},
+            )
             return csv_response(f"accesslog_{kind}_{start:%Y%m%d}_{end:%Y%m%d}.csv", header, body)
         context.update(
             searched=True, kind=kind, title=REPORT_LABELS[kind], count=count, start=start, end=end
         )
-    return render(request, "juminkiroku/reports/accesslog.html", context)
+    return TemplateResponse(request, "juminkiroku/reports/accesslog.html", context)
 
 
 urlpatterns = [

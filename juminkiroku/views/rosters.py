@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -27,7 +27,7 @@ from juminkiroku.selectors.senkyo import senkyo_counts, senkyo_roll
 from juminkiroku.selectors.tokei import SexRow, tokei_on
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record
+from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.age import GAKUNEN_LABELS, school_year_of
 from tenants.models import RoleLevel
 from tenants.views.jobs import WarekiDateField
@@ -73,6 +73,16 @@ class SenkyoForm(forms.Form):
 
 
 @gyomu_view("senkyo", level=RoleLevel.READ, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(
+        "atena",
+        action=AccessAction.SEARCH,
+        ids="page.object_list[].atena_id",
+        count=lambda ctx: len(ctx["page"].object_list),
+        detail=lambda ctx: {"kijun_date": ctx["day"].isoformat(), "page": ctx["page"].number},
+        screen="選挙人名簿",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def senkyo(request: HttpRequest) -> HttpResponse:
     form = SenkyoForm(request.POST or None, initial={"kijun_date": timezone.localdate()})
@@ -83,14 +93,13 @@ def senkyo(request: HttpRequest) -> HttpResponse:
         roll = senkyo_roll(day)
         if "csv" in request.POST:
             rows = list(roll)
-            access_record(
-                request=request,
+            # A full roll: the criteria and the count, not tens of thousands of ids.
+            access_note(
+                request,
                 action=AccessAction.EXPORT,
-                gyomu="senkyo",
                 screen="選挙人名簿CSV",
-                record_type="atena",
                 record_id=day.isoformat(),
-                record_count=len(rows),
+                count=len(rows),
                 detail={"kijun_date": day.isoformat()},
             )
             return csv_response(
@@ -127,19 +136,6 @@ def senkyo(request: HttpRequest) -> HttpResponse:
             )
         counts = senkyo_counts(day)
         page = Paginator(roll.select_related("setai"), PAGE_SIZE).get_page(_page_no(request))
-        access_record(
-            request=request,
-            action=AccessAction.SEARCH,
-            gyomu="senkyo",
-            screen="選挙人名簿",
-            record_type="atena",
-            record_count=len(page.object_list),
-            detail={
-                "kijun_date": day.isoformat(),
-                "page": page.number,
-                "atena_ids": [r.atena_id for r in page.object_list],
-            },
-        )
         context.update(
             day=day,
             counts=counts,
@@ -149,7 +145,7 @@ def senkyo(request: HttpRequest) -> HttpResponse:
             page=page,
             searched=True,
         )
-    return render(request, "juminkiroku/rosters/senkyo.html", context)
+    return TemplateResponse(request, "juminkiroku/rosters/senkyo.html", context)
 
 
 # --- 学齢簿 -----------------------------------------------------------------------
@@ -177,6 +173,20 @@ class GakureiForm(forms.Form):
 
 
 @gyomu_view("gakureibo", level=RoleLevel.READ, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(
+        "atena",
+        action=AccessAction.SEARCH,
+        ids="page.object_list[].atena_id",
+        count=lambda ctx: len(ctx["page"].object_list),
+        detail=lambda ctx: {
+            "nendo": ctx["nendo"],
+            "kijun_date": ctx["day"].isoformat(),
+            "page": ctx["page"].number,
+        },
+        screen="学齢簿",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def gakurei(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -195,14 +205,12 @@ def gakurei(request: HttpRequest) -> HttpResponse:
             children = children.filter(gakunen=data["gakunen"])
         if "csv" in request.POST:
             rows = list(children.select_related("setai"))
-            access_record(
-                request=request,
+            access_note(
+                request,
                 action=AccessAction.EXPORT,
-                gyomu="gakureibo",
                 screen="学齢簿CSV",
-                record_type="atena",
                 record_id=f"{nendo}",
-                record_count=len(rows),
+                count=len(rows),
                 detail={"nendo": nendo, "kijun_date": day.isoformat(), "gakunen": data["gakunen"]},
             )
             return csv_response(
@@ -252,23 +260,9 @@ def gakurei(request: HttpRequest) -> HttpResponse:
             }
             for r in page.object_list
         ]
-        access_record(
-            request=request,
-            action=AccessAction.SEARCH,
-            gyomu="gakureibo",
-            screen="学齢簿",
-            record_type="atena",
-            record_count=len(page.object_list),
-            detail={
-                "nendo": nendo,
-                "kijun_date": day.isoformat(),
-                "page": page.number,
-                "atena_ids": [r.atena_id for r in page.object_list],
-            },
-        )
         counts = gakurei_counts(nendo, day, include_foreign=data["include_foreign"])
         context.update(nendo=nendo, day=day, counts=counts, page=page, shown=shown, searched=True)
-    return render(request, "juminkiroku/rosters/gakurei.html", context)
+    return TemplateResponse(request, "juminkiroku/rosters/gakurei.html", context)
 
 
 # --- 人口統計 ---------------------------------------------------------------------
@@ -289,6 +283,12 @@ def _section(title: str, rows: list[SexRow]) -> list[list[Any]]:
 
 
 @gyomu_view("juminkiroku", level=RoleLevel.READ, write_level=RoleLevel.READ)
+@logs_reads(
+    # Counts by age, 地区 and 住民種別: no person, logged as a read of that day's 統計.
+    Reads(
+        "jinko_tokei", record_id=lambda ctx: ctx["day"].isoformat(), shown="data", screen="人口統計"
+    )
+)
 @require_http_methods(["GET", "POST"])
 def tokei(request: HttpRequest) -> HttpResponse:
     form = TokeiForm(request.POST or None, initial={"day": timezone.localdate()})
@@ -297,16 +297,8 @@ def tokei(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         day: date = form.cleaned_data["day"]
         data = tokei_on(day)
-        access_record(
-            request=request,
-            action=AccessAction.EXPORT if "csv" in request.POST else AccessAction.READ,
-            gyomu="juminkiroku",
-            screen="人口統計",
-            record_type="jinko_tokei",
-            record_id=day.isoformat(),
-            record_count=1,
-        )
         if "csv" in request.POST:
+            access_note(request, action=AccessAction.EXPORT, record_id=day.isoformat())
             rows = [
                 *_section("年齢（5歳階級）", data.by_age),
                 *_section("地区", data.by_chiku),
@@ -322,7 +314,7 @@ def tokei(request: HttpRequest) -> HttpResponse:
                 ]
             return csv_response(f"jinko_{day:%Y%m%d}.csv", ["区分", "男", "女", "計"], rows)
         context.update(day=day, data=data)
-    return render(request, "juminkiroku/rosters/tokei.html", context)
+    return TemplateResponse(request, "juminkiroku/rosters/tokei.html", context)
 
 
 urlpatterns = [

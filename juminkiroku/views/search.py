@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -28,7 +28,7 @@ from juminkiroku.selectors.search import (
 )
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record
+from tenants.accesslog.reads import Reads, logs_reads
 from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 
@@ -95,12 +95,23 @@ class SearchForm(forms.Form):
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)  # a search is a read, though it is a POST
+@logs_reads(
+    Reads(
+        "atena",
+        action=AccessAction.SEARCH,
+        shown="result",
+        count="result.count",
+        # search_log_detail holds the ids shown (not those masked by 照会抑止).
+        detail=lambda ctx: search_log_detail(ctx["form"].criteria, ctx["result"]),
+        screen=SCREEN,
+    )
+)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def search(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if request.GET:
-            return render(
+            return TemplateResponse(
                 request,
                 "juminkiroku/search/search.html",
                 {
@@ -109,23 +120,14 @@ def search(request: HttpRequest) -> HttpResponse:
                 },
                 status=400,
             )
-        return render(request, "juminkiroku/search/search.html", {"form": SearchForm()})
+        return TemplateResponse(request, "juminkiroku/search/search.html", {"form": SearchForm()})
     form = SearchForm(request.POST)
     if not form.is_valid() or form.criteria is None:
-        return render(request, "juminkiroku/search/search.html", {"form": form})
+        return TemplateResponse(request, "juminkiroku/search/search.html", {"form": form})
     criteria = form.criteria
     result = search_page(criteria, page_number(request.POST.get("page")))
-    access_record(
-        request=request,
-        action=AccessAction.SEARCH,
-        gyomu=GYOMU,
-        screen=SCREEN,
-        record_type="atena",
-        record_count=result.count,
-        detail=search_log_detail(criteria, result),
-    )
     user_id = getattr(request.user, "pk", None)
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/search/search.html",
         {

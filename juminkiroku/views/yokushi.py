@@ -7,7 +7,8 @@ from datetime import date
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,8 +26,8 @@ from juminkiroku.services.yokushi import (
     yokushi_temp_unlock,
 )
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
@@ -42,6 +43,14 @@ def _date(text: str) -> date | None:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "yokushi",
+        ids="page.object_list[].pk",
+        count=lambda ctx: len(ctx["page"].object_list),
+        screen="抑止一覧",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def yokushi_home(request: HttpRequest) -> HttpResponse:
     actor = actor_from_request(request)
@@ -94,15 +103,7 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")
     )
     page = Paginator(active, 30).get_page(request.GET.get("page"))
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
-        screen="抑止一覧",
-        record_type="yokushi",
-        record_count=len(page.object_list),
-    )
-    return render(
+    return TemplateResponse(
         request,
         "juminkiroku/yokushi/home.html",
         {
@@ -118,6 +119,7 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def yokushi_act(request: HttpRequest, pk: int) -> HttpResponse:
     y = get_object_or_404(Yokushi, pk=pk)
@@ -138,6 +140,7 @@ def yokushi_act(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def shien_extend(request: HttpRequest, pk: int) -> HttpResponse:
     shien = get_object_or_404(ShienSochi, pk=pk)

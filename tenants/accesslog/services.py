@@ -1,15 +1,14 @@
 """The single door through which every read and write of personal data is logged.
 
-Views call ``access_record(request=..., ...)``; Celery jobs call it with
-``actor=JobActor(...)``. The caller passes record ids, never names or numbers.
+Services call it in the transaction of the write they log; Celery jobs call it with
+``actor=Actor(...)``; views declare what they show (tenants.accesslog.reads), which calls
+it once per request. The caller passes record ids, never names or numbers.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -87,32 +86,3 @@ def access_record(
         record_count=record_count,
         detail=detail or {},
     )
-
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def logs_access(
-    *, action: str, record_type: str, gyomu: str = "", id_kwarg: str = "pk", screen: str = ""
-) -> Callable[[F], F]:
-    """Decorator for function views that show one record: logs after a 2xx answer."""
-
-    def decorate(view: F) -> F:
-        @functools.wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-            response = view(request, *args, **kwargs)
-            if 200 <= getattr(response, "status_code", 500) < 300:
-                access_record(
-                    request=request,
-                    action=action,
-                    gyomu=gyomu,
-                    screen=screen or view.__name__,
-                    record_type=record_type,
-                    record_id=kwargs.get(id_kwarg, ""),
-                    purpose=request.headers.get("X-Purpose", "")[:200],
-                )
-            return response
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorate

@@ -1,5 +1,6 @@
-"""Scoping and permission for every municipality-host API view. Subclass
-``TenantAPIView``/``TenantViewSet``; a view that declares no module cannot be built."""
+"""Scoping, permission and access logging for every municipality-host API view. Subclass
+``TenantAPIView``/``TenantViewSet``; a view that declares no module cannot be built, and
+a view's ``access_reads`` (tenants.accesslog.reads) is logged after every answer."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions, viewsets
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants.access import SAFE_METHODS
+from tenants.accesslog.reads import Declaration, declaration_for, log_reads
 from tenants.models import RoleLevel
 
 
@@ -35,14 +38,40 @@ class GyomuPermission(permissions.BasePermission):
         return levels.get(code, 0) >= needed
 
 
-class TenantAPIView(APIView):
+# Writes the request's access-log row from the view's ``access_reads`` declaration (a
+# Reads, a mapping of method or viewset action to Reads, or NO_PERSONAL_DATA). No
+# docstring on purpose: drf-spectacular would show it as every API view's description.
+class AccessLoggedMixin:
+    gyomu_code: str = ""
+    access_reads: Declaration | None = None
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: Any, **kwargs: Any
+    ) -> Response:
+        response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
+        key = getattr(self, "action", None) or request.method or "GET"
+        decl = declaration_for(self.access_reads, key)
+        if decl is None and key != request.method:
+            decl = declaration_for(self.access_reads, request.method or "GET")
+        log_reads(
+            request,
+            response,
+            decl,
+            gyomu=self.gyomu_code,
+            screen=type(self).__name__,
+            kwargs=getattr(self, "kwargs", None),
+        )
+        return response
+
+
+class TenantAPIView(AccessLoggedMixin, APIView):
     gyomu_code: str = ""
     required_level: int = RoleLevel.READ
     required_write_level: int = RoleLevel.WRITE
     permission_classes = [permissions.IsAuthenticated, GyomuPermission]
 
 
-class TenantViewSet(viewsets.GenericViewSet):
+class TenantViewSet(AccessLoggedMixin, viewsets.GenericViewSet):
     gyomu_code: str = ""
     required_level: int = RoleLevel.READ
     required_write_level: int = RoleLevel.WRITE

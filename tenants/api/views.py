@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.accesslog.models import AccessLog
+from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import IsConsortiumOffice, TenantAPIView, TenantViewSet
 from tenants.api.serializers import (
@@ -39,6 +40,7 @@ from tenants.selectors.gyomu import subscribed_gyomu
 
 class MeView(TenantAPIView):
     gyomu_code = "platform"
+    access_reads = NO_PERSONAL_DATA
 
     @extend_schema(responses=MeSerializer, summary="認証中の利用者と権限")
     def get(self, request: Request) -> Response:
@@ -66,6 +68,7 @@ class MeView(TenantAPIView):
 
 class ModuleListView(TenantAPIView):
     gyomu_code = "platform"
+    access_reads = NO_PERSONAL_DATA
 
     @extend_schema(responses=GyomuSerializer(many=True), summary="この団体が利用中の業務")
     def get(self, request: Request) -> Response:
@@ -77,6 +80,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
     """Jobs of this municipality. Progress is read here by job id, never by task id."""
 
     gyomu_code = "platform"
+    access_reads = NO_PERSONAL_DATA  # a job's kind, state and counts; its files are ids
     # Writes (start, cancel, retry) are authorised against the job's own module in each
     # action, not against the platform: a clerk of 個人住民税 starts 個人住民税 jobs.
     post_is_read = True
@@ -166,6 +170,9 @@ class AccessLogSearchView(TenantAPIView):
     required_write_level = RoleLevel.ADMIN
     post_is_read = True
     page_size = 100
+    # Staff names and record ids (never a resident's name or number): the audit trail
+    # itself, read by the town's administrators.
+    access_reads = NO_PERSONAL_DATA
 
     @extend_schema(
         request=AccessLogSearchSerializer,
@@ -196,6 +203,7 @@ class AccessLogSearchView(TenantAPIView):
 
 class ParameterView(TenantAPIView):
     gyomu_code = "platform"
+    access_reads = NO_PERSONAL_DATA
 
     @extend_schema(
         parameters=[OpenApiParameter("fiscal_year", int, required=True)],

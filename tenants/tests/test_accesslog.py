@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, transaction
-from django.http import HttpResponse
+from django.template import engines
+from django.template.response import TemplateResponse
 from django.test import RequestFactory
 from django_tenants.utils import schema_context
 
 from tenants.accesslog.models import AccessLog
-from tenants.accesslog.services import Actor, access_record, logs_access
+from tenants.accesslog.reads import Reads, logs_reads
+from tenants.accesslog.services import Actor, access_record
 from tests.personas import ALPHA_HOST
+
+TEMPLATE = engines["django"].from_string("{{ p }}")
 
 
 def test_decorated_read_writes_one_row_in_the_current_town_only(world):
     # given: a view that shows one record
-    @logs_access(action="read", record_type="person", gyomu="juminkiroku")
+    @logs_reads(Reads("person", id_kwarg="pk", shown="p"))
     def show(request, pk):
-        return HttpResponse("ok")
+        return TemplateResponse(request, TEMPLATE, {"p": pk})
 
     request = RequestFactory().get("/x/", HTTP_HOST=ALPHA_HOST, REMOTE_ADDR="127.0.0.9")
     from django.contrib.auth.models import AnonymousUser
 
     request.user = AnonymousUser()
+    request.gyomu_code = "juminkiroku"  # type: ignore[attr-defined]  # as ModuleGateMiddleware
     with schema_context(world.beta.schema):
         beta_before = AccessLog.objects.count()
     # when
@@ -42,9 +47,9 @@ def test_decorated_read_writes_one_row_in_the_current_town_only(world):
 
 
 def test_failed_read_is_not_logged_as_a_read(world):
-    @logs_access(action="read", record_type="person")
+    @logs_reads(Reads("person", id_kwarg="pk", shown="p"))
     def missing(request, pk):
-        return HttpResponse(status=404)
+        return TemplateResponse(request, TEMPLATE, {}, status=404)
 
     request = RequestFactory().get("/x/")
     from django.contrib.auth.models import AnonymousUser

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction, AccessLog
+from tenants.accesslog.reads import no_personal_data
 from tenants.models import RoleLevel
 from tenants.views.jobs import WarekiDateField
 
@@ -25,6 +26,8 @@ class AccessLogSearchForm(forms.Form):
 
 
 @gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+# Staff names and record ids (never a resident's name or number): the audit trail itself.
+@no_personal_data
 @require_http_methods(["GET", "POST"])
 def accesslog_search(request: HttpRequest) -> HttpResponse:
     """Searched by POST: a record id is personal context and must not enter URLs."""

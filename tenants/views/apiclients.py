@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import access_record
 from tenants.api.authentication import apiclient_create
 from tenants.models import ApiClient, RoleLevel
@@ -32,6 +33,7 @@ class ApiClientForm(forms.Form):
 
 
 @gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@no_personal_data  # systems and their scopes
 @require_http_methods(["GET", "POST"])
 def apiclient_list(request: HttpRequest) -> HttpResponse:
     municipality = current_municipality()

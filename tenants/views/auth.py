@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view, portal_view
 from tenants.accesslog.models import AccessAction
+from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import Actor, access_record
 from tenants.db import connection
 from tenants.models import StaffUser
@@ -72,6 +73,7 @@ def _may_use_host(request: HttpRequest, user: StaffUser) -> bool:
 
 @portal_view(login_exempt=True)
 @gyomu_view("platform", login_exempt=True)
+@no_personal_data
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
     form = PasswordForm(request.POST or None)
@@ -99,6 +101,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @portal_view(login_exempt=True)
 @gyomu_view("platform", login_exempt=True)
+@no_personal_data
 @require_http_methods(["GET", "POST"])
 def login_totp_view(request: HttpRequest) -> HttpResponse:
     user_pk = request.session.get(PENDING_KEY)
@@ -129,6 +132,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
 
 @portal_view(login_exempt=True)
 @gyomu_view("platform", login_exempt=True)
+@no_personal_data
 @require_http_methods(["POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

@@ -9,13 +9,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import grant_history, grants_offered, town_staff_grants
 from tenants.grants.services import GrantError, grants_set
 from tenants.models import RoleLevel
+from tenants.modules.spec import PLATFORM
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@no_personal_data  # staff and their grants: no resident data
 @require_http_methods(["GET", "POST"])
 def grant_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":

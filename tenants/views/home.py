@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import NO_PERSONAL_DATA, no_personal_data
 from tenants.db import connection
 from tenants.jobs.models import Job
 from tenants.models import Gyomu, RoleLevel
@@ -23,9 +24,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 healthz.gyomu_code = "platform"  # type: ignore[attr-defined]
 healthz.login_exempt = True  # type: ignore[attr-defined]
 healthz.portal = True  # type: ignore[attr-defined]
+healthz.access_reads = NO_PERSONAL_DATA  # type: ignore[attr-defined]
 
 
 @gyomu_view("platform")
+@no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
     from tenants.views.jobs import visible_jobs
 
@@ -36,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view("platform")  # the gate reads gyomu_code from the URL and checks it
+@no_personal_data
 def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
     gyomu = Gyomu.objects.filter(code=gyomu_code).first()
     if gyomu is None:

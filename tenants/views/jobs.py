@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.jobs.models import Job, JobFile
 from tenants.jobs.services import (
     JobRefused,
@@ -33,12 +34,14 @@ def visible_jobs(request: HttpRequest):
 
 
 @gyomu_view("platform")
+@no_personal_data
 def job_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(visible_jobs(request), 25).get_page(request.GET.get("page"))
     return render(request, "tenants/jobs/list.html", {"page": page})
 
 
 @gyomu_view("platform")
+@no_personal_data
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(visible_jobs(request), pk=pk)
     stale = 0 if job.is_finished else stale_chunks(job).count()
@@ -50,6 +53,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("platform")
+@no_personal_data
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the detail page polls every second until the job ends."""
     job = get_object_or_404(visible_jobs(request), pk=pk)
@@ -61,6 +65,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("platform", write_level=RoleLevel.WRITE)
+@no_personal_data
 @require_POST
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(visible_jobs(request), pk=pk)
@@ -76,6 +81,7 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("platform", write_level=RoleLevel.WRITE)
+@no_personal_data
 @require_POST
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(visible_jobs(request), pk=pk)
@@ -91,18 +97,15 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view("platform")
+@logs_reads(
+    # A job's file may hold personal data (an export, printed notices): the download is
+    # logged under the job's own 業務.
+    Reads("job_file", action=AccessAction.EXPORT, id_kwarg="file_pk", screen="job_file_download")
+)
 def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileResponse:
     job = get_object_or_404(visible_jobs(request), pk=pk)
     job_file = get_object_or_404(JobFile, pk=file_pk, job=job)
-    access_record(
-        request=request,
-        action=AccessAction.EXPORT,
-        gyomu=job.gyomu,
-        screen="job_file_download",
-        record_type="job_file",
-        record_id=job_file.pk,
-        detail={"job": job.pk},
-    )
+    access_note(request, gyomu=job.gyomu, detail={"job": job.pk})
     handle = default_storage.open(job_file.path, "rb")
     return FileResponse(
         handle, as_attachment=True, filename=job_file.name, content_type=job_file.content_type
@@ -139,6 +142,7 @@ class AccessLogExportForm(forms.Form):
 
 
 @gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@no_personal_data  # starts the export job (its file is logged when downloaded)
 @require_http_methods(["GET", "POST"])
 def accesslog_export_start(request: HttpRequest) -> HttpResponse:
     form = AccessLogExportForm(request.POST or None)

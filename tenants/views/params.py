@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
+from tenants.modules.spec import PLATFORM
 from tenants.params.settable import ParameterValueError
 from tenants.params.tenant.selectors import parameter_changes, parameters_for_year
 from tenants.params.tenant.services import municipal_parameter_set, settable_years
@@ -30,7 +32,8 @@ def _year(text: str | None) -> int:
     return year if year in settable_years() else current
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@no_personal_data  # the town's 条例 values: no personal data
 @require_http_methods(["GET", "POST"])
 def municipal_parameters(request: HttpRequest) -> HttpResponse:
     year = _year(request.POST.get("fiscal_year") or request.GET.get("nendo"))

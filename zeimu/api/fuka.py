@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.public import PersonIdentity, person_identities, person_identity
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, NO_PERSONAL_DATA, Reads, access_refusal
+from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus
@@ -35,6 +35,7 @@ from zeimu.selectors.fuka import (
 from zeimu.services.fuka import KoseiRefused, kosei
 
 GYOMU = KOJIN_JUMINZEI
+RECORD_TYPE = "zeimu.Fuka"
 PAGE_SIZE = 200
 
 SUMMARY_FIELDS = (
@@ -79,17 +80,6 @@ def _full(f: Fuka) -> dict[str, Any]:
     return out
 
 
-def _log(request: Request, screen: str, **kw: Any) -> None:
-    access_record(
-        action=AccessAction.READ,
-        request=request,
-        gyomu=GYOMU,
-        screen=screen,
-        record_type="zeimu.Fuka",
-        **kw,
-    )
-
-
 class LookupSerializer(serializers.Serializer):
     atena_no = serializers.CharField(max_length=12)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
@@ -101,6 +91,13 @@ class KoseiSerializer(serializers.Serializer):
 
 class FukaListView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = Reads(
+        RECORD_TYPE,
+        ids="results[].id",
+        skip_empty=True,
+        detail=lambda data: {"fiscal_year": data["fiscal_year"], "page": data["page"]},
+        screen="api.zeimu.fuka_list",
+    )
 
     @extend_schema(
         parameters=[
@@ -128,13 +125,6 @@ class FukaListView(TenantAPIView):
         fukas = list(page.object_list)
         persons = person_identities(f.atena_id for f in fukas)
         rows = [_summary(f, persons.get(f.atena_id)) for f in fukas]
-        if rows:
-            _log(
-                request,
-                "api.zeimu.fuka_list",
-                record_count=len(rows),
-                detail={"fiscal_year": fy, "page": page.number},
-            )
         return Response(
             {
                 "fiscal_year": fy,
@@ -150,6 +140,7 @@ class FukaListView(TenantAPIView):
 class FukaLookupView(TenantAPIView):
     gyomu_code = GYOMU
     post_is_read = True
+    access_reads = Reads(RECORD_TYPE, ids="id", screen="api.zeimu.fuka")
 
     @extend_schema(
         request=LookupSerializer,
@@ -162,19 +153,12 @@ class FukaLookupView(TenantAPIView):
         found = fuka_of_person(ser.validated_data["atena_no"], ser.validated_data["fiscal_year"])
         lookup = found.lookup
         if lookup.atena_id is not None and not lookup.found:
-            access_record(
-                action=AccessAction.DENIED,
-                request=request._request,
-                gyomu=GYOMU,
-                screen="api.zeimu.fuka",
-                record_type="atena",
-                record_id=lookup.atena_id,
-                detail={"reason": "shokai_yokushi"},
+            access_refusal(
+                request, record_type="atena", record_id=lookup.atena_id, reason="shokai_yokushi"
             )
             raise PermissionDenied(lookup.message)
         if found.fuka is None:
             raise NotFound("その宛名番号・年度の賦課はありません。")
-        _log(request, "api.zeimu.fuka", record_id=found.fuka.pk)
         body = _full(found.fuka)
         if lookup.message:
             body["warning"] = lookup.message
@@ -183,6 +167,7 @@ class FukaLookupView(TenantAPIView):
 
 class FukaDetailView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = Reads(RECORD_TYPE, ids="id", screen="api.zeimu.fuka")
 
     @extend_schema(
         responses={200: dict},
@@ -193,12 +178,12 @@ class FukaDetailView(TenantAPIView):
         fuka = Fuka.objects.filter(pk=pk).first()
         if fuka is None:
             raise NotFound("賦課が見つかりません。")
-        _log(request, "api.zeimu.fuka", record_id=fuka.pk)
         return Response(_full(fuka))
 
 
 class FukaKoseiView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE  # kosei logs the new assessment
 
     @extend_schema(
         request=KoseiSerializer,
@@ -223,6 +208,7 @@ class FukaKoseiView(TenantAPIView):
 
 class TokuchoListView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = NO_PERSONAL_DATA  # employers with head counts and totals
 
     @extend_schema(
         parameters=[OpenApiParameter("fiscal_year", int, required=True)],
@@ -240,6 +226,15 @@ class TokuchoListView(TenantAPIView):
 
 class TokuchoDetailView(TenantAPIView):
     gyomu_code = GYOMU
+    access_reads = Reads(
+        RECORD_TYPE,
+        ids="employees[].id",
+        detail=lambda data: {
+            "fiscal_year": data["fiscal_year"],
+            "tokucho_shitei_no": data["tokucho_shitei_no"],
+        },
+        screen="api.zeimu.tokucho",
+    )
 
     @extend_schema(
         responses={200: dict},
@@ -250,12 +245,6 @@ class TokuchoDetailView(TenantAPIView):
         rows = list(fuka_current(fiscal_year, shitei_no=shitei_no))
         if not rows:
             raise NotFound("その特別徴収義務者の特別徴収はありません。")
-        _log(
-            request,
-            "api.zeimu.tokucho",
-            record_count=len(rows),
-            detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
-        )
         persons = person_identities(f.atena_id for f in rows)
         return Response(
             {

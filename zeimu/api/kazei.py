@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.public import atena_resolve
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_refusal
+from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
 from zeimu.gyomu import KOJIN_JUMINZEI
@@ -205,6 +205,12 @@ class KazeiLookupAPIView(TenantAPIView):
 
     gyomu_code = GYOMU
     post_is_read = True
+    access_reads = Reads(
+        "atena",
+        record_id="atena_id",
+        screen="API 課税資料照会",
+        detail=lambda data: {"shotoku_year": data["shotoku_year"]},
+    )
 
     @extend_schema(
         request=LookupRequestSerializer,
@@ -225,27 +231,11 @@ class KazeiLookupAPIView(TenantAPIView):
         if atena_id is None:
             raise NotFound(lookup.message)
         if not lookup.found:
-            access_record(
-                request=request._request,
-                action=AccessAction.DENIED,
-                gyomu=GYOMU,
-                screen="API 課税資料照会",
-                record_type="atena",
-                record_id=atena_id,
-                detail={"reason": "shokai_yokushi"},
+            access_refusal(
+                request, record_type="atena", record_id=atena_id, reason="shokai_yokushi"
             )
             raise PermissionDenied(lookup.message)
         shiryo = kazei_shiryo_of(atena_id, year)
-        access_record(
-            request=request._request,
-            action=AccessAction.READ,
-            gyomu=GYOMU,
-            screen="API 課税資料照会",
-            record_type="atena",
-            record_id=atena_id,
-            purpose=request.headers.get("X-Purpose", "")[:200],
-            detail={"shotoku_year": year},
-        )
         payload = {
             "atena_id": atena_id,
             "shotoku_year": year,
@@ -260,6 +250,8 @@ class KazeiLookupAPIView(TenantAPIView):
 
 class KazeiImportAPIView(TenantAPIView):
     """A CSV of 課税資料: all rows or none (the same service as the screen)."""
+
+    access_reads = LOGGED_BY_SERVICE  # kazei_import logs the import; errors name no one
 
     gyomu_code = GYOMU
     parser_classes = [MultiPartParser, FormParser]

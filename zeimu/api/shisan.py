@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.api.permissions import TenantAPIView
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.rules.inputs import KafuHitorioya, Shogai
@@ -51,6 +52,7 @@ class ShisanInputSerializer(serializers.Serializer):
 
 class ShisanView(TenantAPIView):
     gyomu_code = KOJIN_JUMINZEI
+    access_reads = NO_PERSONAL_DATA  # figures typed in, no person
     post_is_read = True
 
     @extend_schema(

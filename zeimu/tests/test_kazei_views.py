@@ -486,3 +486,43 @@ def test_a_town_without_the_module_has_no_kazei_screens(login):
     other = login("samukawa-clerk", BETA_HOST)
     assert other.get("/zeimu/kazei/").status_code == 404
     assert other.get("/zeimu/kazei/import/").status_code == 404
+
+
+def test_every_entry_form_that_shows_a_person_logs_one_read(alpha, beta, people, login):
+    # given: 葉山町 has a 給与・年金支払報告書 and a 申告 for the head of the household
+    head = people[0]
+    _in(alpha)
+    kyuyo = _kyuyo(head.pk)
+    nenkin = NenkinHokoku.objects.create(
+        atena_id=head.pk,
+        shotoku_year=2024,
+        payer_no="NP1",
+        payer_name="日本年金機構",
+        shiharai_kingaku=600_000,
+    )
+    Shinkoku.objects.create(atena_id=head.pk, shotoku_year=2024)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    other = login("samukawa-clerk", BETA_HOST)
+    pages = {
+        f"/zeimu/kazei/{head.pk}/2024/kyuyo/new/": "給与支払報告書の登録",
+        f"/zeimu/kazei/kyuyo/{kyuyo.pk}/": "給与支払報告書の変更",
+        f"/zeimu/kazei/{head.pk}/2024/nenkin/new/": "公的年金等支払報告書の登録",
+        f"/zeimu/kazei/nenkin/{nenkin.pk}/": "公的年金等支払報告書の変更",
+        f"/zeimu/kazei/{head.pk}/2024/shinkoku/": "申告の変更",
+    }
+    for url, screen in pages.items():
+        # when
+        page = clerk.get(url)
+        # then: one row names the person by id, with the income year; never the name
+        assert page.status_code == 200, url
+        _in(alpha)
+        rows = list(AccessLog.objects.filter(screen=screen))
+        assert [(r.action, r.record_type, r.record_id, r.detail) for r in rows] == [
+            ("read", "atena", str(head.pk), {"shotoku_year": 2024})
+        ], url
+        connection.set_schema_to_public()
+        # and 寒川町's clerk gets nothing, logged nowhere
+        assert other.get(url).status_code == 404, url
+    _in(beta)
+    assert not AccessLog.objects.filter(screen__in=pages.values()).exists()

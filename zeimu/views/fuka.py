@@ -9,14 +9,15 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.public import person_identity
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from zeimu.gyomu import KOJIN_JUMINZEI
@@ -33,6 +34,7 @@ from zeimu.selectors.fuka import (
 from zeimu.services.fuka import KoseiRefused, kosei
 
 GYOMU = KOJIN_JUMINZEI
+RECORD_TYPE = "zeimu.Fuka"
 
 
 class ToshoFukaForm(forms.Form):
@@ -44,6 +46,7 @@ class ToshoFukaForm(forms.Form):
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts the 当初賦課 job
 @require_http_methods(["GET", "POST"])
 def tosho_fuka_start(request: HttpRequest) -> HttpResponse:
     form = ToshoFukaForm(request.POST or None)
@@ -58,7 +61,7 @@ def tosho_fuka_start(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             return redirect("job_detail", pk=job.pk)
-    return render(request, "zeimu/tosho_fuka.html", {"form": form})
+    return TemplateResponse(request, "zeimu/tosho_fuka.html", {"form": form})
 
 
 urlpatterns: list[URLPattern] = [path("tosho-fuka/", tosho_fuka_start, name="zeimu_tosho_fuka")]
@@ -94,6 +97,19 @@ def _kibetsu_rows(fuka: Fuka) -> dict[str, list[dict[str, Any]]]:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(
+        RECORD_TYPE,
+        ids="page.object_list[].pk",
+        skip_empty=True,
+        detail=lambda ctx: {
+            "fiscal_year": ctx["fiscal_year"],
+            "status": ctx["status"],
+            "page": ctx["page"].number,
+        },
+        screen="zeimu.fuka_list",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def fuka_list(request: HttpRequest) -> HttpResponse:
     fy = _fiscal_year(request)
@@ -101,14 +117,11 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
         # Looking one person up by 宛名番号: POST, so the number never sits in a URL.
         found = fuka_of_person(request.POST.get("atena_no", ""), fy)
         if found.lookup.atena_id is not None and not found.lookup.found:
-            access_record(
-                action=AccessAction.DENIED,
-                request=request,
-                gyomu=GYOMU,
-                screen="zeimu.fuka_list",
+            access_refusal(
+                request,
                 record_type="atena",
                 record_id=found.lookup.atena_id,
-                detail={"reason": "shokai_yokushi"},
+                reason="shokai_yokushi",
             )
         if not found.lookup.found:
             messages.error(request, found.lookup.message)
@@ -123,18 +136,8 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
         status = ""
     page = Paginator(fuka_current(fy, status=status), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = with_persons(list(page.object_list))
-    if rows:
-        access_record(
-            action=AccessAction.READ,
-            request=request,
-            gyomu=GYOMU,
-            screen="zeimu.fuka_list",
-            record_type="zeimu.Fuka",
-            record_count=len(rows),
-            detail={"fiscal_year": fy, "status": status, "page": page.number},
-        )
     counts = status_counts(fy)
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/fuka_list.html",
         {
@@ -150,19 +153,12 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(GYOMU)
+@logs_reads(Reads(RECORD_TYPE, ids="fuka.pk", screen="zeimu.fuka_detail"))
 @require_http_methods(["GET"])
 def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
     fuka = get_object_or_404(Fuka, pk=pk)
-    access_record(
-        action=AccessAction.READ,
-        request=request,
-        gyomu=GYOMU,
-        screen="zeimu.fuka_detail",
-        record_type="zeimu.Fuka",
-        record_id=fuka.pk,
-    )
     result = fuka.detail.get("result", {})
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/fuka_detail.html",
         {
@@ -179,6 +175,7 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # 更正 (logged by kosei), then a redirect
 @require_POST
 def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Fuka, pk=pk)
@@ -194,10 +191,11 @@ def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU)
+@no_personal_data  # employers with head counts and totals
 @require_http_methods(["GET"])
 def tokucho_list(request: HttpRequest) -> HttpResponse:
     fy = _fiscal_year(request)
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/tokucho_list.html",
         {"employers": tokucho_employers(fy), "fiscal_year": fy, "years": FISCAL_YEARS},
@@ -205,22 +203,24 @@ def tokucho_list(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(GYOMU)
+@logs_reads(
+    Reads(
+        RECORD_TYPE,
+        ids="rows[].pk",
+        detail=lambda ctx: {
+            "fiscal_year": ctx["fiscal_year"],
+            "tokucho_shitei_no": ctx["shitei_no"],
+        },
+        screen="zeimu.tokucho_detail",
+    )
+)
 @require_http_methods(["GET"])
 def tokucho_detail(request: HttpRequest, shitei_no: str, fiscal_year: int) -> HttpResponse:
     fukas = list(fuka_current(fiscal_year, shitei_no=shitei_no))
     if not fukas:
         raise Http404
-    access_record(
-        action=AccessAction.READ,
-        request=request,
-        gyomu=GYOMU,
-        screen="zeimu.tokucho_detail",
-        record_type="zeimu.Fuka",
-        record_count=len(fukas),
-        detail={"fiscal_year": fiscal_year, "tokucho_shitei_no": shitei_no},
-    )
     months = [item["label"] for item in fukas[0].kibetsu.get("kyuyo", [])]
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/tokucho_detail.html",
         {

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from juminkiroku.public import PersonIdentity, atena_resolve, person_identity
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import (
+    Reads,
+    access_note,
+    access_refusal,
+    logs_reads,
+    no_personal_data,
+)
+from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
 from tenants.wareki import format_nendo
 from zeimu.forms.kazei import (
@@ -75,16 +83,15 @@ def _year(year: int) -> int:
     return year
 
 
-def _log_read(request: HttpRequest, *, screen: str, atena_id: int, year: int) -> None:
-    access_record(
-        request=request,
-        action=AccessAction.READ,
-        gyomu=GYOMU,
+def _reads(screen: str) -> Reads:
+    """A page of one person's 課税資料 for an income year (``p`` is the person shown): the
+    row names the 宛名 and the year."""
+    return Reads(
+        "atena",
+        record_id="p.atena_id",
+        shown="p",
         screen=screen,
-        record_type="atena",
-        record_id=atena_id,
-        purpose=request.headers.get("X-Purpose", "")[:200],
-        detail={"shotoku_year": year},
+        detail=lambda ctx: {"shotoku_year": ctx["year"]},
     )
 
 
@@ -96,30 +103,29 @@ def _person_url(atena_id: int, year: int) -> str:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)  # the number is posted; nothing is written
+@logs_reads(
+    Reads("atena", shown="found", action=AccessAction.SEARCH, screen="課税資料 宛名番号で検索")
+)
 @require_http_methods(["GET", "POST"])
 @never_cache
 def kazei_home(request: HttpRequest) -> HttpResponse:
     form = LookupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         lookup = atena_resolve(form.cleaned_data["atena_no"])
-        refused = lookup.atena_id is not None and not lookup.found
-        access_record(
-            request=request,
-            action=AccessAction.DENIED if refused else AccessAction.SEARCH,
-            gyomu=GYOMU,
-            screen="課税資料 宛名番号で検索",
-            record_type="atena",
-            record_id=lookup.atena_id or "",
-            record_count=1 if lookup.found else 0,
-            detail={"reason": "shokai_yokushi"} if refused else None,
-        )
+        if lookup.atena_id is not None and not lookup.found:
+            access_refusal(
+                request, record_type="atena", record_id=lookup.atena_id, reason="shokai_yokushi"
+            )
+        elif lookup.found and lookup.atena_id is not None:
+            # the search found one person; the page it leads to logs the read
+            access_note(request, record_id=lookup.atena_id, count=1)
         if not lookup.found or lookup.atena_id is None:
             form.add_error("atena_no", lookup.message)
         else:
             if lookup.message:
                 messages.warning(request, lookup.message)
             return redirect(_person_url(lookup.atena_id, form.cleaned_data["shotoku_year"]))
-    return render(
+    return TemplateResponse(
         request, "zeimu/kazei_home.html", {"form": form, "may_write": _may_write(request)}
     )
 
@@ -128,14 +134,14 @@ def kazei_home(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(GYOMU)
+@logs_reads(_reads("課税資料の照会"))
 @require_http_methods(["GET"])
 @never_cache
 def kazei_person(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
     atena, year = _person(atena_id), _year(year)
     shiryo = kazei_shiryo_of(atena_id, year)
-    _log_read(request, screen="課税資料の照会", atena_id=atena_id, year=year)
     this_year = timezone.localdate().year
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/kazei_person.html",
         {
@@ -153,6 +159,7 @@ def kazei_person(request: HttpRequest, atena_id: int, year: int) -> HttpResponse
 
 
 @gyomu_view(GYOMU)
+@logs_reads(_reads("課税資料の試算"))
 @require_http_methods(["GET"])
 @never_cache
 def kazei_shisan_view(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
@@ -166,8 +173,7 @@ def kazei_shisan_view(request: HttpRequest, atena_id: int, year: int) -> HttpRes
         )
     except KazeiEntryError as exc:
         error = str(exc)
-    _log_read(request, screen="課税資料の試算", atena_id=atena_id, year=year)
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/kazei_shisan.html",
         {
@@ -249,10 +255,9 @@ def _report_edit(
         initial = {name: getattr(obj, name) for name in spec["fields"]}
         initial["tokubetsu_choshu"] = bool_initial(obj.tokubetsu_choshu)
         form = form_class(initial=initial)
-        _log_read(request, screen=f"{spec['title']}の変更", atena_id=atena_id, year=year)
     else:
         form = form_class()
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/kazei_report_form.html",
         {
@@ -290,6 +295,7 @@ def _report_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(_reads("給与支払報告書の登録"))
 @require_http_methods(["GET", "POST"])
 @never_cache
 def kyuyo_new(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
@@ -297,6 +303,7 @@ def kyuyo_new(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(_reads("給与支払報告書の変更"))
 @require_http_methods(["GET", "POST"])
 @never_cache
 def kyuyo_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -305,12 +312,14 @@ def kyuyo_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a delete (the service logs it), then a redirect
 @require_POST
 def kyuyo_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _report_delete(request, "kyuyo", pk)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(_reads("公的年金等支払報告書の登録"))
 @require_http_methods(["GET", "POST"])
 @never_cache
 def nenkin_new(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
@@ -318,6 +327,7 @@ def nenkin_new(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(_reads("公的年金等支払報告書の変更"))
 @require_http_methods(["GET", "POST"])
 @never_cache
 def nenkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -326,6 +336,7 @@ def nenkin_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a delete (the service logs it), then a redirect
 @require_POST
 def nenkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _report_delete(request, "nenkin", pk)
@@ -335,6 +346,7 @@ def nenkin_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(_reads("申告の変更"))
 @require_http_methods(["GET", "POST"])
 @never_cache
 def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpResponse:
@@ -358,7 +370,7 @@ def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpRespons
                     )
                 except KazeiEntryError as exc:
                     preview_error = str(exc)
-                _log_read(request, screen="申告内容の試算", atena_id=atena_id, year=year)
+                access_note(request, screen="申告内容の試算")
             else:
                 try:
                     kazei_entry.shinkoku_save(
@@ -376,10 +388,9 @@ def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpRespons
                     return redirect(_person_url(atena_id, year))
     elif obj is not None:
         form = ShinkokuForm(initial=ShinkokuForm.initial_from(obj))
-        _log_read(request, screen="申告の変更", atena_id=atena_id, year=year)
     else:
         form = ShinkokuForm()
-    return render(
+    return TemplateResponse(
         request,
         "zeimu/kazei_shinkoku.html",
         {
@@ -396,6 +407,7 @@ def shinkoku_edit(request: HttpRequest, atena_id: int, year: int) -> HttpRespons
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a delete (the service logs it), then a redirect
 @require_POST
 def shinkoku_delete(request: HttpRequest, pk: int) -> HttpResponse:
     obj = shinkoku_get(pk)
@@ -414,6 +426,7 @@ def shinkoku_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU)
+@no_personal_data  # imports by file, line and field: never a name or number
 @require_http_methods(["GET", "POST"])
 @never_cache
 def kazei_import_view(request: HttpRequest) -> HttpResponse:

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record, actor_from_request
+from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.selectors.current import current_municipality
@@ -59,6 +60,7 @@ class NoticePrintForm(forms.Form):
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts the print job (which logs each chunk's 宛名)
 @require_http_methods(["GET", "POST"])
 def notice_print_start(request: HttpRequest) -> HttpResponse:
     form = NoticePrintForm(request.POST or None)
@@ -93,6 +95,14 @@ def _tsuchi_date(fiscal_year: int) -> date:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "fuka",
+        action=AccessAction.PRINT,
+        id_kwarg="pk",
+        screen="納税通知書（普通徴収）の再発行",
+    )
+)
 @require_GET
 def futsu_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One taxpayer's 納税通知書（普通徴収）, current assessment only (404 otherwise)."""
@@ -109,19 +119,19 @@ def futsu_notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         fiscal_year=fuka.fiscal_year,
         tsuchi_date=_tsuchi_date(fuka.fiscal_year),
     )
-    access_record(
-        request=request,
-        action=AccessAction.PRINT,
-        gyomu=GYOMU,
-        screen="納税通知書（普通徴収）の再発行",
-        record_type="fuka",
-        record_id=fuka.pk,
-        detail={"atena_ids": notice.atena_ids},
-    )
+    access_note(request, detail={"atena_ids": notice.atena_ids})
     return _pdf(pdf, f"notice_{fuka.pk}.pdf")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "tokucho_gimusha",
+        action=AccessAction.PRINT,
+        id_kwarg="shitei_no",
+        screen="特別徴収税額決定通知書の再発行",
+    )
+)
 @require_GET
 def tokucho_notice_pdf(request: HttpRequest, shitei_no: str, fiscal_year: int) -> HttpResponse:
     """One employer's 特別徴収税額決定通知書（特別徴収義務者用）."""
@@ -134,14 +144,9 @@ def tokucho_notice_pdf(request: HttpRequest, shitei_no: str, fiscal_year: int) -
         fiscal_year=fiscal_year,
         tsuchi_date=_tsuchi_date(fiscal_year),
     )
-    access_record(
-        request=request,
-        action=AccessAction.PRINT,
-        gyomu=GYOMU,
-        screen="特別徴収税額決定通知書の再発行",
-        record_type="tokucho_gimusha",
-        record_id=shitei_no,
-        record_count=len(notices[0].atena_ids),
+    access_note(
+        request,
+        count=len(notices[0].atena_ids),
         detail={"fiscal_year": fiscal_year, "atena_ids": notices[0].atena_ids},
     )
     return _pdf(pdf, f"tokucho_{fiscal_year}.pdf")

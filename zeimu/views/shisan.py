@@ -11,6 +11,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.shisan import ShisanError, shisan
@@ -74,6 +75,7 @@ class ShisanForm(forms.Form):
 
 
 @gyomu_view(KOJIN_JUMINZEI)
+@no_personal_data  # figures typed in, no person
 @require_http_methods(["GET", "POST"])
 def shisan_view(request: HttpRequest) -> HttpResponse:
     form = ShisanForm(request.POST or None)

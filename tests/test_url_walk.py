@@ -1,0 +1,284 @@
+"""Every URL of a town host declares its 業務, is built on the platform's permission base
+classes when it is an API, and says whether it shows personal data; the views that show
+one resident are requested and must have written an access-log row (rule 3 of
+docs/architecture.md). Driven from config.urls_tenant: a new view is checked with no edit
+here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.views.generic import RedirectView
+
+from juminkiroku.models import Atena
+from juminkiroku.tests.factories import family, household_tennyu
+from tenants.access import SAFE_METHODS
+from tenants.accesslog.models import AccessLog
+from tenants.accesslog.reads import (
+    LOGGED_BY_SERVICE,
+    NO_PERSONAL_DATA,
+    Reads,
+    declaration_for,
+)
+from tenants.api.permissions import AccessLoggedMixin, GyomuPermission
+from tenants.checkdigits import kojin_bango_check_digit
+from tenants.db import connection
+from tenants.middleware import UNGUARDED_PATHS
+from tenants.models import Gyomu
+from tenants.modules.spec import PLATFORM
+from tests.personas import ALPHA_HOST, BETA_HOST
+from tests.urlwalk import Route, sample_value, walk
+
+ROUTES = walk()
+ROUTE_IDS = [r.label for r in ROUTES]
+
+
+def _declaration(route: Route) -> Any:
+    if route.view_class is not None and issubclass(route.view_class, RedirectView):
+        return NO_PERSONAL_DATA  # answers only a redirect
+    return route.attr("access_reads")
+
+
+def test_the_walk_finds_the_modules_urls():
+    labels = set(ROUTE_IDS)
+    assert {"juminkiroku/persons/<int:pk>/", "api/v1/juminkiroku/search/"} <= labels
+    assert len(ROUTES) > 100
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+def test_every_view_declares_a_known_gyomu(route):
+    code = route.attr("gyomu_code")
+    if "gyomu_code" in route.kwarg_names():
+        assert route.label == "m/<slug:gyomu_code>/", (
+            "only the module page takes its 業務 from the URL"
+        )
+        return
+    assert code, f"{route.label}: no gyomu_code (@gyomu_view / gyomu_code = ...)"
+    assert code == PLATFORM or Gyomu.objects.filter(code=code).exists(), code
+    if route.path(sample_value) in UNGUARDED_PATHS:
+        assert route.attr("login_exempt"), "an unguarded path needs no login"
+
+
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.is_api], ids=lambda r: r.label)
+def test_every_api_view_is_built_on_the_platform_base_classes(route):
+    cls = route.view_class
+    assert issubclass(cls, AccessLoggedMixin), f"{cls.__name__}: not a TenantAPIView/TenantViewSet"
+    assert GyomuPermission in cls.permission_classes, f"{cls.__name__}: GyomuPermission dropped"
+    assert cls.finalize_response is AccessLoggedMixin.finalize_response, (
+        f"{cls.__name__} overrides finalize_response, where the access log is written"
+    )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=ROUTE_IDS)
+def test_every_view_says_whether_it_shows_personal_data(route):
+    declared = _declaration(route)
+    assert declared is not None, (
+        f"{route.label}: declare what it shows: @logs_reads(Reads(...)) / access_reads = "
+        "Reads(...), or @no_personal_data / NO_PERSONAL_DATA / LOGGED_BY_SERVICE"
+    )
+    if isinstance(declared, dict):
+        allowed = (
+            {m.upper() for m in route.view_class.http_method_names}
+            if route.is_api
+            else {"GET", "POST", "HEAD"}
+        )
+        assert set(declared) <= allowed | {"list", "retrieve"}, declared
+        assert all(isinstance(v, Reads) or v is LOGGED_BY_SERVICE for v in declared.values())
+    if isinstance(declared, Reads) and not route.is_api:
+        # A function view's Reads is honoured only by the @logs_reads wrapper.
+        assert route.attr("access_logged"), f"{route.label}: Reads without @logs_reads"
+
+
+# --- the views of one resident, requested ------------------------------------------------
+
+KOJIN_BANGO = "12345678901" + str(kojin_bango_check_digit("12345678901"))
+
+
+@pytest.fixture
+def resident(in_alpha) -> Iterator[dict[str, Any]]:
+    members = family()
+    members[0]["kojin_bango"] = KOJIN_BANGO
+    ido, people = household_tennyu("hayama", members=members, ido_date=date(2020, 4, 1))
+    head: Atena = people[0]
+    connection.set_schema_to_public()
+    yield {
+        "atena": head.pk,
+        "setai": head.setai_id,
+        "ido": ido.pk,
+        "atena_no": head.atena_no,
+        "ids": {a.pk for a in people},
+    }
+
+
+def _reads(route: Route) -> list[Reads]:
+    decl = _declaration(route)
+    found = [declaration_for(decl, m) for m in ("GET", "POST")]
+    return [r for r in found if r is not None]
+
+
+def _one_resident_routes() -> list[tuple[Route, str]]:
+    """(route, record type) of every view whose URL names (``id_kwarg="pk"``) the one
+    record it shows, of a kind the resident fixture has: a person, a household, a 異動."""
+    out = []
+    for route in ROUTES:
+        for reads in _reads(route)[:1]:
+            if reads.id_kwarg == "pk" and reads.record_type in ("atena", "setai", "ido"):
+                out.append((route, reads.record_type))
+    return out
+
+
+ONE_RESIDENT = _one_resident_routes()
+
+
+def test_the_resident_views_are_found():
+    labels = {r.label for r, _ in ONE_RESIDENT}
+    assert {
+        "juminkiroku/persons/<int:pk>/",
+        "juminkiroku/persons/<int:pk>/kojin-bango/",
+        "juminkiroku/setai/<int:pk>/",
+        "juminkiroku/ido/<int:pk>/",
+        "api/v1/juminkiroku/persons/<int:pk>/",
+        "api/v1/juminkiroku/persons/<int:pk>/kojin-bango/",
+        "api/v1/juminkiroku/persons/<int:pk>/history/",
+        "api/v1/juminkiroku/setai/<int:pk>/",
+        "api/v1/juminkiroku/ido/<int:pk>/",
+    } <= labels
+
+
+def _rows(town: Any) -> list[AccessLog]:
+    connection.set_tenant(town.municipality)
+    rows = list(AccessLog.objects.order_by("id"))
+    connection.set_schema_to_public()
+    return rows
+
+
+def _method(client: Any, route: Route, path: str) -> str:
+    """GET, unless the view answers only POST (a reveal, a search by body)."""
+    if route.is_api:
+        return "GET" if hasattr(route.view_class, "get") else "POST"
+    return "GET" if client.get(path).status_code != 405 else "POST"
+
+
+def _call(client: Any, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    if method in SAFE_METHODS:
+        return client.get(path)
+    if path.startswith("/api/"):
+        return client.post(path, json.dumps(body or {}), content_type="application/json")
+    return client.post(path, body or {})
+
+
+def _logged(row: AccessLog, record_id: int) -> bool:
+    ids = [v for k, v in row.detail.items() if k.endswith("_ids") for v in v]
+    return row.record_id == str(record_id) or record_id in ids
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "record_type"), ONE_RESIDENT, ids=[r.label for r, _ in ONE_RESIDENT]
+)
+def test_a_view_of_one_resident_logs_and_the_other_town_gets_404(
+    world, login, resident, route, record_type
+):
+    # given 審査者 of each town (every grant, 個人番号の表示 included), one household in 葉山町
+    record_id = resident[record_type]
+    path = route.path({"pk": record_id})
+    alpha, beta = login("hayama-shinsa", ALPHA_HOST), login("samukawa-shinsa", BETA_HOST)
+    method = _method(alpha, route, path)
+    alpha_before, beta_before = len(_rows(world.alpha)), len(_rows(world.beta))
+    # when the view is requested in 葉山町
+    response = _call(alpha, method, path)
+    # then it answers and one row names the record
+    assert response.status_code == 200, (route.label, response.status_code)
+    new = _rows(world.alpha)[alpha_before:]
+    reads = [r for r in new if r.action != "update" and r.record_type == record_type]
+    assert len(reads) == 1 and _logged(reads[0], record_id), [
+        (r.action, r.record_type, r.record_id, r.detail) for r in new
+    ]
+    assert reads[0].username == "hayama-shinsa" and reads[0].gyomu == route.attr("gyomu_code")
+    # and 寒川町's 審査者, asking for the same id on its own host, gets 404 and no row
+    alpha_after = len(_rows(world.alpha))
+    response = _call(beta, method, path)
+    assert response.status_code == 404
+    assert len(_rows(world.beta)) == beta_before
+    assert len(_rows(world.alpha)) == alpha_after
+
+
+# Views of residents found by what the user types (never in a URL): the body to send.
+def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    atena_no = resident["atena_no"]
+    return {
+        "jk_search": {"kana": "ヤマダ"},
+        "jk-api-search": {"kana": "ヤマダ"},
+        "juminkiroku_shomei_issue": {"atena_no": atena_no},
+        "juminkiroku_inkan": {"atena_no": atena_no},
+        "juminkiroku_kofu_history": {"atena_no": atena_no},
+        "jk-api-residents-on": {"date": "2024-01-01"},
+        "juminkiroku_senkyo": {"kijun_date": "2024-01-01"},
+        "juminkiroku_feed_full": {},
+    }
+
+
+# Views of residents this test does not request, with where they are tested instead.
+NOT_REQUESTED = {
+    "juminkiroku_gakurei": "学齢簿 needs school-age children: juminkiroku/tests/test_rosters.py",
+    "juminkiroku_feed_changes": "a cursor over 本登録: juminkiroku/tests/test_feed.py",
+    "jk_ido_form": "the 異動 entry form: juminkiroku/tests/test_ido_views.py",
+    "juminkiroku_inkan_register": "a write that shows the person again: test_inkan.py",
+    "juminkiroku_inkan_haishi": "a write that shows the person again: test_inkan.py",
+    "juminkiroku_inkan_boshitsu": "a write that shows the person again: test_inkan.py",
+    "juminkiroku_inkan_shomei": "a certificate (logged by shomei_issue): test_inkan.py",
+    # 課税資料 (the person's page needs their income year): zeimu/tests/test_kazei_views.py
+    # (test_lookup_posts_the_number…, test_shisan_from_stored_data…,
+    # test_every_entry_form_that_shows_a_person_logs_one_read) and test_kazei_api.py
+    "zeimu_kazei": "lookup by 宛名番号: zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_person": "zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_shisan": "zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_kyuyo_new": "zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_kyuyo_edit": "zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_nenkin_new": "zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_nenkin_edit": "zeimu/tests/test_kazei_views.py",
+    "zeimu_kazei_shinkoku": "zeimu/tests/test_kazei_views.py",
+    "api-zeimu-kazei-lookup": "zeimu/tests/test_kazei_api.py",
+}
+
+
+def test_every_view_of_residents_is_requested_here_or_says_where():
+    of_residents = {
+        r.name for r in ROUTES if any(x.record_type in ("atena", "setai") for x in _reads(r))
+    }
+    covered = {r.name for r, _ in ONE_RESIDENT} | set(_bodies({"atena_no": ""}))
+    missing = of_residents - covered - set(NOT_REQUESTED)
+    assert not missing, f"request these in test_url_walk (_bodies) or say where: {missing}"
+    assert not set(NOT_REQUESTED) - of_residents, "NOT_REQUESTED names a view that is gone"
+
+
+@pytest.mark.django_db
+def test_searches_and_lists_of_residents_log_the_ids_shown(world, login, resident):
+    # given 審査者 of 葉山町 and the 山田 household
+    client = login("hayama-shinsa", ALPHA_HOST)
+    beta = login("samukawa-shinsa", BETA_HOST)
+    routes = {r.name: r for r in ROUTES}
+    for name, body in _bodies(resident).items():
+        route = routes[name]
+        before = len(_rows(world.alpha))
+        # when the criteria are posted
+        response = _call(client, "POST", route.path({}), body)
+        # then one row names the head of the household (by id, never by name)
+        assert response.status_code == 200, (name, response.status_code)
+        new = [r for r in _rows(world.alpha)[before:] if r.action != "update"]
+        assert len(new) == 1 and _logged(new[0], resident["atena"]), (
+            name,
+            [(r.action, r.record_type, r.record_id, r.detail) for r in new],
+        )
+        assert "ヤマダ" not in json.dumps(new[0].detail, ensure_ascii=False)
+        # and 寒川町 finds nobody: whatever it logs names none of 葉山町's ids
+        beta_before = len(_rows(world.beta))
+        _call(beta, "POST", route.path({}), body)
+        for row in _rows(world.beta)[beta_before:]:
+            assert not any(_logged(row, pk) for pk in resident["ids"])
