@@ -30,8 +30,8 @@ from juminkiroku.views.certificates import pdf_response
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 GYOMU = "inkan_toroku"
 TEMPLATE = "juminkiroku/inkan/index.html"

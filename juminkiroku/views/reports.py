@@ -22,9 +22,9 @@ from juminkiroku.views.rosters import csv_response
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import access_record
+from tenants.forms.wareki import WarekiDateField
 from tenants.holidays import covered_years
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 PAGE_SIZE = 100
 

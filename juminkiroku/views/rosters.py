@@ -29,8 +29,8 @@ from juminkiroku.selectors.tokei import SexRow, tokei_on
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
+from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 PAGE_SIZE = 50
 SEX_LABELS = dict(Sex.choices)

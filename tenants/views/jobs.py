@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.models import Job, JobFile
 from tenants.jobs.services import (
     JobRefused,
@@ -20,7 +21,6 @@ from tenants.jobs.services import (
     stale_chunks,
 )
 from tenants.models import RoleLevel
-from tenants.wareki import parse_wareki
 
 
 def visible_jobs(request: HttpRequest):
@@ -107,19 +107,6 @@ def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
     return FileResponse(
         handle, as_attachment=True, filename=job_file.name, content_type=job_file.content_type
     )
-
-
-class WarekiDateField(forms.CharField):
-    """A date typed as 令和7年4月1日, R7.4.1 or 2025-04-01."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_wareki(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
 
 class AccessLogExportForm(forms.Form):

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.selectors.current import current_municipality
-from tenants.views.jobs import WarekiDateField
 from zeimu.forms.notices import (
     FORM_FUTSU,
     FORM_LABELS,
