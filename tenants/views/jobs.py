@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.forms.export import CsvEncodingField
 from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.models import Job, JobFile
 from tenants.jobs.services import (
@@ -112,6 +113,7 @@ def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
 class AccessLogExportForm(forms.Form):
     date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
     date_to = WarekiDateField(label="終了日")
+    encoding = CsvEncodingField()
 
     def clean(self):
         data = super().clean()
@@ -136,6 +138,7 @@ def accesslog_export_start(request: HttpRequest) -> HttpResponse:
                 params={
                     "date_from": form.cleaned_data["date_from"].isoformat(),
                     "date_to": form.cleaned_data["date_to"].isoformat(),
+                    "encoding": form.cleaned_data["encoding"],
                 },
                 actor=actor_from_request(request),
             )
