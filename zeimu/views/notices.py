@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record, actor_from_request
+from tenants.forms.export import CsvEncodingField
 from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
@@ -55,6 +56,7 @@ class NoticePrintForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     tsuchi_date = WarekiDateField(label="通知日", help_text="例: 令和7年6月10日、R7.6.10")
+    print_data_encoding = CsvEncodingField(label="印刷データ（CSV）の文字コード")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -70,6 +72,7 @@ def notice_print_start(request: HttpRequest) -> HttpResponse:
                     "fiscal_year": data["fiscal_year"],
                     "forms": data["forms"],
                     "tsuchi_date": data["tsuchi_date"].isoformat(),
+                    "print_data_encoding": data["print_data_encoding"],
                 },
                 actor=actor_from_request(request),
             )
