@@ -1,8 +1,20 @@
-"""The one URL fetcher every WeasyPrint render in the project uses.
+"""The one WeasyPrint wrapper: documents issued one at a time (証明書, 明細書, 請求書).
 
-It refuses every URL except a base64 PNG ``data:`` URI (an 印影 or a logo embedded in the
-HTML), so nothing a template or a value contains can make WeasyPrint read a local file or
-call a host (STACK-NOTES). WeasyPrint >= 70 wants a ``URLFetcher`` instance.
+:func:`render_pdf` renders a Django template to PDF for every module, with
+
+- **the fetcher** that refuses every URL except a base64 PNG ``data:`` URI (an 印影 or a
+  logo embedded in the HTML), so nothing a template or a value contains can make
+  WeasyPrint read a local file or call a host (STACK-NOTES; WeasyPrint >= 70 wants a
+  ``URLFetcher`` instance);
+- **fonts**: WeasyPrint finds fonts through fontconfig, so the wrapper checks once per
+  process that each family chain the templates name (:data:`FONT_CHAINS`: ゴシック for
+  statements, 明朝 for certificates) has an installed member, and refuses to print
+  otherwise: a certificate in a substituted font that lacks 𠮷 would print a blank box;
+- **copies**: the document is laid out once and its pages repeated, so every copy of a
+  certificate carries the same 発行番号 and its own last page with the 認証文.
+
+Mass printing (1,000s of pages) is Typst, not this: ``tenants.printing``.
+WeasyPrint is imported on first use only: it is heavy, and most processes never print.
 """
 
 from __future__ import annotations
@@ -10,13 +22,28 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+from dataclasses import dataclass
 from typing import Any
+
+from django.template.loader import render_to_string
 
 ALLOWED_DATA_PREFIX = "data:image/png;base64,"
 
 
+#: CSS font-family chains the WeasyPrint templates use; one member of each must be installed
+#: (Debian fonts-noto-cjk and fonts-ipaexfont, installed by bin/services and the Dockerfile)
+FONT_CHAINS: dict[str, tuple[str, ...]] = {
+    "ゴシック": ("Noto Sans CJK JP", "IPAexGothic"),
+    "明朝": ("Noto Serif CJK JP", "IPAmjMincho", "IPAexMincho"),
+}
+
+
 class ExternalResourceRefused(ValueError):
     pass
+
+
+class PdfFontMissing(RuntimeError):
+    """No font of a family chain is installed: printing would substitute glyphs."""
 
 
 def _decode_png_data_uri(url: str) -> bytes:
@@ -51,3 +78,57 @@ def png_data_only_fetcher() -> Any:
 def refuse_external(url: str) -> Any:
     """Fetch ``url`` the way the renderer would: a PNG data URI or ExternalResourceRefused."""
     return png_data_only_fetcher().fetch(url)
+
+
+@functools.cache
+def installed_families() -> frozenset[str]:
+    """Font families fontconfig knows (the fonts WeasyPrint can use), read once."""
+    from weasyprint.text.ffi import ffi, fontconfig
+
+    config = fontconfig.FcInitLoadConfigAndFonts()
+    try:
+        fonts = fontconfig.FcConfigGetFonts(config, fontconfig.FcSetSystem)
+        value = ffi.new("FcChar8 **")
+        names: set[str] = set()
+        for i in range(fonts.nfont if fonts != ffi.NULL else 0):
+            n = 0
+            while fontconfig.FcPatternGetString(fonts.fonts[i], b"family", n, value) == 0:
+                names.add(ffi.string(value[0]).decode("utf-8", "replace"))
+                n += 1
+        return frozenset(names)
+    finally:
+        fontconfig.FcConfigDestroy(config)
+
+
+def check_fonts(families: frozenset[str] | None = None) -> None:
+    """PdfFontMissing (Japanese) unless every chain of FONT_CHAINS has a member."""
+    have = installed_families() if families is None else families
+    missing = [
+        f"{kind}（{'・'.join(chain)}）"
+        for kind, chain in FONT_CHAINS.items()
+        if not any(name in have for name in chain)
+    ]
+    if missing:
+        raise PdfFontMissing(f"帳票のフォントがありません: {'、'.join(missing)}")
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    pages: int
+    """Pages of one copy."""
+
+
+def render_pdf(template: str, context: dict[str, Any], *, copies: int = 1) -> RenderedPdf:
+    """Render the Django ``template`` with ``context`` once and repeat its pages
+    ``copies`` times in one PDF."""
+    from weasyprint import HTML
+
+    check_fonts()
+    html = render_to_string(template, context)
+    document = HTML(string=html, url_fetcher=png_data_only_fetcher()).render()
+    pages = len(document.pages)
+    if copies > 1:
+        document = document.copy(document.pages * copies)
+    pdf: bytes = document.write_pdf()
+    return RenderedPdf(pdf=pdf, pages=pages)

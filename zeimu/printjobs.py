@@ -1,10 +1,10 @@
 """Mass printing of 個人住民税 notices: 納税通知書（普通徴収）and 特別徴収税額決定通知書
-（特別徴収義務者用）for the print house (印刷・封入 BPO).
+（特別徴収義務者用）for the print house (印刷・封入 BPO), on the platform's print-job
+framework (tenants.printing.jobs: one PDF a chunk, the PRINT/EXPORT access rows, the
+print-data CSV joined at the end).
 
-Each chunk renders ONE PDF of many notices (zeimu.forms.notices, the templates the
-single reprint uses too) and stores it as a JobFile named by job id and chunk number
-only; a chunk that runs again replaces its file. ``finish`` writes the print-data CSV
-(one row per notice: file, pages, 宛名, amounts, 納期限) from the parts the chunks left.
+What is zeimu's own is here: the plan and the notices of a chunk (zeimu.forms.notices,
+the templates the single reprint uses too).
 
 Plan: 普通徴収 notices in 郵便番号・宛名番号 order (区分郵便 discount), 1,000 a chunk, the
 assessment ids fixed in the chunk so a re-run prints the same people; then employers in
@@ -14,21 +14,17 @@ notices renders in ≈2.5 s on one core and makes a PDF of ≈10 MB (bench/notic
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.utils import timezone
 
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import Actor, access_record
-from tenants.jobs.models import Job, JobChunk, JobFile
-from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import job_log
+from tenants.csvout import DEFAULT_ENCODING, check_encoding
+from tenants.jobs.models import Job, JobChunk
+from tenants.jobs.registry import register
+from tenants.printing.jobs import MassPrintJob, PrintedItem, print_actor
 from tenants.selectors.current import current_municipality
 from zeimu.forms.notices import (
     FORM_FUTSU,
@@ -47,10 +43,7 @@ from zeimu.models import Fuka
 
 FORMS = (FORM_FUTSU, FORM_TOKUCHO)
 
-
-def print_actor(job: Job) -> Actor:
-    """The clerk who started the job, as the reader of what the job prints."""
-    return Actor(user_id=job.started_by_id, username=job.started_by_name, terminal="batch")
+__all__ = ["FORMS", "NoticePrint", "latest_tsuchi_date", "print_actor"]
 
 
 def latest_tsuchi_date(fiscal_year: int) -> date | None:
@@ -68,12 +61,14 @@ def latest_tsuchi_date(fiscal_year: int) -> date | None:
     return date.fromisoformat(job.params["tsuchi_date"]) if job else None
 
 
-class NoticePrint:
+class NoticePrint(MassPrintJob):
     code = "zeimu_notice_print"
     gyomu = "kojin_juminzei"
     title = "個人住民税 納税通知書等の一括印刷"
     chunk_notices = 1000
     chunk_employees = 1000
+    file_prefix = "notice"
+    print_data_header = PRINT_DATA_HEADER
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -94,6 +89,10 @@ class NoticePrint:
             "fiscal_year": fiscal_year,
             "forms": [f for f in FORMS if f in forms],
             "tsuchi_date": tsuchi.isoformat(),
+            # the print house's CSV: UTF-8 with BOM unless the clerk chose cp932
+            "print_data_encoding": check_encoding(
+                params.get("print_data_encoding") or DEFAULT_ENCODING
+            ),
         }
 
     # --- plan ---------------------------------------------------------------------
@@ -128,41 +127,9 @@ class NoticePrint:
                 chunks.append(({"form": FORM_TOKUCHO, "shitei_nos": batch}, len(batch)))
         return chunks
 
-    # --- files --------------------------------------------------------------------
-
-    @staticmethod
-    def pdf_name(job: Job, chunk: JobChunk) -> str:
-        # job id and chunk number only: nothing personal in a file name (or a log line)
-        return f"notice_{job.pk}_{chunk.index + 1:04d}_{chunk.params['form']}.pdf"
-
-    @staticmethod
-    def csv_name(job: Job) -> str:
-        return f"notice_{job.pk}_print_data.csv"
-
-    @staticmethod
-    def _part_path(job: Job, index: int) -> str:
-        return f"jobs/{job.pk}/print-data-part-{index:05d}.csv"
-
-    @staticmethod
-    def _store(job: Job, name: str, content: bytes, content_type: str) -> JobFile:
-        """Write (or overwrite) one result file and its JobFile row."""
-        path = f"jobs/{job.pk}/{name}"
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        saved = default_storage.save(path, ContentFile(content))
-        JobFile.objects.filter(job=job, name=name).delete()
-        return JobFile.objects.create(
-            job=job,
-            name=name,
-            path=saved,
-            content_type=content_type,
-            size=len(content),
-            contains_personal_data=True,
-        )
-
     # --- run ----------------------------------------------------------------------
 
-    def _notices(self, job: Job, chunk: JobChunk) -> tuple[list[Notice], int]:
+    def items(self, job: Job, chunk: JobChunk) -> tuple[list[Notice], int]:
         """The chunk's notices and how many planned ones are no longer printable (the
         assessment was corrected since: its 更正 sends its own notice)."""
         fiscal_year = int(job.params["fiscal_year"])
@@ -174,7 +141,8 @@ class NoticePrint:
         notices = tokucho_notices(fiscal_year, chunk.params["shitei_nos"])
         return notices, len(chunk.params["shitei_nos"]) - len(notices)
 
-    def render(self, job: Job, form: str, notices: list[Notice]) -> bytes:
+    def render(self, job: Job, form: str, items: Sequence[PrintedItem]) -> bytes:
+        notices = cast("list[Notice]", list(items))  # what items() returned
         kwargs: dict[str, Any] = {
             "issuer": Issuer.of(current_municipality()),
             "fiscal_year": int(job.params["fiscal_year"]),
@@ -185,77 +153,14 @@ class NoticePrint:
             return futsu_render(notices, **kwargs)
         return tokucho_render(notices, **kwargs)
 
-    def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
-        form = chunk.params["form"]
-        notices, gone = self._notices(job, chunk)
-        access_record(
-            actor=print_actor(job),
-            action=AccessAction.PRINT,
-            gyomu=self.gyomu,
-            screen=f"job:{self.code}",
-            record_type="job_chunk",
-            record_id=chunk.pk,
-            record_count=sum(len(n.atena_ids) for n in notices),
-            detail={
-                "job": job.pk,
-                "chunk": chunk.index,
-                "form": form,
-                "atena_ids": [a for n in notices for a in n.atena_ids],
-            },
+    def gone_message(self, chunk: JobChunk, gone: int) -> str:
+        return (
+            f"処理単位{chunk.index + 1}: {gone}件は賦課が更正・取消されたため印刷しませんでした。"
         )
-        name = self.pdf_name(job, chunk)
-        if notices:
-            self._store(job, name, self.render(job, form, notices), "application/pdf")
-        else:  # nothing left to print in this chunk: no stale file from an earlier run
-            for old in JobFile.objects.filter(job=job, name=name):
-                default_storage.delete(old.path)
-                old.delete()
-        # the print-data rows of this chunk, joined by finish() in chunk order
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        page = 1
-        for n in notices:
-            writer.writerow([name, page, n.pages, *n.csv])
-            page += n.pages
-        path = self._part_path(job, chunk.index)
-        if default_storage.exists(path):
-            default_storage.delete(path)
-        default_storage.save(path, ContentFile(buffer.getvalue().encode("utf-8")))
-        if gone:
-            job_log(
-                job,
-                f"処理単位{chunk.index + 1}: {gone}件は賦課が更正・取消されたため"
-                "印刷しませんでした。",
-                level="warning",
-            )
-        return ChunkResult(done=len(notices), failed=gone)
 
-    def finish(self, job: Job) -> None:
-        out = io.BytesIO()
-        out.write("\ufeff".encode())
-        header = io.StringIO()
-        csv.writer(header, lineterminator="\r\n").writerow(PRINT_DATA_HEADER)
-        out.write(header.getvalue().encode("utf-8"))
-        rows = 0
-        for chunk in job.chunks.order_by("index"):
-            with default_storage.open(self._part_path(job, chunk.index), "rb") as part:
-                out.write(part.read())
-            rows += chunk.done
-        self._store(job, self.csv_name(job), out.getvalue(), "text/csv; charset=utf-8")
-        for chunk in job.chunks.all():
-            default_storage.delete(self._part_path(job, chunk.index))
-        access_record(
-            actor=print_actor(job),
-            action=AccessAction.EXPORT,
-            gyomu=self.gyomu,
-            screen=f"job:{self.code}",
-            record_type="job",
-            record_id=job.pk,
-            record_count=rows,
-            detail={"file": self.csv_name(job)},
-        )
+    def finish_message(self, job: Job, rows: int) -> str:
         forms = "・".join(FORM_LABELS[f] for f in job.params["forms"])
-        job_log(job, f"{forms}: 印刷データ {rows:,}件を作成しました。")
+        return f"{forms}: 印刷データ {rows:,}件を作成しました。"
 
 
 register(NoticePrint())

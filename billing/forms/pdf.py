@@ -1,18 +1,12 @@
-"""PDF rendering for statements (WeasyPrint), with the platform's fetcher that refuses
-every URL but an embedded PNG (tenants.pdf)."""
+"""PDF rendering for statements: the platform's WeasyPrint wrapper (tenants.pdf: the
+fetcher that refuses every URL but an embedded PNG, the font check)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-
-from tenants.pdf import png_data_only_fetcher
+from tenants.pdf import render_pdf as platform_render_pdf
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    pdf: bytes = HTML(string=html, url_fetcher=png_data_only_fetcher()).write_pdf()
-    return pdf
+    return platform_render_pdf(template, context).pdf

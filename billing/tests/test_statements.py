@@ -94,3 +94,21 @@ def test_office_of_another_consortium_cannot_open_a_run(world, login):
     client = login("other-office", PORTAL_HOST)
     assert client.get(f"/billing/runs/{run.pk}/").status_code == 404
     assert client.get(f"/billing/runs/{run.pk}/143014/statement.pdf").status_code == 404
+
+
+def test_run_csv_in_shift_jis_and_only_for_the_office(world, login):
+    # given
+    run = _run(world)
+    office = login("office", PORTAL_HOST)
+    member = login("hayama-admin", ALPHA_HOST)
+    # when
+    response = office.get(f"/billing/runs/{run.pk}/csv/?encoding=cp932")
+    page = office.get(f"/billing/runs/{run.pk}/").content.decode()
+    # then: written by tenants.csvout in cp932, amounts as plain numbers
+    assert response["Content-Type"] == "text/csv; charset=Shift_JIS"
+    rows = response.content.decode("cp932").splitlines()
+    assert rows[0] == "団体コード,団体名,組合運営費,合計"
+    assert sum(int(r.split(",")[2]) for r in rows[1:]) == 10_000_001
+    assert "?encoding=cp932" in page
+    # a member's town host has no such URL
+    assert member.get(f"/billing/runs/{run.pk}/csv/?encoding=cp932").status_code == 404

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -18,6 +16,8 @@ from billing.rules import GuaranteeInfeasible
 from billing.selectors import run_table, statement_for
 from billing.services.allocation import allocation_run
 from tenants.access import portal_view
+from tenants.csvout import CsvEncodingError, csv_response
+from tenants.forms.export import encoding_from
 from tenants.models import Municipality, StaffUser
 from tenants.wareki import fiscal_year_of
 
@@ -76,22 +76,23 @@ def billing_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_view()
-def billing_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def billing_run_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     user = _office(request)
     run = get_object_or_404(AllocationRun, pk=pk, consortium_id=user.consortium_office_id)
     table = run_table(run)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["団体コード", "団体名", *table["pools"], "合計"])
-    for row in table["rows"]:
-        writer.writerow(
-            [row["member"].dantai_code, row["member"].name, *row["cells"], row["total"]]
+    try:
+        return csv_response(
+            f"futankin_{run.fiscal_year}_{run.pk}.csv",
+            ["団体コード", "団体名", *table["pools"], "合計"],
+            (
+                [row["member"].dantai_code, row["member"].name, *row["cells"], row["total"]]
+                for row in table["rows"]
+            ),
+            encoding=encoding_from(request.GET),
         )
-    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
-    response["Content-Disposition"] = (
-        f'attachment; filename="futankin_{run.fiscal_year}_{run.pk}.csv"'
-    )
-    return response
+    except CsvEncodingError as exc:
+        messages.error(request, str(exc))
+        return redirect("billing_run", pk=run.pk)
 
 
 @portal_view()

@@ -28,7 +28,6 @@ from juminkiroku.codes import (
     Zokugara,
 )
 from juminkiroku.forms.fit import TextTooLong
-from juminkiroku.forms.pdf import render_pdf
 from juminkiroku.forms.shomei import (
     NINSHO_INKAN,
     NINSHO_JOHYO,
@@ -49,6 +48,7 @@ from juminkiroku.services.numbering import next_hakko_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
+from tenants.pdf import render_pdf
 from tenants.selectors.current import current_municipality
 from tenants.wareki import fiscal_year_of
 

@@ -18,7 +18,6 @@ from juminkiroku.codes import (
     YokushiProcess,
 )
 from juminkiroku.forms.fit import TextTooLong, fit_class
-from juminkiroku.forms.pdf import ExternalResourceRefused, png_data_only_fetcher, refuse_external
 from juminkiroku.forms.shomei import SheetOptions, person_rows
 from juminkiroku.models import Atena, ShienSochi, ShomeiKofu, Yokushi
 from juminkiroku.selectors.kofu import issued_count, kofu_search
@@ -43,6 +42,7 @@ from juminkiroku.tests.factories import (
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import juminhyo_code_check_digit, kojin_bango_check_digit
 from tenants.db import connection
+from tenants.pdf import ExternalResourceRefused, png_data_only_fetcher, refuse_external
 from tenants.testing.pdf import pdf_pages, squash
 from tenants.wareki import format_wareki
 

@@ -227,3 +227,26 @@ def test_gakurei_screen_csv_and_walls(alpha, beta, login):
     assert "学齢　イチ" not in r.content.decode()
     connection.set_tenant(beta.municipality)
     assert gakurei_children(2025, date(2025, 4, 10)).count() == 0
+
+
+def test_senkyo_csv_in_cp932_refuses_a_name_it_cannot_hold_before_sending(alpha, beta, login):
+    # given: an elector named with 𠮷 (not in cp932) in 葉山町
+    client = login("hayama-viewer", ALPHA_HOST)
+    other = login("samukawa-viewer", BETA_HOST)
+    connection.set_tenant(alpha.municipality)
+    one("𠮷田　花子", birth_date="1970-01-01", chiku_code="01")
+    form = {"kijun_date": "令和7年9月1日", "csv": "1"}
+    # when
+    refused = client.post("/juminkiroku/senkyo/", {**form, "encoding": "cp932"})
+    utf8 = client.post("/juminkiroku/senkyo/", {**form, "encoding": "utf-8-sig"})
+    beta_sjis = other.post("/juminkiroku/senkyo/", {**form, "encoding": "cp932"})
+    # then: the screen again, with where and what (a code point), never the name
+    html = refused.content.decode()
+    assert refused["Content-Type"].startswith("text/html")
+    assert "2行目の3列目（氏名）に Shift_JIS（cp932）で表せない文字（U+20BB7）" in html
+    assert utf8.content.decode("utf-8").splitlines()[1].split(",")[2] == "𠮷田　花子"
+    # 寒川町's roll is empty and encodes fine
+    assert beta_sjis.content.decode("cp932").splitlines() == [
+        "地区コード,宛名番号,氏名,フリガナ,生年月日,性別,住所,番地,方書,世帯番号,"
+        "引き続き住所を有する起算日"
+    ]

@@ -126,3 +126,25 @@ def test_screen_csv_api_and_walls(alpha, beta, login):
     assert 'data-testid="population">0<' in r.content.decode()
     connection.set_tenant(beta.municipality)
     assert population_on(DAY) == 0 and setaisu(DAY).total == 0
+
+
+def test_csv_download_uses_the_platform_writer_in_the_chosen_encoding(alpha, beta, login):
+    # given: the same screen in both towns
+    client = login("hayama-viewer", ALPHA_HOST)
+    other = login("samukawa-viewer", BETA_HOST)
+    connection.set_tenant(alpha.municipality)
+    build_town()
+    form = {"day": "R7.1.1", "csv": "1"}
+    # when
+    sjis = client.post("/juminkiroku/tokei/", {**form, "encoding": "cp932"})
+    utf8 = client.post("/juminkiroku/tokei/", form)  # no choice posted: UTF-8 with BOM
+    beta_sjis = other.post("/juminkiroku/tokei/", {**form, "encoding": "cp932"})
+    # then
+    assert sjis["Content-Type"] == "text/csv; charset=Shift_JIS"
+    lines = sjis.content.decode("cp932").splitlines()
+    assert lines[0] == "区分,男,女,計" and "世帯数,,,3" in lines
+    assert utf8.content.decode("utf-8").splitlines()[0] == "\ufeff区分,男,女,計"
+    # 寒川町 counts its own residents only (none)
+    assert "世帯数,,,0" in beta_sjis.content.decode("cp932").splitlines()
+    page = client.get("/juminkiroku/tokei/").content.decode()
+    assert "Shift_JIS（cp932" in page and 'value="utf-8-sig"' in page

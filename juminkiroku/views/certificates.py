@@ -31,8 +31,8 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.wareki import WarekiDateField, WarekiDateInput
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 GYOMU = "juminkiroku"
 ISSUE_KINDS = [(ShomeiKind.JUMINHYO.value, "住民票の写し"), (ShomeiKind.JOHYO.value, "除票の写し")]
@@ -157,7 +157,7 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
 
 class KofuSearchForm(forms.Form):
     date_from = WarekiDateField(
-        label="発行日（から）", required=False, widget=forms.TextInput(attrs={"autofocus": True})
+        label="発行日（から）", required=False, widget=WarekiDateInput(attrs={"autofocus": True})
     )
     date_to = WarekiDateField(label="発行日（まで）", required=False)
     hakko_no = forms.CharField(label="発行番号", required=False, max_length=20)

@@ -31,8 +31,8 @@ from juminkiroku.views.certificates import pdf_response
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 GYOMU = "inkan_toroku"
 TEMPLATE = "juminkiroku/inkan/index.html"

@@ -35,9 +35,9 @@ from juminkiroku.selectors.person import (
 )
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_refusal, logs_reads
+from tenants.forms.wareki import WarekiDateField, WarekiDateInput
 from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
-from tenants.wareki import parse_wareki
 
 GYOMU = "juminkiroku"
 SHOKAI_YOKUSHI_MESSAGE = "照会抑止が設定されています"
@@ -118,18 +118,11 @@ def person_kojin_bango(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class AsOfForm(forms.Form):
-    on = forms.CharField(
+    on = WarekiDateField(
         label="基準日",
-        max_length=20,
         help_text="例: 令和6年1月1日、R6.1.1、2024-01-01",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+        widget=WarekiDateInput(attrs={"autofocus": True}),
     )
-
-    def clean_on(self) -> date:
-        try:
-            return parse_wareki(self.cleaned_data["on"])
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)  # the date is posted, nothing is written

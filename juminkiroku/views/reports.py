@@ -11,20 +11,21 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from juminkiroku.selectors import reports as sel
-from juminkiroku.views.rosters import csv_response
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.accesslog.reads import Reads, access_note, logs_reads
+from tenants.forms.export import CsvEncodingField, form_csv_response
+from tenants.forms.wareki import WarekiDateField
 from tenants.holidays import covered_years
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 PAGE_SIZE = 100
 
@@ -59,6 +60,7 @@ class ReportForm(forms.Form):
         min_value=1,
         initial=sel.MASS_RECORDS,
     )
+    encoding = CsvEncodingField()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -124,7 +126,7 @@ def _log_rows(rows: list[AccessLog]) -> tuple[list[str], list[list[Any]]]:
     )
 )
 @require_http_methods(["GET", "POST"])
-def accesslog_reports(request: HttpRequest) -> HttpResponse:
+def accesslog_reports(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = ReportForm(
         request.POST or None,
@@ -185,7 +187,13 @@ def accesslog_reports(request: HttpRequest) -> HttpResponse:
                 count=count,
                 detail={"report": kind, "date_from": start.isoformat(), "date_to": end.isoformat()},
             )
-            return csv_response(f"accesslog_{kind}_{start:%Y%m%d}_{end:%Y%m%d}.csv", header, body)
+            response = form_csv_response(
+                form, f"accesslog_{kind}_{start:%Y%m%d}_{end:%Y%m%d}.csv", header, body
+            )
+            if response is not None:
+                return response
+            # refused (a character Shift_JIS cannot hold): the form comes back, a search
+            access_note(request, action=AccessAction.SEARCH)
         context.update(
             searched=True, kind=kind, title=REPORT_LABELS[kind], count=count, start=start, end=end
         )

@@ -7,15 +7,13 @@ record ids on the page, or with the criteria and the count for a full CSV.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
@@ -29,29 +27,13 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.age import GAKUNEN_LABELS, school_year_of
+from tenants.forms.export import CsvEncodingField, form_csv_response
+from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 PAGE_SIZE = 50
 SEX_LABELS = dict(Sex.choices)
 ZOKUGARA_LABELS = dict(Zokugara.choices)
-
-
-def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> HttpResponse:
-    """UTF-8 with BOM so that Excel opens the Japanese text correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _page_no(request: HttpRequest) -> int:
@@ -70,6 +52,7 @@ def _autofocus(form: forms.Form, name: str) -> None:
 
 class SenkyoForm(forms.Form):
     kijun_date = WarekiDateField(label="基準日", help_text="例: 令和7年9月1日、R7.9.1、2025-09-01")
+    encoding = CsvEncodingField()
 
 
 @gyomu_view("senkyo", level=RoleLevel.READ, write_level=RoleLevel.READ)
@@ -84,7 +67,7 @@ class SenkyoForm(forms.Form):
     )
 )
 @require_http_methods(["GET", "POST"])
-def senkyo(request: HttpRequest) -> HttpResponse:
+def senkyo(request: HttpRequest) -> HttpResponseBase:
     form = SenkyoForm(request.POST or None, initial={"kijun_date": timezone.localdate()})
     _autofocus(form, "kijun_date")
     context: dict[str, Any] = {"form": form}
@@ -102,7 +85,8 @@ def senkyo(request: HttpRequest) -> HttpResponse:
                 count=len(rows),
                 detail={"kijun_date": day.isoformat()},
             )
-            return csv_response(
+            response = form_csv_response(
+                form,
                 f"senkyo_{day:%Y%m%d}.csv",
                 [
                     "地区コード",
@@ -134,6 +118,8 @@ def senkyo(request: HttpRequest) -> HttpResponse:
                     for r in rows
                 ),
             )
+            if response is not None:
+                return response
         counts = senkyo_counts(day)
         page = Paginator(roll.select_related("setai"), PAGE_SIZE).get_page(_page_no(request))
         context.update(
@@ -170,6 +156,7 @@ class GakureiForm(forms.Form):
         choices=[("", "すべて"), *GAKUNEN_LABELS.items()],
     )
     include_foreign = forms.BooleanField(label="外国人住民の児童生徒を含める", required=False)
+    encoding = CsvEncodingField()
 
 
 @gyomu_view("gakureibo", level=RoleLevel.READ, write_level=RoleLevel.READ)
@@ -188,7 +175,7 @@ class GakureiForm(forms.Form):
     )
 )
 @require_http_methods(["GET", "POST"])
-def gakurei(request: HttpRequest) -> HttpResponse:
+def gakurei(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     form = GakureiForm(
         request.POST or None,
@@ -213,7 +200,8 @@ def gakurei(request: HttpRequest) -> HttpResponse:
                 count=len(rows),
                 detail={"nendo": nendo, "kijun_date": day.isoformat(), "gakunen": data["gakunen"]},
             )
-            return csv_response(
+            response = form_csv_response(
+                form,
                 f"gakurei_{nendo}_{day:%Y%m%d}.csv",
                 [
                     "学年",
@@ -251,6 +239,8 @@ def gakurei(request: HttpRequest) -> HttpResponse:
                     for r in rows
                 ),
             )
+            if response is not None:
+                return response
         page = Paginator(children, PAGE_SIZE).get_page(_page_no(request))
         shown = [
             {
@@ -270,6 +260,7 @@ def gakurei(request: HttpRequest) -> HttpResponse:
 
 class TokeiForm(forms.Form):
     day = WarekiDateField(label="基準日", help_text="例: 令和7年1月1日、R7.1.1、2025-01-01")
+    encoding = CsvEncodingField()
 
 
 def _section(title: str, rows: list[SexRow]) -> list[list[Any]]:
@@ -290,7 +281,7 @@ def _section(title: str, rows: list[SexRow]) -> list[list[Any]]:
     )
 )
 @require_http_methods(["GET", "POST"])
-def tokei(request: HttpRequest) -> HttpResponse:
+def tokei(request: HttpRequest) -> HttpResponseBase:
     form = TokeiForm(request.POST or None, initial={"day": timezone.localdate()})
     _autofocus(form, "day")
     context: dict[str, Any] = {"form": form}
@@ -312,7 +303,11 @@ def tokei(request: HttpRequest) -> HttpResponse:
                     ["うち外国人住民のみの世帯", "", "", setai.gaikokujin_only],
                     ["うち複数国籍世帯", "", "", setai.fukusu],
                 ]
-            return csv_response(f"jinko_{day:%Y%m%d}.csv", ["区分", "男", "女", "計"], rows)
+            response = form_csv_response(
+                form, f"jinko_{day:%Y%m%d}.csv", ["区分", "男", "女", "計"], rows
+            )
+            if response is not None:
+                return response
         context.update(day=day, data=data)
     return TemplateResponse(request, "juminkiroku/rosters/tokei.html", context)
 

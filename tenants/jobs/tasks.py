@@ -77,6 +77,8 @@ def run_job_chunk(job_id: int, chunk_id: int) -> None:
                 level="error",
                 message=(
                     f"処理単位{chunk.index + 1}でエラーが発生しました（{type(exc).__name__}）。"
+                    # an error that carries a message safe to show (no personal data)
+                    + str(getattr(exc, "public_message", ""))
                 ),
             )
     _maybe_finish(job_id)

@@ -213,3 +213,50 @@ def test_retry_waits_for_a_cancel_to_wind_down(world, counting):
         job_cancel(job=job, actor=ACTOR)
         with pytest.raises(JobRefused, match="中止の処理中"):
             job_retry_failed(job=Job.objects.get(pk=job.pk), actor=ACTOR)
+
+
+def test_accesslog_export_in_cp932_and_its_refusal(world, django_capture_on_commit_callbacks):
+    # given: a row in each town; 葉山町's second export meets a staff name cp932 lacks
+    with schema_context(world.beta.schema):
+        access_record(actor=ACTOR, action="read", screen="beta-marker")
+    with schema_context(world.alpha.schema):
+        from django.utils import timezone
+
+        today = timezone.localdate().isoformat()
+        params = {"date_from": today, "date_to": today, "encoding": "cp932"}
+        access_record(actor=ACTOR, action="read", screen="葉山の画面")
+        # when
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_start(kind="accesslog_export", params=params, actor=ACTOR)
+        job.refresh_from_db()
+        result = job.files.get()
+        with default_storage.open(result.path, "rb") as handle:
+            data = handle.read()
+        access_record(
+            actor=Actor(user_id=None, username="𠮷田", terminal="t1"), action="read", screen="x"
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            refused = job_start(kind="accesslog_export", params=params, actor=ACTOR)
+        refused.refresh_from_db()
+        log = [line.message for line in refused.log.all()]
+        refused_files = refused.files.count()
+    # then
+    assert (
+        job.status == JobStatus.SUCCEEDED and result.content_type == "text/csv; charset=Shift_JIS"
+    )
+    text = data.decode("cp932")
+    assert not data.startswith(b"\xef\xbb\xbf")
+    assert text.splitlines()[0].startswith("日時,職員,応援職員")
+    assert "葉山の画面" in text and "beta-marker" not in text
+    assert refused.status == JobStatus.FAILED and refused_files == 0
+    assert any("列目（職員）に Shift_JIS（cp932）で表せない文字（U+20BB7）" in m for m in log)
+    assert not any("𠮷" in m for m in log)
+
+
+def test_accesslog_export_refuses_an_unknown_encoding(world):
+    with schema_context(world.alpha.schema), pytest.raises(ValueError, match="文字コード"):
+        job_start(
+            kind="accesslog_export",
+            params={"date_from": "2025-04-01", "date_to": "2025-04-01", "encoding": "latin-1"},
+            actor=ACTOR,
+        )

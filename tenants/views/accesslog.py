@@ -9,8 +9,8 @@ from django.views.decorators.http import require_http_methods
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.accesslog.reads import no_personal_data
+from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.views.jobs import WarekiDateField
 
 
 class AccessLogSearchForm(forms.Form):

@@ -12,6 +12,8 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.export import CsvEncodingField
+from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.models import Job, JobFile
 from tenants.jobs.services import (
     JobRefused,
@@ -21,7 +23,6 @@ from tenants.jobs.services import (
     stale_chunks,
 )
 from tenants.models import RoleLevel
-from tenants.wareki import parse_wareki
 
 
 def visible_jobs(request: HttpRequest):
@@ -112,22 +113,10 @@ def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
     )
 
 
-class WarekiDateField(forms.CharField):
-    """A date typed as 令和7年4月1日, R7.4.1 or 2025-04-01."""
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if not text:
-            return None
-        try:
-            return parse_wareki(text)
-        except ValueError as exc:
-            raise forms.ValidationError(str(exc)) from exc
-
-
 class AccessLogExportForm(forms.Form):
     date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
     date_to = WarekiDateField(label="終了日")
+    encoding = CsvEncodingField()
 
     def clean(self):
         data = super().clean()
@@ -153,6 +142,7 @@ def accesslog_export_start(request: HttpRequest) -> HttpResponse:
                 params={
                     "date_from": form.cleaned_data["date_from"].isoformat(),
                     "date_to": form.cleaned_data["date_to"].isoformat(),
+                    "encoding": form.cleaned_data["encoding"],
                 },
                 actor=actor_from_request(request),
             )

@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import portal_view
+from tenants.forms.wareki import WarekiDateField
 from tenants.models import Gyomu, Membership, Municipality, NetworkRange, StaffUser
 from tenants.models.network import NetworkKind
 from tenants.services.municipality import municipality_provision
 from tenants.services.network import network_range_add, network_range_remove
 from tenants.services.staff import SupportGrantError, support_membership_grant
-from tenants.views.jobs import WarekiDateField
 
 
 def _office(request: HttpRequest) -> StaffUser:

@@ -18,12 +18,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from juminkiroku.public import AddressBlock, PersonIdentity, address_blocks, person_identities
+from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
-from zeimu.forms.engine import render
 from zeimu.models import Fuka
 
-FUTSU_TEMPLATE = "futsu_notice.typ"
-TOKUCHO_TEMPLATE = "tokucho_notice.typ"
+# found through zeimu/module.py (form_templates) by tenants.printing.engine
+FUTSU_TEMPLATE = "zeimu/futsu_notice.typ"
+TOKUCHO_TEMPLATE = "zeimu/tokucho_notice.typ"
 #: rows of employees on one page of the 決定通知書 (A4 landscape, 7.5 pt): fixed, so the
 #: page numbers on the paper and in the print-data CSV are counted the same way
 TOKUCHO_ROWS_PER_PAGE = 30

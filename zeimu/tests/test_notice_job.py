@@ -288,3 +288,53 @@ def test_each_town_prints_only_its_people_and_cannot_fetch_the_others_files(
     r = clerk.get(f"/jobs/{job.pk}/files/{file_ids[0]}/")
     assert r.status_code == 200
     assert b"".join(r.streaming_content).startswith(b"%PDF-")
+
+
+def test_print_data_goes_through_the_platform_csv_writer(
+    alpha, cleanup, django_capture_on_commit_callbacks
+):
+    # given: a 方書 that a spreadsheet would run as a formula, and a name cp932 lacks
+    connection.set_tenant(alpha.municipality)
+    plain, yoshi = people("hayama", [("山田　太郎", "2400111"), ("𠮷田　花子", "2400112")])
+    make_fuka(plain, futsu=30_000)
+    from juminkiroku.models import Atena
+
+    Atena.objects.filter(pk=plain.pk).update(katagaki="=HYPERLINK(1)")
+    sjis = {
+        "fiscal_year": 2025,
+        "forms": ["futsu"],
+        "tsuchi_date": "2025-06-10",
+        "print_data_encoding": "cp932",
+    }
+    # when: cp932 with only the plain taxpayer
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            kind="zeimu_notice_print",
+            params=sjis,
+            actor=ACTOR,
+        )
+    cleanup.append(job)
+    job.refresh_from_db()
+    data = _read(JobFile.objects.get(job=job, name=f"notice_{job.pk}_print_data.csv"))
+    # then: Shift_JIS, no BOM, the formula cell quoted, amounts as numbers
+    assert job.status == JobStatus.SUCCEEDED
+    rows = list(csv.reader(io.StringIO(data.decode("cp932"))))
+    assert rows[0] == PRINT_DATA_HEADER
+    row = dict(zip(PRINT_DATA_HEADER, rows[1], strict=True))
+    assert row["方書"] == "'=HYPERLINK(1)" and row["年税額"] == "30000"
+    # when: 𠮷田 is assessed too, the cp932 print data is refused with line and column
+    make_fuka(yoshi, futsu=20_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = job_start(
+            kind="zeimu_notice_print",
+            params=sjis,
+            actor=ACTOR,
+        )
+    cleanup.append(refused)
+    refused.refresh_from_db()
+    log = " ".join(line.message for line in refused.log.all())
+    # then: the chunk failed, nothing personal in the log, no print data
+    assert refused.status == JobStatus.FAILED
+    assert "3行目の11列目（宛名）に Shift_JIS（cp932）で表せない文字（U+20BB7）" in log
+    assert "𠮷" not in log and "花子" not in log
+    assert not JobFile.objects.filter(job=refused, name__endswith=".csv").exists()

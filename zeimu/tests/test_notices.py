@@ -320,7 +320,12 @@ def test_the_mass_print_screen_starts_the_job(alpha, login, django_capture_on_co
     from tenants.jobs.models import Job
 
     job = Job.objects.get(kind="zeimu_notice_print")
-    assert job.params == {"fiscal_year": 2025, "forms": ["futsu"], "tsuchi_date": "2025-06-10"}
+    assert job.params == {
+        "fiscal_year": 2025,
+        "forms": ["futsu"],
+        "tsuchi_date": "2025-06-10",
+        "print_data_encoding": "utf-8-sig",
+    }
     _cleanup(job)
     # the reprint carries the 通知日 of the mass print
     pk = Fuka.objects.get(atena=taro).pk

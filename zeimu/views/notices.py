@@ -23,10 +23,11 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.export import CsvEncodingField
+from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.selectors.current import current_municipality
-from tenants.views.jobs import WarekiDateField
 from zeimu.forms.notices import (
     FORM_FUTSU,
     FORM_LABELS,
@@ -57,6 +58,7 @@ class NoticePrintForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     tsuchi_date = WarekiDateField(label="通知日", help_text="例: 令和7年6月10日、R7.6.10")
+    print_data_encoding = CsvEncodingField(label="印刷データ（CSV）の文字コード")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -73,6 +75,7 @@ def notice_print_start(request: HttpRequest) -> HttpResponse:
                     "fiscal_year": data["fiscal_year"],
                     "forms": data["forms"],
                     "tsuchi_date": data["tsuchi_date"].isoformat(),
+                    "print_data_encoding": data["print_data_encoding"],
                 },
                 actor=actor_from_request(request),
             )

@@ -1,0 +1,143 @@
+"""Typst, the engine of printed 帳票 in volume (docs/architecture.md, "Printed forms").
+
+**Templates are found per app.** A module declares the folder of its ``.typ`` files in
+its ``module.py`` (``ModuleSpec.form_templates``, e.g. ``"forms/templates"``); a template
+is named ``"<app>/<file>"`` (``"zeimu/futsu_notice.typ"``) or ``("<app>", "<file>")`` and
+resolved through the module registry, so the platform names no app. The folder is the
+compiler's root: a template can ``#import`` its neighbours and nothing outside.
+
+**Data in, never markup.** The data goes in as one JSON string (``sys.inputs.data``) that
+the template reads with ``json(bytes(...))``, so a name or an address is always text and
+never Typst markup (no escaping to get wrong).
+
+**Fonts** come from explicit directories (``JC_FORM_FONT_DIRS``, default the Debian
+packages ``fonts-noto-cjk`` and ``fonts-ipaexfont`` that ``bin/services`` installs) and
+system fonts are ignored, so a page looks the same on every machine that has those files.
+One compiler per template and process is kept: building it scans the fonts (≈70 ms);
+a compile then costs ≈1.5 ms a page when many notices share one document (STACK-NOTES,
+bench/notices.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import threading
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+
+from tenants.modules.registry import all_modules
+
+DEFAULT_FONT_DIRS = (
+    "/usr/share/fonts/opentype/noto",  # fonts-noto-cjk: Noto Sans CJK JP (has 𠮷 U+20BB7)
+    "/usr/share/fonts/opentype/ipaexfont-gothic",  # fonts-ipaexfont: fallback
+)
+FONT_FAMILIES = ("Noto Sans CJK JP", "IPAexGothic")  # the templates' fallback chain
+
+#: ``"zeimu/futsu_notice.typ"`` or ``("zeimu", "futsu_notice.typ")``
+TemplateName = str | tuple[str, str]
+
+
+class FormRenderError(RuntimeError):
+    """A template is missing or failed to compile (a bug in the template, a missing
+    font). The message names the template and line, never the data."""
+
+
+def font_dirs() -> list[str]:
+    dirs = getattr(settings, "JC_FORM_FONT_DIRS", None) or DEFAULT_FONT_DIRS
+    return [d for d in dirs if Path(d).is_dir()]
+
+
+def template_dirs() -> dict[str, Path]:
+    """App label → its form-template folder, for every module that declares one."""
+    found: dict[str, Path] = {}
+    for spec in all_modules():
+        if spec.form_templates:
+            found[spec.app] = Path(apps.get_app_config(spec.app).path) / spec.form_templates
+    return found
+
+
+def _split(template: TemplateName) -> tuple[str, str]:
+    if isinstance(template, tuple):
+        return template
+    app, sep, name = template.partition("/")
+    if not sep or not name:
+        raise FormRenderError(f"帳票のテンプレート名は「業務アプリ/ファイル名」です: {template}")
+    return app, name
+
+
+def template_path(template: TemplateName) -> tuple[Path, Path]:
+    """(file, root) of a template: FormRenderError when the app declares no templates,
+    the file does not exist, or the name leaves the app's folder."""
+    app, name = _split(template)
+    root = template_dirs().get(app)
+    if root is None:
+        raise FormRenderError(f"{app} は帳票のテンプレートを宣言していません（module.py）。")
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        raise FormRenderError(f"帳票のテンプレートがありません: {app}/{name}")
+    return path, root
+
+
+@functools.cache
+def _fonts() -> Any:
+    import typst
+
+    fonts = typst.Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=font_dirs()
+    )
+    missing = [f for f in FONT_FAMILIES[:1] if f not in fonts.families()]
+    if missing:
+        raise FormRenderError(
+            f"帳票のフォントがありません: {', '.join(missing)}（{', '.join(font_dirs())}）"
+        )
+    return fonts
+
+
+@functools.cache
+def _compiler(path: Path, root: Path) -> tuple[Any, threading.Lock]:
+    import typst
+
+    compiler = typst.Compiler(
+        input=str(path), root=str(root), font_paths=_fonts(), ignore_system_fonts=True
+    )
+    # A compiler keeps its sources and caches between calls: one call at a time.
+    return compiler, threading.Lock()
+
+
+def render(
+    template: TemplateName,
+    *,
+    common: dict[str, Any],
+    items: Sequence[dict[str, Any]],
+    timestamp: datetime | None = None,
+) -> bytes:
+    """Compile ``template`` over ``items`` (one document each, e.g. one notice) into one
+    PDF; ``common`` holds what every item shares (title, issuer, date).
+
+    ``timestamp`` is written as the PDF's creation date; pass a fixed one (the job's
+    creation time) so a chunk that renders again produces the same bytes.
+    """
+    import typst
+
+    compiler, lock = _compiler(*template_path(template))
+    payload = json.dumps({"common": common, "items": list(items)}, ensure_ascii=False)
+    try:
+        with lock:
+            pdf = compiler.compile(
+                format="pdf",
+                sys_inputs={"data": payload},
+                # whole seconds (typst refuses microseconds)
+                timestamp=int(timestamp.timestamp()) if timestamp else None,
+            )
+    except typst.TypstError as exc:
+        # The diagnostic names the template line, never the data.
+        name = "/".join(_split(template))
+        raise FormRenderError(f"{name}: {exc.message}") from None
+    assert isinstance(pdf, bytes)
+    return pdf

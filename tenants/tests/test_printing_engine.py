@@ -1,0 +1,65 @@
+"""tenants.printing.engine: templates found per app through the module registry."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tenants.modules.spec import ModuleSpec
+from tenants.printing import engine
+from tenants.printing.engine import FormRenderError, render, template_dirs, template_path
+
+CARD = """#let data = json(bytes(sys.inputs.data))
+#set page(width: 100mm, height: 50mm, margin: 5mm)
+#set text(font: ("Noto Sans CJK JP", "IPAexGothic"))
+#for (i, item) in data.items.enumerate() {
+  if i > 0 { pagebreak() }
+  [#data.common.title: #item.name]
+}
+"""
+
+
+def test_zeimu_templates_are_found_through_its_module_declaration() -> None:
+    # zeimu/module.py declares form_templates="forms/templates"
+    dirs = template_dirs()
+    path, root = template_path("zeimu/futsu_notice.typ")
+    assert dirs["zeimu"] == root and path == root / "futsu_notice.typ"
+    assert root.parts[-3:] == ("zeimu", "forms", "templates")
+    assert template_path(("zeimu", "tokucho_notice.typ"))[0] == root / "tokucho_notice.typ"
+    assert "juminkiroku" not in dirs  # it declares none
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("futsu_notice.typ", "帳票のテンプレート名は「業務アプリ/ファイル名」です"),
+        ("juminkiroku/x.typ", "juminkiroku は帳票のテンプレートを宣言していません"),
+        ("zeimu/missing.typ", "帳票のテンプレートがありません: zeimu/missing.typ"),
+        ("zeimu/../module.py", "帳票のテンプレートがありません"),
+    ],
+)
+def test_names_outside_a_declared_folder_are_refused(name: str, message: str) -> None:
+    with pytest.raises(FormRenderError, match=message):
+        template_path(name)
+
+
+def test_any_module_renders_its_own_template_with_data_as_text(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # given: a module (here declared over zeimu's app, in a folder of its own) with one card
+    (tmp_path / "card.typ").write_text(CARD, encoding="utf-8")
+    spec = ModuleSpec(app="zeimu", verbose_name="試験", gyomu=(), form_templates=str(tmp_path))
+    monkeypatch.setattr(engine, "all_modules", lambda: [spec])
+    items = [{"name": "𠮷田　花子"}, {"name": '#panic("x") ]*_'}]
+    # when
+    pdf = render("zeimu/card.typ", common={"title": "保険証"}, items=items)
+    # then: one page each; the markup-looking name is printed, not run
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    assert "𠮷田" in reader.pages[0].extract_text()
+    assert '#panic("x")' in reader.pages[1].extract_text()
+    with pytest.raises(FormRenderError, match="帳票のテンプレートがありません"):
+        render("zeimu/futsu_notice.typ", common={}, items=[])  # not in this module's folder
