@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -18,13 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.codes import IdoJiyu, IdoStatus
-from juminkiroku.grants import Kengen
 from juminkiroku.models import Ido
+from juminkiroku.selectors.ido import api_entered_by, idos_visible_to
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
-from tenants.grants.selectors import has_grant
 
 GYOMU = "juminkiroku"
 
@@ -82,14 +81,13 @@ class RejectSerializer(serializers.Serializer):
 
 
 def _visible(request: Request) -> QuerySet[Ido]:
-    qs = Ido.objects.prefetch_related("targets")
+    """The one visibility rule (``idos_visible_to``): a system sees the 仮登録 it entered
+    itself and 本登録; a person their own 仮登録, or all when a reviewer."""
     client = getattr(request._request, "api_client", None)
-    if client is None and has_grant(request.user.pk, Kengen.IDO_APPROVE):
-        return qs
-    if client is not None:
-        # A system sees the 仮登録 it entered itself (by its client name) and 本登録.
-        return qs.filter(~Q(status=IdoStatus.KARI) | Q(entered_by=f"api:{client.name}"))
-    return qs.filter(~Q(status=IdoStatus.KARI) | Q(entered_by_id=request.user.pk))
+    return idos_visible_to(
+        user_id=request.user.pk if client is None else None,
+        api_client_name=client.name if client is not None else None,
+    ).prefetch_related("targets")
 
 
 def _actor(request: Request) -> Any:
@@ -98,7 +96,7 @@ def _actor(request: Request) -> Any:
     if client is not None:
         from dataclasses import replace
 
-        actor = replace(actor, username=f"api:{client.name}")
+        actor = replace(actor, username=api_entered_by(client.name))
     return actor
 
 

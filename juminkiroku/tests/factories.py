@@ -129,3 +129,8 @@ def tenshutsu(
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(ido, reviewer=f"{town_slug}-shinsa")
+
+
+def katagaki_set(atena_id: int, katagaki: str) -> None:
+    """Give a person a 方書 directly (tests of other modules' printing and exports)."""
+    Atena.objects.filter(pk=atena_id).update(katagaki=katagaki)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -32,6 +32,7 @@ from juminkiroku.codes import (
 )
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Atena, Ido, Setai
+from juminkiroku.selectors.ido import idos_visible_to
 from juminkiroku.selectors.yokushi import yokushi_blocking
 from juminkiroku.services.ido import (
     FIELD_LABELS,
@@ -125,11 +126,9 @@ def _actor_is_reviewer(request: HttpRequest) -> bool:
 
 
 def visible_idos(request: HttpRequest) -> QuerySet[Ido]:
-    """本登録 and later for everyone with the module; 仮登録 only for its author and reviewers."""
-    qs = Ido.objects.all()
-    if _actor_is_reviewer(request):
-        return qs
-    return qs.filter(~Q(status=IdoStatus.KARI) | Q(entered_by_id=request.user.pk))
+    """本登録 and later for everyone with the module; 仮登録 only for its author and reviewers
+    (the one rule: ``juminkiroku.selectors.ido.idos_visible_to``)."""
+    return idos_visible_to(user_id=request.user.pk)
 
 
 def _parse_date(text: str, label: str, errors: dict[str, list[str]], key: str) -> date | None:

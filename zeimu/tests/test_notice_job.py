@@ -297,9 +297,9 @@ def test_print_data_goes_through_the_platform_csv_writer(
     connection.set_tenant(alpha.municipality)
     plain, yoshi = people("hayama", [("山田　太郎", "2400111"), ("𠮷田　花子", "2400112")])
     make_fuka(plain, futsu=30_000)
-    from juminkiroku.models import Atena
+    from juminkiroku.tests.factories import katagaki_set
 
-    Atena.objects.filter(pk=plain.pk).update(katagaki="=HYPERLINK(1)")
+    katagaki_set(plain.pk, "=HYPERLINK(1)")
     sjis = {
         "fiscal_year": 2025,
         "forms": ["futsu"],
