@@ -4,6 +4,14 @@ module in juminkiroku/views/ with its own ``urlpatterns``."""
 from django.urls import URLPattern, path
 from django.views.generic import RedirectView
 
+from juminkiroku.gyomu import (
+    ATENA_KANRI,
+    GAKUREIBO,
+    INKAN_TOROKU,
+    JUKINET_RENKEI,
+    JUMINKIROKU,
+    SENKYO,
+)
 from juminkiroku.views import (
     certificates,
     ido,
@@ -25,12 +33,12 @@ def _entry(code: str, target: str) -> URLPattern:
 
 
 urlpatterns = [
-    _entry("juminkiroku", "/juminkiroku/"),
-    _entry("atena_kanri", "/juminkiroku/jutogai/new/"),
-    _entry("inkan_toroku", "/juminkiroku/inkan/"),
-    _entry("senkyo", "/juminkiroku/senkyo/"),
-    _entry("gakureibo", "/juminkiroku/gakurei/"),
-    _entry("jukinet_renkei", "/juminkiroku/"),
+    _entry(JUMINKIROKU, "/juminkiroku/"),
+    _entry(ATENA_KANRI, "/juminkiroku/jutogai/new/"),
+    _entry(INKAN_TOROKU, "/juminkiroku/inkan/"),
+    _entry(SENKYO, "/juminkiroku/senkyo/"),
+    _entry(GAKUREIBO, "/juminkiroku/gakurei/"),
+    _entry(JUKINET_RENKEI, "/juminkiroku/"),
     *search.urlpatterns,
     *person.urlpatterns,
     *ido.urlpatterns,

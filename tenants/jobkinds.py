@@ -20,6 +20,7 @@ from tenants.csvout import (
 )
 from tenants.jobs.models import Job, JobChunk, JobFile
 from tenants.jobs.registry import ChunkResult, register
+from tenants.modules.spec import PLATFORM
 
 EXPORT_COLUMNS = [
     ("at", "日時"),
@@ -46,7 +47,7 @@ class AccessLogExport:
     the same output."""
 
     code = "accesslog_export"
-    gyomu = "platform"
+    gyomu = PLATFORM
     title = "アクセスログ抽出"
     chunk_rows = 5000
 

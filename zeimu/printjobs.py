@@ -39,6 +39,7 @@ from zeimu.forms.notices import (
     tokucho_notices,
     tokucho_render,
 )
+from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka
 
 FORMS = (FORM_FUTSU, FORM_TOKUCHO)
@@ -63,7 +64,7 @@ def latest_tsuchi_date(fiscal_year: int) -> date | None:
 
 class NoticePrint(MassPrintJob):
     code = "zeimu_notice_print"
-    gyomu = "kojin_juminzei"
+    gyomu = KOJIN_JUMINZEI
     title = "個人住民税 納税通知書等の一括印刷"
     chunk_notices = 1000
     chunk_employees = 1000

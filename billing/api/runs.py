@@ -34,6 +34,7 @@ from billing.views.portal import statement_response
 from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.api.permissions import TenantAPIView
 from tenants.models import Municipality, RoleLevel
+from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 
 
@@ -218,7 +219,7 @@ class RunStatementPdfView(PortalAPIView):
 
 
 class MemberAPIView(TenantAPIView):
-    gyomu_code = "platform"
+    gyomu_code = PLATFORM
     access_reads = NO_PERSONAL_DATA  # the town's own 負担金 statements
     required_level = RoleLevel.ADMIN
 

@@ -21,6 +21,7 @@ from billing.services.invoices import InvoiceError, Schedule, invoice_build
 from tenants.access import gyomu_view, portal_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.models import Municipality, RoleLevel, StaffUser
+from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 from tenants.wareki import fiscal_year_of, format_nendo
 
@@ -74,7 +75,7 @@ def billing_invoice_pdf(request: HttpRequest, pk: int, dantai_code: str) -> Http
     return invoice_response(request, run, member)
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN)
 @no_personal_data  # the town's own 請求書
 def my_invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     member = current_municipality()

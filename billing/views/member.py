@@ -12,10 +12,11 @@ from billing.views.portal import statement_response
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.models import RoleLevel
+from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN)
 @no_personal_data  # the town's own 負担金
 def my_statements(request: HttpRequest) -> HttpResponse:
     member = current_municipality()
@@ -24,7 +25,7 @@ def my_statements(request: HttpRequest) -> HttpResponse:
     return render(request, "billing/my_statements.html", {"runs": runs, "latest": latest})
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN)
 @no_personal_data
 def my_statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     member = current_municipality()

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.codes import Seikyusha, ShomeiKind, ShomeiLayout
+from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import ShomeiKofu
 from juminkiroku.selectors.kofu import kofu_search
 from juminkiroku.services.shomei import (
@@ -36,7 +37,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from tenants.models import RoleLevel
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 PAGE_SIZE = 50
 
 
@@ -120,7 +121,7 @@ class CertificateIssueView(TenantAPIView):
         body = CertificateIssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        if data["kind"] == ShomeiKind.INKAN and _levels(request).get("inkan_toroku", 0) < (
+        if data["kind"] == ShomeiKind.INKAN and _levels(request).get(INKAN_TOROKU, 0) < (
             RoleLevel.WRITE
         ):
             raise PermissionDenied("印鑑登録証明書の発行は許可されていません。")

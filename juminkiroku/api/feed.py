@@ -24,6 +24,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from juminkiroku.gyomu import JUKINET_RENKEI
 from juminkiroku.models import RenkeiChange
 from juminkiroku.selectors.feed import (
     FEED_MAX_LIMIT,
@@ -37,7 +38,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note
 from tenants.api.permissions import TenantAPIView
 
-GYOMU = "jukinet_renkei"
+GYOMU = JUKINET_RENKEI
 KOJIN_BANGO_SCOPE = "kojin_bango"  # "jukinet_renkei:kojin_bango"
 
 

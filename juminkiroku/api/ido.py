@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.codes import IdoJiyu, IdoStatus
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Ido
 from juminkiroku.selectors.ido import api_entered_by, idos_visible_to
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
@@ -25,7 +26,7 @@ from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 
 
 class PersonChangeSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from juminkiroku.gyomu import JUMINKIROKU, SENKYO
 from juminkiroku.selectors.senkyo import senkyo_counts
 from juminkiroku.selectors.tokei import SexRow, tokei_on
 from tenants.accesslog.reads import Reads
@@ -37,7 +38,7 @@ def _rows(rows: list[SexRow]) -> list[dict[str, Any]]:
 
 
 class SenkyoCountView(TenantAPIView):
-    gyomu_code = "senkyo"
+    gyomu_code = SENKYO
     post_is_read = True
     # Counts by 地区 and sex, no person: logged as a read of the 集計 of that day.
     access_reads = Reads(
@@ -71,7 +72,7 @@ class SenkyoCountView(TenantAPIView):
 
 
 class TokeiView(TenantAPIView):
-    gyomu_code = "juminkiroku"
+    gyomu_code = JUMINKIROKU
     post_is_read = True
     access_reads = Reads("jinko_tokei", record_id="date", screen="人口統計（API）")
 

@@ -24,18 +24,12 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from juminkiroku import gyomu
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.holidays import holidays_between
 
 # The modules whose access the 住民記録 administrator inspects, and the town's logins.
-JUMIN_GYOMU = (
-    "juminkiroku",
-    "atena_kanri",
-    "inkan_toroku",
-    "jukinet_renkei",
-    "senkyo",
-    "gakureibo",
-)
+JUMIN_GYOMU = gyomu.ALL
 LOGIN_ACTIONS = (AccessAction.LOGIN, AccessAction.LOGIN_FAILED, AccessAction.LOGOUT)
 READ_ACTIONS = (AccessAction.SEARCH, AccessAction.READ)
 BULK_ACTIONS = (AccessAction.SEARCH, AccessAction.EXPORT)

@@ -15,12 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from juminkiroku.codes import AtenaKubun, IdoJiyu, InkanStatus, JuminJotai
+from juminkiroku.gyomu import INKAN_TOROKU
 from juminkiroku.models import Atena, InkanToroku
 from juminkiroku.services.numbering import next_inkan_card_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
-GYOMU = "inkan_toroku"
+GYOMU = INKAN_TOROKU
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_INEI_BYTES = 200 * 1024
 MAX_INEI_PIXELS = 2000  # per side; a 印影 scanned at 600 dpi is well under this
@@ -99,7 +100,7 @@ def inkan_register(
                 action=AccessAction.CREATE,
                 gyomu=GYOMU,
                 screen="印鑑登録",
-                record_type="inkan_toroku",
+                record_type=INKAN_TOROKU,
                 record_id=toroku.pk,
                 detail={"atena_id": person.pk},
             )
@@ -132,7 +133,7 @@ def _end(
             action=AccessAction.UPDATE,
             gyomu=GYOMU,
             screen=screen,
-            record_type="inkan_toroku",
+            record_type=INKAN_TOROKU,
             record_id=toroku.pk,
             detail={"status": status},
         )
@@ -193,7 +194,7 @@ def inkan_shokken_massho(
             action=AccessAction.UPDATE,
             gyomu=GYOMU,
             screen="印鑑登録の職権抹消",
-            record_type="inkan_toroku",
+            record_type=INKAN_TOROKU,
             record_id=toroku.pk,
             detail={"ido_id": ido_id, "jiyu": jiyu},
         )

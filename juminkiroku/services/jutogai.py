@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from juminkiroku.codes import AtenaKubun, JuminJotai
+from juminkiroku.gyomu import ATENA_KANRI
 from juminkiroku.models import Atena
 from juminkiroku.rules.kana import kana_key, name_key
 from juminkiroku.services.ido.fields import IdoError, clean_fields
@@ -44,7 +45,7 @@ def jutogai_register(*, fields: dict[str, Any], actor: Actor) -> Atena:
         access_record(
             actor=actor,
             action=AccessAction.CREATE,
-            gyomu="atena_kanri",
+            gyomu=ATENA_KANRI,
             screen="住登外者登録",
             record_type="atena",
             record_id=atena.pk,

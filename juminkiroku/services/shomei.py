@@ -41,6 +41,7 @@ from juminkiroku.forms.shomei import (
     person_rows,
     wareki,
 )
+from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import Atena, InkanToroku, ShienSochi, ShomeiKofu
 from juminkiroku.selectors.asof import history_of
 from juminkiroku.selectors.yokushi import yokushi_blocking
@@ -52,8 +53,8 @@ from tenants.pdf import render_pdf
 from tenants.selectors.current import current_municipality
 from tenants.wareki import fiscal_year_of
 
-GYOMU = "juminkiroku"
-GYOMU_INKAN = "inkan_toroku"
+GYOMU = JUMINKIROKU
+GYOMU_INKAN = INKAN_TOROKU
 NINSHOSHA_KEY = "juminkiroku.ninshosha"
 MAX_COPIES = 20
 ITEM_KEYS = ("setainushi", "honseki", "juminhyo_code", "kojin_bango", "rireki")

@@ -20,12 +20,13 @@ from django.utils import timezone
 
 from juminkiroku.codes import YokushiLevel, YokushiProcess
 from juminkiroku.grants import Kengen
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.grants.selectors import has_grant
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 
 
 class YokushiError(Exception):

@@ -29,6 +29,7 @@ from django.utils import timezone
 from psycopg import sql
 
 from juminkiroku.codes import IdoJiyu, IdoStatus, YokushiLevel, YokushiProcess
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import (
     PERSON_FIELD_NAMES,
     Atena,
@@ -477,7 +478,7 @@ def residents_load(
             access_record(
                 actor=actor,
                 action=AccessAction.CREATE,
-                gyomu="juminkiroku",
+                gyomu=JUMINKIROKU,
                 screen="住民データ一括読込（合成データ）",
                 record_type="ido",
                 record_id=ido.pk,

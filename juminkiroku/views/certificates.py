@@ -18,6 +18,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import AtenaKubun, JuminJotai, Seikyusha, ShomeiKind, ShomeiLayout
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena
 from juminkiroku.selectors.kofu import kofu_search
 from juminkiroku.services.shomei import (
@@ -34,7 +35,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.forms.wareki import WarekiDateField, WarekiDateInput
 from tenants.models import RoleLevel
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 ISSUE_KINDS = [(ShomeiKind.JUMINHYO.value, "住民票の写し"), (ShomeiKind.JOHYO.value, "除票の写し")]
 
 

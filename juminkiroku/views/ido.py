@@ -31,6 +31,7 @@ from juminkiroku.codes import (
     Zokugara,
 )
 from juminkiroku.grants import Kengen
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido, Setai
 from juminkiroku.selectors.ido import idos_visible_to
 from juminkiroku.selectors.yokushi import yokushi_blocking
@@ -51,7 +52,7 @@ from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 MAX_NEW_PERSONS = 6
 
 # Fields typed per person for a 記載 (new persons).

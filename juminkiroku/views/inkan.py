@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import Seikyusha, ShomeiKind
+from juminkiroku.gyomu import INKAN_TOROKU
 from juminkiroku.models import Atena, InkanToroku
 from juminkiroku.services.inkan import (
     MAX_INEI_BYTES,
@@ -34,7 +35,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
 
-GYOMU = "inkan_toroku"
+GYOMU = INKAN_TOROKU
 TEMPLATE = "juminkiroku/inkan/index.html"
 
 

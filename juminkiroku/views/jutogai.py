@@ -9,6 +9,7 @@ from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from juminkiroku.codes import Sex
+from juminkiroku.gyomu import ATENA_KANRI
 from juminkiroku.services.ido import FIELD_LABELS, IdoError
 from juminkiroku.services.jutogai import jutogai_register
 from tenants.access import gyomu_view
@@ -30,7 +31,7 @@ FIELDS = [
 ]
 
 
-@gyomu_view("atena_kanri", level=RoleLevel.WRITE)
+@gyomu_view(ATENA_KANRI, level=RoleLevel.WRITE)
 @no_personal_data  # a blank form (or the clerk's own input shown back with errors)
 @require_http_methods(["GET", "POST"])
 def jutogai_new(request: HttpRequest) -> HttpResponse:

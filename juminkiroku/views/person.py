@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.grants import Kengen
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Setai
 from juminkiroku.selectors.person import (
     KOJIN_BANGO_MASK,
@@ -39,7 +40,7 @@ from tenants.forms.wareki import WarekiDateField, WarekiDateInput
 from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 SHOKAI_YOKUSHI_MESSAGE = "照会抑止が設定されています"
 
 

@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.selectors import reports as sel
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction, AccessLog
@@ -110,7 +111,7 @@ def _log_rows(rows: list[AccessLog]) -> tuple[list[str], list[list[Any]]]:
     return header, body
 
 
-@gyomu_view("juminkiroku", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@gyomu_view(JUMINKIROKU, level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
 @logs_reads(
     Reads(
         "accesslog",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from juminkiroku.codes import Sex, Zokugara
+from juminkiroku.gyomu import GAKUREIBO, JUMINKIROKU, SENKYO
 from juminkiroku.selectors.gakurei import gakurei_children, gakurei_counts, hogosha_note
 from juminkiroku.selectors.senkyo import senkyo_counts, senkyo_roll
 from juminkiroku.selectors.tokei import SexRow, tokei_on
@@ -55,7 +56,7 @@ class SenkyoForm(forms.Form):
     encoding = CsvEncodingField()
 
 
-@gyomu_view("senkyo", level=RoleLevel.READ, write_level=RoleLevel.READ)
+@gyomu_view(SENKYO, level=RoleLevel.READ, write_level=RoleLevel.READ)
 @logs_reads(
     Reads(
         "atena",
@@ -159,7 +160,7 @@ class GakureiForm(forms.Form):
     encoding = CsvEncodingField()
 
 
-@gyomu_view("gakureibo", level=RoleLevel.READ, write_level=RoleLevel.READ)
+@gyomu_view(GAKUREIBO, level=RoleLevel.READ, write_level=RoleLevel.READ)
 @logs_reads(
     Reads(
         "atena",
@@ -273,7 +274,7 @@ def _section(title: str, rows: list[SexRow]) -> list[list[Any]]:
     return out
 
 
-@gyomu_view("juminkiroku", level=RoleLevel.READ, write_level=RoleLevel.READ)
+@gyomu_view(JUMINKIROKU, level=RoleLevel.READ, write_level=RoleLevel.READ)
 @logs_reads(
     # Counts by age, 地区 and 住民種別: no person, logged as a read of that day's 統計.
     Reads(

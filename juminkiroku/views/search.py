@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from juminkiroku.codes import Sex
 from juminkiroku.grants import Kengen
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.selectors.search import (
     CriteriaError,
     SearchCriteria,
@@ -32,7 +33,7 @@ from tenants.accesslog.reads import Reads, logs_reads
 from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 SCREEN = "住民検索"
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import YokushiLevel, YokushiProcess
 from juminkiroku.grants import Kengen
+from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
 from juminkiroku.selectors.yokushi import active_yokushi_q, shien_in_last_month, temp_unlocked_q
 from juminkiroku.services.yokushi import (
@@ -32,7 +33,7 @@ from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
 from tenants.wareki import parse_wareki
 
-GYOMU = "juminkiroku"
+GYOMU = JUMINKIROKU
 
 
 def _date(text: str) -> date | None:

@@ -32,6 +32,7 @@ from tenants.jobs.models import Job
 from tenants.jobs.registry import get_kind
 from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_start
 from tenants.models import Municipality, RoleLevel
+from tenants.modules.spec import PLATFORM
 from tenants.params.models import LawParameter
 from tenants.params.services import ParameterMissing, param_value
 from tenants.selectors.current import current_municipality
@@ -39,7 +40,7 @@ from tenants.selectors.gyomu import subscribed_gyomu
 
 
 class MeView(TenantAPIView):
-    gyomu_code = "platform"
+    gyomu_code = PLATFORM
     access_reads = NO_PERSONAL_DATA
 
     @extend_schema(responses=MeSerializer, summary="認証中の利用者と権限")
@@ -67,7 +68,7 @@ class MeView(TenantAPIView):
 
 
 class ModuleListView(TenantAPIView):
-    gyomu_code = "platform"
+    gyomu_code = PLATFORM
     access_reads = NO_PERSONAL_DATA
 
     @extend_schema(responses=GyomuSerializer(many=True), summary="この団体が利用中の業務")
@@ -79,7 +80,7 @@ class ModuleListView(TenantAPIView):
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
     """Jobs of this municipality. Progress is read here by job id, never by task id."""
 
-    gyomu_code = "platform"
+    gyomu_code = PLATFORM
     access_reads = NO_PERSONAL_DATA  # a job's kind, state and counts; its files are ids
     # Writes (start, cancel, retry) are authorised against the job's own module in each
     # action, not against the platform: a clerk of 個人住民税 starts 個人住民税 jobs.
@@ -97,9 +98,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
 
     def get_queryset(self) -> QuerySet[Job]:
         levels = self._levels()
-        codes = [c for c, lv in levels.items() if lv >= RoleLevel.READ and c != "platform"]
-        if levels.get("platform", 0) >= RoleLevel.ADMIN:
-            codes.append("platform")
+        codes = [c for c, lv in levels.items() if lv >= RoleLevel.READ and c != PLATFORM]
+        if levels.get(PLATFORM, 0) >= RoleLevel.ADMIN:
+            codes.append(PLATFORM)
         qs = Job.objects.filter(gyomu__in=codes)
         if self.action == "retrieve":
             qs = qs.prefetch_related("files", "log")
@@ -123,7 +124,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
         kind = get_kind(body.validated_data["kind"])
         if kind is None:
             raise ValidationError({"kind": "この処理種別はありません。"})
-        needed = RoleLevel.ADMIN if kind.gyomu == "platform" else RoleLevel.WRITE
+        needed = RoleLevel.ADMIN if kind.gyomu == PLATFORM else RoleLevel.WRITE
         if self._levels().get(kind.gyomu, 0) < needed:
             raise NotFound()
         try:
@@ -165,7 +166,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
 class AccessLogSearchView(TenantAPIView):
     """Search by POST so that record ids never appear in URLs or proxy logs."""
 
-    gyomu_code = "platform"
+    gyomu_code = PLATFORM
     required_level = RoleLevel.ADMIN
     required_write_level = RoleLevel.ADMIN
     post_is_read = True
@@ -202,7 +203,7 @@ class AccessLogSearchView(TenantAPIView):
 
 
 class ParameterView(TenantAPIView):
-    gyomu_code = "platform"
+    gyomu_code = PLATFORM
     access_reads = NO_PERSONAL_DATA
 
     @extend_schema(

@@ -8,10 +8,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from tenants.models import Gyomu, Subscription
+from tenants.modules.spec import PLATFORM
 
 # Platform functions (access log, jobs, parameters) belong to every member: they are
 # the base service, not a subscribable 業務.
-PLATFORM_GYOMU = "platform"
+PLATFORM_GYOMU = PLATFORM
 
 
 def _first_of_month(on: date) -> date:

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q
 
 from tenants.models import Membership, MembershipRole, RoleLevel
+from tenants.modules.spec import PLATFORM
 
 
 def membership_for(*, user: Any, municipality: Any, now: datetime) -> Membership | None:
@@ -24,5 +25,5 @@ def role_levels(*, membership: Membership) -> dict[str, int]:
     levels = dict(
         MembershipRole.objects.filter(membership=membership).values_list("gyomu__code", "level")
     )
-    levels["platform"] = RoleLevel.ADMIN if membership.is_tenant_admin else RoleLevel.READ
+    levels[PLATFORM] = RoleLevel.ADMIN if membership.is_tenant_admin else RoleLevel.READ
     return levels

@@ -28,6 +28,7 @@ from tenants.models import (
     StaffUser,
     Subscription,
 )
+from tenants.modules.spec import PLATFORM
 from tenants.netutil import parse_cidr
 from tenants.services.schema_template import schema_create_from_template
 
@@ -155,7 +156,7 @@ def municipality_provision(
                     username=acting_user.get_username() if acting_user else "system",
                 ),
                 action="create",
-                gyomu="platform",
+                gyomu=PLATFORM,
                 screen="municipality_provision",
                 record_type="municipality",
                 record_id=dantai_code,

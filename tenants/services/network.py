@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from tenants.accesslog.services import Actor, access_record
 from tenants.models import Municipality, NetworkRange, StaffUser
+from tenants.modules.spec import PLATFORM
 from tenants.netutil import parse_cidr
 
 
@@ -19,7 +20,7 @@ def _log(municipality: Municipality, acting_user: StaffUser, action: str, cidr: 
         access_record(
             actor=Actor(user_id=acting_user.pk, username=acting_user.get_username()),
             action=action,
-            gyomu="platform",
+            gyomu=PLATFORM,
             screen="network_range",
             record_type="network_range",
             record_id=cidr,

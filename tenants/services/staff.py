@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from tenants.models import Consortium, Membership, MembershipRole, Municipality, StaffUser
+from tenants.modules.spec import PLATFORM
 
 TOTP_ISSUER = "自治体クラウド"
 
@@ -219,7 +220,7 @@ def support_membership_grant(
             access_record(
                 actor=Actor(user_id=acting_user.pk, username=acting_user.get_username()),
                 action="create",
-                gyomu="platform",
+                gyomu=PLATFORM,
                 screen="support_membership_grant",
                 record_type="membership",
                 record_id=membership.pk,

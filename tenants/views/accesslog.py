@@ -11,6 +11,7 @@ from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.accesslog.reads import no_personal_data
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
+from tenants.modules.spec import PLATFORM
 
 
 class AccessLogSearchForm(forms.Form):
@@ -25,7 +26,7 @@ class AccessLogSearchForm(forms.Form):
     support_only = forms.BooleanField(label="応援職員の操作のみ", required=False)
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
 # Staff names and record ids (never a resident's name or number): the audit trail itself.
 @no_personal_data
 @require_http_methods(["GET", "POST"])

@@ -15,6 +15,7 @@ from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import access_record
 from tenants.api.authentication import apiclient_create
 from tenants.models import ApiClient, RoleLevel
+from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import subscribed_gyomu
 
@@ -32,7 +33,7 @@ class ApiClientForm(forms.Form):
     scopes = forms.MultipleChoiceField(label="許可する操作", widget=forms.CheckboxSelectMultiple)
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
 @no_personal_data  # systems and their scopes
 @require_http_methods(["GET", "POST"])
 def apiclient_list(request: HttpRequest) -> HttpResponse:
@@ -49,7 +50,7 @@ def apiclient_list(request: HttpRequest) -> HttpResponse:
             access_record(
                 request=request,
                 action="update",
-                gyomu="platform",
+                gyomu=PLATFORM,
                 screen="apiclient_deactivate",
                 record_type="api_client",
                 record_id=client.pk,
@@ -72,7 +73,7 @@ def apiclient_list(request: HttpRequest) -> HttpResponse:
                 access_record(
                     request=request,
                     action="create",
-                    gyomu="platform",
+                    gyomu=PLATFORM,
                     screen="apiclient_create",
                     record_type="api_client",
                     record_id=client.pk,

@@ -18,6 +18,7 @@ from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import Actor, access_record
 from tenants.db import connection
 from tenants.models import StaffUser
+from tenants.modules.spec import PLATFORM
 from tenants.netutil import client_ip
 from tenants.selectors.staff import membership_for
 from tenants.services.staff import (
@@ -58,7 +59,7 @@ def _log(request: HttpRequest, action: str, user: StaffUser | None, screen: str)
             ip_address=client_ip(request),
         ),
         action=action,
-        gyomu="platform",
+        gyomu=PLATFORM,
         screen=screen,
     )
 
@@ -72,7 +73,7 @@ def _may_use_host(request: HttpRequest, user: StaffUser) -> bool:
 
 
 @portal_view(login_exempt=True)
-@gyomu_view("platform", login_exempt=True)
+@gyomu_view(PLATFORM, login_exempt=True)
 @no_personal_data
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -100,7 +101,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(login_exempt=True)
-@gyomu_view("platform", login_exempt=True)
+@gyomu_view(PLATFORM, login_exempt=True)
 @no_personal_data
 @require_http_methods(["GET", "POST"])
 def login_totp_view(request: HttpRequest) -> HttpResponse:
@@ -131,7 +132,7 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
 
 
 @portal_view(login_exempt=True)
-@gyomu_view("platform", login_exempt=True)
+@gyomu_view(PLATFORM, login_exempt=True)
 @no_personal_data
 @require_http_methods(["POST"])
 def logout_view(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,7 @@ from tenants.db import connection
 from tenants.jobs.models import Job
 from tenants.models import Gyomu, RoleLevel
 from tenants.modules.registry import entry_url_name
+from tenants.modules.spec import PLATFORM
 from tenants.selectors.gyomu import active_subscriptions
 
 
@@ -21,13 +22,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-healthz.gyomu_code = "platform"  # type: ignore[attr-defined]
+healthz.gyomu_code = PLATFORM  # type: ignore[attr-defined]
 healthz.login_exempt = True  # type: ignore[attr-defined]
 healthz.portal = True  # type: ignore[attr-defined]
 healthz.access_reads = NO_PERSONAL_DATA  # type: ignore[attr-defined]
 
 
-@gyomu_view("platform")
+@gyomu_view(PLATFORM)
 @no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
     from tenants.views.jobs import visible_jobs
@@ -38,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@gyomu_view("platform")  # the gate reads gyomu_code from the URL and checks it
+@gyomu_view(PLATFORM)  # the gate reads gyomu_code from the URL and checks it
 @no_personal_data
 def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
     gyomu = Gyomu.objects.filter(code=gyomu_code).first()

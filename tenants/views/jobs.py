@@ -23,25 +23,26 @@ from tenants.jobs.services import (
     stale_chunks,
 )
 from tenants.models import RoleLevel
+from tenants.modules.spec import PLATFORM
 
 
 def visible_jobs(request: HttpRequest):
     """Jobs of modules the user holds a role in (platform jobs for administrators)."""
     levels: dict[str, int] = request.role_levels  # type: ignore[attr-defined]
     codes = [code for code, level in levels.items() if level >= RoleLevel.READ]
-    if levels.get("platform", 0) < RoleLevel.ADMIN:
-        codes = [c for c in codes if c != "platform"]
+    if levels.get(PLATFORM, 0) < RoleLevel.ADMIN:
+        codes = [c for c in codes if c != PLATFORM]
     return Job.objects.filter(gyomu__in=codes)
 
 
-@gyomu_view("platform")
+@gyomu_view(PLATFORM)
 @no_personal_data
 def job_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(visible_jobs(request), 25).get_page(request.GET.get("page"))
     return render(request, "tenants/jobs/list.html", {"page": page})
 
 
-@gyomu_view("platform")
+@gyomu_view(PLATFORM)
 @no_personal_data
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(visible_jobs(request), pk=pk)
@@ -53,7 +54,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@gyomu_view("platform")
+@gyomu_view(PLATFORM)
 @no_personal_data
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the detail page polls every second until the job ends."""
@@ -65,7 +66,7 @@ def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@gyomu_view("platform", write_level=RoleLevel.WRITE)
+@gyomu_view(PLATFORM, write_level=RoleLevel.WRITE)
 @no_personal_data
 @require_POST
 def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -81,7 +82,7 @@ def job_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job_detail", pk=pk)
 
 
-@gyomu_view("platform", write_level=RoleLevel.WRITE)
+@gyomu_view(PLATFORM, write_level=RoleLevel.WRITE)
 @no_personal_data
 @require_POST
 def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,7 +98,7 @@ def job_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("job_detail", pk=pk)
 
 
-@gyomu_view("platform")
+@gyomu_view(PLATFORM)
 @logs_reads(
     # A job's file may hold personal data (an export, printed notices): the download is
     # logged under the job's own 業務.
@@ -130,7 +131,7 @@ class AccessLogExportForm(forms.Form):
         return data
 
 
-@gyomu_view("platform", level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
+@gyomu_view(PLATFORM, level=RoleLevel.ADMIN, write_level=RoleLevel.ADMIN)
 @no_personal_data  # starts the export job (its file is logged when downloaded)
 @require_http_methods(["GET", "POST"])
 def accesslog_export_start(request: HttpRequest) -> HttpResponse:

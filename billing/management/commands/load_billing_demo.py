@@ -4,6 +4,9 @@ used); the amounts and unit prices are demo choices, not from the seeds."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -12,7 +15,11 @@ from tenants.models import Consortium, Gyomu
 from tenants.wareki import fiscal_year_of
 
 DEMO_CONSORTIUM = "神奈川県町村情報システム共同事業組合"
-UNIT_PRICES = {"juminkiroku": 180_000, "kojin_juminzei": 220_000, "kokuho_shikaku": 120_000}
+# The monthly unit price per 業務 is demo data, kept with the catalogue's codes in a data
+# file (billing names no module in code).
+UNIT_PRICES: dict[str, int] = json.loads(
+    (Path(__file__).resolve().parents[2] / "data" / "demo_unit_prices.json").read_text("utf-8")
+)["unit_prices"]
 
 
 class Command(BaseCommand):

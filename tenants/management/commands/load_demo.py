@@ -16,7 +16,15 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from tenants.models import Consortium, Membership, Municipality, RoleLevel, StaffUser
+from tenants.models import (
+    Consortium,
+    Gyomu,
+    GyomuCategory,
+    Membership,
+    Municipality,
+    RoleLevel,
+    StaffUser,
+)
 from tenants.models.consortium import ConsortiumKind
 from tenants.services.catalogue import catalogue_load
 from tenants.services.municipality import municipality_provision
@@ -121,7 +129,13 @@ class Command(BaseCommand):
             membership_grant(
                 user=helper,
                 municipality=stricken,
-                roles={"juminkiroku": RoleLevel.WRITE, "inkan_toroku": RoleLevel.WRITE},
+                # the 住民情報 modules built so far (the catalogue says which)
+                roles={
+                    code: RoleLevel.WRITE
+                    for code in Gyomu.objects.filter(
+                        category=GyomuCategory.JUMIN, implemented=True
+                    ).values_list("code", flat=True)
+                },
                 valid_until=timezone.now() + timedelta(days=30),
                 is_support=True,
                 reason="デモ: 災害時の応援職員（真鶴町から湯河原町へ）",
