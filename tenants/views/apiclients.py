@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
-from tenants.accesslog.services import access_record
-from tenants.api.authentication import apiclient_create
+from tenants.accesslog.services import actor_from_request
 from tenants.models import ApiClient, RoleLevel
 from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import subscribed_gyomu
+from tenants.services.apiclient import ApiClientRefused, apiclient_deactivate, apiclient_issue
 
 
 def _scope_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -42,42 +41,27 @@ def apiclient_list(request: HttpRequest) -> HttpResponse:
     form.fields["scopes"].choices = _scope_choices(request)  # type: ignore[attr-defined]
     new_key = None
     if request.method == "POST" and "deactivate" in request.POST:
-        client = get_object_or_404(
-            ApiClient, pk=request.POST["deactivate"], municipality=municipality
-        )
-        with transaction.atomic(durable=True):
-            ApiClient.objects.filter(pk=client.pk).update(is_active=False)
-            access_record(
-                request=request,
-                action="update",
-                gyomu=PLATFORM,
-                screen="apiclient_deactivate",
-                record_type="api_client",
-                record_id=client.pk,
+        try:
+            client = apiclient_deactivate(
+                municipality=municipality,
+                client_id=int(request.POST["deactivate"]),
+                actor=actor_from_request(request),
             )
+        except (ApiClient.DoesNotExist, ValueError) as exc:
+            raise Http404 from exc
         messages.success(request, f"{client.name} のAPIキーを無効にしました。")
         form = ApiClientForm()
         form.fields["scopes"].choices = _scope_choices(request)  # type: ignore[attr-defined]
     elif request.method == "POST" and form.is_valid():
-        if ApiClient.objects.filter(
-            municipality=municipality, name=form.cleaned_data["name"]
-        ).exists():
-            form.add_error("name", "このシステム名は登録済みです。")
-        else:
-            with transaction.atomic(durable=True):
-                client, new_key = apiclient_create(
-                    municipality=municipality,
-                    name=form.cleaned_data["name"],
-                    scopes=form.cleaned_data["scopes"],
-                )
-                access_record(
-                    request=request,
-                    action="create",
-                    gyomu=PLATFORM,
-                    screen="apiclient_create",
-                    record_type="api_client",
-                    record_id=client.pk,
-                )
+        try:
+            _, new_key = apiclient_issue(
+                municipality=municipality,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                actor=actor_from_request(request),
+            )
+        except ApiClientRefused as exc:
+            form.add_error("name", str(exc))
     clients = ApiClient.objects.filter(municipality=municipality).order_by("-is_active", "name")
     return render(
         request,
