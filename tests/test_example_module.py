@@ -1,7 +1,7 @@
 """The module kit's walkthrough, proven: the example module under tests/example_module is
 installed at run time (INSTALLED_APPS plus its catalogue row, nothing else edited) and
 appears in the menu, the module page, the URLs, the OpenAPI document, the job kinds,
-the events and the billing meters,
+the events, the billing meters, its law-parameter file and its form template,
 while a town that does not subscribe to it gets 404 on every URL it declares."""
 
 from __future__ import annotations
@@ -136,6 +136,27 @@ def test_the_example_meter_is_counted_per_member_and_offered_to_the_pool_editor(
     assert figures["143014"]["mihon_kensu"] == 143014
     assert figures["143219"]["mihon_kensu"] == 143219
     assert "<td>見本業務の確認件数</td><td>件</td>" in page
+
+
+def test_the_example_law_parameters_and_form_template_are_found(
+    example_installed: Personas,
+) -> None:
+    from tenants.params.services import law_parameters_load, param_value
+    from tenants.printing.engine import render
+    from tenants.testing.pdf import pdf_pages
+
+    # when: the national values are loaded again, and the example's form is printed
+    law_parameters_load()
+    pdf = render(
+        "example_module/mihon_tsuchi.typ",
+        common={"title": "見本業務の通知書"},
+        items=[{"line": "一件目"}, {"line": "二件目"}],
+    )
+    # then: the parameter file in the module's own folder was read
+    assert param_value("example_module.mihon.tesuryo", 2025) == 300
+    pages = pdf_pages(pdf)
+    assert len(pages) == 2
+    assert "見本業務の通知書" in pages[0] and "二件目" in pages[1]
 
 
 def test_the_example_api_is_in_the_openapi_document(example_installed: Personas) -> None:

@@ -112,3 +112,12 @@ def test_module_links_show_in_the_nav_by_role_and_on_the_portal(
     assert f'href="{reverse("billing_home", urlconf="config.urls_public")}">負担金</a>' in (
         portal_top
     )
+
+
+def test_demo_commands_run_in_the_declared_order() -> None:
+    # 負担金 first (the consortium's pools), then the registry, then tax data on residents
+    assert [command for _, command in registry.demo_commands()] == [
+        "load_billing_demo",
+        "juminkiroku_demo",
+        "zeimu_demo",
+    ]

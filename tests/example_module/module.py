@@ -14,6 +14,8 @@ MODULE = ModuleSpec(
     events="tests.example_module.events",
     subscribers="tests.example_module.subscribers",
     meters="tests.example_module.meters",
+    params_dir="params",
+    form_templates="forms/templates",
     grants=(GrantDecl("mihon_approve", "見本業務の承認", gyomu.MIHON),),
     persona_grants={"shinsa": ("mihon_approve",)},
 )
