@@ -38,16 +38,17 @@ $(STAMP): pyproject.toml | $(VPY)
 	$(VPY) -m pip install -q -e '.[dev]'
 	@touch $@
 
-test: venv ## lint, type-check, migration/OpenAPI/compose checks, then pytest (embedded services)
+test: venv ## lint, type-check, import contracts, migration/OpenAPI/events/compose checks, then pytest (embedded services)
 	JC_FAST_PG=1 bin/with-services bin/test-all $(PYTEST_ARGS)
 
 demo: venv ## migrate, load demo data, run worker + beat + gunicorn on 127.0.0.1:PORT (default 8000)
 	bin/with-services bin/demo
 
-lint: venv ## ruff check, ruff format --check, mypy
+lint: venv ## ruff check, ruff format --check, mypy, import contracts (lint-imports)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/mypy .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/lint-imports
 
 fmt: venv ## ruff --fix and ruff format
 	$(VENV)/bin/ruff check --fix .
