@@ -9,6 +9,7 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         # Registers the OpenAPI description of our authentication class.
         from tenants.api import schema  # noqa: F401
+        from tenants.modules import checks  # noqa: F401  (registers the system check)
         from tenants.signals import connect
 
         connect()

@@ -23,8 +23,10 @@ from tenants.jobs import registry as job_registry
 from tenants.meters import registry as meters_registry
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.modules import registry
+from tenants.modules.spec import PLATFORM
 from tenants.openapi import generate
 from tests.personas import PORTAL_HOST, Personas
+from tests.urlwalk import gated, sample_value, statuses, walk
 
 EXAMPLE_APP = "tests.example_module"
 
@@ -116,9 +118,13 @@ def test_a_town_that_does_not_subscribe_gets_404_on_every_example_url(
 ) -> None:
     # given: 寒川町's clerk holds a role for the module, but the town does not subscribe
     client = login("samukawa-clerk", example_installed.beta.host)  # type: ignore[operator]
-    # when / then
-    for url in ("/mihon/", "/api/v1/mihon/status/", "/m/mihon_gyomu/"):
-        assert client.get(url).status_code == 404, url
+    # when / then: the same walk as tests/test_unsubscribed_404.py finds the example's URLs
+    routes = [r for r in gated(walk(), platform=PLATFORM) if r.module.startswith(EXAMPLE_APP)]
+    assert sorted(r.label for r in routes) == ["api/v1/mihon/status/", "mihon/"]
+    for route in routes:
+        path = route.path(sample_value)
+        assert statuses(client, path) == [404, 404, 404], path
+    assert client.get("/m/mihon_gyomu/").status_code == 404
     assert "見本業務" not in client.get("/").content.decode()
 
 

@@ -19,21 +19,19 @@ from tenants.middleware import UNGUARDED_PATHS
 from tenants.models import Subscription
 from tenants.modules.spec import PLATFORM
 from tests.personas import BETA_HOST
-from tests.urlwalk import TENANT_URLCONF, Route, sample_value, walk
+from tests.urlwalk import TENANT_URLCONF, gated, gyomu_of, sample_value, statuses, walk
 
 pytestmark = pytest.mark.django_db
 
 ROUTES = walk()
 
 
-def _code(route: Route) -> str:
-    """The 業務 of a URL: the view's, or the module page's own from its URL."""
-    return str(route.attr("gyomu_code") or "")
+_code = gyomu_of
 
 
 # The platform (top page, login, jobs, access log, API keys) is every member's, not a
 # subscription: those URLs are checked with the module pages of each 業務 below.
-GATED = [r for r in ROUTES if _code(r) != PLATFORM and "gyomu_code" not in r.kwarg_names()]
+GATED = gated(ROUTES, platform=PLATFORM)
 MODULE_PAGE = next(r for r in ROUTES if "gyomu_code" in r.kwarg_names())
 
 
@@ -53,12 +51,7 @@ def _end_beta_subscription(world: Any, code: str) -> None:
     )
 
 
-def _requests(client: Any, path: str) -> list[int]:
-    return [
-        client.get(path).status_code,
-        client.post(path, {}).status_code,
-        client.post(path, "{}", content_type="application/json").status_code,
-    ]
+_requests = statuses
 
 
 @pytest.fixture

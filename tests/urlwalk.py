@@ -111,3 +111,23 @@ def sample_value(route: Route, name: str, *, gyomu_code: str = "juminkiroku") ->
                 return gyomu_code
             return "x1"
     return "1"
+
+
+def gyomu_of(route: Route) -> str:
+    """The 業務 a URL belongs to: its view's declared code."""
+    return str(route.attr("gyomu_code") or "")
+
+
+def gated(routes: list[Route], *, platform: str) -> list[Route]:
+    """The URLs a subscription opens: not the platform's own, not the module page (whose
+    業務 is in its URL)."""
+    return [r for r in routes if gyomu_of(r) != platform and "gyomu_code" not in r.kwarg_names()]
+
+
+def statuses(client: Any, path: str) -> list[int]:
+    """GET, form POST and JSON POST of ``path``."""
+    return [
+        client.get(path).status_code,
+        client.post(path, {}).status_code,
+        client.post(path, "{}", content_type="application/json").status_code,
+    ]

@@ -121,3 +121,32 @@ def test_demo_commands_run_in_the_declared_order() -> None:
         "juminkiroku_demo",
         "zeimu_demo",
     ]
+
+
+def test_the_system_check_reports_a_wrong_declaration(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tenants.modules import checks
+
+    # given: a module whose declared job kinds do not exist
+    broken = _spec("zeimu", ("kojin_juminzei",), jobkinds="zeimu.no_such_module")
+    monkeypatch.setattr(registry, "all_modules", lambda: [broken])
+    # when
+    errors = checks.check_modules()
+    # then
+    assert [e.id for e in errors] == ["modules.E002"]
+    assert "zeimu.no_such_module" in errors[0].msg
+
+
+def test_the_system_check_passes_on_the_installed_modules() -> None:
+    from tenants.modules import checks
+
+    assert checks.check_modules() == []
+
+
+def test_every_business_app_is_under_the_import_contracts() -> None:
+    # A new app joins the contracts' root packages, or lint-imports would not look at it.
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    roots = set(config["tool"]["importlinter"]["root_packages"])
+    assert {"tenants", "config"} <= roots
+    assert {spec.app for spec in registry.all_modules()} <= roots
