@@ -75,18 +75,18 @@ AREAS = [
 
 def synthetic_fuka(i: int, rng: random.Random, lookup: Any) -> Any:
     """One current assessment with 普通徴収 (some also with 給与特別徴収), unsaved."""
-    from juminkiroku.models import Atena
+    from juminkiroku.public import AddressBlock
     from zeimu.models import Fuka
     from zeimu.rules.kibetsu import futsu_choshu
 
     postal_code, town = rng.choice(AREAS)
-    atena = Atena(
-        id=i,
+    # the address block as the print job's query brings it (juminkiroku.public)
+    address = AddressBlock(
+        atena_id=i,
         atena_no=f"{i:010d}",
         shimei=f"{rng.choice(SURNAMES)}　{rng.choice(GIVEN)}",
         postal_code=postal_code,
-        jusho=town,
-        banchi=f"{rng.randint(1, 3000)}番地{rng.randint(1, 30)}",
+        jusho=f"{town}{rng.randint(1, 3000)}番地{rng.randint(1, 30)}",
         katagaki=f"コーポ葉山{rng.randint(101, 420)}号室" if rng.random() < 0.3 else "",
     )
     shotoku = rng.randint(500, 60_000) * 100
@@ -101,9 +101,9 @@ def synthetic_fuka(i: int, rng: random.Random, lookup: Any) -> Any:
             for k in futsu_choshu(futsu, FISCAL_YEAR, lookup)
         ]
     }
-    return Fuka(
+    fuka = Fuka(
         id=i,
-        atena=atena,
+        atena_id=i,
         fiscal_year=FISCAL_YEAR,
         status="kazei",
         gokei_shotoku=shotoku + 930_000,
@@ -125,6 +125,8 @@ def synthetic_fuka(i: int, rng: random.Random, lookup: Any) -> Any:
             }
         },
     )
+    fuka.address_block = address  # type: ignore[attr-defined]
+    return fuka
 
 
 # --- workers ------------------------------------------------------------------------

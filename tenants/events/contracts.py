@@ -175,7 +175,10 @@ def declare(name: str, *, payload: type[P], description: str) -> EventType[P]:
         raise EventDeclarationError(f"event name {name!r} is not '<app>.<event>' in lower case")
     if not description.strip():
         raise EventDeclarationError(f"event {name}: no description")
-    caller = inspect.stack()[1].frame.f_globals.get("__name__", "")
+    # The declaring module (cheap: inspect.stack() would read every frame's source, which
+    # cost ≈0.4 s for 19 declarations at every process start).
+    frame = inspect.currentframe()
+    caller = frame.f_back.f_globals.get("__name__", "") if frame and frame.f_back else ""
     event = EventType(
         name=name,
         payload=payload,
