@@ -7,16 +7,13 @@ the loaded numbers, and one access-log row. Generation and COPY overlap: the
 works on the other core); the 住民票 versions are buffered and sent next.
 
 While the rows go in, the big tables' secondary indexes and foreign keys are dropped and
-then recreated exactly as they were (``pg_get_indexdef`` / ``pg_get_constraintdef``),
-in the same transaction: building an index once is cheaper than maintaining it row by
-row, and a foreign key is then checked by one join instead of a trigger per row.
+then recreated exactly as they were, in the same transaction (``synth.bulk``).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -42,6 +39,7 @@ from juminkiroku.models import (
     Yokushi,
 )
 from juminkiroku.services.numbering import ATENA_SEQ, SETAI_SEQ, next_ido_no
+from juminkiroku.synth.bulk import Clock, drop_secondary, recreate
 from juminkiroku.synth.generate import (
     ATENA_NO_CHECK,
     NULL,
@@ -203,100 +201,7 @@ RIREKI_COLUMNS = [
 SETAI_COLUMNS = ["id", "setai_no", "created_at"]
 
 
-# --- index and constraint handling ------------------------------------------------------
-
-
-@dataclass
-class _Dropped:
-    indexes: list[tuple[str, str]]  # (name, CREATE INDEX ...)
-    constraints: list[tuple[str, str, str]]  # (table, name, definition)
-
-
-def _drop_secondary(
-    schema: str, tables: list[str], *, indexes: bool, foreign_keys: bool
-) -> _Dropped:
-    """Drop every foreign key from or to ``tables`` and (with ``indexes``) their
-    non-unique, non-constraint indexes; return what is needed to recreate them exactly."""
-    with connection.cursor() as cur:
-        # Pending deferred checks of earlier statements would block ALTER TABLE.
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cur.execute(
-            """
-            SELECT con.conrelid::regclass::text, con.conname, pg_get_constraintdef(con.oid)
-              FROM pg_constraint con
-              JOIN pg_namespace n ON n.oid = con.connamespace
-             WHERE n.nspname = %s AND con.contype = 'f'
-               AND (con.conrelid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = n.oid
-                                      AND c.relname = ANY(%s))
-                 OR con.confrelid IN (SELECT c.oid FROM pg_class c WHERE c.relnamespace = n.oid
-                                      AND c.relname = ANY(%s)))
-             ORDER BY 1, 2
-            """,
-            [schema, tables, tables],
-        )
-        constraints = [(r[0], r[1], r[2]) for r in cur.fetchall()] if foreign_keys else []
-        cur.execute(
-            """
-            SELECT ic.relname, pg_get_indexdef(i.indexrelid)
-              FROM pg_index i
-              JOIN pg_class ic ON ic.oid = i.indexrelid
-              JOIN pg_class tc ON tc.oid = i.indrelid
-              JOIN pg_namespace n ON n.oid = tc.relnamespace
-             WHERE %s AND n.nspname = %s AND tc.relname = ANY(%s)
-               AND NOT i.indisprimary AND NOT i.indisunique
-               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-             ORDER BY 1
-            """,
-            [indexes, schema, tables],
-        )
-        dropped_indexes = [(r[0], r[1]) for r in cur.fetchall()]
-        for table, name, _definition in constraints:
-            cur.execute(
-                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
-                    sql.SQL(table), sql.Identifier(name)
-                )
-            )
-        for name, _definition in dropped_indexes:
-            cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, name)))
-    return _Dropped(indexes=dropped_indexes, constraints=constraints)
-
-
-def _recreate(dropped: _Dropped, clock: _Clock) -> None:
-    with connection.cursor() as cur:
-        # Sort in memory; the setting ends with the transaction.
-        cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for name, definition in dropped.indexes:
-            with clock(f"index {name}"):
-                cur.execute(definition)
-        for table, name, definition in dropped.constraints:
-            with clock(f"fk {table}.{name}"):
-                cur.execute(
-                    sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
-                        sql.SQL(table), sql.Identifier(name), sql.SQL(definition)
-                    )
-                )
-        # Back to each constraint's own mode (Django's are INITIALLY DEFERRED).
-        cur.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 # --- the load ---------------------------------------------------------------------------
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.spent: dict[str, float] = {}
-
-    @contextmanager
-    def __call__(self, name: str) -> Iterator[None]:
-        t = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.spent[name] = self.spent.get(name, 0.0) + time.perf_counter() - t
-
-    def result(self) -> dict[str, float]:
-        return {k: round(v, 3) for k, v in self.spent.items()}
 
 
 def _id_base(cur: Any, table: str) -> int:
@@ -325,7 +230,7 @@ def _advance(cur: Any, seq: str, value: int) -> None:
 class _Copy:
     """One COPY ... FROM STDIN, fed in chunks of lines."""
 
-    def __init__(self, raw: Any, schema: str, table: str, columns: list[str], clock: _Clock):
+    def __init__(self, raw: Any, schema: str, table: str, columns: list[str], clock: Clock):
         self.statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
@@ -384,7 +289,7 @@ def residents_load(
     if on > timezone.localdate():
         raise SynthLoadError("基準日に未来の日付は指定できません。")
     actor = actor or SYSTEM_ACTOR
-    clock = _Clock()
+    clock = Clock()
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     with transaction.atomic(), connection.cursor() as cur:
         if replace:
@@ -408,7 +313,7 @@ def residents_load(
         dropped = None
         if drop_foreign_keys or drop_indexes:
             with clock("drop_indexes"):
-                dropped = _drop_secondary(
+                dropped = drop_secondary(
                     schema,
                     [atena_t, rireki_t, setai_t],
                     indexes=drop_indexes,
@@ -468,7 +373,7 @@ def residents_load(
         )
         if dropped is not None:
             with clock("recreate_indexes"):
-                _recreate(dropped, clock)
+                recreate(dropped, clock)
         with clock("finish"):
             for t in (atena_t, rireki_t, setai_t):
                 _setval(cur, t, bases[t] + counts[t])
@@ -524,7 +429,7 @@ def _copy_all(
     bases: dict[str, int],
     ido_id: int,
     now: str,
-    clock: _Clock,
+    clock: Clock,
 ) -> dict[str, int]:
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     atena_cols = _columns(Atena, ATENA_COLUMNS)
