@@ -168,6 +168,17 @@ class AtenaRireki(PersonFields):
         blank=True,
         related_name="+",
     )
+    # A 取消 that reopens an earlier version writes a copy of it (``ido`` = the 取消) and
+    # points the copy here at the version it stands for, so that a later 取消 of the
+    # earlier 異動 finds the copy too (juminkiroku.selectors.rireki.versions_standing_for).
+    reopens = models.ForeignKey(
+        "self",
+        verbose_name="取消により戻した版",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
 
     class Meta:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from juminkiroku.codes import IdoJiyu, IdoStatus, JuminJotai, Zokugara
-from juminkiroku.models import Atena, AtenaRireki, Ido, RenkeiChange
+from juminkiroku.models import Atena, AtenaRireki, Ido, IdoTarget, RenkeiChange
 from juminkiroku.selectors.asof import household_on, population_on, resident_on, residents_on
 from juminkiroku.services.ido import (
     IdoError,
@@ -131,6 +131,74 @@ def test_torikeshi_restores_previous_version(in_alpha):
     shibo.refresh_from_db()
     assert shibo.status == IdoStatus.TORIKESHI
     assert AtenaRireki.objects.filter(atena=head, superseded=True).count() == 2
+
+
+def _shibo_then_cancel(person: Atena) -> Ido:
+    shibo = ido_enter(
+        jiyu=IdoJiyu.SHIBO,
+        ido_date=date(2024, 3, 3),
+        todoke_date=date(2024, 3, 4),
+        changes=[PersonChange(person.pk, {})],
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(shibo, reviewer="hayama-shinsa")
+    cancel = ido_cancel_enter(
+        cancels_id=shibo.pk,
+        ido_date=date(2024, 3, 10),
+        note="別人の死亡届",
+        actor=actor_for("hayama-clerk"),
+    )
+    return approve(cancel, reviewer="hayama-shinsa")
+
+
+def test_cancelling_a_tennyu_after_a_cancelled_shibo_undoes_it_for_everyone(in_alpha):
+    # given: a household's 転入, then the child's 死亡 entered by mistake and cancelled
+    tennyu, (head, wife, child) = household_tennyu("hayama", members=family())
+    _shibo_then_cancel(child)
+    child.refresh_from_db()
+    assert child.jotai == JuminJotai.JUMIN
+    # when: the 転入 itself is cancelled (the household never moved in)
+    cancel = ido_cancel_enter(
+        cancels_id=tennyu.pk,
+        ido_date=date(2024, 4, 1),
+        note="他団体の住民の誤登録",
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(cancel, reviewer="hayama-shinsa")
+    # then: nobody of the household is a resident, the child included, on any date
+    assert sorted(IdoTarget.objects.filter(ido=cancel).values_list("atena_id", flat=True)) == (
+        sorted([head.pk, wife.pk, child.pk])
+    )
+    for person in (head, wife, child):
+        person.refresh_from_db()
+        assert person.jotai == JuminJotai.JUTOGAI, person.pk
+        assert resident_on(person.pk, date(2021, 1, 1)) is None
+        assert resident_on(person.pk, date(2024, 5, 1)) is None
+    # and the history keeps every version (nothing deleted)
+    assert AtenaRireki.objects.filter(atena=child).count() == 3
+    assert not AtenaRireki.objects.filter(atena=child, superseded=False).exists()
+
+
+def test_the_migration_links_copies_written_before_the_column_existed(in_alpha):
+    import importlib
+
+    from django.db import connection as db
+
+    # given: a cancelled 死亡 whose reopened copy has lost its link (as before 0004)
+    _, (head,) = household_tennyu("hayama")
+    cancel = _shibo_then_cancel(head)
+    copy = AtenaRireki.objects.get(atena=head, ido=cancel)
+    reopened = copy.reopens_id
+    assert reopened is not None
+    AtenaRireki.objects.filter(pk=copy.pk).update(reopens=None)
+    # when: the migration's back-fill runs in the town's schema
+    backfill = importlib.import_module("juminkiroku.migrations.0004_atenarireki_reopens").BACKFILL
+    with db.cursor() as cur:
+        cur.execute(backfill)
+    # then: the copy points at the version it reopened again, and at nothing else
+    copy.refresh_from_db()
+    assert copy.reopens_id == reopened
+    assert AtenaRireki.objects.filter(reopens__isnull=False).count() == 1
 
 
 def test_validation_messages_are_japanese_and_nothing_is_saved(in_alpha):

@@ -23,6 +23,7 @@ from juminkiroku.codes import (
 )
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena, AtenaRireki, Ido, Setai
 from juminkiroku.rules.kana import kana_key, name_key
+from juminkiroku.selectors.rireki import versions_standing_for
 from juminkiroku.services.ido.fields import DATE_FIELDS, IdoError
 from juminkiroku.services.numbering import next_atena_no, next_setai_no
 
@@ -153,7 +154,8 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
     if target.status != IdoStatus.HON:
         raise IdoError("取消し対象の異動が本登録の状態ではありません。")
     touched: list[Applied] = []
-    for version in AtenaRireki.objects.select_for_update().filter(ido=target, superseded=False):
+    standing = [v.pk for v in versions_standing_for(target)]
+    for version in AtenaRireki.objects.select_for_update().filter(pk__in=standing).order_by("id"):
         if version.valid_to is not None:
             raise IdoError(
                 "この異動の後に別の異動が本登録されています。後の異動から取り消してください。"
@@ -181,6 +183,7 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
                 valid_from=previous.valid_from,
                 valid_to=None,
                 ido=ido,
+                reopens=previous,
                 **values,
             )
             if not previous.superseded:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.models import AtenaRireki, Ido, IdoTarget
+from juminkiroku.selectors.rireki import versions_standing_for
 from juminkiroku.services.ido.fields import GYOMU, IdoError
 from juminkiroku.services.numbering import next_ido_no
 from tenants.accesslog.models import AccessAction
@@ -27,12 +28,12 @@ def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor
         raise IdoError("取消しの異動は取り消せません。新たな異動として入力してください。")
     if not note.strip():
         raise IdoError({"note": ["取消しの理由を入力してください。"]})
-    atena_ids = list(
-        AtenaRireki.objects.filter(ido=target, superseded=False).values_list("atena_id", flat=True)
-    )
+    # Its versions, and the copies of them that a 取消 of a later 異動 reopened.
+    standing = versions_standing_for(target)
+    atena_ids = sorted({v.atena_id for v in standing})
     later = AtenaRireki.objects.filter(
         atena_id__in=atena_ids, superseded=False, ido__id__gt=target.pk
-    ).exclude(ido=target)
+    ).exclude(pk__in=[v.pk for v in standing])
     if later.exists():
         raise IdoError(
             "この異動の後に別の異動が本登録されています。後の異動から順に取り消してください。"
