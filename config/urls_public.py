@@ -15,3 +15,9 @@ urlpatterns = [
     path("api/v1/portal/", include(portal_urlpatterns)),
     path("", include("tenants.portal_urls")),
 ]
+
+# Error answers: JSON under /api/, the Japanese pages elsewhere (tenants.views.errors).
+handler400 = "tenants.views.errors.bad_request"
+handler403 = "tenants.views.errors.forbidden"
+handler404 = "tenants.views.errors.not_found"
+handler500 = "tenants.views.errors.server_error"

@@ -10,9 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import DisallowedHost
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.urls import set_urlconf
 from django.utils import timezone
 from django.utils.deprecation import MiddlewareMixin
@@ -74,8 +73,9 @@ def _tenant_for_host(hostname: str) -> Any:
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    body = render_to_string("errors/403.html", {"message": message}, request=request)
-    return HttpResponseForbidden(body)
+    from tenants.views.errors import error_response  # JSON under /api/, the page elsewhere
+
+    return error_response(request, 403, message)
 
 
 class NetworkAllowListMiddleware(MiddlewareMixin):
