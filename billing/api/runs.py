@@ -57,6 +57,20 @@ class PdfRenderer(BaseRenderer):
         return json.dumps(data, ensure_ascii=False).encode()
 
 
+class PdfErrorsAsJson:
+    """A view that may answer a PDF answers its errors in JSON with a JSON content type
+    (a 404 asked for with ``?format=pdf`` was labelled application/pdf)."""
+
+    def handle_exception(self, exc: Exception) -> Any:
+        request = getattr(self, "request", None)
+        if request is not None and isinstance(
+            getattr(request, "accepted_renderer", None), PdfRenderer
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
 # --- serializers ----------------------------------------------------------------------
 
 
@@ -202,7 +216,7 @@ class RunStatementView(PortalAPIView):
         return Response(StatementSerializer(_statement(run, member)).data)
 
 
-class RunStatementPdfView(PortalAPIView):
+class RunStatementPdfView(PdfErrorsAsJson, PortalAPIView):
     renderer_classes = [JSONRenderer, PdfRenderer]
 
     @extend_schema(
@@ -260,7 +274,7 @@ class MyStatementView(MemberAPIView):
         return Response(StatementSerializer(_statement(run, member)).data)
 
 
-class MyStatementPdfView(MemberAPIView):
+class MyStatementPdfView(PdfErrorsAsJson, MemberAPIView):
     renderer_classes = [JSONRenderer, PdfRenderer]
 
     @extend_schema(

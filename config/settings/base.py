@@ -192,6 +192,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the platform's error answers (tenants.api.openapi_errors).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tenants.api.openapi_errors.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "tenants.jobs.models.JobStatus",
         "IdoStatusEnum": "juminkiroku.codes.IdoStatus",

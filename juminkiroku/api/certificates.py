@@ -13,9 +13,9 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,6 +34,7 @@ from juminkiroku.services.shomei import (
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
+from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
 from tenants.models import RoleLevel
 
@@ -159,6 +160,16 @@ class CertificateIssueView(TenantAPIView):
         return response
 
 
+class HistoryQuery(serializers.Serializer):
+    """The history's query: checked here and documented from here."""
+
+    date_from = serializers.DateField(required=False, help_text="発行日（から）")
+    date_to = serializers.DateField(required=False, help_text="発行日（まで）")
+    kind = serializers.ChoiceField(choices=ShomeiKind.choices, required=False)
+    hakko_no = serializers.CharField(required=False, max_length=20, help_text="発行番号")
+    page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
+
+
 class CertificateHistoryView(TenantAPIView):
     gyomu_code = GYOMU
     access_reads = Reads(
@@ -171,31 +182,20 @@ class CertificateHistoryView(TenantAPIView):
     )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("date_from", OpenApiTypes.DATE, description="発行日（から）"),
-            OpenApiParameter("date_to", OpenApiTypes.DATE, description="発行日（まで）"),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=ShomeiKind.values),
-            OpenApiParameter("hakko_no", OpenApiTypes.STR, description="発行番号"),
-            OpenApiParameter("page", OpenApiTypes.INT),
-        ],
-        responses=KofuSerializer(many=True),
+        parameters=[HistoryQuery],
+        responses={
+            200: page_serializer(KofuSerializer),
+            400: OpenApiResponse(description="条件の誤り（項目ごとのメッセージ）"),
+        },
         summary="証明書の交付履歴（新しい順、50件ずつ）",
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
-        dates: dict[str, Any] = {}
-        for name in ("date_from", "date_to"):
-            if params.get(name):
-                field = serializers.DateField()
-                try:
-                    dates[name] = field.to_internal_value(params[name])
-                except serializers.ValidationError as exc:
-                    raise ValidationError({name: exc.detail}) from exc
-        kind = params.get("kind", "")
-        if kind and kind not in ShomeiKind.values:
-            raise ValidationError({"kind": ["証明書の種類が正しくありません。"]})
-        rows = kofu_search(hakko_no=params.get("hakko_no", ""), kind=kind, **dates)
-        page = Paginator(rows, PAGE_SIZE).get_page(params.get("page") or 1)
+        query = HistoryQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        dates = {k: q[k] for k in ("date_from", "date_to") if q.get(k)}
+        rows = kofu_search(hakko_no=q.get("hakko_no", ""), kind=q.get("kind", ""), **dates)
+        page = Paginator(rows, PAGE_SIZE).get_page(q["page"])
         items = list(page.object_list)
         return Response(
             {

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -48,9 +48,18 @@ def may_receive_kojin_bango(request: Request) -> bool:
 
 
 class ChangesQuery(serializers.Serializer):
-    after = serializers.IntegerField(min_value=0, default=0, label="この連携番号より後")
+    after = serializers.IntegerField(
+        min_value=0,
+        default=0,
+        label="この連携番号より後",
+        help_text="前回受け取った next_after（初回は0）",
+    )
     limit = serializers.IntegerField(
-        min_value=1, max_value=FEED_MAX_LIMIT, default=100, label="件数"
+        min_value=1,
+        max_value=FEED_MAX_LIMIT,
+        default=100,
+        label="件数",
+        help_text=f"1〜{FEED_MAX_LIMIT}件",
     )
 
 
@@ -91,10 +100,8 @@ class FeedChangesView(TenantAPIView):
     )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("after", int, description="前回受け取った next_after（初回は0）"),
-            OpenApiParameter("limit", int, description=f"最大{FEED_MAX_LIMIT}件"),
-        ],
+        # the query serializer documents the ranges it enforces (min/max)
+        parameters=[ChangesQuery],
         responses=_Changes,
         summary="異動の差分（連携番号順）",
     )

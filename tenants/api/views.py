@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.accesslog.services import actor_from_request
+from tenants.api.pages import page_serializer
 from tenants.api.permissions import IsConsortiumOffice, TenantAPIView, TenantViewSet
 from tenants.api.serializers import (
     AccessLogSearchSerializer,
@@ -177,7 +178,7 @@ class AccessLogSearchView(TenantAPIView):
 
     @extend_schema(
         request=AccessLogSearchSerializer,
-        responses=AccessLogSerializer(many=True),
+        responses=page_serializer(AccessLogSerializer),
         summary="アクセスログの検索",
     )
     def post(self, request: Request) -> Response:

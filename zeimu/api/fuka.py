@@ -37,6 +37,9 @@ from zeimu.services.fuka import KoseiRefused, kosei
 GYOMU = KOJIN_JUMINZEI
 RECORD_TYPE = "zeimu.Fuka"
 PAGE_SIZE = 200
+# The 年度 a query may name: a sanity range for input, not law (the law tables decide
+# which years can be assessed at all).
+FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 
 SUMMARY_FIELDS = (
     "fiscal_year", "kind", "status", "is_current", "gokei_shotoku", "kazei_shotoku",
@@ -89,6 +92,18 @@ class KoseiSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, help_text="更正の理由")
 
 
+class FukaListQuery(serializers.Serializer):
+    """The list's query: checked here and documented from here (ranges, choices)."""
+
+    fiscal_year = serializers.IntegerField(
+        min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX, help_text="年度（西暦）"
+    )
+    status = serializers.ChoiceField(
+        choices=FukaStatus.choices, required=False, help_text="課税状況（省略ですべて）"
+    )
+    page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
+
+
 class FukaListView(TenantAPIView):
     gyomu_code = GYOMU
     access_reads = Reads(
@@ -100,27 +115,20 @@ class FukaListView(TenantAPIView):
     )
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("fiscal_year", int, required=True, description="年度（西暦）"),
-            OpenApiParameter("status", str, enum=FukaStatus.values),
-            OpenApiParameter("page", int),
-        ],
+        parameters=[FukaListQuery],
         responses={200: dict},
         summary="賦課の一覧（現在の賦課、宛名番号順、200件ずつ）",
         operation_id="zeimu_fuka_list",
     )
     def get(self, request: Request) -> Response:
-        try:
-            fy = int(request.query_params.get("fiscal_year", ""))
-        except ValueError as exc:
-            raise ValidationError({"fiscal_year": "年度（西暦）を指定してください。"}) from exc
-        status = request.query_params.get("status", "")
-        if status and status not in FukaStatus.values:
-            raise ValidationError({"status": f"課税状況は {', '.join(FukaStatus.values)} です。"})
+        query = FukaListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        fy: int = query.validated_data["fiscal_year"]
+        status: str = query.validated_data.get("status", "")
         paginator = Paginator(fuka_current(fy, status=status), PAGE_SIZE)
         try:
-            page = paginator.page(int(request.query_params.get("page", "1") or 1))
-        except (EmptyPage, ValueError) as exc:
+            page = paginator.page(query.validated_data["page"])
+        except EmptyPage as exc:
             raise NotFound("そのページはありません。") from exc
         fukas = list(page.object_list)
         persons = person_identities(f.atena_id for f in fukas)
