@@ -11,11 +11,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import split_domain_port
 from django.shortcuts import redirect
 from django.urls import set_urlconf
 from django.utils import timezone
 from django.utils.deprecation import MiddlewareMixin
 from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import remove_www
 from rest_framework.views import APIView
 
 from tenants import platform_cache
@@ -36,9 +38,22 @@ def is_portal_host(request: HttpRequest) -> bool:
     return getattr(request, "is_portal", False)
 
 
+def canonical_host(request: HttpRequest) -> str:
+    """The request's host name as the platform compares it: no port, lower case, no
+    trailing dot of a fully qualified name (DNS names are case-insensitive, so
+    ``Hayama.Localhost:8000`` is ``hayama.localhost``). Raises DisallowedHost for a
+    host outside ALLOWED_HOSTS, like ``request.get_host()``."""
+    return split_domain_port(request.get_host())[0]
+
+
 class TenantHostMiddleware(TenantMainMiddleware):
     """``<subdomain>.<base>`` → that municipality's schema; ``<base>`` → the portal
-    (public schema); anything else → 404. A withdrawn member's host is 404 too."""
+    (public schema); anything else → 404. A withdrawn member's host is 404 too. Host
+    names match whatever their case (``canonical_host``)."""
+
+    @staticmethod
+    def hostname_from_request(request: HttpRequest) -> str:
+        return remove_www(canonical_host(request))
 
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         connection.set_schema_to_public()
@@ -47,7 +62,7 @@ class TenantHostMiddleware(TenantMainMiddleware):
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
             return HttpResponse("Not found", status=404)
-        if hostname == settings.JC_BASE_DOMAIN:
+        if hostname == settings.JC_BASE_DOMAIN.lower():
             request.is_portal = True  # type: ignore[attr-defined]
             request.tenant = connection.tenant  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
@@ -64,7 +79,9 @@ class TenantHostMiddleware(TenantMainMiddleware):
 
 
 def _tenant_for_host(hostname: str) -> Any:
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    # Stored names are lower case (municipality_provision); iexact also finds one that
+    # was entered otherwise by hand.
+    domain = Domain.objects.select_related("tenant").filter(domain__iexact=hostname).first()
     if domain is None or domain.tenant.status == MunicipalityStatus.WITHDRAWN:
         return None
     tenant = domain.tenant
@@ -119,8 +136,7 @@ class StaffSessionMiddleware(MiddlewareMixin):
         user = request.user
         if not user.is_authenticated:
             return None
-        host = request.get_host().split(":")[0]
-        if request.session.get("jc_host") != host:
+        if request.session.get("jc_host") != canonical_host(request):
             logout(request)
             return None
         if is_portal_host(request):

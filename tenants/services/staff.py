@@ -9,12 +9,14 @@ from enum import Enum
 import pyotp
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from tenants.models import Consortium, Membership, MembershipRole, Municipality, StaffUser
 from tenants.modules.spec import PLATFORM
+from tenants.selectors.staff import membership_for
 
 TOTP_ISSUER = "自治体クラウド"
 
@@ -60,12 +62,23 @@ class LoginOutcome(Enum):
     BAD_CREDENTIALS = "bad"
     LOCKED = "locked"
     NO_SECOND_FACTOR = "no_totp"
+    # The account exists but has no valid membership on this host (or, on the portal,
+    # is not office staff): refused like a wrong password, never counted.
+    NOT_HERE = "not_here"
 
 
+# One answer for a wrong password, an unknown account, a locked one and one that does not
+# belong on this host: the page must not tell an attacker which accounts exist, are
+# locked, or work in which town. It still tells a locked-out user what to do.
+LOGIN_REFUSED = (
+    "ユーザーIDまたはパスワードが正しくありません。"
+    "続けて失敗したアカウントは一時的にロックされます。"
+    "しばらくしてから再度お試しいただくか、管理者に連絡してください。"
+)
 LOGIN_MESSAGES = {
-    LoginOutcome.BAD_CREDENTIALS: "ユーザーIDまたはパスワードが正しくありません。",
-    LoginOutcome.LOCKED: "ログインに続けて失敗したため、アカウントは一時的にロックされています。"
-    "しばらくしてから再度お試しいただくか、管理者に連絡してください。",
+    LoginOutcome.BAD_CREDENTIALS: LOGIN_REFUSED,
+    LoginOutcome.LOCKED: LOGIN_REFUSED,
+    LoginOutcome.NOT_HERE: LOGIN_REFUSED,
     LoginOutcome.NO_SECOND_FACTOR: "二要素認証が登録されていません。管理者に連絡してください。",
 }
 
@@ -80,18 +93,43 @@ def _register_failure(user: StaffUser, now: datetime) -> None:
             user.save(update_fields=["locked_until", "failed_logins"])
 
 
+def staff_may_log_in_at(
+    *, user: StaffUser, municipality: Municipality | None, now: datetime
+) -> bool:
+    """May this account log in on this host? ``municipality=None`` is the consortium
+    portal (office staff only); a town host needs a membership valid now."""
+    if municipality is None:
+        return user.consortium_office_id is not None
+    return membership_for(user=user, municipality=municipality, now=now) is not None
+
+
 def login_check_password(
-    *, username: str, password: str, now: datetime | None = None
+    *,
+    username: str,
+    password: str,
+    municipality: Municipality | None,
+    now: datetime | None = None,
 ) -> tuple[LoginOutcome, StaffUser | None]:
-    """First step. A wrong password for an existing account counts toward lockout."""
+    """First step, on the host of ``municipality`` (``None``: the portal).
+
+    Only a wrong password on a host where the account may log in counts toward its
+    lockout: attempts elsewhere cannot lock anyone out. Every refusal hashes what was
+    typed (unknown account, foreign host, locked), so timing does not tell them apart.
+    """
     now = now or timezone.now()
     user = StaffUser.objects.filter(username=username).first()
-    if user is not None and user.is_locked(now):
+    if user is None:
+        make_password(password)  # the work a real check would do
+        return LoginOutcome.BAD_CREDENTIALS, None
+    if not staff_may_log_in_at(user=user, municipality=municipality, now=now):
+        check_password(password, user.password)  # no setter: never rehashes or saves
+        return LoginOutcome.NOT_HERE, user
+    if user.is_locked(now):
+        check_password(password, user.password)
         return LoginOutcome.LOCKED, user
     authed = authenticate(username=username, password=password)
     if authed is None:
-        if user is not None:
-            _register_failure(user, now)
+        _register_failure(user, now)
         return LoginOutcome.BAD_CREDENTIALS, user
     assert isinstance(authed, StaffUser)
     if not authed.totp_secret:
@@ -99,10 +137,20 @@ def login_check_password(
     return LoginOutcome.OK, authed
 
 
-def login_check_totp(*, user: StaffUser, code: str, now: datetime | None = None) -> LoginOutcome:
-    """Second step. A code is accepted once (replay refused), ±1 time step of drift."""
+def login_check_totp(
+    *,
+    user: StaffUser,
+    code: str,
+    municipality: Municipality | None,
+    now: datetime | None = None,
+) -> LoginOutcome:
+    """Second step, on the host of the first (the view checks that). A code is accepted
+    once (replay refused), ±1 time step of drift. A membership that ended between the
+    steps refuses without counting."""
     now = now or timezone.now()
     user.refresh_from_db()
+    if not staff_may_log_in_at(user=user, municipality=municipality, now=now):
+        return LoginOutcome.NOT_HERE
     if user.is_locked(now):
         return LoginOutcome.LOCKED
     totp = pyotp.TOTP(user.totp_secret)

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from tenants.accesslog.models import AccessLog
 from tenants.models import StaffUser
+from tenants.services.staff import LOGIN_REFUSED
 from tests.personas import ALPHA_HOST, PERSONA_PASSWORD
 
 
@@ -84,9 +85,11 @@ def test_lockout_after_repeated_failures(world, settings):
     for _ in range(3):
         _password_step(client, "hayama-viewer", "wrong-password-123")
     response = _password_step(client, "hayama-viewer")
-    # then: even the right password is refused while locked
+    # then: even the right password is refused while locked, with the answer a wrong
+    # password gets (no telling an attacker which accounts exist or are locked)
     assert response.status_code == 200
-    assert "ロックされています" in response.content.decode()
+    assert LOGIN_REFUSED in response.content.decode()
+    assert "_auth_user_id" not in client.session
     user = StaffUser.objects.get(username="hayama-viewer")
     assert user.locked_until is not None
     assert user.locked_until > timezone.now() + timedelta(minutes=29)

@@ -69,3 +69,13 @@ def test_ended_subscription_and_withdrawal_apply_at_once(
         town.status = "withdrawn"
         town.save()
     assert client.get("/api/v1/modules/").status_code == 404
+
+
+def test_host_names_differing_in_case_share_one_entry(login):
+    client = login("hayama-clerk", ALPHA_HOST)
+    platform_cache.bump()
+    with CaptureQueriesContext(dj_connection) as upper:
+        assert client.get("/api/v1/modules/", HTTP_HOST=ALPHA_HOST.upper()).status_code == 200
+    with CaptureQueriesContext(dj_connection) as lower:
+        assert client.get("/api/v1/modules/", HTTP_HOST=ALPHA_HOST).status_code == 200
+    assert len(lower.captured_queries) <= len(upper.captured_queries) - 3
