@@ -175,3 +175,23 @@ def test_admin_screen_offers_the_scope_with_a_japanese_label(world, login):
     )
     assert "参照" in refused.content.decode()
     assert not ApiClient.objects.filter(name="番号のみ").exists()
+
+
+def test_the_number_scope_does_not_lower_a_write_scope(world):
+    # given: a key whose scopes list write before read and before the number scope
+    from types import SimpleNamespace
+
+    from juminkiroku.api.certificates import _levels
+
+    client = ApiClient(
+        scopes=[
+            "inkan_toroku:write",
+            "inkan_toroku:read",
+            "juminkiroku:write",
+            "juminkiroku:kojin_bango",
+        ]
+    )
+    request = SimpleNamespace(_request=SimpleNamespace(api_client=client))
+    # when / then: write stays write, whatever comes after it
+    levels = _levels(request)
+    assert levels["inkan_toroku"] == 2 and levels["juminkiroku"] == 2

@@ -96,10 +96,14 @@ class KofuVoidSerializer(serializers.Serializer):
 def _levels(request: Request) -> dict[str, int]:
     client = getattr(request._request, "api_client", None)
     if client is not None:
-        return {
-            s.split(":")[0]: RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ
-            for s in client.scopes
-        }
+        # The highest level a scope gives, whatever the order ("<code>:kojin_bango" and
+        # ":read" never lower a ":write").
+        levels: dict[str, int] = {}
+        for scope in client.scopes:
+            code, _, action = scope.partition(":")
+            level = RoleLevel.WRITE if action == "write" else RoleLevel.READ
+            levels[code] = max(levels.get(code, 0), level)
+        return levels
     return dict(getattr(request._request, "role_levels", {}))
 
 
