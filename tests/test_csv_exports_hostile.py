@@ -285,7 +285,7 @@ def test_the_finder_finds_a_writer():
 
 
 def test_no_csv_writer_but_the_platform_one():
-    found = []
+    found: list[str] = []
     sources = [
         p
         for p in ROOT.rglob("*.py")

@@ -193,5 +193,5 @@ def test_the_number_scope_does_not_lower_a_write_scope(world):
     )
     request = SimpleNamespace(_request=SimpleNamespace(api_client=client))
     # when / then: write stays write, whatever comes after it
-    levels = _levels(request)
+    levels = _levels(request)  # type: ignore[arg-type]
     assert levels["inkan_toroku"] == 2 and levels["juminkiroku"] == 2
