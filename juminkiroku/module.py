@@ -16,6 +16,9 @@ MODULE = ModuleSpec(
     meters="juminkiroku.meters",
     demo="juminkiroku_demo",
     demo_order=10,
+    # 個人番号 through the API: persons/<id>/kojin-bango/ and certificates (住民記録), the
+    # linkage feed (住基ネット連携).
+    kojin_bango_api=(gyomu.JUMINKIROKU, gyomu.JUKINET_RENKEI),
     grants=tuple(GrantDecl(k.value, str(k.label), gyomu.JUMINKIROKU) for k in Kengen),
     # 審査者 and 管理者 hold every 住民記録 grant (本登録, 抑止, 個人番号の表示).
     persona_grants={

@@ -3,6 +3,10 @@
 POST /api/v1/juminkiroku/certificates/            → the PDF, header X-Hakko-No
 GET  /api/v1/juminkiroku/certificates/history/    → 交付履歴 (no personal data but ids)
 POST /api/v1/juminkiroku/certificates/<id>/void/  → 処分
+
+A certificate with the item 個人番号 shows the number: an API client needs the scope
+``juminkiroku:kojin_bango`` for it (refused with 403 before anything is issued); the
+issue is logged with ``mynumber_viewed`` by ``shomei_issue``.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
 from tenants.models import RoleLevel
+from tenants.models.apiclient import KOJIN_BANGO_ACTION
 
 GYOMU = JUMINKIROKU
 PAGE_SIZE = 50
@@ -92,16 +97,21 @@ class KofuVoidSerializer(serializers.Serializer):
 def _levels(request: Request) -> dict[str, int]:
     client = getattr(request._request, "api_client", None)
     if client is not None:
-        return {
-            s.split(":")[0]: RoleLevel.WRITE if s.endswith(":write") else RoleLevel.READ
-            for s in client.scopes
-        }
+        # The highest level a scope gives, whatever the order ("<code>:kojin_bango" and
+        # ":read" never lower a ":write").
+        levels: dict[str, int] = {}
+        for scope in client.scopes:
+            code, _, action = scope.partition(":")
+            level = RoleLevel.WRITE if action == "write" else RoleLevel.READ
+            levels[code] = max(levels.get(code, 0), level)
+        return levels
     return dict(getattr(request._request, "role_levels", {}))
 
 
 class CertificateIssueView(TenantAPIView):
     """Issuing writes a 交付履歴 row, so it needs write access (``juminkiroku:write``);
-    an 印鑑登録証明書 also needs ``inkan_toroku:write``."""
+    an 印鑑登録証明書 also needs ``inkan_toroku:write``, and the item 個人番号
+    ``juminkiroku:kojin_bango``."""
 
     gyomu_code = GYOMU
     access_reads = LOGGED_BY_SERVICE  # shomei_issue logs the 発行 (印刷)
@@ -114,9 +124,19 @@ class CertificateIssueView(TenantAPIView):
             ),
             400: OpenApiResponse(description="発行できない理由（detail）"),
             404: OpenApiResponse(description="宛名・世帯が見つからない"),
+            403: OpenApiResponse(
+                description="許可されていない（印鑑登録証明書、個人番号の記載など）"
+            ),
             409: OpenApiResponse(description="確認が必要な注意事項（warnings）"),
         },
         summary="証明書の発行（住民票の写し・除票の写し・印鑑登録証明書）",
+        description=(
+            "交付履歴を書くため `juminkiroku:write` が、印鑑登録証明書には `inkan_toroku:write` も"
+            "必要です。項目 `items.kojin_bango` を指定して個人番号を記載するには、"
+            f"APIキーにスコープ `{GYOMU}:{KOJIN_BANGO_ACTION}` が必要です"
+            "（ない場合は 403、発行しません）。"
+            "記載した発行はアクセスログに「個人番号の閲覧」として記録されます。"
+        ),
     )
     def post(self, request: Request) -> Any:
         body = CertificateIssueSerializer(data=request.data)
@@ -126,6 +146,15 @@ class CertificateIssueView(TenantAPIView):
             RoleLevel.WRITE
         ):
             raise PermissionDenied("印鑑登録証明書の発行は許可されていません。")
+        client = getattr(request._request, "api_client", None)
+        if (
+            client is not None
+            and data["items"].get("kojin_bango")
+            and not client.may_read_kojin_bango(GYOMU)
+        ):
+            raise PermissionDenied(
+                "このAPIキーには個人番号の取得が許可されていません（住民基本台帳 個人番号の取得）。"
+            )
         target = {
             "kind": data["kind"],
             "atena_ids": data["atena_ids"],

@@ -39,12 +39,18 @@ from tenants.accesslog.reads import Reads, access_note
 from tenants.api.permissions import TenantAPIView
 
 GYOMU = JUKINET_RENKEI
-KOJIN_BANGO_SCOPE = "kojin_bango"  # "jukinet_renkei:kojin_bango"
 
 
 def may_receive_kojin_bango(request: Request) -> bool:
     client = getattr(request._request, "api_client", None)
-    return bool(client is not None and client.has_scope(GYOMU, KOJIN_BANGO_SCOPE))
+    return bool(client is not None and client.may_read_kojin_bango(GYOMU))
+
+
+_BANGO_NOTE = (
+    "個人番号（`kojin_bango`）は、スコープ `jukinet_renkei:kojin_bango` を持つAPIキーへの"
+    "応答にだけ含まれます。ないキーへの応答では項目ごと省略されます（マスクした値も返しません）。"
+    "含んだ応答はアクセスログに「個人番号の閲覧」として記録されます。"
+)
 
 
 class ChangesQuery(serializers.Serializer):
@@ -104,6 +110,7 @@ class FeedChangesView(TenantAPIView):
         parameters=[ChangesQuery],
         responses=_Changes,
         summary="異動の差分（連携番号順）",
+        description=_BANGO_NOTE,
     )
     def get(self, request: Request) -> Response:
         query = ChangesQuery(data=request.query_params)
@@ -136,7 +143,12 @@ class FeedFullView(TenantAPIView):
         screen="全件連携の取得",
     )
 
-    @extend_schema(request=FullQuery, responses=_Full, summary="全件（一括）連携の1ページ")
+    @extend_schema(
+        request=FullQuery,
+        responses=_Full,
+        summary="全件（一括）連携の1ページ",
+        description=_BANGO_NOTE,
+    )
     def post(self, request: Request) -> Response:
         query = FullQuery(data=request.data)
         query.is_valid(raise_exception=True)

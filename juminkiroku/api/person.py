@@ -2,10 +2,13 @@
 /api/v1/juminkiroku/persons/<pk>/.
 
 個人番号 is never in a response except from ``POST persons/<pk>/kojin-bango/``: a staff
-session needs the 個人番号の表示 grant; an API client needs the ``juminkiroku:read``
-scope (systems are registered for 個人番号利用事務 when their key is issued). Either way
-the row is logged with ``mynumber_viewed``. A person under 照会抑止 is refused (403), and
-the refusal is logged.
+session needs the 個人番号の表示 grant; an API client needs the scope
+``juminkiroku:kojin_bango`` besides ``juminkiroku:read`` (or ``:write``), which the town's
+administrator gives on its own, for a system registered for 個人番号利用事務. Without it
+the answer is 403 and the number is absent (not masked): every other answer leaves the
+field out and says only ``has_kojin_bango``. Each read is logged with
+``mynumber_viewed``, each refusal as ``denied``. A person under 照会抑止 is refused (403),
+and the refusal is logged.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from juminkiroku.selectors.person import history_entries, status_label
 from tenants.accesslog.reads import Reads, access_refusal
 from tenants.api.permissions import TenantAPIView
 from tenants.grants.selectors import has_grant
+from tenants.models.apiclient import KOJIN_BANGO_ACTION
+
+KOJIN_BANGO_SCOPE = f"{GYOMU}:{KOJIN_BANGO_ACTION}"
 
 
 class YokushiBadgeSerializer(serializers.Serializer):
@@ -125,6 +131,11 @@ class PersonAPIView(TenantAPIView):
     @extend_schema(
         responses={200: PersonResponseSerializer, 403: DetailSerializer, 404: DetailSerializer},
         summary="住民照会（個人番号を除く）",
+        description=(
+            "個人番号は含みません（`has_kojin_bango` が記載の有無だけを示します）。"
+            "個人番号は `POST persons/{id}/kojin-bango/` で、"
+            f"スコープ `{KOJIN_BANGO_SCOPE}` を持つAPIキーだけが取得できます。"
+        ),
     )
     def get(self, request: Request, pk: int) -> Response:
         atena, locks = person_or_404(pk)
@@ -159,13 +170,29 @@ class PersonKojinBangoAPIView(TenantAPIView):
         request=None,
         responses={200: KojinBangoSerializer, 403: DetailSerializer, 404: DetailSerializer},
         summary="個人番号の表示（記録されます）",
+        description=(
+            "住民照会で個人番号を返すのはこのエンドポイントだけです。APIキーにはスコープ "
+            f"`{KOJIN_BANGO_SCOPE}`（管理画面の「住民基本台帳 個人番号の取得」）が、"
+            "職員のセッションには操作権限「個人番号の表示」が必要です。"
+            "ない場合は 403 で、個人番号は応答に含まれません（マスクした値も返しません）。"
+            "取得のたびにアクセスログに「個人番号の閲覧」として記録されます。"
+        ),
     )
     def post(self, request: Request, pk: int) -> Response:
         atena, locks = person_or_404(pk)
         if locks.shokai_error:
             return shokai_refused(request, record_type="atena", record_id=pk)
-        is_client = getattr(request._request, "api_client", None) is not None
-        if not is_client and not has_grant(
+        client = getattr(request._request, "api_client", None)
+        if client is not None and not client.may_read_kojin_bango(GYOMU):
+            access_refusal(request, record_type="atena", record_id=pk, reason="no_scope")
+            return Response(
+                {
+                    "detail": "このAPIキーには個人番号の取得が許可されていません"
+                    "（住民基本台帳 個人番号の取得）。"
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if client is None and not has_grant(
             getattr(request.user, "pk", None), Kengen.KOJIN_BANGO_VIEW
         ):
             access_refusal(request, record_type="atena", record_id=pk, reason="no_kengen")

@@ -193,12 +193,20 @@ def test_person_omits_kojin_bango_and_logs_a_read(world, tax, yamada):
 
 
 def test_kojin_bango_reveal_by_api_client_is_logged(world, tax, yamada):
+    # juminkiroku:read alone is refused (issue 12 item 6); the number scope opens it.
     head = yamada[0]
+    assert tax.post(f"{BASE}/persons/{head.pk}/kojin-bango/").status_code == 403
+    tax = key_client(
+        world.alpha,
+        ALPHA_HOST,
+        scopes=("juminkiroku:read", "juminkiroku:kojin_bango"),
+        name="税務システム（番号）",
+    )
     response = tax.post(f"{BASE}/persons/{head.pk}/kojin-bango/", HTTP_X_PURPOSE="個人住民税の賦課")
     assert response.status_code == 200
     assert response.json() == {"atena_id": head.pk, "kojin_bango": KOJIN_BANGO}
     (log,) = logs(world.alpha, mynumber_viewed=True)
-    assert log.api_client == "税務システム" and log.purpose == "個人住民税の賦課"
+    assert log.api_client == "税務システム（番号）" and log.purpose == "個人住民税の賦課"
     assert tax.get(f"{BASE}/persons/{head.pk}/kojin-bango/").status_code == 405
 
 

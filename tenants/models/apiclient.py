@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 
+# The scope action that lets a client read 個人番号 from a 業務's API: "<gyomu>:kojin_bango".
+# Never implied by read or write (番号法 19条: a number is given only to 個人番号利用事務
+# the town has registered the system for), asked for on its own on the administrator's
+# screen, and offered only for the 業務 whose module declares ``kojin_bango_api``.
+KOJIN_BANGO_ACTION = "kojin_bango"
+
 
 class ApiClient(models.Model):
     municipality = models.ForeignKey(
@@ -16,8 +22,9 @@ class ApiClient(models.Model):
     key_prefix = models.CharField("キー識別子", max_length=12, unique=True)
     # SHA-256 of the secret part; the secret is shown once at creation and never stored.
     key_hash = models.CharField("キーハッシュ", max_length=64)
-    # Scopes are "<gyomu code>:<read|write>", e.g. "juminkiroku:read"; "platform:read"
-    # covers the platform endpoints (jobs, modules).
+    # Scopes are "<gyomu code>:<read|write|kojin_bango>", e.g. "juminkiroku:read";
+    # "platform:read" covers the platform endpoints (jobs, modules). ":kojin_bango" is
+    # needed, besides read or write, for any answer that carries a 個人番号.
     scopes = models.JSONField("スコープ", default=list)
     is_active = models.BooleanField("有効", default=True)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
@@ -34,7 +41,11 @@ class ApiClient(models.Model):
         return self.name
 
     def has_scope(self, gyomu_code: str, action: str) -> bool:
+        """``write`` implies ``read``; nothing implies ``kojin_bango``."""
         wanted = f"{gyomu_code}:{action}"
         if wanted in self.scopes:
             return True
         return action == "read" and f"{gyomu_code}:write" in self.scopes
+
+    def may_read_kojin_bango(self, gyomu_code: str) -> bool:
+        return self.has_scope(gyomu_code, "read") and self.has_scope(gyomu_code, KOJIN_BANGO_ACTION)

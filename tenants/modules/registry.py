@@ -57,6 +57,11 @@ def _check(found: list[ModuleSpec]) -> None:
         for code in spec.entries:
             if code not in spec.gyomu:
                 raise ModuleDeclarationError(f"{spec.app}: entry for undeclared 業務 {code!r}")
+        for code in spec.kojin_bango_api:
+            if code not in spec.gyomu:
+                raise ModuleDeclarationError(
+                    f"{spec.app}: kojin_bango_api names undeclared 業務 {code!r}"
+                )
         declared = {g.code for g in spec.grants}
         for g in spec.grants:
             if g.code in grant_owner:
@@ -104,6 +109,12 @@ def module_for_gyomu(code: str) -> ModuleSpec | None:
 
 def implemented_gyomu() -> set[str]:
     return {code for spec in all_modules() for code in spec.gyomu}
+
+
+def kojin_bango_api_gyomu() -> set[str]:
+    """The 業務 whose API may answer with a 個人番号 (to a client holding
+    ``<code>:kojin_bango``)."""
+    return {code for spec in all_modules() for code in spec.kojin_bango_api}
 
 
 def entry_url_name(code: str) -> str:

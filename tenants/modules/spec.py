@@ -89,6 +89,9 @@ class ModuleSpec:
     # Demo/test order: a module whose demo needs another's data comes later.
     demo_order: int = 100
     grants: tuple[GrantDecl, ...] = ()
+    # 業務 (of ``gyomu``) whose API can answer with a 個人番号: only these offer the scope
+    # "<code>:kojin_bango" on the town's API-key screen (tenants.models.apiclient).
+    kojin_bango_api: tuple[str, ...] = ()
     # Test personas: which grants each persona role ("shinsa" 審査者, "admin" 管理者, "clerk"
     # 担当者, "viewer" 閲覧者) holds in a town that subscribes to this module.
     persona_grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)

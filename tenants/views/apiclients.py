@@ -13,6 +13,8 @@ from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.models import ApiClient, RoleLevel
+from tenants.models.apiclient import KOJIN_BANGO_ACTION
+from tenants.modules.registry import kojin_bango_api_gyomu
 from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import subscribed_gyomu
@@ -21,10 +23,27 @@ from tenants.services.apiclient import ApiClientRefused, apiclient_deactivate, a
 
 def _scope_choices(request: HttpRequest) -> list[tuple[str, str]]:
     choices = [("platform:read", "共通基盤 参照（業務一覧・処理状況）")]
+    with_bango = kojin_bango_api_gyomu()
     for gyomu in subscribed_gyomu(municipality=current_municipality(), on=timezone.localdate()):
         choices.append((f"{gyomu.code}:read", f"{gyomu.name} 参照"))
         choices.append((f"{gyomu.code}:write", f"{gyomu.name} 更新"))
+        if gyomu.code in with_bango:
+            # Asked for on its own: read and write never include a 個人番号.
+            choices.append(
+                (
+                    f"{gyomu.code}:{KOJIN_BANGO_ACTION}",
+                    f"{gyomu.name} 個人番号の取得"
+                    "（参照または更新と併せて指定。取得のたびに記録されます）",
+                )
+            )
     return choices
+
+
+def _scope_words(scopes: list[str], choices: list[tuple[str, str]]) -> list[str]:
+    """The words of each scope for the list; a scope no longer offered (the town left the
+    module) keeps its code so that the administrator can still see and revoke it."""
+    words = dict(choices)
+    return [words.get(s, s).split("（")[0] for s in scopes]
 
 
 class ApiClientForm(forms.Form):
@@ -61,10 +80,14 @@ def apiclient_list(request: HttpRequest) -> HttpResponse:
                 actor=actor_from_request(request),
             )
         except ApiClientRefused as exc:
-            form.add_error("name", str(exc))
-    clients = ApiClient.objects.filter(municipality=municipality).order_by("-is_active", "name")
+            form.add_error(exc.field, str(exc))
+    choices = _scope_choices(request)
+    clients = list(
+        ApiClient.objects.filter(municipality=municipality).order_by("-is_active", "name")
+    )
+    rows = [(c, _scope_words(c.scopes, choices)) for c in clients]
     return render(
         request,
         "tenants/apiclients.html",
-        {"form": form, "clients": clients, "new_key": new_key},
+        {"form": form, "rows": rows, "new_key": new_key},
     )
