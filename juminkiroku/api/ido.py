@@ -24,7 +24,9 @@ from juminkiroku.selectors.ido import api_entered_by, idos_visible_to
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
+from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
+from tenants.text import text_errors
 
 GYOMU = JUMINKIROKU
 
@@ -43,7 +45,7 @@ class IdoCreateSerializer(serializers.Serializer):
     persons = PersonChangeSerializer(many=True)
     setai_mode = serializers.ChoiceField(choices=["keep", "new", "existing"], default="keep")
     setai_id = serializers.IntegerField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    note = TextField(label="備考", required=False, allow_blank=True, max_length=200)
     acknowledged_alerts = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
     )
@@ -78,7 +80,7 @@ class IdoSerializer(serializers.ModelSerializer):
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = TextField(label="差戻し理由", max_length=200)
 
 
 def _visible(request: Request) -> QuerySet[Ido]:
@@ -120,6 +122,9 @@ class IdoListCreateView(TenantAPIView):
         responses=IdoSerializer(many=True), summary="異動の一覧（仮登録は入力者と審査者のみ）"
     )
     def get(self, request: Request) -> Response:
+        refused = text_errors(request.query_params, label={"status": "状態"})
+        if refused:
+            raise ValidationError(refused)
         status_filter = request.query_params.get("status", IdoStatus.KARI)
         qs = _visible(request).filter(status=status_filter).order_by("-id")[:200]
         return Response(IdoSerializer(qs, many=True).data)
