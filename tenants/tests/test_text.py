@@ -77,7 +77,7 @@ def test_serializer_field_names_the_field():
 
 def test_validator_deconstructs_for_migrations():
     v = NoControlCharacters(label="氏名", multiline=True)
-    path, args, kwargs = v.deconstruct()
+    path, _args, kwargs = v.deconstruct()  # type: ignore[attr-defined]
     assert path == "tenants.text.NoControlCharacters"
     assert kwargs == {"label": "氏名", "multiline": True}
     assert v == NoControlCharacters(label="氏名", multiline=True)

@@ -17,6 +17,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import Actor, access_record
 from tenants.db import connection
+from tenants.forms.text import TextField
 from tenants.models import StaffUser
 from tenants.modules.spec import PLATFORM
 from tenants.netutil import client_ip
@@ -27,19 +28,21 @@ from tenants.services.staff import (
     login_check_password,
     login_check_totp,
 )
+from tenants.text import NoControlCharacters
 
 PENDING_KEY = "jc_pending_user"
 
 
 class PasswordForm(forms.Form):
-    username = forms.CharField(label="ユーザーID", max_length=150)
-    password = forms.CharField(label="パスワード", widget=forms.PasswordInput)
+    username = TextField(label="ユーザーID", max_length=150)
+    password = TextField(label="パスワード", widget=forms.PasswordInput)
 
 
 class TotpForm(forms.Form):
     code = forms.RegexField(
         label="確認コード（6桁）",
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        validators=[NoControlCharacters(label="確認コード")],
         error_messages={"invalid": "確認コードは6桁の数字で入力してください。"},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
