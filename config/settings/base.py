@@ -62,6 +62,7 @@ AUTH_USER_MODEL = "tenants.StaffUser"
 MIDDLEWARE = [
     "tenants.middleware.TenantHostMiddleware",
     "tenants.middleware.NetworkAllowListMiddleware",
+    "tenants.textguard.QueryTextGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
