@@ -62,7 +62,6 @@ AUTH_USER_MODEL = "tenants.StaffUser"
 MIDDLEWARE = [
     "tenants.middleware.TenantHostMiddleware",
     "tenants.middleware.NetworkAllowListMiddleware",
-    "tenants.textguard.QueryTextGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.ModuleGateMiddleware",
+    "tenants.textguard.TextGuardMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"

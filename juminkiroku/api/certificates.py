@@ -209,6 +209,7 @@ class CertificateHistoryView(TenantAPIView):
 
 class CertificateVoidView(TenantAPIView):
     gyomu_code = GYOMU
+    checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE  # shomei_void logs the 処分
 
     @extend_schema(

@@ -104,6 +104,7 @@ def _actor(request: Request) -> Any:
 
 class IdoListCreateView(TenantAPIView):
     gyomu_code = GYOMU
+    checks_own_text = True  # TextField; person fields by clean_fields
     # The list shows which persons each 異動 concerns; a 仮登録 is logged by ido_enter.
     access_reads = {
         "GET": Reads(
@@ -180,6 +181,7 @@ class IdoApproveView(TenantAPIView):
 
 class IdoRejectView(TenantAPIView):
     gyomu_code = GYOMU
+    checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE
 
     @extend_schema(request=RejectSerializer, responses=IdoSerializer, summary="異動の差戻し")

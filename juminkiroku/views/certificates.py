@@ -36,6 +36,7 @@ from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, WarekiDateInput
 from tenants.models import RoleLevel
 from tenants.text import text_errors, text_problem
+from tenants.textguard import checks_own_text
 
 GYOMU = JUMINKIROKU
 ISSUE_KINDS = [(ShomeiKind.JUMINHYO.value, "住民票の写し"), (ShomeiKind.JOHYO.value, "除票の写し")]
@@ -92,6 +93,7 @@ def pdf_response(pdf: bytes, hakko_no: str) -> HttpResponse:
     return response
 
 
+@checks_own_text  # TextField form; 宛名番号 checked before the lookup
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
 @logs_reads(
     # The household shown to pick whom to certify; the PDF itself is logged by
@@ -173,6 +175,7 @@ class KofuSearchForm(forms.Form):
     )
 
 
+@checks_own_text  # TextField form
 @gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.READ)
 @logs_reads(
     Reads("atena", action=AccessAction.SEARCH, ids="searched_atena_id", screen="証明書交付履歴")
@@ -212,6 +215,7 @@ def kofu_history(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_own_text  # text_errors
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
 @no_personal_data  # shomei_void logs the 処分, then redirects
 @require_POST

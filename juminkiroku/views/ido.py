@@ -52,6 +52,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 from tenants.text import text_errors
+from tenants.textguard import checks_own_text
 from tenants.wareki import parse_wareki
 
 GYOMU = JUMINKIROKU
@@ -196,6 +197,7 @@ def _field_spec(name: str) -> dict[str, Any]:
 # --- 入力 -------------------------------------------------------------------------
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # the 異動事由 to pick; a 宛名番号 typed is only looked up
 @require_http_methods(["GET", "POST"])
@@ -250,6 +252,7 @@ def _members_for(atena: Atena) -> list[Atena]:
     )
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logs_reads(
     # The person named and their household, shown to enter the change; the 仮登録
@@ -528,6 +531,7 @@ def ido_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/juminkiroku/ido/{ido.pk}/")
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
@@ -550,6 +554,7 @@ def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/juminkiroku/ido/{ido.pk}/")
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
