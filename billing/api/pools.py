@@ -20,6 +20,7 @@ from rest_framework.views import APIView
 from billing.models import CostPool, RemainderMethod, TieBreak
 from billing.services.pool_rules import ROUNDING_UNITS, consortium_members, pool_description
 from billing.services.pools import costpool_create, costpool_delete, costpool_update
+from tenants.api.fields import TextField
 from tenants.api.permissions import IsConsortiumOffice
 from tenants.models import Consortium, StaffUser
 
@@ -49,7 +50,7 @@ class CostPoolSerializer(serializers.ModelSerializer):
 class CostPoolWriteSerializer(serializers.Serializer):
     """Shape only; the rules (unique name, figures, amount vs rule) are the service's."""
 
-    name = serializers.CharField(max_length=100)
+    name = TextField(max_length=100)
     amount_yen = serializers.IntegerField(allow_null=True, min_value=0)
     rule = serializers.JSONField()
     rounding_unit_yen = serializers.ChoiceField(choices=list(ROUNDING_UNITS), default=1)

@@ -21,11 +21,12 @@ from billing.services.rule_builder import (
     population_choices,
     rule_from_builder,
 )
+from tenants.forms.text import TextField
 from tenants.models import Consortium, Gyomu, Subscription
 
 
 class PoolForm(forms.Form):
-    name = forms.CharField(label="費目", max_length=100)
+    name = TextField(label="費目", max_length=100)
     amount_yen = forms.IntegerField(
         label="金額（円）",
         required=False,
@@ -58,7 +59,7 @@ class PoolForm(forms.Form):
     population_figure = forms.ChoiceField(
         label="人口の種類（人口割・比率・逓減）", choices=[], initial="population"
     )
-    weights = forms.CharField(
+    weights = TextField(
         label="均等割:人口割 の比率",
         required=False,
         initial="4:6",
@@ -69,22 +70,24 @@ class PoolForm(forms.Form):
     )
     metered_figure = forms.ChoiceField(label="従量の数量", choices=[])
     unit_price_yen = forms.IntegerField(label="単価（円）", required=False, min_value=0)
-    tiers = forms.CharField(
+    tiers = TextField(
+        multiline=True,
         label="逓減の区分（1行に「上限人口,1人あたり単価」、最後の行は上限なし）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "10000,500\n30000,300\n,200"}),
     )
     kobetsu_member = forms.ChoiceField(label="個別負担する団体", choices=[], required=False)
-    figure_key = forms.CharField(
+    figure_key = TextField(
         label="団体別の数値の名前",
         required=False,
         initial="staff",
         help_text="例: staff（職員数）。値は「現行経費・団体別の数値」で入力します。",
     )
-    figure_label = forms.CharField(
+    figure_label = TextField(
         label="数値の表示名（任意）", required=False, max_length=30, help_text="例: 職員数"
     )
-    rule_json = forms.CharField(
+    rule_json = TextField(
+        multiline=True,
         label="詳細設定（按分ルールのJSON）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
@@ -163,7 +166,7 @@ class MemberValuesForm(forms.Form):
         self.members = members
         self.keys = keys
         for key in keys:
-            self.fields[f"source__{key}"] = forms.CharField(
+            self.fields[f"source__{key}"] = TextField(
                 label=f"{figure_display(key)}の出典",
                 required=False,
                 max_length=200,

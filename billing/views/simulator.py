@@ -27,6 +27,7 @@ from billing.services.simulator import (
     simulate,
 )
 from tenants.access import portal_view
+from tenants.forms.text import TextField
 from tenants.models import Gyomu, Municipality, MunicipalityStatus, StaffUser
 from tenants.wareki import fiscal_year_of
 
@@ -43,7 +44,7 @@ def _weight_field(label: str) -> forms.DecimalField:
 class SimulationForm(forms.Form):
     fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=2000, max_value=2100)
     # (a) a town joins
-    join_name = forms.CharField(label="加入する団体の名称", required=False, max_length=100)
+    join_name = TextField(label="加入する団体の名称", required=False, max_length=100)
     join_population = forms.IntegerField(
         label="人口",
         required=False,

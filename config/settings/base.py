@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tenants.middleware.ModuleGateMiddleware",
+    "tenants.textguard.TextGuardMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls_tenant"

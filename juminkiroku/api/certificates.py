@@ -38,6 +38,7 @@ from juminkiroku.services.shomei import (
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
+from tenants.api.fields import TextField
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
 from tenants.models import RoleLevel
@@ -91,7 +92,7 @@ class KofuSerializer(serializers.ModelSerializer):
 
 
 class KofuVoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = TextField(label="処分の理由", max_length=200)
 
 
 def _levels(request: Request) -> dict[str, int]:
@@ -195,7 +196,7 @@ class HistoryQuery(serializers.Serializer):
     date_from = serializers.DateField(required=False, help_text="発行日（から）")
     date_to = serializers.DateField(required=False, help_text="発行日（まで）")
     kind = serializers.ChoiceField(choices=ShomeiKind.choices, required=False)
-    hakko_no = serializers.CharField(required=False, max_length=20, help_text="発行番号")
+    hakko_no = TextField(required=False, max_length=20, help_text="発行番号")
     page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
 
 
@@ -237,6 +238,7 @@ class CertificateHistoryView(TenantAPIView):
 
 class CertificateVoidView(TenantAPIView):
     gyomu_code = GYOMU
+    checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE  # shomei_void logs the 処分
 
     @extend_schema(

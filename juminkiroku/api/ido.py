@@ -24,6 +24,7 @@ from juminkiroku.selectors.ido import api_entered_by, idos_visible_to
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
+from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 
 GYOMU = JUMINKIROKU
@@ -43,7 +44,7 @@ class IdoCreateSerializer(serializers.Serializer):
     persons = PersonChangeSerializer(many=True)
     setai_mode = serializers.ChoiceField(choices=["keep", "new", "existing"], default="keep")
     setai_id = serializers.IntegerField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    note = TextField(label="備考", required=False, allow_blank=True, max_length=200)
     acknowledged_alerts = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
     )
@@ -78,7 +79,7 @@ class IdoSerializer(serializers.ModelSerializer):
 
 
 class RejectSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
+    reason = TextField(label="差戻し理由", max_length=200)
 
 
 def _visible(request: Request) -> QuerySet[Ido]:
@@ -103,6 +104,7 @@ def _actor(request: Request) -> Any:
 
 class IdoListCreateView(TenantAPIView):
     gyomu_code = GYOMU
+    checks_own_text = True  # TextField; person fields by clean_fields
     # The list shows which persons each 異動 concerns; a 仮登録 is logged by ido_enter.
     access_reads = {
         "GET": Reads(
@@ -179,6 +181,7 @@ class IdoApproveView(TenantAPIView):
 
 class IdoRejectView(TenantAPIView):
     gyomu_code = GYOMU
+    checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE
 
     @extend_schema(request=RejectSerializer, responses=IdoSerializer, summary="異動の差戻し")

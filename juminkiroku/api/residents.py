@@ -17,13 +17,14 @@ from juminkiroku.selectors.asof import residents_on
 from juminkiroku.selectors.search import shokai_flags_for
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads
+from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 
 RESIDENTS_PAGE_SIZE = 500
 
 
 class ResidentsOnRequestSerializer(serializers.Serializer):
-    date = serializers.CharField(max_length=20, help_text="基準日（西暦または和暦）")
+    date = TextField(max_length=20, help_text="基準日（西暦または和暦）")
     page = serializers.IntegerField(required=False, min_value=1, default=1)
 
 

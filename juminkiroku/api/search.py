@@ -27,22 +27,23 @@ from juminkiroku.selectors.search import (
 )
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note
+from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from tenants.wareki import format_wareki
 
 
 class SearchRequestSerializer(serializers.Serializer):
-    kana = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    birth_date = serializers.CharField(
+    kana = TextField(required=False, allow_blank=True, max_length=100)
+    name = TextField(required=False, allow_blank=True, max_length=100)
+    birth_date = TextField(
         required=False,
         allow_blank=True,
         max_length=20,
         help_text="西暦（1980-05-05）または和暦（昭和55年5月5日、S55.5.5）",
     )
-    address = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    atena_no = serializers.CharField(required=False, allow_blank=True, max_length=12)
-    juminhyo_code = serializers.CharField(required=False, allow_blank=True, max_length=13)
+    address = TextField(required=False, allow_blank=True, max_length=100)
+    atena_no = TextField(required=False, allow_blank=True, max_length=12)
+    juminhyo_code = TextField(required=False, allow_blank=True, max_length=13)
     sex = serializers.ChoiceField(choices=[("", ""), *Sex.choices], required=False)
     include_johyo = serializers.BooleanField(required=False, default=False)
     page = serializers.IntegerField(required=False, min_value=1, default=1)

@@ -32,15 +32,18 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, WarekiDateInput
 from tenants.models import RoleLevel
+from tenants.text import text_errors, text_problem
+from tenants.textguard import checks_own_text
 
 GYOMU = JUMINKIROKU
 ISSUE_KINDS = [(ShomeiKind.JUMINHYO.value, "住民票の写し"), (ShomeiKind.JOHYO.value, "除票の写し")]
 
 
 class ShomeiForm(forms.Form):
-    atena_no = forms.CharField(
+    atena_no = TextField(
         label="宛名番号",
         max_length=10,
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric"}),
@@ -90,6 +93,7 @@ def pdf_response(pdf: bytes, hakko_no: str) -> HttpResponse:
     return response
 
 
+@checks_own_text  # TextField form; 宛名番号 checked before the lookup
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
 @logs_reads(
     # The household shown to pick whom to certify; the PDF itself is logged by
@@ -110,6 +114,9 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     atena_no = request.POST.get("atena_no", "").strip()
+    if text_problem(atena_no, label="宛名番号") is not None:
+        form.is_valid()  # the field says why, by name
+        return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     person = Atena.objects.filter(atena_no=atena_no).first() if atena_no else None
     if person is None:
         form.is_valid()
@@ -161,13 +168,14 @@ class KofuSearchForm(forms.Form):
         label="発行日（から）", required=False, widget=WarekiDateInput(attrs={"autofocus": True})
     )
     date_to = WarekiDateField(label="発行日（まで）", required=False)
-    hakko_no = forms.CharField(label="発行番号", required=False, max_length=20)
-    atena_no = forms.CharField(label="宛名番号", required=False, max_length=10)
+    hakko_no = TextField(label="発行番号", required=False, max_length=20)
+    atena_no = TextField(label="宛名番号", required=False, max_length=10)
     kind = forms.ChoiceField(
         label="証明書", required=False, choices=[("", "すべて"), *ShomeiKind.choices]
     )
 
 
+@checks_own_text  # TextField form
 @gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.READ)
 @logs_reads(
     Reads("atena", action=AccessAction.SEARCH, ids="searched_atena_id", screen="証明書交付履歴")
@@ -207,10 +215,17 @@ def kofu_history(request: HttpRequest) -> HttpResponse:
     )
 
 
+@checks_own_text  # text_errors
 @gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
 @no_personal_data  # shomei_void logs the 処分, then redirects
 @require_POST
 def kofu_void(request: HttpRequest, pk: int) -> HttpResponse:
+    refused = text_errors(request.POST, label={"reason": "処分の理由"})
+    if refused:
+        for msgs in refused.values():
+            for msg in msgs:
+                messages.error(request, msg)
+        return redirect("juminkiroku_kofu_history")
     try:
         kofu = shomei_void(
             kofu_id=pk, reason=request.POST.get("reason", ""), actor=actor_from_request(request)

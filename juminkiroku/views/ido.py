@@ -6,6 +6,7 @@ A 仮登録 is visible only to the clerk who entered it and to reviewers (Kengen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,8 @@ from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
+from tenants.text import text_errors
+from tenants.textguard import checks_own_text
 from tenants.wareki import parse_wareki
 
 GYOMU = JUMINKIROKU
@@ -145,6 +148,43 @@ def _parse_date(text: str, label: str, errors: dict[str, list[str]], key: str) -
         return None
 
 
+_POST_LABELS = {
+    "jiyu": "異動事由",
+    "atena_no": "宛名番号",
+    "ido_date": "異動日",
+    "todoke_date": "届出日",
+    "note": "備考",
+    "reason": "差戻し理由",
+    "setai_mode": "世帯の指定",
+    "setai_no": "異動先の世帯番号",
+    "ack": "アラートの確認",
+}
+
+
+def _post_label(key: str) -> str:
+    """The Japanese name of a posted field: ``n2-shimei`` is 2人目の氏名, ``c-jusho`` and
+    ``m<id>-jusho`` are 住所."""
+    prefix, _, name = key.partition("-")
+    if name in FIELD_LABELS:
+        if prefix.startswith("n") and prefix[1:].isdigit():
+            return f"{prefix[1:]}人目の{FIELD_LABELS[name]}"
+        return FIELD_LABELS[name]
+    return _POST_LABELS.get(key, "入力項目")
+
+
+def _refused_text(
+    request: HttpRequest,
+    errors: dict[str, list[str]],
+    label: Callable[[str], str] = _post_label,
+) -> bool:
+    """Refuse a post holding NUL or another control character in any field (none of this
+    screen's inputs is multi-line) before anything reads it."""
+    found = text_errors(request.POST, label=label)
+    for key, msgs in found.items():
+        errors.setdefault(key, []).extend(msgs)
+    return bool(found)
+
+
 def _field_spec(name: str) -> dict[str, Any]:
     return {
         "name": name,
@@ -157,13 +197,17 @@ def _field_spec(name: str) -> dict[str, Any]:
 # --- 入力 -------------------------------------------------------------------------
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # the 異動事由 to pick; a 宛名番号 typed is only looked up
 @require_http_methods(["GET", "POST"])
 def ido_new(request: HttpRequest) -> HttpResponse:
     """Pick the 異動事由; for changes to existing residents, name the person by 宛名番号."""
     error = ""
-    if request.method == "POST":
+    refused: dict[str, list[str]] = {}
+    if request.method == "POST" and _refused_text(request, refused):
+        error = " ".join(m for msgs in refused.values() for m in msgs)
+    elif request.method == "POST":
         jiyu = request.POST.get("jiyu", "")
         atena_no = request.POST.get("atena_no", "").strip()
         if jiyu not in IdoJiyu.values or jiyu == IdoJiyu.TORIKESHI:
@@ -208,6 +252,7 @@ def _members_for(atena: Atena) -> list[Atena]:
     )
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logs_reads(
     # The person named and their household, shown to enter the change; the 仮登録
@@ -301,6 +346,8 @@ def _submit(
     members: list[Atena],
     errors: dict[str, list[str]],
 ) -> Ido | None:
+    if _refused_text(request, errors):
+        return None
     post = request.POST
     ido_date = _parse_date(post.get("ido_date", ""), "異動日", errors, "ido_date")
     todoke_date = _parse_date(post.get("todoke_date", ""), "届出日", errors, "todoke_date")
@@ -484,11 +531,18 @@ def ido_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/juminkiroku/ido/{ido.pk}/")
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
+    refused: dict[str, list[str]] = {}
+    if _refused_text(request, refused):
+        for msgs in refused.values():
+            for msg in msgs:
+                messages.error(request, msg)
+        return redirect(f"/juminkiroku/ido/{ido.pk}/")
     try:
         ido_reject(
             ido_id=ido.pk, reason=request.POST.get("reason", ""), actor=actor_from_request(request)
@@ -500,12 +554,19 @@ def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/juminkiroku/ido/{ido.pk}/")
 
 
+@checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then a redirect
 @require_POST
 def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
     errors: dict[str, list[str]] = {}
+    cancel_labels = {"ido_date": "取消日", "note": "取消しの理由"}
+    if _refused_text(request, errors, lambda key: cancel_labels.get(key, "入力項目")):
+        for msgs in errors.values():
+            for msg in msgs:
+                messages.error(request, msg)
+        return redirect(f"/juminkiroku/ido/{ido.pk}/")
     on = _parse_date(request.POST.get("ido_date", ""), "取消日", errors, "ido_date")
     if on is None:
         messages.error(request, "取消日を入力してください。")

@@ -32,6 +32,7 @@ from juminkiroku.views.certificates import pdf_response
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
 
@@ -40,7 +41,7 @@ TEMPLATE = "juminkiroku/inkan/index.html"
 
 
 class InkanSearchForm(forms.Form):
-    atena_no = forms.CharField(
+    atena_no = TextField(
         label="宛名番号",
         max_length=10,
         widget=forms.TextInput(attrs={"autofocus": True, "inputmode": "numeric"}),
@@ -48,7 +49,7 @@ class InkanSearchForm(forms.Form):
 
 
 class InkanRegisterForm(forms.Form):
-    atena_no = forms.CharField(label="宛名番号", max_length=10)
+    atena_no = TextField(label="宛名番号", max_length=10)
     toroku_date = WarekiDateField(label="登録日", help_text="例: 令和7年4月1日、R7.4.1")
     inei = forms.FileField(label="印影（PNG、200KB以下）")
 
@@ -62,7 +63,7 @@ class InkanRegisterForm(forms.Form):
 
 class InkanEndForm(forms.Form):
     ended_date = WarekiDateField(label="届出日", required=False)
-    reason = forms.CharField(label="理由", required=False, max_length=200)
+    reason = TextField(label="理由", required=False, max_length=200)
 
 
 class InkanShomeiForm(forms.Form):

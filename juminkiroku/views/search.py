@@ -30,6 +30,7 @@ from juminkiroku.selectors.search import (
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, logs_reads
+from tenants.forms.text import TextField
 from tenants.grants.selectors import has_grant
 from tenants.models import RoleLevel
 
@@ -38,20 +39,20 @@ SCREEN = "住民検索"
 
 
 class SearchForm(forms.Form):
-    kana = forms.CharField(
+    kana = TextField(
         label="カナ氏名",
         required=False,
         max_length=100,
         help_text="氏と名の間は空白。ひらがな・半角カナも可（例: やまだ たろう、ﾔﾏﾀﾞ）",
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
-    name = forms.CharField(
+    name = TextField(
         label="氏名（漢字）",
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    birth_date = forms.CharField(
+    birth_date = TextField(
         label="生年月日",
         required=False,
         max_length=20,
@@ -61,20 +62,20 @@ class SearchForm(forms.Form):
     sex = forms.ChoiceField(
         label="性別", required=False, choices=[("", "指定しない"), *Sex.choices]
     )
-    address = forms.CharField(
+    address = TextField(
         label="住所",
         required=False,
         max_length=100,
         help_text="住所・番地の一部",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    atena_no = forms.CharField(
+    atena_no = TextField(
         label="宛名番号",
         required=False,
         max_length=12,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
-    juminhyo_code = forms.CharField(
+    juminhyo_code = TextField(
         label="住民票コード",
         required=False,
         max_length=13,

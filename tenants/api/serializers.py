@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from tenants.accesslog.models import AccessAction, AccessLog
+from tenants.api.fields import TextField
 from tenants.jobs.models import Job, JobFile, JobLogLine
 from tenants.models import Gyomu, Municipality, Subscription
 
@@ -60,7 +61,7 @@ class JobDetailSerializer(JobSerializer):
 
 
 class JobCreateSerializer(serializers.Serializer):
-    kind = serializers.CharField(max_length=60)
+    kind = TextField(max_length=60)
     params = serializers.DictField()
 
 
@@ -89,10 +90,10 @@ class AccessLogSerializer(serializers.ModelSerializer):
 class AccessLogSearchSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    username = serializers.CharField(required=False, max_length=150)
+    username = TextField(required=False, max_length=150)
     action = serializers.ChoiceField(required=False, choices=AccessAction.choices)
-    record_type = serializers.CharField(required=False, max_length=50)
-    record_id = serializers.CharField(required=False, max_length=64)
+    record_type = TextField(required=False, max_length=50)
+    record_id = TextField(required=False, max_length=64)
     page = serializers.IntegerField(required=False, min_value=1, default=1)
 
 

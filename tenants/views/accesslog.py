@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.accesslog.reads import no_personal_data
+from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
 from tenants.modules.spec import PLATFORM
@@ -17,12 +18,12 @@ from tenants.modules.spec import PLATFORM
 class AccessLogSearchForm(forms.Form):
     date_from = WarekiDateField(label="開始日", required=False)
     date_to = WarekiDateField(label="終了日", required=False)
-    username = forms.CharField(label="職員", required=False, max_length=150)
+    username = TextField(label="職員", required=False, max_length=150)
     action = forms.ChoiceField(
         label="操作", required=False, choices=[("", "すべて"), *AccessAction.choices]
     )
-    record_type = forms.CharField(label="対象の種類", required=False, max_length=50)
-    record_id = forms.CharField(label="対象ID", required=False, max_length=64)
+    record_type = TextField(label="対象の種類", required=False, max_length=50)
+    record_id = TextField(label="対象ID", required=False, max_length=64)
     support_only = forms.BooleanField(label="応援職員の操作のみ", required=False)
 
 

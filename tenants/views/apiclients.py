@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.text import TextField
 from tenants.models import ApiClient, RoleLevel
 from tenants.models.apiclient import KOJIN_BANGO_ACTION
 from tenants.modules.registry import kojin_bango_api_gyomu
@@ -47,7 +48,7 @@ def _scope_words(scopes: list[str], choices: list[tuple[str, str]]) -> list[str]
 
 
 class ApiClientForm(forms.Form):
-    name = forms.CharField(label="システム名", max_length=100)
+    name = TextField(label="システム名", max_length=100)
     scopes = forms.MultipleChoiceField(label="許可する操作", widget=forms.CheckboxSelectMultiple)
 
 

@@ -22,6 +22,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import Actor, access_record
 from tenants.db import connection
+from tenants.forms.text import TextField
 from tenants.middleware import canonical_host
 from tenants.models import Municipality, StaffUser
 from tenants.modules.spec import PLATFORM
@@ -33,6 +34,7 @@ from tenants.services.staff import (
     login_check_password,
     login_check_totp,
 )
+from tenants.text import NoControlCharacters
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +43,15 @@ PENDING_HOST_KEY = "jc_pending_host"
 
 
 class PasswordForm(forms.Form):
-    username = forms.CharField(label="ユーザーID", max_length=150)
-    password = forms.CharField(label="パスワード", widget=forms.PasswordInput)
+    username = TextField(label="ユーザーID", max_length=150)
+    password = TextField(label="パスワード", widget=forms.PasswordInput)
 
 
 class TotpForm(forms.Form):
     code = forms.RegexField(
         label="確認コード（6桁）",
         regex=r"^\s*\d{3}\s?\d{3}\s*$",
+        validators=[NoControlCharacters(label="確認コード")],
         error_messages={"invalid": "確認コードは6桁の数字で入力してください。"},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from tenants.access import portal_view
+from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import Gyomu, Membership, Municipality, NetworkRange, StaffUser
 from tenants.models.network import NetworkKind
 from tenants.services.municipality import municipality_provision
 from tenants.services.network import network_range_add, network_range_remove
 from tenants.services.staff import SupportGrantError, support_membership_grant
+from tenants.text import NoControlCharacters
 
 
 def _office(request: HttpRequest) -> StaffUser:
@@ -60,9 +62,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 
 class NetworkForm(forms.Form):
-    cidr = forms.CharField(label="CIDR（例: 10.1.0.0/16）", max_length=64)
+    cidr = TextField(label="CIDR（例: 10.1.0.0/16）", max_length=64)
     kind = forms.ChoiceField(label="回線種別", choices=NetworkKind.choices)
-    label = forms.CharField(label="名称", max_length=100, required=False)
+    label = TextField(label="名称", max_length=100, required=False)
 
 
 @portal_view()
@@ -112,25 +114,28 @@ class ProvisionForm(forms.Form):
     dantai_code = forms.RegexField(
         label="全国地方公共団体コード",
         regex=r"^\d{6}$",
+        validators=[NoControlCharacters(label="全国地方公共団体コード")],
         error_messages={"invalid": "6桁の数字で入力してください。"},
     )
-    name = forms.CharField(label="団体名", max_length=50)
-    name_kana = forms.CharField(label="団体名（かな）", max_length=100)
-    prefecture = forms.CharField(label="都道府県", max_length=10)
+    name = TextField(label="団体名", max_length=50)
+    name_kana = TextField(label="団体名（かな）", max_length=100)
+    prefecture = TextField(label="都道府県", max_length=10)
     population = forms.IntegerField(label="人口（公表値）", min_value=0)
     population_date = WarekiDateField(label="人口基準日", required=False)
     go_live = WarekiDateField(label="稼働時期（月の初日）", required=False)
-    subdomain = forms.CharField(label="サブドメイン（半角英数字）", max_length=40)
+    subdomain = TextField(label="サブドメイン（半角英数字）", max_length=40)
     gyomu = forms.ModelMultipleChoiceField(
         label="利用業務",
         queryset=Gyomu.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         to_field_name="code",
     )
-    networks = forms.CharField(
-        label="接続元ネットワーク（CIDR、1行に1つ）", widget=forms.Textarea(attrs={"rows": 3})
+    networks = TextField(
+        multiline=True,
+        label="接続元ネットワーク（CIDR、1行に1つ）",
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    admin_username = forms.CharField(label="初期管理者のユーザーID", max_length=150)
+    admin_username = TextField(label="初期管理者のユーザーID", max_length=150)
 
 
 @portal_view()
@@ -173,7 +178,7 @@ def portal_provision(request: HttpRequest) -> HttpResponse:
 
 
 class SupportForm(forms.Form):
-    username = forms.CharField(label="応援する職員のユーザーID", max_length=150)
+    username = TextField(label="応援する職員のユーザーID", max_length=150)
     municipality = forms.ModelChoiceField(
         label="応援先の団体", queryset=Municipality.objects.none(), to_field_name="dantai_code"
     )
@@ -184,7 +189,7 @@ class SupportForm(forms.Form):
         to_field_name="code",
     )
     valid_until = WarekiDateField(label="有効期限（この日の終わりまで）")
-    reason = forms.CharField(label="理由", max_length=200)
+    reason = TextField(label="理由", max_length=200)
 
     def __init__(self, *args: object, consortium_id: int | None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

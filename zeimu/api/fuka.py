@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from juminkiroku.public import PersonIdentity, person_identities, person_identity
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, NO_PERSONAL_DATA, Reads, access_refusal
 from tenants.accesslog.services import actor_from_request
+from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus
@@ -84,12 +85,12 @@ def _full(f: Fuka) -> dict[str, Any]:
 
 
 class LookupSerializer(serializers.Serializer):
-    atena_no = serializers.CharField(max_length=12)
+    atena_no = TextField(max_length=12)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
 class KoseiSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, help_text="更正の理由")
+    reason = TextField(max_length=200, help_text="更正の理由")
 
 
 class FukaListQuery(serializers.Serializer):

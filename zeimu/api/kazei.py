@@ -22,6 +22,7 @@ from juminkiroku.public import atena_resolve
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_refusal
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
+from tenants.text import NoControlCharacters
 from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
@@ -44,6 +45,7 @@ class LookupRequestSerializer(serializers.Serializer):
     atena_no = serializers.RegexField(
         r"^\d{10}$",
         help_text="宛名番号（10桁）",
+        validators=[NoControlCharacters(label="宛名番号")],
         error_messages={"invalid": "宛名番号は10桁の数字で指定してください。"},
     )
     shotoku_year = serializers.IntegerField(

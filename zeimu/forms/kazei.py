@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from tenants.forms.text import TextField
 from tenants.wareki import format_nendo
 from zeimu.models import ShinkokuKind
 from zeimu.rules.inputs import KafuHitorioya, Shogai
@@ -117,7 +118,7 @@ def _year_choices() -> list[tuple[int, str]]:
 class LookupForm(forms.Form):
     """Find a person by 宛名番号 (posted, never in the URL)."""
 
-    atena_no = forms.CharField(
+    atena_no = TextField(
         label="宛名番号",
         max_length=12,
         widget=forms.TextInput(attrs={**_NUMERIC, "autofocus": True}),
@@ -137,8 +138,8 @@ class LookupForm(forms.Form):
 
 
 class KyuyoForm(forms.Form):
-    employer_no = forms.CharField(label="特別徴収義務者指定番号", max_length=20)
-    employer_name = forms.CharField(label="特別徴収義務者（支払者）の名称", max_length=100)
+    employer_no = TextField(label="特別徴収義務者指定番号", max_length=20)
+    employer_name = TextField(label="特別徴収義務者（支払者）の名称", max_length=100)
     shiharai_kingaku = YenField(label="支払金額（円）", required=True)
     shakai_hoken = YenField(label="社会保険料等の金額（円）")
     seimei_hoken_kojo = YenField(label="生命保険料の控除額（所得税、円）")
@@ -160,8 +161,8 @@ class KyuyoForm(forms.Form):
 
 
 class NenkinForm(forms.Form):
-    payer_no = forms.CharField(label="支払者番号", max_length=20)
-    payer_name = forms.CharField(label="支払者の名称", max_length=100)
+    payer_no = TextField(label="支払者番号", max_length=20)
+    payer_name = TextField(label="支払者の名称", max_length=100)
     shiharai_kingaku = YenField(label="支払金額（公的年金等の収入、円）", required=True)
     shakai_hoken = YenField(label="社会保険料等の金額（円）")
     tokubetsu_choshu = forms.TypedChoiceField(
@@ -197,7 +198,7 @@ class ShinkokuForm(forms.Form):
     futsu_choshu_kibo = forms.BooleanField(
         label="給与・年金以外の所得に係る税額を普通徴収とする", required=False
     )
-    haigusha_zokugara = forms.CharField(label="配偶者の続柄", max_length=20, required=False)
+    haigusha_zokugara = TextField(label="配偶者の続柄", max_length=20, required=False)
     haigusha_age = AgeField(label="配偶者の年齢（12月31日現在）")
     haigusha_gokei_shotoku = YenField(label="配偶者の合計所得金額（円）", signed=True)
     haigusha_shogai = forms.ChoiceField(
@@ -212,7 +213,7 @@ class ShinkokuForm(forms.Form):
         for label, attr in SHINKOKU_AMOUNTS:
             self.fields[attr] = YenField(label=f"{label}（円）")
         for i in range(1, SHINZOKU_MAX + 1):
-            self.fields[f"shinzoku_{i}_zokugara"] = forms.CharField(
+            self.fields[f"shinzoku_{i}_zokugara"] = TextField(
                 label=f"親族{i} 続柄",
                 max_length=20,
                 required=False,

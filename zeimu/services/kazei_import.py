@@ -41,6 +41,7 @@ DV victim's tax must still be assessed.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import unicodedata
@@ -55,6 +56,7 @@ from juminkiroku.public import MESSAGE_NOT_FOUND, atena_resolve_many
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.atena_bango import is_valid_number
+from tenants.text import text_problem
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind, ShiryoImport
 from zeimu.rules.inputs import KafuHitorioya, Shogai
@@ -412,6 +414,20 @@ def _lines(raw: bytes) -> Iterable[list[str]]:
     return csv.reader(io.StringIO(text, newline=""))
 
 
+def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str], None]) -> bool:
+    """Report every cell of ``row`` holding NUL or another control character (a NUL was a
+    database error; no 課税資料 item is multi-line, so a quoted line break is refused too),
+    by the column's name in the header (``names``) or its position. True if any was."""
+    refused = False
+    for i, cell in enumerate(row):
+        column = names[i] if i < len(names) and names[i] else f"{i + 1}列目"
+        problem = text_problem(cell, label="このセル")
+        if problem is not None:
+            report(column, problem)
+            refused = True
+    return refused
+
+
 def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> ImportResult:
     """Validate the whole file, then write every row in one transaction (or nothing)."""
     layout = LAYOUTS.get(kind)
@@ -432,11 +448,20 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
         raise ImportRejected([ImportError_(file_name, 0, "", "このファイルは取り込み済みです。")])
     try:
         reader = iter(_lines(content))
-        header = [normalize(h) for h in next(reader, [])]
+        raw_header = next(reader, [])
+        header = [normalize(h) for h in raw_header]
     except (ValueError, csv.Error) as exc:
         raise ImportRejected([ImportError_(file_name, 1, "", str(exc))]) from exc
     known = {normalize(c.name): c for c in layout.columns}
     missing = [c.name for c in layout.columns if c.in_header and normalize(c.name) not in header]
+    header_refused: list[ImportError_] = []
+    _refused_cells(
+        raw_header,
+        [f"{i}列目" for i in range(1, len(raw_header) + 1)],
+        lambda col, message: header_refused.append(ImportError_(file_name, 1, col, message)),
+    )
+    if header_refused:
+        raise ImportRejected(header_refused)
     unknown = [h for h in header if h and h not in known] if layout.strict_header else []
     doubled = sorted({h for h in header if h in known and header.count(h) > 1})
     if missing or unknown or doubled:
@@ -450,6 +475,8 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
     parsed: list[tuple[int, dict[str, Any]]] = []
     try:
         for line_no, row in enumerate(reader, start=2):
+            if _refused_cells(row, header, functools.partial(err, line_no)):
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             values: dict[str, Any] = {}

@@ -298,3 +298,45 @@ def test_the_documented_shinkoku_example_imports(people):
         ("子", 17, False),
         ("母", 78, True),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "field"),
+    [
+        ("株式会社\x00葉山", "特別徴収義務者名"),
+        ("株式会社\x1a葉山", "特別徴収義務者名"),
+        ('"株式会社\n葉山"', "特別徴収義務者名"),
+        ("株式会社\t葉山", "特別徴収義務者名"),
+    ],
+)
+def test_control_characters_in_a_cell_reject_the_file_by_file_line_and_field(
+    people, beta, cell, field
+):
+    # given a file whose third line has a control character in one cell (NUL was a 500)
+    head, wife, _ = people
+    content = _csv(
+        KYUYO_HEADER,
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,760000,0,0,特別徴収",
+        f"{wife.atena_no},2024,0009999999,{cell},1030000,,,,普通徴収",
+    )
+    # when it is imported
+    with pytest.raises(ImportRejected) as exc:
+        kazei_import(kind="kyuyo", file_name="ctl.csv", content=content, actor=CLERK)
+    # then the file is refused naming file, line and field, and nothing is written anywhere
+    assert [(e.file, e.line, e.field) for e in exc.value.errors] == [("ctl.csv", 3, field)]
+    assert "制御文字" in exc.value.errors[0].message or "改行" in exc.value.errors[0].message
+    assert KyuyoHokoku.objects.count() == 0 and ShiryoImport.objects.count() == 0
+    connection.set_tenant(beta.municipality)
+    assert KyuyoHokoku.objects.count() == 0 and ShiryoImport.objects.count() == 0
+
+
+def test_control_characters_in_the_header_or_an_extra_cell_are_reported(people):
+    head, _, _ = people
+    content = _csv(
+        KYUYO_HEADER + ",メモ\x00",
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,760000,0,0,特別徴収,\x07",
+    )
+    with pytest.raises(ImportRejected) as exc:
+        kazei_import(kind="kyuyo", file_name="h.csv", content=content, actor=CLERK)
+    assert ("h.csv", 1) in {(e.file, e.line) for e in exc.value.errors}
+    assert KyuyoHokoku.objects.count() == 0 and ShiryoImport.objects.count() == 0

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
+from tenants.forms.text import TextField
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.shisan import ShisanError, shisan
@@ -33,7 +34,7 @@ class ShisanForm(forms.Form):
         label="配偶者の合計所得金額（配偶者がいるとき、円）", required=False
     )
     haigusha_age = forms.IntegerField(label="配偶者の年齢", required=False, min_value=0)
-    fuyo_ages = forms.CharField(
+    fuyo_ages = TextField(
         label="扶養親族の年齢（カンマ区切り、例: 17,20）", required=False, max_length=60
     )
     shogai = forms.ChoiceField(label="障害者", choices=[(s.value, s.value) for s in Shogai])

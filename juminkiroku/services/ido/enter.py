@@ -25,7 +25,14 @@ from juminkiroku.codes import (
     Zokugara,
 )
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena, Ido, IdoTarget, Setai
-from juminkiroku.services.ido.fields import FIELD_LABELS, GYOMU, IdoError, clean_fields, iso_value
+from juminkiroku.services.ido.fields import (
+    FIELD_LABELS,
+    GYOMU,
+    IdoError,
+    check_free_text,
+    clean_fields,
+    iso_value,
+)
 from juminkiroku.services.numbering import next_ido_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -178,6 +185,7 @@ def ido_enter(
     """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``."""
     from juminkiroku.selectors.yokushi import yokushi_blocking
 
+    check_free_text(note, key="note", label="備考")
     payload, targets = _validate(jiyu, ido_date, todoke_date, changes, setai_mode, setai_id)
     setai_ids = {a.setai_id for a in targets if a.setai_id} | ({setai_id} if setai_id else set())
     found = yokushi_blocking(

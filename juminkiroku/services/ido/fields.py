@@ -12,6 +12,7 @@ from juminkiroku import gyomu
 from juminkiroku.codes import JuminShubetsu, Sex, Zokugara
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango, normalise_postal_code
+from tenants.text import text_problem
 
 GYOMU = gyomu.JUMINKIROKU
 
@@ -49,6 +50,12 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
         if name not in EDITABLE_FIELDS:
             errors.setdefault(key, []).append(f"「{name}」はこの画面では変更できない項目です。")
             continue
+        # No item of a 住民票 is multi-line; NUL would reach the jsonb payload (a 500).
+        if isinstance(value, str):
+            problem = text_problem(value, label=FIELD_LABELS[name])
+            if problem is not None:
+                errors.setdefault(key, []).append(problem)
+                continue
         if name in DATE_FIELDS:
             if value in (None, ""):
                 out[name] = None
@@ -97,6 +104,14 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
             continue
         out[name] = text
     return out
+
+
+def check_free_text(value: str, *, key: str, label: str) -> None:
+    """A 備考 or a reason given to a 異動 service: refused (IdoError) if it holds a control
+    character. They are single-line inputs on every screen."""
+    problem = text_problem(value, label=label)
+    if problem is not None:
+        raise IdoError({key: [problem]})
 
 
 def iso_value(value: Any) -> Any:

@@ -19,7 +19,7 @@ from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Ido, IdoTarget, RenkeiChange
 from juminkiroku.services.ido.apply import apply_ido, apply_torikeshi
-from juminkiroku.services.ido.fields import GYOMU, IdoError
+from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.ido.publish import publish_honroku
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -86,6 +86,7 @@ def ido_reject(*, ido_id: int, reason: str, actor: Actor) -> Ido:
     """差戻し・破棄: the 仮登録 is closed unapplied and its persons are free again."""
     if not reason.strip():
         raise IdoError({"reason": ["差戻しの理由を入力してください。"]})
+    check_free_text(reason, key="reason", label="差戻し理由")
     with transaction.atomic(durable=True):
         ido = Ido.objects.select_for_update().get(pk=ido_id)
         if ido.status != IdoStatus.KARI:

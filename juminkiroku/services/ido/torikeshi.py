@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.models import AtenaRireki, Ido, IdoTarget
 from juminkiroku.selectors.rireki import versions_standing_for
-from juminkiroku.services.ido.fields import GYOMU, IdoError
+from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.numbering import next_ido_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -28,6 +28,7 @@ def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor
         raise IdoError("取消しの異動は取り消せません。新たな異動として入力してください。")
     if not note.strip():
         raise IdoError({"note": ["取消しの理由を入力してください。"]})
+    check_free_text(note, key="note", label="取消しの理由")
     # Its versions, and the copies of them that a 取消 of a later 異動 reopened.
     standing = versions_standing_for(target)
     atena_ids = sorted({v.atena_id for v in standing})
