@@ -267,7 +267,11 @@ def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterato
 
 
 def forget_queue(queue: str) -> None:
-    """Remove this session's queue and its bindings from Redis (best effort)."""
+    """Remove a test's queue and its bindings from Redis (best effort), and the messages a
+    killed worker left unacknowledged for it (kombu's ``unacked`` hash and index: they
+    would come back to the queue after the visibility timeout)."""
+    import json
+
     import redis
 
     try:
@@ -275,7 +279,11 @@ def forget_queue(queue: str) -> None:
         keys = list(client.scan_iter(match=f"*{queue}*"))
         if keys:
             client.delete(*keys)
-    except redis.RedisError:
+        for tag, raw in client.hscan_iter("unacked"):
+            _message, _exchange, routing_key = json.loads(raw)
+            if routing_key == queue:
+                client.pipeline().zrem("unacked_index", tag).hdel("unacked", tag).execute()
+    except (redis.RedisError, ValueError):
         pass
 
 
