@@ -282,7 +282,10 @@ def forget_queue(queue: str) -> None:
         for tag, raw in client.hscan_iter("unacked"):
             _message, _exchange, routing_key = json.loads(raw)
             if routing_key == queue:
-                client.pipeline().zrem("unacked_index", tag).hdel("unacked", tag).execute()
+                pipe = client.pipeline()
+                pipe.zrem("unacked_index", tag)
+                pipe.hdel("unacked", tag)
+                pipe.execute()
     except (redis.RedisError, ValueError):
         pass
 
