@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from celery import current_app, shared_task
@@ -11,17 +12,20 @@ from tenants.models import Municipality, MunicipalityStatus
 logger = logging.getLogger(__name__)
 
 
-def _wanted_migrations() -> set[tuple[str, str]]:
+@functools.cache
+def _wanted_migrations() -> frozenset[tuple[str, str]]:
+    """The tenant apps' migrations on disk: read once per process (a release that adds
+    one restarts the workers); the watchdog dispatches every half minute."""
     from django.apps import apps
     from django.conf import settings
     from django.db.migrations.loader import MigrationLoader
 
     labels = {c.label for c in apps.get_app_configs() if c.name in settings.TENANT_APPS}
     loader = MigrationLoader(None, ignore_no_migrations=True)
-    return {key for key in loader.disk_migrations if key[0] in labels}
+    return frozenset(key for key in loader.disk_migrations if key[0] in labels)
 
 
-def _schema_is_current(schema_name: str, wanted: set[tuple[str, str]]) -> bool:
+def _schema_is_current(schema_name: str, wanted: frozenset[tuple[str, str]]) -> bool:
     """Skip schemas whose migrations have not finished (STACK-NOTES)."""
     from tenants.db import connection
 
@@ -34,8 +38,9 @@ def _schema_is_current(schema_name: str, wanted: set[tuple[str, str]]) -> bool:
 
 
 @shared_task(acks_late=True)
-def dispatch_for_all_municipalities(task_name: str) -> int:
-    """Send ``task_name`` once into each active municipality's schema."""
+def dispatch_for_all_municipalities(task_name: str, expires: float | None = None) -> int:
+    """Send ``task_name`` once into each active municipality's schema; ``expires`` (s)
+    drops a message no worker took in time (for rounds that the next one repeats)."""
     wanted = _wanted_migrations()
     count = 0
     for schema_name in Municipality.objects.filter(
@@ -44,6 +49,6 @@ def dispatch_for_all_municipalities(task_name: str) -> int:
         if not _schema_is_current(schema_name, wanted):
             logger.warning("skipping schema %s: migrations not finished", schema_name)
             continue
-        current_app.send_task(task_name, headers={"_schema_name": schema_name})
+        current_app.send_task(task_name, headers={"_schema_name": schema_name}, expires=expires)
         count += 1
     return count

@@ -224,12 +224,37 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("JC_WORKER_MAX_TASKS_PER_CHILD", 200)
 CELERY_TASK_ALWAYS_EAGER = env_bool("JC_CELERY_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("JC_CELERY_QUEUE", "celery")
+# Jobs whose worker died (tenants/jobs/heartbeat.py). A killed worker's message comes back
+# only after the broker's visibility timeout (an hour), so the platform does not wait for
+# it: a running chunk beats every JC_JOB_HEARTBEAT_SECONDS from a thread beside the work
+# (one UPDATE of one row: 10 s costs nothing and keeps detection quick); a chunk with no
+# beat for JC_JOB_DEAD_AFTER_SECONDS is dead and is sent again by the watchdog, which beat
+# runs in every municipality every JC_JOB_WATCHDOG_SECONDS (one indexed query per schema).
+# 60 s is six missed beats: a stalled machine or a database switch-over shorter than that
+# does not send a live chunk again (if it did, the fence keeps the result single, at the
+# cost of the work done twice). A dead chunk is sent again at most 60 + 30 = 90 s after
+# its process died (issue 12 asks for two minutes), provided a worker is there to take it.
+JC_JOB_HEARTBEAT_SECONDS = env_int("JC_JOB_HEARTBEAT_SECONDS", 10)
+JC_JOB_DEAD_AFTER_SECONDS = env_int("JC_JOB_DEAD_AFTER_SECONDS", 60)
+JC_JOB_WATCHDOG_SECONDS = env_int("JC_JOB_WATCHDOG_SECONDS", 30)
+# A chunk silent this long was not sent again by the watchdog (is beat running?): the job
+# page then offers to send it again by hand.
+JC_JOB_STALE_SECONDS = env_int("JC_JOB_STALE_SECONDS", 600)
+
 CELERY_BEAT_SCHEDULE = {
     # Dispatched to every active municipality by tenants.tasks (one task per schema).
     "redeliver-pending-events": {
         "task": "tenants.tasks.dispatch_for_all_municipalities",
         "schedule": 300.0,
         "args": ["tenants.events.tasks.redeliver_pending_events"],
+    },
+    # Rounds that wait behind busy workers expire: the next round does the same work.
+    "requeue-dead-job-chunks": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": float(JC_JOB_WATCHDOG_SECONDS),
+        "args": ["tenants.jobs.tasks.requeue_dead_chunks"],
+        "kwargs": {"expires": float(JC_JOB_WATCHDOG_SECONDS)},
+        "options": {"expire_seconds": JC_JOB_WATCHDOG_SECONDS},
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
@@ -255,10 +280,6 @@ LOGGING = {
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
 JC_EXTRA_SUBSCRIBER_MODULES = env_list("JC_EXTRA_SUBSCRIBER_MODULES", [])
-
-# Jobs: a chunk 実行中 for longer than this may be sent again from the job page (its worker
-# died with the message; chunks are idempotent).
-JC_JOB_STALE_SECONDS = env_int("JC_JOB_STALE_SECONDS", 1800)
 
 # 住民記録 (juminkiroku)
 # Upper limit of one 一括本登録 (標準仕様書 4.0.10 一括入力).

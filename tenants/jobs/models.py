@@ -73,8 +73,16 @@ class JobChunk(models.Model):
     done = models.PositiveIntegerField("処理済件数", default=0)
     failed = models.PositiveIntegerField("エラー件数", default=0)
     error = models.TextField("エラー", blank=True)
-    #: when the last attempt began (a chunk 実行中 for long with no worker left is stale)
+    #: when the last attempt began
     started_at = models.DateTimeField("開始日時", null=True, blank=True)
+    #: the last sign of life of the running attempt, stamped by a thread beside the work
+    #: (tenants/jobs/heartbeat.py) with the database's clock; the watchdog sends a chunk
+    #: again when it is older than JC_JOB_DEAD_AFTER_SECONDS
+    heartbeat_at = models.DateTimeField("生存確認日時", null=True, blank=True)
+    #: which sending of the chunk is current: each time it is sent again this goes up, and
+    #: a message of an earlier sending (the broker giving back a dead worker's message
+    #: after its visibility timeout) is dropped
+    dispatch = models.PositiveIntegerField("送信番号", default=1)
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)
 
     class Meta:
@@ -83,6 +91,15 @@ class JobChunk(models.Model):
         ordering = ["job", "index"]
         constraints = [
             models.UniqueConstraint(fields=["job", "index"], name="jobchunk_unique_index")
+        ]
+        indexes = [
+            # the watchdog's query, every JC_JOB_WATCHDOG_SECONDS in every schema: only
+            # running chunks are in this index, so it stays as small as the work in hand
+            models.Index(
+                fields=["heartbeat_at"],
+                condition=models.Q(status="running"),
+                name="jobchunk_running_heartbeat",
+            )
         ]
 
     def __str__(self) -> str:

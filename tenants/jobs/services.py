@@ -1,34 +1,64 @@
-"""Writes on jobs: start, cancel, retry failed chunks. One door each."""
+"""Writes on jobs: start, cancel, retry failed chunks, send dead chunks again. One door
+each."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.db import connection
+from tenants.jobs.heartbeat import dead_after
 from tenants.jobs.models import ChunkStatus, Job, JobChunk, JobLogLine, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import gyomu_is_subscribed
+
+logger = logging.getLogger(__name__)
 
 
 class JobRefused(Exception):
     """A job that may not start; the message is Japanese and shown to the clerk."""
 
 
-def _dispatch_chunks(job_id: int, chunk_ids: list[int]) -> None:
+#: Who sends dead chunks again (the job log names no person for it).
+WATCHDOG = Actor(user_id=None, username="watchdog")
+
+#: At most this many dead chunks are taken over per municipality and round.
+REQUEUE_BATCH = 500
+
+
+def _dispatch_chunks(job_id: int, sendings: list[tuple[int, int]]) -> None:
+    """Send (chunk id, dispatch number) pairs; a worker drops a message whose number is
+    not the chunk's current one."""
     from tenants.jobs.tasks import run_job_chunk
 
     schema = connection.schema_name
-    for chunk_id in chunk_ids:
-        run_job_chunk.apply_async(args=[job_id, chunk_id], headers={"_schema_name": schema})
+    for chunk_id, dispatch in sendings:
+        run_job_chunk.apply_async(
+            args=[job_id, chunk_id], kwargs={"dispatch": dispatch}, headers={"_schema_name": schema}
+        )
+
+
+def _send_again(chunks: list[JobChunk]) -> list[tuple[int, int]]:
+    """Reset locked chunks to 未処理 under a new dispatch number; the caller sends them
+    after commit (their counts were never added to the job's unless they were done)."""
+    for chunk in chunks:
+        chunk.status = ChunkStatus.PENDING
+        chunk.error = ""
+        chunk.done = 0
+        chunk.failed = 0
+        chunk.dispatch += 1
+    JobChunk.objects.bulk_update(chunks, ["status", "error", "done", "failed", "dispatch"])
+    return [(chunk.pk, chunk.dispatch) for chunk in chunks]
 
 
 def job_log(job: Job, message: str, *, level: str = "info") -> None:
@@ -74,11 +104,11 @@ def job_start(*, kind: str, params: dict[str, Any], actor: Actor) -> Job:
             record_type="job",
             record_id=job.pk,
         )
-        chunk_ids = [c.pk for c in chunks]
-        if not chunk_ids:
+        sendings = [(c.pk, c.dispatch) for c in chunks]
+        if not sendings:
             transaction.on_commit(lambda: _finish_job_by_id(job.pk))
         else:
-            transaction.on_commit(lambda: _dispatch_chunks(job.pk, chunk_ids))
+            transaction.on_commit(lambda: _dispatch_chunks(job.pk, sendings))
     return job
 
 
@@ -104,17 +134,30 @@ def job_cancel(*, job: Job, actor: Actor) -> Job:
 
 
 def stale_after() -> timedelta:
-    """How long a chunk may stay 実行中 before it counts as stale (its worker is gone)."""
-    return timedelta(seconds=int(getattr(settings, "JC_JOB_STALE_SECONDS", 1800)))
+    """How long a running chunk may stay silent before the job page offers to send it
+    again by hand: the watchdog should have done it long before (it is not running?)."""
+    return timedelta(seconds=int(settings.JC_JOB_STALE_SECONDS))
+
+
+def _silent_since(cutoff: Any) -> Q:
+    """Running, and no heartbeat since ``cutoff`` (a chunk started by a worker of an
+    older release has none: its start counts)."""
+    return Q(status=ChunkStatus.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
 
 
 def stale_chunks(job: Job) -> QuerySet[JobChunk]:
-    """Chunks 実行中 for longer than :func:`stale_after`: their worker died with the message
-    (a main process killed before Redis gives the message back, which takes up to the
-    broker's visibility timeout). Sending them again is safe: chunks are idempotent."""
-    return JobChunk.objects.filter(
-        job=job, status=ChunkStatus.RUNNING, started_at__lt=timezone.now() - stale_after()
-    )
+    """Chunks of ``job`` silent for longer than :func:`stale_after`. Sending them again is
+    safe: chunks are idempotent, and only the latest attempt may record its result."""
+    return JobChunk.objects.filter(_silent_since(timezone.now() - stale_after()), job=job)
+
+
+def dead_chunks() -> QuerySet[JobChunk]:
+    """Running chunks of this municipality whose heartbeat is older than
+    JC_JOB_DEAD_AFTER_SECONDS (by the database's clock, which stamped it): their process
+    is gone."""
+    return JobChunk.objects.filter(_silent_since(Now() - dead_after()))
 
 
 def job_retry_failed(*, job: Job, actor: Actor) -> int:
@@ -125,23 +168,21 @@ def job_retry_failed(*, job: Job, actor: Actor) -> int:
         if locked.cancel_requested and not locked.is_finished:
             raise JobRefused("中止の処理中です。処理が止まってから再実行してください。")
         retry = list(
-            JobChunk.objects.filter(
-                job=locked, status__in=[ChunkStatus.FAILED, ChunkStatus.CANCELLED]
-            ).values_list("pk", flat=True)
+            JobChunk.objects.select_for_update()
+            .filter(job=locked, status__in=[ChunkStatus.FAILED, ChunkStatus.CANCELLED])
+            .order_by("index")
         )
-        stale = list(stale_chunks(locked).values_list("pk", flat=True))
+        stale = list(stale_chunks(locked).select_for_update().order_by("index"))
         if not retry and not stale:
             if not locked.is_finished:
                 minutes = int(stale_after().total_seconds() // 60)
                 raise JobRefused(
                     "処理中です。再実行できるのは、失敗した処理単位と、"
-                    f"{minutes}分以上終わらない処理単位だけです。"
+                    f"{minutes}分以上応答のない処理単位だけです。"
                 )
             raise JobRefused("再実行する処理単位はありません。")
-        failed_sum = sum(JobChunk.objects.filter(pk__in=retry).values_list("failed", flat=True))
-        JobChunk.objects.filter(pk__in=retry + stale).update(
-            status=ChunkStatus.PENDING, error="", failed=0, done=0
-        )
+        failed_sum = sum(chunk.failed for chunk in retry)
+        sendings = _send_again(retry + stale)
         locked.status = JobStatus.RUNNING
         locked.cancel_requested = False
         locked.finished_at = None
@@ -152,6 +193,57 @@ def job_retry_failed(*, job: Job, actor: Actor) -> int:
             job_log(locked, f"{who} が失敗した{len(retry)}単位を再実行しました。")
         if stale:
             job_log(locked, f"{who} が止まっていた{len(stale)}単位を再実行しました。")
-        chunk_ids = retry + stale
-        transaction.on_commit(lambda: _dispatch_chunks(locked.pk, chunk_ids))
-    return len(chunk_ids)
+        transaction.on_commit(lambda: _dispatch_chunks(locked.pk, sendings))
+    return len(sendings)
+
+
+def job_requeue_dead_chunks(*, actor: Actor) -> int:
+    """Send again every dead chunk of this municipality (:func:`dead_chunks`), each with a
+    line in its job's log; a dead chunk of a job being cancelled is cancelled instead.
+
+    Safe to run at any time and in parallel with itself: rows another transaction holds
+    are skipped (a chunk recording its result, or a concurrent round), and a chunk whose
+    worker was only stalled and comes back cannot record its result any more (its
+    attempt number is no longer the chunk's). Returns how many chunks it took over."""
+    with transaction.atomic(durable=True):
+        dead = list(
+            dead_chunks()
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("job")
+            .order_by("job_id", "index")[:REQUEUE_BATCH]
+        )
+        if not dead:
+            return 0
+        cancelled = [c for c in dead if c.job.cancel_requested]
+        again = [c for c in dead if not c.job.cancel_requested]
+        for chunk in cancelled:
+            chunk.status = ChunkStatus.CANCELLED
+            job_log(
+                chunk.job, f"処理単位{chunk.index + 1}を中止しました（担当プロセスの停止を検出）。"
+            )
+        JobChunk.objects.bulk_update(cancelled, ["status"])
+        sendings = _send_again(again)
+        for chunk in again:
+            job_log(
+                chunk.job,
+                f"処理単位{chunk.index + 1}を再実行しました（担当プロセスの停止を検出）。",
+            )
+        by_job: dict[int, list[tuple[int, int]]] = {}
+        for chunk, sending in zip(again, sendings, strict=True):
+            by_job.setdefault(chunk.job_id, []).append(sending)
+        finish = sorted({c.job_id for c in cancelled})
+        logger.warning(
+            "%s: %d dead chunk(s) sent again, %d cancelled",
+            actor.username,
+            len(again),
+            len(cancelled),
+        )
+
+        def send() -> None:
+            for job_id, job_sendings in by_job.items():
+                _dispatch_chunks(job_id, job_sendings)
+            for job_id in finish:
+                _finish_job_by_id(job_id)
+
+        transaction.on_commit(send)
+    return len(dead)

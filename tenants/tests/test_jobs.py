@@ -184,7 +184,7 @@ def test_a_chunk_left_running_by_a_dead_worker_is_sent_again(
         job.refresh_from_db()
         assert job.status == JobStatus.RUNNING
         # when: it has been running only a minute, a retry is refused with the reason
-        with pytest.raises(JobRefused, match="30分以上終わらない"):
+        with pytest.raises(JobRefused, match="10分以上応答のない"):
             job_retry_failed(job=job, actor=ACTOR)
         # when: half an hour later, the page offers it and a retry sends it again
         job.chunks.filter(pk=chunks[0].pk).update(started_at=timezone.now() - timedelta(minutes=31))

@@ -193,12 +193,14 @@ def service_log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("service-logs")
 
 
-@pytest.fixture(scope="session")
-def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterator[CeleryWorker]:
-    """A real prefork worker (concurrency 1) consuming only this session's queue."""
+def start_celery_worker(
+    env: dict[str, str], log_dir: Path, *, name: str = "celery-worker", concurrency: int = 1
+) -> CeleryWorker:
+    """A real prefork worker consuming only ``env["JC_CELERY_QUEUE"]``; returns once it
+    answers a ping. Stopped by the caller (``stop()``), or killed."""
     from config.celery import app
 
-    queue = service_env["JC_CELERY_QUEUE"]
+    queue = env["JC_CELERY_QUEUE"]
     hostname = f"integration-{uuid.uuid4().hex[:8]}@%h"
     argv = [
         str(VENV_BIN / "celery"),
@@ -206,7 +208,7 @@ def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterato
         "config",
         "worker",
         "--pool=prefork",
-        "--concurrency=1",
+        f"--concurrency={concurrency}",
         "-Q",
         queue,
         "-n",
@@ -216,7 +218,7 @@ def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterato
         "--without-gossip",
         "--without-mingle",
     ]
-    started = _start("celery-worker", argv, service_env, service_log_dir)
+    started = _start(name, argv, env, log_dir)
     worker = CeleryWorker(
         name=started.name,
         process=started.process,
@@ -233,14 +235,43 @@ def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterato
             break
         if time.monotonic() > deadline:
             _fail_with_log(worker, f"celery worker did not answer ping in {STARTUP_TIMEOUT:.0f} s")
+    return worker
+
+
+def start_celery_beat(env: dict[str, str], log_dir: Path, *, name: str = "celery-beat") -> Service:
+    """``celery beat`` as deployed (the settings' DatabaseScheduler, its rows in the test
+    database's public schema); its tasks go to ``env["JC_CELERY_QUEUE"]``."""
+    argv = [str(VENV_BIN / "celery"), "-A", "config", "beat", "-l", "info"]
+    beat = _start(name, argv, env, log_dir)
+    _services[beat.name] = beat
+    time.sleep(0.5)
+    if beat.process.poll() is not None:
+        _fail_with_log(beat, f"celery beat exited with {beat.process.returncode}")
+    return beat
+
+
+def forget_service(service: Service) -> None:
+    """Stop a service started by a test (a no-op if it is gone) and drop it from the
+    logs shown on failure."""
+    service.stop()
+    _services.pop(service.name, None)
+
+
+@pytest.fixture(scope="session")
+def celery_worker(service_env: dict[str, str], service_log_dir: Path) -> Iterator[CeleryWorker]:
+    """A real prefork worker (concurrency 1) consuming only this session's queue."""
+    worker = start_celery_worker(service_env, service_log_dir)
     yield worker
-    worker.stop()
-    _services.pop(worker.name, None)
-    _forget_queue(queue)
+    forget_service(worker)
+    forget_queue(worker.queue)
 
 
-def _forget_queue(queue: str) -> None:
-    """Remove this session's queue and its bindings from Redis (best effort)."""
+def forget_queue(queue: str) -> None:
+    """Remove a test's queue and its bindings from Redis (best effort), and the messages a
+    killed worker left unacknowledged for it (kombu's ``unacked`` hash and index: they
+    would come back to the queue after the visibility timeout)."""
+    import json
+
     import redis
 
     try:
@@ -248,7 +279,14 @@ def _forget_queue(queue: str) -> None:
         keys = list(client.scan_iter(match=f"*{queue}*"))
         if keys:
             client.delete(*keys)
-    except redis.RedisError:
+        for tag, raw in client.hscan_iter("unacked"):
+            _message, _exchange, routing_key = json.loads(raw)
+            if routing_key == queue:
+                pipe = client.pipeline()
+                pipe.zrem("unacked_index", tag)
+                pipe.hdel("unacked", tag)
+                pipe.execute()
+    except (redis.RedisError, ValueError):
         pass
 
 
