@@ -13,6 +13,7 @@ record, the ADMINS mail and the debug page.
 from __future__ import annotations
 
 import io
+import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ pytestmark = pytest.mark.django_db
 
 NAME = "葉山　一郎"
 KOJIN_BANGO = "31415926535" + str(kojin_bango_check_digit("31415926535"))
-SECRETS = (NAME, "一郎", "イチロウ", KOJIN_BANGO, KOJIN_BANGO[:4] + "-" + KOJIN_BANGO[4:8])
+NAME_IN_JSON = json.dumps(NAME)[1:-1]  # as Django's JSONField sends it: \\u8449\\u5c71…
+SECRETS = (NAME, NAME_IN_JSON, "一郎", "イチロウ", KOJIN_BANGO, KOJIN_BANGO[:4] + "-" + KOJIN_BANGO[4:8])
 
 TENNYU_FORM = {
     "ido_date": "令和6年4月1日",
@@ -310,7 +312,7 @@ def test_a_database_error_in_a_celery_task_logs_no_name_or_number(logs, alpha) -
         _write_ido.delay(alpha.municipality.schema_name, NAME + "\x00", KOJIN_BANGO)
     # then
     raw = _text_of(caught.value)
-    assert NAME in raw, raw
+    assert NAME_IN_JSON in raw, raw
     failure = [r for r in logs.all_records() if r.name == "celery.app.trace"]
     assert failure, [r.name for r in logs.all_records()]
     logs.assert_clean()
