@@ -228,10 +228,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Personal data never reaches a log (tenants/logging.py): every record is scrubbed when it
+# is created (the record factory installed by LOGGING_CONFIG, which also covers gunicorn's
+# and Celery's loggers), every handler below scrubs the extras callers attach, and Django's
+# error reports (ADMINS mail, DEBUG page) show no request or local values.
+LOGGING_CONFIG = "tenants.logging.configure_logging"
+DEFAULT_EXCEPTION_REPORTER = "tenants.logging.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tenants.logging.PersonalDataReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    "filters": {
+        "scrub_personal_data": {"()": "tenants.logging.ScrubPersonalData"},
+        "tenant_context": {"()": "django_tenants.log.TenantContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s %(message)s",
@@ -240,9 +251,24 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["tenant_context"],
+            "filters": ["scrub_personal_data", "tenant_context"],
             "formatter": "plain",
-        }
+        },
+        # Django's own mail handler, redefined so that it scrubs too (sends only with ADMINS).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["scrub_personal_data", "require_debug_false"],
+        },
+    },
+    "loggers": {
+        # Django's defaults attach their own console and mail handlers to these two; ours
+        # replace them (the console one through the root).
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Celery attaches the raw traceback to its failure records (record.data): scrubbed
+        # here, before any handler, pytest's included, sees it.
+        "celery.app.trace": {"filters": ["scrub_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env_str("JC_LOG_LEVEL", "INFO")},
 }
