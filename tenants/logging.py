@@ -38,7 +38,7 @@ import logging.config
 import re
 import traceback
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, ItemsView
 from typing import Any
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
@@ -186,8 +186,8 @@ def format_exception(exc: BaseException) -> str:
 
 def _link_for(chain: list[BaseException], i: int) -> str:
     if chain[i + 1].__cause__ is chain[i]:
-        return traceback._cause_message.strip()  # type: ignore[attr-defined,no-any-return]
-    return traceback._context_message.strip()  # type: ignore[attr-defined,no-any-return]
+        return traceback._cause_message.strip()  # type: ignore[attr-defined]
+    return traceback._context_message.strip()  # type: ignore[attr-defined]
 
 
 class ScrubbedException(Exception):
@@ -369,8 +369,8 @@ class PersonalDataReporterFilter(SafeExceptionReporterFilter):
             meta["QUERY_STRING"] = self.cleansed_substitute
         return {key: scrub_text(v) if isinstance(v, str) else v for key, v in meta.items()}
 
-    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> list[tuple[str, str]]:
-        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+    def get_traceback_frame_variables(self, request: Any, tb_frame: Any) -> ItemsView[str, Any]:
+        return {name: self.cleansed_substitute for name in tb_frame.f_locals}.items()
 
 
 class _Text:
