@@ -14,6 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# The demo (bin/demo sets JC_DEMO=1): synthetic data, demo-only commands such as
+# `manage.py totp_now`, and no Django debug pages (config/settings/dev.py). Never in prod.
+JC_DEMO = env_bool("JC_DEMO", False)
 
 # Staff reach a town on ``<subdomain>.<JC_BASE_DOMAIN>``; the consortium portal is the
 # base domain itself. In the demo the base domain is ``localhost`` (browsers resolve
