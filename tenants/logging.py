@@ -184,10 +184,12 @@ def format_exception(exc: BaseException) -> str:
     return "".join(lines).rstrip("\n")
 
 
+_CAUSE = "The above exception was the direct cause of the following exception:"
+_CONTEXT = "During handling of the above exception, another exception occurred:"
+
+
 def _link_for(chain: list[BaseException], i: int) -> str:
-    if chain[i + 1].__cause__ is chain[i]:
-        return traceback._cause_message.strip()  # type: ignore[attr-defined]
-    return traceback._context_message.strip()  # type: ignore[attr-defined]
+    return _CAUSE if chain[i + 1].__cause__ is chain[i] else _CONTEXT
 
 
 class ScrubbedException(Exception):
