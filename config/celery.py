@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from celery.signals import setup_logging
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -15,3 +16,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = CeleryApp("jcloud")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def _logging_from_django_settings(**kwargs: object) -> None:
+    """The worker and beat log through settings.LOGGING, never Celery's own handlers.
+
+    Connecting this signal stops Celery from configuring logging itself; the handlers,
+    filters and record factory that keep personal data out of the logs
+    (tenants/logging.py) are then the same as the web process's."""
+    from django.conf import settings
+
+    from tenants.logging import configure_logging
+
+    configure_logging(settings.LOGGING)

@@ -14,6 +14,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# The demo (bin/demo sets JC_DEMO=1): synthetic data, demo-only commands such as
+# `manage.py totp_now`, and no Django debug pages (config/settings/dev.py). Never in prod.
+JC_DEMO = env_bool("JC_DEMO", False)
 
 # Staff reach a town on ``<subdomain>.<JC_BASE_DOMAIN>``; the consortium portal is the
 # base domain itself. In the demo the base domain is ``localhost`` (browsers resolve
@@ -259,10 +262,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Personal data never reaches a log (tenants/logging.py): every record is scrubbed when it
+# is created (the record factory installed by LOGGING_CONFIG, which also covers gunicorn's
+# and Celery's loggers), every handler below scrubs the extras callers attach, and Django's
+# error reports (ADMINS mail, DEBUG page) show no request or local values.
+LOGGING_CONFIG = "tenants.logging.configure_logging"
+DEFAULT_EXCEPTION_REPORTER = "tenants.logging.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tenants.logging.PersonalDataReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"tenant_context": {"()": "django_tenants.log.TenantContextFilter"}},
+    "filters": {
+        "scrub_personal_data": {"()": "tenants.logging.ScrubPersonalData"},
+        "tenant_context": {"()": "django_tenants.log.TenantContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s %(message)s",
@@ -271,9 +285,24 @@ LOGGING = {
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "filters": ["tenant_context"],
+            "filters": ["scrub_personal_data", "tenant_context"],
             "formatter": "plain",
-        }
+        },
+        # Django's own mail handler, redefined so that it scrubs too (sends only with ADMINS).
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["scrub_personal_data", "require_debug_false"],
+        },
+    },
+    "loggers": {
+        # Django's defaults attach their own console and mail handlers to these two; ours
+        # replace them (the console one through the root).
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Celery attaches the raw traceback to its failure records (record.data): scrubbed
+        # here, before any handler, pytest's included, sees it.
+        "celery.app.trace": {"filters": ["scrub_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env_str("JC_LOG_LEVEL", "INFO")},
 }

@@ -12,8 +12,10 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args: object, **options: object) -> None:
-        if not settings.DEBUG:
-            raise CommandError("このコマンドはデモ環境（DEBUG=True）でのみ使用できます。")
+        # JC_DEMO (set by bin/demo; always off in production settings), not DEBUG: the demo
+        # runs without debug pages.
+        if not settings.JC_DEMO:
+            raise CommandError("このコマンドはデモ環境（環境変数 JC_DEMO=1）でのみ使用できます。")
         user = StaffUser.objects.filter(username=options["username"]).first()
         if user is None or not user.totp_secret:
             raise CommandError("職員が見つからないか、二要素認証が未登録です。")
