@@ -2,13 +2,17 @@
 with schemathesis and a bounded number of examples per operation: no server error, and
 no answer that contradicts the document (status code, content type, headers, body).
 
-- 葉山町's document with an API key holding every scope of its modules: the reading
-  operations (GET; the writing ones would change the shared test world);
+- 葉山町's document with an API key that may read every module of the town: every
+  operation and method. The reading ones answer (searches and lookups by POST included);
+  the writing ones are refused by scope (403, documented) and so write nothing into the
+  shared test world;
 - both documents without credentials: every operation, every method, and it must be
   refused as documented (``ignored_auth``: no operation answers without credentials).
 
-What is not here yet (issue 12, item 8): writing operations with credentials, and the
-requests the document accepts but a view refuses (schemathesis' positive_data_acceptance).
+What is not here yet (issue 12, item 8): writing operations carried out with a writing
+key (they need a town of their own to write into), and the requests the document accepts
+but a view refuses (schemathesis' positive_data_acceptance: 13 operations at the last
+count, e.g. a 異動 the schema allows and the registry's rules refuse).
 """
 
 from __future__ import annotations
@@ -96,8 +100,6 @@ def test_the_town_document_with_a_reading_key(
         f"{ALPHA_HOST}:{web_server.port}",
         "-H",
         f"Authorization: Bearer {reading_key}",
-        "--include-method",
-        "GET",
         "--checks",
         ANSWER_CHECKS,
         cwd=tmp_path,
