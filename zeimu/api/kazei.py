@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -23,6 +24,7 @@ from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_refusal
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from tenants.text import NoControlCharacters
+from tenants.uploads import LimitedUploadHandler, limit_uploads
 from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
@@ -257,6 +259,13 @@ class KazeiImportAPIView(TenantAPIView):
 
     gyomu_code = GYOMU
     parser_classes = [MultiPartParser, FormParser]
+    upload: LimitedUploadHandler
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # before authentication or anything else can read the body: the file is streamed
+        # to disk and the upload stopped at the limit
+        self.upload = limit_uploads(request, limit=MAX_UPLOAD_BYTES)
+        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
@@ -264,7 +273,14 @@ class KazeiImportAPIView(TenantAPIView):
         summary="課税資料のCSV取込（全件か0件）",
     )
     def post(self, request: Request) -> Response:
-        body = ImportRequestSerializer(data=request.data)
+        data = request.data  # parsed here: the handler may stop the upload at the limit
+        if self.upload.exceeded:
+            name = self.upload.file_name or ""
+            return _rejected(
+                too_large_message(),
+                [{"file": name, "line": 0, "field": "", "message": too_large_message()}],
+            )
+        body = ImportRequestSerializer(data=data)
         if not body.is_valid():
             errors = [
                 {"file": "", "line": 0, "field": name, "message": str(message)}
@@ -273,11 +289,6 @@ class KazeiImportAPIView(TenantAPIView):
             ]
             return _rejected("入力に誤りがあります。", errors)
         upload = body.validated_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            return _rejected(
-                too_large_message(),
-                [{"file": upload.name, "line": 0, "field": "", "message": too_large_message()}],
-            )
         try:
             result = kazei_import(
                 kind=body.validated_data["kind"],
