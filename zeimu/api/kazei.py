@@ -29,7 +29,12 @@ from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
 from zeimu.selectors.kazei import kazei_shiryo_of
-from zeimu.services.kazei_import import KIND_CHOICES, ImportRejected, kazei_import
+from zeimu.services.kazei_import import (
+    KIND_CHOICES,
+    AlreadyImported,
+    ImportRejected,
+    kazei_import,
+)
 
 GYOMU = KOJIN_JUMINZEI
 
@@ -197,11 +202,14 @@ class ImportResultSerializer(serializers.Serializer):
 # --- views -------------------------------------------------------------------------
 
 
-def _rejected(detail: str, errors: list[dict[str, Any]], truncated: bool = False) -> Response:
-    return Response(
-        {"detail": detail, "errors": errors, "truncated": truncated},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+def _rejected(
+    detail: str,
+    errors: list[dict[str, Any]],
+    truncated: bool = False,
+    *,
+    status: int = status.HTTP_400_BAD_REQUEST,
+) -> Response:
+    return Response({"detail": detail, "errors": errors, "truncated": truncated}, status=status)
 
 
 class KazeiLookupAPIView(TenantAPIView):
@@ -269,7 +277,11 @@ class KazeiImportAPIView(TenantAPIView):
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={201: ImportResultSerializer, 400: ImportRejectedSerializer},
+        responses={
+            201: ImportResultSerializer,
+            400: ImportRejectedSerializer,
+            409: OpenApiResponse(ImportRejectedSerializer, description="取り込み済みのファイル"),
+        },
         summary="課税資料のCSV取込（全件か0件）",
     )
     def post(self, request: Request) -> Response:
@@ -304,6 +316,11 @@ class KazeiImportAPIView(TenantAPIView):
                     for e in exc.errors
                 ],
                 exc.truncated,
+                status=(
+                    status.HTTP_409_CONFLICT
+                    if isinstance(exc, AlreadyImported)
+                    else status.HTTP_400_BAD_REQUEST
+                ),
             )
         payload = {
             "import_id": result.shiryo.pk,

@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from juminkiroku.public import MESSAGE_NOT_FOUND, atena_resolve_many
@@ -63,6 +63,8 @@ from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 
 MAX_ERRORS = 1000
+#: PostgreSQL's SQLSTATE for a unique constraint violated
+UNIQUE_VIOLATION = "23505"
 GYOMU = KOJIN_JUMINZEI
 #: 扶養親族等 column groups in the ``shinkoku`` layout (the 申告書 has room for about 6).
 SHINZOKU_MAX = 6
@@ -85,6 +87,32 @@ class ImportRejected(Exception):
         self.errors = errors
         self.truncated = truncated
         super().__init__(f"{len(errors)}件の誤りがあるため取り込みませんでした。")
+
+
+class AlreadyImported(ImportRejected):
+    """The same file (SHA-256) of this kind is already imported in this town, perhaps by
+    an identical upload a moment ago (the unique constraint decides, not a check)."""
+
+    MESSAGE = "このファイルは取り込み済みです。"
+
+    def __init__(self, file_name: str) -> None:
+        super().__init__([ImportError_(file_name, 0, "", self.MESSAGE)])
+
+
+def _already_imported(*, kind: str, digest: str) -> bool:
+    """The early, friendly answer (before the file is read); the constraint is the guard."""
+    return ShiryoImport.objects.filter(kind=kind, sha256=digest).exists()
+
+
+def _is_same_file(exc: IntegrityError) -> bool:
+    """A unique violation on ShiryoImport: only its same-file constraint can be (the
+    constraint's name is not checked: schemas cloned from the template rename it)."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    return (
+        getattr(cause, "sqlstate", None) == UNIQUE_VIOLATION
+        and getattr(diag, "table_name", None) == ShiryoImport._meta.db_table
+    )
 
 
 @dataclass
@@ -444,8 +472,8 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
         else:
             truncated = True
 
-    if ShiryoImport.objects.filter(sha256=digest).exists():
-        raise ImportRejected([ImportError_(file_name, 0, "", "このファイルは取り込み済みです。")])
+    if _already_imported(kind=kind, digest=digest):
+        raise AlreadyImported(file_name)
     try:
         reader = iter(_lines(content))
         raw_header = next(reader, [])
@@ -527,6 +555,35 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
 
     # the fields a replaced row takes from the file (every parsed one but the key)
     fields_of = [k for k in parsed[0][1] if k not in ("atena_no", *layout.key)]
+    try:
+        return _write(
+            layout=layout,
+            kind=kind,
+            file_name=file_name,
+            digest=digest,
+            parsed=parsed,
+            existing=existing,
+            fields_of=fields_of,
+            actor=actor,
+        )
+    except IntegrityError as exc:
+        if _is_same_file(exc):
+            raise AlreadyImported(file_name) from exc
+        raise
+
+
+def _write(
+    *,
+    layout: Layout,
+    kind: str,
+    file_name: str,
+    digest: str,
+    parsed: list[tuple[int, dict[str, Any]]],
+    existing: dict[tuple[Any, ...], int],
+    fields_of: list[str],
+    actor: Actor,
+) -> ImportResult:
+    """All rows, the import and the access-log row in one transaction."""
     with transaction.atomic(durable=True):
         shiryo = ShiryoImport.objects.create(
             kind=kind,

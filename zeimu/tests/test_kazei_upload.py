@@ -108,3 +108,75 @@ def test_api_stops_a_too_big_upload_before_reading_it_all(alpha, beta, people, m
     assert isinstance(handler, LimitedUploadHandler)
     assert handler.exceeded and handler.received <= 1000
     _nothing_written(alpha, beta)
+
+
+# --- the same file twice at once ------------------------------------------------------
+
+SHINKOKU = "宛名番号,所得年,申告の種類\n{},2024,確定申告\n"
+
+
+@pytest.fixture
+def race(monkeypatch):
+    """Both requests pass the "already imported?" check before either has written: what two
+    identical uploads at the same moment do."""
+    import zeimu.services.kazei_import as service
+
+    monkeypatch.setattr(service, "_already_imported", lambda **_: False)
+
+
+def test_same_file_at_once_gives_one_import_and_one_refusal(alpha, people, race):
+    from tenants.accesslog.services import Actor
+    from zeimu.services.kazei_import import AlreadyImported, kazei_import
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    with pytest.raises(AlreadyImported) as refused:
+        kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    assert refused.value.errors[0].message == "このファイルは取り込み済みです。"
+    assert ShiryoImport.objects.count() == 1 and Shinkoku.objects.count() == 1
+
+
+def test_screen_and_api_answer_the_second_upload_clearly(alpha, people, login, race):
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert "住民税申告・確定申告を1件取り込みました" in r.content.decode()
+    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert r.status_code == 200 and "このファイルは取り込み済みです。" in r.content.decode()
+    _, key = apiclient_create(
+        municipality=alpha.municipality, name="取込", scopes=["kojin_juminzei:write"]
+    )
+    client = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
+    r = client.post(API, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert r.status_code == 409, r.content
+    assert r.json()["errors"][0]["message"] == "このファイルは取り込み済みです。"
+    connection.set_tenant(alpha.municipality)
+    assert ShiryoImport.objects.count() == 1
+
+
+def test_the_same_file_in_another_town_is_that_towns_own_import(alpha, beta, people, race):
+    import hashlib
+
+    from tenants.accesslog.services import Actor
+    from zeimu.services.kazei_import import AlreadyImported, kazei_import
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    actor = Actor(user_id=1, username="clerk")
+    # given 寒川町 has imported a file with the same bytes
+    connection.set_tenant(beta.municipality)
+    digest = hashlib.sha256(content).hexdigest()
+    ShiryoImport.objects.create(
+        kind="shinkoku", file_name="b.csv", sha256=digest, rows=1, imported_by="x"
+    )
+    # when 葉山町 imports it (twice at once): one import, one refusal
+    connection.set_tenant(alpha.municipality)
+    kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    with pytest.raises(AlreadyImported):
+        kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    assert Shinkoku.objects.get().atena_id == people[0].pk
+    assert ShiryoImport.objects.count() == 1
+    # then 寒川町 has still only its own import and no 申告
+    connection.set_tenant(beta.municipality)
+    assert ShiryoImport.objects.get().file_name == "b.csv" and Shinkoku.objects.count() == 0
