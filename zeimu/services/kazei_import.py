@@ -6,7 +6,8 @@ and field (up to ``MAX_ERRORS``), and the database is left as it was. The same f
 its SHA-256) is not imported twice.
 
 Layouts (UTF-8, BOM allowed, first line the header with these names in any order;
-amounts in yen, digits with or without commas, full-width digits accepted):
+amounts in yen, digits with or without commas, full-width digits accepted; a row with
+more filled cells than the header is refused, never cut):
 
 給与支払報告書 (``kyuyo``):
     宛名番号, 所得年, 特別徴収義務者指定番号, 特別徴収義務者名, 支払金額, 社会保険料等の金額,
@@ -442,6 +443,13 @@ def _lines(raw: bytes) -> Iterable[list[str]]:
     return csv.reader(io.StringIO(text, newline=""))
 
 
+def _too_many_cells(in_header: int, in_row: int) -> str:
+    return (
+        f"見出し（{in_header}列）より多い{in_row}列があります。"
+        '値の中の「,」は値全体を「"」で囲んでください。'
+    )
+
+
 def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str], None]) -> bool:
     """Report every cell of ``row`` holding NUL or another control character (a NUL was a
     database error; no 課税資料 item is multi-line, so a quoted line break is refused too),
@@ -506,6 +514,11 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
             if _refused_cells(row, header, functools.partial(err, line_no)):
                 continue
             if not any(cell.strip() for cell in row):
+                continue
+            if any(cell.strip() for cell in row[len(header) :]):
+                # never cut: most often an unquoted comma moved every later cell right
+                # (empty cells past the header, a spreadsheet's habit, hold nothing)
+                err(line_no, f"{len(header) + 1}列目", _too_many_cells(len(header), len(row)))
                 continue
             values: dict[str, Any] = {}
             for col in layout.columns:
