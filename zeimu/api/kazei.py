@@ -305,7 +305,7 @@ class KazeiImportAPIView(TenantAPIView):
             result = kazei_import(
                 kind=body.validated_data["kind"],
                 file_name=upload.name,
-                content=upload.read(),
+                content=upload.file,  # streamed from the temporary file
                 actor=actor_from_request(request._request),
             )
         except ImportRejected as exc:

@@ -46,9 +46,9 @@ import functools
 import hashlib
 import io
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -435,12 +435,17 @@ class ImportResult:
     replaced: int = 0
 
 
-def _lines(raw: bytes) -> Iterable[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError("文字コードは UTF-8 にしてください。") from exc
-    return csv.reader(io.StringIO(text, newline=""))
+NOT_UTF8 = "文字コードは UTF-8 にしてください。"
+#: bytes read at a time (hashing); the csv module reads line by line
+CHUNK = 1024 * 1024
+
+
+def _sha256(source: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        digest.update(chunk)
+    source.seek(0)
+    return digest.hexdigest()
 
 
 def _too_many_cells(in_header: int, in_row: int) -> str:
@@ -464,12 +469,29 @@ def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str]
     return refused
 
 
-def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> ImportResult:
-    """Validate the whole file, then write every row in one transaction (or nothing)."""
+def kazei_import(
+    *, kind: str, file_name: str, content: bytes | IO[bytes], actor: Actor
+) -> ImportResult:
+    """Validate the whole file, then write every row in one transaction (or nothing).
+
+    ``content`` is the file's bytes or, better, the open (binary, seekable) file: it is
+    then hashed in chunks and read line by line, never whole."""
     layout = LAYOUTS.get(kind)
     if layout is None:
         raise ValueError(f"不明な資料の種類です: {kind}")
-    digest = hashlib.sha256(content).hexdigest()
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    try:
+        return _import(layout=layout, file_name=file_name, source=source, text=text, actor=actor)
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _import(
+    *, layout: Layout, file_name: str, source: IO[bytes], text: io.TextIOWrapper, actor: Actor
+) -> ImportResult:
+    kind = layout.kind
+    digest = _sha256(source)
     errors: list[ImportError_] = []
     truncated = False
 
@@ -483,10 +505,12 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
     if _already_imported(kind=kind, digest=digest):
         raise AlreadyImported(file_name)
     try:
-        reader = iter(_lines(content))
+        reader = csv.reader(text)
         raw_header = next(reader, [])
         header = [normalize(h) for h in raw_header]
-    except (ValueError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise ImportRejected([ImportError_(file_name, 1, "", NOT_UTF8)]) from exc
+    except csv.Error as exc:
         raise ImportRejected([ImportError_(file_name, 1, "", str(exc))]) from exc
     known = {normalize(c.name): c for c in layout.columns}
     missing = [c.name for c in layout.columns if c.in_header and normalize(c.name) not in header]
@@ -537,6 +561,9 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
             parsed.append((line_no, values))
     except csv.Error as exc:
         err(0, "", f"CSVの形式が正しくありません: {exc}")
+    except UnicodeDecodeError:
+        # the decoder reads ahead: the line is where the reading stopped, near the byte
+        err(reader.line_num + 1, "", NOT_UTF8)
     if not parsed and not errors:
         err(2, "", "データ行がありません。")
 

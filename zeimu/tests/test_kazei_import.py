@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 from datetime import date
 
 import pytest
@@ -365,3 +367,34 @@ def test_a_row_with_more_cells_than_the_header_is_refused_not_cut(people, beta):
     assert ShiryoImport.objects.count() == 0 and KyuyoHokoku.objects.count() == 0
     connection.set_tenant(beta.municipality)
     assert ShiryoImport.objects.count() == 0 and KyuyoHokoku.objects.count() == 0
+
+
+class _NoWholeReads(io.BytesIO):
+    """A file that refuses to be read whole: the import must stream it."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and size > 0, "the whole file was read at once"
+        return super().read(size)
+
+    def read1(self, size: int | None = -1, /) -> bytes:
+        assert size is not None and size > 0, "the whole file was read at once"
+        return super().read1(size)
+
+
+def test_a_file_is_read_as_a_stream_not_whole(people):
+    head, wife, _ = people
+    content = _csv(
+        KYUYO_HEADER,
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,760000,40000,5000,特別徴収",
+        f"{wife.atena_no},2024,0009999999,葉山商店,1030000,,,,普通徴収",
+    )
+    result = kazei_import(
+        kind="kyuyo", file_name="s.csv", content=_NoWholeReads(content), actor=CLERK
+    )
+    assert result.rows == 2 and KyuyoHokoku.objects.count() == 2
+    assert result.shiryo.sha256 == hashlib.sha256(content).hexdigest()
+    # a bad byte in the middle is an error of its line, as before
+    broken = _csv(KYUYO_HEADER) + b"\xff\xfe,2024\n"
+    with pytest.raises(ImportRejected) as rejected:
+        kazei_import(kind="kyuyo", file_name="b.csv", content=_NoWholeReads(broken), actor=CLERK)
+    assert "UTF-8" in rejected.value.errors[0].message

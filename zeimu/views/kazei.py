@@ -458,7 +458,7 @@ def _kazei_import(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRe
             result = kazei_import(
                 kind=form.cleaned_data["kind"],
                 file_name=upload.name,
-                content=upload.read(),
+                content=upload.file,  # streamed from the temporary file
                 actor=actor_from_request(request),
             )
         except ImportRejected as exc:
