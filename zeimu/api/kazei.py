@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import URLPattern, path
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -23,11 +24,17 @@ from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_refusal
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
 from tenants.text import NoControlCharacters
+from tenants.uploads import LimitedUploadHandler, limit_uploads
 from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
 from zeimu.selectors.kazei import kazei_shiryo_of
-from zeimu.services.kazei_import import KIND_CHOICES, ImportRejected, kazei_import
+from zeimu.services.kazei_import import (
+    KIND_CHOICES,
+    AlreadyImported,
+    ImportRejected,
+    kazei_import,
+)
 
 GYOMU = KOJIN_JUMINZEI
 
@@ -195,11 +202,14 @@ class ImportResultSerializer(serializers.Serializer):
 # --- views -------------------------------------------------------------------------
 
 
-def _rejected(detail: str, errors: list[dict[str, Any]], truncated: bool = False) -> Response:
-    return Response(
-        {"detail": detail, "errors": errors, "truncated": truncated},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+def _rejected(
+    detail: str,
+    errors: list[dict[str, Any]],
+    truncated: bool = False,
+    *,
+    status: int = status.HTTP_400_BAD_REQUEST,
+) -> Response:
+    return Response({"detail": detail, "errors": errors, "truncated": truncated}, status=status)
 
 
 class KazeiLookupAPIView(TenantAPIView):
@@ -257,14 +267,32 @@ class KazeiImportAPIView(TenantAPIView):
 
     gyomu_code = GYOMU
     parser_classes = [MultiPartParser, FormParser]
+    upload: LimitedUploadHandler
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # before authentication or anything else can read the body: the file is streamed
+        # to disk and the upload stopped at the limit
+        self.upload = limit_uploads(request, limit=MAX_UPLOAD_BYTES)
+        return super().initialize_request(request, *args, **kwargs)
 
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
-        responses={201: ImportResultSerializer, 400: ImportRejectedSerializer},
+        responses={
+            201: ImportResultSerializer,
+            400: ImportRejectedSerializer,
+            409: OpenApiResponse(ImportRejectedSerializer, description="取り込み済みのファイル"),
+        },
         summary="課税資料のCSV取込（全件か0件）",
     )
     def post(self, request: Request) -> Response:
-        body = ImportRequestSerializer(data=request.data)
+        data = request.data  # parsed here: the handler may stop the upload at the limit
+        if self.upload.exceeded:
+            name = self.upload.file_name or ""
+            return _rejected(
+                too_large_message(),
+                [{"file": name, "line": 0, "field": "", "message": too_large_message()}],
+            )
+        body = ImportRequestSerializer(data=data)
         if not body.is_valid():
             errors = [
                 {"file": "", "line": 0, "field": name, "message": str(message)}
@@ -273,16 +301,11 @@ class KazeiImportAPIView(TenantAPIView):
             ]
             return _rejected("入力に誤りがあります。", errors)
         upload = body.validated_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            return _rejected(
-                too_large_message(),
-                [{"file": upload.name, "line": 0, "field": "", "message": too_large_message()}],
-            )
         try:
             result = kazei_import(
                 kind=body.validated_data["kind"],
                 file_name=upload.name,
-                content=upload.read(),
+                content=upload.file,  # streamed from the temporary file
                 actor=actor_from_request(request._request),
             )
         except ImportRejected as exc:
@@ -293,6 +316,11 @@ class KazeiImportAPIView(TenantAPIView):
                     for e in exc.errors
                 ],
                 exc.truncated,
+                status=(
+                    status.HTTP_409_CONFLICT
+                    if isinstance(exc, AlreadyImported)
+                    else status.HTTP_400_BAD_REQUEST
+                ),
             )
         payload = {
             "import_id": result.shiryo.pk,

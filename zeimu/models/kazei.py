@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from django.db import models
 
+#: the constraint that refuses one file imported twice (services.kazei_import names it)
+SAME_FILE_CONSTRAINT = "zeimu_shiryoimport_same_file"
+
 
 class ShiryoImport(models.Model):
     """One accepted import file: all its rows or none of them (services.kazei_import)."""
@@ -24,6 +27,11 @@ class ShiryoImport(models.Model):
         verbose_name = "課税資料の取込"
         verbose_name_plural = "課税資料の取込"
         ordering = ["-imported_at", "-id"]
+        constraints = [
+            # two identical uploads at the same moment: one import, the other refused
+            # (the schema is the town's, so this is per town)
+            models.UniqueConstraint(fields=["kind", "sha256"], name=SAME_FILE_CONSTRAINT),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.file_name}"

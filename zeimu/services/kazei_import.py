@@ -6,7 +6,8 @@ and field (up to ``MAX_ERRORS``), and the database is left as it was. The same f
 its SHA-256) is not imported twice.
 
 Layouts (UTF-8, BOM allowed, first line the header with these names in any order;
-amounts in yen, digits with or without commas, full-width digits accepted):
+amounts in yen, digits with or without commas, full-width digits accepted; a row with
+more filled cells than the header is refused, never cut):
 
 給与支払報告書 (``kyuyo``):
     宛名番号, 所得年, 特別徴収義務者指定番号, 特別徴収義務者名, 支払金額, 社会保険料等の金額,
@@ -45,11 +46,11 @@ import functools
 import hashlib
 import io
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from juminkiroku.public import MESSAGE_NOT_FOUND, atena_resolve_many
@@ -63,6 +64,8 @@ from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 
 MAX_ERRORS = 1000
+#: PostgreSQL's SQLSTATE for a unique constraint violated
+UNIQUE_VIOLATION = "23505"
 GYOMU = KOJIN_JUMINZEI
 #: 扶養親族等 column groups in the ``shinkoku`` layout (the 申告書 has room for about 6).
 SHINZOKU_MAX = 6
@@ -85,6 +88,32 @@ class ImportRejected(Exception):
         self.errors = errors
         self.truncated = truncated
         super().__init__(f"{len(errors)}件の誤りがあるため取り込みませんでした。")
+
+
+class AlreadyImported(ImportRejected):
+    """The same file (SHA-256) of this kind is already imported in this town, perhaps by
+    an identical upload a moment ago (the unique constraint decides, not a check)."""
+
+    MESSAGE = "このファイルは取り込み済みです。"
+
+    def __init__(self, file_name: str) -> None:
+        super().__init__([ImportError_(file_name, 0, "", self.MESSAGE)])
+
+
+def _already_imported(*, kind: str, digest: str) -> bool:
+    """The early, friendly answer (before the file is read); the constraint is the guard."""
+    return ShiryoImport.objects.filter(kind=kind, sha256=digest).exists()
+
+
+def _is_same_file(exc: IntegrityError) -> bool:
+    """A unique violation on ShiryoImport: only its same-file constraint can be (the
+    constraint's name is not checked: schemas cloned from the template rename it)."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    return (
+        getattr(cause, "sqlstate", None) == UNIQUE_VIOLATION
+        and getattr(diag, "table_name", None) == ShiryoImport._meta.db_table
+    )
 
 
 @dataclass
@@ -406,12 +435,24 @@ class ImportResult:
     replaced: int = 0
 
 
-def _lines(raw: bytes) -> Iterable[list[str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError("文字コードは UTF-8 にしてください。") from exc
-    return csv.reader(io.StringIO(text, newline=""))
+NOT_UTF8 = "文字コードは UTF-8 にしてください。"
+#: bytes read at a time (hashing); the csv module reads line by line
+CHUNK = 1024 * 1024
+
+
+def _sha256(source: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: source.read(CHUNK), b""):
+        digest.update(chunk)
+    source.seek(0)
+    return digest.hexdigest()
+
+
+def _too_many_cells(in_header: int, in_row: int) -> str:
+    return (
+        f"見出し（{in_header}列）より多い{in_row}列があります。"
+        '値の中の「,」は値全体を「"」で囲んでください。'
+    )
 
 
 def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str], None]) -> bool:
@@ -428,12 +469,29 @@ def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str]
     return refused
 
 
-def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> ImportResult:
-    """Validate the whole file, then write every row in one transaction (or nothing)."""
+def kazei_import(
+    *, kind: str, file_name: str, content: bytes | IO[bytes], actor: Actor
+) -> ImportResult:
+    """Validate the whole file, then write every row in one transaction (or nothing).
+
+    ``content`` is the file's bytes or, better, the open (binary, seekable) file: it is
+    then hashed in chunks and read line by line, never whole."""
     layout = LAYOUTS.get(kind)
     if layout is None:
         raise ValueError(f"不明な資料の種類です: {kind}")
-    digest = hashlib.sha256(content).hexdigest()
+    source = io.BytesIO(content) if isinstance(content, bytes) else content
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    try:
+        return _import(layout=layout, file_name=file_name, source=source, text=text, actor=actor)
+    finally:
+        text.detach()  # the caller's file stays open
+
+
+def _import(
+    *, layout: Layout, file_name: str, source: IO[bytes], text: io.TextIOWrapper, actor: Actor
+) -> ImportResult:
+    kind = layout.kind
+    digest = _sha256(source)
     errors: list[ImportError_] = []
     truncated = False
 
@@ -444,13 +502,15 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
         else:
             truncated = True
 
-    if ShiryoImport.objects.filter(sha256=digest).exists():
-        raise ImportRejected([ImportError_(file_name, 0, "", "このファイルは取り込み済みです。")])
+    if _already_imported(kind=kind, digest=digest):
+        raise AlreadyImported(file_name)
     try:
-        reader = iter(_lines(content))
+        reader = csv.reader(text)
         raw_header = next(reader, [])
         header = [normalize(h) for h in raw_header]
-    except (ValueError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise ImportRejected([ImportError_(file_name, 1, "", NOT_UTF8)]) from exc
+    except csv.Error as exc:
         raise ImportRejected([ImportError_(file_name, 1, "", str(exc))]) from exc
     known = {normalize(c.name): c for c in layout.columns}
     missing = [c.name for c in layout.columns if c.in_header and normalize(c.name) not in header]
@@ -479,6 +539,11 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
                 continue
             if not any(cell.strip() for cell in row):
                 continue
+            if any(cell.strip() for cell in row[len(header) :]):
+                # never cut: most often an unquoted comma moved every later cell right
+                # (empty cells past the header, a spreadsheet's habit, hold nothing)
+                err(line_no, f"{len(header) + 1}列目", _too_many_cells(len(header), len(row)))
+                continue
             values: dict[str, Any] = {}
             for col in layout.columns:
                 at = index.get(col.name)
@@ -496,6 +561,9 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
             parsed.append((line_no, values))
     except csv.Error as exc:
         err(0, "", f"CSVの形式が正しくありません: {exc}")
+    except UnicodeDecodeError:
+        # the decoder reads ahead: the line is where the reading stopped, near the byte
+        err(reader.line_num + 1, "", NOT_UTF8)
     if not parsed and not errors:
         err(2, "", "データ行がありません。")
 
@@ -527,6 +595,35 @@ def kazei_import(*, kind: str, file_name: str, content: bytes, actor: Actor) -> 
 
     # the fields a replaced row takes from the file (every parsed one but the key)
     fields_of = [k for k in parsed[0][1] if k not in ("atena_no", *layout.key)]
+    try:
+        return _write(
+            layout=layout,
+            kind=kind,
+            file_name=file_name,
+            digest=digest,
+            parsed=parsed,
+            existing=existing,
+            fields_of=fields_of,
+            actor=actor,
+        )
+    except IntegrityError as exc:
+        if _is_same_file(exc):
+            raise AlreadyImported(file_name) from exc
+        raise
+
+
+def _write(
+    *,
+    layout: Layout,
+    kind: str,
+    file_name: str,
+    digest: str,
+    parsed: list[tuple[int, dict[str, Any]]],
+    existing: dict[tuple[Any, ...], int],
+    fields_of: list[str],
+    actor: Actor,
+) -> ImportResult:
+    """All rows, the import and the access-log row in one transaction."""
     with transaction.atomic(durable=True):
         shiryo = ShiryoImport.objects.create(
             kind=kind,

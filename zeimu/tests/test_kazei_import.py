@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 from datetime import date
 
 import pytest
@@ -340,3 +342,59 @@ def test_control_characters_in_the_header_or_an_extra_cell_are_reported(people):
         kazei_import(kind="kyuyo", file_name="h.csv", content=content, actor=CLERK)
     assert ("h.csv", 1) in {(e.file, e.line) for e in exc.value.errors}
     assert KyuyoHokoku.objects.count() == 0 and ShiryoImport.objects.count() == 0
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused_not_cut(people, beta):
+    # given a 特別徴収義務者名 with an unquoted comma (every cell after it moves right), and
+    # a row with one cell more at the end (which was silently dropped)
+    head, wife, _ = people
+    content = _csv(
+        KYUYO_HEADER,
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,760000,40000,5000,特別徴収",
+        f"{wife.atena_no},2024,0009999999,葉山商店,本店,1030000,0,0,0,普通徴収",
+        f"{head.atena_no},2024,0008888888,葉山漁協,100000,0,0,0,普通徴収,メモ",
+        f"{head.atena_no},2024,0007777777,葉山農協,100000,0,0,0,普通徴収,,",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        kazei_import(kind="kyuyo", file_name="k.csv", content=content, actor=CLERK)
+    # then: reported by file, line and the first cell past the header; trailing empty
+    # cells (a spreadsheet's habit) hold nothing and are not an error
+    more = '見出し（9列）より多い10列があります。値の中の「,」は値全体を「"」で囲んでください。'
+    assert [str(e) for e in rejected.value.errors] == [
+        f"k.csv 3行目「10列目」: {more}",
+        f"k.csv 4行目「10列目」: {more}",
+    ]
+    assert ShiryoImport.objects.count() == 0 and KyuyoHokoku.objects.count() == 0
+    connection.set_tenant(beta.municipality)
+    assert ShiryoImport.objects.count() == 0 and KyuyoHokoku.objects.count() == 0
+
+
+class _NoWholeReads(io.BytesIO):
+    """A file that refuses to be read whole: the import must stream it."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        assert size is not None and size > 0, "the whole file was read at once"
+        return super().read(size)
+
+    def read1(self, size: int | None = -1, /) -> bytes:
+        assert size is not None and size > 0, "the whole file was read at once"
+        return super().read1(size)
+
+
+def test_a_file_is_read_as_a_stream_not_whole(people):
+    head, wife, _ = people
+    content = _csv(
+        KYUYO_HEADER,
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,760000,40000,5000,特別徴収",
+        f"{wife.atena_no},2024,0009999999,葉山商店,1030000,,,,普通徴収",
+    )
+    result = kazei_import(
+        kind="kyuyo", file_name="s.csv", content=_NoWholeReads(content), actor=CLERK
+    )
+    assert result.rows == 2 and KyuyoHokoku.objects.count() == 2
+    assert result.shiryo.sha256 == hashlib.sha256(content).hexdigest()
+    # a bad byte in the middle is an error of its line, as before
+    broken = _csv(KYUYO_HEADER) + b"\xff\xfe,2024\n"
+    with pytest.raises(ImportRejected) as rejected:
+        kazei_import(kind="kyuyo", file_name="b.csv", content=_NoWholeReads(broken), actor=CLERK)
+    assert "UTF-8" in rejected.value.errors[0].message

@@ -23,7 +23,9 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.public import PersonIdentity, atena_resolve, person_identity
@@ -38,7 +40,9 @@ from tenants.accesslog.reads import (
 )
 from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
+from tenants.uploads import LimitedUploadHandler, limit_uploads
 from tenants.wareki import format_nendo
+from zeimu.forms import kazei as kazei_forms
 from zeimu.forms.kazei import (
     DeleteForm,
     ImportForm,
@@ -47,6 +51,7 @@ from zeimu.forms.kazei import (
     NenkinForm,
     ShinkokuForm,
     bool_initial,
+    too_large_message,
 )
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Shinkoku
@@ -425,21 +430,35 @@ def shinkoku_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- CSV取込 ------------------------------------------------------------------------
 
 
+@csrf_exempt  # only so that nothing reads the body before the upload handler is set:
+# the CSRF check runs in _kazei_import (csrf_protect), after it
 @gyomu_view(GYOMU)
 @no_personal_data  # imports by file, line and field: never a name or number
 @require_http_methods(["GET", "POST"])
 @never_cache
 def kazei_import_view(request: HttpRequest) -> HttpResponse:
+    # streamed to disk; stopped at the limit, before the rest of the body is read
+    handler = limit_uploads(request, limit=kazei_forms.MAX_UPLOAD_BYTES)
+    return _kazei_import(request, handler)
+
+
+@csrf_protect
+def _kazei_import(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
     may_write = _may_write(request)
     form = ImportForm(request.POST or None, request.FILES or None)
+    if handler.exceeded:
+        # the upload was stopped: the form holds no file, and perhaps not the kind either
+        form = ImportForm({"kind": request.POST.get("kind", "")}, MultiValueDict())
+        form.full_clean()
+        form.errors["file"] = form.error_class([too_large_message()])
     result, rejected = None, None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not handler.exceeded and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             result = kazei_import(
                 kind=form.cleaned_data["kind"],
                 file_name=upload.name,
-                content=upload.read(),
+                content=upload.file,  # streamed from the temporary file
                 actor=actor_from_request(request),
             )
         except ImportRejected as exc:

@@ -38,12 +38,13 @@ class Command(BaseCommand):
             raise CommandError(f"ファイルがありません: {path}")
         connection.set_tenant(town)
         try:
-            result = kazei_import(
-                kind=options["kind"],
-                file_name=path.name,
-                content=path.read_bytes(),
-                actor=Actor(user_id=None, username=options["operator"], terminal="batch"),
-            )
+            with path.open("rb") as source:  # read as a stream, not whole
+                result = kazei_import(
+                    kind=options["kind"],
+                    file_name=path.name,
+                    content=source,
+                    actor=Actor(user_id=None, username=options["operator"], terminal="batch"),
+                )
         except ImportRejected as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

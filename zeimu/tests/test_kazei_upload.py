@@ -1,0 +1,182 @@
+"""Big 課税資料 uploads: streamed to disk, stopped at the limit, never imported twice."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import StopUpload
+from django.test import Client
+
+from juminkiroku.tests.factories import family, household_tennyu
+from tenants.api.authentication import apiclient_create
+from tenants.db import connection
+from tenants.uploads import LimitedUploadHandler
+from tests.personas import ALPHA_HOST
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport
+
+pytestmark = pytest.mark.django_db
+
+SCREEN = "/zeimu/kazei/import/"
+API = "/api/v1/zeimu/kazei/import/"
+#: far more than the limits the tests set, so a full read would show
+BIG = 1024 * 1024
+
+
+@pytest.fixture
+def people(alpha) -> list[Any]:
+    connection.set_tenant(alpha.municipality)
+    _, atenas = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    connection.set_schema_to_public()
+    return atenas
+
+
+def _upload(name: str, content: bytes) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def _nothing_written(*towns: Any) -> None:
+    for town in towns:
+        connection.set_tenant(town.municipality)
+        assert ShiryoImport.objects.count() == 0
+        assert KyuyoHokoku.objects.count() + NenkinHokoku.objects.count() == 0
+        assert Shinkoku.objects.count() == 0
+    connection.set_schema_to_public()
+
+
+def test_handler_streams_to_disk_and_stops_at_the_limit():
+    handler = LimitedUploadHandler(limit=10)
+    handler.new_file("file", "a.csv", "text/csv", 20)
+    handler.receive_data_chunk(b"x" * 10, 0)
+    path = handler.file.temporary_file_path()
+    assert os.path.exists(path) and handler.received == 10
+    with pytest.raises(StopUpload) as stop:
+        handler.receive_data_chunk(b"x", 10)
+    assert stop.value.connection_reset and handler.exceeded
+    handler.upload_interrupted()
+    assert not os.path.exists(path)
+
+
+def test_screen_stops_a_too_big_upload_before_reading_it_all(
+    alpha, beta, people, login, monkeypatch
+):
+    import zeimu.forms.kazei as forms_module
+
+    monkeypatch.setattr(forms_module, "MAX_UPLOAD_BYTES", 1000)
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    # when: a file far over the limit
+    r = clerk.post(SCREEN, {"file": _upload("big.csv", b"x" * BIG), "kind": "kyuyo"})
+    # then: refused in Japanese by the streaming handler, which read no further
+    assert r.status_code == 200
+    assert "ファイルが大きすぎます（上限 40MB）" in r.content.decode()
+    handler = r.wsgi_request.upload_handlers[0]
+    assert isinstance(handler, LimitedUploadHandler)
+    assert handler.exceeded and handler.received <= 1000
+    assert "file" not in r.wsgi_request.FILES
+    _nothing_written(alpha, beta)
+
+
+def test_screen_under_the_limit_still_imports_and_checks_csrf(alpha, people, login):
+    head = people[0]
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    good = f"宛名番号,所得年,申告の種類\n{head.atena_no},2024,確定申告\n".encode()
+    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", good)})
+    assert "住民税申告・確定申告を1件取り込みました" in r.content.decode()
+    assert isinstance(r.wsgi_request.upload_handlers[0], LimitedUploadHandler)
+    # the CSRF check still applies (it runs after the handler is set)
+    strict = Client(HTTP_HOST=ALPHA_HOST, enforce_csrf_checks=True)
+    strict.cookies = clerk.cookies
+    r = strict.post(SCREEN, {"kind": "shinkoku", "file": _upload("t.csv", good)})
+    assert r.status_code == 403
+
+
+def test_api_stops_a_too_big_upload_before_reading_it_all(alpha, beta, people, monkeypatch):
+    import zeimu.api.kazei as api_module
+
+    monkeypatch.setattr(api_module, "MAX_UPLOAD_BYTES", 1000)
+    _, key = apiclient_create(
+        municipality=alpha.municipality, name="取込", scopes=["kojin_juminzei:write"]
+    )
+    client = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
+    r = client.post(API, {"file": _upload("big.csv", b"x" * BIG), "kind": "kyuyo"})
+    assert r.status_code == 400, r.content
+    assert r.json()["detail"].startswith("ファイルが大きすぎます"), r.json()
+    handler = r.wsgi_request.upload_handlers[0]
+    assert isinstance(handler, LimitedUploadHandler)
+    assert handler.exceeded and handler.received <= 1000
+    _nothing_written(alpha, beta)
+
+
+# --- the same file twice at once ------------------------------------------------------
+
+SHINKOKU = "宛名番号,所得年,申告の種類\n{},2024,確定申告\n"
+
+
+@pytest.fixture
+def race(monkeypatch):
+    """Both requests pass the "already imported?" check before either has written: what two
+    identical uploads at the same moment do."""
+    import zeimu.services.kazei_import as service
+
+    monkeypatch.setattr(service, "_already_imported", lambda **_: False)
+
+
+def test_same_file_at_once_gives_one_import_and_one_refusal(alpha, people, race):
+    from tenants.accesslog.services import Actor
+    from zeimu.services.kazei_import import AlreadyImported, kazei_import
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    with pytest.raises(AlreadyImported) as refused:
+        kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    assert refused.value.errors[0].message == "このファイルは取り込み済みです。"
+    assert ShiryoImport.objects.count() == 1 and Shinkoku.objects.count() == 1
+
+
+def test_screen_and_api_answer_the_second_upload_clearly(alpha, people, login, race):
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert "住民税申告・確定申告を1件取り込みました" in r.content.decode()
+    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert r.status_code == 200 and "このファイルは取り込み済みです。" in r.content.decode()
+    _, key = apiclient_create(
+        municipality=alpha.municipality, name="取込", scopes=["kojin_juminzei:write"]
+    )
+    client = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
+    r = client.post(API, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert r.status_code == 409, r.content
+    assert r.json()["errors"][0]["message"] == "このファイルは取り込み済みです。"
+    connection.set_tenant(alpha.municipality)
+    assert ShiryoImport.objects.count() == 1
+
+
+def test_the_same_file_in_another_town_is_that_towns_own_import(alpha, beta, people, race):
+    import hashlib
+
+    from tenants.accesslog.services import Actor
+    from zeimu.services.kazei_import import AlreadyImported, kazei_import
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    actor = Actor(user_id=1, username="clerk")
+    # given 寒川町 has imported a file with the same bytes
+    connection.set_tenant(beta.municipality)
+    digest = hashlib.sha256(content).hexdigest()
+    ShiryoImport.objects.create(
+        kind="shinkoku", file_name="b.csv", sha256=digest, rows=1, imported_by="x"
+    )
+    # when 葉山町 imports it (twice at once): one import, one refusal
+    connection.set_tenant(alpha.municipality)
+    kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    with pytest.raises(AlreadyImported):
+        kazei_import(kind="shinkoku", file_name="a.csv", content=content, actor=actor)
+    assert Shinkoku.objects.get().atena_id == people[0].pk
+    assert ShiryoImport.objects.count() == 1
+    # then 寒川町 has still only its own import and no 申告
+    connection.set_tenant(beta.municipality)
+    assert ShiryoImport.objects.get().file_name == "b.csv" and Shinkoku.objects.count() == 0
