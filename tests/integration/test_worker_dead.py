@@ -26,11 +26,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from django.utils import timezone
 from django_tenants.utils import tenant_context
-from psycopg import sql
 
 from tenants.accesslog.services import Actor
 from tenants.db import connection
@@ -44,6 +42,7 @@ from tests.integration.conftest import (
     start_celery_beat,
     start_celery_worker,
 )
+from tests.integration.locks import JobRowLock
 from tests.personas import load_world
 
 pytestmark = [pytest.mark.worker, pytest.mark.usefixtures("committed")]
@@ -77,42 +76,6 @@ def services_env(service_env: dict[str, str]) -> Iterator[dict[str, str]]:
     finally:
         app.conf.task_always_eager, app.conf.task_default_queue = saved
         forget_queue(env["JC_CELERY_QUEUE"])
-
-
-class _JobRowLock:
-    """The job's row locked (SELECT … FOR UPDATE) on a connection of its own: a chunk
-    then waits at its last step, the update of the job's counters, after it has written
-    its part file and before it commits."""
-
-    def __init__(self, schema: str, job_id: int) -> None:
-        db = connection.settings_dict
-        self.conn = psycopg.connect(
-            dbname=str(db["NAME"]),
-            user=db.get("USER") or None,
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or None,
-            port=db.get("PORT") or None,
-        )
-        self.conn.execute(
-            sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(
-                sql.Identifier(schema, Job._meta.db_table)
-            ),
-            [job_id],
-        )
-
-    def waiting(self) -> list[int]:
-        with self.conn.cursor() as cur:
-            cur.execute("SELECT pg_stat_clear_snapshot()")
-            cur.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() ORDER BY pid"
-            )
-            return [int(row[0]) for row in cur.fetchall()]
-
-    def release(self) -> None:
-        if not self.conn.closed:
-            self.conn.commit()
-            self.conn.close()
 
 
 def _backend_alive(pid: int) -> bool:
@@ -150,7 +113,7 @@ def test_the_only_worker_killed_mid_chunk_recovers_by_itself(
             Job.objects.filter(pk=job.pk).update(
                 status=JobStatus.RUNNING, started_at=timezone.now()
             )
-            lock = _JobRowLock(town.schema, job.pk)
+            lock = JobRowLock(town.schema, job.pk)
             try:
                 # and: the only worker, and beat
                 worker = start_celery_worker(services_env, service_log_dir, name="worker-a")

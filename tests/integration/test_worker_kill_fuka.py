@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 import pytest
 from django.db.models import Count
 from django_tenants.utils import tenant_context
@@ -37,6 +36,7 @@ from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_
 from tenants.models import StaffUser
 from tenants.params.tenant.models import MunicipalParameter
 from tests.integration import wait_until
+from tests.integration.locks import JobRowLock, backends_waiting_for_a_lock
 from tests.personas import Town, load_world
 from zeimu.models import Fuka, FukaStatus, KyuyoHokoku, NenkinHokoku
 
@@ -171,18 +171,9 @@ def in_hayama(hayama: Town, committed: None) -> Iterator[Town]:
 # --- database probes ------------------------------------------------------------------
 
 
-def _backends_waiting_for_a_lock(cur: Any) -> list[int]:
-    cur.execute("SELECT pg_stat_clear_snapshot()")
-    cur.execute(
-        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-        " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() ORDER BY pid"
-    )
-    return [int(row[0]) for row in cur.fetchall()]
-
-
 def _waiting() -> list[int]:
     with connection.cursor() as cur:
-        return _backends_waiting_for_a_lock(cur)
+        return backends_waiting_for_a_lock(cur)
 
 
 def _backend_alive(pid: int) -> bool:
@@ -205,43 +196,9 @@ def _has_written_fuka(pid: int, schema: str) -> bool:
         return cur.fetchone() is not None
 
 
-class _JobRowLock:
-    """The job's row locked (SELECT … FOR UPDATE) on a connection of its own: a chunk
-    then stops at its last step, the update of the job's counters, after it has written
-    its 賦課 rows and before it commits them."""
-
-    def __init__(self, schema: str, job_id: int) -> None:
-        db = connection.settings_dict
-        self.conn = psycopg.connect(
-            dbname=str(db["NAME"]),
-            user=db.get("USER") or None,
-            password=db.get("PASSWORD") or None,
-            host=db.get("HOST") or None,
-            port=db.get("PORT") or None,
-        )
-        self.conn.execute(
-            sql.SQL("SELECT id FROM {} WHERE id = %s FOR UPDATE").format(
-                sql.Identifier(schema, Job._meta.db_table)
-            ),
-            [job_id],
-        )
-        self.released = False
-
-    def waiting(self) -> list[int]:
-        """Backends waiting for a lock (read on this connection: usable from a thread)."""
-        with self.conn.cursor() as cur:
-            return _backends_waiting_for_a_lock(cur)
-
-    def release(self) -> None:
-        if not self.released:
-            self.released = True
-            self.conn.commit()
-            self.conn.close()
-
-
 @contextmanager
-def _job_row_locked(schema: str, job_id: int) -> Iterator[_JobRowLock]:
-    lock = _JobRowLock(schema, job_id)
+def _job_row_locked(schema: str, job_id: int) -> Iterator[JobRowLock]:
+    lock = JobRowLock(schema, job_id)
     try:
         yield lock
     finally:
