@@ -26,9 +26,6 @@ pytestmark = pytest.mark.django_db
 ROUTES = walk()
 
 
-_code = gyomu_of
-
-
 # The platform (top page, login, jobs, access log, API keys) is every member's, not a
 # subscription: those URLs are checked with the module pages of each 業務 below.
 GATED = gated(ROUTES, platform=PLATFORM)
@@ -36,7 +33,7 @@ MODULE_PAGE = next(r for r in ROUTES if "gyomu_code" in r.kwarg_names())
 
 
 def test_platform_urls_are_the_platforms_own():
-    platform = [r for r in ROUTES if _code(r) == PLATFORM]
+    platform = [r for r in ROUTES if gyomu_of(r) == PLATFORM]
     modules = {r.module.split(".")[0] for r in platform}
     assert modules <= {"tenants", "billing"}, modules  # billing: the member's own statements
     assert GATED and len(GATED) + len(platform) == len(ROUTES)
@@ -51,9 +48,6 @@ def _end_beta_subscription(world: Any, code: str) -> None:
     )
 
 
-_requests = statuses
-
-
 @pytest.fixture
 def samukawa_admin(world: Any, login: Any) -> Any:
     # 管理者 of 寒川町: every role in every module the town had, 管理 of the platform.
@@ -63,7 +57,7 @@ def samukawa_admin(world: Any, login: Any) -> Any:
 @pytest.mark.parametrize("route", GATED, ids=[r.label for r in GATED])
 def test_every_url_is_404_for_a_town_not_subscribed_to_its_gyomu(world, samukawa_admin, route):
     # given 寒川町 without the 業務 of the URL this month
-    code = _code(route)
+    code = gyomu_of(route)
     _end_beta_subscription(world, code)
     assert not Subscription.objects.filter(
         municipality=world.beta.municipality, gyomu__code=code, end_month__isnull=True
@@ -72,9 +66,9 @@ def test_every_url_is_404_for_a_town_not_subscribed_to_its_gyomu(world, samukawa
     assert path not in UNGUARDED_PATHS
     assert resolve(path, urlconf=TENANT_URLCONF).func is route.callback  # the URL is this view's
     # when its administrator asks for it, in any method
-    statuses = _requests(samukawa_admin, path)
+    answers = statuses(samukawa_admin, path)
     # then the URL does not exist there
-    assert statuses == [404, 404, 404], (route.label, code, statuses)
+    assert answers == [404, 404, 404], (route.label, code, answers)
 
 
 @pytest.mark.parametrize("code", ["kojin_juminzei", "juminkiroku", "senkyo"])
@@ -83,7 +77,7 @@ def test_the_module_page_is_404_for_a_town_not_subscribed(world, samukawa_admin,
     if code != "kojin_juminzei":
         assert samukawa_admin.get(path).status_code == 200  # subscribed: the page is there
         _end_beta_subscription(world, code)
-    assert _requests(samukawa_admin, path)[0] == 404
+    assert statuses(samukawa_admin, path)[0] == 404
 
 
 def test_ending_a_subscription_is_what_closes_the_urls(world, samukawa_admin):
@@ -92,10 +86,10 @@ def test_ending_a_subscription_is_what_closes_the_urls(world, samukawa_admin):
     route = next(r for r in GATED if r.name == "jk_search")
     path = route.path(sample_value)
     assert samukawa_admin.get(path).status_code == 200
-    _end_beta_subscription(world, _code(route))
+    _end_beta_subscription(world, gyomu_of(route))
     assert samukawa_admin.get(path).status_code == 404
     # and a start month in the future is not a subscription either
     Subscription.objects.filter(
-        municipality=world.beta.municipality, gyomu__code=_code(route)
+        municipality=world.beta.municipality, gyomu__code=gyomu_of(route)
     ).update(start_month=date(timezone.localdate().year + 1, 1, 1), end_month=None)
     assert samukawa_admin.get(path).status_code == 404

@@ -134,3 +134,25 @@ def tenshutsu(
 def katagaki_set(atena_id: int, katagaki: str) -> None:
     """Give a person a 方書 directly (tests of other modules' printing and exports)."""
     Atena.objects.filter(pk=atena_id).update(katagaki=katagaki)
+
+
+def shibo_then_cancel(person: Atena, *, town_slug: str = "hayama") -> Ido:
+    """A 死亡 entered by mistake (2024-03-03), approved, then cancelled and approved:
+    returns the approved 取消."""
+    from juminkiroku.services.ido import ido_cancel_enter
+
+    shibo = ido_enter(
+        jiyu=IdoJiyu.SHIBO,
+        ido_date=date(2024, 3, 3),
+        todoke_date=date(2024, 3, 4),
+        changes=[PersonChange(person.pk, {})],
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    approve(shibo, reviewer=f"{town_slug}-shinsa")
+    cancel = ido_cancel_enter(
+        cancels_id=shibo.pk,
+        ido_date=date(2024, 3, 10),
+        note="別人の死亡届",
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(cancel, reviewer=f"{town_slug}-shinsa")

@@ -24,6 +24,7 @@ from juminkiroku.tests.factories import (
     family,
     household_tennyu,
     person_fields,
+    shibo_then_cancel,
     tenkyo,
     tenshutsu,
 )
@@ -133,28 +134,10 @@ def test_torikeshi_restores_previous_version(in_alpha):
     assert AtenaRireki.objects.filter(atena=head, superseded=True).count() == 2
 
 
-def _shibo_then_cancel(person: Atena) -> Ido:
-    shibo = ido_enter(
-        jiyu=IdoJiyu.SHIBO,
-        ido_date=date(2024, 3, 3),
-        todoke_date=date(2024, 3, 4),
-        changes=[PersonChange(person.pk, {})],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(shibo, reviewer="hayama-shinsa")
-    cancel = ido_cancel_enter(
-        cancels_id=shibo.pk,
-        ido_date=date(2024, 3, 10),
-        note="別人の死亡届",
-        actor=actor_for("hayama-clerk"),
-    )
-    return approve(cancel, reviewer="hayama-shinsa")
-
-
 def test_cancelling_a_tennyu_after_a_cancelled_shibo_undoes_it_for_everyone(in_alpha):
     # given: a household's 転入, then the child's 死亡 entered by mistake and cancelled
     tennyu, (head, wife, child) = household_tennyu("hayama", members=family())
-    _shibo_then_cancel(child)
+    shibo_then_cancel(child)
     child.refresh_from_db()
     assert child.jotai == JuminJotai.JUMIN
     # when: the 転入 itself is cancelled (the household never moved in)
@@ -186,7 +169,7 @@ def test_the_migration_links_copies_written_before_the_column_existed(in_alpha):
 
     # given: a cancelled 死亡 whose reopened copy has lost its link (as before 0004)
     _, (head,) = household_tennyu("hayama")
-    cancel = _shibo_then_cancel(head)
+    cancel = shibo_then_cancel(head)
     copy = AtenaRireki.objects.get(atena=head, ido=cancel)
     reopened = copy.reopens_id
     assert reopened is not None

@@ -12,12 +12,13 @@ from django.utils import timezone
 from juminkiroku.codes import IdoJiyu, YokushiLevel, YokushiProcess
 from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
 from juminkiroku.selectors.person import history_entries
-from juminkiroku.services.ido import PersonChange, ido_cancel_enter, ido_enter
+from juminkiroku.services.ido import PersonChange, ido_enter
 from juminkiroku.tests.factories import (
     actor_for,
     approve,
     family,
     household_tennyu,
+    shibo_then_cancel,
     tenkyo,
     tenshutsu,
 )
@@ -141,21 +142,7 @@ def test_history_timeline_shows_each_version_and_what_changed(world, login, yama
 
 def test_cancelled_version_is_struck_through_with_its_mark(world, login, in_alpha):
     _, (head,) = household_tennyu("hayama")
-    shibo = ido_enter(
-        jiyu=IdoJiyu.SHIBO,
-        ido_date=date(2024, 3, 3),
-        todoke_date=date(2024, 3, 4),
-        changes=[PersonChange(head.pk, {})],
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(shibo, reviewer="hayama-shinsa")
-    cancel = ido_cancel_enter(
-        cancels_id=shibo.pk,
-        ido_date=date(2024, 3, 10),
-        note="別人の死亡届",
-        actor=actor_for("hayama-clerk"),
-    )
-    approve(cancel, reviewer="hayama-shinsa")
+    shibo_then_cancel(head)
     entries = history_entries(head.pk)
     assert [(e.jiyu, e.superseded, e.mark) for e in entries] == [
         (IdoJiyu.TENNYU, True, "取消"),

@@ -10,9 +10,8 @@ from django.db.models import Q, QuerySet
 from tenants.models import Gyomu, Subscription
 from tenants.modules.spec import PLATFORM
 
-# Platform functions (access log, jobs, parameters) belong to every member: they are
-# the base service, not a subscribable 業務.
-PLATFORM_GYOMU = PLATFORM
+# Platform functions (PLATFORM: access log, jobs, parameters) belong to every member:
+# they are the base service, not a subscribable 業務.
 
 
 def _first_of_month(on: date) -> date:
@@ -35,12 +34,12 @@ def subscribed_codes(*, municipality: Any, on: date) -> set[str]:
     codes = set(
         active_subscriptions(municipality=municipality, on=on).values_list("gyomu__code", flat=True)
     )
-    codes.add(PLATFORM_GYOMU)
+    codes.add(PLATFORM)
     return codes
 
 
 def gyomu_is_subscribed(*, municipality: Any, gyomu_code: str, on: date) -> bool:
-    if gyomu_code == PLATFORM_GYOMU:
+    if gyomu_code == PLATFORM:
         return True
     if getattr(municipality, "schema_name", "public") == "public":
         return False
