@@ -14,13 +14,10 @@ the session can take the work.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import signal
 import time
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -42,6 +39,7 @@ from tests.integration.conftest import (
     start_celery_beat,
     start_celery_worker,
 )
+from tests.integration.exports import export_rows_and_filler
 from tests.integration.locks import JobRowLock
 from tests.personas import load_world
 
@@ -169,11 +167,8 @@ def test_the_only_worker_killed_mid_chunk_recovers_by_itself(
             attempts = dict(job.chunks.values_list("index", "attempts"))
             assert attempts.pop(running.index) == 2
             assert set(attempts.values()) == {1}
-            job_file = job.files.get()
-            text = (media_root / town.schema / job_file.path).read_bytes().decode("utf-8-sig")
-            rows = list(csv.reader(io.StringIO(text)))[1:]
-            assert len(rows) == job.total
-            filler = Counter(row[10] for row in rows if row[8] == "integration-filler")
+            written, filler = export_rows_and_filler(job, media_root, town.schema)
+            assert written == job.total
             assert len(filler) == hayama_access_rows
             assert set(filler.values()) == {1}
 

@@ -4,11 +4,8 @@ and is counted once."""
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import signal
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +20,7 @@ from tenants.jobs.models import ChunkStatus, Job, JobChunk, JobStatus
 from tenants.jobs.services import job_start
 from tenants.models import StaffUser
 from tests.integration import wait_until
+from tests.integration.exports import export_rows_and_filler
 from tests.personas import load_world
 
 if TYPE_CHECKING:
@@ -110,11 +108,8 @@ def test_chunk_of_a_killed_worker_process_runs_again_and_counts_once(
         attempts = dict(job.chunks.values_list("index", "attempts"))
         assert attempts.pop(running.index) == 2
         assert set(attempts.values()) <= {1}
-        job_file = job.files.get()
-        text = (media_root / town.schema / job_file.path).read_bytes().decode("utf-8-sig")
-        rows = list(csv.reader(io.StringIO(text)))[1:]
-        assert len(rows) == job.total
-        filler = Counter(row[10] for row in rows if row[8] == "integration-filler")
+        written, filler = export_rows_and_filler(job, media_root, town.schema)
+        assert written == job.total
         assert len(filler) == hayama_access_rows
         assert set(filler.values()) == {1}
     assert celery_worker.pool_pids(), "the worker did not replace its pool process"
