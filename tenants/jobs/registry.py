@@ -21,6 +21,15 @@ class ChunkResult:
     failed: int = 0
 
 
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a kind's ``finish`` may say instead of 正常終了: e.g. an import whose file was
+    refused for its errors ran without fault, but the clerk must see it did not succeed."""
+
+    failed: bool
+    message: str
+
+
 class JobKind(Protocol):
     code: str
     gyomu: str
@@ -34,7 +43,9 @@ class JobKind(Protocol):
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult: ...
 
-    def finish(self, job: Job) -> None: ...
+    def finish(self, job: Job) -> JobOutcome | None:
+        """Runs once when every chunk is done; may return the job's outcome."""
+        ...
 
 
 _kinds: dict[str, JobKind] = {}

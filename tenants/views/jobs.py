@@ -24,6 +24,7 @@ from tenants.jobs.services import (
 )
 from tenants.models import RoleLevel
 from tenants.modules.spec import PLATFORM
+from tenants.selectors.jobs import with_progress
 
 
 def visible_jobs(request: HttpRequest):
@@ -45,7 +46,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @gyomu_view(PLATFORM)
 @no_personal_data
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = with_progress(get_object_or_404(visible_jobs(request), pk=pk))
     stale = 0 if job.is_finished else stale_chunks(job).count()
     return render(
         request,
@@ -58,7 +59,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @no_personal_data
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the detail page polls every second until the job ends."""
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = with_progress(get_object_or_404(visible_jobs(request), pk=pk))
     response = render(request, "tenants/jobs/_progress.html", {"job": job})
     if job.is_finished and request.headers.get("HX-Request"):
         # The bar reached its end: reload the page so result files and buttons update.

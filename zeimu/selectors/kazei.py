@@ -51,6 +51,10 @@ def shinkoku_get(pk: int) -> Shinkoku | None:
     return Shinkoku.objects.filter(pk=pk).first()
 
 
+def shiryo_import(pk: int) -> ShiryoImport | None:
+    return ShiryoImport.objects.select_related("job").filter(pk=pk).first()
+
+
 def shiryo_imports() -> QuerySet[ShiryoImport]:
     """Past imports, newest first (for a paginated list)."""
     return ShiryoImport.objects.order_by("-imported_at", "-id")
