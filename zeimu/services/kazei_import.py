@@ -41,7 +41,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from psycopg import sql
 
-from juminkiroku.public import MESSAGE_NOT_FOUND, atena_resolve_many
+from juminkiroku.public import MESSAGE_NOT_FOUND, atena_match_staged
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.text import text_problem
@@ -250,6 +250,10 @@ def _model_attrs(layout: Layout) -> list[str]:
     return attrs
 
 
+#: fields stored as JSON (the 申告's 配偶者 and 扶養親族等)
+JSON_ATTRS = frozenset({"haigusha", "shinzoku"})
+
+
 def _cell_value(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
@@ -315,6 +319,7 @@ class _Importer:
             self.progress(read)
         if not self.staged and not self.errors:
             self.err(2, "", "データ行がありません。")
+        self._match()
         self._duplicates()
         if not self.errors and not self.layout.replaces:
             self._already_stored()
@@ -356,6 +361,9 @@ class _Importer:
             )
         index = {c.name: header.index(normalize(c.name)) for c in layout.columns
                  if normalize(c.name) in header}  # fmt: skip
+        # what _row does per column, looked up once
+        self.plan = [(c.attr, c.parse, c.required, c.name, index.get(c.name))
+                     for c in layout.columns]  # fmt: skip
         return header, index
 
     def _row(
@@ -365,28 +373,32 @@ class _Importer:
         with errors in some cells gives the cells that were read and ``_bad``: it is still
         matched and checked against the other rows (a duplicate is said at once, not after
         the first errors are mended), never written."""
-        if _refused_cells(row, header, functools.partial(self.err, line_no)):
+        joined = "".join(row)
+        if not joined.isprintable() and _refused_cells(
+            row, header, functools.partial(self.err, line_no)
+        ):
             return None
-        if not any(cell.strip() for cell in row):
+        if not joined.strip():
             return None
-        if any(cell.strip() for cell in row[len(header) :]):
+        width = len(header)
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
             # never cut: most often an unquoted comma moved every later cell right
             # (empty cells past the header, a spreadsheet's habit, hold nothing)
-            self.err(line_no, f"{len(header) + 1}列目", _too_many_cells(len(header), len(row)))
+            self.err(line_no, f"{width + 1}列目", _too_many_cells(width, len(row)))
             return None
         values: dict[str, Any] = {}
         bad = False
-        for col in self.layout.columns:
-            at = index.get(col.name)
-            cell = row[at] if at is not None and at < len(row) else ""
-            if col.required and not cell.strip():
-                self.err(line_no, col.name, "必須の項目です。")
+        cells = len(row)
+        for attr, parse, required, name, at in self.plan:
+            cell = row[at] if at is not None and at < cells else ""
+            if required and not cell.strip():
+                self.err(line_no, name, "必須の項目です。")
                 bad = True
                 continue
             try:
-                values[col.attr] = col.parse(cell)
+                values[attr] = parse(cell)
             except ValueError as exc:
-                self.err(line_no, col.name, str(exc))
+                self.err(line_no, name, str(exc))
                 bad = True
         if self.layout.assemble is not None:
             for col_name, message in self.layout.assemble(values):
@@ -408,31 +420,44 @@ class _Importer:
                 ).format(sql.Identifier(STAGING), cols, sql.Identifier(self.table))
             )
             cur.execute(
-                sql.SQL("ALTER TABLE {} ADD COLUMN line_no integer NOT NULL").format(
-                    sql.Identifier(STAGING)
-                )
+                sql.SQL(
+                    "ALTER TABLE {} ADD COLUMN atena_no varchar(10) NOT NULL, "
+                    "ADD COLUMN line_no integer NOT NULL"
+                ).format(sql.Identifier(STAGING))
             )
 
     def _stage(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
-        """Match the batch's persons (three queries through 住民記録's public face), report
-        the unknown ones, and COPY the others into the staging table."""
+        """COPY the batch into the staging table (persons are matched later, all at once)."""
         if not batch:
             return
-        found = atena_resolve_many({values["atena_no"] for _, values in batch})
-        cols = sql.SQL(", ").join(sql.Identifier(c) for c in [*self.columns, "line_no"])
+        cols = sql.SQL(", ").join(
+            sql.Identifier(c) for c in [*self.columns[1:], "atena_no", "line_no"]
+        )
         attrs = self.attrs[1:]
+        json_at = [i for i, a in enumerate(attrs) if a in JSON_ATTRS]
         with connection.cursor() as cur:
             copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(STAGING), cols)
             with cur.copy(copy_sql) as copy:
                 for line_no, values in batch:
-                    lookup = found.get(values["atena_no"])
-                    if lookup is None or lookup.atena_id is None:
-                        self.err(line_no, "宛名番号", MESSAGE_NOT_FOUND)
-                        continue
-                    copy.write_row(
-                        [lookup.atena_id, *(_cell_value(values.get(a)) for a in attrs), line_no]
-                    )
-                    self.staged += 1
+                    cells = [values.get(a) for a in attrs]
+                    for i in json_at:
+                        cells[i] = _cell_value(cells[i])
+                    copy.write_row([*cells, values["atena_no"], line_no])
+        self.staged += len(batch)
+
+    def _match(self) -> None:
+        """Every staged row's person by its 宛名番号 (one statement through 住民記録's
+        public face); a number of no one in this town is an error of its line."""
+        atena_match_staged(table=STAGING, number_column="atena_no", id_column="atena_id")
+        with connection.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "SELECT line_no FROM {} WHERE atena_id IS NULL ORDER BY line_no LIMIT %s"
+                ).format(sql.Identifier(STAGING)),
+                [MAX_ERRORS + 1],
+            )
+            for (line_no,) in cur.fetchall():
+                self.err(line_no, "宛名番号", MESSAGE_NOT_FOUND)
 
     def _key_match(self, left: str, right: str) -> sql.Composable:
         return sql.SQL(" AND ").join(
@@ -515,11 +540,18 @@ class _Importer:
                     list(extra.values()),
                 )
                 replaced = cur.rowcount
+            # (a layout that does not replace has been checked for stored rows already)
+            new_only = (
+                sql.SQL(" WHERE NOT EXISTS (SELECT 1 FROM {} AS t WHERE {})").format(
+                    table, self._key_match("t", "s")
+                )
+                if self.layout.replaces
+                else sql.SQL("")
+            )
             cur.execute(
-                sql.SQL(
-                    "INSERT INTO {} ({}) SELECT {} FROM {} AS s WHERE NOT EXISTS "
-                    "(SELECT 1 FROM {} AS t WHERE {}) ORDER BY s.line_no"
-                ).format(table, cols, src, staging, table, self._key_match("t", "s")),
+                sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} AS s{}").format(
+                    table, cols, src, staging, new_only
+                ),
                 list(extra.values()),
             )
             inserted = cur.rowcount
