@@ -361,9 +361,11 @@ class _Importer:
             )
         index = {c.name: header.index(normalize(c.name)) for c in layout.columns
                  if normalize(c.name) in header}  # fmt: skip
-        # what _row does per column, looked up once
+        # what _row does per column, looked up once; a column the header leaves out is
+        # empty in every row, read once here (a required one is refused by the header)
         self.plan = [(c.attr, c.parse, c.required, c.name, index.get(c.name))
-                     for c in layout.columns]  # fmt: skip
+                     for c in layout.columns if c.name in index]  # fmt: skip
+        self.absent = {c.attr: c.parse("") for c in layout.columns if c.name not in index}
         return header, index
 
     def _row(
@@ -386,7 +388,7 @@ class _Importer:
             # (empty cells past the header, a spreadsheet's habit, hold nothing)
             self.err(line_no, f"{width + 1}列目", _too_many_cells(width, len(row)))
             return None
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict(self.absent)
         bad = False
         cells = len(row)
         for attr, parse, required, name, at in self.plan:

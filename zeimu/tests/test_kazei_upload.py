@@ -249,3 +249,54 @@ def test_a_refused_file_may_be_sent_again(alpha, people, django_capture_on_commi
         kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
     )
     assert again.pk != first.pk and again.status == "queued"
+
+
+def test_an_import_that_fails_on_the_way_leaves_nothing_and_runs_again(
+    alpha, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    """All rows or none, also when the attempt dies while writing (a lost database, a
+    killed worker): the import stays 受付済 with its file, and the next attempt (retry by
+    hand, or the watchdog's for a dead worker) imports it from the start."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.db import OperationalError
+
+    import zeimu.services.kazei_import as service
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.services import job_retry_failed
+
+    real_write = service._Importer._write
+    attempts: list[int] = []
+
+    def dies_once(self: Any, shiryo: Any) -> Any:
+        attempts.append(1)
+        if len(attempts) == 1:
+            real_write(self, shiryo)  # the rows are written …
+            raise OperationalError("server closed the connection unexpectedly")  # … then
+        return real_write(self, shiryo)
+
+    monkeypatch.setattr(service._Importer, "_write", dies_once)
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    with django_capture_on_commit_callbacks(execute=True):
+        shiryo = service.kazei_import_accept(
+            kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+        )
+    connection.set_tenant(alpha.municipality)
+    shiryo.refresh_from_db()
+    assert shiryo.job is not None
+    path = shiryo.job.params["path"]
+    # then: nothing of the file is registered; the import waits with its file
+    assert shiryo.status == "queued" and Shinkoku.objects.count() == 0
+    assert shiryo.job.status == "failed" and default_storage.exists(path)
+    # when: the failed part is run again
+    with django_capture_on_commit_callbacks(execute=True):
+        job_retry_failed(job=shiryo.job, actor=actor)
+    connection.set_tenant(alpha.municipality)
+    shiryo.refresh_from_db()
+    # then: imported once, and the stored file is gone
+    assert (shiryo.status, shiryo.rows) == ("done", 1) and len(attempts) == 2
+    assert Shinkoku.objects.get().shiryo_id == shiryo.pk
+    assert not default_storage.exists(path)
