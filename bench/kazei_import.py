@@ -234,7 +234,8 @@ def body(consortium: Any, record: dict[str, Any], *, rows: int, population: int)
         JC_MEDIA_ROOT=str(work / "media"),
         PYTHONUNBUFFERED="1",
     )
-    subprocess.run(  # noqa: S603 (the screens need the static files' manifest)
+    # the screens need the static files' manifest
+    subprocess.run(
         [str(VENV_BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v", "0"],
         env=env, cwd=REPO, check=True,
     )  # fmt: skip

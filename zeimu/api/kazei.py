@@ -38,7 +38,7 @@ from zeimu.models import (
     ShiryoImport,
     ShiryoImportStatus,
 )
-from zeimu.selectors.kazei import kazei_shiryo_of
+from zeimu.selectors.kazei import kazei_shiryo_of, shiryo_import_state
 from zeimu.services.kazei_import import AlreadyImported, kazei_import_accept
 from zeimu.services.kazei_layouts import KIND_CHOICES
 
@@ -231,6 +231,7 @@ ImportStatusSerializer = inline_serializer(
 
 
 def _status_payload(shiryo: ShiryoImport) -> dict[str, Any]:
+    state = shiryo_import_state(shiryo)
     progress = None
     if shiryo.job is not None:
         job = with_progress(shiryo.job)
@@ -244,8 +245,8 @@ def _status_payload(shiryo: ShiryoImport) -> dict[str, Any]:
         "import_id": shiryo.pk,
         "kind": shiryo.kind,
         "file_name": shiryo.file_name,
-        "status": shiryo.status,
-        "status_label": shiryo.get_status_display(),
+        "status": state.value,
+        "status_label": state.label,
         "rows": shiryo.rows,
         "replaced": shiryo.replaced,
         "errors": shiryo.errors,

@@ -300,3 +300,24 @@ def test_an_import_that_fails_on_the_way_leaves_nothing_and_runs_again(
     assert (shiryo.status, shiryo.rows) == ("done", 1) and len(attempts) == 2
     assert Shinkoku.objects.get().shiryo_id == shiryo.pk
     assert not default_storage.exists(path)
+
+
+def test_an_import_reads_取込中_while_its_job_runs(alpha, people):
+    import io
+
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.models import Job, JobStatus
+    from zeimu.selectors.kazei import shiryo_import, shiryo_import_state
+    from zeimu.services.kazei_import import kazei_import_accept
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    accepted = kazei_import_accept(
+        kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+    )
+    shiryo = shiryo_import(accepted.pk)
+    assert shiryo is not None and shiryo_import_state(shiryo).label == "受付済（取込待ち）"
+    Job.objects.filter(pk=accepted.job_id).update(status=JobStatus.RUNNING)
+    shiryo = shiryo_import(accepted.pk)
+    assert shiryo is not None and shiryo_import_state(shiryo).label == "取込中"

@@ -64,6 +64,7 @@ from zeimu.selectors.kazei import (
     shinkoku_get,
     shinkoku_of,
     shiryo_import,
+    shiryo_import_state,
     shiryo_imports,
 )
 from zeimu.services import kazei_entry
@@ -504,6 +505,7 @@ def kazei_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shiryo": shiryo,
             "label": LAYOUTS[shiryo.kind].label if shiryo.kind in LAYOUTS else shiryo.kind,
             "job": job,
+            "state": shiryo_import_state(shiryo),
             "running": shiryo.status in {ShiryoImportStatus.QUEUED, ShiryoImportStatus.RUNNING},
         },
     )
