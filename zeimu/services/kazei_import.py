@@ -323,10 +323,13 @@ class _Importer:
         if not self.errors and not self.layout.replaces:
             # The layout's key is its table's unique constraint: the INSERT itself finds a
             # duplicate or a stored row (fewer rows written than staged). Only then are
-            # the lines looked for, and the savepoint of the caller undoes the INSERT.
+            # the lines looked for, once the INSERT is undone.
+            attempt = transaction.savepoint()
             written = self._write(shiryo)
             if written[0] == self.staged:
+                transaction.savepoint_commit(attempt)
                 return written
+            transaction.savepoint_rollback(attempt)  # (its rows would count as stored)
             self._duplicates()
             self._already_stored()
             if not self.errors:  # another import wrote the same key meanwhile
