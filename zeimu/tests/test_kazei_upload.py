@@ -318,6 +318,7 @@ def test_an_import_reads_取込中_while_its_job_runs(alpha, people):
     )
     shiryo = shiryo_import(accepted.pk)
     assert shiryo is not None and shiryo_import_state(shiryo).label == "受付済（取込待ち）"
-    Job.objects.filter(pk=accepted.job_id).update(status=JobStatus.RUNNING)
+    assert accepted.job is not None
+    Job.objects.filter(pk=accepted.job.pk).update(status=JobStatus.RUNNING)
     shiryo = shiryo_import(accepted.pk)
     assert shiryo is not None and shiryo_import_state(shiryo).label == "取込中"
