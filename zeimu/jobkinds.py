@@ -9,6 +9,7 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from psycopg import sql
 
@@ -237,6 +238,11 @@ class KazeiImport:
             )
         JobLogLine.objects.create(job=job, level="info", message=message)
         return ChunkResult(done=result.rows)
+
+    def result_url(self, job: Job) -> str:
+        """The import's page: its rows or its errors (the job page's 「結果を表示」)."""
+        pk = ShiryoImport.objects.filter(job=job).values_list("pk", flat=True).first()
+        return reverse("zeimu_kazei_import_detail", args=[pk]) if pk is not None else ""
 
     def finish(self, job: Job) -> JobOutcome | None:
         shiryo = ShiryoImport.objects.filter(job=job).first()
