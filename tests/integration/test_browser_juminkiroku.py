@@ -156,8 +156,12 @@ def test_tennyu_is_approved_by_a_second_clerk_and_printed(
         clerk.screenshot(path=SCREENSHOT, full_page=True)
         captured: dict[str, Any] = {}
         keep_pdf(clerk, r".*/juminkiroku/shomei/$", captured, post_only=True)
-        clerk.get_by_role("button", name=re.compile("発行")).click()
+        app_url = clerk.url
+        with clerk.context.expect_page() as new_tab:
+            clerk.get_by_role("button", name=re.compile("発行")).click()
         wait_for(clerk, captured, "body")
+        # (the PDF opened in a new tab; the app stays where it was)
+        assert new_tab.value is not clerk and clerk.url == app_url
         hakko_no = captured["headers"]["x-hakko-no"]
         pages = pdf_pages(captured["body"])
 
