@@ -107,6 +107,9 @@ def test_tennyu_is_approved_by_a_second_clerk_and_printed(
             "n2-shimei_kana": "モリト　ミサキ",
             "n2-birth_date": "1983-11-20",
         }
+        # (the second 異動者 block is added on the screen: 「世帯員を追加」)
+        form.get_by_test_id("add-member").click()
+        expect(form.locator('[name="n2-shimei"]')).to_be_focused()
         for name, value in values.items():
             form.locator(f'[name="{name}"]').fill(value)
         for name, value in {
