@@ -10,6 +10,7 @@ two residents in one household; 寒川町's holds nothing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pyotp
@@ -84,7 +85,11 @@ def open_from_menus(page: Page, *targets: str | re.Pattern[str]) -> None:
         before = page.url
         tab_to(page, target)
         page.keyboard.press("Enter")
-        page.wait_for_url(lambda url, before=before: url != before)
+        page.wait_for_url(_not(before))
+
+
+def _not(url: str) -> Callable[[str], bool]:
+    return lambda now: now != url
 
 
 def type_and_tab(page: Page, name: str, text: str = "", *, arrows: int = 0) -> None:
