@@ -91,6 +91,12 @@ class ToshoFuka:
     title = "個人住民税 当初賦課"
     chunk_rows = 2000
 
+    def result_url(self, job: Job) -> str:
+        """The job page's 「結果を表示」: the assessments of the year it ran for."""
+        from django.urls import reverse
+
+        return f"{reverse('zeimu_fuka_list')}?fiscal_year={int(job.params['fiscal_year'])}"
+
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
             fiscal_year = int(params["fiscal_year"])

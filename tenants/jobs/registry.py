@@ -47,6 +47,17 @@ class JobKind(Protocol):
         """Runs once when every chunk is done; may return the job's outcome."""
         ...
 
+    # Optional: ``result_url(job) -> str``, the screen that shows a finished job's result
+    # (the job page's 「結果を表示」). A kind without one offers its result files on the
+    # job page instead.
+
+
+def result_url(job: Job) -> str:
+    """Where a finished job's result is shown, if its kind has such a screen; "" if not."""
+    kind = get_kind(job.kind)
+    method = getattr(kind, "result_url", None)
+    return str(method(job)) if method is not None and job.is_finished else ""
+
 
 _kinds: dict[str, JobKind] = {}
 _loaded = False
