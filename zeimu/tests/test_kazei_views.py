@@ -431,6 +431,10 @@ def test_upload_shows_counts_or_the_error_list(
     done = ShiryoImport.objects.get(status="done")
     assert done.job is not None and done.job.status == "succeeded"
     assert Shinkoku.objects.get().shiryo_id == done.pk
+    connection.set_schema_to_public()
+    # and the job's page leads to the import's page for its result
+    job_page = clerk.get(f"/jobs/{done.job.pk}/").content.decode()
+    assert f'href="/zeimu/kazei/import/{done.pk}/" data-testid="job-result"' in job_page
 
 
 def test_upload_size_limit_and_missing_file(people, login, monkeypatch):
