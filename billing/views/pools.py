@@ -260,6 +260,8 @@ def member_values(request: HttpRequest) -> HttpResponse:
     entered = {
         (f.key, f.municipality.dantai_code): f for f in stored
     }  # who entered what, shown under the table
+    for f in stored:
+        f.label = figure_display(f.key)  # type: ignore[attr-defined]
     return render(
         request,
         "billing/pools/member_values.html",

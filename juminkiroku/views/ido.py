@@ -50,6 +50,7 @@ from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import has_grant
+from tenants.labels import field_display
 from tenants.models import RoleLevel
 from tenants.text import text_errors
 from tenants.textguard import checks_own_text
@@ -469,12 +470,13 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
         atena = current.get(p.get("atena_id"))
         changes = []
         for name, value in p.get("fields", {}).items():
-            before = _initial(atena, name) if atena is not None else ""
+            raw_before = getattr(atena, name, "") if atena is not None else ""
+            # codes, ISO dates and bare postal codes as a clerk reads them (tenants.labels)
+            before = field_display(Atena, name, raw_before)
+            after = field_display(Atena, name, value)
             if name == "kojin_bango" and value:
-                value, before = "（変更あり・非表示）", "************" if before else ""
-            changes.append(
-                {"label": FIELD_LABELS.get(name, name), "before": before, "after": value}
-            )
+                after, before = "（変更あり・非表示）", "************" if raw_before else ""
+            changes.append({"label": FIELD_LABELS.get(name, name), "before": before, "after": after})
         rows.append({"atena": atena, "changes": changes})
     return rows
 

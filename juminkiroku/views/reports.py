@@ -42,7 +42,7 @@ REPORT_LABELS = dict(REPORTS)
 
 class ReportForm(forms.Form):
     report = forms.ChoiceField(label="帳票", choices=REPORTS)
-    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
+    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1（西暦 2025/4/1 でも可）")
     date_to = WarekiDateField(label="終了日")
     night_start = forms.IntegerField(
         label="時間外の開始（時）", min_value=0, max_value=23, initial=sel.NIGHT_START_HOUR

@@ -20,7 +20,7 @@ from django import forms
 from tenants.wareki import format_wareki, parse_wareki
 
 #: the help text most date inputs carry (a screen may give its own example date)
-HELP_TEXT = "例: 令和7年4月1日、R7.4.1、2025-04-01"
+HELP_TEXT = "例: 令和7年4月1日、R7.4.1（西暦 2025/4/1 でも可）"
 
 
 class WarekiDateInput(forms.TextInput):

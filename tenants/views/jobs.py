@@ -115,7 +115,7 @@ def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
 
 
 class AccessLogExportForm(forms.Form):
-    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
+    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1（西暦 2025/4/1 でも可）")
     date_to = WarekiDateField(label="終了日")
     encoding = CsvEncodingField()
 

@@ -1,0 +1,341 @@
+"""Words, not codes (issue 13, item 2): every screen a persona reaches from the menus, with
+data present, shows coded values by their labels, dates in 和暦, 年度 as 令和N年度,
+postal codes with their hyphen, and no internal identifier.
+
+The walk starts at each persona's top page and follows every link on the same host (and
+submits each GET form once with its default values), as a clerk clicking through would;
+PDFs, CSVs and the API are not screens. A screen is read as text (tags stripped) and as
+labelled values (table columns, row headers, definition lists), so a 性別 column showing
+``1`` fails even though ``1`` alone is not suspicious.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import lxml.html
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.urls import Resolver404, resolve
+
+from tenants.db import connection
+from tenants.jobs.registry import all_kinds, autoload
+from tenants.models import Gyomu
+from tests.personas import ALPHA_HOST, PORTAL_HOST
+
+pytestmark = pytest.mark.django_db
+
+# --- what must never be read on a screen ---------------------------------------------------
+
+PATTERNS = {
+    "西暦の年度": re.compile(r"\d{4}\s*年度"),
+    "ISO形式の日付": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "西暦と書かれた入力欄": re.compile(r"（西暦）"),
+    "小数で書かせる割合": re.compile(r"例[:：]\s*0\.\d"),
+    "ハイフンのない郵便番号": re.compile(r"〒\s*\d{7}(?!\d)"),
+}
+# Postal codes in a column, row or term headed 郵便番号 must carry the hyphen.
+POSTAL_LABELS = ("郵便番号",)
+RAW_POSTAL = re.compile(r"^〒?\d{7}$")
+
+# Internal names: 業務 codes, job kinds, the platform's code, system actors, field names.
+# Matched as whole ASCII words (an identifier is never part of a Japanese word).
+SYSTEM_WORDS = {"platform", "staff", "demo-setup", "watchdog", "load_residents"}
+
+
+def _identifier_re(words: set[str]) -> re.Pattern[str]:
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(
+        rf"(?<![A-Za-z0-9_.:/-])(?:job:\w+|system:\w+|{alternatives})(?![A-Za-z0-9_-])", re.ASCII
+    )
+
+
+def _internal_words() -> set[str]:
+    autoload()
+    words = set(SYSTEM_WORDS)
+    words |= set(Gyomu.objects.values_list("code", flat=True))
+    words |= {k.code for k in all_kinds()}
+    # model field names with an underscore (``birth_date``, ``fiscal_year``): a single
+    # word such as ``name`` could be English on a screen, these cannot
+    for model in apps.get_models():
+        if model._meta.app_label in {"auth", "contenttypes", "sessions", "admin"}:
+            continue
+        for f in model._meta.concrete_fields:
+            if "_" in f.name and not f.name.startswith("_"):
+                words.add(f.name)
+    return words
+
+
+def _code_columns() -> dict[str, set[str]]:
+    """Heading (a choice field's verbose name) → its raw codes that are not also a label
+    of it: a cell under 性別 reading ``1`` is a code, one reading ``男`` is a word."""
+    out: dict[str, set[str]] = {}
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if not f.choices or not isinstance(f, models.CharField):
+                continue
+            labels = {str(label) for _, label in f.flatchoices}
+            codes = {str(code) for code, _ in f.flatchoices if code not in ("", None)}
+            out.setdefault(str(f.verbose_name), set()).update(codes - labels)
+    return out
+
+
+# --- reading a page ------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    url: str
+    text: str
+    pairs: list[tuple[str, str]]  # (heading, value) of tables, row headers and <dl>
+    links: list[str]
+    get_forms: list[str]
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _cell(el: Any) -> str:
+    return _clean(el.text_content())
+
+
+def _table_pairs(table: Any) -> Iterator[tuple[str, str]]:
+    heads = [_cell(th) for th in table.xpath("./thead/tr[last()]/th|./thead/tr[last()]/td")]
+    for tr in table.xpath("./tbody/tr|./tr"):
+        cells = tr.xpath("./th|./td")
+        row_head = [c for c in cells if c.tag == "th" and c.get("scope") == "row"]
+        for i, c in enumerate(cells):
+            if i < len(heads) and heads[i]:
+                yield heads[i], _cell(c)
+            if row_head and c is not row_head[0] and c.tag == "td":
+                yield _cell(row_head[0]), _cell(c)
+
+
+def _read(url: str, html: str) -> Page:
+    doc = lxml.html.fromstring(html)
+    for bad in doc.xpath("//script|//style|//template"):
+        bad.drop_tree()
+    main = doc
+    pairs: list[tuple[str, str]] = []
+    for table in main.xpath("//table"):
+        pairs += list(_table_pairs(table))
+    for dl in main.xpath("//dl"):
+        term = ""
+        for el in dl.iterchildren():
+            if el.tag == "dt":
+                term = _cell(el)
+            elif el.tag == "dd" and term:
+                pairs.append((term, _cell(el)))
+    links = [a.get("href", "") for a in main.xpath("//a[@href]")]
+    get_forms = []
+    for form in main.xpath("//form"):
+        if (form.get("method") or "get").lower() != "get":
+            continue
+        values = [(k, v) for k, v in form.form_values() if v]
+        action = urlsplit(urljoin(url, form.get("action") or url)).path
+        get_forms.append(action + "?" + urlencode(values))
+    # option labels are read by the clerk; the text of inputs (values) is not text_content
+    return Page(url, _clean(" ".join(main.itertext())), pairs, links, get_forms)
+
+
+# --- the walk ------------------------------------------------------------------------------
+
+SKIP = re.compile(r"(\.pdf|\.csv|/csv/|/export|/download|/file|/api/|/logout|/static/|/media/)")
+PER_ROUTE = 3  # pages of one URL pattern read (three 異動, not three hundred)
+MAX_PAGES = 400
+
+
+@dataclass
+class Walk:
+    host: str
+    urlconf: str
+    seen: set[str] = field(default_factory=set)
+    per_route: dict[str, int] = field(default_factory=dict)
+    pages: list[Page] = field(default_factory=list)
+
+    def route_of(self, path: str) -> str | None:
+        try:
+            match = resolve(path, urlconf=self.urlconf)
+        except Resolver404:
+            return None
+        return f"{match.route}|{match.kwargs.get('gyomu_code', '')}"
+
+
+def _walk(client: Any, host: str, urlconf: str) -> Walk:
+    w = Walk(host, urlconf)
+    queue: deque[str] = deque(["/"])
+    while queue and len(w.pages) < MAX_PAGES:
+        url = queue.popleft()
+        parts = urlsplit(url)
+        if parts.netloc and parts.netloc.split(":")[0] != host.split(":")[0]:
+            continue
+        path = parts.path or "/"
+        full = path + (f"?{parts.query}" if parts.query else "")
+        if full in w.seen or SKIP.search(path) or not path.startswith("/"):
+            continue
+        w.seen.add(full)
+        route = w.route_of(path)
+        if route is None:
+            continue
+        names = sorted(pair.split("=")[0] for pair in parts.query.split("&") if pair)
+        key = f"{route}?{','.join(names)}"
+        if w.per_route.get(key, 0) >= PER_ROUTE:
+            continue
+        w.per_route[key] = w.per_route.get(key, 0) + 1
+        response = client.get(full)
+        connection.set_schema_to_public()
+        if response.status_code in (301, 302) and "Location" in response:
+            queue.append(urljoin(full, response["Location"]))
+            continue
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        page = _read(full, response.content.decode())
+        w.pages.append(page)
+        for href in page.links + page.get_forms:
+            if href.startswith(("#", "mailto:", "javascript:")):
+                continue
+            queue.append(urljoin(full, href))
+    return w
+
+
+def _problems(pages: list[Page]) -> list[str]:
+    ident = _identifier_re(_internal_words())
+    code_columns = _code_columns()
+    found: list[str] = []
+    for page in pages:
+        for name, pattern in PATTERNS.items():
+            for m in pattern.finditer(page.text):
+                found.append(f"{page.url}: {name} 「{_around(page.text, m)}」")
+        for m in ident.finditer(page.text):
+            found.append(f"{page.url}: 内部の名前 「{_around(page.text, m)}」")
+        for heading, value in page.pairs:
+            if heading in POSTAL_LABELS and RAW_POSTAL.match(value):
+                found.append(f"{page.url}: {heading} がハイフンなし 「{value}」")
+            codes = code_columns.get(heading)
+            if codes and value in codes:
+                found.append(f"{page.url}: {heading} がコードのまま 「{value}」")
+    return sorted(set(found))
+
+
+def _around(text: str, m: re.Match[str]) -> str:
+    return text[max(0, m.start() - 15) : m.end() + 15]
+
+
+# --- the data every screen shows -----------------------------------------------------------
+
+
+@pytest.fixture
+def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, Any]:
+    """葉山町 with a household (本登録), a 転入 and a 転居 waiting for review, 課税資料 and
+    a finished 当初賦課; the consortium with a pool and an allocation run."""
+    from billing.services.allocation import allocation_run
+    from billing.tests.factories import unei_pool
+    from juminkiroku.codes import IdoJiyu
+    from juminkiroku.services.ido import PersonChange, ido_enter
+    from juminkiroku.tests.factories import actor_for, family, household_tennyu, person_fields
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.services import job_start
+    from tenants.models import StaffUser
+    from tenants.params.tenant.models import MunicipalParameter
+    from zeimu.models import KyuyoHokoku
+
+    connection.set_tenant(world.alpha.municipality)
+    _, people = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    household_tennyu(
+        "hayama",
+        members=[person_fields(shimei="葉山　次郎", shimei_kana="ハヤマ　ジロウ")],
+        ido_date=date(2026, 4, 1),
+        approve_it=False,
+    )
+    ido_enter(
+        jiyu=IdoJiyu.TENKYO,
+        ido_date=date(2026, 4, 1),
+        todoke_date=date(2026, 4, 2),
+        changes=[
+            PersonChange(a.pk, {"postal_code": "2400111", "jusho": "神奈川県三浦郡葉山町一色"})
+            for a in people
+        ],
+        actor=actor_for("hayama-clerk"),
+    )
+    KyuyoHokoku.objects.create(
+        atena_id=people[0].pk,
+        shotoku_year=2024,
+        employer_no="E100",
+        employer_name="株式会社葉山",
+        shiharai_kingaku=5_200_000,
+        shakai_hoken=780_000,
+        tokubetsu_choshu=True,
+    )
+    MunicipalParameter.objects.create(
+        key="zeimu.kojin_juminzei.kyuchi",
+        fiscal_year_from=2020,
+        value=2,
+        source="テスト",
+        created_by="test",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job_start(
+            kind="zeimu_tosho_fuka",
+            params={"fiscal_year": 2025},
+            actor=Actor(user_id=None, username="demo-setup"),
+        )
+    connection.set_schema_to_public()
+    unei_pool(world.consortium, 10_000_001, fiscal_year=2025)
+    allocation_run(
+        consortium=world.consortium,
+        fiscal_year=2025,
+        acting_user=StaffUser.objects.get(username="office"),
+    )
+    return {"people": people}
+
+
+PERSONAS = [
+    ("hayama-admin", ALPHA_HOST, settings.ROOT_URLCONF),
+    ("hayama-clerk", ALPHA_HOST, settings.ROOT_URLCONF),
+    ("office", PORTAL_HOST, settings.PUBLIC_SCHEMA_URLCONF),
+]
+
+
+@pytest.mark.parametrize(("username", "host", "urlconf"), PERSONAS, ids=[p[0] for p in PERSONAS])
+def test_no_code_or_western_year_on_any_screen(populated, login, username, host, urlconf):
+    # given a persona logged in, with data in every module
+    client = login(username, host)
+    # when every screen reachable from the top page is read
+    w = _walk(client, host, urlconf)
+    # then the walk reached the screens that show coded values, and none shows a code
+    assert len(w.pages) > 10, [p.url for p in w.pages]
+    problems = _problems(w.pages)
+    assert not problems, f"{len(problems)} 件:\n" + "\n".join(problems)
+
+
+def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
+    client = login("hayama-admin", ALPHA_HOST)
+    urls = {p.url for p in _walk(client, ALPHA_HOST, settings.ROOT_URLCONF).pages}
+    assert any(re.fullmatch(r"/juminkiroku/ido/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/jobs/\d+/", u) for u in urls), sorted(urls)
+    assert any(u.startswith("/zeimu/fuka/") for u in urls), sorted(urls)
+
+
+def test_the_scan_sees_a_code_in_a_column_and_a_western_year():
+    # given a page as the 異動 screen rendered it before the labels
+    html = (
+        "<table><thead><tr><th>項目</th><th>異動前</th><th>異動後</th></tr></thead><tbody>"
+        "<tr><th scope='row'>性別</th><td></td><td>1</td></tr>"
+        "<tr><th scope='row'>郵便番号</th><td>2400112</td><td>240-0111</td></tr>"
+        "</tbody></table><dl><dt>実行者</dt><dd>demo-setup</dd></dl><p>2025年度 job:zeimu_x</p>"
+    )
+    page = _read("/x/", html)
+    # then each code is found
+    assert ("性別", "1") in page.pairs and ("郵便番号", "2400112") in page.pairs
+    assert PATTERNS["西暦の年度"].search(page.text)
+    assert _identifier_re({"demo-setup"}).findall(page.text) == ["demo-setup", "job:zeimu_x"]
+
