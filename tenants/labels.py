@@ -26,6 +26,7 @@ from tenants.wareki import format_nendo, format_wareki
 
 __all__ = [
     "SYSTEM_ACTORS",
+    "WordBook",
     "actor_words",
     "field_display",
     "nendo",
@@ -125,7 +126,7 @@ def field_display(model: type[models.Model], name: str, value: Any) -> str:
         return ""
     try:
         f = model._meta.get_field(name)
-    except Exception:  # noqa: BLE001 — not a field: shown as it is
+    except Exception:
         return str(value)
     if getattr(f, "choices", None):
         labels = {str(code): str(label) for code, label in f.flatchoices}  # type: ignore[union-attr]
@@ -161,7 +162,7 @@ PLATFORM_WORDS: dict[str, str] = {
     "municipality_provision": "団体の登録",
     "apiclient_create": "連携システム（APIキー）の発行",
     "apiclient_deactivate": "連携システム（APIキー）の停止",
-    "network_range": "接続元ネットワークの登録",
+    "network_range": "接続元ネットワーク",
     "job_file_download": "バッチ処理の結果ファイル",
     # record types
     "api_client": "連携システム",
@@ -172,7 +173,6 @@ PLATFORM_WORDS: dict[str, str] = {
     "membership": "所属・権限",
     "municipal_parameter": "条例で定める値",
     "municipality": "団体",
-    "network_range": "接続元ネットワーク",
     "staff": "職員",
     "grant": "操作権限",
 }
@@ -227,10 +227,42 @@ def word_for(identifier: Any) -> str:
     title = _job_title(kind)
     if title is not None:
         return f"バッチ処理「{title}」" if text.startswith("job:") else title
-    if text.startswith("api.") or re.fullmatch(r"[A-Z]\w*(View|ViewSet|API)", text):
+    if text.startswith("api."):
         inner = word_for(text.removeprefix("api."))
         return f"API（{inner}）" if inner != text.removeprefix("api.") else "API（連携システム）"
+    if re.fullmatch(r"[A-Z]\w*(View|ViewSet|API)", text):  # an API view logs its class name
+        return "API（連携システム）"
     return text
+
+
+class WordBook:
+    """``word_for`` and ``actor_words`` remembered for one page or one export chunk: a list
+    of 50 access-log rows names the same few 業務 and screens, read once."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, str] = {}
+        self._actors: dict[str, str] = {}
+
+    def word(self, identifier: Any) -> str:
+        key = "" if identifier is None else str(identifier)
+        if key not in self._words:
+            self._words[key] = word_for(key)
+        return self._words[key]
+
+    def actor(self, username: Any) -> str:
+        key = "" if username is None else str(username)
+        if key not in self._actors:
+            self._actors[key] = actor_words(key)
+        return self._actors[key]
+
+    def access_row(self, row: Any) -> dict[str, str]:
+        """The words of one access-log row: who, 業務, screen and record type."""
+        return {
+            "who": self.actor(row.username) if row.username else str(row.api_client or ""),
+            "gyomu": self.word(row.gyomu),
+            "screen": self.word(row.screen),
+            "record_type": self.word(row.record_type),
+        }
 
 
 def actor_words(username: Any) -> str:

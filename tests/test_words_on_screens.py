@@ -11,6 +11,7 @@ labelled values (table columns, row headers, definition lists), so a 性別 colu
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from django.urls import Resolver404, resolve
 
 from tenants.db import connection
 from tenants.jobs.registry import all_kinds, autoload
-from tenants.models import Gyomu
+from tenants.models import Gyomu, Municipality
 from tests.personas import ALPHA_HOST, PORTAL_HOST
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ PATTERNS = {
     "西暦と書かれた入力欄": re.compile(r"（西暦）"),
     "小数で書かせる割合": re.compile(r"例[:：]\s*0\.\d"),
     "ハイフンのない郵便番号": re.compile(r"〒\s*\d{7}(?!\d)"),
+    "資料のファイル名": re.compile(r"seed\s*\d{3}|\d{3}_[0-9a-f]{16}\.txt"),
 }
 # Postal codes in a column, row or term headed 郵便番号 must carry the hyphen.
 POSTAL_LABELS = ("郵便番号",)
@@ -289,6 +291,11 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
             actor=Actor(user_id=None, username="demo-setup"),
         )
     connection.set_schema_to_public()
+    # the portal shows each member's population source as the demo loads it
+    demo = json.loads((settings.BASE_DIR / "tenants/data/kanagawa_demo.json").read_text("utf-8"))
+    Municipality.objects.filter(pk=world.alpha.municipality.pk).update(
+        population_source=demo["members"][0]["population_source"]
+    )
     unei_pool(world.consortium, 10_000_001, fiscal_year=2025)
     allocation_run(
         consortium=world.consortium,
@@ -338,4 +345,3 @@ def test_the_scan_sees_a_code_in_a_column_and_a_western_year():
     assert ("性別", "1") in page.pairs and ("郵便番号", "2400112") in page.pairs
     assert PATTERNS["西暦の年度"].search(page.text)
     assert _identifier_re({"demo-setup"}).findall(page.text) == ["demo-setup", "job:zeimu_x"]
-

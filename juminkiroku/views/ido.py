@@ -476,7 +476,9 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
             after = field_display(Atena, name, value)
             if name == "kojin_bango" and value:
                 after, before = "（変更あり・非表示）", "************" if raw_before else ""
-            changes.append({"label": FIELD_LABELS.get(name, name), "before": before, "after": after})
+            changes.append(
+                {"label": FIELD_LABELS.get(name, name), "before": before, "after": after}
+            )
         rows.append({"atena": atena, "changes": changes})
     return rows
 

@@ -30,7 +30,7 @@ from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.age import GAKUNEN_LABELS, school_year_of
 from tenants.forms.export import CsvEncodingField, form_csv_response
 from tenants.forms.nendo import NendoField
-from tenants.forms.wareki import WarekiDateField
+from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
 
 PAGE_SIZE = 50
@@ -53,7 +53,9 @@ def _autofocus(form: forms.Form, name: str) -> None:
 
 
 class SenkyoForm(forms.Form):
-    kijun_date = WarekiDateField(label="基準日", help_text="例: 令和7年9月1日、R7.9.1（西暦 2025/9/1 でも可）")
+    kijun_date = WarekiDateField(
+        label="基準日", help_text=wareki_help("令和7年9月1日", "R7.9.1", "2025/9/1")
+    )
     encoding = CsvEncodingField()
 
 
@@ -259,7 +261,9 @@ def gakurei(request: HttpRequest) -> HttpResponseBase:
 
 
 class TokeiForm(forms.Form):
-    day = WarekiDateField(label="基準日", help_text="例: 令和7年1月1日、R7.1.1（西暦 2025/1/1 でも可）")
+    day = WarekiDateField(
+        label="基準日", help_text=wareki_help("令和7年1月1日", "R7.1.1", "2025/1/1")
+    )
     encoding = CsvEncodingField()
 
 

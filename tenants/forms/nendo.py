@@ -36,9 +36,7 @@ class NendoField(forms.TypedChoiceField):
 
     def __init__(self, *, before: int = 10, after: int = 2, **kwargs: Any) -> None:
         kwargs.setdefault("label", "年度")
-        kwargs.setdefault(
-            "error_messages", {"invalid_choice": "年度は一覧から選んでください。"}
-        )
+        kwargs.setdefault("error_messages", {"invalid_choice": "年度は一覧から選んでください。"})
         super().__init__(choices=nendo_range(before, after), coerce=int, **kwargs)
 
 
@@ -79,7 +77,9 @@ class PercentField(forms.Field):
     def to_python(self, value: Any) -> Decimal | None:
         if value in self.empty_values:
             return None
-        text = str(value).strip().translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
+        text = (
+            str(value).strip().translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
+        )
         text = text.removesuffix("%").strip()
         if not text:
             return None
