@@ -235,6 +235,9 @@ def word_for(identifier: Any) -> str:
     return text
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class WordBook:
     """``word_for`` and ``actor_words`` remembered for one page or one export chunk: a list
     of 50 access-log rows names the same few 業務 and screens, read once."""
@@ -262,6 +265,10 @@ class WordBook:
             "gyomu": self.word(row.gyomu),
             "screen": self.word(row.screen),
             "record_type": self.word(row.record_type),
+            # some records are named by a day (人口統計 of 2026-04-01): shown in 和暦
+            "record_id": wareki_date(row.record_id)
+            if _ISO_DAY.match(row.record_id or "")
+            else str(row.record_id or ""),
         }
 
 

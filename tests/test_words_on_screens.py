@@ -172,9 +172,22 @@ class Walk:
         return f"{match.route}|{match.kwargs.get('gyomu_code', '')}"
 
 
-def _walk(client: Any, host: str, urlconf: str) -> Walk:
+def _walk(
+    client: Any, host: str, urlconf: str, posts: list[tuple[str, dict[str, Any]]] = ()
+) -> Walk:
+    """Every page reachable from the top page, and from the result of each search in
+    ``posts`` (screens reached only by posting criteria: names never go into a URL)."""
     w = Walk(host, urlconf)
     queue: deque[str] = deque(["/"])
+    for path, body in posts:
+        response = client.post(path, body)
+        connection.set_schema_to_public()
+        if response.status_code in (301, 302) and "Location" in response:
+            queue.append(urljoin(path, response["Location"]))
+        elif response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
+            page = _read(f"POST {path}", response.content.decode())
+            w.pages.append(page)
+            queue.extend(urljoin(path, h) for h in page.links if not h.startswith("#"))
     while queue and len(w.pages) < MAX_PAGES:
         url = queue.popleft()
         parts = urlsplit(url)
@@ -241,7 +254,7 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
     a finished 当初賦課; the consortium with a pool and an allocation run."""
     from billing.services.allocation import allocation_run
     from billing.tests.factories import unei_pool
-    from juminkiroku.codes import IdoJiyu
+    from juminkiroku.codes import IdoJiyu, Zokugara
     from juminkiroku.services.ido import PersonChange, ido_enter
     from juminkiroku.tests.factories import actor_for, family, household_tennyu, person_fields
     from tenants.accesslog.services import Actor
@@ -251,7 +264,14 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
     from zeimu.models import KyuyoHokoku
 
     connection.set_tenant(world.alpha.municipality)
-    _, people = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    pupil = person_fields(
+        shimei="山田　二郎",
+        shimei_kana="ヤマダ　ジロウ",
+        birth_date="2016-05-05",
+        zokugara=Zokugara.KO,
+        setai_order=4,
+    )
+    _, people = household_tennyu("hayama", members=[*family(), pupil], ido_date=date(2020, 4, 1))
     household_tennyu(
         "hayama",
         members=[person_fields(shimei="葉山　次郎", shimei_kana="ハヤマ　ジロウ")],
@@ -302,7 +322,27 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
         fiscal_year=2025,
         acting_user=StaffUser.objects.get(username="office"),
     )
-    return {"people": people}
+    return {"people": people, "atena_no": people[0].atena_no}
+
+
+def _searches(atena_no: str) -> list[tuple[str, dict[str, Any]]]:
+    """What a clerk posts on the town's screens to reach the rest (test_url_walk's bodies)."""
+    today = "令和8年4月1日"
+    return [
+        ("/juminkiroku/", {"kana": "ヤマダ"}),
+        ("/juminkiroku/shomei/", {"atena_no": atena_no}),
+        ("/juminkiroku/inkan/", {"atena_no": atena_no}),
+        ("/juminkiroku/kofu/", {"atena_no": atena_no}),
+        ("/juminkiroku/senkyo/", {"kijun_date": today}),
+        ("/juminkiroku/gakurei/", {"nendo": "2026", "kijun_date": today}),
+        ("/juminkiroku/tokei/", {"day": today}),
+        (
+            "/juminkiroku/reports/",
+            {"report": "by_atena_no", "date_from": "R8.1.1", "date_to": "R9.3.31"},
+        ),
+        ("/audit/access-log/", {}),
+        ("/zeimu/kazei/", {"atena_no": atena_no, "shotoku_year": "2024"}),
+    ]
 
 
 PERSONAS = [
@@ -316,8 +356,9 @@ PERSONAS = [
 def test_no_code_or_western_year_on_any_screen(populated, login, username, host, urlconf):
     # given a persona logged in, with data in every module
     client = login(username, host)
-    # when every screen reachable from the top page is read
-    w = _walk(client, host, urlconf)
+    # when every screen reachable from the top page (and from each search) is read
+    posts = _searches(populated["atena_no"]) if host != PORTAL_HOST else []
+    w = _walk(client, host, urlconf, posts)
     # then the walk reached the screens that show coded values, and none shows a code
     assert len(w.pages) > 10, [p.url for p in w.pages]
     problems = _problems(w.pages)
@@ -326,8 +367,12 @@ def test_no_code_or_western_year_on_any_screen(populated, login, username, host,
 
 def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
     client = login("hayama-admin", ALPHA_HOST)
-    urls = {p.url for p in _walk(client, ALPHA_HOST, settings.ROOT_URLCONF).pages}
+    walk = _walk(client, ALPHA_HOST, settings.ROOT_URLCONF, _searches(populated["atena_no"]))
+    urls = {p.url for p in walk.pages}
     assert any(re.fullmatch(r"/juminkiroku/ido/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/zeimu/kazei/\d+/2024/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/juminkiroku/persons/\d+/", u) for u in urls), sorted(urls)
+    assert {"POST /juminkiroku/", "POST /juminkiroku/gakurei/"} <= urls, sorted(urls)
     assert any(re.fullmatch(r"/jobs/\d+/", u) for u in urls), sorted(urls)
     assert any(u.startswith("/zeimu/fuka/") for u in urls), sorted(urls)
 
@@ -345,3 +390,74 @@ def test_the_scan_sees_a_code_in_a_column_and_a_western_year():
     assert ("性別", "1") in page.pairs and ("郵便番号", "2400112") in page.pairs
     assert PATTERNS["西暦の年度"].search(page.text)
     assert _identifier_re({"demo-setup"}).findall(page.text) == ["demo-setup", "job:zeimu_x"]
+
+
+def test_the_review_screen_shows_before_and_after_as_words_in_one_table(world, populated, login):
+    from juminkiroku.models import Ido
+
+    # given the pending 転居 of the household (郵便番号 2400112 → 2400111) and a pending 転入
+    client = login("hayama-admin", ALPHA_HOST)
+    connection.set_tenant(world.alpha.municipality)
+    tenkyo, tennyu = (
+        Ido.objects.get(jiyu="M01", status="kari"),
+        Ido.objects.get(jiyu="K01", status="kari"),
+    )
+    connection.set_schema_to_public()
+    # when the reviewer opens each
+    html = client.get(f"/juminkiroku/ido/{tenkyo.pk}/").content.decode()
+    moved, doc = _read("/", html), lxml.html.fromstring(html)
+    arrived = _read("/", client.get(f"/juminkiroku/ido/{tennyu.pk}/").content.decode())
+    # then every person is a group of rows of one table, so 異動前 and 異動後 line up
+    assert len(doc.xpath("//table[@data-testid='ido-changes']")) == 1
+    assert len(doc.xpath("//table[@data-testid='ido-changes']/tbody")) == 4
+    assert moved.pairs.count(("郵便番号", "240-0112")) == 4  # 異動前
+    assert moved.pairs.count(("郵便番号", "240-0111")) == 4  # 異動後
+    # and a new person's coded values are words, the birth date 和暦
+    for shown in [("性別", "男"), ("住民種別", "日本人住民"), ("続柄", "世帯主")]:
+        assert shown in arrived.pairs
+    assert ("生年月日", "昭和55年5月5日") in arrived.pairs
+    labels_in_order = [h for h, _ in arrived.pairs if h in ("氏名", "生年月日", "住所")]
+    assert list(dict.fromkeys(labels_in_order)) == ["氏名", "生年月日", "住所"]  # the 住民票's order
+
+
+def test_the_access_log_export_keeps_codes_and_adds_words(
+    world, django_capture_on_commit_callbacks
+):
+    import csv
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from tenants.accesslog.services import Actor, access_record
+    from tenants.jobs.services import job_start
+
+    # given a login and a 業務 read in 葉山町's log
+    connection.set_tenant(world.alpha.municipality)
+    actor = Actor(user_id=None, username="demo-setup")
+    access_record(actor=actor, action="login", gyomu="platform", screen="login_password")
+    access_record(
+        actor=actor,
+        action="read",
+        gyomu="kojin_juminzei",
+        screen="zeimu.fuka_detail",
+        record_type="zeimu.Fuka",
+        record_id="1",
+    )
+    today = timezone.localdate().isoformat()
+    # when it is exported
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            kind="accesslog_export", params={"date_from": today, "date_to": today}, actor=actor
+        )
+    with default_storage.open(job.files.get().path, "rb") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode("utf-8-sig"))))
+    # then each row has the stored codes (for an auditor's filters) and the words beside them
+    login = next(r for r in rows if r["画面・機能（記録値）"] == "login_password")
+    assert (login["操作（コード）"], login["操作の名称"]) == ("login", "ログイン")
+    assert (login["業務コード"], login["業務名"]) == ("platform", "共通基盤")
+    assert login["画面・機能の名称"] == "ログイン（パスワード）"
+    read = next(r for r in rows if r["業務コード"] == "kojin_juminzei")
+    assert read["業務名"] == "個人住民税"
+    assert read["画面・機能の名称"] == "個人住民税 賦課の内容"
+    assert read["対象の種類の名称"] == "個人住民税の賦課"

@@ -461,6 +461,9 @@ def _get_visible(request: HttpRequest, pk: int) -> Ido:
     return ido
 
 
+_FIELD_ORDER = {name: i for i, name in enumerate(FIELD_LABELS)}
+
+
 def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
     persons = ido.payload.get("persons", [])
     ids = [p["atena_id"] for p in persons if p.get("atena_id")]
@@ -469,7 +472,9 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
     for p in persons:
         atena = current.get(p.get("atena_id"))
         changes = []
-        for name, value in p.get("fields", {}).items():
+        # in the order of the 住民票 (the model's field order), not the order typed
+        fields = sorted(p.get("fields", {}).items(), key=lambda kv: _FIELD_ORDER.get(kv[0], 999))
+        for name, value in fields:
             raw_before = getattr(atena, name, "") if atena is not None else ""
             # codes, ISO dates and bare postal codes as a clerk reads them (tenants.labels)
             before = field_display(Atena, name, raw_before)
