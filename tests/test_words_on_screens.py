@@ -417,7 +417,11 @@ def test_the_review_screen_shows_before_and_after_as_words_in_one_table(world, p
         assert shown in arrived.pairs
     assert ("生年月日", "昭和55年5月5日") in arrived.pairs
     labels_in_order = [h for h, _ in arrived.pairs if h in ("氏名", "生年月日", "住所")]
-    assert list(dict.fromkeys(labels_in_order)) == ["氏名", "生年月日", "住所"]  # the 住民票's order
+    assert list(dict.fromkeys(labels_in_order)) == [
+        "氏名",
+        "生年月日",
+        "住所",
+    ]  # the 住民票's order
 
 
 def test_the_access_log_export_keeps_codes_and_adds_words(
@@ -461,3 +465,33 @@ def test_the_access_log_export_keeps_codes_and_adds_words(
     assert read["業務名"] == "個人住民税"
     assert read["画面・機能の名称"] == "個人住民税 賦課の内容"
     assert read["対象の種類の名称"] == "個人住民税の賦課"
+
+
+# --- every internal name the code writes into a shared record has words ---------------------
+
+_LITERAL = re.compile(
+    r"""(?:screen|record_type|RECORD_TYPE|SCREEN)\s*[=:]\s*(?:str\s*=\s*)?["']([A-Za-z][\w.:]*)["']"""
+    r"""|Reads\(\s*["']([A-Za-z][\w.]*)["']"""
+)
+
+
+def _logged_names() -> set[str]:
+    names: set[str] = set()
+    for app in ("tenants", "juminkiroku", "zeimu", "billing"):
+        for path in (settings.BASE_DIR / app).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            for m in _LITERAL.finditer(path.read_text("utf-8")):
+                names.add(m[1] or m[2])
+    return names
+
+
+def test_every_logged_screen_and_record_type_has_words(world):
+    from tenants.labels import word_for
+
+    # given every screen and record type the code writes as an identifier
+    names = _logged_names()
+    assert {"zeimu.fuka_detail", "atena", "login_password"} <= names, sorted(names)
+    # then each is shown as words on the access-log screens
+    missing = sorted(n for n in names if word_for(n) == n)
+    assert not missing, f"give these words (module.py words= or tenants.labels): {missing}"
