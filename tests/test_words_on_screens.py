@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -173,7 +173,7 @@ class Walk:
 
 
 def _walk(
-    client: Any, host: str, urlconf: str, posts: list[tuple[str, dict[str, Any]]] = ()
+    client: Any, host: str, urlconf: str, posts: Sequence[tuple[str, dict[str, Any]]] = ()
 ) -> Walk:
     """Every page reachable from the top page, and from the result of each search in
     ``posts`` (screens reached only by posting criteria: names never go into a URL)."""

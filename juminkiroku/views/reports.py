@@ -186,7 +186,7 @@ def accesslog_reports(request: HttpRequest) -> HttpResponseBase:
                 count = page.paginator.count
                 book = WordBook()
                 for row in page:
-                    row.words = book.access_row(row)
+                    row.words = book.access_row(row)  # type: ignore[attr-defined]
                 context.update(page=page)
         if want_csv:
             access_note(

@@ -1,4 +1,5 @@
-"""tenants.labels, the jp template filters and the 年度 / percent form fields."""
+"""tenants.labels, the jp template filters and the 年度 / percent form fields (here, not in
+tenants/tests, because they are shown on a 住民記録 model: the platform imports no app)."""
 
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def test_the_filters(world):
 @time_machine.travel(date(2026, 12, 5))
 def test_nendo_field_offers_years_around_this_one():
     field = NendoField(before=1, after=1)
-    assert list(field.choices) == [
+    assert list(field.choices) == [  # type: ignore[arg-type]
         (2027, "令和9年度（2027）"),
         (2026, "令和8年度（2026）"),
         (2025, "令和7年度（2025）"),
