@@ -235,6 +235,8 @@ def _problems(pages: list[Page]) -> list[str]:
         for heading, value in page.pairs:
             if heading in POSTAL_LABELS and RAW_POSTAL.match(value):
                 found.append(f"{page.url}: {heading} がハイフンなし 「{value}」")
+            if heading.endswith("年度") and re.fullmatch(r"\d{4}", value):
+                found.append(f"{page.url}: {heading} が西暦のまま 「{value}」")
             codes = code_columns.get(heading)
             if codes and value in codes:
                 found.append(f"{page.url}: {heading} がコードのまま 「{value}」")
@@ -260,7 +262,7 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
     from tenants.accesslog.services import Actor
     from tenants.jobs.services import job_start
     from tenants.models import StaffUser
-    from tenants.params.tenant.models import MunicipalParameter
+    from tenants.params.tenant.services import municipal_parameter_set
     from zeimu.models import KyuyoHokoku
 
     connection.set_tenant(world.alpha.municipality)
@@ -297,12 +299,13 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
         shakai_hoken=780_000,
         tokubetsu_choshu=True,
     )
-    MunicipalParameter.objects.create(
+    # the 級地 as the demo sets it (its change history names the loader)
+    municipal_parameter_set(
         key="zeimu.kojin_juminzei.kyuchi",
-        fiscal_year_from=2020,
-        value=2,
-        source="テスト",
-        created_by="test",
+        fiscal_year=2025,
+        value_text="2",
+        reason="生活保護法の級地区分の告示",
+        actor=Actor(user_id=None, username="demo-setup"),
     )
     with django_capture_on_commit_callbacks(execute=True):
         job_start(
