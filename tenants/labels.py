@@ -61,6 +61,13 @@ def wareki_date(value: Any) -> str:
         return f"{value.year}年{value.month}月{value.day}日"
 
 
+def wareki_month(value: Any) -> str:
+    """A month (stored as its first day: a go-live or subscription month) as 令和8年4月;
+    元年 for the first year of an era."""
+    text = wareki_date(value)
+    return text[: text.index("月") + 1] if "月" in text and "年" in text else text
+
+
 def nendo(value: Any) -> str:
     """A 年度 (its starting 西暦 year, as stored) as 令和N年度; anything else unchanged."""
     if value in (None, ""):

@@ -59,6 +59,8 @@ def test_nendo_and_dates():
     assert labels.wareki_date("1980-05-05") == "昭和55年5月5日"
     assert labels.wareki_date(date(2026, 4, 1)) == "令和8年4月1日"
     assert labels.wareki_date("東京都") == "東京都"  # not a date: unchanged
+    assert labels.wareki_month(date(2019, 5, 1)) == "令和元年5月"
+    assert labels.wareki_month(None) == ""
     assert labels.nendo_choices([2026, 2025]) == [
         (2026, "令和8年度（2026）"),
         (2025, "令和7年度（2025）"),
