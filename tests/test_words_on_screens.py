@@ -314,6 +314,20 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
             actor=Actor(user_id=None, username="demo-setup"),
         )
     connection.set_schema_to_public()
+    # a system of another vendor reads through the API (its rows in the access log)
+    from django.test import Client
+
+    from tenants.api.authentication import apiclient_create
+
+    _, key = apiclient_create(
+        municipality=world.alpha.municipality,
+        name="収納システム",
+        scopes=["juminkiroku:read", "kojin_juminzei:read"],
+    )
+    api = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert api.get("/api/v1/zeimu/fuka/?fiscal_year=2025").status_code == 200
+    assert api.get(f"/api/v1/juminkiroku/persons/{people[0].pk}/").status_code == 200
+    connection.set_schema_to_public()
     # the portal shows each member's population source as the demo loads it
     demo = json.loads((settings.BASE_DIR / "tenants/data/kanagawa_demo.json").read_text("utf-8"))
     Municipality.objects.filter(pk=world.alpha.municipality.pk).update(
