@@ -133,7 +133,9 @@ class AccessLogExport:
         return ChunkResult(done=count)
 
     def finish(self, job: Job) -> None:
-        name = f"accesslog_{job.params['date_from']}_{job.params['date_to']}.csv"
+        # the file name is shown on the job's page: compact dates, as every export names them
+        start, end = (job.params[k].replace("-", "") for k in ("date_from", "date_to"))
+        name = f"accesslog_{start}_{end}.csv"
         encoding = job.params.get("encoding", DEFAULT_ENCODING)
         out = io.BytesIO()
         parts = [

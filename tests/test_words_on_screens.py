@@ -313,6 +313,11 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
             params={"fiscal_year": 2025},
             actor=Actor(user_id=None, username="demo-setup"),
         )
+        job_start(
+            kind="accesslog_export",
+            params={"date_from": "2026-04-01", "date_to": "2027-03-31"},
+            actor=actor_for("hayama-admin"),
+        )
     connection.set_schema_to_public()
     # a system of another vendor reads through the API (its rows in the access log)
     from django.test import Client
