@@ -30,6 +30,7 @@ from django.urls import Resolver404, resolve
 from tenants.db import connection
 from tenants.jobs.registry import all_kinds, autoload
 from tenants.models import Gyomu, Municipality
+from tenants.testing.pdf import pdf_pages
 from tests.personas import ALPHA_HOST, PORTAL_HOST
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,7 @@ class Walk:
     seen: set[str] = field(default_factory=set)
     per_route: dict[str, int] = field(default_factory=dict)
     pages: list[Page] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)  # printed forms linked from the screens
 
     def route_of(self, path: str) -> str | None:
         try:
@@ -195,6 +197,13 @@ def _walk(
             continue
         path = parts.path or "/"
         full = path + (f"?{parts.query}" if parts.query else "")
+        if path.endswith(".pdf") and full not in w.seen:
+            w.seen.add(full)
+            route = w.route_of(path)
+            if route is not None and w.per_route.get(route, 0) < PER_ROUTE:
+                w.per_route[route] = w.per_route.get(route, 0) + 1
+                w.pdfs.append(full)
+            continue
         if full in w.seen or SKIP.search(path) or not path.startswith("/"):
             continue
         w.seen.add(full)
@@ -219,6 +228,12 @@ def _walk(
             if href.startswith(("#", "mailto:", "javascript:")):
                 continue
             queue.append(urljoin(full, href))
+    for url in w.pdfs:
+        response = client.get(url)
+        connection.set_schema_to_public()
+        if response.status_code == 200 and response.get("Content-Type") == "application/pdf":
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            w.pages.append(Page(f"PDF {url}", " ".join(pdf_pages(body)), [], [], []))
     return w
 
 
@@ -395,6 +410,8 @@ def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
     assert any(re.fullmatch(r"/zeimu/kazei/\d+/2024/", u) for u in urls), sorted(urls)
     assert any(re.fullmatch(r"/juminkiroku/persons/\d+/", u) for u in urls), sorted(urls)
     assert {"POST /juminkiroku/", "POST /juminkiroku/gakurei/"} <= urls, sorted(urls)
+    # and reads the printed forms the screens link to (納税通知書, 負担金明細書 …)
+    assert any(u.startswith("PDF /zeimu/") for u in urls), sorted(urls)
     assert any(re.fullmatch(r"/jobs/\d+/", u) for u in urls), sorted(urls)
     assert any(u.startswith("/zeimu/fuka/") for u in urls), sorted(urls)
 
