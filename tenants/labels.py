@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 from tenants.modules.spec import PLATFORM
-from tenants.wareki import format_nendo, format_wareki
+from tenants.wareki import format_nendo, format_wareki, format_wareki_year
 
 __all__ = [
     "SYSTEM_ACTORS",
@@ -66,6 +66,16 @@ def wareki_month(value: Any) -> str:
     元年 for the first year of an era."""
     text = wareki_date(value)
     return text[: text.index("月") + 1] if "月" in text and "年" in text else text
+
+
+def wareki_year(value: Any) -> str:
+    """A calendar year (a 所得年) as 令和6年; anything else unchanged."""
+    if value in (None, ""):
+        return ""
+    try:
+        return format_wareki_year(int(value))
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def nendo(value: Any) -> str:

@@ -61,6 +61,9 @@ def test_nendo_and_dates():
     assert labels.wareki_date("東京都") == "東京都"  # not a date: unchanged
     assert labels.wareki_month(date(2019, 5, 1)) == "令和元年5月"
     assert labels.wareki_month(None) == ""
+    assert labels.wareki_year(2024) == "令和6年"
+    assert labels.wareki_year(2019) == "令和元年"
+    assert labels.wareki_year(1989) == "平成元年"
     assert labels.nendo_choices([2026, 2025]) == [
         (2026, "令和8年度（2026）"),
         (2025, "令和7年度（2025）"),

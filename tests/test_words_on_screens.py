@@ -39,6 +39,7 @@ pytestmark = pytest.mark.django_db
 
 PATTERNS = {
     "西暦の年度": re.compile(r"\d{4}\s*年度"),
+    "西暦の所得年": re.compile(r"\d{4}\s*年(?:分|中)"),
     "ISO形式の日付": re.compile(r"\d{4}-\d{2}-\d{2}"),
     "西暦と書かれた入力欄": re.compile(r"（西暦）"),
     "小数で書かせる割合": re.compile(r"例[:：]\s*0\.\d"),

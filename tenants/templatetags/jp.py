@@ -6,6 +6,7 @@ functions are ``tenants.labels``, usable from views and PDFs alike.
 - ``{{ amount|yen }}`` 1234567 → 1,234,567円
 - ``{{ ratio|percent }}`` 0.3 → 30%
 - ``{{ "1980-05-05"|wareki_text }}`` → 昭和55年5月5日 (a date or an ISO date string)
+- ``{{ year|wareki_year }}`` 2024 → 令和6年 (a 所得年: 「令和6年分」)
 - ``{{ month|wareki_month }}`` 2026-04-01 → 令和8年4月 (a go-live or subscription month)
 - ``{{ value|code_label:"juminkiroku.Atena.sex" }}`` "1" → 男
 - ``{{ row|field:"sex" }}`` the stored value of a model instance's field, as words
@@ -49,6 +50,11 @@ def percent(value: Any, places: int = 1) -> str:
 @register.filter(name="wareki_text")
 def wareki_text(value: Any) -> str:
     return labels.wareki_date(value)
+
+
+@register.filter(name="wareki_year")
+def wareki_year(value: Any) -> str:
+    return labels.wareki_year(value)
 
 
 @register.filter(name="wareki_month")
