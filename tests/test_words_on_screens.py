@@ -233,8 +233,10 @@ def _walk(
         response = client.get(url)
         connection.set_schema_to_public()
         if response.status_code == 200 and response.get("Content-Type") == "application/pdf":
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            w.pages.append(Page(f"PDF {url}", " ".join(pdf_pages(body)), [], [], []))
+            pdf: bytes = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            w.pages.append(Page(f"PDF {url}", " ".join(pdf_pages(pdf)), [], [], []))
     return w
 
 
