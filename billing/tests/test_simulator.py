@@ -284,7 +284,7 @@ def test_an_infeasible_guarantee_is_the_scenarios_error_not_an_exception(pools):
         (
             Scenario(pools=(PoolChange(pool="存在しない費目", amount_yen=1),)),
             "pools",
-            "費用区分「存在しない費目」は2025年度にありません",
+            "費用区分「存在しない費目」は令和7年度にありません",
         ),
         (
             Scenario(pools=(PoolChange(pool="組合運営費", rule={"type": "warikan"}),)),
@@ -318,7 +318,7 @@ def test_an_infeasible_guarantee_is_the_scenarios_error_not_an_exception(pools):
         (
             Scenario(leave=("999999",)),
             "leave",
-            "団体コード 999999 は2025年度の構成団体ではありません",
+            "団体コード 999999 は令和7年度の構成団体ではありません",
         ),
         (Scenario(leave=(HAYAMA, SAMUKAWA)), "leave", "試算後の構成団体がありません"),
         (Scenario(min_saving="1.5"), "min_saving", "最低削減率は0以上1未満"),
@@ -336,7 +336,7 @@ def test_invalid_scenarios_are_refused_in_japanese(pools, scenario, field, messa
 
 
 def test_a_year_without_pools_is_a_clear_error(pools):
-    with pytest.raises(ScenarioError, match="2030年度の費用区分が登録されていません"):
+    with pytest.raises(ScenarioError, match="令和12年度の費用区分が登録されていません"):
         simulate(consortium=pools.consortium, fiscal_year=2030, scenario=Scenario())
 
 

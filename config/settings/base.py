@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.platform",
             ],
-            "builtins": ["tenants.templatetags.wareki_tags"],
+            "builtins": ["tenants.templatetags.wareki_tags", "tenants.templatetags.jp"],
         },
     }
 ]
