@@ -10,8 +10,8 @@ from typing import Any
 
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +19,16 @@ from rest_framework.views import APIView
 
 from billing.services.simulator import Scenario, ScenarioError, simulate
 from tenants.api.permissions import IsConsortiumOffice
+
+
+class SimulateRequestSerializer(serializers.Serializer):
+    """The request, for the document (the view reads the body itself, as before)."""
+
+    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="年度（西暦）")
+    scenario = serializers.DictField(
+        required=False,
+        help_text="試算の条件（join, leave, pools, min_saving, no_guarantee）",
+    )
 
 
 class PortalSimulate(APIView):
@@ -32,8 +42,18 @@ class PortalSimulate(APIView):
     portal = True
 
     @extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        request=SimulateRequestSerializer,
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiTypes.OBJECT,
+            422: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description=(
+                    "形式は正しいが規則により受け付けられない: 試算の条件が読めない、"
+                    "存在しない団体・費用区分を指定している、など（detail と errors）"
+                ),
+            ),
+        },
         summary="負担金の試算（保存しません）",
     )
     def post(self, request: Request) -> Response:
@@ -53,15 +73,14 @@ class PortalSimulate(APIView):
                 scenario=scenario,
             )
         except ScenarioError as exc:
-            return _bad(exc.by_field())
+            return _bad(exc.by_field(), status.HTTP_422_UNPROCESSABLE_ENTITY)
         return Response(result.to_json())
 
 
-def _bad(errors: dict[str, list[str]]) -> Response:
-    return Response(
-        {"detail": "試算の条件が正しくありません。", "errors": errors},
-        status=status.HTTP_400_BAD_REQUEST,
-    )
+def _bad(errors: dict[str, list[str]], code: int = status.HTTP_400_BAD_REQUEST) -> Response:
+    """400: the body is not the documented shape; 422: it is, and the scenario's rules
+    refuse it."""
+    return Response({"detail": "試算の条件が正しくありません。", "errors": errors}, status=code)
 
 
 portal_urlpatterns: list[URLPattern] = [

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -26,8 +26,14 @@ from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 
 GYOMU = JUMINKIROKU
+# What the registry refuses (juminkiroku.services.ido: IdoError), each with its message.
+IDO_RULES = rule_response(
+    "住民基本台帳の規則に合わない異動（異動者がいない、項目の値が正しくない、"
+    "事由と世帯の指定が合わない、状態がこの操作を許さない、など）"
+)
 
 
 class PersonChangeSerializer(serializers.Serializer):
@@ -127,7 +133,9 @@ class IdoListCreateView(TenantAPIView):
         return Response(IdoSerializer(qs, many=True).data)
 
     @extend_schema(
-        request=IdoCreateSerializer, responses={201: IdoSerializer}, summary="異動の仮登録"
+        request=IdoCreateSerializer,
+        responses={201: IdoSerializer, 422: IDO_RULES},
+        summary="異動の仮登録",
     )
     def post(self, request: Request) -> Response:
         ser = IdoCreateSerializer(data=request.data)
@@ -146,7 +154,7 @@ class IdoListCreateView(TenantAPIView):
                 actor=_actor(request),
             )
         except IdoError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise RuleRefused(exc.errors) from exc
         return Response(IdoSerializer(ido).data, status=status.HTTP_201_CREATED)
 
 
@@ -166,7 +174,11 @@ class IdoApproveView(TenantAPIView):
     gyomu_code = GYOMU
     access_reads = LOGGED_BY_SERVICE
 
-    @extend_schema(request=None, responses=IdoSerializer, summary="異動の本登録（審査者）")
+    @extend_schema(
+        request=None,
+        responses={200: IdoSerializer, 422: IDO_RULES},
+        summary="異動の本登録（審査者）",
+    )
     def post(self, request: Request, pk: int) -> Response:
         if getattr(request._request, "api_client", None) is not None:
             raise PermissionDenied("本登録は審査者（職員）が画面から行います。")
@@ -175,7 +187,7 @@ class IdoApproveView(TenantAPIView):
         try:
             ido = ido_approve(ido_id=pk, actor=_actor(request))
         except IdoError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise RuleRefused(exc.errors) from exc
         return Response(IdoSerializer(ido).data)
 
 
@@ -184,7 +196,11 @@ class IdoRejectView(TenantAPIView):
     checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE
 
-    @extend_schema(request=RejectSerializer, responses=IdoSerializer, summary="異動の差戻し")
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: IdoSerializer, 422: IDO_RULES},
+        summary="異動の差戻し",
+    )
     def post(self, request: Request, pk: int) -> Response:
         ser = RejectSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -193,7 +209,7 @@ class IdoRejectView(TenantAPIView):
         try:
             ido = ido_reject(ido_id=pk, reason=ser.validated_data["reason"], actor=_actor(request))
         except IdoError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise RuleRefused(exc.errors) from exc
         return Response(IdoSerializer(ido).data)
 
 

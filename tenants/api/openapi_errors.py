@@ -7,7 +7,9 @@ what a client really receives (schemathesis found 15 undocumented statuses).
 - 404 見つからない: a URL the town does not use (the module gate), an unknown host, an
   id that does not exist in this town;
 - 400 入力の誤り: for operations that take parameters or a body (a field's messages, or
-  ``detail``).
+  ``detail``);
+- 422 規則により受け付けられない: the body of the 422 an operation declares
+  (``tenants.api.rules``).
 
 An operation's own description of a status (with its own body) is kept as it is."""
 
@@ -66,6 +68,8 @@ def add_error_responses(
                 _add(responses, status, text, ERROR_SCHEMA)
             if operation.get("parameters") or operation.get("requestBody"):
                 _add(responses, "400", BAD_REQUEST, VALIDATION_SCHEMA)
+            if "422" in responses:  # declared by the view (tenants.api.rules)
+                _add(responses, "422", responses["422"]["description"], VALIDATION_SCHEMA)
     return result
 
 
