@@ -8,6 +8,8 @@ what a client really receives (schemathesis found 15 undocumented statuses).
   id that does not exist in this town;
 - 400 入力の誤り: for operations that take parameters or a body (a field's messages, or
   ``detail``);
+- 415 本文の形式: a body in another format than the operation reads (the API reads JSON;
+  an upload reads its file);
 - 422 規則により受け付けられない: the body of the 422 an operation declares
   (``tenants.api.rules``).
 
@@ -26,6 +28,7 @@ COMMON = {
     "404": "存在しないか、この団体では利用できません（利用していない業務を含む）。",
 }
 BAD_REQUEST = "入力の誤り（項目ごとのメッセージ、または detail）。"
+UNSUPPORTED = "本文の形式が対応していない（JSON で送ること。取込はファイルのアップロード）。"
 
 
 def _ref(name: str) -> dict[str, Any]:
@@ -68,6 +71,8 @@ def add_error_responses(
                 _add(responses, status, text, ERROR_SCHEMA)
             if operation.get("parameters") or operation.get("requestBody"):
                 _add(responses, "400", BAD_REQUEST, VALIDATION_SCHEMA)
+            if operation.get("requestBody"):
+                _add(responses, "415", UNSUPPORTED, ERROR_SCHEMA)
             if "422" in responses:  # declared by the view (tenants.api.rules)
                 _add(responses, "422", responses["422"]["description"], VALIDATION_SCHEMA)
     return result

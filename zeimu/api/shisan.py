@@ -33,6 +33,10 @@ class ShisanInputSerializer(serializers.Serializer):
         min_value=min(SUPPORTED_YEARS),
         max_value=max(SUPPORTED_YEARS),
         help_text="年度（西暦、例 2025 = 令和7年度）",
+        error_messages={
+            "min_value": "令和6年度から令和8年度まで試算できます。",
+            "max_value": "令和6年度から令和8年度まで試算できます。",
+        },
     )
     age = serializers.IntegerField(min_value=0, max_value=150, help_text="前年12月31日の年齢")
     kyuyo_shunyu = serializers.IntegerField(min_value=0, default=0, help_text="給与収入（円）")
