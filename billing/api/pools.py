@@ -21,7 +21,7 @@ from billing.models import CostPool, RemainderMethod, TieBreak
 from billing.services.pool_rules import ROUNDING_UNITS, consortium_members, pool_description
 from billing.services.pools import costpool_create, costpool_delete, costpool_update
 from tenants.api.fields import TextField
-from tenants.api.permissions import IsConsortiumOffice
+from tenants.api.permissions import PORTAL_AUTHENTICATION, IsConsortiumOffice
 from tenants.api.rules import RuleRefused, rule_response
 from tenants.models import Consortium, StaffUser
 
@@ -102,6 +102,7 @@ class PortalAPIView(APIView):
     """An API view of the consortium portal: office users of the caller's consortium."""
 
     portal = True
+    authentication_classes = PORTAL_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsConsortiumOffice]
 
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing.services.simulator import Scenario, ScenarioError, simulate
-from tenants.api.permissions import IsConsortiumOffice
+from tenants.api.permissions import PORTAL_AUTHENTICATION, IsConsortiumOffice
 
 
 class SimulateRequestSerializer(serializers.Serializer):
@@ -38,6 +38,7 @@ class PortalSimulate(APIView):
     事務局の共同利用団体のみが対象で、何も保存しません。"""
 
     parser_classes = [JSONParser]
+    authentication_classes = PORTAL_AUTHENTICATION
     permission_classes = [permissions.IsAuthenticated, IsConsortiumOffice]
     portal = True
 

@@ -2,7 +2,8 @@
 can answer before or around its view, each with its JSON body, so the OpenAPI files say
 what a client really receives (schemathesis found 15 undocumented statuses).
 
-- 401 認証が必要: no key or session, or a wrong key (every operation);
+- 401 認証が必要: no key or session, or a wrong key (every operation that takes a key;
+  the portal's, session only, answers a missing session with 403);
 - 403 許可されていない: a scope or role missing, an address outside the allow-list;
 - 404 見つからない: a URL the town does not use (the module gate), an unknown host, an
   id that does not exist in this town;
@@ -68,6 +69,9 @@ def add_error_responses(
                 continue
             responses = operation.setdefault("responses", {})
             for status, text in COMMON.items():
+                if status == "401" and not _takes_a_key(operation):
+                    # session only (the portal): DRF answers a missing session with 403
+                    continue
                 _add(responses, status, text, ERROR_SCHEMA)
             if operation.get("parameters") or operation.get("requestBody"):
                 _add(responses, "400", BAD_REQUEST, VALIDATION_SCHEMA)
@@ -76,6 +80,10 @@ def add_error_responses(
             if "422" in responses:  # declared by the view (tenants.api.rules)
                 _add(responses, "422", responses["422"]["description"], VALIDATION_SCHEMA)
     return result
+
+
+def _takes_a_key(operation: dict[str, Any]) -> bool:
+    return any("apiKey" in requirement for requirement in operation.get("security", [{}]))
 
 
 def _add(responses: dict[str, Any], status: str, text: str, schema: str) -> None:

@@ -17,7 +17,12 @@ from tenants.accesslog.models import AccessLog
 from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.accesslog.services import actor_from_request
 from tenants.api.pages import page_serializer
-from tenants.api.permissions import IsConsortiumOffice, TenantAPIView, TenantViewSet
+from tenants.api.permissions import (
+    PORTAL_AUTHENTICATION,
+    IsConsortiumOffice,
+    TenantAPIView,
+    TenantViewSet,
+)
 from tenants.api.rules import RuleRefused, rule_response
 from tenants.api.serializers import (
     AccessLogSearchSerializer,
@@ -261,6 +266,7 @@ class PortalMunicipalityList(ListAPIView):
     """Members of the caller's consortium (consortium office only). Figures only."""
 
     serializer_class = MunicipalitySerializer
+    authentication_classes = PORTAL_AUTHENTICATION
     permission_classes = [IsConsortiumOffice]
     portal = True
 
