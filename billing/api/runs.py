@@ -19,7 +19,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -90,9 +90,21 @@ class RunSerializer(serializers.ModelSerializer):
         return None if value is None else str(value)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        # 0 to 0.999, as the field reads it (three decimals, below 1)
+        "pattern": r"^(?:0|0?\.\d{1,3})$",
+        "description": '保障する最低削減率（例: "0.3"）。省略すると保障なし',
+    }
+)
+class SavingRateField(serializers.DecimalField):
+    pass
+
+
 class RunCreateSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    min_saving = serializers.DecimalField(
+    min_saving = SavingRateField(
         max_digits=4,
         decimal_places=3,
         min_value=0,

@@ -20,11 +20,28 @@ from rest_framework.views import APIView
 from billing.services.simulator import Scenario, ScenarioError, simulate
 from tenants.api.permissions import PORTAL_AUTHENTICATION, IsConsortiumOffice
 
+YEAR_MESSAGE = "年度（西暦）を整数で指定してください。"
+
 
 class SimulateRequestSerializer(serializers.Serializer):
-    """The request, for the document (the view reads the body itself, as before)."""
+    """The request: its shape (the scenario's rules are Scenario.from_json's)."""
 
-    fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100, help_text="年度（西暦）")
+    fiscal_year = serializers.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        help_text="年度（西暦）",
+        error_messages={
+            key: YEAR_MESSAGE
+            for key in (
+                "invalid",
+                "required",
+                "null",
+                "min_value",
+                "max_value",
+                "max_string_length",
+            )
+        },
+    )
     scenario = serializers.DictField(
         required=False,
         help_text="試算の条件（join, leave, pools, min_saving, no_guarantee）",
@@ -61,13 +78,14 @@ class PortalSimulate(APIView):
         data: Any = request.data
         if not isinstance(data, dict):
             return _bad({"": ["JSONオブジェクトで指定してください。"]})
-        year = data.get("fiscal_year")
-        if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-            return _bad({"fiscal_year": ["年度（西暦）を整数で指定してください。"]})
+        body = SimulateRequestSerializer(data=data)
+        if not body.is_valid():
+            return _bad({field: [str(m) for m in msgs] for field, msgs in body.errors.items()})
+        year = body.validated_data["fiscal_year"]
         consortium = getattr(request.user, "consortium_office", None)
         assert consortium is not None  # IsConsortiumOffice
         try:
-            scenario = Scenario.from_json(data.get("scenario", {}))
+            scenario = Scenario.from_json(body.validated_data.get("scenario", {}))
             result = simulate(
                 consortium=consortium,
                 fiscal_year=year,
