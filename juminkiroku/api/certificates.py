@@ -215,7 +215,9 @@ class HistoryQuery(serializers.Serializer):
 
     date_from = serializers.DateField(required=False, help_text="発行日（から）")
     date_to = serializers.DateField(required=False, help_text="発行日（まで）")
-    kind = serializers.ChoiceField(choices=ShomeiKind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=ShomeiKind.choices, required=False, allow_blank=True, help_text="空はすべて"
+    )
     hakko_no = TextField(required=False, max_length=20, help_text="発行番号")
     page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
 
