@@ -254,7 +254,9 @@ def _office_session(web_server: Any, town: OwnTown) -> tuple[str, str]:
         timeout=10,
     )
     assert step2.status_code == 302, step2.text[:500]
-    return http.cookies["sessionid"], http.cookies["csrftoken"]
+    session, csrf = http.cookies.get("sessionid"), http.cookies.get("csrftoken")
+    assert session and csrf
+    return session, csrf
 
 
 def test_the_town_document_with_a_reading_key(
