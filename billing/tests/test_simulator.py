@@ -517,7 +517,7 @@ def test_another_consortiums_office_sees_none_of_our_members(pools, login):
         {"fiscal_year": 2025, "scenario": {"leave": [HAYAMA]}},
         content_type="application/json",
     )
-    assert api.status_code == 400
+    assert api.status_code == 422
     assert "葉山町" not in api.content.decode() and "寒川町" not in api.content.decode()
 
 
@@ -559,7 +559,7 @@ def test_api_simulates_for_the_office_session(pools, login):
     assert table_counts() == before
 
 
-def test_api_reports_errors_as_400_and_infeasibility_in_the_result(pools, login):
+def test_api_reports_errors_as_422_and_infeasibility_in_the_result(pools, login):
     client = login("office", PORTAL_HOST)
     url = "/api/v1/portal/billing/simulate/"
     bad = client.post(
@@ -570,7 +570,7 @@ def test_api_reports_errors_as_400_and_infeasibility_in_the_result(pools, login)
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "按分ルールの種類が不明です" in bad.json()["errors"]["pools"][0]
     assert client.post(url, {"scenario": {}}, content_type="application/json").status_code == 400
     for town in (pools.alpha, pools.beta):
