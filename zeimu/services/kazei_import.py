@@ -13,6 +13,14 @@ errors on the import, 誤りあり). The same file (by its SHA-256) is not impor
 unique constraint decides, so two identical uploads at the same moment give one import
 and one refusal; a file refused for its errors may be sent again.
 
+Two readings. A 給与・年金 file (a layout that does not replace) is first tried the fast way
+(:meth:`_Importer.run_direct`): rows COPYed straight into the table as they are read,
+persons matched by a dictionary of the town's numbers, the foreign key checked at once, so
+the database writes while Python reads; the first error of any kind undoes it all. Then,
+and for every 申告 file, the checking reading (:meth:`_Importer.run`) stages every row in a
+temporary table, finds unknown persons, duplicates and stored rows with SQL and reports
+every error, or writes with one INSERT … SELECT.
+
 The layouts (columns, cells, rows) are in ``services.kazei_layouts``.
 
 Persons are matched by the town's 宛名番号 (check digit verified) through 住民記録's one
