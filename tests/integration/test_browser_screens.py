@@ -1,0 +1,136 @@
+"""Every screen reachable from the menus, in headless Chromium at 1366×768, for the town
+administrator, the town's 担当者 and the consortium office: axe-core finds no serious or
+critical WCAG 2.2 AA violation, the console shows no error (a missing favicon is one),
+and no screen scrolls sideways. One browser; one context per persona.
+
+With ``JC_SCREENSHOTS=<folder>`` (``make screenshots``) a full-page PNG of every screen
+is written there as well."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tenants.db import connection
+from tenants.models import Municipality, StaffUser
+from tests.integration.screens import (
+    MAX_SCREENS,
+    VIEWPORT,
+    axe_violations,
+    overflow_px,
+    walk_screens,
+)
+from tests.integration.test_browser import (  # noqa: F401  (fixtures)
+    _log_in,
+    _orm_beside_playwright,
+    browser,
+)
+from tests.personas import ALPHA_HOST, PORTAL_HOST
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+    from tests.integration.conftest import WebServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed")]
+
+TOTP_FIELDS = ["totp_last_step", "failed_logins", "locked_until", "last_login"]
+PERSONAS = [("hayama-admin", ALPHA_HOST), ("hayama-clerk", ALPHA_HOST), ("office", PORTAL_HOST)]
+
+
+def _screenshot_dir() -> Path | None:
+    folder = os.environ.get("JC_SCREENSHOTS")
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def screen_world(committed: None) -> Iterator[dict[str, StaffUser]]:
+    """The three personas (second-factor state put back afterwards) and a household of
+    葉山町, so the lists and the person and 異動 screens have a row to show; the registry
+    rows are removed afterwards (the access log stays: append-only)."""
+    from juminkiroku.tests.factories import family, household_tennyu
+
+    users = {name: StaffUser.objects.get(username=name) for name, _host in PERSONAS}
+    saved = {name: {f: getattr(u, f) for f in TOTP_FIELDS} for name, u in users.items()}
+    town = Municipality.objects.get(dantai_code="143014")
+    connection.set_tenant(town)
+    household_tennyu("hayama", members=family())
+    connection.set_schema_to_public()
+    yield users
+    for name, user in users.items():
+        StaffUser.objects.filter(pk=user.pk).update(**saved[name])
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
+            [town.schema_name, "juminkiroku\\_%"],
+        )
+        tables = [f'"{town.schema_name}"."{row[0]}"' for row in cur.fetchall()]
+        cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+
+
+def test_every_menu_screen_is_accessible_quiet_and_fits(
+    web_server: WebServer,
+    screen_world: dict[str, StaffUser],
+    browser: Browser,  # noqa: F811
+) -> None:
+    shots = _screenshot_dir()
+    failures: list[str] = []
+    counts: dict[str, int] = {}
+    axed: dict[str, set[str]] = {}
+    for username, host in PERSONAS:
+        base = web_server.url(host).rstrip("/")
+        context = browser.new_context(
+            locale="ja-JP", timezone_id="Asia/Tokyo", viewport=VIEWPORT  # type: ignore[arg-type]
+        )
+        context.set_default_timeout(15_000)
+        try:
+            page = context.new_page()
+            # given: the persona logged in on its host (password, then TOTP)
+            _log_in(page, base, screen_world[username])
+            # when: every screen its menus reach is opened
+            walk = walk_screens(
+                page, base, username, seen=axed.setdefault(host, set()), screenshots=shots
+            )
+        finally:
+            context.close()
+        counts[username] = len(walk.screens)
+        failures += walk.failures()
+
+    # then: the walk reached the modules' screens, and none of them has a problem
+    assert counts["hayama-admin"] >= 20, counts
+    assert counts["hayama-clerk"] >= 15, counts
+    assert counts["office"] >= 5, counts
+    assert all(n <= MAX_SCREENS for n in counts.values())
+    assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
+
+
+
+def test_the_checks_fail_on_a_bad_page(browser: Browser) -> None:  # noqa: F811
+    """The same checks, on a page made to break them: they must notice."""
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        # given: an image without text, a nameless button, grey-on-white text, a wide block
+        page.set_content(
+            '<html lang="ja"><head><title>悪い例</title></head><body><main>'
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+            "<button></button>"
+            '<p style="color:#ccc">薄い文字</p>'
+            '<div style="width:2000px">幅の広い表</div></main></body></html>'
+        )
+        # when / then: axe reports them as serious or critical, and the overflow is seen
+        found = " ".join(axe_violations(page))
+        assert "image-alt (critical)" in found
+        assert "button-name (critical)" in found
+        assert "color-contrast (serious)" in found
+        assert overflow_px(page) > 600
+    finally:
+        context.close()
