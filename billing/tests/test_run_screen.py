@@ -21,7 +21,11 @@ def test_allocation_table_has_a_total_row_of_column_sums(world, login):
     # given: two pools allocated among both towns
     unei_pool(world.consortium, 10_000_001)
     CostPool.objects.create(
-        consortium=world.consortium, fiscal_year=2025, name="共通基盤費", amount_yen=777_777, rule=UNEI
+        consortium=world.consortium,
+        fiscal_year=2025,
+        name="共通基盤費",
+        amount_yen=777_777,
+        rule=UNEI,
     )
     run: AllocationRun = allocation_run(
         consortium=world.consortium,

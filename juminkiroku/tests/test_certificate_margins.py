@@ -6,6 +6,7 @@ every piece of text starts, in the page's coordinates."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -35,27 +36,28 @@ def _mul(m: list[float], n: list[float]) -> list[float]:
     ]
 
 
+def _page_extent(page: Any) -> tuple[float, float, float]:
+    xs: list[float] = []
+
+    def on_op(op: bytes, args: list[Any], cm: list[float], tm: list[float]) -> None:
+        if op == b"re":  # a filled box (backgrounds)
+            x, y, w, _h = (float(v) for v in args)
+            xs.extend(cm[0] * px + cm[2] * y + cm[4] for px in (x, x + w))
+        elif op in (b"m", b"l"):  # the ends of a ruled line (table borders)
+            x, y = (float(v) for v in args)
+            xs.append(cm[0] * x + cm[2] * y + cm[4])
+
+    def on_text(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            xs.append(_mul(tm, cm)[4])  # where the text run starts
+
+    page.extract_text(visitor_operand_before=on_op, visitor_text=on_text)
+    return float(page.mediabox.width), min(xs), max(xs)
+
+
 def x_extent(pdf: bytes) -> list[tuple[float, float, float]]:
     """(page width, leftmost x, rightmost x) in points of each page's rules and text."""
-    pages = []
-    for page in PdfReader(io.BytesIO(pdf)).pages:
-        xs: list[float] = []
-
-        def on_op(op: bytes, args: list, cm: list[float], tm: list[float]) -> None:
-            if op == b"re":  # a filled box (backgrounds)
-                x, y, w, _h = (float(v) for v in args)
-                xs.extend(cm[0] * px + cm[2] * y + cm[4] for px in (x, x + w))
-            elif op in (b"m", b"l"):  # the ends of a ruled line (table borders)
-                x, y = (float(v) for v in args)
-                xs.append(cm[0] * x + cm[2] * y + cm[4])
-
-        def on_text(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-            if text.strip():
-                xs.append(_mul(tm, cm)[4])  # where the text run starts
-
-        page.extract_text(visitor_operand_before=on_op, visitor_text=on_text)
-        pages.append((float(page.mediabox.width), min(xs), max(xs)))
-    return pages
+    return [_page_extent(page) for page in PdfReader(io.BytesIO(pdf)).pages]
 
 
 def test_the_history_table_of_a_kojin_sheet_stays_inside_balanced_margins(in_alpha):

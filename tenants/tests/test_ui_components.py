@@ -43,7 +43,8 @@ def test_notice_kinds_and_roles():
 
 
 @pytest.mark.parametrize(
-    ("value", "maximum", "percent"), [(0, 100, 0), (37, 100, 37), (3, 4, 75), (9, 4, 100), (5, 0, 0)]
+    ("value", "maximum", "percent"),
+    [(0, 100, 0), (37, 100, 37), (3, 4, 75), (9, 4, 100), (5, 0, 0)],
 )
 def test_progress_bar_states_its_value(value, maximum, percent):
     bar = lxml_html.fromstring(render("{% progress v m label='取込' %}", v=value, m=maximum))

@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
 if TYPE_CHECKING:
-    from playwright.sync_api import ConsoleMessage, Page
+    from playwright.sync_api import ConsoleMessage, Page, ViewportSize
 
-VIEWPORT = {"width": 1366, "height": 768}
+VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 MAX_DEPTH = 3
@@ -103,75 +103,101 @@ def overflow_px(page: Page) -> int:
     return width
 
 
-def walk_screens(
-    page: Page,
-    base: str,
-    persona: str,
-    *,
-    run_axe: bool = True,
-    seen: set[str] | None = None,
-    screenshots: Path | None = None,
-) -> Walk:
-    """Visit every screen reachable from the menus of ``base`` (logged in already).
-    ``seen`` (screen keys) is shared between personas of one host, so a screen that two
-    personas reach is checked by axe once; console and overflow are checked every time."""
-    origin = urlsplit(base)
-    errors: list[str] = []
+class ScreenChecker:
+    """Checks screens in one logged-in page: console errors, failed requests, overflow
+    and (once per screen key across personas of a host, ``seen``) axe-core."""
 
-    def on_console(msg: ConsoleMessage) -> None:
+    def __init__(
+        self,
+        page: Page,
+        persona: str,
+        *,
+        run_axe: bool = True,
+        seen: set[str] | None = None,
+        screenshots: Path | None = None,
+    ) -> None:
+        self.page = page
+        self.walk = Walk(persona)
+        self.run_axe = run_axe
+        self.axed = seen if seen is not None else set()
+        self.screenshots = screenshots
+        self.errors: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+        # A failed sub-resource (the favicon the browser asks for on its own) is not always
+        # a console message in headless Chromium: every answer of 400 or more counts.
+        page.on(
+            "response",
+            lambda r: (
+                self.errors.append(f"HTTP {r.status} for {urlsplit(r.url).path}")
+                if r.status >= 400
+                else None
+            ),
+        )
+        page.set_viewport_size(VIEWPORT)
+
+    def _on_console(self, msg: ConsoleMessage) -> None:
         if msg.type == "error":
             loc = msg.location.get("url", "") if msg.location else ""
-            errors.append(f"{msg.text} ({loc})")
+            self.errors.append(f"{msg.text} ({loc})")
 
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
-    # A failed sub-resource (the favicon the browser asks for on its own) is not always a
-    # console message in headless Chromium: every answer of 400 or more counts.
-    page.on(
-        "response",
-        lambda r: errors.append(f"HTTP {r.status} for {urlsplit(r.url).path}")
-        if r.status >= 400
-        else None,
-    )
-    page.set_viewport_size(VIEWPORT)
+    def open(self, url: str) -> int:
+        """Go to ``url``; returns the HTTP status. Errors seen so far are forgotten."""
+        self.errors.clear()
+        response = self.page.goto(url, wait_until="load")
+        self.page.wait_for_load_state("networkidle", timeout=5_000)
+        return response.status if response else 0
 
-    walk = Walk(persona)
-    axed = seen if seen is not None else set()
-    visited: set[str] = set()
-    queue: list[tuple[str, int]] = [(base + "/", 0)]
-    while queue:
-        url, depth = queue.pop(0)
-        path = urlsplit(url).path
-        key = screen_key(path)
-        if key in visited:
-            continue
-        visited.add(key)
-        if len(visited) > MAX_SCREENS:
-            raise AssertionError(f"{persona}: more than {MAX_SCREENS} screens; raise MAX_SCREENS")
-        errors.clear()
-        response = page.goto(url, wait_until="load")
-        status = response.status if response else 0
-        page.wait_for_load_state("networkidle", timeout=5_000)
-        result = ScreenResult(path=path, status=status, title=page.title())
+    def check(self, key: str, status: int = 200) -> ScreenResult:
+        """Check the screen the page shows now, recorded under ``key``."""
+        page = self.page
+        result = ScreenResult(path=urlsplit(page.url).path, status=status, title=page.title())
         result.overflow_px = overflow_px(page)
-        if run_axe and key not in axed:
-            axed.add(key)
+        if self.run_axe and key not in self.axed:
+            self.axed.add(key)
             result.axe_violations = axe_violations(page)
-        if screenshots is not None:
+        if self.screenshots is not None:
             name = re.sub(r"[^A-Za-z0-9]+", "_", key).strip("_") or "home"
-            page.screenshot(path=str(screenshots / f"{persona}__{name}.png"), full_page=True)
-        result.console_errors = list(errors)
-        walk.screens.append(result)
-        if depth >= MAX_DEPTH:
-            continue
-        selector = "nav.menu a[href], header a[href]" if depth == 0 else "main a[href]"
-        if depth == 0:
-            selector += ", main a[href]"
-        for href in _links(page, selector):
-            href = urldefrag(href).url
-            parts = urlsplit(href)
-            if parts.netloc != origin.netloc or SKIP.search(parts.path):
+            page.screenshot(
+                path=str(self.screenshots / f"{self.walk.persona}__{name}.png"), full_page=True
+            )
+        result.console_errors = list(self.errors)
+        self.walk.screens.append(result)
+        return result
+
+    def walk_menus(self, base: str) -> Walk:
+        """Visit every screen reachable from the menus of ``base`` (logged in already).
+        Screens reached through a redirect are keyed by where they land."""
+        page = self.page
+        origin = urlsplit(base)
+        visited: set[str] = set()
+        queue: list[tuple[str, int]] = [(base + "/", 0)]
+        while queue:
+            url, depth = queue.pop(0)
+            if screen_key(urlsplit(url).path) in visited:
                 continue
-            if screen_key(parts.path) not in visited:
-                queue.append((href, depth + 1))
-    return walk
+            visited.add(screen_key(urlsplit(url).path))
+            status = self.open(url)
+            key = screen_key(urlsplit(page.url).path)
+            if key != screen_key(urlsplit(url).path):
+                if key in visited:
+                    continue  # a redirect to a screen already checked
+                visited.add(key)
+            if len(visited) > MAX_SCREENS:
+                raise AssertionError(
+                    f"{self.walk.persona}: more than {MAX_SCREENS} screens; raise MAX_SCREENS"
+                )
+            self.check(key, status)
+            if depth >= MAX_DEPTH:
+                continue
+            selector = "main a[href]"
+            if depth == 0:
+                selector += ", nav.menu a[href], header a[href]"
+            for href in _links(page, selector):
+                href = urldefrag(href).url
+                parts = urlsplit(href)
+                if parts.netloc != origin.netloc or SKIP.search(parts.path):
+                    continue
+                if screen_key(parts.path) not in visited:
+                    queue.append((href, depth + 1))
+        return self.walk
