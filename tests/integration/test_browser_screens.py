@@ -61,7 +61,7 @@ def screen_world(committed: None) -> Iterator[dict[str, StaffUser]]:
     from billing.models import AllocationRun, AllocationShare, CostPool
     from billing.services.allocation import allocation_run
     from billing.tests.factories import unei_pool
-    from juminkiroku.tests.factories import family, household_tennyu
+    from juminkiroku.tests.factories import family, household_tennyu, person_fields
 
     users = {name: StaffUser.objects.get(username=name) for name, _host in PERSONAS}
     saved = {name: {f: getattr(u, f) for f in TOTP_FIELDS} for name, u in users.items()}
@@ -71,6 +71,10 @@ def screen_world(committed: None) -> Iterator[dict[str, StaffUser]]:
     allocation_run(consortium=consortium, fiscal_year=RUN_YEAR, acting_user=users["office"])
     connection.set_tenant(town)
     household_tennyu("hayama", members=family())
+    waiting = person_fields(
+        shimei="森戸　一郎", shimei_kana="モリト　イチロウ", hittosha="森戸　一郎"
+    )
+    household_tennyu("hayama", members=[waiting], approve_it=False)  # awaits 審査
     connection.set_schema_to_public()
     yield users
     runs = AllocationRun.objects.filter(consortium=consortium, fiscal_year=RUN_YEAR)
@@ -122,6 +126,18 @@ def test_every_menu_screen_is_accessible_quiet_and_fits(
                 page.wait_for_load_state("networkidle")
                 result = checker.check("/juminkiroku/search-results")
                 assert "検索結果" in page.locator("main").inner_text(), result
+            else:
+                # and: the members table sorts by 人口 from the keyboard (static/js/ui.js)
+                checker.open(f"{base}/")
+                header = page.get_by_role("columnheader", name="人口")
+                header.get_by_role("button").focus()
+                page.keyboard.press("Enter")
+                assert header.get_attribute("aria-sort") == "ascending"
+                figures = [
+                    int(t.replace(",", ""))
+                    for t in page.locator("main table tbody tr td:nth-child(3)").all_inner_texts()
+                ]
+                assert len(figures) >= 2 and figures == sorted(figures), figures
         finally:
             context.close()
         counts[username] = len(walk.screens)
