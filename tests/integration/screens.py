@@ -201,3 +201,18 @@ class ScreenChecker:
                 if screen_key(parts.path) not in visited:
                     queue.append((href, depth + 1))
         return self.walk
+
+
+def wrapped_cells(page: Page, selector: str) -> list[str]:
+    """The texts of the cells matching ``selector`` that the browser laid out on more than
+    one line (a name or a date broken mid-word)."""
+    found: list[str] = page.eval_on_selector_all(
+        selector,
+        """cells => cells.filter(cell => {
+            const range = document.createRange();
+            range.selectNodeContents(cell);
+            const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+            return tops.size > 1;
+        }).map(cell => cell.textContent.trim())""",
+    )
+    return found

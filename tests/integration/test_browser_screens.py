@@ -23,6 +23,7 @@ from tests.integration.screens import (
     ScreenChecker,
     axe_violations,
     overflow_px,
+    wrapped_cells,
 )
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
@@ -126,6 +127,13 @@ def test_every_menu_screen_is_accessible_quiet_and_fits(
                 page.wait_for_load_state("networkidle")
                 result = checker.check("/juminkiroku/search-results")
                 assert "検索結果" in page.locator("main").inner_text(), result
+                # names, kana, dates and codes stay on one line, even on a narrower screen
+                cells = "main table tbody td:not(.wrap)"
+                assert page.locator(cells).count() >= 18
+                for width in (1366, 1024):
+                    page.set_viewport_size({"width": width, "height": 768})
+                    assert wrapped_cells(page, cells) == [], width
+                page.set_viewport_size(VIEWPORT)
             else:
                 # and: the members table sorts by 人口 from the keyboard (static/js/ui.js)
                 checker.open(f"{base}/")
