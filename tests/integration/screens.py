@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 VIEWPORT: ViewportSize = {"width": 1366, "height": 768}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 FAILING_IMPACTS = {"serious", "critical"}
-MAX_DEPTH = 3
+MAX_DEPTH = 4  # menu → module page → its first screen → sub-menu → a row of a list
 MAX_SCREENS = 70  # per persona; the walk fails if a menu offers more (raise it then)
 
 # Not screens: files (PDF, CSV, job results), and links that act (logout is a POST form).
@@ -142,10 +142,9 @@ class ScreenChecker:
             self.errors.append(f"{msg.text} ({loc})")
 
     def open(self, url: str) -> int:
-        """Go to ``url``; returns the HTTP status. Errors seen so far are forgotten."""
-        self.errors.clear()
+        """Go to ``url`` and wait for its load event; returns the HTTP status. (Not for
+        network idle: a job's page polls for as long as the job runs.)"""
         response = self.page.goto(url, wait_until="load")
-        self.page.wait_for_load_state("networkidle", timeout=5_000)
         return response.status if response else 0
 
     def check(self, key: str, status: int = 200) -> ScreenResult:
@@ -161,7 +160,11 @@ class ScreenChecker:
             page.screenshot(
                 path=str(self.screenshots / f"{self.walk.persona}__{name}.png"), full_page=True
             )
+        # Errors are taken last (after axe and the screenshot), and cleared only here: one
+        # that arrives late (the favicon is fetched after the load event) is charged to the
+        # next screen rather than lost.
         result.console_errors = list(self.errors)
+        self.errors.clear()
         self.walk.screens.append(result)
         return result
 

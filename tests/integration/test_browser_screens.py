@@ -9,6 +9,7 @@ is written there as well."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,6 +52,17 @@ def _screenshot_dir() -> Path | None:
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+ACCESS_LINE = re.compile(r'"(?:GET|POST|HEAD) (\S+) HTTP/[\d.]+" (\d{3}) ')
+
+
+def _server_errors(server: WebServer, offset: int) -> list[str]:
+    """Requests answered 400 or above in the web server's access log since ``offset``."""
+    with server.log_path.open("rb") as log:
+        log.seek(offset)
+        text = log.read().decode("utf-8", errors="replace")
+    return [f"[server] {m[1]}: HTTP {m[2]}" for m in ACCESS_LINE.finditer(text) if int(m[2]) >= 400]
 
 
 @pytest.fixture
@@ -99,6 +111,7 @@ def test_every_menu_screen_is_accessible_quiet_and_fits(
     browser: Browser,  # noqa: F811
 ) -> None:
     shots = _screenshot_dir()
+    log_start = web_server.log_path.stat().st_size
     failures: list[str] = []
     counts: dict[str, int] = {}
     axed: dict[str, set[str]] = {}
@@ -150,6 +163,10 @@ def test_every_menu_screen_is_accessible_quiet_and_fits(
             context.close()
         counts[username] = len(walk.screens)
         failures += walk.failures()
+
+    # and: the server answered no request of the walk with an error, including those the
+    # browser makes on its own (the favicon), which the page's events do not show
+    failures += _server_errors(web_server, log_start)
 
     # then: the walk reached the modules' screens, and none of them has a problem
     assert counts["hayama-admin"] >= 20, counts
