@@ -125,12 +125,14 @@ def test_every_menu_screen_is_accessible_quiet_and_fits(
         context.set_default_timeout(15_000)
         try:
             page = context.new_page()
-            # given: the persona logged in on its host (password, then TOTP)
-            _log_in(page, base, screen_world[username])
-            # when: every screen its menus reach is opened
             checker = ScreenChecker(
                 page, username, seen=axed.setdefault(host, set()), screenshots=shots
             )
+            # given: the login screen (checked like the others), then the persona logged
+            # in on its host (password, then TOTP)
+            checker.check("/login/", checker.open(f"{base}/login/"))
+            _log_in(page, base, screen_world[username])
+            # when: every screen its menus reach is opened
             walk = checker.walk_menus(base)
             if host == ALPHA_HOST:
                 # and: a search (POST, so no link reaches its results)
