@@ -5,6 +5,7 @@
     {% notice "error" "本登録できません" title="確認してください" %}
     {% progress job.percent label="進捗" %}
     {% field form.birth_date %}                             label above, errors beside
+    {% form_fields form %}                                  the whole form, field by field
     {% column_totals rows "cells" as totals %}              sums for a table's 合計 row
 
 Templates in templates/ui/; styles in static/css/app.css (on the vendored DADS tokens).
@@ -84,6 +85,13 @@ def field(bound: BoundField, *, inline: bool = False) -> dict[str, Any]:
         "is_check": input_type in {"checkbox", "radio"},
         "inline": inline,
     }
+
+
+@register.inclusion_tag("ui/form_fields.html")
+def form_fields(form: Any) -> dict[str, Any]:
+    """Every field of ``form`` through ``field`` (hidden ones as bare inputs), after its
+    non-field errors: what ``{{ form.as_p }}`` did, in the design system."""
+    return {"form": form}
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,31 @@ def test_app_css_uses_only_the_token_colours():
     tokens = (STATIC / "vendor" / "dads" / "tokens.css").read_text(encoding="utf-8")
     defined = set(re.findall(r"(--color-[a-z0-9-]+):", tokens))
     assert used and used <= defined, used - defined
+
+
+class _WholeForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    encoding = forms.ChoiceField(
+        label="文字コード",
+        choices=[("utf-8", "UTF-8"), ("cp932", "Shift_JIS")],
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        raise forms.ValidationError("期間が長すぎます。")
+
+
+def test_form_fields_renders_errors_hidden_inputs_and_groups():
+    # given: a bound form with a non-field error
+    form = _WholeForm(data={"token": "t", "encoding": "utf-8"})
+    assert not form.is_valid()
+    # when
+    doc = lxml_html.fromstring(f"<div>{render('{% form_fields form %}', form=form)}</div>")
+    # then: the form's error first, as an alert; the hidden input bare; the radios grouped
+    alert = doc.find("./div[@role='alert']")
+    assert alert.text_content() == "期間が長すぎます。"
+    assert doc.xpath("./input[@type='hidden'][@name='token']")
+    assert not doc.xpath("//label[@for='id_token']")
+    legend = doc.find(".//fieldset/legend")
+    assert legend.text_content() == "文字コード※必須"
+    assert len(doc.xpath(".//fieldset//input[@type='radio']")) == 2
