@@ -16,7 +16,7 @@ STAMP := $(VENV)/.installed
 # extra pytest arguments: make test PYTEST_ARGS='-k resident -x'
 PYTEST_ARGS ?=
 
-.PHONY: help venv sysdeps test demo lint fmt openapi services services-status \
+.PHONY: help venv sysdeps test demo totp lint fmt openapi services services-status \
 	services-stop clean-data bench check-compose screenshots
 
 help: ## list the targets
@@ -41,8 +41,13 @@ $(STAMP): pyproject.toml | $(VPY)
 test: venv ## lint, type-check, import contracts, migration/OpenAPI/events/compose checks, then pytest (embedded services)
 	JC_FAST_PG=1 bin/with-services bin/test-all $(PYTEST_ARGS)
 
-demo: venv ## migrate, load demo data, run worker + beat + gunicorn on 127.0.0.1:PORT (default 8000)
+demo: venv ## migrate, load demo data, run worker + beat + gunicorn on 127.0.0.1:PORT (default 8000; PG_PORT, REDIS_PORT)
 	bin/with-services bin/demo
+
+# the demo user whose login code `make totp` prints
+STAFF ?= hayama-admin
+totp: ## print a demo user's current login code (TOTP) from any shell: make totp STAFF=oiso-staff
+	@JC_DEMO=1 bin/with-services $(VPY) manage.py totp_now $(STAFF)
 
 lint: venv ## ruff check, ruff format --check, mypy, import contracts (lint-imports)
 	$(VENV)/bin/ruff check .

@@ -33,6 +33,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.notices",
         "納税通知書 mass print: 20,000 synthetic notices, 1,000 a PDF (Typst), 1 and 2 processes",
     ),
+    "kazei_import": (
+        "bench.kazei_import",
+        "課税資料 CSV of 450,000 rows through the screen and the API as a job: rows/s, peak RSS",
+    ),
     "lookup": (
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",

@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
+from psycopg import sql
 
 from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess, Zokugara
 from juminkiroku.models import Atena, ShienSochi, Yokushi
@@ -151,6 +153,28 @@ def atena_resolve_many(atena_nos: Iterable[str]) -> dict[str, AtenaLookup]:
             message="".join(notes),
         )
     return out
+
+
+def atena_match_staged(*, table: str, number_column: str, id_column: str) -> None:
+    """Fill ``id_column`` of the caller's temporary table ``table`` with the 宛名 id of the
+    宛名番号 in ``number_column`` (left NULL where no person has that number), in one
+    set-based statement: a bulk import stages its rows, then matches them all at once
+    (450,000 rows in about a second) instead of asking per batch.
+
+    For files whose rows attach to a person whatever that person's 照会抑止 or 支援措置
+    (a 給与支払報告書 must reach its taxpayer; attaching it shows nothing of them). A
+    screen or API that shows a person uses :func:`atena_resolve`."""
+    with connection.cursor() as cur:
+        cur.execute(
+            sql.SQL(
+                "UPDATE pg_temp.{} AS s SET {} = a.id FROM {} AS a WHERE a.atena_no = s.{}"
+            ).format(
+                sql.Identifier(table),
+                sql.Identifier(id_column),
+                sql.Identifier(Atena._meta.db_table),
+                sql.Identifier(number_column),
+            )
+        )
 
 
 def atena_resolve(atena_no: str) -> AtenaLookup:

@@ -15,6 +15,7 @@ from juminkiroku.gyomu import (
 from juminkiroku.views import (
     certificates,
     ido,
+    ido_entry,
     inkan,
     jutogai,
     person,
@@ -41,6 +42,7 @@ urlpatterns = [
     _entry(JUKINET_RENKEI, "/juminkiroku/"),
     *search.urlpatterns,
     *person.urlpatterns,
+    *ido_entry.urlpatterns,
     *ido.urlpatterns,
     *yokushi.urlpatterns,
     *certificates.urlpatterns,

@@ -11,14 +11,26 @@ digit, and is folded to 0 as well (the common practice, and what 住民票コー
 
 from __future__ import annotations
 
+import operator
+
 from tenants.checkdigits import modulus11_check_digit, weights_from_right
 
 SERIAL_DIGITS = 9
 """宛名番号 / 世帯番号 = 9-digit serial + 1 check digit = 10 digits."""
 
 
+#: the weights of a 9-digit serial, left to right (computed once: a 450,000-row import
+#: checks as many numbers)
+SERIAL_WEIGHTS = weights_from_right(SERIAL_DIGITS, (2, 3, 4, 5, 6, 7))
+
+
 def m11w27_check_digit(serial: str) -> int:
-    return modulus11_check_digit(serial, weights_from_right(len(serial), (2, 3, 4, 5, 6, 7)))
+    weights = (
+        SERIAL_WEIGHTS
+        if len(serial) == SERIAL_DIGITS
+        else weights_from_right(len(serial), (2, 3, 4, 5, 6, 7))
+    )
+    return modulus11_check_digit(serial, weights)
 
 
 def number_with_check_digit(serial: int) -> str:
@@ -31,4 +43,6 @@ def number_with_check_digit(serial: int) -> str:
 def is_valid_number(number: str) -> bool:
     if len(number) != SERIAL_DIGITS + 1 or not number.isascii() or not number.isdigit():
         return False
-    return m11w27_check_digit(number[:-1]) == int(number[-1])
+    # (modulus11_check_digit inlined for the checked digits: the same sum and folding)
+    r = sum(map(operator.mul, map(int, number[:SERIAL_DIGITS]), SERIAL_WEIGHTS)) % 11
+    return (0 if r <= 1 else 11 - r) == int(number[SERIAL_DIGITS])

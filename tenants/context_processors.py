@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
-from tenants.selectors.menu import NavLink, menu_for, module_links
+from tenants.selectors.menu import NavLink, menu_for, module_links, split_ready
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -20,8 +20,11 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         links = module_links(role_levels=levels, portal=False)
     elif is_portal and getattr(request.user, "is_authenticated", False):
         links = module_links(role_levels={}, portal=True)
+    menu_ready, menu_pending = split_ready(menu)
     return {
         "menu": menu,
+        "menu_ready": menu_ready,
+        "menu_pending": menu_pending,
         "jc_module_links": links,
         "jc_is_portal": is_portal,
         "jc_municipality": None if is_portal else tenant,

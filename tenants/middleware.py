@@ -13,6 +13,7 @@ from django.core.exceptions import DisallowedHost
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import redirect
+from django.template import loader
 from django.urls import set_urlconf
 from django.utils import timezone
 from django.utils.deprecation import MiddlewareMixin
@@ -61,7 +62,9 @@ class TenantHostMiddleware(TenantMainMiddleware):
         try:
             hostname = self.hostname_from_request(request)
         except DisallowedHost:
-            return HttpResponse("Not found", status=404)
+            # (a host name the platform does not serve, such as 127.0.0.1: the product's
+            # Japanese page, rendered without the request, whose host is not to be read)
+            return HttpResponse(loader.render_to_string("404.html"), status=404)
         if hostname == settings.JC_BASE_DOMAIN.lower():
             request.is_portal = True  # type: ignore[attr-defined]
             request.tenant = connection.tenant  # type: ignore[attr-defined]

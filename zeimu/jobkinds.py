@@ -6,18 +6,29 @@ import json
 from datetime import date
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from psycopg import sql
 
 from juminkiroku import public as juminkiroku_public
+from tenants.accesslog.services import Actor
+from tenants.jobs.heartbeat import report_progress
 from tenants.jobs.models import Job, JobChunk, JobLogLine
-from tenants.jobs.registry import ChunkResult, register
+from tenants.jobs.registry import ChunkResult, JobOutcome, register
 from tenants.params.services import ParameterMissing, param_value
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import Fuka, FukaStatus
+from zeimu.models import Fuka, FukaStatus, ShiryoImport, ShiryoImportStatus
 from zeimu.services.common import KYUCHI_KEY
+from zeimu.services.kazei_import import (
+    IMPORT_JOB,
+    ImportRejected,
+    kazei_import_reject,
+    kazei_import_run,
+)
+from zeimu.services.kazei_layouts import LAYOUTS
 
 FUKA_COLUMNS = [
     "fiscal_year", "atena_id", "kind", "status", "job_id", "is_current", "gokei_shotoku",
@@ -79,6 +90,12 @@ class ToshoFuka:
     gyomu = KOJIN_JUMINZEI
     title = "個人住民税 当初賦課"
     chunk_rows = 2000
+
+    def result_url(self, job: Job) -> str:
+        """The job page's 「結果を表示」: the assessments of the year it ran for."""
+        from django.urls import reverse
+
+        return f"{reverse('zeimu_fuka_list')}?fiscal_year={int(job.params['fiscal_year'])}"
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -152,6 +169,98 @@ class ToshoFuka:
 
 
 register(ToshoFuka())
+
+
+class KazeiImport:
+    """課税資料の取込: one uploaded file (stored by ``kazei_import_accept``), all its rows or
+    none, in one chunk (one transaction: a file is never half registered). The heartbeat
+    thread shows how many rows have been read; a worker killed on the way leaves nothing
+    and the chunk runs again from the file, which is removed once the import has ended."""
+
+    code = IMPORT_JOB
+    gyomu = KOJIN_JUMINZEI
+    title = "課税資料の取込"
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            clean = {
+                "kind": str(params["kind"]),
+                "file_name": str(params["file_name"])[:200],
+                "sha256": str(params["sha256"]),
+                "path": str(params["path"]),
+                "lines": int(params["lines"]),
+                "size": int(params["size"]),
+                "actor": Actor(**params["actor"]).__dict__,
+            }
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError("取込ファイルの指定に誤りがあります。") from exc
+        if clean["kind"] not in LAYOUTS:
+            raise ValueError(f"不明な資料の種類です: {clean['kind']}")
+        return clean
+
+    def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
+        # created with the job, in its transaction: the same file uploaded twice at once
+        # fails here, on the unique constraint, and neither job nor import is left
+        shiryo = ShiryoImport.objects.create(
+            kind=job.params["kind"],
+            file_name=job.params["file_name"],
+            sha256=job.params["sha256"],
+            status=ShiryoImportStatus.QUEUED,
+            job=job,
+            imported_by=job.started_by_name,
+        )
+        rows = max(int(job.params["lines"]) - 1, 1)  # the header is a line
+        return [({"import_id": shiryo.pk}, rows)]
+
+    def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
+        shiryo = ShiryoImport.objects.select_for_update().get(pk=chunk.params["import_id"])
+        if shiryo.status in {ShiryoImportStatus.DONE, ShiryoImportStatus.REJECTED}:
+            return ChunkResult(done=shiryo.rows)  # ended already (a message sent twice)
+        path = job.params["path"]
+        actor = Actor(**job.params["actor"])  # who sent the file
+        label = LAYOUTS[shiryo.kind].label
+        transaction.on_commit(lambda: default_storage.delete(path))
+        with default_storage.open(path, "rb") as source:
+            try:
+                result = kazei_import_run(
+                    shiryo=shiryo, source=source, actor=actor, progress=report_progress
+                )
+            except ImportRejected as exc:
+                kazei_import_reject(shiryo=shiryo, rejected=exc)
+                lines = len({e.line for e in exc.errors}) or 1
+                JobLogLine.objects.create(
+                    job=job,
+                    level="error",
+                    message=(
+                        f"誤りが{len(exc.errors):,}件{'以上' if exc.truncated else ''}あるため、"
+                        "1件も登録しませんでした。課税資料の取込画面で誤りの一覧を確認してください。"
+                    ),
+                )
+                return ChunkResult(done=0, failed=lines)
+        message = f"{label}を{result.rows:,}件取り込みました（取込ID {shiryo.pk}）。"
+        if result.replaced:
+            message += (
+                f"うち{result.replaced:,}件は、既にあった同じ人・同じ年の申告を置き換えました。"
+            )
+        JobLogLine.objects.create(job=job, level="info", message=message)
+        return ChunkResult(done=result.rows)
+
+    def result_url(self, job: Job) -> str:
+        """The import's page: its rows or its errors (the job page's 「結果を表示」)."""
+        pk = ShiryoImport.objects.filter(job=job).values_list("pk", flat=True).first()
+        return reverse("zeimu_kazei_import_detail", args=[pk]) if pk is not None else ""
+
+    def finish(self, job: Job) -> JobOutcome | None:
+        shiryo = ShiryoImport.objects.filter(job=job).first()
+        if shiryo is not None and shiryo.status == ShiryoImportStatus.REJECTED:
+            return JobOutcome(
+                failed=True,
+                message="ファイルに誤りがあるため取り込みませんでした（登録は0件）。",
+            )
+        return None
+
+
+register(KazeiImport())
 
 # The mass-printing job kinds register themselves on import.
 from zeimu import printjobs  # noqa: E402, F401

@@ -208,7 +208,7 @@ SPECTACULAR_SETTINGS = {
         # (named, so adding another enum called "kind" never renames an existing one)
         "KindEnum": "juminkiroku.codes.ShomeiKind",
         "ShinkokuKindEnum": "zeimu.models.kazei.ShinkokuKind",
-        "KazeiShiryoKindEnum": "zeimu.services.kazei_import.KIND_CHOICES",
+        "KazeiShiryoKindEnum": "zeimu.services.kazei_layouts.KIND_CHOICES",
     },
 }
 

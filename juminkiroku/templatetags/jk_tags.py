@@ -18,3 +18,42 @@ def jk_key(*parts: Any) -> str:
 @register.simple_tag
 def jk_value(values: dict[str, Any], *parts: Any) -> Any:
     return values.get("".join(str(p) for p in parts), "")
+
+
+# The 住民記録 sub-menu: (label, path, access key). Each link is shown only when its
+# screen would open for this user in this town, decided as the module gate decides it
+# (the view's declared 業務 subscribed and the user's level enough for GET), so no menu
+# link answers 404 or 403 (学齢簿, 選挙人名簿 and 印鑑登録 are 業務 of their own).
+SUBNAV = [
+    ("住民検索", "/juminkiroku/", "s"),
+    ("異動入力", "/juminkiroku/ido/new/", "i"),
+    ("異動一覧・審査", "/juminkiroku/ido/", "q"),
+    ("抑止・支援措置", "/juminkiroku/yokushi/", ""),
+    ("証明書発行", "/juminkiroku/shomei/", "p"),
+    ("交付履歴", "/juminkiroku/kofu/", ""),
+    ("印鑑登録", "/juminkiroku/inkan/", ""),
+    ("選挙人名簿", "/juminkiroku/senkyo/", ""),
+    ("学齢簿", "/juminkiroku/gakurei/", ""),
+    ("人口統計", "/juminkiroku/tokei/", ""),
+    ("アクセスログ帳票", "/juminkiroku/reports/", ""),
+]
+
+
+@register.simple_tag(takes_context=True)
+def jk_subnav(context: template.Context) -> list[dict[str, str]]:
+    from django.urls import resolve
+
+    from tenants.access import needed_level, view_attr
+
+    request = context.get("request")
+    levels: dict[str, int] = getattr(request, "role_levels", {}) or {}
+    # ``menu`` (tenants.context_processors): the 業務 subscribed today in which the user
+    # holds a role.
+    open_codes = {g.code for group in context.get("menu") or [] for g in group["modules"]}
+    links = []
+    for label, path, key in SUBNAV:
+        func = resolve(path).func
+        code = str(view_attr(func, "gyomu_code") or "")
+        if code in open_codes and levels.get(code, 0) >= needed_level(func, "GET"):
+            links.append({"label": label, "url": path, "accesskey": key})
+    return links

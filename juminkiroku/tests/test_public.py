@@ -180,3 +180,31 @@ def test_each_town_answers_only_for_its_own_people(alpha, beta):
     assert public.person_identities([taro.pk]) == {}
     assert public.resident_ids_on(date(2025, 1, 1)) == []
     assert public.households_of([taro.pk], date(2025, 1, 1)) == {}
+
+
+def _staged(numbers: list[str]) -> tuple[list[tuple[str, int | None]], int]:
+    """Stage ``numbers``, match them; the rows and the statements the match took."""
+    with connection.cursor() as cur:
+        cur.execute("DROP TABLE IF EXISTS pg_temp.match_probe")
+        cur.execute("CREATE TEMP TABLE match_probe (no varchar(10), atena_id bigint)")
+        for no in numbers:
+            cur.execute("INSERT INTO match_probe (no) VALUES (%s)", [no])
+        with SqlCount() as count:
+            public.atena_match_staged(table="match_probe", number_column="no", id_column="atena_id")
+        cur.execute("SELECT no, atena_id FROM match_probe ORDER BY no")
+        return list(cur.fetchall()), count.count
+
+
+def test_staged_rows_are_matched_in_one_statement_and_only_in_their_town(alpha, beta):
+    # given: a person in 葉山町 under a 照会抑止 (a tax report still reaches them)
+    connection.set_tenant(alpha.municipality)
+    _, (taro,) = household_tennyu("hayama")
+    _lock(YokushiLevel.ERROR, atena_id=taro.pk)
+    # when: a staged file holds their number and one no one has
+    matched, statements = _staged([taro.atena_no, UNISSUED])
+    # then: theirs is matched, the other left empty, in one statement
+    assert sorted(matched) == sorted([(taro.atena_no, taro.pk), (UNISSUED, None)])
+    assert statements == 1
+    # and: 寒川町's staged copy of the same number matches no one
+    connection.set_tenant(beta.municipality)
+    assert _staged([taro.atena_no])[0] == [(taro.atena_no, None)]

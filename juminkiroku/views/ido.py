@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import (
@@ -46,6 +46,7 @@ from juminkiroku.services.ido import (
     ido_enter,
     ido_reject,
 )
+from juminkiroku.services.ido.enter import REQUIRED_NEW
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
@@ -56,31 +57,37 @@ from tenants.textguard import checks_own_text
 from tenants.wareki import parse_wareki
 
 GYOMU = JUMINKIROKU
-MAX_NEW_PERSONS = 6
+# 異動者 of one 記載, added one at a time on the screen (「世帯員を追加」).
+MAX_NEW_PERSONS = 20
 
-# Fields typed per person for a 記載 (new persons).
-NEW_PERSON_FIELDS = [
+# Fields typed per person for a 記載 (new persons), in the order of the paper 住民異動届:
+# 氏名, フリガナ, 生年月日, 性別, 続柄, then 本籍・筆頭者; the rest (旧氏・通称, 外国人住民の
+# 事項, 番号) in a section the clerk opens when the 届出 has them.
+NEW_PERSON_MAIN = [
     "shimei",
     "shimei_kana",
     "birth_date",
     "sex",
-    "shubetsu",
     "zokugara",
-    "setai_order",
+    "shubetsu",
     "honseki",
     "hittosha",
+]
+NEW_PERSON_MORE = [
     "kyuuji",
     "kyuuji_kana",
-    "alpha_name",
     "tsusho",
+    "alpha_name",
     "kokuseki",
     "zairyu_shikaku",
     "zairyu_kikan_to",
     "zairyu_card_no",
     "juminhyo_code",
     "kojin_bango",
+    "setai_order",
 ]
-ADDRESS_FIELDS = ["postal_code", "jusho_code", "jusho", "banchi", "katagaki"]
+NEW_PERSON_FIELDS = [*NEW_PERSON_MAIN, *NEW_PERSON_MORE]
+ADDRESS_FIELDS = ["postal_code", "jusho", "banchi", "katagaki", "jusho_code"]
 # Fields typed once and applied to every selected person, per 異動事由.
 COMMON_FIELDS: dict[str, list[str]] = {
     IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
@@ -123,6 +130,14 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "zokugara": list(Zokugara.choices),
 }
 DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
+# Typed once for the whole 届出 and required (REQUIRED_NEW covers the persons).
+REQUIRED_COMMON: dict[str, tuple[str, ...]] = {
+    IdoJiyu.TENNYU: ("jusho", "tennyu_mae_jusho"),
+    IdoJiyu.KOKUGAI_TENNYU: ("jusho",),
+    IdoJiyu.SHUSSEI: ("jusho",),
+    IdoJiyu.SHOKKEN_KISAI: ("jusho",),
+    IdoJiyu.TENSHUTSU: ("tenshutsu_saki_jusho",),
+}
 
 
 def _actor_is_reviewer(request: HttpRequest) -> bool:
@@ -185,13 +200,47 @@ def _refused_text(
     return bool(found)
 
 
-def _field_spec(name: str) -> dict[str, Any]:
+def _field_spec(name: str, *, required: bool = False) -> dict[str, Any]:
     return {
         "name": name,
         "label": FIELD_LABELS.get(name, name),
         "choices": CHOICES.get(name),
         "is_bool": name == "kana_kakunin",
+        "required": required,
     }
+
+
+def new_person_fields(jiyu: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The fields of one 異動者 of a 記載: those of the paper form's person block, and the
+    others."""
+    required = set(REQUIRED_NEW)
+    main = [_field_spec(n, required=n in required) for n in NEW_PERSON_MAIN]
+    return main, [_field_spec(n) for n in NEW_PERSON_MORE]
+
+
+def more_open(values: dict[str, Any], errors: dict[str, Any], rows: range) -> set[int]:
+    """The 異動者 whose other fields hold something typed or an error: shown opened."""
+    return {
+        i
+        for i in rows
+        for n in NEW_PERSON_MORE
+        if str(values.get(f"n{i}-{n}", "")).strip() or errors.get(f"n{i}-{n}")
+    }
+
+
+def common_fields(jiyu: str) -> list[dict[str, Any]]:
+    required = set(REQUIRED_COMMON.get(jiyu, ()))
+    return [_field_spec(n, required=n in required) for n in COMMON_FIELDS.get(jiyu, [])]
+
+
+def new_person_count(values: dict[str, str]) -> int:
+    """How many 異動者 blocks a re-shown form has: up to the last one with anything typed."""
+    last = 1
+    for key, value in values.items():
+        prefix, _, name = key.partition("-")
+        if prefix[:1] == "n" and prefix[1:].isdigit() and name and str(value).strip():
+            last = max(last, int(prefix[1:]))
+    return min(last, MAX_NEW_PERSONS)
 
 
 # --- 入力 -------------------------------------------------------------------------
@@ -274,14 +323,20 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             messages.error(request, "先に対象の住民を宛名番号で指定してください。")
             return redirect("/juminkiroku/ido/new/")
         members = _members_for(base)
-    common_fields = [_field_spec(n) for n in COMMON_FIELDS.get(jiyu, [])]
     per_person = [_field_spec(n) for n in PER_PERSON_FIELDS.get(jiyu, [])]
-    new_fields = [_field_spec(n) for n in NEW_PERSON_FIELDS]
+    new_main, new_more = new_person_fields(jiyu)
     errors: dict[str, list[str]] = {}
     values: dict[str, str] = {}
+    new_count = 1
     if request.method == "POST":
         values = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
-        ido = _submit(request, jiyu, is_kisai, members, errors)
+        new_count = new_person_count(values)
+        if "add_member" in request.POST:
+            # 「世帯員を追加」 without htmx: the same form, one 異動者 more, nothing entered.
+            new_count = min(new_count + 1, MAX_NEW_PERSONS)
+            ido = None
+        else:
+            ido = _submit(request, jiyu, is_kisai, members, errors)
         if ido is not None:
             messages.success(
                 request,
@@ -317,12 +372,17 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             "group_label": IdoGroup(group).label,
             "is_kisai": is_kisai,
             "members": members,
-            "common_fields": common_fields,
+            "common_fields": common_fields(jiyu),
             "per_person": per_person,
-            "new_fields": new_fields,
-            "new_rows": range(1, MAX_NEW_PERSONS + 1),
+            "new_main": new_main,
+            "new_more": new_more,
+            "new_rows": range(1, new_count + 1),
+            "next_n": new_count + 1 if new_count < MAX_NEW_PERSONS else None,
             "values": values,
             "errors": flat_errors,
+            "field_errors": errors,
+            "check_url": reverse("jk_ido_check", args=[jiyu]),
+            "open_more": more_open(values, errors, range(1, new_count + 1)),
             "setai_mode": SETAI_MODE.get(jiyu, "new" if is_kisai else "keep"),
             "needs_target_setai": SETAI_MODE.get(jiyu) == "existing",
             "alerts": alerts,
@@ -359,6 +419,8 @@ def _submit(
         if value:
             common[name] = value
     changes: list[PersonChange] = []
+    # The form's prefix of each change, to show the service's errors beside their fields.
+    prefixes: list[str] = []
     if is_kisai:
         for i in range(1, MAX_NEW_PERSONS + 1):
             raw = {n: post.get(f"n{i}-{n}", "").strip() for n in NEW_PERSON_FIELDS}
@@ -372,6 +434,7 @@ def _submit(
             fields.setdefault("setai_order", str(i))
             fields.update(common)
             changes.append(PersonChange(None, fields))
+            prefixes.append(f"n{i}-")
         if not changes:
             errors.setdefault("__all__", []).append("異動者の氏名を入力してください。")
     else:
@@ -393,6 +456,7 @@ def _submit(
                 if value != _initial(m, name):
                     fields[name] = value
             changes.append(PersonChange(m.pk, fields))
+            prefixes.append(f"m{m.pk}-")
         if not changes:
             errors.setdefault("__all__", []).append("異動する世帯員を選択してください。")
     setai_mode = SETAI_MODE.get(jiyu, "new" if is_kisai else "keep")
@@ -421,8 +485,21 @@ def _submit(
         )
     except IdoError as exc:
         for key, msgs in exc.errors.items():
-            errors.setdefault(key, []).extend(msgs)
+            errors.setdefault(_form_key(key, jiyu, prefixes), []).extend(msgs)
         return None
+
+
+def _form_key(key: str, jiyu: str, prefixes: list[str]) -> str:
+    """The form field a service error names: ``persons.1.shimei`` is the second change's
+    氏名 (``n2-shimei``, or ``c-jusho`` when the field is typed once for all)."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "persons" and parts[1].isdigit():
+        index, name = int(parts[1]), parts[2]
+        if name in COMMON_FIELDS.get(jiyu, []):
+            return f"c-{name}"
+        if index < len(prefixes):
+            return prefixes[index] + name
+    return key
 
 
 # --- 一覧・審査 ---------------------------------------------------------------------

@@ -13,6 +13,11 @@ A beat never waits for a lock (``SKIP LOCKED``): the row is locked only for a mo
 by the chunk's own last statement or by the watchdog that is taking it over; either way
 this beat does not matter. A beat that finds its attempt no longer current (finished,
 or sent again to another process) ends the thread.
+
+The same thread carries a long chunk's progress: the work calls :func:`report_progress`
+(rows read so far) and the thread writes it to ``JobChunk.done`` at most every
+``PROGRESS_SECONDS``. The work's own transaction cannot show it (nothing of it is
+visible before it commits); the thread's connection is its own.
 """
 
 from __future__ import annotations
@@ -30,6 +35,20 @@ from tenants.db import connection
 from tenants.jobs.models import ChunkStatus, JobChunk
 
 logger = logging.getLogger(__name__)
+
+
+#: how often a changed progress is written (between heartbeats)
+PROGRESS_SECONDS = 1.0
+
+_current = threading.local()
+
+
+def report_progress(done: int) -> None:
+    """Called by a chunk's work (in the worker's thread) with how much of the chunk is
+    done; written to the chunk's row by its heartbeat thread. Outside a chunk, nothing."""
+    beat: ChunkHeartbeat | None = getattr(_current, "beat", None)
+    if beat is not None:
+        beat.progress = done
 
 
 def heartbeat_interval() -> float:
@@ -51,12 +70,16 @@ class ChunkHeartbeat:
         self.attempt = attempt
         self.interval = heartbeat_interval()
         self.beats = 0
+        #: the work's last report (report_progress) and the last one written
+        self.progress: int | None = None
+        self._written: int | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._run, name=f"chunk-heartbeat-{chunk_id}", daemon=True
         )
 
     def __enter__(self) -> ChunkHeartbeat:
+        _current.beat = self
         self._thread.start()
         return self
 
@@ -66,6 +89,7 @@ class ChunkHeartbeat:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        _current.beat = None
         self._stop.set()
         # A beat in progress is one short statement that never waits for a lock.
         self._thread.join(timeout=self.interval + 10)
@@ -75,9 +99,16 @@ class ChunkHeartbeat:
         # starts in the public schema.
         try:
             connection.set_schema(self.schema_name)
-            while not self._stop.wait(self.interval):
+            tick = min(self.interval, PROGRESS_SECONDS)
+            since_beat = 0.0
+            while not self._stop.wait(tick):
+                since_beat += tick
+                progressed = self.progress != self._written
+                if since_beat < self.interval and not progressed:
+                    continue
                 if not self._beat():
                     return
+                since_beat = 0.0
         finally:
             connections.close_all()
 
@@ -92,7 +123,12 @@ class ChunkHeartbeat:
                     return False
                 # (of=self: the model's ordering joins the job, whose row must not count)
                 skip_locked = mine.order_by().select_for_update(skip_locked=True, of=("self",))
-                JobChunk.objects.filter(pk__in=skip_locked.values("pk")).update(heartbeat_at=Now())
+                progress = self.progress
+                fields: dict[str, object] = {"heartbeat_at": Now()}
+                if progress is not None:
+                    fields["done"] = progress
+                JobChunk.objects.filter(pk__in=skip_locked.values("pk")).update(**fields)
+                self._written = progress
         except DatabaseError:
             # The database is away for a moment; the next beat may reach it. (No detail:
             # the message of a database error can quote row values.)

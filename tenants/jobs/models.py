@@ -38,13 +38,21 @@ class Job(models.Model):
     def __str__(self) -> str:
         return f"{self.title} #{self.pk}"
 
+    #: rows done by chunks still running (their heartbeat writes it; set by the selector
+    #: ``tenants.selectors.jobs.with_progress``): counted in the job's only when they end
+    in_flight: int = 0
+
+    @property
+    def done_so_far(self) -> int:
+        return self.done + self.in_flight
+
     @property
     def percent(self) -> int:
         if self.status == JobStatus.SUCCEEDED:
             return 100
         if not self.total:
             return 0
-        return min(100, (self.done + self.failed) * 100 // self.total)
+        return min(100, (self.done_so_far + self.failed) * 100 // self.total)
 
     @property
     def is_finished(self) -> bool:

@@ -21,6 +21,15 @@ class ChunkResult:
     failed: int = 0
 
 
+@dataclass(frozen=True)
+class JobOutcome:
+    """What a kind's ``finish`` may say instead of 正常終了: e.g. an import whose file was
+    refused for its errors ran without fault, but the clerk must see it did not succeed."""
+
+    failed: bool
+    message: str
+
+
 class JobKind(Protocol):
     code: str
     gyomu: str
@@ -34,7 +43,20 @@ class JobKind(Protocol):
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult: ...
 
-    def finish(self, job: Job) -> None: ...
+    def finish(self, job: Job) -> JobOutcome | None:
+        """Runs once when every chunk is done; may return the job's outcome."""
+        ...
+
+    # Optional: ``result_url(job) -> str``, the screen that shows a finished job's result
+    # (the job page's 「結果を表示」). A kind without one offers its result files on the
+    # job page instead.
+
+
+def result_url(job: Job) -> str:
+    """Where a finished job's result is shown, if its kind has such a screen; "" if not."""
+    kind = get_kind(job.kind)
+    method = getattr(kind, "result_url", None)
+    return str(method(job)) if method is not None and job.is_finished else ""
 
 
 _kinds: dict[str, JobKind] = {}

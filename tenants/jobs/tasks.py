@@ -179,10 +179,12 @@ def finish_job(job_id: int) -> None:
             message = "一部の処理単位が失敗しました。失敗分のみ再実行できます。"
         else:
             kind = get_kind(job.kind)
-            if kind is not None:
-                kind.finish(job)
+            outcome = kind.finish(job) if kind is not None else None
             job.status = JobStatus.SUCCEEDED
             message = f"正常に終了しました（{job.done}件）。"
+            if outcome is not None:
+                job.status = JobStatus.FAILED if outcome.failed else JobStatus.SUCCEEDED
+                message = outcome.message
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "done", "failed", "finished_at"])
         JobLogLine.objects.create(job=job, message=message)

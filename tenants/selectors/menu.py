@@ -38,3 +38,17 @@ def module_links(*, role_levels: dict[str, int], portal: bool) -> list[NavLink]:
             if portal or role_levels.get(link.gyomu, 0) >= link.level:
                 links.append(NavLink(link.label, reverse(link.url_name)))
     return links
+
+
+def split_ready(menu: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The menu twice, by category: the 業務 whose screens work, then those not built yet
+    (画面準備中), so a list of modules shows the implemented ones first."""
+    ready, pending = [], []
+    for group in menu:
+        done = [g for g in group["modules"] if g.implemented]
+        todo = [g for g in group["modules"] if not g.implemented]
+        if done:
+            ready.append({"category": group["category"], "modules": done})
+        if todo:
+            pending.append({"category": group["category"], "modules": todo})
+    return ready, pending

@@ -38,3 +38,15 @@ def test_any_single_digit_error_is_detected(serial: int, position: int) -> None:
         if is_valid_number(wrong):
             # Folding remainders 0 and 1 to 0 costs this guarantee only there.
             assert number.endswith("0")
+
+
+def test_the_inlined_check_agrees_with_the_general_one_on_every_digit():
+    """is_valid_number inlines modulus11_check_digit for speed: for many serials, exactly
+    the check digit the general function computes is accepted."""
+    from tenants.atena_bango import SERIAL_DIGITS, m11w27_check_digit
+
+    for serial in [*range(1, 3000), 123_456_789, 999_999_999, 10_000_000]:
+        body = f"{serial:0{SERIAL_DIGITS}d}"
+        right = m11w27_check_digit(body)
+        accepted = [d for d in range(10) if is_valid_number(f"{body}{d}")]
+        assert accepted == [right], serial

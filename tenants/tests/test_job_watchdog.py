@@ -217,6 +217,30 @@ def test_a_heartbeat_beats_only_for_the_current_attempt(world, counting):
         assert beat._beat() is False
 
 
+def test_progress_reported_by_the_work_is_written_by_the_heartbeat(world, counting):
+    """A chunk's work cannot show its progress (its transaction commits at the end): it
+    reports it, and the heartbeat's own connection writes it; the job page counts it."""
+    from tenants.jobs.heartbeat import report_progress
+    from tenants.selectors.jobs import with_progress
+
+    with schema_context(world.alpha.schema):
+        job, chunks = _job_with_chunks(10)
+        _running(chunks[0], silent_for=timedelta(seconds=1))
+        report_progress(5)  # outside a chunk: nothing happens
+        beat = ChunkHeartbeat(schema_name=world.alpha.schema, chunk_id=chunks[0].pk, attempt=1)
+        with mock.patch("tenants.jobs.heartbeat._current") as current:
+            current.beat = beat
+            report_progress(7)
+        assert beat.progress == 7
+        assert beat._beat() is True
+        assert JobChunk.objects.get(pk=chunks[0].pk).done == 7
+        shown = with_progress(Job.objects.get(pk=job.pk))
+        assert (shown.in_flight, shown.done_so_far, shown.percent) == (7, 7, 70)
+        # a chunk no longer running counts only through the job's own totals
+        JobChunk.objects.filter(pk=chunks[0].pk).update(status=ChunkStatus.PENDING)
+        assert with_progress(Job.objects.get(pk=job.pk)).in_flight == 0
+
+
 def test_the_watchdog_is_on_beats_schedule_and_its_rounds_expire():
     entry = settings.CELERY_BEAT_SCHEDULE["requeue-dead-job-chunks"]
     assert entry["task"] == "tenants.tasks.dispatch_for_all_municipalities"

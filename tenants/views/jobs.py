@@ -15,6 +15,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.models import Job, JobFile
+from tenants.jobs.registry import result_url
 from tenants.jobs.services import (
     JobRefused,
     job_cancel,
@@ -24,6 +25,7 @@ from tenants.jobs.services import (
 )
 from tenants.models import RoleLevel
 from tenants.modules.spec import PLATFORM
+from tenants.selectors.jobs import with_progress
 
 
 def visible_jobs(request: HttpRequest):
@@ -45,12 +47,18 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @gyomu_view(PLATFORM)
 @no_personal_data
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(visible_jobs(request), pk=pk)
+    job = with_progress(get_object_or_404(visible_jobs(request), pk=pk))
     stale = 0 if job.is_finished else stale_chunks(job).count()
     return render(
         request,
         "tenants/jobs/detail.html",
-        {"job": job, "log": job.log.all()[:200], "files": job.files.all(), "stale": stale},
+        {
+            "job": job,
+            "log": job.log.all()[:200],
+            "files": job.files.all(),
+            "stale": stale,
+            "result_url": result_url(job),
+        },
     )
 
 
@@ -58,8 +66,10 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @no_personal_data
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment the detail page polls every second until the job ends."""
-    job = get_object_or_404(visible_jobs(request), pk=pk)
-    response = render(request, "tenants/jobs/_progress.html", {"job": job})
+    job = with_progress(get_object_or_404(visible_jobs(request), pk=pk))
+    response = render(
+        request, "tenants/jobs/_progress.html", {"job": job, "result_url": result_url(job)}
+    )
     if job.is_finished and request.headers.get("HX-Request"):
         # The bar reached its end: reload the page so result files and buttons update.
         response["HX-Refresh"] = "true"

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 def keep_pdf(
     page: Page, pattern: str, captured: dict[str, Any], *, post_only: bool = False
 ) -> None:
-    """Route requests matching ``pattern``; store ``status`` and, for a PDF, ``body``."""
+    """Route requests matching ``pattern`` in the page's browser context (a PDF opens in a
+    new tab); store ``status`` and, for a PDF, ``body``."""
 
     def handle(route: Route) -> None:
         if post_only and route.request.method != "POST":
@@ -33,7 +34,7 @@ def keep_pdf(
         captured["status"] = fetched.status
         route.fulfill(response=fetched)
 
-    page.route(re.compile(pattern), handle)
+    page.context.route(re.compile(pattern), handle)
 
 
 def wait_for(page: Page, captured: dict[str, Any], key: str, *, seconds: float = 15) -> None:

@@ -120,7 +120,7 @@ def test_office_runs_allocation_and_members_see_only_their_own(
         member.goto(f"{beta}/billing/runs/{run_id}/143014/statement.pdf")
         wait_for(member, seen, "status")
         assert seen["status"] == 404 and "body" not in seen
-        member.unroute_all()
+        member.context.unroute_all()
         member.goto(f"{portal}/billing/runs/{run_id}/143014/statement.pdf")
         expect(member).to_have_url(re.compile(r"/login/\?next=/billing/runs/"))
 

@@ -107,6 +107,9 @@ def test_tennyu_is_approved_by_a_second_clerk_and_printed(
             "n2-shimei_kana": "モリト　ミサキ",
             "n2-birth_date": "1983-11-20",
         }
+        # (the second 異動者 block is added on the screen: 「世帯員を追加」)
+        form.get_by_test_id("add-member").click()
+        expect(form.locator('[name="n2-shimei"]')).to_be_focused()
         for name, value in values.items():
             form.locator(f'[name="{name}"]').fill(value)
         for name, value in {
@@ -156,8 +159,12 @@ def test_tennyu_is_approved_by_a_second_clerk_and_printed(
         clerk.screenshot(path=SCREENSHOT, full_page=True)
         captured: dict[str, Any] = {}
         keep_pdf(clerk, r".*/juminkiroku/shomei/$", captured, post_only=True)
-        clerk.get_by_role("button", name=re.compile("発行")).click()
+        app_url = clerk.url
+        with clerk.context.expect_page() as new_tab:
+            clerk.get_by_role("button", name=re.compile("発行")).click()
         wait_for(clerk, captured, "body")
+        # (the PDF opened in a new tab; the app stays where it was)
+        assert new_tab.value is not clerk and clerk.url == app_url
         hakko_no = captured["headers"]["x-hakko-no"]
         pages = pdf_pages(captured["body"])
 

@@ -20,21 +20,27 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.public import atena_resolve
-from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_refusal
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, NO_PERSONAL_DATA, Reads, access_refusal
 from tenants.accesslog.services import actor_from_request
 from tenants.api.permissions import TenantAPIView
+from tenants.jobs.models import JobStatus
+from tenants.jobs.services import JobRefused
+from tenants.selectors.jobs import with_progress
 from tenants.text import NoControlCharacters
 from tenants.uploads import LimitedUploadHandler, limit_uploads
 from zeimu.forms.kazei import MAX_UPLOAD_BYTES, too_large_message
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
-from zeimu.selectors.kazei import kazei_shiryo_of
-from zeimu.services.kazei_import import (
-    KIND_CHOICES,
-    AlreadyImported,
-    ImportRejected,
-    kazei_import,
+from zeimu.models import (
+    KyuyoHokoku,
+    NenkinHokoku,
+    Shinkoku,
+    ShinkokuKind,
+    ShiryoImport,
+    ShiryoImportStatus,
 )
+from zeimu.selectors.kazei import kazei_shiryo_of, shiryo_import_state
+from zeimu.services.kazei_import import AlreadyImported, kazei_import_accept
+from zeimu.services.kazei_layouts import KIND_CHOICES
 
 GYOMU = KOJIN_JUMINZEI
 
@@ -192,11 +198,63 @@ ImportRejectedSerializer = inline_serializer(
 )
 
 
-class ImportResultSerializer(serializers.Serializer):
-    import_id = serializers.IntegerField(help_text="取込ID")
-    kind = serializers.CharField()
-    rows = serializers.IntegerField(help_text="取り込んだ件数")
-    replaced = serializers.IntegerField(help_text="既存の申告を置き換えた件数（shinkoku のみ）")
+class ImportProgressSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=JobStatus.choices, help_text="処理の状態")
+    done = serializers.IntegerField(help_text="読み終えた行数（目安）")
+    total = serializers.IntegerField(help_text="ファイルの行数（目安）")
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
+# (inline: a field called "errors" would shadow Serializer.errors on a declared class)
+ImportStatusSerializer = inline_serializer(
+    name="KazeiImportStatus",
+    fields={
+        "import_id": serializers.IntegerField(help_text="取込ID"),
+        "kind": serializers.ChoiceField(choices=KIND_CHOICES),
+        "file_name": serializers.CharField(),
+        "status": serializers.ChoiceField(
+            choices=ShiryoImportStatus.choices,
+            help_text="受付済 → 取込中 → 取込済、または誤りあり（1件も登録しない）",
+        ),
+        "status_label": serializers.CharField(),
+        "rows": serializers.IntegerField(help_text="取り込んだ件数（取込済のとき）"),
+        "replaced": serializers.IntegerField(
+            help_text="既存の申告を置き換えた件数（shinkoku のみ）"
+        ),
+        "errors": ImportErrorSerializer(many=True, help_text="誤りの一覧（誤りありのとき）"),
+        "truncated": serializers.BooleanField(help_text="誤りが多く、以降を省略した"),
+        "job_id": serializers.IntegerField(allow_null=True, help_text="取込処理のID"),
+        "progress": ImportProgressSerializer(allow_null=True),
+        "imported_at": serializers.DateTimeField(help_text="受付日時"),
+    },
+)
+
+
+def _status_payload(shiryo: ShiryoImport) -> dict[str, Any]:
+    state = shiryo_import_state(shiryo)
+    progress = None
+    if shiryo.job is not None:
+        job = with_progress(shiryo.job)
+        progress = {
+            "status": job.status,
+            "done": job.done_so_far,
+            "total": job.total,
+            "percent": job.percent,
+        }
+    return {
+        "import_id": shiryo.pk,
+        "kind": shiryo.kind,
+        "file_name": shiryo.file_name,
+        "status": state.value,
+        "status_label": state.label,
+        "rows": shiryo.rows,
+        "replaced": shiryo.replaced,
+        "errors": shiryo.errors,
+        "truncated": shiryo.errors_truncated,
+        "job_id": shiryo.job_id,
+        "progress": progress,
+        "imported_at": serializers.DateTimeField().to_representation(shiryo.imported_at),
+    }
 
 
 # --- views -------------------------------------------------------------------------
@@ -261,9 +319,10 @@ class KazeiLookupAPIView(TenantAPIView):
 
 
 class KazeiImportAPIView(TenantAPIView):
-    """A CSV of 課税資料: all rows or none (the same service as the screen)."""
+    """A CSV of 課税資料: stored and imported by a job (all rows or none); the answer is at
+    once, 202 with the import, whose state :class:`KazeiImportStatusAPIView` tells."""
 
-    access_reads = LOGGED_BY_SERVICE  # kazei_import logs the import; errors name no one
+    access_reads = LOGGED_BY_SERVICE  # the job logs the import; errors name no one
 
     gyomu_code = GYOMU
     parser_classes = [MultiPartParser, FormParser]
@@ -278,11 +337,11 @@ class KazeiImportAPIView(TenantAPIView):
     @extend_schema(
         request={"multipart/form-data": ImportRequestSerializer},
         responses={
-            201: ImportResultSerializer,
+            202: ImportStatusSerializer,
             400: ImportRejectedSerializer,
             409: OpenApiResponse(ImportRejectedSerializer, description="取り込み済みのファイル"),
         },
-        summary="課税資料のCSV取込（全件か0件）",
+        summary="課税資料のCSV取込（受付。取込は処理で全件か0件）",
     )
     def post(self, request: Request) -> Response:
         data = request.data  # parsed here: the handler may stop the upload at the limit
@@ -302,36 +361,50 @@ class KazeiImportAPIView(TenantAPIView):
             return _rejected("入力に誤りがあります。", errors)
         upload = body.validated_data["file"]
         try:
-            result = kazei_import(
+            shiryo = kazei_import_accept(
                 kind=body.validated_data["kind"],
                 file_name=upload.name,
-                content=upload.file,  # streamed from the temporary file
+                upload=upload.file,  # streamed from the temporary file
                 actor=actor_from_request(request._request),
             )
-        except ImportRejected as exc:
+        except AlreadyImported as exc:
             return _rejected(
                 str(exc),
                 [
                     {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
                     for e in exc.errors
                 ],
-                exc.truncated,
-                status=(
-                    status.HTTP_409_CONFLICT
-                    if isinstance(exc, AlreadyImported)
-                    else status.HTTP_400_BAD_REQUEST
-                ),
+                status=status.HTTP_409_CONFLICT,
             )
-        payload = {
-            "import_id": result.shiryo.pk,
-            "kind": result.shiryo.kind,
-            "rows": result.rows,
-            "replaced": result.replaced,
-        }
-        return Response(payload, status=status.HTTP_201_CREATED)
+        except JobRefused as exc:
+            raise PermissionDenied(str(exc)) from exc
+        return Response(_status_payload(shiryo), status=status.HTTP_202_ACCEPTED)
+
+
+class KazeiImportStatusAPIView(TenantAPIView):
+    """An import's state: progress while its job runs, then the rows registered or the
+    file's errors (file, line, field; never a person)."""
+
+    access_reads = NO_PERSONAL_DATA
+    gyomu_code = GYOMU
+
+    @extend_schema(
+        responses={200: ImportStatusSerializer, 404: KazeiDetailSerializer},
+        summary="課税資料の取込の状態",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        shiryo = ShiryoImport.objects.select_related("job").filter(pk=pk).first()
+        if shiryo is None:
+            raise NotFound("この取込はありません。")
+        return Response(_status_payload(shiryo))
 
 
 urlpatterns: list[URLPattern] = [
     path("kazei/lookup/", KazeiLookupAPIView.as_view(), name="api-zeimu-kazei-lookup"),
     path("kazei/import/", KazeiImportAPIView.as_view(), name="api-zeimu-kazei-import"),
+    path(
+        "kazei/imports/<int:pk>/",
+        KazeiImportStatusAPIView.as_view(),
+        name="api-zeimu-kazei-import-status",
+    ),
 ]

@@ -18,7 +18,8 @@ from tenants.forms.text import TextField
 from tenants.wareki import format_nendo
 from zeimu.models import ShinkokuKind
 from zeimu.rules.inputs import KafuHitorioya, Shogai
-from zeimu.services.kazei_import import (
+from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
+from zeimu.services.kazei_layouts import (
     KIND_CHOICES,
     SHINKOKU_AMOUNTS,
     SHINZOKU_MAX,
@@ -26,7 +27,6 @@ from zeimu.services.kazei_import import (
     parse_signed_yen,
     parse_yen,
 )
-from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 
 #: Largest CSV accepted from the screen and the API (a 380,000-person town's 給与支払報告書
 #: is about 30 MB; a larger file goes through ``manage.py import_kazei``).

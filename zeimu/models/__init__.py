@@ -5,6 +5,7 @@ from zeimu.models.kazei import (
     Shinkoku,
     ShinkokuKind,
     ShiryoImport,
+    ShiryoImportStatus,
 )
 
 __all__ = [
@@ -16,4 +17,5 @@ __all__ = [
     "Shinkoku",
     "ShinkokuKind",
     "ShiryoImport",
+    "ShiryoImportStatus",
 ]

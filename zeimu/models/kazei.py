@@ -13,13 +13,38 @@ from django.db import models
 SAME_FILE_CONSTRAINT = "zeimu_shiryoimport_same_file"
 
 
+class ShiryoImportStatus(models.TextChoices):
+    QUEUED = "queued", "受付済（取込待ち）"
+    RUNNING = "running", "取込中"
+    DONE = "done", "取込済"
+    REJECTED = "rejected", "誤りあり（登録なし）"
+
+
 class ShiryoImport(models.Model):
-    """One accepted import file: all its rows or none of them (services.kazei_import)."""
+    """One import file: all its rows or none of them (services.kazei_import).
+
+    An upload is stored and imported by a job (``zeimu_kazei_import``): the row exists from
+    the upload on, with the job's progress; a file with errors ends 誤りあり with its errors
+    (file, line, field, message) and nothing of it registered, and the same file may then
+    be uploaded again (after the registry was corrected, say)."""
 
     kind = models.CharField("資料の種類", max_length=20)
     file_name = models.CharField("ファイル名", max_length=200)
     sha256 = models.CharField("ファイルのハッシュ", max_length=64)
-    rows = models.PositiveIntegerField("件数")
+    status = models.CharField(
+        "状態", max_length=10, choices=ShiryoImportStatus.choices, default=ShiryoImportStatus.DONE
+    )
+    #: the job that imports an uploaded file (none for the command line's direct import)
+    job = models.ForeignKey(
+        "jobs.Job", verbose_name="処理", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    rows = models.PositiveIntegerField("件数", default=0)
+    #: rows that replaced a stored 申告 of the same person and year (``shinkoku`` only)
+    replaced = models.PositiveIntegerField("置き換えた件数", default=0)
+    #: a rejected file's errors: [{"file", "line", "field", "message"}] (never a name)
+    errors = models.JSONField("誤り", default=list, blank=True)
+    errors_truncated = models.BooleanField("誤りの一部を省略", default=False)
     imported_by = models.CharField("取込者", max_length=150)
     imported_at = models.DateTimeField("取込日時", auto_now_add=True)
 
@@ -29,8 +54,13 @@ class ShiryoImport(models.Model):
         ordering = ["-imported_at", "-id"]
         constraints = [
             # two identical uploads at the same moment: one import, the other refused
-            # (the schema is the town's, so this is per town)
-            models.UniqueConstraint(fields=["kind", "sha256"], name=SAME_FILE_CONSTRAINT),
+            # (the schema is the town's, so this is per town); a file refused for its
+            # errors does not count
+            models.UniqueConstraint(
+                fields=["kind", "sha256"],
+                condition=~models.Q(status="rejected"),
+                name=SAME_FILE_CONSTRAINT,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport
+from tenants.jobs.models import JobStatus
+from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport, ShiryoImportStatus
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,19 @@ def nenkin_get(pk: int) -> NenkinHokoku | None:
 
 def shinkoku_get(pk: int) -> Shinkoku | None:
     return Shinkoku.objects.filter(pk=pk).first()
+
+
+def shiryo_import(pk: int) -> ShiryoImport | None:
+    return ShiryoImport.objects.select_related("job").filter(pk=pk).first()
+
+
+def shiryo_import_state(shiryo: ShiryoImport) -> ShiryoImportStatus:
+    """Where an import stands: 取込中 while its job runs (the import's own row says so only
+    when the job's transaction commits, at the end), else what the row says."""
+    job = shiryo.job
+    if shiryo.status == ShiryoImportStatus.QUEUED and job and job.status == JobStatus.RUNNING:
+        return ShiryoImportStatus.RUNNING
+    return ShiryoImportStatus(shiryo.status)
 
 
 def shiryo_imports() -> QuerySet[ShiryoImport]:

@@ -1,39 +1,22 @@
 """Bulk import of 課税資料 from CSV: all rows or none.
 
+Screens and the API do not import in the request: :func:`kazei_import_accept` stores the
+uploaded file, registers the import (状態 受付済) and starts the job ``zeimu_kazei_import``
+(``zeimu.jobkinds``), which runs :func:`kazei_import_run` with a progress bar; the answer
+is at once, whatever the file's size. The command line imports directly
+(:func:`kazei_import`, the same run in its own transaction).
+
 The file is read as a stream and every row is validated before anything is written; a
 file with any invalid row is refused as a whole with every error reported by file, line
-and field (up to ``MAX_ERRORS``), and the database is left as it was. The same file (by
-its SHA-256) is not imported twice.
+and field (up to ``MAX_ERRORS``), and the database is left as it was (a job records the
+errors on the import, 誤りあり). The same file (by its SHA-256) is not imported twice: a
+unique constraint decides, so two identical uploads at the same moment give one import
+and one refusal; a file refused for its errors may be sent again.
 
-Layouts (UTF-8, BOM allowed, first line the header with these names in any order;
-amounts in yen, digits with or without commas, full-width digits accepted; a row with
-more filled cells than the header is refused, never cut):
-
-給与支払報告書 (``kyuyo``):
-    宛名番号, 所得年, 特別徴収義務者指定番号, 特別徴収義務者名, 支払金額, 社会保険料等の金額,
-    生命保険料の控除額, 地震保険料の控除額, 徴収区分 (特別徴収 / 普通徴収); optional (may be
-    left out of the header): 新生命保険料の金額, 旧生命保険料の金額, 介護医療保険料の金額,
-    新個人年金保険料の金額, 旧個人年金保険料の金額 (「生命保険料の金額の内訳」)
-公的年金等支払報告書 (``nenkin``):
-    宛名番号, 所得年, 支払者番号, 支払者名, 支払金額, 社会保険料等の金額,
-    年金特別徴収 (対象 / 対象外)
-住民税申告・確定申告 (``shinkoku``): one row per person and 所得年.
-    Required columns: 宛名番号, 所得年, 申告の種類 (住民税申告 / 確定申告). Every other
-    column may be left out of the header (then 0 / なし / 非該当); a header that is not
-    one of the layout's names is refused, so a misspelt column never drops data silently.
-    Amounts (収入・経費・保険料・控除額): see ``SHINKOKU_AMOUNTS``. 障害者区分 (なし / 障害者 /
-    特別障害者), 寡婦・ひとり親 (なし / 寡婦 / ひとり親（母） / ひとり親（父）), 勤労学生,
-    生活扶助, 普通徴収 (該当 / 非該当 / 空欄).
-    配偶者: 配偶者の続柄, 配偶者の年齢, 配偶者の合計所得金額, 配偶者の障害者区分 (all empty =
-    no spouse; otherwise 年齢 is required). 扶養親族等 1 to ``SHINZOKU_MAX``: 親族N_続柄,
-    親族N_年齢, 親族N_合計所得金額, 親族N_同居老親等, 親族N_障害者区分 (a group left empty
-    is no one). Ages are on 31 December of the 所得年; 合計所得金額 may be negative.
-    A person's 申告 already stored for that year is **replaced** (the later 申告 is a
-    correction); the result and the access-log row say how many were replaced. The same
-    person and year twice in one file is an error.
+The layouts (columns, cells, rows) are in ``services.kazei_layouts``.
 
 Persons are matched by the town's 宛名番号 (check digit verified) through 住民記録's one
-lookup (juminkiroku.public.atena_resolve_many, three queries for the whole file); error
+lookup (juminkiroku.public.atena_resolve_many, three queries per batch of rows); error
 messages name the line and the field, never the person. A person under a 照会抑止 or a
 支援措置 is matched all the same: attaching a report to them shows nothing of them, and a
 DV victim's tax must still be assessed.
@@ -42,33 +25,34 @@ DV victim's tax must still be assessed.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import hashlib
 import io
-import unicodedata
+import json
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from psycopg import sql
 
-from juminkiroku.public import MESSAGE_NOT_FOUND, atena_resolve_many
+from juminkiroku.public import MESSAGE_NOT_FOUND, atena_match_staged
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.atena_bango import is_valid_number
 from tenants.text import text_problem
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind, ShiryoImport
-from zeimu.rules.inputs import KafuHitorioya, Shogai
-from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
+from zeimu.models import Shinkoku, ShiryoImport, ShiryoImportStatus
+from zeimu.services.kazei_layouts import LAYOUTS, Layout, normalize
 
 MAX_ERRORS = 1000
 #: PostgreSQL's SQLSTATE for a unique constraint violated
 UNIQUE_VIOLATION = "23505"
 GYOMU = KOJIN_JUMINZEI
-#: 扶養親族等 column groups in the ``shinkoku`` layout (the 申告書 has room for about 6).
-SHINZOKU_MAX = 6
 
 
 @dataclass(frozen=True)
@@ -102,7 +86,11 @@ class AlreadyImported(ImportRejected):
 
 def _already_imported(*, kind: str, digest: str) -> bool:
     """The early, friendly answer (before the file is read); the constraint is the guard."""
-    return ShiryoImport.objects.filter(kind=kind, sha256=digest).exists()
+    return (
+        ShiryoImport.objects.filter(kind=kind, sha256=digest)
+        .exclude(status=ShiryoImportStatus.REJECTED)
+        .exists()
+    )
 
 
 def _is_same_file(exc: IntegrityError) -> bool:
@@ -116,317 +104,6 @@ def _is_same_file(exc: IntegrityError) -> bool:
     )
 
 
-@dataclass
-class Column:
-    name: str
-    attr: str
-    parse: Callable[[str], Any]
-    #: the cell may not be empty
-    required: bool = True
-    #: the header must name this column (otherwise an absent column reads as empty cells)
-    in_header: bool = True
-
-
-def normalize(value: str) -> str:
-    """NFKC (全角英数 → 半角, （）→ ()) and trimmed: how cells and headers are compared."""
-    return unicodedata.normalize("NFKC", value).strip()
-
-
-def _text(max_length: int) -> Callable[[str], str]:
-    def parse(value: str) -> str:
-        value = normalize(value)
-        if len(value) > max_length:
-            raise ValueError(f"{max_length}文字以内にしてください。")
-        return value
-
-    return parse
-
-
-def parse_yen(value: str) -> int:
-    """An amount in whole yen, 0 or more: commas and full-width digits accepted, empty = 0."""
-    s = normalize(value).replace(",", "").replace("円", "")
-    if s == "":
-        return 0
-    if not s.isdigit():
-        raise ValueError("0以上の整数（円）で入力してください。")
-    return int(s)
-
-
-def parse_signed_yen(value: str) -> int:
-    """An amount that may be negative (合計所得金額 with a loss): ``-``, ``△`` or ``▲``."""
-    s = normalize(value).replace(",", "").replace("円", "")
-    negative = s[:1] in ("-", "△", "▲", "−")
-    digits = s[1:] if negative else s
-    if s == "":
-        return 0
-    if not digits.isdigit():
-        raise ValueError("整数（円）で入力してください。損失は先頭に「-」を付けます。")
-    return -int(digits) if negative else int(digits)
-
-
-def parse_age(value: str) -> int | None:
-    s = normalize(value).replace("歳", "")
-    if s == "":
-        return None
-    if not s.isdigit() or int(s) > 150:
-        raise ValueError("年齢は0〜150の整数で入力してください。")
-    return int(s)
-
-
-def _year(value: str) -> int:
-    s = normalize(value)
-    this_year = timezone.localdate().year
-    if not s.isdigit() or not 2000 <= int(s) <= this_year:
-        raise ValueError(f"西暦4桁（2000〜{this_year}年）で入力してください。")
-    return int(s)
-
-
-def _choice(mapping: dict[str, Any], *, empty: Any = None) -> Callable[[str], Any]:
-    """One of the words in ``mapping``; an empty cell gives ``empty`` if that is not None."""
-
-    def parse(value: str) -> Any:
-        s = normalize(value)
-        if s == "" and empty is not None:
-            return empty
-        if s not in mapping:
-            labels = [k for k in mapping if k]
-            raise ValueError(f"「{'」「'.join(labels)}」のいずれかを入力してください。")
-        return mapping[s]
-
-    return parse
-
-
-def _atena_no(value: str) -> str:
-    s = normalize(value)
-    if not is_valid_number(s):
-        raise ValueError("宛名番号は10桁で、検査数字が一致する必要があります。")
-    return s
-
-
-#: 該当 / 非該当 (an empty cell is 非該当)
-_flag = _choice({"該当": True, "非該当": False, "○": True}, empty=False)
-#: The person's own 障害者区分 (同居特別障害者 is only for a spouse or relative).
-_shogai_honnin = _choice(
-    {normalize(s.value): s.value for s in Shogai if s is not Shogai.DOKYO_TOKUBETSU},
-    empty=Shogai.NASHI.value,
-)
-_shogai_kazoku = _choice({normalize(s.value): s.value for s in Shogai}, empty=Shogai.NASHI.value)
-_kafu = _choice(
-    {normalize(k.value): k.value for k in KafuHitorioya}, empty=KafuHitorioya.NASHI.value
-)
-
-#: The 申告's amount columns: (CSV column, Shinkoku field); both the import and the entry
-#: form use this list.
-SHINKOKU_AMOUNTS: list[tuple[str, str]] = [
-    ("給与収入", "kyuyo_shunyu"),
-    ("公的年金等収入", "nenkin_shunyu"),
-    ("営業等・農業収入", "jigyo_shunyu"),
-    ("営業等・農業の必要経費", "jigyo_keihi"),
-    ("不動産収入", "fudosan_shunyu"),
-    ("不動産の必要経費", "fudosan_keihi"),
-    ("雑収入", "zatsu_shunyu"),
-    ("雑の必要経費", "zatsu_keihi"),
-    ("社会保険料", "shakai_hokenryo"),
-    ("小規模企業共済等掛金", "shokibo_kyosai"),
-    ("一般の生命保険料（新）", "seimei_ippan_shin"),
-    ("一般の生命保険料（旧）", "seimei_ippan_kyu"),
-    ("介護医療保険料", "seimei_kaigo_iryo"),
-    ("個人年金保険料（新）", "seimei_nenkin_shin"),
-    ("個人年金保険料（旧）", "seimei_nenkin_kyu"),
-    ("地震保険料", "jishin_hokenryo"),
-    ("旧長期損害保険料", "kyu_choki_songai_hokenryo"),
-    ("医療費控除額", "iryohi_kojo"),
-]
-
-#: 配偶者 / 親族N columns: (suffix, key in the JSON, parser)
-_KAZOKU_PARTS: list[tuple[str, str, Callable[[str], Any]]] = [
-    ("続柄", "zokugara", _text(20)),
-    ("年齢", "age", parse_age),
-    ("合計所得金額", "gokei_shotoku", parse_signed_yen),
-    ("障害者区分", "shogai", _shogai_kazoku),
-]
-
-
-def _shinkoku_columns() -> list[Column]:
-    cols = [
-        Column("宛名番号", "atena_no", _atena_no),
-        Column("所得年", "shotoku_year", _year),
-        Column("申告の種類", "kind", _choice({normalize(k.label): k.value for k in ShinkokuKind})),
-    ]
-    cols += [Column(n, a, parse_yen, required=False, in_header=False) for n, a in SHINKOKU_AMOUNTS]
-    cols += [
-        Column("障害者区分", "shogai", _shogai_honnin, required=False, in_header=False),
-        Column("寡婦・ひとり親", "kafu_hitorioya", _kafu, required=False, in_header=False),
-        Column("勤労学生", "kinro_gakusei", _flag, required=False, in_header=False),
-        Column("生活扶助", "seikatsu_fujo", _flag, required=False, in_header=False),
-        Column("普通徴収", "futsu_choshu_kibo", _flag, required=False, in_header=False),
-    ]
-    for suffix, key, parse in _KAZOKU_PARTS:
-        cols.append(
-            Column(f"配偶者の{suffix}", f"haigusha.{key}", parse, required=False, in_header=False)
-        )
-    for i in range(1, SHINZOKU_MAX + 1):
-        for suffix, key, parse in [
-            *_KAZOKU_PARTS[:3],
-            ("同居老親等", "dokyo_roshin", _flag),
-            _KAZOKU_PARTS[3],
-        ]:
-            cols.append(
-                Column(f"親族{i}_{suffix}", f"shinzoku.{i}.{key}", parse, required=False,
-                       in_header=False)
-            )  # fmt: skip
-    return cols
-
-
-def _is_blank_kazoku(member: dict[str, Any]) -> bool:
-    return not any(
-        v not in (None, "", 0, False, Shogai.NASHI.value)
-        for v in member.values()
-    )  # fmt: skip
-
-
-def _assemble_shinkoku(values: dict[str, Any]) -> list[tuple[str, str]]:
-    """Fold the 配偶者 / 親族N cells into the JSON the model stores, validated by the same
-    functions the calculation uses. Returns (field, message) errors."""
-    errors: list[tuple[str, str]] = []
-    haigusha = {
-        k.split(".", 1)[1]: values.pop(k) for k in list(values) if k.startswith("haigusha.")
-    }
-    relatives: dict[int, dict[str, Any]] = {}
-    for k in [k for k in values if k.startswith("shinzoku.")]:
-        _, number, key = k.split(".", 2)
-        relatives.setdefault(int(number), {})[key] = values.pop(k)
-    # a key absent from a group is a cell that did not parse (already reported)
-    incomplete = len(haigusha) < len(_KAZOKU_PARTS) or any(
-        len(m) < len(_KAZOKU_PARTS) + 1 for m in relatives.values()
-    )
-    if _is_blank_kazoku(haigusha):
-        values["haigusha"] = None
-    elif "age" not in haigusha:
-        pass
-    elif haigusha["age"] is None:
-        errors.append(("配偶者の年齢", "配偶者の欄に記入があるときは、年齢が必須です。"))
-    else:
-        values["haigusha"] = {
-            "age": haigusha["age"],
-            "gokei_shotoku": haigusha.get("gokei_shotoku", 0),
-            "shogai": haigusha.get("shogai", Shogai.NASHI.value),
-            "zokugara": haigusha.get("zokugara", ""),
-        }
-    shinzoku: list[dict[str, Any]] = []
-    for i in sorted(relatives):
-        member = relatives[i]
-        if _is_blank_kazoku(member):
-            continue
-        if "age" not in member:
-            continue
-        if member["age"] is None:
-            errors.append((f"親族{i}_年齢", f"親族{i}の欄に記入があるときは、年齢が必須です。"))
-            continue
-        shinzoku.append(
-            {
-                "age": member["age"],
-                "gokei_shotoku": member.get("gokei_shotoku", 0),
-                "dokyo_roshin": bool(member.get("dokyo_roshin", False)),
-                "shogai": member.get("shogai", Shogai.NASHI.value),
-                "zokugara": member.get("zokugara", ""),
-            }
-        )
-    values["shinzoku"] = shinzoku
-    if errors or incomplete:
-        return errors
-    try:
-        haigusha_from_json(values["haigusha"])
-    except InvalidKazeiData as exc:
-        errors.append(("配偶者", str(exc)))
-    try:
-        shinzoku_from_json(shinzoku)
-    except InvalidKazeiData as exc:
-        errors.append(("親族", str(exc)))
-    return errors
-
-
-@dataclass
-class Layout:
-    kind: str
-    label: str
-    model: Any
-    columns: list[Column]
-    key: tuple[str, ...]
-    #: how a duplicate is described: 「同じ{what}の資料が重複しています」
-    key_words: str = "人・年・支払者"
-    #: a row already stored under the same key is replaced (otherwise refused)
-    replaces: bool = False
-    #: header names that are not columns of the layout are refused
-    strict_header: bool = False
-    #: turns the parsed cells of one row into model fields; returns (field, message) errors
-    assemble: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-#: 「生命保険料の金額の内訳」 of the 給与支払報告書 (optional columns)
-KYUYO_SEIMEI_UCHIWAKE = [
-    ("新生命保険料の金額", "seimei_ippan_shin"),
-    ("旧生命保険料の金額", "seimei_ippan_kyu"),
-    ("介護医療保険料の金額", "seimei_kaigo_iryo"),
-    ("新個人年金保険料の金額", "seimei_nenkin_shin"),
-    ("旧個人年金保険料の金額", "seimei_nenkin_kyu"),
-]
-
-LAYOUTS: dict[str, Layout] = {
-    "kyuyo": Layout(
-        kind="kyuyo",
-        label="給与支払報告書",
-        model=KyuyoHokoku,
-        columns=[
-            Column("宛名番号", "atena_no", _atena_no),
-            Column("所得年", "shotoku_year", _year),
-            Column("特別徴収義務者指定番号", "employer_no", _text(20)),
-            Column("特別徴収義務者名", "employer_name", _text(100)),
-            Column("支払金額", "shiharai_kingaku", parse_yen),
-            Column("社会保険料等の金額", "shakai_hoken", parse_yen, required=False),
-            Column("生命保険料の控除額", "seimei_hoken_kojo", parse_yen, required=False),
-            Column("地震保険料の控除額", "jishin_hoken_kojo", parse_yen, required=False),
-            *[
-                Column(name, attr, parse_yen, required=False, in_header=False)
-                for name, attr in KYUYO_SEIMEI_UCHIWAKE
-            ],
-            Column("徴収区分", "tokubetsu_choshu", _choice({"特別徴収": True, "普通徴収": False})),
-        ],
-        key=("atena_id", "shotoku_year", "employer_no"),
-    ),
-    "nenkin": Layout(
-        kind="nenkin",
-        label="公的年金等支払報告書",
-        model=NenkinHokoku,
-        columns=[
-            Column("宛名番号", "atena_no", _atena_no),
-            Column("所得年", "shotoku_year", _year),
-            Column("支払者番号", "payer_no", _text(20)),
-            Column("支払者名", "payer_name", _text(100)),
-            Column("支払金額", "shiharai_kingaku", parse_yen),
-            Column("社会保険料等の金額", "shakai_hoken", parse_yen, required=False),
-            Column("年金特別徴収", "tokubetsu_choshu", _choice({"対象": True, "対象外": False})),
-        ],
-        key=("atena_id", "shotoku_year", "payer_no"),
-    ),
-    "shinkoku": Layout(
-        kind="shinkoku",
-        label="住民税申告・確定申告",
-        model=Shinkoku,
-        columns=_shinkoku_columns(),
-        key=("atena_id", "shotoku_year"),
-        key_words="人・年",
-        replaces=True,
-        strict_header=True,
-        assemble=_assemble_shinkoku,
-    ),
-}
-
-#: The choices a screen or the command offers (kind, label).
-KIND_CHOICES: list[tuple[str, str]] = [(k, layout.label) for k, layout in LAYOUTS.items()]
-
-
 @dataclass(frozen=True)
 class ImportResult:
     shiryo: ShiryoImport
@@ -436,16 +113,34 @@ class ImportResult:
 
 
 NOT_UTF8 = "文字コードは UTF-8 にしてください。"
-#: bytes read at a time (hashing); the csv module reads line by line
+#: bytes read at a time (hashing, counting lines); the csv module reads line by line
 CHUNK = 1024 * 1024
+#: rows checked, matched to persons and sent to the staging table at a time: a batch of
+#: 5,000 rows holds ≈5 MB of Python objects, whatever the size of the file
+BATCH = 5000
+#: the temporary table a file's rows wait in until every check has passed
+STAGING = "kazei_in"
 
 
-def _sha256(source: IO[bytes]) -> str:
+@dataclass(frozen=True)
+class FileFacts:
+    sha256: str
+    #: line breaks in the file: its data rows, give or take the header and a last line
+    #: without a break (only for the progress bar)
+    lines: int
+    size: int
+
+
+def file_facts(source: IO[bytes]) -> FileFacts:
+    """SHA-256, line count and size of a binary file, read in chunks; rewound after."""
     digest = hashlib.sha256()
+    lines = size = 0
     for chunk in iter(lambda: source.read(CHUNK), b""):
         digest.update(chunk)
+        lines += chunk.count(b"\n")
+        size += len(chunk)
     source.seek(0)
-    return digest.hexdigest()
+    return FileFacts(sha256=digest.hexdigest(), lines=lines, size=size)
 
 
 def _too_many_cells(in_header: int, in_row: int) -> str:
@@ -461,6 +156,8 @@ def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str]
     by the column's name in the header (``names``) or its position. True if any was."""
     refused = False
     for i, cell in enumerate(row):
+        if cell.isprintable():  # the common case, in C: no control character at all
+            continue
         column = names[i] if i < len(names) and names[i] else f"{i + 1}列目"
         problem = text_problem(cell, label="このセル")
         if problem is not None:
@@ -472,7 +169,8 @@ def _refused_cells(row: list[str], names: list[str], report: Callable[[str, str]
 def kazei_import(
     *, kind: str, file_name: str, content: bytes | IO[bytes], actor: Actor
 ) -> ImportResult:
-    """Validate the whole file, then write every row in one transaction (or nothing).
+    """Validate the whole file, then write every row in one transaction (or nothing), here
+    and now (the command line; screens and the API start :func:`kazei_import_accept`).
 
     ``content`` is the file's bytes or, better, the open (binary, seekable) file: it is
     then hashed in chunks and read line by line, never whole."""
@@ -480,199 +178,464 @@ def kazei_import(
     if layout is None:
         raise ValueError(f"不明な資料の種類です: {kind}")
     source = io.BytesIO(content) if isinstance(content, bytes) else content
-    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    try:
-        return _import(layout=layout, file_name=file_name, source=source, text=text, actor=actor)
-    finally:
-        text.detach()  # the caller's file stays open
-
-
-def _import(
-    *, layout: Layout, file_name: str, source: IO[bytes], text: io.TextIOWrapper, actor: Actor
-) -> ImportResult:
-    kind = layout.kind
-    digest = _sha256(source)
-    errors: list[ImportError_] = []
-    truncated = False
-
-    def err(line: int, col: str, message: str) -> None:
-        nonlocal truncated
-        if len(errors) < MAX_ERRORS:
-            errors.append(ImportError_(file_name, line, col, message))
-        else:
-            truncated = True
-
-    if _already_imported(kind=kind, digest=digest):
+    facts = file_facts(source)
+    if _already_imported(kind=kind, digest=facts.sha256):
         raise AlreadyImported(file_name)
     try:
-        reader = csv.reader(text)
-        raw_header = next(reader, [])
-        header = [normalize(h) for h in raw_header]
-    except UnicodeDecodeError as exc:
-        raise ImportRejected([ImportError_(file_name, 1, "", NOT_UTF8)]) from exc
-    except csv.Error as exc:
-        raise ImportRejected([ImportError_(file_name, 1, "", str(exc))]) from exc
-    known = {normalize(c.name): c for c in layout.columns}
-    missing = [c.name for c in layout.columns if c.in_header and normalize(c.name) not in header]
-    header_refused: list[ImportError_] = []
-    _refused_cells(
-        raw_header,
-        [f"{i}列目" for i in range(1, len(raw_header) + 1)],
-        lambda col, message: header_refused.append(ImportError_(file_name, 1, col, message)),
-    )
-    if header_refused:
-        raise ImportRejected(header_refused)
-    unknown = [h for h in header if h and h not in known] if layout.strict_header else []
-    doubled = sorted({h for h in header if h in known and header.count(h) > 1})
-    if missing or unknown or doubled:
-        raise ImportRejected(
-            [ImportError_(file_name, 1, n, "見出しにこの列がありません。") for n in missing]
-            + [ImportError_(file_name, 1, n, "この様式にない列名です。") for n in unknown]
-            + [ImportError_(file_name, 1, n, "見出しに同じ列名が2回あります。") for n in doubled]
-        )
-    index = {c.name: header.index(normalize(c.name)) for c in layout.columns
-             if normalize(c.name) in header}  # fmt: skip
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    try:
-        for line_no, row in enumerate(reader, start=2):
-            if _refused_cells(row, header, functools.partial(err, line_no)):
-                continue
-            if not any(cell.strip() for cell in row):
-                continue
-            if any(cell.strip() for cell in row[len(header) :]):
-                # never cut: most often an unquoted comma moved every later cell right
-                # (empty cells past the header, a spreadsheet's habit, hold nothing)
-                err(line_no, f"{len(header) + 1}列目", _too_many_cells(len(header), len(row)))
-                continue
-            values: dict[str, Any] = {}
-            for col in layout.columns:
-                at = index.get(col.name)
-                cell = row[at] if at is not None and at < len(row) else ""
-                if col.required and not cell.strip():
-                    err(line_no, col.name, "必須の項目です。")
-                    continue
-                try:
-                    values[col.attr] = col.parse(cell)
-                except ValueError as exc:
-                    err(line_no, col.name, str(exc))
-            if layout.assemble is not None:
-                for col_name, message in layout.assemble(values):
-                    err(line_no, col_name, message)
-            parsed.append((line_no, values))
-    except csv.Error as exc:
-        err(0, "", f"CSVの形式が正しくありません: {exc}")
-    except UnicodeDecodeError:
-        # the decoder reads ahead: the line is where the reading stopped, near the byte
-        err(reader.line_num + 1, "", NOT_UTF8)
-    if not parsed and not errors:
-        err(2, "", "データ行がありません。")
-
-    numbers = {v["atena_no"] for _, v in parsed if "atena_no" in v}
-    atena_ids = {no: r.atena_id for no, r in atena_resolve_many(numbers).items()}
-    seen: dict[tuple[Any, ...], int] = {}
-    for line_no, values in parsed:
-        if "atena_no" in values:
-            atena_id = atena_ids.get(values["atena_no"])
-            if atena_id is None:
-                err(line_no, "宛名番号", MESSAGE_NOT_FOUND)
-                continue
-            values["atena_id"] = atena_id
-        if any(k not in values for k in layout.key):
-            continue
-        key = tuple(values[k] for k in layout.key)
-        if key in seen:
-            err(line_no, "", f"{seen[key]}行目と同じ{layout.key_words}の資料が重複しています。")
-        else:
-            seen[key] = line_no
-    existing: dict[tuple[Any, ...], int] = {}
-    if seen and not errors:
-        existing = _existing_keys(layout, list(seen))
-        if not layout.replaces:
-            for key in existing:
-                err(seen[key], "", f"同じ{layout.key_words}の資料が既に取り込まれています。")
-    if errors:
-        raise ImportRejected(errors, truncated)
-
-    # the fields a replaced row takes from the file (every parsed one but the key)
-    fields_of = [k for k in parsed[0][1] if k not in ("atena_no", *layout.key)]
-    try:
-        return _write(
-            layout=layout,
-            kind=kind,
-            file_name=file_name,
-            digest=digest,
-            parsed=parsed,
-            existing=existing,
-            fields_of=fields_of,
-            actor=actor,
-        )
+        with transaction.atomic(durable=True):
+            shiryo = ShiryoImport.objects.create(
+                kind=kind,
+                file_name=file_name[:200],
+                sha256=facts.sha256,
+                status=ShiryoImportStatus.RUNNING,
+                imported_by=actor.username,
+            )
+            return kazei_import_run(shiryo=shiryo, source=source, actor=actor)
     except IntegrityError as exc:
         if _is_same_file(exc):
             raise AlreadyImported(file_name) from exc
         raise
 
 
-def _write(
+def kazei_import_run(
     *,
-    layout: Layout,
-    kind: str,
-    file_name: str,
-    digest: str,
-    parsed: list[tuple[int, dict[str, Any]]],
-    existing: dict[tuple[Any, ...], int],
-    fields_of: list[str],
+    shiryo: ShiryoImport,
+    source: IO[bytes],
     actor: Actor,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """All rows, the import and the access-log row in one transaction."""
-    with transaction.atomic(durable=True):
-        shiryo = ShiryoImport.objects.create(
-            kind=kind,
-            file_name=file_name[:200],
-            sha256=digest,
-            rows=len(parsed),
-            imported_by=actor.username,
-        )
-        extra: dict[str, Any] = {"shiryo": shiryo}
-        if layout.model is Shinkoku:
-            extra["entered_by"] = actor.username[:150]
-        new, updated = [], []
-        for _, values in parsed:
-            obj = layout.model(**extra, **{k: v for k, v in values.items() if k != "atena_no"})
-            pk = existing.get(tuple(values[k] for k in layout.key))
-            if pk is None:
-                new.append(obj)
-            else:
-                obj.pk = pk
-                updated.append(obj)
-        layout.model.objects.bulk_create(new, batch_size=2000)
-        if updated:
-            # the 申告 stays the same row (its id is what the access log has recorded)
-            stamp = {"updated_at": timezone.now()} if layout.model is Shinkoku else {}
-            for obj in updated:
-                for name, value in stamp.items():
-                    setattr(obj, name, value)
-            layout.model.objects.bulk_update(updated, [*fields_of, *extra, *stamp], batch_size=2000)
-        access_record(
-            actor=actor,
-            action=AccessAction.CREATE,
-            gyomu=GYOMU,
-            screen=f"{layout.label}の取込",
-            record_type="shiryo_import",
-            record_id=shiryo.pk,
-            record_count=len(parsed),
-            detail={"replaced": len(updated)} if layout.replaces else None,
-        )
-    return ImportResult(shiryo=shiryo, rows=len(parsed), replaced=len(updated))
+    """Import the file of ``shiryo`` (already created, inside the caller's transaction):
+    every row is checked and matched, and waits in a temporary table; only when the whole
+    file is free of errors do its rows go into the tables (set-based SQL), ``shiryo``
+    becomes 取込済 and one access-log row is written. Otherwise ImportRejected, and nothing
+    of the file is left (the temporary table goes with the savepoint).
+
+    Memory is flat in the file's size: rows are read, checked and copied in batches of
+    :data:`BATCH`; duplicates and rows already stored are found by SQL. ``progress`` is
+    called with the number of rows read after each batch."""
+    layout = LAYOUTS[shiryo.kind]
+    text = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
+    try:
+        with transaction.atomic():
+            importer = _Importer(layout=layout, file_name=shiryo.file_name, progress=progress)
+            rows, replaced = importer.run(text, shiryo=shiryo)
+            shiryo.status = ShiryoImportStatus.DONE
+            shiryo.rows = rows
+            shiryo.replaced = replaced
+            shiryo.save(update_fields=["status", "rows", "replaced"])
+            access_record(
+                actor=actor,
+                action=AccessAction.CREATE,
+                gyomu=GYOMU,
+                screen=f"{layout.label}の取込",
+                record_type="shiryo_import",
+                record_id=shiryo.pk,
+                record_count=rows,
+                detail={"replaced": replaced} if layout.replaces else None,
+            )
+    finally:
+        text.detach()  # the caller's file stays open
+    return ImportResult(shiryo=shiryo, rows=rows, replaced=replaced)
 
 
-def _existing_keys(layout: Layout, keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], int]:
-    """Stored rows with one of these keys: key → pk."""
-    atena_ids = {k[0] for k in keys}
-    years = {k[1] for k in keys}
-    rows = layout.model.objects.filter(atena_id__in=atena_ids, shotoku_year__in=years)
-    wanted = set(keys)
-    found: dict[tuple[Any, ...], int] = {}
-    for pk, *key in rows.values_list("pk", *layout.key):
-        if tuple(key) in wanted:
-            found[tuple(key)] = pk
-    return found
+def _model_attrs(layout: Layout) -> list[str]:
+    """The model fields a row of ``layout`` fills (``atena_id`` first), in a fixed order."""
+    attrs = ["atena_id"]
+    for col in layout.columns:
+        if col.attr == "atena_no" or col.attr.startswith(("haigusha.", "shinzoku.")):
+            continue
+        attrs.append(col.attr)
+    if layout.assemble is not None:
+        attrs += ["haigusha", "shinzoku"]
+    return attrs
+
+
+#: fields stored as JSON (the 申告's 配偶者 and 扶養親族等)
+JSON_ATTRS = frozenset({"haigusha", "shinzoku"})
+
+
+def _cell_value(value: Any) -> Any:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+
+
+class _Importer:
+    """One run over one file: header, rows in batches to the staging table, the checks
+    across rows in SQL, then the write."""
+
+    def __init__(
+        self, *, layout: Layout, file_name: str, progress: Callable[[int], None] | None
+    ) -> None:
+        self.layout = layout
+        self.file_name = file_name
+        self.progress = progress
+        self.errors: list[ImportError_] = []
+        self.truncated = False
+        self.attrs = _model_attrs(layout)
+        meta = layout.model._meta
+        self.table = meta.db_table
+        self.columns = [meta.get_field(a).column for a in self.attrs]
+        self.key_columns = [meta.get_field(a).column for a in layout.key]
+        self.staged = 0
+
+    # --- errors -----------------------------------------------------------------------
+
+    def err(self, line: int, col: str, message: str) -> None:
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(ImportError_(self.file_name, line, col, message))
+        else:
+            self.truncated = True
+
+    def rejected(self) -> ImportRejected:
+        # in line order (cell errors and unknown persons are found batch by batch, the
+        # checks across rows at the end); a stable sort keeps a line's own order
+        return ImportRejected(sorted(self.errors, key=lambda e: e.line), self.truncated)
+
+    # --- the run ------------------------------------------------------------------------
+
+    def run(self, text: io.TextIOWrapper, *, shiryo: ShiryoImport) -> tuple[int, int]:
+        reader = csv.reader(text)
+        header, index = self._header(reader)
+        self._staging_create()
+        batch: list[tuple[int, dict[str, Any]]] = []
+        read = 0
+        try:
+            for line_no, row in enumerate(reader, start=2):
+                read += 1
+                values = self._row(line_no, row, header, index)
+                if values is not None and "atena_no" in values:
+                    batch.append((line_no, values))
+                if len(batch) >= BATCH:
+                    self._stage(batch)
+                    batch = []
+                    if self.progress is not None:
+                        self.progress(read)
+        except csv.Error as exc:
+            self.err(0, "", f"CSVの形式が正しくありません: {exc}")
+        except UnicodeDecodeError:
+            # the decoder reads ahead: the line is where the reading stopped, near the byte
+            self.err(reader.line_num + 1, "", NOT_UTF8)
+        self._stage(batch)
+        if self.progress is not None:
+            self.progress(read)
+        if not self.staged and not self.errors:
+            self.err(2, "", "データ行がありません。")
+        self._match()
+        if not self.errors and not self.layout.replaces:
+            # The layout's key is its table's unique constraint: the INSERT itself finds a
+            # duplicate or a stored row (fewer rows written than staged). Only then are
+            # the lines looked for, once the INSERT is undone.
+            attempt = transaction.savepoint()
+            written = self._write(shiryo)
+            if written[0] == self.staged:
+                transaction.savepoint_commit(attempt)
+                return written
+            transaction.savepoint_rollback(attempt)  # (its rows would count as stored)
+            self._duplicates()
+            self._already_stored()
+            if not self.errors:  # another import wrote the same key meanwhile
+                self.err(
+                    0,
+                    "",
+                    "取込の間に、同じ資料が別の取込で登録されました。もう一度取り込んでください。",
+                )
+            raise self.rejected()
+        self._duplicates()
+        if not self.errors and not self.layout.replaces:
+            self._already_stored()
+        if self.errors:
+            raise self.rejected()
+        return self._write(shiryo)
+
+    def _header(self, reader: Any) -> tuple[list[str], dict[str, int]]:
+        layout, file_name = self.layout, self.file_name
+        try:
+            raw_header: list[str] = next(reader, [])
+            header = [normalize(h) for h in raw_header]
+        except UnicodeDecodeError as exc:
+            raise ImportRejected([ImportError_(file_name, 1, "", NOT_UTF8)]) from exc
+        except csv.Error as exc:
+            raise ImportRejected([ImportError_(file_name, 1, "", str(exc))]) from exc
+        header_refused: list[ImportError_] = []
+        _refused_cells(
+            raw_header,
+            [f"{i}列目" for i in range(1, len(raw_header) + 1)],
+            lambda col, message: header_refused.append(ImportError_(file_name, 1, col, message)),
+        )
+        if header_refused:
+            raise ImportRejected(header_refused)
+        known = {normalize(c.name): c for c in layout.columns}
+        missing = [
+            c.name for c in layout.columns if c.in_header and normalize(c.name) not in header
+        ]
+        unknown = [h for h in header if h and h not in known] if layout.strict_header else []
+        doubled = sorted({h for h in header if h in known and header.count(h) > 1})
+        if missing or unknown or doubled:
+            raise ImportRejected(
+                [ImportError_(file_name, 1, n, "見出しにこの列がありません。") for n in missing]
+                + [ImportError_(file_name, 1, n, "この様式にない列名です。") for n in unknown]
+                + [
+                    ImportError_(file_name, 1, n, "見出しに同じ列名が2回あります。")
+                    for n in doubled
+                ]
+            )
+        index = {c.name: header.index(normalize(c.name)) for c in layout.columns
+                 if normalize(c.name) in header}  # fmt: skip
+        # what _row does per column, looked up once; a column the header leaves out is
+        # empty in every row, read once here (a required one is refused by the header)
+        self.plan = [(c.attr, c.parse, c.required, c.name, index.get(c.name))
+                     for c in layout.columns if c.name in index]  # fmt: skip
+        self.absent = {c.attr: c.parse("") for c in layout.columns if c.name not in index}
+        return header, index
+
+    def _row(
+        self, line_no: int, row: list[str], header: list[str], index: dict[str, int]
+    ) -> dict[str, Any] | None:
+        """The row's model values, or None (an empty line, or refused as a whole). A row
+        with errors in some cells gives the cells that were read and ``_bad``: it is still
+        matched and checked against the other rows (a duplicate is said at once, not after
+        the first errors are mended), never written."""
+        joined = "".join(row)
+        if not joined.isprintable() and _refused_cells(
+            row, header, functools.partial(self.err, line_no)
+        ):
+            return None
+        if not joined.strip():
+            return None
+        width = len(header)
+        if len(row) > width and any(cell.strip() for cell in row[width:]):
+            # never cut: most often an unquoted comma moved every later cell right
+            # (empty cells past the header, a spreadsheet's habit, hold nothing)
+            self.err(line_no, f"{width + 1}列目", _too_many_cells(width, len(row)))
+            return None
+        values: dict[str, Any] = dict(self.absent)
+        bad = False
+        cells = len(row)
+        for attr, parse, required, name, at in self.plan:
+            cell = row[at] if at is not None and at < cells else ""
+            if required and not cell.strip():
+                self.err(line_no, name, "必須の項目です。")
+                bad = True
+                continue
+            try:
+                values[attr] = parse(cell)
+            except ValueError as exc:
+                self.err(line_no, name, str(exc))
+                bad = True
+        if self.layout.assemble is not None:
+            for col_name, message in self.layout.assemble(values):
+                self.err(line_no, col_name, message)
+                bad = True
+        if bad:
+            values["_bad"] = True
+        return values
+
+    # --- staging ------------------------------------------------------------------------
+
+    def _staging_create(self) -> None:
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in self.columns)
+        with connection.cursor() as cur:
+            cur.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(sql.Identifier(STAGING)))
+            cur.execute(
+                sql.SQL(
+                    "CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+                ).format(sql.Identifier(STAGING), cols, sql.Identifier(self.table))
+            )
+            cur.execute(
+                sql.SQL(
+                    "ALTER TABLE {} ADD COLUMN atena_no varchar(10) NOT NULL, "
+                    "ADD COLUMN line_no integer NOT NULL"
+                ).format(sql.Identifier(STAGING))
+            )
+
+    def _stage(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
+        """COPY the batch into the staging table (persons are matched later, all at once)."""
+        if not batch:
+            return
+        cols = sql.SQL(", ").join(
+            sql.Identifier(c) for c in [*self.columns[1:], "atena_no", "line_no"]
+        )
+        attrs = self.attrs[1:]
+        json_at = [i for i, a in enumerate(attrs) if a in JSON_ATTRS]
+        with connection.cursor() as cur:
+            copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(STAGING), cols)
+            with cur.copy(copy_sql) as copy:
+                for line_no, values in batch:
+                    cells = [values.get(a) for a in attrs]
+                    for i in json_at:
+                        cells[i] = _cell_value(cells[i])
+                    copy.write_row([*cells, values["atena_no"], line_no])
+        self.staged += len(batch)
+
+    def _match(self) -> None:
+        """Every staged row's person by its 宛名番号 (one statement through 住民記録's
+        public face); a number of no one in this town is an error of its line."""
+        atena_match_staged(table=STAGING, number_column="atena_no", id_column="atena_id")
+        with connection.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "SELECT line_no FROM {} WHERE atena_id IS NULL ORDER BY line_no LIMIT %s"
+                ).format(sql.Identifier(STAGING)),
+                [MAX_ERRORS + 1],
+            )
+            for (line_no,) in cur.fetchall():
+                self.err(line_no, "宛名番号", MESSAGE_NOT_FOUND)
+
+    def _key_match(self, left: str, right: str) -> sql.Composable:
+        return sql.SQL(" AND ").join(
+            sql.SQL("{}.{} = {}.{}").format(
+                sql.Identifier(left), sql.Identifier(c), sql.Identifier(right), sql.Identifier(c)
+            )
+            for c in self.key_columns
+        )
+
+    def _duplicates(self) -> None:
+        """A key (person, year[, payer]) twice in the file: each later line is reported
+        with the first."""
+        keys = sql.SQL(", ").join(sql.Identifier(c) for c in self.key_columns)
+        with connection.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "SELECT line_no, first FROM (SELECT line_no, min(line_no) OVER "
+                    "(PARTITION BY {}) AS first FROM {} WHERE {}) AS x WHERE line_no <> first "
+                    "ORDER BY line_no LIMIT %s"
+                ).format(
+                    keys,
+                    sql.Identifier(STAGING),
+                    # (a key not read from a row with errors is no duplicate)
+                    sql.SQL(" AND ").join(
+                        sql.SQL("{} IS NOT NULL").format(sql.Identifier(c))
+                        for c in self.key_columns
+                    ),
+                ),
+                [MAX_ERRORS + 1],
+            )
+            for line_no, first in cur.fetchall():
+                self.err(
+                    line_no, "", f"{first}行目と同じ{self.layout.key_words}の資料が重複しています。"
+                )
+
+    def _already_stored(self) -> None:
+        with connection.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "SELECT s.line_no FROM {} AS s JOIN {} AS t ON {} ORDER BY s.line_no LIMIT %s"
+                ).format(
+                    sql.Identifier(STAGING), sql.Identifier(self.table), self._key_match("s", "t")
+                ),
+                [MAX_ERRORS + 1],
+            )
+            for (line_no,) in cur.fetchall():
+                self.err(
+                    line_no, "", f"同じ{self.layout.key_words}の資料が既に取り込まれています。"
+                )
+
+    def _write(self, shiryo: ShiryoImport) -> tuple[int, int]:
+        """Staged rows into the table: new ones inserted; for a layout that replaces, a row
+        already stored under the same key takes the file's values (the 申告 stays the same
+        row: its id is what the access log has recorded). Returns (rows, replaced)."""
+        extra: dict[str, Any] = {"shiryo_id": shiryo.pk}
+        if self.layout.model is Shinkoku:
+            extra["entered_by"] = shiryo.imported_by[:150]
+            extra["updated_at"] = timezone.now()
+        cols = sql.SQL(", ").join(sql.Identifier(c) for c in [*self.columns, *extra])
+        src = sql.SQL(", ").join(
+            [*(sql.SQL("s.") + sql.Identifier(c) for c in self.columns)]
+            + [sql.Placeholder() for _ in extra]
+        )
+        staging, table = sql.Identifier(STAGING), sql.Identifier(self.table)
+        replaced = 0
+        with connection.cursor() as cur:
+            if self.layout.replaces:
+                sets = sql.SQL(", ").join(
+                    sql.SQL("{} = s.{}").format(sql.Identifier(c), sql.Identifier(c))
+                    for c in self.columns
+                    if c not in self.key_columns
+                )
+                sets_extra = sql.SQL(", ").join(
+                    sql.SQL("{} = %s").format(sql.Identifier(c)) for c in extra
+                )
+                cur.execute(
+                    sql.SQL("UPDATE {} AS t SET {}, {} FROM {} AS s WHERE {}").format(
+                        table, sets, sets_extra, staging, self._key_match("t", "s")
+                    ),
+                    list(extra.values()),
+                )
+                replaced = cur.rowcount
+            # (a layout that does not replace has been checked for stored rows already)
+            new_only = (
+                sql.SQL(" WHERE NOT EXISTS (SELECT 1 FROM {} AS t WHERE {})").format(
+                    table, self._key_match("t", "s")
+                )
+                if self.layout.replaces
+                else sql.SQL("")
+            )
+            cur.execute(
+                sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} AS s{}{}").format(
+                    table,
+                    cols,
+                    src,
+                    staging,
+                    new_only,
+                    # a key already there is counted out, not an error (see run)
+                    sql.SQL("") if self.layout.replaces else sql.SQL(" ON CONFLICT DO NOTHING"),
+                ),
+                list(extra.values()),
+            )
+            inserted = cur.rowcount
+        return inserted + replaced, replaced
+
+
+#: where accepted uploads wait for their job (the town's own media folder): a random name,
+#: nothing of the file's own name
+INBOX = "imports/kazei"
+IMPORT_JOB = "zeimu_kazei_import"
+
+
+def kazei_import_accept(
+    *, kind: str, file_name: str, upload: IO[bytes], actor: Actor
+) -> ShiryoImport:
+    """Store an uploaded file and start its import job; returns the import (受付済) with
+    its job. Refused with AlreadyImported when the same file of this kind is imported or
+    on its way (the unique constraint decides: two identical uploads at once give one
+    import), ValueError for an unknown kind, JobRefused when the module may not run."""
+    from tenants.jobs.services import job_start
+
+    if kind not in LAYOUTS:
+        raise ValueError(f"不明な資料の種類です: {kind}")
+    facts = file_facts(upload)
+    if _already_imported(kind=kind, digest=facts.sha256):
+        raise AlreadyImported(file_name)
+    stored = default_storage.save(f"{INBOX}/{uuid.uuid4().hex}.csv", File(upload))
+    params = {
+        "kind": kind,
+        "file_name": file_name[:200],
+        "sha256": facts.sha256,
+        "path": stored,
+        "lines": facts.lines,
+        "size": facts.size,
+        # the access-log row of the import names who sent the file, as the request would
+        "actor": dataclasses.asdict(actor),
+    }
+    try:
+        job = job_start(kind=IMPORT_JOB, params=params, actor=actor)
+    except IntegrityError as exc:
+        default_storage.delete(stored)
+        if _is_same_file(exc):
+            raise AlreadyImported(file_name) from exc
+        raise
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return ShiryoImport.objects.get(job=job)
+
+
+def kazei_import_reject(*, shiryo: ShiryoImport, rejected: ImportRejected) -> None:
+    """Record a file's errors on its import (誤りあり); nothing of the file is registered."""
+    shiryo.status = ShiryoImportStatus.REJECTED
+    shiryo.rows = 0
+    shiryo.errors = [
+        {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
+        for e in rejected.errors
+    ]
+    shiryo.errors_truncated = rejected.truncated
+    shiryo.save(update_fields=["status", "rows", "errors", "errors_truncated"])

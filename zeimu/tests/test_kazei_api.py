@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 
 LOOKUP = "/api/v1/zeimu/kazei/lookup/"
 IMPORT = "/api/v1/zeimu/kazei/import/"
+STATUS = "/api/v1/zeimu/kazei/imports/"
 
 
 def _key(town: Any, host: str, scopes: list[str], name: str = "課税資料連携") -> Client:
@@ -134,21 +135,24 @@ def test_lookup_errors(people, alpha):
     assert r.status_code == 400 and "将来の年" in r.json()["shotoku_year"][0]
 
 
-def test_import_returns_counts_or_the_error_list(alpha, people):
+def test_import_returns_counts_or_the_error_list(alpha, people, django_capture_on_commit_callbacks):
     head, wife, _ = people
     client = _key(alpha, ALPHA_HOST, ["kojin_juminzei:write"])
     connection.set_tenant(alpha.municipality)
     Shinkoku.objects.create(atena_id=head.pk, shotoku_year=2024, kind="juminzei")
     connection.set_schema_to_public()
     header = "宛名番号,所得年,申告の種類,給与収入,配偶者の年齢"
-    # when: one bad row
+    # when: one bad row (the job runs when the request commits)
     bad = _csv(header, f"{head.atena_no},2024,確定申告,100,", f"{wife.atena_no},2024,確定,x,40")
-    r = client.post(IMPORT, {"kind": "shinkoku", "file": bad})
-    # then: 400 with every error by file, line and field; nothing written
-    assert r.status_code == 400
-    body = r.json()
-    assert body["detail"] == "2件の誤りがあるため取り込みませんでした。"
-    assert body["truncated"] is False
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(IMPORT, {"kind": "shinkoku", "file": bad})
+    # then: 202 at once, and the import's state says every error by file, line and field
+    assert r.status_code == 202, r.content
+    accepted = r.json()
+    assert accepted["status"] == "queued" and accepted["job_id"] and accepted["rows"] == 0
+    body = client.get(f"{STATUS}{accepted['import_id']}/").json()
+    assert body["status"] == "rejected" and body["status_label"] == "誤りあり（登録なし）"
+    assert body["truncated"] is False and body["progress"]["status"] == "failed"
     assert body["errors"] == [
         {"file": "data.csv", "line": 3, "field": "申告の種類",
          "message": "「住民税申告」「確定申告」のいずれかを入力してください。"},
@@ -156,20 +160,23 @@ def test_import_returns_counts_or_the_error_list(alpha, people):
          "message": "0以上の整数（円）で入力してください。"},
     ]  # fmt: skip
     connection.set_tenant(alpha.municipality)
-    assert ShiryoImport.objects.count() == 0
-    assert Shinkoku.objects.get().kind == "juminzei"
+    assert Shinkoku.objects.get().kind == "juminzei"  # nothing written
     connection.set_schema_to_public()
     # when: a good file
     good = _csv(header, f"{head.atena_no},2024,確定申告,100,", f"{wife.atena_no},2024,確定申告,0,")
-    r = client.post(IMPORT, {"kind": "shinkoku", "file": good})
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(IMPORT, {"kind": "shinkoku", "file": good})
     # then
-    assert r.status_code == 201, r.content
+    assert r.status_code == 202, r.content
+    import_id = r.json()["import_id"]
+    body = client.get(f"{STATUS}{import_id}/").json()
+    assert (body["status"], body["rows"], body["replaced"]) == ("done", 2, 1)
+    assert body["progress"] == {"status": "succeeded", "done": 2, "total": 2, "percent": 100}
     connection.set_tenant(alpha.municipality)
-    shiryo = ShiryoImport.objects.get()
-    assert r.json() == {"import_id": shiryo.pk, "kind": "shinkoku", "rows": 2, "replaced": 1}
     assert Shinkoku.objects.filter(kind="kakutei").count() == 2
     log = AccessLog.objects.get(screen="住民税申告・確定申告の取込")
-    assert log.api_client == "課税資料連携" and log.record_id == str(shiryo.pk)
+    assert log.api_client == "課税資料連携" and log.record_id == str(import_id)
+    assert Shinkoku.objects.filter(shiryo_id=import_id).count() == 2
 
 
 def test_import_needs_the_write_scope_and_a_valid_request(alpha, people, monkeypatch):
@@ -190,7 +197,7 @@ def test_import_needs_the_write_scope_and_a_valid_request(alpha, people, monkeyp
     assert ShiryoImport.objects.count() == 0 and Shinkoku.objects.count() == 0
 
 
-def test_walls_between_towns(alpha, beta, people):
+def test_walls_between_towns(alpha, beta, people, django_capture_on_commit_callbacks):
     # given 寒川町 subscribes to 個人住民税 and has its own key
     head = people[0]
     connection.set_tenant(alpha.municipality)
@@ -219,10 +226,17 @@ def test_walls_between_towns(alpha, beta, people):
     on_beta = Client(HTTP_HOST=BETA_HOST, HTTP_AUTHORIZATION=f"Bearer {beta_key}")
     assert on_beta.post(LOOKUP, body, content_type="application/json").status_code == 404
     f = _csv("宛名番号,所得年,申告の種類", f"{head.atena_no},2024,確定申告")
-    r = on_beta.post(IMPORT, {"kind": "shinkoku", "file": f})
-    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "宛名番号"
+    with django_capture_on_commit_callbacks(execute=True):
+        r = on_beta.post(IMPORT, {"kind": "shinkoku", "file": f})
+    assert r.status_code == 202, r.content
+    status_url = f"{STATUS}{r.json()['import_id']}/"
+    assert on_beta.get(status_url).json()["errors"][0]["field"] == "宛名番号"
+    # and 葉山町's own key does not see 寒川町's import
+    hayama = _key(alpha, ALPHA_HOST, ["kojin_juminzei:read"], name="葉山の照会")
+    assert hayama.get(status_url).status_code == 404
     connection.set_tenant(beta.municipality)
-    assert ShiryoImport.objects.count() == 0 and Shinkoku.objects.count() == 0
+    assert Shinkoku.objects.count() == 0  # only the refused import
+    assert list(ShiryoImport.objects.values_list("status", flat=True)) == ["rejected"]
     assert not AccessLog.objects.filter(screen="API 課税資料照会").exists()
     connection.set_tenant(alpha.municipality)
     assert Shinkoku.objects.count() == 0 and ShiryoImport.objects.count() == 0

@@ -100,6 +100,17 @@ def test_duplicates_in_file_and_in_database_and_same_file_twice(people):
         kazei_import(kind="kyuyo", file_name="b.csv", content=other, actor=CLERK)
     assert "既に取り込まれています" in exc2.value.errors[0].message
     assert KyuyoHokoku.objects.count() == 1
+    # a new row before a stored one: the INSERT writes the first, meets the second, and
+    # the whole file is undone with the stored row's line named
+    new = row.replace("0001234567", "0007654321")
+    with pytest.raises(ImportRejected) as exc3:
+        kazei_import(
+            kind="kyuyo", file_name="c.csv", content=_csv(KYUYO_HEADER, new, row), actor=CLERK
+        )
+    assert [(e.line, "既に取り込まれています" in e.message) for e in exc3.value.errors] == [
+        (3, True)
+    ]
+    assert KyuyoHokoku.objects.count() == 1 and ShiryoImport.objects.count() == 1
 
 
 def test_missing_header_and_pension_layout(people):

@@ -79,12 +79,15 @@ def test_screen_stops_a_too_big_upload_before_reading_it_all(
     _nothing_written(alpha, beta)
 
 
-def test_screen_under_the_limit_still_imports_and_checks_csrf(alpha, people, login):
+def test_screen_under_the_limit_still_imports_and_checks_csrf(
+    alpha, people, login, django_capture_on_commit_callbacks
+):
     head = people[0]
     clerk = login("hayama-clerk", ALPHA_HOST)
     good = f"宛名番号,所得年,申告の種類\n{head.atena_no},2024,確定申告\n".encode()
-    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", good)})
-    assert "住民税申告・確定申告を1件取り込みました" in r.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", good)})
+    assert "住民税申告・確定申告を1件取り込みました" in clerk.get(r["Location"]).content.decode()
     assert isinstance(r.wsgi_request.upload_handlers[0], LimitedUploadHandler)
     # the CSRF check still applies (it runs after the handler is set)
     strict = Client(HTTP_HOST=ALPHA_HOST, enforce_csrf_checks=True)
@@ -138,11 +141,14 @@ def test_same_file_at_once_gives_one_import_and_one_refusal(alpha, people, race)
     assert ShiryoImport.objects.count() == 1 and Shinkoku.objects.count() == 1
 
 
-def test_screen_and_api_answer_the_second_upload_clearly(alpha, people, login, race):
+def test_screen_and_api_answer_the_second_upload_clearly(
+    alpha, people, login, race, django_capture_on_commit_callbacks
+):
     content = SHINKOKU.format(people[0].atena_no).encode()
     clerk = login("hayama-clerk", ALPHA_HOST)
-    r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
-    assert "住民税申告・確定申告を1件取り込みました" in r.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
+    assert "住民税申告・確定申告を1件取り込みました" in clerk.get(r["Location"]).content.decode()
     r = clerk.post(SCREEN, {"kind": "shinkoku", "file": _upload("s.csv", content)})
     assert r.status_code == 200 and "このファイルは取り込み済みです。" in r.content.decode()
     _, key = apiclient_create(
@@ -180,3 +186,139 @@ def test_the_same_file_in_another_town_is_that_towns_own_import(alpha, beta, peo
     # then 寒川町 has still only its own import and no 申告
     connection.set_tenant(beta.municipality)
     assert ShiryoImport.objects.get().file_name == "b.csv" and Shinkoku.objects.count() == 0
+
+
+def _stored_files(town: Any) -> list[str]:
+    from django.core.files.storage import default_storage
+
+    from zeimu.services.kazei_import import INBOX
+
+    connection.set_tenant(town.municipality)
+    try:
+        return default_storage.listdir(INBOX)[1]
+    except FileNotFoundError:
+        return []
+
+
+def test_two_identical_uploads_accepted_at_once_give_one_job(alpha, people, race):
+    """Both pass the early check; the second's job and import are refused by the unique
+    constraint in the job's own transaction, and its stored file is removed."""
+    import io
+
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.models import Job
+    from zeimu.services.kazei_import import AlreadyImported, kazei_import_accept
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    before = set(_stored_files(alpha))
+    first = kazei_import_accept(
+        kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+    )
+    with pytest.raises(AlreadyImported):
+        kazei_import_accept(
+            kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+        )
+    connection.set_tenant(alpha.municipality)
+    assert list(ShiryoImport.objects.values_list("pk", flat=True)) == [first.pk]
+    assert Job.objects.filter(kind="zeimu_kazei_import").count() == 1
+    assert first.status == "queued" and first.job is not None
+    assert len(set(_stored_files(alpha)) - before) == 1  # the first's file only
+
+
+def test_a_refused_file_may_be_sent_again(alpha, people, django_capture_on_commit_callbacks):
+    """A file refused for its errors does not count as imported: once the registry knows
+    the person (or the file is right), the same bytes are accepted."""
+    import io
+
+    from tenants.accesslog.services import Actor
+    from zeimu.services.kazei_import import kazei_import_accept
+
+    content = f"宛名番号,所得年,申告の種類\n{people[0].atena_no},2024,修正申告\n".encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = kazei_import_accept(
+            kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+        )
+    connection.set_tenant(alpha.municipality)
+    first.refresh_from_db()
+    assert first.status == "rejected" and first.errors[0]["field"] == "申告の種類"
+    again = kazei_import_accept(
+        kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+    )
+    assert again.pk != first.pk and again.status == "queued"
+
+
+def test_an_import_that_fails_on_the_way_leaves_nothing_and_runs_again(
+    alpha, people, monkeypatch, django_capture_on_commit_callbacks
+):
+    """All rows or none, also when the attempt dies while writing (a lost database, a
+    killed worker): the import stays 受付済 with its file, and the next attempt (retry by
+    hand, or the watchdog's for a dead worker) imports it from the start."""
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.db import OperationalError
+
+    import zeimu.services.kazei_import as service
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.services import job_retry_failed
+
+    real_write = service._Importer._write
+    attempts: list[int] = []
+
+    def dies_once(self: Any, shiryo: Any) -> Any:
+        attempts.append(1)
+        if len(attempts) == 1:
+            real_write(self, shiryo)  # the rows are written …
+            raise OperationalError("server closed the connection unexpectedly")  # … then
+        return real_write(self, shiryo)
+
+    monkeypatch.setattr(service._Importer, "_write", dies_once)
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    with django_capture_on_commit_callbacks(execute=True):
+        shiryo = service.kazei_import_accept(
+            kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+        )
+    connection.set_tenant(alpha.municipality)
+    shiryo.refresh_from_db()
+    assert shiryo.job is not None
+    path = shiryo.job.params["path"]
+    # then: nothing of the file is registered; the import waits with its file
+    assert shiryo.status == "queued" and Shinkoku.objects.count() == 0
+    assert shiryo.job.status == "failed" and default_storage.exists(path)
+    # when: the failed part is run again
+    with django_capture_on_commit_callbacks(execute=True):
+        job_retry_failed(job=shiryo.job, actor=actor)
+    connection.set_tenant(alpha.municipality)
+    shiryo.refresh_from_db()
+    # then: imported once, and the stored file is gone
+    assert (shiryo.status, shiryo.rows) == ("done", 1) and len(attempts) == 2
+    assert Shinkoku.objects.get().shiryo_id == shiryo.pk
+    assert not default_storage.exists(path)
+
+
+def test_an_import_reads_取込中_while_its_job_runs(alpha, people):
+    import io
+
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.models import Job, JobStatus
+    from zeimu.selectors.kazei import shiryo_import, shiryo_import_state
+    from zeimu.services.kazei_import import kazei_import_accept
+
+    content = SHINKOKU.format(people[0].atena_no).encode()
+    connection.set_tenant(alpha.municipality)
+    actor = Actor(user_id=1, username="hayama-clerk")
+    accepted = kazei_import_accept(
+        kind="shinkoku", file_name="a.csv", upload=io.BytesIO(content), actor=actor
+    )
+    shiryo = shiryo_import(accepted.pk)
+    assert shiryo is not None and shiryo_import_state(shiryo).label == "受付済（取込待ち）"
+    assert accepted.job is not None
+    Job.objects.filter(pk=accepted.job.pk).update(status=JobStatus.RUNNING)
+    shiryo = shiryo_import(accepted.pk)
+    assert shiryo is not None and shiryo_import_state(shiryo).label == "取込中"

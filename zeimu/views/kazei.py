@@ -39,7 +39,9 @@ from tenants.accesslog.reads import (
     no_personal_data,
 )
 from tenants.accesslog.services import actor_from_request
+from tenants.jobs.services import JobRefused
 from tenants.models import RoleLevel
+from tenants.selectors.jobs import with_progress
 from tenants.uploads import LimitedUploadHandler, limit_uploads
 from tenants.wareki import format_nendo
 from zeimu.forms import kazei as kazei_forms
@@ -54,18 +56,21 @@ from zeimu.forms.kazei import (
     too_large_message,
 )
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import Shinkoku
+from zeimu.models import Shinkoku, ShiryoImportStatus
 from zeimu.selectors.kazei import (
     kazei_shiryo_of,
     kyuyo_get,
     nenkin_get,
     shinkoku_get,
     shinkoku_of,
+    shiryo_import,
+    shiryo_import_state,
     shiryo_imports,
 )
 from zeimu.services import kazei_entry
 from zeimu.services.kazei_entry import KazeiEntryError, kazei_shisan
-from zeimu.services.kazei_import import LAYOUTS, ImportRejected, kazei_import
+from zeimu.services.kazei_import import AlreadyImported, kazei_import_accept
+from zeimu.services.kazei_layouts import LAYOUTS
 
 GYOMU = KOJIN_JUMINZEI
 IMPORTS_PER_PAGE = 20
@@ -451,20 +456,25 @@ def _kazei_import(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRe
         form = ImportForm({"kind": request.POST.get("kind", "")}, MultiValueDict())
         form.full_clean()
         form.errors["file"] = form.error_class([too_large_message()])
-    result, rejected = None, None
+    refused = None
     if request.method == "POST" and not handler.exceeded and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = kazei_import(
+            shiryo = kazei_import_accept(
                 kind=form.cleaned_data["kind"],
                 file_name=upload.name,
-                content=upload.file,  # streamed from the temporary file
+                upload=upload.file,  # streamed from the temporary file
                 actor=actor_from_request(request),
             )
-        except ImportRejected as exc:
-            rejected = exc
-        except ValueError as exc:
+        except AlreadyImported as exc:
+            refused = exc
+        except (ValueError, JobRefused) as exc:
             form.add_error("kind", str(exc))
+        else:
+            messages.success(
+                request, "ファイルを受け付けました。取込の状況はこの画面に表示されます。"
+            )
+            return redirect(reverse("zeimu_kazei_import_detail", args=[shiryo.pk]))
     page = Paginator(shiryo_imports(), IMPORTS_PER_PAGE).get_page(request.GET.get("page"))
     labels = {k: layout.label for k, layout in LAYOUTS.items()}
     return render(
@@ -473,11 +483,30 @@ def _kazei_import(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRe
         {
             "form": form,
             "may_write": may_write,
-            "result": result,
-            "result_label": labels.get(result.shiryo.kind, "") if result else "",
-            "rejected": rejected,
+            "refused": refused,
             "page": page,
             "imports": [(s, labels.get(s.kind, s.kind)) for s in page.object_list],
+        },
+    )
+
+
+@gyomu_view(GYOMU)
+@no_personal_data  # an import's state and its errors by file, line and field
+@never_cache
+def kazei_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shiryo = shiryo_import(pk)
+    if shiryo is None:
+        raise Http404
+    job = with_progress(shiryo.job) if shiryo.job is not None else None
+    return render(
+        request,
+        "zeimu/kazei_import_detail.html",
+        {
+            "shiryo": shiryo,
+            "label": LAYOUTS[shiryo.kind].label if shiryo.kind in LAYOUTS else shiryo.kind,
+            "job": job,
+            "state": shiryo_import_state(shiryo),
+            "running": shiryo.status in {ShiryoImportStatus.QUEUED, ShiryoImportStatus.RUNNING},
         },
     )
 
@@ -485,6 +514,7 @@ def _kazei_import(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRe
 urlpatterns: list[URLPattern] = [
     path("kazei/", kazei_home, name="zeimu_kazei"),
     path("kazei/import/", kazei_import_view, name="zeimu_kazei_import"),
+    path("kazei/import/<int:pk>/", kazei_import_detail, name="zeimu_kazei_import_detail"),
     path("kazei/<int:atena_id>/<int:year>/", kazei_person, name="zeimu_kazei_person"),
     path("kazei/<int:atena_id>/<int:year>/shisan/", kazei_shisan_view, name="zeimu_kazei_shisan"),
     path("kazei/<int:atena_id>/<int:year>/kyuyo/new/", kyuyo_new, name="zeimu_kazei_kyuyo_new"),

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.models import Municipality
-from zeimu.services.kazei_import import LAYOUTS, ImportRejected, kazei_import
+from zeimu.services.kazei_import import ImportRejected, kazei_import
+from zeimu.services.kazei_layouts import LAYOUTS
 
 
 class Command(BaseCommand):
