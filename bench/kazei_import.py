@@ -182,7 +182,12 @@ def _poll(get_status: Any, timeout: float = 900) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = get_status()
-        if status["status"] in ("done", "rejected"):
+        job = status.get("progress") or {}
+        # the import ends with its job's chunk; the job itself a moment later (finish)
+        if status["status"] in ("done", "rejected") and job.get("status") in (
+            "succeeded",
+            "failed",
+        ):
             return status
         time.sleep(0.2)
     raise RuntimeError("the import did not end")

@@ -25,4 +25,20 @@ MODULE = ModuleSpec(
         "shinsa": tuple(k.value for k in Kengen),
         "admin": tuple(k.value for k in Kengen),
     },
+    # Record types and system actors this module writes into the access log and the
+    # 異動 records, as the platform's screens show them (tenants.labels.word_for).
+    words={
+        "atena": "住民（宛名）",
+        "person": "住民（宛名）",
+        "setai": "世帯",
+        "ido": "異動",
+        "shomei_kofu": "証明書の交付",
+        "yokushi": "抑止",
+        "kojin_bango": "個人番号",
+        "jinko_tokei": "人口統計",
+        "senkyo_shukei": "選挙人名簿登録者数",
+        "accesslog": "アクセスログ点検帳票",
+        "ido_honroku": "異動の本登録",
+        "load_residents": "システム（住民データの一括登録）",
+    },
 )

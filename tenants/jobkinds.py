@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from tenants.accesslog.models import AccessLog
+from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.csvout import (
     DEFAULT_ENCODING,
     CsvWriter,
@@ -20,6 +20,7 @@ from tenants.csvout import (
 )
 from tenants.jobs.models import Job, JobChunk, JobFile
 from tenants.jobs.registry import ChunkResult, register
+from tenants.labels import WordBook
 from tenants.modules.spec import PLATFORM
 
 EXPORT_COLUMNS = [
@@ -29,15 +30,23 @@ EXPORT_COLUMNS = [
     ("api_client", "APIシステム"),
     ("ip_address", "接続元"),
     ("terminal", "端末"),
-    ("action", "操作"),
-    ("gyomu", "業務"),
-    ("screen", "画面・機能"),
-    ("record_type", "対象の種類"),
+    ("action", "操作（コード）"),
+    ("gyomu", "業務コード"),
+    ("screen", "画面・機能（記録値）"),
+    ("record_type", "対象の種類（コード）"),
     ("record_id", "対象ID"),
     ("purpose", "利用目的"),
     ("mynumber_viewed", "個人番号の表示"),
     ("record_count", "件数"),
 ]
+# The export keeps the stored codes (操作, 業務, 画面・機能, 対象の種類: what an auditor's
+# tool filters on) and adds, at the end so existing column positions stay, the words a
+# person reads (tenants.labels).
+LABEL_COLUMNS = ["操作の名称", "業務名", "画面・機能の名称", "対象の種類の名称"]
+
+
+def export_headings() -> list[str]:
+    return [label for _, label in EXPORT_COLUMNS] + LABEL_COLUMNS
 
 
 class AccessLogExport:
@@ -97,12 +106,24 @@ class AccessLogExport:
             encoding=encoding,
             bom=False,
             first_line=first_line,
-            headings=[label for _, label in EXPORT_COLUMNS],
+            headings=export_headings(),
         )
         count = 0
-        for row in rows.values_list(*[c for c, _ in EXPORT_COLUMNS]):
+        book = WordBook()
+        actions = dict(AccessAction.choices)
+        names = [c for c, _ in EXPORT_COLUMNS]
+        at, action, gyomu, screen, record_type = (
+            names.index(n) for n in ("at", "action", "gyomu", "screen", "record_type")
+        )
+        for row in rows.values_list(*names):
             values = list(row)
-            values[0] = timezone.localtime(values[0]).strftime("%Y-%m-%d %H:%M:%S")
+            values[at] = timezone.localtime(values[at]).strftime("%Y-%m-%d %H:%M:%S")
+            values += [
+                str(actions.get(values[action], values[action])),
+                book.word(values[gyomu]),
+                book.word(values[screen]),
+                book.word(values[record_type]),
+            ]
             writer.writerow(values)
             count += 1
         path = self._part_path(job, chunk.index)
@@ -112,7 +133,9 @@ class AccessLogExport:
         return ChunkResult(done=count)
 
     def finish(self, job: Job) -> None:
-        name = f"accesslog_{job.params['date_from']}_{job.params['date_to']}.csv"
+        # the file name is shown on the job's page: compact dates, as every export names them
+        start, end = (job.params[k].replace("-", "") for k in ("date_from", "date_to"))
+        name = f"accesslog_{start}_{end}.csv"
         encoding = job.params.get("encoding", DEFAULT_ENCODING)
         out = io.BytesIO()
         parts = [
@@ -120,7 +143,7 @@ class AccessLogExport:
             for chunk in job.chunks.order_by("index")
         ]
         try:
-            header = [label for _, label in EXPORT_COLUMNS]
+            header = export_headings()
             csv_join(out, header, parts, encoding=encoding)
         finally:
             for part in parts:

@@ -34,6 +34,7 @@ __all__ = [
     "fiscal_year_of",
     "format_nendo",
     "format_wareki",
+    "format_wareki_year",
     "parse_wareki",
     "to_wareki",
 ]
@@ -225,6 +226,18 @@ def fiscal_year_of(d: date) -> int:
     any date (it is not a historical reconstruction of pre-1886 会計年度).
     """
     return d.year if d.month >= 4 else d.year - 1
+
+
+def format_wareki_year(year: int) -> str:
+    """Format a calendar year (a 所得年) as 和暦, e.g. 2024 → "令和6年", 2019 → "令和元年".
+
+    A year in which the era changed is named by the new era, as the tax office names the
+    income of 2019 "令和元年分"."""
+    if year < MIN_DATE.year:
+        raise ValueError(f"{year}年は対応範囲外です（1873年以降を指定してください）。")
+    era = next(e for e in reversed(ERAS) if e.first_year <= year)
+    n = year - era.first_year + 1
+    return f"{era.name}{'元' if n == 1 else n}年"
 
 
 def format_nendo(fy: int) -> str:

@@ -19,6 +19,7 @@ from tenants.jobs.heartbeat import report_progress
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, JobOutcome, register
 from tenants.params.services import ParameterMissing, param_value
+from tenants.wareki import format_nendo
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus, ShiryoImport, ShiryoImportStatus
 from zeimu.services.common import KYUCHI_KEY
@@ -107,7 +108,9 @@ class ToshoFuka:
         try:
             parameters_for(fiscal_year)
         except (ParameterMissing, LookupError, ValueError) as exc:
-            raise ValueError(f"{fiscal_year}年度の税率・控除額が登録されていません。") from exc
+            raise ValueError(
+                f"{format_nendo(fiscal_year)}の税率・控除額が登録されていません。"
+            ) from exc
         try:
             kyuchi = int(param_value(KYUCHI_KEY, fiscal_year))
         except ParameterMissing as exc:

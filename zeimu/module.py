@@ -16,4 +16,22 @@ MODULE = ModuleSpec(
     form_templates="forms/templates",
     demo="zeimu_demo",
     demo_order=20,
+    # Access-log screens and record types this module writes, as words
+    # (tenants.labels.word_for).
+    words={
+        "zeimu.Fuka": "個人住民税の賦課",
+        "fuka": "個人住民税の賦課",
+        "zeimu.kosei": "個人住民税の更正",
+        "zeimu.fuka_list": "個人住民税 賦課の一覧",
+        "zeimu.fuka_detail": "個人住民税 賦課の内容",
+        "zeimu.tokucho_detail": "特別徴収税額（特別徴収義務者別）",
+        "api.zeimu.fuka_list": "API（個人住民税 賦課の一覧）",
+        "api.zeimu.fuka": "API（個人住民税 賦課の照会）",
+        "api.zeimu.tokucho": "API（特別徴収税額の照会）",
+        "tokucho_gimusha": "特別徴収義務者",
+        "shiryo_import": "課税資料の取込",
+        "kyuyo_hokoku": "給与支払報告書",
+        "nenkin_hokoku": "公的年金等支払報告書",
+        "shinkoku": "住民税申告・確定申告",
+    },
 )

@@ -21,7 +21,8 @@ from billing.models import CostPool, RemainderMethod, TieBreak
 from billing.services.pool_rules import ROUNDING_UNITS, consortium_members, pool_description
 from billing.services.pools import costpool_create, costpool_delete, costpool_update
 from tenants.api.fields import TextField
-from tenants.api.permissions import IsConsortiumOffice
+from tenants.api.permissions import PORTAL_AUTHENTICATION, IsConsortiumOffice
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.models import Consortium, StaffUser
 
 
@@ -52,7 +53,7 @@ class CostPoolWriteSerializer(serializers.Serializer):
 
     name = TextField(max_length=100)
     amount_yen = serializers.IntegerField(allow_null=True, min_value=0)
-    rule = serializers.JSONField()
+    rule = serializers.DictField(help_text="按分方法（billing.services.pool_rules が読む形）")
     rounding_unit_yen = serializers.ChoiceField(choices=list(ROUNDING_UNITS), default=1)
     remainder_method = serializers.ChoiceField(
         choices=RemainderMethod.choices,
@@ -77,11 +78,20 @@ def office_of(request: Request) -> tuple[StaffUser, Consortium]:
     return user, user.consortium_office
 
 
+# The service's rules: a name used once a year, the figures the rule needs, an amount
+# that fits the rule.
+POOL_RULES = rule_response(
+    "費用区分の規則に合わない（同じ年度に同じ名前がある、按分方法が読めない、"
+    "按分に必要な数値がない、金額と按分方法が合わない、など）"
+)
+
+
 def service_errors(exc: DjangoValidationError) -> ValidationError:
-    """A service's Django ValidationError as DRF's 400 (messages by field)."""
+    """A service's Django ValidationError as DRF's 422 (messages by field): the request
+    had the documented shape, a rule of the service refused it."""
     if hasattr(exc, "error_dict"):
-        return ValidationError(exc.message_dict)
-    return ValidationError({"detail": exc.messages})
+        return RuleRefused(exc.message_dict)
+    return RuleRefused({"detail": exc.messages})
 
 
 def _names(consortium: Consortium) -> dict[str, str]:
@@ -92,6 +102,7 @@ class PortalAPIView(APIView):
     """An API view of the consortium portal: office users of the caller's consortium."""
 
     portal = True
+    authentication_classes = PORTAL_AUTHENTICATION
     permission_classes = [IsAuthenticated, IsConsortiumOffice]
 
 
@@ -117,7 +128,7 @@ class PoolListView(PortalAPIView):
 
     @extend_schema(
         request=CostPoolCreateSerializer,
-        responses={201: CostPoolSerializer},
+        responses={201: CostPoolSerializer, 422: POOL_RULES},
         summary="費用区分の追加",
     )
     def post(self, request: Request) -> Response:
@@ -158,7 +169,9 @@ class PoolDetailView(PortalAPIView):
         return Response(CostPoolSerializer(pool, context=context).data)
 
     @extend_schema(
-        request=CostPoolWriteSerializer, responses=CostPoolSerializer, summary="費用区分の変更"
+        request=CostPoolWriteSerializer,
+        responses={200: CostPoolSerializer, 422: POOL_RULES},
+        summary="費用区分の変更",
     )
     def put(self, request: Request, pk: int) -> Response:
         user, consortium = office_of(request)

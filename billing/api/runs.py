@@ -12,13 +12,14 @@ other member's statement is addressable there."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -33,6 +34,7 @@ from billing.services.allocation import allocation_run
 from billing.views.portal import statement_response
 from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.models import Municipality, RoleLevel
 from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
@@ -88,13 +90,25 @@ class RunSerializer(serializers.ModelSerializer):
         return None if value is None else str(value)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        # 0 to 0.999, as the field reads it (three decimals, below 1)
+        "pattern": r"^(?:0|0?\.\d{1,3})$",
+        "description": '保障する最低削減率（例: "0.3"）。省略すると保障なし',
+    }
+)
+class SavingRateField(serializers.DecimalField):
+    pass
+
+
 class RunCreateSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
-    min_saving = serializers.DecimalField(
+    min_saving = SavingRateField(
         max_digits=4,
         decimal_places=3,
         min_value=0,
-        max_value=1,
+        max_value=Decimal("0.999"),  # below 1 (0以上1未満), in the field's three decimals
         required=False,
         allow_null=True,
         help_text='保障する最低削減率（例: "0.3"）。省略すると保障なし',
@@ -168,15 +182,20 @@ class RunListView(PortalAPIView):
         return Response(RunSerializer(runs[:200], many=True).data)
 
     @extend_schema(
-        request=RunCreateSerializer, responses={201: RunSerializer}, summary="按分の実行"
+        request=RunCreateSerializer,
+        responses={
+            201: RunSerializer,
+            422: rule_response(
+                "その年度の費用区分・団体の数値がない、または削減率を保障できない（detail）"
+            ),
+        },
+        summary="按分の実行",
     )
     def post(self, request: Request) -> Response:
         user, consortium = office_of(request)
         body = RunCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rate = body.validated_data.get("min_saving")
-        if rate is not None and rate >= 1:
-            raise ValidationError({"min_saving": "削減率は0以上1未満で指定してください。"})
         try:
             run = allocation_run(
                 consortium=consortium,
@@ -185,7 +204,7 @@ class RunListView(PortalAPIView):
                 min_saving=str(rate) if rate else None,
             )
         except (ValueError, GuaranteeInfeasible) as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            raise RuleRefused({"detail": str(exc)}) from exc
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 

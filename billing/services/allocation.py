@@ -14,6 +14,7 @@ from billing.rules import Member, allocate, apply_savings_guarantee, describe_ru
 from billing.rules.codec import rounding_from_json, rule_from_json
 from tenants.meters.registry import meter_values_for_all_members
 from tenants.models import Consortium, Municipality, MunicipalityStatus, StaffUser, Subscription
+from tenants.wareki import format_nendo
 
 GUARANTEE_POOL = "削減保障調整"
 
@@ -77,7 +78,7 @@ def _snapshot(consortium: Consortium, fiscal_year: int, min_saving: str | None) 
         for p in CostPool.objects.filter(consortium=consortium, fiscal_year=fiscal_year)
     ]
     if not pools:
-        raise ValueError(f"{fiscal_year}年度の費用区分が登録されていません。")
+        raise ValueError(f"{format_nendo(fiscal_year)}の費用区分が登録されていません。")
     former = dict(
         FormerCost.objects.filter(consortium=consortium, fiscal_year=fiscal_year).values_list(
             "municipality__dantai_code", "amount_yen"

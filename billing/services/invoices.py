@@ -137,7 +137,7 @@ def installment_schedule(
             due = next_business_day(nominal, inclusive=True)
         except HolidayDataMissing as exc:
             raise InvoiceError(
-                f"納期限（{nominal.isoformat()}）の開庁日を判定できません。{exc}"
+                f"納期限（{format_wareki(nominal)}）の開庁日を判定できません。{exc}"
                 "祝日データ（tenants/data/holidays.yaml）に該当年を追加してください。"
             ) from exc
         out.append(Installment(number=number, due=due, nominal_due=nominal, amount_yen=amount))

@@ -22,6 +22,7 @@ from billing.rules.codec import rule_from_json
 from billing.rules.numbers import figure_label
 from billing.services.meters import counted_figures
 from tenants.models import Consortium, Gyomu, Municipality, MunicipalityStatus, Subscription
+from tenants.wareki import format_nendo
 
 ROUNDING_UNITS = (1, 10, 100, 1000)
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
@@ -160,12 +161,12 @@ def rule_check(
             )
         elif len(missing) == len(names):
             errors.append(
-                f"{fiscal_year}年度の「{label}」（{key}）が登録されていません。"
+                f"{format_nendo(fiscal_year)}の「{label}」が登録されていません。"
                 "先に団体別の数値を入力してください。"
             )
         else:
             errors.append(
-                f"{fiscal_year}年度の「{label}」（{key}）が入力されていない団体があります: "
+                f"{format_nendo(fiscal_year)}の「{label}」が入力されていない団体があります: "
                 f"{'、'.join(missing)}。"
             )
     for code in named:

@@ -24,6 +24,7 @@ from django.db.models import Max
 from billing.models import CostPool, RemainderMethod, TieBreak
 from billing.services.pool_rules import check_rounding, check_year, check_yen, rule_check
 from tenants.models import Consortium, StaffUser
+from tenants.wareki import format_nendo
 
 audit = logging.getLogger("billing.audit")
 
@@ -51,7 +52,7 @@ def _check_pool_fields(
         if exclude_pk is not None:
             same = same.exclude(pk=exclude_pk)
         if same.exists():
-            errors["name"] = [f"{fiscal_year}年度には同じ費目「{clean}」が既にあります。"]
+            errors["name"] = [f"{format_nendo(fiscal_year)}には同じ費目「{clean}」が既にあります。"]
     try:
         check_rounding(
             rounding_unit_yen=rounding_unit_yen,
@@ -186,8 +187,9 @@ def costpools_copy_year(
     with transaction.atomic(durable=True):
         source = list(CostPool.objects.filter(consortium=consortium, fiscal_year=from_year))
         if not source:
+            year = format_nendo(from_year)
             raise ValidationError(
-                {"from_year": f"{from_year}年度の費用区分が登録されていないため複写できません。"}
+                {"from_year": f"{year}の費用区分が登録されていないため複写できません。"}
             )
         existing = set(
             CostPool.objects.filter(consortium=consortium, fiscal_year=to_year).values_list(

@@ -99,5 +99,5 @@ def test_savings_guarantee_binds_and_keeps_the_total(world, office):
 
 
 def test_no_pools_is_a_clear_error(world, office):
-    with pytest.raises(ValueError, match="2030年度の費用区分が登録されていません"):
+    with pytest.raises(ValueError, match="令和12年度の費用区分が登録されていません"):
         allocation_run(consortium=world.consortium, fiscal_year=2030, acting_user=office)

@@ -112,9 +112,9 @@ def test_pool_api_returns_the_services_messages_by_field(world, login):
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     errors = response.json()
-    assert errors["name"] == ["2025年度には同じ費目「組合運営費」が既にあります。"]
+    assert errors["name"] == ["令和7年度には同じ費目「組合運営費」が既にあります。"]
     assert "先に団体別の数値を入力してください" in errors["rule"][0]
     assert CostPool.objects.count() == 1
 
@@ -176,8 +176,8 @@ def test_office_runs_and_reads_statements_over_the_api(world, login):
 def test_run_api_errors_are_japanese_and_store_nothing(world, login):
     client = login("office", PORTAL_HOST)
     response = client.post(f"{API}/runs/", {"fiscal_year": 2030}, content_type="application/json")
-    assert response.status_code == 400
-    assert "2030年度の費用区分が登録されていません" in response.json()["detail"]
+    assert response.status_code == 422
+    assert "令和12年度の費用区分が登録されていません" in response.json()["detail"]
     unei_pool(world.consortium, 1)
     response = client.post(
         f"{API}/runs/", {"fiscal_year": 2025, "min_saving": "1"}, content_type="application/json"

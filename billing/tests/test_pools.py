@@ -92,7 +92,7 @@ def _staff(world, office, hayama: int, samukawa: int, year: int = 2025) -> None:
             "従量制の費用区分では金額を空欄にしてください",
         ),
         ({"amount_yen": None}, "金額を入力してください"),
-        ({"rule": STAFF}, "2025年度の「職員数」（staff）が登録されていません"),
+        ({"rule": STAFF}, "令和7年度の「職員数」が登録されていません"),
         ({"rule": {"type": "kobetsu", "member_id": "141003"}}, "団体コード 141003"),
         (
             {"rule": {"type": "teigen", "tiers": [[10000, 500], [5000, 300], [None, 100]]}},
@@ -125,7 +125,7 @@ def test_name_is_unique_per_year_but_not_across_years(world, office):
     _create(world, office)
     with pytest.raises(ValidationError) as exc:
         _create(world, office, amount_yen=5)
-    assert "2025年度には同じ費目「組合運営費」が既にあります" in _errors(exc)
+    assert "令和7年度には同じ費目「組合運営費」が既にあります" in _errors(exc)
     # another year is fine, and the teigen without an amount charges the tiers
     pool = _create(
         world,
@@ -290,14 +290,14 @@ def test_copy_year_copies_every_pool_and_warns_about_missing_figures(world, offi
         == 1
     )
     assert result.warnings == [
-        "職員数割の費用: 2026年度の「職員数」（staff）が登録されていません。"
+        "職員数割の費用: 令和8年度の「職員数」が登録されていません。"
         "先に団体別の数値を入力してください。"
     ]
     assert not CostPool.objects.filter(consortium=other, fiscal_year=2026).exists()
 
 
 def test_copy_from_an_empty_year_is_refused(world, office):
-    with pytest.raises(ValidationError, match="2019年度の費用区分が登録されていないため"):
+    with pytest.raises(ValidationError, match="令和元年度の費用区分が登録されていないため"):
         costpools_copy_year(consortium=world.consortium, from_year=2019, acting_user=office)
 
 
@@ -320,7 +320,7 @@ def test_office_lists_pools_with_the_rule_in_japanese(world, login):
     assert "従量制（単価 150,000円 × 使用月数" in page
     assert "使用月数（住民基本台帳）" in page
     assert "10,000,000円" in page
-    assert "2026年度に複写する" in page
+    assert "令和8年度に複写する" in page
 
 
 def _post_pool(client, year: int, **fields):
@@ -454,7 +454,7 @@ def test_screen_copy_year_and_delete(world, login):
     pool = unei_pool(world.consortium, 10_000_000)
     client = login("office", PORTAL_HOST)
     response = client.post("/billing/pools/copy/", {"from_year": "2025"}, follow=True)
-    assert "2025年度の費用区分 1件を2026年度に複写しました" in response.content.decode()
+    assert "令和7年度の費用区分 1件を令和8年度に複写しました" in response.content.decode()
     assert CostPool.objects.filter(fiscal_year=2026, name="組合運営費").exists()
     assert client.post(f"/billing/pools/{pool.pk}/delete/").status_code == 302
     assert not CostPool.objects.filter(pk=pool.pk).exists()

@@ -284,7 +284,7 @@ def test_an_infeasible_guarantee_is_the_scenarios_error_not_an_exception(pools):
         (
             Scenario(pools=(PoolChange(pool="存在しない費目", amount_yen=1),)),
             "pools",
-            "費用区分「存在しない費目」は2025年度にありません",
+            "費用区分「存在しない費目」は令和7年度にありません",
         ),
         (
             Scenario(pools=(PoolChange(pool="組合運営費", rule={"type": "warikan"}),)),
@@ -318,7 +318,7 @@ def test_an_infeasible_guarantee_is_the_scenarios_error_not_an_exception(pools):
         (
             Scenario(leave=("999999",)),
             "leave",
-            "団体コード 999999 は2025年度の構成団体ではありません",
+            "団体コード 999999 は令和7年度の構成団体ではありません",
         ),
         (Scenario(leave=(HAYAMA, SAMUKAWA)), "leave", "試算後の構成団体がありません"),
         (Scenario(min_saving="1.5"), "min_saving", "最低削減率は0以上1未満"),
@@ -336,7 +336,7 @@ def test_invalid_scenarios_are_refused_in_japanese(pools, scenario, field, messa
 
 
 def test_a_year_without_pools_is_a_clear_error(pools):
-    with pytest.raises(ScenarioError, match="2030年度の費用区分が登録されていません"):
+    with pytest.raises(ScenarioError, match="令和12年度の費用区分が登録されていません"):
         simulate(consortium=pools.consortium, fiscal_year=2030, scenario=Scenario())
 
 
@@ -517,7 +517,7 @@ def test_another_consortiums_office_sees_none_of_our_members(pools, login):
         {"fiscal_year": 2025, "scenario": {"leave": [HAYAMA]}},
         content_type="application/json",
     )
-    assert api.status_code == 400
+    assert api.status_code == 422
     assert "葉山町" not in api.content.decode() and "寒川町" not in api.content.decode()
 
 
@@ -559,7 +559,7 @@ def test_api_simulates_for_the_office_session(pools, login):
     assert table_counts() == before
 
 
-def test_api_reports_errors_as_400_and_infeasibility_in_the_result(pools, login):
+def test_api_reports_errors_as_422_and_infeasibility_in_the_result(pools, login):
     client = login("office", PORTAL_HOST)
     url = "/api/v1/portal/billing/simulate/"
     bad = client.post(
@@ -570,7 +570,7 @@ def test_api_reports_errors_as_400_and_infeasibility_in_the_result(pools, login)
         },
         content_type="application/json",
     )
-    assert bad.status_code == 400
+    assert bad.status_code == 422
     assert "按分ルールの種類が不明です" in bad.json()["errors"]["pools"][0]
     assert client.post(url, {"scenario": {}}, content_type="application/json").status_code == 400
     for town in (pools.alpha, pools.beta):

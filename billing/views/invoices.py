@@ -20,6 +20,7 @@ from billing.selectors_compare import compare_runs
 from billing.services.invoices import InvoiceError, Schedule, invoice_build
 from tenants.access import gyomu_view, portal_view
 from tenants.accesslog.reads import no_personal_data
+from tenants.forms.nendo import NendoField
 from tenants.models import Municipality, RoleLevel, StaffUser
 from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
@@ -33,7 +34,7 @@ class ScheduleForm(forms.Form):
 
 
 class CompareForm(forms.Form):
-    year = forms.IntegerField(label="年度（西暦）", min_value=2000, max_value=2100)
+    year = NendoField()
 
 
 def _office(request: HttpRequest) -> StaffUser:

@@ -81,7 +81,7 @@ class PoolForm(forms.Form):
         label="団体別の数値の名前",
         required=False,
         initial="staff",
-        help_text="例: staff（職員数）。値は「現行経費・団体別の数値」で入力します。",
+        help_text="職員数など、候補から選ぶか英小文字の名前を入力します。値は「現行経費・団体別の数値」で入力します。",
     )
     figure_label = TextField(
         label="数値の表示名（任意）", required=False, max_length=30, help_text="例: 職員数"

@@ -39,7 +39,7 @@ from billing.services.pools import (
 from billing.views.pool_forms import MemberValuesForm, PoolForm
 from tenants.access import portal_view
 from tenants.models import Consortium, Gyomu, StaffUser
-from tenants.wareki import fiscal_year_of
+from tenants.wareki import fiscal_year_of, format_nendo
 
 
 def _office(request: HttpRequest) -> tuple[StaffUser, Consortium]:
@@ -137,7 +137,9 @@ def _pool_form_page(
         except ValidationError as exc:
             _add_errors(form, exc, POOL_FIELDS)
         else:
-            messages.success(request, f"{saved.fiscal_year}年度の「{saved.name}」を保存しました。")
+            messages.success(
+                request, f"{format_nendo(saved.fiscal_year)}の「{saved.name}」を保存しました。"
+            )
             return redirect(f"{reverse('billing_pools')}?year={saved.fiscal_year}")
     return render(
         request,
@@ -169,7 +171,7 @@ def pool_delete(request: HttpRequest, pk: int) -> HttpResponse:
     pool = get_object_or_404(CostPool, pk=pk, consortium=consortium)
     year, name = pool.fiscal_year, pool.name
     costpool_delete(pool=pool, acting_user=user)
-    messages.success(request, f"{year}年度の「{name}」を削除しました。")
+    messages.success(request, f"{format_nendo(year)}の「{name}」を削除しました。")
     return redirect(f"{reverse('billing_pools')}?year={year}")
 
 
@@ -189,12 +191,14 @@ def pool_copy_year(request: HttpRequest) -> HttpResponse:
             messages.error(request, message)
         return redirect(f"{reverse('billing_pools')}?year={year}")
     messages.success(
-        request, f"{year}年度の費用区分 {len(result.copied)}件を{year + 1}年度に複写しました。"
+        request,
+        f"{format_nendo(year)}の費用区分 {len(result.copied)}件を"
+        f"{format_nendo(year + 1)}に複写しました。",
     )
     if result.skipped:
         messages.warning(
             request,
-            f"{year + 1}年度に同じ費目があるため複写しなかった費用区分: "
+            f"{format_nendo(year + 1)}に同じ費目があるため複写しなかった費用区分: "
             + "、".join(result.skipped),
         )
     for warning in result.warnings:
@@ -255,11 +259,15 @@ def member_values(request: HttpRequest) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"{year}年度の現行経費・団体別の数値を保存しました。")
+            messages.success(
+                request, f"{format_nendo(year)}の現行経費・団体別の数値を保存しました。"
+            )
             return redirect(f"{reverse('billing_member_values')}?year={year}")
     entered = {
         (f.key, f.municipality.dantai_code): f for f in stored
     }  # who entered what, shown under the table
+    for f in stored:
+        f.label = figure_display(f.key)  # type: ignore[attr-defined]
     return render(
         request,
         "billing/pools/member_values.html",

@@ -18,18 +18,19 @@ from billing.services.allocation import allocation_run
 from tenants.access import portal_view
 from tenants.csvout import CsvEncodingError, csv_response
 from tenants.forms.export import encoding_from
+from tenants.forms.nendo import NendoField, PercentField
 from tenants.models import Municipality, StaffUser
-from tenants.wareki import fiscal_year_of
+from tenants.wareki import fiscal_year_of, format_nendo
 
 
 class RunForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=2000, max_value=2100)
-    min_saving = forms.DecimalField(
-        label="保障する最低削減率（例: 0.3、空欄は保障なし）",
+    fiscal_year = NendoField()
+    min_saving = PercentField(
+        label="保障する最低削減率（%、空欄は保障なし）",
+        help_text="例: 30（現行経費より30%以上安くなるよう保障します）",
         required=False,
-        min_value=0,
-        max_value=1,
-        decimal_places=3,
+        max_percent=100,
+        inclusive_max=True,
     )
 
 
@@ -52,12 +53,12 @@ def billing_home(request: HttpRequest) -> HttpResponse:
                 consortium=user.consortium_office,  # type: ignore[arg-type]
                 fiscal_year=form.cleaned_data["fiscal_year"],
                 acting_user=user,
-                min_saving=str(rate) if rate else None,
+                min_saving=format(rate, "f") if rate else None,
             )
         except (ValueError, GuaranteeInfeasible) as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{run.fiscal_year}年度の按分を実行しました。")
+            messages.success(request, f"{format_nendo(run.fiscal_year)}の按分を実行しました。")
             return redirect("billing_run", pk=run.pk)
     pools = CostPool.objects.filter(consortium=user.consortium_office).order_by(
         "-fiscal_year", "sort"

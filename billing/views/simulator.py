@@ -27,6 +27,7 @@ from billing.services.simulator import (
     simulate,
 )
 from tenants.access import portal_view
+from tenants.forms.nendo import NendoField, PercentField
 from tenants.forms.text import TextField
 from tenants.models import Gyomu, Municipality, MunicipalityStatus, StaffUser
 from tenants.wareki import fiscal_year_of
@@ -42,7 +43,7 @@ def _weight_field(label: str) -> forms.DecimalField:
 
 
 class SimulationForm(forms.Form):
-    fiscal_year = forms.IntegerField(label="年度（西暦）", min_value=2000, max_value=2100)
+    fiscal_year = NendoField()
     # (a) a town joins
     join_name = TextField(label="加入する団体の名称", required=False, max_length=100)
     join_population = forms.IntegerField(
@@ -75,12 +76,11 @@ class SimulationForm(forms.Form):
         label="金額（円、空欄は変更なし）", required=False, min_value=0
     )
     # (d) the guarantee
-    min_saving = forms.DecimalField(
-        label="保障する最低削減率（例: 0.3、空欄は現在のまま）",
+    min_saving = PercentField(
+        label="保障する最低削減率（%、空欄は現在のまま）",
+        help_text="例: 30",
         required=False,
-        min_value=0,
-        max_value=Decimal("0.999"),
-        decimal_places=3,
+        max_percent=100,
     )
     no_guarantee = forms.BooleanField(label="削減保障をしない", required=False)
 
@@ -173,7 +173,7 @@ class SimulationForm(forms.Form):
             join=join,
             leave=tuple(data.get("leave") or ()),
             pools=pools,
-            min_saving=None if rate is None else str(rate),
+            min_saving=None if rate is None else format(rate, "f"),
             no_guarantee=bool(data.get("no_guarantee")),
         )
 

@@ -94,7 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenants.context_processors.platform",
             ],
-            "builtins": ["tenants.templatetags.wareki_tags"],
+            "builtins": ["tenants.templatetags.wareki_tags", "tenants.templatetags.jp"],
         },
     }
 ]
@@ -184,6 +184,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The API reads JSON bodies only (an upload view names its own parsers): a form
+    # encoding cannot carry null, nested objects or lists as the documents describe them.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -200,7 +203,10 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "tenants.api.openapi_errors.add_error_responses",
+        "tenants.api.schema.document_text_rules",
     ],
+    # 3.1 (JSON Schema 2020-12): ``propertyNames`` says which keys a body may carry.
+    "OAS_VERSION": "3.1.0",
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "tenants.jobs.models.JobStatus",
         "IdoStatusEnum": "juminkiroku.codes.IdoStatus",

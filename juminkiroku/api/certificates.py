@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
@@ -28,6 +28,7 @@ from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import ShomeiKofu
 from juminkiroku.selectors.kofu import kofu_search
 from juminkiroku.services.shomei import (
+    ITEM_KEYS,
     MAX_COPIES,
     ShomeiError,
     ShomeiNotFound,
@@ -41,11 +42,27 @@ from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.models import RoleLevel
 from tenants.models.apiclient import KOJIN_BANGO_ACTION
 
 GYOMU = JUMINKIROKU
 PAGE_SIZE = 50
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "記載事項（指定したものを記載）",
+        "properties": {key: {"type": "boolean"} for key in ITEM_KEYS},
+        "additionalProperties": False,
+    }
+)
+class ItemsField(serializers.DictField):
+    """記載事項: only the items a certificate knows (shomei_issue refuses any other)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.BooleanField(), **kwargs)
 
 
 class CertificateIssueSerializer(serializers.Serializer):
@@ -57,7 +74,7 @@ class CertificateIssueSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
     )
     setai_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    items = serializers.DictField(child=serializers.BooleanField(), required=False, default=dict)
+    items = ItemsField(required=False, default=dict)
     copies = serializers.IntegerField(min_value=1, max_value=MAX_COPIES, default=1)
     seikyusha = serializers.ChoiceField(choices=Seikyusha.choices)
     confirm_warnings = serializers.BooleanField(
@@ -123,7 +140,10 @@ class CertificateIssueView(TenantAPIView):
             (200, "application/pdf"): OpenApiResponse(
                 response=OpenApiTypes.BINARY, description="証明書のPDF（ヘッダ X-Hakko-No）"
             ),
-            400: OpenApiResponse(description="発行できない理由（detail）"),
+            422: rule_response(
+                "発行できない理由（detail）: 種類に必要な宛名・世帯の指定がない、"
+                "世帯に属さない方を含む、認証者が設定されていない、など"
+            ),
             404: OpenApiResponse(description="宛名・世帯が見つからない"),
             403: OpenApiResponse(
                 description="許可されていない（印鑑登録証明書、個人番号の記載など）"
@@ -180,7 +200,7 @@ class CertificateIssueView(TenantAPIView):
         except ShomeiNotFound as exc:
             raise NotFound(str(exc)) from exc
         except ShomeiError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            raise RuleRefused({"detail": str(exc)}) from exc
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="shomei_{kofu.hakko_no}.pdf"'
         response["X-Hakko-No"] = kofu.hakko_no
@@ -195,7 +215,9 @@ class HistoryQuery(serializers.Serializer):
 
     date_from = serializers.DateField(required=False, help_text="発行日（から）")
     date_to = serializers.DateField(required=False, help_text="発行日（まで）")
-    kind = serializers.ChoiceField(choices=ShomeiKind.choices, required=False)
+    kind = serializers.ChoiceField(
+        choices=ShomeiKind.choices, required=False, allow_blank=True, help_text="空はすべて"
+    )
     hakko_no = TextField(required=False, max_length=20, help_text="発行番号")
     page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
 
@@ -242,7 +264,9 @@ class CertificateVoidView(TenantAPIView):
     access_reads = LOGGED_BY_SERVICE  # shomei_void logs the 処分
 
     @extend_schema(
-        request=KofuVoidSerializer, responses=KofuSerializer, summary="交付した証明書の処分"
+        request=KofuVoidSerializer,
+        responses={200: KofuSerializer, 422: rule_response("処分できない理由（detail）")},
+        summary="交付した証明書の処分",
     )
     def post(self, request: Request, pk: int) -> Response:
         body = KofuVoidSerializer(data=request.data)
@@ -256,7 +280,7 @@ class CertificateVoidView(TenantAPIView):
         except ShomeiNotFound as exc:
             raise NotFound(str(exc)) from exc
         except ShomeiError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            raise RuleRefused({"detail": str(exc)}) from exc
         return Response(KofuSerializer(kofu).data)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -13,6 +13,7 @@ from juminkiroku import gyomu
 from juminkiroku.models import Atena
 from juminkiroku.selectors.person import PersonLocks, person_with_locks
 from tenants.accesslog.reads import access_refusal
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.wareki import parse_wareki
 
 GYOMU = gyomu.JUMINKIROKU
@@ -36,8 +37,13 @@ def shokai_refused(request: Request, *, record_type: str, record_id: int) -> Res
     return Response({"detail": SHOKAI_YOKUSHI_MESSAGE}, status=status.HTTP_403_FORBIDDEN)
 
 
+# A date typed as people type it (西暦 or 和暦, full-width, several separators): whether it
+# is a date, and one inside its era, no pattern says (tenants.wareki.parse_wareki).
+DATE_RULE = rule_response("日付として読めない、存在しない、または元号の期間外の日付")
+
+
 def parse_date(text: str, field: str) -> date:
     try:
         return parse_wareki(text)
     except ValueError as exc:
-        raise ValidationError({field: [str(exc)]}) from exc
+        raise RuleRefused({field: [str(exc)]}) from exc

@@ -26,8 +26,26 @@ from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 
 GYOMU = JUMINKIROKU
+# What the registry refuses (juminkiroku.services.ido: IdoError), each with its message.
+IDO_RULES = rule_response(
+    "住民基本台帳の規則に合わない異動（異動者がいない、項目の値が正しくない、"
+    "事由と世帯の指定が合わない、状態がこの操作を許さない、など）"
+)
+
+
+def _refusal(exc: IdoError) -> ValidationError:
+    """A control character in a person's field is a 400, like anywhere in a body (the
+    document's patterns say so: tenants.api.schema); the registry's rules are a 422."""
+    text = [
+        m
+        for messages in exc.errors.values()
+        for m in (messages if isinstance(messages, list) else [messages])
+        if "制御文字" in str(m) or "改行やタブ" in str(m)  # tenants.text's messages
+    ]
+    return ValidationError(exc.errors) if text else RuleRefused(exc.errors)
 
 
 class PersonChangeSerializer(serializers.Serializer):
@@ -127,7 +145,9 @@ class IdoListCreateView(TenantAPIView):
         return Response(IdoSerializer(qs, many=True).data)
 
     @extend_schema(
-        request=IdoCreateSerializer, responses={201: IdoSerializer}, summary="異動の仮登録"
+        request=IdoCreateSerializer,
+        responses={201: IdoSerializer, 422: IDO_RULES},
+        summary="異動の仮登録",
     )
     def post(self, request: Request) -> Response:
         ser = IdoCreateSerializer(data=request.data)
@@ -146,7 +166,7 @@ class IdoListCreateView(TenantAPIView):
                 actor=_actor(request),
             )
         except IdoError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise _refusal(exc) from exc
         return Response(IdoSerializer(ido).data, status=status.HTTP_201_CREATED)
 
 
@@ -166,7 +186,11 @@ class IdoApproveView(TenantAPIView):
     gyomu_code = GYOMU
     access_reads = LOGGED_BY_SERVICE
 
-    @extend_schema(request=None, responses=IdoSerializer, summary="異動の本登録（審査者）")
+    @extend_schema(
+        request=None,
+        responses={200: IdoSerializer, 422: IDO_RULES},
+        summary="異動の本登録（審査者）",
+    )
     def post(self, request: Request, pk: int) -> Response:
         if getattr(request._request, "api_client", None) is not None:
             raise PermissionDenied("本登録は審査者（職員）が画面から行います。")
@@ -175,7 +199,7 @@ class IdoApproveView(TenantAPIView):
         try:
             ido = ido_approve(ido_id=pk, actor=_actor(request))
         except IdoError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise _refusal(exc) from exc
         return Response(IdoSerializer(ido).data)
 
 
@@ -184,7 +208,11 @@ class IdoRejectView(TenantAPIView):
     checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE
 
-    @extend_schema(request=RejectSerializer, responses=IdoSerializer, summary="異動の差戻し")
+    @extend_schema(
+        request=RejectSerializer,
+        responses={200: IdoSerializer, 422: IDO_RULES},
+        summary="異動の差戻し",
+    )
     def post(self, request: Request, pk: int) -> Response:
         ser = RejectSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
@@ -193,7 +221,7 @@ class IdoRejectView(TenantAPIView):
         try:
             ido = ido_reject(ido_id=pk, reason=ser.validated_data["reason"], actor=_actor(request))
         except IdoError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise _refusal(exc) from exc
         return Response(IdoSerializer(ido).data)
 
 

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from juminkiroku.api.common import GYOMU, parse_date
+from juminkiroku.api.common import DATE_RULE, GYOMU, parse_date
 from juminkiroku.selectors.asof import residents_on
 from juminkiroku.selectors.search import shokai_flags_for
 from tenants.accesslog.models import AccessAction
@@ -75,7 +75,7 @@ class ResidentsOnAPIView(TenantAPIView):
 
     @extend_schema(
         request=ResidentsOnRequestSerializer,
-        responses={200: ResidentsOnResponseSerializer},
+        responses={200: ResidentsOnResponseSerializer, 422: DATE_RULE},
         summary="基準日時点の住民一覧",
     )
     def post(self, request: Request) -> Response:

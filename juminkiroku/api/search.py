@@ -11,7 +11,6 @@ from typing import Any
 from django.urls import URLPattern, path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -29,6 +28,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.wareki import format_wareki
 
 
@@ -127,7 +127,14 @@ class SearchAPIView(TenantAPIView):
 
     @extend_schema(
         request=SearchRequestSerializer,
-        responses={200: SearchResponseSerializer, 400: OpenApiResponse(description="条件の誤り")},
+        responses={
+            200: SearchResponseSerializer,
+            400: OpenApiResponse(description="条件の誤り"),
+            422: rule_response(
+                "検索条件がない、または人が入力するとおりに読んで条件にならない"
+                "（生年月日が日付でない、宛名番号・住民票コードが数字でない、など）"
+            ),
+        },
         summary="住民検索",
     )
     def post(self, request: Request) -> Response:
@@ -137,7 +144,7 @@ class SearchAPIView(TenantAPIView):
         try:
             criteria = criteria_from_data(data)
         except CriteriaError as exc:
-            raise ValidationError(
+            raise RuleRefused(
                 {("non_field_errors" if k == "__all__" else k): v for k, v in exc.errors.items()}
             ) from exc
         result: SearchPage = search_page(criteria, data["page"])

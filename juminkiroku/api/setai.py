@@ -15,7 +15,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from juminkiroku.api.common import GYOMU, DetailSerializer, parse_date, shokai_refused
+from juminkiroku.api.common import (
+    DATE_RULE,
+    GYOMU,
+    DetailSerializer,
+    parse_date,
+    shokai_refused,
+)
 from juminkiroku.models import Setai
 from juminkiroku.selectors.person import (
     MemberRow,
@@ -90,7 +96,12 @@ class SetaiAPIView(TenantAPIView):
         parameters=[
             OpenApiParameter("on", str, required=False, description="基準日（省略時は現在）")
         ],
-        responses={200: SetaiResponseSerializer, 403: DetailSerializer, 404: DetailSerializer},
+        responses={
+            200: SetaiResponseSerializer,
+            403: DetailSerializer,
+            404: DetailSerializer,
+            422: DATE_RULE,
+        },
         summary="世帯照会（現在または基準日時点）",
     )
     def get(self, request: Request, pk: int) -> Response:

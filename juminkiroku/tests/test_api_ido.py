@@ -50,7 +50,7 @@ def test_validation_errors_come_back_by_field(world):
         BODY, persons=[{"atena_id": None, "fields": person_fields(juminhyo_code="12345678901")}]
     )
     r = system.post("/api/v1/juminkiroku/ido/", bad, content_type="application/json")
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert "住民票コード" in r.json()["persons.0.juminhyo_code"][0]
 
 
@@ -67,7 +67,12 @@ def test_read_scope_cannot_enter_and_other_town_cannot_see(world):
     other = _client(world.beta, BETA_HOST, ["juminkiroku:write"])
     assert other.get(f"/api/v1/juminkiroku/ido/{ido_id}/").status_code == 404
     assert (
-        other.post(f"/api/v1/juminkiroku/ido/{ido_id}/reject/", {"reason": "x"}).status_code == 404
+        other.post(
+            f"/api/v1/juminkiroku/ido/{ido_id}/reject/",
+            {"reason": "x"},
+            content_type="application/json",
+        ).status_code
+        == 404
     )
     # hayama's key on samukawa's host is refused outright.
     _, key = apiclient_create(

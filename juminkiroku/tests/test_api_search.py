@@ -104,15 +104,15 @@ def test_search_returns_paged_json_without_kojin_bango_and_logs(world, tax, yama
     assert loose["loose"] is True and [r["shimei"] for r in loose["results"]] == ["山田　花子"]
 
 
-def test_search_johyo_only_when_asked_and_bad_criteria_are_400(world, tax, yamada):
+def test_search_johyo_only_when_asked_and_bad_criteria_are_422(world, tax, yamada):
     assert post(tax, f"{BASE}/search/", {"kana": "やまだ"}).json()["count"] == 2
     both = post(tax, f"{BASE}/search/", {"kana": "やまだ", "include_johyo": True}).json()
     assert both["count"] == 3
     assert {r["status"] for r in both["results"]} == {"住民", "転出（除票）"}
     bad = post(tax, f"{BASE}/search/", {"birth_date": "昭和65年1月1日"})
-    assert bad.status_code == 400 and "birth_date" in bad.json()
+    assert bad.status_code == 422 and "birth_date" in bad.json()
     empty = post(tax, f"{BASE}/search/", {})
-    assert empty.status_code == 400 and "non_field_errors" in empty.json()
+    assert empty.status_code == 422 and "non_field_errors" in empty.json()
     assert len(logs(world.alpha, action="search")) == 2
 
 
@@ -277,7 +277,7 @@ def test_setai_now_and_as_of(world, tax, yamada):
     then = tax.get(f"{BASE}/setai/{head.setai_id}/", {"on": "R6.1.1"}).json()
     assert [m["zokugara_label"] for m in then["members"]] == ["世帯主", "妻", "子"]
     assert then["as_of"] == "2024-01-01"
-    assert tax.get(f"{BASE}/setai/{head.setai_id}/", {"on": "R6.13.1"}).status_code == 400
+    assert tax.get(f"{BASE}/setai/{head.setai_id}/", {"on": "R6.13.1"}).status_code == 422
     rows = logs(world.alpha, action="read", record_type="setai")
     assert [r.detail.get("as_of") for r in rows] == [None, "2024-01-01"]
 
@@ -292,7 +292,7 @@ def test_residents_on_is_paged_and_pinned(world, tax, yamada, monkeypatch):
     ids = [r["atena_id"] for r in before["results"] + page2["results"]]
     assert sorted(ids) == sorted(a.pk for a in yamada)
     assert "kojin_bango" not in json.dumps(before)
-    assert post(tax, f"{BASE}/residents-on/", {"date": "x"}).status_code == 400
+    assert post(tax, f"{BASE}/residents-on/", {"date": "x"}).status_code == 422
     monkeypatch.setattr(residents_api, "RESIDENTS_PAGE_SIZE", 500)
     small = _queries(lambda: post(tax, f"{BASE}/residents-on/", {"date": "2024-12-19"}))
     connection.set_tenant(world.alpha.municipality)

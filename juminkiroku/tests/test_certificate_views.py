@@ -272,7 +272,7 @@ def test_api_issue_returns_the_pdf_and_history_lists_it(yamada, login, alpha):
         api_body([head.pk], seikyusha="daisansha", items={"kojin_bango": True}),
         content_type="application/json",
     )
-    assert bad.status_code == 400 and "個人番号" in bad.json()["detail"]
+    assert bad.status_code == 422 and "個人番号" in bad.json()["detail"]
 
 
 def test_api_warnings_need_confirmation(yamada, login, alpha):
@@ -293,7 +293,7 @@ def test_api_warnings_need_confirmation(yamada, login, alpha):
     r = client.post(
         url, api_body([wife.pk], seikyusha="daisansha"), content_type="application/json"
     )
-    assert r.status_code == 400 and "第三者" in r.json()["detail"]
+    assert r.status_code == 422 and "第三者" in r.json()["detail"]
     r = client.post(
         url, api_body([wife.pk], confirm_warnings=True), content_type="application/json"
     )

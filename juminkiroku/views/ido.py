@@ -51,6 +51,7 @@ from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.grants.selectors import has_grant
+from tenants.labels import field_display
 from tenants.models import RoleLevel
 from tenants.text import text_errors
 from tenants.textguard import checks_own_text
@@ -537,6 +538,9 @@ def _get_visible(request: HttpRequest, pk: int) -> Ido:
     return ido
 
 
+_FIELD_ORDER = {name: i for i, name in enumerate(FIELD_LABELS)}
+
+
 def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
     persons = ido.payload.get("persons", [])
     ids = [p["atena_id"] for p in persons if p.get("atena_id")]
@@ -545,12 +549,17 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
     for p in persons:
         atena = current.get(p.get("atena_id"))
         changes = []
-        for name, value in p.get("fields", {}).items():
-            before = _initial(atena, name) if atena is not None else ""
+        # in the order of the 住民票 (the model's field order), not the order typed
+        fields = sorted(p.get("fields", {}).items(), key=lambda kv: _FIELD_ORDER.get(kv[0], 999))
+        for name, value in fields:
+            raw_before = getattr(atena, name, "") if atena is not None else ""
+            # codes, ISO dates and bare postal codes as a clerk reads them (tenants.labels)
+            before = field_display(Atena, name, raw_before)
+            after = field_display(Atena, name, value)
             if name == "kojin_bango" and value:
-                value, before = "（変更あり・非表示）", "************" if before else ""
+                after, before = "（変更あり・非表示）", "************" if raw_before else ""
             changes.append(
-                {"label": FIELD_LABELS.get(name, name), "before": before, "after": value}
+                {"label": FIELD_LABELS.get(name, name), "before": before, "after": after}
             )
         rows.append({"atena": atena, "changes": changes})
     return rows

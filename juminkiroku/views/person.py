@@ -121,7 +121,7 @@ def person_kojin_bango(request: HttpRequest, pk: int) -> HttpResponse:
 class AsOfForm(forms.Form):
     on = WarekiDateField(
         label="基準日",
-        help_text="例: 令和6年1月1日、R6.1.1、2024-01-01",
+        help_text="例: 令和6年1月1日、R6.1.1（西暦 2024/1/1 でも可）",
         widget=WarekiDateInput(attrs={"autofocus": True}),
     )
 

@@ -24,8 +24,9 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.forms.export import CsvEncodingField, form_csv_response
-from tenants.forms.wareki import WarekiDateField
+from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.holidays import covered_years
+from tenants.labels import WordBook
 from tenants.models import RoleLevel
 
 PAGE_SIZE = 100
@@ -42,7 +43,9 @@ REPORT_LABELS = dict(REPORTS)
 
 class ReportForm(forms.Form):
     report = forms.ChoiceField(label="帳票", choices=REPORTS)
-    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
+    date_from = WarekiDateField(
+        label="開始日", help_text=wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
+    )
     date_to = WarekiDateField(label="終了日")
     night_start = forms.IntegerField(
         label="時間外の開始（時）", min_value=0, max_value=23, initial=sel.NIGHT_START_HOUR
@@ -92,16 +95,17 @@ def _log_rows(rows: list[AccessLog]) -> tuple[list[str], list[list[Any]]]:
         "接続元",
         "端末",
     ]
+    book = WordBook()  # a report for people: 業務, screens and record types as words
     body = [
         [
             timezone.localtime(r.at).strftime("%Y-%m-%d %H:%M:%S"),
-            r.username,
+            book.actor(r.username) if r.username else "",
             r.api_client,
             "応援" if r.is_support else "",
             r.get_action_display(),
-            r.gyomu,
-            r.screen,
-            f"{r.record_type} {r.record_id}".strip(),
+            book.word(r.gyomu),
+            book.word(r.screen),
+            f"{book.word(r.record_type)} {r.record_id}".strip(),
             r.record_count,
             r.ip_address or "",
             r.terminal,
@@ -180,6 +184,9 @@ def accesslog_reports(request: HttpRequest) -> HttpResponseBase:
             else:
                 page = Paginator(qs, PAGE_SIZE).get_page(request.POST.get("page") or 1)
                 count = page.paginator.count
+                book = WordBook()
+                for row in page:
+                    row.words = book.access_row(row)  # type: ignore[attr-defined]
                 context.update(page=page)
         if want_csv:
             access_note(

@@ -29,7 +29,8 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.age import GAKUNEN_LABELS, school_year_of
 from tenants.forms.export import CsvEncodingField, form_csv_response
-from tenants.forms.wareki import WarekiDateField
+from tenants.forms.nendo import NendoField
+from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
 
 PAGE_SIZE = 50
@@ -52,7 +53,9 @@ def _autofocus(form: forms.Form, name: str) -> None:
 
 
 class SenkyoForm(forms.Form):
-    kijun_date = WarekiDateField(label="基準日", help_text="例: 令和7年9月1日、R7.9.1、2025-09-01")
+    kijun_date = WarekiDateField(
+        label="基準日", help_text=wareki_help("令和7年9月1日", "R7.9.1", "2025/9/1")
+    )
     encoding = CsvEncodingField()
 
 
@@ -139,11 +142,9 @@ def senkyo(request: HttpRequest) -> HttpResponseBase:
 
 
 class GakureiForm(forms.Form):
-    nendo = forms.IntegerField(
-        label="学年度（西暦）",
-        min_value=2000,
-        max_value=2100,
-        help_text="4月から始まる学年の年。翌年度の就学予定者は翌年を指定します。",
+    nendo = NendoField(
+        label="学年度",
+        help_text="4月から始まる学年の年度。翌年度の就学予定者は翌年度を選びます。",
     )
     kijun_date = WarekiDateField(
         label="基準日",
@@ -260,7 +261,9 @@ def gakurei(request: HttpRequest) -> HttpResponseBase:
 
 
 class TokeiForm(forms.Form):
-    day = WarekiDateField(label="基準日", help_text="例: 令和7年1月1日、R7.1.1、2025-01-01")
+    day = WarekiDateField(
+        label="基準日", help_text=wareki_help("令和7年1月1日", "R7.1.1", "2025/1/1")
+    )
     encoding = CsvEncodingField()
 
 

@@ -56,7 +56,7 @@ class SearchForm(forms.Form):
         label="生年月日",
         required=False,
         max_length=20,
-        help_text="例: 昭和55年5月5日、S55.5.5、1980-05-05",
+        help_text="例: 昭和55年5月5日、S55.5.5（西暦 1980/5/5 でも可）",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     sex = forms.ChoiceField(

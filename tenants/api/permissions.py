@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import permissions, viewsets
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -76,6 +77,12 @@ class TenantViewSet(AccessLoggedMixin, viewsets.GenericViewSet):
     required_level: int = RoleLevel.READ
     required_write_level: int = RoleLevel.WRITE
     permission_classes = [permissions.IsAuthenticated, GyomuPermission]
+
+
+# The portal's API is the consortium office's, in its browser session: an API key belongs
+# to one town and authenticates only on that town's host, so the portal's views (and its
+# OpenAPI document) know no other scheme.
+PORTAL_AUTHENTICATION: list[type[BaseAuthentication]] = [SessionAuthentication]
 
 
 class IsConsortiumOffice(permissions.BasePermission):

@@ -17,7 +17,13 @@ from tenants.accesslog.models import AccessLog
 from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.accesslog.services import actor_from_request
 from tenants.api.pages import page_serializer
-from tenants.api.permissions import IsConsortiumOffice, TenantAPIView, TenantViewSet
+from tenants.api.permissions import (
+    PORTAL_AUTHENTICATION,
+    IsConsortiumOffice,
+    TenantAPIView,
+    TenantViewSet,
+)
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.api.serializers import (
     AccessLogSearchSerializer,
     AccessLogSerializer,
@@ -117,14 +123,20 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
             raise NotFound()
 
     @extend_schema(
-        request=JobCreateSerializer, responses={201: JobSerializer}, summary="処理の開始"
+        request=JobCreateSerializer,
+        responses={
+            201: JobSerializer,
+            # the kinds are those of the installed modules, each with its own params
+            422: rule_response("処理種別がない、または処理種別の引数（params）が正しくない"),
+        },
+        summary="処理の開始",
     )
     def create(self, request: Request) -> Response:
         body = JobCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         kind = get_kind(body.validated_data["kind"])
         if kind is None:
-            raise ValidationError({"kind": "この処理種別はありません。"})
+            raise RuleRefused({"kind": "この処理種別はありません。"})
         needed = RoleLevel.ADMIN if kind.gyomu == PLATFORM else RoleLevel.WRITE
         if self._levels().get(kind.gyomu, 0) < needed:
             raise NotFound()
@@ -137,10 +149,14 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
         except JobRefused as exc:
             raise NotFound(str(exc)) from exc
         except ValueError as exc:
-            raise ValidationError({"params": str(exc)}) from exc
+            raise RuleRefused({"params": str(exc)}) from exc
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=JobSerializer, summary="処理の中止")
+    @extend_schema(
+        request=None,
+        responses={200: JobSerializer, 422: rule_response("この状態の処理は中止できない")},
+        summary="処理の中止",
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
@@ -148,10 +164,14 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
         try:
             job = job_cancel(job=job, actor=actor_from_request(request._request))
         except JobRefused as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            raise RuleRefused({"detail": str(exc)}) from exc
         return Response(JobSerializer(job).data)
 
-    @extend_schema(request=None, responses=JobSerializer, summary="失敗した処理単位の再実行")
+    @extend_schema(
+        request=None,
+        responses={200: JobSerializer, 422: rule_response("再実行できる処理単位がない")},
+        summary="失敗した処理単位の再実行",
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         job = self.get_object()
@@ -159,7 +179,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet
         try:
             job_retry_failed(job=job, actor=actor_from_request(request._request))
         except JobRefused as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
+            raise RuleRefused({"detail": str(exc)}) from exc
         job.refresh_from_db()
         return Response(JobSerializer(job).data)
 
@@ -246,6 +266,7 @@ class PortalMunicipalityList(ListAPIView):
     """Members of the caller's consortium (consortium office only). Figures only."""
 
     serializer_class = MunicipalitySerializer
+    authentication_classes = PORTAL_AUTHENTICATION
     permission_classes = [IsConsortiumOffice]
     portal = True
 

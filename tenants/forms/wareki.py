@@ -20,7 +20,13 @@ from django import forms
 from tenants.wareki import format_wareki, parse_wareki
 
 #: the help text most date inputs carry (a screen may give its own example date)
-HELP_TEXT = "例: 令和7年4月1日、R7.4.1、2025-04-01"
+HELP_TEXT = "例: 令和7年4月1日、R7.4.1（西暦 2025/4/1 でも可）"
+
+
+def wareki_help(long: str, short: str, seireki: str) -> str:
+    """A date input's help text with the screen's own example date, written as
+    ``HELP_TEXT`` is (和暦 first; the 西暦 form accepted but never shown as ISO)."""
+    return f"例: {long}、{short}（西暦 {seireki} でも可）"
 
 
 class WarekiDateInput(forms.TextInput):

@@ -95,3 +95,7 @@ class ModuleSpec:
     # Test personas: which grants each persona role ("shinsa" 審査者, "admin" 管理者, "clerk"
     # 担当者, "viewer" 閲覧者) holds in a town that subscribes to this module.
     persona_grants: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Words for the internal names this module writes into shared records (an access-log
+    # screen or record type such as "zeimu.fuka_detail", a system actor such as
+    # "load_residents"): identifier → what a clerk reads (tenants.labels.word_for).
+    words: Mapping[str, str] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.accesslog.reads import no_personal_data
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
+from tenants.labels import WordBook
 from tenants.models import RoleLevel
 from tenants.modules.spec import PLATFORM
 
@@ -52,4 +53,7 @@ def accesslog_search(request: HttpRequest) -> HttpResponse:
         if data["support_only"]:
             rows = rows.filter(is_support=True)
     page = Paginator(rows, 50).get_page(request.POST.get("page") or 1)
+    book = WordBook()
+    for row in page:
+        row.words = book.access_row(row)  # type: ignore[attr-defined]
     return render(request, "tenants/accesslog/search.html", {"form": form, "page": page})

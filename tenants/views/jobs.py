@@ -13,7 +13,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.export import CsvEncodingField
-from tenants.forms.wareki import WarekiDateField
+from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.jobs.models import Job, JobFile
 from tenants.jobs.registry import result_url
 from tenants.jobs.services import (
@@ -125,7 +125,9 @@ def job_file_download(request: HttpRequest, pk: int, file_pk: int) -> FileRespon
 
 
 class AccessLogExportForm(forms.Form):
-    date_from = WarekiDateField(label="開始日", help_text="例: 令和7年4月1日、R7.4.1、2025-04-01")
+    date_from = WarekiDateField(
+        label="開始日", help_text=wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
+    )
     date_to = WarekiDateField(label="終了日")
     encoding = CsvEncodingField()
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tenants.accesslog.reads import NO_PERSONAL_DATA
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.common import jsonable
-from zeimu.services.shisan import ShisanError, shisan
+from zeimu.services.shisan import SUPPORTED_YEARS, ShisanError, shisan
 
 
 class HaigushaSerializer(serializers.Serializer):
@@ -29,7 +29,15 @@ class ShinzokuSerializer(serializers.Serializer):
 
 
 class ShisanInputSerializer(serializers.Serializer):
-    fiscal_year = serializers.IntegerField(help_text="年度（西暦、例 2025 = 令和7年度）")
+    fiscal_year = serializers.IntegerField(
+        min_value=min(SUPPORTED_YEARS),
+        max_value=max(SUPPORTED_YEARS),
+        help_text="年度（西暦、例 2025 = 令和7年度）",
+        error_messages={
+            "min_value": "令和6年度から令和8年度まで試算できます。",
+            "max_value": "令和6年度から令和8年度まで試算できます。",
+        },
+    )
     age = serializers.IntegerField(min_value=0, max_value=150, help_text="前年12月31日の年齢")
     kyuyo_shunyu = serializers.IntegerField(min_value=0, default=0, help_text="給与収入（円）")
     nenkin_shunyu = serializers.IntegerField(min_value=0, default=0, help_text="公的年金等の収入")
@@ -57,7 +65,10 @@ class ShisanView(TenantAPIView):
 
     @extend_schema(
         request=ShisanInputSerializer,
-        responses={200: dict},
+        responses={
+            200: dict,
+            422: rule_response("試算できない年度、または組み合わせとして正しくない入力"),
+        },
         summary="個人住民税の試算（保存しない）: すべての途中の数値と説明を返す",
     )
     def post(self, request: Request) -> Response:
@@ -68,7 +79,7 @@ class ShisanView(TenantAPIView):
         try:
             x, result = shisan(fiscal_year=fiscal_year, data=data)
         except ShisanError as exc:
-            raise ValidationError(exc.errors) from exc
+            raise RuleRefused(exc.errors) from exc
         return Response({"input": jsonable(x), "result": jsonable(result)})
 
 

@@ -15,7 +15,7 @@ from django import forms
 from django.utils import timezone
 
 from tenants.forms.text import TextField
-from tenants.wareki import format_nendo
+from tenants.wareki import format_nendo, format_wareki_year
 from zeimu.models import ShinkokuKind
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
@@ -112,7 +112,10 @@ class AgeField(_TextNumberField):
 
 def _year_choices() -> list[tuple[int, str]]:
     this_year = timezone.localdate().year
-    return [(y, f"{y}年分（{format_nendo(y + 1)}課税）") for y in range(this_year, 1999, -1)]
+    return [
+        (y, f"{format_wareki_year(y)}分（{format_nendo(y + 1)}課税）")
+        for y in range(this_year, 1999, -1)
+    ]
 
 
 class LookupForm(forms.Form):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from tenants.wareki import format_nendo, format_wareki_year
 from zeimu.rules.inputs import JuminzeiInput, KafuHitorioya, Shogai
 from zeimu.rules.kojo import ShotokuKojo, is_dokyo_seikei_haigusha, shotoku_kojo
 from zeimu.rules.numbers import floor_to, mul_trunc
@@ -108,7 +109,9 @@ def _has_shogaisha_tou(x: JuminzeiInput) -> bool:
 
 
 def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
-    ex: list[str] = [f"{p.fiscal_year}年度分（{p.fiscal_year - 1}年中の所得）"]
+    ex: list[str] = [
+        f"{format_nendo(p.fiscal_year)}分（{format_wareki_year(p.fiscal_year - 1)}中の所得）"
+    ]
 
     # 1. 所得
     kyuyo = kyuyo_shotoku(x.kyuyo_shunyu, p)

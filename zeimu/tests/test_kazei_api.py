@@ -132,7 +132,7 @@ def test_lookup_errors(people, alpha):
     r = client.post(
         LOOKUP, {"atena_no": head.atena_no, "shotoku_year": 2999}, content_type="application/json"
     )
-    assert r.status_code == 400 and "将来の年" in r.json()["shotoku_year"][0]
+    assert r.status_code == 422 and "将来の年" in r.json()["shotoku_year"][0]
 
 
 def test_import_returns_counts_or_the_error_list(alpha, people, django_capture_on_commit_callbacks):

@@ -11,6 +11,7 @@ import pytest
 from juminkiroku.tests.factories import family, household_tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import Actor
+from tenants.atena_bango import number_with_check_digit
 from tenants.db import connection
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShiryoImport
 from zeimu.services.kazei_import import ImportRejected, kazei_import
@@ -409,3 +410,45 @@ def test_a_file_is_read_as_a_stream_not_whole(people):
     with pytest.raises(ImportRejected) as rejected:
         kazei_import(kind="kyuyo", file_name="b.csv", content=_NoWholeReads(broken), actor=CLERK)
     assert "UTF-8" in rejected.value.errors[0].message
+
+
+def test_a_clean_report_file_goes_straight_into_the_table(people, monkeypatch):
+    """給与・年金: rows are COPYed into the table as they are read (the database writes while
+    the file is read); the checking path with its temporary table is not needed."""
+    from zeimu.services import kazei_import as service
+
+    def no_second_reading(*_: object, **__: object) -> None:
+        raise AssertionError("a clean file was read twice")
+
+    monkeypatch.setattr(service._Importer, "run", no_second_reading)
+    head, wife, _ = people
+    rows = [
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,0,0,0,特別徴収",
+        f"{wife.atena_no},2024,0001234567,株式会社葉山,3100000,0,0,0,普通徴収",
+    ]
+    result = kazei_import(
+        kind="kyuyo", file_name="k.csv", content=_csv(KYUYO_HEADER, *rows), actor=CLERK
+    )
+    assert result.rows == 2
+    assert sorted(KyuyoHokoku.objects.values_list("shiharai_kingaku", flat=True)) == [
+        3_100_000,
+        5_200_000,
+    ]
+
+
+def test_an_unknown_person_on_the_last_line_undoes_the_rows_copied_before(people):
+    """The fast path has written the earlier rows when it meets the error: all undone, and
+    the second reading names the line."""
+    head, wife, _ = people
+    unknown = number_with_check_digit(987_654_321)
+    rows = [
+        f"{head.atena_no},2024,0001234567,株式会社葉山,5200000,0,0,0,特別徴収",
+        f"{wife.atena_no},2024,0001234567,株式会社葉山,3100000,0,0,0,普通徴収",
+        f"{unknown},2024,0001234567,株式会社葉山,3100000,0,0,0,普通徴収",
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        kazei_import(
+            kind="kyuyo", file_name="u.csv", content=_csv(KYUYO_HEADER, *rows), actor=CLERK
+        )
+    assert [(e.line, e.field) for e in exc.value.errors] == [(4, "宛名番号")]
+    assert KyuyoHokoku.objects.count() == 0 and ShiryoImport.objects.count() == 0

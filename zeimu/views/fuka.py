@@ -20,6 +20,7 @@ from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_person
 from tenants.accesslog.services import actor_from_request
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from tenants.wareki import format_nendo
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus
 from zeimu.selectors.fuka import (
@@ -126,7 +127,7 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
         if not found.lookup.found:
             messages.error(request, found.lookup.message)
         elif found.fuka is None:
-            messages.error(request, f"{fy}年度の賦課がその宛名番号にはありません。")
+            messages.error(request, f"{format_nendo(fy)}の賦課がその宛名番号にはありません。")
         else:
             if found.lookup.message:
                 messages.warning(request, found.lookup.message)

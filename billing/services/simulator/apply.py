@@ -15,6 +15,7 @@ from billing.rules.codec import rule_from_json
 from billing.services.allocation import _months
 from billing.services.meters import meter_units
 from billing.services.simulator.scenario import JOINING_MEMBER_ID, Scenario, ScenarioError
+from tenants.wareki import format_nendo
 
 
 def _months_from(fiscal_year: int, go_live_month: int) -> int:
@@ -58,7 +59,9 @@ def apply_scenario(
     # (b) members leave
     for code in dict.fromkeys(scenario.leave):
         if code not in out["members"]:
-            errors.append(("leave", f"団体コード {code} は{year}年度の構成団体ではありません。"))
+            errors.append(
+                ("leave", f"団体コード {code} は{format_nendo(year)}の構成団体ではありません。")
+            )
             continue
         del out["members"][code]
         out["former_cost"].pop(code, None)
@@ -113,7 +116,9 @@ def apply_scenario(
     for change in scenario.pools:
         pool = by_name.get(change.pool)
         if pool is None:
-            errors.append(("pools", f"費用区分「{change.pool}」は{year}年度にありません。"))
+            errors.append(
+                ("pools", f"費用区分「{change.pool}」は{format_nendo(year)}にありません。")
+            )
             continue
         if change.pool in seen:
             errors.append(("pools", f"費用区分「{change.pool}」の変更が重複しています。"))
