@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: help venv sysdeps test demo totp lint fmt openapi services services-status \
-	services-stop clean-data bench check-compose
+	services-stop clean-data bench check-compose screenshots
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -79,3 +79,11 @@ clean-data: services-stop ## stop the private services and delete .data (databas
 
 bench: venv ## run the benchmarks (python -m bench) against the embedded services
 	bin/with-services .venv/bin/python -m bench provision && bin/with-services .venv/bin/python -m bench migrate
+
+
+SCREENSHOTS ?= screenshots
+screenshots: venv ## PNG of every menu screen (3 personas, 1366 wide) into $(SCREENSHOTS)/ for review
+	rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
+	JC_SCREENSHOTS=$(abspath $(SCREENSHOTS)) JC_FAST_PG=1 bin/with-services $(VPY) -m pytest -q -p no:cacheprovider \
+		tests/integration/test_browser_screens.py -k every_menu_screen
+	@echo "screenshots: $$(ls $(SCREENSHOTS) | wc -l) PNG files in $(SCREENSHOTS)/"
