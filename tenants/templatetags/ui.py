@@ -125,3 +125,29 @@ def column_totals(rows: Iterable[Any], cells: str = "cells", total: str = "total
 
 def _plain(value: Decimal) -> int | Decimal:
     return int(value) if value == value.to_integral_value() else value
+
+
+@register.simple_tag(takes_context=True)
+def open_links(context: template.Context, *pairs: str) -> list[dict[str, str]]:
+    """A module's sub-menu, only the links that open for this user in this town: label and
+    path in turn (``{% open_links "試算" "/zeimu/shisan/" … as links %}``). A link is kept
+    when its view's 業務 is in the user's menu (subscribed, a role held) and the user's
+    level is the one the view asks for a GET: a 閲覧者 is not offered a screen that would
+    answer 403."""
+    from django.urls import Resolver404, resolve
+
+    from tenants.access import needed_level, view_attr
+
+    request = context.get("request")
+    levels: dict[str, int] = getattr(request, "role_levels", {}) or {}
+    open_codes = {g.code for group in context.get("menu") or [] for g in group["modules"]}
+    links = []
+    for label, path in zip(pairs[::2], pairs[1::2], strict=True):
+        try:
+            func = resolve(path).func
+        except Resolver404:
+            continue
+        code = str(view_attr(func, "gyomu_code") or "")
+        if code in open_codes and levels.get(code, 0) >= needed_level(func, "GET"):
+            links.append({"label": label, "url": path})
+    return links

@@ -561,3 +561,24 @@ def test_every_entry_form_that_shows_a_person_logs_one_read(alpha, beta, people,
         assert other.get(url).status_code == 404, url
     _in(beta)
     assert not AccessLog.objects.filter(screen__in=pages.values()).exists()
+
+
+def test_the_menu_offers_a_viewer_only_the_screens_that_open(people, login):
+    """A 閲覧者 of 個人住民税 was offered 当初賦課, which answered 403: the sub-menu lists
+    only what opens for the user, and every link it lists answers 200."""
+    import re
+
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    shown = {}
+    for name, client in (("viewer", viewer), ("clerk", clerk)):
+        page = client.get("/zeimu/kazei/").content.decode()
+        nav = re.search(
+            r'<nav class="subnav" aria-label="個人住民税メニュー">(.*?)</nav>', page, re.S
+        )
+        assert nav is not None
+        shown[name] = re.findall(r'href="([^"]+)"', nav.group(1))
+        for url in shown[name]:
+            assert client.get(url).status_code == 200, (name, url)
+    assert "/zeimu/tosho-fuka/" in shown["clerk"] and "/zeimu/tosho-fuka/" not in shown["viewer"]
+    assert "/zeimu/kazei/" in shown["viewer"]
