@@ -7,6 +7,7 @@ class-based views and DRF views set ``gyomu_code`` (and ``required_level``).
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -58,3 +59,22 @@ def needed_level(view_func: Callable[..., Any], method: str) -> int:
     if method in SAFE_METHODS:
         return int(view_attr(view_func, "required_level", RoleLevel.READ))
     return int(view_attr(view_func, "required_write_level", RoleLevel.WRITE))
+
+
+def opens_for(request: Any, path: str) -> bool:
+    """Whether the screen at ``path`` opens for this user by level (the 業務 its view
+    belongs to, at the level the view asks for a GET): a menu or entry link is offered
+    only then. (Whether the 業務 is subscribed is the menu's own question.)"""
+    from django.urls import Resolver404, resolve
+
+    try:
+        func = resolve(path).func
+    except Resolver404:
+        return False
+    levels: dict[str, int] = getattr(request, "role_levels", {}) or {}
+    code = str(view_attr(func, "gyomu_code") or "")
+    if levels.get(code, 0) < needed_level(func, "GET"):
+        return False
+    # a module's entry is a redirect to its first screen: that screen must open too
+    target = getattr(inspect.unwrap(func), "view_initkwargs", {}).get("url")
+    return opens_for(request, target) if target and target != path else True

@@ -122,3 +122,20 @@ def test_a_missing_page_is_the_products_japanese_page(world, login, host, settin
     assert response.status_code == 404
     assert '<html lang="ja">' in body and "ページが見つかりません" in body
     assert "Page not found" not in body and "Django" not in body
+
+
+def test_a_module_page_offers_its_first_screen_only_when_it_opens(world, login):
+    """宛名・住登外管理's first screen asks for more than a 閲覧者 holds: its module page
+    offered it all the same and it answered 403. Every entry offered now opens."""
+    import re
+
+    for username in ("hayama-viewer", "hayama-clerk"):
+        client = login(username, ALPHA_HOST)
+        for code in ("atena_kanri", "juminkiroku", "kojin_juminzei"):
+            page = client.get(f"/m/{code}/")
+            if page.status_code != 200:
+                continue
+            entry = re.search(r'href="([^"]+)" data-testid="module-entry"', page.content.decode())
+            if entry is not None:
+                opened = client.get(entry.group(1), follow=True)
+                assert opened.status_code == 200, (username, code)

@@ -136,18 +136,16 @@ def open_links(context: template.Context, *pairs: str) -> list[dict[str, str]]:
     answer 403."""
     from django.urls import Resolver404, resolve
 
-    from tenants.access import needed_level, view_attr
+    from tenants.access import opens_for, view_attr
 
     request = context.get("request")
-    levels: dict[str, int] = getattr(request, "role_levels", {}) or {}
     open_codes = {g.code for group in context.get("menu") or [] for g in group["modules"]}
     links = []
     for label, path in zip(pairs[::2], pairs[1::2], strict=True):
         try:
-            func = resolve(path).func
+            code = str(view_attr(resolve(path).func, "gyomu_code") or "")
         except Resolver404:
             continue
-        code = str(view_attr(func, "gyomu_code") or "")
-        if code in open_codes and levels.get(code, 0) >= needed_level(func, "GET"):
+        if code in open_codes and opens_for(request, path):
             links.append({"label": label, "url": path})
     return links

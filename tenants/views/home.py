@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from tenants.access import gyomu_view
+from tenants.access import gyomu_view, opens_for
 from tenants.accesslog.reads import NO_PERSONAL_DATA, no_personal_data
 from tenants.db import connection
 from tenants.jobs.models import Job
@@ -55,6 +55,8 @@ def module_home(request: HttpRequest, gyomu_code: str) -> HttpResponse:
     # built may offer some screens, one not built yet none.
     entry_name = entry_url_name(gyomu_code)
     entry_url = reverse(entry_name) if entry_name else ""
+    if entry_url and not opens_for(request, entry_url):
+        entry_url = ""  # (its first screen asks more than the user's level: no 403 link)
     return render(
         request,
         "tenants/module_home.html",
