@@ -122,6 +122,8 @@ def test_a_missing_page_is_the_products_japanese_page(world, login, host, settin
     assert response.status_code == 404
     assert '<html lang="ja">' in body and "ページが見つかりません" in body
     assert "Page not found" not in body and "Django" not in body
+    # in the product's look: its stylesheet and icon (a missing icon is a console error)
+    assert "css/app.css" in body and "favicon.svg" in body
 
 
 def test_a_module_page_offers_its_first_screen_only_when_it_opens(world, login):
