@@ -14,6 +14,7 @@ from billing.models import AllocationRun, AllocationShare, CostPool
 from billing.tests.factories import unei_pool
 from tenants.models import Consortium, StaffUser
 from tenants.testing.pdf import pdf_pages, squash
+from tests.integration.cleanup import login_state, login_state_restore
 from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
@@ -31,7 +32,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed")]
 
 FISCAL_YEAR = 2025
 POOL_YEN = 12_345_678
-TOTP_FIELDS = ["totp_last_step", "failed_logins", "locked_until", "last_login"]
 
 
 @pytest.fixture
@@ -39,13 +39,12 @@ def billing_users(committed: None) -> Iterator[tuple[StaffUser, StaffUser]]:
     """The office and 寒川町's administrator, second-factor state put back afterwards; the
     pool and the runs this test commits are removed."""
     users = [StaffUser.objects.get(username=u) for u in ("office", "samukawa-admin")]
-    saved = [{f: getattr(u, f) for f in TOTP_FIELDS} for u in users]
+    saved = login_state(users)
     assert users[0].consortium_office_id is not None
     consortium = Consortium.objects.get(pk=users[0].consortium_office_id)
     unei_pool(consortium, POOL_YEN, fiscal_year=FISCAL_YEAR)
     yield users[0], users[1]
-    for user, fields in zip(users, saved, strict=True):
-        StaffUser.objects.filter(pk=user.pk).update(**fields)
+    login_state_restore(users, saved)
     runs = AllocationRun.objects.filter(consortium=consortium, fiscal_year=FISCAL_YEAR)
     AllocationShare.objects.filter(run__in=runs).delete()
     runs.delete()

@@ -14,6 +14,7 @@ from juminkiroku.tests.certhelpers import set_ninshosha
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
 from tenants.testing.pdf import pdf_pages, squash
+from tests.integration.cleanup import login_state, login_state_restore, truncate_tables
 from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed")]
 
 SCREENSHOT = "/tmp/jc-browser-juminkiroku.png"
-TOTP_FIELDS = ["totp_last_step", "failed_logins", "locked_until", "last_login"]
 
 
 @pytest.fixture
@@ -38,22 +38,15 @@ def hayama_clerks(committed: None) -> Iterator[tuple[StaffUser, StaffUser]]:
     """担当者 and 審査者 of 葉山町. Their second-factor state is put back afterwards, and
     the registry rows this test commits are removed (the access log stays: append-only)."""
     users = [StaffUser.objects.get(username=u) for u in ("hayama-clerk", "hayama-shinsa")]
-    saved = [{f: getattr(u, f) for f in TOTP_FIELDS} for u in users]
+    saved = login_state(users)
     town = Municipality.objects.get(dantai_code="143014")
     connection.set_tenant(town)
     set_ninshosha()
     connection.set_schema_to_public()
     yield users[0], users[1]
-    for user, fields in zip(users, saved, strict=True):
-        StaffUser.objects.filter(pk=user.pk).update(**fields)
-    with connection.cursor() as cur:
-        cur.execute(
-            # (the personas' grants live in grants_grant: setup of the whole run, kept)
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
-            [town.schema_name, "juminkiroku\\_%"],
-        )
-        tables = [f'"{town.schema_name}"."{row[0]}"' for row in cur.fetchall()]
-        cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    login_state_restore(users, saved)
+    # (the personas' grants live in grants_grant: setup of the whole run, kept)
+    truncate_tables(town.schema_name, "juminkiroku_")
     from tenants.params.tenant.models import MunicipalParameter
 
     connection.set_tenant(town)

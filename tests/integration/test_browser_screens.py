@@ -18,6 +18,7 @@ import pytest
 
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
+from tests.integration.cleanup import login_state, login_state_restore, truncate_tables
 from tests.integration.screens import (
     MAX_SCREENS,
     VIEWPORT,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed")]
 
-TOTP_FIELDS = ["totp_last_step", "failed_logins", "locked_until", "last_login"]
 RUN_YEAR = 2024  # the allocation run made here (test_browser_billing uses 2025)
 PERSONAS = [("hayama-admin", ALPHA_HOST), ("hayama-clerk", ALPHA_HOST), ("office", PORTAL_HOST)]
 
@@ -77,7 +77,7 @@ def screen_world(committed: None) -> Iterator[dict[str, StaffUser]]:
     from juminkiroku.tests.factories import family, household_tennyu, person_fields
 
     users = {name: StaffUser.objects.get(username=name) for name, _host in PERSONAS}
-    saved = {name: {f: getattr(u, f) for f in TOTP_FIELDS} for name, u in users.items()}
+    saved = login_state(users.values())
     town = Municipality.objects.get(dantai_code="143014")
     consortium = town.consortium
     unei_pool(consortium, 12_345_678, fiscal_year=RUN_YEAR)
@@ -94,15 +94,8 @@ def screen_world(committed: None) -> Iterator[dict[str, StaffUser]]:
     AllocationShare.objects.filter(run__in=runs).delete()
     runs.delete()
     CostPool.objects.filter(consortium=consortium, fiscal_year=RUN_YEAR).delete()
-    for name, user in users.items():
-        StaffUser.objects.filter(pk=user.pk).update(**saved[name])
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
-            [town.schema_name, "juminkiroku\\_%"],
-        )
-        tables = [f'"{town.schema_name}"."{row[0]}"' for row in cur.fetchall()]
-        cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    login_state_restore(users.values(), saved)
+    truncate_tables(town.schema_name, "juminkiroku_")
 
 
 def test_every_menu_screen_is_accessible_quiet_and_fits(

@@ -19,6 +19,7 @@ from tenants.db import connection
 from tenants.grants.services import grant_give
 from tenants.models import Municipality, StaffUser
 from tenants.testing.pdf import pdf_pages, squash
+from tests.integration.cleanup import login_state, login_state_restore, truncate_tables
 from tests.integration.pdf_capture import keep_pdf, wait_for
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("committed")]
 
-TOTP_FIELDS = ["totp_last_step", "failed_logins", "locked_until", "last_login"]
 SALARY = 4_000_000
 
 
@@ -43,7 +43,7 @@ def hayama_taxpayer(committed: None) -> Iterator[dict[str, Any]]:
     """A resident of 葉山町 since 2020 and the town's 級地; 葉山町's clerks and 寒川町's
     clerk have their second-factor state put back, and every row committed is removed."""
     users = [StaffUser.objects.get(username=u) for u in ("hayama-clerk", "samukawa-clerk")]
-    saved = [{f: getattr(u, f) for f in TOTP_FIELDS} for u in users]
+    saved = login_state(users)
     town = Municipality.objects.get(dantai_code="143014")
     connection.set_tenant(town)
     from tenants.params.tenant.models import MunicipalParameter
@@ -71,16 +71,8 @@ def hayama_taxpayer(committed: None) -> Iterator[dict[str, Any]]:
     )
     connection.set_schema_to_public()
     yield {"users": users, "atena_no": person.atena_no, "town": town}
-    for user, fields in zip(users, saved, strict=True):
-        StaffUser.objects.filter(pk=user.pk).update(**fields)
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND "
-            "(tablename LIKE %s OR tablename LIKE %s OR tablename LIKE %s)",
-            [town.schema_name, "juminkiroku\\_%", "zeimu\\_%", "jobs\\_%"],
-        )
-        tables = [f'"{town.schema_name}"."{row[0]}"' for row in cur.fetchall()]
-        cur.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    login_state_restore(users, saved)
+    truncate_tables(town.schema_name, "juminkiroku_", "zeimu_", "jobs_")
     connection.set_tenant(town)
     MunicipalParameter.objects.filter(key="zeimu.kojin_juminzei.kyuchi").delete()
     connection.set_schema_to_public()

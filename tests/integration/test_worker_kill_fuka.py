@@ -36,6 +36,7 @@ from tenants.jobs.services import JobRefused, job_cancel, job_retry_failed, job_
 from tenants.models import StaffUser
 from tenants.params.tenant.models import MunicipalParameter
 from tests.integration import wait_until
+from tests.integration.cleanup import truncate_tables
 from tests.integration.locks import JobRowLock, backends_waiting_for_a_lock
 from tests.personas import Town, load_world
 from zeimu.models import Fuka, FukaStatus, KyuyoHokoku, NenkinHokoku
@@ -104,13 +105,7 @@ def _forget_town_data(town: Town) -> None:
         KyuyoHokoku.objects.all().delete()
         NenkinHokoku.objects.all().delete()
         MunicipalParameter.objects.filter(key=KYUCHI_KEY, created_by="integration").delete()
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename LIKE %s",
-                [town.schema, "juminkiroku\\_%"],
-            )
-            tables = [sql.Identifier(town.schema, row[0]) for row in cur.fetchall()]
-            cur.execute(sql.SQL("TRUNCATE {} CASCADE").format(sql.SQL(", ").join(tables)))
+        truncate_tables(town.schema, "juminkiroku_")
     connection.set_schema_to_public()
 
 

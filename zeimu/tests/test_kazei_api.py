@@ -11,7 +11,6 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from juminkiroku.tests.factories import family, household_tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.api.authentication import apiclient_create
 from tenants.db import connection
@@ -35,14 +34,6 @@ def _key(town: Any, host: str, scopes: list[str], name: str = "課税資料連�
 def _csv(*lines: str) -> SimpleUploadedFile:
     content = ("\ufeff" + "\n".join(lines) + "\n").encode("utf-8")
     return SimpleUploadedFile("data.csv", content, content_type="text/csv")
-
-
-@pytest.fixture
-def people(alpha) -> list[Any]:
-    connection.set_tenant(alpha.municipality)
-    _, atenas = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
-    connection.set_schema_to_public()
-    return atenas
 
 
 def test_lookup_returns_reports_and_shinkoku_and_is_logged(alpha, people):

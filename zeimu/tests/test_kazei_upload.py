@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from typing import Any
 
 import pytest
@@ -11,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload
 from django.test import Client
 
-from juminkiroku.tests.factories import family, household_tennyu
 from tenants.api.authentication import apiclient_create
 from tenants.db import connection
 from tenants.uploads import LimitedUploadHandler
@@ -24,14 +22,6 @@ SCREEN = "/zeimu/kazei/import/"
 API = "/api/v1/zeimu/kazei/import/"
 #: far more than the limits the tests set, so a full read would show
 BIG = 1024 * 1024
-
-
-@pytest.fixture
-def people(alpha) -> list[Any]:
-    connection.set_tenant(alpha.municipality)
-    _, atenas = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
-    connection.set_schema_to_public()
-    return atenas
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:
