@@ -27,39 +27,14 @@ from tenants import labels
 register = template.Library()
 
 
-@register.filter(name="nendo")
-def nendo(value: Any) -> str:
-    return labels.nendo(value)
-
-
 @register.filter(name="yubin")
 def yubin(value: Any, style: str = "") -> str:
     return labels.postal(value, mark=style != "plain")
 
 
-@register.filter(name="yen")
-def yen(value: Any) -> str:
-    return labels.yen(value)
-
-
 @register.filter(name="percent")
 def percent(value: Any, places: int = 1) -> str:
     return labels.percent(value, int(places))
-
-
-@register.filter(name="wareki_text")
-def wareki_text(value: Any) -> str:
-    return labels.wareki_date(value)
-
-
-@register.filter(name="wareki_year")
-def wareki_year(value: Any) -> str:
-    return labels.wareki_year(value)
-
-
-@register.filter(name="wareki_month")
-def wareki_month(value: Any) -> str:
-    return labels.wareki_month(value)
 
 
 @register.filter(name="code_label")
@@ -77,11 +52,11 @@ def field(obj: models.Model | None, name: str) -> str:
     return labels.field_display(type(obj), name, getattr(obj, name, ""))
 
 
-@register.filter(name="word")
-def word(value: Any) -> str:
-    return labels.word_for(value)
-
-
-@register.filter(name="actor")
-def actor(value: Any) -> str:
-    return labels.actor_words(value)
+# the filters that only name a function of tenants.labels
+register.filter("nendo", labels.nendo)
+register.filter("yen", labels.yen)
+register.filter("wareki_text", labels.wareki_date)
+register.filter("wareki_year", labels.wareki_year)
+register.filter("wareki_month", labels.wareki_month)
+register.filter("word", labels.word_for)
+register.filter("actor", labels.actor_words)
