@@ -341,25 +341,6 @@ class _Importer:
         if not self.staged and not self.errors:
             self.err(2, "", "データ行がありません。")
         self._match()
-        if not self.errors and not self.layout.replaces:
-            # The layout's key is its table's unique constraint: the INSERT itself finds a
-            # duplicate or a stored row (fewer rows written than staged). Only then are
-            # the lines looked for, once the INSERT is undone.
-            attempt = transaction.savepoint()
-            written = self._write(shiryo)
-            if written[0] == self.staged:
-                transaction.savepoint_commit(attempt)
-                return written
-            transaction.savepoint_rollback(attempt)  # (its rows would count as stored)
-            self._duplicates()
-            self._already_stored()
-            if not self.errors:  # another import wrote the same key meanwhile
-                self.err(
-                    0,
-                    "",
-                    "取込の間に、同じ資料が別の取込で登録されました。もう一度取り込んでください。",
-                )
-            raise self.rejected()
         self._duplicates()
         if not self.errors and not self.layout.replaces:
             self._already_stored()
@@ -638,14 +619,8 @@ class _Importer:
                 else sql.SQL("")
             )
             cur.execute(
-                sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} AS s{}{}").format(
-                    table,
-                    cols,
-                    src,
-                    staging,
-                    new_only,
-                    # a key already there is counted out, not an error (see run)
-                    sql.SQL("") if self.layout.replaces else sql.SQL(" ON CONFLICT DO NOTHING"),
+                sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} AS s{}").format(
+                    table, cols, src, staging, new_only
                 ),
                 list(extra.values()),
             )
