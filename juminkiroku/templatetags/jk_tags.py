@@ -41,19 +41,9 @@ SUBNAV = [
 
 @register.simple_tag(takes_context=True)
 def jk_subnav(context: template.Context) -> list[dict[str, str]]:
-    from django.urls import resolve
+    from tenants.templatetags.ui import open_links
 
-    from tenants.access import needed_level, view_attr
-
-    request = context.get("request")
-    levels: dict[str, int] = getattr(request, "role_levels", {}) or {}
-    # ``menu`` (tenants.context_processors): the 業務 subscribed today in which the user
-    # holds a role.
-    open_codes = {g.code for group in context.get("menu") or [] for g in group["modules"]}
-    links = []
-    for label, path, key in SUBNAV:
-        func = resolve(path).func
-        code = str(view_attr(func, "gyomu_code") or "")
-        if code in open_codes and levels.get(code, 0) >= needed_level(func, "GET"):
-            links.append({"label": label, "url": path, "accesskey": key})
-    return links
+    # the platform's rule for every module's sub-menu; the access keys are 住民記録's own
+    keys = {path: key for _, path, key in SUBNAV}
+    pairs = [item for label, path, _ in SUBNAV for item in (label, path)]
+    return [{**link, "accesskey": keys[link["url"]]} for link in open_links(context, *pairs)]
