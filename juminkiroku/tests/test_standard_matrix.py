@@ -44,3 +44,31 @@ def test_a_status_other_than_unassessed_names_its_evidence():
         _, _, status, evidence = found[0]
         if status in {"実装済", "一部", "対象外"}:
             assert evidence, f"{section}: {status} without code, tests or a reason"
+
+
+REF = re.compile(r"`([\w./-]+\.(?:py|html|md|json|typ|toml))(?:::(\w+))?`")
+SHORT_REF = re.compile(r"`::(\w+)`")
+
+
+def test_the_code_and_tests_the_matrix_names_exist():
+    """Every `path` and `path::name` in the evidence column is a file of this repository
+    (and a function or class in it), so a row cannot cite work that is not there. A bare
+    `::name` refers to the last path named before it in the same row."""
+    missing = []
+    for section, found in _rows().items():
+        evidence = found[0][3]
+        last: Path | None = None
+        for m in re.finditer(REF.pattern + "|" + SHORT_REF.pattern, evidence):
+            path, name, short = m.group(1), m.group(2), m.group(3)
+            if path:
+                last = ROOT / path
+                if not last.exists():
+                    missing.append(f"{section}: {path}")
+                    continue
+            else:
+                name = short
+            if name and last is not None and last.suffix == ".py" and last.exists():
+                text = last.read_text(encoding="utf-8")
+                if not re.search(rf"^\s*(?:async\s+)?(?:def|class)\s+{name}\b", text, re.M):
+                    missing.append(f"{section}: {last.relative_to(ROOT)}::{name}")
+    assert not missing, "\n".join(missing)
