@@ -127,15 +127,37 @@ IKO = declare(
     "一括の住民データ読込（synth の読込など）では発行されない。",
 )
 
+@dataclass(frozen=True)
+class TenshutsuKakuteiPayload:
+    """転出確定: a 転出 or 国外転出 became a 除票 (標準仕様書 1.1.5), on ``shojo_date``."""
+
+    ido_id: Annotated[int, "転出（国外転出）の異動ID"]
+    jiyu: Annotated[str, "異動事由コード（S01 転出 / S02 国外転出）"]
+    shojo_date: Annotated[date, "除票となった日（転出予定日と転入通知の転入日の早い方）"]
+    yotei_date: Annotated[date, "転出予定日"]
+    atena_ids: Annotated[tuple[int, ...], "除票になった人の宛名ID"]
+    setai_ids: Annotated[tuple[int, ...], "その人が属していた世帯の世帯ID"]
+
+
 # --- 消除 -----------------------------------------------------------------------------
 
 TENSHUTSU_YOTEI = declare(
     "juminkiroku.tenshutsu_yotei",
     payload=ShojoPayload,
-    description="転出（S01）の本登録。転出予定日で消除される（転出確定の処理はまだない）。",
+    description="転出（S01）の本登録。ido_date は転出予定日。予定日が未来なら、その日まで"
+    "住民のまま（除票になるのは転出確定 juminkiroku.tenshutsu_kakutei の時）。",
 )
 KOKUGAI_TENSHUTSU = declare(
-    "juminkiroku.kokugai_tenshutsu", payload=ShojoPayload, description="国外転出（S02）の本登録。"
+    "juminkiroku.kokugai_tenshutsu",
+    payload=ShojoPayload,
+    description="国外転出（S02）の本登録。ido_date は転出予定日（未来なら、その日まで住民のまま）。",
+)
+TENSHUTSU_KAKUTEI = declare(
+    "juminkiroku.tenshutsu_kakutei",
+    payload=TenshutsuKakuteiPayload,
+    description="転出確定：転出・国外転出の人が除票になった（標準仕様書 1.1.5）。"
+    "転出予定日が本登録の日以前なら本登録の時に、未来なら転出予定日（またはそれより前の"
+    "転入通知の転入日）に日次処理で、1人1回発行される。資格の喪失はこの shojo_date による。",
 )
 SHIBO = declare("juminkiroku.shibo", payload=ShojoPayload, description="死亡（S03）の本登録。")
 SHOKKEN_SHOJO = declare(

@@ -4,6 +4,12 @@ from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
 from juminkiroku.models.kofu import ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
+from juminkiroku.models.tenshutsu import (
+    TennyuTsuchi,
+    Tenshutsu,
+    TenshutsuShomei,
+    TenshutsuStatus,
+)
 from juminkiroku.models.yokushi import ShienSochi, Yokushi
 
 __all__ = [
@@ -20,5 +26,9 @@ __all__ = [
     "Setai",
     "ShienSochi",
     "ShomeiKofu",
+    "TennyuTsuchi",
+    "Tenshutsu",
+    "TenshutsuShomei",
+    "TenshutsuStatus",
     "Yokushi",
 ]

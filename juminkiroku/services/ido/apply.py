@@ -87,6 +87,7 @@ def apply_ido(ido: Ido) -> list[Applied]:
             values["shojo_date"] = None
             values["shojo_jiyu"] = ""
             values["tenshutsu_saki_jusho"] = ""
+            values["tenshutsu_saki_postal_code"] = ""
             # A 再転入 starts a new residence: the old 住民となった日 does not carry over.
             values["jumin_date"] = fields.get("jumin_date") or ido.ido_date
             values["jutei_date"] = fields.get("jutei_date") or ido.ido_date

@@ -65,8 +65,9 @@ def _validate(
     today = timezone.localdate()
     if todoke_date is not None and todoke_date > today:
         errors.setdefault("todoke_date", []).append("届出日に未来の日付は指定できません。")
-    if jiyu != IdoJiyu.TENSHUTSU and ido_date > today:
-        # 転出 alone is recorded on the 転出予定日 (標準仕様書 4.1.3).
+    if jiyu not in (IdoJiyu.TENSHUTSU, IdoJiyu.KOKUGAI_TENSHUTSU) and ido_date > today:
+        # 転出 (国外転出 too) alone is recorded on the 転出予定日 (標準仕様書 4.0.3, 4.1.3.0.1);
+        # it becomes a 除票 on that day (juminkiroku.services.tenshutsu).
         errors.setdefault("ido_date", []).append("異動日に未来の日付は指定できません。")
     if setai_mode not in ("keep", "new", "existing"):
         errors.setdefault("setai", []).append("異動先世帯の指定が正しくありません。")

@@ -75,7 +75,7 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
                 errors.setdefault(key, []).append("並び順は数字で入力してください。")
             continue
         text = "" if value is None else str(value).strip()
-        if name == "postal_code" and text:
+        if name in ("postal_code", "tenshutsu_saki_postal_code") and text:
             try:
                 text = normalise_postal_code(text)
             except ValueError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 
 from juminkiroku import events
 from juminkiroku.codes import IdoJiyu, Zokugara
-from juminkiroku.models import Ido
+from juminkiroku.models import Ido, Tenshutsu
 from juminkiroku.services.ido.apply import Applied
 from tenants.events.contracts import EventType
 from tenants.events.services import event_publish
@@ -107,6 +107,8 @@ def torikeshi_events(ido: Ido, applied: list[Applied]) -> list[Publication]:
     ]
     undoes = [events.EVENT_OF_JIYU[target.jiyu].name]
     undoes += [event.name for event, _ in _komoku_henko(target, undone)]
+    if Tenshutsu.objects.filter(ido=target, shojo_date__isnull=False).exists():
+        undoes.append(events.TENSHUTSU_KAKUTEI.name)  # the 除票 it had become
     payload = events.TorikeshiPayload(
         ido_id=ido.pk,
         jiyu=ido.jiyu,

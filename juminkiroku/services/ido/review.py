@@ -18,6 +18,7 @@ from django.utils import timezone
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Ido, IdoTarget, RenkeiChange
+from juminkiroku.services import tenshutsu
 from juminkiroku.services.ido.apply import apply_ido, apply_torikeshi
 from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.ido.publish import publish_honroku
@@ -50,7 +51,14 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
             if actor.user_id == ido.entered_by_id:
                 raise IdoError("入力した職員とは別の職員が審査・本登録してください。")
             raise IdoError("本登録（審査）の権限がありません。")
-        applied = apply_torikeshi(ido) if ido.jiyu == IdoJiyu.TORIKESHI else apply_ido(ido)
+        if ido.jiyu == IdoJiyu.TORIKESHI:
+            applied = apply_torikeshi(ido) + tenshutsu.yotei_torikeshi(ido)
+        elif tenshutsu.is_yotei(ido):
+            # A 転出 before its 転出予定日: the person stays a 住民 until then (1.1.5).
+            applied = tenshutsu.apply_yotei(ido)
+        else:
+            tenshutsu.refuse_while_yotei(ido)
+            applied = apply_ido(ido)
         ido.status = IdoStatus.HON
         ido.approved_by_id = actor.user_id
         ido.approved_by = actor.username
@@ -79,6 +87,7 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
             detail={"jiyu": ido.jiyu, "atena_ids": atena_ids},
         )
         publish_honroku(ido=ido, applied=applied, acting_user_id=actor.user_id)
+        tenshutsu.after_honroku(ido=ido, applied=applied, acting_user_id=actor.user_id)
     return ido
 
 

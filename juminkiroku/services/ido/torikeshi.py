@@ -15,6 +15,7 @@ from juminkiroku.models import AtenaRireki, Ido, IdoTarget
 from juminkiroku.selectors.rireki import versions_standing_for
 from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.numbering import next_ido_no
+from juminkiroku.services import tenshutsu
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
@@ -39,6 +40,8 @@ def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor
         raise IdoError(
             "この異動の後に別の異動が本登録されています。後の異動から順に取り消してください。"
         )
+    # A 転出 still before its 転出予定日 wrote no version: its persons are in the 予定.
+    atena_ids = sorted(set(atena_ids) | set(tenshutsu.yotei_atena_ids(target)))
     try:
         with transaction.atomic(durable=True):
             ido = Ido.objects.create(
