@@ -265,6 +265,15 @@ CELERY_BEAT_SCHEDULE = {
         "kwargs": {"expires": float(JC_JOB_WATCHDOG_SECONDS)},
         "options": {"expire_seconds": JC_JOB_WATCHDOG_SECONDS},
     },
+    # 転出確定 (住民記録 標準仕様書 1.1.5): 転出 whose 転出予定日 has come become 除票. Every
+    # hour, so a town switches soon after midnight and a missed run is caught up by the
+    # next; each run is idempotent (juminkiroku.services.tenshutsu.tenshutsu_kakutei_due).
+    "juminkiroku-tenshutsu-kakutei": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 3600.0,
+        "args": ["juminkiroku.tasks.tenshutsu_kakutei_daily"],
+        "kwargs": {"expires": 3600.0},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
