@@ -31,6 +31,7 @@ SUBNAV = [
     ("抑止・支援措置", "/juminkiroku/yokushi/", ""),
     ("証明書発行", "/juminkiroku/shomei/", "p"),
     ("交付履歴", "/juminkiroku/kofu/", ""),
+    ("転入通知未着", "/juminkiroku/tenshutsu/mitchaku/", ""),
     ("印鑑登録", "/juminkiroku/inkan/", ""),
     ("選挙人名簿", "/juminkiroku/senkyo/", ""),
     ("学齢簿", "/juminkiroku/gakurei/", ""),
