@@ -146,12 +146,28 @@ def person_rows(
         rows.append(Row("住民票コード", p.juminhyo_code))
     if opts.kojin_bango:
         rows.append(Row("個人番号", p.kojin_bango))
+    if not johyo:
+        rows.extend(tenshutsu_yotei_rows(p))
     if johyo:
         rows.append(Row("消除事由", _jiyu_label(p.shojo_jiyu)))
         rows.append(Row("消除日", wareki(p.shojo_date)))
         if p.tenshutsu_saki_jusho:
             rows.append(_row("転出先", p.tenshutsu_saki_jusho, "address"))
     return rows
+
+
+def tenshutsu_yotei_rows(p: Atena) -> list[Row]:
+    """A 住民 whose 転出 is still to come: the 転出予定 (標準仕様書 1.1.5: a 住民 until the
+    除票, certified with it)."""
+    from juminkiroku.selectors.tenshutsu import yotei_for
+
+    t = yotei_for(p.pk)
+    if t is None:
+        return []
+    return [
+        Row("転出予定年月日", wareki(t.yotei_date)),
+        _row("転出先住所（予定）", t.yotei_jusho, "address"),
+    ]
 
 
 def _jiyu_label(code: str) -> str:

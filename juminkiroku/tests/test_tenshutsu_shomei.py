@@ -25,6 +25,7 @@ from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.testing.pdf import pdf_pages, squash
+from tenants.wareki import format_wareki
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,26 @@ def test_mitchaku_list_and_shokaisho(yamada):
     with pytest.raises(ShomeiError, match="受理済み"):
         mitchaku_shokaisho(tenshutsu_ids=[old.pk], actor=actor_for("hayama-clerk"))
     assert Ido.objects.filter(pk=old.ido_id).exists()
+
+
+def test_juminhyo_before_the_yotei_date_shows_the_tenshutsu_yotei(yamada):
+    # 1.1.5: until the 除票 the person is certified as a 住民, with the 転出予定
+    from juminkiroku.services.shomei import shomei_issue
+
+    child = yamada[2]
+    yotei = today() + timedelta(days=7)
+    tenshutsu_of(child, yotei=yotei, todoke=today())
+    _, pdf = shomei_issue(
+        kind="juminhyo",
+        layout="kojin",
+        atena_ids=[child.pk],
+        setai_id=None,
+        items=None,
+        copies=1,
+        seikyusha="honnin",
+        actor=actor_for("hayama-clerk"),
+    )
+    text = "".join(pdf_pages(pdf))
+    assert "住民票の写し" in text and "山田一郎" in text
+    assert "転出予定年月日" + squash(format_wareki(yotei)) in text
+    assert "転出先住所（予定）" + SAKI in text
