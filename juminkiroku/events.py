@@ -127,6 +127,7 @@ IKO = declare(
     "一括の住民データ読込（synth の読込など）では発行されない。",
 )
 
+
 @dataclass(frozen=True)
 class TenshutsuKakuteiPayload:
     """転出確定: a 転出 or 国外転出 became a 除票 (標準仕様書 1.1.5), on ``shojo_date``."""
@@ -150,7 +151,8 @@ TENSHUTSU_YOTEI = declare(
 KOKUGAI_TENSHUTSU = declare(
     "juminkiroku.kokugai_tenshutsu",
     payload=ShojoPayload,
-    description="国外転出（S02）の本登録。ido_date は転出予定日（未来なら、その日まで住民のまま）。",
+    description="国外転出（S02）の本登録。ido_date は転出予定日"
+    "（未来なら、その日まで住民のまま）。",
 )
 TENSHUTSU_KAKUTEI = declare(
     "juminkiroku.tenshutsu_kakutei",

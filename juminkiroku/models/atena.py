@@ -86,9 +86,7 @@ class PersonFields(models.Model):
     tennyu_mae_jusho = models.CharField("転入前住所", max_length=200, blank=True)
     tenshutsu_saki_jusho = models.CharField("転出先住所", max_length=200, blank=True)
     # 標準仕様書 1.1.17: the 転出先住所（予定）'s postal code (its 確定 one: models.tenshutsu).
-    tenshutsu_saki_postal_code = models.CharField(
-        "転出先住所の郵便番号", max_length=7, blank=True
-    )
+    tenshutsu_saki_postal_code = models.CharField("転出先住所の郵便番号", max_length=7, blank=True)
     shojo_date = models.DateField("消除日（事由の生じた日）", null=True, blank=True)
     shojo_jiyu = models.CharField("消除事由", max_length=3, blank=True)
     # 番号

@@ -59,9 +59,7 @@ class Tenshutsu(models.Model):
     )
     # 転入通知 (標準仕様書 4.1.3.1.1): kept beside the 予定, never over it.
     kakutei_jusho = models.CharField("転出先住所（確定）", max_length=200, blank=True)
-    kakutei_postal_code = models.CharField(
-        "転出先住所（確定）の郵便番号", max_length=7, blank=True
-    )
+    kakutei_postal_code = models.CharField("転出先住所（確定）の郵便番号", max_length=7, blank=True)
     kakutei_tenshutsu_date = models.DateField("転出年月日（確定）", null=True, blank=True)
     tsuchi_date = models.DateField("転入通知年月日", null=True, blank=True)
     created_at = models.DateTimeField("記録日時", auto_now_add=True)

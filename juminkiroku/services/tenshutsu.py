@@ -183,8 +183,10 @@ def yotei_torikeshi(ido: Ido) -> list[Applied]:
     if target is None or target.jiyu not in TENSHUTSU_JIYU:
         return []
     touched: list[Applied] = []
-    for t in Tenshutsu.objects.select_for_update().filter(ido=target).exclude(
-        status=TenshutsuStatus.TORIKESHI
+    for t in (
+        Tenshutsu.objects.select_for_update()
+        .filter(ido=target)
+        .exclude(status=TenshutsuStatus.TORIKESHI)
     ):
         if t.status == TenshutsuStatus.YOTEI:
             atena = Atena.objects.get(pk=t.atena_id)
@@ -273,7 +275,9 @@ class KakuteiResult:
     refused: dict[int, str]
 
 
-def tenshutsu_kakutei_due(*, today: date | None = None, actor: Actor = SYSTEM_ACTOR) -> KakuteiResult:
+def tenshutsu_kakutei_due(
+    *, today: date | None = None, actor: Actor = SYSTEM_ACTOR
+) -> KakuteiResult:
     """The daily job: every 予定 whose 転出予定日 has come becomes a 除票 from that date.
 
     Idempotent (a 確定 row is skipped) and catching up (any 予定 on or before ``today``,

@@ -94,7 +94,9 @@ def shomei_rows(t: Tenshutsu, v: AtenaRireki, head: AtenaRireki | None) -> list[
         rows.append(_row("筆頭者", v.hittosha, "name"))
     rows.append(Row("個人番号", v.kojin_bango))
     rows.append(Row("住民票コード", v.juminhyo_code))
-    saki = t.yotei_jusho + (f"（〒{t.yotei_postal_code[:3]}-{t.yotei_postal_code[3:]}）" if t.yotei_postal_code else "")
+    saki = t.yotei_jusho + (
+        f"（〒{t.yotei_postal_code[:3]}-{t.yotei_postal_code[3:]}）" if t.yotei_postal_code else ""
+    )
     rows.append(_row("転出先", saki, "address"))
     label = "転出年月日" if t.shokken else "転出の予定年月日"
     rows.append(Row(label, wareki(t.yotei_date)))
@@ -103,9 +105,7 @@ def shomei_rows(t: Tenshutsu, v: AtenaRireki, head: AtenaRireki | None) -> list[
     return rows
 
 
-def _render(
-    t: Tenshutsu, kofu: TenshutsuShomei, first: TenshutsuShomei | None
-) -> bytes:
+def _render(t: Tenshutsu, kofu: TenshutsuShomei, first: TenshutsuShomei | None) -> bytes:
     v = AtenaRireki.objects.get(pk=kofu.items["rireki_id"])
     head_id = kofu.items.get("head_rireki_id")
     head = AtenaRireki.objects.get(pk=head_id) if head_id else None
@@ -230,10 +230,7 @@ def mitchaku_shokaisho(*, tenshutsu_ids: list[int], actor: Actor) -> bytes:
         raise ShomeiError("照会する転出者を選択してください。")
     if len(ids) > SHOKAI_MAX:
         raise ShomeiError(f"照会書は一度に{SHOKAI_MAX}人までです。")
-    found = {
-        t.pk: t
-        for t in Tenshutsu.objects.filter(pk__in=ids).select_related("atena")
-    }
+    found = {t.pk: t for t in Tenshutsu.objects.filter(pk__in=ids).select_related("atena")}
     if len(found) != len(ids):
         raise ShomeiNotFound("指定された転出が見つかりません。")
     sheets: list[ShokaiSheet] = []

@@ -182,7 +182,9 @@ def test_shojo_publishes_its_event(yamada, jiyu, name, fields):
     assert published(ido)[0] == (name, {**common(ido, [head.pk]), "setai_ids": [head.setai_id]})
     # A 国外転出 dated in the past is a 除票 at once: its 転出確定 follows.
     kakutei = [n for n, _ in published(ido)[1:]]
-    assert kakutei == (["juminkiroku.tenshutsu_kakutei"] if jiyu == IdoJiyu.KOKUGAI_TENSHUTSU else [])
+    assert kakutei == (
+        ["juminkiroku.tenshutsu_kakutei"] if jiyu == IdoJiyu.KOKUGAI_TENSHUTSU else []
+    )
 
 
 # --- 修正 -----------------------------------------------------------------------------

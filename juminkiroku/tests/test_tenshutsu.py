@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,6 @@ from juminkiroku.models import (
     Atena,
     AtenaRireki,
     Ido,
-    InkanToroku,
     RenkeiChange,
     TennyuTsuchi,
     Tenshutsu,
@@ -75,9 +75,9 @@ def enter_tenshutsu(
 
 def names(ido: Ido) -> list[str]:
     return list(
-        DomainEvent.objects.filter(payload__ido_id=ido.pk).order_by("id").values_list(
-            "name", flat=True
-        )
+        DomainEvent.objects.filter(payload__ido_id=ido.pk)
+        .order_by("id")
+        .values_list("name", flat=True)
     )
 
 
@@ -235,7 +235,10 @@ def test_inkan_ends_at_the_johyo_not_at_the_yotei(yamada, django_capture_on_comm
 
 def _cancel(ido: Ido) -> Ido:
     cancel = ido_cancel_enter(
-        cancels_id=ido.pk, ido_date=today(), note="転出しないことになった", actor=actor_for("hayama-clerk")
+        cancels_id=ido.pk,
+        ido_date=today(),
+        note="転出しないことになった",
+        actor=actor_for("hayama-clerk"),
     )
     return approve(cancel, reviewer="hayama-shinsa")
 
@@ -296,8 +299,8 @@ def test_a_shojo_while_yotei_is_refused_and_writes_nothing(yamada):
 # --- 転入通知 ---------------------------------------------------------------------------
 
 
-def _tsuchi(person: Atena, tennyu: date, **kw) -> TennyuTsuchi:
-    args = {
+def _tsuchi(person: Atena, tennyu: date, **kw: Any) -> TennyuTsuchi:
+    args: dict[str, Any] = {
         "atena_id": person.pk,
         "tennyu_date": tennyu,
         "tennyu_jusho": "東京都新宿区西新宿二丁目8番1号　都庁101",

@@ -128,7 +128,7 @@ def test_saikofu_prints_the_state_of_the_first_issue(yamada):
 
 
 def test_refusals_draw_no_number(yamada):
-    head, wife, child = yamada
+    head, _wife, child = yamada
     kokugai = tenshutsu_of(head, yotei=today(), todoke=today(), jiyu=IdoJiyu.KOKUGAI_TENSHUTSU)
     with pytest.raises(ShomeiError, match="国外転出"):
         tenshutsu_shomei_issue(tenshutsu_id=kokugai.pk, actor=actor_for("hayama-clerk"))
@@ -161,8 +161,12 @@ def test_other_town_cannot_print_it(yamada, beta):
 
 def test_mitchaku_list_and_shokaisho(yamada):
     head, wife, child = yamada
-    old = tenshutsu_of(child, yotei=today() - timedelta(days=40), todoke=today() - timedelta(days=45))
-    recent = tenshutsu_of(wife, yotei=today() - timedelta(days=5), todoke=today() - timedelta(days=6))
+    old = tenshutsu_of(
+        child, yotei=today() - timedelta(days=40), todoke=today() - timedelta(days=45)
+    )
+    recent = tenshutsu_of(
+        wife, yotei=today() - timedelta(days=5), todoke=today() - timedelta(days=6)
+    )
     shokken = ido_enter(
         jiyu=IdoJiyu.SHOKKEN_SHOJO,
         ido_date=today() - timedelta(days=60),
@@ -184,7 +188,9 @@ def test_mitchaku_list_and_shokaisho(yamada):
         created_by="test",
     )
     assert mitchaku_days(today()) == 3
-    assert recent.pk in [r.tenshutsu.pk for r in mitchaku_list(today=today(), days=3) if r.tenshutsu]
+    assert recent.pk in [
+        r.tenshutsu.pk for r in mitchaku_list(today=today(), days=3) if r.tenshutsu
+    ]
     # the 照会書
     pdf = mitchaku_shokaisho(tenshutsu_ids=[old.pk], actor=actor_for("hayama-clerk"))
     text = "".join(pdf_pages(pdf))

@@ -45,7 +45,7 @@ def setup(alpha):
 
 
 def test_the_counter_prints_the_shomei_and_reissues_it(login, alpha, setup):
-    ido, t, child = setup
+    ido, t, _child = setup
     clerk = login("hayama-clerk", ALPHA_HOST)
     assert "転出の状況" in clerk.get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
     page = clerk.get(f"/juminkiroku/tenshutsu/ido/{ido.pk}/").content.decode()
@@ -88,7 +88,7 @@ def test_paper_tennyu_tsuchi_through_the_screen(login, alpha, setup):
 
 
 def test_mitchaku_list_and_shokaisho_on_screen(login, alpha, setup):
-    _, t, child = setup
+    _, t, _child = setup
     connection.set_tenant(alpha.municipality)
     from juminkiroku.services.tenshutsu import tenshutsu_kakutei_due
 

@@ -194,9 +194,7 @@ def mitchaku_shokai_view(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("tenshutsu/ido/<int:ido_id>/", tenshutsu_detail, name="juminkiroku_tenshutsu"),
-    path(
-        "tenshutsu/<int:pk>/shomei/", tenshutsu_shomei_view, name="juminkiroku_tenshutsu_shomei"
-    ),
+    path("tenshutsu/<int:pk>/shomei/", tenshutsu_shomei_view, name="juminkiroku_tenshutsu_shomei"),
     path(
         "tenshutsu/shomei/<int:pk>/saikofu/",
         tenshutsu_saikofu_view,

@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.models import AtenaRireki, Ido, IdoTarget
 from juminkiroku.selectors.rireki import versions_standing_for
+from juminkiroku.services import tenshutsu
 from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.numbering import next_ido_no
-from juminkiroku.services import tenshutsu
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
