@@ -40,5 +40,9 @@ MODULE = ModuleSpec(
         "accesslog": "アクセスログ点検帳票",
         "ido_honroku": "異動の本登録",
         "load_residents": "システム（住民データの一括登録）",
+        "tenshutsu": "転出",
+        "tennyu_tsuchi": "転入通知",
+        "tenshutsu_shomei": "転出証明書",
+        "tenshutsu_kakutei": "転出確定の日次処理",
     },
 )

@@ -233,6 +233,12 @@ NOT_REQUESTED = {
     "juminkiroku_inkan_haishi": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_boshitsu": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_shomei": "a certificate (logged by shomei_issue): test_inkan.py",
+    # 転出 (keyed by the 転出's own ids): juminkiroku/tests/test_tenshutsu_views.py
+    "juminkiroku_tenshutsu": "test_tenshutsu_views.py (test_the_screens_log_the_persons_shown)",
+    "juminkiroku_tenshutsu_mitchaku": "test_tenshutsu_views.py (test_the_screens_log…)",
+    "juminkiroku_tennyu_tsuchi": "test_tenshutsu_views.py (test_paper_tennyu_tsuchi…)",
+    "juminkiroku_tenshutsu_shomei": "a certificate (logged by its service): test_tenshutsu_views",
+    "juminkiroku_tenshutsu_saikofu": "a certificate (logged by its service): test_tenshutsu_views",
     # 課税資料 (the person's page needs their income year): zeimu/tests/test_kazei_views.py
     # (test_lookup_posts_the_number…, test_shisan_from_stored_data…,
     # test_every_entry_form_that_shows_a_person_logs_one_read) and test_kazei_api.py

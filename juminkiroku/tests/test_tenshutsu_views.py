@@ -113,3 +113,27 @@ def test_other_town_gets_404_and_sees_nobody(login, setup):
     assert "山田" not in other.get("/juminkiroku/tenshutsu/mitchaku/").content.decode()
     r = other.post("/juminkiroku/tenshutsu/mitchaku/shokai/", {"tenshutsu": [str(t.pk)]})
     assert r.status_code == 302
+
+
+def test_the_screens_log_the_persons_shown(login, alpha, setup):
+    from tenants.accesslog.models import AccessLog
+
+    ido, t, child = setup
+    connection.set_tenant(alpha.municipality)
+    before = AccessLog.objects.count()
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    assert clerk.get(f"/juminkiroku/tenshutsu/ido/{ido.pk}/").status_code == 200
+    clerk.post(f"/juminkiroku/tenshutsu/{t.pk}/shomei/")
+    connection.set_tenant(alpha.municipality)
+    rows = list(AccessLog.objects.order_by("id")[before:])
+    reads = [r for r in rows if r.screen == "転出の照会"]
+    assert len(reads) == 1 and reads[0].record_type == "atena"
+    assert reads[0].detail["atena_ids"] == [child.pk] and reads[0].username == "hayama-clerk"
+    prints = [r for r in rows if r.action == "print"]
+    assert [(p.record_type, p.screen) for p in prints] == [("tenshutsu_shomei", "転出証明書発行")]
+    # the list with nobody on it writes no row; with someone, their id
+    connection.set_schema_to_public()
+    clerk.get("/juminkiroku/tenshutsu/mitchaku/")
+    connection.set_tenant(alpha.municipality)
+    assert not AccessLog.objects.filter(screen="転入通知未着者一覧").exists()
