@@ -84,6 +84,7 @@ class PersonFields(models.Model):
     jutei_date = models.DateField("住所を定めた日", null=True, blank=True)
     todoke_date = models.DateField("届出日", null=True, blank=True)
     tennyu_mae_jusho = models.CharField("転入前住所", max_length=200, blank=True)
+    tennyu_mae_postal_code = models.CharField("転入前住所の郵便番号", max_length=7, blank=True)
     tenshutsu_saki_jusho = models.CharField("転出先住所", max_length=200, blank=True)
     # 標準仕様書 1.1.17: the 転出先住所（予定）'s postal code (its 確定 one: models.tenshutsu).
     tenshutsu_saki_postal_code = models.CharField("転出先住所の郵便番号", max_length=7, blank=True)

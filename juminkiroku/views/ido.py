@@ -91,12 +91,13 @@ NEW_PERSON_FIELDS = [*NEW_PERSON_MAIN, *NEW_PERSON_MORE]
 ADDRESS_FIELDS = ["postal_code", "jusho", "banchi", "katagaki", "jusho_code"]
 # Fields typed once and applied to every selected person, per 異動事由.
 COMMON_FIELDS: dict[str, list[str]] = {
-    IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
-    IdoJiyu.KOKUGAI_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
+    IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
+    IdoJiyu.KOKUGAI_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
     IdoJiyu.SHUSSEI: ADDRESS_FIELDS,
     IdoJiyu.SHOKKEN_KISAI: ADDRESS_FIELDS,
-    IdoJiyu.TENSHUTSU: ["tenshutsu_saki_jusho"],
-    IdoJiyu.KOKUGAI_TENSHUTSU: ["tenshutsu_saki_jusho"],
+    # 標準仕様書 1.1.17: the 郵便番号 of the 転出先住所（予定） (and of the 転入前住所 above)
+    IdoJiyu.TENSHUTSU: ["tenshutsu_saki_postal_code", "tenshutsu_saki_jusho"],
+    IdoJiyu.KOKUGAI_TENSHUTSU: ["tenshutsu_saki_postal_code", "tenshutsu_saki_jusho"],
     IdoJiyu.TENKYO: ADDRESS_FIELDS,
 }
 # Fields typed per selected existing person.

@@ -88,7 +88,10 @@ def _date_messages(key: str, text: str, jiyu: str, today: date) -> list[str]:
         day = parse_wareki(text)
     except ValueError:
         return [f"{label}は 2024-04-01 か 令和6年4月1日 の形で入力してください。"]
-    if day > today and (key == "todoke_date" or jiyu != IdoJiyu.TENSHUTSU):
+    # 標準仕様書 4.0.3: a future 異動日 only for a 転出 (国外転出 included).
+    if day > today and (
+        key == "todoke_date" or jiyu not in (IdoJiyu.TENSHUTSU, IdoJiyu.KOKUGAI_TENSHUTSU)
+    ):
         return [f"{label}に未来の日付は指定できません。"]
     return []
 

@@ -24,6 +24,8 @@ DATE_FIELDS = {
     "todoke_date",
     "shojo_date",
 }
+# 標準仕様書 1.1.17: 住所, 転入前住所, 転出先住所（予定） (the 確定 one: models.tenshutsu).
+POSTAL_FIELDS = {"postal_code", "tennyu_mae_postal_code", "tenshutsu_saki_postal_code"}
 # Set by the service from the 異動 itself, never typed in.
 SERVICE_FIELDS = {"kubun", "jotai", "setai_id", "shojo_date", "shojo_jiyu"}
 EDITABLE_FIELDS = set(PERSON_FIELD_NAMES) - SERVICE_FIELDS
@@ -75,7 +77,7 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
                 errors.setdefault(key, []).append("並び順は数字で入力してください。")
             continue
         text = "" if value is None else str(value).strip()
-        if name in ("postal_code", "tenshutsu_saki_postal_code") and text:
+        if name in POSTAL_FIELDS and text:
             try:
                 text = normalise_postal_code(text)
             except ValueError as exc:
