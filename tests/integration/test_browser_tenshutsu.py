@@ -24,6 +24,7 @@ from tenants.testing.pdf import pdf_pages, squash
 from tenants.wareki import format_wareki
 from tests.integration.cleanup import login_state, login_state_restore, truncate_tables
 from tests.integration.pdf_capture import keep_pdf, wait_for
+from tests.integration.screens import VIEWPORT, axe_violations, overflow_px
 from tests.integration.test_browser import (  # noqa: F401  (fixtures)
     _log_in,
     _orm_beside_playwright,
@@ -78,6 +79,15 @@ def _context_page(chromium: Browser) -> Page:
     context = chromium.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
     context.set_default_timeout(15_000)
     return context.new_page()
+
+
+def _tenshutsu_pk(town: Municipality, atena_id: int) -> int:
+    from juminkiroku.models import Tenshutsu
+
+    connection.set_tenant(town)
+    pk = Tenshutsu.objects.get(atena_id=atena_id).pk
+    connection.set_schema_to_public()
+    return pk
 
 
 def _search(page: Page, base: str) -> str:
@@ -186,6 +196,16 @@ def test_tenshutsu_at_the_counter(
         clerk.goto(ido_url)
         clerk.get_by_test_id("tenshutsu-link").click()
         expect(clerk.get_by_test_id("tenshutsu-shojo-date")).to_have_text(format_wareki(yotei))
+        # the 転出's screen with the paper 転入通知 form, and the 未着者一覧, pass the
+        # screen checks (axe-core serious/critical, no sideways scroll at 1366×768)
+        clerk.set_viewport_size(VIEWPORT)
+        for path in (
+            f"/juminkiroku/tenshutsu/{_tenshutsu_pk(town, person.pk)}/tsuchi/",
+            "/juminkiroku/tenshutsu/mitchaku/",
+        ):
+            clerk.goto(base + path)
+            assert axe_violations(clerk) == [], clerk.url
+            assert overflow_px(clerk) <= 0, clerk.url
         # and the worker ends the 印鑑登録 on the 除票 date (event tenshutsu_kakutei)
         deadline = time.monotonic() + 30
         connection.set_tenant(town)
