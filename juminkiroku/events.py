@@ -159,7 +159,9 @@ TENSHUTSU_KAKUTEI = declare(
     payload=TenshutsuKakuteiPayload,
     description="転出確定：転出・国外転出の人が除票になった（標準仕様書 1.1.5）。"
     "転出予定日が本登録の日以前なら本登録の時に、未来なら転出予定日（またはそれより前の"
-    "転入通知の転入日）に日次処理で、1人1回発行される。資格の喪失はこの shojo_date による。",
+    "転入通知の転入日）に日次処理で、1人1回発行される。資格の喪失はこの shojo_date による。"
+    "除票の後に届いた転入通知の転入日がそれより前なら、消除日を改めて同じ異動・同じ人に"
+    "もう一度発行される（後のものが正しい消除日）。",
 )
 SHIBO = declare("juminkiroku.shibo", payload=ShojoPayload, description="死亡（S03）の本登録。")
 SHOKKEN_SHOJO = declare(

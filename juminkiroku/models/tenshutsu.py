@@ -103,6 +103,7 @@ class TennyuTsuchi(models.Model):
     received_on = models.DateField("転入通知年月日")
     date_differs = models.BooleanField("転出予定日と転入日の相違", default=False)
     made_johyo = models.BooleanField("この通知により除票とした", default=False)
+    shojo_corrected = models.BooleanField("この通知により消除日を転入日に改めた", default=False)
     recorded_by = models.CharField("入力者", max_length=150)
     recorded_at = models.DateTimeField("入力日時", auto_now_add=True)
 

@@ -264,6 +264,68 @@ def _kakutei(t: Tenshutsu, shojo_date: date, actor: Actor) -> None:
     )
 
 
+def _correct_shojo_date(t: Tenshutsu, shojo_date: date, actor: Actor) -> bool:
+    """A 転入通知 whose 転入日 is before the day the 転出 became a 除票 (the daily job ran
+    on the 転出予定日 before the 通知 came): the 除票 is from the earlier day (1.1.5).
+
+    Versions are never edited: the 除票 version and the version it closed are superseded
+    and written again with the earlier boundary. Not done (returns False, the clerk sees
+    ``date_differs``) when a later 異動 stands on the 除票 or the earlier day falls before
+    the version the 転出 closed (a 転居 in between): those need a 職権修正.
+    """
+    if t.johyo_rireki_id is None:
+        return False
+    johyo = AtenaRireki.objects.select_for_update().get(pk=t.johyo_rireki_id)
+    prior = (
+        AtenaRireki.objects.select_for_update()
+        .filter(atena_id=t.atena_id, closed_by_id=t.ido_id, superseded=False)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    if (
+        johyo.superseded
+        or johyo.valid_to is not None
+        or prior is None
+        or shojo_date < prior.valid_from
+    ):
+        return False
+    ido = Ido.objects.get(pk=t.ido_id)
+    for version in (johyo, prior):
+        version.superseded = True
+        version.superseded_by = ido
+        version.save(update_fields=["superseded", "superseded_by"])
+    AtenaRireki.objects.create(
+        atena_id=t.atena_id,
+        valid_from=prior.valid_from,
+        valid_to=shojo_date,
+        ido_id=prior.ido_id,
+        closed_by=ido,
+        **_snapshot(prior),
+    )
+    values = _snapshot(johyo)
+    values["shojo_date"] = shojo_date
+    new_johyo = AtenaRireki.objects.create(
+        atena_id=t.atena_id, valid_from=shojo_date, valid_to=None, ido=ido, **values
+    )
+    atena = Atena.objects.select_for_update().get(pk=t.atena_id)
+    before = _snapshot(atena)
+    _write_atena(atena, values)
+    t.shojo_date = shojo_date
+    t.johyo_rireki = new_johyo
+    t.save(update_fields=["shojo_date", "johyo_rireki"])
+    RenkeiChange.objects.create(
+        atena=atena, ido=ido, rireki=new_johyo, jiyu=t.jiyu, ido_date=shojo_date
+    )
+    # The 除票 date changed: 転出確定 again with the corrected date (subscribers such as
+    # 国保・介護 take the latest shojo_date for the person and this 異動).
+    event_publish(
+        event=events.TENSHUTSU_KAKUTEI,
+        payload=_kakutei_payload(t, before.get("setai_id")),
+        acting_user_id=actor.user_id,
+    )
+    return True
+
+
 def _lock() -> None:
     with connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [_HONROKU_LOCK_KEY])
@@ -375,11 +437,13 @@ def receive_tennyu_tsuchi(
             raise TenshutsuError("この転出の転入通知は既に受理しています。")
         if t is not None and t.jiyu != IdoJiyu.TENSHUTSU:
             raise TenshutsuError("国外転出の方には転入通知はありません。")
-        made_johyo = False
+        made_johyo = corrected = False
         if t is not None:
             if t.status == TenshutsuStatus.YOTEI:
                 _kakutei(t, min(t.yotei_date, tennyu_date), actor)
                 made_johyo = True
+            elif t.shojo_date is not None and tennyu_date < t.shojo_date:
+                corrected = _correct_shojo_date(t, tennyu_date, actor)
             t.kakutei_jusho = jusho
             t.kakutei_postal_code = postal
             t.kakutei_tenshutsu_date = tennyu_date
@@ -402,6 +466,7 @@ def receive_tennyu_tsuchi(
             received_on=received_on,
             date_differs=t is not None and t.yotei_date != tennyu_date,
             made_johyo=made_johyo,
+            shojo_corrected=corrected,
             recorded_by=actor.username or f"api:{actor.api_client}",
         )
         access_record(

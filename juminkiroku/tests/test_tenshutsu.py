@@ -349,6 +349,36 @@ def test_tsuchi_after_kakutei_records_and_keeps_the_johyo(yamada):
     assert TennyuTsuchi.objects.count() == 1
 
 
+def test_tsuchi_after_kakutei_with_an_earlier_tennyu_date_moves_the_johyo(yamada):
+    # 1.1.5: the earlier of the 転出予定日 and the 転入日 — the job ran first, the 通知
+    # came after it with an earlier 転入日
+    child = yamada[2]
+    yotei = today() + timedelta(days=5)
+    ido = enter_tenshutsu(child, yotei=yotei)
+    tenshutsu_kakutei_due(today=yotei)
+    tennyu = today() - timedelta(days=1)
+    tsuchi = _tsuchi(child, tennyu, source="cs")
+    assert tsuchi.shojo_corrected and not tsuchi.made_johyo and tsuchi.date_differs
+    child.refresh_from_db()
+    assert child.shojo_date == tennyu and child.jotai == JuminJotai.TENSHUTSU
+    live = list(AtenaRireki.objects.filter(atena=child, superseded=False).order_by("valid_from"))
+    assert [(v.valid_from, v.valid_to, v.jotai, v.shojo_date) for v in live] == [
+        (date(2020, 4, 1), tennyu, JuminJotai.JUMIN, None),
+        (tennyu, None, JuminJotai.TENSHUTSU, tennyu),
+    ]
+    assert AtenaRireki.objects.filter(atena=child, superseded=True).count() == 2
+    assert [e["shojo_date"] for e in kakutei_events(child.pk)] == [
+        yotei.isoformat(),
+        tennyu.isoformat(),
+    ]
+    # and the 転出 can still be cancelled: the person is back as before
+    _cancel(ido)
+    child.refresh_from_db()
+    assert child.jotai == JuminJotai.JUMIN and child.shojo_date is None
+    live = list(AtenaRireki.objects.filter(atena=child, superseded=False))
+    assert [(v.valid_from, v.valid_to) for v in live] == [(date(2020, 4, 1), None)]
+
+
 def test_tsuchi_for_a_shokken_shojo_person_is_recorded(yamada):
     child = yamada[2]
     ido = ido_enter(
