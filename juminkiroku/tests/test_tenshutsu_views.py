@@ -137,3 +137,32 @@ def test_the_screens_log_the_persons_shown(login, alpha, setup):
     clerk.get("/juminkiroku/tenshutsu/mitchaku/")
     connection.set_tenant(alpha.municipality)
     assert not AccessLog.objects.filter(screen="転入通知未着者一覧").exists()
+
+
+def test_the_form_allows_a_future_ido_date_for_tenshutsu_only(login):
+    # 標準仕様書 4.0.3: 異動日 up to today, except for 転出 (国外転出 included)
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    future = format_wareki(timezone.localdate() + timedelta(days=7))
+
+    def check(jiyu: str, key: str) -> str:
+        r = clerk.post(
+            f"/juminkiroku/ido/new/{jiyu}/check/",
+            {key: future},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TRIGGER_NAME=key,
+        )
+        assert r.status_code == 200
+        return str(r.content.decode())
+
+    assert check("S01", "ido_date") == ""
+    assert check("S02", "ido_date") == ""
+    assert check("S03", "ido_date") == "異動日に未来の日付は指定できません。"
+    assert check("S01", "todoke_date") == "届出日に未来の日付は指定できません。"
+
+
+def test_the_person_page_shows_the_yotei(login, setup):
+    _, t, child = setup
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get(f"/juminkiroku/persons/{child.pk}/").content.decode()
+    assert "転出予定（転出予定日 " + format_wareki(t.yotei_date) in page
+    assert f"/juminkiroku/tenshutsu/ido/{t.ido_id}/" in page

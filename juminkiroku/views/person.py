@@ -34,6 +34,7 @@ from juminkiroku.selectors.person import (
     setai_shokai_blocked,
     status_label,
 )
+from juminkiroku.selectors.tenshutsu import latest_for
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_refusal, logs_reads
 from tenants.forms.wareki import WarekiDateField, WarekiDateInput
@@ -88,6 +89,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kojin_bango_mask": KOJIN_BANGO_MASK if atena.kojin_bango else "",
             "may_reveal": Kengen.KOJIN_BANGO_VIEW in grants,
             "may_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
+            # 標準仕様書 1.1.5: a 住民 until the 転出予定日; the clerk sees the 予定.
+            "tenshutsu": latest_for(atena.pk),
         },
     )
 
