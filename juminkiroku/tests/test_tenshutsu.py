@@ -279,15 +279,38 @@ def test_torikeshi_after_kakutei_brings_the_person_back(yamada):
     assert list(atena_search(SearchCriteria(name="山田　一郎"))) == [child]
 
 
-def test_a_shojo_while_yotei_is_refused_and_writes_nothing(yamada):
+def test_a_shojo_while_yotei_is_refused_at_entry(yamada):
     head = yamada[0]
     enter_tenshutsu(head, yotei=today() + timedelta(days=9))
+    with pytest.raises(IdoError, match="転出予定の方です"):
+        ido_enter(
+            jiyu=IdoJiyu.TENSHUTSU,
+            ido_date=today(),
+            todoke_date=today(),
+            changes=[PersonChange(head.pk, {"tenshutsu_saki_jusho": SAKI})],
+            actor=actor_for("hayama-clerk"),
+        )
+    assert Ido.objects.filter(status="kari").count() == 0
+
+
+def test_a_shojo_while_yotei_is_refused_and_writes_nothing(yamada):
+    head = yamada[0]
     shibo = ido_enter(
         jiyu=IdoJiyu.SHIBO,
         ido_date=today(),
         todoke_date=today(),
         changes=[PersonChange(head.pk, {})],
         actor=actor_for("hayama-clerk"),
+    )
+    # a 予定 that appeared after the 仮登録 (entry refuses it already; this is the guard
+    # of the 本登録 against a race): the 本登録 refuses the 消除
+    other = household_tennyu("hayama")[0]
+    Tenshutsu.objects.create(
+        ido=other,
+        atena=head,
+        jiyu=IdoJiyu.TENSHUTSU,
+        yotei_date=today() + timedelta(days=9),
+        yotei_jusho=SAKI,
     )
     with pytest.raises(IdoError, match="転出予定の方"):
         approve(shibo, reviewer="hayama-shinsa")

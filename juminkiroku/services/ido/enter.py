@@ -24,7 +24,15 @@ from juminkiroku.codes import (
     YokushiProcess,
     Zokugara,
 )
-from juminkiroku.models import PERSON_FIELD_NAMES, Atena, Ido, IdoTarget, Setai
+from juminkiroku.models import (
+    PERSON_FIELD_NAMES,
+    Atena,
+    Ido,
+    IdoTarget,
+    Setai,
+    Tenshutsu,
+    TenshutsuStatus,
+)
 from juminkiroku.services.ido.fields import (
     FIELD_LABELS,
     GYOMU,
@@ -80,6 +88,12 @@ def _validate(
     if len(ids) != len(set(ids)):
         errors.setdefault("__all__", []).append("同じ人が二度指定されています。")
     existing = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
+    # A 転出 still to come (標準仕様書 1.1.5): no other 消除 until it is cancelled.
+    yotei = set(
+        Tenshutsu.objects.filter(atena_id__in=ids, status=TenshutsuStatus.YOTEI).values_list(
+            "atena_id", flat=True
+        )
+    )
     persons: list[dict[str, Any]] = []
     for i, change in enumerate(changes):
         prefix = f"persons.{i}."
@@ -128,6 +142,10 @@ def _validate(
             if current.kubun != AtenaKubun.JUTOSHA or current.jotai != JuminJotai.JUMIN:
                 errors.setdefault(prefix + "atena_id", []).append(
                     label + "住民ではない（除票・住登外の）人には、この異動はできません。"
+                )
+            if group == IdoGroup.SHOJO and current.pk in yotei:
+                errors.setdefault(prefix + "atena_id", []).append(
+                    label + "転出予定の方です。先にその転出を取り消してください。"
                 )
             if jiyu == IdoJiyu.TENSHUTSU and not merged.get("tenshutsu_saki_jusho"):
                 errors.setdefault(prefix + "tenshutsu_saki_jusho", []).append(
