@@ -14,12 +14,15 @@ from typing import Any
 
 from juminkiroku.codes import (
     IDO_GROUP_OF,
+    KOKUSEKI_IDO,
     SHOJO_JOTAI,
     AtenaKubun,
     IdoGroup,
     IdoJiyu,
     IdoStatus,
     JuminJotai,
+    JuminShubetsu,
+    Zokugara,
 )
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena, AtenaRireki, Ido, Setai
 from juminkiroku.rules.kana import kana_key, name_key
@@ -91,6 +94,8 @@ def apply_ido(ido: Ido) -> list[Applied]:
             values["jumin_date"] = fields.get("jumin_date") or ido.ido_date
             values["jutei_date"] = fields.get("jutei_date") or ido.ido_date
             values["todoke_date"] = ido.todoke_date
+            if ido.jiyu in KOKUSEKI_IDO and before is not None:
+                _kokuseki_values(ido.jiyu, before, fields, values)
         elif group == IdoGroup.SHOJO:
             values["jotai"] = SHOJO_JOTAI[ido.jiyu]
             values["shojo_date"] = ido.ido_date
@@ -106,6 +111,54 @@ def apply_ido(ido: Ido) -> list[Applied]:
         else:
             rireki = _next_version(atena, values, ido)
             _write_atena(atena, values)
+        touched.append(Applied(atena.pk, rireki.pk, before, values))
+    return touched
+
+
+# Items only one 住民種別 has (標準仕様書 1.1.1, 1.1.2): cleared when the person changes kind.
+_FOREIGN_ONLY = (
+    "alpha_name",
+    "tsusho",
+    "tsusho_kana",
+    "kokuseki",
+    "zairyu_shikaku",
+    "zairyu_kikan_to",
+    "zairyu_card_no",
+)
+_JAPANESE_ONLY = ("honseki", "hittosha")
+
+
+def _kokuseki_values(
+    jiyu: str, before: dict[str, Any], fields: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """帰化・国籍取得 (4.5.3, 4.5.4) and 国籍喪失 (4.5.5): the 住民票 of the other kind is
+    written from the one on file, which this 異動 closes (kept as history). It takes over
+    the 住所, 生年月日, 性別, 続柄, 世帯, 住所を定めた日, 住民票コード, 宛名番号 and 個人番号;
+    the 住民となった日 of the new 住民票 is the day of the 異動."""
+    to = KOKUSEKI_IDO[jiyu]
+    values["shubetsu"] = to
+    values["jutei_date"] = fields.get("jutei_date") or before.get("jutei_date")
+    values["tennyu_mae_jusho"] = fields.get("tennyu_mae_jusho", "")
+    cleared = _FOREIGN_ONLY if to == JuminShubetsu.NIHONJIN else _JAPANESE_ONLY
+    for name in cleared:
+        if name not in fields:
+            values[name] = None if name == "zairyu_kikan_to" else ""
+
+
+def apply_setainushi_shokken(ido: Ido) -> list[Applied]:
+    """4.0.4: the one member left when the 世帯主 leaves becomes 世帯主 by 職権, in the same
+    異動 (``payload["setainushi_shokken"]``, decided at 仮登録 by ``enter.setainushi_after``)."""
+    touched: list[Applied] = []
+    for atena_id in ido.payload.get("setainushi_shokken", []):
+        atena = Atena.objects.select_for_update().get(pk=atena_id)
+        if atena.jotai != JuminJotai.JUMIN or atena.kubun != AtenaKubun.JUTOSHA:
+            raise IdoError("世帯主となる世帯員が住民ではなくなっています。入力し直してください。")
+        before = _snapshot(atena)
+        values = dict(before)
+        values["zokugara"] = Zokugara.HONNIN
+        values["setai_order"] = 1
+        rireki = _next_version(atena, values, ido)
+        _write_atena(atena, values)
         touched.append(Applied(atena.pk, rireki.pk, before, values))
     return touched
 

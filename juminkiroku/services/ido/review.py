@@ -18,7 +18,7 @@ from django.utils import timezone
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Ido, IdoTarget, RenkeiChange
-from juminkiroku.services.ido.apply import apply_ido, apply_torikeshi
+from juminkiroku.services.ido.apply import apply_ido, apply_setainushi_shokken, apply_torikeshi
 from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.ido.publish import publish_honroku
 from tenants.accesslog.models import AccessAction
@@ -51,6 +51,8 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
                 raise IdoError("入力した職員とは別の職員が審査・本登録してください。")
             raise IdoError("本登録（審査）の権限がありません。")
         applied = apply_torikeshi(ido) if ido.jiyu == IdoJiyu.TORIKESHI else apply_ido(ido)
+        # 4.0.4: the member left alone becomes 世帯主 in the same 異動 (its own event).
+        setainushi = apply_setainushi_shokken(ido) if ido.jiyu != IdoJiyu.TORIKESHI else []
         ido.status = IdoStatus.HON
         ido.approved_by_id = actor.user_id
         ido.approved_by = actor.username
@@ -65,9 +67,9 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
                 jiyu=ido.jiyu,
                 ido_date=ido.ido_date,
             )
-            for a in applied
+            for a in [*applied, *setainushi]
         )
-        atena_ids = [a.atena_id for a in applied]
+        atena_ids = [a.atena_id for a in [*applied, *setainushi]]
         access_record(
             actor=actor,
             action=AccessAction.UPDATE,
@@ -78,7 +80,9 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
             record_count=len(atena_ids),
             detail={"jiyu": ido.jiyu, "atena_ids": atena_ids},
         )
-        publish_honroku(ido=ido, applied=applied, acting_user_id=actor.user_id)
+        publish_honroku(
+            ido=ido, applied=applied, acting_user_id=actor.user_id, setainushi=setainushi
+        )
     return ido
 
 
