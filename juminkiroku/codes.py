@@ -173,7 +173,11 @@ STANDARD_KUBUN: dict[str, tuple[str, ...]] = {
     IdoJiyu.SAISEI.value: ("記載:再製", "消除:再製"),
     # The 取消 takes the group of what it undoes: 増 (a 消除 undone), 減 (a 記載 undone),
     # 修正 (a 修正 undone); see torikeshi_kubun.
-    IdoJiyu.TORIKESHI.value: ("記載:異動の取消し（増）", "消除:異動の取消し（減）", "修正:異動の取消し（修正）"),
+    IdoJiyu.TORIKESHI.value: (
+        "記載:異動の取消し（増）",
+        "消除:異動の取消し（減）",
+        "修正:異動の取消し（修正）",
+    ),
 }
 """Our 異動事由 mapped to the classification of 標準仕様書 1.2.2 (group:区分). Every 区分 the
 standard lists is reached by at least one code (juminkiroku/tests/test_ido_kinds.py)."""

@@ -227,7 +227,8 @@ KISAI_SHUSEI = declare(
 KEIBI_SHUSEI = declare(
     "juminkiroku.keibi_shusei",
     payload=ShuseiPayload,
-    description="軽微な修正（M09、標準仕様書 4.2.3.2: 氏名・住所の文字や住居表示などの修正）の本登録。",
+    description="軽微な修正（M09、標準仕様書 4.2.3.2: 氏名・住所の文字や住居表示などの修正）"
+    "の本登録。",
 )
 KOJIN_BANGO_HENKO = declare(
     "juminkiroku.kojin_bango_henko",
@@ -242,7 +243,8 @@ JUMINHYO_CODE_HENKO = declare(
 KAISEI = declare(
     "juminkiroku.kaisei",
     payload=KaiseiPayload,
-    description="住民票の改製（M15、標準仕様書 1.1.4）の本登録。改製前の版は改製原住民票として残る。",
+    description="住民票の改製（M15、標準仕様書 1.1.4）の本登録。"
+    "改製前の版は改製原住民票として残る。",
 )
 SAISEI = declare(
     "juminkiroku.saisei",

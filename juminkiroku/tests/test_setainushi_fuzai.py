@@ -41,7 +41,9 @@ def test_one_member_left_becomes_setainushi_in_the_same_ido(in_alpha):
     wife.refresh_from_db()
     assert wife.zokugara == Zokugara.HONNIN and wife.jotai == JuminJotai.JUMIN
     names = list(
-        DomainEvent.objects.filter(payload__ido_id=ido.pk).order_by("id").values_list("name", flat=True)
+        DomainEvent.objects.filter(payload__ido_id=ido.pk)
+        .order_by("id")
+        .values_list("name", flat=True)
     )
     assert names == [events.SHIBO.name, events.SETAINUSHI_HENKO.name]
     ev = DomainEvent.objects.get(name=events.SETAINUSHI_HENKO.name, payload__ido_id=ido.pk)

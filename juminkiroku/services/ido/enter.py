@@ -99,6 +99,7 @@ def _validate(
         errors.setdefault("__all__", []).append("同じ人が二度指定されています。")
     existing = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
     persons: list[dict[str, Any]] = []
+    merged_zokugara: list[str] = []
     for i, change in enumerate(changes):
         prefix = f"persons.{i}."
         cleaned = clean_fields(change.fields, prefix, errors)
@@ -181,10 +182,13 @@ def _validate(
             errors.setdefault(prefix + "birth_date", []).append(
                 label + "生年月日が異動日より後です。"
             )
+        merged_zokugara.append(str(merged.get("zokugara") or ""))
         person: dict[str, Any] = {"atena_id": change.atena_id, "fields": cleaned}
         if change.saishu_toroku_jusho.strip():
             check_free_text(
-                change.saishu_toroku_jusho, key=prefix + "saishu_toroku_jusho", label="最終登録住所地"
+                change.saishu_toroku_jusho,
+                key=prefix + "saishu_toroku_jusho",
+                label="最終登録住所地",
             )
             person["saishu_toroku_jusho"] = change.saishu_toroku_jusho.strip()[:200]
         persons.append(person)
@@ -201,7 +205,8 @@ def _validate(
     elif group == IdoGroup.KISAI and setai_mode == "keep":
         errors.setdefault("setai", []).append("新しい世帯か、既存の世帯を指定してください。")
     if setai_mode == "new":
-        heads = [p for p in persons if p["fields"].get("zokugara") == Zokugara.HONNIN]
+        # A 再転入 takes its 続柄 from the 宛名 on file unless typed (merged_zokugara).
+        heads = [z for z in merged_zokugara if z == Zokugara.HONNIN]
         if len(heads) != 1:
             errors.setdefault("setai", []).append(
                 "新しい世帯には世帯主（続柄「世帯主」）を1人指定してください。"
@@ -263,7 +268,8 @@ def _check_saitennyu(
     elif found and not numbers_only:
         nos = "、".join(c.atena_no for c in found)
         errors.setdefault(prefix + "saitennyu", []).append(
-            label + f"氏名・性別・生年月日が一致する除票・住登外の宛名があります（宛名番号 {nos}）。"
+            label
+            + f"氏名・性別・生年月日が一致する除票・住登外の宛名があります（宛名番号 {nos}）。"
             "再転入者ならその宛名を指定し、別人なら別人であることを確認してください。"
         )
 
@@ -293,9 +299,7 @@ def _check_kokuseki(
         return
     required = REQUIRED_KIKA if to == JuminShubetsu.NIHONJIN else REQUIRED_SOSHITSU
     for name in required:
-        # 帰化 gives a new 氏名 and 本籍: typed in this 異動, not taken from the old record.
-        value = cleaned.get(name) if to == JuminShubetsu.NIHONJIN else merged.get(name)
-        if not value:
+        if not merged.get(name):
             errors.setdefault(prefix + name, []).append(
                 label + f"{FIELD_LABELS[name]}を入力してください。"
             )
@@ -326,11 +330,13 @@ def _check_shusei_kind(
             )
         elif jiyu in BANGO_KISAI and had:
             errors.setdefault(prefix + name, []).append(
-                label + f"既に{FIELD_LABELS[name]}が記載されています。変更の事由で入力してください。"
+                label
+                + f"既に{FIELD_LABELS[name]}が記載されています。変更の事由で入力してください。"
             )
         elif jiyu not in BANGO_KISAI and not had:
             errors.setdefault(prefix + name, []).append(
-                label + f"{FIELD_LABELS[name]}が記載されていません。職権記載の事由で入力してください。"
+                label
+                + f"{FIELD_LABELS[name]}が記載されていません。職権記載の事由で入力してください。"
             )
         elif new == had:
             errors.setdefault(prefix + name, []).append(
