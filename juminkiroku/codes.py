@@ -201,7 +201,10 @@ class IdoStatus(models.TextChoices):
 
 
 class Zokugara(models.TextChoices):
-    """続柄 to the 世帯主 (標準仕様書 1.1.11; the common codes)."""
+    """The terms of a 続柄 to the 世帯主 (標準仕様書 1.1.11). A stored 続柄 is one of them or a
+    chain of up to four joined by 「の」 (juminkiroku.rules.zokugara: 子の子 is ``"0404"``).
+    The codes 1.1.11 forbids (07 孫, 08 祖父, 09 祖母, 16–19 妻の父…夫の母, 21 親族) are gone;
+    migration 0005_idokinds_zokugara rewrote stored ones."""
 
     HONNIN = "01", "世帯主"
     TSUMA = "02", "妻"
@@ -209,23 +212,16 @@ class Zokugara(models.TextChoices):
     KO = "04", "子"
     CHICHI = "05", "父"
     HAHA = "06", "母"
-    MAGO = "07", "孫"
-    SOFU = "08", "祖父"
-    SOBO = "09", "祖母"
     ANI = "10", "兄"
     ANE = "11", "姉"
     OTOTO = "12", "弟"
     IMOTO = "13", "妹"
     KO_NO_TSUMA = "14", "子の妻"
     KO_NO_OTTO = "15", "子の夫"
-    TSUMA_NO_CHICHI = "16", "妻の父"
-    TSUMA_NO_HAHA = "17", "妻の母"
-    OTTO_NO_CHICHI = "18", "夫の父"
-    OTTO_NO_HAHA = "19", "夫の母"
     DOKYONIN = "20", "同居人"
-    SHINZOKU = "21", "親族"
     MITODOKE_TSUMA = "22", "妻（未届）"
     MITODOKE_OTTO = "23", "夫（未届）"
+    ENKOSHA = "24", "縁故者"
 
 
 class YokushiProcess(models.TextChoices):

@@ -74,7 +74,8 @@ class PersonFields(models.Model):
         blank=True,
         related_name="+",
     )
-    zokugara = models.CharField("続柄", max_length=2, choices=Zokugara.choices, blank=True)
+    # 1.1.11: a chain of up to four two-digit terms (juminkiroku.rules.zokugara).
+    zokugara = models.CharField("続柄", max_length=8, blank=True)
     setai_order = models.PositiveSmallIntegerField("世帯内の並び順", default=1)
     # 本籍 (日本人住民)
     honseki = models.CharField("本籍", max_length=200, blank=True)
@@ -93,6 +94,11 @@ class PersonFields(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_zokugara_display(self) -> str:
+        from juminkiroku.rules.zokugara import zokugara_label
+
+        return zokugara_label(self.zokugara) if self.zokugara else ""
 
     @property
     def is_setainushi(self) -> bool:

@@ -31,11 +31,11 @@ from juminkiroku.codes import (
     Sex,
     YokushiLevel,
     YokushiProcess,
-    Zokugara,
 )
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido, Setai
+from juminkiroku.rules.zokugara import common_choices
 from juminkiroku.selectors.ido import idos_visible_to
 from juminkiroku.selectors.saitennyu import SaitennyuCandidate, saitennyu_candidates
 from juminkiroku.selectors.yokushi import yokushi_blocking
@@ -146,7 +146,7 @@ SETAI_MODE: dict[str, str] = {
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "sex": list(Sex.choices),
     "shubetsu": list(JuminShubetsu.choices),
-    "zokugara": list(Zokugara.choices),
+    "zokugara": common_choices(),
 }
 DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
 # Typed once for the whole 届出 and required (REQUIRED_NEW covers the persons).
