@@ -164,6 +164,7 @@ def _shojo(jiyu: str, person, extra: dict | None = None):
         ido_date=date(2025, 5, 10),
         todoke_date=date(2025, 5, 10),
         changes=[PersonChange(person.pk, extra or {})],
+        setainushi_fuzai_ok=True,  # 標準仕様書 4.0.4: the 世帯主 may leave two behind
         actor=actor_for("hayama-clerk"),
     )
     return approve(ido, reviewer="hayama-shinsa")
