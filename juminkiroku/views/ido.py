@@ -721,7 +721,7 @@ def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
     errors: dict[str, list[str]] = {}
-    cancel_labels = {"ido_date": "取消日", "note": "取消しの理由"}
+    cancel_labels = {"ido_date": "取消日", "note": "取消しの理由", "atena": "取り消す人"}
     if _refused_text(request, errors, lambda key: cancel_labels.get(key, "入力項目")):
         for msgs in errors.values():
             for msg in msgs:
@@ -737,6 +737,8 @@ def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
             ido_date=on,
             note=request.POST.get("note", ""),
             actor=actor_from_request(request),
+            # 一部の取消し (標準仕様書 4.6.0.1): the persons ticked, or everyone.
+            atena_ids=[int(x) for x in request.POST.getlist("atena") if x.isdigit()] or None,
         )
     except IdoError as exc:
         messages.error(request, str(exc))

@@ -207,7 +207,9 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
     if target.status != IdoStatus.HON:
         raise IdoError("取消し対象の異動が本登録の状態ではありません。")
     touched: list[Applied] = []
-    standing = [v.pk for v in versions_standing_for(target)]
+    chosen = ido.payload.get("atena_ids")  # None: a 取消 entered before 一部取消し existed
+    everyone = versions_standing_for(target)
+    standing = [v.pk for v in everyone if not chosen or v.atena_id in set(chosen)]
     for version in AtenaRireki.objects.select_for_update().filter(pk__in=standing).order_by("id"):
         if version.valid_to is not None:
             raise IdoError(
@@ -251,6 +253,8 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
             values.update(kubun=AtenaKubun.JUTOGAI, jotai=JuminJotai.JUTOGAI, setai_id=None)
             _write_atena(atena, values)
             touched.append(Applied(atena.pk, None, before, values))
-    target.status = IdoStatus.TORIKESHI
-    target.save(update_fields=["status"])
+    # 一部の取消し (4.6.0.1) leaves the 異動 standing for the others.
+    if len(standing) == len(everyone):
+        target.status = IdoStatus.TORIKESHI
+        target.save(update_fields=["status"])
     return touched

@@ -19,8 +19,19 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
 
-def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor) -> Ido:
-    """異動の取消し (標準仕様書 4.6): entered as 仮登録 like any other 異動."""
+def ido_cancel_enter(
+    *,
+    cancels_id: int,
+    ido_date: date,
+    note: str,
+    actor: Actor,
+    atena_ids: list[int] | None = None,
+) -> Ido:
+    """異動の取消し (標準仕様書 4.6.0.1): entered as 仮登録 like any other 異動.
+
+    ``atena_ids`` cancels it for some of its persons only (4.6.0.1: 「全部又は一部」); the
+    異動 stays 本登録 for the others and can be cancelled for them later. Only what came
+    after it for the persons chosen blocks the 取消, not another person's later 異動."""
     target = Ido.objects.filter(pk=cancels_id).first()
     if target is None or target.status != IdoStatus.HON:
         raise IdoError("取り消せるのは本登録済みの異動だけです。")
@@ -31,7 +42,20 @@ def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor
     check_free_text(note, key="note", label="取消しの理由")
     # Its versions, and the copies of them that a 取消 of a later 異動 reopened.
     standing = versions_standing_for(target)
-    atena_ids = sorted({v.atena_id for v in standing})
+    persons = sorted({v.atena_id for v in standing})
+    if atena_ids:
+        unknown = sorted(set(atena_ids) - set(persons))
+        if unknown:
+            raise IdoError(
+                {
+                    "atena_ids": [
+                        "取り消す人は、この異動の対象者（取消し済みの人を除く）から選んでください。"
+                    ]
+                }
+            )
+        standing = [v for v in standing if v.atena_id in set(atena_ids)]
+        persons = sorted(set(atena_ids))
+    atena_ids = persons
     later = AtenaRireki.objects.filter(
         atena_id__in=atena_ids, superseded=False, ido__id__gt=target.pk
     ).exclude(pk__in=[v.pk for v in standing])
@@ -46,7 +70,7 @@ def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor
                 jiyu=IdoJiyu.TORIKESHI,
                 ido_date=ido_date,
                 todoke_date=None,
-                payload={"cancels": target.pk},
+                payload={"cancels": target.pk, "atena_ids": atena_ids},
                 note=note.strip()[:200],
                 entered_by_id=actor.user_id,
                 entered_by=actor.username,
@@ -62,7 +86,7 @@ def ido_cancel_enter(*, cancels_id: int, ido_date: date, note: str, actor: Actor
                 record_type="ido",
                 record_id=ido.pk,
                 record_count=max(1, len(atena_ids)),
-                detail={"cancels": target.pk},
+                detail={"cancels": target.pk, "atena_ids": atena_ids},
             )
     except IntegrityError as exc:
         raise IdoError("対象の住民は他の職員が異動入力中です。") from exc
