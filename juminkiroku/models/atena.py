@@ -29,6 +29,16 @@ class Setai(models.Model):
         return self.setai_no
 
 
+class ZokugaraField(models.CharField):
+    """続柄 (標準仕様書 1.1.11): a chain of up to four two-digit terms, read in words by
+    ``juminkiroku.rules.zokugara``; ``tenants.labels.field_display`` asks it how a value reads."""
+
+    def display_value(self, value: str) -> str:
+        from juminkiroku.rules.zokugara import zokugara_label
+
+        return zokugara_label(str(value)) if value else ""
+
+
 class PersonFields(models.Model):
     """The items of a 住民票 (標準仕様書 1.1.1 / 1.1.2) shared by the index and its history."""
 
@@ -75,7 +85,7 @@ class PersonFields(models.Model):
         related_name="+",
     )
     # 1.1.11: a chain of up to four two-digit terms (juminkiroku.rules.zokugara).
-    zokugara = models.CharField("続柄", max_length=8, blank=True)
+    zokugara = ZokugaraField("続柄", max_length=8, blank=True)
     setai_order = models.PositiveSmallIntegerField("世帯内の並び順", default=1)
     # 本籍 (日本人住民)
     honseki = models.CharField("本籍", max_length=200, blank=True)
