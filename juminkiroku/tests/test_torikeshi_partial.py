@@ -97,3 +97,32 @@ def test_walls_and_the_screen(login, alpha, beta):
     connection.set_tenant(alpha.municipality)
     c = Ido.objects.get(cancels=moved)
     assert c.payload["atena_ids"] == [child.pk] and c.status == IdoStatus.KARI
+
+
+def test_a_torikeshi_on_moshide_keeps_the_moshide_date(login, alpha):
+    # 4.6.1.1 applies 4.2.0.5: it shows it was asked for, with the 申出日 (today by default).
+    connection.set_tenant(alpha.municipality)
+    _, (head, wife, child) = household_tennyu("hayama", members=family())
+    moved = tenkyo([head, wife, child], ido_date=date(2023, 1, 10), todoke_date=date(2023, 1, 10))
+    with pytest.raises(IdoError, match="未来"):
+        ido_cancel_enter(
+            cancels_id=moved.pk,
+            ido_date=D,
+            note="本人の申出",
+            moshide_date=date(2999, 1, 1),
+            actor=actor_for("hayama-clerk"),
+        )
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get(f"/juminkiroku/ido/{moved.pk}/").content.decode()
+    assert 'name="moshide_date"' in page
+    r = clerk.post(
+        f"/juminkiroku/ido/{moved.pk}/cancel/",
+        {"ido_date": "令和6年6月1日", "note": "本人の申出", "moshide": "on", "moshide_date": ""},
+    )
+    assert r.status_code == 302
+    connection.set_tenant(alpha.municipality)
+    c = Ido.objects.get(cancels=moved)
+    from django.utils import timezone
+
+    assert c.payload["moshide"] is True and c.todoke_date == timezone.localdate()

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import (
@@ -673,6 +674,7 @@ def ido_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and _actor_is_reviewer(request),
             "is_author": user_id == ido.entered_by_id,
             "can_cancel": ido.status == IdoStatus.HON and ido.jiyu != IdoJiyu.TORIKESHI,
+            "today": timezone.localdate(),
         },
     )
 
@@ -721,13 +723,28 @@ def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
     errors: dict[str, list[str]] = {}
-    cancel_labels = {"ido_date": "取消日", "note": "取消しの理由", "atena": "取り消す人"}
+    cancel_labels = {
+        "ido_date": "取消日",
+        "note": "取消しの理由",
+        "atena": "取り消す人",
+        "moshide": "申出による取消し",
+        "moshide_date": "申出日",
+    }
     if _refused_text(request, errors, lambda key: cancel_labels.get(key, "入力項目")):
         for msgs in errors.values():
             for msg in msgs:
                 messages.error(request, msg)
         return redirect(f"/juminkiroku/ido/{ido.pk}/")
     on = _parse_date(request.POST.get("ido_date", ""), "取消日", errors, "ido_date")
+    moshide = None
+    if request.POST.get("moshide") == "on":
+        moshide = (
+            _parse_date(request.POST.get("moshide_date", ""), "申出日", errors, "moshide_date")
+            or timezone.localdate()
+        )
+    if errors.get("moshide_date"):
+        messages.error(request, errors["moshide_date"][0])
+        return redirect(f"/juminkiroku/ido/{ido.pk}/")
     if on is None:
         messages.error(request, "取消日を入力してください。")
         return redirect(f"/juminkiroku/ido/{ido.pk}/")
@@ -739,6 +756,8 @@ def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor_from_request(request),
             # 一部の取消し (標準仕様書 4.6.0.1): the persons ticked, or everyone.
             atena_ids=[int(x) for x in request.POST.getlist("atena") if x.isdigit()] or None,
+            # 申出による取消し (4.6.1.1 → 4.2.0.5): the 申出日, today unless changed.
+            moshide_date=moshide,
         )
     except IdoError as exc:
         messages.error(request, str(exc))

@@ -384,9 +384,11 @@ def setainushi_after(
     shokken: list[Atena] = []
     fuzai: list[int] = []
     for head in heads:
+        setai_id = head.setai_id
+        assert setai_id is not None  # kept by the filter above
         remaining = list(
             Atena.objects.filter(
-                setai_id=head.setai_id, kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN
+                setai_id=setai_id, kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN
             )
             .exclude(pk__in=leaving)
             .order_by("setai_order", "id")
@@ -394,8 +396,7 @@ def setainushi_after(
         if len(remaining) == 1:
             shokken.append(remaining[0])
         elif len(remaining) >= 2:
-            assert head.setai_id is not None
-            fuzai.append(head.setai_id)
+            fuzai.append(setai_id)
     return shokken, fuzai
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.models import AtenaRireki, Ido, IdoTarget
@@ -26,12 +27,17 @@ def ido_cancel_enter(
     note: str,
     actor: Actor,
     atena_ids: list[int] | None = None,
+    moshide_date: date | None = None,
 ) -> Ido:
     """異動の取消し (標準仕様書 4.6.0.1): entered as 仮登録 like any other 異動.
 
     ``atena_ids`` cancels it for some of its persons only (4.6.0.1: 「全部又は一部」); the
     異動 stays 本登録 for the others and can be cancelled for them later. Only what came
-    after it for the persons chosen blocks the 取消, not another person's later 異動."""
+    after it for the persons chosen blocks the 取消, not another person's later 異動.
+
+    ``moshide_date``: a 取消 made on a person's 申出 (4.6.1.1, applying 4.2.0.5): the 申出日
+    is kept as the 取消's 届出日 (4.2.0.5 allows the one data item) and ``payload["moshide"]``
+    says it was asked for."""
     target = Ido.objects.filter(pk=cancels_id).first()
     if target is None or target.status != IdoStatus.HON:
         raise IdoError("取り消せるのは本登録済みの異動だけです。")
@@ -40,6 +46,8 @@ def ido_cancel_enter(
     if not note.strip():
         raise IdoError({"note": ["取消しの理由を入力してください。"]})
     check_free_text(note, key="note", label="取消しの理由")
+    if moshide_date is not None and moshide_date > timezone.localdate():
+        raise IdoError({"moshide_date": ["申出日に未来の日付は指定できません。"]})
     # Its versions, and the copies of them that a 取消 of a later 異動 reopened.
     standing = versions_standing_for(target)
     persons = sorted({v.atena_id for v in standing})
@@ -69,8 +77,12 @@ def ido_cancel_enter(
                 ido_no=next_ido_no(),
                 jiyu=IdoJiyu.TORIKESHI,
                 ido_date=ido_date,
-                todoke_date=None,
-                payload={"cancels": target.pk, "atena_ids": atena_ids},
+                todoke_date=moshide_date,
+                payload={
+                    "cancels": target.pk,
+                    "atena_ids": atena_ids,
+                    "moshide": moshide_date is not None,
+                },
                 note=note.strip()[:200],
                 entered_by_id=actor.user_id,
                 entered_by=actor.username,
