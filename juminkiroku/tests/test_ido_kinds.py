@@ -297,3 +297,40 @@ def test_walls_new_kinds_cannot_reach_another_towns_resident(alpha, beta):
     assert Ido.objects.count() == 0
     connection.set_tenant(alpha.municipality)
     assert Atena.objects.get(pk=f.pk).shubetsu == JuminShubetsu.GAIKOKUJIN
+
+
+def test_screens_enter_kika_on_the_person_and_kaisei_with_no_items(login, alpha):
+    from tests.personas import ALPHA_HOST
+
+    connection.set_tenant(alpha.municipality)
+    _, (f,) = household_tennyu("hayama", members=[person_fields(**FOREIGN)])
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    menu = clerk.get("/juminkiroku/ido/new/").content.decode()
+    # 帰化 is chosen with the person's 宛名番号, not as a new person
+    assert 'value="K05"' in menu and 'data-testid="jiyu-K05"' not in menu
+    assert clerk.get("/juminkiroku/ido/new/K05/member/?n=2").status_code == 404
+    page = clerk.get(f"/juminkiroku/ido/new/K05/?atena={f.pk}").content.decode()
+    assert f'name="m{f.pk}-honseki"' in page and 'name="n1-shimei"' not in page
+    r = clerk.post(
+        f"/juminkiroku/ido/new/K05/?atena={f.pk}",
+        {
+            "ido_date": "令和6年6月1日",
+            f"sel-{f.pk}": "on",
+            f"m{f.pk}-shimei": "住井　譲",
+            f"m{f.pk}-shimei_kana": "スミイ　ジョウ",
+            f"m{f.pk}-honseki": "神奈川県三浦郡葉山町堀内2135番地",
+            f"m{f.pk}-hittosha": "住井　譲",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    r = clerk.post(
+        f"/juminkiroku/ido/new/M15/?atena={f.pk}",
+        {"ido_date": "令和6年6月1日", f"sel-{f.pk}": "on"},
+    )
+    # the person has a 仮登録 pending (the 帰化): one at a time
+    assert r.status_code == 200 and "異動入力中" in r.content.decode()
+    connection.set_tenant(alpha.municipality)
+    ido = Ido.objects.get(jiyu=IdoJiyu.KIKA)
+    assert ido.payload["persons"][0]["fields"]["honseki"].startswith("神奈川県")
+    assert ido.payload["setai"]["mode"] == "keep"
