@@ -126,3 +126,53 @@ def test_a_torikeshi_on_moshide_keeps_the_moshide_date(login, alpha):
     from django.utils import timezone
 
     assert c.payload["moshide"] is True and c.todoke_date == timezone.localdate()
+
+
+def _shusei(atena: Atena, on: date, fields: dict) -> Ido:
+    from juminkiroku.codes import IdoJiyu
+    from juminkiroku.services.ido import PersonChange, ido_enter
+
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHOKKEN_SHUSEI,
+        ido_date=on,
+        todoke_date=None,
+        changes=[PersonChange(atena.pk, fields)],
+        actor=actor_for("hayama-clerk"),
+    )
+    return approve(ido, reviewer="hayama-shinsa")
+
+
+def test_an_older_tenkyo_is_cancelled_under_a_later_shusei(alpha, beta):
+    from juminkiroku.selectors.asof import resident_on
+
+    connection.set_tenant(alpha.municipality)
+    _, (head, wife, child) = household_tennyu("hayama", members=family())
+    moved = tenkyo([head, wife, child], ido_date=date(2023, 1, 10), todoke_date=date(2023, 1, 10))
+    later = _shusei(head, date(2024, 1, 5), {"katagaki": "101号室"})
+    # when: the 転居 (not the last 異動 of the head) is cancelled for everyone
+    approve(cancel(moved, None), reviewer="hayama-shinsa")
+    # then: the address is back from the 転居's day on, the later 方書 kept
+    head.refresh_from_db()
+    assert (head.jusho, head.katagaki) == ("神奈川県三浦郡葉山町堀内", "101号室")
+    mid = resident_on(head.pk, date(2023, 6, 1))
+    now = resident_on(head.pk, date(2024, 2, 1))
+    assert mid is not None and (mid.jusho, mid.katagaki) == ("神奈川県三浦郡葉山町堀内", "")
+    assert now is not None and (now.jusho, now.katagaki) == ("神奈川県三浦郡葉山町堀内", "101号室")
+    assert Atena.objects.get(pk=wife.pk).jusho == "神奈川県三浦郡葉山町堀内"
+    moved.refresh_from_db()
+    assert moved.status == IdoStatus.TORIKESHI
+    # and the later 修正 can still be cancelled on top of it
+    approve(cancel(later, None), reviewer="hayama-shinsa")
+    head.refresh_from_db()
+    assert (head.jusho, head.katagaki) == ("神奈川県三浦郡葉山町堀内", "")
+    connection.set_tenant(beta.municipality)
+    assert Atena.objects.count() == 0 and Ido.objects.count() == 0
+
+
+def test_an_older_shusei_whose_items_changed_again_waits(in_alpha):
+    _, (head,) = household_tennyu("hayama")
+    first = _shusei(head, date(2023, 1, 5), {"katagaki": "101号室"})
+    _shusei(head, date(2024, 1, 5), {"katagaki": "202号室"})
+    with pytest.raises(IdoError, match="同じ項目"):
+        cancel(first, None)
+    assert Atena.objects.get(pk=head.pk).katagaki == "202号室"

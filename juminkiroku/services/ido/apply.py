@@ -28,6 +28,7 @@ from juminkiroku.models import PERSON_FIELD_NAMES, Atena, AtenaRireki, Ido, Seta
 from juminkiroku.rules.kana import kana_key, name_key
 from juminkiroku.selectors.rireki import versions_standing_for
 from juminkiroku.services.ido.fields import DATE_FIELDS, IdoError
+from juminkiroku.services.ido.rebase import Rebase, rebase_plan
 from juminkiroku.services.numbering import next_atena_no, next_setai_no
 
 
@@ -200,6 +201,42 @@ def _next_version(atena: Atena, values: dict[str, Any], ido: Ido) -> AtenaRireki
     return _open_version(atena, values, ido)
 
 
+def _apply_rebase(ido: Ido, plan: Rebase) -> Applied:
+    """Cancel an older 修正 for one person (``rebase``): the version before it stands again
+    up to the next 異動, and every later version is written again with the items it
+    changed put back. Nothing is edited: the old versions are superseded by ``ido``."""
+    atena = Atena.objects.select_for_update().get(pk=plan.cancelled.atena_id)
+    before = _snapshot(atena)
+    for old in (plan.before, plan.cancelled, *plan.later):
+        old.superseded = True
+        old.superseded_by = ido
+        old.save(update_fields=["superseded", "superseded_by"])
+    restore = {n: getattr(plan.before, n) for n in plan.changed}
+    last = AtenaRireki.objects.create(
+        atena=atena,
+        valid_from=plan.before.valid_from,
+        valid_to=plan.cancelled.valid_to,
+        closed_by=plan.cancelled.closed_by,
+        ido=ido,
+        reopens=plan.before,
+        **_snapshot(plan.before),
+    )
+    values = _snapshot(plan.before)
+    for version in plan.later:
+        values = {**_snapshot(version), **restore}
+        last = AtenaRireki.objects.create(
+            atena=atena,
+            valid_from=version.valid_from,
+            valid_to=version.valid_to,
+            closed_by=version.closed_by,
+            ido=ido,
+            reopens=version,
+            **values,
+        )
+    _write_atena(atena, values)
+    return Applied(atena.pk, last.pk, before, values)
+
+
 def apply_torikeshi(ido: Ido) -> list[Applied]:
     """Undo the 本登録 ``ido.cancels``: supersede what it wrote, reopen what it closed."""
     target = ido.cancels
@@ -212,9 +249,12 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
     standing = [v.pk for v in everyone if not chosen or v.atena_id in set(chosen)]
     for version in AtenaRireki.objects.select_for_update().filter(pk__in=standing).order_by("id"):
         if version.valid_to is not None:
-            raise IdoError(
-                "この異動の後に別の異動が本登録されています。後の異動から取り消してください。"
-            )
+            # An older 修正: rebuild the versions since on top of what it replaced (rebase).
+            plan = rebase_plan(target, version)
+            if isinstance(plan, str):
+                raise IdoError(plan)
+            touched.append(_apply_rebase(ido, plan))
+            continue
         version.superseded = True
         version.superseded_by = ido
         version.save(update_fields=["superseded", "superseded_by"])

@@ -15,6 +15,7 @@ from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.models import AtenaRireki, Ido, IdoTarget
 from juminkiroku.selectors.rireki import versions_standing_for
 from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
+from juminkiroku.services.ido.rebase import rebase_plan
 from juminkiroku.services.numbering import next_ido_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -64,9 +65,22 @@ def ido_cancel_enter(
         standing = [v for v in standing if v.atena_id in set(atena_ids)]
         persons = sorted(set(atena_ids))
     atena_ids = persons
-    later = AtenaRireki.objects.filter(
-        atena_id__in=atena_ids, superseded=False, ido__id__gt=target.pk
-    ).exclude(pk__in=[v.pk for v in standing])
+    # An older 修正 (its version closed by a later 異動) can be cancelled when the later
+    # 異動 did not change what it changed (rebase, 4.6.0.1); anything else waits for them.
+    rebased: set[int] = set()
+    for version in standing:
+        if version.valid_to is not None:
+            plan = rebase_plan(target, version)
+            if isinstance(plan, str):
+                raise IdoError(plan)
+            rebased.add(version.atena_id)
+    later = (
+        AtenaRireki.objects.filter(atena_id__in=atena_ids, superseded=False, ido__id__gt=target.pk)
+        .exclude(pk__in=[v.pk for v in standing])
+        .exclude(atena_id__in=rebased)
+        # a copy a 取消 wrote of a version that ended before this 異動 is no later one
+        .exclude(valid_to__isnull=False, valid_to__lte=target.ido_date)
+    )
     if later.exists():
         raise IdoError(
             "この異動の後に別の異動が本登録されています。後の異動から順に取り消してください。"
