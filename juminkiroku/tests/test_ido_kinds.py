@@ -334,3 +334,27 @@ def test_screens_enter_kika_on_the_person_and_kaisei_with_no_items(login, alpha)
     ido = Ido.objects.get(jiyu=IdoJiyu.KIKA)
     assert ido.payload["persons"][0]["fields"]["honseki"].startswith("神奈川県")
     assert ido.payload["setai"]["mode"] == "keep"
+
+
+def test_the_review_screen_shows_the_saishu_toroku_jusho(login, alpha):
+    from tests.personas import ALPHA_HOST
+
+    connection.set_tenant(alpha.municipality)
+    ido = ido_enter(
+        jiyu=IdoJiyu.MITODOKE_TENNYU,
+        ido_date=D,
+        todoke_date=None,
+        changes=[
+            PersonChange(
+                None,
+                person_fields(tennyu_mae_jusho="東京都港区芝公園一丁目"),
+                saishu_toroku_jusho="大阪府大阪市北区中之島一丁目",
+            )
+        ],
+        setai_mode="new",
+        actor=actor_for("hayama-clerk"),
+    )
+    connection.set_schema_to_public()
+    page = login("hayama-shinsa", ALPHA_HOST).get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
+    assert "最終登録住所地" in page and "大阪府大阪市北区中之島一丁目" in page
+    assert "東京都港区芝公園一丁目（未届）" in page

@@ -636,6 +636,14 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
             changes.append(
                 {"label": FIELD_LABELS.get(name, name), "before": before, "after": after}
             )
+        if p.get("saishu_toroku_jusho"):  # 未届転入 (4.1.1.4): data, not on the 住民票
+            changes.append(
+                {
+                    "label": "最終登録住所地（住民票の記載事項ではない）",
+                    "before": "",
+                    "after": p["saishu_toroku_jusho"],
+                }
+            )
         rows.append({"atena": atena, "changes": changes})
     return rows
 
