@@ -100,7 +100,8 @@ def parse_zokugara(text: str) -> str:
 def common_choices() -> list[tuple[str, str]]:
     """The 続柄 offered in a select on the screens: every single term, then the chains of
     two 世代 (子の子, 妻の父 …). Longer chains are typed in words (``parse_zokugara``)."""
-    single = [(c, _LABEL[c]) for c in (Zokugara.HONNIN, *CHAIN_TERMS)]
+    # in code order (世帯主, 妻, 夫, 子 …), as the select always listed them
+    single = [(c, _LABEL[c]) for c in sorted((Zokugara.HONNIN, *CHAIN_TERMS))]
     double = [(a + b, f"{_LABEL[a]}の{_LABEL[b]}") for a in CHAIN_TERMS for b in CHAIN_TERMS]
     tail = [(c, _LABEL[c]) for c in (Zokugara.ENKOSHA, Zokugara.DOKYONIN)]
     return [*single, *double, *tail]
