@@ -116,3 +116,56 @@ def test_walls_setainushi_fuzai_is_per_town(alpha, beta):
     assert setainushi_fuzai() == []
     with pytest.raises(IdoError, match="見つかりません"):
         shibo(head, ok=True, town="samukawa")
+
+
+def test_a_household_never_gets_two_setainushi(alpha, beta):
+    from juminkiroku.tests.factories import person_fields
+
+    connection.set_tenant(alpha.municipality)
+    _, (head, wife, child) = household_tennyu("hayama", members=family())
+
+    def henko(changes: list[PersonChange]) -> Ido:
+        return ido_enter(
+            jiyu=IdoJiyu.SETAINUSHI_HENKO,
+            ido_date=D,
+            todoke_date=D,
+            changes=changes,
+            actor=actor_for("hayama-clerk"),
+        )
+
+    with pytest.raises(IdoError, match="世帯主が2人"):
+        henko([PersonChange(wife.pk, {"zokugara": Zokugara.HONNIN})])
+    # a new person entering the household as 世帯主 is refused the same way
+    with pytest.raises(IdoError, match="世帯主が2人"):
+        ido_enter(
+            jiyu=IdoJiyu.TENNYU,
+            ido_date=D,
+            todoke_date=D,
+            changes=[
+                PersonChange(None, person_fields(shimei="別人　一", shimei_kana="ベツジン　ハジメ"))
+            ],
+            setai_mode="existing",
+            setai_id=head.setai_id,
+            actor=actor_for("hayama-clerk"),
+        )
+    assert Ido.objects.count() == 1  # the 転入 of the family only
+    approve(
+        henko(
+            [
+                PersonChange(head.pk, {"zokugara": Zokugara.OTTO}),
+                PersonChange(wife.pk, {"zokugara": Zokugara.HONNIN}),
+            ]
+        ),
+        reviewer="hayama-shinsa",
+    )
+    wife.refresh_from_db()
+    assert wife.zokugara == Zokugara.HONNIN
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(IdoError, match="見つかりません"):
+        ido_enter(
+            jiyu=IdoJiyu.SETAINUSHI_HENKO,
+            ido_date=D,
+            todoke_date=D,
+            changes=[PersonChange(child.pk, {"zokugara": Zokugara.HONNIN})],
+            actor=actor_for("samukawa-clerk"),
+        )

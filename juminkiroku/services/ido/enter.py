@@ -211,6 +211,8 @@ def _validate(
             errors.setdefault("setai", []).append(
                 "新しい世帯には世帯主（続柄「世帯主」）を1人指定してください。"
             )
+    elif group != IdoGroup.SHOJO and not errors:
+        _check_one_setainushi(persons, merged_zokugara, existing, setai_mode, setai_id, errors)
     if errors:
         raise IdoError(errors)
     payload: dict[str, Any] = {
@@ -234,6 +236,47 @@ def _validate(
     if fuzai:
         payload["setainushi_fuzai"] = fuzai
     return payload, targets
+
+
+def _check_one_setainushi(
+    persons: list[dict[str, Any]],
+    zokugara: list[str],
+    existing: dict[int, Atena],
+    setai_mode: str,
+    setai_id: int | None,
+    errors: dict[str, list[str]],
+) -> None:
+    """世帯主 (標準仕様書 1.1.10): a household has at most one 世帯主 after the 異動 (none
+    is allowed). Counts the residents staying in each household the 異動 touches and the
+    persons it puts there."""
+    final: dict[int, list[int | None]] = {}
+    moving: set[int] = set()
+    for person, z in zip(persons, zokugara, strict=True):
+        atena = existing.get(person["atena_id"]) if person["atena_id"] is not None else None
+        if atena is not None:
+            moving.add(atena.pk)
+        target = setai_id if setai_mode == "existing" else (atena.setai_id if atena else None)
+        if target is None:
+            continue
+        final.setdefault(target, [])
+        if z == Zokugara.HONNIN:
+            final[target].append(atena.pk if atena else None)
+    for target, new_heads in final.items():
+        staying = set(
+            Atena.objects.filter(
+                setai_id=target,
+                kubun=AtenaKubun.JUTOSHA,
+                jotai=JuminJotai.JUMIN,
+                zokugara=Zokugara.HONNIN,
+            )
+            .exclude(pk__in=moving)
+            .values_list("pk", flat=True)
+        )
+        if len(staying) + len(new_heads) > 1:
+            errors.setdefault("setai", []).append(
+                "この異動で世帯主が2人になります。今の世帯主の続柄も変更してください"
+                "（世帯主変更）。"
+            )
 
 
 def _check_saitennyu(
