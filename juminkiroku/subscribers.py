@@ -13,8 +13,9 @@ SYSTEM_ACTOR_NAME = "system:ido_honroku"
 
 @subscribe(events.SHIBO)
 @subscribe(events.SHOKKEN_SHOJO)
+@subscribe(events.SHISSO)
 def end_inkan_after_shojo(event: ReceivedEvent[events.ShojoPayload]) -> None:
-    """死亡・職権消除 の本登録: the persons' 印鑑登録 end by 職権抹消
+    """死亡・職権消除・失踪 の本登録: the persons' 印鑑登録 end by 職権抹消
     (印鑑登録証明事務処理要領 第2-6; the reasons are juminkiroku.services.inkan.SHOKKEN_JIYU)."""
     payload = event.payload
     inkan_shokken_massho(

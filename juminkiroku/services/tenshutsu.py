@@ -34,6 +34,7 @@ from juminkiroku.codes import (
     IdoGroup,
     IdoJiyu,
     JuminJotai,
+    Zokugara,
 )
 from juminkiroku.models import (
     Atena,
@@ -47,6 +48,7 @@ from juminkiroku.models import (
 from juminkiroku.models.tenshutsu import TennyuTsuchiSource
 from juminkiroku.services.ido.apply import Applied, _snapshot, _write_atena
 from juminkiroku.services.ido.fields import GYOMU, IdoError
+from juminkiroku.services.ido.publish import kind_payload
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.checkdigits import normalise_postal_code
@@ -262,6 +264,46 @@ def _kakutei(t: Tenshutsu, shojo_date: date, actor: Actor) -> None:
         payload=_kakutei_payload(t, before.get("setai_id")),
         acting_user_id=actor.user_id,
     )
+    if before.get("zokugara") == Zokugara.HONNIN:
+        _setainushi_left_behind(ido, before.get("setai_id"), shojo_date, actor)
+
+
+def _setainushi_left_behind(ido: Ido, setai_id: int | None, day: date, actor: Actor) -> None:
+    """標準仕様書 4.0.4 at the 転出確定: the one member the leaving 世帯主 left behind (decided
+    at 仮登録, ``payload["setainushi_shokken"]``) becomes 世帯主 from the 除票 date, with its
+    own 世帯主変更 event. If that member is no longer a resident of the same household the
+    household is left without a 世帯主 (listed by juminkiroku.selectors.setainushi)."""
+    touched: list[Applied] = []
+    for atena_id in ido.payload.get("setainushi_shokken", []):
+        atena = Atena.objects.select_for_update().get(pk=atena_id)
+        current = _current_version(atena)
+        if (
+            atena.jotai != JuminJotai.JUMIN
+            or atena.kubun != AtenaKubun.JUTOSHA
+            or atena.setai_id != setai_id
+            or current is None
+            or current.valid_from > day
+        ):
+            continue
+        before = _snapshot(atena)
+        values = {**before, "zokugara": Zokugara.HONNIN, "setai_order": 1}
+        current.valid_to = day
+        current.closed_by = ido
+        current.save(update_fields=["valid_to", "closed_by"])
+        rireki = AtenaRireki.objects.create(
+            atena=atena, valid_from=day, valid_to=None, ido=ido, **values
+        )
+        _write_atena(atena, values)
+        RenkeiChange.objects.create(
+            atena=atena, ido=ido, rireki=rireki, jiyu=ido.jiyu, ido_date=day
+        )
+        touched.append(Applied(atena.pk, rireki.pk, before, values))
+    if touched:
+        event_publish(
+            event=events.SETAINUSHI_HENKO,
+            payload=kind_payload(events.SETAINUSHI_HENKO, ido, touched),
+            acting_user_id=actor.user_id,
+        )
 
 
 def _correct_shojo_date(t: Tenshutsu, shojo_date: date, actor: Actor) -> bool:

@@ -120,12 +120,14 @@ def tenshutsu(
     saki: str = TENSHUTSU_SAKI,
     town_slug: str = "hayama",
 ) -> Ido:
-    """A 転出 of one person, entered and approved."""
+    """A 転出 of one person, entered and approved. A 世帯主 leaving two or more behind
+    leaves the household without one (標準仕様書 4.0.4, confirmed by the clerk)."""
     ido = ido_enter(
         jiyu=IdoJiyu.TENSHUTSU,
         ido_date=ido_date,
         todoke_date=todoke_date,
         changes=[PersonChange(atena.pk, {"tenshutsu_saki_jusho": saki})],
+        setainushi_fuzai_ok=True,
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(ido, reviewer=f"{town_slug}-shinsa")
@@ -146,6 +148,7 @@ def shibo_then_cancel(person: Atena, *, town_slug: str = "hayama") -> Ido:
         ido_date=date(2024, 3, 3),
         todoke_date=date(2024, 3, 4),
         changes=[PersonChange(person.pk, {})],
+        setainushi_fuzai_ok=True,
         actor=actor_for(f"{town_slug}-clerk"),
     )
     approve(shibo, reviewer=f"{town_slug}-shinsa")

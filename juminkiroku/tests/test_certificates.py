@@ -258,6 +258,7 @@ def _shibo(person: Atena, day: date):
         ido_date=day,
         todoke_date=day,
         changes=[PersonChange(person.pk, {})],
+        setainushi_fuzai_ok=True,  # 標準仕様書 4.0.4: the 世帯主 may leave two behind
         actor=actor_for("hayama-clerk"),
     )
     return approve(ido, reviewer="hayama-shinsa")

@@ -164,6 +164,7 @@ def _shojo(jiyu: str, person, extra: dict | None = None):
         ido_date=date(2025, 5, 10),
         todoke_date=date(2025, 5, 10),
         changes=[PersonChange(person.pk, extra or {})],
+        setainushi_fuzai_ok=True,  # 標準仕様書 4.0.4: the 世帯主 may leave two behind
         actor=actor_for("hayama-clerk"),
     )
     return approve(ido, reviewer="hayama-shinsa")
@@ -225,3 +226,15 @@ def test_shokken_shojo_ends_it_too(yamada, django_capture_on_commit_callbacks):
         ido = _shojo(IdoJiyu.SHOKKEN_SHOJO, child)
     toroku.refresh_from_db()
     assert toroku.status == InkanStatus.SHOKKEN_MASSHO and toroku.ended_by_ido_id == ido.pk
+
+
+def test_shisso_ends_it_too(yamada, django_capture_on_commit_callbacks):
+    """失踪 (S05, 標準仕様書 4.2.2.2) removes the person from the registry: the 印鑑登録 ends
+    as for any other 消除."""
+    child = yamada[2]
+    toroku = register(child.pk, toroku_date=date(2025, 4, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        ido = _shojo(IdoJiyu.SHISSO, child)
+    toroku.refresh_from_db()
+    assert toroku.status == InkanStatus.SHOKKEN_MASSHO and toroku.ended_by_ido_id == ido.pk
+    assert "失踪" in toroku.ended_reason

@@ -69,6 +69,7 @@ def enter_tenshutsu(
             )
         ],
         actor=actor_for(f"{town}-clerk"),
+        setainushi_fuzai_ok=True,
     )
     return approve(ido, reviewer=f"{town}-shinsa")
 
@@ -209,6 +210,7 @@ def test_other_future_ido_is_still_refused(yamada):
             todoke_date=today(),
             changes=[PersonChange(yamada[0].pk, {})],
             actor=actor_for("hayama-clerk"),
+            setainushi_fuzai_ok=True,
         )
 
 
@@ -289,6 +291,7 @@ def test_a_shojo_while_yotei_is_refused_at_entry(yamada):
             todoke_date=today(),
             changes=[PersonChange(head.pk, {"tenshutsu_saki_jusho": SAKI})],
             actor=actor_for("hayama-clerk"),
+            setainushi_fuzai_ok=True,
         )
     assert Ido.objects.filter(status="kari").count() == 0
 
@@ -301,6 +304,7 @@ def test_a_shojo_while_yotei_is_refused_and_writes_nothing(yamada):
         todoke_date=today(),
         changes=[PersonChange(head.pk, {})],
         actor=actor_for("hayama-clerk"),
+        setainushi_fuzai_ok=True,
     )
     # a 予定 that appeared after the 仮登録 (entry refuses it already; this is the guard
     # of the 本登録 against a race): the 本登録 refuses the 消除
@@ -410,6 +414,7 @@ def test_tsuchi_for_a_shokken_shojo_person_is_recorded(yamada):
         todoke_date=None,
         changes=[PersonChange(child.pk, {})],
         actor=actor_for("hayama-clerk"),
+        setainushi_fuzai_ok=True,
     )
     approve(ido, reviewer="hayama-shinsa")
     tsuchi = _tsuchi(child, date(2026, 8, 20))
@@ -466,3 +471,33 @@ def test_other_town_neither_sees_nor_changes_the_tenshutsu(yamada, alpha, beta):
     assert Tenshutsu.objects.count() == 0 and TennyuTsuchi.objects.count() == 0
     connection.set_tenant(alpha.municipality)
     assert Tenshutsu.objects.get(atena=child).status == TenshutsuStatus.YOTEI
+
+
+def test_the_member_left_behind_becomes_setainushi_at_the_kakutei(yamada):
+    """標準仕様書 4.0.4 with 1.1.5: the 世帯主 and the child leave on a future 転出予定日; the
+    wife stays a 世帯員 until then (no two 世帯主 while the 世帯主 is still a 住民) and is
+    世帯主 from the 除票 date, with a 世帯主変更 event."""
+    head, wife, child = yamada
+    yotei = today() + timedelta(days=5)
+    ido = ido_enter(
+        jiyu=IdoJiyu.TENSHUTSU,
+        ido_date=yotei,
+        todoke_date=today(),
+        changes=[
+            PersonChange(head.pk, {"tenshutsu_saki_jusho": SAKI}),
+            PersonChange(child.pk, {"tenshutsu_saki_jusho": SAKI}),
+        ],
+        actor=actor_for("hayama-clerk"),
+    )
+    assert ido.payload["setainushi_shokken"] == [wife.pk]
+    approve(ido, reviewer="hayama-shinsa")
+    wife.refresh_from_db()
+    assert wife.zokugara == "02"
+    assert not DomainEvent.objects.filter(name="juminkiroku.setainushi_henko").exists()
+    tenshutsu_kakutei_due(today=yotei)
+    wife.refresh_from_db()
+    head.refresh_from_db()
+    assert head.jotai == JuminJotai.TENSHUTSU and wife.zokugara == "01"
+    assert wife.rireki.get(valid_to__isnull=True, superseded=False).valid_from == yotei
+    (event,) = DomainEvent.objects.filter(name="juminkiroku.setainushi_henko")
+    assert event.payload["atena_ids"] == [wife.pk]

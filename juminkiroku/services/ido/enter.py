@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from juminkiroku.codes import (
     IDO_GROUP_OF,
+    KOKUSEKI_IDO,
     AtenaKubun,
     IdoGroup,
     IdoJiyu,
@@ -41,6 +42,13 @@ from juminkiroku.services.ido.fields import (
     clean_fields,
     iso_value,
 )
+from juminkiroku.services.ido.kinds import (
+    check_kokuseki,
+    check_one_setainushi,
+    check_saitennyu,
+    check_shusei_kind,
+    setainushi_after,
+)
 from juminkiroku.services.numbering import next_ido_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -48,12 +56,21 @@ from tenants.accesslog.services import Actor, access_record
 
 @dataclass
 class PersonChange:
+    """One person of a 異動. For a 記載, ``atena_id`` may name a 除票 or 住登外 宛名 (a
+    再転入, 標準仕様書 4.1.1.2); ``confirmed_new`` is the clerk's word that a person whose
+    3情報 match such a 宛名 is someone else. ``saishu_toroku_jusho`` is the 最終登録住所地
+    of a 未届転入 (4.1.1.4: a data item, not an item of the 住民票)."""
+
     atena_id: int | None
     fields: dict[str, Any] = field(default_factory=dict)
+    confirmed_new: bool = False
+    saishu_toroku_jusho: str = ""
 
 
 REQUIRED_NEW = ("shimei", "shimei_kana", "birth_date", "sex", "jusho", "zokugara")
 REQUIRED_FOREIGN = ("alpha_name", "kokuseki", "zairyu_shikaku")
+# What a 記載 marks the address before a 未届転入 with (4.1.1.4).
+MITODOKE_MARK = "（未届）"
 
 
 def _validate(
@@ -63,6 +80,7 @@ def _validate(
     changes: list[PersonChange],
     setai_mode: str,
     setai_id: int | None,
+    setainushi_fuzai_ok: bool = False,
 ) -> tuple[dict[str, Any], list[Atena]]:
     errors: dict[str, list[str]] = {}
     group = IDO_GROUP_OF.get(jiyu)
@@ -95,6 +113,7 @@ def _validate(
         )
     )
     persons: list[dict[str, Any]] = []
+    merged_zokugara: list[str] = []
     for i, change in enumerate(changes):
         prefix = f"persons.{i}."
         cleaned = clean_fields(change.fields, prefix, errors)
@@ -105,7 +124,21 @@ def _validate(
         merged = {n: iso_value(getattr(current, n)) for n in PERSON_FIELD_NAMES} if current else {}
         merged.update(cleaned)
         label = f"{i + 1}人目: "
-        if group == IdoGroup.KISAI:
+        if jiyu in KOKUSEKI_IDO:
+            check_kokuseki(jiyu, current, merged, cleaned, prefix, label, errors)
+        elif group == IdoGroup.KISAI:
+            if current is None and not change.confirmed_new:
+                check_saitennyu(merged, prefix, label, errors)
+            elif current is None:
+                check_saitennyu(merged, prefix, label, errors, numbers_only=True)
+            if jiyu == IdoJiyu.MITODOKE_TENNYU:
+                mae = str(merged.get("tennyu_mae_jusho") or "")
+                if not mae:
+                    errors.setdefault(prefix + "tennyu_mae_jusho", []).append(
+                        label + "未届の住所のうち直近のものを転入前住所に入力してください。"
+                    )
+                elif not mae.endswith(MITODOKE_MARK):
+                    cleaned["tennyu_mae_jusho"] = mae + MITODOKE_MARK
             if (
                 current is not None
                 and current.kubun == AtenaKubun.JUTOSHA
@@ -147,6 +180,7 @@ def _validate(
                 errors.setdefault(prefix + "atena_id", []).append(
                     label + "転出予定の方です。先にその転出を取り消してください。"
                 )
+            check_shusei_kind(jiyu, current, cleaned, prefix, label, errors)
             if jiyu == IdoJiyu.TENSHUTSU and not merged.get("tenshutsu_saki_jusho"):
                 errors.setdefault(prefix + "tenshutsu_saki_jusho", []).append(
                     label + "転出先住所を入力してください。"
@@ -166,27 +200,60 @@ def _validate(
             errors.setdefault(prefix + "birth_date", []).append(
                 label + "生年月日が異動日より後です。"
             )
-        persons.append({"atena_id": change.atena_id, "fields": cleaned})
+        merged_zokugara.append(str(merged.get("zokugara") or ""))
+        person: dict[str, Any] = {"atena_id": change.atena_id, "fields": cleaned}
+        if change.saishu_toroku_jusho.strip():
+            check_free_text(
+                change.saishu_toroku_jusho,
+                key=prefix + "saishu_toroku_jusho",
+                label="最終登録住所地",
+            )
+            person["saishu_toroku_jusho"] = change.saishu_toroku_jusho.strip()[:200]
+        persons.append(person)
 
     if jiyu == IdoJiyu.SETAI_BUNRI and setai_mode != "new":
         errors.setdefault("setai", []).append("世帯分離では新しい世帯を作成します。")
     if jiyu in (IdoJiyu.SETAI_GAPPEI, IdoJiyu.SETAI_HENKO) and setai_mode != "existing":
         errors.setdefault("setai", []).append("異動先の世帯を指定してください。")
-    if group == IdoGroup.KISAI and setai_mode == "keep":
+    if jiyu in KOKUSEKI_IDO:
+        if setai_mode != "keep":
+            errors.setdefault("setai", []).append(
+                "帰化・国籍取得・国籍喪失では世帯は変わりません（世帯の異動は別に入力してください）。"
+            )
+    elif group == IdoGroup.KISAI and setai_mode == "keep":
         errors.setdefault("setai", []).append("新しい世帯か、既存の世帯を指定してください。")
     if setai_mode == "new":
-        heads = [p for p in persons if p["fields"].get("zokugara") == Zokugara.HONNIN]
+        # A 再転入 takes its 続柄 from the 宛名 on file unless typed (merged_zokugara).
+        heads = [z for z in merged_zokugara if z == Zokugara.HONNIN]
         if len(heads) != 1:
             errors.setdefault("setai", []).append(
                 "新しい世帯には世帯主（続柄「世帯主」）を1人指定してください。"
             )
+    elif group != IdoGroup.SHOJO and not errors:
+        check_one_setainushi(persons, merged_zokugara, existing, setai_mode, setai_id, errors)
     if errors:
         raise IdoError(errors)
-    payload = {
+    payload: dict[str, Any] = {
         "persons": persons,
         "setai": {"mode": setai_mode, "setai_id": setai_id},
     }
-    return payload, list(existing.values())
+    targets = list(existing.values())
+    shokken, fuzai = setainushi_after(jiyu, targets, persons)
+    if fuzai and not setainushi_fuzai_ok:
+        raise IdoError(
+            {
+                "setainushi_fuzai": [
+                    "世帯主が世帯からいなくなり、世帯員が2人以上残ります。先に世帯主変更を行って"
+                    "ください。世帯主不在のまま異動するときは、その旨を確認してください。"
+                ]
+            }
+        )
+    if shokken:
+        payload["setainushi_shokken"] = [a.pk for a in shokken]
+        targets += shokken
+    if fuzai:
+        payload["setainushi_fuzai"] = fuzai
+    return payload, targets
 
 
 def ido_enter(
@@ -200,12 +267,18 @@ def ido_enter(
     setai_id: int | None = None,
     note: str = "",
     acknowledged_alerts: list[int] | None = None,
+    setainushi_fuzai_ok: bool = False,
 ) -> Ido:
-    """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``."""
+    """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``.
+
+    ``setainushi_fuzai_ok``: the clerk saw 4.0.4's alert (the 世帯主 leaves, two or more
+    remain) and enters the 異動 leaving the household without a 世帯主."""
     from juminkiroku.selectors.yokushi import yokushi_blocking
 
     check_free_text(note, key="note", label="備考")
-    payload, targets = _validate(jiyu, ido_date, todoke_date, changes, setai_mode, setai_id)
+    payload, targets = _validate(
+        jiyu, ido_date, todoke_date, changes, setai_mode, setai_id, setainushi_fuzai_ok
+    )
     setai_ids = {a.setai_id for a in targets if a.setai_id} | ({setai_id} if setai_id else set())
     found = yokushi_blocking(
         atena_ids=[a.pk for a in targets], setai_ids=list(setai_ids), process=YokushiProcess.IDO

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('juminkiroku', '0004_atenarireki_reopens'),
+        ('juminkiroku', '0005_idokinds_zokugara'),
     ]
 
     operations = [
