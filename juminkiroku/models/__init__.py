@@ -1,4 +1,13 @@
 from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, PersonFields, Setai
+from juminkiroku.models.cs import (
+    CardJokyo,
+    CsJushin,
+    CsRenkei,
+    CsSeigo,
+    CsSeigoSa,
+    CsSoshin,
+    JuminhyoCodeAki,
+)
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
@@ -10,10 +19,17 @@ __all__ = [
     "PERSON_FIELD_NAMES",
     "Atena",
     "AtenaRireki",
+    "CardJokyo",
     "Chiku",
+    "CsJushin",
+    "CsRenkei",
+    "CsSeigo",
+    "CsSeigoSa",
+    "CsSoshin",
     "Ido",
     "IdoTarget",
     "InkanToroku",
+    "JuminhyoCodeAki",
     "JushoJisho",
     "PersonFields",
     "RenkeiChange",
