@@ -115,8 +115,8 @@ def juminhyo_code_henko_enter(*, atena_id: int, actor: Actor, new_code: str = ""
             )
             if aki is None:
                 raise BangoError("住民票コードの空き番がありません。CSから空き番を取得してください。")
-            # The pool row records which person the code went to (4.3.1: a code is used once).
-            JuminhyoCodeAki.objects.filter(atena_id=atena.pk).update(atena=None)
+            # The pool row records which person the code went to (4.3.1: a code is used
+            # once); if the 仮登録 is later discarded the code stays used, never re-issued.
             aki.atena_id = atena.pk
             aki.save(update_fields=["atena"])
             new_code = aki.code

@@ -102,7 +102,8 @@ class CsSoshin(models.Model):
 class JuminhyoCodeAki(models.Model):
     code = models.CharField("住民票コード", max_length=11, unique=True)
     received_at = models.DateTimeField("取得日時", auto_now_add=True)
-    atena = models.OneToOneField(
+    # A person may have had several (a 変更 draws a new one; the old stays used: 4.3.1).
+    atena = models.ForeignKey(
         "juminkiroku.Atena",
         verbose_name="付番した宛名",
         on_delete=models.PROTECT,
