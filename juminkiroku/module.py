@@ -40,5 +40,10 @@ MODULE = ModuleSpec(
         "accesslog": "アクセスログ点検帳票",
         "ido_honroku": "異動の本登録",
         "load_residents": "システム（住民データの一括登録）",
+        "jukinet_cs": "システム（住基ネットCS連携）",
+        "juminhyo_code_aki": "住民票コード空き番",
+        "cs_jushin": "CS受信電文",
+        "cs_seigo": "整合性確認",
+        "tenshutsu_shomei": "転出証明書情報",
     },
 )

@@ -14,6 +14,7 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    cs,
     ido,
     ido_entry,
     inkan,
@@ -39,7 +40,7 @@ urlpatterns = [
     _entry(INKAN_TOROKU, "/juminkiroku/inkan/"),
     _entry(SENKYO, "/juminkiroku/senkyo/"),
     _entry(GAKUREIBO, "/juminkiroku/gakurei/"),
-    _entry(JUKINET_RENKEI, "/juminkiroku/"),
+    _entry(JUKINET_RENKEI, "/juminkiroku/cs/"),
     *search.urlpatterns,
     *person.urlpatterns,
     *ido_entry.urlpatterns,
@@ -50,4 +51,5 @@ urlpatterns = [
     *rosters.urlpatterns,
     *reports.urlpatterns,
     *jutogai.urlpatterns,
+    *cs.urlpatterns,
 ]
