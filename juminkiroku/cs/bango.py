@@ -14,9 +14,8 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.db import transaction
+from django.utils import timezone
 
 from juminkiroku.codes import AtenaKubun, IdoJiyu
 from juminkiroku.cs.client import CsError, cs_call
@@ -57,7 +56,9 @@ def juminhyo_code_aki_fetch(*, count: int, actor: Actor) -> int:
     if not 1 <= count <= AKI_FETCH_MAX:
         raise BangoError(f"取得する件数は1件から{AKI_FETCH_MAX:,}件までで指定してください。")
     try:
-        answer = cs_call("/v1/juminhyo-code/aki", {"shichoson_code": shichoson_code(), "count": count})
+        answer = cs_call(
+            "/v1/juminhyo-code/aki", {"shichoson_code": shichoson_code(), "count": count}
+        )
     except CsError as exc:
         raise BangoError(f"空き番を取得できませんでした: {exc}") from None
     codes = [str(c) for c in answer.get("codes", [])]
@@ -114,7 +115,9 @@ def juminhyo_code_henko_enter(*, atena_id: int, actor: Actor, new_code: str = ""
                 .first()
             )
             if aki is None:
-                raise BangoError("住民票コードの空き番がありません。CSから空き番を取得してください。")
+                raise BangoError(
+                    "住民票コードの空き番がありません。CSから空き番を取得してください。"
+                )
             # The pool row records which person the code went to (4.3.1: a code is used
             # once); if the 仮登録 is later discarded the code stays used, never re-issued.
             aki.atena_id = atena.pk
@@ -125,7 +128,7 @@ def juminhyo_code_henko_enter(*, atena_id: int, actor: Actor, new_code: str = ""
     try:
         return ido_enter(
             jiyu=IdoJiyu.SHOKKEN_SHUSEI,
-            ido_date=date.today(),
+            ido_date=timezone.localdate(),
             todoke_date=None,
             changes=[PersonChange(atena.pk, {"juminhyo_code": new_code})],
             note=note,
@@ -156,7 +159,7 @@ def kojin_bango_henko_enter(*, atena_id: int, actor: Actor, reason: str) -> Ido:
         raise BangoError("CSから受け取った個人番号の検査用数字が一致しません。")
     return ido_enter(
         jiyu=IdoJiyu.SHOKKEN_SHUSEI,
-        ido_date=date.today(),
+        ido_date=timezone.localdate(),
         todoke_date=None,
         changes=[PersonChange(atena.pk, {"kojin_bango": bango})],
         note=f"個人番号の変更（{reason}）",

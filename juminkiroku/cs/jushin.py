@@ -15,7 +15,6 @@ inbound cursor, before anything is applied, so a failure to apply loses nothing.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -138,10 +137,10 @@ def _receive_tennyu(atena_id: int, f: dict[str, str], actor: Actor) -> str:
             tennyu_jusho=f["tennyu_jusho"],
             tennyu_postal_code=f["tennyu_postal_code"],
             source="cs",
-            received_on=date.today(),
+            received_on=timezone.localdate(),
             actor=actor,
         )
-    except Exception as exc:  # noqa: BLE001 - any refusal goes to the review list
+    except Exception as exc:
         message = getattr(exc, "errors", None)
         if isinstance(message, dict):
             return "；".join(m for ms in message.values() for m in ms)[:200]
@@ -166,9 +165,12 @@ def cs_jushin_apply(*, actor: Actor) -> dict[str, int]:
                 counts["superseded"] += 1
                 continue
             atena, why = _match(m.juminhyo_code)
-            if atena is not None and CsJushin.objects.filter(
-                kind=JushinKind.TENNYU_TSUCHI, atena=atena, status=JushinStatus.APPLIED
-            ).exists():
+            if (
+                atena is not None
+                and CsJushin.objects.filter(
+                    kind=JushinKind.TENNYU_TSUCHI, atena=atena, status=JushinStatus.APPLIED
+                ).exists()
+            ):
                 why = "取込済の転入通知の再送分です。内容を確認し、必要なら修正してください。"
             if atena is not None and not why:
                 why = _receive_tennyu(atena.pk, f, actor)
@@ -273,5 +275,7 @@ def tokurei_tennyu_prefill(*, juminhyo_code: str, actor: Actor) -> dict[str, Any
         "hittosha": f["hittosha"],
         "juminhyo_code": f["juminhyo_code"],
         "kojin_bango": f["kojin_bango"],
-        "tenshutsu_yotei_date": (d.isoformat() if (d := from_ymd(f["tenshutsu_yotei_date"])) else ""),
+        "tenshutsu_yotei_date": (
+            d.isoformat() if (d := from_ymd(f["tenshutsu_yotei_date"])) else ""
+        ),
     }

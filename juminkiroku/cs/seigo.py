@@ -53,7 +53,9 @@ def cs_seigo_run(*, actor: Actor) -> CsSeigo:
     except ValueError as exc:
         raise SeigoError(f"CSの本人確認情報を読み取れませんでした: {exc}") from None
     diffs: list[CsSeigoSa] = []
-    residents = Atena.objects.filter(kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN).order_by("pk")
+    residents = Atena.objects.filter(kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN).order_by(
+        "pk"
+    )
     compared = 0
     seen: set[str] = set()
     for a in residents.iterator(chunk_size=2000):

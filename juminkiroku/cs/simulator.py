@@ -32,10 +32,10 @@ from juminkiroku.cs.layout import (
     CARD_LAYOUT,
     HONNIN_ITEMS,
     HONNIN_LAYOUT,
-    TENSHUTSU_ITEMS,
-    TENSHUTSU_LAYOUT,
     TENNYU_TSUCHI_ITEMS,
     TENNYU_TSUCHI_LAYOUT,
+    TENSHUTSU_ITEMS,
+    TENSHUTSU_LAYOUT,
     pack,
     unpack,
 )
@@ -45,6 +45,7 @@ from tenants.checkdigits import (
     juminhyo_code_check_digit,
     kojin_bango_check_digit,
 )
+
 
 class Refused(Exception):
     def __init__(self, code: str, reason: str) -> None:
@@ -248,7 +249,7 @@ ROUTES = {
 class _Handler(BaseHTTPRequestHandler):
     server: CsServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         return  # the simulator holds personal data: it logs nothing
 
     def _answer(self, status: int, body: dict[str, Any]) -> None:
@@ -259,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         state = self.server.state
         name = ROUTES.get(self.path)
         if name is None:
@@ -311,7 +312,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8790)
     args = parser.parse_args()
     server = CsServer(args.port)
-    print(f"CS simulator on {server.url}", flush=True)  # noqa: T201 - a command's output
+    print(f"CS simulator on {server.url}", flush=True)
     server.serve_forever()
 
 

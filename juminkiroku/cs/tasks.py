@@ -6,10 +6,10 @@ feed cursor and the per-town send lock make a second round a no-op for what the 
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
 
 from juminkiroku.gyomu import JUKINET_RENKEI
@@ -27,7 +27,7 @@ def _linked() -> bool:
     if not getattr(settings, "JC_CS_URL", ""):
         return False
     return gyomu_is_subscribed(
-        municipality=connection.tenant, gyomu_code=JUKINET_RENKEI, on=date.today()
+        municipality=connection.tenant, gyomu_code=JUKINET_RENKEI, on=timezone.localdate()
     )
 
 

@@ -17,7 +17,4 @@ register = template.Library()
 def cs_cards(atena_id: int) -> list[dict[str, Any]]:
     """One row per card kind, in words: 「交付済（令和6年10月1日）」 or 「情報なし」."""
     found = {c.shurui: c for c in CardJokyo.objects.filter(atena_id=atena_id)}
-    return [
-        {"label": label, "card": found.get(code)}
-        for code, label in CardShurui.choices
-    ]
+    return [{"label": label, "card": found.get(code)} for code, label in CardShurui.choices]

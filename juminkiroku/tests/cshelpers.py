@@ -10,8 +10,8 @@ import pytest
 from juminkiroku.cs.simulator import CsServer
 
 
-@pytest.fixture
-def cs(settings: Any) -> Iterator[CsServer]:
+@pytest.fixture(name="cs")
+def cs_fixture(settings: Any) -> Iterator[CsServer]:
     server = CsServer(seed=20261206).start()
     settings.JC_CS_URL = server.url
     try:

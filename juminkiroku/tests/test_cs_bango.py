@@ -17,7 +17,7 @@ from juminkiroku.cs.bango import (
 from juminkiroku.cs.common import SYSTEM_ACTOR
 from juminkiroku.cs.soshin import cs_soshin_make, cs_soshin_send
 from juminkiroku.models import Atena, AtenaRireki, JuminhyoCodeAki
-from juminkiroku.tests.cshelpers import cs, received  # noqa: F401 - fixture
+from juminkiroku.tests.cshelpers import cs_fixture, received  # noqa: F401 - fixture
 from juminkiroku.tests.factories import actor_for, approve, household_tennyu, person_fields
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango
@@ -95,7 +95,9 @@ def test_kojin_bango_henko_asks_the_cs_and_enters_a_shusei(cs, alpha, in_alpha):
     person = resident()
     old = person.kojin_bango
     assert is_valid_kojin_bango(old)
-    ido = kojin_bango_henko_enter(atena_id=person.pk, reason="本人の請求", actor=actor_for("hayama-clerk"))
+    ido = kojin_bango_henko_enter(
+        atena_id=person.pk, reason="本人の請求", actor=actor_for("hayama-clerk")
+    )
     assert ido.note == "個人番号の変更（本人の請求）"
     approve(ido, reviewer="hayama-shinsa")
     person.refresh_from_db()
@@ -111,7 +113,9 @@ def test_another_towns_person_is_not_found(cs, alpha, beta):
     with pytest.raises(BangoError, match="該当する住民がいません"):
         juminhyo_code_henko_enter(atena_id=person.pk, actor=actor_for("samukawa-clerk"))
     with pytest.raises(BangoError, match="該当する住民がいません"):
-        kojin_bango_henko_enter(atena_id=person.pk, reason="職権", actor=actor_for("samukawa-clerk"))
+        kojin_bango_henko_enter(
+            atena_id=person.pk, reason="職権", actor=actor_for("samukawa-clerk")
+        )
     assert JuminhyoCodeAki.objects.count() == 0
 
 

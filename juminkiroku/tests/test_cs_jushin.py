@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from juminkiroku.cs.bango import juminhyo_code_aki_fetch
 from juminkiroku.cs.common import SYSTEM_ACTOR
@@ -21,7 +22,7 @@ from juminkiroku.cs.seigo import SeigoError, cs_seigo_run
 from juminkiroku.cs.soshin import cs_soshin_make, cs_soshin_send
 from juminkiroku.models import CardJokyo, CsJushin, CsSeigoSa, Ido
 from juminkiroku.models.cs import CardJotai, JushinStatus, SaKind
-from juminkiroku.tests.cshelpers import control, cs, received  # noqa: F401 - fixture
+from juminkiroku.tests.cshelpers import control, cs_fixture, received  # noqa: F401 - fixture
 from juminkiroku.tests.factories import actor_for, household_tennyu, person_fields, tenshutsu
 from tenants.db import connection
 
@@ -91,7 +92,7 @@ def test_tennyu_tsuchi_from_another_towns_tennyu_is_received(cs, alpha, beta, ts
     assert call["tennyu_date"] == date(2024, 9, 2)
     assert call["tennyu_jusho"] == "神奈川県高座郡寒川町宮山165番地"
     assert call["tennyu_postal_code"] == ""
-    assert call["source"] == "cs" and call["received_on"] == date.today()
+    assert call["source"] == "cs" and call["received_on"] == timezone.localdate()
     assert call["actor"] == SYSTEM_ACTOR
     msg = CsJushin.objects.get()
     assert msg.status == JushinStatus.APPLIED and msg.atena_id == person.pk
@@ -262,7 +263,8 @@ def test_seigo_lists_differences_and_stays_in_its_town(cs, alpha, beta):
     assert (run.compared, run.differences) == (3, 2)
     soi = CsSeigoSa.objects.get(seigo=run, kind=SaKind.SOI)
     assert soi.atena_id == changed.pk and soi.items == ["氏名"]
-    assert CsSeigoSa.objects.get(seigo=run, kind=SaKind.TOHO_NOMI).atena.shimei == "未送信　三"
+    toho = CsSeigoSa.objects.get(seigo=run, kind=SaKind.TOHO_NOMI).atena
+    assert toho is not None and toho.shimei == "未送信　三"
     assert not CsSeigoSa.objects.filter(atena=same).exists()
     # 寒川町 compares only its own: the CS holds nothing for it
     connection.set_tenant(beta.municipality)

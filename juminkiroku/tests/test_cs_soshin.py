@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from juminkiroku.codes import IdoJiyu
 from juminkiroku.cs.bango import aki_alert, juminhyo_code_aki_fetch
 from juminkiroku.cs.common import SYSTEM_ACTOR
 from juminkiroku.cs.layout import HONNIN_ITEMS, TENSHUTSU_ITEMS, unpack
@@ -21,7 +20,7 @@ from juminkiroku.cs.soshin import (
 )
 from juminkiroku.models import Atena, AtenaRireki, CsRenkei, CsSoshin, Ido, JuminhyoCodeAki
 from juminkiroku.models.cs import SoshinKind, SoshinStatus
-from juminkiroku.tests.cshelpers import control, cs, received  # noqa: F401 - fixture
+from juminkiroku.tests.cshelpers import control, cs_fixture, received  # noqa: F401 - fixture
 from juminkiroku.tests.factories import (
     actor_for,
     family,
@@ -48,7 +47,9 @@ def sync() -> None:
 def test_records_follow_the_feed_once_in_order_with_codes_and_numbers(cs, alpha, in_alpha):
     # given: 空き番 from the CS and a 転入 of a family with no numbers
     assert juminhyo_code_aki_fetch(count=5, actor=actor_for("hayama-clerk")) == 5
-    _, (head, wife, child) = household_tennyu("hayama", members=family(), ido_date=date(2024, 4, 1))
+    _, (head, _wife, _child) = household_tennyu(
+        "hayama", members=family(), ido_date=date(2024, 4, 1)
+    )
     tenkyo([head], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 3))
     # when
     assert cs_soshin_make(actor=SYSTEM_ACTOR) == 4
@@ -59,7 +60,7 @@ def test_records_follow_the_feed_once_in_order_with_codes_and_numbers(cs, alpha,
     got = received(cs, alpha.municipality.dantai_code)
     assert [r["ido_jiyu"] for r in got] == ["11", "11", "11", "31"]
     assert [r["shimei"] for r in got] == ["山田　太郎", "山田　花子", "山田　一郎", "山田　太郎"]
-    first = CsSoshin.objects.order_by("id").first()
+    first = CsSoshin.objects.earliest("id")
     values = unpack(HONNIN_ITEMS, first.record)
     assert values["shichoson_code"] == alpha.municipality.dantai_code
     assert values["birth_date"] == "19800505" and values["sex"] == "1"
@@ -143,7 +144,10 @@ def test_rejected_record_holds_that_persons_later_records_only(cs, alpha, in_alp
     _, (b,) = household_tennyu("hayama", members=[person_fields(shimei="鈴木　一")])
     cs_soshin_make(actor=SYSTEM_ACTOR)
     a.refresh_from_db()
-    control(cs, {"reject": {a.juminhyo_code: ["E501", "氏名に住基ネット統一文字以外の文字があります。"]}})
+    control(
+        cs,
+        {"reject": {a.juminhyo_code: ["E501", "氏名に住基ネット統一文字以外の文字があります。"]}},
+    )
     tenkyo([a], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
     tenkyo([b], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
     cs_soshin_make(actor=SYSTEM_ACTOR)
@@ -179,12 +183,12 @@ def test_withdrawn_record_releases_the_later_ones(cs, in_alpha):
     control(cs, {"reject": {a.juminhyo_code: None}})
     tenkyo([a], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
     cs_soshin_make(actor=SYSTEM_ACTOR)
-    first = CsSoshin.objects.filter(atena=a).order_by("id").first()
+    first = CsSoshin.objects.filter(atena=a).earliest("id")
     cs_soshin_withdraw(soshin_id=first.pk, actor=actor_for("hayama-clerk"))
     # the CS has no 記載 for the person, so the 転居 is refused in its turn: shown, not lost
     result = cs_soshin_send(actor=SYSTEM_ACTOR)
     assert result.rejected == 1
-    later = CsSoshin.objects.filter(atena=a).order_by("id").last()
+    later = CsSoshin.objects.filter(atena=a).latest("id")
     assert later.reason.endswith("（E201）")
 
 

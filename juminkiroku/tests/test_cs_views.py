@@ -12,7 +12,7 @@ from juminkiroku.cs.common import SYSTEM_ACTOR
 from juminkiroku.cs.soshin import cs_soshin_make, cs_soshin_send
 from juminkiroku.models import CardJokyo, CsSoshin, Ido, JuminhyoCodeAki
 from juminkiroku.models.cs import SoshinStatus
-from juminkiroku.tests.cshelpers import control, cs  # noqa: F401 - fixture
+from juminkiroku.tests.cshelpers import control, cs_fixture  # noqa: F401 - fixture
 from juminkiroku.tests.factories import actor_for, household_tennyu, person_fields, tenshutsu
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
@@ -37,7 +37,14 @@ def test_queue_shows_refused_record_with_reason_and_resends(cs, alpha, login):
     _, (person,) = household_tennyu("hayama", members=[person_fields()], ido_date=date(2024, 4, 1))
     cs_soshin_make(actor=SYSTEM_ACTOR)
     person.refresh_from_db()
-    control(cs, {"reject": {person.juminhyo_code: ["E501", "氏名の文字が住基ネット統一文字にありません。"]}})
+    control(
+        cs,
+        {
+            "reject": {
+                person.juminhyo_code: ["E501", "氏名の文字が住基ネット統一文字にありません。"]
+            }
+        },
+    )
     cs_soshin_send(actor=SYSTEM_ACTOR)
     CsSoshin.objects.filter(pk=CsSoshin.objects.get().pk)  # one record, refused
     client = login("hayama-clerk", ALPHA_HOST)

@@ -87,7 +87,8 @@ def _act(request: HttpRequest) -> None:
     elif act == "seigo":
         run = cs_seigo_run(actor=actor)
         messages.success(
-            request, f"整合性確認を実行しました（{run.compared:,}件中 相違 {run.differences:,}件）。"
+            request,
+            f"整合性確認を実行しました（{run.compared:,}件中 相違 {run.differences:,}件）。",
         )
     elif act == "resend":
         cs_soshin_resend(soshin_id=_int(request, "id", "送信データ"), actor=actor)
@@ -104,7 +105,9 @@ def _act(request: HttpRequest) -> None:
         new_code = _text(request, "new_code", "住民票コード")
         ido = juminhyo_code_henko_enter(atena_id=atena.pk, new_code=new_code, actor=actor)
         what = "修正" if new_code else "変更"
-        messages.success(request, f"住民票コードの{what}を仮登録しました（異動番号 {ido.ido_no}）。")
+        messages.success(
+            request, f"住民票コードの{what}を仮登録しました（異動番号 {ido.ido_no}）。"
+        )
     elif act == "bango":
         atena = _atena_by_no(request)
         reason = request.POST.get("reason", "")

@@ -62,7 +62,8 @@ class Command(BaseCommand):
                     except SeigoError as exc:
                         raise CommandError(str(exc)) from None
                     self.stdout.write(
-                        f"{town.schema_name}: 整合性確認 {run.compared} 件中 相違 {run.differences} 件"
+                        f"{town.schema_name}: 整合性確認 {run.compared} 件中 "
+                        f"相違 {run.differences} 件"
                     )
         finally:
             connection.set_schema_to_public()
