@@ -64,8 +64,10 @@ class TownState:
 class CsState:
     """Everything the simulated CS holds; one lock around all of it."""
 
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | None = None, *, accept_unknown: bool = False) -> None:
         self.lock = threading.Lock()
+        # The demo's residents predate the CS: take their first update as the CS's record.
+        self.accept_unknown = accept_unknown
         self.rng = random.Random(seed)  # noqa: S311 - test numbers, not secrets
         self.towns: dict[str, TownState] = {}
         self.codes_issued: set[str] = set()
@@ -138,7 +140,7 @@ class CsState:
             if kyu and kyu in town.persons:  # 住民票コードの変更・修正 (4.3.2)
                 town.persons[code] = town.persons.pop(kyu)
             person = town.persons.get(code)
-            if person is None and not jiyu.startswith("1"):
+            if person is None and not jiyu.startswith("1") and not self.accept_unknown:
                 raise Refused("E201", "CSに本人確認情報がない住民票コードです（記載が先に必要）。")
             if values["kojin_bango_seisei"] == "1" and not values["kojin_bango"]:
                 values["kojin_bango"] = self.new_kojin_bango()
@@ -288,9 +290,11 @@ class _Handler(BaseHTTPRequestHandler):
 class CsServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int = 0, seed: int | None = None) -> None:
+    def __init__(
+        self, port: int = 0, seed: int | None = None, *, accept_unknown: bool = False
+    ) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
-        self.state = CsState(seed)
+        self.state = CsState(seed, accept_unknown=accept_unknown)
         self._thread: threading.Thread | None = None
 
     @property
@@ -310,8 +314,13 @@ class CsServer(ThreadingHTTPServer):
 def main() -> None:
     parser = argparse.ArgumentParser(description="住基ネット CS シミュレータ")
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument(
+        "--accept-unknown",
+        action="store_true",
+        help="CSにない住民の更新を初回登録として受け付ける（デモ用）",
+    )
     args = parser.parse_args()
-    server = CsServer(args.port)
+    server = CsServer(args.port, accept_unknown=args.accept_unknown)
     print(f"CS simulator on {server.url}", flush=True)
     server.serve_forever()
 
