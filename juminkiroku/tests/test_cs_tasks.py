@@ -68,7 +68,7 @@ def test_the_simulator_runs_as_its_own_process():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen(  # noqa: S603 - our own module
+    proc = subprocess.Popen(
         [sys.executable, "-m", "juminkiroku.cs.simulator", "--port", str(port)],
         stdout=subprocess.PIPE,
     )
@@ -76,10 +76,10 @@ def test_the_simulator_runs_as_its_own_process():
         body = json.dumps({"shichoson_code": "143014", "count": 2}).encode()
         for _ in range(100):
             try:
-                request = urllib.request.Request(  # noqa: S310 - local test server
+                request = urllib.request.Request(
                     f"http://127.0.0.1:{port}/v1/juminhyo-code/aki", data=body, method="POST"
                 )
-                with urllib.request.urlopen(request, timeout=2) as r:  # noqa: S310
+                with urllib.request.urlopen(request, timeout=2) as r:
                     answer = json.loads(r.read())
                 break
             except OSError:
