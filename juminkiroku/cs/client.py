@@ -43,7 +43,7 @@ def cs_url() -> str:
     return str(getattr(settings, "JC_CS_URL", "") or "").rstrip("/")
 
 
-def cs_call(path: str, body: dict[str, Any]) -> dict[str, Any]:
+def cs_call(path: str, body: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
     """POST ``body`` to the CS at ``path``; the answer's JSON object."""
     base = cs_url()
     if not base:
@@ -57,7 +57,8 @@ def cs_call(path: str, body: dict[str, Any]) -> dict[str, Any]:
     )
     if not request.full_url.startswith(("http://", "https://")):
         raise CsNotConfigured()
-    timeout = float(getattr(settings, "JC_CS_TIMEOUT_SECONDS", 10))
+    if timeout is None:
+        timeout = float(getattr(settings, "JC_CS_TIMEOUT_SECONDS", 10))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             answer = json.loads(response.read().decode("utf-8"))

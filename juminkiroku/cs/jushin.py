@@ -25,19 +25,31 @@ from juminkiroku.cs.client import CsError, cs_call
 from juminkiroku.cs.common import note_error, renkei_row, shichoson_code
 from juminkiroku.cs.layout import (
     CARD_ITEMS,
+    SOFUSAKI_ITEMS,
+    SOFUSAKI_YOKYU_ITEMS,
     TENNYU_TSUCHI_ITEMS,
     TENSHUTSU_ITEMS,
     from_ymd,
+    pack,
     unpack,
 )
 from juminkiroku.gyomu import JUKINET_RENKEI
-from juminkiroku.models import Atena, CardJokyo, CsJushin
-from juminkiroku.models.cs import CardJotai, CardShurui, JushinKind, JushinStatus
+from juminkiroku.models import Atena, CardJokyo, CsJushin, CsSoshin
+from juminkiroku.models.cs import CardJotai, CardShurui, JushinKind, JushinStatus, SoshinKind
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.checkdigits import is_valid_juminhyo_code
 
-KINDS = {"tennyu": JushinKind.TENNYU_TSUCHI, "card": JushinKind.CARD}
+KINDS = {
+    "tennyu": JushinKind.TENNYU_TSUCHI,
+    "card": JushinKind.CARD,
+    "sofusaki": JushinKind.SOFUSAKI_YOKYU,
+}
+ITEMS: dict[str, tuple[tuple[str, str], ...]] = {
+    JushinKind.TENNYU_TSUCHI: TENNYU_TSUCHI_ITEMS,
+    JushinKind.CARD: CARD_ITEMS,
+    JushinKind.SOFUSAKI_YOKYU: SOFUSAKI_YOKYU_ITEMS,
+}
 
 
 class JushinError(Exception):
@@ -45,7 +57,7 @@ class JushinError(Exception):
 
 
 def _fields(kind: str, record: list[str]) -> dict[str, str]:
-    names = TENNYU_TSUCHI_ITEMS if kind == JushinKind.TENNYU_TSUCHI else CARD_ITEMS
+    names = ITEMS[kind]
     if len(record) != len(names):
         raise ValueError("電文の項目数が違います。")
     return {name: str(v) for (name, _), v in zip(names, record, strict=True)}
@@ -148,6 +160,25 @@ def _receive_tennyu(atena_id: int, f: dict[str, str], actor: Actor) -> str:
     return ""
 
 
+def _sofusaki_for(m: CsJushin, atena: Atena) -> None:
+    """The 送付先情報 of an 更新対象者 the CS asked for (7.1.1.4), queued to be sent; its
+    連携番号 is minus the message number (made once per message)."""
+    from juminkiroku.cs.soshin import sofusaki_values
+
+    CsSoshin.objects.get_or_create(
+        renkei_seq=-m.msg_no,
+        kind=SoshinKind.SOFUSAKI,
+        defaults={
+            "atena": atena,
+            "jiyu": "",
+            "ido_date": timezone.localdate(),
+            "record": pack(
+                SOFUSAKI_ITEMS, sofusaki_values(atena, atena, atena.juminhyo_code, -m.msg_no)
+            ),
+        },
+    )
+
+
 def cs_jushin_apply(*, actor: Actor) -> dict[str, int]:
     """Apply the stored messages (see the module's docstring); counts per outcome."""
     counts = {"applied": 0, "review": 0, "superseded": 0}
@@ -184,6 +215,15 @@ def cs_jushin_apply(*, actor: Actor) -> dict[str, int]:
                     )
                 else:
                     _set(m.pk, status=JushinStatus.APPLIED, atena_id=atena.pk if atena else None)
+            counts["review" if why else "applied"] += 1
+        elif m.kind == JushinKind.SOFUSAKI_YOKYU:
+            atena, why = _match(m.juminhyo_code)
+            with transaction.atomic(durable=True):
+                if atena is not None and not why:
+                    _sofusaki_for(m, atena)
+                    _set(m.pk, status=JushinStatus.APPLIED, atena_id=atena.pk)
+                else:
+                    _set(m.pk, status=JushinStatus.REVIEW, reason=why)
             counts["review" if why else "applied"] += 1
         else:
             atena, why = _match(m.juminhyo_code)

@@ -65,6 +65,20 @@ TENSHUTSU_ITEMS: tuple[Item, ...] = (
 """転出証明書情報 (住民基本台帳法施行令 第24条の2 ― the items of a 転出証明書, 標準仕様書
 4.1.3.0.4)."""
 
+SOFUSAKI_LAYOUT = "SOFUSAKI-01"
+SOFUSAKI_ITEMS: tuple[Item, ...] = (
+    Item("shichoson_code", "市町村コード", 6),
+    Item("renkei_no", "連携番号", 12),
+    Item("juminhyo_code", "住民票コード", 11),
+    Item("shimei", "氏名", 100),
+    Item("postal_code", "送付先郵便番号", 7),
+    Item("jusho", "送付先住所", 200),
+    Item("katagaki", "送付先方書", 120),
+    Item("kyosho", "居所区分", 1),
+)
+"""送付先情報 (標準仕様書 7.1.1.4): where the 個人番号カード and 番号 documents go; 居所区分
+"1" when it is a 居所 the clerk set instead of the address."""
+
 # Inbound: 転入通知 (住民基本台帳法 第9条第1項) and カード管理状況 (標準仕様書 7.1.1.3).
 TENNYU_TSUCHI_LAYOUT = "TENNYU-TSUCHI-01"
 CARD_LAYOUT = "CARD-01"
@@ -77,6 +91,12 @@ TENNYU_TSUCHI_ITEMS = (
     ("tennyu_jusho", "転入先住所"),
     ("tennyu_postal_code", "転入先郵便番号"),
 )
+SOFUSAKI_YOKYU_LAYOUT = "SOFUSAKI-YOKYU-01"
+SOFUSAKI_YOKYU_ITEMS = (
+    ("shichoson_code", "市町村コード"),
+    ("juminhyo_code", "住民票コード"),
+)
+"""A person whose 送付先情報 the card management system asks for (更新対象者, 7.1.1.4)."""
 CARD_ITEMS = (
     ("shichoson_code", "市町村コード"),
     ("juminhyo_code", "住民票コード"),

@@ -32,6 +32,10 @@ from juminkiroku.cs.layout import (
     CARD_LAYOUT,
     HONNIN_ITEMS,
     HONNIN_LAYOUT,
+    SOFUSAKI_ITEMS,
+    SOFUSAKI_LAYOUT,
+    SOFUSAKI_YOKYU_ITEMS,
+    SOFUSAKI_YOKYU_LAYOUT,
     TENNYU_TSUCHI_ITEMS,
     TENNYU_TSUCHI_LAYOUT,
     TENSHUTSU_ITEMS,
@@ -59,6 +63,9 @@ class TownState:
     inbox: list[dict[str, Any]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)
     answers: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    sofusaki: dict[str, dict[str, str]] = field(default_factory=dict)
+    cards: dict[str, str] = field(default_factory=dict)  # 住民票コード → 個人番号カードの状況
+    fugo: list[str] = field(default_factory=list)
 
 
 class CsState:
@@ -112,9 +119,13 @@ class CsState:
         town_code = str(body.get("shichoson_code", ""))
         town = self.town(town_code)
         layout = str(body.get("layout", ""))
-        if layout not in (HONNIN_LAYOUT, TENSHUTSU_LAYOUT):
+        items = {
+            HONNIN_LAYOUT: HONNIN_ITEMS,
+            TENSHUTSU_LAYOUT: TENSHUTSU_ITEMS,
+            SOFUSAKI_LAYOUT: SOFUSAKI_ITEMS,
+        }.get(layout)
+        if items is None:
             raise Refused("E002", "電文の種類が正しくありません。")
-        items = HONNIN_ITEMS if layout == HONNIN_LAYOUT else TENSHUTSU_ITEMS
         try:
             values = unpack(items, list(body.get("record") or []))
         except ValueError as exc:
@@ -134,6 +145,10 @@ class CsState:
         answer: dict[str, Any] = {"result": "ok"}
         if layout == TENSHUTSU_LAYOUT:
             self.tenshutsu[code] = dict(values)
+        elif layout == SOFUSAKI_LAYOUT:
+            if code not in town.persons and not self.accept_unknown:
+                raise Refused("E201", "CSに本人確認情報がない住民票コードです。")
+            town.sofusaki[code] = dict(values)
         else:
             jiyu = values["ido_jiyu"]
             kyu = values["kyu_juminhyo_code"]
@@ -184,6 +199,30 @@ class CsState:
             raise Refused("E201", "CSに本人確認情報がない住民票コードです。")
         return {"kojin_bango": self.new_kojin_bango()}
 
+    def fugo(self, body: dict[str, Any]) -> dict[str, Any]:
+        """符号の取得要求 (7.1.2.2): relayed to the 情報提供ネットワークシステム; the 符号 itself
+        goes to the 中間サーバ, the registry gets a 処理番号."""
+        town = self.town(str(body.get("shichoson_code", "")))
+        code = str(body.get("juminhyo_code", ""))
+        person = town.persons.get(code)
+        if person is None or not person.get("kojin_bango"):
+            raise Refused("E601", "個人番号が記録されていないため符号を要求できません。")
+        town.fugo.append(code)
+        self.uketsuke_no += 1
+        return {"shori_no": f"F{self.uketsuke_no:09d}"}
+
+    def card_serial(self, body: dict[str, Any]) -> dict[str, Any]:
+        """利用者証明用電子証明書のシリアル番号 (7.1.2.4) of a person holding a card."""
+        town = self.town(str(body.get("shichoson_code", "")))
+        code = str(body.get("juminhyo_code", ""))
+        if town.cards.get(code) != "1":
+            raise Refused("E701", "個人番号カードが交付されていません。")
+        return {"serial": f"{int(code) % 10**8:08X}{len(town.fugo):04d}"}
+
+    def status(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.town(str(body.get("shichoson_code", "")))
+        return {"status": "稼働中"}
+
     def seigo(self, body: dict[str, Any]) -> dict[str, Any]:
         town = self.town(str(body.get("shichoson_code", "")))
         return {
@@ -222,8 +261,20 @@ class CsState:
                 TENNYU_TSUCHI_LAYOUT,
                 [str(t.get(name, "")) for name, _ in TENNYU_TSUCHI_ITEMS],
             )
+        if "sofusaki_yokyu" in body:
+            y = body["sofusaki_yokyu"]
+            self._post(
+                y["shichoson_code"],
+                "sofusaki",
+                SOFUSAKI_YOKYU_LAYOUT,
+                [str(y.get(name, "")) for name, _ in SOFUSAKI_YOKYU_ITEMS],
+            )
         if "card" in body:
             c = body["card"]
+            if c.get("shurui") == "kojin":
+                self.town(c["shichoson_code"]).cards[str(c.get("juminhyo_code"))] = str(
+                    c.get("jotai")
+                )
             self._post(
                 c["shichoson_code"],
                 "card",
@@ -242,6 +293,9 @@ ROUTES = {
     "/v1/juminhyo-code/aki": "aki",
     "/v1/kojin-bango/henko": "bango_henko",
     "/v1/seigo": "seigo",
+    "/v1/fugo": "fugo",
+    "/v1/card-serial": "card_serial",
+    "/v1/status": "status",
     "/v1/inbound": "inbound",
     "/v1/tenshutsu-shomei/get": "tenshutsu_get",
     "/_control": "control",

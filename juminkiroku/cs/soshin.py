@@ -40,6 +40,8 @@ from juminkiroku.cs.layout import (
     CS_JIYU_KISAI_TORIKESHI,
     HONNIN_ITEMS,
     HONNIN_LAYOUT,
+    SOFUSAKI_ITEMS,
+    SOFUSAKI_LAYOUT,
     TENSHUTSU_ITEMS,
     TENSHUTSU_LAYOUT,
     pack,
@@ -47,7 +49,14 @@ from juminkiroku.cs.layout import (
     ymd,
 )
 from juminkiroku.gyomu import JUKINET_RENKEI
-from juminkiroku.models import Atena, AtenaRireki, CsSoshin, JuminhyoCodeAki, RenkeiChange
+from juminkiroku.models import (
+    Atena,
+    AtenaRireki,
+    CsSoshin,
+    JuminhyoCodeAki,
+    RenkeiChange,
+    Sofusaki,
+)
 from juminkiroku.models.cs import OPEN_STATUSES, SoshinKind, SoshinStatus
 from juminkiroku.selectors.feed import changes_after
 from tenants.accesslog.models import AccessAction
@@ -146,6 +155,38 @@ def _tenshutsu_values(change: RenkeiChange, code: str, bango: str) -> dict[str, 
     }
 
 
+# The 異動 after which the card's 送付先情報 is made and sent (7.1.1.4「異動と連動した送付先
+# 情報」): those that give the person a new address in the town.
+SOFUSAKI_JIYU = frozenset(
+    {IdoJiyu.TENNYU, IdoJiyu.KOKUGAI_TENNYU, IdoJiyu.SHUSSEI, IdoJiyu.SHOKKEN_KISAI, IdoJiyu.TENKYO}
+)
+
+
+def sofusaki_values(
+    atena: Atena, person: Atena | AtenaRireki, code: str, no: int
+) -> dict[str, Any]:
+    """送付先情報: the 居所 the clerk set (Sofusaki), else the person's address."""
+    kyosho = Sofusaki.objects.filter(atena_id=atena.pk).first()
+    if kyosho is not None:
+        postal, jusho, katagaki = kyosho.postal_code, kyosho.jusho, kyosho.katagaki
+    else:
+        postal, jusho, katagaki = (
+            person.postal_code,
+            f"{person.jusho}{person.banchi}",
+            person.katagaki,
+        )
+    return {
+        "shichoson_code": shichoson_code(),
+        "renkei_no": no,
+        "juminhyo_code": code,
+        "shimei": person.shimei,
+        "postal_code": postal,
+        "jusho": jusho,
+        "katagaki": katagaki,
+        "kyosho": "1" if kyosho is not None else "0",
+    }
+
+
 def cs_soshin_make(*, actor: Actor, limit: int = MAKE_CHUNK) -> int:
     """Make the records of up to ``limit`` new feed rows; the number of records made."""
     made: list[CsSoshin] = []
@@ -175,6 +216,21 @@ def cs_soshin_make(*, actor: Actor, limit: int = MAKE_CHUNK) -> int:
                     record=pack(HONNIN_ITEMS, _honnin_values(change, code, bango)),
                 )
             )
+            if change.jiyu in SOFUSAKI_JIYU and change.rireki is not None:
+                made.append(
+                    CsSoshin(
+                        kind=SoshinKind.SOFUSAKI,
+                        renkei_seq=change.seq,
+                        atena_id=atena.pk,
+                        ido_id=change.ido_id,
+                        jiyu=change.jiyu,
+                        ido_date=change.ido_date,
+                        record=pack(
+                            SOFUSAKI_ITEMS,
+                            sofusaki_values(atena, change.rireki, code, change.seq),
+                        ),
+                    )
+                )
             if change.jiyu == IdoJiyu.TENSHUTSU and change.ido.payload.get("tokurei") is True:
                 made.append(
                     CsSoshin(
@@ -216,6 +272,13 @@ class SendResult:
     retry: int = 0
     held: int = 0
     stopped: str = ""
+
+
+LAYOUTS: dict[str, str] = {
+    SoshinKind.HONNIN: HONNIN_LAYOUT,
+    SoshinKind.TENSHUTSU_SHOMEI: TENSHUTSU_LAYOUT,
+    SoshinKind.SOFUSAKI: SOFUSAKI_LAYOUT,
+}
 
 
 def _lock_key() -> int:
@@ -278,7 +341,7 @@ def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
             screen="CSへの送信",
             record_type="atena",
             record_id=rec.atena_id,
-            mynumber_viewed=True,
+            mynumber_viewed=rec.kind != SoshinKind.SOFUSAKI,
             detail={"cs_soshin_id": rec.pk, "kind": rec.kind},
         )
 
@@ -316,8 +379,9 @@ def cs_soshin_send(
             if _held(rec):
                 result.held += 1
                 continue
-            layout = HONNIN_LAYOUT if rec.kind == SoshinKind.HONNIN else TENSHUTSU_LAYOUT
-            _complete_bango(rec)
+            layout = LAYOUTS[rec.kind]
+            if rec.kind != SoshinKind.SOFUSAKI:
+                _complete_bango(rec)
             try:
                 answer = cs_call(
                     "/v1/honnin",

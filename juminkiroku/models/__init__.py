@@ -6,7 +6,9 @@ from juminkiroku.models.cs import (
     CsSeigo,
     CsSeigoSa,
     CsSoshin,
+    CsYokyu,
     JuminhyoCodeAki,
+    Sofusaki,
 )
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
@@ -26,6 +28,7 @@ __all__ = [
     "CsSeigo",
     "CsSeigoSa",
     "CsSoshin",
+    "CsYokyu",
     "Ido",
     "IdoTarget",
     "InkanToroku",
@@ -36,5 +39,6 @@ __all__ = [
     "Setai",
     "ShienSochi",
     "ShomeiKofu",
+    "Sofusaki",
     "Yokushi",
 ]

@@ -45,6 +45,7 @@ class CsRenkei(models.Model):
 class SoshinKind(models.TextChoices):
     HONNIN = "honnin", "本人確認情報"
     TENSHUTSU_SHOMEI = "tenshutsu", "転出証明書情報"
+    SOFUSAKI = "sofusaki", "送付先情報"
 
 
 class SoshinStatus(models.TextChoices):
@@ -60,12 +61,19 @@ OPEN_STATUSES = (SoshinStatus.PENDING, SoshinStatus.RETRY, SoshinStatus.REJECTED
 
 class CsSoshin(models.Model):
     kind = models.CharField("電文の種類", max_length=10, choices=SoshinKind.choices)
+    # The feed's seq; a record the CS asked for (送付先情報 of an 更新対象者) has none and
+    # takes minus the CS's message number, so it too is made once.
     renkei_seq = models.BigIntegerField("連携番号")
     atena = models.ForeignKey(
         "juminkiroku.Atena", verbose_name="宛名", on_delete=models.PROTECT, related_name="+"
     )
     ido = models.ForeignKey(
-        "juminkiroku.Ido", verbose_name="異動", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Ido",
+        verbose_name="異動",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     jiyu = models.CharField("異動事由", max_length=3)
     ido_date = models.DateField("異動日")
@@ -129,6 +137,7 @@ class JushinKind(models.TextChoices):
     TENNYU_TSUCHI = "tennyu", "転入通知"
     TENSHUTSU_SHOMEI = "tenshutsu", "転出証明書情報"
     CARD = "card", "カード管理状況"
+    SOFUSAKI_YOKYU = "sofusaki", "送付先情報の作成要求（更新対象者）"
 
 
 class JushinStatus(models.TextChoices):
@@ -245,3 +254,55 @@ class CsSeigoSa(models.Model):
 
     def __str__(self) -> str:
         return f"{self.seigo_id}:{self.kind}"
+
+
+class Sofusaki(models.Model):
+    """A 居所 the clerk set as where the card and 番号 documents go, instead of the address
+    (標準仕様書 7.1.1.4「現住所とは異なる居所を送付先として設定できること」)."""
+
+    atena = models.OneToOneField(
+        "juminkiroku.Atena", verbose_name="宛名", on_delete=models.PROTECT, related_name="+"
+    )
+    postal_code = models.CharField("送付先郵便番号", max_length=7, blank=True)
+    jusho = models.CharField("送付先住所（居所）", max_length=200)
+    katagaki = models.CharField("送付先方書", max_length=120, blank=True)
+    set_at = models.DateTimeField("設定日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "送付先（居所）"
+        verbose_name_plural = "送付先（居所）"
+
+    def __str__(self) -> str:
+        return str(self.atena_id)
+
+
+class YokyuKind(models.TextChoices):
+    FUGO = "fugo", "符号の取得要求"
+    SERIAL = "serial", "利用者証明用電子証明書のシリアル番号取得"
+
+
+class YokyuStatus(models.TextChoices):
+    DONE = "done", "正常終了"
+    ERROR = "error", "エラー"
+
+
+class CsYokyu(models.Model):
+    """A request about one person answered at once by the CS (標準仕様書 7.1.2.2, 7.1.2.4),
+    kept so the clerk can see that it went through, or why not."""
+
+    kind = models.CharField("要求の種類", max_length=6, choices=YokyuKind.choices)
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="宛名", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("結果", max_length=5, choices=YokyuStatus.choices)
+    result = models.CharField("CSの応答（処理番号・シリアル番号）", max_length=40, blank=True)
+    reason = models.CharField("エラー理由", max_length=200, blank=True)
+    requested_at = models.DateTimeField("要求日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "CSへの要求"
+        verbose_name_plural = "CSへの要求"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.atena_id}"

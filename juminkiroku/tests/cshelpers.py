@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from juminkiroku.cs.layout import HONNIN_LAYOUT
 from juminkiroku.cs.simulator import CsServer
 
 
@@ -26,7 +27,9 @@ def control(server: CsServer, body: dict[str, Any]) -> None:
         server.state.control(body)
 
 
-def received(server: CsServer, town_code: str) -> list[dict[str, Any]]:
-    """What the CS received from a town, in order."""
+def received(
+    server: CsServer, town_code: str, layout: str = HONNIN_LAYOUT
+) -> list[dict[str, Any]]:
+    """The records of ``layout`` (default 本人確認情報) the CS received from a town, in order."""
     with server.state.lock:
-        return list(server.state.town(town_code).received)
+        return [r for r in server.state.town(town_code).received if r["layout"] == layout]

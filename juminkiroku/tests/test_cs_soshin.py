@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from juminkiroku.cs.bango import aki_alert, juminhyo_code_aki_fetch
 from juminkiroku.cs.common import SYSTEM_ACTOR
-from juminkiroku.cs.layout import HONNIN_ITEMS, TENSHUTSU_ITEMS, unpack
+from juminkiroku.cs.layout import HONNIN_ITEMS, SOFUSAKI_LAYOUT, TENSHUTSU_ITEMS, unpack
 from juminkiroku.cs.soshin import (
     NO_AKI,
     CsSoshinError,
@@ -52,11 +52,12 @@ def test_records_follow_the_feed_once_in_order_with_codes_and_numbers(cs, alpha,
     )
     tenkyo([head], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 3))
     # when
-    assert cs_soshin_make(actor=SYSTEM_ACTOR) == 4
+    # (four 本人確認情報 and, for the new addresses, four 送付先情報: 7.1.1.4)
+    assert cs_soshin_make(actor=SYSTEM_ACTOR) == 8
     assert cs_soshin_make(actor=SYSTEM_ACTOR) == 0  # the cursor moved: nothing made twice
     result = cs_soshin_send(actor=SYSTEM_ACTOR)
     # then: the CS got four 本人確認情報, in feed order, in its item order
-    assert result.sent == 4 and result.rejected == 0
+    assert result.sent == 8 and result.rejected == 0
     got = received(cs, alpha.municipality.dantai_code)
     assert [r["ido_jiyu"] for r in got] == ["11", "11", "11", "31"]
     assert [r["shimei"] for r in got] == ["山田　太郎", "山田　花子", "山田　一郎", "山田　太郎"]
@@ -81,6 +82,15 @@ def test_records_follow_the_feed_once_in_order_with_codes_and_numbers(cs, alpha,
     assert got[3]["kojin_bango"] == head.kojin_bango  # the later record carried it
     assert set(CsSoshin.objects.values_list("status", flat=True)) == {SoshinStatus.SENT}
     assert AccessLog.objects.filter(screen="CSへの送信", mynumber_viewed=True).count() == 4
+    # the 送付先情報 of each new address (the person's address: no 居所 set)
+    sofusaki = received(cs, alpha.municipality.dantai_code, SOFUSAKI_LAYOUT)
+    assert [(r["shimei"], r["jusho"], r["kyosho"]) for r in sofusaki] == [
+        ("山田　太郎", "神奈川県三浦郡葉山町堀内2135番地", "0"),
+        ("山田　花子", "神奈川県三浦郡葉山町堀内2135番地", "0"),
+        ("山田　一郎", "神奈川県三浦郡葉山町堀内2135番地", "0"),
+        ("山田　太郎", "神奈川県三浦郡葉山町一色1番地", "0"),
+    ]
+    assert sofusaki[0]["juminhyo_code"] == head.juminhyo_code
 
 
 def test_no_aki_stops_before_the_person_and_loses_nothing(cs, in_alpha):
@@ -92,7 +102,7 @@ def test_no_aki_stops_before_the_person_and_loses_nothing(cs, in_alpha):
     assert "残り0件" in aki_alert()
     juminhyo_code_aki_fetch(count=10, actor=actor_for("hayama-clerk"))
     assert aki_alert() == ""
-    assert cs_soshin_make(actor=SYSTEM_ACTOR) == 1
+    assert cs_soshin_make(actor=SYSTEM_ACTOR) == 2
 
 
 def test_transport_failure_retries_with_backoff_and_keeps_order(cs, alpha, in_alpha):
@@ -105,14 +115,14 @@ def test_transport_failure_retries_with_backoff_and_keeps_order(cs, alpha, in_al
     result = cs_soshin_send(actor=SYSTEM_ACTOR, now=now)
     # then: nothing sent, the first record waits 30 s, the round stopped behind it
     assert (result.sent, result.retry) == (0, 1)
-    first, second = CsSoshin.objects.order_by("id")
+    first, second = CsSoshin.objects.filter(kind=SoshinKind.HONNIN).order_by("id")
     assert first.status == SoshinStatus.RETRY and first.attempts == 1
     assert first.next_try_at == now + timedelta(seconds=30)
     assert first.reason == "CSが応答しませんでした（HTTP 503）。"
     assert second.status == SoshinStatus.PENDING and second.attempts == 0
     assert CsRenkei.objects.get().last_error.startswith("CSが応答しませんでした")
     # the later record is not sent ahead of it, even when due
-    assert cs_soshin_send(actor=SYSTEM_ACTOR, now=now).held == 1
+    assert cs_soshin_send(actor=SYSTEM_ACTOR, now=now).held == 3  # its 送付先情報 too
     assert received(cs, alpha.municipality.dantai_code) == []
     # a second failure doubles the wait
     control(cs, {"fail_next": 1})
@@ -122,7 +132,7 @@ def test_transport_failure_retries_with_backoff_and_keeps_order(cs, alpha, in_al
     assert first.next_try_at == now + timedelta(seconds=31 + 60)
     # the CS comes back: both go, in order
     result = cs_soshin_send(actor=SYSTEM_ACTOR, now=now + timedelta(seconds=200))
-    assert result.sent == 2
+    assert result.sent == 4
     assert [r["ido_jiyu"] for r in received(cs, alpha.municipality.dantai_code)] == ["11", "31"]
     assert CsRenkei.objects.get().last_error == ""
 
@@ -134,7 +144,7 @@ def test_cs_down_entirely_loses_nothing(settings, in_alpha):
     cs_soshin_make(actor=SYSTEM_ACTOR)
     result = cs_soshin_send(actor=SYSTEM_ACTOR)
     assert result.retry == 1 and result.stopped == "CSに接続できませんでした。"
-    rec = CsSoshin.objects.get()
+    rec = CsSoshin.objects.filter(kind=SoshinKind.HONNIN).get()
     assert rec.status == SoshinStatus.RETRY and rec.reason == "CSに接続できませんでした。"
 
 
@@ -152,8 +162,10 @@ def test_rejected_record_holds_that_persons_later_records_only(cs, alpha, in_alp
     tenkyo([b], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
     cs_soshin_make(actor=SYSTEM_ACTOR)
     result = cs_soshin_send(actor=SYSTEM_ACTOR)
-    assert (result.sent, result.rejected, result.held) == (2, 1, 1)
-    a_first, a_later = CsSoshin.objects.filter(atena=a).order_by("id")
+    assert (result.sent, result.rejected, result.held) == (4, 1, 3)
+    a_first, a_later = (
+        CsSoshin.objects.filter(kind=SoshinKind.HONNIN).filter(atena=a).order_by("id")
+    )
     assert a_first.status == SoshinStatus.REJECTED
     assert a_first.reason == "氏名に住基ネット統一文字以外の文字があります。（E501）"
     assert a_later.status == SoshinStatus.PENDING
@@ -164,7 +176,7 @@ def test_rejected_record_holds_that_persons_later_records_only(cs, alpha, in_alp
     # the CS side is fixed: 再送信 sends both, in order
     control(cs, {"reject": {a.juminhyo_code: None}})
     cs_soshin_resend(soshin_id=a_first.pk, actor=actor_for("hayama-clerk"))
-    assert cs_soshin_send(actor=SYSTEM_ACTOR).sent == 2
+    assert cs_soshin_send(actor=SYSTEM_ACTOR).sent == 4
     assert [r["ido_jiyu"] for r in received(cs, alpha.municipality.dantai_code)][-2:] == [
         "11",
         "31",
@@ -183,13 +195,14 @@ def test_withdrawn_record_releases_the_later_ones(cs, in_alpha):
     control(cs, {"reject": {a.juminhyo_code: None}})
     tenkyo([a], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
     cs_soshin_make(actor=SYSTEM_ACTOR)
-    first = CsSoshin.objects.filter(atena=a).earliest("id")
+    first = CsSoshin.objects.filter(kind=SoshinKind.HONNIN).filter(atena=a).earliest("id")
     cs_soshin_withdraw(soshin_id=first.pk, actor=actor_for("hayama-clerk"))
-    # the CS has no 記載 for the person, so the 転居 is refused in its turn: shown, not lost
+    # the CS has no 記載 for the person, so the next record (the 送付先情報 of the 転入)
+    # is refused in its turn: shown, not lost
     result = cs_soshin_send(actor=SYSTEM_ACTOR)
     assert result.rejected == 1
-    later = CsSoshin.objects.filter(atena=a).latest("id")
-    assert later.reason.endswith("（E201）")
+    later = CsSoshin.objects.get(atena=a, status=SoshinStatus.REJECTED)
+    assert later.kind == SoshinKind.SOFUSAKI and later.reason.endswith("（E201）")
 
 
 def test_resent_record_is_applied_once_at_the_cs(cs, alpha, in_alpha):
@@ -197,12 +210,12 @@ def test_resent_record_is_applied_once_at_the_cs(cs, alpha, in_alpha):
     household_tennyu("hayama", members=[person_fields()])
     cs_soshin_make(actor=SYSTEM_ACTOR)
     cs_soshin_send(actor=SYSTEM_ACTOR)
-    rec = CsSoshin.objects.get()
+    rec = CsSoshin.objects.filter(kind=SoshinKind.HONNIN).get()
     # the worker died after sending, before recording: the record goes out again
     CsSoshin.objects.filter(pk=rec.pk).update(status=SoshinStatus.PENDING)
     cs_soshin_send(actor=SYSTEM_ACTOR)
     assert len(received(cs, alpha.municipality.dantai_code)) == 1
-    assert CsSoshin.objects.get().uketsuke_no == rec.uketsuke_no
+    assert CsSoshin.objects.filter(kind=SoshinKind.HONNIN).get().uketsuke_no == rec.uketsuke_no
 
 
 def test_tokurei_tenshutsu_sends_the_tenshutsu_shomei(cs, alpha, in_alpha):
@@ -228,7 +241,7 @@ def test_plain_tenshutsu_sends_no_tenshutsu_shomei(cs, in_alpha):
     juminhyo_code_aki_fetch(count=2, actor=actor_for("hayama-clerk"))
     _, (person,) = household_tennyu("hayama", members=[person_fields()])
     tenshutsu(person, ido_date=date(2024, 9, 1), todoke_date=date(2024, 8, 20))
-    assert cs_soshin_make(actor=SYSTEM_ACTOR) == 2
+    assert cs_soshin_make(actor=SYSTEM_ACTOR) == 3  # 転入 (本人確認情報, 送付先), 転出
     assert not CsSoshin.objects.filter(kind=SoshinKind.TENSHUTSU_SHOMEI).exists()
 
 
@@ -251,7 +264,10 @@ def test_two_towns_never_send_each_others_persons(cs, alpha, beta):
     assert CsSoshin.objects.count() == 0 and CsRenkei.objects.count() == 0
     sync()
     assert [r["shimei"] for r in received(cs, beta.municipality.dantai_code)] == ["寒川　二"]
-    assert CsSoshin.objects.get().record[0] == beta.municipality.dantai_code
+    assert (
+        CsSoshin.objects.filter(kind=SoshinKind.HONNIN).get().record[0]
+        == beta.municipality.dantai_code
+    )
     assert Atena.objects.filter(shimei="葉山　一").count() == 0
     # a record claiming another town's code is refused by the CS
     with cs.state.lock:
