@@ -27,9 +27,7 @@ def control(server: CsServer, body: dict[str, Any]) -> None:
         server.state.control(body)
 
 
-def received(
-    server: CsServer, town_code: str, layout: str = HONNIN_LAYOUT
-) -> list[dict[str, Any]]:
+def received(server: CsServer, town_code: str, layout: str = HONNIN_LAYOUT) -> list[dict[str, Any]]:
     """The records of ``layout`` (default 本人確認情報) the CS received from a town, in order."""
     with server.state.lock:
         return [r for r in server.state.town(town_code).received if r["layout"] == layout]

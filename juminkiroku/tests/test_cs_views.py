@@ -139,3 +139,26 @@ def test_viewer_cannot_act(cs, alpha, login):
     assert client.post("/juminkiroku/cs/", {"act": "aki", "count": "5"}).status_code == 403
     connection.set_tenant(alpha.municipality)
     assert JuminhyoCodeAki.objects.count() == 0
+
+
+def test_person_screen_requests_and_kyosho(cs, alpha, beta, login):
+    connection.set_tenant(alpha.municipality)
+    person = person_with_code()
+    client = login("hayama-clerk", ALPHA_HOST)
+    r = client.post(f"/juminkiroku/cs/persons/{person.pk}/", {"act": "fugo"}, follow=True)
+    page = r.content.decode()
+    assert "符号の取得要求が正常に終了しました。" in page and "正常終了" in page
+    r = client.post(f"/juminkiroku/cs/persons/{person.pk}/", {"act": "serial"}, follow=True)
+    assert "個人番号カードが交付されていません。（E701）" in r.content.decode()
+    r = client.post(
+        f"/juminkiroku/cs/persons/{person.pk}/",
+        {"act": "sofusaki", "jusho": "東京都港区芝公園四丁目2番8号", "postal_code": "1050011"},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert "居所：東京都港区芝公園四丁目2番8号" in page and "送付先情報の送信履歴" in page
+    page = client.get("/juminkiroku/cs/").content.decode()
+    assert "CSの稼働状況" in page and "稼働中" in page
+    # 寒川町's clerk cannot act on 葉山町's person
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.post(f"/juminkiroku/cs/persons/{person.pk}/", {"act": "fugo"}).status_code == 404

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from juminkiroku.codes import IdoJiyu
 from juminkiroku.cs.bango import (
@@ -25,6 +25,13 @@ from juminkiroku.cs.bango import (
     juminhyo_code_aki_fetch,
     juminhyo_code_henko_enter,
     kojin_bango_henko_enter,
+)
+from juminkiroku.cs.card import (
+    CardError,
+    card_serial_request,
+    cs_status,
+    fugo_request,
+    sofusaki_set,
 )
 from juminkiroku.cs.client import cs_url
 from juminkiroku.cs.common import renkei_row
@@ -36,7 +43,7 @@ from juminkiroku.cs.tasks import cs_sync_round
 from juminkiroku.cs.tsuchihyo import TITLES, TsuchihyoError, tsuchihyo_print
 from juminkiroku.gyomu import JUKINET_RENKEI
 from juminkiroku.models import Atena, CsJushin, CsSeigo, CsSoshin
-from juminkiroku.models.cs import OPEN_STATUSES, JushinStatus, SoshinStatus
+from juminkiroku.models.cs import OPEN_STATUSES, JushinStatus, SoshinStatus, YokyuStatus
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logged_by_service, logs_reads
 from tenants.accesslog.services import actor_from_request
@@ -148,6 +155,7 @@ def _context() -> dict[str, Any]:
     return {
         "link": link,
         "connected": bool(cs_url()),
+        "kado": cs_status() if cs_url() else "",
         "aki": aki_count(),
         "aki_alert": aki_alert(),
         "rows": rows,
@@ -213,7 +221,46 @@ def cs_tsuchihyo(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return response
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # the requests and the 送付先 log in their services; answers redirect
+@require_POST
+def cs_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person screen's 住基ネット acts: 符号の取得要求 (7.1.2.2), シリアル番号 (7.1.2.4),
+    送付先の居所 (7.1.1.4)."""
+    if not Atena.objects.filter(pk=pk).exists():
+        raise Http404
+    actor = actor_from_request(request)
+    act = request.POST.get("act", "")
+    try:
+        if act in ("fugo", "serial"):
+            request_of = fugo_request if act == "fugo" else card_serial_request
+            row = request_of(atena_id=pk, actor=actor)
+            if row.status == YokyuStatus.DONE:
+                messages.success(request, f"{row.get_kind_display()}が正常に終了しました。")
+            else:
+                messages.error(
+                    request, f"{row.get_kind_display()}がエラーになりました: {row.reason}"
+                )
+        elif act == "sofusaki":
+            sofusaki_set(
+                atena_id=pk,
+                jusho=request.POST.get("jusho", ""),
+                postal_code=request.POST.get("postal_code", ""),
+                katagaki=request.POST.get("katagaki", ""),
+                actor=actor,
+            )
+            messages.success(
+                request, "送付先（居所）を設定しました。次の送付先情報から送信します。"
+            )
+        else:
+            messages.error(request, "操作が正しくありません。")
+    except CardError as exc:
+        messages.error(request, str(exc))
+    return redirect(f"/juminkiroku/persons/{pk}/")
+
+
 urlpatterns = [
+    path("cs/persons/<int:pk>/", cs_person, name="jk_cs_person"),
     path("cs/", cs_home, name="jk_cs_home"),
     path("cs/tokurei/", cs_tokurei, name="jk_cs_tokurei"),
     path("cs/tsuchihyo/<int:pk>/<str:kind>/", cs_tsuchihyo, name="jk_cs_tsuchihyo"),
