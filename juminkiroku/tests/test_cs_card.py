@@ -69,7 +69,7 @@ def test_kyosho_goes_as_sofusaki_with_the_next_change(cs, alpha, in_alpha):
         sofusaki_set(
             atena_id=person.pk, jusho="東京都", postal_code="12", katagaki="", actor=SYSTEM_ACTOR
         )
-    with pytest.raises(CardError, match="制御文字|使えない文字"):
+    with pytest.raises(CardError, match="送付先住所に使えない制御文字"):
         sofusaki_set(
             atena_id=person.pk, jusho="東京都\x00", postal_code="", katagaki="", actor=SYSTEM_ACTOR
         )
