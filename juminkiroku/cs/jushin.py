@@ -15,6 +15,7 @@ inbound cursor, before anything is applied, so a failure to apply loses nothing.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -34,7 +35,7 @@ from juminkiroku.cs.layout import (
     unpack,
 )
 from juminkiroku.gyomu import JUKINET_RENKEI
-from juminkiroku.models import Atena, CardJokyo, CsJushin, CsSoshin
+from juminkiroku.models import Atena, CardJokyo, CsJushin, CsSoshin, Ido
 from juminkiroku.models.cs import CardJotai, CardShurui, JushinKind, JushinStatus, SoshinKind
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -319,3 +320,53 @@ def tokurei_tennyu_prefill(*, juminhyo_code: str, actor: Actor) -> dict[str, Any
             d.isoformat() if (d := from_ymd(f["tenshutsu_yotei_date"])) else ""
         ),
     }
+
+
+TOKUREI_FIELDS = (
+    "shimei",
+    "shimei_kana",
+    "birth_date",
+    "sex",
+    "tennyu_mae_jusho",
+    "honseki",
+    "hittosha",
+    "postal_code",
+    "jusho",
+    "banchi",
+    "katagaki",
+)
+"""What the clerk checks and may correct on the 特例転入 screen (4.1.1.3「修正を行えること」)."""
+
+
+def tokurei_tennyu_enter(
+    *,
+    juminhyo_code: str,
+    fields: dict[str, Any],
+    ido_date: date,
+    todoke_date: date | None,
+    actor: Actor,
+) -> Ido:
+    """Enter the 転入 (仮登録, a new household) of a 特例転入 from the 転出証明書情報: the
+    clerk's checked values, with the 住民票コード and the 個人番号 taken from the CS again
+    (the 個人番号 never passes through the browser)."""
+    from juminkiroku.codes import IdoJiyu, Zokugara
+    from juminkiroku.services.ido import PersonChange, ido_enter
+
+    received = tokurei_tennyu_prefill(juminhyo_code=juminhyo_code, actor=actor)
+    person = {k: v for k, v in fields.items() if k in TOKUREI_FIELDS and v not in (None, "")}
+    person.update(
+        juminhyo_code=received["juminhyo_code"],
+        zokugara=Zokugara.HONNIN,
+        setai_order=1,
+    )
+    if received["kojin_bango"]:
+        person["kojin_bango"] = received["kojin_bango"]
+    return ido_enter(
+        jiyu=IdoJiyu.TENNYU,
+        ido_date=ido_date,
+        todoke_date=todoke_date,
+        changes=[PersonChange(None, person)],
+        setai_mode="new",
+        note="特例転入（転出証明書情報による）",
+        actor=actor,
+    )

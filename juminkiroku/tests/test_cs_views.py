@@ -117,7 +117,7 @@ def test_tsuchihyo_pdf_reads_back_and_other_town_gets_404(cs, alpha, beta, login
     assert person.atena_no not in other.get("/juminkiroku/cs/").content.decode()
 
 
-def test_tokurei_screen_shows_the_tenshutsu_shomei(cs, alpha, beta, login):
+def test_tokurei_screen_enters_the_tennyu_from_the_tenshutsu_shomei(cs, alpha, beta, login):
     connection.set_tenant(alpha.municipality)
     person = person_with_code()
     ido = tenshutsu(person, ido_date=date(2024, 9, 1), todoke_date=date(2024, 8, 20))
@@ -127,11 +127,44 @@ def test_tokurei_screen_shows_the_tenshutsu_shomei(cs, alpha, beta, login):
     client = login("samukawa-clerk", BETA_HOST)
     r = client.post("/juminkiroku/cs/tokurei/", {"juminhyo_code": person.juminhyo_code})
     page = r.content.decode()
-    assert "山田　太郎" in page and "昭和55年5月5日" in page and "令和6年9月1日" in page
+    assert 'value="山田　太郎"' in page and "令和6年9月1日" in page
+    assert person.kojin_bango not in page  # the 個人番号 never reaches the browser
+    # the clerk corrects the kana and adds the new address, then enters the 転入
+    body = {
+        "act": "enter",
+        "juminhyo_code": person.juminhyo_code,
+        "shimei": "山田　太郎",
+        "shimei_kana": "ヤマダ　タロー",
+        "birth_date": "昭和55年5月5日",
+        "sex": "1",
+        "tennyu_mae_jusho": "神奈川県三浦郡葉山町堀内2135番地",
+        "honseki": "神奈川県三浦郡葉山町堀内2135番地",
+        "hittosha": "山田　太郎",
+        "postal_code": "2530196",
+        "jusho": "神奈川県高座郡寒川町宮山",
+        "banchi": "165番地",
+        "ido_date": "令和6年9月2日",
+        "todoke_date": "令和6年9月2日",
+    }
+    r = client.post("/juminkiroku/cs/tokurei/", body)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    connection.set_tenant(beta.municipality)
+    entered = Ido.objects.get(note="特例転入（転出証明書情報による）")
+    assert entered.status == "kari" and entered.ido_date == date(2024, 9, 2)
+    fields = entered.payload["persons"][0]["fields"]
+    assert fields["shimei_kana"] == "ヤマダ　タロー"  # the clerk's correction
+    assert fields["juminhyo_code"] == person.juminhyo_code  # from the CS
+    assert fields["kojin_bango"] == person.kojin_bango  # from the CS, not the browser
+    assert (fields["jusho"], fields["banchi"]) == ("神奈川県高座郡寒川町宮山", "165番地")
+    assert fields["birth_date"] == "1980-05-05" and fields["zokugara"] == "01"
+    assert AccessLog.objects.filter(screen="特例転入（転出証明書情報の受信）").count() == 2
+    # bad input: a clear message, nothing entered
     r = client.post("/juminkiroku/cs/tokurei/", {"juminhyo_code": "1234"})
     assert "住民票コードの検査数字が一致しません（11桁）。" in r.content.decode()
+    r = client.post("/juminkiroku/cs/tokurei/", {**body, "ido_date": "きのう"})
+    assert "日付は 2024-09-02 か 令和6年9月2日 の形で入力してください。" in r.content.decode()
     connection.set_tenant(beta.municipality)
-    assert AccessLog.objects.filter(screen="特例転入（転出証明書情報の受信）").count() == 1
+    assert Ido.objects.filter(note="特例転入（転出証明書情報による）").count() == 1
 
 
 def test_viewer_cannot_act(cs, alpha, login):

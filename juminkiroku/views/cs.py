@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from juminkiroku.codes import IdoJiyu
@@ -35,20 +36,27 @@ from juminkiroku.cs.card import (
 )
 from juminkiroku.cs.client import cs_url
 from juminkiroku.cs.common import renkei_row
-from juminkiroku.cs.jushin import JushinError, cs_jushin_settle, tokurei_tennyu_prefill
+from juminkiroku.cs.jushin import (
+    JushinError,
+    cs_jushin_settle,
+    tokurei_tennyu_enter,
+    tokurei_tennyu_prefill,
+)
 from juminkiroku.cs.layout import CS_JIYU, CS_JIYU_LABEL
 from juminkiroku.cs.seigo import SeigoError, cs_seigo_run
 from juminkiroku.cs.soshin import CsSoshinError, cs_soshin_resend, cs_soshin_withdraw
 from juminkiroku.cs.tasks import cs_sync_round
 from juminkiroku.cs.tsuchihyo import TITLES, TsuchihyoError, tsuchihyo_print
 from juminkiroku.gyomu import JUKINET_RENKEI
-from juminkiroku.models import Atena, CsJushin, CsSeigo, CsSoshin
+from juminkiroku.models import Atena, CsJushin, CsSeigo, CsSoshin, Ido
 from juminkiroku.models.cs import OPEN_STATUSES, JushinStatus, SoshinStatus, YokyuStatus
+from juminkiroku.services.ido import IdoError
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logged_by_service, logs_reads
 from tenants.accesslog.services import actor_from_request
 from tenants.models import RoleLevel
 from tenants.text import text_problem
+from tenants.wareki import parse_wareki
 
 GYOMU = JUKINET_RENKEI
 LIST_MAX = 200
@@ -185,24 +193,70 @@ def cs_home(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "juminkiroku/cs/home.html", _context())
 
 
+TOKUREI_INPUTS = (
+    ("shimei", "氏名"),
+    ("shimei_kana", "氏名フリガナ"),
+    ("birth_date", "生年月日"),
+    ("tennyu_mae_jusho", "転入前住所"),
+    ("honseki", "本籍"),
+    ("hittosha", "筆頭者"),
+    ("postal_code", "郵便番号"),
+    ("jusho", "住所"),
+    ("banchi", "番地"),
+    ("katagaki", "方書"),
+)
+
+
+def _tokurei_enter(request: HttpRequest, code: str) -> Ido:
+    values: dict[str, Any] = {}
+    for name, label in (*TOKUREI_INPUTS, ("sex", "性別")):
+        values[name] = _text(request, name, label)
+    try:
+        values["birth_date"] = parse_wareki(values["birth_date"]).isoformat()
+        ido_date = parse_wareki(_text(request, "ido_date", "異動日"))
+        todoke = _text(request, "todoke_date", "届出日")
+        todoke_date = parse_wareki(todoke) if todoke else None
+    except ValueError:
+        raise ValueError("日付は 2024-09-02 か 令和6年9月2日 の形で入力してください。") from None
+    return tokurei_tennyu_enter(
+        juminhyo_code=code,
+        fields=values,
+        ido_date=ido_date,
+        todoke_date=todoke_date,
+        actor=actor_from_request(request),
+    )
+
+
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logged_by_service  # tokurei_tennyu_prefill writes the read of the 転出証明書情報
 @require_http_methods(["GET", "POST"])
 def cs_tokurei(request: HttpRequest) -> HttpResponse:
     """特例転入 (4.1.1.3): receive the 転出証明書情報 by 住民票コード (in the body, never the
-    URL) and show it as the values of the 転入 entry."""
+    URL), show it as the 転入's values for the clerk to check and correct, and enter the
+    転入 (仮登録) from them."""
     fields: dict[str, Any] | None = None
-    error = ""
+    errors: list[str] = []
+    code = ""
     if request.method == "POST":
         try:
             code = _text(request, "juminhyo_code", "住民票コード")
+            if request.POST.get("act") == "enter":
+                ido = _tokurei_enter(request, code)
+                messages.success(request, f"特例転入を仮登録しました（異動番号 {ido.ido_no}）。")
+                return redirect(f"/juminkiroku/ido/{ido.pk}/")
             fields = tokurei_tennyu_prefill(juminhyo_code=code, actor=actor_from_request(request))
+        except IdoError as exc:
+            errors = [m for ms in exc.errors.values() for m in ms]
+            fields = {n: request.POST.get(n, "") for n, _ in TOKUREI_INPUTS}
+            fields["sex"] = request.POST.get("sex", "")
         except (ValueError, JushinError) as exc:
-            error = str(exc)
-    shown: dict[str, Any] = {"fields": fields, "error": error}
+            errors = [str(exc)]
+    shown: dict[str, Any] = {"fields": fields, "errors": errors, "code": code}
     if fields:
-        for key, name in (("birth", "birth_date"), ("yotei", "tenshutsu_yotei_date")):
-            shown[key] = date.fromisoformat(fields[name]) if fields[name] else None
+        shown["inputs"] = [(n, label, fields.get(n, "")) for n, label in TOKUREI_INPUTS]
+        yotei = fields.get("tenshutsu_yotei_date", "")
+        shown["yotei"] = date.fromisoformat(yotei) if yotei else None
+        shown["today"] = timezone.localdate().isoformat()
     return TemplateResponse(request, "juminkiroku/cs/tokurei.html", shown)
 
 
