@@ -51,6 +51,26 @@ def aki_alert() -> str:
     return ""
 
 
+def aki_threshold_set(*, threshold: int, actor: Actor) -> int:
+    """The town's 空き番 warning threshold (4.3.1「市区町村が任意に設定した数」)."""
+    if not 0 <= threshold <= 100_000:
+        raise BangoError("警告件数は0件から100,000件までで指定してください。")
+    with transaction.atomic(durable=True):
+        link = renkei_row(lock=True)
+        before = link.aki_alert_threshold
+        link.aki_alert_threshold = threshold
+        link.save(update_fields=["aki_alert_threshold"])
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=JUKINET_RENKEI,
+            screen="住民票コード空き番の警告件数",
+            record_type="juminhyo_code_aki",
+            detail={"before": before, "after": threshold},
+        )
+    return threshold
+
+
 def juminhyo_code_aki_fetch(*, count: int, actor: Actor) -> int:
     """Receive ``count`` 空き番 from the CS and store them; the number stored."""
     if not 1 <= count <= AKI_FETCH_MAX:

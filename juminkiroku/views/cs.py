@@ -23,6 +23,7 @@ from juminkiroku.cs.bango import (
     BangoError,
     aki_alert,
     aki_count,
+    aki_threshold_set,
     juminhyo_code_aki_fetch,
     juminhyo_code_henko_enter,
     kojin_bango_henko_enter,
@@ -99,6 +100,9 @@ def _act(request: HttpRequest) -> None:
     elif act == "aki":
         got = juminhyo_code_aki_fetch(count=_int(request, "count", "件数"), actor=actor)
         messages.success(request, f"住民票コードの空き番を{got:,}件取得しました。")
+    elif act == "threshold":
+        n = aki_threshold_set(threshold=_int(request, "threshold", "警告件数"), actor=actor)
+        messages.success(request, f"空き番の警告件数を{n:,}件にしました。")
     elif act == "seigo":
         run = cs_seigo_run(actor=actor)
         messages.success(
