@@ -106,7 +106,7 @@ def cs_jushin_receive(*, actor: Actor) -> int:
                 actor=actor,
                 action=AccessAction.CREATE,
                 gyomu=JUKINET_RENKEI,
-                screen="CSからの受信",
+                screen="住基ネットからの受信",
                 record_type="cs_jushin",
                 record_count=stored,
                 detail={"after": link.jushin_after},
@@ -270,7 +270,7 @@ def cs_jushin_settle(*, jushin_id: int, actor: Actor, atena_id: int | None = Non
             actor=actor,
             action=AccessAction.UPDATE,
             gyomu=JUKINET_RENKEI,
-            screen="CS受信電文の確認",
+            screen="住基ネット受信電文の確認",
             record_type="cs_jushin",
             record_id=m.pk,
         )

@@ -81,7 +81,7 @@ def test_records_follow_the_feed_once_in_order_with_codes_and_numbers(cs, alpha,
     assert head.kojin_bango == got[0]["kojin_bango"]
     assert got[3]["kojin_bango"] == head.kojin_bango  # the later record carried it
     assert set(CsSoshin.objects.values_list("status", flat=True)) == {SoshinStatus.SENT}
-    assert AccessLog.objects.filter(screen="CSへの送信", mynumber_viewed=True).count() == 4
+    assert AccessLog.objects.filter(screen="住基ネットへの送信", mynumber_viewed=True).count() == 4
     # the 送付先情報 of each new address (the person's address: no 居所 set)
     sofusaki = received(cs, alpha.municipality.dantai_code, SOFUSAKI_LAYOUT)
     assert [(r["shimei"], r["jusho"], r["kyosho"]) for r in sofusaki] == [
