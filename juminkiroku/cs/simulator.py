@@ -66,6 +66,8 @@ class TownState:
     sofusaki: dict[str, dict[str, str]] = field(default_factory=dict)
     cards: dict[str, str] = field(default_factory=dict)  # 住民票コード → 個人番号カードの状況
     fugo: list[str] = field(default_factory=list)
+    kofu_requests: list[dict[str, Any]] = field(default_factory=list)
+    kofu_results: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class CsState:
@@ -219,6 +221,20 @@ class CsState:
             raise Refused("E701", "個人番号カードが交付されていません。")
         return {"serial": f"{int(code) % 10**8:08X}{len(town.fugo):04d}"}
 
+    # --- the 証明書交付センター (コンビニ交付, 7.2.5), played by the same server ------------
+    def kofu_requests(self, body: dict[str, Any]) -> dict[str, Any]:
+        town = self.town(str(body.get("shichoson_code", "")))
+        after = int(body.get("after", 0))
+        return {"requests": [r for r in town.kofu_requests if r["request_no"] > after][:100]}
+
+    def kofu_result(self, body: dict[str, Any]) -> dict[str, Any]:
+        town = self.town(str(body.get("shichoson_code", "")))
+        no = int(body.get("request_no", 0))
+        if not any(r["request_no"] == no for r in town.kofu_requests):
+            raise Refused("E801", "該当する交付要求がありません。")
+        town.kofu_results.setdefault(no, dict(body))  # the first answer counts
+        return {"result": "ok"}
+
     def status(self, body: dict[str, Any]) -> dict[str, Any]:
         self.town(str(body.get("shichoson_code", "")))
         return {"status": "稼働中"}
@@ -261,6 +277,18 @@ class CsState:
                 TENNYU_TSUCHI_LAYOUT,
                 [str(t.get(name, "")) for name, _ in TENNYU_TSUCHI_ITEMS],
             )
+        if "kofu_request" in body:  # a resident at a convenience store's terminal
+            k = body["kofu_request"]
+            self.msg_no += 1
+            self.town(k["shichoson_code"]).kofu_requests.append(
+                {
+                    "request_no": self.msg_no,
+                    "serial": str(k["serial"]),
+                    "kind": str(k.get("kind", "juminhyo")),
+                    "layout": str(k.get("layout", "kojin")),
+                    "copies": int(k.get("copies", 1)),
+                }
+            )
         if "sofusaki_yokyu" in body:
             y = body["sofusaki_yokyu"]
             self._post(
@@ -296,6 +324,8 @@ ROUTES = {
     "/v1/fugo": "fugo",
     "/v1/card-serial": "card_serial",
     "/v1/status": "status",
+    "/v1/kofu/requests": "kofu_requests",
+    "/v1/kofu/result": "kofu_result",
     "/v1/inbound": "inbound",
     "/v1/tenshutsu-shomei/get": "tenshutsu_get",
     "/_control": "control",

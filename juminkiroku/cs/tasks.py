@@ -37,7 +37,7 @@ def cs_sync_round(*, rounds: int = MAX_ROUNDS) -> dict[str, int]:
     from juminkiroku.cs.jushin import cs_jushin_apply, cs_jushin_receive
     from juminkiroku.cs.soshin import MAKE_CHUNK, SEND_CHUNK, cs_soshin_make, cs_soshin_send
 
-    totals = {"made": 0, "sent": 0, "rejected": 0, "retry": 0, "received": 0}
+    totals = {"made": 0, "sent": 0, "rejected": 0, "retry": 0, "received": 0, "kofu": 0}
     for _ in range(rounds):
         made = cs_soshin_make(actor=SYSTEM_ACTOR)
         totals["made"] += made
@@ -52,6 +52,10 @@ def cs_sync_round(*, rounds: int = MAX_ROUNDS) -> dict[str, int]:
             break
     totals["received"] = cs_jushin_receive(actor=SYSTEM_ACTOR)
     cs_jushin_apply(actor=SYSTEM_ACTOR)
+    from juminkiroku.cs.konbini import konbini_kofu_round
+
+    kofu = konbini_kofu_round()
+    totals["kofu"] = kofu["issued"] + kofu["refused"]
     return totals
 
 

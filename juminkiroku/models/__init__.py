@@ -2,6 +2,7 @@ from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, Per
 from juminkiroku.models.cs import (
     CardJokyo,
     CsJushin,
+    CsKofu,
     CsRenkei,
     CsSeigo,
     CsSeigoSa,
@@ -24,6 +25,7 @@ __all__ = [
     "CardJokyo",
     "Chiku",
     "CsJushin",
+    "CsKofu",
     "CsRenkei",
     "CsSeigo",
     "CsSeigoSa",

@@ -25,6 +25,7 @@ class CsRenkei(models.Model):
 
     soshin_after = models.BigIntegerField("送信データ作成済みの連携番号", default=0)
     jushin_after = models.BigIntegerField("受信済みの電文番号", default=0)
+    kofu_after = models.BigIntegerField("受付済みのコンビニ交付要求番号", default=0)
     aki_alert_threshold = models.PositiveIntegerField(
         "住民票コード空き番の警告件数",
         default=100,
@@ -306,3 +307,40 @@ class CsYokyu(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.atena_id}"
+
+
+class KofuStatus(models.TextChoices):
+    ISSUED = "issued", "発行済（返送待ち）"
+    DELIVERED = "delivered", "交付済"
+    REFUSED = "refused", "交付不可（返送待ち）"
+    REFUSAL_SENT = "refusal_sent", "交付不可"
+
+
+class CsKofu(models.Model):
+    """One request of the 証明書交付センター (コンビニ交付, 標準仕様書 7.2.5): answered once,
+    whatever happens to the reply. The PDF is kept only until the centre has it."""
+
+    request_no = models.BigIntegerField("交付要求番号", unique=True)
+    atena = models.ForeignKey(
+        "juminkiroku.Atena",
+        verbose_name="宛名",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField("証明書の種類", max_length=10)
+    status = models.CharField("状態", max_length=12, choices=KofuStatus.choices)
+    reason = models.CharField("交付できない理由", max_length=200, blank=True)
+    hakko_no = models.CharField("発行番号", max_length=20, blank=True)
+    pdf = models.BinaryField("証明書（返送まで保持）", blank=True, default=b"")
+    created_at = models.DateTimeField("受付日時", auto_now_add=True)
+    delivered_at = models.DateTimeField("返送日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "コンビニ交付"
+        verbose_name_plural = "コンビニ交付"
+        ordering = ["-request_no"]
+
+    def __str__(self) -> str:
+        return str(self.request_no)

@@ -32,8 +32,15 @@ def test_task_sends_in_the_town_it_runs_in(cs, alpha, beta):
     household_tennyu("samukawa", members=[person_fields(shimei="寒川　二")])
     connection.set_tenant(alpha.municipality)
     totals = cs_sync_task()
-    assert totals == {"made": 2, "sent": 2, "rejected": 0, "retry": 0, "received": 0}
-    assert cs_sync_task() == {"made": 0, "sent": 0, "rejected": 0, "retry": 0, "received": 0}
+    assert totals == {"made": 2, "sent": 2, "rejected": 0, "retry": 0, "received": 0, "kofu": 0}
+    assert cs_sync_task() == {
+        "made": 0,
+        "sent": 0,
+        "rejected": 0,
+        "retry": 0,
+        "received": 0,
+        "kofu": 0,
+    }
     assert [r["shimei"] for r in received(cs, alpha.municipality.dantai_code)] == ["山田　太郎"]
     assert received(cs, beta.municipality.dantai_code) == []
     assert cs_seigo_task() == CsSeigo.objects.get().pk
