@@ -370,3 +370,56 @@ def tokurei_tennyu_enter(
         note="特例転入（転出証明書情報による）",
         actor=actor,
     )
+
+
+ERROR_LIST_HEADER = (
+    "電文番号",
+    "受信日時",
+    "電文の種類",
+    "宛名番号",
+    "転入年月日",
+    "転入先住所",
+    "理由",
+)
+
+
+def jushin_error_rows(*, actor: Actor) -> list[list[Any]]:
+    """転入通知情報取込エラー一覧表 (4.1.3.1.2): the messages waiting for a clerk, as rows for
+    tenants.csvout; the export is logged with the ids it holds."""
+    from tenants.wareki import format_wareki
+
+    rows: list[list[Any]] = []
+    ids: list[int] = []
+    for m in CsJushin.objects.filter(status=JushinStatus.REVIEW).select_related("atena"):
+        try:
+            f = _fields(m.kind, m.record)
+        except ValueError:
+            f = {}
+        try:
+            tennyu = from_ymd(f.get("tennyu_date", ""))
+        except ValueError:
+            tennyu = None
+        if m.atena_id:
+            ids.append(m.atena_id)
+        rows.append(
+            [
+                m.msg_no,
+                timezone.localtime(m.received_at).strftime("%Y-%m-%d %H:%M"),
+                m.get_kind_display(),
+                m.atena.atena_no if m.atena else "",
+                format_wareki(tennyu) if tennyu else "",
+                f.get("tennyu_jusho", ""),
+                m.reason,
+            ]
+        )
+    with transaction.atomic(durable=True):
+        access_record(
+            actor=actor,
+            action=AccessAction.EXPORT,
+            gyomu=JUKINET_RENKEI,
+            screen="転入通知情報取込エラー一覧表",
+            record_type="atena",
+            record_count=max(len(rows), 1),
+            detail={"atena_ids": sorted(set(ids)), "rows": len(rows)},
+        )
+    return rows

@@ -16,6 +16,7 @@ from juminkiroku.cs.jushin import (
     cs_jushin_apply,
     cs_jushin_receive,
     cs_jushin_settle,
+    jushin_error_rows,
     tokurei_tennyu_prefill,
 )
 from juminkiroku.cs.seigo import SeigoError, cs_seigo_run
@@ -152,6 +153,17 @@ def test_resent_notices_latest_wins_unmatched_go_to_review(cs, alpha, tsuchi_cal
     cs_jushin_receive(actor=SYSTEM_ACTOR)
     assert cs_jushin_apply(actor=SYSTEM_ACTOR)["review"] == 1
     assert len(tsuchi_calls) == 1
+    # the error list (4.1.3.1.2 転入通知情報取込エラー一覧表), as CSV rows
+    rows = jushin_error_rows(actor=actor_for("hayama-clerk"))
+    assert [(r[0], r[3], r[4], r[6]) for r in rows] == [
+        (review.msg_no, "", "令和6年9月1日", "住民票コードに該当する住民がいません。"),
+        (
+            CsJushin.objects.filter(status=JushinStatus.REVIEW).latest("msg_no").msg_no,
+            person.atena_no,
+            "令和6年9月4日",
+            "取込済の転入通知の再送分です。内容を確認し、必要なら修正してください。",
+        ),
+    ]
     # the clerk settles the unmatched one by naming the person
     settled = cs_jushin_settle(
         jushin_id=review.pk, atena_id=person.pk, actor=actor_for("hayama-clerk")

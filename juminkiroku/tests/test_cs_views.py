@@ -51,7 +51,11 @@ def test_queue_shows_refused_record_with_reason_and_resends(cs, alpha, login):
     assert "氏名の文字が住基ネット統一文字にありません。（E501）" in page
     assert "CSがエラーとしました" in page and "転入" in page and "令和6年4月1日" in page
     assert person.atena_no in page
+    r = client.get("/juminkiroku/cs/jushin-errors.csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert "電文番号,受信日時,電文の種類,宛名番号" in r.content.decode("utf-8-sig")
     connection.set_tenant(alpha.municipality)
+    assert AccessLog.objects.filter(screen="転入通知情報取込エラー一覧表").count() == 1
     row = AccessLog.objects.filter(screen="住基ネット連携").latest("id")
     assert row.detail["atena_ids"] == [person.pk]
     # 再送信 after the CS is fixed, then 今すぐ連携

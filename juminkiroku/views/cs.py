@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -38,8 +39,10 @@ from juminkiroku.cs.card import (
 from juminkiroku.cs.client import cs_url
 from juminkiroku.cs.common import renkei_row
 from juminkiroku.cs.jushin import (
+    ERROR_LIST_HEADER,
     JushinError,
     cs_jushin_settle,
+    jushin_error_rows,
     tokurei_tennyu_enter,
     tokurei_tennyu_prefill,
 )
@@ -55,6 +58,7 @@ from juminkiroku.services.ido import IdoError
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logged_by_service, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.csvout import csv_response
 from tenants.models import RoleLevel
 from tenants.text import text_problem
 from tenants.wareki import parse_wareki
@@ -317,7 +321,17 @@ def cs_person(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"/juminkiroku/persons/{pk}/")
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # jushin_error_rows logs the export
+@require_GET
+def cs_jushin_errors_csv(request: HttpRequest) -> HttpResponseBase:
+    """転入通知情報取込エラー一覧表 (4.1.3.1.2) as CSV through the platform's writer."""
+    rows = jushin_error_rows(actor=actor_from_request(request))
+    return csv_response("tennyu_tsuchi_errors.csv", ERROR_LIST_HEADER, rows)
+
+
 urlpatterns = [
+    path("cs/jushin-errors.csv", cs_jushin_errors_csv, name="jk_cs_jushin_errors"),
     path("cs/persons/<int:pk>/", cs_person, name="jk_cs_person"),
     path("cs/", cs_home, name="jk_cs_home"),
     path("cs/tokurei/", cs_tokurei, name="jk_cs_tokurei"),
