@@ -44,6 +44,7 @@ MODULE = ModuleSpec(
         "juminhyo_code_aki": "住民票コード空き番",
         "cs_jushin": "CS受信電文",
         "cs_seigo": "整合性確認",
+        "cs_renkei": "住基ネット連携の設定",
         "tenshutsu_shomei": "転出証明書情報",
     },
 )

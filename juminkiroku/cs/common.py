@@ -49,3 +49,25 @@ def fill_number(atena_id: int, field: str, value: str) -> bool:
         atena_id=atena_id, valid_to__isnull=True, superseded=False, **{field: ""}
     ).update(**{field: value})
     return bool(updated)
+
+
+def shudo_set(*, shudo: bool, actor: Actor) -> None:
+    """Switch the town's link to 手動連携 and back (7.1.1.1)."""
+    from django.db import transaction
+
+    from juminkiroku.gyomu import JUKINET_RENKEI
+    from tenants.accesslog.models import AccessAction
+    from tenants.accesslog.services import access_record
+
+    with transaction.atomic(durable=True):
+        link = renkei_row(lock=True)
+        link.shudo = shudo
+        link.save(update_fields=["shudo"])
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=JUKINET_RENKEI,
+            screen="住基ネットの手動連携",
+            record_type="cs_renkei",
+            detail={"shudo": shudo},
+        )

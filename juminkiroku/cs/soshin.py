@@ -44,6 +44,7 @@ from juminkiroku.cs.layout import (
     SOFUSAKI_LAYOUT,
     TENSHUTSU_ITEMS,
     TENSHUTSU_LAYOUT,
+    Item,
     pack,
     unpack,
     ymd,
@@ -426,13 +427,57 @@ def _open_record(soshin_id: int, want: tuple[str, ...]) -> CsSoshin:
     return rec
 
 
-def cs_soshin_resend(*, soshin_id: int, actor: Actor) -> CsSoshin:
-    """再送信 (7.1.1.1): a refused or waiting record goes out again at the next round."""
+# What a clerk may complete or correct in a record before sending it again (7.1.1.1「送信
+# データを手入力でも補完でき」「再送信の際は異動事由を変更して送信できること」): the text
+# items a refusal is usually about (a character outside 住基ネット統一文字, a long address)
+# and the 異動事由. Numbers and dates come from the registry and are corrected there.
+EDITABLE_ITEMS: dict[str, tuple[str, ...]] = {
+    SoshinKind.HONNIN: ("ido_jiyu", "shimei", "shimei_kana", "jusho"),
+    SoshinKind.TENSHUTSU_SHOMEI: ("shimei", "shimei_kana", "jusho", "tenshutsu_saki_jusho"),
+    SoshinKind.SOFUSAKI: ("shimei", "jusho", "katagaki"),
+}
+ITEMS_OF: dict[str, tuple[Item, ...]] = {
+    SoshinKind.HONNIN: HONNIN_ITEMS,
+    SoshinKind.TENSHUTSU_SHOMEI: TENSHUTSU_ITEMS,
+    SoshinKind.SOFUSAKI: SOFUSAKI_ITEMS,
+}
+
+
+def cs_soshin_resend(
+    *, soshin_id: int, actor: Actor, changes: dict[str, str] | None = None
+) -> CsSoshin:
+    """再送信 (7.1.1.1): a refused or waiting record goes out again at the next round, with
+    the clerk's completions (``changes``: item name → text, see ``EDITABLE_ITEMS``)."""
+    from juminkiroku.cs.layout import CS_JIYU_LABEL
+    from tenants.text import text_problem
+
+    changes = {k: v.strip() for k, v in (changes or {}).items()}
     with transaction.atomic(durable=True):
         rec = _open_record(soshin_id, (SoshinStatus.REJECTED, SoshinStatus.RETRY))
+        items = ITEMS_OF[rec.kind]
+        labels = {i.name: i.label for i in items}
+        values = unpack(items, rec.record)
+        edited: list[str] = []
+        for name, text in changes.items():
+            if name not in EDITABLE_ITEMS[rec.kind]:
+                raise CsSoshinError("この項目は送信データの画面では変更できません。")
+            problem = text_problem(text, label=labels[name])
+            if problem is not None:
+                raise CsSoshinError(problem)
+            if name == "ido_jiyu" and text not in CS_JIYU_LABEL:
+                raise CsSoshinError("異動事由が正しくありません。")
+            if name in ("shimei", "jusho", "ido_jiyu") and not text:
+                raise CsSoshinError(f"{labels[name]}を入力してください。")
+            if values[name] != text:
+                values[name] = text
+                edited.append(name)
+        try:
+            rec.record = pack(items, values)
+        except ValueError as exc:
+            raise CsSoshinError(str(exc)) from None
         rec.status = SoshinStatus.PENDING
         rec.next_try_at = None
-        rec.save(update_fields=["status", "next_try_at"])
+        rec.save(update_fields=["status", "next_try_at", "record"])
         access_record(
             actor=actor,
             action=AccessAction.UPDATE,
@@ -440,7 +485,7 @@ def cs_soshin_resend(*, soshin_id: int, actor: Actor) -> CsSoshin:
             screen="住基ネット送信データの再送信",
             record_type="atena",
             record_id=rec.atena_id,
-            detail={"cs_soshin_id": rec.pk},
+            detail={"cs_soshin_id": rec.pk, "edited": edited},
         )
     return rec
 

@@ -31,8 +31,10 @@ def _linked() -> bool:
     )
 
 
-def cs_sync_round(*, rounds: int = MAX_ROUNDS) -> dict[str, int]:
-    """Make records from the feed, send them, take in and apply the CS's messages."""
+def cs_sync_round(*, rounds: int = MAX_ROUNDS, by_hand: bool = False) -> dict[str, int]:
+    """Make records from the feed, send them, take in and apply the CS's messages. While
+    the town has switched to 手動連携 (7.1.1.1「一時的に手動連携に切り替える」) the periodic
+    round makes records but sends nothing; a clerk's round (``by_hand``) sends."""
     from juminkiroku.cs.common import SYSTEM_ACTOR
     from juminkiroku.cs.jushin import cs_jushin_apply, cs_jushin_receive
     from juminkiroku.cs.soshin import MAKE_CHUNK, SEND_CHUNK, cs_soshin_make, cs_soshin_send
@@ -43,6 +45,10 @@ def cs_sync_round(*, rounds: int = MAX_ROUNDS) -> dict[str, int]:
         totals["made"] += made
         if made < MAKE_CHUNK:
             break
+    from juminkiroku.cs.common import renkei_row
+
+    if renkei_row(lock=False).shudo and not by_hand:
+        rounds = 0
     for _ in range(rounds):
         result = cs_soshin_send(actor=SYSTEM_ACTOR)
         totals["sent"] += result.sent

@@ -31,6 +31,11 @@ class CsRenkei(models.Model):
         default=100,
         help_text="空き番がこの件数を下回ると画面に警告を表示します（標準仕様書 4.3.1）。",
     )
+    shudo = models.BooleanField(
+        "手動連携中",
+        default=False,
+        help_text="手動連携中は定期送信を止め、職員の「今すぐ連携する」でのみ送信します（7.1.1.1）。",
+    )
     last_error = models.CharField("直近の連携エラー", max_length=200, blank=True)
     last_error_at = models.DateTimeField("直近の連携エラー日時", null=True, blank=True)
     last_sent_at = models.DateTimeField("直近の送信日時", null=True, blank=True)

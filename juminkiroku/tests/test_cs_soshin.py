@@ -275,3 +275,53 @@ def test_two_towns_never_send_each_others_persons(cs, alpha, beta):
             alpha.municipality.dantai_code,
             beta.municipality.dantai_code,
         }
+
+
+def test_a_refused_record_is_completed_by_hand_and_sent_with_another_jiyu(cs, alpha, in_alpha):
+    # given a 転入 the CS refuses for a character outside 住基ネット統一文字
+    juminhyo_code_aki_fetch(count=2, actor=actor_for("hayama-clerk"))
+    _, (person,) = household_tennyu("hayama", members=[person_fields(shimei="𠮷田　太郎")])
+    cs_soshin_make(actor=SYSTEM_ACTOR)
+    person.refresh_from_db()
+    control(cs, {"reject": {person.juminhyo_code: ["E501", "統一文字にない文字があります。"]}})
+    cs_soshin_send(actor=SYSTEM_ACTOR)
+    control(cs, {"reject": {person.juminhyo_code: None}})
+    rec = CsSoshin.objects.get(kind=SoshinKind.HONNIN)
+    clerk = actor_for("hayama-clerk")
+    # refused completions change nothing
+    with pytest.raises(CsSoshinError, match="この項目は送信データの画面では変更できません"):
+        cs_soshin_resend(soshin_id=rec.pk, changes={"juminhyo_code": "1"}, actor=clerk)
+    with pytest.raises(CsSoshinError, match="異動事由が正しくありません"):
+        cs_soshin_resend(soshin_id=rec.pk, changes={"ido_jiyu": "99"}, actor=clerk)
+    with pytest.raises(CsSoshinError, match="氏名を入力してください"):
+        cs_soshin_resend(soshin_id=rec.pk, changes={"shimei": " "}, actor=clerk)
+    with pytest.raises(CsSoshinError, match="住所が長すぎます"):
+        cs_soshin_resend(soshin_id=rec.pk, changes={"jusho": "あ" * 401}, actor=clerk)
+    rec.refresh_from_db()
+    assert rec.status == SoshinStatus.REJECTED
+    # when the clerk writes the name in 統一文字 and sends it as a 職権記載
+    cs_soshin_resend(
+        soshin_id=rec.pk, changes={"shimei": "吉田　太郎", "ido_jiyu": "14"}, actor=clerk
+    )
+    assert cs_soshin_send(actor=SYSTEM_ACTOR).sent == 2
+    got = received(cs, alpha.municipality.dantai_code)[-1]
+    assert (got["shimei"], got["ido_jiyu"]) == ("吉田　太郎", "14")
+    person.refresh_from_db()
+    assert person.shimei == "𠮷田　太郎"  # the registry keeps what was recorded
+    row = AccessLog.objects.filter(screen="住基ネット送信データの再送信").latest("id")
+    assert row.detail["edited"] == ["shimei", "ido_jiyu"]
+
+
+def test_shudo_stops_the_periodic_sending_only(cs, alpha, in_alpha):
+    from juminkiroku.cs.common import shudo_set
+    from juminkiroku.cs.tasks import cs_sync_round
+
+    juminhyo_code_aki_fetch(count=2, actor=actor_for("hayama-clerk"))
+    household_tennyu("hayama", members=[person_fields()])
+    shudo_set(shudo=True, actor=actor_for("hayama-clerk"))
+    totals = cs_sync_round()
+    assert (totals["made"], totals["sent"]) == (2, 0)
+    assert received(cs, alpha.municipality.dantai_code) == []
+    assert cs_sync_round(by_hand=True)["sent"] == 2
+    shudo_set(shudo=False, actor=actor_for("hayama-clerk"))
+    assert CsRenkei.objects.get().shudo is False

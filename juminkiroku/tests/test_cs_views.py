@@ -50,6 +50,7 @@ def test_queue_shows_refused_record_with_reason_and_resends(cs, alpha, login):
     page = client.get("/juminkiroku/cs/").content.decode()
     assert "氏名の文字が住基ネット統一文字にありません。（E501）" in page
     assert "CSがエラーとしました" in page and "転入" in page and "令和6年4月1日" in page
+    assert 'name="shimei" value="山田　太郎"' in page  # the clerk may complete it
     assert person.atena_no in page
     r = client.get("/juminkiroku/cs/jushin-errors.csv")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
@@ -204,3 +205,12 @@ def test_person_screen_requests_and_kyosho(cs, alpha, beta, login):
     # 寒川町's clerk cannot act on 葉山町's person
     other = login("samukawa-clerk", BETA_HOST)
     assert other.post(f"/juminkiroku/cs/persons/{person.pk}/", {"act": "fugo"}).status_code == 404
+
+
+def test_shudo_switch_on_the_screen(cs, alpha, login):
+    client = login("hayama-clerk", ALPHA_HOST)
+    r = client.post("/juminkiroku/cs/", {"act": "shudo_on"}, follow=True)
+    page = r.content.decode()
+    assert "手動連携に切り替えました。" in page and "手動連携中です。" in page
+    r = client.post("/juminkiroku/cs/", {"act": "shudo_off"}, follow=True)
+    assert "自動連携に戻しました。" in r.content.decode()

@@ -37,7 +37,7 @@ from juminkiroku.cs.card import (
     sofusaki_set,
 )
 from juminkiroku.cs.client import cs_url
-from juminkiroku.cs.common import renkei_row
+from juminkiroku.cs.common import renkei_row, shudo_set
 from juminkiroku.cs.jushin import (
     ERROR_LIST_HEADER,
     JushinError,
@@ -46,9 +46,15 @@ from juminkiroku.cs.jushin import (
     tokurei_tennyu_enter,
     tokurei_tennyu_prefill,
 )
-from juminkiroku.cs.layout import CS_JIYU, CS_JIYU_LABEL
+from juminkiroku.cs.layout import CS_JIYU, CS_JIYU_LABEL, unpack
 from juminkiroku.cs.seigo import SeigoError, cs_seigo_run
-from juminkiroku.cs.soshin import CsSoshinError, cs_soshin_resend, cs_soshin_withdraw
+from juminkiroku.cs.soshin import (
+    EDITABLE_ITEMS,
+    ITEMS_OF,
+    CsSoshinError,
+    cs_soshin_resend,
+    cs_soshin_withdraw,
+)
 from juminkiroku.cs.tasks import cs_sync_round
 from juminkiroku.cs.tsuchihyo import TITLES, TsuchihyoError, tsuchihyo_print
 from juminkiroku.gyomu import JUKINET_RENKEI
@@ -64,6 +70,7 @@ from tenants.text import text_problem
 from tenants.wareki import parse_wareki
 
 GYOMU = JUKINET_RENKEI
+EDIT_LABELS = (("shimei", "氏名"), ("shimei_kana", "氏名フリガナ"), ("jusho", "住所"))
 LIST_MAX = 200
 KOJIN_BANGO_REASONS = ("本人の請求", "職権（漏えいのおそれ）", "職権修正（誤記・記載漏れ）")
 
@@ -94,8 +101,16 @@ def _int(request: HttpRequest, name: str, label: str) -> int:
 def _act(request: HttpRequest) -> None:
     actor = actor_from_request(request)
     act = request.POST.get("act", "")
-    if act == "sync":
-        t = cs_sync_round(rounds=1)
+    if act in ("shudo_on", "shudo_off"):
+        shudo_set(shudo=act == "shudo_on", actor=actor)
+        messages.success(
+            request,
+            "手動連携に切り替えました。送信は「今すぐ連携する」でのみ行います。"
+            if act == "shudo_on"
+            else "自動連携に戻しました。",
+        )
+    elif act == "sync":
+        t = cs_sync_round(rounds=1, by_hand=True)
         messages.success(
             request,
             f"CSとの連携を実行しました（作成 {t['made']:,}件、送信 {t['sent']:,}件、"
@@ -114,7 +129,12 @@ def _act(request: HttpRequest) -> None:
             f"整合性確認を実行しました（{run.compared:,}件中 相違 {run.differences:,}件）。",
         )
     elif act == "resend":
-        cs_soshin_resend(soshin_id=_int(request, "id", "送信データ"), actor=actor)
+        changes = {
+            name: request.POST[name]
+            for name in ("ido_jiyu", "shimei", "shimei_kana", "jusho")
+            if name in request.POST
+        }
+        cs_soshin_resend(soshin_id=_int(request, "id", "送信データ"), changes=changes, actor=actor)
         messages.success(request, "次回の連携で再送信します。")
     elif act == "withdraw":
         cs_soshin_withdraw(soshin_id=_int(request, "id", "送信データ"), actor=actor)
@@ -154,9 +174,18 @@ def _context() -> dict[str, Any]:
     )
     rows = []
     for r in open_recs:
+        values = unpack(ITEMS_OF[r.kind], r.record)
         rows.append(
             {
                 "r": r,
+                "edit": [
+                    (n, label, values[n])
+                    for n, label in EDIT_LABELS
+                    if n in EDITABLE_ITEMS[r.kind] and n != "ido_jiyu"
+                ]
+                if r.status == SoshinStatus.REJECTED
+                else [],
+                "cs_jiyu_code": values.get("ido_jiyu", ""),
                 "jiyu": IdoJiyu(r.jiyu).label if r.jiyu in IdoJiyu.values else "",
                 "cs_jiyu": CS_JIYU_LABEL.get(CS_JIYU.get(r.jiyu, ""), ""),
             }
@@ -185,6 +214,7 @@ def _context() -> dict[str, Any]:
         "sa": sa,
         "atena_ids": sorted(ids),
         "reasons": KOJIN_BANGO_REASONS,
+        "cs_jiyu_labels": sorted(CS_JIYU_LABEL.items()),
     }
 
 
