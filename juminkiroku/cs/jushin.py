@@ -183,6 +183,13 @@ def _sofusaki_for(m: CsJushin, atena: Atena) -> None:
 def cs_jushin_apply(*, actor: Actor) -> dict[str, int]:
     """Apply the stored messages (see the module's docstring); counts per outcome."""
     counts = {"applied": 0, "review": 0, "superseded": 0}
+    # A receipt interrupted between the call and its outcome (a worker killed): whether the
+    # 転入通知 was received is unknown, so a clerk checks rather than it being applied twice.
+    with transaction.atomic(durable=True):
+        CsJushin.objects.filter(status=JushinStatus.APPLYING).update(
+            status=JushinStatus.REVIEW,
+            reason="取込の途中で中断しました。受理されたかを確認してください。",
+        )
     waiting = list(CsJushin.objects.filter(status=JushinStatus.RECEIVED).order_by("msg_no"))
     latest: dict[str, int] = {}
     for m in waiting:
@@ -205,6 +212,8 @@ def cs_jushin_apply(*, actor: Actor) -> dict[str, int]:
             ):
                 why = "取込済の転入通知の再送分です。内容を確認し、必要なら修正してください。"
             if atena is not None and not why:
+                with transaction.atomic(durable=True):
+                    _set(m.pk, status=JushinStatus.APPLYING, atena_id=atena.pk)
                 why = _receive_tennyu(atena.pk, f, actor)
             with transaction.atomic(durable=True):
                 if why:

@@ -148,6 +148,7 @@ class JushinKind(models.TextChoices):
 
 class JushinStatus(models.TextChoices):
     RECEIVED = "received", "受信済（未処理）"
+    APPLYING = "applying", "取込中"
     APPLIED = "applied", "取込済"
     REVIEW = "review", "要確認"
     SUPERSEDED = "superseded", "再送分により置換"

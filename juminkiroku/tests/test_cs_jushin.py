@@ -288,3 +288,27 @@ def test_seigo_without_cs_says_so(settings, in_alpha):
     settings.JC_CS_URL = ""
     with pytest.raises(SeigoError, match="接続先が設定されていません"):
         cs_seigo_run(actor=actor_for("hayama-clerk"))
+
+
+def test_an_interrupted_receipt_goes_to_review_not_applied_twice(cs, alpha, tsuchi_calls):
+    connection.set_tenant(alpha.municipality)
+    person = resident_with_code("hayama")
+    control(
+        cs,
+        {
+            "tennyu_tsuchi": {
+                "shichoson_code": alpha.municipality.dantai_code,
+                "juminhyo_code": person.juminhyo_code,
+                "tennyu_date": "20240902",
+                "tennyu_jusho": "東京都",
+            }
+        },
+    )
+    cs_jushin_receive(actor=SYSTEM_ACTOR)
+    # a worker died after calling the receipt, before recording its outcome
+    CsJushin.objects.update(status=JushinStatus.APPLYING, atena=person)
+    assert cs_jushin_apply(actor=SYSTEM_ACTOR) == {"applied": 0, "review": 0, "superseded": 0}
+    msg = CsJushin.objects.get()
+    assert msg.status == JushinStatus.REVIEW
+    assert msg.reason == "取込の途中で中断しました。受理されたかを確認してください。"
+    assert tsuchi_calls == []
