@@ -44,5 +44,11 @@ MODULE = ModuleSpec(
         "tennyu_tsuchi": "転入通知",
         "tenshutsu_shomei": "転出証明書",
         "tenshutsu_kakutei": "転出確定の日次処理",
+        "jukinet_cs": "システム（住基ネットCS連携）",
+        "juminhyo_code_aki": "住民票コード空き番",
+        "cs_jushin": "CS受信電文",
+        "cs_seigo": "整合性確認",
+        "cs_renkei": "住基ネット連携の設定",
+        "tenshutsu_shomei_joho": "転出証明書情報",
     },
 )

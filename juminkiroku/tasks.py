@@ -1,5 +1,6 @@
 """住民記録's periodic work, sent into each town's schema by
-``tenants.tasks.dispatch_for_all_municipalities`` (config/settings/base.py, beat)."""
+``tenants.tasks.dispatch_for_all_municipalities`` (config/settings/base.py, beat), and the
+住基ネット tasks of juminkiroku.cs, found here by the worker's autodiscovery."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ import logging
 
 from celery import shared_task
 from tenant_schemas_celery.task import TenantTask
+
+from juminkiroku.cs.tasks import cs_seigo_task, cs_sync_task
+
+__all__ = ["cs_seigo_task", "cs_sync_task", "tenshutsu_kakutei_daily"]
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    cs,
     ido,
     ido_entry,
     inkan,
@@ -40,7 +41,7 @@ urlpatterns = [
     _entry(INKAN_TOROKU, "/juminkiroku/inkan/"),
     _entry(SENKYO, "/juminkiroku/senkyo/"),
     _entry(GAKUREIBO, "/juminkiroku/gakurei/"),
-    _entry(JUKINET_RENKEI, "/juminkiroku/"),
+    _entry(JUKINET_RENKEI, "/juminkiroku/cs/"),
     *search.urlpatterns,
     *person.urlpatterns,
     *ido_entry.urlpatterns,
@@ -52,4 +53,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *jutogai.urlpatterns,
     *tenshutsu.urlpatterns,
+    *cs.urlpatterns,
 ]

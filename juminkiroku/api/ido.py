@@ -81,6 +81,12 @@ class IdoCreateSerializer(serializers.Serializer):
     acknowledged_alerts = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
     )
+    tokurei = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="特例転出（マイナンバーカードによる転出。転出証明書情報をCSへ送る。"
+        "標準仕様書 4.1.3.0.4）。転出（S01）のときだけ",
+    )
     setainushi_fuzai_ok = serializers.BooleanField(
         required=False,
         default=False,
@@ -189,6 +195,7 @@ class IdoListCreateView(TenantAPIView):
                     for p in data["persons"]
                 ],
                 setainushi_fuzai_ok=data.get("setainushi_fuzai_ok", False),
+                tokurei=data.get("tokurei", False),
                 setai_mode=data["setai_mode"],
                 setai_id=data.get("setai_id"),
                 note=data.get("note", ""),

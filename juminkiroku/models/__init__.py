@@ -1,4 +1,16 @@
 from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, PersonFields, Setai
+from juminkiroku.models.cs import (
+    CardJokyo,
+    CsJushin,
+    CsKofu,
+    CsRenkei,
+    CsSeigo,
+    CsSeigoSa,
+    CsSoshin,
+    CsYokyu,
+    JuminhyoCodeAki,
+    Sofusaki,
+)
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
@@ -16,16 +28,26 @@ __all__ = [
     "PERSON_FIELD_NAMES",
     "Atena",
     "AtenaRireki",
+    "CardJokyo",
     "Chiku",
+    "CsJushin",
+    "CsKofu",
+    "CsRenkei",
+    "CsSeigo",
+    "CsSeigoSa",
+    "CsSoshin",
+    "CsYokyu",
     "Ido",
     "IdoTarget",
     "InkanToroku",
+    "JuminhyoCodeAki",
     "JushoJisho",
     "PersonFields",
     "RenkeiChange",
     "Setai",
     "ShienSochi",
     "ShomeiKofu",
+    "Sofusaki",
     "TennyuTsuchi",
     "Tenshutsu",
     "TenshutsuShomei",

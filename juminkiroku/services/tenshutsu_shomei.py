@@ -157,6 +157,12 @@ def tenshutsu_shomei_issue(*, tenshutsu_id: int, actor: Actor) -> tuple[Tenshuts
         raise ShomeiError("取り消された転出の転出証明書は発行できません。")
     if t.jiyu != IdoJiyu.TENSHUTSU:
         raise ShomeiError("国外転出には転出証明書はありません。")
+    if t.ido.payload.get("tokurei"):
+        # 住基法 第24条の2: the 転出証明書情報 goes to the new town through the CS instead.
+        raise ShomeiError(
+            "特例転出（マイナンバーカードによる転出）には転出証明書を交付しません。"
+            "転出証明書情報は住基ネットで転入地へ送られます。"
+        )
     if TenshutsuShomei.objects.filter(tenshutsu=t).exists():
         raise ShomeiError("転出証明書は交付済みです。紛失等のときは再交付してください。")
     v = _current(t.atena_id)

@@ -197,6 +197,7 @@ _POST_LABELS = {
     "setai_no": "異動先の世帯番号",
     "ack": "アラートの確認",
     "setainushi_fuzai": "世帯主不在の確認",
+    "tokurei": "特例転出",
 }
 _PERSON_POST_LABELS = {"saitennyu": "再転入者の確認", "saishu_toroku_jusho": "最終登録住所地"}
 
@@ -558,6 +559,7 @@ def _submit(
             note=post.get("note", "").strip()[:200],
             acknowledged_alerts=acknowledged,
             setainushi_fuzai_ok=post.get("setainushi_fuzai") == "on",
+            tokurei=jiyu == IdoJiyu.TENSHUTSU and post.get("tokurei") == "on",
             actor=actor_from_request(request),
         )
     except IdoError as exc:

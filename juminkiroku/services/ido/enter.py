@@ -268,11 +268,17 @@ def ido_enter(
     note: str = "",
     acknowledged_alerts: list[int] | None = None,
     setainushi_fuzai_ok: bool = False,
+    tokurei: bool = False,
 ) -> Ido:
     """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``.
 
     ``setainushi_fuzai_ok``: the clerk saw 4.0.4's alert (the 世帯主 leaves, two or more
-    remain) and enters the 異動 leaving the household without a 世帯主."""
+    remain) and enters the 異動 leaving the household without a 世帯主.
+    ``tokurei``: a 転出 under 住基法 第24条の2 (特例転出, 標準仕様書 4.1.3.0.4: the person
+    holds a マイナンバーカード; no paper 転出証明書, the 転出証明書情報 goes to the CS,
+    juminkiroku.cs.soshin); only for 転出 (S01)."""
+    if tokurei and jiyu != IdoJiyu.TENSHUTSU:
+        raise IdoError({"tokurei": ["特例転出は、転出のときだけ指定できます。"]})
     from juminkiroku.selectors.yokushi import yokushi_blocking
 
     check_free_text(note, key="note", label="備考")
@@ -294,6 +300,8 @@ def ido_enter(
             {"alerts": ["異動アラートが設定されています。内容を確認のうえ再度登録してください。"]}
         )
     payload["acknowledged_alerts"] = alerts
+    if tokurei:
+        payload["tokurei"] = True
     try:
         with transaction.atomic(durable=True):
             ido = Ido.objects.create(
