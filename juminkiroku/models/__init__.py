@@ -2,7 +2,7 @@ from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, Per
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
-from juminkiroku.models.kofu import ShomeiKofu
+from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.yokushi import ShienSochi, Yokushi
 
@@ -15,6 +15,8 @@ __all__ = [
     "IdoTarget",
     "InkanToroku",
     "JushoJisho",
+    "Koin",
+    "Ninshosha",
     "PersonFields",
     "RenkeiChange",
     "Setai",

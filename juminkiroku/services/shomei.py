@@ -1,14 +1,19 @@
-"""証明書の発行 (標準仕様書 5.x): 住民票の写し, 除票の写し, 印鑑登録証明書, and 処分 (void).
+"""証明書の発行 (標準仕様書 5.x): 住民票の写し, 除票の写し, 住民票(除票)記載事項証明書,
+印鑑登録証明書, and 処分 (void).
 
 Everything is checked before anything is written: a refused issue draws no 発行番号,
-records no 交付履歴 and logs no print. The PDF holds every copy asked for; each copy
-ends with its own 認証文 page, and every page carries the 発行番号.
+records no 交付履歴 and logs no print. The PDF holds every copy asked for; each copy has
+its own 発行番号 (5.5) on every page with "n/N", and ends with its 認証文 under the
+認証者 and 電子公印 valid on the issue date (1.3.7, 1.3.9, 5.6). A 公用 request prints
+「公用」 (5.7). An item too long for its box prints to the limit or blank (the town's
+parameter ``juminkiroku.moji_afure``) and is listed whole on a 別紙 before the 認証文
+(5.8, 5.1); the screens warn before issuing.
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +24,9 @@ from django.utils import timezone
 from juminkiroku.codes import (
     AtenaKubun,
     InkanStatus,
+    KoinKind,
+    MojiAfure,
+    NinshoshaKubun,
     JuminJotai,
     Seikyusha,
     ShomeiKind,
@@ -27,43 +35,59 @@ from juminkiroku.codes import (
     YokushiProcess,
     Zokugara,
 )
-from juminkiroku.forms.fit import TextTooLong
 from juminkiroku.forms.shomei import (
+    GAIKOKU_ITEMS,
+    KISAI_ITEMS,
     NINSHO_INKAN,
     NINSHO_JOHYO,
+    NINSHO_JOHYO_KISAI,
     NINSHO_JUMINHYO,
+    NINSHO_KISAI,
     Ninsho,
     PersonSheet,
+    Row,
     SheetOptions,
+    cut_to_box,
     history_rows,
     household_rows,
     inkan_rows,
+    kisai_rows,
     person_rows,
     wareki,
 )
 from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import Atena, InkanToroku, ShienSochi, ShomeiKofu
+from juminkiroku.rules.narabi import NARABI_KEY, NIN_I, standard_order
 from juminkiroku.selectors.asof import history_of
+from juminkiroku.selectors.koin import koin_for, ninshosha_for
 from juminkiroku.selectors.yokushi import yokushi_blocking
-from juminkiroku.services.numbering import next_hakko_no
+from juminkiroku.services.numbering import hakko_no_text, next_hakko_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
-from tenants.pdf import render_pdf
+from tenants.pdf import render_pdf_each
 from tenants.selectors.current import current_municipality
 from tenants.wareki import fiscal_year_of
 
 GYOMU = JUMINKIROKU
 GYOMU_INKAN = INKAN_TOROKU
 NINSHOSHA_KEY = "juminkiroku.ninshosha"
+MOJI_AFURE_KEY = "juminkiroku.moji_afure"
+FURIGANA_KEY = "juminkiroku.shomei_furigana"
 MAX_COPIES = 20
 ITEM_KEYS = ("setainushi", "honseki", "juminhyo_code", "kojin_bango", "rireki")
+KOYO_LABEL = "公用"
+KOIN_SHORYAKU = "公印省略"
 
 TITLES = {
     ShomeiKind.JUMINHYO: "住民票の写し",
     ShomeiKind.JOHYO: "除票の写し",
     ShomeiKind.INKAN: "印鑑登録証明書",
+    ShomeiKind.KISAI: "住民票記載事項証明書",
+    ShomeiKind.JOHYO_KISAI: "住民票除票記載事項証明書",
 }
+KISAI_KINDS = (ShomeiKind.KISAI, ShomeiKind.JOHYO_KISAI)
+JOHYO_KINDS = (ShomeiKind.JOHYO, ShomeiKind.JOHYO_KISAI)
 
 
 class ShomeiError(Exception):
@@ -87,12 +111,93 @@ class Precheck:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _options(items: dict[str, Any] | None) -> SheetOptions:
+def _town_param(key: str, default: Any) -> Any:
+    try:
+        return param_value(key, fiscal_year_of(timezone.localdate()))
+    except ParameterMissing:
+        return default
+
+
+def _options(
+    items: dict[str, Any] | None, omit_gaikoku: list[str] | None = None
+) -> SheetOptions:
     items = items or {}
     unknown = set(items) - set(ITEM_KEYS)
     if unknown:
         raise ShomeiError("記載事項の指定が正しくありません。")
-    return SheetOptions(**{k: bool(items.get(k)) for k in ITEM_KEYS})
+    omit = frozenset(omit_gaikoku or ())
+    if not omit <= set(GAIKOKU_ITEMS):
+        raise ShomeiError("省略する外国人住民の記載事項の指定が正しくありません。")
+    return SheetOptions(
+        **{k: bool(items.get(k)) for k in ITEM_KEYS},
+        omit_gaikoku=omit,
+        furigana=bool(_town_param(FURIGANA_KEY, True)),
+    )
+
+
+def _kisai_items(kind: str, kisai_items: list[str] | None) -> list[str]:
+    """The items of a 記載事項証明書, in the form's order; refused when none or unknown."""
+    if kind not in KISAI_KINDS:
+        if kisai_items:
+            raise ShomeiError("証明する事項は記載事項証明書でだけ指定できます。")
+        return []
+    chosen = list(dict.fromkeys(kisai_items or []))
+    if not chosen:
+        raise ShomeiError("証明する事項を1つ以上選んでください。")
+    if not set(chosen) <= set(KISAI_ITEMS):
+        raise ShomeiError("証明する事項の指定が正しくありません。")
+    if "shojo" in chosen and kind != ShomeiKind.JOHYO_KISAI:
+        raise ShomeiError("消除事由・消除日は除票記載事項証明書でだけ証明できます。")
+    return [k for k in KISAI_ITEMS if k in chosen]
+
+
+@dataclass(frozen=True)
+class Certifier:
+    """Who certifies and with which seal (1.3.7, 1.3.9, 5.6)."""
+
+    shokumei: str
+    shimei: str
+    koin_id: int | None
+    koin_png: bytes
+    mongon: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.shokumei}　{self.shimei}"
+
+
+def certifier_for(
+    day: date, *, ninshosha_kubun: str = "", koin: bool = True, koin_kind: str = ""
+) -> Certifier:
+    """The 認証者 and 公印 printed on a certificate issued on ``day``. ``ninshosha_kubun``
+    "" switches automatically to a 職務代理者 registered for the day (1.3.9); the seal
+    defaults to the certifier's own (市区町村長印 / 職務代理者印); ``koin=False`` prints
+    「公印省略」 instead (5.6). The 職名 starts with the prefecture's name (5.6)."""
+    if ninshosha_kubun and ninshosha_kubun not in NinshoshaKubun.values:
+        raise ShomeiError("認証者の区分が正しくありません。")
+    if koin_kind and koin_kind not in KoinKind.values:
+        raise ShomeiError("公印の種類が正しくありません。")
+    found = ninshosha_for(day, ninshosha_kubun or None)
+    if found is None:
+        if ninshosha_kubun == NinshoshaKubun.DAIRI:
+            raise ShomeiError("この日に有効な職務代理者が登録されていません。")
+        kubun = NinshoshaKubun.CHOCHO
+        shokumei, shimei = ninshosha()
+    else:
+        kubun, shokumei, shimei = found.kubun, found.shokumei, found.shimei
+    prefecture = current_municipality().prefecture
+    if prefecture and not shokumei.startswith(prefecture):
+        shokumei = prefecture + shokumei
+    if not koin:
+        return Certifier(shokumei, shimei, None, b"", KOIN_SHORYAKU)
+    kind = koin_kind or (KoinKind.DAIRI if kubun == NinshoshaKubun.DAIRI else KoinKind.CHOCHO)
+    seal = koin_for(day, kind)
+    if seal is None:
+        raise ShomeiError(
+            f"この日に使える公印（{KoinKind(kind).label}）が登録されていません。"
+            "「公印・認証者」で登録するか、公印を省略して発行してください。"
+        )
+    return Certifier(shokumei, shimei, seal.koin_id, seal.png, seal.mongon)
 
 
 def ninshosha() -> tuple[str, str]:
@@ -121,7 +226,7 @@ def ninshosha() -> tuple[str, str]:
 
 def _load_persons(atena_ids: list[int] | None, setai_id: int | None, kind: str) -> list[Atena]:
     ids = list(dict.fromkeys(int(i) for i in (atena_ids or [])))
-    if setai_id is not None and kind == ShomeiKind.JUMINHYO:
+    if setai_id is not None and kind in (ShomeiKind.JUMINHYO, ShomeiKind.KISAI):
         in_household = list(
             Atena.objects.filter(
                 setai_id=setai_id, kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN
@@ -142,6 +247,13 @@ def _load_persons(atena_ids: list[int] | None, setai_id: int | None, kind: str) 
         raise ShomeiNotFound("指定された宛名が見つかりません。")
     persons = [found[i] for i in ids]
     return sorted(persons, key=lambda a: (a.setai_id or 0, a.setai_order, a.pk))
+
+
+def _ordered(persons: list[Atena], layout: str) -> list[Atena]:
+    """世帯連記式: the order of 5.2 unless the town keeps its own (parameter)."""
+    if layout != ShomeiLayout.RENKI or _town_param(NARABI_KEY, "") == NIN_I:
+        return persons
+    return standard_order(persons)
 
 
 def _active_shien(atena_ids: list[int], today: date) -> list[int]:
@@ -187,31 +299,41 @@ def _validate(
     layout: str,
     persons: list[Atena],
     opts: SheetOptions,
+    kisai: list[str],
     copies: int,
     seikyusha: str,
+    koyo_kikan: str,
+    koyo_mokuteki: str,
 ) -> None:
     if kind not in ShomeiKind.values:
         raise ShomeiError("証明書の種類が正しくありません。")
     if seikyusha not in Seikyusha.values:
         raise ShomeiError("請求者の区分を選択してください。")
+    if seikyusha == Seikyusha.KOYO:
+        if kind == ShomeiKind.INKAN:
+            raise ShomeiError("印鑑登録証明書は公用請求では発行しません。")
+        if not koyo_kikan or not koyo_mokuteki:
+            raise ShomeiError("公用請求では、請求した機関と請求の目的を入力してください。")
+    elif koyo_kikan or koyo_mokuteki:
+        raise ShomeiError("請求機関・目的は公用請求のときだけ入力します。")
     if not 1 <= copies <= MAX_COPIES:
         raise ShomeiError(f"通数は1から{MAX_COPIES}までで指定してください。")
     if kind == ShomeiKind.INKAN:
         if len(persons) != 1:
             raise ShomeiError("印鑑登録証明書は1人ずつ発行します。")
         return
-    if layout not in ShomeiLayout.values:
+    if kind not in KISAI_KINDS and layout not in ShomeiLayout.values:
         raise ShomeiError("様式（世帯連記式・個人票）を選択してください。")
     for p in persons:
         if p.kubun != AtenaKubun.JUTOSHA:
             raise ShomeiError("住登外の方の住民票・除票は発行できません。")
-        if kind == ShomeiKind.JUMINHYO and p.jotai != JuminJotai.JUMIN:
+        if kind not in JOHYO_KINDS and p.jotai != JuminJotai.JUMIN:
             raise ShomeiError("除票の方が含まれています。除票の写しで発行してください。")
-        if kind == ShomeiKind.JOHYO and p.jotai == JuminJotai.JUMIN:
+        if kind in JOHYO_KINDS and p.jotai == JuminJotai.JUMIN:
             raise ShomeiError("住民の方の除票はありません。住民票の写しで発行してください。")
     if layout == ShomeiLayout.RENKI and len({p.setai_id for p in persons}) != 1:
         raise ShomeiError("世帯連記式には同じ世帯の方だけを記載できます。")
-    if opts.kojin_bango and seikyusha != Seikyusha.HONNIN:
+    if (opts.kojin_bango or "kojin_bango" in kisai) and seikyusha != Seikyusha.HONNIN:
         raise ShomeiError("個人番号は本人又は同一世帯の方からの請求に限り記載できます。")
 
 
@@ -227,47 +349,138 @@ def _head_names(persons: list[Atena]) -> dict[int, str]:
     return out
 
 
-def _sheets(persons: list[Atena], opts: SheetOptions, *, layout: str, johyo: bool) -> Any:
+def _sheets(
+    persons: list[Atena],
+    opts: SheetOptions,
+    *,
+    kind: str,
+    layout: str,
+    kisai: list[str],
+    katagaki: bool,
+) -> tuple[list[PersonSheet], list[Row]]:
     heads = _head_names(persons)
     sheets: list[PersonSheet] = []
     for p in persons:
         head = heads.get(p.setai_id) if p.setai_id else None
+        if kind in KISAI_KINDS:
+            rows = kisai_rows(p, kisai, opts, head_name=head or "", katagaki=katagaki)
+            sheets.append(PersonSheet(atena_id=p.pk, rows=rows))
+            continue
         rows = person_rows(
             p,
             opts,
             with_address=layout == ShomeiLayout.KOJIN,
             head_name=head if head is not None else "",
-            johyo=johyo,
+            johyo=kind == ShomeiKind.JOHYO,
         )
         history = (
             history_rows(history_of(p.pk, include_superseded=False), opts) if opts.rireki else []
         )
         sheets.append(PersonSheet(atena_id=p.pk, rows=rows, history=history))
-    household = []
-    if layout == ShomeiLayout.RENKI:
+    household: list[Row] = []
+    if layout == ShomeiLayout.RENKI and kind not in KISAI_KINDS:
         first = persons[0]
         head = heads.get(first.setai_id) if first.setai_id else None
         household = household_rows(persons, opts, head if head is not None else "")
     return sheets, household
 
 
+@dataclass(frozen=True)
+class Afure:
+    """One item that did not fit (5.8): who (the person's number on the form), what."""
+
+    person_no: int
+    label: str
+    value: str
+
+
+def _settle_overflow(
+    sheets: list[PersonSheet], household: list[Row], mode: str
+) -> list[Afure]:
+    """Print each overflowing item to the limit or blank (5.8) and return the full values
+    for the 別紙. Changes ``sheets`` and ``household`` in place."""
+    blank = mode == MojiAfure.KUHAKU
+    found: list[Afure] = []
+
+    def fix(rows: list[Row], no: int) -> None:
+        for i, r in enumerate(rows):
+            if r.overflow:
+                found.append(Afure(no, r.label, r.value))
+                rows[i] = replace(r, value="" if blank else cut_to_box(r.value, r.box))
+
+    fix(household, 0)
+    for no, sheet in enumerate(sheets, start=1):
+        fix(sheet.rows, no)
+        for i, h in enumerate(sheet.history):
+            if not h.overflow:
+                continue
+            new = h
+            if "氏名（履歴）" in h.overflow:
+                found.append(Afure(no, "氏名（履歴）", h.shimei))
+                new = replace(new, shimei="" if blank else cut_to_box(h.shimei, "h_name"))
+            if "住所（履歴）" in h.overflow:
+                found.append(Afure(no, "住所（履歴）", h.address))
+                new = replace(new, address="" if blank else cut_to_box(h.address, "h_address"))
+            sheet.history[i] = new
+    return found
+
+
 def _subtitle(kind: str, layout: str, persons: list[Atena], whole: bool) -> str:
-    if kind == ShomeiKind.JOHYO:
+    if kind in JOHYO_KINDS:
         return "（除票）"
+    if kind in KISAI_KINDS:
+        return ""
     if layout == ShomeiLayout.RENKI:
         return "（世帯全員）" if whole else "（世帯の一部）"
     return "（個人票）"
+
+
+def _afure_mode() -> str:
+    mode = str(_town_param(MOJI_AFURE_KEY, MojiAfure.GENKAI))
+    return mode if mode in MojiAfure.values else MojiAfure.GENKAI
 
 
 # --- the public services ------------------------------------------------------------
 
 
 def shomei_precheck(
-    *, kind: str, atena_ids: list[int] | None, setai_id: int | None, seikyusha: str
+    *,
+    kind: str,
+    atena_ids: list[int] | None,
+    setai_id: int | None,
+    seikyusha: str,
+    layout: str = "",
+    items: dict[str, Any] | None = None,
+    kisai_items: list[str] | None = None,
+    omit_gaikoku: list[str] | None = None,
 ) -> Precheck:
-    """Refusals and warnings without issuing anything (the screens ask to confirm)."""
+    """Refusals and warnings without issuing anything (the screens ask to confirm): 抑止,
+    支援措置, and, when the layout is given, items that will not fit (5.8 アラート)."""
     persons = _load_persons(atena_ids, setai_id, kind)
-    return _check_access(persons, seikyusha, timezone.localdate())
+    check = _check_access(persons, seikyusha, timezone.localdate())
+    if not layout and kind not in KISAI_KINDS or kind == ShomeiKind.INKAN:
+        return check
+    try:
+        opts = _options(items, omit_gaikoku)
+        kisai = _kisai_items(kind, kisai_items)
+    except ShomeiError:
+        return check  # shomei_issue says why
+    sheets, household = _sheets(
+        persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=True
+    )
+    labels = sorted({a.label for a in _settle_overflow(sheets, household, _afure_mode())})
+    if not labels:
+        return check
+    how = "空白で" if _afure_mode() == MojiAfure.KUHAKU else "入る文字数まで"
+    return Precheck(
+        warnings=[
+            *check.warnings,
+            f"文字溢れがあります（{'、'.join(labels)}）。該当項目は{how}印字し、"
+            "全文を別紙に記載します。",
+        ],
+        alert_ids=check.alert_ids,
+        codes=[*check.codes, "moji_afure"],
+    )
 
 
 def shomei_issue(
@@ -280,20 +493,49 @@ def shomei_issue(
     copies: int,
     seikyusha: str,
     actor: Actor,
+    kisai_items: list[str] | None = None,
+    omit_gaikoku: list[str] | None = None,
+    omit_katagaki: bool = False,
+    koyo_kikan: str = "",
+    koyo_mokuteki: str = "",
+    ninshosha_kubun: str = "",
+    koin: bool = True,
+    koin_kind: str = "",
+    kofu_basho: str = "",
 ) -> tuple[ShomeiKofu, bytes]:
-    """Issue a certificate: returns the 交付履歴 row and the PDF (every copy in one file)."""
+    """Issue a certificate: returns the 交付履歴 row and the PDF (every copy in one file).
+
+    ``kisai_items`` (KISAI_ITEMS keys) are what a 記載事項証明書 certifies; ``omit_katagaki``
+    leaves out the 方書 there only (5.4). ``omit_gaikoku`` (GAIKOKU_ITEMS keys) are a
+    foreign resident's items left out on request (5.1). ``koyo_*`` name the office and
+    purpose of a 公用 request (5.7). ``ninshosha_kubun``, ``koin`` and ``koin_kind`` choose
+    the certifier and seal for this certificate (5.6)."""
     today = timezone.localdate()
     if kind not in ShomeiKind.values:
         raise ShomeiError("証明書の種類が正しくありません。")
-    opts = _options(items) if kind != ShomeiKind.INKAN else SheetOptions()
-    if kind == ShomeiKind.INKAN:
+    koyo_kikan, koyo_mokuteki = koyo_kikan.strip()[:100], koyo_mokuteki.strip()[:200]
+    opts = _options(items, omit_gaikoku) if kind != ShomeiKind.INKAN else SheetOptions()
+    kisai = _kisai_items(kind, kisai_items)
+    if omit_katagaki and kind not in KISAI_KINDS:
+        raise ShomeiError("方書の省略は記載事項証明書でだけ指定できます。")
+    if kind in (ShomeiKind.INKAN, *KISAI_KINDS):
         layout = ""
-    persons = _load_persons(atena_ids, setai_id, kind)
+    persons = _ordered(_load_persons(atena_ids, setai_id, kind), layout)
     _validate(
-        kind=kind, layout=layout, persons=persons, opts=opts, copies=copies, seikyusha=seikyusha
+        kind=kind,
+        layout=layout,
+        persons=persons,
+        opts=opts,
+        kisai=kisai,
+        copies=copies,
+        seikyusha=seikyusha,
+        koyo_kikan=koyo_kikan,
+        koyo_mokuteki=koyo_mokuteki,
     )
     check = _check_access(persons, seikyusha, today)
-    shokumei, shimei = ninshosha()
+    certifier = certifier_for(
+        today, ninshosha_kubun=ninshosha_kubun, koin=koin, koin_kind=koin_kind
+    )
     town = current_municipality()
     whole = False
     if kind == ShomeiKind.JUMINHYO and persons[0].setai_id is not None:
@@ -306,40 +548,68 @@ def shomei_issue(
         "subtitle": _subtitle(kind, layout, persons, whole),
         "town_name": town.name,
         "show_zokugara": opts.setainushi,
+        "koyo": KOYO_LABEL if seikyusha == Seikyusha.KOYO else "",
     }
-    try:
-        if kind == ShomeiKind.INKAN:
-            template, inkan = "juminkiroku/forms/inkan.html", _inkan_of(persons[0])
-            context["rows"] = inkan_rows(persons[0])
-            context["inei_uri"] = "data:image/png;base64," + base64.b64encode(
-                bytes(inkan.inei)
-            ).decode("ascii")
-            ninsho_text = NINSHO_INKAN
-        else:
-            sheets, household = _sheets(
-                persons, opts, layout=layout, johyo=kind == ShomeiKind.JOHYO
+    afure: list[Afure] = []
+    if kind == ShomeiKind.INKAN:
+        template, inkan = "juminkiroku/forms/inkan.html", _inkan_of(persons[0])
+        context["rows"] = inkan_rows(persons[0])
+        if any(r.overflow for r in context["rows"]):
+            raise ShomeiError(
+                "文字数が多く印字できません: "
+                + "、".join(r.label for r in context["rows"] if r.overflow)
             )
-            context["persons"], context["household"] = sheets, household
+        context["inei_uri"] = _png_uri(bytes(inkan.inei))
+        ninsho_text = NINSHO_INKAN
+    else:
+        sheets, household = _sheets(
+            persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=not omit_katagaki
+        )
+        afure = _settle_overflow(sheets, household, _afure_mode())
+        context["persons"], context["household"], context["afure"] = sheets, household, afure
+        if kind in KISAI_KINDS:
+            template = "juminkiroku/forms/kisai.html"
+            ninsho_text = NINSHO_JOHYO_KISAI if kind == ShomeiKind.JOHYO_KISAI else NINSHO_KISAI
+        else:
             template = f"juminkiroku/forms/juminhyo_{layout}.html"
             ninsho_text = NINSHO_JOHYO if kind == ShomeiKind.JOHYO else NINSHO_JUMINHYO
-    except TextTooLong as exc:
-        raise ShomeiError(str(exc)) from exc
     context["ninsho"] = Ninsho(
-        text=ninsho_text, date=wareki(today), shokumei=shokumei, shimei=shimei
+        text=ninsho_text,
+        date=wareki(today),
+        shokumei=certifier.shokumei,
+        shimei=certifier.shimei,
+        koin_uri=_png_uri(certifier.koin_png) if certifier.koin_png else "",
+        mongon=certifier.mongon,
     )
-    # The number is drawn only now that every check passed; a sequence never rolls back,
-    # so a failure below leaves a gap, which the standard allows.
-    hakko_no = next_hakko_no(today)
-    context["hakko_no"] = hakko_no
-    rendered = render_pdf(template, context, copies=copies)
+    # The numbers are drawn only now that every check passed, one per copy (5.5); a
+    # sequence never rolls back, so a failure below leaves a gap, which the standard allows.
+    keys = [next_hakko_no(today) for _ in range(copies)]
+    rendered = render_pdf_each(
+        template,
+        [
+            {
+                **context,
+                "hakko_no": hakko_no_text(k, town_name=town.name, terminal=actor.terminal),
+            }
+            for k in keys
+        ],
+    )
     printed_items: dict[str, Any] = opts.as_items() if kind != ShomeiKind.INKAN else {}
+    if kisai:
+        printed_items = {"kisai": kisai, **printed_items}
+        if omit_katagaki:
+            printed_items["omit_katagaki"] = True
+    if afure:
+        printed_items["moji_afure"] = sorted({a.label for a in afure})
     if check.warnings:
         printed_items = {**printed_items, "warnings": check.warnings, "warning_codes": check.codes}
     setai = persons[0].setai_id if kind != ShomeiKind.INKAN else None
     atena_list = [p.pk for p in persons]
+    kojin_bango = opts.kojin_bango or "kojin_bango" in kisai
     with transaction.atomic(durable=True):
         kofu = ShomeiKofu.objects.create(
-            hakko_no=hakko_no,
+            hakko_no=keys[0],
+            hakko_nos=keys,
             kind=kind,
             layout=layout,
             atena_ids=atena_list,
@@ -347,8 +617,13 @@ def shomei_issue(
             items=printed_items,
             copies=copies,
             pages=rendered.pages,
-            kojin_bango_printed=opts.kojin_bango,
+            kojin_bango_printed=kojin_bango,
             seikyusha=seikyusha,
+            koyo_kikan=koyo_kikan,
+            koyo_mokuteki=koyo_mokuteki,
+            kofu_basho=kofu_basho.strip()[:50],
+            ninshosha=certifier.label[:150],
+            koin_id=certifier.koin_id,
             issued_by_id=actor.user_id,
             issued_by=actor.username or f"api:{actor.api_client}",
             terminal=actor.terminal,
@@ -360,17 +635,23 @@ def shomei_issue(
             screen=f"{TITLES[ShomeiKind(kind)]}発行",
             record_type="shomei_kofu",
             record_id=kofu.pk,
-            mynumber_viewed=opts.kojin_bango,
+            mynumber_viewed=kojin_bango,
             record_count=len(atena_list),
             detail={
                 "pages": rendered.pages,
-                "hakko_no": hakko_no,
-                "kojin_bango_printed": opts.kojin_bango,
+                "hakko_no": keys[0],
+                "hakko_nos": keys,
+                "kojin_bango_printed": kojin_bango,
                 "copies": copies,
                 "atena_ids": atena_list,
+                "koyo": seikyusha == Seikyusha.KOYO,
             },
         )
     return kofu, rendered.pdf
+
+
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _inkan_of(person: Atena) -> InkanToroku:
