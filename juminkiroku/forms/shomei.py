@@ -319,7 +319,9 @@ def history_rows(versions: Iterable[AtenaRireki], opts: SheetOptions) -> list[Hi
         address = full_address(v) + (f"　{v.katagaki}" if v.katagaki else "")
         shimei_css, name_over = _cell(v.shimei, "h_name", "氏名（履歴）")
         address_css, address_over = _cell(address, "h_address", "住所（履歴）")
-        over = (("氏名（履歴）",) if name_over else ()) + (("住所（履歴）",) if address_over else ())
+        over = (("氏名（履歴）",) if name_over else ()) + (
+            ("住所（履歴）",) if address_over else ()
+        )
         out.append(
             HistoryRow(
                 ido_date=wareki(v.valid_from),

@@ -42,9 +42,7 @@ def ninshosha_for(day: date, kubun: str | None = None) -> NinshoshaInfo | None:
     order = [kubun] if kubun else [NinshoshaKubun.DAIRI, NinshoshaKubun.CHOCHO]
     for k in order:
         row = (
-            Ninshosha.objects.filter(_valid_on(day), kubun=k)
-            .order_by("-valid_from", "-id")
-            .first()
+            Ninshosha.objects.filter(_valid_on(day), kubun=k).order_by("-valid_from", "-id").first()
         )
         if row is not None:
             return NinshoshaInfo(

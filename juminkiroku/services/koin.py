@@ -38,7 +38,9 @@ def _blacken(png: bytes) -> bytes:
         else:
             lum, alpha = grey, Image.new("L", grey.size, 255)
         ink = Image.eval(lum, lambda v: 255 if v < 200 else 0)  # dark enough = ink
-        mask = Image.composite(ink, Image.new("L", grey.size, 0), alpha.point(lambda a: 255 if a > 127 else 0))
+        mask = Image.composite(
+            ink, Image.new("L", grey.size, 0), alpha.point(lambda a: 255 if a > 127 else 0)
+        )
         out = Image.new("LA", grey.size, (0, 0))
         out.paste((0, 255), mask=mask)
         buf = io.BytesIO()

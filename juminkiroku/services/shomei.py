@@ -13,28 +13,25 @@ parameter ``juminkiroku.moji_afure``) and is listed whole on a 別紙 before the
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from juminkiroku.codes import (
     AtenaKubun,
     InkanStatus,
-    KoinKind,
-    MojiAfure,
-    NinshoshaKubun,
     JuminJotai,
+    MojiAfure,
     Seikyusha,
     ShomeiKind,
     ShomeiLayout,
     YokushiLevel,
     YokushiProcess,
-    Zokugara,
 )
+from juminkiroku.forms.sheets import KISAI_KINDS, Afure, build_sheets, settle_overflow
 from juminkiroku.forms.shomei import (
     GAIKOKU_ITEMS,
     KISAI_ITEMS,
@@ -44,23 +41,15 @@ from juminkiroku.forms.shomei import (
     NINSHO_JUMINHYO,
     NINSHO_KISAI,
     Ninsho,
-    PersonSheet,
-    Row,
     SheetOptions,
-    cut_to_box,
-    history_rows,
-    household_rows,
     inkan_rows,
-    kisai_rows,
-    person_rows,
     wareki,
 )
 from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import Atena, InkanToroku, ShienSochi, ShomeiKofu
 from juminkiroku.rules.narabi import NARABI_KEY, NIN_I, standard_order
-from juminkiroku.selectors.asof import history_of
-from juminkiroku.selectors.koin import koin_for, ninshosha_for
 from juminkiroku.selectors.yokushi import yokushi_blocking
+from juminkiroku.services.ninsho import Certifier, NinshoError, certifier_for
 from juminkiroku.services.numbering import hakko_no_text, next_hakko_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -71,13 +60,11 @@ from tenants.wareki import fiscal_year_of
 
 GYOMU = JUMINKIROKU
 GYOMU_INKAN = INKAN_TOROKU
-NINSHOSHA_KEY = "juminkiroku.ninshosha"
 MOJI_AFURE_KEY = "juminkiroku.moji_afure"
 FURIGANA_KEY = "juminkiroku.shomei_furigana"
 MAX_COPIES = 20
 ITEM_KEYS = ("setainushi", "honseki", "juminhyo_code", "kojin_bango", "rireki")
 KOYO_LABEL = "公用"
-KOIN_SHORYAKU = "公印省略"
 
 TITLES = {
     ShomeiKind.JUMINHYO: "住民票の写し",
@@ -86,12 +73,19 @@ TITLES = {
     ShomeiKind.KISAI: "住民票記載事項証明書",
     ShomeiKind.JOHYO_KISAI: "住民票除票記載事項証明書",
 }
-KISAI_KINDS = (ShomeiKind.KISAI, ShomeiKind.JOHYO_KISAI)
+
 JOHYO_KINDS = (ShomeiKind.JOHYO, ShomeiKind.JOHYO_KISAI)
 
 
 class ShomeiError(Exception):
     """A refused issue or void; the message is for the clerk."""
+
+
+def _certifier(day: date, **choice: Any) -> Certifier:
+    try:
+        return certifier_for(day, **choice)
+    except NinshoError as exc:
+        raise ShomeiError(str(exc)) from exc
 
 
 class ShomeiNotFound(ShomeiError):
@@ -118,9 +112,7 @@ def _town_param(key: str, default: Any) -> Any:
         return default
 
 
-def _options(
-    items: dict[str, Any] | None, omit_gaikoku: list[str] | None = None
-) -> SheetOptions:
+def _options(items: dict[str, Any] | None, omit_gaikoku: list[str] | None = None) -> SheetOptions:
     items = items or {}
     unknown = set(items) - set(ITEM_KEYS)
     if unknown:
@@ -149,79 +141,6 @@ def _kisai_items(kind: str, kisai_items: list[str] | None) -> list[str]:
     if "shojo" in chosen and kind != ShomeiKind.JOHYO_KISAI:
         raise ShomeiError("消除事由・消除日は除票記載事項証明書でだけ証明できます。")
     return [k for k in KISAI_ITEMS if k in chosen]
-
-
-@dataclass(frozen=True)
-class Certifier:
-    """Who certifies and with which seal (1.3.7, 1.3.9, 5.6)."""
-
-    shokumei: str
-    shimei: str
-    koin_id: int | None
-    koin_png: bytes
-    mongon: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.shokumei}　{self.shimei}"
-
-
-def certifier_for(
-    day: date, *, ninshosha_kubun: str = "", koin: bool = True, koin_kind: str = ""
-) -> Certifier:
-    """The 認証者 and 公印 printed on a certificate issued on ``day``. ``ninshosha_kubun``
-    "" switches automatically to a 職務代理者 registered for the day (1.3.9); the seal
-    defaults to the certifier's own (市区町村長印 / 職務代理者印); ``koin=False`` prints
-    「公印省略」 instead (5.6). The 職名 starts with the prefecture's name (5.6)."""
-    if ninshosha_kubun and ninshosha_kubun not in NinshoshaKubun.values:
-        raise ShomeiError("認証者の区分が正しくありません。")
-    if koin_kind and koin_kind not in KoinKind.values:
-        raise ShomeiError("公印の種類が正しくありません。")
-    found = ninshosha_for(day, ninshosha_kubun or None)
-    if found is None:
-        if ninshosha_kubun == NinshoshaKubun.DAIRI:
-            raise ShomeiError("この日に有効な職務代理者が登録されていません。")
-        kubun = NinshoshaKubun.CHOCHO
-        shokumei, shimei = ninshosha()
-    else:
-        kubun, shokumei, shimei = found.kubun, found.shokumei, found.shimei
-    prefecture = current_municipality().prefecture
-    if prefecture and not shokumei.startswith(prefecture):
-        shokumei = prefecture + shokumei
-    if not koin:
-        return Certifier(shokumei, shimei, None, b"", KOIN_SHORYAKU)
-    kind = koin_kind or (KoinKind.DAIRI if kubun == NinshoshaKubun.DAIRI else KoinKind.CHOCHO)
-    seal = koin_for(day, kind)
-    if seal is None:
-        raise ShomeiError(
-            f"この日に使える公印（{KoinKind(kind).label}）が登録されていません。"
-            "「公印・認証者」で登録するか、公印を省略して発行してください。"
-        )
-    return Certifier(shokumei, shimei, seal.koin_id, seal.png, seal.mongon)
-
-
-def ninshosha() -> tuple[str, str]:
-    """(職名, 氏名) of the certifier: the municipality's parameter ``juminkiroku.ninshosha``
-    (a name, or {"shokumei": ..., "shimei": ...} for e.g. a 職務代理者), else the mayor
-    recorded on the municipality; refused when neither is set."""
-    town = current_municipality()
-    default_title = f"{town.name}長"
-    today = timezone.localdate()
-    try:
-        value: Any = param_value(NINSHOSHA_KEY, fiscal_year_of(today))
-    except ParameterMissing:
-        value = None
-    if isinstance(value, dict) and str(value.get("shimei", "")).strip():
-        title = str(value.get("shokumei") or default_title).strip()
-        return title, str(value["shimei"]).strip()
-    if isinstance(value, str) and value.strip():
-        return default_title, value.strip()
-    if town.mayor_name.strip():
-        return default_title, town.mayor_name.strip()
-    raise ShomeiError(
-        "認証者（首長の職氏名）が設定されていません。"
-        f"団体別パラメータ「{NINSHOSHA_KEY}」に町長の氏名を登録してください。"
-    )
 
 
 def _load_persons(atena_ids: list[int] | None, setai_id: int | None, kind: str) -> list[Atena]:
@@ -337,94 +256,6 @@ def _validate(
         raise ShomeiError("個人番号は本人又は同一世帯の方からの請求に限り記載できます。")
 
 
-def _head_names(persons: list[Atena]) -> dict[int, str]:
-    setai_ids = {p.setai_id for p in persons if p.setai_id}
-    heads = Atena.objects.filter(
-        setai_id__in=setai_ids, zokugara=Zokugara.HONNIN, kubun=AtenaKubun.JUTOSHA
-    ).filter(Q(jotai=JuminJotai.JUMIN) | Q(pk__in=[p.pk for p in persons]))
-    out: dict[int, str] = {}
-    for h in heads.order_by("jotai", "id"):
-        if h.setai_id is not None:
-            out.setdefault(h.setai_id, h.shimei)
-    return out
-
-
-def _sheets(
-    persons: list[Atena],
-    opts: SheetOptions,
-    *,
-    kind: str,
-    layout: str,
-    kisai: list[str],
-    katagaki: bool,
-) -> tuple[list[PersonSheet], list[Row]]:
-    heads = _head_names(persons)
-    sheets: list[PersonSheet] = []
-    for p in persons:
-        head = heads.get(p.setai_id) if p.setai_id else None
-        if kind in KISAI_KINDS:
-            rows = kisai_rows(p, kisai, opts, head_name=head or "", katagaki=katagaki)
-            sheets.append(PersonSheet(atena_id=p.pk, rows=rows))
-            continue
-        rows = person_rows(
-            p,
-            opts,
-            with_address=layout == ShomeiLayout.KOJIN,
-            head_name=head if head is not None else "",
-            johyo=kind == ShomeiKind.JOHYO,
-        )
-        history = (
-            history_rows(history_of(p.pk, include_superseded=False), opts) if opts.rireki else []
-        )
-        sheets.append(PersonSheet(atena_id=p.pk, rows=rows, history=history))
-    household: list[Row] = []
-    if layout == ShomeiLayout.RENKI and kind not in KISAI_KINDS:
-        first = persons[0]
-        head = heads.get(first.setai_id) if first.setai_id else None
-        household = household_rows(persons, opts, head if head is not None else "")
-    return sheets, household
-
-
-@dataclass(frozen=True)
-class Afure:
-    """One item that did not fit (5.8): who (the person's number on the form), what."""
-
-    person_no: int
-    label: str
-    value: str
-
-
-def _settle_overflow(
-    sheets: list[PersonSheet], household: list[Row], mode: str
-) -> list[Afure]:
-    """Print each overflowing item to the limit or blank (5.8) and return the full values
-    for the 別紙. Changes ``sheets`` and ``household`` in place."""
-    blank = mode == MojiAfure.KUHAKU
-    found: list[Afure] = []
-
-    def fix(rows: list[Row], no: int) -> None:
-        for i, r in enumerate(rows):
-            if r.overflow:
-                found.append(Afure(no, r.label, r.value))
-                rows[i] = replace(r, value="" if blank else cut_to_box(r.value, r.box))
-
-    fix(household, 0)
-    for no, sheet in enumerate(sheets, start=1):
-        fix(sheet.rows, no)
-        for i, h in enumerate(sheet.history):
-            if not h.overflow:
-                continue
-            new = h
-            if "氏名（履歴）" in h.overflow:
-                found.append(Afure(no, "氏名（履歴）", h.shimei))
-                new = replace(new, shimei="" if blank else cut_to_box(h.shimei, "h_name"))
-            if "住所（履歴）" in h.overflow:
-                found.append(Afure(no, "住所（履歴）", h.address))
-                new = replace(new, address="" if blank else cut_to_box(h.address, "h_address"))
-            sheet.history[i] = new
-    return found
-
-
 def _subtitle(kind: str, layout: str, persons: list[Atena], whole: bool) -> str:
     if kind in JOHYO_KINDS:
         return "（除票）"
@@ -458,17 +289,17 @@ def shomei_precheck(
     支援措置, and, when the layout is given, items that will not fit (5.8 アラート)."""
     persons = _load_persons(atena_ids, setai_id, kind)
     check = _check_access(persons, seikyusha, timezone.localdate())
-    if not layout and kind not in KISAI_KINDS or kind == ShomeiKind.INKAN:
+    if (not layout and kind not in KISAI_KINDS) or kind == ShomeiKind.INKAN:
         return check
     try:
         opts = _options(items, omit_gaikoku)
         kisai = _kisai_items(kind, kisai_items)
     except ShomeiError:
         return check  # shomei_issue says why
-    sheets, household = _sheets(
+    sheets, household = build_sheets(
         persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=True
     )
-    labels = sorted({a.label for a in _settle_overflow(sheets, household, _afure_mode())})
+    labels = sorted({a.label for a in settle_overflow(sheets, household, _afure_mode())})
     if not labels:
         return check
     how = "空白で" if _afure_mode() == MojiAfure.KUHAKU else "入る文字数まで"
@@ -533,9 +364,7 @@ def shomei_issue(
         koyo_mokuteki=koyo_mokuteki,
     )
     check = _check_access(persons, seikyusha, today)
-    certifier = certifier_for(
-        today, ninshosha_kubun=ninshosha_kubun, koin=koin, koin_kind=koin_kind
-    )
+    certifier = _certifier(today, ninshosha_kubun=ninshosha_kubun, koin=koin, koin_kind=koin_kind)
     town = current_municipality()
     whole = False
     if kind == ShomeiKind.JUMINHYO and persons[0].setai_id is not None:
@@ -562,10 +391,10 @@ def shomei_issue(
         context["inei_uri"] = _png_uri(bytes(inkan.inei))
         ninsho_text = NINSHO_INKAN
     else:
-        sheets, household = _sheets(
+        sheets, household = build_sheets(
             persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=not omit_katagaki
         )
-        afure = _settle_overflow(sheets, household, _afure_mode())
+        afure = settle_overflow(sheets, household, _afure_mode())
         context["persons"], context["household"], context["afure"] = sheets, household, afure
         if kind in KISAI_KINDS:
             template = "juminkiroku/forms/kisai.html"

@@ -31,7 +31,6 @@ from juminkiroku.services.shomei import (
     shomei_void,
 )
 from juminkiroku.tests.certhelpers import NINSHOSHA_NAME, set_koin, set_ninshosha
-from tenants.params.tenant.models import MunicipalParameter
 from juminkiroku.tests.factories import (
     actor_for,
     approve,
@@ -44,6 +43,7 @@ from juminkiroku.tests.factories import (
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import juminhyo_code_check_digit, kojin_bango_check_digit
 from tenants.db import connection
+from tenants.params.tenant.models import MunicipalParameter
 from tenants.pdf import ExternalResourceRefused, png_data_only_fetcher, refuse_external
 from tenants.testing.pdf import pdf_pages, squash
 from tenants.wareki import format_wareki
@@ -58,6 +58,8 @@ def printed_no(key: str, page: int, pages: int) -> str:
     return squash(f"発行番号 {hakko_no_text(key, town_name='葉山町', terminal='T-TEST')}") + (
         f"{page}/{pages}"
     )
+
+
 JUMINHYO_CODE = "1234567890" + str(juminhyo_code_check_digit("1234567890"))
 KOJIN_BANGO = "12345678901" + str(kojin_bango_check_digit("12345678901"))
 
@@ -202,9 +204,7 @@ def test_kojin_bango_only_for_honnin_and_refusals_write_nothing(household):
         (Seikyusha.KOYO, koyo),
     ):
         with pytest.raises(ShomeiError, match="個人番号は本人又は同一世帯"):
-            issue(
-                atena_ids=[head.pk], seikyusha=seikyusha, items={"kojin_bango": True}, **extra
-            )
+            issue(atena_ids=[head.pk], seikyusha=seikyusha, items={"kojin_bango": True}, **extra)
     with pytest.raises(ShomeiError, match="記載事項"):
         issue(atena_ids=[head.pk], items={"shimei_kana": True})
     with pytest.raises(ShomeiError, match="通数"):
@@ -398,9 +398,7 @@ def test_too_long_address_prints_to_the_limit_and_whole_on_a_bessi(in_alpha):
     the town's parameter) and listed whole on a 別紙 before the 認証文 (5.1)."""
     set_ninshosha()
     address = "神奈川県三浦郡葉山町" + "堀内" * 30 + "終端"
-    _, (person,) = household_tennyu(
-        "hayama", members=[person_fields(jusho=address, banchi="")]
-    )
+    _, (person,) = household_tennyu("hayama", members=[person_fields(jusho=address, banchi="")])
     # given: the screens' precheck warns
     check = shomei_precheck(
         kind=ShomeiKind.JUMINHYO,
