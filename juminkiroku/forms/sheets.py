@@ -109,3 +109,25 @@ def settle_overflow(sheets: list[PersonSheet], household: list[Row], mode: str) 
                 new = replace(new, address="" if blank else cut_to_box(h.address, "h_address"))
             sheet.history[i] = new
     return found
+
+
+def is_unregistered_gaiji(ch: str) -> bool:
+    """A private-use code point: a town's own 外字 not mapped to 文字情報基盤 (MJ), which
+    no certificate font has (5.8: アラート)."""
+    cp = ord(ch)
+    return 0xE000 <= cp <= 0xF8FF or 0xF0000 <= cp <= 0x10FFFD
+
+
+def gaiji_labels(sheets: list[PersonSheet], household: list[Row]) -> list[str]:
+    """The labels of the items holding an unregistered 外字, for the clerk's alert."""
+    labels: set[str] = set()
+    for r in [*household, *(r for s in sheets for r in s.rows)]:
+        if any(is_unregistered_gaiji(c) for c in r.value):
+            labels.add(r.label)
+    for s in sheets:
+        for h in s.history:
+            if any(is_unregistered_gaiji(c) for c in h.shimei):
+                labels.add("氏名（履歴）")
+            if any(is_unregistered_gaiji(c) for c in h.address):
+                labels.add("住所（履歴）")
+    return sorted(labels)

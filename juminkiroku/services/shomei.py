@@ -31,7 +31,13 @@ from juminkiroku.codes import (
     YokushiLevel,
     YokushiProcess,
 )
-from juminkiroku.forms.sheets import KISAI_KINDS, Afure, build_sheets, settle_overflow
+from juminkiroku.forms.sheets import (
+    KISAI_KINDS,
+    Afure,
+    build_sheets,
+    gaiji_labels,
+    settle_overflow,
+)
 from juminkiroku.forms.shomei import (
     GAIKOKU_ITEMS,
     KISAI_ITEMS,
@@ -49,6 +55,7 @@ from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import Atena, InkanToroku, ShienSochi, ShomeiKofu
 from juminkiroku.rules.narabi import NARABI_KEY, NIN_I, standard_order
 from juminkiroku.selectors.yokushi import yokushi_blocking
+from juminkiroku.services.kofu import shomei_kofu_record
 from juminkiroku.services.ninsho import Certifier, NinshoError, certifier_for
 from juminkiroku.services.numbering import hakko_no_text, next_hakko_no
 from tenants.accesslog.models import AccessAction
@@ -125,6 +132,19 @@ def _options(items: dict[str, Any] | None, omit_gaikoku: list[str] | None = None
         omit_gaikoku=omit,
         furigana=bool(_town_param(FURIGANA_KEY, True)),
     )
+
+
+DEFAULT_ITEMS_KEY = "juminkiroku.shomei_default_items"
+
+
+def default_items() -> dict[str, bool]:
+    """The town's default for the optional items (5.1: デフォルトは省略又は記載の選択):
+    parameter ``juminkiroku.shomei_default_items``, e.g. {"setainushi": true}; every item
+    omitted when unset. The clerk changes them per request on the screen."""
+    value = _town_param(DEFAULT_ITEMS_KEY, {})
+    if not isinstance(value, dict):
+        return {}
+    return {k: bool(value.get(k)) for k in ITEM_KEYS if k != "kojin_bango"}
 
 
 def _kisai_items(kind: str, kisai_items: list[str] | None) -> list[str]:
@@ -286,7 +306,8 @@ def shomei_precheck(
     omit_gaikoku: list[str] | None = None,
 ) -> Precheck:
     """Refusals and warnings without issuing anything (the screens ask to confirm): 抑止,
-    支援措置, and, when the layout is given, items that will not fit (5.8 アラート)."""
+    支援措置, and, when the layout is given, items that will not fit or hold an
+    unregistered 外字 (5.8 アラート)."""
     persons = _load_persons(atena_ids, setai_id, kind)
     check = _check_access(persons, seikyusha, timezone.localdate())
     if (not layout and kind not in KISAI_KINDS) or kind == ShomeiKind.INKAN:
@@ -299,19 +320,23 @@ def shomei_precheck(
     sheets, household = build_sheets(
         persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=True
     )
+    gaiji = gaiji_labels(sheets, household)
     labels = sorted({a.label for a in settle_overflow(sheets, household, _afure_mode())})
-    if not labels:
-        return check
-    how = "空白で" if _afure_mode() == MojiAfure.KUHAKU else "入る文字数まで"
-    return Precheck(
-        warnings=[
-            *check.warnings,
+    warnings, codes = list(check.warnings), list(check.codes)
+    if labels:
+        how = "空白で" if _afure_mode() == MojiAfure.KUHAKU else "入る文字数まで"
+        codes.append("moji_afure")
+        warnings.append(
             f"文字溢れがあります（{'、'.join(labels)}）。該当項目は{how}印字し、"
-            "全文を別紙に記載します。",
-        ],
-        alert_ids=check.alert_ids,
-        codes=[*check.codes, "moji_afure"],
-    )
+            "全文を別紙に記載します。"
+        )
+    if gaiji:
+        codes.append("gaiji")
+        warnings.append(
+            f"未登録の外字が含まれています（{'、'.join(gaiji)}）。印字できない文字があります。"
+            "文字情報基盤の文字への置き換えを確認してください。"
+        )
+    return Precheck(warnings=warnings, alert_ids=check.alert_ids, codes=codes)
 
 
 def shomei_issue(
@@ -380,6 +405,7 @@ def shomei_issue(
         "koyo": KOYO_LABEL if seikyusha == Seikyusha.KOYO else "",
     }
     afure: list[Afure] = []
+    gaiji: list[str] = []
     if kind == ShomeiKind.INKAN:
         template, inkan = "juminkiroku/forms/inkan.html", _inkan_of(persons[0])
         context["rows"] = inkan_rows(persons[0])
@@ -394,6 +420,7 @@ def shomei_issue(
         sheets, household = build_sheets(
             persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=not omit_katagaki
         )
+        gaiji = gaiji_labels(sheets, household)
         afure = settle_overflow(sheets, household, _afure_mode())
         context["persons"], context["household"], context["afure"] = sheets, household, afure
         if kind in KISAI_KINDS:
@@ -430,52 +457,32 @@ def shomei_issue(
             printed_items["omit_katagaki"] = True
     if afure:
         printed_items["moji_afure"] = sorted({a.label for a in afure})
+    if gaiji:
+        printed_items["gaiji"] = gaiji
     if check.warnings:
         printed_items = {**printed_items, "warnings": check.warnings, "warning_codes": check.codes}
     setai = persons[0].setai_id if kind != ShomeiKind.INKAN else None
     atena_list = [p.pk for p in persons]
     kojin_bango = opts.kojin_bango or "kojin_bango" in kisai
-    with transaction.atomic(durable=True):
-        kofu = ShomeiKofu.objects.create(
-            hakko_no=keys[0],
-            hakko_nos=keys,
-            kind=kind,
-            layout=layout,
-            atena_ids=atena_list,
-            setai_id=setai if layout == ShomeiLayout.RENKI else None,
-            items=printed_items,
-            copies=copies,
-            pages=rendered.pages,
-            kojin_bango_printed=kojin_bango,
-            seikyusha=seikyusha,
-            koyo_kikan=koyo_kikan,
-            koyo_mokuteki=koyo_mokuteki,
-            kofu_basho=kofu_basho.strip()[:50],
-            ninshosha=certifier.label[:150],
-            koin_id=certifier.koin_id,
-            issued_by_id=actor.user_id,
-            issued_by=actor.username or f"api:{actor.api_client}",
-            terminal=actor.terminal,
-        )
-        access_record(
-            actor=actor,
-            action=AccessAction.PRINT,
-            gyomu=GYOMU_INKAN if kind == ShomeiKind.INKAN else GYOMU,
-            screen=f"{TITLES[ShomeiKind(kind)]}発行",
-            record_type="shomei_kofu",
-            record_id=kofu.pk,
-            mynumber_viewed=kojin_bango,
-            record_count=len(atena_list),
-            detail={
-                "pages": rendered.pages,
-                "hakko_no": keys[0],
-                "hakko_nos": keys,
-                "kojin_bango_printed": kojin_bango,
-                "copies": copies,
-                "atena_ids": atena_list,
-                "koyo": seikyusha == Seikyusha.KOYO,
-            },
-        )
+    kofu = shomei_kofu_record(
+        kind=kind,
+        screen=f"{TITLES[ShomeiKind(kind)]}発行",
+        hakko_nos=keys,
+        atena_ids=atena_list,
+        pages=rendered.pages,
+        actor=actor,
+        gyomu=GYOMU_INKAN if kind == ShomeiKind.INKAN else GYOMU,
+        layout=layout,
+        setai_id=setai if layout == ShomeiLayout.RENKI else None,
+        items=printed_items,
+        kojin_bango_printed=kojin_bango,
+        seikyusha=seikyusha,
+        koyo_kikan=koyo_kikan,
+        koyo_mokuteki=koyo_mokuteki,
+        kofu_basho=kofu_basho,
+        ninshosha=certifier.label,
+        koin_id=certifier.koin_id,
+    )
     return kofu, rendered.pdf
 
 

@@ -130,6 +130,7 @@ def test_issue_screen_kisai_and_koyo(yamada, login, alpha):
     kofu = ShomeiKofu.objects.get(hakko_no=r["X-Hakko-No"])
     assert kofu.kind == "kisai" and kofu.kofu_basho == "一色支所" and len(kofu.hakko_nos) == 2
     assert kofu.koyo_kikan == "横浜地方法務局"
+    assert "一色支所" not in text  # 5.5 【実装しない機能】: the place of issue is not printed
     # a 公用 request without its office: a clear message, nothing issued
     connection.set_schema_to_public()
     r = client.post(
@@ -213,3 +214,59 @@ def test_api_kisai_omit_and_history_filters(yamada, login, alpha):
         content_type="application/json",
     )
     assert bad.status_code == 422 and "1つ以上" in bad.json()["detail"]
+
+
+def test_the_towns_default_items_are_checked_on_the_issue_screen(yamada, login, alpha):
+    """5.1: the default of each optional item is the town's choice (parameter)."""
+    from tenants.params.tenant.models import MunicipalParameter
+
+    head = yamada[0]
+    client = login("hayama-clerk", ALPHA_HOST)
+    body = client.post(
+        "/juminkiroku/shomei/", {"atena_no": head.atena_no, "lookup": "1"}
+    ).content.decode()
+    assert 'name="setainushi" id="id_setainushi" checked' not in body
+    connection.set_tenant(alpha.municipality)
+    MunicipalParameter.objects.create(
+        key="juminkiroku.shomei_default_items",
+        fiscal_year_from=2000,
+        value={"setainushi": True, "kojin_bango": True},
+        source="テスト",
+        created_by="test",
+    )
+    connection.set_schema_to_public()
+    body = client.post(
+        "/juminkiroku/shomei/", {"atena_no": head.atena_no, "lookup": "1"}
+    ).content.decode()
+    assert 'name="setainushi" id="id_setainushi" checked' in body
+    assert 'name="kojin_bango" id="id_kojin_bango" checked' not in body  # never by default
+
+
+def test_a_foreign_residents_dates_show_in_seireki_on_the_screens(alpha, login):
+    """1.1.9: 生年月日 and 在留期間の満了日 of a foreign resident in 西暦 on screens too."""
+    from juminkiroku.codes import JuminShubetsu
+    from juminkiroku.tests.factories import person_fields
+
+    connection.set_tenant(alpha.municipality)
+    _, (person,) = household_tennyu(
+        "hayama",
+        members=[
+            person_fields(
+                shimei="ＺＨＡＮＧ　ＹＵＬＩＮ",
+                shubetsu=JuminShubetsu.GAIKOKUJIN,
+                alpha_name="ZHANG YULIN",
+                kokuseki="中国",
+                zairyu_shikaku="永住者",
+                zairyu_kikan_to="2030-01-15",
+                birth_date="1991-02-03",
+                honseki="",
+                hittosha="",
+            )
+        ],
+    )
+    connection.set_schema_to_public()
+    client = login("hayama-clerk", ALPHA_HOST)
+    body = client.get(f"/juminkiroku/persons/{person.pk}/").content.decode()
+    assert "1991年2月3日" in body and "2030年1月15日" in body
+    assert "平成3年" not in body and "令和12年" not in body
+    assert "令和2年4月1日" in body  # 住民となった日: 和暦

@@ -471,3 +471,89 @@ def test_furigana_in_brackets_after_the_name_and_the_towns_choice(in_alpha):
     )
     _, pdf = issue(atena_ids=[person.pk])
     assert "ヤマダ" not in text_of(pdf) and "ジュウキ" not in text_of(pdf)
+
+
+# --- 5.8 外字, 5.1 転出予定, 5.6 固定文言, 1.3.8 the recording door --------------------------
+
+
+def test_unregistered_gaiji_is_alerted_before_issuing(yamada):
+    register_koin()
+    head = yamada[0]
+    from juminkiroku.models import Atena
+    from juminkiroku.services.shomei import shomei_precheck
+
+    Atena.objects.filter(pk=head.pk).update(shimei="山\ue001　太郎")
+    # when
+    check = shomei_precheck(
+        kind=ShomeiKind.JUMINHYO,
+        atena_ids=[head.pk],
+        setai_id=None,
+        seikyusha=Seikyusha.HONNIN,
+        layout=ShomeiLayout.KOJIN,
+    )
+    # then
+    assert check.codes == ["gaiji"] and "未登録の外字" in check.warnings[0]
+    assert "氏名" in check.warnings[0]
+    kofu, _ = issue(atena_ids=[head.pk])
+    assert kofu.items["gaiji"] == ["氏名"]
+    # a name without one: no alert
+    check = shomei_precheck(
+        kind=ShomeiKind.JUMINHYO,
+        atena_ids=[yamada[1].pk],
+        setai_id=None,
+        seikyusha=Seikyusha.HONNIN,
+        layout=ShomeiLayout.KOJIN,
+    )
+    assert check.codes == []
+
+
+def test_items_recorded_by_a_tenshutsu_todoke_are_not_printed_before_the_date(yamada):
+    """5.1: before the 転出予定年月日 a 住民票の写し leaves out what the 転出届 recorded."""
+    register_koin()
+    head = yamada[0]
+    from juminkiroku.models import Atena
+
+    Atena.objects.filter(pk=head.pk).update(tenshutsu_saki_jusho="東京都新宿区西新宿二丁目8番1号")
+    _, pdf = issue(atena_ids=[head.pk], items={"setainushi": True, "honseki": True})
+    text = text_of(pdf)
+    assert "西新宿" not in text and "転出先" not in text
+    _, pdf = issue(kind=ShomeiKind.KISAI, atena_ids=[head.pk], kisai_items=list(KISAI_ALL))
+    assert "西新宿" not in text_of(pdf)
+
+
+KISAI_ALL = [k for k in ("shimei", "birth_date", "sex", "jusho", "setainushi", "jumin_date")]
+
+
+def test_the_seals_fixed_words_print_under_the_certifier(yamada):
+    register_koin(mongon="この印は黒色です")
+    _, pdf = issue(atena_ids=[yamada[0].pk])
+    text = text_of(pdf)
+    assert "この印は黒色です" in text and "公印省略" not in text
+
+
+def test_the_recording_door_wants_one_distinct_number_per_copy(in_alpha):
+    from juminkiroku.services.kofu import shomei_kofu_record
+
+    actor = actor_for("hayama-clerk")
+    for bad in ([], ["20261206-0000001", "20261206-0000001"]):
+        with pytest.raises(ValueError):
+            shomei_kofu_record(
+                kind=ShomeiKind.JUMINHYO,
+                screen="テスト",
+                hakko_nos=bad,
+                atena_ids=[1],
+                pages=1,
+                actor=actor,
+            )
+    kofu = shomei_kofu_record(
+        kind=ShomeiKind.JUMINHYO,
+        screen="テスト",
+        hakko_nos=["20261206-0000001", "20261206-0000002"],
+        atena_ids=[1],
+        pages=3,
+        actor=actor,
+    )
+    assert kofu.copies == 2 and kofu.hakko_no == "20261206-0000001"
+    assert AccessLog.objects.get(record_type="shomei_kofu", record_id=str(kofu.pk)).detail[
+        "hakko_nos"
+    ] == ["20261206-0000001", "20261206-0000002"]

@@ -38,6 +38,7 @@ from juminkiroku.services.koin import KoinError, koin_register, ninshosha_regist
 from juminkiroku.services.shomei import (
     MAX_COPIES,
     ShomeiError,
+    default_items,
     shomei_issue,
     shomei_precheck,
     shomei_void,
@@ -185,7 +186,7 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
     context["members"] = members
     context["person"] = person
     if "issue" not in request.POST:
-        context["form"] = ShomeiForm(initial={"atena_no": atena_no})
+        context["form"] = ShomeiForm(initial={"atena_no": atena_no, **default_items()})
         context["chosen"] = {m.pk for m in members}
         return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     chosen = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
