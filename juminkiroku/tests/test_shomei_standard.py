@@ -110,7 +110,9 @@ def test_koin_register_keeps_a_black_seal_and_closes_the_previous(in_alpha):
     from PIL import Image
 
     with Image.open(io.BytesIO(bytes(first.image))) as im:
-        colours = {c for _, c in im.convert("RGBA").getcolors(100_000)}
+        counted = im.convert("RGBA").getcolors(100_000)
+    assert counted is not None
+    colours = {c for _, c in counted}
     assert colours <= {(0, 0, 0, 255), (0, 0, 0, 0)} and (0, 0, 0, 255) in colours
     # when: a new seal from 2026-04-01
     second = register_koin(valid_from=date(2026, 4, 1))
