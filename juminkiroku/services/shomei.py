@@ -47,6 +47,7 @@ from juminkiroku.forms.shomei import (
     NINSHO_JUMINHYO,
     NINSHO_KISAI,
     Ninsho,
+    PersonSheet,
     SheetOptions,
     inkan_rows,
     wareki,
@@ -408,12 +409,9 @@ def shomei_issue(
     gaiji: list[str] = []
     if kind == ShomeiKind.INKAN:
         template, inkan = "juminkiroku/forms/inkan.html", _inkan_of(persons[0])
-        context["rows"] = inkan_rows(persons[0])
-        if any(r.overflow for r in context["rows"]):
-            raise ShomeiError(
-                "文字数が多く印字できません: "
-                + "、".join(r.label for r in context["rows"] if r.overflow)
-            )
+        sheet = PersonSheet(atena_id=persons[0].pk, rows=inkan_rows(persons[0]))
+        afure = settle_overflow([sheet], [], _afure_mode())
+        context["rows"], context["afure"] = sheet.rows, afure
         context["inei_uri"] = _png_uri(bytes(inkan.inei))
         ninsho_text = NINSHO_INKAN
     else:
