@@ -53,11 +53,11 @@ def test_admin_registers_seal_and_certifier_viewer_only_looks_other_town_sees_no
         "/juminkiroku/koin/",
         {
             "ninshosha": "1",
-            "kubun": "dairi",
-            "shokumei": "葉山町長職務代理者　副町長",
-            "shimei": "代理　二郎",
-            "valid_from": "令和7年4月1日",
-            "valid_to": "令和7年4月30日",
+            "n-kubun": "dairi",
+            "n-shokumei": "葉山町長職務代理者　副町長",
+            "n-shimei": "代理　二郎",
+            "n-valid_from": "令和7年4月1日",
+            "n-valid_to": "令和7年4月30日",
         },
     )
     assert r.status_code == 302, r.content.decode()[:300]
@@ -65,10 +65,10 @@ def test_admin_registers_seal_and_certifier_viewer_only_looks_other_town_sees_no
         "/juminkiroku/koin/",
         {
             "koin": "1",
-            "kind": "shomei",
-            "valid_from": "令和7年4月1日",
-            "mongon": "この印は黒色です",
-            "image": SimpleUploadedFile("k.png", png_bytes((90, 90)), "image/png"),
+            "k-kind": "shomei",
+            "k-valid_from": "令和7年4月1日",
+            "k-mongon": "この印は黒色です",
+            "k-image": SimpleUploadedFile("k.png", png_bytes((90, 90)), "image/png"),
         },
     )
     assert r.status_code == 302, r.content.decode()[:300]
@@ -80,9 +80,9 @@ def test_admin_registers_seal_and_certifier_viewer_only_looks_other_town_sees_no
         "/juminkiroku/koin/",
         {
             "koin": "1",
-            "kind": "chocho",
-            "valid_from": "令和7年4月1日",
-            "image": SimpleUploadedFile("k.gif", b"GIF89a", "image/gif"),
+            "k-kind": "chocho",
+            "k-valid_from": "令和7年4月1日",
+            "k-image": SimpleUploadedFile("k.gif", b"GIF89a", "image/gif"),
         },
     )
     assert r.status_code == 400 and "PNG形式" in r.content.decode()
@@ -91,7 +91,7 @@ def test_admin_registers_seal_and_certifier_viewer_only_looks_other_town_sees_no
     assert "公印の登録" not in viewer.get("/juminkiroku/koin/").content.decode()
     r = viewer.post(
         "/juminkiroku/koin/",
-        {"ninshosha": "1", "kubun": "chocho", "shokumei": "x", "shimei": "y"},
+        {"ninshosha": "1", "n-kubun": "chocho", "n-shokumei": "x", "n-shimei": "y"},
     )
     assert r.status_code == 403
     connection.set_tenant(alpha.municipality)

@@ -360,8 +360,8 @@ def _koin_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpRes
     context = {
         "koins": koins,
         "ninshosha": ninshosha_list(),
-        "koin_form": extra.pop("koin_form", KoinForm()),
-        "ninshosha_form": extra.pop("ninshosha_form", NinshoshaForm()),
+        "koin_form": extra.pop("koin_form", KoinForm(prefix="k")),
+        "ninshosha_form": extra.pop("ninshosha_form", NinshoshaForm(prefix="n")),
         "can_admin": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.ADMIN,
         **extra,
     }
@@ -378,7 +378,7 @@ def koin_index(request: HttpRequest) -> HttpResponse:
         return _koin_page(request)
     actor = actor_from_request(request)
     if "koin" in request.POST:
-        koin_form = KoinForm(request.POST, request.FILES)
+        koin_form = KoinForm(request.POST, request.FILES, prefix="k")
         if not koin_form.is_valid():
             return _koin_page(request, 400, koin_form=koin_form)
         data = koin_form.cleaned_data
@@ -395,7 +395,7 @@ def koin_index(request: HttpRequest) -> HttpResponse:
             return _koin_page(request, 400, koin_form=koin_form, error=str(exc))
         messages.success(request, "公印を登録しました。")
         return redirect("juminkiroku_koin")
-    form = NinshoshaForm(request.POST)
+    form = NinshoshaForm(request.POST, prefix="n")
     if not form.is_valid():
         return _koin_page(request, 400, ninshosha_form=form)
     data = form.cleaned_data
