@@ -241,6 +241,8 @@ class ShomeiKind(models.TextChoices):
     JUMINHYO = "juminhyo", "住民票の写し"
     JOHYO = "johyo", "除票の写し"
     INKAN = "inkan", "印鑑登録証明書"
+    KISAI = "kisai", "住民票記載事項証明書"
+    JOHYO_KISAI = "jo_kisai", "住民票除票記載事項証明書"
 
 
 class ShomeiLayout(models.TextChoices):
@@ -262,3 +264,25 @@ class InkanStatus(models.TextChoices):
     HAISHI = "haishi", "廃止"
     BOSHITSU = "boshitsu", "亡失"
     SHOKKEN_MASSHO = "shokken", "職権抹消"
+
+
+class NinshoshaKubun(models.TextChoices):
+    """認証者 (標準仕様書 1.3.9): the head of the municipality or the deputy."""
+
+    CHOCHO = "chocho", "市区町村長"
+    DAIRI = "dairi", "職務代理者"
+
+
+class KoinKind(models.TextChoices):
+    """公印の種類 (標準仕様書 5.6). The card-face seal (カード券面用) is not printed here."""
+
+    CHOCHO = "chocho", "市区町村長印"
+    DAIRI = "dairi", "職務代理者印"
+    SHOMEI = "shomei", "証明書専用印"
+
+
+class MojiAfure(models.TextChoices):
+    """What a certificate prints for an item that does not fit (標準仕様書 5.8)."""
+
+    GENKAI = "genkai", "限界まで印字"
+    KUHAKU = "kuhaku", "空白で印字"

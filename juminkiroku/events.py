@@ -164,6 +164,7 @@ class TenshutsuKakuteiPayload:
     atena_ids: Annotated[tuple[int, ...], "除票になった人の宛名ID"]
     setai_ids: Annotated[tuple[int, ...], "その人が属していた世帯の世帯ID"]
 
+
 JUSHO_SETTEI = declare(
     "juminkiroku.jusho_settei",
     payload=KisaiPayload,

@@ -14,7 +14,7 @@ from juminkiroku.models.cs import (
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
-from juminkiroku.models.kofu import ShomeiKofu
+from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.tenshutsu import (
     TennyuTsuchi,
@@ -42,6 +42,8 @@ __all__ = [
     "InkanToroku",
     "JuminhyoCodeAki",
     "JushoJisho",
+    "Koin",
+    "Ninshosha",
     "PersonFields",
     "RenkeiChange",
     "Setai",

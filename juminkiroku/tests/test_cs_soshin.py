@@ -222,9 +222,7 @@ def test_tokurei_tenshutsu_sends_the_tenshutsu_shomei(cs, alpha, in_alpha):
     juminhyo_code_aki_fetch(count=2, actor=actor_for("hayama-clerk"))
     _, (person,) = household_tennyu("hayama", members=[person_fields()])
     sync()
-    ido = tenshutsu(
-        person, ido_date=date(2024, 9, 1), todoke_date=date(2024, 8, 20), tokurei=True
-    )
+    ido = tenshutsu(person, ido_date=date(2024, 9, 1), todoke_date=date(2024, 8, 20), tokurei=True)
     assert ido.payload["tokurei"] is True
     assert cs_soshin_make(actor=SYSTEM_ACTOR) == 2
     rec = CsSoshin.objects.get(kind=SoshinKind.TENSHUTSU_SHOMEI)
@@ -348,9 +346,7 @@ def test_tokurei_is_for_a_tenshutsu_only_and_has_no_paper_certificate(in_alpha):
             tokurei=True,
         )
     assert "特例転出は、転出のときだけ" in str(refused.value.errors)
-    ido = tenshutsu(
-        person, ido_date=date(2024, 9, 1), todoke_date=date(2024, 8, 20), tokurei=True
-    )
+    ido = tenshutsu(person, ido_date=date(2024, 9, 1), todoke_date=date(2024, 8, 20), tokurei=True)
     t = Tenshutsu.objects.get(ido=ido)
     with pytest.raises(ShomeiError, match="特例転出"):
         tenshutsu_shomei_issue(tenshutsu_id=t.pk, actor=actor_for("hayama-clerk"))

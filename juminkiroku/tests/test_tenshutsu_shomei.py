@@ -235,3 +235,22 @@ def test_juminhyo_before_the_yotei_date_shows_the_tenshutsu_yotei(yamada):
     assert "住民票の写し" in text and "山田一郎" in text
     assert "転出予定年月日" + squash(format_wareki(yotei)) in text
     assert "転出先住所（予定）" + SAKI in text
+
+
+def test_tenshutsu_shomei_carries_the_towns_koin_or_is_refused_without_one(yamada):
+    """標準仕様書 5.6 on the 転出証明書 too: the 公印 valid on the day (1.3.7) is printed;
+    with none registered the issue is refused and nothing is recorded."""
+    from juminkiroku.models import Koin
+    from juminkiroku.tests.test_shomei_standard import image_hashes, koin_hash
+
+    child = yamada[2]
+    t = tenshutsu_of(child, yotei=today() + timedelta(days=7), todoke=today())
+    koin = Koin.objects.get()
+    _, pdf = tenshutsu_shomei_issue(tenshutsu_id=t.pk, actor=actor_for("hayama-clerk"))
+    assert koin_hash(koin.pk) in image_hashes(pdf)
+    wife = yamada[1]
+    other = tenshutsu_of(wife, yotei=today() + timedelta(days=7), todoke=today())
+    Koin.objects.all().delete()
+    with pytest.raises(ShomeiError, match="公印"):
+        tenshutsu_shomei_issue(tenshutsu_id=other.pk, actor=actor_for("hayama-clerk"))
+    assert not TenshutsuShomei.objects.filter(tenshutsu=other).exists()
