@@ -4,7 +4,7 @@ from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
 from juminkiroku.models.kofu import ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
-from juminkiroku.models.yokushi import ShienSochi, Yokushi
+from juminkiroku.models.yokushi import ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 
 __all__ = [
     "PERSON_FIELD_NAMES",
@@ -18,6 +18,8 @@ __all__ = [
     "PersonFields",
     "RenkeiChange",
     "Setai",
+    "ShienHeisha",
+    "ShienKagaisha",
     "ShienSochi",
     "ShomeiKofu",
     "Yokushi",
