@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from juminkiroku import events
 from juminkiroku.services.inkan import inkan_shokken_massho
+from juminkiroku.services.yokushi import shien_after_tenshutsu
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
 from tenants.events.registry import subscribe
@@ -24,5 +25,18 @@ def end_inkan_after_shojo(event: ReceivedEvent[events.ShojoPayload]) -> None:
         jiyu=payload.jiyu,
         ido_date=payload.ido_date,
         atena_ids=list(payload.atena_ids),
+        actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
+    )
+
+
+@subscribe(events.TENSHUTSU_YOTEI)
+@subscribe(events.KOKUGAI_TENSHUTSU)
+def keep_shien_after_tenshutsu(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """転出・国外転出 の本登録: a 支援措置 of a person moving out switches to 仮支援措置 kept
+    as 前住所地市区町村 (標準仕様書 3.4), so it does not end during the 転出・転入."""
+    payload = event.payload
+    shien_after_tenshutsu(
+        atena_ids=list(payload.atena_ids),
+        ido_date=payload.ido_date,
         actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
     )

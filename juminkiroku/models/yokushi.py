@@ -133,6 +133,9 @@ class ShienHeisha(models.Model):
             models.UniqueConstraint(fields=["shien", "atena"], name="shien_heisha_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"併せて支援を求める者 #{self.pk}"
+
 
 class ShienKagaisha(models.Model):
     """加害者 (1.1.16). ``atena`` only when the 加害者 lives in this town; that record
@@ -158,3 +161,6 @@ class ShienKagaisha(models.Model):
     class Meta:
         verbose_name = "加害者"
         verbose_name_plural = "加害者"
+
+    def __str__(self) -> str:
+        return f"加害者 #{self.pk}"
