@@ -420,9 +420,10 @@ def shien_after_tenshutsu(*, atena_ids: Sequence[int], ido_date: date, actor: Ac
     town = current_municipality()
     switched = 0
     with transaction.atomic():
-        for shien in ShienSochi.objects.select_for_update().filter(
+        current = ShienSochi.objects.filter(
             atena_id__in=list(atena_ids), ended_at__isnull=True, extensions__isnull=True
-        ):
+        ).values_list("pk", flat=True)
+        for shien in ShienSochi.objects.select_for_update().filter(pk__in=list(current)):
             saki = Atena.objects.filter(pk=shien.atena_id).values_list(
                 "tenshutsu_saki_jusho", flat=True
             )[0]
