@@ -126,7 +126,7 @@ def test_34_heisha_and_kagaisha_are_locked_and_third_party_requests_refused(in_a
 
 
 def test_34_bad_input_is_refused_and_nothing_is_written(in_alpha):
-    (head, wife, child), _ = _family()
+    (_head, wife, child), _ = _family()
     with pytest.raises(YokushiError, match="関係"):
         _register(wife, heisha=[Heisha(atena_id=child.pk, kankei=" ")])
     with pytest.raises(YokushiError, match="加害者として指定"):
