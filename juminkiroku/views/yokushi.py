@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -55,6 +56,10 @@ from tenants.wareki import format_wareki, parse_wareki
 GYOMU = JUMINKIROKU
 
 
+def _errors(form: forms.Form) -> str:
+    return " ".join(str(m) for ms in form.errors.values() for m in ms)
+
+
 def _date(text: str) -> date | None:
     text = (text or "").strip()
     if not text:
@@ -81,7 +86,7 @@ def yokushi_home(request: HttpRequest) -> HttpResponse:
             if kind == "shien":
                 form = ShienForm(request.POST)
                 if not form.is_valid():
-                    raise YokushiError(" ".join(m for ms in form.errors.values() for m in ms))
+                    raise YokushiError(_errors(form))
                 data = form.cleaned_data
                 today = timezone.localdate()
                 result = shien_sochi_register(
@@ -215,14 +220,16 @@ def shien_view(request: HttpRequest, pk: int) -> HttpResponse:
         actor = actor_from_request(request)
         try:
             if not form.is_valid():
-                raise YokushiError(" ".join(m for ms in form.errors.values() for m in ms))
+                raise YokushiError(_errors(form))
             act, day = form.cleaned_data["act"], form.cleaned_data.get("day")
-            if act == "kakutei":
+            if act != "end" and not isinstance(day, date):
+                raise YokushiError("日付を入力してください。")
+            if act == "kakutei" and day is not None:
                 done = shien_sochi_kakutei(shien_id=shien.pk, start_date=day, actor=actor)
                 messages.success(
                     request, f"支援措置を開始しました（{format_wareki(done.end_date)}まで）。"
                 )
-            elif act == "correct":
+            elif act == "correct" and day is not None:
                 shien_sochi_correct_end(shien_id=shien.pk, end_date=day, actor=actor)
                 messages.success(request, "支援終了日を修正しました。")
             else:
