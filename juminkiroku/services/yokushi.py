@@ -36,7 +36,9 @@ from juminkiroku.models import Atena, Setai, ShienHeisha, ShienKagaisha, ShienSo
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.grants.selectors import has_grant
+from tenants.pdf import RenderedPdf, render_pdf
 from tenants.selectors.current import current_municipality
+from tenants.wareki import format_wareki
 
 GYOMU = JUMINKIROKU
 
@@ -444,3 +446,55 @@ def shien_after_tenshutsu(*, atena_ids: Sequence[int], ido_date: date, actor: Ac
             _log(actor, "支援措置転出切替", "shien_sochi", shien.pk)
             switched += 1
     return switched
+
+
+@dataclass(frozen=True)
+class TsuchiRow:
+    shimei: str
+    start: str
+    end: str
+    opens: str
+
+
+def shien_shuryo_tsuchi(
+    *, shien_ids: Sequence[int], actor: Actor, today: date | None = None
+) -> RenderedPdf:
+    """支援措置期間終了通知 (3.4, printed before the end as 20.5.1 asks): one page per
+    申出者 of the given 支援措置, each still in force and not extended. The print is
+    logged per 支援措置."""
+    _require(actor, Kengen.YOKUSHI_LOCK)
+    today = today or timezone.localdate()
+    wanted = list(dict.fromkeys(shien_ids))
+    if not wanted:
+        raise YokushiError("通知を出力する支援措置を選択してください。")
+    found = list(
+        ShienSochi.objects.filter(pk__in=wanted, ended_at__isnull=True, extensions__isnull=True)
+        .select_related("atena")
+        .order_by("end_date", "id")
+    )
+    if len(found) != len(wanted):
+        raise YokushiError("終了または延長済みの支援措置が含まれています。")
+    rows = [
+        TsuchiRow(
+            shimei=s.atena.shimei,
+            start=format_wareki(s.start_date),
+            end=format_wareki(s.end_date),
+            opens=format_wareki(extension_opens_on(s)),
+        )
+        for s in found
+    ]
+    rendered = render_pdf(
+        "juminkiroku/forms/shien_tsuchi.html",
+        {"notices": rows, "today": format_wareki(today), "town_name": current_municipality().name},
+    )
+    with transaction.atomic(durable=True):
+        for s in found:
+            access_record(
+                actor=actor,
+                action=AccessAction.PRINT,
+                gyomu=GYOMU,
+                screen="支援措置期間終了通知",
+                record_type="shien_sochi",
+                record_id=s.pk,
+            )
+    return rendered

@@ -220,3 +220,32 @@ def test_33_household_screen_lists_removed_members(
     assert child.shimei in removed and "転出" in removed and wife.shimei not in removed
     other = login("samukawa-clerk", BETA_HOST)
     assert other.get(f"/juminkiroku/setai/{head.setai_id}/").status_code == 404
+
+
+def test_shuryo_tsuchi_pdf_for_the_ending_list(login, alpha, yamada):
+    """3.4: the 支援措置期間終了通知 (20.5.1) is printed before the end, from the list of
+    those ending within a month; one page per 申出者, logged as a print; refusals."""
+    from tenants.testing.pdf import pdf_pages
+
+    head, wife, child = yamada
+    today = timezone.localdate()
+    shien = _shien(alpha, head, wife, child, start=today - timedelta(days=350))
+    shinsa = login("hayama-shinsa", ALPHA_HOST)
+    home = shinsa.get("/juminkiroku/yokushi/").content.decode()
+    assert f'name="shien" value="{shien.pk}"' in home  # date-driven: it is on the list
+    r = shinsa.post("/juminkiroku/shien/tsuchi/", {"shien": [str(shien.pk)]})
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    (page,) = pdf_pages(r.content)
+    assert "支援措置期間終了のお知らせ" in page and "山田花子様" in page
+    connection.set_tenant(alpha.municipality)
+    assert AccessLog.objects.filter(
+        action="print", record_type="shien_sochi", record_id=str(shien.pk)
+    ).exists()
+    connection.set_schema_to_public()
+    # Without the grant, or from the other town: no PDF.
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    refused = clerk.post("/juminkiroku/shien/tsuchi/", {"shien": [str(shien.pk)]})
+    assert refused.status_code == 302
+    other = login("samukawa-shinsa", BETA_HOST)
+    r = other.post("/juminkiroku/shien/tsuchi/", {"shien": [str(shien.pk)]}, follow=True)
+    assert "application/pdf" not in r["Content-Type"] and "終了または延長済み" in r.content.decode()

@@ -35,6 +35,7 @@ from juminkiroku.selectors.yokushi import (
 )
 from juminkiroku.services.yokushi import (
     YokushiError,
+    shien_shuryo_tsuchi,
     shien_sochi_correct_end,
     shien_sochi_end,
     shien_sochi_extend,
@@ -46,7 +47,14 @@ from juminkiroku.services.yokushi import (
 )
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.reads import (
+    Reads,
+    access_note,
+    access_refusal,
+    logged_by_service,
+    logs_reads,
+    no_personal_data,
+)
 from tenants.accesslog.services import actor_from_request
 from tenants.csvout import csv_response
 from tenants.grants.selectors import grants_of
@@ -321,7 +329,30 @@ def yokushi_csv(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+@gyomu_view(GYOMU, write_level=RoleLevel.WRITE)
+@logged_by_service  # shien_shuryo_tsuchi logs one 印刷 row per 支援措置
+@require_POST
+def shien_tsuchi(request: HttpRequest) -> HttpResponse:
+    """支援措置期間終了通知 (3.4 / 20.5.1) as a PDF for the 支援措置 ticked on the list of
+    those ending within a month (or one from its page)."""
+    try:
+        ids = [int(v) for v in request.POST.getlist("shien")]
+        rendered = shien_shuryo_tsuchi(shien_ids=ids, actor=actor_from_request(request))
+    except (YokushiError, ValueError) as exc:
+        messages.error(
+            request, str(exc) if isinstance(exc, YokushiError) else "選択が正しくありません。"
+        )
+        return redirect("jk_yokushi")
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="shien_tsuchi_{timezone.localdate():%Y%m%d}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 urlpatterns = [
+    path("shien/tsuchi/", shien_tsuchi, name="jk_shien_tsuchi"),
     path("yokushi/csv/", yokushi_csv, name="jk_yokushi_csv"),
     path("shien/<int:pk>/", shien_view, name="jk_shien"),
     path("yokushi/", yokushi_home, name="jk_yokushi"),
