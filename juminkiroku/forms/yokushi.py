@@ -32,6 +32,13 @@ class ShienForm(forms.Form):
     )
     moshide_date = WarekiDateField(label="申出日", required=False)
     renrakusaki = TextField(label="連絡先", max_length=200, required=False)
+    yokushi_jusho = TextField(
+        label="抑止対象の住所等", max_length=300, required=False, help_text="現住所・前住所・本籍等"
+    )
+    tosho_uketsuke = TextField(
+        label="当初受付市区町村", max_length=100, required=False, help_text="転送を受けた場合のみ"
+    )
+    tenso_uketsuke_date = WarekiDateField(label="転送された申出書の受付年月日", required=False)
     jimu_etsuran = forms.BooleanField(label="住民基本台帳の閲覧", required=False, initial=True)
     jimu_kofu = forms.BooleanField(label="住民票の写し等の交付", required=False, initial=True)
     jimu_fuhyo = forms.BooleanField(label="戸籍の附票の写し等の交付", required=False, initial=True)
@@ -86,6 +93,9 @@ class ShienForm(forms.Form):
             raise forms.ValidationError("加害者の氏名を入力してください。")
         data["extra"] = ShienInput(
             renrakusaki=data.get("renrakusaki", ""),
+            yokushi_jusho=data.get("yokushi_jusho", ""),
+            tosho_uketsuke=data.get("tosho_uketsuke", ""),
+            tenso_uketsuke_date=data.get("tenso_uketsuke_date"),
             jimu=ShienJimu(
                 etsuran=bool(data.get("jimu_etsuran")),
                 kofu=bool(data.get("jimu_kofu")),

@@ -89,6 +89,7 @@ class ShienSochi(models.Model):
     jimu_etsuran = models.BooleanField("住民基本台帳の閲覧", default=True)
     jimu_kofu = models.BooleanField("住民票の写し等の交付", default=True)
     jimu_fuhyo = models.BooleanField("戸籍の附票の写し等の交付", default=True)
+    yokushi_jusho = models.CharField("抑止対象の住所等", max_length=300, blank=True)
     # 仮支援措置 (3.4): before the need is confirmed, or as 前住所地 after a 転出.
     kari = models.BooleanField("仮支援措置", default=False)
     kari_start_date = models.DateField("仮支援措置の開始日", null=True, blank=True)
@@ -96,6 +97,10 @@ class ShienSochi(models.Model):
     # 転送情報 (1.1.16).
     tenso_saki = models.CharField("転送先市区町村", max_length=200, blank=True)
     tenso_date = models.DateField("転送年月日", null=True, blank=True)
+    # As 転送受付市区町村: the forwarded 申出書 received, and the day the 申出者 was told
+    # that no support was needed.
+    tenso_uketsuke_date = models.DateField("転送された申出書の受付年月日", null=True, blank=True)
+    fuyo_renraku_date = models.DateField("支援不要の連絡年月日", null=True, blank=True)
     ended_at = models.DateTimeField("終了処理日時", null=True, blank=True)
     ended_by = models.CharField("終了処理者", max_length=150, blank=True)
     end_reason = models.CharField(

@@ -178,6 +178,9 @@ class ShienJimu:
 @dataclass(frozen=True)
 class ShienInput:
     renrakusaki: str = ""
+    yokushi_jusho: str = ""
+    tosho_uketsuke: str = ""  # set when this town receives a forwarded 申出書
+    tenso_uketsuke_date: date | None = None
     jimu: ShienJimu = field(default_factory=ShienJimu)
     heisha: Sequence[Heisha] = ()
     kagaisha: Sequence[Kagaisha] = ()
@@ -240,6 +243,9 @@ def shien_sochi_register(
             moshide_date=moshide_date,
             note=_clean(note, 200),
             renrakusaki=_clean(extra.renrakusaki, 200),
+            yokushi_jusho=_clean(extra.yokushi_jusho, 300),
+            tosho_uketsuke=_clean(extra.tosho_uketsuke, 100),
+            tenso_uketsuke_date=extra.tenso_uketsuke_date,
             jimu_etsuran=extra.jimu.etsuran,
             jimu_kofu=extra.jimu.kofu,
             jimu_fuhyo=extra.jimu.fuhyo,
@@ -340,6 +346,7 @@ def shien_sochi_extend(
             moshide_date=moshide_date,
             note=shien.note,
             renrakusaki=shien.renrakusaki,
+            yokushi_jusho=shien.yokushi_jusho,
             jimu_etsuran=shien.jimu_etsuran,
             jimu_kofu=shien.jimu_kofu,
             jimu_fuhyo=shien.jimu_fuhyo,
@@ -394,12 +401,17 @@ def shien_sochi_correct_end(*, shien_id: int, end_date: date, actor: Actor) -> S
     return shien
 
 
-def shien_sochi_end(*, shien_id: int, reason: str, actor: Actor) -> ShienSochi:
+def shien_sochi_end(
+    *, shien_id: int, reason: str, actor: Actor, renraku_date: date | None = None
+) -> ShienSochi:
     """Ends a 支援措置 (3.4: 申出, 期間経過で延長なし, 必要性なし) and releases its locks.
-    Needs the 解除 grant: ending is what lifts the 発行 error."""
+    Needs the 解除 grant: ending is what lifts the 発行 error. For 必要性なし the day the
+    申出者 was told is kept (1.1.16, 支援の必要性がないことを確認したときの連絡年月日)."""
     _require(actor, Kengen.YOKUSHI_UNLOCK)
     if reason not in ShienEndReason.values:
         raise YokushiError("終了の理由を選択してください。")
+    if renraku_date is not None and renraku_date > timezone.localdate():
+        raise YokushiError("連絡年月日に未来の日付は指定できません。")
     with transaction.atomic(durable=True):
         shien = ShienSochi.objects.select_for_update().get(pk=shien_id)
         if shien.ended_at is not None:
@@ -409,7 +421,9 @@ def shien_sochi_end(*, shien_id: int, reason: str, actor: Actor) -> ShienSochi:
         shien.ended_at = timezone.now()
         shien.ended_by = actor.username
         shien.end_reason = reason
-        shien.save(update_fields=["ended_at", "ended_by", "end_reason"])
+        if reason == ShienEndReason.FUYO and renraku_date is not None:
+            shien.fuyo_renraku_date = renraku_date
+        shien.save(update_fields=["ended_at", "ended_by", "end_reason", "fuyo_renraku_date"])
         _release_locks(shien, actor)
         _log(actor, "支援措置終了", "shien_sochi", shien.pk)
     return shien

@@ -56,7 +56,8 @@ def test_register_through_the_screen_then_shien_page_for_the_responsible_only(lo
          "moshide_date": "令和6年4月1日", "renrakusaki": "090-1111-2222",
          "jimu_kofu": "on", "heisha_atena_no": child.atena_no, "heisha_kankei": "子",
          "kagaisha_shimei": "山田　太郎", "kagaisha_atena_no": head.atena_no,
-         "kagaisha_sonota": "勤務先は横浜市"},
+         "kagaisha_sonota": "勤務先は横浜市", "yokushi_jusho": "現住所及び前住所",
+         "tosho_uketsuke": "東京都新宿区", "tenso_uketsuke_date": "令和6年3月29日"},
     )  # fmt: skip
     connection.set_tenant(alpha.municipality)
     shien = ShienSochi.objects.get()
@@ -66,6 +67,7 @@ def test_register_through_the_screen_then_shien_page_for_the_responsible_only(lo
     assert "仮支援措置期間中" in page and "勤務先は横浜市" in page and "090-1111-2222" in page
     assert "住民票の写し等の交付" in page and "住民基本台帳の閲覧" not in page
     assert child.atena_no in page
+    assert "現住所及び前住所" in page and "東京都新宿区" in page and "令和6年3月29日" in page
     # Confirm the need: the one-year period starts.
     shinsa.post(f"/juminkiroku/shien/{shien.pk}/", {"act": "kakutei", "day": "令和6年4月10日"})
     connection.set_tenant(alpha.municipality)
@@ -90,10 +92,13 @@ def test_register_through_the_screen_then_shien_page_for_the_responsible_only(lo
     connection.set_tenant(alpha.municipality)
     assert ShienSochi.objects.get().ended_at is None
     connection.set_schema_to_public()
-    # Ending through the screen releases the locks.
-    shinsa.post(f"/juminkiroku/shien/{shien.pk}/", {"act": "end", "reason": "moshide"})
+    # Ending through the screen (no need found, the 申出者 told) releases the locks.
+    shinsa.post(
+        f"/juminkiroku/shien/{shien.pk}/", {"act": "end", "reason": "fuyo", "day": "令和6年4月15日"}
+    )
     connection.set_tenant(alpha.municipality)
-    assert ShienSochi.objects.get().end_reason == "moshide"
+    ended = ShienSochi.objects.get()
+    assert ended.end_reason == "fuyo" and ended.fuyo_renraku_date == date(2024, 4, 15)
     assert not Yokushi.objects.filter(released_at__isnull=True).exists()
 
 

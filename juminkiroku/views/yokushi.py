@@ -241,7 +241,10 @@ def shien_view(request: HttpRequest, pk: int) -> HttpResponse:
                 shien_sochi_correct_end(shien_id=shien.pk, end_date=day, actor=actor)
                 messages.success(request, "支援終了日を修正しました。")
             else:
-                shien_sochi_end(shien_id=shien.pk, reason=form.cleaned_data["reason"], actor=actor)
+                shien_sochi_end(
+                    shien_id=shien.pk, reason=form.cleaned_data["reason"], actor=actor,
+                    renraku_date=day,
+                )  # fmt: skip
                 messages.success(request, "支援措置を終了し、抑止を解除しました。")
         except YokushiError as exc:
             messages.error(request, str(exc))
