@@ -29,6 +29,13 @@ def active_yokushi_q(*, now: object | None = None) -> Q:
     )
 
 
+def held_yokushi_q() -> Q:
+    """Locks as other systems see them: started and not released. A 一時解除 is not passed
+    on (3.1: 一時解除は庁内各システムへ連携しない), so no other module mistakes it for a
+    release."""
+    return Q(start_date__lte=timezone.localdate(), released_at__isnull=True)
+
+
 def temp_unlocked_q() -> Q:
     """Locks lifted for now by a 一時解除 that has not run out (shown beside the active ones)."""
     return Q(released_at__isnull=True, temp_unlock_until__gt=timezone.now())
@@ -64,11 +71,13 @@ def shien_active_on(atena_id: int, day: date | None = None) -> ShienSochi | None
 
 def shien_covered_ids(atena_ids: Iterable[int], day: date) -> set[int]:
     """Of ``atena_ids``, those a 支援措置 covers (申出者 or 併せて支援を求める者, 3.4)."""
-    ids = list(atena_ids)
-    in_force = ShienSochi.objects.filter(shien_in_force_q(day))
-    own = in_force.filter(atena_id__in=ids).values_list("atena_id", flat=True)
-    along = in_force.filter(heisha__atena_id__in=ids).values_list("heisha__atena_id", flat=True)
-    return set(own) | set(along)
+    ids = set(atena_ids)
+    if not ids:
+        return set()
+    pairs = ShienSochi.objects.filter(
+        shien_in_force_q(day), Q(atena_id__in=ids) | Q(heisha__atena_id__in=ids)
+    ).values_list("atena_id", "heisha__atena_id")  # one query
+    return {i for pair in pairs for i in pair if i in ids}
 
 
 def shien_in_last_month(day: date | None = None) -> list[ShienSochi]:

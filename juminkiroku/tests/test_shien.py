@@ -253,3 +253,24 @@ def test_walls_shien_of_one_town_is_invisible_and_untouchable_in_the_other(alpha
         )  # fmt: skip
     connection.set_tenant(alpha.municipality)
     assert ShienSochi.objects.get().ended_at is None
+
+
+def test_31_other_modules_see_no_temp_unlock_and_the_heisha_as_protected(in_alpha):
+    """3.1: a 一時解除 is not passed on to other systems; 3.4: the 併せて支援を求める者
+    is a 支援対象者 for them too (juminkiroku.public, used by every other module)."""
+    from juminkiroku.public import LookupStatus, atena_resolve_many
+    from juminkiroku.services.yokushi import yokushi_temp_unlock
+
+    (head, wife, child), _ = _family()
+    _register(wife, heisha=[Heisha(atena_id=child.pk, kankei="子")])
+    y = yokushi_set(
+        process="shokai", level="error", reason="調査中", start_date=date(2024, 1, 1),
+        end_date=date(2024, 1, 31), atena_id=head.pk, actor=actor_for("hayama-shinsa"),
+    )  # fmt: skip
+    yokushi_temp_unlock(yokushi_id=y.pk, actor=actor_for("hayama-shinsa"), minutes=30)
+    # The screens of this town honour the unlock ...
+    assert yokushi_blocking(atena_ids=[head.pk], setai_ids=[], process="shokai") == []
+    found = atena_resolve_many([head.atena_no, wife.atena_no, child.atena_no])
+    # ... other modules still see the lock (its 終了日 passed long ago: 3.1, still held).
+    assert found[head.atena_no].status is LookupStatus.REFUSED
+    assert found[wife.atena_no].shien and found[child.atena_no].shien
