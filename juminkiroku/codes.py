@@ -232,6 +232,14 @@ class YokushiProcess(models.TextChoices):
     SHOKAI = "shokai", "照会"
 
 
+class ShienEndReason(models.TextChoices):
+    """Why a 支援措置 ended (標準仕様書 3.4)."""
+
+    MOSHIDE = "moshide", "支援対象者からの終了の申出"
+    KIKAN = "kikan", "期間経過・延長なし"
+    FUYO = "fuyo", "支援の必要性がなくなった"
+
+
 class YokushiLevel(models.TextChoices):
     ERROR = "error", "エラー（処理不可）"
     ALERT = "alert", "アラート（確認のうえ処理可）"

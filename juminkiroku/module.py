@@ -34,6 +34,7 @@ MODULE = ModuleSpec(
         "ido": "異動",
         "shomei_kofu": "証明書の交付",
         "yokushi": "抑止",
+        "shien_sochi": "支援措置",
         "kojin_bango": "個人番号",
         "jinko_tokei": "人口統計",
         "senkyo_shukei": "選挙人名簿登録者数",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from juminkiroku import events
 from juminkiroku.services.inkan import inkan_shokken_massho
+from juminkiroku.services.yokushi import shien_after_tenshutsu
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
 from tenants.events.registry import subscribe
@@ -38,5 +39,18 @@ def end_inkan_after_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayloa
         jiyu=payload.jiyu,
         ido_date=payload.shojo_date,
         atena_ids=list(payload.atena_ids),
+        actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
+    )
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def keep_shien_after_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """転出確定 (転出・国外転出 becoming a 除票): a 支援措置 of the person switches to
+    仮支援措置 kept as 前住所地市区町村 (標準仕様書 3.4), so it does not end during the
+    転出・転入. Until the 除票 the person is still a 住民 here and the 支援措置 stays as it is."""
+    payload = event.payload
+    shien_after_tenshutsu(
+        atena_ids=list(payload.atena_ids),
+        ido_date=payload.shojo_date,
         actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
     )

@@ -22,7 +22,7 @@ from juminkiroku.models.tenshutsu import (
     TenshutsuShomei,
     TenshutsuStatus,
 )
-from juminkiroku.models.yokushi import ShienSochi, Yokushi
+from juminkiroku.models.yokushi import ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 
 __all__ = [
     "PERSON_FIELD_NAMES",
@@ -47,6 +47,8 @@ __all__ = [
     "PersonFields",
     "RenkeiChange",
     "Setai",
+    "ShienHeisha",
+    "ShienKagaisha",
     "ShienSochi",
     "ShomeiKofu",
     "Sofusaki",

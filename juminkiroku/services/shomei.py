@@ -53,9 +53,9 @@ from juminkiroku.forms.shomei import (
     wareki,
 )
 from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
-from juminkiroku.models import Atena, InkanToroku, ShienSochi, ShomeiKofu
+from juminkiroku.models import Atena, InkanToroku, ShomeiKofu
 from juminkiroku.rules.narabi import NARABI_KEY, NIN_I, standard_order
-from juminkiroku.selectors.yokushi import yokushi_blocking
+from juminkiroku.selectors.yokushi import shien_covered_ids, yokushi_blocking
 from juminkiroku.services.kofu import shomei_kofu_record
 from juminkiroku.services.ninsho import Certifier, NinshoError, certifier_for
 from juminkiroku.services.numbering import hakko_no_text, next_hakko_no
@@ -197,14 +197,9 @@ def _ordered(persons: list[Atena], layout: str) -> list[Atena]:
 
 
 def _active_shien(atena_ids: list[int], today: date) -> list[int]:
-    return list(
-        ShienSochi.objects.filter(
-            atena_id__in=atena_ids,
-            start_date__lte=today,
-            end_date__gte=today,
-            ended_at__isnull=True,
-        ).values_list("atena_id", flat=True)
-    )
+    """支援対象者 and 併せて支援を求める者 among them (標準仕様書 3.4; in force past the
+    終了日 until a clerk ends the 措置, 3.1)."""
+    return sorted(shien_covered_ids(atena_ids, today))
 
 
 def _check_access(persons: list[Atena], seikyusha: str, today: date) -> Precheck:

@@ -238,16 +238,20 @@ def test_shien_sochi_refuses_third_party_and_warns_for_honnin(household):
     assert "山田花子" in "".join(pdf_pages(pdf))
 
 
-def test_expired_shien_sochi_does_not_refuse(household):
+def test_shien_sochi_past_its_end_keeps_refusing_until_a_clerk_ends_it(household):
+    """標準仕様書 3.1/3.4: the 終了日 passing does not end a 支援措置; a clerk ends it."""
     head, wife, _ = household
     today = timezone.localdate()
-    ShienSochi.objects.create(
+    shien = ShienSochi.objects.create(
         atena=wife,
         start_date=today - timedelta(days=400),
         end_date=today - timedelta(days=1),
         moshide_date=today - timedelta(days=400),
         created_by="test",
     )
+    with pytest.raises(ShomeiError, match="第三者"):
+        issue(setai_id=head.setai_id, seikyusha=Seikyusha.DAISANSHA)
+    ShienSochi.objects.filter(pk=shien.pk).update(ended_at=timezone.now())
     kofu, _ = issue(setai_id=head.setai_id, seikyusha=Seikyusha.DAISANSHA)
     assert kofu.pk
 
