@@ -14,6 +14,7 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    dotai,
     ido,
     ido_entry,
     inkan,
@@ -50,4 +51,5 @@ urlpatterns = [
     *rosters.urlpatterns,
     *reports.urlpatterns,
     *jutogai.urlpatterns,
+    *dotai.urlpatterns,
 ]
