@@ -258,3 +258,23 @@ def test_1_1_1_sex_and_birth_date_are_kept_per_version(in_alpha):
     )
     assert version.ido.jiyu == IdoJiyu.TENNYU and version.ido.approved_at is not None
     assert version.ido.entered_terminal == "T-TEST"
+
+
+def test_4_1_0_1_a_newborn_moving_in_with_the_parents_is_a_tennyu(in_alpha, beta):
+    """4.1.0.1: when a 転入届 and a 出生届 come together, the 異動事由 is 転入 for all."""
+    baby = person_fields(
+        shimei="山田　桃子",
+        shimei_kana="ヤマダ　モモコ",
+        sex=Sex.FEMALE,
+        birth_date="2024-03-20",
+        zokugara=Zokugara.KO,
+        setai_order=2,
+    )
+    ido, (head, child) = household_tennyu(
+        "hayama", members=[person_fields(), baby], ido_date=date(2024, 4, 1)
+    )
+    assert ido.jiyu == IdoJiyu.TENNYU
+    assert AtenaRireki.objects.get(atena=child).ido_id == ido.pk
+    assert child.setai_id == head.setai_id and child.birth_date == date(2024, 3, 20)
+    connection.set_tenant(beta.municipality)
+    assert not Atena.objects.filter(shimei="山田　桃子").exists()
