@@ -14,6 +14,7 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    chushutsu,
     dotai,
     ido,
     ido_entry,
@@ -52,4 +53,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *jutogai.urlpatterns,
     *dotai.urlpatterns,
+    *chushutsu.urlpatterns,
 ]
