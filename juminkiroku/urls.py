@@ -20,6 +20,7 @@ from juminkiroku.views import (
     ido_entry,
     inkan,
     jutogai,
+    login_counts,
     person,
     reports,
     rosters,
@@ -54,4 +55,5 @@ urlpatterns = [
     *jutogai.urlpatterns,
     *dotai.urlpatterns,
     *chushutsu.urlpatterns,
+    *login_counts.urlpatterns,
 ]
