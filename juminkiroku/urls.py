@@ -19,6 +19,7 @@ from juminkiroku.views import (
     ido,
     ido_entry,
     inkan,
+    jisho,
     jutogai,
     login_counts,
     person,
@@ -56,4 +57,5 @@ urlpatterns = [
     *dotai.urlpatterns,
     *chushutsu.urlpatterns,
     *login_counts.urlpatterns,
+    *jisho.urlpatterns,
 ]
