@@ -114,3 +114,46 @@ def jisho_save(*, data: JishoInput, actor: Actor, pk: int | None = None) -> Jush
     except IntegrityError as exc:
         raise JishoError({"jusho_code": ["この住所コードは既に登録されています。"]}) from exc
     return row
+
+
+def chiku_save(*, code: str, name: str, actor: Actor, pk: int | None = None) -> Chiku:
+    """Add a 地区 (``pk`` None) or rename one (標準仕様書 1.3.5). Its code is kept once given:
+    persons and dictionary rows refer to it."""
+    errors: dict[str, list[str]] = {}
+    for key, value, label in (("code", code, "地区コード"), ("name", name, "地区名")):
+        problem = text_problem(value, label=label)
+        if problem:
+            errors.setdefault(key, []).append(problem)
+    if errors:
+        raise JishoError(errors)
+    code, name = code.strip(), name.strip()
+    if pk is None and not re.fullmatch(r"[0-9A-Za-z]{1,10}", code):
+        errors.setdefault("code", []).append("地区コードは10桁以内の英数字で入力してください。")
+    if not name or len(name) > 60:
+        errors.setdefault("name", []).append("地区名を60文字以内で入力してください。")
+    if errors:
+        raise JishoError(errors)
+    try:
+        with transaction.atomic(durable=True):
+            if pk is None:
+                chiku = Chiku.objects.create(code=code, name=name)
+                action = AccessAction.CREATE
+            else:
+                found = Chiku.objects.select_for_update().filter(pk=pk).first()
+                if found is None:
+                    raise JishoError({"__all__": ["地区が見つかりません。"]})
+                found.name = name
+                found.save(update_fields=["name"])
+                chiku = found
+                action = AccessAction.UPDATE
+            access_record(
+                actor=actor,
+                action=action,
+                gyomu=JUMINKIROKU,
+                screen="地区",
+                record_type="chiku",
+                record_id=chiku.pk,
+            )
+    except IntegrityError as exc:
+        raise JishoError({"code": ["この地区コードは既に登録されています。"]}) from exc
+    return chiku

@@ -84,3 +84,37 @@ def test_screens_for_clerks_viewers_and_the_other_town(alpha, beta, login):
     assert JushoJisho.objects.get(pk=pk).name == "一色"
     connection.set_tenant(beta.municipality)
     assert not JushoJisho.objects.exists()
+
+
+def test_chiku_add_rename_errors_and_walls(alpha, beta, login):
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    assert (
+        clerk.post("/juminkiroku/jisho/chiku/", {"code": "01", "name": "堀内"}).status_code == 302
+    )
+    r = clerk.post("/juminkiroku/jisho/chiku/", {"code": "01", "name": "一色"})
+    assert "この地区コードは既に登録されています。" in r.content.decode()
+    r = clerk.post("/juminkiroku/jisho/chiku/", {"code": "0-1", "name": "一色"})
+    assert "英数字" in r.content.decode()
+    connection.set_tenant(alpha.municipality)
+    pk = Chiku.objects.get(code="01").pk
+    connection.set_schema_to_public()
+    assert (
+        clerk.post("/juminkiroku/jisho/chiku/", {"pk": pk, "name": "堀内地区"}).status_code == 302
+    )
+    html = clerk.get("/juminkiroku/jisho/chiku/").content.decode()
+    assert "堀内地区" in html
+    # The new 地区 is offered in the dictionary form.
+    assert "堀内地区" in clerk.get("/juminkiroku/jisho/new/").content.decode()
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    assert viewer.get("/juminkiroku/jisho/chiku/").status_code == 200
+    assert viewer.post("/juminkiroku/jisho/chiku/", {"code": "02", "name": "x"}).status_code == 403
+    other = login("samukawa-clerk", BETA_HOST)
+    assert "堀内" not in other.get("/juminkiroku/jisho/chiku/").content.decode()
+    r = other.post("/juminkiroku/jisho/chiku/", {"pk": pk, "name": "寒川"})
+    connection.set_tenant(alpha.municipality)
+    assert Chiku.objects.get(pk=pk).name == "堀内地区"
+    assert sorted(
+        AccessLog.objects.filter(record_type="chiku").values_list("action", flat=True)
+    ) == ["create", "update"]
+    connection.set_tenant(beta.municipality)
+    assert not Chiku.objects.exists()

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Chiku, JushoJisho
-from juminkiroku.services.jisho import JishoError, JishoInput, jisho_save
+from juminkiroku.services.jisho import JishoError, JishoInput, chiku_save, jisho_save
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
@@ -118,8 +118,46 @@ def jisho_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, row)
 
 
+class ChikuForm(forms.Form):
+    code = TextField(label="地区コード", max_length=10)
+    name = TextField(label="地区名", max_length=60)
+
+
+@gyomu_view(JUMINKIROKU, level=RoleLevel.READ, write_level=RoleLevel.WRITE)
+@no_personal_data  # 地区 are places; a write is logged by chiku_save
+@require_http_methods(["GET", "POST"])
+def chiku_list(request: HttpRequest) -> HttpResponse:
+    """地区の一覧と登録・名称の修正 (標準仕様書 1.3.5). A POST with ``pk`` renames that 地区."""
+    form = ChikuForm(request.POST or None)
+    if request.method == "POST":
+        pk = request.POST.get("pk", "")
+        if pk.isdigit():
+            form.fields["code"].required = False
+        if form.is_valid():
+            try:
+                chiku_save(
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    actor=actor_from_request(request),
+                    pk=int(pk) if pk.isdigit() else None,
+                )
+            except JishoError as exc:
+                for key, msgs in exc.errors.items():
+                    for msg in msgs:
+                        form.add_error(None if key == "__all__" else key, msg)
+            else:
+                messages.success(request, "地区を更新しました。")
+                return redirect("/juminkiroku/jisho/chiku/")
+    return TemplateResponse(
+        request,
+        "juminkiroku/jisho/chiku.html",
+        {"form": form, "rows": Chiku.objects.order_by("code")},
+    )
+
+
 urlpatterns = [
     path("jisho/", jisho_list, name="juminkiroku_jisho"),
     path("jisho/new/", jisho_new, name="juminkiroku_jisho_new"),
     path("jisho/<int:pk>/", jisho_edit, name="juminkiroku_jisho_edit"),
+    path("jisho/chiku/", chiku_list, name="juminkiroku_chiku"),
 ]
