@@ -14,11 +14,15 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    chushutsu,
     cs,
+    dotai,
     ido,
     ido_entry,
     inkan,
+    jisho,
     jutogai,
+    login_counts,
     person,
     reports,
     rosters,
@@ -54,4 +58,8 @@ urlpatterns = [
     *jutogai.urlpatterns,
     *tenshutsu.urlpatterns,
     *cs.urlpatterns,
+    *dotai.urlpatterns,
+    *chushutsu.urlpatterns,
+    *login_counts.urlpatterns,
+    *jisho.urlpatterns,
 ]
