@@ -278,3 +278,18 @@ def test_4_1_0_1_a_newborn_moving_in_with_the_parents_is_a_tennyu(in_alpha, beta
     assert child.setai_id == head.setai_id and child.birth_date == date(2024, 3, 20)
     connection.set_tenant(beta.municipality)
     assert not Atena.objects.filter(shimei="山田　桃子").exists()
+
+
+def test_4_1_0_2_the_todoke_date_of_a_counter_ido_starts_as_today(login):
+    """4.1.0.2: the 届出日 shows today's date for a 異動 made on a 届出; a 職権 異動 has none."""
+    from django.utils import timezone
+
+    from tenants.wareki import format_wareki
+    from tests.personas import ALPHA_HOST
+
+    client = login("hayama-clerk", ALPHA_HOST)
+    today = format_wareki(timezone.localdate())
+    page = client.get("/juminkiroku/ido/new/K01/").content.decode()
+    assert f'name="todoke_date" value="{today}"' in page
+    page = client.get("/juminkiroku/ido/new/K04/").content.decode()
+    assert 'name="todoke_date" value=""' in page
