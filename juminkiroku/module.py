@@ -29,6 +29,11 @@ MODULE = ModuleSpec(
     # 異動 records, as the platform's screens show them (tenants.labels.word_for).
     words={
         "atena": "住民（宛名）",
+        "chiku": "地区",
+        "jinko_dotai": "人口動態",
+        "jusho_jisho": "住所辞書",
+        "koin": "公印",
+        "ninshosha": "認証者",
         "person": "住民（宛名）",
         "setai": "世帯",
         "ido": "異動",

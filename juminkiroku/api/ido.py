@@ -306,7 +306,10 @@ class SaitennyuCandidatesView(TenantAPIView):
 
     @extend_schema(
         request=SaitennyuCriteriaSerializer,
-        responses=SaitennyuCandidateSerializer(many=True),
+        responses={
+            200: SaitennyuCandidateSerializer(many=True),
+            422: rule_response("氏名・フリガナ・番号のどれも指定されていない"),
+        },
         summary="再転入者の候補（除票・住登外の宛名）",
     )
     def post(self, request: Request) -> Response:
@@ -317,7 +320,7 @@ class SaitennyuCandidatesView(TenantAPIView):
             data.get(k)
             for k in ("shimei", "shimei_kana", "juminhyo_code", "kojin_bango", "zairyu_card_no")
         ):
-            raise ValidationError({"__all__": ["氏名・フリガナか番号を指定してください。"]})
+            raise RuleRefused({"__all__": ["氏名・フリガナか番号を指定してください。"]})
         found = saitennyu_candidates(
             shimei=data.get("shimei", ""),
             shimei_kana=data.get("shimei_kana", ""),

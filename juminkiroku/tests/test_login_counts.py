@@ -77,7 +77,9 @@ def test_screen_is_for_administrators_with_csv_and_walls(alpha, beta, login):
     )
     assert "終了日は開始日以降の日付を入力してください。" in r.content.decode()
     connection.set_tenant(alpha.municipality)
-    logged = AccessLog.objects.filter(screen="ID別ログイン数一覧").values_list("action", flat=True)
+    logged = AccessLog.objects.filter(screen="ＩＤ別ログイン数一覧").values_list(
+        "action", flat=True
+    )
     assert sorted(logged) == ["export", "search"]
     connection.set_schema_to_public()
     # 寒川町's administrator sees none of 葉山町's logins.

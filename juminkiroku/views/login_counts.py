@@ -52,7 +52,7 @@ def _period(ctx: dict[str, Any]) -> dict[str, str]:
         shown="rows",
         count=lambda ctx: len(ctx["rows"]),
         detail=lambda ctx: {"report": "login_counts", **_period(ctx)},
-        screen="ID別ログイン数一覧",
+        screen="ＩＤ別ログイン数一覧",
     )
 )
 @require_http_methods(["GET", "POST"])
