@@ -16,6 +16,11 @@ answered by an index of ``Atena``:
 * 住所: a contains-match over 住所 + 番地 + 方書 (no index: a secondary filter; alone it
   scans the town, a few hundred thousand rows at most).
 * 性別 only narrows another criterion.
+* 基本検索 (標準仕様書 2.1.3) also by 個人番号 and 在留カード番号 (exact, indexed; a search
+  by 個人番号 is marked ``by: kojin_bango`` in the access log, never its value), 世帯番号
+  (exact, through the unique index of 世帯), and 旧氏・通称 (kanji or カナ, prefix; no
+  index: a secondary filter like 住所). 消除事由 only narrows another criterion and
+  implies 除票を含む.
 
 Only current residents are searched unless ``include_johyo`` (除票・住登外を含む).
 Results are ordered by reading (in the index's order, see ``PatternOpsOrder``), date of
@@ -34,7 +39,14 @@ from typing import Any
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.db.models.functions import Concat
 
-from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess
+from juminkiroku.codes import (
+    AtenaKubun,
+    IdoJiyu,
+    JuminJotai,
+    Sex,
+    YokushiLevel,
+    YokushiProcess,
+)
 from juminkiroku.models import Atena, Yokushi
 from juminkiroku.rules.kana import kana_key, name_key
 from juminkiroku.selectors.yokushi import active_yokushi_q
@@ -62,7 +74,27 @@ RESULT_COLUMNS = (
 MAX_TEXT = 100
 
 # The criteria that select rows by themselves; 性別 and the 除票 switch only narrow.
-PRIMARY_KINDS = ("kana", "name", "birth_date", "address", "atena_no", "juminhyo_code")
+PRIMARY_KINDS = (
+    "kana",
+    "name",
+    "birth_date",
+    "address",
+    "atena_no",
+    "juminhyo_code",
+    "kojin_bango",
+    "zairyu_card_no",
+    "setai_no",
+    "kyuuji",
+    "tsusho",
+)
+_EXACT_KINDS = ("atena_no", "kojin_bango", "setai_no", "zairyu_card_no")
+# 消除事由 (2.1.3 当該住民票を消除した事由): the 異動事由 that write a 除票.
+SHOJO_JIYU = (
+    IdoJiyu.TENSHUTSU,
+    IdoJiyu.KOKUGAI_TENSHUTSU,
+    IdoJiyu.SHIBO,
+    IdoJiyu.SHOKKEN_SHOJO,
+)
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 
 
@@ -82,7 +114,13 @@ class SearchCriteria:
     address: str = ""
     atena_no: str = ""
     juminhyo_code: str = ""
+    kojin_bango: str = ""
+    zairyu_card_no: str = ""
+    setai_no: str = ""
+    kyuuji: str = ""
+    tsusho: str = ""
     sex: str = ""
+    shojo_jiyu: str = ""
     include_johyo: bool = False
 
     def kinds(self) -> list[str]:
@@ -90,6 +128,8 @@ class SearchCriteria:
         used = [k for k in PRIMARY_KINDS if getattr(self, k)]
         if self.sex:
             used.append("sex")
+        if self.shojo_jiyu:
+            used.append("shojo_jiyu")
         if self.include_johyo:
             used.append("include_johyo")
         return used
@@ -118,7 +158,21 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
     errors: dict[str, list[str]] = {}
     raw: dict[str, str] = {
         k: _text(data, k)
-        for k in ("kana", "name", "birth_date", "address", "atena_no", "juminhyo_code", "sex")
+        for k in (
+            "kana",
+            "name",
+            "birth_date",
+            "address",
+            "atena_no",
+            "juminhyo_code",
+            "kojin_bango",
+            "zairyu_card_no",
+            "setai_no",
+            "kyuuji",
+            "tsusho",
+            "sex",
+            "shojo_jiyu",
+        )
     }
     for key, value in raw.items():
         if len(value) > MAX_TEXT:
@@ -137,6 +191,22 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         errors.setdefault("juminhyo_code", []).append(
             "住民票コードは11桁の数字で入力してください。"
         )
+    kojin = raw["kojin_bango"].replace("-", "")
+    if kojin and not (kojin.isdigit() and len(kojin) == 12):
+        errors.setdefault("kojin_bango", []).append("個人番号は12桁の数字で入力してください。")
+    card = raw["zairyu_card_no"].replace("-", "").upper()
+    if card and not (card.isalnum() and len(card) == 12):
+        errors.setdefault("zairyu_card_no", []).append(
+            "在留カード等番号は英数字12桁で入力してください。"
+        )
+    setai_no = raw["setai_no"].replace("-", "")
+    if setai_no and not setai_no.isdigit():
+        errors.setdefault("setai_no", []).append("世帯番号は数字で入力してください。")
+    if raw["shojo_jiyu"] and raw["shojo_jiyu"] not in SHOJO_JIYU:
+        errors.setdefault("shojo_jiyu", []).append("消除事由の指定が正しくありません。")
+    for key, label in (("kyuuji", "旧氏"), ("tsusho", "通称")):
+        if raw[key] and not name_key(raw[key]):
+            errors.setdefault(key, []).append(f"{label}を入力してください。")
     if raw["sex"] and raw["sex"] not in Sex.values:
         errors.setdefault("sex", []).append("性別の指定が正しくありません。")
     kana = raw["kana"]
@@ -151,15 +221,21 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         address=raw["address"],
         atena_no=atena_no,
         juminhyo_code=jcode,
+        kojin_bango=kojin,
+        zairyu_card_no=card,
+        setai_no=setai_no,
+        kyuuji=raw["kyuuji"],
+        tsusho=raw["tsusho"],
         sex=raw["sex"],
-        include_johyo=_truthy(data.get("include_johyo")),
+        shojo_jiyu=raw["shojo_jiyu"],
+        include_johyo=_truthy(data.get("include_johyo")) or bool(raw["shojo_jiyu"]),
     )
     if not errors:
         used = [k for k in PRIMARY_KINDS if getattr(criteria, k)]
         if not used:
             errors.setdefault("__all__", []).append(
-                "検索条件（カナ氏名、氏名、生年月日、住所、宛名番号、住民票コードのいずれか）を"
-                "入力してください。"
+                "検索条件（カナ氏名、氏名、生年月日、住所、宛名番号、住民票コード、個人番号、"
+                "在留カード等番号、世帯番号、旧氏、通称のいずれか）を入力してください。"
             )
     if errors:
         raise CriteriaError(errors)
@@ -194,6 +270,20 @@ def has_split_name(criteria: SearchCriteria) -> bool:
     )
 
 
+def _other_name_q(column: str, text: str) -> Q:
+    """旧氏 / 通称 typed in kanji or in kana: a prefix of the name or of its reading, with
+    spaces ignored (2.1.2). Full-width spaces are stored, so both forms are tried."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    kata = "".join(
+        chr(ord(c) + 0x60) if 0x3041 <= ord(c) <= 0x3096 else c for c in _SPACE_RE.sub("", typed)
+    )
+    return (
+        Q(**{f"{column}__startswith": typed})
+        | Q(**{f"{column}__startswith": _SPACE_RE.sub("\u3000", typed)})
+        | Q(**{f"{column}_kana__startswith": kata})
+    )
+
+
 def _address_key(text: str) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -220,6 +310,18 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
         qs = qs.filter(_name_q("kana_key", criteria.kana, kana_key, loose=loose))
     if criteria.name:
         qs = qs.filter(_name_q("name_key", criteria.name, name_key, loose=loose))
+    if criteria.kojin_bango:
+        qs = qs.filter(kojin_bango=criteria.kojin_bango)
+    if criteria.zairyu_card_no:
+        qs = qs.filter(zairyu_card_no=criteria.zairyu_card_no)
+    if criteria.setai_no:
+        qs = qs.filter(setai__setai_no=criteria.setai_no)
+    if criteria.kyuuji:
+        qs = qs.filter(_other_name_q("kyuuji", criteria.kyuuji))
+    if criteria.tsusho:
+        qs = qs.filter(_other_name_q("tsusho", criteria.tsusho))
+    if criteria.shojo_jiyu:
+        qs = qs.filter(shojo_jiyu=criteria.shojo_jiyu)
     if criteria.sex:
         qs = qs.filter(sex=criteria.sex)
     if criteria.address:
@@ -362,8 +464,10 @@ def search_log_detail(criteria: SearchCriteria, result: SearchPage) -> dict[str,
         "page": result.page,
         "atena_ids": [r.atena.pk for r in result.rows if not r.masked],
     }
-    if criteria.atena_no:
-        detail["by"] = "atena_no"
+    for kind in _EXACT_KINDS:
+        if getattr(criteria, kind):
+            detail["by"] = kind  # the kind of number searched by, never the number
+            break
     if result.count_capped:
         detail["count_capped"] = True
     if result.loose:

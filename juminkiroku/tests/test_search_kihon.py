@@ -1,0 +1,122 @@
+"""基本検索 (標準仕様書 2.1.3) by 個人番号, 在留カード番号, 世帯番号, 旧氏, 通称 and 消除事由,
+and あいまい検索 (2.1.2) through the selector; two towns."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from juminkiroku.codes import IdoJiyu, JuminShubetsu
+from juminkiroku.selectors.search import (
+    CriteriaError,
+    atena_search,
+    criteria_from_data,
+    search_log_detail,
+    search_page,
+)
+from juminkiroku.tests.factories import household_tennyu, person_fields, tenshutsu
+from tenants.checkdigits import kojin_bango_check_digit
+from tenants.db import connection
+
+pytestmark = pytest.mark.django_db
+
+KOJIN = "12345678901"
+KOJIN_BANGO = KOJIN + str(kojin_bango_check_digit(KOJIN))
+
+
+def find(**data: object) -> list[str]:
+    return sorted(a.shimei for a in atena_search(criteria_from_data(data)))
+
+
+@pytest.fixture
+def town(in_alpha):
+    _, (ono,) = household_tennyu(
+        "hayama",
+        members=[
+            person_fields(
+                shimei="大野　花子",
+                shimei_kana="オオノ　ハナコ",
+                kyuuji="佐藤",
+                kyuuji_kana="サトウ",
+                kojin_bango=KOJIN_BANGO,
+            )
+        ],
+    )
+    _, (smith,) = household_tennyu(
+        "hayama",
+        members=[
+            person_fields(
+                shimei="SMITH JOHN",
+                shimei_kana="スミス　ジョン",
+                shubetsu=JuminShubetsu.GAIKOKUJIN,
+                alpha_name="SMITH JOHN",
+                kokuseki="米国",
+                zairyu_shikaku="永住者",
+                zairyu_card_no="AB12345678CD",
+                tsusho="須美州　譲",
+                tsusho_kana="スミス　ジョウ",
+            )
+        ],
+    )
+    return ono, smith
+
+
+@pytest.mark.parametrize(
+    "typed", ["おおの", "オウノ", "オーノ", "ｵｰﾉ", "オノ ハナコ", "おーの はなこ"]
+)
+def test_oono_is_found_however_the_long_vowel_is_typed(town, typed):
+    assert find(kana=typed) == ["大野　花子"]
+
+
+def test_by_kojin_bango_logged_by_kind_only(town):
+    ono, _ = town
+    criteria = criteria_from_data({"kojin_bango": KOJIN_BANGO})
+    page = search_page(criteria)
+    assert [r.atena.pk for r in page.rows] == [ono.pk]
+    detail = search_log_detail(criteria, page)
+    assert detail["by"] == "kojin_bango" and detail["kinds"] == ["kojin_bango"]
+    assert KOJIN_BANGO not in str(detail)
+
+
+def test_by_zairyu_card_setai_no_kyuuji_tsusho(town):
+    ono, _ = town
+    assert find(zairyu_card_no="ab12345678cd") == ["SMITH JOHN"]
+    assert find(setai_no=ono.setai.setai_no) == ["大野　花子"]
+    assert find(kyuuji="佐藤") == ["大野　花子"]
+    assert find(kyuuji="さとう") == ["大野　花子"]
+    assert find(tsusho="須美州 譲") == ["SMITH JOHN"]
+    assert find(tsusho="スミス") == ["SMITH JOHN"]
+    assert find(kyuuji="鈴木") == []
+
+
+def test_by_shojo_jiyu_includes_johyo(town):
+    ono, _ = town
+    tenshutsu(ono, ido_date=date(2021, 4, 1), todoke_date=date(2021, 3, 20))
+    assert find(kana="おおの") == []
+    assert find(kana="おおの", shojo_jiyu=IdoJiyu.TENSHUTSU) == ["大野　花子"]
+    assert find(kana="おおの", shojo_jiyu=IdoJiyu.SHIBO) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"kojin_bango": "123"}, "kojin_bango", "12桁"),
+        ({"zairyu_card_no": "ABC"}, "zairyu_card_no", "英数字12桁"),
+        ({"setai_no": "abc"}, "setai_no", "数字"),
+        ({"kana": "やま", "shojo_jiyu": "X"}, "shojo_jiyu", "消除事由"),
+    ],
+)
+def test_bad_criteria_are_japanese_errors(data, field, message):
+    with pytest.raises(CriteriaError) as caught:
+        criteria_from_data(data)
+    assert message in " ".join(caught.value.errors[field])
+
+
+def test_the_other_town_finds_nobody_by_these_numbers(alpha, beta):
+    connection.set_tenant(alpha.municipality)
+    household_tennyu("hayama", members=[person_fields(kojin_bango=KOJIN_BANGO, kyuuji="佐藤")])
+    assert find(kojin_bango=KOJIN_BANGO) == ["山田　太郎"]
+    connection.set_tenant(beta.municipality)
+    assert find(kojin_bango=KOJIN_BANGO) == []
+    assert find(kyuuji="佐藤") == []
