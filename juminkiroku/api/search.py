@@ -18,6 +18,7 @@ from juminkiroku.api.common import GYOMU
 from juminkiroku.codes import Sex
 from juminkiroku.selectors.person import status_label
 from juminkiroku.selectors.search import (
+    SHOJO_JIYU,
     CriteriaError,
     SearchPage,
     criteria_from_data,
@@ -44,6 +45,24 @@ class SearchRequestSerializer(serializers.Serializer):
     address = TextField(required=False, allow_blank=True, max_length=100)
     atena_no = TextField(required=False, allow_blank=True, max_length=12)
     juminhyo_code = TextField(required=False, allow_blank=True, max_length=13)
+    kojin_bango = TextField(
+        required=False, allow_blank=True, max_length=14, help_text="個人番号（12桁、完全一致）"
+    )
+    zairyu_card_no = TextField(
+        required=False, allow_blank=True, max_length=14, help_text="在留カード等番号（完全一致）"
+    )
+    setai_no = TextField(required=False, allow_blank=True, max_length=12, help_text="世帯番号")
+    kyuuji = TextField(
+        required=False, allow_blank=True, max_length=50, help_text="旧氏（先頭一致）"
+    )
+    tsusho = TextField(
+        required=False, allow_blank=True, max_length=100, help_text="通称（先頭一致）"
+    )
+    shojo_jiyu = serializers.ChoiceField(
+        choices=[("", ""), *[(j.value, j.label) for j in SHOJO_JIYU]],
+        required=False,
+        help_text="消除事由（指定すると除票も検索）",
+    )
     sex = serializers.ChoiceField(choices=[("", ""), *Sex.choices], required=False)
     include_johyo = serializers.BooleanField(required=False, default=False)
     page = serializers.IntegerField(required=False, min_value=1, default=1)

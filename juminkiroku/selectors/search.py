@@ -65,6 +65,8 @@ RESULT_COLUMNS = (
     "shimei_kana",
     "kana_key",
     "birth_date",
+    "birth_date_fusho",
+    "shubetsu",
     "sex",
     "jusho",
     "banchi",

@@ -47,3 +47,12 @@ def jk_subnav(context: template.Context) -> list[dict[str, str]]:
     keys = {path: key for _, path, key in SUBNAV}
     pairs = [item for label, path, _ in SUBNAV for item in (label, path)]
     return [{**link, "accesskey": keys[link["url"]]} for link in open_links(context, *pairs)]
+
+
+@register.filter
+def jk_date(person: Any, field: str) -> str:
+    """A date of a person as the standard writes it (1.1.8 不詳日, 1.1.9 和暦/西暦):
+    ``{{ p|jk_date:"birth_date" }}`` (juminkiroku.rules.fusho.display_date)."""
+    from juminkiroku.rules.fusho import display_date
+
+    return display_date(person, field)

@@ -120,3 +120,26 @@ def test_the_other_town_finds_nobody_by_these_numbers(alpha, beta):
     connection.set_tenant(beta.municipality)
     assert find(kojin_bango=KOJIN_BANGO) == []
     assert find(kyuuji="佐藤") == []
+
+
+# --- screens ----------------------------------------------------------------------------
+
+
+def test_screen_search_by_kojin_bango_logs_the_kind_and_shows_fusho(world, login, alpha):
+    from juminkiroku.tests.test_search import _search_logs
+    from tests.personas import ALPHA_HOST, BETA_HOST
+
+    connection.set_tenant(alpha.municipality)
+    household_tennyu(
+        "hayama",
+        members=[person_fields(kojin_bango=KOJIN_BANGO, birth_date_fusho="昭和55年5月上旬")],
+    )
+    connection.set_schema_to_public()
+    client = login("hayama-clerk", ALPHA_HOST)
+    html = client.post("/juminkiroku/", {"kojin_bango": KOJIN_BANGO}).content.decode()
+    assert 'data-testid="hit-count">1<' in html
+    assert "昭和55年5月上旬" in html  # 1.1.8: the 不詳 form, not the internal date
+    log = _search_logs(world.alpha)[-1]
+    assert log.detail["by"] == "kojin_bango" and KOJIN_BANGO not in str(log.detail)
+    other = login("samukawa-clerk", BETA_HOST).post("/juminkiroku/", {"kojin_bango": KOJIN_BANGO})
+    assert 'data-testid="hit-count">0<' in other.content.decode()

@@ -20,6 +20,7 @@ from juminkiroku.codes import Sex
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.selectors.search import (
+    SHOJO_JIYU,
     CriteriaError,
     SearchCriteria,
     criteria_from_data,
@@ -80,6 +81,45 @@ class SearchForm(forms.Form):
         required=False,
         max_length=13,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    kojin_bango = TextField(
+        label="個人番号",
+        required=False,
+        max_length=14,
+        help_text="12桁。個人番号による検索はアクセスログに記録されます（番号は記録しません）",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    zairyu_card_no = TextField(
+        label="在留カード等番号",
+        required=False,
+        max_length=14,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    setai_no = TextField(
+        label="世帯番号",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    kyuuji = TextField(
+        label="旧氏",
+        required=False,
+        max_length=50,
+        help_text="漢字またはカナ（先頭一致）",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    tsusho = TextField(
+        label="通称",
+        required=False,
+        max_length=100,
+        help_text="漢字またはカナ（先頭一致）",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    shojo_jiyu = forms.ChoiceField(
+        label="消除事由",
+        required=False,
+        choices=[("", "指定しない"), *[(j.value, j.label) for j in SHOJO_JIYU]],
+        help_text="指定すると除票も検索します",
     )
     include_johyo = forms.BooleanField(label="除票・住登外を含む", required=False)
 
