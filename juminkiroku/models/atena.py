@@ -98,6 +98,11 @@ class PersonFields(models.Model):
     jutei_date_fusho = models.CharField("住所を定めた日（不詳日）", max_length=40, blank=True)
     shojo_date_fusho = models.CharField("消除日（不詳日）", max_length=40, blank=True)
     # --- end 不詳日
+    # --- フリガナ確認 (標準仕様書 1.1.18): one flag per 氏名 (kana_kakunin above), 旧氏 and
+    # 通称: whether the reading was confirmed with the person.
+    kyuuji_kana_kakunin = models.BooleanField("旧氏フリガナ確認", default=False)
+    tsusho_kana_kakunin = models.BooleanField("通称フリガナ確認", default=False)
+    # --- end フリガナ確認
 
     class Meta:
         abstract = True

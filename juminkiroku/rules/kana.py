@@ -22,7 +22,7 @@ The trade-off is the standard's own: a fuzzy key finds more people (サトウ an
 サト), and the screen shows the exact reading of each hit.
 
 ``name_key`` folds a kanji name (NFKC, no spaces). Both are stored on ``Atena``
-(maintained by the services; migration 0005_data_kana_fusho recomputed the stored
+(maintained by the services; migration 0005_data_fusho_kana_kisai recomputed the stored
 ``kana_key`` when this fold widened) and the same function is applied to the typed
 criterion, so a prefix match on the indexed column does the search.
 """

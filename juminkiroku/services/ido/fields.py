@@ -27,6 +27,8 @@ DATE_FIELDS = {
 }
 # Set by the service from the 異動 itself, never typed in.
 SERVICE_FIELDS = {"kubun", "jotai", "setai_id", "shojo_date", "shojo_jiyu"}
+# フリガナ確認 of 氏名, 旧氏 and 通称 (標準仕様書 1.1.18).
+KAKUNIN_FIELDS = {"kana_kakunin", "kyuuji_kana_kakunin", "tsusho_kana_kakunin"}
 _DATE_OF_FUSHO = {text: day for day, text in FUSHO_FIELDS.items()}
 EDITABLE_FIELDS = set(PERSON_FIELD_NAMES) - SERVICE_FIELDS
 
@@ -84,7 +86,7 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
                 # (The 消除日 is the 異動日 of the 消除: only its 不詳 form is typed.)
                 out[day] = fusho.internal.isoformat()
             continue
-        if name == "kana_kakunin":
+        if name in KAKUNIN_FIELDS:
             out[name] = bool(value)
             continue
         if name == "setai_order":
