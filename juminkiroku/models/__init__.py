@@ -2,6 +2,7 @@ from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, Per
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
+from juminkiroku.models.kensaku import KensakuRireki
 from juminkiroku.models.kisai import Kisai, KisaiRireki, KisaiShurui, KisaiSosa
 from juminkiroku.models.kofu import ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
@@ -16,6 +17,7 @@ __all__ = [
     "IdoTarget",
     "InkanToroku",
     "JushoJisho",
+    "KensakuRireki",
     "Kisai",
     "KisaiRireki",
     "KisaiShurui",

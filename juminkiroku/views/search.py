@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from juminkiroku.codes import Sex
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
+from juminkiroku.selectors.kensaku import kensaku_rireki_criteria, kensaku_rireki_of
 from juminkiroku.selectors.search import (
     SHOJO_JIYU,
     CriteriaError,
@@ -28,6 +29,7 @@ from juminkiroku.selectors.search import (
     search_log_detail,
     search_page,
 )
+from juminkiroku.services.kensaku import kensaku_rireki_record
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, logs_reads
@@ -162,13 +164,23 @@ def search(request: HttpRequest) -> HttpResponse:
                 },
                 status=400,
             )
-        return TemplateResponse(request, "juminkiroku/search/search.html", {"form": SearchForm()})
-    form = SearchForm(request.POST)
+        return _page(request, SearchForm())
+    user_id = getattr(request.user, "pk", None)
+    data: Any = request.POST
+    if request.POST.get("history_id"):
+        # 検索履歴 (2.1.1): search again with an entry, or put it back in the form to edit.
+        kept = kensaku_rireki_criteria(user_id, request.POST["history_id"])
+        if kept is None:
+            return _page(request, SearchForm(), history_missing=True)
+        if request.POST.get("history_action") == "fill":
+            return _page(request, SearchForm(initial=kept))
+        data = kept
+    form = SearchForm(data)
     if not form.is_valid() or form.criteria is None:
-        return TemplateResponse(request, "juminkiroku/search/search.html", {"form": form})
+        return _page(request, form)
     criteria = form.criteria
     result = search_page(criteria, page_number(request.POST.get("page")))
-    user_id = getattr(request.user, "pk", None)
+    kensaku_rireki_record(user_id=user_id, criteria=criteria)
     return TemplateResponse(
         request,
         "juminkiroku/search/search.html",
@@ -177,8 +189,15 @@ def search(request: HttpRequest) -> HttpResponse:
             "result": result,
             "pages": _page_links(result.page, result.num_pages),
             "may_unlock": has_grant(user_id, Kengen.YOKUSHI_TEMP_UNLOCK),
+            "history": kensaku_rireki_of(user_id),
         },
     )
+
+
+def _page(request: HttpRequest, form: SearchForm, **extra: Any) -> HttpResponse:
+    user_id = getattr(request.user, "pk", None)
+    context = {"form": form, "history": kensaku_rireki_of(user_id), **extra}
+    return TemplateResponse(request, "juminkiroku/search/search.html", context)
 
 
 def _page_links(current: int, last: int, *, around: int = 3) -> list[int]:
