@@ -35,6 +35,7 @@ SUBNAV = [
     ("選挙人名簿", "/juminkiroku/senkyo/", ""),
     ("学齢簿", "/juminkiroku/gakurei/", ""),
     ("人口統計", "/juminkiroku/tokei/", ""),
+    ("文字コード照会", "/juminkiroku/moji/", ""),
     ("アクセスログ帳票", "/juminkiroku/reports/", ""),
 ]
 
