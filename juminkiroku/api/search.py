@@ -65,6 +65,9 @@ class SearchRequestSerializer(serializers.Serializer):
     )
     sex = serializers.ChoiceField(choices=[("", ""), *Sex.choices], required=False)
     include_johyo = serializers.BooleanField(required=False, default=False)
+    include_rireki = serializers.BooleanField(
+        required=False, default=False, help_text="氏名・住所を過去の履歴からも検索"
+    )
     page = serializers.IntegerField(required=False, min_value=1, default=1)
 
 

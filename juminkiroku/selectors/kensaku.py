@@ -24,6 +24,7 @@ LABELS = {
     "sex": "性別",
     "shojo_jiyu": "消除事由",
     "include_johyo": "除票・住登外を含む",
+    "include_rireki": "過去の履歴も検索",
 }
 
 
@@ -41,7 +42,7 @@ def _words(key: str, value: Any) -> str:
         return str(Sex(value).label)
     if key == "shojo_jiyu":
         return str(IdoJiyu(value).label)
-    if key == "include_johyo":
+    if key in ("include_johyo", "include_rireki"):
         return "はい"
     return str(value)
 

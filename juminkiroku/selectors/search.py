@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, OrderBy, Q, QuerySet
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace
 
 from juminkiroku.codes import (
     AtenaKubun,
@@ -47,7 +47,7 @@ from juminkiroku.codes import (
     YokushiLevel,
     YokushiProcess,
 )
-from juminkiroku.models import Atena, Yokushi
+from juminkiroku.models import Atena, AtenaRireki, Yokushi
 from juminkiroku.rules.kana import kana_key, name_key
 from juminkiroku.selectors.yokushi import active_yokushi_q
 from tenants.wareki import parse_wareki
@@ -124,6 +124,7 @@ class SearchCriteria:
     sex: str = ""
     shojo_jiyu: str = ""
     include_johyo: bool = False
+    include_rireki: bool = False  # 氏名・住所を過去の履歴からも検索 (2.1.3)
 
     def kinds(self) -> list[str]:
         """The kinds of criteria used (for the access log: kinds, never values)."""
@@ -134,6 +135,8 @@ class SearchCriteria:
             used.append("shojo_jiyu")
         if self.include_johyo:
             used.append("include_johyo")
+        if self.include_rireki:
+            used.append("include_rireki")
         return used
 
 
@@ -231,6 +234,7 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         sex=raw["sex"],
         shojo_jiyu=raw["shojo_jiyu"],
         include_johyo=_truthy(data.get("include_johyo")) or bool(raw["shojo_jiyu"]),
+        include_rireki=_truthy(data.get("include_rireki")),
     )
     if not errors:
         used = [k for k in PRIMARY_KINDS if getattr(criteria, k)]
@@ -286,6 +290,27 @@ def _other_name_q(column: str, text: str) -> Q:
     )
 
 
+def _plain_kana(text: str) -> str:
+    """A reading as stored in a version (katakana, no spaces), without the fuzzy fold: the
+    versions carry no search key."""
+    s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(chr(ord(c) + 0x60) if 0x3041 <= ord(c) <= 0x3096 else c for c in s)
+
+
+def _rireki_exists(what: str, needle: str, *, prefix: bool) -> Exists:
+    """A past version of the person (2.1.3: 氏名及び住所は過去履歴を含めて検索) whose name,
+    reading or address matches. No index answers it: only with ``include_rireki``, and
+    narrowed by the other criteria where there are some."""
+    versions = AtenaRireki.objects.filter(atena_id=OuterRef("pk"), superseded=False)
+    if what == "address":
+        column: Any = Concat("jusho", "banchi", "katagaki")
+    else:
+        column = Replace(Replace(F(what), Value("\u3000"), Value("")), Value(" "), Value(""))
+    versions = versions.annotate(_v=column)
+    lookup = "_v__startswith" if prefix else "_v__contains"
+    return Exists(versions.filter(**{lookup: needle}))
+
+
 def _address_key(text: str) -> str:
     return _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
 
@@ -309,9 +334,15 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
     if criteria.birth_date:
         qs = qs.filter(birth_date=criteria.birth_date)
     if criteria.kana:
-        qs = qs.filter(_name_q("kana_key", criteria.kana, kana_key, loose=loose))
+        q = _name_q("kana_key", criteria.kana, kana_key, loose=loose)
+        if criteria.include_rireki:
+            q |= _rireki_exists("shimei_kana", _plain_kana(criteria.kana), prefix=True)
+        qs = qs.filter(q)
     if criteria.name:
-        qs = qs.filter(_name_q("name_key", criteria.name, name_key, loose=loose))
+        q = _name_q("name_key", criteria.name, name_key, loose=loose)
+        if criteria.include_rireki:
+            q |= _rireki_exists("shimei", name_key(criteria.name), prefix=True)
+        qs = qs.filter(q)
     if criteria.kojin_bango:
         qs = qs.filter(kojin_bango=criteria.kojin_bango)
     if criteria.zairyu_card_no:
@@ -328,9 +359,10 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
         qs = qs.filter(sex=criteria.sex)
     if criteria.address:
         needle = _address_key(criteria.address)
-        qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(
-            Q(_addr__contains=needle) | Q(jusho__contains=criteria.address)
-        )
+        q = Q(_addr__contains=needle) | Q(jusho__contains=criteria.address)
+        if criteria.include_rireki:
+            q |= _rireki_exists("address", needle, prefix=False)
+        qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(q)
     return qs.order_by(PatternOpsOrder(F("kana_key")), "birth_date", "id")
 
 

@@ -143,3 +143,35 @@ def test_screen_search_by_kojin_bango_logs_the_kind_and_shows_fusho(world, login
     assert log.detail["by"] == "kojin_bango" and KOJIN_BANGO not in str(log.detail)
     other = login("samukawa-clerk", BETA_HOST).post("/juminkiroku/", {"kojin_bango": KOJIN_BANGO})
     assert 'data-testid="hit-count">0<' in other.content.decode()
+
+
+# --- 過去の氏名・住所 (2.1.3: 異動履歴の検索) ------------------------------------------
+
+
+def test_past_address_and_name_are_found_only_when_asked(in_alpha):
+    from juminkiroku.services.ido import PersonChange, ido_enter
+    from juminkiroku.tests.factories import actor_for, approve, tenkyo
+
+    _, (head,) = household_tennyu("hayama", members=[person_fields()])
+    tenkyo([head], ido_date=date(2021, 4, 1), todoke_date=date(2021, 4, 1))
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHOKKEN_SHUSEI,
+        ido_date=date(2022, 4, 1),
+        todoke_date=date(2022, 4, 1),
+        changes=[PersonChange(head.pk, {"shimei": "川田　太郎", "shimei_kana": "カワダ　タロウ"})],
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(ido, reviewer="hayama-shinsa")
+    assert find(address="堀内") == []
+    assert find(address="堀内", include_rireki="on") == ["川田　太郎"]
+    assert find(name="山田 太郎") == []
+    assert find(name="山田 太郎", include_rireki="on") == ["川田　太郎"]
+    assert find(kana="やまだ", include_rireki="on") == ["川田　太郎"]
+    assert find(kana="かわだ") == ["川田　太郎"]
+
+
+def test_past_versions_of_the_other_town_are_not_searched(alpha, beta):
+    connection.set_tenant(alpha.municipality)
+    household_tennyu("hayama", members=[person_fields()])
+    connection.set_tenant(beta.municipality)
+    assert find(address="堀内", include_rireki="on") == []

@@ -124,6 +124,7 @@ class SearchForm(forms.Form):
         help_text="指定すると除票も検索します",
     )
     include_johyo = forms.BooleanField(label="除票・住登外を含む", required=False)
+    include_rireki = forms.BooleanField(label="氏名・住所を過去の履歴からも検索", required=False)
 
     criteria: SearchCriteria | None = None
 
