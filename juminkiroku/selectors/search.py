@@ -336,12 +336,12 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
     if criteria.kana:
         q = _name_q("kana_key", criteria.kana, kana_key, loose=loose)
         if criteria.include_rireki:
-            q |= _rireki_exists("shimei_kana", _plain_kana(criteria.kana), prefix=True)
+            q |= Q(_rireki_exists("shimei_kana", _plain_kana(criteria.kana), prefix=True))
         qs = qs.filter(q)
     if criteria.name:
         q = _name_q("name_key", criteria.name, name_key, loose=loose)
         if criteria.include_rireki:
-            q |= _rireki_exists("shimei", name_key(criteria.name), prefix=True)
+            q |= Q(_rireki_exists("shimei", name_key(criteria.name), prefix=True))
         qs = qs.filter(q)
     if criteria.kojin_bango:
         qs = qs.filter(kojin_bango=criteria.kojin_bango)
@@ -361,7 +361,7 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
         needle = _address_key(criteria.address)
         q = Q(_addr__contains=needle) | Q(jusho__contains=criteria.address)
         if criteria.include_rireki:
-            q |= _rireki_exists("address", needle, prefix=False)
+            q |= Q(_rireki_exists("address", needle, prefix=False))
         qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(q)
     return qs.order_by(PatternOpsOrder(F("kana_key")), "birth_date", "id")
 
