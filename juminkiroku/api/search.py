@@ -18,6 +18,7 @@ from juminkiroku.api.common import GYOMU
 from juminkiroku.codes import Sex
 from juminkiroku.selectors.person import status_label
 from juminkiroku.selectors.search import (
+    MATCH_MODES,
     SHOJO_JIYU,
     CriteriaError,
     SearchPage,
@@ -64,6 +65,12 @@ class SearchRequestSerializer(serializers.Serializer):
         help_text="消除事由（指定すると除票も検索）",
     )
     sex = serializers.ChoiceField(choices=[("", ""), *Sex.choices], required=False)
+    match = serializers.ChoiceField(
+        choices=list(MATCH_MODES.items()),
+        required=False,
+        default="prefix",
+        help_text="氏名・カナの一致の方法（prefix 前方一致、exact 完全一致、contains 部分一致）",
+    )
     include_johyo = serializers.BooleanField(required=False, default=False)
     include_rireki = serializers.BooleanField(
         required=False, default=False, help_text="氏名・住所を過去の履歴からも検索"

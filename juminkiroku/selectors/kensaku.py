@@ -8,6 +8,7 @@ from typing import Any
 
 from juminkiroku.codes import IdoJiyu, Sex
 from juminkiroku.models import KensakuRireki
+from juminkiroku.selectors.search import MATCH_MODES
 from tenants.wareki import format_wareki
 
 LABELS = {
@@ -25,6 +26,7 @@ LABELS = {
     "shojo_jiyu": "消除事由",
     "include_johyo": "除票・住登外を含む",
     "include_rireki": "過去の履歴も検索",
+    "match": "一致の方法",
 }
 
 
@@ -42,6 +44,8 @@ def _words(key: str, value: Any) -> str:
         return str(Sex(value).label)
     if key == "shojo_jiyu":
         return str(IdoJiyu(value).label)
+    if key == "match":
+        return MATCH_MODES.get(value, value)
     if key in ("include_johyo", "include_rireki"):
         return "はい"
     return str(value)

@@ -89,6 +89,8 @@ PRIMARY_KINDS = (
     "kyuuji",
     "tsusho",
 )
+# 氏名・カナの一致の方法 (2.1.2 文字列一致検索（完全一致・部分一致）).
+MATCH_MODES = {"prefix": "前方一致", "exact": "完全一致", "contains": "部分一致（名のみも可）"}
 _EXACT_KINDS = ("atena_no", "kojin_bango", "setai_no", "zairyu_card_no")
 # 消除事由 (2.1.3 当該住民票を消除した事由): the 異動事由 that write a 除票.
 SHOJO_JIYU = (
@@ -125,6 +127,7 @@ class SearchCriteria:
     shojo_jiyu: str = ""
     include_johyo: bool = False
     include_rireki: bool = False  # 氏名・住所を過去の履歴からも検索 (2.1.3)
+    match: str = "prefix"  # 氏名・カナ: prefix 前方一致, exact 完全一致, contains 部分一致 (2.1.2)
 
     def kinds(self) -> list[str]:
         """The kinds of criteria used (for the access log: kinds, never values)."""
@@ -137,6 +140,8 @@ class SearchCriteria:
             used.append("include_johyo")
         if self.include_rireki:
             used.append("include_rireki")
+        if self.match != "prefix":
+            used.append("match")
         return used
 
 
@@ -214,6 +219,9 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
             errors.setdefault(key, []).append(f"{label}を入力してください。")
     if raw["sex"] and raw["sex"] not in Sex.values:
         errors.setdefault("sex", []).append("性別の指定が正しくありません。")
+    match = _text(data, "match") or "prefix"
+    if match not in MATCH_MODES:
+        errors.setdefault("match", []).append("一致の方法の指定が正しくありません。")
     kana = raw["kana"]
     if kana and not kana_key(kana):
         errors.setdefault("kana", []).append("カナ氏名を入力してください。")
@@ -235,6 +243,7 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         shojo_jiyu=raw["shojo_jiyu"],
         include_johyo=_truthy(data.get("include_johyo")) or bool(raw["shojo_jiyu"]),
         include_rireki=_truthy(data.get("include_rireki")),
+        match=match,
     )
     if not errors:
         used = [k for k in PRIMARY_KINDS if getattr(criteria, k)]
@@ -259,8 +268,14 @@ def _split(text: str, fold: Any) -> tuple[str, str]:
     return fold(parts[0]), fold(parts[1])
 
 
-def _name_q(column: str, text: str, fold: Any, *, loose: bool) -> Q:
+def _name_q(column: str, text: str, fold: Any, *, loose: bool, match: str = "prefix") -> Q:
     head, tail = _split(text, fold)
+    if match == "exact":
+        return Q(**{column: head + tail})
+    if match == "contains":
+        # 部分一致 (2.1.2), which also finds a 名 alone: no index answers it, so it scans
+        # the town's index rows (a few hundred thousand short strings at most).
+        return Q(**{f"{column}__contains": head + tail})
     if head and tail and loose:
         return Q(**{f"{column}__startswith": head}) & Q(
             **{f"{column}__regex": f"^{re.escape(head)}.*{re.escape(tail)}"}
@@ -334,12 +349,12 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
     if criteria.birth_date:
         qs = qs.filter(birth_date=criteria.birth_date)
     if criteria.kana:
-        q = _name_q("kana_key", criteria.kana, kana_key, loose=loose)
+        q = _name_q("kana_key", criteria.kana, kana_key, loose=loose, match=criteria.match)
         if criteria.include_rireki:
             q |= Q(_rireki_exists("shimei_kana", _plain_kana(criteria.kana), prefix=True))
         qs = qs.filter(q)
     if criteria.name:
-        q = _name_q("name_key", criteria.name, name_key, loose=loose)
+        q = _name_q("name_key", criteria.name, name_key, loose=loose, match=criteria.match)
         if criteria.include_rireki:
             q |= Q(_rireki_exists("shimei", name_key(criteria.name), prefix=True))
         qs = qs.filter(q)

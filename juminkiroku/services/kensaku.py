@@ -24,7 +24,7 @@ def history_criteria(criteria: SearchCriteria) -> dict[str, Any]:
     """The criteria as a POST body would give them, without empty values."""
     out: dict[str, Any] = {}
     for key, value in asdict(criteria).items():
-        if key in NOT_KEPT or value in ("", None, False):
+        if key in NOT_KEPT or value in ("", None, False) or (key, value) == ("match", "prefix"):
             continue
         out[key] = value.isoformat() if hasattr(value, "isoformat") else value
     return out
@@ -32,7 +32,7 @@ def history_criteria(criteria: SearchCriteria) -> dict[str, Any]:
 
 def kensaku_rireki_record(*, user_id: int | None, criteria: SearchCriteria) -> None:
     data = history_criteria(criteria)
-    if user_id is None or not (set(data) - {"sex", "include_johyo"}):
+    if user_id is None or not (set(data) - {"sex", "include_johyo", "include_rireki", "match"}):
         return
     with transaction.atomic(durable=True):
         now = timezone.now()

@@ -175,3 +175,15 @@ def test_past_versions_of_the_other_town_are_not_searched(alpha, beta):
     household_tennyu("hayama", members=[person_fields()])
     connection.set_tenant(beta.municipality)
     assert find(address="堀内", include_rireki="on") == []
+
+
+def test_exact_and_partial_match_and_given_name_alone(town):
+    # 2.1.2: 文字列一致検索（完全一致・部分一致）, 名のみの検索
+    assert find(kana="おおの") == ["大野　花子"]
+    assert find(kana="おおの", match="exact") == []
+    assert find(kana="おおの はなこ", match="exact") == ["大野　花子"]
+    assert find(kana="はなこ") == []
+    assert find(kana="はなこ", match="contains") == ["大野　花子"]
+    assert find(name="花子", match="contains") == ["大野　花子"]
+    with pytest.raises(CriteriaError):
+        criteria_from_data({"kana": "はなこ", "match": "fuzzy"})

@@ -21,6 +21,7 @@ from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.selectors.kensaku import kensaku_rireki_criteria, kensaku_rireki_of
 from juminkiroku.selectors.search import (
+    MATCH_MODES,
     SHOJO_JIYU,
     CriteriaError,
     SearchCriteria,
@@ -122,6 +123,12 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", "指定しない"), *[(j.value, j.label) for j in SHOJO_JIYU]],
         help_text="指定すると除票も検索します",
+    )
+    match = forms.ChoiceField(
+        label="氏名・カナの一致の方法",
+        required=False,
+        choices=list(MATCH_MODES.items()),
+        initial="prefix",
     )
     include_johyo = forms.BooleanField(label="除票・住登外を含む", required=False)
     include_rireki = forms.BooleanField(label="氏名・住所を過去の履歴からも検索", required=False)
