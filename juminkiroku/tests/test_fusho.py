@@ -143,3 +143,30 @@ def test_fusho_of_one_town_is_not_in_the_other(alpha, beta):
     assert Atena.objects.filter(birth_date_fusho="昭和55年頃").count() == 1
     connection.set_tenant(beta.municipality)
     assert Atena.objects.filter(birth_date_fusho="昭和55年頃").count() == 0
+
+
+# --- through the entry screen -----------------------------------------------------------
+
+
+def test_entry_screen_takes_a_fusho_birth_date(login, alpha):
+    from juminkiroku.tests.test_ido_views import TENNYU_FORM
+    from tenants.db import connection
+    from tests.personas import ALPHA_HOST
+
+    form = {**TENNYU_FORM, "n2-birth_date_fusho": "昭和57年7月中旬頃"}
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    r = clerk.post("/juminkiroku/ido/new/K01/", form)
+    assert r.status_code == 302, r.content.decode()[-2000:]
+    bad = clerk.post(
+        "/juminkiroku/ido/new/K01/",
+        {**TENNYU_FORM, "n1-shimei": "別人", "n2-birth_date_fusho": "いつか"},
+    )
+    assert "不詳日は" in bad.content.decode()
+    ido_pk = int(r["Location"].rstrip("/").split("/")[-1])
+    login("hayama-shinsa", ALPHA_HOST).post(f"/juminkiroku/ido/{ido_pk}/approve/")
+    connection.set_tenant(alpha.municipality)
+    hanako = Atena.objects.get(shimei="葉山　花子")
+    assert (hanako.birth_date, hanako.birth_date_fusho) == (date(1982, 7, 7), "昭和57年7月中旬頃")
+    connection.set_schema_to_public()
+    page = login("hayama-viewer", ALPHA_HOST).get(f"/juminkiroku/persons/{hanako.pk}/")
+    assert "昭和57年7月中旬頃" in page.content.decode()

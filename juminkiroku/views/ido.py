@@ -76,6 +76,7 @@ NEW_PERSON_MAIN = [
     "hittosha",
 ]
 NEW_PERSON_MORE = [
+    "birth_date_fusho",  # 不詳日 (標準仕様書 1.1.8), beside the date kept for computation
     "kyuuji",
     "kyuuji_kana",
     "tsusho",
