@@ -15,10 +15,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.api.common import GYOMU
-from juminkiroku.codes import Sex
+from juminkiroku.codes import Sex, Zokugara
 from juminkiroku.selectors.person import status_label
 from juminkiroku.selectors.search import (
     MATCH_MODES,
+    MINYURYOKU,
     SHOJO_JIYU,
     CriteriaError,
     SearchPage,
@@ -65,6 +66,18 @@ class SearchRequestSerializer(serializers.Serializer):
         help_text="消除事由（指定すると除票も検索）",
     )
     sex = serializers.ChoiceField(choices=[("", ""), *Sex.choices], required=False)
+    zokugara = serializers.ChoiceField(
+        choices=[("", ""), *Zokugara.choices], required=False, help_text="続柄"
+    )
+    jusho_code = TextField(required=False, allow_blank=True, max_length=20, help_text="住所コード")
+    katagaki = TextField(
+        required=False, allow_blank=True, max_length=100, help_text="方書（部分一致）"
+    )
+    minyuryoku = serializers.ChoiceField(
+        choices=[("", ""), *MINYURYOKU.items()],
+        required=False,
+        help_text="未入力の項目（その項目が空の住民）",
+    )
     match = serializers.ChoiceField(
         choices=list(MATCH_MODES.items()),
         required=False,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from juminkiroku.codes import IdoJiyu, Sex
+from juminkiroku.codes import IdoJiyu, Sex, Zokugara
 from juminkiroku.models import KensakuRireki
-from juminkiroku.selectors.search import MATCH_MODES
+from juminkiroku.selectors.search import MATCH_MODES, MINYURYOKU
 from tenants.wareki import format_wareki
 
 LABELS = {
@@ -24,6 +24,10 @@ LABELS = {
     "tsusho": "通称",
     "sex": "性別",
     "shojo_jiyu": "消除事由",
+    "zokugara": "続柄",
+    "jusho_code": "住所コード",
+    "katagaki": "方書",
+    "minyuryoku": "未入力の項目",
     "include_johyo": "除票・住登外を含む",
     "include_rireki": "過去の履歴も検索",
     "match": "一致の方法",
@@ -39,11 +43,18 @@ class HistoryEntry:
 
 def _words(key: str, value: Any) -> str:
     if key == "birth_date":
-        return format_wareki(date.fromisoformat(value))
+        try:
+            return format_wareki(date.fromisoformat(value))
+        except ValueError:
+            return str(value)  # as typed (和暦, or a year or month of birth)
     if key == "sex":
         return str(Sex(value).label)
     if key == "shojo_jiyu":
         return str(IdoJiyu(value).label)
+    if key == "zokugara":
+        return str(Zokugara(value).label)
+    if key == "minyuryoku":
+        return MINYURYOKU.get(value, value)
     if key == "match":
         return MATCH_MODES.get(value, value)
     if key in ("include_johyo", "include_rireki"):

@@ -46,6 +46,7 @@ from juminkiroku.codes import (
     Sex,
     YokushiLevel,
     YokushiProcess,
+    Zokugara,
 )
 from juminkiroku.models import Atena, AtenaRireki, Yokushi
 from juminkiroku.rules.kana import kana_key, name_key
@@ -88,7 +89,21 @@ PRIMARY_KINDS = (
     "setai_no",
     "kyuuji",
     "tsusho",
+    "birth_range",
+    "jusho_code",
+    "katagaki",
+    "minyuryoku",
 )
+# 2.1.3 「データ未入力項目についても検索できること」: the items one may ask to be empty.
+MINYURYOKU = {
+    "shimei_kana": "氏名フリガナ",
+    "juminhyo_code": "住民票コード",
+    "kojin_bango": "個人番号",
+    "postal_code": "郵便番号",
+    "jusho_code": "住所コード",
+    "katagaki": "方書",
+    "honseki": "本籍",
+}
 # 氏名・カナの一致の方法 (2.1.2 文字列一致検索（完全一致・部分一致）).
 MATCH_MODES = {"prefix": "前方一致", "exact": "完全一致", "contains": "部分一致（名のみも可）"}
 _EXACT_KINDS = ("atena_no", "kojin_bango", "setai_no", "zairyu_card_no")
@@ -115,6 +130,8 @@ class SearchCriteria:
     kana: str = ""
     name: str = ""
     birth_date: date | None = None
+    birth_range: tuple[date, date] | None = None  # a year or a month of birth (2.1.3)
+    birth_text: str = ""  # as typed, for the 検索履歴
     address: str = ""
     atena_no: str = ""
     juminhyo_code: str = ""
@@ -127,6 +144,10 @@ class SearchCriteria:
     shojo_jiyu: str = ""
     include_johyo: bool = False
     include_rireki: bool = False  # 氏名・住所を過去の履歴からも検索 (2.1.3)
+    zokugara: str = ""  # narrows
+    jusho_code: str = ""
+    katagaki: str = ""
+    minyuryoku: str = ""  # an item left empty (2.1.3 データ未入力項目の検索)
     match: str = "prefix"  # 氏名・カナ: prefix 前方一致, exact 完全一致, contains 部分一致 (2.1.2)
 
     def kinds(self) -> list[str]:
@@ -136,6 +157,8 @@ class SearchCriteria:
             used.append("sex")
         if self.shojo_jiyu:
             used.append("shojo_jiyu")
+        if self.zokugara:
+            used.append("zokugara")
         if self.include_johyo:
             used.append("include_johyo")
         if self.include_rireki:
@@ -163,6 +186,35 @@ def parse_birth_date(text: str) -> date:
     return parse_wareki(text)
 
 
+_YEAR_MONTH = re.compile(
+    r"(?:(?P<era>明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR])(?P<ey>元|\d{1,2})|(?P<sy>\d{4}))"
+    r"年(?:(?P<m>\d{1,2})月)?"
+)
+
+
+def parse_birth_part(text: str) -> tuple[date, date]:
+    """A year or a year and month of birth (2.1.3 項目内部分検索: "昭和55年", "1980年5月"),
+    西暦 or 和暦, as the first and last day it covers; ValueError in Japanese."""
+    m = _YEAR_MONTH.fullmatch(re.sub(r"\s+", "", text))
+    if not m:
+        raise ValueError(
+            "生年月日は 昭和55年5月5日、S55.5.5、1980-05-05、または 昭和55年・昭和55年5月 の形で"
+            "入力してください。"
+        )
+    if m.group("sy"):
+        year = int(m.group("sy"))
+    else:
+        first = parse_wareki(f"{m.group('era')}{m.group('ey')}年12月31日")
+        year = first.year
+    month = int(m.group("m")) if m.group("m") else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError("月は1から12までで入力してください。")
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    last = (date(year + (month == 12), month % 12 + 1, 1)).toordinal() - 1
+    return date(year, month, 1), date.fromordinal(last)
+
+
 def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
     """Build criteria from a POST body (form or JSON); raises CriteriaError."""
     errors: dict[str, list[str]] = {}
@@ -182,17 +234,29 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
             "tsusho",
             "sex",
             "shojo_jiyu",
+            "zokugara",
+            "jusho_code",
+            "katagaki",
+            "minyuryoku",
         )
     }
     for key, value in raw.items():
         if len(value) > MAX_TEXT:
             errors.setdefault(key, []).append(f"{MAX_TEXT}文字以内で入力してください。")
     birth: date | None = None
+    birth_range: tuple[date, date] | None = None
     if raw["birth_date"]:
         try:
             birth = parse_birth_date(raw["birth_date"])
         except ValueError as exc:
-            errors.setdefault("birth_date", []).append(str(exc))
+            try:
+                birth_range = parse_birth_part(raw["birth_date"])
+            except ValueError:
+                errors.setdefault("birth_date", []).append(str(exc))
+    if raw["zokugara"] and raw["zokugara"] not in Zokugara.values:
+        errors.setdefault("zokugara", []).append("続柄の指定が正しくありません。")
+    if raw["minyuryoku"] and raw["minyuryoku"] not in MINYURYOKU:
+        errors.setdefault("minyuryoku", []).append("未入力の項目の指定が正しくありません。")
     atena_no = raw["atena_no"].replace("-", "")
     if atena_no and not atena_no.isdigit():
         errors.setdefault("atena_no", []).append("宛名番号は数字で入力してください。")
@@ -231,6 +295,12 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         kana=kana,
         name=raw["name"],
         birth_date=birth,
+        birth_range=birth_range,
+        birth_text=raw["birth_date"],
+        zokugara=raw["zokugara"],
+        jusho_code=raw["jusho_code"],
+        katagaki=raw["katagaki"],
+        minyuryoku=raw["minyuryoku"],
         address=raw["address"],
         atena_no=atena_no,
         juminhyo_code=jcode,
@@ -249,8 +319,9 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         used = [k for k in PRIMARY_KINDS if getattr(criteria, k)]
         if not used:
             errors.setdefault("__all__", []).append(
-                "検索条件（カナ氏名、氏名、生年月日、住所、宛名番号、住民票コード、個人番号、"
-                "在留カード等番号、世帯番号、旧氏、通称のいずれか）を入力してください。"
+                "検索条件（カナ氏名、氏名、生年月日、住所、住所コード、方書、宛名番号、"
+                "住民票コード、個人番号、在留カード等番号、世帯番号、旧氏、通称、未入力の項目の"
+                "いずれか）を入力してください。"
             )
     if errors:
         raise CriteriaError(errors)
@@ -348,6 +419,16 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
         qs = qs.filter(juminhyo_code=criteria.juminhyo_code)
     if criteria.birth_date:
         qs = qs.filter(birth_date=criteria.birth_date)
+    if criteria.birth_range:
+        qs = qs.filter(birth_date__range=criteria.birth_range)
+    if criteria.jusho_code:
+        qs = qs.filter(jusho_code=criteria.jusho_code)
+    if criteria.katagaki:
+        qs = qs.filter(katagaki__contains=criteria.katagaki)
+    if criteria.zokugara:
+        qs = qs.filter(zokugara=criteria.zokugara)
+    if criteria.minyuryoku:
+        qs = qs.filter(**{criteria.minyuryoku: ""})
     if criteria.kana:
         q = _name_q("kana_key", criteria.kana, kana_key, loose=loose, match=criteria.match)
         if criteria.include_rireki:

@@ -23,7 +23,13 @@ NOT_KEPT = ("kojin_bango",)
 def history_criteria(criteria: SearchCriteria) -> dict[str, Any]:
     """The criteria as a POST body would give them, without empty values."""
     out: dict[str, Any] = {}
+    if criteria.birth_date:
+        out["birth_date"] = criteria.birth_date.isoformat()
+    elif criteria.birth_range:
+        out["birth_date"] = criteria.birth_text  # a year or a month, as typed
     for key, value in asdict(criteria).items():
+        if key in ("birth_date", "birth_range", "birth_text"):
+            continue
         if key in NOT_KEPT or value in ("", None, False) or (key, value) == ("match", "prefix"):
             continue
         out[key] = value.isoformat() if hasattr(value, "isoformat") else value

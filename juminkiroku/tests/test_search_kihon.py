@@ -187,3 +187,28 @@ def test_exact_and_partial_match_and_given_name_alone(town):
     assert find(name="花子", match="contains") == ["大野　花子"]
     with pytest.raises(CriteriaError):
         criteria_from_data({"kana": "はなこ", "match": "fuzzy"})
+
+
+def test_year_or_month_of_birth_zokugara_jusho_code_katagaki_and_empty_items(town):
+    # 2.1.3: 項目内部分検索 of the date (西暦 or 和暦), 続柄, 住所コード, 方書, 未入力の項目
+    assert find(birth_date="昭和55年") == ["SMITH JOHN", "大野　花子"]
+    assert find(birth_date="1980年5月") == ["SMITH JOHN", "大野　花子"]
+    assert find(birth_date="昭和55年6月") == []
+    assert find(kana="おおの", zokugara="01") == ["大野　花子"]
+    assert find(kana="おおの", zokugara="02") == []
+    assert find(jusho_code="0010001") == ["SMITH JOHN", "大野　花子"]
+    assert find(katagaki="ハイツ") == []
+    assert find(minyuryoku="kojin_bango") == ["SMITH JOHN"]
+    with pytest.raises(CriteriaError) as caught:
+        criteria_from_data({"birth_date": "昭和55年13月"})
+    assert caught.value.errors["birth_date"]  # a Japanese message about the date
+    with pytest.raises(CriteriaError):
+        criteria_from_data({"minyuryoku": "shimei"})
+
+
+def test_history_keeps_a_year_of_birth_as_typed(town):
+    from juminkiroku.selectors.kensaku import kensaku_rireki_of
+    from juminkiroku.services.kensaku import kensaku_rireki_record
+
+    kensaku_rireki_record(user_id=7, criteria=criteria_from_data({"birth_date": "昭和55年"}))
+    assert kensaku_rireki_of(7)[0].summary == "生年月日: 昭和55年"

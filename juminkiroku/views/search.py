@@ -16,12 +16,13 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from juminkiroku.codes import Sex
+from juminkiroku.codes import Sex, Zokugara
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.selectors.kensaku import kensaku_rireki_criteria, kensaku_rireki_of
 from juminkiroku.selectors.search import (
     MATCH_MODES,
+    MINYURYOKU,
     SHOJO_JIYU,
     CriteriaError,
     SearchCriteria,
@@ -60,7 +61,7 @@ class SearchForm(forms.Form):
         label="生年月日",
         required=False,
         max_length=20,
-        help_text="例: 昭和55年5月5日、S55.5.5（西暦 1980/5/5 でも可）",
+        help_text="例: 昭和55年5月5日、S55.5.5（西暦 1980/5/5 でも可）。昭和55年・昭和55年5月も可",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     sex = forms.ChoiceField(
@@ -123,6 +124,28 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", "指定しない"), *[(j.value, j.label) for j in SHOJO_JIYU]],
         help_text="指定すると除票も検索します",
+    )
+    zokugara = forms.ChoiceField(
+        label="続柄", required=False, choices=[("", "指定しない"), *Zokugara.choices]
+    )
+    jusho_code = TextField(
+        label="住所コード",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    katagaki = TextField(
+        label="方書",
+        required=False,
+        max_length=100,
+        help_text="方書の一部",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    minyuryoku = forms.ChoiceField(
+        label="未入力の項目",
+        required=False,
+        choices=[("", "指定しない"), *MINYURYOKU.items()],
+        help_text="その項目が未入力の住民を検索します",
     )
     match = forms.ChoiceField(
         label="氏名・カナの一致の方法",
