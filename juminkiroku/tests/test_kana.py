@@ -65,3 +65,22 @@ def test_the_key_of_a_prefix_is_a_prefix_of_the_key(full: str) -> None:
     # the indexed startswith only works if folding never looks right of a character
     for i in range(1, len(full) + 1):
         assert kana_key(full).startswith(kana_key(full[:i])), full[:i]
+
+
+@pytest.mark.django_db
+def test_the_migration_rekeys_stored_keys(in_alpha):
+    import importlib
+
+    from django.apps import apps
+
+    from juminkiroku.models import Atena
+    from juminkiroku.tests.factories import household_tennyu, person_fields
+
+    # given a person whose stored key is the one the old fold wrote
+    _, (p,) = household_tennyu("hayama", members=[person_fields(shimei_kana="オウノ　ジョウ")])
+    Atena.objects.filter(pk=p.pk).update(kana_key="オウノジヨウ")
+    # when the data step of migration 0005 runs
+    migration = importlib.import_module("juminkiroku.migrations.0005_data_fusho_kana_kisai")
+    migration._rekey(apps, None)
+    # then the key is the 2.1.2 fold
+    assert Atena.objects.get(pk=p.pk).kana_key == kana_key("オーノ ジョー") == "オノシヨ"
