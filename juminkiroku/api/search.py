@@ -15,9 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.api.common import GYOMU
-from juminkiroku.codes import Sex
+from juminkiroku.codes import Sex, Zokugara
 from juminkiroku.selectors.person import status_label
 from juminkiroku.selectors.search import (
+    MATCH_MODES,
+    MINYURYOKU,
+    SHOJO_JIYU,
     CriteriaError,
     SearchPage,
     criteria_from_data,
@@ -44,8 +47,47 @@ class SearchRequestSerializer(serializers.Serializer):
     address = TextField(required=False, allow_blank=True, max_length=100)
     atena_no = TextField(required=False, allow_blank=True, max_length=12)
     juminhyo_code = TextField(required=False, allow_blank=True, max_length=13)
+    kojin_bango = TextField(
+        required=False, allow_blank=True, max_length=14, help_text="個人番号（12桁、完全一致）"
+    )
+    zairyu_card_no = TextField(
+        required=False, allow_blank=True, max_length=14, help_text="在留カード等番号（完全一致）"
+    )
+    setai_no = TextField(required=False, allow_blank=True, max_length=12, help_text="世帯番号")
+    kyuuji = TextField(
+        required=False, allow_blank=True, max_length=50, help_text="旧氏（先頭一致）"
+    )
+    tsusho = TextField(
+        required=False, allow_blank=True, max_length=100, help_text="通称（先頭一致）"
+    )
+    shojo_jiyu = serializers.ChoiceField(
+        choices=[("", ""), *[(j.value, j.label) for j in SHOJO_JIYU]],
+        required=False,
+        help_text="消除事由（指定すると除票も検索）",
+    )
     sex = serializers.ChoiceField(choices=[("", ""), *Sex.choices], required=False)
+    zokugara = serializers.ChoiceField(
+        choices=[("", ""), *Zokugara.choices], required=False, help_text="続柄"
+    )
+    jusho_code = TextField(required=False, allow_blank=True, max_length=20, help_text="住所コード")
+    katagaki = TextField(
+        required=False, allow_blank=True, max_length=100, help_text="方書（部分一致）"
+    )
+    minyuryoku = serializers.ChoiceField(
+        choices=[("", ""), *MINYURYOKU.items()],
+        required=False,
+        help_text="未入力の項目（その項目が空の住民）",
+    )
+    match = serializers.ChoiceField(
+        choices=list(MATCH_MODES.items()),
+        required=False,
+        default="prefix",
+        help_text="氏名・カナの一致の方法（prefix 前方一致、exact 完全一致、contains 部分一致）",
+    )
     include_johyo = serializers.BooleanField(required=False, default=False)
+    include_rireki = serializers.BooleanField(
+        required=False, default=False, help_text="氏名・住所を過去の履歴からも検索"
+    )
     page = serializers.IntegerField(required=False, min_value=1, default=1)
 
 

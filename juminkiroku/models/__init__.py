@@ -14,6 +14,8 @@ from juminkiroku.models.cs import (
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
+from juminkiroku.models.kensaku import KensakuRireki
+from juminkiroku.models.kisai import Kisai, KisaiRireki, KisaiShurui, KisaiSosa
 from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.tenshutsu import (
@@ -42,6 +44,11 @@ __all__ = [
     "InkanToroku",
     "JuminhyoCodeAki",
     "JushoJisho",
+    "KensakuRireki",
+    "Kisai",
+    "KisaiRireki",
+    "KisaiShurui",
+    "KisaiSosa",
     "Koin",
     "Ninshosha",
     "PersonFields",

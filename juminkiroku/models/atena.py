@@ -104,6 +104,19 @@ class PersonFields(models.Model):
     # 番号
     juminhyo_code = models.CharField("住民票コード", max_length=11, blank=True)
     kojin_bango = models.CharField("個人番号", max_length=12, blank=True)
+    # --- 不詳日 (標準仕様書 1.1.8): the text of a date not known exactly or not on the
+    # calendar, shown instead of the DateField beside it, which stays for computation
+    # (juminkiroku.rules.fusho). Empty for an ordinary day.
+    birth_date_fusho = models.CharField("生年月日（不詳日）", max_length=40, blank=True)
+    jumin_date_fusho = models.CharField("住民となった日（不詳日）", max_length=40, blank=True)
+    jutei_date_fusho = models.CharField("住所を定めた日（不詳日）", max_length=40, blank=True)
+    shojo_date_fusho = models.CharField("消除日（不詳日）", max_length=40, blank=True)
+    # --- end 不詳日
+    # --- フリガナ確認 (標準仕様書 1.1.18): one flag per 氏名 (kana_kakunin above), 旧氏 and
+    # 通称: whether the reading was confirmed with the person.
+    kyuuji_kana_kakunin = models.BooleanField("旧氏フリガナ確認", default=False)
+    tsusho_kana_kakunin = models.BooleanField("通称フリガナ確認", default=False)
+    # --- end フリガナ確認
 
     class Meta:
         abstract = True
@@ -153,6 +166,9 @@ class Atena(PersonFields):
             models.Index(fields=["setai"], name="atena_setai_idx"),
             models.Index(fields=["juminhyo_code"], name="atena_jcode_idx"),
             models.Index(fields=["jusho_code"], name="atena_jusho_code_idx"),
+            # 基本検索 (標準仕様書 2.1.3) by 個人番号 and 在留カード番号: exact, indexed.
+            models.Index(fields=["kojin_bango"], name="atena_kojin_bango_idx"),
+            models.Index(fields=["zairyu_card_no"], name="atena_zairyu_card_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,30 @@
 """Search keys for names (標準仕様書 2.1.2 検索文字入力).
 
-A kana search must match whatever the clerk types: 全角/半角, ひらがな/カタカナ, spaces,
-and small kana (ャ/ヤ, ッ/ツ …) are not told apart. ``kana_key`` folds a reading to
-full-width katakana without spaces, with small kana made large and the long-vowel mark
-kept; ``name_key`` folds a kanji name (NFKC, no spaces). Both are stored on ``Atena``
-and the same function is applied to the typed criterion, so a prefix match on the
-indexed column does the search.
+A kana search must match whatever the clerk types, and the standard (2.1.2
+【実装すべき機能】) lists the differences a search ignores:
+
+* 全角/半角, ひらがな/カタカナ, spaces between 氏 and 名;
+* 清音・濁音・半濁音 (its examples: ヂ/ジ, ズ/ヅ, ワ/ハ, ヴァ/バ, ヴィ/ビ, ヴ/ブ, オ/ヲ,
+  ヒ/ピ): ヂ is read as ジ and ヅ as ズ, ヴ+vowel as the バ row, ヲ as オ and ワ as
+  ハ, and then every voiced or semi-voiced kana as its plain one (ガ→カ, パ→ハ);
+* small kana (ャ/ヤ, ッ/ツ …) against large ones;
+* 長音 present or absent, whichever of ー ― － ‐ ｰ - was typed;
+* オ段 + ウ from the second character on is read as オ段 + オ (オウノ = オオノ).
+
+``kana_key`` applies all of them, so equal keys are what the standard asks to be found
+together. Since a long vowel "may or may not" be written, a vowel that repeats the vowel
+of the kana before it (after the ウ→オ step) is dropped like the mark itself: オオノ,
+オウノ, オーノ and オノ share the key オノ. The fold looks at one character of left
+context only, so the key of a prefix is a prefix of the key of the whole reading and the
+indexed ``startswith`` still answers the search.
+
+The trade-off is the standard's own: a fuzzy key finds more people (サトウ and サト share
+サト), and the screen shows the exact reading of each hit.
+
+``name_key`` folds a kanji name (NFKC, no spaces). Both are stored on ``Atena``
+(maintained by the services; migration 0010_data_fusho_kana_kisai recomputed the stored
+``kana_key`` when this fold widened) and the same function is applied to the typed
+criterion, so a prefix match on the indexed column does the search.
 """
 
 from __future__ import annotations
@@ -20,8 +39,26 @@ _SMALL_TO_LARGE = str.maketrans(
     }
 )  # fmt: skip
 _SPACES = str.maketrans({" ": None, "\u3000": None, "\t": None, "・": None, "･": None})
+# Long-vowel marks and what clerks type for them (2.1.2: ー ― － ‐ ｰ -); NFKC has
+# already turned ｰ into ー and － into -.
+_CHOON = frozenset("ー―－‐‑‒–—−-~〜")
 _HIRA_START, _HIRA_END = 0x3041, 0x3096
 _KATA_OFFSET = 0x60
+# Sequences read as another before the voicing marks go (2.1.2 examples).
+_SEQUENCES = (
+    ("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"),
+    ("ヂ", "ジ"), ("ヅ", "ズ"), ("ヲ", "オ"), ("ヷ", "ハ"), ("ワ", "ハ"),
+)  # fmt: skip
+_VOICING_MARKS = frozenset("\u3099\u309a")
+# The vowel of each plain katakana (after the folds above: no small or voiced kana).
+_VOWEL_ROWS = {
+    "ア": "アカサタナハマヤラ",
+    "イ": "イキシチニヒミリヰ",
+    "ウ": "ウクスツヌフムユル",
+    "エ": "エケセテネヘメレヱ",
+    "オ": "オコソトノホモヨロ",
+}
+_VOWEL_OF = {kana: vowel for vowel, row in _VOWEL_ROWS.items() for kana in row}
 
 
 def _hira_to_kata(s: str) -> str:
@@ -30,11 +67,33 @@ def _hira_to_kata(s: str) -> str:
     )
 
 
+def _unvoice(s: str) -> str:
+    decomposed = unicodedata.normalize("NFD", s)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _VOICING_MARKS))
+
+
 def kana_key(text: str) -> str:
-    """Fold a reading: "やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ" → "ヤマダタロウ"."""
+    """Fold a reading for search (2.1.2).
+
+    "やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ" → "ヤマタタロ"; "オオノ", "オウノ",
+    "オーノ" → "オノ"; "ヂ" and "ジ" → "シ"."""
     s = unicodedata.normalize("NFKC", text or "")
-    s = _hira_to_kata(s).translate(_SPACES).translate(_SMALL_TO_LARGE)
-    return s.upper()
+    s = _hira_to_kata(s).translate(_SPACES).upper()
+    for seq, repl in _SEQUENCES:
+        s = s.replace(seq, repl)
+    s = s.translate(_SMALL_TO_LARGE)
+    s = _unvoice(s)
+    out: list[str] = []
+    for c in s:
+        if c in _CHOON:
+            continue  # 長音の有無を無視
+        prev = _VOWEL_OF.get(out[-1]) if out else None
+        if c == "ウ" and prev == "オ":
+            c = "オ"  # オ段 + ウ → オ段 + オ (2.1.2), from the second character on
+        if prev is not None and c == prev:
+            continue  # a written long vowel counts as the mark it stands for
+        out.append(c)
+    return "".join(out)
 
 
 def name_key(text: str) -> str:

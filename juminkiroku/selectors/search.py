@@ -16,6 +16,11 @@ answered by an index of ``Atena``:
 * 住所: a contains-match over 住所 + 番地 + 方書 (no index: a secondary filter; alone it
   scans the town, a few hundred thousand rows at most).
 * 性別 only narrows another criterion.
+* 基本検索 (標準仕様書 2.1.3) also by 個人番号 and 在留カード番号 (exact, indexed; a search
+  by 個人番号 is marked ``by: kojin_bango`` in the access log, never its value), 世帯番号
+  (exact, through the unique index of 世帯), and 旧氏・通称 (kanji or カナ, prefix; no
+  index: a secondary filter like 住所). 消除事由 only narrows another criterion and
+  implies 除票を含む.
 
 Only current residents are searched unless ``include_johyo`` (除票・住登外を含む).
 Results are ordered by reading (in the index's order, see ``PatternOpsOrder``), date of
@@ -31,11 +36,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import F, OrderBy, Q, QuerySet
-from django.db.models.functions import Concat
+from django.db.models import Exists, F, OrderBy, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace
 
-from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess
-from juminkiroku.models import Atena, Yokushi
+from juminkiroku.codes import (
+    AtenaKubun,
+    IdoJiyu,
+    JuminJotai,
+    Sex,
+    YokushiLevel,
+    YokushiProcess,
+    Zokugara,
+)
+from juminkiroku.models import Atena, AtenaRireki, Yokushi
 from juminkiroku.rules.kana import kana_key, name_key
 from juminkiroku.selectors.yokushi import active_yokushi_q
 from tenants.wareki import parse_wareki
@@ -53,6 +66,8 @@ RESULT_COLUMNS = (
     "shimei_kana",
     "kana_key",
     "birth_date",
+    "birth_date_fusho",
+    "shubetsu",
     "sex",
     "jusho",
     "banchi",
@@ -62,7 +77,43 @@ RESULT_COLUMNS = (
 MAX_TEXT = 100
 
 # The criteria that select rows by themselves; 性別 and the 除票 switch only narrow.
-PRIMARY_KINDS = ("kana", "name", "birth_date", "address", "atena_no", "juminhyo_code")
+PRIMARY_KINDS = (
+    "kana",
+    "name",
+    "birth_date",
+    "address",
+    "atena_no",
+    "juminhyo_code",
+    "kojin_bango",
+    "zairyu_card_no",
+    "setai_no",
+    "kyuuji",
+    "tsusho",
+    "birth_range",
+    "jusho_code",
+    "katagaki",
+    "minyuryoku",
+)
+# 2.1.3 「データ未入力項目についても検索できること」: the items one may ask to be empty.
+MINYURYOKU = {
+    "shimei_kana": "氏名フリガナ",
+    "juminhyo_code": "住民票コード",
+    "kojin_bango": "個人番号",
+    "postal_code": "郵便番号",
+    "jusho_code": "住所コード",
+    "katagaki": "方書",
+    "honseki": "本籍",
+}
+# 氏名・カナの一致の方法 (2.1.2 文字列一致検索（完全一致・部分一致）).
+MATCH_MODES = {"prefix": "前方一致", "exact": "完全一致", "contains": "部分一致（名のみも可）"}
+_EXACT_KINDS = ("atena_no", "kojin_bango", "setai_no", "zairyu_card_no")
+# 消除事由 (2.1.3 当該住民票を消除した事由): the 異動事由 that write a 除票.
+SHOJO_JIYU = (
+    IdoJiyu.TENSHUTSU,
+    IdoJiyu.KOKUGAI_TENSHUTSU,
+    IdoJiyu.SHIBO,
+    IdoJiyu.SHOKKEN_SHOJO,
+)
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 
 
@@ -79,19 +130,41 @@ class SearchCriteria:
     kana: str = ""
     name: str = ""
     birth_date: date | None = None
+    birth_range: tuple[date, date] | None = None  # a year or a month of birth (2.1.3)
+    birth_text: str = ""  # as typed, for the 検索履歴
     address: str = ""
     atena_no: str = ""
     juminhyo_code: str = ""
+    kojin_bango: str = ""
+    zairyu_card_no: str = ""
+    setai_no: str = ""
+    kyuuji: str = ""
+    tsusho: str = ""
     sex: str = ""
+    shojo_jiyu: str = ""
     include_johyo: bool = False
+    include_rireki: bool = False  # 氏名・住所を過去の履歴からも検索 (2.1.3)
+    zokugara: str = ""  # narrows
+    jusho_code: str = ""
+    katagaki: str = ""
+    minyuryoku: str = ""  # an item left empty (2.1.3 データ未入力項目の検索)
+    match: str = "prefix"  # 氏名・カナ: prefix 前方一致, exact 完全一致, contains 部分一致 (2.1.2)
 
     def kinds(self) -> list[str]:
         """The kinds of criteria used (for the access log: kinds, never values)."""
         used = [k for k in PRIMARY_KINDS if getattr(self, k)]
         if self.sex:
             used.append("sex")
+        if self.shojo_jiyu:
+            used.append("shojo_jiyu")
+        if self.zokugara:
+            used.append("zokugara")
         if self.include_johyo:
             used.append("include_johyo")
+        if self.include_rireki:
+            used.append("include_rireki")
+        if self.match != "prefix":
+            used.append("match")
         return used
 
 
@@ -113,22 +186,77 @@ def parse_birth_date(text: str) -> date:
     return parse_wareki(text)
 
 
+_YEAR_MONTH = re.compile(
+    r"(?:(?P<era>明治|大正|昭和|平成|令和|[明大昭平令]|[MTSHR])(?P<ey>元|\d{1,2})|(?P<sy>\d{4}))"
+    r"年(?:(?P<m>\d{1,2})月)?"
+)
+
+
+def parse_birth_part(text: str) -> tuple[date, date]:
+    """A year or a year and month of birth (2.1.3 項目内部分検索: "昭和55年", "1980年5月"),
+    西暦 or 和暦, as the first and last day it covers; ValueError in Japanese."""
+    m = _YEAR_MONTH.fullmatch(re.sub(r"\s+", "", text))
+    if not m:
+        raise ValueError(
+            "生年月日は 昭和55年5月5日、S55.5.5、1980-05-05、または 昭和55年・昭和55年5月 の形で"
+            "入力してください。"
+        )
+    if m.group("sy"):
+        year = int(m.group("sy"))
+    else:
+        first = parse_wareki(f"{m.group('era')}{m.group('ey')}年12月31日")
+        year = first.year
+    month = int(m.group("m")) if m.group("m") else None
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError("月は1から12までで入力してください。")
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    last = (date(year + (month == 12), month % 12 + 1, 1)).toordinal() - 1
+    return date(year, month, 1), date.fromordinal(last)
+
+
 def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
     """Build criteria from a POST body (form or JSON); raises CriteriaError."""
     errors: dict[str, list[str]] = {}
     raw: dict[str, str] = {
         k: _text(data, k)
-        for k in ("kana", "name", "birth_date", "address", "atena_no", "juminhyo_code", "sex")
+        for k in (
+            "kana",
+            "name",
+            "birth_date",
+            "address",
+            "atena_no",
+            "juminhyo_code",
+            "kojin_bango",
+            "zairyu_card_no",
+            "setai_no",
+            "kyuuji",
+            "tsusho",
+            "sex",
+            "shojo_jiyu",
+            "zokugara",
+            "jusho_code",
+            "katagaki",
+            "minyuryoku",
+        )
     }
     for key, value in raw.items():
         if len(value) > MAX_TEXT:
             errors.setdefault(key, []).append(f"{MAX_TEXT}文字以内で入力してください。")
     birth: date | None = None
+    birth_range: tuple[date, date] | None = None
     if raw["birth_date"]:
         try:
             birth = parse_birth_date(raw["birth_date"])
         except ValueError as exc:
-            errors.setdefault("birth_date", []).append(str(exc))
+            try:
+                birth_range = parse_birth_part(raw["birth_date"])
+            except ValueError:
+                errors.setdefault("birth_date", []).append(str(exc))
+    if raw["zokugara"] and raw["zokugara"] not in Zokugara.values:
+        errors.setdefault("zokugara", []).append("続柄の指定が正しくありません。")
+    if raw["minyuryoku"] and raw["minyuryoku"] not in MINYURYOKU:
+        errors.setdefault("minyuryoku", []).append("未入力の項目の指定が正しくありません。")
     atena_no = raw["atena_no"].replace("-", "")
     if atena_no and not atena_no.isdigit():
         errors.setdefault("atena_no", []).append("宛名番号は数字で入力してください。")
@@ -137,8 +265,27 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         errors.setdefault("juminhyo_code", []).append(
             "住民票コードは11桁の数字で入力してください。"
         )
+    kojin = raw["kojin_bango"].replace("-", "")
+    if kojin and not (kojin.isdigit() and len(kojin) == 12):
+        errors.setdefault("kojin_bango", []).append("個人番号は12桁の数字で入力してください。")
+    card = raw["zairyu_card_no"].replace("-", "").upper()
+    if card and not (card.isalnum() and len(card) == 12):
+        errors.setdefault("zairyu_card_no", []).append(
+            "在留カード等番号は英数字12桁で入力してください。"
+        )
+    setai_no = raw["setai_no"].replace("-", "")
+    if setai_no and not setai_no.isdigit():
+        errors.setdefault("setai_no", []).append("世帯番号は数字で入力してください。")
+    if raw["shojo_jiyu"] and raw["shojo_jiyu"] not in SHOJO_JIYU:
+        errors.setdefault("shojo_jiyu", []).append("消除事由の指定が正しくありません。")
+    for key, label in (("kyuuji", "旧氏"), ("tsusho", "通称")):
+        if raw[key] and not name_key(raw[key]):
+            errors.setdefault(key, []).append(f"{label}を入力してください。")
     if raw["sex"] and raw["sex"] not in Sex.values:
         errors.setdefault("sex", []).append("性別の指定が正しくありません。")
+    match = _text(data, "match") or "prefix"
+    if match not in MATCH_MODES:
+        errors.setdefault("match", []).append("一致の方法の指定が正しくありません。")
     kana = raw["kana"]
     if kana and not kana_key(kana):
         errors.setdefault("kana", []).append("カナ氏名を入力してください。")
@@ -148,18 +295,33 @@ def criteria_from_data(data: Mapping[str, Any]) -> SearchCriteria:
         kana=kana,
         name=raw["name"],
         birth_date=birth,
+        birth_range=birth_range,
+        birth_text=raw["birth_date"],
+        zokugara=raw["zokugara"],
+        jusho_code=raw["jusho_code"],
+        katagaki=raw["katagaki"],
+        minyuryoku=raw["minyuryoku"],
         address=raw["address"],
         atena_no=atena_no,
         juminhyo_code=jcode,
+        kojin_bango=kojin,
+        zairyu_card_no=card,
+        setai_no=setai_no,
+        kyuuji=raw["kyuuji"],
+        tsusho=raw["tsusho"],
         sex=raw["sex"],
-        include_johyo=_truthy(data.get("include_johyo")),
+        shojo_jiyu=raw["shojo_jiyu"],
+        include_johyo=_truthy(data.get("include_johyo")) or bool(raw["shojo_jiyu"]),
+        include_rireki=_truthy(data.get("include_rireki")),
+        match=match,
     )
     if not errors:
         used = [k for k in PRIMARY_KINDS if getattr(criteria, k)]
         if not used:
             errors.setdefault("__all__", []).append(
-                "検索条件（カナ氏名、氏名、生年月日、住所、宛名番号、住民票コードのいずれか）を"
-                "入力してください。"
+                "検索条件（カナ氏名、氏名、生年月日、住所、住所コード、方書、宛名番号、"
+                "住民票コード、個人番号、在留カード等番号、世帯番号、旧氏、通称、未入力の項目の"
+                "いずれか）を入力してください。"
             )
     if errors:
         raise CriteriaError(errors)
@@ -177,8 +339,14 @@ def _split(text: str, fold: Any) -> tuple[str, str]:
     return fold(parts[0]), fold(parts[1])
 
 
-def _name_q(column: str, text: str, fold: Any, *, loose: bool) -> Q:
+def _name_q(column: str, text: str, fold: Any, *, loose: bool, match: str = "prefix") -> Q:
     head, tail = _split(text, fold)
+    if match == "exact":
+        return Q(**{column: head + tail})
+    if match == "contains":
+        # 部分一致 (2.1.2), which also finds a 名 alone: no index answers it, so it scans
+        # the town's index rows (a few hundred thousand short strings at most).
+        return Q(**{f"{column}__contains": head + tail})
     if head and tail and loose:
         return Q(**{f"{column}__startswith": head}) & Q(
             **{f"{column}__regex": f"^{re.escape(head)}.*{re.escape(tail)}"}
@@ -192,6 +360,41 @@ def has_split_name(criteria: SearchCriteria) -> bool:
         all(_split(getattr(criteria, key), fold))
         for key, fold in (("kana", kana_key), ("name", name_key))
     )
+
+
+def _other_name_q(column: str, text: str) -> Q:
+    """旧氏 / 通称 typed in kanji or in kana: a prefix of the name or of its reading, with
+    spaces ignored (2.1.2). Full-width spaces are stored, so both forms are tried."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    kata = "".join(
+        chr(ord(c) + 0x60) if 0x3041 <= ord(c) <= 0x3096 else c for c in _SPACE_RE.sub("", typed)
+    )
+    return (
+        Q(**{f"{column}__startswith": typed})
+        | Q(**{f"{column}__startswith": _SPACE_RE.sub("\u3000", typed)})
+        | Q(**{f"{column}_kana__startswith": kata})
+    )
+
+
+def _plain_kana(text: str) -> str:
+    """A reading as stored in a version (katakana, no spaces), without the fuzzy fold: the
+    versions carry no search key."""
+    s = _SPACE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return "".join(chr(ord(c) + 0x60) if 0x3041 <= ord(c) <= 0x3096 else c for c in s)
+
+
+def _rireki_exists(what: str, needle: str, *, prefix: bool) -> Exists:
+    """A past version of the person (2.1.3: 氏名及び住所は過去履歴を含めて検索) whose name,
+    reading or address matches. No index answers it: only with ``include_rireki``, and
+    narrowed by the other criteria where there are some."""
+    versions = AtenaRireki.objects.filter(atena_id=OuterRef("pk"), superseded=False)
+    if what == "address":
+        column: Any = Concat("jusho", "banchi", "katagaki")
+    else:
+        column = Replace(Replace(F(what), Value("\u3000"), Value("")), Value(" "), Value(""))
+    versions = versions.annotate(_v=column)
+    lookup = "_v__startswith" if prefix else "_v__contains"
+    return Exists(versions.filter(**{lookup: needle}))
 
 
 def _address_key(text: str) -> str:
@@ -216,17 +419,46 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
         qs = qs.filter(juminhyo_code=criteria.juminhyo_code)
     if criteria.birth_date:
         qs = qs.filter(birth_date=criteria.birth_date)
+    if criteria.birth_range:
+        qs = qs.filter(birth_date__range=criteria.birth_range)
+    if criteria.jusho_code:
+        qs = qs.filter(jusho_code=criteria.jusho_code)
+    if criteria.katagaki:
+        qs = qs.filter(katagaki__contains=criteria.katagaki)
+    if criteria.zokugara:
+        qs = qs.filter(zokugara=criteria.zokugara)
+    if criteria.minyuryoku:
+        qs = qs.filter(**{criteria.minyuryoku: ""})
     if criteria.kana:
-        qs = qs.filter(_name_q("kana_key", criteria.kana, kana_key, loose=loose))
+        q = _name_q("kana_key", criteria.kana, kana_key, loose=loose, match=criteria.match)
+        if criteria.include_rireki:
+            q |= Q(_rireki_exists("shimei_kana", _plain_kana(criteria.kana), prefix=True))
+        qs = qs.filter(q)
     if criteria.name:
-        qs = qs.filter(_name_q("name_key", criteria.name, name_key, loose=loose))
+        q = _name_q("name_key", criteria.name, name_key, loose=loose, match=criteria.match)
+        if criteria.include_rireki:
+            q |= Q(_rireki_exists("shimei", name_key(criteria.name), prefix=True))
+        qs = qs.filter(q)
+    if criteria.kojin_bango:
+        qs = qs.filter(kojin_bango=criteria.kojin_bango)
+    if criteria.zairyu_card_no:
+        qs = qs.filter(zairyu_card_no=criteria.zairyu_card_no)
+    if criteria.setai_no:
+        qs = qs.filter(setai__setai_no=criteria.setai_no)
+    if criteria.kyuuji:
+        qs = qs.filter(_other_name_q("kyuuji", criteria.kyuuji))
+    if criteria.tsusho:
+        qs = qs.filter(_other_name_q("tsusho", criteria.tsusho))
+    if criteria.shojo_jiyu:
+        qs = qs.filter(shojo_jiyu=criteria.shojo_jiyu)
     if criteria.sex:
         qs = qs.filter(sex=criteria.sex)
     if criteria.address:
         needle = _address_key(criteria.address)
-        qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(
-            Q(_addr__contains=needle) | Q(jusho__contains=criteria.address)
-        )
+        q = Q(_addr__contains=needle) | Q(jusho__contains=criteria.address)
+        if criteria.include_rireki:
+            q |= Q(_rireki_exists("address", needle, prefix=False))
+        qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(q)
     return qs.order_by(PatternOpsOrder(F("kana_key")), "birth_date", "id")
 
 
@@ -362,8 +594,10 @@ def search_log_detail(criteria: SearchCriteria, result: SearchPage) -> dict[str,
         "page": result.page,
         "atena_ids": [r.atena.pk for r in result.rows if not r.masked],
     }
-    if criteria.atena_no:
-        detail["by"] = "atena_no"
+    for kind in _EXACT_KINDS:
+        if getattr(criteria, kind):
+            detail["by"] = kind  # the kind of number searched by, never the number
+            break
     if result.count_capped:
         detail["count_capped"] = True
     if result.loose:

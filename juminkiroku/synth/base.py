@@ -107,12 +107,13 @@ class GeneratorState:
                 return card
 
     def keys(self, surname: tuple[str, str], given: tuple[str, str]) -> tuple[str, str]:
-        """kana_key and name_key of a full name from its parts' keys (cached): the keys
-        drop spaces and fold characters one by one, so key(姓 名) = key(姓) + key(名)
-        for the tables' full-width names (the tests check every row against the rules)."""
+        """kana_key and name_key of a full name (cached). name_key folds characters one
+        by one, so key(姓 名) = key(姓) + key(名); kana_key looks one kana to the left
+        (2.1.2 長音, オ段+ウ), so it is cached per (姓, 名) reading (the tests check
+        every row against the rules)."""
         kc, nc = self.kana_cache, self.name_cache
-        sk = kc.get(surname[1]) or kc.setdefault(surname[1], kana_key(surname[1]))
-        gk = kc.get(given[1]) or kc.setdefault(given[1], kana_key(given[1]))
+        pair = surname[1] + "\t" + given[1]
+        kana = kc.get(pair) or kc.setdefault(pair, kana_key(surname[1] + given[1]))
         sn = nc.get(surname[0]) or nc.setdefault(surname[0], name_key(surname[0]))
         gn = nc.get(given[0]) or nc.setdefault(given[0], name_key(given[0]))
-        return sk + gk, sn + gn
+        return kana, sn + gn

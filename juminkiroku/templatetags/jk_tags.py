@@ -40,6 +40,7 @@ SUBNAV = [
     ("無作為抽出", "/juminkiroku/chushutsu/", ""),
     ("住所辞書", "/juminkiroku/jisho/", ""),
     ("公印・認証者", "/juminkiroku/koin/", ""),
+    ("文字コード照会", "/juminkiroku/moji/", ""),
     ("アクセスログ帳票", "/juminkiroku/reports/", ""),
     ("ID別ログイン数", "/juminkiroku/reports/logins/", ""),
 ]
@@ -57,10 +58,11 @@ def jk_subnav(context: template.Context) -> list[dict[str, str]]:
 
 @register.filter
 def jk_birth(person: Any) -> str:
-    """生年月日 as 標準仕様書 1.1.9 shows it: 西暦 for a foreign resident, else 和暦."""
-    from juminkiroku.forms.shomei import birth_date_text
+    """生年月日 as 標準仕様書 1.1.8/1.1.9 show it: a 不詳日 as entered, 西暦 for a foreign
+    resident, else 和暦 (juminkiroku.rules.fusho.display_date)."""
+    from juminkiroku.rules.fusho import display_date
 
-    return birth_date_text(person) if getattr(person, "birth_date", None) else ""
+    return display_date(person, "birth_date") if getattr(person, "birth_date", None) else ""
 
 
 @register.filter
@@ -69,3 +71,12 @@ def jk_seireki(value: Any) -> str:
     from juminkiroku.forms.shomei import seireki
 
     return seireki(value) if value else ""
+
+
+@register.filter
+def jk_date(person: Any, field: str) -> str:
+    """A date of a person as the standard writes it (1.1.8 不詳日, 1.1.9 和暦/西暦):
+    ``{{ p|jk_date:"birth_date" }}`` (juminkiroku.rules.fusho.display_date)."""
+    from juminkiroku.rules.fusho import display_date
+
+    return display_date(person, field)

@@ -47,7 +47,7 @@ def test_kari_is_invisible_until_hon(in_alpha):
     setai = atenas[0].setai
     assert setai is not None and is_valid_number(setai.setai_no)
     assert {a.setai_id for a in atenas} == {atenas[0].setai_id}
-    assert atenas[0].kana_key == "ヤマダタロウ"
+    assert atenas[0].kana_key == "ヤマタタロ"  # 標準仕様書 2.1.2 fold
     assert population_on(date(2020, 4, 1)) == 3
     assert population_on(date(2020, 3, 31)) == 0
     ev = DomainEvent.objects.get(name="juminkiroku.tennyu")

@@ -108,7 +108,10 @@ def test_generator_alone_is_deterministic_and_town_only_changes_addresses():
 # 0205, 妻の母 17 → 0206); with those three mapped back the old digest is reproduced.
 # Taken since over the items that are filled in only (blank new fields do not count); the
 # same value comes out of the code before 転出予定's two postal code fields were added.
-PINNED_DIGEST = "394e153ec8f6a90b6b326938b6ba21b40d1665f06649d50eeae45476df8d5f44"
+# Changed with migration 0010_data_fusho_kana_kisai: the 2.1.2 kana fold (the kana_key of
+# every row) and the two new フリガナ確認 flags, drawn as "f"; with those three items left
+# out, the digests before and after that change are the same.
+PINNED_DIGEST = "01bb08451e28805220503f9d22e392bab3df5600b0303e548f50fc624f8d9b45"
 
 
 def _filled(person: dict) -> list:

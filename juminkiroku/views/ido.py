@@ -51,6 +51,7 @@ from juminkiroku.services.ido import (
     ido_reject,
 )
 from juminkiroku.services.ido.enter import REQUIRED_NEW
+from juminkiroku.services.ido.fields import KAKUNIN_FIELDS
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
@@ -79,6 +80,7 @@ NEW_PERSON_MAIN = [
     "hittosha",
 ]
 NEW_PERSON_MORE = [
+    "birth_date_fusho",  # 不詳日 (標準仕様書 1.1.8), beside the date kept for computation
     "kyuuji",
     "kyuuji_kana",
     "tsusho",
@@ -128,12 +130,20 @@ PER_PERSON_FIELDS: dict[str, list[str]] = {
     IdoJiyu.SETAI_GAPPEI: ["zokugara", "setai_order"],
     IdoJiyu.SETAI_HENKO: ["zokugara", "setai_order"],
     IdoJiyu.SETAINUSHI_HENKO: ["zokugara", "setai_order"],
-    IdoJiyu.KYUJI_TSUSHO: ["kyuuji", "kyuuji_kana", "tsusho", "tsusho_kana"],
+    IdoJiyu.KYUJI_TSUSHO: [
+        "kyuuji",
+        "kyuuji_kana",
+        "kyuuji_kana_kakunin",
+        "tsusho",
+        "tsusho_kana",
+        "tsusho_kana_kakunin",
+    ],
     IdoJiyu.SHOKKEN_SHUSEI: [
         "shimei",
         "shimei_kana",
         "kana_kakunin",
         "birth_date",
+        "birth_date_fusho",
         "sex",
         "honseki",
         "hittosha",
@@ -249,7 +259,7 @@ def _field_spec(name: str, *, required: bool = False) -> dict[str, Any]:
         "name": name,
         "label": FIELD_LABELS.get(name, name),
         "choices": CHOICES.get(name),
-        "is_bool": name == "kana_kakunin",
+        "is_bool": name in KAKUNIN_FIELDS,
         "required": required,
     }
 
@@ -539,9 +549,9 @@ def _submit(
             fields = dict(common)
             for name in PER_PERSON_FIELDS.get(jiyu, []):
                 key = f"m{m.pk}-{name}"
-                if name == "kana_kakunin":
+                if name in KAKUNIN_FIELDS:
                     new_bool = post.get(key) == "on"
-                    if new_bool != m.kana_kakunin:
+                    if new_bool != getattr(m, name):
                         fields[name] = new_bool
                     continue
                 value = post.get(key, "").strip()

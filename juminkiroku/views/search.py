@@ -16,10 +16,14 @@ from django.urls import URLPattern, path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from juminkiroku.codes import Sex
+from juminkiroku.codes import Sex, Zokugara
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
+from juminkiroku.selectors.kensaku import kensaku_rireki_criteria, kensaku_rireki_of
 from juminkiroku.selectors.search import (
+    MATCH_MODES,
+    MINYURYOKU,
+    SHOJO_JIYU,
     CriteriaError,
     SearchCriteria,
     criteria_from_data,
@@ -27,6 +31,7 @@ from juminkiroku.selectors.search import (
     search_log_detail,
     search_page,
 )
+from juminkiroku.services.kensaku import kensaku_rireki_record
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, logs_reads
@@ -56,7 +61,7 @@ class SearchForm(forms.Form):
         label="生年月日",
         required=False,
         max_length=20,
-        help_text="例: 昭和55年5月5日、S55.5.5（西暦 1980/5/5 でも可）",
+        help_text="例: 昭和55年5月5日、S55.5.5（西暦 1980/5/5 でも可）。昭和55年・昭和55年5月も可",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     sex = forms.ChoiceField(
@@ -81,7 +86,75 @@ class SearchForm(forms.Form):
         max_length=13,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
+    kojin_bango = TextField(
+        label="個人番号",
+        required=False,
+        max_length=14,
+        help_text="12桁。個人番号による検索はアクセスログに記録されます（番号は記録しません）",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    zairyu_card_no = TextField(
+        label="在留カード等番号",
+        required=False,
+        max_length=14,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    setai_no = TextField(
+        label="世帯番号",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    kyuuji = TextField(
+        label="旧氏",
+        required=False,
+        max_length=50,
+        help_text="漢字またはカナ（先頭一致）",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    tsusho = TextField(
+        label="通称",
+        required=False,
+        max_length=100,
+        help_text="漢字またはカナ（先頭一致）",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    shojo_jiyu = forms.ChoiceField(
+        label="消除事由",
+        required=False,
+        choices=[("", "指定しない"), *[(j.value, j.label) for j in SHOJO_JIYU]],
+        help_text="指定すると除票も検索します",
+    )
+    zokugara = forms.ChoiceField(
+        label="続柄", required=False, choices=[("", "指定しない"), *Zokugara.choices]
+    )
+    jusho_code = TextField(
+        label="住所コード",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    katagaki = TextField(
+        label="方書",
+        required=False,
+        max_length=100,
+        help_text="方書の一部",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    minyuryoku = forms.ChoiceField(
+        label="未入力の項目",
+        required=False,
+        choices=[("", "指定しない"), *MINYURYOKU.items()],
+        help_text="その項目が未入力の住民を検索します",
+    )
+    match = forms.ChoiceField(
+        label="氏名・カナの一致の方法",
+        required=False,
+        choices=list(MATCH_MODES.items()),
+        initial="prefix",
+    )
     include_johyo = forms.BooleanField(label="除票・住登外を含む", required=False)
+    include_rireki = forms.BooleanField(label="氏名・住所を過去の履歴からも検索", required=False)
 
     criteria: SearchCriteria | None = None
 
@@ -122,13 +195,23 @@ def search(request: HttpRequest) -> HttpResponse:
                 },
                 status=400,
             )
-        return TemplateResponse(request, "juminkiroku/search/search.html", {"form": SearchForm()})
-    form = SearchForm(request.POST)
+        return _page(request, SearchForm())
+    user_id = getattr(request.user, "pk", None)
+    data: Any = request.POST
+    if request.POST.get("history_id"):
+        # 検索履歴 (2.1.1): search again with an entry, or put it back in the form to edit.
+        kept = kensaku_rireki_criteria(user_id, request.POST["history_id"])
+        if kept is None:
+            return _page(request, SearchForm(), history_missing=True)
+        if request.POST.get("history_action") == "fill":
+            return _page(request, SearchForm(initial=kept))
+        data = kept
+    form = SearchForm(data)
     if not form.is_valid() or form.criteria is None:
-        return TemplateResponse(request, "juminkiroku/search/search.html", {"form": form})
+        return _page(request, form)
     criteria = form.criteria
     result = search_page(criteria, page_number(request.POST.get("page")))
-    user_id = getattr(request.user, "pk", None)
+    kensaku_rireki_record(user_id=user_id, criteria=criteria)
     return TemplateResponse(
         request,
         "juminkiroku/search/search.html",
@@ -137,8 +220,15 @@ def search(request: HttpRequest) -> HttpResponse:
             "result": result,
             "pages": _page_links(result.page, result.num_pages),
             "may_unlock": has_grant(user_id, Kengen.YOKUSHI_TEMP_UNLOCK),
+            "history": kensaku_rireki_of(user_id),
         },
     )
+
+
+def _page(request: HttpRequest, form: SearchForm, **extra: Any) -> HttpResponse:
+    user_id = getattr(request.user, "pk", None)
+    context = {"form": form, "history": kensaku_rireki_of(user_id), **extra}
+    return TemplateResponse(request, "juminkiroku/search/search.html", context)
 
 
 def _page_links(current: int, last: int, *, around: int = 3) -> list[int]:

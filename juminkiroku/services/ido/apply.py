@@ -89,22 +89,27 @@ def apply_ido(ido: Ido) -> list[Applied]:
             values["kubun"] = AtenaKubun.JUTOSHA
             values["jotai"] = JuminJotai.JUMIN
             values["shojo_date"] = None
+            values["shojo_date_fusho"] = ""
             values["shojo_jiyu"] = ""
             values["tenshutsu_saki_jusho"] = ""
             values["tenshutsu_saki_postal_code"] = ""
             # A 再転入 starts a new residence: the old 住民となった日 does not carry over.
             values["jumin_date"] = fields.get("jumin_date") or ido.ido_date
             values["jutei_date"] = fields.get("jutei_date") or ido.ido_date
+            values["jumin_date_fusho"] = fields.get("jumin_date_fusho", "")  # 1.1.8
+            values["jutei_date_fusho"] = fields.get("jutei_date_fusho", "")
             values["todoke_date"] = ido.todoke_date
             if ido.jiyu in KOKUSEKI_IDO and before is not None:
                 _kokuseki_values(ido.jiyu, before, fields, values)
         elif group == IdoGroup.SHOJO:
             values["jotai"] = SHOJO_JOTAI[ido.jiyu]
             values["shojo_date"] = ido.ido_date
+            values["shojo_date_fusho"] = fields.get("shojo_date_fusho", "")  # 1.1.8
             values["shojo_jiyu"] = ido.jiyu
             values["todoke_date"] = ido.todoke_date or values.get("todoke_date")
         elif ido.jiyu == IdoJiyu.TENKYO:
             values["jutei_date"] = fields.get("jutei_date") or ido.ido_date
+            values["jutei_date_fusho"] = fields.get("jutei_date_fusho", "")  # 1.1.8
             values["todoke_date"] = ido.todoke_date
         if atena is None:
             atena = Atena(atena_no=next_atena_no(), version=0, **_defaults(values))

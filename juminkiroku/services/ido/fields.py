@@ -11,6 +11,7 @@ from typing import Any
 from juminkiroku import gyomu
 from juminkiroku.codes import JuminShubetsu, Sex
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena
+from juminkiroku.rules.fusho import FUSHO_FIELDS, parse_fusho
 from juminkiroku.rules.zokugara import parse_zokugara
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango, normalise_postal_code
 from tenants.text import text_problem
@@ -29,6 +30,9 @@ DATE_FIELDS = {
 POSTAL_FIELDS = {"postal_code", "tennyu_mae_postal_code", "tenshutsu_saki_postal_code"}
 # Set by the service from the 異動 itself, never typed in.
 SERVICE_FIELDS = {"kubun", "jotai", "setai_id", "shojo_date", "shojo_jiyu"}
+# フリガナ確認 of 氏名, 旧氏 and 通称 (標準仕様書 1.1.18).
+KAKUNIN_FIELDS = {"kana_kakunin", "kyuuji_kana_kakunin", "tsusho_kana_kakunin"}
+_DATE_OF_FUSHO = {text: day for day, text in FUSHO_FIELDS.items()}
 EDITABLE_FIELDS = set(PERSON_FIELD_NAMES) - SERVICE_FIELDS
 
 FIELD_LABELS: dict[str, str] = {
@@ -68,7 +72,24 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
             except ValueError:
                 errors.setdefault(key, []).append(f"{FIELD_LABELS[name]}の日付が正しくありません。")
             continue
-        if name == "kana_kakunin":
+        if name in _DATE_OF_FUSHO:
+            text = "" if value is None else str(value).strip()
+            if not text:
+                out[name] = ""
+                continue
+            try:
+                fusho = parse_fusho(text)
+            except ValueError as exc:
+                errors.setdefault(key, []).append(f"{FIELD_LABELS[name]}: {exc}")
+                continue
+            out[name] = fusho.text
+            day = _DATE_OF_FUSHO[name]
+            if fusho.internal is not None and not raw.get(day) and day not in SERVICE_FIELDS:
+                # 1.1.8: the date is kept internally too; typed, it wins over this one.
+                # (The 消除日 is the 異動日 of the 消除: only its 不詳 form is typed.)
+                out[day] = fusho.internal.isoformat()
+            continue
+        if name in KAKUNIN_FIELDS:
             out[name] = bool(value)
             continue
         if name == "setai_order":
