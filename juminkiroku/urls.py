@@ -22,6 +22,7 @@ from juminkiroku.views import (
     reports,
     rosters,
     search,
+    tsuchi,
     yokushi,
 )
 from tenants.access import gyomu_view
@@ -50,4 +51,5 @@ urlpatterns = [
     *rosters.urlpatterns,
     *reports.urlpatterns,
     *jutogai.urlpatterns,
+    *tsuchi.urlpatterns,
 ]

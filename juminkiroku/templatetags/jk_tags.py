@@ -32,6 +32,7 @@ SUBNAV = [
     ("証明書発行", "/juminkiroku/shomei/", "p"),
     ("交付履歴", "/juminkiroku/kofu/", ""),
     ("印鑑登録", "/juminkiroku/inkan/", ""),
+    ("通知書", "/juminkiroku/tsuchi/", ""),
     ("選挙人名簿", "/juminkiroku/senkyo/", ""),
     ("学齢簿", "/juminkiroku/gakurei/", ""),
     ("人口統計", "/juminkiroku/tokei/", ""),

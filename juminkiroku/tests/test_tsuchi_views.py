@@ -1,0 +1,105 @@
+"""通知書の画面 (標準仕様書 4.1.0.3, 4.2.0.1, 9.4): from 異動番号 to the PDF; the other town
+finds nothing and nothing is written there."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from juminkiroku.models import SeinenHikokennin, TsuchiHakko
+from juminkiroku.tests.certhelpers import set_ninshosha
+from juminkiroku.tests.factories import family, household_tennyu, tenshutsu
+from tenants.accesslog.models import AccessLog
+from tenants.db import connection
+from tenants.testing.pdf import pdf_pages
+from tests.personas import ALPHA_HOST, BETA_HOST
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tennyu(alpha, beta):
+    connection.set_tenant(alpha.municipality)
+    set_ninshosha()
+    ido, atenas = household_tennyu("hayama", members=family())
+    connection.set_tenant(beta.municipality)
+    set_ninshosha()
+    connection.set_schema_to_public()
+    return ido, atenas
+
+
+def test_juri_tsuchi_from_the_ido_screen(tennyu, login, alpha):
+    ido, atenas = tennyu
+    client = login("hayama-clerk", ALPHA_HOST)
+    detail = client.get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
+    assert 'data-testid="ido-tsuchi"' in detail and "住民異動届受理通知" in detail
+    r = client.post(
+        "/juminkiroku/tsuchi/",
+        {"action": "juri", "juri-ido_no": ido.ido_no, "juri-todokenin_shimei": "山田　太郎"},
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    (page,) = pdf_pages(r.content)
+    assert "住民異動届受理通知" in page and "山田太郎様" in page
+    connection.set_tenant(alpha.municipality)
+    hakko = TsuchiHakko.objects.get()
+    assert hakko.ido_id == ido.pk
+    assert r["Content-Disposition"] == f'inline; filename="juri_{hakko.pk}.pdf"'
+
+
+def test_errors_are_shown_in_japanese_and_nothing_is_written(tennyu, login, alpha):
+    ido, _ = tennyu
+    client = login("hayama-clerk", ALPHA_HOST)
+    assert client.get("/juminkiroku/tsuchi/").status_code == 200
+    r = client.post("/juminkiroku/tsuchi/", {"action": "juri", "juri-ido_no": ido.ido_no})
+    assert r.status_code == 400 and "届出人氏名" in r.content.decode()
+    r = client.post("/juminkiroku/tsuchi/", {"action": "shokken", "shokken-ido_no": ido.ido_no})
+    assert r.status_code == 400 and "職権記載・職権消除・職権修正" in r.content.decode()
+    r = client.post(
+        "/juminkiroku/tsuchi/",
+        {"action": "bulk", "bulk-date_from": "令和6年4月1日", "bulk-date_to": "令和6年4月30日"},
+    )
+    assert r.status_code == 400 and "期間に職権記載等の異動はありません" in r.content.decode()
+    connection.set_tenant(alpha.municipality)
+    assert TsuchiHakko.objects.count() == 0
+
+
+def test_the_other_town_finds_no_such_ido(tennyu, login, alpha, beta):
+    ido, _ = tennyu
+    client = login("samukawa-clerk", BETA_HOST)
+    r = client.post(
+        "/juminkiroku/tsuchi/",
+        {"action": "juri", "juri-ido_no": ido.ido_no, "juri-todokenin_shimei": "山田　太郎"},
+    )
+    assert r.status_code == 400 and "見つかりません" in r.content.decode()
+    assert client.get(f"/juminkiroku/ido/{ido.pk}/").status_code == 404
+    connection.set_tenant(beta.municipality)
+    assert TsuchiHakko.objects.count() == 0
+    assert not AccessLog.objects.filter(action="print").exists()
+
+
+def test_koken_setting_and_the_tenshutsu_notice_from_the_screens(tennyu, login, alpha, beta):
+    _, atenas = tennyu
+    client = login("hayama-clerk", ALPHA_HOST)
+    r = client.post(
+        "/juminkiroku/koken/",
+        {"atena_no": atenas[1].atena_no, "kaishi_date": "令和5年4月1日", "set": "1"},
+    )
+    assert r.status_code == 200 and "成年被後見人として設定しました" in r.content.decode()
+    assert "山田" not in r.content.decode()
+    other = login("samukawa-clerk", BETA_HOST)
+    r = other.post(
+        "/juminkiroku/koken/",
+        {"atena_no": atenas[1].atena_no, "kaishi_date": "令和5年4月1日", "set": "1"},
+    )
+    assert r.status_code == 400 and "見つかりません" in r.content.decode()
+    connection.set_tenant(alpha.municipality)
+    ido = tenshutsu(atenas[1], ido_date=date(2024, 10, 1), todoke_date=date(2024, 9, 20))
+    connection.set_schema_to_public()
+    r = client.post("/juminkiroku/tsuchi/", {"action": "koken", "koken-ido_no": ido.ido_no})
+    assert r["Content-Type"] == "application/pdf"
+    assert "成年被後見人の転出通知書" in pdf_pages(r.content)[0]
+    connection.set_tenant(beta.municipality)
+    assert SeinenHikokennin.objects.count() == 0
+    connection.set_tenant(alpha.municipality)
+    assert SeinenHikokennin.objects.get().atena_id == atenas[1].pk
