@@ -33,6 +33,7 @@ MODULE = ModuleSpec(
         "setai": "世帯",
         "ido": "異動",
         "shomei_kofu": "証明書の交付",
+        "etsuran_seikyu": "閲覧の請求",
         "yokushi": "抑止",
         "kojin_bango": "個人番号",
         "jinko_tokei": "人口統計",

@@ -14,6 +14,7 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    etsuran,
     ido,
     ido_entry,
     inkan,
@@ -52,4 +53,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *jutogai.urlpatterns,
     *tsuchi.urlpatterns,
+    *etsuran.urlpatterns,
 ]

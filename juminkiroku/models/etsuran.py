@@ -44,6 +44,7 @@ class EtsuranSeikyu(models.Model):
     junjo = models.CharField(
         "並び順", max_length=10, choices=EtsuranJunjo.choices, default=EtsuranJunjo.JUSHO
     )
+    random_seed = models.BigIntegerField("ランダム順位の種", default=0)
     status = models.CharField(
         "状態", max_length=10, choices=EtsuranStatus.choices, default=EtsuranStatus.SHINSEI
     )

@@ -30,7 +30,7 @@ def tennyu(alpha, beta):
 
 
 def test_juri_tsuchi_from_the_ido_screen(tennyu, login, alpha):
-    ido, atenas = tennyu
+    ido, _ = tennyu
     client = login("hayama-clerk", ALPHA_HOST)
     detail = client.get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
     assert 'data-testid="ido-tsuchi"' in detail and "住民異動届受理通知" in detail
