@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -30,8 +31,8 @@ from tests.personas import ALPHA_HOST, BETA_HOST
 pytestmark = pytest.mark.django_db
 
 
-def request(**overrides):
-    args = {
+def request(**overrides: Any) -> EtsuranSeikyu:
+    args: dict[str, Any] = {
         "seikyusha_kubun": "kojin_hojin",
         "seikyusha_shimei": "株式会社テスト調査",
         "seikyusha_jusho": "東京都港区芝公園一丁目1番1号",
@@ -106,7 +107,6 @@ def test_the_list_holds_the_four_items_in_address_order_without_shien_sochi(resi
 
 
 def test_csv_with_conditions(residents):
-    yamada, _ = residents
     seikyu = approved(birth_from=date(1975, 1, 1), birth_to=date(1990, 12, 31), sex=Sex.MALE)
     _, ctype, content, count = etsuran_output(
         seikyu_id=seikyu.pk, fmt="csv", encoding="cp932", actor=actor_for("hayama-clerk")

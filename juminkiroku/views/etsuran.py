@@ -140,7 +140,7 @@ def etsuran_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for msg in errors:
-                messages.error(request, msg)
+                messages.error(request, str(msg))
         return redirect("juminkiroku_etsuran_detail", pk=seikyu.pk)
     try:
         etsuran_decide(
