@@ -233,6 +233,7 @@ NOT_REQUESTED = {
     "juminkiroku_inkan_haishi": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_boshitsu": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_shomei": "a certificate (logged by shomei_issue): test_inkan.py",
+    "juminkiroku_setainushi_fuzai": "households without a 世帯主: test_tsuchi_setainushi.py",
     # 課税資料 (the person's page needs their income year): zeimu/tests/test_kazei_views.py
     # (test_lookup_posts_the_number…, test_shisan_from_stored_data…,
     # test_every_entry_form_that_shows_a_person_logs_one_read) and test_kazei_api.py

@@ -1,5 +1,6 @@
 """通知書の発行履歴: 住民異動届受理通知 (標準仕様書 4.1.0.3), 職権記載等通知書 (4.2.0.1) and
-the notice of a 成年被後見人's 転出 to the town moved to (9.4); the 成年被後見人 setting.
+the notice of a 成年被後見人's 転出 to the town moved to (9.4), 世帯主変更依頼通知書 and
+世帯主変更通知書 (4.0.5); the 成年被後見人 setting.
 
 A notice is printed from an approved 異動 on the day or later ("処理日に限らず、後日でも
 発行できること", 4.1.0.3); every print is a row, so a later reprint shows what was sent.
@@ -14,6 +15,8 @@ class TsuchiKind(models.TextChoices):
     JURI = "juri", "住民異動届受理通知"
     SHOKKEN = "shokken", "職権記載等通知書"
     KOKEN = "koken", "成年被後見人の転出通知書"
+    IRAI = "irai", "世帯主変更依頼通知書"
+    HENKO = "henko", "世帯主変更通知書"
 
 
 class TsuchiAtesaki(models.TextChoices):
@@ -24,12 +27,27 @@ class TsuchiAtesaki(models.TextChoices):
     IDOSHA_GO = "idosha_go", "異動後住所の異動者"
     KISAISHA = "kisaisha", "記載等に係る者"
     TENNYUCHI = "tennyuchi", "転入地の市区町村長"
+    SETAIIN = "setaiin", "最上位の世帯員"
 
 
 class TsuchiHakko(models.Model):
     kind = models.CharField("通知書の種類", max_length=10, choices=TsuchiKind.choices)
     ido = models.ForeignKey(
-        "juminkiroku.Ido", verbose_name="異動", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Ido",
+        verbose_name="異動",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # 世帯主変更依頼通知書 (4.0.5) is of a household, not of a 異動.
+    setai = models.ForeignKey(
+        "juminkiroku.Setai",
+        verbose_name="世帯",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     atena_ids = models.JSONField("対象者（宛名ID）", default=list)
     atesaki = models.CharField("宛先", max_length=15, choices=TsuchiAtesaki.choices)

@@ -83,7 +83,7 @@ class NoticePage:
     body: str
 
 
-def _postal(code: str) -> str:
+def postal(code: str) -> str:
     return f"〒{code[:3]}-{code[3:]}" if len(code) == 7 else ""
 
 
@@ -103,7 +103,7 @@ def _former_versions(ido: Ido) -> dict[int, AtenaRireki]:
     return {v.atena_id: v for v in AtenaRireki.objects.filter(closed_by=ido).order_by("id")}
 
 
-def _approved_ido(ido_id: int) -> Ido:
+def approved_ido(ido_id: int) -> Ido:
     ido = Ido.objects.filter(pk=ido_id).first()
     if ido is None:
         raise TsuchiNotFound("指定された異動が見つかりません。")
@@ -112,7 +112,7 @@ def _approved_ido(ido_id: int) -> Ido:
     return ido
 
 
-def _sender() -> tuple[str, str]:
+def sender() -> tuple[str, str]:
     try:
         return ninshosha()
     except ShomeiError as exc:
@@ -155,7 +155,7 @@ def _record(
 
 
 def _render(title: str, pages: list[NoticePage], today: date) -> Any:
-    shokumei, shimei = _sender()
+    shokumei, shimei = sender()
     return render_pdf(
         "juminkiroku/tsuchi/notice.html",
         {
@@ -186,7 +186,7 @@ def juri_tsuchi_issue(
         raise TsuchiError("届出人氏名を入力してください。")
     if len(todokenin) > TODOKENIN_MAX:
         raise TsuchiError(f"届出人氏名は{TODOKENIN_MAX}文字以内で入力してください。")
-    ido = _approved_ido(ido_id)
+    ido = approved_ido(ido_id)
     if ido.jiyu not in JURI_JIYU:
         raise TsuchiError(
             "受理通知は転入届・転居届・転出届・世帯変更届（出生・国外転入を含む）について発行します。"
@@ -205,13 +205,13 @@ def juri_tsuchi_issue(
     first = new[0]
     if ido.jiyu in NO_FORMER_ADDRESS:
         atesaki_kind = TsuchiAtesaki.IDOSHA_GO
-        atesaki = Atesaki(_postal(first.postal_code), _address(first), first.katagaki, first.shimei)
+        atesaki = Atesaki(postal(first.postal_code), _address(first), first.katagaki, first.shimei)
     else:
         atesaki_kind = TsuchiAtesaki.TODOKENIN_MAE
         former = _former_versions(ido).get(first.atena_id)
         if former is not None:
             atesaki = Atesaki(
-                _postal(former.postal_code), _address(former), former.katagaki, todokenin
+                postal(former.postal_code), _address(former), former.katagaki, todokenin
             )
         elif first.tennyu_mae_jusho:
             atesaki = Atesaki("", first.tennyu_mae_jusho, "", todokenin)
@@ -259,7 +259,7 @@ def _shokken_pages(ido: Ido) -> list[NoticePage]:
             f"届出がなかったため、職権により次のとおり住民票の{what[2:]}を行いましたので"
             "お知らせします。"
         )
-        atesaki = Atesaki(_postal(v.postal_code), _address(v), v.katagaki, v.shimei)
+        atesaki = Atesaki(postal(v.postal_code), _address(v), v.katagaki, v.shimei)
         pages.append(NoticePage(atesaki, rows, body))
     return pages
 
@@ -271,7 +271,7 @@ def shokken_tsuchi_issue(*, ido_ids: list[int], actor: Actor) -> tuple[list[Tsuc
         raise TsuchiError("通知書を発行する異動を指定してください。")
     idos = []
     for ido_id in dict.fromkeys(ido_ids):
-        ido = _approved_ido(ido_id)
+        ido = approved_ido(ido_id)
         if ido.jiyu not in SHOKKEN_JIYU:
             raise TsuchiError("職権記載等通知書は職権記載・職権消除・職権修正について発行します。")
         idos.append(ido)
@@ -388,7 +388,7 @@ def koken_end(*, atena_id: int, actor: Actor) -> SeinenHikokennin:
 def koken_tsuchi_issue(*, ido_id: int, actor: Actor) -> tuple[TsuchiHakko, bytes]:
     """The notice to the town moved to of a 成年被後見人's 転出 (9.4): one page per such
     person of an approved 転出, addressed to the 市区町村長 of the 転出先."""
-    ido = _approved_ido(ido_id)
+    ido = approved_ido(ido_id)
     if ido.jiyu != IdoJiyu.TENSHUTSU:
         raise TsuchiError("成年被後見人の通知書は転出（国内）について作成します。")
     new = _new_versions(ido)

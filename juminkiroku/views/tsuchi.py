@@ -1,6 +1,6 @@
-"""Staff screens for the notices (標準仕様書 4.1.0.3, 4.2.0.1, 9.4): 受理通知, 職権記載等通知書
-(one 異動 or every one of a period) and the 成年被後見人 転出 notice, printed from a 異動
-named by its 異動番号 (or from the 異動's screen); the 成年被後見人 setting by 宛名番号.
+"""Staff screens for the notices (標準仕様書 4.1.0.3, 4.2.0.1, 9.4, 4.0.5): 受理通知, 職権記載等
+通知書 (one 異動 or every one of a period), the 成年被後見人 転出 notice, 世帯主変更(依頼)通知書,
+printed from a 異動 named by its 異動番号 (or from the 異動's screen); the 成年被後見人 setting by 宛名番号.
 
 Nothing personal is shown on these screens; each PDF and each setting is logged by its
 service. No list of 成年被後見人 is offered: the standard says not to (9.4 【実装しない機能】).
@@ -19,6 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido
+from juminkiroku.services.setainushi_tsuchi import (
+    setainushi_fuzai_setai,
+    setainushi_henko_tsuchi_issue,
+    setainushi_irai_issue,
+)
 from juminkiroku.services.tsuchi import (
     TsuchiError,
     juri_tsuchi_issue,
@@ -29,7 +34,7 @@ from juminkiroku.services.tsuchi import (
     shokken_tsuchi_issue,
 )
 from tenants.access import gyomu_view
-from tenants.accesslog.reads import logged_by_service
+from tenants.accesslog.reads import Reads, logged_by_service, logs_reads
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, WarekiDateInput
@@ -79,6 +84,7 @@ def _forms(data: Any = None, action: str = "") -> dict[str, Any]:
             initial={"date_from": timezone.localdate(), "date_to": timezone.localdate()},
         ),
         "koken_form": IdoNoForm(data if action == "koken" else None, prefix="koken"),
+        "henko_form": IdoNoForm(data if action == "henko" else None, prefix="henko"),
     }
 
 
@@ -122,6 +128,9 @@ def tsuchi_home(request: HttpRequest) -> HttpResponse:
                 date_from=data["date_from"], date_to=data["date_to"], actor=actor
             )
             return pdf_response(pdf, f"shokken_{rows[0].pk}_{rows[-1].pk}")
+        if action == "henko":
+            hakko, pdf = setainushi_henko_tsuchi_issue(ido_id=_ido_id(data["ido_no"]), actor=actor)
+            return pdf_response(pdf, f"henko_{hakko.pk}")
         hakko, pdf = koken_tsuchi_issue(ido_id=_ido_id(data["ido_no"]), actor=actor)
         return pdf_response(pdf, f"koken_{hakko.pk}")
     except TsuchiError as exc:
@@ -168,7 +177,35 @@ def koken_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, KOKEN_TEMPLATE, context)
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logs_reads(
+    # The households without a 世帯主 and their members (to choose whom to ask); the
+    # notices themselves are logged (印刷) by setainushi_irai_issue.
+    Reads("atena", ids="member_ids", screen="世帯主不在の世帯", skip_empty=True)
+)
+@require_http_methods(["GET", "POST"])
+def setainushi_fuzai_view(request: HttpRequest) -> HttpResponse:
+    """世帯主不在の世帯 (4.0.4) and the 世帯主変更依頼通知書 with its 対象者リスト (4.0.5)."""
+    households = setainushi_fuzai_setai()
+    context: dict[str, Any] = {
+        "households": households,
+        "member_ids": [m.pk for f in households for m in f.members],
+    }
+    if request.method == "POST":
+        chosen = [int(v) for v in request.POST.getlist("setai") if v.isdigit()]
+        try:
+            rows, pdf = setainushi_irai_issue(setai_ids=chosen, actor=actor_from_request(request))
+        except TsuchiError as exc:
+            context["error"] = str(exc)
+            return TemplateResponse(
+                request, "juminkiroku/tsuchi/setainushi.html", context, status=400
+            )
+        return pdf_response(pdf, f"irai_{rows[0].pk}")
+    return TemplateResponse(request, "juminkiroku/tsuchi/setainushi.html", context)
+
+
 urlpatterns: list[URLPattern] = [
+    path("tsuchi/setainushi/", setainushi_fuzai_view, name="juminkiroku_setainushi_fuzai"),
     path("tsuchi/", tsuchi_home, name="juminkiroku_tsuchi"),
     path("koken/", koken_view, name="juminkiroku_koken"),
 ]
