@@ -1,9 +1,11 @@
-"""Staff screens for the notices (標準仕様書 4.1.0.3, 4.2.0.1, 9.4, 4.0.5): 受理通知, 職権記載等
-通知書 (one 異動 or every one of a period), the 成年被後見人 転出 notice, 世帯主変更(依頼)通知書,
-printed from a 異動 named by its 異動番号 (or from the 異動's screen); the 成年被後見人 setting by 宛名番号.
+"""Staff screens for the notices (標準仕様書 4.1.0.3, 4.2.0.1, 9.4, 4.0.5): 受理通知,
+職権記載等通知書 (one 異動 or every one of a period), the 成年被後見人 転出 notice and the
+世帯主変更通知書, printed from a 異動 named by its 異動番号 (or from the 異動's screen); the
+世帯主不在 households and their 世帯主変更依頼通知書; the 成年被後見人 setting by 宛名番号.
 
-Nothing personal is shown on these screens; each PDF and each setting is logged by its
-service. No list of 成年被後見人 is offered: the standard says not to (9.4 【実装しない機能】).
+Only the 世帯主不在 screen shows residents (logged as read); each PDF and each setting is
+logged by its service. No list of 成年被後見人 is offered: the standard says not to (9.4
+【実装しない機能】).
 """
 
 from __future__ import annotations
