@@ -17,6 +17,7 @@ class TsuchiKind(models.TextChoices):
     KOKEN = "koken", "成年被後見人の転出通知書"
     IRAI = "irai", "世帯主変更依頼通知書"
     HENKO = "henko", "世帯主変更通知書"
+    KIROKUSHO = "kirokusho", "職権記録書"
 
 
 class TsuchiAtesaki(models.TextChoices):
@@ -28,6 +29,7 @@ class TsuchiAtesaki(models.TextChoices):
     KISAISHA = "kisaisha", "記載等に係る者"
     TENNYUCHI = "tennyuchi", "転入地の市区町村長"
     SETAIIN = "setaiin", "最上位の世帯員"
+    CHONAI = "chonai", "庁内（記録）"
 
 
 class TsuchiHakko(models.Model):

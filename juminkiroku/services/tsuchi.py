@@ -94,7 +94,8 @@ def _address(v: AtenaRireki) -> str:
 def _new_versions(ido: Ido) -> list[AtenaRireki]:
     """The versions the 異動 opened, one per person, in household order."""
     seen: dict[int, AtenaRireki] = {}
-    for v in AtenaRireki.objects.filter(ido=ido).order_by("setai_order", "atena_id", "id"):
+    versions = AtenaRireki.objects.filter(ido=ido).select_related("atena")
+    for v in versions.order_by("setai_order", "atena_id", "id"):
         seen.setdefault(v.atena_id, v)
     return list(seen.values())
 
@@ -297,6 +298,98 @@ def shokken_tsuchi_issue(*, ido_ids: list[int], actor: Actor) -> tuple[list[Tsuc
                 )
             )
     return out, rendered.pdf
+
+
+# Items of the 住民票 a 職権記録書 lists when they changed (the 住民票's items, in its order;
+# numbers and internal keys are left to the 異動's screen).
+KIROKU_FIELDS = (
+    "shimei",
+    "shimei_kana",
+    "kyuuji",
+    "tsusho",
+    "birth_date",
+    "sex",
+    "postal_code",
+    "jusho",
+    "banchi",
+    "katagaki",
+    "zokugara",
+    "honseki",
+    "hittosha",
+    "jumin_date",
+    "jutei_date",
+    "tennyu_mae_jusho",
+    "tenshutsu_saki_jusho",
+    "shojo_date",
+)
+
+
+def _shown(v: AtenaRireki | None, name: str) -> str:
+    if v is None:
+        return ""
+    value = getattr(v, name)
+    if isinstance(value, date):
+        return wareki(value)
+    display = getattr(v, f"get_{name}_display", None)
+    return str(display()) if display is not None and value else str(value or "")
+
+
+def shokken_kirokusho_issue(*, ido_id: int, actor: Actor) -> tuple[TsuchiHakko, bytes]:
+    """職権記録書 (4.2.0.1): the record of what a 職権記載・消除・修正 wrote, with its 事由,
+    each person's items before and after, who entered and who approved it."""
+    ido = approved_ido(ido_id)
+    if ido.jiyu not in SHOKKEN_JIYU:
+        raise TsuchiError("職権記録書は職権記載・職権消除・職権修正について作成します。")
+    new = _new_versions(ido)
+    former = _former_versions(ido)
+    labels = {f: str(AtenaRireki._meta.get_field(f).verbose_name) for f in KIROKU_FIELDS}
+    persons = []
+    for v in new:
+        before = former.get(v.atena_id)
+        changes = [
+            (labels[f], _shown(before, f), _shown(v, f))
+            for f in KIROKU_FIELDS
+            if _shown(before, f) != _shown(v, f)
+        ]
+        persons.append({"shimei": v.shimei, "atena_no": v.atena.atena_no, "changes": changes})
+    shokumei, shimei = sender()
+    today = timezone.localdate()
+    rendered = render_pdf(
+        "juminkiroku/tsuchi/kirokusho.html",
+        {
+            "title": TsuchiKind.KIROKUSHO.label,
+            "town_name": current_municipality().name,
+            "hakko_date": wareki(today),
+            "rows": [
+                ("異動番号", ido.ido_no),
+                ("処理の種類", SHOKKEN_JIYU[ido.jiyu]),
+                ("異動日", wareki(ido.ido_date)),
+                ("事由", ido.note or "（記載なし）"),
+                ("入力者", ido.entered_by),
+                ("本登録者", ido.approved_by),
+                (
+                    "本登録日",
+                    wareki(timezone.localdate(ido.approved_at)) if ido.approved_at else "",
+                ),
+            ],
+            "persons": persons,
+            "shokumei": shokumei,
+            "shimei": shimei,
+        },
+    )
+    ids = [v.atena_id for v in new]
+    with transaction.atomic(durable=True):
+        hakko = _record(
+            kind=TsuchiKind.KIROKUSHO,
+            ido=ido,
+            atena_ids=ids,
+            atesaki=TsuchiAtesaki.CHONAI,
+            todokenin="",
+            pages=rendered.pages,
+            actor=actor,
+            screen="職権記録書の作成",
+        )
+    return hakko, rendered.pdf
 
 
 def shokken_idos_between(date_from: date, date_to: date) -> list[int]:

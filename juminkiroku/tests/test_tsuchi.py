@@ -19,6 +19,7 @@ from juminkiroku.services.tsuchi import (
     koken_end,
     koken_set,
     koken_tsuchi_issue,
+    shokken_kirokusho_issue,
     shokken_tsuchi_bulk,
     shokken_tsuchi_issue,
 )
@@ -273,3 +274,26 @@ def test_the_other_town_cannot_print_or_see_the_notices(alpha, beta):
     assert not AccessLog.objects.filter(action="print").exists()
     connection.set_tenant(alpha.municipality)
     assert TsuchiHakko.objects.count() == 1
+
+
+def test_shokken_kirokusho_lists_the_items_before_and_after(yamada):
+    # given a 職権修正 of the head's 番地 with its 事由
+    _, atenas = yamada
+    ido = shokken(
+        IdoJiyu.SHOKKEN_SHUSEI,
+        [PersonChange(atenas[0].pk, {"banchi": "2136番地"})],
+        ido_date=date(2024, 7, 1),
+        note="現地調査により番地を修正",
+    )
+    # when its 職権記録書 is made
+    hakko, pdf = shokken_kirokusho_issue(ido_id=ido.pk, actor=actor_for("hayama-clerk"))
+    # then it records the 事由, who entered and approved, and the item before and after
+    text = "".join(pdf_pages(pdf))
+    assert "職権記録書" in text and ido.ido_no in text and "職権修正" in text
+    assert "現地調査により番地を修正" in text and "hayama-clerk" in text and "hayama-shinsa" in text
+    assert "番地2135番地2136番地" in text and atenas[0].atena_no in text
+    assert "氏名" not in text.split("番地2135番地")[1]
+    assert hakko.atesaki == TsuchiAtesaki.CHONAI
+    juri = household_tennyu("hayama", members=[person_fields(shimei="別人　一")])[0]
+    with pytest.raises(TsuchiError, match="職権記録書は"):
+        shokken_kirokusho_issue(ido_id=juri.pk, actor=actor_for("hayama-clerk"))

@@ -7,9 +7,17 @@ from datetime import date
 
 import pytest
 
+from juminkiroku.codes import IdoJiyu
 from juminkiroku.models import SeinenHikokennin, TsuchiHakko
+from juminkiroku.services.ido import PersonChange, ido_enter
 from juminkiroku.tests.certhelpers import set_ninshosha
-from juminkiroku.tests.factories import family, household_tennyu, tenshutsu
+from juminkiroku.tests.factories import (
+    actor_for,
+    approve,
+    family,
+    household_tennyu,
+    tenshutsu,
+)
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.testing.pdf import pdf_pages
@@ -103,3 +111,27 @@ def test_koken_setting_and_the_tenshutsu_notice_from_the_screens(tennyu, login, 
     assert SeinenHikokennin.objects.count() == 0
     connection.set_tenant(alpha.municipality)
     assert SeinenHikokennin.objects.get().atena_id == atenas[1].pk
+
+
+def test_shokken_notice_and_kirokusho_from_the_ido_screen(tennyu, login, alpha):
+    _, atenas = tennyu
+    connection.set_tenant(alpha.municipality)
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHOKKEN_SHOJO,
+        ido_date=date(2024, 7, 1),
+        todoke_date=None,
+        changes=[PersonChange(atenas[2].pk, {})],
+        note="居住の実態なし",
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(ido, reviewer="hayama-shinsa")
+    connection.set_schema_to_public()
+    client = login("hayama-clerk", ALPHA_HOST)
+    detail = client.get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
+    assert "職権記載等通知書" in detail and "職権記録書" in detail
+    assert "住民異動届受理通知" not in detail
+    r = client.post("/juminkiroku/tsuchi/", {"action": "shokken", "shokken-ido_no": ido.ido_no})
+    assert "山田一郎様" in pdf_pages(r.content)[0]
+    r = client.post("/juminkiroku/tsuchi/", {"action": "kirokusho", "kirokusho-ido_no": ido.ido_no})
+    assert r["Content-Type"] == "application/pdf"
+    assert "居住の実態なし" in "".join(pdf_pages(r.content))

@@ -32,6 +32,7 @@ from juminkiroku.services.tsuchi import (
     koken_end,
     koken_set,
     koken_tsuchi_issue,
+    shokken_kirokusho_issue,
     shokken_tsuchi_bulk,
     shokken_tsuchi_issue,
 )
@@ -87,6 +88,7 @@ def _forms(data: Any = None, action: str = "") -> dict[str, Any]:
         ),
         "koken_form": IdoNoForm(data if action == "koken" else None, prefix="koken"),
         "henko_form": IdoNoForm(data if action == "henko" else None, prefix="henko"),
+        "kirokusho_form": IdoNoForm(data if action == "kirokusho" else None, prefix="kirokusho"),
     }
 
 
@@ -130,6 +132,9 @@ def tsuchi_home(request: HttpRequest) -> HttpResponse:
                 date_from=data["date_from"], date_to=data["date_to"], actor=actor
             )
             return pdf_response(pdf, f"shokken_{rows[0].pk}_{rows[-1].pk}")
+        if action == "kirokusho":
+            hakko, pdf = shokken_kirokusho_issue(ido_id=_ido_id(data["ido_no"]), actor=actor)
+            return pdf_response(pdf, f"kirokusho_{hakko.pk}")
         if action == "henko":
             hakko, pdf = setainushi_henko_tsuchi_issue(ido_id=_ido_id(data["ido_no"]), actor=actor)
             return pdf_response(pdf, f"henko_{hakko.pk}")
