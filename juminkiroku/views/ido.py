@@ -34,6 +34,7 @@ from juminkiroku.codes import (
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido, Setai
+from juminkiroku.rules.koseki import todoke_date_initial
 from juminkiroku.selectors.ido import idos_visible_to
 from juminkiroku.selectors.yokushi import yokushi_blocking
 from juminkiroku.services.ido import (
@@ -348,6 +349,9 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
         values = {
             f"m{m.pk}-{f['name']}": _initial(m, str(f["name"])) for m in members for f in per_person
         }
+        # 4.2.0.4: a 戸籍届出・通知日 starts as today.
+        if initial := todoke_date_initial(jiyu):
+            values["todoke_date"] = initial
         if base is not None:
             values[f"sel-{base.pk}"] = "on"
             if group == IdoGroup.SHOJO or jiyu == IdoJiyu.TENKYO:
