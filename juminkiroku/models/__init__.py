@@ -5,7 +5,7 @@ from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
 from juminkiroku.models.kofu import ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
-from juminkiroku.models.tsuchi import SeinenHikokennin, TsuchiHakko
+from juminkiroku.models.tsuchi import SeinenHikokennin, ShokkenMoshide, TsuchiHakko
 from juminkiroku.models.yokushi import ShienSochi, Yokushi
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "SeinenHikokennin",
     "Setai",
     "ShienSochi",
+    "ShokkenMoshide",
     "ShomeiKofu",
     "TsuchiHakko",
     "Yokushi",

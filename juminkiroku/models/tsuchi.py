@@ -99,3 +99,22 @@ class SeinenHikokennin(models.Model):
 
     def __str__(self) -> str:
         return str(self.atena_id)
+
+
+class ShokkenMoshide(models.Model):
+    """申出を受けた職権記載等 (標準仕様書 4.2.0.5): marks a 職権記載・消除・修正 as made on a
+    person's 申出, with the 申出日."""
+
+    ido = models.OneToOneField(
+        "juminkiroku.Ido", verbose_name="異動", on_delete=models.PROTECT, related_name="+"
+    )
+    moshide_date = models.DateField("申出日")
+    created_by = models.CharField("記録者", max_length=150)
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "職権記載等の申出"
+        verbose_name_plural = "職権記載等の申出"
+
+    def __str__(self) -> str:
+        return str(self.ido_id)

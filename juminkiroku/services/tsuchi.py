@@ -18,7 +18,14 @@ from django.utils import timezone
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.forms.shomei import wareki
 from juminkiroku.gyomu import JUMINKIROKU
-from juminkiroku.models import AtenaRireki, Ido, SeinenHikokennin, ShienSochi, TsuchiHakko
+from juminkiroku.models import (
+    AtenaRireki,
+    Ido,
+    SeinenHikokennin,
+    ShienSochi,
+    ShokkenMoshide,
+    TsuchiHakko,
+)
 from juminkiroku.models.tsuchi import TsuchiAtesaki, TsuchiKind
 from juminkiroku.services.shomei import ShomeiError, ninshosha
 from tenants.accesslog.models import AccessAction
@@ -520,3 +527,36 @@ def koken_tsuchi_issue(*, ido_id: int, actor: Actor) -> tuple[TsuchiHakko, bytes
             screen="成年被後見人の転出通知書の発行",
         )
     return hakko, rendered.pdf
+
+
+# --- 申出を受けた職権記載等 (4.2.0.5) --------------------------------------------------
+
+
+def shokken_moshide_record(*, ido_id: int, moshide_date: date, actor: Actor) -> ShokkenMoshide:
+    """Mark a 職権記載・消除・修正 (仮登録 or 本登録) as made on a 申出, with its 申出日."""
+    if moshide_date > timezone.localdate():
+        raise TsuchiError("申出日に未来の日付は指定できません。")
+    with transaction.atomic(durable=True):
+        ido = Ido.objects.select_for_update().filter(pk=ido_id).first()
+        if ido is None:
+            raise TsuchiNotFound("指定された異動が見つかりません。")
+        if ido.jiyu not in SHOKKEN_JIYU:
+            raise TsuchiError("申出の記録は職権記載・職権消除・職権修正について行います。")
+        if ido.status not in (IdoStatus.KARI, IdoStatus.HON):
+            raise TsuchiError("差し戻された異動や取り消された異動には申出を記録できません。")
+        if ShokkenMoshide.objects.filter(ido=ido).exists():
+            raise TsuchiError("この異動には既に申出が記録されています。")
+        row = ShokkenMoshide.objects.create(
+            ido=ido,
+            moshide_date=moshide_date,
+            created_by=actor.username or f"api:{actor.api_client}",
+        )
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=GYOMU,
+            screen="職権記載等の申出の記録",
+            record_type="ido",
+            record_id=ido.pk,
+        )
+    return row

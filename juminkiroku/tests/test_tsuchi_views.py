@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from juminkiroku.codes import IdoJiyu
-from juminkiroku.models import SeinenHikokennin, TsuchiHakko
+from juminkiroku.models import SeinenHikokennin, ShokkenMoshide, TsuchiHakko
 from juminkiroku.services.ido import PersonChange, ido_enter
+from juminkiroku.services.tsuchi import TsuchiError, shokken_moshide_record
 from juminkiroku.tests.certhelpers import set_ninshosha
 from juminkiroku.tests.factories import (
     actor_for,
@@ -21,6 +23,7 @@ from juminkiroku.tests.factories import (
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.testing.pdf import pdf_pages
+from tenants.wareki import format_wareki
 from tests.personas import ALPHA_HOST, BETA_HOST
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +138,50 @@ def test_shokken_notice_and_kirokusho_from_the_ido_screen(tennyu, login, alpha):
     r = client.post("/juminkiroku/tsuchi/", {"action": "kirokusho", "kirokusho-ido_no": ido.ido_no})
     assert r["Content-Type"] == "application/pdf"
     assert "居住の実態なし" in "".join(pdf_pages(r.content))
+
+
+def test_a_shokken_ido_is_marked_as_made_on_a_moshide(tennyu, login, alpha, beta):
+    # given a 職権修正 in 仮登録 (4.2.0.5)
+    _, atenas = tennyu
+    connection.set_tenant(alpha.municipality)
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHOKKEN_SHUSEI,
+        ido_date=date(2024, 7, 1),
+        todoke_date=None,
+        changes=[PersonChange(atenas[0].pk, {"banchi": "2136番地"})],
+        actor=actor_for("hayama-clerk"),
+    )
+    connection.set_schema_to_public()
+    client = login("hayama-clerk", ALPHA_HOST)
+    # then its screen offers the 申出日 with today filled in
+    today = format_wareki(timezone.localdate())
+    detail = client.get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
+    assert f'name="moshide_date" value="{today}"' in detail
+    # and 寒川町 cannot mark it
+    other = login("samukawa-clerk", BETA_HOST)
+    r = other.post(f"/juminkiroku/ido/{ido.pk}/moshide/", {"moshide_date": "令和6年6月20日"})
+    assert r.status_code == 404
+    # when the clerk records the 申出
+    r = client.post(f"/juminkiroku/ido/{ido.pk}/moshide/", {"moshide_date": "令和6年6月20日"})
+    assert r.status_code == 302
+    detail = client.get(f"/juminkiroku/ido/{ido.pk}/").content.decode()
+    assert "申出を受けて行った職権記載等（申出日 令和6年6月20日）" in detail
+    connection.set_tenant(alpha.municipality)
+    assert ShokkenMoshide.objects.get().ido_id == ido.pk
+    with pytest.raises(TsuchiError, match="既に"):
+        shokken_moshide_record(
+            ido_id=ido.pk, moshide_date=date(2024, 6, 20), actor=actor_for("hayama-clerk")
+        )
+    connection.set_tenant(beta.municipality)
+    assert ShokkenMoshide.objects.count() == 0
+
+
+def test_moshide_only_for_shokken_and_not_in_the_future(tennyu, alpha):
+    ido, _ = tennyu
+    connection.set_tenant(alpha.municipality)
+    clerk = actor_for("hayama-clerk")
+    with pytest.raises(TsuchiError, match="職権記載・職権消除・職権修正"):
+        shokken_moshide_record(ido_id=ido.pk, moshide_date=date(2024, 1, 1), actor=clerk)
+    with pytest.raises(TsuchiError, match="未来"):
+        shokken_moshide_record(ido_id=ido.pk, moshide_date=date(2999, 1, 1), actor=clerk)
+    assert ShokkenMoshide.objects.count() == 0

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido
@@ -33,6 +35,7 @@ from juminkiroku.services.tsuchi import (
     koken_set,
     koken_tsuchi_issue,
     shokken_kirokusho_issue,
+    shokken_moshide_record,
     shokken_tsuchi_bulk,
     shokken_tsuchi_issue,
 )
@@ -211,7 +214,39 @@ def setainushi_fuzai_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "juminkiroku/tsuchi/setainushi.html", context)
 
 
+class MoshideForm(forms.Form):
+    moshide_date = WarekiDateField(label="申出日", widget=WarekiDateInput())
+
+
+@checks_own_text  # a 和暦 date field only
+@gyomu_view(GYOMU, level=RoleLevel.WRITE, write_level=RoleLevel.WRITE)
+@logged_by_service  # shokken_moshide_record logs it, then back to the 異動
+@require_POST
+def moshide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """申出を受けた職権記載等 (4.2.0.5): mark the 異動, with the 申出日."""
+    if not Ido.objects.filter(pk=pk).exists():
+        raise Http404
+    form = MoshideForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for msg in errors:
+                messages.error(request, str(msg))
+        return redirect("jk_ido_detail", pk=pk)
+    try:
+        shokken_moshide_record(
+            ido_id=pk,
+            moshide_date=form.cleaned_data["moshide_date"],
+            actor=actor_from_request(request),
+        )
+    except TsuchiError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "申出を受けて行った職権記載等として記録しました。")
+    return redirect("jk_ido_detail", pk=pk)
+
+
 urlpatterns: list[URLPattern] = [
+    path("ido/<int:pk>/moshide/", moshide_view, name="juminkiroku_ido_moshide"),
     path("tsuchi/setainushi/", setainushi_fuzai_view, name="juminkiroku_setainushi_fuzai"),
     path("tsuchi/", tsuchi_home, name="juminkiroku_tsuchi"),
     path("koken/", koken_view, name="juminkiroku_koken"),
