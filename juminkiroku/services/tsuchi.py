@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from juminkiroku.codes import IdoJiyu, IdoStatus
+from juminkiroku.codes import IDO_GROUP_OF, IdoGroup, IdoJiyu, IdoStatus
 from juminkiroku.forms.shomei import wareki
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import (
@@ -61,6 +62,23 @@ SHOKKEN_JIYU: dict[str, str] = {
     IdoJiyu.SHOKKEN_SHOJO: "職権消除",
     IdoJiyu.SHOKKEN_SHUSEI: "職権修正",
 }
+_GROUP_WORD = {IdoGroup.KISAI: "記載", IdoGroup.SHOJO: "消除", IdoGroup.SHUSEI: "修正"}
+
+
+def shokken_kind(ido: Ido) -> str | None:
+    """What a 職権記載等 did, in words, or None for a 異動 made on a 届出: a 職権 kind
+    (4.2.0.1), or a 届出 kind done without a 届出 — no 届出日 — by 職権 (4.2.0.2)."""
+    if ido.jiyu in SHOKKEN_JIYU:
+        return SHOKKEN_JIYU[ido.jiyu]
+    if ido.jiyu in JURI_JIYU and ido.todoke_date is None:
+        return f"職権による{ido.get_jiyu_display()}"
+    return None
+
+
+def _shokken_word(ido: Ido) -> str:
+    return _GROUP_WORD.get(IdoGroup(IDO_GROUP_OF[ido.jiyu]), "記載等")
+
+
 # A bulk print covers at most one year of 異動日 (a screen's request, not a batch job).
 BULK_MAX_DAYS = 366
 
@@ -195,6 +213,8 @@ def juri_tsuchi_issue(
     if len(todokenin) > TODOKENIN_MAX:
         raise TsuchiError(f"届出人氏名は{TODOKENIN_MAX}文字以内で入力してください。")
     ido = approved_ido(ido_id)
+    if ido.jiyu in JURI_JIYU and ido.todoke_date is None:
+        raise TsuchiError("届出日のない（職権による）異動には受理通知を発行しません。")
     if ido.jiyu not in JURI_JIYU:
         raise TsuchiError(
             "受理通知は転入届・転居届・転出届・世帯変更届（出生・国外転入を含む）について発行します。"
@@ -251,7 +271,7 @@ def juri_tsuchi_issue(
 
 
 def _shokken_pages(ido: Ido) -> list[NoticePage]:
-    what = SHOKKEN_JIYU[ido.jiyu]
+    what = shokken_kind(ido) or ""
     pages = []
     for v in _new_versions(ido):
         rows = [
@@ -264,7 +284,7 @@ def _shokken_pages(ido: Ido) -> list[NoticePage]:
         if ido.note:
             rows.append(("事由", ido.note))
         body = (
-            f"届出がなかったため、職権により次のとおり住民票の{what[2:]}を行いましたので"
+            f"届出がなかったため、職権により次のとおり住民票の{_shokken_word(ido)}を行いましたので"
             "お知らせします。"
         )
         atesaki = Atesaki(postal(v.postal_code), _address(v), v.katagaki, v.shimei)
@@ -280,8 +300,11 @@ def shokken_tsuchi_issue(*, ido_ids: list[int], actor: Actor) -> tuple[list[Tsuc
     idos = []
     for ido_id in dict.fromkeys(ido_ids):
         ido = approved_ido(ido_id)
-        if ido.jiyu not in SHOKKEN_JIYU:
-            raise TsuchiError("職権記載等通知書は職権記載・職権消除・職権修正について発行します。")
+        if shokken_kind(ido) is None:
+            raise TsuchiError(
+                "職権記載等通知書は職権記載・職権消除・職権修正（届出によらない異動を含む）"
+                "について発行します。"
+            )
         idos.append(ido)
     pages_of = [(ido, _shokken_pages(ido)) for ido in idos]
     all_pages = [p for _, ps in pages_of for p in ps]
@@ -345,11 +368,13 @@ def shokken_kirokusho_issue(*, ido_id: int, actor: Actor) -> tuple[TsuchiHakko, 
     """職権記録書 (4.2.0.1): the record of what a 職権記載・消除・修正 wrote, with its 事由,
     each person's items before and after, who entered and who approved it."""
     ido = approved_ido(ido_id)
-    if ido.jiyu not in SHOKKEN_JIYU:
+    if shokken_kind(ido) is None:
         raise TsuchiError("職権記録書は職権記載・職権消除・職権修正について作成します。")
     new = _new_versions(ido)
     former = _former_versions(ido)
-    labels = {f: str(AtenaRireki._meta.get_field(f).verbose_name) for f in KIROKU_FIELDS}
+    labels = {
+        f: str(getattr(AtenaRireki._meta.get_field(f), "verbose_name", f)) for f in KIROKU_FIELDS
+    }
     persons = []
     for v in new:
         before = former.get(v.atena_id)
@@ -369,7 +394,7 @@ def shokken_kirokusho_issue(*, ido_id: int, actor: Actor) -> tuple[TsuchiHakko, 
             "hakko_date": wareki(today),
             "rows": [
                 ("異動番号", ido.ido_no),
-                ("処理の種類", SHOKKEN_JIYU[ido.jiyu]),
+                ("処理の種類", shokken_kind(ido) or ""),
                 ("異動日", wareki(ido.ido_date)),
                 ("事由", ido.note or "（記載なし）"),
                 ("入力者", ido.entered_by),
@@ -407,8 +432,8 @@ def shokken_idos_between(date_from: date, date_to: date) -> list[int]:
         raise TsuchiError("一括発行の期間は1年以内で指定してください。")
     return list(
         Ido.objects.filter(
+            Q(jiyu__in=list(SHOKKEN_JIYU)) | Q(jiyu__in=list(JURI_JIYU), todoke_date__isnull=True),
             status=IdoStatus.HON,
-            jiyu__in=list(SHOKKEN_JIYU),
             ido_date__gte=date_from,
             ido_date__lte=date_to,
         )
@@ -540,7 +565,7 @@ def shokken_moshide_record(*, ido_id: int, moshide_date: date, actor: Actor) -> 
         ido = Ido.objects.select_for_update().filter(pk=ido_id).first()
         if ido is None:
             raise TsuchiNotFound("指定された異動が見つかりません。")
-        if ido.jiyu not in SHOKKEN_JIYU:
+        if shokken_kind(ido) is None:
             raise TsuchiError("申出の記録は職権記載・職権消除・職権修正について行います。")
         if ido.status not in (IdoStatus.KARI, IdoStatus.HON):
             raise TsuchiError("差し戻された異動や取り消された異動には申出を記録できません。")

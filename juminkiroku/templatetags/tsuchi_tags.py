@@ -6,7 +6,7 @@ from django import template
 from django.utils import timezone
 
 from juminkiroku.models import Ido, ShokkenMoshide
-from juminkiroku.services.tsuchi import SHOKKEN_JIYU
+from juminkiroku.services.tsuchi import shokken_kind
 from tenants.wareki import format_wareki
 
 register = template.Library()
@@ -16,7 +16,7 @@ register = template.Library()
 def ido_moshide(ido: Ido) -> dict[str, object]:
     """Whether the 異動 is a 職権記載等, its 申出 if recorded, and today for the input."""
     return {
-        "shokken": ido.jiyu in SHOKKEN_JIYU,
+        "shokken": shokken_kind(ido) is not None,
         "row": ShokkenMoshide.objects.filter(ido_id=ido.pk).first(),
         "today": format_wareki(timezone.localdate()),
     }

@@ -297,3 +297,32 @@ def test_shokken_kirokusho_lists_the_items_before_and_after(yamada):
     juri = household_tennyu("hayama", members=[person_fields(shimei="別人　一")])[0]
     with pytest.raises(TsuchiError, match="職権記録書は"):
         shokken_kirokusho_issue(ido_id=juri.pk, actor=actor_for("hayama-clerk"))
+
+
+def test_a_todoke_kind_done_by_shokken_gets_the_shokken_notice(yamada):
+    # given a 転居 entered without a 届出 (no 届出日): done by 職権 (4.2.0.2)
+    _, atenas = yamada
+    ido = ido_enter(
+        jiyu=IdoJiyu.TENKYO,
+        ido_date=date(2024, 8, 1),
+        todoke_date=None,
+        changes=[
+            PersonChange(atenas[0].pk, {"jusho": "神奈川県三浦郡葉山町一色", "banchi": "5番地"})
+        ],
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(ido, reviewer="hayama-shinsa")
+    # then it gets the 職権記載等通知書 and the 職権記録書, alone or in the period's batch
+    (hakko,), pdf = shokken_tsuchi_issue(ido_ids=[ido.pk], actor=actor_for("hayama-clerk"))
+    (page,) = pdf_pages(pdf)
+    assert "職権による転居" in page and "住民票の修正" in page and "葉山町一色5番地" in page
+    assert hakko.atesaki == TsuchiAtesaki.KISAISHA
+    _, kiroku = shokken_kirokusho_issue(ido_id=ido.pk, actor=actor_for("hayama-clerk"))
+    assert "職権による転居" in "".join(pdf_pages(kiroku))
+    rows, _ = shokken_tsuchi_bulk(
+        date_from=date(2024, 8, 1), date_to=date(2024, 8, 1), actor=actor_for("hayama-clerk")
+    )
+    assert [r.ido_id for r in rows] == [ido.pk]
+    # and no 受理通知: there was no 届出
+    with pytest.raises(TsuchiError, match="届出日のない"):
+        juri_tsuchi_issue(ido_id=ido.pk, todokenin_shimei="山田", actor=actor_for("hayama-clerk"))
