@@ -47,7 +47,9 @@ def test_quote_the_households_honseki_into_a_birth(alpha, beta, login):
     # given a household whose 世帯主 has a 本籍 (4.2.0.3)
     connection.set_tenant(alpha.municipality)
     _, atenas = household_tennyu("hayama", members=family())
-    setai_no = atenas[0].setai.setai_no
+    setai = atenas[0].setai
+    assert setai is not None
+    setai_no = setai.setai_no
     connection.set_schema_to_public()
     body = {
         "setai_mode": "existing",
