@@ -54,12 +54,20 @@ class IdoJiyu(models.TextChoices):
     KOKUGAI_TENNYU = "K02", "国外転入"
     SHUSSEI = "K03", "出生"
     SHOKKEN_KISAI = "K04", "職権記載"
+    # 帰化・国籍取得 (4.5.3, 4.5.4) and 国籍喪失 (4.5.5): one 異動 of a resident on file that
+    # closes the 住民票 of one 住民種別 and writes the other, keeping the 宛名番号.
+    KIKA = "K05", "帰化"
+    KOKUSEKI_SHUTOKU = "K06", "国籍取得"
+    KOKUSEKI_SOSHITSU = "K07", "国籍喪失"
+    JUSHO_SETTEI = "K08", "住所設定"  # 4.2.1.1
+    MITODOKE_TENNYU = "K09", "未届転入"  # 4.1.1.4, 4.2.1.1
     IKO = "K99", "データ移行"
     # 消除
     TENSHUTSU = "S01", "転出"
     KOKUGAI_TENSHUTSU = "S02", "国外転出"
     SHIBO = "S03", "死亡"
     SHOKKEN_SHOJO = "S04", "職権消除"
+    SHISSO = "S05", "失踪（職権消除）"  # 4.2.2.2: on the 本籍地's 法第9条第2項 notice
     # 修正
     TENKYO = "M01", "転居"
     SETAI_BUNRI = "M02", "世帯分離"
@@ -69,6 +77,14 @@ class IdoJiyu(models.TextChoices):
     KYUJI_TSUSHO = "M06", "旧氏・通称の記載・変更・削除"
     SHOKKEN_SHUSEI = "M07", "職権修正"
     GOKI_SHUSEI = "M08", "誤記修正"
+    KEIBI_SHUSEI = "M09", "軽微な修正"  # 4.2.3.2 (規則第11条第3項第2号)
+    KOJIN_BANGO_HENKO = "M10", "個人番号の変更請求"
+    KOJIN_BANGO_SHOKKEN_SHUSEI = "M11", "個人番号の職権修正"
+    KOJIN_BANGO_SHOKKEN_KISAI = "M12", "個人番号の職権記載"
+    JUMINHYO_CODE_HENKO = "M13", "住民票コードの変更請求"
+    JUMINHYO_CODE_SHOKKEN_KISAI = "M14", "住民票コードの職権記載"
+    KAISEI = "M15", "改製"  # 1.1.4: by hand, at any time; the earlier versions are 改製原住民票
+    SAISEI = "M16", "再製"
     # 取消
     TORIKESHI = "T01", "異動の取消し"
 
@@ -86,7 +102,95 @@ SHOJO_JOTAI: dict[str, str] = {
     IdoJiyu.KOKUGAI_TENSHUTSU.value: JuminJotai.KOKUGAI_TENSHUTSU,
     IdoJiyu.SHIBO.value: JuminJotai.SHIBO,
     IdoJiyu.SHOKKEN_SHOJO.value: JuminJotai.SHOKKEN_SHOJO,
+    IdoJiyu.SHISSO.value: JuminJotai.SHOKKEN_SHOJO,
 }
+
+# 記載 of a person already a resident: the 住民種別 changes (4.5.3–4.5.5), and the
+# 住民種別 it leaves behind.
+KOKUSEKI_IDO: dict[str, str] = {
+    IdoJiyu.KIKA.value: JuminShubetsu.NIHONJIN,
+    IdoJiyu.KOKUSEKI_SHUTOKU.value: JuminShubetsu.NIHONJIN,
+    IdoJiyu.KOKUSEKI_SOSHITSU.value: JuminShubetsu.GAIKOKUJIN,
+}
+
+# The only items each 番号・改製 異動 may change (none for 改製・再製).
+BANGO_IDO: dict[str, str] = {
+    IdoJiyu.KOJIN_BANGO_HENKO.value: "kojin_bango",
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_SHUSEI.value: "kojin_bango",
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_KISAI.value: "kojin_bango",
+    IdoJiyu.JUMINHYO_CODE_HENKO.value: "juminhyo_code",
+    IdoJiyu.JUMINHYO_CODE_SHOKKEN_KISAI.value: "juminhyo_code",
+}
+# 職権記載 of a number the person did not have yet (the others change one they have).
+BANGO_KISAI = {
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_KISAI.value,
+    IdoJiyu.JUMINHYO_CODE_SHOKKEN_KISAI.value,
+}
+KAISEI_IDO = {IdoJiyu.KAISEI.value, IdoJiyu.SAISEI.value}
+
+# 軽微な修正 (4.2.3.2) corrects only the 氏名 or the 住所 (規則第11条第3項第2号).
+KEIBI_FIELDS = frozenset(
+    {"shimei", "shimei_kana", "jusho", "jusho_code", "banchi", "katagaki", "postal_code"}
+)
+
+STANDARD_KUBUN: dict[str, tuple[str, ...]] = {
+    IdoJiyu.TENNYU.value: ("記載:国内転入",),
+    IdoJiyu.KOKUGAI_TENNYU.value: ("記載:国外転入等",),
+    IdoJiyu.SHUSSEI.value: ("記載:出生",),
+    IdoJiyu.SHOKKEN_KISAI.value: ("記載:職権記載",),
+    IdoJiyu.KIKA.value: ("記載:職権記載（帰化等）", "消除:職権消除（帰化等）"),
+    IdoJiyu.KOKUSEKI_SHUTOKU.value: ("記載:職権記載（帰化等）", "消除:職権消除（帰化等）"),
+    IdoJiyu.KOKUSEKI_SOSHITSU.value: ("記載:職権記載（国籍喪失）", "消除:職権消除（国籍喪失）"),
+    IdoJiyu.JUSHO_SETTEI.value: ("記載:職権記載",),
+    IdoJiyu.MITODOKE_TENNYU.value: ("記載:職権記載",),
+    IdoJiyu.IKO.value: ("記載:職権記載",),
+    IdoJiyu.TENSHUTSU.value: ("消除:国内転出",),
+    IdoJiyu.KOKUGAI_TENSHUTSU.value: ("消除:国外転出",),
+    IdoJiyu.SHIBO.value: ("消除:死亡",),
+    IdoJiyu.SHOKKEN_SHOJO.value: ("消除:職権消除",),
+    IdoJiyu.SHISSO.value: ("消除:職権消除",),
+    IdoJiyu.TENKYO.value: ("修正:転居",),
+    IdoJiyu.SETAI_BUNRI.value: ("修正:世帯分離",),
+    IdoJiyu.SETAI_GAPPEI.value: ("修正:世帯合併",),
+    IdoJiyu.SETAI_HENKO.value: ("修正:世帯変更",),
+    IdoJiyu.SETAINUSHI_HENKO.value: ("修正:世帯主変更",),
+    IdoJiyu.KYUJI_TSUSHO.value: (
+        "修正:旧氏の記載",
+        "修正:旧氏の変更",
+        "修正:旧氏の削除",
+        "修正:通称の記載",
+        "修正:通称の削除",
+    ),
+    IdoJiyu.SHOKKEN_SHUSEI.value: ("修正:職権修正",),
+    IdoJiyu.GOKI_SHUSEI.value: ("修正:誤記修正",),
+    IdoJiyu.KEIBI_SHUSEI.value: ("修正:軽微な修正",),
+    IdoJiyu.KOJIN_BANGO_HENKO.value: ("修正:個人番号の変更請求",),
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_SHUSEI.value: ("修正:個人番号の職権修正",),
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_KISAI.value: ("修正:個人番号の職権記載",),
+    IdoJiyu.JUMINHYO_CODE_HENKO.value: ("修正:住民票コードの変更請求",),
+    IdoJiyu.JUMINHYO_CODE_SHOKKEN_KISAI.value: ("修正:住民票コードの職権記載",),
+    IdoJiyu.KAISEI.value: ("記載:改製", "消除:改製"),
+    IdoJiyu.SAISEI.value: ("記載:再製", "消除:再製"),
+    # The 取消 takes the group of what it undoes: 増 (a 消除 undone), 減 (a 記載 undone),
+    # 修正 (a 修正 undone); see torikeshi_kubun.
+    IdoJiyu.TORIKESHI.value: (
+        "記載:異動の取消し（増）",
+        "消除:異動の取消し（減）",
+        "修正:異動の取消し（修正）",
+    ),
+}
+"""Our 異動事由 mapped to the classification of 標準仕様書 1.2.2 (group:区分). Every 区分 the
+standard lists is reached by at least one code (juminkiroku/tests/test_ido_kinds.py)."""
+
+
+def torikeshi_kubun(cancelled_jiyu: str) -> str:
+    """The 1.2.2 区分 of a 取消 of ``cancelled_jiyu``: 増, 減 or 修正."""
+    group = IDO_GROUP_OF[cancelled_jiyu]
+    if group == IdoGroup.SHOJO:
+        return "記載:異動の取消し（増）"
+    if group == IdoGroup.KISAI and cancelled_jiyu not in KOKUSEKI_IDO:
+        return "消除:異動の取消し（減）"
+    return "修正:異動の取消し（修正）"
 
 
 class IdoStatus(models.TextChoices):
@@ -97,7 +201,10 @@ class IdoStatus(models.TextChoices):
 
 
 class Zokugara(models.TextChoices):
-    """続柄 to the 世帯主 (標準仕様書 1.1.11; the common codes)."""
+    """The terms of a 続柄 to the 世帯主 (標準仕様書 1.1.11). A stored 続柄 is one of them or a
+    chain of up to four joined by 「の」 (juminkiroku.rules.zokugara: 子の子 is ``"0404"``).
+    The codes 1.1.11 forbids (07 孫, 08 祖父, 09 祖母, 16–19 妻の父…夫の母, 21 親族) are gone;
+    migration 0005_idokinds_zokugara rewrote stored ones."""
 
     HONNIN = "01", "世帯主"
     TSUMA = "02", "妻"
@@ -105,23 +212,16 @@ class Zokugara(models.TextChoices):
     KO = "04", "子"
     CHICHI = "05", "父"
     HAHA = "06", "母"
-    MAGO = "07", "孫"
-    SOFU = "08", "祖父"
-    SOBO = "09", "祖母"
     ANI = "10", "兄"
     ANE = "11", "姉"
     OTOTO = "12", "弟"
     IMOTO = "13", "妹"
     KO_NO_TSUMA = "14", "子の妻"
     KO_NO_OTTO = "15", "子の夫"
-    TSUMA_NO_CHICHI = "16", "妻の父"
-    TSUMA_NO_HAHA = "17", "妻の母"
-    OTTO_NO_CHICHI = "18", "夫の父"
-    OTTO_NO_HAHA = "19", "夫の母"
     DOKYONIN = "20", "同居人"
-    SHINZOKU = "21", "親族"
     MITODOKE_TSUMA = "22", "妻（未届）"
     MITODOKE_OTTO = "23", "夫（未届）"
+    ENKOSHA = "24", "縁故者"
 
 
 class YokushiProcess(models.TextChoices):
@@ -130,6 +230,14 @@ class YokushiProcess(models.TextChoices):
     IDO = "ido", "異動"
     HAKKO = "hakko", "発行"
     SHOKAI = "shokai", "照会"
+
+
+class ShienEndReason(models.TextChoices):
+    """Why a 支援措置 ended (標準仕様書 3.4)."""
+
+    MOSHIDE = "moshide", "支援対象者からの終了の申出"
+    KIKAN = "kikan", "期間経過・延長なし"
+    FUYO = "fuyo", "支援の必要性がなくなった"
 
 
 class YokushiLevel(models.TextChoices):
@@ -141,6 +249,8 @@ class ShomeiKind(models.TextChoices):
     JUMINHYO = "juminhyo", "住民票の写し"
     JOHYO = "johyo", "除票の写し"
     INKAN = "inkan", "印鑑登録証明書"
+    KISAI = "kisai", "住民票記載事項証明書"
+    JOHYO_KISAI = "jo_kisai", "住民票除票記載事項証明書"
 
 
 class ShomeiLayout(models.TextChoices):
@@ -162,3 +272,25 @@ class InkanStatus(models.TextChoices):
     HAISHI = "haishi", "廃止"
     BOSHITSU = "boshitsu", "亡失"
     SHOKKEN_MASSHO = "shokken", "職権抹消"
+
+
+class NinshoshaKubun(models.TextChoices):
+    """認証者 (標準仕様書 1.3.9): the head of the municipality or the deputy."""
+
+    CHOCHO = "chocho", "市区町村長"
+    DAIRI = "dairi", "職務代理者"
+
+
+class KoinKind(models.TextChoices):
+    """公印の種類 (標準仕様書 5.6). The card-face seal (カード券面用) is not printed here."""
+
+    CHOCHO = "chocho", "市区町村長印"
+    DAIRI = "dairi", "職務代理者印"
+    SHOMEI = "shomei", "証明書専用印"
+
+
+class MojiAfure(models.TextChoices):
+    """What a certificate prints for an item that does not fit (標準仕様書 5.8)."""
+
+    GENKAI = "genkai", "限界まで印字"
+    KUHAKU = "kuhaku", "空白で印字"

@@ -96,6 +96,31 @@ class KomokuHenkoPayload:
 
 
 @dataclass(frozen=True)
+class KokusekiPayload:
+    """帰化・国籍取得・国籍喪失 (標準仕様書 4.5.3–4.5.5): the persons' 住民票 of one 住民種別 is
+    closed and one of the other written, same 宛名, same household."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（K05 帰化、K06 国籍取得、K07 国籍喪失）"]
+    ido_date: Annotated[date, "異動日（帰化・国籍取得・国籍喪失の日）"]
+    todoke_date: Annotated[date | None, "届出日（職権によるものは空）"]
+    atena_ids: Annotated[tuple[int, ...], "住民種別が変わった人の宛名ID"]
+    setai_ids: Annotated[tuple[int, ...], "その人の世帯ID"]
+    shubetsu: Annotated[str, "異動後の住民種別コード（1 日本人住民、2 外国人住民）"]
+
+
+@dataclass(frozen=True)
+class KaiseiPayload:
+    """改製・再製 (標準仕様書 1.1.4): the 住民票 was rewritten with the same content."""
+
+    ido_id: Annotated[int, "異動ID"]
+    jiyu: Annotated[str, "異動事由コード（M15 改製、M16 再製）"]
+    ido_date: Annotated[date, "改製・再製の日"]
+    todoke_date: Annotated[date | None, "届出日（常に空）"]
+    atena_ids: Annotated[tuple[int, ...], "住民票を改製・再製した人の宛名ID"]
+
+
+@dataclass(frozen=True)
 class TorikeshiPayload:
     """取消: a 本登録 undone; the registry is back to what it was before it."""
 
@@ -127,19 +152,74 @@ IKO = declare(
     "一括の住民データ読込（synth の読込など）では発行されない。",
 )
 
+
+@dataclass(frozen=True)
+class TenshutsuKakuteiPayload:
+    """転出確定: a 転出 or 国外転出 became a 除票 (標準仕様書 1.1.5), on ``shojo_date``."""
+
+    ido_id: Annotated[int, "転出（国外転出）の異動ID"]
+    jiyu: Annotated[str, "異動事由コード（S01 転出 / S02 国外転出）"]
+    shojo_date: Annotated[date, "除票となった日（転出予定日と転入通知の転入日の早い方）"]
+    yotei_date: Annotated[date, "転出予定日"]
+    atena_ids: Annotated[tuple[int, ...], "除票になった人の宛名ID"]
+    setai_ids: Annotated[tuple[int, ...], "その人が属していた世帯の世帯ID"]
+
+
+JUSHO_SETTEI = declare(
+    "juminkiroku.jusho_settei",
+    payload=KisaiPayload,
+    description="住所設定（K08、標準仕様書 4.2.1.1）の本登録。",
+)
+MITODOKE_TENNYU = declare(
+    "juminkiroku.mitodoke_tennyu",
+    payload=KisaiPayload,
+    description="未届転入（K09、標準仕様書 4.1.1.4）の本登録。",
+)
+KIKA = declare(
+    "juminkiroku.kika",
+    payload=KokusekiPayload,
+    description="帰化（K05）・国籍取得（K06）の本登録。外国人住民票を消除し、同じ宛名で日本人住民票"
+    "を記載した（標準仕様書 4.5.3、4.5.4）。",
+)
+KOKUSEKI_SOSHITSU = declare(
+    "juminkiroku.kokuseki_soshitsu",
+    payload=KokusekiPayload,
+    description="国籍喪失（K07）の本登録。日本人住民票を消除し、同じ宛名で外国人住民票を記載した"
+    "（標準仕様書 4.5.5）。",
+)
+
 # --- 消除 -----------------------------------------------------------------------------
 
 TENSHUTSU_YOTEI = declare(
     "juminkiroku.tenshutsu_yotei",
     payload=ShojoPayload,
-    description="転出（S01）の本登録。転出予定日で消除される（転出確定の処理はまだない）。",
+    description="転出（S01）の本登録。ido_date は転出予定日。予定日が未来なら、その日まで"
+    "住民のまま（除票になるのは転出確定 juminkiroku.tenshutsu_kakutei の時）。",
 )
 KOKUGAI_TENSHUTSU = declare(
-    "juminkiroku.kokugai_tenshutsu", payload=ShojoPayload, description="国外転出（S02）の本登録。"
+    "juminkiroku.kokugai_tenshutsu",
+    payload=ShojoPayload,
+    description="国外転出（S02）の本登録。ido_date は転出予定日"
+    "（未来なら、その日まで住民のまま）。",
+)
+TENSHUTSU_KAKUTEI = declare(
+    "juminkiroku.tenshutsu_kakutei",
+    payload=TenshutsuKakuteiPayload,
+    description="転出確定：転出・国外転出の人が除票になった（標準仕様書 1.1.5）。"
+    "転出予定日が本登録の日以前なら本登録の時に、未来なら転出予定日（またはそれより前の"
+    "転入通知の転入日）に日次処理で、1人1回発行される。資格の喪失はこの shojo_date による。"
+    "除票の後に届いた転入通知の転入日がそれより前なら、消除日を改めて同じ異動・同じ人に"
+    "もう一度発行される（後のものが正しい消除日）。",
 )
 SHIBO = declare("juminkiroku.shibo", payload=ShojoPayload, description="死亡（S03）の本登録。")
 SHOKKEN_SHOJO = declare(
     "juminkiroku.shokken_shojo", payload=ShojoPayload, description="職権消除（S04）の本登録。"
+)
+
+SHISSO = declare(
+    "juminkiroku.shisso",
+    payload=ShojoPayload,
+    description="失踪による職権消除（S05、標準仕様書 4.2.2.2）の本登録。",
 )
 
 # --- 修正 -----------------------------------------------------------------------------
@@ -168,6 +248,34 @@ KISAI_SHUSEI = declare(
     payload=ShuseiPayload,
     description="記載事項の修正（M06 旧氏・通称、M07 職権修正、M08 誤記修正）の本登録。"
     "氏名・生年月日・性別が変わったときは、そのための事項変更イベントも発行される。",
+)
+
+KEIBI_SHUSEI = declare(
+    "juminkiroku.keibi_shusei",
+    payload=ShuseiPayload,
+    description="軽微な修正（M09、標準仕様書 4.2.3.2: 氏名・住所の文字や住居表示などの修正）"
+    "の本登録。",
+)
+KOJIN_BANGO_HENKO = declare(
+    "juminkiroku.kojin_bango_henko",
+    payload=ShuseiPayload,
+    description="個人番号の変更請求・職権修正・職権記載（M10〜M12）の本登録。番号そのものは含まない。",
+)
+JUMINHYO_CODE_HENKO = declare(
+    "juminkiroku.juminhyo_code_henko",
+    payload=ShuseiPayload,
+    description="住民票コードの変更請求・職権記載（M13、M14）の本登録。コードそのものは含まない。",
+)
+KAISEI = declare(
+    "juminkiroku.kaisei",
+    payload=KaiseiPayload,
+    description="住民票の改製（M15、標準仕様書 1.1.4）の本登録。"
+    "改製前の版は改製原住民票として残る。",
+)
+SAISEI = declare(
+    "juminkiroku.saisei",
+    payload=KaiseiPayload,
+    description="住民票の再製（M16）の本登録。",
 )
 
 # --- 事項の変更（異動の種類によらず、既存の人の項目が変わった本登録） -----------------
@@ -200,6 +308,20 @@ EVENT_OF_JIYU: dict[str, EventType[Any]] = {
     IdoJiyu.SHUSSEI: SHUSSEI,
     IdoJiyu.SHOKKEN_KISAI: SHOKKEN_KISAI,
     IdoJiyu.IKO: IKO,
+    IdoJiyu.KIKA: KIKA,
+    IdoJiyu.KOKUSEKI_SHUTOKU: KIKA,
+    IdoJiyu.KOKUSEKI_SOSHITSU: KOKUSEKI_SOSHITSU,
+    IdoJiyu.JUSHO_SETTEI: JUSHO_SETTEI,
+    IdoJiyu.MITODOKE_TENNYU: MITODOKE_TENNYU,
+    IdoJiyu.SHISSO: SHISSO,
+    IdoJiyu.KEIBI_SHUSEI: KEIBI_SHUSEI,
+    IdoJiyu.KOJIN_BANGO_HENKO: KOJIN_BANGO_HENKO,
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_SHUSEI: KOJIN_BANGO_HENKO,
+    IdoJiyu.KOJIN_BANGO_SHOKKEN_KISAI: KOJIN_BANGO_HENKO,
+    IdoJiyu.JUMINHYO_CODE_HENKO: JUMINHYO_CODE_HENKO,
+    IdoJiyu.JUMINHYO_CODE_SHOKKEN_KISAI: JUMINHYO_CODE_HENKO,
+    IdoJiyu.KAISEI: KAISEI,
+    IdoJiyu.SAISEI: SAISEI,
     IdoJiyu.TENSHUTSU: TENSHUTSU_YOTEI,
     IdoJiyu.KOKUGAI_TENSHUTSU: KOKUGAI_TENSHUTSU,
     IdoJiyu.SHIBO: SHIBO,

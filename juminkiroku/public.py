@@ -35,9 +35,9 @@ from django.utils import timezone
 from psycopg import sql
 
 from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess, Zokugara
-from juminkiroku.models import Atena, ShienSochi, Yokushi
+from juminkiroku.models import Atena, Yokushi
 from juminkiroku.selectors import asof
-from juminkiroku.selectors.yokushi import active_yokushi_q
+from juminkiroku.selectors.yokushi import held_yokushi_q, shien_covered_ids
 
 __all__ = [
     "MESSAGE_ALERT",
@@ -123,16 +123,12 @@ def atena_resolve_many(atena_nos: Iterable[str]) -> dict[str, AtenaLookup]:
         if setai_ids:
             target |= Q(setai_id__in=setai_ids)
         for atena_id, setai_id, level in Yokushi.objects.filter(
-            active_yokushi_q(), target, process=YokushiProcess.SHOKAI
+            held_yokushi_q(), target, process=YokushiProcess.SHOKAI
         ).values_list("atena_id", "setai_id", "level"):
             key = ("a", atena_id) if atena_id else ("s", setai_id)
             (error if level == YokushiLevel.ERROR else alert).add(key)
     today = timezone.localdate()
-    shien = set(
-        ShienSochi.objects.filter(
-            atena_id__in=ids, start_date__lte=today, end_date__gte=today, ended_at__isnull=True
-        ).values_list("atena_id", flat=True)
-    )
+    shien = shien_covered_ids(ids, today)  # 申出者 and 併せて支援を求める者 (3.4)
     out: dict[str, AtenaLookup] = {}
     for no in numbers:
         if no not in persons:

@@ -14,6 +14,7 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    cs,
     etsuran,
     ido,
     ido_entry,
@@ -23,6 +24,7 @@ from juminkiroku.views import (
     reports,
     rosters,
     search,
+    tenshutsu,
     tsuchi,
     yokushi,
 )
@@ -41,7 +43,7 @@ urlpatterns = [
     _entry(INKAN_TOROKU, "/juminkiroku/inkan/"),
     _entry(SENKYO, "/juminkiroku/senkyo/"),
     _entry(GAKUREIBO, "/juminkiroku/gakurei/"),
-    _entry(JUKINET_RENKEI, "/juminkiroku/"),
+    _entry(JUKINET_RENKEI, "/juminkiroku/cs/"),
     *search.urlpatterns,
     *person.urlpatterns,
     *ido_entry.urlpatterns,
@@ -52,6 +54,8 @@ urlpatterns = [
     *rosters.urlpatterns,
     *reports.urlpatterns,
     *jutogai.urlpatterns,
+    *tenshutsu.urlpatterns,
+    *cs.urlpatterns,
     *tsuchi.urlpatterns,
     *etsuran.urlpatterns,
 ]

@@ -145,6 +145,10 @@ def field_display(model: type[models.Model], name: str, value: Any) -> str:
         f = model._meta.get_field(name)
     except Exception:
         return str(value)
+    # A field whose values are composed (a 続柄 chain) says itself how it reads.
+    display_value = getattr(f, "display_value", None)
+    if callable(display_value):
+        return str(display_value(value))
     if getattr(f, "choices", None):
         labels = {str(code): str(label) for code, label in f.flatchoices}  # type: ignore[union-attr]
         return labels.get(str(value), str(value))

@@ -132,3 +132,22 @@ def render_pdf(template: str, context: dict[str, Any], *, copies: int = 1) -> Re
         document = document.copy(document.pages * copies)
     pdf: bytes = document.write_pdf()
     return RenderedPdf(pdf=pdf, pages=pages)
+
+
+def render_pdf_each(template: str, contexts: list[dict[str, Any]]) -> RenderedPdf:
+    """Render ``template`` once per context (one copy each, e.g. a certificate whose every
+    copy carries its own 発行番号) and join the pages in one PDF. ``pages`` is the page
+    count of the first copy."""
+    from weasyprint import HTML
+
+    if not contexts:
+        raise ValueError("no copy to render")
+    check_fonts()
+    documents = [
+        HTML(string=render_to_string(template, c), url_fetcher=png_data_only_fetcher()).render()
+        for c in contexts
+    ]
+    first = documents[0]
+    pages = len(first.pages)
+    joined = first.copy([p for d in documents for p in d.pages]) if len(documents) > 1 else first
+    return RenderedPdf(pdf=joined.write_pdf(), pages=pages)

@@ -229,10 +229,18 @@ NOT_REQUESTED = {
     "juminkiroku_gakurei": "学齢簿 needs school-age children: juminkiroku/tests/test_rosters.py",
     "juminkiroku_feed_changes": "a cursor over 本登録: juminkiroku/tests/test_feed.py",
     "jk_ido_form": "the 異動 entry form: juminkiroku/tests/test_ido_views.py",
+    "api-jk-ido-saitennyu": "finds 除票・住登外 only, not residents: test_saitennyu.py",
     "juminkiroku_inkan_register": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_haishi": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_boshitsu": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_shomei": "a certificate (logged by shomei_issue): test_inkan.py",
+    # 転出 (keyed by the 転出's own ids): juminkiroku/tests/test_tenshutsu_views.py
+    "juminkiroku_tenshutsu": "test_tenshutsu_views.py (test_the_screens_log_the_persons_shown)",
+    "juminkiroku_tenshutsu_mitchaku": "test_tenshutsu_views.py (test_the_screens_log…)",
+    "juminkiroku_tennyu_tsuchi": "test_tenshutsu_views.py (test_paper_tennyu_tsuchi…)",
+    "juminkiroku_tenshutsu_shomei": "a certificate (logged by its service): test_tenshutsu_views",
+    "juminkiroku_tenshutsu_saikofu": "a certificate (logged by its service): test_tenshutsu_views",
+    "jk_cs_home": "the 住基ネット queue (needs the CS): juminkiroku/tests/test_cs_views.py",
     "juminkiroku_setainushi_fuzai": "households without a 世帯主: test_tsuchi_setainushi.py",
     # 課税資料 (the person's page needs their income year): zeimu/tests/test_kazei_views.py
     # (test_lookup_posts_the_number…, test_shisan_from_stored_data…,

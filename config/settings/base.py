@@ -250,7 +250,29 @@ JC_JOB_WATCHDOG_SECONDS = env_int("JC_JOB_WATCHDOG_SECONDS", 30)
 # page then offers to send it again by hand.
 JC_JOB_STALE_SECONDS = env_int("JC_JOB_STALE_SECONDS", 600)
 
+# 住基ネット CS (juminkiroku.cs): the CS's base URL ("" = not connected; the queue screen
+# says so and nothing is lost: records wait in the town's queue). One CS answers for every
+# town of the data centre (住基ネット共同利用, 標準仕様書 7.1.1.1); requests carry the town's
+# 市町村コード. Timeout per request in seconds; retries back off from 30 s to 1 h.
+JC_CS_URL = env_str("JC_CS_URL", "")
+JC_CS_TIMEOUT_SECONDS = env_int("JC_CS_TIMEOUT_SECONDS", 10)
+JC_CS_RETRY_BASE_SECONDS = env_int("JC_CS_RETRY_BASE_SECONDS", 30)
+JC_CS_RETRY_MAX_SECONDS = env_int("JC_CS_RETRY_MAX_SECONDS", 3600)
+
 CELERY_BEAT_SCHEDULE = {
+    # 住基ネット: send what the registry changed and take in the CS's messages (7.1.1.1).
+    "jukinet-cs-sync": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 60.0,
+        "args": ["juminkiroku.cs.tasks.cs_sync_task"],
+        "kwargs": {"expires": 60.0},
+    },
+    # 住基ネット: 整合性確認 with the CS once a day (7.1.1.2).
+    "jukinet-cs-seigo": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 86400.0,
+        "args": ["juminkiroku.cs.tasks.cs_seigo_task"],
+    },
     # Dispatched to every active municipality by tenants.tasks (one task per schema).
     "redeliver-pending-events": {
         "task": "tenants.tasks.dispatch_for_all_municipalities",
@@ -264,6 +286,15 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["tenants.jobs.tasks.requeue_dead_chunks"],
         "kwargs": {"expires": float(JC_JOB_WATCHDOG_SECONDS)},
         "options": {"expire_seconds": JC_JOB_WATCHDOG_SECONDS},
+    },
+    # 転出確定 (住民記録 標準仕様書 1.1.5): 転出 whose 転出予定日 has come become 除票. Every
+    # hour, so a town switches soon after midnight and a missed run is caught up by the
+    # next; each run is idempotent (juminkiroku.services.tenshutsu.tenshutsu_kakutei_due).
+    "juminkiroku-tenshutsu-kakutei": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 3600.0,
+        "args": ["juminkiroku.tasks.tenshutsu_kakutei_daily"],
+        "kwargs": {"expires": 3600.0},
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG

@@ -23,7 +23,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from juminkiroku.codes import Seikyusha, ShomeiKind, ShomeiLayout
+from juminkiroku.codes import KoinKind, NinshoshaKubun, Seikyusha, ShomeiKind, ShomeiLayout
+from juminkiroku.forms.shomei import GAIKOKU_ITEMS, KISAI_ITEMS
 from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import ShomeiKofu
 from juminkiroku.selectors.kofu import kofu_search
@@ -75,8 +76,44 @@ class CertificateIssueSerializer(serializers.Serializer):
     )
     setai_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     items = ItemsField(required=False, default=dict)
+    kisai_items = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(KISAI_ITEMS.items())),
+        required=False,
+        default=list,
+        max_length=len(KISAI_ITEMS),
+        help_text="記載事項証明書で証明する事項（標準仕様書 5.1）",
+    )
+    omit_katagaki = serializers.BooleanField(
+        required=False, default=False, help_text="方書の省略（記載事項証明書のみ、5.4）"
+    )
+    omit_gaikoku = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(GAIKOKU_ITEMS.items())),
+        required=False,
+        default=list,
+        max_length=len(GAIKOKU_ITEMS),
+        help_text="外国人住民の記載事項で省略するもの（5.1）",
+    )
     copies = serializers.IntegerField(min_value=1, max_value=MAX_COPIES, default=1)
     seikyusha = serializers.ChoiceField(choices=Seikyusha.choices)
+    koyo_kikan = TextField(
+        required=False, default="", max_length=100, help_text="公用請求の機関（5.7）"
+    )
+    koyo_mokuteki = TextField(
+        required=False, default="", max_length=200, help_text="公用請求の目的（5.7）"
+    )
+    ninshosha_kubun = serializers.ChoiceField(
+        choices=[("", "自動"), *NinshoshaKubun.choices],
+        required=False,
+        default="",
+        help_text="認証者（空は発行日に有効な認証者、1.3.9）",
+    )
+    koin = serializers.BooleanField(
+        required=False, default=True, help_text="公印を印字する（false は「公印省略」、5.6）"
+    )
+    koin_kind = serializers.ChoiceField(
+        choices=[("", "認証者の印"), *KoinKind.choices], required=False, default=""
+    )
+    kofu_basho = TextField(required=False, default="", max_length=50, help_text="交付場所")
     confirm_warnings = serializers.BooleanField(
         required=False,
         default=False,
@@ -90,6 +127,7 @@ class KofuSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "hakko_no",
+            "hakko_nos",
             "kind",
             "layout",
             "atena_ids",
@@ -99,6 +137,10 @@ class KofuSerializer(serializers.ModelSerializer):
             "pages",
             "kojin_bango_printed",
             "seikyusha",
+            "koyo_kikan",
+            "koyo_mokuteki",
+            "kofu_basho",
+            "ninshosha",
             "issued_at",
             "issued_by",
             "terminal",
@@ -181,8 +223,14 @@ class CertificateIssueView(TenantAPIView):
             "atena_ids": data["atena_ids"],
             "setai_id": data["setai_id"],
         }
+        sheet = {
+            "layout": data["layout"],
+            "items": data["items"],
+            "kisai_items": data["kisai_items"] or None,
+            "omit_gaikoku": data["omit_gaikoku"] or None,
+        }
         try:
-            check = shomei_precheck(seikyusha=data["seikyusha"], **target)
+            check = shomei_precheck(seikyusha=data["seikyusha"], **target, **sheet)
             if check.warnings and not data["confirm_warnings"]:
                 return Response(
                     {"detail": "確認が必要な注意事項があります。", "warnings": check.warnings},
@@ -190,12 +238,18 @@ class CertificateIssueView(TenantAPIView):
                     headers={"X-Shomei-Warnings": ",".join(check.codes)},
                 )
             kofu, pdf = shomei_issue(
-                layout=data["layout"],
-                items=data["items"],
                 copies=data["copies"],
                 seikyusha=data["seikyusha"],
                 actor=actor_from_request(request._request),
+                omit_katagaki=data["omit_katagaki"],
+                koyo_kikan=data["koyo_kikan"],
+                koyo_mokuteki=data["koyo_mokuteki"],
+                ninshosha_kubun=data["ninshosha_kubun"],
+                koin=data["koin"],
+                koin_kind=data["koin_kind"],
+                kofu_basho=data["kofu_basho"],
                 **target,
+                **sheet,
             )
         except ShomeiNotFound as exc:
             raise NotFound(str(exc)) from exc
@@ -218,7 +272,15 @@ class HistoryQuery(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=ShomeiKind.choices, required=False, allow_blank=True, help_text="空はすべて"
     )
-    hakko_no = TextField(required=False, max_length=20, help_text="発行番号")
+    hakko_no = TextField(
+        required=False, max_length=20, help_text="発行番号（どの通のものでも。連番だけでも可）"
+    )
+    seikyusha = serializers.ChoiceField(
+        choices=Seikyusha.choices, required=False, allow_blank=True, help_text="請求者"
+    )
+    terminal = TextField(required=False, max_length=100, help_text="端末名")
+    issued_by = TextField(required=False, max_length=150, help_text="ユーザID（発行者）")
+    kofu_basho = TextField(required=False, max_length=50, help_text="交付場所")
     page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
 
 
@@ -246,7 +308,15 @@ class CertificateHistoryView(TenantAPIView):
         query.is_valid(raise_exception=True)
         q = query.validated_data
         dates = {k: q[k] for k in ("date_from", "date_to") if q.get(k)}
-        rows = kofu_search(hakko_no=q.get("hakko_no", ""), kind=q.get("kind", ""), **dates)
+        rows = kofu_search(
+            hakko_no=q.get("hakko_no", ""),
+            kind=q.get("kind", ""),
+            seikyusha=q.get("seikyusha", ""),
+            terminal=q.get("terminal", ""),
+            issued_by=q.get("issued_by", ""),
+            kofu_basho=q.get("kofu_basho", ""),
+            **dates,
+        )
         page = Paginator(rows, PAGE_SIZE).get_page(q["page"])
         items = list(page.object_list)
         return Response(

@@ -7,6 +7,7 @@ clients and allowed to staff sessions holding the ``ido_approve`` grant.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,10 +18,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from juminkiroku.codes import IdoJiyu, IdoStatus
+from juminkiroku.codes import IdoJiyu, IdoStatus, Sex
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Ido
 from juminkiroku.selectors.ido import api_entered_by, idos_visible_to
+from juminkiroku.selectors.saitennyu import saitennyu_candidates
 from juminkiroku.services.ido import IdoError, PersonChange, ido_approve, ido_enter, ido_reject
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
@@ -53,6 +55,19 @@ class PersonChangeSerializer(serializers.Serializer):
         allow_null=True, help_text="既存の宛名ID（新規の人は null）"
     )
     fields = serializers.DictField(help_text="変更する項目（PersonFields の名前: 値）")  # type: ignore[assignment]
+    confirmed_new = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="記載で、氏名・性別・生年月日が一致する除票・住登外の宛名があっても別人として"
+        "新しい宛名をつくる（標準仕様書 4.1.1.2。番号が一致するときは指定しても拒否）",
+    )
+    saishu_toroku_jusho = TextField(
+        label="最終登録住所地",
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="未届転入の最終登録住所地（住民票の記載事項ではない。標準仕様書 4.1.1.4）",
+    )
 
 
 class IdoCreateSerializer(serializers.Serializer):
@@ -65,6 +80,18 @@ class IdoCreateSerializer(serializers.Serializer):
     note = TextField(label="備考", required=False, allow_blank=True, max_length=200)
     acknowledged_alerts = serializers.ListField(
         child=serializers.IntegerField(), required=False, default=list
+    )
+    tokurei = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="特例転出（マイナンバーカードによる転出。転出証明書情報をCSへ送る。"
+        "標準仕様書 4.1.3.0.4）。転出（S01）のときだけ",
+    )
+    setainushi_fuzai_ok = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="世帯主が抜けて世帯員が2人以上残るとき、世帯主不在のまま異動する"
+        "（標準仕様書 4.0.4）",
     )
 
 
@@ -158,7 +185,17 @@ class IdoListCreateView(TenantAPIView):
                 jiyu=data["jiyu"],
                 ido_date=data["ido_date"],
                 todoke_date=data.get("todoke_date"),
-                changes=[PersonChange(p["atena_id"], dict(p["fields"])) for p in data["persons"]],
+                changes=[
+                    PersonChange(
+                        p["atena_id"],
+                        dict(p["fields"]),
+                        confirmed_new=p.get("confirmed_new", False),
+                        saishu_toroku_jusho=p.get("saishu_toroku_jusho", ""),
+                    )
+                    for p in data["persons"]
+                ],
+                setainushi_fuzai_ok=data.get("setainushi_fuzai_ok", False),
+                tokurei=data.get("tokurei", False),
                 setai_mode=data["setai_mode"],
                 setai_id=data.get("setai_id"),
                 note=data.get("note", ""),
@@ -225,8 +262,81 @@ class IdoRejectView(TenantAPIView):
         return Response(IdoSerializer(ido).data)
 
 
+class SaitennyuCriteriaSerializer(serializers.Serializer):
+    shimei = TextField(label="氏名", required=False, allow_blank=True, max_length=100)
+    shimei_kana = TextField(label="氏名フリガナ", required=False, allow_blank=True, max_length=200)
+    birth_date = serializers.DateField(required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False, allow_blank=True)
+    juminhyo_code = TextField(label="住民票コード", required=False, allow_blank=True, max_length=11)
+    kojin_bango = TextField(label="個人番号", required=False, allow_blank=True, max_length=12)
+    zairyu_card_no = TextField(
+        label="在留カード等番号", required=False, allow_blank=True, max_length=12
+    )
+
+
+class SaitennyuCandidateSerializer(serializers.Serializer):
+    atena_id = serializers.IntegerField()
+    atena_no = serializers.CharField()
+    match = serializers.ChoiceField(
+        choices=[("number", "番号が一致"), ("sanjoho", "氏名・性別・生年月日が一致")]
+    )
+    match_label = serializers.CharField()
+    jotai = serializers.CharField()
+    jotai_label = serializers.CharField()
+    shimei = serializers.CharField()
+    shimei_kana = serializers.CharField()
+    birth_date = serializers.DateField()
+    sex = serializers.CharField()
+    jusho = serializers.CharField()
+    shojo_date = serializers.DateField(allow_null=True)
+
+
+class SaitennyuCandidatesView(TenantAPIView):
+    """再転入者 (標準仕様書 4.1.1.2): the 除票 and 住登外 宛名 a 記載 should reuse. Criteria go
+    in the body (POST), so names and numbers never reach a URL. A ``number`` match must be
+    entered with its ``atena_id``; a ``sanjoho`` match with it, or with ``confirmed_new``."""
+
+    gyomu_code = GYOMU
+    checks_own_text = True  # TextField
+    access_reads = {
+        "POST": Reads(
+            "atena", ids=lambda data: [row["atena_id"] for row in data], screen="API 再転入者照会"
+        )
+    }
+
+    @extend_schema(
+        request=SaitennyuCriteriaSerializer,
+        responses=SaitennyuCandidateSerializer(many=True),
+        summary="再転入者の候補（除票・住登外の宛名）",
+    )
+    def post(self, request: Request) -> Response:
+        ser = SaitennyuCriteriaSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        data = ser.validated_data
+        if not any(
+            data.get(k)
+            for k in ("shimei", "shimei_kana", "juminhyo_code", "kojin_bango", "zairyu_card_no")
+        ):
+            raise ValidationError({"__all__": ["氏名・フリガナか番号を指定してください。"]})
+        found = saitennyu_candidates(
+            shimei=data.get("shimei", ""),
+            shimei_kana=data.get("shimei_kana", ""),
+            birth_date=data.get("birth_date"),
+            sex=data.get("sex", ""),
+            juminhyo_code=data.get("juminhyo_code", ""),
+            kojin_bango=data.get("kojin_bango", ""),
+            zairyu_card_no=data.get("zairyu_card_no", ""),
+        )
+        return Response(SaitennyuCandidateSerializer([asdict(c) for c in found], many=True).data)
+
+
 urlpatterns = [
     path("ido/", IdoListCreateView.as_view(), name="api-jk-ido"),
+    path(
+        "ido/saitennyu-candidates/",
+        SaitennyuCandidatesView.as_view(),
+        name="api-jk-ido-saitennyu",
+    ),
     path("ido/<int:pk>/", IdoDetailView.as_view(), name="api-jk-ido-detail"),
     path("ido/<int:pk>/approve/", IdoApproveView.as_view(), name="api-jk-ido-approve"),
     path("ido/<int:pk>/reject/", IdoRejectView.as_view(), name="api-jk-ido-reject"),

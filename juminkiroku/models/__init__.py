@@ -1,30 +1,66 @@
 from juminkiroku.models.atena import PERSON_FIELD_NAMES, Atena, AtenaRireki, PersonFields, Setai
+from juminkiroku.models.cs import (
+    CardJokyo,
+    CsJushin,
+    CsKofu,
+    CsRenkei,
+    CsSeigo,
+    CsSeigoSa,
+    CsSoshin,
+    CsYokyu,
+    JuminhyoCodeAki,
+    Sofusaki,
+)
 from juminkiroku.models.etsuran import EtsuranSeikyu
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
-from juminkiroku.models.kofu import ShomeiKofu
+from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
+from juminkiroku.models.tenshutsu import (
+    TennyuTsuchi,
+    Tenshutsu,
+    TenshutsuShomei,
+    TenshutsuStatus,
+)
 from juminkiroku.models.tsuchi import SeinenHikokennin, ShokkenMoshide, TsuchiHakko
-from juminkiroku.models.yokushi import ShienSochi, Yokushi
+from juminkiroku.models.yokushi import ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 
 __all__ = [
     "PERSON_FIELD_NAMES",
     "Atena",
     "AtenaRireki",
+    "CardJokyo",
     "Chiku",
+    "CsJushin",
+    "CsKofu",
+    "CsRenkei",
+    "CsSeigo",
+    "CsSeigoSa",
+    "CsSoshin",
+    "CsYokyu",
     "EtsuranSeikyu",
     "Ido",
     "IdoTarget",
     "InkanToroku",
+    "JuminhyoCodeAki",
     "JushoJisho",
+    "Koin",
+    "Ninshosha",
     "PersonFields",
     "RenkeiChange",
     "SeinenHikokennin",
     "Setai",
+    "ShienHeisha",
+    "ShienKagaisha",
     "ShienSochi",
     "ShokkenMoshide",
     "ShomeiKofu",
+    "Sofusaki",
+    "TennyuTsuchi",
+    "Tenshutsu",
+    "TenshutsuShomei",
+    "TenshutsuStatus",
     "TsuchiHakko",
     "Yokushi",
 ]

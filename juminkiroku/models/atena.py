@@ -29,6 +29,16 @@ class Setai(models.Model):
         return self.setai_no
 
 
+class ZokugaraField(models.CharField):
+    """続柄 (標準仕様書 1.1.11): a chain of up to four two-digit terms, read in words by
+    ``juminkiroku.rules.zokugara``; ``tenants.labels.field_display`` asks it how a value reads."""
+
+    def display_value(self, value: str) -> str:
+        from juminkiroku.rules.zokugara import zokugara_label
+
+        return zokugara_label(str(value)) if value else ""
+
+
 class PersonFields(models.Model):
     """The items of a 住民票 (標準仕様書 1.1.1 / 1.1.2) shared by the index and its history."""
 
@@ -74,7 +84,8 @@ class PersonFields(models.Model):
         blank=True,
         related_name="+",
     )
-    zokugara = models.CharField("続柄", max_length=2, choices=Zokugara.choices, blank=True)
+    # 1.1.11: a chain of up to four two-digit terms (juminkiroku.rules.zokugara).
+    zokugara = ZokugaraField("続柄", max_length=8, blank=True)
     setai_order = models.PositiveSmallIntegerField("世帯内の並び順", default=1)
     # 本籍 (日本人住民)
     honseki = models.CharField("本籍", max_length=200, blank=True)
@@ -84,7 +95,10 @@ class PersonFields(models.Model):
     jutei_date = models.DateField("住所を定めた日", null=True, blank=True)
     todoke_date = models.DateField("届出日", null=True, blank=True)
     tennyu_mae_jusho = models.CharField("転入前住所", max_length=200, blank=True)
+    tennyu_mae_postal_code = models.CharField("転入前住所の郵便番号", max_length=7, blank=True)
     tenshutsu_saki_jusho = models.CharField("転出先住所", max_length=200, blank=True)
+    # 標準仕様書 1.1.17: the 転出先住所（予定）'s postal code (its 確定 one: models.tenshutsu).
+    tenshutsu_saki_postal_code = models.CharField("転出先住所の郵便番号", max_length=7, blank=True)
     shojo_date = models.DateField("消除日（事由の生じた日）", null=True, blank=True)
     shojo_jiyu = models.CharField("消除事由", max_length=3, blank=True)
     # 番号
@@ -93,6 +107,11 @@ class PersonFields(models.Model):
 
     class Meta:
         abstract = True
+
+    def get_zokugara_display(self) -> str:
+        from juminkiroku.rules.zokugara import zokugara_label
+
+        return zokugara_label(self.zokugara) if self.zokugara else ""
 
     @property
     def is_setainushi(self) -> bool:

@@ -1,10 +1,11 @@
-"""証明書の交付履歴: search, and the monthly counts billing meters (copies, not voided)."""
+"""証明書の交付履歴 (標準仕様書 1.3.8, 2.2.2): search by the items it keeps, and the
+monthly counts billing meters (copies, not voided)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from juminkiroku.models import ShomeiKofu
@@ -22,21 +23,42 @@ def kofu_search(
     atena_id: int | None = None,
     kind: str = "",
     include_voided: bool = True,
+    terminal: str = "",
+    issued_by: str = "",
+    kofu_basho: str = "",
+    seikyusha: str = "",
+    voided: bool | None = None,
 ) -> QuerySet[ShomeiKofu]:
-    """交付履歴, newest first. Dates are local days, both ends included."""
+    """交付履歴, newest first. Dates are local days, both ends included. ``hakko_no`` finds
+    any copy's number: the key ("20261206-0000123") or its serial alone ("123")."""
     qs = ShomeiKofu.objects.all()
     if date_from is not None:
         qs = qs.filter(issued_at__gte=_local_midnight(date_from))
     if date_to is not None:
         qs = qs.filter(issued_at__lt=_local_midnight(date_to + timedelta(days=1)))
     if hakko_no:
-        qs = qs.filter(hakko_no=hakko_no.strip())
+        wanted = hakko_no.strip()
+        if wanted.isdigit() and len(wanted) <= 7:
+            # the serial as printed after the town and terminal (5.5): any copy, any day
+            qs = qs.filter(hakko_nos__icontains=f"-{int(wanted):07d}")
+        else:
+            qs = qs.filter(Q(hakko_no=wanted) | Q(hakko_nos__contains=[wanted]))
     if atena_id is not None:
         qs = qs.filter(atena_ids__contains=[atena_id])
     if kind:
         qs = qs.filter(kind=kind)
-    if not include_voided:
+    if not include_voided or voided is False:
         qs = qs.filter(voided_at__isnull=True)
+    if voided:
+        qs = qs.filter(voided_at__isnull=False)
+    if terminal:
+        qs = qs.filter(terminal=terminal.strip())
+    if issued_by:
+        qs = qs.filter(issued_by=issued_by.strip())
+    if kofu_basho:
+        qs = qs.filter(kofu_basho__contains=kofu_basho.strip())
+    if seikyusha:
+        qs = qs.filter(seikyusha=seikyusha)
     return qs.order_by("-issued_at", "-id")
 
 

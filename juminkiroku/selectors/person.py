@@ -100,11 +100,15 @@ def _person_queryset(pk: int, now: datetime, today: date) -> QuerySet[Atena, tup
         )
     )
     shien = (
+        # 申出者 or 併せて支援を求める者; in force past the 終了日 until ended (3.1, 3.4).
         ShienSochi.objects.filter(
-            atena_id=OuterRef("pk"), start_date__lte=today, end_date__gte=today, ended_at=None
+            Q(atena_id=OuterRef("pk")) | Q(heisha__atena_id=OuterRef("pk")),
+            start_date__lte=today,
+            ended_at=None,
+            extensions__isnull=True,
         )
         .order_by("start_date", "id")
-        .values(j=JSONObject(id="id", start_date="start_date", end_date="end_date"))
+        .values(j=JSONObject(id="id", start_date="start_date", end_date="end_date", kari="kari"))
     )
     return (
         Atena.objects.filter(pk=pk)
@@ -172,6 +176,7 @@ def person_with_locks(pk: int) -> tuple[Atena, PersonLocks]:
                 atena_id=atena.pk,
                 start_date=date.fromisoformat(s["start_date"]),
                 end_date=date.fromisoformat(s["end_date"]),
+                kari=bool(s.get("kari")),
             )
         )
     return atena, PersonLocks(yokushi=yokushi, shien=shien)
@@ -214,6 +219,17 @@ def household_members(setai_id: int) -> list[MemberRow]:
         ).order_by("setai_order", "id")
     )
     return _flagged([(m.pk, m) for m in members])
+
+
+def household_removed(setai_id: int) -> list[MemberRow]:
+    """消除された世帯構成員 (標準仕様書 3.3): those who left the household's registry by
+    転出・死亡・職権消除 etc. and still carry it as their last household (除票)."""
+    gone = list(
+        Atena.objects.filter(setai_id=setai_id, kubun=AtenaKubun.JUTOSHA)
+        .exclude(jotai=JuminJotai.JUMIN)
+        .order_by("shojo_date", "setai_order", "id")
+    )
+    return _flagged([(m.pk, m) for m in gone])
 
 
 def household_members_on(setai_id: int, day: date) -> list[MemberRow]:

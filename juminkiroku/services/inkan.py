@@ -34,6 +34,7 @@ SHOKKEN_JIYU: dict[str, str] = {
     IdoJiyu.KOKUGAI_TENSHUTSU.value: "国外転出による職権抹消",
     IdoJiyu.SHIBO.value: "死亡による職権抹消",
     IdoJiyu.SHOKKEN_SHOJO.value: "住民票の職権消除による職権抹消",
+    IdoJiyu.SHISSO.value: "失踪宣告（住民票の消除）による職権抹消",
 }
 
 

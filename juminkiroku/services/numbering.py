@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.db import connection
 
 from tenants.atena_bango import number_with_check_digit
-from tenants.wareki import fiscal_year_of
 
 ATENA_SEQ = "juminkiroku_atena_no_seq"
 SETAI_SEQ = "juminkiroku_setai_no_seq"
@@ -41,9 +40,21 @@ def next_inkan_card_no() -> str:
     return number_with_check_digit(_nextval(INKAN_SEQ))
 
 
-def next_hakko_no(today: object) -> str:
-    """発行番号 (標準仕様書 5.5): 年度 + serial, e.g. "2026-0000123"."""
+def next_hakko_no(issued_on: object) -> str:
+    """Allocate one 発行番号 (標準仕様書 5.5): the issue date and the town's serial in order
+    of issue, "YYYYMMDD-NNNNNNN" (ASCII: it is also the key in 交付履歴, headers and file
+    names). Call once per copy: every copy has its own. The printed form adds the town,
+    terminal and page: :func:`hakko_no_text`."""
     from datetime import date
 
-    assert isinstance(today, date)
-    return f"{fiscal_year_of(today)}-{_nextval(HAKKO_SEQ):07d}"
+    assert isinstance(issued_on, date)
+    return f"{issued_on:%Y%m%d}-{_nextval(HAKKO_SEQ):07d}"
+
+
+def hakko_no_text(key: str, *, town_name: str, terminal: str = "", printer: str = "") -> str:
+    """The 発行番号 as 5.5 prints it: 発行年月日 市区町村名 発行端末名 発行プリンタ番号 連番
+    (the page "n/N" follows in the page header). A printer the system cannot identify (the
+    browser prints) is left blank, which 5.5 allows."""
+    day, _, serial = key.partition("-")
+    parts = [day, town_name, terminal.strip()[:20], printer.strip()[:20], serial]
+    return " ".join(p for p in parts if p)

@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from juminkiroku.codes import AtenaKubun, IdoJiyu, JuminJotai, Zokugara
 from juminkiroku.forms.shomei import wareki
 from juminkiroku.models import Atena, AtenaRireki, Setai, TsuchiHakko
 from juminkiroku.models.tsuchi import TsuchiAtesaki, TsuchiKind
+from juminkiroku.selectors.setainushi import setainushi_fuzai
 from juminkiroku.services.tsuchi import (
     GYOMU,
     Atesaki,
@@ -44,36 +44,29 @@ class FuzaiSetai:
 
 
 def setainushi_fuzai_setai(*, setai_ids: list[int] | None = None) -> list[FuzaiSetai]:
-    """Households with residents and no resident 世帯主, by 世帯番号."""
-    residents = Atena.objects.filter(
-        kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN, setai__isnull=False
-    )
-    if setai_ids is not None:
-        residents = residents.filter(setai_id__in=setai_ids)
-    fuzai = list(
-        residents.values("setai_id")
-        .annotate(heads=Count("id", filter=Q(zokugara=Zokugara.HONNIN)))
-        .filter(heads=0)
-        .values_list("setai_id", flat=True)
-    )
-    members: dict[int, list[Atena]] = {s: [] for s in fuzai}
-    for a in (
-        residents.filter(setai_id__in=fuzai).select_related("setai").order_by("setai_order", "id")
-    ):
-        assert a.setai_id is not None
-        members[a.setai_id].append(a)
+    """Households with residents and no resident 世帯主 (4.0.4's
+    ``selectors.setainushi.setainushi_fuzai``), with their members and the 世帯主 removed
+    last, by 世帯番号."""
+    found = setainushi_fuzai(setai_ids=setai_ids)
+    ids = [s.setai_id for s in found]
+    persons = Atena.objects.in_bulk([i for s in found for i in s.member_ids])
     former: dict[int, Atena] = {}
     for a in (
-        Atena.objects.filter(setai_id__in=fuzai, zokugara=Zokugara.HONNIN)
+        Atena.objects.filter(setai_id__in=ids, zokugara=Zokugara.HONNIN)
         .exclude(jotai=JuminJotai.JUMIN)
         .order_by("shojo_date", "id")
     ):
         assert a.setai_id is not None
         former[a.setai_id] = a  # the latest one removed wins
-    numbers = dict(Setai.objects.filter(pk__in=fuzai).values_list("id", "setai_no"))
+    numbers = dict(Setai.objects.filter(pk__in=ids).values_list("id", "setai_no"))
     out = [
-        FuzaiSetai(setai_id=s, setai_no=numbers[s], members=members[s], former_head=former.get(s))
-        for s in fuzai
+        FuzaiSetai(
+            setai_id=s.setai_id,
+            setai_no=numbers[s.setai_id],
+            members=[persons[i] for i in s.member_ids],
+            former_head=former.get(s.setai_id),
+        )
+        for s in found
     ]
     return sorted(out, key=lambda f: f.setai_no)
 

@@ -1,8 +1,13 @@
-"""証明書の発行 (標準仕様書 5.x): 住民票の写し, 除票の写し, 印鑑登録証明書, and 処分 (void).
+"""証明書の発行 (標準仕様書 5.x): 住民票の写し, 除票の写し, 住民票(除票)記載事項証明書,
+印鑑登録証明書, and 処分 (void).
 
 Everything is checked before anything is written: a refused issue draws no 発行番号,
-records no 交付履歴 and logs no print. The PDF holds every copy asked for; each copy
-ends with its own 認証文 page, and every page carries the 発行番号.
+records no 交付履歴 and logs no print. The PDF holds every copy asked for; each copy has
+its own 発行番号 (5.5) on every page with "n/N", and ends with its 認証文 under the
+認証者 and 電子公印 valid on the issue date (1.3.7, 1.3.9, 5.6). A 公用 request prints
+「公用」 (5.7). An item too long for its box prints to the limit or blank (the town's
+parameter ``juminkiroku.moji_afure``) and is listed whole on a 別紙 before the 認証文
+(5.8, 5.1); the screens warn before issuing.
 """
 
 from __future__ import annotations
@@ -13,61 +18,82 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from juminkiroku.codes import (
     AtenaKubun,
     InkanStatus,
     JuminJotai,
+    MojiAfure,
     Seikyusha,
     ShomeiKind,
     ShomeiLayout,
     YokushiLevel,
     YokushiProcess,
-    Zokugara,
 )
-from juminkiroku.forms.fit import TextTooLong
+from juminkiroku.forms.sheets import (
+    KISAI_KINDS,
+    Afure,
+    build_sheets,
+    gaiji_labels,
+    settle_overflow,
+)
 from juminkiroku.forms.shomei import (
+    GAIKOKU_ITEMS,
+    KISAI_ITEMS,
     NINSHO_INKAN,
     NINSHO_JOHYO,
+    NINSHO_JOHYO_KISAI,
     NINSHO_JUMINHYO,
+    NINSHO_KISAI,
     Ninsho,
     PersonSheet,
     SheetOptions,
-    history_rows,
-    household_rows,
     inkan_rows,
-    person_rows,
     wareki,
 )
 from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
-from juminkiroku.models import Atena, InkanToroku, ShienSochi, ShomeiKofu
-from juminkiroku.selectors.asof import history_of
-from juminkiroku.selectors.yokushi import yokushi_blocking
-from juminkiroku.services.numbering import next_hakko_no
+from juminkiroku.models import Atena, InkanToroku, ShomeiKofu
+from juminkiroku.rules.narabi import NARABI_KEY, NIN_I, standard_order
+from juminkiroku.selectors.yokushi import shien_covered_ids, yokushi_blocking
+from juminkiroku.services.kofu import shomei_kofu_record
+from juminkiroku.services.ninsho import Certifier, NinshoError, certifier_for
+from juminkiroku.services.numbering import hakko_no_text, next_hakko_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
-from tenants.pdf import render_pdf
+from tenants.pdf import render_pdf_each
 from tenants.selectors.current import current_municipality
 from tenants.wareki import fiscal_year_of
 
 GYOMU = JUMINKIROKU
 GYOMU_INKAN = INKAN_TOROKU
-NINSHOSHA_KEY = "juminkiroku.ninshosha"
+MOJI_AFURE_KEY = "juminkiroku.moji_afure"
+FURIGANA_KEY = "juminkiroku.shomei_furigana"
 MAX_COPIES = 20
 ITEM_KEYS = ("setainushi", "honseki", "juminhyo_code", "kojin_bango", "rireki")
+KOYO_LABEL = "公用"
 
 TITLES = {
     ShomeiKind.JUMINHYO: "住民票の写し",
     ShomeiKind.JOHYO: "除票の写し",
     ShomeiKind.INKAN: "印鑑登録証明書",
+    ShomeiKind.KISAI: "住民票記載事項証明書",
+    ShomeiKind.JOHYO_KISAI: "住民票除票記載事項証明書",
 }
+
+JOHYO_KINDS = (ShomeiKind.JOHYO, ShomeiKind.JOHYO_KISAI)
 
 
 class ShomeiError(Exception):
     """A refused issue or void; the message is for the clerk."""
+
+
+def _certifier(day: date, **choice: Any) -> Certifier:
+    try:
+        return certifier_for(day, **choice)
+    except NinshoError as exc:
+        raise ShomeiError(str(exc)) from exc
 
 
 class ShomeiNotFound(ShomeiError):
@@ -87,41 +113,60 @@ class Precheck:
 # --- helpers ------------------------------------------------------------------------
 
 
-def _options(items: dict[str, Any] | None) -> SheetOptions:
+def _town_param(key: str, default: Any) -> Any:
+    try:
+        return param_value(key, fiscal_year_of(timezone.localdate()))
+    except ParameterMissing:
+        return default
+
+
+def _options(items: dict[str, Any] | None, omit_gaikoku: list[str] | None = None) -> SheetOptions:
     items = items or {}
     unknown = set(items) - set(ITEM_KEYS)
     if unknown:
         raise ShomeiError("記載事項の指定が正しくありません。")
-    return SheetOptions(**{k: bool(items.get(k)) for k in ITEM_KEYS})
-
-
-def ninshosha() -> tuple[str, str]:
-    """(職名, 氏名) of the certifier: the municipality's parameter ``juminkiroku.ninshosha``
-    (a name, or {"shokumei": ..., "shimei": ...} for e.g. a 職務代理者), else the mayor
-    recorded on the municipality; refused when neither is set."""
-    town = current_municipality()
-    default_title = f"{town.name}長"
-    today = timezone.localdate()
-    try:
-        value: Any = param_value(NINSHOSHA_KEY, fiscal_year_of(today))
-    except ParameterMissing:
-        value = None
-    if isinstance(value, dict) and str(value.get("shimei", "")).strip():
-        title = str(value.get("shokumei") or default_title).strip()
-        return title, str(value["shimei"]).strip()
-    if isinstance(value, str) and value.strip():
-        return default_title, value.strip()
-    if town.mayor_name.strip():
-        return default_title, town.mayor_name.strip()
-    raise ShomeiError(
-        "認証者（首長の職氏名）が設定されていません。"
-        f"団体別パラメータ「{NINSHOSHA_KEY}」に町長の氏名を登録してください。"
+    omit = frozenset(omit_gaikoku or ())
+    if not omit <= set(GAIKOKU_ITEMS):
+        raise ShomeiError("省略する外国人住民の記載事項の指定が正しくありません。")
+    return SheetOptions(
+        **{k: bool(items.get(k)) for k in ITEM_KEYS},
+        omit_gaikoku=omit,
+        furigana=bool(_town_param(FURIGANA_KEY, True)),
     )
+
+
+DEFAULT_ITEMS_KEY = "juminkiroku.shomei_default_items"
+
+
+def default_items() -> dict[str, bool]:
+    """The town's default for the optional items (5.1: デフォルトは省略又は記載の選択):
+    parameter ``juminkiroku.shomei_default_items``, e.g. {"setainushi": true}; every item
+    omitted when unset. The clerk changes them per request on the screen."""
+    value = _town_param(DEFAULT_ITEMS_KEY, {})
+    if not isinstance(value, dict):
+        return {}
+    return {k: bool(value.get(k)) for k in ITEM_KEYS if k != "kojin_bango"}
+
+
+def _kisai_items(kind: str, kisai_items: list[str] | None) -> list[str]:
+    """The items of a 記載事項証明書, in the form's order; refused when none or unknown."""
+    if kind not in KISAI_KINDS:
+        if kisai_items:
+            raise ShomeiError("証明する事項は記載事項証明書でだけ指定できます。")
+        return []
+    chosen = list(dict.fromkeys(kisai_items or []))
+    if not chosen:
+        raise ShomeiError("証明する事項を1つ以上選んでください。")
+    if not set(chosen) <= set(KISAI_ITEMS):
+        raise ShomeiError("証明する事項の指定が正しくありません。")
+    if "shojo" in chosen and kind != ShomeiKind.JOHYO_KISAI:
+        raise ShomeiError("消除事由・消除日は除票記載事項証明書でだけ証明できます。")
+    return [k for k in KISAI_ITEMS if k in chosen]
 
 
 def _load_persons(atena_ids: list[int] | None, setai_id: int | None, kind: str) -> list[Atena]:
     ids = list(dict.fromkeys(int(i) for i in (atena_ids or [])))
-    if setai_id is not None and kind == ShomeiKind.JUMINHYO:
+    if setai_id is not None and kind in (ShomeiKind.JUMINHYO, ShomeiKind.KISAI):
         in_household = list(
             Atena.objects.filter(
                 setai_id=setai_id, kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN
@@ -144,15 +189,17 @@ def _load_persons(atena_ids: list[int] | None, setai_id: int | None, kind: str) 
     return sorted(persons, key=lambda a: (a.setai_id or 0, a.setai_order, a.pk))
 
 
+def _ordered(persons: list[Atena], layout: str) -> list[Atena]:
+    """世帯連記式: the order of 5.2 unless the town keeps its own (parameter)."""
+    if layout != ShomeiLayout.RENKI or _town_param(NARABI_KEY, "") == NIN_I:
+        return persons
+    return standard_order(persons)
+
+
 def _active_shien(atena_ids: list[int], today: date) -> list[int]:
-    return list(
-        ShienSochi.objects.filter(
-            atena_id__in=atena_ids,
-            start_date__lte=today,
-            end_date__gte=today,
-            ended_at__isnull=True,
-        ).values_list("atena_id", flat=True)
-    )
+    """支援対象者 and 併せて支援を求める者 among them (標準仕様書 3.4; in force past the
+    終了日 until a clerk ends the 措置, 3.1)."""
+    return sorted(shien_covered_ids(atena_ids, today))
 
 
 def _check_access(persons: list[Atena], seikyusha: str, today: date) -> Precheck:
@@ -187,87 +234,105 @@ def _validate(
     layout: str,
     persons: list[Atena],
     opts: SheetOptions,
+    kisai: list[str],
     copies: int,
     seikyusha: str,
+    koyo_kikan: str,
+    koyo_mokuteki: str,
 ) -> None:
     if kind not in ShomeiKind.values:
         raise ShomeiError("証明書の種類が正しくありません。")
     if seikyusha not in Seikyusha.values:
         raise ShomeiError("請求者の区分を選択してください。")
+    if seikyusha == Seikyusha.KOYO:
+        if kind == ShomeiKind.INKAN:
+            raise ShomeiError("印鑑登録証明書は公用請求では発行しません。")
+        if not koyo_kikan or not koyo_mokuteki:
+            raise ShomeiError("公用請求では、請求した機関と請求の目的を入力してください。")
+    elif koyo_kikan or koyo_mokuteki:
+        raise ShomeiError("請求機関・目的は公用請求のときだけ入力します。")
     if not 1 <= copies <= MAX_COPIES:
         raise ShomeiError(f"通数は1から{MAX_COPIES}までで指定してください。")
     if kind == ShomeiKind.INKAN:
         if len(persons) != 1:
             raise ShomeiError("印鑑登録証明書は1人ずつ発行します。")
         return
-    if layout not in ShomeiLayout.values:
+    if kind not in KISAI_KINDS and layout not in ShomeiLayout.values:
         raise ShomeiError("様式（世帯連記式・個人票）を選択してください。")
     for p in persons:
         if p.kubun != AtenaKubun.JUTOSHA:
             raise ShomeiError("住登外の方の住民票・除票は発行できません。")
-        if kind == ShomeiKind.JUMINHYO and p.jotai != JuminJotai.JUMIN:
+        if kind not in JOHYO_KINDS and p.jotai != JuminJotai.JUMIN:
             raise ShomeiError("除票の方が含まれています。除票の写しで発行してください。")
-        if kind == ShomeiKind.JOHYO and p.jotai == JuminJotai.JUMIN:
+        if kind in JOHYO_KINDS and p.jotai == JuminJotai.JUMIN:
             raise ShomeiError("住民の方の除票はありません。住民票の写しで発行してください。")
     if layout == ShomeiLayout.RENKI and len({p.setai_id for p in persons}) != 1:
         raise ShomeiError("世帯連記式には同じ世帯の方だけを記載できます。")
-    if opts.kojin_bango and seikyusha != Seikyusha.HONNIN:
+    if (opts.kojin_bango or "kojin_bango" in kisai) and seikyusha != Seikyusha.HONNIN:
         raise ShomeiError("個人番号は本人又は同一世帯の方からの請求に限り記載できます。")
 
 
-def _head_names(persons: list[Atena]) -> dict[int, str]:
-    setai_ids = {p.setai_id for p in persons if p.setai_id}
-    heads = Atena.objects.filter(
-        setai_id__in=setai_ids, zokugara=Zokugara.HONNIN, kubun=AtenaKubun.JUTOSHA
-    ).filter(Q(jotai=JuminJotai.JUMIN) | Q(pk__in=[p.pk for p in persons]))
-    out: dict[int, str] = {}
-    for h in heads.order_by("jotai", "id"):
-        if h.setai_id is not None:
-            out.setdefault(h.setai_id, h.shimei)
-    return out
-
-
-def _sheets(persons: list[Atena], opts: SheetOptions, *, layout: str, johyo: bool) -> Any:
-    heads = _head_names(persons)
-    sheets: list[PersonSheet] = []
-    for p in persons:
-        head = heads.get(p.setai_id) if p.setai_id else None
-        rows = person_rows(
-            p,
-            opts,
-            with_address=layout == ShomeiLayout.KOJIN,
-            head_name=head if head is not None else "",
-            johyo=johyo,
-        )
-        history = (
-            history_rows(history_of(p.pk, include_superseded=False), opts) if opts.rireki else []
-        )
-        sheets.append(PersonSheet(atena_id=p.pk, rows=rows, history=history))
-    household = []
-    if layout == ShomeiLayout.RENKI:
-        first = persons[0]
-        head = heads.get(first.setai_id) if first.setai_id else None
-        household = household_rows(persons, opts, head if head is not None else "")
-    return sheets, household
-
-
 def _subtitle(kind: str, layout: str, persons: list[Atena], whole: bool) -> str:
-    if kind == ShomeiKind.JOHYO:
+    if kind in JOHYO_KINDS:
         return "（除票）"
+    if kind in KISAI_KINDS:
+        return ""
     if layout == ShomeiLayout.RENKI:
         return "（世帯全員）" if whole else "（世帯の一部）"
     return "（個人票）"
+
+
+def _afure_mode() -> str:
+    mode = str(_town_param(MOJI_AFURE_KEY, MojiAfure.GENKAI))
+    return mode if mode in MojiAfure.values else MojiAfure.GENKAI
 
 
 # --- the public services ------------------------------------------------------------
 
 
 def shomei_precheck(
-    *, kind: str, atena_ids: list[int] | None, setai_id: int | None, seikyusha: str
+    *,
+    kind: str,
+    atena_ids: list[int] | None,
+    setai_id: int | None,
+    seikyusha: str,
+    layout: str = "",
+    items: dict[str, Any] | None = None,
+    kisai_items: list[str] | None = None,
+    omit_gaikoku: list[str] | None = None,
 ) -> Precheck:
-    """Refusals and warnings without issuing anything (the screens ask to confirm)."""
+    """Refusals and warnings without issuing anything (the screens ask to confirm): 抑止,
+    支援措置, and, when the layout is given, items that will not fit or hold an
+    unregistered 外字 (5.8 アラート)."""
     persons = _load_persons(atena_ids, setai_id, kind)
-    return _check_access(persons, seikyusha, timezone.localdate())
+    check = _check_access(persons, seikyusha, timezone.localdate())
+    if (not layout and kind not in KISAI_KINDS) or kind == ShomeiKind.INKAN:
+        return check
+    try:
+        opts = _options(items, omit_gaikoku)
+        kisai = _kisai_items(kind, kisai_items)
+    except ShomeiError:
+        return check  # shomei_issue says why
+    sheets, household = build_sheets(
+        persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=True
+    )
+    gaiji = gaiji_labels(sheets, household)
+    labels = sorted({a.label for a in settle_overflow(sheets, household, _afure_mode())})
+    warnings, codes = list(check.warnings), list(check.codes)
+    if labels:
+        how = "空白で" if _afure_mode() == MojiAfure.KUHAKU else "入る文字数まで"
+        codes.append("moji_afure")
+        warnings.append(
+            f"文字溢れがあります（{'、'.join(labels)}）。該当項目は{how}印字し、"
+            "全文を別紙に記載します。"
+        )
+    if gaiji:
+        codes.append("gaiji")
+        warnings.append(
+            f"未登録の外字が含まれています（{'、'.join(gaiji)}）。印字できない文字があります。"
+            "文字情報基盤の文字への置き換えを確認してください。"
+        )
+    return Precheck(warnings=warnings, alert_ids=check.alert_ids, codes=codes)
 
 
 def shomei_issue(
@@ -280,20 +345,47 @@ def shomei_issue(
     copies: int,
     seikyusha: str,
     actor: Actor,
+    kisai_items: list[str] | None = None,
+    omit_gaikoku: list[str] | None = None,
+    omit_katagaki: bool = False,
+    koyo_kikan: str = "",
+    koyo_mokuteki: str = "",
+    ninshosha_kubun: str = "",
+    koin: bool = True,
+    koin_kind: str = "",
+    kofu_basho: str = "",
 ) -> tuple[ShomeiKofu, bytes]:
-    """Issue a certificate: returns the 交付履歴 row and the PDF (every copy in one file)."""
+    """Issue a certificate: returns the 交付履歴 row and the PDF (every copy in one file).
+
+    ``kisai_items`` (KISAI_ITEMS keys) are what a 記載事項証明書 certifies; ``omit_katagaki``
+    leaves out the 方書 there only (5.4). ``omit_gaikoku`` (GAIKOKU_ITEMS keys) are a
+    foreign resident's items left out on request (5.1). ``koyo_*`` name the office and
+    purpose of a 公用 request (5.7). ``ninshosha_kubun``, ``koin`` and ``koin_kind`` choose
+    the certifier and seal for this certificate (5.6)."""
     today = timezone.localdate()
     if kind not in ShomeiKind.values:
         raise ShomeiError("証明書の種類が正しくありません。")
-    opts = _options(items) if kind != ShomeiKind.INKAN else SheetOptions()
-    if kind == ShomeiKind.INKAN:
+    koyo_kikan, koyo_mokuteki = koyo_kikan.strip()[:100], koyo_mokuteki.strip()[:200]
+    opts = _options(items, omit_gaikoku) if kind != ShomeiKind.INKAN else SheetOptions()
+    kisai = _kisai_items(kind, kisai_items)
+    if omit_katagaki and kind not in KISAI_KINDS:
+        raise ShomeiError("方書の省略は記載事項証明書でだけ指定できます。")
+    if kind in (ShomeiKind.INKAN, *KISAI_KINDS):
         layout = ""
-    persons = _load_persons(atena_ids, setai_id, kind)
+    persons = _ordered(_load_persons(atena_ids, setai_id, kind), layout)
     _validate(
-        kind=kind, layout=layout, persons=persons, opts=opts, copies=copies, seikyusha=seikyusha
+        kind=kind,
+        layout=layout,
+        persons=persons,
+        opts=opts,
+        kisai=kisai,
+        copies=copies,
+        seikyusha=seikyusha,
+        koyo_kikan=koyo_kikan,
+        koyo_mokuteki=koyo_mokuteki,
     )
     check = _check_access(persons, seikyusha, today)
-    shokumei, shimei = ninshosha()
+    certifier = _certifier(today, ninshosha_kubun=ninshosha_kubun, koin=koin, koin_kind=koin_kind)
     town = current_municipality()
     whole = False
     if kind == ShomeiKind.JUMINHYO and persons[0].setai_id is not None:
@@ -306,71 +398,89 @@ def shomei_issue(
         "subtitle": _subtitle(kind, layout, persons, whole),
         "town_name": town.name,
         "show_zokugara": opts.setainushi,
+        "koyo": KOYO_LABEL if seikyusha == Seikyusha.KOYO else "",
     }
-    try:
-        if kind == ShomeiKind.INKAN:
-            template, inkan = "juminkiroku/forms/inkan.html", _inkan_of(persons[0])
-            context["rows"] = inkan_rows(persons[0])
-            context["inei_uri"] = "data:image/png;base64," + base64.b64encode(
-                bytes(inkan.inei)
-            ).decode("ascii")
-            ninsho_text = NINSHO_INKAN
+    afure: list[Afure] = []
+    gaiji: list[str] = []
+    if kind == ShomeiKind.INKAN:
+        template, inkan = "juminkiroku/forms/inkan.html", _inkan_of(persons[0])
+        sheet = PersonSheet(atena_id=persons[0].pk, rows=inkan_rows(persons[0]))
+        afure = settle_overflow([sheet], [], _afure_mode())
+        context["rows"], context["afure"] = sheet.rows, afure
+        context["inei_uri"] = _png_uri(bytes(inkan.inei))
+        ninsho_text = NINSHO_INKAN
+    else:
+        sheets, household = build_sheets(
+            persons, opts, kind=kind, layout=layout, kisai=kisai, katagaki=not omit_katagaki
+        )
+        gaiji = gaiji_labels(sheets, household)
+        afure = settle_overflow(sheets, household, _afure_mode())
+        context["persons"], context["household"], context["afure"] = sheets, household, afure
+        if kind in KISAI_KINDS:
+            template = "juminkiroku/forms/kisai.html"
+            ninsho_text = NINSHO_JOHYO_KISAI if kind == ShomeiKind.JOHYO_KISAI else NINSHO_KISAI
         else:
-            sheets, household = _sheets(
-                persons, opts, layout=layout, johyo=kind == ShomeiKind.JOHYO
-            )
-            context["persons"], context["household"] = sheets, household
             template = f"juminkiroku/forms/juminhyo_{layout}.html"
             ninsho_text = NINSHO_JOHYO if kind == ShomeiKind.JOHYO else NINSHO_JUMINHYO
-    except TextTooLong as exc:
-        raise ShomeiError(str(exc)) from exc
     context["ninsho"] = Ninsho(
-        text=ninsho_text, date=wareki(today), shokumei=shokumei, shimei=shimei
+        text=ninsho_text,
+        date=wareki(today),
+        shokumei=certifier.shokumei,
+        shimei=certifier.shimei,
+        koin_uri=_png_uri(certifier.koin_png) if certifier.koin_png else "",
+        mongon=certifier.mongon,
     )
-    # The number is drawn only now that every check passed; a sequence never rolls back,
-    # so a failure below leaves a gap, which the standard allows.
-    hakko_no = next_hakko_no(today)
-    context["hakko_no"] = hakko_no
-    rendered = render_pdf(template, context, copies=copies)
+    # The numbers are drawn only now that every check passed, one per copy (5.5); a
+    # sequence never rolls back, so a failure below leaves a gap, which the standard allows.
+    keys = [next_hakko_no(today) for _ in range(copies)]
+    rendered = render_pdf_each(
+        template,
+        [
+            {
+                **context,
+                "hakko_no": hakko_no_text(k, town_name=town.name, terminal=actor.terminal),
+            }
+            for k in keys
+        ],
+    )
     printed_items: dict[str, Any] = opts.as_items() if kind != ShomeiKind.INKAN else {}
+    if kisai:
+        printed_items = {"kisai": kisai, **printed_items}
+        if omit_katagaki:
+            printed_items["omit_katagaki"] = True
+    if afure:
+        printed_items["moji_afure"] = sorted({a.label for a in afure})
+    if gaiji:
+        printed_items["gaiji"] = gaiji
     if check.warnings:
         printed_items = {**printed_items, "warnings": check.warnings, "warning_codes": check.codes}
     setai = persons[0].setai_id if kind != ShomeiKind.INKAN else None
     atena_list = [p.pk for p in persons]
-    with transaction.atomic(durable=True):
-        kofu = ShomeiKofu.objects.create(
-            hakko_no=hakko_no,
-            kind=kind,
-            layout=layout,
-            atena_ids=atena_list,
-            setai_id=setai if layout == ShomeiLayout.RENKI else None,
-            items=printed_items,
-            copies=copies,
-            pages=rendered.pages,
-            kojin_bango_printed=opts.kojin_bango,
-            seikyusha=seikyusha,
-            issued_by_id=actor.user_id,
-            issued_by=actor.username or f"api:{actor.api_client}",
-            terminal=actor.terminal,
-        )
-        access_record(
-            actor=actor,
-            action=AccessAction.PRINT,
-            gyomu=GYOMU_INKAN if kind == ShomeiKind.INKAN else GYOMU,
-            screen=f"{TITLES[ShomeiKind(kind)]}発行",
-            record_type="shomei_kofu",
-            record_id=kofu.pk,
-            mynumber_viewed=opts.kojin_bango,
-            record_count=len(atena_list),
-            detail={
-                "pages": rendered.pages,
-                "hakko_no": hakko_no,
-                "kojin_bango_printed": opts.kojin_bango,
-                "copies": copies,
-                "atena_ids": atena_list,
-            },
-        )
+    kojin_bango = opts.kojin_bango or "kojin_bango" in kisai
+    kofu = shomei_kofu_record(
+        kind=kind,
+        screen=f"{TITLES[ShomeiKind(kind)]}発行",
+        hakko_nos=keys,
+        atena_ids=atena_list,
+        pages=rendered.pages,
+        actor=actor,
+        gyomu=GYOMU_INKAN if kind == ShomeiKind.INKAN else GYOMU,
+        layout=layout,
+        setai_id=setai if layout == ShomeiLayout.RENKI else None,
+        items=printed_items,
+        kojin_bango_printed=kojin_bango,
+        seikyusha=seikyusha,
+        koyo_kikan=koyo_kikan,
+        koyo_mokuteki=koyo_mokuteki,
+        kofu_basho=kofu_basho,
+        ninshosha=certifier.label,
+        koin_id=certifier.koin_id,
+    )
     return kofu, rendered.pdf
+
+
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _inkan_of(person: Atena) -> InkanToroku:

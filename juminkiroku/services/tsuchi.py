@@ -28,7 +28,7 @@ from juminkiroku.models import (
     TsuchiHakko,
 )
 from juminkiroku.models.tsuchi import TsuchiAtesaki, TsuchiKind
-from juminkiroku.services.shomei import ShomeiError, ninshosha
+from juminkiroku.services.ninsho import NinshoError, certifier_for
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.pdf import render_pdf
@@ -139,10 +139,13 @@ def approved_ido(ido_id: int) -> Ido:
 
 
 def sender() -> tuple[str, str]:
+    """(職名, 氏名) of the mayor (or 職務代理者) registered for today, as on certificates;
+    a notice carries no 公印."""
     try:
-        return ninshosha()
-    except ShomeiError as exc:
+        found = certifier_for(timezone.localdate(), koin=False)
+    except NinshoError as exc:
         raise TsuchiError(str(exc)) from exc
+    return found.shokumei, found.shimei
 
 
 def _record(

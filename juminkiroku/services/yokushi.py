@@ -4,27 +4,41 @@ Each act needs its own grant (Kengen): 設定 ``yokushi_lock``, 解除 ``yokushi
 一時解除 ``yokushi_temp_unlock``. A temporary unlock carries its end time; the selectors
 treat the lock as active again once it passes, so nothing has to run to re-lock.
 
-支援措置 runs one year from its start (事務処理要領: 支援の期間は1年): the end date is the
-day before the same date a year later. An extension can be asked from one month before
-the end; the staff screens alert during that last month.
+支援措置 runs one year from its start (3.4: 期間は1年): the end date is the day before
+the same date a year later, and may be corrected (``end_date``). An extension can be
+asked from one month before the end; the staff screens alert during that last month and
+once the end has passed. Nothing ends by itself (3.1): a clerk ends a 支援措置 with
+``shien_sochi_end`` (申出, 期間経過, 必要性なし), which releases its locks.
+
+仮支援措置 (3.4): registered at the 申出 before the need is confirmed
+(``kari=True``; ``shien_sochi_kakutei`` then starts the one-year period), and switched to
+automatically when the 支援対象者 moves out (``shien_after_tenshutsu``: the town keeps the
+措置 as 前住所地市区町村 so nothing lapses during the 転出・転入).
+
+The 支援対象者 and every 併せて支援を求める者 get a 発行 error and a 照会 alert; a
+加害者 who lives in this town gets a 発行 alert on their own record.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from juminkiroku.codes import YokushiLevel, YokushiProcess
+from juminkiroku.codes import ShienEndReason, YokushiLevel, YokushiProcess
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
-from juminkiroku.models import Atena, Setai, ShienSochi, Yokushi
+from juminkiroku.models import Atena, Setai, ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.grants.selectors import has_grant
+from tenants.pdf import RenderedPdf, render_pdf
+from tenants.selectors.current import current_municipality
+from tenants.wareki import format_wareki
 
 GYOMU = JUMINKIROKU
 
@@ -132,48 +146,167 @@ class ShienResult:
     yokushi: list[Yokushi]
 
 
-def shien_sochi_register(
-    *, atena_id: int, start_date: date, moshide_date: date, note: str, actor: Actor
-) -> ShienResult:
-    """支援措置: one year; locks 発行 (error: third-party requests are refused at issue) and
-    照会 (alert) for the person."""
-    _require(actor, Kengen.YOKUSHI_LOCK)
+@dataclass(frozen=True)
+class Heisha:
+    """A person asking for support along with the 申出者 (by their 宛名 in this town)."""
+
+    atena_id: int
+    kankei: str
+
+
+@dataclass(frozen=True)
+class Kagaisha:
+    """A 加害者: ``atena_id`` only when they live in this town."""
+
+    shimei: str
+    atena_id: int | None = None
+    birth_date: date | None = None
+    sex: str = ""
+    jusho: str = ""
+    sonota: str = ""
+
+
+@dataclass(frozen=True)
+class ShienJimu:
+    """支援を求められている事務 (1.1.16)."""
+
+    etsuran: bool = True
+    kofu: bool = True
+    fuhyo: bool = True
+
+
+@dataclass(frozen=True)
+class ShienInput:
+    renrakusaki: str = ""
+    yokushi_jusho: str = ""
+    tosho_uketsuke: str = ""  # set when this town receives a forwarded 申出書
+    tenso_uketsuke_date: date | None = None
+    jimu: ShienJimu = field(default_factory=ShienJimu)
+    heisha: Sequence[Heisha] = ()
+    kagaisha: Sequence[Kagaisha] = ()
+
+
+def _clean(text: str, limit: int) -> str:
+    return text.strip()[:limit]
+
+
+def _validate_people(atena_id: int, extra: ShienInput) -> None:
     if not Atena.objects.filter(pk=atena_id).exists():
         raise YokushiError("支援対象者が見つかりません。")
+    seen = {atena_id}
+    for h in extra.heisha:
+        if h.atena_id in seen:
+            raise YokushiError("同じ方が重ねて指定されています。")
+        seen.add(h.atena_id)
+        if not Atena.objects.filter(pk=h.atena_id).exists():
+            raise YokushiError("併せて支援を求める方が見つかりません。")
+        if not h.kankei.strip():
+            raise YokushiError("併せて支援を求める方の申出者との関係を入力してください。")
+    for k in extra.kagaisha:
+        if not k.shimei.strip():
+            raise YokushiError("加害者の氏名を入力してください。")
+        if k.atena_id is not None:
+            if k.atena_id in seen:
+                raise YokushiError("支援対象者を加害者として指定することはできません。")
+            if not Atena.objects.filter(pk=k.atena_id).exists():
+                raise YokushiError("加害者の宛名が見つかりません。")
+
+
+def shien_sochi_register(
+    *,
+    atena_id: int,
+    start_date: date,
+    moshide_date: date,
+    note: str,
+    actor: Actor,
+    end_date: date | None = None,
+    kari: bool = False,
+    extra: ShienInput | None = None,
+) -> ShienResult:
+    """Registers a 支援措置 (3.4) or, with ``kari``, a 仮支援措置 from ``start_date``.
+    The end is one year on unless ``end_date`` corrects it. Locks 発行 (error: requests
+    are refused unless a clerk lifts it after 審査) and 照会 (alert) for the 申出者 and
+    each 併せて支援を求める者; a 加害者 living here gets a 発行 alert."""
+    _require(actor, Kengen.YOKUSHI_LOCK)
+    extra = extra or ShienInput()
+    _validate_people(atena_id, extra)
     if moshide_date > timezone.localdate():
         raise YokushiError("申出日に未来の日付は指定できません。")
-    end = _one_year_end(start_date)
+    end = end_date or _one_year_end(start_date)
+    if end < start_date:
+        raise YokushiError("支援終了日は支援開始日以降の日付を指定してください。")
     with transaction.atomic(durable=True):
         shien = ShienSochi.objects.create(
             atena_id=atena_id,
             start_date=start_date,
             end_date=end,
             moshide_date=moshide_date,
-            note=note.strip()[:200],
+            note=_clean(note, 200),
+            renrakusaki=_clean(extra.renrakusaki, 200),
+            yokushi_jusho=_clean(extra.yokushi_jusho, 300),
+            tosho_uketsuke=_clean(extra.tosho_uketsuke, 100),
+            tenso_uketsuke_date=extra.tenso_uketsuke_date,
+            jimu_etsuran=extra.jimu.etsuran,
+            jimu_kofu=extra.jimu.kofu,
+            jimu_fuhyo=extra.jimu.fuhyo,
+            kari=kari,
+            kari_start_date=start_date if kari else None,
             created_by=actor.username,
         )
-        locks = _shien_locks(shien, actor)
-        _log(actor, "支援措置登録", "shien_sochi", shien.pk)
+        for h in extra.heisha:
+            ShienHeisha.objects.create(
+                shien=shien, atena_id=h.atena_id, kankei=_clean(h.kankei, 50)
+            )
+        for k in extra.kagaisha:
+            ShienKagaisha.objects.create(
+                shien=shien,
+                shimei=_clean(k.shimei, 100),
+                atena_id=k.atena_id,
+                birth_date=k.birth_date,
+                sex=_clean(k.sex, 10),
+                jusho=_clean(k.jusho, 200),
+                sonota=_clean(k.sonota, 200),
+            )
+        locks = _shien_locks(shien, actor, start=start_date)
+        _log(actor, "仮支援措置登録" if kari else "支援措置登録", "shien_sochi", shien.pk)
     return ShienResult(shien, locks)
 
 
-def _shien_locks(shien: ShienSochi, actor: Actor) -> list[Yokushi]:
-    return [
-        Yokushi.objects.create(
-            atena_id=shien.atena_id,
-            process=process,
-            level=level,
-            start_date=shien.start_date,
-            end_date=shien.end_date,
-            reason="支援措置",
-            shien_sochi=shien,
-            created_by=actor.username,
-        )
+def _shien_locks(shien: ShienSochi, actor: Actor, *, start: date) -> list[Yokushi]:
+    """The locks of a 支援措置. Their 終了日 is the 支援終了日 for display only: locks do not
+    end by themselves (3.1); ``shien_sochi_end`` releases them."""
+    protected = [shien.atena_id, *shien.heisha.values_list("atena_id", flat=True)]
+    rows = [
+        (atena_id, process, level, "支援措置")
+        for atena_id in protected
         for process, level in (
             (YokushiProcess.HAKKO, YokushiLevel.ERROR),
             (YokushiProcess.SHOKAI, YokushiLevel.ALERT),
         )
     ]
+    rows += [
+        (k_id, YokushiProcess.HAKKO, YokushiLevel.ALERT, "支援措置の加害者")
+        for k_id in shien.kagaisha.filter(atena__isnull=False).values_list("atena_id", flat=True)
+    ]
+    return [
+        Yokushi.objects.create(
+            atena_id=atena_id,
+            process=process,
+            level=level,
+            start_date=start,
+            end_date=shien.end_date,
+            reason=reason,
+            shien_sochi=shien,
+            created_by=actor.username,
+        )
+        for atena_id, process, level, reason in rows
+    ]
+
+
+def _release_locks(shien: ShienSochi, actor: Actor) -> None:
+    shien.yokushi.filter(released_at__isnull=True).update(
+        released_at=timezone.now(), released_by=actor.username
+    )
 
 
 def extension_opens_on(shien: ShienSochi) -> date:
@@ -187,10 +320,15 @@ def extension_opens_on(shien: ShienSochi) -> date:
 def shien_sochi_extend(
     *, shien_id: int, moshide_date: date, actor: Actor, today: date | None = None
 ) -> ShienResult:
+    """延長 (3.4): from one month before the end; one year from the day after the end.
+    The new 措置 carries the same persons; its locks start today and the old ones are
+    released in the same transaction, so protection never has a gap."""
     _require(actor, Kengen.YOKUSHI_LOCK)
     today = today or timezone.localdate()
     with transaction.atomic(durable=True):
         shien = ShienSochi.objects.select_for_update().get(pk=shien_id)
+        if shien.ended_at is not None:
+            raise YokushiError("この支援措置は終了しています。")
         if shien.extensions.exists():
             raise YokushiError("この支援措置は既に延長されています。")
         if today < extension_opens_on(shien):
@@ -207,8 +345,170 @@ def shien_sochi_extend(
             extended_from=shien,
             moshide_date=moshide_date,
             note=shien.note,
+            renrakusaki=shien.renrakusaki,
+            yokushi_jusho=shien.yokushi_jusho,
+            jimu_etsuran=shien.jimu_etsuran,
+            jimu_kofu=shien.jimu_kofu,
+            jimu_fuhyo=shien.jimu_fuhyo,
             created_by=actor.username,
         )
-        locks = _shien_locks(new, actor)
+        for h in shien.heisha.all():
+            ShienHeisha.objects.create(shien=new, atena_id=h.atena_id, kankei=h.kankei)
+        for k in shien.kagaisha.all():
+            k.pk = None
+            k.shien = new
+            k.save()
+        _release_locks(shien, actor)
+        locks = _shien_locks(new, actor, start=min(today, start))
         _log(actor, "支援措置延長", "shien_sochi", new.pk)
     return ShienResult(new, locks)
+
+
+def shien_sochi_kakutei(*, shien_id: int, start_date: date, actor: Actor) -> ShienSochi:
+    """仮支援措置 → 支援措置 once the need is confirmed (3.4): the one-year period runs
+    from ``start_date``; the locks stay (no gap)."""
+    _require(actor, Kengen.YOKUSHI_LOCK)
+    with transaction.atomic(durable=True):
+        shien = ShienSochi.objects.select_for_update().get(pk=shien_id)
+        if shien.ended_at is not None:
+            raise YokushiError("この支援措置は終了しています。")
+        if not shien.kari:
+            raise YokushiError("仮支援措置ではありません。")
+        if shien.kari_start_date and start_date < shien.kari_start_date:
+            raise YokushiError("支援開始日は仮支援措置の開始日以降の日付を指定してください。")
+        shien.kari = False
+        shien.start_date = start_date
+        shien.end_date = _one_year_end(start_date)
+        shien.save(update_fields=["kari", "start_date", "end_date"])
+        shien.yokushi.filter(released_at__isnull=True).update(end_date=shien.end_date)
+        _log(actor, "支援措置開始", "shien_sochi", shien.pk)
+    return shien
+
+
+def shien_sochi_correct_end(*, shien_id: int, end_date: date, actor: Actor) -> ShienSochi:
+    """Corrects the 支援終了日 set automatically (3.4: 必要に応じて修正)."""
+    _require(actor, Kengen.YOKUSHI_LOCK)
+    with transaction.atomic(durable=True):
+        shien = ShienSochi.objects.select_for_update().get(pk=shien_id)
+        if shien.ended_at is not None:
+            raise YokushiError("この支援措置は終了しています。")
+        if end_date < shien.start_date:
+            raise YokushiError("支援終了日は支援開始日以降の日付を指定してください。")
+        shien.end_date = end_date
+        shien.save(update_fields=["end_date"])
+        shien.yokushi.filter(released_at__isnull=True).update(end_date=end_date)
+        _log(actor, "支援終了日修正", "shien_sochi", shien.pk)
+    return shien
+
+
+def shien_sochi_end(
+    *, shien_id: int, reason: str, actor: Actor, renraku_date: date | None = None
+) -> ShienSochi:
+    """Ends a 支援措置 (3.4: 申出, 期間経過で延長なし, 必要性なし) and releases its locks.
+    Needs the 解除 grant: ending is what lifts the 発行 error. For 必要性なし the day the
+    申出者 was told is kept (1.1.16, 支援の必要性がないことを確認したときの連絡年月日)."""
+    _require(actor, Kengen.YOKUSHI_UNLOCK)
+    if reason not in ShienEndReason.values:
+        raise YokushiError("終了の理由を選択してください。")
+    if renraku_date is not None and renraku_date > timezone.localdate():
+        raise YokushiError("連絡年月日に未来の日付は指定できません。")
+    with transaction.atomic(durable=True):
+        shien = ShienSochi.objects.select_for_update().get(pk=shien_id)
+        if shien.ended_at is not None:
+            raise YokushiError("この支援措置は既に終了しています。")
+        if shien.extensions.filter(ended_at__isnull=True).exists():
+            raise YokushiError("延長後の支援措置を終了してください。")
+        shien.ended_at = timezone.now()
+        shien.ended_by = actor.username
+        shien.end_reason = reason
+        if reason == ShienEndReason.FUYO and renraku_date is not None:
+            shien.fuyo_renraku_date = renraku_date
+        shien.save(update_fields=["ended_at", "ended_by", "end_reason", "fuyo_renraku_date"])
+        _release_locks(shien, actor)
+        _log(actor, "支援措置終了", "shien_sochi", shien.pk)
+    return shien
+
+
+def shien_after_tenshutsu(*, atena_ids: Sequence[int], ido_date: date, actor: Actor) -> int:
+    """A 支援対象者 (申出者) moved out: the 措置 switches automatically to 仮支援措置 kept
+    by this town as 前住所地市区町村 (3.4), with the 転出先 as 転送先 (1.1.16), so it does
+    not end during the 転出・転入. The locks stay. Returns how many were switched."""
+    town = current_municipality()
+    switched = 0
+    with transaction.atomic():
+        current = ShienSochi.objects.filter(
+            atena_id__in=list(atena_ids), ended_at__isnull=True, extensions__isnull=True
+        ).values_list("pk", flat=True)
+        for shien in ShienSochi.objects.select_for_update().filter(pk__in=list(current)):
+            saki = Atena.objects.filter(pk=shien.atena_id).values_list(
+                "tenshutsu_saki_jusho", flat=True
+            )[0]
+            shien.kari = True
+            shien.kari_start_date = ido_date
+            shien.tosho_uketsuke = town.name[:100]
+            shien.tenso_saki = saki[:200]
+            shien.tenso_date = ido_date
+            shien.save(
+                update_fields=[
+                    "kari",
+                    "kari_start_date",
+                    "tosho_uketsuke",
+                    "tenso_saki",
+                    "tenso_date",
+                ]
+            )
+            _log(actor, "支援措置転出切替", "shien_sochi", shien.pk)
+            switched += 1
+    return switched
+
+
+@dataclass(frozen=True)
+class TsuchiRow:
+    shimei: str
+    start: str
+    end: str
+    opens: str
+
+
+def shien_shuryo_tsuchi(
+    *, shien_ids: Sequence[int], actor: Actor, today: date | None = None
+) -> RenderedPdf:
+    """支援措置期間終了通知 (3.4, printed before the end as 20.5.1 asks): one page per
+    申出者 of the given 支援措置, each still in force and not extended. The print is
+    logged per 支援措置."""
+    _require(actor, Kengen.YOKUSHI_LOCK)
+    today = today or timezone.localdate()
+    wanted = list(dict.fromkeys(shien_ids))
+    if not wanted:
+        raise YokushiError("通知を出力する支援措置を選択してください。")
+    found = list(
+        ShienSochi.objects.filter(pk__in=wanted, ended_at__isnull=True, extensions__isnull=True)
+        .select_related("atena")
+        .order_by("end_date", "id")
+    )
+    if len(found) != len(wanted):
+        raise YokushiError("終了または延長済みの支援措置が含まれています。")
+    rows = [
+        TsuchiRow(
+            shimei=s.atena.shimei,
+            start=format_wareki(s.start_date),
+            end=format_wareki(s.end_date),
+            opens=format_wareki(extension_opens_on(s)),
+        )
+        for s in found
+    ]
+    rendered = render_pdf(
+        "juminkiroku/forms/shien_tsuchi.html",
+        {"notices": rows, "today": format_wareki(today), "town_name": current_municipality().name},
+    )
+    with transaction.atomic(durable=True):
+        for s in found:
+            access_record(
+                actor=actor,
+                action=AccessAction.PRINT,
+                gyomu=GYOMU,
+                screen="支援措置期間終了通知",
+                record_type="shien_sochi",
+                record_id=s.pk,
+            )
+    return rendered

@@ -140,8 +140,8 @@ class HouseholdDraws(PersonDraws):
             base = wife if wifes_side else head
             parent_age = (self.on_ord - base["_birth"]) / DAYS_PER_YEAR + rng.gauss(29.0, 4.0)
             parents: list[dict[str, Any]] = []
-            father_z = Zokugara.TSUMA_NO_CHICHI if wifes_side else Zokugara.CHICHI
-            mother_z = Zokugara.TSUMA_NO_HAHA if wifes_side else Zokugara.HAHA
+            father_z = Zokugara.TSUMA + Zokugara.CHICHI if wifes_side else Zokugara.CHICHI
+            mother_z = Zokugara.TSUMA + Zokugara.HAHA if wifes_side else Zokugara.HAHA
             has_father = rng.random() < 0.5
             if has_father:
                 parents.append(
@@ -197,7 +197,9 @@ class HouseholdDraws(PersonDraws):
         )
         self.maybe_kyuuji(daughter_in_law, sur)
         count = KIDS.pick(rng) - 1 + int(rng.random() < 0.6)
-        grandkids = self.children(daughter_in_law["_birth"], count, sur, Zokugara.MAGO)
+        grandkids = self.children(
+            daughter_in_law["_birth"], count, sur, Zokugara.KO + Zokugara.KO
+        )  # 孫 is 子の子 (1.1.11)
         young = [son, daughter_in_law, *grandkids]
         for p in young:
             p["hittosha"] = son["shimei"]

@@ -84,15 +84,14 @@ PERMANENT = {"永住者", "特別永住者"}
 ORDER_TEXT = [str(i) for i in range(20)]
 # Who moved into a household whose other members were born in the town.
 MARRIED_IN = frozenset(
-    z.value
-    for z in (
-        Zokugara.TSUMA,
-        Zokugara.OTTO,
-        Zokugara.KO_NO_TSUMA,
-        Zokugara.DOKYONIN,
-        Zokugara.MITODOKE_TSUMA,
-        Zokugara.TSUMA_NO_CHICHI,
-        Zokugara.TSUMA_NO_HAHA,
+    (
+        Zokugara.TSUMA.value,
+        Zokugara.OTTO.value,
+        Zokugara.KO_NO_TSUMA.value,
+        Zokugara.DOKYONIN.value,
+        Zokugara.MITODOKE_TSUMA.value,
+        Zokugara.TSUMA + Zokugara.CHICHI,  # 妻の父 (1.1.11 chain)
+        Zokugara.TSUMA + Zokugara.HAHA,
     )
 )
 FOLLOWS_HEAD = {"永住者", "特別永住者", "定住者"}

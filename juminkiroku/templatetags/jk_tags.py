@@ -31,6 +31,7 @@ SUBNAV = [
     ("抑止・支援措置", "/juminkiroku/yokushi/", ""),
     ("証明書発行", "/juminkiroku/shomei/", "p"),
     ("交付履歴", "/juminkiroku/kofu/", ""),
+    ("転入通知未着", "/juminkiroku/tenshutsu/mitchaku/", ""),
     ("印鑑登録", "/juminkiroku/inkan/", ""),
     ("通知書", "/juminkiroku/tsuchi/", ""),
     ("閲覧", "/juminkiroku/etsuran/", ""),
@@ -49,3 +50,19 @@ def jk_subnav(context: template.Context) -> list[dict[str, str]]:
     keys = {path: key for _, path, key in SUBNAV}
     pairs = [item for label, path, _ in SUBNAV for item in (label, path)]
     return [{**link, "accesskey": keys[link["url"]]} for link in open_links(context, *pairs)]
+
+
+@register.filter
+def jk_birth(person: Any) -> str:
+    """生年月日 as 標準仕様書 1.1.9 shows it: 西暦 for a foreign resident, else 和暦."""
+    from juminkiroku.forms.shomei import birth_date_text
+
+    return birth_date_text(person) if getattr(person, "birth_date", None) else ""
+
+
+@register.filter
+def jk_seireki(value: Any) -> str:
+    """A date in 西暦 (a foreign resident's 在留期間の満了日, 標準仕様書 1.1.9)."""
+    from juminkiroku.forms.shomei import seireki
+
+    return seireki(value) if value else ""

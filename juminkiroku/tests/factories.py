@@ -119,13 +119,18 @@ def tenshutsu(
     todoke_date: date,
     saki: str = TENSHUTSU_SAKI,
     town_slug: str = "hayama",
+    tokurei: bool = False,
 ) -> Ido:
-    """A 転出 of one person, entered and approved."""
+    """A 転出 of one person, entered and approved. A 世帯主 leaving two or more behind
+    leaves the household without one (標準仕様書 4.0.4, confirmed by the clerk).
+    ``tokurei``: a 特例転出 (標準仕様書 4.1.3.0.4)."""
     ido = ido_enter(
         jiyu=IdoJiyu.TENSHUTSU,
         ido_date=ido_date,
         todoke_date=todoke_date,
         changes=[PersonChange(atena.pk, {"tenshutsu_saki_jusho": saki})],
+        setainushi_fuzai_ok=True,
+        tokurei=tokurei,
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(ido, reviewer=f"{town_slug}-shinsa")
@@ -146,6 +151,7 @@ def shibo_then_cancel(person: Atena, *, town_slug: str = "hayama") -> Ido:
         ido_date=date(2024, 3, 3),
         todoke_date=date(2024, 3, 4),
         changes=[PersonChange(person.pk, {})],
+        setainushi_fuzai_ok=True,
         actor=actor_for(f"{town_slug}-clerk"),
     )
     approve(shibo, reviewer=f"{town_slug}-shinsa")

@@ -22,6 +22,7 @@ from juminkiroku.forms.shomei import SheetOptions, person_rows
 from juminkiroku.models import Atena, ShienSochi, ShomeiKofu, Yokushi
 from juminkiroku.selectors.kofu import issued_count, kofu_search
 from juminkiroku.services.ido import PersonChange, ido_enter
+from juminkiroku.services.numbering import hakko_no_text
 from juminkiroku.services.shomei import (
     ShomeiError,
     ShomeiNotFound,
@@ -29,7 +30,7 @@ from juminkiroku.services.shomei import (
     shomei_precheck,
     shomei_void,
 )
-from juminkiroku.tests.certhelpers import NINSHOSHA_NAME, set_ninshosha
+from juminkiroku.tests.certhelpers import NINSHOSHA_NAME, set_koin, set_ninshosha
 from juminkiroku.tests.factories import (
     actor_for,
     approve,
@@ -42,6 +43,7 @@ from juminkiroku.tests.factories import (
 from tenants.accesslog.models import AccessLog
 from tenants.checkdigits import juminhyo_code_check_digit, kojin_bango_check_digit
 from tenants.db import connection
+from tenants.params.tenant.models import MunicipalParameter
 from tenants.pdf import ExternalResourceRefused, png_data_only_fetcher, refuse_external
 from tenants.testing.pdf import pdf_pages, squash
 from tenants.wareki import format_wareki
@@ -49,6 +51,15 @@ from tenants.wareki import format_wareki
 pytestmark = pytest.mark.django_db
 
 NINSHO = "この写しは、住民票の原本と相違ないことを証明する。"
+
+
+def printed_no(key: str, page: int, pages: int) -> str:
+    """The 発行番号 as printed on page ``page`` of ``pages`` of one copy (標準仕様書 5.5)."""
+    return squash(f"発行番号 {hakko_no_text(key, town_name='葉山町', terminal='T-TEST')}") + (
+        f"{page}/{pages}"
+    )
+
+
 JUMINHYO_CODE = "1234567890" + str(juminhyo_code_check_digit("1234567890"))
 KOJIN_BANGO = "12345678901" + str(kojin_bango_check_digit("12345678901"))
 
@@ -104,7 +115,7 @@ def test_renki_whole_household_prints_the_items_and_nothing_optional(household):
         NINSHO,
         format_wareki(timezone.localdate()),
         "葉山町長" + squash(NINSHOSHA_NAME),
-        f"発行番号{kofu.hakko_no}",
+        printed_no(kofu.hakko_no, 1, 1),
     ):
         assert squash(expected) in text, expected
     for absent in ("本籍", "筆頭者", "個人番号", KOJIN_BANGO, "住民票コード", JUMINHYO_CODE):
@@ -161,7 +172,8 @@ def test_kojin_layout_one_person_a_page_ninsho_and_number_placement(household):
     assert "山田一郎" in pages[1] and "山田太郎" not in pages[1]
     assert "山田花子" not in "".join(pages)
     assert NINSHO not in pages[0] and NINSHO in pages[1]
-    assert all(f"発行番号{kofu.hakko_no}" in p for p in pages)
+    assert printed_no(kofu.hakko_no, 1, 2) in pages[0]
+    assert printed_no(kofu.hakko_no, 2, 2) in pages[1]
     # 個人票 carries the address on each person's page
     assert all("神奈川県三浦郡葉山町堀内2135番地" in p for p in pages)
 
@@ -172,15 +184,27 @@ def test_copies_repeat_the_form_each_with_its_own_ninsho(household):
     pages = pdf_pages(pdf)
     assert kofu.pages == 2 and len(pages) == 6
     assert [NINSHO in p for p in pages] == [False, True] * 3
-    assert len({kofu.hakko_no}) == 1 and all(kofu.hakko_no in p for p in pages)
+    # 標準仕様書 5.5: every copy its own 発行番号, each page "n/N" within its copy
+    assert len(kofu.hakko_nos) == 3 == len(set(kofu.hakko_nos))
+    assert kofu.hakko_nos[0] == kofu.hakko_no
+    for copy, key in enumerate(kofu.hakko_nos):
+        assert printed_no(key, 1, 2) in pages[2 * copy]
+        assert printed_no(key, 2, 2) in pages[2 * copy + 1]
+        others = set(kofu.hakko_nos) - {key}
+        assert not any(o.split("-")[1] in pages[2 * copy] for o in others)
 
 
 def test_kojin_bango_only_for_honnin_and_refusals_write_nothing(household):
     head, *_ = household
     before = AccessLog.objects.count()
-    for seikyusha in (Seikyusha.DAIRININ, Seikyusha.DAISANSHA, Seikyusha.KOYO):
+    koyo = {"koyo_kikan": "横浜地方裁判所", "koyo_mokuteki": "訴訟手続"}
+    for seikyusha, extra in (
+        (Seikyusha.DAIRININ, {}),
+        (Seikyusha.DAISANSHA, {}),
+        (Seikyusha.KOYO, koyo),
+    ):
         with pytest.raises(ShomeiError, match="個人番号は本人又は同一世帯"):
-            issue(atena_ids=[head.pk], seikyusha=seikyusha, items={"kojin_bango": True})
+            issue(atena_ids=[head.pk], seikyusha=seikyusha, items={"kojin_bango": True}, **extra)
     with pytest.raises(ShomeiError, match="記載事項"):
         issue(atena_ids=[head.pk], items={"shimei_kana": True})
     with pytest.raises(ShomeiError, match="通数"):
@@ -214,16 +238,20 @@ def test_shien_sochi_refuses_third_party_and_warns_for_honnin(household):
     assert "山田花子" in "".join(pdf_pages(pdf))
 
 
-def test_expired_shien_sochi_does_not_refuse(household):
+def test_shien_sochi_past_its_end_keeps_refusing_until_a_clerk_ends_it(household):
+    """標準仕様書 3.1/3.4: the 終了日 passing does not end a 支援措置; a clerk ends it."""
     head, wife, _ = household
     today = timezone.localdate()
-    ShienSochi.objects.create(
+    shien = ShienSochi.objects.create(
         atena=wife,
         start_date=today - timedelta(days=400),
         end_date=today - timedelta(days=1),
         moshide_date=today - timedelta(days=400),
         created_by="test",
     )
+    with pytest.raises(ShomeiError, match="第三者"):
+        issue(setai_id=head.setai_id, seikyusha=Seikyusha.DAISANSHA)
+    ShienSochi.objects.filter(pk=shien.pk).update(ended_at=timezone.now())
     kofu, _ = issue(setai_id=head.setai_id, seikyusha=Seikyusha.DAISANSHA)
     assert kofu.pk
 
@@ -258,6 +286,7 @@ def _shibo(person: Atena, day: date):
         ido_date=day,
         todoke_date=day,
         changes=[PersonChange(person.pk, {})],
+        setainushi_fuzai_ok=True,  # 標準仕様書 4.0.4: the 世帯主 may leave two behind
         actor=actor_for("hayama-clerk"),
     )
     return approve(ido, reviewer="hayama-shinsa")
@@ -338,12 +367,15 @@ def test_foreign_resident_items(in_alpha):
         "在留資格",
         "技術・人文知識・国際業務",
         "在留期間の満了日",
-        "令和9年3月31日",
+        "2027年3月31日",  # 標準仕様書 1.1.9: 西暦 for a foreign resident
         "在留カード等番号",
         "AB12345678CD",
+        "生年月日1980年5月5日",  # 1.1.9: 西暦
+        "住民となった日令和2年4月1日",  # every other date 和暦
     ):
         assert expected in text, expected
     assert "本籍" not in text  # foreign residents have none, even when asked
+    assert "令和9年" not in text and "昭和55年" not in text  # 1.1.9 【実装しない機能】
 
 
 def test_long_text_shrinks_and_too_long_is_refused(in_alpha):
@@ -366,14 +398,40 @@ def test_long_text_shrinks_and_too_long_is_refused(in_alpha):
     assert long_address in "".join(pdf_pages(pdf))  # printed whole, smaller
 
 
-def test_too_long_address_is_refused_with_a_message(in_alpha):
+def test_too_long_address_prints_to_the_limit_and_whole_on_a_bessi(in_alpha):
+    """標準仕様書 5.8: アラート before issuing; the item printed to the limit (or blank, by
+    the town's parameter) and listed whole on a 別紙 before the 認証文 (5.1)."""
     set_ninshosha()
-    _, (person,) = household_tennyu(
-        "hayama", members=[person_fields(jusho="神奈川県三浦郡葉山町" + "堀内" * 30, banchi="")]
+    address = "神奈川県三浦郡葉山町" + "堀内" * 30 + "終端"
+    _, (person,) = household_tennyu("hayama", members=[person_fields(jusho=address, banchi="")])
+    # given: the screens' precheck warns
+    check = shomei_precheck(
+        kind=ShomeiKind.JUMINHYO,
+        atena_ids=[person.pk],
+        setai_id=None,
+        seikyusha=Seikyusha.HONNIN,
+        layout=ShomeiLayout.KOJIN,
     )
-    with pytest.raises(ShomeiError, match="文字数が多く印字できません: 住所"):
-        issue(atena_ids=[person.pk], layout=ShomeiLayout.KOJIN)
-    assert ShomeiKofu.objects.count() == 0
+    assert check.codes == ["moji_afure"] and "住所" in check.warnings[0]
+    # when
+    kofu, pdf = issue(atena_ids=[person.pk], layout=ShomeiLayout.KOJIN)
+    # then: 限界まで on the form, the whole on the 別紙, 認証文 after it on the last page
+    pages = pdf_pages(pdf)
+    assert len(pages) == 2 and address not in pages[0] and "神奈川県三浦郡葉山町堀内" in pages[0]
+    assert "別紙" in pages[1] and address in pages[1] and NINSHO in pages[1]
+    assert pages[1].index(address) < pages[1].index(NINSHO)
+    assert kofu.items["moji_afure"] == ["住所"]
+    # the town's parameter: 空白で印字
+    MunicipalParameter.objects.create(
+        key="juminkiroku.moji_afure",
+        fiscal_year_from=2000,
+        value="kuhaku",
+        source="テスト",
+        created_by="test",
+    )
+    _, pdf = issue(atena_ids=[person.pk], layout=ShomeiLayout.KOJIN)
+    pages = pdf_pages(pdf)
+    assert "神奈川県三浦郡葉山町堀内" not in pages[0] and address in pages[1]
 
 
 def test_renki_needs_one_household(in_alpha):
@@ -389,6 +447,7 @@ def test_renki_needs_one_household(in_alpha):
 
 
 def test_ninshosha_setting(in_alpha):
+    set_koin()
     _, (person,) = household_tennyu("hayama")
     with pytest.raises(ShomeiError, match=r"juminkiroku\.ninshosha"):
         issue(atena_ids=[person.pk])
@@ -399,7 +458,7 @@ def test_ninshosha_setting(in_alpha):
     town.save(update_fields=["mayor_name"])
     connection.set_tenant(town)
     _, pdf = issue(atena_ids=[person.pk])
-    assert "葉山町長葉山町長" in "".join(pdf_pages(pdf))
+    assert "神奈川県葉山町長葉山町長" in "".join(pdf_pages(pdf))  # 5.6: 都道府県名から
     # the parameter wins, and may name a 職務代理者
     set_ninshosha({"shokumei": "葉山町長職務代理者　副町長", "shimei": "代理　次郎"})
     _, pdf = issue(atena_ids=[person.pk])

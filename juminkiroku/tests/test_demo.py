@@ -32,3 +32,7 @@ def test_demo_gives_the_town_admins_every_juminkiroku_grant(world):
             assert AccessLog.objects.filter(
                 username="demo-setup", screen="権限付与", record_id=str(user_id)
             ).count() == len(Kengen.values)
+            # a drawn 公印 so certificates print (標準仕様書 5.6), once per town
+            from juminkiroku.models import Koin
+
+            assert Koin.objects.filter(kind="chocho", registered_by="demo-setup").count() == 1

@@ -81,6 +81,7 @@ def test_the_fields_follow_the_paper_form_with_labels_above(login):
         "c-banchi",
         "c-katagaki",
         "c-jusho_code",
+        "c-tennyu_mae_postal_code",
         "c-tennyu_mae_jusho",
         "setai_mode",
         "setai_mode",

@@ -142,13 +142,25 @@ def test_shussei_into_the_parents_household(yamada):
 
 
 def test_tenshutsu_publishes_tenshutsu_yotei(yamada):
+    # A 転出 whose 予定日 has passed is a 除票 at once: 予定 then 確定 (標準仕様書 1.1.5).
     child = yamada[2]
     ido = tenshutsu(child, ido_date=D, todoke_date=date(2025, 5, 1))
     assert published(ido) == [
         (
             "juminkiroku.tenshutsu_yotei",
             {**common(ido, [child.pk], todoke="2025-05-01"), "setai_ids": [child.setai_id]},
-        )
+        ),
+        (
+            "juminkiroku.tenshutsu_kakutei",
+            {
+                "ido_id": ido.pk,
+                "jiyu": "S01",
+                "shojo_date": DS,
+                "yotei_date": DS,
+                "atena_ids": [child.pk],
+                "setai_ids": [child.setai_id],
+            },
+        ),
     ]
 
 
@@ -165,9 +177,15 @@ def test_tenshutsu_publishes_tenshutsu_yotei(yamada):
     ],
 )
 def test_shojo_publishes_its_event(yamada, jiyu, name, fields):
-    head = yamada[0]
-    ido = enter_approve(jiyu, [PersonChange(head.pk, fields)])
-    assert published(ido) == [(name, {**common(ido, [head.pk]), "setai_ids": [head.setai_id]})]
+    # The wife: the 世帯主's leaving has its own rule (4.0.4, test_setainushi_fuzai.py).
+    wife = yamada[1]
+    ido = enter_approve(jiyu, [PersonChange(wife.pk, fields)])
+    assert published(ido)[0] == (name, {**common(ido, [wife.pk]), "setai_ids": [wife.setai_id]})
+    # A 国外転出 dated in the past is a 除票 at once: its 転出確定 follows.
+    kakutei = [n for n, _ in published(ido)[1:]]
+    assert kakutei == (
+        ["juminkiroku.tenshutsu_kakutei"] if jiyu == IdoJiyu.KOKUGAI_TENSHUTSU else []
+    )
 
 
 # --- 修正 -----------------------------------------------------------------------------
@@ -365,7 +383,7 @@ def test_kari_and_rejected_publish_nothing(yamada):
         jiyu=IdoJiyu.SHIBO,
         ido_date=D,
         todoke_date=D,
-        changes=[PersonChange(yamada[0].pk, {})],
+        changes=[PersonChange(yamada[1].pk, {})],
         actor=actor_for("hayama-clerk"),
     )
     with pytest.raises(IdoError):

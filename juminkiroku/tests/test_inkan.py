@@ -11,7 +11,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from juminkiroku.codes import IdoJiyu, InkanStatus, Seikyusha, ShomeiKind
-from juminkiroku.models import InkanToroku, ShomeiKofu
+from juminkiroku.models import Atena, InkanToroku, ShomeiKofu
 from juminkiroku.services.ido import PersonChange, ido_enter
 from juminkiroku.services.inkan import (
     InkanError,
@@ -126,13 +126,13 @@ def test_certificate_embeds_the_inei_and_says_so(yamada):
         "昭和55年5月5日",
         "神奈川県三浦郡葉山町堀内2135番地",
         "この写しは、登録されている印影と相違ないことを証明する。",
-        kofu.hakko_no,
+        kofu.hakko_no.split("-")[1],  # the serial of the 発行番号 (5.5)
     ):
         assert expected in text, expected
     assert "本籍" not in text and "個人番号" not in text
     page = PdfReader(io.BytesIO(pdf)).pages[0]
     images = list(page.images)
-    assert len(images) == 1
+    assert len(images) == 2  # the 印影, and the 公印 under the 認証文 (5.6)
     assert images[0].image is not None and images[0].image.size == (120, 120)
     assert kofu.kind == ShomeiKind.INKAN and kofu.layout == ""
     log = AccessLog.objects.get(action="print", record_id=str(kofu.pk))
@@ -164,6 +164,7 @@ def _shojo(jiyu: str, person, extra: dict | None = None):
         ido_date=date(2025, 5, 10),
         todoke_date=date(2025, 5, 10),
         changes=[PersonChange(person.pk, extra or {})],
+        setainushi_fuzai_ok=True,  # 標準仕様書 4.0.4: the 世帯主 may leave two behind
         actor=actor_for("hayama-clerk"),
     )
     return approve(ido, reviewer="hayama-shinsa")
@@ -225,3 +226,39 @@ def test_shokken_shojo_ends_it_too(yamada, django_capture_on_commit_callbacks):
         ido = _shojo(IdoJiyu.SHOKKEN_SHOJO, child)
     toroku.refresh_from_db()
     assert toroku.status == InkanStatus.SHOKKEN_MASSHO and toroku.ended_by_ido_id == ido.pk
+
+
+def test_shisso_ends_it_too(yamada, django_capture_on_commit_callbacks):
+    """失踪 (S05, 標準仕様書 4.2.2.2) removes the person from the registry: the 印鑑登録 ends
+    as for any other 消除."""
+    child = yamada[2]
+    toroku = register(child.pk, toroku_date=date(2025, 4, 2))
+    with django_capture_on_commit_callbacks(execute=True):
+        ido = _shojo(IdoJiyu.SHISSO, child)
+    toroku.refresh_from_db()
+    assert toroku.status == InkanStatus.SHOKKEN_MASSHO and toroku.ended_by_ido_id == ido.pk
+    assert "失踪" in toroku.ended_reason
+
+
+def test_an_overflowing_address_prints_to_the_limit_and_whole_on_a_bessi(yamada):
+    """標準仕様書 5.8 on the 印鑑登録証明書 too: no refusal, the 別紙 before the 認証文."""
+    set_ninshosha()
+    head = yamada[0]
+    register(head.pk)
+    address = "神奈川県三浦郡葉山町" + "一色" * 30 + "終端"
+    Atena.objects.filter(pk=head.pk).update(jusho=address, banchi="")
+    _, pdf = shomei_issue(
+        kind=ShomeiKind.INKAN,
+        layout="",
+        atena_ids=[head.pk],
+        setai_id=None,
+        items=None,
+        copies=1,
+        seikyusha=Seikyusha.HONNIN,
+        actor=actor_for("hayama-clerk"),
+    )
+    pages = pdf_pages(pdf)
+    assert address not in pages[0] and "神奈川県三浦郡葉山町一色" in pages[0]
+    assert "別紙" in pages[-1] and address in pages[-1]
+    ninsho = "この写しは、登録されている印影と相違ないことを証明する。"
+    assert pages[-1].index(address) < pages[-1].index(ninsho)

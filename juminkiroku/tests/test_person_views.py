@@ -286,7 +286,10 @@ def test_household_now_and_as_of_a_date(world, login, yamada):
     head, _wife, _child = yamada
     client = login("hayama-viewer", ALPHA_HOST)
     now = client.get(f"/juminkiroku/setai/{head.setai_id}/").content.decode()
-    assert "山田　太郎" in now and "山田　花子" in now and "山田　一郎" not in now
+    # 山田一郎 moved out: not a member now, listed among the removed (標準仕様書 3.3).
+    current, removed = now.split('data-testid="setai-removed"')
+    assert "山田　太郎" in current and "山田　花子" in current and "山田　一郎" not in current
+    assert "山田　一郎" in removed
     assert re.search(r'<form method="post" action="/juminkiroku/setai/\d+/"', now)
     before = client.post(f"/juminkiroku/setai/{head.setai_id}/", {"on": "令和6年1月1日"})
     html = before.content.decode()
@@ -343,9 +346,6 @@ def test_only_active_locks_count(world, login, yamada):
     connection.set_tenant(world.alpha.municipality)
     base = {"atena": head, "process": "shokai", "level": "error", "created_by": "x", "reason": "r"}
     Yokushi.objects.create(**base, start_date=today + timedelta(days=1))  # not yet
-    Yokushi.objects.create(
-        **base, start_date=today - timedelta(days=9), end_date=today - timedelta(days=1)
-    )
     Yokushi.objects.create(**base, start_date=today - timedelta(days=9), released_at=timezone.now())
     connection.set_schema_to_public()
     client = login("hayama-clerk", ALPHA_HOST)
@@ -362,6 +362,18 @@ def test_only_active_locks_count(world, login, yamada):
     Yokushi.objects.filter(pk=expired.pk).update(temp_unlock_until=timezone.now())
     connection.set_schema_to_public()
     assert client.get(f"/juminkiroku/persons/{head.pk}/").status_code == 403  # back by itself
+    # 標準仕様書 3.1: a lock whose 終了日 has passed is not ended by itself.
+    connection.set_tenant(world.alpha.municipality)
+    Yokushi.objects.filter(pk=expired.pk).update(released_at=timezone.now())
+    past_end = Yokushi.objects.create(
+        **base, start_date=today - timedelta(days=9), end_date=today - timedelta(days=1)
+    )
+    connection.set_schema_to_public()
+    assert client.get(f"/juminkiroku/persons/{head.pk}/").status_code == 403
+    connection.set_tenant(world.alpha.municipality)
+    Yokushi.objects.filter(pk=past_end.pk).update(released_at=timezone.now())
+    connection.set_schema_to_public()
+    assert client.get(f"/juminkiroku/persons/{head.pk}/").status_code == 200  # released
 
 
 def test_foreign_resident_items_are_shown(world, login, in_alpha):

@@ -26,7 +26,9 @@ def one(shimei: str, *, on: date = date(2020, 4, 1), todoke: date | None = None,
         jiyu=IdoJiyu.TENNYU,
         ido_date=on,
         todoke_date=todoke or on,
-        changes=[PersonChange(None, person_fields(shimei=shimei, **fields))],
+        # Everyone here shares the reading and birth date of person_fields: each is
+        # another person than the 除票 before (標準仕様書 4.1.1.2's alert, confirmed).
+        changes=[PersonChange(None, person_fields(shimei=shimei, **fields), confirmed_new=True)],
         setai_mode="new",
         actor=actor_for("hayama-clerk"),
     )

@@ -104,7 +104,17 @@ def test_generator_alone_is_deterministic_and_town_only_changes_addresses():
 # Digest of a fixed small town (seed 11, 600 residents), taken before the generator was
 # split into layers. A change of it means the draws changed: make it deliberate (the
 # benchmarks and demo towns change with it) and update the digest in the same commit.
-PINNED_DIGEST = "cb80f37443106a1fc71e248d4dc8b36ff26d7169d2952c7ccbbc0e7a4af22237"
+# Changed once on purpose: 続柄 codes to 標準仕様書 1.1.11 (孫 07 → 子の子 0404, 妻の父 16 →
+# 0205, 妻の母 17 → 0206); with those three mapped back the old digest is reproduced.
+# Taken since over the items that are filled in only (blank new fields do not count); the
+# same value comes out of the code before 転出予定's two postal code fields were added.
+PINNED_DIGEST = "394e153ec8f6a90b6b326938b6ba21b40d1665f06649d50eeae45476df8d5f44"
+
+
+def _filled(person: dict) -> list:
+    """The items the generator drew: a blank item the model gained later (a new field of
+    the 住民票 the generator does not fill) does not change the digest."""
+    return sorted((k, v) for k, v in person.items() if v not in ("", None))
 
 
 def test_generator_output_is_pinned():
@@ -115,9 +125,9 @@ def test_generator_output_is_pinned():
     digest = hashlib.sha256()
     for members in gen.stream():
         for p in members:
-            digest.update(repr(sorted(p.items())).encode())
+            digest.update(repr(_filled(p)).encode())
     for p in gen.jutogai_persons():
-        digest.update(repr(sorted(p.items())).encode())
+        digest.update(repr(_filled(p)).encode())
     digest.update(
         repr([(j.jusho_code, j.postal_code, j.name, j.buildings) for j in gen.jisho]).encode()
     )
@@ -185,7 +195,7 @@ def test_households_have_exactly_one_head(loaded):
         by_setai[setai_id].add(zokugara)
     shapes = Counter(frozenset(z) for z in by_setai.values())
     assert shapes[frozenset({Zokugara.HONNIN})] > 0.25 * len(by_setai)
-    assert any(Zokugara.MAGO in z or Zokugara.HAHA in z for z in by_setai.values())
+    assert any(Zokugara.KO + Zokugara.KO in z or Zokugara.HAHA in z for z in by_setai.values())
     assert any(z == {Zokugara.HONNIN, Zokugara.TSUMA, Zokugara.KO} for z in by_setai.values())
 
 

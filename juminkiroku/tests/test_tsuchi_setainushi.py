@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from juminkiroku.codes import IdoJiyu, JuminJotai
+from juminkiroku.codes import IdoJiyu
 from juminkiroku.models import Atena, TsuchiHakko
 from juminkiroku.services.ido import PersonChange, ido_enter
 from juminkiroku.services.setainushi_tsuchi import (
@@ -27,11 +27,17 @@ pytestmark = pytest.mark.django_db
 
 
 def without_head(head: Atena) -> None:
-    """The state 4.0.4 leaves after the 世帯主's 死亡 with two members remaining (set
-    directly: how a 異動 gets there is 4.0.4's, tested with the 異動 services)."""
-    Atena.objects.filter(pk=head.pk).update(
-        jotai=JuminJotai.SHIBO, shojo_date=date(2024, 3, 3), shojo_jiyu=IdoJiyu.SHIBO
+    """The 世帯主 dies and two members remain: 4.0.4 leaves the household without a
+    世帯主 once the clerk confirms it."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHIBO,
+        ido_date=date(2024, 3, 3),
+        todoke_date=date(2024, 3, 4),
+        changes=[PersonChange(head.pk, {})],
+        setainushi_fuzai_ok=True,
+        actor=actor_for("hayama-clerk"),
     )
+    approve(ido, reviewer="hayama-shinsa")
 
 
 @pytest.fixture

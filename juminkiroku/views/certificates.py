@@ -1,4 +1,5 @@
-"""Staff screens: 証明書の発行 (住民票の写し・除票の写し) and 交付履歴 with 処分.
+"""Staff screens: 証明書の発行 (住民票の写し・除票の写し・記載事項証明書), 交付履歴照会 with
+処分 (標準仕様書 1.3.8, 2.2.2), and the 公印・認証者 masters (1.3.7, 1.3.9).
 
 The person is picked by 宛名番号 typed into a POST form, never by a URL; the PDF comes
 back inline under a name made of the 発行番号 only.
@@ -6,6 +7,7 @@ back inline under a name made of the 発行番号 only.
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django import forms
@@ -17,13 +19,26 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
-from juminkiroku.codes import AtenaKubun, JuminJotai, Seikyusha, ShomeiKind, ShomeiLayout
+from juminkiroku.codes import (
+    AtenaKubun,
+    JuminJotai,
+    KoinKind,
+    NinshoshaKubun,
+    Seikyusha,
+    ShomeiKind,
+    ShomeiLayout,
+)
+from juminkiroku.forms.shomei import GAIKOKU_ITEMS, KISAI_ITEMS
 from juminkiroku.gyomu import JUMINKIROKU
-from juminkiroku.models import Atena
+from juminkiroku.models import Atena, Koin
 from juminkiroku.selectors.kofu import kofu_search
+from juminkiroku.selectors.koin import ninshosha_list
+from juminkiroku.services.inkan import MAX_INEI_BYTES
+from juminkiroku.services.koin import KoinError, koin_register, ninshosha_register
 from juminkiroku.services.shomei import (
     MAX_COPIES,
     ShomeiError,
+    default_items,
     shomei_issue,
     shomei_precheck,
     shomei_void,
@@ -39,7 +54,10 @@ from tenants.text import text_errors, text_problem
 from tenants.textguard import checks_own_text
 
 GYOMU = JUMINKIROKU
-ISSUE_KINDS = [(ShomeiKind.JUMINHYO.value, "住民票の写し"), (ShomeiKind.JOHYO.value, "除票の写し")]
+ISSUE_KINDS = [
+    (k.value, k.label)
+    for k in (ShomeiKind.JUMINHYO, ShomeiKind.JOHYO, ShomeiKind.KISAI, ShomeiKind.JOHYO_KISAI)
+]
 
 
 class ShomeiForm(forms.Form):
@@ -60,14 +78,56 @@ class ShomeiForm(forms.Form):
     juminhyo_code = forms.BooleanField(label="住民票コード", required=False)
     kojin_bango = forms.BooleanField(label="個人番号", required=False)
     rireki = forms.BooleanField(label="履歴（異動の経過）", required=False)
+    kisai_items = forms.MultipleChoiceField(
+        label="証明する事項（記載事項証明書）",
+        choices=list(KISAI_ITEMS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    omit_katagaki = forms.BooleanField(label="方書を省略する（記載事項証明書のみ）", required=False)
+    omit_gaikoku = forms.MultipleChoiceField(
+        label="外国人住民の記載事項で省略するもの",
+        choices=list(GAIKOKU_ITEMS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     copies = forms.IntegerField(label="通数", min_value=1, max_value=MAX_COPIES, initial=1)
     seikyusha = forms.ChoiceField(label="請求者", choices=Seikyusha.choices)
+    koyo_kikan = TextField(label="請求した機関（公用請求）", required=False, max_length=100)
+    koyo_mokuteki = TextField(label="請求の目的（公用請求）", required=False, max_length=200)
+    ninshosha_kubun = forms.ChoiceField(
+        label="認証者",
+        choices=[("", "発行日に有効な認証者（自動）"), *NinshoshaKubun.choices],
+        required=False,
+    )
+    koin = forms.ChoiceField(
+        label="公印",
+        choices=[("1", "印字する"), ("0", "省略する（公印省略）")],
+        initial="1",
+        required=False,
+    )
+    koin_kind = forms.ChoiceField(
+        label="公印の種類", choices=[("", "認証者の印"), *KoinKind.choices], required=False
+    )
+    kofu_basho = TextField(label="交付場所", required=False, max_length=50, initial="本庁窓口")
     confirm = forms.BooleanField(label="注意事項を確認しました", required=False)
 
     ITEM_FIELDS = ("setainushi", "honseki", "juminhyo_code", "kojin_bango", "rireki")
 
     def items(self) -> dict[str, bool]:
+        if self.cleaned_data.get("kind") in (ShomeiKind.KISAI, ShomeiKind.JOHYO_KISAI):
+            return {}
         return {k: bool(self.cleaned_data.get(k)) for k in self.ITEM_FIELDS}
+
+    def sheet(self) -> dict[str, Any]:
+        """What the precheck needs to foresee 文字溢れ (5.8)."""
+        data = self.cleaned_data
+        return {
+            "layout": data["layout"],
+            "items": self.items(),
+            "kisai_items": data["kisai_items"] or None,
+            "omit_gaikoku": data["omit_gaikoku"] or None,
+        }
 
 
 def _members_of(person: Atena) -> list[Atena]:
@@ -126,7 +186,7 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
     context["members"] = members
     context["person"] = person
     if "issue" not in request.POST:
-        context["form"] = ShomeiForm(initial={"atena_no": atena_no})
+        context["form"] = ShomeiForm(initial={"atena_no": atena_no, **default_items()})
         context["chosen"] = {m.pk for m in members}
         return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
     chosen = [int(v) for v in request.POST.getlist("members") if v.isdigit()]
@@ -142,20 +202,28 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
     args: dict[str, Any] = {
         "kind": data["kind"],
         "atena_ids": chosen,
-        "setai_id": person.setai_id if whole and data["kind"] == ShomeiKind.JUMINHYO else None,
+        "setai_id": person.setai_id
+        if whole and data["kind"] in (ShomeiKind.JUMINHYO, ShomeiKind.KISAI)
+        else None,
     }
     try:
-        check = shomei_precheck(seikyusha=data["seikyusha"], **args)
+        check = shomei_precheck(seikyusha=data["seikyusha"], **args, **form.sheet())
         if check.warnings and not data["confirm"]:
             context["warnings"] = check.warnings
             return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
         kofu, pdf = shomei_issue(
-            layout=data["layout"],
-            items=form.items(),
             copies=data["copies"],
             seikyusha=data["seikyusha"],
             actor=actor_from_request(request),
+            omit_katagaki=data["omit_katagaki"],
+            koyo_kikan=data["koyo_kikan"],
+            koyo_mokuteki=data["koyo_mokuteki"],
+            ninshosha_kubun=data["ninshosha_kubun"],
+            koin=data["koin"] != "0",
+            koin_kind=data["koin_kind"],
+            kofu_basho=data["kofu_basho"],
             **args,
+            **form.sheet(),
         )
     except ShomeiError as exc:
         context["error"] = str(exc)
@@ -173,6 +241,20 @@ class KofuSearchForm(forms.Form):
     kind = forms.ChoiceField(
         label="証明書", required=False, choices=[("", "すべて"), *ShomeiKind.choices]
     )
+    seikyusha = forms.ChoiceField(
+        label="請求者", required=False, choices=[("", "すべて"), *Seikyusha.choices]
+    )
+    kofu_basho = TextField(label="交付場所", required=False, max_length=50)
+    terminal = TextField(label="端末名", required=False, max_length=100)
+    issued_by = TextField(label="ユーザID（発行者）", required=False, max_length=150)
+    state = forms.ChoiceField(
+        label="処分",
+        required=False,
+        choices=[("", "すべて"), ("kofu", "交付のみ"), ("voided", "処分済のみ")],
+    )
+
+
+PAGE_SIZE = 50
 
 
 @checks_own_text  # TextField form
@@ -182,10 +264,13 @@ class KofuSearchForm(forms.Form):
 )
 @require_http_methods(["GET", "POST"])
 def kofu_history(request: HttpRequest) -> HttpResponse:
-    """交付履歴. Searched by POST (a 宛名番号 must not enter a URL)."""
+    """交付履歴照会 (標準仕様書 2.2.2): by person (宛名番号) and by every item 1.3.8 keeps,
+    50 a page. Searched by POST (a 宛名番号 must not enter a URL); the page buttons
+    resend the same criteria."""
     form = KofuSearchForm(request.POST or None)
     rows = kofu_search()
     searched_atena_id: int | None = None
+    page_no = 1
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         atena_id: int | None = None
@@ -198,10 +283,17 @@ def kofu_history(request: HttpRequest) -> HttpResponse:
             hakko_no=data["hakko_no"],
             atena_id=atena_id,
             kind=data["kind"],
+            seikyusha=data["seikyusha"],
+            kofu_basho=data["kofu_basho"],
+            terminal=data["terminal"],
+            issued_by=data["issued_by"],
+            voided={"kofu": False, "voided": True}.get(data["state"]),
         )
         if atena_id is not None and atena_id > 0:
             searched_atena_id = atena_id
-    page = Paginator(rows, 50).get_page(request.POST.get("page") or 1)
+        asked = request.POST.get("page", "")
+        page_no = int(asked) if asked.isdigit() and 0 < len(asked) < 7 else 1
+    page = Paginator(rows, PAGE_SIZE).get_page(page_no)
     can_void = getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE
     return TemplateResponse(
         request,
@@ -237,7 +329,93 @@ def kofu_void(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("juminkiroku_kofu_history")
 
 
+class KoinForm(forms.Form):
+    kind = forms.ChoiceField(label="公印の種類", choices=KoinKind.choices)
+    image = forms.FileField(label="印影画像（PNG、200KB以下。黒色で登録されます）")
+    valid_from = WarekiDateField(label="使用開始日", help_text="例: 令和7年4月1日、R7.4.1")
+    valid_to = WarekiDateField(label="使用終了日", required=False)
+    mongon = TextField(label="固定文言（例: この印は黒色です）", required=False, max_length=60)
+
+    def clean_image(self) -> bytes:
+        upload = self.cleaned_data["image"]
+        if upload.size > MAX_INEI_BYTES:
+            raise forms.ValidationError("公印の画像は200KB以下にしてください。")
+        data: bytes = upload.read()
+        return data
+
+
+class NinshoshaForm(forms.Form):
+    kubun = forms.ChoiceField(label="区分", choices=NinshoshaKubun.choices)
+    shokumei = TextField(label="職名（例: 葉山町長、葉山町長職務代理者　副町長）", max_length=60)
+    shimei = TextField(label="氏名", max_length=60)
+    valid_from = WarekiDateField(label="開始日")
+    valid_to = WarekiDateField(label="終了日（職務代理者の期間など）", required=False)
+
+
+def _koin_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
+    koins = [
+        {"row": k, "uri": "data:image/png;base64," + base64.b64encode(bytes(k.image)).decode()}
+        for k in Koin.objects.order_by("kind", "-valid_from", "-id")
+    ]
+    context = {
+        "koins": koins,
+        "ninshosha": ninshosha_list(),
+        "koin_form": extra.pop("koin_form", KoinForm(prefix="k")),
+        "ninshosha_form": extra.pop("ninshosha_form", NinshoshaForm(prefix="n")),
+        "can_admin": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.ADMIN,
+        **extra,
+    }
+    return TemplateResponse(request, "juminkiroku/certificates/koin.html", context, status=status)
+
+
+@checks_own_text  # TextField forms
+@gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.ADMIN)
+@no_personal_data  # 公印 images and the certifiers' official names only
+@require_http_methods(["GET", "POST"])
+def koin_index(request: HttpRequest) -> HttpResponse:
+    """公印・認証者 (標準仕様書 1.3.7, 1.3.9): the masters, and (団体管理者) registering."""
+    if request.method != "POST":
+        return _koin_page(request)
+    actor = actor_from_request(request)
+    if "koin" in request.POST:
+        koin_form = KoinForm(request.POST, request.FILES, prefix="k")
+        if not koin_form.is_valid():
+            return _koin_page(request, 400, koin_form=koin_form)
+        data = koin_form.cleaned_data
+        try:
+            koin_register(
+                kind=data["kind"],
+                image_png=data["image"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                mongon=data["mongon"],
+                actor=actor,
+            )
+        except KoinError as exc:
+            return _koin_page(request, 400, koin_form=koin_form, error=str(exc))
+        messages.success(request, "公印を登録しました。")
+        return redirect("juminkiroku_koin")
+    form = NinshoshaForm(request.POST, prefix="n")
+    if not form.is_valid():
+        return _koin_page(request, 400, ninshosha_form=form)
+    data = form.cleaned_data
+    try:
+        ninshosha_register(
+            kubun=data["kubun"],
+            shokumei=data["shokumei"],
+            shimei=data["shimei"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            actor=actor,
+        )
+    except KoinError as exc:
+        return _koin_page(request, 400, ninshosha_form=form, error=str(exc))
+    messages.success(request, "認証者を登録しました。")
+    return redirect("juminkiroku_koin")
+
+
 urlpatterns: list[URLPattern] = [
+    path("koin/", koin_index, name="juminkiroku_koin"),
     path("shomei/", shomei_issue_view, name="juminkiroku_shomei_issue"),
     path("kofu/", kofu_history, name="juminkiroku_kofu_history"),
     path("kofu/<int:pk>/void/", kofu_void, name="juminkiroku_kofu_void"),

@@ -17,10 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.codes import (
+    BANGO_IDO,
     IDO_GROUP_OF,
+    KOKUSEKI_IDO,
     IdoGroup,
     IdoJiyu,
     IdoStatus,
@@ -29,14 +32,15 @@ from juminkiroku.codes import (
     Sex,
     YokushiLevel,
     YokushiProcess,
-    Zokugara,
 )
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido, Setai
 from juminkiroku.rules.koseki import todoke_date_initial
+from juminkiroku.rules.zokugara import common_choices
 from juminkiroku.selectors.ido import idos_visible_to
 from juminkiroku.selectors.koseki import koseki_hyoji_of_setai
+from juminkiroku.selectors.saitennyu import SaitennyuCandidate, saitennyu_candidates
 from juminkiroku.selectors.yokushi import yokushi_blocking
 from juminkiroku.services.ido import (
     FIELD_LABELS,
@@ -94,13 +98,16 @@ NEW_PERSON_FIELDS = [*NEW_PERSON_MAIN, *NEW_PERSON_MORE]
 ADDRESS_FIELDS = ["postal_code", "jusho", "banchi", "katagaki", "jusho_code"]
 # Fields typed once and applied to every selected person, per 異動事由.
 COMMON_FIELDS: dict[str, list[str]] = {
-    IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
-    IdoJiyu.KOKUGAI_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
+    IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
+    IdoJiyu.KOKUGAI_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
     IdoJiyu.SHUSSEI: ADDRESS_FIELDS,
     IdoJiyu.SHOKKEN_KISAI: ADDRESS_FIELDS,
-    IdoJiyu.TENSHUTSU: ["tenshutsu_saki_jusho"],
-    IdoJiyu.KOKUGAI_TENSHUTSU: ["tenshutsu_saki_jusho"],
+    # 標準仕様書 1.1.17: the 郵便番号 of the 転出先住所（予定） (and of the 転入前住所 above)
+    IdoJiyu.TENSHUTSU: ["tenshutsu_saki_postal_code", "tenshutsu_saki_jusho"],
+    IdoJiyu.KOKUGAI_TENSHUTSU: ["tenshutsu_saki_postal_code", "tenshutsu_saki_jusho"],
     IdoJiyu.TENKYO: ADDRESS_FIELDS,
+    IdoJiyu.JUSHO_SETTEI: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
+    IdoJiyu.MITODOKE_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_jusho"],
 }
 # Fields typed per selected existing person.
 PER_PERSON_FIELDS: dict[str, list[str]] = {
@@ -123,6 +130,19 @@ PER_PERSON_FIELDS: dict[str, list[str]] = {
     ],
 }
 PER_PERSON_FIELDS[IdoJiyu.GOKI_SHUSEI] = PER_PERSON_FIELDS[IdoJiyu.SHOKKEN_SHUSEI]
+# 帰化・国籍取得 (4.5.3, 4.5.4), 国籍喪失 (4.5.5): the items of the new 住民種別.
+PER_PERSON_FIELDS[IdoJiyu.KIKA] = ["shimei", "shimei_kana", "honseki", "hittosha"]
+PER_PERSON_FIELDS[IdoJiyu.KOKUSEKI_SHUTOKU] = PER_PERSON_FIELDS[IdoJiyu.KIKA]
+PER_PERSON_FIELDS[IdoJiyu.KOKUSEKI_SOSHITSU] = [
+    "alpha_name",
+    "kokuseki",
+    "zairyu_shikaku",
+    "zairyu_kikan_to",
+    "zairyu_card_no",
+]
+PER_PERSON_FIELDS[IdoJiyu.KEIBI_SHUSEI] = ["shimei", "shimei_kana", *ADDRESS_FIELDS]
+for _jiyu, _name in BANGO_IDO.items():
+    PER_PERSON_FIELDS[_jiyu] = [_name]
 SETAI_MODE: dict[str, str] = {
     IdoJiyu.SETAI_BUNRI: "new",
     IdoJiyu.SETAI_GAPPEI: "existing",
@@ -131,7 +151,7 @@ SETAI_MODE: dict[str, str] = {
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "sex": list(Sex.choices),
     "shubetsu": list(JuminShubetsu.choices),
-    "zokugara": list(Zokugara.choices),
+    "zokugara": common_choices(),
 }
 DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
 # Typed once for the whole 届出 and required (REQUIRED_NEW covers the persons).
@@ -141,6 +161,8 @@ REQUIRED_COMMON: dict[str, tuple[str, ...]] = {
     IdoJiyu.SHUSSEI: ("jusho",),
     IdoJiyu.SHOKKEN_KISAI: ("jusho",),
     IdoJiyu.TENSHUTSU: ("tenshutsu_saki_jusho",),
+    IdoJiyu.JUSHO_SETTEI: ("jusho",),
+    IdoJiyu.MITODOKE_TENNYU: ("jusho", "tennyu_mae_jusho"),
 }
 
 
@@ -177,7 +199,10 @@ _POST_LABELS = {
     "setai_mode": "世帯の指定",
     "setai_no": "異動先の世帯番号",
     "ack": "アラートの確認",
+    "setainushi_fuzai": "世帯主不在の確認",
+    "tokurei": "特例転出",
 }
+_PERSON_POST_LABELS = {"saitennyu": "再転入者の確認", "saishu_toroku_jusho": "最終登録住所地"}
 
 
 def _post_label(key: str) -> str:
@@ -188,6 +213,8 @@ def _post_label(key: str) -> str:
         if prefix.startswith("n") and prefix[1:].isdigit():
             return f"{prefix[1:]}人目の{FIELD_LABELS[name]}"
         return FIELD_LABELS[name]
+    if name in _PERSON_POST_LABELS:
+        return _PERSON_POST_LABELS[name]
     return _POST_LABELS.get(key, "入力項目")
 
 
@@ -276,7 +303,7 @@ def ido_new(request: HttpRequest) -> HttpResponse:
         items = [
             (j.value, j.label)
             for j in IdoJiyu
-            if IDO_GROUP_OF[j.value] == group and j != IdoJiyu.IKO
+            if IDO_GROUP_OF[j.value] == group and j != IdoJiyu.IKO and j not in KOKUSEKI_IDO
         ]
         groups.append({"label": group.label, "code": group.value, "items": items})
     return TemplateResponse(
@@ -289,7 +316,7 @@ def ido_new(request: HttpRequest) -> HttpResponse:
             "existing_jiyu": [
                 (j.value, j.label)
                 for j in IdoJiyu
-                if IDO_GROUP_OF[j.value] in (IdoGroup.SHOJO, IdoGroup.SHUSEI)
+                if IDO_GROUP_OF[j.value] in (IdoGroup.SHOJO, IdoGroup.SHUSEI) or j in KOKUSEKI_IDO
             ],
         },
     )
@@ -334,16 +361,17 @@ def _quote_honseki(
 @checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logs_reads(
-    # The person named and their household, shown to enter the change; the 仮登録
-    # itself is logged by ido_enter.
-    Reads("atena", record_id="base.pk", ids="members[].pk", shown="base", screen="異動入力")
+    # The person named and their household, shown to enter the change, and for a 記載 the
+    # 再転入 candidates shown (4.1.1.2); the 仮登録 itself is logged by ido_enter.
+    Reads("atena", ids=lambda ctx: _shown_ids(ctx), screen="異動入力")
 )
 @require_http_methods(["GET", "POST"])
 def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
     if jiyu not in IdoJiyu.values or jiyu in (IdoJiyu.TORIKESHI, IdoJiyu.IKO):
         raise Http404
     group = IDO_GROUP_OF[jiyu]
-    is_kisai = group == IdoGroup.KISAI
+    # 帰化・国籍取得・国籍喪失 are 記載 of a resident on file: entered on that person.
+    is_kisai = group == IdoGroup.KISAI and jiyu not in KOKUSEKI_IDO
     base: Atena | None = None
     members: list[Atena] = []
     if not is_kisai:
@@ -357,6 +385,7 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
     new_main, new_more = new_person_fields(jiyu)
     errors: dict[str, list[str]] = {}
     values: dict[str, str] = {}
+    candidates: dict[str, list[SaitennyuCandidate]] = {}
     new_count = 1
     if request.method == "POST":
         values = {k: str(v) for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
@@ -370,7 +399,7 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             ido = None
             _quote_honseki(request, values, new_count, errors)
         else:
-            ido = _submit(request, jiyu, is_kisai, members, errors)
+            ido = _submit(request, jiyu, is_kisai, members, errors, candidates)
         if ido is not None:
             messages.success(
                 request,
@@ -423,7 +452,34 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             "setai_mode": SETAI_MODE.get(jiyu, "new" if is_kisai else "keep"),
             "needs_target_setai": SETAI_MODE.get(jiyu) == "existing",
             "alerts": alerts,
+            "candidates": candidates,
+            "asks_fuzai": "setainushi_fuzai" in errors or values.get("setainushi_fuzai") == "on",
         },
+    )
+
+
+def _shown_ids(ctx: dict[str, Any]) -> list[int]:
+    ids = [m.pk for m in ctx.get("members", [])]
+    ids += [c.atena_id for cs in ctx.get("candidates", {}).values() for c in cs]
+    return ids
+
+
+def _block_candidates(post: Any, i: int) -> list[SaitennyuCandidate]:
+    """再転入 (4.1.1.2): the 除票・住登外 宛名 matching what was typed in 異動者 ``i``."""
+    birth: date | None = None
+    try:
+        text = post.get(f"n{i}-birth_date", "").strip()
+        birth = parse_wareki(text) if text else None
+    except ValueError:
+        birth = None
+    return saitennyu_candidates(
+        shimei=post.get(f"n{i}-shimei", ""),
+        shimei_kana=post.get(f"n{i}-shimei_kana", ""),
+        birth_date=birth,
+        sex=post.get(f"n{i}-sex", ""),
+        juminhyo_code=post.get(f"n{i}-juminhyo_code", ""),
+        kojin_bango=post.get(f"n{i}-kojin_bango", ""),
+        zairyu_card_no=post.get(f"n{i}-zairyu_card_no", ""),
     )
 
 
@@ -442,6 +498,7 @@ def _submit(
     is_kisai: bool,
     members: list[Atena],
     errors: dict[str, list[str]],
+    candidates: dict[str, list[SaitennyuCandidate]] | None = None,
 ) -> Ido | None:
     if _refused_text(request, errors):
         return None
@@ -470,7 +527,26 @@ def _submit(
                     fields[name] = d.isoformat() if d else fields[name]
             fields.setdefault("setai_order", str(i))
             fields.update(common)
-            changes.append(PersonChange(None, fields))
+            # 再転入 (4.1.1.2): the clerk names the old 宛名 or says the person is another.
+            choice = post.get(f"n{i}-saitennyu", "")
+            found = _block_candidates(post, i)
+            found_ids = {c.atena_id for c in found}
+            if choice.isdigit() and int(choice) in found_ids:
+                changes.append(PersonChange(int(choice), fields))
+            elif choice == "new" and found and not any(c.match == "number" for c in found):
+                changes.append(PersonChange(None, fields, confirmed_new=True))
+            else:
+                if found:
+                    if candidates is not None:
+                        candidates[str(i)] = found
+                    errors.setdefault(f"n{i}-saitennyu", []).append(
+                        f"{i}人目: 除票・住登外の宛名に同じ人と思われる人がいます。"
+                        "再転入者ならその宛名を選んでください。"
+                    )
+                changes.append(PersonChange(None, fields))
+            saishu = post.get(f"n{i}-saishu_toroku_jusho", "").strip()
+            if saishu:
+                changes[-1].saishu_toroku_jusho = saishu
             prefixes.append(f"n{i}-")
         if not changes:
             errors.setdefault("__all__", []).append("異動者の氏名を入力してください。")
@@ -518,6 +594,8 @@ def _submit(
             setai_id=setai_id,
             note=post.get("note", "").strip()[:200],
             acknowledged_alerts=acknowledged,
+            setainushi_fuzai_ok=post.get("setainushi_fuzai") == "on",
+            tokurei=jiyu == IdoJiyu.TENSHUTSU and post.get("tokurei") == "on",
             actor=actor_from_request(request),
         )
     except IdoError as exc:
@@ -597,6 +675,14 @@ def _payload_rows(ido: Ido) -> list[dict[str, Any]]:
             changes.append(
                 {"label": FIELD_LABELS.get(name, name), "before": before, "after": after}
             )
+        if p.get("saishu_toroku_jusho"):  # 未届転入 (4.1.1.4): data, not on the 住民票
+            changes.append(
+                {
+                    "label": "最終登録住所地（住民票の記載事項ではない）",
+                    "before": "",
+                    "after": p["saishu_toroku_jusho"],
+                }
+            )
         rows.append({"atena": atena, "changes": changes})
     return rows
 
@@ -635,6 +721,7 @@ def ido_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and _actor_is_reviewer(request),
             "is_author": user_id == ido.entered_by_id,
             "can_cancel": ido.status == IdoStatus.HON and ido.jiyu != IdoJiyu.TORIKESHI,
+            "today": timezone.localdate(),
         },
     )
 
@@ -683,13 +770,28 @@ def ido_reject_view(request: HttpRequest, pk: int) -> HttpResponse:
 def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
     ido = _get_visible(request, pk)
     errors: dict[str, list[str]] = {}
-    cancel_labels = {"ido_date": "取消日", "note": "取消しの理由"}
+    cancel_labels = {
+        "ido_date": "取消日",
+        "note": "取消しの理由",
+        "atena": "取り消す人",
+        "moshide": "申出による取消し",
+        "moshide_date": "申出日",
+    }
     if _refused_text(request, errors, lambda key: cancel_labels.get(key, "入力項目")):
         for msgs in errors.values():
             for msg in msgs:
                 messages.error(request, msg)
         return redirect(f"/juminkiroku/ido/{ido.pk}/")
     on = _parse_date(request.POST.get("ido_date", ""), "取消日", errors, "ido_date")
+    moshide = None
+    if request.POST.get("moshide") == "on":
+        moshide = (
+            _parse_date(request.POST.get("moshide_date", ""), "申出日", errors, "moshide_date")
+            or timezone.localdate()
+        )
+    if errors.get("moshide_date"):
+        messages.error(request, errors["moshide_date"][0])
+        return redirect(f"/juminkiroku/ido/{ido.pk}/")
     if on is None:
         messages.error(request, "取消日を入力してください。")
         return redirect(f"/juminkiroku/ido/{ido.pk}/")
@@ -699,6 +801,10 @@ def ido_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
             ido_date=on,
             note=request.POST.get("note", ""),
             actor=actor_from_request(request),
+            # 一部の取消し (標準仕様書 4.6.0.1): the persons ticked, or everyone.
+            atena_ids=[int(x) for x in request.POST.getlist("atena") if x.isdigit()] or None,
+            # 申出による取消し (4.6.1.1 → 4.2.0.5): the 申出日, today unless changed.
+            moshide_date=moshide,
         )
     except IdoError as exc:
         messages.error(request, str(exc))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
-from juminkiroku.codes import IDO_GROUP_OF, IdoGroup, IdoJiyu
+from juminkiroku.codes import IDO_GROUP_OF, KOKUSEKI_IDO, IdoGroup, IdoJiyu
 from juminkiroku.services.ido import FIELD_LABELS
 from juminkiroku.services.ido.enter import REQUIRED_NEW
 from juminkiroku.services.ido.fields import clean_fields
@@ -53,7 +53,7 @@ def _entry_jiyu(jiyu: str) -> str:
 def ido_member_block(request: HttpRequest, jiyu: str) -> HttpResponse:
     """異動者 ``n`` (empty, its first field focused) and the button for ``n + 1``."""
     _entry_jiyu(jiyu)
-    if IDO_GROUP_OF[jiyu] != IdoGroup.KISAI:
+    if IDO_GROUP_OF[jiyu] != IdoGroup.KISAI or jiyu in KOKUSEKI_IDO:
         raise Http404
     try:
         n = int(request.GET.get("n", ""))
@@ -72,6 +72,7 @@ def ido_member_block(request: HttpRequest, jiyu: str) -> HttpResponse:
             "new_main": new_main,
             "new_more": new_more,
             "values": {},
+            "candidates": {},
             "field_errors": {},
             "open_more": set(),
             "next_n": n + 1 if n < MAX_NEW_PERSONS else None,
@@ -88,7 +89,10 @@ def _date_messages(key: str, text: str, jiyu: str, today: date) -> list[str]:
         day = parse_wareki(text)
     except ValueError:
         return [f"{label}は 2024-04-01 か 令和6年4月1日 の形で入力してください。"]
-    if day > today and (key == "todoke_date" or jiyu != IdoJiyu.TENSHUTSU):
+    # 標準仕様書 4.0.3: a future 異動日 only for a 転出 (国外転出 included).
+    if day > today and (
+        key == "todoke_date" or jiyu not in (IdoJiyu.TENSHUTSU, IdoJiyu.KOKUGAI_TENSHUTSU)
+    ):
         return [f"{label}に未来の日付は指定できません。"]
     return []
 
@@ -100,7 +104,7 @@ def field_messages(jiyu: str, key: str, value: str, ido_date_text: str = "") -> 
     if key in DATE_LABELS:
         return _date_messages(key, text, jiyu, today)
     prefix, _, name = key.partition("-")
-    is_kisai = IDO_GROUP_OF[jiyu] == IdoGroup.KISAI
+    is_kisai = IDO_GROUP_OF[jiyu] == IdoGroup.KISAI and jiyu not in KOKUSEKI_IDO
     person = ""
     if prefix == "c":
         allowed = COMMON_FIELDS.get(jiyu, [])

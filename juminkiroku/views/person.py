@@ -29,11 +29,14 @@ from juminkiroku.selectors.person import (
     history_entries,
     household_members,
     household_members_on,
+    household_removed,
     person_with_locks,
     setai_get,
     setai_shokai_blocked,
     status_label,
 )
+from juminkiroku.selectors.tenshutsu import latest_for
+from juminkiroku.selectors.yokushi import kagaisha_of, shien_alerts
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_refusal, logs_reads
 from tenants.forms.wareki import WarekiDateField, WarekiDateInput
@@ -83,11 +86,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "p": atena,
             "status": status_label(atena),
             "locks": locks,
+            "shien_alerts": shien_alerts(locks.shien, timezone.localdate()),
+            "kagaisha": kagaisha_of(atena.pk),
             "members": members,
             "history": history,
             "kojin_bango_mask": KOJIN_BANGO_MASK if atena.kojin_bango else "",
             "may_reveal": Kengen.KOJIN_BANGO_VIEW in grants,
             "may_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
+            # 標準仕様書 1.1.5: a 住民 until the 転出予定日; the clerk sees the 予定.
+            "tenshutsu": latest_for(atena.pk),
         },
     )
 
@@ -162,6 +169,7 @@ def setai_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "as_of": as_of,
             "today": timezone.localdate(),
             "members": members,
+            "removed": household_removed(setai.pk),
         },
     )
 

@@ -19,8 +19,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from juminkiroku.codes import Sex, Zokugara
+from juminkiroku.codes import Sex
 from juminkiroku.gyomu import GAKUREIBO, JUMINKIROKU, SENKYO
+from juminkiroku.rules.zokugara import zokugara_label
 from juminkiroku.selectors.gakurei import gakurei_children, gakurei_counts, hogosha_note
 from juminkiroku.selectors.senkyo import senkyo_counts, senkyo_roll
 from juminkiroku.selectors.tokei import SexRow, tokei_on
@@ -35,7 +36,6 @@ from tenants.models import RoleLevel
 
 PAGE_SIZE = 50
 SEX_LABELS = dict(Sex.choices)
-ZOKUGARA_LABELS = dict(Zokugara.choices)
 
 
 def _page_no(request: HttpRequest) -> int:
@@ -235,7 +235,7 @@ def gakurei(request: HttpRequest) -> HttpResponseBase:
                         r.katagaki,
                         r.chiku_code,
                         r.hogosha_shimei or "",
-                        ZOKUGARA_LABELS.get(r.zokugara, ""),
+                        zokugara_label(r.zokugara) if r.zokugara else "",
                         hogosha_note(r.zokugara, r.hogosha_id == r.atena_id),
                     ]
                     for r in rows

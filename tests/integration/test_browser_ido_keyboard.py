@@ -142,6 +142,7 @@ def test_a_tennyu_of_two_and_its_honroku_with_the_keyboard_alone(
         type_and_tab(page, "c-banchi", "2135番地")
         type_and_tab(page, "c-katagaki")
         type_and_tab(page, "c-jusho_code")
+        type_and_tab(page, "c-tennyu_mae_postal_code", "100-0013")
         type_and_tab(page, "c-tennyu_mae_jusho", "東京都千代田区霞が関二丁目1番2号")
         type_and_tab(page, "setai_mode")  # 新しい世帯をつくる (already chosen)
         type_and_tab(page, "setai_no")

@@ -6,6 +6,8 @@ edited or deleted (see juminkiroku.models.atena).
 
 - ``fields``    what may be typed into a 異動 and how it is cleaned
 - ``enter``     仮登録: validation, 抑止 checks, one pending 異動 per person
+- ``kinds``     the checks of the kinds chapter 4 adds (再転入, 帰化, 番号, 世帯主不在 …)
+- ``rebase``    取消 of an older 修正 under later 異動
 - ``torikeshi`` 仮登録 of an 異動の取消し
 - ``review``    本登録, 差戻し, 一括本登録 (the transaction that changes the registry)
 - ``apply``     how a 本登録 writes the 宛名 and its versions

@@ -14,17 +14,21 @@ from typing import Any
 
 from juminkiroku.codes import (
     IDO_GROUP_OF,
+    KOKUSEKI_IDO,
     SHOJO_JOTAI,
     AtenaKubun,
     IdoGroup,
     IdoJiyu,
     IdoStatus,
     JuminJotai,
+    JuminShubetsu,
+    Zokugara,
 )
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena, AtenaRireki, Ido, Setai
 from juminkiroku.rules.kana import kana_key, name_key
 from juminkiroku.selectors.rireki import versions_standing_for
 from juminkiroku.services.ido.fields import DATE_FIELDS, IdoError
+from juminkiroku.services.ido.rebase import Rebase, rebase_plan
 from juminkiroku.services.numbering import next_atena_no, next_setai_no
 
 
@@ -87,10 +91,13 @@ def apply_ido(ido: Ido) -> list[Applied]:
             values["shojo_date"] = None
             values["shojo_jiyu"] = ""
             values["tenshutsu_saki_jusho"] = ""
+            values["tenshutsu_saki_postal_code"] = ""
             # A 再転入 starts a new residence: the old 住民となった日 does not carry over.
             values["jumin_date"] = fields.get("jumin_date") or ido.ido_date
             values["jutei_date"] = fields.get("jutei_date") or ido.ido_date
             values["todoke_date"] = ido.todoke_date
+            if ido.jiyu in KOKUSEKI_IDO and before is not None:
+                _kokuseki_values(ido.jiyu, before, fields, values)
         elif group == IdoGroup.SHOJO:
             values["jotai"] = SHOJO_JOTAI[ido.jiyu]
             values["shojo_date"] = ido.ido_date
@@ -106,6 +113,54 @@ def apply_ido(ido: Ido) -> list[Applied]:
         else:
             rireki = _next_version(atena, values, ido)
             _write_atena(atena, values)
+        touched.append(Applied(atena.pk, rireki.pk, before, values))
+    return touched
+
+
+# Items only one 住民種別 has (標準仕様書 1.1.1, 1.1.2): cleared when the person changes kind.
+_FOREIGN_ONLY = (
+    "alpha_name",
+    "tsusho",
+    "tsusho_kana",
+    "kokuseki",
+    "zairyu_shikaku",
+    "zairyu_kikan_to",
+    "zairyu_card_no",
+)
+_JAPANESE_ONLY = ("honseki", "hittosha")
+
+
+def _kokuseki_values(
+    jiyu: str, before: dict[str, Any], fields: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """帰化・国籍取得 (4.5.3, 4.5.4) and 国籍喪失 (4.5.5): the 住民票 of the other kind is
+    written from the one on file, which this 異動 closes (kept as history). It takes over
+    the 住所, 生年月日, 性別, 続柄, 世帯, 住所を定めた日, 住民票コード, 宛名番号 and 個人番号;
+    the 住民となった日 of the new 住民票 is the day of the 異動."""
+    to = KOKUSEKI_IDO[jiyu]
+    values["shubetsu"] = to
+    values["jutei_date"] = fields.get("jutei_date") or before.get("jutei_date")
+    values["tennyu_mae_jusho"] = fields.get("tennyu_mae_jusho", "")
+    cleared = _FOREIGN_ONLY if to == JuminShubetsu.NIHONJIN else _JAPANESE_ONLY
+    for name in cleared:
+        if name not in fields:
+            values[name] = None if name == "zairyu_kikan_to" else ""
+
+
+def apply_setainushi_shokken(ido: Ido) -> list[Applied]:
+    """4.0.4: the one member left when the 世帯主 leaves becomes 世帯主 by 職権, in the same
+    異動 (``payload["setainushi_shokken"]``, decided at 仮登録 by ``enter.setainushi_after``)."""
+    touched: list[Applied] = []
+    for atena_id in ido.payload.get("setainushi_shokken", []):
+        atena = Atena.objects.select_for_update().get(pk=atena_id)
+        if atena.jotai != JuminJotai.JUMIN or atena.kubun != AtenaKubun.JUTOSHA:
+            raise IdoError("世帯主となる世帯員が住民ではなくなっています。入力し直してください。")
+        before = _snapshot(atena)
+        values = dict(before)
+        values["zokugara"] = Zokugara.HONNIN
+        values["setai_order"] = 1
+        rireki = _next_version(atena, values, ido)
+        _write_atena(atena, values)
         touched.append(Applied(atena.pk, rireki.pk, before, values))
     return touched
 
@@ -147,6 +202,42 @@ def _next_version(atena: Atena, values: dict[str, Any], ido: Ido) -> AtenaRireki
     return _open_version(atena, values, ido)
 
 
+def _apply_rebase(ido: Ido, plan: Rebase) -> Applied:
+    """Cancel an older 修正 for one person (``rebase``): the version before it stands again
+    up to the next 異動, and every later version is written again with the items it
+    changed put back. Nothing is edited: the old versions are superseded by ``ido``."""
+    atena = Atena.objects.select_for_update().get(pk=plan.cancelled.atena_id)
+    before = _snapshot(atena)
+    for old in (plan.before, plan.cancelled, *plan.later):
+        old.superseded = True
+        old.superseded_by = ido
+        old.save(update_fields=["superseded", "superseded_by"])
+    restore = {n: getattr(plan.before, n) for n in plan.changed}
+    last = AtenaRireki.objects.create(
+        atena=atena,
+        valid_from=plan.before.valid_from,
+        valid_to=plan.cancelled.valid_to,
+        closed_by=plan.cancelled.closed_by,
+        ido=ido,
+        reopens=plan.before,
+        **_snapshot(plan.before),
+    )
+    values = _snapshot(plan.before)
+    for version in plan.later:
+        values = {**_snapshot(version), **restore}
+        last = AtenaRireki.objects.create(
+            atena=atena,
+            valid_from=version.valid_from,
+            valid_to=version.valid_to,
+            closed_by=version.closed_by,
+            ido=ido,
+            reopens=version,
+            **values,
+        )
+    _write_atena(atena, values)
+    return Applied(atena.pk, last.pk, before, values)
+
+
 def apply_torikeshi(ido: Ido) -> list[Applied]:
     """Undo the 本登録 ``ido.cancels``: supersede what it wrote, reopen what it closed."""
     target = ido.cancels
@@ -154,12 +245,17 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
     if target.status != IdoStatus.HON:
         raise IdoError("取消し対象の異動が本登録の状態ではありません。")
     touched: list[Applied] = []
-    standing = [v.pk for v in versions_standing_for(target)]
+    chosen = ido.payload.get("atena_ids")  # None: a 取消 entered before 一部取消し existed
+    everyone = versions_standing_for(target)
+    standing = [v.pk for v in everyone if not chosen or v.atena_id in set(chosen)]
     for version in AtenaRireki.objects.select_for_update().filter(pk__in=standing).order_by("id"):
         if version.valid_to is not None:
-            raise IdoError(
-                "この異動の後に別の異動が本登録されています。後の異動から取り消してください。"
-            )
+            # An older 修正: rebuild the versions since on top of what it replaced (rebase).
+            plan = rebase_plan(target, version)
+            if isinstance(plan, str):
+                raise IdoError(plan)
+            touched.append(_apply_rebase(ido, plan))
+            continue
         version.superseded = True
         version.superseded_by = ido
         version.save(update_fields=["superseded", "superseded_by"])
@@ -198,6 +294,8 @@ def apply_torikeshi(ido: Ido) -> list[Applied]:
             values.update(kubun=AtenaKubun.JUTOGAI, jotai=JuminJotai.JUTOGAI, setai_id=None)
             _write_atena(atena, values)
             touched.append(Applied(atena.pk, None, before, values))
-    target.status = IdoStatus.TORIKESHI
-    target.save(update_fields=["status"])
+    # 一部の取消し (4.6.0.1) leaves the 異動 standing for the others.
+    if len(standing) == len(everyone):
+        target.status = IdoStatus.TORIKESHI
+        target.save(update_fields=["status"])
     return touched

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from juminkiroku.codes import (
     IDO_GROUP_OF,
+    KOKUSEKI_IDO,
     AtenaKubun,
     IdoGroup,
     IdoJiyu,
@@ -24,7 +25,15 @@ from juminkiroku.codes import (
     YokushiProcess,
     Zokugara,
 )
-from juminkiroku.models import PERSON_FIELD_NAMES, Atena, Ido, IdoTarget, Setai
+from juminkiroku.models import (
+    PERSON_FIELD_NAMES,
+    Atena,
+    Ido,
+    IdoTarget,
+    Setai,
+    Tenshutsu,
+    TenshutsuStatus,
+)
 from juminkiroku.services.ido.fields import (
     FIELD_LABELS,
     GYOMU,
@@ -33,6 +42,13 @@ from juminkiroku.services.ido.fields import (
     clean_fields,
     iso_value,
 )
+from juminkiroku.services.ido.kinds import (
+    check_kokuseki,
+    check_one_setainushi,
+    check_saitennyu,
+    check_shusei_kind,
+    setainushi_after,
+)
 from juminkiroku.services.numbering import next_ido_no
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -40,12 +56,21 @@ from tenants.accesslog.services import Actor, access_record
 
 @dataclass
 class PersonChange:
+    """One person of a 異動. For a 記載, ``atena_id`` may name a 除票 or 住登外 宛名 (a
+    再転入, 標準仕様書 4.1.1.2); ``confirmed_new`` is the clerk's word that a person whose
+    3情報 match such a 宛名 is someone else. ``saishu_toroku_jusho`` is the 最終登録住所地
+    of a 未届転入 (4.1.1.4: a data item, not an item of the 住民票)."""
+
     atena_id: int | None
     fields: dict[str, Any] = field(default_factory=dict)
+    confirmed_new: bool = False
+    saishu_toroku_jusho: str = ""
 
 
 REQUIRED_NEW = ("shimei", "shimei_kana", "birth_date", "sex", "jusho", "zokugara")
 REQUIRED_FOREIGN = ("alpha_name", "kokuseki", "zairyu_shikaku")
+# What a 記載 marks the address before a 未届転入 with (4.1.1.4).
+MITODOKE_MARK = "（未届）"
 
 
 def _validate(
@@ -55,6 +80,7 @@ def _validate(
     changes: list[PersonChange],
     setai_mode: str,
     setai_id: int | None,
+    setainushi_fuzai_ok: bool = False,
 ) -> tuple[dict[str, Any], list[Atena]]:
     errors: dict[str, list[str]] = {}
     group = IDO_GROUP_OF.get(jiyu)
@@ -65,8 +91,9 @@ def _validate(
     today = timezone.localdate()
     if todoke_date is not None and todoke_date > today:
         errors.setdefault("todoke_date", []).append("届出日に未来の日付は指定できません。")
-    if jiyu != IdoJiyu.TENSHUTSU and ido_date > today:
-        # 転出 alone is recorded on the 転出予定日 (標準仕様書 4.1.3).
+    if jiyu not in (IdoJiyu.TENSHUTSU, IdoJiyu.KOKUGAI_TENSHUTSU) and ido_date > today:
+        # 転出 (国外転出 too) alone is recorded on the 転出予定日 (標準仕様書 4.0.3, 4.1.3.0.1);
+        # it becomes a 除票 on that day (juminkiroku.services.tenshutsu).
         errors.setdefault("ido_date", []).append("異動日に未来の日付は指定できません。")
     if setai_mode not in ("keep", "new", "existing"):
         errors.setdefault("setai", []).append("異動先世帯の指定が正しくありません。")
@@ -79,7 +106,14 @@ def _validate(
     if len(ids) != len(set(ids)):
         errors.setdefault("__all__", []).append("同じ人が二度指定されています。")
     existing = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
+    # A 転出 still to come (標準仕様書 1.1.5): no other 消除 until it is cancelled.
+    yotei = set(
+        Tenshutsu.objects.filter(atena_id__in=ids, status=TenshutsuStatus.YOTEI).values_list(
+            "atena_id", flat=True
+        )
+    )
     persons: list[dict[str, Any]] = []
+    merged_zokugara: list[str] = []
     for i, change in enumerate(changes):
         prefix = f"persons.{i}."
         cleaned = clean_fields(change.fields, prefix, errors)
@@ -90,7 +124,21 @@ def _validate(
         merged = {n: iso_value(getattr(current, n)) for n in PERSON_FIELD_NAMES} if current else {}
         merged.update(cleaned)
         label = f"{i + 1}人目: "
-        if group == IdoGroup.KISAI:
+        if jiyu in KOKUSEKI_IDO:
+            check_kokuseki(jiyu, current, merged, cleaned, prefix, label, errors)
+        elif group == IdoGroup.KISAI:
+            if current is None and not change.confirmed_new:
+                check_saitennyu(merged, prefix, label, errors)
+            elif current is None:
+                check_saitennyu(merged, prefix, label, errors, numbers_only=True)
+            if jiyu == IdoJiyu.MITODOKE_TENNYU:
+                mae = str(merged.get("tennyu_mae_jusho") or "")
+                if not mae:
+                    errors.setdefault(prefix + "tennyu_mae_jusho", []).append(
+                        label + "未届の住所のうち直近のものを転入前住所に入力してください。"
+                    )
+                elif not mae.endswith(MITODOKE_MARK):
+                    cleaned["tennyu_mae_jusho"] = mae + MITODOKE_MARK
             if (
                 current is not None
                 and current.kubun == AtenaKubun.JUTOSHA
@@ -128,6 +176,11 @@ def _validate(
                 errors.setdefault(prefix + "atena_id", []).append(
                     label + "住民ではない（除票・住登外の）人には、この異動はできません。"
                 )
+            if group == IdoGroup.SHOJO and current.pk in yotei:
+                errors.setdefault(prefix + "atena_id", []).append(
+                    label + "転出予定の方です。先にその転出を取り消してください。"
+                )
+            check_shusei_kind(jiyu, current, cleaned, prefix, label, errors)
             if jiyu == IdoJiyu.TENSHUTSU and not merged.get("tenshutsu_saki_jusho"):
                 errors.setdefault(prefix + "tenshutsu_saki_jusho", []).append(
                     label + "転出先住所を入力してください。"
@@ -147,27 +200,60 @@ def _validate(
             errors.setdefault(prefix + "birth_date", []).append(
                 label + "生年月日が異動日より後です。"
             )
-        persons.append({"atena_id": change.atena_id, "fields": cleaned})
+        merged_zokugara.append(str(merged.get("zokugara") or ""))
+        person: dict[str, Any] = {"atena_id": change.atena_id, "fields": cleaned}
+        if change.saishu_toroku_jusho.strip():
+            check_free_text(
+                change.saishu_toroku_jusho,
+                key=prefix + "saishu_toroku_jusho",
+                label="最終登録住所地",
+            )
+            person["saishu_toroku_jusho"] = change.saishu_toroku_jusho.strip()[:200]
+        persons.append(person)
 
     if jiyu == IdoJiyu.SETAI_BUNRI and setai_mode != "new":
         errors.setdefault("setai", []).append("世帯分離では新しい世帯を作成します。")
     if jiyu in (IdoJiyu.SETAI_GAPPEI, IdoJiyu.SETAI_HENKO) and setai_mode != "existing":
         errors.setdefault("setai", []).append("異動先の世帯を指定してください。")
-    if group == IdoGroup.KISAI and setai_mode == "keep":
+    if jiyu in KOKUSEKI_IDO:
+        if setai_mode != "keep":
+            errors.setdefault("setai", []).append(
+                "帰化・国籍取得・国籍喪失では世帯は変わりません（世帯の異動は別に入力してください）。"
+            )
+    elif group == IdoGroup.KISAI and setai_mode == "keep":
         errors.setdefault("setai", []).append("新しい世帯か、既存の世帯を指定してください。")
     if setai_mode == "new":
-        heads = [p for p in persons if p["fields"].get("zokugara") == Zokugara.HONNIN]
+        # A 再転入 takes its 続柄 from the 宛名 on file unless typed (merged_zokugara).
+        heads = [z for z in merged_zokugara if z == Zokugara.HONNIN]
         if len(heads) != 1:
             errors.setdefault("setai", []).append(
                 "新しい世帯には世帯主（続柄「世帯主」）を1人指定してください。"
             )
+    elif group != IdoGroup.SHOJO and not errors:
+        check_one_setainushi(persons, merged_zokugara, existing, setai_mode, setai_id, errors)
     if errors:
         raise IdoError(errors)
-    payload = {
+    payload: dict[str, Any] = {
         "persons": persons,
         "setai": {"mode": setai_mode, "setai_id": setai_id},
     }
-    return payload, list(existing.values())
+    targets = list(existing.values())
+    shokken, fuzai = setainushi_after(jiyu, targets, persons)
+    if fuzai and not setainushi_fuzai_ok:
+        raise IdoError(
+            {
+                "setainushi_fuzai": [
+                    "世帯主が世帯からいなくなり、世帯員が2人以上残ります。先に世帯主変更を行って"
+                    "ください。世帯主不在のまま異動するときは、その旨を確認してください。"
+                ]
+            }
+        )
+    if shokken:
+        payload["setainushi_shokken"] = [a.pk for a in shokken]
+        targets += shokken
+    if fuzai:
+        payload["setainushi_fuzai"] = fuzai
+    return payload, targets
 
 
 def ido_enter(
@@ -181,12 +267,24 @@ def ido_enter(
     setai_id: int | None = None,
     note: str = "",
     acknowledged_alerts: list[int] | None = None,
+    setainushi_fuzai_ok: bool = False,
+    tokurei: bool = False,
 ) -> Ido:
-    """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``."""
+    """Enter a 異動 as 仮登録. Nothing in the registry changes until ``ido_approve``.
+
+    ``setainushi_fuzai_ok``: the clerk saw 4.0.4's alert (the 世帯主 leaves, two or more
+    remain) and enters the 異動 leaving the household without a 世帯主.
+    ``tokurei``: a 転出 under 住基法 第24条の2 (特例転出, 標準仕様書 4.1.3.0.4: the person
+    holds a マイナンバーカード; no paper 転出証明書, the 転出証明書情報 goes to the CS,
+    juminkiroku.cs.soshin); only for 転出 (S01)."""
+    if tokurei and jiyu != IdoJiyu.TENSHUTSU:
+        raise IdoError({"tokurei": ["特例転出は、転出のときだけ指定できます。"]})
     from juminkiroku.selectors.yokushi import yokushi_blocking
 
     check_free_text(note, key="note", label="備考")
-    payload, targets = _validate(jiyu, ido_date, todoke_date, changes, setai_mode, setai_id)
+    payload, targets = _validate(
+        jiyu, ido_date, todoke_date, changes, setai_mode, setai_id, setainushi_fuzai_ok
+    )
     setai_ids = {a.setai_id for a in targets if a.setai_id} | ({setai_id} if setai_id else set())
     found = yokushi_blocking(
         atena_ids=[a.pk for a in targets], setai_ids=list(setai_ids), process=YokushiProcess.IDO
@@ -202,6 +300,8 @@ def ido_enter(
             {"alerts": ["異動アラートが設定されています。内容を確認のうえ再度登録してください。"]}
         )
     payload["acknowledged_alerts"] = alerts
+    if tokurei:
+        payload["tokurei"] = True
     try:
         with transaction.atomic(durable=True):
             ido = Ido.objects.create(

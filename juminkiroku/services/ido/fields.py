@@ -9,8 +9,9 @@ from datetime import date
 from typing import Any
 
 from juminkiroku import gyomu
-from juminkiroku.codes import JuminShubetsu, Sex, Zokugara
+from juminkiroku.codes import JuminShubetsu, Sex
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena
+from juminkiroku.rules.zokugara import parse_zokugara
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango, normalise_postal_code
 from tenants.text import text_problem
 
@@ -24,6 +25,8 @@ DATE_FIELDS = {
     "todoke_date",
     "shojo_date",
 }
+# 標準仕様書 1.1.17: 住所, 転入前住所, 転出先住所（予定） (the 確定 one: models.tenshutsu).
+POSTAL_FIELDS = {"postal_code", "tennyu_mae_postal_code", "tenshutsu_saki_postal_code"}
 # Set by the service from the 異動 itself, never typed in.
 SERVICE_FIELDS = {"kubun", "jotai", "setai_id", "shojo_date", "shojo_jiyu"}
 EDITABLE_FIELDS = set(PERSON_FIELD_NAMES) - SERVICE_FIELDS
@@ -75,7 +78,7 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
                 errors.setdefault(key, []).append("並び順は数字で入力してください。")
             continue
         text = "" if value is None else str(value).strip()
-        if name == "postal_code" and text:
+        if name in POSTAL_FIELDS and text:
             try:
                 text = normalise_postal_code(text)
             except ValueError as exc:
@@ -93,9 +96,12 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
         if name == "shubetsu" and text not in JuminShubetsu.values:
             errors.setdefault(key, []).append("住民種別を選択してください。")
             continue
-        if name == "zokugara" and text and text not in Zokugara.values:
-            errors.setdefault(key, []).append("続柄が正しくありません。")
-            continue
+        if name == "zokugara" and text:
+            try:
+                text = parse_zokugara(text)  # 標準仕様書 1.1.11
+            except ValueError as exc:
+                errors.setdefault(key, []).append(str(exc))
+                continue
         max_length = getattr(Atena._meta.get_field(name), "max_length", None)
         if max_length and len(text) > max_length:
             errors.setdefault(key, []).append(

@@ -15,7 +15,7 @@ from typing import Any
 
 from juminkiroku import events
 from juminkiroku.codes import IdoJiyu, Zokugara
-from juminkiroku.models import Ido
+from juminkiroku.models import Ido, Tenshutsu
 from juminkiroku.services.ido.apply import Applied
 from tenants.events.contracts import EventType
 from tenants.events.services import event_publish
@@ -49,7 +49,7 @@ def _komoku_henko(ido: Ido, applied: list[Applied]) -> list[Publication]:
     return out
 
 
-def _kind_payload(event: EventType[Any], ido: Ido, applied: list[Applied]) -> Any:
+def kind_payload(event: EventType[Any], ido: Ido, applied: list[Applied]) -> Any:
     common: dict[str, Any] = {
         "ido_id": ido.pk,
         "jiyu": ido.jiyu,
@@ -63,6 +63,12 @@ def _kind_payload(event: EventType[Any], ido: Ido, applied: list[Applied]) -> An
     if payload_type is events.KisaiPayload:
         (setai_id,) = _ids(afters)  # a 記載 enters everyone into one household
         return events.KisaiPayload(**common, setai_id=setai_id)
+    if payload_type is events.KokusekiPayload:
+        return events.KokusekiPayload(
+            **common, setai_ids=_ids(afters), shubetsu=str(afters[0].get("shubetsu", ""))
+        )
+    if payload_type is events.KaiseiPayload:
+        return events.KaiseiPayload(**common)
     if payload_type is events.ShojoPayload:
         return events.ShojoPayload(**common, setai_ids=_ids(befores))
     if payload_type is events.SetaiIdoPayload:
@@ -93,7 +99,7 @@ def _kind_payload(event: EventType[Any], ido: Ido, applied: list[Applied]) -> An
 def honroku_events(ido: Ido, applied: list[Applied]) -> list[Publication]:
     """What the 本登録 of a 記載・消除・修正 publishes, in order."""
     kind = events.EVENT_OF_JIYU[ido.jiyu]
-    return [(kind, _kind_payload(kind, ido, applied)), *_komoku_henko(ido, applied)]
+    return [(kind, kind_payload(kind, ido, applied)), *_komoku_henko(ido, applied)]
 
 
 def torikeshi_events(ido: Ido, applied: list[Applied]) -> list[Publication]:
@@ -107,6 +113,13 @@ def torikeshi_events(ido: Ido, applied: list[Applied]) -> list[Publication]:
     ]
     undoes = [events.EVENT_OF_JIYU[target.jiyu].name]
     undoes += [event.name for event, _ in _komoku_henko(target, undone)]
+    kakutei = Tenshutsu.objects.filter(ido=target, shojo_date__isnull=False).exists()
+    if kakutei:
+        undoes.append(events.TENSHUTSU_KAKUTEI.name)  # the 除票 it had become
+    was_yotei = Tenshutsu.objects.filter(ido=target).exists() and not kakutei
+    if target.payload.get("setainushi_shokken") and not was_yotei:
+        # The 世帯主 made by 職権 (4.0.4); a 転出 makes it only at its 確定.
+        undoes.append(events.SETAINUSHI_HENKO.name)
     payload = events.TorikeshiPayload(
         ido_id=ido.pk,
         jiyu=ido.jiyu,
@@ -119,8 +132,24 @@ def torikeshi_events(ido: Ido, applied: list[Applied]) -> list[Publication]:
     return [(events.TORIKESHI, payload)]
 
 
-def publish_honroku(*, ido: Ido, applied: list[Applied], acting_user_id: int | None) -> None:
-    """Write the 本登録's events to the outbox (inside the caller's transaction)."""
+def publish_honroku(
+    *,
+    ido: Ido,
+    applied: list[Applied],
+    acting_user_id: int | None,
+    setainushi: Sequence[Applied] = (),
+) -> None:
+    """Write the 本登録's events to the outbox (inside the caller's transaction).
+    ``setainushi``: the member made 世帯主 by 職権 in the same 異動 (4.0.4), published as a
+    世帯主変更 after the 異動's own event."""
     build = torikeshi_events if ido.jiyu == IdoJiyu.TORIKESHI else honroku_events
-    for event, payload in build(ido, applied):
+    out = build(ido, applied)
+    if setainushi:
+        out.append(
+            (
+                events.SETAINUSHI_HENKO,
+                kind_payload(events.SETAINUSHI_HENKO, ido, list(setainushi)),
+            )
+        )
+    for event, payload in out:
         event_publish(event=event, payload=payload, acting_user_id=acting_user_id)

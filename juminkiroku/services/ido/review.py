@@ -18,7 +18,13 @@ from django.utils import timezone
 from juminkiroku.codes import IdoJiyu, IdoStatus
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Ido, IdoTarget, RenkeiChange
-from juminkiroku.services.ido.apply import apply_ido, apply_torikeshi
+from juminkiroku.services import tenshutsu
+from juminkiroku.services.ido.apply import (
+    Applied,
+    apply_ido,
+    apply_setainushi_shokken,
+    apply_torikeshi,
+)
 from juminkiroku.services.ido.fields import GYOMU, IdoError, check_free_text
 from juminkiroku.services.ido.publish import publish_honroku
 from tenants.accesslog.models import AccessAction
@@ -50,7 +56,18 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
             if actor.user_id == ido.entered_by_id:
                 raise IdoError("入力した職員とは別の職員が審査・本登録してください。")
             raise IdoError("本登録（審査）の権限がありません。")
-        applied = apply_torikeshi(ido) if ido.jiyu == IdoJiyu.TORIKESHI else apply_ido(ido)
+        setainushi: list[Applied] = []
+        if ido.jiyu == IdoJiyu.TORIKESHI:
+            applied = apply_torikeshi(ido) + tenshutsu.yotei_torikeshi(ido)
+        elif tenshutsu.is_yotei(ido):
+            # A 転出 before its 転出予定日: the person stays a 住民 until then (1.1.5); a
+            # 世帯主 left behind (4.0.4) is made at the 転出確定 (tenshutsu._kakutei).
+            applied = tenshutsu.apply_yotei(ido)
+        else:
+            tenshutsu.refuse_while_yotei(ido)
+            applied = apply_ido(ido)
+            # 4.0.4: the member left alone becomes 世帯主 in the same 異動 (its own event).
+            setainushi = apply_setainushi_shokken(ido)
         ido.status = IdoStatus.HON
         ido.approved_by_id = actor.user_id
         ido.approved_by = actor.username
@@ -65,9 +82,9 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
                 jiyu=ido.jiyu,
                 ido_date=ido.ido_date,
             )
-            for a in applied
+            for a in [*applied, *setainushi]
         )
-        atena_ids = [a.atena_id for a in applied]
+        atena_ids = [a.atena_id for a in [*applied, *setainushi]]
         access_record(
             actor=actor,
             action=AccessAction.UPDATE,
@@ -78,7 +95,10 @@ def ido_approve(*, ido_id: int, actor: Actor) -> Ido:
             record_count=len(atena_ids),
             detail={"jiyu": ido.jiyu, "atena_ids": atena_ids},
         )
-        publish_honroku(ido=ido, applied=applied, acting_user_id=actor.user_id)
+        publish_honroku(
+            ido=ido, applied=applied, acting_user_id=actor.user_id, setainushi=setainushi
+        )
+        tenshutsu.after_honroku(ido=ido, applied=applied, acting_user_id=actor.user_id)
     return ido
 
 
