@@ -34,6 +34,8 @@ MODULE = ModuleSpec(
         "ido": "異動",
         "shomei_kofu": "証明書の交付",
         "etsuran_seikyu": "閲覧の請求",
+        "koin": "公印",
+        "ninshosha": "認証者",
         "yokushi": "抑止",
         "shien_sochi": "支援措置",
         "kojin_bango": "個人番号",
