@@ -14,12 +14,16 @@ from juminkiroku.gyomu import (
 )
 from juminkiroku.views import (
     certificates,
+    chushutsu,
     cs,
+    dotai,
     etsuran,
     ido,
     ido_entry,
     inkan,
+    jisho,
     jutogai,
+    login_counts,
     person,
     reports,
     rosters,
@@ -56,6 +60,10 @@ urlpatterns = [
     *jutogai.urlpatterns,
     *tenshutsu.urlpatterns,
     *cs.urlpatterns,
+    *dotai.urlpatterns,
+    *chushutsu.urlpatterns,
+    *login_counts.urlpatterns,
+    *jisho.urlpatterns,
     *tsuchi.urlpatterns,
     *etsuran.urlpatterns,
 ]

@@ -220,6 +220,7 @@ def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "juminkiroku_kofu_history": {"atena_no": atena_no},
         "jk-api-residents-on": {"date": "2024-01-01"},
         "juminkiroku_senkyo": {"kijun_date": "2024-01-01"},
+        "juminkiroku_chushutsu": {"count": "50"},  # every resident: the household
         "juminkiroku_feed_full": {},
     }
 

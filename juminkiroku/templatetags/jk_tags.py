@@ -38,7 +38,12 @@ SUBNAV = [
     ("選挙人名簿", "/juminkiroku/senkyo/", ""),
     ("学齢簿", "/juminkiroku/gakurei/", ""),
     ("人口統計", "/juminkiroku/tokei/", ""),
+    ("人口動態", "/juminkiroku/tokei/dotai/", ""),
+    ("無作為抽出", "/juminkiroku/chushutsu/", ""),
+    ("住所辞書", "/juminkiroku/jisho/", ""),
+    ("公印・認証者", "/juminkiroku/koin/", ""),
     ("アクセスログ帳票", "/juminkiroku/reports/", ""),
+    ("ID別ログイン数", "/juminkiroku/reports/logins/", ""),
 ]
 
 

@@ -435,3 +435,29 @@ def test_a_subscriber_sees_only_its_own_towns_events(
         (alpha.schema, ido_a.pk, (person_a.pk,)),
         (beta.schema, ido_b.pk, (person_b.pk,)),
     ]
+
+
+@pytest.mark.parametrize("jiyu", [IdoJiyu.SETAI_GAPPEI, IdoJiyu.SETAI_HENKO])
+def test_setai_gappei_and_henko_refuse_an_address_change(yamada, jiyu):
+    """標準仕様書 4.1.4.1【実装しない機能】: a 世帯合併 or 世帯変更 carries no address change
+    (on the screen or through the API): a move is a 転居, entered first."""
+    from juminkiroku.services.ido import IdoError, ido_enter
+    from juminkiroku.tests.factories import actor_for
+
+    _, (sato,) = household_tennyu("hayama", members=[person_fields(shimei="佐藤　健")])
+    with pytest.raises(IdoError) as refused:
+        ido_enter(
+            jiyu=jiyu,
+            ido_date=date(2025, 5, 1),
+            todoke_date=date(2025, 5, 1),
+            changes=[
+                PersonChange(
+                    sato.pk,
+                    {"zokugara": Zokugara.DOKYONIN, "jusho": "神奈川県三浦郡葉山町一色"},
+                )
+            ],
+            setai_mode="existing",
+            setai_id=yamada[0].setai_id,
+            actor=actor_for("hayama-clerk"),
+        )
+    assert "住所を変更できません" in str(refused.value.errors)

@@ -37,8 +37,8 @@ def test_the_entry_screens_show_today(alpha, beta, login):
     assert f'name="todoke_date" value="{today}"' in birth
     shusei = client.get(f"/juminkiroku/ido/new/M07/?atena={atenas[0].pk}").content.decode()
     assert f'name="todoke_date" value="{today}"' in shusei
-    tennyu = client.get("/juminkiroku/ido/new/K01/").content.decode()
-    assert 'name="todoke_date" value=""' in tennyu
+    goki = client.get(f"/juminkiroku/ido/new/M08/?atena={atenas[0].pk}").content.decode()
+    assert 'name="todoke_date" value=""' in goki  # 誤記修正: no 届出, no 戸籍通知
     other = login("samukawa-clerk", BETA_HOST)
     assert other.get(f"/juminkiroku/ido/new/M07/?atena={atenas[0].pk}").status_code == 302
 

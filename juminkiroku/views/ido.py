@@ -62,7 +62,7 @@ from tenants.labels import field_display
 from tenants.models import RoleLevel
 from tenants.text import text_errors, text_problem
 from tenants.textguard import checks_own_text
-from tenants.wareki import parse_wareki
+from tenants.wareki import format_wareki, parse_wareki
 
 GYOMU = JUMINKIROKU
 # 異動者 of one 記載, added one at a time on the screen (「世帯員を追加」).
@@ -96,6 +96,22 @@ NEW_PERSON_MORE = [
 ]
 NEW_PERSON_FIELDS = [*NEW_PERSON_MAIN, *NEW_PERSON_MORE]
 ADDRESS_FIELDS = ["postal_code", "jusho", "banchi", "katagaki", "jusho_code"]
+# 異動 made on a 届出 at the counter: their 届出日 starts as today (標準仕様書 4.1.0.2); a
+# 職権 異動 has none, and the clerk may change it (a 届出 received by post).
+TODOKE_TODAY: frozenset[str] = frozenset(
+    {
+        IdoJiyu.TENNYU,
+        IdoJiyu.KOKUGAI_TENNYU,
+        IdoJiyu.TENSHUTSU,
+        IdoJiyu.KOKUGAI_TENSHUTSU,
+        IdoJiyu.TENKYO,
+        IdoJiyu.SETAI_BUNRI,
+        IdoJiyu.SETAI_GAPPEI,
+        IdoJiyu.SETAI_HENKO,
+        IdoJiyu.SETAINUSHI_HENKO,
+        IdoJiyu.KYUJI_TSUSHO,
+    }
+)
 # Fields typed once and applied to every selected person, per 異動事由.
 COMMON_FIELDS: dict[str, list[str]] = {
     IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
@@ -410,8 +426,10 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
         values = {
             f"m{m.pk}-{f['name']}": _initial(m, str(f["name"])) for m in members for f in per_person
         }
-        # 4.2.0.4: a 戸籍届出・通知日 starts as today.
-        if initial := todoke_date_initial(jiyu):
+        if jiyu in TODOKE_TODAY:
+            values["todoke_date"] = format_wareki(timezone.localdate())
+        # 4.2.0.4: a 戸籍届出・通知日 starts as today (kept as the 届出日).
+        elif initial := todoke_date_initial(jiyu):
             values["todoke_date"] = initial
         if base is not None:
             values[f"sel-{base.pk}"] = "on"

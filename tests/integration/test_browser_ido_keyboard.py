@@ -93,10 +93,12 @@ def _not(url: str) -> Callable[[str], bool]:
 
 
 def type_and_tab(page: Page, name: str, text: str = "", *, arrows: int = 0) -> None:
-    """On field ``name`` (asserted focused): type ``text`` or press ArrowDown ``arrows``
-    times (a select), then Tab to the next field."""
+    """On field ``name`` (asserted focused): type ``text`` over what it holds (the 届出日
+    starts as today, 標準仕様書 4.1.0.2) or press ArrowDown ``arrows`` times (a select),
+    then Tab to the next field."""
     assert active(page) == name, (name, active(page))
     if text:
+        page.keyboard.press("Control+a")
         page.keyboard.type(text)
     for _ in range(arrows):
         page.keyboard.press("ArrowDown")

@@ -67,6 +67,7 @@ class PersonChange:
     saishu_toroku_jusho: str = ""
 
 
+ADDRESS_ITEMS = ("postal_code", "jusho", "banchi", "katagaki", "jusho_code")
 REQUIRED_NEW = ("shimei", "shimei_kana", "birth_date", "sex", "jusho", "zokugara")
 REQUIRED_FOREIGN = ("alpha_name", "kokuseki", "zairyu_shikaku")
 # What a 記載 marks the address before a 未届転入 with (4.1.1.4).
@@ -181,6 +182,15 @@ def _validate(
                     label + "転出予定の方です。先にその転出を取り消してください。"
                 )
             check_shusei_kind(jiyu, current, cleaned, prefix, label, errors)
+            if jiyu in (IdoJiyu.SETAI_GAPPEI, IdoJiyu.SETAI_HENKO):
+                # 標準仕様書 4.1.4.1【実装しない機能】: no address change in these 異動 (a
+                # move is a 転居, entered first).
+                for name in ADDRESS_ITEMS:
+                    if name in cleaned and cleaned[name] != getattr(current, name):
+                        errors.setdefault(prefix + name, []).append(
+                            label + "世帯合併・世帯変更では住所を変更できません。"
+                            "住所が変わるときは、先に転居を入力してください。"
+                        )
             if jiyu == IdoJiyu.TENSHUTSU and not merged.get("tenshutsu_saki_jusho"):
                 errors.setdefault(prefix + "tenshutsu_saki_jusho", []).append(
                     label + "転出先住所を入力してください。"
