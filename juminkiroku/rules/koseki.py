@@ -1,7 +1,8 @@
-"""戸籍届出・通知日 (標準仕様書 4.2.0.4): for a 異動 made on a 戸籍届出 or a 戸籍通知 (出生,
-死亡, and the 職権記載等 made on a 住民票記載事項通知), the date of that 届出・通知 is entered
-and today is its initial value. The standard allows it to be one item with the 届出日
-(4.1.0.2), which is how it is kept here (``Ido.todoke_date``)."""
+"""戸籍届出・通知日 (標準仕様書 4.2.0.4): for a 異動 made on a 戸籍届出 or 戸籍通知 the date of
+that 届出・通知 is entered, kept as the 届出日 (``Ido.todoke_date``; the standard allows one
+item with 4.1.0.2). Today is its initial value for 出生, 死亡 and 失踪, which are always made
+on a 戸籍届出 or the 本籍地's notice. 職権記載・消除・修正 are not filled in: the same 異動事由
+serves a 職権 made on an investigation, which has no 届出日 (4.1.0.2)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,7 @@ KOSEKI_JIYU: frozenset[str] = frozenset(
     {
         IdoJiyu.SHUSSEI,
         IdoJiyu.SHIBO,
-        IdoJiyu.SHOKKEN_KISAI,
-        IdoJiyu.SHOKKEN_SHOJO,
-        IdoJiyu.SHOKKEN_SHUSEI,
+        IdoJiyu.SHISSO,
     }
 )
 

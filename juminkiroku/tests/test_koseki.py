@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 def test_initial_value_by_jiyu():
     today = timezone.localdate()
     assert todoke_date_initial("K03", today) == format_wareki(today)
-    assert todoke_date_initial("M07", today) == format_wareki(today)
+    assert todoke_date_initial("S05", today) == format_wareki(today)
+    assert todoke_date_initial("M07", today) == ""  # a 職権修正 may come from an investigation
     assert todoke_date_initial("K01", today) == ""
 
 
@@ -35,12 +36,12 @@ def test_the_entry_screens_show_today(alpha, beta, login):
     client = login("hayama-clerk", ALPHA_HOST)
     birth = client.get("/juminkiroku/ido/new/K03/").content.decode()
     assert f'name="todoke_date" value="{today}"' in birth
-    shusei = client.get(f"/juminkiroku/ido/new/M07/?atena={atenas[0].pk}").content.decode()
-    assert f'name="todoke_date" value="{today}"' in shusei
+    shibo = client.get(f"/juminkiroku/ido/new/S03/?atena={atenas[0].pk}").content.decode()
+    assert f'name="todoke_date" value="{today}"' in shibo
     goki = client.get(f"/juminkiroku/ido/new/M08/?atena={atenas[0].pk}").content.decode()
     assert 'name="todoke_date" value=""' in goki  # 誤記修正: no 届出, no 戸籍通知
     other = login("samukawa-clerk", BETA_HOST)
-    assert other.get(f"/juminkiroku/ido/new/M07/?atena={atenas[0].pk}").status_code == 302
+    assert other.get(f"/juminkiroku/ido/new/S03/?atena={atenas[0].pk}").status_code == 302
 
 
 def test_quote_the_households_honseki_into_a_birth(alpha, beta, login):
