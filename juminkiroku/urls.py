@@ -17,6 +17,7 @@ from juminkiroku.views import (
     chushutsu,
     cs,
     dotai,
+    etsuran,
     ido,
     ido_entry,
     inkan,
@@ -30,6 +31,7 @@ from juminkiroku.views import (
     rosters,
     search,
     tenshutsu,
+    tsuchi,
     yokushi,
 )
 from tenants.access import gyomu_view
@@ -66,4 +68,6 @@ urlpatterns = [
     *chushutsu.urlpatterns,
     *login_counts.urlpatterns,
     *jisho.urlpatterns,
+    *tsuchi.urlpatterns,
+    *etsuran.urlpatterns,
 ]

@@ -242,6 +242,7 @@ NOT_REQUESTED = {
     "juminkiroku_tenshutsu_shomei": "a certificate (logged by its service): test_tenshutsu_views",
     "juminkiroku_tenshutsu_saikofu": "a certificate (logged by its service): test_tenshutsu_views",
     "jk_cs_home": "the 住基ネット queue (needs the CS): juminkiroku/tests/test_cs_views.py",
+    "juminkiroku_setainushi_fuzai": "households without a 世帯主: test_tsuchi_setainushi.py",
     # 課税資料 (the person's page needs their income year): zeimu/tests/test_kazei_views.py
     # (test_lookup_posts_the_number…, test_shisan_from_stored_data…,
     # test_every_entry_form_that_shows_a_person_logs_one_read) and test_kazei_api.py

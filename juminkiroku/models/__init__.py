@@ -11,6 +11,7 @@ from juminkiroku.models.cs import (
     JuminhyoCodeAki,
     Sofusaki,
 )
+from juminkiroku.models.etsuran import EtsuranSeikyu
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
@@ -24,6 +25,7 @@ from juminkiroku.models.tenshutsu import (
     TenshutsuShomei,
     TenshutsuStatus,
 )
+from juminkiroku.models.tsuchi import SeinenHikokennin, ShokkenMoshide, TsuchiHakko
 from juminkiroku.models.yokushi import ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "CsSeigoSa",
     "CsSoshin",
     "CsYokyu",
+    "EtsuranSeikyu",
     "Ido",
     "IdoTarget",
     "InkanToroku",
@@ -53,15 +56,18 @@ __all__ = [
     "Ninshosha",
     "PersonFields",
     "RenkeiChange",
+    "SeinenHikokennin",
     "Setai",
     "ShienHeisha",
     "ShienKagaisha",
     "ShienSochi",
+    "ShokkenMoshide",
     "ShomeiKofu",
     "Sofusaki",
     "TennyuTsuchi",
     "Tenshutsu",
     "TenshutsuShomei",
     "TenshutsuStatus",
+    "TsuchiHakko",
     "Yokushi",
 ]

@@ -33,6 +33,8 @@ SUBNAV = [
     ("交付履歴", "/juminkiroku/kofu/", ""),
     ("転入通知未着", "/juminkiroku/tenshutsu/mitchaku/", ""),
     ("印鑑登録", "/juminkiroku/inkan/", ""),
+    ("通知書", "/juminkiroku/tsuchi/", ""),
+    ("閲覧", "/juminkiroku/etsuran/", ""),
     ("選挙人名簿", "/juminkiroku/senkyo/", ""),
     ("学齢簿", "/juminkiroku/gakurei/", ""),
     ("人口統計", "/juminkiroku/tokei/", ""),

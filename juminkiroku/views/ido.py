@@ -36,8 +36,10 @@ from juminkiroku.codes import (
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Ido, Setai
+from juminkiroku.rules.koseki import todoke_date_initial
 from juminkiroku.rules.zokugara import common_choices
 from juminkiroku.selectors.ido import idos_visible_to
+from juminkiroku.selectors.koseki import koseki_hyoji_of_setai
 from juminkiroku.selectors.saitennyu import SaitennyuCandidate, saitennyu_candidates
 from juminkiroku.selectors.yokushi import yokushi_blocking
 from juminkiroku.services.ido import (
@@ -53,12 +55,13 @@ from juminkiroku.services.ido import (
 from juminkiroku.services.ido.enter import REQUIRED_NEW
 from juminkiroku.services.ido.fields import KAKUNIN_FIELDS
 from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
-from tenants.accesslog.services import actor_from_request
+from tenants.accesslog.services import access_record, actor_from_request
 from tenants.grants.selectors import has_grant
 from tenants.labels import field_display
 from tenants.models import RoleLevel
-from tenants.text import text_errors
+from tenants.text import text_errors, text_problem
 from tenants.textguard import checks_own_text
 from tenants.wareki import format_wareki, parse_wareki
 
@@ -355,6 +358,32 @@ def _members_for(atena: Atena) -> list[Atena]:
     )
 
 
+def _quote_honseki(
+    request: HttpRequest, values: dict[str, str], new_count: int, errors: dict[str, list[str]]
+) -> None:
+    setai_no = values.get("setai_no", "")
+    problem = text_problem(setai_no, label="世帯番号")
+    if problem is not None:
+        errors["setai"] = [problem]
+        return
+    quoted = koseki_hyoji_of_setai(setai_no)
+    if quoted is None:
+        errors["setai"] = ["世帯番号の世帯に、本籍の記録がある住民がいません。"]
+        return
+    for i in range(1, new_count + 1):
+        if not values.get(f"n{i}-honseki", "").strip():
+            values[f"n{i}-honseki"] = quoted.honseki
+            values[f"n{i}-hittosha"] = quoted.hittosha
+    access_record(
+        request=request,
+        action=AccessAction.READ,
+        gyomu=GYOMU,
+        screen="異動入力（本籍・筆頭者の引用）",
+        record_type="atena",
+        record_id=quoted.atena_id,
+    )
+
+
 @checks_own_text  # every posted value: _refused_text
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logs_reads(
@@ -391,6 +420,10 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             # 「世帯員を追加」 without htmx: the same form, one 異動者 more, nothing entered.
             new_count = min(new_count + 1, MAX_NEW_PERSONS)
             ido = None
+        elif "quote_honseki" in request.POST:
+            # 4.2.0.3: the household's 本籍・筆頭者 into every 異動者 left blank.
+            ido = None
+            _quote_honseki(request, values, new_count, errors)
         else:
             ido = _submit(request, jiyu, is_kisai, members, errors, candidates)
         if ido is not None:
@@ -405,6 +438,9 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
         }
         if jiyu in TODOKE_TODAY:
             values["todoke_date"] = format_wareki(timezone.localdate())
+        # 4.2.0.4: a 戸籍届出・通知日 starts as today (kept as the 届出日).
+        elif initial := todoke_date_initial(jiyu):
+            values["todoke_date"] = initial
         if base is not None:
             values[f"sel-{base.pk}"] = "on"
             if group == IdoGroup.SHOJO or jiyu == IdoJiyu.TENKYO:
