@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('juminkiroku', '0009_shien_database'),
+        ('juminkiroku', '0010_data_fusho_kana_kisai'),
     ]
 
     operations = [
