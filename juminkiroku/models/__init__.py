@@ -14,6 +14,7 @@ from juminkiroku.models.cs import (
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
+from juminkiroku.models.jusho_master import Banchi, BanchiKubun, Katagaki
 from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.tenshutsu import (
@@ -28,6 +29,8 @@ __all__ = [
     "PERSON_FIELD_NAMES",
     "Atena",
     "AtenaRireki",
+    "Banchi",
+    "BanchiKubun",
     "CardJokyo",
     "Chiku",
     "CsJushin",
@@ -42,6 +45,7 @@ __all__ = [
     "InkanToroku",
     "JuminhyoCodeAki",
     "JushoJisho",
+    "Katagaki",
     "Koin",
     "Ninshosha",
     "PersonFields",
