@@ -231,6 +231,7 @@ def test_honseki_candidates_from_address_household_and_form(alpha, beta, login):
     connection.set_tenant(alpha.municipality)
     row = AccessLog.objects.filter(screen="本籍入力補助").order_by("-pk").first()
     assert row is not None and row.action == "read"
+    assert sorted(row.detail["atena_ids"]) == sorted(a.pk for a in atenas)
     connection.set_schema_to_public()
     # 寒川町 sees nothing of 葉山町's household, by 世帯番号 or by 宛名 id.
     other = login("samukawa-clerk", BETA_HOST)

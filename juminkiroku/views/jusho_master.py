@@ -264,7 +264,7 @@ def katagaki_kouho_view(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(JUMINKIROKU, level=RoleLevel.WRITE)
-@logs_reads(Reads("atena", ids="atena_ids", screen="本籍入力補助", shown="options"))
+@logs_reads(Reads("atena", ids="atena_ids[]", screen="本籍入力補助", shown="options"))
 @require_POST
 def honseki_kouho_view(request: HttpRequest) -> HttpResponse:
     """本籍入力補助 (4.0.6): ``<option>``s for the 本籍 (or 筆頭者) field's datalist."""
