@@ -17,7 +17,7 @@ from juminkiroku.services.jusho_master import (
     banchi_save,
     katagaki_save,
 )
-from juminkiroku.tests.factories import actor_for, family, household_tennyu, person_fields
+from juminkiroku.tests.factories import actor_for, family, household_tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tests.personas import ALPHA_HOST, BETA_HOST
@@ -105,7 +105,9 @@ def test_katagaki_save_and_candidates_by_address(in_alpha):
     # an ended one is not offered.
     found = katagaki_kouho(jusho_code="0010001", jusho="", banchi="2135番地", on=on)
     assert found == [haitsu, town]
-    found = katagaki_kouho(jusho_code="", jusho="神奈川県三浦郡葉山町堀内", banchi="２１３５", on=on)
+    found = katagaki_kouho(
+        jusho_code="", jusho="神奈川県三浦郡葉山町堀内", banchi="２１３５", on=on
+    )
     assert found == [haitsu, town]
     assert katagaki_kouho(jusho_code="0010002", jusho="", banchi="2135番地", on=on) == []
     assert katagaki_kouho(jusho_code="", jusho="", banchi="", on=on) == []
@@ -124,9 +126,7 @@ def _setup_alpha(alpha):
 def test_master_screens_for_clerks_viewers_and_the_other_town(alpha, beta, login):
     jisho_pk, banchi_pk = _setup_alpha(alpha)
     clerk = login("hayama-clerk", ALPHA_HOST)
-    r = clerk.post(
-        f"/juminkiroku/jisho/{jisho_pk}/banchi/", {"kubun": "jukyo", "hyoki": "1番2号"}
-    )
+    r = clerk.post(f"/juminkiroku/jisho/{jisho_pk}/banchi/", {"kubun": "jukyo", "hyoki": "1番2号"})
     assert r.status_code == 302
     r = clerk.post(f"/juminkiroku/jisho/{jisho_pk}/banchi/", {"kubun": "jukyo", "hyoki": "番"})
     assert "番地の数字がありません" in r.content.decode()
