@@ -31,6 +31,15 @@ class Banchi(models.Model):
     go_no = models.PositiveIntegerField("号コード", null=True, blank=True)
     valid_from = models.DateField("有効開始日", null=True, blank=True)
     valid_to = models.DateField("有効終了日", null=True, blank=True)
+    # The 住居表示 (or 区画整理 block) that replaced this 地番 when it ended.
+    ato = models.ForeignKey(
+        "self",
+        verbose_name="実施後の番地",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="mae",
+    )
 
     class Meta:
         verbose_name = "住居表示・地番"

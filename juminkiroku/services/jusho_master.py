@@ -33,6 +33,9 @@ class BanchiInput:
     hyoki: str
     valid_from: date | None = None
     valid_to: date | None = None
+    # The 番地 that replaced this one (住居表示・区画整理の実施): its 住所コード and 表記.
+    ato_jusho_code: str = ""
+    ato_hyoki: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,21 @@ def banchi_save(
             "番地表記に番地の数字がありません（例: 1番2号、123番地4）。"
         )
     _validity(errors, data.valid_from, data.valid_to)
+    ato = None
+    if data.ato_jusho_code.strip() or data.ato_hyoki.strip():
+        ato = Banchi.objects.filter(
+            jisho__jusho_code=data.ato_jusho_code.strip(), hyoki=data.ato_hyoki.strip()
+        ).first()
+        if ato is None:
+            errors.setdefault("ato_hyoki", []).append(
+                "実施後の番地が見つかりません。先に実施後の町字に番地を登録してください。"
+            )
+        elif ato.pk == pk:
+            errors.setdefault("ato_hyoki", []).append("実施後の番地に同じ番地は指定できません。")
+        elif data.valid_to is None:
+            errors.setdefault("valid_to", []).append(
+                "実施後の番地を指定するときは、有効終了日（実施日の前日）を入力してください。"
+            )
     if errors:
         raise JishoError(errors)
     parts = [*codes[:3], None, None, None]
@@ -122,6 +140,7 @@ def banchi_save(
             "go_no": parts[2],
             "valid_from": data.valid_from,
             "valid_to": data.valid_to,
+            "ato": ato,
         },
         actor=actor,
         pk=pk,

@@ -70,11 +70,37 @@ def test_banchi_save_codes_validity_errors_and_log(in_alpha):
         pk=ten.pk,
     )
     assert ended.valid_to == date(2026, 3, 31)
+    # 住居表示の実施: the 地番 names the 住居表示 that replaced it (and must be ended).
+    new_jisho = _jisho("0010003", "堀内一丁目")
+    banchi_save(jisho=new_jisho, data=BanchiInput("jukyo", "2番3号"), actor=clerk)
+    with pytest.raises(JishoError) as exc:
+        banchi_save(
+            jisho=jisho,
+            data=BanchiInput("chiban", "10番地", None, None, "0010003", "2番3号"),
+            actor=clerk,
+            pk=ten.pk,
+        )
+    assert set(exc.value.errors) == {"valid_to"}
+    with pytest.raises(JishoError) as exc:
+        banchi_save(
+            jisho=jisho,
+            data=BanchiInput("chiban", "10番地", None, date(2026, 3, 31), "0010003", "9番"),
+            actor=clerk,
+            pk=ten.pk,
+        )
+    assert "見つかりません" in exc.value.errors["ato_hyoki"][0]
+    linked = banchi_save(
+        jisho=jisho,
+        data=BanchiInput("chiban", "10番地", None, date(2026, 3, 31), "0010003", "2番3号"),
+        actor=clerk,
+        pk=ten.pk,
+    )
+    assert linked.ato is not None and linked.ato.jisho == new_jisho
     other = _jisho("0010002", "一色")
     with pytest.raises(JishoError):  # a row stays under its own 町字
         banchi_save(jisho=other, data=BanchiInput("chiban", "10番地"), actor=clerk, pk=ten.pk)
     logged = AccessLog.objects.filter(record_type="banchi").values_list("action", flat=True)
-    assert sorted(logged) == ["create", "create", "update"]
+    assert sorted(logged) == ["create", "create", "create", "update", "update"]
 
 
 def test_katagaki_save_and_candidates_by_address(in_alpha):
@@ -138,6 +164,19 @@ def test_master_screens_for_clerks_viewers_and_the_other_town(alpha, beta, login
     )
     assert r.status_code == 302
     assert "令和8年3月31日" in clerk.get(f"/juminkiroku/jisho/{jisho_pk}/banchi/").content.decode()
+    r = clerk.post(
+        f"/juminkiroku/jisho/banchi/{banchi_pk}/",
+        {
+            "kubun": "chiban",
+            "hyoki": "2135番地",
+            "valid_to": "R8.3.31",
+            "ato_jusho_code": "0010001",
+            "ato_hyoki": "1番2号",
+        },
+    )
+    assert r.status_code == 302
+    html = clerk.get(f"/juminkiroku/jisho/{jisho_pk}/banchi/").content.decode()
+    assert "堀内1番2号" in html
     r = clerk.post(
         f"/juminkiroku/jisho/{jisho_pk}/katagaki/new/",
         {"name": "コーポ一色", "kana": "コーポイッシキ", "banchi": str(banchi_pk)},

@@ -46,6 +46,16 @@ class BanchiForm(forms.Form):
     hyoki = TextField(label="番地表記（例: 1番2号、123番地4）", max_length=60)
     valid_from = WarekiDateField(label="有効開始日", required=False)
     valid_to = WarekiDateField(label="有効終了日（廃止した日）", required=False)
+    ato_jusho_code = TextField(
+        label="実施後の住所コード（住居表示・区画整理）", max_length=20, required=False
+    )
+    ato_hyoki = TextField(label="実施後の番地表記", max_length=60, required=False)
+
+
+def _banchi_input(d: dict[str, Any]) -> BanchiInput:
+    return BanchiInput(
+        d["kubun"], d["hyoki"], d["valid_from"], d["valid_to"], d["ato_jusho_code"], d["ato_hyoki"]
+    )
 
 
 class KatagakiForm(forms.Form):
@@ -94,7 +104,7 @@ def banchi_list(request: HttpRequest, jisho_pk: int) -> HttpResponse:
         try:
             banchi_save(
                 jisho=jisho,
-                data=BanchiInput(d["kubun"], d["hyoki"], d["valid_from"], d["valid_to"]),
+                data=_banchi_input(d),
                 actor=actor_from_request(request),
             )
         except JishoError as exc:
@@ -108,7 +118,7 @@ def banchi_list(request: HttpRequest, jisho_pk: int) -> HttpResponse:
         {
             "jisho": jisho,
             "form": form,
-            "rows": Banchi.objects.filter(jisho=jisho),
+            "rows": Banchi.objects.filter(jisho=jisho).select_related("ato__jisho"),
             "katagaki": Katagaki.objects.filter(jisho=jisho).select_related("banchi"),
         },
     )
@@ -118,7 +128,7 @@ def banchi_list(request: HttpRequest, jisho_pk: int) -> HttpResponse:
 @no_personal_data  # a place; the write is logged by banchi_save
 @require_http_methods(["GET", "POST"])
 def banchi_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    row = Banchi.objects.select_related("jisho").filter(pk=pk).first()
+    row = Banchi.objects.select_related("jisho", "ato__jisho").filter(pk=pk).first()
     if row is None:
         raise Http404
     initial = {
@@ -126,6 +136,8 @@ def banchi_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "hyoki": row.hyoki,
         "valid_from": row.valid_from,
         "valid_to": row.valid_to,
+        "ato_jusho_code": row.ato.jisho.jusho_code if row.ato else "",
+        "ato_hyoki": row.ato.hyoki if row.ato else "",
     }
     form = BanchiForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -133,7 +145,7 @@ def banchi_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             banchi_save(
                 jisho=row.jisho,
-                data=BanchiInput(d["kubun"], d["hyoki"], d["valid_from"], d["valid_to"]),
+                data=_banchi_input(d),
                 actor=actor_from_request(request),
                 pk=row.pk,
             )
