@@ -234,6 +234,7 @@ def test_honseki_candidates_from_address_household_and_form(alpha, beta, login):
     members[1]["honseki"] = "東京都港区芝公園四丁目2番8号"
     members[1]["hittosha"] = "佐藤　一"
     _ido, atenas = household_tennyu("hayama", members=members)
+    assert atenas[0].setai is not None
     setai_no = atenas[0].setai.setai_no
     wife = atenas[1]
     connection.set_schema_to_public()
