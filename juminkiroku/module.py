@@ -59,5 +59,7 @@ MODULE = ModuleSpec(
         "cs_seigo": "整合性確認",
         "cs_renkei": "住基ネット連携の設定",
         "tenshutsu_shomei_joho": "転出証明書情報",
+        "banchi": "住居表示・地番",
+        "katagaki": "方書",
     },
 )

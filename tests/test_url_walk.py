@@ -230,6 +230,8 @@ NOT_REQUESTED = {
     "juminkiroku_gakurei": "学齢簿 needs school-age children: juminkiroku/tests/test_rosters.py",
     "juminkiroku_feed_changes": "a cursor over 本登録: juminkiroku/tests/test_feed.py",
     "jk_ido_form": "the 異動 entry form: juminkiroku/tests/test_ido_views.py",
+    "jk_kouho_honseki": "本籍入力補助 of a form being typed: test_jusho_master.py",
+    "juminkiroku_ikkatsu": "a CSV upload (住所一括変更の仮処理): test_ikkatsu.py",
     "api-jk-ido-saitennyu": "finds 除票・住登外 only, not residents: test_saitennyu.py",
     "juminkiroku_inkan_register": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_haishi": "a write that shows the person again: test_inkan.py",

@@ -15,6 +15,7 @@ from juminkiroku.models.etsuran import EtsuranSeikyu
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
+from juminkiroku.models.jusho_master import Banchi, BanchiKubun, Katagaki
 from juminkiroku.models.kensaku import KensakuRireki
 from juminkiroku.models.kisai import Kisai, KisaiRireki, KisaiShurui, KisaiSosa
 from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
@@ -32,6 +33,8 @@ __all__ = [
     "PERSON_FIELD_NAMES",
     "Atena",
     "AtenaRireki",
+    "Banchi",
+    "BanchiKubun",
     "CardJokyo",
     "Chiku",
     "CsJushin",
@@ -47,6 +50,7 @@ __all__ = [
     "InkanToroku",
     "JuminhyoCodeAki",
     "JushoJisho",
+    "Katagaki",
     "KensakuRireki",
     "Kisai",
     "KisaiRireki",
