@@ -17,6 +17,8 @@ from juminkiroku.views import (
     chushutsu,
     cs,
     dotai,
+    euc,
+    help,
     ido,
     ido_entry,
     inkan,
@@ -62,4 +64,6 @@ urlpatterns = [
     *chushutsu.urlpatterns,
     *login_counts.urlpatterns,
     *jisho.urlpatterns,
+    *euc.urlpatterns,
+    *help.urlpatterns,
 ]

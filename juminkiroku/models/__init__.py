@@ -11,6 +11,7 @@ from juminkiroku.models.cs import (
     JuminhyoCodeAki,
     Sofusaki,
 )
+from juminkiroku.models.euc import EucChushutsu
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
@@ -37,6 +38,7 @@ __all__ = [
     "CsSeigoSa",
     "CsSoshin",
     "CsYokyu",
+    "EucChushutsu",
     "Ido",
     "IdoTarget",
     "InkanToroku",

@@ -43,6 +43,7 @@ def test_personas_hold_the_grants_their_modules_declare(world):
     declared = set(spec.persona_grants["shinsa"])
     assert declared == {
         "yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "kojin_bango_view", "ido_approve",
+        "euc",
     }  # fmt: skip
     for town, slug in ((world.alpha, "hayama"), (world.beta, "samukawa")):
         with schema_context(town.schema):
