@@ -1,9 +1,9 @@
 """EUC機能 (標準仕様書 10.1): saving an extraction and recording each run.
 
 A definition is saved in one transaction with its access-log row; a refused one changes
-nothing. Every run (the count and list on the screen, the CSV) is one access-log row
-with the purpose the clerk gave, the number of persons and their ids, and whether a
-個人番号 was in it.
+nothing. Every run (the count and list on the screen, the CSV, the XML, the list or
+宛名シール PDF) is one access-log row with the purpose the clerk gave, the number of
+persons and their ids, and whether a 個人番号 was in it.
 """
 
 from __future__ import annotations
@@ -110,23 +110,34 @@ def euc_save(
     return row
 
 
+# How each output of a run is logged: (action, screen).
+RUN_KINDS: dict[str, tuple[str, str]] = {
+    "list": (AccessAction.SEARCH, "EUC抽出"),
+    "csv": (AccessAction.EXPORT, "EUC抽出CSV"),
+    "xml": (AccessAction.EXPORT, "EUC抽出XML"),
+    "pdf": (AccessAction.PRINT, "EUC抽出（一覧PDF）"),
+    "labels": (AccessAction.PRINT, "EUC抽出（宛名シール）"),
+}
+
+
 def euc_record_run(
     *,
     actor: Actor,
     defn: EucChushutsu,
     purpose: str,
-    csv: bool,
+    kind: str,
     count: int,
     ids: Sequence[int],
     page: int,
     mynumber: bool,
 ) -> None:
     """The access-log row of one run (10.1 output; 10.4 アクセスログ)."""
+    action, screen = RUN_KINDS[kind]
     access_record(
         actor=actor,
-        action=AccessAction.EXPORT if csv else AccessAction.SEARCH,
+        action=action,
         gyomu=JUMINKIROKU,
-        screen="EUC抽出CSV" if csv else "EUC抽出",
+        screen=screen,
         record_type="atena",
         record_id="",
         purpose=purpose[:200],

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
@@ -20,6 +21,7 @@ from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.grants.services import grant_give
 from tenants.models import StaffUser
+from tenants.testing.pdf import pdf_pages
 from tests.personas import ALPHA_HOST, BETA_HOST
 
 pytestmark = pytest.mark.django_db
@@ -212,6 +214,23 @@ def test_screens_wizard_run_pages_csv_log_grants_and_walls(alpha, beta, login, m
     lines = r.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "宛名番号,氏名,生年月日,性別,個人番号"
     assert len(lines) == 4 and "1980-05-05" in lines[1] and "試験　locked" not in r.content.decode()
+    # XML, the list PDF and the 宛名シール (宛名形式) of the same persons.
+    r = shinsa.post(run, {"xml": "1", "purpose": "名簿作成"})
+    root = ET.fromstring(r.content)
+    assert r["Content-Type"] == "application/xml" and root.get("件数") == "3"
+    first = {i.get("名称"): i.text for i in root.find("住民")}  # type: ignore[union-attr]
+    assert first["氏名"] == "試験　m0" and first["生年月日"] == "1980-05-05"
+    assert first["性別"] == "男"
+    r = shinsa.post(run, {"pdf": "1", "purpose": "名簿作成"})
+    text = "".join(pdf_pages(r.content)).replace(" ", "")
+    assert r["Content-Type"] == "application/pdf" and "男性の住民（3人）" in text
+    assert "試験m2" in text.replace("　", "") and "locked" not in text
+    r = shinsa.post(run, {"labels": "1", "purpose": "案内の送付"})
+    text = "".join(pdf_pages(r.content))
+    assert "〒240-0112" in text and text.count("様") == 3
+    monkeypatch.setattr("juminkiroku.views.euc.MAX_PDF", 2)
+    r = shinsa.post(run, {"labels": "1", "purpose": "案内の送付"})
+    assert "2人を超える抽出はこの形式で出力できません" in r.content.decode()
     # Every run logged with its purpose, count, ids and 個人番号 use.
     connection.set_tenant(alpha.municipality)
     logs = list(AccessLog.objects.filter(screen__startswith="EUC抽出").order_by("id"))
@@ -222,6 +241,16 @@ def test_screens_wizard_run_pages_csv_log_grants_and_walls(alpha, beta, login, m
         ("export", "名簿作成", 3),
     ]
     assert runs[2].mynumber_viewed and len(runs[2].detail["atena_ids"]) == 3
+    printed = [
+        (x.action, x.screen, x.mynumber_viewed)
+        for x in logs
+        if x.screen not in {"EUC抽出", "EUC抽出CSV", "EUC抽出条件"}
+    ]
+    assert printed == [
+        ("export", "EUC抽出XML", True),
+        ("print", "EUC抽出（一覧PDF）", True),
+        ("print", "EUC抽出（宛名シール）", False),
+    ]  # the refused 4th output wrote nothing
     assert runs[0].detail["atena_ids"] == [people["m0"].pk, people["m1"].pk]
     denied = AccessLog.objects.get(username="hayama-clerk", action="denied")
     assert denied.record_type == "euc_chushutsu" and denied.detail == {"reason": "no_kengen"}

@@ -9,6 +9,8 @@ logged by ``euc_record_run``.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET  # writes XML only; never parses
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -23,7 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
-from juminkiroku.models import EucChushutsu
+from juminkiroku.models import Atena, EucChushutsu
 from juminkiroku.selectors.euc import (
     ENZAN,
     MAX_JOKEN,
@@ -31,6 +33,7 @@ from juminkiroku.selectors.euc import (
     PAGE_SIZE,
     Joken,
     JokenError,
+    Komoku,
     columns_of,
     extract,
     joken_of,
@@ -45,6 +48,69 @@ from tenants.forms.export import CsvEncodingField, form_csv_response
 from tenants.forms.text import TextField
 from tenants.grants.selectors import grants_of
 from tenants.models import RoleLevel
+from tenants.pdf import render_pdf
+
+LABELS_PER_PAGE = 12  # 2 columns × 6 rows on A4, as 無作為抽出's 宛名シール
+MAX_PDF = 2000  # one PDF rendered in the request; more is split by the conditions
+
+
+def _address(p: Atena) -> str:
+    return f"{p.jusho}{p.banchi}" + (f" {p.katagaki}" if p.katagaki else "")
+
+
+def _xml(defn: EucChushutsu, people: list[Atena], cols: list[Komoku], today: date) -> bytes:
+    """The extraction as XML (10.1 データ出力): one <住民> per person, one <項目> per column,
+    named by its データ項目名称; dates in 西暦 (ISO 8601)."""
+    root = ET.Element("EUC抽出", {"抽出名": defn.name, "抽出日": today.isoformat()})
+    root.set("件数", str(len(people)))
+    for values in rows(people, cols, today, wareki=False):
+        person = ET.SubElement(root, "住民")
+        for k, value in zip(cols, values, strict=True):
+            ET.SubElement(person, "項目", {"名称": k.label}).text = value
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _output(
+    kind: str,
+    form: RunForm,
+    defn: EucChushutsu,
+    people: list[Atena],
+    cols: list[Komoku],
+    today: date,
+) -> HttpResponseBase | None:
+    """The whole extraction as CSV (through tenants.csvout), XML, a list PDF or 宛名シール."""
+    if kind == "csv":
+        return form_csv_response(
+            form,
+            "euc_chushutsu.csv",
+            [k.label for k in cols],
+            rows(people, cols, today, wareki=False),
+        )
+    if kind == "xml":
+        response = HttpResponse(_xml(defn, people, cols, today), content_type="application/xml")
+        response["Content-Disposition"] = 'attachment; filename="euc_chushutsu.xml"'
+    elif kind == "pdf":
+        pdf = render_pdf(
+            "juminkiroku/euc/list_pdf.html",
+            {
+                "defn": defn,
+                "cols": cols,
+                "table": list(rows(people, cols, today, wareki=True)),
+                "today": today,
+            },
+        )
+        response = HttpResponse(pdf.pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="euc_chushutsu.pdf"'
+    else:  # 宛名形式: the labels of 無作為抽出's sheet
+        sheets = [people[i : i + LABELS_PER_PAGE] for i in range(0, len(people), LABELS_PER_PAGE)]
+        pdf = render_pdf(
+            "juminkiroku/chushutsu/labels.html",
+            {"sheets": [[(p, _address(p)) for p in sheet] for sheet in sheets]},
+        )
+        response = HttpResponse(pdf.pdf, content_type="application/pdf")
+        response["Content-Disposition"] = 'inline; filename="atena_seal.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _grants(request: HttpRequest) -> set[str]:
@@ -210,30 +276,27 @@ def euc_run(request: HttpRequest, pk: int) -> HttpResponseBase:
     mynumber = any(k.kojin_bango for k in cols)
     purpose = form.cleaned_data["purpose"].strip()
     actor = actor_from_request(request)
-    if "csv" in request.POST:
-        if total > MAX_ROWS:
+    kind = next((k for k in ("csv", "xml", "pdf", "labels") if k in request.POST), "")
+    if kind:
+        limit = MAX_ROWS if kind in ("csv", "xml") else MAX_PDF
+        if total > limit:
             form.add_error(
-                None, f"{MAX_ROWS}人を超える抽出はCSVにできません。条件で分けてください。"
+                None, f"{limit}人を超える抽出はこの形式で出力できません。条件で分けてください。"
             )
             return TemplateResponse(request, "juminkiroku/euc/run.html", context)
         people = list(persons)
-        response = form_csv_response(
-            form,
-            "euc_chushutsu.csv",
-            [k.label for k in cols],
-            rows(people, cols, today, wareki=False),
-        )
-        if response is None:
+        response = _output(kind, form, defn, people, cols, today)
+        if response is None:  # a character the chosen encoding cannot hold
             return TemplateResponse(request, "juminkiroku/euc/run.html", context)
         euc_record_run(
             actor=actor,
             defn=defn,
             purpose=purpose,
-            csv=True,
+            kind=kind,
             count=total,
             ids=[p.pk for p in people],
             page=0,
-            mynumber=mynumber,
+            mynumber=mynumber and kind != "labels",
         )
         return response
     page = Paginator(persons, PAGE_SIZE).get_page(form.cleaned_data.get("page") or 1)
@@ -242,7 +305,7 @@ def euc_run(request: HttpRequest, pk: int) -> HttpResponseBase:
         actor=actor,
         defn=defn,
         purpose=purpose,
-        csv=False,
+        kind="list",
         count=total,
         ids=[p.pk for p in shown],
         page=page.number,
