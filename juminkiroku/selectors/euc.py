@@ -2,7 +2,8 @@
 extraction (``EucChushutsu``).
 
 The data source is virtual (10.1 allows 「仮想的なデータソース」): the items of a 住民票 held
-in ``Atena`` — 住民, and with 「除票・住登外を含む」 also 除票 and 住登外者 — under the names
+in ``Atena`` — 住民, and with 「除票・住登外を含む」 also 除票 and 住登外者 — and the
+個人番号カードの交付状況 (``CardJokyo``), under the names
 a clerk knows (the 中間標準レイアウト's データ項目名称 where they match), with their codes
 shown as words. Conditions compare an item with a value (=, !=, 以上, 以下, 含む, 空欄 …);
 年齢 is computed on the day of the run (a function over 生年月日).
@@ -20,7 +21,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from juminkiroku.codes import (
@@ -31,7 +33,15 @@ from juminkiroku.codes import (
     YokushiLevel,
     YokushiProcess,
 )
-from juminkiroku.models import Atena, EucChushutsu, ShienHeisha, ShienSochi, Yokushi
+from juminkiroku.models import (
+    Atena,
+    CardJokyo,
+    EucChushutsu,
+    ShienHeisha,
+    ShienSochi,
+    Yokushi,
+)
+from juminkiroku.models.cs import CardJotai, CardShurui
 from juminkiroku.selectors.yokushi import active_yokushi_q
 from tenants.age import age_on, latest_birth_for_age
 from tenants.wareki import format_wareki, parse_wareki
@@ -93,6 +103,8 @@ KOMOKU: dict[str, Komoku] = {
         _k("zairyu_card_no", "在留カード等番号"),
         _k("juminhyo_code", "住民票コード"),
         _k("kojin_bango", "個人番号", kojin_bango=True),
+        # Not in the 中間標準レイアウト but managed here (10.1: e.g. 個人番号カードの発行状況).
+        _k("card_jotai", "個人番号カードの交付状況", "code", choices=dict(CardJotai.choices)),
     )
 }
 
@@ -221,7 +233,10 @@ def extract(defn: EucChushutsu, *, kojin_bango: bool, today: date | None = None)
     """The persons of a saved extraction, in 宛名番号 order (:class:`JokenError` if a
     condition cannot run, e.g. a 個人番号 condition for a clerk without the grant)."""
     today = today or timezone.localdate()
-    qs = Atena.objects.all()
+    card = CardJokyo.objects.filter(atena_id=OuterRef("pk"), shurui=CardShurui.KOJIN_BANGO)
+    qs = Atena.objects.annotate(
+        card_jotai=Coalesce(Subquery(card.values("jotai")[:1]), Value(CardJotai.NASHI))
+    )
     if defn.hani == EucChushutsu.Hani.JUMIN:
         qs = qs.filter(kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN)
     parts = [joken_q(j, kojin_bango=kojin_bango, today=today) for j in joken_of(defn)]

@@ -11,7 +11,8 @@ import pytest
 
 from juminkiroku.codes import JuminJotai, Sex, YokushiLevel, YokushiProcess
 from juminkiroku.grants import Kengen
-from juminkiroku.models import Atena, EucChushutsu
+from juminkiroku.models import Atena, CardJokyo, EucChushutsu
+from juminkiroku.models.cs import CardJotai, CardShurui
 from juminkiroku.selectors.euc import Joken, JokenError, extract
 from juminkiroku.services.euc import EucError, euc_save
 from juminkiroku.services.yokushi import shien_sochi_register, yokushi_set
@@ -87,7 +88,7 @@ def _names(defn: EucChushutsu, *, kojin_bango: bool = False) -> set[str]:
 
 
 def test_conditions_operators_functions_and_the_persons_never_extracted(in_alpha, beta):
-    _town()
+    people = _town()
     # No condition: every 住民 but the locked and the 支援措置 person; 除票 only on request.
     assert _names(_defn()) == {f"試験　{t}" for t in ("m0", "m1", "m2", "f0", "f1")}
     assert "試験　dead" in _names(_defn(hani="all"))
@@ -107,6 +108,12 @@ def test_conditions_operators_functions_and_the_persons_never_extracted(in_alpha
     assert _names(
         _defn(Joken("shojo_date", "gte", "令和6年1月1日"), Joken("jotai", "eq", "死亡"), hani="all")
     ) == {"試験　dead"}
+    # Items managed outside the 住民票: the 個人番号カード's status (no row: 未交付).
+    CardJokyo.objects.create(
+        atena=people["m2"], shurui=CardShurui.KOJIN_BANGO, jotai=CardJotai.KOFU
+    )
+    assert _names(_defn(Joken("card_jotai", "eq", "交付済"))) == {"試験　m2"}
+    assert len(_names(_defn(Joken("card_jotai", "eq", "未交付")))) == 4
     # かつ / または
     either = _defn(
         Joken("shimei", "contains", "m0"), Joken("shimei", "contains", "f1"), ketsugo="any"
