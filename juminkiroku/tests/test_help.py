@@ -31,7 +31,7 @@ def test_every_screen_has_a_topic_and_every_topic_text():
 
 def test_search_needs_every_word():
     assert {t.key for t in search("個人番号")} >= {"person", "euc"}
-    assert [t.key for t in search("個人番号　CSV")] == ["euc"]  # full-width space
+    assert [t.key for t in search("個人番号　宛名シール")] == ["euc"]  # full-width space
     assert search("存在しないことば") == []
     assert len(search("  ")) == len(TOPICS)
 
@@ -55,6 +55,12 @@ def test_help_from_the_screen_header_and_search_in_both_towns(alpha, beta, login
     assert clerk.get("/juminkiroku/help/screen/no_such_screen/").status_code == 404
     assert clerk.get("/juminkiroku/help/topic/euc/").status_code == 200
     assert clerk.get("/juminkiroku/help/topic/nothing/").status_code == 404
+    # The whole manual (操作方法 and 運用方法) on one page.
+    manual = clerk.get("/juminkiroku/help/manual/").content.decode()
+    assert manual.count('data-testid="manual-topic"') == len(TOPICS)
+    assert (
+        "運用: 権限・記録・定期の作業" in manual and "EUC抽出（条件を定めたデータ抽出）" in manual
+    )
     # 寒川町 reads the same manual on its own host; a viewer too.
     other = login("samukawa-viewer", BETA_HOST)
     r = other.get("/juminkiroku/help/screen/jk_person/")

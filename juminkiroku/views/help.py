@@ -48,8 +48,19 @@ def help_screen(request: HttpRequest, screen: str) -> HttpResponse:
     return TemplateResponse(request, "juminkiroku/help/topic.html", {"topic": topic})
 
 
+@gyomu_view(JUMINKIROKU, level=RoleLevel.READ)
+@no_personal_data  # the manual
+@require_GET
+def help_manual(request: HttpRequest) -> HttpResponse:
+    """The whole manual on one page (操作方法・運用方法, 10.5), to read or print."""
+    return TemplateResponse(
+        request, "juminkiroku/help/manual.html", {"topics": list(TOPICS.values())}
+    )
+
+
 urlpatterns = [
     path("help/", help_index, name="jk_help"),
+    path("help/manual/", help_manual, name="jk_help_manual"),
     path("help/topic/<slug:key>/", help_topic, name="jk_help_topic"),
     path("help/screen/<slug:screen>/", help_screen, name="jk_help_screen"),
 ]
