@@ -51,5 +51,6 @@ MODULE = ModuleSpec(
         "cs_seigo": "整合性確認",
         "cs_renkei": "住基ネット連携の設定",
         "tenshutsu_shomei_joho": "転出証明書情報",
+        "euc_chushutsu": "EUC抽出条件",
     },
 )

@@ -101,7 +101,7 @@ def euc_save(
                 actor=actor,
                 action=action,
                 gyomu=JUMINKIROKU,
-                screen="EUC抽出条件",
+                screen="抽出条件の保存（EUC）",
                 record_type="euc_chushutsu",
                 record_id=row.pk,
             )

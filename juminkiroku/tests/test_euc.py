@@ -160,13 +160,13 @@ def test_save_refuses_bad_definitions_and_changes_nothing(in_alpha):
             euc_save(**{**ok, **change}, kojin_bango=False, actor=actor)  # type: ignore[arg-type]
         assert any(message in m for m in exc.value.errors[field])
     assert not EucChushutsu.objects.exists()
-    assert not AccessLog.objects.filter(screen="EUC抽出条件").exists()
+    assert not AccessLog.objects.filter(screen="抽出条件の保存（EUC）").exists()
     saved = euc_save(**ok, kojin_bango=False, actor=actor)  # type: ignore[arg-type]
     assert saved.joken == [{"komoku": "age", "enzan": "gte", "atai": "75"}]
     with pytest.raises(EucError, match="既に使われています"):
         euc_save(**ok, kojin_bango=False, actor=actor)  # type: ignore[arg-type]
     assert EucChushutsu.objects.count() == 1
-    assert AccessLog.objects.filter(screen="EUC抽出条件", action="create").count() == 1
+    assert AccessLog.objects.filter(screen="抽出条件の保存（EUC）", action="create").count() == 1
 
 
 def _wizard(**over: str) -> dict[str, str]:
@@ -251,7 +251,7 @@ def test_screens_wizard_run_pages_csv_log_grants_and_walls(alpha, beta, login, m
     printed = [
         (x.action, x.screen, x.mynumber_viewed)
         for x in logs
-        if x.screen not in {"EUC抽出", "EUC抽出CSV", "EUC抽出条件"}
+        if x.screen not in {"EUC抽出", "EUC抽出CSV"}
     ]
     assert printed == [
         ("export", "EUC抽出XML", True),
