@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from juminkiroku.codes import (
     AtenaKubun,
+    IdoJiyu,
     JuminJotai,
     JuminShubetsu,
     Sex,
@@ -96,7 +97,7 @@ KOMOKU: dict[str, Komoku] = {
         _k("tennyu_mae_jusho", "転入前住所"),
         _k("tenshutsu_saki_jusho", "転出先住所"),
         _k("shojo_date", "消除年月日", "date"),
-        _k("shojo_jiyu", "消除事由"),
+        _k("shojo_jiyu", "消除事由", "code", choices=dict(IdoJiyu.choices)),
         _k("kokuseki", "国籍・地域"),
         _k("zairyu_shikaku", "在留資格"),
         _k("zairyu_kikan_to", "在留期間の満了の日", "date"),

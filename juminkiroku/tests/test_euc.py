@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from juminkiroku.codes import JuminJotai, Sex, YokushiLevel, YokushiProcess
+from juminkiroku.codes import IdoJiyu, JuminJotai, Sex, YokushiLevel, YokushiProcess
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Atena, CardJokyo, EucChushutsu
 from juminkiroku.models.cs import CardJotai, CardShurui
@@ -56,7 +56,7 @@ def _town(slug: str = "hayama") -> dict[str, Atena]:
         )
         people[tag] = p
     Atena.objects.filter(pk=people["dead"].pk).update(
-        jotai=JuminJotai.SHIBO, shojo_date=date(2024, 3, 1), shojo_jiyu="死亡"
+        jotai=JuminJotai.SHIBO, shojo_date=date(2024, 3, 1), shojo_jiyu=IdoJiyu.SHIBO
     )
     Atena.objects.filter(pk=people["m1"].pk).update(kojin_bango="123456789018")
     shinsa = actor_for(f"{slug}-shinsa")
@@ -108,6 +108,7 @@ def test_conditions_operators_functions_and_the_persons_never_extracted(in_alpha
     assert _names(
         _defn(Joken("shojo_date", "gte", "令和6年1月1日"), Joken("jotai", "eq", "死亡"), hani="all")
     ) == {"試験　dead"}
+    assert _names(_defn(Joken("shojo_jiyu", "eq", "死亡"), hani="all")) == {"試験　dead"}
     # Items managed outside the 住民票: the 個人番号カード's status (no row: 未交付).
     CardJokyo.objects.create(
         atena=people["m2"], shurui=CardShurui.KOJIN_BANGO, jotai=CardJotai.KOFU

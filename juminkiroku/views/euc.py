@@ -131,12 +131,12 @@ def _refused(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 class EucForm(forms.Form):
     """The wizard: 1 対象, 2 条件 (up to MAX_JOKEN rows), 3 出力項目, 4 名前."""
 
-    hani = forms.ChoiceField(label="1. 対象", choices=EucChushutsu.Hani.choices)
+    hani = forms.ChoiceField(label="対象", choices=EucChushutsu.Hani.choices)
     ketsugo = forms.ChoiceField(label="条件の組み合わせ", choices=EucChushutsu.Ketsugo.choices)
     retsu = forms.MultipleChoiceField(
-        label="3. 出力する項目", widget=forms.CheckboxSelectMultiple, required=False
+        label="出力する項目", widget=forms.CheckboxSelectMultiple, required=False
     )
-    name = TextField(label="4. 抽出名", max_length=60)
+    name = TextField(label="抽出名", max_length=60)
 
     def __init__(self, *args: Any, kojin_bango: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -146,7 +146,7 @@ class EucForm(forms.Form):
         retsu.choices = items
         for i in range(MAX_JOKEN):
             self.fields[f"komoku_{i}"] = forms.ChoiceField(
-                label=f"2. 条件{i + 1}の項目",
+                label=f"条件{i + 1}の項目",
                 required=False,
                 choices=[("", "（使わない）"), *items],
             )
