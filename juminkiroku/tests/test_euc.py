@@ -270,6 +270,25 @@ def test_screens_wizard_run_pages_csv_log_grants_and_walls(alpha, beta, login, m
     assert "個人番号" not in html.split("euc-table")[1]
     r = clerk.post(run, {"csv": "1", "purpose": "確認"})
     assert r.content.decode("utf-8-sig").splitlines()[0] == "宛名番号,氏名,生年月日,性別"
+    # ... but may not change it (saving would drop the 個人番号 column).
+    r = clerk.post(f"/juminkiroku/euc/{defn.pk}/", _wizard(name="変更"))
+    assert r.status_code == 200 and "個人番号の表示の権限がある職員だけ" in r.content.decode()
+    connection.set_tenant(alpha.municipality)
+    assert EucChushutsu.objects.get().name == "男性の住民"
+    # A definition with a 個人番号 condition does not run for that clerk.
+    with_number = euc_save(
+        name="番号で",
+        hani="jumin",
+        ketsugo="all",
+        joken=[Joken("kojin_bango", "eq", "123456789018")],
+        retsu=["shimei"],
+        kojin_bango=True,
+        actor=actor_for("hayama-shinsa"),
+    )
+    connection.set_schema_to_public()
+    html = clerk.post(f"/juminkiroku/euc/{with_number.pk}/run/", {"run": "1", "purpose": "確認"})
+    assert "この抽出条件は実行できません: 指定できない項目です。" in html.content.decode()
+    assert "試験　m1" not in html.content.decode()
     # 寒川町 sees neither 葉山町's definitions nor its persons.
     other = login("samukawa-shinsa", BETA_HOST)
     assert "男性の住民" not in other.get("/juminkiroku/euc/").content.decode()

@@ -200,6 +200,12 @@ def euc_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _uses_kojin_bango(defn: EucChushutsu) -> bool:
+    """Whether a definition has 個人番号 as a condition or a column (a clerk without the
+    grant would drop it by saving)."""
+    return "kojin_bango" in defn.retsu or any(j.komoku == "kojin_bango" for j in joken_of(defn))
+
+
 def _edit(request: HttpRequest, defn: EucChushutsu | None) -> HttpResponse:
     grants = _grants(request)
     if Kengen.EUC not in grants:
@@ -207,7 +213,11 @@ def _edit(request: HttpRequest, defn: EucChushutsu | None) -> HttpResponse:
     kojin_bango = Kengen.KOJIN_BANGO_VIEW in grants
     initial = EucForm.initial_of(defn) if defn else {"retsu": ["atena_no", "shimei", "jusho"]}
     form = EucForm(request.POST or None, initial=initial, kojin_bango=kojin_bango)
-    if request.method == "POST" and form.is_valid():
+    if defn is not None and not kojin_bango and _uses_kojin_bango(defn):
+        form.add_error(
+            None, "個人番号を含む抽出条件は、個人番号の表示の権限がある職員だけが変更できます。"
+        )
+    elif request.method == "POST" and form.is_valid():
         try:
             saved = euc_save(
                 name=form.cleaned_data["name"],
