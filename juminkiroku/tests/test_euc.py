@@ -272,7 +272,7 @@ def test_screens_wizard_run_pages_csv_log_grants_and_walls(alpha, beta, login, m
     assert r.content.decode("utf-8-sig").splitlines()[0] == "宛名番号,氏名,生年月日,性別"
     # ... but may not change it (saving would drop the 個人番号 column).
     r = clerk.post(f"/juminkiroku/euc/{defn.pk}/", _wizard(name="変更"))
-    assert r.status_code == 200 and "個人番号の表示の権限がある職員だけ" in r.content.decode()
+    assert r.status_code == 403 and "個人番号の表示の権限がある職員だけ" in r.content.decode()
     connection.set_tenant(alpha.municipality)
     assert EucChushutsu.objects.get().name == "男性の住民"
     # A definition with a 個人番号 condition does not run for that clerk.
@@ -289,6 +289,8 @@ def test_screens_wizard_run_pages_csv_log_grants_and_walls(alpha, beta, login, m
     html = clerk.post(f"/juminkiroku/euc/{with_number.pk}/run/", {"run": "1", "purpose": "確認"})
     assert "この抽出条件は実行できません: 指定できない項目です。" in html.content.decode()
     assert "試験　m1" not in html.content.decode()
+    r = clerk.get(f"/juminkiroku/euc/{with_number.pk}/")  # the condition's value stays hidden
+    assert r.status_code == 403 and "123456789018" not in r.content.decode()
     # 寒川町 sees neither 葉山町's definitions nor its persons.
     other = login("samukawa-shinsa", BETA_HOST)
     assert "男性の住民" not in other.get("/juminkiroku/euc/").content.decode()

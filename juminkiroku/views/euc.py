@@ -51,6 +51,7 @@ from tenants.models import RoleLevel
 from tenants.pdf import render_pdf
 
 LABELS_PER_PAGE = 12  # 2 columns × 6 rows on A4, as 無作為抽出's 宛名シール
+KOJIN_BANGO_ONLY = "個人番号を含む抽出条件は、個人番号の表示の権限がある職員だけが変更できます。"
 MAX_PDF = 2000  # one PDF rendered in the request; more is split by the conditions
 
 
@@ -211,13 +212,17 @@ def _edit(request: HttpRequest, defn: EucChushutsu | None) -> HttpResponse:
     if Kengen.EUC not in grants:
         return _refused(request, defn.pk if defn else None)
     kojin_bango = Kengen.KOJIN_BANGO_VIEW in grants
+    if defn is not None and not kojin_bango and _uses_kojin_bango(defn):
+        # Neither shown (a condition's value may be a 個人番号) nor saved (it would drop it).
+        return TemplateResponse(
+            request,
+            "juminkiroku/euc/list.html",
+            {"refused": KOJIN_BANGO_ONLY},
+            status=403,
+        )
     initial = EucForm.initial_of(defn) if defn else {"retsu": ["atena_no", "shimei", "jusho"]}
     form = EucForm(request.POST or None, initial=initial, kojin_bango=kojin_bango)
-    if defn is not None and not kojin_bango and _uses_kojin_bango(defn):
-        form.add_error(
-            None, "個人番号を含む抽出条件は、個人番号の表示の権限がある職員だけが変更できます。"
-        )
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             saved = euc_save(
                 name=form.cleaned_data["name"],
