@@ -61,5 +61,6 @@ MODULE = ModuleSpec(
         "tenshutsu_shomei_joho": "転出証明書情報",
         "banchi": "住居表示・地番",
         "katagaki": "方書",
+        "euc_chushutsu": "EUC抽出条件",
     },
 )

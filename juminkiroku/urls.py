@@ -18,6 +18,8 @@ from juminkiroku.views import (
     cs,
     dotai,
     etsuran,
+    euc,
+    help,
     ido,
     ido_entry,
     ikkatsu,
@@ -74,4 +76,6 @@ urlpatterns = [
     *jisho.urlpatterns,
     *tsuchi.urlpatterns,
     *etsuran.urlpatterns,
+    *euc.urlpatterns,
+    *help.urlpatterns,
 ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("juminkiroku", "0009_shien_database"),
+        ("juminkiroku", "0011_forms_tsuchi_etsuran"),
     ]
 
     operations = [

@@ -12,6 +12,7 @@ from juminkiroku.models.cs import (
     Sofusaki,
 )
 from juminkiroku.models.etsuran import EtsuranSeikyu
+from juminkiroku.models.euc import EucChushutsu
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jisho import Chiku, JushoJisho
@@ -45,6 +46,7 @@ __all__ = [
     "CsSoshin",
     "CsYokyu",
     "EtsuranSeikyu",
+    "EucChushutsu",
     "Ido",
     "IdoTarget",
     "InkanToroku",

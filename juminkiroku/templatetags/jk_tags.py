@@ -40,6 +40,7 @@ SUBNAV = [
     ("人口統計", "/juminkiroku/tokei/", ""),
     ("人口動態", "/juminkiroku/tokei/dotai/", ""),
     ("無作為抽出", "/juminkiroku/chushutsu/", ""),
+    ("EUC抽出", "/juminkiroku/euc/", ""),
     ("住所辞書", "/juminkiroku/jisho/", ""),
     ("公印・認証者", "/juminkiroku/koin/", ""),
     ("文字コード照会", "/juminkiroku/moji/", ""),
@@ -55,7 +56,37 @@ def jk_subnav(context: template.Context) -> list[dict[str, str]]:
     # the platform's rule for every module's sub-menu; the access keys are 住民記録's own
     keys = {path: key for _, path, key in SUBNAV}
     pairs = [item for label, path, _ in SUBNAV for item in (label, path)]
-    return [{**link, "accesskey": keys[link["url"]]} for link in open_links(context, *pairs)]
+    links = [{**link, "accesskey": keys[link["url"]]} for link in open_links(context, *pairs)]
+    return [link for link in links if link["url"] != EUC_PATH or _may_euc(context)]
+
+
+EUC_PATH = "/juminkiroku/euc/"
+
+
+def _may_euc(context: template.Context) -> bool:
+    """EUC抽出 is offered only to the holders of its grant (10.1, 10.3)."""
+    from juminkiroku.grants import Kengen
+    from tenants.grants.selectors import grants_of
+
+    user = getattr(context.get("request"), "user", None)
+    return Kengen.EUC in grants_of(getattr(user, "pk", None))
+
+
+@register.simple_tag(takes_context=True)
+def jk_help_url(context: template.Context) -> str:
+    """The help of this screen (標準仕様書 10.5), by its URL name; else the help index."""
+    from django.urls import NoReverseMatch, reverse
+
+    from juminkiroku.help import topic_for_screen
+
+    match = getattr(context.get("request"), "resolver_match", None)
+    name = getattr(match, "url_name", None) or ""
+    try:
+        if name and topic_for_screen(name) is not None:
+            return reverse("jk_help_screen", args=[name])
+        return reverse("jk_help")
+    except NoReverseMatch:  # pragma: no cover - only without the 住民記録 URLs
+        return ""
 
 
 @register.filter

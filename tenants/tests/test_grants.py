@@ -43,6 +43,7 @@ def test_personas_hold_the_grants_their_modules_declare(world):
     declared = set(spec.persona_grants["shinsa"])
     assert declared == {
         "yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "kojin_bango_view", "ido_approve",
+        "euc",
     }  # fmt: skip
     for town, slug in ((world.alpha, "hayama"), (world.beta, "samukawa")):
         with schema_context(town.schema):
@@ -110,9 +111,9 @@ def test_grants_set_gives_and_revokes_to_match(in_alpha):
         user_id=shinsa, codes=["ido_approve", "kojin_bango_view"], actor=ADMIN
     )
     assert given == set()
-    assert revoked == {"yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock"}
+    assert revoked == {"yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "euc"}
     assert grants_of(shinsa) == {"ido_approve", "kojin_bango_view"}
-    assert GrantRevocation.objects.filter(user_id=shinsa).count() == 3
+    assert GrantRevocation.objects.filter(user_id=shinsa).count() == 4
 
 
 def test_grant_of_a_module_the_town_does_not_use_is_refused(world, monkeypatch):
