@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from juminkiroku import gyomu
-from juminkiroku.codes import JuminShubetsu, Sex
+from juminkiroku.codes import JuminShubetsu, Sex, ZairyuKubun
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena
 from juminkiroku.rules.zokugara import parse_zokugara
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango, normalise_postal_code
@@ -95,6 +95,9 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
             continue
         if name == "shubetsu" and text not in JuminShubetsu.values:
             errors.setdefault(key, []).append("住民種別を選択してください。")
+            continue
+        if name == "zairyu_kubun" and text and text not in ZairyuKubun.values:
+            errors.setdefault(key, []).append("法第30条の45区分を選択してください。")
             continue
         if name == "zokugara" and text:
             try:
