@@ -13,8 +13,10 @@ from juminkiroku.models.cs import (
 )
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
+from juminkiroku.models.jijitsujo import JijitsujoSetainushi
 from juminkiroku.models.jisho import Chiku, JushoJisho
 from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
+from juminkiroku.models.nyukan import NyukanTsuchi, ShichosonTsuchi
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.tenshutsu import (
     TennyuTsuchi,
@@ -40,13 +42,16 @@ __all__ = [
     "Ido",
     "IdoTarget",
     "InkanToroku",
+    "JijitsujoSetainushi",
     "JuminhyoCodeAki",
     "JushoJisho",
     "Koin",
     "Ninshosha",
+    "NyukanTsuchi",
     "PersonFields",
     "RenkeiChange",
     "Setai",
+    "ShichosonTsuchi",
     "ShienHeisha",
     "ShienKagaisha",
     "ShienSochi",
