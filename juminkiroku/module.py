@@ -51,5 +51,7 @@ MODULE = ModuleSpec(
         "cs_seigo": "整合性確認",
         "cs_renkei": "住基ネット連携の設定",
         "tenshutsu_shomei_joho": "転出証明書情報",
+        "nyukan_tsuchi": "出入国在留管理庁長官通知",
+        "shichoson_tsuchi": "市町村通知",
     },
 )
