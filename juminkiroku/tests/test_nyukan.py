@@ -407,3 +407,14 @@ def test_4_1_4_3_is_per_town(alpha, beta):
     assert list(JijitsujoSetainushi.objects.values_list("shimei", flat=True)) == ["Y"]
     connection.set_tenant(alpha.municipality)
     assert list(JijitsujoSetainushi.objects.values_list("shimei", flat=True)) == ["X"]
+
+
+def test_1_1_2_the_kubun_prints_on_the_juminhyo_in_words_unless_omitted(in_alpha):
+    from juminkiroku.forms.shomei import GAIKOKU_ITEMS, gaikoku_rows
+
+    person = register("hayama", zairyu_kubun=ZairyuKubun.ICHIJI_HIGO)
+    rows = {r.label: r.value for r in gaikoku_rows(person, frozenset())}
+    assert rows["法第30条の45に規定する区分"] == "一時庇護許可者"
+    assert "zairyu_kubun" in GAIKOKU_ITEMS
+    omitted = {r.label for r in gaikoku_rows(person, frozenset({"zairyu_kubun"}))}
+    assert "法第30条の45に規定する区分" not in omitted and "在留資格" in omitted

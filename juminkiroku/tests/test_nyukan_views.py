@@ -61,7 +61,7 @@ def test_4_5_6_upload_list_kakunin_and_manual_torikomi(login, alpha):
     html = r.content.decode()
     assert "仮登録しました" in html and "仮滞在許可者" in html  # the 確認票 after it
     connection.set_tenant(alpha.municipality)
-    ido = Ido.objects.get(pk=NyukanTsuchi.objects.get(pk=waiting.pk).ido_id)
+    ido = ido_of(NyukanTsuchi.objects.get(pk=waiting.pk))
     assert ido.status == IdoStatus.KARI and ido.payload["persons"][0]["fields"] == {
         "zairyu_kubun": ZairyuKubun.KARITAIZAI
     }
