@@ -180,3 +180,29 @@ def test_4_5_6_and_4_5_7_screens_log_the_persons_shown_and_404_elsewhere(login, 
     assert AccessLog.objects.count() == beta_before  # an empty list writes no row
     connection.set_tenant(alpha.municipality)
     assert AccessLog.objects.count() == before
+
+
+def test_4_5_6_the_kakunin_hyo_prints_and_is_logged(login, alpha, beta):
+    from tenants.testing.pdf import pdf_pages
+
+    connection.set_tenant(alpha.municipality)
+    register("hayama")
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    clerk.post(
+        "/juminkiroku/nyukan/upload/",
+        {"file": SimpleUploadedFile("t.csv", csv_file(NOTICE), "text/csv")},
+    )
+    connection.set_tenant(alpha.municipality)
+    tsuchi = NyukanTsuchi.objects.get()
+    connection.set_schema_to_public()
+    r = clerk.get(f"/juminkiroku/nyukan/{tsuchi.pk}/pdf/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = "".join(pdf_pages(r.content))
+    assert "処理結果確認票" in text and "永住者" in text and "技術・人文知識・国際業務" in text
+    connection.set_tenant(alpha.municipality)
+    row = AccessLog.objects.get(action="print", screen="処理結果確認票")
+    assert row.record_type == "nyukan_tsuchi" and row.record_id == str(tsuchi.pk)
+    connection.set_schema_to_public()
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.get(f"/juminkiroku/nyukan/{tsuchi.pk}/pdf/").status_code == 404

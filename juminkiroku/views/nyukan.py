@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from juminkiroku.codes import AtenaKubun, JuminJotai
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, JijitsujoSetainushi, NyukanTsuchi, Setai
+from juminkiroku.nyukan.kakunin import kakunin_pdf
 from juminkiroku.nyukan.shichoson import shichoson_collect
 from juminkiroku.nyukan.torikomi import kakunin_lines, tsuchi_import, tsuchi_torikomi
 from juminkiroku.selectors.nyukan import shichoson_misoshin, tsuchi_mitorikomi
@@ -129,6 +130,21 @@ def tsuchi_kakunin(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.READ)
+@logs_reads(LOGGED_BY_SERVICE)  # the print is logged by kakunin_pdf
+@require_GET
+def tsuchi_kakunin_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """処理結果確認票 (4.5.6) as a PDF, inline."""
+    try:
+        pdf = kakunin_pdf(tsuchi_id=pk, actor=actor_from_request(request))
+    except IdoError as exc:
+        raise Http404(str(exc)) from exc
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="nyukan_kakunin.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@gyomu_view(GYOMU, level=RoleLevel.READ)
 @logs_reads(
     Reads(
         "atena",
@@ -210,6 +226,7 @@ urlpatterns: list[URLPattern] = [
     path("nyukan/", tsuchi_list, name="jk_nyukan_tsuchi"),
     path("nyukan/upload/", tsuchi_upload, name="jk_nyukan_upload"),
     path("nyukan/<int:pk>/", tsuchi_kakunin, name="jk_nyukan_kakunin"),
+    path("nyukan/<int:pk>/pdf/", tsuchi_kakunin_pdf, name="jk_nyukan_kakunin_pdf"),
     path("nyukan/<int:pk>/torikomi/", tsuchi_torikomi_view, name="jk_nyukan_torikomi"),
     path("nyukan/shichoson/", shichoson_list, name="jk_nyukan_shichoson"),
     path("nyukan/shichoson/collect/", shichoson_collect_view, name="jk_nyukan_collect"),
