@@ -418,3 +418,29 @@ def test_1_1_2_the_kubun_prints_on_the_juminhyo_in_words_unless_omitted(in_alpha
     assert "zairyu_kubun" in GAIKOKU_ITEMS
     omitted = {r.label for r in gaikoku_rows(person, frozenset({"zairyu_kubun"}))}
     assert "法第30条の45に規定する区分" not in omitted and "在留資格" in omitted
+
+
+def test_4_1_4_3_the_name_prints_in_the_biko_of_a_renki_juminhyo(in_alpha):
+    from juminkiroku.codes import ShomeiKind, ShomeiLayout
+    from juminkiroku.forms.sheets import build_sheets
+    from juminkiroku.forms.shomei import SheetOptions
+
+    _, (head,) = household_tennyu("hayama")
+
+    def household(setainushi: bool) -> dict[str, str]:
+        _, rows = build_sheets(
+            [head],
+            SheetOptions(setainushi=setainushi),
+            kind=ShomeiKind.JUMINHYO,
+            layout=ShomeiLayout.RENKI,
+            kisai=[],
+            katagaki=True,
+        )
+        return {r.label: r.value for r in rows}
+
+    assert "備考" not in household(True)
+    jijitsujo_setainushi_set(
+        setai_id=sid(head), shimei="ジョンソン　マイク", actor=actor_for("hayama-clerk")
+    )
+    assert household(True)["備考"] == "事実上の世帯主　ジョンソン　マイク"
+    assert "備考" not in household(False)  # printed with the 世帯主 item only
