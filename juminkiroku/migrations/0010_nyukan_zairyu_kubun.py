@@ -5,85 +5,283 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('juminkiroku', '0009_shien_database'),
+        ("juminkiroku", "0009_shien_database"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='atena',
-            name='zairyu_kubun',
-            field=models.CharField(blank=True, choices=[('1', '中長期在留者'), ('2', '特別永住者'), ('3', '一時庇護許可者'), ('4', '仮滞在許可者'), ('5', '出生による経過滞在者'), ('6', '国籍喪失による経過滞在者')], max_length=1, verbose_name='法第30条の45区分'),
+            model_name="atena",
+            name="zairyu_kubun",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("1", "中長期在留者"),
+                    ("2", "特別永住者"),
+                    ("3", "一時庇護許可者"),
+                    ("4", "仮滞在許可者"),
+                    ("5", "出生による経過滞在者"),
+                    ("6", "国籍喪失による経過滞在者"),
+                ],
+                max_length=1,
+                verbose_name="法第30条の45区分",
+            ),
         ),
         migrations.AddField(
-            model_name='atenarireki',
-            name='zairyu_kubun',
-            field=models.CharField(blank=True, choices=[('1', '中長期在留者'), ('2', '特別永住者'), ('3', '一時庇護許可者'), ('4', '仮滞在許可者'), ('5', '出生による経過滞在者'), ('6', '国籍喪失による経過滞在者')], max_length=1, verbose_name='法第30条の45区分'),
+            model_name="atenarireki",
+            name="zairyu_kubun",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("1", "中長期在留者"),
+                    ("2", "特別永住者"),
+                    ("3", "一時庇護許可者"),
+                    ("4", "仮滞在許可者"),
+                    ("5", "出生による経過滞在者"),
+                    ("6", "国籍喪失による経過滞在者"),
+                ],
+                max_length=1,
+                verbose_name="法第30条の45区分",
+            ),
         ),
         migrations.AlterField(
-            model_name='ido',
-            name='jiyu',
-            field=models.CharField(choices=[('K01', '転入'), ('K02', '国外転入'), ('K03', '出生'), ('K04', '職権記載'), ('K05', '帰化'), ('K06', '国籍取得'), ('K07', '国籍喪失'), ('K08', '住所設定'), ('K09', '未届転入'), ('K46', '法第30条の46転入'), ('K47', '法第30条の47届出'), ('K99', 'データ移行'), ('S01', '転出'), ('S02', '国外転出'), ('S03', '死亡'), ('S04', '職権消除'), ('S05', '失踪（職権消除）'), ('M01', '転居'), ('M02', '世帯分離'), ('M03', '世帯合併'), ('M04', '世帯変更'), ('M05', '世帯主変更'), ('M06', '旧氏・通称の記載・変更・削除'), ('M07', '職権修正'), ('M08', '誤記修正'), ('M09', '軽微な修正'), ('M10', '個人番号の変更請求'), ('M11', '個人番号の職権修正'), ('M12', '個人番号の職権記載'), ('M13', '住民票コードの変更請求'), ('M14', '住民票コードの職権記載'), ('M15', '改製'), ('M16', '再製'), ('T01', '異動の取消し')], max_length=3, verbose_name='異動事由'),
+            model_name="ido",
+            name="jiyu",
+            field=models.CharField(
+                choices=[
+                    ("K01", "転入"),
+                    ("K02", "国外転入"),
+                    ("K03", "出生"),
+                    ("K04", "職権記載"),
+                    ("K05", "帰化"),
+                    ("K06", "国籍取得"),
+                    ("K07", "国籍喪失"),
+                    ("K08", "住所設定"),
+                    ("K09", "未届転入"),
+                    ("K46", "法第30条の46転入"),
+                    ("K47", "法第30条の47届出"),
+                    ("K99", "データ移行"),
+                    ("S01", "転出"),
+                    ("S02", "国外転出"),
+                    ("S03", "死亡"),
+                    ("S04", "職権消除"),
+                    ("S05", "失踪（職権消除）"),
+                    ("M01", "転居"),
+                    ("M02", "世帯分離"),
+                    ("M03", "世帯合併"),
+                    ("M04", "世帯変更"),
+                    ("M05", "世帯主変更"),
+                    ("M06", "旧氏・通称の記載・変更・削除"),
+                    ("M07", "職権修正"),
+                    ("M08", "誤記修正"),
+                    ("M09", "軽微な修正"),
+                    ("M10", "個人番号の変更請求"),
+                    ("M11", "個人番号の職権修正"),
+                    ("M12", "個人番号の職権記載"),
+                    ("M13", "住民票コードの変更請求"),
+                    ("M14", "住民票コードの職権記載"),
+                    ("M15", "改製"),
+                    ("M16", "再製"),
+                    ("T01", "異動の取消し"),
+                ],
+                max_length=3,
+                verbose_name="異動事由",
+            ),
         ),
         migrations.CreateModel(
-            name='JijitsujoSetainushi',
+            name="JijitsujoSetainushi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shimei', models.CharField(max_length=100, verbose_name='事実上の世帯主の氏名')),
-                ('riyu', models.CharField(blank=True, max_length=100, verbose_name='理由')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('setai', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='jijitsujo_setainushi', to='juminkiroku.setai', verbose_name='世帯')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shimei", models.CharField(max_length=100, verbose_name="事実上の世帯主の氏名")),
+                ("riyu", models.CharField(blank=True, max_length=100, verbose_name="理由")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "setai",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jijitsujo_setainushi",
+                        to="juminkiroku.setai",
+                        verbose_name="世帯",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '事実上の世帯主',
-                'verbose_name_plural': '事実上の世帯主',
+                "verbose_name": "事実上の世帯主",
+                "verbose_name_plural": "事実上の世帯主",
             },
         ),
         migrations.CreateModel(
-            name='NyukanTsuchi',
+            name="NyukanTsuchi",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tsuchi_date', models.DateField(verbose_name='通知日')),
-                ('jiyu_date', models.DateField(verbose_name='事由の生じた日')),
-                ('kind', models.CharField(choices=[('shikaku', '在留資格・在留期間の変更'), ('card', '在留カード等番号の変更'), ('shimei', '国籍・地域、氏名の変更'), ('kubun', '法第30条の45区分の変更'), ('shutsukoku', '出国等（住民基本台帳法の対象外）'), ('torikeshi', '在留資格の取消し')], max_length=10, verbose_name='通知の種類')),
-                ('zairyu_card_no', models.CharField(blank=True, max_length=12, verbose_name='在留カード等番号')),
-                ('alpha_name', models.CharField(blank=True, max_length=200, verbose_name='氏名（アルファベット）')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='生年月日')),
-                ('sex', models.CharField(blank=True, max_length=1, verbose_name='性別')),
-                ('new_zairyu_shikaku', models.CharField(blank=True, max_length=60, verbose_name='変更後の在留資格')),
-                ('new_zairyu_kikan_to', models.DateField(blank=True, null=True, verbose_name='変更後の在留期間の満了日')),
-                ('new_zairyu_card_no', models.CharField(blank=True, max_length=12, verbose_name='変更後の在留カード等番号')),
-                ('new_alpha_name', models.CharField(blank=True, max_length=200, verbose_name='変更後の氏名（アルファベット）')),
-                ('new_kokuseki', models.CharField(blank=True, max_length=60, verbose_name='変更後の国籍・地域')),
-                ('new_zairyu_kubun', models.CharField(blank=True, max_length=1, verbose_name='変更後の法第30条の45区分')),
-                ('status', models.CharField(choices=[('mitorikomi', '未取込'), ('torikomi', '取込済（異動仮登録）'), ('fuicchi', '照合不可（要確認）')], db_index=True, default='mitorikomi', max_length=10, verbose_name='取込状態')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='取込できない理由')),
-                ('received_at', models.DateTimeField(auto_now_add=True, verbose_name='受信日時')),
-                ('atena', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='juminkiroku.atena', verbose_name='宛名')),
-                ('ido', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='juminkiroku.ido', verbose_name='異動')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("tsuchi_date", models.DateField(verbose_name="通知日")),
+                ("jiyu_date", models.DateField(verbose_name="事由の生じた日")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("shikaku", "在留資格・在留期間の変更"),
+                            ("card", "在留カード等番号の変更"),
+                            ("shimei", "国籍・地域、氏名の変更"),
+                            ("kubun", "法第30条の45区分の変更"),
+                            ("shutsukoku", "出国等（住民基本台帳法の対象外）"),
+                            ("torikeshi", "在留資格の取消し"),
+                        ],
+                        max_length=10,
+                        verbose_name="通知の種類",
+                    ),
+                ),
+                (
+                    "zairyu_card_no",
+                    models.CharField(blank=True, max_length=12, verbose_name="在留カード等番号"),
+                ),
+                (
+                    "alpha_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="氏名（アルファベット）"
+                    ),
+                ),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="生年月日")),
+                ("sex", models.CharField(blank=True, max_length=1, verbose_name="性別")),
+                (
+                    "new_zairyu_shikaku",
+                    models.CharField(blank=True, max_length=60, verbose_name="変更後の在留資格"),
+                ),
+                (
+                    "new_zairyu_kikan_to",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="変更後の在留期間の満了日"
+                    ),
+                ),
+                (
+                    "new_zairyu_card_no",
+                    models.CharField(
+                        blank=True, max_length=12, verbose_name="変更後の在留カード等番号"
+                    ),
+                ),
+                (
+                    "new_alpha_name",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="変更後の氏名（アルファベット）"
+                    ),
+                ),
+                (
+                    "new_kokuseki",
+                    models.CharField(blank=True, max_length=60, verbose_name="変更後の国籍・地域"),
+                ),
+                (
+                    "new_zairyu_kubun",
+                    models.CharField(
+                        blank=True, max_length=1, verbose_name="変更後の法第30条の45区分"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("mitorikomi", "未取込"),
+                            ("torikomi", "取込済（異動仮登録）"),
+                            ("fuicchi", "照合不可（要確認）"),
+                        ],
+                        db_index=True,
+                        default="mitorikomi",
+                        max_length=10,
+                        verbose_name="取込状態",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="取込できない理由"),
+                ),
+                ("received_at", models.DateTimeField(auto_now_add=True, verbose_name="受信日時")),
+                (
+                    "atena",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="juminkiroku.atena",
+                        verbose_name="宛名",
+                    ),
+                ),
+                (
+                    "ido",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="juminkiroku.ido",
+                        verbose_name="異動",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '出入国在留管理庁長官通知',
-                'verbose_name_plural': '出入国在留管理庁長官通知',
-                'ordering': ['tsuchi_date', 'id'],
+                "verbose_name": "出入国在留管理庁長官通知",
+                "verbose_name_plural": "出入国在留管理庁長官通知",
+                "ordering": ["tsuchi_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ShichosonTsuchi',
+            name="ShichosonTsuchi",
             fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('kubun', models.CharField(choices=[('both', '住基法・入管法'), ('juki', '住基法')], max_length=6, verbose_name='通知区分')),
-                ('status', models.CharField(choices=[('misoshin', '未送信')], db_index=True, default='misoshin', max_length=10, verbose_name='送信状態')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('atena', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='juminkiroku.atena', verbose_name='宛名')),
-                ('ido', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='juminkiroku.ido', verbose_name='異動')),
+                ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "kubun",
+                    models.CharField(
+                        choices=[("both", "住基法・入管法"), ("juki", "住基法")],
+                        max_length=6,
+                        verbose_name="通知区分",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("misoshin", "未送信")],
+                        db_index=True,
+                        default="misoshin",
+                        max_length=10,
+                        verbose_name="送信状態",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                (
+                    "atena",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="juminkiroku.atena",
+                        verbose_name="宛名",
+                    ),
+                ),
+                (
+                    "ido",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="juminkiroku.ido",
+                        verbose_name="異動",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '市町村通知',
-                'verbose_name_plural': '市町村通知',
-                'ordering': ['seq'],
-                'constraints': [models.UniqueConstraint(fields=('ido', 'atena'), name='shichoson_tsuchi_once')],
+                "verbose_name": "市町村通知",
+                "verbose_name_plural": "市町村通知",
+                "ordering": ["seq"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("ido", "atena"), name="shichoson_tsuchi_once")
+                ],
             },
         ),
     ]
