@@ -39,6 +39,29 @@ class Sex(models.TextChoices):
     FEMALE = "2", "女"
 
 
+class ZairyuKubun(models.TextChoices):
+    """The 外国人住民 of 住民基本台帳法 第30条の45 (its table; 標準仕様書 1.1.2 外国人住民
+    の区分). 経過滞在者 are the two last rows: 出生による / 国籍喪失による."""
+
+    CHUCHOKI = "1", "中長期在留者"
+    TOKUBETSU_EIJU = "2", "特別永住者"
+    ICHIJI_HIGO = "3", "一時庇護許可者"
+    KARITAIZAI = "4", "仮滞在許可者"
+    KEIKA_SHUSSEI = "5", "出生による経過滞在者"
+    KEIKA_SOSHITSU = "6", "国籍喪失による経過滞在者"
+
+
+# 法第30条の46 / 第30条の47 (4.5.1, 4.5.2) name these four; 経過滞在者 come by 出生 or 国籍喪失.
+HO30_46_KUBUN = frozenset(
+    {
+        ZairyuKubun.CHUCHOKI.value,
+        ZairyuKubun.TOKUBETSU_EIJU.value,
+        ZairyuKubun.ICHIJI_HIGO.value,
+        ZairyuKubun.KARITAIZAI.value,
+    }
+)
+
+
 class IdoGroup(models.TextChoices):
     KISAI = "kisai", "記載"
     SHOJO = "shojo", "消除"
@@ -61,6 +84,10 @@ class IdoJiyu(models.TextChoices):
     KOKUSEKI_SOSHITSU = "K07", "国籍喪失"
     JUSHO_SETTEI = "K08", "住所設定"  # 4.2.1.1
     MITODOKE_TENNYU = "K09", "未届転入"  # 4.1.1.4, 4.2.1.1
+    # 4.5.1, 4.5.2: a foreign resident who sets an address on landing (法第30条の46) or one
+    # with an address who becomes a 法第30条の45 person (法第30条の47); 転入前住所 may be blank.
+    HO30_46_TENNYU = "K46", "法第30条の46転入"
+    HO30_47_TODOKE = "K47", "法第30条の47届出"
     IKO = "K99", "データ移行"
     # 消除
     TENSHUTSU = "S01", "転出"
@@ -143,6 +170,8 @@ STANDARD_KUBUN: dict[str, tuple[str, ...]] = {
     IdoJiyu.KOKUSEKI_SOSHITSU.value: ("記載:職権記載（国籍喪失）", "消除:職権消除（国籍喪失）"),
     IdoJiyu.JUSHO_SETTEI.value: ("記載:職権記載",),
     IdoJiyu.MITODOKE_TENNYU.value: ("記載:職権記載",),
+    IdoJiyu.HO30_46_TENNYU.value: ("記載:国外転入等",),
+    IdoJiyu.HO30_47_TODOKE.value: ("記載:国外転入等",),
     IdoJiyu.IKO.value: ("記載:職権記載",),
     IdoJiyu.TENSHUTSU.value: ("消除:国内転出",),
     IdoJiyu.KOKUGAI_TENSHUTSU.value: ("消除:国外転出",),

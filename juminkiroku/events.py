@@ -141,6 +141,16 @@ KOKUGAI_TENNYU = declare(
     payload=KisaiPayload,
     description="国外からの転入（K02）の本登録。",
 )
+HO30_46_TENNYU = declare(
+    "juminkiroku.ho30_46_tennyu",
+    payload=KisaiPayload,
+    description="法第30条の46転入（K46、標準仕様書 4.5.1）の本登録。",
+)
+HO30_47_TODOKE = declare(
+    "juminkiroku.ho30_47_todoke",
+    payload=KisaiPayload,
+    description="法第30条の47届出（K47、標準仕様書 4.5.2）の本登録。",
+)
 SHUSSEI = declare("juminkiroku.shussei", payload=KisaiPayload, description="出生（K03）の本登録。")
 SHOKKEN_KISAI = declare(
     "juminkiroku.shokken_kisai", payload=KisaiPayload, description="職権記載（K04）の本登録。"
@@ -305,6 +315,8 @@ TORIKESHI = declare(
 EVENT_OF_JIYU: dict[str, EventType[Any]] = {
     IdoJiyu.TENNYU: TENNYU,
     IdoJiyu.KOKUGAI_TENNYU: KOKUGAI_TENNYU,
+    IdoJiyu.HO30_46_TENNYU: HO30_46_TENNYU,
+    IdoJiyu.HO30_47_TODOKE: HO30_47_TODOKE,
     IdoJiyu.SHUSSEI: SHUSSEI,
     IdoJiyu.SHOKKEN_KISAI: SHOKKEN_KISAI,
     IdoJiyu.IKO: IKO,

@@ -39,8 +39,6 @@ MODULE = ModuleSpec(
         "ido": "異動",
         "shomei_kofu": "証明書の交付",
         "etsuran_seikyu": "閲覧の請求",
-        "koin": "公印",
-        "ninshosha": "認証者",
         "yokushi": "抑止",
         "shien_sochi": "支援措置",
         "kojin_bango": "個人番号",
@@ -62,5 +60,7 @@ MODULE = ModuleSpec(
         "banchi": "住居表示・地番",
         "katagaki": "方書",
         "euc_chushutsu": "EUC抽出条件",
+        "nyukan_tsuchi": "出入国在留管理庁長官通知",
+        "shichoson_tsuchi": "市町村通知",
     },
 )

@@ -245,6 +245,10 @@ NOT_REQUESTED = {
     "juminkiroku_tenshutsu_saikofu": "a certificate (logged by its service): test_tenshutsu_views",
     "jk_cs_home": "the 住基ネット queue (needs the CS): juminkiroku/tests/test_cs_views.py",
     "juminkiroku_setainushi_fuzai": "households without a 世帯主: test_tsuchi_setainushi.py",
+    # 外国人住民 (4.5.6, 4.5.7) and 事実上の世帯主 (4.1.4.3), keyed by their own ids
+    "jk_nyukan_kakunin": "test_nyukan_views.py (test_4_5_6_and_4_5_7_screens_log…)",
+    "jk_nyukan_shichoson": "test_nyukan_views.py (test_4_5_6_and_4_5_7_screens_log…)",
+    "jk_jijitsujo": "test_nyukan_views.py (test_4_1_4_3_screen_records…)",
     # 課税資料 (the person's page needs their income year): zeimu/tests/test_kazei_views.py
     # (test_lookup_posts_the_number…, test_shisan_from_stored_data…,
     # test_every_entry_form_that_shows_a_person_logs_one_read) and test_kazei_api.py

@@ -13,13 +13,14 @@ from juminkiroku.forms.shomei import (
     PersonSheet,
     Row,
     SheetOptions,
+    _row,
     cut_to_box,
     history_rows,
     household_rows,
     kisai_rows,
     person_rows,
 )
-from juminkiroku.models import Atena
+from juminkiroku.models import Atena, JijitsujoSetainushi
 from juminkiroku.selectors.asof import history_of
 
 KISAI_KINDS = (ShomeiKind.KISAI, ShomeiKind.JOHYO_KISAI)
@@ -70,7 +71,18 @@ def build_sheets(
         first = persons[0]
         head = heads.get(first.setai_id) if first.setai_id else None
         household = household_rows(persons, opts, head if head is not None else "")
+        if opts.setainushi and first.setai_id is not None:
+            household.extend(jijitsujo_rows(first.setai_id))
     return sheets, household
+
+
+def jijitsujo_rows(setai_id: int) -> list[Row]:
+    """標準仕様書 4.1.4.3: the 事実上の世帯主 in the 備考 (C類型) of the household block,
+    printed with the 世帯主 item (juminkiroku.models.jijitsujo)."""
+    record = JijitsujoSetainushi.objects.filter(setai_id=setai_id).first()
+    if record is None:
+        return []
+    return [_row("備考", f"事実上の世帯主　{record.shimei}", "address")]
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,10 @@ NINSHO_INKAN = "この写しは、登録されている印影と相違ないこ�
 NINSHO_KISAI = "上記のとおり住民票に記載されていることを証明する。"
 NINSHO_JOHYO_KISAI = "上記のとおり除票に記載されていることを証明する。"
 
-#: A foreign resident's items that may be omitted on request (標準仕様書 5.1). The 法第30条の
-#: 45 区分 is not stored on the 宛名 yet, so it is neither printed nor omittable here.
+#: A foreign resident's items that may be omitted on request (標準仕様書 5.1).
 GAIKOKU_ITEMS: dict[str, str] = {
     "kokuseki": "国籍・地域",
+    "zairyu_kubun": "法第30条の45に規定する区分",
     "zairyu_shikaku": "在留資格",
     "zairyu_kikan": "在留期間の満了日",
     "zairyu_card_no": "在留カード等番号",
@@ -260,6 +260,8 @@ def gaikoku_rows(p: PersonFields, omit: frozenset[str]) -> list[Row]:
     rows: list[Row] = []
     if "kokuseki" not in omit:
         rows.append(_row("国籍・地域", p.kokuseki, "short"))
+    if "zairyu_kubun" not in omit and p.zairyu_kubun:
+        rows.append(_row("法第30条の45に規定する区分", p.get_zairyu_kubun_display(), "short"))
     if "zairyu_shikaku" not in omit:
         rows.append(_row("在留資格", p.zairyu_shikaku, "short"))
     if "zairyu_kikan" not in omit:

@@ -15,11 +15,13 @@ from juminkiroku.models.etsuran import EtsuranSeikyu
 from juminkiroku.models.euc import EucChushutsu
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
+from juminkiroku.models.jijitsujo import JijitsujoSetainushi
 from juminkiroku.models.jisho import Chiku, JushoJisho
 from juminkiroku.models.jusho_master import Banchi, BanchiKubun, Katagaki
 from juminkiroku.models.kensaku import KensakuRireki
 from juminkiroku.models.kisai import Kisai, KisaiRireki, KisaiShurui, KisaiSosa
 from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
+from juminkiroku.models.nyukan import NyukanTsuchi, ShichosonTsuchi
 from juminkiroku.models.renkei import RenkeiChange
 from juminkiroku.models.tenshutsu import (
     TennyuTsuchi,
@@ -50,6 +52,7 @@ __all__ = [
     "Ido",
     "IdoTarget",
     "InkanToroku",
+    "JijitsujoSetainushi",
     "JuminhyoCodeAki",
     "JushoJisho",
     "Katagaki",
@@ -60,10 +63,12 @@ __all__ = [
     "KisaiSosa",
     "Koin",
     "Ninshosha",
+    "NyukanTsuchi",
     "PersonFields",
     "RenkeiChange",
     "SeinenHikokennin",
     "Setai",
+    "ShichosonTsuchi",
     "ShienHeisha",
     "ShienKagaisha",
     "ShienSochi",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from juminkiroku.codes import AtenaKubun, JuminJotai, JuminShubetsu, Sex, Zokugara
+from juminkiroku.codes import AtenaKubun, JuminJotai, JuminShubetsu, Sex, ZairyuKubun, Zokugara
 
 
 class Setai(models.Model):
@@ -65,6 +65,10 @@ class PersonFields(models.Model):
     zairyu_shikaku = models.CharField("在留資格", max_length=60, blank=True)
     zairyu_kikan_to = models.DateField("在留期間の満了日", null=True, blank=True)
     zairyu_card_no = models.CharField("在留カード等番号", max_length=12, blank=True)
+    # 法第30条の45 区分 (標準仕様書 1.1.2; juminkiroku.codes.ZairyuKubun), blank for 日本人住民.
+    zairyu_kubun = models.CharField(
+        "法第30条の45区分", max_length=1, choices=ZairyuKubun.choices, blank=True
+    )
     # 基本
     birth_date = models.DateField("生年月日")
     sex = models.CharField("性別", max_length=1, choices=Sex.choices)

@@ -32,6 +32,7 @@ from juminkiroku.codes import (
     Sex,
     YokushiLevel,
     YokushiProcess,
+    ZairyuKubun,
 )
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
@@ -92,6 +93,7 @@ NEW_PERSON_MORE = [
     "zairyu_shikaku",
     "zairyu_kikan_to",
     "zairyu_card_no",
+    "zairyu_kubun",
     "juminhyo_code",
     "kojin_bango",
     "setai_order",
@@ -104,6 +106,8 @@ TODOKE_TODAY: frozenset[str] = frozenset(
     {
         IdoJiyu.TENNYU,
         IdoJiyu.KOKUGAI_TENNYU,
+        IdoJiyu.HO30_46_TENNYU,
+        IdoJiyu.HO30_47_TODOKE,
         IdoJiyu.TENSHUTSU,
         IdoJiyu.KOKUGAI_TENSHUTSU,
         IdoJiyu.TENKYO,
@@ -118,6 +122,9 @@ TODOKE_TODAY: frozenset[str] = frozenset(
 COMMON_FIELDS: dict[str, list[str]] = {
     IdoJiyu.TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
     IdoJiyu.KOKUGAI_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
+    # 4.5.1, 4.5.2: like a 国外転入; the 転入前住所 may stay blank.
+    IdoJiyu.HO30_46_TENNYU: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
+    IdoJiyu.HO30_47_TODOKE: [*ADDRESS_FIELDS, "tennyu_mae_postal_code", "tennyu_mae_jusho"],
     IdoJiyu.SHUSSEI: ADDRESS_FIELDS,
     IdoJiyu.SHOKKEN_KISAI: ADDRESS_FIELDS,
     # 標準仕様書 1.1.17: the 郵便番号 of the 転出先住所（予定） (and of the 転入前住所 above)
@@ -165,6 +172,7 @@ PER_PERSON_FIELDS[IdoJiyu.KOKUSEKI_SOSHITSU] = [
     "zairyu_shikaku",
     "zairyu_kikan_to",
     "zairyu_card_no",
+    "zairyu_kubun",
 ]
 PER_PERSON_FIELDS[IdoJiyu.KEIBI_SHUSEI] = ["shimei", "shimei_kana", *ADDRESS_FIELDS]
 for _jiyu, _name in BANGO_IDO.items():
@@ -177,6 +185,7 @@ SETAI_MODE: dict[str, str] = {
 CHOICES: dict[str, list[tuple[str, str]]] = {
     "sex": list(Sex.choices),
     "shubetsu": list(JuminShubetsu.choices),
+    "zairyu_kubun": list(ZairyuKubun.choices),
     "zokugara": common_choices(),
 }
 DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
@@ -184,6 +193,8 @@ DATE_INPUTS = {"birth_date", "zairyu_kikan_to"}
 REQUIRED_COMMON: dict[str, tuple[str, ...]] = {
     IdoJiyu.TENNYU: ("jusho", "tennyu_mae_jusho"),
     IdoJiyu.KOKUGAI_TENNYU: ("jusho",),
+    IdoJiyu.HO30_46_TENNYU: ("jusho",),
+    IdoJiyu.HO30_47_TODOKE: ("jusho",),
     IdoJiyu.SHUSSEI: ("jusho",),
     IdoJiyu.SHOKKEN_KISAI: ("jusho",),
     IdoJiyu.TENSHUTSU: ("tenshutsu_saki_jusho",),

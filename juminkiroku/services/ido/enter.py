@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from juminkiroku.codes import (
+    HO30_46_KUBUN,
     IDO_GROUP_OF,
     KOKUSEKI_IDO,
     AtenaKubun,
@@ -159,6 +160,8 @@ def _validate(
                         errors.setdefault(prefix + name, []).append(
                             label + f"外国人住民は{FIELD_LABELS[name]}を入力してください。"
                         )
+            if jiyu in (IdoJiyu.HO30_46_TENNYU, IdoJiyu.HO30_47_TODOKE):
+                check_ho30_46(merged, prefix, label, errors)
             if jiyu == IdoJiyu.SHUSSEI and merged.get("birth_date") != ido_date.isoformat():
                 errors.setdefault(prefix + "birth_date", []).append(
                     label + "出生の異動日は生年月日と同じ日にしてください。"
@@ -264,6 +267,23 @@ def _validate(
     if fuzai:
         payload["setainushi_fuzai"] = fuzai
     return payload, targets
+
+
+def check_ho30_46(
+    merged: dict[str, Any], prefix: str, label: str, errors: dict[str, list[str]]
+) -> None:
+    """標準仕様書 4.5.1 / 4.5.2: 法第30条の46転入 and 法第30条の47届出 register a foreign
+    resident of one of the four 区分 the articles name, like a 国外転入 (転入前住所 may be
+    blank). 経過滞在者 come by 出生 (K03) or 国籍喪失 (K07) instead."""
+    if merged.get("shubetsu") != JuminShubetsu.GAIKOKUJIN:
+        errors.setdefault(prefix + "shubetsu", []).append(
+            label + "この異動は外国人住民についてだけ入力できます。"
+        )
+    if merged.get("zairyu_kubun") not in HO30_46_KUBUN:
+        errors.setdefault(prefix + "zairyu_kubun", []).append(
+            label + "法第30条の45区分は中長期在留者・特別永住者・一時庇護許可者・"
+            "仮滞在許可者のいずれかを選択してください。"
+        )
 
 
 def ido_enter(

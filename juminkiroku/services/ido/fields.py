@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from juminkiroku import gyomu
-from juminkiroku.codes import JuminShubetsu, Sex
+from juminkiroku.codes import JuminShubetsu, Sex, ZairyuKubun
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena
 from juminkiroku.rules.fusho import FUSHO_FIELDS, parse_fusho
 from juminkiroku.rules.zokugara import parse_zokugara
@@ -116,6 +116,9 @@ def clean_fields(raw: dict[str, Any], prefix: str, errors: dict[str, list[str]])
             continue
         if name == "shubetsu" and text not in JuminShubetsu.values:
             errors.setdefault(key, []).append("住民種別を選択してください。")
+            continue
+        if name == "zairyu_kubun" and text and text not in ZairyuKubun.values:
+            errors.setdefault(key, []).append("法第30条の45区分を選択してください。")
             continue
         if name == "zokugara" and text:
             try:
