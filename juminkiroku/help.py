@@ -63,6 +63,19 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("juminkiroku_jisho", "jisho"),
     ("juminkiroku_chiku", "jisho"),
     ("jk_help", "help"),
+    ("jk_kisai", "kisai"),
+    ("jk_moji", "kisai"),
+    ("juminkiroku_banchi", "jisho"),
+    ("juminkiroku_katagaki", "jisho"),
+    ("jk_kouho_", "ido"),
+    ("juminkiroku_ikkatsu", "jisho"),
+    ("jk_nyukan_", "nyukan"),
+    ("jk_jijitsujo", "person"),
+    ("juminkiroku_ido_moshide", "tsuchi"),
+    ("juminkiroku_setainushi_fuzai", "tsuchi"),
+    ("juminkiroku_tsuchi", "tsuchi"),
+    ("juminkiroku_koken", "tsuchi"),
+    ("juminkiroku_etsuran", "etsuran"),
 )
 
 
