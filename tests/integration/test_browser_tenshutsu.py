@@ -3,7 +3,8 @@
 week ahead, a 審査者 approves it, the clerk prints the 転出証明書 the same day (PDF read
 back); until the 転出予定日 the person is still found by the default search and gets a
 住民票の写し showing the 転出予定; the daily job, run as of the 転出予定日, makes the
-除票 from that date and the worker ends the 印鑑登録 on it."""
+除票 from that date and the worker ends the 印鑑登録 on it; the 住基ネット CS (the local
+simulator) receives the 転出 with its 転出予定日 (標準仕様書 7.1.1.1)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from juminkiroku.tests.certhelpers import png_bytes, set_ninshosha
+from juminkiroku.tests.cshelpers import cs_fixture, received  # noqa: F401  (fixture)
 from tenants.db import connection
 from tenants.models import Municipality, StaffUser
 from tenants.testing.pdf import pdf_pages, squash
@@ -98,6 +100,7 @@ def _search(page: Page, base: str) -> str:
 
 
 def test_tenshutsu_at_the_counter(
+    cs: Any,
     celery_worker: CeleryWorker,
     web_server: WebServer,
     hayama_resident: dict[str, Any],
@@ -140,6 +143,10 @@ def test_tenshutsu_at_the_counter(
         reviewer.goto(ido_url)
         reviewer.get_by_test_id("approve").click()
         expect(reviewer.get_by_test_id("ido-status")).to_have_text("本登録")
+        # and the CS link sends the 転出 with its 転出予定日 to the 住基ネット CS (7.1.1.1)
+        call_command("cs_sync", "--schema", town.schema_name, "--aki", "5")
+        sent = [(r["ido_jiyu"], r["ido_date"]) for r in received(cs, town.dantai_code)]
+        assert ("21", f"{yotei:%Y%m%d}") in sent, sent
 
         # then: the clerk opens the 転出's screen: a 予定, and prints the 転出証明書 today
         clerk.goto(ido_url)
