@@ -159,7 +159,17 @@ def _tenshutsu_values(change: RenkeiChange, code: str, bango: str) -> dict[str, 
 # The 異動 after which the card's 送付先情報 is made and sent (7.1.1.4「異動と連動した送付先
 # 情報」): those that give the person a new address in the town.
 SOFUSAKI_JIYU = frozenset(
-    {IdoJiyu.TENNYU, IdoJiyu.KOKUGAI_TENNYU, IdoJiyu.SHUSSEI, IdoJiyu.SHOKKEN_KISAI, IdoJiyu.TENKYO}
+    {
+        IdoJiyu.TENNYU,
+        IdoJiyu.KOKUGAI_TENNYU,
+        IdoJiyu.SHUSSEI,
+        IdoJiyu.SHOKKEN_KISAI,
+        IdoJiyu.TENKYO,
+        IdoJiyu.JUSHO_SETTEI,
+        IdoJiyu.MITODOKE_TENNYU,
+        IdoJiyu.HO30_46_TENNYU,
+        IdoJiyu.HO30_47_TODOKE,
+    }
 )
 
 

@@ -29,12 +29,17 @@ ZOKA: tuple[IdoJiyu, ...] = (
     IdoJiyu.KOKUGAI_TENNYU,
     IdoJiyu.SHUSSEI,
     IdoJiyu.SHOKKEN_KISAI,
+    IdoJiyu.JUSHO_SETTEI,
+    IdoJiyu.MITODOKE_TENNYU,
+    IdoJiyu.HO30_46_TENNYU,
+    IdoJiyu.HO30_47_TODOKE,
 )
 GENSHO: tuple[IdoJiyu, ...] = (
     IdoJiyu.TENSHUTSU,
     IdoJiyu.KOKUGAI_TENSHUTSU,
     IdoJiyu.SHIBO,
     IdoJiyu.SHOKKEN_SHOJO,
+    IdoJiyu.SHISSO,
 )
 
 

@@ -444,3 +444,14 @@ def test_4_1_4_3_the_name_prints_in_the_biko_of_a_renki_juminhyo(in_alpha):
     )
     assert household(True)["備考"] == "事実上の世帯主　ジョンソン　マイク"
     assert "備考" not in household(False)  # printed with the 世帯主 item only
+
+
+def test_ho30_46_tennyu_counts_in_the_jinko_dotai(in_alpha):
+    """A 法第30条の46転入 adds a 外国人住民 to the town: 人口動態 (6.1) counts it as 増加."""
+    from juminkiroku.selectors.dotai import dotai_between
+
+    register("hayama")
+    _, gaikoku = dotai_between(date(D.year, 1, 1), date(D.year, 12, 31))
+    row = next(r for r in gaikoku.rows if r.key == IdoJiyu.HO30_46_TENNYU.value)
+    assert row.total == 1
+    assert next(r for r in gaikoku.rows if r.label == "増加計").total == 1
