@@ -133,6 +133,19 @@ class TorikeshiPayload:
     undoes: Annotated[tuple[str, ...], "取り消された異動が発行したイベント名（これらを元に戻す）"]
 
 
+@dataclass(frozen=True)
+class YokushiPayload:
+    """抑止 set or lifted (標準仕様書 3.2: passed on to the 宛名システム and other modules).
+    A 一時解除 is never published (3.1). No reason text, no names."""
+
+    yokushi_ids: Annotated[tuple[int, ...], "抑止ID"]
+    atena_ids: Annotated[tuple[int, ...], "対象者の宛名ID（世帯の抑止では空）"]
+    setai_ids: Annotated[tuple[int, ...], "対象世帯の世帯ID（個人の抑止では空）"]
+    processes: Annotated[tuple[str, ...], "抑止する処理（ido 異動 / hakko 発行 / shokai 照会）"]
+    shien_sochi: Annotated[bool, "支援措置による抑止か"]
+    start_date: Annotated[date | None, "開始日（解除では空）"]
+
+
 # --- 記載 -----------------------------------------------------------------------------
 
 TENNYU = declare("juminkiroku.tennyu", payload=KisaiPayload, description="転入（K01）の本登録。")
@@ -355,4 +368,18 @@ KOMOKU_HENKO: tuple[tuple[EventType[KomokuHenkoPayload], tuple[str, ...]], ...] 
     (SHIMEI_HENKO, ("shimei", "shimei_kana", "alpha_name")),
     (SEINENGAPPI_HENKO, ("birth_date",)),
     (SEIBETSU_HENKO, ("sex",)),
+)
+
+# --- 抑止（標準仕様書 3.2）---------------------------------------------------------------
+
+YOKUSHI_SETTEI = declare(
+    "juminkiroku.yokushi_settei",
+    payload=YokushiPayload,
+    description="抑止の設定（支援措置による抑止を含む）。宛名を使う他の業務はこれで同じ抑止をかける"
+    "（標準仕様書 3.2）。",
+)
+YOKUSHI_KAIJO = declare(
+    "juminkiroku.yokushi_kaijo",
+    payload=YokushiPayload,
+    description="抑止の解除（支援措置の終了による解除を含む）。一時解除は発行しない（3.1）。",
 )

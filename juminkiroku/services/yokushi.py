@@ -29,12 +29,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from juminkiroku import events
 from juminkiroku.codes import ShienEndReason, YokushiLevel, YokushiProcess
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Setai, ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.events.services import event_publish
 from tenants.grants.selectors import has_grant
 from tenants.pdf import RenderedPdf, render_pdf
 from tenants.selectors.current import current_municipality
@@ -68,6 +70,25 @@ def _log(actor: Actor, screen: str, record_type: str, record_id: int) -> None:
         screen=screen,
         record_type=record_type,
         record_id=record_id,
+    )
+
+
+def _publish(locks: Sequence[Yokushi], actor: Actor, *, settei: bool) -> None:
+    """標準仕様書 3.2: every 抑止 set or lifted goes to the other systems of the town as a
+    domain event (ids and codes only), in the transaction that changed it."""
+    if not locks:
+        return
+    event_publish(
+        event=events.YOKUSHI_SETTEI if settei else events.YOKUSHI_KAIJO,
+        payload=events.YokushiPayload(
+            yokushi_ids=tuple(y.pk for y in locks),
+            atena_ids=tuple(sorted({y.atena_id for y in locks if y.atena_id})),
+            setai_ids=tuple(sorted({y.setai_id for y in locks if y.setai_id})),
+            processes=tuple(sorted({y.process for y in locks})),
+            shien_sochi=any(y.shien_sochi_id for y in locks),
+            start_date=min(y.start_date for y in locks) if settei else None,
+        ),
+        acting_user_id=actor.user_id,
     )
 
 
@@ -107,6 +128,7 @@ def yokushi_set(
             created_by=actor.username,
         )
         _log(actor, "抑止設定", "yokushi", y.pk)
+        _publish([y], actor, settei=True)
     return y
 
 
@@ -120,6 +142,7 @@ def yokushi_release(*, yokushi_id: int, actor: Actor) -> Yokushi:
         y.released_by = actor.username
         y.save(update_fields=["released_at", "released_by"])
         _log(actor, "抑止解除", "yokushi", y.pk)
+        _publish([y], actor, settei=False)
     return y
 
 
@@ -288,7 +311,7 @@ def _shien_locks(shien: ShienSochi, actor: Actor, *, start: date) -> list[Yokush
         (k_id, YokushiProcess.HAKKO, YokushiLevel.ALERT, "支援措置の加害者")
         for k_id in shien.kagaisha.filter(atena__isnull=False).values_list("atena_id", flat=True)
     ]
-    return [
+    locks = [
         Yokushi.objects.create(
             atena_id=atena_id,
             process=process,
@@ -301,12 +324,16 @@ def _shien_locks(shien: ShienSochi, actor: Actor, *, start: date) -> list[Yokush
         )
         for atena_id, process, level, reason in rows
     ]
+    _publish(locks, actor, settei=True)
+    return locks
 
 
 def _release_locks(shien: ShienSochi, actor: Actor) -> None:
-    shien.yokushi.filter(released_at__isnull=True).update(
+    locks = list(shien.yokushi.select_for_update().filter(released_at__isnull=True))
+    shien.yokushi.filter(pk__in=[y.pk for y in locks]).update(
         released_at=timezone.now(), released_by=actor.username
     )
+    _publish(locks, actor, settei=False)
 
 
 def extension_opens_on(shien: ShienSochi) -> date:

@@ -110,6 +110,12 @@ def test_shien_sochi_one_year_extension_window_and_alert(in_alpha):
         ("hakko", "error"),
         ("shokai", "alert"),
     }
+    # 3.2: the 支援措置's locks reach the other systems as one event, marked as such
+    from tenants.events.models import DomainEvent
+
+    (settei,) = DomainEvent.objects.filter(name="juminkiroku.yokushi_settei")
+    assert settei.payload["shien_sochi"] is True
+    assert settei.payload["processes"] == ["hakko", "shokai"]
     with pytest.raises(YokushiError, match="1か月前"):
         shien_sochi_extend(
             shien_id=result.shien.pk, moshide_date=date(2025, 1, 20), actor=shinsa,
@@ -141,3 +147,34 @@ def test_walls_a_lock_in_one_town_does_not_exist_in_the_other(alpha, beta):
             end_date=None, atena_id=head.pk, actor=actor_for("samukawa-shinsa"),
         )  # fmt: skip
     assert yokushi_blocking(atena_ids=[head.pk], setai_ids=[], process="ido") == []
+
+
+def test_3_2_setting_and_lifting_a_lock_reach_other_systems_as_events(alpha, beta):
+    """標準仕様書 3.2: 抑止 set and lifted go to the 宛名システム and the other modules as
+    domain events (ids and codes only, no reason text); a 一時解除 does not (3.1); the
+    events stay in the town that set the lock."""
+    from tenants.db import connection
+    from tenants.events.models import DomainEvent
+
+    connection.set_tenant(alpha.municipality)
+    _, (head,) = household_tennyu("hayama")
+    y = yokushi_set(
+        process=YokushiProcess.HAKKO,
+        level=YokushiLevel.ERROR,
+        reason="住所調査中",
+        start_date=date(2024, 1, 1),
+        end_date=None,
+        atena_id=head.pk,
+        actor=actor_for("hayama-shinsa"),
+    )
+    (settei,) = DomainEvent.objects.filter(name="juminkiroku.yokushi_settei")
+    assert settei.payload["yokushi_ids"] == [y.pk] and settei.payload["atena_ids"] == [head.pk]
+    assert settei.payload["processes"] == ["hakko"] and settei.payload["shien_sochi"] is False
+    assert "住所調査中" not in str(settei.payload)
+    yokushi_temp_unlock(yokushi_id=y.pk, actor=actor_for("hayama-shinsa"), minutes=30)
+    assert not DomainEvent.objects.filter(name="juminkiroku.yokushi_kaijo").exists()
+    yokushi_release(yokushi_id=y.pk, actor=actor_for("hayama-shinsa"))
+    (kaijo,) = DomainEvent.objects.filter(name="juminkiroku.yokushi_kaijo")
+    assert kaijo.payload["yokushi_ids"] == [y.pk]
+    connection.set_tenant(beta.municipality)
+    assert not DomainEvent.objects.filter(name__startswith="juminkiroku.yokushi_").exists()
