@@ -89,7 +89,9 @@ class ShomeiError(Exception):
     """A refused issue or void; the message is for the clerk."""
 
 
-def _certifier(day: date, **choice: Any) -> Certifier:
+def certifier_of(day: date, **choice: Any) -> Certifier:
+    """The 認証者 and 公印 of ``day`` for any certificate (1.3.7, 1.3.9, 5.6); a missing
+    one is refused with the clerk's message (ShomeiError)."""
     try:
         return certifier_for(day, **choice)
     except NinshoError as exc:
@@ -385,7 +387,7 @@ def shomei_issue(
         koyo_mokuteki=koyo_mokuteki,
     )
     check = _check_access(persons, seikyusha, today)
-    certifier = _certifier(today, ninshosha_kubun=ninshosha_kubun, koin=koin, koin_kind=koin_kind)
+    certifier = certifier_of(today, ninshosha_kubun=ninshosha_kubun, koin=koin, koin_kind=koin_kind)
     town = current_municipality()
     whole = False
     if kind == ShomeiKind.JUMINHYO and persons[0].setai_id is not None:
@@ -407,7 +409,7 @@ def shomei_issue(
         sheet = PersonSheet(atena_id=persons[0].pk, rows=inkan_rows(persons[0]))
         afure = settle_overflow([sheet], [], _afure_mode())
         context["rows"], context["afure"] = sheet.rows, afure
-        context["inei_uri"] = _png_uri(bytes(inkan.inei))
+        context["inei_uri"] = png_uri(bytes(inkan.inei))
         ninsho_text = NINSHO_INKAN
     else:
         sheets, household = build_sheets(
@@ -427,7 +429,7 @@ def shomei_issue(
         date=wareki(today),
         shokumei=certifier.shokumei,
         shimei=certifier.shimei,
-        koin_uri=_png_uri(certifier.koin_png) if certifier.koin_png else "",
+        koin_uri=png_uri(certifier.koin_png) if certifier.koin_png else "",
         mongon=certifier.mongon,
     )
     # The numbers are drawn only now that every check passed, one per copy (5.5); a
@@ -479,7 +481,8 @@ def shomei_issue(
     return kofu, rendered.pdf
 
 
-def _png_uri(png: bytes) -> str:
+def png_uri(png: bytes) -> str:
+    """A PNG as a data URI for the PDF templates (公印, 印影)."""
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 

@@ -17,9 +17,7 @@
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -31,9 +29,9 @@ from juminkiroku.forms.shomei import Ninsho, Row, _row, full_address, wareki
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, AtenaRireki, Tenshutsu, TenshutsuShomei, TenshutsuStatus
 from juminkiroku.models.tenshutsu import TenshutsuShomeiKind
-from juminkiroku.services.ninsho import Certifier, NinshoError, certifier_for, ninshosha
+from juminkiroku.services.ninsho import ninshosha
 from juminkiroku.services.numbering import next_hakko_no
-from juminkiroku.services.shomei import ShomeiError, ShomeiNotFound
+from juminkiroku.services.shomei import ShomeiError, ShomeiNotFound, certifier_of, png_uri
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.pdf import render_pdf
@@ -112,7 +110,7 @@ def _render(t: Tenshutsu, kofu: TenshutsuShomei, first: TenshutsuShomei | None) 
     v = AtenaRireki.objects.get(pk=kofu.items["rireki_id"])
     head_id = kofu.items.get("head_rireki_id")
     head = AtenaRireki.objects.get(pk=head_id) if head_id else None
-    certifier = _certifier(timezone.localdate())
+    certifier = certifier_of(timezone.localdate())
     junzuru = kofu.kind == TenshutsuShomeiKind.JUNZURU
     issued = timezone.localdate(first.issued_at) if first else timezone.localdate()
     try:
@@ -132,23 +130,11 @@ def _render(t: Tenshutsu, kofu: TenshutsuShomei, first: TenshutsuShomei | None) 
             date=wareki(timezone.localdate()),
             shokumei=certifier.shokumei,
             shimei=certifier.shimei,
-            koin_uri=_png_uri(certifier.koin_png) if certifier.koin_png else "",
+            koin_uri=png_uri(certifier.koin_png) if certifier.koin_png else "",
             mongon=certifier.mongon,
         ),
     }
     return render_pdf(TEMPLATE, context).pdf
-
-
-def _certifier(day: date) -> Certifier:
-    """The 認証者 and 公印 of the day (標準仕様書 1.3.7, 1.3.9, 5.6), as on every certificate."""
-    try:
-        return certifier_for(day)
-    except NinshoError as exc:
-        raise ShomeiError(str(exc)) from exc
-
-
-def _png_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _log(kofu: TenshutsuShomei, t: Tenshutsu, actor: Actor, screen: str) -> None:
@@ -189,7 +175,7 @@ def tenshutsu_shomei_issue(*, tenshutsu_id: int, actor: Actor) -> tuple[Tenshuts
     kind = TenshutsuShomeiKind.JUNZURU if t.shokken else TenshutsuShomeiKind.SHOMEI
     today = timezone.localdate()
     # Checked before the number is drawn: the 認証者 must be set.
-    _certifier(today)
+    certifier_of(today)
     kofu = TenshutsuShomei(
         tenshutsu=t,
         hakko_no=next_hakko_no(today),

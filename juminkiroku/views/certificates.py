@@ -7,7 +7,6 @@ back inline under a name made of the 発行番号 only.
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from django import forms
@@ -39,6 +38,7 @@ from juminkiroku.services.shomei import (
     MAX_COPIES,
     ShomeiError,
     default_items,
+    png_uri,
     shomei_issue,
     shomei_precheck,
     shomei_void,
@@ -354,7 +354,7 @@ class NinshoshaForm(forms.Form):
 
 def _koin_page(request: HttpRequest, status: int = 200, **extra: Any) -> HttpResponse:
     koins = [
-        {"row": k, "uri": "data:image/png;base64," + base64.b64encode(bytes(k.image)).decode()}
+        {"row": k, "uri": png_uri(bytes(k.image))}
         for k in Koin.objects.order_by("kind", "-valid_from", "-id")
     ]
     context = {
