@@ -101,7 +101,8 @@ def _cell(item: Item, raw: str) -> tuple[Any, str | None]:
             return None, f"{item.max_length}文字以内にしてください（{len(text)}文字あります）。"
         return text, None
     if item.kind == Kind.KANA:
-        kana = unicodedata.normalize("NFKC", text)  # 半角カナ → 全角
+        # 半角カナ → 全角; a space between 氏 and 名 as the registry keeps it (全角)
+        kana = unicodedata.normalize("NFKC", text).replace(" ", "\u3000")
         kana = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in kana)
         if not _KANA.fullmatch(kana):
             return None, "フリガナはカタカナで書いてください。"

@@ -139,6 +139,7 @@ def _note(request: HttpRequest, read: CsvRead, screen: str, ids: list[int]) -> N
     access_note(
         request,
         ids=ids,
+        record_id=ids[0] if len(ids) == 1 else None,
         screen=screen,
         detail={
             "layout": read.layout.code,
