@@ -34,10 +34,15 @@ def jcode(first10: str) -> str:
 
 KB_TARO = bango("12345678901")
 KB_HANAKO = bango("23456789012")
+DATE_MESSAGE = "日付として読めません（例: 昭和55年5月5日、S55.5.5、1980-05-05）。"
 
-TENSHUTSU_HEADER = "氏名,氏名フリガナ,生年月日,性別,続柄,住所,郵便番号,転出先,転出の予定年月日,住民票コード,個人番号"
+TENSHUTSU_HEADER = (
+    "氏名,氏名フリガナ,生年月日,性別,続柄,住所,郵便番号,転出先,転出の予定年月日,"
+    "住民票コード,個人番号"
+)
 TENSHUTSU_ROWS = [
-    f"川崎　一郎,かわさき　いちろう,昭和55年5月5日,男,世帯主,神奈川県川崎市川崎区宮本町1番地,210-0004,"
+    "川崎　一郎,かわさき　いちろう,昭和55年5月5日,男,世帯主,"
+    "神奈川県川崎市川崎区宮本町1番地,210-0004,"
     f"神奈川県三浦郡葉山町堀内2135番地,令和6年4月1日,{jcode('1234567890')},{bango('34567890123')}",
     "川崎　花子,ｶﾜｻｷ ﾊﾅｺ,S57.7.7,女,妻,神奈川県川崎市川崎区宮本町1番地,210-0004,"
     "神奈川県三浦郡葉山町堀内2135番地,令和6年4月1日,,",
@@ -103,8 +108,8 @@ def test_reader_checks_every_cell_and_names_file_line_and_item():
     # then: every problem, by line and item, none of the cells' text
     assert [str(e) for e in read.errors] == [
         "todoke.csv 3行目「氏名」: 氏名に使えない制御文字（U+0000 NUL）が含まれています。",
-        "todoke.csv 4行目「異動日」: 日付として読めません（例: 昭和55年5月5日、S55.5.5、1980-05-05）。",
-        "todoke.csv 4行目「生年月日」: 日付として読めません（例: 昭和55年5月5日、S55.5.5、1980-05-05）。",
+        f"todoke.csv 4行目「異動日」: {DATE_MESSAGE}",
+        f"todoke.csv 4行目「生年月日」: {DATE_MESSAGE}",
         "todoke.csv 4行目「性別」: 次のいずれかで書いてください: 男、女、男性、女性。",
         "todoke.csv 5行目「異動事由」: 次のいずれかで書いてください: 転入、国外転入、転居、転出。",
         "todoke.csv 5行目「郵便番号」: 郵便番号は7桁の数字にしてください（例: 240-0112）。",
@@ -116,7 +121,17 @@ def test_reader_checks_every_cell_and_names_file_line_and_item():
 def test_reader_check_digits_cp932_and_no_header():
     # given: a 転出証明書 in Shift_JIS without a header, in the layout's order
     items = len(TENSHUTSU_SHOMEI.items)
-    cells = ["髙橋　一郎", "タカハシ　イチロウ", "S55.5.5", "1", "", "01", "", "", "川崎市川崎区宮本町1"]
+    cells = [
+        "髙橋　一郎",
+        "タカハシ　イチロウ",
+        "S55.5.5",
+        "1",
+        "",
+        "01",
+        "",
+        "",
+        "川崎市川崎区宮本町1",
+    ]
     cells += ["", "", jcode("1234567890"), bango("12345678901"), "葉山町堀内", "R6.4.1"]
     bad = list(cells)
     bad[11] = "12345678901"  # 住民票コード whose check digit is wrong
@@ -157,9 +172,7 @@ def test_reader_refuses_unknown_and_missing_header_names():
 # --- 異動入力 -----------------------------------------------------------------------------
 
 
-def test_tenshutsu_shomei_csv_fills_the_tennyu_form_and_registers_nothing(
-    residents, login, alpha
-):
+def test_tenshutsu_shomei_csv_fills_the_tennyu_form_and_registers_nothing(residents, login, alpha):
     # given
     clerk = login("hayama-clerk", ALPHA_HOST)
     assert "/juminkiroku/ido/csv/" in clerk.get("/juminkiroku/ido/new/").content.decode()
@@ -180,7 +193,9 @@ def test_tenshutsu_shomei_csv_fills_the_tennyu_form_and_registers_nothing(
     assert values["n1-shimei"] == "川崎　一郎" and values["n2-shimei"] == "川崎　花子"
     assert values["n1-shimei_kana"] == "カワサキ　イチロウ"
     assert values["n2-shimei_kana"] == "カワサキ　ハナコ"
-    assert values["n1-birth_date"] == "昭和55年5月5日" and values["n2-birth_date"] == "昭和57年7月7日"
+    assert (
+        values["n1-birth_date"] == "昭和55年5月5日" and values["n2-birth_date"] == "昭和57年7月7日"
+    )
     assert values["n1-sex"] == "1" and values["n2-zokugara"] == "02"
     assert values["n1-juminhyo_code"] and values["n1-kojin_bango"]
     assert values["c-tennyu_mae_jusho"] == "神奈川県川崎市川崎区宮本町1番地"
@@ -198,7 +213,7 @@ def test_tenshutsu_shomei_csv_fills_the_tennyu_form_and_registers_nothing(
     r = clerk.post("/juminkiroku/ido/new/K01/", confirmed)
     assert r.status_code == 302, r.content.decode()[-3000:]
     connection.set_tenant(alpha.municipality)
-    ido = Ido.objects.order_by("-pk").first()
+    ido = Ido.objects.order_by("-pk")[0]
     assert ido.status == "kari" and len(ido.payload["persons"]) == 2
     assert not Atena.objects.filter(shimei="川崎　一郎").exists()
 
@@ -262,30 +277,37 @@ def test_viewer_may_not_upload_and_a_large_file_is_stopped(residents, login, mon
     assert viewer.get("/juminkiroku/shomei/csv/").status_code == 403
     monkeypatch.setattr(csvin_views, "MAX_UPLOAD_BYTES", 100)
     clerk = login("hayama-clerk", ALPHA_HOST)
-    r = upload(clerk, "/juminkiroku/ido/csv/", "tenshutsu_shomei", [TENSHUTSU_HEADER, *TENSHUTSU_ROWS])
+    r = upload(
+        clerk, "/juminkiroku/ido/csv/", "tenshutsu_shomei", [TENSHUTSU_HEADER, *TENSHUTSU_ROWS]
+    )
     assert r.status_code == 400
     assert "ファイルが大きすぎます（上限 1MB）" in r.content.decode()
 
 
 # --- 証明書の発行 ---------------------------------------------------------------------------
 
-SHINSEI_HEADER = "請求者の種別,宛名番号,氏名,生年月日,性別,住所,証明書の種類,様式,通数,世帯主・続柄,本籍・筆頭者"
+REQUEST = ["住民票の写し", "個人票", "2", "要", "不要"]
+SHINSEI_HEADER = (
+    "請求者の種別,宛名番号,氏名,生年月日,性別,住所,証明書の種類,様式,通数,世帯主・続柄,本籍・筆頭者"
+)
 
 
-def test_kofu_shinsei_csv_fills_the_request_by_4joho_and_then_issues(
-    residents, login, alpha, beta
-):
-    taro, hanako, child = residents
+def test_kofu_shinsei_csv_fills_the_request_by_4joho_and_then_issues(residents, login, alpha, beta):
+    taro, _hanako, child = residents
     lines = [
         SHINSEI_HEADER,
         ",".join(
-            ["本人", "", "山田 太郎", "昭和55年5月5日", "男", "神奈川県三浦郡葉山町堀内2135番地"]
-            + ["住民票の写し", "個人票", "2", "要", "不要"]
+            [
+                "本人",
+                "",
+                "山田 太郎",
+                "昭和55年5月5日",
+                "男",
+                "神奈川県三浦郡葉山町堀内2135番地",
+                *REQUEST,
+            ]
         ),
-        ",".join(
-            ["本人", child.atena_no, "", "", "", ""]
-            + ["住民票の写し", "個人票", "2", "要", "不要"]
-        ),
+        ",".join(["本人", child.atena_no, "", "", "", "", *REQUEST]),
     ]
     clerk = login("hayama-clerk", ALPHA_HOST)
     assert "/juminkiroku/shomei/csv/" in clerk.get("/juminkiroku/shomei/").content.decode()
