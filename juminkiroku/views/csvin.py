@@ -233,6 +233,8 @@ def _tenshutsu_shomei_form(
     notes = [f"転出の予定年月日: {format_wareki(first['tenshutsu_yotei_date'])}"]
     if first.get("setainushi_shimei"):
         notes.append(f"転出証明書の世帯主: {first['setainushi_shimei']}")
+    if first.get("moto_jutei_date"):  # of the town left: not an item of our 住民票
+        notes.append(f"転出前の住所を定めた日: {format_wareki(first['moto_jutei_date'])}")
     return _filled(request, read, jiyu, values, None, [], notes), []
 
 
