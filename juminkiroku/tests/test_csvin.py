@@ -386,3 +386,49 @@ def test_kenmen_of_one_town_is_not_found_in_the_other(residents, login):
     assert r.status_code == 400
     assert "個人番号・4情報のどちらでも一致する方はいません。" in r.content.decode()
     assert "kenmen-table" not in r.content.decode()
+
+
+def test_ido_todoke_tennyu_of_a_household_and_tenshutsu_fill_their_forms(residents, login, alpha):
+    taro = residents[0]
+    header = (
+        "届出日,異動日,異動事由,郵便番号,住所,番地,従前の住所,氏名,生年月日,性別,続柄,国籍・地域"
+    )
+    common = "R6.4.3,R6.4.1,転入,240-0112,神奈川県三浦郡葉山町堀内,10番地,東京都港区芝公園1丁目"
+    lines = [
+        header,
+        f"{common},鈴木　一郎,平成2年2月2日,男,世帯主,",
+        f"{common},スミス　メアリー,1991-03-03,女,妻,アメリカ合衆国",
+    ]
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    r = upload(clerk, "/juminkiroku/ido/csv/", "ido_todoke", lines, header=True)
+    assert r.status_code == 200, r.content.decode()[-2000:]
+    values = r.context["values"]
+    assert r.context["form_action"] == "/juminkiroku/ido/new/K01/"
+    assert values["ido_date"] == "令和6年4月1日" and values["todoke_date"] == "令和6年4月3日"
+    assert (
+        values["c-banchi"] == "10番地" and values["c-tennyu_mae_jusho"] == "東京都港区芝公園1丁目"
+    )
+    assert values["n1-shubetsu"] == "1" and values["n2-shubetsu"] == "2"
+    assert values["n2-kokuseki"] == "アメリカ合衆国" and values["n2-birth_date"] == "平成3年3月3日"
+    assert [r.context["new_rows"][0], r.context["new_rows"][-1]] == [1, 2]
+    # a 転出 of one resident: the 届's new address is the 転出先
+    tenshutsu = [
+        "届出日,異動日,異動事由,郵便番号,住所,番地,宛名番号,氏名,生年月日,性別",
+        f"R6.4.3,R6.4.10,転出,100-0001,東京都千代田区千代田,1番,{taro.atena_no},"
+        "山田　太郎,昭和55年5月5日,男",
+    ]
+    r = upload(clerk, "/juminkiroku/ido/csv/", "ido_todoke", tenshutsu)
+    assert r.status_code == 200, r.content.decode()[-2000:]
+    values = r.context["values"]
+    assert values["c-tenshutsu_saki_jusho"] == "東京都千代田区千代田1番"
+    assert values["c-tenshutsu_saki_postal_code"] == "1000001"
+    assert {k for k, v in values.items() if k.startswith("sel-") and v == "on"} == {
+        f"sel-{taro.pk}"
+    }
+    # a 宛名番号 whose person is not the one the 届 names is refused
+    wrong = [tenshutsu[0], tenshutsu[1].replace("昭和55年5月5日", "昭和56年5月5日")]
+    r = upload(clerk, "/juminkiroku/ido/csv/", "ido_todoke", wrong)
+    assert r.status_code == 400
+    assert "2行目「宛名番号」: 宛名番号の方と氏名・生年月日が一致しません。" in r.content.decode()
+    connection.set_tenant(alpha.municipality)
+    assert Ido.objects.count() == 1  # the fixture's 転入 only: nothing entered

@@ -43,6 +43,7 @@ from juminkiroku.csvin.layouts import (
 from juminkiroku.csvin.reader import ENCODINGS, CsvRead, read_csv, same_on_every_row
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena
+from juminkiroku.rules.kana import name_key
 from juminkiroku.selectors.csvin import (
     is_resident,
     kenmen_differences,
@@ -275,6 +276,11 @@ def _ido_todoke_form(
                     "宛名番号",
                     "転居・転出は、この町の住民の宛名番号を書いてください。",
                 )
+                continue
+            if name_key(record["shimei"]) != atena.name_key or (
+                record["birth_date"] != atena.birth_date
+            ):
+                read.error(line, "宛名番号", "宛名番号の方と氏名・生年月日が一致しません。")
                 continue
             if base is None:
                 base = atena
