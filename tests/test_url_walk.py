@@ -232,6 +232,9 @@ NOT_REQUESTED = {
     "jk_ido_form": "the 異動 entry form: juminkiroku/tests/test_ido_views.py",
     "jk_kouho_honseki": "本籍入力補助 of a form being typed: test_jusho_master.py",
     "juminkiroku_ikkatsu": "a CSV upload (住所一括変更の仮処理): test_ikkatsu.py",
+    # CSV取込 (10.8): uploads, logged with the ids shown and the file's counts
+    "jk_ido_csv": "test_csvin.py (test_ido_todoke_tenkyo_ticks_its_persons…)",
+    "juminkiroku_shomei_csv": "test_csvin.py (test_kenmen_csv_finds_the_holder…)",
     "api-jk-ido-saitennyu": "finds 除票・住登外 only, not residents: test_saitennyu.py",
     "juminkiroku_inkan_register": "a write that shows the person again: test_inkan.py",
     "juminkiroku_inkan_haishi": "a write that shows the person again: test_inkan.py",

@@ -359,7 +359,7 @@ def ido_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _members_for(atena: Atena) -> list[Atena]:
+def members_for(atena: Atena) -> list[Atena]:
     if atena.setai_id is None:
         return [atena]
     return list(
@@ -417,9 +417,7 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
         except (ValueError, Atena.DoesNotExist):
             messages.error(request, "先に対象の住民を宛名番号で指定してください。")
             return redirect("/juminkiroku/ido/new/")
-        members = _members_for(base)
-    per_person = [_field_spec(n) for n in PER_PERSON_FIELDS.get(jiyu, [])]
-    new_main, new_more = new_person_fields(jiyu)
+        members = members_for(base)
     errors: dict[str, list[str]] = {}
     values: dict[str, str] = {}
     candidates: dict[str, list[SaitennyuCandidate]] = {}
@@ -444,19 +442,59 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             )
             return redirect(f"/juminkiroku/ido/{ido.pk}/")
     else:
-        values = {
-            f"m{m.pk}-{f['name']}": _initial(m, str(f["name"])) for m in members for f in per_person
-        }
-        if jiyu in TODOKE_TODAY:
-            values["todoke_date"] = format_wareki(timezone.localdate())
-        # 4.2.0.4: a 戸籍届出・通知日 starts as today (kept as the 届出日).
-        elif initial := todoke_date_initial(jiyu):
-            values["todoke_date"] = initial
-        if base is not None:
-            values[f"sel-{base.pk}"] = "on"
-            if group == IdoGroup.SHOJO or jiyu == IdoJiyu.TENKYO:
-                for m in members:
-                    values[f"sel-{m.pk}"] = "on"
+        values = entry_form_values(jiyu, base, members)
+    return entry_form_page(
+        request,
+        jiyu,
+        values=values,
+        base=base,
+        members=members,
+        errors=errors,
+        candidates=candidates,
+        new_count=new_count,
+    )
+
+
+def entry_form_values(jiyu: str, base: Atena | None, members: list[Atena]) -> dict[str, str]:
+    """The values a fresh entry form starts with (the GET of ``ido_form``): each member's
+    items, the 届出日 of today, and who is ticked."""
+    per_person = [_field_spec(n) for n in PER_PERSON_FIELDS.get(jiyu, [])]
+    values = {
+        f"m{m.pk}-{f['name']}": _initial(m, str(f["name"])) for m in members for f in per_person
+    }
+    if jiyu in TODOKE_TODAY:
+        values["todoke_date"] = format_wareki(timezone.localdate())
+    # 4.2.0.4: a 戸籍届出・通知日 starts as today (kept as the 届出日).
+    elif initial := todoke_date_initial(jiyu):
+        values["todoke_date"] = initial
+    if base is not None:
+        values[f"sel-{base.pk}"] = "on"
+        if IDO_GROUP_OF[jiyu] == IdoGroup.SHOJO or jiyu == IdoJiyu.TENKYO:
+            for m in members:
+                values[f"sel-{m.pk}"] = "on"
+    return values
+
+
+def entry_form_page(
+    request: HttpRequest,
+    jiyu: str,
+    *,
+    values: dict[str, str],
+    base: Atena | None,
+    members: list[Atena],
+    errors: dict[str, list[str]] | None = None,
+    candidates: dict[str, list[SaitennyuCandidate]] | None = None,
+    new_count: int = 1,
+    form_action: str = "",
+    extra: dict[str, Any] | None = None,
+) -> TemplateResponse:
+    """The 異動 entry form, as ``ido_form`` shows it; ``form_action`` sends it to
+    ``ido_form`` from another screen (the CSV取込 pre-fills it: ``views.csvin``)."""
+    errors = errors or {}
+    candidates = candidates or {}
+    group = IDO_GROUP_OF[jiyu]
+    is_kisai = group == IdoGroup.KISAI and jiyu not in KOKUSEKI_IDO
+    new_main, new_more = new_person_fields(jiyu)
     flat_errors = [f"{msg}" for msgs in errors.values() for msg in msgs]
     alerts = [
         y
@@ -478,7 +516,7 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             "is_kisai": is_kisai,
             "members": members,
             "common_fields": common_fields(jiyu),
-            "per_person": per_person,
+            "per_person": [_field_spec(n) for n in PER_PERSON_FIELDS.get(jiyu, [])],
             "new_main": new_main,
             "new_more": new_more,
             "new_rows": range(1, new_count + 1),
@@ -493,6 +531,8 @@ def ido_form(request: HttpRequest, jiyu: str) -> HttpResponse:
             "alerts": alerts,
             "candidates": candidates,
             "asks_fuzai": "setainushi_fuzai" in errors or values.get("setainushi_fuzai") == "on",
+            "form_action": form_action,
+            **(extra or {}),
         },
     )
 
