@@ -16,10 +16,13 @@ The law (住民基本台帳法):
 
 What makes a notice here (``needs_tsuchi``):
 
-* a 記載 (転入, 出生, 職権記載, 住所設定, 帰化 …) of a person with a 本籍;
+* a 記載 (転入, 出生, 職権記載, 住所設定, 帰化 …) of a person with a 本籍; not the データ移行
+  that loads the registry when a town arrives (no 住民票 is written then);
 * a 修正 that changed an item the 住所地 decides: 住所 (``jusho``, ``banchi``), 住所を定めた日,
   本籍・筆頭者 (a 転籍 or a correction: the new 本籍地 must write the 附票), 住民票コード; and
   氏名・生年月日・性別 when the 住民票 was corrected (the 附票 follows the 住民票's items);
+  the 方書 is no item of the 附票, so a change of it alone makes none;
+* a 取消 that put the 住民票's items back (the version it undid differs in those items);
 * the 国外転出 once it is a 除票 (7.1.1.1「国外への転出の場合における転出市区町村からの…」).
   Any other 消除 (転出 to a town in Japan: the 転入地 tells the 本籍地; 死亡 and 失踪: the
   本籍地 learns them from the 戸籍) makes none.
@@ -144,14 +147,19 @@ def needs_tsuchi(
     kokugai_jotai: str,
     kokugai_jiyu: str,
     jumin_jotai: str,
+    data_iko_jiyu: str,
 ) -> bool:
     """Whether the change from ``before`` (the version the 異動 closed; None for a 記載)
     to ``after`` owes the 本籍地 a notice. ``group`` is the 異動's group (IdoGroup value:
     ``kisai``, ``shojo``, ``shusei``, ``torikeshi``)."""
     if group == "shojo":
         return jiyu == kokugai_jiyu and after.get("jotai") == kokugai_jotai
-    if after.get("jotai") != jumin_jotai:
-        return False  # a 除票 (or a 取消 leaving one): the 本籍地 hears of it otherwise
+    if after.get("jotai") != jumin_jotai or jiyu == data_iko_jiyu:
+        # a 除票 (or a 取消 leaving one): the 本籍地 hears of it otherwise; a データ移行 is
+        # no 住民票の記載 (the 附票 already holds the person)
+        return False
+    if group == "kisai":
+        return True
     if before is None:
-        return group in ("kisai", "torikeshi")
+        return False  # a 取消 that undid nothing of the 住民票 (a 転出予定, say)
     return any(before.get(k) != after.get(k) for k in TRIGGER_ITEMS)

@@ -179,6 +179,7 @@ def fuhyo_tsuchi_make(*, actor: Actor, limit: int = MAKE_CHUNK) -> int:
                 kokugai_jotai=JuminJotai.KOKUGAI_TENSHUTSU,
                 kokugai_jiyu=IdoJiyu.KOKUGAI_TENSHUTSU,
                 jumin_jotai=JuminJotai.JUMIN,
+                data_iko_jiyu=IdoJiyu.IKO,
             ):
                 continue
             if chomei is None:

@@ -194,6 +194,28 @@ def test_tenshutsu_in_japan_makes_none_but_a_honseki_change_does(fuhyo, in_alpha
     assert notice.record["honseki"] == SAMUKAWA_HONSEKI
 
 
+def test_torikeshi_of_a_tenkyo_sends_the_address_put_back(fuhyo, in_alpha):
+    from juminkiroku.services.ido import ido_cancel_enter
+
+    _, (person,) = household_tennyu("hayama", members=[person_fields()], ido_date=date(2024, 4, 1))
+    move = tenkyo([person], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
+    cancel = ido_cancel_enter(
+        cancels_id=move.pk,
+        ido_date=date(2024, 6, 10),
+        note="別人の転居届",
+        actor=actor_for("hayama-clerk"),
+    )
+    approve(cancel, reviewer="hayama-shinsa")
+    assert fuhyo_tsuchi_make(actor=SYSTEM_ACTOR) == 3
+    assert fuhyo_tsuchi_send(actor=SYSTEM_ACTOR).sent == 3
+    got = fuhyo_received(fuhyo, HAYAMA)
+    assert [(r["ido_jiyu"], r["jusho"]) for r in got] == [
+        (IdoJiyu.TENNYU, "神奈川県三浦郡葉山町堀内2135番地"),
+        (IdoJiyu.TENKYO, "神奈川県三浦郡葉山町一色1番地"),
+        (IdoJiyu.TORIKESHI, "神奈川県三浦郡葉山町堀内2135番地"),
+    ]
+
+
 def test_kokugai_tenshutsu_tells_the_honsekichi_with_the_yotei_date(fuhyo, in_alpha):
     _, (person,) = household_tennyu("hayama", members=[person_fields()], ido_date=date(2024, 4, 1))
     fuhyo_tsuchi_make(actor=SYSTEM_ACTOR)
