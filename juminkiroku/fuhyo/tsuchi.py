@@ -243,7 +243,7 @@ def _held(rec: FuhyoTsuchi) -> bool:
     ).exists()
 
 
-def _complete_code(rec: FuhyoTsuchi) -> None:
+def complete_code(rec: FuhyoTsuchi) -> None:
     """A notice made before the CS link drew the person's 住民票コード carries it now."""
     if rec.record.get("juminhyo_code"):
         return
@@ -327,7 +327,7 @@ def fuhyo_tsuchi_send(
             if rec.kubun in down or _held(rec):
                 result.held += 1
                 continue
-            _complete_code(rec)
+            complete_code(rec)
             try:
                 answer = _transport(rec)
             except FuhyoNotConfigured as exc:

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from juminkiroku.codes import IdoJiyu, Sex
 from juminkiroku.fuhyo.rules import KANGAI, PREFECTURES
+from juminkiroku.fuhyo.tsuchi import complete_code
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import FuhyoTsuchi
 from juminkiroku.models.fuhyo import FuhyoStatus
@@ -86,6 +87,8 @@ def fuhyo_tsuchisho_print(*, tsuchi_ids: list[int], actor: Actor, mark_paper: bo
         )
         if not recs:
             raise TsuchishoError("印刷する管外本籍の通知がありません。")
+        for rec in recs:
+            complete_code(rec)  # a 住民票コード the CS link drew after the notice was made
         town = connection.tenant
         pdf = render_pdf(
             "juminkiroku/fuhyo/tsuchisho.html",

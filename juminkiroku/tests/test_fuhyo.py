@@ -299,6 +299,8 @@ def test_kangai_without_the_cs_waits_and_is_printed_on_paper(fuhyo, settings, al
     sync()
     (notice,) = FuhyoTsuchi.objects.all()
     assert notice.status == FuhyoStatus.PENDING  # nothing lost while the line is missing
+    assert notice.record["juminhyo_code"] == ""  # the CS link had not drawn one yet
+    type(notice.atena).objects.filter(pk=notice.atena_id).update(juminhyo_code="12345678903")
     assert "CS" in FuhyoRenkei.objects.get().last_error
     # when: the clerk prints the 通知書 and sends it by post
     pdf = fuhyo_tsuchisho_print(
@@ -313,6 +315,7 @@ def test_kangai_without_the_cs_waits_and_is_printed_on_paper(fuhyo, settings, al
     assert "住所を定めた年月日令和6年4月1日" in page
     assert "出生の年月日昭和55年5月5日" in page and "男女の別男" in page
     assert "住民基本台帳法第19条第1項" in page
+    assert "住民票コード12345678903" in page  # completed from the person at printing
     notice.refresh_from_db()
     assert notice.status == FuhyoStatus.PAPER and notice.printed_at is not None
     assert fuhyo_tsuchi_send(actor=SYSTEM_ACTOR).sent == 0  # not sent twice
