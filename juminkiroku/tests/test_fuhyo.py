@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from juminkiroku.codes import IdoJiyu, JuminShubetsu
 from juminkiroku.fuhyo.rules import KANGAI, KANNAI, honseki_kubun
-from juminkiroku.fuhyo.tasks import fuhyo_sync_round
+from juminkiroku.fuhyo.tasks import fuhyo_sync_round, fuhyo_sync_task
 from juminkiroku.fuhyo.totsugo import fuhyo_totsugo_run
 from juminkiroku.fuhyo.tsuchi import (
     SYSTEM_ACTOR,
@@ -323,11 +323,23 @@ def test_kangai_without_the_cs_waits_and_is_printed_on_paper(fuhyo, settings, al
     assert log.detail["atena_ids"] == [notice.atena_id]
 
 
-def test_periodic_round_makes_and_sends(fuhyo, cs, in_alpha):
+def test_periodic_task_sends_in_the_town_it_runs_in(fuhyo, cs, alpha, beta):
+    connection.set_tenant(alpha.municipality)
     household_tennyu("hayama", members=[person_fields()], ido_date=date(2024, 4, 1))
-    totals = fuhyo_sync_round()
-    assert totals == {"made": 1, "sent": 1, "rejected": 0, "retry": 0}
+    connection.set_tenant(beta.municipality)
+    household_tennyu(
+        "samukawa", members=[person_fields(shimei="寒川　二", honseki=SAMUKAWA_HONSEKI)]
+    )
+    connection.set_tenant(alpha.municipality)
+    assert fuhyo_sync_task() == {"made": 1, "sent": 1, "rejected": 0, "retry": 0}
     assert fuhyo_sync_round() == {"made": 0, "sent": 0, "rejected": 0, "retry": 0}
+    assert [r["shimei"] for r in fuhyo_received(fuhyo, HAYAMA)] == ["山田　太郎"]
+    assert fuhyo_received(fuhyo, SAMUKAWA) == []  # 寒川町's own round sends it, not ours
+    connection.set_tenant(beta.municipality)
+    assert FuhyoTsuchi.objects.count() == 0
+    assert fuhyo_sync_task() == {"made": 1, "sent": 1, "rejected": 0, "retry": 0}
+    assert [r["shimei"] for r in fuhyo_received(fuhyo, SAMUKAWA)] == ["寒川　二"]
+    connection.set_schema_to_public()
 
 
 # --- 突合 ------------------------------------------------------------------------------------
