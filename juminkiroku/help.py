@@ -60,6 +60,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("juminkiroku_tenshutsu", "tenshutsu"),
     ("juminkiroku_tennyu", "tenshutsu"),
     ("jk_cs_", "cs"),
+    ("jk_fuhyo_", "fuhyo"),
     ("juminkiroku_chushutsu", "chushutsu"),
     ("jk_euc_", "euc"),
     ("juminkiroku_jisho", "jisho"),

@@ -62,5 +62,7 @@ MODULE = ModuleSpec(
         "euc_chushutsu": "EUC抽出条件",
         "nyukan_tsuchi": "出入国在留管理庁長官通知",
         "shichoson_tsuchi": "市町村通知",
+        "fuhyo_renkei": "システム（戸籍附票連携）",
+        "fuhyo_totsugo": "戸籍附票との突合",
     },
 )

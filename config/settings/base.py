@@ -256,6 +256,11 @@ JC_JOB_STALE_SECONDS = env_int("JC_JOB_STALE_SECONDS", 600)
 # 市町村コード. Timeout per request in seconds; retries back off from 30 s to 1 h.
 JC_CS_URL = env_str("JC_CS_URL", "")
 JC_CS_TIMEOUT_SECONDS = env_int("JC_CS_TIMEOUT_SECONDS", 10)
+# The town's 戸籍附票システム (標準仕様書 7.2.4): 管内本籍人's 附票記載事項通知 go there
+# (juminkiroku.fuhyo); empty: notices wait on the queue screen. The simulator:
+# ``python -m juminkiroku.fuhyo.simulator``.
+JC_FUHYO_URL = env_str("JC_FUHYO_URL", "")
+JC_FUHYO_TIMEOUT_SECONDS = env_int("JC_FUHYO_TIMEOUT_SECONDS", 10)
 JC_CS_RETRY_BASE_SECONDS = env_int("JC_CS_RETRY_BASE_SECONDS", 30)
 JC_CS_RETRY_MAX_SECONDS = env_int("JC_CS_RETRY_MAX_SECONDS", 3600)
 
@@ -265,6 +270,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.dispatch_for_all_municipalities",
         "schedule": 60.0,
         "args": ["juminkiroku.cs.tasks.cs_sync_task"],
+        "kwargs": {"expires": 60.0},
+    },
+    # 戸籍附票記載事項通知 to the 附票システム (管内) and through the CS (管外) each minute
+    # (標準仕様書 7.2.4, 7.1.1.1; 住民基本台帳法 第19条「遅滞なく」).
+    "fuhyo-sync": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 60.0,
+        "args": ["juminkiroku.fuhyo.tasks.fuhyo_sync_task"],
         "kwargs": {"expires": 60.0},
     },
     # 住基ネット: 整合性確認 with the CS once a day (7.1.1.2).

@@ -187,6 +187,32 @@ class CsState:
         town.answers[key] = answer
         return answer
 
+    def fuhyo_tsuchi(self, body: dict[str, Any]) -> dict[str, Any]:
+        """戸籍附票記載事項通知 to a 管外 本籍地 (住民基本台帳法 第19条, 標準仕様書 7.1.1.1),
+        relayed by the 住基ネット; kept in the sending town's ``received``. Layout: ours
+        (juminkiroku.fuhyo.tsuchi ``ITEMS``)."""
+        town_code = str(body.get("shichoson_code", ""))
+        town = self.town(town_code)
+        layout = str(body.get("layout", ""))
+        rec = body.get("record")
+        if layout != "FUHYO-KISAI-01" or not isinstance(rec, dict):
+            raise Refused("E002", "電文の種類が正しくありません。")
+        if rec.get("shichoson_code") != town_code:
+            raise Refused("E004", "電文の市町村コードが送信元と一致しません。")
+        key = (layout, str(rec.get("renkei_no", "")))
+        if key in town.answers:
+            return town.answers[key]
+        if rec.get("tsuchi_kubun") != "kangai" or not rec.get("honseki"):
+            raise Refused("E501", "本籍地が記載されていません。")
+        code = str(rec.get("juminhyo_code", ""))
+        if code in self.reject:
+            raise Refused(*self.reject[code])
+        self.uketsuke_no += 1
+        answer = {"result": "ok", "uketsuke_no": f"{self.uketsuke_no:010d}"}
+        town.received.append({"layout": layout, **rec})
+        town.answers[key] = answer
+        return answer
+
     def aki(self, body: dict[str, Any]) -> dict[str, Any]:
         self.town(str(body.get("shichoson_code", "")))
         count = int(body.get("count", 0))
@@ -328,6 +354,7 @@ ROUTES = {
     "/v1/kofu/result": "kofu_result",
     "/v1/inbound": "inbound",
     "/v1/tenshutsu-shomei/get": "tenshutsu_get",
+    "/v1/fuhyo-tsuchi": "fuhyo_tsuchi",
     "/_control": "control",
 }
 

@@ -13,6 +13,7 @@ from juminkiroku.models.cs import (
 )
 from juminkiroku.models.etsuran import EtsuranSeikyu
 from juminkiroku.models.euc import EucChushutsu
+from juminkiroku.models.fuhyo import FuhyoRenkei, FuhyoTotsugo, FuhyoTsuchi
 from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jijitsujo import JijitsujoSetainushi
@@ -49,6 +50,9 @@ __all__ = [
     "CsYokyu",
     "EtsuranSeikyu",
     "EucChushutsu",
+    "FuhyoRenkei",
+    "FuhyoTotsugo",
+    "FuhyoTsuchi",
     "Ido",
     "IdoTarget",
     "InkanToroku",
