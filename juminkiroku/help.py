@@ -58,6 +58,8 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("juminkiroku_tenshutsu", "tenshutsu"),
     ("juminkiroku_tennyu", "tenshutsu"),
     ("jk_cs_", "cs"),
+    ("jk_tagyo", "tagyo"),
+    ("jk_person_tagyo", "tagyo"),
     ("juminkiroku_chushutsu", "chushutsu"),
     ("jk_euc_", "euc"),
     ("juminkiroku_jisho", "jisho"),

@@ -33,6 +33,7 @@ SUBNAV = [
     ("交付履歴", "/juminkiroku/kofu/", ""),
     ("転入通知未着", "/juminkiroku/tenshutsu/mitchaku/", ""),
     ("入管通知・市町村通知", "/juminkiroku/nyukan/", ""),
+    ("他業務連携", "/juminkiroku/tagyo/torikomi/", ""),
     ("印鑑登録", "/juminkiroku/inkan/", ""),
     ("通知書", "/juminkiroku/tsuchi/", ""),
     ("閲覧", "/juminkiroku/etsuran/", ""),
