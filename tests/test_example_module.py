@@ -219,7 +219,7 @@ def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
             koshin_at=datetime(2025, 1, 6, 1, 0, tzinfo=UTC),
         )
     }
-    provider.CALLS.clear()
+    provider.asked_in.clear()
     try:
         # when each town's clerk opens the tab
         alpha_page = login("hayama-clerk", world.alpha.host)  # type: ignore[operator]
@@ -232,13 +232,13 @@ def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
         assert "見本業務（国保資格）" in a_text and "令和6年4月1日" in a_text
         assert "本システムの業務（照会時点の情報）" in a_text
         assert 'value="kokuho"' not in a_text  # not offered in the correction form
-        assert provider.CALLS == [alpha_schema]
+        assert provider.asked_in == [alpha_schema]
         # and 寒川町 (not subscribing) never runs the module: it sees the stored row
         b_text = b.content.decode()
         assert "旧国保システム" in b_text and "見本業務（国保資格）" not in b_text
         connection.set_tenant(world.beta.municipality)
         assert tagyo_lookup([people["samukawa"].pk]) == {}
-        assert provider.CALLS == [alpha_schema]
+        assert provider.asked_in == [alpha_schema]
     finally:
         provider.HELD.clear()
 

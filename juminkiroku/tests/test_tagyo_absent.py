@@ -22,7 +22,10 @@ from tenants.tagyo import ITEM_LABELS, TagyoStatus
 from tests.personas import ALPHA_HOST
 
 # Words and names of the items the standard says not to implement.
-FORBIDDEN_WORDS = ("投票権", "登録年月日", "抹消", "投票区", "事由", "被保険者証", "記号", "米", "配給")
+FORBIDDEN_WORDS = (
+    *("投票権", "登録年月日", "抹消", "投票区", "事由"),
+    *("被保険者証", "記号", "米", "配給"),
+)
 FORBIDDEN_NAMES = ("tohyo", "massho", "toroku_date", "jiyu", "hokensho", "kigo", "kome", "haikyu")
 
 

@@ -120,8 +120,8 @@ def test_task_takes_each_towns_folder_and_moves_files(alpha, beta, tmp_path: Pat
         assert counts == {"done": 1, "rejected": 1}
         assert beta_counts == {"rejected": 1}
         assert not TagyoJoho.objects.exists()  # 寒川町 has none
-        assert [f.name for f in (alpha_dir / "done").iterdir()][0].endswith("a.csv")
-        assert [f.name for f in (alpha_dir / "error").iterdir()][0].endswith("b.csv")
+        assert [f.name[-5:] for f in (alpha_dir / "done").iterdir()] == ["a.csv"]
+        assert [f.name[-5:] for f in (alpha_dir / "error").iterdir()] == ["b.csv"]
         assert not list(alpha_dir.glob("*.csv"))
         connection.set_tenant(alpha.municipality)
         assert TagyoJoho.objects.get(atena=p).shutsusho == "介護保険システム"

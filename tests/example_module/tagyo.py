@@ -10,10 +10,10 @@ from tenants.tagyo import KOKUHO, TagyoStatus
 
 # schema name → atena_id → the status the module holds (filled by the test)
 HELD: dict[str, dict[int, TagyoStatus]] = {}
-CALLS: list[str] = []
+asked_in: list[str] = []  # schemas the provider was asked in
 
 
 def kokuho_status(atena_ids: Iterable[int]) -> Mapping[int, TagyoStatus]:
-    CALLS.append(connection.schema_name)
+    asked_in.append(connection.schema_name)
     held = HELD.get(connection.schema_name, {})
     return {i: held[i] for i in atena_ids if i in held and held[i].kind == KOKUHO}
