@@ -13,12 +13,11 @@ needs the 更新 role of 住民記録. The write and its access-log row are one 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.validators import RegexValidator
 from django.urls import URLPattern, path
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,30 +30,13 @@ from tenants import tagyo
 from tenants.accesslog.reads import LOGGED_BY_SERVICE
 from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
-from tenants.api.permissions import GyomuPermission, TenantAPIView
+from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
 from tenants.atena_bango import is_valid_number
-from tenants.models import RoleLevel
 
 TAGYO_ACTION = "tagyo"
 TAGYO_SCOPE = f"{GYOMU}:{TAGYO_ACTION}"
 _MONTH = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", "年月は YYYY-MM の形式にしてください。")
-
-
-class TagyoPermission(GyomuPermission):
-    """``juminkiroku:tagyo`` for an API key; the 更新 role of 住民記録 for a staff session."""
-
-    message = "他業務情報の登録は許可されていません。"
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        client = getattr(request._request, "api_client", None)
-        if client is not None:
-            return bool(client.has_scope(GYOMU, TAGYO_ACTION))
-        user = request.user
-        if user is None or not user.is_authenticated:
-            return False
-        levels: dict[str, int] = getattr(request._request, "role_levels", {})
-        return levels.get(GYOMU, 0) >= RoleLevel.WRITE
 
 
 class TagyoInSerializer(serializers.Serializer):
@@ -158,7 +140,8 @@ def _month(text: str) -> date | None:
 
 class TagyoRegisterView(TenantAPIView):
     gyomu_code = GYOMU
-    permission_classes = [permissions.IsAuthenticated, TagyoPermission]
+    # An API key needs juminkiroku:tagyo (GyomuPermission); a staff session the 更新 role.
+    scope_action = TAGYO_ACTION
     checks_own_text = True  # TextField
     access_reads = LOGGED_BY_SERVICE
 

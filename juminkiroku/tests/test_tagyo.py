@@ -236,3 +236,20 @@ def test_clerk_corrects_with_a_reason_the_viewer_cannot(alpha, login):
             kubun=TagyoKubun.SHOKUIN,
             actor=actor_for("hayama-clerk"),
         )
+
+
+def test_the_api_key_screen_offers_the_tagyo_scope_and_the_key_works(alpha, login):
+    from tenants.models import ApiClient
+
+    # given the town administrator on the API-key screen
+    admin = login("hayama-admin", ALPHA_HOST)
+    page = admin.get("/settings/api-clients/").content.decode()
+    # when a key is issued with the scope alone
+    admin.post(
+        "/settings/api-clients/", {"name": "介護保険システム", "scopes": ["juminkiroku:tagyo"]}
+    )
+    # then the screen offered it in words, and the key holds it and nothing else
+    assert 'value="juminkiroku:tagyo"' in page and "他業務情報の登録" in page
+    client = ApiClient.objects.get(name="介護保険システム")
+    assert client.scopes == ["juminkiroku:tagyo"]
+    assert not client.has_scope("juminkiroku", "read")
