@@ -298,10 +298,17 @@ def tagyo_torikomi_round(*, actor: Actor = SYSTEM_ACTOR) -> list[TagyoTorikomi]:
     folder = inbox()
     done = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"):
-        record = tagyo_torikomi_file(name=path.name, data=path.read_bytes(), actor=actor)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # another round (a clerk's 今すぐ取り込む) took it
+            continue
+        record = tagyo_torikomi_file(name=path.name, data=data, actor=actor)
         target = folder / ("error" if record.status == TorikomiStatus.REJECTED else "done")
         target.mkdir(exist_ok=True)
         stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-        path.replace(target / f"{stamp}_{record.pk}_{path.name}")
+        try:
+            path.replace(target / f"{stamp}_{record.pk}_{path.name}")
+        except FileNotFoundError:
+            pass  # moved by the other round; its content is applied once all the same
         done.append(record)
     return done
