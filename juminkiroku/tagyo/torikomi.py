@@ -21,6 +21,7 @@ members only and we could not read it; ours carries exactly the items of 7.2.2.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -306,9 +307,8 @@ def tagyo_torikomi_round(*, actor: Actor = SYSTEM_ACTOR) -> list[TagyoTorikomi]:
         target = folder / ("error" if record.status == TorikomiStatus.REJECTED else "done")
         target.mkdir(exist_ok=True)
         stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
-        try:
+        # moved by another round meanwhile: its content is applied once all the same
+        with contextlib.suppress(FileNotFoundError):
             path.replace(target / f"{stamp}_{record.pk}_{path.name}")
-        except FileNotFoundError:
-            pass  # moved by the other round; its content is applied once all the same
         done.append(record)
     return done
