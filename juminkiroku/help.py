@@ -61,6 +61,8 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("juminkiroku_tennyu", "tenshutsu"),
     ("jk_cs_", "cs"),
     ("jk_fuhyo_", "fuhyo"),
+    ("jk_tagyo", "tagyo"),
+    ("jk_person_tagyo", "tagyo"),
     ("juminkiroku_chushutsu", "chushutsu"),
     ("jk_euc_", "euc"),
     ("juminkiroku_jisho", "jisho"),

@@ -2,7 +2,7 @@
 
 from juminkiroku import gyomu
 from juminkiroku.grants import Kengen
-from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
+from tenants.modules.spec import ApiScopeDecl, GrantDecl, ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
     app="juminkiroku",
@@ -19,6 +19,9 @@ MODULE = ModuleSpec(
     # 個人番号 through the API: persons/<id>/kojin-bango/ and certificates (住民記録), the
     # linkage feed (住基ネット連携).
     kojin_bango_api=(gyomu.JUMINKIROKU, gyomu.JUKINET_RENKEI),
+    # Other business systems register their items of a person (標準仕様書 7.2.2) with a
+    # key holding this scope, which read and write do not imply (juminkiroku/api/tagyo.py).
+    api_scopes=(ApiScopeDecl(gyomu.JUMINKIROKU, "tagyo", "住民基本台帳 他業務情報の登録"),),
     grants=tuple(GrantDecl(k.value, str(k.label), gyomu.JUMINKIROKU) for k in Kengen),
     # 審査者 and 管理者 hold every 住民記録 grant (本登録, 抑止, 個人番号の表示).
     persona_grants={
@@ -64,5 +67,7 @@ MODULE = ModuleSpec(
         "shichoson_tsuchi": "市町村通知",
         "fuhyo_renkei": "システム（戸籍附票連携）",
         "fuhyo_totsugo": "戸籍附票との突合",
+        "tagyo_torikomi": "他業務連携ファイルの取込",
+        "tagyo_renkei": "システム（他業務連携）",
     },
 )

@@ -10,8 +10,9 @@ from celery import shared_task
 from tenant_schemas_celery.task import TenantTask
 
 from juminkiroku.cs.tasks import cs_seigo_task, cs_sync_task
+from juminkiroku.tagyo.tasks import tagyo_torikomi_task
 
-__all__ = ["cs_seigo_task", "cs_sync_task", "tenshutsu_kakutei_daily"]
+__all__ = ["cs_seigo_task", "cs_sync_task", "tagyo_torikomi_task", "tenshutsu_kakutei_daily"]
 
 logger = logging.getLogger(__name__)
 

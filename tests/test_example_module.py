@@ -179,3 +179,78 @@ def test_without_the_app_nothing_of_it_remains(world: Personas) -> None:
     assert "/api/v1/mihon/" not in generate("config.urls_tenant")
     assert "example_module.kakunin" not in render_events_md()
     assert meters_registry.get_meter("mihon_kensu") is None
+
+
+def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
+    example_installed: Personas, login: object
+) -> None:
+    from datetime import UTC, datetime
+
+    from juminkiroku.models.tagyo import TagyoKubun
+    from juminkiroku.services.tagyo import tagyo_set
+    from juminkiroku.tests.factories import actor_for, household_tennyu, person_fields
+    from tenants.db import connection
+    from tenants.tagyo import KOKUHO, TagyoStatus, tagyo_lookup
+    from tests.example_module import tagyo as provider
+
+    # given a person in each town, each with a 国保 row an outside system sent, and the
+    # example module (葉山町 subscribes, 寒川町 does not) holding 国保 for 葉山町's person
+    world = example_installed
+    people = {}
+    for town, key in ((world.alpha, "hayama"), (world.beta, "samukawa")):
+        connection.set_tenant(town.municipality)
+        _, (p,) = household_tennyu(key, members=[person_fields()])
+        tagyo_set(
+            atena_id=p.pk,
+            kind=KOKUHO,
+            values={"gaito": False},
+            shutsusho="旧国保システム",
+            kubun=TagyoKubun.API,
+            actor=actor_for(f"{key}-clerk"),
+        )
+        people[key] = p
+    alpha_schema = world.alpha.municipality.schema_name
+    provider.HELD[alpha_schema] = {
+        people["hayama"].pk: TagyoStatus(
+            kind=KOKUHO,
+            gaito=True,
+            shutoku_date=datetime(2024, 4, 1, tzinfo=UTC).date(),
+            shutsusho="見本業務（国保資格）",
+            koshin_at=datetime(2025, 1, 6, 1, 0, tzinfo=UTC),
+        )
+    }
+    provider.asked_in.clear()
+    try:
+        # when each town's clerk opens the tab
+        alpha_page = login("hayama-clerk", world.alpha.host)  # type: ignore[operator]
+        a = alpha_page.get(f"/juminkiroku/persons/{people['hayama'].pk}/tagyo/")
+        beta_page = login("samukawa-clerk", world.beta.host)  # type: ignore[operator]
+        b = beta_page.get(f"/juminkiroku/persons/{people['samukawa'].pk}/tagyo/")
+        # then 葉山町 sees the module's data, asked at display time, and may not edit it here
+        a_text = a.content.decode()
+        assert a.status_code == 200
+        assert "見本業務（国保資格）" in a_text and "令和6年4月1日" in a_text
+        assert "本システムの業務（照会時点の情報）" in a_text
+        assert 'value="kokuho"' not in a_text  # not offered in the correction form
+        assert provider.asked_in == [alpha_schema]
+        # and 寒川町 (not subscribing) never runs the module: it sees the stored row
+        b_text = b.content.decode()
+        assert "旧国保システム" in b_text and "見本業務（国保資格）" not in b_text
+        connection.set_tenant(world.beta.municipality)
+        assert tagyo_lookup([people["samukawa"].pk]) == {}
+        assert provider.asked_in == [alpha_schema]
+    finally:
+        provider.HELD.clear()
+
+
+def test_a_provider_for_an_unknown_item_is_refused() -> None:
+    from tenants.modules.spec import ModuleSpec
+
+    spec = ModuleSpec(
+        app="x",
+        verbose_name="x",
+        gyomu=("x",),
+        tagyo_providers={"kome_haikyu": "x:y"},  # 米穀の配給: 7.2.2 【実装しない機能】
+    )
+    with pytest.raises(registry.ModuleDeclarationError):
+        registry._check([spec])

@@ -264,7 +264,21 @@ JC_FUHYO_TIMEOUT_SECONDS = env_int("JC_FUHYO_TIMEOUT_SECONDS", 10)
 JC_CS_RETRY_BASE_SECONDS = env_int("JC_CS_RETRY_BASE_SECONDS", 30)
 JC_CS_RETRY_MAX_SECONDS = env_int("JC_CS_RETRY_MAX_SECONDS", 3600)
 
+# 他業務連携 (住民記録 標準仕様書 7.2.1, 7.2.2; juminkiroku.tagyo): other business systems
+# drop CSV files of their items into <JC_TAGYO_INBOX>/<団体コード>/; beat takes them in
+# every JC_TAGYO_INTAKE_SECONDS (7.2.1「数分間隔」: 5 minutes). Files taken in move to
+# done/, refused ones to error/ (the screen lists the errors by line and item).
+JC_TAGYO_INBOX = Path(env_str("JC_TAGYO_INBOX", str(BASE_DIR / ".data" / "tagyo_inbox")))
+JC_TAGYO_INTAKE_SECONDS = env_int("JC_TAGYO_INTAKE_SECONDS", 300)
+
 CELERY_BEAT_SCHEDULE = {
+    # 他業務連携: files of other business systems from each town's drop folder (7.2.1).
+    "juminkiroku-tagyo-torikomi": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": float(JC_TAGYO_INTAKE_SECONDS),
+        "args": ["juminkiroku.tagyo.tasks.tagyo_torikomi_task"],
+        "kwargs": {"expires": float(JC_TAGYO_INTAKE_SECONDS)},
+    },
     # 住基ネット: send what the registry changed and take in the CS's messages (7.1.1.1).
     "jukinet-cs-sync": {
         "task": "tenants.tasks.dispatch_for_all_municipalities",

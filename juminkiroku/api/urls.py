@@ -1,7 +1,17 @@
 """住民記録 REST API, mounted at /api/v1/juminkiroku/. One module per area; serializers
 live beside their views (juminkiroku/api/<area>.py)."""
 
-from juminkiroku.api import certificates, feed, ido, person, residents, rosters, search, setai
+from juminkiroku.api import (
+    certificates,
+    feed,
+    ido,
+    person,
+    residents,
+    rosters,
+    search,
+    setai,
+    tagyo,
+)
 
 urlpatterns = [
     *search.urlpatterns,
@@ -12,4 +22,5 @@ urlpatterns = [
     *certificates.urlpatterns,
     *feed.urlpatterns,
     *rosters.urlpatterns,
+    *tagyo.urlpatterns,
 ]

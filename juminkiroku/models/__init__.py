@@ -24,6 +24,7 @@ from juminkiroku.models.kisai import Kisai, KisaiRireki, KisaiShurui, KisaiSosa
 from juminkiroku.models.kofu import Koin, Ninshosha, ShomeiKofu
 from juminkiroku.models.nyukan import NyukanTsuchi, ShichosonTsuchi
 from juminkiroku.models.renkei import RenkeiChange
+from juminkiroku.models.tagyo import TagyoJoho, TagyoJohoRireki, TagyoTorikomi
 from juminkiroku.models.tenshutsu import (
     TennyuTsuchi,
     Tenshutsu,
@@ -79,6 +80,9 @@ __all__ = [
     "ShokkenMoshide",
     "ShomeiKofu",
     "Sofusaki",
+    "TagyoJoho",
+    "TagyoJohoRireki",
+    "TagyoTorikomi",
     "TennyuTsuchi",
     "Tenshutsu",
     "TenshutsuShomei",

@@ -34,6 +34,7 @@ SUBNAV = [
     ("転入通知未着", "/juminkiroku/tenshutsu/mitchaku/", ""),
     ("入管通知・市町村通知", "/juminkiroku/nyukan/", ""),
     ("戸籍附票連携", "/juminkiroku/fuhyo/", ""),
+    ("他業務連携", "/juminkiroku/tagyo/torikomi/", ""),
     ("印鑑登録", "/juminkiroku/inkan/", ""),
     ("通知書", "/juminkiroku/tsuchi/", ""),
     ("閲覧", "/juminkiroku/etsuran/", ""),

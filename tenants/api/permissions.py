@@ -28,7 +28,10 @@ class GyomuPermission(permissions.BasePermission):
         safe = request.method in SAFE_METHODS or getattr(view, "post_is_read", False)
         client = getattr(request._request, "api_client", None)
         if client is not None:
-            return bool(client.has_scope(code, "read" if safe else "write"))
+            # A view may ask for a module's own scope instead of read/write (ModuleSpec
+            # api_scopes: e.g. juminkiroku:tagyo, which neither read nor write implies).
+            action = getattr(view, "scope_action", "") or ("read" if safe else "write")
+            return bool(client.has_scope(code, action))
         user = request.user
         if user is None or not user.is_authenticated:
             return False

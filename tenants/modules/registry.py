@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 
 from tenants.modules.spec import ModuleSpec
+from tenants.tagyo import KINDS
 
 _modules: list[ModuleSpec] | None = None
 _imported: set[str] = set()
@@ -62,6 +63,16 @@ def _check(found: list[ModuleSpec]) -> None:
                 raise ModuleDeclarationError(
                     f"{spec.app}: kojin_bango_api names undeclared 業務 {code!r}"
                 )
+        for kind in spec.tagyo_providers:
+            if kind not in KINDS:
+                raise ModuleDeclarationError(f"{spec.app}: tagyo provider for unknown {kind!r}")
+        for scope in spec.api_scopes:
+            if scope.gyomu not in spec.gyomu:
+                raise ModuleDeclarationError(
+                    f"{spec.app}: api scope {scope.action!r} of undeclared 業務 {scope.gyomu!r}"
+                )
+            if scope.action in ("read", "write", "kojin_bango"):
+                raise ModuleDeclarationError(f"{spec.app}: api scope {scope.action!r} is built in")
         declared = {g.code for g in spec.grants}
         for g in spec.grants:
             if g.code in grant_owner:
@@ -115,6 +126,11 @@ def kojin_bango_api_gyomu() -> set[str]:
     """The 業務 whose API may answer with a 個人番号 (to a client holding
     ``<code>:kojin_bango``)."""
     return {code for spec in all_modules() for code in spec.kojin_bango_api}
+
+
+def extra_api_scopes() -> list[tuple[str, str, str]]:
+    """(業務, action, label) of every module's declared extra API scope."""
+    return [(s.gyomu, s.action, s.label) for spec in all_modules() for s in spec.api_scopes]
 
 
 def entry_url_name(code: str) -> str:

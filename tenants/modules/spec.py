@@ -55,6 +55,18 @@ class GrantDecl:
 
 
 @dataclass(frozen=True)
+class ApiScopeDecl:
+    """A scope of a module's API beside ``<gyomu>:read``/``:write``, implied by neither:
+    ``"<gyomu>:<action>"`` (e.g. ``juminkiroku:tagyo``, other systems registering their
+    items in 住民記録). The town's API-key screen offers it in towns subscribing to
+    ``gyomu``; the view that needs it checks ``ApiClient.has_scope(gyomu, action)``."""
+
+    gyomu: str
+    action: str
+    label: str
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     """One business app's declaration. Every dotted path is imported by the platform on
     first use; an empty string means "none"."""
@@ -99,3 +111,10 @@ class ModuleSpec:
     # screen or record type such as "zeimu.fuka_detail", a system actor such as
     # "load_residents"): identifier → what a clerk reads (tenants.labels.word_for).
     words: Mapping[str, str] = field(default_factory=dict)
+    # 他業務の登録情報 (住民記録標準仕様書 7.2.2) this module holds: kind (tenants.tagyo,
+    # e.g. "kokuho") → "pkg.mod:function", a ``(atena_ids) -> {atena_id: TagyoStatus}``
+    # answered in the town's schema. 住民記録 asks it at display time in towns that
+    # subscribe to one of this module's 業務 (tenants.tagyo.tagyo_lookup).
+    tagyo_providers: Mapping[str, str] = field(default_factory=dict)
+    # Scopes of this module's API beyond read/write/kojin_bango (ApiScopeDecl).
+    api_scopes: tuple[ApiScopeDecl, ...] = ()

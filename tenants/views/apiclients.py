@@ -15,7 +15,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
 from tenants.models import ApiClient, RoleLevel
 from tenants.models.apiclient import KOJIN_BANGO_ACTION
-from tenants.modules.registry import kojin_bango_api_gyomu
+from tenants.modules.registry import extra_api_scopes, kojin_bango_api_gyomu
 from tenants.modules.spec import PLATFORM
 from tenants.selectors.current import current_municipality
 from tenants.selectors.gyomu import subscribed_gyomu
@@ -25,6 +25,9 @@ from tenants.services.apiclient import ApiClientRefused, apiclient_deactivate, a
 def _scope_choices(request: HttpRequest) -> list[tuple[str, str]]:
     choices = [("platform:read", "共通基盤 参照（業務一覧・処理状況）")]
     with_bango = kojin_bango_api_gyomu()
+    extra: dict[str, list[tuple[str, str]]] = {}
+    for code, action, label in extra_api_scopes():
+        extra.setdefault(code, []).append((f"{code}:{action}", label))
     for gyomu in subscribed_gyomu(municipality=current_municipality(), on=timezone.localdate()):
         choices.append((f"{gyomu.code}:read", f"{gyomu.name} 参照"))
         choices.append((f"{gyomu.code}:write", f"{gyomu.name} 更新"))
@@ -37,6 +40,7 @@ def _scope_choices(request: HttpRequest) -> list[tuple[str, str]]:
                     "（参照または更新と併せて指定。取得のたびに記録されます）",
                 )
             )
+        choices.extend(extra.get(gyomu.code, []))
     return choices
 
 

@@ -1,5 +1,6 @@
 """The example module's one registration (see tenants.modules.spec)."""
 
+from tenants import tagyo
 from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
 from tests.example_module import gyomu
 
@@ -18,4 +19,6 @@ MODULE = ModuleSpec(
     form_templates="forms/templates",
     grants=(GrantDecl("mihon_approve", "見本業務の承認", gyomu.MIHON),),
     persona_grants={"shinsa": ("mihon_approve",)},
+    # 住民記録's 他業務照会 asks it for 国保 in towns subscribing to 見本業務 (7.2.2).
+    tagyo_providers={tagyo.KOKUHO: "tests.example_module.tagyo:kokuho_status"},
 )
