@@ -29,6 +29,14 @@ from juminkiroku.models.tenshutsu import (
     TenshutsuShomei,
     TenshutsuStatus,
 )
+from juminkiroku.models.togo import (
+    PfFile,
+    PfRenkei,
+    TogoRenkei,
+    TogoSoshin,
+    TogoTotsugo,
+    TogoTotsugoSa,
+)
 from juminkiroku.models.tsuchi import SeinenHikokennin, ShokkenMoshide, TsuchiHakko
 from juminkiroku.models.yokushi import ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 
@@ -65,6 +73,8 @@ __all__ = [
     "Ninshosha",
     "NyukanTsuchi",
     "PersonFields",
+    "PfFile",
+    "PfRenkei",
     "RenkeiChange",
     "SeinenHikokennin",
     "Setai",
@@ -79,6 +89,10 @@ __all__ = [
     "Tenshutsu",
     "TenshutsuShomei",
     "TenshutsuStatus",
+    "TogoRenkei",
+    "TogoSoshin",
+    "TogoTotsugo",
+    "TogoTotsugoSa",
     "TsuchiHakko",
     "Yokushi",
 ]
