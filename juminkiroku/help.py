@@ -58,6 +58,8 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("juminkiroku_tenshutsu", "tenshutsu"),
     ("juminkiroku_tennyu", "tenshutsu"),
     ("jk_cs_", "cs"),
+    ("jk_togo_", "togo"),
+    ("jk_pf_", "togo"),
     ("juminkiroku_chushutsu", "chushutsu"),
     ("jk_euc_", "euc"),
     ("juminkiroku_jisho", "jisho"),

@@ -36,6 +36,7 @@ from juminkiroku.views import (
     rosters,
     search,
     tenshutsu,
+    togo,
     tsuchi,
     yokushi,
 )
@@ -72,6 +73,7 @@ urlpatterns = [
     *tenshutsu.urlpatterns,
     *nyukan.urlpatterns,
     *cs.urlpatterns,
+    *togo.urlpatterns,
     *dotai.urlpatterns,
     *chushutsu.urlpatterns,
     *login_counts.urlpatterns,

@@ -374,7 +374,7 @@ def _heads() -> dict[int, str]:
     """世帯 id → the 世帯主's 氏名, one query for the whole town."""
     return dict(
         Atena.objects.filter(zokugara=Zokugara.HONNIN, jotai=JuminJotai.JUMIN)
-        .exclude(setai_id=None)
+        .filter(setai__isnull=False)
         .values_list("setai_id", "shimei")
     )
 
