@@ -15,9 +15,11 @@ an entitled 事務 (番号法 第19条, scope ``jukinet_renkei:kojin_bango``).
 
 **File.** ``JKIDO_<団体コード>_<連番8桁>.csv`` in ``JC_PF_OUTBOX_ROOT/<schema>/``; CSV through
 the platform's writer (``tenants.csvout.CsvWriter``), UTF-8 without BOM, CRLF. Records:
-``1`` header (layout, 団体コード, 連番, 作成日時, 連携番号 from–to, 件数), ``2`` one per change
-in feed order, ``9`` trailer (件数, last 連携番号). A receiver checks that the trailer's
-件数 equals the ``2`` records it read and that the 連番 follow each other.
+``1`` header (layout, 団体コード, 連番, 作成日時, the last 連携番号 of the previous file, the
+last 連携番号 of this one, 件数), ``2`` one per change in feed order, ``9`` trailer (件数,
+last 連携番号). A receiver checks that the trailer's 件数 equals the ``2`` records it read,
+that the 連番 follow each other and that each header starts where the previous file ended
+(連携番号 themselves may skip values: a sequence does not reuse a rolled-back number).
 
 **Never missed, never twice, complete or absent.** A round first *plans* the next file in
 one transaction: it takes the feed rows after the town's cursor, gives them the next 連番
@@ -44,7 +46,8 @@ from juminkiroku.cs.common import shichoson_code
 from juminkiroku.gyomu import JUKINET_RENKEI
 from juminkiroku.models import PfFile, PfRenkei, RenkeiChange
 from juminkiroku.models.togo import PfFileStatus
-from juminkiroku.togo.layout import TOGO_ITEMS, change_values
+from juminkiroku.togo.layout import TOGO_ITEMS
+from juminkiroku.togo.values import change_values
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.csvout import UTF8_BOM, CsvWriter
@@ -124,7 +127,7 @@ def _rows(planned: PfFile) -> list[list[Any]]:
             dantai,
             planned.file_no,
             made,
-            planned.from_seq + 1,
+            planned.from_seq,
             planned.to_seq,
             planned.count,
         ]

@@ -53,7 +53,7 @@ def test_files_hold_each_change_once_in_order_with_header_and_trailer(outbox, al
     rows = read(first)
     seqs = list(RenkeiChange.objects.order_by("seq").values_list("seq", flat=True))
     assert rows[0][:4] == ["1", pf.PF_LAYOUT, dantai, "1"]
-    assert rows[0][5:] == [str(seqs[0]), str(seqs[-1]), "3"]
+    assert rows[0][5:] == ["0", str(seqs[-1]), "3"]  # after nothing, up to the last change
     assert rows[-1] == ["9", "3", str(seqs[-1])]
     names = [i.name for i in pf.PF_ITEMS]
     body = [dict(zip(names, r[1:], strict=True)) for r in rows[1:-1]]
@@ -68,7 +68,7 @@ def test_files_hold_each_change_once_in_order_with_header_and_trailer(outbox, al
     tenkyo([head], ido_date=date(2024, 6, 1), todoke_date=date(2024, 6, 1))
     assert pf.pf_file_round(actor=SYSTEM_ACTOR).files == 1
     second = read(folder / f"JKIDO_{dantai}_00000002.csv")
-    assert int(second[0][5]) > seqs[-1]
+    assert second[0][5] == str(seqs[-1])  # starts where the first file ended
     assert [r[0] for r in second] == ["1", "2", "9"] and dict(
         zip(names, second[1][1:], strict=True)
     )["ido_jiyu"] == (IdoJiyu.TENKYO)

@@ -51,7 +51,7 @@ def test_each_change_goes_once_in_order_with_bango_4joho_and_setai(togo, alpha, 
     assert (result.sent, result.rejected, result.retry) == (4, 0, 0)
     dantai = alpha.municipality.dantai_code
     got = received(togo, dantai)
-    assert [r["renkei_no"] for r in got] == sorted(r["renkei_no"] for r in got)
+    assert [int(r["renkei_no"]) for r in got] == sorted(int(r["renkei_no"]) for r in got)
     assert [(r["shimei"], r["ido_jiyu"], r["ido_kubun"]) for r in got] == [
         ("山田　太郎", IdoJiyu.TENNYU, "1"),
         ("山田　花子", IdoJiyu.TENNYU, "1"),

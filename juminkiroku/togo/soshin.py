@@ -55,13 +55,8 @@ from juminkiroku.togo.client import (
     TogoUnreachable,
     togo_call,
 )
-from juminkiroku.togo.layout import (
-    DATA_NAMES,
-    TOGO_ITEMS,
-    TOGO_LAYOUT,
-    change_values,
-    current_values,
-)
+from juminkiroku.togo.layout import DATA_NAMES, TOGO_ITEMS, TOGO_LAYOUT
+from juminkiroku.togo.values import change_values, current_values
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.db import connection
