@@ -165,6 +165,7 @@ def write_planned(planned: PfFile, *, actor: Actor) -> Path:
         PfFile.objects.filter(pk=planned.pk, status=PfFileStatus.PLANNED).update(
             status=PfFileStatus.WRITTEN, written_at=timezone.now()
         )
+        PfRenkei.objects.filter(pk=1).update(last_error="")
         access_record(
             actor=actor,
             action=AccessAction.EXPORT,
