@@ -71,3 +71,14 @@ def test_the_simulator_runs_as_its_own_process():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_beat_sends_both_rounds_to_every_town(settings):
+    from django.utils.module_loading import import_string
+
+    for key, every in (("togo-atena-sync", 60.0), ("pf-file-round", 300.0)):
+        entry = settings.CELERY_BEAT_SCHEDULE[key]
+        assert entry["task"] == "tenants.tasks.dispatch_for_all_municipalities"
+        assert entry["schedule"] == every
+        task = import_string(entry["args"][0])
+        assert task.name == entry["args"][0]  # a registered Celery task of that name
