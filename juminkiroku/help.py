@@ -63,6 +63,8 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("jk_fuhyo_", "fuhyo"),
     ("jk_tagyo", "tagyo"),
     ("jk_person_tagyo", "tagyo"),
+    ("jk_togo_", "togo"),
+    ("jk_pf_", "togo"),
     ("juminkiroku_chushutsu", "chushutsu"),
     ("jk_euc_", "euc"),
     ("juminkiroku_jisho", "jisho"),

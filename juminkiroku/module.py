@@ -55,6 +55,7 @@ MODULE = ModuleSpec(
         "tenshutsu_shomei": "転出証明書",
         "tenshutsu_kakutei": "転出確定の日次処理",
         "jukinet_cs": "システム（住基ネットCS連携）",
+        "togo_atena": "システム（団体内統合宛名連携）",
         "juminhyo_code_aki": "住民票コード空き番",
         "cs_jushin": "CS受信電文",
         "cs_seigo": "整合性確認",

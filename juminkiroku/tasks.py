@@ -11,8 +11,16 @@ from tenant_schemas_celery.task import TenantTask
 
 from juminkiroku.cs.tasks import cs_seigo_task, cs_sync_task
 from juminkiroku.tagyo.tasks import tagyo_torikomi_task
+from juminkiroku.togo.tasks import pf_file_task, togo_sync_task
 
-__all__ = ["cs_seigo_task", "cs_sync_task", "tagyo_torikomi_task", "tenshutsu_kakutei_daily"]
+__all__ = [
+    "cs_seigo_task",
+    "cs_sync_task",
+    "pf_file_task",
+    "tagyo_torikomi_task",
+    "tenshutsu_kakutei_daily",
+    "togo_sync_task",
+]
 
 logger = logging.getLogger(__name__)
 

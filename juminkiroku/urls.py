@@ -39,6 +39,7 @@ from juminkiroku.views import (
     search,
     tagyo,
     tenshutsu,
+    togo,
     tsuchi,
     yokushi,
 )
@@ -78,6 +79,7 @@ urlpatterns = [
     *nyukan.urlpatterns,
     *cs.urlpatterns,
     *fuhyo.urlpatterns,
+    *togo.urlpatterns,
     *dotai.urlpatterns,
     *chushutsu.urlpatterns,
     *login_counts.urlpatterns,

@@ -248,6 +248,7 @@ NOT_REQUESTED = {
     "juminkiroku_tenshutsu_saikofu": "a certificate (logged by its service): test_tenshutsu_views",
     "jk_cs_home": "the 住基ネット queue (needs the CS): juminkiroku/tests/test_cs_views.py",
     "jk_fuhyo_home": "the 戸籍附票 queue: juminkiroku/tests/test_fuhyo_views.py (test_queue_…)",
+    "jk_togo_home": "the 統合宛名 queue (needs its simulator): test_togo_views.py",
     "juminkiroku_setainushi_fuzai": "households without a 世帯主: test_tsuchi_setainushi.py",
     # 外国人住民 (4.5.6, 4.5.7) and 事実上の世帯主 (4.1.4.3), keyed by their own ids
     "jk_nyukan_kakunin": "test_nyukan_views.py (test_4_5_6_and_4_5_7_screens_log…)",

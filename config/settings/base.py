@@ -263,6 +263,13 @@ JC_FUHYO_URL = env_str("JC_FUHYO_URL", "")
 JC_FUHYO_TIMEOUT_SECONDS = env_int("JC_FUHYO_TIMEOUT_SECONDS", 10)
 JC_CS_RETRY_BASE_SECONDS = env_int("JC_CS_RETRY_BASE_SECONDS", 30)
 JC_CS_RETRY_MAX_SECONDS = env_int("JC_CS_RETRY_MAX_SECONDS", 3600)
+# 団体内統合宛名システム (住民記録標準仕様書 7.1.2.3); empty: the link does nothing.
+JC_TOGO_URL = env_str("JC_TOGO_URL", "")
+JC_TOGO_TIMEOUT_SECONDS = env_int("JC_TOGO_TIMEOUT_SECONDS", 10)
+JC_TOGO_RETRY_BASE_SECONDS = env_int("JC_TOGO_RETRY_BASE_SECONDS", 30)
+JC_TOGO_RETRY_MAX_SECONDS = env_int("JC_TOGO_RETRY_MAX_SECONDS", 3600)
+# 他業務へのファイル連携 (7.2.1): each town's files go to <root>/<schema>/; empty: off.
+JC_PF_OUTBOX_ROOT = env_str("JC_PF_OUTBOX_ROOT", "")
 
 # 他業務連携 (住民記録 標準仕様書 7.2.1, 7.2.2; juminkiroku.tagyo): other business systems
 # drop CSV files of their items into <JC_TAGYO_INBOX>/<団体コード>/; beat takes them in
@@ -293,6 +300,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "args": ["juminkiroku.fuhyo.tasks.fuhyo_sync_task"],
         "kwargs": {"expires": 60.0},
+    },
+    # 団体内統合宛名システム: records of the new changes made and sent each minute (7.1.2.3).
+    "togo-atena-sync": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 60.0,
+        "args": ["juminkiroku.togo.tasks.togo_sync_task"],
+        "kwargs": {"expires": 60.0},
+    },
+    # 他業務へのファイル連携: the changes since the last file, every five minutes (7.2.1).
+    "pf-file-round": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 300.0,
+        "args": ["juminkiroku.togo.tasks.pf_file_task"],
+        "kwargs": {"expires": 300.0},
     },
     # 住基ネット: 整合性確認 with the CS once a day (7.1.1.2).
     "jukinet-cs-seigo": {

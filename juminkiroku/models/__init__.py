@@ -31,6 +31,14 @@ from juminkiroku.models.tenshutsu import (
     TenshutsuShomei,
     TenshutsuStatus,
 )
+from juminkiroku.models.togo import (
+    PfFile,
+    PfRenkei,
+    TogoRenkei,
+    TogoSoshin,
+    TogoTotsugo,
+    TogoTotsugoSa,
+)
 from juminkiroku.models.tsuchi import SeinenHikokennin, ShokkenMoshide, TsuchiHakko
 from juminkiroku.models.yokushi import ShienHeisha, ShienKagaisha, ShienSochi, Yokushi
 
@@ -70,6 +78,8 @@ __all__ = [
     "Ninshosha",
     "NyukanTsuchi",
     "PersonFields",
+    "PfFile",
+    "PfRenkei",
     "RenkeiChange",
     "SeinenHikokennin",
     "Setai",
@@ -87,6 +97,10 @@ __all__ = [
     "Tenshutsu",
     "TenshutsuShomei",
     "TenshutsuStatus",
+    "TogoRenkei",
+    "TogoSoshin",
+    "TogoTotsugo",
+    "TogoTotsugoSa",
     "TsuchiHakko",
     "Yokushi",
 ]
