@@ -14,6 +14,8 @@ MODULE = ModuleSpec(
     subscribers="juminkiroku.subscribers",
     events="juminkiroku.events",
     meters="juminkiroku.meters",
+    jobkinds="juminkiroku.jobkinds",
+    params_dir="params",
     demo="juminkiroku_demo",
     demo_order=10,
     # 個人番号 through the API: persons/<id>/kojin-bango/ and certificates (住民記録), the
@@ -62,5 +64,8 @@ MODULE = ModuleSpec(
         "euc_chushutsu": "EUC抽出条件",
         "nyukan_tsuchi": "出入国在留管理庁長官通知",
         "shichoson_tsuchi": "市町村通知",
+        "johyo_archive": "除票用データベースの除票",
+        "johyo_ikou": "除票用データベースへの移行",
+        "johyo_purge": "保存期限を過ぎた除票の削除",
     },
 )
