@@ -67,5 +67,6 @@ MODULE = ModuleSpec(
         "johyo_archive": "除票用データベースの除票",
         "johyo_ikou": "除票用データベースへの移行",
         "johyo_purge": "保存期限を過ぎた除票の削除",
+        "johyo_purge_batch": "システム（保存期限を過ぎた除票の削除）",
     },
 )
