@@ -17,7 +17,8 @@ contracts in pyproject.toml enforce it).
 - **Address blocks for printing** (:func:`address_blocks`) and **identity for forms**
   (:func:`person_identities`): by 宛名 id, one query for any number of people. They take
   ids the caller already holds on its own rows (an assessment, a 資格); they are not a
-  way to search the registry.
+  way to search the registry. A 除票 moved to the 除票用データベース (標準仕様書 9.3) keeps
+  its 宛名 id and number; these answer for it from there, as the registry had it.
 
 Functions used by batches are set-based: one query per call whatever the number of ids.
 """

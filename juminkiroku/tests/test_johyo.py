@@ -322,6 +322,8 @@ def test_screens_show_the_moved_johyo_and_other_towns_see_nothing(
     connection.set_tenant(alpha.municipality)
     shown = AccessLog.objects.filter(record_type="atena", screen="除票用データベースの除票")
     assert shown.filter(record_id=str(person.pk)).count() == 1
+    listed = AccessLog.objects.get(record_type="atena", screen="除票移行の結果")
+    assert listed.detail["atena_ids"] == [person.pk] and listed.detail["job_id"] == job.pk
     connection.set_schema_to_public()
     # a clerk may look, not start; the other town's staff get nothing
     clerk = login("hayama-clerk", ALPHA_HOST)
