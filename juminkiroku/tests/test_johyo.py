@@ -359,3 +359,77 @@ def test_the_purge_command_runs_per_town(alpha, beta):
     assert AccessLog.objects.get(screen="johyo_purge").username == "johyo_purge_batch"
     connection.set_tenant(beta.municipality)
     assert JohyoArchive.objects.count() == 1  # 寒川町's is not touched
+
+
+def test_a_moved_johyo_comes_back_on_the_same_atena_and_nothing_else_may_touch_it(
+    in_alpha, django_capture_on_commit_callbacks
+):
+    from juminkiroku.codes import IdoJiyu
+    from juminkiroku.selectors.saitennyu import SANJOHO, saitennyu_candidates
+    from juminkiroku.services.ido import IdoError, PersonChange, ido_enter
+    from juminkiroku.tests.factories import approve
+
+    # given: a 除票 moved to the 除票用データベース
+    KANA = "ハヤマ　ハナコ"
+    person = old_johyo("hayama", shimei="葉山　花子", kana=KANA)
+    _run(django_capture_on_commit_callbacks)
+    assert Atena.objects.get(pk=person.pk).jotai == JuminJotai.IKOZUMI
+    # then: no 異動 but a 記載 may name the moved 宛名
+    with pytest.raises(IdoError, match="除票用データベースへ移した除票"):
+        ido_enter(
+            jiyu=IdoJiyu.SHOKKEN_SHUSEI,
+            ido_date=date(2026, 1, 5),
+            todoke_date=None,
+            changes=[PersonChange(person.pk, {"honseki": "東京都港区"})],
+            actor=actor_for("hayama-clerk"),
+        )
+    # when: the person is typed as new at a 転入, the archive's 3情報 find them
+    back = date(2026, 4, 1)
+    with pytest.raises(IdoError) as exc:
+        ido_enter(
+            jiyu=IdoJiyu.TENNYU,
+            ido_date=back,
+            todoke_date=back,
+            changes=[
+                PersonChange(None, person_fields(shimei="葉山　花子", shimei_kana="ハヤマ　ハナコ"))
+            ],
+            setai_mode="new",
+            actor=actor_for("hayama-clerk"),
+        )
+    assert person.atena_no in exc.value.errors["persons.0.saitennyu"][0]
+    (candidate,) = saitennyu_candidates(
+        shimei_kana="はやま はなこ", birth_date=date(1980, 5, 5), sex="1"
+    )
+    assert (candidate.atena_id, candidate.match, candidate.shimei) == (
+        person.pk,
+        SANJOHO,
+        "葉山　花子",
+    )
+    # and the clerk names the old 宛名: it is a resident again with its items taken in
+    approve(
+        ido_enter(
+            jiyu=IdoJiyu.TENNYU,
+            ido_date=back,
+            todoke_date=back,
+            changes=[
+                PersonChange(person.pk, {"jusho": "神奈川県三浦郡葉山町一色", "banchi": "1番地"})
+            ],
+            setai_mode="new",
+            actor=actor_for("hayama-clerk"),
+        ),
+        reviewer="hayama-shinsa",
+    )
+    again = Atena.objects.get(pk=person.pk)
+    assert (again.jotai, again.shimei, again.honseki, again.jumin_date) == (
+        JuminJotai.JUMIN,
+        "葉山　花子",
+        "神奈川県三浦郡葉山町堀内2135番地",
+        back,
+    )
+    assert AtenaRireki.objects.filter(atena_id=person.pk).count() == 1
+    # the moved 除票 stays in the archive for its 保存期限
+    assert JohyoArchive.objects.filter(atena_id=person.pk).exists()
+    assert (
+        saitennyu_candidates(shimei_kana="はやま はなこ", birth_date=date(1980, 5, 5), sex="1")
+        == []
+    )
