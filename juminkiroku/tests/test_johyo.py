@@ -433,3 +433,32 @@ def test_a_moved_johyo_comes_back_on_the_same_atena_and_nothing_else_may_touch_i
         saitennyu_candidates(shimei_kana="はやま はなこ", birth_date=date(1980, 5, 5), sex="1")
         == []
     )
+
+
+def test_the_api_answers_for_a_moved_johyo_from_the_archive(
+    world, alpha, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from tenants.api.authentication import apiclient_create
+    from tests.personas import ALPHA_HOST, BETA_HOST
+
+    connection.set_tenant(alpha.municipality)
+    person = old_johyo("hayama", shimei="葉山　花子", kana="ハヤマ　ハナコ")
+    _run(django_capture_on_commit_callbacks)
+    connection.set_schema_to_public()
+    _, key = apiclient_create(
+        municipality=alpha.municipality, name="税務システム", scopes=["juminkiroku:read"]
+    )
+    api = Client(HTTP_HOST=ALPHA_HOST, HTTP_AUTHORIZATION=f"Bearer {key}")
+    data = api.get(f"/api/v1/juminkiroku/persons/{person.pk}/").json()
+    assert data["person"]["shimei"] == "葉山　花子"
+    assert data["person"]["atena_no"] == person.atena_no
+    _, other_key = apiclient_create(
+        municipality=world.beta.municipality, name="税務システム", scopes=["juminkiroku:read"]
+    )
+    other = Client(HTTP_HOST=BETA_HOST, HTTP_AUTHORIZATION=f"Bearer {other_key}")
+    assert other.get(f"/api/v1/juminkiroku/persons/{person.pk}/").status_code == 404
+    connection.set_tenant(alpha.municipality)
+    log = AccessLog.objects.filter(screen="API 住民照会").get()
+    assert log.record_id == str(person.pk)
