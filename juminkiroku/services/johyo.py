@@ -221,8 +221,10 @@ def _canonical(snapshot: dict[str, Any]) -> str:
 
 
 def _snapshot(atena: Atena, rows: dict[str, list[models.Model]], head_name: str) -> dict[str, Any]:
-    versions = rows.get(AtenaRireki._meta.label_lower, [])
-    ido_ids = {v.ido_id for v in versions} | {v.closed_by_id for v in versions if v.closed_by_id}  # type: ignore[attr-defined]
+    versions = [
+        v for v in rows.get(AtenaRireki._meta.label_lower, []) if isinstance(v, AtenaRireki)
+    ]
+    ido_ids = {v.ido_id for v in versions} | {v.closed_by_id for v in versions if v.closed_by_id}
     ido = {
         str(pk): {"ido_no": no, "jiyu": jiyu}
         for pk, no, jiyu in Ido.objects.filter(pk__in=ido_ids).values_list("pk", "ido_no", "jiyu")
