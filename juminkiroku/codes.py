@@ -24,6 +24,9 @@ class JuminJotai(models.TextChoices):
     KOKUGAI_TENSHUTSU = "3", "国外転出"
     SHIBO = "4", "死亡"
     SHOKKEN_SHOJO = "5", "職権消除"
+    # 標準仕様書 9.3: a 除票 moved to the 除票用データベース (juminkiroku.models.johyo). The
+    # 宛名 row stays as the key other modules hold, its personal items cleared.
+    IKOZUMI = "8", "除票移行済"
     JUTOGAI = "9", "住登外"
 
 

@@ -83,6 +83,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("juminkiroku_tsuchi", "tsuchi"),
     ("juminkiroku_koken", "tsuchi"),
     ("juminkiroku_etsuran", "etsuran"),
+    ("juminkiroku_johyo", "johyo"),
 )
 
 

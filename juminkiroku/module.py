@@ -14,6 +14,8 @@ MODULE = ModuleSpec(
     subscribers="juminkiroku.subscribers",
     events="juminkiroku.events",
     meters="juminkiroku.meters",
+    jobkinds="juminkiroku.jobkinds",
+    params_dir="params",
     demo="juminkiroku_demo",
     demo_order=10,
     # 個人番号 through the API: persons/<id>/kojin-bango/ and certificates (住民記録), the
@@ -70,5 +72,9 @@ MODULE = ModuleSpec(
         "fuhyo_totsugo": "戸籍附票との突合",
         "tagyo_torikomi": "他業務連携ファイルの取込",
         "tagyo_renkei": "システム（他業務連携）",
+        "johyo_archive": "除票用データベースの除票",
+        "johyo_ikou": "除票用データベースへの移行",
+        "johyo_purge": "保存期限を過ぎた除票の削除",
+        "johyo_purge_batch": "システム（保存期限を過ぎた除票の削除）",
     },
 )

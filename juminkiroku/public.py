@@ -17,7 +17,8 @@ contracts in pyproject.toml enforce it).
 - **Address blocks for printing** (:func:`address_blocks`) and **identity for forms**
   (:func:`person_identities`): by 宛名 id, one query for any number of people. They take
   ids the caller already holds on its own rows (an assessment, a 資格); they are not a
-  way to search the registry.
+  way to search the registry. A 除票 moved to the 除票用データベース (標準仕様書 9.3) keeps
+  its 宛名 id and number; these answer for it from there, as the registry had it.
 
 Functions used by batches are set-based: one query per call whatever the number of ids.
 """
@@ -36,7 +37,7 @@ from psycopg import sql
 
 from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess, Zokugara
 from juminkiroku.models import Atena, Yokushi
-from juminkiroku.selectors import asof
+from juminkiroku.selectors import asof, johyo
 from juminkiroku.selectors.yokushi import held_yokushi_q, shien_covered_ids
 
 __all__ = [
@@ -331,9 +332,15 @@ def address_blocks(atena_ids: Iterable[int]) -> dict[int, AddressBlock]:
     if not ids:
         return {}
     out: dict[int, AddressBlock] = {}
-    for pk, no, postal, jusho, banchi, katagaki, shimei, shojo, saki in Atena.objects.filter(
-        pk__in=ids
-    ).values_list(*_ADDRESS_COLUMNS):
+    rows = list(Atena.objects.filter(pk__in=ids).values_list(*_ADDRESS_COLUMNS, "jotai"))
+    moved = johyo.restore_many(r[0] for r in rows if r[-1] == JuminJotai.IKOZUMI)
+    for pk, no, postal, jusho, banchi, katagaki, shimei, shojo, saki, _ in rows:
+        if pk in moved:  # a 除票 in the 除票用データベース: as the registry had it (9.3)
+            a = moved[pk].atena
+            postal, jusho, banchi, katagaki, shimei = (
+                a.postal_code, a.jusho, a.banchi, a.katagaki, a.shimei
+            )  # fmt: skip
+            shojo, saki = a.shojo_date, a.tenshutsu_saki_jusho
         if shojo and saki:
             out[pk] = AddressBlock(pk, no, "", saki, "", shimei)
         else:
@@ -347,8 +354,19 @@ def person_identities(atena_ids: Iterable[int]) -> dict[int, PersonIdentity]:
     if not ids:
         return {}
     labels = dict(Sex.choices)
-    return {
-        pk: PersonIdentity(
+    rows = list(
+        Atena.objects.filter(pk__in=ids).values_list(
+            "pk", "atena_no", "shimei", "shimei_kana", "birth_date", "sex", "kubun", "jotai"
+        )
+    )
+    # a 除票 in the 除票用データベース answers from there (標準仕様書 9.3): one more query
+    moved = johyo.restore_many(r[0] for r in rows if r[-1] == JuminJotai.IKOZUMI)
+    out: dict[int, PersonIdentity] = {}
+    for pk, no, shimei, kana, birth, sex, kubun, jotai in rows:
+        if pk in moved:
+            a = moved[pk].atena
+            shimei, kana, birth, sex = a.shimei, a.shimei_kana, a.birth_date, a.sex
+        out[pk] = PersonIdentity(
             atena_id=pk,
             atena_no=no,
             shimei=shimei,
@@ -357,12 +375,7 @@ def person_identities(atena_ids: Iterable[int]) -> dict[int, PersonIdentity]:
             sex=str(labels.get(sex, "")),
             is_resident=kubun == AtenaKubun.JUTOSHA and jotai == JuminJotai.JUMIN,
         )
-        for pk, no, shimei, kana, birth, sex, kubun, jotai in Atena.objects.filter(
-            pk__in=ids
-        ).values_list(
-            "pk", "atena_no", "shimei", "shimei_kana", "birth_date", "sex", "kubun", "jotai"
-        )
-    }
+    return out
 
 
 def person_identity(atena_id: int) -> PersonIdentity | None:

@@ -249,6 +249,9 @@ NOT_REQUESTED = {
     "jk_cs_home": "the 住基ネット queue (needs the CS): juminkiroku/tests/test_cs_views.py",
     "jk_fuhyo_home": "the 戸籍附票 queue: juminkiroku/tests/test_fuhyo_views.py (test_queue_…)",
     "jk_togo_home": "the 統合宛名 queue (needs its simulator): test_togo_views.py",
+    # 除票用データベース (9.3: needs a moved 除票): juminkiroku/tests/test_johyo.py
+    "juminkiroku_johyo_kekka": "test_johyo.py (test_screens_show_the_moved_johyo…)",
+    "juminkiroku_johyo_person": "test_johyo.py (test_screens_show_the_moved_johyo…)",
     "juminkiroku_setainushi_fuzai": "households without a 世帯主: test_tsuchi_setainushi.py",
     # 外国人住民 (4.5.6, 4.5.7) and 事実上の世帯主 (4.1.4.3), keyed by their own ids
     "jk_nyukan_kakunin": "test_nyukan_views.py (test_4_5_6_and_4_5_7_screens_log…)",

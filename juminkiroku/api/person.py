@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from juminkiroku.api.common import GYOMU, DetailSerializer, person_or_404, shokai_refused
 from juminkiroku.grants import Kengen
 from juminkiroku.models import PERSON_FIELD_NAMES, Atena
+from juminkiroku.selectors.johyo import is_moved, with_restored
 from juminkiroku.selectors.person import history_entries, status_label
 from tenants.accesslog.reads import Reads, access_refusal
 from tenants.api.permissions import TenantAPIView
@@ -141,6 +142,8 @@ class PersonAPIView(TenantAPIView):
         atena, locks = person_or_404(pk)
         if locks.shokai_error:
             return shokai_refused(request, record_type="atena", record_id=pk)
+        if is_moved(atena):  # 標準仕様書 9.3: a 除票 answered from the 除票用データベース
+            atena = with_restored([atena])[0]
         payload = {
             "person": person_data(atena),
             "yokushi": [
@@ -200,6 +203,8 @@ class PersonKojinBangoAPIView(TenantAPIView):
                 {"detail": "個人番号を表示する権限がありません。"},
                 status=status.HTTP_403_FORBIDDEN,
             )
+        if is_moved(atena):
+            atena = with_restored([atena])[0]
         if not atena.kojin_bango:
             raise NotFound("個人番号が記載されていません。")
         return Response(

@@ -51,6 +51,11 @@ def build_sheets(
     sheets: list[PersonSheet] = []
     for p in persons:
         head = heads.get(p.setai_id) if p.setai_id else None
+        # A 除票 moved to the 除票用データベース (selectors.johyo) carries its own versions
+        # and the 世帯主 of its household as they were at the move.
+        archived = getattr(p, "archived", None)
+        if archived is not None:
+            head = archived.head_name or None
         if kind in KISAI_KINDS:
             rows = kisai_rows(p, kisai, opts, head_name=head or "", katagaki=katagaki)
             sheets.append(PersonSheet(atena_id=p.pk, rows=rows))
@@ -62,8 +67,14 @@ def build_sheets(
             head_name=head if head is not None else "",
             johyo=kind == ShomeiKind.JOHYO,
         )
+        versions = archived.standing() if archived is not None else None
         history = (
-            history_rows(history_of(p.pk, include_superseded=False), opts) if opts.rireki else []
+            history_rows(
+                versions if versions is not None else history_of(p.pk, include_superseded=False),
+                opts,
+            )
+            if opts.rireki
+            else []
         )
         sheets.append(PersonSheet(atena_id=p.pk, rows=rows, history=history))
     household: list[Row] = []

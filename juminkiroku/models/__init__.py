@@ -18,6 +18,7 @@ from juminkiroku.models.ido import Ido, IdoTarget
 from juminkiroku.models.inkan import InkanToroku
 from juminkiroku.models.jijitsujo import JijitsujoSetainushi
 from juminkiroku.models.jisho import Chiku, JushoJisho
+from juminkiroku.models.johyo import IkouKekka, JohyoArchive, JohyoIkouKekka
 from juminkiroku.models.jusho_master import Banchi, BanchiKubun, Katagaki
 from juminkiroku.models.kensaku import KensakuRireki
 from juminkiroku.models.kisai import Kisai, KisaiRireki, KisaiShurui, KisaiSosa
@@ -64,8 +65,11 @@ __all__ = [
     "FuhyoTsuchi",
     "Ido",
     "IdoTarget",
+    "IkouKekka",
     "InkanToroku",
     "JijitsujoSetainushi",
+    "JohyoArchive",
+    "JohyoIkouKekka",
     "JuminhyoCodeAki",
     "JushoJisho",
     "Katagaki",

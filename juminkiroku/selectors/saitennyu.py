@@ -100,4 +100,60 @@ def saitennyu_candidates(
                 jusho=a.jusho,
                 shojo_date=a.shojo_date,
             )
+    if len(found) < MAX_CANDIDATES:
+        for c in _moved_candidates(
+            kana=shimei_kana, name=shimei, birth_date=birth_date, sex=sex, code=juminhyo_code
+        ):
+            found.setdefault(c.atena_id, c)
     return list(found.values())[:MAX_CANDIDATES]
+
+
+def _moved_candidates(
+    *, kana: str, name: str, birth_date: date | None, sex: str, code: str
+) -> list[SaitennyuCandidate]:
+    """除票 moved to the 除票用データベース (標準仕様書 9.3): their 宛名 is kept, cleared, and
+    the archive keeps the 住民票コード and the 3情報 keys (個人番号 and 在留カード等番号 are in
+    the snapshot only)."""
+    from juminkiroku.models import JohyoArchive
+    from juminkiroku.selectors.johyo import restore_many
+
+    by_number = Q(juminhyo_code=code.strip()) if code.strip() else Q(pk__in=[])
+    keys = Q(pk__in=[])
+    if kana.strip():
+        keys |= Q(kana_key=kana_key(kana))
+    if name.strip():
+        keys |= Q(name_key=name_key(name))
+    by_sanjoho = keys & Q(birth_date=birth_date, sex=sex) if birth_date and sex else Q(pk__in=[])
+    out: list[SaitennyuCandidate] = []
+    for match, condition in ((NUMBER, by_number), (SANJOHO, by_sanjoho)):
+        ids = list(
+            JohyoArchive.objects.filter(condition)
+            .order_by("atena_id")
+            .values_list("atena_id", flat=True)[:MAX_CANDIDATES]
+        )
+        restored = restore_many(ids)
+        for pk in ids:
+            # a 再転入 already made makes the 宛名 a resident again: no longer a candidate
+            if (
+                pk not in restored
+                or not Atena.objects.filter(pk=pk, jotai=JuminJotai.IKOZUMI).exists()
+            ):
+                continue
+            a = restored[pk].atena
+            out.append(
+                SaitennyuCandidate(
+                    atena_id=pk,
+                    atena_no=a.atena_no,
+                    match=match,
+                    match_label=MATCH_LABELS[match],
+                    jotai=a.jotai,
+                    jotai_label=a.get_jotai_display() + "（除票用データベース）",
+                    shimei=a.shimei,
+                    shimei_kana=a.shimei_kana,
+                    birth_date=a.birth_date,
+                    sex=a.sex,
+                    jusho=a.jusho,
+                    shojo_date=a.shojo_date,
+                )
+            )
+    return out

@@ -459,7 +459,40 @@ def atena_search(criteria: SearchCriteria, *, loose: bool = False) -> QuerySet[A
         if criteria.include_rireki:
             q |= Q(_rireki_exists("address", needle, prefix=False))
         qs = qs.annotate(_addr=Concat("jusho", "banchi", "katagaki")).filter(q)
+    if criteria.include_johyo and not loose:
+        moved = _moved_matching(criteria)
+        if moved is not None:
+            qs = qs | Atena.objects.filter(pk__in=moved)
     return qs.order_by(PatternOpsOrder(F("kana_key")), "birth_date", "id")
+
+
+# The criteria the 除票用データベース keeps keys for (標準仕様書 9.3); a search using any
+# other criterion finds no moved 除票 (their 住所・個人番号… are in the snapshot only).
+_ARCHIVE_KINDS = {"kana", "name", "birth_date", "birth_range", "atena_no", "juminhyo_code"}
+_ARCHIVE_NARROWS = {"sex", "include_johyo", "include_rireki"}
+
+
+def _moved_matching(criteria: SearchCriteria) -> Any:
+    """The moved 除票 a 「除票・住登外を含む」 search finds (a subquery of 宛名 ids), or
+    None when the criteria ask for something the archive has no key for."""
+    from juminkiroku.selectors.johyo import archive_ids_matching
+
+    used = set(criteria.kinds())
+    if not used & _ARCHIVE_KINDS or used - _ARCHIVE_KINDS - _ARCHIVE_NARROWS:
+        return None
+    if criteria.match != "prefix" or criteria.zokugara or criteria.minyuryoku:
+        return None
+    if criteria.jusho_code or criteria.katagaki:
+        return None
+    return archive_ids_matching(
+        kana=criteria.kana,
+        name=criteria.name,
+        birth_date=criteria.birth_date,
+        birth_range=criteria.birth_range,
+        atena_no=criteria.atena_no,
+        juminhyo_code=criteria.juminhyo_code,
+        sex=criteria.sex,
+    )
 
 
 class PatternOpsOrder(OrderBy):
@@ -571,6 +604,10 @@ def search_page(
     page = min(max(1, page), num_pages)
     start = (page - 1) * per_page
     persons = list(qs.only(*RESULT_COLUMNS)[start : start + per_page]) if count else []
+    if criteria.include_johyo:
+        from juminkiroku.selectors.johyo import with_restored
+
+        persons = with_restored(persons)  # a moved 除票 shows its items from the archive
     flags = shokai_flags(persons)
     rows = [
         SearchRow(atena=p, masked=p.pk in flags.error, alert=p.pk in flags.alert) for p in persons

@@ -55,6 +55,7 @@ from juminkiroku.forms.shomei import (
 from juminkiroku.gyomu import INKAN_TOROKU, JUMINKIROKU
 from juminkiroku.models import Atena, InkanToroku, ShomeiKofu
 from juminkiroku.rules.narabi import NARABI_KEY, NIN_I, standard_order
+from juminkiroku.selectors.johyo import with_restored
 from juminkiroku.selectors.yokushi import shien_covered_ids, yokushi_blocking
 from juminkiroku.services.kofu import shomei_kofu_record
 from juminkiroku.services.ninsho import Certifier, NinshoError, certifier_for
@@ -187,7 +188,8 @@ def _load_persons(atena_ids: list[int] | None, setai_id: int | None, kind: str) 
     found = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
     if len(found) != len(ids):
         raise ShomeiNotFound("指定された宛名が見つかりません。")
-    persons = [found[i] for i in ids]
+    # A 除票 moved to the 除票用データベース is certified from its snapshot (標準仕様書 9.3).
+    persons = with_restored([found[i] for i in ids])
     return sorted(persons, key=lambda a: (a.setai_id or 0, a.setai_order, a.pk))
 
 

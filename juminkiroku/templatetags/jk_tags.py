@@ -49,6 +49,7 @@ SUBNAV = [
     ("文字コード照会", "/juminkiroku/moji/", ""),
     ("アクセスログ帳票", "/juminkiroku/reports/", ""),
     ("ID別ログイン数", "/juminkiroku/reports/logins/", ""),
+    ("除票用データベース", "/juminkiroku/johyo/", ""),
 ]
 
 

@@ -162,3 +162,18 @@ def shibo_then_cancel(person: Atena, *, town_slug: str = "hayama") -> Ido:
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(cancel, reviewer=f"{town_slug}-shinsa")
+
+
+def old_johyo(town_slug: str, *, shimei: str, kana: str) -> Atena:
+    """A household of one that moved in on 2012-04-01 and left on 2019-03-31 (to
+    TENSHUTSU_SAKI): a 除票 whose 消除 is more than five years old (標準仕様書 9.3)."""
+    _, (person,) = household_tennyu(
+        town_slug,
+        members=[person_fields(shimei=shimei, shimei_kana=kana, hittosha=shimei)],
+        ido_date=date(2012, 4, 1),
+    )
+    tenshutsu(
+        person, ido_date=date(2019, 3, 31), todoke_date=date(2019, 3, 20), town_slug=town_slug
+    )
+    person.refresh_from_db()
+    return person

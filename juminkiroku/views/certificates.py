@@ -30,6 +30,7 @@ from juminkiroku.codes import (
 from juminkiroku.forms.shomei import GAIKOKU_ITEMS, KISAI_ITEMS
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Koin
+from juminkiroku.selectors.johyo import is_moved, with_restored
 from juminkiroku.selectors.kofu import kofu_search
 from juminkiroku.selectors.koin import ninshosha_list
 from juminkiroku.services.inkan import MAX_INEI_BYTES
@@ -182,6 +183,8 @@ def shomei_issue_view(request: HttpRequest) -> HttpResponse:
         form.is_valid()
         form.add_error("atena_no", "この宛名番号の方は見つかりません。")
         return TemplateResponse(request, "juminkiroku/certificates/issue.html", context)
+    if is_moved(person):  # a 除票 in the 除票用データベース: its items from the snapshot
+        person = with_restored([person])[0]
     members = _members_of(person)
     context["members"] = members
     context["person"] = person

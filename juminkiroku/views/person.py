@@ -14,12 +14,14 @@ from datetime import date
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from juminkiroku.codes import JuminJotai
 from juminkiroku.grants import Kengen
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, Setai
@@ -76,6 +78,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     atena, locks = _person_or_404(pk)
     if locks.shokai_error:
         return _refuse(request, record_type="atena", record_id=pk)
+    if atena.jotai == JuminJotai.IKOZUMI:  # 標準仕様書 9.3: shown from the 除票用データベース
+        return redirect("juminkiroku_johyo_person", atena_id=pk)
     members = household_members(atena.setai_id) if atena.setai_id else []
     history = history_entries(atena.pk)
     grants = grants_of(_user_id(request))

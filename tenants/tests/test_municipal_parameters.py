@@ -24,6 +24,7 @@ KYUCHI = "zeimu.kojin_juminzei.kyuchi"
 NOUKI_DAY = "zeimu.kojin_juminzei.futsu_choshu.nouki_day"
 NOUKI_MONTHS = "zeimu.kojin_juminzei.futsu_choshu.nouki_months"
 HASU = "zeimu.kojin_juminzei.futsu_choshu.hasu_tani"
+HANBOUKI = "juminkiroku.johyo.hanbouki_months"
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -52,7 +53,9 @@ def test_law_files_come_from_the_platform_and_each_modules_params_dir():
 
 def test_settable_parameters_are_declared_in_the_law_files():
     declared = settable_parameters()
-    assert set(declared) == {KINTOWARI, KYUCHI, NOUKI_DAY, NOUKI_MONTHS, HASU}
+    assert set(declared) == {KINTOWARI, KYUCHI, NOUKI_DAY, NOUKI_MONTHS, HASU, HANBOUKI}
+    # 住民記録's: the months a town does not move 除票 (標準仕様書 9.3), no national value
+    assert declared[HANBOUKI].kind == "months" and "juminkiroku" in declared[HANBOUKI].gyomu
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
     assert declared[KYUCHI].gyomu == ("kojin_juminzei",)
     assert all(d.basis for d in declared.values())

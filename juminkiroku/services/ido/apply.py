@@ -81,6 +81,13 @@ def apply_ido(ido: Ido) -> list[Applied]:
         atena_id = person["atena_id"]
         atena = Atena.objects.select_for_update().get(pk=atena_id) if atena_id is not None else None
         before = _snapshot(atena) if atena is not None else None
+        if atena is not None and atena.jotai == JuminJotai.IKOZUMI:
+            # a 再転入 of a 除票 in the 除票用データベース (標準仕様書 9.3): the items it had
+            from juminkiroku.selectors.johyo import restore
+
+            restored = restore(atena.pk)
+            if restored is not None:
+                before = _snapshot(restored.atena)
         values = dict(before) if before is not None else {}
         values.update(fields)
         if target_setai is not None:

@@ -108,6 +108,17 @@ def _validate(
     if len(ids) != len(set(ids)):
         errors.setdefault("__all__", []).append("同じ人が二度指定されています。")
     existing = {a.pk: a for a in Atena.objects.filter(pk__in=ids)}
+    # A 除票 moved to the 除票用データベース (標準仕様書 9.3) has no 住民票 left in the registry:
+    # only a 記載 (再転入) may name it, and it takes in the items as they were at the move.
+    moved = {pk for pk, a in existing.items() if a.jotai == JuminJotai.IKOZUMI}
+    if moved:
+        from juminkiroku.selectors.johyo import with_restored
+
+        if group != IdoGroup.KISAI or jiyu in KOKUSEKI_IDO:
+            errors.setdefault("__all__", []).append(
+                "除票用データベースへ移した除票の方が含まれています。再転入（記載）のほかの異動はできません。"
+            )
+        existing = {a.pk: a for a in with_restored(list(existing.values()))}
     # A 転出 still to come (標準仕様書 1.1.5): no other 消除 until it is cancelled.
     yotei = set(
         Tenshutsu.objects.filter(atena_id__in=ids, status=TenshutsuStatus.YOTEI).values_list(
