@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from juminkiroku.public import HELD_ITEMS
 from migration_io.layout import BASIS_WORDS, Layout
 
 
@@ -89,15 +90,17 @@ def relation_table(layout: Layout) -> Table:
 
 def item_table(layout: Layout) -> Table:
     """データ項目一覧表: every item of every file."""
+    held_labels = {s: {h.name: h.label for h in items} for s, items in HELD_ITEMS.items()}
     rows = []
     for f in layout.files:
         for n, i in enumerate(f.items, 1):
             if i.derive:
-                how = f"{'年号コード' if i.derive == 'gengo' else '和暦年月日'}（{i.of}から）"
+                kind = "年号コード" if i.derive == "gengo" else "和暦年月日"
+                how = f"{held_labels[f.set][i.of]}の{kind}"
             elif i.const:
                 how = "団体コード（出力した団体）"
             else:
-                how = i.source
+                how = held_labels[f.set].get(i.source, "")
             code = layout.code_lists[i.code].name if i.code else ""
             rows.append(
                 (

@@ -113,7 +113,7 @@ def export_result(request: HttpRequest, pk: int) -> HttpResponse:
         screen="mio_export",
     )
 )
-def export_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def export_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     job = _export_job(pk)
     manifest = manifest_of(job) if job.is_finished else None
     if manifest is None:

@@ -182,10 +182,10 @@ def test_held_read_is_one_query_a_chunk(in_alpha):
     # given
     _hayama_registry()
     for held_set in ("persons", "versions", "idos", "households"):
-        (r,) = held_ranges(held_set, 10_000)  # type: ignore[arg-type]
+        (r,) = held_ranges(held_set, 10_000)
         # when / then
         with SqlCount() as queries:
-            records = held_read(held_set, r.first_id, r.last_id)  # type: ignore[arg-type]
+            records = held_read(held_set, r.first_id, r.last_id)
         assert queries.count == 1
         assert len(records) == r.count > 0
 
