@@ -320,4 +320,4 @@ def layout_load(code: str) -> Layout:
 
 
 #: the layouts this product exports, in menu order (one so far: issue 19 adds the others)
-LAYOUTS: tuple[str, ...] = ("juminkiroku",)
+LAYOUTS: tuple[str, ...] = ("jumin_kihon_daicho",)

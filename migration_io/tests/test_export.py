@@ -45,7 +45,7 @@ from tests.personas import ALPHA_HOST, BETA_HOST
 pytestmark = pytest.mark.django_db
 
 ACTOR = Actor(user_id=None, username="tester")
-LAYOUT = "juminkiroku"
+LAYOUT = "jumin_kihon_daicho"
 
 
 @pytest.fixture
@@ -336,7 +336,7 @@ def test_screens_start_show_and_download_with_the_access_log(
     clerk = login("hayama-clerk", ALPHA_HOST)
     viewer = login("hayama-viewer", ALPHA_HOST)
     # the layout's 表形式 is open to the 業務; the export to its 管理 role only
-    page = viewer.get("/migration/layouts/juminkiroku/").content.decode()
+    page = viewer.get("/migration/layouts/jumin_kihon_daicho/").content.decode()
     assert "移行ファイル構成表" in page and "データ項目一覧表" in page and "年号コード" in page
     assert clerk.get("/migration/export/").status_code == 403
     assert viewer.get("/migration/export/").status_code == 403
