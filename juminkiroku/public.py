@@ -14,6 +14,11 @@ contracts in pyproject.toml enforce it).
   :func:`residents_on` (a range of 宛名 ids: one query per batch chunk),
   :func:`residents_among`, :func:`household_on`, :func:`households_of`,
   :func:`population_on`.
+- **Everything held, for a hand-over** (標準仕様書 10.6: the 中間標準レイアウト export of
+  ``migration_io``): :func:`held_ranges` cuts a set (住登者, 住民票の版, 異動, 世帯) into id
+  ranges in one query, :func:`held_read` reads one range in one query as
+  :class:`HeldRecord` values; :data:`HELD_ITEMS` names every item each set holds, so the
+  layout can prove it left nothing out.
 - **Address blocks for printing** (:func:`address_blocks`) and **identity for forms**
   (:func:`person_identities`): by 宛名 id, one query for any number of people. They take
   ids the caller already holds on its own rows (an assessment, a 資格); they are not a
@@ -35,24 +40,42 @@ from django.db.models import Q
 from django.utils import timezone
 from psycopg import sql
 
+from juminkiroku import gyomu
 from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess, Zokugara
 from juminkiroku.models import Atena, Yokushi
 from juminkiroku.selectors import asof, johyo
+from juminkiroku.selectors.iko import ITEMS_OF as HELD_ITEMS
+from juminkiroku.selectors.iko import (
+    HeldItem,
+    HeldRecord,
+    HeldSet,
+    IdRange,
+    held_ranges,
+    held_read,
+)
 from juminkiroku.selectors.yokushi import held_yokushi_q, shien_covered_ids
 
 __all__ = [
+    "GYOMU",
+    "HELD_ITEMS",
     "MESSAGE_ALERT",
     "MESSAGE_NOT_FOUND",
     "MESSAGE_REFUSED",
     "MESSAGE_SHIEN",
     "AddressBlock",
     "AtenaLookup",
+    "HeldItem",
+    "HeldRecord",
+    "HeldSet",
+    "IdRange",
     "LookupStatus",
     "PersonIdentity",
     "Resident",
     "address_blocks",
     "atena_resolve",
     "atena_resolve_many",
+    "held_ranges",
+    "held_read",
     "household_on",
     "households_of",
     "person_identities",
@@ -62,6 +85,10 @@ __all__ = [
     "residents_among",
     "residents_on",
 ]
+
+#: the 業務 code of 住民基本台帳, for a module that works on its data in its name (the
+#: hand-over export declares its screens and job under it)
+GYOMU = gyomu.JUMINKIROKU
 
 MESSAGE_NOT_FOUND = "この宛名番号の人はこの団体にいません。"
 MESSAGE_REFUSED = "照会抑止が設定されています。"

@@ -55,6 +55,7 @@ TENANT_APPS = [
     "tenants.params.tenant",
     "juminkiroku",
     "zeimu",
+    "migration_io",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -29,7 +29,12 @@ def _catalogue() -> dict[str, dict[str, object]]:
 
 
 def test_the_installed_business_apps_are_found() -> None:
-    assert [spec.app for spec in registry.all_modules()] == ["billing", "juminkiroku", "zeimu"]
+    assert [spec.app for spec in registry.all_modules()] == [
+        "billing",
+        "juminkiroku",
+        "zeimu",
+        "migration_io",
+    ]
 
 
 def test_every_declared_gyomu_is_a_catalogue_row_of_that_app() -> None:

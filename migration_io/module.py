@@ -1,0 +1,33 @@
+"""データ移行's declaration to the platform (see tenants.modules.spec).
+
+migration_io has no 業務 of its own: it works on the data of the business modules in
+their name. Its screens and its job are declared under the 業務 whose data they carry
+(住民基本台帳 here, ``juminkiroku.public.GYOMU``), so a town that does not use that 業務
+cannot reach them (404), and only that 業務's 管理 role may export. It reads the modules
+through their public faces only (pyproject.toml's contracts); docs/architecture.md
+"データ移行 (migration_io)" says why it is a module and not part of the platform.
+"""
+
+from juminkiroku.public import GYOMU as JUMINKIROKU
+from tenants.modules.spec import LEVEL_ADMIN, MenuLink, ModuleSpec, UrlMount
+
+MODULE = ModuleSpec(
+    app="migration_io",
+    verbose_name="データ移行（中間標準レイアウト）",
+    gyomu=(),
+    urls=(UrlMount("migration/", "migration_io.urls"),),
+    menu=(
+        MenuLink(
+            "中間標準レイアウトでのデータ提供",
+            "mio_export",
+            gyomu=JUMINKIROKU,
+            level=LEVEL_ADMIN,
+        ),
+    ),
+    jobkinds="migration_io.jobkinds",
+    words={
+        "mio_bundle_file": "中間標準レイアウトの移行ファイル",
+        "mio_export": "中間標準レイアウトでのデータ提供",
+        "mio_command": "システム（移行ファイル出力コマンド）",
+    },
+)
