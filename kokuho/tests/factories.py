@@ -33,7 +33,9 @@ def shibo(capture: Any, atena: Atena, *, day: date, town: str = "hayama") -> Ido
         return approve(ido, reviewer=f"{town}-shinsa")
 
 
-def shussei(capture: Any, setai_id: int, *, day: date, town: str = "hayama", **fields: Any) -> Atena:
+def shussei(
+    capture: Any, setai_id: int, *, day: date, town: str = "hayama", **fields: Any
+) -> Atena:
     with capture(execute=True):
         ido = ido_enter(
             jiyu=IdoJiyu.SHUSSEI,

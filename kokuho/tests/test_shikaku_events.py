@@ -144,7 +144,10 @@ def test_torikeshi_of_the_tennyu_cancels_the_acquisition(alpha, django_capture_o
     ido, (head, *_rest) = tennyu(django_capture_on_commit_callbacks, members=family(), day=TENNYU)
     with django_capture_on_commit_callbacks(execute=True):
         cancel = ido_cancel_enter(
-            cancels_id=ido.pk, ido_date=date(2020, 4, 5), note="誤入力", actor=actor_for("hayama-clerk")
+            cancels_id=ido.pk,
+            ido_date=date(2020, 4, 5),
+            note="誤入力",
+            actor=actor_for("hayama-clerk"),
         )
         approve(cancel, reviewer="hayama-shinsa")
     assert periods(head) == [(TENNYU, "tennyu", None, "", True)]
