@@ -6,7 +6,6 @@ from django.views.generic import RedirectView
 from kokuho.gyomu import KOKUHO_SHIKAKU
 from kokuho.views import shikaku
 from tenants.access import gyomu_view
-from tenants.accesslog.reads import no_personal_data
 
 urlpatterns = [
     # the first screen of 国保（資格）, for the platform's module page (gyomu_entry_<code>)

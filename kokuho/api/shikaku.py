@@ -74,7 +74,7 @@ class PersonShikakuSerializer(serializers.Serializer):
     warning = serializers.CharField(required=False, help_text="照会アラート・支援措置の注意")
 
 
-class LookupSerializer(serializers.Serializer):
+class KokuhoLookupSerializer(serializers.Serializer):
     atena_no = TextField(max_length=12, help_text="宛名番号")
 
 
@@ -153,13 +153,13 @@ class ShikakuLookupView(TenantAPIView):
     access_reads = Reads("atena", ids="atena_id", screen="api.kokuho.shikaku")
 
     @extend_schema(
-        request=LookupSerializer,
+        request=KokuhoLookupSerializer,
         responses={200: PersonShikakuSerializer},
         summary="宛名番号で1人の国保の資格を照会（期間・事由・今日の国保世帯）",
         operation_id="kokuho_shikaku_lookup",
     )
     def post(self, request: Request) -> Response:
-        ser = LookupSerializer(data=request.data)
+        ser = KokuhoLookupSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         lookup = atena_resolve(ser.validated_data["atena_no"])
         if lookup.atena_id is not None and not lookup.found:
