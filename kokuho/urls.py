@@ -11,7 +11,7 @@ urlpatterns = [
     # the first screen of 国保（資格）, for the platform's module page (gyomu_entry_<code>)
     path(
         f"entry/{KOKUHO_SHIKAKU}/",
-        gyomu_view(KOKUHO_SHIKAKU)(no_personal_data(RedirectView.as_view(url="/kokuho/"))),
+        gyomu_view(KOKUHO_SHIKAKU)(RedirectView.as_view(url="/kokuho/")),
         name=f"gyomu_entry_{KOKUHO_SHIKAKU}",
     ),
     *shikaku.urlpatterns,

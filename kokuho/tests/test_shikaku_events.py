@@ -50,7 +50,7 @@ def test_tennyu_of_a_household_insures_each_member_from_the_tennyu_date(
     # and 寒川町 has none of it
     connection.set_tenant(beta.municipality)
     assert not Shikaku.objects.exists()
-    _, (b_head, *_rest) = tennyu(
+    tennyu(
         django_capture_on_commit_callbacks, "samukawa", members=family("佐藤", "サトウ"), day=TENNYU
     )
     assert Shikaku.objects.count() == 3
@@ -174,8 +174,8 @@ def test_shussei_joins_an_insured_household_only(alpha, django_capture_on_commit
     baby = shussei(django_capture_on_commit_callbacks, head.setai_id, day=born)
     assert periods(baby) == [(born, "shussei", None, "", False)]
     # a household whose members are all in 社会保険: the newborn is their dependant
-    from kokuho.services.todoke import shaho_kanyu_todoke
     from juminkiroku.tests.factories import actor_for
+    from kokuho.services.todoke import shaho_kanyu_todoke
 
     _, (other,) = tennyu(
         django_capture_on_commit_callbacks,
@@ -217,4 +217,4 @@ def test_gisei_setainushi_when_the_head_joins_shaho(alpha, django_capture_on_com
     assert setai.nozei_gimusha_atena_id == head.pk and setai.gisei_setainushi
     assert set(setai.hihokensha_atena_ids) == {wife.pk, child.pk}
     assert not kokuho_setai_on(head.setai_id, date(2024, 10, 1)).gisei_setainushi
-    assert SoshitsuJiyu.SHAHO_KANYU == Shikaku.objects.get(atena_id=head.pk).soshitsu_jiyu
+    assert Shikaku.objects.get(atena_id=head.pk).soshitsu_jiyu == SoshitsuJiyu.SHAHO_KANYU

@@ -29,7 +29,12 @@ def _catalogue() -> dict[str, dict[str, object]]:
 
 
 def test_the_installed_business_apps_are_found() -> None:
-    assert [spec.app for spec in registry.all_modules()] == ["billing", "juminkiroku", "zeimu"]
+    assert [spec.app for spec in registry.all_modules()] == [
+        "billing",
+        "juminkiroku",
+        "zeimu",
+        "kokuho",
+    ]
 
 
 def test_every_declared_gyomu_is_a_catalogue_row_of_that_app() -> None:
@@ -115,11 +120,13 @@ def test_module_links_show_in_the_nav_by_role_and_on_the_portal(
 
 
 def test_demo_commands_run_in_the_declared_order() -> None:
-    # 負担金 first (the consortium's pools), then the registry, then tax data on residents
+    # 負担金 first (the consortium's pools), then the registry, then tax data on residents,
+    # then 国保 資格 on residents
     assert [command for _, command in registry.demo_commands()] == [
         "load_billing_demo",
         "juminkiroku_demo",
         "zeimu_demo",
+        "kokuho_demo",
     ]
 
 
