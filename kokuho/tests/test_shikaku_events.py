@@ -218,3 +218,56 @@ def test_gisei_setainushi_when_the_head_joins_shaho(alpha, django_capture_on_com
     assert set(setai.hihokensha_atena_ids) == {wife.pk, child.pk}
     assert not kokuho_setai_on(head.setai_id, date(2024, 10, 1)).gisei_setainushi
     assert Shikaku.objects.get(atena_id=head.pk).soshitsu_jiyu == SoshitsuJiyu.SHAHO_KANYU
+
+
+def test_setai_bunri_keeps_the_period_and_gives_a_new_kokuho_setai(
+    alpha, django_capture_on_commit_callbacks
+):
+    from juminkiroku.codes import IdoJiyu, Zokugara
+    from juminkiroku.services.ido import PersonChange, ido_enter
+    from juminkiroku.tests.factories import actor_for, approve
+    from kokuho.models import KokuhoSetai
+
+    connection.set_tenant(alpha.municipality)
+    _, (head, _wife, child) = tennyu(
+        django_capture_on_commit_callbacks, members=family(), day=TENNYU
+    )
+    day = date(2025, 5, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        ido = ido_enter(
+            jiyu=IdoJiyu.SETAI_BUNRI,
+            ido_date=day,
+            todoke_date=day,
+            changes=[PersonChange(child.pk, {"zokugara": Zokugara.HONNIN, "setai_order": 1})],
+            setai_mode="new",
+            actor=actor_for("hayama-clerk"),
+        )
+        approve(ido, reviewer="hayama-shinsa")
+    ido.refresh_from_db()
+    # the child's period continues; the new household is a 国保世帯 of its own
+    assert periods(child) == [(TENNYU, "tennyu", None, "", False)]
+    assert KokuhoSetai.objects.filter(setai_id=ido.setai_id).exists()
+    new = kokuho_setai_on(ido.setai_id, day)
+    assert new.nozei_gimusha_atena_id == child.pk and new.hihokensha_atena_ids == (child.pk,)
+    assert child.pk not in kokuho_setai_on(head.setai_id, day).hihokensha_atena_ids
+    rows = ShikakuRireki.objects.filter(atena_id=child.pk, kind=RirekiKind.SETAI_IDO)
+    assert [(r.ido_id, r.setai_id) for r in rows] == [(ido.pk, ido.setai_id)]
+    # a second delivery of the event writes nothing
+    from juminkiroku import events as jk_events
+    from tenants.events.services import event_publish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event_publish(
+            event=jk_events.SETAI_BUNRI,
+            payload=jk_events.SetaiIdoPayload(
+                ido_id=ido.pk,
+                jiyu="M02",
+                ido_date=day,
+                todoke_date=day,
+                atena_ids=(child.pk,),
+                before_setai_ids=(head.setai_id,),
+                after_setai_ids=(ido.setai_id,),
+            ),
+            acting_user_id=None,
+        )
+    assert ShikakuRireki.objects.filter(atena_id=child.pk, kind=RirekiKind.SETAI_IDO).count() == 1
