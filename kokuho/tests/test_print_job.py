@@ -105,9 +105,8 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     )
     # when the wife dies and the second chunk (the child) and first run again
     shibo(django_capture_on_commit_callbacks, wife, day=date(2026, 7, 1))
-    kind = get_kind("kokuho_shikaku_print")
     first = job.chunks.get(index=0)
-    result = kind.run_chunk(job, first)
+    result = small_chunks.run_chunk(job, first)
     # then the chunk's file is replaced with the one still insured on the 交付日
     assert (result.done, result.failed) == (1, 1)
     (again,) = [f for f in job.files.all() if f.name.endswith("_0001_kakuninsho.pdf")]

@@ -11,7 +11,7 @@ import pytest
 from juminkiroku.tests.factories import family, person_fields, shibo_then_cancel, tenshutsu
 from kokuho.models import RirekiKind, Shikaku, ShikakuRireki, ShutokuJiyu, SoshitsuJiyu
 from kokuho.public import hihokensha_on, kokuho_setai_on
-from kokuho.tests.factories import periods, shibo, shussei, tennyu
+from kokuho.tests.factories import periods, setai_bunri, shibo, shussei, tennyu, torikeshi
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
@@ -137,19 +137,9 @@ def test_torikeshi_of_the_death_gives_the_period_back(alpha, django_capture_on_c
 
 
 def test_torikeshi_of_the_tennyu_cancels_the_acquisition(alpha, django_capture_on_commit_callbacks):
-    from juminkiroku.services.ido import ido_cancel_enter
-    from juminkiroku.tests.factories import actor_for, approve
-
     connection.set_tenant(alpha.municipality)
     ido, (head, *_rest) = tennyu(django_capture_on_commit_callbacks, members=family(), day=TENNYU)
-    with django_capture_on_commit_callbacks(execute=True):
-        cancel = ido_cancel_enter(
-            cancels_id=ido.pk,
-            ido_date=date(2020, 4, 5),
-            note="誤入力",
-            actor=actor_for("hayama-clerk"),
-        )
-        approve(cancel, reviewer="hayama-shinsa")
+    torikeshi(django_capture_on_commit_callbacks, ido, day=date(2020, 4, 5))
     assert periods(head) == [(TENNYU, "tennyu", None, "", True)]
     assert not hihokensha_on([head.pk], date(2020, 5, 1))
 
@@ -223,9 +213,6 @@ def test_gisei_setainushi_when_the_head_joins_shaho(alpha, django_capture_on_com
 def test_setai_bunri_keeps_the_period_and_gives_a_new_kokuho_setai(
     alpha, django_capture_on_commit_callbacks
 ):
-    from juminkiroku.codes import IdoJiyu, Zokugara
-    from juminkiroku.services.ido import PersonChange, ido_enter
-    from juminkiroku.tests.factories import actor_for, approve
     from kokuho.models import KokuhoSetai
 
     connection.set_tenant(alpha.municipality)
@@ -233,17 +220,7 @@ def test_setai_bunri_keeps_the_period_and_gives_a_new_kokuho_setai(
         django_capture_on_commit_callbacks, members=family(), day=TENNYU
     )
     day = date(2025, 5, 10)
-    with django_capture_on_commit_callbacks(execute=True):
-        ido = ido_enter(
-            jiyu=IdoJiyu.SETAI_BUNRI,
-            ido_date=day,
-            todoke_date=day,
-            changes=[PersonChange(child.pk, {"zokugara": Zokugara.HONNIN, "setai_order": 1})],
-            setai_mode="new",
-            actor=actor_for("hayama-clerk"),
-        )
-        approve(ido, reviewer="hayama-shinsa")
-    ido.refresh_from_db()
+    ido = setai_bunri(django_capture_on_commit_callbacks, child, day=day)
     # the child's period continues; the new household is a 国保世帯 of its own
     assert periods(child) == [(TENNYU, "tennyu", None, "", False)]
     assert KokuhoSetai.objects.filter(setai_id=ido.setai_id).exists()
