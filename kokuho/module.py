@@ -25,6 +25,8 @@ MODULE = ModuleSpec(
         "kokuho.koki_ido": "国保の資格（75歳到達の日次処理）",
         "kokuho.todoke": "国保の資格の届出",
         "kokuho.hihokensha_list": "国保 被保険者の一覧",
+        "kokuho.person": "国保の資格（個人）",
+        "kokuho.iko": "国保の資格（初期データ）",
         "kokuho.setai": "国保 世帯の資格と履歴",
         "kokuho.shikaku_pdf": "資格確認書・資格情報のお知らせ",
         "api.kokuho.shikaku": "API（国保の資格の照会）",

@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from juminkiroku.tests.factories import family
 from kokuho.forms.shikaku import PRINT_DATA_HEADER, yuko_kigen
-from kokuho.meters import hihokensha_at_end
+from kokuho.meters import hihokensha_at_end, kakuninsho_printed_between
 from kokuho.printjobs import ShikakuPrint
 from kokuho.tests.factories import shibo, tennyu
 from tenants.accesslog.models import AccessLog
@@ -98,6 +99,9 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     assert rows[0] == PRINT_DATA_HEADER
     assert [r[4] for r in rows[1:]] == [head.atena_no, wife.atena_no, child.atena_no]
     assert {r[10] for r in rows[1:]} == {"2027-07-31"}
+    # and the billing meter counts the three printed today
+    today = timezone.localdate()
+    assert kakuninsho_printed_between(today, today) == 3
     # and each chunk logged the 宛名 it printed
     printed = AccessLog.objects.filter(action="print", screen="job:kokuho_shikaku_print")
     assert sorted(a for r in printed for a in r.detail["atena_ids"]) == sorted(
