@@ -248,3 +248,39 @@ def test_setai_bunri_keeps_the_period_and_gives_a_new_kokuho_setai(
             acting_user_id=None,
         )
     assert ShikakuRireki.objects.filter(atena_id=child.pk, kind=RirekiKind.SETAI_IDO).count() == 1
+
+
+def test_a_republished_tenshutsu_kakutei_moves_the_soshitsu_date(
+    alpha, django_capture_on_commit_callbacks
+):
+    """A 転入通知 with an earlier 転入日 after the 除票 republishes 転出確定 for the same 異動
+    with the earlier date (juminkiroku.events.TENSHUTSU_KAKUTEI): the 喪失日 moves, once."""
+    from juminkiroku import events as jk_events
+    from tenants.events.services import event_publish
+
+    connection.set_tenant(alpha.municipality)
+    _, (_head, _wife, child) = tennyu(
+        django_capture_on_commit_callbacks, members=family(), day=TENNYU
+    )
+    yotei = date(2025, 5, 10)
+    with django_capture_on_commit_callbacks(execute=True):
+        ido = tenshutsu(child, ido_date=yotei, todoke_date=date(2025, 5, 1))
+    earlier = date(2025, 5, 6)
+    payload = jk_events.TenshutsuKakuteiPayload(
+        ido_id=ido.pk,
+        jiyu="S01",
+        shojo_date=earlier,
+        yotei_date=yotei,
+        atena_ids=(child.pk,),
+        setai_ids=(child.setai_id,),
+    )
+    for _ in range(2):  # the second: a redelivery of the correction
+        with django_capture_on_commit_callbacks(execute=True):
+            event_publish(event=jk_events.TENSHUTSU_KAKUTEI, payload=payload, acting_user_id=None)
+    assert periods(child) == [(TENNYU, "tennyu", date(2025, 5, 7), "tenshutsu", False)]
+    kinds = list(
+        ShikakuRireki.objects.filter(atena_id=child.pk)
+        .order_by("id")
+        .values_list("kind", flat=True)
+    )
+    assert kinds == ["shutoku", "soshitsu", "soshitsu_henko"]
