@@ -27,6 +27,7 @@ from kokuho.models import (
     ShutokuJiyu,
 )
 from kokuho.rules.shikaku import ShikakuParameters, is_koki_on
+from kokuho.services.shikaku import bango_after
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.age import age_on
@@ -82,9 +83,9 @@ def shikaku_iko_load(
                     "setai_id", flat=True
                 )
             )
-            base = KokuhoSetai.objects.count()
+            first = int(bango_after(0))  # one query for the chunk
             KokuhoSetai.objects.bulk_create(
-                KokuhoSetai(setai_id=s, bango=f"{base + i + 1:07d}")
+                KokuhoSetai(setai_id=s, bango=f"{first + i:07d}")
                 for i, s in enumerate(x for x in setai_ids if x not in have)
             )
             edaban: dict[int, int] = {}

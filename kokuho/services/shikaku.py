@@ -147,8 +147,13 @@ def kokuho_setai_ensure(setai_id: int) -> KokuhoSetai:
     found = KokuhoSetai.objects.filter(setai_id=setai_id).first()
     if found is not None:
         return found
-    last = KokuhoSetai.objects.aggregate(m=Max("id"))["m"] or 0
-    return KokuhoSetai.objects.create(setai_id=setai_id, bango=f"{last + 1:07d}")
+    return KokuhoSetai.objects.create(setai_id=setai_id, bango=bango_after(0))
+
+
+def bango_after(offset: int) -> str:
+    """The 番号 ``offset + 1`` places after the highest given so far (7 digits)."""
+    last = KokuhoSetai.objects.aggregate(m=Max("bango"))["m"]
+    return f"{int(last or 0) + offset + 1:07d}"
 
 
 def _edaban(setai_id: int | None) -> int:
@@ -195,8 +200,9 @@ def shutoku(
 def soshitsu(*, shikaku: Shikaku, day: date, jiyu: str, cause: Cause) -> Shikaku:
     """Close an open period on ``day`` (its 喪失日). A 喪失日 on or before the 取得日
     means the person never held 国保 on any day: the 取得 is void (e.g. 社会保険 joined
-    before the 転入 and reported late)."""
-    if day <= shikaku.shutoku_date and jiyu == SoshitsuJiyu.SHAHO_KANYU:
+    or 生活保護 begun before the 転入, reported late)."""
+    voidable = (SoshitsuJiyu.SHAHO_KANYU, SoshitsuJiyu.SEIHO_KAISHI)
+    if day <= shikaku.shutoku_date and jiyu in voidable:
         shikaku.torikeshi = True
         shikaku.soshitsu_date = shikaku.shutoku_date
         shikaku.soshitsu_jiyu = jiyu

@@ -157,3 +157,12 @@ def test_seiho_kaishi_ends_kokuho_on_the_day_and_haishi_gives_it_back(
             atena_id=head.pk, haishi_date=date(2024, 3, 1), actor=actor_for("samukawa-clerk")
         )
     assert not ShikakuRireki.objects.exists()
+
+
+def test_seiho_begun_before_the_tennyu_makes_the_acquisition_void(
+    alpha, django_capture_on_commit_callbacks
+):
+    connection.set_tenant(alpha.municipality)
+    _, (head,) = tennyu(django_capture_on_commit_callbacks, members=[person_fields()], day=TENNYU)
+    seiho_kaishi(atena_id=head.pk, kaishi_date=date(2020, 3, 1), actor=actor_for("hayama-clerk"))
+    assert periods(head) == [(TENNYU, "tennyu", TENNYU, "seiho_kaishi", True)]
