@@ -161,3 +161,29 @@ def test_api_lookup_list_and_person_in_two_towns(world, login, yamada):
     assert r.status_code == 404
     assert beta.get(f"/api/v1/kokuho/persons/{head.pk}/shikaku/").status_code == 404
     assert beta.get("/api/v1/kokuho/hihokensha/", {"date": "2021-01-01"}).json()["count"] == 0
+
+
+def test_list_query_counts_do_not_grow_with_the_rows(
+    world, login, yamada, django_capture_on_commit_callbacks
+):
+    from tenants.testing.queries import SqlCount
+
+    clerk = login("hayama-clerk", ALPHA_HOST)
+
+    def counts() -> tuple[int, int]:
+        with SqlCount() as api:
+            assert (
+                clerk.get("/api/v1/kokuho/hihokensha/", {"date": "2021-01-01"}).status_code == 200
+            )
+        with SqlCount() as screen:
+            assert clerk.get("/kokuho/").status_code == 200
+        return api.count, screen.count
+
+    before = counts()
+    # when two more households are insured
+    connection.set_tenant(world.alpha.municipality)
+    tennyu(django_capture_on_commit_callbacks, members=family("佐藤", "サトウ"), day=TENNYU)
+    tennyu(django_capture_on_commit_callbacks, members=family("鈴木", "スズキ"), day=TENNYU)
+    connection.set_schema_to_public()
+    # then the list pages run the same number of queries
+    assert counts() == before
