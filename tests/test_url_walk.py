@@ -222,6 +222,7 @@ def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "juminkiroku_senkyo": {"kijun_date": "2024-01-01"},
         "juminkiroku_chushutsu": {"count": "50"},  # every resident: the household
         "juminkiroku_feed_full": {},
+        "api-kokuho-shikaku-lookup": {"atena_no": atena_no},
     }
 
 
@@ -269,6 +270,9 @@ NOT_REQUESTED = {
     "zeimu_kazei_nenkin_edit": "zeimu/tests/test_kazei_views.py",
     "zeimu_kazei_shinkoku": "zeimu/tests/test_kazei_views.py",
     "api-zeimu-kazei-lookup": "zeimu/tests/test_kazei_api.py",
+    # 国保: the list of the insured (and its lookup, which redirects to the person's page)
+    "kokuho_hihokensha_list": "kokuho/tests/test_views.py (test_list_lookup_person…)",
+    "api-kokuho-hihokensha-list": "kokuho/tests/test_views.py (test_api_lookup_list…)",
 }
 
 

@@ -308,6 +308,21 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
         ],
         actor=actor_for("hayama-clerk"),
     )
+    # 国保: the household insured (initial data) and a 届出 with 遡及 on the screens' history
+    from kokuho.services.iko import shikaku_iko_load
+    from kokuho.services.todoke import shaho_kanyu_todoke
+
+    shikaku_iko_load(
+        day=date(2024, 4, 1),
+        actor=Actor(user_id=None, username="load_kokuho_demo"),
+        choose=lambda head_age, setai_id: True,
+    )
+    shaho_kanyu_todoke(
+        atena_id=people[0].pk,
+        kanyu_date=date(2025, 5, 1),
+        todoke_date=date(2025, 6, 15),
+        actor=actor_for("hayama-clerk"),
+    )
     KyuyoHokoku.objects.create(
         atena_id=people[0].pk,
         shotoku_year=2024,
@@ -417,6 +432,10 @@ def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
     assert any(u.startswith("PDF /zeimu/") for u in urls), sorted(urls)
     assert any(re.fullmatch(r"/jobs/\d+/", u) for u in urls), sorted(urls)
     assert any(u.startswith("/zeimu/fuka/") for u in urls), sorted(urls)
+    # 国保: the person's 資格, the household's history and the 資格確認書
+    assert any(re.fullmatch(r"/kokuho/person/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/kokuho/setai/\d+/", u) for u in urls), sorted(urls)
+    assert any(u.startswith("PDF /kokuho/") for u in urls), sorted(urls)
 
 
 def test_the_scan_sees_a_code_in_a_column_and_a_western_year():

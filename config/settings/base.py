@@ -56,6 +56,7 @@ TENANT_APPS = [
     "juminkiroku",
     "zeimu",
     "migration_io",
+    "kokuho",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -343,6 +344,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.dispatch_for_all_municipalities",
         "schedule": 3600.0,
         "args": ["juminkiroku.tasks.tenshutsu_kakutei_daily"],
+        "kwargs": {"expires": 3600.0},
+    },
+    # 国保: insured persons whose 75th birthday has come move to 後期高齢者医療 (高齢者の
+    # 医療の確保に関する法律第52条). Hourly like the 転出確定; idempotent and catching up
+    # (kokuho.services.koki).
+    "kokuho-koki-ido": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 3600.0,
+        "args": ["kokuho.tasks.koki_ido_daily"],
         "kwargs": {"expires": 3600.0},
     },
 }

@@ -177,3 +177,75 @@ def old_johyo(town_slug: str, *, shimei: str, kana: str) -> Atena:
     )
     person.refresh_from_db()
     return person
+# --- for other modules' tests (they may import only this module of juminkiroku's tests) --
+
+
+def shibo(person: Atena, *, ido_date: date, town_slug: str = "hayama") -> Ido:
+    """A 死亡 of one person on ``ido_date``, entered and approved."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHIBO,
+        ido_date=ido_date,
+        todoke_date=ido_date,
+        changes=[PersonChange(person.pk, {})],
+        setainushi_fuzai_ok=True,
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(ido, reviewer=f"{town_slug}-shinsa")
+
+
+def shussei(setai_id: int, *, ido_date: date, town_slug: str = "hayama", **fields: Any) -> Atena:
+    """A 出生 on ``ido_date`` into household ``setai_id``, entered and approved."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHUSSEI,
+        ido_date=ido_date,
+        todoke_date=ido_date,
+        changes=[
+            PersonChange(
+                atena_id=None,
+                fields=person_fields(
+                    **{
+                        "shimei": "山田　次郎",
+                        "shimei_kana": "ヤマダ　ジロウ",
+                        "birth_date": ido_date.isoformat(),
+                        "zokugara": Zokugara.KO,
+                        "setai_order": 9,
+                        "tennyu_mae_jusho": "",
+                        **fields,
+                    }
+                ),
+            )
+        ],
+        setai_mode="existing",
+        setai_id=setai_id,
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    approve(ido, reviewer=f"{town_slug}-shinsa")
+    return Atena.objects.filter(rireki__ido=ido).distinct().get()
+
+
+def setai_bunri(person: Atena, *, ido_date: date, town_slug: str = "hayama") -> Ido:
+    """A 世帯分離: ``person`` becomes 世帯主 of a new household, entered and approved."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.SETAI_BUNRI,
+        ido_date=ido_date,
+        todoke_date=ido_date,
+        changes=[PersonChange(person.pk, {"zokugara": Zokugara.HONNIN, "setai_order": 1})],
+        setai_mode="new",
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    approve(ido, reviewer=f"{town_slug}-shinsa")
+    ido.refresh_from_db()
+    return ido
+
+
+def torikeshi(cancels: Ido, *, ido_date: date, town_slug: str = "hayama") -> Ido:
+    """A 取消 of ``cancels``, entered and approved."""
+    from juminkiroku.services.ido import ido_cancel_enter
+
+    cancel = ido_cancel_enter(
+        cancels_id=cancels.pk,
+        ido_date=ido_date,
+        note="誤入力",
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(cancel, reviewer=f"{town_slug}-shinsa")

@@ -161,6 +161,7 @@ IMPLEMENTED = {
     "senkyo",
     "gakureibo",
     "kojin_juminzei",
+    "kokuho_shikaku",
 }
 
 

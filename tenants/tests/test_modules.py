@@ -34,6 +34,7 @@ def test_the_installed_business_apps_are_found() -> None:
         "juminkiroku",
         "zeimu",
         "migration_io",
+        "kokuho",
     ]
 
 
@@ -120,11 +121,13 @@ def test_module_links_show_in_the_nav_by_role_and_on_the_portal(
 
 
 def test_demo_commands_run_in_the_declared_order() -> None:
-    # 負担金 first (the consortium's pools), then the registry, then tax data on residents
+    # 負担金 first (the consortium's pools), then the registry, then tax data on residents,
+    # then 国保 資格 on residents
     assert [command for _, command in registry.demo_commands()] == [
         "load_billing_demo",
         "juminkiroku_demo",
         "zeimu_demo",
+        "kokuho_demo",
     ]
 
 

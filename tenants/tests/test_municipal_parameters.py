@@ -53,9 +53,19 @@ def test_law_files_come_from_the_platform_and_each_modules_params_dir():
 
 def test_settable_parameters_are_declared_in_the_law_files():
     declared = settable_parameters()
-    assert set(declared) == {KINTOWARI, KYUCHI, NOUKI_DAY, NOUKI_MONTHS, HASU, HANBOUKI}
+    kakuninsho = "kokuho.shikaku.kakuninsho_koshin_tsuki"  # 国保: 資格確認書の更新月
+    assert set(declared) == {
+        KINTOWARI,
+        KYUCHI,
+        NOUKI_DAY,
+        NOUKI_MONTHS,
+        HASU,
+        HANBOUKI,
+        kakuninsho,
+    }
     # 住民記録's: the months a town does not move 除票 (標準仕様書 9.3), no national value
     assert declared[HANBOUKI].kind == "months" and "juminkiroku" in declared[HANBOUKI].gyomu
+    assert declared[kakuninsho].gyomu == ("kokuho_shikaku",)
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
     assert declared[KYUCHI].gyomu == ("kojin_juminzei",)
     assert all(d.basis for d in declared.values())

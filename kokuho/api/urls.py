@@ -1,0 +1,5 @@
+"""国民健康保険 REST API, mounted at /api/v1/kokuho/."""
+
+from kokuho.api import shikaku
+
+urlpatterns = [*shikaku.urlpatterns]

@@ -1,0 +1,64 @@
+"""国民健康保険's billing meters (declared in kokuho/module.py as ``meters=``).
+
+Runs inside one member's schema (tenants.meters.registry enters it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from kokuho import gyomu
+from kokuho.printjobs import ShikakuPrint
+from kokuho.selectors.setai import insured_count_on
+from tenants.jobs.models import ChunkStatus, JobChunk
+from tenants.meters.registry import Meter, register
+
+
+def hihokensha_at_end(start: date, end: date) -> int:
+    """国保の被保険者数 on the last day of the period (the figure the 事業年報 reports
+    at the end of a month or year)."""
+    return insured_count_on(end)
+
+
+HIHOKENSHA = register(
+    Meter(
+        code="kokuho_hihokensha",
+        label="国民健康保険の被保険者数",
+        unit="人",
+        gyomu=gyomu.KOKUHO_SHIKAKU,
+        compute=hihokensha_at_end,
+        period_note="期間の末日の被保険者数",
+    )
+)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def kakuninsho_printed_between(start: date, end: date) -> int:
+    """資格確認書・資格情報のお知らせ rendered by the mass print from ``start`` to ``end``
+    inclusive, counted from the finished chunks (a chunk run again replaces its count and
+    its PDF). The ones printed one at a time at the counter are in the access log."""
+    row = JobChunk.objects.filter(
+        job__kind=ShikakuPrint.code,
+        status=ChunkStatus.DONE,
+        finished_at__gte=_local_midnight(start),
+        finished_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).aggregate(n=Sum("done"))
+    return int(row["n"] or 0)
+
+
+KAKUNINSHO = register(
+    Meter(
+        code="kokuho_kakuninsho",
+        label="資格確認書・資格情報のお知らせの印刷通数",
+        unit="通",
+        gyomu=gyomu.KOKUHO_SHIKAKU,
+        compute=kakuninsho_printed_between,
+        period_note="年度中に一括印刷で作成した通数",
+    )
+)

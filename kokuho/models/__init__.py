@@ -1,0 +1,25 @@
+from kokuho.models.shikaku import (
+    CauseKind,
+    KokuhoSetai,
+    RirekiKind,
+    Seiho,
+    Shaho,
+    Shikaku,
+    ShikakuRireki,
+    ShutokuJiyu,
+    SoshitsuJiyu,
+    TokuteiDoitsu,
+)
+
+__all__ = [
+    "CauseKind",
+    "KokuhoSetai",
+    "RirekiKind",
+    "Seiho",
+    "Shaho",
+    "Shikaku",
+    "ShikakuRireki",
+    "ShutokuJiyu",
+    "SoshitsuJiyu",
+    "TokuteiDoitsu",
+]

@@ -1,0 +1,59 @@
+"""What other modules may ask 国民健康保険 (資格): plain typed values, ids in and out.
+
+For the tax (国保税, 介護納付金分 …) and 福祉: who holds 国保 on a date, and the
+国保世帯 of a registry household on a date with its 納税義務者 (the 世帯主, also when
+not insured: 擬制世帯主) and its 特定同一世帯所属者.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from kokuho.selectors.setai import periods_on, setai_on
+
+
+@dataclass(frozen=True)
+class Hihokensha:
+    atena_id: int
+    shutoku_date: date
+    soshitsu_date: date | None
+    setai_id: int | None
+
+
+@dataclass(frozen=True)
+class KokuhoSetaiOn:
+    setai_id: int
+    day: date
+    nozei_gimusha_atena_id: int | None  # 世帯主
+    gisei_setainushi: bool
+    hihokensha_atena_ids: tuple[int, ...]
+    tokutei_doitsu_atena_ids: tuple[int, ...]
+    kigo: str
+    bango: str
+
+
+def hihokensha_on(atena_ids: Iterable[int], day: date) -> dict[int, Hihokensha]:
+    """Which of ``atena_ids`` hold 国保 on ``day`` (one query)."""
+    rows = periods_on(day).filter(atena_id__in=list(set(atena_ids)))
+    return {
+        s.atena_id: Hihokensha(s.atena_id, s.shutoku_date, s.soshitsu_date, s.setai_id)
+        for s in rows
+    }
+
+
+def kokuho_setai_on(setai_id: int, day: date) -> KokuhoSetaiOn:
+    """The 国保世帯 of registry household ``setai_id`` on ``day``."""
+    s = setai_on(setai_id, day)
+    head = s.setainushi
+    return KokuhoSetaiOn(
+        setai_id=setai_id,
+        day=day,
+        nozei_gimusha_atena_id=head.atena_id if head else None,
+        gisei_setainushi=s.gisei,
+        hihokensha_atena_ids=tuple(m.atena_id for m in s.insured),
+        tokutei_doitsu_atena_ids=tuple(m.atena_id for m in s.members if m.tokutei_doitsu),
+        kigo=s.kokuho.kigo if s.kokuho else "",
+        bango=s.kokuho.bango if s.kokuho else "",
+    )

@@ -1,0 +1,129 @@
+"""国保 資格 from the registry's declared events (juminkiroku.events), in the town that
+published them, inside the delivery's transaction (tenants.events.tasks).
+
+Only the 異動 and outbox ids travel in the payloads; everything else is read through
+``juminkiroku.public``. Every handler is keyed on the 異動 id, so an event delivered
+twice (a retry, ``redeliver_pending_events``) changes nothing the second time, and a
+``juminkiroku.torikeshi`` finds what to undo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from juminkiroku import events
+from kokuho.models import CauseKind, ShutokuJiyu, SoshitsuJiyu
+from kokuho.services.shikaku import (
+    Cause,
+    kisai_apply,
+    setai_ido_apply,
+    shojo_apply,
+    torikeshi_apply,
+)
+from tenants.accesslog.services import Actor
+from tenants.events.contracts import ReceivedEvent
+from tenants.events.registry import subscribe
+
+SYSTEM_ACTOR_NAME = "system:kokuho_renkei"
+
+
+def _cause(event: ReceivedEvent[Any], ido_id: int) -> Cause:
+    return Cause(
+        kind=CauseKind.EVENT,
+        actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
+        ido_id=ido_id,
+        event_id=event.id,
+    )
+
+
+@subscribe(events.TENNYU)
+@subscribe(events.KOKUGAI_TENNYU)
+@subscribe(events.HO30_46_TENNYU)
+def shutoku_on_tennyu(event: ReceivedEvent[events.KisaiPayload]) -> None:
+    """転入（国外からの転入、法第30条の46転入を含む）: 取得 on the 転入日 (国民健康保険法第7条)."""
+    p = event.payload
+    kisai_apply(
+        atena_ids=p.atena_ids,
+        setai_id=p.setai_id,
+        day=p.ido_date,
+        jiyu=ShutokuJiyu.TENNYU,
+        cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.SHUSSEI)
+def shutoku_on_shussei(event: ReceivedEvent[events.KisaiPayload]) -> None:
+    """出生: 取得 on the day of birth when the household holds 国保."""
+    p = event.payload
+    kisai_apply(
+        atena_ids=p.atena_ids,
+        setai_id=p.setai_id,
+        day=p.ido_date,
+        jiyu=ShutokuJiyu.SHUSSEI,
+        cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.SHIBO)
+def soshitsu_on_shibo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """死亡: 喪失 the day after (国民健康保険法第8条第1項)."""
+    p = event.payload
+    shojo_apply(
+        atena_ids=p.atena_ids,
+        jiyu_date=p.ido_date,
+        jiyu=SoshitsuJiyu.SHIBO,
+        cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.SHOKKEN_SHOJO)
+@subscribe(events.SHISSO)
+def soshitsu_on_shokken_shojo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """職権消除・失踪: no longer living here, 喪失 the day after."""
+    p = event.payload
+    shojo_apply(
+        atena_ids=p.atena_ids,
+        jiyu_date=p.ido_date,
+        jiyu=SoshitsuJiyu.SHOKKEN,
+        cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def soshitsu_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """転出確定 (never the 転出予定: the person lives here until the 除票): 喪失 the day
+    after the 除票 date. A later 転入通知 with an earlier date republishes it; the 喪失日
+    then moves."""
+    p = event.payload
+    shojo_apply(
+        atena_ids=p.atena_ids,
+        jiyu_date=p.shojo_date,
+        jiyu=SoshitsuJiyu.TENSHUTSU,
+        cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.SETAI_BUNRI)
+@subscribe(events.SETAI_GAPPEI)
+@subscribe(events.SETAI_HENKO)
+@subscribe(events.TENKYO)
+def setai_on_setai_ido(event: ReceivedEvent[events.SetaiIdoPayload]) -> None:
+    """世帯分離・合併・変更・転居: 資格 continues; the 国保世帯 follows the registry's."""
+    p = event.payload
+    setai_ido_apply(
+        atena_ids=p.atena_ids,
+        after_setai_ids=p.after_setai_ids,
+        day=p.ido_date,
+        cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.TORIKESHI)
+def undo_on_torikeshi(event: ReceivedEvent[events.TorikeshiPayload]) -> None:
+    """取消: undo what the cancelled 異動 did to 資格."""
+    p = event.payload
+    torikeshi_apply(
+        atena_ids=p.atena_ids,
+        cancelled_ido_id=p.cancelled_ido_id,
+        cause=_cause(event, p.ido_id),
+    )

@@ -1,0 +1,67 @@
+"""Initial data (demo, or the former system's answer): a share of the residents insured
+from the start, the others recorded in 社会保険; a town with data left alone; the other
+town untouched."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from juminkiroku.tests.factories import family, household_tennyu, person_fields
+from kokuho.models import Shaho, Shikaku, ShikakuRireki
+from kokuho.services.iko import demo_choice, shikaku_iko_load
+from tenants.accesslog.services import Actor
+from tenants.db import connection
+
+pytestmark = pytest.mark.django_db
+
+ACTOR = Actor(user_id=None, username="load_kokuho_demo")
+
+
+def test_iko_insures_the_chosen_households_under_75(alpha, beta):
+    connection.set_tenant(alpha.municipality)
+    _, yamada = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    _, (old,) = household_tennyu(
+        "hayama",
+        members=[
+            person_fields(shimei="高齢　者", shimei_kana="コウレイ　シャ", birth_date="1940-01-01")
+        ],
+        ido_date=date(2020, 4, 1),
+    )
+    _, (worker,) = household_tennyu(
+        "hayama",
+        members=[person_fields(shimei="会社　員", shimei_kana="カイシャ　イン")],
+        ido_date=date(2020, 4, 1),
+    )
+    chosen = {yamada[0].setai_id, old.setai_id}
+    n = shikaku_iko_load(
+        day=date(2024, 4, 1), actor=ACTOR, choose=lambda age, setai_id: setai_id in chosen
+    )
+    # the 山田 household is insured (the 80-year-old is in 後期), the worker is in 社会保険
+    assert n == 3
+    assert set(Shikaku.objects.values_list("atena_id", flat=True)) == {a.pk for a in yamada}
+    assert list(Shaho.objects.values_list("atena_id", flat=True)) == [worker.pk]
+    assert ShikakuRireki.objects.filter(cause_kind="iko").count() == 3
+    # a second load does nothing; 寒川町 has nothing
+    assert shikaku_iko_load(day=date(2024, 4, 1), actor=ACTOR) == 0
+    connection.set_tenant(beta.municipality)
+    assert not Shikaku.objects.exists() and not Shaho.objects.exists()
+
+
+def test_demo_share_is_near_the_national_one():
+    working = sum(demo_choice(40, s) for s in range(1, 10_001)) / 10_000
+    retired = sum(demo_choice(70, s) for s in range(1, 10_001)) / 10_000
+    assert 0.12 < working < 0.16 and 0.67 < retired < 0.73
+
+
+def test_the_demo_command_runs_in_each_town(alpha, beta):
+    connection.set_tenant(alpha.municipality)
+    household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    connection.set_schema_to_public()
+    call_command("kokuho_demo")
+    connection.set_tenant(alpha.municipality)
+    insured = Shikaku.objects.count()
+    shaho = Shaho.objects.count()
+    assert insured + shaho == 3  # each member either insured or in 社会保険
