@@ -1,0 +1,375 @@
+"""国民健康保険税: the household's tax for one 年度, every intermediate figure returned.
+
+Pure: :func:`hokenzei_calculate` takes a :class:`HokenzeiInput` and the 年度's
+:class:`HokenzeiParameters` (law values and the town's 条例 values, see
+``kokuho/params/hokenzei.yaml``) and returns a :class:`HokenzeiResult`. No database.
+
+The rules, each with its source in the YAML:
+
+- 区分: 医療分, 後期高齢者支援金等分, 介護納付金分 (members 40–64), and from 令和8年度
+  子ども・子育て支援納付金分 (地方税法第703条の4).
+- 所得割 = (総所得金額等 − 基礎控除) × 率 per insured member (旧ただし書), rounded down to
+  the yen per member; 資産割 = 固定資産税額 × 率 where the town keeps it; 均等割 per insured
+  member; 平等割 per household. Each 区分 is capped by its 課税限度額 (the law's, or the
+  town's lower 条例 amount).
+- 法定軽減 7/5/2割 of 均等割 and 平等割 by the household's 判定所得 on the 賦課期日 (4月1日,
+  or the day the household's 資格 begins): 世帯主 (擬制世帯主 too), insured members and
+  特定同一世帯所属者; 65歳以上 (前年12月31日) 公的年金等所得 − 15万円; 給与所得者等の数.
+  No 軽減 when anyone counted has no 所得 on record (未申告).
+- 未就学児: 均等割 after 軽減 × 1/2 off. 子ども分: 18歳未満 均等割 fully off, 18歳以上 pay the
+  18歳以上被保険者均等割額 on top.
+- 産前産後: the mother's 所得割 and 均等割 are not levied for the months from the month
+  before the 出産予定月 for 4 months (多胎: 3 months before, 6 months), from 2024年1月.
+- 非自発的失業者: 給与所得 × 30/100 in the 所得割 and the 判定.
+- 特定世帯 平等割 × 1/2, 特定継続世帯 × 3/4 (医療分・後期分).
+- 月割: a member owes a month when insured on its last day (取得月 counts, 喪失月 does not;
+  75th birthday = 喪失 by law); 介護分 when 40 has been reached and 65 not yet by that day
+  (年齢計算ニ関スル法律: an age is reached the day before the birthday). Each month is
+  the annual-basis amount of those who owe it, capped, ÷ 12; the 区分 is the sum rounded
+  down to the town's unit; the 年税額 is the sum of 区分 rounded down to 100 円.
+
+**Choices of ours where towns differ** (kept visible so a town can check them):
+per-member yen rounding of 所得割 and of each 減額 (as 成田市 and 名取市 publish it), and
+the month-by-month cap for a household whose membership changes in the year.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from fractions import Fraction
+from math import floor
+
+from kokuho.rules.hokenzei_inputs import (
+    HokenzeiInput,
+    HokenzeiResult,
+    KeigenHantei,
+    KeigenMember,
+    KubunResult,
+    Member,
+    MemberLine,
+)
+from kokuho.rules.hokenzei_params import HokenzeiParameters, KubunRates
+
+__all__ = [
+    "age_reached_on",
+    "fiscal_months",
+    "hokenzei_calculate",
+    "is_before_first_march31",
+    "keigen_judge",
+]
+
+
+def _floor(value: Fraction | int) -> int:
+    return floor(value)
+
+
+def _floor_to(value: Fraction | int, unit: int) -> int:
+    return (floor(value) // unit) * unit
+
+
+def _anniversary(birth: date, age: int) -> date:
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:  # 2月29日生まれ: the anniversary in a common year is 3月1日
+        return date(birth.year + age, 3, 1)
+
+
+def age_reached_on(birth: date, age: int) -> date:
+    """The day ``age`` is reached: the day before the birthday (年齢計算ニ関スル法律)."""
+    return _anniversary(birth, age) - timedelta(days=1)
+
+
+def is_before_first_march31(birth: date, age: int, fiscal_year: int) -> bool:
+    """Whether the person is, throughout ``fiscal_year``, on or before the first 3月31日
+    after reaching ``age`` (未就学児 with 6, the 子ども分's 18歳未満 with 18)."""
+    reached = age_reached_on(birth, age)
+    march31 = date(reached.year, 3, 31)
+    if reached > march31:
+        march31 = date(reached.year + 1, 3, 31)
+    return march31 >= date(fiscal_year + 1, 3, 31)
+
+
+def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
+    """(year, month) of the 年度, 4月 to 3月."""
+    return [(fiscal_year, m) for m in range(4, 13)] + [(fiscal_year + 1, m) for m in (1, 2, 3)]
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _insured_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
+    if not m.insured:
+        return False
+    if m.shutoku_date is not None and m.shutoku_date > day:
+        return False
+    end = _anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
+    if m.soshitsu_date is not None and m.soshitsu_date < end:
+        end = m.soshitsu_date
+    return day < end
+
+
+def _kaigo_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
+    return (
+        age_reached_on(m.birth_date, p.kaigo_from) <= day < age_reached_on(m.birth_date, p.kaigo_to)
+    )
+
+
+def _is_65_at_year_end(m: Member, fiscal_year: int) -> bool:
+    """65歳以上 on 12月31日 of the income year (公的年金等控除 and the 判定's 15万円)."""
+    return age_reached_on(m.birth_date, 65) <= date(fiscal_year - 1, 12, 31)
+
+
+def _kyuyo_counted(m: Member, p: HokenzeiParameters) -> int:
+    if m.hijihatsu_shitsugyo:
+        return _floor(m.shotoku.kyuyo * p.hijihatsu_wariai)
+    return m.shotoku.kyuyo
+
+
+def _is_kyuyo_shotokusha(m: Member, p: HokenzeiParameters) -> bool:
+    if m.kyuyo_shotokusha is not None:
+        return m.kyuyo_shotokusha
+    s = m.shotoku
+    nenkin_kijun = (
+        p.nenkin_shunyu_kijun_65
+        if _is_65_at_year_end(m, p.fiscal_year)
+        else p.nenkin_shunyu_kijun_under65
+    )
+    return s.kyuyo_shunyu > p.kyuyo_shunyu_kijun or s.nenkin_shunyu > nenkin_kijun
+
+
+def _hantei_date(inp: HokenzeiInput) -> date:
+    """4月1日, or the first 取得日 when every insured member joined later."""
+    start = date(inp.fiscal_year, 4, 1)
+    joins = [m.shutoku_date or start for m in inp.members if m.insured]
+    return max(start, min(joins)) if joins else start
+
+
+def keigen_judge(inp: HokenzeiInput, p: HokenzeiParameters) -> KeigenHantei:
+    """The 法定軽減 of the household (地方税法第703条の5, 施行令第56条の89)."""
+    day = _hantei_date(inp)
+    counted = [
+        m
+        for m in inp.members
+        if m.key == inp.setainushi or m.tokutei_doitsu or _insured_on(m, day, p)
+    ]
+    lines: list[KeigenMember] = []
+    for m in counted:
+        nenkin = m.shotoku.nenkin
+        kojo = min(nenkin, p.nenkin_tokubetsu_kojo) if _is_65_at_year_end(m, p.fiscal_year) else 0
+        shotoku = _kyuyo_counted(m, p) + nenkin - kojo + m.shotoku.sonota + m.shotoku.hantei_chosei
+        lines.append(
+            KeigenMember(
+                key=m.key,
+                hantei_shotoku=max(0, shotoku),
+                nenkin_kojo=kojo,
+                kyuyo_shotokusha=_is_kyuyo_shotokusha(m, p),
+            )
+        )
+    total = sum(x.hantei_shotoku for x in lines)
+    ninzu = sum(1 for m in counted if m.tokutei_doitsu or _insured_on(m, day, p))
+    kyuyo_su = sum(1 for x in lines if x.kyuyo_shotokusha)
+    kasan = p.keigen_kyuyo_kasan * max(0, kyuyo_su - 1)
+    kijun = tuple((s.wari, p.keigen_kihon + s.per_person * ninzu + kasan) for s in p.keigen_steps)
+    wari, rate, note = 0, Fraction(0), ""
+    for step, (_, limit) in zip(p.keigen_steps, kijun, strict=True):
+        if total <= limit:
+            wari, rate = step.wari, step.rate
+            break
+    if wari and any(not m.shotoku.shinkoku for m in counted):
+        wari, rate, note = 0, Fraction(0), "所得の申告がない人がいるため軽減していません"
+    return KeigenHantei(
+        hantei_date=day,
+        members=tuple(lines),
+        hantei_shotoku=total,
+        hihokensha_su=ninzu,
+        kyuyo_shotokusha_su=kyuyo_su,
+        kijun=kijun,
+        wari=wari,
+        rate=rate,
+        note=note,
+    )
+
+
+def _kiso_kojo(m: Member, p: HokenzeiParameters) -> int:
+    gokei = m.shotoku.gokei_shotoku if m.shotoku.gokei_shotoku is not None else m.shotoku.sogaku
+    for upto, amount in p.kiso_kojo:
+        if upto is None or gokei <= upto:
+            return amount
+    return 0
+
+
+def _sanzen_months(m: Member, p: HokenzeiParameters) -> set[tuple[int, int]]:
+    if m.shussan_date is None or p.sanzen_sango is None:
+        return set()
+    before, months, t_before, t_months, effective = p.sanzen_sango
+    if m.tatai:
+        before, months = t_before, t_months
+    index = m.shussan_date.year * 12 + (m.shussan_date.month - 1) - before
+    out = set()
+    for i in range(index, index + months):
+        ym = (i // 12, i % 12 + 1)
+        if ym >= effective:
+            out.add(ym)
+    return out
+
+
+def _member_line(
+    m: Member,
+    r: KubunRates,
+    k: KeigenHantei,
+    p: HokenzeiParameters,
+    months: tuple[int, ...],
+    sanzen: tuple[int, ...],
+) -> MemberLine:
+    kijun = max(0, _kyuyo_counted(m, p) + m.shotoku.nenkin + m.shotoku.sonota - _kiso_kojo(m, p))
+    miman18 = (
+        r.kubun == "kodomo"
+        and p.miman18_nenrei is not None
+        and is_before_first_march31(m.birth_date, p.miman18_nenrei, p.fiscal_year)
+    )
+    base = r.kintowari + (0 if miman18 or r.kubun != "kodomo" else r.kintowari_18ijo)
+    keigen = _floor(base * k.rate)
+    after = base - keigen
+    mishu = 0
+    if (
+        p.mishugaku_wariai is not None
+        and p.mishugaku_nenrei is not None
+        and is_before_first_march31(m.birth_date, p.mishugaku_nenrei, p.fiscal_year)
+    ):
+        mishu = _floor(after * p.mishugaku_wariai)
+        after -= mishu
+    m18 = 0
+    if miman18 and p.miman18_wariai is not None:
+        m18 = _floor(after * p.miman18_wariai)
+        after -= m18
+    return MemberLine(
+        key=m.key,
+        kijun_shotoku=kijun,
+        shotokuwari=_floor(kijun * r.shotokuwari),
+        shisanwari=_floor(m.koteishisanzei * r.shisanwari),
+        kintowari=base,
+        keigen=keigen,
+        mishugaku=mishu,
+        miman18=m18,
+        kintowari_after=after,
+        months=months,
+        sanzen_months=sanzen,
+    )
+
+
+def _kubun(
+    inp: HokenzeiInput, r: KubunRates, k: KeigenHantei, p: HokenzeiParameters
+) -> KubunResult:
+    calendar_months = fiscal_months(p.fiscal_year)
+    owes: dict[str, list[tuple[int, int]]] = {}
+    for m in inp.members:
+        for y, mo in calendar_months:
+            day = _last_day(y, mo)
+            if _insured_on(m, day, p) and (r.kubun != "kaigo" or _kaigo_on(m, day, p)):
+                owes.setdefault(m.key, []).append((y, mo))
+    lines: dict[str, MemberLine] = {}
+    sanzen_of: dict[str, set[tuple[int, int]]] = {}
+    for m in inp.members:
+        if m.key not in owes:
+            continue
+        sanzen_of[m.key] = _sanzen_months(m, p) & set(owes[m.key])
+        lines[m.key] = _member_line(
+            m,
+            r,
+            k,
+            p,
+            tuple(mo for _, mo in owes[m.key]),
+            tuple(mo for _, mo in sorted(sanzen_of[m.key])),
+        )
+
+    byodo = r.byodowari
+    factor = Fraction(1)
+    if r.kubun in p.tokutei_kubun and inp.tokutei_setai == "tokutei":
+        factor = p.tokutei_wariai
+    elif r.kubun in p.tokutei_kubun and inp.tokutei_setai == "tokutei_keizoku":
+        factor = p.tokutei_keizoku_wariai
+    byodo_t = _floor(byodo * factor)
+    byodo_keigen = _floor(byodo_t * k.rate)
+    byodo_after = byodo_t - byodo_keigen if lines else 0
+
+    monthly: list[tuple[int, int]] = []
+    for y, mo in calendar_months:
+        who = [key for key, ms in owes.items() if (y, mo) in ms]
+        if not who:
+            continue
+        amount = byodo_after
+        for key in who:
+            line = lines[key]
+            amount += line.shisanwari
+            if (y, mo) not in sanzen_of[key]:
+                amount += line.shotokuwari + line.kintowari_after
+        monthly.append((mo, min(amount, r.gendo)))
+    tsukiwari = Fraction(sum(v for _, v in monthly), 12)
+    all_lines = tuple(lines.values())
+    nengaku = byodo_after + sum(x.shotokuwari + x.shisanwari + x.kintowari_after for x in all_lines)
+    return KubunResult(
+        kubun=r.kubun,
+        label=r.label,
+        members=all_lines,
+        byodowari=byodo if lines else 0,
+        byodowari_tokutei=byodo - byodo_t if lines else 0,
+        byodowari_keigen=byodo_keigen if lines else 0,
+        byodowari_after=byodo_after,
+        shotokuwari_total=sum(x.shotokuwari for x in all_lines),
+        shisanwari_total=sum(x.shisanwari for x in all_lines),
+        kintowari_total=sum(x.kintowari_after for x in all_lines),
+        nengaku=nengaku,
+        gendo=r.gendo,
+        monthly=tuple(monthly),
+        tsukiwari=tsukiwari,
+        zeigaku=_floor_to(tsukiwari, p.rounding_kubun),
+    )
+
+
+def _yen(v: int) -> str:
+    return f"{v:,}円"
+
+
+def hokenzei_calculate(inp: HokenzeiInput, p: HokenzeiParameters) -> HokenzeiResult:
+    """The household's 国民健康保険税 for ``inp.fiscal_year``."""
+    if inp.fiscal_year != p.fiscal_year:
+        raise ValueError("入力と税率の年度が異なります")
+    keys = [m.key for m in inp.members]
+    if len(set(keys)) != len(keys):
+        raise ValueError("世帯員の key が重複しています")
+    if inp.setainushi not in keys:
+        raise ValueError("世帯主が世帯員に含まれていません")
+    k = keigen_judge(inp, p)
+    kubun = tuple(_kubun(inp, r, k, p) for r in p.kubun)
+    total = sum(x.zeigaku for x in kubun)
+    lines = [
+        f"軽減判定所得 {_yen(k.hantei_shotoku)}（被保険者等 {k.hihokensha_su}人、"
+        f"給与所得者等 {k.kyuyo_shotokusha_su}人）："
+        + (f"{k.wari}割軽減" if k.wari else (k.note or "軽減なし"))
+    ]
+    for x in kubun:
+        if not x.monthly:
+            continue
+        head = (
+            f"{x.label}：所得割 {_yen(x.shotokuwari_total)}"
+            + (f" + 資産割 {_yen(x.shisanwari_total)}" if x.shisanwari_total else "")
+            + f" + 均等割 {_yen(x.kintowari_total)} + 平等割 {_yen(x.byodowari_after)}"
+            + f" = {_yen(x.nengaku)}"
+        )
+        if x.capped:
+            head += f"（課税限度額 {_yen(x.gendo)}）"
+        if len(x.monthly) < 12 or any(m.sanzen_months for m in x.members):
+            head += f"、月割 {len(x.monthly)}か月"
+        lines.append(head + f" → {_yen(x.zeigaku)}")
+    nengaku = _floor_to(total, p.rounding_zeigaku)
+    lines.append(f"年税額 {_yen(nengaku)}")
+    return HokenzeiResult(
+        fiscal_year=inp.fiscal_year,
+        keigen=k,
+        kubun=kubun,
+        total=total,
+        nengaku=nengaku,
+        lines=tuple(lines),
+    )
