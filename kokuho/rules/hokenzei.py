@@ -117,7 +117,11 @@ def _kaigo_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
 
 
 def _is_65_at_year_end(m: Member, fiscal_year: int) -> bool:
-    """65歳以上 on 12月31日 of the income year (公的年金等控除 and the 判定's 15万円)."""
+    """65歳以上 on 12月31日 of the income year (公的年金等控除 and the 判定's 15万円).
+
+    Most towns state it so (「前年12月31日現在65歳以上」); 南関町 writes 「1月1日時点で
+    65歳以上」, which differs only for people born on 1月2日: not confirmed against the
+    政令's text, so the 12月31日 reading is kept."""
     return age_reached_on(m.birth_date, 65) <= date(fiscal_year - 1, 12, 31)
 
 

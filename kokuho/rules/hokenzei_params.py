@@ -23,6 +23,7 @@ __all__ = [
     "KeigenStep",
     "KubunRates",
     "P",
+    "parameters_for",
     "parameters_from_lookup",
     "rate_from_param",
 ]
@@ -233,3 +234,11 @@ def parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> HokenzeiParamete
         rounding_kubun=_yen(lookup(P + "rounding.kubun", y), "区分の端数単位"),
         rounding_zeigaku=_yen(lookup(P + "rounding.zeigaku", y), "税額の端数単位"),
     )
+
+
+def parameters_for(fiscal_year: int) -> HokenzeiParameters:
+    """The year's values through ``param_value``: inside a town's schema its 条例 values
+    (rates, a lower 課税限度額, its rounding) win over the national ones."""
+    from tenants.params.services import param_value
+
+    return parameters_from_lookup(param_value, fiscal_year)

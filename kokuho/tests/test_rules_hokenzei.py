@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from kokuho.rules.hokenzei import (
     age_reached_on,
@@ -28,6 +29,7 @@ from kokuho.rules.hokenzei import (
 from kokuho.rules.hokenzei_inputs import HokenzeiInput, HokenzeiResult, Member, Shotoku
 from kokuho.rules.hokenzei_params import HokenzeiParameters, P, parameters_from_lookup
 from tenants.params.services import _rows_from_file
+from tenants.params.settable import _settable
 
 YAML = Path(__file__).resolve().parents[1] / "params" / "hokenzei.yaml"
 ROWS = _rows_from_file(YAML)
@@ -477,3 +479,16 @@ def test_every_parameter_year_loads() -> None:
     assert p8.rates("kodomo").gendo == 30_000
     with pytest.raises(LookupError):
         params(2026, natori(2025))  # a 令和8年度 town must set its 子ども分 rates
+
+
+def test_town_settable_declarations_parse() -> None:
+    # the 条例で定める値 screen reads these declarations (tenants/params/settable.py)
+    doc = yaml.safe_load(YAML.read_text(encoding="utf-8"))
+    settable = [_settable(p, YAML.name, ()) for p in doc["parameters"] if "municipal" in p]
+    by_key = {s.key: s for s in settable}
+    assert by_key[P + "iryo.shotokuwari"].clean("7200") == 7200
+    assert by_key[P + "iryo.shotokuwari"].format(7200) == "7,200／100,000"
+    assert by_key[P + "rounding.kubun"].clean("100") == 100
+    assert {s.key for s in settable} >= {
+        P + f"{k}.kintowari" for k in ("iryo", "shien", "kaigo", "kodomo")
+    }
