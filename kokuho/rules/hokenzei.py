@@ -28,9 +28,11 @@ The rules, each with its source in the YAML:
   the annual-basis amount of those who owe it, capped, ÷ 12; the 区分 is the sum rounded
   down to the town's unit; the 年税額 is the sum of 区分 rounded down to 100 円.
 
-**Choices of ours where towns differ** (kept visible so a town can check them):
-per-member yen rounding of 所得割 and of each 減額 (as 成田市 and 名取市 publish it), and
-the month-by-month cap for a household whose membership changes in the year.
+**Where towns differ** the town chooses by 条例 value: the 区分 rounding unit, and whether
+所得割 is rounded per member (成田市) or computed on the household's summed 基準所得
+(伊勢崎市). **Choices of ours**: each 減額 is rounded down to the yen per member (exact
+for every published example found), and a household whose membership changes in the year
+is capped month by month (the 課税限度額 ÷ 12 a month).
 """
 
 from __future__ import annotations
@@ -304,15 +306,28 @@ def _kubun(
         if not who:
             continue
         amount = byodo_after
+        kijun_sum = 0
         for key in who:
             line = lines[key]
             amount += line.shisanwari
             if (y, mo) not in sanzen_of[key]:
-                amount += line.shotokuwari + line.kintowari_after
+                amount += line.kintowari_after
+                kijun_sum += line.kijun_shotoku
+                if not p.shotokuwari_setai_gassan:
+                    amount += line.shotokuwari
+        if p.shotokuwari_setai_gassan:
+            amount += _floor(kijun_sum * r.shotokuwari)
         monthly.append((mo, min(amount, r.gendo)))
     tsukiwari = Fraction(sum(v for _, v in monthly), 12)
     all_lines = tuple(lines.values())
-    nengaku = byodo_after + sum(x.shotokuwari + x.shisanwari + x.kintowari_after for x in all_lines)
+    shotokuwari_total = (
+        _floor(sum(x.kijun_shotoku for x in all_lines) * r.shotokuwari)
+        if p.shotokuwari_setai_gassan
+        else sum(x.shotokuwari for x in all_lines)
+    )
+    nengaku = (
+        byodo_after + shotokuwari_total + sum(x.shisanwari + x.kintowari_after for x in all_lines)
+    )
     return KubunResult(
         kubun=r.kubun,
         label=r.label,
@@ -321,7 +336,7 @@ def _kubun(
         byodowari_tokutei=byodo - byodo_t if lines else 0,
         byodowari_keigen=byodo_keigen if lines else 0,
         byodowari_after=byodo_after,
-        shotokuwari_total=sum(x.shotokuwari for x in all_lines),
+        shotokuwari_total=shotokuwari_total,
         shisanwari_total=sum(x.shisanwari for x in all_lines),
         kintowari_total=sum(x.kintowari_after for x in all_lines),
         nengaku=nengaku,

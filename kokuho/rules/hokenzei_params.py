@@ -123,6 +123,8 @@ class HokenzeiParameters:
     koki_nenrei: int
     rounding_kubun: int
     rounding_zeigaku: int
+    #: True: 所得割 = (Σ 基準所得) × 率 per household; False: Σ (基準所得 × 率) per member
+    shotokuwari_setai_gassan: bool = False
 
     def rates(self, kubun: str) -> KubunRates:
         for r in self.kubun:
@@ -233,6 +235,7 @@ def parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> HokenzeiParamete
         koki_nenrei=int(nenrei["koki"]),
         rounding_kubun=_yen(lookup(P + "rounding.kubun", y), "区分の端数単位"),
         rounding_zeigaku=_yen(lookup(P + "rounding.zeigaku", y), "税額の端数単位"),
+        shotokuwari_setai_gassan=int(lookup(P + "shotokuwari.keisan", y)) == 2,
     )
 
 

@@ -134,6 +134,64 @@ def test_narita_r6_five_wari_just_out_gets_two_wari() -> None:
     assert r.of("shien").shotokuwari_total == 17_355
 
 
+# --- 伊勢崎市 (群馬県): 令和5年度、軽減なし、3区分、所得割は世帯で合算 ---------------------
+# https://www.city.isesaki.lg.jp/soshiki/kensui/kokumin/huka/2114.html 「令和5年度分の国民健康
+# 保険税の計算例」（更新日 2023年06月01日）【計算例1】給与所得者の場合: 世帯主45歳 給与収入300万円
+# （給与所得202万円）、配偶者43歳 給与収入105万円（50万円）、子14歳。
+
+
+def isesaki() -> dict[str, Any]:
+    return (
+        rates("iryo", 6900, 26_000, 20_500)
+        | rates("shien", 2600, 10_000, 7_500)
+        | rates("kaigo", 2100, 11_000, 6_100)
+        | {P + "rounding.kubun": 100, P + "shotokuwari.keisan": 2}
+    )
+
+
+def test_isesaki_r5_example1() -> None:
+    r = calc(
+        2023,
+        isesaki(),
+        Member(key="H", birth_date=date(1977, 7, 1), shotoku=kyuyo(2_020_000, 3_000_000)),
+        Member(key="W", birth_date=date(1979, 7, 1), shotoku=kyuyo(500_000, 1_050_000)),
+        Member(key="C", birth_date=date(2008, 7, 1)),
+    )
+    # 252万 > 2割基準 43万 + 53.5万 × 3 + 10万 × (2 − 1) = 2,135,000: 軽減なし
+    assert dict(r.keigen.kijun)[2] == 2_135_000
+    assert r.keigen.wari == 0
+    iryo, shien, kaigo = r.kubun
+    assert [m.kijun_shotoku for m in iryo.members] == [1_590_000, 70_000, 0]
+    assert (iryo.shotokuwari_total, iryo.kintowari_total, iryo.byodowari_after) == (
+        114_540,
+        78_000,
+        20_500,
+    )
+    assert iryo.zeigaku == 213_000
+    assert (shien.shotokuwari_total, shien.kintowari_total, shien.zeigaku) == (
+        43_160,
+        30_000,
+        80_600,
+    )
+    assert (kaigo.shotokuwari_total, kaigo.kintowari_total, kaigo.zeigaku) == (
+        34_860,
+        22_000,
+        62_900,
+    )
+    assert r.nengaku == 356_500
+
+
+def test_household_sum_and_per_member_rounding_differ_by_the_yen() -> None:
+    # constructed: 所得割 5% on 基準所得 12円 each: per member 0.6 → 0 + 0, summed 24 × 5% → 1
+    town = rates("iryo", 5000, 0, None) | rates("shien", 0, 0, None) | rates("kaigo", 0, 0, None)
+    a = Member(key="A", birth_date=date(1990, 1, 1), shotoku=Shotoku(sonota=430_012))
+    b = Member(key="B", birth_date=date(1990, 1, 1), shotoku=Shotoku(sonota=430_012))
+    per = calc(2025, town, a, b).of("iryo")
+    gassan = calc(2025, town | {P + "shotokuwari.keisan": 2}, a, b).of("iryo")
+    assert (per.shotokuwari_total, per.tsukiwari) == (0, 0)
+    assert (gassan.shotokuwari_total, gassan.tsukiwari) == (1, 1)
+
+
 # --- 名取市 (宮城県): 令和7年度と令和8年度、軽減なし --------------------------------------
 # https://www.city.natori.miyagi.jp/page/39025.html 「令和8年度から国民健康保険税の税率が
 # 変わります」世帯例(1)(2)。改正前（令和7年度）と改正後（令和8年度）の率はそのページの表。
