@@ -38,8 +38,10 @@ is capped month by month (the 課税限度額 ÷ 12 a month).
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from math import floor
 
 from kokuho.rules.hokenzei_inputs import (
@@ -64,6 +66,12 @@ __all__ = [
 
 def _floor(value: Fraction | int) -> int:
     return floor(value)
+
+
+def _mul(amount: int, rate: Fraction) -> int:
+    """``amount × rate`` rounded down, in integers (amounts are never negative; building
+    Fraction objects was most of the time per household)."""
+    return amount * rate.numerator // rate.denominator
 
 
 def _floor_to(value: Fraction | int, unit: int) -> int:
@@ -97,8 +105,38 @@ def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
     return [(fiscal_year, m) for m in range(4, 13)] + [(fiscal_year + 1, m) for m in (1, 2, 3)]
 
 
-def _last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+@lru_cache(maxsize=32)
+def _month_ends(fiscal_year: int) -> tuple[tuple[int, date], ...]:
+    """(month, its last day) for the 12 months of the 年度."""
+    return tuple(
+        (mo, date(y, mo, calendar.monthrange(y, mo)[1])) for y, mo in fiscal_months(fiscal_year)
+    )
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """Which months (0 = 4月 … 11 = 3月) a member is insured, is 介護2号, is 産前産後."""
+
+    insured: tuple[bool, ...]
+    kaigo: tuple[bool, ...]
+    sanzen: tuple[bool, ...]
+
+
+def _schedule(m: Member, p: HokenzeiParameters) -> _Schedule:
+    ends = _month_ends(p.fiscal_year)
+    start = m.shutoku_date or date.min
+    end = _anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
+    if m.soshitsu_date is not None and m.soshitsu_date < end:
+        end = m.soshitsu_date
+    k_from = age_reached_on(m.birth_date, p.kaigo_from)
+    k_to = age_reached_on(m.birth_date, p.kaigo_to)
+    sanzen = _sanzen_months(m, p)
+    fy = fiscal_months(p.fiscal_year)
+    return _Schedule(
+        insured=tuple(m.insured and start <= d < end for _, d in ends),
+        kaigo=tuple(k_from <= d < k_to for _, d in ends),
+        sanzen=tuple(ym in sanzen for ym in fy),
+    )
 
 
 def _insured_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
@@ -112,12 +150,6 @@ def _insured_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
     return day < end
 
 
-def _kaigo_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
-    return (
-        age_reached_on(m.birth_date, p.kaigo_from) <= day < age_reached_on(m.birth_date, p.kaigo_to)
-    )
-
-
 def _is_65_at_year_end(m: Member, fiscal_year: int) -> bool:
     """65歳以上 on 12月31日 of the income year (公的年金等控除 and the 判定's 15万円).
 
@@ -129,7 +161,7 @@ def _is_65_at_year_end(m: Member, fiscal_year: int) -> bool:
 
 def _kyuyo_counted(m: Member, p: HokenzeiParameters) -> int:
     if m.hijihatsu_shitsugyo:
-        return _floor(m.shotoku.kyuyo * p.hijihatsu_wariai)
+        return _mul(m.shotoku.kyuyo, p.hijihatsu_wariai)
     return m.shotoku.kyuyo
 
 
@@ -236,7 +268,7 @@ def _member_line(
         and is_before_first_march31(m.birth_date, p.miman18_nenrei, p.fiscal_year)
     )
     base = r.kintowari + (0 if miman18 or r.kubun != "kodomo" else r.kintowari_18ijo)
-    keigen = _floor(base * k.rate)
+    keigen = _mul(base, k.rate)
     after = base - keigen
     mishu = 0
     if (
@@ -244,17 +276,17 @@ def _member_line(
         and p.mishugaku_nenrei is not None
         and is_before_first_march31(m.birth_date, p.mishugaku_nenrei, p.fiscal_year)
     ):
-        mishu = _floor(after * p.mishugaku_wariai)
+        mishu = _mul(after, p.mishugaku_wariai)
         after -= mishu
     m18 = 0
     if miman18 and p.miman18_wariai is not None:
-        m18 = _floor(after * p.miman18_wariai)
+        m18 = _mul(after, p.miman18_wariai)
         after -= m18
     return MemberLine(
         key=m.key,
         kijun_shotoku=kijun,
-        shotokuwari=_floor(kijun * r.shotokuwari),
-        shisanwari=_floor(m.koteishisanzei * r.shisanwari),
+        shotokuwari=_mul(kijun, r.shotokuwari),
+        shisanwari=_mul(m.koteishisanzei, r.shisanwari),
         kintowari=base,
         keigen=keigen,
         mishugaku=mishu,
@@ -266,29 +298,32 @@ def _member_line(
 
 
 def _kubun(
-    inp: HokenzeiInput, r: KubunRates, k: KeigenHantei, p: HokenzeiParameters
+    inp: HokenzeiInput,
+    r: KubunRates,
+    k: KeigenHantei,
+    p: HokenzeiParameters,
+    schedules: dict[str, _Schedule],
 ) -> KubunResult:
-    calendar_months = fiscal_months(p.fiscal_year)
-    owes: dict[str, list[tuple[int, int]]] = {}
+    ends = _month_ends(p.fiscal_year)
+    kaigo = r.kubun == "kaigo"
+    owes: dict[str, tuple[int, ...]] = {}
     for m in inp.members:
-        for y, mo in calendar_months:
-            day = _last_day(y, mo)
-            if _insured_on(m, day, p) and (r.kubun != "kaigo" or _kaigo_on(m, day, p)):
-                owes.setdefault(m.key, []).append((y, mo))
+        s = schedules[m.key]
+        idx = tuple(i for i in range(12) if s.insured[i] and (not kaigo or s.kaigo[i]))
+        if idx:
+            owes[m.key] = idx
     lines: dict[str, MemberLine] = {}
-    sanzen_of: dict[str, set[tuple[int, int]]] = {}
     for m in inp.members:
-        if m.key not in owes:
-            continue
-        sanzen_of[m.key] = _sanzen_months(m, p) & set(owes[m.key])
-        lines[m.key] = _member_line(
-            m,
-            r,
-            k,
-            p,
-            tuple(mo for _, mo in owes[m.key]),
-            tuple(mo for _, mo in sorted(sanzen_of[m.key])),
-        )
+        if m.key in owes:
+            s = schedules[m.key]
+            lines[m.key] = _member_line(
+                m,
+                r,
+                k,
+                p,
+                tuple(ends[i][0] for i in owes[m.key]),
+                tuple(ends[i][0] for i in owes[m.key] if s.sanzen[i]),
+            )
 
     byodo = r.byodowari
     factor = Fraction(1)
@@ -296,32 +331,46 @@ def _kubun(
         factor = p.tokutei_wariai
     elif r.kubun in p.tokutei_kubun and inp.tokutei_setai == "tokutei_keizoku":
         factor = p.tokutei_keizoku_wariai
-    byodo_t = _floor(byodo * factor)
-    byodo_keigen = _floor(byodo_t * k.rate)
+    byodo_t = _mul(byodo, factor)
+    byodo_keigen = _mul(byodo_t, k.rate)
     byodo_after = byodo_t - byodo_keigen if lines else 0
 
+    # A month's amount depends only on who owes it and who is 産前産後 in it; most
+    # households have one such set for the whole year, so it is computed once.
+    keys = list(owes)
+    # per member, per month: None (does not owe it) or whether 産前産後 exempts it
+    cols = [
+        tuple(schedules[key].sanzen[i] if i in owes[key] else None for i in range(12))
+        for key in keys
+    ]
+    by_set: dict[tuple[bool | None, ...], int] = {}
     monthly: list[tuple[int, int]] = []
-    for y, mo in calendar_months:
-        who = [key for key, ms in owes.items() if (y, mo) in ms]
-        if not who:
+    for (mo, _), who in zip(ends, zip(*cols, strict=True), strict=False):
+        if all(x is None for x in who):
             continue
-        amount = byodo_after
-        kijun_sum = 0
-        for key in who:
-            line = lines[key]
-            amount += line.shisanwari
-            if (y, mo) not in sanzen_of[key]:
-                amount += line.kintowari_after
-                kijun_sum += line.kijun_shotoku
-                if not p.shotokuwari_setai_gassan:
-                    amount += line.shotokuwari
-        if p.shotokuwari_setai_gassan:
-            amount += _floor(kijun_sum * r.shotokuwari)
-        monthly.append((mo, min(amount, r.gendo)))
+        amount = by_set.get(who)
+        if amount is None:
+            amount = byodo_after
+            kijun_sum = 0
+            for key, sanzen in zip(keys, who, strict=True):
+                if sanzen is None:
+                    continue
+                line = lines[key]
+                amount += line.shisanwari
+                if not sanzen:
+                    amount += line.kintowari_after
+                    kijun_sum += line.kijun_shotoku
+                    if not p.shotokuwari_setai_gassan:
+                        amount += line.shotokuwari
+            if p.shotokuwari_setai_gassan:
+                amount += _mul(kijun_sum, r.shotokuwari)
+            amount = min(amount, r.gendo)
+            by_set[who] = amount
+        monthly.append((mo, amount))
     tsukiwari = Fraction(sum(v for _, v in monthly), 12)
     all_lines = tuple(lines.values())
     shotokuwari_total = (
-        _floor(sum(x.kijun_shotoku for x in all_lines) * r.shotokuwari)
+        _mul(sum(x.kijun_shotoku for x in all_lines), r.shotokuwari)
         if p.shotokuwari_setai_gassan
         else sum(x.shotokuwari for x in all_lines)
     )
@@ -361,7 +410,8 @@ def hokenzei_calculate(inp: HokenzeiInput, p: HokenzeiParameters) -> HokenzeiRes
     if inp.setainushi not in keys:
         raise ValueError("世帯主が世帯員に含まれていません")
     k = keigen_judge(inp, p)
-    kubun = tuple(_kubun(inp, r, k, p) for r in p.kubun)
+    schedules = {m.key: _schedule(m, p) for m in inp.members}
+    kubun = tuple(_kubun(inp, r, k, p, schedules) for r in p.kubun)
     total = sum(x.zeigaku for x in kubun)
     lines = [
         f"軽減判定所得 {_yen(k.hantei_shotoku)}（被保険者等 {k.hihokensha_su}人、"

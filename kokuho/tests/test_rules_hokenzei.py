@@ -483,6 +483,14 @@ def test_sanzen_sango_starts_january_2024() -> None:
     assert r.of("iryo").members[0].sanzen_months == (1, 2)
 
 
+def test_shisanwari_where_the_town_keeps_it() -> None:
+    town = natori(2025) | {P + "iryo.shisanwari": 20_000}  # 固定資産税額の20%
+    r = calc(2025, town, natori_member("X", koteishisanzei=50_000))
+    assert r.of("iryo").shisanwari_total == 10_000
+    assert r.of("iryo").zeigaku == 107_500 + 10_000
+    assert r.of("shien").shisanwari_total == 0
+
+
 def test_hijihatsu_counts_thirty_percent_of_kyuyo() -> None:
     m = Member(
         key="U",
