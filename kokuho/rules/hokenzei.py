@@ -37,13 +37,18 @@ is capped month by month (the 課税限度額 ÷ 12 a month).
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
-from functools import lru_cache
 from math import floor
 
+from kokuho.rules.hokenzei_dates import (
+    age_reached_on,
+    anniversary,
+    fiscal_months,
+    is_before_first_march31,
+    month_ends,
+)
 from kokuho.rules.hokenzei_inputs import (
     HokenzeiInput,
     HokenzeiResult,
@@ -78,41 +83,6 @@ def _floor_to(value: Fraction | int, unit: int) -> int:
     return (floor(value) // unit) * unit
 
 
-def _anniversary(birth: date, age: int) -> date:
-    try:
-        return birth.replace(year=birth.year + age)
-    except ValueError:  # 2月29日生まれ: the anniversary in a common year is 3月1日
-        return date(birth.year + age, 3, 1)
-
-
-def age_reached_on(birth: date, age: int) -> date:
-    """The day ``age`` is reached: the day before the birthday (年齢計算ニ関スル法律)."""
-    return _anniversary(birth, age) - timedelta(days=1)
-
-
-def is_before_first_march31(birth: date, age: int, fiscal_year: int) -> bool:
-    """Whether the person is, throughout ``fiscal_year``, on or before the first 3月31日
-    after reaching ``age`` (未就学児 with 6, the 子ども分's 18歳未満 with 18)."""
-    reached = age_reached_on(birth, age)
-    march31 = date(reached.year, 3, 31)
-    if reached > march31:
-        march31 = date(reached.year + 1, 3, 31)
-    return march31 >= date(fiscal_year + 1, 3, 31)
-
-
-def fiscal_months(fiscal_year: int) -> list[tuple[int, int]]:
-    """(year, month) of the 年度, 4月 to 3月."""
-    return [(fiscal_year, m) for m in range(4, 13)] + [(fiscal_year + 1, m) for m in (1, 2, 3)]
-
-
-@lru_cache(maxsize=32)
-def _month_ends(fiscal_year: int) -> tuple[tuple[int, date], ...]:
-    """(month, its last day) for the 12 months of the 年度."""
-    return tuple(
-        (mo, date(y, mo, calendar.monthrange(y, mo)[1])) for y, mo in fiscal_months(fiscal_year)
-    )
-
-
 @dataclass(frozen=True)
 class _Schedule:
     """Which months (0 = 4月 … 11 = 3月) a member is insured, is 介護2号, is 産前産後."""
@@ -123,9 +93,9 @@ class _Schedule:
 
 
 def _schedule(m: Member, p: HokenzeiParameters) -> _Schedule:
-    ends = _month_ends(p.fiscal_year)
+    ends = month_ends(p.fiscal_year)
     start = m.shutoku_date or date.min
-    end = _anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
+    end = anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
     if m.soshitsu_date is not None and m.soshitsu_date < end:
         end = m.soshitsu_date
     k_from = age_reached_on(m.birth_date, p.kaigo_from)
@@ -144,7 +114,7 @@ def _insured_on(m: Member, day: date, p: HokenzeiParameters) -> bool:
         return False
     if m.shutoku_date is not None and m.shutoku_date > day:
         return False
-    end = _anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
+    end = anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
     if m.soshitsu_date is not None and m.soshitsu_date < end:
         end = m.soshitsu_date
     return day < end
@@ -304,7 +274,7 @@ def _kubun(
     p: HokenzeiParameters,
     schedules: dict[str, _Schedule],
 ) -> KubunResult:
-    ends = _month_ends(p.fiscal_year)
+    ends = month_ends(p.fiscal_year)
     kaigo = r.kubun == "kaigo"
     owes: dict[str, tuple[int, ...]] = {}
     for m in inp.members:
