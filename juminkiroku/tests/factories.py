@@ -177,6 +177,8 @@ def old_johyo(town_slug: str, *, shimei: str, kana: str) -> Atena:
     )
     person.refresh_from_db()
     return person
+
+
 # --- for other modules' tests (they may import only this module of juminkiroku's tests) --
 
 
