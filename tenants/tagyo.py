@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 # The 業務 of 7.2.2, as codes the platform owns (a provider and 住民記録 both name them).
-SENKYO = "senkyo"  # 選挙人名簿
+SENKYO = "senkyo_meibo"  # 選挙人名簿 (not the catalogue code of the 選挙 業務)
 KOKUHO = "kokuho"  # 国民健康保険
 KOKI = "koki"  # 後期高齢者医療
 KAIGO = "kaigo"  # 介護保険
 NENKIN = "nenkin"  # 国民年金
-JIDO_TEATE = "jido_teate"  # 児童手当
+JIDO_TEATE = "jido_teate_jukyu"  # 児童手当の受給 (not the catalogue code)
 CARD = "card"  # 住基カード又は個人番号カード (住民記録's own, from the CS)
 
 KIND_LABELS: dict[str, str] = {

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('shubetsu_henko_date', models.DateField(blank=True, null=True, verbose_name='種別変更年月日')),
                 ('kaishi_ym', models.DateField(blank=True, null=True, verbose_name='受給開始年月')),
                 ('shuryo_ym', models.DateField(blank=True, null=True, verbose_name='受給終了年月')),
-                ('kind', models.CharField(choices=[('senkyo', '選挙人名簿'), ('kokuho', '国民健康保険'), ('koki', '後期高齢者医療'), ('kaigo', '介護保険'), ('nenkin', '国民年金'), ('jido_teate', '児童手当')], max_length=12, verbose_name='業務')),
+                ('kind', models.CharField(choices=[('senkyo_meibo', '選挙人名簿'), ('kokuho', '国民健康保険'), ('koki', '後期高齢者医療'), ('kaigo', '介護保険'), ('nenkin', '国民年金'), ('jido_teate_jukyu', '児童手当')], max_length=16, verbose_name='業務')),
                 ('shutsusho', models.CharField(max_length=100, verbose_name='出所（システム）')),
                 ('kubun', models.CharField(choices=[('api', '他システム（API）'), ('file', '他システム（ファイル連携）'), ('shokuin', '職員の入力')], max_length=8, verbose_name='登録の経路')),
                 ('updated_at', models.DateTimeField(verbose_name='更新日時')),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             name='TagyoJohoRireki',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('senkyo', '選挙人名簿'), ('kokuho', '国民健康保険'), ('koki', '後期高齢者医療'), ('kaigo', '介護保険'), ('nenkin', '国民年金'), ('jido_teate', '児童手当')], max_length=12, verbose_name='業務')),
+                ('kind', models.CharField(choices=[('senkyo_meibo', '選挙人名簿'), ('kokuho', '国民健康保険'), ('koki', '後期高齢者医療'), ('kaigo', '介護保険'), ('nenkin', '国民年金'), ('jido_teate_jukyu', '児童手当')], max_length=16, verbose_name='業務')),
                 ('before', models.JSONField(default=dict, verbose_name='変更前')),
                 ('after', models.JSONField(default=dict, verbose_name='変更後')),
                 ('shutsusho', models.CharField(max_length=100, verbose_name='出所（システム）')),

@@ -69,7 +69,7 @@ class TagyoJoho(TagyoItems):
     atena = models.ForeignKey(
         "juminkiroku.Atena", verbose_name="宛名", on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField("業務", max_length=12, choices=TagyoKind.choices)
+    kind = models.CharField("業務", max_length=16, choices=TagyoKind.choices)
     shutsusho = models.CharField("出所（システム）", max_length=100)
     kubun = models.CharField("登録の経路", max_length=8, choices=TagyoKubun.choices)
     updated_at = models.DateTimeField("更新日時")
@@ -96,7 +96,7 @@ class TagyoJohoRireki(models.Model):
     atena = models.ForeignKey(
         "juminkiroku.Atena", verbose_name="宛名", on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField("業務", max_length=12, choices=TagyoKind.choices)
+    kind = models.CharField("業務", max_length=16, choices=TagyoKind.choices)
     before = models.JSONField("変更前", default=dict)
     after = models.JSONField("変更後", default=dict)
     shutsusho = models.CharField("出所（システム）", max_length=100)

@@ -83,10 +83,10 @@ def test_api_refuses_by_rule_with_422_and_writes_nothing(alpha):
     cases = [
         ({"atena_no": p.atena_no[:-1] + str((int(p.atena_no[-1]) + 1) % 10)}, "atena_no"),
         ({"atena_no": number_with_check_digit(99_999_999)}, "atena_no"),  # nobody
-        ({"kind": "jido_teate", "gaito": True}, "gaito"),  # not an item of 児童手当
+        ({"kind": "jido_teate_jukyu", "gaito": True}, "gaito"),  # not an item of 児童手当
         ({"shutoku_date": "2024-04-01", "soshitsu_date": "2024-03-31"}, "soshitsu_date"),
         ({"kind": "nenkin", "shubetsu_henko_date": "2024-04-01"}, "nenkin_shubetsu"),
-        ({"kind": "jido_teate", "kaishi_ym": "2024-06", "shuryo_ym": "2024-05"}, "shuryo_ym"),
+        ({"kind": "jido_teate_jukyu", "kaishi_ym": "2024-06", "shuryo_ym": "2024-05"}, "shuryo_ym"),
     ]
     for change, field in cases:
         body = {"atena_no": p.atena_no, "kind": "kokuho", **change}
@@ -155,7 +155,7 @@ def test_screen_shows_words_wareki_source_and_time_and_logs_the_read(alpha, beta
     )
     tagyo_set(
         atena_id=p.pk,
-        kind="jido_teate",
+        kind="jido_teate_jukyu",
         values={"kaishi_ym": date(2024, 6, 1)},
         shutsusho="児童手当システム",
         kubun=TagyoKubun.API,
@@ -190,7 +190,7 @@ def test_screen_shows_words_wareki_source_and_time_and_logs_the_read(alpha, beta
     connection.set_tenant(alpha.municipality)
     read = AccessLog.objects.filter(screen="他業務照会").latest("id")
     assert (read.action, read.record_id) == ("read", str(p.pk))
-    assert set(read.detail["tagyo_kinds"]) == {"nenkin", "jido_teate", "card"}
+    assert set(read.detail["tagyo_kinds"]) == {"nenkin", "jido_teate_jukyu", "card"}
     # and 寒川町's clerk cannot open 葉山町's person
     other = login("samukawa-clerk", BETA_HOST).get(f"/juminkiroku/persons/{p.pk}/tagyo/")
     assert other.status_code == 404 or "国民年金システム" not in other.content.decode()
@@ -201,14 +201,14 @@ def test_clerk_corrects_with_a_reason_the_viewer_cannot(alpha, login):
     p = person("hayama")
     tagyo_set(
         atena_id=p.pk,
-        kind="senkyo",
+        kind="senkyo_meibo",
         values={"gaito": False},
         shutsusho="選挙システム",
         kubun=TagyoKubun.API,
         actor=actor_for("hayama-clerk"),
     )
     url = f"/juminkiroku/persons/{p.pk}/tagyo/update/"
-    form = {"kind": "senkyo", "gaito": "1", "reason": "選挙管理委員会に確認し登録済み"}
+    form = {"kind": "senkyo_meibo", "gaito": "1", "reason": "選挙管理委員会に確認し登録済み"}
     # when the viewer tries, and the clerk without a reason, then with one
     viewer = login("hayama-viewer", ALPHA_HOST).post(url, form)
     clerk = login("hayama-clerk", ALPHA_HOST)
@@ -220,7 +220,7 @@ def test_clerk_corrects_with_a_reason_the_viewer_cannot(alpha, login):
     assert "修正しました" in done.content.decode()
     assert "選挙管理委員会に確認し登録済み" in done.content.decode()
     connection.set_tenant(alpha.municipality)
-    row = TagyoJoho.objects.get(atena=p, kind="senkyo")
+    row = TagyoJoho.objects.get(atena=p, kind="senkyo_meibo")
     assert (row.gaito, row.kubun) == (True, "shokuin")
     last = TagyoJohoRireki.objects.filter(atena=p).latest("id")
     assert (last.before["gaito"], last.after["gaito"], last.reason) == (
@@ -232,7 +232,7 @@ def test_clerk_corrects_with_a_reason_the_viewer_cannot(alpha, login):
     with pytest.raises(TagyoError):
         tagyo_set(
             atena_id=p.pk,
-            kind="senkyo",
+            kind="senkyo_meibo",
             values={"gaito": True},
             shutsusho="住民記録",
             kubun=TagyoKubun.SHOKUIN,

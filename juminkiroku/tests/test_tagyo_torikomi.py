@@ -38,7 +38,7 @@ def test_a_cp932_file_is_taken_in_whole_and_once(in_alpha):
     text = csv_of(
         f"{p.atena_no},kokuho,1,令和6年4月1日,,,,,,,国民健康保険システム（髙橋商会）",
         f"{p.atena_no},nenkin,1,2019-05-01,,1234567890,1,2019-05-01,,,国民年金システム",
-        f"{p.atena_no},jido_teate,,,,,,,2024-06,令和7年3月,児童手当システム",
+        f"{p.atena_no},jido_teate_jukyu,,,,,,,2024-06,令和7年3月,児童手当システム",
     )
     data = text.encode("cp932")
     # when the file is taken in, then the same bytes again
@@ -50,7 +50,7 @@ def test_a_cp932_file_is_taken_in_whole_and_once(in_alpha):
     kokuho = TagyoJoho.objects.get(atena=p, kind="kokuho")
     assert (kokuho.gaito, kokuho.shutoku_date) == (True, date(2024, 4, 1))
     assert kokuho.shutsusho == "国民健康保険システム（髙橋商会）"
-    teate = TagyoJoho.objects.get(atena=p, kind="jido_teate")
+    teate = TagyoJoho.objects.get(atena=p, kind="jido_teate_jukyu")
     assert (teate.kaishi_ym, teate.shuryo_ym) == (date(2024, 6, 1), date(2025, 3, 1))
     assert TagyoJohoRireki.objects.filter(torikomi=first).count() == 3
     log = AccessLog.objects.get(record_type="tagyo_torikomi", record_id=str(first.pk))
@@ -70,9 +70,9 @@ def test_errors_name_line_and_item_and_nothing_is_taken_in(in_alpha):
         f"{p.atena_no},kaigo,2,,,,,,,,介護",  # 該当の有無 not 1/0
         f"{p.atena_no},koki,1,2024-04-01,2024-03-01,,,,,,後期",  # 喪失 before 取得
         f"{p.atena_no},kokuho,1,,,,,,,,国保",  # same person and 業務 as line 2
-        f"{p.atena_no},jido_teate,1,,,,,,,,児童",  # 該当 is not an item of 児童手当
-        "000000000000,senkyo,1,,,,,,,,選挙",  # no such person
-        f"{p.atena_no},senkyo,1,,,,,,,,選\x01挙",  # control character
+        f"{p.atena_no},jido_teate_jukyu,1,,,,,,,,児童",  # 該当 is not an item of 児童手当
+        "000000000000,senkyo_meibo,1,,,,,,,,選挙",  # no such person
+        f"{p.atena_no},senkyo_meibo,1,,,,,,,,選\x01挙",  # control character
         f"{p.atena_no},kome,1,,,,,,,,米穀",  # no such 業務
     )
     record = tagyo_torikomi_file(name="bad.csv", data=text.encode("utf-8"), actor=SYSTEM_ACTOR)
