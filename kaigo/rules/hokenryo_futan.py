@@ -12,6 +12,9 @@ thresholds are data in ``kaigo/params/hokenryo.yaml``, keys ``kaigo.futan.*``):
 The 合計所得金額 here is less the 譲渡所得の特別控除 and, from 令和3年度, less 10万円 of the
 給与所得＋公的年金等に係る雑所得 (介護保険法施行令第22条の2; 大牟田市 notes this continues after
 令和6年度 while the premium no longer uses it). 年金収入 counts 老齢 pensions only.
+
+``fiscal_year`` is the 年度 in which the 負担割合証 starts (8月1日から翌年7月31日まで, judged
+on the 所得 of the year before that 年度): 2018 is the first year with 3割 (平成30年8月).
 """
 
 from __future__ import annotations
