@@ -218,6 +218,15 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "juminkiroku.codes.ShomeiKind",
         "ShinkokuKindEnum": "zeimu.models.kazei.ShinkokuKind",
         "KazeiShiryoKindEnum": "zeimu.services.kazei_layouts.KIND_CHOICES",
+        # 介護保険 has a 区分 and 取得・喪失事由 too: every one is named, so that none is
+        # renamed when another module adds a field of the same name
+        "ShutokuJiyuEnum": "kokuho.models.shikaku.ShutokuJiyu",
+        "SoshitsuJiyuEnum": "kokuho.models.shikaku.SoshitsuJiyu",
+        "KubunEnum": "juminkiroku.codes.AtenaKubun",
+        "HihokenshaKubunEnum": "kaigo.models.shikaku.Kubun",
+        "KaigoShutokuJiyuEnum": "kaigo.models.shikaku.ShutokuJiyu",
+        "KaigoSoshitsuJiyuEnum": "kaigo.models.shikaku.SoshitsuJiyu",
+        "IryoHokenEnum": "kaigo.models.shikaku.IryoHoken",
     },
 }
 

@@ -31,7 +31,7 @@ GYOMU = KAIGO_HOKEN
 PAGE_SIZE = 200
 
 
-class PeriodSerializer(serializers.Serializer):
+class KaigoPeriodSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kubun = serializers.ChoiceField(
         choices=Kubun.choices, help_text="被保険者区分（1 第1号、2 第2号）"
@@ -48,19 +48,19 @@ class PeriodSerializer(serializers.Serializer):
     torikeshi = serializers.BooleanField(help_text="取消済み（住民記録の異動の取消など）")
 
 
-class JutokuSerializer(serializers.Serializer):
+class KaigoJutokuSerializer(serializers.Serializer):
     shozai_dantai_code = serializers.CharField(help_text="施設所在市町村の団体コード")
     nyusho_date = serializers.DateField(help_text="入所日")
     taisho_date = serializers.DateField(allow_null=True, help_text="退所日")
 
 
-class PersonShikakuSerializer(serializers.Serializer):
+class KaigoPersonShikakuSerializer(serializers.Serializer):
     atena_id = serializers.IntegerField()
     atena_no = serializers.CharField(help_text="宛名番号")
     hihokensha_no = serializers.CharField(help_text="被保険者番号（資格を得たことがなければ空）")
     insured_today = serializers.BooleanField(help_text="今日、介護保険の資格がある")
-    periods = PeriodSerializer(many=True)
-    jushochi_tokurei = JutokuSerializer(many=True, help_text="住所地特例（他市町村の施設に入所）")
+    periods = KaigoPeriodSerializer(many=True)
+    jushochi_tokurei = KaigoJutokuSerializer(many=True, help_text="住所地特例（他市町村の施設に入所）")
     tashi_jutoku = serializers.BooleanField(help_text="今日、他市町村の住所地特例者である")
     tekiyo_jogai = serializers.BooleanField(help_text="今日、適用除外施設に入所中である")
     warning = serializers.CharField(required=False, help_text="照会アラート・支援措置の注意")
@@ -70,7 +70,7 @@ class KaigoLookupSerializer(serializers.Serializer):
     atena_no = TextField(max_length=12, help_text="宛名番号")
 
 
-class HihokenshaRowSerializer(serializers.Serializer):
+class KaigoHihokenshaRowSerializer(serializers.Serializer):
     atena_id = serializers.IntegerField()
     atena_no = serializers.CharField()
     hihokensha_no = serializers.CharField()
@@ -79,15 +79,15 @@ class HihokenshaRowSerializer(serializers.Serializer):
     shutoku_jiyu = serializers.ChoiceField(choices=ShutokuJiyu.choices)
 
 
-class HihokenshaPageSerializer(serializers.Serializer):
+class KaigoHihokenshaPageSerializer(serializers.Serializer):
     date = serializers.DateField(help_text="基準日")
     count = serializers.IntegerField(help_text="基準日の被保険者数（全ページ）")
     page = serializers.IntegerField(help_text="このページの番号（1から）")
     pages = serializers.IntegerField(help_text="ページ数")
-    results = HihokenshaRowSerializer(many=True)
+    results = KaigoHihokenshaRowSerializer(many=True)
 
 
-class HihokenshaQuery(serializers.Serializer):
+class KaigoHihokenshaQuery(serializers.Serializer):
     date = serializers.DateField(required=False, help_text="基準日（省略で今日）")
     kubun = serializers.ChoiceField(
         choices=Kubun.choices, required=False, help_text="区分（省略で両方）"
@@ -144,7 +144,7 @@ class ShikakuLookupView(TenantAPIView):
 
     @extend_schema(
         request=KaigoLookupSerializer,
-        responses={200: PersonShikakuSerializer},
+        responses={200: KaigoPersonShikakuSerializer},
         summary="宛名番号で1人の介護保険の資格を照会（区分・期間・事由・住所地特例）",
         operation_id="kaigo_shikaku_lookup",
     )
@@ -172,7 +172,7 @@ class PersonShikakuView(TenantAPIView):
     access_reads = Reads("atena", id_kwarg="pk", screen="api.kaigo.shikaku")
 
     @extend_schema(
-        responses={200: PersonShikakuSerializer},
+        responses={200: KaigoPersonShikakuSerializer},
         summary="宛名IDで1人の介護保険の資格（区分・期間・事由・住所地特例）",
         operation_id="kaigo_person_shikaku",
     )
@@ -194,13 +194,13 @@ class HihokenshaListView(TenantAPIView):
     )
 
     @extend_schema(
-        parameters=[HihokenshaQuery],
-        responses={200: HihokenshaPageSerializer},
+        parameters=[KaigoHihokenshaQuery],
+        responses={200: KaigoHihokenshaPageSerializer},
         summary="基準日の介護保険の被保険者の一覧（宛名ID順、200件ずつ）",
         operation_id="kaigo_hihokensha_list",
     )
     def get(self, request: Request) -> Response:
-        query = HihokenshaQuery(data=request.query_params)
+        query = KaigoHihokenshaQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         day: date = query.validated_data.get("date") or timezone.localdate()
         qs = periods_on(day, query.validated_data.get("kubun"))
