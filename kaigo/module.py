@@ -16,6 +16,8 @@ MODULE = ModuleSpec(
     params_dir="params",
     form_templates="forms/templates",
     demo="kaigo_demo",
+    # 住民記録's 他業務 tab (標準仕様書 7.2.2) asks 介護保険 at display time
+    tagyo_providers={"kaigo": "kaigo.public:tagyo_kaigo"},
     # after 住民記録 (its residents), 税務 and 国保
     demo_order=40,
     words={

@@ -12,9 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kaigo.models import Kubun
+from django.db.models import Max
+from django.utils import timezone
+
+from kaigo.models import Kubun, Shikaku, ShikakuRireki
 from kaigo.rules.shikaku import ShikakuParameters, hokenryo_months, nendo_months
 from kaigo.selectors.shikaku import bango_of, dai1_periods_in, periods_on
+from tenants.tagyo import KAIGO, TagyoStatus
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,33 @@ def hihokensha_on(atena_ids: Iterable[int], day: date) -> dict[int, HihokenshaOn
 
 DAI1 = str(Kubun.DAI1)
 DAI2 = str(Kubun.DAI2)
+
+
+def tagyo_kaigo(atena_ids: Iterable[int]) -> dict[int, TagyoStatus]:
+    """住民記録's 他業務 tab (標準仕様書 7.2.2, ``ModuleSpec.tagyo_providers``): for each
+    person who ever held 介護保険 here, whether insured today and the dates of the latest
+    period (cancelled periods left out), with the time of the last change. Two queries."""
+    today = timezone.localdate()
+    ids = list(set(atena_ids))
+    latest: dict[int, Shikaku] = {}
+    for s in Shikaku.objects.filter(atena_id__in=ids, torikeshi=False).order_by(
+        "shutoku_date", "id"
+    ):
+        latest[s.atena_id] = s
+    changed = dict(
+        ShikakuRireki.objects.filter(atena_id__in=list(latest))
+        .values("atena_id")
+        .annotate(at=Max("at"))
+        .values_list("atena_id", "at")
+    )
+    return {
+        a: TagyoStatus(
+            kind=KAIGO,
+            gaito=s.shutoku_date <= today and (s.soshitsu_date is None or s.soshitsu_date > today),
+            shutoku_date=s.shutoku_date,
+            soshitsu_date=s.soshitsu_date,
+            shutsusho=f"介護保険（{Kubun(s.kubun).label}）",
+            koshin_at=changed.get(a),
+        )
+        for a, s in latest.items()
+    }

@@ -60,7 +60,9 @@ class KaigoPersonShikakuSerializer(serializers.Serializer):
     hihokensha_no = serializers.CharField(help_text="被保険者番号（資格を得たことがなければ空）")
     insured_today = serializers.BooleanField(help_text="今日、介護保険の資格がある")
     periods = KaigoPeriodSerializer(many=True)
-    jushochi_tokurei = KaigoJutokuSerializer(many=True, help_text="住所地特例（他市町村の施設に入所）")
+    jushochi_tokurei = KaigoJutokuSerializer(
+        many=True, help_text="住所地特例（他市町村の施設に入所）"
+    )
     tashi_jutoku = serializers.BooleanField(help_text="今日、他市町村の住所地特例者である")
     tekiyo_jogai = serializers.BooleanField(help_text="今日、適用除外施設に入所中である")
     warning = serializers.CharField(required=False, help_text="照会アラート・支援措置の注意")

@@ -38,7 +38,7 @@ def _log(town, **filters):
 
 
 def test_list_lookup_and_person_screens(world, login, takahashi):
-    husband, wife, son = takahashi
+    husband, wife, _son = takahashi
     clerk = login("hayama-clerk", ALPHA_HOST)
     # the list shows the insured with words and 和暦, logged by ids
     page = clerk.get("/kaigo/").content.decode()
@@ -161,3 +161,15 @@ def test_list_query_counts_do_not_grow_with_the_rows(
     tennyu(django_capture_on_commit_callbacks, members=elders("鈴木", "スズキ"), day=TENNYU)
     connection.set_schema_to_public()
     assert counts() == before
+
+
+def test_the_registrys_tagyo_tab_shows_kaigo_in_its_town_only(world, login, takahashi):
+    husband, *_ = takahashi
+    # 住民記録's 他業務 tab (標準仕様書 7.2.2) asks 介護保険 at display time
+    page = login("hayama-clerk", ALPHA_HOST).get(f"/juminkiroku/persons/{husband.pk}/tagyo/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "介護保険（第1号被保険者）" in text and "令和2年4月1日" in text
+    # 寒川町 has no such person
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.get(f"/juminkiroku/persons/{husband.pk}/tagyo/").status_code == 404
