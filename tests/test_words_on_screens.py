@@ -323,6 +323,37 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
         todoke_date=date(2025, 6, 15),
         actor=actor_for("hayama-clerk"),
     )
+    # 介護保険: a 第1号 (initial data) placed in another town's facility (住所地特例), and a
+    # 第2号 registered on a 認定 application
+    from kaigo.services.iko import shikaku_iko_load as kaigo_iko_load
+    from kaigo.services.todoke import dai2_register, jutoku_nyusho
+
+    _, (elder,) = household_tennyu(
+        "hayama",
+        members=[
+            person_fields(
+                shimei="葉山　長吉", shimei_kana="ハヤマ　チョウキチ", birth_date="1950-01-01"
+            )
+        ],
+        ido_date=date(2020, 4, 1),
+    )
+    kaigo_iko_load(day=date(2024, 4, 1), actor=Actor(user_id=None, username="load_kaigo_demo"))
+    jutoku_nyusho(
+        atena_id=elder.pk,
+        shisetsu_shurui="kaigo_hoken",
+        shisetsu_name="特別養護老人ホーム藤沢の里",
+        shozai_dantai_code="142051",
+        shozai_name="藤沢市",
+        nyusho_date=date(2025, 6, 1),
+        todoke_date=date(2025, 6, 3),
+        actor=actor_for("hayama-clerk"),
+    )
+    dai2_register(
+        atena_id=people[0].pk,
+        iryo_hoken="kokuho",
+        shinsei_date=date(2025, 6, 1),
+        actor=actor_for("hayama-clerk"),
+    )
     KyuyoHokoku.objects.create(
         atena_id=people[0].pk,
         shotoku_year=2024,
@@ -436,6 +467,9 @@ def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
     assert any(re.fullmatch(r"/kokuho/person/\d+/", u) for u in urls), sorted(urls)
     assert any(re.fullmatch(r"/kokuho/setai/\d+/", u) for u in urls), sorted(urls)
     assert any(u.startswith("PDF /kokuho/") for u in urls), sorted(urls)
+    # 介護保険: the person's 資格 with its 住所地特例 and the 被保険者証
+    assert any(re.fullmatch(r"/kaigo/person/\d+/", u) for u in urls), sorted(urls)
+    assert any(u.startswith("PDF /kaigo/") for u in urls), sorted(urls)
 
 
 def test_the_scan_sees_a_code_in_a_column_and_a_western_year():

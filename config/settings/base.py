@@ -57,6 +57,7 @@ TENANT_APPS = [
     "zeimu",
     "migration_io",
     "kokuho",
+    "kaigo",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -217,6 +218,15 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "juminkiroku.codes.ShomeiKind",
         "ShinkokuKindEnum": "zeimu.models.kazei.ShinkokuKind",
         "KazeiShiryoKindEnum": "zeimu.services.kazei_layouts.KIND_CHOICES",
+        # 介護保険 has a 区分 and 取得・喪失事由 too: every one is named, so that none is
+        # renamed when another module adds a field of the same name
+        "ShutokuJiyuEnum": "kokuho.models.shikaku.ShutokuJiyu",
+        "SoshitsuJiyuEnum": "kokuho.models.shikaku.SoshitsuJiyu",
+        "KubunEnum": "juminkiroku.codes.AtenaKubun",
+        "HihokenshaKubunEnum": "kaigo.models.shikaku.Kubun",
+        "KaigoShutokuJiyuEnum": "kaigo.models.shikaku.ShutokuJiyu",
+        "KaigoSoshitsuJiyuEnum": "kaigo.models.shikaku.SoshitsuJiyu",
+        "IryoHokenEnum": "kaigo.models.shikaku.IryoHoken",
     },
 }
 
@@ -353,6 +363,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenants.tasks.dispatch_for_all_municipalities",
         "schedule": 3600.0,
         "args": ["kokuho.tasks.koki_ido_daily"],
+        "kwargs": {"expires": 3600.0},
+    },
+    # 介護保険: residents who reach 65 (the day before the birthday) become 第1号被保険者
+    # (介護保険法第10条第4号). Hourly; idempotent and catching up (kaigo.services.nenrei).
+    "kaigo-nenrei-totatsu": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 3600.0,
+        "args": ["kaigo.tasks.nenrei_totatsu_daily"],
         "kwargs": {"expires": 3600.0},
     },
 }

@@ -35,6 +35,7 @@ def test_the_installed_business_apps_are_found() -> None:
         "zeimu",
         "migration_io",
         "kokuho",
+        "kaigo",
     ]
 
 
@@ -122,12 +123,13 @@ def test_module_links_show_in_the_nav_by_role_and_on_the_portal(
 
 def test_demo_commands_run_in_the_declared_order() -> None:
     # 負担金 first (the consortium's pools), then the registry, then tax data on residents,
-    # then 国保 資格 on residents
+    # then 国保 and 介護保険 資格 on residents
     assert [command for _, command in registry.demo_commands()] == [
         "load_billing_demo",
         "juminkiroku_demo",
         "zeimu_demo",
         "kokuho_demo",
+        "kaigo_demo",
     ]
 
 

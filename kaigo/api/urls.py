@@ -1,0 +1,5 @@
+"""介護保険 REST API, mounted at /api/v1/kaigo/."""
+
+from kaigo.api import shikaku
+
+urlpatterns = [*shikaku.urlpatterns]

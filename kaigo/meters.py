@@ -1,0 +1,63 @@
+"""介護保険's billing meters (declared in kaigo/module.py as ``meters=``).
+
+Runs inside one member's schema (tenants.meters.registry enters it).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from kaigo import gyomu
+from kaigo.printjobs import HihokenshashoPrint
+from kaigo.selectors.shikaku import dai1_count_on
+from tenants.jobs.models import ChunkStatus, JobChunk
+from tenants.meters.registry import Meter, register
+
+
+def dai1_at_end(start: date, end: date) -> int:
+    """第1号被保険者数 on the last day of the period (the figure the 介護保険事業状況報告
+    reports at the end of a month)."""
+    return dai1_count_on(end)
+
+
+DAI1 = register(
+    Meter(
+        code="kaigo_dai1_hihokensha",
+        label="介護保険の第1号被保険者数",
+        unit="人",
+        gyomu=gyomu.KAIGO_HOKEN,
+        compute=dai1_at_end,
+        period_note="期間の末日の第1号被保険者数",
+    )
+)
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def hihokenshasho_printed_between(start: date, end: date) -> int:
+    """介護保険被保険者証 rendered by the mass print from ``start`` to ``end`` inclusive,
+    from the finished chunks (a chunk run again replaces its count and its PDF)."""
+    row = JobChunk.objects.filter(
+        job__kind=HihokenshashoPrint.code,
+        status=ChunkStatus.DONE,
+        finished_at__gte=_local_midnight(start),
+        finished_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).aggregate(n=Sum("done"))
+    return int(row["n"] or 0)
+
+
+HIHOKENSHASHO = register(
+    Meter(
+        code="kaigo_hihokenshasho",
+        label="介護保険被保険者証の印刷通数",
+        unit="通",
+        gyomu=gyomu.KAIGO_HOKEN,
+        compute=hihokenshasho_printed_between,
+        period_note="期間中に一括印刷で作成した通数",
+    )
+)

@@ -1,0 +1,33 @@
+from kaigo.models.shikaku import (
+    CauseKind,
+    HihokenshaBango,
+    IryoHoken,
+    JogaiShisetsu,
+    JushochiTokurei,
+    JutokuShisetsu,
+    Kubun,
+    RirekiKind,
+    Shikaku,
+    ShikakuRireki,
+    ShutokuJiyu,
+    SoshitsuJiyu,
+    TashiJutoku,
+    TekiyoJogai,
+)
+
+__all__ = [
+    "CauseKind",
+    "HihokenshaBango",
+    "IryoHoken",
+    "JogaiShisetsu",
+    "JushochiTokurei",
+    "JutokuShisetsu",
+    "Kubun",
+    "RirekiKind",
+    "Shikaku",
+    "ShikakuRireki",
+    "ShutokuJiyu",
+    "SoshitsuJiyu",
+    "TashiJutoku",
+    "TekiyoJogai",
+]

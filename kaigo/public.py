@@ -1,0 +1,114 @@
+"""What other modules may ask 介護保険 (資格): plain typed values, ids in and out.
+
+For the 第1号保険料 (the premium rules and the yearly 本算定) and 福祉: who is a
+第1号被保険者 in a 年度 and for which months the premium is owed (月割 on 取得・喪失,
+``kaigo.rules.shikaku.hokenryo_months``), and who is insured on a date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Max
+from django.utils import timezone
+
+from kaigo.models import Kubun, Shikaku, ShikakuRireki
+from kaigo.rules.shikaku import ShikakuParameters, hokenryo_months, nendo_months
+from kaigo.selectors.shikaku import bango_of, dai1_periods_in, periods_on
+from tenants.tagyo import KAIGO, TagyoStatus
+
+
+@dataclass(frozen=True)
+class Dai1Nendo:
+    """A 第1号被保険者 of a 年度: their periods in it and the months the premium is owed
+    (calendar month numbers in the year's order, 4 … 3)."""
+
+    atena_id: int
+    hihokensha_no: str
+    periods: tuple[tuple[date, date | None], ...]
+    months: tuple[int, ...]
+    kijitsu_hihokensha: bool  # insured on the 賦課期日 (the 年度's first day)
+
+
+@dataclass(frozen=True)
+class HihokenshaOn:
+    atena_id: int
+    kubun: str  # "1" 第1号 / "2" 第2号
+    shutoku_date: date
+    soshitsu_date: date | None
+
+
+def dai1_of_nendo(nendo: int, atena_ids: Iterable[int] | None = None) -> list[Dai1Nendo]:
+    """Every 第1号被保険者 of ``nendo`` (by 宛名 id; restricted to ``atena_ids`` when
+    given), with the months owed. Two queries for any number of persons."""
+    params = ShikakuParameters.for_nendo(nendo)
+    months = nendo_months(nendo, params)
+    first = date(months[0][0], months[0][1] + 1, 1)
+    last = date(first.year + 1, first.month, 1) - timedelta(days=1)
+    qs = dai1_periods_in(first, last)
+    if atena_ids is not None:
+        qs = qs.filter(atena_id__in=list(set(atena_ids)))
+    spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for a, s, e in qs.order_by("atena_id", "shutoku_date").values_list(
+        "atena_id", "shutoku_date", "soshitsu_date"
+    ):
+        spans[a].append((s, e))
+    numbers = bango_of(spans)
+    out: list[Dai1Nendo] = []
+    for a, ps in spans.items():
+        owed = hokenryo_months(ps, nendo, params)
+        out.append(
+            Dai1Nendo(
+                atena_id=a,
+                hihokensha_no=numbers.get(a, ""),
+                periods=tuple(ps),
+                months=owed,
+                kijitsu_hihokensha=any(s <= first and (e is None or e > first) for s, e in ps),
+            )
+        )
+    return out
+
+
+def hihokensha_on(atena_ids: Iterable[int], day: date) -> dict[int, HihokenshaOn]:
+    """Which of ``atena_ids`` are insured (第1号 or 第2号) on ``day`` (one query)."""
+    rows = periods_on(day).filter(atena_id__in=list(set(atena_ids)))
+    return {
+        s.atena_id: HihokenshaOn(s.atena_id, s.kubun, s.shutoku_date, s.soshitsu_date) for s in rows
+    }
+
+
+DAI1 = str(Kubun.DAI1)
+DAI2 = str(Kubun.DAI2)
+
+
+def tagyo_kaigo(atena_ids: Iterable[int]) -> dict[int, TagyoStatus]:
+    """住民記録's 他業務 tab (標準仕様書 7.2.2, ``ModuleSpec.tagyo_providers``): for each
+    person who ever held 介護保険 here, whether insured today and the dates of the latest
+    period (cancelled periods left out), with the time of the last change. Two queries."""
+    today = timezone.localdate()
+    ids = list(set(atena_ids))
+    latest: dict[int, Shikaku] = {}
+    for s in Shikaku.objects.filter(atena_id__in=ids, torikeshi=False).order_by(
+        "shutoku_date", "id"
+    ):
+        latest[s.atena_id] = s
+    changed = dict(
+        ShikakuRireki.objects.filter(atena_id__in=list(latest))
+        .values("atena_id")
+        .annotate(at=Max("at"))
+        .values_list("atena_id", "at")
+    )
+    return {
+        a: TagyoStatus(
+            kind=KAIGO,
+            gaito=s.shutoku_date <= today and (s.soshitsu_date is None or s.soshitsu_date > today),
+            shutoku_date=s.shutoku_date,
+            soshitsu_date=s.soshitsu_date,
+            shutsusho=f"介護保険（{Kubun(s.kubun).label}）",
+            koshin_at=changed.get(a),
+        )
+        for a, s in latest.items()
+    }

@@ -1,0 +1,18 @@
+"""介護保険 staff screens, mounted at /kaigo/ on a town host."""
+
+from django.urls import path
+from django.views.generic import RedirectView
+
+from kaigo.gyomu import KAIGO_HOKEN
+from kaigo.views import shikaku
+from tenants.access import gyomu_view
+
+urlpatterns = [
+    # the first screen of 介護保険, for the platform's module page (gyomu_entry_<code>)
+    path(
+        f"entry/{KAIGO_HOKEN}/",
+        gyomu_view(KAIGO_HOKEN)(RedirectView.as_view(url="/kaigo/")),
+        name=f"gyomu_entry_{KAIGO_HOKEN}",
+    ),
+    *shikaku.urlpatterns,
+]
