@@ -58,7 +58,11 @@ def test_settable_parameters_are_declared_in_the_law_files():
     hokenzei = {key for key in declared if key.startswith("kokuho.hokenzei.")}
     assert len(hokenzei) >= 20
     assert all("kokuho_shikaku" in declared[key].gyomu for key in hokenzei)
-    assert set(declared) - hokenzei == {
+    # the 介護保険料's 基準額, stages, rates and rounding are the town's (介護保険法第129条)
+    hokenryo = {key for key in declared if key.startswith("kaigo.hokenryo.")}
+    assert len(hokenryo) >= 40
+    assert all(declared[key].gyomu == ("kaigo_hoken",) for key in hokenryo)
+    assert set(declared) - hokenzei - hokenryo == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,
