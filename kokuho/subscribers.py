@@ -127,3 +127,7 @@ def undo_on_torikeshi(event: ReceivedEvent[events.TorikeshiPayload]) -> None:
         cancelled_ido_id=p.cancelled_ido_id,
         cause=_cause(event, p.ido_id),
     )
+
+
+# 後期高齢者医療 (issue 15 item 5): its handlers live in their own module, loaded here
+import kokuho.subscribers_koki  # noqa: E402, F401
