@@ -186,6 +186,11 @@ def nenkin_shinsei_register(
             roles["haigusha"] = haigusha_atena_id
         if head is not None and head not in roles.values():
             roles["setainushi"] = head  # the 世帯主 is judged unless 本人 or 配偶者
+        # only the persons the kind judges are read: 納付猶予 本人・配偶者, 学生 本人
+        if kind == ShinseiKind.NOFU_YUYO:
+            roles.pop("setainushi", None)
+        elif kind == ShinseiKind.GAKUSEI:
+            roles = {"honnin": atena_id}
         kazei = person_kazei_many(roles.values(), nendo)
         persons = [
             Person(
