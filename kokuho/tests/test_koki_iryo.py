@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 TENNYU = date(2020, 4, 1)
 CLERK = Actor(user_id=None, username="hayama-clerk")
-SHIBO_SUBSCRIBER = "kokuho.subscribers_koki.koki_on_shibo"
+SHIBO_SUBSCRIBER = "kokuho.subscribers.koki_on_shibo"
 
 
 def _couple(capture, town: str = "hayama", *, husband_birth: str = "1951-01-10"):
