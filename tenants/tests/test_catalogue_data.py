@@ -162,6 +162,8 @@ IMPLEMENTED = {
     "gakureibo",
     "kojin_juminzei",
     "kokuho_shikaku",
+    "koki_koreisha_iryo",  # the town's part (issue 15 item 5)
+    "kokumin_nenkin",  # the town's part (issue 15 item 6)
 }
 
 
