@@ -158,3 +158,48 @@ def test_nenkin_screens_in_two_towns(world, login, yamada):
     assert r.status_code == 404
     assert _in(world.beta, lambda: not NenkinTodoke.objects.exists())
     assert _in(world.beta, lambda: not NenkinShinsei.objects.exists())
+
+
+def test_the_registry_tagyo_tab_shows_koki_and_nenkin_of_its_own_town(
+    world, login, yamada, django_capture_on_commit_callbacks
+):
+    from kokuho.services.koki_iryo import koki_shogai_nintei
+    from kokuho.services.nenkin import nenkin_todoke_register
+    from tenants.accesslog.services import Actor
+    from tenants.tagyo import KOKI, NENKIN, tagyo_lookup
+
+    head, wife, _child = yamada
+    clerk = Actor(user_id=None, username="hayama-clerk")
+
+    def enter() -> None:
+        koki_shogai_nintei(
+            atena_id=head.pk,
+            nintei_date=date(2025, 10, 1),
+            shinsei_date=date(2025, 9, 1),
+            actor=clerk,
+        )
+        nenkin_todoke_register(
+            atena_id=wife.pk, kind="shubetsu", jiyu="fuyo_hazure", gaito_date=date(2025, 9, 1),
+            todoke_date=date(2025, 9, 10), shubetsu_mae="3", shubetsu_go="1",
+            kiso_nenkin_bango="1234567890", actor=clerk,
+        )  # fmt: skip
+
+    _in(world.alpha, enter)
+    # the providers answer in 葉山町
+    found = _in(world.alpha, lambda: tagyo_lookup([head.pk, wife.pk]))
+    assert found[KOKI][head.pk].gaito is True
+    assert found[KOKI][head.pk].shutoku_date == date(2025, 10, 1)
+    n = found[NENKIN][wife.pk]
+    assert (n.gaito, n.nenkin_shubetsu, n.kiso_nenkin_no, n.shubetsu_henko_date) == (
+        True,
+        "1",
+        "1234567890",
+        date(2025, 9, 1),
+    )
+    # and 住民記録's 他業務 tab shows them in words and 和暦
+    page = login("hayama-clerk", ALPHA_HOST).get(f"/juminkiroku/persons/{wife.pk}/tagyo/")
+    text = page.content.decode()
+    assert "第1号被保険者" in text and "令和7年9月1日" in text and "国民年金（町の受付）" in text
+    # and in 寒川町 neither provider knows 葉山町's people
+    other = _in(world.beta, lambda: tagyo_lookup([head.pk, wife.pk]))
+    assert other.get(KOKI, {}) == {} and other.get(NENKIN, {}) == {}
