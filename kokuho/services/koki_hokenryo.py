@@ -427,11 +427,13 @@ def _write(
         for h, ks in zip(made, new_kibetsu, strict=True)
         for hoho, ki, nokigen, gaku in ks
     )
-    # the 広域連合 gives the 被保険者番号: the town's record of the 資格 takes it
-    for h in made:
-        KokiShikaku.objects.filter(atena_id=h.atena_id, hihokensha_bango="").update(
-            hihokensha_bango=h.hihokensha_bango
-        )
+    # the 広域連合 gives the 被保険者番号: the town's record of the 資格 takes it (one
+    # read and one bulk update a batch)
+    bango = {h.atena_id: h.hihokensha_bango for h in made}
+    blank = list(KokiShikaku.objects.filter(atena_id__in=list(bango), hihokensha_bango=""))
+    for s in blank:
+        s.hihokensha_bango = bango[s.atena_id]
+    KokiShikaku.objects.bulk_update(blank, ["hihokensha_bango"], batch_size=2000)
 
 
 # --- the upload ------------------------------------------------------------------------
