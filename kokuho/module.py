@@ -1,7 +1,6 @@
 """国民健康保険's declaration to the platform (see tenants.modules.spec)."""
 
 from kokuho import gyomu
-from tenants import tagyo
 from tenants.modules.spec import ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
@@ -21,11 +20,6 @@ MODULE = ModuleSpec(
     params_dir="params",
     form_templates="forms/templates",
     demo="kokuho_demo",
-    # 他業務の登録情報 (住民記録標準仕様書 7.2.2) of 後期高齢者医療 and 国民年金
-    tagyo_providers={
-        tagyo.KOKI: "kokuho.public:tagyo_koki",
-        tagyo.NENKIN: "kokuho.public:tagyo_nenkin",
-    },
     # after 住民記録 (its residents) and 税務
     demo_order=30,
     words={
