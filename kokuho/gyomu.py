@@ -7,4 +7,10 @@ catalogue's later rows of the same app (issue 15 items 2–6).
 
 KOKUHO_SHIKAKU = "kokuho_shikaku"  # 国民健康保険（資格）
 
-ALL = (KOKUHO_SHIKAKU,)
+ALL: tuple[str, ...] = (KOKUHO_SHIKAKU,)
+
+# issue 15 items 5–6: the town's part of 後期高齢者医療 and 国民年金 (same app)
+KOKI_IRYO = "koki_koreisha_iryo"  # 後期高齢者医療
+KOKUMIN_NENKIN = "kokumin_nenkin"  # 国民年金
+
+ALL = (*ALL, KOKI_IRYO, KOKUMIN_NENKIN)

@@ -95,3 +95,6 @@ class ShikakuPrint(MassPrintJob):
 
 
 register(ShikakuPrint())
+
+# 後期高齢者医療's job kinds (issue 15 item 5) register themselves on import
+import kokuho.jobkinds_koki  # noqa: E402, F401

@@ -13,5 +13,9 @@ def koki_ido_daily() -> int:
     """75歳到達: insured persons whose 75th birthday has come move to 後期高齢者医療.
     Idempotent and catching up (kokuho.services.koki)."""
     from kokuho.services.koki import koki_ido_due
+    from kokuho.services.koki_iryo import koki_shikaku_due
 
-    return len(koki_ido_due(today=timezone.localdate()).moved)
+    moved = len(koki_ido_due(today=timezone.localdate()).moved)
+    # and the 後期高齢者医療 資格 itself, for everyone reaching 75 (issue 15 item 5)
+    koki_shikaku_due(today=timezone.localdate())
+    return moved

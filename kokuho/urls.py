@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from kokuho.gyomu import KOKUHO_SHIKAKU
-from kokuho.views import shikaku
+from kokuho.views import koki, nenkin, shikaku
 from tenants.access import gyomu_view
 
 urlpatterns = [
@@ -15,4 +15,6 @@ urlpatterns = [
         name=f"gyomu_entry_{KOKUHO_SHIKAKU}",
     ),
     *shikaku.urlpatterns,
+    *koki.urlpatterns,  # 後期高齢者医療 (issue 15 item 5)
+    *nenkin.urlpatterns,  # 国民年金 (issue 15 item 6)
 ]

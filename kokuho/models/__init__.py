@@ -23,3 +23,48 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
+from kokuho.models.koki import (
+    ChoshuHoho,
+    ImportStatus,
+    KokiHokenryo,
+    KokiHokenryoImport,
+    KokiIdo,
+    KokiIdoFile,
+    KokiIdoKind,
+    KokiKibetsu,
+    KokiShikaku,
+    KokiShutokuJiyu,
+    KokiSoshitsuJiyu,
+)
+from kokuho.models.nenkin import (
+    Hantei,
+    NenkinHokoku,
+    NenkinShinsei,
+    NenkinTodoke,
+    ShinseiKind,
+    Shubetsu,
+    TodokeJiyu,
+    TodokeKind,
+)
+
+__all__ += [
+    "ChoshuHoho",
+    "Hantei",
+    "ImportStatus",
+    "KokiHokenryo",
+    "KokiHokenryoImport",
+    "KokiIdo",
+    "KokiIdoFile",
+    "KokiIdoKind",
+    "KokiKibetsu",
+    "KokiShikaku",
+    "KokiShutokuJiyu",
+    "KokiSoshitsuJiyu",
+    "NenkinHokoku",
+    "NenkinShinsei",
+    "NenkinTodoke",
+    "ShinseiKind",
+    "Shubetsu",
+    "TodokeJiyu",
+    "TodokeKind",
+]

@@ -39,6 +39,7 @@ class SoshitsuJiyu(models.TextChoices):
     SHAHO_KANYU = "shaho_kanyu", "社会保険加入"
     SEIHO_KAISHI = "seiho_kaishi", "生活保護開始"
     KOKI = "koki", "後期高齢者医療へ移行（75歳到達）"
+    KOKI_SHOGAI = "koki_shogai", "後期高齢者医療へ移行（障害認定）"
     SHOKKEN = "shokken", "職権消除"
 
 

@@ -65,10 +65,17 @@ def _chunk(
             day = due[s.atena_id]
             soshitsu(shikaku=s, day=day, jiyu=SoshitsuJiyu.KOKI, cause=cause)
             result.moved.append(s.atena_id)
-            # 特定同一世帯所属者: still in a household with someone insured on the day.
-            members = households_of([s.atena_id], day).get(s.atena_id, [])
-            others = {m.atena_id for m in members} - {s.atena_id}
-            setai_id = next((m.setai_id for m in members if m.atena_id == s.atena_id), None)
-            if setai_id and insured_among(others, day):
-                tokutei_start(atena_id=s.atena_id, setai_id=setai_id, day=day, cause=cause)
+            if tokutei_if_household_stays(atena_id=s.atena_id, day=day, cause=cause):
                 result.tokutei.append(s.atena_id)
+
+
+def tokutei_if_household_stays(*, atena_id: int, day: date, cause: Cause) -> bool:
+    """特定同一世帯所属者: the person left 国保 for 後期高齢者医療 on ``day`` (75歳到達 or
+    障害認定) and stays in a household with someone insured on the day."""
+    members = households_of([atena_id], day).get(atena_id, [])
+    others = {m.atena_id for m in members} - {atena_id}
+    setai_id = next((m.setai_id for m in members if m.atena_id == atena_id), None)
+    if setai_id and insured_among(others, day):
+        tokutei_start(atena_id=atena_id, setai_id=setai_id, day=day, cause=cause)
+        return True
+    return False

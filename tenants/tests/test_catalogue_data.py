@@ -163,6 +163,8 @@ IMPLEMENTED = {
     "kojin_juminzei",
     "kokuho_shikaku",
     "kaigo_hoken",
+    "koki_koreisha_iryo",  # the town's part (issue 15 item 5)
+    "kokumin_nenkin",  # the town's part (issue 15 item 6)
 }
 
 

@@ -1,0 +1,351 @@
+"""後期高齢者医療 (the town's part) screens: the lookup by 宛名番号 (POST), a person's 資格
+with the 障害認定 and their 保険料 期別, the 異動 files to the 広域連合, the import of its
+保険料データ, and the 納付書 one at a time and in bulk.
+
+A person is looked up by 宛名番号 in a POST body (never in a URL); paths carry internal
+ids. Every screen that shows a person writes its access-log row.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import RedirectView
+
+from juminkiroku.public import atena_resolve, person_identity
+from kokuho.forms.koki_nofusho import nofusho_items, nofusho_render
+from kokuho.gyomu import KOKI_IRYO
+from kokuho.jobkinds_koki import KokiNofushoPrint, issuer_name
+from kokuho.models import KokiHokenryo, KokiHokenryoImport, KokiIdoFile, KokiShikaku
+from kokuho.services.koki_hokenryo import AlreadyImported, koki_hokenryo_accept
+from kokuho.services.koki_iryo import (
+    KokiRefused,
+    koki_ido_file_make,
+    koki_shogai_nintei,
+    unsent_count,
+)
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
+from tenants.csvout import CsvEncodingError
+from tenants.forms.export import CsvEncodingField
+from tenants.forms.nendo import NendoField
+from tenants.forms.text import TextField
+from tenants.forms.wareki import WarekiDateField, wareki_help
+from tenants.jobs.services import JobRefused, job_start
+from tenants.models import RoleLevel
+from tenants.uploads import LimitedUploadHandler, limit_uploads
+
+GYOMU = KOKI_IRYO
+DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # ≈ 380,000 persons × 12 期 of short lines
+
+
+def _can_write(request: HttpRequest) -> bool:
+    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+
+
+class LookupForm(forms.Form):
+    atena_no = TextField(label="宛名番号", max_length=12)
+
+
+class ShogaiForm(forms.Form):
+    nintei_date = WarekiDateField(label="広域連合の障害認定日", help_text=DATE_HELP)
+    shinsei_date = WarekiDateField(label="申請日", help_text=DATE_HELP)
+
+
+class IdoFileForm(forms.Form):
+    encoding = CsvEncodingField(label="異動ファイルの文字コード")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="保険料データ（CSV）")
+    encoding = CsvEncodingField(label="ファイルの文字コード")
+
+
+class PrintForm(forms.Form):
+    nendo = NendoField(label="年度")
+    hakko_date = WarekiDateField(label="発行日", help_text=DATE_HELP)
+    print_data_encoding = CsvEncodingField(label="印刷データ（CSV）の文字コード")
+
+
+# --- top: lookup and the counts --------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # counts only; a lookup redirects to the person's page (which logs)
+@require_http_methods(["GET", "POST"])
+def top(request: HttpRequest) -> HttpResponse:
+    lookup = LookupForm(request.POST or None)
+    if request.method == "POST" and lookup.is_valid():
+        found = atena_resolve(lookup.cleaned_data["atena_no"])
+        if found.atena_id is not None and not found.found:
+            access_refusal(
+                request, record_type="atena", record_id=found.atena_id, reason="shokai_yokushi"
+            )
+        if not found.found or found.atena_id is None:
+            messages.error(request, found.message or "その宛名番号の方は見つかりません。")
+        else:
+            if found.message:
+                messages.warning(request, found.message)
+            return redirect("kokuho_koki_person", pk=found.atena_id)
+    today = timezone.localdate()
+    insured = (
+        KokiShikaku.objects.filter(shutoku_date__lte=today)
+        .exclude(soshitsu_date__lte=today)
+        .count()
+    )
+    return TemplateResponse(
+        request,
+        "kokuho/koki/top.html",
+        {"lookup": lookup, "insured": insured, "unsent": unsent_count(), "today": today},
+    )
+
+
+# --- one person ---------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(Reads("atena", id_kwarg="pk", screen="kokuho.koki_person"))
+@require_GET
+def person(request: HttpRequest, pk: int) -> HttpResponse:
+    p = person_identity(pk)
+    if p is None:
+        raise Http404("その方は見つかりません。")
+    hokenryo = list(
+        KokiHokenryo.objects.filter(atena_id=pk, is_current=True)
+        .prefetch_related("kibetsu")
+        .order_by("-nendo")
+    )
+    return TemplateResponse(
+        request,
+        "kokuho/koki/person.html",
+        {
+            "person": p,
+            "atena_id": pk,
+            "periods": list(KokiShikaku.objects.filter(atena_id=pk).order_by("shutoku_date")),
+            "hokenryo": [
+                (h, sorted(h.kibetsu.all(), key=lambda k: (k.choshu_hoho, k.ki))) for h in hokenryo
+            ],
+            "form": ShogaiForm(),
+            "can_write": _can_write(request),
+        },
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then back to the person's page
+@require_POST
+def shogai(request: HttpRequest, pk: int) -> HttpResponse:
+    if person_identity(pk) is None:
+        raise Http404("その方は見つかりません。")
+    form = ShogaiForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+        return redirect("kokuho_koki_person", pk=pk)
+    try:
+        koki_shogai_nintei(
+            atena_id=pk,
+            nintei_date=form.cleaned_data["nintei_date"],
+            shinsei_date=form.cleaned_data["shinsei_date"],
+            actor=actor_from_request(request),
+        )
+    except KokiRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "障害認定による後期高齢者医療の資格を登録しました。国保の資格があった方は認定日で喪失しました。",
+        )
+    return redirect("kokuho_koki_person", pk=pk)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "kokuho.KokiHokenryo",
+        action=AccessAction.PRINT,
+        id_kwarg="pk",
+        screen="kokuho.koki_nofusho_pdf",
+    )
+)
+@require_GET
+def nofusho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's 納付書 of a 年度 (the current 保険料, its 普通徴収 期)."""
+    h = get_object_or_404(KokiHokenryo, pk=pk, is_current=True)
+    made = nofusho_items([h])
+    if not made:
+        raise Http404("普通徴収の期がありません。")
+    pdf = nofusho_render(made, issuer=issuer_name(), hakko_date=timezone.localdate())
+    access_note(request, detail={"atena_ids": [h.atena_id], "nendo": h.nendo})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="koki_nofusho_{h.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- 異動 files to the 広域連合 ------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the list of files (連番, 件数); making one is logged by its service
+@require_http_methods(["GET", "POST"])
+def ido_files(request: HttpRequest) -> HttpResponse:
+    form = IdoFileForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = koki_ido_file_make(
+                actor=actor_from_request(request), encoding=form.cleaned_data["encoding"]
+            )
+        except (KokiRefused, CsvEncodingError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"異動ファイル 第{made.seq}号（{made.rows:,}件）を作りました。"
+            )
+        return redirect("kokuho_koki_ido_files")
+    page = Paginator(KokiIdoFile.objects.order_by("-seq"), 50).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "kokuho/koki/ido_files.html",
+        {"form": form, "page": page, "unsent": unsent_count()},
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "kokuho.KokiIdoFile",
+        action=AccessAction.EXPORT,
+        id_kwarg="pk",
+        screen="kokuho.koki_ido_download",
+    )
+)
+@require_GET
+def ido_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    f = get_object_or_404(KokiIdoFile, pk=pk)
+    with default_storage.open(f.path, "rb") as handle:
+        content = handle.read()
+    access_note(
+        request,
+        count=f.rows,
+        detail={"atena_ids": sorted(set(f.idos.values_list("atena_id", flat=True)))},
+    )
+    charset = "Shift_JIS" if f.encoding == "cp932" else "utf-8"
+    response = HttpResponse(content, content_type=f"text/csv; charset={charset}")
+    response["Content-Disposition"] = f'attachment; filename="koki_ido_{f.seq:06d}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- 保険料データの取込 ------------------------------------------------------------------------
+
+
+@csrf_exempt  # only so that nothing reads the body before the upload handler is set:
+# the CSRF check runs in _hokenryo_import (csrf_protect), after it
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # imports by line and item: never a name or number
+@require_http_methods(["GET", "POST"])
+@never_cache
+def hokenryo_import(request: HttpRequest) -> HttpResponse:
+    handler = limit_uploads(request, limit=MAX_UPLOAD_BYTES)
+    return _hokenryo_import(request, handler)
+
+
+@csrf_protect
+def _hokenryo_import(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and handler.exceeded:
+        form = ImportForm({}, MultiValueDict())
+        form.full_clean()
+        form.errors["file"] = form.error_class(
+            [f"ファイルが大きすぎます（{MAX_UPLOAD_BYTES // (1024 * 1024)}MBまで）。"]
+        )
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            imp = koki_hokenryo_accept(
+                file_name=upload.name,
+                upload=upload.file,
+                encoding=form.cleaned_data["encoding"] or "utf-8-sig",
+                actor=actor_from_request(request),
+            )
+        except (AlreadyImported, ValueError, JobRefused) as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(
+                request, "ファイルを受け付けました。取込の状況はこの画面に表示されます。"
+            )
+            return redirect(reverse("kokuho_koki_hokenryo_detail", args=[imp.pk]))
+    page = Paginator(KokiHokenryoImport.objects.order_by("-id"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "kokuho/koki/hokenryo_import.html", {"form": form, "page": page})
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # an import's state and its errors by line and item
+@never_cache
+@require_GET
+def hokenryo_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    imp = get_object_or_404(KokiHokenryoImport, pk=pk)
+    return TemplateResponse(request, "kokuho/koki/hokenryo_detail.html", {"imp": imp})
+
+
+# --- 納付書の一括印刷 -------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts the print job (which logs each chunk's 宛名)
+@require_http_methods(["GET", "POST"])
+def print_start(request: HttpRequest) -> HttpResponse:
+    form = PrintForm(request.POST or None, initial={"hakko_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = job_start(
+                kind=KokiNofushoPrint.code,
+                params={
+                    "nendo": data["nendo"],
+                    "hakko_date": data["hakko_date"].isoformat(),
+                    "print_data_encoding": data["print_data_encoding"],
+                },
+                actor=actor_from_request(request),
+            )
+        except (JobRefused, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("job_detail", pk=job.pk)
+    return TemplateResponse(request, "kokuho/koki/print.html", {"form": form})
+
+
+urlpatterns: list[URLPattern] = [
+    path(
+        f"entry/{GYOMU}/",
+        gyomu_view(GYOMU)(RedirectView.as_view(url="/kokuho/koki/")),
+        name=f"gyomu_entry_{GYOMU}",
+    ),
+    path("koki/", top, name="kokuho_koki_top"),
+    path("koki/person/<int:pk>/", person, name="kokuho_koki_person"),
+    path("koki/person/<int:pk>/shogai/", shogai, name="kokuho_koki_shogai"),
+    path("koki/nofusho/<int:pk>.pdf", nofusho_pdf, name="kokuho_koki_nofusho_pdf"),
+    path("koki/ido/", ido_files, name="kokuho_koki_ido_files"),
+    path("koki/ido/<int:pk>/download/", ido_file_download, name="kokuho_koki_ido_download"),
+    path("koki/hokenryo/", hokenryo_import, name="kokuho_koki_hokenryo_import"),
+    path("koki/hokenryo/<int:pk>/", hokenryo_detail, name="kokuho_koki_hokenryo_detail"),
+    path("koki/print/", print_start, name="kokuho_koki_print"),
+]
