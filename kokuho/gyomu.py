@@ -6,5 +6,7 @@ catalogue's later rows of the same app (issue 15 items 2–6).
 """
 
 KOKUHO_SHIKAKU = "kokuho_shikaku"  # 国民健康保険（資格）
+# 国民健康保険（給付）: 限度額適用認定, 高額療養費, 出産育児一時金, 葬祭費
+KOKUHO_KYUFU = "kokuho_kyufu"
 
-ALL = (KOKUHO_SHIKAKU,)
+ALL = (KOKUHO_SHIKAKU, KOKUHO_KYUFU)
