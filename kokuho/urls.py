@@ -3,8 +3,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kokuho.gyomu import KOKUHO_SHIKAKU
-from kokuho.views import shikaku
+from kokuho.gyomu import KOKUHO_KYUFU, KOKUHO_SHIKAKU
+from kokuho.views import kyufu, shikaku
 from tenants.access import gyomu_view
 
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
         name=f"gyomu_entry_{KOKUHO_SHIKAKU}",
     ),
     *shikaku.urlpatterns,
+    # 国保（給付）
+    path(
+        f"entry/{KOKUHO_KYUFU}/",
+        gyomu_view(KOKUHO_KYUFU)(RedirectView.as_view(url="/kokuho/kyufu/")),
+        name=f"gyomu_entry_{KOKUHO_KYUFU}",
+    ),
+    *kyufu.urlpatterns,
 ]
