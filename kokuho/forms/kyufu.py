@@ -114,7 +114,8 @@ def nintei_items(rows: Sequence[GendoNintei]) -> list[dict[str, Any]]:
 def _kogaku_table(k: Kyufu, names: dict[int, Any]) -> dict[str, Any]:
     rows = []
     for s in k.detail.get("steps", []):
-        who = names.get(s["atena_id"]).shimei if s.get("atena_id") in names else ""
+        person = names.get(s.get("atena_id"))
+        who = person.shimei if person else ""
         rows.append(
             [
                 s["label"] + (f"（{who}）" if who else ""),

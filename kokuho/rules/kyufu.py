@@ -34,12 +34,20 @@ such a month.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+
+from kokuho.rules.kyufu_params import (
+    Gendo,
+    GendoMissing,
+    GendoTable,
+    KyufuParameters,
+    parameters_for,
+    parameters_from_lookup,
+)
+from tenants.wareki import format_nendo, format_wareki_year
 
 __all__ = [
     "KUBUN_LABELS",
@@ -64,7 +72,6 @@ __all__ = [
     "tasukai_applies",
 ]
 
-P = "kokuho.kyufu."
 
 KUBUN_LABELS: dict[str, str] = {
     "a": "ア（基礎控除後の所得 901万円超・未申告）",
@@ -81,162 +88,8 @@ KUBUN_LABELS: dict[str, str] = {
 }
 
 
-class GendoMissing(LookupError):
-    """No amount is registered for the month (the message is Japanese)."""
-
-
 def _yen(v: int) -> str:
     return f"{v:,}円"
-
-
-def _ym(text: str) -> tuple[int, int]:
-    y, m = text.split("-")
-    return int(y), int(m)
-
-
-# --- parameters ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Gendo:
-    base: int
-    threshold: int | None
-    tasu: int | None
-    gairai: int | None = None
-
-
-@dataclass(frozen=True)
-class GendoTable:
-    first: tuple[int, int]
-    last: tuple[int, int] | None
-    rate: Fraction
-    under70: Mapping[str, Gendo]
-    over70: Mapping[str, Gendo]
-
-    def covers(self, year: int, month: int) -> bool:
-        return self.first <= (year, month) and (self.last is None or (year, month) <= self.last)
-
-
-@dataclass(frozen=True)
-class ShussanGaku:
-    first: tuple[int, int]
-    last: tuple[int, int] | None
-    kihon: int
-    kasan: int
-
-
-@dataclass(frozen=True)
-class KyufuParameters:
-    """The values one 年度 (of the 診療月 / 出産日) needs."""
-
-    fiscal_year: int
-    kirikae_tsuki: int
-    koreisha_nenrei: int
-    #: (区分, 旧ただし書所得 above which it applies or None), highest first
-    tiers: tuple[tuple[str, int | None], ...]
-    hikazei: str
-    mishinkoku: str
-    #: (区分, 課税所得 at or above which), highest first
-    genekinami: tuple[tuple[str, int], ...]
-    ippan: str
-    tei2: str
-    tei1: str
-    nenkin_kojo: int
-    tokurei_born_from: date
-    tokurei_gendo: int
-    #: 基礎控除 by 合計所得金額 (upto or None, amount), of the 国保税 (same law)
-    kiso_kojo: tuple[tuple[int | None, int], ...]
-    gassan_kijun: int
-    tasukai_months: int
-    tasukai_kaisu: int
-    gendo_tables: tuple[GendoTable, ...]
-    shussan: tuple[ShussanGaku, ...]
-
-    def gendo_table(self, year: int, month: int) -> GendoTable:
-        for t in self.gendo_tables:
-            if t.covers(year, month):
-                return t
-        raise GendoMissing(
-            f"{year}年{month}月診療分の自己負担限度額が登録されていないため、計算できません"
-            "（法令の額を確かめて kokuho/params/kyufu.yaml に期間を足してください）。"
-        )
-
-
-Lookup = Callable[[str, int], Any]
-
-
-def _gendo(raw: Mapping[str, Any]) -> Gendo:
-    def opt(k: str) -> int | None:
-        v = raw.get(k)
-        return None if v is None else int(v)
-
-    return Gendo(
-        base=int(raw["base"]), threshold=opt("threshold"), tasu=opt("tasu"), gairai=opt("gairai")
-    )
-
-
-def parameters_from_lookup(lookup: Lookup, fiscal_year: int, *, kiso_year: int) -> KyufuParameters:
-    """Build the parameters of ``fiscal_year``; the 基礎控除 tiers of ``kiso_year`` (the
-    住民税 年度 whose 所得 the 区分 uses)."""
-    y = fiscal_year
-    sk = lookup(P + "shotoku_kubun", y)
-    kk = lookup(P + "koreisha_kubun", y)
-    tasu = lookup(P + "kogaku.tasukai", y)
-    tables = tuple(
-        GendoTable(
-            first=_ym(t["from_month"]),
-            last=_ym(t["to_month"]) if t.get("to_month") else None,
-            rate=Fraction(Decimal(str(t["rate"]))),
-            under70={k: _gendo(v) for k, v in t["under70"].items()},
-            over70={k: _gendo(v) for k, v in t["over70"].items()},
-        )
-        for t in lookup(P + "kogaku.gendogaku", y)
-    )
-    try:
-        shussan_rows = lookup(P + "shussan.gaku", y)
-    except LookupError:
-        shussan_rows = []
-    return KyufuParameters(
-        fiscal_year=y,
-        kirikae_tsuki=int(lookup(P + "shotoku_kirikae_tsuki", y)),
-        koreisha_nenrei=int(lookup(P + "koreisha_nenrei", y)),
-        tiers=tuple(
-            (t["kubun"], None if t["over"] is None else int(t["over"])) for t in sk["tiers"]
-        ),
-        hikazei=sk["hikazei"],
-        mishinkoku=sk["mishinkoku"],
-        genekinami=tuple((t["kubun"], int(t["kazei_shotoku_ijo"])) for t in kk["genekinami"]),
-        ippan=kk["ippan"],
-        tei2=kk["teishotoku2"],
-        tei1=kk["teishotoku1"],
-        nenkin_kojo=int(kk["nenkin_kojo"]),
-        tokurei_born_from=date.fromisoformat(kk["tokurei"]["born_from"]),
-        tokurei_gendo=int(kk["tokurei"]["kyu_tadashigaki_gendo"]),
-        kiso_kojo=tuple(
-            (None if t["upto"] is None else int(t["upto"]), int(t["amount"]))
-            for t in lookup("kokuho.hokenzei.kiso_kojo", kiso_year)
-        ),
-        gassan_kijun=int(lookup(P + "kogaku.gassan_kijun", y)),
-        tasukai_months=int(tasu["months"]),
-        tasukai_kaisu=int(tasu["kaisu"]),
-        gendo_tables=tables,
-        shussan=tuple(
-            ShussanGaku(
-                first=_ym(s["from_month"]),
-                last=_ym(s["to_month"]) if s.get("to_month") else None,
-                kihon=int(s["kihon"]),
-                kasan=int(s["kasan"]),
-            )
-            for s in shussan_rows
-        ),
-    )
-
-
-def parameters_for(fiscal_year: int, *, kiso_year: int) -> KyufuParameters:
-    """From the law-parameter table (inside a town: its 条例 values win)."""
-    from tenants.params.services import param_value
-
-    return parameters_from_lookup(param_value, fiscal_year, kiso_year=kiso_year)
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -324,6 +177,12 @@ def _known(m: KubunMember) -> bool:
     return m.income is not None and m.income.shinkoku
 
 
+def _inc(m: KubunMember) -> Income:
+    """The income of a member whose 所得 is known (checked by the caller)."""
+    assert m.income is not None
+    return m.income
+
+
 def _shotoku_zero(income: Income, p: KyufuParameters) -> bool:
     """低所得Ⅰ: 所得 0円, 公的年金等 counted as 収入 − 80万円."""
     return income.kyuyo + income.sonota + max(0, income.nenkin_shunyu - p.nenkin_kojo) <= 0
@@ -337,9 +196,9 @@ def shotoku_kubun(
     nendo = shotoku_nendo(year, month, p.kirikae_tsuki)
     insured = [m for m in members if m.insured]
     judged = [m for m in members if m.insured or m.setainushi]
-    lines = [f"所得の年度：{nendo}年度（{nendo - 1}年中の所得）"]
-    all_hikazei = bool(judged) and all(_known(m) and m.income.hikazei for m in judged)  # type: ignore[union-attr]
-    total = sum(kyu_tadashigaki(m.income, p) for m in insured if _known(m))  # type: ignore[arg-type]
+    lines = [f"所得の年度：{format_nendo(nendo)}（{format_wareki_year(nendo - 1)}中の所得）"]
+    all_hikazei = bool(judged) and all(_known(m) and _inc(m).hikazei for m in judged)
+    total = sum(kyu_tadashigaki(_inc(m), p) for m in insured if _known(m))
     # --- 70歳未満
     if all_hikazei:
         under = p.hikazei
@@ -354,18 +213,18 @@ def shotoku_kubun(
     koreisha = [m for m in insured if is_koreisha(m.birth_date, year, month, p.koreisha_nenrei)]
     over: str | None
     if all_hikazei:
-        zero = all(_shotoku_zero(m.income, p) for m in judged)  # type: ignore[arg-type]
+        zero = all(_shotoku_zero(_inc(m), p) for m in judged)
         over = p.tei1 if zero else p.tei2
     elif any(not _known(m) for m in koreisha):
         over = None
         if koreisha:
             lines.append("70歳以上の被保険者に所得の申告がない方がいるため判定できない")
     else:
-        top = max((m.income.kazei_shotoku for m in koreisha), default=0)  # type: ignore[union-attr]
+        top = max((_inc(m).kazei_shotoku for m in koreisha), default=0)
         over = next((k for k, ijo in p.genekinami if top >= ijo), p.ippan)
         if koreisha:
             lines.append(f"70歳以上の被保険者の課税所得（最も高い方） {_yen(top)}")
-        k_total = sum(kyu_tadashigaki(m.income, p) for m in koreisha)  # type: ignore[arg-type]
+        k_total = sum(kyu_tadashigaki(_inc(m), p) for m in koreisha)
         if (
             over != p.ippan
             and any(m.birth_date >= p.tokurei_born_from for m in koreisha)

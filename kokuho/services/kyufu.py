@@ -442,7 +442,7 @@ def _kogaku_decide(row: Kyufu) -> tuple[int, str, dict[str, Any]]:
         "kubun_under70": hk.result.under70,
         "kubun_over70": hk.result.over70,
         "kubun_lines": list(hk.result.lines),
-        "koreisha": sorted({f.key for f in futan if f.koreisha}),  # type: ignore[type-var]
+        "koreisha": sorted({int(str(f.key)) for f in futan if f.koreisha}),
         "tasukai": tasukai,
         "paid_months": [f"{a}-{b:02d}" for a, b in paid],
         "steps": [

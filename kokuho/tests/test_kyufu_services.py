@@ -71,7 +71,7 @@ def test_nintei_judged_from_zeimu_then_issued_and_the_other_town_sees_nothing(
         "交付",
     ]
     logs = AccessLog.objects.filter(record_type="kokuho.GendoNintei", record_id=str(row.pk))
-    assert logs.count() == 2 and wife.pk in logs.first().detail["atena_ids"]
+    assert logs.count() == 2 and wife.pk in logs[0].detail["atena_ids"]
     # and a second 交付 is refused
     with pytest.raises(KyufuRefused):
         gendo_nintei_kofu(nintei_id=row.pk, kofu_date=date(2025, 9, 11), actor=clerk)
@@ -84,7 +84,7 @@ def test_nintei_judged_from_zeimu_then_issued_and_the_other_town_sees_nothing(
     assert not GendoNintei.objects.exists() and not KyufuRireki.objects.exists()
 
 
-def test_nintei_of_a_70_year_old_ippan_is_not_needed_and_hikazei_is_o(
+def test_nintei_of_a_70_year_old_ippan_is_not_needed_and_teishotoku_is_judged(
     alpha, django_capture_on_commit_callbacks
 ):
     connection.set_tenant(alpha.municipality)

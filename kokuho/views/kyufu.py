@@ -208,7 +208,7 @@ def _members(atena_id: int) -> list[tuple[int, str]]:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
-@logs_reads(Reads("atena", ids="atena_ids[]", screen="kokuho.kyufu_person"))
+@logs_reads(Reads("atena", id_kwarg="pk", ids="atena_ids[]", screen="kokuho.kyufu_person"))
 @require_GET
 def kyufu_person(request: HttpRequest, pk: int) -> HttpResponse:
     person = person_identity(pk)
