@@ -477,6 +477,11 @@ def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
     assert any(re.fullmatch(r"/kokuho/person/\d+/", u) for u in urls), sorted(urls)
     assert any(re.fullmatch(r"/kokuho/setai/\d+/", u) for u in urls), sorted(urls)
     assert any(u.startswith("PDF /kokuho/") for u in urls), sorted(urls)
+    # 国保 給付: an application, a 認定, a payment list and their PDFs
+    assert any(re.fullmatch(r"/kokuho/kyufu/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/kokuho/kyufu/nintei/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/kokuho/kyufu/shiharai/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"PDF /kokuho/kyufu/\d+/tsuchi.pdf", u) for u in urls), sorted(urls)
 
 
 def test_the_scan_sees_a_code_in_a_column_and_a_western_year():
