@@ -3,8 +3,8 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kokuho.gyomu import KOKUHO_SHIKAKU
-from kokuho.views import koki, nenkin, shikaku
+from kokuho.gyomu import KOKUHO_KYUFU, KOKUHO_SHIKAKU
+from kokuho.views import koki, kyufu, nenkin, shikaku
 from tenants.access import gyomu_view
 
 urlpatterns = [
@@ -17,4 +17,11 @@ urlpatterns = [
     *shikaku.urlpatterns,
     *koki.urlpatterns,  # 後期高齢者医療 (issue 15 item 5)
     *nenkin.urlpatterns,  # 国民年金 (issue 15 item 6)
+    # 国保（給付）
+    path(
+        f"entry/{KOKUHO_KYUFU}/",
+        gyomu_view(KOKUHO_KYUFU)(RedirectView.as_view(url="/kokuho/kyufu/")),
+        name=f"gyomu_entry_{KOKUHO_KYUFU}",
+    ),
+    *kyufu.urlpatterns,
 ]

@@ -277,6 +277,12 @@ NOT_REQUESTED = {
     # 介護保険: the list of the insured (and its lookup, which redirects to the person's page)
     "kaigo_hihokensha_list": "kaigo/tests/test_views.py (test_list_lookup_and_person_screens)",
     "api-kaigo-hihokensha-list": "kaigo/tests/test_views.py (test_api_lookup_list…)",
+    # 国保 給付 (keyed by the application's, the 認定's and the payment list's own ids)
+    "kokuho_kyufu_list": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
+    "kokuho_kyufu_detail": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
+    "kokuho_shiharai": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
+    "kokuho_shiharai_detail": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_…)",
+    "kokuho_nintei": "kokuho/tests/test_kyufu_views.py (test_nintei_from_the_screen…)",
 }
 
 

@@ -354,6 +354,47 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
         shinsei_date=date(2025, 6, 1),
         actor=actor_for("hayama-clerk"),
     )
+    # 国保 給付: an application decided and paid, a 出産 decided, a 認定 issued (their
+    # screens and PDFs are on the walk)
+    from kokuho.services.kyufu import (
+        Furikomi,
+        FutanLine,
+        gendo_nintei_kofu,
+        gendo_nintei_shinsei,
+        kogaku_shinsei,
+        kyufu_kettei,
+        shiharai_make,
+        shussan_shinsei,
+    )
+
+    kclerk = actor_for("hayama-clerk")
+    bank = Furikomi("葉山信用金庫", "本店", "1", "7654321", "ヤマダ　ハナコ")
+    kogaku = kogaku_shinsei(
+        atena_id=people[1].pk,
+        year=2024,
+        month=9,
+        lines=[FutanLine(people[1].pk, "葉山病院", True, False, 300_000, 1_000_000)],
+        shinsei_date=date(2024, 11, 1),
+        furikomi=bank,
+        actor=kclerk,
+    )
+    kyufu_kettei(kyufu_id=kogaku.pk, kettei_date=date(2024, 11, 5), actor=kclerk)
+    shiharai_make(shiharai_date=date(2024, 11, 29), kyufu_ids=[kogaku.pk], actor=kclerk)
+    shussan = shussan_shinsei(
+        atena_id=people[1].pk,
+        shussan_date=date(2024, 10, 1),
+        children=1,
+        sanka_hosho=True,
+        chokusetsu_gaku=450_000,
+        shinsei_date=date(2024, 10, 20),
+        furikomi=bank,
+        actor=kclerk,
+    )
+    kyufu_kettei(kyufu_id=shussan.pk, kettei_date=date(2024, 10, 25), actor=kclerk)
+    nintei = gendo_nintei_shinsei(
+        atena_id=people[1].pk, shinsei_date=date(2024, 9, 2), actor=kclerk
+    )
+    gendo_nintei_kofu(nintei_id=nintei.pk, kofu_date=date(2024, 9, 2), actor=kclerk)
     KyuyoHokoku.objects.create(
         atena_id=people[0].pk,
         shotoku_year=2024,
@@ -470,6 +511,11 @@ def test_the_walk_reaches_the_review_screen_and_the_results(populated, login):
     # 介護保険: the person's 資格 with its 住所地特例 and the 被保険者証
     assert any(re.fullmatch(r"/kaigo/person/\d+/", u) for u in urls), sorted(urls)
     assert any(u.startswith("PDF /kaigo/") for u in urls), sorted(urls)
+    # 国保 給付: an application, a 認定, a payment list and their PDFs
+    assert any(re.fullmatch(r"/kokuho/kyufu/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/kokuho/kyufu/nintei/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"/kokuho/kyufu/shiharai/\d+/", u) for u in urls), sorted(urls)
+    assert any(re.fullmatch(r"PDF /kokuho/kyufu/\d+/tsuchi.pdf", u) for u in urls), sorted(urls)
 
 
 def test_the_scan_sees_a_code_in_a_column_and_a_western_year():

@@ -80,6 +80,8 @@ class Shotoku:
     nenkin_shotoku: int  # 公的年金等に係る雑所得
     sonota_shotoku: int  # その他の所得
     gokei_shotoku: int  # 合計所得金額
+    kazei_shotoku: int = 0  # 課税総所得金額（国保 70歳以上の現役並み所得の判定）
+    nenkin_shunyu: int = 0  # 公的年金等の収入金額（国保・介護の低所得の判定）
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,8 @@ _COLUMNS = (
     "detail__result__kyuyo_shotoku_after_chosei",
     "detail__result__nenkin__shotoku",
     "detail__result__sonota_shotoku",
+    "detail__result__kazei_shotoku",
+    "detail__result__nenkin__shunyu",
 )
 
 
@@ -161,7 +165,9 @@ def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, P
         fiscal_year=fiscal_year, is_current=True, atena_id__in=ids
     ).values_list(*_COLUMNS)
     out: dict[int, PersonKazei] = {}
-    for atena_id, status, gokei, sw_s, sw_d, kw_s, kw_d, kyuyo, nenkin, sonota in rows:
+    for row in rows:
+        atena_id, status, gokei, sw_s, sw_d, kw_s, kw_d, kyuyo, nenkin, sonota = row[:10]
+        kazei, nenkin_shunyu = row[10:]
         shotokuwari, kintowari = int(sw_s) + int(sw_d), int(kw_s) + int(kw_d)
         out[atena_id] = PersonKazei(
             atena_id=atena_id,
@@ -172,6 +178,8 @@ def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, P
                 nenkin_shotoku=int(nenkin or 0),
                 sonota_shotoku=int(sonota or 0),
                 gokei_shotoku=int(gokei),
+                kazei_shotoku=int(kazei or 0),
+                nenkin_shunyu=int(nenkin_shunyu or 0),
             ),
             shotokuwari=shotokuwari,
             kintowari=kintowari,

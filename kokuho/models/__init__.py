@@ -1,3 +1,14 @@
+from kokuho.models.kyufu import (
+    GendoNintei,
+    KogakuFutan,
+    KozaShubetsu,
+    Kyufu,
+    KyufuKind,
+    KyufuRireki,
+    KyufuStatus,
+    NinteiStatus,
+    Shiharai,
+)
 from kokuho.models.shikaku import (
     CauseKind,
     KokuhoSetai,
@@ -13,10 +24,19 @@ from kokuho.models.shikaku import (
 
 __all__ = [
     "CauseKind",
+    "GendoNintei",
+    "KogakuFutan",
     "KokuhoSetai",
+    "KozaShubetsu",
+    "Kyufu",
+    "KyufuKind",
+    "KyufuRireki",
+    "KyufuStatus",
+    "NinteiStatus",
     "RirekiKind",
     "Seiho",
     "Shaho",
+    "Shiharai",
     "Shikaku",
     "ShikakuRireki",
     "ShutokuJiyu",

@@ -16,7 +16,7 @@ from kokuho.tests.factories import tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tests.personas import ALPHA_HOST, BETA_HOST
-from zeimu.tests.factories import fuka_create
+from zeimu.tests.factories import kazei_set
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +102,8 @@ def test_koki_screens_in_two_towns(world, login, yamada, django_capture_on_commi
 
 def test_nenkin_screens_in_two_towns(world, login, yamada):
     head, wife, _child = yamada
-    _in(world.alpha, lambda: fuka_create(wife.pk, 2025, gokei_shotoku=0, status="hikazei"))
-    _in(world.alpha, lambda: fuka_create(head.pk, 2025, gokei_shotoku=1_300_000))
+    _in(world.alpha, lambda: kazei_set(wife.pk, 2025, sonota=0, status="hikazei"))
+    _in(world.alpha, lambda: kazei_set(head.pk, 2025, sonota=1_300_000))
     clerk = login("hayama-clerk", ALPHA_HOST)
     r = clerk.post("/kokuho/nenkin/", {"atena_no": wife.atena_no})
     assert r["Location"] == f"/kokuho/nenkin/person/{wife.pk}/"

@@ -36,7 +36,7 @@ from kokuho.tests.factories import tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import Actor
 from tenants.db import connection
-from zeimu.tests.factories import fuka_create
+from zeimu.tests.factories import kazei_set
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +147,8 @@ def test_todoke_with_todoke_date_and_the_age_of_the_first_kind(yamada, beta):
 def test_shinsei_reads_the_income_of_honnin_haigusha_and_setainushi_from_zeimu(yamada, beta):
     head, wife, _child = yamada
     # given 令和7年度 assessments (令和6年の所得): the wife none, the head 1,300,000
-    fuka_create(wife.pk, R7, gokei_shotoku=0, status="hikazei")
-    fuka_create(head.pk, R7, gokei_shotoku=1_300_000, shotokuwari=20_000, kintowari=5_000)
+    kazei_set(wife.pk, R7, sonota=0, status="hikazei")
+    kazei_set(head.pk, R7, sonota=1_300_000, shotokuwari=20_000, kintowari=5_000)
     # when the wife applies for 免除 with her husband (the 世帯主) as 配偶者, two dependants
     s = nenkin_shinsei_register(
         atena_id=wife.pk,
@@ -199,8 +199,8 @@ def test_hokoku_file_sends_each_todoke_and_shinsei_once_per_town(
     yamada, beta, django_capture_on_commit_callbacks
 ):
     head, wife, _child = yamada
-    fuka_create(wife.pk, R7, gokei_shotoku=0, status="hikazei")
-    fuka_create(head.pk, R7, gokei_shotoku=1_300_000)
+    kazei_set(wife.pk, R7, sonota=0, status="hikazei")
+    kazei_set(head.pk, R7, sonota=1_300_000)
     nenkin_todoke_register(
         atena_id=wife.pk, kind="shubetsu", jiyu="fuyo_hazure", gaito_date=date(2025, 9, 1),
         todoke_date=date(2025, 9, 10), shubetsu_mae="3", shubetsu_go="1",

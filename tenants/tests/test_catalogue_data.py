@@ -165,6 +165,7 @@ IMPLEMENTED = {
     "kaigo_hoken",
     "koki_koreisha_iryo",  # the town's part (issue 15 item 5)
     "kokumin_nenkin",  # the town's part (issue 15 item 6)
+    "kokuho_kyufu",
 }
 
 

@@ -54,6 +54,7 @@ def test_law_files_come_from_the_platform_and_each_modules_params_dir():
 def test_settable_parameters_are_declared_in_the_law_files():
     declared = settable_parameters()
     kakuninsho = "kokuho.shikaku.kakuninsho_koshin_tsuki"  # 国保: 資格確認書の更新月
+    sosai = "kokuho.kyufu.sosai.gaku"  # 国保: 葬祭費（条例で定める額、国の額なし）
     # the 国保税 rates and caps are the town's by law (地方税法第703条の4): kokuho's own file
     hokenzei = {key for key in declared if key.startswith("kokuho.hokenzei.")}
     assert len(hokenzei) >= 20
@@ -70,10 +71,13 @@ def test_settable_parameters_are_declared_in_the_law_files():
         HASU,
         HANBOUKI,
         kakuninsho,
+        sosai,
     }
     # 住民記録's: the months a town does not move 除票 (標準仕様書 9.3), no national value
     assert declared[HANBOUKI].kind == "months" and "juminkiroku" in declared[HANBOUKI].gyomu
-    assert declared[kakuninsho].gyomu == ("kokuho_shikaku",)
+    # kokuho's files are settable by a town using any of its 業務 (資格, 給付)
+    assert {"kokuho_shikaku", "kokuho_kyufu"} <= set(declared[kakuninsho].gyomu)
+    assert declared[sosai].kind == "integer" and declared[sosai].gyomu == declared[kakuninsho].gyomu
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
     assert declared[KYUCHI].gyomu == ("kojin_juminzei",)
     assert all(d.basis for d in declared.values())

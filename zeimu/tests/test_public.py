@@ -53,10 +53,18 @@ def test_the_batch_assessment_reads_back_as_income_and_status(hayama):  # noqa: 
     # then: 給与所得 5,500,000 − (20% + 440,000) = 3,960,000 (所得税法第28条第3項);
     # 公的年金等 3,000,000 − 1,100,000 (65歳以上, 第35条第4項) = 1,900,000
     assert out[head.pk].jokyo is public.KazeiJokyo.KAZEI
+    # 課税総所得金額 is the assessment's own figure (after its 所得控除), for 国保's
+    # 70歳以上 現役並み判定; 公的年金等の収入 for the 低所得 判定
     assert out[head.pk].shotoku == public.Shotoku(
-        kyuyo_shotoku=3_960_000, nenkin_shotoku=0, sonota_shotoku=0, gokei_shotoku=3_960_000
+        kyuyo_shotoku=3_960_000,
+        nenkin_shotoku=0,
+        sonota_shotoku=0,
+        gokei_shotoku=3_960_000,
+        kazei_shotoku=2_705_000,
+        nenkin_shunyu=0,
     )
     assert out[grandpa.pk].shotoku.nenkin_shotoku == 1_900_000
+    assert out[grandpa.pk].shotoku.nenkin_shunyu == 3_000_000
     assert out[grandpa.pk].gokei_shotoku == 1_900_000
     assert out[child.pk].jokyo is public.KazeiJokyo.MISHINKOKU
     assert out[child.pk].jokyo.label == "未申告" and out[child.pk].gokei_shotoku == 0
