@@ -95,3 +95,6 @@ class ShikakuPrint(MassPrintJob):
 
 
 register(ShikakuPrint())
+
+# The 国保税 賦課's job kinds (本算定, 更正候補, 納税通知書) register themselves on import.
+from kokuho import fuka_jobs  # noqa: E402, F401

@@ -23,3 +23,6 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
+from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei  # noqa: E402
+
+__all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei"]
