@@ -106,6 +106,11 @@ def plan_setai(fiscal_year: int, kijun: date) -> tuple[list[SetaiPlan], int]:
     lost = 0
     for day, ids in sorted(by_day.items()):
         found = jk.residents_among(ids, day)
+        # a death or 転出 dated D ends the 住民票 on D (喪失 D+1): the day before it is
+        # the last day in the household when the registry's version closed on D
+        missing = [a for a in ids if a not in found]
+        if missing:
+            found.update(jk.residents_among(missing, day - timedelta(days=1)))
         for atena_id in ids:
             r = found.get(atena_id)
             if r is None or not r.setai_id:
