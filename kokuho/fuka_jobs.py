@@ -225,3 +225,6 @@ class KoseiSweep:
 
 register(Honsantei())
 register(KoseiSweep())
+
+# the notices' mass print registers itself on import
+from kokuho import fuka_printjobs  # noqa: E402, F401
