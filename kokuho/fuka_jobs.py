@@ -200,7 +200,12 @@ class KoseiSweep:
         gone = sorted(set(current_fuka_setai(fy)) - planned)
         chunks = _chunks(plans, self.chunk_setai, gone=[])
         for i in range(0, len(gone), self.chunk_setai):
-            chunks.append(({"setai": [], "gone": gone[i : i + self.chunk_setai]}, len(gone[i : i + self.chunk_setai])))
+            chunks.append(
+                (
+                    {"setai": [], "gone": gone[i : i + self.chunk_setai]},
+                    len(gone[i : i + self.chunk_setai]),
+                )
+            )
         return chunks
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:

@@ -14,7 +14,15 @@ from typing import Any, cast
 
 from django.utils import timezone
 
-from kokuho.forms.fuka import FORM_HENKO, FORM_LABELS, FORMS, PRINT_DATA_HEADER, Notice, notices, notices_render
+from kokuho.forms.fuka import (
+    FORM_HENKO,
+    FORM_LABELS,
+    FORMS,
+    PRINT_DATA_HEADER,
+    Notice,
+    notices,
+    notices_render,
+)
 from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import KokuhoFuka, Santei
 from tenants.csvout import DEFAULT_ENCODING, check_encoding

@@ -7,7 +7,7 @@ catalogue's later rows of the same app (issue 15 items 2–6).
 
 KOKUHO_SHIKAKU = "kokuho_shikaku"  # 国民健康保険（資格）
 
-ALL = (KOKUHO_SHIKAKU,)
+ALL: tuple[str, ...] = (KOKUHO_SHIKAKU,)
 
 KOKUHO_FUKA = "kokuho_fuka"  # 国民健康保険（賦課）: 本算定・更正・納税通知書・試算
 ALL = (*ALL, KOKUHO_FUKA)

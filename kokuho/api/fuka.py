@@ -17,7 +17,7 @@ from tenants.api.rules import RuleRefused, rule_response
 MAX_MEMBERS = 12
 
 
-class ShisanMemberSerializer(serializers.Serializer):
+class FukaShisanMemberSerializer(serializers.Serializer):
     birth_date = serializers.DateField(help_text="生年月日")
     setainushi = serializers.BooleanField(default=False, help_text="世帯主（納税義務者）")
     insured = serializers.BooleanField(
@@ -27,7 +27,9 @@ class ShisanMemberSerializer(serializers.Serializer):
     nenkin = serializers.IntegerField(min_value=0, default=0, help_text="前年の公的年金等所得")
     sonota = serializers.IntegerField(min_value=0, default=0, help_text="その他の所得")
     shinkoku = serializers.BooleanField(default=True, help_text="所得の申告がある")
-    shutoku_date = serializers.DateField(required=False, allow_null=True, help_text="年度中の資格取得日")
+    shutoku_date = serializers.DateField(
+        required=False, allow_null=True, help_text="年度中の資格取得日"
+    )
     soshitsu_date = serializers.DateField(required=False, allow_null=True, help_text="資格喪失日")
     hijihatsu = serializers.BooleanField(default=False, help_text="非自発的失業者の軽減")
     shussan_date = serializers.DateField(
@@ -36,14 +38,14 @@ class ShisanMemberSerializer(serializers.Serializer):
     tatai = serializers.BooleanField(default=False, help_text="多胎妊娠")
 
 
-class ShisanInputSerializer(serializers.Serializer):
+class FukaShisanInputSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(
         min_value=2022, max_value=2100, help_text="年度（西暦、例 2025 = 令和7年度）"
     )
     tokutei_setai = serializers.ChoiceField(
         choices=["", "tokutei", "tokutei_keizoku"], default="", help_text="特定世帯・特定継続世帯"
     )
-    members = ShisanMemberSerializer(many=True, min_length=1, max_length=MAX_MEMBERS)
+    members = FukaShisanMemberSerializer(many=True, min_length=1, max_length=MAX_MEMBERS)  # type: ignore[call-arg]
 
 
 class FukaShisanView(TenantAPIView):
@@ -52,7 +54,7 @@ class FukaShisanView(TenantAPIView):
     post_is_read = True
 
     @extend_schema(
-        request=ShisanInputSerializer,
+        request=FukaShisanInputSerializer,
         responses={
             200: dict,
             422: rule_response(
@@ -62,7 +64,7 @@ class FukaShisanView(TenantAPIView):
         summary="国民健康保険税の試算（保存しない）: 軽減判定・区分ごとのすべての途中の数値を返す",
     )
     def post(self, request: Request) -> Response:
-        ser = ShisanInputSerializer(data=request.data)
+        ser = FukaShisanInputSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         data = ser.validated_data
         try:

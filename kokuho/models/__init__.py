@@ -23,6 +23,6 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
-from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei  # noqa: E402
+from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei
 
 __all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei"]

@@ -28,7 +28,7 @@ from typing import Any
 
 from tenants.holidays import next_business_day
 
-__all__ = ["Kibetsu", "Ki", "kibetsu_hon", "kibetsu_kari", "kibetsu_kosei", "nouki", "split_ki"]
+__all__ = ["Ki", "Kibetsu", "kibetsu_hon", "kibetsu_kari", "kibetsu_kosei", "nouki", "split_ki"]
 
 Lookup = Callable[[str, int], Any]
 
@@ -122,7 +122,9 @@ def kibetsu_kari(prev_nengaku: int, fiscal_year: int, lookup: Lookup) -> Kibetsu
     return Kibetsu(ki=ki, amounts=tuple(amounts))
 
 
-def kibetsu_hon(nengaku: int, fiscal_year: int, lookup: Lookup, *, kari: Kibetsu | None = None) -> Kibetsu:
+def kibetsu_hon(
+    nengaku: int, fiscal_year: int, lookup: Lookup, *, kari: Kibetsu | None = None
+) -> Kibetsu:
     """本算定: ``nengaku`` over every 期, or — after a 仮算定 — the 仮算定's 期 kept and
     the rest over the remaining 期."""
     ki = nouki(fiscal_year, lookup)
@@ -142,7 +144,9 @@ def kari_len(kari: Kibetsu) -> int:
     return n
 
 
-def _respread(ki: tuple[Ki, ...], before: list[int], nengaku: int, unit: int, *, fixed: int) -> Kibetsu:
+def _respread(
+    ki: tuple[Ki, ...], before: list[int], nengaku: int, unit: int, *, fixed: int
+) -> Kibetsu:
     kept = before[:fixed]
     rest = nengaku - sum(kept)
     remaining = len(ki) - fixed
@@ -150,7 +154,9 @@ def _respread(ki: tuple[Ki, ...], before: list[int], nengaku: int, unit: int, *,
         # nothing left to spread over: the 期 already due keep what they levied, the
         # excess is 過納 (refunded), a shortfall with no 期 left goes to the last 期
         if rest < 0:
-            return Kibetsu(ki=ki, amounts=tuple(kept + [0] * remaining), before=tuple(before), kanou=-rest)
+            return Kibetsu(
+                ki=ki, amounts=tuple(kept + [0] * remaining), before=tuple(before), kanou=-rest
+            )
         amounts = kept[:]
         amounts[-1] += rest
         return Kibetsu(ki=ki, amounts=tuple(amounts), before=tuple(before))

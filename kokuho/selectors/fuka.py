@@ -248,8 +248,7 @@ def setai_inputs(
             ps = periods.get(atena_id, [])
             # a person insured twice in the 年度 is two members (the months never overlap)
             spans: list[tuple[date | None, date | None, bool]] = [
-                (None if s <= fy0 else s, None if e is None or e > fy1 else e, True)
-                for s, e in ps
+                (None if s <= fy0 else s, None if e is None or e > fy1 else e, True) for s, e in ps
             ] or [(None, None, False)]
             for n, (s, e, insured) in enumerate(spans):
                 key = str(atena_id) if n == 0 else f"{atena_id}#{n + 1}"
@@ -288,7 +287,10 @@ def setai_inputs(
             1 for m in members if m.insured and (m.shutoku_date is None) and m.soshitsu_date is None
         )
         tokutei_setai = _tokutei_setai(
-            [d for _, d in tokutei.get(p.setai_id, [])], insured_on_start, fiscal_year, tokutei_nensu
+            [d for _, d in tokutei.get(p.setai_id, [])],
+            insured_on_start,
+            fiscal_year,
+            tokutei_nensu,
         )
         gisei = not any(m.insured for m in members if m.key == str(head_id))
         inp = HokenzeiInput(
@@ -329,7 +331,13 @@ def facts_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[st
     """What changed between two inputs, per person: 資格 (periods), 所得, 世帯."""
     out: list[dict[str, Any]] = []
     if before.get("setainushi") != after.get("setainushi"):
-        out.append({"kind": "setainushi", "before": before.get("setainushi"), "after": after.get("setainushi")})
+        out.append(
+            {
+                "kind": "setainushi",
+                "before": before.get("setainushi"),
+                "after": after.get("setainushi"),
+            }
+        )
     b = {m["atena_id"]: m for m in before.get("members", [])}
     a = {m["atena_id"]: m for m in after.get("members", [])}
     for atena_id in sorted(set(a) | set(b)):
@@ -338,9 +346,23 @@ def facts_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[st
             out.append({"kind": "member", "atena_id": atena_id, "joined": x is None})
             continue
         if x["periods"] != y["periods"]:
-            out.append({"kind": "shikaku", "atena_id": atena_id, "before": x["periods"], "after": y["periods"]})
+            out.append(
+                {
+                    "kind": "shikaku",
+                    "atena_id": atena_id,
+                    "before": x["periods"],
+                    "after": y["periods"],
+                }
+            )
         if x["shotoku"] != y["shotoku"]:
-            out.append({"kind": "shotoku", "atena_id": atena_id, "before": x["shotoku"], "after": y["shotoku"]})
+            out.append(
+                {
+                    "kind": "shotoku",
+                    "atena_id": atena_id,
+                    "before": x["shotoku"],
+                    "after": y["shotoku"],
+                }
+            )
         if x["tokutei_doitsu"] != y["tokutei_doitsu"]:
             out.append({"kind": "tokutei", "atena_id": atena_id})
     if before.get("tokutei_setai") != after.get("tokutei_setai") and not out:

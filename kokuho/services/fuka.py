@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei
-from kokuho.rules.fuka_kibetsu import Kibetsu, kibetsu_hon, kibetsu_kari, kibetsu_kosei, kari_kisu
+from kokuho.rules.fuka_kibetsu import Kibetsu, kari_kisu, kibetsu_hon, kibetsu_kari, kibetsu_kosei
 from kokuho.rules.hokenzei import hokenzei_calculate
 from kokuho.rules.hokenzei_inputs import HokenzeiResult
 from kokuho.rules.hokenzei_params import HokenzeiParameters, parameters_for
@@ -280,6 +280,7 @@ def kosei_sweep_chunk(
         if before is not None and before.input_hash == h:
             continue
         result = hokenzei_calculate(si.inp, year.params)
+        cause: str
         if before is None:
             cause, changes = KoseiCause.SHINKI, [{"kind": "shinki"}]
         else:
@@ -290,7 +291,11 @@ def kosei_sweep_chunk(
         before = current.get(setai_id)
         if before is not None and before.nengaku:
             found[setai_id] = (
-                KoseiCause.SHOMETSU, 0, {"input": {}, "result": None}, "", [{"kind": "shometsu"}]
+                KoseiCause.SHOMETSU,
+                0,
+                {"input": {}, "result": None},
+                "",
+                [{"kind": "shometsu"}],
             )
     KoseiKoho.objects.filter(
         fiscal_year=fy, setai_id__in=[i for i in ids if i not in found], status=KoseiStatus.OPEN

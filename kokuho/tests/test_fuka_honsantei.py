@@ -41,7 +41,9 @@ def test_honsantei_assesses_each_household_once_with_its_figures_and_kibetsu(
     # given 寒川町 with an insured household and rates of its own
     connection.set_tenant(beta.municipality)
     set_rates()
-    tennyu(django_capture_on_commit_callbacks, "samukawa", members=family("佐藤", "サトウ"), day=TENNYU)
+    tennyu(
+        django_capture_on_commit_callbacks, "samukawa", members=family("佐藤", "サトウ"), day=TENNYU
+    )
     # and in 葉山町 one insured man of 45 with 給与所得 3,000,000 and a household of three
     # whose income is 0 (7割軽減)
     connection.set_tenant(alpha.municipality)
@@ -51,7 +53,9 @@ def test_honsantei_assesses_each_household_once_with_its_figures_and_kibetsu(
         members=[person_fields(shimei="独身　一人", shimei_kana="ドクシン　ヒトリ")],
         day=TENNYU,
     )
-    _, (head, wife, child) = tennyu(django_capture_on_commit_callbacks, members=family(), day=TENNYU)
+    _, (head, wife, _child) = tennyu(
+        django_capture_on_commit_callbacks, members=family(), day=TENNYU
+    )
     kazei(single.pk, FY, kyuyo=3_000_000)
     for a in (head, wife):
         kazei(a.pk, FY)  # 所得 0, assessed (均等割のみ/非課税)
@@ -90,7 +94,9 @@ def test_a_killed_chunk_run_again_gives_the_same_rows(alpha, django_capture_on_c
     connection.set_tenant(alpha.municipality)
     set_rates()
     for surname, kana in (("山田", "ヤマダ"), ("田中", "タナカ"), ("鈴木", "スズキ")):
-        _, people = tennyu(django_capture_on_commit_callbacks, members=family(surname, kana), day=TENNYU)
+        _, people = tennyu(
+            django_capture_on_commit_callbacks, members=family(surname, kana), day=TENNYU
+        )
         kazei(people[0].pk, FY, kyuyo=2_400_000)
     kind = get_kind(HONSANTEI)
     assert kind is not None
@@ -153,7 +159,9 @@ def test_karisantei_then_honsantei_keeps_the_kari_ki(alpha, django_capture_on_co
     _, (single,) = tennyu(django_capture_on_commit_callbacks, members=[person_fields()], day=TENNYU)
     kazei(single.pk, FY - 1, kyuyo=3_000_000)
     kazei(single.pk, FY, kyuyo=2_000_000)
-    run_job(django_capture_on_commit_callbacks, HONSANTEI, fiscal_year=FY - 1, kijun_date="2024-07-01")
+    run_job(
+        django_capture_on_commit_callbacks, HONSANTEI, fiscal_year=FY - 1, kijun_date="2024-07-01"
+    )
     prev = KokuhoFuka.objects.get(fiscal_year=FY - 1)
     # when the 仮算定 of 令和7年度 runs, then the 本算定
     run_job(

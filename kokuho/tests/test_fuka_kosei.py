@@ -38,7 +38,7 @@ def test_death_gives_a_kosei_candidate_with_the_right_months_and_the_clerk_appli
     tennyu(capture, "samukawa", members=family("佐藤", "サトウ"), day=TENNYU)
     connection.set_tenant(alpha.municipality)
     set_rates()
-    _, (head, wife, child) = tennyu(capture, members=family(), day=TENNYU)
+    _, (head, wife, _child) = tennyu(capture, members=family(), day=TENNYU)
     kazei(head.pk, FY, kyuyo=3_000_000)
     kazei(wife.pk, FY)
     run_job(capture, HONSANTEI, fiscal_year=FY, kijun_date="2025-07-01")
@@ -53,7 +53,7 @@ def test_death_gives_a_kosei_candidate_with_the_right_months_and_the_clerk_appli
     # each)
     assert koho.cause == KoseiCause.SHIKAKU or koho.cause == KoseiCause.SETAI
     assert _months(koho, head.pk) == [4, 5, 6, 7, 8]
-    assert _months(koho, wife.pk) == list(range(4, 13)) + [1, 2, 3]
+    assert _months(koho, wife.pk) == [*range(4, 13), 1, 2, 3]
     shikaku = next(c for c in koho.changes if c["kind"] == "shikaku")
     assert shikaku["atena_id"] == head.pk and shikaku["after"] == [[None, "2025-09-11"]]
     assert koho.nengaku_before == before.nengaku and koho.nengaku_after < before.nengaku
@@ -93,7 +93,7 @@ def test_a_shotoku_kosei_in_zeimu_gives_a_candidate_and_no_change_gives_none(
     capture = django_capture_on_commit_callbacks
     connection.set_tenant(alpha.municipality)
     set_rates()
-    _, (head, wife, child) = tennyu(capture, members=family(), day=TENNYU)
+    _, (head, wife, _child) = tennyu(capture, members=family(), day=TENNYU)
     kazei(head.pk, FY, kyuyo=3_000_000)
     kazei(wife.pk, FY)
     run_job(capture, HONSANTEI, fiscal_year=FY, kijun_date="2025-07-01")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
 
 from juminkiroku.tests.factories import family
-from kokuho.fuka_jobs import HONSANTEI, KOSEI_SWEEP
+from kokuho.fuka_jobs import HONSANTEI
 from kokuho.fuka_printjobs import NOTICE_PRINT
 from kokuho.models import KokuhoFuka, KoseiKoho
 from kokuho.tests.factories import shibo, tennyu
@@ -73,7 +74,10 @@ def test_results_detail_and_notice_pdf_with_every_figure(world, login, assessed)
     assert f"年税額{fuka.nengaku:,}円" in text and "第9期" in text
     assert "課税限度額660,000円" in text  # 医療分, 令和7年度
     # each read logged with the people shown
-    rows = _in(world.alpha, lambda: list(AccessLog.objects.filter(gyomu="kokuho_fuka").values_list("screen", "action")))
+    rows = _in(
+        world.alpha,
+        lambda: list(AccessLog.objects.filter(gyomu="kokuho_fuka").values_list("screen", "action")),
+    )
     assert ("kokuho.fuka_kekka", "read") in rows
     assert ("kokuho.fuka_detail", "read") in rows
     assert ("kokuho.fuka_tsuchi_pdf", "print") in rows
@@ -139,7 +143,7 @@ def test_mass_print_of_notices_reads_back(world, assessed, django_capture_on_com
     assert job.total == 0
 
 
-SHISAN = {
+SHISAN: dict[str, Any] = {
     "fiscal_year": 2025,
     "members": [
         {"birth_date": "1980-05-05", "setainushi": True, "kyuyo": 3_000_000},
@@ -150,7 +154,9 @@ SHISAN = {
 
 def test_shisan_api_and_screen(world, login, assessed):
     clerk = login("hayama-clerk", ALPHA_HOST)
-    r = clerk.post("/api/v1/kokuho/fuka/shisan/", json.dumps(SHISAN), content_type="application/json")
+    r = clerk.post(
+        "/api/v1/kokuho/fuka/shisan/", json.dumps(SHISAN), content_type="application/json"
+    )
     assert r.status_code == 200, r.content
     body = r.json()
     iryo = body["result"]["kubun"][0]
@@ -159,7 +165,12 @@ def test_shisan_api_and_screen(world, login, assessed):
     assert body["result"]["keigen"]["wari"] == 0 and body["result"]["lines"]
     # 400: not what the document allows
     bad = {**SHISAN, "members": [{"birth_date": "昭和55年", "kyuyo": -1}]}
-    assert clerk.post("/api/v1/kokuho/fuka/shisan/", json.dumps(bad), content_type="application/json").status_code == 400
+    assert (
+        clerk.post(
+            "/api/v1/kokuho/fuka/shisan/", json.dumps(bad), content_type="application/json"
+        ).status_code
+        == 400
+    )
     # 422: two 世帯主, a 喪失日 outside the 年度
     two = {**SHISAN, "members": [{**m, "setainushi": True} for m in SHISAN["members"]]}
     r = clerk.post("/api/v1/kokuho/fuka/shisan/", json.dumps(two), content_type="application/json")
@@ -186,5 +197,7 @@ def test_shisan_api_and_screen(world, login, assessed):
     MunicipalParameter.objects.filter(key__startswith="kokuho.hokenzei.iryo").delete()
     connection.set_schema_to_public()
     other = login("samukawa-clerk", BETA_HOST)
-    r = other.post("/api/v1/kokuho/fuka/shisan/", json.dumps(SHISAN), content_type="application/json")
+    r = other.post(
+        "/api/v1/kokuho/fuka/shisan/", json.dumps(SHISAN), content_type="application/json"
+    )
     assert r.status_code == 422 and "税率" in r.content.decode()

@@ -75,11 +75,15 @@ class SweepForm(forms.Form):
 class NoticeForm(forms.Form):
     fiscal_year = NendoField()
     form = forms.ChoiceField(
-        label="帳票", choices=[(f, NOTICE_LABELS[f]) for f in NOTICE_FORMS], widget=forms.RadioSelect
+        label="帳票",
+        choices=[(f, NOTICE_LABELS[f]) for f in NOTICE_FORMS],
+        widget=forms.RadioSelect,
     )
     tsuchi_date = WarekiDateField(label="通知日", help_text=DATE_HELP)
     since = WarekiDateField(
-        label="この日以後の更正（変更通知書のみ。空欄はすべて）", required=False, help_text=DATE_HELP
+        label="この日以後の更正（変更通知書のみ。空欄はすべて）",
+        required=False,
+        help_text=DATE_HELP,
     )
     print_data_encoding = CsvEncodingField(label="印刷データ（CSV）の文字コード")
 
@@ -97,7 +101,9 @@ def fuka_menu(request: HttpRequest) -> HttpResponse:
     initial = {"fiscal_year": fy, "tsuchi_date": today}
     action = request.POST.get("action", "")
     forms_ = {
-        "honsantei": HonsanteiForm(request.POST if action == "honsantei" else None, initial=initial),
+        "honsantei": HonsanteiForm(
+            request.POST if action == "honsantei" else None, initial=initial
+        ),
         "sweep": SweepForm(request.POST if action == "sweep" else None, initial=initial),
         "notice": NoticeForm(request.POST if action == "notice" else None, initial=initial),
     }
@@ -126,7 +132,11 @@ def fuka_menu(request: HttpRequest) -> HttpResponse:
     years = list(
         KokuhoFuka.objects.filter(is_current=True)
         .values("fiscal_year")
-        .annotate(n=Count("id"), total=Sum("nengaku"), koho=Count("koho", filter=Q(koho__status=KoseiStatus.OPEN)))
+        .annotate(
+            n=Count("id"),
+            total=Sum("nengaku"),
+            open_koho=Count("koho", filter=Q(koho__status=KoseiStatus.OPEN)),
+        )
         .order_by("-fiscal_year")
     )
     return TemplateResponse(
@@ -155,7 +165,9 @@ def fuka_kekka(request: HttpRequest, fy: int) -> HttpResponse:
     )  # fmt: skip
     kubun = [(KUBUN_LABELS[k], totals[k] or 0) for k in KUBUN if totals[k]]
     keigen = list(
-        qs.values("keigen_wari").annotate(n=Count("id"), total=Sum("nengaku")).order_by("-keigen_wari")
+        qs.values("keigen_wari")
+        .annotate(n=Count("id"), total=Sum("nengaku"))
+        .order_by("-keigen_wari")
     )
     santei = [
         (Santei(r["santei"]).label, r["n"])
@@ -211,7 +223,11 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 **k,
                 "label": KUBUN_LABELS.get(k["kubun"], k["label"]),
                 "members": [
-                    {**m, "name": names.get(m["key"].split("#")[0], ""), "month_count": len(m["months"])}
+                    {
+                        **m,
+                        "name": names.get(m["key"].split("#")[0], ""),
+                        "month_count": len(m["months"]),
+                    }
                     for m in k["members"]
                 ],
                 "month_count": len(k["monthly"]),
@@ -239,7 +255,9 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
-@logs_reads(Reads(RECORD_TYPE, action=AccessAction.PRINT, id_kwarg="pk", screen="kokuho.fuka_tsuchi_pdf"))
+@logs_reads(
+    Reads(RECORD_TYPE, action=AccessAction.PRINT, id_kwarg="pk", screen="kokuho.fuka_tsuchi_pdf")
+)
 @require_GET
 def fuka_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """One household's 納税通知書 (or 変更通知書 for a 更正), dated today."""
@@ -276,7 +294,9 @@ def kosei_list(request: HttpRequest, fy: int) -> HttpResponse:
     heads = {k.pk: int((k.detail.get("input") or {}).get("setainushi") or 0) for k in kohos}
     for k in kohos:
         if not heads[k.pk] and k.fuka_id:
-            heads[k.pk] = KokuhoFuka.objects.values_list("nozei_gimusha_id", flat=True).get(pk=k.fuka_id)
+            heads[k.pk] = KokuhoFuka.objects.values_list("nozei_gimusha_id", flat=True).get(
+                pk=k.fuka_id
+            )
     names = person_identities(h for h in heads.values() if h)
     rows = [
         {
@@ -356,7 +376,8 @@ ShisanMemberFormSet = forms.formset_factory(ShisanMemberForm, extra=4, max_num=8
 def fuka_shisan(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = ShisanForm(
-        request.POST or None, initial={"fiscal_year": today.year if today.month >= 4 else today.year - 1}
+        request.POST or None,
+        initial={"fiscal_year": today.year if today.month >= 4 else today.year - 1},
     )
     members = ShisanMemberFormSet(request.POST or None, prefix="m")
     answer: dict[str, Any] | None = None
