@@ -273,6 +273,9 @@ NOT_REQUESTED = {
     # 国保: the list of the insured (and its lookup, which redirects to the person's page)
     "kokuho_hihokensha_list": "kokuho/tests/test_views.py (test_list_lookup_person…)",
     "api-kokuho-hihokensha-list": "kokuho/tests/test_views.py (test_api_lookup_list…)",
+    # 国保税: the results and the 更正候補 of a 年度 list the 納税義務者 (by 年度, no id)
+    "kokuho_fuka_kekka": "kokuho/tests/test_fuka_views.py (test_results_detail_and_notice…)",
+    "kokuho_fuka_kosei_list": "kokuho/tests/test_fuka_views.py (test_kosei_from_the_screen…)",
 }
 
 

@@ -108,6 +108,8 @@ def test_kosei_from_the_screen_and_the_henko_tsuchi(
     koho = _in(world.alpha, lambda: KoseiKoho.objects.get())
     page = clerk.get(f"/kokuho/fuka/{FY}/kosei/").content.decode()
     assert "資格の異動" in page and "山田　太郎" in page
+    logged = _in(world.alpha, lambda: AccessLog.objects.get(screen="kokuho.fuka_kosei"))
+    assert logged.detail["atena_ids"] == [assessed["head"].pk]
     r = clerk.post(f"/kokuho/fuka/kosei/{koho.pk}/apply/", {"reason": "妻の死亡"})
     assert r.status_code == 302
     new = _in(world.alpha, lambda: KokuhoFuka.objects.get(is_current=True))
