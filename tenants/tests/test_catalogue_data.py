@@ -162,6 +162,7 @@ IMPLEMENTED = {
     "gakureibo",
     "kojin_juminzei",
     "kokuho_shikaku",
+    "kokuho_fuka",
 }
 
 
