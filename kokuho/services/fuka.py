@@ -9,14 +9,16 @@ for dead rolls back); a clerk's 更正 is one durable transaction with its acces
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+from psycopg import sql
 
 from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei
@@ -52,6 +54,8 @@ class FukaYear:
     nashi_age: int
     tokutei_nensu: dict[str, int]
     kari_kisu: int
+    #: the 期別 parameters of the year, read once: ``lookup(key, year)``
+    values: dict[tuple[str, int], Any] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def build(cls, fiscal_year: int) -> FukaYear:
@@ -63,6 +67,13 @@ class FukaYear:
             kari_kisu=kari_kisu(fiscal_year, param_value),
         )
 
+    def lookup(self, key: str, fiscal_year: int) -> Any:
+        """``param_value`` remembered for the chunk (a 期別 per household would otherwise
+        cost three queries each)."""
+        if (key, fiscal_year) not in self.values:
+            self.values[(key, fiscal_year)] = param_value(key, fiscal_year)
+        return self.values[(key, fiscal_year)]
+
     def inputs(self, plans: list[SetaiPlan], kijun: date) -> list[SetaiInput]:
         return setai_inputs(
             plans,
@@ -73,11 +84,23 @@ class FukaYear:
         )
 
 
+_PLAIN = (int, str, bool, float, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, tuple | list):
-        return [jsonable(v) for v in value]
+    """The rules' frozen dataclasses as JSON values (Fraction → "a/b", date → ISO).
+    Dispatches on the exact type: ≈300 values per household, so it matters in the job."""
+    t = type(value)
+    if t in _PLAIN:
+        return value
+    if t is tuple or t is list:
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
+    names = _FIELDS.get(t)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return {n: jsonable(getattr(value, n)) for n in names}
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, Fraction):
@@ -135,6 +158,35 @@ def _row(
     )
 
 
+COPY_COLUMNS = [
+    "fiscal_year", "setai_id", "version", "santei", "is_current", "nozei_gimusha_id", "gisei",
+    "kijun_date", "job_id", "hihokensha_su", "keigen_wari", "hantei_shotoku", "iryo", "shien",
+    "kaigo", "kodomo", "nengaku", "kanou", "kibetsu", "detail", "input_hash", "reason", "cause",
+    "created_by", "created_at",
+]  # fmt: skip
+
+
+def _copy_in(rows: list[KokuhoFuka]) -> None:
+    """COPY the chunk's rows (≈10× faster than bulk_create's parameterised INSERT for rows
+    with a JSON 内訳 of every figure); in the caller's transaction."""
+    if not rows:
+        return
+    now = timezone.now()
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        with raw.copy(sql.SQL("COPY kokuho_kokuhofuka ({}) FROM STDIN").format(cols)) as copy:
+            for r in rows:
+                copy.write_row(
+                    (r.fiscal_year, r.setai_id, r.version, r.santei, r.is_current,
+                     r.nozei_gimusha_id, r.gisei, r.kijun_date, r.job_id, r.hihokensha_su,
+                     r.keigen_wari, r.hantei_shotoku, r.iryo, r.shien, r.kaigo, r.kodomo,
+                     r.nengaku, r.kanou, json.dumps(r.kibetsu, ensure_ascii=False),
+                     json.dumps(r.detail, ensure_ascii=False), r.input_hash, r.reason, r.cause,
+                     r.created_by, now)
+                )  # fmt: skip
+
+
 def _kibetsu_of(row: KokuhoFuka) -> list[int]:
     return [int(k["amount"]) for k in row.kibetsu]
 
@@ -190,12 +242,12 @@ def honsantei_chunk(
             if si.setai_id not in prev:
                 kari_missing += 1  # no 前年度 税額: assessed at the 本算定
                 continue
-            kib = kibetsu_kari(int(prev[si.setai_id]), fy, param_value)
+            kib = kibetsu_kari(int(prev[si.setai_id]), fy, year.lookup)
         elif before is not None:  # the 仮算定 before it
             kari = Kibetsu(ki=(), amounts=tuple(_kibetsu_of(before)))
-            kib = kibetsu_hon(result.nengaku, fy, param_value, kari=_with_ki(kari, fy))
+            kib = kibetsu_hon(result.nengaku, fy, year.lookup, kari=_with_ki(kari, fy))
         else:
-            kib = kibetsu_hon(result.nengaku, fy, param_value)
+            kib = kibetsu_hon(result.nengaku, fy, year.lookup)
         row = _row(
             si,
             result,
@@ -211,12 +263,15 @@ def honsantei_chunk(
     olds = [current[r.setai_id] for r in new_rows if r.setai_id in current]
     if olds:
         KokuhoFuka.objects.filter(pk__in=[o.pk for o in olds]).update(is_current=False)
-    KokuhoFuka.objects.bulk_create(new_rows)
-    for old in olds:
-        new = next(r for r in new_rows if r.setai_id == old.setai_id)
-        old.superseded_by_id = new.pk
+    _copy_in(new_rows)
     if olds:
-        KokuhoFuka.objects.bulk_update(olds, ["superseded_by"])
+        with connection.cursor() as cur:
+            cur.execute(
+                "UPDATE kokuho_kokuhofuka o SET superseded_by_id = n.id FROM kokuho_kokuhofuka n "
+                "WHERE o.id = ANY(%s) AND n.fiscal_year = o.fiscal_year "
+                "AND n.setai_id = o.setai_id AND n.is_current",
+                [[o.pk for o in olds]],
+            )
     if new_rows:
         access_record(
             actor=actor,
