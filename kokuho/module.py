@@ -38,6 +38,7 @@ MODULE = ModuleSpec(
         "system:kokuho_koki": "システム（75歳到達の日次処理）",
         "load_kokuho_demo": "システム（国保の初期データ）",
         "kokuho.KokuhoFuka": "国保税の賦課",
+        "system:kokuho_fuka_kosei": "システム（国保税の更正候補の日次抽出）",
         "kokuho.KoseiKoho": "国保税の更正候補",
         "kokuho.fuka_kekka": "国保税 賦課の結果",
         "kokuho.fuka_detail": "国保税の賦課（世帯）",

@@ -111,3 +111,29 @@ def test_a_shotoku_kosei_in_zeimu_gives_a_candidate_and_no_change_gives_none(
     # the clerk may set it aside, with a reason; the 賦課 is unchanged
     kosei_dismiss(koho_id=koho.pk, reason="確認中のため", actor=ACTOR)
     assert KokuhoFuka.objects.filter(is_current=True).get().version == 1
+
+
+def test_the_daily_task_starts_the_sweep_only_where_the_year_is_assessed(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    import time_machine
+
+    from kokuho.tasks import fuka_kosei_daily
+    from tenants.jobs.models import Job
+
+    capture = django_capture_on_commit_callbacks
+    connection.set_tenant(alpha.municipality)
+    set_rates()
+    _, (head, wife, _child) = tennyu(capture, members=family(), day=TENNYU)
+    kazei(head.pk, FY, kyuyo=3_000_000)
+    run_job(capture, HONSANTEI, fiscal_year=FY, kijun_date="2025-07-01")
+    kazei_kosei(head.pk, FY, kyuyo=2_000_000)
+    with time_machine.travel(date(2025, 11, 1)), capture(execute=True):
+        job_id = fuka_kosei_daily()
+    assert Job.objects.get(pk=job_id).kind == KOSEI_SWEEP
+    assert KoseiKoho.objects.get().cause == KoseiCause.SHOTOKU
+    # 寒川町 has assessed nothing: no job
+    connection.set_tenant(beta.municipality)
+    with time_machine.travel(date(2025, 11, 1)):
+        assert fuka_kosei_daily() == 0
+    assert not Job.objects.exists()
