@@ -124,7 +124,7 @@ def test_the_daily_task_starts_the_sweep_only_where_the_year_is_assessed(
     capture = django_capture_on_commit_callbacks
     connection.set_tenant(alpha.municipality)
     set_rates()
-    _, (head, wife, _child) = tennyu(capture, members=family(), day=TENNYU)
+    _, (head, _wife, _child) = tennyu(capture, members=family(), day=TENNYU)
     kazei(head.pk, FY, kyuyo=3_000_000)
     run_job(capture, HONSANTEI, fiscal_year=FY, kijun_date="2025-07-01")
     kazei_kosei(head.pk, FY, kyuyo=2_000_000)
