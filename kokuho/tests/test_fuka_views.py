@@ -203,3 +203,22 @@ def test_shisan_api_and_screen(world, login, assessed):
         "/api/v1/kokuho/fuka/shisan/", json.dumps(SHISAN), content_type="application/json"
     )
     assert r.status_code == 422 and "税率" in r.content.decode()
+
+
+def test_meters_count_assessed_households_and_printed_notices_per_town(
+    world, assessed, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from kokuho.meters import fuka_setai_between, fuka_tsuchi_printed_between
+
+    today = timezone.localdate()
+    connection.set_tenant(world.alpha.municipality)
+    assert fuka_setai_between(today, today) == 1
+    job = run_job(django_capture_on_commit_callbacks, NOTICE_PRINT, fiscal_year=FY, form="tsuchi")
+    for f in JobFile.objects.filter(job=job):
+        default_storage.delete(f.path)
+    assert fuka_tsuchi_printed_between(today, today) == 1
+    connection.set_tenant(world.beta.municipality)
+    assert fuka_setai_between(today, today) == 0
+    assert fuka_tsuchi_printed_between(today, today) == 0
