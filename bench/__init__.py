@@ -25,6 +25,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.fuka",
         "当初賦課 of the 380,000-person town (read, calculate, write) with 1 and 2 processes",
     ),
+    "kokuho_fuka": (
+        "bench.kokuho_fuka",
+        "国保税 本算定 of the 380,000-person town (plan, calculate, write) with 1 and 2 processes",
+    ),
     "engine": (
         "bench.engine",
         "個人住民税 engine + JSON per person (no database); --dump for the differential check",

@@ -62,3 +62,58 @@ KAKUNINSHO = register(
         period_note="年度中に一括印刷で作成した通数",
     )
 )
+
+
+def fuka_setai_between(start: date, end: date) -> int:
+    """国保税 households assessed (本算定・仮算定) from ``start`` to ``end`` inclusive: the
+    distinct (年度, 世帯) of the 賦課 rows those jobs wrote (a 更正 is not counted again)."""
+    from kokuho.models import KokuhoFuka, Santei
+
+    return (
+        KokuhoFuka.objects.filter(
+            santei__in=[Santei.HON, Santei.KARI],
+            created_at__gte=_local_midnight(start),
+            created_at__lt=_local_midnight(end + timedelta(days=1)),
+        )
+        .values("fiscal_year", "setai_id")
+        .distinct()
+        .count()
+    )
+
+
+FUKA_SETAI = register(
+    Meter(
+        code="kokuho_fuka_setai",
+        label="国民健康保険税を賦課した世帯数",
+        unit="世帯",
+        gyomu=gyomu.KOKUHO_FUKA,
+        compute=fuka_setai_between,
+        period_note="期間中に本算定・仮算定で賦課した世帯（年度ごと）",
+    )
+)
+
+
+def fuka_tsuchi_printed_between(start: date, end: date) -> int:
+    """納税通知書・変更通知書 rendered by the mass print from ``start`` to ``end`` inclusive
+    (finished chunks; a chunk run again replaces its count)."""
+    from kokuho.fuka_printjobs import NOTICE_PRINT
+
+    row = JobChunk.objects.filter(
+        job__kind=NOTICE_PRINT,
+        status=ChunkStatus.DONE,
+        finished_at__gte=_local_midnight(start),
+        finished_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).aggregate(n=Sum("done"))
+    return int(row["n"] or 0)
+
+
+FUKA_TSUCHI = register(
+    Meter(
+        code="kokuho_fuka_tsuchi",
+        label="国民健康保険税の納税通知書・変更通知書の印刷通数",
+        unit="通",
+        gyomu=gyomu.KOKUHO_FUKA,
+        compute=fuka_tsuchi_printed_between,
+        period_note="期間中に一括印刷で作成した通数",
+    )
+)

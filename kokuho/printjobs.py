@@ -98,3 +98,6 @@ register(ShikakuPrint())
 
 # 後期高齢者医療's job kinds (issue 15 item 5) register themselves on import
 import kokuho.jobkinds_koki  # noqa: E402, F401
+
+# The 国保税 賦課's job kinds (本算定, 更正候補, 納税通知書) register themselves on import.
+from kokuho import fuka_jobs  # noqa: E402, F401

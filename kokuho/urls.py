@@ -25,3 +25,16 @@ urlpatterns = [
     ),
     *kyufu.urlpatterns,
 ]
+
+from kokuho.gyomu import KOKUHO_FUKA  # noqa: E402
+from kokuho.views import fuka  # noqa: E402
+
+urlpatterns += [
+    # the first screen of 国保（賦課）, for the platform's module page
+    path(
+        f"entry/{KOKUHO_FUKA}/",
+        gyomu_view(KOKUHO_FUKA)(RedirectView.as_view(url="/kokuho/fuka/")),
+        name=f"gyomu_entry_{KOKUHO_FUKA}",
+    ),
+    *fuka.urlpatterns,
+]

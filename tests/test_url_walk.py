@@ -283,6 +283,9 @@ NOT_REQUESTED = {
     "kokuho_shiharai": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
     "kokuho_shiharai_detail": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_…)",
     "kokuho_nintei": "kokuho/tests/test_kyufu_views.py (test_nintei_from_the_screen…)",
+    # 国保税: the results and the 更正候補 of a 年度 list the 納税義務者 (by 年度, no id)
+    "kokuho_fuka_kekka": "kokuho/tests/test_fuka_views.py (test_results_detail_and_notice…)",
+    "kokuho_fuka_kosei_list": "kokuho/tests/test_fuka_views.py (test_kosei_from_the_screen…)",
 }
 
 

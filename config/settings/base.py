@@ -373,6 +373,14 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["kaigo.tasks.nenrei_totatsu_daily"],
         "kwargs": {"expires": 3600.0},
     },
+    # 国保税: the daily 更正候補 sweep (資格 and 所得 changed since the 賦課); the job
+    # replaces each household's open candidate, so a repeated run adds nothing.
+    "kokuho-fuka-kosei": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 86400.0,
+        "args": ["kokuho.tasks.fuka_kosei_daily"],
+        "kwargs": {"expires": 3600.0},
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
 

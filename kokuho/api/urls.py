@@ -3,3 +3,7 @@
 from kokuho.api import shikaku
 
 urlpatterns = [*shikaku.urlpatterns]
+
+from kokuho.api import fuka  # noqa: E402
+
+urlpatterns += fuka.urlpatterns

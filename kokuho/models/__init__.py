@@ -43,6 +43,7 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
+from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei
 from kokuho.models.koki import (
     ChoshuHoho,
     ImportStatus,
@@ -88,3 +89,5 @@ __all__ += [
     "TodokeJiyu",
     "TodokeKind",
 ]
+
+__all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei"]

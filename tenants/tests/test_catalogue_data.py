@@ -166,6 +166,7 @@ IMPLEMENTED = {
     "koki_koreisha_iryo",  # the town's part (issue 15 item 5)
     "kokumin_nenkin",  # the town's part (issue 15 item 6)
     "kokuho_kyufu",
+    "kokuho_fuka",
 }
 
 

@@ -59,11 +59,14 @@ def test_settable_parameters_are_declared_in_the_law_files():
     hokenzei = {key for key in declared if key.startswith("kokuho.hokenzei.")}
     assert len(hokenzei) >= 20
     assert all("kokuho_shikaku" in declared[key].gyomu for key in hokenzei)
+    # the 国保税's 納期 and rounding are the town's 条例 (地方税法第706条): kokuho's fuka.yaml
+    fuka = {key for key in declared if key.startswith("kokuho.fuka.")}
+    assert {"kokuho.fuka.nouki_months", "kokuho.fuka.nouki_day"} <= fuka
     # the 介護保険料's 基準額, stages, rates and rounding are the town's (介護保険法第129条)
     hokenryo = {key for key in declared if key.startswith("kaigo.hokenryo.")}
     assert len(hokenryo) >= 40
     assert all(declared[key].gyomu == ("kaigo_hoken",) for key in hokenryo)
-    assert set(declared) - hokenzei - hokenryo == {
+    assert set(declared) - hokenzei - fuka - hokenryo == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,

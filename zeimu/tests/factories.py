@@ -1,14 +1,54 @@
 """Test data of 税務 that other apps' tests may use (the contracts let a test import
 ``<app>.tests.factories``, never ``zeimu.models``).
 
-``kazei_set`` writes one current 個人住民税 assessment row for a person and year, shaped
-as the 当初賦課 stores it, so ``zeimu.public`` answers with those figures. It is a test
-fixture, not a calculation: the caller states the figures.
+Each function writes one current 個人住民税 assessment row for a person and year, shaped
+as the 当初賦課 stores it, so ``zeimu.public`` answers with those figures. They are test
+fixtures, not calculations: the caller states the figures.
 """
 
 from __future__ import annotations
 
 from zeimu.models import Fuka, FukaKind, FukaStatus
+
+
+def _fuka_row(
+    atena_id: int,
+    fiscal_year: int,
+    *,
+    status: FukaStatus,
+    kind: str,
+    kyuyo: int,
+    nenkin: int,
+    sonota: int,
+    shotokuwari: int,
+    kintowari: int,
+    nenkin_shunyu: int | None = None,
+    kazei_shotoku: int | None = None,
+) -> Fuka:
+    """The row itself: 合計所得金額 is the sum of the 所得; 割 split 市町村/道府県."""
+    nenkin_detail: dict[str, int] = {"shotoku": nenkin}
+    result: dict[str, object] = {
+        "kyuyo_shotoku_after_chosei": kyuyo,
+        "nenkin": nenkin_detail,
+        "sonota_shotoku": sonota,
+    }
+    if nenkin_shunyu is not None:
+        nenkin_detail["shunyu"] = nenkin_shunyu
+    if kazei_shotoku is not None:
+        result["kazei_shotoku"] = kazei_shotoku
+    return Fuka.objects.create(
+        fiscal_year=fiscal_year,
+        atena_id=atena_id,
+        kind=kind,
+        status=status,
+        is_current=True,
+        gokei_shotoku=kyuyo + nenkin + sonota,
+        shotokuwari_shichoson=shotokuwari * 6 // 10,
+        shotokuwari_dofuken=shotokuwari - shotokuwari * 6 // 10,
+        kintowari_shichoson=kintowari * 3 // 4,
+        kintowari_dofuken=kintowari - kintowari * 3 // 4,
+        detail={"result": result},
+    )
 
 
 def kazei_set(
@@ -24,30 +64,67 @@ def kazei_set(
     shotokuwari: int = 0,
     kintowari: int = 0,
 ) -> Fuka:
-    """``status``: "kazei" (課税), "hikazei" (非課税) or "mishinkoku" (未申告)."""
+    """``status``: "kazei" (課税), "hikazei" (非課税) or "mishinkoku" (未申告); a former
+    current row of the year is superseded."""
     stored = FukaStatus(status)
     if status == "kazei" and not shotokuwari and not kintowari:
         shotokuwari, kintowari = 10_000, 5_000
     Fuka.objects.filter(atena_id=atena_id, fiscal_year=fiscal_year, is_current=True).update(
         is_current=False
     )
-    return Fuka.objects.create(
-        fiscal_year=fiscal_year,
-        atena_id=atena_id,
-        kind=FukaKind.TOSHO,
+    return _fuka_row(
+        atena_id,
+        fiscal_year,
         status=stored,
-        is_current=True,
-        gokei_shotoku=kyuyo + nenkin + sonota,
-        shotokuwari_shichoson=shotokuwari * 6 // 10,
-        shotokuwari_dofuken=shotokuwari - shotokuwari * 6 // 10,
-        kintowari_shichoson=kintowari * 3 // 4,
-        kintowari_dofuken=kintowari - kintowari * 3 // 4,
-        detail={
-            "result": {
-                "kyuyo_shotoku_after_chosei": kyuyo,
-                "nenkin": {"shotoku": nenkin, "shunyu": nenkin_shunyu},
-                "sonota_shotoku": sonota,
-                "kazei_shotoku": kazei_shotoku,
-            }
-        },
+        kind=FukaKind.TOSHO,
+        kyuyo=kyuyo,
+        nenkin=nenkin,
+        sonota=sonota,
+        shotokuwari=shotokuwari,
+        kintowari=kintowari,
+        nenkin_shunyu=nenkin_shunyu,
+        kazei_shotoku=kazei_shotoku,
     )
+
+
+def kazei(
+    atena_id: int,
+    fiscal_year: int,
+    *,
+    kyuyo: int = 0,
+    nenkin: int = 0,
+    sonota: int = 0,
+    status: str = FukaStatus.KAZEI,
+    shotokuwari: int = 0,
+    kintowari: int = 5_000,
+    kind: str = FukaKind.TOSHO,
+) -> Fuka:
+    """The current assessment of ``atena_id`` for ``fiscal_year`` with these 所得 (of the
+    year before); no 均等割 unless 課税."""
+    stored = FukaStatus(status)
+    return _fuka_row(
+        atena_id,
+        fiscal_year,
+        status=stored,
+        kind=kind,
+        kyuyo=kyuyo,
+        nenkin=nenkin,
+        sonota=sonota,
+        shotokuwari=shotokuwari,
+        kintowari=kintowari if stored == FukaStatus.KAZEI else 0,
+    )
+
+
+def mishinkoku(atena_id: int, fiscal_year: int) -> Fuka:
+    return kazei(atena_id, fiscal_year, status=FukaStatus.MISHINKOKU, kintowari=0)
+
+
+def kazei_kosei(atena_id: int, fiscal_year: int, **kw: int | str) -> Fuka:
+    """A 所得 更正 (or a late 申告): the current row superseded by a new one."""
+    old = Fuka.objects.get(atena_id=atena_id, fiscal_year=fiscal_year, is_current=True)
+    old.is_current = False
+    old.save(update_fields=["is_current"])
+    new = kazei(atena_id, fiscal_year, kind=FukaKind.KOSEI, **kw)  # type: ignore[arg-type]
+    old.superseded_by = new
+    old.save(update_fields=["superseded_by"])
+    return new

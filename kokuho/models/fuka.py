@@ -1,0 +1,145 @@
+"""国民健康保険税の賦課: one row per 国保世帯 (a registry household), 年度 and version.
+
+- The 納税義務者 is the household's 世帯主 on the 算定基準日, insured or not (擬制世帯主,
+  地方税法第703条の4).
+- Every figure the rules return (``kokuho.rules.hokenzei``) is kept in ``detail`` (JSON:
+  the input, the 軽減判定, each 区分's member lines and monthly amounts, the explanation
+  lines); what is searched or summed is a column: each 区分's tax, the 軽減割合, the
+  判定所得, the 年税額.
+- History: at most one version per (年度, 世帯) is current (partial unique index). A
+  仮算定 is version 1, the 本算定 that follows it the next, every 更正 a new version with its
+  reason and cause; the old version is never edited, only pointed at its successor.
+- ``input_hash`` fingerprints the input (members, their 資格 months, 所得): the 更正 sweep
+  compares it with the input rebuilt from today's data and lists the households whose
+  input changed as 更正候補 (``KoseiKoho``), which a clerk applies.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Santei(models.TextChoices):
+    KARI = "kari", "仮算定"
+    HON = "hon", "本算定"
+    KOSEI = "kosei", "更正"
+
+
+class KoseiCause(models.TextChoices):
+    SHIKAKU = "shikaku", "資格の異動"
+    SHOTOKU = "shotoku", "所得の更正・申告"
+    SHIKAKU_SHOTOKU = "shikaku_shotoku", "資格の異動と所得の更正"
+    SETAI = "setai", "世帯の異動（世帯主・世帯員）"
+    SHINKI = "shinki", "新たに国保世帯になった"
+    SHOMETSU = "shometsu", "国保の被保険者がいなくなった"
+
+
+class KoseiStatus(models.TextChoices):
+    OPEN = "open", "未処理"
+    APPLIED = "applied", "更正済み"
+    DISMISSED = "dismissed", "更正しない"
+
+
+class KokuhoFuka(models.Model):
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    setai_id = models.BigIntegerField("世帯ID（住民記録）")
+    version = models.PositiveSmallIntegerField("版")
+    santei = models.CharField("算定区分", max_length=8, choices=Santei.choices)
+    is_current = models.BooleanField("現在の賦課", default=True)
+    superseded_by = models.ForeignKey(
+        "self", verbose_name="次の版", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    nozei_gimusha_id = models.BigIntegerField("納税義務者（世帯主）の宛名ID")
+    gisei = models.BooleanField("擬制世帯主", default=False)
+    kijun_date = models.DateField("算定基準日")
+    job_id = models.BigIntegerField("処理ID", null=True, blank=True)
+    hihokensha_su = models.PositiveSmallIntegerField("被保険者数", default=0)
+    keigen_wari = models.PositiveSmallIntegerField("法定軽減（割）", default=0)
+    hantei_shotoku = models.BigIntegerField("軽減判定所得", default=0)
+    iryo = models.BigIntegerField("医療分", default=0)
+    shien = models.BigIntegerField("後期高齢者支援金等分", default=0)
+    kaigo = models.BigIntegerField("介護納付金分", default=0)
+    kodomo = models.BigIntegerField("子ども・子育て支援納付金分", default=0)
+    nengaku = models.BigIntegerField("年税額", default=0)
+    #: 過納: levied in 期 already due beyond the new 年税額 (a 更正 that lowers the tax)
+    kanou = models.BigIntegerField("過納額", default=0)
+    #: [{"ki", "label", "month", "due", "due_nominal", "amount", "before"?, "sagaku"?}]
+    kibetsu = models.JSONField("期別税額", default=list)
+    detail = models.JSONField("計算の内訳", default=dict)
+    input_hash = models.CharField("入力の指紋", max_length=64)
+    reason = models.CharField("更正の理由", max_length=200, blank=True)
+    cause = models.CharField("更正の原因", max_length=20, choices=KoseiCause.choices, blank=True)
+    created_by = models.CharField("処理者", max_length=150, blank=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "国保税の賦課"
+        verbose_name_plural = "国保税の賦課"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "setai_id"],
+                condition=models.Q(is_current=True),
+                name="kokuho_fuka_one_current",
+            ),
+            models.UniqueConstraint(
+                fields=["fiscal_year", "setai_id", "version"], name="kokuho_fuka_version"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["fiscal_year", "santei"], name="kokuho_fuka_year_idx"),
+            models.Index(fields=["nozei_gimusha_id", "fiscal_year"], name="kokuho_fuka_gimu_idx"),
+            models.Index(fields=["job_id"], name="kokuho_fuka_job_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"国保税の賦課 {self.pk}（{self.get_santei_display()} 第{self.version}版）"
+
+
+class KoseiKoho(models.Model):
+    """A household whose input changed since its current 賦課: found by the sweep, applied
+    (a new version) or set aside by a clerk. One open candidate per current 賦課: a sweep
+    run again replaces it."""
+
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    setai_id = models.BigIntegerField("世帯ID（住民記録）")
+    fuka = models.ForeignKey(
+        KokuhoFuka, verbose_name="現在の賦課", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="koho",
+    )  # fmt: skip
+    cause = models.CharField("原因", max_length=20, choices=KoseiCause.choices)
+    status = models.CharField(
+        "状態", max_length=10, choices=KoseiStatus.choices, default=KoseiStatus.OPEN
+    )
+    nengaku_before = models.BigIntegerField("更正前の年税額", default=0)
+    nengaku_after = models.BigIntegerField("更正後の年税額", default=0)
+    #: the recomputed assessment (same shape as KokuhoFuka.detail) and its fingerprint
+    detail = models.JSONField("再計算の内訳", default=dict)
+    input_hash = models.CharField("入力の指紋", max_length=64)
+    changes = models.JSONField("変わった入力", default=list)
+    job_id = models.BigIntegerField("処理ID", null=True, blank=True)
+    found_at = models.DateTimeField("検出日時", auto_now=True)
+    applied = models.ForeignKey(
+        KokuhoFuka, verbose_name="更正後の賦課", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_by = models.CharField("処理者", max_length=150, blank=True)
+    decided_at = models.DateTimeField("処理日時", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "国保税の更正候補"
+        verbose_name_plural = "国保税の更正候補"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "setai_id"],
+                condition=models.Q(status="open"),
+                name="kokuho_koho_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"国保税の更正候補 {self.pk}"
+
+    @property
+    def sagaku(self) -> int:
+        return self.nengaku_after - self.nengaku_before
