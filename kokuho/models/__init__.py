@@ -23,3 +23,6 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
+from kokuho.models.whatif import WhatifRun, WhatifScenario, WhatifSetai  # noqa: E402
+
+__all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]
