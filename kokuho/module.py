@@ -34,5 +34,7 @@ MODULE = ModuleSpec(
         "system:kokuho_renkei": "システム（住民記録の異動による国保の資格）",
         "system:kokuho_koki": "システム（75歳到達の日次処理）",
         "load_kokuho_demo": "システム（国保の初期データ）",
+        "kokuho.WhatifScenario": "国保税 税率の試算",
+        "kokuho.whatif_new": "国保税 税率の試算の登録",
     },
 )

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from kokuho.gyomu import KOKUHO_SHIKAKU
 from kokuho.views import shikaku
+from kokuho.views import whatif as whatif_views
 from tenants.access import gyomu_view
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
         name=f"gyomu_entry_{KOKUHO_SHIKAKU}",
     ),
     *shikaku.urlpatterns,
+    *whatif_views.urlpatterns,
 ]

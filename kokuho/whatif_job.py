@@ -134,7 +134,10 @@ class WhatifJob:
         if gone:
             JobLogLine.objects.create(
                 job=job,
-                message=f"処理単位{chunk.index + 1}: 計画の後に取り消された資格{gone}件は含めていません。",
+                message=(
+                    f"処理単位{chunk.index + 1}: 計画の後に取り消された資格{gone}件は"
+                    "含めていません。"
+                ),
             )
         return ChunkResult(done=chunk.size)
 
@@ -147,8 +150,9 @@ class WhatifJob:
         JobLogLine.objects.create(
             job=job,
             message=(
-                f"試算の結果: {run.result['households']:,}世帯、年税額の合計 現行 {t['genko']:,}円 → "
-                f"試算 {t['shisan']:,}円（差 {t['shisan'] - t['genko']:+,}円）"
+                f"試算の結果: {run.result['households']:,}世帯、年税額の合計 "
+                f"現行 {t['genko']:,}円 → 試算 {t['shisan']:,}円"
+                f"（差 {t['shisan'] - t['genko']:+,}円）"
             ),
         )
 
@@ -157,14 +161,13 @@ def _copy_rows(rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in COLUMNS)
-    with transaction.atomic():
-        with connection.connection.cursor() as cur:
-            stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                sql.Identifier(WhatifSetai._meta.db_table), cols
-            )
-            with cur.copy(stmt) as copy:
-                for row in rows:
-                    copy.write_row(row)
+    with transaction.atomic(), connection.connection.cursor() as cur:
+        stmt = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(WhatifSetai._meta.db_table), cols
+        )
+        with cur.copy(stmt) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _bands() -> list[dict[str, Any]]:

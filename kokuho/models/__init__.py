@@ -23,6 +23,6 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
-from kokuho.models.whatif import WhatifRun, WhatifScenario, WhatifSetai  # noqa: E402
+from kokuho.models.whatif import WhatifRun, WhatifScenario, WhatifSetai
 
 __all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]

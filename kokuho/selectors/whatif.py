@@ -187,17 +187,18 @@ def whatif_inputs(
         for atena_id, _ in tokutei.get(setai_id, []):
             if atena_id not in births:
                 later[hantei.get(setai_id, start)].add(atena_id)
-    for day, atena_ids in later.items():
-        for r in residents_among(atena_ids, day).values():
+    for on, later_ids in later.items():
+        for r in residents_among(later_ids, on).values():
             births.setdefault(r.atena_id, r.birth_date)
 
     everyone = set(births)
     kazei = person_kazei_many(everyone, shotoku_nendo)
     out: list[SetaiInput] = []
     for setai_id, periods in planned:
-        day = hantei.get(setai_id)
-        if day is None:
+        found_day = hantei.get(setai_id)
+        if found_day is None:
             continue
+        day = found_day
         built: list[Member] = []
         insured_atena: dict[int, str] = {}
         for p, _ in periods:

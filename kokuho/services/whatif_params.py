@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kokuho.rules.hokenzei_params import KUBUN_LABELS, P, HokenzeiParameters, parameters_from_lookup
+from kokuho.rules.hokenzei_params import KUBUN_LABELS, HokenzeiParameters, P, parameters_from_lookup
 from tenants.params.models import LawParameter
 from tenants.params.services import ParameterMissing, param_value
 from tenants.params.settable import ParameterValueError, Settable, settable_parameters
