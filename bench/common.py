@@ -26,7 +26,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = Path(__file__).resolve().parent / "out"
-BENCH_DB = "jcloud_bench"
+# JC_BENCH_DB: another name when two sessions bench on one server at once
+BENCH_DB = os.environ.get("JC_BENCH_DB", "jcloud_bench")
 DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/jcloud"
 SETTINGS_MODULE = "config.settings.dev"
 
