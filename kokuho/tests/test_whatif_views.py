@@ -117,3 +117,9 @@ def test_admin_defines_runs_and_reads_the_result_and_csv(
     connection.set_tenant(alpha.municipality)
     assert AccessLog.objects.filter(screen="job:kokuho_whatif").count() == 1
     assert WhatifRun.objects.count() == 1
+
+
+def test_the_menu_offers_it_to_the_admin_only(alpha, login):
+    admin = login("hayama-admin", ALPHA_HOST).get("/kokuho/").content.decode()
+    clerk = login("hayama-clerk", ALPHA_HOST).get("/kokuho/").content.decode()
+    assert 'href="/kokuho/whatif/"' in admin and 'href="/kokuho/whatif/"' not in clerk
