@@ -101,7 +101,7 @@ def _digest() -> dict[str, str]:
     out = {}
     with connection.cursor() as cur:
         for table in ("kokuho_shikaku", "zeimu_fuka"):
-            cur.execute(f"SELECT md5(string_agg(t::text, '' ORDER BY t.id)) FROM {table} t")
+            cur.execute(f"SELECT md5(string_agg(md5(t::text), '' ORDER BY t.id)) FROM {table} t")
             out[table] = cur.fetchone()[0]
     return out
 
