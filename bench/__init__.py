@@ -41,6 +41,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.kazei_import",
         "課税資料 CSV of 450,000 rows through the screen and the API as a job: rows/s, peak RSS",
     ),
+    "whatif": (
+        "bench.whatif",
+        "国保税 税率の試算 over the 380,000-person town (both rate sets), 1 and 2 processes",
+    ),
     "lookup": (
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",

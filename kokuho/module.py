@@ -16,7 +16,7 @@ MODULE = ModuleSpec(
     },
     urls=(UrlMount("kokuho/", "kokuho.urls"),),
     api_urls=(UrlMount("kokuho/", "kokuho.api.urls"),),
-    jobkinds="kokuho.printjobs",
+    jobkinds="kokuho.jobkinds",
     subscribers="kokuho.subscribers",
     meters="kokuho.meters",
     params_dir="params",
@@ -85,5 +85,7 @@ MODULE = ModuleSpec(
         "job:kokuho_fuka_hon": "国保税 本算定",
         "job:kokuho_fuka_kari": "国保税 仮算定",
         "api.kokuho.fuka_shisan": "API（国保税の試算）",
+        "kokuho.WhatifScenario": "国保税 税率の試算",
+        "kokuho.whatif_new": "国保税 税率の試算の登録",
     },
 )

@@ -67,6 +67,7 @@ from kokuho.models.nenkin import (
     TodokeJiyu,
     TodokeKind,
 )
+from kokuho.models.whatif import WhatifRun, WhatifScenario, WhatifSetai
 
 __all__ += [
     "ChoshuHoho",
@@ -91,3 +92,4 @@ __all__ += [
 ]
 
 __all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei"]
+__all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]
