@@ -56,9 +56,13 @@ def view_attr(view_func: Callable[..., Any], name: str, default: Any = None) -> 
 
 
 def needed_level(view_func: Callable[..., Any], method: str) -> int:
+    """The level a request needs: the view's ``level`` for a read; for a write the higher of
+    ``level`` and ``write_level`` — a screen only an administrator may open is never
+    written by a clerk posting to it directly (as the API's permission already does)."""
+    read = int(view_attr(view_func, "required_level", RoleLevel.READ))
     if method in SAFE_METHODS:
-        return int(view_attr(view_func, "required_level", RoleLevel.READ))
-    return int(view_attr(view_func, "required_write_level", RoleLevel.WRITE))
+        return read
+    return max(read, int(view_attr(view_func, "required_write_level", RoleLevel.WRITE)))
 
 
 def opens_for(request: Any, path: str) -> bool:

@@ -328,6 +328,11 @@ def test_screens_show_the_moved_johyo_and_other_towns_see_nothing(
     # a clerk may look, not start; the other town's staff get nothing
     clerk = login("hayama-clerk", ALPHA_HOST)
     assert clerk.get("/juminkiroku/johyo/").status_code == 403
+    # nor start the move by posting to the screen directly (a write needs the read's level too)
+    assert clerk.post("/juminkiroku/johyo/", {"kijun": "令和8年12月1日"}).status_code == 403
+    connection.set_tenant(alpha.municipality)
+    assert Job.objects.filter(kind=JohyoIkou.code).count() == 1
+    connection.set_schema_to_public()
     other = login("samukawa-admin", BETA_HOST)
     assert other.get(f"/juminkiroku/johyo/persons/{person.pk}/").status_code == 404
     assert other.get(f"/juminkiroku/johyo/jobs/{job.pk}/").status_code == 404
