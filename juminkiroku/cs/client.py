@@ -9,74 +9,43 @@ an exception message or a log: only the CS's own error code and reason text.
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from typing import Any
 
-from django.conf import settings
+from juminkiroku.linkhttp import LinkError, LinkRejected, LinkUnreachable, Peer, link_post
 
 
-class CsError(Exception):
+class CsError(LinkError):
     pass
 
 
 class CsNotConfigured(CsError):
-    def __init__(self) -> None:
-        super().__init__("CSの接続先が設定されていません。")
+    def __init__(self, message: str = "CSの接続先が設定されていません。") -> None:
+        super().__init__(message)
 
 
-class CsUnreachable(CsError):
+class CsUnreachable(CsError, LinkUnreachable):
     """The CS did not answer (connection refused, timeout, 5xx)."""
 
 
-class CsRejected(CsError):
+class CsRejected(CsError, LinkRejected):
     """The CS answered and refused the record (its code and reason, in Japanese)."""
 
-    def __init__(self, code: str, reason: str) -> None:
-        self.code = code
-        self.reason = reason
-        super().__init__(f"{code} {reason}".strip())
+
+PEER = Peer(
+    name="CS",
+    url_setting="JC_CS_URL",
+    timeout_setting="JC_CS_TIMEOUT_SECONDS",
+    refused="CSが電文を受け付けませんでした。",
+    not_configured=CsNotConfigured,
+    unreachable=CsUnreachable,
+    rejected=CsRejected,
+)
 
 
 def cs_url() -> str:
-    return str(getattr(settings, "JC_CS_URL", "") or "").rstrip("/")
+    return PEER.url()
 
 
 def cs_call(path: str, body: dict[str, Any], *, timeout: float | None = None) -> dict[str, Any]:
     """POST ``body`` to the CS at ``path``; the answer's JSON object."""
-    base = cs_url()
-    if not base:
-        raise CsNotConfigured()
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(  # noqa: S310 - the configured CS URL (http/https only)
-        f"{base}{path}",
-        data=data,
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8"},
-    )
-    if not request.full_url.startswith(("http://", "https://")):
-        raise CsNotConfigured()
-    if timeout is None:
-        timeout = float(getattr(settings, "JC_CS_TIMEOUT_SECONDS", 10))
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            answer = json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as exc:
-        if exc.code == 422:
-            try:
-                refusal = json.loads(exc.read().decode("utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                refusal = {}
-            raise CsRejected(
-                str(refusal.get("code", "E999"))[:10],
-                str(refusal.get("reason", "CSが電文を受け付けませんでした。"))[:150],
-            ) from None
-        raise CsUnreachable(f"CSが応答しませんでした（HTTP {exc.code}）。") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
-        raise CsUnreachable("CSに接続できませんでした。") from None
-    except ValueError:
-        raise CsUnreachable("CSの応答を読み取れませんでした。") from None
-    if not isinstance(answer, dict):
-        raise CsUnreachable("CSの応答を読み取れませんでした。")
-    return answer
+    return link_post(PEER, path, body, timeout=timeout)

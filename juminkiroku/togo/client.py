@@ -9,70 +9,45 @@ an exception message or a log: only the system's own code and reason text.
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from typing import Any
 
-from django.conf import settings
+from juminkiroku.linkhttp import LinkError, LinkRejected, LinkUnreachable, Peer, link_post
 
 
-class TogoError(Exception):
+class TogoError(LinkError):
     pass
 
 
 class TogoNotConfigured(TogoError):
-    def __init__(self) -> None:
-        super().__init__("団体内統合宛名システムの接続先が設定されていません。")
+    def __init__(
+        self, message: str = "団体内統合宛名システムの接続先が設定されていません。"
+    ) -> None:
+        super().__init__(message)
 
 
-class TogoUnreachable(TogoError):
-    """No answer (connection refused, timeout, 5xx)."""
+class TogoUnreachable(TogoError, LinkUnreachable):
+    """The 団体内統合宛名システム did not answer (connection refused, timeout, 5xx)."""
 
 
-class TogoRejected(TogoError):
-    def __init__(self, code: str, reason: str) -> None:
-        self.code = code
-        self.reason = reason
-        super().__init__(f"{code} {reason}".strip())
+class TogoRejected(TogoError, LinkRejected):
+    """The 統合宛名 system answered and refused the record (its code and reason)."""
+
+
+PEER = Peer(
+    name="団体内統合宛名システム",
+    url_setting="JC_TOGO_URL",
+    timeout_setting="JC_TOGO_TIMEOUT_SECONDS",
+    refused="統合宛名システムが受け付けませんでした。",
+    not_configured=TogoNotConfigured,
+    unreachable=TogoUnreachable,
+    rejected=TogoRejected,
+)
 
 
 def togo_url() -> str:
-    return str(getattr(settings, "JC_TOGO_URL", "") or "").rstrip("/")
+    return PEER.url()
 
 
 def togo_call(path: str, body: dict[str, Any]) -> dict[str, Any]:
     """POST ``body`` to the 統合宛名 system at ``path``; the answer's JSON object."""
-    base = togo_url()
-    if not base.startswith(("http://", "https://")):
-        raise TogoNotConfigured()
-    request = urllib.request.Request(  # noqa: S310 - the configured URL (http/https only)
-        f"{base}{path}",
-        data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-        method="POST",
-        headers={"Content-Type": "application/json; charset=utf-8"},
-    )
-    timeout = float(getattr(settings, "JC_TOGO_TIMEOUT_SECONDS", 10))
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            answer = json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as exc:
-        if exc.code == 422:
-            try:
-                refusal = json.loads(exc.read().decode("utf-8"))
-            except (ValueError, UnicodeDecodeError):
-                refusal = {}
-            raise TogoRejected(
-                str(refusal.get("code", "E999"))[:10],
-                str(refusal.get("reason", "統合宛名システムが受け付けませんでした。"))[:150],
-            ) from None
-        raise TogoUnreachable(
-            f"団体内統合宛名システムが応答しませんでした（HTTP {exc.code}）。"
-        ) from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
-        raise TogoUnreachable("団体内統合宛名システムに接続できませんでした。") from None
-    except ValueError:
-        raise TogoUnreachable("団体内統合宛名システムの応答を読み取れませんでした。") from None
-    if not isinstance(answer, dict):
-        raise TogoUnreachable("団体内統合宛名システムの応答を読み取れませんでした。")
-    return answer
+    return link_post(PEER, path, body)
