@@ -20,11 +20,9 @@ Run it alone for the demo: ``python -m juminkiroku.cs.simulator --port 8790``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from juminkiroku.cs.layout import (
@@ -43,18 +41,13 @@ from juminkiroku.cs.layout import (
     pack,
     unpack,
 )
+from juminkiroku.linksim import Refused, SimServer
 from tenants.checkdigits import (
     is_valid_dantai_code,
     is_valid_juminhyo_code,
     juminhyo_code_check_digit,
     kojin_bango_check_digit,
 )
-
-
-class Refused(Exception):
-    def __init__(self, code: str, reason: str) -> None:
-        self.code = code
-        self.reason = reason
 
 
 @dataclass
@@ -359,67 +352,12 @@ ROUTES = {
 }
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: CsServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return  # the simulator holds personal data: it logs nothing
-
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self) -> None:
-        state = self.server.state
-        name = ROUTES.get(self.path)
-        if name is None:
-            self._answer(404, {"result": "ng", "code": "E000", "reason": "no such service"})
-            return
-        try:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length).decode("utf-8") or "{}")
-        except ValueError:
-            self._answer(400, {"result": "ng", "code": "E000", "reason": "bad JSON"})
-            return
-        with state.lock:
-            if name != "control" and state.fail_next > 0:
-                state.fail_next -= 1
-                self._answer(503, {"result": "ng", "code": "E900", "reason": "閉塞中"})
-                return
-            try:
-                answer = getattr(state, name)(body)
-            except Refused as exc:
-                self._answer(422, {"result": "ng", "code": exc.code, "reason": exc.reason})
-                return
-        self._answer(200, answer)
-
-
-class CsServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class CsServer(SimServer):
     def __init__(
         self, port: int = 0, seed: int | None = None, *, accept_unknown: bool = False
     ) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
-        self.state = CsState(seed, accept_unknown=accept_unknown)
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def start(self) -> CsServer:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
+        state = CsState(seed, accept_unknown=accept_unknown)
+        super().__init__(state, ROUTES, port=port, down_reason="閉塞中")
 
 
 def main() -> None:

@@ -21,21 +21,14 @@ Run it alone for the demo: ``python -m juminkiroku.togo.simulator --port 8791``.
 from __future__ import annotations
 
 import argparse
-import json
 import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from juminkiroku.cs.layout import pack, unpack
+from juminkiroku.linksim import Refused, SimServer
 from juminkiroku.togo.layout import IDO_KUBUN_KISAI_TORIKESHI, TOGO_ITEMS, TOGO_LAYOUT
 from tenants.checkdigits import is_valid_dantai_code, is_valid_kojin_bango
-
-
-class Refused(Exception):
-    def __init__(self, code: str, reason: str) -> None:
-        self.code = code
-        self.reason = reason
 
 
 @dataclass
@@ -120,65 +113,9 @@ class TogoState:
 ROUTES = {"/v1/juminhyo": "juminhyo", "/v1/list": "list", "/_control": "control"}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: TogoServer
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return  # the simulator holds personal data: it logs nothing
-
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_POST(self) -> None:
-        state = self.server.state
-        name = ROUTES.get(self.path)
-        if name is None:
-            self._answer(404, {"result": "ng", "code": "E000", "reason": "no such service"})
-            return
-        try:
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length).decode("utf-8") or "{}")
-        except ValueError:
-            self._answer(400, {"result": "ng", "code": "E000", "reason": "bad JSON"})
-            return
-        with state.lock:
-            if name != "control" and state.fail_next > 0:
-                state.fail_next -= 1
-                self._answer(503, {"result": "ng", "code": "E900", "reason": "停止中"})
-                return
-            try:
-                answer = getattr(state, name)(body)
-            except Refused as exc:
-                self._answer(422, {"result": "ng", "code": exc.code, "reason": exc.reason})
-                return
-        self._answer(200, answer)
-
-
-class TogoServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class TogoServer(SimServer):
     def __init__(self, port: int = 0) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
-        self.state = TogoState()
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def start(self) -> TogoServer:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
+        super().__init__(TogoState(), ROUTES, port=port)
 
 
 def main() -> None:
