@@ -43,7 +43,7 @@ class FukaNoticePrint(MassPrintJob):
     gyomu = KOKUHO_FUKA
     title = "国民健康保険税 納税通知書・変更通知書の一括印刷"
     chunk_size = 500
-    file_prefix = "kokuho_fuka"
+    file_prefix = KOKUHO_FUKA
     print_data_header = PRINT_DATA_HEADER
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -340,7 +340,7 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
     kaigo_iko_load(day=date(2024, 4, 1), actor=Actor(user_id=None, username="load_kaigo_demo"))
     jutoku_nyusho(
         atena_id=elder.pk,
-        shisetsu_shurui="kaigo_hoken",
+        shisetsu_shurui="kaigo_shisetsu",
         shisetsu_name="特別養護老人ホーム藤沢の里",
         shozai_dantai_code="142051",
         shozai_name="藤沢市",

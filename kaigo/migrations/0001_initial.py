@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('atena_id', models.BigIntegerField(verbose_name='宛名ID')),
-                ('shisetsu_shurui', models.CharField(choices=[('kaigo_hoken', '介護保険施設（特別養護老人ホーム・老人保健施設・介護医療院）'), ('tokutei', '特定施設（有料老人ホーム・軽費老人ホーム・サービス付き高齢者向け住宅）'), ('yogo', '養護老人ホーム')], max_length=16, verbose_name='施設の種類')),
+                ('shisetsu_shurui', models.CharField(choices=[('kaigo_shisetsu', '介護保険施設（特別養護老人ホーム・老人保健施設・介護医療院）'), ('tokutei', '特定施設（有料老人ホーム・軽費老人ホーム・サービス付き高齢者向け住宅）'), ('yogo', '養護老人ホーム')], max_length=16, verbose_name='施設の種類')),
                 ('shisetsu_name', models.CharField(max_length=100, verbose_name='施設の名称')),
                 ('shozai_dantai_code', models.CharField(max_length=6, verbose_name='施設所在市町村の団体コード')),
                 ('shozai_name', models.CharField(max_length=40, verbose_name='施設所在市町村')),
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('atena_id', models.BigIntegerField(verbose_name='宛名ID')),
                 ('hokensha_dantai_code', models.CharField(max_length=6, verbose_name='保険者（市町村）の団体コード')),
                 ('hokensha_name', models.CharField(max_length=40, verbose_name='保険者（市町村）')),
-                ('shisetsu_shurui', models.CharField(choices=[('kaigo_hoken', '介護保険施設（特別養護老人ホーム・老人保健施設・介護医療院）'), ('tokutei', '特定施設（有料老人ホーム・軽費老人ホーム・サービス付き高齢者向け住宅）'), ('yogo', '養護老人ホーム')], max_length=16, verbose_name='施設の種類')),
+                ('shisetsu_shurui', models.CharField(choices=[('kaigo_shisetsu', '介護保険施設（特別養護老人ホーム・老人保健施設・介護医療院）'), ('tokutei', '特定施設（有料老人ホーム・軽費老人ホーム・サービス付き高齢者向け住宅）'), ('yogo', '養護老人ホーム')], max_length=16, verbose_name='施設の種類')),
                 ('shisetsu_name', models.CharField(max_length=100, verbose_name='施設の名称')),
                 ('nyusho_date', models.DateField(verbose_name='入所日')),
                 ('taisho_date', models.DateField(blank=True, null=True, verbose_name='退所日')),

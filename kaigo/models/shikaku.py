@@ -85,7 +85,7 @@ class IryoHoken(models.TextChoices):
 class JutokuShisetsu(models.TextChoices):
     """住所地特例対象施設 (介護保険法第13条第1項)."""
 
-    KAIGO_HOKEN = "kaigo_hoken", "介護保険施設（特別養護老人ホーム・老人保健施設・介護医療院）"
+    KAIGO_HOKEN = "kaigo_shisetsu", "介護保険施設（特別養護老人ホーム・老人保健施設・介護医療院）"
     TOKUTEI = "tokutei", "特定施設（有料老人ホーム・軽費老人ホーム・サービス付き高齢者向け住宅）"
     YOGO = "yogo", "養護老人ホーム"
 

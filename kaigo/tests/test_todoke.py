@@ -35,7 +35,7 @@ FUJISAWA = "142051"  # 藤沢市 (団体コード with its check digit)
 def _jutoku(atena, actor, *, nyusho=date(2025, 6, 1)):
     return jutoku_nyusho(
         atena_id=atena.pk,
-        shisetsu_shurui="kaigo_hoken",
+        shisetsu_shurui="kaigo_shisetsu",
         shisetsu_name="特別養護老人ホーム藤沢の里",
         shozai_dantai_code=FUJISAWA,
         shozai_name="藤沢市",
@@ -84,7 +84,7 @@ def test_jutoku_is_refused_for_a_facility_in_the_town_itself_and_writes_nothing(
     with pytest.raises(TodokeRefused, match="町内の施設"):
         jutoku_nyusho(
             atena_id=husband.pk,
-            shisetsu_shurui="kaigo_hoken",
+            shisetsu_shurui="kaigo_shisetsu",
             shisetsu_name="葉山の家",
             shozai_dantai_code=alpha.municipality.dantai_code,
             shozai_name="葉山町",
@@ -95,7 +95,7 @@ def test_jutoku_is_refused_for_a_facility_in_the_town_itself_and_writes_nothing(
     with pytest.raises(TodokeRefused, match="検査数字"):
         _ = jutoku_nyusho(
             atena_id=husband.pk,
-            shisetsu_shurui="kaigo_hoken",
+            shisetsu_shurui="kaigo_shisetsu",
             shisetsu_name="どこかの家",
             shozai_dantai_code="142050",
             shozai_name="藤沢市",
@@ -126,7 +126,7 @@ def test_another_towns_jutoku_person_is_recorded_not_insured(
         atena_id=old.pk,
         hokensha_dantai_code=FUJISAWA,
         hokensha_name="藤沢市",
-        shisetsu_shurui="kaigo_hoken",
+        shisetsu_shurui="kaigo_shisetsu",
         shisetsu_name="葉山ホーム",
         nyusho_date=day,
         actor=clerk,

@@ -66,7 +66,7 @@ def test_jutoku_todoke_on_the_screen_and_refused_for_the_other_town(world, login
     clerk = login("hayama-clerk", ALPHA_HOST)
     body = {
         "kind": "nyusho",
-        "shisetsu_shurui": "kaigo_hoken",
+        "shisetsu_shurui": "kaigo_shisetsu",
         "shisetsu_name": "特別養護老人ホーム藤沢の里",
         "shozai_dantai_code": "142051",
         "shozai_name": "藤沢市",

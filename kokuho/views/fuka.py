@@ -423,7 +423,7 @@ def fuka_shisan(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("fuka/", fuka_menu, name="kokuho_fuka"),
+    path("fuka/", fuka_menu, name="kokuho_fuka_menu"),
     path("fuka/<int:fy>/kekka/", fuka_kekka, name="kokuho_fuka_kekka"),
     path("fuka/detail/<int:pk>/", fuka_detail, name="kokuho_fuka_detail"),
     path("fuka/detail/<int:pk>/tsuchi.pdf", fuka_pdf, name="kokuho_fuka_pdf"),
