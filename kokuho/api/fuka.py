@@ -45,7 +45,10 @@ class FukaShisanInputSerializer(serializers.Serializer):
     tokutei_setai = serializers.ChoiceField(
         choices=["", "tokutei", "tokutei_keizoku"], default="", help_text="特定世帯・特定継続世帯"
     )
-    members = FukaShisanMemberSerializer(many=True, min_length=1, max_length=MAX_MEMBERS)  # type: ignore[call-arg]
+    # a ListField, so that the document states minItems/maxItems (a nested many=True does not)
+    members = serializers.ListField(
+        child=FukaShisanMemberSerializer(), min_length=1, max_length=MAX_MEMBERS
+    )
 
 
 class FukaShisanView(TenantAPIView):
@@ -74,7 +77,7 @@ class FukaShisanView(TenantAPIView):
                 tokutei_setai=data["tokutei_setai"],
             )
         except ShisanRefused as exc:
-            raise RuleRefused(exc.errors) from exc
+            raise RuleRefused({"members": exc.errors}) from exc
         return Response(shisan_json(inp, result))
 
 
