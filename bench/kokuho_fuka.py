@@ -15,7 +15,7 @@ import time
 from datetime import date
 from typing import Any
 
-from bench.common import base_parser, kanagawa_common_modules, print_table, run
+from bench.common import OUT_DIR, base_parser, kanagawa_common_modules, print_table, run
 from bench.provision import provision_many
 
 TARGET_SECONDS = 30.0
@@ -107,7 +107,53 @@ def _honsantei(processes: int, schema: str) -> dict[str, Any]:
     }
 
 
-def body(consortium: Any, record: dict[str, Any], *, population: int, seed: int) -> dict[str, Any]:
+def _profile_chunk(dump: str) -> dict[str, Any]:
+    """One chunk of a fresh 本算定 in this process under cProfile: the stats go to ``dump``
+    (read them with ``python -m pstats`` or snakeviz) and the top of the cumulative list
+    is printed."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection as dj
+    from django.db import transaction
+
+    from tenants.jobs.models import Job, JobChunk, JobStatus
+    from tenants.jobs.registry import get_kind
+
+    with dj.cursor() as cur:
+        cur.execute("TRUNCATE kokuho_kokuhofuka CASCADE")
+    Job.objects.filter(kind=KIND).update(status=JobStatus.SUCCEEDED)
+    kind = get_kind(KIND)
+    assert kind is not None
+    params = kind.validate({"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()})
+    job = Job.objects.create(kind=kind.code, gyomu=kind.gyomu, title=kind.title, params=params)
+    p, n = kind.plan(job)[0]
+    chunk = JobChunk.objects.create(job=job, index=0, params=p, size=n)
+    profiler = cProfile.Profile()
+    t = time.perf_counter()
+    with transaction.atomic():
+        profiler.enable()
+        done = kind.run_chunk(job, chunk).done
+        profiler.disable()
+    seconds = time.perf_counter() - t
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    profiler.dump_stats(dump)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    print(out.getvalue())
+    return {"households": done, "seconds_under_profile": round(seconds, 2), "dump": dump}
+
+
+def body(
+    consortium: Any,
+    record: dict[str, Any],
+    *,
+    population: int,
+    seed: int,
+    profile: bool = False,
+    processes: tuple[int, ...] = (1, 2),
+) -> dict[str, Any]:
     from bench.fuka import _assess, _tax_data
     from juminkiroku.synth.load import residents_load
     from kokuho.rules.hokenzei_params import P
@@ -152,9 +198,13 @@ def body(consortium: Any, record: dict[str, Any], *, population: int, seed: int)
         cur.execute("ANALYZE")
     print(f"[kokuho_fuka] {insured:,} insured from {IKO_DAY} ({iko_seconds:.1f} s)")
     runs = []
-    for processes in (1, 2):
-        print(f"[kokuho_fuka] 本算定 with {processes} process(es) …")
-        runs.append(_honsantei(processes, town["schema"]))
+    for n in processes:
+        print(f"[kokuho_fuka] 本算定 with {n} process(es) …")
+        runs.append(_honsantei(n, town["schema"]))
+        connection.set_tenant(municipality)
+    if profile:
+        print("[kokuho_fuka] one chunk under cProfile …")
+        record["profile"] = _profile_chunk(str(OUT_DIR / "kokuho_fuka_chunk.prof"))
         connection.set_tenant(municipality)
     connection.set_schema_to_public()
     record["setup"] = {
@@ -175,7 +225,7 @@ def body(consortium: Any, record: dict[str, Any], *, population: int, seed: int)
          "households/s"],
         rows,
     )  # fmt: skip
-    best = min(r["total"] for r in runs if r["processes"] == 2)
+    best = min((r["total"] for r in runs if r["processes"] == 2), default=float("inf"))
     record["results"] = {"best_total_2proc": best, "target_met": best <= TARGET_SECONDS}
     print(f"[kokuho_fuka] 2 processes {best:.1f} s (target ≤ {TARGET_SECONDS:.0f} s: "
           f"{'met' if best <= TARGET_SECONDS else 'NOT met'})")  # fmt: skip
@@ -186,11 +236,24 @@ def main(argv: list[str]) -> int:
     parser = base_parser("kokuho_fuka", __doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--population", type=int, default=380_000, help="default 380,000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--processes", default="1,2", help="worker counts to run, comma-separated (default 1,2)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="then run one chunk under cProfile (bench/out/kokuho_fuka_chunk.prof)",
+    )
     args = parser.parse_args(argv)
     return run(
         "kokuho_fuka",
         lambda consortium, record: body(
-            consortium, record, population=args.population, seed=args.seed
+            consortium,
+            record,
+            population=args.population,
+            seed=args.seed,
+            profile=args.profile,
+            processes=tuple(int(x) for x in args.processes.split(",") if x),
         ),
         keep=args.keep,
     )

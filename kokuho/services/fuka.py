@@ -114,6 +114,30 @@ def detail_of(si: SetaiInput, result: HokenzeiResult) -> dict[str, Any]:
     return {"input": si.facts, "result": jsonable(result)}
 
 
+def _json_default(value: Any) -> Any:
+    t = type(value)
+    names = _FIELDS.get(t)
+    if names is None:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(value))
+        elif isinstance(value, Fraction):
+            return str(value)
+        elif isinstance(value, date):
+            return value.isoformat()
+        else:
+            raise TypeError(f"not JSON: {t.__name__}")
+    return {n: getattr(value, n) for n in names}
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
+def detail_json(si: SetaiInput, result: HokenzeiResult) -> str:
+    """``detail_of`` as JSON text in one pass of the C encoder: the same text as
+    ``json.dumps(detail_of(...))`` (tested) at half the cost, for the 本算定's COPY."""
+    return _ENCODER.encode({"input": si.facts, "result": result})
+
+
 def _kubun(result: HokenzeiResult, code: str) -> int:
     return next((k.zeigaku for k in result.kubun if k.kubun == code), 0)
 
@@ -129,7 +153,10 @@ def _row(
     actor: str,
     reason: str = "",
     cause: str = "",
+    detail_text: bool = False,
 ) -> KokuhoFuka:
+    """The new 賦課 row; ``detail_text``: its 内訳 already as JSON text, for ``_copy_in``
+    only (the row is never saved through the ORM)."""
     return KokuhoFuka(
         fiscal_year=si.inp.fiscal_year,
         setai_id=si.setai_id,
@@ -150,7 +177,7 @@ def _row(
         nengaku=result.nengaku,
         kanou=kibetsu.kanou,
         kibetsu=kibetsu.as_json(),
-        detail=detail_of(si, result),
+        detail=detail_json(si, result) if detail_text else detail_of(si, result),
         input_hash=input_hash(si.facts),
         reason=reason,
         cause=cause,
@@ -182,7 +209,8 @@ def _copy_in(rows: list[KokuhoFuka]) -> None:
                      r.nozei_gimusha_id, r.gisei, r.kijun_date, r.job_id, r.hihokensha_su,
                      r.keigen_wari, r.hantei_shotoku, r.iryo, r.shien, r.kaigo, r.kodomo,
                      r.nengaku, r.kanou, json.dumps(r.kibetsu, ensure_ascii=False),
-                     json.dumps(r.detail, ensure_ascii=False), r.input_hash, r.reason, r.cause,
+                     r.detail if isinstance(r.detail, str)
+                     else json.dumps(r.detail, ensure_ascii=False), r.input_hash, r.reason, r.cause,
                      r.created_by, now)
                 )  # fmt: skip
 
@@ -256,6 +284,7 @@ def honsantei_chunk(
             version=(before.version + 1) if before else 1,
             job_id=job_id,
             actor=actor.username or actor.api_client,
+            detail_text=True,
         )
         if santei == Santei.KARI:
             row.nengaku = kib.total  # levied so far; the 年税額 is the 本算定's

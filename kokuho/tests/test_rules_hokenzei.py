@@ -558,3 +558,26 @@ def test_town_settable_declarations_parse() -> None:
     assert {s.key for s in settable} >= {
         P + f"{k}.kintowari" for k in ("iryo", "shien", "kaigo", "kodomo")
     }
+
+
+def test_the_jobs_json_detail_is_the_same_text_as_the_screens_detail() -> None:
+    """The 本算定 writes its 内訳 with one pass of the C encoder (kokuho.services.fuka
+    .detail_json); it must be the text ``detail_of`` gives, which the screens and the 更正
+    path use."""
+    import json
+
+    from kokuho.selectors.fuka import SetaiInput
+    from kokuho.services.fuka import detail_json, detail_of
+
+    members = (natori_member("a"), natori_member("b", birth=date(1958, 2, 1)))
+    result = calc(2025, natori(2025), *members)
+    si = SetaiInput(
+        setai_id=1,
+        kijun=date(2025, 4, 1),
+        nozei_gimusha_id=2,
+        gisei=False,
+        inp=HokenzeiInput(fiscal_year=2025, members=members, setainushi="a"),
+        facts={"members": [{"key": "a", "birth": "1970-06-15"}], "shotoku": {"a": 1_200_000}},
+    )
+    assert detail_json(si, result) == json.dumps(detail_of(si, result), ensure_ascii=False)
+    assert "Fraction" not in detail_json(si, result)
