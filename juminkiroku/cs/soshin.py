@@ -22,18 +22,14 @@ Two steps, each safe to run again at any time:
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from juminkiroku.codes import IDO_GROUP_OF, IdoGroup, IdoJiyu, Zokugara
-from juminkiroku.cs.client import CsNotConfigured, CsRejected, CsUnreachable, cs_call
+from juminkiroku.cs.client import PEER, cs_call
 from juminkiroku.cs.common import fill_number, note_error, renkei_row, shichoson_code
 from juminkiroku.cs.layout import (
     CS_JIYU,
@@ -50,6 +46,7 @@ from juminkiroku.cs.layout import (
     ymd,
 )
 from juminkiroku.gyomu import JUKINET_RENKEI
+from juminkiroku.linkqueue import Outbox, SendResult
 from juminkiroku.models import (
     Atena,
     AtenaRireki,
@@ -62,7 +59,6 @@ from juminkiroku.models.cs import OPEN_STATUSES, SoshinKind, SoshinStatus
 from juminkiroku.selectors.feed import changes_after
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.db import connection
 
 MAKE_CHUNK = 500
 SEND_CHUNK = 200
@@ -276,15 +272,6 @@ def cs_soshin_make(*, actor: Actor, limit: int = MAKE_CHUNK) -> int:
 # --- 2. sending ---------------------------------------------------------------------------
 
 
-@dataclass
-class SendResult:
-    sent: int = 0
-    rejected: int = 0
-    retry: int = 0
-    held: int = 0
-    stopped: str = ""
-
-
 LAYOUTS: dict[str, str] = {
     SoshinKind.HONNIN: HONNIN_LAYOUT,
     SoshinKind.TENSHUTSU_SHOMEI: TENSHUTSU_LAYOUT,
@@ -292,21 +279,23 @@ LAYOUTS: dict[str, str] = {
 }
 
 
-def _lock_key() -> int:
-    digest = hashlib.sha256(f"jukinet-cs-send:{connection.schema_name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+OUTBOX = Outbox(
+    name="jukinet-cs-send",
+    model=CsSoshin,
+    pending=SoshinStatus.PENDING,
+    retry=SoshinStatus.RETRY,
+    rejected=SoshinStatus.REJECTED,
+    sent=SoshinStatus.SENT,
+    open_statuses=OPEN_STATUSES,
+    retry_base_setting="JC_CS_RETRY_BASE_SECONDS",
+    retry_max_setting="JC_CS_RETRY_MAX_SECONDS",
+    peer=PEER,
+    note_error=note_error,
+)
 
 
 def backoff(attempts: int) -> timedelta:
-    base = int(getattr(settings, "JC_CS_RETRY_BASE_SECONDS", 30))
-    cap = int(getattr(settings, "JC_CS_RETRY_MAX_SECONDS", 3600))
-    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
-
-
-def _held(rec: CsSoshin) -> bool:
-    return CsSoshin.objects.filter(
-        atena_id=rec.atena_id, id__lt=rec.pk, status__in=OPEN_STATUSES
-    ).exists()
+    return OUTBOX.backoff(attempts)
 
 
 def _complete_bango(rec: CsSoshin) -> None:
@@ -326,15 +315,23 @@ def _complete_bango(rec: CsSoshin) -> None:
     CsSoshin.objects.filter(pk=rec.pk).update(record=rec.record)
 
 
-def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
-    with transaction.atomic(durable=True):
-        rec = CsSoshin.objects.select_for_update().get(pk=rec_id)
-        rec.status = SoshinStatus.SENT
-        rec.attempts += 1
-        rec.sent_at = timezone.now()
-        rec.reason = ""
-        rec.uketsuke_no = str(answer.get("uketsuke_no", ""))[:20]
-        rec.save()
+def _prepare(rec: CsSoshin) -> None:
+    if rec.kind != SoshinKind.SOFUSAKI:
+        _complete_bango(rec)
+
+
+def cs_soshin_send(
+    *, actor: Actor, limit: int = SEND_CHUNK, now: datetime | None = None
+) -> SendResult:
+    """Send up to ``limit`` waiting records in order (see the module's docstring)."""
+
+    def transmit(rec: CsSoshin) -> dict[str, Any]:
+        return cs_call(
+            "/v1/honnin",
+            {"shichoson_code": shichoson_code(), "layout": LAYOUTS[rec.kind], "record": rec.record},
+        )
+
+    def after_sent(rec: CsSoshin, answer: dict[str, Any]) -> None:
         bango = str(answer.get("kojin_bango", ""))
         if bango:
             from tenants.checkdigits import is_valid_kojin_bango
@@ -356,84 +353,16 @@ def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
             detail={"cs_soshin_id": rec.pk, "kind": rec.kind},
         )
 
-
-def _record_failure(rec_id: int, *, status: str, reason: str, now: datetime) -> None:
-    with transaction.atomic(durable=True):
-        rec = CsSoshin.objects.select_for_update().get(pk=rec_id)
-        rec.attempts += 1
-        rec.status = status
-        rec.reason = reason[:200]
-        rec.next_try_at = now + backoff(rec.attempts) if status == SoshinStatus.RETRY else None
-        rec.save()
-        if status == SoshinStatus.RETRY:
-            note_error(reason)
-
-
-def cs_soshin_send(
-    *, actor: Actor, limit: int = SEND_CHUNK, now: datetime | None = None
-) -> SendResult:
-    """Send up to ``limit`` waiting records in order (see the module's docstring)."""
-    result = SendResult()
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key()])
-        if not cur.fetchone()[0]:
-            result.stopped = "別の送信処理が実行中です。"
-            return result
-    try:
-        now = now or timezone.now()
-        due = list(
-            CsSoshin.objects.filter(status__in=[SoshinStatus.PENDING, SoshinStatus.RETRY])
-            .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
-            .order_by("id")[:limit]
-        )
-        for rec in due:
-            if _held(rec):
-                result.held += 1
-                continue
-            layout = LAYOUTS[rec.kind]
-            if rec.kind != SoshinKind.SOFUSAKI:
-                _complete_bango(rec)
-            try:
-                answer = cs_call(
-                    "/v1/honnin",
-                    {"shichoson_code": shichoson_code(), "layout": layout, "record": rec.record},
-                )
-            except CsNotConfigured as exc:
-                with transaction.atomic(durable=True):
-                    note_error(str(exc))
-                result.stopped = str(exc)
-                break
-            except CsUnreachable as exc:
-                _record_failure(rec.pk, status=SoshinStatus.RETRY, reason=str(exc), now=now)
-                result.retry += 1
-                result.stopped = str(exc)
-                break
-            except CsRejected as exc:
-                _record_failure(
-                    rec.pk,
-                    status=SoshinStatus.REJECTED,
-                    reason=f"{exc.reason}（{exc.code}）",
-                    now=now,
-                )
-                result.rejected += 1
-                continue
-            _record_sent(rec.pk, answer, actor)
-            result.sent += 1
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_unlock(%s)", [_lock_key()])
-    return result
+    return OUTBOX.send(
+        limit=limit, now=now, transmit=transmit, after_sent=after_sent, prepare=_prepare
+    )
 
 
 # --- 3. the clerk's actions on the queue ---------------------------------------------------
 
 
 def _open_record(soshin_id: int, want: tuple[str, ...]) -> CsSoshin:
-    rec = CsSoshin.objects.select_for_update().filter(pk=soshin_id).first()
-    if rec is None:
-        raise CsSoshinError("該当する送信データがありません。")
-    if rec.status not in want:
-        raise CsSoshinError(f"この送信データは「{rec.get_status_display()}」のため操作できません。")
+    rec: CsSoshin = OUTBOX.open_record(soshin_id, want, error=CsSoshinError, noun="送信データ")
     return rec
 
 

@@ -19,19 +19,16 @@ Two steps, each safe to run again at any time (the shape of juminkiroku.cs.soshi
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from juminkiroku.codes import IDO_GROUP_OF, IdoJiyu, JuminJotai, JuminShubetsu
 from juminkiroku.cs.client import CsNotConfigured, CsRejected, CsUnreachable, cs_call
-from juminkiroku.cs.soshin import backoff
 from juminkiroku.fuhyo.client import (
+    PEER,
     FuhyoNotConfigured,
     FuhyoRejected,
     FuhyoUnreachable,
@@ -39,6 +36,7 @@ from juminkiroku.fuhyo.client import (
 )
 from juminkiroku.fuhyo.rules import KANGAI, KANNAI, honseki_kubun, needs_tsuchi
 from juminkiroku.gyomu import JUMINKIROKU
+from juminkiroku.linkqueue import Outbox, SendResult
 from juminkiroku.models import Atena, AtenaRireki, FuhyoRenkei, FuhyoTsuchi, JushoJisho
 from juminkiroku.models.fuhyo import FUHYO_OPEN, FuhyoStatus
 from juminkiroku.selectors.feed import changes_after
@@ -223,24 +221,22 @@ def fuhyo_tsuchi_make(*, actor: Actor, limit: int = MAKE_CHUNK) -> int:
 # --- 2. sending -----------------------------------------------------------------------------
 
 
-@dataclass
-class SendResult:
-    sent: int = 0
-    rejected: int = 0
-    retry: int = 0
-    held: int = 0
-    stopped: list[str] = field(default_factory=list)
-
-
-def _lock_key() -> int:
-    digest = hashlib.sha256(f"fuhyo-send:{connection.schema_name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
-def _held(rec: FuhyoTsuchi) -> bool:
-    return FuhyoTsuchi.objects.filter(
-        atena_id=rec.atena_id, id__lt=rec.pk, status__in=FUHYO_OPEN
-    ).exists()
+OUTBOX = Outbox(
+    name="fuhyo-send",
+    model=FuhyoTsuchi,
+    pending=FuhyoStatus.PENDING,
+    retry=FuhyoStatus.RETRY,
+    rejected=FuhyoStatus.REJECTED,
+    sent=FuhyoStatus.SENT,
+    open_statuses=FUHYO_OPEN,
+    # the CS link's delays: 管外 notices go through the CS
+    retry_base_setting="JC_CS_RETRY_BASE_SECONDS",
+    retry_max_setting="JC_CS_RETRY_MAX_SECONDS",
+    peer=PEER,
+    note_error=note_error,
+    # two destinations (管内: the 附票 system, 管外: the CS): one down stops only its own
+    lane=lambda rec: str(rec.kubun),
+)
 
 
 def complete_code(rec: FuhyoTsuchi) -> None:
@@ -270,16 +266,12 @@ def _transport(rec: FuhyoTsuchi) -> dict[str, Any]:
         raise FuhyoRejected(exc.code, exc.reason) from None
 
 
-def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
-    with transaction.atomic(durable=True):
-        rec = FuhyoTsuchi.objects.select_for_update().get(pk=rec_id)
-        rec.status = FuhyoStatus.SENT
-        rec.attempts += 1
-        rec.sent_at = timezone.now()
-        rec.reason = ""
-        rec.next_try_at = None
-        rec.uketsuke_no = str(answer.get("uketsuke_no", ""))[:20]
-        rec.save()
+def fuhyo_tsuchi_send(
+    *, actor: Actor, limit: int = SEND_CHUNK, now: datetime | None = None
+) -> SendResult:
+    """Send up to ``limit`` waiting notices in order (see the module's docstring)."""
+
+    def after_sent(rec: FuhyoTsuchi, answer: dict[str, Any]) -> None:
         renkei_row(lock=False)
         FuhyoRenkei.objects.filter(pk=1).update(last_sent_at=timezone.now(), last_error="")
         access_record(
@@ -292,82 +284,16 @@ def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
             detail={"fuhyo_tsuchi_id": rec.pk, "kubun": rec.kubun},
         )
 
-
-def _record_failure(rec_id: int, *, status: str, reason: str, now: datetime) -> None:
-    with transaction.atomic(durable=True):
-        rec = FuhyoTsuchi.objects.select_for_update().get(pk=rec_id)
-        rec.attempts += 1
-        rec.status = status
-        rec.reason = reason[:200]
-        rec.next_try_at = now + backoff(rec.attempts) if status == FuhyoStatus.RETRY else None
-        rec.save()
-        if status == FuhyoStatus.RETRY:
-            note_error(reason)
-
-
-def fuhyo_tsuchi_send(
-    *, actor: Actor, limit: int = SEND_CHUNK, now: datetime | None = None
-) -> SendResult:
-    """Send up to ``limit`` waiting notices in order (see the module's docstring)."""
-    result = SendResult()
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key()])
-        if not cur.fetchone()[0]:
-            result.stopped.append("別の送信処理が実行中です。")
-            return result
-    try:
-        now = now or timezone.now()
-        down: set[str] = set()
-        due = list(
-            FuhyoTsuchi.objects.filter(status__in=[FuhyoStatus.PENDING, FuhyoStatus.RETRY])
-            .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
-            .order_by("id")[:limit]
-        )
-        for rec in due:
-            if rec.kubun in down or _held(rec):
-                result.held += 1
-                continue
-            complete_code(rec)
-            try:
-                answer = _transport(rec)
-            except FuhyoNotConfigured as exc:
-                with transaction.atomic(durable=True):
-                    note_error(str(exc))
-                down.add(rec.kubun)
-                result.stopped.append(str(exc))
-                continue
-            except FuhyoUnreachable as exc:
-                _record_failure(rec.pk, status=FuhyoStatus.RETRY, reason=str(exc), now=now)
-                down.add(rec.kubun)
-                result.retry += 1
-                result.stopped.append(str(exc))
-                continue
-            except FuhyoRejected as exc:
-                _record_failure(
-                    rec.pk,
-                    status=FuhyoStatus.REJECTED,
-                    reason=f"{exc.reason}（{exc.code}）",
-                    now=now,
-                )
-                result.rejected += 1
-                continue
-            _record_sent(rec.pk, answer, actor)
-            result.sent += 1
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_unlock(%s)", [_lock_key()])
-    return result
+    return OUTBOX.send(
+        limit=limit, now=now, transmit=_transport, after_sent=after_sent, prepare=complete_code
+    )
 
 
 # --- 3. the clerk's actions ------------------------------------------------------------------
 
 
 def _open(tsuchi_id: int, want: tuple[str, ...]) -> FuhyoTsuchi:
-    rec = FuhyoTsuchi.objects.select_for_update().filter(pk=tsuchi_id).first()
-    if rec is None:
-        raise FuhyoTsuchiError("該当する通知がありません。")
-    if rec.status not in want:
-        raise FuhyoTsuchiError(f"この通知は「{rec.get_status_display()}」のため操作できません。")
+    rec: FuhyoTsuchi = OUTBOX.open_record(tsuchi_id, want, error=FuhyoTsuchiError, noun="通知")
     return rec
 
 

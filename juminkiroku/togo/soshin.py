@@ -24,20 +24,18 @@ their 受付番号 only.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from juminkiroku.codes import AtenaKubun, JuminJotai, Zokugara
 from juminkiroku.cs.common import shichoson_code
 from juminkiroku.cs.layout import pack, unpack
 from juminkiroku.gyomu import JUKINET_RENKEI
+from juminkiroku.linkqueue import Outbox, SendResult
 from juminkiroku.models import Atena, RenkeiChange
 from juminkiroku.models.togo import (
     TOGO_OPEN_STATUSES,
@@ -50,6 +48,7 @@ from juminkiroku.models.togo import (
 )
 from juminkiroku.selectors.feed import changes_after
 from juminkiroku.togo.client import (
+    PEER,
     TogoNotConfigured,
     TogoRejected,
     TogoUnreachable,
@@ -59,7 +58,6 @@ from juminkiroku.togo.layout import DATA_NAMES, TOGO_ITEMS, TOGO_LAYOUT
 from juminkiroku.togo.values import change_values, current_values
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.db import connection
 
 MAKE_CHUNK = 500
 SEND_CHUNK = 200
@@ -173,30 +171,23 @@ def togo_soshin_make(*, actor: Actor, limit: int = MAKE_CHUNK) -> MakeResult:
 # --- sending ------------------------------------------------------------------------------
 
 
-@dataclass
-class SendResult:
-    sent: int = 0
-    rejected: int = 0
-    retry: int = 0
-    held: int = 0
-    stopped: str = ""
-
-
-def _lock_key() -> int:
-    digest = hashlib.sha256(f"togo-atena-send:{connection.schema_name}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
+OUTBOX = Outbox(
+    name="togo-atena-send",
+    model=TogoSoshin,
+    pending=TogoStatus.PENDING,
+    retry=TogoStatus.RETRY,
+    rejected=TogoStatus.REJECTED,
+    sent=TogoStatus.SENT,
+    open_statuses=TOGO_OPEN_STATUSES,
+    retry_base_setting="JC_TOGO_RETRY_BASE_SECONDS",
+    retry_max_setting="JC_TOGO_RETRY_MAX_SECONDS",
+    peer=PEER,
+    note_error=_note_error,
+)
 
 
 def backoff(attempts: int) -> timedelta:
-    base = int(getattr(settings, "JC_TOGO_RETRY_BASE_SECONDS", 30))
-    cap = int(getattr(settings, "JC_TOGO_RETRY_MAX_SECONDS", 3600))
-    return timedelta(seconds=min(cap, base * 2 ** max(0, attempts - 1)))
-
-
-def _held(rec: TogoSoshin) -> bool:
-    return TogoSoshin.objects.filter(
-        atena_id=rec.atena_id, id__lt=rec.pk, status__in=TOGO_OPEN_STATUSES
-    ).exists()
+    return OUTBOX.backoff(attempts)
 
 
 def _complete_bango(rec: TogoSoshin) -> None:
@@ -212,16 +203,18 @@ def _complete_bango(rec: TogoSoshin) -> None:
         TogoSoshin.objects.filter(pk=rec.pk).update(record=rec.record)
 
 
-def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
-    with transaction.atomic(durable=True):
-        rec = TogoSoshin.objects.select_for_update().get(pk=rec_id)
-        rec.status = TogoStatus.SENT
-        rec.attempts += 1
-        rec.sent_at = timezone.now()
-        rec.reason = ""
-        rec.next_try_at = None
-        rec.uketsuke_no = str(answer.get("uketsuke_no", ""))[:20]
-        rec.save()
+def togo_soshin_send(
+    *, actor: Actor, limit: int = SEND_CHUNK, now: datetime | None = None
+) -> SendResult:
+    """Send up to ``limit`` waiting records in order (see the module's docstring)."""
+
+    def transmit(rec: TogoSoshin) -> dict[str, Any]:
+        return togo_call(
+            "/v1/juminhyo",
+            {"dantai_code": shichoson_code(), "layout": TOGO_LAYOUT, "record": rec.record},
+        )
+
+    def after_sent(rec: TogoSoshin, answer: dict[str, Any]) -> None:
         togo_link(lock=False)
         TogoRenkei.objects.filter(pk=1).update(last_sent_at=timezone.now(), last_error="")
         access_record(
@@ -235,84 +228,16 @@ def _record_sent(rec_id: int, answer: dict[str, Any], actor: Actor) -> None:
             detail={"togo_soshin_id": rec.pk},
         )
 
-
-def _record_failure(rec_id: int, *, status: str, reason: str, now: datetime) -> None:
-    with transaction.atomic(durable=True):
-        rec = TogoSoshin.objects.select_for_update().get(pk=rec_id)
-        rec.attempts += 1
-        rec.status = status
-        rec.reason = reason[:200]
-        rec.next_try_at = now + backoff(rec.attempts) if status == TogoStatus.RETRY else None
-        rec.save()
-        if status == TogoStatus.RETRY:
-            _note_error(reason)
-
-
-def togo_soshin_send(
-    *, actor: Actor, limit: int = SEND_CHUNK, now: datetime | None = None
-) -> SendResult:
-    """Send up to ``limit`` waiting records in order (see the module's docstring)."""
-    result = SendResult()
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s)", [_lock_key()])
-        if not cur.fetchone()[0]:
-            result.stopped = "別の送信処理が実行中です。"
-            return result
-    try:
-        now = now or timezone.now()
-        due = list(
-            TogoSoshin.objects.filter(status__in=[TogoStatus.PENDING, TogoStatus.RETRY])
-            .filter(Q(next_try_at__isnull=True) | Q(next_try_at__lte=now))
-            .order_by("id")[:limit]
-        )
-        for rec in due:
-            if _held(rec):
-                result.held += 1
-                continue
-            _complete_bango(rec)
-            try:
-                answer = togo_call(
-                    "/v1/juminhyo",
-                    {"dantai_code": shichoson_code(), "layout": TOGO_LAYOUT, "record": rec.record},
-                )
-            except TogoNotConfigured as exc:
-                with transaction.atomic(durable=True):
-                    _note_error(str(exc))
-                result.stopped = str(exc)
-                break
-            except TogoUnreachable as exc:
-                _record_failure(rec.pk, status=TogoStatus.RETRY, reason=str(exc), now=now)
-                result.retry += 1
-                result.stopped = str(exc)
-                break
-            except TogoRejected as exc:
-                _record_failure(
-                    rec.pk,
-                    status=TogoStatus.REJECTED,
-                    reason=f"{exc.reason}（{exc.code}）",
-                    now=now,
-                )
-                result.rejected += 1
-                continue
-            _record_sent(rec.pk, answer, actor)
-            result.sent += 1
-    finally:
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_unlock(%s)", [_lock_key()])
-    return result
+    return OUTBOX.send(
+        limit=limit, now=now, transmit=transmit, after_sent=after_sent, prepare=_complete_bango
+    )
 
 
 # --- the clerk's actions on the queue ------------------------------------------------------
 
 
 def _open_record(soshin_id: int, want: tuple[str, ...]) -> TogoSoshin:
-    rec = TogoSoshin.objects.select_for_update().filter(pk=soshin_id).first()
-    if rec is None:
-        raise TogoSoshinError("該当する送信データがありません。")
-    if rec.status not in want:
-        raise TogoSoshinError(
-            f"この送信データは「{rec.get_status_display()}」のため操作できません。"
-        )
+    rec: TogoSoshin = OUTBOX.open_record(soshin_id, want, error=TogoSoshinError, noun="送信データ")
     return rec
 
 
