@@ -28,17 +28,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from juminkiroku import public as juminkiroku_public
 from zeimu.models import Fuka, FukaStatus
+from zeimu.models.shuno import Zeimoku
+from zeimu.services import shuno as _shuno
+from zeimu.services.shuno import Posted as ChoteiPosted
+from zeimu.services.shuno import ShunoRefused
 
 __all__ = [
+    "ChoteiPosted",
     "HouseholdKazei",
     "KazeiJokyo",
+    "KibetsuZan",
     "PersonKazei",
     "Shotoku",
+    "ShunoRefused",
+    "Zeimoku",
+    "chotei_post",
     "household_kazei",
     "household_kazei_many",
+    "kibetsu_zan",
     "person_kazei",
     "person_kazei_many",
 ]
@@ -214,3 +225,74 @@ def household_kazei_many(
 def household_kazei(atena_id: int, fiscal_year: int, *, on: date) -> HouseholdKazei | None:
     """The household of ``atena_id`` on ``on``; None when they did not live in the town."""
     return household_kazei_many([atena_id], fiscal_year, on=on).get(atena_id)
+
+
+# --- the 収納 ledger (issue 18) ------------------------------------------------------------
+#
+# A module posts each 期別 of its 調定 here, stating the amount as it now stands, under its
+# own key of the 期別 and of the change: the ledger keeps the differences as entries and
+# answers with the 納付番号 to print on the 納付書. Posting the same change again writes
+# nothing, so a job's chunk may run twice. The ledger imports no business module.
+
+
+def chotei_post(
+    *,
+    zeimoku: Zeimoku,
+    key: str,
+    atena_id: int,
+    nendo: int,
+    ki: int,
+    ki_label: str,
+    nouki: date,
+    amount: int,
+    ref: str,
+    on: date,
+    actor: Any,
+    genmen: bool = False,
+    reason: str = "",
+) -> ChoteiPosted:
+    """State one 期別's 調定額 (see above); raises ``ShunoRefused`` (Japanese) on bad input."""
+    return _shuno.chotei_post(
+        zeimoku=zeimoku,
+        key=key,
+        atena_id=atena_id,
+        nendo=nendo,
+        ki=ki,
+        ki_label=ki_label,
+        nouki=nouki,
+        amount=amount,
+        ref=ref,
+        on=on,
+        actor=actor,
+        genmen=genmen,
+        reason=reason,
+    )
+
+
+@dataclass(frozen=True)
+class KibetsuZan:
+    zeimoku: Zeimoku
+    nendo: int
+    ki_label: str
+    nouki: date
+    nofu_bango: str
+    chotei: int
+    shuno: int
+    zan: int
+
+
+def kibetsu_zan(atena_id: int, *, on: date | None = None) -> list[KibetsuZan]:
+    """Every 期別 of the taxpayer across every 税目, oldest 納期限 first, as of ``on``."""
+    return [
+        KibetsuZan(
+            zeimoku=Zeimoku(k.zeimoku),
+            nendo=k.nendo,
+            ki_label=k.ki_label,
+            nouki=k.nouki,
+            nofu_bango=k.nofu_bango,
+            chotei=b.chotei,
+            shuno=b.shuno,
+            zan=b.zan,
+        )
+        for k, b in _shuno.taxpayer_balances(atena_id, on=on)
+    ]

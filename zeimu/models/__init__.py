@@ -7,15 +7,37 @@ from zeimu.models.kazei import (
     ShiryoImport,
     ShiryoImportStatus,
 )
+from zeimu.models.shuno import (
+    Chotei,
+    ChoteiKind,
+    Kibetsu,
+    Nofu,
+    NofuChannel,
+    NofuStatus,
+    Shuno,
+    ShunoFile,
+    ShunoKind,
+    Zeimoku,
+)
 
 __all__ = [
+    "Chotei",
+    "ChoteiKind",
     "Fuka",
     "FukaKind",
     "FukaStatus",
+    "Kibetsu",
     "KyuyoHokoku",
     "NenkinHokoku",
+    "Nofu",
+    "NofuChannel",
+    "NofuStatus",
     "Shinkoku",
     "ShinkokuKind",
     "ShiryoImport",
     "ShiryoImportStatus",
+    "Shuno",
+    "ShunoFile",
+    "ShunoKind",
+    "Zeimoku",
 ]

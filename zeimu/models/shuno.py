@@ -1,0 +1,206 @@
+"""収納: one ledger for every tax and premium (issue 18).
+
+- ``Kibetsu`` — one 期別 of one 税目, 年度 and 納税義務者: the account that 調定 and payments
+  meet on. Created the first time a module posts its 調定; never deleted.
+- ``Chotei`` — an entry of 調定 on a 期別 (当初, 増額・減額更正, 減免): a signed amount, never
+  edited; the 期別's 調定額 is their sum. A module states the new amount; the ledger writes
+  the difference (``zeimu.services.shuno.chotei_post``), keyed so a repeated post writes
+  nothing.
+- ``Nofu`` — one payment as it arrived (a bank file's line, a 窓口 receipt): what was read,
+  from where, and the 期別 it was matched to (or 要確認).
+- ``Shuno`` — an entry of 収納 on a 期別: a payment applied (納付) or moved (充当: − on the
+  overpaid 期別, + on the debt). Never edited. (還付 with its 還付加算金 is not built yet.)
+
+A 期別's balance on a day is Σ 調定 − Σ 収納 of the entries dated on or before it; below zero
+it is 過誤納. The sums balance to the yen by construction (tested with random sequences).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Zeimoku(models.TextChoices):
+    """税目 (and premiums) the ledger carries. The ledger imports no business module: a
+    module posts under its own 税目 here."""
+
+    JUMINZEI = "juminzei", "個人住民税（普通徴収）"
+    KOTEIZEI = "koteizei", "固定資産税・都市計画税"
+    KEIJIDOSHA = "keijidosha", "軽自動車税（種別割）"
+    HOJINZEI = "hojinzei", "法人住民税"
+    KOKUHOZEI = "kokuhozei", "国民健康保険税"
+    KAIGO = "kaigo", "介護保険料"
+    KOKI = "koki", "後期高齢者医療保険料"
+
+
+class ChoteiKind(models.TextChoices):
+    TOSHO = "tosho", "当初調定"
+    ZOGAKU = "zogaku", "増額更正"
+    GENGAKU = "gengaku", "減額更正"
+    GENMEN = "genmen", "減免"
+
+
+class ShunoKind(models.TextChoices):
+    NOFU = "nofu", "納付"
+    JUTO_IN = "juto_in", "充当（受入）"
+    JUTO_OUT = "juto_out", "充当（払出）"
+
+
+class NofuChannel(models.TextChoices):
+    MADOGUCHI = "madoguchi", "窓口"
+    KOZA = "koza", "口座振替"
+    CONVENI_SOKUHO = "conveni_sokuho", "コンビニ収納（速報）"
+    CONVENI_KAKUHO = "conveni_kakuho", "コンビニ収納（確報）"
+    ELQR = "elqr", "地方税統一QRコード"
+    KINYU = "kinyu", "金融機関（納付書）"
+
+
+class NofuStatus(models.TextChoices):
+    KESHIKOMI = "keshikomi", "消込済"
+    YOKAKUNIN = "yokakunin", "要確認"
+    FUNO = "funo", "振替不能"
+
+
+class Kibetsu(models.Model):
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+    )
+    zeimoku = models.CharField("税目", max_length=12, choices=Zeimoku.choices)
+    nendo = models.PositiveSmallIntegerField("年度")
+    ki = models.PositiveSmallIntegerField("期")
+    ki_label = models.CharField("期の名称", max_length=20)
+    nouki = models.DateField("納期限")
+    #: the 納付番号 printed on the 納付書 and used as the 口座振替 顧客番号 (20 digits)
+    nofu_bango = models.CharField("納付番号", max_length=20, unique=True)
+    #: the posting module's key of this 期別, unique within the 税目
+    key = models.CharField("連携キー", max_length=80)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "期別"
+        verbose_name_plural = "期別"
+        constraints = [
+            models.UniqueConstraint(fields=["zeimoku", "key"], name="zeimu_kibetsu_key"),
+        ]
+        indexes = [models.Index(fields=["atena", "nouki"], name="zeimu_kibetsu_atena")]
+
+    def __str__(self) -> str:
+        return f"{self.get_zeimoku_display()} {self.nendo}年度 {self.ki_label}"
+
+
+class Chotei(models.Model):
+    kibetsu = models.ForeignKey(
+        Kibetsu, verbose_name="期別", on_delete=models.PROTECT, related_name="chotei"
+    )
+    kind = models.CharField("調定区分", max_length=8, choices=ChoteiKind.choices)
+    amount = models.BigIntegerField("調定額（増減）")
+    on = models.DateField("調定日")
+    reason = models.CharField("理由", max_length=200, blank=True)
+    #: the poster's key of this change: a second post with it writes nothing
+    ref = models.CharField("連携番号", max_length=120, unique=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "調定"
+        verbose_name_plural = "調定"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount:,}円"
+
+
+class ShunoFile(models.Model):
+    """A payment file as it was imported: its hash makes a second import a no-op."""
+
+    channel = models.CharField("経路", max_length=16, choices=NofuChannel.choices)
+    name = models.CharField("ファイル名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    lines = models.PositiveIntegerField("行数", default=0)
+    matched = models.PositiveIntegerField("消込件数", default=0)
+    yokakunin = models.PositiveIntegerField("要確認件数", default=0)
+    funo = models.PositiveIntegerField("振替不能件数", default=0)
+    errors = models.JSONField("誤りのある行", default=list)
+    amount = models.BigIntegerField("収納額の計", default=0)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("取込日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "収納ファイル"
+        verbose_name_plural = "収納ファイル"
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.name}"
+
+
+class Nofu(models.Model):
+    channel = models.CharField("経路", max_length=16, choices=NofuChannel.choices)
+    status = models.CharField("状態", max_length=10, choices=NofuStatus.choices)
+    shuno_date = models.DateField("収納日")
+    amount = models.BigIntegerField("金額")
+    nofu_bango = models.CharField("納付番号（読取値）", max_length=20, blank=True)
+    kibetsu = models.ForeignKey(
+        Kibetsu,
+        verbose_name="期別",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nofu",
+    )
+    file = models.ForeignKey(
+        ShunoFile,
+        verbose_name="ファイル",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rows",
+    )
+    line_no = models.PositiveIntegerField("行番号", null=True, blank=True)
+    #: the channel's result code or note (振替結果コード 1 資金不足 …)
+    note = models.CharField("備考", max_length=100, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "納付"
+        verbose_name_plural = "納付"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "line_no"],
+                name="zeimu_nofu_file_line",
+                condition=models.Q(file__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.shuno_date} {self.amount:,}円"
+
+
+class Shuno(models.Model):
+    kibetsu = models.ForeignKey(
+        Kibetsu, verbose_name="期別", on_delete=models.PROTECT, related_name="shuno"
+    )
+    kind = models.CharField("収納区分", max_length=8, choices=ShunoKind.choices)
+    amount = models.BigIntegerField("収納額（増減）")
+    on = models.DateField("収納日")
+    nofu = models.ForeignKey(
+        Nofu, verbose_name="納付", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    #: the other side of a 充当
+    pair = models.ForeignKey(
+        "self",
+        verbose_name="対の記録",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "収納"
+        verbose_name_plural = "収納"
+        indexes = [models.Index(fields=["kibetsu", "on"], name="zeimu_shuno_kibetsu_on")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount:,}円"

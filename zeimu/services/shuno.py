@@ -1,0 +1,348 @@
+"""The 収納 ledger's operations (zeimu.models.shuno; issue 18).
+
+Every operation is one transaction and writes entries only: 調定 (``chotei_post``), a
+payment (``nofu_apply``: 窓口, and the bank files of ``zeimu.services.shuno_files``), and
+充当 of 過誤納 to the same taxpayer's oldest debts (``juto_apply``). Balances are sums of
+entries up to a day (``balances``), so any past day's position can be shown.
+
+The ledger imports no business module: modules post through ``zeimu.public.chotei_post``
+with their own key of the 期別 and of the change, and read balances back the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from zeimu.gyomu import SHUNO_KANRI
+from zeimu.models import (
+    Chotei,
+    ChoteiKind,
+    Kibetsu,
+    Nofu,
+    NofuChannel,
+    NofuStatus,
+    Shuno,
+    ShunoKind,
+    Zeimoku,
+)
+from zeimu.rules.entaikin import EntaikinResult
+
+#: the first two digits of a 納付番号 (ours: no national numbering of 納付番号 exists; the
+#: eL-QR code carries its own 納付番号 per 地方税共同機構's rules, issue 18 item 5)
+ZEIMOKU_NO = {
+    Zeimoku.JUMINZEI: "01",
+    Zeimoku.KOTEIZEI: "02",
+    Zeimoku.KEIJIDOSHA: "03",
+    Zeimoku.HOJINZEI: "04",
+    Zeimoku.KOKUHOZEI: "05",
+    Zeimoku.KAIGO: "06",
+    Zeimoku.KOKI: "07",
+}
+
+
+class ShunoRefused(Exception):
+    """An operation the ledger refuses; the message is Japanese, for the clerk."""
+
+
+def luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return str((10 - total % 10) % 10)
+
+
+def nofu_bango_valid(text: str) -> bool:
+    if len(text) != 20 or not (text.isascii() and text.isdigit()):
+        return False
+    return luhn_digit(text[:19]) == text[19]
+
+
+def _actor_name(actor: Actor) -> str:
+    return actor.username or actor.api_client or "system"
+
+
+@dataclass(frozen=True)
+class Posted:
+    kibetsu_id: int
+    nofu_bango: str
+    chotei: int  # the 期別's 調定額 after the post
+    written: bool  # False: the same ref was posted before (nothing written)
+
+
+def chotei_post(
+    *,
+    zeimoku: str,
+    key: str,
+    atena_id: int,
+    nendo: int,
+    ki: int,
+    ki_label: str,
+    nouki: date,
+    amount: int,
+    ref: str,
+    on: date,
+    actor: Actor,
+    genmen: bool = False,
+    reason: str = "",
+) -> Posted:
+    """State the 期別's 調定額 as ``amount``: the ledger writes the difference from what it
+    holds as a new entry (当初, 増額更正, 減額更正 or, with ``genmen``, 減免). ``ref`` names this
+    change in the poster's terms; posting it again writes nothing."""
+    if zeimoku not in Zeimoku.values:
+        raise ShunoRefused("税目が正しくありません。")
+    if amount < 0:
+        raise ShunoRefused("調定額に負の金額は指定できません。")
+    with transaction.atomic():
+        kib = Kibetsu.objects.select_for_update().filter(zeimoku=zeimoku, key=key).first()
+        if kib is None:
+            with connection.cursor() as cur:
+                cur.execute("SELECT nextval(pg_get_serial_sequence('zeimu_kibetsu', 'id'))")
+                pk = int(cur.fetchone()[0])
+            head = f"{ZEIMOKU_NO[Zeimoku(zeimoku)]}{nendo % 100:02d}{pk:015d}"
+            kib = Kibetsu.objects.create(
+                pk=pk,
+                atena_id=atena_id,
+                zeimoku=zeimoku,
+                nendo=nendo,
+                ki=ki,
+                ki_label=ki_label,
+                nouki=nouki,
+                nofu_bango=head + luhn_digit(head),
+                key=key,
+            )
+        elif kib.atena_id != atena_id:
+            raise ShunoRefused("この期別は別の納税義務者の調定です。")
+        held = Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0
+        if Chotei.objects.filter(ref=ref).exists():
+            return Posted(kib.pk, kib.nofu_bango, held, False)
+        delta = amount - held
+        if delta == 0 and Chotei.objects.filter(kibetsu=kib).exists():
+            return Posted(kib.pk, kib.nofu_bango, held, False)
+        if not Chotei.objects.filter(kibetsu=kib).exists():
+            kind = ChoteiKind.TOSHO
+        elif genmen:
+            if delta > 0:
+                raise ShunoRefused("減免で調定額を増やすことはできません。")
+            kind = ChoteiKind.GENMEN
+        else:
+            kind = ChoteiKind.ZOGAKU if delta > 0 else ChoteiKind.GENGAKU
+        Chotei.objects.create(
+            kibetsu=kib,
+            kind=kind,
+            amount=delta,
+            on=on,
+            reason=reason[:200],
+            ref=ref,
+            created_by=_actor_name(actor),
+        )
+        return Posted(kib.pk, kib.nofu_bango, amount, True)
+
+
+# --- balances -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    kibetsu_id: int
+    chotei: int
+    shuno: int
+
+    @property
+    def zan(self) -> int:
+        """未納 (> 0) or 過誤納 (< 0)."""
+        return self.chotei - self.shuno
+
+
+def balances(kibetsu_ids: Iterable[int], *, on: date | None = None) -> dict[int, Balance]:
+    """Each 期別's 調定 and 収納 as of ``on`` (entries dated on or before it; all when None)."""
+    ids = list(kibetsu_ids)
+    cf = Q(kibetsu_id__in=ids) if on is None else Q(kibetsu_id__in=ids, on__lte=on)
+    chotei = dict(
+        Chotei.objects.filter(cf)
+        .values("kibetsu_id")
+        .annotate(s=Sum("amount"))
+        .values_list("kibetsu_id", "s")
+    )
+    shuno = dict(
+        Shuno.objects.filter(cf)
+        .values("kibetsu_id")
+        .annotate(s=Sum("amount"))
+        .values_list("kibetsu_id", "s")
+    )
+    return {i: Balance(i, int(chotei.get(i) or 0), int(shuno.get(i) or 0)) for i in ids}
+
+
+def taxpayer_balances(atena_id: int, *, on: date | None = None) -> list[tuple[Kibetsu, Balance]]:
+    """Every 期別 of the taxpayer across every 税目, oldest 納期限 first, with its balance."""
+    kibs = list(Kibetsu.objects.filter(atena_id=atena_id).order_by("nouki", "zeimoku", "ki", "pk"))
+    bal = balances([k.pk for k in kibs], on=on)
+    return [(k, bal[k.pk]) for k in kibs]
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+def nofu_apply(
+    *,
+    channel: str,
+    nofu_bango: str,
+    amount: int,
+    shuno_date: date,
+    actor: Actor,
+    note: str = "",
+) -> Nofu:
+    """One payment by its 納付番号: matched to its 期別 (収納 of the whole amount: more than
+    the balance becomes 過誤納 there, for ``juto_apply``), or kept as 要確認 when the number
+    names no 期別 of this town."""
+    if amount <= 0:
+        raise ShunoRefused("納付額は1円以上で指定してください。")
+    with transaction.atomic():
+        kib = Kibetsu.objects.filter(nofu_bango=nofu_bango).first()
+        nofu = Nofu.objects.create(
+            channel=channel,
+            status=NofuStatus.KESHIKOMI if kib else NofuStatus.YOKAKUNIN,
+            shuno_date=shuno_date,
+            amount=amount,
+            nofu_bango=nofu_bango[:20],
+            kibetsu=kib,
+            note=note[:100],
+            created_by=_actor_name(actor),
+        )
+        if kib is not None:
+            Shuno.objects.create(
+                kibetsu=kib,
+                kind=ShunoKind.NOFU,
+                amount=amount,
+                on=shuno_date,
+                nofu=nofu,
+                created_by=_actor_name(actor),
+            )
+            access_record(
+                actor=actor,
+                action=AccessAction.CREATE,
+                gyomu=SHUNO_KANRI,
+                screen="収納の消込",
+                record_type="zeimu.Nofu",
+                record_id=nofu.pk,
+                detail={"kibetsu_id": kib.pk, "channel": channel},
+            )
+    return nofu
+
+
+def madoguchi_nofu(*, nofu_bango: str, amount: int, shuno_date: date, actor: Actor) -> Nofu:
+    """窓口 receipt: the 納付番号 must name a 期別 of this town."""
+    if not nofu_bango_valid(nofu_bango):
+        raise ShunoRefused("納付番号は20桁の数字で、検査数字が正しいものを入力してください。")
+    if not Kibetsu.objects.filter(nofu_bango=nofu_bango).exists():
+        raise ShunoRefused("この納付番号の期別はありません。")
+    return nofu_apply(
+        channel=NofuChannel.MADOGUCHI,
+        nofu_bango=nofu_bango,
+        amount=amount,
+        shuno_date=shuno_date,
+        actor=actor,
+    )
+
+
+# --- 充当 ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Juto:
+    from_kibetsu_id: int
+    to_kibetsu_id: int
+    amount: int
+
+
+def juto_apply(*, atena_id: int, on: date, actor: Actor) -> list[Juto]:
+    """充当 (地方税法第17条の2): each 過誤納 of the taxpayer goes to the same taxpayer's unpaid
+    期別, oldest 納期限 first (the order the law's 充当 follows in the towns' practice; the
+    延滞金 of a 期別 is not yet held by the ledger, so only 本税 is covered). What is left is
+    過誤納 still (還付 is not built yet). Idempotent: a second call finds nothing to move."""
+    moved: list[Juto] = []
+    with transaction.atomic():
+        list(Kibetsu.objects.select_for_update().filter(atena_id=atena_id).values_list("pk"))
+        rows = taxpayer_balances(atena_id, on=on)
+        debts = [(k, b.zan) for k, b in rows if b.zan > 0]
+        left = [zan for _, zan in debts]
+        for kib, bal in rows:
+            over = -bal.zan
+            if over <= 0:
+                continue
+            for i, (debt, _) in enumerate(debts):
+                if over == 0:
+                    break
+                if left[i] <= 0:
+                    continue
+                amount = min(over, left[i])
+                out = Shuno.objects.create(
+                    kibetsu=kib,
+                    kind=ShunoKind.JUTO_OUT,
+                    amount=-amount,
+                    on=on,
+                    created_by=_actor_name(actor),
+                )
+                inn = Shuno.objects.create(
+                    kibetsu=debt,
+                    kind=ShunoKind.JUTO_IN,
+                    amount=amount,
+                    on=on,
+                    pair=out,
+                    created_by=_actor_name(actor),
+                )
+                Shuno.objects.filter(pk=out.pk).update(pair=inn)
+                left[i] -= amount
+                over -= amount
+                moved.append(Juto(kib.pk, debt.pk, amount))
+        if moved:
+            access_record(
+                actor=actor,
+                action=AccessAction.UPDATE,
+                gyomu=SHUNO_KANRI,
+                screen="過誤納金の充当",
+                record_type="atena",
+                record_id=atena_id,
+                detail={"juto": [[m.from_kibetsu_id, m.to_kibetsu_id, m.amount] for m in moved]},
+            )
+    return moved
+
+
+# --- 延滞金 -------------------------------------------------------------------------------
+
+
+def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
+    """延滞金 of one 期別 if what is owed is paid in full on ``paid_on``: the tax owed on each
+    day is the 期別's 調定額 (as it stands: a 減額更正 or 減免 lowers it from the start, as the
+    tax never was the higher amount) less what was received up to the day before.
+    Not covered: a 増額更正 with a 納期限 of its own (post it as its own 期別)."""
+    from tenants.params.services import param_value
+    from zeimu.rules.entaikin import entaikin_calculate
+
+    kib = Kibetsu.objects.get(pk=kibetsu_id)
+    chotei = int(Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0)
+    start = kib.nouki + timedelta(days=1)
+    owed: list[tuple[date, int]] = [(start, chotei)]
+    received = 0
+    by_day = (
+        Shuno.objects.filter(kibetsu=kib, on__lt=paid_on)
+        .values("on")
+        .annotate(s=Sum("amount"))
+        .order_by("on")
+    )
+    for row in by_day:
+        received += int(row["s"])
+        day = max(start, row["on"] + timedelta(days=1))
+        owed.append((day, max(0, chotei - received)))
+    return entaikin_calculate(nouki=kib.nouki, paid_on=paid_on, owed=owed, lookup=param_value)
