@@ -37,6 +37,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.notices",
         "納税通知書 mass print: 20,000 synthetic notices, 1,000 a PDF (Typst), 1 and 2 processes",
     ),
+    "shuno_koza": (
+        "bench.shuno_koza",
+        "口座振替結果ファイル 100,000 lines (one bad) into the 収納 ledger; re-import refused",
+    ),
     "kazei_import": (
         "bench.kazei_import",
         "課税資料 CSV of 450,000 rows through the screen and the API as a job: rows/s, peak RSS",

@@ -4,7 +4,6 @@ Use these names, never the bare strings: a code is written once, here.
 """
 
 KOJIN_JUMINZEI = "kojin_juminzei"  # 個人住民税
-# 収納管理 (issue 18: the ledger; not declared in ALL until its screens ship)
-SHUNO_KANRI = "shuno_kanri"
+SHUNO_KANRI = "shuno_kanri"  # 収納管理 (issue 18)
 
-ALL = (KOJIN_JUMINZEI,)
+ALL = (KOJIN_JUMINZEI, SHUNO_KANRI)

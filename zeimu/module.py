@@ -7,7 +7,10 @@ MODULE = ModuleSpec(
     app="zeimu",
     verbose_name="税務",
     gyomu=gyomu.ALL,
-    entries={gyomu.KOJIN_JUMINZEI: f"gyomu_entry_{gyomu.KOJIN_JUMINZEI}"},
+    entries={
+        gyomu.KOJIN_JUMINZEI: f"gyomu_entry_{gyomu.KOJIN_JUMINZEI}",
+        gyomu.SHUNO_KANRI: f"gyomu_entry_{gyomu.SHUNO_KANRI}",
+    },
     urls=(UrlMount("zeimu/", "zeimu.urls"),),
     api_urls=(UrlMount("zeimu/", "zeimu.api.urls"),),
     jobkinds="zeimu.jobkinds",
@@ -33,5 +36,11 @@ MODULE = ModuleSpec(
         "kyuyo_hokoku": "給与支払報告書",
         "nenkin_hokoku": "公的年金等支払報告書",
         "shinkoku": "住民税申告・確定申告",
+        # 収納管理 (issue 18)
+        "zeimu.Nofu": "納付（収納）",
+        "zeimu.ShunoFile": "収納ファイル",
+        "zeimu.Kibetsu": "期別（調定）",
+        "zeimu.shuno_nozeisha": "収納状況（納税義務者）",
+        "zeimu.shuno_entaikin": "延滞金の試算",
     },
 )

@@ -4,8 +4,8 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from tenants.access import gyomu_view
-from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.views import fuka, kazei, notices, shisan
+from zeimu.gyomu import KOJIN_JUMINZEI, SHUNO_KANRI
+from zeimu.views import fuka, kazei, notices, shisan, shuno
 
 urlpatterns = [
     # the first screen of 個人住民税, for the platform's module page (gyomu_entry_<code>)
@@ -14,6 +14,12 @@ urlpatterns = [
         gyomu_view(KOJIN_JUMINZEI)(RedirectView.as_view(url="/zeimu/fuka/")),
         name=f"gyomu_entry_{KOJIN_JUMINZEI}",
     ),
+    path(
+        f"entry/{SHUNO_KANRI}/",
+        gyomu_view(SHUNO_KANRI)(RedirectView.as_view(url="/zeimu/shuno/")),
+        name=f"gyomu_entry_{SHUNO_KANRI}",
+    ),
+    *shuno.urlpatterns,
     *shisan.urlpatterns,
     *fuka.urlpatterns,
     *kazei.urlpatterns,

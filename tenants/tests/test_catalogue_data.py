@@ -167,6 +167,7 @@ IMPLEMENTED = {
     "kokumin_nenkin",  # the town's part (issue 15 item 6)
     "kokuho_kyufu",
     "kokuho_fuka",
+    "shuno_kanri",  # the ledger, 窓口収納, 口座振替結果, 延滞金 (issue 18, in part)
 }
 
 

@@ -15,7 +15,7 @@ imported before (its SHA-256). Otherwise every data record is read; a record tha
 read is reported by line and field and the others are loaded: 振替済 → a payment matched by
 its 納付番号 (or 要確認 when the number names no 期別), 振替不能 → kept with its reason (for
 the failure notices and the 再振替). One transaction; set-based (one query per 1,000 numbers,
-bulk inserts).
+COPY).
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
+from zeimu.models import Kibetsu, NofuChannel, NofuStatus, ShunoFile, ShunoKind
 
 RECORD = 120
 FURIKAE_KEKKA = {
@@ -172,49 +173,49 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
                     "nofu_bango", "pk"
                 )
             )
-        nofus: list[Nofu] = []
-        for line, kokyaku, yen, kekka in good:
+        now = timezone.now()
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence('zeimu_nofu', 'id')) "
+                "FROM generate_series(1, %s)",
+                [len(good)],
+            )
+            ids = [int(r[0]) for r in cur.fetchall()]
+        nofu_rows: list[tuple[object, ...]] = []
+        shuno_rows: list[tuple[object, ...]] = []
+        for pk, (line, kokyaku, yen, kekka) in zip(ids, good, strict=True):
+            kib = kib_of.get(kokyaku) if kekka == "0" else None
             if kekka != "0":
                 status = NofuStatus.FUNO
                 result.funo += 1
-            elif kokyaku in kib_of:
+            elif kib is not None:
                 status = NofuStatus.KESHIKOMI
                 result.matched += 1
                 result.amount += yen
+                shuno_rows.append((kib, ShunoKind.NOFU, yen, hikiotoshi, pk, who, now))
             else:
                 status = NofuStatus.YOKAKUNIN
                 result.yokakunin += 1
                 result.amount += yen
-            nofus.append(
-                Nofu(
-                    channel=NofuChannel.KOZA,
-                    status=status,
-                    shuno_date=hikiotoshi,
-                    amount=yen,
-                    nofu_bango=kokyaku,
-                    kibetsu_id=kib_of.get(kokyaku) if kekka == "0" else None,
-                    file=f,
-                    line_no=line,
-                    note=FURIKAE_KEKKA[kekka] if kekka != "0" else "",
-                    created_by=who,
-                )
-            )
-        Nofu.objects.bulk_create(nofus, batch_size=5000)
-        Shuno.objects.bulk_create(
-            [
-                Shuno(
-                    kibetsu_id=kibetsu_id,
-                    kind=ShunoKind.NOFU,
-                    amount=n.amount,
-                    on=n.shuno_date,
-                    nofu=n,
-                    created_by=who,
-                )
-                for n in nofus
-                if (kibetsu_id := n.kibetsu_id) is not None
-            ],
-            batch_size=5000,
-        )
+            note = FURIKAE_KEKKA[kekka] if kekka != "0" else ""
+            nofu_rows.append(
+                (pk, NofuChannel.KOZA, status, hikiotoshi, yen, kokyaku, kib, f.pk, line, note,
+                 who, now)
+            )  # fmt: skip
+        # COPY: ≈ 10× bulk_create's INSERT … RETURNING for 100,000 rows
+        with connection.cursor() as cur:
+            with cur.cursor.copy(
+                "COPY zeimu_nofu (id, channel, status, shuno_date, amount, nofu_bango, "
+                "kibetsu_id, file_id, line_no, note, created_by, created_at) FROM STDIN"
+            ) as copy:
+                for row in nofu_rows:
+                    copy.write_row(row)
+            with cur.cursor.copy(
+                'COPY zeimu_shuno (kibetsu_id, kind, amount, "on", nofu_id, created_by, '
+                "created_at) FROM STDIN"
+            ) as copy:
+                for row in shuno_rows:
+                    copy.write_row(row)
         f.lines = result.lines
         f.matched, f.yokakunin, f.funo = result.matched, result.yokakunin, result.funo
         f.amount = result.amount
@@ -227,7 +228,7 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
             screen="口座振替結果の取込",
             record_type="zeimu.ShunoFile",
             record_id=f.pk,
-            record_count=len(nofus),
+            record_count=len(nofu_rows),
             detail={"matched": result.matched, "yokakunin": result.yokakunin, "funo": result.funo},
         )
     return result
