@@ -31,10 +31,12 @@ from kaigo.fuka_printjobs import NOTICE_PRINT, issuer_name
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import FukaKoseiStatus, KaigoFuka, KaigoKoseiKoho
 from kaigo.services.fuka import KoseiRefused, kosei_apply, kosei_dismiss
+from kaigo.services.fuka_tokucho import TokuchoFileError, tokucho_import, tokucho_irai_csv
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.csvout import CsvEncodingError, content_type
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
@@ -286,7 +288,73 @@ def kosei_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     return redirect("kaigo_fuka_kosei_list", fy=koho.fiscal_year)
 
 
+# --- 特別徴収: the pension insurers' files ----------------------------------------------
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class TokuchoImportForm(forms.Form):
+    fiscal_year = NendoField()
+    file = forms.FileField(label="特別徴収対象者の通知（CSV、当社定義の様式）")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
+        return f
+
+
+class TokuchoIraiForm(forms.Form):
+    fiscal_year = NendoField()
+    encoding = CsvEncodingField(label="文字コード")
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the import answers by row number only; the export logs its persons
+@require_http_methods(["GET", "POST"])
+def tokucho(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    initial = {"fiscal_year": today.year if today.month >= 4 else today.year - 1}
+    action = request.POST.get("action", "")
+    imp = TokuchoImportForm(
+        request.POST if action == "import" else None,
+        request.FILES if action == "import" else None,
+        initial=initial,
+    )
+    irai = TokuchoIraiForm(request.POST if action == "irai" else None, initial=initial)
+    result = None
+    actor = actor_from_request(request)
+    if action == "import" and imp.is_valid():
+        upload = imp.cleaned_data["file"]
+        try:
+            result = tokucho_import(
+                fiscal_year=imp.cleaned_data["fiscal_year"],
+                data=upload.read(),
+                file_name=upload.name,
+                actor=actor,
+            )
+        except TokuchoFileError as exc:
+            imp.add_error("file", str(exc))
+    if action == "irai" and irai.is_valid():
+        fy = irai.cleaned_data["fiscal_year"]
+        try:
+            data, _n = tokucho_irai_csv(
+                fiscal_year=fy, actor=actor, encoding=irai.cleaned_data["encoding"]
+            )
+        except CsvEncodingError as exc:
+            messages.error(request, str(exc))
+        else:
+            response = HttpResponse(data, content_type=content_type(irai.cleaned_data["encoding"]))
+            response["Content-Disposition"] = f'attachment; filename="kaigo_tokucho_irai_{fy}.csv"'
+            response["Cache-Control"] = "no-store"
+            return response
+    return TemplateResponse(
+        request, "kaigo/fuka/tokucho.html", {"imp": imp, "irai": irai, "result": result}
+    )
+
+
 urlpatterns: list[URLPattern] = [
+    path("fuka/tokucho/", tokucho, name="kaigo_fuka_tokucho"),
     path("fuka/", fuka_menu, name="kaigo_fuka_menu"),
     path("fuka/<int:fy>/kekka/", fuka_kekka, name="kaigo_fuka_kekka"),
     path("fuka/person/<int:pk>/", fuka_person, name="kaigo_fuka_person"),
