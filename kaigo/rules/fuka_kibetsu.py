@@ -151,8 +151,11 @@ def tokucho_ki(fiscal_year: int) -> tuple[Ki, ...]:
     )
 
 
-def kibetsu_futsu(hokenryo: int, fiscal_year: int, lookup: Lookup) -> Kibetsu:
-    ki = futsu_ki(fiscal_year, lookup)
+def kibetsu_futsu(
+    hokenryo: int, fiscal_year: int, lookup: Lookup, *, ki: tuple[Ki, ...] | None = None
+) -> Kibetsu:
+    """``ki``: the year's 期 when the caller has them already (a chunk reads them once)."""
+    ki = ki if ki is not None else futsu_ki(fiscal_year, lookup)
     unit = int(lookup("kaigo.hokenryo.futsu.hasu_tani", fiscal_year))
     return Kibetsu(ki=ki, amounts=tuple(split_ki(hokenryo, len(ki), unit)))
 

@@ -36,7 +36,9 @@ from kaigo.models import (
     TokuchoTaisho,
 )
 from kaigo.rules.fuka_kibetsu import (
+    Ki,
     Kibetsu,
+    futsu_ki,
     kibetsu_from_json,
     kibetsu_futsu,
     kibetsu_kosei,
@@ -71,6 +73,12 @@ class FukaYear:
         if (key, fiscal_year) not in self.values:
             self.values[(key, fiscal_year)] = param_value(key, fiscal_year)
         return self.values[(key, fiscal_year)]
+
+    def futsu_ki(self) -> tuple[Ki, ...]:
+        """The year's 普通徴収 期 and 納期限, computed once per chunk."""
+        if ("futsu_ki", 0) not in self.values:
+            self.values[("futsu_ki", 0)] = futsu_ki(self.fiscal_year, self.lookup)
+        return tuple(self.values[("futsu_ki", 0)])
 
 
 def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
@@ -116,7 +124,7 @@ def _kibetsu(
     fy = year.fiscal_year
     if tokucho and len(months) == 12:
         return kibetsu_tokucho(hokenryo, kari, fy, year.lookup)
-    return kibetsu_futsu(hokenryo, fy, year.lookup)
+    return kibetsu_futsu(hokenryo, fy, year.lookup, ki=year.futsu_ki())
 
 
 def _row(

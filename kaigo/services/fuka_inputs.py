@@ -82,13 +82,17 @@ def _person(p: zp.PersonKazei | None) -> dict[str, Any]:
 def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
     """The inputs of those of ``atena_ids`` who are 第1号 in the 年度 with a month owed."""
     dai1 = [d for d in dai1_of_nendo(fiscal_year, atena_ids) if d.months]
-    kazei = zp.person_kazei_many([d.atena_id for d in dai1], fiscal_year)
     by_day: dict[date, list[int]] = defaultdict(list)
     for d in dai1:
         by_day[_kijitsu(d, fiscal_year)].append(d.atena_id)
     setai: dict[int, zp.HouseholdKazei] = {}
     for day, ids in by_day.items():
         setai.update(zp.household_kazei_many(ids, fiscal_year, on=day))
+    # a person's own assessment is among their household's members (same 年度): read
+    # separately only for those with no household that day
+    kazei = {m.atena_id: m for h in setai.values() for m in h.members}
+    kazei.update(zp.person_kazei_many([d.atena_id for d in dai1 if d.atena_id not in setai],
+                                      fiscal_year))  # fmt: skip
     out: list[PersonInput] = []
     for d in sorted(dai1, key=lambda x: x.atena_id):
         p = kazei.get(d.atena_id)

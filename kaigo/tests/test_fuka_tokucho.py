@@ -28,6 +28,7 @@ from kaigo.services.fuka_tokucho import (
 from kaigo.tests.factories import elders, tennyu
 from kaigo.tests.fuka_helpers import ACTOR, hikazei, run_job, set_table
 from tenants.accesslog.models import AccessLog
+from tenants.csvout import csv_bytes
 from tenants.db import connection
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.tests.factories import kazei_set
@@ -38,11 +39,8 @@ FY = 2025
 
 
 def _file(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(TAISHO_HEADER)
-    w.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    """The insurer's file as the platform's CSV writer writes one (UTF-8 with BOM)."""
+    return csv_bytes(TAISHO_HEADER, rows, encoding="utf-8-sig")
 
 
 ICHIRO = ["001", "1234567890", "1150", "19500615", "1", "タカハシ　イチロウ", "2400000", "5"]
