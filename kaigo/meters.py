@@ -61,3 +61,58 @@ HIHOKENSHASHO = register(
         period_note="期間中に一括印刷で作成した通数",
     )
 )
+
+
+def fuka_assessed_between(start: date, end: date) -> int:
+    """第1号被保険者 assessed by the 本算定 from ``start`` to ``end`` inclusive: the distinct
+    (年度, 宛名) of the 本算定 rows (a 更正 is not counted again)."""
+    from kaigo.models import FukaSantei, KaigoFuka
+
+    return (
+        KaigoFuka.objects.filter(
+            santei=FukaSantei.HON,
+            created_at__gte=_local_midnight(start),
+            created_at__lt=_local_midnight(end + timedelta(days=1)),
+        )
+        .values("fiscal_year", "atena_id")
+        .distinct()
+        .count()
+    )
+
+
+FUKA_ASSESSED = register(
+    Meter(
+        code="kaigo_fuka_hihokensha",
+        label="介護保険料を賦課した第1号被保険者数",
+        unit="人",
+        gyomu=gyomu.KAIGO_HOKEN,
+        compute=fuka_assessed_between,
+        period_note="期間中に本算定で賦課した人数（年度ごと）",
+    )
+)
+
+
+def fuka_tsuchi_printed_between(start: date, end: date) -> int:
+    """介護保険料額決定通知書・変更通知書 rendered by the mass print from ``start`` to ``end``
+    inclusive (finished chunks; a chunk run again replaces its count)."""
+    from kaigo.fuka_printjobs import NOTICE_PRINT
+
+    row = JobChunk.objects.filter(
+        job__kind=NOTICE_PRINT,
+        status=ChunkStatus.DONE,
+        finished_at__gte=_local_midnight(start),
+        finished_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).aggregate(n=Sum("done"))
+    return int(row["n"] or 0)
+
+
+FUKA_TSUCHI = register(
+    Meter(
+        code="kaigo_fuka_tsuchi",
+        label="介護保険料額決定通知書・変更通知書の印刷通数",
+        unit="通",
+        gyomu=gyomu.KAIGO_HOKEN,
+        compute=fuka_tsuchi_printed_between,
+        period_note="期間中に一括印刷で作成した通数",
+    )
+)

@@ -37,5 +37,17 @@ MODULE = ModuleSpec(
         "system:kaigo_renkei": "システム（住民記録の異動による介護保険の資格）",
         "system:kaigo_nenrei": "システム（65歳到達の日次処理）",
         "load_kaigo_demo": "システム（介護保険の初期データ）",
+        # 第1号保険料の賦課 (kaigo.fuka_jobs, kaigo.views.fuka, kaigo.api.fuka)
+        "kaigo.KaigoFuka": "介護保険料の賦課",
+        "kaigo.KaigoKoseiKoho": "介護保険料の更正候補",
+        "kaigo.TokuchoTaisho": "介護保険料の特別徴収対象者",
+        "kaigo.fuka_kekka": "介護保険料 賦課の結果",
+        "kaigo.fuka_person": "介護保険料（個人）",
+        "kaigo.fuka_tsuchi_pdf": "介護保険料額決定通知書・変更通知書",
+        "kaigo.fuka_kosei": "介護保険料の更正",
+        "kaigo.fuka_tokucho": "特別徴収対象者の通知の取込",
+        "kaigo.fuka_tokucho_irai": "特別徴収依頼の通知の作成",
+        "job:kaigo_fuka_honsantei": "介護保険料 本算定",
+        "api.kaigo.fuka": "API（介護保険料の照会）",
     },
 )

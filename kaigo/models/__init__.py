@@ -1,3 +1,12 @@
+from kaigo.models.fuka import (
+    ChoshuHoho,
+    FukaKoseiCause,
+    FukaKoseiStatus,
+    FukaSantei,
+    KaigoFuka,
+    KaigoKoseiKoho,
+    TokuchoTaisho,
+)
 from kaigo.models.shikaku import (
     CauseKind,
     HihokenshaBango,
@@ -17,11 +26,18 @@ from kaigo.models.shikaku import (
 
 __all__ = [
     "CauseKind",
+    # 賦課 (kaigo.models.fuka)
+    "ChoshuHoho",
+    "FukaKoseiCause",
+    "FukaKoseiStatus",
+    "FukaSantei",
     "HihokenshaBango",
     "IryoHoken",
     "JogaiShisetsu",
     "JushochiTokurei",
     "JutokuShisetsu",
+    "KaigoFuka",
+    "KaigoKoseiKoho",
     "Kubun",
     "RirekiKind",
     "Shikaku",
@@ -30,4 +46,5 @@ __all__ = [
     "SoshitsuJiyu",
     "TashiJutoku",
     "TekiyoJogai",
+    "TokuchoTaisho",
 ]

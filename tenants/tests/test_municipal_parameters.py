@@ -66,6 +66,15 @@ def test_settable_parameters_are_declared_in_the_law_files():
     hokenryo = {key for key in declared if key.startswith("kaigo.hokenryo.")}
     assert len(hokenryo) >= 40
     assert all(declared[key].gyomu == ("kaigo_hoken",) for key in hokenryo)
+    # its 期別: the 普通徴収 納期 and the 端数 of 普通徴収・特別徴収 (介護保険法第133条・第135条)
+    assert {
+        "kaigo.hokenryo.futsu.nouki_months",
+        "kaigo.hokenryo.futsu.nouki_day",
+        "kaigo.hokenryo.futsu.hasu_tani",
+        "kaigo.hokenryo.tokucho.hasu_tani",
+    } <= hokenryo
+    assert declared["kaigo.hokenryo.futsu.nouki_months"].kind == "months"
+    assert "kaigo.hokenryo.tokucho.nenkin_kijun" not in declared  # the law's, not the town's
     assert set(declared) - hokenzei - fuka - hokenryo == {
         KINTOWARI,
         KYUCHI,

@@ -1,0 +1,456 @@
+"""Writes of the 第1号保険料 賦課: the 本算定 chunk, the 更正候補 sweep, and the 更正 a clerk
+applies. One assessment path: every figure comes from ``kaigo.rules.hokenryo.
+hokenryo_calculate`` on the input ``kaigo.services.fuka_inputs`` builds; the 期別 from
+``kaigo.rules.fuka_kibetsu``.
+
+徴収方法: 特別徴収 when the person is in the year's 特別徴収対象者 (the pension insurer's
+通知, ``TokuchoTaisho``) and insured the whole 年度 (12 months); otherwise 普通徴収. A
+person who becomes 第1号 mid-year pays by 普通徴収 in that 年度 (特別徴収 starts only after
+the insurer's later 通知: 介護保険法第134条 — the 追加 notices are not modelled, 未実装).
+
+Jobs write inside their chunk's transaction (the job framework's fence: a worker taken
+for dead rolls back); a clerk's 更正 is one durable transaction with its access-log row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from psycopg import sql
+
+from kaigo.gyomu import KAIGO_HOKEN
+from kaigo.models import (
+    ChoshuHoho,
+    FukaKoseiCause,
+    FukaKoseiStatus,
+    FukaSantei,
+    KaigoFuka,
+    KaigoKoseiKoho,
+    TokuchoTaisho,
+)
+from kaigo.rules.fuka_kibetsu import (
+    Ki,
+    Kibetsu,
+    futsu_ki,
+    kibetsu_from_json,
+    kibetsu_futsu,
+    kibetsu_kosei,
+    kibetsu_tokucho,
+)
+from kaigo.rules.hokenryo import HokenryoResult, hasu_shori, hokenryo_calculate
+from kaigo.rules.hokenryo_params import HokenryoParameters, parameters_for
+from kaigo.services.fuka_inputs import PersonInput, facts_changes, input_hash, person_inputs
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.params.services import param_value
+
+RECORD_TYPE = "kaigo.KaigoFuka"
+KOHO_RECORD_TYPE = "kaigo.KaigoKoseiKoho"
+
+
+class KoseiRefused(Exception):
+    """A 更正 that may not be applied; the message is Japanese, for the clerk."""
+
+
+@dataclass(frozen=True)
+class FukaYear:
+    fiscal_year: int
+    params: HokenryoParameters
+    values: dict[tuple[str, int], Any] = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def build(cls, fiscal_year: int) -> FukaYear:
+        return cls(fiscal_year=fiscal_year, params=parameters_for(fiscal_year))
+
+    def lookup(self, key: str, fiscal_year: int) -> Any:
+        if (key, fiscal_year) not in self.values:
+            self.values[(key, fiscal_year)] = param_value(key, fiscal_year)
+        return self.values[(key, fiscal_year)]
+
+    def futsu_ki(self) -> tuple[Ki, ...]:
+        """The year's 普通徴収 期 and 納期限, computed once per chunk."""
+        if ("futsu_ki", 0) not in self.values:
+            self.values[("futsu_ki", 0)] = futsu_ki(self.fiscal_year, self.lookup)
+        return tuple(self.values[("futsu_ki", 0)])
+
+
+def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
+    """The rules' result, its 月割 on the months ``kaigo.public`` owes (the same as the
+    rule's own for one period; for two periods in a year the months of both)."""
+    r = hokenryo_calculate(pi.inp, params)
+    n = len(pi.months)
+    if n != r.tsukisu:
+        hokenryo = (
+            r.nengaku
+            if n == 12
+            else hasu_shori(Fraction(r.nengaku * n, 12), params.tsukiwari_hasu_tani, 1)
+        )
+        r = dataclasses.replace(r, tsukisu=n, hokenryo=hokenryo)
+    return r
+
+
+def result_json(r: HokenryoResult) -> dict[str, Any]:
+    h = r.hantei
+    return {
+        "ki": r.ki,
+        "dankai": h.dankai,
+        "riyu": h.riyu,
+        "gokei_shotoku_kojogo": h.gokei_shotoku_kojogo,
+        "kazei_nenkin_shunyu": h.kazei_nenkin_shunyu,
+        "sonota_gokei_shotoku": h.sonota_gokei_shotoku,
+        "nenkin_sonota_gokei": h.nenkin_sonota_gokei,
+        "hantei_gokei_shotoku": h.hantei_gokei_shotoku,
+        "kijungaku": r.kijungaku,
+        "ritsu": str(r.ritsu),
+        "keigengo_ritsu": str(r.keigengo_ritsu),
+        "keigen_mae_nengaku": r.keigen_mae_nengaku,
+        "keigengaku": r.keigengaku,
+        "nengaku": r.nengaku,
+        "tsukisu": r.tsukisu,
+        "hokenryo": r.hokenryo,
+    }
+
+
+def _kibetsu(
+    year: FukaYear, hokenryo: int, months: tuple[int, ...], tokucho: bool, kari: int
+) -> Kibetsu:
+    fy = year.fiscal_year
+    if tokucho and len(months) == 12:
+        return kibetsu_tokucho(hokenryo, kari, fy, year.lookup)
+    return kibetsu_futsu(hokenryo, fy, year.lookup, ki=year.futsu_ki())
+
+
+def _row(
+    pi: PersonInput,
+    r: HokenryoResult,
+    kib: Kibetsu,
+    *,
+    santei: str,
+    version: int,
+    kijun: date,
+    job_id: int | None,
+    actor: str,
+    reason: str = "",
+    cause: str = "",
+) -> KaigoFuka:
+    return KaigoFuka(
+        fiscal_year=pi.inp.fiscal_year,
+        atena_id=pi.atena_id,
+        hihokensha_no=pi.hihokensha_no,
+        version=version,
+        santei=santei,
+        is_current=True,
+        kijun_date=kijun,
+        job_id=job_id,
+        dankai=r.dankai,
+        kijungaku=r.kijungaku,
+        ritsu=str(r.keigengo_ritsu),
+        gokei_shotoku=pi.facts["honnin"]["gokei_shotoku"],
+        kazei_nenkin_shunyu=r.hantei.kazei_nenkin_shunyu,
+        honnin_jokyo=pi.facts["honnin"]["jokyo"],
+        setai_kazei=pi.inp.setai_kazei,
+        nengaku=r.nengaku,
+        keigengaku=r.keigengaku,
+        tsukisu=r.tsukisu,
+        hokenryo=r.hokenryo,
+        choshu_hoho=kib.hoho,
+        kanou=kib.kanou,
+        kibetsu=kib.as_json(),
+        detail={"input": pi.facts, "result": result_json(r)},
+        input_hash=input_hash(pi.facts),
+        reason=reason,
+        cause=cause,
+        created_by=actor,
+    )
+
+
+COPY_COLUMNS = [
+    "fiscal_year", "atena_id", "hihokensha_no", "version", "santei", "is_current",
+    "kijun_date", "job_id", "dankai", "kijungaku", "ritsu", "gokei_shotoku",
+    "kazei_nenkin_shunyu", "honnin_jokyo", "setai_kazei", "nengaku", "keigengaku", "tsukisu",
+    "hokenryo", "choshu_hoho", "kanou", "kibetsu", "detail", "input_hash", "reason", "cause",
+    "created_by", "created_at",
+]  # fmt: skip
+
+
+def _copy_in(rows: list[KaigoFuka]) -> None:
+    """COPY the chunk's rows (as kokuho's 本算定 does), in the caller's transaction."""
+    if not rows:
+        return
+    now = timezone.now()
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        with raw.copy(sql.SQL("COPY kaigo_kaigofuka ({}) FROM STDIN").format(cols)) as copy:
+            for r in rows:
+                copy.write_row(
+                    (r.fiscal_year, r.atena_id, r.hihokensha_no, r.version, r.santei,
+                     r.is_current, r.kijun_date, r.job_id, r.dankai, r.kijungaku, r.ritsu,
+                     r.gokei_shotoku, r.kazei_nenkin_shunyu, r.honnin_jokyo, r.setai_kazei,
+                     r.nengaku, r.keigengaku, r.tsukisu, r.hokenryo, r.choshu_hoho, r.kanou,
+                     json.dumps(r.kibetsu, ensure_ascii=False),
+                     json.dumps(r.detail, ensure_ascii=False), r.input_hash, r.reason,
+                     r.cause, r.created_by, now)
+                )  # fmt: skip
+
+
+def karichoshu_of(fiscal_year: int, atena_ids: list[int]) -> dict[int, int]:
+    """仮徴収 per month: the February 本徴収 of the previous 年度's current 賦課."""
+    out: dict[int, int] = {}
+    for a, kib in KaigoFuka.objects.filter(
+        fiscal_year=fiscal_year - 1,
+        atena_id__in=atena_ids,
+        is_current=True,
+        choshu_hoho=ChoshuHoho.TOKUCHO,
+    ).values_list("atena_id", "kibetsu"):
+        feb = [int(k["amount"]) for k in kib if k.get("kind") == "hon" and int(k["month"]) == 2]
+        if feb:
+            out[a] = feb[0]
+    return out
+
+
+def tokucho_of(fiscal_year: int, atena_ids: list[int]) -> set[int]:
+    return set(
+        TokuchoTaisho.objects.filter(fiscal_year=fiscal_year, atena_id__in=atena_ids).values_list(
+            "atena_id", flat=True
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChunkWritten:
+    written: int
+    skipped: int
+
+
+def honsantei_chunk(
+    *, year: FukaYear, atena_ids: list[int], kijun: date, job_id: int, actor: Actor
+) -> ChunkWritten:
+    """本算定 of the planned persons, in the caller's (the chunk's) transaction. A person
+    who already has a current 賦課 of the 年度 (this job's chunk ran before, or an earlier
+    本算定 or 更正) is left alone and counted as skipped: a chunk run again writes nothing."""
+    fy = year.fiscal_year
+    current = set(
+        KaigoFuka.objects.select_for_update()
+        .filter(fiscal_year=fy, atena_id__in=atena_ids, is_current=True)
+        .values_list("atena_id", flat=True)
+    )
+    todo = [a for a in atena_ids if a not in current]
+    tokucho = tokucho_of(fy, todo)
+    kari = karichoshu_of(fy, todo)
+    name = actor.username or actor.api_client
+    rows: list[KaigoFuka] = []
+    for pi in person_inputs(fy, todo):
+        r = calculate(pi, year.params)
+        kib = _kibetsu(
+            year, r.hokenryo, pi.months, pi.atena_id in tokucho, kari.get(pi.atena_id, 0)
+        )
+        rows.append(
+            _row(pi, r, kib, santei=FukaSantei.HON, version=1, kijun=kijun, job_id=job_id,
+                 actor=name)
+        )  # fmt: skip
+    _copy_in(rows)
+    if rows:
+        access_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            gyomu=KAIGO_HOKEN,
+            screen="job:kaigo_fuka_honsantei",
+            record_type=RECORD_TYPE,
+            record_count=len(rows),
+            detail={"job_id": job_id, "atena_ids": [r.atena_id for r in rows]},
+        )
+    return ChunkWritten(written=len(rows), skipped=len(atena_ids) - len(todo))
+
+
+# --- 更正候補 ---------------------------------------------------------------------------
+
+
+def _cause(changes: list[dict[str, Any]]) -> str:
+    kinds = {c["kind"] for c in changes}
+    if kinds == {"shikaku"}:
+        return FukaKoseiCause.SHIKAKU
+    if "shikaku" in kinds:
+        return FukaKoseiCause.SHIKAKU_SHOTOKU
+    if "shotoku" in kinds:
+        return FukaKoseiCause.SHOTOKU
+    return FukaKoseiCause.SETAI
+
+
+def kosei_sweep_chunk(
+    *, year: FukaYear, atena_ids: list[int], gone: list[int], job_id: int | None
+) -> int:
+    """Compare each person's current 賦課 with their input rebuilt today; a difference
+    becomes (or replaces) their open 更正候補; none removes an open one. ``gone``: persons
+    with a current 賦課 who are no longer 第1号 in the 年度 (a 取消). Returns the number of
+    open candidates written. In the caller's transaction."""
+    fy = year.fiscal_year
+    ids = list(atena_ids) + list(gone)
+    current = {
+        f.atena_id: f
+        for f in KaigoFuka.objects.filter(fiscal_year=fy, atena_id__in=ids, is_current=True)
+    }
+    found: dict[int, tuple[str, int, dict[str, Any], str, list[dict[str, Any]]]] = {}
+    seen: set[int] = set()
+    for pi in person_inputs(fy, list(atena_ids)):
+        seen.add(pi.atena_id)
+        h = input_hash(pi.facts)
+        before = current.get(pi.atena_id)
+        if before is not None and before.input_hash == h:
+            continue
+        r = calculate(pi, year.params)
+        if before is None:
+            cause, changes = str(FukaKoseiCause.SHINKI), [{"kind": "shinki"}]
+        else:
+            changes = facts_changes(before.detail.get("input", {}), pi.facts)
+            cause = _cause(changes)
+        detail = {"input": pi.facts, "result": result_json(r), "hihokensha_no": pi.hihokensha_no}
+        found[pi.atena_id] = (cause, r.hokenryo, detail, h, changes)
+    for a in [*gone, *(x for x in atena_ids if x not in seen)]:
+        before = current.get(a)
+        if before is not None and before.hokenryo:
+            found[a] = (FukaKoseiCause.SHOMETSU, 0, {"input": {}, "result": None}, "",
+                        [{"kind": "shometsu"}])  # fmt: skip
+    KaigoKoseiKoho.objects.filter(
+        fiscal_year=fy, atena_id__in=[i for i in ids if i not in found],
+        status=FukaKoseiStatus.OPEN,
+    ).delete()  # fmt: skip
+    for a, (cause, hokenryo, detail, h, changes) in found.items():
+        before = current.get(a)
+        KaigoKoseiKoho.objects.update_or_create(
+            fiscal_year=fy,
+            atena_id=a,
+            status=FukaKoseiStatus.OPEN,
+            defaults={
+                "fuka": before,
+                "cause": cause,
+                "hokenryo_before": before.hokenryo if before else 0,
+                "hokenryo_after": hokenryo,
+                "detail": detail,
+                "input_hash": h,
+                "changes": changes,
+                "job_id": job_id,
+            },
+        )
+    return len(found)
+
+
+def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = None) -> KaigoFuka:
+    """Apply a 更正候補: a new version from the candidate's recomputed figures, the 期
+    already due kept and the 差額 over the 期 to come; the old version points at it."""
+    reason = reason.strip()
+    if not reason:
+        raise KoseiRefused("更正の理由を入力してください。")
+    on = on or timezone.localdate()
+    with transaction.atomic(durable=True):
+        koho = KaigoKoseiKoho.objects.select_for_update().filter(pk=koho_id).first()
+        if koho is None or koho.status != FukaKoseiStatus.OPEN:
+            raise KoseiRefused("この更正候補は処理済みか、ありません。")
+        fy = koho.fiscal_year
+        before = (
+            KaigoFuka.objects.select_for_update()
+            .filter(fiscal_year=fy, atena_id=koho.atena_id, is_current=True)
+            .first()
+        )
+        if (before.pk if before else None) != koho.fuka_id:
+            raise KoseiRefused(
+                "この方の賦課は候補を作った後に変わりました。更正候補の抽出をやり直してください。"
+            )
+        year = FukaYear(fiscal_year=fy, params=parameters_for(fy))
+        base = (
+            kibetsu_from_json(before.kibetsu)
+            if before is not None
+            else kibetsu_futsu(0, fy, year.lookup)
+        )
+        kib = kibetsu_kosei(koho.hokenryo_after, base, fy, year.lookup, on=on)
+        res = koho.detail.get("result")
+        facts = koho.detail.get("input") or {}
+        if before is not None:
+            before.is_current = False
+            before.save(update_fields=["is_current"])
+        if res is None:  # 消滅: the last input kept beside the zero
+            assert before is not None
+            detail = {"input": before.detail.get("input", {}), "result": None}
+            res = {**before.detail.get("result", {}), "tsukisu": 0, "hokenryo": 0}
+        else:
+            detail = {"input": facts, "result": res}
+        honnin = (detail["input"] or {}).get("honnin") or {}
+        row = KaigoFuka.objects.create(
+            fiscal_year=fy,
+            atena_id=koho.atena_id,
+            hihokensha_no=koho.detail.get("hihokensha_no")
+            or (before.hihokensha_no if before else ""),
+            version=(before.version + 1) if before else 1,
+            santei=FukaSantei.KOSEI,
+            is_current=True,
+            kijun_date=on,
+            dankai=int(res.get("dankai", 0)),
+            kijungaku=int(res.get("kijungaku", 0)),
+            ritsu=str(res.get("keigengo_ritsu", "0")),
+            gokei_shotoku=int(honnin.get("gokei_shotoku", 0)),
+            kazei_nenkin_shunyu=int(res.get("kazei_nenkin_shunyu", 0)),
+            honnin_jokyo=str(honnin.get("jokyo", "")),
+            setai_kazei=bool((detail["input"] or {}).get("setai_kazei", False)),
+            nengaku=int(res.get("nengaku", 0)),
+            keigengaku=int(res.get("keigengaku", 0)),
+            tsukisu=int(res.get("tsukisu", 0)),
+            hokenryo=koho.hokenryo_after,
+            choshu_hoho=kib.hoho,
+            kanou=kib.kanou,
+            kibetsu=kib.as_json(),
+            detail=detail,
+            input_hash=koho.input_hash or (before.input_hash if before else ""),
+            reason=reason[:200],
+            cause=koho.cause,
+            created_by=actor.username or actor.api_client,
+        )
+        if before is not None:
+            before.superseded_by = row
+            before.save(update_fields=["superseded_by"])
+        koho.status = FukaKoseiStatus.APPLIED
+        koho.applied = row
+        koho.decided_by = actor.username or actor.api_client
+        koho.decided_at = timezone.now()
+        koho.save(update_fields=["status", "applied", "decided_by", "decided_at"])
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=KAIGO_HOKEN,
+            screen="kaigo.fuka_kosei",
+            record_type=RECORD_TYPE,
+            record_id=row.pk,
+            detail={"koho_id": koho.pk, "version": row.version, "cause": koho.cause},
+        )
+    return row
+
+
+def kosei_dismiss(*, koho_id: int, reason: str, actor: Actor) -> KaigoKoseiKoho:
+    reason = reason.strip()
+    if not reason:
+        raise KoseiRefused("更正しない理由を入力してください。")
+    with transaction.atomic(durable=True):
+        koho = KaigoKoseiKoho.objects.select_for_update().filter(pk=koho_id).first()
+        if koho is None or koho.status != FukaKoseiStatus.OPEN:
+            raise KoseiRefused("この更正候補は処理済みか、ありません。")
+        koho.status = FukaKoseiStatus.DISMISSED
+        koho.decided_by = actor.username or actor.api_client
+        koho.decided_at = timezone.now()
+        koho.changes = [*koho.changes, {"kind": "dismissed", "reason": reason[:200]}]
+        koho.save(update_fields=["status", "decided_by", "decided_at", "changes"])
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=KAIGO_HOKEN,
+            screen="kaigo.fuka_kosei",
+            record_type=KOHO_RECORD_TYPE,
+            record_id=koho.pk,
+            detail={"dismissed": True},
+        )
+    return koho
