@@ -38,7 +38,7 @@ from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import FutanWariai, Wari
 from kaigo.printjobs import issuer_name
 from kaigo.services import futan as futan_services
-from kaigo.services.futan import Taisho, futan_hantei_many, futan_params, futan_taisho, kikan
+from kaigo.services.futan import Taishosha, futan_hantei_many, futan_params, futan_taishosha, kikan
 from tenants.accesslog.services import Actor
 from tenants.csvout import DEFAULT_ENCODING, check_encoding
 from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
@@ -110,27 +110,28 @@ class FutanHantei:
         )
         if busy:
             raise JobRefused("この年度の負担割合の判定が実行中です。終わってから開始してください。")
-        taisho = futan_taisho(nendo, date.fromisoformat(job.params["kijun_date"]))
+        taishosha = futan_taishosha(nendo, date.fromisoformat(job.params["kijun_date"]))
         return [
             (
-                {"taisho": [[t.atena_id, t.kubun, t.kijun] for t in part]},
+                {"taishosha": [[t.atena_id, t.kubun, t.kijun] for t in part]},
                 len(part),
             )
             for part in (
-                taisho[i : i + self.chunk_size] for i in range(0, len(taisho), self.chunk_size)
+                taishosha[i : i + self.chunk_size]
+                for i in range(0, len(taishosha), self.chunk_size)
             )
         ]
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
-        taisho = [Taisho(int(a), str(k), str(d)) for a, k, d in chunk.params["taisho"]]
+        taishosha = [Taishosha(int(a), str(k), str(d)) for a, k, d in chunk.params["taishosha"]]
         futan_hantei_many(
             nendo=int(job.params["nendo"]),
-            taisho=taisho,
+            taishosha=taishosha,
             actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
             job_id=job.pk,
             screen=f"job:{HANTEI}",
         )
-        return ChunkResult(done=len(taisho))
+        return ChunkResult(done=len(taishosha))
 
     def finish(self, job: Job) -> None:
         nendo = int(job.params["nendo"])
@@ -183,7 +184,7 @@ class FutanshoPrint(MassPrintJob):
             .order_by("atena_id")
             .values_list("id", "atena_id")
         )
-        keep = futan_services.TAISHO_SENTAKU({a for _, a in rows})
+        keep = futan_services.TAISHOSHA_SENTAKU({a for _, a in rows})
         ids = [i for i, a in rows if a in keep]
         return [
             ({"form": FORM_WARIAI, "ids": ids[i : i + self.chunk_size]},

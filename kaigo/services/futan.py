@@ -3,8 +3,8 @@
 Who: every insured person (第1号 and 第2号) on the 判定基準日, from ``max(8月1日, 資格取得日)``
 of the 年度 (the period 8月1日〜7月31日 is data: ``kaigo.futan.kikan``). The town issues the
 負担割合証 only to those with a 要介護・要支援認定; 認定 is being built beside this module, so
-the selection is one function over the set of person ids (:data:`TAISHO_SENTAKU`), which today
-keeps everyone (:func:`taisho_all`) and, once 認定 exists, keeps those with one.
+the selection is one function over the set of person ids (:data:`TAISHOSHA_SENTAKU`), which today
+keeps everyone (:func:`taishosha_all`) and, once 認定 exists, keeps those with one.
 
 From what: 本人's 合計所得金額 and 課税状況 of the 年度's 住民税 (前年の所得; ``zeimu.public``),
 and the 年金収入＋その他の合計所得金額 of every 第1号被保険者 of the household on the 判定基準日
@@ -52,16 +52,16 @@ RECORD_TYPE = "kaigo.FutanWariai"
 #: (国民年金法第25条) and never reach a 住民税 assessment, so all of it is 老齢.
 NENKIN_SHURUI = "rorei"
 
-TaishoSentaku = Callable[[set[int]], set[int]]
+TaishoshaSentaku = Callable[[set[int]], set[int]]
 
 
-def taisho_all(atena_ids: set[int]) -> set[int]:
+def taishosha_all(atena_ids: set[int]) -> set[int]:
     """Everyone insured is judged: 認定 (which decides who gets a 証) does not exist yet."""
     return set(atena_ids)
 
 
 #: who of the insured is judged and gets a 負担割合証 (see the module docstring)
-TAISHO_SENTAKU: TaishoSentaku = taisho_all
+TAISHOSHA_SENTAKU: TaishoshaSentaku = taishosha_all
 
 
 def kikan(nendo: int) -> tuple[date, date]:
@@ -82,7 +82,7 @@ def futan_params(nendo: int) -> FutanParameters:
 
 
 @dataclass(frozen=True)
-class Taisho:
+class Taishosha:
     """One person to judge: their 区分 and the 判定基準日 (their 適用開始日)."""
 
     atena_id: int
@@ -94,7 +94,9 @@ class Taisho:
         return date.fromisoformat(self.kijun)
 
 
-def futan_taisho(nendo: int, kijun: date, *, sentaku: TaishoSentaku | None = None) -> list[Taisho]:
+def futan_taishosha(
+    nendo: int, kijun: date, *, sentaku: TaishoshaSentaku | None = None
+) -> list[Taishosha]:
     """Every insured person on ``kijun`` (inside the 年度's period), 宛名 id order, kept by
     the selection; one query."""
     start, end = kikan(nendo)
@@ -102,9 +104,9 @@ def futan_taisho(nendo: int, kijun: date, *, sentaku: TaishoSentaku | None = Non
     rows = list(
         periods_on(day).order_by("atena_id").values_list("atena_id", "kubun", "shutoku_date")
     )
-    keep = (sentaku or TAISHO_SENTAKU)({a for a, _, _ in rows})
+    keep = (sentaku or TAISHOSHA_SENTAKU)({a for a, _, _ in rows})
     return [
-        Taisho(atena_id=a, kubun=k, kijun=max(start, s).isoformat())
+        Taishosha(atena_id=a, kubun=k, kijun=max(start, s).isoformat())
         for a, k, s in rows
         if a in keep
     ]
@@ -124,7 +126,7 @@ def _shotoku(p: zeimu_public.PersonKazei | None) -> Shotoku:
 
 @dataclass(frozen=True)
 class Prepared:
-    taisho: Taisho
+    taishosha: Taishosha
     inp: FutanInput
     fumei: bool
     #: other 第1号 members of the household judged with 0円 (no assessment)
@@ -144,11 +146,11 @@ def _jokyo_kazei(p: zeimu_public.PersonKazei | None) -> bool | None:
     return p.jokyo is not zeimu_public.KazeiJokyo.HIKAZEI
 
 
-def futan_prepare(nendo: int, taisho: Iterable[Taisho]) -> list[Prepared]:
+def futan_prepare(nendo: int, taishosha: Iterable[Taishosha]) -> list[Prepared]:
     """The rule's input of each person, from zeimu and the registry's household on each
     person's 判定基準日: per distinct day five queries for any number of persons."""
-    by_day: dict[date, list[Taisho]] = defaultdict(list)
-    for t in taisho:
+    by_day: dict[date, list[Taishosha]] = defaultdict(list)
+    for t in taishosha:
         by_day[t.kijun_date].append(t)
     out: list[Prepared] = []
     for day, group in sorted(by_day.items()):
@@ -224,22 +226,22 @@ class HanteiWritten:
 def futan_hantei_many(
     *,
     nendo: int,
-    taisho: list[Taisho],
+    taishosha: list[Taishosha],
     actor: Actor,
     job_id: int | None = None,
     screen: str = "",
 ) -> HanteiWritten:
-    """Judge ``taisho`` and write: a first judgement, a 更正 (a new version) where the input
+    """Judge ``taishosha`` and write: a first judgement, a 更正 (a new version) where the input
     changed, nothing where it did not. Runs in the caller's transaction (a job chunk's,
     fenced by the framework) or its own."""
     params = futan_params(nendo)
     _, end = kikan(nendo)
-    prepared = futan_prepare(nendo, taisho)
+    prepared = futan_prepare(nendo, taishosha)
     with transaction.atomic():
         current = {
             r.atena_id: r
             for r in FutanWariai.objects.select_for_update().filter(
-                nendo=nendo, is_current=True, atena_id__in=[t.atena_id for t in taisho]
+                nendo=nendo, is_current=True, atena_id__in=[t.atena_id for t in taishosha]
             )
         }
         new_rows: list[FutanWariai] = []
@@ -247,7 +249,7 @@ def futan_hantei_many(
         unchanged = 0
         for p in prepared:
             h = p.input_hash
-            old = current.get(p.taisho.atena_id)
+            old = current.get(p.taishosha.atena_id)
             if old is not None and old.input_hash == h:
                 unchanged += 1
                 continue
@@ -256,13 +258,13 @@ def futan_hantei_many(
             result["params"] = asdict(params) | {"kazei_nenkin": sorted(params.kazei_nenkin)}
             new_rows.append(
                 FutanWariai(
-                    atena_id=p.taisho.atena_id,
+                    atena_id=p.taishosha.atena_id,
                     nendo=nendo,
                     version=(old.version + 1) if old else 1,
                     is_current=True,
-                    kubun=p.taisho.kubun,
+                    kubun=p.taishosha.kubun,
                     wari=r.wari,
-                    tekiyo_start=old.tekiyo_start if old else p.taisho.kijun_date,
+                    tekiyo_start=old.tekiyo_start if old else p.taishosha.kijun_date,
                     tekiyo_end=end,
                     honnin_gokei_shotoku=r.honnin_gokei_shotoku,
                     nenkin_sonota_gokei=r.nenkin_sonota_gokei,
@@ -294,7 +296,7 @@ def futan_hantei_many(
                 detail={
                     "job_id": job_id,
                     "nendo": nendo,
-                    "atena_ids": [p.taisho.atena_id for p in prepared],
+                    "atena_ids": [p.taishosha.atena_id for p in prepared],
                     "written": len(new_rows),
                 },
             )
@@ -305,15 +307,17 @@ def futan_saihantei(*, atena_id: int, nendo: int, actor: Actor) -> HanteiWritten
     """Judge one person again now (the counter, after a 所得 更正 or a change of household):
     a new version only when the input changed."""
     start, end = kikan(nendo)
-    insured = [t for t in futan_taisho(nendo, start, sentaku=taisho_all) if t.atena_id == atena_id]
+    insured = [
+        t for t in futan_taishosha(nendo, start, sentaku=taishosha_all) if t.atena_id == atena_id
+    ]
     if not insured:
         today = min(max(timezone.localdate(), start), end)
         on = hihokensha_on([atena_id], today).get(atena_id)
         if on is None:
             raise FutanRefused("この方はこの年度の適用期間に介護保険の資格がありません。")
-        insured = [Taisho(atena_id, on.kubun, max(start, on.shutoku_date).isoformat())]
+        insured = [Taishosha(atena_id, on.kubun, max(start, on.shutoku_date).isoformat())]
     return futan_hantei_many(
-        nendo=nendo, taisho=insured, actor=actor, screen="kaigo.futan_saihantei"
+        nendo=nendo, taishosha=insured, actor=actor, screen="kaigo.futan_saihantei"
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date
 
 from kaigo.models import FutanWariai
 from kaigo.public import DAI1
-from kaigo.services.futan import futan_hantei_many, futan_taisho, kikan
+from kaigo.services.futan import futan_hantei_many, futan_taishosha, kikan
 from kaigo.services.futan_gendogaku import (
     gendogaku_hantei_run,
     gendogaku_kettei,
@@ -31,12 +31,12 @@ def futan_demo_load(*, actor: Actor) -> tuple[int, int]:
     if FutanWariai.objects.exists():
         return 0, 0
     start, _ = kikan(DEMO_NENDO)
-    taisho = futan_taisho(DEMO_NENDO, start)
-    for i in range(0, len(taisho), CHUNK):
+    taishosha = futan_taishosha(DEMO_NENDO, start)
+    for i in range(0, len(taishosha), CHUNK):
         futan_hantei_many(
-            nendo=DEMO_NENDO, taisho=taisho[i : i + CHUNK], actor=actor, screen="kaigo.iko"
+            nendo=DEMO_NENDO, taishosha=taishosha[i : i + CHUNK], actor=actor, screen="kaigo.iko"
         )
-    dai1 = [t.atena_id for t in taisho if t.kubun == DAI1]
+    dai1 = [t.atena_id for t in taishosha if t.kubun == DAI1]
     made = 0
     for i in range(0, len(dai1), CHUNK):
         if made >= GENDOGAKU:
@@ -53,4 +53,4 @@ def futan_demo_load(*, actor: Actor) -> tuple[int, int]:
             n = gendogaku_hantei_run(nintei_id=n.pk, actor=actor)
             gendogaku_kettei(nintei_id=n.pk, kettei_date=KETTEI, actor=actor)
             made += 1
-    return len(taisho), made
+    return len(taishosha), made

@@ -14,10 +14,10 @@ from kaigo.models import FutanWariai
 from kaigo.services.futan import (
     futan_hantei_many,
     futan_saihantei,
-    futan_taisho,
+    futan_taishosha,
     kikan,
     nendo_of,
-    taisho_all,
+    taishosha_all,
 )
 from kaigo.services.todoke import dai2_register
 from kaigo.tests.factories import elders, tennyu
@@ -131,9 +131,9 @@ def test_three_wari_alone_and_a_chunk_run_twice(alpha, beta, django_capture_on_c
     _, (husband,) = tennyu(cap, members=elders()[:1], day=TENNYU)
     # 本人のみ: 合計所得 230万 → 220万 after the 特例; 190万+150万 = 340万 ≥ 340万 → 3割
     kazei_set(husband.pk, 2025, nenkin=800_000, sonota=1_500_000, nenkin_shunyu=1_900_000)
-    taisho = futan_taisho(2025, date(2025, 8, 1))
-    first = futan_hantei_many(nendo=2025, taisho=taisho, actor=ACTOR)
-    again = futan_hantei_many(nendo=2025, taisho=taisho, actor=ACTOR)
+    taishosha = futan_taishosha(2025, date(2025, 8, 1))
+    first = futan_hantei_many(nendo=2025, taishosha=taishosha, actor=ACTOR)
+    again = futan_hantei_many(nendo=2025, taishosha=taishosha, actor=ACTOR)
     assert (first.created, first.kosei, again.created, again.kosei, again.unchanged) == (
         1,
         0,
@@ -146,7 +146,7 @@ def test_three_wari_alone_and_a_chunk_run_twice(alpha, beta, django_capture_on_c
     # the counter's 再判定 with nothing changed writes nothing either
     assert futan_saihantei(atena_id=husband.pk, nendo=2025, actor=ACTOR).unchanged == 1
     connection.set_tenant(beta.municipality)
-    assert futan_taisho(2025, date(2025, 8, 1)) == []
+    assert futan_taishosha(2025, date(2025, 8, 1)) == []
 
 
 def test_the_selection_is_a_function_of_the_ids(alpha, django_capture_on_commit_callbacks):
@@ -154,7 +154,7 @@ def test_the_selection_is_a_function_of_the_ids(alpha, django_capture_on_commit_
     _, (husband, wife, _son) = tennyu(
         django_capture_on_commit_callbacks, members=elders(), day=TENNYU
     )
-    every = futan_taisho(2025, date(2025, 8, 1), sentaku=taisho_all)
+    every = futan_taishosha(2025, date(2025, 8, 1), sentaku=taishosha_all)
     assert [t.atena_id for t in every] == sorted([husband.pk, wife.pk])
-    only = futan_taisho(2025, date(2025, 8, 1), sentaku=lambda ids: {wife.pk} & ids)
+    only = futan_taishosha(2025, date(2025, 8, 1), sentaku=lambda ids: {wife.pk} & ids)
     assert [t.atena_id for t in only] == [wife.pk]
