@@ -316,9 +316,10 @@ def futan_saihantei(*, atena_id: int, nendo: int, actor: Actor) -> HanteiWritten
         if on is None:
             raise FutanRefused("この方はこの年度の適用期間に介護保険の資格がありません。")
         insured = [Taishosha(atena_id, on.kubun, max(start, on.shutoku_date).isoformat())]
-    return futan_hantei_many(
-        nendo=nendo, taishosha=insured, actor=actor, screen="kaigo.futan_saihantei"
-    )
+    with transaction.atomic(durable=True):
+        return futan_hantei_many(
+            nendo=nendo, taishosha=insured, actor=actor, screen="kaigo.futan_saihantei"
+        )
 
 
 class FutanRefused(Exception):

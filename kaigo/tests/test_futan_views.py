@@ -134,3 +134,37 @@ def test_gendogaku_on_the_screens_and_its_pdf(world, login, takahashi):
     assert r.status_code == 404
     connection.set_tenant(world.beta.municipality)
     assert not GendogakuNintei.objects.exists()
+
+
+def test_the_list_and_the_menu_query_counts_do_not_grow_with_the_rows(
+    world, login, takahashi, django_capture_on_commit_callbacks
+):
+    from kaigo.services.futan import futan_hantei_many, futan_taishosha
+    from tenants.accesslog.services import Actor
+    from tenants.testing.queries import SqlCount
+
+    actor = Actor(user_id=None, username="tester")
+    clerk = login("hayama-clerk", ALPHA_HOST)
+
+    def judge() -> None:
+        connection.set_tenant(world.alpha.municipality)
+        futan_hantei_many(
+            nendo=2025, taishosha=futan_taishosha(2025, date(2025, 8, 1)), actor=actor
+        )
+        connection.set_schema_to_public()
+
+    def counts() -> tuple[int, int]:
+        with SqlCount() as listed:
+            assert clerk.get("/kaigo/futan/2025/").status_code == 200
+        with SqlCount() as menu:
+            assert clerk.get("/kaigo/futan/").status_code == 200
+        return listed.count, menu.count
+
+    judge()
+    before = counts()
+    connection.set_tenant(world.alpha.municipality)
+    tennyu(django_capture_on_commit_callbacks, members=elders("佐藤", "サトウ"), day=TENNYU)
+    tennyu(django_capture_on_commit_callbacks, members=elders("鈴木", "スズキ"), day=TENNYU)
+    connection.set_schema_to_public()
+    judge()
+    assert counts() == before
