@@ -116,3 +116,32 @@ FUKA_TSUCHI = register(
         period_note="期間中に一括印刷で作成した通数",
     )
 )
+
+
+# --- 負担割合証 (issue 16 item 5) ----------------------------------------------------------
+
+
+def futansho_printed_between(start: date, end: date) -> int:
+    """介護保険負担割合証 rendered by the mass print from ``start`` to ``end`` inclusive, from
+    the finished chunks (a chunk run again replaces its count and its PDF)."""
+    from kaigo.futan_jobs import PRINT
+
+    row = JobChunk.objects.filter(
+        job__kind=PRINT,
+        status=ChunkStatus.DONE,
+        finished_at__gte=_local_midnight(start),
+        finished_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).aggregate(n=Sum("done"))
+    return int(row["n"] or 0)
+
+
+FUTANSHO = register(
+    Meter(
+        code="kaigo_futansho",
+        label="介護保険負担割合証の印刷通数",
+        unit="通",
+        gyomu=gyomu.KAIGO_HOKEN,
+        compute=futansho_printed_between,
+        period_note="期間中に一括印刷で作成した通数",
+    )
+)

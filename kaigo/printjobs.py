@@ -86,6 +86,3 @@ class HihokenshashoPrint(MassPrintJob):
 
 
 register(HihokenshashoPrint())
-
-# the 第1号保険料 賦課 jobs (本算定, 更正候補) and their notices register themselves on import
-from kaigo import fuka_jobs, fuka_printjobs  # noqa: E402, F401

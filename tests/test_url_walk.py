@@ -225,6 +225,7 @@ def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "api-kokuho-shikaku-lookup": {"atena_no": atena_no},
         "api-kaigo-shikaku-lookup": {"atena_no": atena_no},
         "api-kaigo-fuka-lookup": {"atena_no": atena_no},
+        "api-kaigo-futan-lookup": {"atena_no": atena_no},
     }
 
 
@@ -278,6 +279,8 @@ NOT_REQUESTED = {
     # 介護保険: the list of the insured (and its lookup, which redirects to the person's page)
     "kaigo_hihokensha_list": "kaigo/tests/test_views.py (test_list_lookup_and_person_screens)",
     "api-kaigo-hihokensha-list": "kaigo/tests/test_views.py (test_api_lookup_list…)",
+    # 介護保険 負担割合: the judgements of a 年度 (by 年度, no id)
+    "kaigo_futan_list": "kaigo/tests/test_futan_views.py (test_menu_job_list_person_and_pdf…)",
     # 国保 給付 (keyed by the application's, the 認定's and the payment list's own ids)
     "kokuho_kyufu_list": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
     "kokuho_kyufu_detail": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",

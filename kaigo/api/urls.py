@@ -3,3 +3,8 @@
 from kaigo.api import fuka, shikaku
 
 urlpatterns = [*shikaku.urlpatterns, *fuka.urlpatterns]
+
+# 負担割合・負担限度額 and the 試算 (issue 16 items 5–6)
+from kaigo.api import futan, shisan  # noqa: E402
+
+urlpatterns += [*futan.urlpatterns, *shisan.urlpatterns]

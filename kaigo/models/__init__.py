@@ -48,3 +48,22 @@ __all__ = [
     "TekiyoJogai",
     "TokuchoTaisho",
 ]
+
+# 負担割合・負担限度額 (issue 16 item 5)
+from kaigo.models.futan import (
+    FutanJiyu,
+    FutanWariai,
+    GendogakuNintei,
+    GendogakuRireki,
+    GendogakuStatus,
+    Wari,
+)
+
+__all__ += [
+    "FutanJiyu",
+    "FutanWariai",
+    "GendogakuNintei",
+    "GendogakuRireki",
+    "GendogakuStatus",
+    "Wari",
+]

@@ -32,4 +32,10 @@ class Command(BaseCommand):
             n = shikaku_iko_load(day=DEMO_START, actor=actor)
             if n:
                 self.stdout.write(f"{town.name}: 介護保険の第1号被保険者 {n:,}人")
+            # 負担割合・負担限度額 (issue 16 item 5)
+            from kaigo.services.futan_demo import futan_demo_load
+
+            judged, nintei = futan_demo_load(actor=actor)
+            if judged:
+                self.stdout.write(f"{town.name}: 負担割合 {judged:,}人、負担限度額認定 {nintei}人")
             connection.set_schema_to_public()
