@@ -31,3 +31,32 @@ __all__ = [
     "TashiJutoku",
     "TekiyoJogai",
 ]
+
+# 要介護認定 (kaigo.models.nintei)
+from kaigo.models.nintei import (
+    OPEN_STATUSES,
+    Daiko,
+    KoshinYokoku,
+    Nintei,
+    NinteiRireki,
+    NinteiShinsei,
+    RirekiStep,
+    ShinseiKubun,
+    ShinseiStatus,
+    TokuteiShippei,
+    YokaigoKubun,
+)
+
+__all__ += [
+    "OPEN_STATUSES",
+    "Daiko",
+    "KoshinYokoku",
+    "Nintei",
+    "NinteiRireki",
+    "NinteiShinsei",
+    "RirekiStep",
+    "ShinseiKubun",
+    "ShinseiStatus",
+    "TokuteiShippei",
+    "YokaigoKubun",
+]
