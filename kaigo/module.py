@@ -37,5 +37,17 @@ MODULE = ModuleSpec(
         "system:kaigo_renkei": "システム（住民記録の異動による介護保険の資格）",
         "system:kaigo_nenrei": "システム（65歳到達の日次処理）",
         "load_kaigo_demo": "システム（介護保険の初期データ）",
+        # 要介護認定
+        "kaigo.NinteiShinsei": "要介護認定の申請",
+        "kaigo.KoshinYokoku": "要介護認定の更新勧奨の対象",
+        "kaigo.nintei": "要介護認定の手続",
+        "kaigo.nintei_list": "要介護認定 申請の一覧",
+        "kaigo.nintei_person": "要介護認定（個人）",
+        "kaigo.nintei_case": "要介護認定の申請（手続）",
+        "kaigo.nintei_tsuchi_pdf": "要介護認定等結果通知書",
+        "kaigo.nintei_yokoku": "要介護認定 更新申請の勧奨",
+        "api.kaigo.nintei": "API（要介護認定の照会）",
+        "api.kaigo.nintei_shinsei_list": "API（要介護認定の申請の一覧）",
+        "system:kaigo_nintei": "システム（資格喪失による要介護認定の終了・更新勧奨の日次処理）",
     },
 )

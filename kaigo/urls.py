@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from kaigo.gyomu import KAIGO_HOKEN
-from kaigo.views import shikaku
+from kaigo.views import nintei, shikaku
 from tenants.access import gyomu_view
 
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
         name=f"gyomu_entry_{KAIGO_HOKEN}",
     ),
     *shikaku.urlpatterns,
+    *nintei.urlpatterns,
 ]

@@ -1,5 +1,5 @@
 """介護保険 REST API, mounted at /api/v1/kaigo/."""
 
-from kaigo.api import shikaku
+from kaigo.api import nintei, shikaku
 
-urlpatterns = [*shikaku.urlpatterns]
+urlpatterns = [*shikaku.urlpatterns, *nintei.urlpatterns]
