@@ -224,6 +224,7 @@ def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "juminkiroku_feed_full": {},
         "api-kokuho-shikaku-lookup": {"atena_no": atena_no},
         "api-kaigo-shikaku-lookup": {"atena_no": atena_no},
+        "api-kaigo-nintei-lookup": {"atena_no": atena_no},
     }
 
 
@@ -277,6 +278,11 @@ NOT_REQUESTED = {
     # 介護保険: the list of the insured (and its lookup, which redirects to the person's page)
     "kaigo_hihokensha_list": "kaigo/tests/test_views.py (test_list_lookup_and_person_screens)",
     "api-kaigo-hihokensha-list": "kaigo/tests/test_views.py (test_api_lookup_list…)",
+    # 介護保険 要介護認定: lists of 申請 and 認定, and a case keyed by the 申請's own id
+    "kaigo_nintei_list": "kaigo/tests/test_nintei_views.py (test_shinsei_and_every_step…)",
+    "kaigo_nintei_case": "kaigo/tests/test_nintei_views.py (test_shinsei_and_every_step…)",
+    "kaigo_nintei_yokoku": "kaigo/tests/test_nintei_views.py (test_yokoku_list_and_api)",
+    "api-kaigo-nintei-shinsei-list": "kaigo/tests/test_nintei_views.py (test_yokoku_list_…)",
     # 国保 給付 (keyed by the application's, the 認定's and the payment list's own ids)
     "kokuho_kyufu_list": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
     "kokuho_kyufu_detail": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
