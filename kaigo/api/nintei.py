@@ -29,7 +29,7 @@ from kaigo.models import (
     TokuteiShippei,
     YokaigoKubun,
 )
-from kaigo.rules.nintei import NinteiParameters, shori_kikan
+from kaigo.rules.nintei import ParamsByNendo, shori_kikan
 from kaigo.selectors.nintei import shinsei_list, shinsei_of
 from tenants.accesslog.reads import Reads, access_refusal
 from tenants.api.fields import TextField
@@ -118,14 +118,14 @@ def _nintei(s: NinteiShinsei) -> dict[str, Any] | None:
     }
 
 
-def shinsei_body(s: NinteiShinsei) -> dict[str, Any]:
+def shinsei_body(s: NinteiShinsei, params: ParamsByNendo) -> dict[str, Any]:
     n = _nintei(s)
     kikan = shori_kikan(
         s.shinsei_date,
         kettei_date=n["kettei_date"] if n else (None if s.is_open else s.shuryo_date),
         enki_tsuchi_date=s.enki_tsuchi_date,
         today=timezone.localdate(),
-        params=NinteiParameters.for_date(s.shinsei_date),
+        params=params(s.shinsei_date),
     )
     return {
         "id": s.pk,
@@ -146,6 +146,11 @@ def shinsei_body(s: NinteiShinsei) -> dict[str, Any]:
         "enki_tsuchi_date": s.enki_tsuchi_date,
         "nintei": n,
     }
+
+
+def _bodies(rows: list[NinteiShinsei]) -> list[dict[str, Any]]:
+    params = ParamsByNendo()
+    return [shinsei_body(s, params) for s in rows]
 
 
 class NinteiLookupView(TenantAPIView):
@@ -174,7 +179,7 @@ class NinteiLookupView(TenantAPIView):
         body: dict[str, Any] = {
             "atena_id": lookup.atena_id,
             "atena_no": person.atena_no if person else ser.validated_data["atena_no"].strip(),
-            "shinsei": [shinsei_body(s) for s in shinsei_of(lookup.atena_id)],
+            "shinsei": _bodies(shinsei_of(lookup.atena_id)),
         }
         if lookup.message:
             body["warning"] = lookup.message
@@ -198,7 +203,7 @@ class PersonNinteiView(TenantAPIView):
             {
                 "atena_id": pk,
                 "atena_no": person.atena_no,
-                "shinsei": [shinsei_body(s) for s in shinsei_of(pk)],
+                "shinsei": _bodies(shinsei_of(pk)),
             }
         )
 
@@ -230,13 +235,14 @@ class ShinseiListView(TenantAPIView):
             raise NotFound("そのページはありません。") from exc
         rows = list(page.object_list)
         persons = person_identities(s.atena_id for s in rows)
+        params = ParamsByNendo()
         return Response(
             {
                 "count": paginator.count,
                 "page": page.number,
                 "results": [
                     {
-                        **shinsei_body(s),
+                        **shinsei_body(s, params),
                         "atena_no": getattr(persons.get(s.atena_id), "atena_no", ""),
                     }
                     for s in rows

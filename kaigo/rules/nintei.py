@@ -71,6 +71,20 @@ class NinteiParameters:
         return cls.for_nendo(fiscal_year_of(day))
 
 
+class ParamsByNendo:
+    """The parameters of each 年度 read once (a list of 申請 spans few 年度): a list's
+    query count does not grow with its rows."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, NinteiParameters] = {}
+
+    def __call__(self, day: date) -> NinteiParameters:
+        nendo = fiscal_year_of(day)
+        if nendo not in self._seen:
+            self._seen[nendo] = NinteiParameters.for_nendo(nendo)
+        return self._seen[nendo]
+
+
 def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 

@@ -12,6 +12,7 @@ import pytest
 
 from juminkiroku.tests.factories import actor_for
 from kaigo.models import NinteiRireki, NinteiShinsei
+from kaigo.rules.nintei import NinteiParameters
 from kaigo.tests.factories import elders, tennyu
 from kaigo.tests.nintei_factories import decided
 from tenants.accesslog.models import AccessLog
@@ -166,3 +167,43 @@ def test_yokoku_list_and_api(world, login, takahashi):
     )
     assert r.status_code == 404
     assert "高橋" not in beta.get("/kaigo/nintei/yokoku/").content.decode()
+
+
+def test_list_query_counts_do_not_grow_with_the_rows(
+    world, login, takahashi, django_capture_on_commit_callbacks
+):
+    from tenants.testing.queries import SqlCount
+
+    husband, wife, _son = takahashi
+    connection.set_tenant(world.alpha.municipality)
+    clerk_actor = actor_for("hayama-clerk")
+    decided(husband, clerk_actor, day=date(2025, 4, 15))
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+
+    def counts() -> tuple[int, int]:
+        with SqlCount() as api:
+            assert clerk.get("/api/v1/kaigo/nintei/shinsei/").status_code == 200
+        with SqlCount() as screen:
+            assert clerk.get("/kaigo/nintei/").status_code == 200
+        return api.count, screen.count
+
+    before = counts()
+    connection.set_tenant(world.alpha.municipality)
+    _, (sato, *_rest) = tennyu(
+        django_capture_on_commit_callbacks, members=elders("佐藤", "サトウ"), day=TENNYU
+    )
+    decided(wife, clerk_actor, day=date(2024, 4, 15), hantei="13")  # another 年度
+    decided(sato, clerk_actor, day=date(2025, 5, 1), hantei="01")
+    connection.set_schema_to_public()
+    after = counts()
+    # the second 年度's parameters are read once for the whole page, not per row
+    connection.set_tenant(world.alpha.municipality)
+    with SqlCount() as one_nendo:
+        NinteiParameters.for_nendo(2024)
+    connection.set_schema_to_public()
+    assert after[0] - before[0] == after[1] - before[1] == one_nendo.count
+    connection.set_tenant(world.alpha.municipality)
+    decided(_rest[0], clerk_actor, day=date(2025, 6, 1))
+    connection.set_schema_to_public()
+    assert counts() == after

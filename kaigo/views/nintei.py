@@ -37,7 +37,7 @@ from kaigo.models import (
     YokaigoKubun,
 )
 from kaigo.printjobs import issuer_name
-from kaigo.rules.nintei import NinteiParameters, ShoriKikan, shori_kikan
+from kaigo.rules.nintei import NinteiParameters, ParamsByNendo, ShoriKikan, shori_kikan
 from kaigo.selectors.nintei import koshin_due, rireki_of_shinsei, shinsei_list, shinsei_of
 from kaigo.services.nintei import (
     NinteiRefused,
@@ -151,7 +151,7 @@ class EndForm(forms.Form):
     riyu = TextField(label="理由", max_length=200)
 
 
-def _kikan(s: NinteiShinsei, today: Any) -> ShoriKikan:
+def _kikan(s: NinteiShinsei, today: Any, params: ParamsByNendo | None = None) -> ShoriKikan:
     """The 30-day rule (法第27条第11項) for one 申請: decided, ended or still open today."""
     try:
         ended: Any = s.nintei.kettei_date
@@ -162,7 +162,7 @@ def _kikan(s: NinteiShinsei, today: Any) -> ShoriKikan:
         kettei_date=ended,
         enki_tsuchi_date=s.enki_tsuchi_date,
         today=today,
-        params=NinteiParameters.for_date(s.shinsei_date),
+        params=(params or ParamsByNendo())(s.shinsei_date),
     )
 
 
@@ -189,6 +189,7 @@ def nintei_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     persons = person_identities(s.atena_id for s in rows)
     today = timezone.localdate()
+    params = ParamsByNendo()
     return TemplateResponse(
         request,
         "kaigo/nintei/list.html",
@@ -196,7 +197,7 @@ def nintei_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "status": status,
             "filter": filt if filt.is_bound else StatusFilter(),
-            "rows": [(s, persons.get(s.atena_id), _kikan(s, today)) for s in rows],
+            "rows": [(s, persons.get(s.atena_id), _kikan(s, today, params)) for s in rows],
         },
     )
 
@@ -213,13 +214,14 @@ def nintei_person(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("その方は見つかりません。")
     today = timezone.localdate()
     rows = shinsei_of(pk)
+    params = ParamsByNendo()
     return TemplateResponse(
         request,
         "kaigo/nintei/person.html",
         {
             "person": person,
             "atena_id": pk,
-            "rows": [(s, _kikan(s, today)) for s in rows],
+            "rows": [(s, _kikan(s, today, params)) for s in rows],
             "form": ShinseiForm(initial={"shinsei_date": today, "daiko": Daiko.HONNIN}),
             "can_write": _can_write(request),
         },
