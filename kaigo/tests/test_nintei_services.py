@@ -167,7 +167,8 @@ def test_koshin_starts_the_day_after_and_may_run_48_months_when_the_kubun_is_the
             yuko_months=48,
             actor=clerk,
         )
-    # … and allowed when it stays 要介護2 (令和3年度から)
+    # … and allowed when it stays 要介護2 (令和3年4月1日以後の更新申請: 広島市「要介護認定に
+    # 係る有効期間の取扱いの変更について」https://www.city.hiroshima.lg.jp/site/kaigo/214996.html)
     shinsakai_record(
         shinsei_id=row.pk,
         gogitai="第2合議体",
