@@ -176,3 +176,18 @@ def test_tagyo_tab_and_code_lists(people, beta):
     assert len(lists["特定疾病"].codes) == 16 and "施行令第2条" in lists["特定疾病"].source
     connection.set_tenant(beta.municipality)
     assert tagyo_kaigo([husband.pk]) == {} and nintei_on([husband.pk], date(2025, 5, 1)) == {}
+
+
+def test_demo_cases_in_every_state_once_per_town(people, beta):
+    from django.utils import timezone
+
+    from kaigo.services.nintei_demo import nintei_demo_load
+
+    actor = Actor(user_id=None, username="load_kaigo_demo")
+    today = timezone.localdate()
+    # two 第1号 here (the couple): a 認定 ending soon and one in force
+    assert nintei_demo_load(today=today, actor=actor) == 2
+    assert sorted(NinteiShinsei.objects.values_list("status", flat=True)) == ["kettei", "kettei"]
+    assert nintei_demo_load(today=today, actor=actor) == 0
+    connection.set_tenant(beta.municipality)
+    assert nintei_demo_load(today=today, actor=actor) == 0 and not NinteiShinsei.objects.exists()

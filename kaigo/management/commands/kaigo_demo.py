@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.services.iko import shikaku_iko_load
+from kaigo.services.nintei_demo import nintei_demo_load
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.models import Municipality
@@ -32,4 +34,8 @@ class Command(BaseCommand):
             n = shikaku_iko_load(day=DEMO_START, actor=actor)
             if n:
                 self.stdout.write(f"{town.name}: 介護保険の第1号被保険者 {n:,}人")
+            # 要介護認定: a few cases in every state (kaigo.services.nintei_demo)
+            cases = nintei_demo_load(today=timezone.localdate(), actor=actor)
+            if cases:
+                self.stdout.write(f"{town.name}: 要介護認定の申請 {cases:,}件")
             connection.set_schema_to_public()
