@@ -64,5 +64,17 @@ MODULE = ModuleSpec(
         "kaigo.gendogakusho_pdf": "介護保険負担限度額認定証",
         "api.kaigo.futan": "API（介護保険の負担割合・負担限度額の照会）",
         "api.kaigo.shisan": "API（介護保険料・負担割合の試算）",
+        # 要介護認定
+        "kaigo.NinteiShinsei": "要介護認定の申請",
+        "kaigo.KoshinYokoku": "要介護認定の更新勧奨の対象",
+        "kaigo.nintei": "要介護認定の手続",
+        "kaigo.nintei_list": "要介護認定 申請の一覧",
+        "kaigo.nintei_person": "要介護認定（個人）",
+        "kaigo.nintei_case": "要介護認定の申請（手続）",
+        "kaigo.nintei_tsuchi_pdf": "要介護認定等結果通知書",
+        "kaigo.nintei_yokoku": "要介護認定 更新申請の勧奨",
+        "api.kaigo.nintei": "API（要介護認定の照会）",
+        "api.kaigo.nintei_shinsei_list": "API（要介護認定の申請の一覧）",
+        "system:kaigo_nintei": "システム（資格喪失による要介護認定の終了・更新勧奨の日次処理）",
     },
 )

@@ -19,6 +19,7 @@ from kaigo.models import Kubun, Shikaku, ShikakuRireki
 from kaigo.rules.shikaku import ShikakuParameters, hokenryo_months, nendo_months
 from kaigo.selectors.shikaku import bango_of, dai1_periods_in, periods_on
 from tenants.tagyo import KAIGO, TagyoStatus
+from tenants.wareki import format_wareki
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,94 @@ def tagyo_kaigo(atena_ids: Iterable[int]) -> dict[int, TagyoStatus]:
         .annotate(at=Max("at"))
         .values_list("atena_id", "at")
     )
+    nintei = nintei_on(latest, today)  # the current 認定 beside the 区分 (one query)
     return {
         a: TagyoStatus(
             kind=KAIGO,
             gaito=s.shutoku_date <= today and (s.soshitsu_date is None or s.soshitsu_date > today),
             shutoku_date=s.shutoku_date,
             soshitsu_date=s.soshitsu_date,
-            shutsusho=f"介護保険（{Kubun(s.kubun).label}）",
+            shutsusho=f"介護保険（{Kubun(s.kubun).label}{_nintei_words(nintei.get(a))}）",
             koshin_at=changed.get(a),
         )
         for a, s in latest.items()
     }
+
+
+def _nintei_words(n: NinteiNow | None) -> str:
+    if n is None or not n.in_effect or n.yuko_end is None:
+        return ""
+    return f"・{n.yokaigo_label} {format_wareki(n.yuko_end)}まで"
+
+
+# --- 要介護認定 -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NinteiNow:
+    """A person's 認定 in effect on a day (else their latest decided one), as plain values."""
+
+    atena_id: int
+    yokaigo_kubun: str  # code (kaigo.models.YokaigoKubun: 01 非該当, 12 要支援1 … 25 要介護5)
+    yokaigo_label: str
+    yuko_start: date | None
+    yuko_end: date | None
+    shuryo_date: date | None
+    in_effect: bool
+
+
+def nintei_on(atena_ids: Iterable[int], day: date) -> dict[int, NinteiNow]:
+    """The 認定 of ``atena_ids`` on ``day`` (one query for any number)."""
+    from kaigo.models import YokaigoKubun
+    from kaigo.selectors.nintei import nintei_current_many
+
+    out: dict[int, NinteiNow] = {}
+    for a, n in nintei_current_many(atena_ids, day).items():
+        stopped = n.shuryo_date is not None and n.shuryo_date <= day
+        out[a] = NinteiNow(
+            atena_id=a,
+            yokaigo_kubun=n.yokaigo_kubun,
+            yokaigo_label=YokaigoKubun(n.yokaigo_kubun).label,
+            yuko_start=n.yuko_start,
+            yuko_end=n.yuko_end,
+            shuryo_date=n.shuryo_date,
+            in_effect=bool(
+                n.is_gaito
+                and n.yuko_start is not None
+                and n.yuko_end is not None
+                and n.yuko_start <= day <= n.yuko_end
+                and not stopped
+            ),
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """One code list of 介護保険 for a 中間標準レイアウト import or export (migration_io)."""
+
+    name: str
+    codes: tuple[tuple[str, str], ...]  # (code, 名称)
+    source: str
+
+
+def nintei_code_lists() -> list[CodeList]:
+    """要介護状態区分, 認定の異動事由 (申請区分（申請時）) and the 16 特定疾病, with where the
+    values come from (``kaigo.rules.nintei``: the 中間標準レイアウト's own tables for 介護
+    were not found; these are the values vendors' systems exchange)."""
+    from kaigo.rules.nintei import (
+        CODE_SOURCE,
+        IDO_JIYU,
+        tokutei_shippei_codes,
+        yokaigo_codes,
+    )
+
+    return [
+        CodeList("要介護状態区分", yokaigo_codes(), CODE_SOURCE),
+        CodeList("認定の異動事由（申請区分（申請時））", IDO_JIYU, CODE_SOURCE),
+        CodeList(
+            "特定疾病",
+            tokutei_shippei_codes(),
+            "介護保険法施行令第2条第1号〜第16号（コードは号の番号。この製品の付番）",
+        ),
+    ]

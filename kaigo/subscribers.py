@@ -91,3 +91,37 @@ def undo_on_torikeshi(event: ReceivedEvent[events.TorikeshiPayload]) -> None:
     torikeshi_apply(
         atena_ids=p.atena_ids, cancelled_ido_id=p.cancelled_ido_id, cause=_cause(event, p.ido_id)
     )
+
+
+# --- 要介護認定: a 資格喪失 ends the pending 申請 and the 認定 (kaigo.services.nintei_shuryo) --
+
+NINTEI_ACTOR = Actor(user_id=None, username="system:kaigo_nintei")
+
+
+@subscribe(events.SHIBO)
+@subscribe(events.SHOKKEN_SHOJO)
+@subscribe(events.SHISSO)
+def nintei_end_on_shojo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """死亡・職権消除・失踪: the pending 申請 is 却下 and the 認定 stops from the 喪失日."""
+    from kaigo.services.nintei_shuryo import nintei_soshitsu_apply
+
+    p = event.payload
+    jiyu = SoshitsuJiyu.SHIBO if event.name == events.SHIBO.name else SoshitsuJiyu.SHOKKEN
+    nintei_soshitsu_apply(
+        atena_ids=p.atena_ids, jiyu=jiyu, jiyu_date=p.ido_date, ido_id=p.ido_id, actor=NINTEI_ACTOR
+    )
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def nintei_end_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """転出確定: as above from the day after the 除票 date, unless 住所地特例 applies."""
+    from kaigo.services.nintei_shuryo import nintei_soshitsu_apply
+
+    p = event.payload
+    nintei_soshitsu_apply(
+        atena_ids=p.atena_ids,
+        jiyu=SoshitsuJiyu.TENSHUTSU,
+        jiyu_date=p.shojo_date,
+        ido_id=p.ido_id,
+        actor=NINTEI_ACTOR,
+    )

@@ -16,3 +16,12 @@ def nenrei_totatsu_daily() -> int:
 
     r = nenrei_totatsu_due(today=timezone.localdate())
     return len(r.insured) + len(r.from_dai2)
+
+
+@shared_task(base=TenantTask, acks_late=True)
+def nintei_koshin_yokoku_daily() -> int:
+    """要介護認定: remember the 認定 whose 有効期間 ends within the town's N days with no
+    更新申請 (kaigo.services.nintei_shuryo). Idempotent."""
+    from kaigo.services.nintei_shuryo import koshin_yokoku_due
+
+    return len(koshin_yokoku_due(today=timezone.localdate()))

@@ -4,7 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from kaigo.gyomu import KAIGO_HOKEN
-from kaigo.views import fuka, shikaku
+from kaigo.views import fuka, nintei, shikaku
 from tenants.access import gyomu_view
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     *shikaku.urlpatterns,
     *fuka.urlpatterns,
+    *nintei.urlpatterns,
 ]
 
 # 負担割合・負担限度額 and the 試算 (issue 16 items 5–6)

@@ -226,6 +226,7 @@ def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "api-kaigo-shikaku-lookup": {"atena_no": atena_no},
         "api-kaigo-fuka-lookup": {"atena_no": atena_no},
         "api-kaigo-futan-lookup": {"atena_no": atena_no},
+        "api-kaigo-nintei-lookup": {"atena_no": atena_no},
     }
 
 
@@ -281,6 +282,11 @@ NOT_REQUESTED = {
     "api-kaigo-hihokensha-list": "kaigo/tests/test_views.py (test_api_lookup_list…)",
     # 介護保険 負担割合: the judgements of a 年度 (by 年度, no id)
     "kaigo_futan_list": "kaigo/tests/test_futan_views.py (test_menu_job_list_person_and_pdf…)",
+    # 介護保険 要介護認定: lists of 申請 and 認定, and a case keyed by the 申請's own id
+    "kaigo_nintei_list": "kaigo/tests/test_nintei_views.py (test_shinsei_and_every_step…)",
+    "kaigo_nintei_case": "kaigo/tests/test_nintei_views.py (test_shinsei_and_every_step…)",
+    "kaigo_nintei_yokoku": "kaigo/tests/test_nintei_views.py (test_yokoku_list_and_api)",
+    "api-kaigo-nintei-shinsei-list": "kaigo/tests/test_nintei_views.py (test_yokoku_list_…)",
     # 国保 給付 (keyed by the application's, the 認定's and the payment list's own ids)
     "kokuho_kyufu_list": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",
     "kokuho_kyufu_detail": "kokuho/tests/test_kyufu_views.py (test_kogaku_from_the_screens…)",

@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
         "KaigoShutokuJiyuEnum": "kaigo.models.shikaku.ShutokuJiyu",
         "KaigoSoshitsuJiyuEnum": "kaigo.models.shikaku.SoshitsuJiyu",
         "IryoHokenEnum": "kaigo.models.shikaku.IryoHoken",
+        # 要介護認定 (kaigo.models.nintei)
+        "NinteiShinseiStatusEnum": "kaigo.models.nintei.ShinseiStatus",
+        "YokaigoKubunEnum": "kaigo.models.nintei.YokaigoKubun",
+        "NinteiShinseiKubunEnum": "kaigo.models.nintei.ShinseiKubun",
+        "TokuteiShippeiEnum": "kaigo.models.nintei.TokuteiShippei",
+        "NinteiDaikoEnum": "kaigo.models.nintei.Daiko",
     },
 }
 
@@ -372,6 +378,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "args": ["kaigo.tasks.nenrei_totatsu_daily"],
         "kwargs": {"expires": 3600.0},
+    },
+    # 要介護認定: the 認定 ending within the town's N days with no 更新申請 are remembered for
+    # the reminder list (kaigo.services.nintei_shuryo). Daily; idempotent.
+    "kaigo-nintei-koshin-yokoku": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 86400.0,
+        "args": ["kaigo.tasks.nintei_koshin_yokoku_daily"],
+        "kwargs": {"expires": 86400.0},
     },
     # 国保税: the daily 更正候補 sweep (資格 and 所得 changed since the 賦課); the job
     # replaces each household's open candidate, so a repeated run adds nothing.

@@ -5,8 +5,9 @@ the same page.
 
 The 様式第一号 itself (its ruled layout) was not at hand: the items printed are those of
 its front side (被保険者番号, 住所, フリガナ, 氏名, 生年月日, 性別, 交付年月日, 保険者);
-the back (要介護状態区分, 認定の有効期間, 支給限度額, 給付制限 …) is printed as 「認定なし」
-until 認定 exists in this module. The 保険者番号 is not held yet (a town setting to add),
+the back prints the 要介護状態区分, 認定年月日 and 有効期間 of the 認定 in effect on the
+交付日 (``kaigo.forms.nintei_ura``), else 「認定なし」; 支給限度額 and 給付制限 are not held
+yet (給付 is not built). The 保険者番号 is not held yet (a town setting to add),
 so only the 保険者 name is printed. The placement is ours.
 """
 
@@ -18,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from juminkiroku.public import address_blocks, person_identities
+from kaigo.forms.nintei_ura import ura_items
 from kaigo.models import Kubun, Shikaku
 from kaigo.selectors.shikaku import bango_of
 from tenants.labels import postal
@@ -55,6 +57,7 @@ def cards(periods: Sequence[Shikaku], *, kofu_date: date) -> list[Card]:
     persons = person_identities(ids)
     blocks = address_blocks(ids)
     numbers = bango_of(ids)
+    ura = ura_items(ids, kofu_date)
     out: list[Card] = []
     for s in periods:
         person = persons.get(s.atena_id)
@@ -73,6 +76,7 @@ def cards(periods: Sequence[Shikaku], *, kofu_date: date) -> list[Card]:
             "bango": numbers.get(s.atena_id, ""),
             "kubun": Kubun(s.kubun).label,
             "shutoku": format_wareki(s.shutoku_date),
+            **ura[s.atena_id],
         }
         out.append(
             Card(

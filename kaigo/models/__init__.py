@@ -67,3 +67,32 @@ __all__ += [
     "GendogakuStatus",
     "Wari",
 ]
+
+# 要介護認定 (kaigo.models.nintei)
+from kaigo.models.nintei import (  # noqa: E402
+    OPEN_STATUSES,
+    Daiko,
+    KoshinYokoku,
+    Nintei,
+    NinteiRireki,
+    NinteiShinsei,
+    RirekiStep,
+    ShinseiKubun,
+    ShinseiStatus,
+    TokuteiShippei,
+    YokaigoKubun,
+)
+
+__all__ += [
+    "OPEN_STATUSES",
+    "Daiko",
+    "KoshinYokoku",
+    "Nintei",
+    "NinteiRireki",
+    "NinteiShinsei",
+    "RirekiStep",
+    "ShinseiKubun",
+    "ShinseiStatus",
+    "TokuteiShippei",
+    "YokaigoKubun",
+]

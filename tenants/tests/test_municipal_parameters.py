@@ -25,6 +25,7 @@ NOUKI_DAY = "zeimu.kojin_juminzei.futsu_choshu.nouki_day"
 NOUKI_MONTHS = "zeimu.kojin_juminzei.futsu_choshu.nouki_months"
 HASU = "zeimu.kojin_juminzei.futsu_choshu.hasu_tani"
 HANBOUKI = "juminkiroku.johyo.hanbouki_months"
+KANSHO = "kaigo.nintei.koshin_kansho_nissu"
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -84,7 +85,10 @@ def test_settable_parameters_are_declared_in_the_law_files():
         HANBOUKI,
         kakuninsho,
         sosai,
+        KANSHO,
     }
+    # 介護保険: the days before a 認定 ends that the 更新 reminder starts (the town's own)
+    assert declared[KANSHO].kind == "integer" and declared[KANSHO].gyomu == ("kaigo_hoken",)
     # 住民記録's: the months a town does not move 除票 (標準仕様書 9.3), no national value
     assert declared[HANBOUKI].kind == "months" and "juminkiroku" in declared[HANBOUKI].gyomu
     # kokuho's files are settable by a town using any of its 業務 (資格, 給付)

@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.services.iko import shikaku_iko_load
+from kaigo.services.nintei_demo import nintei_demo_load
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.models import Municipality
@@ -38,4 +40,8 @@ class Command(BaseCommand):
             judged, nintei = futan_demo_load(actor=actor)
             if judged:
                 self.stdout.write(f"{town.name}: 負担割合 {judged:,}人、負担限度額認定 {nintei}人")
+            # 要介護認定: a few cases in every state (kaigo.services.nintei_demo)
+            cases = nintei_demo_load(today=timezone.localdate(), actor=actor)
+            if cases:
+                self.stdout.write(f"{town.name}: 要介護認定の申請 {cases:,}件")
             connection.set_schema_to_public()
