@@ -23,6 +23,7 @@ MODULE = ModuleSpec(
             gyomu=JUMINKIROKU,
             level=LEVEL_ADMIN,
         ),
+        MenuLink("外字の対応（文字情報基盤）", "mio_gaiji", gyomu=JUMINKIROKU),
     ),
     jobkinds="migration_io.jobkinds",
     words={
