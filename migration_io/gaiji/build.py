@@ -131,13 +131,18 @@ def from_mojikiban(moji_csv: Path) -> Iterator[Row]:
 
 
 def write(rows: Iterable[Row], path: Path = TABLE_FILE) -> int:
-    """Write the compact file (sorted by MJ number, gzip with a fixed time so the same
-    input gives the same bytes). Returns the number of rows."""
+    """Write the compact file: tab-separated UTF-8 lines under the header, sorted by MJ
+    number, gzip with a fixed time so the same input gives the same bytes (it is a data
+    file, not an export: no quoting, so a value may hold no tab or line break). Returns the
+    number of rows."""
     ordered = sorted(rows)
     text = io.StringIO()
-    w = csv.writer(text, lineterminator="\n")
-    w.writerow(HEADER)
-    w.writerows(ordered)
+    text.write("\t".join(HEADER) + "\n")
+    for row in ordered:
+        cells = [str(v) for v in row]
+        if any(("\t" in c or "\n" in c or "\r" in c) for c in cells):
+            raise ValueError(f"MJ{row[0]:06d}: a value holds a tab or a line break")
+        text.write("\t".join(cells) + "\n")
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
         gz.write(text.getvalue().encode("utf-8"))
     return len(ordered)

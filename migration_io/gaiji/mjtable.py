@@ -1,6 +1,6 @@
 """The 文字情報基盤 MJ table (MJ文字情報一覧表 + MJ縮退マップ), read at run time.
 
-The data are a compact file, ``migration_io/data/mj/mj_table.csv.gz`` (UTF-8 CSV, one row
+The data are a compact file, ``migration_io/data/mj/mj_table.tsv.gz`` (UTF-8, tab-separated, one row
 per MJ文字図形名 that has a UCS; columns ``HEADER``), built by ``manage.py mj_table_build``
 from the published files. What the shipped file holds and lacks, and its licence, is in
 ``migration_io/data/mj/README.md``. It is the same for every town (public data), so it is a
@@ -10,7 +10,6 @@ rows, a fraction of a second), by the 外字 screens, the import check and 縮�
 
 from __future__ import annotations
 
-import csv
 import gzip
 import io
 import re
@@ -20,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "mj"
-TABLE_FILE = DATA_DIR / "mj_table.csv.gz"
+TABLE_FILE = DATA_DIR / "mj_table.tsv.gz"
 HEADER = ("mj", "moji", "kakusu", "yomi", "bushu", "jisx0213", "shukutai")
 #: the Moji_Joho collection's IVS selectors (and every other IVS) are U+E0100–U+E01EF;
 #: U+FE00–U+FE0F are the standardized variation selectors (SVS, CJK compatibility forms)
@@ -164,12 +163,12 @@ class MjTable:
 
 
 def read_rows(stream: Iterable[str]) -> Iterator[MjMoji]:
-    reader = csv.reader(stream)
-    header = tuple(next(reader, ()))
+    lines = iter(stream)
+    header = tuple(next(lines, "").rstrip("\n").split("\t"))
     if header != HEADER:
         raise ValueError(f"MJ table header is {header!r}, expected {HEADER!r}")
-    for line in reader:
-        number, moji, kakusu, yomi, bushu, jis, shukutai = line
+    for line in lines:
+        number, moji, kakusu, yomi, bushu, jis, shukutai = line.rstrip("\n").split("\t")
         yield MjMoji(
             mj=mj_name(int(number)),
             moji=moji,
@@ -183,7 +182,7 @@ def read_rows(stream: Iterable[str]) -> Iterator[MjMoji]:
 
 def load(path: Path = TABLE_FILE) -> MjTable:
     with gzip.open(path, "rb") as raw:
-        return MjTable(read_rows(io.TextIOWrapper(raw, encoding="utf-8", newline="")))
+        return MjTable(read_rows(io.TextIOWrapper(raw, encoding="utf-8", newline="\n")))
 
 
 @lru_cache(maxsize=1)

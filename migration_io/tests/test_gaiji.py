@@ -110,7 +110,7 @@ def test_the_builder_reads_the_official_files_and_the_derived_one(tmp_path: Path
         ),
         encoding="utf-8",
     )
-    out = tmp_path / "mj.csv.gz"
+    out = tmp_path / "mj.tsv.gz"
     # when
     assert write(from_official(mji, shrink), out) == 2  # the row without a UCS is left out
     table = load(out)
@@ -131,8 +131,8 @@ def test_the_builder_reads_the_official_files_and_the_derived_one(tmp_path: Path
         "MJ022335", KATSURA, 11, "カツ・くず", "", "1-19-75", "葛"
     )
     # and a file that is not the table is refused
-    bad = tmp_path / "bad.csv.gz"
-    bad.write_bytes(gzip.compress(b"a,b\n1,2\n"))
+    bad = tmp_path / "bad.tsv.gz"
+    bad.write_bytes(gzip.compress(b"a\tb\n1\t2\n"))
     with pytest.raises(ValueError, match="header"):
         load(bad)
 

@@ -6,7 +6,7 @@
 ``--mji`` is the MJ文字情報一覧表 saved as UTF-8 CSV with its own header row; ``--shukutai``
 the MJ縮退マップ JSON. ``--mojikiban`` is code4fukui/mojikiban's data/moji.csv, the source
 of the shipped file. Without ``--out`` the shipped file (migration_io/data/mj/
-mj_table.csv.gz) is replaced; processes read it on first use, so restart them.
+mj_table.tsv.gz) is replaced; processes read it on first use, so restart them.
 """
 
 from __future__ import annotations
