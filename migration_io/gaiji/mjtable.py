@@ -10,6 +10,7 @@ rows, a fraction of a second), by the 外字 screens, the import check and 縮�
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import io
 import re
@@ -117,6 +118,22 @@ class MjTable:
             self.by_moji.setdefault(row.moji, row)
             self.by_base.setdefault(row.moji[0], []).append(row)
         self.has_bushu = any(r.bushu for r in self.rows)
+        # readings, sorted, each with the rows that have it: a prefix is a bisect range
+        readings: dict[str, list[int]] = {}
+        for i, row in enumerate(self.rows):
+            for y in row.yomi_list:
+                readings.setdefault(y, []).append(i)
+        self._yomi = sorted(readings)
+        self._yomi_rows = [readings[y] for y in self._yomi]
+
+    def _rows_reading(self, prefix: str) -> set[int]:
+        found: set[int] = set()
+        start = bisect.bisect_left(self._yomi, prefix)
+        for j in range(start, len(self._yomi)):
+            if not self._yomi[j].startswith(prefix):
+                break
+            found.update(self._yomi_rows[j])
+        return found
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -147,14 +164,17 @@ class MjTable:
             return []
         rows: Iterable[MjMoji] = self.by_base.get(base, []) if base else self.rows
         want_yomi = yomi.strip()
-        keys = {want_yomi, _kata(want_yomi), _hira(want_yomi)} if want_yomi else set()
+        if want_yomi:
+            hits: set[int] = set()
+            for key in {want_yomi, _kata(want_yomi), _hira(want_yomi)}:
+                hits |= self._rows_reading(key)
+            by_reading = [self.rows[i] for i in sorted(hits)]
+            rows = [r for r in by_reading if r.moji[0] == base] if base else by_reading
         out: list[MjMoji] = []
         for row in rows:
             if kakusu is not None and row.kakusu != kakusu:
                 continue
             if bushu.strip() and row.bushu != bushu.strip():
-                continue
-            if keys and not any(y.startswith(k) for y in row.yomi_list for k in keys):
                 continue
             out.append(row)
             if len(out) >= limit:

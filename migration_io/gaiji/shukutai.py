@@ -90,6 +90,6 @@ def shukutai(text: str) -> ShukutaiResult:
 def shukutai_text(text: str) -> str:
     """The reduced text (what cannot be reduced is kept): the ``fold`` to give
     ``tenants.csvout`` for a CSV meant for Excel or a printer without MJ fonts."""
-    if text.isascii():
+    if text.isascii() or in_jisx0213(text):  # no selector, nothing outside JIS X 0213
         return text
     return shukutai(text).text
