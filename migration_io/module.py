@@ -30,5 +30,6 @@ MODULE = ModuleSpec(
         "mio_bundle_file": "中間標準レイアウトの移行ファイル",
         "mio_export": "中間標準レイアウトでのデータ提供",
         "mio_command": "システム（移行ファイル出力コマンド）",
+        "mio_gaiji_command": "システム（外字一覧の登録コマンド）",
     },
 )

@@ -7,10 +7,13 @@ personal data: no access-log row is owed (the screens are marked so).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from migration_io.gaiji.glyph import glyph_clean
+from migration_io.gaiji.glyph import GlyphRefused, glyph_clean
 from migration_io.gaiji.mjtable import MJ_NAME, mj_table
 from migration_io.gaiji.models import Gaiji, GaijiKettei
 from tenants.accesslog.services import Actor
@@ -49,16 +52,10 @@ def _text(value: str, *, label: str, limit: int) -> str:
     return value
 
 
-def gaiji_register(
-    *,
-    vendor: str,
-    pua: int,
-    kyu_code: str = "",
-    setsumei: str = "",
-    glyph: bytes | None = None,
-    actor: Actor,
+def _prepared(
+    *, vendor: str, pua: int, kyu_code: str, setsumei: str, glyph: bytes | None, actor: Actor
 ) -> Gaiji:
-    """A new 外字 of ``vendor``. It needs a glyph image or a description."""
+    """An unsaved, checked 外字 (GaijiError or GlyphRefused)."""
     vendor = _text(vendor, label="移行元システム", limit=60)
     if not vendor:
         raise GaijiError("移行元システムを入力してください。")
@@ -69,18 +66,102 @@ def gaiji_register(
     png = glyph_clean(glyph) if glyph else None
     if png is None and not setsumei:
         raise GaijiError("字形画像か字形の説明のどちらかを入れてください。")
+    return Gaiji(
+        vendor=vendor,
+        pua=pua,
+        kyu_code=kyu_code,
+        setsumei=setsumei,
+        glyph_png=png,
+        created_by=actor.username,
+    )
+
+
+def gaiji_register(
+    *,
+    vendor: str,
+    pua: int,
+    kyu_code: str = "",
+    setsumei: str = "",
+    glyph: bytes | None = None,
+    actor: Actor,
+) -> Gaiji:
+    """A new 外字 of ``vendor``. It needs a glyph image or a description."""
+    gaiji = _prepared(
+        vendor=vendor, pua=pua, kyu_code=kyu_code, setsumei=setsumei, glyph=glyph, actor=actor
+    )
     try:
         with transaction.atomic(durable=True):
-            return Gaiji.objects.create(
-                vendor=vendor,
-                pua=pua,
-                kyu_code=kyu_code,
-                setsumei=setsumei,
-                glyph_png=png,
-                created_by=actor.username,
-            )
+            gaiji.save()
+            return gaiji
     except IntegrityError:
-        raise GaijiError(f"{vendor} の U+{pua:04X} はもう登録されています。") from None
+        raise GaijiError(f"{gaiji.vendor} の U+{pua:04X} はもう登録されています。") from None
+
+
+@dataclass(frozen=True)
+class GaijiRow:
+    """One line of a vendor's 外字 list (``line`` for the messages)."""
+
+    line: int
+    pua: str
+    kyu_code: str = ""
+    setsumei: str = ""
+    glyph: bytes | None = None
+
+
+class GaijiListRefused(ValueError):
+    """The list was refused whole; ``errors`` are Japanese messages by line."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def gaiji_register_many(*, vendor: str, rows: Sequence[GaijiRow], actor: Actor) -> int:
+    """A vendor's whole 外字 list, all or nothing: every line is checked first (code point,
+    texts, image, a code point twice, one already registered) and any error refuses the
+    list with every message; else all are written in one transaction."""
+    errors: list[str] = []
+    prepared: list[Gaiji] = []
+    seen: dict[int, int] = {}
+    for row in rows:
+        try:
+            gaiji = _prepared(
+                vendor=vendor,
+                pua=parse_pua(row.pua),
+                kyu_code=row.kyu_code,
+                setsumei=row.setsumei,
+                glyph=row.glyph,
+                actor=actor,
+            )
+        except (GaijiError, GlyphRefused) as exc:
+            errors.append(f"{row.line}行目: {exc}")
+            continue
+        if gaiji.pua in seen:
+            errors.append(f"{row.line}行目: {seen[gaiji.pua]}行目と同じ符号位置です。")
+            continue
+        seen[gaiji.pua] = row.line
+        prepared.append(gaiji)
+    if prepared:
+        taken = set(
+            Gaiji.objects.filter(vendor=prepared[0].vendor, pua__in=seen).values_list(
+                "pua", flat=True
+            )
+        )
+        errors.extend(
+            f"{seen[code]}行目: U+{code:04X} はもう登録されています。" for code in sorted(taken)
+        )
+    if not rows:
+        errors.append("外字の一覧に行がありません。")
+    if errors:
+        raise GaijiListRefused(errors)
+    try:
+        with transaction.atomic(durable=True):
+            Gaiji.objects.bulk_create(prepared)
+    except IntegrityError:
+        raise GaijiListRefused(
+            ["同時に登録された外字と重なりました。やり直してください。"]
+        ) from None
+    return len(prepared)
 
 
 def gaiji_decide(*, gaiji_id: int, mj: str, riyu: str = "", actor: Actor) -> Gaiji:

@@ -345,3 +345,57 @@ def test_screens_register_review_decide_download_and_the_wall(alpha, beta, login
     connection.set_tenant(alpha.municipality)
     assert Gaiji.objects.get().mj == "MJ022335" and GaijiKettei.objects.count() == 1
     connection.set_schema_to_public()
+
+
+def test_a_vendor_list_loads_all_or_nothing_into_one_town(alpha, beta, tmp_path: Path, capsys):
+    from django.core.management import CommandError, call_command
+
+    # given: a list with a glyph image and descriptions
+    images = tmp_path / "img"
+    images.mkdir()
+    (images / "e001.png").write_bytes(_png())
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "私用領域の符号位置,移行元の文字コード,字形の説明,字形画像\n"
+        "U+E001,F040,,e001.png\n"
+        "U+E002,F041,辻の二点,\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "私用領域の符号位置,移行元の文字コード,字形の説明,字形画像\n"
+        "U+E003,F042,ある字,\n"
+        "U+4E00,F043,私用領域外,\n"
+        "U+E003,F044,重複,\n"
+        "U+E005,,,\n",
+        encoding="utf-8",
+    )
+    args = ["--schema", alpha.schema, "--vendor", VENDOR]
+    # when: a list with errors is refused whole, with every line's message
+    with pytest.raises(CommandError) as refused:
+        call_command("gaiji_load", *args, "--list", str(bad))
+    message = str(refused.value)
+    assert "3行目: 私用領域の符号位置は U+E000 から U+F8FF の間です。" in message
+    assert (
+        "4行目: 2行目と同じ符号位置です。" in message and "5行目: 字形画像か字形の説明" in message
+    )
+    connection.set_tenant(alpha.municipality)
+    assert not Gaiji.objects.exists()
+    connection.set_schema_to_public()
+    # then the good list loads, once; a second time every line is already registered
+    call_command("gaiji_load", *args, "--list", str(good), "--images", str(images))
+    assert "2字を登録しました" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="2行目: U\\+E001 はもう登録されています"):
+        call_command("gaiji_load", *args, "--list", str(good), "--images", str(images))
+    with pytest.raises(CommandError, match="ファイルがありません"):
+        escape = tmp_path / "escape.csv"
+        escape.write_text("私用領域の符号位置,字形画像\nU+E009,../good.csv\n", encoding="utf-8")
+        call_command("gaiji_load", *args, "--list", str(escape), "--images", str(images))
+    connection.set_tenant(alpha.municipality)
+    loaded = list(Gaiji.objects.order_by("pua").values_list("pua", "kyu_code", "created_by"))
+    assert loaded == [(0xE001, "F040", "mio_gaiji_command"), (0xE002, "F041", "mio_gaiji_command")]
+    assert Gaiji.objects.get(pua=0xE001).glyph_png is not None
+    # 寒川町's table is untouched
+    connection.set_tenant(beta.municipality)
+    assert not Gaiji.objects.exists()
+    connection.set_schema_to_public()
