@@ -9,7 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Japanese fonts for PDFs (Noto CJK has U+20BB7 𠮷, IPAex does not) and WeasyPrint's Pango.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        fonts-noto-cjk fonts-ipaexfont libpango-1.0-0 libpangoft2-1.0-0 \
+        fonts-noto-cjk fonts-ipaexfont fonts-ipamj-mincho libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 jcloud \

@@ -23,11 +23,13 @@ MODULE = ModuleSpec(
             gyomu=JUMINKIROKU,
             level=LEVEL_ADMIN,
         ),
+        MenuLink("外字の対応（文字情報基盤）", "mio_gaiji", gyomu=JUMINKIROKU),
     ),
     jobkinds="migration_io.jobkinds",
     words={
         "mio_bundle_file": "中間標準レイアウトの移行ファイル",
         "mio_export": "中間標準レイアウトでのデータ提供",
         "mio_command": "システム（移行ファイル出力コマンド）",
+        "mio_gaiji_command": "システム（外字一覧の登録コマンド）",
     },
 )

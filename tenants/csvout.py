@@ -24,6 +24,11 @@ streamed from it), so a 100,000-row roll costs no more memory than a 4 MB one. C
 jobs write part files with :class:`CsvWriter` (``bom=False``) and join them with
 :func:`csv_join`.
 Line endings are CRLF (RFC 4180).
+
+**Folding text (opt-in).** ``fold`` (a ``str -> str``) is applied to every text cell before
+the formula check and the encoding, e.g. ``migration_io.gaiji.shukutai_text`` for a CSV
+meant for Excel or a printer that cannot draw IVS (縮退 to JIS X 0213). Without it (the
+default) every output is exactly as before.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, Final
@@ -76,9 +81,12 @@ def check_encoding(encoding: str) -> str:
     return encoding
 
 
-def cell(value: Any) -> Any:
-    """One value as the csv module should write it: numbers as they are, text with
-    formula starts neutralised."""
+Fold = Callable[[str], str]
+
+
+def cell(value: Any, fold: Fold | None = None) -> Any:
+    """One value as the csv module should write it: numbers as they are, text (after
+    ``fold``, if given) with formula starts neutralised."""
     if value is None:
         return ""
     if isinstance(value, bool):  # before int (True is an int): written as text, as before
@@ -90,6 +98,8 @@ def cell(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
+    if fold is not None:
+        text = fold(text)
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -111,8 +121,10 @@ class CsvWriter:
         bom: bool = True,
         first_line: int = 1,
         headings: Sequence[str] = (),
+        fold: Fold | None = None,
     ) -> None:
         self.stream = stream
+        self.fold = fold
         self.encoding = check_encoding(encoding)
         self.line = first_line
         self.headings = list(headings)
@@ -122,7 +134,7 @@ class CsvWriter:
             stream.write(BOM)
 
     def encode_row(self, row: Iterable[Any]) -> bytes:
-        cells = [cell(v) for v in row]
+        cells = [cell(v, self.fold) for v in row]
         self._buffer.seek(0)
         self._buffer.truncate()
         self._csv.writerow(cells)
@@ -165,10 +177,11 @@ def csv_bytes(
     rows: Iterable[Iterable[Any]],
     *,
     encoding: str = DEFAULT_ENCODING,
+    fold: Fold | None = None,
 ) -> bytes:
     """A whole (small) CSV file as bytes: header (if any) and rows."""
     out = io.BytesIO()
-    writer = CsvWriter(out, encoding=encoding, headings=header or ())
+    writer = CsvWriter(out, encoding=encoding, headings=header or (), fold=fold)
     if header is not None:
         writer.writerow(header)
     writer.writerows(rows)
@@ -180,11 +193,12 @@ def csv_iter(
     rows: Iterable[Iterable[Any]],
     *,
     encoding: str = DEFAULT_ENCODING,
+    fold: Fold | None = None,
 ) -> Iterator[bytes]:
     """The file as a stream of byte strings, one row each (for a streaming response of
     UTF-8, which cannot fail mid-way; for cp932 use :func:`csv_response`)."""
     out = io.BytesIO()
-    writer = CsvWriter(out, encoding=encoding, headings=header or ())
+    writer = CsvWriter(out, encoding=encoding, headings=header or (), fold=fold)
     if out.tell():
         yield out.getvalue()
     if header is not None:
@@ -221,6 +235,7 @@ def csv_response(
     rows: Iterable[Iterable[Any]],
     *,
     encoding: str = DEFAULT_ENCODING,
+    fold: Fold | None = None,
 ) -> HttpResponseBase:
     """A download of ``rows``: written whole to a spooled file first, so a character that
     cp932 cannot hold raises :class:`CsvEncodingError` here, before anything is sent.
@@ -229,7 +244,7 @@ def csv_response(
     nothing personal."""
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 (closed below or by the response)
     try:
-        writer = CsvWriter(spool, encoding=encoding, headings=header or ())
+        writer = CsvWriter(spool, encoding=encoding, headings=header or (), fold=fold)
         if header is not None:
             writer.writerow(header)
         writer.writerows(rows)

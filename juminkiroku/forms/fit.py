@@ -43,6 +43,15 @@ BOXES: dict[str, Box] = {
 }
 
 FONT_CLASS = {"normal": "", "small": "fs-s", "smallest": "fs-xs"}
+#: the class of a text that needs a font drawing 文字情報基盤 (MJ) glyphs: IPAmj明朝 first
+#: (templates/juminkiroku/forms/_style.html). An ideographic variation selector picks an MJ
+#: glyph (Moji_Joho collection) that the default font (Noto Serif CJK JP, Adobe-Japan1
+#: sequences only) would draw as its base character; IPAmj明朝 draws every MJ glyph.
+MJ_CLASS = "mj"
+
+
+def needs_mj(text: str) -> bool:
+    return any(0xE0100 <= ord(ch) <= 0xE01EF for ch in text)
 
 
 def text_width(text: str) -> float:
@@ -55,13 +64,16 @@ def text_width(text: str) -> float:
 
 
 def fit_class(text: str, *, box: str, label: str) -> str:
-    """The CSS class that makes ``text`` fit ``box``; raises TextTooLong past the limit."""
+    """The CSS class that makes ``text`` fit ``box`` (and draws it in the MJ font when it
+    holds an IVS); raises TextTooLong past the limit."""
     size = BOXES[box]
     width = text_width(text)
     if width <= size.normal:
-        return FONT_CLASS["normal"]
-    if width <= size.small:
-        return FONT_CLASS["small"]
-    if width <= size.smallest:
-        return FONT_CLASS["smallest"]
-    raise TextTooLong(label)
+        css = FONT_CLASS["normal"]
+    elif width <= size.small:
+        css = FONT_CLASS["small"]
+    elif width <= size.smallest:
+        css = FONT_CLASS["smallest"]
+    else:
+        raise TextTooLong(label)
+    return f"{css} {MJ_CLASS}".strip() if needs_mj(text) else css

@@ -545,3 +545,20 @@ def test_pdf_of_a_hostile_template_fetches_nothing(tmp_path):
     pdf = HTML(string=html, url_fetcher=png_data_only_fetcher()).write_pdf()
     assert "TOPSECRET" not in "".join(pdf_pages(pdf))
     assert b"TOPSECRET" not in pdf
+
+
+def test_a_name_with_an_ivs_prints_in_the_mj_font_and_reads_back_with_its_selector(in_alpha):
+    # given: 葛󠄂 (U+845B U+E0102, MJ022335, the 葛 of 葛城市): Noto Serif CJK JP holds no
+    # glyph for this sequence and would print a plain 葛, dropping the selector
+    set_ninshosha()
+    name = "葛\U000e0102城　一郎"
+    assert fit_class(name, box="name", label="氏名") == "mj"
+    assert fit_class("葛城　一郎", box="name", label="氏名") == ""
+    _, (person,) = household_tennyu("hayama", members=[person_fields(shimei=name)])
+    rows = person_rows(person, SheetOptions(), with_address=True, head_name=None, johyo=False)
+    assert "mj" in next(r for r in rows if r.label == "氏名").css.split()
+    # when
+    _, pdf = issue(atena_ids=[person.pk], layout=ShomeiLayout.KOJIN)
+    # then: drawn by IPAmj明朝 (fonts-ipamj-mincho), the text read back keeps the IVS
+    text = "".join(pdf_pages(pdf))
+    assert "葛\U000e0102城一郎" in text

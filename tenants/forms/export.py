@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -48,13 +48,14 @@ def form_csv_response(
     rows: Iterable[Iterable[Any]],
     *,
     field: str = "encoding",
+    fold: Callable[[str], str] | None = None,
 ) -> HttpResponseBase | None:
     """The download in the encoding the form's ``field`` chose, or None after putting the
     refusal (a character cp932 cannot hold: line and column) on that field, for the view
     to show the form again."""
     encoding = form.cleaned_data.get(field) or DEFAULT_ENCODING
     try:
-        return csv_response(filename, header, rows, encoding=encoding)
+        return csv_response(filename, header, rows, encoding=encoding, fold=fold)
     except CsvEncodingError as exc:
         form.add_error(field, str(exc))
         return None
