@@ -19,6 +19,7 @@ from kokuho.services.shikaku import (
     setai_ido_apply,
     shojo_apply,
     torikeshi_apply,
+    zairyu_henko_apply,
 )
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
@@ -101,6 +102,27 @@ def soshitsu_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) 
         jiyu=SoshitsuJiyu.TENSHUTSU,
         cause=_cause(event, p.ido_id),
     )
+
+
+#: the registry's item names (PersonFields) whose change may start or end the 適用除外
+ZAIRYU_ITEMS = frozenset({"zairyu_shikaku", "shubetsu"})
+
+
+@subscribe(events.KISAI_SHUSEI)
+def jogai_on_kisai_shusei(event: ReceivedEvent[events.ShuseiPayload]) -> None:
+    """職権修正 of the 在留資格 (the 出入国在留管理庁長官通知, 住基法第30条の50): the 適用除外 of
+    国保法第6条第11号・施行規則第1条 begins (喪失 the next day) or ends (取得 that day)."""
+    p = event.payload
+    if not ZAIRYU_ITEMS & set(p.items):
+        return
+    zairyu_henko_apply(atena_ids=p.atena_ids, day=p.ido_date, cause=_cause(event, p.ido_id))
+
+
+@subscribe(events.KIKA)
+def jogai_on_kika(event: ReceivedEvent[events.KokusekiPayload]) -> None:
+    """帰化・国籍取得: a 外国人住民 excluded by the 在留資格 becomes insurable that day."""
+    p = event.payload
+    zairyu_henko_apply(atena_ids=p.atena_ids, day=p.ido_date, cause=_cause(event, p.ido_id))
 
 
 @subscribe(events.SETAI_BUNRI)

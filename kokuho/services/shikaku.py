@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max
 
-from juminkiroku.public import Resident, households_of, residents_among
+from juminkiroku.public import Resident, households_of, residents_among, zairyu_among
 from kokuho.gyomu import KOKUHO_SHIKAKU
 from kokuho.models import (
     KokuhoSetai,
@@ -32,7 +32,12 @@ from kokuho.models import (
     SoshitsuJiyu,
     TokuteiDoitsu,
 )
-from kokuho.rules.shikaku import ShikakuParameters, is_koki_on, soshitsu_date
+from kokuho.rules.shikaku import (
+    ShikakuParameters,
+    gaikokujin_jogai_reason,
+    is_koki_on,
+    soshitsu_date,
+)
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
@@ -103,9 +108,13 @@ def not_insurable_reason(
     atena_id: int, birth_date: date, day: date, params: ShikakuParameters
 ) -> str:
     """Why the person cannot acquire 国保 on ``day`` ("" when they can): 後期高齢者医療,
-    社会保険 or 生活保護 on that day (国民健康保険法第6条)."""
+    社会保険 or 生活保護 on that day, or the 在留資格 of a 外国人住民 (国民健康保険法第6条、
+    施行規則第1条)."""
     if is_koki_on(birth_date, day, params):
         return "後期高齢者医療の対象"
+    jogai = jogai_reason_on(atena_id, day, params)
+    if jogai:
+        return jogai
     if (
         Shaho.objects.filter(atena_id=atena_id, kanyu_date__lte=day)
         .exclude(ridatsu_date__lte=day)
@@ -119,6 +128,17 @@ def not_insurable_reason(
     ):
         return "生活保護を受給中"
     return ""
+
+
+def jogai_reason_on(atena_id: int, day: date, params: ShikakuParameters) -> str:
+    """The 適用除外 of a 外国人住民 by the 在留資格 the registry holds on ``day`` ("" when
+    none, or when the person did not live here that day)."""
+    z = zairyu_among([atena_id], day).get(atena_id)
+    if z is None:
+        return ""
+    return gaikokujin_jogai_reason(
+        gaikokujin=z.gaikokujin, zairyu_shikaku=z.zairyu_shikaku, params=params
+    )
 
 
 def insured_among(atena_ids: Iterable[int], day: date) -> set[int]:
@@ -330,6 +350,55 @@ def shojo_apply(
         if current is None:
             continue
         changed.append(soshitsu(shikaku=current, day=day, jiyu=jiyu, cause=cause))
+    return changed
+
+
+def zairyu_henko_apply(*, atena_ids: Iterable[int], day: date, cause: Cause) -> list[Shikaku]:
+    """The registry changed a person's 在留資格 (a 職権修正 from the 長官通知, 住基法第30条の50)
+    or made them a 日本人住民 (帰化・国籍取得) on ``day``:
+
+    - now excluded (施行規則第1条) and insured → 喪失 the day after (国保法第8条第1項);
+    - no longer excluded, not insured, and excluded the day before → 取得 on ``day``
+      (国保法第7条: 第6条各号に該当しなくなった日), unless another cause keeps them out.
+
+    Keyed on the 異動 (``soshitsu_ido_id`` / ``shutoku_ido_id``): a redelivery writes
+    nothing."""
+    params = ShikakuParameters.for_date(day)
+    before = day - timedelta(days=1)
+    changed: list[Shikaku] = []
+    for atena_id in dict.fromkeys(atena_ids):
+        if cause.ido_id is not None and (
+            Shikaku.objects.filter(atena_id=atena_id, soshitsu_ido_id=cause.ido_id).exists()
+            or Shikaku.objects.filter(atena_id=atena_id, shutoku_ido_id=cause.ido_id).exists()
+        ):
+            continue
+        reason = jogai_reason_on(atena_id, day, params)
+        current = open_shikaku(atena_id)
+        if reason:
+            if current is not None:
+                changed.append(
+                    soshitsu(
+                        shikaku=current,
+                        day=soshitsu_date(SoshitsuJiyu.TEKIYO_JOGAI, day, params),
+                        jiyu=SoshitsuJiyu.TEKIYO_JOGAI,
+                        cause=cause,
+                    )
+                )
+            continue
+        if current is not None or not jogai_reason_on(atena_id, before, params):
+            continue
+        resident = residents_among([atena_id], day).get(atena_id)
+        if resident is None or not_insurable_reason(atena_id, resident.birth_date, day, params):
+            continue
+        changed.append(
+            shutoku(
+                atena_id=atena_id,
+                setai_id=resident.setai_id,
+                day=day,
+                jiyu=ShutokuJiyu.JOGAI_KAISHO,
+                cause=cause,
+            )
+        )
     return changed
 
 
