@@ -18,6 +18,7 @@ from kokuho.services.shikaku import (
     kisai_apply,
     setai_ido_apply,
     shojo_apply,
+    tokutei_end_on_setainushi_henko,
     torikeshi_apply,
     zairyu_henko_apply,
 )
@@ -137,6 +138,15 @@ def setai_on_setai_ido(event: ReceivedEvent[events.SetaiIdoPayload]) -> None:
         after_setai_ids=p.after_setai_ids,
         day=p.ido_date,
         cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.SETAINUSHI_HENKO)
+def tokutei_on_setainushi_henko(event: ReceivedEvent[events.SetainushiPayload]) -> None:
+    """世帯主変更: the household's 特定同一世帯所属者 end on the 異動日."""
+    p = event.payload
+    tokutei_end_on_setainushi_henko(
+        setai_ids=p.setai_ids, day=p.ido_date, cause=_cause(event, p.ido_id)
     )
 
 

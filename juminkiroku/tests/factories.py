@@ -266,3 +266,22 @@ def shokken_shusei(
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(ido, reviewer=f"{town_slug}-shinsa")
+
+
+def setainushi_henko(
+    new_head: Atena, old_head: Atena, *, ido_date: date, town_slug: str = "hayama"
+) -> Ido:
+    """A 世帯主変更 (M05): ``new_head`` becomes 世帯主, ``old_head`` their spouse (妻/夫 by
+    sex), entered and approved."""
+    spouse = Zokugara.OTTO if old_head.sex == Sex.MALE else Zokugara.TSUMA
+    ido = ido_enter(
+        jiyu=IdoJiyu.SETAINUSHI_HENKO,
+        ido_date=ido_date,
+        todoke_date=ido_date,
+        changes=[
+            PersonChange(new_head.pk, {"zokugara": Zokugara.HONNIN, "setai_order": 1}),
+            PersonChange(old_head.pk, {"zokugara": spouse, "setai_order": 2}),
+        ],
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(ido, reviewer=f"{town_slug}-shinsa")

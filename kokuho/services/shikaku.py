@@ -19,7 +19,13 @@ from datetime import date, timedelta
 
 from django.db.models import Max
 
-from juminkiroku.public import Resident, households_of, residents_among, zairyu_among
+from juminkiroku.public import (
+    Resident,
+    household_on,
+    households_of,
+    residents_among,
+    zairyu_among,
+)
 from kokuho.gyomu import KOKUHO_SHIKAKU
 from kokuho.models import (
     KokuhoSetai,
@@ -42,6 +48,10 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
 RECORD_TYPE = "kokuho.Shikaku"
+#: why a 特定同一世帯所属者 stopped being one (the history's 事由)
+TOKUTEI_END_HANARETA = "世帯を離れた"
+TOKUTEI_END_SETAINUSHI = "世帯主が変わった"
+TOKUTEI_END_KOKUHO_NASHI = "世帯に国保の被保険者がいなくなった"
 SCREEN_EVENT = "kokuho.renkei"
 
 
@@ -246,6 +256,12 @@ def soshitsu(*, shikaku: Shikaku, day: date, jiyu: str, cause: Cause) -> Shikaku
         kind=RirekiKind.SOSHITSU,
         jiyu=SoshitsuJiyu(jiyu).label,
         effective=shikaku.soshitsu_date,
+        cause=cause,
+    )
+    tokutei_end_if_none_insured(
+        atena_id=shikaku.atena_id,
+        setai_id=shikaku.setai_id,
+        day=shikaku.soshitsu_date,
         cause=cause,
     )
     return shikaku
@@ -525,7 +541,9 @@ def tokutei_start(*, atena_id: int, setai_id: int, day: date, cause: Cause) -> N
     )
 
 
-def tokutei_end(*, atena_id: int, day: date, cause: Cause) -> None:
+def tokutei_end(
+    *, atena_id: int, day: date, cause: Cause, jiyu: str = TOKUTEI_END_HANARETA
+) -> None:
     row = TokuteiDoitsu.objects.filter(atena_id=atena_id, end_date__isnull=True).first()
     if row is None:
         return
@@ -536,8 +554,41 @@ def tokutei_end(*, atena_id: int, day: date, cause: Cause) -> None:
         shikaku=None,
         atena_id=atena_id,
         kind=RirekiKind.TOKUTEI_DOITSU_END,
-        jiyu="世帯を離れた",
+        jiyu=jiyu,
         effective=day,
         cause=cause,
         setai_id=row.setai_id,
     )
+
+
+def tokutei_end_if_none_insured(
+    *, atena_id: int, setai_id: int | None, day: date, cause: Cause
+) -> int:
+    """The household has no 国保 被保険者 left on ``day`` (the last one's 喪失日): its
+    特定同一世帯所属者 are ones no longer, from that day (the 平等割's 特定世帯 needs a 国保
+    世帯 to belong to). The household is the period's and the one the person lived in the
+    day before. Returns how many ended."""
+    before = residents_among([atena_id], day - timedelta(days=1)).get(atena_id)
+    setai_ids = {x for x in (setai_id, before.setai_id if before else None) if x}
+    n = 0
+    for sid in setai_ids:
+        rows = list(TokuteiDoitsu.objects.filter(setai_id=sid, end_date__isnull=True))
+        if not rows:
+            continue
+        if insured_among((m.atena_id for m in household_on(sid, day)), day):
+            continue
+        for t in rows:
+            tokutei_end(atena_id=t.atena_id, day=day, cause=cause, jiyu=TOKUTEI_END_KOKUHO_NASHI)
+            n += 1
+    return n
+
+
+def tokutei_end_on_setainushi_henko(*, setai_ids: Iterable[int], day: date, cause: Cause) -> int:
+    """世帯主変更: the 特定同一世帯所属者 of these households are ones no longer from the
+    異動日 (the status follows the 世帯主 they shared a 国保世帯 with when they moved to
+    後期). Only open rows end: a redelivery finds none."""
+    n = 0
+    for t in TokuteiDoitsu.objects.filter(setai_id__in=list(setai_ids), end_date__isnull=True):
+        tokutei_end(atena_id=t.atena_id, day=day, cause=cause, jiyu=TOKUTEI_END_SETAINUSHI)
+        n += 1
+    return n
