@@ -13,7 +13,7 @@ contracts in pyproject.toml enforce it).
 - **Residents and households as of a date** (賦課期日, 基準日): :func:`resident_ids_on`,
   :func:`residents_on` (a range of 宛名 ids: one query per batch chunk),
   :func:`residents_among`, :func:`household_on`, :func:`households_of`,
-  :func:`population_on`.
+  :func:`population_on`; :func:`zairyu_among` adds the 住民種別 and 在留資格 of that day.
 - **Everything held, for a hand-over** (標準仕様書 10.6: the 中間標準レイアウト export of
   ``migration_io``): :func:`held_ranges` cuts a set (住登者, 住民票の版, 異動, 世帯) into id
   ranges in one query, :func:`held_read` reads one range in one query as
@@ -41,7 +41,15 @@ from django.utils import timezone
 from psycopg import sql
 
 from juminkiroku import gyomu
-from juminkiroku.codes import AtenaKubun, JuminJotai, Sex, YokushiLevel, YokushiProcess, Zokugara
+from juminkiroku.codes import (
+    AtenaKubun,
+    JuminJotai,
+    JuminShubetsu,
+    Sex,
+    YokushiLevel,
+    YokushiProcess,
+    Zokugara,
+)
 from juminkiroku.models import Atena, Yokushi
 from juminkiroku.selectors import asof, johyo
 from juminkiroku.selectors.iko import ITEMS_OF as HELD_ITEMS
@@ -71,6 +79,7 @@ __all__ = [
     "LookupStatus",
     "PersonIdentity",
     "Resident",
+    "Zairyu",
     "address_blocks",
     "atena_resolve",
     "atena_resolve_many",
@@ -84,6 +93,7 @@ __all__ = [
     "resident_ids_on",
     "residents_among",
     "residents_on",
+    "zairyu_among",
 ]
 
 #: the 業務 code of 住民基本台帳, for a module that works on its data in its name (the
@@ -300,6 +310,44 @@ def households_of(atena_ids: Iterable[int], day: date) -> dict[int, list[Residen
         for r in _residents(rows, day):
             members.setdefault(r.setai_id or 0, []).append(r)
     return {pk: members.get(r.setai_id, [r]) if r.setai_id else [r] for pk, r in own.items()}
+
+
+@dataclass(frozen=True)
+class Zairyu:
+    """A resident's 住民種別 and 在留 items on ``on`` (their 住民票 version of that day):
+    what 国保 needs to judge the 適用除外 of 外国人住民 (国民健康保険法施行規則第1条).
+    No name, no card number."""
+
+    atena_id: int
+    gaikokujin: bool  # 外国人住民 (住民基本台帳法第30条の45)
+    zairyu_kubun: str  # 法第30条の45区分 code ("" for 日本人住民)
+    zairyu_shikaku: str  # 在留資格 as the registry holds it ("" for 日本人住民)
+    zairyu_kikan_to: date | None  # 在留期間の満了日
+    on: date
+
+
+def zairyu_among(atena_ids: Iterable[int], day: date) -> dict[int, Zairyu]:
+    """Which of ``atena_ids`` lived in the town on ``day``, with their 住民種別 and 在留資格
+    of that day (absent: they did not live here). One query."""
+    ids = list(set(atena_ids))
+    if not ids:
+        return {}
+    rows = (
+        asof.residents_on(day)
+        .filter(atena_id__in=ids)
+        .values_list("atena_id", "shubetsu", "zairyu_kubun", "zairyu_shikaku", "zairyu_kikan_to")
+    )
+    return {
+        a: Zairyu(
+            atena_id=a,
+            gaikokujin=shubetsu == JuminShubetsu.GAIKOKUJIN,
+            zairyu_kubun=kubun or "",
+            zairyu_shikaku=shikaku or "",
+            zairyu_kikan_to=kikan_to,
+            on=day,
+        )
+        for a, shubetsu, kubun, shikaku, kikan_to in rows
+    }
 
 
 def population_on(day: date) -> int:

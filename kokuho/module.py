@@ -1,6 +1,7 @@
 """国民健康保険's declaration to the platform (see tenants.modules.spec)."""
 
 from kokuho import gyomu
+from tenants import tagyo
 from tenants.modules.spec import ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
@@ -22,6 +23,8 @@ MODULE = ModuleSpec(
     params_dir="params",
     form_templates="forms/templates",
     demo="kokuho_demo",
+    # 住民記録's 他業務 tab (7.2.2) asks kokuho for 国保 (資格) in the towns using it
+    tagyo_providers={tagyo.KOKUHO: "kokuho.public:tagyo_kokuho"},
     # after 住民記録 (its residents) and 税務
     demo_order=30,
     words={

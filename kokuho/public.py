@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kokuho.selectors.setai import periods_on, setai_on
+from tenants.tagyo import TagyoStatus
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,39 @@ def kokuho_setai_on(setai_id: int, day: date) -> KokuhoSetaiOn:
         kigo=s.kokuho.kigo if s.kokuho else "",
         bango=s.kokuho.bango if s.kokuho else "",
     )
+
+
+def tagyo_kokuho(atena_ids: Iterable[int]) -> dict[int, TagyoStatus]:
+    """住民記録's 他業務 tab (標準仕様書 7.2.2, ``ModuleSpec.tagyo_providers``): for each
+    person who ever held 国保 here, whether insured today and the dates of the latest
+    period (cancelled periods left out), with the time of the last change of their 資格.
+    Two queries. No 記号・番号 (7.2.2 【実装しない機能】)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from kokuho.models import Shikaku, ShikakuRireki
+    from tenants.tagyo import KOKUHO
+
+    today = timezone.localdate()
+    latest: dict[int, Shikaku] = {}
+    for s in Shikaku.objects.filter(atena_id__in=list(set(atena_ids)), torikeshi=False).order_by(
+        "shutoku_date", "id"
+    ):
+        latest[s.atena_id] = s
+    changed = dict(
+        ShikakuRireki.objects.filter(atena_id__in=list(latest))
+        .values("atena_id")
+        .annotate(last=Max("at"))
+        .values_list("atena_id", "last")
+    )
+    return {
+        a: TagyoStatus(
+            kind=KOKUHO,
+            gaito=s.shutoku_date <= today and (s.soshitsu_date is None or s.soshitsu_date > today),
+            shutoku_date=s.shutoku_date,
+            soshitsu_date=s.soshitsu_date,
+            shutsusho="国民健康保険（資格）",
+            koshin_at=changed.get(a),
+        )
+        for a, s in latest.items()
+    }

@@ -18,7 +18,9 @@ from kokuho.services.shikaku import (
     kisai_apply,
     setai_ido_apply,
     shojo_apply,
+    tokutei_end_on_setainushi_henko,
     torikeshi_apply,
+    zairyu_henko_apply,
 )
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
@@ -103,6 +105,27 @@ def soshitsu_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) 
     )
 
 
+#: the registry's item names (PersonFields) whose change may start or end the 適用除外
+ZAIRYU_ITEMS = frozenset({"zairyu_shikaku", "shubetsu"})
+
+
+@subscribe(events.KISAI_SHUSEI)
+def jogai_on_kisai_shusei(event: ReceivedEvent[events.ShuseiPayload]) -> None:
+    """職権修正 of the 在留資格 (the 出入国在留管理庁長官通知, 住基法第30条の50): the 適用除外 of
+    国保法第6条第11号・施行規則第1条 begins (喪失 the next day) or ends (取得 that day)."""
+    p = event.payload
+    if not ZAIRYU_ITEMS & set(p.items):
+        return
+    zairyu_henko_apply(atena_ids=p.atena_ids, day=p.ido_date, cause=_cause(event, p.ido_id))
+
+
+@subscribe(events.KIKA)
+def jogai_on_kika(event: ReceivedEvent[events.KokusekiPayload]) -> None:
+    """帰化・国籍取得: a 外国人住民 excluded by the 在留資格 becomes insurable that day."""
+    p = event.payload
+    zairyu_henko_apply(atena_ids=p.atena_ids, day=p.ido_date, cause=_cause(event, p.ido_id))
+
+
 @subscribe(events.SETAI_BUNRI)
 @subscribe(events.SETAI_GAPPEI)
 @subscribe(events.SETAI_HENKO)
@@ -115,6 +138,15 @@ def setai_on_setai_ido(event: ReceivedEvent[events.SetaiIdoPayload]) -> None:
         after_setai_ids=p.after_setai_ids,
         day=p.ido_date,
         cause=_cause(event, p.ido_id),
+    )
+
+
+@subscribe(events.SETAINUSHI_HENKO)
+def tokutei_on_setainushi_henko(event: ReceivedEvent[events.SetainushiPayload]) -> None:
+    """世帯主変更: the household's 特定同一世帯所属者 end on the 異動日."""
+    p = event.payload
+    tokutei_end_on_setainushi_henko(
+        setai_ids=p.setai_ids, day=p.ido_date, cause=_cause(event, p.ido_id)
     )
 
 

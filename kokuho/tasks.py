@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 from django.utils import timezone
 from tenant_schemas_celery.task import TenantTask
@@ -44,4 +46,26 @@ def fuka_kosei_daily() -> int:
         )
     except (JobRefused, ValueError):
         return 0
+    return int(job.pk)
+
+
+@shared_task(base=TenantTask, bind=True, acks_late=True, max_retries=240)
+def demo_honsantei(self: Any, fiscal_year: int) -> int:
+    """Demo only (kokuho_demo): the 国保税 本算定 of ``fiscal_year``, started once no other
+    job of the town is queued or running (the 住民税 当初賦課 whose 所得 it reads is one),
+    checked every 15 s. Does nothing when the 年度 has a 本算定 already. Returns the job id."""
+    from kokuho.fuka_jobs import HONSANTEI
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.models import Job, JobStatus
+    from tenants.jobs.services import job_start
+
+    if Job.objects.filter(kind=HONSANTEI, params__fiscal_year=fiscal_year).exists():
+        return 0
+    if Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+        raise self.retry(countdown=15)
+    job = job_start(
+        kind=HONSANTEI,
+        params={"fiscal_year": fiscal_year, "kijun_date": f"{fiscal_year}-07-01"},
+        actor=Actor(user_id=None, username="load_kokuho_demo"),
+    )
     return int(job.pk)

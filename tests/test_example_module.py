@@ -181,7 +181,7 @@ def test_without_the_app_nothing_of_it_remains(world: Personas) -> None:
     assert meters_registry.get_meter("mihon_kensu") is None
 
 
-def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
+def test_the_example_provides_senkyo_to_the_tagyo_tab_of_its_towns_only(
     example_installed: Personas, login: object
 ) -> None:
     from datetime import UTC, datetime
@@ -190,11 +190,11 @@ def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
     from juminkiroku.services.tagyo import tagyo_set
     from juminkiroku.tests.factories import actor_for, household_tennyu, person_fields
     from tenants.db import connection
-    from tenants.tagyo import KOKUHO, TagyoStatus, tagyo_lookup
+    from tenants.tagyo import SENKYO, TagyoStatus, tagyo_lookup
     from tests.example_module import tagyo as provider
 
-    # given a person in each town, each with a 国保 row an outside system sent, and the
-    # example module (葉山町 subscribes, 寒川町 does not) holding 国保 for 葉山町's person
+    # given a person in each town, each with a 選挙人名簿 row an outside system sent, and the
+    # example module (葉山町 subscribes, 寒川町 does not) holding 選挙人名簿 for 葉山町's person
     world = example_installed
     people = {}
     for town, key in ((world.alpha, "hayama"), (world.beta, "samukawa")):
@@ -202,9 +202,9 @@ def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
         _, (p,) = household_tennyu(key, members=[person_fields()])
         tagyo_set(
             atena_id=p.pk,
-            kind=KOKUHO,
+            kind=SENKYO,
             values={"gaito": False},
-            shutsusho="旧国保システム",
+            shutsusho="旧選挙システム",
             kubun=TagyoKubun.API,
             actor=actor_for(f"{key}-clerk"),
         )
@@ -212,10 +212,9 @@ def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
     alpha_schema = world.alpha.municipality.schema_name
     provider.HELD[alpha_schema] = {
         people["hayama"].pk: TagyoStatus(
-            kind=KOKUHO,
+            kind=SENKYO,
             gaito=True,
-            shutoku_date=datetime(2024, 4, 1, tzinfo=UTC).date(),
-            shutsusho="見本業務（国保資格）",
+            shutsusho="見本業務（選挙人名簿）",
             koshin_at=datetime(2025, 1, 6, 1, 0, tzinfo=UTC),
         )
     }
@@ -229,16 +228,16 @@ def test_the_example_provides_kokuho_to_the_tagyo_tab_of_its_towns_only(
         # then 葉山町 sees the module's data, asked at display time, and may not edit it here
         a_text = a.content.decode()
         assert a.status_code == 200
-        assert "見本業務（国保資格）" in a_text and "令和6年4月1日" in a_text
+        assert "見本業務（選挙人名簿）" in a_text
         assert "本システムの業務（照会時点の情報）" in a_text
-        assert 'value="kokuho"' not in a_text  # not offered in the correction form
+        assert 'value="senkyo_meibo"' not in a_text  # not offered in the correction form
         assert provider.asked_in == [alpha_schema]
         # and 寒川町 (not subscribing) never runs the module: it sees the stored row
         b_text = b.content.decode()
-        assert "旧国保システム" in b_text and "見本業務（国保資格）" not in b_text
+        assert "旧選挙システム" in b_text and "見本業務（選挙人名簿）" not in b_text
         connection.set_tenant(world.beta.municipality)
         # (介護保険, which both towns use, answers for its own kind only)
-        assert tagyo_lookup([people["samukawa"].pk], kinds=(KOKUHO,)) == {}
+        assert tagyo_lookup([people["samukawa"].pk], kinds=(SENKYO,)) == {}
         assert provider.asked_in == [alpha_schema]
     finally:
         provider.HELD.clear()
@@ -255,3 +254,15 @@ def test_a_provider_for_an_unknown_item_is_refused() -> None:
     )
     with pytest.raises(registry.ModuleDeclarationError):
         registry._check([spec])
+
+
+def test_a_kind_provided_by_two_modules_is_refused_naming_both() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from tenants.modules.spec import ModuleSpec
+
+    first = ModuleSpec(app="a", verbose_name="a", gyomu=("a",), tagyo_providers={"kokuho": "a:f"})
+    second = ModuleSpec(app="b", verbose_name="b", gyomu=("b",), tagyo_providers={"kokuho": "b:f"})
+    with pytest.raises(ImproperlyConfigured, match="provided by both a and b"):
+        registry._check([first, second])
+    registry._check([first])  # one provider is fine

@@ -223,6 +223,10 @@ def _bodies(resident: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "juminkiroku_chushutsu": {"count": "50"},  # every resident: the household
         "juminkiroku_feed_full": {},
         "api-kokuho-shikaku-lookup": {"atena_no": atena_no},
+        "api-kokuho-fuka-lookup": {"atena_no": atena_no, "fiscal_year": 2025},
+        "api-kokuho-kyufu-lookup": {"atena_no": atena_no},
+        "api-kokuho-koki-lookup": {"atena_no": atena_no},
+        "api-kokuho-nenkin-lookup": {"atena_no": atena_no},
         "api-kaigo-shikaku-lookup": {"atena_no": atena_no},
         "api-kaigo-fuka-lookup": {"atena_no": atena_no},
         "api-kaigo-futan-lookup": {"atena_no": atena_no},
@@ -277,6 +281,7 @@ NOT_REQUESTED = {
     # 国保: the list of the insured (and its lookup, which redirects to the person's page)
     "kokuho_hihokensha_list": "kokuho/tests/test_views.py (test_list_lookup_person…)",
     "api-kokuho-hihokensha-list": "kokuho/tests/test_views.py (test_api_lookup_list…)",
+    "api-kokuho-fuka-list": "kokuho/tests/test_api_records.py (test_fuka_lookup_and_list…)",
     # 介護保険: the list of the insured (and its lookup, which redirects to the person's page)
     "kaigo_hihokensha_list": "kaigo/tests/test_views.py (test_list_lookup_and_person_screens)",
     "api-kaigo-hihokensha-list": "kaigo/tests/test_views.py (test_api_lookup_list…)",

@@ -251,3 +251,37 @@ def torikeshi(cancels: Ido, *, ido_date: date, town_slug: str = "hayama") -> Ido
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(cancel, reviewer=f"{town_slug}-shinsa")
+
+
+def shokken_shusei(
+    person: Atena, *, fields: dict[str, Any], ido_date: date, town_slug: str = "hayama"
+) -> Ido:
+    """A 職権修正 (M07) of ``fields`` on ``ido_date`` (what a 長官通知 of a 在留資格 change
+    becomes, juminkiroku.nyukan.torikomi), entered and approved."""
+    ido = ido_enter(
+        jiyu=IdoJiyu.SHOKKEN_SHUSEI,
+        ido_date=ido_date,
+        todoke_date=None,
+        changes=[PersonChange(person.pk, fields)],
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(ido, reviewer=f"{town_slug}-shinsa")
+
+
+def setainushi_henko(
+    new_head: Atena, old_head: Atena, *, ido_date: date, town_slug: str = "hayama"
+) -> Ido:
+    """A 世帯主変更 (M05): ``new_head`` becomes 世帯主, ``old_head`` their spouse (妻/夫 by
+    sex), entered and approved."""
+    spouse = Zokugara.OTTO if old_head.sex == Sex.MALE else Zokugara.TSUMA
+    ido = ido_enter(
+        jiyu=IdoJiyu.SETAINUSHI_HENKO,
+        ido_date=ido_date,
+        todoke_date=ido_date,
+        changes=[
+            PersonChange(new_head.pk, {"zokugara": Zokugara.HONNIN, "setai_order": 1}),
+            PersonChange(old_head.pk, {"zokugara": spouse, "setai_order": 2}),
+        ],
+        actor=actor_for(f"{town_slug}-clerk"),
+    )
+    return approve(ido, reviewer=f"{town_slug}-shinsa")

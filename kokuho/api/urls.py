@@ -7,3 +7,7 @@ urlpatterns = [*shikaku.urlpatterns]
 from kokuho.api import fuka  # noqa: E402
 
 urlpatterns += fuka.urlpatterns
+
+from kokuho.api import records  # noqa: E402
+
+urlpatterns += records.urlpatterns

@@ -43,7 +43,7 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
-from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei
+from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei, Tokucho
 from kokuho.models.koki import (
     ChoshuHoho,
     ImportStatus,
@@ -91,5 +91,5 @@ __all__ += [
     "TodokeKind",
 ]
 
-__all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei"]
+__all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei", "Tokucho"]
 __all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]

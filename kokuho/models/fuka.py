@@ -143,3 +143,32 @@ class KoseiKoho(models.Model):
     @property
     def sagaku(self) -> int:
         return self.nengaku_after - self.nengaku_before
+
+
+class Tokucho(models.Model):
+    """The 特別徴収 judgment of a household's 賦課 (地方税法第706条の2): the clerk's inputs
+    (年金額 and 介護保険料, which this module cannot read; the 口座振替 申出; the 仮徴収 amount),
+    the result with its reasons, and the 仮徴収・本徴収 split. One row per judgment; the
+    latest of a 賦課 is its current one."""
+
+    fuka = models.ForeignKey(
+        KokuhoFuka, verbose_name="賦課", on_delete=models.PROTECT, related_name="tokucho"
+    )
+    nenkin_gaku = models.BigIntegerField("年金の年額")
+    kaigo_hokenryo = models.BigIntegerField("介護保険料（年額）")
+    kari_gaku = models.BigIntegerField("仮徴収額（1回）", default=0)
+    koza_moushide = models.BooleanField("口座振替の申出", default=False)
+    moushide_date = models.DateField("申出日", null=True, blank=True)
+    gaito = models.BooleanField("特別徴収に該当")
+    reasons = models.JSONField("該当しない理由", default=list)
+    #: [{"month", "kubun", "amount"}] when 特別徴収 applies
+    kibetsu = models.JSONField("特別徴収の期別", default=list)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "国保税の特別徴収の判定"
+        verbose_name_plural = "国保税の特別徴収の判定"
+
+    def __str__(self) -> str:
+        return f"特別徴収の判定 {self.pk}"

@@ -31,6 +31,7 @@ class ShutokuJiyu(models.TextChoices):
     SHAHO_RIDATSU = "shaho_ridatsu", "社会保険離脱"
     SEIHO_HAISHI = "seiho_haishi", "生活保護廃止"
     SONOTA = "sonota", "その他（職権）"
+    JOGAI_KAISHO = "jogai_kaisho", "適用除外の解消（在留資格の変更・帰化）"
 
 
 class SoshitsuJiyu(models.TextChoices):
@@ -41,6 +42,7 @@ class SoshitsuJiyu(models.TextChoices):
     KOKI = "koki", "後期高齢者医療へ移行（75歳到達）"
     KOKI_SHOGAI = "koki_shogai", "後期高齢者医療へ移行（障害認定）"
     SHOKKEN = "shokken", "職権消除"
+    TEKIYO_JOGAI = "tekiyo_jogai", "適用除外（在留資格）"
 
 
 class RirekiKind(models.TextChoices):

@@ -56,7 +56,7 @@ def shikaku_iko_load(
     """Insure, from ``day``, the members under 75 of the households ``choose(head_age,
     setai_id)`` picks; the others get a 社会保険 period (so a later 転入 or 届出 sees
     them as insured elsewhere). Returns the number insured."""
-    if Shikaku.objects.exists():
+    if Shikaku.objects.exists() or Shaho.objects.exists():
         return 0
     params = ShikakuParameters.for_date(day)
     residents = residents_on(day)

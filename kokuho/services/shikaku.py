@@ -15,11 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Max
 
-from juminkiroku.public import Resident, households_of, residents_among
+from juminkiroku.public import (
+    Resident,
+    household_on,
+    households_of,
+    residents_among,
+    zairyu_among,
+)
 from kokuho.gyomu import KOKUHO_SHIKAKU
 from kokuho.models import (
     KokuhoSetai,
@@ -32,11 +38,20 @@ from kokuho.models import (
     SoshitsuJiyu,
     TokuteiDoitsu,
 )
-from kokuho.rules.shikaku import ShikakuParameters, is_koki_on, soshitsu_date
+from kokuho.rules.shikaku import (
+    ShikakuParameters,
+    gaikokujin_jogai_reason,
+    is_koki_on,
+    soshitsu_date,
+)
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 
 RECORD_TYPE = "kokuho.Shikaku"
+#: why a 特定同一世帯所属者 stopped being one (the history's 事由)
+TOKUTEI_END_HANARETA = "世帯を離れた"
+TOKUTEI_END_SETAINUSHI = "世帯主が変わった"
+TOKUTEI_END_KOKUHO_NASHI = "世帯に国保の被保険者がいなくなった"
 SCREEN_EVENT = "kokuho.renkei"
 
 
@@ -103,9 +118,13 @@ def not_insurable_reason(
     atena_id: int, birth_date: date, day: date, params: ShikakuParameters
 ) -> str:
     """Why the person cannot acquire 国保 on ``day`` ("" when they can): 後期高齢者医療,
-    社会保険 or 生活保護 on that day (国民健康保険法第6条)."""
+    社会保険 or 生活保護 on that day, or the 在留資格 of a 外国人住民 (国民健康保険法第6条、
+    施行規則第1条)."""
     if is_koki_on(birth_date, day, params):
         return "後期高齢者医療の対象"
+    jogai = jogai_reason_on(atena_id, day, params)
+    if jogai:
+        return jogai
     if (
         Shaho.objects.filter(atena_id=atena_id, kanyu_date__lte=day)
         .exclude(ridatsu_date__lte=day)
@@ -119,6 +138,17 @@ def not_insurable_reason(
     ):
         return "生活保護を受給中"
     return ""
+
+
+def jogai_reason_on(atena_id: int, day: date, params: ShikakuParameters) -> str:
+    """The 適用除外 of a 外国人住民 by the 在留資格 the registry holds on ``day`` ("" when
+    none, or when the person did not live here that day)."""
+    z = zairyu_among([atena_id], day).get(atena_id)
+    if z is None:
+        return ""
+    return gaikokujin_jogai_reason(
+        gaikokujin=z.gaikokujin, zairyu_shikaku=z.zairyu_shikaku, params=params
+    )
 
 
 def insured_among(atena_ids: Iterable[int], day: date) -> set[int]:
@@ -228,6 +258,12 @@ def soshitsu(*, shikaku: Shikaku, day: date, jiyu: str, cause: Cause) -> Shikaku
         effective=shikaku.soshitsu_date,
         cause=cause,
     )
+    tokutei_end_if_none_insured(
+        atena_id=shikaku.atena_id,
+        setai_id=shikaku.setai_id,
+        day=shikaku.soshitsu_date,
+        cause=cause,
+    )
     return shikaku
 
 
@@ -330,6 +366,55 @@ def shojo_apply(
         if current is None:
             continue
         changed.append(soshitsu(shikaku=current, day=day, jiyu=jiyu, cause=cause))
+    return changed
+
+
+def zairyu_henko_apply(*, atena_ids: Iterable[int], day: date, cause: Cause) -> list[Shikaku]:
+    """The registry changed a person's 在留資格 (a 職権修正 from the 長官通知, 住基法第30条の50)
+    or made them a 日本人住民 (帰化・国籍取得) on ``day``:
+
+    - now excluded (施行規則第1条) and insured → 喪失 the day after (国保法第8条第1項);
+    - no longer excluded, not insured, and excluded the day before → 取得 on ``day``
+      (国保法第7条: 第6条各号に該当しなくなった日), unless another cause keeps them out.
+
+    Keyed on the 異動 (``soshitsu_ido_id`` / ``shutoku_ido_id``): a redelivery writes
+    nothing."""
+    params = ShikakuParameters.for_date(day)
+    before = day - timedelta(days=1)
+    changed: list[Shikaku] = []
+    for atena_id in dict.fromkeys(atena_ids):
+        if cause.ido_id is not None and (
+            Shikaku.objects.filter(atena_id=atena_id, soshitsu_ido_id=cause.ido_id).exists()
+            or Shikaku.objects.filter(atena_id=atena_id, shutoku_ido_id=cause.ido_id).exists()
+        ):
+            continue
+        reason = jogai_reason_on(atena_id, day, params)
+        current = open_shikaku(atena_id)
+        if reason:
+            if current is not None:
+                changed.append(
+                    soshitsu(
+                        shikaku=current,
+                        day=soshitsu_date(SoshitsuJiyu.TEKIYO_JOGAI, day, params),
+                        jiyu=SoshitsuJiyu.TEKIYO_JOGAI,
+                        cause=cause,
+                    )
+                )
+            continue
+        if current is not None or not jogai_reason_on(atena_id, before, params):
+            continue
+        resident = residents_among([atena_id], day).get(atena_id)
+        if resident is None or not_insurable_reason(atena_id, resident.birth_date, day, params):
+            continue
+        changed.append(
+            shutoku(
+                atena_id=atena_id,
+                setai_id=resident.setai_id,
+                day=day,
+                jiyu=ShutokuJiyu.JOGAI_KAISHO,
+                cause=cause,
+            )
+        )
     return changed
 
 
@@ -456,7 +541,9 @@ def tokutei_start(*, atena_id: int, setai_id: int, day: date, cause: Cause) -> N
     )
 
 
-def tokutei_end(*, atena_id: int, day: date, cause: Cause) -> None:
+def tokutei_end(
+    *, atena_id: int, day: date, cause: Cause, jiyu: str = TOKUTEI_END_HANARETA
+) -> None:
     row = TokuteiDoitsu.objects.filter(atena_id=atena_id, end_date__isnull=True).first()
     if row is None:
         return
@@ -467,8 +554,41 @@ def tokutei_end(*, atena_id: int, day: date, cause: Cause) -> None:
         shikaku=None,
         atena_id=atena_id,
         kind=RirekiKind.TOKUTEI_DOITSU_END,
-        jiyu="世帯を離れた",
+        jiyu=jiyu,
         effective=day,
         cause=cause,
         setai_id=row.setai_id,
     )
+
+
+def tokutei_end_if_none_insured(
+    *, atena_id: int, setai_id: int | None, day: date, cause: Cause
+) -> int:
+    """The household has no 国保 被保険者 left on ``day`` (the last one's 喪失日): its
+    特定同一世帯所属者 are ones no longer, from that day (the 平等割's 特定世帯 needs a 国保
+    世帯 to belong to). The household is the period's and the one the person lived in the
+    day before. Returns how many ended."""
+    before = residents_among([atena_id], day - timedelta(days=1)).get(atena_id)
+    setai_ids = {x for x in (setai_id, before.setai_id if before else None) if x}
+    n = 0
+    for sid in setai_ids:
+        rows = list(TokuteiDoitsu.objects.filter(setai_id=sid, end_date__isnull=True))
+        if not rows:
+            continue
+        if insured_among((m.atena_id for m in household_on(sid, day)), day):
+            continue
+        for t in rows:
+            tokutei_end(atena_id=t.atena_id, day=day, cause=cause, jiyu=TOKUTEI_END_KOKUHO_NASHI)
+            n += 1
+    return n
+
+
+def tokutei_end_on_setainushi_henko(*, setai_ids: Iterable[int], day: date, cause: Cause) -> int:
+    """世帯主変更: the 特定同一世帯所属者 of these households are ones no longer from the
+    異動日 (the status follows the 世帯主 they shared a 国保世帯 with when they moved to
+    後期). Only open rows end: a redelivery finds none."""
+    n = 0
+    for t in TokuteiDoitsu.objects.filter(setai_id__in=list(setai_ids), end_date__isnull=True):
+        tokutei_end(atena_id=t.atena_id, day=day, cause=cause, jiyu=TOKUTEI_END_SETAINUSHI)
+        n += 1
+    return n

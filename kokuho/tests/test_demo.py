@@ -65,3 +65,48 @@ def test_the_demo_command_runs_in_each_town(alpha, beta):
     insured = Shikaku.objects.count()
     shaho = Shaho.objects.count()
     assert insured + shaho == 3  # each member either insured or in 社会保険
+
+
+def test_the_demo_assesses_hayama_with_placeholder_rates_and_records_only_there(alpha, beta):
+    from kokuho.fuka_jobs import HONSANTEI
+    from kokuho.models import KokiHokenryoImport, Kyufu, NenkinTodoke
+    from kokuho.rules.hokenzei_params import P
+    from tenants.jobs.models import Job
+    from tenants.params.tenant.models import MunicipalParameter
+
+    # given a household in each town (a woman of 30, a man of 40, an elderly man of 80)
+    members = family()[:2]
+    members[1]["birth_date"] = "1995-05-05"
+    members.append(
+        person_fields(
+            shimei="山田　老人", shimei_kana="ヤマダ　ロウジン", birth_date="1944-01-01",
+            zokugara="02", setai_order=3,
+        )
+    )  # fmt: skip
+    for town, slug in ((beta, "samukawa"), (alpha, "hayama")):
+        connection.set_tenant(town.municipality)
+        household_tennyu(slug, members=[dict(m) for m in members], ido_date=date(2020, 4, 1))
+    connection.set_schema_to_public()
+    # when the demo runs (its task runs at once here; the jobs' chunks wait for the worker,
+    # the 本算定 itself is kokuho/tests/test_fuka_honsantei.py's)
+    call_command("kokuho_demo")
+    # then 葉山町 has the placeholder rates, its 令和7年度 本算定 started, the 広域連合's
+    # 保険料 of the man of 80 taken in, and at most a few 給付 and 届
+    connection.set_tenant(alpha.municipality)
+    rates = MunicipalParameter.objects.filter(key__startswith=P)
+    assert rates.count() == 9 and {r.fiscal_year_from for r in rates} == {2025}
+    (job,) = Job.objects.filter(kind=HONSANTEI)
+    assert job.params["fiscal_year"] == 2025
+    assert KokiHokenryoImport.objects.count() == 1
+    assert Kyufu.objects.count() <= 2 and NenkinTodoke.objects.count() <= 3
+    # a second run adds nothing
+    call_command("kokuho_demo")
+    connection.set_tenant(alpha.municipality)
+    assert Job.objects.filter(kind=HONSANTEI).count() == 1
+    assert KokiHokenryoImport.objects.count() == 1
+    # and 寒川町 has its rates but no 本算定 and none of these records
+    connection.set_tenant(beta.municipality)
+    assert MunicipalParameter.objects.filter(key__startswith=P).count() == 9
+    assert not Job.objects.filter(kind=HONSANTEI).exists()
+    assert not KokiHokenryoImport.objects.exists()
+    assert not Kyufu.objects.exists() and not NenkinTodoke.objects.exists()

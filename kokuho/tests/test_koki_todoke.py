@@ -166,3 +166,90 @@ def test_seiho_begun_before_the_tennyu_makes_the_acquisition_void(
     _, (head,) = tennyu(django_capture_on_commit_callbacks, members=[person_fields()], day=TENNYU)
     seiho_kaishi(atena_id=head.pk, kaishi_date=date(2020, 3, 1), actor=actor_for("hayama-clerk"))
     assert periods(head) == [(TENNYU, "tennyu", TENNYU, "seiho_kaishi", True)]
+
+
+def test_tokutei_doitsu_ends_when_the_setainushi_changes_once_and_a_torikeshi_restores_it(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    from juminkiroku.tests import factories as jk
+    from kokuho.tests.factories import torikeshi
+    from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
+    from tenants.events.tasks import deliver_event
+
+    capture = django_capture_on_commit_callbacks
+    # given in each town a husband of 75 who became 特定同一世帯所属者 on 令和8年1月10日
+    connection.set_tenant(beta.municipality)
+    b_husband, _ = _couple(capture, "samukawa")
+    koki_ido_due(today=date(2026, 1, 10))
+    connection.set_tenant(alpha.municipality)
+    husband, wife = _couple(capture)
+    koki_ido_due(today=date(2026, 1, 10))
+    # when the wife becomes 世帯主 on 令和8年2月1日
+    with capture(execute=True):
+        ido = jk.setainushi_henko(wife, husband, ido_date=date(2026, 2, 1))
+    # then he is a 特定同一世帯所属者 no longer from that day, caused by that 異動
+    row = TokuteiDoitsu.objects.get(atena_id=husband.pk)
+    assert (row.end_date, row.end_ido_id) == (date(2026, 2, 1), ido.pk)
+    end = ShikakuRireki.objects.get(atena_id=husband.pk, kind=RirekiKind.TOKUTEI_DOITSU_END)
+    assert end.jiyu == "世帯主が変わった"
+    assert kokuho_setai_on(wife.setai_id, date(2026, 2, 1)).tokutei_doitsu_atena_ids == ()
+    # a redelivery changes nothing
+    event = DomainEvent.objects.get(name="juminkiroku.setainushi_henko", payload__ido_id=ido.pk)
+    sub = "kokuho.subscribers.tokutei_on_setainushi_henko"
+    Delivery.objects.filter(event=event, subscriber=sub).update(status=DeliveryStatus.PENDING)
+    deliver_event.apply(args=[event.pk, sub])
+    assert ShikakuRireki.objects.filter(kind=RirekiKind.TOKUTEI_DOITSU_END).count() == 1
+    # the 取消 of the 世帯主変更 gives the status back
+    torikeshi(capture, ido, day=date(2026, 2, 3))
+    assert TokuteiDoitsu.objects.get(atena_id=husband.pk).end_date is None
+    # and 寒川町's husband is one still
+    connection.set_tenant(beta.municipality)
+    assert TokuteiDoitsu.objects.get(atena_id=b_husband.pk).end_date is None
+
+
+def test_tokutei_doitsu_ends_when_the_household_has_no_insured_left(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    connection.set_tenant(beta.municipality)
+    b_husband, _ = _couple(capture, "samukawa")
+    koki_ido_due(today=date(2026, 1, 10))
+    connection.set_tenant(alpha.municipality)
+    husband, wife = _couple(capture)
+    koki_ido_due(today=date(2026, 1, 10))
+    # when the wife, the last insured member, joins 社会保険 on 令和8年3月1日
+    shaho_kanyu_todoke(
+        atena_id=wife.pk,
+        kanyu_date=date(2026, 3, 1),
+        todoke_date=date(2026, 3, 5),
+        actor=actor_for("hayama-clerk"),
+    )
+    # then the household leaves 国保 on 3月2日 and he is a 特定同一世帯所属者 no longer
+    assert periods(wife)[-1][2] == date(2026, 3, 2)
+    row = TokuteiDoitsu.objects.get(atena_id=husband.pk)
+    assert row.end_date == date(2026, 3, 2)
+    end = ShikakuRireki.objects.get(atena_id=husband.pk, kind=RirekiKind.TOKUTEI_DOITSU_END)
+    assert (end.jiyu, end.cause_kind) == ("世帯に国保の被保険者がいなくなった", "todoke")
+    # and 寒川町's husband is one still
+    connection.set_tenant(beta.municipality)
+    assert TokuteiDoitsu.objects.get(atena_id=b_husband.pk).end_date is None
+
+
+def test_tokutei_doitsu_stays_while_someone_of_the_household_is_insured(
+    alpha, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    connection.set_tenant(alpha.municipality)
+    members = family()
+    members[0]["birth_date"] = "1951-01-10"
+    husband, wife, child = tennyu(capture, members=members, day=TENNYU)[1]
+    koki_ido_due(today=date(2026, 1, 10))
+    shaho_kanyu_todoke(
+        atena_id=wife.pk,
+        kanyu_date=date(2026, 3, 1),
+        todoke_date=date(2026, 3, 5),
+        actor=actor_for("hayama-clerk"),
+    )
+    # the child stays insured: the husband stays a 特定同一世帯所属者
+    assert TokuteiDoitsu.objects.get(atena_id=husband.pk).end_date is None
+    assert periods(child)[0][2] is None

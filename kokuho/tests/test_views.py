@@ -187,3 +187,37 @@ def test_list_query_counts_do_not_grow_with_the_rows(
     connection.set_schema_to_public()
     # then the list pages run the same number of queries
     assert counts() == before
+
+
+def test_the_registrys_tagyo_tab_shows_kokuho_in_its_town_only(
+    world, login, yamada, django_capture_on_commit_callbacks
+):
+    head, *_ = yamada
+    # given a household of 寒川町 insured from 令和3年4月1日 (葉山町's from 令和2年4月1日)
+    connection.set_tenant(world.beta.municipality)
+    _, (sato, *_rest) = tennyu(
+        django_capture_on_commit_callbacks,
+        "samukawa",
+        members=family("佐藤", "サトウ"),
+        day=date(2021, 4, 1),
+    )
+    connection.set_schema_to_public()
+    # when each town's clerk opens the 他業務 tab (標準仕様書 7.2.2), kokuho asked at display
+    page = login("hayama-clerk", ALPHA_HOST).get(f"/juminkiroku/persons/{head.pk}/tagyo/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "国民健康保険（資格）" in text and "令和2年4月1日" in text
+    assert "令和3年4月1日" not in text
+    other = login("samukawa-clerk", BETA_HOST)
+    b = other.get(f"/juminkiroku/persons/{sato.pk}/tagyo/")
+    b_text = b.content.decode()
+    assert b.status_code == 200
+    assert "国民健康保険（資格）" in b_text and "令和3年4月1日" in b_text
+    assert "令和2年4月1日" not in b_text
+    # and the provider, asked in 寒川町 for 葉山町's person's id, answers from 寒川町 only
+    from kokuho.public import tagyo_kokuho
+
+    connection.set_tenant(world.beta.municipality)
+    answer = tagyo_kokuho([head.pk])
+    assert all(s.shutoku_date == date(2021, 4, 1) for s in answer.values())
+    connection.set_schema_to_public()

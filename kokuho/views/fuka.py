@@ -250,8 +250,54 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "notice_label": NOTICE_LABELS[form_of(fuka)],
             "can_write": _can_write(request),
+            "tokucho": fuka.tokucho.order_by("-id").first(),
+            "tokucho_form": TokuchoForm(),
         },
     )
+
+
+class TokuchoForm(forms.Form):
+    nenkin_gaku = forms.IntegerField(label="年金の年額（円）", min_value=0, max_value=99_999_999)
+    kaigo_hokenryo = forms.IntegerField(
+        label="介護保険料の年額（円、介護保険の賦課から）", min_value=0, max_value=9_999_999
+    )
+    kari_gaku = forms.IntegerField(
+        label="仮徴収額（1回、前年度2月の特別徴収額）", min_value=0, max_value=9_999_999, initial=0
+    )
+    koza_moushide = forms.BooleanField(label="口座振替の申出がある", required=False)
+    moushide_date = WarekiDateField(label="申出日", required=False, help_text=DATE_HELP)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then back to the household's 賦課
+@require_POST
+def fuka_tokucho(request: HttpRequest, pk: int) -> HttpResponse:
+    """特別徴収の判定 (地方税法第706条の2) of one household's current 賦課."""
+    from kokuho.services.tokucho import TokuchoRefused, tokucho_hantei_save
+
+    fuka = get_object_or_404(KokuhoFuka, pk=pk)
+    form = TokuchoForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "年金の年額・介護保険料・仮徴収額を正しく入力してください。")
+        return redirect("kokuho_fuka_detail", pk=fuka.pk)
+    d = form.cleaned_data
+    try:
+        row = tokucho_hantei_save(
+            fuka_id=fuka.pk,
+            nenkin_gaku=d["nenkin_gaku"],
+            kaigo_hokenryo=d["kaigo_hokenryo"],
+            kari_gaku=d["kari_gaku"],
+            koza_moushide=d["koza_moushide"],
+            moushide_date=d.get("moushide_date"),
+            actor=actor_from_request(request),
+        )
+    except TokuchoRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("kokuho_fuka_detail", pk=fuka.pk)
+    messages.success(
+        request, "特別徴収に該当します。" if row.gaito else "特別徴収に該当しません（普通徴収）。"
+    )
+    return redirect("kokuho_fuka_detail", pk=fuka.pk)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -427,6 +473,7 @@ urlpatterns: list[URLPattern] = [
     path("fuka/<int:fy>/kekka/", fuka_kekka, name="kokuho_fuka_kekka"),
     path("fuka/detail/<int:pk>/", fuka_detail, name="kokuho_fuka_detail"),
     path("fuka/detail/<int:pk>/tsuchi.pdf", fuka_pdf, name="kokuho_fuka_pdf"),
+    path("fuka/detail/<int:pk>/tokucho/", fuka_tokucho, name="kokuho_fuka_tokucho"),
     path("fuka/<int:fy>/kosei/", kosei_list, name="kokuho_fuka_kosei_list"),
     path("fuka/kosei/<int:pk>/<str:decision>/", kosei_decide, name="kokuho_fuka_kosei_decide"),
     path("fuka/shisan/", fuka_shisan, name="kokuho_fuka_shisan"),

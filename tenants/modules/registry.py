@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 
 from tenants.modules.spec import ModuleSpec
 from tenants.tagyo import KINDS
@@ -20,7 +21,7 @@ _modules: list[ModuleSpec] | None = None
 _imported: set[str] = set()
 
 
-class ModuleDeclarationError(RuntimeError):
+class ModuleDeclarationError(ImproperlyConfigured, RuntimeError):
     """A module declares something inconsistent (found at start-up or in tests)."""
 
 
@@ -48,6 +49,7 @@ def _discover() -> list[ModuleSpec]:
 def _check(found: list[ModuleSpec]) -> None:
     owner: dict[str, str] = {}
     grant_owner: dict[str, str] = {}
+    tagyo_owner: dict[str, str] = {}
     for spec in found:
         for code in spec.gyomu:
             if code in owner:
@@ -66,6 +68,12 @@ def _check(found: list[ModuleSpec]) -> None:
         for kind in spec.tagyo_providers:
             if kind not in KINDS:
                 raise ModuleDeclarationError(f"{spec.app}: tagyo provider for unknown {kind!r}")
+            if kind in tagyo_owner:
+                # one truth per 業務 on the 他業務 tab (7.2.2): two answers could disagree
+                raise ModuleDeclarationError(
+                    f"tagyo kind {kind!r} is provided by both {tagyo_owner[kind]} and {spec.app}"
+                )
+            tagyo_owner[kind] = spec.app
         for scope in spec.api_scopes:
             if scope.gyomu not in spec.gyomu:
                 raise ModuleDeclarationError(

@@ -19,6 +19,7 @@ MODULE = ModuleSpec(
     form_templates="forms/templates",
     grants=(GrantDecl("mihon_approve", "見本業務の承認", gyomu.MIHON),),
     persona_grants={"shinsa": ("mihon_approve",)},
-    # 住民記録's 他業務照会 asks it for 国保 in towns subscribing to 見本業務 (7.2.2).
-    tagyo_providers={tagyo.KOKUHO: "tests.example_module.tagyo:kokuho_status"},
+    # 住民記録's 他業務照会 asks it for 選挙人名簿 in towns subscribing to 見本業務 (7.2.2): a
+    # kind no module of the product provides (国保 is kokuho's; one provider per kind).
+    tagyo_providers={tagyo.SENKYO: "tests.example_module.tagyo:senkyo_status"},
 )
