@@ -171,3 +171,53 @@ def test_samukawa_gets_404_everywhere(login, ledger):
     ):
         assert other.get(url).status_code == 404, url
     assert other.post("/zeimu/kotei/", {"chiban": "100"}).status_code == 404
+
+
+def _key(town, host: str, scopes: list[str]):
+    from django.test import Client
+
+    from tenants.api.authentication import apiclient_create
+
+    _, key = apiclient_create(municipality=town.municipality, name="資産税連携", scopes=scopes)
+    return Client(HTTP_HOST=host, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_api_lookup_nayose_parcel_and_house_logged_and_walled(alpha, beta, ledger):
+    api = _key(alpha, ALPHA_HOST, ["kotei_shisanzei:read"])
+    # a 共有者 who lives elsewhere: the lookup by 宛名番号 (POST) finds the 共有 and her own
+    r = api.post(
+        "/api/v1/zeimu/kotei/nozeisha/lookup/",
+        {"atena_no": ledger["far"].atena_no, "fiscal_year": FY},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert [x["nozeisha_id"] for x in body["results"]] == [ledger["joint"].pk]
+    joint = body["results"][0]
+    assert [o["mochibun"] for o in joint["owners"]] == [[2, 3], [1, 3]]
+    assert joint["fuka"]["kotei_zeigaku"] == 91_000
+    r = api.get(f"/api/v1/zeimu/kotei/nozeisha/{ledger['alone'].pk}/?fiscal_year={FY}")
+    assert r.status_code == 200 and r.json()["fuka"]["nengaku"] == 209_300
+    r = api.get(f"/api/v1/zeimu/kotei/tochi/{ledger['tochi'].pk}/")
+    assert r.json()["kakaku"] == [
+        {
+            "fiscal_year": FY,
+            "kakaku": 18_900_600,
+            "zennen_kotei": 3_119_250,
+            "zennen_toshi": 6_390_750,
+        }
+    ]
+    r = api.get(f"/api/v1/zeimu/kotei/kaoku/{ledger['kaoku'].pk}/")
+    assert r.json()["shinchiku_date"] == "2024-07-10"
+    logged = _rows(alpha, "api.zeimu.kotei_nozeisha")
+    assert len(logged) == 2 and logged[0].detail["koteinozeisha_ids"] == [ledger["joint"].pk]
+    # 寒川町's key (no 固定資産税) reaches nothing of 葉山町's
+    other = _key(beta, BETA_HOST, ["juminkiroku:read"])
+    r = other.get(f"/api/v1/zeimu/kotei/tochi/{ledger['tochi'].pk}/")
+    assert r.status_code in (403, 404)
+    r = other.post(
+        "/api/v1/zeimu/kotei/nozeisha/lookup/",
+        {"atena_no": ledger["far"].atena_no, "fiscal_year": FY},
+        content_type="application/json",
+    )
+    assert r.status_code in (403, 404) and "results" not in r.json()
