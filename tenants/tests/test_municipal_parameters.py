@@ -47,7 +47,7 @@ def _rows(key: str) -> list[tuple[int, int | None, object]]:
 def test_law_files_come_from_the_platform_and_each_modules_params_dir():
     files = {(codes, path.parent.name, path.name) for codes, path in law_parameter_files()}
     assert ((), "data", "minpo.yaml") in files
-    assert (("kojin_juminzei",), "params", "kojin_juminzei.yaml") in files
+    assert (("kojin_juminzei", "kotei_shisanzei"), "params", "kojin_juminzei.yaml") in files
     assert not list((Path("tenants") / "params" / "data").glob("kojin_juminzei*.yaml"))
 
 
@@ -66,7 +66,17 @@ def test_settable_parameters_are_declared_in_the_law_files():
     hokenryo = {key for key in declared if key.startswith("kaigo.hokenryo.")}
     assert len(hokenryo) >= 40
     assert all(declared[key].gyomu == ("kaigo_hoken",) for key in hokenryo)
-    assert set(declared) - hokenzei - fuka - hokenryo == {
+    # 固定資産税: the rates, 納期 and rounding are the town's 条例 (地方税法第350条・第362条・
+    # 第702条の4・第20条の4の2): zeimu's kotei_shisanzei.yaml
+    kotei = {key for key in declared if key.startswith("zeimu.kotei.")}
+    assert kotei == {
+        "zeimu.kotei.zeiritsu",
+        "zeimu.kotei.toshi_zeiritsu",
+        "zeimu.kotei.nouki_months",
+        "zeimu.kotei.nouki_day",
+        "zeimu.kotei.hasu_tani",
+    }
+    assert set(declared) - hokenzei - fuka - hokenryo - kotei == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,
@@ -82,7 +92,7 @@ def test_settable_parameters_are_declared_in_the_law_files():
     assert {"kokuho_shikaku", "kokuho_kyufu"} <= set(declared[kakuninsho].gyomu)
     assert declared[sosai].kind == "integer" and declared[sosai].gyomu == declared[kakuninsho].gyomu
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
-    assert declared[KYUCHI].gyomu == ("kojin_juminzei",)
+    assert declared[KYUCHI].gyomu == ("kojin_juminzei", "kotei_shisanzei")
     assert all(d.basis for d in declared.values())
 
 
