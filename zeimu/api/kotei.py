@@ -99,7 +99,7 @@ class NozeishaLookupView(TenantAPIView):
         fy = ser.validated_data["fiscal_year"]
         ids = sorted(
             set(
-                KoteiKyoyusha.objects.filter(atena_id=found.atena_id).values_list(
+                KoteiKyoyusha.objects.filter(atena_id=int(found.atena_id or 0)).values_list(
                     "nozeisha_id", flat=True
                 )
             )

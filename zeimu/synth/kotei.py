@@ -56,7 +56,7 @@ def kotei_ledger_load(*, fiscal_year: int, seed: int = 1, town_name: str = "") -
         per_m2 = rng.randrange(40_000, 120_001, 100)
         kakaku = int(area * per_m2)
         honsoku = kakaku // 6 if area <= 200 else (kakaku * 200 // int(area)) // 6
-        tochi = [
+        tochi: list[dict[str, Any]] = [
             {
                 "shozai": where,
                 "chiban": f"{n}番{rng.randrange(1, 10)}",
@@ -72,7 +72,7 @@ def kotei_ledger_load(*, fiscal_year: int, seed: int = 1, town_name: str = "") -
         yuka = Decimal(rng.randrange(60, 181))
         age = fiscal_year - built.year
         new_price = int(yuka) * rng.randrange(60_000, 110_001, 1000)
-        kaoku = [
+        kaoku: list[dict[str, Any]] = [
             {
                 "shozai": where,
                 "bango": f"{n}番{rng.randrange(1, 10)}",
@@ -82,8 +82,8 @@ def kotei_ledger_load(*, fiscal_year: int, seed: int = 1, town_name: str = "") -
                 "kakaku": max(int(new_price * max(0.2, 1 - 0.025 * age)), 1),
             }
         ]
-        r = rng.random()
-        if r < 0.12:
+        roll = rng.random()
+        if roll < 0.12:
             farm = Decimal(rng.randrange(200, 2001))
             kind = "nochi" if rng.random() < 0.7 else "sonota"
             price = int(
@@ -101,7 +101,7 @@ def kotei_ledger_load(*, fiscal_year: int, seed: int = 1, town_name: str = "") -
                     "zennen": int(price * rng.uniform(0.85, 1.0)),
                 }
             )
-        elif r < 0.15:
+        elif roll < 0.15:
             shop = Decimal(rng.randrange(50, 401))
             price = int(shop * rng.randrange(60_000, 200_001, 100))
             tochi.append(

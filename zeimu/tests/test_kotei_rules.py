@@ -160,7 +160,9 @@ def test_yokohama_shinchiku_jutaku_over_120_square_metres():
 
 
 def test_choki_yuryo_and_chukoso_periods_and_area_limits():
-    base = dict(kakaku=10_000_000, yuka_menseki=Decimal("100"), kyoju_menseki=Decimal("100"))
+    base: dict[str, Any] = dict(
+        kakaku=10_000_000, yuka_menseki=Decimal("100"), kyoju_menseki=Decimal("100")
+    )
     built = date(2020, 5, 1)  # first taxed 2021
     p2025 = KoteiParams.build(2025, lookup_with())
     # 一般 3年度 (2021–2023): none in 2025
@@ -169,7 +171,7 @@ def test_choki_yuryo_and_chukoso_periods_and_area_limits():
     r = kaoku_compute(KaokuInput(1, shinchiku_date=built, choki_yuryo=True, **base), p2025)
     assert (r.genmen_until, r.genmen_ratio) == (2025, 0.5)
     # under 50㎡ per dwelling: none
-    small = dict(base, yuka_menseki=Decimal("45"), kyoju_menseki=Decimal("45"))
+    small: dict[str, Any] = dict(base, yuka_menseki=Decimal("45"), kyoju_menseki=Decimal("45"))
     new = date(2024, 5, 1)  # first taxed 2025
     assert kaoku_compute(KaokuInput(1, shinchiku_date=new, **base), p2025).genmen_ratio == 0.5
     assert kaoku_compute(KaokuInput(1, shinchiku_date=new, **small), p2025).genmen_ratio == 0

@@ -6,6 +6,7 @@ anything."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.db import transaction
@@ -24,7 +25,7 @@ from zeimu.tests.kotei_helpers import ACTOR, FY, kaoku, owner, run_tosho, tochi,
 pytestmark = pytest.mark.django_db
 
 
-def _ledger(town_slug: str = "hayama") -> dict[str, object]:
+def _ledger(town_slug: str = "hayama") -> dict[str, Any]:
     _, (head, wife, _child) = household_tennyu(
         town_slug, members=family(), ido_date=date(2015, 4, 1)
     )
@@ -56,7 +57,7 @@ def test_tosho_assesses_each_nozeisha_once_with_kyoyu_jutogai_and_menzeiten(
     errors = [c.error for c in job.chunks.all() if c.error]
     assert job.status == JobStatus.SUCCEEDED and job.total == 3, errors
     rows = {f.nozeisha_id: f for f in KoteiFuka.objects.filter(fiscal_year=FY)}
-    one = rows[led["alone"].pk]  # type: ignore[attr-defined]
+    one = rows[led["alone"].pk]
     # land 3,150,100 + house 13,300,000 = 16,450,100 → 16,450,000 × 1.4% = 230,300,
     # less the 新築住宅 減額 79,800 = 150,500; 都市計画税 (6,300,200 + 13,300,000)
     # → 19,600,000 × 0.3% = 58,800
@@ -67,10 +68,10 @@ def test_tosho_assesses_each_nozeisha_once_with_kyoyu_jutogai_and_menzeiten(
     assert [k["amount"] for k in one.kibetsu] == [53_300, 52_000, 52_000, 52_000]
     assert one.meisai["tochi"][0]["suijun_kotei"] == "99.0%"
     assert one.meisai["kaoku"][0]["genmen_until"] == 2027
-    joint = rows[led["joint"].pk]  # type: ignore[attr-defined]
+    joint = rows[led["joint"].pk]
     # 商業地等 負担水準 65%: 据置 6,500,000 → 91,000 + 19,500
     assert (joint.kotei_zeigaku, joint.toshi_zeigaku) == (91_000, 19_500)
-    small = rows[led["small"].pk]  # type: ignore[attr-defined]
+    small = rows[led["small"].pk]
     assert small.tochi_menzei and small.nengaku == 0 and small.kibetsu[0]["amount"] == 0
     # the chunk's write is in the access log
     assert AccessLog.objects.filter(screen=f"job:{TOSHO}", record_type="zeimu.KoteiFuka").exists()
@@ -105,7 +106,7 @@ def test_a_killed_chunk_leaves_nothing_and_the_next_year_reads_this_years_hyojun
         kind.run_chunk(job, chunk)
     assert KoteiFuka.objects.count() == 3
     # 令和8年度: same 価格, no 前年度 in the ledger: the 令和7年度 課税標準 is read back
-    t = led["alone"].tochi.get()  # type: ignore[attr-defined]
+    t = led["alone"].tochi.get()
     KoteiTochiKakaku.objects.create(tochi=t, fiscal_year=FY + 1, kakaku=18_900_600)
     job2 = run_tosho(django_capture_on_commit_callbacks, FY + 1)
     assert job2.status == JobStatus.SUCCEEDED

@@ -137,7 +137,9 @@ def daicho_search(request: HttpRequest) -> HttpResponse:
             else:
                 if found.message:
                     messages.warning(request, found.message)
-                owned = KoteiKyoyusha.objects.filter(atena_id=found.atena_id).values("nozeisha_id")
+                owned = KoteiKyoyusha.objects.filter(atena_id=int(found.atena_id or 0)).values(
+                    "nozeisha_id"
+                )
                 tq = KoteiTochi.objects.filter(nozeisha_id__in=owned)
                 hq = KoteiKaoku.objects.filter(nozeisha_id__in=owned)
         elif chiban:
