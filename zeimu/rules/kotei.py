@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from tenants.holidays import next_business_day
@@ -420,21 +421,24 @@ def _month_day(year: int, month: int, day: int) -> date:
     return date(year, month, last if day <= 0 else min(day, last))
 
 
+@lru_cache(maxsize=256)
+def _due_dates(fiscal_year: int, months: tuple[int, ...], day: int) -> tuple[tuple[str, str], ...]:
+    """(nominal, due) of each 期, as ISO dates: the same for every taxpayer of a town and
+    year, so computed once (national holidays only: no town's data in the cache)."""
+    out = []
+    for month in months:
+        year = fiscal_year if month >= 4 else fiscal_year + 1
+        nominal = _month_day(year, month, day)
+        out.append((nominal.isoformat(), next_business_day(nominal, inclusive=True).isoformat()))
+    return tuple(out)
+
+
 def kotei_kibetsu(total: int, p: KoteiParams) -> list[dict[str, Any]]:
     """期別 (地方税法第362条: the town's 納期; 第20条の4の2第6項: the remainder in the first
     期), due dates moved to the next 開庁日 (第20条の5)."""
     amounts = split_ki(total, len(p.nouki_months), p.hasu_tani)
-    out = []
-    for i, (month, amount) in enumerate(zip(p.nouki_months, amounts, strict=True), start=1):
-        year = p.fiscal_year if month >= 4 else p.fiscal_year + 1
-        nominal = _month_day(year, month, p.nouki_day)
-        due = next_business_day(nominal, inclusive=True)
-        out.append(
-            {
-                "label": f"第{i}期",
-                "amount": amount,
-                "due": due.isoformat(),
-                "nominal": nominal.isoformat(),
-            }
-        )
-    return out
+    dues = _due_dates(p.fiscal_year, p.nouki_months, p.nouki_day)
+    return [
+        {"label": f"第{i}期", "amount": amount, "due": due, "nominal": nominal}
+        for i, (amount, (nominal, due)) in enumerate(zip(amounts, dues, strict=True), start=1)
+    ]
