@@ -221,3 +221,23 @@ def test_api_lookup_nayose_parcel_and_house_logged_and_walled(alpha, beta, ledge
         content_type="application/json",
     )
     assert r.status_code in (403, 404) and "results" not in r.json()
+
+
+def test_a_long_kazei_meisai_continues_on_a_second_page(
+    login, alpha, django_capture_on_commit_callbacks
+):
+    # given one owner with ten parcels (the first page holds eight rows of the 課税明細)
+    connection.set_tenant(alpha.municipality)
+    _, (head,) = household_tennyu("hayama", ido_date=date(2015, 4, 1))
+    many = owner(head.pk)
+    for i in range(10):
+        tochi(many, f"{500 + i}番", 1_000_000, "300", "nochi", shigaika=False)
+    run_tosho(django_capture_on_commit_callbacks)
+    fuka = KoteiFuka.objects.get(nozeisha=many)
+    connection.set_schema_to_public()
+    # when its notice is printed
+    r = login("hayama-clerk", ALPHA_HOST).get(f"/zeimu/kotei/fuka/{fuka.pk}/notice.pdf")
+    # then two pages: the notice with eight rows, then 「課税明細書（続き）」 with two
+    pages = [squash(p) for p in pdf_pages(r.content)]
+    assert len(pages) == 2
+    assert "課税明細書（続き）" in pages[1] and "509番" in pages[1] and "509番" not in pages[0]
