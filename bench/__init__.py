@@ -29,6 +29,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.kokuho_fuka",
         "国保税 本算定 of the 380,000-person town (plan, calculate, write) with 1 and 2 processes",
     ),
+    "kotei": (
+        "bench.kotei",
+        "固定資産税 当初賦課 over a synthetic 課税台帳 (土地・家屋), 1 and 2 processes",
+    ),
     "engine": (
         "bench.engine",
         "個人住民税 engine + JSON per person (no database); --dump for the differential check",

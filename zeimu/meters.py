@@ -46,3 +46,57 @@ NOTICES = register(
         period_note="年度中に一括印刷で作成した通数",
     )
 )
+
+
+def kotei_nozeisha_between(start: date, end: date) -> int:
+    """固定資産税・都市計画税: 納税義務者 assessed (当初 job, 更正 or 減免) from ``start`` to
+    ``end`` inclusive, each (年度, 納税義務者) once however many versions."""
+    from zeimu.models import KoteiFuka
+
+    return (
+        KoteiFuka.objects.filter(
+            computed_at__gte=_local_midnight(start),
+            computed_at__lt=_local_midnight(end + timedelta(days=1)),
+        )
+        .values("fiscal_year", "nozeisha_id")
+        .distinct()
+        .count()
+    )
+
+
+KOTEI_NOZEISHA = register(
+    Meter(
+        code="kotei_nozeisha",
+        label="固定資産税を賦課した納税義務者数",
+        unit="人",
+        gyomu=gyomu.KOTEI_SHISANZEI,
+        compute=kotei_nozeisha_between,
+        period_note="期間中に当初賦課・更正・減免で賦課した納税義務者（年度ごと）",
+    )
+)
+
+
+def kotei_notices_printed_between(start: date, end: date) -> int:
+    """固定資産税 納税通知書 rendered by the mass print (finished chunks; a chunk run again
+    replaces its count)."""
+    from zeimu.kotei_printjobs import PRINT
+
+    row = JobChunk.objects.filter(
+        job__kind=PRINT,
+        status=ChunkStatus.DONE,
+        finished_at__gte=_local_midnight(start),
+        finished_at__lt=_local_midnight(end + timedelta(days=1)),
+    ).aggregate(n=Sum("done"))
+    return int(row["n"] or 0)
+
+
+KOTEI_NOTICES = register(
+    Meter(
+        code="kotei_notices",
+        label="固定資産税の納税通知書の印刷通数",
+        unit="通",
+        gyomu=gyomu.KOTEI_SHISANZEI,
+        compute=kotei_notices_printed_between,
+        period_note="期間中に一括印刷で作成した通数",
+    )
+)

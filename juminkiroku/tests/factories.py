@@ -285,3 +285,26 @@ def setainushi_henko(
         actor=actor_for(f"{town_slug}-clerk"),
     )
     return approve(ido, reviewer=f"{town_slug}-shinsa")
+
+
+def jutogai(
+    *,
+    shimei: str,
+    kana: str,
+    jusho: str = "東京都港区芝公園一丁目1番1号",
+    town_slug: str = "hayama",
+) -> Atena:
+    """A 住登外者 (an owner of property who lives elsewhere), registered by the clerk."""
+    from juminkiroku.services.jutogai import jutogai_register
+
+    return jutogai_register(
+        fields={
+            "shimei": shimei,
+            "shimei_kana": kana,
+            "birth_date": "1970-01-15",
+            "sex": Sex.FEMALE,
+            "postal_code": "1050011",
+            "jusho": jusho,
+        },
+        actor=actor_for(f"{town_slug}-clerk"),
+    )

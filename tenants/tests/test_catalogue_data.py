@@ -161,6 +161,7 @@ IMPLEMENTED = {
     "senkyo",
     "gakureibo",
     "kojin_juminzei",
+    "kotei_shisanzei",
     "kokuho_shikaku",
     "kaigo_hoken",
     "koki_koreisha_iryo",  # the town's part (issue 15 item 5)

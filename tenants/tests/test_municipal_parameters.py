@@ -48,7 +48,11 @@ def _rows(key: str) -> list[tuple[int, int | None, object]]:
 def test_law_files_come_from_the_platform_and_each_modules_params_dir():
     files = {(codes, path.parent.name, path.name) for codes, path in law_parameter_files()}
     assert ((), "data", "minpo.yaml") in files
-    assert (("kojin_juminzei", "shuno_kanri"), "params", "kojin_juminzei.yaml") in files
+    assert (
+        ("kojin_juminzei", "kotei_shisanzei", "shuno_kanri"),
+        "params",
+        "kojin_juminzei.yaml",
+    ) in files
     assert not list((Path("tenants") / "params" / "data").glob("kojin_juminzei*.yaml"))
 
 
@@ -76,7 +80,17 @@ def test_settable_parameters_are_declared_in_the_law_files():
     } <= hokenryo
     assert declared["kaigo.hokenryo.futsu.nouki_months"].kind == "months"
     assert "kaigo.hokenryo.tokucho.nenkin_kijun" not in declared  # the law's, not the town's
-    assert set(declared) - hokenzei - fuka - hokenryo == {
+    # 固定資産税: the rates, 納期 and rounding are the town's 条例 (地方税法第350条・第362条・
+    # 第702条の4・第20条の4の2): zeimu's kotei_shisanzei.yaml
+    kotei = {key for key in declared if key.startswith("zeimu.kotei.")}
+    assert kotei == {
+        "zeimu.kotei.zeiritsu",
+        "zeimu.kotei.toshi_zeiritsu",
+        "zeimu.kotei.nouki_months",
+        "zeimu.kotei.nouki_day",
+        "zeimu.kotei.hasu_tani",
+    }
+    assert set(declared) - hokenzei - fuka - hokenryo - kotei == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,
@@ -95,8 +109,8 @@ def test_settable_parameters_are_declared_in_the_law_files():
     assert {"kokuho_shikaku", "kokuho_kyufu"} <= set(declared[kakuninsho].gyomu)
     assert declared[sosai].kind == "integer" and declared[sosai].gyomu == declared[kakuninsho].gyomu
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
-    # zeimu's files are settable by a town using any of its 業務 (個人住民税, 収納管理)
-    assert declared[KYUCHI].gyomu == ("kojin_juminzei", "shuno_kanri")
+    # zeimu's files are settable by a town using any of its 業務 (個人住民税, 固定資産税, 収納管理)
+    assert declared[KYUCHI].gyomu == ("kojin_juminzei", "kotei_shisanzei", "shuno_kanri")
     assert all(d.basis for d in declared.values())
 
 

@@ -1,5 +1,5 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, shisan
+from zeimu.api import fuka, kazei, kotei, shisan
 
-urlpatterns = [*shisan.urlpatterns, *kazei.urlpatterns, *fuka.urlpatterns]
+urlpatterns = [*shisan.urlpatterns, *kazei.urlpatterns, *fuka.urlpatterns, *kotei.urlpatterns]

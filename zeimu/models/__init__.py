@@ -1,4 +1,8 @@
-from zeimu.models.fuka import Fuka, FukaKind, FukaStatus
+from zeimu.models.fuka import (
+    Fuka,
+    FukaKind,
+    FukaStatus,
+)
 from zeimu.models.kazei import (
     KyuyoHokoku,
     NenkinHokoku,
@@ -6,6 +10,21 @@ from zeimu.models.kazei import (
     ShinkokuKind,
     ShiryoImport,
     ShiryoImportStatus,
+)
+from zeimu.models.kotei import (
+    Chimoku,
+    KaokuKozo,
+    KaokuShurui,
+    KoteiFuka,
+    KoteiFukaKind,
+    KoteiKaoku,
+    KoteiKaokuKakaku,
+    KoteiKyoyusha,
+    KoteiNozeisha,
+    KoteiTochi,
+    KoteiTochiKakaku,
+    NozeishaKind,
+    YochiKubun,
 )
 from zeimu.models.shuno import (
     Chotei,
@@ -21,17 +40,29 @@ from zeimu.models.shuno import (
 )
 
 __all__ = [
+    "Chimoku",
     "Chotei",
     "ChoteiKind",
     "Fuka",
     "FukaKind",
     "FukaStatus",
+    "KaokuKozo",
+    "KaokuShurui",
     "Kibetsu",
+    "KoteiFuka",
+    "KoteiFukaKind",
+    "KoteiKaoku",
+    "KoteiKaokuKakaku",
+    "KoteiKyoyusha",
+    "KoteiNozeisha",
+    "KoteiTochi",
+    "KoteiTochiKakaku",
     "KyuyoHokoku",
     "NenkinHokoku",
     "Nofu",
     "NofuChannel",
     "NofuStatus",
+    "NozeishaKind",
     "Shinkoku",
     "ShinkokuKind",
     "ShiryoImport",
@@ -39,5 +70,6 @@ __all__ = [
     "Shuno",
     "ShunoFile",
     "ShunoKind",
+    "YochiKubun",
     "Zeimoku",
 ]

@@ -1,5 +1,7 @@
-"""Synthetic 課税資料 for the demo and the benchmarks (fictitious; COPY into the town)."""
+"""Synthetic 課税資料 and 固定資産課税台帳 for the demo and the benchmarks (fictitious; bulk
+loaded into the town)."""
 
 from zeimu.synth.kazei import tax_data_load
+from zeimu.synth.kotei import kotei_ledger_load
 
-__all__ = ["tax_data_load"]
+__all__ = ["kotei_ledger_load", "tax_data_load"]

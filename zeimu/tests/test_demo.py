@@ -1,4 +1,5 @@
-"""The demo command: 級地, synthetic 課税資料 and 葉山町's 当初賦課, in 個人住民税 towns only."""
+"""The demo command: 級地, synthetic 課税資料 and 葉山町's 当初賦課 (個人住民税 and 固定資産税),
+in towns using each module only."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from juminkiroku.tests.factories import family, household_tennyu
 from tenants.db import connection
 from tenants.jobs.models import Job, JobStatus
 from tenants.params.tenant.models import MunicipalParameter
-from zeimu.models import Fuka, KyuyoHokoku
+from zeimu.models import Fuka, KoteiFuka, KoteiKaoku, KoteiNozeisha, KoteiTochi, KyuyoHokoku
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,18 @@ def test_demo_fills_towns_using_the_module_and_assesses_hayama(
     job = Job.objects.get(kind="zeimu_tosho_fuka")
     assert job.status == JobStatus.SUCCEEDED
     assert Fuka.objects.filter(fiscal_year=2025).count() == 90
+    # 固定資産税: a 課税台帳 of about two in three of the 30 households, assessed by the job
+    owners = KoteiNozeisha.objects.count()
+    assert 10 <= owners <= 30 and KoteiKaoku.objects.count() == owners
+    assert KoteiTochi.objects.count() >= owners
+    kotei_job = Job.objects.get(kind="zeimu_kotei_tosho")
+    assert kotei_job.status == JobStatus.SUCCEEDED
+    assert KoteiFuka.objects.filter(fiscal_year=2025).count() == owners
+    assert KoteiFuka.objects.filter(toshi_zeigaku__gt=0).exists()
     # 寒川町 does not use 個人住民税: nothing there.
     connection.set_tenant(world.beta.municipality)
     assert not KyuyoHokoku.objects.exists() and not Job.objects.exists()
+    assert not KoteiNozeisha.objects.exists()
     # Run again: nothing is added.
     connection.set_schema_to_public()
     call_command("zeimu_demo")

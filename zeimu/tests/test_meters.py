@@ -49,3 +49,38 @@ def test_notices_counted_from_finished_print_chunks_in_the_period_per_town(world
     # then: 寒川町 printed nothing; 葉山町's count is its own
     assert figures["143014"]["notices"] == 1250
     assert figures["143219"]["notices"] == 0
+
+
+def test_kotei_meters_count_assessed_nozeisha_and_printed_notices_per_town(
+    world, django_capture_on_commit_callbacks
+):
+    from juminkiroku.tests.factories import family, household_tennyu
+    from zeimu.kotei_printjobs import PRINT
+    from zeimu.models import KoteiFuka
+    from zeimu.services.kotei import kotei_genmen
+    from zeimu.tests.kotei_helpers import ACTOR, owner, run_tosho, tochi
+
+    # given 葉山町 assessed two 納税義務者 and reduced one (a second version: counted once)
+    connection.set_tenant(world.alpha.municipality)
+    _, (head, wife, _) = household_tennyu(
+        "hayama", members=family(), ido_date=datetime(2015, 4, 1).date()
+    )
+    tochi(owner(head.pk), "1番", 30_000_000, "100", "shogyo")
+    tochi(owner(wife.pk), "2番", 20_000_000, "100", "shogyo")
+    run_tosho(django_capture_on_commit_callbacks)
+    first = KoteiFuka.objects.order_by("id").first()
+    assert first is not None
+    kotei_genmen(fuka_id=first.pk, genmen_kotei=1000, genmen_toshi=0, reason="減免", actor=ACTOR)
+    job = Job.objects.create(kind=PRINT, gyomu="kotei_shisanzei", title="一括印刷")
+    _chunk(job, 0, 2, ChunkStatus.DONE, datetime.now())
+    connection.set_schema_to_public()
+    # when the platform reads the meters for both towns
+    today = timezone.localdate()
+    figures = meter_values_for_all_members(
+        members=[world.alpha.municipality, world.beta.municipality],
+        fiscal_year=today.year if today.month >= 4 else today.year - 1,
+    )
+    # then
+    assert figures["143014"]["kotei_nozeisha"] == 2
+    assert figures["143014"]["kotei_notices"] == 2
+    assert figures["143219"]["kotei_nozeisha"] == 0 and figures["143219"]["kotei_notices"] == 0

@@ -1,6 +1,9 @@
 """Demo data of 個人住民税: the 級地 of each town that uses it, synthetic 課税資料 for the
 2024 income year, and the 令和7年度 当初賦課 of 葉山町 queued for the worker (the other
-towns' staff can start theirs from the 当初賦課 screen). Skips a town that has data."""
+towns' staff can start theirs from the 当初賦課 screen). Skips a town that has data.
+
+固定資産税: a synthetic 課税台帳 (土地・家屋) of each town that uses it, a placeholder
+都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker."""
 
 from __future__ import annotations
 
@@ -15,15 +18,19 @@ from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
-from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import KyuyoHokoku
+from zeimu.gyomu import KOJIN_JUMINZEI, KOTEI_SHISANZEI
+from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
+from zeimu.models import KoteiNozeisha, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
-from zeimu.synth import tax_data_load
+from zeimu.synth import kotei_ledger_load, tax_data_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
 DEMO_KYUCHI = 2
 ASSESS_NOW = {"143014"}
+#: 都市計画税 rate of every demo town (0.3%, the 制限税率): a placeholder, not the towns' 条例
+DEMO_TOSHI_ZEIRITSU = 300
+TOSHI_KEY = "zeimu.kotei.toshi_zeiritsu"
 
 
 class Command(BaseCommand):
@@ -32,6 +39,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         actor = Actor(user_id=None, username="demo-setup")
         towns = Municipality.objects.exclude(schema_name="public").order_by("dantai_code")
+        for town in towns:
+            if town.subscriptions.filter(gyomu__code=KOTEI_SHISANZEI).exists():
+                self._kotei(town, actor)
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
@@ -55,4 +65,34 @@ class Command(BaseCommand):
                     kind="zeimu_tosho_fuka", params={"fiscal_year": FISCAL_YEAR}, actor=actor
                 )
                 self.stdout.write(f"{town.name}: 当初賦課を登録しました（処理 {job.pk}）")
+            connection.set_schema_to_public()
+
+    def _kotei(self, town: Municipality, actor: Actor) -> None:
+        connection.set_tenant(town)
+        try:
+            if not MunicipalParameter.objects.filter(key=TOSHI_KEY).exists():
+                municipal_parameter_set(
+                    key=TOSHI_KEY,
+                    fiscal_year=FIRST_FISCAL_YEAR,
+                    value_text=str(DEMO_TOSHI_ZEIRITSU),
+                    reason="デモ用の仮の値（実際の税率は町の都市計画税条例で確認）",
+                    actor=actor,
+                )
+            if not KoteiNozeisha.objects.exists():
+                counts = kotei_ledger_load(
+                    fiscal_year=FISCAL_YEAR, seed=int(town.dantai_code[:6]), town_name=town.name
+                )
+                self.stdout.write(
+                    f"{town.name}: 固定資産 納税義務者 {counts['nozeisha']:,}人、"
+                    f"土地 {counts['tochi']:,}筆、家屋 {counts['kaoku']:,}棟"
+                )
+            if (
+                town.dantai_code[:6] in ASSESS_NOW
+                and not Job.objects.filter(kind=KOTEI_TOSHO).exists()
+            ):
+                job = job_start(kind=KOTEI_TOSHO, params={"fiscal_year": FISCAL_YEAR}, actor=actor)
+                self.stdout.write(
+                    f"{town.name}: 固定資産税の当初賦課を登録しました（処理 {job.pk}）"
+                )
+        finally:
             connection.set_schema_to_public()
