@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
-
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from typing import IO, TYPE_CHECKING, Any
 
 from migration_io.bundle.keys import key_id
 from migration_io.bundle.sign import BUNDLE, FORMAT, PUBLIC_KEY, SIGNATURE, file_digest
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ def bundle_verify(path: Path, *, trusted: Ed25519PublicKey) -> VerifyReport:
 
 
 def _verify(source: _Source, trusted: Ed25519PublicKey, report: VerifyReport) -> None:
+    from cryptography.exceptions import InvalidSignature
+
     present = source.names()
     for needed in (BUNDLE, SIGNATURE):
         if needed not in present:

@@ -28,8 +28,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from juminkiroku.public import (
     GYOMU,
@@ -227,6 +225,10 @@ class EucExtract:
 
 
 def _xlsx(target: IO[bytes], header: list[str], rows: list[list[Any]]) -> None:
+    # (imported here: a process that never writes XLSX starts without openpyxl)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("抽出結果")
     sheet.append(header)
