@@ -95,7 +95,7 @@ class EucForm(forms.Form):
             label="2 出力する項目",
             choices=choices,
             widget=forms.CheckboxSelectMultiple,
-            help_text="出力する順に並びます。",
+            help_text="選んだ項目を、レイアウトの項目の順に出力します。",
         )
         for n in range(1, MAX_FILTERS + 1):
             self.fields[f"f{n}_item"] = forms.ChoiceField(
