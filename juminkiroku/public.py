@@ -50,8 +50,10 @@ from juminkiroku.codes import (
     YokushiProcess,
     Zokugara,
 )
+from juminkiroku.grants import Kengen
 from juminkiroku.models import Atena, Yokushi
 from juminkiroku.selectors import asof, johyo
+from juminkiroku.selectors.euc import hidden_q
 from juminkiroku.selectors.iko import ITEMS_OF as HELD_ITEMS
 from juminkiroku.selectors.iko import (
     HeldItem,
@@ -66,6 +68,8 @@ from juminkiroku.selectors.yokushi import held_yokushi_q, shien_covered_ids
 __all__ = [
     "GYOMU",
     "HELD_ITEMS",
+    "KENGEN_EUC",
+    "KENGEN_KOJIN_BANGO",
     "MESSAGE_ALERT",
     "MESSAGE_NOT_FOUND",
     "MESSAGE_REFUSED",
@@ -83,6 +87,7 @@ __all__ = [
     "address_blocks",
     "atena_resolve",
     "atena_resolve_many",
+    "euc_hidden_atena_nos",
     "held_ranges",
     "held_read",
     "household_on",
@@ -99,6 +104,11 @@ __all__ = [
 #: the 業務 code of 住民基本台帳, for a module that works on its data in its name (the
 #: hand-over export declares its screens and job under it)
 GYOMU = gyomu.JUMINKIROKU
+
+#: the grant of EUC抽出 (標準仕様書 10.1, 10.3) and of 個人番号の表示, for a module that offers
+#: an extraction of this module's data (migration_io's EUC over the 中間標準レイアウト)
+KENGEN_EUC: str = Kengen.EUC.value
+KENGEN_KOJIN_BANGO: str = Kengen.KOJIN_BANGO_VIEW.value
 
 MESSAGE_NOT_FOUND = "この宛名番号の人はこの団体にいません。"
 MESSAGE_REFUSED = "照会抑止が設定されています。"
@@ -455,3 +465,13 @@ def person_identities(atena_ids: Iterable[int]) -> dict[int, PersonIdentity]:
 
 def person_identity(atena_id: int) -> PersonIdentity | None:
     return person_identities([atena_id]).get(atena_id)
+
+
+# --- who an extraction never shows ------------------------------------------------------
+
+
+def euc_hidden_atena_nos(today: date) -> frozenset[str]:
+    """The 宛名番号 of the persons an extraction (EUC) never shows on ``today``: an active
+    照会抑止 (error) on the person or the household (標準仕様書 3.1), the 申出者 and
+    併せて支援を求める者 of an active 支援措置 (3.4). One query."""
+    return frozenset(Atena.objects.filter(hidden_q(today)).values_list("atena_no", flat=True))

@@ -294,3 +294,6 @@ def bundle_open(job: Job, name: str) -> IO[bytes]:
 
 
 EXPORT = register(ChukanExport())
+
+# The EUC extraction's kind (migration_io.euc.jobs) registers itself when imported.
+from migration_io.euc import jobs as _euc_jobs  # noqa: E402, F401

@@ -8,6 +8,8 @@ through their public faces only (pyproject.toml's contracts); docs/architecture.
 "データ移行 (migration_io)" says why it is a module and not part of the platform.
 """
 
+from dataclasses import replace
+
 from juminkiroku.public import GYOMU as JUMINKIROKU
 from tenants.modules.spec import LEVEL_ADMIN, MenuLink, ModuleSpec, UrlMount
 
@@ -31,5 +33,21 @@ MODULE = ModuleSpec(
         "mio_export": "中間標準レイアウトでのデータ提供",
         "mio_command": "システム（移行ファイル出力コマンド）",
         "mio_gaiji_command": "システム（外字一覧の登録コマンド）",
+    },
+)
+
+# The signed exit bundle (migration_io.bundle) and the EUC extraction (migration_io.euc),
+# added to the declaration above (kept apart so the parts of issue 19 merge cleanly).
+MODULE = replace(
+    MODULE,
+    menu=(
+        *MODULE.menu,
+        MenuLink("署名付き移行バンドル", "mio_bundle_list", gyomu=JUMINKIROKU, level=LEVEL_ADMIN),
+        MenuLink("EUC抽出（中間標準レイアウト）", "mio_euc", gyomu=JUMINKIROKU),
+    ),
+    words={
+        **MODULE.words,
+        "mio_bundle": "署名付き移行バンドル",
+        "mio_euc": "EUC抽出（中間標準レイアウト）",
     },
 )

@@ -18,3 +18,18 @@ urlpatterns += [
     path("gaiji/<int:pk>/", gaiji_views.gaiji_detail, name="mio_gaiji_detail"),
     path("gaiji/<int:pk>/glyph.png", gaiji_views.gaiji_glyph, name="mio_gaiji_glyph"),
 ]
+
+# The signed exit bundle (migration_io.bundle) and the EUC extraction (migration_io.euc).
+from migration_io.bundle import views as bundle_views  # noqa: E402
+from migration_io.euc import views as euc_views  # noqa: E402
+
+urlpatterns += [
+    path("bundle/", bundle_views.bundle_list, name="mio_bundle_list"),
+    path("bundle/key/", bundle_views.bundle_key, name="mio_bundle_key"),
+    path("bundle/<int:pk>/", bundle_views.bundle_detail, name="mio_bundle_detail"),
+    path("bundle/<int:pk>/download/", bundle_views.bundle_download, name="mio_bundle_download"),
+    path("euc/", euc_views.euc_start, name="mio_euc"),
+    path("euc/job/<int:pk>/", euc_views.euc_result, name="mio_euc_result"),
+    path("euc/job/<int:pk>/download/", euc_views.euc_download, name="mio_euc_download"),
+    path("euc/<slug:file_id>/", euc_views.euc_define, name="mio_euc_define"),
+]

@@ -113,6 +113,16 @@ if env_bool("JC_DB_POOL", False):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("JC_DB_CONN_MAX_AGE", 60)
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# EUC extractions (migration_io.euc) read on a replica when one is named here (a hot
+# standby of the same cluster: same schemas); every session on it is read-only. Without
+# it they read the default database inside a READ ONLY savepoint (docs/migration.md).
+JC_READONLY_DATABASE_URL = env_str("JC_READONLY_DATABASE_URL", "")
+if JC_READONLY_DATABASE_URL:
+    DATABASES["readonly"] = {
+        **database_from_url(JC_READONLY_DATABASE_URL),
+        "CONN_MAX_AGE": env_int("JC_DB_CONN_MAX_AGE", 60),
+        "OPTIONS": {"options": "-c default_transaction_read_only=on"},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -180,6 +190,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MULTITENANT_RELATIVE_MEDIA_ROOT = "%s"
+
+# The Ed25519 key that signs exit bundles (migration_io.bundle): a PEM (PKCS#8) file.
+# Empty: a development key generated on first use under .data/keys/ (never committed);
+# a data centre names its own key file here (docs/operations.md, 移行バンドルの署名鍵).
+JC_BUNDLE_SIGNING_KEY = env_str("JC_BUNDLE_SIGNING_KEY", "")
+JC_BUNDLE_DEV_KEY = BASE_DIR / ".data" / "keys" / "bundle_signing_ed25519.pem"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

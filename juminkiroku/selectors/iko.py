@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from psycopg import sql
@@ -143,24 +143,25 @@ ITEMS_OF: dict[HeldSet, tuple[HeldItem, ...]] = {
 _HANDED_OVER = (IdoStatus.HON, IdoStatus.TORIKESHI)
 
 
-def _base(held: HeldSet) -> Any:
+def _base(held: HeldSet, using: str = DEFAULT_DB_ALIAS) -> Any:
     if held == "persons":
-        return Atena.objects.filter(kubun=AtenaKubun.JUTOSHA)
+        return Atena.objects.using(using).filter(kubun=AtenaKubun.JUTOSHA)
     if held == "versions":
-        return AtenaRireki.objects.filter(atena__kubun=AtenaKubun.JUTOSHA)
+        return AtenaRireki.objects.using(using).filter(atena__kubun=AtenaKubun.JUTOSHA)
     if held == "idos":
-        return Ido.objects.filter(status__in=_HANDED_OVER)
-    return Setai.objects.all()
+        return Ido.objects.using(using).filter(status__in=_HANDED_OVER)
+    return Setai.objects.using(using).all()
 
 
-def held_ranges(held: HeldSet, chunk_size: int) -> list[IdRange]:
+def held_ranges(held: HeldSet, chunk_size: int, *, using: str = DEFAULT_DB_ALIAS) -> list[IdRange]:
     """The set cut into ranges of ``chunk_size`` records by id (the last may be smaller):
     one query, whatever the size of the set. Versions are cut by 宛名 id (a person's
-    history stays in one chunk); their count is the versions'."""
+    history stays in one chunk); their count is the versions'. ``using`` names the
+    database alias (a read-only replica for EUC, migration_io.euc.readonly)."""
     if chunk_size < 1:
         raise ValueError("chunk_size must be positive")
     column = "atena_id" if held == "versions" else "id"
-    inner = _base(held).values(column).query.sql_with_params()
+    inner = _base(held, using).values(column).query.sql_with_params()
     if held == "versions":
         # sizes by person (the cut), counts by version
         query = sql.SQL(
@@ -179,7 +180,7 @@ def held_ranges(held: HeldSet, chunk_size: int) -> list[IdRange]:
     statement = query.format(
         size=sql.Literal(chunk_size), col=sql.Identifier(column), inner=sql.SQL(inner[0])
     )
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(statement.as_string(cursor.connection), inner[1])
         return [IdRange(int(lo), int(hi), int(n)) for lo, hi, n in cursor.fetchall()]
 
@@ -191,10 +192,10 @@ def _records(rows: Sequence[dict[str, Any]], id_key: str) -> list[HeldRecord]:
 _PERSON_FIELDS = tuple(item.name for item in PERSON_ITEMS[2:])
 
 
-def held_persons(first_id: int, last_id: int) -> list[HeldRecord]:
+def held_persons(first_id: int, last_id: int, using: str = DEFAULT_DB_ALIAS) -> list[HeldRecord]:
     """The 住登者 with 宛名 id in [first_id, last_id], by id: one query."""
     rows = (
-        _base("persons")
+        _base("persons", using)
         .filter(pk__gte=first_id, pk__lte=last_id)
         .order_by("pk")
         .values("pk", "atena_no", *_PERSON_FIELDS, setai_no=F("setai__setai_no"))
@@ -202,11 +203,11 @@ def held_persons(first_id: int, last_id: int) -> list[HeldRecord]:
     return _records(list(rows), "pk")
 
 
-def held_versions(first_id: int, last_id: int) -> list[HeldRecord]:
+def held_versions(first_id: int, last_id: int, using: str = DEFAULT_DB_ALIAS) -> list[HeldRecord]:
     """Every version of the 住民票 of the 住登者 with 宛名 id in [first_id, last_id], by
     person, then 有効開始日, then id: one query."""
     rows = (
-        _base("versions")
+        _base("versions", using)
         .filter(atena_id__gte=first_id, atena_id__lte=last_id)
         .order_by("atena_id", "valid_from", "pk")
         .values(
@@ -228,10 +229,10 @@ def held_versions(first_id: int, last_id: int) -> list[HeldRecord]:
     return _records(list(rows), "pk")
 
 
-def held_idos(first_id: int, last_id: int) -> list[HeldRecord]:
+def held_idos(first_id: int, last_id: int, using: str = DEFAULT_DB_ALIAS) -> list[HeldRecord]:
     """The 異動 (本登録 and 取消済) with id in [first_id, last_id], by id: one query."""
     rows = (
-        _base("idos")
+        _base("idos", using)
         .filter(pk__gte=first_id, pk__lte=last_id)
         .order_by("pk")
         .values(
@@ -254,16 +255,16 @@ def held_idos(first_id: int, last_id: int) -> list[HeldRecord]:
     return _records(list(rows), "pk")
 
 
-def held_households(first_id: int, last_id: int) -> list[HeldRecord]:
+def held_households(first_id: int, last_id: int, using: str = DEFAULT_DB_ALIAS) -> list[HeldRecord]:
     """The households with id in [first_id, last_id], by id, with the current 世帯主's
     宛名番号 and the number of members living in the town: one query."""
-    members = Atena.objects.filter(
+    members = Atena.objects.using(using).filter(
         setai_id=OuterRef("pk"), kubun=AtenaKubun.JUTOSHA, jotai=JuminJotai.JUMIN
     )
     head = members.filter(zokugara=Zokugara.HONNIN).order_by("pk").values("atena_no")[:1]
     count = members.order_by().values("setai_id").annotate(n=Count("pk")).values("n")[:1]
     rows = (
-        _base("households")
+        _base("households", using)
         .filter(pk__gte=first_id, pk__lte=last_id)
         .order_by("pk")
         .annotate(
@@ -294,6 +295,8 @@ HELD_READERS = {
 }
 
 
-def held_read(held: HeldSet, first_id: int, last_id: int) -> list[HeldRecord]:
-    """The records of ``held`` in the id range (one query)."""
-    return HELD_READERS[held](first_id, last_id)
+def held_read(
+    held: HeldSet, first_id: int, last_id: int, *, using: str = DEFAULT_DB_ALIAS
+) -> list[HeldRecord]:
+    """The records of ``held`` in the id range (one query), from the database ``using``."""
+    return HELD_READERS[held](first_id, last_id, using)

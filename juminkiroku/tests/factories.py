@@ -141,6 +141,25 @@ def katagaki_set(atena_id: int, katagaki: str) -> None:
     Atena.objects.filter(pk=atena_id).update(katagaki=katagaki)
 
 
+def shien_set(atena_id: int, *, days: int = 30) -> None:
+    """An active 支援措置 (the person its 申出者) from today, directly (tests of other
+    modules' extractions)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from juminkiroku.models import ShienSochi
+
+    today = timezone.localdate()
+    ShienSochi.objects.create(
+        atena_id=atena_id,
+        start_date=today,
+        end_date=today + timedelta(days=days),
+        moshide_date=today,
+        created_by="test",
+    )
+
+
 def shibo_then_cancel(person: Atena, *, town_slug: str = "hayama") -> Ido:
     """A 死亡 entered by mistake (2024-03-03), approved, then cancelled and approved:
     returns the approved 取消."""

@@ -27,8 +27,9 @@ FAILING_IMPACTS = {"serious", "critical"}
 MAX_DEPTH = 4  # menu → module page → its first screen → sub-menu → a row of a list
 MAX_SCREENS = 160  # per persona; the walk fails if a menu offers more (raise it then)
 
-# Not screens: files (PDF, CSV, job results), and links that act (logout is a POST form).
-SKIP = re.compile(r"(\.pdf|\.csv|/csv/|/files/\d+/|/logout/|/progress/|/login/)($|\?)")
+# Not screens: files (PDF, CSV, job results, a bundle's or an extraction's download), and
+# links that act (logout is a POST form).
+SKIP = re.compile(r"(\.pdf|\.csv|/csv/|/files/\d+/|/download/|/logout/|/progress/|/login/)($|\?)")
 
 
 def screen_key(path: str) -> str:

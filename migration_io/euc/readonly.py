@@ -1,0 +1,58 @@
+"""Reads that cannot write: the connection an EUC extraction reads on.
+
+- With ``JC_READONLY_DATABASE_URL`` set, the Django alias ``readonly`` is a replica (a
+  hot standby of the same cluster, so the same schemas), every session on it read-only
+  (``default_transaction_read_only``); the reads go there inside a transaction opened with
+  ``SET TRANSACTION READ ONLY``, in the town's schema, and the screens' database is not
+  touched by the extraction's scans.
+- Without it, the reads go to the default database inside a savepoint that first runs
+  ``SET TRANSACTION READ ONLY`` and is always rolled back: PostgreSQL refuses any write in
+  it (``cannot execute INSERT in a read-only transaction``), and rolling the savepoint
+  back restores the transaction's read-write mode for the job framework's own writes
+  (checked on PostgreSQL 15: docs/migration.md).
+
+The job runs on the workers, never in a web request, so its scans compete with the
+screens only for the database (and not at all with a replica).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from tenants.db import TenantConnection
+from tenants.selectors.current import current_municipality
+
+READONLY_ALIAS = "readonly"
+
+
+def replica_configured() -> bool:
+    return READONLY_ALIAS in settings.DATABASES
+
+
+class _Rollback(Exception):
+    pass
+
+
+@contextmanager
+def readonly_reads() -> Iterator[str]:
+    """The alias to read on, inside a read-only transaction (see the module docstring)."""
+    if replica_configured():
+        replica: TenantConnection = connections[READONLY_ALIAS]  # type: ignore[assignment]
+        replica.set_tenant(current_municipality())
+        with transaction.atomic(using=READONLY_ALIAS):
+            with connections[READONLY_ALIAS].cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")
+            yield READONLY_ALIAS
+        return
+    try:
+        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")
+            yield DEFAULT_DB_ALIAS
+            raise _Rollback
+    except _Rollback:
+        pass
