@@ -294,3 +294,6 @@ def bundle_open(job: Job, name: str) -> IO[bytes]:
 
 
 EXPORT = register(ChukanExport())
+
+# The import's job kind registers itself on import (migration_io.importer.jobkind).
+from migration_io.importer import jobkind as _importer_jobkind  # noqa: E402, F401
