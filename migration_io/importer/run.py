@@ -128,7 +128,7 @@ def import_run(
             return report
         for p in staging.problems():
             file = parts[p.set][p.part]
-            item = next((i.name for i in file.items if i.source == p.item), "")
+            item = next((i.name for i in file.items if p.item and i.source == p.item), "")
             if p.item and not item:
                 item = _held_label(p.set, p.item)
             report.add(
