@@ -23,11 +23,19 @@ MODULE = ModuleSpec(
             gyomu=JUMINKIROKU,
             level=LEVEL_ADMIN,
         ),
+        MenuLink(
+            "中間標準レイアウトの移行ファイルの取込",
+            "mio_import",
+            gyomu=JUMINKIROKU,
+            level=LEVEL_ADMIN,
+        ),
     ),
     jobkinds="migration_io.jobkinds",
     words={
         "mio_bundle_file": "中間標準レイアウトの移行ファイル",
         "mio_export": "中間標準レイアウトでのデータ提供",
         "mio_command": "システム（移行ファイル出力コマンド）",
+        "mio_import": "中間標準レイアウトの移行ファイルの取込",
+        "mio_roundtrip": "中間標準レイアウトの往復検証",
     },
 )
