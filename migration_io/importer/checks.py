@@ -18,11 +18,9 @@ Messages name the item and what is wrong, never the value.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from migration_io.codec import decode
 from migration_io.layout import Item, Layout, LayoutFile
 from tenants.atena_bango import is_valid_number
 from tenants.checkdigits import is_valid_juminhyo_code, is_valid_kojin_bango
@@ -42,53 +40,151 @@ _ERA_BY_NAME = {e.name: e for e in ERAS}
 Report = Callable[[int, str, str], None]
 
 
-@dataclass(frozen=True)
-class FileChecks:
-    """What checking one file needs, worked out once per file."""
+class Invalid(ValueError):
+    """An item's text the layout refuses (the message is the report's)."""
 
-    layout: Layout
-    file: LayoutFile
-    csv: bool
-    dantai_code: str
+
+Convert = Callable[[str], Any]
+_EMPTY = {"日付": None, "日時": None, "数値": None, "区分": False}
+
+
+def _digits(text: str) -> str:
+    if not (text.isascii() and text.isdigit()):
+        raise Invalid("半角数字ではありません。")
+    return text
+
+
+def _alnum(text: str) -> str:
+    if not (text.isascii() and text.isalnum()):
+        raise Invalid("半角英数字ではありません。")
+    return text
+
+
+def _number(text: str) -> int:
+    if not _is_digits(text.removeprefix("-")):
+        raise Invalid("数値ではありません。")
+    return int(text)
+
+
+def _day(text: str) -> date:
+    if len(text) != 8 or not _is_digits(text):
+        raise Invalid("日付（西暦8桁 YYYYMMDD）ではありません。")
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        raise Invalid("存在しない日付です。") from None
+
+
+def _moment(text: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise Invalid("日時（ISO 8601）ではありません。") from None
+    if parsed.tzinfo is None:
+        raise Invalid("日時に時差（+09:00 など）がありません。")
+    return parsed
+
+
+def _converter(layout: Layout, item: Item, dantai_code: str) -> Convert:
+    """One function per item: its text → the held value, or Invalid."""
+    kind = item.type
+    convert: Convert
+    if item.const:
+
+        def convert(text: str) -> Any:
+            _digits(text)
+            if text != dantai_code:
+                raise Invalid("取り込む団体の団体コードではありません。")
+            return text
+
+        return convert
+    if kind in ("コード", "区分"):
+        table = layout.code_lists[item.code].to_product
+        if kind == "区分":
+
+            def convert(text: str) -> Any:
+                if text not in table:
+                    raise Invalid("コード一覧にないコードです。")
+                return table[text] == "true"
+
+        elif item.chain > 1:
+            chain = item.chain
+
+            def convert(text: str) -> Any:
+                if len(text) % 2 or len(text) // 2 > chain:
+                    raise Invalid("コードの桁数が正しくありません。")
+                try:
+                    return "".join(table[text[i : i + 2]] for i in range(0, len(text), 2))
+                except KeyError:
+                    raise Invalid("コード一覧にないコードです。") from None
+
+        else:
+
+            def convert(text: str) -> Any:
+                try:
+                    return table[text]
+                except KeyError:
+                    raise Invalid("コード一覧にないコードです。") from None
+
+        return convert if not item.derive else _keep(convert)
+    base: Convert = {
+        "半角数字": _digits,
+        "半角英数字": _alnum,
+        "数値": _number,
+        "日付": _day,
+        "日時": _moment,
+    }.get(kind, str)
+    if item.source in CHECK_DIGITS:
+        check, message = CHECK_DIGITS[item.source]
+
+        def convert(text: str) -> Any:
+            value = base(text)
+            if not check(text):
+                raise Invalid(message)
+            return value
+
+        return convert
+    return base
+
+
+def _keep(convert: Convert) -> Convert:
+    """A derived item (年号コード) is checked like its type but kept as its text."""
+
+    def keep(text: str) -> str:
+        convert(text)
+        return text
+
+    return keep
+
+
+class FileChecks:
+    """What checking one file needs, worked out once per file: one plan row per item."""
+
+    def __init__(self, layout: Layout, file: LayoutFile, csv: bool, dantai_code: str) -> None:
+        self.layout = layout
+        self.file = file
+        self.csv = csv
+        self.dantai_code = dantai_code
+        self.plan = [
+            (
+                item.id,
+                item.source,
+                item.name,
+                item.required,
+                item.length if item.type != "日時" else None,
+                _EMPTY.get(item.type, ""),
+                _converter(layout, item, dantai_code),
+            )
+            for item in file.items
+        ]
+        self.wareki = any(i.derive for i in file.items)
+
+
+_FORMULA = frozenset(FORMULA_STARTS)
 
 
 def _is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
-
-
-def _type_problem(layout: Layout, item: Item, text: str) -> str | None:
-    kind = item.type
-    if kind == "半角数字" and not _is_digits(text):
-        return "半角数字ではありません。"
-    if kind == "半角英数字" and not (text.isascii() and text.isalnum()):
-        return "半角英数字ではありません。"
-    if kind == "数値" and not _is_digits(text.removeprefix("-")):
-        return "数値ではありません。"
-    if kind == "日付":
-        if len(text) != 8 or not _is_digits(text):
-            return "日付（西暦8桁 YYYYMMDD）ではありません。"
-        try:
-            datetime.strptime(text, "%Y%m%d")  # noqa: DTZ007 (a day, no time)
-        except ValueError:
-            return "存在しない日付です。"
-    if kind == "日時":
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            return "日時（ISO 8601）ではありません。"
-        if parsed.tzinfo is None:
-            return "日時に時差（+09:00 など）がありません。"
-    if kind in ("コード", "区分"):
-        table = layout.code_lists[item.code].to_product
-        if item.chain > 1:
-            if len(text) % 2 or len(text) // 2 > item.chain:
-                return "コードの桁数が正しくありません。"
-            terms = [text[i : i + 2] for i in range(0, len(text), 2)]
-            if any(t not in table for t in terms):
-                return "コード一覧にないコードです。"
-        elif text not in table:
-            return "コード一覧にないコードです。"
-    return None
 
 
 def _wareki_problem(
@@ -127,51 +223,51 @@ def check_record(
 ) -> dict[str, Any] | None:
     """The held values of a record (by held item name), or None after reporting every
     problem of its items."""
-    layout, file = fc.layout, fc.file
     good = True
-    for item in file.items:
-        text = texts[item.id]
-        if fc.csv and len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
-            text = texts[item.id] = text[1:]  # neutralised by the platform's CSV writer
-        elif fc.csv and text.startswith(FORMULA_STARTS):
+    out: dict[str, Any] = {}
+    csv = fc.csv
+    for item_id, source, name, required, length, empty, convert in fc.plan:
+        text = texts[item_id]
+        if csv and text and text[0] in _FORMULA:
             report(
                 line,
-                item.name,
+                name,
                 "数式として扱われる文字（= + - @）で始まっています。"
                 "文字として渡すときは先頭に「'」を付けてください。",
             )
             good = False
             continue
+        if csv and text[:1] == "'" and text[1:2] in _FORMULA:
+            text = texts[item_id] = text[1:]  # neutralised by the platform's CSV writer
+        if not text:
+            if required:
+                report(line, name, "必須の項目が空です。")
+                good = False
+            elif source:
+                out[source] = empty
+            continue
         if not text.isprintable():
-            problem = text_problem(text, label=item.name)
+            problem = text_problem(text, label=name)
             if problem is not None:
-                report(line, item.name, problem)
+                report(line, name, problem)
                 good = False
                 continue
-        if text == "":
-            if item.required:
-                report(line, item.name, "必須の項目が空です。")
-                good = False
-            continue
-        if item.length is not None and item.type != "日時" and len(text) > item.length:
-            report(line, item.name, f"{item.length}桁（文字）を超えています。")
+        if length is not None and len(text) > length:
+            report(line, name, f"{length}桁（文字）を超えています。")
             good = False
             continue
-        problem = _type_problem(layout, item, text)
-        if problem is None and item.const == "dantai_code" and text != fc.dantai_code:
-            problem = "取り込む団体の団体コードではありません。"
-        if problem is None and item.source in CHECK_DIGITS:
-            check, message = CHECK_DIGITS[item.source]
-            if not check(text):
-                problem = message
-        if problem is not None:
-            report(line, item.name, problem)
+        try:
+            value = convert(text)
+        except Invalid as exc:
+            report(line, name, str(exc))
             good = False
+            continue
+        if source:
+            out[source] = value
     if not good:
         return None
-    for name, problem in _wareki_problem(layout, file, texts):
-        report(line, name, problem)
-        good = False
-    if not good:
-        return None
-    return {item.source: decode(layout, item, texts[item.id]) for item in file.items if item.source}
+    if fc.wareki:
+        for name, problem in _wareki_problem(fc.layout, fc.file, texts):
+            report(line, name, problem)
+            good = False
+    return out if good else None

@@ -13,14 +13,15 @@ from typing import Any
 
 import pytest
 
-from juminkiroku.public import IkoStaging as Staging
 from juminkiroku.public import (
+    HeldSet,
     atena_resolve,
     held_ranges,
     household_on,
     registry_is_empty,
     residents_on,
 )
+from juminkiroku.public import IkoStaging as Staging
 from migration_io.importer.report import ERROR, WARNING, Report
 from migration_io.importer.roundtrip import export_to_dir
 from migration_io.importer.run import Source, import_run
@@ -36,11 +37,15 @@ pytestmark = pytest.mark.django_db
 
 ACTOR = Actor(user_id=None, username="tester")
 LAYOUT = "jumin_kihon_daicho"
-SETS = ("persons", "versions", "idos", "households")
+SETS: tuple[HeldSet, ...] = ("persons", "versions", "idos", "households")
 
 
 def _counts() -> dict[str, int]:
     return {s: sum(r.count for r in held_ranges(s, 10**6)) for s in SETS}
+
+
+def _source(path: Path) -> Source:
+    return Source(open=lambda: path.open("rb"), size=path.stat().st_size)
 
 
 def _bundle(alpha: Any, beta: Any, tmp_path: Path, fmt: str = "csv", **kw: Any) -> Path:
@@ -68,7 +73,7 @@ def _import(town: Any, directory: Path, fmt: str = "csv", **kw: Any) -> Report:
     for f in layout.files:
         path = directory / f"{f.id}.{fmt}"
         if path.exists():
-            sources[f.id] = Source(open=lambda p=path: p.open("rb"), size=path.stat().st_size)
+            sources[f.id] = _source(path)
     return import_run(
         layout=layout,
         sources=sources,
