@@ -91,6 +91,9 @@ class IkoProblem:
     item: str
     message: str
     warning: bool = False
+    #: the record's place in its part (1 = the first record), beside the line (a file
+    #: may hold several records on one line, as an XML written without line breaks does)
+    record: int = 0
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class _PartWriter:
         self.rows = 0
 
     def write(self, line: int, values: dict[str, Any]) -> None:
-        row = [line, *(values.get(c) for c in self.columns)]
+        row = [line, self.rows + 1, *(values.get(c) for c in self.columns)]
         if self.search_keys:
             row.append(kana_key(values.get("shimei_kana") or ""))
             row.append(name_key(values.get("shimei") or ""))
@@ -172,7 +175,10 @@ class IkoStaging:
         with connection.cursor() as cur:
             for (held, index), columns in self.columns_of.items():
                 items = _items(held)
-                defs: list[sql.Composable] = [sql.SQL("line integer NOT NULL")]
+                defs: list[sql.Composable] = [
+                    sql.SQL("line integer NOT NULL"),
+                    sql.SQL("seq integer NOT NULL"),
+                ]
                 defs += [
                     sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_SQL_TYPE[items[c].kind]))
                     for c in columns
@@ -195,7 +201,7 @@ class IkoStaging:
         """COPY the records of one part: ``writer.write(line, values)`` per record, the
         values by held item name (the caller has checked and decoded them)."""
         columns = self.columns_of[(held, index)]
-        names = ["line", *columns]
+        names = ["line", "seq", *columns]
         search = self._search_keys(held, index)
         if search:
             names += list(_SEARCH_KEYS)
@@ -218,12 +224,17 @@ class IkoStaging:
                 items = _items(held)
                 count = len(self.parts[held])
                 selects: list[sql.Composable] = [
-                    sql.SQL("row_number() OVER (ORDER BY p0.line) AS n")
+                    sql.SQL("row_number() OVER (ORDER BY p0.seq) AS n")
                 ]
-                selects += [
-                    sql.SQL("p{}.line AS {}").format(sql.SQL(str(i)), sql.Identifier(f"line_{i}"))
-                    for i in range(count)
-                ]
+                for i in range(count):
+                    for column in ("line", "seq"):
+                        selects.append(
+                            sql.SQL("p{}.{} AS {}").format(
+                                sql.SQL(str(i)),
+                                sql.Identifier(column),
+                                sql.Identifier(f"{column}_{i}"),
+                            )
+                        )
                 for name, item in items.items():
                     index = self.part_of.get((held, name))
                     if index is None:
@@ -281,20 +292,28 @@ class IkoStaging:
                     cur.execute(sql.SQL("ANALYZE {}").format(table))
                     cur.execute(
                         sql.SQL(
-                            "SELECT line FROM (SELECT line, count(*) OVER (PARTITION BY {k}) AS c"
-                            " FROM {t}) AS d WHERE c > 1 ORDER BY line LIMIT %s"
+                            "SELECT line, seq FROM (SELECT line, seq,"
+                            " count(*) OVER (PARTITION BY {k}) AS c"
+                            " FROM {t}) AS d WHERE c > 1 ORDER BY seq LIMIT %s"
                         ).format(k=sql.Identifier(key), t=table),
                         [MAX_PROBLEMS],
                     )
-                    for (line,) in cur.fetchall():
+                    for line, seq in cur.fetchall():
                         found.append(
-                            IkoProblem(held, index, line, key, "同じキーの行がほかにもあります。")
+                            IkoProblem(
+                                held,
+                                index,
+                                line,
+                                key,
+                                "同じキーの行がほかにもあります。",
+                                record=seq,
+                            )
                         )
                     if index:
                         cur.execute(
                             sql.SQL(
-                                "SELECT line FROM {t} x WHERE NOT EXISTS (SELECT 1 FROM {m} m"
-                                " WHERE m.{k} = x.{k}) ORDER BY line LIMIT %s"
+                                "SELECT line, seq FROM {t} x WHERE NOT EXISTS (SELECT 1 FROM {m} m"
+                                " WHERE m.{k} = x.{k}) ORDER BY seq LIMIT %s"
                             ).format(
                                 t=table,
                                 m=sql.Identifier(_part_table(held, 0)),
@@ -302,10 +321,15 @@ class IkoStaging:
                             ),
                             [MAX_PROBLEMS],
                         )
-                        for (line,) in cur.fetchall():
+                        for line, seq in cur.fetchall():
                             found.append(
                                 IkoProblem(
-                                    held, index, line, key, "対応する本体のレコードがありません。"
+                                    held,
+                                    index,
+                                    line,
+                                    key,
+                                    "対応する本体のレコードがありません。",
+                                    record=seq,
                                 )
                             )
             if found:
@@ -322,10 +346,11 @@ class IkoStaging:
                 ).format(sql.Identifier(item))
                 cur.execute(
                     sql.SQL(
-                        "SELECT s.{line} FROM {s} s WHERE {present} AND NOT EXISTS"
-                        " (SELECT 1 FROM {d} d WHERE d.{t} = s.{i}) ORDER BY 1 LIMIT %s"
+                        "SELECT s.{line}, s.{seq} FROM {s} s WHERE {present} AND NOT EXISTS"
+                        " (SELECT 1 FROM {d} d WHERE d.{t} = s.{i}) ORDER BY 2 LIMIT %s"
                     ).format(
                         line=sql.Identifier(f"line_{index}"),
+                        seq=sql.Identifier(f"seq_{index}"),
                         s=sql.Identifier(_merged(src)),
                         present=present,
                         d=sql.Identifier(_merged(dst)),
@@ -334,9 +359,11 @@ class IkoStaging:
                     ),
                     [MAX_PROBLEMS],
                 )
-                for (line,) in cur.fetchall():
+                for line, seq in cur.fetchall():
                     found.append(
-                        IkoProblem(src, index, line, item, "参照先のレコードがありません。")
+                        IkoProblem(
+                            src, index, line, item, "参照先のレコードがありません。", record=seq
+                        )
                     )
             found += self._version_problems(cur)
             found += self._household_problems(cur)
@@ -345,33 +372,49 @@ class IkoStaging:
         return (errors + warnings)[:MAX_PROBLEMS]
 
     def _line(self, held: HeldSet, item: str) -> tuple[int, sql.Composable]:
+        """The part that carries ``item`` and the SQL of its (line, record) columns."""
         index = self.part_of.get((held, item), 0)
-        return index, sql.Identifier(f"line_{index}")
+        return index, sql.SQL("{}, {}").format(
+            sql.Identifier(f"line_{index}"), sql.Identifier(f"seq_{index}")
+        )
 
     def _version_problems(self, cur: Any) -> list[IkoProblem]:
         out: list[IkoProblem] = []
         index, line = self._line("versions", "valid_to")
         cur.execute(
             sql.SQL(
-                "SELECT {l} FROM iko_versions WHERE valid_to < valid_from ORDER BY 1 LIMIT %s"
-            ).format(l=line),
-            [MAX_PROBLEMS],
-        )
-        out += [
-            IkoProblem("versions", index, r[0], "valid_to", "有効終了日が有効開始日より前です。")
-            for r in cur.fetchall()
-        ]
-        index, line = self._line("versions", "atena_no")
-        cur.execute(
-            sql.SQL(
-                "SELECT max({l}) FROM iko_versions WHERE valid_to IS NULL AND NOT superseded"
-                " GROUP BY atena_no HAVING count(*) > 1 ORDER BY 1 LIMIT %s"
+                "SELECT {l} FROM iko_versions WHERE valid_to < valid_from ORDER BY 2 LIMIT %s"
             ).format(l=line),
             [MAX_PROBLEMS],
         )
         out += [
             IkoProblem(
-                "versions", index, r[0], "valid_to", "同じ人に現在有効な版が2つ以上あります。"
+                "versions",
+                index,
+                r[0],
+                "valid_to",
+                "有効終了日が有効開始日より前です。",
+                record=r[1],
+            )
+            for r in cur.fetchall()
+        ]
+        index, _ = self._line("versions", "atena_no")
+        cur.execute(
+            sql.SQL(
+                "SELECT max({l}), max({q}) FROM iko_versions"
+                " WHERE valid_to IS NULL AND NOT superseded"
+                " GROUP BY atena_no HAVING count(*) > 1 ORDER BY 2 LIMIT %s"
+            ).format(l=sql.Identifier(f"line_{index}"), q=sql.Identifier(f"seq_{index}")),
+            [MAX_PROBLEMS],
+        )
+        out += [
+            IkoProblem(
+                "versions",
+                index,
+                r[0],
+                "valid_to",
+                "同じ人に現在有効な版が2つ以上あります。",
+                record=r[1],
             )
             for r in cur.fetchall()
         ]
@@ -395,7 +438,7 @@ class IkoStaging:
                 " FROM iko_households h LEFT JOIN r ON r.setai_no = h.setai_no"
                 " WHERE COALESCE(r.heads, 0) <> 1 OR COALESCE(r.n, 0) <> h.member_count"
                 " OR h.setainushi_atena_no IS DISTINCT FROM COALESCE(r.head_no, '')"
-                " ORDER BY 1 LIMIT %(limit)s"
+                " ORDER BY 2 LIMIT %(limit)s"
             ).format(l=line),
             {
                 "head": Zokugara.HONNIN.value,
@@ -404,11 +447,16 @@ class IkoStaging:
                 "limit": MAX_PROBLEMS,
             },
         )
-        for at, n, heads, head_no, named, count in cur.fetchall():
+        for at, seq, n, heads, head_no, named, count in cur.fetchall():
             if heads > 1:
                 out.append(
                     IkoProblem(
-                        "households", index, at, "", "世帯主（続柄 世帯主）が2人以上います。"
+                        "households",
+                        index,
+                        at,
+                        "",
+                        "世帯主（続柄 世帯主）が2人以上います。",
+                        record=seq,
                     )
                 )
             elif named and named != (head_no or ""):
@@ -419,11 +467,19 @@ class IkoStaging:
                         at,
                         "setainushi_atena_no",
                         "世帯主の宛名番号が、この世帯の住民で続柄が世帯主の人ではありません。",
+                        record=seq,
                     )
                 )
             elif heads == 0 and n == 1:
                 out.append(
-                    IkoProblem("households", index, at, "", "世帯員が1人なのに世帯主がいません。")
+                    IkoProblem(
+                        "households",
+                        index,
+                        at,
+                        "",
+                        "世帯員が1人なのに世帯主がいません。",
+                        record=seq,
+                    )
                 )
             elif heads == 0 and n >= 2 and not named:
                 out.append(
@@ -434,6 +490,7 @@ class IkoStaging:
                         "",
                         "世帯主のいない世帯です（標準仕様書4.0.4の世帯主不在として読み込みます）。",
                         warning=True,
+                        record=seq,
                     )
                 )
             if n != (count or 0):
@@ -445,18 +502,21 @@ class IkoStaging:
                         mline,
                         "member_count",
                         f"世帯員数が住民情報の住民の数（{n}人）と一致しません。",
+                        record=seq,
                     )
                 )
         index, line = self._line("persons", "setai_no")
         cur.execute(
             sql.SQL(
                 "SELECT {l} FROM iko_persons WHERE jotai = %s AND kubun = %s AND setai_no = ''"
-                " ORDER BY 1 LIMIT %s"
+                " ORDER BY 2 LIMIT %s"
             ).format(l=line),
             [JuminJotai.JUMIN.value, AtenaKubun.JUTOSHA.value, MAX_PROBLEMS],
         )
         out += [
-            IkoProblem("persons", index, r[0], "setai_no", "住民なのに世帯番号がありません。")
+            IkoProblem(
+                "persons", index, r[0], "setai_no", "住民なのに世帯番号がありません。", record=r[1]
+            )
             for r in cur.fetchall()
         ]
         return out

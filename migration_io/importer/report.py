@@ -14,7 +14,7 @@ from django.core.files.storage import default_storage
 MAX_FINDINGS = 1000
 ERROR = "誤り"
 WARNING = "警告"
-REPORT_HEADER = ["ファイル", "ファイル名", "行", "項目", "区分", "内容"]
+REPORT_HEADER = ["ファイル", "ファイル名", "行", "レコード番号", "項目", "区分", "内容"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,9 @@ class Finding:
     item: str  # the item's Japanese name, or ""
     message: str
     level: str = ERROR
+    #: the record's place in the file (1 = the first record; 0 = not one record): the
+    #: line alone does not say it where a file holds several records on one line (XML)
+    record: int = 0
 
 
 @dataclass
@@ -71,7 +74,10 @@ class Report:
 
     def rows(self) -> list[list[Any]]:
         """The report's CSV rows (REPORT_HEADER)."""
-        return [[f.file, f.file_name, f.line, f.item, f.level, f.message] for f in self.findings]
+        return [
+            [f.file, f.file_name, f.line, f.record, f.item, f.level, f.message]
+            for f in self.findings
+        ]
 
 
 def report_save(path: str, report: Report) -> None:

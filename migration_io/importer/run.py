@@ -98,18 +98,29 @@ def import_run(
             for index, file in enumerate(files):
                 fc = FileChecks(layout, file, fmt == "csv", dantai_code)
                 records = 0
+                place = [0]  # the record being checked (its place in the file)
 
-                def note(line: int, item: str, message: str, file: LayoutFile = file) -> None:
+                def read_note(line: int, item: str, message: str, file: LayoutFile = file) -> None:
                     report.add(Finding(file.id, file.name, line, item, message))
+
+                def note(
+                    line: int,
+                    item: str,
+                    message: str,
+                    file: LayoutFile = file,
+                    place: list[int] = place,
+                ) -> None:
+                    report.add(Finding(file.id, file.name, line, item, message, record=place[0]))
 
                 with sources[file.id].open() as stream, staging.part(held, index) as writer:
                     rows = (
-                        read_csv(stream, file, encoding=encoding, report=note)
+                        read_csv(stream, file, encoding=encoding, report=read_note)
                         if fmt == "csv"
-                        else read_xml(stream, layout, file, report=note)
+                        else read_xml(stream, layout, file, report=read_note)
                     )
                     for line, texts in rows:
                         records += 1
+                        place[0] = records
                         values = check_record(fc, line, texts, note)
                         if values is not None and not report.errors:
                             writer.write(line, values)

@@ -365,3 +365,20 @@ def test_a_household_left_without_a_setainushi_loads_with_a_warning(alpha, beta,
     warnings = [f for f in report.findings if f.level == WARNING]
     assert len(warnings) == 1 and "世帯主不在" in warnings[0].message
     assert warnings[0].file == "SETAI" and warnings[0].item == ""
+
+
+def test_an_xml_finding_names_its_record_as_well_as_its_line(alpha, beta, tmp_path):
+    # given: the export writes an XML file's records on one line; the third has a bad date
+    directory = _bundle(alpha, beta, tmp_path, "xml")
+    path = directory / "JUMIN.xml"
+    text = path.read_text(encoding="utf-8")
+    recs = text.split("<SEINENGAPPI>")
+    recs[3] = "20251399" + recs[3][8:]
+    path.write_text("<SEINENGAPPI>".join(recs), encoding="utf-8")
+    # when
+    report = _import(beta, directory, "xml")
+    # then
+    (finding,) = [f for f in report.findings if f.level == ERROR]
+    assert (finding.file, finding.line, finding.record, finding.item) == ("JUMIN", 2, 3, "生年月日")
+    assert finding.message == "存在しない日付です。"
+    _assert_nothing_loaded(beta, report)

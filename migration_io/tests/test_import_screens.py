@@ -109,6 +109,6 @@ def test_a_refused_file_ends_the_job_in_error_with_the_report_by_line_and_item(
     assert got.status_code == 200
     body = b"".join(got.streaming_content) if got.streaming else got.content
     (header, row) = list(csv.reader(io.StringIO(body.decode("cp932"))))
-    assert header == ["ファイル", "ファイル名", "行", "項目", "区分", "内容"]
-    assert row[:5] == ["JUMIN", "住民情報", "3", "方書", "誤り"]
+    assert header == ["ファイル", "ファイル名", "行", "レコード番号", "項目", "区分", "内容"]
+    assert row[:6] == ["JUMIN", "住民情報", "3", "2", "方書", "誤り"]
     _cleanup(beta, job)
