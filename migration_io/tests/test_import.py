@@ -89,10 +89,17 @@ def _rows(path: Path, encoding: str = "utf-8-sig") -> list[list[str]]:
     return list(csv.reader(io.StringIO(path.read_bytes().decode(encoding))))
 
 
+def _cell(text: str) -> str:
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _write(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(out.getvalue().encode(encoding))
+    """Raw CSV as a hostile sender writes it (the platform's writer would neutralise the
+    formula cells these tests need)."""
+    text = "".join(",".join(_cell(c) for c in row) + "\r\n" for row in rows)
+    path.write_bytes(text.encode(encoding))
 
 
 def _errors(report: Report) -> list[tuple[str, int, str, str]]:
