@@ -389,3 +389,27 @@ def test_an_xml_finding_names_its_record_as_well_as_its_line(alpha, beta, tmp_pa
     assert (finding.file, finding.line, finding.record, finding.item) == ("JUMIN", 2, 3, "生年月日")
     assert finding.message == "存在しない日付です。"
     _assert_nothing_loaded(beta, report)
+
+
+def test_wareki_and_code_lists_are_checked_item_by_item(alpha, beta, tmp_path):
+    # given: line 2's 和暦 is one day off its 生年月日, line 3's 年号コード is not 2 digits of
+    # the list, line 4's 性別 is not in its code list
+    directory = _bundle(alpha, beta, tmp_path)
+    rows = _rows(directory / "JUMIN.csv")
+    wareki = rows[0].index("生年月日_和暦年月日")
+    gengo = rows[0].index("生年月日_年号コード")
+    sex = rows[0].index("性別コード")
+    day = rows[1][wareki]
+    rows[1][wareki] = day[:4] + f"{int(day[4:]) % 28 + 1:02d}"
+    rows[2][gengo] = "4"
+    rows[3][sex] = "9"
+    _write(directory / "JUMIN.csv", rows)
+    # when
+    report = _import(beta, directory, dry_run=True)
+    # then
+    assert _errors(report) == [
+        ("JUMIN", 2, "生年月日_和暦年月日", "和暦の日付が西暦の日付と一致しません。"),
+        ("JUMIN", 3, "生年月日_年号コード", "コード一覧にないコードです。"),
+        ("JUMIN", 4, "性別コード", "コード一覧にないコードです。"),
+    ]
+    _assert_nothing_loaded(beta, report)
