@@ -53,6 +53,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.whatif",
         "国保税 税率の試算 over the 380,000-person town (both rate sets), 1 and 2 processes",
     ),
+    "migration_io": (
+        "bench.migration_io",
+        "中間標準レイアウト: export, import with full validation (CSV, XML), round trip; RSS",
+    ),
     "lookup": (
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",

@@ -177,6 +177,27 @@ IKO = declare(
 
 
 @dataclass(frozen=True)
+class IkoLoadPayload:
+    """初期データ移行: a former system's whole registry loaded into an empty town (the
+    中間標準レイアウト import of migration_io, services.iko_load). The persons have the
+    宛名 ids first_atena_id … last_atena_id; a module that keeps its own initial data
+    (国保・介護 資格) may start from them."""
+
+    first_atena_id: Annotated[int, "読み込んだ最初の宛名ID（0: 読み込んだ人なし）"]
+    last_atena_id: Annotated[int, "読み込んだ最後の宛名ID（0: 読み込んだ人なし）"]
+    jumin_count: Annotated[int, "読み込んだ住登者（住民・除票）の数"]
+    setai_count: Annotated[int, "読み込んだ世帯の数"]
+
+
+IKO_LOAD = declare(
+    "juminkiroku.iko_load",
+    payload=IkoLoadPayload,
+    description="初期データ移行（中間標準レイアウトの移行ファイルの読込）で、空の団体に住民記録を"
+    "一括して読み込んだ。個々の異動の事由別イベントは発行されない。",
+)
+
+
+@dataclass(frozen=True)
 class TenshutsuKakuteiPayload:
     """転出確定: a 転出 or 国外転出 became a 除票 (標準仕様書 1.1.5), on ``shojo_date``."""
 

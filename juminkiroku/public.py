@@ -18,7 +18,10 @@ contracts in pyproject.toml enforce it).
   ``migration_io``): :func:`held_ranges` cuts a set (住登者, 住民票の版, 異動, 世帯) into id
   ranges in one query, :func:`held_read` reads one range in one query as
   :class:`HeldRecord` values; :data:`HELD_ITEMS` names every item each set holds, so the
-  layout can prove it left nothing out.
+  layout can prove it left nothing out. The receiving side, :func:`iko_begin`
+  (初期データ移行 into an empty town: staged by COPY, checked by the registry's own
+  rules, loaded set-based with the access log and the event ``juminkiroku.iko_load``),
+  takes the same sets and item names.
 - **Address blocks for printing** (:func:`address_blocks`) and **identity for forms**
   (:func:`person_identities`): by 宛名 id, one query for any number of people. They take
   ids the caller already holds on its own rows (an assessment, a 資格); they are not a
@@ -64,6 +67,14 @@ from juminkiroku.selectors.iko import (
     held_read,
 )
 from juminkiroku.selectors.yokushi import held_yokushi_q, shien_covered_ids
+from juminkiroku.services.iko_load import (
+    IkoProblem,
+    IkoRefused,
+    IkoResult,
+    IkoStaging,
+    iko_begin,
+    registry_is_empty,
+)
 
 __all__ = [
     "GYOMU",
@@ -80,6 +91,10 @@ __all__ = [
     "HeldRecord",
     "HeldSet",
     "IdRange",
+    "IkoProblem",
+    "IkoRefused",
+    "IkoResult",
+    "IkoStaging",
     "LookupStatus",
     "PersonIdentity",
     "Resident",
@@ -92,9 +107,11 @@ __all__ = [
     "held_read",
     "household_on",
     "households_of",
+    "iko_begin",
     "person_identities",
     "person_identity",
     "population_on",
+    "registry_is_empty",
     "resident_ids_on",
     "residents_among",
     "residents_on",

@@ -297,3 +297,6 @@ EXPORT = register(ChukanExport())
 
 # The EUC extraction's kind (migration_io.euc.jobs) registers itself when imported.
 from migration_io.euc import jobs as _euc_jobs  # noqa: E402, F401
+
+# The import's job kind registers itself on import (migration_io.importer.jobkind).
+from migration_io.importer import jobkind as _importer_jobkind  # noqa: E402, F401

@@ -26,6 +26,12 @@ MODULE = ModuleSpec(
             level=LEVEL_ADMIN,
         ),
         MenuLink("外字の対応（文字情報基盤）", "mio_gaiji", gyomu=JUMINKIROKU),
+        MenuLink(
+            "中間標準レイアウトの移行ファイルの取込",
+            "mio_import",
+            gyomu=JUMINKIROKU,
+            level=LEVEL_ADMIN,
+        ),
     ),
     jobkinds="migration_io.jobkinds",
     words={
@@ -49,5 +55,7 @@ MODULE = replace(
         **MODULE.words,
         "mio_bundle": "署名付き移行バンドル",
         "mio_euc": "EUC抽出（中間標準レイアウト）",
+        "mio_import": "中間標準レイアウトの移行ファイルの取込",
+        "mio_roundtrip": "中間標準レイアウトの往復検証",
     },
 )

@@ -33,3 +33,12 @@ urlpatterns += [
     path("euc/job/<int:pk>/download/", euc_views.euc_download, name="mio_euc_download"),
     path("euc/<slug:file_id>/", euc_views.euc_define, name="mio_euc_define"),
 ]
+
+# the import (migration_io.importer)
+from migration_io.importer import views as import_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", import_views.import_start, name="mio_import"),
+    path("import/<int:pk>/", import_views.import_result, name="mio_import_result"),
+    path("import/<int:pk>/report.csv", import_views.import_report_csv, name="mio_import_report"),
+]

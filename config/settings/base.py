@@ -467,3 +467,8 @@ JC_EXTRA_SUBSCRIBER_MODULES = env_list("JC_EXTRA_SUBSCRIBER_MODULES", [])
 JC_IDO_BULK_LIMIT = env_int("JC_IDO_BULK_LIMIT", 50)
 # How long a 抑止の一時解除 lasts before the lock is back by itself.
 JC_YOKUSHI_TEMP_UNLOCK_MINUTES = env_int("JC_YOKUSHI_TEMP_UNLOCK_MINUTES", 30)
+
+# データ移行 (migration_io): the largest file of a 中間標準レイアウト bundle an import takes,
+# each (screen, command and job alike). A 380,000-person town's 住民票履歴情報 CSV is about
+# 0.6 GB (≈1.5 KB a version, ≈1.1 versions a person): 2 GB leaves room for a long history.
+JC_MIGRATION_IMPORT_MAX_BYTES = env_int("JC_MIGRATION_IMPORT_MAX_BYTES", 2 * 1024**3)

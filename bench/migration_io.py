@@ -1,0 +1,211 @@
+"""中間標準レイアウト benchmark (issue 19): a synthetic town exported in the layout, imported
+with full validation into a scratch town (CSV, then XML), exported again and compared
+item by item: the round trip of ``migration_io.importer.roundtrip``, phase by phase.
+
+Measured: the export (seconds, records), the import per format (records read per second
+over every file: read, every item checked, staged by COPY, the registry's checks, the
+set-based load), the re-export and the comparison, and the process's resident memory
+during each import (VmRSS sampled every 50 ms by a thread; the figure is the peak minus
+the RSS before the import). The import runs at two sizes (the population and a quarter
+of it) so the memory can be seen not to grow with the file.
+
+Targets (issue 19): import with full validation ≥ 50,000 records/s for CSV and ≥ 30,000
+for XML, RSS flat in file size; export of the 380,000-person town ≤ 30 s; zero
+differences.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.common import base_parser, kanagawa_common_modules, print_table, run
+from bench.provision import provision_many
+
+TARGET_CSV = 50_000
+TARGET_XML = 30_000
+TARGET_EXPORT_SECONDS = 30.0
+ON = date(2025, 10, 1)
+
+
+def _rss_mb() -> float:
+    status = Path("/proc/self/status").read_text()
+    match = re.search(r"VmRSS:\s+(\d+) kB", status)
+    return int(match.group(1)) / 1024 if match else 0.0
+
+
+class _Peak:
+    """The highest VmRSS of this process while the block runs (sampled every 50 ms)."""
+
+    def __enter__(self) -> _Peak:
+        self.before = _rss_mb()
+        self.peak = self.before
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, _rss_mb())
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mb())
+
+    @property
+    def growth(self) -> float:
+        return round(self.peak - self.before, 1)
+
+
+def _source(path: Path) -> Any:
+    from migration_io.importer.run import Source
+
+    return Source(open=lambda: path.open("rb"), size=path.stat().st_size)
+
+
+def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str, ...]) -> dict:
+    from juminkiroku.synth.load import residents_load
+    from migration_io.importer.roundtrip import (
+        ROUNDTRIP_ACTOR,
+        RoundtripResult,
+        compare_dirs,
+        export_to_dir,
+        scratch_town,
+    )
+    from migration_io.importer.run import import_run
+    from migration_io.layout import LAYOUTS, layout_load
+    from tenants.db import connection
+
+    layout = layout_load(LAYOUTS[0])
+    connection.set_tenant(municipality)
+    residents_load(population=population, seed=19, on=ON, replace=True)
+    first = tmp / f"source_{population}"
+    first.mkdir()
+    t = time.perf_counter()
+    counts = export_to_dir(
+        layout,
+        first,
+        formats=formats,
+        encoding="utf-8-sig",
+        dantai_code=municipality.dantai_code,
+        actor=ROUNDTRIP_ACTOR,
+    )
+    export_seconds = time.perf_counter() - t
+    connection.set_schema_to_public()
+    records = sum(counts.values())
+    out: dict[str, Any] = {
+        "population": population,
+        "records": counts,
+        "records_total": records,
+        "export_seconds": round(export_seconds, 2),
+        "bytes": {p.name: p.stat().st_size for p in sorted(first.iterdir())},
+        "formats": {},
+    }
+    for fmt in formats:
+        second = tmp / f"again_{population}_{fmt}"
+        second.mkdir()
+        result = RoundtripResult(formats=(fmt,))
+        with scratch_town(municipality):
+            with _Peak() as peak:
+                t = time.perf_counter()
+                report = import_run(
+                    layout=layout,
+                    sources={f.id: _source(first / f"{f.id}.{fmt}") for f in layout.files},
+                    fmt=fmt,
+                    encoding="utf-8-sig",
+                    dantai_code=municipality.dantai_code,
+                    dry_run=False,
+                    actor=ROUNDTRIP_ACTOR,
+                )
+                import_seconds = time.perf_counter() - t
+            assert report.loaded, report.summary
+            t = time.perf_counter()
+            export_to_dir(
+                layout,
+                second,
+                formats=(fmt,),
+                encoding="utf-8-sig",
+                dantai_code=municipality.dantai_code,
+                actor=ROUNDTRIP_ACTOR,
+            )
+            again_seconds = time.perf_counter() - t
+        t = time.perf_counter()
+        compare_dirs(layout, first, second, fmt=fmt, encoding="utf-8-sig", result=result)
+        compare_seconds = time.perf_counter() - t
+        read = sum(report.counts.values())
+        out["formats"][fmt] = {
+            "import_seconds": round(import_seconds, 2),
+            "records_read": read,
+            "records_per_second": round(read / import_seconds),
+            "rss_before_mb": round(peak.before, 1),
+            "rss_growth_mb": peak.growth,
+            "export_again_seconds": round(again_seconds, 2),
+            "compare_seconds": round(compare_seconds, 2),
+            "items_compared": result.items_compared.get(fmt, 0),
+            "differences": result.difference_count,
+        }
+        print(
+            f"[migration_io] {population:,} residents {fmt}: {read:,} records in "
+            f"{import_seconds:.1f} s ({read / import_seconds:,.0f}/s), RSS +{peak.growth} MB, "
+            f"differences {result.difference_count}"
+        )
+    return out
+
+
+def body(consortium: Any, record: dict[str, Any], *, population: int, formats: str) -> dict:
+    from tenants.models import Municipality
+
+    chosen = tuple(f for f in ("csv", "xml") if f in formats.split(","))
+    sizes = sorted({max(population // 4, 1), population})
+    record["params"] = {"population": population, "sizes": sizes, "formats": list(chosen)}
+    (town,) = provision_many(consortium, 1, modules=kanagawa_common_modules(), progress=False)
+    municipality = Municipality.objects.get(schema_name=town["schema"])
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            runs.append(_one_size(municipality, size, Path(tmp), chosen))
+    record["runs"] = runs
+    rows = []
+    for r in runs:
+        rows.append([f"{r['population']:,}", "export", f"{r['records_total']:,}",
+                     f"{r['export_seconds']:.1f}", "", "", ""])  # fmt: skip
+        for fmt, f in r["formats"].items():
+            rows.append([f"{r['population']:,}", f"import {fmt}", f"{f['records_read']:,}",
+                         f"{f['import_seconds']:.1f}", f"{f['records_per_second']:,}",
+                         f"+{f['rss_growth_mb']}", f"{f['differences']}"])  # fmt: skip
+    print_table(
+        "中間標準レイアウト: export, import with full validation, round trip",
+        ["residents", "phase", "records", "seconds", "records/s", "RSS MB", "differences"],
+        rows,
+    )
+    big = runs[-1]["formats"]
+    record["targets"] = {
+        "csv_records_per_second": TARGET_CSV,
+        "xml_records_per_second": TARGET_XML,
+        "export_seconds_380k": TARGET_EXPORT_SECONDS,
+        "csv_met": big.get("csv", {}).get("records_per_second", 0) >= TARGET_CSV,
+        "xml_met": big.get("xml", {}).get("records_per_second", 0) >= TARGET_XML,
+        "zero_differences": all(f["differences"] == 0 for r in runs for f in r["formats"].values()),
+    }
+    return record
+
+
+def main(argv: list[str]) -> int:
+    parser = base_parser("migration_io", __doc__.splitlines()[0])
+    parser.add_argument("--population", type=int, default=380_000)
+    parser.add_argument("--formats", default="csv,xml")
+    args = parser.parse_args(argv)
+    return run(
+        "migration_io",
+        lambda consortium, record: body(
+            consortium, record, population=args.population, formats=args.formats
+        ),
+        keep=args.keep,
+    )

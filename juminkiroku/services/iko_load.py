@@ -1,0 +1,706 @@
+"""初期データ移行: a whole registry handed over by a former system, loaded as this town's own
+data (標準仕様書 10.6, the receiving side). The counterpart of ``selectors.iko``: the same
+four sets (住登者, 住民票の版, 異動, 世帯) and the same item names (``ITEMS_OF``), so what
+``held_read`` gives out, :func:`iko_begin` takes in.
+
+The caller (the 中間標準レイアウト import of ``migration_io``) opens one transaction,
+calls :func:`iko_begin` with the items each of its files carries (a set may come in
+several parts: a layout file and its 独自項目 file), streams the records into temporary
+staging tables by COPY (:meth:`IkoStaging.part`), asks for the registry's own checks
+(:meth:`IkoStaging.problems`: keys, references between the sets, 世帯主 and 世帯員数, one
+open version per person) and, when there are none, loads everything set-based
+(:meth:`IkoStaging.load`): ids given in file order, references resolved by joins, the
+numbering sequences moved past the loaded numbers, one access-log row and the event
+``juminkiroku.iko_load`` for the other modules. A failure anywhere rolls the caller's
+transaction back and leaves the town as it was.
+
+Only a town whose registry is empty takes a load (an 初期データ移行): the 履歴番号 of the
+file are kept as the versions' ids, and the 異動番号, 宛名番号 and 世帯番号 as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from psycopg import sql
+
+from juminkiroku.codes import AtenaKubun, JuminJotai, Zokugara
+from juminkiroku.events import IKO_LOAD, IkoLoadPayload
+from juminkiroku.gyomu import JUMINKIROKU
+from juminkiroku.models import Atena, AtenaRireki, Ido, Setai
+from juminkiroku.rules.kana import kana_key, name_key
+from juminkiroku.selectors.iko import ITEMS_OF, HeldItem, HeldSet
+from juminkiroku.services.numbering import ATENA_SEQ, IDO_SEQ, SETAI_SEQ
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.events.services import event_publish
+
+#: the key of each set (unique in a load)
+KEYS: dict[HeldSet, str] = {
+    "persons": "atena_no",
+    "versions": "rireki_id",
+    "idos": "ido_no",
+    "households": "setai_no",
+}
+#: references between the sets: (set, item) → (set, item)
+REFERENCES: tuple[tuple[HeldSet, str, HeldSet, str], ...] = (
+    ("persons", "setai_no", "households", "setai_no"),
+    ("versions", "atena_no", "persons", "atena_no"),
+    ("versions", "ido_no", "idos", "ido_no"),
+    ("versions", "closed_by_ido_no", "idos", "ido_no"),
+    ("versions", "superseded_by_ido_no", "idos", "ido_no"),
+    ("versions", "reopens_rireki_id", "versions", "rireki_id"),
+    ("versions", "setai_no", "households", "setai_no"),
+    ("idos", "cancels_ido_no", "idos", "ido_no"),
+    ("idos", "setai_no", "households", "setai_no"),
+    ("households", "setainushi_atena_no", "persons", "atena_no"),
+)
+#: items derived from the other sets when exported: checked, never stored
+DERIVED = {"households": ("setainushi_atena_no", "member_count")}
+#: problems listed at most (the file is refused at the first anyway)
+MAX_PROBLEMS = 1000
+
+_SQL_TYPE = {
+    "text": "text",
+    "date": "date",
+    "bool": "boolean",
+    "int": "bigint",
+    "datetime": "timestamptz",
+}
+_SEARCH_KEYS = ("kana_key", "name_key")
+
+
+class IkoRefused(Exception):
+    """A load refused before anything was written (Japanese message, nothing personal)."""
+
+
+@dataclass(frozen=True)
+class IkoProblem:
+    """One finding of the registry's checks: the set and part the record came in, its
+    line there, the held item (empty for the record as a whole) and a Japanese message
+    that names no value. ``warning`` findings do not stop the load."""
+
+    set: HeldSet
+    part: int
+    line: int
+    item: str
+    message: str
+    warning: bool = False
+    #: the record's place in its part (1 = the first record), beside the line (a file
+    #: may hold several records on one line, as an XML written without line breaks does)
+    record: int = 0
+
+
+@dataclass(frozen=True)
+class IkoResult:
+    persons: int
+    versions: int
+    idos: int
+    households: int
+    first_atena_id: int | None
+    last_atena_id: int | None
+
+
+def registry_is_empty() -> bool:
+    """No person, version, household or 本登録 of any kind: a town that can take a load."""
+    return not (
+        Atena.objects.exists()
+        or Setai.objects.exists()
+        or AtenaRireki.objects.exists()
+        or Ido.objects.exists()
+    )
+
+
+def _items(held: HeldSet) -> dict[str, HeldItem]:
+    return {i.name: i for i in ITEMS_OF[held]}
+
+
+def _part_table(held: HeldSet, part: int) -> str:
+    return f"iko_{held}_{part}"
+
+
+def _merged(held: HeldSet) -> str:
+    return f"iko_{held}"
+
+
+class _PartWriter:
+    def __init__(self, copy: Any, columns: list[str], search_keys: bool) -> None:
+        self.copy = copy
+        self.columns = columns
+        self.search_keys = search_keys
+        self.rows = 0
+
+    def write(self, line: int, values: dict[str, Any]) -> None:
+        row = [line, self.rows + 1, *(values.get(c) for c in self.columns)]
+        if self.search_keys:
+            row.append(kana_key(values.get("shimei_kana") or ""))
+            row.append(name_key(values.get("shimei") or ""))
+        self.copy.write_row(row)
+        self.rows += 1
+
+
+class IkoStaging:
+    """The staging tables of one load (temporary, dropped at the end of the transaction)."""
+
+    def __init__(self, parts: dict[HeldSet, list[list[str]]]) -> None:
+        self.parts = parts
+        self.columns_of: dict[tuple[HeldSet, int], list[str]] = {}
+        self.part_of: dict[tuple[HeldSet, str], int] = {}
+        for held, lists in parts.items():
+            known = _items(held)
+            for index, columns in enumerate(lists):
+                unknown = [c for c in columns if c not in known]
+                if unknown:
+                    raise ValueError(f"{held}: items not held: {unknown}")
+                if KEYS[held] not in columns:
+                    raise ValueError(f"{held} part {index} lacks the key {KEYS[held]}")
+                self.columns_of[(held, index)] = list(columns)
+                for c in columns:
+                    if c != KEYS[held]:
+                        self.part_of.setdefault((held, c), index)
+            self.part_of[(held, KEYS[held])] = 0
+        missing = [s for s in KEYS if s not in parts]
+        if missing:
+            raise ValueError(f"sets missing: {missing}")
+        self.merged = False
+
+    # --- staging ---------------------------------------------------------------------
+
+    def _create(self) -> None:
+        with connection.cursor() as cur:
+            for (held, index), columns in self.columns_of.items():
+                items = _items(held)
+                defs: list[sql.Composable] = [
+                    sql.SQL("line integer NOT NULL"),
+                    sql.SQL("seq integer NOT NULL"),
+                ]
+                defs += [
+                    sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_SQL_TYPE[items[c].kind]))
+                    for c in columns
+                ]
+                if self._search_keys(held, index):
+                    defs += [sql.SQL("{} text").format(sql.Identifier(k)) for k in _SEARCH_KEYS]
+                table = sql.Identifier(_part_table(held, index))
+                cur.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(table))
+                cur.execute(
+                    sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
+                        table, sql.SQL(", ").join(defs)
+                    )
+                )
+
+    def _search_keys(self, held: HeldSet, index: int) -> bool:
+        return held == "persons" and self.part_of.get(("persons", "shimei")) == index
+
+    @contextmanager
+    def part(self, held: HeldSet, index: int) -> Iterator[_PartWriter]:
+        """COPY the records of one part: ``writer.write(line, values)`` per record, the
+        values by held item name (the caller has checked and decoded them)."""
+        columns = self.columns_of[(held, index)]
+        names = ["line", "seq", *columns]
+        search = self._search_keys(held, index)
+        if search:
+            names += list(_SEARCH_KEYS)
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(_part_table(held, index)),
+            sql.SQL(", ").join(map(sql.Identifier, names)),
+        )
+        raw = connection.connection
+        with raw.cursor() as cur, cur.copy(statement) as copy:
+            yield _PartWriter(copy, columns, search)
+
+    def _merge(self) -> None:
+        """One table per set with every held item (from the part that carries it, or its
+        empty value), the line of each part and ``n``, the record's place in the file."""
+        if self.merged:
+            return
+        with connection.cursor() as cur:
+            for held in KEYS:
+                key = KEYS[held]
+                items = _items(held)
+                count = len(self.parts[held])
+                selects: list[sql.Composable] = [
+                    sql.SQL("row_number() OVER (ORDER BY p0.seq) AS n")
+                ]
+                for i in range(count):
+                    for column in ("line", "seq"):
+                        selects.append(
+                            sql.SQL("p{}.{} AS {}").format(
+                                sql.SQL(str(i)),
+                                sql.Identifier(column),
+                                sql.Identifier(f"{column}_{i}"),
+                            )
+                        )
+                for name, item in items.items():
+                    index = self.part_of.get((held, name))
+                    if index is None:
+                        expr: sql.Composable = sql.SQL("NULL::{}").format(
+                            sql.SQL(_SQL_TYPE[item.kind])
+                        )
+                    else:
+                        expr = sql.SQL("p{}.{}").format(sql.SQL(str(index)), sql.Identifier(name))
+                    if item.kind == "text":
+                        expr = sql.SQL("COALESCE({}, '')").format(expr)
+                    elif item.kind == "bool":
+                        expr = sql.SQL("COALESCE({}, false)").format(expr)
+                    selects.append(sql.SQL("{} AS {}").format(expr, sql.Identifier(name)))
+                if held == "persons":
+                    index = self.part_of.get(("persons", "shimei"), 0)
+                    for k in _SEARCH_KEYS:
+                        selects.append(
+                            sql.SQL("COALESCE(p{}.{}, '') AS {}").format(
+                                sql.SQL(str(index)), sql.Identifier(k), sql.Identifier(k)
+                            )
+                        )
+                joins: list[sql.Composable] = [
+                    sql.SQL("{} p0").format(sql.Identifier(_part_table(held, 0)))
+                ]
+                for i in range(1, count):
+                    joins.append(
+                        sql.SQL("LEFT JOIN {t} p{i} ON p{i}.{k} = p0.{k}").format(
+                            t=sql.Identifier(_part_table(held, i)),
+                            i=sql.SQL(str(i)),
+                            k=sql.Identifier(key),
+                        )
+                    )
+                merged = sql.Identifier(_merged(held))
+                cur.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(merged))
+                cur.execute(
+                    sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {}").format(
+                        merged, sql.SQL(", ").join(selects), sql.SQL(" ").join(joins)
+                    )
+                )
+                cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(merged, sql.Identifier(key)))
+                cur.execute(sql.SQL("ANALYZE {}").format(merged))
+        self.merged = True
+
+    # --- checks ------------------------------------------------------------------------
+
+    def problems(self) -> list[IkoProblem]:
+        """The registry's checks over everything staged (set-based, a few queries a set);
+        at most :data:`MAX_PROBLEMS`. Warnings (世帯主不在, 標準仕様書 4.0.4) come last."""
+        found: list[IkoProblem] = []
+        with connection.cursor() as cur:
+            for held in KEYS:
+                key = KEYS[held]
+                for index in range(len(self.parts[held])):
+                    table = sql.Identifier(_part_table(held, index))
+                    cur.execute(sql.SQL("ANALYZE {}").format(table))
+                    cur.execute(
+                        sql.SQL(
+                            "SELECT line, seq FROM (SELECT line, seq,"
+                            " count(*) OVER (PARTITION BY {k}) AS c"
+                            " FROM {t}) AS d WHERE c > 1 ORDER BY seq LIMIT %s"
+                        ).format(k=sql.Identifier(key), t=table),
+                        [MAX_PROBLEMS],
+                    )
+                    for line, seq in cur.fetchall():
+                        found.append(
+                            IkoProblem(
+                                held,
+                                index,
+                                line,
+                                key,
+                                "同じキーの行がほかにもあります。",
+                                record=seq,
+                            )
+                        )
+                    if index:
+                        cur.execute(
+                            sql.SQL(
+                                "SELECT line, seq FROM {t} x WHERE NOT EXISTS (SELECT 1 FROM {m} m"
+                                " WHERE m.{k} = x.{k}) ORDER BY seq LIMIT %s"
+                            ).format(
+                                t=table,
+                                m=sql.Identifier(_part_table(held, 0)),
+                                k=sql.Identifier(key),
+                            ),
+                            [MAX_PROBLEMS],
+                        )
+                        for line, seq in cur.fetchall():
+                            found.append(
+                                IkoProblem(
+                                    held,
+                                    index,
+                                    line,
+                                    key,
+                                    "対応する本体のレコードがありません。",
+                                    record=seq,
+                                )
+                            )
+            if found:
+                return found[:MAX_PROBLEMS]
+            self._merge()
+            for src, item, dst, target in REFERENCES:
+                carried = self.part_of.get((src, item))
+                if carried is None:
+                    continue
+                index = carried
+                kind = _items(src)[item].kind
+                present = (
+                    sql.SQL("s.{} <> ''") if kind == "text" else sql.SQL("s.{} IS NOT NULL")
+                ).format(sql.Identifier(item))
+                cur.execute(
+                    sql.SQL(
+                        "SELECT s.{line}, s.{seq} FROM {s} s WHERE {present} AND NOT EXISTS"
+                        " (SELECT 1 FROM {d} d WHERE d.{t} = s.{i}) ORDER BY 2 LIMIT %s"
+                    ).format(
+                        line=sql.Identifier(f"line_{index}"),
+                        seq=sql.Identifier(f"seq_{index}"),
+                        s=sql.Identifier(_merged(src)),
+                        present=present,
+                        d=sql.Identifier(_merged(dst)),
+                        t=sql.Identifier(target),
+                        i=sql.Identifier(item),
+                    ),
+                    [MAX_PROBLEMS],
+                )
+                for line, seq in cur.fetchall():
+                    found.append(
+                        IkoProblem(
+                            src, index, line, item, "参照先のレコードがありません。", record=seq
+                        )
+                    )
+            found += self._version_problems(cur)
+            found += self._household_problems(cur)
+        errors = [p for p in found if not p.warning]
+        warnings = [p for p in found if p.warning]
+        return (errors + warnings)[:MAX_PROBLEMS]
+
+    def _line(self, held: HeldSet, item: str) -> tuple[int, sql.Composable]:
+        """The part that carries ``item`` and the SQL of its (line, record) columns."""
+        index = self.part_of.get((held, item), 0)
+        return index, sql.SQL("{}, {}").format(
+            sql.Identifier(f"line_{index}"), sql.Identifier(f"seq_{index}")
+        )
+
+    def _version_problems(self, cur: Any) -> list[IkoProblem]:
+        out: list[IkoProblem] = []
+        index, line = self._line("versions", "valid_to")
+        cur.execute(
+            sql.SQL(
+                "SELECT {l} FROM iko_versions WHERE valid_to < valid_from ORDER BY 2 LIMIT %s"
+            ).format(l=line),
+            [MAX_PROBLEMS],
+        )
+        out += [
+            IkoProblem(
+                "versions",
+                index,
+                r[0],
+                "valid_to",
+                "有効終了日が有効開始日より前です。",
+                record=r[1],
+            )
+            for r in cur.fetchall()
+        ]
+        index, _ = self._line("versions", "atena_no")
+        cur.execute(
+            sql.SQL(
+                "SELECT max({l}), max({q}) FROM iko_versions"
+                " WHERE valid_to IS NULL AND NOT superseded"
+                " GROUP BY atena_no HAVING count(*) > 1 ORDER BY 2 LIMIT %s"
+            ).format(l=sql.Identifier(f"line_{index}"), q=sql.Identifier(f"seq_{index}")),
+            [MAX_PROBLEMS],
+        )
+        out += [
+            IkoProblem(
+                "versions",
+                index,
+                r[0],
+                "valid_to",
+                "同じ人に現在有効な版が2つ以上あります。",
+                record=r[1],
+            )
+            for r in cur.fetchall()
+        ]
+        return out
+
+    def _household_problems(self, cur: Any) -> list[IkoProblem]:
+        """世帯主 and 世帯員数 (標準仕様書 1.1.10): a household's residents have one 世帯主; none
+        only when two or more are left without one (4.0.4, a warning); the 世帯主 the 世帯
+        record names is that resident; the 世帯員数 is the number of its residents."""
+        out: list[IkoProblem] = []
+        index, line = self._line("households", "setainushi_atena_no")
+        cur.execute(
+            sql.SQL(
+                "WITH r AS (SELECT setai_no, count(*) AS n,"
+                " count(*) FILTER (WHERE zokugara = %(head)s) AS heads,"
+                " min(atena_no) FILTER (WHERE zokugara = %(head)s) AS head_no"
+                " FROM iko_persons WHERE jotai = %(jumin)s AND kubun = %(jutosha)s"
+                " AND setai_no <> '' GROUP BY setai_no)"
+                " SELECT h.{l}, COALESCE(r.n, 0), COALESCE(r.heads, 0), r.head_no,"
+                " h.setainushi_atena_no, h.member_count"
+                " FROM iko_households h LEFT JOIN r ON r.setai_no = h.setai_no"
+                " WHERE COALESCE(r.heads, 0) <> 1 OR COALESCE(r.n, 0) <> h.member_count"
+                " OR h.setainushi_atena_no IS DISTINCT FROM COALESCE(r.head_no, '')"
+                " ORDER BY 2 LIMIT %(limit)s"
+            ).format(l=line),
+            {
+                "head": Zokugara.HONNIN.value,
+                "jumin": JuminJotai.JUMIN.value,
+                "jutosha": AtenaKubun.JUTOSHA.value,
+                "limit": MAX_PROBLEMS,
+            },
+        )
+        for at, seq, n, heads, head_no, named, count in cur.fetchall():
+            if heads > 1:
+                out.append(
+                    IkoProblem(
+                        "households",
+                        index,
+                        at,
+                        "",
+                        "世帯主（続柄 世帯主）が2人以上います。",
+                        record=seq,
+                    )
+                )
+            elif named and named != (head_no or ""):
+                out.append(
+                    IkoProblem(
+                        "households",
+                        index,
+                        at,
+                        "setainushi_atena_no",
+                        "世帯主の宛名番号が、この世帯の住民で続柄が世帯主の人ではありません。",
+                        record=seq,
+                    )
+                )
+            elif heads == 0 and n == 1:
+                out.append(
+                    IkoProblem(
+                        "households",
+                        index,
+                        at,
+                        "",
+                        "世帯員が1人なのに世帯主がいません。",
+                        record=seq,
+                    )
+                )
+            elif heads == 0 and n >= 2 and not named:
+                out.append(
+                    IkoProblem(
+                        "households",
+                        index,
+                        at,
+                        "",
+                        "世帯主のいない世帯です（標準仕様書4.0.4の世帯主不在として読み込みます）。",
+                        warning=True,
+                        record=seq,
+                    )
+                )
+            if n != (count or 0):
+                mindex, mline = index, at
+                out.append(
+                    IkoProblem(
+                        "households",
+                        mindex,
+                        mline,
+                        "member_count",
+                        f"世帯員数が住民情報の住民の数（{n}人）と一致しません。",
+                        record=seq,
+                    )
+                )
+        index, line = self._line("persons", "setai_no")
+        cur.execute(
+            sql.SQL(
+                "SELECT {l} FROM iko_persons WHERE jotai = %s AND kubun = %s AND setai_no = ''"
+                " ORDER BY 2 LIMIT %s"
+            ).format(l=line),
+            [JuminJotai.JUMIN.value, AtenaKubun.JUTOSHA.value, MAX_PROBLEMS],
+        )
+        out += [
+            IkoProblem(
+                "persons", index, r[0], "setai_no", "住民なのに世帯番号がありません。", record=r[1]
+            )
+            for r in cur.fetchall()
+        ]
+        return out
+
+    # --- the load ----------------------------------------------------------------------
+
+    def load(self, *, actor: Actor, note: str = "") -> IkoResult:
+        """Insert everything staged (call after :meth:`problems` found no error)."""
+        self._merge()
+        tables = {
+            "persons": Atena._meta.db_table,
+            "versions": AtenaRireki._meta.db_table,
+            "idos": Ido._meta.db_table,
+            "households": Setai._meta.db_table,
+        }
+        with connection.cursor() as cur:
+            cur.execute(
+                sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+                    sql.SQL(", ").join(sql.Identifier(t) for t in tables.values())
+                )
+            )
+            if not registry_is_empty():
+                raise IkoRefused(
+                    "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
+                )
+            base: dict[str, int] = {}
+            for name, table in tables.items():
+                cur.execute(
+                    sql.SQL("SELECT COALESCE(max(id), 0) FROM {}").format(sql.Identifier(table))
+                )
+                base[name] = int(cur.fetchone()[0])
+            self._insert_households(cur, tables["households"], base["households"])
+            self._insert_idos(cur, tables["idos"], base, note)
+            self._insert_persons(cur, tables["persons"], base)
+            self._insert_versions(cur, tables["versions"], base)
+            counts: dict[str, int] = {}
+            for name, table in tables.items():
+                cur.execute(
+                    sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(f"iko_{name}"))
+                )
+                counts[name] = int(cur.fetchone()[0])
+                cur.execute(
+                    sql.SQL(
+                        "SELECT setval(pg_get_serial_sequence(%s, 'id'),"
+                        " GREATEST((SELECT COALESCE(max(id), 0) FROM {}), 1))"
+                    ).format(sql.Identifier(table)),
+                    [table],
+                )
+            for seq, merged, column in (
+                (ATENA_SEQ, "iko_persons", "atena_no"),
+                (SETAI_SEQ, "iko_households", "setai_no"),
+            ):
+                cur.execute(
+                    sql.SQL(
+                        "SELECT max(left({c}, 9)::bigint) FROM {m} WHERE {c} ~ '^[0-9]{{10}}$'"
+                    ).format(c=sql.Identifier(column), m=sql.Identifier(merged))
+                )
+                self._advance(cur, seq, cur.fetchone()[0])
+            cur.execute("SELECT max(ido_no::bigint) FROM iko_idos WHERE ido_no ~ '^[0-9]{1,15}$'")
+            self._advance(cur, IDO_SEQ, cur.fetchone()[0])
+        first = base["persons"] + 1 if counts["persons"] else None
+        last = base["persons"] + counts["persons"] if counts["persons"] else None
+        detail = {"counts": counts, "first_atena_id": first, "last_atena_id": last}
+        access_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            gyomu=JUMINKIROKU,
+            screen="初期データ移行（住民記録の読込）",
+            record_type="atena",
+            record_count=max(counts["persons"], 1),
+            detail=detail,
+        )
+        event_publish(
+            event=IKO_LOAD,
+            payload=IkoLoadPayload(
+                first_atena_id=first or 0,
+                last_atena_id=last or 0,
+                jumin_count=counts["persons"],
+                setai_count=counts["households"],
+            ),
+            acting_user_id=actor.user_id,
+        )
+        return IkoResult(
+            persons=counts["persons"],
+            versions=counts["versions"],
+            idos=counts["idos"],
+            households=counts["households"],
+            first_atena_id=first,
+            last_atena_id=last,
+        )
+
+    @staticmethod
+    def _advance(cur: Any, seq: str, value: int | None) -> None:
+        if value:
+            cur.execute(
+                sql.SQL(
+                    "SELECT setval({s}::regclass, GREATEST(%s, (SELECT last_value FROM {t})))"
+                ).format(s=sql.Literal(seq), t=sql.Identifier(seq)),
+                [int(value)],
+            )
+
+    def _insert_households(self, cur: Any, table: str, base: int) -> None:
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {} (id, setai_no, created_at)"
+                " SELECT %s + n, setai_no, COALESCE(created_at, now()) FROM iko_households"
+            ).format(sql.Identifier(table)),
+            [base],
+        )
+
+    def _insert_idos(self, cur: Any, table: str, base: dict[str, int], note: str) -> None:
+        payload = json.dumps({"iko": {"note": note}}, ensure_ascii=False)
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {} (id, ido_no, jiyu, ido_date, todoke_date, status, payload, note,"
+                " entered_by_id, entered_by, entered_terminal, entered_at, approved_by_id,"
+                " approved_by, approved_at, rejected_reason, cancels_id, setai_id)"
+                " SELECT %(ido)s + i.n, i.ido_no, i.jiyu, i.ido_date, i.todoke_date, i.status,"
+                " %(payload)s::jsonb, i.note, NULL, i.entered_by, i.entered_terminal,"
+                " COALESCE(i.entered_at, now()), NULL, i.approved_by, i.approved_at, '',"
+                " %(ido)s + c.n, %(setai)s + h.n"
+                " FROM iko_idos i LEFT JOIN iko_idos c ON c.ido_no = i.cancels_ido_no"
+                " LEFT JOIN iko_households h ON h.setai_no = i.setai_no"
+            ).format(sql.Identifier(table)),
+            {"ido": base["idos"], "setai": base["households"], "payload": payload},
+        )
+
+    def _person_columns(self) -> list[str]:
+        return [i.name for i in ITEMS_OF["persons"] if i.name not in ("atena_no", "setai_no")]
+
+    def _insert_persons(self, cur: Any, table: str, base: dict[str, int]) -> None:
+        columns = self._person_columns()
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {t} (id, {cols}, setai_id, atena_no, kana_key, name_key, version,"
+                " updated_at)"
+                " SELECT %(atena)s + p.n, {pcols}, %(setai)s + h.n, p.atena_no, p.kana_key,"
+                " p.name_key, 1, now()"
+                " FROM iko_persons p LEFT JOIN iko_households h ON h.setai_no = p.setai_no"
+            ).format(
+                t=sql.Identifier(table),
+                cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+                pcols=sql.SQL(", ").join(
+                    sql.SQL("p.{}").format(sql.Identifier(c)) for c in columns
+                ),
+            ),
+            {"atena": base["persons"], "setai": base["households"]},
+        )
+
+    def _insert_versions(self, cur: Any, table: str, base: dict[str, int]) -> None:
+        columns = self._person_columns()
+        cur.execute(
+            sql.SQL(
+                "INSERT INTO {t} (id, {cols}, setai_id, atena_id, valid_from, valid_to, ido_id,"
+                " closed_by_id, superseded, superseded_by_id, reopens_id, recorded_at)"
+                " SELECT v.rireki_id, {vcols}, %(setai)s + h.n, %(atena)s + p.n, v.valid_from,"
+                " v.valid_to, %(ido)s + i.n, %(ido)s + c.n, v.superseded, %(ido)s + s.n,"
+                " v.reopens_rireki_id, COALESCE(v.recorded_at, now())"
+                " FROM iko_versions v JOIN iko_persons p ON p.atena_no = v.atena_no"
+                " JOIN iko_idos i ON i.ido_no = v.ido_no"
+                " LEFT JOIN iko_idos c ON c.ido_no = v.closed_by_ido_no"
+                " LEFT JOIN iko_idos s ON s.ido_no = v.superseded_by_ido_no"
+                " LEFT JOIN iko_households h ON h.setai_no = v.setai_no"
+            ).format(
+                t=sql.Identifier(table),
+                cols=sql.SQL(", ").join(map(sql.Identifier, columns)),
+                vcols=sql.SQL(", ").join(
+                    sql.SQL("v.{}").format(sql.Identifier(c)) for c in columns
+                ),
+            ),
+            {"atena": base["persons"], "setai": base["households"], "ido": base["idos"]},
+        )
+
+
+def iko_begin(parts: dict[HeldSet, list[list[str]]]) -> IkoStaging:
+    """Open a load inside the caller's transaction: ``parts`` names, for each set, the
+    held items of each part (part 0 carries the set's key and its main items). Refuses
+    (:class:`IkoRefused`) a town whose registry is not empty."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("iko_begin runs inside the caller's transaction")
+    if not registry_is_empty():
+        raise IkoRefused(
+            "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
+        )
+    staging = IkoStaging(parts)
+    staging._create()
+    return staging
