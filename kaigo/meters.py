@@ -5,15 +5,12 @@ Runs inside one member's schema (tenants.meters.registry enters it).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
-from django.db.models import Sum
-from django.utils import timezone
+from datetime import date, timedelta
 
 from kaigo import gyomu
 from kaigo.printjobs import HihokenshashoPrint
 from kaigo.selectors.shikaku import dai1_count_on
-from tenants.jobs.models import ChunkStatus, JobChunk
+from tenants.meters.counts import chunks_done_between, local_midnight
 from tenants.meters.registry import Meter, register
 
 
@@ -35,20 +32,10 @@ DAI1 = register(
 )
 
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def hihokenshasho_printed_between(start: date, end: date) -> int:
     """介護保険被保険者証 rendered by the mass print from ``start`` to ``end`` inclusive,
     from the finished chunks (a chunk run again replaces its count and its PDF)."""
-    row = JobChunk.objects.filter(
-        job__kind=HihokenshashoPrint.code,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(HihokenshashoPrint.code, start, end)
 
 
 HIHOKENSHASHO = register(
@@ -71,8 +58,8 @@ def fuka_assessed_between(start: date, end: date) -> int:
     return (
         KaigoFuka.objects.filter(
             santei=FukaSantei.HON,
-            created_at__gte=_local_midnight(start),
-            created_at__lt=_local_midnight(end + timedelta(days=1)),
+            created_at__gte=local_midnight(start),
+            created_at__lt=local_midnight(end + timedelta(days=1)),
         )
         .values("fiscal_year", "atena_id")
         .distinct()
@@ -97,13 +84,7 @@ def fuka_tsuchi_printed_between(start: date, end: date) -> int:
     inclusive (finished chunks; a chunk run again replaces its count)."""
     from kaigo.fuka_printjobs import NOTICE_PRINT
 
-    row = JobChunk.objects.filter(
-        job__kind=NOTICE_PRINT,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(NOTICE_PRINT, start, end)
 
 
 FUKA_TSUCHI = register(
@@ -126,13 +107,7 @@ def futansho_printed_between(start: date, end: date) -> int:
     the finished chunks (a chunk run again replaces its count and its PDF)."""
     from kaigo.futan_jobs import PRINT
 
-    row = JobChunk.objects.filter(
-        job__kind=PRINT,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(PRINT, start, end)
 
 
 FUTANSHO = register(

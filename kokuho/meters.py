@@ -5,15 +5,12 @@ Runs inside one member's schema (tenants.meters.registry enters it).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-
-from django.db.models import Sum
-from django.utils import timezone
+from datetime import date, timedelta
 
 from kokuho import gyomu
 from kokuho.printjobs import ShikakuPrint
 from kokuho.selectors.setai import insured_count_on
-from tenants.jobs.models import ChunkStatus, JobChunk
+from tenants.meters.counts import chunks_done_between, local_midnight
 from tenants.meters.registry import Meter, register
 
 
@@ -35,21 +32,11 @@ HIHOKENSHA = register(
 )
 
 
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def kakuninsho_printed_between(start: date, end: date) -> int:
     """資格確認書・資格情報のお知らせ rendered by the mass print from ``start`` to ``end``
     inclusive, counted from the finished chunks (a chunk run again replaces its count and
     its PDF). The ones printed one at a time at the counter are in the access log."""
-    row = JobChunk.objects.filter(
-        job__kind=ShikakuPrint.code,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(ShikakuPrint.code, start, end)
 
 
 KAKUNINSHO = register(
@@ -72,8 +59,8 @@ def fuka_setai_between(start: date, end: date) -> int:
     return (
         KokuhoFuka.objects.filter(
             santei__in=[Santei.HON, Santei.KARI],
-            created_at__gte=_local_midnight(start),
-            created_at__lt=_local_midnight(end + timedelta(days=1)),
+            created_at__gte=local_midnight(start),
+            created_at__lt=local_midnight(end + timedelta(days=1)),
         )
         .values("fiscal_year", "setai_id")
         .distinct()
@@ -98,13 +85,7 @@ def fuka_tsuchi_printed_between(start: date, end: date) -> int:
     (finished chunks; a chunk run again replaces its count)."""
     from kokuho.fuka_printjobs import NOTICE_PRINT
 
-    row = JobChunk.objects.filter(
-        job__kind=NOTICE_PRINT,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(NOTICE_PRINT, start, end)
 
 
 FUKA_TSUCHI = register(

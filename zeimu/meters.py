@@ -5,19 +5,12 @@ Runs inside one member's schema (tenants.meters.registry enters it).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
-from django.db.models import Sum
-from django.utils import timezone
-
-from tenants.jobs.models import ChunkStatus, JobChunk
+from tenants.meters.counts import chunks_done_between, local_midnight
 from tenants.meters.registry import Meter, register
 from zeimu import gyomu
 from zeimu.printjobs import NoticePrint
-
-
-def _local_midnight(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def notices_printed_between(start: date, end: date) -> int:
@@ -27,13 +20,7 @@ def notices_printed_between(start: date, end: date) -> int:
     (retry after a killed worker) resets its count and replaces its PDF, so a notice is
     counted once per print job. Two print jobs of the same year print (and count) twice,
     as the print house was sent both."""
-    row = JobChunk.objects.filter(
-        job__kind=NoticePrint.code,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(NoticePrint.code, start, end)
 
 
 NOTICES = register(
@@ -55,8 +42,8 @@ def kotei_nozeisha_between(start: date, end: date) -> int:
 
     return (
         KoteiFuka.objects.filter(
-            computed_at__gte=_local_midnight(start),
-            computed_at__lt=_local_midnight(end + timedelta(days=1)),
+            computed_at__gte=local_midnight(start),
+            computed_at__lt=local_midnight(end + timedelta(days=1)),
         )
         .values("fiscal_year", "nozeisha_id")
         .distinct()
@@ -81,13 +68,7 @@ def kotei_notices_printed_between(start: date, end: date) -> int:
     replaces its count)."""
     from zeimu.kotei_printjobs import PRINT
 
-    row = JobChunk.objects.filter(
-        job__kind=PRINT,
-        status=ChunkStatus.DONE,
-        finished_at__gte=_local_midnight(start),
-        finished_at__lt=_local_midnight(end + timedelta(days=1)),
-    ).aggregate(n=Sum("done"))
-    return int(row["n"] or 0)
+    return chunks_done_between(PRINT, start, end)
 
 
 KOTEI_NOTICES = register(
