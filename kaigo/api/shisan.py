@@ -47,7 +47,7 @@ class KaigoShisanInputSerializer(KaigoShotokuSerializer):
     dai1go = serializers.BooleanField(default=True, help_text="第1号被保険者（false: 第2号）")
     honnin_kazei = serializers.BooleanField(help_text="本人が住民税課税")
     setai_kazei = serializers.BooleanField(help_text="世帯に住民税課税の方がいる（本人を含む）")
-    seikatsu_hogo = serializers.BooleanField(default=False, help_text="生活保護を受給")
+    seiho = serializers.BooleanField(default=False, help_text="生活保護を受給")
     rorei_fukushi_nenkin = serializers.BooleanField(default=False, help_text="老齢福祉年金を受給")
     shutoku_date = serializers.DateField(
         required=False, allow_null=True, help_text="年度中の資格取得日"
@@ -94,7 +94,7 @@ class KaigoShisanView(TenantAPIView):
             honnin_kazei=d["honnin_kazei"],
             setai_kazei=d["setai_kazei"],
             dai1go=d["dai1go"],
-            seikatsu_hogo=d["seikatsu_hogo"],
+            seikatsu_hogo=d["seiho"],
             rorei_fukushi_nenkin=d["rorei_fukushi_nenkin"],
             shutoku_date=d.get("shutoku_date"),
             soshitsu_date=d.get("soshitsu_date"),

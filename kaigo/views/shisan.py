@@ -58,7 +58,7 @@ class ShisanForm(ShotokuForm):
     dai1go = forms.BooleanField(label="第1号被保険者（65歳以上）", required=False, initial=True)
     honnin_kazei = forms.BooleanField(label="本人が住民税課税", required=False)
     setai_kazei = forms.BooleanField(label="世帯に住民税課税の方がいる", required=False)
-    seikatsu_hogo = forms.BooleanField(label="生活保護を受給している", required=False)
+    seiho = forms.BooleanField(label="生活保護を受給している", required=False)
     rorei_fukushi_nenkin = forms.BooleanField(label="老齢福祉年金を受給している", required=False)
     shutoku_date = WarekiDateField(label="年度中の資格取得日", required=False)
     soshitsu_date = WarekiDateField(label="年度中の資格喪失日", required=False)
@@ -94,7 +94,7 @@ def shisan_view(request: HttpRequest) -> HttpResponse:
             honnin_kazei=bool(d.get("honnin_kazei")),
             setai_kazei=bool(d.get("setai_kazei")),
             dai1go=bool(d.get("dai1go")),
-            seikatsu_hogo=bool(d.get("seikatsu_hogo")),
+            seikatsu_hogo=bool(d.get("seiho")),
             rorei_fukushi_nenkin=bool(d.get("rorei_fukushi_nenkin")),
             shutoku_date=d.get("shutoku_date"),
             soshitsu_date=d.get("soshitsu_date"),
