@@ -82,7 +82,8 @@ def _insure(*, part: list[Resident], day: date, actor: Actor, event_id: int | No
         screen="kaigo.iko",
         record_type="kaigo.Shikaku",
         record_count=max(1, len(made)),
-        detail={"atena_ids": [s.atena_id for s in made], "event_id": event_id},
+        detail={"atena_ids": [s.atena_id for s in made]}
+        | ({"event_id": event_id} if event_id is not None else {}),
     )
     return len(made)
 
