@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from juminkiroku import events
 from kaigo.models import CauseKind, ShutokuJiyu, SoshitsuJiyu
+from kaigo.services.iko import shikaku_iko_on_load
 from kaigo.services.shikaku import Cause, kisai_apply, shojo_apply, torikeshi_apply
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
@@ -124,4 +127,23 @@ def nintei_end_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]
         jiyu_date=p.shojo_date,
         ido_id=p.ido_id,
         actor=NINTEI_ACTOR,
+    )
+
+
+# --- 初期データ移行: the registry loaded a former system's residents (kaigo.services.iko) ---
+
+
+@subscribe(events.IKO_LOAD)
+def shutoku_on_iko_load(event: ReceivedEvent[events.IkoLoadPayload]) -> None:
+    """初期データ移行 into an empty registry (migration_io's import): the loaded residents
+    already 65 become 第1号 from the day of the load (the town's first day on this
+    product; the former system's 取得日 is not in the 住民基本台帳 layout), history
+    「初期データ」. Keyed on the event: a redelivery writes nothing."""
+    p = event.payload
+    shikaku_iko_on_load(
+        first_atena_id=p.first_atena_id,
+        last_atena_id=p.last_atena_id,
+        day=timezone.localdate(event.occurred_at),
+        event_id=event.id,
+        actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
     )

@@ -9,8 +9,15 @@ bundle of CSV and/or XML files, the 表形式 documents and a manifest.
   access row for the records it read (who: the clerk who started the job);
 - ``finish`` joins the parts in chunk order into ``<FILE>.csv`` / ``<FILE>.xml``, writes
   the 表形式 documents, computes the SHA-256 and size of every file and writes
-  ``manifest.json`` (layout and version, 団体コード, record counts, checksums), then
-  removes the parts.
+  ``manifest.json`` (layout and version, 団体コード, record counts, checksums, 縮退 or
+  not), then removes the parts.
+
+``shukutai`` (off by default; 「Excel 向け（縮退）」 on the screen, ``--shukutai`` on the
+command) folds every text cell of the CSV files to JIS X 0213
+(``migration_io.gaiji.shukutai_text``: an IVS dropped or its MJ縮退マップ candidate
+written) for a spreadsheet that cannot carry 異体字セレクタ. Such a bundle is no longer the
+registry item for item (葛󠄂 is written 葛): the manifest says ``"shukutai": true`` and names
+the folded files, and the XML files, which are UTF-8 for a system, are never folded.
 
 The bundle lives under ``MEDIA_ROOT/<schema>/migration/<job>/`` (the town's own storage)
 and is offered on the export screen only, to the 住民記録 管理 role: not as a job file,
@@ -38,6 +45,7 @@ from django.utils import timezone
 from juminkiroku.public import GYOMU, HeldSet, held_ranges, held_read
 from migration_io.codec import CodecError, Context
 from migration_io.documents import tables
+from migration_io.gaiji import shukutai_text
 from migration_io.layout import LAYOUTS, Layout, layout_load, uncovered
 from migration_io.writers import csv_join_parts, csv_part, xml_join, xml_part
 from tenants.accesslog.models import AccessAction
@@ -126,7 +134,10 @@ class ChukanExport:
         if not formats:
             raise ValueError("出力形式（CSV・XML）を一つ以上選んでください。")
         encoding = check_encoding(params.get("encoding") or DEFAULT_ENCODING)
-        return {"layout": layout, "formats": formats, "encoding": encoding}
+        shukutai = params.get("shukutai", False)
+        if not isinstance(shukutai, bool):
+            raise ValueError("縮退の指定が正しくありません。")
+        return {"layout": layout, "formats": formats, "encoding": encoding, "shukutai": shukutai}
 
     def layout(self, job: Job) -> Layout:
         return layout_load(job.params["layout"])
@@ -159,6 +170,7 @@ class ChukanExport:
                                 ctx,
                                 encoding=job.params["encoding"],
                                 first_line=2 + earlier,
+                                fold=shukutai_text if job.params.get("shukutai") else None,
                             )
                         else:
                             xml_part(tmp, layout, file, records, ctx)
@@ -190,6 +202,7 @@ class ChukanExport:
         layout = self.layout(job)
         municipality = current_municipality()
         encoding = job.params["encoding"]
+        folded = bool(job.params.get("shukutai"))
         chunks = list(job.chunks.order_by("index"))
         counts: dict[str, int] = {}
         for c in chunks:
@@ -225,6 +238,7 @@ class ChukanExport:
                         "title": file.name,
                         "format": fmt,
                         "encoding": encoding if fmt == "csv" else "utf-8",
+                        "shukutai": folded and fmt == "csv",
                         "records": counts.get(file.set, 0),
                         "bytes": out.size,
                         "sha256": out.sha.hexdigest(),
@@ -257,6 +271,7 @@ class ChukanExport:
             "created_at": timezone.localtime().isoformat(timespec="seconds"),
             "formats": job.params["formats"],
             "encoding": encoding,
+            "shukutai": folded,
             "uncovered": uncovered(layout),
             "files": entries,
         }

@@ -40,6 +40,14 @@ class ExportForm(forms.Form):
         help_text="両方を選ぶと、同じ内容をCSV形式とXML形式で出力します。",
     )
     encoding = CsvEncodingField()
+    shukutai = forms.BooleanField(
+        label="Excel 向け（縮退）",
+        required=False,
+        initial=False,
+        help_text="CSV形式の文字を JIS X 0213 の文字に縮退します（異体字セレクタを外し、"
+        "MJ縮退マップの文字に置き換えます）。表計算ソフトで開くための出力で、"
+        "移行先のシステムに渡す移行ファイルには使いません。XML形式は縮退しません。",
+    )
 
 
 @gyomu_view(GYOMU)
@@ -75,6 +83,7 @@ def export_start(request: HttpRequest) -> HttpResponse:
                     "layout": LAYOUTS[0],
                     "formats": form.cleaned_data["formats"],
                     "encoding": form.cleaned_data["encoding"],
+                    "shukutai": form.cleaned_data["shukutai"],
                 },
                 actor=actor_from_request(request),
             )

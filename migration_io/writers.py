@@ -19,7 +19,7 @@ from lxml import etree
 from juminkiroku.public import HeldRecord
 from migration_io.codec import Context, record_texts
 from migration_io.layout import Layout, LayoutFile
-from tenants.csvout import CsvWriter, csv_join
+from tenants.csvout import CsvWriter, Fold, csv_join
 
 PART = b"<PART>"
 PART_END = b"</PART>"
@@ -36,10 +36,18 @@ def csv_part(
     *,
     encoding: str,
     first_line: int,
+    fold: Fold | None = None,
 ) -> int:
-    """Write the records' rows (no header, no BOM); returns how many."""
+    """Write the records' rows (no header, no BOM); returns how many. ``fold`` (the
+    export's 縮退 option, ``migration_io.gaiji.shukutai_text``) is applied to every text
+    cell by the platform's writer; None writes the text as held."""
     writer = CsvWriter(
-        stream, encoding=encoding, bom=False, first_line=first_line, headings=file.headings
+        stream,
+        encoding=encoding,
+        bom=False,
+        first_line=first_line,
+        headings=file.headings,
+        fold=fold,
     )
     count = 0
     for record in records:

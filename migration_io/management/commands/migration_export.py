@@ -2,7 +2,7 @@
 from the command line, e.g. for the hand-over at the end of a contract.
 
     manage.py migration_export --schema m143014 [--formats csv,xml] [--encoding cp932]
-                               [--wait 600] [--out /srv/handover/m143014]
+                               [--shukutai] [--wait 600] [--out /srv/handover/m143014]
     manage.py migration_export --schema m143014 --job 42 --out /srv/handover/m143014
 
 It starts the same job as the screen (``migration_export``); the workers run it. With
@@ -10,6 +10,8 @@ It starts the same job as the screen (``migration_export``); the workers run it.
 it also copies the bundle (the files and manifest.json) into that directory, whose
 checksums can be verified against the manifest with ``sha256sum``. ``--job`` copies the
 bundle of an export already finished (one started on the screen, say) instead.
+``--shukutai`` folds the CSV files to JIS X 0213 for a spreadsheet (「Excel 向け（縮退）」 on
+the screen; the manifest records it): never for the bundle handed to the next system.
 """
 
 from __future__ import annotations
@@ -38,6 +40,11 @@ class Command(BaseCommand):
         parser.add_argument("--schema", required=True, help="the municipality's schema name")
         parser.add_argument("--formats", default="csv,xml", help="csv, xml or csv,xml")
         parser.add_argument("--encoding", default="utf-8-sig", help="utf-8-sig or cp932 (CSV)")
+        parser.add_argument(
+            "--shukutai",
+            action="store_true",
+            help="fold the CSV text to JIS X 0213 (Excel; not for a hand-over)",
+        )
         parser.add_argument("--wait", type=int, default=0, help="seconds to wait for the end")
         parser.add_argument("--out", help="copy the finished bundle into this directory")
         parser.add_argument("--job", type=int, help="an export already finished: copy it")
@@ -62,6 +69,7 @@ class Command(BaseCommand):
         params = {
             "formats": [f.strip() for f in options["formats"].split(",") if f.strip()],
             "encoding": options["encoding"],
+            "shukutai": bool(options.get("shukutai")),
         }
         try:
             job = job_start(kind=EXPORT.code, params=params, actor=COMMAND_ACTOR)
