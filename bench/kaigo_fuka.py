@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("JC_BENCH_DB", "jcloud_bench_kaigo")
@@ -133,6 +134,7 @@ def _profile_chunk(dump: str) -> dict[str, Any]:
         profiler.disable()
     seconds = time.perf_counter() - t
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    Path(dump).parent.mkdir(parents=True, exist_ok=True)
     profiler.dump_stats(dump)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
@@ -208,6 +210,7 @@ def body(
     for processes in (1, 2):
         print(f"[kaigo_fuka] 本算定 with {processes} process(es) …")
         runs.append(_honsantei(processes, town["schema"]))
+        print(f"[kaigo_fuka] {runs[-1]}")
         connection.set_tenant(municipality)
     if profile:
         print("[kaigo_fuka] one chunk under cProfile …")
