@@ -15,11 +15,12 @@ import multiprocessing
 import os
 import time
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("JC_BENCH_DB", "jcloud_bench_kaigo")
 
-from bench.common import base_parser, kanagawa_common_modules, print_table, run
+from bench.common import OUT_DIR, base_parser, kanagawa_common_modules, print_table, run
 from bench.provision import provision_many
 
 TARGET_SECONDS = 30.0
@@ -102,6 +103,48 @@ def _honsantei(processes: int, schema: str) -> dict[str, Any]:
     }
 
 
+def _profile_chunk(dump: str) -> dict[str, Any]:
+    """One chunk of a fresh 本算定 in this process under cProfile: the stats go to ``dump``
+    (read them with ``python -m pstats`` or snakeviz) and the top of the cumulative list
+    is printed."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection as dj
+    from django.db import transaction
+
+    from tenants.jobs.models import Job, JobChunk, JobStatus
+    from tenants.jobs.registry import get_kind
+
+    with dj.cursor() as cur:
+        cur.execute("TRUNCATE kaigo_kaigofuka CASCADE")
+    Job.objects.filter(kind=KIND).update(status=JobStatus.SUCCEEDED)
+    kind = get_kind(KIND)
+    assert kind is not None
+    params = kind.validate({"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()})
+    job = Job.objects.create(kind=kind.code, gyomu=kind.gyomu, title=kind.title, params=params)
+    p, n = kind.plan(job)[0]
+    chunk = JobChunk.objects.create(job=job, index=0, params=p, size=n)
+    profiler = cProfile.Profile()
+    t = time.perf_counter()
+    with transaction.atomic():
+        profiler.enable()
+        done = kind.run_chunk(job, chunk).done
+        profiler.disable()
+    seconds = time.perf_counter() - t
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    Path(dump).parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(dump)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+    print(out.getvalue())
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+    print(out.getvalue())
+    return {"persons": done, "seconds_under_profile": round(seconds, 2), "dump": dump}
+
+
 def _tokucho(share_percent: int) -> int:
     """特別徴収対象者 for ``share_percent`` % of the 第1号 (by 宛名 id), as the pension
     insurer's 通知 would list them (synthetic: the real share is about 9 in 10)."""
@@ -120,7 +163,9 @@ def _tokucho(share_percent: int) -> int:
     return len(chosen)
 
 
-def body(consortium: Any, record: dict[str, Any], *, population: int, seed: int) -> dict[str, Any]:
+def body(
+    consortium: Any, record: dict[str, Any], *, population: int, seed: int, profile: bool = False
+) -> dict[str, Any]:
     from bench.fuka import _assess, _tax_data
     from juminkiroku.synth.load import residents_load
     from kaigo.rules.hokenryo_params import P
@@ -165,6 +210,11 @@ def body(consortium: Any, record: dict[str, Any], *, population: int, seed: int)
     for processes in (1, 2):
         print(f"[kaigo_fuka] 本算定 with {processes} process(es) …")
         runs.append(_honsantei(processes, town["schema"]))
+        print(f"[kaigo_fuka] {runs[-1]}")
+        connection.set_tenant(municipality)
+    if profile:
+        print("[kaigo_fuka] one chunk under cProfile …")
+        record["profile"] = _profile_chunk(str(OUT_DIR / "kaigo_fuka_chunk.prof"))
         connection.set_tenant(municipality)
     connection.set_schema_to_public()
     record["setup"] = {
@@ -197,11 +247,16 @@ def main(argv: list[str]) -> int:
     parser = base_parser("kaigo_fuka", __doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--population", type=int, default=380_000, help="default 380,000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="then run one chunk under cProfile (bench/out/kaigo_fuka_chunk.prof)",
+    )
     args = parser.parse_args(argv)
     return run(
         "kaigo_fuka",
         lambda consortium, record: body(
-            consortium, record, population=args.population, seed=args.seed
+            consortium, record, population=args.population, seed=args.seed, profile=args.profile
         ),
         keep=args.keep,
     )

@@ -33,7 +33,6 @@ from kaigo.models import (
     FukaSantei,
     KaigoFuka,
     KaigoKoseiKoho,
-    TokuchoTaisho,
 )
 from kaigo.rules.fuka_kibetsu import (
     Ki,
@@ -45,11 +44,16 @@ from kaigo.rules.fuka_kibetsu import (
     kibetsu_tokucho,
 )
 from kaigo.rules.hokenryo import HokenryoResult, hasu_shori, hokenryo_calculate
-from kaigo.rules.hokenryo_params import HokenryoParameters, parameters_for
+from kaigo.rules.hokenryo_params import (
+    HokenryoParameters,
+    hokenryo_parameters_from_lookup,
+    parameters_for,
+)
+from kaigo.rules.hokenryo_params import P as PARAM_PREFIX
 from kaigo.services.fuka_inputs import PersonInput, facts_changes, input_hash, person_inputs
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.params.services import param_value
+from tenants.params.services import param_value, param_values
 
 RECORD_TYPE = "kaigo.KaigoFuka"
 KOHO_RECORD_TYPE = "kaigo.KaigoKoseiKoho"
@@ -67,7 +71,19 @@ class FukaYear:
 
     @classmethod
     def build(cls, fiscal_year: int) -> FukaYear:
-        return cls(fiscal_year=fiscal_year, params=parameters_for(fiscal_year))
+        """The year's 保険料 values, read in two queries (``param_values``); a key they
+        do not hold is asked of ``param_value`` (which refuses a missing one)."""
+        values: dict[tuple[str, int], Any] = {
+            (k, fiscal_year): v for k, v in param_values(PARAM_PREFIX, fiscal_year).items()
+        }
+
+        def lookup(key: str, fy: int) -> Any:
+            if (key, fy) not in values:
+                values[(key, fy)] = param_value(key, fy)
+            return values[(key, fy)]
+
+        params = hokenryo_parameters_from_lookup(lookup, fiscal_year)
+        return cls(fiscal_year=fiscal_year, params=params, values=values)
 
     def lookup(self, key: str, fiscal_year: int) -> Any:
         if (key, fiscal_year) not in self.values:
@@ -127,48 +143,9 @@ def _kibetsu(
     return kibetsu_futsu(hokenryo, fy, year.lookup, ki=year.futsu_ki())
 
 
-def _row(
-    pi: PersonInput,
-    r: HokenryoResult,
-    kib: Kibetsu,
-    *,
-    santei: str,
-    version: int,
-    kijun: date,
-    job_id: int | None,
-    actor: str,
-    reason: str = "",
-    cause: str = "",
-) -> KaigoFuka:
-    return KaigoFuka(
-        fiscal_year=pi.inp.fiscal_year,
-        atena_id=pi.atena_id,
-        hihokensha_no=pi.hihokensha_no,
-        version=version,
-        santei=santei,
-        is_current=True,
-        kijun_date=kijun,
-        job_id=job_id,
-        dankai=r.dankai,
-        kijungaku=r.kijungaku,
-        ritsu=str(r.keigengo_ritsu),
-        gokei_shotoku=pi.facts["honnin"]["gokei_shotoku"],
-        kazei_nenkin_shunyu=r.hantei.kazei_nenkin_shunyu,
-        honnin_jokyo=pi.facts["honnin"]["jokyo"],
-        setai_kazei=pi.inp.setai_kazei,
-        nengaku=r.nengaku,
-        keigengaku=r.keigengaku,
-        tsukisu=r.tsukisu,
-        hokenryo=r.hokenryo,
-        choshu_hoho=kib.hoho,
-        kanou=kib.kanou,
-        kibetsu=kib.as_json(),
-        detail={"input": pi.facts, "result": result_json(r)},
-        input_hash=input_hash(pi.facts),
-        reason=reason,
-        cause=cause,
-        created_by=actor,
-    )
+#: ``json.dumps(x, ensure_ascii=False)`` without building an encoder per call (the same
+#: text: the C encoder either way)
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 COPY_COLUMNS = [
@@ -180,48 +157,65 @@ COPY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _copy_in(rows: list[KaigoFuka]) -> None:
-    """COPY the chunk's rows (as kokuho's 本算定 does), in the caller's transaction."""
+def _copy_in(rows: list[tuple[Any, ...]]) -> None:
+    """COPY the chunk's rows (values in ``COPY_COLUMNS`` order, JSON as text), in the
+    caller's transaction."""
     if not rows:
         return
-    now = timezone.now()
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)
     with connection.cursor() as cur:
         raw = cur.cursor
         with raw.copy(sql.SQL("COPY kaigo_kaigofuka ({}) FROM STDIN").format(cols)) as copy:
             for r in rows:
-                copy.write_row(
-                    (r.fiscal_year, r.atena_id, r.hihokensha_no, r.version, r.santei,
-                     r.is_current, r.kijun_date, r.job_id, r.dankai, r.kijungaku, r.ritsu,
-                     r.gokei_shotoku, r.kazei_nenkin_shunyu, r.honnin_jokyo, r.setai_kazei,
-                     r.nengaku, r.keigengaku, r.tsukisu, r.hokenryo, r.choshu_hoho, r.kanou,
-                     json.dumps(r.kibetsu, ensure_ascii=False),
-                     json.dumps(r.detail, ensure_ascii=False), r.input_hash, r.reason,
-                     r.cause, r.created_by, now)
-                )  # fmt: skip
+                copy.write_row(r)
 
 
 def karichoshu_of(fiscal_year: int, atena_ids: list[int]) -> dict[int, int]:
-    """仮徴収 per month: the February 本徴収 of the previous 年度's current 賦課."""
-    out: dict[int, int] = {}
-    for a, kib in KaigoFuka.objects.filter(
-        fiscal_year=fiscal_year - 1,
-        atena_id__in=atena_ids,
-        is_current=True,
-        choshu_hoho=ChoshuHoho.TOKUCHO,
-    ).values_list("atena_id", "kibetsu"):
-        feb = [int(k["amount"]) for k in kib if k.get("kind") == "hon" and int(k["month"]) == 2]
-        if feb:
-            out[a] = feb[0]
-    return out
+    """仮徴収 per month: the February 本徴収 of the previous 年度's current 賦課 (the first
+    such 期 of the 期別), taken out of the JSON by the database. One query."""
+    if not atena_ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT f.atena_id, feb.amount
+            FROM kaigo_kaigofuka f
+            CROSS JOIN LATERAL (
+                SELECT (e.value ->> 'amount')::bigint AS amount
+                FROM jsonb_array_elements(f.kibetsu) WITH ORDINALITY AS e(value, n)
+                WHERE e.value ->> 'kind' = 'hon' AND (e.value ->> 'month')::int = 2
+                ORDER BY e.n LIMIT 1
+            ) feb
+            WHERE f.fiscal_year = %s AND f.is_current AND f.choshu_hoho = %s
+              AND f.atena_id = ANY(%s)
+            """,
+            [fiscal_year - 1, str(ChoshuHoho.TOKUCHO), list(atena_ids)],
+        )
+        return {int(a): int(amount) for a, amount in cur.fetchall()}
 
 
 def tokucho_of(fiscal_year: int, atena_ids: list[int]) -> set[int]:
-    return set(
-        TokuchoTaisho.objects.filter(fiscal_year=fiscal_year, atena_id__in=atena_ids).values_list(
-            "atena_id", flat=True
+    """Those of ``atena_ids`` in the year's 特別徴収対象者. One query."""
+    if not atena_ids:
+        return set()
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT atena_id FROM kaigo_tokuchotaisho"
+            " WHERE fiscal_year = %s AND atena_id = ANY(%s)",
+            [fiscal_year, list(atena_ids)],
         )
-    )
+        return {int(a) for (a,) in cur.fetchall()}
+
+
+def _assessed_locked(fiscal_year: int, atena_ids: list[int]) -> set[int]:
+    """Those of ``atena_ids`` with a current 賦課 of the 年度, their rows locked."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT atena_id FROM kaigo_kaigofuka WHERE fiscal_year = %s AND is_current"
+            " AND atena_id = ANY(%s) FOR UPDATE",
+            [fiscal_year, list(atena_ids)],
+        )
+        return {int(a) for (a,) in cur.fetchall()}
 
 
 @dataclass(frozen=True)
@@ -235,26 +229,37 @@ def honsantei_chunk(
 ) -> ChunkWritten:
     """本算定 of the planned persons, in the caller's (the chunk's) transaction. A person
     who already has a current 賦課 of the 年度 (this job's chunk ran before, or an earlier
-    本算定 or 更正) is left alone and counted as skipped: a chunk run again writes nothing."""
+    本算定 or 更正) is left alone and counted as skipped: a chunk run again writes nothing.
+
+    Set-based: one query per input kind for the whole chunk (賦課済み, 特別徴収対象者,
+    仮徴収, then ``person_inputs``), plain tuples to COPY (no model objects), each 内訳
+    serialised once, and the 期別 of equal amounts computed and serialised once."""
     fy = year.fiscal_year
-    current = set(
-        KaigoFuka.objects.select_for_update()
-        .filter(fiscal_year=fy, atena_id__in=atena_ids, is_current=True)
-        .values_list("atena_id", flat=True)
-    )
+    current = _assessed_locked(fy, atena_ids) if atena_ids else set()
     todo = [a for a in atena_ids if a not in current]
     tokucho = tokucho_of(fy, todo)
     kari = karichoshu_of(fy, todo)
     name = actor.username or actor.api_client
-    rows: list[KaigoFuka] = []
+    now = timezone.now()
+    kibetsu_done: dict[tuple[bool, int, int], tuple[str, int, str]] = {}
+    rows: list[tuple[Any, ...]] = []
     for pi in person_inputs(fy, todo):
         r = calculate(pi, year.params)
-        kib = _kibetsu(
-            year, r.hokenryo, pi.months, pi.atena_id in tokucho, kari.get(pi.atena_id, 0)
-        )
+        toku = pi.atena_id in tokucho and len(pi.months) == 12
+        key = (toku, r.hokenryo, kari.get(pi.atena_id, 0) if toku else 0)
+        kib = kibetsu_done.get(key)
+        if kib is None:
+            k = _kibetsu(year, r.hokenryo, pi.months, toku, key[2])
+            kib = kibetsu_done[key] = (k.hoho, k.kanou, _ENCODER.encode(k.as_json()))
+        facts = pi.facts
+        honnin = facts["honnin"]
         rows.append(
-            _row(pi, r, kib, santei=FukaSantei.HON, version=1, kijun=kijun, job_id=job_id,
-                 actor=name)
+            (fy, pi.atena_id, pi.hihokensha_no, 1, FukaSantei.HON.value, True, kijun, job_id,
+             r.hantei.dankai, r.kijungaku, str(r.keigengo_ritsu), honnin["gokei_shotoku"],
+             r.hantei.kazei_nenkin_shunyu, honnin["jokyo"], pi.inp.setai_kazei, r.nengaku,
+             r.keigengaku, r.tsukisu, r.hokenryo, kib[0], kib[1], kib[2],
+             _ENCODER.encode({"input": facts, "result": result_json(r)}), input_hash(facts),
+             "", "", name, now)
         )  # fmt: skip
     _copy_in(rows)
     if rows:
@@ -265,7 +270,7 @@ def honsantei_chunk(
             screen="job:kaigo_fuka_honsantei",
             record_type=RECORD_TYPE,
             record_count=len(rows),
-            detail={"job_id": job_id, "atena_ids": [r.atena_id for r in rows]},
+            detail={"job_id": job_id, "atena_ids": [r[1] for r in rows]},
         )
     return ChunkWritten(written=len(rows), skipped=len(atena_ids) - len(todo))
 

@@ -53,10 +53,12 @@ class PersonInput:
     facts: dict[str, Any]
 
 
+#: ``json.dumps(x, sort_keys=True, ensure_ascii=False)``, one encoder for every call
+_HASH_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def input_hash(facts: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(facts, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
+    return hashlib.sha256(_HASH_ENCODER.encode(facts).encode()).hexdigest()
 
 
 def _kijitsu(d1: Dai1Nendo, fiscal_year: int) -> date:

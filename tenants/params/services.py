@@ -119,3 +119,28 @@ def param_value(key: str, fiscal_year: int) -> Any:
     if national is None:
         raise ParameterMissing(f"{key} の{fiscal_year}年度の値が登録されていません")
     return national
+
+
+def param_values(prefix: str, fiscal_year: int) -> dict[str, Any]:
+    """What ``param_value`` answers for every key starting with ``prefix`` in
+    ``fiscal_year``, read in two queries (a job's chunk takes its year's values at once).
+    A key absent here, or whose value is null, is for ``param_value`` to answer (or
+    refuse)."""
+
+    def latest(rows: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in (
+            rows.filter(key__startswith=prefix, fiscal_year_from__lte=fiscal_year)
+            .exclude(fiscal_year_to__lt=fiscal_year)
+            .order_by("key", "-fiscal_year_from")
+            .values_list("key", "value")
+        ):
+            out.setdefault(key, value)
+        return {k: v for k, v in out.items() if v is not None}
+
+    values = latest(LawParameter.objects)
+    if connection.schema_name != "public":
+        from tenants.params.tenant.models import MunicipalParameter
+
+        values.update(latest(MunicipalParameter.objects))
+    return values
