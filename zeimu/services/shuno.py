@@ -207,12 +207,12 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
             cur.execute(
                 "SELECT kibetsu_id, SUM(amount) FROM zeimu_chotei "
                 "WHERE kibetsu_id = ANY(%s::bigint[]) GROUP BY kibetsu_id",
-                [[s[0] for s in state.values()]],
+                [[acc[0] for acc in state.values()]],
             )
             held = {int(kid): int(total) for kid, total in cur.fetchall()}
-            for s in state.values():
-                if s[0] in held:
-                    s[3], s[4] = held[s[0]], True
+            for acc in state.values():
+                if acc[0] in held:
+                    acc[3], acc[4] = held[acc[0]], True
         cur.execute(
             "SELECT ref FROM zeimu_chotei WHERE ref = ANY(%s::text[])",
             [list({it.ref for it in items})],
@@ -233,7 +233,7 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
         ids = iter(new_ids)
         for it in items:
             zk = (it.zeimoku, it.key)
-            s = state.get(zk)
+            s: list[Any] | None = state.get(zk)
             if s is None:
                 pk = next(ids)
                 s = state[zk] = [pk, it.atena_id, _nofu_bango(it.zeimoku, it.nendo, pk), 0, False]
