@@ -417,7 +417,7 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
         # the 普通徴収 期別 into the 収納 ledger (the difference is written there)
         from kaigo.services.fuka_chotei import kaigo_chotei_post_kosei
 
-        kaigo_chotei_post_kosei(new=row, old=before, on=timezone.localdate(), actor=actor)
+        kaigo_chotei_post_kosei(new=row, old=before, on=on, actor=actor)
         koho.status = FukaKoseiStatus.APPLIED
         koho.applied = row
         koho.decided_by = actor.username or actor.api_client
