@@ -145,7 +145,7 @@ class Honsantei:
         kaigo_chotei_post_job(
             job_id=job.pk,
             fiscal_year=fy,
-            on=timezone.localdate(),
+            on=date.fromisoformat(job.params["kijun_date"]),  # 調定日: the 算定基準日
             actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
         )
         agg = KaigoFuka.objects.filter(fiscal_year=fy, is_current=True, job_id=job.pk).aggregate(

@@ -148,7 +148,7 @@ class Honsantei:
             job_id=job.pk,
             fiscal_year=fy,
             setai_ids=[p.setai_id for p in plans],
-            on=timezone.localdate(),
+            on=date.fromisoformat(job.params["kijun_date"]),  # 調定日: the 算定基準日
             actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
         )
         if out.skipped:
