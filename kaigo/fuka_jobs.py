@@ -137,7 +137,17 @@ class Honsantei:
         return ChunkResult(done=len(ids))
 
     def finish(self, job: Job) -> None:
+        from kaigo.services.fuka_chotei import kaigo_chotei_post_job
+
         fy = int(job.params["fiscal_year"])
+        # the 普通徴収 期別 into the 収納 ledger (zeimu.public; refs make a second finish
+        # post nothing new)
+        kaigo_chotei_post_job(
+            job_id=job.pk,
+            fiscal_year=fy,
+            on=date.fromisoformat(job.params["kijun_date"]),  # 調定日: the 算定基準日
+            actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
+        )
         agg = KaigoFuka.objects.filter(fiscal_year=fy, is_current=True, job_id=job.pk).aggregate(
             n=Count("id"), total=Sum("hokenryo")
         )

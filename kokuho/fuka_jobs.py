@@ -30,6 +30,7 @@ from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import KokuhoFuka, KoseiKoho, KoseiStatus, Santei
 from kokuho.selectors.fuka import SetaiPlan, fy_end, fy_start, plan_setai
 from kokuho.services.fuka import FukaYear, current_fuka_setai, honsantei_chunk, kosei_sweep_chunk
+from kokuho.services.fuka_chotei import kokuho_chotei_post_chunk
 from tenants.accesslog.services import Actor
 from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
 from tenants.jobs.registry import ChunkResult, register
@@ -140,6 +141,14 @@ class Honsantei:
             kijun=date.fromisoformat(job.params["kijun_date"]),
             santei=job.params["santei"],
             job_id=job.pk,
+            actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
+        )
+        # the 期別 into the 収納 ledger, in the chunk's transaction (a re-run posts nothing new)
+        kokuho_chotei_post_chunk(
+            job_id=job.pk,
+            fiscal_year=fy,
+            setai_ids=[p.setai_id for p in plans],
+            on=date.fromisoformat(job.params["kijun_date"]),  # 調定日: the 算定基準日
             actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
         )
         if out.skipped:

@@ -23,6 +23,7 @@ from tenants.wareki import format_nendo
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus, ShiryoImport, ShiryoImportStatus
 from zeimu.services.common import KYUCHI_KEY
+from zeimu.services.fuka_chotei import juminzei_chotei_post_job
 from zeimu.services.kazei_import import (
     IMPORT_JOB,
     ImportRejected,
@@ -147,6 +148,16 @@ class ToshoFuka:
         residents = juminkiroku_public.residents_on(ctx.kijun, first_id=lo, last_id=hi)
         people = [(r.atena_id, r.birth_date) for r in residents]
         written = _copy_in(assess_many(ctx, people, job_id=job.pk))
+        # the 普通徴収 期別 into the 収納 ledger, in the chunk's transaction (a re-run chunk
+        # posts the same refs: nothing new); ≈4 statements for the chunk's ≈2,000 people
+        juminzei_chotei_post_job(
+            job_id=job.pk,
+            fiscal_year=ctx.fiscal_year,
+            first_id=lo,
+            last_id=hi,
+            on=timezone.localdate(),
+            actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
+        )
         if written < len(people):
             JobLogLine.objects.create(
                 job=job,

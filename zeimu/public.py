@@ -34,10 +34,11 @@ from juminkiroku import public as juminkiroku_public
 from zeimu.models import Fuka, FukaStatus
 from zeimu.models.shuno import Zeimoku
 from zeimu.services import shuno as _shuno
+from zeimu.services.shuno import ChoteiItem, ShunoRefused
 from zeimu.services.shuno import Posted as ChoteiPosted
-from zeimu.services.shuno import ShunoRefused
 
 __all__ = [
+    "ChoteiItem",
     "ChoteiPosted",
     "HouseholdKazei",
     "KazeiJokyo",
@@ -47,6 +48,7 @@ __all__ = [
     "ShunoRefused",
     "Zeimoku",
     "chotei_post",
+    "chotei_post_many",
     "household_kazei",
     "household_kazei_many",
     "kibetsu_zan",
@@ -267,6 +269,12 @@ def chotei_post(
         genmen=genmen,
         reason=reason,
     )
+
+
+def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Any) -> list[ChoteiPosted]:
+    """``chotei_post`` for many 期別 in a handful of statements, as if posted one by one in
+    order (a job's chunk posts its 期別 with one call); all or nothing on a refusal."""
+    return _shuno.chotei_post_many(items, actor=actor)
 
 
 @dataclass(frozen=True)

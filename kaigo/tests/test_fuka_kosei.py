@@ -17,11 +17,18 @@ from kaigo.tests.factories import shibo
 from kaigo.tests.fuka_helpers import ACTOR, alone, hikazei, run_job, set_table
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
+from zeimu.public import Zeimoku, kibetsu_zan
 from zeimu.tests.factories import kazei_kosei, kazei_set
 
 pytestmark = pytest.mark.django_db
 
 FY = 2025
+
+
+def _ledger(atena_id: int, on: date | None = None) -> list[tuple[int, int]]:
+    """(期, 調定額 as of ``on``) of the person's 介護保険料 期別 in the 収納 ledger."""
+    rows = [k for k in kibetsu_zan(atena_id, on=on) if k.zeimoku == Zeimoku.KAIGO]
+    return [(n, k.chotei) for n, k in enumerate(rows, start=1)]
 
 
 def test_sweep_finds_changes_and_apply_keeps_history_and_due_ki(
@@ -81,6 +88,11 @@ def test_sweep_finds_changes_and_apply_keeps_history_and_due_ki(
     assert amounts[3:] == [13_300] * 6 and sum(amounts) == 102_000
     assert new_a.kibetsu[3]["before"] == 7_300 and new_a.kibetsu[3]["sagaku"] == 6_000
     assert AccessLog.objects.filter(screen="kaigo.fuka_kosei", action="update").exists()
+    # and the 収納 ledger (issue 18) holds the new amounts from the day of the 更正, the old
+    # ones until the day before
+    assert _ledger(a.pk) == [(n, amt) for n, amt in enumerate(amounts, start=1)]
+    old_amounts = [k["amount"] for k in before_a.kibetsu]
+    assert _ledger(a.pk, on=date(2025, 10, 14)) == list(enumerate(old_amounts, start=1))
     # B's 更正 on 2026-03-10 (8 期 of 2,900 due, the 2月 one moved to 3月2日) lowers the
     # 保険料 below what was due: 過誤納 23,200 − 15,225
     new_b = kosei_apply(
@@ -91,6 +103,7 @@ def test_sweep_finds_changes_and_apply_keeps_history_and_due_ki(
     )
     assert new_b.hokenryo == 15_225 and new_b.tsukisu == 7
     assert new_b.kanou == 7_975 and sum(k["amount"] for k in new_b.kibetsu) == 23_200
+    assert sum(amt for _, amt in _ledger(b.pk)) == 23_200
     # D is set aside with a reason; applying it afterwards is refused
     kd = KaigoKoseiKoho.objects.get(atena_id=d.pk, status="open")
     with pytest.raises(KoseiRefused):

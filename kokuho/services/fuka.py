@@ -470,6 +470,10 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
         if before is not None:
             before.superseded_by = row
             before.save(update_fields=["superseded_by"])
+        # the 期別 into the 収納 ledger (the difference is written there)
+        from kokuho.services.fuka_chotei import kokuho_chotei_post_kosei
+
+        kokuho_chotei_post_kosei(new=row, old=before, on=on, actor=actor)
         koho.status = KoseiStatus.APPLIED
         koho.applied = row
         koho.decided_by = actor.username or actor.api_client

@@ -16,6 +16,7 @@ from kokuho.tests.factories import shibo, tennyu
 from kokuho.tests.fuka_helpers import ACTOR, run_job, set_rates
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
+from zeimu.public import Zeimoku, kibetsu_zan
 from zeimu.tests.factories import kazei, kazei_kosei
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,14 @@ def test_death_gives_a_kosei_candidate_with_the_right_months_and_the_clerk_appli
     assert all(k["sagaku"] == k["amount"] - k["before"] for k in after.kibetsu)
     assert sum(k["sagaku"] for k in after.kibetsu) == after.nengaku - before.nengaku
     assert AccessLog.objects.filter(screen="kokuho.fuka_kosei", record_id=str(after.pk)).exists()
+
+    # and the 収納 ledger (issue 18) holds the 世帯主's 期別 at the new amounts from the day of
+    # the 更正, at the old ones until the day before
+    def ledger(on: date | None = None) -> list[int]:
+        rows = kibetsu_zan(head.pk, on=on)
+        return [k.chotei for k in rows if k.zeimoku == Zeimoku.KOKUHOZEI]
+
+    assert ledger() == new and ledger(date(2025, 10, 14)) == old
     # applied once only
     with pytest.raises(KoseiRefused):
         kosei_apply(koho_id=koho.pk, reason="二度目", actor=ACTOR)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from juminkiroku.public import person_identity
 from tenants.accesslog.models import AccessAction
@@ -26,6 +27,7 @@ from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
 from zeimu.rules.juminzei import juminzei_compute
 from zeimu.rules.parameters import Parameters, parameters_for
 from zeimu.services.common import jsonable
+from zeimu.services.fuka_chotei import juminzei_chotei_post_kosei
 from zeimu.services.kazei_inputs import (
     InvalidKazeiData,
     TownSettings,
@@ -202,6 +204,8 @@ def kosei(*, fuka_id: int, reason: str, actor: Actor) -> Fuka:
         Fuka.objects.filter(pk=old.pk).update(is_current=False)
         new.save()
         Fuka.objects.filter(pk=old.pk).update(superseded_by=new)
+        # the new 普通徴収 期別 into the 収納 ledger (the difference is written there)
+        juminzei_chotei_post_kosei(new=new, old=old, on=timezone.localdate(), actor=actor)
         access_record(
             action=AccessAction.UPDATE,
             actor=actor,

@@ -276,3 +276,161 @@ def test_entaikin_from_the_ledger_toyohashi_and_a_part_paid(payer: Any) -> None:
     # 40,000×8.7%×31/365 = 295 → 2,167 → 2,100円
     assert [s.amount for s in r.segments] == [44, 54, 1774, 295]
     assert r.entaikin == 2_100
+
+
+# --- chotei_post_many ----------------------------------------------------------------------
+
+ITEMS = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=3),  # which 期別
+        st.integers(min_value=0, max_value=50_000),  # the amount stated
+        st.integers(min_value=0, max_value=6),  # which ref (repeats are re-posts)
+        st.booleans(),  # 減免
+        st.integers(min_value=0, max_value=1),  # which taxpayer (a mismatch is refused)
+    ),
+    max_size=12,
+)
+
+
+def _items(atenas: list[int], spec: list[tuple[int, int, int, bool, int]]) -> list[Any]:
+    from zeimu.services.shuno import ChoteiItem
+
+    return [
+        ChoteiItem(
+            zeimoku=Zeimoku.KOKUHOZEI if i % 2 else Zeimoku.JUMINZEI,
+            key=f"k{i}",
+            atena_id=atenas[who],
+            nendo=2025,
+            ki=i + 1,
+            ki_label=f"第{i + 1}期",
+            nouki=date(2025, 6 + i, 28),
+            amount=yen,
+            ref=f"r{ref}",
+            on=date(2025, 6, 1 + n),
+            genmen=genmen,
+        )
+        for n, (i, yen, ref, genmen, who) in enumerate(spec)
+    ]
+
+
+def _ledger() -> list[tuple[Any, ...]]:
+    return sorted(
+        Chotei.objects.values_list(
+            "kibetsu__zeimoku", "kibetsu__key", "kibetsu__atena_id", "kibetsu__nofu_bango",
+            "kind", "amount", "on", "ref", "created_by",
+        )
+    )  # fmt: skip
+
+
+def _run(fn: Any) -> tuple[Any, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Run ``fn`` in a savepoint from the same state and the same sequence position; return
+    its answer (or the refusal's message), the 調定 and the 期別 it left; roll back."""
+    from django.db import transaction
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('zeimu_kibetsu', 'id'), "
+            "(SELECT COALESCE(MAX(id), 0) + 100 FROM zeimu_kibetsu), false)"
+        )
+    result: Any
+    with transaction.atomic():
+        try:
+            result = fn()
+        except ShunoRefused as exc:
+            result = str(exc)
+        kibs = sorted(Kibetsu.objects.values_list("zeimoku", "key", "atena_id", "nofu_bango"))
+        ledger = _ledger()
+        transaction.set_rollback(True)
+    return result, ledger, kibs
+
+
+@pytest.fixture
+def other_payer(payer: Any) -> Any:
+    _, atenas = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    return atenas[0]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(before=ITEMS, batch=ITEMS)
+def test_chotei_post_many_is_a_loop_of_chotei_post(
+    payer: Any, other_payer: Any, before: list[tuple[int, int, int, bool, int]], batch: list[Any]
+) -> None:
+    """From any ledger (``before``, posted one by one, refused posts skipped), posting a
+    batch with chotei_post_many leaves the same 期別 and 調定 entries — kinds, differences,
+    refs, 納付番号 — and answers the same as posting it item by item in one transaction;
+    a refusal in the batch is the same refusal and leaves nothing of the batch."""
+    from django.db import transaction
+
+    from zeimu.services.shuno import chotei_post_many
+
+    atenas = [payer.pk, other_payer.pk]
+    with transaction.atomic():
+        for item in _items(atenas, before):
+            try:
+                with transaction.atomic():
+                    chotei_post(**item.__dict__, actor=ACTOR)
+            except ShunoRefused:
+                pass
+        items = _items(atenas, batch)
+
+        def loop() -> Any:
+            with transaction.atomic():
+                return [chotei_post(**it.__dict__, actor=ACTOR) for it in items]
+
+        looped = _run(loop)
+        many = _run(lambda: chotei_post_many(items, actor=ACTOR))
+        assert many == looped
+        transaction.set_rollback(True)
+
+
+def test_chotei_post_many_two_towns_and_a_handful_of_queries(alpha: Any, beta: Any) -> None:
+    from django.db import connection as dj
+    from django.test.utils import CaptureQueriesContext
+
+    from zeimu.services.shuno import ChoteiItem, chotei_post_many
+
+    # given 葉山町 posts 1,000 期別 spread over one household's members
+    connection.set_tenant(alpha.municipality)
+    _, members = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    items = [
+        ChoteiItem(
+            zeimoku=Zeimoku.JUMINZEI,
+            key=f"juminzei:2025:{n}",
+            atena_id=members[n % len(members)].pk,
+            nendo=2025,
+            ki=n % 4 + 1,
+            ki_label=f"第{n % 4 + 1}期",
+            nouki=date(2025, 6, 30),
+            amount=1_000 + n,
+            ref=f"fuka:{n}",
+            on=date(2025, 6, 1),
+        )
+        for n in range(1_000)
+    ]
+    # when
+    with CaptureQueriesContext(dj) as ctx:
+        posted = chotei_post_many(items, actor=ACTOR)
+    # then five statements (the held sums are not read: no 期別 existed), every 期別 with
+    # its 当初 調定
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert len([q for q in sql if "SAVEPOINT" not in q and "search_path" not in q]) == 5
+    assert all(p.written for p in posted) and len({p.nofu_bango for p in posted}) == 1_000
+    assert Chotei.objects.filter(kind=ChoteiKind.TOSHO).count() == 1_000
+    assert sum(Chotei.objects.values_list("amount", flat=True)) == sum(
+        1_000 + n for n in range(1_000)
+    )
+    # the same batch again writes nothing
+    assert not any(p.written for p in chotei_post_many(items, actor=ACTOR))
+    assert Chotei.objects.count() == 1_000
+    # 寒川町 sees none of it, and its own post of the same keys is its own 期別
+    connection.set_tenant(beta.municipality)
+    assert not Kibetsu.objects.exists() and not Chotei.objects.exists()
+    _, (pb, *_) = household_tennyu("samukawa", members=family(), ido_date=date(2020, 4, 1))
+    (mine,) = chotei_post_many(
+        [ChoteiItem(**{**items[0].__dict__, "atena_id": pb.pk})], actor=ACTOR
+    )
+    assert mine.written and Kibetsu.objects.count() == 1
+    connection.set_tenant(alpha.municipality)
+    assert Kibetsu.objects.count() == 1_000 and Kibetsu.objects.filter(atena_id=pb.pk).count() == 0

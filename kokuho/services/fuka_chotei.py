@@ -1,0 +1,89 @@
+"""国民健康保険税 into the 収納 ledger (issue 18 item 1), through
+``zeimu.public.chotei_post_many``.
+
+The 納税義務者 is the 世帯主 (擬制世帯主 included: 地方税法第703条の4), so each 期 of a
+household's current 賦課 is posted under the key
+``kokuhozei:<年度>:<世帯 id>:<世帯主の宛名 id>:<期>`` with the ref
+``kokuho_fuka:<賦課 id>:<世帯主>:<期>``. A new version (本算定 over a 仮算定, a 更正) states
+the new amounts; when the 世帯主 changed, the former 世帯主's 期 are stated 0 and every 期
+goes to the new one (what the former one paid stays on his 期別 as 過誤納, for 充当 or
+還付: the split of a year between two 世帯主 is not modelled). The 本算定 job posts from its
+chunk, in the chunk's transaction (a re-run chunk posts the same refs: nothing new).
+The 特別徴収 of 国保税 is not held apart from the 期別 by the 賦課 (kokuho.rules.tokucho is
+judged on the screen), so every 期 is posted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from kokuho.models import KokuhoFuka
+from tenants.accesslog.services import Actor
+from zeimu.public import ChoteiItem, ChoteiPosted, Zeimoku, chotei_post_many
+
+
+def _item(fuka_id: int, fy: int, setai: int, gimusha: int, k: dict[str, Any], amount: int,
+          on: date) -> ChoteiItem:  # fmt: skip
+    n = int(k["ki"])
+    return ChoteiItem(
+        zeimoku=Zeimoku.KOKUHOZEI,
+        key=f"kokuhozei:{fy}:{setai}:{gimusha}:{n}",
+        atena_id=gimusha,
+        nendo=fy,
+        ki=n,
+        ki_label=str(k["label"])[:20],
+        nouki=date.fromisoformat(k["due"]),
+        amount=amount,
+        ref=f"kokuho_fuka:{fuka_id}:{gimusha}:{n}",
+        on=on,
+    )
+
+
+def kokuho_chotei_items(rows: Iterable[KokuhoFuka], before: dict[int, KokuhoFuka], *,
+                        on: date) -> list[ChoteiItem]:  # fmt: skip
+    """Items of current 賦課 rows; ``before`` maps a row's id to the version it replaced."""
+    items: list[ChoteiItem] = []
+    for row in rows:
+        fy, setai, gimusha = row.fiscal_year, row.setai_id, row.nozei_gimusha_id
+        now = {int(k["ki"]): k for k in row.kibetsu or []}
+        if not gimusha:  # no 世帯主 known (cannot happen for a household of the registry)
+            continue
+        for k in now.values():
+            items.append(_item(row.pk, fy, setai, gimusha, k, int(k["amount"]), on))
+        old = before.get(row.pk)
+        if old is None:
+            continue
+        for k in old.kibetsu or []:
+            if old.nozei_gimusha_id and (
+                old.nozei_gimusha_id != gimusha or int(k["ki"]) not in now
+            ):
+                items.append(_item(row.pk, fy, setai, old.nozei_gimusha_id, k, 0, on))
+    return items
+
+
+def kokuho_chotei_post_chunk(
+    *, job_id: int, fiscal_year: int, setai_ids: list[int], on: date, actor: Actor
+) -> list[ChoteiPosted]:
+    """Post the current 賦課 a job wrote for these households (two queries, then the
+    ledger's handful)."""
+    rows = list(
+        KokuhoFuka.objects.filter(
+            job_id=job_id, fiscal_year=fiscal_year, setai_id__in=setai_ids, is_current=True
+        ).only("pk", "fiscal_year", "setai_id", "nozei_gimusha_id", "kibetsu")
+    )
+    before = {
+        int(o.superseded_by_id or 0): o
+        for o in KokuhoFuka.objects.filter(superseded_by_id__in=[r.pk for r in rows]).only(
+            "pk", "superseded_by_id", "nozei_gimusha_id", "kibetsu"
+        )
+    }
+    return chotei_post_many(kokuho_chotei_items(rows, before, on=on), actor=actor)
+
+
+def kokuho_chotei_post_kosei(
+    *, new: KokuhoFuka, old: KokuhoFuka | None, on: date, actor: Actor
+) -> list[ChoteiPosted]:
+    items = kokuho_chotei_items([new], {new.pk: old} if old else {}, on=on)
+    return chotei_post_many(items, actor=actor)
