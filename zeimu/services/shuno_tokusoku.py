@@ -4,14 +4,16 @@ write one ``Tokusoku`` per 期別, and the 督促状's data for the shared print
 - Who: a 期別 whose 納期限 is before the 発付日 and whose balance on the 発付日 is above zero
   (``zeimu.services.shuno.balances``), with no 督促 (one per 期別: the OneToOne makes a
   second write a no-op, so a chunk run again or a second job writes nothing twice).
-- 指定期限: 発付日 + ``zeimu.shuno.tokusoku.shitei_nissu`` (10日: 地方税法第331条第1項第1号
-  ほか, 督促状を発した日から起算して10日を経過した日).
+- 指定期限: 発付日 + ``zeimu.shuno.tokusoku.shitei_nissu`` (10日: 地方税法第331条第1項第1号・
+  第373条第1項第1号ほか, 督促状を発した日から起算して10日を経過した日, i.e. the 11th day
+  counting the 発付日: 4月7日 → 4月17日 in みずき法律事務所's explanation).
 - 督促手数料: the town's 条例 value ``zeimu.shuno.tokusoku.tesuryo`` of the 発付日's 年度
   (national value 0: none). It is printed and kept on the row; the ledger does not yet
   post it as a receivable of its own (not built).
 - 20日: the law says a 督促状 is sent within 20 days after the 納期限 (第329条第1項ほか,
-  ``zeimu.shuno.tokusoku.nissu``); one sent later is still sent, as the brief of issue 18
-  asks (refuse only with a warning), flagged ``late`` and counted in the job log.
+  ``zeimu.shuno.tokusoku.nissu``). That limit is 訓示規定: a later 督促 is valid (鶴ヶ島市
+  「督促状」 page, citing 徳島地裁 昭和30年12月27日判決), so one sent later is still sent,
+  flagged ``late`` and counted in the job log as a warning.
 """
 
 from __future__ import annotations

@@ -109,7 +109,9 @@ def test_the_job_sends_one_tokusoku_per_unpaid_kibetsu_and_prints_it(
     # when: 督促 of every 期別 due, sent on 15 July 2025 (15 days after the 納期限)
     job = run({"hakko_date": "2025-07-15"}, django_capture_on_commit_callbacks)
     cleanup.append(job)
-    # then: the unpaid and the part-paid 第1期; not the paid one nor the one not yet due
+    # then: the unpaid and the part-paid 第1期; not the paid one nor the one not yet due.
+    # 指定期限: 「督促状を発した日から起算して10日を経過した日」(地方税法第331条第1項第1号) is
+    # the 11th day, 発付日 + 10 (みずき法律事務所 "税金の督促状の納期限は10日後?": 4月7日 → 4月17日)
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]
     rows = {t.kibetsu_id: t for t in Tokusoku.objects.all()}
     assert set(rows) == {hayama["unpaid"].kibetsu_id, hayama["part"].kibetsu_id}
