@@ -121,7 +121,9 @@ def test_the_entaikin_api_gives_segments_and_saves_nothing(alpha: Any, ledger: A
     no = ledger["old"].nofu_bango
     wrong = no[:19] + str((int(no[19]) + 1) % 10)
     for payload, status in (
-        ({"nofu_bango": wrong, "paid_on": "2025-09-01"}, 400),
+        ({"nofu_bango": wrong, "paid_on": "2025-09-01"}, 422),  # the document allows it
+        ({"nofu_bango": no, "paid_on": "1999-12-31"}, 422),
+        ({"nofu_bango": no[:19], "paid_on": "2025-09-01"}, 400),
         ({"nofu_bango": "0" * 20, "paid_on": "2025-09-01"}, 404),
         ({"nofu_bango": no}, 400),
         ({"nofu_bango": no, "paid_on": "2013-01-01"}, 200),  # before the 納期限: none
