@@ -277,4 +277,9 @@ class KazeiImport:
 register(KazeiImport())
 
 # The mass-printing job kinds register themselves on import.
-from zeimu import kotei_jobs, kotei_printjobs, printjobs  # noqa: E402, F401
+from zeimu import (  # noqa: E402, F401
+    kotei_jobs,
+    kotei_printjobs,
+    printjobs,
+    shuno_tokusoku_jobs,
+)

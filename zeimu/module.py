@@ -43,6 +43,11 @@ MODULE = ModuleSpec(
         "zeimu.Kibetsu": "期別（調定）",
         "zeimu.shuno_nozeisha": "収納状況（納税義務者）",
         "zeimu.shuno_entaikin": "延滞金の試算",
+        "zeimu.Tokusoku": "督促",
+        "zeimu.shuno_tokusoku_pdf": "督促状の発行",
+        "job:zeimu_shuno_tokusoku": "督促状の発付",
+        "api.zeimu.shuno_entaikin": "API（延滞金の試算）",
+        "api.zeimu.shuno_lookup": "API（収納状況の照会）",
         # 固定資産税・都市計画税
         "zeimu.KoteiFuka": "固定資産税・都市計画税の賦課",
         "zeimu.KoteiNozeisha": "固定資産税の納税義務者",

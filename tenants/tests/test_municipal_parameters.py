@@ -26,6 +26,7 @@ NOUKI_MONTHS = "zeimu.kojin_juminzei.futsu_choshu.nouki_months"
 HASU = "zeimu.kojin_juminzei.futsu_choshu.hasu_tani"
 HANBOUKI = "juminkiroku.johyo.hanbouki_months"
 KANSHO = "kaigo.nintei.koshin_kansho_nissu"
+TESURYO = "zeimu.shuno.tokusoku.tesuryo"
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -100,7 +101,10 @@ def test_settable_parameters_are_declared_in_the_law_files():
         kakuninsho,
         sosai,
         KANSHO,
+        TESURYO,
     }
+    # 収納: the 督促手数料 is the town's 条例 (地方税法第330条ほか), none by the law
+    assert declared[TESURYO].kind == "integer" and "shuno_kanri" in declared[TESURYO].gyomu
     # 介護保険: the days before a 認定 ends that the 更新 reminder starts (the town's own)
     assert declared[KANSHO].kind == "integer" and declared[KANSHO].gyomu == ("kaigo_hoken",)
     # 住民記録's: the months a town does not move 除票 (標準仕様書 9.3), no national value

@@ -1,5 +1,11 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, kotei, shisan
+from zeimu.api import fuka, kazei, kotei, shisan, shuno
 
-urlpatterns = [*shisan.urlpatterns, *kazei.urlpatterns, *fuka.urlpatterns, *kotei.urlpatterns]
+urlpatterns = [
+    *shisan.urlpatterns,
+    *kazei.urlpatterns,
+    *fuka.urlpatterns,
+    *kotei.urlpatterns,
+    *shuno.urlpatterns,
+]

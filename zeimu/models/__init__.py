@@ -73,3 +73,7 @@ __all__ = [
     "YochiKubun",
     "Zeimoku",
 ]
+
+from zeimu.models.shuno_tokusoku import Tokusoku
+
+__all__ += ["Tokusoku"]

@@ -28,7 +28,7 @@ from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
 from tenants.uploads import LimitedUploadHandler, limit_uploads
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kibetsu, Nofu, NofuStatus, ShunoFile
+from zeimu.models import Kibetsu, Nofu, NofuStatus, ShunoFile, Tokusoku
 from zeimu.services.shuno import (
     ShunoRefused,
     entaikin_of,
@@ -85,11 +85,18 @@ def shuno_nozeisha(request: HttpRequest, atena_id: int) -> HttpResponse:
     if not rows:
         return redirect("zeimu_shuno")
     today = _today()
+    tokusoku = {t.kibetsu_id: t for t in Tokusoku.objects.filter(kibetsu__atena_id=atena_id)}
     lines: list[dict[str, Any]] = []
     for kib, bal in rows:
         entaikin = entaikin_of(kib.pk, paid_on=today).entaikin if bal.zan > 0 else 0
         lines.append(
-            {"kibetsu": kib, "balance": bal, "entaikin": entaikin, "kagono": max(0, -bal.zan)}
+            {
+                "kibetsu": kib,
+                "balance": bal,
+                "entaikin": entaikin,
+                "kagono": max(0, -bal.zan),
+                "tokusoku": tokusoku.get(kib.pk),
+            }
         )
     return TemplateResponse(
         request,
