@@ -10,13 +10,11 @@ ledger grows with the population: ``--population 380000`` gives ≈ 120,000 parc
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
 from datetime import date
 from typing import Any
 
-from bench.common import base_parser, kanagawa_common_modules, print_table, run
+from bench.common import base_parser, job_in_pool, kanagawa_common_modules, print_table, run
 from bench.provision import provision_many
 
 TARGET_SECONDS = 30.0
@@ -25,62 +23,16 @@ ON = date(2025, 1, 1)
 KIND = "zeimu_kotei_tosho"
 
 
-def _worker_init(database_url: str, schema: str) -> None:
-    from bench.common import django_setup
-
-    django_setup(database_url)
-    from tenants.db import connection
-    from tenants.models import Municipality
-
-    connection.set_tenant(Municipality.objects.get(schema_name=schema))
-
-
-def _worker_run(args: tuple[int, int]) -> int:
-    from django.db import transaction
-
-    from tenants.jobs.models import Job, JobChunk
-    from tenants.jobs.registry import get_kind
-
-    job_id, chunk_id = args
-    kind = get_kind(KIND)
-    assert kind is not None
-    job = Job.objects.get(pk=job_id)
-    with transaction.atomic():
-        return kind.run_chunk(job, JobChunk.objects.get(pk=chunk_id)).done
-
-
 def _tosho(processes: int, schema: str) -> dict[str, Any]:
     from django.db import connection as dj
     from django.db.models import Count, Sum
 
-    from tenants.jobs.models import Job, JobChunk, JobStatus
-    from tenants.jobs.registry import get_kind
     from zeimu.models import KoteiFuka
 
     with dj.cursor() as cur:
         cur.execute("TRUNCATE zeimu_koteifuka CASCADE")
-    kind = get_kind(KIND)
-    assert kind is not None
-    t0 = time.perf_counter()
-    params = kind.validate({"fiscal_year": FISCAL_YEAR})
-    job = Job.objects.create(kind=kind.code, gyomu=kind.gyomu, title=kind.title, params=params)
-    plan = kind.plan(job)
-    chunks = JobChunk.objects.bulk_create(
-        JobChunk(job=job, index=i, params=p, size=n) for i, (p, n) in enumerate(plan)
-    )
-    t_plan = time.perf_counter() - t0
-    dj.close()
-    url = os.environ["DATABASE_URL"]
-    t1 = time.perf_counter()
-    with multiprocessing.get_context("fork").Pool(
-        processes, initializer=_worker_init, initargs=(url, schema)
-    ) as pool:
-        done = sum(pool.map(_worker_run, [(job.pk, c.pk) for c in chunks], chunksize=1))
-    t_chunks = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    kind.finish(job)
-    t_finish = time.perf_counter() - t2
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    run = job_in_pool(KIND, {"fiscal_year": FISCAL_YEAR}, processes=processes, schema=schema)
+    t_plan, t_chunks, t_finish, done = run.plan, run.chunks, run.finish, run.done
     agg = KoteiFuka.objects.aggregate(n=Count("id"), total=Sum("nengaku"))
     return {
         "processes": processes,
