@@ -64,6 +64,9 @@ def luhn_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+NOFU_BANGO_INVALID = "納付番号は20桁の数字で、検査数字が正しいものを入力してください。"
+
+
 def nofu_bango_valid(text: str) -> bool:
     if len(text) != 20 or not (text.isascii() and text.isdigit()):
         return False
@@ -374,7 +377,7 @@ def nofu_apply(
 def madoguchi_nofu(*, nofu_bango: str, amount: int, shuno_date: date, actor: Actor) -> Nofu:
     """窓口 receipt: the 納付番号 must name a 期別 of this town."""
     if not nofu_bango_valid(nofu_bango):
-        raise ShunoRefused("納付番号は20桁の数字で、検査数字が正しいものを入力してください。")
+        raise ShunoRefused(NOFU_BANGO_INVALID)
     if not Kibetsu.objects.filter(nofu_bango=nofu_bango).exists():
         raise ShunoRefused("この納付番号の期別はありません。")
     return nofu_apply(

@@ -30,6 +30,7 @@ from tenants.uploads import LimitedUploadHandler, limit_uploads
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuStatus, ShunoFile, Tokusoku
 from zeimu.services.shuno import (
+    NOFU_BANGO_INVALID,
     ShunoRefused,
     entaikin_of,
     madoguchi_nofu,
@@ -112,18 +113,23 @@ def shuno_nozeisha(request: HttpRequest, atena_id: int) -> HttpResponse:
     )
 
 
+class NofuBangoField(TextField):
+    """The 納付番号 printed on a 納付書: 20 digits whose last is the check digit."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(label="納付番号（20桁）", max_length=20, **kwargs)
+
+    def clean(self, value: Any) -> str:
+        text = str(super().clean(value)).strip()
+        if not nofu_bango_valid(text):
+            raise forms.ValidationError(NOFU_BANGO_INVALID)
+        return text
+
+
 class MadoguchiForm(forms.Form):
-    nofu_bango = TextField(label="納付番号（20桁）", max_length=20)
+    nofu_bango = NofuBangoField()
     amount = forms.IntegerField(label="金額（円）", min_value=1, max_value=10**11)
     shuno_date = WarekiDateField(label="収納日")
-
-    def clean_nofu_bango(self) -> str:
-        value = str(self.cleaned_data["nofu_bango"]).strip()
-        if not nofu_bango_valid(value):
-            raise forms.ValidationError(
-                "納付番号は20桁の数字で、検査数字が正しいものを入力してください。"
-            )
-        return value
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -196,16 +202,8 @@ def shuno_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class EntaikinForm(forms.Form):
-    nofu_bango = TextField(label="納付番号（20桁）", max_length=20)
+    nofu_bango = NofuBangoField()
     paid_on = WarekiDateField(label="納付予定日")
-
-    def clean_nofu_bango(self) -> str:
-        value = str(self.cleaned_data["nofu_bango"]).strip()
-        if not nofu_bango_valid(value):
-            raise forms.ValidationError(
-                "納付番号は20桁の数字で、検査数字が正しいものを入力してください。"
-            )
-        return value
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
