@@ -46,6 +46,8 @@ MODULE = ModuleSpec(
         "zeimu.Tokusoku": "督促",
         "zeimu.shuno_tokusoku_pdf": "督促状の発行",
         "job:zeimu_shuno_tokusoku": "督促状の発付",
+        "zeimu.shuno_nofusho_pdf": "納付書の発行",
+        "job:zeimu_shuno_nofusho": "納付書の一括作成",
         "api.zeimu.shuno_entaikin": "API（延滞金の試算）",
         "api.zeimu.shuno_lookup": "API（収納状況の照会）",
         # 固定資産税・都市計画税

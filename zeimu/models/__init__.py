@@ -74,6 +74,7 @@ __all__ = [
     "Zeimoku",
 ]
 
+from zeimu.models.shuno_nofusho import NofushoHakko
 from zeimu.models.shuno_tokusoku import Tokusoku
 
-__all__ += ["Tokusoku"]
+__all__ += ["NofushoHakko", "Tokusoku"]

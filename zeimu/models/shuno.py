@@ -59,6 +59,10 @@ class NofuStatus(models.TextChoices):
     KESHIKOMI = "keshikomi", "消込済"
     YOKAKUNIN = "yokakunin", "要確認"
     FUNO = "funo", "振替不能"
+    #: a コンビニ 確報 line whose payment its 速報 already applied (counted once)
+    KAKUHO_SUMI = "kakuho_sumi", "確報照合済"
+    #: a コンビニ 速報 line cancelling an earlier 速報 (the store voided the sale)
+    TORIKESHI = "torikeshi", "取消"
 
 
 class Kibetsu(models.Model):
@@ -134,7 +138,7 @@ class ShunoFile(models.Model):
 
 class Nofu(models.Model):
     channel = models.CharField("経路", max_length=16, choices=NofuChannel.choices)
-    status = models.CharField("状態", max_length=10, choices=NofuStatus.choices)
+    status = models.CharField("状態", max_length=12, choices=NofuStatus.choices)
     shuno_date = models.DateField("収納日")
     amount = models.BigIntegerField("金額")
     nofu_bango = models.CharField("納付番号（読取値）", max_length=20, blank=True)
@@ -157,6 +161,11 @@ class Nofu(models.Model):
     line_no = models.PositiveIntegerField("行番号", null=True, blank=True)
     #: the channel's result code or note (振替結果コード 1 資金不足 …)
     note = models.CharField("備考", max_length=100, blank=True)
+    #: コンビニ収納: the store's transaction (本部・店舗・受付番号・収納日), the same in the 速報
+    #: and the 確報 of one payment
+    torihiki = models.CharField("取引の識別", max_length=40, blank=True, db_index=True)
+    #: コンビニ収納 速報: confirmed by a 確報 line
+    kakutei = models.BooleanField("確報で確定", default=False)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
