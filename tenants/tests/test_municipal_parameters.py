@@ -91,7 +91,14 @@ def test_settable_parameters_are_declared_in_the_law_files():
         "zeimu.kotei.nouki_day",
         "zeimu.kotei.hasu_tani",
     }
-    assert set(declared) - hokenzei - fuka - hokenryo - kotei == {
+    # コンビニ収納: the town's 企業コード, the 代行業者's limit and the 使用期限 (contract values)
+    conveni = {key for key in declared if key.startswith("zeimu.shuno.conveni.")}
+    assert conveni == {
+        "zeimu.shuno.conveni.kigyo_code",
+        "zeimu.shuno.conveni.gendogaku",
+        "zeimu.shuno.conveni.shiyo_kigen_nissu",
+    }
+    assert set(declared) - hokenzei - fuka - hokenryo - kotei - conveni == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,

@@ -163,9 +163,11 @@ class Nofu(models.Model):
     note = models.CharField("備考", max_length=100, blank=True)
     #: コンビニ収納: the store's transaction (本部・店舗・受付番号・収納日), the same in the 速報
     #: and the 確報 of one payment
-    torihiki = models.CharField("取引の識別", max_length=40, blank=True, db_index=True)
+    torihiki = models.CharField(
+        "取引の識別", max_length=40, blank=True, default="", db_default="", db_index=True
+    )
     #: コンビニ収納 速報: confirmed by a 確報 line
-    kakutei = models.BooleanField("確報で確定", default=False)
+    kakutei = models.BooleanField("確報で確定", default=False, db_default=False)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 

@@ -151,7 +151,7 @@ def shuno_nofusho(request: HttpRequest) -> HttpResponse:
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logs_reads(
     Reads(
-        "juminkiroku.Atena",
+        "atena",
         action=AccessAction.PRINT,
         id_kwarg="atena_id",
         screen="zeimu.shuno_nofusho_pdf",
