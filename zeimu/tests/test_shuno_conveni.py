@@ -427,7 +427,7 @@ def test_screens_import_list_and_print(world: Any, login: Any) -> None:
     clerk = login("hayama-clerk", ALPHA_HOST)
     # the import screen and its report
     sale = ("0", "20260612", "1015", "0001234", "0000000042", barcode_of(k.nofu_bango, 25_000))
-    data = conveni_file("1", [sale, ("0", "2026XX12") + sale[2:]])
+    data = conveni_file("1", [sale, ("0", "2026XX12", *sale[2:])])
     r = clerk.post("/zeimu/shuno/conveni/", {"file": SimpleUploadedFile("s.dat", data)})
     assert r.status_code == 302, r.content.decode()[:400]
     report = clerk.get(r["Location"]).content.decode()
