@@ -30,6 +30,7 @@ urlpatterns += [
     path("bundle/<int:pk>/download/", bundle_views.bundle_download, name="mio_bundle_download"),
     path("euc/", euc_views.euc_start, name="mio_euc"),
     path("euc/job/<int:pk>/", euc_views.euc_result, name="mio_euc_result"),
+    path("euc/teigi/<int:pk>/delete/", euc_views.euc_teigi_delete, name="mio_euc_teigi_delete"),
     path("euc/job/<int:pk>/download/", euc_views.euc_download, name="mio_euc_download"),
     path("euc/<slug:file_id>/", euc_views.euc_define, name="mio_euc_define"),
 ]

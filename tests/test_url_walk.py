@@ -303,6 +303,7 @@ NOT_REQUESTED = {
     "kokuho_fuka_kosei_list": "kokuho/tests/test_fuka_views.py (test_kosei_from_the_screen…)",
     # 収納管理: a taxpayer's ledger needs 調定 (keyed by the 宛名 id, reached by a lookup)
     "zeimu_shuno_nozeisha": "zeimu/tests/test_shuno_views.py (test_lookup_ledger_madoguchi…)",
+    "zeimu_shuno_nofusho_pdf": "zeimu/tests/test_shuno_conveni.py (test_screens_import_list…)",
     "api-zeimu-shuno-lookup": "zeimu/tests/test_shuno_tokusoku_views.py (test_the_lookup_api…)",
     # 介護保険料: the results and the 更正候補 of a 年度 list the 第1号 (by 年度, no id)
     "kaigo_fuka_kekka": "kaigo/tests/test_fuka_views.py (test_results_person_and_notice…)",

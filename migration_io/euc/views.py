@@ -14,13 +14,16 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from juminkiroku.public import (
     GYOMU,
@@ -32,6 +35,7 @@ from juminkiroku.public import (
 )
 from migration_io.codec import Context
 from migration_io.euc.jobs import EUC, FORMATS, euc_dir, output_name, result_of
+from migration_io.euc.models import EucTeigi
 from migration_io.euc.readonly import readonly_reads
 from migration_io.euc.spec import (
     MAX_FILTERS,
@@ -54,7 +58,13 @@ from migration_io.euc.spec import (
 from migration_io.layout import LAYOUTS, Layout, LayoutFile, layout_load
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads
+from tenants.accesslog.reads import (
+    Reads,
+    access_note,
+    access_refusal,
+    logs_reads,
+    no_personal_data,
+)
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
 from tenants.grants.selectors import grants_of
@@ -124,6 +134,15 @@ class EucForm(forms.Form):
             label="出力形式", choices=list(FORMATS.items()), widget=forms.RadioSelect
         )
         self.fields["format"].initial = next(iter(FORMATS))
+        self.fields["teigi_name"] = TextField(
+            label="定義の名前（保存するとき）",
+            max_length=50,
+            required=False,
+            help_text="同じ名前で保存すると上書きします。",
+        )
+        self.fields["teigi_shared"] = forms.BooleanField(
+            label="EUC抽出の権限がある職員と共有する", required=False
+        )
         self.checked: Checked | None = None
 
     def definition(self) -> Definition:
@@ -163,6 +182,35 @@ class EucForm(forms.Form):
             for message in exc.messages:
                 self.add_error(None, message)
         return data
+
+
+def initial_of(teigi: EucTeigi) -> dict[str, Any]:
+    """The wizard's fields filled from a saved definition."""
+    p = teigi.params
+    data: dict[str, Any] = {
+        "items": list(p.get("items") or []),
+        "format": p.get("format") or next(iter(FORMATS)),
+        "teigi_name": teigi.name,
+        "teigi_shared": teigi.shared,
+    }
+    for n, f in enumerate(p.get("filters") or [], start=1):
+        data[f"f{n}_item"] = f.get("item", "")
+        data[f"f{n}_op"] = f.get("op", "eq")
+        data[f"f{n}_value"] = f.get("value", "")
+        data[f"f{n}_value2"] = f.get("value2", "")
+    for n, k in enumerate(p.get("sort") or [], start=1):
+        data[f"s{n}_item"] = k.get("item", "")
+        data[f"s{n}_order"] = "desc" if k.get("desc") else "asc"
+    return data
+
+
+def _teigi_for(request: HttpRequest, pk: int) -> EucTeigi:
+    """A definition this person may open: their own or a shared one."""
+    uid = _user_id(request)
+    found = EucTeigi.objects.filter(pk=pk).filter(Q(owner_id=uid) | Q(shared=True)).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def _shown(value: Any) -> str:
@@ -205,12 +253,32 @@ def euc_start(request: HttpRequest) -> TemplateResponse:
     if KENGEN_EUC not in grants_of(_user_id(request)):
         return _refused(request, status=200)
     layout = _layout()
-    jobs = Job.objects.filter(kind=EUC.code, started_by_id=_user_id(request)).order_by("-id")[:20]
+    uid = _user_id(request)
+    jobs = Job.objects.filter(kind=EUC.code, started_by_id=uid).order_by("-id")[:20]
+    names = {f.id: f.name for f in euc_files(layout)}
+    teigi = [
+        (t, names.get(t.file, t.file), t.owner_id == uid)
+        for t in EucTeigi.objects.filter(Q(owner_id=uid) | Q(shared=True)).order_by("name")
+    ]
     return TemplateResponse(
         request,
         "migration_io/euc/start.html",
-        {"layout": layout, "files": euc_files(layout), "jobs": list(jobs)},
+        {"layout": layout, "files": euc_files(layout), "jobs": list(jobs), "teigi": teigi},
     )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.READ)
+@no_personal_data  # a definition names items and conditions, no person
+@require_POST
+def euc_teigi_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of this person's own saved definitions."""
+    if KENGEN_EUC not in grants_of(_user_id(request)):
+        return _refused(request)
+    teigi = get_object_or_404(EucTeigi, pk=pk, owner_id=_user_id(request) or 0)
+    name = teigi.name
+    teigi.delete()
+    messages.success(request, f"抽出の定義「{name}」を削除しました。")
+    return redirect("mio_euc")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.READ, write_level=RoleLevel.READ)  # an extraction reads
@@ -225,16 +293,63 @@ def euc_define(request: HttpRequest, file_id: str) -> HttpResponse:
     file = next((f for f in euc_files(layout) if f.id == file_id), None)
     if file is None:
         raise Http404
+    data: Any = request.POST or None
+    teigi: EucTeigi | None = None
+    raw_teigi = request.GET.get("teigi", "")
+    if request.method == "GET" and raw_teigi:
+        if not raw_teigi.isdigit():
+            raise Http404
+        teigi = _teigi_for(request, int(raw_teigi))
+        if teigi.file != file.id:
+            raise Http404
+        # bound, so the definition is checked again against what this person may see;
+        # items they may not see (個人番号 without its grant) are taken out, by name
+        data = initial_of(teigi)
+        offered = {i.id for i in offered_items(file, kojin_bango=KENGEN_KOJIN_BANGO in grants)}
+        names = {i.id: i.name for i in file.items}
+        used = set(data["items"]) | {v for k, v in data.items() if k[-5:] == "_item" and v}
+        dropped = sorted(used - offered)
+        if dropped:
+            data["items"] = [i for i in data["items"] if i in offered]
+            for key in [k for k, v in data.items() if k[-5:] == "_item" and v not in offered]:
+                data[key] = ""
+            messages.warning(
+                request,
+                "この定義の"
+                + "・".join(f"「{names.get(i, i)}」" for i in dropped)
+                + "は、あなたの権限では選べないため外しました。",
+            )
     form = EucForm(
-        request.POST or None,
+        data,
         layout=layout,
         file=file,
         kojin_bango=KENGEN_KOJIN_BANGO in grants,
     )
-    context: dict[str, Any] = {"layout": layout, "file": file, "form": form}
+    context: dict[str, Any] = {"layout": layout, "file": file, "form": form, "teigi": teigi}
     if request.method == "POST" and form.is_valid() and form.checked is not None:
         checked = form.checked
-        if request.POST.get("action") == "start":
+        if request.POST.get("action") == "save":
+            name = form.cleaned_data["teigi_name"]
+            if not name:
+                form.add_error("teigi_name", "保存する定義の名前を入力してください。")
+            else:
+                saved, created = EucTeigi.objects.update_or_create(
+                    owner_id=_user_id(request) or 0,
+                    name=name,
+                    defaults={
+                        "file": file.id,
+                        "params": {
+                            **checked.definition.to_params(),
+                            "format": form.cleaned_data["format"],
+                        },
+                        "owner_name": request.user.get_username(),
+                        "shared": form.cleaned_data["teigi_shared"],
+                    },
+                )
+                verb = "保存しました" if created else "上書きしました"
+                messages.success(request, f"抽出の定義「{saved.name}」を{verb}。")
+                return redirect(f"{reverse('mio_euc_define', args=[file.id])}?teigi={saved.pk}")
+        elif request.POST.get("action") == "start":
             try:
                 job = job_start(
                     kind=EUC.code,
