@@ -95,7 +95,7 @@ def _household(rng: random.Random, fy: int) -> HokenzeiInput:
         fiscal_year=fy,
         members=members,
         setainushi=rng.choice(members).key,
-        tokutei_setai=rng.choice(("", "", "", "tokutei", "tokutei_keizoku")),  # type: ignore[arg-type]
+        tokutei_setai=rng.choice(("", "", "", "tokutei", "tokutei_keizoku")),
     )
 
 
