@@ -37,9 +37,12 @@ is capped month by month (the 課税限度額 ÷ 12 a month).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
+from itertools import pairwise
 from math import floor
 
 from kokuho.rules.hokenzei_dates import (
@@ -69,10 +72,6 @@ __all__ = [
 ]
 
 
-def _floor(value: Fraction | int) -> int:
-    return floor(value)
-
-
 def _mul(amount: int, rate: Fraction) -> int:
     """``amount × rate`` rounded down, in integers (amounts are never negative; building
     Fraction objects was most of the time per household)."""
@@ -85,27 +84,45 @@ def _floor_to(value: Fraction | int, unit: int) -> int:
 
 @dataclass(frozen=True)
 class _Schedule:
-    """Which months (0 = 4月 … 11 = 3月) a member is insured, is 介護2号, is 産前産後."""
+    """Which months (0 = 4月 … 11 = 3月) a member is insured, is 介護2号, is 産前産後.
 
-    insured: tuple[bool, ...]
-    kaigo: tuple[bool, ...]
-    sanzen: tuple[bool, ...]
+    Both the insured months and the 介護2号 months are one run of months each (a day
+    range cut by the month ends), so they are kept as ``[lo, hi)`` index ranges;
+    ``sanzen`` is None when no month is 産前産後 (nearly everyone)."""
+
+    ins_lo: int
+    ins_hi: int
+    kaigo_lo: int
+    kaigo_hi: int
+    sanzen: tuple[bool, ...] | None
+
+
+@lru_cache(maxsize=32)
+def _end_days(fiscal_year: int) -> tuple[date, ...]:
+    return tuple(d for _, d in month_ends(fiscal_year))
 
 
 def _schedule(m: Member, p: HokenzeiParameters) -> _Schedule:
-    ends = month_ends(p.fiscal_year)
-    start = m.shutoku_date or date.min
+    # a month is owed when its last day d is in [start, end): the months form one run,
+    # found by bisection on the 12 month ends
+    days = _end_days(p.fiscal_year)
     end = anniversary(m.birth_date, p.koki_nenrei)  # 後期高齢者医療 from the birthday
     if m.soshitsu_date is not None and m.soshitsu_date < end:
         end = m.soshitsu_date
-    k_from = age_reached_on(m.birth_date, p.kaigo_from)
-    k_to = age_reached_on(m.birth_date, p.kaigo_to)
+    if m.insured:
+        lo = 0 if m.shutoku_date is None else bisect_left(days, m.shutoku_date)
+        hi = max(lo, bisect_left(days, end))
+    else:
+        lo = hi = 0
+    k_lo = bisect_left(days, age_reached_on(m.birth_date, p.kaigo_from))
+    k_hi = max(k_lo, bisect_left(days, age_reached_on(m.birth_date, p.kaigo_to)))
     sanzen = _sanzen_months(m, p)
-    fy = fiscal_months(p.fiscal_year)
     return _Schedule(
-        insured=tuple(m.insured and start <= d < end for _, d in ends),
-        kaigo=tuple(k_from <= d < k_to for _, d in ends),
-        sanzen=tuple(ym in sanzen for ym in fy),
+        ins_lo=lo,
+        ins_hi=hi,
+        kaigo_lo=k_lo,
+        kaigo_hi=k_hi,
+        sanzen=tuple(ym in sanzen for ym in fiscal_months(p.fiscal_year)) if sanzen else None,
     )
 
 
@@ -157,10 +174,9 @@ def _hantei_date(inp: HokenzeiInput) -> date:
 def keigen_judge(inp: HokenzeiInput, p: HokenzeiParameters) -> KeigenHantei:
     """The 法定軽減 of the household (地方税法第703条の5, 施行令第56条の89)."""
     day = _hantei_date(inp)
+    insured = {m.key: _insured_on(m, day, p) for m in inp.members}
     counted = [
-        m
-        for m in inp.members
-        if m.key == inp.setainushi or m.tokutei_doitsu or _insured_on(m, day, p)
+        m for m in inp.members if m.key == inp.setainushi or m.tokutei_doitsu or insured[m.key]
     ]
     lines: list[KeigenMember] = []
     for m in counted:
@@ -176,7 +192,7 @@ def keigen_judge(inp: HokenzeiInput, p: HokenzeiParameters) -> KeigenHantei:
             )
         )
     total = sum(x.hantei_shotoku for x in lines)
-    ninzu = sum(1 for m in counted if m.tokutei_doitsu or _insured_on(m, day, p))
+    ninzu = sum(1 for m in counted if m.tokutei_doitsu or insured[m.key])
     kyuyo_su = sum(1 for x in lines if x.kyuyo_shotokusha)
     kasan = p.keigen_kyuyo_kasan * max(0, kyuyo_su - 1)
     kijun = tuple((s.wari, p.keigen_kihon + s.per_person * ninzu + kasan) for s in p.keigen_steps)
@@ -223,30 +239,49 @@ def _sanzen_months(m: Member, p: HokenzeiParameters) -> set[tuple[int, int]]:
     return out
 
 
+@dataclass(frozen=True)
+class _Fixed:
+    """A member's figures that do not depend on the 区分: computed once per household."""
+
+    kijun_shotoku: int
+    mishugaku: bool
+    miman18: bool
+
+
+def _fixed(m: Member, p: HokenzeiParameters) -> _Fixed:
+    return _Fixed(
+        kijun_shotoku=max(
+            0, _kyuyo_counted(m, p) + m.shotoku.nenkin + m.shotoku.sonota - _kiso_kojo(m, p)
+        ),
+        mishugaku=(
+            p.mishugaku_wariai is not None
+            and p.mishugaku_nenrei is not None
+            and is_before_first_march31(m.birth_date, p.mishugaku_nenrei, p.fiscal_year)
+        ),
+        miman18=(
+            p.miman18_nenrei is not None
+            and is_before_first_march31(m.birth_date, p.miman18_nenrei, p.fiscal_year)
+        ),
+    )
+
+
 def _member_line(
     m: Member,
+    f: _Fixed,
     r: KubunRates,
     k: KeigenHantei,
     p: HokenzeiParameters,
     months: tuple[int, ...],
     sanzen: tuple[int, ...],
 ) -> MemberLine:
-    kijun = max(0, _kyuyo_counted(m, p) + m.shotoku.nenkin + m.shotoku.sonota - _kiso_kojo(m, p))
-    miman18 = (
-        r.kubun == "kodomo"
-        and p.miman18_nenrei is not None
-        and is_before_first_march31(m.birth_date, p.miman18_nenrei, p.fiscal_year)
-    )
+    kijun = f.kijun_shotoku
+    miman18 = r.kubun == "kodomo" and f.miman18
     base = r.kintowari + (0 if miman18 or r.kubun != "kodomo" else r.kintowari_18ijo)
     keigen = _mul(base, k.rate)
     after = base - keigen
     mishu = 0
-    if (
-        p.mishugaku_wariai is not None
-        and p.mishugaku_nenrei is not None
-        and is_before_first_march31(m.birth_date, p.mishugaku_nenrei, p.fiscal_year)
-    ):
-        mishu = _mul(after, p.mishugaku_wariai)
+    if f.mishugaku:
+        mishu = _mul(after, p.mishugaku_wariai)  # type: ignore[arg-type]
         after -= mishu
     m18 = 0
     if miman18 and p.miman18_wariai is not None:
@@ -273,27 +308,31 @@ def _kubun(
     k: KeigenHantei,
     p: HokenzeiParameters,
     schedules: dict[str, _Schedule],
+    fixed: dict[str, _Fixed],
 ) -> KubunResult:
     ends = month_ends(p.fiscal_year)
     kaigo = r.kubun == "kaigo"
-    owes: dict[str, tuple[int, ...]] = {}
-    for m in inp.members:
-        s = schedules[m.key]
-        idx = tuple(i for i in range(12) if s.insured[i] and (not kaigo or s.kaigo[i]))
-        if idx:
-            owes[m.key] = idx
+    # per member who owes this 区分: the run of months [lo, hi) and its 産前産後 flags
+    owes: dict[str, tuple[int, int, tuple[bool, ...] | None]] = {}
     lines: dict[str, MemberLine] = {}
     for m in inp.members:
-        if m.key in owes:
-            s = schedules[m.key]
-            lines[m.key] = _member_line(
-                m,
-                r,
-                k,
-                p,
-                tuple(ends[i][0] for i in owes[m.key]),
-                tuple(ends[i][0] for i in owes[m.key] if s.sanzen[i]),
-            )
+        s = schedules[m.key]
+        lo, hi = s.ins_lo, s.ins_hi
+        if kaigo:
+            lo, hi = max(lo, s.kaigo_lo), min(hi, s.kaigo_hi)
+        if lo >= hi:
+            continue
+        owes[m.key] = (lo, hi, s.sanzen)
+        sz = s.sanzen
+        lines[m.key] = _member_line(
+            m,
+            fixed[m.key],
+            r,
+            k,
+            p,
+            tuple(ends[i][0] for i in range(lo, hi)),
+            () if sz is None else tuple(ends[i][0] for i in range(lo, hi) if sz[i]),
+        )
 
     byodo = r.byodowari
     factor = Fraction(1)
@@ -305,27 +344,33 @@ def _kubun(
     byodo_keigen = _mul(byodo_t, k.rate)
     byodo_after = byodo_t - byodo_keigen if lines else 0
 
-    # A month's amount depends only on who owes it and who is 産前産後 in it; most
-    # households have one such set for the whole year, so it is computed once.
-    keys = list(owes)
-    # per member, per month: None (does not owe it) or whether 産前産後 exempts it
-    cols = [
-        tuple(schedules[key].sanzen[i] if i in owes[key] else None for i in range(12))
-        for key in keys
-    ]
+    # A month's amount depends only on who owes it and who is 産前産後 in it: the months
+    # are cut where that changes (a member's first or last month; every month when
+    # someone is 産前産後) and each distinct set is computed once.
+    cuts = {0, 12}
+    for lo, hi, sz in owes.values():
+        cuts.add(lo)
+        cuts.add(hi)
+        if sz is not None:
+            cuts.update(range(12))
+    bounds = sorted(cuts)
     by_set: dict[tuple[bool | None, ...], int] = {}
     monthly: list[tuple[int, int]] = []
-    for (mo, _), who in zip(ends, zip(*cols, strict=True), strict=False):
+    for a, b in pairwise(bounds):
+        # per member: None (does not owe the month) or whether 産前産後 exempts it
+        who = tuple(
+            None if not lo <= a < hi else (False if sz is None else sz[a])
+            for lo, hi, sz in owes.values()
+        )
         if all(x is None for x in who):
             continue
         amount = by_set.get(who)
         if amount is None:
             amount = byodo_after
             kijun_sum = 0
-            for key, sanzen in zip(keys, who, strict=True):
+            for line, sanzen in zip(lines.values(), who, strict=True):
                 if sanzen is None:
                     continue
-                line = lines[key]
                 amount += line.shisanwari
                 if not sanzen:
                     amount += line.kintowari_after
@@ -336,17 +381,17 @@ def _kubun(
                 amount += _mul(kijun_sum, r.shotokuwari)
             amount = min(amount, r.gendo)
             by_set[who] = amount
-        monthly.append((mo, amount))
-    tsukiwari = Fraction(sum(v for _, v in monthly), 12)
+        monthly.extend((ends[i][0], amount) for i in range(a, b))
+    month_sum = sum(v for _, v in monthly)
+    tsukiwari = Fraction(month_sum, 12)
     all_lines = tuple(lines.values())
     shotokuwari_total = (
         _mul(sum(x.kijun_shotoku for x in all_lines), r.shotokuwari)
         if p.shotokuwari_setai_gassan
         else sum(x.shotokuwari for x in all_lines)
     )
-    nengaku = (
-        byodo_after + shotokuwari_total + sum(x.shisanwari + x.kintowari_after for x in all_lines)
-    )
+    shisanwari_total = sum(x.shisanwari for x in all_lines)
+    kintowari_total = sum(x.kintowari_after for x in all_lines)
     return KubunResult(
         kubun=r.kubun,
         label=r.label,
@@ -356,13 +401,14 @@ def _kubun(
         byodowari_keigen=byodo_keigen if lines else 0,
         byodowari_after=byodo_after,
         shotokuwari_total=shotokuwari_total,
-        shisanwari_total=sum(x.shisanwari for x in all_lines),
-        kintowari_total=sum(x.kintowari_after for x in all_lines),
-        nengaku=nengaku,
+        shisanwari_total=shisanwari_total,
+        kintowari_total=kintowari_total,
+        nengaku=byodo_after + shotokuwari_total + shisanwari_total + kintowari_total,
         gendo=r.gendo,
         monthly=tuple(monthly),
         tsukiwari=tsukiwari,
-        zeigaku=_floor_to(tsukiwari, p.rounding_kubun),
+        # floor(month_sum / 12) in integers: the same as flooring the Fraction
+        zeigaku=(month_sum // 12) // p.rounding_kubun * p.rounding_kubun,
     )
 
 
@@ -381,7 +427,8 @@ def hokenzei_calculate(inp: HokenzeiInput, p: HokenzeiParameters) -> HokenzeiRes
         raise ValueError("世帯主が世帯員に含まれていません")
     k = keigen_judge(inp, p)
     schedules = {m.key: _schedule(m, p) for m in inp.members}
-    kubun = tuple(_kubun(inp, r, k, p, schedules) for r in p.kubun)
+    fixed = {m.key: _fixed(m, p) for m in inp.members}
+    kubun = tuple(_kubun(inp, r, k, p, schedules, fixed) for r in p.kubun)
     total = sum(x.zeigaku for x in kubun)
     lines = [
         f"軽減判定所得 {_yen(k.hantei_shotoku)}（被保険者等 {k.hihokensha_su}人、"

@@ -15,9 +15,13 @@ judged on the screen), so every 期 is posted.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
+
+from django.db import connection
 
 from kokuho.models import KokuhoFuka
 from tenants.accesslog.services import Actor
@@ -41,7 +45,31 @@ def _item(fuka_id: int, fy: int, setai: int, gimusha: int, k: dict[str, Any], am
     )
 
 
-def kokuho_chotei_items(rows: Iterable[KokuhoFuka], before: dict[int, KokuhoFuka], *,
+class _Fuka(Protocol):
+    """What the posting reads of a 賦課 row (a ``KokuhoFuka`` or a ``_Row``)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def fiscal_year(self) -> int: ...
+    @property
+    def setai_id(self) -> int: ...
+    @property
+    def nozei_gimusha_id(self) -> int: ...
+    @property
+    def kibetsu(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    fiscal_year: int
+    setai_id: int
+    nozei_gimusha_id: int
+    kibetsu: list[dict[str, Any]]
+
+
+def kokuho_chotei_items(rows: Iterable[_Fuka], before: dict[int, _Fuka], *,
                         on: date) -> list[ChoteiItem]:  # fmt: skip
     """Items of current 賦課 rows; ``before`` maps a row's id to the version it replaced."""
     items: list[ChoteiItem] = []
@@ -66,19 +94,24 @@ def kokuho_chotei_items(rows: Iterable[KokuhoFuka], before: dict[int, KokuhoFuka
 def kokuho_chotei_post_chunk(
     *, job_id: int, fiscal_year: int, setai_ids: list[int], on: date, actor: Actor
 ) -> list[ChoteiPosted]:
-    """Post the current 賦課 a job wrote for these households (two queries, then the
-    ledger's handful)."""
-    rows = list(
-        KokuhoFuka.objects.filter(
-            job_id=job_id, fiscal_year=fiscal_year, setai_id__in=setai_ids, is_current=True
-        ).only("pk", "fiscal_year", "setai_id", "nozei_gimusha_id", "kibetsu")
-    )
-    before = {
-        int(o.superseded_by_id or 0): o
-        for o in KokuhoFuka.objects.filter(superseded_by_id__in=[r.pk for r in rows]).only(
-            "pk", "superseded_by_id", "nozei_gimusha_id", "kibetsu"
+    """Post the current 賦課 a job wrote for these households (one plain query for the
+    rows and the versions they replaced, then the ledger's handful)."""
+    rows: list[_Row] = []
+    before: dict[int, _Fuka] = {}
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT n.id, n.fiscal_year, n.setai_id, n.nozei_gimusha_id, n.kibetsu::text, "
+            "o.id, o.nozei_gimusha_id, o.kibetsu::text FROM kokuho_kokuhofuka n "
+            "LEFT JOIN kokuho_kokuhofuka o ON o.superseded_by_id = n.id "
+            "WHERE n.job_id = %s AND n.fiscal_year = %s AND n.setai_id = ANY(%s) "
+            "AND n.is_current ORDER BY n.id",
+            [job_id, fiscal_year, list(setai_ids)],
         )
-    }
+        for pk, fy, setai, gimusha, kib, old_pk, old_gimusha, old_kib in cur.fetchall():
+            row = _Row(pk, fy, setai, gimusha, json.loads(kib))
+            rows.append(row)
+            if old_pk is not None:
+                before[pk] = _Row(old_pk, fy, setai, old_gimusha, json.loads(old_kib))
     return chotei_post_many(kokuho_chotei_items(rows, before, on=on), actor=actor)
 
 
