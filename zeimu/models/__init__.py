@@ -77,3 +77,31 @@ __all__ = [
 from zeimu.models.shuno_tokusoku import Tokusoku
 
 __all__ += ["Tokusoku"]
+
+from zeimu.models.keijidosha import (  # noqa: E402
+    KeiFuka,
+    KeiFukaKind,
+    KeiGenmen,
+    KeiGenmenKind,
+    KeiGenmenStatus,
+    KeiGreenKubun,
+    KeiIdo,
+    KeiIdoKind,
+    KeiNenryo,
+    KeiSharyo,
+    KeiShubetsu,
+)
+
+__all__ += [
+    "KeiFuka",
+    "KeiFukaKind",
+    "KeiGenmen",
+    "KeiGenmenKind",
+    "KeiGenmenStatus",
+    "KeiGreenKubun",
+    "KeiIdo",
+    "KeiIdoKind",
+    "KeiNenryo",
+    "KeiSharyo",
+    "KeiShubetsu",
+]
