@@ -91,7 +91,13 @@ def test_settable_parameters_are_declared_in_the_law_files():
         "zeimu.kotei.nouki_day",
         "zeimu.kotei.hasu_tani",
     }
-    assert set(declared) - hokenzei - fuka - hokenryo - kotei == {
+    # 軽自動車税: the rate of each 種別 (up to 1.5× the 標準税率, 地方税法第463条の15第2項) and
+    # the 納期 are the town's 条例: zeimu's keijidosha.yaml
+    kei = {key for key in declared if key.startswith("zeimu.keijidosha.")}
+    assert len([k for k in kei if k.startswith("zeimu.keijidosha.zeiritsu.")]) == 13
+    assert {"zeimu.keijidosha.nouki_month", "zeimu.keijidosha.nouki_day"} <= kei
+    assert declared["zeimu.keijidosha.zeiritsu.joyo_jika"].maximum == 16_200
+    assert set(declared) - hokenzei - fuka - hokenryo - kotei - kei == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,

@@ -267,3 +267,36 @@ def test_register_refuses_bad_input_and_writes_nothing(alpha):
     with pytest.raises(KeiRefused, match="廃車されずに"):
         sharyo(head.pk, "湘南 580 け 1-1")
     assert KeiSharyo.objects.count() == 1
+
+
+def test_assess_many_reads_any_number_of_vehicles_in_three_queries(alpha):
+    from django.db import connection as dj
+    from django.test.utils import CaptureQueriesContext
+
+    from zeimu.services.keijidosha import KeiYear, assess_many
+
+    # given 40 vehicles of one household, some with a 減免
+    connection.set_tenant(alpha.municipality)
+    _, (head, wife, _c) = household_tennyu("hayama", members=family(), ido_date=date(2015, 4, 1))
+    cars = [
+        sharyo(
+            (head if n % 2 else wife).pk,
+            f"湘南 580 さ {n}-{n:02d}",
+            shodo=(2005 + n % 20, 5),
+            toroku=date(2005 + n % 20, 5, 10),
+        )
+        for n in range(40)
+    ]
+    for c in cars[:3]:
+        kei_genmen_decide(
+            sharyo_id=c.pk, fiscal_year=FY, kind="shintai", decided_on=date(2026, 3, 1),
+            reason="町税条例", actor=ACTOR,
+        )  # fmt: skip
+    year = KeiYear.build(FY)
+    # when
+    with CaptureQueriesContext(dj) as ctx:
+        rows = assess_many(year, [c.pk for c in cars], job_id=None)
+    # then three reads (holders, 減免, vehicles), whatever the number of vehicles
+    sql = [q["sql"] for q in ctx.captured_queries if "search_path" not in q["sql"]]
+    assert len(sql) == 3, sql
+    assert len(rows) == 40 and sum(1 for r in rows if r.genmen_gaku) == 3
