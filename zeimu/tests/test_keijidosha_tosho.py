@@ -300,3 +300,24 @@ def test_assess_many_reads_any_number_of_vehicles_in_three_queries(alpha):
     sql = [q["sql"] for q in ctx.captured_queries if "search_path" not in q["sql"]]
     assert len(sql) == 3, sql
     assert len(rows) == 40 and sum(1 for r in rows if r.genmen_gaku) == 3
+
+
+def test_a_killed_chunk_leaves_nothing_in_the_assessments_or_the_ledger(alpha):
+    # given the 当初 job planned over 葉山町's vehicles
+    connection.set_tenant(alpha.municipality)
+    _ledger()
+    kind = get_kind(TOSHO)
+    assert kind is not None
+    job = job_start(kind=TOSHO, params={"fiscal_year": FY}, actor=ACTOR)
+    (chunk,) = list(job.chunks.all())
+    # when the worker dies at the end of the chunk's transaction
+    with pytest.raises(RuntimeError), transaction.atomic():
+        kind.run_chunk(job, chunk)
+        raise RuntimeError("SIGKILL")
+    # then neither an assessment nor a 調定 was kept; the chunk run again writes them once
+    assert not KeiFuka.objects.exists() and not Kibetsu.objects.exists()
+    with transaction.atomic():
+        kind.run_chunk(job, chunk)
+    assert KeiFuka.objects.count() == 5
+    assert Chotei.objects.filter(kibetsu__zeimoku=Zeimoku.KEIJIDOSHA).count() == 5
+    assert not KeiFuka.objects.filter(nofu_bango="").exists()
