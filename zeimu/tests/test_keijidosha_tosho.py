@@ -321,3 +321,31 @@ def test_a_killed_chunk_leaves_nothing_in_the_assessments_or_the_ledger(alpha):
     assert KeiFuka.objects.count() == 5
     assert Chotei.objects.filter(kibetsu__zeimoku=Zeimoku.KEIJIDOSHA).count() == 5
     assert not KeiFuka.objects.filter(nofu_bango="").exists()
+
+
+def test_holder_on_april_1_registration_that_day_counts_haisha_that_day_does_not(alpha):
+    # our reading of the 賦課期日 (see zeimu/services/keijidosha.py): a 登録 on 4月1日 is held
+    # on the 賦課期日; a 廃車 on 4月1日 was held at its start, one on 3月31日 was not
+    connection.set_tenant(alpha.municipality)
+    _, (head, wife, _c) = household_tennyu("hayama", members=family(), ido_date=date(2015, 4, 1))
+    new = sharyo(head.pk, "湘南 580 た 1-01", shodo=(2026, 4), toroku=date(2026, 4, 1))
+    gone_on_1st = sharyo(head.pk, "湘南 580 た 1-02", toroku=date(2020, 5, 1), shodo=(2020, 5))
+    gone_on_31st = sharyo(head.pk, "湘南 580 た 1-03", toroku=date(2020, 5, 1), shodo=(2020, 5))
+    sold = sharyo(head.pk, "湘南 580 た 1-04", toroku=date(2020, 5, 1), shodo=(2020, 5))
+    kei_ido_record(sharyo_id=gone_on_1st.pk, kind="haisha", ido_date=date(2026, 4, 1), actor=ACTOR)
+    kei_ido_record(
+        sharyo_id=gone_on_31st.pk, kind="haisha", ido_date=date(2026, 3, 31), actor=ACTOR
+    )
+    kei_ido_record(
+        sharyo_id=sold.pk, kind="meigi", ido_date=date(2026, 4, 1), shoyusha_atena_id=wife.pk,
+        actor=ACTOR,
+    )  # fmt: skip
+    ids = [new.pk, gone_on_1st.pk, gone_on_31st.pk, sold.pk]
+    assert holders_on(ids, date(2026, 4, 1)) == {
+        new.pk: head.pk,
+        gone_on_1st.pk: head.pk,
+        gone_on_31st.pk: None,
+        sold.pk: wife.pk,
+    }
+    # the day before, the new vehicle was not registered yet
+    assert new.pk not in holders_on(ids, date(2026, 3, 31))
