@@ -308,6 +308,12 @@ NOT_REQUESTED = {
     # 介護保険料: the results and the 更正候補 of a 年度 list the 第1号 (by 年度, no id)
     "kaigo_fuka_kekka": "kaigo/tests/test_fuka_views.py (test_results_person_and_notice…)",
     "kaigo_fuka_kosei_list": "kaigo/tests/test_fuka_views.py (test_kosei_from_the_screen…)",
+    # 軽自動車税: the owners and users of vehicles (a resident without one shows no one)
+    "zeimu_kei_search": "zeimu/tests/test_keijidosha_views.py (test_search_by_plate_and…)",
+    "zeimu_kei_sharyo": "zeimu/tests/test_keijidosha_views.py (test_search_by_plate_and…)",
+    "zeimu_kei_fuka_list": "zeimu/tests/test_keijidosha_views.py (test_notice_results_and…)",
+    "api-zeimu-kei-lookup": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
+    "api-zeimu-kei-sharyo": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
 }
 
 

@@ -278,6 +278,8 @@ register(KazeiImport())
 
 # The mass-printing job kinds register themselves on import.
 from zeimu import (  # noqa: E402, F401
+    keijidosha_jobs,
+    keijidosha_printjobs,
     kotei_jobs,
     kotei_printjobs,
     printjobs,

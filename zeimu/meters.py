@@ -81,3 +81,51 @@ KOTEI_NOTICES = register(
         period_note="期間中に一括印刷で作成した通数",
     )
 )
+
+
+def kei_sharyo_between(start: date, end: date) -> int:
+    """軽自動車税（種別割）: vehicles assessed (当初 job, 更正 or 減免) from ``start`` to ``end``
+    inclusive, each (年度, 車両) once however many versions."""
+    from zeimu.models import KeiFuka
+
+    return (
+        KeiFuka.objects.filter(
+            computed_at__gte=local_midnight(start),
+            computed_at__lt=local_midnight(end + timedelta(days=1)),
+        )
+        .values("fiscal_year", "sharyo_id")
+        .distinct()
+        .count()
+    )
+
+
+KEI_SHARYO = register(
+    Meter(
+        code="kei_sharyo",
+        label="軽自動車税を賦課した車両数",
+        unit="台",
+        gyomu=gyomu.KEI_JIDOSHAZEI,
+        compute=kei_sharyo_between,
+        period_note="期間中に当初賦課・更正・減免で賦課した車両（年度ごと）",
+    )
+)
+
+
+def kei_notices_printed_between(start: date, end: date) -> int:
+    """軽自動車税 納税通知書 rendered by the mass print (finished chunks; a chunk run again
+    replaces its count)."""
+    from zeimu.keijidosha_printjobs import PRINT
+
+    return chunks_done_between(PRINT, start, end)
+
+
+KEI_NOTICES = register(
+    Meter(
+        code="kei_notices",
+        label="軽自動車税の納税通知書の印刷通数",
+        unit="通",
+        gyomu=gyomu.KEI_JIDOSHAZEI,
+        compute=kei_notices_printed_between,
+        period_note="期間中に一括印刷で作成した通数",
+    )
+)

@@ -8,6 +8,7 @@ from zeimu.gyomu import KOJIN_JUMINZEI, SHUNO_KANRI
 from zeimu.views import (
     fuka,
     kazei,
+    keijidosha,
     kotei,
     notices,
     shisan,
@@ -36,4 +37,5 @@ urlpatterns = [
     *kotei.urlpatterns,
     *shuno_tokusoku.urlpatterns,
     *shuno_conveni.urlpatterns,
+    *keijidosha.urlpatterns,
 ]

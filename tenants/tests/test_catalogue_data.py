@@ -169,6 +169,7 @@ IMPLEMENTED = {
     "kokuho_kyufu",
     "kokuho_fuka",
     "shuno_kanri",  # the ledger, 窓口収納, 口座振替結果, 延滞金 (issue 18, in part)
+    "kei_jidoshazei",  # 種別割 (issue 17 item 5)
 }
 
 

@@ -50,7 +50,7 @@ def test_law_files_come_from_the_platform_and_each_modules_params_dir():
     files = {(codes, path.parent.name, path.name) for codes, path in law_parameter_files()}
     assert ((), "data", "minpo.yaml") in files
     assert (
-        ("kojin_juminzei", "kotei_shisanzei", "shuno_kanri"),
+        ("kojin_juminzei", "kotei_shisanzei", "shuno_kanri", "kei_jidoshazei"),
         "params",
         "kojin_juminzei.yaml",
     ) in files
@@ -98,7 +98,13 @@ def test_settable_parameters_are_declared_in_the_law_files():
         "zeimu.shuno.conveni.gendogaku",
         "zeimu.shuno.conveni.shiyo_kigen_nissu",
     }
-    assert set(declared) - hokenzei - fuka - hokenryo - kotei - conveni == {
+    # 軽自動車税: the rate of each 種別 (up to 1.5× the 標準税率, 地方税法第463条の15第2項) and
+    # the 納期 are the town's 条例: zeimu's keijidosha.yaml
+    kei = {key for key in declared if key.startswith("zeimu.keijidosha.")}
+    assert len([k for k in kei if k.startswith("zeimu.keijidosha.zeiritsu.")]) == 13
+    assert {"zeimu.keijidosha.nouki_month", "zeimu.keijidosha.nouki_day"} <= kei
+    assert declared["zeimu.keijidosha.zeiritsu.joyo_jika"].maximum == 16_200
+    assert set(declared) - hokenzei - fuka - hokenryo - kotei - conveni - kei == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,
@@ -120,8 +126,14 @@ def test_settable_parameters_are_declared_in_the_law_files():
     assert {"kokuho_shikaku", "kokuho_kyufu"} <= set(declared[kakuninsho].gyomu)
     assert declared[sosai].kind == "integer" and declared[sosai].gyomu == declared[kakuninsho].gyomu
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
-    # zeimu's files are settable by a town using any of its 業務 (個人住民税, 固定資産税, 収納管理)
-    assert declared[KYUCHI].gyomu == ("kojin_juminzei", "kotei_shisanzei", "shuno_kanri")
+    # zeimu's files are settable by a town using any of its 業務 (個人住民税, 固定資産税, 収納管理,
+    # 軽自動車税)
+    assert declared[KYUCHI].gyomu == (
+        "kojin_juminzei",
+        "kotei_shisanzei",
+        "shuno_kanri",
+        "kei_jidoshazei",
+    )
     assert all(d.basis for d in declared.values())
 
 

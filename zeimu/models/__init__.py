@@ -78,3 +78,31 @@ from zeimu.models.shuno_nofusho import NofushoHakko
 from zeimu.models.shuno_tokusoku import Tokusoku
 
 __all__ += ["NofushoHakko", "Tokusoku"]
+
+from zeimu.models.keijidosha import (  # noqa: E402
+    KeiFuka,
+    KeiFukaKind,
+    KeiGenmen,
+    KeiGenmenKind,
+    KeiGenmenStatus,
+    KeiGreenKubun,
+    KeiIdo,
+    KeiIdoKind,
+    KeiNenryo,
+    KeiSharyo,
+    KeiShubetsu,
+)
+
+__all__ += [
+    "KeiFuka",
+    "KeiFukaKind",
+    "KeiGenmen",
+    "KeiGenmenKind",
+    "KeiGenmenStatus",
+    "KeiGreenKubun",
+    "KeiIdo",
+    "KeiIdoKind",
+    "KeiNenryo",
+    "KeiSharyo",
+    "KeiShubetsu",
+]

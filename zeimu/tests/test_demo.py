@@ -12,7 +12,16 @@ from juminkiroku.tests.factories import family, household_tennyu
 from tenants.db import connection
 from tenants.jobs.models import Job, JobStatus
 from tenants.params.tenant.models import MunicipalParameter
-from zeimu.models import Fuka, KoteiFuka, KoteiKaoku, KoteiNozeisha, KoteiTochi, KyuyoHokoku
+from zeimu.models import (
+    Fuka,
+    KeiFuka,
+    KeiSharyo,
+    KoteiFuka,
+    KoteiKaoku,
+    KoteiNozeisha,
+    KoteiTochi,
+    KyuyoHokoku,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +53,20 @@ def test_demo_fills_towns_using_the_module_and_assesses_hayama(
     assert kotei_job.status == JobStatus.SUCCEEDED
     assert KoteiFuka.objects.filter(fiscal_year=2025).count() == owners
     assert KoteiFuka.objects.filter(toshi_zeigaku__gt=0).exists()
+    # 軽自動車税: vehicles in proportion to the 90 residents (葉山町 is a town of 3万: 0.45
+    # each), the 令和8年度 当初賦課 done for those held on 4月1日
+    from zeimu.management.commands.zeimu_demo import kei_per_resident
+
+    assert KeiSharyo.objects.count() == int(
+        90 * kei_per_resident(world.alpha.municipality.population)
+    )
+    kei_job = Job.objects.get(kind="zeimu_kei_tosho")
+    assert kei_job.status == JobStatus.SUCCEEDED
+    assert 0 < KeiFuka.objects.filter(fiscal_year=2026).count() <= KeiSharyo.objects.count()
     # 寒川町 does not use 個人住民税: nothing there.
     connection.set_tenant(world.beta.municipality)
     assert not KyuyoHokoku.objects.exists() and not Job.objects.exists()
-    assert not KoteiNozeisha.objects.exists()
+    assert not KoteiNozeisha.objects.exists() and not KeiSharyo.objects.exists()
     # Run again: nothing is added.
     connection.set_schema_to_public()
     call_command("zeimu_demo")

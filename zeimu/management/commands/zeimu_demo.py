@@ -3,7 +3,10 @@
 towns' staff can start theirs from the 当初賦課 screen). Skips a town that has data.
 
 固定資産税: a synthetic 課税台帳 (土地・家屋) of each town that uses it, a placeholder
-都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker."""
+都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker.
+
+軽自動車税: a synthetic vehicle ledger of each town that uses it and 葉山町's 令和8年度
+当初賦課 queued for the worker."""
 
 from __future__ import annotations
 
@@ -18,11 +21,12 @@ from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
-from zeimu.gyomu import KOJIN_JUMINZEI, KOTEI_SHISANZEI
+from zeimu.gyomu import KEI_JIDOSHAZEI, KOJIN_JUMINZEI, KOTEI_SHISANZEI
+from zeimu.keijidosha_jobs import TOSHO as KEI_TOSHO
 from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
-from zeimu.models import KoteiNozeisha, KyuyoHokoku
+from zeimu.models import KeiSharyo, KoteiNozeisha, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
-from zeimu.synth import kotei_ledger_load, tax_data_load
+from zeimu.synth import kei_ledger_load, kotei_ledger_load, tax_data_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
@@ -31,6 +35,19 @@ ASSESS_NOW = {"143014"}
 #: 都市計画税 rate of every demo town (0.3%, the 制限税率): a placeholder, not the towns' 条例
 DEMO_TOSHI_ZEIRITSU = 300
 TOSHI_KEY = "zeimu.kotei.toshi_zeiritsu"
+#: 軽自動車税: 令和8年度 (the current year of the demo clock), vehicles per resident by the
+#: town's size (rural towns 0.35–0.6, fewer in cities; an estimate, not a statistic)
+KEI_FISCAL_YEAR = 2026
+
+
+def kei_per_resident(population: int) -> float:
+    if population < 20_000:
+        return 0.55
+    if population < 50_000:
+        return 0.45
+    if population < 150_000:
+        return 0.35
+    return 0.25
 
 
 class Command(BaseCommand):
@@ -42,6 +59,8 @@ class Command(BaseCommand):
         for town in towns:
             if town.subscriptions.filter(gyomu__code=KOTEI_SHISANZEI).exists():
                 self._kotei(town, actor)
+            if town.subscriptions.filter(gyomu__code=KEI_JIDOSHAZEI).exists():
+                self._kei(town, actor)
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
@@ -93,6 +112,32 @@ class Command(BaseCommand):
                 job = job_start(kind=KOTEI_TOSHO, params={"fiscal_year": FISCAL_YEAR}, actor=actor)
                 self.stdout.write(
                     f"{town.name}: 固定資産税の当初賦課を登録しました（処理 {job.pk}）"
+                )
+        finally:
+            connection.set_schema_to_public()
+
+    def _kei(self, town: Municipality, actor: Actor) -> None:
+        connection.set_tenant(town)
+        try:
+            if not KeiSharyo.objects.exists():
+                counts = kei_ledger_load(
+                    fiscal_year=KEI_FISCAL_YEAR,
+                    per_resident=kei_per_resident(town.population),
+                    seed=int(town.dantai_code[:6]),
+                    town_name=town.name,
+                )
+                self.stdout.write(
+                    f"{town.name}: 軽自動車等 {counts['sharyo']:,}台（異動 {counts['ido']:,}件）"
+                )
+            if (
+                town.dantai_code[:6] in ASSESS_NOW
+                and not Job.objects.filter(kind=KEI_TOSHO).exists()
+            ):
+                job = job_start(
+                    kind=KEI_TOSHO, params={"fiscal_year": KEI_FISCAL_YEAR}, actor=actor
+                )
+                self.stdout.write(
+                    f"{town.name}: 軽自動車税の当初賦課を登録しました（処理 {job.pk}）"
                 )
         finally:
             connection.set_schema_to_public()
