@@ -26,6 +26,13 @@ from zeimu.models.kotei import (
     NozeishaKind,
     YochiKubun,
 )
+from zeimu.models.kotei_shokyaku import (
+    GenshoJiyu,
+    KoteiShokyakuShinkoku,
+    KoteiShokyakuShisan,
+    ShisanShurui,
+    ZokaJiyu,
+)
 from zeimu.models.shuno import (
     Chotei,
     ChoteiKind,
@@ -77,3 +84,11 @@ __all__ = [
 from zeimu.models.shuno_tokusoku import Tokusoku
 
 __all__ += ["Tokusoku"]
+
+__all__ += [
+    "GenshoJiyu",
+    "KoteiShokyakuShinkoku",
+    "KoteiShokyakuShisan",
+    "ShisanShurui",
+    "ZokaJiyu",
+]
