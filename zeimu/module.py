@@ -69,5 +69,8 @@ MODULE = ModuleSpec(
         "api.zeimu.kotei_tochi": "API（固定資産税 土地の照会）",
         "api.zeimu.kotei_kaoku": "API（固定資産税 家屋の照会）",
         "load_kotei_demo": "システム（固定資産税の初期データ）",
+        "zeimu.KoteiShokyakuShinkoku": "償却資産申告",
+        "zeimu.kotei_shokyaku": "固定資産税 償却資産（申告・評価額）",
+        "api.zeimu.kotei_shokyaku": "API（固定資産税 償却資産の照会）",
     },
 )

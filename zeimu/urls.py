@@ -5,7 +5,16 @@ from django.views.generic import RedirectView
 
 from tenants.access import gyomu_view
 from zeimu.gyomu import KOJIN_JUMINZEI, SHUNO_KANRI
-from zeimu.views import fuka, kazei, kotei, notices, shisan, shuno, shuno_tokusoku
+from zeimu.views import (
+    fuka,
+    kazei,
+    kotei,
+    kotei_shokyaku,
+    notices,
+    shisan,
+    shuno,
+    shuno_tokusoku,
+)
 
 urlpatterns = [
     # the first screen of 個人住民税, for the platform's module page (gyomu_entry_<code>)
@@ -25,5 +34,6 @@ urlpatterns = [
     *kazei.urlpatterns,
     *notices.urlpatterns,
     *kotei.urlpatterns,
+    *kotei_shokyaku.urlpatterns,
     *shuno_tokusoku.urlpatterns,
 ]

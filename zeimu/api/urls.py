@@ -1,11 +1,12 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, kotei, shisan, shuno
+from zeimu.api import fuka, kazei, kotei, kotei_shokyaku, shisan, shuno
 
 urlpatterns = [
     *shisan.urlpatterns,
     *kazei.urlpatterns,
     *fuka.urlpatterns,
     *kotei.urlpatterns,
+    *kotei_shokyaku.urlpatterns,
     *shuno.urlpatterns,
 ]

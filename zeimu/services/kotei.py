@@ -432,9 +432,7 @@ def _supersede(old: KoteiFuka, new: KoteiFuka, actor: Actor, screen: str) -> Kot
     kotei_chotei_post_kosei(
         new=new,
         old=old,
-        daihyo_id=KoteiNozeisha.objects.values_list("daihyo_id", flat=True).get(
-            pk=old.nozeisha_id
-        ),
+        daihyo_id=KoteiNozeisha.objects.values_list("daihyo_id", flat=True).get(pk=old.nozeisha_id),
         on=timezone.localdate(),
         actor=actor,
         genmen=new.kind == KoteiFukaKind.GENMEN,

@@ -116,9 +116,9 @@ def kotei_nofu_bango(fukas: Iterable[KoteiFuka]) -> dict[tuple[int, int, int], s
         for n in range(1, len(f.kibetsu) + 1)
     ]
     out: dict[tuple[int, int, int], str] = {}
-    for key, bango in Kibetsu.objects.filter(
-        zeimoku=Zeimoku.KOTEIZEI, key__in=keys
-    ).values_list("key", "nofu_bango"):
+    for key, bango in Kibetsu.objects.filter(zeimoku=Zeimoku.KOTEIZEI, key__in=keys).values_list(
+        "key", "nofu_bango"
+    ):
         _, fy, nozeisha_id, ki = key.split(":")
         out[(int(fy), int(nozeisha_id), int(ki))] = bango
     return out

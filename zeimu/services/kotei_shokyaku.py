@@ -20,9 +20,9 @@ from django.db.models import Q
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.params.services import param_value
+from tenants.params.services import ParameterMissing, param_value
 from tenants.text import text_problem
-from tenants.wareki import format_nendo
+from tenants.wareki import format_nendo, format_wareki_year
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import (
     GenshoJiyu,
@@ -41,6 +41,7 @@ from zeimu.rules.kotei_shokyaku import (
 )
 
 __all__ = [
+    "PARAMS_MISSING",
     "SHINKOKU_RECORD",
     "ShokyakuLine",
     "ShokyakuRefused",
@@ -57,6 +58,10 @@ SHINKOKU_RECORD = "zeimu.KoteiShokyakuShinkoku"
 #: the largest 取得価額 a line may state (a BigIntegerField would hold more; no real asset
 #: line of a town's 申告 comes near 1兆円, so a larger figure is a typing error)
 KAKAKU_MAX = 999_999_999_999
+
+
+#: what reading the year's table may raise when it is not registered (or malformed)
+PARAMS_MISSING = (ParameterMissing, LookupError, TypeError, ValueError)
 
 
 class ShokyakuRefused(Exception):
@@ -125,7 +130,8 @@ def shokyaku_line_errors(
             bad(
                 n,
                 "shutoku_year",
-                f"{format_nendo(fiscal_year)}の申告の資産は{fiscal_year - 1}年12月までの取得です"
+                f"{format_nendo(fiscal_year)}の申告の資産は"
+                f"{format_wareki_year(fiscal_year - 1)}12月までの取得です"
                 "（1月1日の取得は前年12月として申告してください）。",
             )
         if not 0 < ln.shutoku_kakaku <= KAKAKU_MAX:
@@ -161,7 +167,7 @@ def kotei_shokyaku_shinkoku(
 
     try:
         params = shokyaku_params(fiscal_year)
-    except Exception as exc:  # ParameterMissing and malformed data alike
+    except PARAMS_MISSING as exc:
         raise ShokyakuRefused(
             [{"line": 0, "field": "fiscal_year",
               "message": f"{format_nendo(fiscal_year)}の減価率表が登録されていません。"}]
