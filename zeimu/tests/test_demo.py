@@ -12,7 +12,16 @@ from juminkiroku.tests.factories import family, household_tennyu
 from tenants.db import connection
 from tenants.jobs.models import Job, JobStatus
 from tenants.params.tenant.models import MunicipalParameter
-from zeimu.models import Fuka, KoteiFuka, KoteiKaoku, KoteiNozeisha, KoteiTochi, KyuyoHokoku
+from zeimu.models import (
+    Fuka,
+    KoteiFuka,
+    KoteiKaoku,
+    KoteiNozeisha,
+    KoteiShokyakuShinkoku,
+    KoteiShokyakuShisan,
+    KoteiTochi,
+    KyuyoHokoku,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +53,15 @@ def test_demo_fills_towns_using_the_module_and_assesses_hayama(
     assert kotei_job.status == JobStatus.SUCCEEDED
     assert KoteiFuka.objects.filter(fiscal_year=2025).count() == owners
     assert KoteiFuka.objects.filter(toshi_zeigaku__gt=0).exists()
+    # 償却資産: about one owner in ten files a 申告 (at least one), assessed with the rest
+    shinkoku = KoteiShokyakuShinkoku.objects.count()
+    assert 1 <= shinkoku <= 6 and KoteiShokyakuShisan.objects.count() >= 2 * shinkoku
+    filer = KoteiShokyakuShinkoku.objects.values_list("nozeisha_id", flat=True).first()
+    assert KoteiFuka.objects.get(nozeisha_id=filer).meisai["shokyaku"]
     # 寒川町 does not use 個人住民税: nothing there.
     connection.set_tenant(world.beta.municipality)
     assert not KyuyoHokoku.objects.exists() and not Job.objects.exists()
-    assert not KoteiNozeisha.objects.exists()
+    assert not KoteiNozeisha.objects.exists() and not KoteiShokyakuShisan.objects.exists()
     # Run again: nothing is added.
     connection.set_schema_to_public()
     call_command("zeimu_demo")
