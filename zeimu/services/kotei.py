@@ -483,7 +483,9 @@ def kotei_kosei(*, fuka_id: int, reason: str, actor: Actor) -> KoteiFuka:
         year = KoteiYear.build(old.fiscal_year)
         rows = assess_many(year, [old.nozeisha_id], job_id=None)
         if not rows:
-            raise KoteiRefused("この年度の価格が登録された土地・家屋がありません。")
+            raise KoteiRefused(
+                "この年度の価格が登録された土地・家屋も、所有する償却資産もありません。"
+            )
         new = rows[0]
         genmen_kotei = min(old.genmen_kotei, new.kotei_zeigaku)
         genmen_toshi = min(old.genmen_toshi, new.toshi_zeigaku)

@@ -26,6 +26,7 @@ from zeimu.models import (
     ChoteiKind,
     Kibetsu,
     KoteiFuka,
+    KoteiNozeisha,
     KoteiShokyakuShinkoku,
     KoteiShokyakuShisan,
     Zeimoku,
@@ -65,9 +66,7 @@ def _ledger_sums(nozeisha_id: int) -> list[int]:
 
 
 def _world() -> dict[str, Any]:
-    _, (head, wife, _child) = household_tennyu(
-        "hayama", members=family(), ido_date=date(2015, 4, 1)
-    )
+    _, (head, wife, child) = household_tennyu("hayama", members=family(), ido_date=date(2015, 4, 1))
     shop = owner(head.pk)
     # the shop's owner also holds a small parcel: under the land 免税点 of 30万 on its own
     tochi(shop, "500番", 250_000, "300", "sonota", shigaika=False)
@@ -75,7 +74,7 @@ def _world() -> dict[str, Any]:
     small = owner(wife.pk)
     # 300,000円 × 0.781 (耐用年数4年, 前年中取得) = 234,300円 < 150万: 免税点未満
     _shinkoku(small.pk, ShokyakuLine(6, "パソコン", 2, 2024, 6, 300_000, 4))
-    return {"head": head, "shop": shop, "small": small}
+    return {"head": head, "shop": shop, "small": small, "child": child}
 
 
 def test_shinkoku_refused_line_by_line_writes_nothing(alpha, beta):
@@ -284,8 +283,24 @@ def test_screens_entry_shisan_and_nayose(login: Any, alpha: Any, shop: dict[str,
     connection.set_tenant(alpha.municipality)
     assert KoteiShokyakuShisan.objects.filter(meisho="製氷機").count() == 1
     connection.set_schema_to_public()
+    # the way in: the shop's owner by 宛名番号 (POST) finds the shop; the 閲覧者 cannot
+    # register someone new, the 担当者 can (a first 申告)
+    r = clerk.post("/zeimu/kotei/shokyaku/", {"atena_no": shop["head"].atena_no})
+    assert r.status_code == 302 and r["Location"] == f"/zeimu/kotei/shokyaku/{shop['shop'].pk}/"
+    page = viewer.post(
+        "/zeimu/kotei/shokyaku/", {"atena_no": shop["child"].atena_no}, follow=True
+    ).content.decode()
+    assert "納税義務者として登録されていません" in page
+    r = clerk.post("/zeimu/kotei/shokyaku/", {"atena_no": shop["child"].atena_no})
+    assert r.status_code == 302
+    connection.set_tenant(alpha.municipality)
+    new = KoteiNozeisha.objects.get(owners__atena_id=shop["child"].pk)
+    assert r["Location"] == f"/zeimu/kotei/shokyaku/{new.pk}/"
+    assert shop["child"].atena_no not in r["Location"]
+    connection.set_schema_to_public()
     # 寒川町 reaches none of it
     other = login("samukawa-clerk", BETA_HOST)
+    assert other.post("/zeimu/kotei/shokyaku/", {"atena_no": "1"}).status_code == 404
     assert other.get(url).status_code == 404
     assert other.get("/zeimu/kotei/shokyaku/shisan/").status_code == 404
 

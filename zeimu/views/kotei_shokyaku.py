@@ -20,8 +20,9 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from juminkiroku.public import atena_resolve
 from tenants.access import gyomu_view
-from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
@@ -34,9 +35,11 @@ from zeimu.models import (
     GenshoJiyu,
     KoteiNozeisha,
     KoteiShokyakuShisan,
+    NozeishaKind,
     ShisanShurui,
     ZokaJiyu,
 )
+from zeimu.services.kotei import kotei_nozeisha_register
 from zeimu.services.kotei_shokyaku import (
     PARAMS_MISSING,
     ShokyakuLine,
@@ -193,6 +196,44 @@ def shokyaku(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+class ShinkokushaForm(forms.Form):
+    atena_no = TextField(label="申告者（所有者）の宛名番号", max_length=15)
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)  # a 閲覧者 may look up; only 担当者 register
+@no_personal_data  # finds or registers the 納税義務者 (logged by the service), then redirects
+@require_http_methods(["GET", "POST"])
+def shinkokusha(request: HttpRequest) -> HttpResponse:
+    """The way in for a 申告: the owner by 宛名番号 (POST, never in a URL); their 納税義務者
+    as single owner is found, or registered for a first 申告 (担当者 only)."""
+    form = ShinkokushaForm(request.POST or None)
+    can_write = getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE
+    if request.method == "POST" and form.is_valid():
+        found = atena_resolve(form.cleaned_data["atena_no"].strip())
+        if found.atena_id is not None and not found.found:
+            access_refusal(
+                request, record_type="atena", record_id=found.atena_id, reason="shokai_yokushi"
+            )
+        if not found.found or found.atena_id is None:
+            messages.error(request, found.message)
+        else:
+            atena_id = int(found.atena_id)
+            existing = (
+                KoteiNozeisha.objects.filter(owners__atena_id=atena_id, kind=NozeishaKind.TANDOKU)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if existing is None and not can_write:
+                messages.error(request, "この人は固定資産税の納税義務者として登録されていません。")
+            else:
+                pk = existing or kotei_nozeisha_register(
+                    owners=[(atena_id, 1, 1)], daihyo_atena_id=atena_id,
+                    actor=actor_from_request(request),
+                ).pk  # fmt: skip
+                return redirect("zeimu_kotei_shokyaku", pk=pk)
+    return TemplateResponse(request, "zeimu/kotei_shokyaku_shinkokusha.html", {"form": form})
+
+
 class ShisanForm(forms.Form):
     fiscal_year = NendoField(after=1)
 
@@ -234,6 +275,7 @@ def shokyaku_shisan(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("kotei/shokyaku/", shinkokusha, name="zeimu_kotei_shokyaku_shinkokusha"),
     path("kotei/shokyaku/shisan/", shokyaku_shisan, name="zeimu_kotei_shokyaku_shisan"),
     path("kotei/shokyaku/<int:pk>/", shokyaku, name="zeimu_kotei_shokyaku"),
 ]
