@@ -1,7 +1,8 @@
 """Job kind of the 固定資産税・都市計画税 当初賦課 (docs/architecture.md, "Batch work is a job
 kind"): one job per town and 年度.
 
-The plan lists every 納税義務者 holding a parcel or a house priced for the year, in id
+The plan lists every 納税義務者 holding a parcel or a house priced for the year or a
+償却資産 on its 賦課期日, in id
 order, cut into chunks of fixed ids (a chunk reads the same 納税義務者 every time it runs).
 A chunk computes them (``zeimu.services.kotei.assess_many``: 4 queries) and COPYs the rows
 in with ON CONFLICT DO NOTHING on the one-current index, so a chunk run again — a killed
@@ -17,9 +18,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import access_record
+from tenants.accesslog.services import Actor, access_record
 from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
 from tenants.jobs.registry import ChunkResult, register
 from tenants.jobs.services import JobRefused
@@ -28,6 +30,7 @@ from tenants.printing.jobs import print_actor
 from tenants.wareki import format_nendo
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import KoteiFuka, KoteiNozeisha
+from zeimu.services.kotei_shokyaku import held_filter
 
 TOSHO = "zeimu_kotei_tosho"
 
@@ -70,7 +73,9 @@ class KoteiTosho:
             raise JobRefused(f"{format_nendo(fy)}の固定資産税の当初賦課が実行中です。")
         ids = list(
             KoteiNozeisha.objects.filter(
-                Q(tochi__kakaku__fiscal_year=fy) | Q(kaoku__kakaku__fiscal_year=fy)
+                Q(tochi__kakaku__fiscal_year=fy)
+                | Q(kaoku__kakaku__fiscal_year=fy)
+                | held_filter(fy, "shokyaku_shisan__")
             )
             .distinct()
             .order_by("id")
@@ -83,11 +88,21 @@ class KoteiTosho:
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
         from zeimu.services.kotei import RECORD_TYPE, KoteiYear, assess_many, copy_in
+        from zeimu.services.kotei_chotei import kotei_chotei_post_job
 
         year = KoteiYear.build(int(job.params["fiscal_year"]))
         ids = [int(x) for x in chunk.params["nozeisha_ids"]]
         rows = assess_many(year, ids, job_id=job.pk)
         written = copy_in(rows, job.started_by_name or "")
+        # the 期別 into the 収納 ledger, in the chunk's transaction: a chunk run again posts
+        # the same refs, i.e. nothing new
+        kotei_chotei_post_job(
+            job_id=job.pk,
+            fiscal_year=year.fiscal_year,
+            nozeisha_ids=ids,
+            on=timezone.localdate(),
+            actor=Actor(user_id=job.started_by_id, username=job.started_by_name or ""),
+        )
         if written:
             access_record(
                 actor=print_actor(job),

@@ -129,3 +129,26 @@ KEI_NOTICES = register(
         period_note="期間中に一括印刷で作成した通数",
     )
 )
+
+
+def kotei_shokyaku_shinkoku_between(start: date, end: date) -> int:
+    """償却資産申告 registered from ``start`` to ``end`` inclusive (screen, API or the demo's
+    load), one per (年度, 納税義務者): a 修正申告 adds to the same 申告 and is not counted again."""
+    from zeimu.models import KoteiShokyakuShinkoku
+
+    return KoteiShokyakuShinkoku.objects.filter(
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
+    ).count()
+
+
+KOTEI_SHOKYAKU_SHINKOKU = register(
+    Meter(
+        code="kotei_shokyaku_shinkoku",
+        label="償却資産申告の受付件数",
+        unit="件",
+        gyomu=gyomu.KOTEI_SHISANZEI,
+        compute=kotei_shokyaku_shinkoku_between,
+        period_note="期間中に登録した償却資産申告（納税義務者・年度ごと。修正申告は数えない）",
+    )
+)

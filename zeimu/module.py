@@ -88,5 +88,8 @@ MODULE = ModuleSpec(
         "api.zeimu.kei_lookup": "API（軽自動車税 車両の照会）",
         "api.zeimu.kei_sharyo": "API（軽自動車税 車両1台の照会）",
         "load_kei_demo": "システム（軽自動車税の初期データ）",
+        "zeimu.KoteiShokyakuShinkoku": "償却資産申告",
+        "zeimu.kotei_shokyaku": "固定資産税 償却資産（申告・評価額）",
+        "api.zeimu.kotei_shokyaku": "API（固定資産税 償却資産の照会）",
     },
 )

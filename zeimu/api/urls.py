@@ -1,12 +1,13 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, keijidosha, kotei, shisan, shuno
+from zeimu.api import fuka, kazei, keijidosha, kotei, kotei_shokyaku, shisan, shuno
 
 urlpatterns = [
     *shisan.urlpatterns,
     *kazei.urlpatterns,
     *fuka.urlpatterns,
     *kotei.urlpatterns,
+    *kotei_shokyaku.urlpatterns,
     *shuno.urlpatterns,
     *keijidosha.urlpatterns,
 ]

@@ -17,6 +17,7 @@ from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, kyoji, postal, yen
 from zeimu.models import KoteiFuka, KoteiKyoyusha
+from zeimu.services.kotei_chotei import kotei_nofu_bango
 
 NOTICE_TEMPLATE = "zeimu/kotei_notice.typ"
 NAYOSE_TEMPLATE = "zeimu/kotei_nayose.typ"
@@ -40,7 +41,7 @@ PRINT_DATA_HEADER = [
     "年税額",
     "固定資産税額",
     "都市計画税額",
-    *[f"第{i}期{what}" for i in range(1, 5) for what in ("税額", "納期限")],
+    *[f"第{i}期{what}" for i in range(1, 5) for what in ("税額", "納期限", "納付番号")],
 ]
 KI_MAX = 4
 
@@ -89,12 +90,36 @@ def meisai_rows(fuka: KoteiFuka) -> list[dict[str, str]]:
                 ),
             }
         )
+    for a in fuka.meisai.get("shokyaku", []):
+        y, m = (int(x) for x in str(a["shutoku"]).split("-"))
+        note = "最低限度（取得価額の5%）" if a.get("saitei") else ""
+        if a.get("tokurei"):
+            note = (note + "・" if note else "") + f"特例 {a['tokurei']}"
+        rows.append(
+            {
+                "kind": "償却",
+                "where": f"{a['meisho']}（{format_wareki_ym(y, m)}取得・耐用{a['taiyo_nensu']}年）",
+                "what": str(a["shurui"]),
+                "size": f"{int(a['suryo']):,}",
+                "kakaku": yen(a["hyoka"]),
+                "hyojun_kotei": yen(a["hyojun"]),
+                "hyojun_toshi": "－",
+                "note": note,
+            }
+        )
     return rows
+
+
+def format_wareki_ym(year: int, month: int) -> str:
+    """取得年月 in 和暦 without the day (令和6年4月)."""
+    full = format_wareki(date(year, month, 1))
+    return full[: full.index("月") + 1]
 
 
 def kotei_notices(fukas: Sequence[KoteiFuka]) -> list[Notice]:
     """The notices of ``fukas`` in their order; three queries for any number."""
     owners = _owners(fukas)
+    bango = kotei_nofu_bango(fukas)
     blocks = address_blocks(f.nozeisha.daihyo_id for f in fukas)
     out = []
     for f in fukas:
@@ -121,6 +146,10 @@ def kotei_notices(fukas: Sequence[KoteiFuka]) -> list[Notice]:
                     "家屋の課税標準額",
                     yen(f.kaoku_hyojun) + ("（免税点未満）" if f.kaoku_menzei else ""),
                 ],
+                [
+                    "償却資産の課税標準額",
+                    yen(f.shokyaku_hyojun) + ("（免税点未満）" if f.shokyaku_menzei else ""),
+                ],
                 ["固定資産税 課税標準額", yen(f.kazei_hyojun_kotei)],
                 ["固定資産税 算出税額", yen(f.sanshutsu_kotei)],
                 ["新築住宅の減額", yen(f.shinchiku_genmen)],
@@ -135,8 +164,9 @@ def kotei_notices(fukas: Sequence[KoteiFuka]) -> list[Notice]:
                     "label": k["label"],
                     "due": format_wareki(date.fromisoformat(k["due"])),
                     "amount": yen(k["amount"]),
+                    "nofu_bango": bango.get((f.fiscal_year, f.nozeisha_id, n), ""),
                 }
-                for k in f.kibetsu
+                for n, k in enumerate(f.kibetsu, start=1)
             ],
             "meisai_first": rows[:MEISAI_ROWS_FIRST],
             "meisai_pages": [
@@ -147,7 +177,11 @@ def kotei_notices(fukas: Sequence[KoteiFuka]) -> list[Notice]:
         ki_cells: list[object] = []
         for i in range(KI_MAX):
             k = f.kibetsu[i] if i < len(f.kibetsu) else {}
-            ki_cells += [k.get("amount", ""), k.get("due", "")]
+            ki_cells += [
+                k.get("amount", ""),
+                k.get("due", ""),
+                bango.get((f.fiscal_year, f.nozeisha_id, i + 1), "") if k else "",
+            ]
         csv = [
             "固定資産税・都市計画税 納税通知書",
             tsuchi_no,
@@ -224,6 +258,7 @@ def nayose_render(fuka: KoteiFuka, *, issuer: Issuer, printed: date) -> bytes:
         "totals": [
             ["土地の課税標準額（固定資産税）", yen(fuka.tochi_hyojun)],
             ["家屋の課税標準額（固定資産税）", yen(fuka.kaoku_hyojun)],
+            ["償却資産の課税標準額", yen(fuka.shokyaku_hyojun)],
             ["年税額", yen(fuka.nengaku)],
         ],
     }

@@ -26,6 +26,13 @@ from zeimu.models.kotei import (
     NozeishaKind,
     YochiKubun,
 )
+from zeimu.models.kotei_shokyaku import (
+    GenshoJiyu,
+    KoteiShokyakuShinkoku,
+    KoteiShokyakuShisan,
+    ShisanShurui,
+    ZokaJiyu,
+)
 from zeimu.models.shuno import (
     Chotei,
     ChoteiKind,
@@ -94,6 +101,7 @@ from zeimu.models.keijidosha import (  # noqa: E402
 )
 
 __all__ += [
+    "GenshoJiyu",
     "KeiFuka",
     "KeiFukaKind",
     "KeiGenmen",
@@ -105,4 +113,8 @@ __all__ += [
     "KeiNenryo",
     "KeiSharyo",
     "KeiShubetsu",
+    "KoteiShokyakuShinkoku",
+    "KoteiShokyakuShisan",
+    "ShisanShurui",
+    "ZokaJiyu",
 ]

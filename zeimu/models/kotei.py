@@ -226,6 +226,8 @@ class KoteiFuka(models.Model):
     kaoku_hyojun = models.BigIntegerField("家屋の課税標準額の合計", default=0)
     tochi_menzei = models.BooleanField("土地は免税点未満", default=False)
     kaoku_menzei = models.BooleanField("家屋は免税点未満", default=False)
+    shokyaku_hyojun = models.BigIntegerField("償却資産の課税標準額の合計", default=0)
+    shokyaku_menzei = models.BooleanField("償却資産は免税点未満", default=False)
     kazei_hyojun_kotei = models.BigIntegerField("固定資産税の課税標準額", default=0)
     kazei_hyojun_toshi = models.BigIntegerField("都市計画税の課税標準額", default=0)
     sanshutsu_kotei = models.BigIntegerField("固定資産税の算出税額", default=0)
@@ -237,7 +239,8 @@ class KoteiFuka(models.Model):
     nengaku = models.BigIntegerField("年税額", default=0)
     #: [{"label", "amount", "due", "nominal"}] (zeimu.rules.kotei.kotei_kibetsu)
     kibetsu = models.JSONField("期別税額", default=list)
-    #: 課税明細: {"tochi": [...], "kaoku": [...]} with each object's figures and lines
+    #: 課税明細: {"tochi": [...], "kaoku": [...], "shokyaku": [...]} with each object's
+    #: figures and lines
     meisai = models.JSONField("課税明細", default=dict)
     lines = models.JSONField("計算の説明", default=list)
     reason = models.CharField("更正・減免の理由", max_length=200, blank=True)

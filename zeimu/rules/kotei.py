@@ -21,7 +21,8 @@ Order of the calculation, per 納税義務者 and 年度 (賦課期日 1月1日,
 Not built (say so rather than guess): 一般住宅用地's cap at ten times the house's floor
 area, a parcel partly 住宅用地 and partly not (a parcel is one or the other here), the
 比準課税標準額 of land newly taxed or changed in 地目 (the 本則 / 価格×70% is used, and the
-explanation says so), 市街化区域農地, 償却資産.
+explanation says so), 市街化区域農地. 償却資産 are valued in ``zeimu.rules.kotei_shokyaku``
+and join the taxpayer's total here with their own 免税点.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from typing import Any
 
 from tenants.holidays import next_business_day
 from zeimu.rules.kibetsu import split_ki
+from zeimu.rules.kotei_shokyaku import ShisanResult, ShokyakuParams
 
 __all__ = [
     "KaokuInput",
@@ -95,6 +97,8 @@ class KoteiParams:
     nouki_months: tuple[int, ...]
     nouki_day: int
     hasu_tani: int
+    menzeiten_shokyaku: int = 0
+    shokyaku: ShokyakuParams | None = None  # None: the table is not registered for the year
 
     @classmethod
     def build(cls, fiscal_year: int, lookup: Callable[[str, int], Any]) -> KoteiParams:
@@ -121,6 +125,8 @@ class KoteiParams:
             nouki_months=tuple(int(m) for m in lookup(P + "nouki_months", fiscal_year)),
             nouki_day=int(lookup(P + "nouki_day", fiscal_year)),
             hasu_tani=int(lookup(P + "hasu_tani", fiscal_year)),
+            menzeiten_shokyaku=int(mz["shokyaku"]),
+            shokyaku=ShokyakuParams.build(fiscal_year, lookup),
         )
 
 
@@ -352,6 +358,8 @@ class ZeigakuResult:
     kotei_zeigaku: int  # 100円未満切捨て
     toshi_zeigaku: int
     lines: tuple[str, ...] = field(default=())
+    shokyaku_hyojun: int = 0  # 償却資産の課税標準額の合計
+    shokyaku_menzei: bool = False
 
     @property
     def nengaku(self) -> int:
@@ -363,12 +371,19 @@ def _down(x: int, unit: int) -> int:
 
 
 def nozeisha_compute(
-    tochi: Sequence[TochiResult], kaoku: Sequence[KaokuResult], p: KoteiParams
+    tochi: Sequence[TochiResult],
+    kaoku: Sequence[KaokuResult],
+    p: KoteiParams,
+    shokyaku: Sequence[ShisanResult] = (),
 ) -> ZeigakuResult:
+    """The taxpayer's tax: 土地, 家屋 and 償却資産 each against its own 免税点 (第351条);
+    償却資産 bear no 都市計画税 (第702条: 土地及び家屋)."""
     t_total = sum(r.hyojun_kotei for r in tochi)
     k_total = sum(r.hyojun_kotei for r in kaoku)
+    s_total = sum(r.hyojun for r in shokyaku)
     t_menzei = bool(tochi) and t_total < p.menzeiten_tochi
     k_menzei = bool(kaoku) and k_total < p.menzeiten_kaoku
+    s_menzei = bool(shokyaku) and s_total < p.menzeiten_shokyaku
     lines = []
     if tochi:
         lines.append(
@@ -380,7 +395,15 @@ def nozeisha_compute(
             f"家屋の課税標準額の合計 {k_total:,}円"
             + (f"（免税点{p.menzeiten_kaoku:,}円未満のため課税しません）" if k_menzei else "")
         )
-    hyojun = _down((0 if t_menzei else t_total) + (0 if k_menzei else k_total), p.hyojun_unit)
+    if shokyaku:
+        lines.append(
+            f"償却資産の課税標準額の合計 {s_total:,}円"
+            + (f"（免税点{p.menzeiten_shokyaku:,}円未満のため課税しません）" if s_menzei else "")
+        )
+    hyojun = _down(
+        (0 if t_menzei else t_total) + (0 if k_menzei else k_total) + (0 if s_menzei else s_total),
+        p.hyojun_unit,
+    )
     toshi_raw = (0 if t_menzei else sum(r.hyojun_toshi for r in tochi)) + (
         0 if k_menzei else sum(r.hyojun_toshi for r in kaoku)
     )
@@ -413,6 +436,8 @@ def nozeisha_compute(
         kotei_zeigaku=kotei,
         toshi_zeigaku=toshi,
         lines=tuple(lines),
+        shokyaku_hyojun=s_total,
+        shokyaku_menzei=s_menzei,
     )
 
 

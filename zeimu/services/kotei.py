@@ -52,6 +52,9 @@ from zeimu.rules.kotei import (
     nozeisha_compute,
     tochi_compute,
 )
+from zeimu.rules.kotei_shokyaku import ShisanResult
+from zeimu.services.kotei_chotei import kotei_chotei_post_kosei
+from zeimu.services.kotei_shokyaku import shokyaku_results
 
 __all__ = [
     "RECORD_TYPE",
@@ -205,6 +208,7 @@ def _row(
     tochi: list[tuple[KoteiTochi, KoteiTochiKakaku]],
     kaoku: list[tuple[KoteiKaoku, int]],
     prev: dict[int, tuple[int, int]],
+    shokyaku: Sequence[tuple[dict[str, Any], ShisanResult]] = (),
 ) -> KoteiFuka:
     p = year.params
     t_results = []
@@ -253,7 +257,9 @@ def _row(
         )
         for h, v in kaoku
     ]
-    z = nozeisha_compute([r for _, r in t_results], [r for _, r in h_results], p)
+    z = nozeisha_compute(
+        [r for _, r in t_results], [r for _, r in h_results], p, [r for _, r in shokyaku]
+    )
     meisai = {
         "tochi": [
             {
@@ -293,6 +299,7 @@ def _row(
             }
             for h, r in h_results
         ],
+        "shokyaku": [row for row, _ in shokyaku],
     }
     return KoteiFuka(
         fiscal_year=year.fiscal_year,
@@ -302,6 +309,8 @@ def _row(
         kaoku_hyojun=z.kaoku_hyojun,
         tochi_menzei=z.tochi_menzei,
         kaoku_menzei=z.kaoku_menzei,
+        shokyaku_hyojun=z.shokyaku_hyojun,
+        shokyaku_menzei=z.shokyaku_menzei,
         kazei_hyojun_kotei=z.kazei_hyojun_kotei,
         kazei_hyojun_toshi=z.kazei_hyojun_toshi,
         sanshutsu_kotei=z.sanshutsu_kotei,
@@ -318,8 +327,8 @@ def _row(
 def assess_many(
     year: KoteiYear, nozeisha_ids: Sequence[int], *, job_id: int | None
 ) -> list[KoteiFuka]:
-    """Unsaved assessments of ``nozeisha_ids`` for the year (4 queries). A 納税義務者
-    with no property priced for the year gets no row."""
+    """Unsaved assessments of ``nozeisha_ids`` for the year (5 queries). A 納税義務者
+    with no property priced or 償却資産 held for the year gets no row."""
     ids = list(nozeisha_ids)
     tochi: dict[int, list[tuple[KoteiTochi, KoteiTochiKakaku]]] = defaultdict(list)
     for k in (
@@ -336,11 +345,13 @@ def assess_many(
     ):
         kaoku[hk.kaoku.nozeisha_id].append((hk.kaoku, hk.kakaku))
     prev = _previous_hyojun(ids, year.fiscal_year)
+    sp = year.params.shokyaku
+    assets = shokyaku_results(ids, year.fiscal_year, sp) if sp is not None else {}
     rows = []
     for n in ids:
-        if not tochi.get(n) and not kaoku.get(n):
+        if not tochi.get(n) and not kaoku.get(n) and not assets.get(n):
             continue
-        row = _row(year, n, tochi.get(n, []), kaoku.get(n, []), prev)
+        row = _row(year, n, tochi.get(n, []), kaoku.get(n, []), prev, assets.get(n, ()))
         row.job_id = job_id
         rows.append(row)
     return rows
@@ -348,10 +359,10 @@ def assess_many(
 
 COLUMNS = [
     "fiscal_year", "nozeisha_id", "kind", "version", "is_current", "job_id", "tochi_hyojun",
-    "kaoku_hyojun", "tochi_menzei", "kaoku_menzei", "kazei_hyojun_kotei", "kazei_hyojun_toshi",
-    "sanshutsu_kotei", "shinchiku_genmen", "kotei_zeigaku", "toshi_zeigaku", "genmen_kotei",
-    "genmen_toshi", "nengaku", "kibetsu", "meisai", "lines", "reason", "created_by",
-    "computed_at",
+    "kaoku_hyojun", "tochi_menzei", "kaoku_menzei", "shokyaku_hyojun", "shokyaku_menzei",
+    "kazei_hyojun_kotei", "kazei_hyojun_toshi", "sanshutsu_kotei", "shinchiku_genmen",
+    "kotei_zeigaku", "toshi_zeigaku", "genmen_kotei", "genmen_toshi", "nengaku", "kibetsu",
+    "meisai", "lines", "reason", "created_by", "computed_at",
 ]  # fmt: skip
 
 
@@ -377,6 +388,7 @@ def copy_in(rows: list[KoteiFuka], created_by: str) -> int:
                     copy.write_row(
                         (r.fiscal_year, r.nozeisha_id, r.kind, 1, True, r.job_id,
                          r.tochi_hyojun, r.kaoku_hyojun, r.tochi_menzei, r.kaoku_menzei,
+                         r.shokyaku_hyojun, r.shokyaku_menzei,
                          r.kazei_hyojun_kotei, r.kazei_hyojun_toshi, r.sanshutsu_kotei,
                          r.shinchiku_genmen, r.kotei_zeigaku, r.toshi_zeigaku, 0, 0, r.nengaku,
                          json.dumps(r.kibetsu, ensure_ascii=False),
@@ -395,7 +407,8 @@ def copy_in(rows: list[KoteiFuka], created_by: str) -> int:
 # --- 更正 and 減免 -----------------------------------------------------------------------
 
 FIGURES = (
-    "tochi_hyojun", "kaoku_hyojun", "tochi_menzei", "kaoku_menzei", "kazei_hyojun_kotei",
+    "tochi_hyojun", "kaoku_hyojun", "tochi_menzei", "kaoku_menzei", "shokyaku_hyojun",
+    "shokyaku_menzei", "kazei_hyojun_kotei",
     "kazei_hyojun_toshi", "kotei_zeigaku", "toshi_zeigaku", "genmen_kotei", "genmen_toshi",
     "nengaku",
 )  # fmt: skip
@@ -415,6 +428,15 @@ def _supersede(old: KoteiFuka, new: KoteiFuka, actor: Actor, screen: str) -> Kot
     new.save()
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
+    # the difference into the 収納 ledger, in this transaction (a 減免 as 減免 entries)
+    kotei_chotei_post_kosei(
+        new=new,
+        old=old,
+        daihyo_id=KoteiNozeisha.objects.values_list("daihyo_id", flat=True).get(pk=old.nozeisha_id),
+        on=timezone.localdate(),
+        actor=actor,
+        genmen=new.kind == KoteiFukaKind.GENMEN,
+    )
     access_record(
         actor=actor,
         action=AccessAction.UPDATE,
@@ -461,7 +483,9 @@ def kotei_kosei(*, fuka_id: int, reason: str, actor: Actor) -> KoteiFuka:
         year = KoteiYear.build(old.fiscal_year)
         rows = assess_many(year, [old.nozeisha_id], job_id=None)
         if not rows:
-            raise KoteiRefused("この年度の価格が登録された土地・家屋がありません。")
+            raise KoteiRefused(
+                "この年度の価格が登録された土地・家屋も、所有する償却資産もありません。"
+            )
         new = rows[0]
         genmen_kotei = min(old.genmen_kotei, new.kotei_zeigaku)
         genmen_toshi = min(old.genmen_toshi, new.toshi_zeigaku)

@@ -4,5 +4,6 @@ loaded into the town)."""
 from zeimu.synth.kazei import tax_data_load
 from zeimu.synth.keijidosha import kei_ledger_load
 from zeimu.synth.kotei import kotei_ledger_load
+from zeimu.synth.kotei_shokyaku import kotei_shokyaku_load
 
-__all__ = ["kei_ledger_load", "kotei_ledger_load", "tax_data_load"]
+__all__ = ["kei_ledger_load", "kotei_ledger_load", "kotei_shokyaku_load", "tax_data_load"]

@@ -19,6 +19,8 @@ from zeimu.models import (
     KoteiFuka,
     KoteiKaoku,
     KoteiNozeisha,
+    KoteiShokyakuShinkoku,
+    KoteiShokyakuShisan,
     KoteiTochi,
     KyuyoHokoku,
 )
@@ -63,10 +65,16 @@ def test_demo_fills_towns_using_the_module_and_assesses_hayama(
     kei_job = Job.objects.get(kind="zeimu_kei_tosho")
     assert kei_job.status == JobStatus.SUCCEEDED
     assert 0 < KeiFuka.objects.filter(fiscal_year=2026).count() <= KeiSharyo.objects.count()
+    # 償却資産: about one owner in ten files a 申告 (at least one), assessed with the rest
+    shinkoku = KoteiShokyakuShinkoku.objects.count()
+    assert 1 <= shinkoku <= 6 and KoteiShokyakuShisan.objects.count() >= 2 * shinkoku
+    filer = KoteiShokyakuShinkoku.objects.values_list("nozeisha_id", flat=True).first()
+    assert KoteiFuka.objects.get(nozeisha_id=filer).meisai["shokyaku"]
     # 寒川町 does not use 個人住民税: nothing there.
     connection.set_tenant(world.beta.municipality)
     assert not KyuyoHokoku.objects.exists() and not Job.objects.exists()
-    assert not KoteiNozeisha.objects.exists() and not KeiSharyo.objects.exists()
+    assert not KoteiNozeisha.objects.exists() and not KoteiShokyakuShisan.objects.exists()
+    assert not KeiSharyo.objects.exists()
     # Run again: nothing is added.
     connection.set_schema_to_public()
     call_command("zeimu_demo")

@@ -84,3 +84,34 @@ def test_kotei_meters_count_assessed_nozeisha_and_printed_notices_per_town(
     assert figures["143014"]["kotei_nozeisha"] == 2
     assert figures["143014"]["kotei_notices"] == 2
     assert figures["143219"]["kotei_nozeisha"] == 0 and figures["143219"]["kotei_notices"] == 0
+
+
+def test_kotei_shokyaku_meter_counts_each_shinkoku_once_per_town(world):
+    from juminkiroku.tests.factories import family, household_tennyu
+    from zeimu.services.kotei_shokyaku import ShokyakuLine, kotei_shokyaku_shinkoku
+    from zeimu.tests.kotei_helpers import ACTOR, owner
+
+    # given in 葉山町 two 申告, one of them amended (a 修正申告: the same 申告)
+    connection.set_tenant(world.alpha.municipality)
+    _, (head, wife, _) = household_tennyu(
+        "hayama", members=family(), ido_date=datetime(2015, 4, 1).date()
+    )
+    for atena_id in (head.pk, wife.pk, head.pk):
+        kotei_shokyaku_shinkoku(
+            nozeisha_id=owner(atena_id).pk,
+            fiscal_year=2025,
+            shinkoku_date=datetime(2025, 1, 31).date(),
+            shozai="葉山町堀内1番地",
+            zoka=[ShokyakuLine(6, "パソコン", 1, 2024, 6, 200_000, 4)],
+            actor=ACTOR,
+        )
+    connection.set_schema_to_public()
+    # when the platform reads the meter for both towns
+    today = timezone.localdate()
+    figures = meter_values_for_all_members(
+        members=[world.alpha.municipality, world.beta.municipality],
+        fiscal_year=today.year if today.month >= 4 else today.year - 1,
+    )
+    # then
+    assert figures["143014"]["kotei_shokyaku_shinkoku"] == 2
+    assert figures["143219"]["kotei_shokyaku_shinkoku"] == 0

@@ -52,6 +52,7 @@ from zeimu.models import (
     KoteiTochi,
 )
 from zeimu.services.kotei import KoteiRefused, kotei_genmen, kotei_kosei
+from zeimu.services.kotei_chotei import kotei_nofu_bango
 
 GYOMU = KOTEI_SHISANZEI
 NOZEISHA = "zeimu.KoteiNozeisha"
@@ -228,6 +229,15 @@ def _due_dates(kibetsu: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**k, "due": date.fromisoformat(k["due"])} for k in kibetsu]
 
 
+def _with_nofu_bango(fuka: KoteiFuka) -> list[dict[str, Any]]:
+    """The 期別 with their due dates and the 納付番号 the 収納 ledger gave them."""
+    bango = kotei_nofu_bango([fuka])
+    return [
+        {**k, "nofu_bango": bango.get((fuka.fiscal_year, fuka.nozeisha_id, n), "")}
+        for n, k in enumerate(_due_dates(fuka.kibetsu), start=1)
+    ]
+
+
 @gyomu_view(GYOMU)
 @logs_reads(Reads(NOZEISHA, id_kwarg="pk", screen="zeimu.kotei_nayose"))
 @require_GET
@@ -249,7 +259,7 @@ def nayose(request: HttpRequest, pk: int) -> HttpResponse:
             "years": years,
             "fuka": fuka,
             "meisai": meisai_rows(fuka) if fuka else [],
-            "kibetsu": _due_dates(fuka.kibetsu) if fuka else [],
+            "kibetsu": _with_nofu_bango(fuka) if fuka else [],
             "history": history,
             "can_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
             "kosei_form": KoseiForm(),

@@ -24,9 +24,9 @@ from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_paramete
 from zeimu.gyomu import KEI_JIDOSHAZEI, KOJIN_JUMINZEI, KOTEI_SHISANZEI
 from zeimu.keijidosha_jobs import TOSHO as KEI_TOSHO
 from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
-from zeimu.models import KeiSharyo, KoteiNozeisha, KyuyoHokoku
+from zeimu.models import KeiSharyo, KoteiNozeisha, KoteiShokyakuShinkoku, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
-from zeimu.synth import kei_ledger_load, kotei_ledger_load, tax_data_load
+from zeimu.synth import kei_ledger_load, kotei_ledger_load, kotei_shokyaku_load, tax_data_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
@@ -104,6 +104,14 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{town.name}: 固定資産 納税義務者 {counts['nozeisha']:,}人、"
                     f"土地 {counts['tochi']:,}筆、家屋 {counts['kaoku']:,}棟"
+                )
+            if not KoteiShokyakuShinkoku.objects.exists():
+                counts = kotei_shokyaku_load(
+                    fiscal_year=FISCAL_YEAR, seed=int(town.dantai_code[:6]), town_name=town.name
+                )
+                self.stdout.write(
+                    f"{town.name}: 償却資産申告 {counts['shinkoku']:,}件、"
+                    f"資産 {counts['shisan']:,}件"
                 )
             if (
                 town.dantai_code[:6] in ASSESS_NOW

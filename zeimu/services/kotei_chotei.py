@@ -1,0 +1,124 @@
+"""固定資産税・都市計画税's 調定 into the 収納 ledger (issue 17 × issue 18 item 1).
+
+Each current assessment's 期別 are posted through ``zeimu.public.chotei_post_many`` under
+the key ``koteizei:<年度>:<納税義務者 id>:<期>`` (the 納税義務者 is the debtor: one person
+or the 共有者 jointly, 地方税法第10条の2), on the 宛名 of its 代表者 — the one the notice is
+addressed to — with the ref ``kotei:<賦課 id>:<期>``. The 当初 job's chunk posts the rows
+it wrote in its own transaction, so a chunk run again posts the same refs (nothing new);
+a 更正 posts the new row's 期別 (the ledger writes the difference as 増額・減額更正) and a
+減免 posts them as 減免 entries. A 期 with nothing now and nothing before is not posted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from tenants.accesslog.services import Actor
+from zeimu.models import KoteiFuka, Zeimoku
+from zeimu.public import ChoteiItem, ChoteiPosted, chotei_post_many
+
+__all__ = ["kotei_chotei_items", "kotei_chotei_post_job", "kotei_chotei_post_kosei", "kotei_key"]
+
+#: items per call of chotei_post_many (its statements carry arrays; ≈1,000 is one round)
+BATCH = 2000
+
+
+def kotei_key(fiscal_year: int, nozeisha_id: int, ki: int) -> str:
+    return f"koteizei:{fiscal_year}:{nozeisha_id}:{ki}"
+
+
+def kotei_chotei_items(
+    rows: Iterable[tuple[int, int, int, int, list[dict[str, Any]]]],
+    *,
+    on: date,
+    previous: dict[int, list[dict[str, Any]]] | None = None,
+    genmen: bool = False,
+    reason: str = "",
+) -> list[ChoteiItem]:
+    """Items of assessments given as (id, 年度, 納税義務者 id, 代表者 宛名 id, 期別 JSON);
+    ``previous`` (賦課 id → the 期別 of the assessment it replaces) makes a 期 that went to
+    0 or is gone stated as 0."""
+    items: list[ChoteiItem] = []
+    for fuka_id, fiscal_year, nozeisha_id, atena_id, kibetsu in rows:
+        old = (previous or {}).get(fuka_id) or []
+        for n in range(1, max(len(kibetsu), len(old)) + 1):
+            k = kibetsu[n - 1] if n <= len(kibetsu) else None
+            before = old[n - 1] if n <= len(old) else None
+            amount = int(k["amount"]) if k else 0
+            if amount == 0 and not (before and int(before["amount"])):
+                continue
+            shown = k or before
+            assert shown is not None
+            items.append(
+                ChoteiItem(
+                    zeimoku=Zeimoku.KOTEIZEI,
+                    key=kotei_key(fiscal_year, nozeisha_id, n),
+                    atena_id=atena_id,
+                    nendo=fiscal_year,
+                    ki=n,
+                    ki_label=str(shown["label"])[:20],
+                    nouki=date.fromisoformat(shown["due"]),
+                    amount=amount,
+                    ref=f"kotei:{fuka_id}:{n}",
+                    on=on,
+                    genmen=genmen,
+                    reason=reason,
+                )
+            )
+    return items
+
+
+def _post(items: Sequence[ChoteiItem], actor: Actor) -> list[ChoteiPosted]:
+    out: list[ChoteiPosted] = []
+    for i in range(0, len(items), BATCH):
+        out += chotei_post_many(items[i : i + BATCH], actor=actor)
+    return out
+
+
+def kotei_chotei_post_job(
+    *, job_id: int, fiscal_year: int, nozeisha_ids: Sequence[int], on: date, actor: Actor
+) -> list[ChoteiPosted]:
+    """Post the 期別 of the current assessments a 当初 job wrote for ``nozeisha_ids`` (one
+    query, then the ledger's bulk post)."""
+    rows = KoteiFuka.objects.filter(
+        job_id=job_id,
+        fiscal_year=fiscal_year,
+        is_current=True,
+        nozeisha_id__in=list(nozeisha_ids),
+        nengaku__gt=0,
+    ).values_list("pk", "fiscal_year", "nozeisha_id", "nozeisha__daihyo_id", "kibetsu")
+    return _post(kotei_chotei_items(rows, on=on), actor)
+
+
+def kotei_chotei_post_kosei(
+    *, new: KoteiFuka, old: KoteiFuka, daihyo_id: int, on: date, actor: Actor, genmen: bool
+) -> list[ChoteiPosted]:
+    """Post a 更正 or a 減免: the new assessment's 期別, 0 for a 期 that is gone."""
+    items = kotei_chotei_items(
+        [(new.pk, new.fiscal_year, new.nozeisha_id, daihyo_id, new.kibetsu)],
+        on=on,
+        previous={new.pk: old.kibetsu},
+        genmen=genmen,
+        reason=new.reason,
+    )
+    return _post(items, actor)
+
+
+def kotei_nofu_bango(fukas: Iterable[KoteiFuka]) -> dict[tuple[int, int, int], str]:
+    """(年度, 納税義務者 id, 期) → the 納付番号 the ledger gave, for the notices (one query)."""
+    from zeimu.models import Kibetsu
+
+    keys = [
+        kotei_key(f.fiscal_year, f.nozeisha_id, n)
+        for f in fukas
+        for n in range(1, len(f.kibetsu) + 1)
+    ]
+    out: dict[tuple[int, int, int], str] = {}
+    for key, bango in Kibetsu.objects.filter(zeimoku=Zeimoku.KOTEIZEI, key__in=keys).values_list(
+        "key", "nofu_bango"
+    ):
+        _, fy, nozeisha_id, ki = key.split(":")
+        out[(int(fy), int(nozeisha_id), int(ki))] = bango
+    return out
