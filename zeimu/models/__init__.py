@@ -77,3 +77,23 @@ __all__ = [
 from zeimu.models.shuno_tokusoku import Tokusoku
 
 __all__ += ["Tokusoku"]
+
+from zeimu.models.shuno_kanpu import Kanpu, KanpuJiyu, ShiharaiHoho
+from zeimu.models.shuno_koza import (
+    KozaIrai,
+    KozaIraiRow,
+    KozaToroku,
+    TorokuSource,
+    YokinShumoku,
+)
+
+__all__ += [
+    "Kanpu",
+    "KanpuJiyu",
+    "KozaIrai",
+    "KozaIraiRow",
+    "KozaToroku",
+    "ShiharaiHoho",
+    "TorokuSource",
+    "YokinShumoku",
+]
