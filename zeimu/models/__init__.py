@@ -74,10 +74,6 @@ __all__ = [
     "Zeimoku",
 ]
 
-from zeimu.models.shuno_tokusoku import Tokusoku
-
-__all__ += ["Tokusoku"]
-
 from zeimu.models.shuno_kanpu import Kanpu, KanpuJiyu, ShiharaiHoho
 from zeimu.models.shuno_koza import (
     KozaIrai,
@@ -86,7 +82,9 @@ from zeimu.models.shuno_koza import (
     TorokuSource,
     YokinShumoku,
 )
+from zeimu.models.shuno_tokusoku import Tokusoku
 
+__all__ += ["Tokusoku"]
 __all__ += [
     "Kanpu",
     "KanpuJiyu",

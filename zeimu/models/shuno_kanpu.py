@@ -43,7 +43,7 @@ class Kanpu(models.Model):
     amount = models.BigIntegerField("還付金")
     kasankin = models.BigIntegerField("還付加算金")
     jiyu = models.CharField("過誤納の事由", max_length=8, choices=KanpuJiyu.choices)
-    #: the date the 事由 starts from (更正の日, 更正の請求の日, 所得税の更正の通知の日); none for 第1号
+    #: the date the 事由 starts from (更正の日, 所得税の更正の通知の日); none for 第1号
     jiyu_date = models.DateField("事由の日", null=True, blank=True)
     seikyu_date = models.DateField("更正の請求の日", null=True, blank=True)
     #: 起算日 and 基礎額 of each part (a 過納 made of several payments), for the notice

@@ -110,3 +110,6 @@ class KozaIraiRow(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["irai", "kibetsu"], name="zeimu_koza_irai_row"),
         ]
+
+    def __str__(self) -> str:
+        return f"依頼 {self.line_no}行目 {self.amount:,}円"

@@ -77,7 +77,9 @@ def kisanbi(
     if jiyu == SHOTOKUZEI:
         if jiyu_date is None:
             raise ValueError("所得税の更正の通知又は申告の日を指定してください。")
-        return max(after_payment, months_passed(jiyu_date + timedelta(days=1), 1) + timedelta(days=1))
+        return max(
+            after_payment, months_passed(jiyu_date + timedelta(days=1), 1) + timedelta(days=1)
+        )
     raise ValueError("過誤納の事由が正しくありません。")
 
 
@@ -133,7 +135,9 @@ def parts_of(
     return sorted(out, key=lambda p: p.kisanbi)
 
 
-def kasankin_calculate(*, parts: Sequence[Part], kettei_date: date, lookup: Lookup) -> KasankinResult:
+def kasankin_calculate(
+    *, parts: Sequence[Part], kettei_date: date, lookup: Lookup
+) -> KasankinResult:
     """還付加算金 of one 期別's 還付 decided on ``kettei_date``."""
     active = [p for p in parts if p.amount > 0 and p.kisanbi <= kettei_date]
     if not active:

@@ -2,9 +2,10 @@
 
 **Account.** 金融機関コード 4 digits, 支店コード 3, 口座番号 7 (全銀協 fixed-length fields),
 預金種目 1 普通 / 2 当座 / 4 貯蓄 / 9 その他, 名義 in the 全銀 character set: half-width upper
-カナ with ﾞ ﾟ, A–Z, 0–9, space and ( ) - . / ｢ ｣ \\ — no small kana (ｧ ｨ … ｯ), no ｰ, no comma
-(jinjer ヘルプ「口座名義(フリガナ)で使用できる文字」, citing 全国銀行協会の取り決め; the 持続化給付金
-申請's message 「口座名義は半角カナ大文字、半角大文字英数、半角スペース、゙゚-()./「」\\のみ可能です。」).
+カナ with ﾞ ﾟ, A–Z, 0–9, space and ( ) - . / ｢ ｣ \\ — no small kana (ｧ ｨ … ｯ), no ｰ, no
+comma (jinjer ヘルプ「口座名義(フリガナ)で使用できる文字」, citing 全国銀行協会の取り決め; the
+持続化給付金 申請's message 「口座名義は半角カナ大文字、半角大文字英数、半角スペース、
+゙゚-()./「」\\のみ可能です。」).
 A full-width or lower-case entry is refused with the reason, not converted: a 名義 that does
 not match the bank's is a 振替不能 (code 2/9) later.
 
@@ -58,9 +59,13 @@ def account_errors(a: Account) -> list[tuple[str, str]]:
     if not digits(a.shiten, 3):
         out.append(("shiten", "支店コードは3桁の数字で入力してください。"))
     if a.yokin_shumoku not in SHUMOKU:
-        out.append(("yokin_shumoku", "預金種目は 1（普通）・2（当座）・4（貯蓄）・9（その他）です。"))
+        out.append(
+            ("yokin_shumoku", "預金種目は 1（普通）・2（当座）・4（貯蓄）・9（その他）です。")
+        )
     if not digits(a.koza_bango, 7):
-        out.append(("koza_bango", "口座番号は7桁の数字で入力してください（7桁に満たないときは前に0）。"))
+        out.append(
+            ("koza_bango", "口座番号は7桁の数字で入力してください（7桁に満たないときは前に0）。")
+        )
     if not a.meigi_kana.strip():
         out.append(("meigi_kana", "口座名義（半角カナ）を入力してください。"))
     elif len(a.meigi_kana) > 30:
@@ -70,8 +75,9 @@ def account_errors(a: Account) -> list[tuple[str, str]]:
         out.append(
             (
                 "meigi_kana",
-                f"口座名義に使えない文字があります（{bad}）。半角カナの大文字・英大文字・数字・"
-                "空白と ( ) - . / だけが使えます（小さい ｬ ｭ ｮ ｯ などは大きい文字に、ｰ は使えません）。",
+                f"口座名義に使えない文字があります（{bad}）。半角カナの大文字・英大文字・"
+                "数字・空白と ( ) - . / だけが使えます"
+                "（小さい ｬ ｭ ｮ ｯ などは大きい文字に、ｰ は使えません）。",
             )
         )
     return out

@@ -25,7 +25,7 @@ from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, postal, yen
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kanpu, KanpuJiyu, Kibetsu, ShiharaiHoho, Shuno, ShunoKind
+from zeimu.models import Kanpu, KanpuJiyu, Kibetsu, Nofu, ShiharaiHoho, Shuno, ShunoKind
 from zeimu.rules.shuno_kanpu import Part, kasankin_calculate, parts_of
 from zeimu.rules.shuno_koza import SHUMOKU, Account, account_errors
 from zeimu.services.shuno import Juto, ShunoRefused, balances, juto_apply
@@ -46,9 +46,10 @@ def kagono_kibetsu(*, on: date | None = None) -> list[tuple[Kibetsu, int]]:
         c=Sum("chotei__amount", filter=f if on is None else Q(chotei__on__lte=on))
     ).values_list("pk", "c")
     paid = dict(
-        Shuno.objects.filter(f).values("kibetsu_id").annotate(s=Sum("amount")).values_list(
-            "kibetsu_id", "s"
-        )
+        Shuno.objects.filter(f)
+        .values("kibetsu_id")
+        .annotate(s=Sum("amount"))
+        .values_list("kibetsu_id", "s")
     )
     over = {pk: int(paid[pk]) - int(c or 0) for pk, c in chotei if pk in paid}
     over = {pk: v for pk, v in over.items() if v > 0}
@@ -125,9 +126,7 @@ def kanpu_decide(
             jiyu=jiyu,
             jiyu_date=jiyu_date,
             seikyu_date=seikyu_date,
-            kasan_detail=[
-                {"kisanbi": p.kisanbi.isoformat(), "amount": p.amount} for p in parts
-            ],
+            kasan_detail=[{"kisanbi": p.kisanbi.isoformat(), "amount": p.amount} for p in parts],
             kinyu_kikan=a.kinyu_kikan if a else "",
             shiten=a.shiten if a else "",
             yokin_shumoku=a.yokin_shumoku if a else "",
@@ -224,6 +223,49 @@ def kanpu_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
                 "及び加算金の100円未満の端数は切り捨て、加算金が1,000円未満のときは加算されません）。"
             ),
             "contact": f"お問い合わせ　{issuer.name}役場 税務担当（収納）",
+        },
+        items=[n.item for n in notices],
+    )
+
+
+# --- 領収証書 (窓口) ----------------------------------------------------------------------------
+
+
+def ryoshu_notices(nofu: Nofu) -> list[Notice]:
+    """The 領収証書 of one 窓口 receipt (matched to its 期別)."""
+    kib = nofu.kibetsu
+    if kib is None:
+        raise ShunoRefused("期別に消し込まれていない納付の領収証書は発行できません。")
+    b = address_blocks([kib.atena_id])[kib.atena_id]
+    item = {
+        "postal": "",
+        "address": "",
+        "katagaki": "",
+        "name": b.shimei,
+        "atena_no": b.atena_no,
+        "bango": f"R{nofu.shuno_date.year}-{nofu.pk:08d}",
+        "hakko": format_wareki(nofu.shuno_date),
+        "rows": [
+            ["税目", kib.get_zeimoku_display()],
+            ["年度・期別", f"{format_nendo(kib.nendo)} {kib.ki_label}"],
+            ["納期限", format_wareki(kib.nouki)],
+            ["納付番号", kib.nofu_bango],
+            ["領収金額", yen(nofu.amount) + "円"],
+            ["領収日", format_wareki(nofu.shuno_date)],
+        ],
+    }
+    return [Notice(item=item, csv=[], atena_ids=[kib.atena_id])]
+
+
+def ryoshu_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
+    return render(
+        TEMPLATE,
+        common={
+            "title": "領収証書",
+            "issuer": issuer.title,
+            "lead": "下記の金額を領収しました。",
+            "note": "この領収証書は大切に保管してください。",
+            "contact": f"{issuer.name}役場 税務担当（収納）",
         },
         items=[n.item for n in notices],
     )
