@@ -92,6 +92,12 @@ class KozaIraiJob:
         _, furikae, sai = self._days(job)
         made = KozaIrai.objects.filter(job=job)
         n = sum(i.lines for i in made)
+        if job.chunks.count() > made.count():
+            return JobOutcome(
+                failed=True,
+                message="作成済みの依頼があるため、作成できなかった金融機関があります"
+                "（処理の記録を確認してください）。",
+            )
         job_log(
             job,
             f"{format_wareki(furikae)}の{'再振替' if sai else '口座振替'}依頼を"

@@ -276,11 +276,14 @@ def saifurikae_date(nouki: date) -> date | None:
 def itakusha(on: date) -> tuple[str, str]:
     """(委託者コード, 委託者名) of the town; a Japanese ValueError when not set."""
     fy = fiscal_year_of(on)
-    try:
-        code = str(param_value(_K + "itakusha_code", fy) or "")
-        name = str(param_value(_K + "itakusha_mei", fy) or "")
-    except (ParameterMissing, LookupError):
-        code, name = "", ""
+
+    def text(key: str) -> str:
+        try:
+            return str(param_value(_K + key, fy) or "")
+        except (ParameterMissing, LookupError):
+            return ""
+
+    code, name = text("itakusha_code"), text("itakusha_mei")
     if not (len(code) == 10 and code.isascii() and code.isdigit()):
         raise ValueError(
             "口座振替の委託者コード（10桁）が設定されていません"

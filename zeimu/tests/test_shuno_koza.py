@@ -129,7 +129,7 @@ def test_registration_history_and_stop(town: Any) -> None:
                              kaishi_date=date(2025, 5, 1), actor=ACTOR)  # fmt: skip
     koza_toroku_stop(toroku_id=t2.pk, teishi_date=date(2025, 9, 30), reason="本人の申出",
                      actor=ACTOR)  # fmt: skip
-    with pytest.raises(ShunoRefused, match="使えない文字"):
+    with pytest.raises(ShunoRefused, match="制御文字"):
         koza_toroku_stop(toroku_id=t2.pk, teishi_date=date(2025, 9, 30), reason="a\x00",
                          actor=ACTOR)  # fmt: skip
     assert KozaToroku.objects.filter(atena_id=head.pk).count() == 2
