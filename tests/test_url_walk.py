@@ -309,6 +309,8 @@ NOT_REQUESTED = {
     "zeimu_shuno_kanpu": "zeimu/tests/test_shuno_kanpu_views.py (test_kanpu_and_madoguchi…)",
     "zeimu_shuno_koza": "zeimu/tests/test_shuno_kanpu_views.py (test_koza_screens)",
     "zeimu_shuno_koza_person": "zeimu/tests/test_shuno_kanpu_views.py (test_koza_screens)",
+    "api-zeimu-shuno-kanpu-lookup": "zeimu/tests/test_shuno_kanpu_views.py (test_the_apis…)",
+    "api-zeimu-shuno-koza-lookup": "zeimu/tests/test_shuno_kanpu_views.py (test_the_apis…)",
     # 介護保険料: the results and the 更正候補 of a 年度 list the 第1号 (by 年度, no id)
     "kaigo_fuka_kekka": "kaigo/tests/test_fuka_views.py (test_results_person_and_notice…)",
     "kaigo_fuka_kosei_list": "kaigo/tests/test_fuka_views.py (test_kosei_from_the_screen…)",

@@ -60,6 +60,8 @@ MODULE = ModuleSpec(
         "zeimu.shuno_koza_person": "口座振替の登録（納税義務者）",
         "zeimu.shuno_koza_funo_pdf": "口座振替不能通知の発行",
         "job:zeimu_shuno_koza_irai": "口座振替依頼データの作成",
+        "api.zeimu.shuno_kanpu": "API（還付の照会）",
+        "api.zeimu.shuno_koza": "API（口座振替の登録の照会）",
         # 固定資産税・都市計画税
         "zeimu.KoteiFuka": "固定資産税・都市計画税の賦課",
         "zeimu.KoteiNozeisha": "固定資産税の納税義務者",

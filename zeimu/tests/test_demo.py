@@ -44,10 +44,14 @@ def test_demo_fills_towns_using_the_module_and_assesses_hayama(
     assert kotei_job.status == JobStatus.SUCCEEDED
     assert KoteiFuka.objects.filter(fiscal_year=2025).count() == owners
     assert KoteiFuka.objects.filter(toshi_zeigaku__gt=0).exists()
+    # 口座振替: about two in five of the 90 residents registered (synthetic accounts)
+    from zeimu.models import KozaToroku
+
+    assert 20 <= KozaToroku.objects.count() <= 55
     # 寒川町 does not use 個人住民税: nothing there.
     connection.set_tenant(world.beta.municipality)
     assert not KyuyoHokoku.objects.exists() and not Job.objects.exists()
-    assert not KoteiNozeisha.objects.exists()
+    assert not KoteiNozeisha.objects.exists() and not KozaToroku.objects.exists()
     # Run again: nothing is added.
     connection.set_schema_to_public()
     call_command("zeimu_demo")

@@ -218,5 +218,11 @@ def test_two_towns_never_meet(alpha: Any, beta: Any) -> None:
                        shiharai_hoho="madoguchi", shiharai_date=date(2025, 6, 5), jiyu=KOSEI,
                        actor=ACTOR)  # fmt: skip
     assert out.kanpu is not None and out.kanpu.amount == 5_000 and out.kanpu.kasankin == 0
+    # the meter counts the town's own decisions
+    from zeimu.meters import kanpu_between
+
+    assert kanpu_between(date(2025, 4, 1), date(2026, 3, 31)) == 1
+    assert kanpu_between(date(2025, 6, 2), date(2026, 3, 31)) == 0
     connection.set_tenant(beta.municipality)
     assert not Kanpu.objects.exists()
+    assert kanpu_between(date(2025, 4, 1), date(2026, 3, 31)) == 0

@@ -57,7 +57,8 @@ def test_kanpu_and_madoguchi_ryoshu(world: Any, login: Any, ledger: Any) -> None
     assert "5,000円" in page and head.atena_no in page and "令和7年6月30日" in page
     kid = ledger["over"].kibetsu_id
     form = {"kettei_date": "令和7年8月1日", "shiharai_hoho": "koza",
-            "shiharai_date": "令和7年8月8日", "jiyu": "kosei", "kinyu_kikan": "0138", "shiten": "001", "yokin_shumoku": "1",
+            "shiharai_date": "令和7年8月8日", "jiyu": "kosei", "kinyu_kikan": "0138",
+            "shiten": "001", "yokin_shumoku": "1",
             "koza_bango": "123", "meigi_kana": "ﾊﾔﾏ ﾀﾛｳ"}  # fmt: skip
     bad = clerk.post(f"/zeimu/shuno/kanpu/new/{kid}/", form)
     assert bad.status_code == 200 and "口座番号は7桁" in bad.content.decode()
@@ -157,3 +158,41 @@ def test_viewer_cannot_write_and_samukawa_sees_nothing(world: Any, login: Any, l
     for url in ("/zeimu/shuno/kanpu/", f"/zeimu/shuno/kanpu/new/{kid}/", "/zeimu/shuno/koza/",
                 f"/zeimu/shuno/koza/nozeisha/{head.pk}/", "/zeimu/shuno/koza/irai/"):  # fmt: skip
         assert beta.get(url).status_code == 404, url
+
+
+def test_the_apis_answer_by_atena_no_and_only_in_their_town(
+    world: Any, alpha: Any, beta: Any, ledger: Any
+) -> None:
+    from zeimu.rules.shuno_koza import Account
+    from zeimu.services.shuno_kanpu import kanpu_decide
+    from zeimu.services.shuno_koza import koza_toroku_register
+    from zeimu.tests.test_shuno_tokusoku import grant_beta_shuno
+    from zeimu.tests.test_shuno_tokusoku_views import _key
+
+    head = ledger["head"]
+    connection.set_tenant(alpha.municipality)
+    kanpu_decide(kibetsu_id=ledger["over"].kibetsu_id, kettei_date=date(2025, 8, 1),
+                 shiharai_hoho="madoguchi", shiharai_date=date(2025, 8, 8), jiyu="kosei",
+                 actor=ACTOR)  # fmt: skip
+    koza_toroku_register(atena_id=head.pk, zeimoku=Zeimoku.JUMINZEI,
+                         account=Account("0138", "001", "1", "1234567", "ﾊﾔﾏ ﾀﾛｳ"),
+                         kaishi_date=date(2025, 4, 1), actor=ACTOR)  # fmt: skip
+    connection.set_schema_to_public()
+    client = _key(alpha, ALPHA_HOST, ["shuno_kanri:read"])
+    body = {"atena_no": head.atena_no}
+    r = client.post("/api/v1/zeimu/shuno/kanpu/lookup/", body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    (k,) = r.json()["kanpu"]
+    assert (k["amount"], k["kasankin"], k["kettei_date"]) == (5_000, 0, "2025-08-01")
+    r = client.post("/api/v1/zeimu/shuno/koza/lookup/", body, content_type="application/json")
+    (t,) = r.json()["toroku"]
+    assert (t["kinyu_kikan"], t["koza_bango"], t["teishi_date"]) == ("0138", "1234567", None)
+    assert head.atena_no not in r.request["PATH_INFO"]
+    connection.set_tenant(alpha.municipality)
+    screens = set(AccessLog.objects.values_list("screen", flat=True))
+    assert {"api.zeimu.shuno_kanpu", "api.zeimu.shuno_koza"} <= screens
+    connection.set_schema_to_public()
+    grant_beta_shuno()
+    other = _key(beta, BETA_HOST, ["shuno_kanri:read"])
+    for url in ("/api/v1/zeimu/shuno/kanpu/lookup/", "/api/v1/zeimu/shuno/koza/lookup/"):
+        assert other.post(url, body, content_type="application/json").status_code == 404

@@ -227,6 +227,13 @@ def test_irai_round_trip_saifurikae_and_funo_notice(
         (w.nofu_bango, 45_600)
     ]
     assert KozaIrai.objects.filter(saifurikae=True).get().lines == 1
+    # the meter: 2 first 依頼 lines and 1 再振替 line, made today
+    from django.utils import timezone
+
+    from zeimu.meters import koza_irai_between
+
+    today = timezone.localdate()
+    assert koza_irai_between(today, today) == 3
 
 
 def test_a_towns_irai_never_holds_the_others_accounts(
