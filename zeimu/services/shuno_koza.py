@@ -39,6 +39,7 @@ from zeimu.models import (
     KozaIraiRow,
     KozaToroku,
     Nofu,
+    NofuChannel,
     NofuStatus,
     TorokuSource,
     Zeimoku,
@@ -303,13 +304,19 @@ class Target:
 def koza_irai_targets(*, nouki: date, furikae_date: date, saifurikae: bool) -> list[Target]:
     """The 期別 to request on ``furikae_date``: 納期限 ``nouki``, balance above zero on the
     day, a registration of the taxpayer and 税目 open on the day; for a 再振替, only those
-    of a first 依頼 of the 納期限. Set-based: three queries whatever the number."""
+    of a first 依頼 of the 納期限 that the bank answered 振替不能. Set-based: three queries
+    whatever the number."""
     kibs = Kibetsu.objects.filter(nouki=nouki)
     if saifurikae:
+        # requested on the 納期限 and answered 振替不能 by the bank's result file (a 期別
+        # whose result is not imported yet is not requested again)
         kibs = kibs.filter(
             pk__in=KozaIraiRow.objects.filter(irai__nouki=nouki, irai__saifurikae=False).values(
                 "kibetsu_id"
-            )
+            ),
+            nofu_bango__in=Nofu.objects.filter(
+                channel=NofuChannel.KOZA, status=NofuStatus.FUNO, shuno_date=nouki
+            ).values("nofu_bango"),
         )
     pairs = list(kibs.order_by("atena_id", "pk").values_list("pk", "atena_id", "zeimoku"))
     open_on = Q(kaishi_date__lte=furikae_date) & (
