@@ -305,6 +305,13 @@ NOT_REQUESTED = {
     "zeimu_shuno_nozeisha": "zeimu/tests/test_shuno_views.py (test_lookup_ledger_madoguchi…)",
     "zeimu_shuno_nofusho_pdf": "zeimu/tests/test_shuno_conveni.py (test_screens_import_list…)",
     "api-zeimu-shuno-lookup": "zeimu/tests/test_shuno_tokusoku_views.py (test_the_lookup_api…)",
+    # 還付・口座振替 (the lists need 過誤納 or registrations; the person's page is reached by a
+    # lookup): zeimu/tests/test_shuno_kanpu_views.py
+    "zeimu_shuno_kanpu": "zeimu/tests/test_shuno_kanpu_views.py (test_kanpu_and_madoguchi…)",
+    "zeimu_shuno_koza": "zeimu/tests/test_shuno_kanpu_views.py (test_koza_screens)",
+    "zeimu_shuno_koza_person": "zeimu/tests/test_shuno_kanpu_views.py (test_koza_screens)",
+    "api-zeimu-shuno-kanpu-lookup": "zeimu/tests/test_shuno_kanpu_views.py (test_the_apis…)",
+    "api-zeimu-shuno-koza-lookup": "zeimu/tests/test_shuno_kanpu_views.py (test_the_apis…)",
     # 介護保険料: the results and the 更正候補 of a 年度 list the 第1号 (by 年度, no id)
     "kaigo_fuka_kekka": "kaigo/tests/test_fuka_views.py (test_results_person_and_notice…)",
     "kaigo_fuka_kosei_list": "kaigo/tests/test_fuka_views.py (test_kosei_from_the_screen…)",

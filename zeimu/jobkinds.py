@@ -283,6 +283,7 @@ from zeimu import (  # noqa: E402, F401
     kotei_jobs,
     kotei_printjobs,
     printjobs,
+    shuno_koza_jobs,
     shuno_nofusho_jobs,
     shuno_tokusoku_jobs,
 )

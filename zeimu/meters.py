@@ -152,3 +152,50 @@ KOTEI_SHOKYAKU_SHINKOKU = register(
         period_note="期間中に登録した償却資産申告（納税義務者・年度ごと。修正申告は数えない）",
     )
 )
+
+
+def koza_irai_between(start: date, end: date) -> int:
+    """口座振替 requested (依頼 lines, 再振替 included) in the files made from ``start`` to
+    ``end`` inclusive. A chunk run again replaces its rows, so a line is counted once."""
+    from django.db.models import Sum
+
+    from zeimu.models import KozaIrai
+
+    return int(
+        KozaIrai.objects.filter(
+            created_at__gte=local_midnight(start),
+            created_at__lt=local_midnight(end + timedelta(days=1)),
+        ).aggregate(n=Sum("lines"))["n"]
+        or 0
+    )
+
+
+KOZA_IRAI = register(
+    Meter(
+        code="koza_irai",
+        label="口座振替の依頼件数",
+        unit="件",
+        gyomu=gyomu.SHUNO_KANRI,
+        compute=koza_irai_between,
+        period_note="期間中に作成した口座振替依頼データの件数（再振替を含む）",
+    )
+)
+
+
+def kanpu_between(start: date, end: date) -> int:
+    """還付 decided (one per 期別 and decision) from ``start`` to ``end`` inclusive."""
+    from zeimu.models import Kanpu
+
+    return Kanpu.objects.filter(kettei_date__gte=start, kettei_date__lte=end).count()
+
+
+KANPU = register(
+    Meter(
+        code="kanpu",
+        label="還付の決定件数",
+        unit="件",
+        gyomu=gyomu.SHUNO_KANRI,
+        compute=kanpu_between,
+        period_note="期間中に還付決定日のある還付",
+    )
+)

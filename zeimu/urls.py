@@ -15,6 +15,8 @@ from zeimu.views import (
     shisan,
     shuno,
     shuno_conveni,
+    shuno_kanpu,
+    shuno_koza,
     shuno_tokusoku,
 )
 
@@ -40,4 +42,6 @@ urlpatterns = [
     *shuno_tokusoku.urlpatterns,
     *shuno_conveni.urlpatterns,
     *keijidosha.urlpatterns,
+    *shuno_kanpu.urlpatterns,
+    *shuno_koza.urlpatterns,
 ]

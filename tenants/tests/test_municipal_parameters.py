@@ -27,6 +27,11 @@ HASU = "zeimu.kojin_juminzei.futsu_choshu.hasu_tani"
 HANBOUKI = "juminkiroku.johyo.hanbouki_months"
 KANSHO = "kaigo.nintei.koshin_kansho_nissu"
 TESURYO = "zeimu.shuno.tokusoku.tesuryo"
+KOZA = {
+    "zeimu.shuno.koza.itakusha_code",
+    "zeimu.shuno.koza.itakusha_mei",
+    "zeimu.shuno.koza.saifurikae_nissu",
+}
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -115,7 +120,12 @@ def test_settable_parameters_are_declared_in_the_law_files():
         sosai,
         KANSHO,
         TESURYO,
+        *KOZA,
     }
+    # 口座振替: the 委託者 (the town's contract with the banks) and whether and when it
+    # debits again (再振替日), none by the law
+    assert declared["zeimu.shuno.koza.itakusha_code"].kind == "text"
+    assert declared["zeimu.shuno.koza.saifurikae_nissu"].kind == "integer"
     # 収納: the 督促手数料 is the town's 条例 (地方税法第330条ほか), none by the law
     assert declared[TESURYO].kind == "integer" and "shuno_kanri" in declared[TESURYO].gyomu
     # 介護保険: the days before a 認定 ends that the 更新 reminder starts (the town's own)

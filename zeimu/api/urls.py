@@ -1,6 +1,6 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, keijidosha, kotei, kotei_shokyaku, shisan, shuno
+from zeimu.api import fuka, kazei, keijidosha, kotei, kotei_shokyaku, shisan, shuno, shuno_kanpu
 
 urlpatterns = [
     *shisan.urlpatterns,
@@ -10,4 +10,5 @@ urlpatterns = [
     *kotei_shokyaku.urlpatterns,
     *shuno.urlpatterns,
     *keijidosha.urlpatterns,
+    *shuno_kanpu.urlpatterns,
 ]

@@ -11,6 +11,19 @@ from zeimu.models.kazei import (
     ShiryoImport,
     ShiryoImportStatus,
 )
+from zeimu.models.keijidosha import (
+    KeiFuka,
+    KeiFukaKind,
+    KeiGenmen,
+    KeiGenmenKind,
+    KeiGenmenStatus,
+    KeiGreenKubun,
+    KeiIdo,
+    KeiIdoKind,
+    KeiNenryo,
+    KeiSharyo,
+    KeiShubetsu,
+)
 from zeimu.models.kotei import (
     Chimoku,
     KaokuKozo,
@@ -45,6 +58,24 @@ from zeimu.models.shuno import (
     ShunoKind,
     Zeimoku,
 )
+from zeimu.models.shuno_kanpu import (
+    Kanpu,
+    KanpuJiyu,
+    ShiharaiHoho,
+)
+from zeimu.models.shuno_koza import (
+    KozaIrai,
+    KozaIraiRow,
+    KozaToroku,
+    TorokuSource,
+    YokinShumoku,
+)
+from zeimu.models.shuno_nofusho import (
+    NofushoHakko,
+)
+from zeimu.models.shuno_tokusoku import (
+    Tokusoku,
+)
 
 __all__ = [
     "Chimoku",
@@ -53,55 +84,11 @@ __all__ = [
     "Fuka",
     "FukaKind",
     "FukaStatus",
+    "GenshoJiyu",
+    "Kanpu",
+    "KanpuJiyu",
     "KaokuKozo",
     "KaokuShurui",
-    "Kibetsu",
-    "KoteiFuka",
-    "KoteiFukaKind",
-    "KoteiKaoku",
-    "KoteiKaokuKakaku",
-    "KoteiKyoyusha",
-    "KoteiNozeisha",
-    "KoteiTochi",
-    "KoteiTochiKakaku",
-    "KyuyoHokoku",
-    "NenkinHokoku",
-    "Nofu",
-    "NofuChannel",
-    "NofuStatus",
-    "NozeishaKind",
-    "Shinkoku",
-    "ShinkokuKind",
-    "ShiryoImport",
-    "ShiryoImportStatus",
-    "Shuno",
-    "ShunoFile",
-    "ShunoKind",
-    "YochiKubun",
-    "Zeimoku",
-]
-
-from zeimu.models.shuno_nofusho import NofushoHakko
-from zeimu.models.shuno_tokusoku import Tokusoku
-
-__all__ += ["NofushoHakko", "Tokusoku"]
-
-from zeimu.models.keijidosha import (  # noqa: E402
-    KeiFuka,
-    KeiFukaKind,
-    KeiGenmen,
-    KeiGenmenKind,
-    KeiGenmenStatus,
-    KeiGreenKubun,
-    KeiIdo,
-    KeiIdoKind,
-    KeiNenryo,
-    KeiSharyo,
-    KeiShubetsu,
-)
-
-__all__ += [
-    "GenshoJiyu",
     "KeiFuka",
     "KeiFukaKind",
     "KeiGenmen",
@@ -113,8 +100,40 @@ __all__ += [
     "KeiNenryo",
     "KeiSharyo",
     "KeiShubetsu",
+    "Kibetsu",
+    "KoteiFuka",
+    "KoteiFukaKind",
+    "KoteiKaoku",
+    "KoteiKaokuKakaku",
+    "KoteiKyoyusha",
+    "KoteiNozeisha",
     "KoteiShokyakuShinkoku",
     "KoteiShokyakuShisan",
+    "KoteiTochi",
+    "KoteiTochiKakaku",
+    "KozaIrai",
+    "KozaIraiRow",
+    "KozaToroku",
+    "KyuyoHokoku",
+    "NenkinHokoku",
+    "Nofu",
+    "NofuChannel",
+    "NofuStatus",
+    "NofushoHakko",
+    "NozeishaKind",
+    "ShiharaiHoho",
+    "Shinkoku",
+    "ShinkokuKind",
+    "ShiryoImport",
+    "ShiryoImportStatus",
     "ShisanShurui",
+    "Shuno",
+    "ShunoFile",
+    "ShunoKind",
+    "Tokusoku",
+    "TorokuSource",
+    "YochiKubun",
+    "YokinShumoku",
+    "Zeimoku",
     "ZokaJiyu",
 ]

@@ -9,7 +9,8 @@
 - ``Nofu`` — one payment as it arrived (a bank file's line, a 窓口 receipt): what was read,
   from where, and the 期別 it was matched to (or 要確認).
 - ``Shuno`` — an entry of 収納 on a 期別: a payment applied (納付) or moved (充当: − on the
-  overpaid 期別, + on the debt). Never edited. (還付 with its 還付加算金 is not built yet.)
+  overpaid 期別, + on the debt) or paid back (還付: − on the overpaid 期別, with its
+  ``Kanpu`` decision and 還付加算金, zeimu.models.shuno_kanpu). Never edited.
 
 A 期別's balance on a day is Σ 調定 − Σ 収納 of the entries dated on or before it; below zero
 it is 過誤納. The sums balance to the yen by construction (tested with random sequences).
@@ -44,6 +45,7 @@ class ShunoKind(models.TextChoices):
     NOFU = "nofu", "納付"
     JUTO_IN = "juto_in", "充当（受入）"
     JUTO_OUT = "juto_out", "充当（払出）"
+    KANPU = "kanpu", "還付"
 
 
 class NofuChannel(models.TextChoices):

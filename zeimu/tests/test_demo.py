@@ -70,11 +70,15 @@ def test_demo_fills_towns_using_the_module_and_assesses_hayama(
     assert 1 <= shinkoku <= 6 and KoteiShokyakuShisan.objects.count() >= 2 * shinkoku
     filer = KoteiShokyakuShinkoku.objects.values_list("nozeisha_id", flat=True).first()
     assert KoteiFuka.objects.get(nozeisha_id=filer).meisai["shokyaku"]
+    # 口座振替: about two in five of the 90 residents registered (synthetic accounts)
+    from zeimu.models import KozaToroku
+
+    assert 20 <= KozaToroku.objects.count() <= 55
     # 寒川町 does not use 個人住民税: nothing there.
     connection.set_tenant(world.beta.municipality)
     assert not KyuyoHokoku.objects.exists() and not Job.objects.exists()
-    assert not KoteiNozeisha.objects.exists() and not KoteiShokyakuShisan.objects.exists()
-    assert not KeiSharyo.objects.exists()
+    assert not KoteiNozeisha.objects.exists() and not KozaToroku.objects.exists()
+    assert not KoteiShokyakuShisan.objects.exists() and not KeiSharyo.objects.exists()
     # Run again: nothing is added.
     connection.set_schema_to_public()
     call_command("zeimu_demo")

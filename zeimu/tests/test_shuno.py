@@ -207,7 +207,7 @@ def test_luhn() -> None:
 
 OPS = st.lists(
     st.tuples(
-        st.sampled_from(["chotei", "pay", "juto"]),
+        st.sampled_from(["chotei", "pay", "juto", "kanpu"]),
         st.integers(min_value=0, max_value=3),  # which 期別
         st.integers(min_value=0, max_value=200_000),
     ),
@@ -220,8 +220,9 @@ OPS = st.lists(
 )
 @given(ops=OPS)
 def test_the_ledger_balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
-    """Any sequence of 調定 (当初・更正), payments and 充当: per 期別 and in total, 調定 − 収納
-    equals what the model says, and 充当 moves money without creating or losing any."""
+    """Any sequence of 調定 (当初・更正), payments, 充当 and 還付: per 期別 and in total, 調定 −
+    収納 equals what the model says, 充当 moves money without creating or losing any, and a
+    還付 takes out exactly what it pays back and leaves its 期別 at zero."""
     from django.db import transaction
 
     with transaction.atomic():  # each example rolls back to the empty ledger
@@ -233,6 +234,7 @@ def _balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
     kib: dict[int, Any] = {}
     want_chotei = {i: 0 for i in range(4)}
     paid = 0
+    refunded = 0
     for n, (op, i, yen) in enumerate(ops):
         if op == "chotei" or i not in kib:
             kib[i] = post(payer.pk, f"k{i}", yen, f"r{n}", ki=i + 1, nouki=date(2025, 6 + i, 28))
@@ -244,11 +246,29 @@ def _balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
             paid += yen
         elif op == "juto":
             juto_apply(atena_id=payer.pk, on=date(2025, 7, 2), actor=ACTOR)
+        elif op == "kanpu":
+            from zeimu.services.shuno_kanpu import kanpu_decide
+
+            try:
+                out = kanpu_decide(
+                    kibetsu_id=kib[i].kibetsu_id,
+                    kettei_date=date(2025, 7, 2),  # the day of the 充当 ops
+                    shiharai_hoho="madoguchi",
+                    shiharai_date=date(2025, 7, 10),
+                    jiyu="kosei",
+                    actor=ACTOR,
+                )
+            except ShunoRefused:  # nothing overpaid on that 期別
+                assert balances([kib[i].kibetsu_id])[kib[i].kibetsu_id].zan >= 0
+            else:
+                if out.kanpu is not None:
+                    refunded += out.kanpu.amount
+                    assert balances([kib[i].kibetsu_id])[kib[i].kibetsu_id].zan == 0
     bal = balances([k.kibetsu_id for k in kib.values()])
     for i, k in kib.items():
         assert bal[k.kibetsu_id].chotei == want_chotei[i]
-    assert sum(b.shuno for b in bal.values()) == paid
-    assert sum(b.zan for b in bal.values()) == sum(want_chotei[i] for i in kib) - paid
+    assert sum(b.shuno for b in bal.values()) == paid - refunded
+    assert sum(b.zan for b in bal.values()) == sum(want_chotei[i] for i in kib) - paid + refunded
     # after 充当 no 期別 is overpaid while another of the same taxpayer is unpaid
     juto_apply(atena_id=payer.pk, on=date(2025, 7, 2), actor=ACTOR)
     after = balances([k.kibetsu_id for k in kib.values()])

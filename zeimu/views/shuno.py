@@ -149,8 +149,7 @@ def shuno_madoguchi(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"{nofu.amount:,}円を収納しました。")
-            assert nofu.kibetsu is not None
-            return redirect("zeimu_shuno_nozeisha", atena_id=nofu.kibetsu.atena_id)
+            return redirect("zeimu_shuno_madoguchi_done", pk=nofu.pk)
     return TemplateResponse(request, "zeimu/shuno_madoguchi.html", {"form": form})
 
 

@@ -6,10 +6,15 @@ towns' staff can start theirs from the 当初賦課 screen). Skips a town that h
 都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker.
 
 軽自動車税: a synthetic vehicle ledger of each town that uses it and 葉山町's 令和8年度
-当初賦課 queued for the worker."""
+当初賦課 queued for the worker.
+
+収納管理: 口座振替 registrations for about two in five residents (synthetic accounts) and a
+placeholder 委託者コード, so the 依頼 screen can run once the 期別 are posted. (No demo 還付:
+the 期別 exist only after the queued 当初賦課 has run.)"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -21,12 +26,13 @@ from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
-from zeimu.gyomu import KEI_JIDOSHAZEI, KOJIN_JUMINZEI, KOTEI_SHISANZEI
+from zeimu.gyomu import KEI_JIDOSHAZEI, KOJIN_JUMINZEI, KOTEI_SHISANZEI, SHUNO_KANRI
 from zeimu.keijidosha_jobs import TOSHO as KEI_TOSHO
 from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
 from zeimu.models import KeiSharyo, KoteiNozeisha, KoteiShokyakuShinkoku, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
 from zeimu.synth import kei_ledger_load, kotei_ledger_load, kotei_shokyaku_load, tax_data_load
+from zeimu.synth.shuno_koza import koza_demo_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
@@ -50,6 +56,11 @@ def kei_per_resident(population: int) -> float:
     return 0.25
 
 
+ITAKUSHA_KEY = "zeimu.shuno.koza.itakusha_code"
+#: a placeholder 委託者コード (10 digits) for the demo towns
+DEMO_ITAKUSHA = "9999900001"
+
+
 class Command(BaseCommand):
     help = "個人住民税のデモデータ（級地、合成の課税資料、葉山町の当初賦課）"
 
@@ -61,6 +72,9 @@ class Command(BaseCommand):
                 self._kotei(town, actor)
             if town.subscriptions.filter(gyomu__code=KEI_JIDOSHAZEI).exists():
                 self._kei(town, actor)
+        for town in towns:
+            if town.subscriptions.filter(gyomu__code=SHUNO_KANRI).exists():
+                self._koza(town, actor)
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
@@ -147,5 +161,22 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{town.name}: 軽自動車税の当初賦課を登録しました（処理 {job.pk}）"
                 )
+        finally:
+            connection.set_schema_to_public()
+
+    def _koza(self, town: Municipality, actor: Actor) -> None:
+        connection.set_tenant(town)
+        try:
+            if not MunicipalParameter.objects.filter(key=ITAKUSHA_KEY).exists():
+                municipal_parameter_set(
+                    key=ITAKUSHA_KEY,
+                    fiscal_year=FIRST_FISCAL_YEAR,
+                    value_text=DEMO_ITAKUSHA,
+                    reason="デモ用の仮の値（実際の委託者コードは金融機関との契約で確認）",
+                    actor=actor,
+                )
+            n = koza_demo_load(on=date(FISCAL_YEAR, 4, 1), seed=int(town.dantai_code[:6]))
+            if n:
+                self.stdout.write(f"{town.name}: 口座振替の登録 {n:,}件（合成の口座）")
         finally:
             connection.set_schema_to_public()

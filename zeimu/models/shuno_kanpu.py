@@ -1,0 +1,66 @@
+"""還付 (issue 18 item 3): a 過誤納 of a 期別 that 充当 left is paid back.
+
+``Kanpu`` is the decision (地方税法第17条): 決定日 (= 還付のための支出を決定した日, the end of the
+還付加算金 period, 第17条の4第1項), how and when it is paid (口座 or 窓口), the amount (the
+期別's 過誤納 after 充当), the 還付加算金 with its 起算日 and the 事由 (第17条の4第1項第1〜4号)
+that gave the 起算日. The ledger entry is a ``Shuno`` of kind 還付 (− the amount) on the 期別,
+so the 期別 balances to zero again; the 還付加算金 is the town's expense, not a tax, and is
+kept here only (it never touches the 期別's balance).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class KanpuJiyu(models.TextChoices):
+    """過誤納の事由: it decides the 起算日 of the 還付加算金 (地方税法第17条の4第1項)."""
+
+    KOSEI = "kosei", "更正・決定・賦課決定による過納（第1号）"
+    KOSEI_SEIKYU = "seikyu", "更正の請求に基づく更正による過納（第2号）"
+    SHOTOKUZEI = "shotoku", "所得税の更正・申告に基因する賦課決定による過納（第3号）"
+    GONO = "gono", "誤納（第4号）"
+
+
+class ShiharaiHoho(models.TextChoices):
+    KOZA = "koza", "口座振込"
+    MADOGUCHI = "madoguchi", "窓口払"
+
+
+class Kanpu(models.Model):
+    kibetsu = models.ForeignKey(
+        "zeimu.Kibetsu", verbose_name="期別", on_delete=models.PROTECT, related_name="kanpu"
+    )
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+    )
+    shuno = models.OneToOneField(
+        "zeimu.Shuno", verbose_name="収納の記録", on_delete=models.PROTECT, related_name="+"
+    )
+    kettei_date = models.DateField("還付決定日（支出決定日）")
+    shiharai_hoho = models.CharField("支払方法", max_length=10, choices=ShiharaiHoho.choices)
+    shiharai_date = models.DateField("支払日")
+    amount = models.BigIntegerField("還付金")
+    kasankin = models.BigIntegerField("還付加算金")
+    jiyu = models.CharField("過誤納の事由", max_length=8, choices=KanpuJiyu.choices)
+    #: the date the 事由 starts from (更正の日, 所得税の更正の通知の日); none for 第1号
+    jiyu_date = models.DateField("事由の日", null=True, blank=True)
+    seikyu_date = models.DateField("更正の請求の日", null=True, blank=True)
+    #: 起算日 and 基礎額 of each part (a 過納 made of several payments), for the notice
+    kasan_detail = models.JSONField("還付加算金の計算", default=list)
+    # the payee's account (口座振込); validated as the 口座振替 registrations are
+    kinyu_kikan = models.CharField("金融機関コード", max_length=4, blank=True)
+    shiten = models.CharField("支店コード", max_length=3, blank=True)
+    yokin_shumoku = models.CharField("預金種目", max_length=1, blank=True)
+    koza_bango = models.CharField("口座番号", max_length=7, blank=True)
+    meigi_kana = models.CharField("口座名義（カナ）", max_length=30, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "還付"
+        verbose_name_plural = "還付"
+        indexes = [models.Index(fields=["kettei_date"], name="zeimu_kanpu_kettei")]
+
+    def __str__(self) -> str:
+        return f"還付 {self.amount:,}円"

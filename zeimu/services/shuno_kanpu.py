@@ -1,0 +1,271 @@
+"""還付 (issue 18 item 3): a 期別's 過誤納 is first 充当 to the same taxpayer's debts
+(地方税法第17条の2: ``zeimu.services.shuno.juto_apply``, oldest 納期限 first), and what is
+left is paid back with its 還付加算金 (第17条の4; ``zeimu.rules.shuno_kanpu``).
+
+``kanpu_decide`` does both in one transaction and writes: the 充当 entries, a ``Shuno`` of
+kind 還付 (− the amount) on the 期別 — which brings it back to zero, so the ledger still
+balances to the yen — and the ``Kanpu`` decision with the 加算金 and how it was counted.
+``kanpu_notices`` / ``kanpu_render`` print the 還付通知書 on the shared print path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from juminkiroku.public import address_blocks
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.params.services import param_value
+from tenants.printing.engine import render
+from tenants.wareki import format_nendo, format_wareki
+from zeimu.forms.notices import Issuer, Notice, postal, yen
+from zeimu.gyomu import SHUNO_KANRI
+from zeimu.models import Kanpu, KanpuJiyu, Kibetsu, Nofu, ShiharaiHoho, Shuno, ShunoKind
+from zeimu.rules.shuno_kanpu import Part, kasankin_calculate, parts_of
+from zeimu.rules.shuno_koza import SHUMOKU, Account, account_errors
+from zeimu.services.shuno import Juto, ShunoRefused, balances, juto_apply
+
+TEMPLATE = "zeimu/shuno_kanpu_tsuchi.typ"
+
+
+@dataclass(frozen=True)
+class KanpuOutcome:
+    juto: list[Juto]
+    kanpu: Kanpu | None  # None: 充当 took the whole 過誤納
+
+
+def kagono_kibetsu(*, on: date | None = None) -> list[tuple[Kibetsu, int]]:
+    """Every 期別 with a 過誤納 (balance below zero), oldest 納期限 first, with the amount."""
+    f = Q() if on is None else Q(on__lte=on)
+    chotei = Kibetsu.objects.annotate(
+        c=Sum("chotei__amount", filter=f if on is None else Q(chotei__on__lte=on))
+    ).values_list("pk", "c")
+    paid = dict(
+        Shuno.objects.filter(f)
+        .values("kibetsu_id")
+        .annotate(s=Sum("amount"))
+        .values_list("kibetsu_id", "s")
+    )
+    over = {pk: int(paid[pk]) - int(c or 0) for pk, c in chotei if pk in paid}
+    over = {pk: v for pk, v in over.items() if v > 0}
+    kibs = Kibetsu.objects.filter(pk__in=over).order_by("nouki", "atena_id", "pk")
+    return [(k, over[k.pk]) for k in kibs]
+
+
+def kanpu_decide(
+    *,
+    kibetsu_id: int,
+    kettei_date: date,
+    shiharai_hoho: str,
+    shiharai_date: date,
+    jiyu: str,
+    actor: Actor,
+    jiyu_date: date | None = None,
+    seikyu_date: date | None = None,
+    account: Account | None = None,
+) -> KanpuOutcome:
+    """充当 then 還付 of the 過誤納 of one 期別, decided on ``kettei_date`` (the 支出決定日:
+    the last day bearing 還付加算金)."""
+    if jiyu not in KanpuJiyu.values:
+        raise ShunoRefused("過誤納の事由が正しくありません。")
+    if shiharai_hoho not in ShiharaiHoho.values:
+        raise ShunoRefused("支払方法が正しくありません。")
+    if shiharai_date < kettei_date:
+        raise ShunoRefused("支払日は還付決定日以後の日を指定してください。")
+    if shiharai_hoho == ShiharaiHoho.KOZA:
+        if account is None:
+            raise ShunoRefused("口座振込には振込先の口座を指定してください。")
+        errors = account_errors(account)
+        if errors:
+            raise ShunoRefused(errors[0][1])
+    who = actor.username or actor.api_client or "system"
+    with transaction.atomic():
+        kib = Kibetsu.objects.select_for_update().filter(pk=kibetsu_id).first()
+        if kib is None:
+            raise ShunoRefused("この期別はありません。")
+        moved = juto_apply(atena_id=kib.atena_id, on=kettei_date, actor=actor)
+        over = -balances([kib.pk], on=kettei_date)[kib.pk].zan
+        if over <= 0:
+            if moved:
+                return KanpuOutcome(moved, None)
+            raise ShunoRefused("この期別に還付する過誤納金はありません。")
+        payments = list(
+            Shuno.objects.filter(
+                kibetsu=kib, kind__in=[ShunoKind.NOFU, ShunoKind.JUTO_IN], on__lte=kettei_date
+            ).values_list("on", "amount")
+        )
+        try:
+            parts = parts_of(
+                [(d, int(a)) for d, a in payments],
+                over,
+                jiyu=jiyu,
+                jiyu_date=jiyu_date,
+                seikyu_date=seikyu_date,
+            )
+            result = kasankin_calculate(parts=parts, kettei_date=kettei_date, lookup=param_value)
+        except ValueError as exc:
+            raise ShunoRefused(str(exc)) from exc
+        entry = Shuno.objects.create(
+            kibetsu=kib, kind=ShunoKind.KANPU, amount=-over, on=kettei_date, created_by=who
+        )
+        a = account if shiharai_hoho == ShiharaiHoho.KOZA else None
+        kanpu = Kanpu.objects.create(
+            kibetsu=kib,
+            atena_id=kib.atena_id,
+            shuno=entry,
+            kettei_date=kettei_date,
+            shiharai_hoho=shiharai_hoho,
+            shiharai_date=shiharai_date,
+            amount=over,
+            kasankin=result.kasankin,
+            jiyu=jiyu,
+            jiyu_date=jiyu_date,
+            seikyu_date=seikyu_date,
+            kasan_detail=[{"kisanbi": p.kisanbi.isoformat(), "amount": p.amount} for p in parts],
+            kinyu_kikan=a.kinyu_kikan if a else "",
+            shiten=a.shiten if a else "",
+            yokin_shumoku=a.yokin_shumoku if a else "",
+            koza_bango=a.koza_bango if a else "",
+            meigi_kana=a.meigi_kana if a else "",
+            created_by=who,
+        )
+        access_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            gyomu=SHUNO_KANRI,
+            screen="還付の決定",
+            record_type="zeimu.Kanpu",
+            record_id=kanpu.pk,
+            detail={"kibetsu_id": kib.pk, "atena_id": kib.atena_id, "juto": len(moved)},
+        )
+    return KanpuOutcome(moved, kanpu)
+
+
+def kanpu_parts(kanpu: Kanpu) -> list[Part]:
+    return [Part(date.fromisoformat(p["kisanbi"]), int(p["amount"])) for p in kanpu.kasan_detail]
+
+
+def kanpu_bango(k: Kanpu) -> str:
+    return f"K{k.kettei_date.year}-{k.pk:08d}"
+
+
+def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
+    """The 還付通知書 of ``rows`` (期別 loaded); one query for the addresses."""
+    rows = list(rows)
+    blocks = address_blocks(k.atena_id for k in rows)
+    out: list[Notice] = []
+    for k in rows:
+        kib = k.kibetsu
+        b = blocks[k.atena_id]
+        first = min((p.kisanbi for p in kanpu_parts(k)), default=None)
+        if k.shiharai_hoho == ShiharaiHoho.KOZA:
+            how = (
+                f"口座振込（金融機関 {k.kinyu_kikan}・支店 {k.shiten}・"
+                f"{SHUMOKU.get(k.yokin_shumoku, '')}・口座番号 {k.koza_bango[:3]}****）"
+            )
+        else:
+            how = "窓口でお支払いします（本通知書と本人確認書類をお持ちください）"
+        item = {
+            "postal": postal(b.postal_code),
+            "address": b.jusho,
+            "katagaki": b.katagaki,
+            "name": b.shimei,
+            "atena_no": b.atena_no,
+            "bango": kanpu_bango(k),
+            "hakko": format_wareki(k.kettei_date),
+            "rows": [
+                ["税目", kib.get_zeimoku_display()],
+                ["年度・期別", f"{format_nendo(kib.nendo)} {kib.ki_label}"],
+                ["過誤納の事由", k.get_jiyu_display()],
+                ["還付金", yen(k.amount) + "円"],
+                [
+                    "還付加算金",
+                    yen(k.kasankin) + "円"
+                    + (f"（{format_wareki(first)}から{format_wareki(k.kettei_date)}まで）"
+                       if first and k.kasankin else ""),
+                ],
+                ["還付額の合計", yen(k.amount + k.kasankin) + "円"],
+                ["支払方法", how],
+                ["支払日", format_wareki(k.shiharai_date)],
+            ],
+        }  # fmt: skip
+        csv = [
+            "還付通知書",
+            kanpu_bango(k),
+            b.atena_no,
+            k.amount,
+            k.kasankin,
+            k.kettei_date.isoformat(),
+            k.shiharai_date.isoformat(),
+        ]
+        out.append(Notice(item=item, csv=csv, atena_ids=[k.atena_id]))
+    return out
+
+
+def kanpu_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
+    """還付通知書 (one A4 page each)."""
+    return render(
+        TEMPLATE,
+        common={
+            "title": "過誤納金還付通知書",
+            "issuer": issuer.title,
+            "lead": (
+                "あなたが納付された税額に過誤納がありましたので、地方税法第17条の規定により"
+                "下記のとおり還付します（未納の税額には地方税法第17条の2の規定により充当しました）。"
+            ),
+            "note": (
+                "還付加算金は地方税法第17条の4の規定により計算しました（過誤納金の1,000円未満の端数"
+                "及び加算金の100円未満の端数は切り捨て、加算金が1,000円未満のときは加算されません）。"
+            ),
+            "contact": f"お問い合わせ　{issuer.name}役場 税務担当（収納）",
+        },
+        items=[n.item for n in notices],
+    )
+
+
+# --- 領収証書 (窓口) ----------------------------------------------------------------------------
+
+
+def ryoshu_notices(nofu: Nofu) -> list[Notice]:
+    """The 領収証書 of one 窓口 receipt (matched to its 期別)."""
+    kib = nofu.kibetsu
+    if kib is None:
+        raise ShunoRefused("期別に消し込まれていない納付の領収証書は発行できません。")
+    b = address_blocks([kib.atena_id])[kib.atena_id]
+    item = {
+        "postal": "",
+        "address": "",
+        "katagaki": "",
+        "name": b.shimei,
+        "atena_no": b.atena_no,
+        "bango": f"R{nofu.shuno_date.year}-{nofu.pk:08d}",
+        "hakko": format_wareki(nofu.shuno_date),
+        "rows": [
+            ["税目", kib.get_zeimoku_display()],
+            ["年度・期別", f"{format_nendo(kib.nendo)} {kib.ki_label}"],
+            ["納期限", format_wareki(kib.nouki)],
+            ["納付番号", kib.nofu_bango],
+            ["領収金額", yen(nofu.amount) + "円"],
+            ["領収日", format_wareki(nofu.shuno_date)],
+        ],
+    }
+    return [Notice(item=item, csv=[], atena_ids=[kib.atena_id])]
+
+
+def ryoshu_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
+    return render(
+        TEMPLATE,
+        common={
+            "title": "領収証書",
+            "issuer": issuer.title,
+            "lead": "下記の金額を領収しました。",
+            "note": "この領収証書は大切に保管してください。",
+            "contact": f"{issuer.name}役場 税務担当（収納）",
+        },
+        items=[n.item for n in notices],
+    )
