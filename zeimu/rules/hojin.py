@@ -433,9 +433,10 @@ def shinkoku_compute(inp: ShinkokuInput, params: HojinParams) -> ShinkokuResult:
         )
         hzw_gaku = hzw.gaku
         if hzw.per_juugyosha is not None:
+            keta = len(str(inp.juugyosha_all)) + params.keta_kasan
             lines.append(
                 f"分割: 課税標準の総額{hzw.kazei_hyojun_sogaku:,}円 ÷ 全従業者数"
-                f"{inp.juugyosha_all:,}人 = 1人当たり{float(hzw.per_juugyosha):,.{len(str(inp.juugyosha_all)) + params.keta_kasan}f}円"
+                f"{inp.juugyosha_all:,}人 = 1人当たり{float(hzw.per_juugyosha):,.{keta}f}円"
                 f" × 町内{inp.juugyosha_bunkatsu:,}人 = {hzw.kazei_hyojun:,}円（1,000円未満切捨て）"
             )
         lines.append(

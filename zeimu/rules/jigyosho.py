@@ -102,7 +102,8 @@ def jigyosho_compute(inp: JigyoshoInput, params: JigyoshoParams) -> JigyoshoResu
     juugyoshawari = 0
     if juugyosha_menzei:
         lines.append(
-            f"従業者割: 従業者数{inp.juugyosha:,}人 は免税点{params.menzei_juugyosha}人以下のため課さない"
+            f"従業者割: 従業者数{inp.juugyosha:,}人 は免税点"
+            f"{params.menzei_juugyosha}人以下のため課さない"
         )
     else:
         juugyoshawari = (
