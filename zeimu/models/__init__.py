@@ -74,6 +74,14 @@ __all__ = [
     "Zeimoku",
 ]
 
+from zeimu.models.hojin import (
+    Hojin,
+    HojinJimusho,
+    HojinShinkoku,
+    JigyoshoShinkoku,
+    ShinkokuKubun,
+)
 from zeimu.models.shuno_tokusoku import Tokusoku
 
+__all__ += ["Hojin", "HojinJimusho", "HojinShinkoku", "JigyoshoShinkoku", "ShinkokuKubun"]
 __all__ += ["Tokusoku"]

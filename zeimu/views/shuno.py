@@ -150,6 +150,8 @@ def shuno_madoguchi(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{nofu.amount:,}円を収納しました。")
             assert nofu.kibetsu is not None
+            if nofu.kibetsu.atena_id is None:  # a corporation's 期別 (法人番号)
+                return redirect("zeimu_shuno_madoguchi")
             return redirect("zeimu_shuno_nozeisha", atena_id=nofu.kibetsu.atena_id)
     return TemplateResponse(request, "zeimu/shuno_madoguchi.html", {"form": form})
 
