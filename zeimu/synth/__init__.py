@@ -1,7 +1,8 @@
 """Synthetic 課税資料 and 固定資産課税台帳 for the demo and the benchmarks (fictitious; bulk
 loaded into the town)."""
 
+from zeimu.synth.hojin import hojin_demo_load
 from zeimu.synth.kazei import tax_data_load
 from zeimu.synth.kotei import kotei_ledger_load
 
-__all__ = ["kotei_ledger_load", "tax_data_load"]
+__all__ = ["hojin_demo_load", "kotei_ledger_load", "tax_data_load"]

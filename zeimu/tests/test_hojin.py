@@ -4,7 +4,7 @@ ledger under the 法人番号, the screens, the API, the 試算 — and two town
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscri
 from tenants.params.tenant.models import MunicipalParameter
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.models import Chotei, ChoteiKind, Hojin, HojinShinkoku, JigyoshoShinkoku, Kibetsu
-from zeimu.rules.hojin import HOJIN_BANGO_CHECK_MESSAGE, HojinRefused
+from zeimu.rules.hojin import HOJIN_BANGO_CHECK_MESSAGE, HojinRefused, hojin_bango_problem
 from zeimu.services.hojin import (
     hojin_jimusho_register,
     hojin_register,
@@ -456,4 +456,50 @@ def test_api_create_search_shinkoku_detail_shisan_and_wall(world):
     assert gone.status_code == 404
     connection.set_tenant(world.beta.municipality)
     assert not HojinShinkoku.objects.exists()
+    connection.set_schema_to_public()
+
+
+# --- meters and demo --------------------------------------------------------------------
+
+
+def test_meter_counts_the_shinkoku_of_each_town(world):
+    import time_machine
+
+    from tenants.meters.registry import meter_values_for_all_members
+
+    connection.set_tenant(world.alpha.municipality)
+    with time_machine.travel(datetime(2025, 6, 10, 10, 0, tzinfo=UTC)):
+        h = _hojin()
+        _enter(h, "kakutei", hojinzeigaku=1_000_000)
+        _enter(h, "shusei", hojinzeigaku=2_000_000, kinofu=110_000)
+    with time_machine.travel(datetime(2026, 4, 2, 10, 0, tzinfo=UTC)):
+        _enter(h, "shusei", hojinzeigaku=3_000_000, kinofu=170_000)  # next 年度
+    connection.set_schema_to_public()
+    figures = meter_values_for_all_members(
+        members=[world.alpha.municipality, world.beta.municipality], fiscal_year=2025
+    )
+    assert figures["143014"]["hojin_shinkoku"] == 2
+    assert figures["143219"]["hojin_shinkoku"] == 0
+
+
+def test_demo_corporations_are_about_2_5_percent_of_residents_and_posted(world):
+    from django.core.management import call_command
+
+    from juminkiroku.tests.factories import family, household_tennyu
+
+    connection.set_tenant(world.alpha.municipality)
+    for _ in range(140):
+        household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    connection.set_schema_to_public()
+    call_command("zeimu_demo")
+    connection.set_tenant(world.alpha.municipality)
+    n = Hojin.objects.count()
+    assert n == int(420 * 0.025)  # 140 households of 3
+    assert HojinShinkoku.objects.filter(kubun="kakutei").count() == n
+    assert Kibetsu.objects.filter(zeimoku="hojinzei").exclude(hojin_bango="").count() == n
+    assert all(
+        hojin_bango_problem(b) is None for b in Hojin.objects.values_list("hojin_bango", flat=True)
+    )
+    connection.set_tenant(world.beta.municipality)
+    assert not Hojin.objects.exists()  # 寒川町 does not use 法人住民税
     connection.set_schema_to_public()

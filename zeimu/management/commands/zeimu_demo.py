@@ -3,7 +3,10 @@
 towns' staff can start theirs from the 当初賦課 screen). Skips a town that has data.
 
 固定資産税: a synthetic 課税台帳 (土地・家屋) of each town that uses it, a placeholder
-都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker."""
+都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker.
+
+法人住民税: synthetic corporations (≈2.5% of the residents' count) of each town that uses
+it, with the 確定申告 of their last 事業年度 posted to the 収納 ledger (zeimu.synth.hojin)."""
 
 from __future__ import annotations
 
@@ -18,11 +21,11 @@ from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
-from zeimu.gyomu import KOJIN_JUMINZEI, KOTEI_SHISANZEI
+from zeimu.gyomu import HOJIN_JUMINZEI, KOJIN_JUMINZEI, KOTEI_SHISANZEI
 from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
-from zeimu.models import KoteiNozeisha, KyuyoHokoku
+from zeimu.models import Hojin, KoteiNozeisha, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
-from zeimu.synth import kotei_ledger_load, tax_data_load
+from zeimu.synth import hojin_demo_load, kotei_ledger_load, tax_data_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
@@ -42,6 +45,8 @@ class Command(BaseCommand):
         for town in towns:
             if town.subscriptions.filter(gyomu__code=KOTEI_SHISANZEI).exists():
                 self._kotei(town, actor)
+            if town.subscriptions.filter(gyomu__code=HOJIN_JUMINZEI).exists():
+                self._hojin(town, actor)
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
@@ -93,6 +98,22 @@ class Command(BaseCommand):
                 job = job_start(kind=KOTEI_TOSHO, params={"fiscal_year": FISCAL_YEAR}, actor=actor)
                 self.stdout.write(
                     f"{town.name}: 固定資産税の当初賦課を登録しました（処理 {job.pk}）"
+                )
+        finally:
+            connection.set_schema_to_public()
+
+    def _hojin(self, town: Municipality, actor: Actor) -> None:
+        connection.set_tenant(town)
+        try:
+            if not Hojin.objects.exists():
+                counts = hojin_demo_load(
+                    fiscal_year=FISCAL_YEAR,
+                    seed=int(town.dantai_code[:6]),
+                    town_name=town.name,
+                    actor=actor,
+                )
+                self.stdout.write(
+                    f"{town.name}: 法人 {counts['hojin']:,}社、確定申告 {counts['shinkoku']:,}件"
                 )
         finally:
             connection.set_schema_to_public()
