@@ -200,9 +200,19 @@ class ShinkokuSerializer(serializers.Serializer):
     shuryo = serializers.DateField(help_text="事業年度の終了日")
     shihon = serializers.IntegerField(min_value=0, required=False, allow_null=True)
     shihon_junbikin = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    juugyosha_town = serializers.IntegerField(min_value=0, max_value=1_000_000)
-    office_from = serializers.DateField(required=False, allow_null=True)
-    office_to = serializers.DateField(required=False, allow_null=True)
+    juugyosha_town = serializers.IntegerField(
+        min_value=0,
+        max_value=1_000_000,
+        required=False,
+        allow_null=True,
+        help_text="町内の従業者数（期末）。省略時は登録した事業所等から",
+    )
+    office_from = serializers.DateField(
+        required=False, allow_null=True, help_text="省略時は登録した事業所等から"
+    )
+    office_to = serializers.DateField(
+        required=False, allow_null=True, help_text="省略時は登録した事業所等から"
+    )
     hojinzeigaku = serializers.IntegerField(min_value=0, required=False, default=0)
     juugyosha_all = serializers.IntegerField(
         min_value=1, max_value=10_000_000, required=False, allow_null=True
@@ -242,7 +252,7 @@ class ShinkokuView(TenantAPIView):
                 hojin=h,
                 kubun=d["kubun"],
                 juri_date=d["juri_date"],
-                inp=shinkoku_input(d["kubun"], d),
+                inp=shinkoku_input(d["kubun"], d, h),
                 actor=actor_from_request(request),
             )
         except HojinRefused as exc:

@@ -58,6 +58,7 @@ __all__ = [
     "jigyosho_params",
     "jigyosho_shinkoku_enter",
     "meisho_key",
+    "office_period",
     "shinkoku_input",
     "shisan_compute",
 ]
@@ -327,18 +328,49 @@ def _post(sk: HojinShinkoku, rows: list[HojinShinkoku], actor: Actor) -> str:
     return posted[-1].nofu_bango
 
 
-def shinkoku_input(kubun: str, data: dict[str, Any]) -> ShinkokuInput:
-    """A ``ShinkokuInput`` from the cleaned fields of the form or the API."""
+def office_period(hojin: Hojin, kaishi: date, shuryo: date) -> tuple[date, date, int] | None:
+    """From the offices on file: the first and last day the corporation had an office in
+    the town within the period, and the 従業者数 of the offices open at its end (a closed
+    office counts 0: 大和市「法人市民税の税額計算について」). ``None`` without an office in
+    the period. A gap between two offices is counted as present (not modelled)."""
+    offices = [
+        j
+        for j in hojin.jimusho.all()
+        if j.kaisetsu_date <= shuryo and (j.haishi_date is None or j.haishi_date > kaishi)
+    ]
+    if not offices:
+        return None
+    start = max(kaishi, min(j.kaisetsu_date for j in offices))
+    ends = [shuryo if j.haishi_date is None else j.haishi_date - timedelta(days=1) for j in offices]
+    end = min(shuryo, max(ends))
+    staff = sum(j.juugyosha for j in offices if j.haishi_date is None or j.haishi_date > shuryo)
+    return start, end, staff
+
+
+def shinkoku_input(kubun: str, data: dict[str, Any], hojin: Hojin | None = None) -> ShinkokuInput:
+    """A ``ShinkokuInput`` from the cleaned fields of the form or the API. With ``hojin``,
+    what was left blank of the period with an office and the 町内の従業者数 is taken from
+    its offices on file (:func:`office_period`)."""
     bunkatsu = data.get("juugyosha_all") is not None
+    kaishi, shuryo = data["kaishi"], data["shuryo"]
+    found = office_period(hojin, kaishi, shuryo) if hojin is not None else None
+    juugyosha_town = data.get("juugyosha_town")
+    if juugyosha_town is None:
+        if found is None:
+            raise HojinRefused(
+                "町内の従業者数を入力してください（事業年度中の事業所等が登録されていません）。"
+            )
+        juugyosha_town = found[2]
+    data = {**data, "juugyosha_town": juugyosha_town}
     return ShinkokuInput(
         kind=kubun,
-        kaishi=data["kaishi"],
-        shuryo=data["shuryo"],
+        kaishi=kaishi,
+        shuryo=shuryo,
         shihon=data.get("shihon"),
         shihon_junbikin=data.get("shihon_junbikin"),
-        juugyosha_town=data["juugyosha_town"],
-        office_from=data.get("office_from") or data["kaishi"],
-        office_to=data.get("office_to") or data["shuryo"],
+        juugyosha_town=juugyosha_town,
+        office_from=data.get("office_from") or (found[0] if found else kaishi),
+        office_to=data.get("office_to") or (found[1] if found else shuryo),
         hojinzeigaku=data.get("hojinzeigaku") or 0,
         juugyosha_all=data.get("juugyosha_all"),
         juugyosha_bunkatsu=(

@@ -503,3 +503,72 @@ def test_demo_corporations_are_about_2_5_percent_of_residents_and_posted(world):
     connection.set_tenant(world.beta.municipality)
     assert not Hojin.objects.exists()  # 寒川町 does not use 法人住民税
     connection.set_schema_to_public()
+
+
+def test_ledger_takes_a_taxpayer_by_atena_or_by_hojin_bango_never_both(in_alpha):
+    from zeimu.services.shuno import ChoteiItem, ShunoRefused, chotei_post_many
+
+    def item(**kw: Any) -> ChoteiItem:
+        base: dict[str, Any] = {
+            "zeimoku": "hojinzei",
+            "key": "hojin:test:1",
+            "atena_id": None,
+            "nendo": 2025,
+            "ki": 1,
+            "ki_label": "確定申告",
+            "nouki": date(2025, 5, 31),
+            "amount": 50_000,
+            "ref": "test:1",
+            "on": date(2025, 5, 20),
+        }
+        base.update(kw)
+        return ChoteiItem(**base)
+
+    with pytest.raises(ShunoRefused, match="どちらか一方"):
+        chotei_post_many([item()], actor=ACTOR)
+    with pytest.raises(ShunoRefused, match="どちらか一方"):
+        chotei_post_many([item(atena_id=1, hojin_bango=BANGO)], actor=ACTOR)
+    chotei_post_many([item(hojin_bango=BANGO)], actor=ACTOR)
+    with pytest.raises(ShunoRefused, match="別の納税義務者"):
+        chotei_post_many([item(hojin_bango=BANGO_2, ref="test:2")], actor=ACTOR)
+    assert Kibetsu.objects.filter(key="hojin:test:1").get().hojin_bango == BANGO
+    assert Chotei.objects.filter(ref__startswith="test:").count() == 1
+
+
+def test_months_and_juugyosha_from_the_offices_on_file(in_alpha):
+    # given a corporation whose office in the town opened on 令和6年7月10日 (国分寺市の例: 8か月)
+    h = _hojin()
+    hojin_jimusho_register(
+        hojin=h, meisho="葉山店", shozaichi="葉山町", kaisetsu_date=date(2024, 7, 10),
+        juugyosha=12, actor=ACTOR,
+    )  # fmt: skip
+    hojin_jimusho_register(
+        hojin=h, meisho="旧倉庫", shozaichi="葉山町", kaisetsu_date=date(2020, 4, 1),
+        haishi_date=date(2024, 5, 1), juugyosha=40, actor=ACTOR,
+    )  # fmt: skip
+    # when a 確定申告 leaves the period and the 従業者数 blank
+    period = {"kaishi": date(2024, 4, 1), "shuryo": date(2025, 3, 31), "shihon": 10_000_000}
+    inp = shinkoku_input("kakutei", {**period, "hojinzeigaku": 0}, h)
+    # then the period runs from the 期首 (the closed 倉庫 was there in April) to the 期末 and
+    # the 従業者数 is that of the office open at the end (the closed one counts 0)
+    assert (inp.office_from, inp.office_to, inp.juugyosha_town) == (
+        date(2024, 4, 1),
+        date(2025, 3, 31),
+        12,
+    )
+    # a corporation with only the new office: 8 months of 均等割
+    h2 = _hojin(bango=BANGO_2, meisho="新設株式会社")
+    hojin_jimusho_register(
+        hojin=h2, meisho="本店", shozaichi="葉山町", kaisetsu_date=date(2024, 7, 10),
+        juugyosha=3, actor=ACTOR,
+    )  # fmt: skip
+    sk = hojin_shinkoku_enter(
+        hojin=h2,
+        kubun="kakutei",
+        juri_date=date(2025, 5, 20),
+        inp=shinkoku_input("kakutei", {**period, "hojinzeigaku": 0}, h2),
+        actor=ACTOR,
+    )
+    assert (sk.kintowari_months, sk.kintowari, sk.office_from) == (8, 33_300, date(2024, 7, 10))
+    with pytest.raises(HojinRefused, match="町内の従業者数を入力してください"):
+        shinkoku_input("kakutei", {**period}, _hojin(bango="7010705000725", meisho="無店舗"))

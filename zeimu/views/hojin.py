@@ -246,13 +246,18 @@ class ShinkokuForm(forms.Form):
         min_value=0,
     )
     juugyosha_town = forms.IntegerField(
-        label="町内の事務所等の従業者数（期末）", min_value=0, max_value=1_000_000
+        label="町内の事務所等の従業者数（期末。空欄は登録した事業所等から）",
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
     )
     office_from = WarekiDateField(
-        label="町内に事務所等を有していた期間（から。空欄は事業年度の開始日）", required=False
+        label="町内に事務所等を有していた期間（から。空欄は登録した事業所等から）",
+        required=False,
     )
     office_to = WarekiDateField(
-        label="町内に事務所等を有していた期間（まで。空欄は事業年度の終了日）", required=False
+        label="町内に事務所等を有していた期間（まで。空欄は登録した事業所等から）",
+        required=False,
     )
     hojinzeigaku = forms.IntegerField(
         label="課税標準となる法人税額（確定・修正、円）", required=False, min_value=0
@@ -294,7 +299,7 @@ def _shinkoku_form_view(
         d = form.cleaned_data
         kubun = d["kubun"]
         try:
-            inp = shinkoku_input(kubun, d)
+            inp = shinkoku_input(kubun, d, hojin)
             if request.POST.get("action") == "save":
                 sk = hojin_shinkoku_enter(
                     hojin=hojin,
