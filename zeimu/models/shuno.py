@@ -31,7 +31,7 @@ class Zeimoku(models.TextChoices):
     KOKUHOZEI = "kokuhozei", "国民健康保険税"
     KAIGO = "kaigo", "介護保険料"
     KOKI = "koki", "後期高齢者医療保険料"
-    JIGYOSHOZEI = "jigyoshozei", "事業所税"
+    JIGYOSHOZEI = "jigyosho", "事業所税"
 
 
 class ChoteiKind(models.TextChoices):

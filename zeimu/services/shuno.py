@@ -49,6 +49,9 @@ ZEIMOKU_NO = {
 }
 
 
+TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で指定してください。"
+
+
 class ShunoRefused(Exception):
     """An operation the ledger refuses; the message is Japanese, for the clerk."""
 
@@ -90,7 +93,7 @@ def chotei_post(
     *,
     zeimoku: str,
     key: str,
-    atena_id: int,
+    atena_id: int | None,
     nendo: int,
     ki: int,
     ki_label: str,
@@ -101,12 +104,15 @@ def chotei_post(
     actor: Actor,
     genmen: bool = False,
     reason: str = "",
+    hojin_bango: str = "",
 ) -> Posted:
     """State the 期別's 調定額 as ``amount``: the ledger writes the difference from what it
     holds as a new entry (当初, 増額更正, 減額更正 or, with ``genmen``, 減免). ``ref`` names this
     change in the poster's terms; posting it again writes nothing."""
     if zeimoku not in Zeimoku.values:
         raise ShunoRefused("税目が正しくありません。")
+    if (atena_id is None) == (not hojin_bango):
+        raise ShunoRefused(TAXPAYER_ONE)
     if amount < 0:
         raise ShunoRefused("調定額に負の金額は指定できません。")
     with transaction.atomic():
@@ -118,6 +124,7 @@ def chotei_post(
             kib = Kibetsu.objects.create(
                 pk=pk,
                 atena_id=atena_id,
+                hojin_bango=hojin_bango,
                 zeimoku=zeimoku,
                 nendo=nendo,
                 ki=ki,
@@ -126,7 +133,7 @@ def chotei_post(
                 nofu_bango=_nofu_bango(zeimoku, nendo, pk),
                 key=key,
             )
-        elif kib.atena_id != atena_id:
+        elif (kib.atena_id, kib.hojin_bango) != (atena_id, hojin_bango):
             raise ShunoRefused("この期別は別の納税義務者の調定です。")
         held = Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0
         if Chotei.objects.filter(ref=ref).exists():
@@ -193,7 +200,7 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
         if it.zeimoku not in Zeimoku.values:
             raise ShunoRefused("税目が正しくありません。")
         if (it.atena_id is None) == (not it.hojin_bango):
-            raise ShunoRefused("納税義務者は宛名か法人番号のどちらか一方で指定してください。")
+            raise ShunoRefused(TAXPAYER_ONE)
         if it.amount < 0:
             raise ShunoRefused("調定額に負の金額は指定できません。")
     if not items:

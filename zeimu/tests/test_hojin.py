@@ -214,7 +214,7 @@ def test_jigyoshozei_only_where_levied_and_a_shusei_posts_the_difference(in_alph
         (ChoteiKind.TOSHO, 2_640_000),
         (ChoteiKind.GENGAKU, -1_800_000),
     ]
-    assert Kibetsu.objects.get(key__startswith="jigyosho:").zeimoku == "jigyoshozei"
+    assert Kibetsu.objects.get(key__startswith="jigyosho:").zeimoku == "jigyosho"
 
 
 # --- screens ---------------------------------------------------------------------------
