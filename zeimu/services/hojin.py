@@ -32,7 +32,7 @@ from tenants.params.services import param_value
 from tenants.wareki import fiscal_year_of
 from zeimu.gyomu import HOJIN_JUMINZEI, JIGYOSHOZEI
 from zeimu.models import Hojin, HojinJimusho, HojinShinkoku, JigyoshoShinkoku, ShinkokuKubun
-from zeimu.models.shuno import Zeimoku
+from zeimu.models.shuno import Kibetsu, Zeimoku
 from zeimu.rules.hojin import (
     HojinParams,
     HojinRefused,
@@ -45,11 +45,12 @@ from zeimu.rules.hojin import (
     shinkoku_compute,
 )
 from zeimu.rules.jigyosho import JigyoshoInput, JigyoshoParams, JigyoshoResult, jigyosho_compute
-from zeimu.services.shuno import ChoteiItem, ShunoRefused, chotei_post_many
+from zeimu.services.shuno import ChoteiItem, ShunoRefused, balances, chotei_post_many
 
 __all__ = [
     "HojinRefused",
     "hojin_jimusho_register",
+    "hojin_kibetsu",
     "hojin_params",
     "hojin_register",
     "hojin_shinkoku_enter",
@@ -382,6 +383,43 @@ def shinkoku_input(kubun: str, data: dict[str, Any], hojin: Hojin | None = None)
         zenki_months=data.get("zenki_months"),
         kinofu=data.get("kinofu") or 0,
     )
+
+
+# --- 収納状況 ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HojinKibetsu:
+    zeimoku_label: str
+    nendo: int
+    ki_label: str
+    nouki: date
+    nofu_bango: str
+    chotei: int
+    shuno: int
+    zan: int  # 未納 (> 0) or 過誤納 (< 0)
+
+
+def hojin_kibetsu(hojin: Hojin) -> list[HojinKibetsu]:
+    """The corporation's 期別 on the 収納 ledger (both taxes), oldest 納期限 first, with their
+    調定, 収納 and balance today; three queries."""
+    kibs = list(
+        Kibetsu.objects.filter(hojin_bango=hojin.hojin_bango).order_by("nouki", "zeimoku", "ki")
+    )
+    bal = balances(k.pk for k in kibs)
+    return [
+        HojinKibetsu(
+            zeimoku_label=k.get_zeimoku_display(),
+            nendo=k.nendo,
+            ki_label=k.ki_label,
+            nouki=k.nouki,
+            nofu_bango=k.nofu_bango,
+            chotei=bal[k.pk].chotei,
+            shuno=bal[k.pk].shuno,
+            zan=bal[k.pk].zan,
+        )
+        for k in kibs
+    ]
 
 
 # --- 試算 ---------------------------------------------------------------------------------

@@ -287,6 +287,9 @@ def test_screens_search_register_detail_shinkoku_and_shisan(world, login):
     page = clerk.get(f"/zeimu/hojin/{h.pk}/").content.decode()
     assert "確定申告" in page and "令和6年7月10日" in page and "74,000円" in page
     assert "107,300円" in page and "令和7年5月31日" in page
+    # the 収納状況 of its 期別: 調定 107,300円, nothing paid, 年度 of the period's end
+    kib = page[page.index('data-testid="hojin-kibetsu"') :]
+    assert "法人住民税" in kib and "令和6年度" in kib and "107,300円" in kib and "0円" in kib
     assert "事業所税の課税団体ではありません" in page
     page = clerk.get(f"/zeimu/hojin/{h.pk}/jigyosho/").content.decode()
     assert "この団体は事業所税の課税団体ではありません" in page

@@ -36,6 +36,7 @@ from zeimu.models import Hojin, HojinShinkoku, JigyoshoShinkoku, ShinkokuKubun
 from zeimu.rules.hojin import HojinRefused, hojin_bango_problem
 from zeimu.services.hojin import (
     hojin_jimusho_register,
+    hojin_kibetsu,
     hojin_register,
     hojin_shinkoku_enter,
     hojin_shinkoku_preview,
@@ -191,6 +192,7 @@ def hojin_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 JigyoshoShinkoku.objects.filter(hojin=hojin).order_by("-shuryo", "-pk")
             ),
             "jigyosho_levied": jigyosho_levied(today),
+            "kibetsu": hojin_kibetsu(hojin),
         },
     )
 
