@@ -199,3 +199,47 @@ KANPU = register(
         period_note="期間中に還付決定日のある還付",
     )
 )
+
+
+def hojin_shinkoku_between(start: date, end: date) -> int:
+    """法人住民税: 申告 (予定・確定・修正) entered from ``start`` to ``end`` inclusive."""
+    from zeimu.models import HojinShinkoku
+
+    return HojinShinkoku.objects.filter(
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
+    ).count()
+
+
+HOJIN_SHINKOKU = register(
+    Meter(
+        code="hojin_shinkoku",
+        label="法人住民税の申告の登録件数",
+        unit="件",
+        gyomu=gyomu.HOJIN_JUMINZEI,
+        compute=hojin_shinkoku_between,
+        period_note="期間中に登録した予定・確定・修正申告",
+    )
+)
+
+
+def jigyosho_shinkoku_between(start: date, end: date) -> int:
+    """事業所税: 申告 entered from ``start`` to ``end`` inclusive."""
+    from zeimu.models import JigyoshoShinkoku
+
+    return JigyoshoShinkoku.objects.filter(
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
+    ).count()
+
+
+JIGYOSHO_SHINKOKU = register(
+    Meter(
+        code="jigyosho_shinkoku",
+        label="事業所税の申告の登録件数",
+        unit="件",
+        gyomu=gyomu.JIGYOSHOZEI,
+        compute=jigyosho_shinkoku_between,
+        period_note="期間中に登録した申告（修正申告を含む）",
+    )
+)

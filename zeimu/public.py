@@ -241,7 +241,7 @@ def chotei_post(
     *,
     zeimoku: Zeimoku,
     key: str,
-    atena_id: int,
+    atena_id: int | None,
     nendo: int,
     ki: int,
     ki_label: str,
@@ -252,8 +252,10 @@ def chotei_post(
     actor: Any,
     genmen: bool = False,
     reason: str = "",
+    hojin_bango: str = "",
 ) -> ChoteiPosted:
-    """State one 期別's 調定額 (see above); raises ``ShunoRefused`` (Japanese) on bad input."""
+    """State one 期別's 調定額 (see above); raises ``ShunoRefused`` (Japanese) on bad input.
+    The taxpayer is a person (``atena_id``) or a corporation (``hojin_bango``), never both."""
     return _shuno.chotei_post(
         zeimoku=zeimoku,
         key=key,
@@ -268,6 +270,7 @@ def chotei_post(
         actor=actor,
         genmen=genmen,
         reason=reason,
+        hojin_bango=hojin_bango,
     )
 
 

@@ -7,6 +7,7 @@ from tenants.access import gyomu_view
 from zeimu.gyomu import KOJIN_JUMINZEI, SHUNO_KANRI
 from zeimu.views import (
     fuka,
+    hojin,
     kazei,
     keijidosha,
     kotei,
@@ -44,4 +45,5 @@ urlpatterns = [
     *keijidosha.urlpatterns,
     *shuno_kanpu.urlpatterns,
     *shuno_koza.urlpatterns,
+    *hojin.urlpatterns,
 ]

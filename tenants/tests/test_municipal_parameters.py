@@ -32,6 +32,15 @@ KOZA = {
     "zeimu.shuno.koza.itakusha_mei",
     "zeimu.shuno.koza.saifurikae_nissu",
 }
+#: the 業務 of zeimu (its module declares them; the law files are settable by any)
+ZEIMU_GYOMU = (
+    "kojin_juminzei",
+    "kotei_shisanzei",
+    "shuno_kanri",
+    "kei_jidoshazei",
+    "hojin_juminzei",
+    "jigyoshozei",
+)
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -55,7 +64,7 @@ def test_law_files_come_from_the_platform_and_each_modules_params_dir():
     files = {(codes, path.parent.name, path.name) for codes, path in law_parameter_files()}
     assert ((), "data", "minpo.yaml") in files
     assert (
-        ("kojin_juminzei", "kotei_shisanzei", "shuno_kanri", "kei_jidoshazei"),
+        ZEIMU_GYOMU,
         "params",
         "kojin_juminzei.yaml",
     ) in files
@@ -109,7 +118,15 @@ def test_settable_parameters_are_declared_in_the_law_files():
     assert len([k for k in kei if k.startswith("zeimu.keijidosha.zeiritsu.")]) == 13
     assert {"zeimu.keijidosha.nouki_month", "zeimu.keijidosha.nouki_day"} <= kei
     assert declared["zeimu.keijidosha.zeiritsu.joyo_jika"].maximum == 16_200
-    assert set(declared) - hokenzei - fuka - hokenryo - kotei - conveni - kei == {
+    # 法人住民税・事業所税: the 均等割 ratio (制限税率 1.2倍), the 法人税割 rate (地方税法第312条・
+    # 第314条の4) and whether the town levies 事業所税 (第701条の31): zeimu's hojin_juminzei.yaml
+    hojin = {key for key in declared if key.startswith(("zeimu.hojin.", "zeimu.jigyosho."))}
+    assert hojin == {
+        "zeimu.hojin.kintowari_jorei",
+        "zeimu.hojin.hojinzeiwari_jorei",
+        "zeimu.jigyosho.kazei_dantai",
+    }
+    assert set(declared) - hokenzei - fuka - hokenryo - kotei - conveni - kei - hojin == {
         KINTOWARI,
         KYUCHI,
         NOUKI_DAY,
@@ -137,13 +154,8 @@ def test_settable_parameters_are_declared_in_the_law_files():
     assert declared[sosai].kind == "integer" and declared[sosai].gyomu == declared[kakuninsho].gyomu
     assert declared[KYUCHI].kind == "choice" and declared[KYUCHI].choices == (1, 2, 3)
     # zeimu's files are settable by a town using any of its 業務 (個人住民税, 固定資産税, 収納管理,
-    # 軽自動車税)
-    assert declared[KYUCHI].gyomu == (
-        "kojin_juminzei",
-        "kotei_shisanzei",
-        "shuno_kanri",
-        "kei_jidoshazei",
-    )
+    # 軽自動車税, 法人住民税, 事業所税)
+    assert declared[KYUCHI].gyomu == ZEIMU_GYOMU
     assert all(d.basis for d in declared.values())
 
 

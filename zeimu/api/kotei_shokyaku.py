@@ -38,7 +38,7 @@ NOZEISHA = "zeimu.KoteiNozeisha"
 FISCAL_YEAR_MIN, FISCAL_YEAR_MAX = 2000, 2100
 
 
-class LineSerializer(serializers.Serializer):
+class ShokyakuLineSerializer(serializers.Serializer):
     shurui = serializers.ChoiceField(
         choices=ShisanShurui.choices, help_text="資産の種類（1 構築物 … 6 工具・器具及び備品）"
     )
@@ -65,24 +65,24 @@ class LineSerializer(serializers.Serializer):
         )
 
 
-class GenshoSerializer(serializers.Serializer):
+class ShokyakuGenshoSerializer(serializers.Serializer):
     shisan_id = serializers.IntegerField(min_value=1)
     jiyu = serializers.ChoiceField(choices=GenshoJiyu.choices, help_text="減少事由")
 
 
-class ShinkokuSerializer(serializers.Serializer):
+class ShokyakuShinkokuSerializer(serializers.Serializer):
     nozeisha_id = serializers.IntegerField(min_value=1)
     fiscal_year = serializers.IntegerField(min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX)
     shinkoku_date = serializers.DateField()
     shozai = TextField(max_length=100, help_text="資産の所在地")
     jigyo_shumoku = TextField(max_length=60, required=False, default="", allow_blank=True)
-    zoka = LineSerializer(many=True, required=False, default=list)
-    gensho = GenshoSerializer(many=True, required=False, default=list)
+    zoka = ShokyakuLineSerializer(many=True, required=False, default=list)
+    gensho = ShokyakuGenshoSerializer(many=True, required=False, default=list)
 
 
-class ShisanSerializer(serializers.Serializer):
+class ShokyakuShisanSerializer(serializers.Serializer):
     fiscal_year = serializers.IntegerField(min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX)
-    lines = LineSerializer(many=True)
+    lines = ShokyakuLineSerializer(many=True)
 
 
 class YearQuery(serializers.Serializer):
@@ -92,7 +92,7 @@ class YearQuery(serializers.Serializer):
 
 
 def _line(d: dict[str, Any]) -> ShokyakuLine:
-    return LineSerializer().line(d)
+    return ShokyakuLineSerializer().line(d)
 
 
 class ShinkokuView(TenantAPIView):
@@ -100,7 +100,7 @@ class ShinkokuView(TenantAPIView):
     access_reads = LOGGED_BY_SERVICE  # the 申告 service logs the write
 
     @extend_schema(
-        request=ShinkokuSerializer,
+        request=ShokyakuShinkokuSerializer,
         responses={
             201: dict,
             422: rule_response("行・項目ごとの誤り（取得年が賦課期日以後、耐用年数が表にない等）"),
@@ -109,7 +109,7 @@ class ShinkokuView(TenantAPIView):
         operation_id="zeimu_kotei_shokyaku_shinkoku_create",
     )
     def post(self, request: Request) -> Response:
-        ser = ShinkokuSerializer(data=request.data)
+        ser = ShokyakuShinkokuSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
         try:
@@ -174,13 +174,13 @@ class ShisanView(TenantAPIView):
     post_is_read = True
 
     @extend_schema(
-        request=ShisanSerializer,
+        request=ShokyakuShisanSerializer,
         responses={200: dict, 422: rule_response("行・項目ごとの誤り")},
         summary="償却資産の試算（保存しない）: 資産ごとの評価額・課税標準額と計算の説明",
         operation_id="zeimu_kotei_shokyaku_shisan",
     )
     def post(self, request: Request) -> Response:
-        ser = ShisanSerializer(data=request.data)
+        ser = ShokyakuShisanSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         fy = ser.validated_data["fiscal_year"]
         lines = [_line(x) for x in ser.validated_data["lines"]]

@@ -1,6 +1,16 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, keijidosha, kotei, kotei_shokyaku, shisan, shuno, shuno_kanpu
+from zeimu.api import (
+    fuka,
+    hojin,
+    kazei,
+    keijidosha,
+    kotei,
+    kotei_shokyaku,
+    shisan,
+    shuno,
+    shuno_kanpu,
+)
 
 urlpatterns = [
     *shisan.urlpatterns,
@@ -11,4 +21,5 @@ urlpatterns = [
     *shuno.urlpatterns,
     *keijidosha.urlpatterns,
     *shuno_kanpu.urlpatterns,
+    *hojin.urlpatterns,
 ]

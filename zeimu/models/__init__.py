@@ -3,6 +3,13 @@ from zeimu.models.fuka import (
     FukaKind,
     FukaStatus,
 )
+from zeimu.models.hojin import (
+    Hojin,
+    HojinJimusho,
+    HojinShinkoku,
+    JigyoshoShinkoku,
+    ShinkokuKubun,
+)
 from zeimu.models.kazei import (
     KyuyoHokoku,
     NenkinHokoku,
@@ -85,6 +92,10 @@ __all__ = [
     "FukaKind",
     "FukaStatus",
     "GenshoJiyu",
+    "Hojin",
+    "HojinJimusho",
+    "HojinShinkoku",
+    "JigyoshoShinkoku",
     "Kanpu",
     "KanpuJiyu",
     "KaokuKozo",
@@ -124,6 +135,7 @@ __all__ = [
     "ShiharaiHoho",
     "Shinkoku",
     "ShinkokuKind",
+    "ShinkokuKubun",
     "ShiryoImport",
     "ShiryoImportStatus",
     "ShisanShurui",

@@ -32,6 +32,7 @@ class Zeimoku(models.TextChoices):
     KOKUHOZEI = "kokuhozei", "国民健康保険税"
     KAIGO = "kaigo", "介護保険料"
     KOKI = "koki", "後期高齢者医療保険料"
+    JIGYOSHOZEI = "jigyosho", "事業所税"
 
 
 class ChoteiKind(models.TextChoices):
@@ -68,9 +69,17 @@ class NofuStatus(models.TextChoices):
 
 
 class Kibetsu(models.Model):
+    #: the taxpayer: a person of the person index, or (法人住民税, 事業所税) a corporation
+    #: by its 法人番号 — a national number, so the ledger still names no business module
     atena = models.ForeignKey(
-        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Atena",
+        verbose_name="納税義務者",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
+    hojin_bango = models.CharField("納税義務者の法人番号", max_length=13, blank=True)
     zeimoku = models.CharField("税目", max_length=12, choices=Zeimoku.choices)
     nendo = models.PositiveSmallIntegerField("年度")
     ki = models.PositiveSmallIntegerField("期")
@@ -87,8 +96,20 @@ class Kibetsu(models.Model):
         verbose_name_plural = "期別"
         constraints = [
             models.UniqueConstraint(fields=["zeimoku", "key"], name="zeimu_kibetsu_key"),
+            models.CheckConstraint(
+                condition=(models.Q(atena__isnull=False) & models.Q(hojin_bango=""))
+                | (models.Q(atena__isnull=True) & ~models.Q(hojin_bango="")),
+                name="zeimu_kibetsu_one_taxpayer",
+            ),
         ]
-        indexes = [models.Index(fields=["atena", "nouki"], name="zeimu_kibetsu_atena")]
+        indexes = [
+            models.Index(fields=["atena", "nouki"], name="zeimu_kibetsu_atena"),
+            models.Index(
+                fields=["hojin_bango", "nouki"],
+                name="zeimu_kibetsu_hojin",
+                condition=~models.Q(hojin_bango=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_zeimoku_display()} {self.nendo}年度 {self.ki_label}"

@@ -45,7 +45,11 @@ ZEIMOKU_NO = {
     Zeimoku.KOKUHOZEI: "05",
     Zeimoku.KAIGO: "06",
     Zeimoku.KOKI: "07",
+    Zeimoku.JIGYOSHOZEI: "08",
 }
+
+
+TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で指定してください。"
 
 
 class ShunoRefused(Exception):
@@ -89,7 +93,7 @@ def chotei_post(
     *,
     zeimoku: str,
     key: str,
-    atena_id: int,
+    atena_id: int | None,
     nendo: int,
     ki: int,
     ki_label: str,
@@ -100,12 +104,15 @@ def chotei_post(
     actor: Actor,
     genmen: bool = False,
     reason: str = "",
+    hojin_bango: str = "",
 ) -> Posted:
     """State the 期別's 調定額 as ``amount``: the ledger writes the difference from what it
     holds as a new entry (当初, 増額更正, 減額更正 or, with ``genmen``, 減免). ``ref`` names this
     change in the poster's terms; posting it again writes nothing."""
     if zeimoku not in Zeimoku.values:
         raise ShunoRefused("税目が正しくありません。")
+    if (atena_id is None) == (not hojin_bango):
+        raise ShunoRefused(TAXPAYER_ONE)
     if amount < 0:
         raise ShunoRefused("調定額に負の金額は指定できません。")
     with transaction.atomic():
@@ -117,6 +124,7 @@ def chotei_post(
             kib = Kibetsu.objects.create(
                 pk=pk,
                 atena_id=atena_id,
+                hojin_bango=hojin_bango,
                 zeimoku=zeimoku,
                 nendo=nendo,
                 ki=ki,
@@ -125,7 +133,7 @@ def chotei_post(
                 nofu_bango=_nofu_bango(zeimoku, nendo, pk),
                 key=key,
             )
-        elif kib.atena_id != atena_id:
+        elif (kib.atena_id, kib.hojin_bango) != (atena_id, hojin_bango):
             raise ShunoRefused("この期別は別の納税義務者の調定です。")
         held = Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0
         if Chotei.objects.filter(ref=ref).exists():
@@ -159,7 +167,7 @@ class ChoteiItem:
 
     zeimoku: str
     key: str
-    atena_id: int
+    atena_id: int | None
     nendo: int
     ki: int
     ki_label: str
@@ -169,6 +177,8 @@ class ChoteiItem:
     on: date
     genmen: bool = False
     reason: str = ""
+    #: a corporation's 期別 (法人住民税, 事業所税): its 法人番号, with ``atena_id`` None
+    hojin_bango: str = ""
 
 
 def _nofu_bango(zeimoku: str, nendo: int, pk: int) -> str:
@@ -189,6 +199,8 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
     for it in items:
         if it.zeimoku not in Zeimoku.values:
             raise ShunoRefused("税目が正しくありません。")
+        if (it.atena_id is None) == (not it.hojin_bango):
+            raise ShunoRefused(TAXPAYER_ONE)
         if it.amount < 0:
             raise ShunoRefused("調定額に負の金額は指定できません。")
     if not items:
@@ -197,14 +209,16 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
     with transaction.atomic(), connection.cursor() as cur:
         keys = list(dict.fromkeys((it.zeimoku, it.key) for it in items))
         cur.execute(
-            "SELECT k.id, k.zeimoku, k.key, k.atena_id, k.nofu_bango FROM zeimu_kibetsu k "
+            "SELECT k.id, k.zeimoku, k.key, k.atena_id, k.hojin_bango, k.nofu_bango "
+            "FROM zeimu_kibetsu k "
             "JOIN unnest(%s::text[], %s::text[]) AS u(z, k) ON k.zeimoku = u.z AND k.key = u.k "
             "ORDER BY k.id FOR UPDATE OF k",
             [[z for z, _ in keys], [k for _, k in keys]],
         )
-        # (zeimoku, key) -> [id, atena_id, nofu_bango, held, has_chotei]
+        # (zeimoku, key) -> [id, (atena_id, hojin_bango), nofu_bango, held, has_chotei]
         state: dict[tuple[str, str], list[Any]] = {
-            (z, k): [pk, atena, nb, 0, False] for pk, z, k, atena, nb in cur.fetchall()
+            (z, k): [pk, (atena, hojin), nb, 0, False]
+            for pk, z, k, atena, hojin, nb in cur.fetchall()
         }
         if state:
             cur.execute(
@@ -239,12 +253,13 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
             s: list[Any] | None = state.get(zk)
             if s is None:
                 pk = next(ids)
-                s = state[zk] = [pk, it.atena_id, _nofu_bango(it.zeimoku, it.nendo, pk), 0, False]
+                taxpayer = (it.atena_id, it.hojin_bango)
+                s = state[zk] = [pk, taxpayer, _nofu_bango(it.zeimoku, it.nendo, pk), 0, False]
                 kib_rows.append(
-                    (pk, it.atena_id, it.zeimoku, it.nendo, it.ki, it.ki_label, it.nouki, s[2],
-                     it.key)
+                    (pk, it.atena_id, it.hojin_bango, it.zeimoku, it.nendo, it.ki, it.ki_label,
+                     it.nouki, s[2], it.key)
                 )  # fmt: skip
-            elif s[1] != it.atena_id:
+            elif s[1] != (it.atena_id, it.hojin_bango):
                 raise ShunoRefused("この期別は別の納税義務者の調定です。")
             pk, _, nofu_bango, held_sum, has_chotei = s
             delta = it.amount - held_sum
@@ -266,9 +281,10 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
         if kib_rows:
             cols = list(zip(*kib_rows, strict=True))
             cur.execute(
-                "INSERT INTO zeimu_kibetsu (id, atena_id, zeimoku, nendo, ki, ki_label, nouki, "
-                "nofu_bango, key, created_at) SELECT u.*, now() FROM unnest(%s::bigint[], "
-                "%s::bigint[], %s::text[], %s::int[], %s::int[], %s::text[], %s::date[], "
+                "INSERT INTO zeimu_kibetsu (id, atena_id, hojin_bango, zeimoku, nendo, ki, "
+                "ki_label, nouki, nofu_bango, key, created_at) SELECT u.*, now() FROM unnest("
+                "%s::bigint[], %s::bigint[], %s::text[], %s::text[], %s::int[], %s::int[], "
+                "%s::text[], %s::date[], "
                 "%s::text[], %s::text[]) AS u",
                 [list(c) for c in cols],
             )

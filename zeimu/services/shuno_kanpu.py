@@ -40,7 +40,9 @@ class KanpuOutcome:
 
 
 def kagono_kibetsu(*, on: date | None = None) -> list[tuple[Kibetsu, int]]:
-    """Every 期別 with a 過誤納 (balance below zero), oldest 納期限 first, with the amount."""
+    """Every 期別 of a person (宛名) with a 過誤納 (balance below zero), oldest 納期限 first,
+    with the amount. A corporation's 期別 (法人番号) is not refunded here yet: 充当 and
+    還付 go by 宛名 (not built for corporations)."""
     f = Q() if on is None else Q(on__lte=on)
     chotei = Kibetsu.objects.annotate(
         c=Sum("chotei__amount", filter=f if on is None else Q(chotei__on__lte=on))
@@ -53,7 +55,9 @@ def kagono_kibetsu(*, on: date | None = None) -> list[tuple[Kibetsu, int]]:
     )
     over = {pk: int(paid[pk]) - int(c or 0) for pk, c in chotei if pk in paid}
     over = {pk: v for pk, v in over.items() if v > 0}
-    kibs = Kibetsu.objects.filter(pk__in=over).order_by("nouki", "atena_id", "pk")
+    kibs = Kibetsu.objects.filter(pk__in=over, atena__isnull=False).order_by(
+        "nouki", "atena_id", "pk"
+    )
     return [(k, over[k.pk]) for k in kibs]
 
 
@@ -88,6 +92,10 @@ def kanpu_decide(
         kib = Kibetsu.objects.select_for_update().filter(pk=kibetsu_id).first()
         if kib is None:
             raise ShunoRefused("この期別はありません。")
+        if kib.atena_id is None:
+            raise ShunoRefused(
+                "法人（法人番号）の期別の還付は、この画面ではまだできません（充当・還付は宛名ごと）。"
+            )
         moved = juto_apply(atena_id=kib.atena_id, on=kettei_date, actor=actor)
         over = -balances([kib.pk], on=kettei_date)[kib.pk].zan
         if over <= 0:
@@ -236,13 +244,19 @@ def ryoshu_notices(nofu: Nofu) -> list[Notice]:
     kib = nofu.kibetsu
     if kib is None:
         raise ShunoRefused("期別に消し込まれていない納付の領収証書は発行できません。")
-    b = address_blocks([kib.atena_id])[kib.atena_id]
+    if kib.atena_id is None:
+        # a corporation's 期別 (法人住民税・事業所税): the ledger knows it by its 法人番号
+        # only (it names no business module), so the receipt names it so
+        name, atena_no, atena_ids = f"法人番号 {kib.hojin_bango}", "", []
+    else:
+        b = address_blocks([kib.atena_id])[kib.atena_id]
+        name, atena_no, atena_ids = b.shimei, b.atena_no, [kib.atena_id]
     item = {
         "postal": "",
         "address": "",
         "katagaki": "",
-        "name": b.shimei,
-        "atena_no": b.atena_no,
+        "name": name,
+        "atena_no": atena_no,
         "bango": f"R{nofu.shuno_date.year}-{nofu.pk:08d}",
         "hakko": format_wareki(nofu.shuno_date),
         "rows": [
@@ -254,7 +268,7 @@ def ryoshu_notices(nofu: Nofu) -> list[Notice]:
             ["領収日", format_wareki(nofu.shuno_date)],
         ],
     }
-    return [Notice(item=item, csv=[], atena_ids=[kib.atena_id])]
+    return [Notice(item=item, csv=[], atena_ids=atena_ids)]
 
 
 def ryoshu_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:

@@ -424,11 +424,17 @@ def koza_funo_notices(file_id: int, *, hakko_date: date) -> list[Notice]:
     kibs = {
         k.nofu_bango: k for k in Kibetsu.objects.filter(nofu_bango__in=[n.nofu_bango for n in funo])
     }
-    rows = [(n, kibs[n.nofu_bango]) for n in funo if n.nofu_bango in kibs]
-    blocks = address_blocks(k.atena_id for _, k in rows)
+    # a person's 期別 only: a corporation (法人番号) has no 口座振替 registration here
+    rows = [
+        (n, kibs[n.nofu_bango], kibs[n.nofu_bango].atena_id)
+        for n in funo
+        if n.nofu_bango in kibs and kibs[n.nofu_bango].atena_id is not None
+    ]
+    blocks = address_blocks(a for _, _, a in rows if a is not None)
     out: list[Notice] = []
-    for n, k in rows:
-        b = blocks[k.atena_id]
+    for n, k, atena_id in rows:
+        assert atena_id is not None
+        b = blocks[atena_id]
         item = {
             "postal": postal(b.postal_code),
             "address": b.jusho,
@@ -447,7 +453,7 @@ def koza_funo_notices(file_id: int, *, hakko_date: date) -> list[Notice]:
                 ["納付番号", k.nofu_bango],
             ],
         }
-        out.append(Notice(item=item, csv=[], atena_ids=[k.atena_id]))
+        out.append(Notice(item=item, csv=[], atena_ids=[atena_id]))
     return out
 
 

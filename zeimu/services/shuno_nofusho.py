@@ -77,8 +77,9 @@ def nofusho_candidates(
     atena_id: int | None = None,
 ) -> list[int]:
     """Ids of the 期別 with a balance on ``on`` (narrowed by 税目, 年度, 期 or taxpayer),
-    in 宛名 order."""
-    qs = Kibetsu.objects.all()
+    in 宛名 order. A corporation's 期別 (法人住民税・事業所税, kept by 法人番号) is left out:
+    its 納付書 goes with the 申告 (the ledger has no corporation's address to print)."""
+    qs = Kibetsu.objects.filter(atena__isnull=False)
     if atena_id is not None:
         qs = qs.filter(atena_id=atena_id)
     if zeimoku:
@@ -188,7 +189,8 @@ def nofusho_notices(rows: Iterable[NofushoHakko]) -> list[Notice]:
     rows = list(rows)
     per: dict[int, list[NofushoHakko]] = defaultdict(list)
     for h in rows:
-        per[h.kibetsu.atena_id].append(h)
+        if h.kibetsu.atena_id is not None:  # (candidates hold persons' 期別 only)
+            per[h.kibetsu.atena_id].append(h)
     blocks = address_blocks(per)
     out = []
     for atena_id, slips in per.items():

@@ -56,14 +56,16 @@ def shuno_kanpu(request: HttpRequest) -> HttpResponse:
     """過誤納 waiting for a decision, and the latest decisions."""
     waiting = kagono_kibetsu()[:200]
     done = list(Kanpu.objects.select_related("kibetsu").order_by("-kettei_date", "-pk")[:50])
-    ids = {k.atena_id for k, _ in waiting} | {x.atena_id for x in done}
+    ids = {k.atena_id for k, _ in waiting if k.atena_id is not None} | {
+        x.atena_id for x in done if x.atena_id is not None
+    }
     people = person_identities(ids)
     return TemplateResponse(
         request,
         "zeimu/shuno_kanpu.html",
         {
-            "waiting": [(k, over, people.get(k.atena_id)) for k, over in waiting],
-            "done": [(x, people.get(x.atena_id)) for x in done],
+            "waiting": [(k, over, people.get(k.atena_id or 0)) for k, over in waiting],
+            "done": [(x, people.get(x.atena_id or 0)) for x in done],
             "atena_ids": sorted(ids),
         },
     )

@@ -10,7 +10,10 @@ towns' staff can start theirs from the 当初賦課 screen). Skips a town that h
 
 収納管理: 口座振替 registrations for about two in five residents (synthetic accounts) and a
 placeholder 委託者コード, so the 依頼 screen can run once the 期別 are posted. (No demo 還付:
-the 期別 exist only after the queued 当初賦課 has run.)"""
+the 期別 exist only after the queued 当初賦課 has run.)
+
+法人住民税: synthetic corporations (≈2.5% of the residents' count) of each town that uses
+it, with the 確定申告 of their last 事業年度 posted to the 収納 ledger (zeimu.synth.hojin)."""
 
 from __future__ import annotations
 
@@ -26,12 +29,24 @@ from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
-from zeimu.gyomu import KEI_JIDOSHAZEI, KOJIN_JUMINZEI, KOTEI_SHISANZEI, SHUNO_KANRI
+from zeimu.gyomu import (
+    HOJIN_JUMINZEI,
+    KEI_JIDOSHAZEI,
+    KOJIN_JUMINZEI,
+    KOTEI_SHISANZEI,
+    SHUNO_KANRI,
+)
 from zeimu.keijidosha_jobs import TOSHO as KEI_TOSHO
 from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
-from zeimu.models import KeiSharyo, KoteiNozeisha, KoteiShokyakuShinkoku, KyuyoHokoku
+from zeimu.models import Hojin, KeiSharyo, KoteiNozeisha, KoteiShokyakuShinkoku, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
-from zeimu.synth import kei_ledger_load, kotei_ledger_load, kotei_shokyaku_load, tax_data_load
+from zeimu.synth import (
+    hojin_demo_load,
+    kei_ledger_load,
+    kotei_ledger_load,
+    kotei_shokyaku_load,
+    tax_data_load,
+)
 from zeimu.synth.shuno_koza import koza_demo_load
 
 FISCAL_YEAR = 2025
@@ -75,6 +90,8 @@ class Command(BaseCommand):
         for town in towns:
             if town.subscriptions.filter(gyomu__code=SHUNO_KANRI).exists():
                 self._koza(town, actor)
+            if town.subscriptions.filter(gyomu__code=HOJIN_JUMINZEI).exists():
+                self._hojin(town, actor)
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
@@ -178,5 +195,21 @@ class Command(BaseCommand):
             n = koza_demo_load(on=date(FISCAL_YEAR, 4, 1), seed=int(town.dantai_code[:6]))
             if n:
                 self.stdout.write(f"{town.name}: 口座振替の登録 {n:,}件（合成の口座）")
+        finally:
+            connection.set_schema_to_public()
+
+    def _hojin(self, town: Municipality, actor: Actor) -> None:
+        connection.set_tenant(town)
+        try:
+            if not Hojin.objects.exists():
+                counts = hojin_demo_load(
+                    fiscal_year=FISCAL_YEAR,
+                    seed=int(town.dantai_code[:6]),
+                    town_name=town.name,
+                    actor=actor,
+                )
+                self.stdout.write(
+                    f"{town.name}: 法人 {counts['hojin']:,}社、確定申告 {counts['shinkoku']:,}件"
+                )
         finally:
             connection.set_schema_to_public()
