@@ -21,9 +21,11 @@ file are kept as the versions' ids, and the 異動番号, 宛名番号 and 世�
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
@@ -128,20 +130,86 @@ def _merged(held: HeldSet) -> str:
     return f"iko_{held}"
 
 
-class _PartWriter:
+#: what COPY's text format escapes in a value (a checked text has none but ``\\``)
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: distinct readings whose search key is remembered in one part (bounded: flat memory)
+_KEY_MEMO = 100_000
+
+
+def _copy_value(value: Any) -> str | None:
+    """A held value as PostgreSQL input text (None: NULL)."""
+    if value is None:
+        return None
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_column(values: Sequence[str | None]) -> Sequence[str]:
+    """A column of input texts as COPY text fields (NULL as ``\\N``, specials escaped)."""
+    if None in values:
+        return [
+            "\\N" if v is None else v.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(v) else v
+            for v in values
+        ]
+    if _COPY_SPECIAL.search("".join(values)):  # type: ignore[arg-type]
+        return [v.translate(_COPY_ESCAPES) for v in values]  # type: ignore[union-attr]
+    return values  # type: ignore[return-value]
+
+
+class IkoPartWriter:
+    """Rows of one staging part, sent as COPY text: one record (:meth:`write`) or a batch
+    given column by column (:meth:`write_columns`, the bulk import's path)."""
+
     def __init__(self, copy: Any, columns: list[str], search_keys: bool) -> None:
         self.copy = copy
         self.columns = columns
         self.search_keys = search_keys
         self.rows = 0
+        self._keys: dict[str, tuple[str, str]] = {}
 
     def write(self, line: int, values: dict[str, Any]) -> None:
-        row = [line, self.rows + 1, *(values.get(c) for c in self.columns)]
+        """One record, its values by held item name (Python values)."""
+        self.write_columns([line], {c: [_copy_value(values.get(c))] for c in self.columns})
+
+    def write_columns(self, lines: Sequence[int], columns: dict[str, Sequence[str | None]]) -> None:
+        """A batch of records: ``lines`` (where each starts in its file) and, for every held
+        item of the part, the records' values as PostgreSQL input text of the item's kind
+        (``2025-10-01`` or ``20251001``, ``t``/``f``, digits, ISO 8601; None for NULL)."""
+        count = len(lines)
+        if not count:
+            return
+        fields: list[Sequence[str]] = [
+            list(map(str, lines)),
+            list(map(str, range(self.rows + 1, self.rows + count + 1))),
+        ]
+        for c in self.columns:
+            values = columns[c]
+            if len(values) != count:
+                raise ValueError(f"column {c}: {len(values)} values for {count} records")
+            fields.append(_copy_column(values))
         if self.search_keys:
-            row.append(kana_key(values.get("shimei_kana") or ""))
-            row.append(name_key(values.get("shimei") or ""))
-        self.copy.write_row(row)
-        self.rows += 1
+            kana = columns.get("shimei_kana") or [""] * count
+            shimei = columns.get("shimei") or [""] * count
+            keys = list(map(self._search_keys, kana, shimei))
+            fields.append(_copy_column([k[0] for k in keys]))
+            fields.append(_copy_column([k[1] for k in keys]))
+        self.copy.write("\n".join(map("\t".join, zip(*fields, strict=True))) + "\n")
+        self.rows += count
+
+    def _search_keys(self, kana: str | None, shimei: str | None) -> tuple[str, str]:
+        pair = (kana or "") + "\x00" + (shimei or "")
+        found = self._keys.get(pair)
+        if found is None:
+            if len(self._keys) >= _KEY_MEMO:
+                self._keys.clear()
+            found = self._keys[pair] = (kana_key(kana or ""), name_key(shimei or ""))
+        return found
 
 
 class IkoStaging:
@@ -197,7 +265,7 @@ class IkoStaging:
         return held == "persons" and self.part_of.get(("persons", "shimei")) == index
 
     @contextmanager
-    def part(self, held: HeldSet, index: int) -> Iterator[_PartWriter]:
+    def part(self, held: HeldSet, index: int) -> Iterator[IkoPartWriter]:
         """COPY the records of one part: ``writer.write(line, values)`` per record, the
         values by held item name (the caller has checked and decoded them)."""
         columns = self.columns_of[(held, index)]
@@ -211,7 +279,7 @@ class IkoStaging:
         )
         raw = connection.connection
         with raw.cursor() as cur, cur.copy(statement) as copy:
-            yield _PartWriter(copy, columns, search)
+            yield IkoPartWriter(copy, columns, search)
 
     def _merge(self) -> None:
         """One table per set with every held item (from the part that carries it, or its
