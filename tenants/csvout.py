@@ -87,6 +87,9 @@ Fold = Callable[[str], str]
 def cell(value: Any, fold: Fold | None = None) -> Any:
     """One value as the csv module should write it: numbers as they are, text (after
     ``fold``, if given) with formula starts neutralised."""
+    if type(value) is str:  # the common case first (an export writes millions of them)
+        text = value if fold is None else fold(value)
+        return "'" + text if text.startswith(FORMULA_STARTS) else text
     if value is None:
         return ""
     if isinstance(value, bool):  # before int (True is an int): written as text, as before
