@@ -126,39 +126,67 @@ def decode(layout: Layout, item: Item, text: str) -> Any:
     return text
 
 
-Encoder = Callable[[dict[str, Any], int], str]
+#: distinct values whose text one item's column encoder remembers (bounded memory)
+MEMO_LIMIT = 100_000
 
 
-def _encoder(layout: Layout, file_id: str, item: Item, ctx: Context) -> Encoder:
-    """``encode`` of one item, with what does not change from record to record worked out
-    once: a plain text item (no code list, no date, no derivation) is the held text
-    within its length; anything else is :func:`encode` itself."""
-    if item.const or item.derive or item.type not in ("文字列", "半角数字", "半角英数字"):
-        return lambda values, record_id: encode(
-            layout, item, values, ctx, file_id=file_id, record_id=record_id
-        )
-    source, length = item.source, item.length
+def _column_encoder(
+    layout: Layout, file_id: str, item: Item, ctx: Context
+) -> Callable[[list[dict[str, Any]], list[int]], list[str]]:
+    """:func:`encode` of one item for a chunk of records at once. The text of an item
+    depends on one held value only (its ``source``, or the date it is ``derive``d
+    ``of``; a ``const`` on none), so each distinct value is encoded once by
+    :func:`encode` itself and remembered; a plain text item (no code list, no date, no
+    derivation) is its text, its length checked over the column. A value the layout
+    cannot carry raises :class:`CodecError` naming the first record that holds it."""
+    key = item.of if item.derive else item.source
+    plain = not (item.const or item.derive) and item.type in ("文字列", "半角数字", "半角英数字")
+    memo: dict[Any, str] = {}
 
-    def plain(values: dict[str, Any], record_id: int) -> str:
-        value = values.get(source)
-        if value is None or value == "":
-            return ""
-        text = value if type(value) is str else str(value)
-        if length is not None and len(text) > length:
-            raise CodecError(f"{_where(file_id, item, record_id)}が{length}桁を超えています。")
-        return text
+    def fail(values: list[dict[str, Any]], ids: list[int], bad: Any) -> CodecError:
+        n = next(i for i, v in enumerate(values) if v.get(key) == bad)
+        try:
+            encode(layout, item, values[n], ctx, file_id=file_id, record_id=ids[n])
+        except CodecError as exc:
+            return exc
+        raise AssertionError("a value refused once is refused again")  # pragma: no cover
 
-    return plain
+    def column(values: list[dict[str, Any]], ids: list[int]) -> list[str]:
+        if item.const:
+            return [encode(layout, item, {}, ctx, file_id=file_id, record_id=0)] * len(values)
+        held = [v.get(key) for v in values]
+        if plain:
+            texts = ["" if x is None else x if type(x) is str else str(x) for x in held]
+            if item.length is not None and texts and max(map(len, texts)) > item.length:
+                bad = next(x for x, t in zip(held, texts, strict=True) if len(t) > item.length)
+                raise fail(values, ids, bad)
+            return texts
+        new = set(held).difference(memo)
+        if len(memo) + len(new) > MEMO_LIMIT:
+            memo.clear()
+            new = set(held)
+        for x in new:
+            try:
+                memo[x] = encode(layout, item, {key: x}, ctx, file_id=file_id, record_id=0)
+            except CodecError:
+                raise fail(values, ids, x) from None
+        return list(map(memo.__getitem__, held))
+
+    return column
 
 
-def record_encoder(
+def chunk_texts(
     layout: Layout, file_id: str, ctx: Context
-) -> Callable[[int, dict[str, Any]], list[str]]:
-    """:func:`record_texts` for every record of one file, its items' encoders made once."""
-    encoders = [_encoder(layout, file_id, item, ctx) for item in layout.file(file_id).items]
+) -> Callable[[list[int], list[dict[str, Any]]], list[tuple[str, ...]]]:
+    """:func:`record_texts` of every record of a chunk (ids, held values), item by item
+    over the chunk: the same texts, one function call per item and chunk instead of one
+    per item and record."""
+    columns = [_column_encoder(layout, file_id, item, ctx) for item in layout.file(file_id).items]
 
-    def texts(record_id: int, values: dict[str, Any]) -> list[str]:
-        return [e(values, record_id) for e in encoders]
+    def texts(ids: list[int], values: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+        if not ids:
+            return []
+        return list(zip(*(c(values, ids) for c in columns), strict=True))
 
     return texts
 

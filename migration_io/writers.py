@@ -17,7 +17,7 @@ from typing import IO
 from lxml import etree
 
 from juminkiroku.public import HeldRecord
-from migration_io.codec import Context, record_encoder
+from migration_io.codec import Context, chunk_texts
 from migration_io.layout import Layout, LayoutFile
 from tenants.csvout import CsvWriter, Fold, csv_join
 
@@ -49,12 +49,10 @@ def csv_part(
         headings=file.headings,
         fold=fold,
     )
-    texts = record_encoder(layout, file.id, ctx)
-    count = 0
-    for record in records:
-        writer.writerow(texts(record.id, record.values))
-        count += 1
-    return count
+    records = list(records)
+    rows = chunk_texts(layout, file.id, ctx)([r.id for r in records], [r.values for r in records])
+    writer.write_texts(rows)
+    return len(rows)
 
 
 def xml_part(
@@ -67,11 +65,12 @@ def xml_part(
     """Write the records as ``<REC>`` elements (empty items left out) inside ``<PART>``."""
     count = 0
     ids = [item.id for item in file.items]
-    texts = record_encoder(layout, file.id, ctx)
+    records = list(records)
+    rows = chunk_texts(layout, file.id, ctx)([r.id for r in records], [r.values for r in records])
     with etree.xmlfile(stream, encoding="utf-8") as xf, xf.element("PART"):
-        for record in records:
+        for row in rows:
             element = etree.Element(RECORD)
-            for item_id, text in zip(ids, texts(record.id, record.values), strict=True):
+            for item_id, text in zip(ids, row, strict=True):
                 if text != "":
                     etree.SubElement(element, item_id).text = text
             xf.write(element)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -198,7 +198,9 @@ class IkoPartWriter:
         """One record, its values by held item name (Python values)."""
         self.write_columns([line], {c: [_copy_value(values.get(c))] for c in self.columns})
 
-    def write_columns(self, lines: Sequence[int], columns: dict[str, Sequence[str | None]]) -> None:
+    def write_columns(
+        self, lines: Sequence[int], columns: Mapping[str, Sequence[str | None]]
+    ) -> None:
         """A batch of records: ``lines`` (where each starts in its file) and, for every held
         item of the part, the records' values as PostgreSQL input text of the item's kind
         (``2025-10-01`` or ``20251001``, ``t``/``f``, digits, ISO 8601; None for NULL)."""
@@ -257,6 +259,8 @@ class IkoStaging:
         if missing:
             raise ValueError(f"sets missing: {missing}")
         self.merged = False
+        #: why this staging may not load (a town that already has a registry), or None
+        self.refused: str | None = None
 
     # --- staging ---------------------------------------------------------------------
 
@@ -425,6 +429,8 @@ class IkoStaging:
                                     record=seq,
                                 )
                             )
+            if self.refused:
+                found += self._held_already(cur)
             if found:
                 return found[:MAX_PROBLEMS]
             self._merge()
@@ -463,6 +469,39 @@ class IkoStaging:
         errors = [p for p in found if not p.warning]
         warnings = [p for p in found if p.warning]
         return (errors + warnings)[:MAX_PROBLEMS]
+
+    def _held_already(self, cur: Any) -> list[IkoProblem]:
+        """A 追加 import (the town already has a registry): each record whose key, or
+        住民票コード, the town already holds, by line (the load is refused as a whole)."""
+        out: list[IkoProblem] = []
+        for held, item, table, column, word in _HELD_ALREADY:
+            index = self.part_of.get((held, item))
+            if index is None:
+                continue
+            cur.execute(
+                sql.SQL(
+                    "SELECT s.line, s.seq FROM {s} s WHERE s.{i} IS NOT NULL AND s.{i}::text <> ''"
+                    " AND EXISTS (SELECT 1 FROM {t} x WHERE x.{c} = s.{i}) ORDER BY s.seq LIMIT %s"
+                ).format(
+                    s=sql.Identifier(_part_table(held, index)),
+                    i=sql.Identifier(item),
+                    t=sql.Identifier(table),
+                    c=sql.Identifier(column),
+                ),
+                [MAX_PROBLEMS],
+            )
+            out += [
+                IkoProblem(
+                    held,
+                    index,
+                    line,
+                    item,
+                    f"この団体に既にある{word}です（取込は空の団体への初期データ移行だけです）。",
+                    record=seq,
+                )
+                for line, seq in cur.fetchall()
+            ]
+        return out
 
     def _line(self, held: HeldSet, item: str) -> tuple[int, sql.Composable]:
         """The part that carries ``item`` and the SQL of its (line, record) columns."""
@@ -618,6 +657,8 @@ class IkoStaging:
 
     def load(self, *, actor: Actor, note: str = "") -> IkoResult:
         """Insert everything staged (call after :meth:`problems` found no error)."""
+        if self.refused:
+            raise IkoRefused(self.refused)
         self._merge()
         tables = {
             "persons": Atena._meta.db_table,
@@ -632,9 +673,7 @@ class IkoStaging:
                 )
             )
             if not registry_is_empty():
-                raise IkoRefused(
-                    "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
-                )
+                raise IkoRefused(REFUSED_NOT_EMPTY)
             base: dict[str, int] = {}
             for name, table in tables.items():
                 cur.execute(
@@ -784,16 +823,31 @@ class IkoStaging:
         )
 
 
-def iko_begin(parts: dict[HeldSet, list[list[str]]]) -> IkoStaging:
+#: what a 追加 import is checked against: (set, item, table, column, its Japanese name)
+_HELD_ALREADY: tuple[tuple[HeldSet, str, str, str, str], ...] = (
+    ("persons", "juminhyo_code", Atena._meta.db_table, "juminhyo_code", "住民票コード"),
+    ("persons", "atena_no", Atena._meta.db_table, "atena_no", "宛名番号"),
+    ("households", "setai_no", Setai._meta.db_table, "setai_no", "世帯番号"),
+    ("idos", "ido_no", Ido._meta.db_table, "ido_no", "異動番号"),
+    ("versions", "rireki_id", AtenaRireki._meta.db_table, "id", "履歴番号"),
+)
+#: why a town with a registry takes no load
+REFUSED_NOT_EMPTY = "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
+
+
+def iko_begin(parts: dict[HeldSet, list[list[str]]], *, report_held: bool = False) -> IkoStaging:
     """Open a load inside the caller's transaction: ``parts`` names, for each set, the
     held items of each part (part 0 carries the set's key and its main items). Refuses
-    (:class:`IkoRefused`) a town whose registry is not empty."""
+    (:class:`IkoRefused`) a town whose registry is not empty; with ``report_held`` such a
+    town gets a staging that checks everything and reports (:meth:`IkoStaging.problems`)
+    each record whose 住民票コード, 宛名番号, 世帯番号, 異動番号 or 履歴番号 it already
+    holds, by line, and never loads (``refused`` says why)."""
     if not connection.in_atomic_block:
         raise RuntimeError("iko_begin runs inside the caller's transaction")
-    if not registry_is_empty():
-        raise IkoRefused(
-            "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
-        )
+    refused = None if registry_is_empty() else REFUSED_NOT_EMPTY
+    if refused and not report_held:
+        raise IkoRefused(refused)
     staging = IkoStaging(parts)
+    staging.refused = refused
     staging._create()
     return staging

@@ -168,7 +168,8 @@ def import_run(
                 {
                     held: [[i.source for i in f.items if i.source] for f in files]
                     for held, files in parts.items()
-                }
+                },
+                report_held=True,
             )
         except IkoRefused as exc:
             report.add(Finding("", "", 0, "", str(exc)))
@@ -197,6 +198,9 @@ def import_run(
                 f"項目の誤りが{report.errors:,}件{'以上' if report.truncated else ''}あるため、"
                 "1件も読み込みませんでした（ファイル間の関連は、項目の誤りを直してから確かめます）。"
             )
+            if staging.refused:
+                report.add(Finding("", "", 0, "", staging.refused))
+                report.summary = f"{staging.refused}{report.summary}"
             transaction.set_rollback(True)
             return report
         for p in staging.problems():
@@ -209,6 +213,15 @@ def import_run(
                     file.id, file.name, p.line, item, p.message, WARNING if p.warning else ERROR
                 )
             )
+        if staging.refused:  # a 追加 import: the records the town already holds, by line
+            already = report.errors
+            report.add(Finding("", "", 0, "", staging.refused))
+            report.summary = (
+                f"{staging.refused}1件も読み込みませんでした（既にある住民票コード・宛名番号などの"
+                f"行が{already:,}件{'以上' if report.truncated else ''}あります）。"
+            )
+            transaction.set_rollback(True)
+            return report
         if report.errors:
             report.summary = (
                 f"ファイルの間の関連・世帯の誤りが{report.errors:,}件"

@@ -24,9 +24,13 @@ def _file_rows(directory: Path, file: Any, fmt: str) -> list[tuple[int, list[str
     problems: list[Any] = []
     with (directory / f"{file.id}.{fmt}").open("rb") as stream:
         if fmt == "csv":
-            rows = list(read_csv_rows(stream, file, encoding="utf-8-sig", report=problems.append))
+            rows = list(
+                read_csv_rows(
+                    stream, file, encoding="utf-8-sig", report=lambda *a: problems.append(a)
+                )
+            )
         else:
-            rows = list(read_xml_rows(stream, layout, file, report=problems.append))
+            rows = list(read_xml_rows(stream, layout, file, report=lambda *a: problems.append(a)))
     assert problems == []
     return rows
 
