@@ -127,7 +127,7 @@ def decode(layout: Layout, item: Item, text: str) -> Any:
 
 
 #: distinct values whose text one item's column encoder remembers (bounded memory)
-MEMO_LIMIT = 100_000
+MEMO_LIMIT = 20_000
 
 
 def _column_encoder(

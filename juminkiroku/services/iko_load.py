@@ -155,7 +155,7 @@ def _merged(held: HeldSet) -> str:
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 #: distinct readings whose search key is remembered in one part (bounded: flat memory)
-_KEY_MEMO = 100_000
+_KEY_MEMO = 10_000
 
 
 def _copy_value(value: Any) -> str | None:

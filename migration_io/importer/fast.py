@@ -37,7 +37,7 @@ from migration_io.importer.checks import (
 from tenants.text import text_problem
 
 #: distinct texts remembered per item (valid dates, codes …) before the memo is emptied
-MEMO_LIMIT = 100_000
+MEMO_LIMIT = 20_000
 #: a cell starting with a formula character or a quote (the exact path decides)
 _STARTS = re.compile(r"(?m)^[=+\-@\t\r']")
 
