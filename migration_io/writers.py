@@ -1,6 +1,6 @@
 """CSV and XML of a layout's file, written in parts (one a job chunk) and joined once.
 
-Both come from the same :func:`migration_io.codec.record_texts`, so the two formats
+Both come from the same :func:`migration_io.codec.chunk_texts`, so the two formats
 carry the same text item for item. CSV goes through the platform's writer
 (``tenants.csvout``: UTF-8 with BOM or cp932, a character cp932 cannot hold refused with
 line and column, formula starts neutralised). XML is written incrementally with lxml's
