@@ -16,6 +16,8 @@ differences.
 
 from __future__ import annotations
 
+import csv
+import os
 import re
 import tempfile
 import threading
@@ -64,6 +66,25 @@ class _Peak:
         return round(self.peak - self.before, 1)
 
 
+def _cpu() -> float:
+    """User + system CPU seconds of this process so far (the PostgreSQL server's are not
+    counted: it is another process)."""
+    t = os.times()
+    return t.user + t.system
+
+
+def _reference(directory: Path) -> tuple[float, float]:
+    """The reference measured in the same run: every CSV file of ``directory`` read by
+    ``csv.reader`` and nothing else (wall s, CPU s), so the import's figures can be judged
+    against the machine's load at the time."""
+    t, c = time.perf_counter(), _cpu()
+    for path in sorted(directory.glob("*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for _row in csv.reader(handle):
+                pass
+    return time.perf_counter() - t, _cpu() - c
+
+
 def _source(path: Path) -> Any:
     from migration_io.importer.run import Source
 
@@ -88,33 +109,44 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
     residents_load(population=population, seed=19, on=ON, replace=True)
     first = tmp / f"source_{population}"
     first.mkdir()
-    t = time.perf_counter()
-    counts = export_to_dir(
-        layout,
-        first,
-        formats=formats,
-        encoding="utf-8-sig",
-        dantai_code=municipality.dantai_code,
-        actor=ROUNDTRIP_ACTOR,
-    )
-    export_seconds = time.perf_counter() - t
+    export_seconds: dict[str, float] = {}
+    export_cpu: dict[str, float] = {}
+    for fmt in formats:
+        t, c = time.perf_counter(), _cpu()
+        counts = export_to_dir(
+            layout,
+            first,
+            formats=(fmt,),
+            encoding="utf-8-sig",
+            dantai_code=municipality.dantai_code,
+            actor=ROUNDTRIP_ACTOR,
+        )
+        export_seconds[fmt] = round(time.perf_counter() - t, 2)
+        export_cpu[fmt] = round(_cpu() - c, 2)
     connection.set_schema_to_public()
     records = sum(counts.values())
     out: dict[str, Any] = {
         "population": population,
         "records": counts,
         "records_total": records,
-        "export_seconds": round(export_seconds, 2),
+        "export_seconds": export_seconds,
+        "export_cpu_seconds": export_cpu,
         "bytes": {p.name: p.stat().st_size for p in sorted(first.iterdir())},
         "formats": {},
     }
+    if "csv" in formats:
+        ref_wall, ref_cpu = _reference(first)
+        out["reference_csv_reader"] = {
+            "seconds": round(ref_wall, 2),
+            "cpu_seconds": round(ref_cpu, 2),
+        }
     for fmt in formats:
         second = tmp / f"again_{population}_{fmt}"
         second.mkdir()
         result = RoundtripResult(formats=(fmt,))
         with scratch_town(municipality):
             with _Peak() as peak:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), _cpu()
                 report = import_run(
                     layout=layout,
                     sources={f.id: _source(first / f"{f.id}.{fmt}") for f in layout.files},
@@ -125,6 +157,8 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
                     actor=ROUNDTRIP_ACTOR,
                 )
                 import_seconds = time.perf_counter() - t
+                import_cpu = _cpu() - c
+                load = os.getloadavg()[0]
             assert report.loaded, report.summary
             t = time.perf_counter()
             export_to_dir(
@@ -142,6 +176,8 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
         read = sum(report.counts.values())
         out["formats"][fmt] = {
             "import_seconds": round(import_seconds, 2),
+            "import_cpu_seconds": round(import_cpu, 2),
+            "loadavg_1min": round(load, 2),
             "records_read": read,
             "records_per_second": round(read / import_seconds),
             "rss_before_mb": round(peak.before, 1),
@@ -153,7 +189,8 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
         }
         print(
             f"[migration_io] {population:,} residents {fmt}: {read:,} records in "
-            f"{import_seconds:.1f} s ({read / import_seconds:,.0f}/s), RSS +{peak.growth} MB, "
+            f"{import_seconds:.1f} s ({read / import_seconds:,.0f}/s), CPU {import_cpu:.1f} s "
+            f"({read / max(import_cpu, 0.01):,.0f}/CPU s), load {load:.1f}, RSS +{peak.growth} MB, "
             f"differences {result.difference_count}"
         )
     return out
@@ -174,11 +211,14 @@ def body(consortium: Any, record: dict[str, Any], *, population: int, formats: s
     record["runs"] = runs
     rows = []
     for r in runs:
-        rows.append([f"{r['population']:,}", "export", f"{r['records_total']:,}",
-                     f"{r['export_seconds']:.1f}", "", "", ""])  # fmt: skip
+        for fmt, sec in r["export_seconds"].items():
+            cpu = r["export_cpu_seconds"][fmt]
+            rows.append([f"{r['population']:,}", f"export {fmt}", f"{r['records_total']:,}",
+                         f"{sec:.1f} (CPU {cpu:.1f})", "", "", ""])  # fmt: skip
         for fmt, f in r["formats"].items():
             rows.append([f"{r['population']:,}", f"import {fmt}", f"{f['records_read']:,}",
-                         f"{f['import_seconds']:.1f}", f"{f['records_per_second']:,}",
+                         f"{f['import_seconds']:.1f} (CPU {f['import_cpu_seconds']:.1f})",
+                         f"{f['records_per_second']:,}",
                          f"+{f['rss_growth_mb']}", f"{f['differences']}"])  # fmt: skip
     print_table(
         "中間標準レイアウト: export, import with full validation, round trip",

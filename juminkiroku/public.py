@@ -68,6 +68,7 @@ from juminkiroku.selectors.iko import (
 )
 from juminkiroku.selectors.yokushi import held_yokushi_q, shien_covered_ids
 from juminkiroku.services.iko_load import (
+    IkoPartWriter,
     IkoProblem,
     IkoRefused,
     IkoResult,
@@ -91,6 +92,7 @@ __all__ = [
     "HeldRecord",
     "HeldSet",
     "IdRange",
+    "IkoPartWriter",
     "IkoProblem",
     "IkoRefused",
     "IkoResult",

@@ -9,6 +9,7 @@ town that receives it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -75,7 +76,11 @@ def encode(
         if value is None or value == "":
             return ""
         if item.type == "日付":
-            text = value.strftime(DATE_FORMAT)
+            text = (
+                f"{value.year:04d}{value.month:02d}{value.day:02d}"  # strftime, 5× faster
+                if value.year >= 1000
+                else value.strftime(DATE_FORMAT)
+            )
         elif item.type == "日時":
             text = timezone.localtime(value).isoformat()
         elif item.type == "区分":
@@ -119,6 +124,71 @@ def decode(layout: Layout, item: Item, text: str) -> Any:
             return "".join(back[text[i : i + 2]] for i in range(0, len(text), 2))
         return back[text]
     return text
+
+
+#: distinct values whose text one item's column encoder remembers (bounded memory)
+MEMO_LIMIT = 20_000
+
+
+def _column_encoder(
+    layout: Layout, file_id: str, item: Item, ctx: Context
+) -> Callable[[list[dict[str, Any]], list[int]], list[str]]:
+    """:func:`encode` of one item for a chunk of records at once. The text of an item
+    depends on one held value only (its ``source``, or the date it is ``derive``d
+    ``of``; a ``const`` on none), so each distinct value is encoded once by
+    :func:`encode` itself and remembered; a plain text item (no code list, no date, no
+    derivation) is its text, its length checked over the column. A value the layout
+    cannot carry raises :class:`CodecError` naming the first record that holds it."""
+    key = item.of if item.derive else item.source
+    plain = not (item.const or item.derive) and item.type in ("文字列", "半角数字", "半角英数字")
+    memo: dict[Any, str] = {}
+
+    def fail(values: list[dict[str, Any]], ids: list[int], bad: Any) -> CodecError:
+        n = next(i for i, v in enumerate(values) if v.get(key) == bad)
+        try:
+            encode(layout, item, values[n], ctx, file_id=file_id, record_id=ids[n])
+        except CodecError as exc:
+            return exc
+        raise AssertionError("a value refused once is refused again")  # pragma: no cover
+
+    def column(values: list[dict[str, Any]], ids: list[int]) -> list[str]:
+        if item.const:
+            return [encode(layout, item, {}, ctx, file_id=file_id, record_id=0)] * len(values)
+        held = [v.get(key) for v in values]
+        if plain:
+            texts = ["" if x is None else x if type(x) is str else str(x) for x in held]
+            if item.length is not None and texts and max(map(len, texts)) > item.length:
+                bad = next(x for x, t in zip(held, texts, strict=True) if len(t) > item.length)
+                raise fail(values, ids, bad)
+            return texts
+        new = set(held).difference(memo)
+        if len(memo) + len(new) > MEMO_LIMIT:
+            memo.clear()
+            new = set(held)
+        for x in new:
+            try:
+                memo[x] = encode(layout, item, {key: x}, ctx, file_id=file_id, record_id=0)
+            except CodecError:
+                raise fail(values, ids, x) from None
+        return list(map(memo.__getitem__, held))
+
+    return column
+
+
+def chunk_texts(
+    layout: Layout, file_id: str, ctx: Context
+) -> Callable[[list[int], list[dict[str, Any]]], list[tuple[str, ...]]]:
+    """:func:`record_texts` of every record of a chunk (ids, held values), item by item
+    over the chunk: the same texts, one function call per item and chunk instead of one
+    per item and record."""
+    columns = [_column_encoder(layout, file_id, item, ctx) for item in layout.file(file_id).items]
+
+    def texts(ids: list[int], values: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+        if not ids:
+            return []
+        return list(zip(*(c(values, ids) for c in columns), strict=True))
+
+    return texts
 
 
 def record_texts(

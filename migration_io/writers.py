@@ -1,6 +1,6 @@
 """CSV and XML of a layout's file, written in parts (one a job chunk) and joined once.
 
-Both come from the same :func:`migration_io.codec.record_texts`, so the two formats
+Both come from the same :func:`migration_io.codec.chunk_texts`, so the two formats
 carry the same text item for item. CSV goes through the platform's writer
 (``tenants.csvout``: UTF-8 with BOM or cp932, a character cp932 cannot hold refused with
 line and column, formula starts neutralised). XML is written incrementally with lxml's
@@ -17,7 +17,7 @@ from typing import IO
 from lxml import etree
 
 from juminkiroku.public import HeldRecord
-from migration_io.codec import Context, record_texts
+from migration_io.codec import Context, chunk_texts
 from migration_io.layout import Layout, LayoutFile
 from tenants.csvout import CsvWriter, Fold, csv_join
 
@@ -49,11 +49,10 @@ def csv_part(
         headings=file.headings,
         fold=fold,
     )
-    count = 0
-    for record in records:
-        writer.writerow(record_texts(layout, file.id, record.id, record.values, ctx))
-        count += 1
-    return count
+    records = list(records)
+    rows = chunk_texts(layout, file.id, ctx)([r.id for r in records], [r.values for r in records])
+    writer.write_texts(rows)
+    return len(rows)
 
 
 def xml_part(
@@ -66,12 +65,12 @@ def xml_part(
     """Write the records as ``<REC>`` elements (empty items left out) inside ``<PART>``."""
     count = 0
     ids = [item.id for item in file.items]
+    records = list(records)
+    rows = chunk_texts(layout, file.id, ctx)([r.id for r in records], [r.values for r in records])
     with etree.xmlfile(stream, encoding="utf-8") as xf, xf.element("PART"):
-        for record in records:
+        for row in rows:
             element = etree.Element(RECORD)
-            for item_id, text in zip(
-                ids, record_texts(layout, file.id, record.id, record.values, ctx), strict=True
-            ):
+            for item_id, text in zip(ids, row, strict=True):
                 if text != "":
                     etree.SubElement(element, item_id).text = text
             xf.write(element)

@@ -21,9 +21,11 @@ file are kept as the versions' ids, and the 異動番号, 宛名番号 and 世�
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from django.db import connection
@@ -106,6 +108,27 @@ class IkoResult:
     last_atena_id: int | None
 
 
+def _joined_columns(held: HeldSet) -> list[str]:
+    """The columns of a set's merged table that the checks and the load join or filter on:
+    only they are ANALYZEd (statistics of every column of a 60-column table took longer
+    than the checks themselves: 7 of 30 s for 100,000 records)."""
+    columns = {KEYS[held]}
+    for src, item, dst, target in REFERENCES:
+        if src == held:
+            columns.add(item)
+        if dst == held:
+            columns.add(target)
+    columns |= set(_FILTERED.get(held, ()))
+    return sorted(columns)
+
+
+#: columns the checks filter or group on beside the references
+_FILTERED: dict[HeldSet, tuple[str, ...]] = {
+    "persons": ("jotai", "kubun", "zokugara"),
+    "versions": ("valid_to", "superseded"),
+}
+
+
 def registry_is_empty() -> bool:
     """No person, version, household or 本登録 of any kind: a town that can take a load."""
     return not (
@@ -128,20 +151,88 @@ def _merged(held: HeldSet) -> str:
     return f"iko_{held}"
 
 
-class _PartWriter:
+#: what COPY's text format escapes in a value (a checked text has none but ``\\``)
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: distinct readings whose search key is remembered in one part (bounded: flat memory)
+_KEY_MEMO = 10_000
+
+
+def _copy_value(value: Any) -> str | None:
+    """A held value as PostgreSQL input text (None: NULL)."""
+    if value is None:
+        return None
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_column(values: Sequence[str | None]) -> Sequence[str]:
+    """A column of input texts as COPY text fields (NULL as ``\\N``, specials escaped)."""
+    if None in values:
+        return [
+            "\\N" if v is None else v.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(v) else v
+            for v in values
+        ]
+    if _COPY_SPECIAL.search("".join(values)):  # type: ignore[arg-type]
+        return [v.translate(_COPY_ESCAPES) for v in values]  # type: ignore[union-attr]
+    return values  # type: ignore[return-value]
+
+
+class IkoPartWriter:
+    """Rows of one staging part, sent as COPY text: one record (:meth:`write`) or a batch
+    given column by column (:meth:`write_columns`, the bulk import's path)."""
+
     def __init__(self, copy: Any, columns: list[str], search_keys: bool) -> None:
         self.copy = copy
         self.columns = columns
         self.search_keys = search_keys
         self.rows = 0
+        self._keys: dict[str, tuple[str, str]] = {}
 
     def write(self, line: int, values: dict[str, Any]) -> None:
-        row = [line, self.rows + 1, *(values.get(c) for c in self.columns)]
+        """One record, its values by held item name (Python values)."""
+        self.write_columns([line], {c: [_copy_value(values.get(c))] for c in self.columns})
+
+    def write_columns(
+        self, lines: Sequence[int], columns: Mapping[str, Sequence[str | None]]
+    ) -> None:
+        """A batch of records: ``lines`` (where each starts in its file) and, for every held
+        item of the part, the records' values as PostgreSQL input text of the item's kind
+        (``2025-10-01`` or ``20251001``, ``t``/``f``, digits, ISO 8601; None for NULL)."""
+        count = len(lines)
+        if not count:
+            return
+        fields: list[Sequence[str]] = [
+            list(map(str, lines)),
+            list(map(str, range(self.rows + 1, self.rows + count + 1))),
+        ]
+        for c in self.columns:
+            values = columns[c]
+            if len(values) != count:
+                raise ValueError(f"column {c}: {len(values)} values for {count} records")
+            fields.append(_copy_column(values))
         if self.search_keys:
-            row.append(kana_key(values.get("shimei_kana") or ""))
-            row.append(name_key(values.get("shimei") or ""))
-        self.copy.write_row(row)
-        self.rows += 1
+            kana = columns.get("shimei_kana") or [""] * count
+            shimei = columns.get("shimei") or [""] * count
+            keys = list(map(self._search_keys, kana, shimei))
+            fields.append(_copy_column([k[0] for k in keys]))
+            fields.append(_copy_column([k[1] for k in keys]))
+        self.copy.write("\n".join(map("\t".join, zip(*fields, strict=True))) + "\n")
+        self.rows += count
+
+    def _search_keys(self, kana: str | None, shimei: str | None) -> tuple[str, str]:
+        pair = (kana or "") + "\x00" + (shimei or "")
+        found = self._keys.get(pair)
+        if found is None:
+            if len(self._keys) >= _KEY_MEMO:
+                self._keys.clear()
+            found = self._keys[pair] = (kana_key(kana or ""), name_key(shimei or ""))
+        return found
 
 
 class IkoStaging:
@@ -168,6 +259,8 @@ class IkoStaging:
         if missing:
             raise ValueError(f"sets missing: {missing}")
         self.merged = False
+        #: why this staging may not load (a town that already has a registry), or None
+        self.refused: str | None = None
 
     # --- staging ---------------------------------------------------------------------
 
@@ -197,7 +290,7 @@ class IkoStaging:
         return held == "persons" and self.part_of.get(("persons", "shimei")) == index
 
     @contextmanager
-    def part(self, held: HeldSet, index: int) -> Iterator[_PartWriter]:
+    def part(self, held: HeldSet, index: int) -> Iterator[IkoPartWriter]:
         """COPY the records of one part: ``writer.write(line, values)`` per record, the
         values by held item name (the caller has checked and decoded them)."""
         columns = self.columns_of[(held, index)]
@@ -211,7 +304,7 @@ class IkoStaging:
         )
         raw = connection.connection
         with raw.cursor() as cur, cur.copy(statement) as copy:
-            yield _PartWriter(copy, columns, search)
+            yield IkoPartWriter(copy, columns, search)
 
     def _merge(self) -> None:
         """One table per set with every held item (from the part that carries it, or its
@@ -275,7 +368,11 @@ class IkoStaging:
                     )
                 )
                 cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(merged, sql.Identifier(key)))
-                cur.execute(sql.SQL("ANALYZE {}").format(merged))
+                cur.execute(
+                    sql.SQL("ANALYZE {} ({})").format(
+                        merged, sql.SQL(", ").join(map(sql.Identifier, _joined_columns(held)))
+                    )
+                )
         self.merged = True
 
     # --- checks ------------------------------------------------------------------------
@@ -289,7 +386,7 @@ class IkoStaging:
                 key = KEYS[held]
                 for index in range(len(self.parts[held])):
                     table = sql.Identifier(_part_table(held, index))
-                    cur.execute(sql.SQL("ANALYZE {}").format(table))
+                    cur.execute(sql.SQL("ANALYZE {} ({})").format(table, sql.Identifier(key)))
                     cur.execute(
                         sql.SQL(
                             "SELECT line, seq FROM (SELECT line, seq,"
@@ -332,6 +429,8 @@ class IkoStaging:
                                     record=seq,
                                 )
                             )
+            if self.refused:
+                found += self._held_already(cur)
             if found:
                 return found[:MAX_PROBLEMS]
             self._merge()
@@ -370,6 +469,39 @@ class IkoStaging:
         errors = [p for p in found if not p.warning]
         warnings = [p for p in found if p.warning]
         return (errors + warnings)[:MAX_PROBLEMS]
+
+    def _held_already(self, cur: Any) -> list[IkoProblem]:
+        """A 追加 import (the town already has a registry): each record whose key, or
+        住民票コード, the town already holds, by line (the load is refused as a whole)."""
+        out: list[IkoProblem] = []
+        for held, item, table, column, word in _HELD_ALREADY:
+            index = self.part_of.get((held, item))
+            if index is None:
+                continue
+            cur.execute(
+                sql.SQL(
+                    "SELECT s.line, s.seq FROM {s} s WHERE s.{i} IS NOT NULL AND s.{i}::text <> ''"
+                    " AND EXISTS (SELECT 1 FROM {t} x WHERE x.{c} = s.{i}) ORDER BY s.seq LIMIT %s"
+                ).format(
+                    s=sql.Identifier(_part_table(held, index)),
+                    i=sql.Identifier(item),
+                    t=sql.Identifier(table),
+                    c=sql.Identifier(column),
+                ),
+                [MAX_PROBLEMS],
+            )
+            out += [
+                IkoProblem(
+                    held,
+                    index,
+                    line,
+                    item,
+                    f"この団体に既にある{word}です（取込は空の団体への初期データ移行だけです）。",
+                    record=seq,
+                )
+                for line, seq in cur.fetchall()
+            ]
+        return out
 
     def _line(self, held: HeldSet, item: str) -> tuple[int, sql.Composable]:
         """The part that carries ``item`` and the SQL of its (line, record) columns."""
@@ -525,6 +657,8 @@ class IkoStaging:
 
     def load(self, *, actor: Actor, note: str = "") -> IkoResult:
         """Insert everything staged (call after :meth:`problems` found no error)."""
+        if self.refused:
+            raise IkoRefused(self.refused)
         self._merge()
         tables = {
             "persons": Atena._meta.db_table,
@@ -539,9 +673,7 @@ class IkoStaging:
                 )
             )
             if not registry_is_empty():
-                raise IkoRefused(
-                    "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
-                )
+                raise IkoRefused(REFUSED_NOT_EMPTY)
             base: dict[str, int] = {}
             for name, table in tables.items():
                 cur.execute(
@@ -691,16 +823,31 @@ class IkoStaging:
         )
 
 
-def iko_begin(parts: dict[HeldSet, list[list[str]]]) -> IkoStaging:
+#: what a 追加 import is checked against: (set, item, table, column, its Japanese name)
+_HELD_ALREADY: tuple[tuple[HeldSet, str, str, str, str], ...] = (
+    ("persons", "juminhyo_code", Atena._meta.db_table, "juminhyo_code", "住民票コード"),
+    ("persons", "atena_no", Atena._meta.db_table, "atena_no", "宛名番号"),
+    ("households", "setai_no", Setai._meta.db_table, "setai_no", "世帯番号"),
+    ("idos", "ido_no", Ido._meta.db_table, "ido_no", "異動番号"),
+    ("versions", "rireki_id", AtenaRireki._meta.db_table, "id", "履歴番号"),
+)
+#: why a town with a registry takes no load
+REFUSED_NOT_EMPTY = "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
+
+
+def iko_begin(parts: dict[HeldSet, list[list[str]]], *, report_held: bool = False) -> IkoStaging:
     """Open a load inside the caller's transaction: ``parts`` names, for each set, the
     held items of each part (part 0 carries the set's key and its main items). Refuses
-    (:class:`IkoRefused`) a town whose registry is not empty."""
+    (:class:`IkoRefused`) a town whose registry is not empty; with ``report_held`` such a
+    town gets a staging that checks everything and reports (:meth:`IkoStaging.problems`)
+    each record whose 住民票コード, 宛名番号, 世帯番号, 異動番号 or 履歴番号 it already
+    holds, by line, and never loads (``refused`` says why)."""
     if not connection.in_atomic_block:
         raise RuntimeError("iko_begin runs inside the caller's transaction")
-    if not registry_is_empty():
-        raise IkoRefused(
-            "この団体には既に住民記録があります。初期データ移行は空の団体にだけ行えます。"
-        )
+    refused = None if registry_is_empty() else REFUSED_NOT_EMPTY
+    if refused and not report_held:
+        raise IkoRefused(refused)
     staging = IkoStaging(parts)
+    staging.refused = refused
     staging._create()
     return staging

@@ -178,6 +178,22 @@ class FileChecks:
             for item in file.items
         ]
         self.wareki = any(i.derive for i in file.items)
+        self._triples: list[tuple[int, int, int]] | None = None
+
+    def wareki_triples(self) -> list[tuple[int, int, int]]:
+        """(年号コード, 和暦年月日, the date) of each date written in 和暦, by item place."""
+        if self._triples is None:
+            items = self.file.items
+            places = {id(item): n for n, item in enumerate(items)}
+            triples = []
+            for gengo in (i for i in items if i.derive == "gengo"):
+                wareki = next((i for i in items if i.derive == "wareki" and i.of == gengo.of), None)
+                base = next((i for i in items if i.source == gengo.of), None)
+                if wareki is None or base is None:
+                    continue
+                triples.append((places[id(gengo)], places[id(wareki)], places[id(base)]))
+            self._triples = triples
+        return self._triples
 
 
 _FORMULA = frozenset(FORMULA_STARTS)
@@ -187,34 +203,44 @@ def _is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _wareki_problem(
-    layout: Layout, file: LayoutFile, texts: dict[str, str]
+def wareki_problem(
+    layout: Layout, file: LayoutFile, gengo: int, wareki: int, g: str, w: str, d: str
 ) -> list[tuple[str, str]]:
+    """The 年号コード ``g`` (item ``gengo``) and 和暦 YYMMDD ``w`` (item ``wareki``) of one
+    record against its date ``d``: (item name, problem) for each problem."""
+    if not g and not w:
+        return []
+    gengo_item, wareki_item = file.items[gengo], file.items[wareki]
+    if not (g and w and d):
+        return [(gengo_item.name, "年号コードと和暦年月日は、日付とそろえて記入してください。")]
+    era = _ERA_BY_NAME.get(layout.code_lists[gengo_item.code].to_product.get(g, ""))
+    if era is None or len(w) != 6 or not _is_digits(w):
+        return []  # the type check has reported it
+    try:
+        day = date(era.first_year + int(w[:2]) - 1, int(w[2:4]), int(w[4:]))
+    except ValueError:
+        return [(wareki_item.name, "存在しない和暦の日付です。")]
+    if not era.contains(day) or int(w[:2]) < 1:
+        return [(wareki_item.name, "その年号の期間にない和暦の日付です。")]
+    if day.strftime("%Y%m%d") != d:
+        return [(wareki_item.name, "和暦の日付が西暦の日付と一致しません。")]
+    return []
+
+
+def _wareki_problem(fc: FileChecks, texts: dict[str, str]) -> list[tuple[str, str]]:
     """The 年号コード + 和暦 YYMMDD of each date against the date itself."""
     out: list[tuple[str, str]] = []
-    for gengo in (i for i in file.items if i.derive == "gengo"):
-        wareki = next((i for i in file.items if i.derive == "wareki" and i.of == gengo.of), None)
-        base = next((i for i in file.items if i.source == gengo.of), None)
-        if wareki is None or base is None:
-            continue
-        g, w, d = texts[gengo.id], texts[wareki.id], texts[base.id]
-        if not g and not w:
-            continue
-        if not (g and w and d):
-            out.append((gengo.name, "年号コードと和暦年月日は、日付とそろえて記入してください。"))
-            continue
-        era = _ERA_BY_NAME.get(layout.code_lists[gengo.code].to_product.get(g, ""))
-        if era is None or len(w) != 6 or not _is_digits(w):
-            continue  # the type check has reported it
-        try:
-            day = date(era.first_year + int(w[:2]) - 1, int(w[2:4]), int(w[4:]))
-        except ValueError:
-            out.append((wareki.name, "存在しない和暦の日付です。"))
-            continue
-        if not era.contains(day) or int(w[:2]) < 1:
-            out.append((wareki.name, "その年号の期間にない和暦の日付です。"))
-        elif day.strftime("%Y%m%d") != d:
-            out.append((wareki.name, "和暦の日付が西暦の日付と一致しません。"))
+    items = fc.file.items
+    for gengo, wareki, base in fc.wareki_triples():
+        out += wareki_problem(
+            fc.layout,
+            fc.file,
+            gengo,
+            wareki,
+            texts[items[gengo].id],
+            texts[items[wareki].id],
+            texts[items[base].id],
+        )
     return out
 
 
@@ -267,7 +293,7 @@ def check_record(
     if not good:
         return None
     if fc.wareki:
-        for name, problem in _wareki_problem(fc.layout, fc.file, texts):
+        for name, problem in _wareki_problem(fc, texts):
             report(line, name, problem)
             good = False
     return out if good else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterator
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from lxml import etree
@@ -73,9 +73,19 @@ def read_csv(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, item id → text) for each data row; rows with a broken byte or the wrong
     number of cells are reported and not given."""
+    ids = [i.id for i in file.items]
+    for line, row in read_csv_rows(stream, file, encoding=encoding, report=report):
+        yield line, dict(zip(ids, row, strict=True))
+
+
+def read_csv_rows(
+    stream: IO[bytes], file: LayoutFile, *, encoding: str, report: Report
+) -> Iterator[tuple[int, list[str]]]:
+    """(line, the texts in the file's item order) for each data row, as :func:`read_csv`
+    (the import's form: no dict per row)."""
     bad: set[int] = set()
     rows = csv.reader(_lines(stream, encoding, report, bad), strict=True)
-    ids = [i.id for i in file.items]
+    width = len(file.items)
     try:
         header = next(rows, None)
     except csv.Error:
@@ -94,12 +104,12 @@ def read_csv(
             report(start, "", 'CSVとして読めません（「"」の対応が正しくありません）。')
             return
         end = rows.line_num
-        if any(n in bad for n in range(start, end + 1)):
+        if bad and any(n in bad for n in range(start, end + 1)):
             continue
-        if len(row) != len(ids):
-            report(start, "", f"項目の数が{len(row)}です（{len(ids)}項目のはずです）。")
+        if len(row) != width:
+            report(start, "", f"項目の数が{len(row)}です（{width}項目のはずです）。")
             continue
-        yield start, dict(zip(ids, row, strict=True))
+        yield start, row
 
 
 def read_xml(
@@ -107,16 +117,45 @@ def read_xml(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, item id → text) for each ``<REC>``; the file is refused at a DOCTYPE, an
     entity declaration or a syntax error (reported with its line)."""
+    ids = [i.id for i in file.items]
+    for line, row in read_xml_rows(stream, layout, file, report=report):
+        yield line, dict(zip(ids, row, strict=True))
+
+
+def _root_problem(root: Any, layout: Layout, file: LayoutFile) -> str | None:
+    if root.getroottree().docinfo.doctype:
+        return "DOCTYPE（文書型宣言）のあるXMLは読み込みません。"
+    if root.tag != file.id or root.get("layout") != layout.code:
+        return "ルート要素がこのファイルのもの（レイアウト・ファイルID）ではありません。"
+    return None
+
+
+def _other(element: Any) -> str:
+    return f"{RECORD} 以外の要素 {str(element.tag)[:40]} があります。"
+
+
+def read_xml_rows(
+    stream: IO[bytes], layout: Layout, file: LayoutFile, *, report: Report
+) -> Iterator[tuple[int, list[str]]]:
+    """(line, the texts in the file's item order, "" for an absent item) for each
+    ``<REC>``, as :func:`read_xml`.
+
+    lxml raises an event only at the end of each ``<REC>`` (``tag=``), so the items are
+    read in one pass over the record's children, not one Python event each: the root is
+    checked at the first record (or at the end, for a file without one), an element
+    beside the records when the next record comes (or at the end), a record not directly
+    under the root and an element inside an item stop the file."""
     head = stream.read(PROLOG_BYTES)
     stream.seek(0)
     if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
         report(0, "", "DOCTYPE（文書型宣言・実体宣言）のあるXMLは読み込みません。")
         return
-    ids = [i.id for i in file.items]
-    known = set(ids)
+    place = {item.id: n for n, item in enumerate(file.items)}
+    width = len(place)
     parser = etree.iterparse(
         stream,
-        events=("start", "end"),
+        events=("end",),
+        tag=RECORD,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -124,45 +163,48 @@ def read_xml(
         remove_comments=True,
         remove_pis=True,
     )
-    depth = 0
+    root: Any = None
     try:
-        for event, element in parser:
-            if event == "start":
-                depth += 1
-                if depth == 1:
-                    if element.getroottree().docinfo.doctype:
-                        report(0, "", "DOCTYPE（文書型宣言）のあるXMLは読み込みません。")
-                        return
-                    if element.tag != file.id or element.get("layout") != layout.code:
-                        report(
-                            element.sourceline or 0,
-                            "",
-                            "ルート要素がこのファイルのもの（レイアウト・ファイルID）ではありません。",
-                        )
-                        return
-                elif depth > 3:
-                    report(element.sourceline or 0, "", "項目の中に要素があります。")
+        for _event, element in parser:
+            if root is None:
+                root = element.getroottree().getroot()
+                problem = _root_problem(root, layout, file)
+                if problem:
+                    report(root.sourceline or 0, "", problem)
                     return
-                continue
-            depth -= 1
-            if depth != 1:
-                continue
             line = element.sourceline or 0
-            if element.tag != RECORD:
-                report(line, "", f"{RECORD} 以外の要素 {str(element.tag)[:40]} があります。")
-            else:
-                values = dict.fromkeys(ids, "")
-                good = True
-                for child in element:
-                    if child.tag not in known:
-                        report(line, "", f"定義にない項目 {str(child.tag)[:40]} があります。")
-                        good = False
-                        continue
-                    values[child.tag] = child.text or ""
-                if good:
-                    yield line, values
+            if element.getparent() is not root:
+                report(line, "", "項目の中に要素があります。")
+                return
+            previous = element.getprevious()
+            while previous is not None:
+                if previous.tag != RECORD:
+                    report(previous.sourceline or 0, "", _other(previous))
+                del root[0]
+                previous = element.getprevious()
+            row = [""] * width
+            good = True
+            for child in element:
+                at = place.get(child.tag)
+                if at is None:
+                    report(line, "", f"定義にない項目 {str(child.tag)[:40]} があります。")
+                    good = False
+                    continue
+                if len(child):
+                    report(child[0].sourceline or 0, "", "項目の中に要素があります。")
+                    return
+                row[at] = child.text or ""
             element.clear()
-            while element.getprevious() is not None:
-                del element.getparent()[0]
+            if good:
+                yield line, row
+        if root is None:
+            root = parser.root
+            problem = _root_problem(root, layout, file)
+            if problem:
+                report(root.sourceline or 0, "", problem)
+                return
+        for child in root:
+            if child.tag != RECORD:
+                report(child.sourceline or 0, "", _other(child))
     except etree.XMLSyntaxError as exc:
         report(exc.lineno or 0, "", "XMLとして読めません（構文の誤り）。")

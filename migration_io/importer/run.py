@@ -9,15 +9,17 @@ dry run, or when anything fails, the savepoint is rolled back: the town is as be
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO
 
 from django.db import transaction
 
-from juminkiroku.public import HELD_ITEMS, HeldSet, IkoRefused, iko_begin
+from juminkiroku.public import HELD_ITEMS, HeldSet, IkoPartWriter, IkoRefused, iko_begin
 from migration_io.importer.checks import FileChecks, check_record
-from migration_io.importer.readers import read_csv, read_xml, size_problem
+from migration_io.importer.fast import BatchChecks
+from migration_io.importer.readers import read_csv_rows, read_xml_rows, size_problem
 from migration_io.importer.report import ERROR, WARNING, Finding, Report
 from migration_io.layout import Layout, LayoutFile
 from tenants.accesslog.services import Actor
@@ -26,6 +28,8 @@ from tenants.accesslog.services import Actor
 REQUIRED_FILES = ("JUMIN", "SETAI", "RIREKI", "IDO")
 #: progress is reported every so many records
 PROGRESS_EVERY = 5000
+#: records checked together by the fast path (``importer.fast``): a few MB at most
+BATCH = 2000
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,84 @@ def _parts(layout: Layout, present: set[str]) -> dict[HeldSet, list[LayoutFile]]
 
 def _held_label(held: HeldSet, name: str) -> str:
     return next((i.label for i in HELD_ITEMS[held] if i.name == name), name)
+
+
+class _Notes:
+    """The reader's findings of one batch, kept with the number of records the reader had
+    given before each, so that they join the checks' findings in the order of the file."""
+
+    def __init__(self, report: Report, file: LayoutFile) -> None:
+        self.report = report
+        self.file = file
+        self.given = 0
+        self.pending: list[tuple[int, Finding]] = []
+
+    def __call__(self, line: int, item: str, message: str) -> None:
+        self.pending.append(
+            (self.given, Finding(self.file.id, self.file.name, line, item, message))
+        )
+
+    def counted(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+        for row in rows:
+            self.given += 1
+            yield row
+
+    def flush(self, upto: int | None = None) -> None:
+        """Report the findings made before the reader gave record ``upto`` (all: None)."""
+        while self.pending and (upto is None or self.pending[0][0] <= upto):
+            self.report.add(self.pending.pop(0)[1])
+
+
+def _check_file(
+    fc: FileChecks,
+    stream: IO[bytes],
+    encoding: str,
+    writer: IkoPartWriter,
+    report: Report,
+    progress: Callable[[int], None] | None,
+    read: int,
+) -> int:
+    """Read, check and stage one file, a batch at a time: the fast path proves a batch
+    clean column by column (``importer.fast``); a batch it cannot prove is checked record
+    by record (``check_record``), which reports every problem by line and item. Returns
+    the records read."""
+    file = fc.file
+    notes = _Notes(report, file)
+    rows = notes.counted(
+        read_csv_rows(stream, file, encoding=encoding, report=notes)
+        if fc.csv
+        else read_xml_rows(stream, fc.layout, file, report=notes)
+    )
+    fast = BatchChecks(fc)
+    ids = [i.id for i in file.items]
+    records = 0
+    while batch := list(islice(rows, BATCH)):
+        columns = fast.batch([texts for _, texts in batch])
+        if columns is not None:
+            notes.flush()
+            if not report.errors:
+                writer.write_columns([line for line, _ in batch], columns)
+        else:  # the exact check, record by record, reports what is wrong
+            first = notes.given - len(batch)
+            for n, (line, texts) in enumerate(batch):
+                notes.flush(first + n)
+                place = records + n + 1
+
+                def note(line: int, item: str, message: str, place: int = place) -> None:
+                    report.add(Finding(file.id, file.name, line, item, message, record=place))
+
+                values = check_record(fc, line, dict(zip(ids, texts, strict=True)), note)
+                if values is not None and not report.errors:
+                    writer.write(line, values)
+            notes.flush()
+        records += len(batch)
+        if (
+            progress is not None
+            and (read + records) // PROGRESS_EVERY > (read + records - len(batch)) // PROGRESS_EVERY
+        ):
+            progress(read + records)
+    notes.flush()
+    return records
 
 
 def import_run(
@@ -86,7 +168,8 @@ def import_run(
                 {
                     held: [[i.source for i in f.items if i.source] for f in files]
                     for held, files in parts.items()
-                }
+                },
+                report_held=True,
             )
         except IkoRefused as exc:
             report.add(Finding("", "", 0, "", str(exc)))
@@ -96,38 +179,18 @@ def import_run(
         read = 0
         for held, files in parts.items():
             for index, file in enumerate(files):
-                fc = FileChecks(layout, file, fmt == "csv", dantai_code)
-                records = 0
-                place = [0]  # the record being checked (its place in the file)
-
-                def read_note(line: int, item: str, message: str, file: LayoutFile = file) -> None:
-                    report.add(Finding(file.id, file.name, line, item, message))
-
-                def note(
-                    line: int,
-                    item: str,
-                    message: str,
-                    file: LayoutFile = file,
-                    place: list[int] = place,
-                ) -> None:
-                    report.add(Finding(file.id, file.name, line, item, message, record=place[0]))
-
                 with sources[file.id].open() as stream, staging.part(held, index) as writer:
-                    rows = (
-                        read_csv(stream, file, encoding=encoding, report=read_note)
-                        if fmt == "csv"
-                        else read_xml(stream, layout, file, report=read_note)
+                    records = _check_file(
+                        FileChecks(layout, file, fmt == "csv", dantai_code),
+                        stream,
+                        encoding,
+                        writer,
+                        report,
+                        progress,
+                        read,
                     )
-                    for line, texts in rows:
-                        records += 1
-                        place[0] = records
-                        values = check_record(fc, line, texts, note)
-                        if values is not None and not report.errors:
-                            writer.write(line, values)
-                        read += 1
-                        if progress is not None and read % PROGRESS_EVERY == 0:
-                            progress(read)
                 report.counts[file.id] = records
+                read += records
         if progress is not None:
             progress(read)
         if report.errors:
@@ -135,6 +198,9 @@ def import_run(
                 f"項目の誤りが{report.errors:,}件{'以上' if report.truncated else ''}あるため、"
                 "1件も読み込みませんでした（ファイル間の関連は、項目の誤りを直してから確かめます）。"
             )
+            if staging.refused:
+                report.add(Finding("", "", 0, "", staging.refused))
+                report.summary = f"{staging.refused}{report.summary}"
             transaction.set_rollback(True)
             return report
         for p in staging.problems():
@@ -147,6 +213,15 @@ def import_run(
                     file.id, file.name, p.line, item, p.message, WARNING if p.warning else ERROR
                 )
             )
+        if staging.refused:  # a 追加 import: the records the town already holds, by line
+            already = report.errors
+            report.add(Finding("", "", 0, "", staging.refused))
+            report.summary = (
+                f"{staging.refused}1件も読み込みませんでした（既にある住民票コード・宛名番号などの"
+                f"行が{already:,}件{'以上' if report.truncated else ''}あります）。"
+            )
+            transaction.set_rollback(True)
+            return report
         if report.errors:
             report.summary = (
                 f"ファイルの間の関連・世帯の誤りが{report.errors:,}件"

@@ -171,8 +171,46 @@ def test_a_town_that_has_residents_refuses_the_load(alpha, beta, tmp_path):
     before = _counts()
     report = _import(alpha, directory)
     assert not report.loaded and "既に住民記録" in report.summary
+    assert any("既にある宛名番号" in f.message and f.line >= 2 for f in report.findings)
     connection.set_tenant(alpha.municipality)
     assert _counts() == before
+
+
+def test_an_added_import_is_refused_whole_with_the_records_the_town_holds_by_line(
+    alpha, beta, tmp_path
+):
+    # given: 葉山町's bundle loaded into 寒川町 once
+    directory = _bundle(alpha, beta, tmp_path)
+    assert _import(beta, directory).loaded
+    connection.set_tenant(beta.municipality)
+    before = _counts()
+    connection.set_tenant(alpha.municipality)
+    hayama = _counts()
+    jumin = _rows(directory / "JUMIN.csv")
+    heading = jumin[0]
+    coded = [n for n, r in enumerate(jumin[1:], start=2) if r[heading.index("住民票コード")]]
+    # when: the same bundle comes again (a 追加 import)
+    report = _import(beta, directory)
+    # then: refused as a whole, every record whose 住民票コード 寒川町 holds named by line
+    assert not report.loaded and "既に住民記録" in report.summary
+    held = [
+        f.line
+        for f in report.findings
+        if f.file == "JUMIN" and f.item == "住民票コード" and "既にある住民票コード" in f.message
+    ]
+    assert held == coded
+    numbered = [
+        f.line
+        for f in report.findings
+        if f.file == "JUMIN" and f.item == "宛名番号" and "既にある宛名番号" in f.message
+    ]
+    assert numbered == list(range(2, len(jumin) + 1)) and len(numbered) >= 3
+    assert any(f.file == "SETAI" and "既にある世帯番号" in f.message for f in report.findings)
+    assert report.findings[-1].line == 0 and "既に住民記録" in report.findings[-1].message
+    connection.set_tenant(beta.municipality)
+    assert _counts() == before
+    connection.set_tenant(alpha.municipality)
+    assert _counts() == hayama
 
 
 def test_a_load_that_fails_half_way_leaves_the_town_unchanged(alpha, beta, tmp_path, monkeypatch):
