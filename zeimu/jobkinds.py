@@ -281,5 +281,6 @@ from zeimu import (  # noqa: E402, F401
     kotei_jobs,
     kotei_printjobs,
     printjobs,
+    shuno_taino_jobs,
     shuno_tokusoku_jobs,
 )

@@ -77,3 +77,37 @@ __all__ = [
 from zeimu.models.shuno_tokusoku import Tokusoku
 
 __all__ += ["Tokusoku"]
+
+from zeimu.models.shuno_taino import (  # noqa: E402
+    Bunno,
+    BunnoKai,
+    Haito,
+    KeikaKind,
+    Kesson,
+    KessonReason,
+    Saikoku,
+    Shobun,
+    ShobunKind,
+    TainoCase,
+    TainoKeika,
+    Teishi,
+    TeishiReason,
+    ZaisanKind,
+)
+
+__all__ += [
+    "Bunno",
+    "BunnoKai",
+    "Haito",
+    "KeikaKind",
+    "Kesson",
+    "KessonReason",
+    "Saikoku",
+    "Shobun",
+    "ShobunKind",
+    "TainoCase",
+    "TainoKeika",
+    "Teishi",
+    "TeishiReason",
+    "ZaisanKind",
+]
