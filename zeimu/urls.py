@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from tenants.access import gyomu_view
 from zeimu.gyomu import KOJIN_JUMINZEI, SHUNO_KANRI
-from zeimu.views import fuka, kazei, kotei, notices, shisan, shuno, shuno_tokusoku
+from zeimu.views import fuka, kazei, kotei, notices, shisan, shuno, shuno_taino, shuno_tokusoku
 
 urlpatterns = [
     # the first screen of 個人住民税, for the platform's module page (gyomu_entry_<code>)
@@ -26,4 +26,5 @@ urlpatterns = [
     *notices.urlpatterns,
     *kotei.urlpatterns,
     *shuno_tokusoku.urlpatterns,
+    *shuno_taino.urlpatterns,
 ]

@@ -1,6 +1,6 @@
 """税務 REST API, mounted at /api/v1/zeimu/."""
 
-from zeimu.api import fuka, kazei, kotei, shisan, shuno
+from zeimu.api import fuka, kazei, kotei, shisan, shuno, shuno_taino
 
 urlpatterns = [
     *shisan.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *fuka.urlpatterns,
     *kotei.urlpatterns,
     *shuno.urlpatterns,
+    *shuno_taino.urlpatterns,
 ]

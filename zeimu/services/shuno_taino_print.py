@@ -147,3 +147,22 @@ def saikoku_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
         },
         items=[n.item for n in notices],
     )
+
+
+def saikoku_single(*, atena_id: int, hakko_date: date, actor_name: str) -> Saikoku | None:
+    """One 催告書 from the case screen (the same rows and rendering as the job's); None when
+    the taxpayer has nothing in arrears on the day. A second call the same day answers the
+    催告 already written."""
+    from django.db import transaction
+
+    with transaction.atomic(durable=True):
+        rows = saikoku_issue_many(
+            [atena_id], hakko_date=hakko_date, job_id=None, created_by=actor_name
+        )
+        if rows:
+            return rows[0]
+        return (
+            Saikoku.objects.filter(case__atena_id=atena_id, hakko_date=hakko_date)
+            .select_related("case")
+            .first()
+        )
