@@ -302,3 +302,32 @@ def test_two_towns_never_meet_in_taino(
     connection.set_tenant(beta.municipality)
     assert balances([b.kibetsu_id])[b.kibetsu_id].zan == 70_000
     connection.set_schema_to_public()
+
+
+def test_meters_count_saikoku_printed_and_kesson_per_town(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.utils import timezone
+
+    from tenants.meters.registry import meter_values_for_all_members
+
+    # given: 葉山町 sends one 催告書 and strikes off one 期別 (its 2019 時効 completed)
+    connection.set_tenant(world.alpha.municipality)
+    _, (pa, *_) = household_tennyu("hayama", members=family(), ido_date=date(2015, 4, 1))
+    post(pa.pk, "m1", 20_000, date(2019, 6, 30), nendo=2019)
+    post(pa.pk, "m2", 30_000, date(2024, 6, 30), nendo=2024)
+    job = run(SAIKOKU, {"hakko_date": "2025-01-10"}, django_capture_on_commit_callbacks)
+    kesson = run(KESSON, {"kijun": "2025-01-10"}, django_capture_on_commit_callbacks)
+    assert (job.status, kesson.status) == (JobStatus.SUCCEEDED, JobStatus.SUCCEEDED)
+    remove_files(job)
+    remove_files(kesson)
+    connection.set_schema_to_public()
+    # when the platform reads the meters of both towns
+    today = timezone.localdate()
+    figures = meter_values_for_all_members(
+        members=[world.alpha.municipality, world.beta.municipality],
+        fiscal_year=today.year if today.month >= 4 else today.year - 1,
+    )
+    # then: only 葉山町's
+    assert (figures["143014"]["saikoku"], figures["143014"]["kesson"]) == (1, 1)
+    assert (figures["143219"].get("saikoku", 0), figures["143219"].get("kesson", 0)) == (0, 0)
