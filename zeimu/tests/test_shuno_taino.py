@@ -331,3 +331,22 @@ def test_meters_count_saikoku_printed_and_kesson_per_town(
     # then: only 葉山町's
     assert (figures["143014"]["saikoku"], figures["143014"]["kesson"]) == (1, 1)
     assert (figures["143219"].get("saikoku", 0), figures["143219"].get("kesson", 0)) == (0, 0)
+
+
+def test_demo_cases_in_each_town_of_their_own(world: Any) -> None:
+    from zeimu.models import Bunno, Shobun, TainoCase
+    from zeimu.synth.shuno_taino import taino_demo_load
+
+    for town, slug in ((world.alpha, "hayama"), (world.beta, "samukawa")):
+        connection.set_tenant(town.municipality)
+        for _ in range(8):
+            household_tennyu(slug, members=family(), ido_date=date(2015, 4, 1))
+        assert taino_demo_load() == 3
+        assert taino_demo_load() == 0  # once
+        cases = set(TainoCase.objects.values_list("atena_id", flat=True))
+        assert len(cases) == 3 and Saikoku.objects.count() == 3
+        assert Bunno.objects.count() == 1 and Shobun.objects.count() == 2
+        # every case is of this town's people, and each has arrears across two 税目
+        assert [len(r.zeimoku_labels) for r in case_list(on=date(2025, 5, 1))] == [2, 2, 2]
+        assert {r.atena_id for r in case_list(on=date(2025, 5, 1))} == cases
+    connection.set_schema_to_public()

@@ -2,6 +2,9 @@
 2024 income year, and the 令和7年度 当初賦課 of 葉山町 queued for the worker (the other
 towns' staff can start theirs from the 当初賦課 screen). Skips a town that has data.
 
+滞納整理: a few synthetic arrears cases in each town that uses 収納管理, with a 催告, a 分納誓約
+or a 差押 (zeimu.synth.shuno_taino).
+
 固定資産税: a synthetic 課税台帳 (土地・家屋) of each town that uses it, a placeholder
 都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker."""
 
@@ -18,11 +21,12 @@ from tenants.jobs.services import job_start
 from tenants.models import Municipality
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import FIRST_FISCAL_YEAR, municipal_parameter_set
-from zeimu.gyomu import KOJIN_JUMINZEI, KOTEI_SHISANZEI
+from zeimu.gyomu import KOJIN_JUMINZEI, KOTEI_SHISANZEI, SHUNO_KANRI
 from zeimu.kotei_jobs import TOSHO as KOTEI_TOSHO
 from zeimu.models import KoteiNozeisha, KyuyoHokoku
 from zeimu.services.common import KYUCHI_KEY
 from zeimu.synth import kotei_ledger_load, tax_data_load
+from zeimu.synth.shuno_taino import taino_demo_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
@@ -42,6 +46,12 @@ class Command(BaseCommand):
         for town in towns:
             if town.subscriptions.filter(gyomu__code=KOTEI_SHISANZEI).exists():
                 self._kotei(town, actor)
+        for town in towns:
+            if town.subscriptions.filter(gyomu__code=SHUNO_KANRI).exists():
+                connection.set_tenant(town)
+                cases = taino_demo_load()
+                self.stdout.write(f"{town.name}: 滞納整理の事案 {cases}件")
+                connection.set_schema_to_public()
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
