@@ -304,6 +304,11 @@ NOT_REQUESTED = {
     # 収納管理: a taxpayer's ledger needs 調定 (keyed by the 宛名 id, reached by a lookup)
     "zeimu_shuno_nozeisha": "zeimu/tests/test_shuno_views.py (test_lookup_ledger_madoguchi…)",
     "api-zeimu-shuno-lookup": "zeimu/tests/test_shuno_tokusoku_views.py (test_the_lookup_api…)",
+    # 滞納整理: a case needs arrears (keyed by the 宛名 id, reached by a lookup)
+    "zeimu_shuno_taino": "zeimu/tests/test_shuno_taino_views.py (test_list_case_and_acts)",
+    "zeimu_shuno_taino_case": "zeimu/tests/test_shuno_taino_views.py (test_list_case_and_acts)",
+    "zeimu_shuno_bunno_ihan": "zeimu/tests/test_shuno_taino_views.py (test_list_case_and_acts)",
+    "api-zeimu-shuno-taino-case": "zeimu/tests/test_shuno_taino_views.py (test_viewer_reads_…)",
     # 介護保険料: the results and the 更正候補 of a 年度 list the 第1号 (by 年度, no id)
     "kaigo_fuka_kekka": "kaigo/tests/test_fuka_views.py (test_results_person_and_notice…)",
     "kaigo_fuka_kosei_list": "kaigo/tests/test_fuka_views.py (test_kosei_from_the_screen…)",

@@ -27,6 +27,7 @@ HASU = "zeimu.kojin_juminzei.futsu_choshu.hasu_tani"
 HANBOUKI = "juminkiroku.johyo.hanbouki_months"
 KANSHO = "kaigo.nintei.koshin_kansho_nissu"
 TESURYO = "zeimu.shuno.tokusoku.tesuryo"
+BUNNO_IHAN = "zeimu.shuno.taino.bunno_ihan_nissu"
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -102,7 +103,10 @@ def test_settable_parameters_are_declared_in_the_law_files():
         sosai,
         KANSHO,
         TESURYO,
+        BUNNO_IHAN,
     }
+    # 滞納整理: the days after a 分納 期日 that make it 不履行 (the town's 要綱; no law value)
+    assert declared[BUNNO_IHAN].kind == "integer" and "shuno_kanri" in declared[BUNNO_IHAN].gyomu
     # 収納: the 督促手数料 is the town's 条例 (地方税法第330条ほか), none by the law
     assert declared[TESURYO].kind == "integer" and "shuno_kanri" in declared[TESURYO].gyomu
     # 介護保険: the days before a 認定 ends that the 更新 reminder starts (the town's own)
