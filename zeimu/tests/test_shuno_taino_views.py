@@ -52,7 +52,9 @@ def today(monkeypatch: pytest.MonkeyPatch) -> date:
     return TODAY
 
 
-def test_list_case_and_acts(world: Any, login: Any, case: Any, today: date) -> None:
+def test_list_case_and_acts(
+    world: Any, login: Any, case: Any, today: date, monkeypatch: pytest.MonkeyPatch
+) -> None:
     head = case["head"]
     clerk = login("hayama-clerk", ALPHA_HOST)
     page = clerk.get("/zeimu/shuno/taino/").content.decode()
@@ -102,6 +104,19 @@ def test_list_case_and_acts(world: Any, login: Any, case: Any, today: date) -> N
     listed = AccessLog.objects.filter(screen="zeimu.taino_list").first()
     assert listed is not None and head.pk in listed.detail["atena_ids"]
     assert AccessLog.objects.filter(screen="zeimu.saikoku_pdf", action=AccessAction.PRINT).exists()
+    # the 分納 breaches: with the town's 10 days set, on 1 June 2025 the 回 of 10 April and
+    # 10 May are unpaid: listed, and the list's row names the person
+    from tenants.params.tenant.services import municipal_parameter_set
+
+    municipal_parameter_set(key="zeimu.shuno.taino.bunno_ihan_nissu", fiscal_year=2024,
+                            value_text="10", reason="要綱（テスト）", actor=ACTOR)  # fmt: skip
+    connection.set_schema_to_public()
+    monkeypatch.setattr("zeimu.views.shuno_taino._today", lambda: date(2025, 6, 1))
+    ihan = clerk.get("/zeimu/shuno/taino/bunno-ihan/").content.decode()
+    assert head.shimei in ihan and "第1回" in ihan and "第2回" in ihan and "第3回" not in ihan
+    connection.set_tenant(world.alpha.municipality)
+    row = AccessLog.objects.filter(screen="zeimu.taino_bunno_ihan").get()
+    assert row.detail["atena_ids"] == [head.pk]
     connection.set_schema_to_public()
     # the other screens open
     for path in ("/zeimu/shuno/taino/saikoku/", "/zeimu/shuno/taino/bunno-ihan/",
