@@ -285,5 +285,6 @@ from zeimu import (  # noqa: E402, F401
     printjobs,
     shuno_koza_jobs,
     shuno_nofusho_jobs,
+    shuno_taino_jobs,
     shuno_tokusoku_jobs,
 )

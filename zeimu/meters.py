@@ -243,3 +243,46 @@ JIGYOSHO_SHINKOKU = register(
         period_note="期間中に登録した申告（修正申告を含む）",
     )
 )
+
+
+def saikoku_printed_between(start: date, end: date) -> int:
+    """催告書 rendered by the 催告 job (finished chunks; a chunk run again replaces its
+    count) from ``start`` to ``end`` inclusive. Single prints from the case screen are not
+    counted (they are reprints or one-offs, as with 督促状)."""
+    from zeimu.shuno_taino_jobs import SAIKOKU
+
+    return chunks_done_between(SAIKOKU, start, end)
+
+
+SAIKOKU_PRINTED = register(
+    Meter(
+        code="saikoku",
+        label="催告書の印刷通数",
+        unit="通",
+        gyomu=gyomu.SHUNO_KANRI,
+        compute=saikoku_printed_between,
+        period_note="期間中に一括発付で作成した通数",
+    )
+)
+
+
+def kesson_between(start: date, end: date) -> int:
+    """期別 struck off by 不納欠損 (the yearly job) from ``start`` to ``end`` inclusive."""
+    from zeimu.models import Kesson
+
+    return Kesson.objects.filter(
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
+    ).count()
+
+
+KESSON_COUNT = register(
+    Meter(
+        code="kesson",
+        label="不納欠損した期別の数",
+        unit="件",
+        gyomu=gyomu.SHUNO_KANRI,
+        compute=kesson_between,
+        period_note="期間中に不納欠損の処理をした期別",
+    )
+)

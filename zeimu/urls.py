@@ -18,6 +18,7 @@ from zeimu.views import (
     shuno_conveni,
     shuno_kanpu,
     shuno_koza,
+    shuno_taino,
     shuno_tokusoku,
 )
 
@@ -46,4 +47,5 @@ urlpatterns = [
     *shuno_kanpu.urlpatterns,
     *shuno_koza.urlpatterns,
     *hojin.urlpatterns,
+    *shuno_taino.urlpatterns,
 ]

@@ -41,6 +41,7 @@ ZEIMU_GYOMU = (
     "hojin_juminzei",
     "jigyoshozei",
 )
+BUNNO_IHAN = "zeimu.shuno.taino.bunno_ihan_nissu"
 ADMIN = Actor(user_id=None, username="hayama-admin")
 
 
@@ -138,11 +139,14 @@ def test_settable_parameters_are_declared_in_the_law_files():
         KANSHO,
         TESURYO,
         *KOZA,
+        BUNNO_IHAN,
     }
     # 口座振替: the 委託者 (the town's contract with the banks) and whether and when it
     # debits again (再振替日), none by the law
     assert declared["zeimu.shuno.koza.itakusha_code"].kind == "text"
     assert declared["zeimu.shuno.koza.saifurikae_nissu"].kind == "integer"
+    # 滞納整理: the days after a 分納 期日 that make it 不履行 (the town's 要綱; no law value)
+    assert declared[BUNNO_IHAN].kind == "integer" and "shuno_kanri" in declared[BUNNO_IHAN].gyomu
     # 収納: the 督促手数料 is the town's 条例 (地方税法第330条ほか), none by the law
     assert declared[TESURYO].kind == "integer" and "shuno_kanri" in declared[TESURYO].gyomu
     # 介護保険: the days before a 認定 ends that the 更新 reminder starts (the town's own)

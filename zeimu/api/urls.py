@@ -10,6 +10,7 @@ from zeimu.api import (
     shisan,
     shuno,
     shuno_kanpu,
+    shuno_taino,
 )
 
 urlpatterns = [
@@ -22,4 +23,5 @@ urlpatterns = [
     *keijidosha.urlpatterns,
     *shuno_kanpu.urlpatterns,
     *hojin.urlpatterns,
+    *shuno_taino.urlpatterns,
 ]

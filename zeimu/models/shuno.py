@@ -47,6 +47,11 @@ class ShunoKind(models.TextChoices):
     JUTO_IN = "juto_in", "充当（受入）"
     JUTO_OUT = "juto_out", "充当（払出）"
     KANPU = "kanpu", "還付"
+    #: money from a 差押's 換価 or a 交付要求's 配当 (zeimu.models.shuno_taino.Haito)
+    SHOBUN = "shobun", "滞納処分（換価・配当）"
+    #: 不納欠損: not money; the balance of a 期別 whose duty ended (時効, 執行停止) struck
+    #: off (zeimu.models.shuno_taino.Kesson). 収入済額 in a report leaves it out.
+    KESSON = "kesson", "不納欠損"
 
 
 class NofuChannel(models.TextChoices):

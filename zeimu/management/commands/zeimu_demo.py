@@ -2,6 +2,9 @@
 2024 income year, and the 令和7年度 当初賦課 of 葉山町 queued for the worker (the other
 towns' staff can start theirs from the 当初賦課 screen). Skips a town that has data.
 
+滞納整理: a few synthetic arrears cases in each town that uses 収納管理, with a 催告, a 分納誓約
+or a 差押 (zeimu.synth.shuno_taino).
+
 固定資産税: a synthetic 課税台帳 (土地・家屋) of each town that uses it, a placeholder
 都市計画税 rate, and 葉山町's 令和7年度 固定資産税 当初賦課 queued for the worker.
 
@@ -48,6 +51,7 @@ from zeimu.synth import (
     tax_data_load,
 )
 from zeimu.synth.shuno_koza import koza_demo_load
+from zeimu.synth.shuno_taino import taino_demo_load
 
 FISCAL_YEAR = 2025
 #: 級地 used for every demo town: a placeholder, not the towns' real 級地区分
@@ -92,6 +96,12 @@ class Command(BaseCommand):
                 self._koza(town, actor)
             if town.subscriptions.filter(gyomu__code=HOJIN_JUMINZEI).exists():
                 self._hojin(town, actor)
+        for town in towns:
+            if town.subscriptions.filter(gyomu__code=SHUNO_KANRI).exists():
+                connection.set_tenant(town)
+                cases = taino_demo_load()
+                self.stdout.write(f"{town.name}: 滞納整理の事案 {cases}件")
+                connection.set_schema_to_public()
         for town in towns:
             if not town.subscriptions.filter(gyomu__code=KOJIN_JUMINZEI).exists():
                 continue
