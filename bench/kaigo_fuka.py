@@ -323,13 +323,14 @@ def measure(
          f"{r['chunks']:.2f}", f"{r['finish']:.2f}", f"{r['total']:.2f}",
          f"{r['cpu_python']:.2f}", f"{r['cpu_server']:.2f}", f"{r['loadavg']:.1f}",
          f"{r['persons'] / r['total']:,.0f}",
-         f"{r['total'] / reference['wall']:.1f}" if reference["wall"] else "-"]
+         f"{(r['cpu_python'] + r['cpu_server']) / reference['cpu']:.1f}"
+         if reference["cpu"] else "-"]
         for r in runs
     ]  # fmt: skip
     print_table(
         f"介護保険料 本算定 {FISCAL_YEAR}年度 over {population:,} residents",
         ["processes", "第1号", "特別徴収", "plan s", "chunks s", "finish s", "total s",
-         "CPU py s", "CPU pg s", "load", "persons/s", "× rules"],
+         "CPU py s", "CPU pg s", "load", "persons/s", "CPU × rules"],
         rows,
     )  # fmt: skip
     print(f"reference: the rules alone for {reference['persons']:,} persons "
@@ -362,9 +363,10 @@ def _reuse(args: Any) -> int:
         url_with_database,
         write_json,
     )
-    from tenants.models import Municipality
 
     django_setup(url_with_database(server_url(), BENCH_DB))
+    from tenants.models import Municipality  # (after the setup)
+
     t = time.perf_counter()
     call_command("migrate_schemas", interactive=False, verbosity=0)
     print(
