@@ -38,19 +38,101 @@ KIND = "kaigo_fuka_honsantei"
 KIJUNGAKU = 74_400
 
 
+#: every figure of an assessment that the 本算定 decides (not its id, job, author or time),
+#: the JSON columns as PostgreSQL's canonical ``jsonb`` text (so a different but equal
+#: serialisation on the way in hashes the same)
+_CHECKSUM_SQL = """
+    SELECT count(*), coalesce(sum(hokenryo), 0), md5(coalesce(string_agg(md5(concat_ws('|',
+        atena_id, hihokensha_no, version, santei, is_current, kijun_date, dankai, kijungaku,
+        ritsu, gokei_shotoku, kazei_nenkin_shunyu, honnin_jokyo, setai_kazei, nengaku,
+        keigengaku, tsukisu, hokenryo, choshu_hoho, kanou, kibetsu::text, detail::text,
+        input_hash, reason, cause)), '' ORDER BY atena_id, version), ''))
+    FROM kaigo_kaigofuka WHERE fiscal_year = %s
+"""
+
+
+def assessment_checksum() -> dict[str, Any]:
+    """A checksum of every 介護保険料 賦課 of the year: 保険料, 段階, 期別 and the
+    explanation (``detail``), row by row in 宛名 id order."""
+    from django.db import connection as dj
+
+    with dj.cursor() as cur:
+        cur.execute(_CHECKSUM_SQL, [FISCAL_YEAR])
+        n, total, digest = cur.fetchone()
+    return {"rows": int(n), "hokenryo": int(total), "md5": digest}
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _server_cpu(dbname: str) -> dict[int, float]:
+    """CPU seconds (user+sys) so far of each PostgreSQL backend connected to ``dbname``
+    (read from /proc: the server runs on this machine)."""
+    out: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes()
+            if not cmd.startswith(b"postgres: ") or f" {dbname} ".encode() not in cmd:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICKS
+    return out
+
+
+class _ServerCpuSampler:
+    """Samples the bench database's backends every 0.1 s while a run goes on: the CPU
+    seconds the server spent for it (a backend's last 0.1 s may be missed)."""
+
+    def __init__(self, dbname: str) -> None:
+        import threading
+
+        self.dbname = dbname
+        self.start = _server_cpu(dbname)
+        self.last = dict(self.start)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop.wait(0.1):
+            self.last.update(_server_cpu(self.dbname))
+
+    def seconds(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        self.last.update(_server_cpu(self.dbname))
+        return sum(v - self.start.get(pid, 0.0) for pid, v in self.last.items())
+
+
 def _honsantei(processes: int, schema: str) -> dict[str, Any]:
+    import resource
+
     from django.db import connection as dj
     from django.db.models import Count, Sum
 
+    from bench.common import BENCH_DB
     from kaigo.models import KaigoFuka
 
     with dj.cursor() as cur:
         cur.execute("TRUNCATE kaigo_kaigofuka CASCADE")
+    load = os.getloadavg()[0]
+    before = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    sampler = _ServerCpuSampler(BENCH_DB)
     run = job_in_pool(
         KIND,
         {"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()},
         processes=processes,
         schema=schema,
+    )
+    server = sampler.seconds()
+    after = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+    python = sum(
+        (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
+        for a, b in zip(after, before, strict=True)
     )
     t_plan, t_chunks, t_finish, done = run.plan, run.chunks, run.finish, run.done
     agg = KaigoFuka.objects.aggregate(n=Count("id"), total=Sum("hokenryo"))
@@ -61,10 +143,37 @@ def _honsantei(processes: int, schema: str) -> dict[str, Any]:
         "chunks": round(t_chunks, 2),
         "finish": round(t_finish, 2),
         "total": round(t_plan + t_chunks + t_finish, 2),
+        "cpu_python": round(python, 2),
+        "cpu_server": round(server, 2),
+        "loadavg": round(load, 2),
         "persons": done,
         "assessed": agg["n"],
         "tokucho": tokucho,
         "hokenryo": agg["total"],
+        "checksum": assessment_checksum(),
+    }
+
+
+def _rules_only() -> dict[str, Any]:
+    """The reference measured in the same run: the rules alone (``calculate`` of every
+    第1号's 保険料, in this process, on inputs read beforehand and not timed), CPU seconds
+    and wall."""
+    from kaigo.fuka_jobs import plan_ids
+    from kaigo.services.fuka import FukaYear, calculate
+    from kaigo.services.fuka_inputs import person_inputs
+
+    year = FukaYear.build(FISCAL_YEAR)
+    ids = plan_ids(FISCAL_YEAR)
+    inputs = [
+        pi for i in range(0, len(ids), 2000) for pi in person_inputs(FISCAL_YEAR, ids[i : i + 2000])
+    ]
+    cpu, wall = time.process_time(), time.perf_counter()
+    for pi in inputs:
+        calculate(pi, year.params)
+    return {
+        "persons": len(inputs),
+        "cpu": round(time.process_time() - cpu, 2),
+        "wall": round(time.perf_counter() - wall, 2),
     }
 
 
@@ -171,41 +280,107 @@ def body(
         cur.execute("ANALYZE")
     print(f"[kaigo_fuka] {insured:,} 第1号 from {IKO_DAY} ({iko_seconds:.1f} s), "
           f"{tokucho:,} 特別徴収対象者")  # fmt: skip
-    runs = []
-    for processes in (1, 2):
-        print(f"[kaigo_fuka] 本算定 with {processes} process(es) …")
-        runs.append(_honsantei(processes, town["schema"]))
-        print(f"[kaigo_fuka] {runs[-1]}")
-        connection.set_tenant(municipality)
-    if profile:
-        print("[kaigo_fuka] one chunk under cProfile …")
-        record["profile"] = _profile_chunk(str(OUT_DIR / "kaigo_fuka_chunk.prof"))
-        connection.set_tenant(municipality)
-    connection.set_schema_to_public()
     record["setup"] = {
         "residents_load": round(load_seconds, 2),
         "zeimu_tosho_fuka": zeimu_run["total"],
         "dai1": insured,
         "tokucho": tokucho,
     }
+    return measure(record, town["schema"], population=population, profile=profile)
+
+
+def measure(
+    record: dict[str, Any],
+    schema: str,
+    *,
+    population: int,
+    profile: bool,
+    processes_list: tuple[int, ...] = (1, 2),
+) -> dict[str, Any]:
+    """The 本算定 runs, the reference, the checksums and the profile on a town set up."""
+    from tenants.db import connection
+    from tenants.models import Municipality
+
+    municipality = Municipality.objects.get(schema_name=schema)
+    connection.set_tenant(municipality)
+    runs = []
+    for processes in processes_list:
+        print(f"[kaigo_fuka] 本算定 with {processes} process(es) …")
+        runs.append(_honsantei(processes, schema))
+        print(f"[kaigo_fuka] {runs[-1]}")
+        connection.set_tenant(municipality)
+    reference = _rules_only()
+    print(f"[kaigo_fuka] reference, the rules alone: {reference}")
+    if profile:
+        print("[kaigo_fuka] one chunk under cProfile …")
+        record["profile"] = _profile_chunk(str(OUT_DIR / "kaigo_fuka_chunk.prof"))
+        connection.set_tenant(municipality)
+    connection.set_schema_to_public()
     record["runs"] = runs
+    record["reference_rules_only"] = reference
     rows = [
         [f"{r['processes']}", f"{r['persons']:,}", f"{r['tokucho']:,}", f"{r['plan']:.2f}",
          f"{r['chunks']:.2f}", f"{r['finish']:.2f}", f"{r['total']:.2f}",
-         f"{r['persons'] / r['total']:,.0f}"]
+         f"{r['cpu_python']:.2f}", f"{r['cpu_server']:.2f}", f"{r['loadavg']:.1f}",
+         f"{r['persons'] / r['total']:,.0f}",
+         f"{(r['cpu_python'] + r['cpu_server']) / reference['cpu']:.1f}"
+         if reference["cpu"] else "-"]
         for r in runs
     ]  # fmt: skip
     print_table(
         f"介護保険料 本算定 {FISCAL_YEAR}年度 over {population:,} residents",
         ["processes", "第1号", "特別徴収", "plan s", "chunks s", "finish s", "total s",
-         "persons/s"],
+         "CPU py s", "CPU pg s", "load", "persons/s", "CPU × rules"],
         rows,
     )  # fmt: skip
-    best = min(r["total"] for r in runs if r["processes"] == 2)
-    record["results"] = {"best_total_2proc": best, "target_met": best <= TARGET_SECONDS}
-    print(f"[kaigo_fuka] 2 processes {best:.1f} s (target ≤ {TARGET_SECONDS:.0f} s at "
-          f"380,000: {'met' if best <= TARGET_SECONDS else 'NOT met'} at this size)")  # fmt: skip
+    print(f"reference: the rules alone for {reference['persons']:,} persons "
+          f"{reference['wall']:.2f} s wall, {reference['cpu']:.2f} s CPU")  # fmt: skip
+    for r in runs:
+        c = r["checksum"]
+        print(f"checksum ({r['processes']} process(es)): {c['rows']:,} assessments, "
+              f"保険料 {c['hokenryo']:,}円, md5 {c['md5']}")  # fmt: skip
+    two = [r["total"] for r in runs if r["processes"] == 2]
+    if two:
+        best = min(two)
+        record["results"] = {"best_total_2proc": best, "target_met": best <= TARGET_SECONDS}
+        met = "met" if best <= TARGET_SECONDS else "NOT met"
+        print(f"[kaigo_fuka] 2 processes {best:.1f} s (target ≤ {TARGET_SECONDS:.0f} s at "
+              f"380,000: {met} at this size)")  # fmt: skip
     return record
+
+
+def _reuse(args: Any) -> int:
+    """Measure again on the town a ``--keep`` run left (its migrations brought up to date
+    first): the same data for the code before and after a change."""
+    from django.core.management import call_command
+
+    from bench.common import (
+        BENCH_DB,
+        django_setup,
+        machine_info,
+        print_machine,
+        server_url,
+        url_with_database,
+        write_json,
+    )
+
+    django_setup(url_with_database(server_url(), BENCH_DB))
+    from tenants.models import Municipality  # (after the setup)
+
+    t = time.perf_counter()
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    print(
+        f"[kaigo_fuka] migrate_schemas (migrations not yet applied) {time.perf_counter() - t:.1f} s"
+    )
+    (town,) = Municipality.objects.exclude(schema_name="public")
+    record: dict[str, Any] = {"benchmark": "kaigo_fuka", "reused": BENCH_DB}
+    record["machine"] = machine_info()
+    print_machine(record["machine"])
+    processes = tuple(int(x) for x in args.processes.split(","))
+    measure(record, town.schema_name, population=args.population, profile=args.profile,
+            processes_list=processes)  # fmt: skip
+    print(f"[kaigo_fuka] wrote {write_json('kaigo_fuka_reuse', record)}")
+    return 0
 
 
 def main(argv: list[str]) -> int:
@@ -217,7 +392,15 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="then run one chunk under cProfile (bench/out/kaigo_fuka_chunk.prof)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure again on the database a --keep run left (no new town)",
+    )
+    parser.add_argument("--processes", default="1,2", help="with --reuse: e.g. 2 or 1,2,2")
     args = parser.parse_args(argv)
+    if args.reuse:
+        return _reuse(args)
     return run(
         "kaigo_fuka",
         lambda consortium, record: body(

@@ -325,19 +325,40 @@ def household_on(setai_id: int, day: date) -> list[Resident]:
 
 def households_of(atena_ids: Iterable[int], day: date) -> dict[int, list[Resident]]:
     """For each of ``atena_ids`` living in the town on ``day``: every member of their
-    household on that day (themselves included), 世帯主 first. Two queries."""
-    own = residents_among(atena_ids, day)
-    setai_ids = {r.setai_id for r in own.values() if r.setai_id}
+    household on that day (themselves included), 世帯主 first. One query: the persons
+    themselves, then the members of their households (each household once)."""
+    ids = list(set(atena_ids))
+    if not ids:
+        return {}
+    # the as-of conditions are asof.residents_on's own, taken as SQL; PostgreSQL pulls
+    # the subqueries up, so each arm is an index lookup (by 宛名 id, by 世帯)
+    base, base_params = (
+        asof.residents_on(day).values_list(*_RESIDENT_COLUMNS, "setai_order").query
+    ).sql_with_params()
+    query = f"""
+        SELECT 0, o.* FROM ({base}) o WHERE o.atena_id = ANY(%s::bigint[])
+        UNION ALL
+        SELECT 1, m.* FROM ({base}) m
+        WHERE m.setai_id IN (SELECT s.setai_id FROM ({base}) s WHERE s.atena_id = ANY(%s::bigint[]))
+        ORDER BY 1, 3, 6, 2
+    """  # noqa: S608  (no value in the text: every value is a parameter)
+    with connection.cursor() as cur:
+        cur.execute(query, [*base_params, ids, *base_params, *base_params, ids])
+        rows = cur.fetchall()
+    own: dict[int, Resident] = {}
     members: dict[int, list[Resident]] = {}
-    if setai_ids:
-        rows = (
-            asof.residents_on(day)
-            .filter(setai_id__in=setai_ids)
-            .order_by("setai_id", "setai_order", "atena_id")
-            .values_list(*_RESIDENT_COLUMNS)
+    for arm, a, setai_id, birth, zokugara, _order in rows:
+        r = Resident(
+            atena_id=a,
+            setai_id=setai_id,
+            birth_date=birth,
+            is_setainushi=zokugara == Zokugara.HONNIN,
+            on=day,
         )
-        for r in _residents(rows, day):
-            members.setdefault(r.setai_id or 0, []).append(r)
+        if arm == 0:
+            own[a] = r
+        else:
+            members.setdefault(setai_id, []).append(r)
     return {pk: members.get(r.setai_id, [r]) if r.setai_id else [r] for pk, r in own.items()}
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kaigo.models import Kubun, Shikaku, ShikakuRireki
 from kaigo.rules.shikaku import ShikakuParameters, hokenryo_months, nendo_months
-from kaigo.selectors.shikaku import bango_of, dai1_periods_in, periods_on
+from kaigo.selectors.shikaku import dai1_periods_with_bango, periods_on
 from tenants.tagyo import KAIGO, TagyoStatus
 from tenants.wareki import format_wareki
 
@@ -44,27 +44,25 @@ class HihokenshaOn:
 
 def dai1_of_nendo(nendo: int, atena_ids: Iterable[int] | None = None) -> list[Dai1Nendo]:
     """Every 第1号被保険者 of ``nendo`` (by 宛名 id; restricted to ``atena_ids`` when
-    given), with the months owed. Two queries for any number of persons."""
+    given), with the months owed. One query for any number of persons (the periods with
+    each person's 被保険者番号)."""
     params = ShikakuParameters.for_nendo(nendo)
     months = nendo_months(nendo, params)
     first = date(months[0][0], months[0][1] + 1, 1)
     last = date(first.year + 1, first.month, 1) - timedelta(days=1)
-    qs = dai1_periods_in(first, last)
-    if atena_ids is not None:
-        qs = qs.filter(atena_id__in=list(set(atena_ids)))
+    rows = dai1_periods_with_bango(first, last, None if atena_ids is None else set(atena_ids))
     spans: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for a, s, e in qs.order_by("atena_id", "shutoku_date").values_list(
-        "atena_id", "shutoku_date", "soshitsu_date"
-    ):
+    numbers: dict[int, str] = {}
+    for a, s, e, bango in rows:
         spans[a].append((s, e))
-    numbers = bango_of(spans)
+        numbers[a] = bango or ""
     out: list[Dai1Nendo] = []
     for a, ps in spans.items():
         owed = hokenryo_months(ps, nendo, params)
         out.append(
             Dai1Nendo(
                 atena_id=a,
-                hihokensha_no=numbers.get(a, ""),
+                hihokensha_no=numbers[a],
                 periods=tuple(ps),
                 months=owed,
                 kijitsu_hihokensha=any(s <= first and (e is None or e > first) for s, e in ps),

@@ -34,7 +34,8 @@ from zeimu.services.kazei_layouts import LAYOUTS
 
 FUKA_COLUMNS = [
     "fiscal_year", "atena_id", "kind", "status", "job_id", "is_current", "gokei_shotoku",
-    "kazei_shotoku", "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
+    "kazei_shotoku", "kyuyo_shotoku", "nenkin_shotoku", "sonota_shotoku", "nenkin_shunyu",
+    "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
     "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
     "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no", "tokucho_employer_name",
     "kibetsu", "detail", "reason", "created_by", "computed_at",
@@ -62,7 +63,8 @@ def _copy_in(rows: list[Fuka]) -> int:
                 for r in rows:
                     copy.write_row(
                         (r.fiscal_year, r.atena_id, r.kind, r.status, r.job_id, True,
-                         r.gokei_shotoku, r.kazei_shotoku, r.shotokuwari_shichoson,
+                         r.gokei_shotoku, r.kazei_shotoku, r.kyuyo_shotoku, r.nenkin_shotoku,
+                         r.sonota_shotoku, r.nenkin_shunyu, r.shotokuwari_shichoson,
                          r.shotokuwari_dofuken, r.kintowari_shichoson, r.kintowari_dofuken,
                          r.shinrin_kankyozei, r.gokei_zeigaku, r.futsu_choshu_gaku,
                          r.kyuyo_tokucho_gaku, r.nenkin_tokucho_gaku, r.tokucho_shitei_no,

@@ -123,9 +123,19 @@ def test_residents_and_households_on_a_date(in_alpha):
     assert members[0].is_setainushi
     with SqlCount() as qhouseholds:
         households = public.households_of([child.pk, late.pk, 999_999], jan1)
-    assert qhouseholds.count == 2
+    assert qhouseholds.count == 1
     assert [m.atena_id for m in households[child.pk]] == [head.pk, wife.pk, child.pk]
     assert set(households) == {child.pk}  # the late one did not live here on 1 January
+    # the one query answers as the person and their household read one by one: on 1 April
+    # the head is gone, the wife and child remain, the late one lives alone
+    everyone = [head.pk, wife.pk, child.pk, late.pk]
+    expected = {
+        pk: public.household_on(r.setai_id, apr1) if r.setai_id else [r]
+        for pk, r in public.residents_among(everyone, apr1).items()
+    }
+    assert public.households_of(everyone, apr1) == expected
+    assert set(expected) == {wife.pk, child.pk, late.pk}
+    assert [m.atena_id for m in expected[child.pk]] == [wife.pk, child.pk]
 
 
 def test_address_blocks_and_identities(in_alpha):

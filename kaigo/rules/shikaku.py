@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from kaigo.models.shikaku import SoshitsuJiyu
-from tenants.params.services import param_value
+from tenants.params.services import param_value, param_values
 from tenants.wareki import fiscal_year_of
 
 
@@ -34,8 +34,13 @@ class ShikakuParameters:
 
     @classmethod
     def for_nendo(cls, nendo: int) -> ShikakuParameters:
+        # the 年度's values in two queries (param_values); a key they do not hold is asked
+        # of param_value, which refuses a missing one
+        values = param_values("kaigo.shikaku.", nendo)
+
         def n(key: str) -> int:
-            return int(param_value(f"kaigo.shikaku.{key}", nendo))
+            full = f"kaigo.shikaku.{key}"
+            return int(values[full] if full in values else param_value(full, nendo))
 
         return cls(
             dai1_nenrei=n("dai1_nenrei"),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from kaigo.models import (
@@ -32,6 +34,34 @@ def dai1_periods_in(first: date, last: date) -> QuerySet[Shikaku]:
     return Shikaku.objects.filter(torikeshi=False, kubun=Kubun.DAI1, shutoku_date__lte=last).filter(
         Q(soshitsu_date__isnull=True) | Q(soshitsu_date__gt=first)
     )
+
+
+def dai1_periods_with_bango(
+    first: date, last: date, atena_ids: Iterable[int] | None = None
+) -> list[tuple[int, date, date | None, str | None]]:
+    """(宛名 id, 取得日, 喪失日, 被保険者番号) of the 第1号 periods that cover any day of
+    [first, last] (of ``atena_ids`` when given), by 宛名 id and 取得日: one query, the
+    periods' conditions those of :func:`dai1_periods_in`. The number is a lookup in its
+    unique index per period (a join made PostgreSQL read the whole table for a chunk)."""
+    base, params = (
+        dai1_periods_in(first, last).values_list("atena_id", "shutoku_date", "soshitsu_date").query
+    ).sql_with_params()
+    where = ""
+    args: list[Any] = list(params)
+    if atena_ids is not None:
+        where = "WHERE p.atena_id = ANY(%s::bigint[])"
+        args.append(list(atena_ids))
+    query = f"""
+        SELECT p.atena_id, p.shutoku_date, p.soshitsu_date,
+               (SELECT b.bango FROM {HihokenshaBango._meta.db_table} b
+                WHERE b.atena_id = p.atena_id)
+        FROM ({base}) p
+        {where}
+        ORDER BY p.atena_id, p.shutoku_date
+    """  # noqa: S608  (no value in the text: every value is a parameter)
+    with connection.cursor() as cur:
+        cur.execute(query, args)
+        return cur.fetchall()
 
 
 def periods_of(atena_ids: Iterable[int]) -> list[Shikaku]:

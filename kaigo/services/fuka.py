@@ -50,7 +50,13 @@ from kaigo.rules.hokenryo_params import (
     parameters_for,
 )
 from kaigo.rules.hokenryo_params import P as PARAM_PREFIX
-from kaigo.services.fuka_inputs import PersonInput, facts_changes, input_hash, person_inputs
+from kaigo.services.fuka_inputs import (
+    PersonInput,
+    facts_changes,
+    input_hash,
+    input_text_and_hash,
+    person_inputs,
+)
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import param_value, param_values
@@ -253,12 +259,16 @@ def honsantei_chunk(
             kib = kibetsu_done[key] = (k.hoho, k.kanou, _ENCODER.encode(k.as_json()))
         facts = pi.facts
         honnin = facts["honnin"]
+        # the input encoded once, for the hash and inside the 内訳 (the column is jsonb:
+        # PostgreSQL stores the same value whatever the order of the keys in the text)
+        facts_text, facts_hash = input_text_and_hash(facts)
+        detail = f'{{"input": {facts_text}, "result": {_ENCODER.encode(result_json(r))}}}'
         rows.append(
             (fy, pi.atena_id, pi.hihokensha_no, 1, FukaSantei.HON.value, True, kijun, job_id,
              r.hantei.dankai, r.kijungaku, str(r.keigengo_ritsu), honnin["gokei_shotoku"],
              r.hantei.kazei_nenkin_shunyu, honnin["jokyo"], pi.inp.setai_kazei, r.nengaku,
              r.keigengaku, r.tsukisu, r.hokenryo, kib[0], kib[1], kib[2],
-             _ENCODER.encode({"input": facts, "result": result_json(r)}), input_hash(facts),
+             detail, facts_hash,
              "", "", name, now)
         )  # fmt: skip
     _copy_in(rows)
@@ -289,62 +299,125 @@ def _cause(changes: list[dict[str, Any]]) -> str:
     return FukaKoseiCause.SETAI
 
 
+KOHO_COLUMNS = [
+    "fiscal_year", "atena_id", "fuka_id", "cause", "status", "hokenryo_before",
+    "hokenryo_after", "detail", "input_hash", "changes", "job_id", "found_at", "decided_by",
+]  # fmt: skip
+
+
+def _koho_upsert(rows: list[tuple[Any, ...]]) -> None:
+    """Write the open 更正候補 (values in ``KOHO_COLUMNS`` order, JSON as text): COPY into a
+    temporary table, then one INSERT … ON CONFLICT on the one-open-candidate index that
+    replaces a person's open candidate (its id kept), as ``update_or_create`` did one by one.
+    In the caller's transaction."""
+    if not rows:
+        return
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in KOHO_COLUMNS)
+    updates = sql.SQL(", ").join(
+        sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c))
+        for c in KOHO_COLUMNS
+        if c not in {"fiscal_year", "atena_id", "status", "decided_by"}
+    )
+    with connection.cursor() as cur:
+        raw = cur.cursor
+        raw.execute("DROP TABLE IF EXISTS pg_temp.kaigo_koho_in")
+        raw.execute(
+            sql.SQL(
+                "CREATE TEMP TABLE kaigo_koho_in ON COMMIT DROP AS"
+                " SELECT {} FROM kaigo_kaigokoseikoho WITH NO DATA"
+            ).format(cols)
+        )
+        with raw.copy(sql.SQL("COPY kaigo_koho_in ({}) FROM STDIN").format(cols)) as copy:
+            for r in rows:
+                copy.write_row(r)
+        raw.execute(
+            sql.SQL(
+                "INSERT INTO kaigo_kaigokoseikoho ({}) SELECT {} FROM kaigo_koho_in"
+                " ON CONFLICT (fiscal_year, atena_id) WHERE status = 'open' DO UPDATE SET {}"
+            ).format(cols, cols, updates)
+        )
+
+
 def kosei_sweep_chunk(
     *, year: FukaYear, atena_ids: list[int], gone: list[int], job_id: int | None
 ) -> int:
     """Compare each person's current 賦課 with their input rebuilt today; a difference
     becomes (or replaces) their open 更正候補; none removes an open one. ``gone``: persons
     with a current 賦課 who are no longer 第1号 in the 年度 (a 取消). Returns the number of
-    open candidates written. In the caller's transaction."""
+    open candidates written. In the caller's transaction.
+
+    Set-based: the current 賦課 in one query (their input JSON only for those whose hash
+    differs), the candidates removed in one statement and written with one COPY."""
     fy = year.fiscal_year
     ids = list(atena_ids) + list(gone)
-    current = {
-        f.atena_id: f
-        for f in KaigoFuka.objects.filter(fiscal_year=fy, atena_id__in=ids, is_current=True)
-    }
+    current: dict[int, tuple[int, str, int]] = {}  # 宛名 id → (賦課 id, input_hash, 保険料)
+    if ids:
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT atena_id, id, input_hash, hokenryo FROM kaigo_kaigofuka"
+                " WHERE fiscal_year = %s AND is_current AND atena_id = ANY(%s::bigint[])",
+                [fy, ids],
+            )
+            current = {int(a): (int(pk), h, int(amt)) for a, pk, h, amt in cur.fetchall()}
     found: dict[int, tuple[str, int, dict[str, Any], str, list[dict[str, Any]]]] = {}
     seen: set[int] = set()
+    changed: list[tuple[PersonInput, str]] = []
     for pi in person_inputs(fy, list(atena_ids)):
         seen.add(pi.atena_id)
         h = input_hash(pi.facts)
         before = current.get(pi.atena_id)
-        if before is not None and before.input_hash == h:
+        if before is not None and before[1] == h:
             continue
+        changed.append((pi, h))
+    old_inputs = _inputs_of(
+        [current[pi.atena_id][0] for pi, _ in changed if pi.atena_id in current]
+    )
+    for pi, h in changed:
         r = calculate(pi, year.params)
+        before = current.get(pi.atena_id)
         if before is None:
             cause, changes = str(FukaKoseiCause.SHINKI), [{"kind": "shinki"}]
         else:
-            changes = facts_changes(before.detail.get("input", {}), pi.facts)
+            changes = facts_changes(old_inputs.get(before[0]) or {}, pi.facts)
             cause = _cause(changes)
         detail = {"input": pi.facts, "result": result_json(r), "hihokensha_no": pi.hihokensha_no}
         found[pi.atena_id] = (cause, r.hokenryo, detail, h, changes)
     for a in [*gone, *(x for x in atena_ids if x not in seen)]:
         before = current.get(a)
-        if before is not None and before.hokenryo:
+        if before is not None and before[2]:
             found[a] = (FukaKoseiCause.SHOMETSU, 0, {"input": {}, "result": None}, "",
                         [{"kind": "shometsu"}])  # fmt: skip
     KaigoKoseiKoho.objects.filter(
         fiscal_year=fy, atena_id__in=[i for i in ids if i not in found],
         status=FukaKoseiStatus.OPEN,
     ).delete()  # fmt: skip
+    now = timezone.now()
+    rows = []
     for a, (cause, hokenryo, detail, h, changes) in found.items():
         before = current.get(a)
-        KaigoKoseiKoho.objects.update_or_create(
-            fiscal_year=fy,
-            atena_id=a,
-            status=FukaKoseiStatus.OPEN,
-            defaults={
-                "fuka": before,
-                "cause": cause,
-                "hokenryo_before": before.hokenryo if before else 0,
-                "hokenryo_after": hokenryo,
-                "detail": detail,
-                "input_hash": h,
-                "changes": changes,
-                "job_id": job_id,
-            },
-        )
+        rows.append(
+            (fy, a, before[0] if before else None, str(cause), str(FukaKoseiStatus.OPEN),
+             before[2] if before else 0, hokenryo, _ENCODER.encode(detail), h,
+             _ENCODER.encode(changes), job_id, now, "")
+        )  # fmt: skip
+    _koho_upsert(rows)
     return len(found)
+
+
+def _inputs_of(fuka_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """賦課 id → the input its 内訳 holds (one query)."""
+    if not fuka_ids:
+        return {}
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id, detail -> 'input' FROM kaigo_kaigofuka WHERE id = ANY(%s::bigint[])",
+            [fuka_ids],
+        )
+        # Django's connection hands jsonb over as text (JSONField decodes it itself)
+        return {
+            int(pk): (json.loads(value) if isinstance(value, str) else value) or {}
+            for pk, value in cur.fetchall()
+        }
 
 
 def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = None) -> KaigoFuka:

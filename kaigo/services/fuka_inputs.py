@@ -61,6 +61,13 @@ def input_hash(facts: dict[str, Any]) -> str:
     return hashlib.sha256(_HASH_ENCODER.encode(facts).encode()).hexdigest()
 
 
+def input_text_and_hash(facts: dict[str, Any]) -> tuple[str, str]:
+    """The input as JSON text (keys sorted) and its :func:`input_hash`, encoded once: the
+    本算定 stores the one text in the 内訳 and hashes it."""
+    text = _HASH_ENCODER.encode(facts)
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
 def _kijitsu(d1: Dai1Nendo, fiscal_year: int) -> date:
     first = min(s for s, _ in d1.periods)
     return max(first, fy_start(fiscal_year))

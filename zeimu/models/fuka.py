@@ -36,6 +36,12 @@ class Fuka(models.Model):
     )
     gokei_shotoku = models.BigIntegerField("合計所得金額", default=0)
     kazei_shotoku = models.BigIntegerField("課税総所得金額", default=0)
+    # The 所得 other modules read through zeimu.public (国保, 介護, 福祉), copied out of the
+    # 内訳 (detail.result) by every writer so a batch reads plain columns, not JSON paths.
+    kyuyo_shotoku = models.BigIntegerField("給与所得（所得金額調整控除後）", default=0)
+    nenkin_shotoku = models.BigIntegerField("公的年金等に係る雑所得", default=0)
+    sonota_shotoku = models.BigIntegerField("その他の所得", default=0)
+    nenkin_shunyu = models.BigIntegerField("公的年金等の収入金額", default=0)
     shotokuwari_shichoson = models.BigIntegerField("市町村民税所得割", default=0)
     shotokuwari_dofuken = models.BigIntegerField("道府県民税所得割", default=0)
     kintowari_shichoson = models.BigIntegerField("市町村民税均等割", default=0)

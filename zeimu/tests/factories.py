@@ -25,7 +25,8 @@ def _fuka_row(
     nenkin_shunyu: int | None = None,
     kazei_shotoku: int | None = None,
 ) -> Fuka:
-    """The row itself: 合計所得金額 is the sum of the 所得; 割 split 市町村/道府県."""
+    """The row itself: 合計所得金額 is the sum of the 所得; 割 split 市町村/道府県; the 所得 in
+    their columns and in the 内訳, as the 当初賦課 writes both."""
     nenkin_detail: dict[str, int] = {"shotoku": nenkin}
     result: dict[str, object] = {
         "kyuyo_shotoku_after_chosei": kyuyo,
@@ -43,6 +44,11 @@ def _fuka_row(
         status=status,
         is_current=True,
         gokei_shotoku=kyuyo + nenkin + sonota,
+        kazei_shotoku=kazei_shotoku or 0,
+        kyuyo_shotoku=kyuyo,
+        nenkin_shotoku=nenkin,
+        sonota_shotoku=sonota,
+        nenkin_shunyu=nenkin_shunyu or 0,
         shotokuwari_shichoson=shotokuwari * 6 // 10,
         shotokuwari_dofuken=shotokuwari - shotokuwari * 6 // 10,
         kintowari_shichoson=kintowari * 3 // 4,
