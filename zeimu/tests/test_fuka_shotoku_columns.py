@@ -100,7 +100,7 @@ def test_the_migration_backfill_derives_the_columns_from_the_detail(hayama, beta
     Fuka.objects.update(**dict.fromkeys(COLUMNS, 0))
     assert public.person_kazei_many(ids, FY) != before
     # when: the migration's one UPDATE
-    migration = importlib.import_module("zeimu.migrations.0010_fuka_shotoku")
+    migration = importlib.import_module("zeimu.migrations.0018_fuka_shotoku")
     with dj.cursor() as cur:
         cur.execute(migration.BACKFILL)
     # then: the same answers as before, every column equal to the 内訳

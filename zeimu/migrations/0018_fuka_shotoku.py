@@ -20,7 +20,7 @@ WHERE detail ? 'result'
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zeimu', '0009_tokusoku'),
+        ('zeimu', '0017_shuno_kind_kanpu_shobun_kesson'),
     ]
 
     operations = [
