@@ -12,24 +12,21 @@ job of the same 年度 is refused while one is queued or running (an advisory lo
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
-from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import JobRefused
-from tenants.params.services import ParameterMissing
 from tenants.printing.jobs import print_actor
 from tenants.wareki import format_nendo
 from zeimu.gyomu import KEI_JIDOSHAZEI
 from zeimu.models import KeiFuka, KeiIdo, KeiIdoKind
+from zeimu.year_jobs import fiscal_year_validated, one_job_a_year
 
 TOSHO = "zeimu_kei_tosho"
 
@@ -41,19 +38,11 @@ class KeiTosho:
     chunk_rows = 2000
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            fy = int(params["fiscal_year"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError("年度を指定してください。") from exc
         from zeimu.services.keijidosha import KeiYear
 
-        try:
-            KeiYear.build(fy)
-        except (ParameterMissing, LookupError, ValueError, TypeError) as exc:
-            raise ValueError(
-                f"{format_nendo(fy)}の軽自動車税の法令の値（グリーン化特例など）が登録されていません。"
-            ) from exc
-        return {"fiscal_year": fy}
+        return fiscal_year_validated(
+            params, KeiYear.build, "軽自動車税の法令の値（グリーン化特例など）"
+        )
 
     def result_url(self, job: Job) -> str:
         return f"{reverse('zeimu_kei_fuka_list')}?fiscal_year={int(job.params['fiscal_year'])}"
@@ -61,17 +50,7 @@ class KeiTosho:
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
         from zeimu.services.keijidosha import KeiYear
 
-        fy = int(job.params["fiscal_year"])
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"kei:{fy}".encode())])
-        busy = (
-            Job.objects.filter(kind=TOSHO, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            .filter(params__fiscal_year=fy)
-            .exclude(pk=job.pk)
-            .exists()
-        )
-        if busy:
-            raise JobRefused(f"{format_nendo(fy)}の軽自動車税の当初賦課が実行中です。")
+        fy = one_job_a_year(job, kind=TOSHO, lock="kei", what="軽自動車税の当初賦課")
         kijitsu = KeiYear.build(fy).fuka_kijitsu
         ids = list(
             KeiIdo.objects.filter(kind=KeiIdoKind.TOROKU, ido_date__lte=kijitsu)

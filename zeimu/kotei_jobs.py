@@ -12,25 +12,22 @@ is queued or running (an advisory lock in the job's own transaction).
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import JobRefused
-from tenants.params.services import ParameterMissing
 from tenants.printing.jobs import print_actor
 from tenants.wareki import format_nendo
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import KoteiFuka, KoteiNozeisha
 from zeimu.services.kotei_shokyaku import held_filter
+from zeimu.year_jobs import fiscal_year_validated, one_job_a_year
 
 TOSHO = "zeimu_kotei_tosho"
 
@@ -42,35 +39,17 @@ class KoteiTosho:
     chunk_rows = 2000
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            fy = int(params["fiscal_year"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError("年度を指定してください。") from exc
         from zeimu.services.kotei import KoteiYear
 
-        try:
-            KoteiYear.build(fy)
-        except (ParameterMissing, LookupError, ValueError, TypeError) as exc:
-            raise ValueError(
-                f"{format_nendo(fy)}の固定資産税の法令の値（負担調整措置など）が登録されていません。"
-            ) from exc
-        return {"fiscal_year": fy}
+        return fiscal_year_validated(
+            params, KoteiYear.build, "固定資産税の法令の値（負担調整措置など）"
+        )
 
     def result_url(self, job: Job) -> str:
         return f"{reverse('zeimu_kotei_fuka_list')}?fiscal_year={int(job.params['fiscal_year'])}"
 
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
-        fy = int(job.params["fiscal_year"])
-        with connection.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"kotei:{fy}".encode())])
-        busy = (
-            Job.objects.filter(kind=TOSHO, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            .filter(params__fiscal_year=fy)
-            .exclude(pk=job.pk)
-            .exists()
-        )
-        if busy:
-            raise JobRefused(f"{format_nendo(fy)}の固定資産税の当初賦課が実行中です。")
+        fy = one_job_a_year(job, kind=TOSHO, lock="kotei", what="固定資産税の当初賦課")
         ids = list(
             KoteiNozeisha.objects.filter(
                 Q(tochi__kakaku__fiscal_year=fy)
