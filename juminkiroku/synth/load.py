@@ -131,21 +131,26 @@ def _tables_to_truncate() -> list[str]:
             if targets & set(chosen):
                 chosen.append(model)
                 changed = True
-    # Other modules' tables that point at persons (課税資料, 賦課 …) go too, but only when
-    # they are empty: a town whose other modules hold data is never wiped by a reload.
-    for model in apps.get_models():
-        if model._meta.app_label == "juminkiroku" or model in chosen:
-            continue
-        targets = {
-            f.related_model for f in model._meta.concrete_fields if isinstance(f, ForeignKey)
-        }
-        if targets & set(chosen):
-            if model.objects.exists():  # type: ignore[attr-defined]
-                raise SynthLoadError(
-                    f"{model._meta.verbose_name}のデータが住民を参照しているため、"
-                    "住民記録を置き換えられません。"
-                )
-            chosen.append(model)
+    # Other modules' tables that point at persons (課税資料, 賦課 …), and the tables that
+    # point at those (a 期別's 分納 link …, many-to-many tables included), go too, but only
+    # when they are empty: a town whose other modules hold data is never wiped by a reload.
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_models(include_auto_created=True):
+            if model._meta.app_label == "juminkiroku" or model in chosen:
+                continue
+            targets = {
+                f.related_model for f in model._meta.concrete_fields if isinstance(f, ForeignKey)
+            }
+            if targets & set(chosen):
+                if model.objects.exists():  # type: ignore[attr-defined]
+                    raise SynthLoadError(
+                        f"{model._meta.verbose_name}のデータが住民を参照しているため、"
+                        "住民記録を置き換えられません。"
+                    )
+                chosen.append(model)
+                changed = True
     return [m._meta.db_table for m in chosen]
 
 

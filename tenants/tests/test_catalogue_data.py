@@ -170,6 +170,8 @@ IMPLEMENTED = {
     "kokuho_fuka",
     "shuno_kanri",  # the ledger, 窓口収納, 口座振替結果, 延滞金 (issue 18, in part)
     "kei_jidoshazei",  # 種別割 (issue 17 item 5)
+    "hojin_juminzei",  # 均等割・法人税割, 申告 (issue 17 item 6)
+    "jigyoshozei",  # 資産割・従業者割, where levied (issue 17 item 7)
 }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.urls import URLPattern, path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -77,24 +77,14 @@ def _jigyosho(s: JigyoshoShinkoku) -> dict[str, Any]:
     return out
 
 
-def _bango(value: str) -> str:
-    problem = hojin_bango_problem(value)
-    if problem:
-        raise serializers.ValidationError(problem)
-    return value
-
-
 class HojinSearchSerializer(serializers.Serializer):
-    hojin_bango = TextField(max_length=13, required=False, help_text="法人番号（13桁）")
+    hojin_bango = TextField(
+        min_length=13,
+        max_length=13,
+        required=False,
+        help_text="法人番号（13桁。数字と検査数字の誤りは 422）",
+    )
     meisho = TextField(max_length=100, required=False, help_text="名称（前方一致）")
-
-    def validate_hojin_bango(self, value: str) -> str:
-        return _bango(value)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not attrs.get("hojin_bango") and not (attrs.get("meisho") or "").strip():
-            raise serializers.ValidationError("法人番号か名称を指定してください。")
-        return attrs
 
 
 class HojinSearchView(TenantAPIView):
@@ -104,7 +94,10 @@ class HojinSearchView(TenantAPIView):
 
     @extend_schema(
         request=HojinSearchSerializer,
-        responses={200: dict},
+        responses={
+            200: dict,
+            422: rule_response("法人番号も名称も指定がない、法人番号の検査数字の誤り"),
+        },
         summary="法人を法人番号（完全一致）か名称（前方一致）で検索（100件まで）",
         operation_id="zeimu_hojin_search",
     )
@@ -112,6 +105,12 @@ class HojinSearchView(TenantAPIView):
         ser = HojinSearchSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
         d = ser.validated_data
+        if not d.get("hojin_bango") and not (d.get("meisho") or "").strip():
+            # well-formed but names no corporation: a rule, not the request's form (422)
+            raise RuleRefused({"detail": "法人番号か名称を指定してください。"})
+        problem = hojin_bango_problem(d["hojin_bango"]) if d.get("hojin_bango") else None
+        if problem:
+            raise RuleRefused({"hojin_bango": problem})
         if d.get("hojin_bango"):
             qs = Hojin.objects.filter(hojin_bango=d["hojin_bango"])
         else:
@@ -131,9 +130,6 @@ class HojinCreateSerializer(serializers.Serializer):
         min_value=0, required=False, allow_null=True, help_text="資本金等の額（円）"
     )
 
-    def validate_hojin_bango(self, value: str) -> str:
-        return _bango(value)
-
 
 class HojinCreateView(TenantAPIView):
     gyomu_code = HOJIN_JUMINZEI
@@ -141,13 +137,19 @@ class HojinCreateView(TenantAPIView):
 
     @extend_schema(
         request=HojinCreateSerializer,
-        responses={201: dict, 422: rule_response("登録済みの法人番号")},
+        responses={
+            201: dict,
+            422: rule_response("登録済みの法人番号、法人番号の数字・検査数字の誤り"),
+        },
         summary="法人の登録",
         operation_id="zeimu_hojin_create",
     )
     def post(self, request: Request) -> Response:
         ser = HojinCreateSerializer(data=request.data)
         ser.is_valid(raise_exception=True)
+        problem = hojin_bango_problem(ser.validated_data["hojin_bango"])
+        if problem:
+            raise RuleRefused({"hojin_bango": problem})
         try:
             h = hojin_register(actor=actor_from_request(request), **ser.validated_data)
         except HojinRefused as exc:
@@ -260,12 +262,24 @@ class ShinkokuView(TenantAPIView):
         return Response(_shinkoku(sk), status=201)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        # what the field reads: up to 10 digits and 2 decimals, not negative
+        "pattern": r"^\d{1,10}(?:\.\d{1,2})?$",
+        "description": '面積（㎡、例: "1250.50"）',
+    }
+)
+class MensekiField(serializers.DecimalField):
+    pass
+
+
 class JigyoshoShinkokuSerializer(serializers.Serializer):
     juri_date = serializers.DateField()
     kaishi = serializers.DateField()
     shuryo = serializers.DateField()
-    menseki = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    hikazei_menseki = serializers.DecimalField(
+    menseki = MensekiField(max_digits=12, decimal_places=2, min_value=0)
+    hikazei_menseki = MensekiField(
         max_digits=12, decimal_places=2, min_value=0, required=False, default=Decimal(0)
     )
     juugyosha = serializers.IntegerField(min_value=0, max_value=10_000_000)

@@ -214,7 +214,7 @@ class KeiShisanView(TenantAPIView):
                 ),
             )
         except KeiRefused as exc:
-            raise RuleRefused({"detail": [str(exc)]}) from exc
+            raise RuleRefused({"detail": str(exc)}) from exc
         return Response(
             {
                 "fiscal_year": d["fiscal_year"],

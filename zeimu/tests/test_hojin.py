@@ -395,7 +395,8 @@ def test_api_create_search_shinkoku_detail_shisan_and_wall(world):
     api = _key_client(world.alpha, ALPHA_HOST, SCOPES)
     bad = _post(api, "/api/v1/zeimu/hojin/", {"hojin_bango": "1234567890123", "meisho": "x",
                                                 "shozaichi": "y", "kessan_tsuki": 3})  # fmt: skip
-    assert bad.status_code == 400 and "検査用数字" in bad.content.decode()
+    # (well-formed JSON, a 法人番号 that breaks the rule: 422, as the schema says)
+    assert bad.status_code == 422 and "検査用数字" in bad.content.decode()
     made = _post(
         api,
         "/api/v1/zeimu/hojin/",

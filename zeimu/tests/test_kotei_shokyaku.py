@@ -251,7 +251,11 @@ def test_screens_entry_shisan_and_nayose(login: Any, alpha: Any, shop: dict[str,
     connection.set_tenant(alpha.municipality)
     assert KoteiShokyakuShisan.objects.filter(meisho="製氷機").count() == 1
     bango = Kibetsu.objects.get(key=kotei_key(FY, shop["shop"].pk, 1)).nofu_bango
-    logged = AccessLog.objects.filter(screen="zeimu.kotei_shokyaku").order_by("id").first()
+    logged = (
+        AccessLog.objects.filter(screen="zeimu.kotei_shokyaku", username="hayama-clerk")
+        .order_by("id")
+        .first()
+    )
     assert logged is not None and logged.record_id == str(shop["shop"].pk)
     assert AccessLog.objects.filter(
         record_type="zeimu.KoteiShokyakuShinkoku", action="update"
