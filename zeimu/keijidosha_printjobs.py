@@ -5,7 +5,7 @@ vehicle's screen)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,7 +17,6 @@ from zeimu.forms.keijidosha_notices import (
     kei_notice_render,
     kei_notices,
 )
-from zeimu.forms.notices import Issuer, Notice
 from zeimu.gyomu import KEI_JIDOSHAZEI
 from zeimu.models import KeiFuka
 from zeimu.notice_printjobs import YearNoticePrint
@@ -50,25 +49,8 @@ class KeiNoticePrint(YearNoticePrint):
     def printable(self, fiscal_year: int) -> QuerySet[Any]:
         return printable(fiscal_year)
 
-    def notices(self, rows: list[Any]) -> list[Notice]:
-        return kei_notices(rows)
-
-    def render_notices(
-        self,
-        notices: list[Notice],
-        *,
-        issuer: Issuer,
-        fiscal_year: int,
-        tsuchi_date: date,
-        timestamp: datetime,
-    ) -> bytes:
-        return kei_notice_render(
-            notices,
-            issuer=issuer,
-            fiscal_year=fiscal_year,
-            tsuchi_date=tsuchi_date,
-            timestamp=timestamp,
-        )
+    build = staticmethod(kei_notices)
+    renderer = staticmethod(kei_notice_render)
 
 
 register(KeiNoticePrint())

@@ -4,7 +4,7 @@ the 代表者's 郵便番号・宛名番号 order."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,7 +16,6 @@ from zeimu.forms.kotei_notices import (
     kotei_notice_render,
     kotei_notices,
 )
-from zeimu.forms.notices import Issuer, Notice
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import KoteiFuka
 from zeimu.notice_printjobs import YearNoticePrint
@@ -50,25 +49,8 @@ class KoteiNoticePrint(YearNoticePrint):
     def printable(self, fiscal_year: int) -> QuerySet[Any]:
         return printable(fiscal_year)
 
-    def notices(self, rows: list[Any]) -> list[Notice]:
-        return kotei_notices(rows)
-
-    def render_notices(
-        self,
-        notices: list[Notice],
-        *,
-        issuer: Issuer,
-        fiscal_year: int,
-        tsuchi_date: date,
-        timestamp: datetime,
-    ) -> bytes:
-        return kotei_notice_render(
-            notices,
-            issuer=issuer,
-            fiscal_year=fiscal_year,
-            tsuchi_date=tsuchi_date,
-            timestamp=timestamp,
-        )
+    build = staticmethod(kotei_notices)
+    renderer = staticmethod(kotei_notice_render)
 
 
 register(KoteiNoticePrint())

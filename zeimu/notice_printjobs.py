@@ -38,7 +38,8 @@ def latest_tsuchi_date(kind: str, fiscal_year: int) -> date | None:
 
 class YearNoticePrint(MassPrintJob):
     """A 税目's yearly notice print: the subclass names ``code``, ``gyomu``, ``title``,
-    ``file_prefix``, ``print_data_header``, ``form`` and the three hooks below."""
+    ``file_prefix``, ``print_data_header``, ``form``, ``build``, ``renderer`` and
+    ``printable``."""
 
     chunk_notices = 1000
     form: str
@@ -47,10 +48,13 @@ class YearNoticePrint(MassPrintJob):
     def printable(self, fiscal_year: int) -> QuerySet[Any]:
         """The current assessments of the year with a tax to pay, in print order."""
 
-    @abstractmethod
-    def notices(self, rows: list[Any]) -> list[Notice]: ...
+    #: the 税目's notice builder and renderer (zeimu.forms.*_notices), as static methods
+    build: Any
+    renderer: Any
 
-    @abstractmethod
+    def notices(self, rows: list[Any]) -> list[Notice]:
+        return list(self.build(rows))
+
     def render_notices(
         self,
         notices: list[Notice],
@@ -59,7 +63,16 @@ class YearNoticePrint(MassPrintJob):
         fiscal_year: int,
         tsuchi_date: date,
         timestamp: datetime,
-    ) -> bytes: ...
+    ) -> bytes:
+        return bytes(
+            self.renderer(
+                notices,
+                issuer=issuer,
+                fiscal_year=fiscal_year,
+                tsuchi_date=tsuchi_date,
+                timestamp=timestamp,
+            )
+        )
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
         try:
