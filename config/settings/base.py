@@ -58,6 +58,7 @@ TENANT_APPS = [
     "migration_io",
     "kokuho",
     "kaigo",
+    "fukushi",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

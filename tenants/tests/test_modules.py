@@ -36,6 +36,7 @@ def test_the_installed_business_apps_are_found() -> None:
         "migration_io",
         "kokuho",
         "kaigo",
+        "fukushi",
     ]
 
 
