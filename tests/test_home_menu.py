@@ -36,7 +36,12 @@ def test_the_top_page_lists_the_working_modules_first(world, login):
     tree = html.fromstring(client.get("/").content)
     main = tree.xpath("//main")[0]
     names = [a.text_content().strip() for a in main.xpath(".//a[contains(@href, '/m/')]")]
-    ready = set(Gyomu.objects.filter(code__in=implemented_gyomu()).values_list("name", flat=True))
+    # ready: the catalogue says its screens ship (a module may declare a 業務 before then:
+    # fukushi holds its codes while its screens are built)
+    ready = set(Gyomu.objects.filter(implemented=True).values_list("name", flat=True))
+    assert set(Gyomu.objects.filter(implemented=True).values_list("code", flat=True)) <= (
+        implemented_gyomu()
+    )
     # then every working module comes before every one not built
     flags = [name in ready for name in names]
     assert flags == sorted(flags, reverse=True), names
@@ -60,7 +65,12 @@ def test_the_side_menu_lists_the_working_modules_first(world, login):
         0
     ]
     names = [a.text_content().strip() for a in nav.xpath(".//a[contains(@href, '/m/')]")]
-    ready = set(Gyomu.objects.filter(code__in=implemented_gyomu()).values_list("name", flat=True))
+    # ready: the catalogue says its screens ship (a module may declare a 業務 before then:
+    # fukushi holds its codes while its screens are built)
+    ready = set(Gyomu.objects.filter(implemented=True).values_list("name", flat=True))
+    assert set(Gyomu.objects.filter(implemented=True).values_list("code", flat=True)) <= (
+        implemented_gyomu()
+    )
     flags = [name in ready for name in names]
     assert flags == sorted(flags, reverse=True), names
     assert False in flags and True in flags

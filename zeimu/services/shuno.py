@@ -424,10 +424,16 @@ def juto_apply(*, atena_id: int, on: date, actor: Actor) -> list[Juto]:
     with transaction.atomic():
         list(Kibetsu.objects.select_for_update().filter(atena_id=atena_id).values_list("pk"))
         rows = taxpayer_balances(atena_id, on=on)
-        debts = [(k, b.zan) for k, b in rows if b.zan > 0]
+        # What is owed or overpaid on ``on`` and also once every entry is counted: a 充当
+        # dated before a 配当 or payment entered earlier but dated later must not fill a
+        # 期別 that entry pays (it would be overpaid in the end), nor move money a later
+        # 還付 already took out.
+        final = balances([k.pk for k, _ in rows])
+        debts = [(k, min(b.zan, final[k.pk].zan)) for k, b in rows]
+        debts = [(k, zan) for k, zan in debts if zan > 0]
         left = [zan for _, zan in debts]
         for kib, bal in rows:
-            over = -bal.zan
+            over = min(-bal.zan, -final[kib.pk].zan)
             if over <= 0:
                 continue
             for i, (debt, _) in enumerate(debts):
