@@ -2,7 +2,7 @@ import os
 from urllib.parse import urlsplit, urlunsplit
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import STORAGES
+from config.settings.base import CACHES, MEDIA_ROOT, REDIS_URL, STORAGES
 from config.settings.env import env_bool, env_int
 
 SECRET_KEY = "test-only-key"
@@ -30,9 +30,9 @@ JC_PLATFORM_CACHE_SECONDS = env_int("JC_PLATFORM_CACHE_SECONDS", 0)
 # these values explicitly (tests/integration/conftest.py drops PYTEST_* variables).
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _XDIST_WORKER.startswith("gw"):
-    _redis = urlsplit(REDIS_URL)  # noqa: F405
+    _redis = urlsplit(REDIS_URL)
     _base_db = int(_redis.path.lstrip("/") or 0)
     REDIS_URL = urlunsplit(_redis._replace(path=f"/{_base_db + 1 + int(_XDIST_WORKER[2:])}"))
-    CACHES = {name: {**cache, "LOCATION": REDIS_URL} for name, cache in CACHES.items()}  # noqa: F405
+    CACHES = {name: {**cache, "LOCATION": REDIS_URL} for name, cache in CACHES.items()}
     CELERY_BROKER_URL = REDIS_URL
-    MEDIA_ROOT = MEDIA_ROOT / _XDIST_WORKER  # noqa: F405
+    MEDIA_ROOT = MEDIA_ROOT / _XDIST_WORKER
