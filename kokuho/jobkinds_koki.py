@@ -33,7 +33,7 @@ from tenants.jobs.heartbeat import report_progress
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, JobOutcome, register
 from tenants.printing.jobs import MassPrintJob, PrintedItem
-from tenants.selectors.current import current_municipality
+from tenants.printing.yearly import issuer_name
 from tenants.wareki import format_nendo
 
 
@@ -115,10 +115,6 @@ class KokiHokenryoImportJob:
                 failed=True, message="ファイルに誤りがあるため取り込みませんでした（登録は0件）。"
             )
         return None
-
-
-def issuer_name() -> str:
-    return f"{current_municipality().name}長"
 
 
 class KokiNofushoPrint(MassPrintJob):

@@ -29,11 +29,7 @@ from tenants.csvout import DEFAULT_ENCODING, check_encoding
 from tenants.jobs.models import Job, JobChunk
 from tenants.jobs.registry import register
 from tenants.printing.jobs import MassPrintJob, PrintedItem
-from tenants.selectors.current import current_municipality
-
-
-def issuer_name() -> str:
-    return f"{current_municipality().name}長"
+from tenants.printing.yearly import issuer_name
 
 
 class ShikakuPrint(MassPrintJob):
