@@ -16,9 +16,18 @@ from typing import Any
 
 import pyotp
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tenants.db import connection
 from tests.personas import PERSONA_PASSWORD, Personas, Town, build_world
+
+# The property tests' examples are checked, not timed: on a loaded CI machine input
+# generation and single examples can be slow without anything being wrong (a 2-core machine
+# running two test workers and the services). Tests that set their own @settings keep them.
+settings.register_profile(
+    "jc", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("jc")
 
 
 @pytest.fixture(scope="session")
