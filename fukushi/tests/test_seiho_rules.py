@@ -444,3 +444,17 @@ def test_the_unconfirmed_values_are_the_ones_the_report_lists():
         "fukushi.seiho.jutaku_fujo",
         "fukushi.seiho.kinro_kojo",
     }
+
+
+@pytest.mark.django_db
+def test_the_loaded_store_gives_the_same_result_in_both_towns(in_alpha, beta):
+    """Through ``param_value`` (the YAML as loaded): the national 基準 is the same in either
+    town's schema."""
+    from fukushi.rules.seiho_params import parameters_for
+    from tenants.db import connection
+
+    a = calc(date(2025, 10, 1), [50], p=parameters_for(2025))
+    connection.set_tenant(beta.municipality)
+    b = calc(date(2025, 10, 1), [50], p=parameters_for(2025))
+    assert a == b
+    assert a.seikatsu_fujo == 76_220
