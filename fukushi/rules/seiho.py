@@ -69,9 +69,6 @@ TOKI_KU_LABELS = {str(i): f"{'ⅠⅡⅢⅣⅤⅥ'[i - 1]}区" for i in range(1, 
 
 #: age at which a child stops being a 児童 (加算: to the 3月31日 after reaching it)
 JIDO_NENREI = 18
-#: 未成年者控除 applies to workers younger than this (実施要領; not confirmed after the 2022
-#: change of the 成年 age — docs/standard/seikatsu_hogo.md)
-MISEINEN_MIMAN = 20
 
 
 @dataclass(frozen=True)
@@ -88,6 +85,9 @@ class Setaiin:
     shinki_shuro: bool = False
     #: other income already assessed (年金・手当 etc., 月額)
     sonota_shunyu: int = 0
+    #: 未成年者控除 does not apply (an independent household with only a spouse or own
+    #: children — 実施要領; a one-person household is excluded without this flag)
+    miseinen_jogai: bool = False
 
 
 @dataclass(frozen=True)
@@ -187,14 +187,20 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
     kyuchi_words = KYUCHI_LABELS[inp.kyuchi]
     month = inp.kijunbi.month
     size_key = str(min(n, 10))
-    used_unconfirmed: set[str] = set()
+    notes: dict[str, str] = {}
     meisai: list[Meisai] = []
 
     def flag(key: str) -> bool:
         if key in p.unconfirmed:
-            used_unconfirmed.add(key)
+            notes[key] = p.unconfirmed[key] or key
             return True
         return False
+
+    def flag_item(key: str, note: str | None) -> bool:
+        if note is None:
+            return False
+        notes[f"{key}@{month}"] = note
+        return True
 
     ages = [age_on(m.seinengappi, inp.kijunbi) for m in inp.setaiin]
     kubun = [nenrei_kubun(a) for a in ages]
@@ -204,10 +210,9 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
     dai1_sum = sum(_cell(dai1, k, f"第1類の基準額（{kyuchi_words}・{w}）") for k, w in kubun)
     rate = p.teigenritsu[min(n, 10)]
     product = Decimal(dai1_sum) * rate
-    if p.dai1_hasu == "kiriage_10en":
-        dai1_gaku = int((product / 10).to_integral_value(ROUND_CEILING) * 10)
-    else:
-        dai1_gaku = int(product.to_integral_value(ROUND_FLOOR))
+    dai1_gaku = int(product.to_integral_value(ROUND_FLOOR))
+    if p.dai1_hasu == "kirisute_1en_kiriage_10en":
+        dai1_gaku = int((Decimal(dai1_gaku) / 10).to_integral_value(ROUND_CEILING)) * 10
     meisai.append(
         Meisai(
             "生活扶助",
@@ -233,19 +238,21 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
     )
 
     # 特例加算
-    tokurei = p.tokurei_gaku(month) * n
+    tokurei_1nin, tokurei_note = p.tokurei(month)
+    tokurei = tokurei_1nin * n
     meisai.append(
         Meisai(
             "生活扶助",
             "特例加算",
             tokurei,
-            f"1人当たり{_fmt(p.tokurei_gaku(month))}×{n}人",
-            flag("fukushi.seiho.tokurei_kasan"),
+            f"1人当たり{_fmt(tokurei_1nin)}×{n}人",
+            flag_item("fukushi.seiho.tokurei_kasan", tokurei_note),
         )
     )
 
     # 経過的加算
-    keika_table = _need(p.keikateki(month), inp.kyuchi, f"経過的加算（{kyuchi_words}）")
+    keika_all, keika_note = p.keikateki(month)
+    keika_table = _need(keika_all, inp.kyuchi, f"経過的加算（{kyuchi_words}）")
     keika_size = _need(keika_table, size_key, f"経過的加算（{kyuchi_words}・{size_key}人世帯）")
     keika = sum(
         _cell(keika_size, k, f"経過的加算（{kyuchi_words}・{size_key}人世帯・{w}）")
@@ -257,7 +264,7 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
             "経過的加算",
             keika,
             f"{kyuchi_words}・{size_key}人世帯の年齢区分ごとの額の計",
-            flag("fukushi.seiho.keikateki_kasan"),
+            flag_item("fukushi.seiho.keikateki_kasan", keika_note),
         )
     )
 
@@ -362,20 +369,7 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
         shunyu_nintei=shunyu,
         hogohi=hogohi,
         yohi="保護を要する" if shunyu < saitei else "保護を要しない",
-        unconfirmed=tuple(p.unconfirmed[k] or k for k in sorted(used_unconfirmed)),
-    )
-
-
-def _kiso_kojo(shunyu: int, p: SeihoParameters) -> int:
-    """基礎控除 of one worker's 就労収入 (the table of the 実施要領)."""
-    if shunyu <= p.kiso_zengaku_made:
-        return shunyu
-    for upper, kojo in p.kiso_hyo:
-        if shunyu <= upper:
-            return kojo
-    raise KijunMiteigi(
-        f"就労収入{_fmt(shunyu)}の基礎控除額が基礎控除額表に登録されていません"
-        "（実施要領の表を確かめて登録してください）"
+        unconfirmed=tuple(notes[k] for k in sorted(notes)),
     )
 
 
@@ -386,14 +380,24 @@ def _shunyu_nintei(
     meisai: list[Meisai],
     flag: Callable[[str], bool],
 ) -> int:
+    """収入認定額: 就労収入 less 必要経費 and 勤労控除, plus other income as assessed.
+
+    The worker with the largest 就労収入 takes the 基礎控除額表's 1人目 column, the others the
+    2人目以降 column (実施要領; the choice of the first worker is not confirmed)."""
+    workers = [i for i, m in enumerate(inp.setaiin) if m.shuro_shunyu]
+    hitorime = max(workers, key=lambda i: inp.setaiin[i].shuro_shunyu) if workers else None
     total = 0
-    for m, age in zip(inp.setaiin, ages, strict=True):
+    for i, (m, age) in enumerate(zip(inp.setaiin, ages, strict=True)):
         if min(m.shuro_shunyu, m.shuro_keihi, m.sonota_shunyu) < 0:
             raise ValueError("収入・経費は0以上で指定してください")
         if m.shuro_shunyu:
-            kiso = _kiso_kojo(m.shuro_shunyu, p)
+            kiso = p.kiso_kojo(m.shuro_shunyu, hitorime=i == hitorime)
             shinki = p.shinki_shuro_gaku if m.shinki_shuro else 0
-            miseinen = p.miseinen_gaku if age < MISEINEN_MIMAN else 0
+            miseinen = (
+                p.miseinen_gaku
+                if age < p.miseinen_miman and len(inp.setaiin) > 1 and not m.miseinen_jogai
+                else 0
+            )
             nintei = max(0, m.shuro_shunyu - m.shuro_keihi - kiso - shinki - miseinen)
             parts = [f"必要経費{_fmt(m.shuro_keihi)}", f"基礎控除{_fmt(kiso)}"]
             if shinki:

@@ -101,22 +101,48 @@ class SeihoParameters:
     boshi: dict[str, dict[str, int]]
     shogaisha: dict[str, dict[str, int]]
     jutaku: dict[str, dict[str, Any]]
-    kiso_zengaku_made: int
-    kiso_hyo: tuple[tuple[int, int], ...]
+    #: (下限, 上限, 1人目, 2人目以降); None: the whole income
+    kiso_hyo: tuple[tuple[int, int, int | None, int | None], ...]
+    #: (from, step, 1人目 per step, 2人目以降 per step) above the table
+    kiso_ijo: tuple[int, int, int, int]
     shinki_shuro_gaku: int
     shinki_shuro_tsukisu: int
     miseinen_gaku: int
+    miseinen_miman: int
     #: parameter key → note, for every value the data marks ``unconfirmed``
     unconfirmed: dict[str, str]
 
-    def tokurei_gaku(self, month: int) -> int:
-        return int(_for_month(self.tokurei_spans, month)["gaku"])
+    def tokurei(self, month: int) -> tuple[int, str | None]:
+        """(1人当たりの特例加算, the note when the month's amount is unconfirmed)."""
+        item = _for_month(self.tokurei_spans, month)
+        return int(item["gaku"]), _note(item)
 
-    def keikateki(self, month: int) -> dict[str, dict[str, dict[str, int]]]:
-        kijun: dict[str, dict[str, dict[str, int]]] = _for_month(self.keikateki_spans, month)[
-            "kijun"
-        ]
-        return kijun
+    def keikateki(self, month: int) -> tuple[dict[str, Any], str | None]:
+        """(the month's 経過的加算 table: 級地 → 世帯人員 → 年齢区分, note when unconfirmed)."""
+        item = _for_month(self.keikateki_spans, month)
+        kijun: dict[str, Any] = item["kijun"]
+        return kijun, _note(item)
+
+    def kiso_kojo(self, shunyu: int, *, hitorime: bool) -> int:
+        """基礎控除 of one worker's monthly 就労収入 (the first worker's column, or the others')."""
+        if shunyu < 0:
+            raise ValueError("就労収入が負です")
+        col = 2 if hitorime else 3
+        for row in self.kiso_hyo:
+            if row[0] <= shunyu <= row[1]:
+                v = row[col]
+                return shunyu if v is None else v
+        kara, kizami, h, f = self.kiso_ijo
+        last = self.kiso_hyo[-1][col]
+        if shunyu >= kara and last is not None:
+            return last + ((shunyu - kara) // kizami + 1) * (h if hitorime else f)
+        raise KijunMiteigi(f"就労収入{shunyu:,}円の基礎控除額が基礎控除額表に登録されていません")
+
+
+def _note(item: dict[str, Any]) -> str | None:
+    if not item.get("unconfirmed"):
+        return None
+    return str(item.get("note", "")) or "未確認"
 
 
 def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParameters:
@@ -141,7 +167,7 @@ def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParam
     shogai = get("shogaisha_kasan")
     jutaku = get("jutaku_fujo")
     kinro = get("kinro_kojo")
-    if hasu["hoho"] not in ("kirisute_1en", "kiriage_10en"):
+    if hasu["hoho"] not in ("kirisute_1en", "kirisute_1en_kiriage_10en"):
         raise ValueError(f"第1類の端数の扱いが不明です: {hasu['hoho']!r}")
     return SeihoParameters(
         fiscal_year=y,
@@ -157,11 +183,20 @@ def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParam
         boshi=boshi["kijun"],
         shogaisha=shogai["kijun"],
         jutaku=jutaku["chiiki"],
-        kiso_zengaku_made=int(kinro["kiso"]["zengaku_made"]),
-        kiso_hyo=tuple((int(a), int(b)) for a, b in kinro["kiso"]["hyo"]),
+        kiso_hyo=tuple(
+            (int(a), int(b), None if c is None else int(c), None if d is None else int(d))
+            for a, b, c, d in kinro["kiso"]["hyo"]
+        ),
+        kiso_ijo=(
+            int(kinro["kiso"]["ijo"]["kara"]),
+            int(kinro["kiso"]["ijo"]["kizami"]),
+            int(kinro["kiso"]["ijo"]["hitorime"]),
+            int(kinro["kiso"]["ijo"]["futarime_ijo"]),
+        ),
         shinki_shuro_gaku=int(kinro["shinki_shuro"]["gaku"]),
         shinki_shuro_tsukisu=int(kinro["shinki_shuro"]["tsukisu"]),
         miseinen_gaku=int(kinro["miseinen"]["gaku"]),
+        miseinen_miman=int(kinro["miseinen"]["miman"]),
         unconfirmed=unconfirmed,
     )
 

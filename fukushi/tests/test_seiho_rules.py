@@ -1,28 +1,27 @@
-"""最低生活費 (fukushi.rules.seiho) against the published examples that could be read, and its
-structure at every edge (年齢区分, 逓減率 by size 1–10, 級地, 冬季加算 months, 住宅扶助 limits,
-収入認定, 保護の要否).
+"""最低生活費 (fukushi.rules.seiho) against published figures, and its structure at every edge
+(年齢区分, 逓減率 by size 1–10, 級地, 冬季加算 months, 住宅扶助 limits, 勤労控除, 保護の要否).
 
-What the examples prove, and what they cannot (docs/standard/seikatsu_hogo.md):
+The oracle is 厚生労働省's table of model households (第55回社会保障審議会生活保護基準部会 資料4,
+https://www.mhlw.go.jp/content/12002000/001662704.pdf): 9 household types × 1級地-1・2級地-1・
+3級地-2 × before and from 令和8年10月 = 54 生活扶助基準額, read through the transcription in
+https://github.com/Ailiber1/seikatsuhogo (data/kijun_r8.json; the PDF itself could not be opened
+here). Its "夫婦子1人（30代夫婦・子3〜5歳）" is the ministry's 標準3人世帯 (33歳・29歳・4歳).
+Other published figures: 高齢夫婦（65歳）120,900円 with the 特例加算 of 1,000円
+(https://limo.media/articles/-/96956?page=4, 川崎市の例).
 
-- The 第1類・逓減率・第2類 of 1級地-1 are the 告示's table as https://wpa.cahier.org/1-1.php
-  copies it; the 50歳単身 example (https://limo.media/articles/-/81896?page=3: 75,720円 from
-  令和5年10月 with the 特例加算 1,000円, 76,220円 from 令和7年10月) checks them and the 特例加算.
-- The 65歳単身 76,880円 and 65歳夫婦 120,900円 (1級地-1, 川崎市の例 as
-  https://limo.media/articles/-/96956?page=4 quotes them) check 第1類 65〜69歳, 逓減率 2人,
-  第2類 2人 and the rounding; the 経過的加算 cells they need (1人 1,630円, 2人 0円) were
-  *derived* from these same totals (the 告示's 経過的加算 table could not be read), so for
-  that line these two tests prove only that the pieces add up.
-- 厚生労働省's 標準3人世帯 (33歳・29歳・4歳) and 母子世帯 examples cannot be reproduced: the
-  経過的加算 cells for 3人世帯 are not in the data, and the calculation refuses (tested).
+令和6年度 and 令和7年4〜9月: the 経過的加算 table of those months could not be read; the
+calculation refuses every cell but the three derived from the kept levels (tested both ways).
 
-Tests marked "structure" feed a lookup whose missing cells are filled with round figures of
-our own (never presented as law): they prove the arithmetic, not the amounts.
+Tests marked "structure" feed a lookup whose missing cells are filled with values of our own
+(never presented as law): they prove the arithmetic, not the amounts.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -97,64 +96,137 @@ def line(r: SaiteiSeikatsuhiResult, meisho: str) -> int:
 
 # --- published examples ---------------------------------------------------------------
 
+#: a representative age in each 年齢区分
+AGE_OF = {
+    "0_2": 1,
+    "3_5": 4,
+    "6_11": 8,
+    "12_17": 14,
+    "18_19": 18,
+    "20_40": 33,
+    "41_59": 45,
+    "60_64": 62,
+    "65_69": 65,
+    "70_74": 72,
+    "75_": 75,
+}
 
-@pytest.mark.parametrize(
-    ("kijunbi", "total"),
-    [
-        (date(2024, 6, 1), 75_720),  # 令和6年度: 特例加算 1,000円
-        (date(2025, 9, 1), 75_720),  # 令和7年9月: still 1,000円
-        (date(2025, 10, 1), 76_220),  # 令和7年10月から 1,500円
-    ],
-)
-def test_single_50_in_1kyuchi1(kijunbi, total):
-    """50歳単身・1級地-1 (東京都23区): 75,720円, 76,220円 from 令和7年10月.
-    https://limo.media/articles/-/81896?page=3"""
-    r = calc(kijunbi, [50])
-    assert line(r, "第1類") == 46_930
-    assert line(r, "第2類") == 27_790
+#: 資料4's model households: (type, 年齢区分, {級地: (令和8年4〜9月, 令和8年10月から)})
+MODEL = [
+    (
+        "夫婦子1人（30代夫婦・子3〜5歳）",
+        ["20_40", "20_40", "3_5"],
+        {"1-1": (153_400, 156_060), "2-1": (145_790, 148_790), "3-2": (135_410, 138_410)},
+    ),
+    (
+        "夫婦子2人（40代夫婦・中学生・小学生）",
+        ["41_59", "41_59", "12_17", "6_11"],
+        {"1-1": (181_760, 184_760), "2-1": (171_260, 175_260), "3-2": (158_760, 162_760)},
+    ),
+    (
+        "高齢夫婦（65歳）",
+        ["65_69", "65_69"],
+        {"1-1": (121_900, 123_900), "2-1": (116_230, 118_230), "3-2": (108_160, 110_160)},
+    ),
+    (
+        "高齢単身（65歳）",
+        ["65_69"],
+        {"1-1": (76_880, 76_880), "2-1": (72_490, 73_490), "3-2": (67_850, 68_850)},
+    ),
+    (
+        "高齢夫婦（75歳）",
+        ["75_", "75_"],
+        {"1-1": (112_390, 112_470), "2-1": (105_620, 107_620), "3-2": (98_680, 100_680)},
+    ),
+    (
+        "高齢単身（75歳）",
+        ["75_"],
+        {"1-1": (71_900, 71_900), "2-1": (66_390, 67_390), "3-2": (62_400, 63_400)},
+    ),
+    (
+        "母子（30代親・小学生）",
+        ["20_40", "6_11"],
+        {"1-1": (122_700, 124_310), "2-1": (116_610, 118_610), "3-2": (108_500, 110_500)},
+    ),
+    (
+        "母子（40代親・中学生・小学生）",
+        ["41_59", "12_17", "6_11"],
+        {"1-1": (156_260, 159_230), "2-1": (148_730, 151_730), "3-2": (138_040, 141_040)},
+    ),
+    (
+        "若年単身（50代）",
+        ["41_59"],
+        {"1-1": (77_240, 77_240), "2-1": (72_930, 73_930), "3-2": (68_240, 69_240)},
+    ),
+]
+CASES = [
+    pytest.param(bands, kyuchi, period, expected[kyuchi][i], id=f"{name}-{kyuchi}-{period}")
+    for name, bands, expected in MODEL
+    for kyuchi in ("1-1", "2-1", "3-2")
+    for i, period in enumerate(("r8-4", "r8-10"))
+]
+
+
+@pytest.mark.parametrize(("bands", "kyuchi", "period", "total"), CASES)
+def test_the_ministrys_54_model_households(bands, kyuchi, period, total):
+    """生活扶助基準額 (第1類×逓減率＋第2類＋特例加算＋経過的加算; no 冬季加算, no 加算) of 資料4's
+    model households, to the yen. 令和8年10月 (特例加算 2,500円) rests on the derived
+    経過的加算 table (unconfirmed) — these 27 cases are what it was checked against."""
+    # October: no 冬季加算 in Ⅵ区 (11月から)
+    kijunbi = date(2026, 6, 1) if period == "r8-4" else date(2026, 10, 1)
+    r = calc(kijunbi, [AGE_OF[b] for b in bands], kyuchi=kyuchi)
     assert r.seikatsu_fujo == total
-    assert r.saitei_seikatsuhi == total
-    assert r.hogohi == total
+    # the 加算 (here 児童養育加算) come on top of the 生活扶助基準額
+    assert r.saitei_seikatsuhi == total + r.kasan
+    assert r.hogohi == r.saitei_seikatsuhi
     assert r.yohi == "保護を要する"
+    keika_derived = any("令和8年10月からの表" in n for n in r.unconfirmed)
+    assert keika_derived == (period == "r8-10")
 
 
-@pytest.mark.parametrize("kijunbi", [date(2024, 6, 1), date(2025, 10, 1)])
-def test_elderly_single_65_in_1kyuchi1(kijunbi):
-    """高齢単身世帯（65歳）・1級地-1: 76,880円 (川崎市の生活扶助基準額の例,
-    https://limo.media/articles/-/96956?page=4). The 経過的加算 cell was derived from this
-    total (unconfirmed): the kept level stays when the 特例加算 rises to 1,500円."""
-    r = calc(kijunbi, [65])
-    assert line(r, "第1類") == 46_460
-    assert r.seikatsu_fujo == 76_880
-    assert line(r, "特例加算") == (1_000 if kijunbi.year == 2024 else 1_500)
-    assert line(r, "経過的加算") == (1_630 if kijunbi.year == 2024 else 1_130)
-    assert any("導いた" in n for n in r.unconfirmed)
+def test_the_standard_3_person_household_breakdown():
+    """標準3人世帯 (33歳・29歳・4歳), 1級地-1, 令和8年6月: 153,400円 (資料4)."""
+    r = calc(date(2026, 6, 1), [33, 29, 4])
+    assert line(r, "第1類") == 103_830  # (46,930×2＋44,580)×0.75
+    assert line(r, "第2類") == 44_730
+    assert line(r, "特例加算") == 4_500
+    assert line(r, "経過的加算") == 340  # 170＋170＋0
+    assert r.seikatsu_fujo == 153_400
 
 
-def test_elderly_couple_65_in_1kyuchi1():
-    """高齢夫婦世帯（65歳夫婦）・1級地-1: 120,900円 (https://limo.media/articles/-/96956?page=4):
-    46,460×2×0.87 = 80,840.4 → 80,840 (1円未満切捨て; 10円未満切上げなら 120,910円) + 第2類
-    38,060 + 特例加算 2,000."""
-    r = calc(date(2024, 6, 1), [65, 65])
-    assert line(r, "第1類") == 80_840
-    assert line(r, "第2類") == 38_060
-    assert line(r, "経過的加算") == 0
-    assert r.seikatsu_fujo == 120_900
-    # from 令和7年10月 the 特例加算 is 1,500円 each (no 経過的加算 to absorb it)
-    assert calc(date(2025, 10, 1), [65, 65]).seikatsu_fujo == 121_900
+def test_from_reiwa7_october_the_reiwa8_april_table_applies():
+    """令和7年10月〜令和8年3月 (特例加算 1,500円): the 令和8年4月 table, marked unconfirmed."""
+    r = calc(date(2025, 10, 1), [33, 29, 4])
+    assert r.seikatsu_fujo == 153_400
+    assert any("令和7年10月からも同じ" in n for n in r.unconfirmed)
 
 
-def test_the_standard_3_person_household_is_refused_not_guessed():
-    """厚生労働省's 標準3人世帯 (33歳・29歳・4歳): the 経過的加算 table for 3人世帯 could not be
-    read, so the calculation refuses and names the cell."""
+def test_reiwa6_single_and_couple_from_the_kept_levels():
+    """令和6年度 (特例加算 1,000円): 高齢夫婦（65歳）・1級地-1 120,900円 (川崎市の例,
+    https://limo.media/articles/-/96956?page=4; no 経過的加算: 46,460×2×0.87 = 80,840.4 →
+    80,840); the kept levels of 高齢単身（65歳）76,880円 and 若年単身（50代）77,240円 (資料4
+    gives them for both periods) give the derived cells 1,630円 and 1,520円."""
+    couple = calc(date(2024, 6, 1), [65, 65])
+    assert line(couple, "第1類") == 80_840
+    assert line(couple, "経過的加算") == 0
+    assert couple.seikatsu_fujo == 120_900
+    single65 = calc(date(2024, 6, 1), [65])
+    assert line(single65, "経過的加算") == 1_630
+    assert single65.seikatsu_fujo == 76_880
+    assert calc(date(2025, 9, 1), [50]).seikatsu_fujo == 77_240
+    assert any("導いた" in n for n in single65.unconfirmed)
+
+
+def test_cells_not_read_are_refused_not_guessed():
+    # 令和6年度: the 3人世帯 cells of the 経過的加算 were not read
     with pytest.raises(KijunMiteigi, match="経過的加算（1級地-1・3人世帯）"):
-        calc(date(2025, 10, 1), [33, 29, 4])
-
-
-def test_other_kyuchi_are_refused_not_guessed():
-    for kyuchi in ("1-2", "2-1", "2-2", "3-1", "3-2"):
-        with pytest.raises(KijunMiteigi, match="第1類の基準額"):
-            calc(date(2025, 10, 1), [50], kyuchi=kyuchi)
+        calc(date(2024, 6, 1), [33, 29, 4])
+    # 6人以上: no 経過的加算 table
+    with pytest.raises(KijunMiteigi, match="経過的加算（1級地-1・6人世帯）"):
+        calc(date(2026, 6, 1), [40, 40, 15, 12, 9, 6])
+    # 第2類 of 6人 outside 1級地-1
+    with pytest.raises(KijunMiteigi, match="第2類の基準額（2級地-1・6人）"):
+        calc(date(2026, 6, 1), [40, 40, 15, 12, 9, 6], kyuchi="2-1")
 
 
 # --- structure: 年齢区分, 逓減率, 級地 ------------------------------------------------------
@@ -201,21 +273,11 @@ def test_band_changes_on_the_day_before_the_birthday():
 
 
 def _structure_params(year: int = 2024, **more: Any) -> SeihoParameters:
-    """Every 経過的加算 cell 0 and a second 級地 with round figures of our own (structure only)."""
+    """Every 経過的加算 cell 0 (structure only), other values as in the data."""
     zero = {str(n): {k: 0 for k in [e[1] for e in EDGES]} for n in range(1, 11)}
-    dai1 = VALUES["fukushi.seiho.dai1"][0]["value"]
-    dai2 = VALUES["fukushi.seiho.dai2"][0]["value"]
-    made_up_1 = {k: 40_000 for k in dai1["kijun"]["1-1"]}
-    made_up_2 = {str(n): 30_000 + n * 1_000 for n in range(1, 10)} | {"kasan": 2_000}
     return params(
         year,
-        {
-            "fukushi.seiho.keikateki_kasan": {
-                "kikan": [{"from_month": 4, "kijun": {"1-1": zero, "2-1": zero}}]
-            },
-            "fukushi.seiho.dai1": {"kijun": dai1["kijun"] | {"2-1": made_up_1}},
-            "fukushi.seiho.dai2": {"kijun": dai2["kijun"] | {"2-1": made_up_2}},
-        }
+        {"fukushi.seiho.keikateki_kasan": {"kikan": [{"from_month": 4, "kijun": {"1-1": zero}}]}}
         | more,
     )
 
@@ -237,24 +299,34 @@ def _structure_params(year: int = 2024, **more: Any) -> SeihoParameters:
     ],
 )
 def test_teigenritsu_and_dai2_by_size(n, rate, dai2):
-    """Structure: n adults of 30 in 1級地-1 — 46,930×n×逓減率 (1円未満切捨て) and 第2類."""
+    """Structure: n adults of 30 in 1級地-1 — 46,930×n×逓減率 and 第2類."""
     r = calc(date(2024, 6, 1), [30] * n, p=_structure_params())
-    from decimal import ROUND_FLOOR, Decimal
-
-    expected = int((Decimal(46_930 * n) * Decimal(rate)).to_integral_value(ROUND_FLOOR))
-    assert line(r, "第1類") == expected
+    # 1円未満切捨て, then 10円未満切上げ
+    floored = int(Decimal(46_930 * n) * Decimal(rate))
+    assert line(r, "第1類") == -(-floored // 10) * 10
     assert line(r, "第2類") == dai2
     assert line(r, "特例加算") == 1_000 * n
 
 
 def test_kyuchi_change_takes_the_other_table():
-    """Structure: the same household in another 級地 reads that 級地's cells."""
-    p = _structure_params()
-    a = calc(date(2024, 6, 1), [30, 30], p=p)
-    b = calc(date(2024, 6, 1), [30, 30], kyuchi="2-1", p=p)
-    assert line(a, "第1類") == 81_658  # 46,930×2×0.87 = 81,658.2
-    assert line(b, "第1類") == 69_600  # 40,000×2×0.87
-    assert line(b, "第2類") == 32_000
+    """The same couple of 30 in 1級地-1 and in 2級地-1 (令和8年6月)."""
+    a = calc(date(2026, 6, 1), [30, 30])
+    b = calc(date(2026, 6, 1), [30, 30], kyuchi="2-1")
+    assert line(a, "第1類") == 81_660  # 46,930×2×0.87 = 81,658.2 → 81,660
+    assert line(b, "第1類") == 75_940  # 43,640×2×0.87 = 75,933.6 → 75,940
+    assert line(a, "経過的加算") == 780
+    assert line(b, "経過的加算") == 0
+    assert (a.seikatsu_fujo, b.seikatsu_fujo) == (123_500, 117_000)
+
+
+def test_band_change_uses_the_cells_of_the_new_band():
+    """One month before and on the day of turning 65 (1級地-1, 単身, 令和8年): 60〜64歳 and
+    65〜69歳 have their own 第1類 and 経過的加算 cells."""
+    m = (Setaiin(seinengappi=date(1961, 6, 2)),)
+    before = calc(date(2026, 5, 31), [], setaiin=m)
+    on = calc(date(2026, 6, 1), [], setaiin=m)
+    assert (line(before, "第1類"), line(before, "経過的加算")) == (46_930, 660)
+    assert (line(on, "第1類"), line(on, "経過的加算")) == (46_460, 1_130)
 
 
 # --- 冬季加算 ----------------------------------------------------------------------------
@@ -279,7 +351,7 @@ def test_toki_kasan_months(kijunbi, ku, toki):
         assert "冬季加算" not in names
     else:
         assert line(r, "冬季加算") == toki
-        assert r.seikatsu_fujo == 46_930 + 27_790 + 1_000 + toki
+        assert r.seikatsu_fujo == 77_240 + toki  # the 50代 kept level + 冬季加算
 
 
 def test_toki_kasan_cell_missing_is_refused():
@@ -298,7 +370,7 @@ def test_shogaisha_kasan_is_added_and_marked_unconfirmed():
     )
     assert line(r, "障害者加算（1・2級等）") == 26_810
     assert r.kasan == 26_810
-    assert r.saitei_seikatsuhi == 75_720 + 26_810
+    assert r.saitei_seikatsuhi == 77_240 + 26_810
     assert next(m for m in r.meisai if m.meisho.startswith("障害者")).unconfirmed
 
 
@@ -383,32 +455,68 @@ def test_pension_income_reduces_the_payment_and_never_below_zero():
     assert calc(date(2024, 6, 1), [], setaiin=(exact,), p=p).yohi == "保護を要しない"
 
 
-def test_work_income_with_kinro_kojo():
-    # 15,000円 of wages: 基礎控除 all of it (unconfirmed), nothing counted
-    m = Setaiin(seinengappi=date(1974, 1, 1), shuro_shunyu=15_000)
-    r = calc(date(2024, 6, 1), [], setaiin=(m,))
-    assert r.shunyu_nintei == 0
-    assert r.hogohi == 75_720
-    assert any(x.fujo == "収入認定" and x.unconfirmed for x in r.meisai)
-    # above 15,000円 the 基礎控除額表 is not held: refused, not guessed
-    m2 = Setaiin(seinengappi=date(1974, 1, 1), shuro_shunyu=15_001)
-    with pytest.raises(KijunMiteigi, match="基礎控除額表"):
-        calc(date(2024, 6, 1), [], setaiin=(m2,))
+@pytest.mark.parametrize(
+    ("shunyu", "hitorime", "futarime"),
+    [
+        (15_000, 15_000, 15_000),  # 全額
+        (15_199, 15_199, 15_000),
+        (15_200, 15_200, 15_000),
+        (18_999, 15_200, 15_000),
+        (19_000, 15_600, 15_000),
+        (43_000, 18_000, 15_300),
+        (100_000, 23_600, 20_060),
+        (230_999, 36_400, 30_940),
+        (231_000, 36_800, 31_280),  # above the table: +400 / +340 per 4,000円
+        (234_999, 36_800, 31_280),
+        (235_000, 37_200, 31_620),
+    ],
+)
+def test_kiso_kojo_table(shunyu, hitorime, futarime):
+    p = params(2026)
+    assert p.kiso_kojo(shunyu, hitorime=True) == hitorime
+    assert p.kiso_kojo(shunyu, hitorime=False) == futarime
 
 
-def test_shinki_shuro_and_miseinen_kojo_with_a_table_of_our_own():
-    """Structure: a 基礎控除 row of our own (100,000円まで 20,000円) to show the other 控除."""
-    kinro = copy.deepcopy(VALUES["fukushi.seiho.kinro_kojo"][0]["value"])
-    kinro["kiso"]["hyo"] = [[100_000, 20_000]]
-    p = _structure_params(**{"fukushi.seiho.kinro_kojo": kinro})
-    adult = Setaiin(
-        seinengappi=date(1994, 1, 1), shuro_shunyu=100_000, shuro_keihi=10_000, shinki_shuro=True
+def test_kiso_kojo_table_follows_its_own_rule():
+    """The transcribed table steps by 4,000円 with +400円 (1人目) and +340円 (2人目以降,
+    from 43,000円): a misread row would break the pattern."""
+    hyo = params(2026).kiso_hyo
+    regular = [r for r in hyo if r[0] >= 19_000]
+    for prev, row in itertools.pairwise(regular):
+        assert row[0] == prev[1] + 1 == prev[0] + 4_000
+        assert row[2] == prev[2] + 400  # type: ignore[operator]
+        if row[0] > 43_000:
+            assert row[3] == prev[3] + 340  # type: ignore[operator]
+
+
+def test_work_income_in_a_household():
+    """令和8年6月, 1級地-1: a couple of 45 (最低生活費 77,240＋… from the data) where both work:
+    the larger earner takes the 1人目 column."""
+    members = (
+        Setaiin(seinengappi=date(1981, 1, 1), shuro_shunyu=100_000, shuro_keihi=12_000),
+        Setaiin(seinengappi=date(1981, 1, 1), shuro_shunyu=50_000),
     )
-    r = calc(date(2024, 6, 1), [], setaiin=(adult,), p=p)
-    assert r.shunyu_nintei == 100_000 - 10_000 - 20_000 - 11_700
-    minor = Setaiin(seinengappi=date(2006, 1, 1), shuro_shunyu=100_000)
-    r2 = calc(date(2024, 6, 1), [], setaiin=(minor,), p=p)
-    assert r2.shunyu_nintei == 100_000 - 20_000 - 11_600
+    r = calc(date(2026, 6, 1), [], setaiin=members)
+    # 100,000 − 12,000 − 23,600 (1人目) = 64,400; 50,000 − 15,640 (2人目以降) = 34,360
+    assert r.shunyu_nintei == 64_400 + 34_360
+    assert r.hogohi == r.saitei_seikatsuhi - 98_760
+    assert all(m.unconfirmed for m in r.meisai if m.fujo == "収入認定")
+
+
+def test_shinki_shuro_and_miseinen_kojo():
+    # a worker of 19 with a parent: 未成年者控除 11,900円; 新規就労控除 12,900円 for the parent
+    members = (
+        Setaiin(seinengappi=date(1981, 1, 1), shuro_shunyu=100_000, shinki_shuro=True),
+        Setaiin(seinengappi=date(2007, 1, 1), shuro_shunyu=60_000),
+    )
+    r = calc(date(2026, 6, 1), [], setaiin=members)
+    assert r.shunyu_nintei == (100_000 - 23_600 - 12_900) + (60_000 - 16_660 - 11_900)
+    # a one-person household of 19, or one the caller excludes: no 未成年者控除
+    alone = calc(date(2026, 6, 1), [], setaiin=(Setaiin(date(2007, 1, 1), shuro_shunyu=60_000),))
+    assert alone.shunyu_nintei == 60_000 - 19_600
+    excluded = (members[0], Setaiin(date(2007, 1, 1), shuro_shunyu=60_000, miseinen_jogai=True))
+    r2 = calc(date(2026, 6, 1), [], setaiin=excluded)
+    assert r2.shunyu_nintei == (100_000 - 23_600 - 12_900) + (60_000 - 16_660)
 
 
 def test_breakdown_is_in_words():
@@ -428,20 +536,20 @@ def test_breakdown_is_in_words():
 
 
 def test_the_unconfirmed_values_are_the_ones_the_report_lists():
-    unconfirmed = {
-        key
-        for key, spans in VALUES.items()
-        for s in spans
-        if isinstance(s["value"], dict) and s["value"].get("unconfirmed")
-    }
+    unconfirmed = set()
+    for key, spans in VALUES.items():
+        for span in spans:
+            v = span["value"]
+            items = [v, *v.get("kikan", [])] if isinstance(v, dict) else []
+            if any(isinstance(i, dict) and i.get("unconfirmed") for i in items):
+                unconfirmed.add(key)
     assert unconfirmed == {
-        "fukushi.seiho.dai1_hasu",
-        "fukushi.seiho.keikateki_kasan",
+        "fukushi.seiho.tokurei_kasan",  # 令和8年10月からの2,500円
+        "fukushi.seiho.keikateki_kasan",  # 令和6年度〜令和7年9月, 令和7年10月〜, 令和8年10月〜
         "fukushi.seiho.toki_kasan",
         "fukushi.seiho.jido_yoiku_kasan",
         "fukushi.seiho.boshi_kasan",
         "fukushi.seiho.shogaisha_kasan",
-        "fukushi.seiho.jutaku_fujo",
         "fukushi.seiho.kinro_kojo",
     }
 
@@ -453,8 +561,8 @@ def test_the_loaded_store_gives_the_same_result_in_both_towns(in_alpha, beta):
     from fukushi.rules.seiho_params import parameters_for
     from tenants.db import connection
 
-    a = calc(date(2025, 10, 1), [50], p=parameters_for(2025))
+    a = calc(date(2026, 6, 1), [33, 29, 4], p=parameters_for(2026))
     connection.set_tenant(beta.municipality)
-    b = calc(date(2025, 10, 1), [50], p=parameters_for(2025))
+    b = calc(date(2026, 6, 1), [33, 29, 4], p=parameters_for(2026))
     assert a == b
-    assert a.seikatsu_fujo == 76_220
+    assert a.seikatsu_fujo == 153_400
