@@ -6,22 +6,29 @@ gathers the household (members, 級地, 地区, rent, incomes) and the year's va
 How the 告示 builds 生活扶助 (居宅, 別表第1 第1章 1):
 
 - 第1類: each member's amount by 年齢区分 and 級地, summed, × the 逓減率 of the household
-  size (10人以上 one rate);
-- 第2類: by household size and 級地 (10人以上: the 9人 amount + ``kasan`` per person over 9);
-- 特例加算: 1人当たり月額 (1,000円, 1,500円 from 令和7年10月 — a 年度 can change mid-year);
+  size (10人以上 one rate); the product is cut to the yen and then raised to 10円
+  (``dai1_hasu``; the ministry's 54 model households agree);
+- 第2類: by household size (the same in every 級地 for 1〜5人; 10人以上: the 9人 amount +
+  ``kasan`` per person over 9);
+- 特例加算: 1人当たり月額 (1,000円; 1,500円 from 令和7年10月; 2,500円 from 令和8年10月 —
+  a 年度 changes mid-year);
 - 経過的加算: a per-person amount by 級地, household size and 年齢区分 that keeps the household
-  at the level before the 令和5年10月 revision (so the 基準額 is, in effect, the larger of the
-  new 基準 and the kept one; the 告示 states it as this added table, not as a comparison);
+  at the level before the 令和5年10月 revision. The 告示 states it as this added table (not
+  as "the larger of two amounts"); it shrinks when the 特例加算 rises, so the kept level stays;
 - 冬季加算 in the months of the 地区 (Ⅰ〜Ⅵ区), by 級地, 地区 and household size.
 
 加算 (別表第1 第2章): 障害者加算 (by 級地 grade and 等級), 母子加算 (ひとり親; by 級地 grade and
 number of 児童), 児童養育加算 (each 児童 to the 3月31日 after turning 18). 住宅扶助 (別表第3): the
 rent up to the 限度額 of the area and household size. 教育・医療・介護扶助, 入院・施設, 妊産婦加算,
-在宅患者加算, 介護保険料加算 and the 期末一時扶助 are not covered.
+在宅患者加算, 介護保険料加算, 冬季加算の特別基準 and the 期末一時扶助 are not covered.
 
-収入認定 (実施要領 第8): 就労収入 − 必要経費 − 勤労控除 (基礎控除, 新規就労控除, 未成年者控除),
-plus other income as the caller has assessed it. 保護費 = 最低生活費 − 収入認定額, never below
-zero; when the income covers the 最低生活費 the household does not need 保護 (要否: 否).
+収入認定 (実施要領 第8): 就労収入 − 必要経費 − 勤労控除 (基礎控除 by the table, the largest earner
+in the 1人目 column; 新規就労控除; 未成年者控除), plus other income as the caller has assessed
+it. 保護費 = 最低生活費 − 収入認定額, never below zero; when the income covers the 最低生活費
+the household does not need 保護 (要否: 否).
+
+A cell the data does not hold (a table that could not be read) raises ``KijunMiteigi``
+naming it; nothing is assumed. Lines resting on values the data marks unconfirmed say so.
 
 Age bands are read on ``kijunbi`` (the caller's 基準日); the 実施要領's rule for the day a
 member changes band was not confirmed (docs/standard/seikatsu_hogo.md).
