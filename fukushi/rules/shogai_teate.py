@@ -1,5 +1,5 @@
-"""特別障害者手当・障害児福祉手当 for one month: 支給, 支給停止 (所得制限) or 対象外, with the
-reason and every figure compared (特別児童扶養手当等の支給に関する法律 第17条〜第26条の5; values
+"""特別障害者手当・障害児福祉手当・特別児童扶養手当 for one month: 支給, 支給停止 (所得制限) or
+対象外, with the reason and every figure compared (特別児童扶養手当等の支給に関する法律; values
 in ``fukushi/params/shogai_teate.yaml``). Pure: the caller gathers the 認定 facts (the
 障害の程度 itself is the 認定's, not tested here), the 所得 as 施行令 defines it (after its
 控除) and the 扶養親族等の数 of each person tested.
@@ -11,6 +11,10 @@ in ``fukushi/params/shogai_teate.yaml``). Pure: the caller gathers the 認定 fa
   when the 前年の所得 of the 受給資格者 is at or above the 本人 limit for the number of 扶養親族等,
   or that of the 配偶者 or of a 扶養義務者 living with them is at or above the higher limit.
   The limits rise with 老人 and 特定 扶養親族 (``shotoku_seigen_kasan``).
+
+- 特別児童扶養手当 (第3条〜第9条): to the 父母 or 養育者 of a child under 20 with a 1級・2級
+  障害, per child by 等級; not when the child is in a 施設 or a 年金 by reason of the 障害 is
+  payable for the child; its own 本人 limits (施行令第2条〜第4条), the same 扶養義務者 limits.
 
 The 所得制限 year runs 8月 to 7月 (a month of January–July uses the year that started the
 previous August); the monthly amount changes in April (物価スライド).
@@ -27,6 +31,7 @@ from tenants.age import age_on
 
 __all__ = [
     "KEKKA_LABELS",
+    "KYU_LABELS",
     "TEATE_LABELS",
     "Shotokusha",
     "TeateHantei",
@@ -43,7 +48,10 @@ Lookup = Callable[[str, int], Any]
 TEATE_LABELS = {
     "tokubetsu_shogaisha": "特別障害者手当",
     "shogaiji_fukushi": "障害児福祉手当",
+    "tokubetsu_jido_fuyo": "特別児童扶養手当",
 }
+#: 特別児童扶養手当: the 障害の等級 of the child
+KYU_LABELS = {"1": "1級", "2": "2級"}
 KEKKA_LABELS = {"shikyu": "支給", "teishi": "支給停止", "taishogai": "対象外"}
 #: 障害児福祉手当 is for those under, 特別障害者手当 for those at or over, this age
 SEIJIN_NENREI = 20
@@ -77,8 +85,10 @@ class TeateInput:
     shisetsu_nyusho: bool = False
     #: 特別障害者手当: 継続して3月を超えて入院
     nyuin_3kagetsu_cho: bool = False
-    #: 障害児福祉手当: a 年金 by reason of the 障害 is payable
+    #: 障害児福祉手当 / 特別児童扶養手当 (the child's): a 年金 by reason of the 障害 is payable
     shogai_nenkin: bool = False
+    #: 特別児童扶養手当: the child's 障害の等級 ("1" / "2")
+    kyu: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,7 +120,9 @@ class TeateHantei:
 
 @dataclass(frozen=True)
 class TeateParameters:
+    #: the monthly amount; for 特別児童扶養手当 by 等級 (``getsugaku_by_kyu``) and 0 here
     getsugaku: int
+    getsugaku_by_kyu: dict[str, int]
     honnin_gaku: tuple[int, ...]
     honnin_kasan: int
     fuyo_gimusha_gaku: tuple[int, ...]
@@ -133,17 +145,25 @@ def _amount_nendo(tsuki: date) -> int:
 def teate_parameters_from_lookup(lookup: Lookup, teate: str, tsuki: date) -> TeateParameters:
     if teate not in TEATE_LABELS:
         raise ValueError(f"手当の種類が不明です: {teate!r}")
-    getsugaku = int(lookup(P + teate + ".getsugaku", _amount_nendo(tsuki)))
+    amount = lookup(P + teate + ".getsugaku", _amount_nendo(tsuki))
     y = shotoku_nendo(tsuki)
-    seigen = lookup(P + "shotoku_seigen", y)
-    kasan = lookup(P + "shotoku_seigen_kasan", y)
+    if teate == "tokubetsu_jido_fuyo":
+        seigen = lookup(P + teate + ".shotoku_seigen", y)
+        kasan = seigen
+    else:
+        seigen = lookup(P + "shotoku_seigen", y)
+        kasan = lookup(P + "shotoku_seigen_kasan", y)
     notes = tuple(
-        str(v.get("note", ""))
-        for v in (seigen, kasan)
-        if isinstance(v, dict) and v.get("unconfirmed")
+        dict.fromkeys(
+            str(v.get("note", ""))
+            for v in (seigen, kasan)
+            if isinstance(v, dict) and v.get("unconfirmed")
+        )
     )
+    by_kyu = {str(k): int(v) for k, v in amount.items()} if isinstance(amount, dict) else {}
     return TeateParameters(
-        getsugaku=getsugaku,
+        getsugaku=0 if by_kyu else int(amount),
+        getsugaku_by_kyu=by_kyu,
         honnin_gaku=tuple(int(x) for x in seigen["honnin"]["gaku"]),
         honnin_kasan=int(seigen["honnin"]["kasan"]),
         fuyo_gimusha_gaku=tuple(int(x) for x in seigen["fuyo_gimusha"]["gaku"]),
@@ -191,18 +211,33 @@ def teate_hantei(inp: TeateInput, p: TeateParameters) -> TeateHantei:
     name = TEATE_LABELS[inp.teate]
     age = age_on(inp.seinengappi, inp.tsuki.replace(day=1))
     riyu: list[str] = []
+    getsugaku = p.getsugaku
     if inp.teate == "shogaiji_fukushi":
         if age >= SEIJIN_NENREI:
             riyu.append(f"{SEIJIN_NENREI}歳以上のため障害児福祉手当の対象ではありません")
         if inp.shogai_nenkin:
             riyu.append("障害を支給事由とする年金を受けられるため")
+    elif inp.teate == "tokubetsu_jido_fuyo":
+        if inp.kyu not in KYU_LABELS:
+            raise ValueError(
+                f"特別児童扶養手当の障害の等級は 1 または 2 で指定してください: {inp.kyu!r}"
+            )
+        getsugaku = p.getsugaku_by_kyu[inp.kyu]
+        if age >= SEIJIN_NENREI:
+            riyu.append(f"児童が{SEIJIN_NENREI}歳以上のため特別児童扶養手当の対象ではありません")
+        if inp.shogai_nenkin:
+            riyu.append("児童が障害を支給事由とする年金を受けられるため")
     else:
         if age < SEIJIN_NENREI:
             riyu.append(f"{SEIJIN_NENREI}歳未満のため特別障害者手当の対象ではありません")
         if inp.nyuin_3kagetsu_cho:
             riyu.append("継続して3月を超えて入院しているため")
     if inp.shisetsu_nyusho:
-        riyu.append("施設に入所しているため")
+        riyu.append(
+            "児童が施設に入所しているため"
+            if inp.teate == "tokubetsu_jido_fuyo"
+            else "施設に入所しているため"
+        )
     if riyu:
         return TeateHantei(name, KEKKA_LABELS["taishogai"], 0, tuple(riyu), (), p.unconfirmed)
 
@@ -225,7 +260,7 @@ def teate_hantei(inp: TeateInput, p: TeateParameters) -> TeateHantei:
     return TeateHantei(
         name,
         KEKKA_LABELS["shikyu"],
-        p.getsugaku,
+        getsugaku,
         ("所得が所得制限限度額未満のため",),
         tuple(hikaku),
         p.unconfirmed,

@@ -566,3 +566,12 @@ def test_the_loaded_store_gives_the_same_result_in_both_towns(in_alpha, beta):
     b = calc(date(2026, 6, 1), [33, 29, 4], p=parameters_for(2026))
     assert a == b
     assert a.seikatsu_fujo == 153_400
+
+
+def test_every_source_and_label_fits_the_store():
+    """LawParameter.source is 300 characters, label 200: the loader would refuse longer."""
+    for name in ("seiho.yaml", "shogai_teate.yaml"):
+        doc = yaml.safe_load((PARAMS.parent / name).read_text(encoding="utf-8"))
+        for p in doc["parameters"]:
+            assert len(p["source"]) <= 300, p["key"]
+            assert len(p["label"]) <= 200, p["key"]

@@ -166,7 +166,7 @@ def test_taishogai_reasons(world):
 
 def test_refusals():
     with pytest.raises(ValueError, match="手当の種類"):
-        teate_parameters_from_lookup(lambda k, y: None, "tokubetsu_jido_fuyo", date(2025, 4, 1))
+        teate_parameters_from_lookup(lambda k, y: None, "jido_teate", date(2025, 4, 1))
 
 
 def test_both_towns_read_the_same_national_values(in_alpha, beta):
@@ -177,3 +177,66 @@ def test_both_towns_read_the_same_national_values(in_alpha, beta):
     b = hantei("tokubetsu_shogaisha", tsuki, Shotokusha(shotoku=3_660_999, fuyo_su=0))
     assert a == b
     assert a.kekka == "支給"
+
+
+# --- 特別児童扶養手当 -------------------------------------------------------------------
+# 月額: 令和5年度 53,700円・35,760円, 令和6年度 55,350円・36,860円 (広報ひらの 2024年4月号,
+# https://town.tara.lg.jp/kurashi/_1647/_1655/_1160.html ), 令和7年度 56,800円・37,830円
+# (https://www.city.kasaoka.okayama.jp/soshiki/20/8811.html ). 所得制限: 本人 4,596,000円 (0人)
+# … 6,496,000円 (5人), 扶養義務者等 6,287,000円 … 7,388,000円, 本人 +25万円 (16〜18歳の扶養親族)
+# / +10万円 (老人), 扶養義務者 +6万円 (老人; all 老人 → one fewer)
+# (https://www.city.himeji.lg.jp/waku2child/0000013480.html ).
+
+
+@pytest.mark.parametrize(
+    ("tsuki", "kyu", "gaku"),
+    [
+        (date(2024, 3, 1), "1", 53_700),
+        (date(2024, 3, 1), "2", 35_760),
+        (date(2024, 4, 1), "1", 55_350),
+        (date(2024, 4, 1), "2", 36_860),
+        (date(2025, 4, 1), "1", 56_800),
+        (date(2025, 4, 1), "2", 37_830),
+    ],
+)
+def test_tokubetsu_jido_fuyo_amount_by_kyu(world, tsuki, kyu, gaku):
+    r = hantei("tokubetsu_jido_fuyo", tsuki, NONE, kyu=kyu)
+    assert (r.teate, r.kekka, r.getsugaku) == ("特別児童扶養手当", "支給", gaku)
+    assert r.unconfirmed == ()
+
+
+@pytest.mark.parametrize(
+    ("fuyo", "limit"), [(0, 4_596_000), (1, 4_976_000), (5, 6_496_000), (6, 6_876_000)]
+)
+def test_tokubetsu_jido_fuyo_honnin_limit_boundary(world, fuyo, limit):
+    tsuki = date(2024, 9, 1)  # 所得制限 of 令和6年8月〜令和7年7月 (姫路市's table)
+    ok = hantei("tokubetsu_jido_fuyo", tsuki, Shotokusha(limit - 1, fuyo_su=fuyo), kyu="1")
+    stop = hantei("tokubetsu_jido_fuyo", tsuki, Shotokusha(limit, fuyo_su=fuyo), kyu="1")
+    assert ok.kekka == "支給"
+    assert stop.kekka == "支給停止"
+    assert stop.getsugaku == 0
+
+
+def test_tokubetsu_jido_fuyo_additions_and_exclusions(world):
+    tsuki = date(2024, 9, 1)
+    # 本人: 2 扶養親族 of whom one 16〜18歳 (+25万円) → 5,356,000 + 250,000
+    ok = hantei(
+        "tokubetsu_jido_fuyo", tsuki, Shotokusha(5_605_999, fuyo_su=2, tokutei_su=1), kyu="2"
+    )
+    assert ok.kekka == "支給"
+    assert ok.getsugaku == 36_860
+    # 扶養義務者 whose only 扶養親族 is one 老人: no addition (one fewer)
+    stop = hantei(
+        "tokubetsu_jido_fuyo",
+        tsuki,
+        NONE,
+        kyu="2",
+        fuyo_gimusha=(Shotokusha(6_536_000, fuyo_su=1, rojin_su=1),),
+    )
+    assert stop.kekka == "支給停止"
+    child20 = hantei("tokubetsu_jido_fuyo", tsuki, NONE, kyu="1", seinengappi=date(2004, 9, 1))
+    assert child20.riyu == ("児童が20歳以上のため特別児童扶養手当の対象ではありません",)
+    away = hantei("tokubetsu_jido_fuyo", tsuki, NONE, kyu="1", shisetsu_nyusho=True)
+    assert away.riyu == ("児童が施設に入所しているため",)
+    with pytest.raises(ValueError, match="障害の等級"):
+        hantei("tokubetsu_jido_fuyo", tsuki, NONE)
