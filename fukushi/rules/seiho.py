@@ -15,12 +15,13 @@ How the 告示 builds 生活扶助 (居宅, 別表第1 第1章 1):
 - 経過的加算: a per-person amount by 級地, household size and 年齢区分 that keeps the household
   at the level before the 令和5年10月 revision. The 告示 states it as this added table (not
   as "the larger of two amounts"); it shrinks when the 特例加算 rises, so the kept level stays;
-- 冬季加算 in the months of the 地区 (Ⅰ〜Ⅵ区), by 級地, 地区 and household size.
+- 冬季加算 in the months of the 地区 (Ⅰ〜Ⅵ区), by 地区 and household size (not 級地);
+- 期末一時扶助 in December, by 級地 and household size.
 
 加算 (別表第1 第2章): 障害者加算 (by 級地 grade and 等級), 母子加算 (ひとり親; by 級地 grade and
 number of 児童), 児童養育加算 (each 児童 to the 3月31日 after turning 18). 住宅扶助 (別表第3): the
 rent up to the 限度額 of the area and household size. 教育・医療・介護扶助, 入院・施設, 妊産婦加算,
-在宅患者加算, 介護保険料加算, 冬季加算の特別基準 and the 期末一時扶助 are not covered.
+在宅患者加算, 介護保険料加算 and the 冬季加算の特別基準 are not covered.
 
 収入認定 (実施要領 第8): 就労収入 − 必要経費 − 勤労控除 (基礎控除 by the table, the largest earner
 in the 1人目 column; 新規就労控除; 未成年者控除), plus other income as the caller has assessed
@@ -183,6 +184,13 @@ def _cell(table: Mapping[str, Any], key: str, what: str) -> int:
     return int(table[key])
 
 
+def _by_n(table: Mapping[str, Any], n: int, what: str) -> int:
+    """A table of 1〜9人 and ``kasan`` per person over 9."""
+    if n <= 9:
+        return _cell(table, str(n), f"{what}・{n}人")
+    return _cell(table, "9", f"{what}・9人") + (n - 9) * _cell(table, "kasan", f"{what}・加算")
+
+
 def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiSeikatsuhiResult:
     """The month's 最低生活費, 収入認定額 and 保護費 of the household, line by line."""
     n = len(inp.setaiin)
@@ -275,23 +283,36 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
         )
     )
 
-    # 冬季加算
+    # 冬季加算 (by 地区 and size; the same in every 級地)
     toki = 0
     if month in p.toki_tsuki.get(inp.toki_ku, ()):
         ku_words = TOKI_KU_LABELS[inp.toki_ku]
-        by_ku = _need(p.toki_kijun, grade, f"冬季加算（{grade}級地）")
-        by_size = _need(by_ku, inp.toki_ku, f"冬季加算（{grade}級地・{ku_words}）")
-        toki = _cell(by_size, str(n), f"冬季加算（{grade}級地・{ku_words}・{n}人）")
+        by_size = _need(p.toki_kijun, inp.toki_ku, f"冬季加算（{ku_words}）")
+        toki = _by_n(by_size, n, f"冬季加算（{ku_words}）")
         meisai.append(
             Meisai(
                 "生活扶助",
                 "冬季加算",
                 toki,
-                f"{grade}級地・{ku_words}・{n}人・{month}月",
+                f"{ku_words}・{n}人・{month}月",
                 flag("fukushi.seiho.toki_kasan"),
             )
         )
-    seikatsu = dai1_gaku + dai2_gaku + tokurei + keika + toki
+    # 期末一時扶助 (December)
+    kimatsu = 0
+    if month == 12:
+        by_size = _need(p.kimatsu, inp.kyuchi, f"期末一時扶助（{kyuchi_words}）")
+        kimatsu = _by_n(by_size, n, f"期末一時扶助（{kyuchi_words}）")
+        meisai.append(
+            Meisai(
+                "生活扶助",
+                "期末一時扶助",
+                kimatsu,
+                f"{kyuchi_words}・{n}人・12月",
+                flag("fukushi.seiho.kimatsu_ichiji_fujo"),
+            )
+        )
+    seikatsu = dai1_gaku + dai2_gaku + tokurei + keika + toki + kimatsu
 
     # 加算
     kasan = 0

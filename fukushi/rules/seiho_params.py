@@ -96,7 +96,10 @@ class SeihoParameters:
     tokurei_spans: tuple[tuple[int, Any], ...]
     keikateki_spans: tuple[tuple[int, Any], ...]
     toki_tsuki: dict[str, tuple[int, ...]]
-    toki_kijun: dict[str, dict[str, dict[str, int]]]
+    #: 地区 → 世帯人員 (1〜9, "kasan") → amount (級地によらない)
+    toki_kijun: dict[str, dict[str, int]]
+    #: 級地 → 世帯人員 (1〜9, "kasan") → 期末一時扶助 (12月)
+    kimatsu: dict[str, dict[str, int]]
     jido_yoiku_gaku: int
     boshi: dict[str, dict[str, int]]
     shogaisha: dict[str, dict[str, int]]
@@ -162,6 +165,7 @@ def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParam
     tokurei = get("tokurei_kasan")
     keika = get("keikateki_kasan")
     toki = get("toki_kasan")
+    kimatsu = get("kimatsu_ichiji_fujo")
     jido = get("jido_yoiku_kasan")
     boshi = get("boshi_kasan")
     shogai = get("shogaisha_kasan")
@@ -179,6 +183,7 @@ def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParam
         keikateki_spans=_spans(keika, "経過的加算"),
         toki_tsuki={k: tuple(int(m) for m in v) for k, v in toki["tsuki"].items()},
         toki_kijun=toki["kijun"],
+        kimatsu=kimatsu["kijun"],
         jido_yoiku_gaku=int(jido["gaku"]),
         boshi=boshi["kijun"],
         shogaisha=shogai["kijun"],

@@ -37,7 +37,7 @@ from fukushi.rules.seiho import (
     nenrei_kubun,
     saitei_seikatsuhi,
 )
-from fukushi.rules.seiho_params import SeihoParameters, seiho_parameters_from_lookup
+from fukushi.rules.seiho_params import KYUCHI, SeihoParameters, seiho_parameters_from_lookup
 
 PARAMS = Path(__file__).resolve().parents[1] / "params" / "seiho.yaml"
 
@@ -69,8 +69,8 @@ def params(year: int, overrides: dict[str, Any] | None = None) -> SeihoParameter
 
 
 def born(age: int, on: date) -> date:
-    """A birth date giving ``age`` on ``on`` (birthday well away from ``on``)."""
-    return date(on.year - age - 1, on.month, 1) if on.month > 6 else date(on.year - age, 1, 1)
+    """A birth date giving exactly ``age`` on ``on`` (the birthday far from ``on``)."""
+    return date(on.year - age - 1, 12, 31) if on.month <= 11 else date(on.year - age, 1, 1)
 
 
 def calc(
@@ -180,8 +180,8 @@ def test_the_ministrys_54_model_households(bands, kyuchi, period, total):
     assert r.saitei_seikatsuhi == total + r.kasan
     assert r.hogohi == r.saitei_seikatsuhi
     assert r.yohi == "保護を要する"
-    keika_derived = any("令和8年10月からの表" in n for n in r.unconfirmed)
-    assert keika_derived == (period == "r8-10")
+    # 令和8年度: every 生活扶助 line rests on the 告示's tables (the 加算 may not)
+    assert not any(m.unconfirmed for m in r.meisai if m.fujo == "生活扶助")
 
 
 def test_the_standard_3_person_household_breakdown():
@@ -221,12 +221,22 @@ def test_cells_not_read_are_refused_not_guessed():
     # 令和6年度: the 3人世帯 cells of the 経過的加算 were not read
     with pytest.raises(KijunMiteigi, match="経過的加算（1級地-1・3人世帯）"):
         calc(date(2024, 6, 1), [33, 29, 4])
-    # 6人以上: no 経過的加算 table
-    with pytest.raises(KijunMiteigi, match="経過的加算（1級地-1・6人世帯）"):
-        calc(date(2026, 6, 1), [40, 40, 15, 12, 9, 6])
-    # 第2類 of 6人 outside 1級地-1
-    with pytest.raises(KijunMiteigi, match="第2類の基準額（2級地-1・6人）"):
+    # 令和8年4〜9月: the table read has 1〜5人 only
+    with pytest.raises(KijunMiteigi, match="経過的加算（2級地-1・6人世帯）"):
         calc(date(2026, 6, 1), [40, 40, 15, 12, 9, 6], kyuchi="2-1")
+
+
+def test_a_household_of_six_from_reiwa8_october():
+    """The 告示's 6人 cells (from 令和8年10月): 1級地-1, 40歳×2, 15歳, 12歳, 9歳, 6歳.
+    (46,930×2＋49,270×2＋46,460×2)×0.58 = 165,485.6 → 165,490; 第2類 55,650; 特例加算
+    2,500×6; 経過的加算 1,680×2 (20〜40歳) ＋ 1,780×2 (12〜17歳) ＋ 0×2 (6〜11歳)."""
+    r = calc(date(2026, 10, 1), [40, 40, 15, 12, 9, 6])
+    assert line(r, "第1類") == 165_490
+    assert line(r, "第2類") == 55_650
+    assert line(r, "特例加算") == 15_000
+    assert line(r, "経過的加算") == 6_920
+    assert r.seikatsu_fujo == 243_060
+    assert line(r, "児童養育加算") == 4 * 10_190
 
 
 # --- structure: 年齢区分, 逓減率, 級地 ------------------------------------------------------
@@ -277,7 +287,11 @@ def _structure_params(year: int = 2024, **more: Any) -> SeihoParameters:
     zero = {str(n): {k: 0 for k in [e[1] for e in EDGES]} for n in range(1, 11)}
     return params(
         year,
-        {"fukushi.seiho.keikateki_kasan": {"kikan": [{"from_month": 4, "kijun": {"1-1": zero}}]}}
+        {
+            "fukushi.seiho.keikateki_kasan": {
+                "kikan": [{"from_month": 4, "kijun": dict.fromkeys(KYUCHI, zero)}]
+            }
+        }
         | more,
     )
 
@@ -354,9 +368,40 @@ def test_toki_kasan_months(kijunbi, ku, toki):
         assert r.seikatsu_fujo == 77_240 + toki  # the 50代 kept level + 冬季加算
 
 
-def test_toki_kasan_cell_missing_is_refused():
-    with pytest.raises(KijunMiteigi, match="冬季加算（1級地・Ⅲ区）"):
-        calc(date(2024, 12, 1), [50], toki_ku="3")
+@pytest.mark.parametrize(
+    ("ku", "n", "toki"),
+    [
+        ("6", 1, 2_630),
+        ("6", 4, 4_580),
+        ("6", 9, 5_560),
+        ("6", 11, 5_560 + 2 * 180),
+        ("1", 3, 20_620),
+        ("3", 2, 10_590),
+        ("5", 5, 8_300),
+    ],
+)
+def test_toki_kasan_by_ku_and_size_in_any_kyuchi(ku, n, toki):
+    """令和8年11月 (the 告示's table; the same in every 級地)."""
+    for kyuchi in ("1-1", "3-2"):
+        r = calc(date(2026, 11, 1), [30] * n, kyuchi=kyuchi, toki_ku=ku, p=_structure_params(2026))
+        assert line(r, "冬季加算") == toki
+        assert not next(m for m in r.meisai if m.meisho == "冬季加算").unconfirmed
+    # 令和7年度以前: the same table, marked unconfirmed
+    old = calc(date(2025, 11, 1), [30] * n, toki_ku=ku, p=_structure_params(2025))
+    assert next(m for m in old.meisai if m.meisho == "冬季加算").unconfirmed
+
+
+@pytest.mark.parametrize(
+    ("kyuchi", "n", "kimatsu"),
+    [("1-1", 1, 14_500), ("3-2", 4, 21_230), ("2-1", 10, 34_820 + 1_580)],
+)
+def test_kimatsu_ichiji_fujo_in_december(kyuchi, n, kimatsu):
+    p = _structure_params(2026)
+    dec = calc(date(2026, 12, 1), [30] * n, kyuchi=kyuchi, p=p)
+    assert line(dec, "期末一時扶助") == kimatsu
+    nov = calc(date(2026, 11, 1), [30] * n, kyuchi=kyuchi, p=p)
+    assert "期末一時扶助" not in [m.meisho for m in nov.meisai]
+    assert dec.seikatsu_fujo - nov.seikatsu_fujo == kimatsu
 
 
 # --- 加算 ------------------------------------------------------------------------------
@@ -527,6 +572,7 @@ def test_breakdown_is_in_words():
         "特例加算",
         "経過的加算",
         "冬季加算",
+        "期末一時扶助",
         "家賃・間代等",
     ]
     assert {m.fujo for m in r.meisai} == {"生活扶助", "住宅扶助"}
@@ -544,9 +590,9 @@ def test_the_unconfirmed_values_are_the_ones_the_report_lists():
             if any(isinstance(i, dict) and i.get("unconfirmed") for i in items):
                 unconfirmed.add(key)
     assert unconfirmed == {
-        "fukushi.seiho.tokurei_kasan",  # 令和8年10月からの2,500円
-        "fukushi.seiho.keikateki_kasan",  # 令和6年度〜令和7年9月, 令和7年10月〜, 令和8年10月〜
-        "fukushi.seiho.toki_kasan",
+        "fukushi.seiho.keikateki_kasan",  # 令和6年度〜令和7年9月, 令和7年10月〜令和8年3月
+        "fukushi.seiho.toki_kasan",  # 令和7年度以前
+        "fukushi.seiho.kimatsu_ichiji_fujo",  # 令和7年度以前
         "fukushi.seiho.jido_yoiku_kasan",
         "fukushi.seiho.boshi_kasan",
         "fukushi.seiho.shogaisha_kasan",
