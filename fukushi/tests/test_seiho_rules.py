@@ -407,16 +407,24 @@ def test_kimatsu_ichiji_fujo_in_december(kyuchi, n, kimatsu):
 # --- 加算 ------------------------------------------------------------------------------
 
 
-def test_shogaisha_kasan_is_added_and_marked_unconfirmed():
-    r = calc(
-        date(2024, 6, 1),
-        [],
-        setaiin=(Setaiin(seinengappi=date(1974, 1, 1), shogai="1_2kyu"),),
+def test_shogaisha_kasan_by_kyuchi_grade():
+    """障害者加算 (「算出方法（令和8年4月）」): 1・2級等 27,460 / 25,540 / 23,620円, 3級等
+    18,300 / 17,020 / 15,750円 by 1・2・3級地; before 令和8年度 the same amounts, unconfirmed."""
+    m = (Setaiin(seinengappi=date(1981, 1, 1), shogai="1_2kyu"),)
+    r = calc(date(2026, 6, 1), [], setaiin=m)
+    assert line(r, "障害者加算（1・2級等）") == 27_460
+    assert r.saitei_seikatsuhi == r.seikatsu_fujo + 27_460
+    assert not next(x for x in r.meisai if x.fujo == "加算").unconfirmed
+    m3 = (Setaiin(seinengappi=date(1981, 1, 1), shogai="3kyu"),)
+    assert (
+        line(calc(date(2026, 6, 1), [], setaiin=m3, kyuchi="3-2"), "障害者加算（3級等）") == 15_750
     )
-    assert line(r, "障害者加算（1・2級等）") == 26_810
-    assert r.kasan == 26_810
-    assert r.saitei_seikatsuhi == 77_240 + 26_810
-    assert next(m for m in r.meisai if m.meisho.startswith("障害者")).unconfirmed
+    assert (
+        line(calc(date(2026, 6, 1), [], setaiin=m3, kyuchi="2-1"), "障害者加算（3級等）") == 17_020
+    )
+    old = calc(date(2024, 6, 1), [], setaiin=(Setaiin(date(1974, 1, 1), shogai="1_2kyu"),))
+    assert line(old, "障害者加算（1・2級等）") == 27_460
+    assert next(x for x in old.meisai if x.fujo == "加算").unconfirmed
 
 
 @pytest.mark.parametrize(
@@ -593,9 +601,7 @@ def test_the_unconfirmed_values_are_the_ones_the_report_lists():
         "fukushi.seiho.keikateki_kasan",  # 令和6年度〜令和7年9月, 令和7年10月〜令和8年3月
         "fukushi.seiho.toki_kasan",  # 令和7年度以前
         "fukushi.seiho.kimatsu_ichiji_fujo",  # 令和7年度以前
-        "fukushi.seiho.jido_yoiku_kasan",
-        "fukushi.seiho.boshi_kasan",
-        "fukushi.seiho.shogaisha_kasan",
+        "fukushi.seiho.shogaisha_kasan",  # 令和7年度以前
         "fukushi.seiho.kinro_kojo",
     }
 
