@@ -292,8 +292,10 @@ def _balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
                     jiyu="kosei",
                     actor=ACTOR,
                 )
-            except ShunoRefused:  # nothing overpaid on that 期別
-                assert balances([kib[i].kibetsu_id])[kib[i].kibetsu_id].zan >= 0
+            except ShunoRefused:  # nothing overpaid on that 期別 on the 決定日 (an entry
+                # dated later, e.g. a 配当 of 10/2, is refunded by a later decision)
+                on_day = balances([kib[i].kibetsu_id], on=date(2025, 7, 2))
+                assert on_day[kib[i].kibetsu_id].zan >= 0
             else:
                 if out.kanpu is not None:
                     refunded += out.kanpu.amount
