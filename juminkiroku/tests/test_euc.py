@@ -71,8 +71,8 @@ def _town(slug: str = "hayama") -> dict[str, Atena]:
     )
     shien_sochi_register(
         atena_id=people["shien"].pk,
-        start_date=date.today(),
-        moshide_date=date.today(),
+        start_date=TODAY,
+        moshide_date=TODAY,
         note="",
         actor=shinsa,
     )
