@@ -9,6 +9,7 @@ Target (issue): ≤ 2 s per municipality. The first call also builds the templat
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import date
 from typing import Any
@@ -77,6 +78,7 @@ def provision_many(
                 "public_rows": round(timings.get("public_rows", 0.0), 4),
                 "schema_clone": round(timings.get("schema", 0.0), 4),
                 "admin_and_log": round(rest, 4),
+                "load1": round(os.getloadavg()[0], 2),
             }
         )
         if progress and (index == 1 or index % 10 == 0 or index == count):
