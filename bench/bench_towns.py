@@ -29,7 +29,7 @@ from bench.common import (
     run,
     summary,
 )
-from bench.provision import backend_cache_bytes, provision_many
+from bench.provision import backend_cache_bytes, backend_cpu_seconds, provision_many
 
 NOISE = 1.25  # last ten over first ten at most this (a shared 2-core machine)
 
@@ -50,7 +50,19 @@ def catalog_facts() -> dict[str, int]:
         relations = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname ~ '^m[0-9]{6}$'")
         towns = cursor.fetchone()[0]
-    return {"pg_class_rows": relations, "town_schemas": towns}
+        cursor.execute(
+            "SELECT pg_database_size(current_database()), "
+            "(SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'pg_catalog' AND c.relkind = 'r')"
+        )
+        database_bytes, catalog_bytes = cursor.fetchone()
+    return {
+        "pg_class_rows": relations,
+        "town_schemas": towns,
+        "database_bytes": int(database_bytes),
+        "catalog_bytes": int(catalog_bytes),
+    }
 
 
 def catalog_probe(repeat: int = 20) -> float:
@@ -82,12 +94,15 @@ def old_clones(consortium: Any, count: int, start: int) -> list[float]:
     seconds = []
     for index in range(count):
         name = f"old{start + index:03d}"
+        before = backend_cpu_seconds()
         t = time.perf_counter()
         with transaction.atomic():
             CloneSchema().clone_schema(TEMPLATE_SCHEMA, name, "DATA")
         seconds.append(time.perf_counter() - t)
+        after = backend_cpu_seconds()
         connection.set_schema_to_public()
-        print(f"  clone_schema {name}: {seconds[-1]:.2f} s")
+        cpu = f", backend CPU {after - before:.2f} s" if before is not None and after else ""
+        print(f"  clone_schema {name}: {seconds[-1]:.2f} s{cpu}")
     return seconds
 
 
@@ -175,6 +190,7 @@ def body(
     rows = provision_many(consortium, count, modules=modules)
     walls = [r["wall"] for r in rows]
     loads = [r["load1"] for r in rows]
+    cpus = [r["client_cpu"] + (r["backend_cpu"] or 0.0) for r in rows]
     clones = [r["schema_clone"] for r in rows]
     record["catalog_end"] = {**catalog_facts(), "probe_seconds": round(catalog_probe(), 5)}
     record["backend_cache_bytes_after_provisioning"] = backend_cache_bytes()
@@ -189,6 +205,9 @@ def body(
         "per_ten_wall": per_ten(walls),
         "per_ten_clone": per_ten(clones),
         "per_ten_load1": per_ten(loads),
+        "per_ten_cpu": per_ten(cpus),
+        "first_ten_cpu_median": round(statistics.median(cpus[1:11]), 3),
+        "last_ten_cpu_median": round(statistics.median(cpus[-10:]), 3),
         "first_ten_median": round(statistics.median(first_ten), 3),
         "last_ten_median": round(statistics.median(last_ten), 3),
         "last_over_first": round(ratio, 3),
@@ -206,18 +225,20 @@ def body(
             fmt_seconds(p["max"]),
             fmt_seconds(c["median"]),
             fmt_seconds(p["sum"]),
+            fmt_seconds(cpu["median"]),
             f"{load['median']:.2f}",
         ]
-        for p, c, load in zip(
+        for p, c, cpu, load in zip(
             record["results"]["per_ten_wall"],
             record["results"]["per_ten_clone"],
+            record["results"]["per_ten_cpu"],
             record["results"]["per_ten_load1"],
             strict=True,
         )
     ]
     print_table(
         f"municipality_provision ×{count}, one connection (seconds)",
-        ["towns", "median", "max", "clone median", "sum", "load (1 min)"],
+        ["towns", "median", "max", "clone median", "sum", "CPU median", "load (1 min)"],
         table,
     )
     visit_rows = [
@@ -244,11 +265,27 @@ def body(
         f"(×{res['last_over_first']}): {'flat' if res['flat'] else 'NOT flat'} "
         f"(noise allowance ×{NOISE})"
     )
+    start, end = record["catalog_start"], record["catalog_end"]
+    towns = max(1, end["town_schemas"] - start["town_schemas"])
+    record["per_town"] = {
+        "relations": round((end["pg_class_rows"] - start["pg_class_rows"]) / towns),
+        "database_bytes": round((end["database_bytes"] - start["database_bytes"]) / towns),
+        "catalog_bytes": round((end["catalog_bytes"] - start["catalog_bytes"]) / towns),
+    }
+    print(
+        f"per town: {record['per_town']['relations']} relations, "
+        f"{record['per_town']['database_bytes'] / 2**20:.2f} MiB on disk, of which catalog "
+        f"{record['per_town']['catalog_bytes'] / 2**20:.2f} MiB"
+    )
     print(
         f"catalog: {record['catalog_start']['pg_class_rows']} → "
         f"{record['catalog_end']['pg_class_rows']} relations; information_schema probe "
         f"{record['catalog_start']['probe_seconds'] * 1000:.1f} → "
         f"{record['catalog_end']['probe_seconds'] * 1000:.1f} ms"
+    )
+    print(
+        f"CPU (client + backend) per town: calls 2–11 median {res['first_ten_cpu_median']:.3f} s, "
+        f"last ten {res['last_ten_cpu_median']:.3f} s"
     )
     if old:
         print(
