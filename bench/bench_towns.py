@@ -183,8 +183,8 @@ def body(
     t = time.perf_counter()
     schema_template_refresh()
     record["template_build_seconds"] = round(time.perf_counter() - t, 3)
-    record["catalog_start"] = {**catalog_facts(), "probe_seconds": round(catalog_probe(), 5)}
     old_first = old_clones(consortium, old, 1) if old else []
+    record["catalog_start"] = {**catalog_facts(), "probe_seconds": round(catalog_probe(), 5)}
 
     print(f"[towns] provisioning {count} towns in one batch, one connection")
     rows = provision_many(consortium, count, modules=modules)
