@@ -57,13 +57,15 @@ _QUERIES: dict[str, str] = {
         SELECT p.proname, pg_get_function_identity_arguments(p.oid),
                pg_get_functiondef(p.oid), p.proacl::text, pg_get_userbyid(p.proowner)
         FROM pg_proc p WHERE p.pronamespace = %(ns)s ORDER BY 1, 2""",
+    # types of their own (a table's row type and its array are the table's, not counted)
     "types": """
         SELECT t.typname, t.typtype FROM pg_type t
         WHERE t.typnamespace = %(ns)s
-          AND NOT EXISTS (SELECT FROM pg_class c WHERE c.reltype = t.oid OR c.oid = t.typrelid)
-          AND NOT (t.typcategory = 'A' AND EXISTS (
-              SELECT FROM pg_type e JOIN pg_class c ON c.reltype = e.oid
-              WHERE e.oid = t.typelem))
+          AND (t.typrelid = 0 OR EXISTS (
+              SELECT FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+          AND NOT EXISTS (
+              SELECT FROM pg_type e JOIN pg_class c ON c.oid = e.typrelid
+              WHERE e.oid = t.typelem AND t.typcategory = 'A' AND c.relkind <> 'c')
         ORDER BY 1""",
     "schema": """
         SELECT pg_get_userbyid(n.nspowner), n.nspacl::text
