@@ -6,10 +6,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Japanese fonts for PDFs (Noto CJK has U+20BB7 𠮷, IPAex does not) and WeasyPrint's Pango.
+# Japanese fonts for PDFs (Noto CJK has U+20BB7 𠮷, IPAex does not) and WeasyPrint's Pango;
+# pg_dump (bookworm's postgresql-client is 15, the server's major version) for the
+# template DDL new towns are cloned from (tenants/services/schema_template.py).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         fonts-noto-cjk fonts-ipaexfont fonts-ipamj-mincho libpango-1.0-0 libpangoft2-1.0-0 \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 jcloud \

@@ -13,6 +13,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.provision",
         "municipality_provision ×N (template clone) vs plain django-tenants create_schema",
     ),
+    "towns": (
+        "bench.bench_towns",
+        "180 towns provisioned in one batch (per ten: flat?) and a loop visiting every town",
+    ),
     "migrate": (
         "bench.migrate",
         "migrate_schemas over N tenants: no-op and a one-column migration, both executors",

@@ -9,6 +9,7 @@ Target (issue): ≤ 2 s per municipality. The first call also builds the templat
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import date
 from typing import Any
@@ -25,6 +26,22 @@ from bench.common import (
 
 TARGET_SECONDS = 2.0
 NETWORKS = ["10.0.0.0/8"]
+
+
+def backend_cpu_seconds() -> float | None:
+    """CPU seconds (user + system) this connection's PostgreSQL backend has used, from
+    /proc (the server runs on this machine in the benchmarks); None if unreadable."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def provision_many(
@@ -48,6 +65,8 @@ def provision_many(
         slug = f"bench{index:03d}"
         if fresh_connection:
             connections.close_all()
+        backend_before = backend_cpu_seconds()
+        cpu = time.process_time()
         t = time.perf_counter()
         result = municipality_provision(
             consortium=consortium,
@@ -65,6 +84,13 @@ def provision_many(
             acting_user=None,
         )
         wall = time.perf_counter() - t
+        client_cpu = time.process_time() - cpu
+        backend_after = backend_cpu_seconds()
+        backend_cpu = (
+            backend_after - backend_before
+            if backend_before is not None and backend_after is not None
+            else None
+        )
         timings = dict(result.timings)
         rest = timings["total"] - timings.get("public_rows", 0.0) - timings.get("schema", 0.0)
         rows.append(
@@ -77,6 +103,10 @@ def provision_many(
                 "public_rows": round(timings.get("public_rows", 0.0), 4),
                 "schema_clone": round(timings.get("schema", 0.0), 4),
                 "admin_and_log": round(rest, 4),
+                "load1": round(os.getloadavg()[0], 2),
+                # work done, whatever the machine's load: this process and its backend
+                "client_cpu": round(client_cpu, 4),
+                "backend_cpu": None if backend_cpu is None else round(backend_cpu, 4),
             }
         )
         if progress and (index == 1 or index % 10 == 0 or index == count):

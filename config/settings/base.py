@@ -113,7 +113,9 @@ if env_bool("JC_DB_POOL", False):
     DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10}}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("JC_DB_CONN_MAX_AGE", 60)
-DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# ReadReplicaRouter first: it sends reads inside config.routers.replica_reads() to the
+# replica below (when configured) and refuses any migration there.
+DATABASE_ROUTERS = ["config.routers.ReadReplicaRouter", "django_tenants.routers.TenantSyncRouter"]
 # EUC extractions (migration_io.euc) read on a replica when one is named here (a hot
 # standby of the same cluster: same schemas); every session on it is read-only. Without
 # it they read the default database inside a READ ONLY savepoint (docs/migration.md).
@@ -123,6 +125,8 @@ if JC_READONLY_DATABASE_URL:
         **database_from_url(JC_READONLY_DATABASE_URL),
         "CONN_MAX_AGE": env_int("JC_DB_CONN_MAX_AGE", 60),
         "OPTIONS": {"options": "-c default_transaction_read_only=on"},
+        # under the test runner the replica is the test database itself, not a second one
+        "TEST": {"MIRROR": "default"},
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

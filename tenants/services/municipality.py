@@ -30,7 +30,10 @@ from tenants.models import (
 )
 from tenants.modules.spec import PLATFORM
 from tenants.netutil import parse_cidr
-from tenants.services.schema_template import schema_create_from_template
+from tenants.services.schema_template import (
+    schema_create_from_template,
+    schema_template_refresh,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +102,11 @@ def municipality_provision(
     admin: StaffUser | None = None
     password: str | None = None
     secret: str | None = None
+    # A template rebuilt after a deploy is committed before the town's transaction opens:
+    # the clone reads the template's DDL with pg_dump, another session
+    # (tenants.services.schema_template).
+    if not transaction.get_connection().in_atomic_block:
+        schema_template_refresh()
     with transaction.atomic():
         municipality = Municipality(
             schema_name=schema_name,
