@@ -88,6 +88,9 @@ def _tables_worker(
 ) -> None:  # fmt: skip
     try:
         with pg_connect() as conn, conn.cursor() as cur:
+            # a table bigger than a quarter of shared_buffers would otherwise be read from
+            # where another scan of it is (or stopped): the same rows in another order
+            cur.execute("SET synchronize_seqscans = off")
             cur.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             cur.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
             while True:

@@ -112,15 +112,19 @@ class _Structure:
     drops: list[str]
 
 
-def _strip(cur: psycopg.Cursor[Any], schema: str) -> _Structure:
+def _strip(cur: psycopg.Cursor[Any], schema: str, loaded: set[str]) -> _Structure:
+    """Take the keys and indexes off the tables that get rows (``loaded``), and the
+    foreign keys from or to them; empty tables keep theirs (nothing to load)."""
     s = sql.Identifier(schema)
     cur.execute(
         """
-        SELECT c.conname, t.relname, c.contype, pg_get_constraintdef(c.oid), c.convalidated,
+        SELECT c.conname, t.relname, r.relname, c.contype, pg_get_constraintdef(c.oid),
+               c.convalidated,
                c.condeferrable, CASE WHEN c.contype IN ('p', 'u') THEN pg_get_indexdef(c.conindid) END
         FROM pg_constraint c
         JOIN pg_class t ON t.oid = c.conrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
+        LEFT JOIN pg_class r ON r.oid = c.confrelid
         WHERE n.nspname = %s AND c.contype IN ('p', 'u', 'f', 'x')
         ORDER BY t.relname, c.conname
         """,
@@ -150,7 +154,11 @@ def _strip(cur: psycopg.Cursor[Any], schema: str) -> _Structure:
     fk_validate: list[tuple[str, str]] = []
     fk_drops: list[str] = []
     key_drops: list[str] = []
-    for name, table, kind, definition, validated, deferrable, indexdef in constraints:
+    for name, table, referenced, kind, definition, validated, deferrable, indexdef in constraints:
+        if table not in loaded and referenced not in loaded:
+            continue
+        if kind != "f" and table not in loaded:
+            continue
         alter = sql.SQL("ALTER TABLE {}.{} ").format(s, sql.Identifier(table)).as_string(cur)
         con = sql.Identifier(name).as_string(cur)
         drop = f"{alter}DROP CONSTRAINT {con}"
@@ -169,6 +177,8 @@ def _strip(cur: psycopg.Cursor[Any], schema: str) -> _Structure:
             key_full.append(f"{alter}ADD CONSTRAINT {con} {definition}")
     index_drops = []
     for name, table, indexdef in indexes:
+        if table not in loaded:
+            continue
         index_builds.append((table, indexdef))
         index_drops.append(
             sql.SQL("DROP INDEX {}.{}").format(s, sql.Identifier(name)).as_string(cur)
@@ -319,12 +329,12 @@ def town_restore(
         if names != wanted:
             raise BackupError("復元先の表の構成がバックアップと一致しません。")
         with conn.transaction():
-            structure = _strip(cur, target)
+            structure = _strip(cur, target, {e.name for e in manifest.tables if e.rows})
             for statement in structure.drops:
                 cur.execute(statement)
         seconds["structure"] = time.perf_counter() - t
         t = time.perf_counter()
-        entries = sorted(manifest.tables, key=lambda e: -e.bytes)
+        entries = sorted((e for e in manifest.tables if e.rows), key=lambda e: -e.bytes)
         _parallel(entries, _load_table(backup_dir, target, manifest), jobs)
         seconds["load"] = time.perf_counter() - t
         sizes = {e.name: e.bytes for e in manifest.tables}

@@ -43,3 +43,14 @@ def town_restore_drill_task(user_id: int | None, username: str) -> str:
     municipality = current_municipality()
     drill = town_restore_drill(municipality, actor=Actor(user_id=user_id, username=username))
     return "ok" if drill.restore.ok else "; ".join(drill.restore.problems)
+
+
+@shared_task(base=TenantTask, acks_late=True)
+def town_backup_now(user_id: int | None, username: str) -> str:
+    """A backup asked for from the consortium portal (the same as the nightly one)."""
+    from tenants.accesslog.services import Actor
+    from tenants.backup.services import town_backup
+    from tenants.selectors.current import current_municipality
+
+    run = town_backup(current_municipality(), actor=Actor(user_id=user_id, username=username))
+    return run.path.name

@@ -259,3 +259,49 @@ def test_the_command_dumps_and_drills(committed: None, oiso: Any, tmp_path: Path
     assert _scratch_schemas() == []
     with pytest.raises(Exception, match="団体のもの"):
         call_command("town_backup", "drop", "--schema", oiso.schema_name)
+
+
+def test_office_backs_up_and_drills_a_member_from_the_portal(
+    world: Any, login: Any, tmp_path: Path, settings: Any
+) -> None:
+    from django_tenants.utils import schema_context
+
+    from tenants.accesslog.models import AccessLog
+    from tests.personas import PORTAL_HOST
+
+    settings.JC_BACKUP_ROOT = tmp_path / "primary"
+    settings.JC_BACKUP_SECOND_ROOT = str(tmp_path / "second")
+    alpha, beta = world.alpha.schema, world.beta.schema
+    office = login("office", PORTAL_HOST)
+    url = "/members/143014/backup/"
+    assert "まだバックアップはありません" in office.get(url).content.decode()
+    page = office.post(url, {"action": "drill"}, follow=True).content.decode()
+    assert "バックアップがまだありません" in page
+    # when: a backup, then a 復元訓練
+    page = office.post(url, {"action": "backup"}, follow=True).content.decode()
+    assert "バックアップを実行しました" in page
+    assert "令和" in page and "複写済み" in page
+    page = office.post(url, {"action": "drill"}, follow=True).content.decode()
+    assert "復元訓練を実行しました" in page
+    # then: one generation of 葉山町 in each place, none of 寒川町, no scratch schema left
+    assert len(generations(tmp_path / "primary", alpha)) == 1
+    assert len(generations(tmp_path / "second", alpha)) == 1
+    assert generations(tmp_path / "primary", beta) == []
+    assert _scratch_schemas() == []
+    with schema_context(alpha):
+        logged = set(
+            AccessLog.objects.filter(record_type="town_backup").values_list("username", "screen")
+        )
+    assert logged == {("office", "town_backup"), ("office", "town_restore")}
+    with schema_context(beta):
+        assert not AccessLog.objects.filter(record_type="town_backup").exists()
+
+
+def test_only_the_consortium_office_opens_the_backup_screen(world: Any, login: Any) -> None:
+    from django.test import Client
+
+    from tests.personas import PORTAL_HOST
+
+    anonymous = Client(HTTP_HOST=PORTAL_HOST)
+    assert anonymous.post("/members/143014/backup/", {"action": "backup"}).status_code == 302
+    assert login("office", PORTAL_HOST).get("/members/999999/backup/").status_code == 404
