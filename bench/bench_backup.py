@@ -84,7 +84,8 @@ def body(
     biggest = sorted(manifest.tables, key=lambda x: -x.bytes)[:5]
     record["biggest_tables"] = [[x.name, x.rows, x.bytes] for x in biggest]
     print_table(
-        f"town backup of {population:,} persons ({jobs} connections; target ≤ {TARGET_SECONDS:.0f} s)",
+        f"town backup of {population:,} persons ({jobs} connections; "
+        f"target ≤ {TARGET_SECONDS:.0f} s)",
         ["step", "seconds", "detail"],
         [
             ["dump", f"{dump_seconds:.2f}",
@@ -111,8 +112,13 @@ def main(argv: list[str]) -> int:
         return run(
             "backup",
             lambda consortium, record: body(
-                consortium, record, population=args.population, seed=args.seed,
-                jobs=args.jobs, analyze=args.analyze, workdir=Path(tmp),
-            ),  # fmt: skip
+                consortium,
+                record,
+                population=args.population,
+                seed=args.seed,
+                jobs=args.jobs,
+                analyze=args.analyze,
+                workdir=Path(tmp),
+            ),
             keep=args.keep,
         )

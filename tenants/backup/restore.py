@@ -29,6 +29,7 @@ from tenants.backup.manifest import FILES_DIR, BackupError, Manifest, manifest_r
 from tenants.backup.pg import pg_connect, schema_name_check, schema_present, schema_tables
 
 COPY_BLOCK = 1 << 20
+INDEX_SETUP = ("SET maintenance_work_mem = '256MB'", "SET max_parallel_maintenance_workers = 0")
 ACCESSLOG_TRIGGERS = ("accesslog_append_only", "accesslog_no_truncate")
 
 
@@ -120,7 +121,8 @@ def _strip(cur: psycopg.Cursor[Any], schema: str, loaded: set[str]) -> _Structur
         """
         SELECT c.conname, t.relname, r.relname, c.contype, pg_get_constraintdef(c.oid),
                c.convalidated,
-               c.condeferrable, CASE WHEN c.contype IN ('p', 'u') THEN pg_get_indexdef(c.conindid) END
+               c.condeferrable,
+               CASE WHEN c.contype IN ('p', 'u') THEN pg_get_indexdef(c.conindid) END
         FROM pg_constraint c
         JOIN pg_class t ON t.oid = c.conrelid
         JOIN pg_namespace n ON n.oid = t.relnamespace
@@ -235,7 +237,7 @@ def _load_table(backup_dir: Path, target: str, manifest: Manifest) -> Callable[[
     return load
 
 
-def _execute_on(cur: psycopg.Cursor[Any], task: tuple[str, str]) -> None:
+def _execute_on(cur: psycopg.Cursor[Any], task: tuple[str, Any]) -> None:
     cur.execute(task[1])
 
 
@@ -339,10 +341,7 @@ def town_restore(
         seconds["load"] = time.perf_counter() - t
         sizes = {e.name: e.bytes for e in manifest.tables}
         t = time.perf_counter()
-        _parallel(
-            _by_size(structure.index_builds, sizes), _execute_on, jobs,
-            setup=["SET maintenance_work_mem = '256MB'", "SET max_parallel_maintenance_workers = 0"],
-        )  # fmt: skip
+        _parallel(_by_size(structure.index_builds, sizes), _execute_on, jobs, setup=INDEX_SETUP)
         with conn.transaction():
             for statement in structure.key_attach + structure.key_full:
                 cur.execute(statement)
@@ -368,11 +367,12 @@ def town_restore(
             install_append_only_trigger(cur, target)
         if analyze:
             t = time.perf_counter()
-            _parallel(
-                [(e.name, sql.SQL("ANALYZE {}.{}").format(sql.Identifier(target), sql.Identifier(e.name)).as_string(cur))
-                 for e in entries if e.rows],
-                _execute_on, jobs,
-            )  # fmt: skip
+            analyze_sql = sql.SQL("ANALYZE {}.{}")
+            analyses = [
+                (e.name, analyze_sql.format(sql.Identifier(target), sql.Identifier(e.name)))
+                for e in entries
+            ]
+            _parallel(analyses, _execute_on, jobs)
             seconds["analyze"] = time.perf_counter() - t
         t = time.perf_counter()
         problems = files_restore(backup_dir, manifest, target)

@@ -272,7 +272,9 @@ def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
                 messages.success(request, "バックアップを実行しました。")
             elif action == "drill":
                 if not found:
-                    raise BackupError("バックアップがまだありません。先にバックアップを取得してください。")
+                    raise BackupError(
+                        "バックアップがまだありません。先にバックアップを取得してください。"
+                    )
                 result = town_restore_drill_task.apply_async(args=args, headers=headers)
                 if result.ready() and result.get() != "ok":
                     raise BackupError(f"復元訓練で違いがありました: {result.get()}")
@@ -283,7 +285,7 @@ def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
             messages.error(request, str(exc))
         return redirect("portal_backup", dantai_code=member.dantai_code)
     second = second_root()
-    rows = []
+    rows: list[dict[str, object]] = []
     for g in found:
         try:
             m = g.manifest()

@@ -118,7 +118,7 @@ def committed(django_db_blocker: Any, oiso: Any) -> Iterator[None]:
 def _export(schema: str, out: Path) -> Path:
     """Every table of the schema as COPY text, then its files: a byte-comparable export."""
     (out / "tables").mkdir(parents=True)
-    _taken, migrations, tables, sequences = schema_export(schema, out / "tables")
+    _taken, migrations, _tables, sequences = schema_export(schema, out / "tables")
     (out / "sequences.txt").write_text(
         "".join(f"{s.name} {s.last_value} {s.is_called}\n" for s in sequences)
     )
@@ -219,7 +219,9 @@ def test_a_damaged_backup_is_refused_and_leaves_nothing(
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
-    assert backup_check(run.path) == ["表 juminkiroku_atena のファイルがマニフェストと一致しません。"]
+    assert backup_check(run.path) == [
+        "表 juminkiroku_atena のファイルがマニフェストと一致しません。"
+    ]
     with pytest.raises(BackupError, match="juminkiroku_atena"):
         town_restore(run.path, "jc_restore_damaged")
     with pg_connect() as conn, conn.cursor() as cur:
