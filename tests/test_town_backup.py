@@ -285,6 +285,7 @@ def test_office_backs_up_and_drills_a_member_from_the_portal(
     assert "令和" in page and "複写済み" in page
     page = office.post(url, {"action": "drill"}, follow=True).content.decode()
     assert "復元訓練を実行しました" in page
+    assert "一致" in page and "不一致" not in page
     # then: one generation of 葉山町 in each place, none of 寒川町, no scratch schema left
     assert len(generations(tmp_path / "primary", alpha)) == 1
     assert len(generations(tmp_path / "second", alpha)) == 1

@@ -7,17 +7,19 @@ restored copy (which must stay byte-identical to the backup)."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from tenants.accesslog.services import Actor, access_record
 from tenants.backup.dump import town_dump
-from tenants.backup.manifest import BackupError, Manifest
+from tenants.backup.manifest import BackupError, Manifest, manifest_read
 from tenants.backup.restore import RestoreResult, schema_drop, town_restore
 from tenants.backup.store import (
     backup_root,
@@ -31,6 +33,7 @@ from tenants.modules.spec import PLATFORM
 
 SYSTEM_ACTOR = Actor(user_id=None, username="system:town_backup")
 SCREEN = "town_backup"
+DRILL_FILE = "drill.json"
 
 
 def _log(municipality: Municipality, actor: Actor, screen: str, detail: dict[str, object]) -> None:
@@ -102,12 +105,10 @@ def town_restore_logged(
     jobs: int | None = None, analyze: bool = False,
 ) -> RestoreResult:  # fmt: skip
     """Restore a backup of ``municipality`` into the new schema ``target`` and verify it."""
-    _log(municipality, actor, "town_restore", {"backup": backup_dir.name, "target": target})
-    result = town_restore(backup_dir, target, jobs=jobs or settings.JC_BACKUP_JOBS, analyze=analyze)
-    if result.manifest.schema != municipality.schema_name:
-        schema_drop(target)
+    if manifest_read(backup_dir).schema != municipality.schema_name:
         raise BackupError("このバックアップは別の団体のものです。")
-    return result
+    _log(municipality, actor, "town_restore", {"backup": backup_dir.name, "target": target})
+    return town_restore(backup_dir, target, jobs=jobs or settings.JC_BACKUP_JOBS, analyze=analyze)
 
 
 @dataclass
@@ -125,11 +126,28 @@ def town_restore_drill(
     counts and checksums against its manifest, then drop the scratch schema."""
     started = time.perf_counter()
     path = backup_of(municipality, stamp, root=root)
-    from tenants.backup.manifest import manifest_read
-
-    if manifest_read(path).schema != municipality.schema_name:
-        raise BackupError("このバックアップは別の団体のものです。")
     scratch = f"jc_drill_{municipality.dantai_code}_{uuid.uuid4().hex[:8]}"
     result = town_restore_logged(municipality, path, scratch, actor=actor, jobs=jobs)
     schema_drop(scratch)
-    return DrillResult(path, result, time.perf_counter() - started)
+    drill = DrillResult(path, result, time.perf_counter() - started)
+    drill_record(path, drill)
+    return drill
+
+
+def drill_record(path: Path, drill: DrillResult) -> None:
+    """The last 復元訓練 of a generation, beside its manifest (shown on the portal)."""
+    record = {
+        "at": timezone.now().isoformat(),
+        "ok": drill.restore.ok,
+        "problems": len(drill.restore.problems),
+        "seconds": round(drill.seconds, 1),
+    }
+    (path / DRILL_FILE).write_text(json.dumps(record) + "\n")
+
+
+def drill_read(path: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads((path / DRILL_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None

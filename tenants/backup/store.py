@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.conf import settings
 from tenants.backup.dump import PARTIAL, file_copy_hashed, files_walk
 from tenants.backup.manifest import MANIFEST, BackupError, Manifest, manifest_read
 
+PARTIAL_MAX_AGE_SECONDS = 24 * 3600
 STAMP = re.compile(r"^\d{8}T\d{12}$")
 
 
@@ -59,8 +61,10 @@ def generations_prune(root: Path, schema: str, keep: int) -> list[str]:
         removed.append(generation.stamp)
     folder = root / schema
     if folder.is_dir():
+        # an interrupted backup; a day old, so that a dump still running is left alone
+        old = time.time() - PARTIAL_MAX_AGE_SECONDS
         for path in folder.iterdir():
-            if path.name.endswith(PARTIAL):
+            if path.name.endswith(PARTIAL) and path.stat().st_mtime < old:
                 shutil.rmtree(path, ignore_errors=True)
     return removed
 

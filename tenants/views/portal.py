@@ -254,6 +254,7 @@ def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
     from django.shortcuts import redirect
 
     from tenants.backup.manifest import BackupError
+    from tenants.backup.services import drill_read
     from tenants.backup.store import backup_root, generations, second_root
     from tenants.backup.tasks import town_backup_now, town_restore_drill_task
 
@@ -276,9 +277,12 @@ def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
                         "バックアップがまだありません。先にバックアップを取得してください。"
                     )
                 result = town_restore_drill_task.apply_async(args=args, headers=headers)
-                if result.ready() and result.get() != "ok":
+                if not result.ready():
+                    messages.success(request, "復元訓練を開始しました。結果は世代の一覧に出ます。")
+                elif result.get() != "ok":
                     raise BackupError(f"復元訓練で違いがありました: {result.get()}")
-                messages.success(request, "復元訓練を実行しました。")
+                else:
+                    messages.success(request, "復元訓練を実行しました。")
             else:
                 raise BackupError("操作を選んでください。")
         except BackupError as exc:
@@ -292,6 +296,7 @@ def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
         except BackupError as exc:
             rows.append({"stamp": g.stamp, "error": str(exc)})
             continue
+        drill = drill_read(g.path)
         rows.append(
             {
                 "taken_at": datetime.fromisoformat(m.taken_at),
@@ -300,6 +305,8 @@ def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
                 "files": len(m.files),
                 "mib": m.total_bytes / 2**20,
                 "second": second is not None and (second / member.schema_name / g.stamp).is_dir(),
+                "drill_at": datetime.fromisoformat(str(drill["at"])) if drill else None,
+                "drill_ok": bool(drill and drill["ok"]),
             }
         )
     return render(
