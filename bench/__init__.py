@@ -69,4 +69,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.kaigo_fuka",
         "介護保険料 本算定 of the 380,000-person town (plan, calculate, write), 1 and 2 processes",
     ),
+    "backup": (
+        "bench.bench_backup",
+        "town backup of the 380,000-person town: dump, then restore into a new schema + verify",
+    ),
 }

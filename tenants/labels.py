@@ -185,6 +185,9 @@ PLATFORM_WORDS: dict[str, str] = {
     "apiclient_deactivate": "連携システム（APIキー）の停止",
     "network_range": "接続元ネットワーク",
     "job_file_download": "バッチ処理の結果ファイル",
+    "town_backup": "団体のバックアップ",
+    "town_restore": "団体のバックアップの復元",
+    "town_restore_drill": "復元訓練",
     # record types
     "api_client": "連携システム",
     "host": "接続先",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/totp/", auth.login_totp_view, name="login_totp"),
     path("logout/", auth.logout_view, name="logout"),
     path("members/<str:dantai_code>/", portal.portal_member, name="portal_member"),
+    path("members/<str:dantai_code>/backup/", portal.portal_backup, name="portal_backup"),
     path("provision/", portal.portal_provision, name="portal_provision"),
     path("support/", portal.portal_support, name="portal_support"),
 ]

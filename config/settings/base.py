@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.settings.env import database_from_url, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -317,6 +319,18 @@ JC_PF_OUTBOX_ROOT = env_str("JC_PF_OUTBOX_ROOT", "")
 JC_TAGYO_INBOX = Path(env_str("JC_TAGYO_INBOX", str(BASE_DIR / ".data" / "tagyo_inbox")))
 JC_TAGYO_INTAKE_SECONDS = env_int("JC_TAGYO_INTAKE_SECONDS", 300)
 
+# Per-town backups (tenants/backup, docs/operations.md): each night at JC_BACKUP_HOUR:
+# JC_BACKUP_MINUTE every town is dumped to <JC_BACKUP_ROOT>/<schema>/<stamp>/, copied to
+# the second location <JC_BACKUP_SECOND_ROOT>/<schema>/<stamp>/ (empty: no copy; in
+# production a mount of the other data centre), and JC_BACKUP_GENERATIONS (世代) are kept
+# in each place. JC_BACKUP_JOBS connections dump and restore in parallel.
+JC_BACKUP_ROOT = Path(env_str("JC_BACKUP_ROOT", str(BASE_DIR / ".data" / "backup")))
+JC_BACKUP_SECOND_ROOT = env_str("JC_BACKUP_SECOND_ROOT", "")
+JC_BACKUP_GENERATIONS = env_int("JC_BACKUP_GENERATIONS", 7)
+JC_BACKUP_JOBS = env_int("JC_BACKUP_JOBS", 2)
+JC_BACKUP_HOUR = env_int("JC_BACKUP_HOUR", 2)
+JC_BACKUP_MINUTE = env_int("JC_BACKUP_MINUTE", 0)
+
 CELERY_BEAT_SCHEDULE = {
     # 他業務連携: files of other business systems from each town's drop folder (7.2.1).
     "juminkiroku-tagyo-torikomi": {
@@ -353,6 +367,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "args": ["juminkiroku.togo.tasks.pf_file_task"],
         "kwargs": {"expires": 300.0},
+    },
+    # Nightly per-town backup with generations and the second location (issue 22).
+    "town-backup-nightly": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": crontab(hour=JC_BACKUP_HOUR, minute=JC_BACKUP_MINUTE),
+        "args": ["tenants.backup.tasks.town_backup_nightly"],
+        "kwargs": {"expires": 20 * 3600.0},
     },
     # 住基ネット: 整合性確認 with the CS once a day (7.1.1.2).
     "jukinet-cs-seigo": {

@@ -241,3 +241,76 @@ def portal_support(request: HttpRequest) -> HttpResponse:
         "portal/support.html",
         {"form": form, "memberships": memberships, "now": timezone.now()},
     )
+
+
+@portal_view()
+@require_http_methods(["GET", "POST"])
+def portal_backup(request: HttpRequest, dantai_code: str) -> HttpResponse:
+    """A member's backups (世代): take one now, or run a 復元訓練 of the newest one
+    (restored into a scratch schema, verified, dropped). Each run writes the town's
+    access log under the office user's name."""
+    from datetime import datetime
+
+    from django.shortcuts import redirect
+
+    from tenants.backup.manifest import BackupError
+    from tenants.backup.services import drill_read
+    from tenants.backup.store import backup_root, generations, second_root
+    from tenants.backup.tasks import town_backup_now, town_restore_drill_task
+
+    user = _office(request)
+    member = get_object_or_404(
+        Municipality, dantai_code=dantai_code, consortium_id=user.consortium_office_id
+    )
+    found = generations(backup_root(), member.schema_name)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        headers = {"_schema_name": member.schema_name}
+        args = [user.pk, user.get_username()]
+        try:
+            if action == "backup":
+                town_backup_now.apply_async(args=args, headers=headers)
+                messages.success(request, "バックアップを実行しました。")
+            elif action == "drill":
+                if not found:
+                    raise BackupError(
+                        "バックアップがまだありません。先にバックアップを取得してください。"
+                    )
+                result = town_restore_drill_task.apply_async(args=args, headers=headers)
+                if not result.ready():
+                    messages.success(request, "復元訓練を開始しました。結果は世代の一覧に出ます。")
+                elif result.get() != "ok":
+                    raise BackupError(f"復元訓練で違いがありました: {result.get()}")
+                else:
+                    messages.success(request, "復元訓練を実行しました。")
+            else:
+                raise BackupError("操作を選んでください。")
+        except BackupError as exc:
+            messages.error(request, str(exc))
+        return redirect("portal_backup", dantai_code=member.dantai_code)
+    second = second_root()
+    rows: list[dict[str, object]] = []
+    for g in found:
+        try:
+            m = g.manifest()
+        except BackupError as exc:
+            rows.append({"stamp": g.stamp, "error": str(exc)})
+            continue
+        drill = drill_read(g.path)
+        rows.append(
+            {
+                "taken_at": datetime.fromisoformat(m.taken_at),
+                "tables": len(m.tables),
+                "rows": m.total_rows,
+                "files": len(m.files),
+                "mib": m.total_bytes / 2**20,
+                "second": second is not None and (second / member.schema_name / g.stamp).is_dir(),
+                "drill_at": datetime.fromisoformat(str(drill["at"])) if drill else None,
+                "drill_ok": bool(drill and drill["ok"]),
+            }
+        )
+    return render(
+        request,
+        "portal/backup.html",
+        {"member": member, "rows": rows, "second_configured": second is not None},
+    )
