@@ -313,7 +313,29 @@ JC_PF_OUTBOX_ROOT = env_str("JC_PF_OUTBOX_ROOT", "")
 JC_TAGYO_INBOX = Path(env_str("JC_TAGYO_INBOX", str(BASE_DIR / ".data" / "tagyo_inbox")))
 JC_TAGYO_INTAKE_SECONDS = env_int("JC_TAGYO_INTAKE_SECONDS", 300)
 
+# The access log's archive before purge (tenants/accesslog/retention.py): one folder per
+# town under this; point it at storage that is copied to the second site.
+JC_ACCESSLOG_ARCHIVE_DIR = Path(
+    env_str("JC_ACCESSLOG_ARCHIVE_DIR", str(BASE_DIR / ".data" / "accesslog_archive"))
+)
+
 CELERY_BEAT_SCHEDULE = {
+    # アクセスログの封印: each town's new rows join its hash chain every minute, so a log
+    # row stays one INSERT (tenants/accesslog/chain.py). A missed round is caught up.
+    "accesslog-seal": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 60.0,
+        "args": ["tenants.accesslog.tasks.accesslog_seal_task"],
+        "kwargs": {"expires": 60.0},
+    },
+    # Nightly: verify every town's chain against its anchor, then archive and purge what
+    # is past the town's retention (the purge refuses a chain with findings).
+    "accesslog-verify-and-purge": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 86400.0,
+        "args": ["tenants.accesslog.tasks.accesslog_nightly_task"],
+        "kwargs": {"expires": 3600.0},
+    },
     # 他業務連携: files of other business systems from each town's drop folder (7.2.1).
     "juminkiroku-tagyo-torikomi": {
         "task": "tenants.tasks.dispatch_for_all_municipalities",

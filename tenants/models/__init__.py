@@ -1,3 +1,4 @@
+from tenants.models.accesslog_anchor import AccessLogAnchor
 from tenants.models.apiclient import ApiClient
 from tenants.models.consortium import Consortium
 from tenants.models.gyomu import Gyomu, GyomuCategory, Subscription
@@ -6,6 +7,7 @@ from tenants.models.network import NetworkRange
 from tenants.models.staff import Membership, MembershipRole, RoleLevel, StaffUser
 
 __all__ = [
+    "AccessLogAnchor",
     "ApiClient",
     "Consortium",
     "Domain",
