@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenants.views import auth, portal
+from tenants.views import auth, portal, sla
 
 urlpatterns = [
     path("", portal.portal_home, name="home"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("members/<str:dantai_code>/", portal.portal_member, name="portal_member"),
     path("provision/", portal.portal_provision, name="portal_provision"),
     path("support/", portal.portal_support, name="portal_support"),
+    path("sla/", sla.portal_sla, name="portal_sla"),
+    path("metrics", sla.metrics, name="metrics"),
 ]
