@@ -18,7 +18,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     if not is_portal and tenant is not None and levels:
         menu = menu_for(municipality=tenant, role_levels=levels, on=timezone.localdate())
         links = module_links(role_levels=levels, portal=False)
-    elif is_portal and getattr(request.user, "is_authenticated", False):
+    elif is_portal and getattr(getattr(request, "user", None), "is_authenticated", False):
         links = module_links(role_levels={}, portal=True)
     menu_ready, menu_pending = split_ready(menu)
     return {

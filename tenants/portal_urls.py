@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenants.views import auth, portal
+from tenants.views import auth, portal, sla
 
 urlpatterns = [
     path("", portal.portal_home, name="home"),
@@ -13,4 +13,6 @@ urlpatterns = [
     path("members/<str:dantai_code>/backup/", portal.portal_backup, name="portal_backup"),
     path("provision/", portal.portal_provision, name="portal_provision"),
     path("support/", portal.portal_support, name="portal_support"),
+    path("sla/", sla.portal_sla, name="portal_sla"),
+    path("metrics", sla.metrics, name="metrics"),
 ]

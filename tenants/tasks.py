@@ -52,3 +52,19 @@ def dispatch_for_all_municipalities(task_name: str, expires: float | None = None
         current_app.send_task(task_name, headers={"_schema_name": schema_name}, expires=expires)
         count += 1
     return count
+
+
+@shared_task(acks_late=True)
+def sla_probe() -> dict[str, bool]:
+    """The minute's health probe (tenants/sla/probes.py), in the public schema."""
+    from tenants.sla.probes import health_probe
+
+    return health_probe()
+
+
+@shared_task(acks_late=True)
+def sla_metrics_flush() -> int:
+    """Fold the response times and active users counted in Redis into the database."""
+    from tenants.sla.metrics import metrics_flush
+
+    return metrics_flush()

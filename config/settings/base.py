@@ -69,6 +69,8 @@ TENANT_DOMAIN_MODEL = "tenants.Domain"
 AUTH_USER_MODEL = "tenants.StaffUser"
 
 MIDDLEWARE = [
+    # Outermost: times the whole request for the SLA figures (one Redis round trip).
+    "tenants.sla.middleware.ResponseTimeMiddleware",
     "tenants.middleware.TenantHostMiddleware",
     "tenants.middleware.NetworkAllowListMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -330,8 +332,54 @@ JC_BACKUP_GENERATIONS = env_int("JC_BACKUP_GENERATIONS", 7)
 JC_BACKUP_JOBS = env_int("JC_BACKUP_JOBS", 2)
 JC_BACKUP_HOUR = env_int("JC_BACKUP_HOUR", 2)
 JC_BACKUP_MINUTE = env_int("JC_BACKUP_MINUTE", 0)
+# SLA figures (tenants/sla/): response times and active users counted in Redis under
+# this prefix; /metrics (Prometheus) answers only the networks listed and, when a token
+# is set, only requests bearing it (``Authorization: Bearer <token>``).
+JC_SLA_METRICS = env_bool("JC_SLA_METRICS", True)
+JC_SLA_REDIS_PREFIX = env_str("JC_SLA_REDIS_PREFIX", "jc:sla:")
+JC_METRICS_TOKEN = env_str("JC_METRICS_TOKEN", "")
+JC_METRICS_NETWORKS = env_list("JC_METRICS_NETWORKS", ["127.0.0.0/8", "::1/128"])
+# The web component's probe: the URL of /healthz as the data centre's monitor reaches it
+# (empty: the probe runs the health view in-process, which proves the code and the
+# database answer but not the web server).
+JC_SLA_WEB_PROBE_URL = env_str("JC_SLA_WEB_PROBE_URL", "")
+
+# The access log's archive before purge (tenants/accesslog/retention.py): one folder per
+# town under this; point it at storage that is copied to the second site.
+JC_ACCESSLOG_ARCHIVE_DIR = Path(
+    env_str("JC_ACCESSLOG_ARCHIVE_DIR", str(BASE_DIR / ".data" / "accesslog_archive"))
+)
 
 CELERY_BEAT_SCHEDULE = {
+    # SLA figures: the health probe of every component, and the fold of the response
+    # times and users counted in Redis, each minute (tenants/sla/). Public schema. A probe
+    # message no worker took within the minute is dropped: that minute counts as down.
+    "sla-probe": {
+        "task": "tenants.tasks.sla_probe",
+        "schedule": 60.0,
+        "options": {"expires": 55.0},
+    },
+    "sla-metrics-flush": {
+        "task": "tenants.tasks.sla_metrics_flush",
+        "schedule": 60.0,
+        "options": {"expires": 60.0},
+    },
+    # アクセスログの封印: each town's new rows join its hash chain every minute, so a log
+    # row stays one INSERT (tenants/accesslog/chain.py). A missed round is caught up.
+    "accesslog-seal": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 60.0,
+        "args": ["tenants.accesslog.tasks.accesslog_seal_task"],
+        "kwargs": {"expires": 60.0},
+    },
+    # Nightly: verify every town's chain against its anchor, then archive and purge what
+    # is past the town's retention (the purge refuses a chain with findings).
+    "accesslog-verify-and-purge": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 86400.0,
+        "args": ["tenants.accesslog.tasks.accesslog_nightly_task"],
+        "kwargs": {"expires": 3600.0},
+    },
     # 他業務連携: files of other business systems from each town's drop folder (7.2.1).
     "juminkiroku-tagyo-torikomi": {
         "task": "tenants.tasks.dispatch_for_all_municipalities",

@@ -53,3 +53,50 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class AccessLogLink(models.Model):
+    """One sealed row's place in the town's hash chain (tenants/accesslog/chain.py).
+
+    ``row_hash`` = sha256(previous link's row_hash + the row's canonical text); the
+    first link follows the anchor's base. ``digests`` holds a short hash of each field
+    as sealed, so a verification that finds a row changed can say which fields differ
+    (the digests are diagnostic only: the chain and the anchor prove the change).
+    Written in batches by the sealer, so writing a log row stays one INSERT.
+    """
+
+    seq = models.BigIntegerField("連番", primary_key=True)
+    log_id = models.BigIntegerField("アクセスログID", unique=True)
+    row_hash = models.CharField("ハッシュ", max_length=64)
+    digests = models.JSONField("項目ごとの要約値", default=dict)
+    sealed_at = models.DateTimeField("封印日時", db_index=True)
+
+    class Meta:
+        verbose_name = "アクセスログの封印"
+        verbose_name_plural = "アクセスログの封印"
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} → {self.log_id}"
+
+
+class AccessLogPurge(models.Model):
+    """A purge of rows past the town's retention period, after their archive."""
+
+    purged_at = models.DateTimeField("削除日時", auto_now_add=True)
+    cutoff = models.DateTimeField("保存期限（この日時より前の行）")
+    retention_years = models.PositiveSmallIntegerField("保存年数")
+    first_seq = models.BigIntegerField("最初の連番")
+    last_seq = models.BigIntegerField("最後の連番")
+    row_count = models.PositiveIntegerField("件数")
+    last_hash = models.CharField("最後のハッシュ（新しい起点）", max_length=64)
+    archive_name = models.CharField("保管ファイル", max_length=200)
+    archive_sha256 = models.CharField("保管ファイルのSHA-256", max_length=64)
+
+    class Meta:
+        verbose_name = "アクセスログの保存期限切れ削除"
+        verbose_name_plural = "アクセスログの保存期限切れ削除"
+        ordering = ["-purged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_seq}–{self.last_seq}"
