@@ -698,6 +698,7 @@ def run_soak(
     seed: int = 1,
     print_interval: float = 30.0,
     batch_timeout: float = 600.0,
+    mix: dict[str, int] | None = None,
 ) -> dict[str, Any]:
     """The load for ``seconds`` against the server on ``port``; ``processes`` names the
     root pids whose trees' RSS is taken (``{"gunicorn": …, "celery": …}``). Returns the
@@ -705,7 +706,10 @@ def run_soak(
     failure is in ``errors``."""
     if len(targets) < 2:
         raise ValueError("run_soak needs two towns or more")
-    kinds = [k for k in KINDS for _ in range(KIND_WEIGHTS[k])]
+    weights = mix or KIND_WEIGHTS
+    kinds = [k for k in KINDS for _ in range(weights.get(k, 0))]
+    if not kinds:
+        raise ValueError("the mix names no kind")
     pool: list[Client] = []
     for i in range(clients):
         town = targets[i % len(targets)]
@@ -714,15 +718,20 @@ def run_soak(
     if len({(c.town.host, c.staff.username) for c in pool}) < len(pool):
         raise ValueError("each client needs a staff member of its own (TOTP codes are one-time)")
     warm = Recorder(t0=time.perf_counter())
-    for c in pool:
+
+    def warm_up(c: Client) -> None:
         try:
             c.login()
         except Exception as exc:
             warm.error("login", f"{c.town.name}: {exc}")
-            continue
-        for kind in KINDS:  # each process has served each kind once before measuring
+            return
+        for kind in KINDS:  # the server has served each kind before measuring
             started = time.perf_counter()
             warm.add(kind, started, time.perf_counter(), c.one(kind))
+
+    warmers = [threading.Thread(target=warm_up, args=(c,)) for c in pool]
+    for t in warmers:
+        t.start()
     # one mass print before measuring: a pool child's first Typst document loads the fonts
     warm_print = Batch(kind=PRINT_KIND, town=targets[1].name)
     job_id, problem = _job_start(port, targets[1], PRINT_KIND)
@@ -731,6 +740,8 @@ def run_soak(
         _job_wait(port, targets[1], warm_print, job_id, time.perf_counter() + batch_timeout, None)
     if problem is not None or warm_print.status != "succeeded":
         warm.error(f"batch {PRINT_KIND}", problem or f"job ended {warm_print.status}")
+    for t in warmers:
+        t.join()
     mem_start = rss_snapshot(processes)
     load_start = os.getloadavg()
     rec = Recorder(t0=time.perf_counter())
@@ -772,6 +783,7 @@ def run_soak(
         "seconds": round(measured, 1),
         "clients": len(pool),
         "think_s": think,
+        "mix": weights,
         "towns": [t.name for t in targets],
         "kinds": kind_summary(rec.samples, measured),
         "batches": [b.as_dict() for b in batches],
@@ -1024,6 +1036,7 @@ def soak(args: Any) -> dict[str, Any]:
             processes={"gunicorn": web.pid, "celery": worker.pid},
             seed=args.seed,
             print_interval=args.print_interval,
+            mix=_mix(args.mix),
         )
         record["params"] = {
             "minutes": args.minutes,
@@ -1035,6 +1048,7 @@ def soak(args: Any) -> dict[str, Any]:
             "web_threads": args.web_threads,
             "worker_concurrency": args.worker_concurrency,
             "print_interval": args.print_interval,
+            "mix": args.mix,
             "seed": args.seed,
         }
         record["report"] = report
@@ -1059,6 +1073,16 @@ def soak(args: Any) -> dict[str, Any]:
     return record
 
 
+def _mix(text: str) -> dict[str, int]:
+    out = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind.strip() not in KINDS or not weight.strip().isdigit():
+            raise SystemExit(f"--mix: {part!r} is not KIND=WEIGHT with KIND in {', '.join(KINDS)}")
+        out[kind.strip()] = int(weight)
+    return out
+
+
 def parser() -> Any:
     import argparse
 
@@ -1075,6 +1099,11 @@ def parser() -> Any:
     p.add_argument("--worker-concurrency", type=int, default=2, help="celery pool (default 2)")
     p.add_argument(
         "--print-interval", type=float, default=30.0, help="pause between mass prints (30 s)"
+    )
+    p.add_argument(
+        "--mix",
+        default=",".join(f"{k}={w}" for k, w in KIND_WEIGHTS.items()),
+        help="weights of the kinds (default %(default)s)",
     )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--database", default=DEFAULT_DATABASE, help=f"default {DEFAULT_DATABASE}")
