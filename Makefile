@@ -17,7 +17,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
 .PHONY: help venv sysdeps test demo totp lint fmt openapi services services-status \
-	services-stop clean-data bench check-compose screenshots
+	services-stop clean-data bench soak check-compose screenshots
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -80,6 +80,10 @@ clean-data: services-stop ## stop the private services and delete .data (databas
 bench: venv ## run the benchmarks (python -m bench) against the embedded services
 	bin/with-services .venv/bin/python -m bench provision && bin/with-services .venv/bin/python -m bench migrate
 
+# the soak's length in minutes: make soak MINUTES=1 for the short run
+MINUTES ?= 10
+soak: venv ## soak test on gunicorn + Celery (searches, certificates, API, 当初賦課, mass print); MINUTES=10
+	bin/with-services $(VPY) -m bench soak --minutes $(MINUTES)
 
 SCREENSHOTS ?= screenshots
 screenshots: venv ## PNG of every menu screen (3 personas, 1366 wide) into $(SCREENSHOTS)/ for review

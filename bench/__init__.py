@@ -65,6 +65,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.lookup",
         "person lookup GET 100/s and kana search POST 50/s under gunicorn, open loop, p50/p95/p99",
     ),
+    "soak": (
+        "bench.soak",
+        "10-minute soak on gunicorn + Celery: searches, certificates, API, 当初賦課, mass print",
+    ),
     "kaigo_fuka": (
         "bench.kaigo_fuka",
         "介護保険料 本算定 of the 380,000-person town (plan, calculate, write), 1 and 2 processes",
