@@ -15,5 +15,6 @@ MODULE = ModuleSpec(
     form_templates="forms/templates",
     # after 住民記録 (its residents) and 税務 (the 所得 the allowances read)
     demo_order=50,
+    subscribers="fukushi.subscribers",
     words={},
 )
