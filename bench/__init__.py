@@ -65,4 +65,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.kaigo_fuka",
         "介護保険料 本算定 of the 380,000-person town (plan, calculate, write), 1 and 2 processes",
     ),
+    "jidoteate": (
+        "bench.bench_jidoteate",
+        "児童手当 bimonthly payment run (lines in one INSERT … SELECT + 全銀協 file), 380,000 persons",
+    ),
 }
