@@ -67,6 +67,6 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
     ),
     "jidoteate": (
         "bench.bench_jidoteate",
-        "児童手当 bimonthly payment run (lines in one INSERT … SELECT + 全銀協 file), 380,000 persons",
+        "児童手当 bimonthly payment run (one INSERT … SELECT + 全銀協 file), 380,000 persons",
     ),
 }

@@ -43,11 +43,7 @@ def _recipients(actor: Any) -> dict[str, int]:
     jukyusha: list[JidoteateJukyusha] = []
     kids_of: list[list[tuple[Any, bool]]] = []
     for members in households.values():
-        kids = [
-            (m, False)
-            for m in members
-            if rules.paid(seido, rules.Child(m.birth_date), ON)
-        ]
+        kids = [(m, False) for m in members if rules.paid(seido, rules.Child(m.birth_date), ON)]
         if not kids:
             continue
         adults = [m for m in members if age_on(m.birth_date, ON) >= 23]

@@ -14,9 +14,9 @@ nothing. 取消 of a 異動 is not handled here yet (a clerk corrects by hand).
 
 from __future__ import annotations
 
-from juminkiroku import events
 from fukushi.models import ShometsuJiyu
 from fukushi.services.jidoteate import person_left, shussei_kouho
+from juminkiroku import events
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
 from tenants.events.registry import subscribe

@@ -166,9 +166,8 @@ def counted(seido: Seido, child: Child, month: date) -> bool:
 
 def paid(seido: Seido, child: Child, month: date) -> bool:
     """Whether ``child`` is a 支給対象児童 in ``month`` (by age)."""
-    return (
-        month_start(child.birth_date) <= month
-        and month <= nendomatsu_month(child.birth_date, seido.shikyu_nenrei)
+    return month_start(child.birth_date) <= month and month <= nendomatsu_month(
+        child.birth_date, seido.shikyu_nenrei
     )
 
 

@@ -29,6 +29,7 @@ from juminkiroku.public import household_on, residents_among
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.age import age_on
+from tenants.labels import wareki_date, wareki_month
 from tenants.zengin import Account, account_errors
 from zeimu.public import person_kazei_many
 
@@ -122,7 +123,9 @@ def nintei_register(
     if children and not any(rules.paid(seido, k, start) for k in kids):
         errors["jido"] = "支給開始月に支給の対象となる児童（高校生年代まで）がいません。"
     if JidoteateJukyusha.objects.filter(atena_id=atena_id, status=JukyushaStatus.NINTEI).exists():
-        errors["atena"] = "この方は既に児童手当の認定を受けています（額改定で児童を加えてください）。"
+        errors["atena"] = (
+            "この方は既に児童手当の認定を受けています（額改定で児童を加えてください）。"
+        )
     if errors:
         raise JidoteateRefused(errors)
     a = account if not koumuin else None
@@ -173,7 +176,7 @@ def nintei_register(
         actor=actor,
         gyomu=JIDO_TEATE,
         screen=SCREEN,
-        record_type="fukushi.jidoteate_jukyusha",
+        record_type="fukushi.JidoteateJukyusha",
         record_id=row.pk,
         detail={"atena_ids": [atena_id, *[c.atena_id for c in children if c.atena_id]]},
     )
@@ -198,7 +201,9 @@ def gaku_kaitei(
     if row.status != JukyushaStatus.NINTEI:
         raise JidoteateRefused({"jukyusha": "消滅した認定は額改定できません。"})
     if not add and not remove_jido_ids and not kanshu_set:
-        raise JidoteateRefused({"jido": "加える児童・除く児童・監護相当の変更のいずれかを入力してください。"})
+        raise JidoteateRefused(
+            {"jido": "加える児童・除く児童・監護相当の変更のいずれかを入力してください。"}
+        )
     zo = rules.shikyu_start(seikyu_date=todoke_date, jiyu_date=jiyu_date)
     zo = max(zo, row.shikyu_start)
     gen = rules.shometsu_month(jiyu_date=jiyu_date or todoke_date)
@@ -234,9 +239,9 @@ def gaku_kaitei(
         )
     parts = []
     if add:
-        parts.append(f"児童を{len(list(add))}人追加（{zo:%Y年%m月}分から）")
+        parts.append(f"児童を{len(list(add))}人追加（{wareki_month(zo)}分から）")
     if remove_jido_ids:
-        parts.append(f"児童を{removed}人除外（{gen:%Y年%m月}分から）")
+        parts.append(f"児童を{removed}人除外（{wareki_month(gen)}分から）")
     if kanshu_set:
         parts.append("監護相当・生計費の負担の変更")
     rireki = JidoteateRireki.objects.create(
@@ -251,7 +256,7 @@ def gaku_kaitei(
         actor=actor,
         gyomu=JIDO_TEATE,
         screen=SCREEN,
-        record_type="fukushi.jidoteate_jukyusha",
+        record_type="fukushi.JidoteateJukyusha",
         record_id=row.pk,
         detail={"atena_ids": [row.atena_id]},
     )
@@ -278,7 +283,10 @@ def _shometsu(
         jukyusha=row,
         kind=RirekiKind.SHOMETSU,
         effective_month=end,
-        jiyu=f"{ShometsuJiyu(jiyu).label}（{jiyu_date:%Y年%m月%d日}）: {end:%Y年%m月}分から支給しない",
+        jiyu=(
+            f"{ShometsuJiyu(jiyu).label}（{wareki_date(jiyu_date)}）: "
+            f"{wareki_month(end)}分から支給しない"
+        ),
         source_key=source_key,
         ido_id=ido_id,
         actor=actor.username,
@@ -303,7 +311,7 @@ def shometsu_register(
         actor=actor,
         gyomu=JIDO_TEATE,
         screen=SCREEN,
-        record_type="fukushi.jidoteate_jukyusha",
+        record_type="fukushi.JidoteateJukyusha",
         record_id=row.pk,
         detail={"atena_ids": [row.atena_id]},
     )
@@ -311,7 +319,13 @@ def shometsu_register(
 
 
 def person_left(
-    *, atena_ids: Iterable[int], jiyu: str, jiyu_date: date, actor: Actor, event_id: int, ido_id: int
+    *,
+    atena_ids: Iterable[int],
+    jiyu: str,
+    jiyu_date: date,
+    actor: Actor,
+    event_id: int,
+    ido_id: int,
 ) -> list[int]:
     """A 転出 or 死亡 from the registry (runs in the delivery's transaction): a 受給者 who
     left → 消滅 from the month after ``jiyu_date``; a child who left → removed from the
@@ -347,9 +361,7 @@ def person_left(
         left = JidoteateJido.objects.filter(jukyusha=row, end_month__isnull=True)
         seido = rules.seido_of(end)
         still = [
-            k
-            for k in left
-            if rules.paid(seido, rules.Child(k.birth_date, k.kanshu, k.pk), end)
+            k for k in left if rules.paid(seido, rules.Child(k.birth_date, k.kanshu, k.pk), end)
         ]
         if not still:
             try:
@@ -369,7 +381,10 @@ def person_left(
                 jukyusha=row,
                 kind=RirekiKind.KAITEI,
                 effective_month=end,
-                jiyu=f"児童の{'死亡' if jiyu == ShometsuJiyu.SHIBO else '転出'}により減額（{end:%Y年%m月}分から）",
+                jiyu=(
+                    f"児童の{'死亡' if jiyu == ShometsuJiyu.SHIBO else '転出'}により減額"
+                    f"（{wareki_month(end)}分から）"
+                ),
                 source_key=key,
                 ido_id=ido_id,
                 actor=actor.username,
@@ -381,7 +396,7 @@ def person_left(
             actor=actor,
             gyomu=JIDO_TEATE,
             screen="fukushi.jidoteate.renkei",
-            record_type="fukushi.jidoteate_jukyusha",
+            record_type="fukushi.JidoteateJukyusha",
             record_count=len(changed),
             detail={"atena_ids": ids, "ido_id": ido_id},
         )
@@ -389,14 +404,24 @@ def person_left(
 
 
 def shussei_kouho(
-    *, atena_ids: Iterable[int], setai_id: int, birth_date: date, ido_id: int, event_id: int, actor: Actor
+    *,
+    atena_ids: Iterable[int],
+    setai_id: int,
+    birth_date: date,
+    ido_id: int,
+    event_id: int,
+    actor: Actor,
 ) -> list[JidoteateKouho]:
     """A birth: one task in the clerks' queue per newborn, with the household member who
     already receives 児童手当 (a 額改定) or else the adult with the higher 所得 as the
     suggested 受給者 (None: a tie or nobody assessed). Keyed on the outbox id and child."""
     members = household_on(setai_id, birth_date)
     newborn = set(atena_ids)
-    adults = [m.atena_id for m in members if m.atena_id not in newborn and age_on(m.birth_date, birth_date) >= 18]
+    adults = [
+        m.atena_id
+        for m in members
+        if m.atena_id not in newborn and age_on(m.birth_date, birth_date) >= 18
+    ]
     existing = (
         JidoteateJukyusha.objects.filter(atena_id__in=adults, status=JukyushaStatus.NINTEI)
         .order_by("id")
@@ -446,6 +471,6 @@ def kouho_torisage(*, kouho_id: int, actor: Actor) -> None:
         actor=actor,
         gyomu=JIDO_TEATE,
         screen=SCREEN,
-        record_type="fukushi.jidoteate_kouho",
+        record_type="fukushi.JidoteateKouho",
         record_id=kouho_id,
     )

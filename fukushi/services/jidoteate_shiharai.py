@@ -32,6 +32,7 @@ from tenants.params.services import ParameterMissing, param_value
 from tenants.zengin import Account, FurikomiLine, Irainin, irainin_errors, sogo_furikomi_records
 
 SCREEN = "fukushi.jidoteate.shiharai"
+NO_IRAININ = "振込依頼人の設定（設定 > 条例で定める値 fukushi.furikomi.*）がありません。"
 
 #: one statement: months (with their 制度) × 受給者 × children, ranked per 受給者 and month
 #: among the children counted (第3子以降), priced by band, summed per 受給者 and month.
@@ -134,7 +135,7 @@ def shiharai_keisan(*, shiharai_month: date, actor: Actor) -> JidoteateShiharai:
         actor=actor,
         gyomu=JIDO_TEATE,
         screen=SCREEN,
-        record_type="fukushi.jidoteate_shiharai",
+        record_type="fukushi.JidoteateShiharai",
         record_id=run.pk,
         record_count=count,
         detail={"shiharai_month": p.isoformat()},
@@ -160,9 +161,7 @@ def irainin_of(fiscal_year: int) -> Irainin:
         except ParameterMissing:
             missing.append(key)
     if missing:
-        raise JidoteateRefused(
-            {"furikomi": "振込依頼人の設定（設定 > 条例で定める値 fukushi.furikomi.*）がありません。"}
-        )
+        raise JidoteateRefused({"furikomi": NO_IRAININ})
     # the settings screen stores NFKC text (full-width カナ): the bank wants half-width
     got["name_kana"] = jaconv.z2h(got["name_kana"], kana=True, ascii=True, digit=True)
     irainin = Irainin(**got)
@@ -205,9 +204,7 @@ def furikomi_create(*, shiharai_id: int, torikumi: date, actor: Actor) -> Jidote
     irainin = irainin_of(rules.fiscal_year_of(run.shiharai_month))
     path = f"fukushi/jidoteate/furikomi_{run.shiharai_month:%Y%m}.txt"
     with tempfile.TemporaryFile() as tmp:
-        for rec in sogo_furikomi_records(
-            irainin=irainin, torikumi=torikumi, lines=_lines(run.pk)
-        ):
+        for rec in sogo_furikomi_records(irainin=irainin, torikumi=torikumi, lines=_lines(run.pk)):
             tmp.write(rec)
         tmp.seek(0)
         if default_storage.exists(path):
@@ -222,7 +219,7 @@ def furikomi_create(*, shiharai_id: int, torikumi: date, actor: Actor) -> Jidote
         actor=actor,
         gyomu=JIDO_TEATE,
         screen=SCREEN,
-        record_type="fukushi.jidoteate_shiharai",
+        record_type="fukushi.JidoteateShiharai",
         record_id=run.pk,
         record_count=run.jukyusha_count,
         detail={"shiharai_month": run.shiharai_month.isoformat()},

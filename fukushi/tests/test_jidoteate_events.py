@@ -38,7 +38,9 @@ TENNYU = date(2024, 4, 1)
 
 def _family(surname: str, kana: str, kids: list[str]) -> list[dict[str, Any]]:
     members = [
-        jk.person_fields(shimei=f"{surname}　太郎", shimei_kana=f"{kana}　タロウ", birth_date="1985-05-05"),
+        jk.person_fields(
+            shimei=f"{surname}　太郎", shimei_kana=f"{kana}　タロウ", birth_date="1985-05-05"
+        ),
         jk.person_fields(
             shimei=f"{surname}　花子",
             shimei_kana=f"{kana}　ハナコ",
@@ -105,7 +107,9 @@ def test_birth_creates_a_candidate_task_once_in_its_own_town(
     connection.set_tenant(beta.municipality)
     _tennyu(django_capture_on_commit_callbacks, "samukawa", _family("佐藤", "サトウ", []))
     connection.set_tenant(alpha.municipality)
-    father, mother = _tennyu(django_capture_on_commit_callbacks, "hayama", _family("山田", "ヤマダ", []))
+    father, _mother = _tennyu(
+        django_capture_on_commit_callbacks, "hayama", _family("山田", "ヤマダ", [])
+    )
     # when a child is born into the 葉山町 household
     with django_capture_on_commit_callbacks(execute=True):
         baby = jk.shussei(father.setai_id, ido_date=date(2025, 5, 20))

@@ -8,7 +8,8 @@ Sources:
 - 第3子の数え方の例 1〜3 (21歳・10歳・5歳 → 10,000円・30,000円; 23歳・10歳・5歳 → 10,000円・
   10,000円; 22歳・20歳・16歳 → 16歳が第3子 30,000円): 恩納村「監護相当・生計費の負担についての
   確認書」 http://www.vill.onna.okinawa.jp/living/childcare/1700096343/1739501977 .
-- 3歳の誕生月まで15,000円: 浜松市 FAQ https://www.hamamatsu-pippi.net/sodan/faq/docs/2014031200320/ .
+- 3歳の誕生月まで15,000円: 浜松市 FAQ
+  https://www.hamamatsu-pippi.net/sodan/faq/docs/2014031200320/ .
 - 15日特例 (4月30日出生, 5月15日請求 → 5月分から; 5月16日 → 6月分から): 江戸川区 Q&A
   https://www.city.edogawa.tokyo.jp/e049/qa/kosodate/kosodate/teate/teate007.html .
 - 所得制限限度額・所得上限限度額 (扶養0人 622万円 / 858万円 …): 内閣府の表
@@ -113,7 +114,8 @@ def test_the_october_2024_reform_september_old_rules_october_new():
     baby3 = [*kids[:2], Child(date(2023, 1, 5), key=3)]
     assert _amounts(baby3, sep) == [0, 10_000, 15_000]
     assert _amounts(baby3, octo) == [10_000, 10_000, 30_000]
-    # 改正前の特例給付 5,000円 (中学校修了前の児童1人につき), 上限以上は支給なし; 改正後は所得制限なし
+    # 改正前の特例給付 5,000円 (中学校修了前の児童1人につき), 上限以上は支給なし;
+    # 改正後は所得制限なし
     assert _amounts(kids, sep, shotoku_kubun=ShotokuKubun.TOKUREI) == [0, 5_000, 5_000]
     assert _amounts(kids, sep, shotoku_kubun=ShotokuKubun.JOGEN) == [0, 0, 0]
     assert _amounts(kids, octo, shotoku_kubun=ShotokuKubun.TOKUREI) == [10_000, 10_000, 30_000]
