@@ -124,7 +124,7 @@ def test_birth_creates_a_candidate_task_once_in_its_own_town(
     assert not JidoteateJukyusha.objects.exists()
     # a second delivery of the same event adds nothing
     event = DomainEvent.objects.get(name="juminkiroku.shussei")
-    sub = "fukushi.subscribers_jidoteate.kouho_on_shussei"
+    sub = "fukushi.subscribers.jidoteate.kouho_on_shussei"
     Delivery.objects.filter(event=event, subscriber=sub).update(status=DeliveryStatus.PENDING)
     deliver_event.apply(args=[event.pk, sub])
     assert JidoteateKouho.objects.count() == 1
@@ -156,7 +156,7 @@ def test_tenshutsu_stops_payment_from_the_month_after_the_yotei_date_exactly_onc
     assert rireki.ido_id == ido.pk
     # delivered again: nothing more
     event = DomainEvent.objects.get(name="juminkiroku.tenshutsu_kakutei")
-    sub = "fukushi.subscribers_jidoteate.shometsu_on_tenshutsu"
+    sub = "fukushi.subscribers.jidoteate.shometsu_on_tenshutsu"
     Delivery.objects.filter(event=event, subscriber=sub).update(status=DeliveryStatus.PENDING)
     deliver_event.apply(args=[event.pk, sub])
     assert JidoteateRireki.objects.filter(jukyusha=row, kind=RirekiKind.SHOMETSU).count() == 1
