@@ -132,3 +132,30 @@ def test_kaitei_adds_from_the_next_month_and_removes_after_the_event(
     ]
     # younger is unused here except as a household member
     assert younger.pk
+
+
+def test_demo_loader_recognises_each_household_with_children_once(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    import io
+
+    from fukushi.demo_jidoteate import load
+    from fukushi.models import JidoteateJido
+
+    connection.set_tenant(alpha.municipality)
+    father, _mother, k1, k2, student = _tennyu(
+        django_capture_on_commit_callbacks,
+        "hayama",
+        _family("山田", "ヤマダ", ["2012-06-01", "2016-06-01", "2005-06-01"]),
+    )
+    out = io.StringIO()
+    load(out)
+    (row,) = JidoteateJukyusha.objects.all()
+    assert row.atena_id == father.pk and "1人" in out.getvalue()
+    assert sorted(JidoteateJido.objects.values_list("atena_id", "kanshu")) == sorted(
+        [(k1.pk, False), (k2.pk, False), (student.pk, True)]
+    )
+    load(out)  # a town with data is skipped
+    assert JidoteateJukyusha.objects.count() == 1
+    connection.set_tenant(beta.municipality)
+    assert not JidoteateJukyusha.objects.exists()
