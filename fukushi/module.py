@@ -18,6 +18,7 @@ MODULE = ModuleSpec(
     # after 住民記録 (its residents) and 税務 (the 所得 the allowances read)
     demo_order=50,
     subscribers="fukushi.subscribers",
+    jobkinds="fukushi.jobkinds",
     words={
         # 児童手当 (fukushi.views.jidoteate, fukushi.api.jidoteate, fukushi.services.jidoteate*)
         "fukushi.jidoteate": "児童手当の認定・額改定・消滅",
@@ -35,5 +36,7 @@ MODULE = ModuleSpec(
         "api.fukushi.jidoteate_detail": "API（児童手当 受給者の照会）",
         "api.fukushi.jidoteate_shisan": "API（児童手当の試算）",
         "system:jidoteate_renkei": "システム（住民記録の異動による児童手当）",
+        "job:fukushi_jidoteate_tsuchi_print": "児童手当支払通知書の一括印刷",
+        "load_jidoteate_demo": "システム（児童手当の初期データ）",
     },
 )

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 
 from fukushi.models import (
     JidoteateJukyusha,
@@ -26,7 +27,10 @@ from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
 from tenants.events.tasks import deliver_event
+from tenants.jobs.models import Job, JobStatus
+from tenants.jobs.services import job_start
 from tenants.params.tenant.services import municipal_parameter_set
+from tenants.testing.pdf import pdf_pages
 from tenants.zengin import Account, read_sogo_furikomi
 
 pytestmark = pytest.mark.django_db
@@ -227,8 +231,6 @@ def test_payment_lines_match_the_rules_and_the_file_lists_the_towns_own_recipien
         furikomi_create(shiharai_id=run.pk, torikumi=date(2025, 8, 8), actor=CLERK)
     _irainin(alpha, admin_a)
     run = furikomi_create(shiharai_id=run.pk, torikumi=date(2025, 8, 8), actor=CLERK)
-    from django.core.files.storage import default_storage
-
     with default_storage.open(run.furikomi_path, "rb") as fh:
         records = read_sogo_furikomi(fh.read())
     data = [r.fields for r in records if r.kind == "data"]
@@ -236,6 +238,18 @@ def test_payment_lines_match_the_rules_and_the_file_lists_the_towns_own_recipien
         (140_000, row1.jukyusha_no, "1234567")
     ]
     assert [r.fields for r in records if r.kind == "trailer"] == [{"count": 1, "total": 140_000}]
+    # the 支払通知書 on the shared print path: one page for the one 受給者, read back
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(
+            kind="fukushi_jidoteate_tsuchi_print", params={"shiharai_id": run.pk}, actor=CLERK
+        )
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]
+    (pdf,) = [f for f in job.files.all() if f.name.endswith(".pdf")]
+    with default_storage.open(pdf.path, "rb") as fh:
+        (page,) = pdf_pages(fh.read())
+    assert "児童手当支払通知書" in page and "140,000円" in page and "令和7年6月分" in page
+    assert "山田" in page and "鈴木" not in page and "1234567" not in page
     # and 寒川町's run pays its own family only; it cannot see 葉山町's run
     connection.set_tenant(beta.municipality)
     run_b = shiharai_keisan(shiharai_month=date(2025, 8, 1), actor=CLERK)
@@ -243,3 +257,4 @@ def test_payment_lines_match_the_rules_and_the_file_lists_the_towns_own_recipien
         JidoteateShiharaiMeisai.objects.filter(shiharai=run_b).values_list("jukyusha_id", flat=True)
     ) == {row3.pk}
     assert run_b.total == 2 * 10_000  # 5歳: 10,000円 × 2 months
+    assert not Job.objects.filter(kind="fukushi_jidoteate_tsuchi_print").exists()

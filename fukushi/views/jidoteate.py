@@ -34,6 +34,7 @@ from fukushi.models import (
     ShometsuJiyu,
     ShotokuKubunChoice,
 )
+from fukushi.printjobs_jidoteate import ShiharaiTsuchiPrint
 from fukushi.rules import jidoteate as rules
 from fukushi.selectors.jidoteate import (
     active_jido,
@@ -59,6 +60,7 @@ from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_person
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
+from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.zengin import SHUMOKU, Account
 
@@ -538,6 +540,23 @@ def furikomi_download(request: HttpRequest, shiharai_id: int) -> FileResponse:
     )
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts a job; the job logs what it prints
+@require_POST
+def tsuchi_print(request: HttpRequest, shiharai_id: int) -> HttpResponse:
+    run = get_object_or_404(JidoteateShiharai, pk=shiharai_id)
+    try:
+        job = job_start(
+            kind=ShiharaiTsuchiPrint.code,
+            params={"shiharai_id": run.pk},
+            actor=actor_from_request(request),
+        )
+    except (JobRefused, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("fukushi_jidoteate_shiharai")
+    return redirect("job_detail", pk=job.pk)
+
+
 # --- 試算 ------------------------------------------------------------------------------------
 
 
@@ -619,6 +638,11 @@ urlpatterns: list[URLPattern] = [
         "jidoteate/shiharai/<int:shiharai_id>/furikomi.txt",
         furikomi_download,
         name="fukushi_jidoteate_furikomi_download",
+    ),
+    path(
+        "jidoteate/shiharai/<int:shiharai_id>/tsuchi/",
+        tsuchi_print,
+        name="fukushi_jidoteate_tsuchi_print",
     ),
     path("jidoteate/shisan/", shisan, name="fukushi_jidoteate_shisan"),
 ]
