@@ -229,7 +229,7 @@ class JukyushaDetailView(TenantAPIView):
         operation_id="fukushi_jidoteate_jukyusha_detail",
     )
     def get(self, request: Request, pk: int) -> Response:
-        row = JidoteateJukyusha.objects.filter(pk=pk).first()
+        row = JidoteateJukyusha.objects.filter(pk=pk).first() if pk < 2**63 else None
         if row is None:
             raise NotFound("その受給者は見つかりません。")
         person = person_identities([row.atena_id]).get(row.atena_id)
@@ -245,7 +245,9 @@ class ShisanView(TenantAPIView):
         request=JidoteateShisanInputSerializer,
         responses={
             200: JidoteateShisanResultSerializer,
-            422: rule_response("その月の児童手当の制度の値が登録されていない"),
+            422: rule_response(
+                "その月の児童手当の制度の値が登録されていない、または生年月日・月が範囲外"
+            ),
         },
         summary="児童手当の月額の試算（保存しない）",
         operation_id="fukushi_jidoteate_shisan",
@@ -258,6 +260,9 @@ class ShisanView(TenantAPIView):
         children = [
             rules.Child(c["birth_date"], c["kanshu"], i) for i, c in enumerate(d["children"])
         ]
+        problem = rules.shisan_problem(month, [c.birth_date for c in children])
+        if problem:
+            raise RuleRefused({"children": [problem]})
         try:
             seido = rules.seido_of(month)
             kubun = rules.ShotokuKubun.IKA

@@ -226,6 +226,21 @@ def month_total(
     return sum(a.amount for a in month_amounts(children, month, shotoku_kubun=shotoku_kubun))
 
 
+#: the dates a 試算 accepts (a birth before 1900 or a month after 2100 is no 児童手当 case,
+#: and keeps the date arithmetic inside the calendar)
+EARLIEST_BIRTH = date(1900, 1, 1)
+LATEST_MONTH = date(2100, 12, 1)
+
+
+def shisan_problem(month: date, births: list[date]) -> str | None:
+    """Why a 試算 of ``month`` over ``births`` cannot be made (None: it can)."""
+    if month_start(month) > LATEST_MONTH:
+        return "手当の月は2100年12月までで指定してください。"
+    if any(b < EARLIEST_BIRTH or b > month for b in births):
+        return "生年月日は1900年1月1日から手当の月までの日を指定してください。"
+    return None
+
+
 # --- 所得制限 (改正前) ------------------------------------------------------------------------
 
 

@@ -574,7 +574,10 @@ def shisan(request: HttpRequest) -> HttpResponse:
             for i, f in enumerate(kids.forms)
             if f.cleaned_data.get("birth_date")
         ]
+        problem = rules.shisan_problem(d["month"], [c.birth_date for c in children])
         try:
+            if problem:
+                raise ValueError(problem)
             kubun = rules.ShotokuKubun.IKA
             if d.get("shotoku") is not None:
                 kubun = rules.shotoku_hantei(
@@ -582,7 +585,7 @@ def shisan(request: HttpRequest) -> HttpResponse:
                 )
             amounts = rules.month_amounts(children, d["month"], shotoku_kubun=kubun)
             seido = rules.seido_of(d["month"])
-        except rules.SeidoMissing as exc:
+        except (rules.SeidoMissing, ValueError) as exc:
             messages.error(request, str(exc))
         else:
             by_key = {a.key: a for a in amounts}
