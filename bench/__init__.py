@@ -77,4 +77,8 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.bench_backup",
         "town backup of the 380,000-person town: dump, then restore into a new schema + verify",
     ),
+    "jidoteate": (
+        "bench.bench_jidoteate",
+        "児童手当 bimonthly payment run (one INSERT … SELECT + 全銀協 file), 380,000 persons",
+    ),
 }

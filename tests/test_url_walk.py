@@ -326,6 +326,11 @@ NOT_REQUESTED = {
     "zeimu_kei_fuka_list": "zeimu/tests/test_keijidosha_views.py (test_notice_results_and…)",
     "api-zeimu-kei-lookup": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
     "api-zeimu-kei-sharyo": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
+    # 児童手当 (受給者 and the births' queue need a 認定): fukushi/tests/test_jidoteate_views.py
+    "fukushi_jidoteate_list": "test_jidoteate_views.py (test_screens_and_api_in_two_towns)",
+    "fukushi_jidoteate_kouho": "test_jidoteate_views.py (test_screens_and_api_in_two_towns)",
+    "api-fukushi-jidoteate-list": "test_jidoteate_views.py (test_screens_and_api_in_two_towns)",
+    "api-fukushi-jidoteate-detail": "test_jidoteate_views.py (test_screens_and_api_in…)",
 }
 
 

@@ -1,5 +1,6 @@
 """福祉・子ども REST API, mounted at /api/v1/fukushi/."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns.append(path("", include("fukushi.api.jidoteate")))  # 児童手当

@@ -1,0 +1,1 @@
+from fukushi.models.jidoteate import *  # noqa: F403  児童手当

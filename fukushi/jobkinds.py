@@ -1,0 +1,4 @@
+"""福祉・子ども's job kinds: one module per part, imported here (module.py names this one
+module; each part adds its import line)."""
+
+from fukushi import printjobs_jidoteate  # noqa: F401  児童手当 支払通知書

@@ -1,0 +1,6 @@
+"""福祉・子ども's event subscribers: one module per part in this package, imported here
+(module.py names this package; each part adds its import line). A package, not
+``fukushi/subscribers_<part>.py``, because docs/events.md lists the handlers whose module
+starts with the declared ``subscribers`` path (tenants.events.docs)."""
+
+from fukushi.subscribers import jidoteate  # noqa: F401  児童手当
