@@ -27,60 +27,32 @@ zeros: it is agreed with each bank outside the file (not held here).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-RECORD = 120
-SHUMOKU = {"1": "普通", "2": "当座", "4": "貯蓄", "9": "その他"}
-_KANA = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝﾞﾟ"
-MEIGI_RE = re.compile(r"[" + _KANA + r"A-Z0-9 ()\-./｢｣\\]+")
+# The account checks and the field encoders are the platform's (one 全銀 character set and
+# one set of messages for every module that pays or collects).
+from tenants.zengin import (
+    MEIGI_RE,
+    RECORD,
+    SHUMOKU,
+    Account,
+    account_errors,
+)
+from tenants.zengin import field as _field
+from tenants.zengin import num as _num
 
-
-@dataclass(frozen=True)
-class Account:
-    kinyu_kikan: str
-    shiten: str
-    yokin_shumoku: str
-    koza_bango: str
-    meigi_kana: str
-
-
-def account_errors(a: Account) -> list[tuple[str, str]]:
-    """(field, Japanese message) for each field that is not a 全銀 value."""
-    out: list[tuple[str, str]] = []
-
-    def digits(v: str, n: int) -> bool:
-        return len(v) == n and v.isascii() and v.isdigit()
-
-    if not digits(a.kinyu_kikan, 4):
-        out.append(("kinyu_kikan", "金融機関コードは4桁の数字で入力してください。"))
-    if not digits(a.shiten, 3):
-        out.append(("shiten", "支店コードは3桁の数字で入力してください。"))
-    if a.yokin_shumoku not in SHUMOKU:
-        out.append(
-            ("yokin_shumoku", "預金種目は 1（普通）・2（当座）・4（貯蓄）・9（その他）です。")
-        )
-    if not digits(a.koza_bango, 7):
-        out.append(
-            ("koza_bango", "口座番号は7桁の数字で入力してください（7桁に満たないときは前に0）。")
-        )
-    if not a.meigi_kana.strip():
-        out.append(("meigi_kana", "口座名義（半角カナ）を入力してください。"))
-    elif len(a.meigi_kana) > 30:
-        out.append(("meigi_kana", "口座名義は30文字以内です（濁点・半濁点も1文字）。"))
-    elif not MEIGI_RE.fullmatch(a.meigi_kana):
-        bad = "".join(sorted({c for c in a.meigi_kana if not MEIGI_RE.fullmatch(c)}))
-        out.append(
-            (
-                "meigi_kana",
-                f"口座名義に使えない文字があります（{bad}）。半角カナの大文字・英大文字・"
-                "数字・空白と ( ) - . / だけが使えます"
-                "（小さい ｬ ｭ ｮ ｯ などは大きい文字に、ｰ は使えません）。",
-            )
-        )
-    return out
+__all__ = [
+    "MEIGI_RE",
+    "RECORD",
+    "SHUMOKU",
+    "UKETSUKE_COLUMNS",
+    "Account",
+    "IraiLine",
+    "account_errors",
+    "irai_file",
+]
 
 
 @dataclass(frozen=True)
@@ -88,20 +60,6 @@ class IraiLine:
     account: Account
     amount: int
     kokyaku: str  # 顧客番号 = the 期別's 納付番号 (20 digits)
-
-
-def _field(text: str, length: int) -> bytes:
-    raw = text.encode("cp932")
-    if len(raw) > length:
-        raw = raw[:length]
-    return raw.ljust(length, b" ")
-
-
-def _num(value: int | str, length: int) -> bytes:
-    s = str(value).rjust(length, "0")
-    if len(s) != length or not s.isdigit():
-        raise ValueError(f"{length}桁の数字に収まりません。")
-    return s.encode("ascii")
 
 
 def irai_file(
