@@ -1,0 +1,1 @@
+from fukushi.models.fuyoteate import *  # noqa: F403

@@ -284,7 +284,8 @@ def fuyoteate_calculate(inp: FuyoteateInput, lookup: Lookup) -> FuyoteateResult:
     if hantei is Hantei.ICHIBU:
         lines.append(
             f"本体 {int(teategaku['hontai']['ichibu_max']):,}円 −（{shotoku:,}円 − "
-            f"{zenbu_gendo:,}円）× {teategaku['hontai']['keisu']} = {amounts[0]:,}円（10円未満四捨五入）"
+            f"{zenbu_gendo:,}円）× {teategaku['hontai']['keisu']} = {amounts[0]:,}円"
+            "（10円未満四捨五入）"
         )
     lines.append(f"{hantei.label}：月額 {sum(amounts):,}円")
     unconfirmed = tuple(str(teategaku["note"]) for _ in (0,) if teategaku.get("unconfirmed"))

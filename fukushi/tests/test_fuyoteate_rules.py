@@ -42,8 +42,7 @@ from fukushi.rules.fuyoteate import (
 
 PARAMS = Path(__file__).resolve().parents[1] / "params" / "fuyoteate.yaml"
 VALUES = {
-    p["key"]: p["values"]
-    for p in yaml.safe_load(PARAMS.read_text(encoding="utf-8"))["parameters"]
+    p["key"]: p["values"] for p in yaml.safe_load(PARAMS.read_text(encoding="utf-8"))["parameters"]
 }
 
 
