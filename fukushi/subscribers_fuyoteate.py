@@ -4,6 +4,7 @@ with a history row. Keyed on the 異動 id: a redelivered event changes nothing.
 
 from __future__ import annotations
 
+from fukushi import subscribers_iryo  # noqa: F401 (its registrations: ModuleSpec names one module)
 from fukushi.models import FuyoShikkakuJiyu
 from fukushi.services.fuyoteate import shikkaku_apply
 from juminkiroku import events

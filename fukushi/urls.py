@@ -8,4 +8,6 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("jido-fuyo-teate/", include("fukushi.views.fuyoteate")),
+    path("kodomo-iryo/", include("fukushi.views.iryo_kodomo")),
+    path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),
 ]

@@ -1,1 +1,2 @@
 from fukushi.models.fuyoteate import *  # noqa: F403
+from fukushi.models.iryo import *  # noqa: F403
