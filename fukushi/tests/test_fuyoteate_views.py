@@ -16,8 +16,8 @@ import pytest
 
 from fukushi.models import FuyoJotai, FuyoJukyusha, FuyoRireki, FuyoShiharai
 from fukushi.services.fuyoteate import jukyusha_nintei
+from juminkiroku.tests import factories as jk
 from juminkiroku.tests.factories import actor_for, family, tenshutsu
-from kokuho.tests.factories import shibo, tennyu
 from tenants import zengin
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
@@ -27,6 +27,18 @@ from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.tests.factories import kazei
 
 pytestmark = pytest.mark.django_db
+
+
+def tennyu(capture, town="hayama", *, members, day):
+    """住民記録's real 転入, its events delivered (the on-commit callbacks run)."""
+    with capture(execute=True):
+        return jk.household_tennyu(town, members=members, ido_date=day)
+
+
+def shibo(capture, atena, *, day, town="hayama"):
+    with capture(execute=True):
+        return jk.shibo(atena, ido_date=day, town_slug=town)
+
 
 API = "/api/v1/fukushi/jido-fuyo-teate/shisan/"
 HIRADO = {

@@ -16,8 +16,8 @@ import pytest
 from fukushi.models import IryoJotai, IryoJukyusha, IryoRireki, IryoShiharai
 from fukushi.rules.iryo import nenrei_shuryo, shokan_gaku, yuko_kikan
 from fukushi.services.fuyoteate import jukyusha_nintei
+from juminkiroku.tests import factories as jk
 from juminkiroku.tests.factories import actor_for, family
-from kokuho.tests.factories import shibo, tennyu
 from tenants import zengin
 from tenants.db import connection
 from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
@@ -28,6 +28,18 @@ from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.tests.factories import kazei
 
 pytestmark = pytest.mark.django_db
+
+
+def tennyu(capture, town="hayama", *, members, day):
+    """住民記録's real 転入, its events delivered (the on-commit callbacks run)."""
+    with capture(execute=True):
+        return jk.household_tennyu(town, members=members, ido_date=day)
+
+
+def shibo(capture, atena, *, day, town="hayama"):
+    with capture(execute=True):
+        return jk.shibo(atena, ido_date=day, town_slug=town)
+
 
 K = "/fukushi/kodomo-iryo/"
 H = "/fukushi/hitorioya-iryo/"
