@@ -255,3 +255,39 @@ def test_tenshutsu_ends_the_allowance_in_its_own_town_only(
     alpha_j.refresh_from_db()
     assert alpha_j.jotai == FuyoJotai.JUKYU and alpha_j.shikyu_shuryo is None
     connection.set_schema_to_public()
+
+
+def test_demo_loads_single_parent_households_once(world, django_capture_on_commit_callbacks):
+    from fukushi.demo_fuyoteate import load
+    from juminkiroku.tests.factories import Zokugara, person_fields
+
+    connection.set_tenant(world.alpha.municipality)
+    members = [
+        person_fields(shimei="鈴木　陽子", shimei_kana="スズキ　ヨウコ", birth_date="1985-01-19"),
+        person_fields(
+            shimei="鈴木　翔",
+            shimei_kana="スズキ　ショウ",
+            birth_date="2015-06-01",
+            zokugara=Zokugara.KO,
+            setai_order=2,
+        ),
+    ]
+    _, (mother, _child) = tennyu(
+        django_capture_on_commit_callbacks, members=members, day=date(2020, 4, 1)
+    )
+
+    class Out:
+        lines: list[str] = []
+
+        def write(self, text: str) -> None:
+            self.lines.append(text)
+
+    out = Out()
+    load(out)
+    j = FuyoJukyusha.objects.get(atena_id=mother.pk)
+    assert (j.jido_su, j.meigi_kana, j.shikyu_kaishi) == (1, "ｽｽﾞｷ ﾖｳｺ", date(2024, 5, 1))
+    load(out)  # a town that has 受給者 is skipped
+    assert FuyoJukyusha.objects.count() == 1 and out.lines == ["児童扶養手当の受給者 1人"]
+    connection.set_tenant(world.beta.municipality)
+    assert not FuyoJukyusha.objects.exists()
+    connection.set_schema_to_public()

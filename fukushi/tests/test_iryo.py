@@ -9,6 +9,7 @@ year before. The amounts are the towns' own (set in the test as 条例 values)."
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -62,7 +63,7 @@ def test_age_end_and_certificate_year():
     assert shokan_gaku(3000, 500) == 2500 and shokan_gaku(300, 500) == 0
 
 
-def _params(values: dict[str, object]) -> None:
+def _params(values: Mapping[str, object]) -> None:
     for key, value in values.items():
         MunicipalParameter.objects.create(
             key=f"fukushi.iryo.{key}", fiscal_year_from=2020, value=value,
