@@ -145,7 +145,7 @@ def test_nintei_genkyo_shiharai_and_furikomi_file(world, login, hanako):
     page = clerk.get(f"/fukushi/jido-fuyo-teate/{j.pk}/").content.decode()
     assert "全部支給" in page and "57,720円" in page and "1,320,000円" in page
     # the 11月 支払: 9月分 and 10月分, 46,690 + 11,030 each
-    form = {"shiharai_tsuki": 11, "nen": 2025, "shiharai_date": "令和7年11月11日",
+    form = {"shiharai_tsuki": "2025-11", "shiharai_date": "令和7年11月11日",
             "code": "1234567890", "name_kana": "ﾊﾔﾏﾏﾁ", "bank": "0009", "shiten": "123",
             "yokin_shumoku": "1", "koza_bango": "7654321"}  # fmt: skip
     r = clerk.post("/fukushi/jido-fuyo-teate/shiharai/", form)

@@ -40,6 +40,7 @@ from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
+from tenants.wareki import format_wareki_year
 
 GYOMU = JIDO_FUYO_TEATE
 RECORD_TYPE = "fukushi.FuyoJukyusha"
@@ -188,11 +189,18 @@ def genkyo(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("fukushi_fuyoteate_detail", pk=pk)
 
 
+def _shiharai_tsuki_choices() -> list[tuple[str, str]]:
+    """The 支払月 (odd months) from 令和6年 to next year, as 令和7年11月 (value 2025-11)."""
+    last = timezone.localdate().year + 1
+    return [
+        (f"{y}-{m:02d}", f"{format_wareki_year(y)}{m}月")
+        for y in range(last, 2023, -1)
+        for m in (11, 9, 7, 5, 3, 1)
+    ]
+
+
 class ShiharaiForm(forms.Form):
-    shiharai_tsuki = forms.TypedChoiceField(
-        label="支払月", coerce=int, choices=[(m, f"{m}月") for m in (1, 3, 5, 7, 9, 11)]
-    )
-    nen = forms.IntegerField(label="支払月の年（西暦）", min_value=2024, max_value=2100)
+    shiharai_tsuki = forms.ChoiceField(label="支払月", choices=_shiharai_tsuki_choices)
     shiharai_date = WarekiDateField(label="支払日（取組日）", help_text="例 令和7年9月11日")
     code = TextField(label="振込依頼人コード（10桁）", max_length=10)
     name_kana = TextField(label="振込依頼人名（半角カナ）", max_length=40)
@@ -216,7 +224,9 @@ def shiharai(request: HttpRequest) -> HttpResponse:
             d = form.cleaned_data
             try:
                 out = shiharai_run(
-                    shiharai_tsuki=date(d["nen"], d["shiharai_tsuki"], 1),
+                    shiharai_tsuki=date(
+                        int(d["shiharai_tsuki"][:4]), int(d["shiharai_tsuki"][5:]), 1
+                    ),
                     shiharai_date=d["shiharai_date"],
                     irainin=zengin.Irainin(
                         d["code"], d["name_kana"], d["bank"], d["shiten"], d["yokin_shumoku"],

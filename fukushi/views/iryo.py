@@ -45,7 +45,7 @@ from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
 from tenants.printing.engine import render
 from tenants.printing.yearly import issuer_name
-from tenants.wareki import fiscal_year_of, format_wareki
+from tenants.wareki import fiscal_year_of, format_wareki, format_wareki_year
 
 RECORD_TYPE = "fukushi.IryoJukyusha"
 
@@ -76,8 +76,13 @@ class ShinsaForm(forms.Form):
     riyu = TextField(label="却下の理由", max_length=200, required=False)
 
 
+def _koshin_nen_choices() -> list[tuple[int, str]]:
+    last = timezone.localdate().year + 1
+    return [(y, format_wareki_year(y)) for y in range(last, 2019, -1)]
+
+
 class KoshinForm(forms.Form):
-    nen = forms.IntegerField(label="更新する年（西暦）", min_value=2000, max_value=2100)
+    nen = forms.TypedChoiceField(label="更新する年", coerce=int, choices=_koshin_nen_choices)
 
 
 class ShiharaiForm(forms.Form):
