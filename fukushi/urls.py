@@ -6,5 +6,9 @@ among them its first screen named ``gyomu_entry_<code>`` (named in module.py ``e
 
 from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
-urlpatterns.append(path("", include("fukushi.views.jidoteate")))  # 児童手当
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("fukushi.views.jidoteate")),  # 児童手当
+    path("jido-fuyo-teate/", include("fukushi.views.fuyoteate")),
+    path("kodomo-iryo/", include("fukushi.views.iryo_kodomo")),
+    path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),
+]

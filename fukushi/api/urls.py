@@ -2,5 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
-urlpatterns.append(path("", include("fukushi.api.jidoteate")))  # 児童手当
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("fukushi.api.jidoteate")),  # 児童手当
+    path("", include("fukushi.api.fuyoteate")),
+]

@@ -3,4 +3,8 @@
 ``fukushi/subscribers_<part>.py``, because docs/events.md lists the handlers whose module
 starts with the declared ``subscribers`` path (tenants.events.docs)."""
 
-from fukushi.subscribers import jidoteate  # noqa: F401  児童手当
+from fukushi.subscribers import (
+    fuyoteate,  # noqa: F401  児童扶養手当
+    iryo,  # noqa: F401  子ども医療・ひとり親医療
+    jidoteate,  # noqa: F401  児童手当
+)

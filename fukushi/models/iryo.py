@@ -1,0 +1,139 @@
+"""子ども医療費助成（乳幼児医療）・ひとり親家庭等医療費助成: 受給者証, its history, the 償還
+claims and their payment runs. One set of tables for the two 業務, each row naming its
+業務 (``gyomu``); every screen and query is of one 業務."""
+
+from __future__ import annotations
+
+from django.db import models
+
+__all__ = [
+    "IryoGyomu",
+    "IryoJotai",
+    "IryoJukyusha",
+    "IryoRireki",
+    "IryoShiharai",
+    "IryoShokan",
+    "IryoShokanJotai",
+]
+
+
+class IryoGyomu(models.TextChoices):
+    NYUYOJI = "nyuyoji_iryo", "子ども医療費助成"
+    HITORIOYA = "hitorioya_iryo", "ひとり親家庭等医療費助成"
+
+
+class IryoJotai(models.TextChoices):
+    YUKO = "yuko", "有効"
+    SHIKKAKU = "shikkaku", "資格喪失"
+
+
+class IryoJukyusha(models.Model):
+    """A 受給者証 of one person (the child, or the ひとり親) for one period."""
+
+    gyomu = models.CharField("業務", max_length=16, choices=IryoGyomu.choices)
+    atena_id = models.BigIntegerField("対象者の宛名ID", db_index=True)
+    hogosha_atena_id = models.BigIntegerField("保護者の宛名ID")
+    jukyusha_bango = models.CharField("受給者番号", max_length=12)
+    yuko_kaishi = models.DateField("有効期間の開始日")
+    yuko_shuryo = models.DateField("有効期間の終了日")
+    jotai = models.CharField("状態", max_length=16, choices=IryoJotai.choices)
+    shikkaku_jiyu = models.CharField("喪失事由", max_length=32, blank=True, default="")
+    shikkaku_ido_id = models.BigIntegerField("喪失の異動ID", null=True, blank=True)
+    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
+    shiten = models.CharField("支店コード", max_length=3)
+    yokin_shumoku = models.CharField("預金種目", max_length=1)
+    koza_bango = models.CharField("口座番号", max_length=7)
+    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医療費助成 受給者"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gyomu", "jukyusha_bango"], name="iryo_jukyusha_bango_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["gyomu", "atena_id"],
+                condition=models.Q(jotai="yuko"),
+                name="iryo_jukyusha_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"医療費助成 受給者 {self.jukyusha_bango}"
+
+
+class IryoRireki(models.Model):
+    jukyusha = models.ForeignKey(
+        IryoJukyusha, on_delete=models.PROTECT, related_name="rireki", verbose_name="受給者"
+    )
+    kind = models.CharField("種類", max_length=16)
+    naiyo = models.CharField("内容", max_length=300)
+    event_id = models.BigIntegerField("イベントID", null=True, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医療費助成 履歴"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"医療費助成 履歴 {self.pk}"
+
+
+class IryoShiharai(models.Model):
+    """A payment run of the approved 償還 claims of one 業務."""
+
+    gyomu = models.CharField("業務", max_length=16, choices=IryoGyomu.choices)
+    shiharai_date = models.DateField("支払日")
+    kensu = models.PositiveIntegerField("件数")
+    gokei = models.BigIntegerField("合計額（円）")
+    irainin = models.JSONField("振込依頼人")
+    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医療費助成 支払"
+
+    def __str__(self) -> str:
+        return f"医療費助成 支払 {self.pk}"
+
+
+class IryoShokanJotai(models.TextChoices):
+    UKETSUKE = "uketsuke", "受付"
+    SHONIN = "shonin", "審査済（支給決定）"
+    KYAKKA = "kyakka", "却下"
+    SHIHARAI = "shiharai", "支払済"
+
+
+class IryoShokan(models.Model):
+    """A 償還 (refund) claim: paid at the counter (県外受診など), refunded after 審査."""
+
+    jukyusha = models.ForeignKey(
+        IryoJukyusha, on_delete=models.PROTECT, related_name="shokan", verbose_name="受給者"
+    )
+    shinryo_tsuki = models.DateField("診療月（月の初日）")
+    iryo_kikan = models.CharField("医療機関", max_length=100)
+    jiko_futan = models.PositiveIntegerField("窓口で支払った額（円）")
+    ichibu_futan = models.PositiveIntegerField("一部負担金（円）")
+    shikyu_gaku = models.PositiveIntegerField("支給額（円）")
+    jotai = models.CharField("状態", max_length=16, choices=IryoShokanJotai.choices)
+    kyakka_riyu = models.CharField("却下の理由", max_length=200, blank=True, default="")
+    shiharai = models.ForeignKey(
+        IryoShiharai,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shokan",
+        verbose_name="支払",
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医療費助成 償還"
+
+    def __str__(self) -> str:
+        return f"医療費助成 償還 {self.pk}"

@@ -1,0 +1,375 @@
+"""児童扶養手当 writes: the 認定, the 現況届, the end of an entitlement on a 転出 or a death,
+and the payment run (支払) with its 全銀 総合振込 file.
+
+Every write is one durable transaction with its history row (``FuyoRireki``) and its
+access-log row; 所得 are read only through ``zeimu.public``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from fukushi.gyomu import JIDO_FUYO_TEATE
+from fukushi.models import (
+    FuyoGenkyoTodoke,
+    FuyoJotai,
+    FuyoJukyusha,
+    FuyoRireki,
+    FuyoShiharai,
+    FuyoShiharaiMeisai,
+    FuyoShikkakuJiyu,
+)
+from fukushi.rules.fuyoteate import (
+    FuyoteateInput,
+    FuyoteateMiteigi,
+    FuyoteateResult,
+    Jukyusha,
+    fuyoteate_calculate,
+    shotoku_nendo_of_month,
+)
+from tenants import zengin
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.params.services import param_value
+from tenants.wareki import format_wareki
+from zeimu import public as zeimu_public
+
+__all__ = [
+    "SHIHARAI_TSUKI",
+    "FuyoteateRefused",
+    "genkyo_todoke_record",
+    "jukyusha_nintei",
+    "month_amount",
+    "shiharai_file",
+    "shiharai_run",
+    "shikkaku_apply",
+]
+
+RECORD_TYPE = "fukushi.FuyoJukyusha"
+#: 支払期月 (法第7条第3項): 1・3・5・7・9・11月, each for the two months before it
+SHIHARAI_TSUKI = (1, 3, 5, 7, 9, 11)
+
+
+class FuyoteateRefused(Exception):
+    """A write the rules refuse; ``errors`` are (field, Japanese message)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(m for _, m in errors))
+        self.errors = errors
+
+
+def _first(d: date) -> date:
+    return d.replace(day=1)
+
+
+def _add_months(d: date, n: int) -> date:
+    m = d.year * 12 + d.month - 1 + n
+    return date(m // 12, m % 12 + 1, 1)
+
+
+def _wareki_month(d: date) -> str:
+    return format_wareki(d).split("月")[0] + "月"
+
+
+def _rireki(
+    j: FuyoJukyusha, kind: str, naiyo: str, actor: Actor, event_id: int | None = None
+) -> None:
+    FuyoRireki.objects.create(
+        jukyusha=j, kind=kind, naiyo=naiyo, event_id=event_id, created_by=actor.username
+    )
+
+
+def jukyusha_nintei(
+    *,
+    atena_id: int,
+    seikyu_date: date,
+    jido_su: int,
+    fuyo_shinzoku: int,
+    account: zengin.Account,
+    rojin: int = 0,
+    tokutei: int = 0,
+    yoikuhi: int = 0,
+    fubo: bool = True,
+    actor: Actor,
+) -> FuyoJukyusha:
+    """認定 (法第6条): 支給 from the month after the 認定請求 (法第7条第1項)."""
+    errors = zengin.account_errors(account)
+    if jido_su < 1:
+        errors.append(("jido_su", "対象児童の数は1人以上です。"))
+    if rojin + tokutei > fuyo_shinzoku:
+        errors.append(("fuyo_shinzoku", "老人・特定扶養親族の数が扶養親族等の数を超えています。"))
+    with transaction.atomic(durable=True):
+        if FuyoJukyusha.objects.filter(atena_id=atena_id, jotai=FuyoJotai.JUKYU).exists():
+            errors.append(("atena_id", "この人はすでに児童扶養手当を受給中です。"))
+        if errors:
+            raise FuyoteateRefused(errors)
+        j = FuyoJukyusha.objects.create(
+            atena_id=atena_id,
+            jukyusha_bango="",
+            seikyu_date=seikyu_date,
+            shikyu_kaishi=_add_months(_first(seikyu_date), 1),
+            jotai=FuyoJotai.JUKYU,
+            jido_su=jido_su,
+            fuyo_shinzoku=fuyo_shinzoku,
+            rojin=rojin,
+            tokutei=tokutei,
+            yoikuhi=yoikuhi,
+            fubo=fubo,
+            kinyu_kikan=account.kinyu_kikan,
+            shiten=account.shiten,
+            yokin_shumoku=account.yokin_shumoku,
+            koza_bango=account.koza_bango,
+            meigi_kana=account.meigi_kana,
+            created_by=actor.username,
+        )
+        j.jukyusha_bango = f"{j.pk:08d}"
+        j.save(update_fields=["jukyusha_bango"])
+        _rireki(j, "nintei", f"認定（{_wareki_month(j.shikyu_kaishi)}分から）", actor)
+        access_record(
+            action=AccessAction.CREATE,
+            actor=actor,
+            gyomu=JIDO_FUYO_TEATE,
+            screen="fukushi.fuyoteate_nintei",
+            record_type=RECORD_TYPE,
+            record_id=j.pk,
+        )
+    return j
+
+
+def shikkaku_apply(
+    *,
+    atena_ids: Iterable[int],
+    day: date,
+    jiyu: FuyoShikkakuJiyu,
+    ido_id: int,
+    event_id: int,
+    actor: Actor,
+) -> int:
+    """The end of the entitlement of each 受給者 among ``atena_ids`` on a 転出 or a death
+    on ``day``: 支給 ends with the month in which the 事由 occurred (法第7条第1項).
+
+    Exactly once: a redelivered event finds the 認定 already ended by the same 異動 and
+    changes nothing; a 転出確定 republished with another 除票 date for the same 異動 moves
+    the end (history row). Runs in the delivery's transaction. Returns the rows changed.
+    """
+    ids = list(atena_ids)
+    last = _first(day)
+    changed = 0
+    rows = FuyoJukyusha.objects.select_for_update().filter(atena_id__in=ids)
+    for j in rows.filter(jotai=FuyoJotai.JUKYU):
+        j.jotai = FuyoJotai.SHIKKAKU
+        j.shikkaku_jiyu = jiyu
+        j.shikkaku_date = day
+        j.shikkaku_ido_id = ido_id
+        j.shikyu_shuryo = max(last, _add_months(j.shikyu_kaishi, -1))
+        j.save()
+        _rireki(
+            j, "shikkaku", f"{jiyu.label}により{_wareki_month(last)}分で支給終了", actor, event_id
+        )
+        changed += 1
+    for j in rows.filter(jotai=FuyoJotai.SHIKKAKU, shikkaku_ido_id=ido_id).exclude(
+        shikkaku_date=day
+    ):
+        j.shikkaku_date = day
+        j.shikyu_shuryo = max(last, _add_months(j.shikyu_kaishi, -1))
+        j.save(update_fields=["shikkaku_date", "shikyu_shuryo"])
+        _rireki(
+            j, "shikkaku", f"喪失事由の日の訂正：{_wareki_month(last)}分で支給終了", actor, event_id
+        )
+        changed += 1
+    if changed:
+        access_record(
+            action=AccessAction.UPDATE,
+            actor=actor,
+            gyomu=JIDO_FUYO_TEATE,
+            screen="fukushi.fuyoteate_shikkaku",
+            record_type=RECORD_TYPE,
+            record_count=changed,
+        )
+    return changed
+
+
+def _calc(j: FuyoJukyusha, year: int, month: int) -> FuyoteateResult:
+    """The month's amount from the 受給者's 所得 of the month's 所得年度 (zeimu.public).
+    扶養義務者 are not read (the registry does not say who 生計を同じくする)."""
+    kazei = zeimu_public.person_kazei(j.atena_id, shotoku_nendo_of_month(year, month))
+    if kazei is None:
+        raise FuyoteateRefused(
+            [
+                (
+                    "shotoku",
+                    f"{year}年{month}月分の判定に使う所得の資料（住民税の賦課）がありません。",
+                )
+            ]
+        )
+    s = kazei.shotoku
+    inp = FuyoteateInput(
+        year=year,
+        month=month,
+        jido_su=j.jido_su,
+        jukyusha=Jukyusha(
+            kyuyo_shotoku=s.kyuyo_shotoku,
+            nenkin_shotoku=s.nenkin_shotoku,
+            sonota_shotoku=s.sonota_shotoku,
+            yoikuhi=j.yoikuhi,
+            fuyo_shinzoku=j.fuyo_shinzoku,
+            rojin=j.rojin,
+            tokutei=j.tokutei,
+            fubo=j.fubo,
+        ),
+    )
+    try:
+        return fuyoteate_calculate(inp, param_value)
+    except FuyoteateMiteigi as exc:
+        raise FuyoteateRefused([("nendo", str(exc))]) from exc
+
+
+def month_amount(j: FuyoJukyusha, month: date) -> int:
+    """The amount of one month (0 outside the 支給 period)."""
+    if month < j.shikyu_kaishi or (j.shikyu_shuryo is not None and month > j.shikyu_shuryo):
+        return 0
+    return _calc(j, month.year, month.month).getsugaku
+
+
+def genkyo_todoke_record(
+    *, jukyusha: FuyoJukyusha, nen: int, uketsuke_date: date, actor: Actor
+) -> FuyoGenkyoTodoke:
+    """現況届 of August ``nen``: the 所得 of the year before decide 11月分 onward."""
+    if jukyusha.jotai != FuyoJotai.JUKYU:
+        raise FuyoteateRefused([("jukyusha", "受給中でない人の現況届は受け付けられません。")])
+    if uketsuke_date.year != nen:
+        raise FuyoteateRefused([("uketsuke_date", "受付日が届出の年と合いません。")])
+    r = _calc(jukyusha, nen, 11)
+    with transaction.atomic(durable=True):
+        if FuyoGenkyoTodoke.objects.filter(jukyusha=jukyusha, nen=nen).exists():
+            raise FuyoteateRefused([("nen", f"{nen}年の現況届はすでに受け付けています。")])
+        g = FuyoGenkyoTodoke.objects.create(
+            jukyusha=jukyusha,
+            nen=nen,
+            uketsuke_date=uketsuke_date,
+            shotoku_nendo=r.shotoku_nendo,
+            shotokugaku=r.shotokugaku,
+            zenbu_gendo=r.zenbu_gendo,
+            ichibu_gendo=r.ichibu_gendo,
+            hantei=r.hantei.value,
+            getsugaku=r.getsugaku,
+            created_by=actor.username,
+        )
+        _rireki(
+            jukyusha,
+            "genkyo",
+            f"現況届（{format_wareki(uketsuke_date)}受付）："
+            f"{r.hantei.label} 11月分 {r.getsugaku:,}円",
+            actor,
+        )
+        access_record(
+            action=AccessAction.CREATE,
+            actor=actor,
+            gyomu=JIDO_FUYO_TEATE,
+            screen="fukushi.fuyoteate_genkyo",
+            record_type=RECORD_TYPE,
+            record_id=jukyusha.pk,
+        )
+    return g
+
+
+@dataclass(frozen=True)
+class ShiharaiOutcome:
+    shiharai: FuyoShiharai
+    refused: tuple[tuple[int, str], ...]  # (受給者 id, reason) left out of the run
+
+
+def shiharai_run(
+    *, shiharai_tsuki: date, shiharai_date: date, irainin: zengin.Irainin, actor: Actor
+) -> ShiharaiOutcome:
+    """The payment of one 支払月 (奇数月) for the two months before it, for every 受給者
+    whose 支給 period covers one of them. One run per 支払月 (a second is refused)."""
+    if shiharai_tsuki.day != 1 or shiharai_tsuki.month not in SHIHARAI_TSUKI:
+        raise FuyoteateRefused([("shiharai_tsuki", "支払月は1・3・5・7・9・11月のいずれかです。")])
+    bad = zengin.irainin_errors(irainin)
+    if bad:
+        raise FuyoteateRefused(bad)
+    m1, m2 = _add_months(shiharai_tsuki, -2), _add_months(shiharai_tsuki, -1)
+    candidates = (
+        FuyoJukyusha.objects.filter(shikyu_kaishi__lte=m2)
+        .exclude(shikyu_shuryo__lt=m1)
+        .order_by("pk")
+    )
+    lines: list[tuple[FuyoJukyusha, int, int]] = []
+    refused: list[tuple[int, str]] = []
+    for j in candidates:
+        try:
+            a1, a2 = month_amount(j, m1), month_amount(j, m2)
+        except FuyoteateRefused as exc:
+            refused.append((j.pk, str(exc)))
+            continue
+        if a1 + a2 > 0:
+            lines.append((j, a1, a2))
+    with transaction.atomic(durable=True):
+        if FuyoShiharai.objects.filter(shiharai_tsuki=shiharai_tsuki).exists():
+            raise FuyoteateRefused([("shiharai_tsuki", "この支払月の支払はすでに作成しています。")])
+        run = FuyoShiharai.objects.create(
+            shiharai_tsuki=shiharai_tsuki,
+            shiharai_date=shiharai_date,
+            kensu=len(lines),
+            gokei=sum(a1 + a2 for _, a1, a2 in lines),
+            irainin=dataclasses.asdict(irainin),
+            furikomi_sha256="",
+            created_by=actor.username,
+        )
+        FuyoShiharaiMeisai.objects.bulk_create(
+            FuyoShiharaiMeisai(shiharai=run, jukyusha=j, tsuki1=a1, tsuki2=a2, gaku=a1 + a2)
+            for j, a1, a2 in lines
+        )
+        FuyoRireki.objects.bulk_create(
+            FuyoRireki(
+                jukyusha=j,
+                kind="shiharai",
+                naiyo=f"{_wareki_month(shiharai_tsuki)}支払 {a1 + a2:,}円",
+                created_by=actor.username,
+            )
+            for j, a1, a2 in lines
+        )
+        run.furikomi_sha256 = hashlib.sha256(shiharai_file(run)).hexdigest()
+        run.save(update_fields=["furikomi_sha256"])
+        access_record(
+            action=AccessAction.JOB,
+            actor=actor,
+            gyomu=JIDO_FUYO_TEATE,
+            screen="fukushi.fuyoteate_shiharai",
+            record_type="fukushi.FuyoShiharai",
+            record_id=run.pk,
+            record_count=len(lines),
+        )
+    return ShiharaiOutcome(shiharai=run, refused=tuple(refused))
+
+
+def shiharai_file(run: FuyoShiharai) -> bytes:
+    """The run's 全銀 総合振込 file (種別21), one line per 明細, 顧客コード1 = 証書番号; the
+    依頼人 as the run recorded it, so the file is the same every time it is taken."""
+    irainin = zengin.Irainin(**run.irainin)
+    meisai = run.meisai.select_related("jukyusha").order_by("jukyusha__jukyusha_bango")
+    return zengin.sogo_furikomi_file(
+        irainin=irainin,
+        torikumi=run.shiharai_date,
+        lines=(
+            zengin.FurikomiLine(
+                account=zengin.Account(
+                    m.jukyusha.kinyu_kikan,
+                    m.jukyusha.shiten,
+                    m.jukyusha.yokin_shumoku,
+                    m.jukyusha.koza_bango,
+                    m.jukyusha.meigi_kana,
+                ),
+                amount=m.gaku,
+                customer1=m.jukyusha.jukyusha_bango,
+            )
+            for m in meisai
+        ),
+    )
