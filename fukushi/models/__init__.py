@@ -1,0 +1,1 @@
+from fukushi.models.hoiku import *  # noqa: F403
