@@ -101,19 +101,33 @@ class HoikuTeiin(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class HoikuNintei(models.Model):
     atena_id = models.BigIntegerField("子どもの宛名ID", db_index=True)
     hogosha_atena_id = models.BigIntegerField("保護者の宛名ID", db_index=True)
+    hogosha2_atena_id = models.BigIntegerField(
+        "もう一人の保護者（父母）の宛名ID", null=True, blank=True
+    )
+    seiho = models.BooleanField("生活保護を受けている世帯", default=False)
+    kyodai_kasan = models.IntegerField(
+        "多子軽減で数える兄姉（世帯の外・18歳以上で生計を一にする子）の数", default=0
+    )
     kubun = models.CharField("認定区分", max_length=1, choices=NinteiKubun.choices)
     hitsuyoryo = models.CharField(
         "保育必要量", max_length=10, choices=Hitsuyoryo.choices, blank=True
     )
-    jiyu = models.CharField("保育を必要とする事由", max_length=10, choices=HoikuJiyu.choices, blank=True)
+    jiyu = models.CharField(
+        "保育を必要とする事由", max_length=10, choices=HoikuJiyu.choices, blank=True
+    )
     shuro_jikan = models.IntegerField("1か月の就労時間", null=True, blank=True)
     start_date = models.DateField("認定期間の始期")
     end_date = models.DateField("認定期間の終期")
-    shuryo_date = models.DateField("認定の終了日（期間の途中で終わったとき）", null=True, blank=True)
+    shuryo_date = models.DateField(
+        "認定の終了日（期間の途中で終わったとき）", null=True, blank=True
+    )
     shuryo_riyu = models.CharField("終了の理由", max_length=40, blank=True)
     shuryo_ido_id = models.BigIntegerField("終了させた異動のID", null=True, blank=True)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
@@ -122,6 +136,9 @@ class HoikuNintei(models.Model):
     class Meta:
         verbose_name = "支給認定（保育）"
         ordering = ("start_date", "id")
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class HoikuShisu(models.Model):
@@ -132,7 +149,9 @@ class HoikuShisu(models.Model):
     jiyu = models.CharField(
         "事由（基本指数）", max_length=10, choices=HoikuJiyu.choices, blank=True
     )
-    shuro_jikan_from = models.IntegerField("就労時間の下限（1か月、基本指数）", null=True, blank=True)
+    shuro_jikan_from = models.IntegerField(
+        "就労時間の下限（1か月、基本指数）", null=True, blank=True
+    )
     points = models.IntegerField("指数")
 
     class Meta:
@@ -141,6 +160,9 @@ class HoikuShisu(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("nendo", "code"), name="hoiku_shisu_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class HoikuMoshikomi(models.Model):
@@ -164,6 +186,9 @@ class HoikuMoshikomi(models.Model):
             models.UniqueConstraint(fields=("nendo", "uketsuke_no"), name="hoiku_moshikomi_no"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class HoikuKibo(models.Model):
     moshikomi = models.ForeignKey(
@@ -179,6 +204,9 @@ class HoikuKibo(models.Model):
             models.UniqueConstraint(fields=("moshikomi", "junni"), name="hoiku_kibo_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class HoikuChoseiRun(models.Model):
     nendo = models.IntegerField("年度")
@@ -193,6 +221,9 @@ class HoikuChoseiRun(models.Model):
     class Meta:
         verbose_name = "利用調整の実行"
         ordering = ("-ran_at",)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class HoikuNyusho(models.Model):
@@ -228,6 +259,9 @@ class HoikuNyusho(models.Model):
         verbose_name = "入所"
         ordering = ("start_date", "id")
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class HoikuryoKaiso(models.Model):
     """The town's own 保育料 table (its 条例・規則), 満3歳未満, per 年度."""
@@ -250,6 +284,9 @@ class HoikuryoKaiso(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("nendo", "no"), name="hoikuryo_kaiso_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
 
 
 class HoikuryoGetsugaku(models.Model):
@@ -277,6 +314,9 @@ class HoikuryoGetsugaku(models.Model):
             models.UniqueConstraint(fields=("atena_id", "month"), name="hoikuryo_getsugaku_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
 
 class HoikuRireki(models.Model):
     """Append-only: every write of 保育 with who, when, what and why."""
@@ -291,3 +331,6 @@ class HoikuRireki(models.Model):
     class Meta:
         verbose_name = "保育の処理の履歴"
         ordering = ("id",)
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

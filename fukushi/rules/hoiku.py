@@ -18,7 +18,8 @@ Sources (each figure itself lives in fukushi/params/hoiku.yaml with its citation
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -63,7 +64,7 @@ class Kaiso:
         return self.hyojun if hitsuyoryo is Hitsuyoryo.HYOJUN else self.tanjikan
 
 
-def kaiso_table(rows: Sequence[dict[str, object]]) -> list[Kaiso]:
+def kaiso_table(rows: Sequence[Mapping[str, Any]]) -> list[Kaiso]:
     """A table as the YAML (or the town's rows) gives it, checked: 課税 rows ascending by
     bound, exactly one open-ended last row."""
     table = [
@@ -80,7 +81,9 @@ def kaiso_table(rows: Sequence[dict[str, object]]) -> list[Kaiso]:
     kazei = [k for k in table if k.kind is KaisoKind.KAZEI]
     bounds = [k.under for k in kazei]
     if not kazei or bounds[-1] is not None or None in bounds[:-1]:
-        raise ValueError("課税世帯の階層は所得割額の上限の昇順で、最後の階層だけ上限なしにしてください")
+        raise ValueError(
+            "課税世帯の階層は所得割額の上限の昇順で、最後の階層だけ上限なしにしてください"
+        )
     closed = [b for b in bounds[:-1] if b is not None]
     if closed != sorted(set(closed)):
         raise ValueError("課税世帯の階層の所得割額の上限が昇順になっていません")
@@ -168,9 +171,7 @@ class Kyodai:
     riyo: bool  # uses a 保育所・認定こども園・幼稚園 等 on the day (has a 認定 and is enrolled)
 
 
-def tashi_order(
-    child: int, kyodai: Sequence[Kyodai], *, day: date, zenin_kazoe: bool
-) -> int:
+def tashi_order(child: int, kyodai: Sequence[Kyodai], *, day: date, zenin_kazoe: bool) -> int:
     """The birth order (1 = 第1子) of ``child`` for 多子軽減 on ``day``.
 
     Normally only the 小学校就学前 children who use a facility count, the eldest first;
@@ -178,7 +179,11 @@ def tashi_order(
     household counts whatever the age. Children born the same day are ordered by ``key``
     (the order of twins does not change what the household pays in total)."""
     counted = sorted(
-        (k for k in kyodai if zenin_kazoe or k.key == child or (k.riyo and shugakumae(k.birth, day))),
+        (
+            k
+            for k in kyodai
+            if zenin_kazoe or k.key == child or (k.riyo and shugakumae(k.birth, day))
+        ),
         key=lambda k: (k.birth, k.key),
     )
     for i, k in enumerate(counted, start=1):
