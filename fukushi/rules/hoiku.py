@@ -19,12 +19,12 @@ Sources (each figure itself lives in fukushi/params/hoiku.yaml with its citation
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
-from tenants.age import age_on, shogakko_entry_year
+from tenants.age import age_on, school_year_of, shogakko_entry_year
 
 
 class Kubun(StrEnum):
@@ -65,11 +65,11 @@ class Kaiso:
 
 
 def kaiso_table(rows: Sequence[Mapping[str, Any]]) -> list[Kaiso]:
-    """A table as the YAML (or the town's rows) gives it, checked: 課税 rows ascending by
-    bound, exactly one open-ended last row."""
+    """A table as the YAML (``number``; ``no`` is a boolean in YAML) or the town's rows
+    (``no``) give it, checked: 課税 rows ascending by bound, exactly one open-ended last row."""
     table = [
         Kaiso(
-            no=int(str(r["no"])),
+            no=int(str(r["no"] if "no" in r else r["number"])),
             label=str(r["label"]),
             kind=KaisoKind(str(r["kind"])),
             under=None if r.get("under") is None else int(str(r["under"])),
@@ -144,10 +144,10 @@ def kubun_for(birth: date, day: date, *, hoiku: bool) -> Kubun:
 
 
 def class_age(birth: date, nendo: int) -> int:
-    """The class (クラス年齢) in 年度 ``nendo``: the age on April 1 of that 年度, counted the
-    legal way (a child born on April 1 reached the age on March 31, so belongs to the older
-    class, as for school: tenants.age)."""
-    return age_on(birth, date(nendo, 4, 1))
+    """The class (クラス年齢) in 年度 ``nendo``, cut as school grades are (学校教育法第17条,
+    tenants.age): children born 4月2日 of Y to 4月1日 of Y+1 form one class, which is the
+    0歳児クラス in 年度 Y+1. A child born on April 1 is the youngest of the older class."""
+    return nendo - school_year_of(birth - timedelta(days=1)) - 1
 
 
 def shugakumae(birth: date, day: date) -> bool:
