@@ -7,3 +7,9 @@ among them its first screen named ``gyomu_entry_<code>`` (named in module.py ``e
 from django.urls import URLPattern
 
 urlpatterns: list[URLPattern] = []
+
+# 子ども・子育て支援 (/fukushi/kodomo-kosodate/) and 保育料 (/fukushi/hoikuryo/), issue 20 item 3
+from fukushi.views import hoiku as _hoiku  # noqa: E402
+from fukushi.views import hoiku_ryo as _hoiku_ryo  # noqa: E402
+
+urlpatterns += [*_hoiku.urlpatterns, *_hoiku_ryo.urlpatterns]

@@ -3,3 +3,8 @@
 from django.urls import URLPattern
 
 urlpatterns: list[URLPattern] = []
+
+# 保育料の試算 (/api/v1/fukushi/hoikuryo/shisan/), issue 20 item 3
+from fukushi.api import hoiku_ryo as _hoiku_ryo  # noqa: E402
+
+urlpatterns += _hoiku_ryo.urlpatterns

@@ -8,7 +8,8 @@ Sources of the expected figures (the same as the YAML's):
 - national 3号 table: 内閣府「利用者負担（保育料）の国の基準」(階層の境目 48,600 / 97,000 /
   169,000 / 301,000 / 397,000円: https://expydoc.com/doc/7725584 , https://expydoc.com/doc/7678646 ;
   the 3号 amounts could not be matched to the ministry's document here, see the YAML note)
-- 無償化 from 満3歳になった後の4月1日: https://www.city.yame.fukuoka.jp/kosodate/5/1/1602565049926.html ;
+- 無償化 from 満3歳になった後の4月1日:
+  https://www.city.yame.fukuoka.jp/kosodate/5/1/1602565049926.html ;
   「誕生日を迎えて3歳になった児童についても、年度内は保育料を納入」:
   https://www.city.kitakata.fukushima.jp/site/kosodate/1547.html
 - 多子軽減 57,700円未満 counts every child: https://expydoc.com/doc/10496458
