@@ -507,7 +507,8 @@ def shuryo_apply(
     (退所) and every 認定 running after it ends on it; 保育料 of the months after it are
     removed (the fee is by the child's enrolment on the first day of the month). Keyed on
     ``ido_id``: a second delivery changes nothing. Returns (入所 ended, 認定 ended)."""
-    with transaction.atomic(durable=True):
+    # not durable: it runs inside the event delivery's transaction (tenants.events.tasks)
+    with transaction.atomic():
         if HoikuNintei.objects.filter(shuryo_ido_id=ido_id).exists() or (
             HoikuNyusho.objects.filter(taisho_ido_id=ido_id).exists()
         ):

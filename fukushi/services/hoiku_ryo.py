@@ -92,18 +92,26 @@ class ComputeResult:
     waiting: set[int] = field(default_factory=set)  # children whose 保護者 has no assessment
 
 
-def _enrolled_on(day: date) -> list[HoikuNyusho]:
-    return list(
-        HoikuNyusho.objects.filter(
-            Q(start_date__lte=day),
-            Q(end_date__isnull=True) | Q(end_date__gte=day),
-            nintei__kubun__in=[NinteiKubun.NI, NinteiKubun.SAN],
-            nintei__start_date__lte=day,
-            nintei__end_date__gte=day,
+def _enrolled_on(day: date) -> dict[int, HoikuNintei]:
+    """Child → their 2号・3号 認定 in force on ``day``, for every child enrolled that day
+    (the 入所 and the 認定 are matched by child: a renewed 認定 keeps the same 入所)."""
+    enrolled = HoikuNyusho.objects.filter(
+        Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day)
+    ).values_list("atena_id", flat=True)
+    nintei = (
+        HoikuNintei.objects.filter(
+            atena_id__in=enrolled,
+            kubun__in=[NinteiKubun.NI, NinteiKubun.SAN],
+            start_date__lte=day,
+            end_date__gte=day,
         )
-        .filter(Q(nintei__shuryo_date__isnull=True) | Q(nintei__shuryo_date__gte=day))
-        .select_related("nintei")
+        .filter(Q(shuryo_date__isnull=True) | Q(shuryo_date__gte=day))
+        .order_by("atena_id", "-start_date")
     )
+    out: dict[int, HoikuNintei] = {}
+    for n in nintei:
+        out.setdefault(n.atena_id, n)
+    return out
 
 
 def hoikuryo_compute(
@@ -118,8 +126,7 @@ def hoikuryo_compute(
     now = timezone.now()
     with transaction.atomic(durable=True):
         for day in result.months:
-            enrolled = _enrolled_on(day)
-            by_child = {e.atena_id: e for e in enrolled}
+            by_child = _enrolled_on(day)
             homes = households_of(by_child, day)
             births = {r.atena_id: r.birth_date for rs in homes.values() for r in rs}
             missing = set(by_child) - set(births)
@@ -131,18 +138,14 @@ def hoikuryo_compute(
                 ).values_list("atena_id", flat=True)
             )
             parents = {
-                x
-                for e in enrolled
-                for x in (e.nintei.hogosha_atena_id, e.nintei.hogosha2_atena_id)
-                if x
+                x for n in by_child.values() for x in (n.hogosha_atena_id, n.hogosha2_atena_id) if x
             }
             kazei = person_kazei_many(
                 parents, rules.kazei_nendo(day, kirikae_tsuki=p.kirikae_tsuki)
             )
             old = {g.atena_id: g for g in HoikuryoGetsugaku.objects.filter(month=day)}
             new_rows: list[HoikuryoGetsugaku] = []
-            for aid, e in sorted(by_child.items()):
-                n = e.nintei
+            for aid, n in sorted(by_child.items()):
                 setai = _setai(n, kazei)
                 if setai is None:
                     result.waiting.add(aid)
