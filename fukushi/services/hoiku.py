@@ -472,6 +472,34 @@ def chosei_run(*, month: date, actor: Actor) -> ChoseiResult:
     return ChoseiResult(run.pk, run.taisho, run.naitei, run.horyu)
 
 
+def nyusho_register(
+    *, nintei_id: int, shisetsu_code: str, start_date: date, actor: Actor
+) -> HoikuNyusho:
+    """An 入所 entered by the clerk (outside a 利用調整 run: a transfer, a 入所 decided by
+    the town directly)."""
+    with transaction.atomic(durable=True):
+        nintei = HoikuNintei.objects.filter(pk=nintei_id).first()
+        shisetsu = HoikuShisetsu.objects.filter(code=shisetsu_code).first()
+        if nintei is None or shisetsu is None:
+            raise HoikuRefused("認定または施設が見つかりません。")
+        if not nintei.start_date <= start_date <= nintei.end_date or (
+            nintei.shuryo_date is not None and start_date > nintei.shuryo_date
+        ):
+            raise HoikuRefused("入所日が認定期間の外です。")
+        if HoikuNyusho.objects.filter(_active_on(start_date), atena_id=nintei.atena_id).exists():
+            raise HoikuRefused("この子どもはその日に別の施設に入所しています。")
+        row = HoikuNyusho.objects.create(
+            nintei=nintei, atena_id=nintei.atena_id, shisetsu=shisetsu, start_date=start_date
+        )
+        _rireki(
+            actor=actor,
+            action="nyusho",
+            atena_id=nintei.atena_id,
+            detail={"nyusho_id": row.pk, "shisetsu": shisetsu_code},
+        )
+    return row
+
+
 def taisho_register(*, nyusho_id: int, end_date: date, riyu: str, actor: Actor) -> HoikuNyusho:
     """退所: ``end_date`` is the last day in the facility."""
     if not riyu.strip():
