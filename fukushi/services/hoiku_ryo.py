@@ -268,6 +268,8 @@ def shisan(inp: ShisanInput) -> dict[str, object]:
     day = month_first(inp.nendo, inp.month)
     if inp.birth >= day:
         raise ShisanRefused("生年月日がその月より後です。")
+    if any(b >= day or b.year < 1900 for b in (inp.birth, *inp.kyodai_births)):
+        raise ShisanRefused("生年月日は、その月より前の日（1900年以後）で入力してください。")
     if not rules.shugakumae(inp.birth, day):
         raise ShisanRefused("その月には小学校就学前の子どもではありません。")
     try:
