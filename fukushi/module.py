@@ -13,6 +13,8 @@ MODULE = ModuleSpec(
         gyomu.JIDO_FUYO_TEATE: f"gyomu_entry_{gyomu.JIDO_FUYO_TEATE}",
         gyomu.NYUYOJI_IRYO: f"gyomu_entry_{gyomu.NYUYOJI_IRYO}",
         gyomu.HITORIOYA_IRYO: f"gyomu_entry_{gyomu.HITORIOYA_IRYO}",
+        gyomu.KODOMO_KOSODATE: f"gyomu_entry_{gyomu.KODOMO_KOSODATE}",  # 保育 (hoiku)
+        gyomu.HOIKURYO: f"gyomu_entry_{gyomu.HOIKURYO}",  # 保育料 (hoiku)
     },
     urls=(UrlMount("fukushi/", "fukushi.urls"),),
     api_urls=(UrlMount("fukushi/", "fukushi.api.urls"),),
@@ -69,5 +71,20 @@ MODULE = ModuleSpec(
         "fukushi.iryo_shiharai": "医療費助成 償還の支払",
         "system:fukushi_iryo": "システム（住民記録の異動による医療費助成の資格喪失）",
         "system:fukushi_fuyoteate": "システム（住民記録の異動による児童扶養手当の資格喪失）",
+    words={
+        # 保育・保育料 (hoiku)
+        "fukushi.hoiku": "保育（支給認定・入所）",
+        "fukushi.HoikuRireki": "保育の処理の履歴",
+        "fukushi.HoikuChoseiRun": "保育の利用調整",
+        "fukushi.HoikuryoGetsugaku": "保育料（月額）",
+        "fukushi.hoiku_nintei_list": "保育の支給認定の一覧",
+        "fukushi.hoiku_chosei": "入所申込と利用調整",
+        "fukushi.hoikuryo_list": "保育料の一覧",
+        "fukushi.hoikuryo_compute": "保育料の算定",
+        "fukushi.hoikuryo_tsuchi_pdf": "保育料（利用者負担額）決定通知書",
+        "fukushi.hoikuryo_shisan": "保育料の試算（個人の情報なし）",
+        "api.fukushi.hoikuryo_shisan": "API（保育料の試算）",
+        "system:fukushi_hoiku": "システム（住民記録の異動による保育の退所・認定の終了）",
+        "load_fukushi_hoiku_demo": "システム（保育の初期データ）",
     },
 )

@@ -12,3 +12,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kodomo-iryo/", include("fukushi.views.iryo_kodomo")),
     path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),
 ]
+
+# 子ども・子育て支援 (/fukushi/kodomo-kosodate/) and 保育料 (/fukushi/hoikuryo/), issue 20 item 3
+from fukushi.views import hoiku as _hoiku  # noqa: E402
+from fukushi.views import hoiku_ryo as _hoiku_ryo  # noqa: E402
+
+urlpatterns += [*_hoiku.urlpatterns, *_hoiku_ryo.urlpatterns]

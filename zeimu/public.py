@@ -107,6 +107,8 @@ class PersonKazei:
     shotoku: Shotoku
     shotokuwari: int  # 所得割（市町村民税＋道府県民税）
     kintowari: int  # 均等割（市町村民税＋道府県民税）
+    # 市町村民税の所得割だけ（保育料の階層は市町村民税所得割額で決める：子ども・子育て支援法施行令第4条）
+    shotokuwari_shichoson: int = 0
 
     @property
     def gokei_shotoku(self) -> int:
@@ -151,7 +153,8 @@ _PERSON_SQL = """
     SELECT atena_id, status, gokei_shotoku,
            shotokuwari_shichoson + shotokuwari_dofuken,
            kintowari_shichoson + kintowari_dofuken,
-           kyuyo_shotoku, nenkin_shotoku, sonota_shotoku, kazei_shotoku, nenkin_shunyu
+           kyuyo_shotoku, nenkin_shotoku, sonota_shotoku, kazei_shotoku, nenkin_shunyu,
+           shotokuwari_shichoson
     FROM zeimu_fuka
     WHERE fiscal_year = %s AND is_current AND atena_id = ANY(%s::bigint[])
 """
@@ -187,6 +190,7 @@ def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, P
         sonota,
         kazei,
         shunyu,
+        shotokuwari_shichoson,
     ) in rows:
         out[atena_id] = PersonKazei(
             atena_id=atena_id,
@@ -202,6 +206,7 @@ def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, P
             ),
             shotokuwari=shotokuwari,
             kintowari=kintowari,
+            shotokuwari_shichoson=shotokuwari_shichoson,
         )
     return out
 

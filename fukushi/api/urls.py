@@ -6,3 +6,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fukushi.api.jidoteate")),  # 児童手当
     path("", include("fukushi.api.fuyoteate")),
 ]
+
+# 保育料の試算 (/api/v1/fukushi/hoikuryo/shisan/), issue 20 item 3
+from fukushi.api import hoiku_ryo as _hoiku_ryo  # noqa: E402
+
+urlpatterns += _hoiku_ryo.urlpatterns

@@ -5,6 +5,7 @@ starts with the declared ``subscribers`` path (tenants.events.docs)."""
 
 from fukushi.subscribers import (
     fuyoteate,  # noqa: F401  児童扶養手当
+    hoiku,  # noqa: F401  保育
     iryo,  # noqa: F401  子ども医療・ひとり親医療
     jidoteate,  # noqa: F401  児童手当
 )
