@@ -71,7 +71,6 @@ MODULE = ModuleSpec(
         "fukushi.iryo_shiharai": "医療費助成 償還の支払",
         "system:fukushi_iryo": "システム（住民記録の異動による医療費助成の資格喪失）",
         "system:fukushi_fuyoteate": "システム（住民記録の異動による児童扶養手当の資格喪失）",
-    words={
         # 保育・保育料 (hoiku)
         "fukushi.hoiku": "保育（支給認定・入所）",
         "fukushi.HoikuRireki": "保育の処理の履歴",
