@@ -29,6 +29,8 @@ MODULE = ModuleSpec(
         "fukushi.SeihoCase": "生活保護ケース",
         "fukushi.SeihoShikyu": "保護費の支給",
         "fukushi.seiho_kettei": "生活保護の決定",
+        "fukushi.seiho_henko": "生活保護の変更決定",
+        "fukushi.seiho_kaishi": "生活保護の開始決定",
         "fukushi.seiho_renkei": "生活保護（住民記録の異動から）",
         "fukushi.seiho_case": "生活保護ケース",
         "fukushi.seiho_search": "生活保護ケースの検索",

@@ -326,6 +326,8 @@ NOT_REQUESTED = {
     "zeimu_kei_fuka_list": "zeimu/tests/test_keijidosha_views.py (test_notice_results_and…)",
     "api-zeimu-kei-lookup": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
     "api-zeimu-kei-sharyo": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
+    # 生活保護: behind the grant seiho_case (404 for the walker); the 開始 takes a 世帯主
+    "fukushi_seiho_kaishi": "fukushi/tests/test_seiho_cases.py (test_screens_kaishi_henko…)",
 }
 
 

@@ -634,7 +634,8 @@ def _month_end(month: date) -> date:
 
 def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> SeihoShikyu:
     """The month's payment run: one line per case receiving 保護 on the 1st of the month
-    (保護中, opened on or before it, not 廃止 by then), the amount the rules give for the
+    (opened on or before it, not 廃止 by then, its decision in force that day not a 停止),
+    the amount the rules give for the
     month with the members of that day. A month is made once."""
     month = month.replace(day=1)
     with transaction.atomic(durable=True):
@@ -644,23 +645,18 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
             month=month, furikomi_date=furikomi_date, actor=actor.username
         )
         cases = list(
-            SeihoCase.objects.filter(status=CaseStatus.HOGO, kaishi_date__lte=month).order_by(
-                "case_no"
-            )
+            SeihoCase.objects.filter(kaishi_date__lte=month)
+            .exclude(haishi_date__lte=month)
+            .order_by("case_no")
         )
         members = {c.pk: members_on(c, month) for c in cases}
         births = _births(m.atena_id for ms in members.values() for m in ms)
         lines: list[SeihoShikyuLine] = []
         for c in cases:
             ms = members[c.pk]
-            if not ms:
-                continue
-            last = (
-                c.ketteis.filter(tekiyo_date__lte=_month_end(month))
-                .order_by("-tekiyo_date", "-id")
-                .first()
-            )
-            if last is None:
+            # the decision in force on the 1st: none paid while 停止 (or after 廃止)
+            last = c.ketteis.filter(tekiyo_date__lte=month).order_by("-tekiyo_date", "-id").first()
+            if not ms or last is None or last.kind in (KetteiKind.TEISHI, KetteiKind.HAISHI):
                 continue
             try:
                 r = compute(setai_of(c), [member_input(m) for m in ms], births, month)

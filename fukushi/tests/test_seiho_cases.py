@@ -325,7 +325,7 @@ def test_every_read_is_logged_with_the_clerks_purpose(
     assert got == [
         ("fukushi.seiho_case", "read", "訪問調査の記録"),
         ("fukushi.seiho_tsuchi_pdf", "print", "訪問調査の記録"),
-        ("top", "search", "ケースの確認"),
+        ("fukushi.seiho_search", "search", "ケースの確認"),
         ("api.fukushi.seiho_case", "read", "収入申告の確認"),
     ]
     assert all(row.record_id == str(k.case_id) for row in rows if row.action != "search")
@@ -368,3 +368,100 @@ def test_shisan_screen_and_api_save_nothing(alpha, login):
     assert r.status_code == 200 and "76,880円" in r.content.decode()
     connection.set_tenant(alpha.municipality)
     assert not SeihoCase.objects.exists()
+
+
+def test_demo_loads_about_16_per_1000_once_in_its_own_town(alpha, beta):
+    import io
+
+    from fukushi.demo_seiho import load
+
+    connection.set_tenant(alpha.municipality)
+    (old,) = household("hayama", [80], JUNE, surname="高齢")
+    household("hayama", [40, 38, 9], JUNE, surname="家族")
+    out = io.StringIO()
+    load(out)
+    # 4 residents: at least one person (the 1.6% rounds up to one), an elderly single first
+    case = SeihoCase.objects.get()
+    assert case.nushi_atena_id == old.pk and case.status == CaseStatus.HOGO
+    assert case.ketteis.get().cause == "iko"
+    assert "生活保護のケース 1件" in out.getvalue()
+    load(io.StringIO())  # a town that has its data is left alone
+    assert SeihoCase.objects.count() == 1
+    connection.set_tenant(beta.municipality)
+    assert not SeihoCase.objects.exists()
+
+
+def test_screens_kaishi_henko_kettei_and_payment(alpha, login):
+    connection.set_tenant(alpha.municipality)
+    atenas = household("hayama", [40, 10], JUNE, surname="画面")
+    from juminkiroku.public import person_identities
+
+    atena_no = person_identities([atenas[0].pk])[atenas[0].pk].atena_no
+    connection.set_schema_to_public()
+    c = login("hayama-shinsa", alpha.host)
+    r = c.post(
+        f"{BASE}/kaishi/",
+        {
+            "atena_no": atena_no,
+            "kaishi_date": "令和8年6月1日",
+            "kettei_date": "令和8年6月1日",
+            "riyu": "失業による生活困窮",
+            "fujo": ["seikatsu", "iryo"],
+            "s-kyuchi": "1-1",
+            "s-toki_ku": "6",
+            "s-yachin": "0",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    connection.set_tenant(alpha.municipality)
+    case = SeihoCase.objects.get()
+    assert sorted(case.members.values_list("atena_id", flat=True)) == sorted(a.pk for a in atenas)
+    connection.set_schema_to_public()
+    page = c.get(r["Location"])  # the 開始 put its own purpose on the case
+    assert page.status_code == 200 and case.case_no in page.content.decode()
+    r = c.get(f"{BASE}/cases/{case.pk}/henko/")
+    assert r.status_code == 200
+    form = {
+        "tekiyo_date": "令和8年7月1日",
+        "kettei_date": "令和8年6月25日",
+        "riyu": "就労収入の申告",
+        "fujo": ["seikatsu", "iryo"],
+        "s-kyuchi": "1-1",
+        "s-toki_ku": "6",
+        "s-yachin": "0",
+        "m-TOTAL_FORMS": "2",
+        "m-INITIAL_FORMS": "2",
+    }
+    for i, a in enumerate(atenas):
+        form |= {
+            f"m-{i}-atena_id": str(a.pk),
+            f"m-{i}-keep": "on",
+            f"m-{i}-shuro_shunyu": "100000" if i == 0 else "0",
+            f"m-{i}-shuro_keihi": "0",
+            f"m-{i}-sonota_shunyu": "0",
+        }
+    r = c.post(f"{BASE}/cases/{case.pk}/henko/", form)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    r = c.post(
+        f"{BASE}/cases/{case.pk}/kettei/",
+        {
+            "kind": "teishi",
+            "tekiyo_date": "令和8年8月1日",
+            "kettei_date": "令和8年7月20日",
+            "riyu": "収入増",
+        },
+    )
+    assert r.status_code == 302
+    connection.set_tenant(alpha.municipality)
+    kinds = list(case.ketteis.order_by("id").values_list("kind", "shunyu_nintei"))
+    assert [k for k, _ in kinds] == ["kaishi", "henko", "teishi"]
+    assert kinds[1][1] > 0  # 100,000円 of wages less the 基礎控除
+    assert SeihoCase.objects.get().status == CaseStatus.TEISHI
+    connection.set_schema_to_public()
+    r = c.post(
+        f"{BASE}/shikyu/",
+        {"mokuteki": "定例支給", "month": "令和8年7月1日", "furikomi_date": "令和8年7月3日"},
+    )
+    assert r.status_code == 302
+    r = c.get(r["Location"])
+    assert r.status_code == 200 and case.case_no in r.content.decode()

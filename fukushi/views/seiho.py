@@ -300,7 +300,11 @@ def _nendo_now() -> int:
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
-@logs_reads(Reads(RECORD_TYPE, action=AccessAction.SEARCH, ids="results[].pk", skip_empty=False))
+@logs_reads(
+    Reads(
+        RECORD_TYPE, action=AccessAction.SEARCH, ids="results[].pk", screen="fukushi.seiho_search"
+    )
+)
 @require_http_methods(["GET", "POST"])
 def top(request: HttpRequest) -> HttpResponse:
     """The 業務's first screen: for holders of the grant, the case search (purpose first);
