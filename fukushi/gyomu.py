@@ -11,8 +11,12 @@ KODOMO_KOSODATE = "kodomo_kosodate"  # 子ども・子育て支援（保育の�
 HOIKURYO = "hoikuryo"  # 保育料
 NYUYOJI_IRYO = "nyuyoji_iryo"  # 乳幼児医療（子ども医療費助成）
 HITORIOYA_IRYO = "hitorioya_iryo"  # ひとり親家庭等医療
+SEIKATSU_HOGO = "seikatsu_hogo"  # 生活保護 (issue 21 item 3)
 
 # 子ども・子育て (issue 20)
 KODOMO = (JIDO_TEATE, JIDO_FUYO_TEATE, KODOMO_KOSODATE, HOIKURYO, NYUYOJI_IRYO, HITORIOYA_IRYO)
 
-ALL = KODOMO
+# 障害者福祉・生活保護 (issue 21)
+SHOGAI = (SEIKATSU_HOGO,)
+
+ALL = KODOMO + SHOGAI

@@ -1,7 +1,8 @@
 """福祉・子ども's declaration to the platform (see tenants.modules.spec)."""
 
 from fukushi import gyomu
-from tenants.modules.spec import ModuleSpec, UrlMount
+from fukushi.grants_seiho import SEIHO_CASE, SEIHO_CASE_LABEL
+from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
     app="fukushi",
@@ -15,6 +16,7 @@ MODULE = ModuleSpec(
         gyomu.HITORIOYA_IRYO: f"gyomu_entry_{gyomu.HITORIOYA_IRYO}",
         gyomu.KODOMO_KOSODATE: f"gyomu_entry_{gyomu.KODOMO_KOSODATE}",  # 保育 (hoiku)
         gyomu.HOIKURYO: f"gyomu_entry_{gyomu.HOIKURYO}",  # 保育料 (hoiku)
+        gyomu.SEIKATSU_HOGO: f"gyomu_entry_{gyomu.SEIKATSU_HOGO}",
     },
     urls=(UrlMount("fukushi/", "fukushi.urls"),),
     api_urls=(UrlMount("fukushi/", "fukushi.api.urls"),),
@@ -24,6 +26,11 @@ MODULE = ModuleSpec(
     demo_order=50,
     subscribers="fukushi.subscribers",
     jobkinds="fukushi.jobkinds",
+    events="fukushi.events",
+    # 生活保護 (要配慮個人情報): a separate grant beside the 業務 role; the personas'
+    # 審査者 holds it, the 担当者 and 閲覧者 do not (tests prove they learn nothing)
+    grants=(GrantDecl(SEIHO_CASE, SEIHO_CASE_LABEL, gyomu.SEIKATSU_HOGO),),
+    persona_grants={"shinsa": (SEIHO_CASE,)},
     words={
         # 児童手当 (fukushi.views.jidoteate, fukushi.api.jidoteate, fukushi.services.jidoteate*)
         "fukushi.jidoteate": "児童手当の認定・額改定・消滅",
@@ -85,5 +92,22 @@ MODULE = ModuleSpec(
         "api.fukushi.hoikuryo_shisan": "API（保育料の試算）",
         "system:fukushi_hoiku": "システム（住民記録の異動による保育の退所・認定の終了）",
         "load_fukushi_hoiku_demo": "システム（保育の初期データ）",
+        # 生活保護 (issue 21 item 3)
+        "fukushi.SeihoCase": "生活保護ケース",
+        "fukushi.SeihoShikyu": "保護費の支給",
+        "fukushi.seiho_kettei": "生活保護の決定",
+        "fukushi.seiho_henko": "生活保護の変更決定",
+        "fukushi.seiho_kaishi": "生活保護の開始決定",
+        "fukushi.seiho_renkei": "生活保護（住民記録の異動から）",
+        "fukushi.seiho_case": "生活保護ケース",
+        "fukushi.seiho_search": "生活保護ケースの検索",
+        "fukushi.seiho_shikyu": "保護費の支給",
+        "fukushi.seiho_furikomi": "保護費の総合振込ファイル",
+        "fukushi.seiho_tsuchi_pdf": "保護決定通知書",
+        "fukushi.seiho_shisan": "最低生活費の試算",
+        "api.fukushi.seiho_case": "API（生活保護ケース）",
+        "api.fukushi.seiho_shisan": "API（最低生活費の試算）",
+        "system:fukushi_seiho": "システム（住民記録の異動による生活保護の廃止・変更）",
+        "load_seiho_demo": "システム（生活保護の初期データ）",
     },
 )

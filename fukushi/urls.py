@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jido-fuyo-teate/", include("fukushi.views.fuyoteate")),
     path("kodomo-iryo/", include("fukushi.views.iryo_kodomo")),
     path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),
+    path("seikatsu-hogo/", include("fukushi.views.seiho")),  # 生活保護 (issue 21 item 3)
 ]
 
 # 子ども・子育て支援 (/fukushi/kodomo-kosodate/) and 保育料 (/fukushi/hoikuryo/), issue 20 item 3

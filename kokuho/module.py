@@ -41,6 +41,8 @@ MODULE = ModuleSpec(
         "api.kokuho.shikaku": "API（国保の資格の照会）",
         "api.kokuho.hihokensha_list": "API（国保 被保険者の一覧）",
         "system:kokuho_renkei": "システム（住民記録の異動による国保の資格）",
+        "system:kokuho_seiho": "システム（生活保護の開始・廃止による国保の資格）",
+        "kokuho.seiho_renkei": "国保の資格（生活保護の開始・廃止から）",
         "system:kokuho_koki": "システム（75歳到達の日次処理）",
         "load_kokuho_demo": "システム（国保の初期データ）",
         # 後期高齢者医療 (issue 15 item 5)

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from fukushi import events as fukushi_events
 from juminkiroku import events
 from kokuho.models import CauseKind, ShutokuJiyu, SoshitsuJiyu
+from kokuho.services.seiho_renkei import seiho_haishi_apply, seiho_kaishi_apply
 from kokuho.services.shikaku import (
     Cause,
     kisai_apply,
@@ -273,3 +275,32 @@ def koki_on_torikeshi(event: ReceivedEvent[events.TorikeshiPayload]) -> None:
         ido_id=p.ido_id,
         event_id=event.id,
     )
+
+
+# --- 生活保護 (fukushi.events): 国民健康保険法第6条第9号 ----------------------------------
+
+SEIHO_ACTOR_NAME = "system:kokuho_seiho"
+
+
+def _seiho_cause(event: ReceivedEvent[Any]) -> Cause:
+    return Cause(
+        kind=CauseKind.SEIHO,
+        actor=Actor(user_id=None, username=SEIHO_ACTOR_NAME),
+        event_id=event.id,
+        screen="kokuho.seiho_renkei",
+        note="生活保護の決定",
+    )
+
+
+@subscribe(fukushi_events.SEIHO_KAISHI)
+def soshitsu_on_seiho_kaishi(event: ReceivedEvent[fukushi_events.SeihoKaishiPayload]) -> None:
+    """保護開始: 喪失 on the 開始日 (国民健康保険法第6条第9号・第8条)."""
+    p = event.payload
+    seiho_kaishi_apply(atena_ids=p.atena_ids, kaishi_date=p.kaishi_date, cause=_seiho_cause(event))
+
+
+@subscribe(fukushi_events.SEIHO_HAISHI)
+def shutoku_on_seiho_haishi(event: ReceivedEvent[fukushi_events.SeihoHaishiPayload]) -> None:
+    """保護廃止: 取得 on the day 保護 ends (国民健康保険法第7条)."""
+    p = event.payload
+    seiho_haishi_apply(atena_ids=p.atena_ids, haishi_date=p.haishi_date, cause=_seiho_cause(event))

@@ -335,6 +335,8 @@ NOT_REQUESTED = {
     "fukushi_fuyoteate_list": "fukushi/tests/test_fuyoteate_views.py (test_nintei_genkyo_…)",
     "fukushi_kodomo_iryo_list": "fukushi/tests/test_iryo.py (test_kodomo_iryo_certificate_…)",
     "fukushi_hitorioya_iryo_list": "fukushi/tests/test_iryo.py (test_hitorioya_iryo_needs_…)",
+    # 生活保護: behind the grant seiho_case (404 for the walker); the 開始 takes a 世帯主
+    "fukushi_seiho_kaishi": "fukushi/tests/test_seiho_cases.py (test_screens_kaishi_henko…)",
 }
 
 

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fukushi.api.jidoteate")),  # 児童手当
     path("", include("fukushi.api.fuyoteate")),
+    path("seikatsu-hogo/", include("fukushi.api.seiho")),  # 生活保護 (issue 21 item 3)
 ]
 
 # 保育料の試算 (/api/v1/fukushi/hoikuryo/shisan/), issue 20 item 3

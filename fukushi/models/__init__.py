@@ -2,3 +2,26 @@ from fukushi.models.fuyoteate import *  # noqa: F403
 from fukushi.models.hoiku import *  # noqa: F403
 from fukushi.models.iryo import *  # noqa: F403
 from fukushi.models.jidoteate import *  # noqa: F403  児童手当
+from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
+    CaseStatus,
+    Fujo,
+    KetteiCause,
+    KetteiKind,
+    SeihoCase,
+    SeihoKettei,
+    SeihoMember,
+    SeihoShikyu,
+    SeihoShikyuLine,
+)
+
+__all__ = [
+    "CaseStatus",
+    "Fujo",
+    "KetteiCause",
+    "KetteiKind",
+    "SeihoCase",
+    "SeihoKettei",
+    "SeihoMember",
+    "SeihoShikyu",
+    "SeihoShikyuLine",
+]

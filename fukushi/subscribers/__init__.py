@@ -8,4 +8,5 @@ from fukushi.subscribers import (
     hoiku,  # noqa: F401  保育
     iryo,  # noqa: F401  子ども医療・ひとり親医療
     jidoteate,  # noqa: F401  児童手当
+    seiho,  # noqa: F401  生活保護
 )

@@ -62,6 +62,7 @@ class CauseKind(models.TextChoices):
     TODOKE = "todoke", "届出（窓口）"
     JOB = "job", "日次処理"
     IKO = "iko", "初期データ"
+    SEIHO = "seiho", "生活保護の決定（福祉）"
 
 
 class KokuhoSetai(models.Model):

@@ -190,9 +190,12 @@ def access_note(
     screen: str | None = None,
     mynumber_viewed: bool | None = None,
     detail: Mapping[str, Any] | None = None,
+    purpose: str | None = None,
 ) -> None:
     """Add to (or override in) this request's row what only the view knows; also makes
-    the row be written for an answer that carries no declared output (a CSV, a PDF)."""
+    the row be written for an answer that carries no declared output (a CSV, a PDF).
+    ``purpose`` is the 利用目的 a clerk entered on a screen (生活保護: a purpose form
+    before a case opens); it wins over the ``X-Purpose`` header."""
     note: dict[str, Any] = getattr(_http(request), NOTE_ATTR, None) or {}
     given = {
         "ids": list(ids) if ids is not None else None,
@@ -203,6 +206,7 @@ def access_note(
         "gyomu": gyomu,
         "screen": screen,
         "mynumber_viewed": mynumber_viewed,
+        "purpose": purpose,
     }
     note.update({k: v for k, v in given.items() if v is not None})
     if detail:
@@ -321,7 +325,7 @@ def log_reads(
         record_type=note.get("record_type") or decl.record_type,
         record_id="" if record_id is None else record_id,
         record_count=int(count or 0),
-        purpose=http.headers.get("X-Purpose", "")[:200],
+        purpose=(note.get("purpose") or http.headers.get("X-Purpose", ""))[:200],
         mynumber_viewed=mynumber,
         detail=detail,
     )
