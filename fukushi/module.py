@@ -23,6 +23,7 @@ MODULE = ModuleSpec(
     params_dir="params",
     form_templates="forms/templates",
     # after 住民記録 (its residents) and 税務 (the 所得 the allowances read)
+    demo="fukushi_demo",
     demo_order=50,
     subscribers="fukushi.subscribers",
     jobkinds="fukushi.jobkinds",

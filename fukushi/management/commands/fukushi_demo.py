@@ -1,0 +1,43 @@
+"""Demo data of 福祉・子ども: in each town, each part's loader for the 業務 the town uses
+(児童手当, 児童扶養手当・医療費助成, 保育, 生活保護). Each loader skips a town that already has
+its data, so ``make demo`` can run again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from fukushi import demo_fuyoteate, demo_hoiku, demo_jidoteate, demo_seiho, gyomu
+from tenants.db import connection
+from tenants.models import Municipality
+
+#: (the 業務 whose subscription runs it, the part's loader), in this order: 保育 and 医療 read
+#: nothing of the allowances, so the order only keeps the output readable.
+LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
+    ((gyomu.JIDO_TEATE,), demo_jidoteate.load),
+    (
+        (gyomu.JIDO_FUYO_TEATE, gyomu.NYUYOJI_IRYO, gyomu.HITORIOYA_IRYO),
+        demo_fuyoteate.load,
+    ),
+    ((gyomu.KODOMO_KOSODATE, gyomu.HOIKURYO), demo_hoiku.load),
+    ((gyomu.SEIKATSU_HOGO,), demo_seiho.load),
+)
+
+
+class Command(BaseCommand):
+    help = "福祉・子どものデモデータ（児童手当・児童扶養手当・医療費助成・保育・生活保護）"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for town in Municipality.objects.exclude(schema_name="public").order_by("dantai_code"):
+            codes = set(town.subscriptions.values_list("gyomu__code", flat=True))
+            connection.set_tenant(town)
+            try:
+                for needs, load in LOADERS:
+                    if codes & set(needs):
+                        self.stdout.write(f"{town.name}: ", ending="")
+                        load(self.stdout)
+                        self.stdout.write("")
+            finally:
+                connection.set_schema_to_public()
