@@ -185,6 +185,8 @@ PLATFORM_WORDS: dict[str, str] = {
     "apiclient_deactivate": "連携システム（APIキー）の停止",
     "network_range": "接続元ネットワーク",
     "job_file_download": "バッチ処理の結果ファイル",
+    # SLA figures: the kind of a timed request (tenants.models.sla.RequestKind)
+    "screen": "画面",
     # record types
     "api_client": "連携システム",
     "host": "接続先",
