@@ -188,6 +188,8 @@ PLATFORM_WORDS: dict[str, str] = {
     "town_backup": "団体のバックアップ",
     "town_restore": "団体のバックアップの復元",
     "town_restore_drill": "復元訓練",
+    # SLA figures: the kind of a timed request (tenants.models.sla.RequestKind)
+    "screen": "画面",
     # record types
     "api_client": "連携システム",
     "host": "接続先",

@@ -140,7 +140,11 @@ def test_settable_parameters_are_declared_in_the_law_files():
         TESURYO,
         *KOZA,
         BUNNO_IHAN,
+        # the platform's: the access log's retention and the SLA's 同時接続数 (every town's)
+        "platform.accesslog.hozon_nensu",
+        "platform.sla.doji_setsuzoku",
     }
+    assert declared["platform.accesslog.hozon_nensu"].gyomu == ()
     # 口座振替: the 委託者 (the town's contract with the banks) and whether and when it
     # debits again (再振替日), none by the law
     assert declared["zeimu.shuno.koza.itakusha_code"].kind == "text"
