@@ -19,7 +19,8 @@ The report: per kind, requests, throughput and p50/p95/p99 latency; each batch's
 duration and end state; every error (a status other than the expected one, a wrong
 content type, an exception, a failed job) listed by kind and reason (never a URL or a
 body: no personal data); the RSS of every gunicorn and Celery process at the start of
-the measured run and at its end, with the delta per process.
+the measured run, half-way and at its end, with the delta per process; the machine's
+load average during the run (it is shared).
 
 ``run_soak`` (the load) and ``towns_prepare`` (the data) are also what
 tests/integration/test_soak_smoke.py runs for ~15 s against the test servers.
@@ -769,10 +770,18 @@ def run_soak(
     for t in threads:
         t.start()
     batch_thread.start()
-    end.wait(seconds / 2)
-    mem_mid = rss_snapshot(processes)
-    end.wait(seconds / 2)
+    # the machine's 1-minute load average every 10 s (a shared machine: what else ran)
+    loads: list[float] = []
+    mem_mid: dict[int, tuple[str, int]] | None = None
+    deadline = rec.t0 + seconds
+    while (left := deadline - time.perf_counter()) > 0:
+        if mem_mid is None and left <= seconds / 2:
+            mem_mid = rss_snapshot(processes)
+        loads.append(os.getloadavg()[0])
+        time.sleep(min(10.0, left, max(0.0, left - seconds / 2) or left))
     end.set()
+    if mem_mid is None:
+        mem_mid = rss_snapshot(processes)
     for t in threads:
         t.join()
     measured = time.perf_counter() - rec.t0
@@ -793,6 +802,11 @@ def run_soak(
         "warm_up_print_seconds": warm_print.seconds,
         "loadavg_start": [round(x, 2) for x in load_start],
         "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+        "loadavg_1min_during": {
+            "mean": round(sum(loads) / len(loads), 2) if loads else None,
+            "max": round(max(loads), 2) if loads else None,
+            "samples": len(loads),
+        },
     }
 
 
@@ -845,6 +859,11 @@ def print_report(report: dict[str, Any]) -> None:
             ]
             for m in report["memory"]
         ],
+    )
+    during = report["loadavg_1min_during"]
+    print(
+        f"\nload average: start {report['loadavg_start']}, end {report['loadavg_end']}, "
+        f"1-minute during the run mean {during['mean']} max {during['max']}"
     )
     print(f"\nerrors: {report['error_count']}")
     for e in report["errors"]:

@@ -84,6 +84,8 @@ def test_the_soak_harness_runs_clean(
         assert row["per_second"] > 0
         assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"] <= row["max_ms"]
 
+    assert report["loadavg_1min_during"]["samples"] >= 1  # the shared machine's load
+
     # then: the 当初賦課 once and at least one mass print, each ended well and whole
     kinds = [b["kind"] for b in report["batches"]]
     assert kinds.count(TOSHO_KIND) == 1 and PRINT_KIND in kinds
@@ -96,6 +98,7 @@ def test_the_soak_harness_runs_clean(
     roles = {m["role"] for m in report["memory"]}
     assert {"gunicorn main", "gunicorn child", "celery main", "celery child"} <= roles
     mains = [m for m in report["memory"] if m["role"].endswith("main")]
+    assert len(mains) == 2
     for row in mains:
-        assert row["rss_start_kib"] > 0 and row["rss_end_kib"] > 0
+        assert row["rss_start_kib"] > 0 and row["rss_mid_kib"] > 0 and row["rss_end_kib"] > 0
         assert row["delta_kib"] == row["rss_end_kib"] - row["rss_start_kib"]
