@@ -699,7 +699,7 @@ def furikomi_irainin(on: date) -> Irainin:
 
     irainin = Irainin(
         code=text("irainin_code"),
-        name_kana=text("irainin_mei"),
+        name_kana=text("irainin_name"),
         bank=text("shimuke_ginko"),
         shiten=text("shimuke_shiten"),
         yokin_shumoku=text("yokin_shumoku"),

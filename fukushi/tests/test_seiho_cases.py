@@ -177,7 +177,7 @@ def _irainin(fy: int) -> None:
     actor = Actor(user_id=None, username="test-setup")
     for key, value in {
         "irainin_code": "1234567890",
-        "irainin_mei": "HAYAMA MACHI",
+        "irainin_name": "HAYAMA MACHI",
         "shimuke_ginko": "0001",
         "shimuke_shiten": "001",
         "yokin_shumoku": "1",
