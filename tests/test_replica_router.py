@@ -97,6 +97,21 @@ def test_the_replica_is_another_connection_and_writes_stay_on_the_primary(
     assert Grant.objects.all().db == "default"
 
 
+def test_euc_extraction_reads_run_on_the_replica_in_its_town(replica: str, beta: Any) -> None:
+    from migration_io.euc.readonly import readonly_reads
+
+    # given: a request in 寒川町
+    connection.set_tenant(beta.municipality)
+    # when: an EUC extraction's reads
+    with readonly_reads() as alias:
+        path, read_only = _replica_session()
+        users = set(Grant.objects.values_list("user_id", flat=True))
+    # then: on the replica, in 寒川町, read-only; only 寒川町's rows
+    assert alias == replica
+    assert path.startswith("m143219") and read_only == "on"
+    assert users and users <= _user_ids("samukawa-")
+
+
 def test_nothing_is_migrated_on_the_replica(replica: str) -> None:
     assert router.allow_migrate(READONLY_ALIAS, "juminkiroku") is False
     assert router.allow_migrate_model(READONLY_ALIAS, Grant) is False

@@ -20,17 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from tenants.db import TenantConnection
-from tenants.selectors.current import current_municipality
-
-READONLY_ALIAS = "readonly"
-
-
-def replica_configured() -> bool:
-    return READONLY_ALIAS in settings.DATABASES
+from config import routers
+from config.routers import READONLY_ALIAS, replica_reads
 
 
 class _Rollback(Exception):
@@ -40,10 +33,10 @@ class _Rollback(Exception):
 @contextmanager
 def readonly_reads() -> Iterator[str]:
     """The alias to read on, inside a read-only transaction (see the module docstring)."""
-    if replica_configured():
-        replica: TenantConnection = connections[READONLY_ALIAS]  # type: ignore[assignment]
-        replica.set_tenant(current_municipality())
-        with transaction.atomic(using=READONLY_ALIAS):
+    if routers.replica_configured():
+        # config.routers: the replica's connection in this town; ORM reads that name no
+        # database go there too
+        with replica_reads(), transaction.atomic(using=READONLY_ALIAS):
             with connections[READONLY_ALIAS].cursor() as cursor:
                 cursor.execute("SET TRANSACTION READ ONLY")
             yield READONLY_ALIAS
