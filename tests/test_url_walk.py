@@ -326,6 +326,12 @@ NOT_REQUESTED = {
     "zeimu_kei_fuka_list": "zeimu/tests/test_keijidosha_views.py (test_notice_results_and…)",
     "api-zeimu-kei-lookup": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
     "api-zeimu-kei-sharyo": "zeimu/tests/test_keijidosha_views.py (test_api_lookup_and…)",
+    # 保育・保育料: lists of 認定, 申込 and fees (a resident without a 認定 shows no one)
+    "gyomu_entry_kodomo_kosodate": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
+    "fukushi_hoiku_nintei_list": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
+    "fukushi_hoiku_chosei": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
+    "gyomu_entry_hoikuryo": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
+    "fukushi_hoikuryo_list": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
 }
 
 
