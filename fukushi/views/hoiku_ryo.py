@@ -233,8 +233,6 @@ urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}entry/", hoikuryo_list, name=f"gyomu_entry_{HOIKURYO}"),
     path(f"{PREFIX}", hoikuryo_list, name="fukushi_hoikuryo_list"),
     path(f"{PREFIX}compute/", hoikuryo_compute_view, name="fukushi_hoikuryo_compute"),
-    path(
-        f"{PREFIX}tsuchi/<int:pk>/<int:nendo>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"
-    ),
+    path(f"{PREFIX}tsuchi/<int:pk>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"),
     path(f"{PREFIX}shisan/", shisan_view, name="fukushi_hoikuryo_shisan"),
 ]
