@@ -82,6 +82,7 @@ MODULE = ModuleSpec(
         # 保育・保育料 (hoiku)
         "fukushi.hoiku": "保育（支給認定・入所）",
         "fukushi.HoikuRireki": "保育の処理の履歴",
+        "fukushi.HoikuNintei": "保育の支給認定",
         "fukushi.HoikuChoseiRun": "保育の利用調整",
         "fukushi.HoikuryoGetsugaku": "保育料（月額）",
         "fukushi.hoiku_nintei_list": "保育の支給認定の一覧",

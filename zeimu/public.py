@@ -107,8 +107,7 @@ class PersonKazei:
     shotoku: Shotoku
     shotokuwari: int  # 所得割（市町村民税＋道府県民税）
     kintowari: int  # 均等割（市町村民税＋道府県民税）
-    # 市町村民税の所得割だけ（保育料の階層は市町村民税所得割額で決める：
-    # 子ども・子育て支援法施行令第4条）
+    # 市町村民税の所得割だけ（保育料の階層はこの額で決める：子ども・子育て支援法施行令第4条）
     shotokuwari_shichoson: int = 0
 
     @property

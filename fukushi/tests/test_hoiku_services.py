@@ -322,7 +322,7 @@ def test_screens_pdf_and_shisan_api_in_two_towns(hayama, alpha, beta, login):
     r = clerk.get("/fukushi/hoikuryo/?nendo=2025&month=4")
     assert "30,000円" in r.content.decode() and "令和6年度" in r.content.decode()
     # the 決定通知書 reads back with the fee and the 保護者
-    r = clerk.get(f"/fukushi/hoikuryo/tsuchi/{younger.pk}/2025/")
+    r = clerk.get(f"/fukushi/hoikuryo/tsuchi/{n.pk}/?nendo=2025")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     text = "".join(pdf_pages(r.content))
     assert "保育料（利用者負担額）決定通知書" in text and "30,000円" in text and "保坂" in text
@@ -356,7 +356,7 @@ def test_screens_pdf_and_shisan_api_in_two_towns(hayama, alpha, beta, login):
     # 寒川町's clerk sees none of it and cannot print 葉山町's child
     other = login("samukawa-clerk", BETA_HOST)
     assert "保坂" not in other.get("/fukushi/kodomo-kosodate/").content.decode()
-    assert other.get(f"/fukushi/hoikuryo/tsuchi/{younger.pk}/2025/").status_code == 404
+    assert other.get(f"/fukushi/hoikuryo/tsuchi/{n.pk}/?nendo=2025").status_code == 404
     # 葉山町's access log has the clerk's reads of the child; 寒川町's has no 保育 row
     connection.set_tenant(alpha.municipality)
     assert AccessLog.objects.filter(screen="fukushi.hoikuryo_tsuchi_pdf").count() == 1

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fukushi.gyomu import HOIKURYO
-from fukushi.models.hoiku import Hitsuyoryo, HoikuryoGetsugaku
+from fukushi.models.hoiku import Hitsuyoryo, HoikuNintei, HoikuryoGetsugaku
 from fukushi.printjobs_hoiku import hoikuryo_tsuchi_render
 from fukushi.rules.hoiku import nendo_of
 from fukushi.services.hoiku_ryo import (
@@ -131,23 +131,33 @@ def hoikuryo_compute_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('fukushi_hoikuryo_list')}?nendo={nendo}&month={months[0]}")
 
 
+class TsuchiQuery(forms.Form):
+    nendo = NendoField(label="年度")
+
+
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @logs_reads(
     Reads(
-        "atena",
+        "fukushi.HoikuNintei",
         action=AccessAction.PRINT,
         id_kwarg="pk",
         screen="fukushi.hoikuryo_tsuchi_pdf",
     )
 )
 @require_GET
-def hoikuryo_tsuchi_pdf(request: HttpRequest, pk: int, nendo: int) -> HttpResponse:
+def hoikuryo_tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 決定通知書 of the child of 認定 ``pk`` for ``?nendo=``."""
+    query = TsuchiQuery(request.GET)
+    nintei = HoikuNintei.objects.filter(pk=pk).first()
+    if nintei is None or not query.is_valid():
+        raise Http404("印刷できる保育料がありません。")
+    nendo = query.cleaned_data["nendo"]
     pdf = hoikuryo_tsuchi_render(
-        atena_id=pk, nendo=nendo, issuer=issuer_name(), hakko_date=timezone.localdate()
+        atena_id=nintei.atena_id, nendo=nendo, issuer=issuer_name(), hakko_date=timezone.localdate()
     )
     if pdf is None:
         raise Http404("印刷できる保育料がありません。")
-    access_note(request, detail={"atena_ids": [pk], "nendo": nendo})
+    access_note(request, detail={"atena_ids": [nintei.atena_id], "nendo": nendo})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="hoikuryo_tsuchi_{pk}_{nendo}.pdf"'
     response["Cache-Control"] = "no-store"
@@ -223,8 +233,6 @@ urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}entry/", hoikuryo_list, name=f"gyomu_entry_{HOIKURYO}"),
     path(f"{PREFIX}", hoikuryo_list, name="fukushi_hoikuryo_list"),
     path(f"{PREFIX}compute/", hoikuryo_compute_view, name="fukushi_hoikuryo_compute"),
-    path(
-        f"{PREFIX}tsuchi/<int:pk>/<int:nendo>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"
-    ),
+    path(f"{PREFIX}tsuchi/<int:pk>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"),
     path(f"{PREFIX}shisan/", shisan_view, name="fukushi_hoikuryo_shisan"),
 ]
