@@ -141,9 +141,10 @@ def load(stdout: TextIO) -> None:
             )
         except (HoikuRefused, ParameterMissing):
             continue
-        if h % 20 == 0 and today.month != 3:
-            # an application waiting for next month's 利用調整
-            nxt = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        nxt = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        if h % 20 == 0 and today.month != 3 and nxt <= end:
+            # an application waiting for next month's 利用調整 (inside the 認定's period: a
+            # 3号 認定 ends the day before the child's third birthday)
             wishes = [codes[h % n_fac], codes[(h // 3) % n_fac]]
             moshikomi_register(
                 nintei_id=n.pk,
