@@ -38,6 +38,5 @@ class Command(BaseCommand):
                     if codes & set(needs):
                         self.stdout.write(f"{town.name}: ", ending="")
                         load(self.stdout)
-                        self.stdout.write("")
             finally:
                 connection.set_schema_to_public()
