@@ -4,6 +4,7 @@ its data, so ``make demo`` can run again."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +37,10 @@ class Command(BaseCommand):
             try:
                 for needs, load in LOADERS:
                     if codes & set(needs):
-                        self.stdout.write(f"{town.name}: ", ending="")
-                        load(self.stdout)
+                        said = io.StringIO()
+                        load(said)
+                        for line in said.getvalue().splitlines():
+                            if line.strip():
+                                self.stdout.write(f"{town.name}: {line}")
             finally:
                 connection.set_schema_to_public()
