@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import jaconv
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
@@ -25,10 +24,10 @@ from django.utils import timezone
 from fukushi.gyomu import JIDO_TEATE
 from fukushi.models import JidoteateShiharai, JidoteateShiharaiMeisai, ShiharaiStatus
 from fukushi.rules import jidoteate as rules
+from fukushi.services.furikomi import irainin_values
 from fukushi.services.jidoteate import JidoteateRefused
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
-from tenants.params.services import ParameterMissing, param_value
 from tenants.zengin import Account, FurikomiLine, Irainin, irainin_errors, sogo_furikomi_records
 
 SCREEN = "fukushi.jidoteate.shiharai"
@@ -145,25 +144,9 @@ def shiharai_keisan(*, shiharai_month: date, actor: Actor) -> JidoteateShiharai:
 
 def irainin_of(fiscal_year: int) -> Irainin:
     """The town's 振込依頼人 settings (``fukushi.furikomi.*``, set by 条例/契約 values)."""
-    keys = {
-        "code": "irainin_code",
-        "name_kana": "irainin_name",
-        "bank": "shimuke_ginko",
-        "shiten": "shimuke_shiten",
-        "yokin_shumoku": "yokin_shumoku",
-        "koza_bango": "koza_bango",
-    }
-    got: dict[str, str] = {}
-    missing = []
-    for field, key in keys.items():
-        try:
-            got[field] = str(param_value(f"fukushi.furikomi.{key}", fiscal_year))
-        except ParameterMissing:
-            missing.append(key)
+    got, missing = irainin_values(fiscal_year)
     if missing:
         raise JidoteateRefused({"furikomi": NO_IRAININ})
-    # the settings screen stores NFKC text (full-width カナ): the bank wants half-width
-    got["name_kana"] = jaconv.z2h(got["name_kana"], kana=True, ascii=True, digit=True)
     irainin = Irainin(**got)
     bad = irainin_errors(irainin)
     if bad:

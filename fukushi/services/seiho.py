@@ -47,11 +47,12 @@ from fukushi.rules.seiho import (
     saitei_seikatsuhi,
 )
 from fukushi.rules.seiho_params import KYUCHI_LABELS, parameters_for
+from fukushi.services.furikomi import KEYS as FURIKOMI_KEYS
+from fukushi.services.furikomi import irainin_values
 from juminkiroku.public import person_identities, residents_among
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.events.services import event_publish
-from tenants.params.services import param_value
 from tenants.wareki import fiscal_year_of
 from tenants.zengin import (
     Account,
@@ -683,28 +684,11 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
         return shikyu
 
 
-FURIKOMI = "fukushi.furikomi."
-
-
 def furikomi_irainin(on: date) -> Irainin:
     """The town as 振込依頼人 (its 条例で定める値 ``fukushi.furikomi.*``); a Japanese
     ShikyuRefused naming what is not set."""
-    fy = fiscal_year_of(on)
-
-    def text(key: str) -> str:
-        try:
-            return str(param_value(FURIKOMI + key, fy) or "")
-        except LookupError:
-            return ""
-
-    irainin = Irainin(
-        code=text("irainin_code"),
-        name_kana=text("irainin_name"),
-        bank=text("shimuke_ginko"),
-        shiten=text("shimuke_shiten"),
-        yokin_shumoku=text("yokin_shumoku"),
-        koza_bango=text("koza_bango"),
-    )
+    got, _ = irainin_values(fiscal_year_of(on))
+    irainin = Irainin(**{f: got.get(f, "") for f in FURIKOMI_KEYS})
     bad = irainin_errors(irainin)
     if bad:
         raise ShikyuRefused(

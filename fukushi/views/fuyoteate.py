@@ -22,6 +22,7 @@ from django.views.generic import RedirectView
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
 from fukushi.models import FuyoJotai, FuyoJukyusha, FuyoShiharai
+from fukushi.services.furikomi import irainin_values
 from fukushi.services.fuyoteate import (
     FuyoteateRefused,
     genkyo_todoke_record,
@@ -40,7 +41,7 @@ from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.wareki import format_wareki_year
+from tenants.wareki import fiscal_year_of, format_wareki_year
 
 GYOMU = JIDO_FUYO_TEATE
 RECORD_TYPE = "fukushi.FuyoJukyusha"
@@ -216,7 +217,11 @@ class ShiharaiForm(forms.Form):
 @no_personal_data  # runs and their totals only
 @require_http_methods(["GET", "POST"])
 def shiharai(request: HttpRequest) -> HttpResponse:
-    form = ShiharaiForm(request.POST or None)
+    form = ShiharaiForm(
+        request.POST or None,
+        # the town's bank contract (fukushi.furikomi.*), entered once in 設定
+        initial=irainin_values(fiscal_year_of(timezone.localdate()))[0],
+    )
     if request.method == "POST":
         if not _can_write(request):
             return HttpResponse(status=403)

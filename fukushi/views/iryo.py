@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import RedirectView
 
 from fukushi.models import IryoGyomu, IryoJotai, IryoJukyusha, IryoShiharai, IryoShokan
+from fukushi.services.furikomi import irainin_values
 from fukushi.services.iryo import (
     IryoRefused,
     ichibu_futan_of,
@@ -261,7 +262,11 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
     @no_personal_data  # runs and their totals only
     @require_http_methods(["GET", "POST"])
     def shiharai(request: HttpRequest) -> HttpResponse:
-        form = ShiharaiForm(request.POST or None)
+        form = ShiharaiForm(
+            request.POST or None,
+            # the town's bank contract (fukushi.furikomi.*), entered once in 設定
+            initial=irainin_values(fiscal_year_of(timezone.localdate()))[0],
+        )
         if request.method == "POST":
             if not can_write(request):
                 return HttpResponse(status=403)
