@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi import gyomu
+
 __all__ = [
     "IryoGyomu",
     "IryoJotai",
@@ -18,8 +20,8 @@ __all__ = [
 
 
 class IryoGyomu(models.TextChoices):
-    NYUYOJI = "nyuyoji_iryo", "子ども医療費助成"
-    HITORIOYA = "hitorioya_iryo", "ひとり親家庭等医療費助成"
+    NYUYOJI = gyomu.NYUYOJI_IRYO, "子ども医療費助成"
+    HITORIOYA = gyomu.HITORIOYA_IRYO, "ひとり親家庭等医療費助成"
 
 
 class IryoJotai(models.TextChoices):

@@ -195,7 +195,7 @@ def hoikuryo_compute(
                     result.changed += 1
                     HoikuRireki.objects.create(
                         actor=actor.username,
-                        action="hoikuryo",
+                        action="hoikuryo_santei",
                         atena_id=aid,
                         detail={
                             "month": day.isoformat(),

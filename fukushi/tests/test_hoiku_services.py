@@ -233,7 +233,9 @@ def test_chosei_fees_september_recompute_and_the_shift_to_2go(hayama, beta):
     assert HoikuryoGetsugaku.objects.get(atena_id=younger.pk, month=date(2025, 4, 1)).amount == (
         15_000
     )
-    assert HoikuRireki.objects.filter(action="hoikuryo", atena_id=younger.pk).count() == 12 + 7
+    assert (
+        HoikuRireki.objects.filter(action="hoikuryo_santei", atena_id=younger.pk).count() == 12 + 7
+    )
     # the next 年度 the elder is in the 3歳児クラス: free
     kazei(father.pk, 2026, kyuyo=5_500_000, shotokuwari=200_000)
     kazei(mother.pk, 2026, kyuyo=900_000, shotokuwari=0)

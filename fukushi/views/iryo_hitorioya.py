@@ -3,4 +3,4 @@
 from fukushi.gyomu import HITORIOYA_IRYO
 from fukushi.views.iryo import iryo_views
 
-urlpatterns = iryo_views(HITORIOYA_IRYO, "hitorioya_iryo")
+urlpatterns = iryo_views(HITORIOYA_IRYO, HITORIOYA_IRYO)

@@ -30,7 +30,9 @@ from tenants.backup.pg import pg_connect, schema_name_check, schema_present, sch
 
 COPY_BLOCK = 1 << 20
 INDEX_SETUP = ("SET maintenance_work_mem = '256MB'", "SET max_parallel_maintenance_workers = 0")
-ACCESSLOG_TRIGGERS = ("accesslog_append_only", "accesslog_no_truncate")
+#: the access log's guards (tenants.accesslog.sql), dropped on the empty clone so the load can
+#: TRUNCATE and COPY, installed again on the log and its chain links after the load
+ACCESSLOG_TRIGGERS = ("accesslog_append_only", "accesslog_no_delete", "accesslog_no_truncate")
 
 
 @dataclass
@@ -201,12 +203,21 @@ def _clone_empty(cur: psycopg.Cursor[Any], template: str, target: str) -> None:
     db_user = settings.DATABASES["default"].get("USER", None) or "postgres"
     cur.execute(CLONE_SCHEMA_FUNCTION.format(db_user=db_user))
     cur.execute("SELECT clone_schema(%s, %s, 'NODATA')", [template, target])
-    for trigger in ACCESSLOG_TRIGGERS:
+    from tenants.accesslog.sql import TABLES
+
+    for table in TABLES:
         cur.execute(
-            sql.SQL("DROP TRIGGER IF EXISTS {} ON {}.accesslog_accesslog").format(
-                sql.Identifier(trigger), sql.Identifier(target)
-            )
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+            [target, table],
         )
+        if cur.fetchone() is None:
+            continue
+        for trigger in ACCESSLOG_TRIGGERS:
+            cur.execute(
+                sql.SQL("DROP TRIGGER IF EXISTS {} ON {}.{}").format(
+                    sql.Identifier(trigger), sql.Identifier(target), sql.Identifier(table)
+                )
+            )
 
 
 def _load_table(backup_dir: Path, target: str, manifest: Manifest) -> Callable[[Any, Any], None]:

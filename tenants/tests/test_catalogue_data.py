@@ -172,6 +172,14 @@ IMPLEMENTED = {
     "kei_jidoshazei",  # 種別割 (issue 17 item 5)
     "hojin_juminzei",  # 均等割・法人税割, 申告 (issue 17 item 6)
     "jigyoshozei",  # 資産割・従業者割, where levied (issue 17 item 7)
+    # 福祉・子ども (issue 20) and 生活保護 (issue 21)
+    "jido_teate",
+    "jido_fuyo_teate",
+    "kodomo_kosodate",
+    "hoikuryo",
+    "nyuyoji_iryo",
+    "hitorioya_iryo",
+    "seikatsu_hogo",
 }
 
 

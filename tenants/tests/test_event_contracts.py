@@ -267,7 +267,9 @@ def test_events_doc_lists_payload_fields_and_subscribers():
 
     text = render_events_md()
     shibo = text.split("### `juminkiroku.shibo`")[1].split("### ")[0]
-    assert "- 購読: `juminkiroku.subscribers.end_inkan_after_shojo`" in shibo
+    subscribers = next(line for line in shibo.splitlines() if line.startswith("- 購読: "))
+    assert "`juminkiroku.subscribers.end_inkan_after_shojo`" in subscribers.split("、")
+    assert "`kokuho.subscribers.soshitsu_on_shibo`" in subscribers.split("、")
     assert "| `atena_ids` | `tuple[int, ...]` | 消除された人の宛名ID |" in shibo
     assert "| `todoke_date` | `date \\| None` |" in shibo
     # test events are not module events: they stay out of the document

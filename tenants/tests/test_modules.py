@@ -124,13 +124,14 @@ def test_module_links_show_in_the_nav_by_role_and_on_the_portal(
 
 def test_demo_commands_run_in_the_declared_order() -> None:
     # 負担金 first (the consortium's pools), then the registry, then tax data on residents,
-    # then 国保 and 介護保険 資格 on residents
+    # then 国保 and 介護保険 資格 on residents, then 福祉 (its allowances read the 所得)
     assert [command for _, command in registry.demo_commands()] == [
         "load_billing_demo",
         "juminkiroku_demo",
         "zeimu_demo",
         "kokuho_demo",
         "kaigo_demo",
+        "fukushi_demo",
     ]
 
 
