@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.rireki import JukyushaRirekiBase
+
 __all__ = [
     "FuyoGenkyoTodoke",
     "FuyoHantei",
@@ -76,21 +78,15 @@ class FuyoJukyusha(models.Model):
         return f"児童扶養手当 受給者 {self.jukyusha_bango}"
 
 
-class FuyoRireki(models.Model):
+class FuyoRireki(JukyushaRirekiBase):
     """Every change of a 受給者, in order (認定, 現況届, 喪失, 支払)."""
 
     jukyusha = models.ForeignKey(
         FuyoJukyusha, on_delete=models.PROTECT, related_name="rireki", verbose_name="受給者"
     )
-    kind = models.CharField("種類", max_length=16)
-    naiyo = models.CharField("内容", max_length=300)
-    event_id = models.BigIntegerField("イベントID", null=True, blank=True)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("日時", auto_now_add=True)
 
-    class Meta:
+    class Meta(JukyushaRirekiBase.Meta):
         verbose_name = "児童扶養手当 履歴"
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"児童扶養手当 履歴 {self.pk}"

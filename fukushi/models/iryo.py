@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 
 from fukushi import gyomu
+from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
     "IryoGyomu",
@@ -66,19 +67,13 @@ class IryoJukyusha(models.Model):
         return f"医療費助成 受給者 {self.jukyusha_bango}"
 
 
-class IryoRireki(models.Model):
+class IryoRireki(JukyushaRirekiBase):
     jukyusha = models.ForeignKey(
         IryoJukyusha, on_delete=models.PROTECT, related_name="rireki", verbose_name="受給者"
     )
-    kind = models.CharField("種類", max_length=16)
-    naiyo = models.CharField("内容", max_length=300)
-    event_id = models.BigIntegerField("イベントID", null=True, blank=True)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("日時", auto_now_add=True)
 
-    class Meta:
+    class Meta(JukyushaRirekiBase.Meta):
         verbose_name = "医療費助成 履歴"
-        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"医療費助成 履歴 {self.pk}"

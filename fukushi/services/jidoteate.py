@@ -251,6 +251,12 @@ def gaku_kaitei(
         jiyu="、".join(parts),
         actor=actor.username,
     )
+    _logged_update(row, actor)
+    return rireki
+
+
+def _logged_update(row: JidoteateJukyusha, actor: Actor) -> None:
+    """The access-log row of a clerk's change to one 受給者 (額改定, 消滅)."""
     access_record(
         action=AccessAction.UPDATE,
         actor=actor,
@@ -260,7 +266,6 @@ def gaku_kaitei(
         record_id=row.pk,
         detail={"atena_ids": [row.atena_id]},
     )
-    return rireki
 
 
 def _shometsu(
@@ -306,15 +311,7 @@ def shometsu_register(
     )
     if rireki is None:
         raise JidoteateRefused({"jukyusha": "この認定は既に消滅しています。"})
-    access_record(
-        action=AccessAction.UPDATE,
-        actor=actor,
-        gyomu=JIDO_TEATE,
-        screen=SCREEN,
-        record_type="fukushi.JidoteateJukyusha",
-        record_id=row.pk,
-        detail={"atena_ids": [row.atena_id]},
-    )
+    _logged_update(row, actor)
     return rireki
 
 
