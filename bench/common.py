@@ -420,3 +420,71 @@ def job_in_pool(kind_code: str, params: dict[str, Any], *, processes: int, schem
     t_finish = time.perf_counter() - t2
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
     return PoolRun(t_plan, t_chunks, t_finish, done)
+
+
+# --- CPU seconds of a run (for figures a loaded machine cannot distort much) ----------
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def backend_cpu(dbname: str) -> dict[int, float]:
+    """CPU seconds (user+sys) so far of each PostgreSQL backend connected to ``dbname``
+    (read from /proc: the server runs on this machine)."""
+    out: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes()
+            if not cmd.startswith(b"postgres: ") or f" {dbname} ".encode() not in cmd:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICKS
+    return out
+
+
+class CpuMeter:
+    """CPU seconds of a run: this process and its (finished) children — the forked
+    workers — from ``getrusage``, and the bench database's backends sampled from /proc
+    every 0.1 s (a backend's last 0.1 s may be missed). Use as a context manager; read
+    ``python``, ``server`` and ``load`` (the 1-minute load average at the start) after."""
+
+    def __init__(self, dbname: str | None = None) -> None:
+        self.dbname = dbname or BENCH_DB
+        self.python = 0.0
+        self.server = 0.0
+        self.load = 0.0
+
+    def __enter__(self) -> CpuMeter:
+        import resource
+        import threading
+
+        self.load = os.getloadavg()[0]
+        self._rusage = [
+            resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        ]
+        self._start = backend_cpu(self.dbname)
+        self._last = dict(self._start)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.wait(0.1):
+            self._last.update(backend_cpu(self.dbname))
+
+    def __exit__(self, *exc: object) -> None:
+        import resource
+
+        self._stop.set()
+        self._thread.join()
+        self._last.update(backend_cpu(self.dbname))
+        self.server = sum(v - self._start.get(pid, 0.0) for pid, v in self._last.items())
+        after = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+        self.python = sum(
+            (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
+            for a, b in zip(after, self._rusage, strict=True)
+        )
