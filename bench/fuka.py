@@ -65,7 +65,8 @@ _CHECKSUM_SQL = """
 _LEDGER_SQL = """
     SELECT count(*), coalesce(sum(c.amount), 0), md5(coalesce(string_agg(concat_ws('|',
         k.zeimoku, k.nendo, k.ki, k.ki_label, k.nouki, k.key, k.atena_id,
-        c.kind, c.amount, c.on, c.reason, c.ref), ',' ORDER BY k.key, c.ref), ''))
+        c.kind, c.amount, c.on, c.reason, split_part(c.ref, ':', 1), split_part(c.ref, ':', 3)),
+        ',' ORDER BY k.key, c.ref), ''))
     FROM zeimu_kibetsu k JOIN zeimu_chotei c ON c.kibetsu_id = k.id
 """
 
@@ -78,8 +79,8 @@ def assessment_checksum() -> dict[str, Any]:
     with dj.cursor() as cur:
         cur.execute(_CHECKSUM_SQL, [FISCAL_YEAR])
         n, total, digest = cur.fetchone()
-        # the 収納 ledger: every 期別 with its 調定 amounts (not the 納付番号: a sequence
-        # hands them out in the order the workers post, which differs from run to run)
+        # the 収納 ledger: every 期別 with its 調定 amounts (not the 納付番号 nor the 賦課's id
+        # in the 調定's ref: sequences hand them out in the order the workers post)
         cur.execute(_LEDGER_SQL)
         kibetsu_n, kibetsu_sum, ledger = cur.fetchone()
     return {

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
-from psycopg import sql
 
 from juminkiroku import public as juminkiroku_public
 from tenants.accesslog.services import Actor
+from tenants.jobs.bulk import copy_insert
 from tenants.jobs.heartbeat import report_progress
+from tenants.jobs.memo import job_memo
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, JobOutcome, register
 from tenants.params.services import ParameterMissing, param_value
@@ -31,54 +31,6 @@ from zeimu.services.kazei_import import (
     kazei_import_run,
 )
 from zeimu.services.kazei_layouts import LAYOUTS
-
-FUKA_COLUMNS = [
-    "fiscal_year", "atena_id", "kind", "status", "job_id", "is_current", "gokei_shotoku",
-    "kazei_shotoku", "kyuyo_shotoku", "nenkin_shotoku", "sonota_shotoku", "nenkin_shunyu",
-    "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
-    "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
-    "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no", "tokucho_employer_name",
-    "kibetsu", "detail", "reason", "created_by", "computed_at",
-]  # fmt: skip
-
-
-def _copy_in(rows: list[Fuka]) -> int:
-    """COPY the rows into a temporary table, then INSERT … ON CONFLICT DO NOTHING on the
-    one-current-assessment index: a person assessed already (a re-run chunk) is skipped.
-    ≈10× faster than bulk_create's parameterised INSERT for rows with a JSON 内訳."""
-    now = timezone.now()
-    cols = sql.SQL(", ").join(sql.Identifier(c) for c in FUKA_COLUMNS)
-    with transaction.atomic():
-        raw = connection.connection
-        with raw.cursor() as cur:
-            # (dropped at commit; dropped here too when an outer transaction is still open)
-            cur.execute("DROP TABLE IF EXISTS pg_temp.fuka_in")
-            cur.execute(
-                sql.SQL(
-                    "CREATE TEMP TABLE fuka_in ON COMMIT DROP AS SELECT {} FROM zeimu_fuka "
-                    "WITH NO DATA"
-                ).format(cols)
-            )
-            with cur.copy(sql.SQL("COPY fuka_in ({}) FROM STDIN").format(cols)) as copy:
-                for r in rows:
-                    copy.write_row(
-                        (r.fiscal_year, r.atena_id, r.kind, r.status, r.job_id, True,
-                         r.gokei_shotoku, r.kazei_shotoku, r.kyuyo_shotoku, r.nenkin_shotoku,
-                         r.sonota_shotoku, r.nenkin_shunyu, r.shotokuwari_shichoson,
-                         r.shotokuwari_dofuken, r.kintowari_shichoson, r.kintowari_dofuken,
-                         r.shinrin_kankyozei, r.gokei_zeigaku, r.futsu_choshu_gaku,
-                         r.kyuyo_tokucho_gaku, r.nenkin_tokucho_gaku, r.tokucho_shitei_no,
-                         r.tokucho_employer_name, json.dumps(r.kibetsu, ensure_ascii=False),
-                         json.dumps(r.detail, ensure_ascii=False), r.reason, r.created_by, now)
-                    )  # fmt: skip
-            cur.execute(
-                sql.SQL(
-                    "INSERT INTO zeimu_fuka ({}) SELECT {} FROM fuka_in "
-                    # the one-current-assessment index (fuka_one_current), and only it
-                    "ON CONFLICT (fiscal_year, atena_id) WHERE is_current DO NOTHING"
-                ).format(cols, cols)
-            )
-            return int(cur.rowcount)
 
 
 class ToshoFuka:
@@ -142,14 +94,24 @@ class ToshoFuka:
         return chunks
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
-        from zeimu.services.fuka import YearContext, assess_many
+        from zeimu.services.fuka import FUKA_COLUMNS, YearContext, assess_rows
 
-        ctx = YearContext.build(int(job.params["fiscal_year"]))
+        fiscal_year = int(job.params["fiscal_year"])
+        # the year's law, settings and 納期: read by the first chunk this process runs
+        ctx = job_memo(job.pk, "year", lambda: YearContext.build(fiscal_year))
         lo, hi = chunk.params["first_id"], chunk.params["last_id"]
         # one query for the chunk (≈2,000 people)
         residents = juminkiroku_public.residents_on(ctx.kijun, first_id=lo, last_id=hi)
         people = [(r.atena_id, r.birth_date) for r in residents]
-        written = _copy_in(assess_many(ctx, people, job_id=job.pk))
+        # COPY into staging, then INSERT … ON CONFLICT DO NOTHING on the
+        # one-current-assessment index (fuka_one_current): a person assessed already (a
+        # re-run chunk) is skipped
+        written = copy_insert(
+            Fuka._meta.db_table,
+            FUKA_COLUMNS,
+            assess_rows(ctx, people, job_id=job.pk),
+            on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
+        )
         # the 普通徴収 期別 into the 収納 ledger, in the chunk's transaction (a re-run chunk
         # posts the same refs: nothing new); ≈4 statements for the chunk's ≈2,000 people
         juminzei_chotei_post_job(

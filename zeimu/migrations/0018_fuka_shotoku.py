@@ -5,15 +5,16 @@
 from django.db import migrations, models
 
 #: detail.result paths → column (a missing path reads 0, as person_kazei_many did); the
-#: 課税総所得金額 column existed: the JSON wins where it holds the figure
+#: 課税総所得金額 column existed: the JSON wins where it holds the figure. (``detail::jsonb``:
+#: the column is jsonb here and text from 0019 on; the tests run this UPDATE on today's table.)
 BACKFILL = """
 UPDATE zeimu_fuka SET
-    kyuyo_shotoku = coalesce((detail #>> '{result,kyuyo_shotoku_after_chosei}')::bigint, 0),
-    nenkin_shotoku = coalesce((detail #>> '{result,nenkin,shotoku}')::bigint, 0),
-    sonota_shotoku = coalesce((detail #>> '{result,sonota_shotoku}')::bigint, 0),
-    nenkin_shunyu = coalesce((detail #>> '{result,nenkin,shunyu}')::bigint, 0),
-    kazei_shotoku = coalesce((detail #>> '{result,kazei_shotoku}')::bigint, kazei_shotoku)
-WHERE detail ? 'result'
+    kyuyo_shotoku = coalesce((detail::jsonb #>> '{result,kyuyo_shotoku_after_chosei}')::bigint, 0),
+    nenkin_shotoku = coalesce((detail::jsonb #>> '{result,nenkin,shotoku}')::bigint, 0),
+    sonota_shotoku = coalesce((detail::jsonb #>> '{result,sonota_shotoku}')::bigint, 0),
+    nenkin_shunyu = coalesce((detail::jsonb #>> '{result,nenkin,shunyu}')::bigint, 0),
+    kazei_shotoku = coalesce((detail::jsonb #>> '{result,kazei_shotoku}')::bigint, kazei_shotoku)
+WHERE detail::jsonb ? 'result'
 """
 
 

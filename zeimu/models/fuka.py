@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tenants.fields import JSONTextField
+
 
 class FukaStatus(models.TextChoices):
     KAZEI = "kazei", "課税"
@@ -58,8 +60,10 @@ class Fuka(models.Model):
     #: 期別: {"futsu": [...], "kyuyo": [...], "nenkin": [...]}, each item
     #: {"label", "amount", "due"} (due as ISO date; zeimu.rules.choshu)
     kibetsu = models.JSONField("期別税額", default=dict)
-    # Every intermediate figure and the explanation lines (zeimu.rules), for the clerk.
-    detail = models.JSONField("計算の内訳", default=dict)
+    # Every intermediate figure and the explanation lines (zeimu.rules), for the clerk:
+    # read whole, never searched in SQL, so kept as JSON text (tenants.fields; the
+    # 当初賦課 writes ≈ 3 KB for each person, which jsonb would parse on every insert).
+    detail = JSONTextField("計算の内訳", default=dict)
     reason = models.CharField("更正の理由", max_length=200, blank=True)
     created_by = models.CharField("処理者", max_length=150, blank=True)
     computed_at = models.DateTimeField("計算日時", auto_now_add=True)

@@ -9,17 +9,22 @@ previous assessment stays, marked superseded by the new one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any, LiteralString
 
 from django.db import transaction
 from django.utils import timezone
+from psycopg import sql
 
 from juminkiroku.public import person_identity
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.age import age_on
+from tenants.fields import json_text
+from tenants.jobs.bulk import raw_cursor
 from tenants.params.services import param_value
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaKind, FukaStatus
@@ -37,7 +42,10 @@ from zeimu.services.kazei_inputs import (
     town_settings,
 )
 
-__all__ = ["FUKA_FIGURES", "KoseiRefused", "YearContext", "assess_many", "kosei"]
+__all__ = [
+    "FUKA_COLUMNS", "FUKA_FIGURES", "KoseiRefused", "YearContext", "assess_many", "assess_rows",
+    "kosei",
+]  # fmt: skip
 
 GYOMU = KOJIN_JUMINZEI
 
@@ -72,28 +80,46 @@ class YearContext:
         return date(self.fiscal_year, 1, 1)
 
 
+#: The columns the batch writes, in the order of :func:`assess_rows`'s tuples.
+FUKA_COLUMNS = (
+    "fiscal_year", "atena_id", "kind", "status", "job_id", "is_current", "gokei_shotoku",
+    "kazei_shotoku", "kyuyo_shotoku", "nenkin_shotoku", "sonota_shotoku", "nenkin_shunyu",
+    "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
+    "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
+    "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no", "tokucho_employer_name",
+    "kibetsu", "detail", "reason", "created_by", "computed_at",
+)  # fmt: skip
+
+_NENKIN_PREV_SQL: LiteralString = """
+    SELECT atena_id, nenkin_tokucho_gaku FROM {table}
+    WHERE fiscal_year = %b AND is_current AND nenkin_tokucho_gaku > 0 AND atena_id = ANY(%b)
+"""
+
+
 def _nenkin_prev(atena_ids: Sequence[int], fiscal_year: int) -> dict[int, int]:
-    """Last year's 年金特別徴収 amounts (for this year's 仮徴収)."""
-    return dict(
-        Fuka.objects.filter(
-            fiscal_year=fiscal_year - 1,
-            is_current=True,
-            atena_id__in=list(atena_ids),
-            nenkin_tokucho_gaku__gt=0,
-        ).values_list("atena_id", "nenkin_tokucho_gaku")
-    )
+    """Last year's 年金特別徴収 amounts (for this year's 仮徴収): one query."""
+    with raw_cursor() as cur:
+        cur.execute(
+            sql.SQL(_NENKIN_PREV_SQL).format(table=sql.Identifier(Fuka._meta.db_table)),
+            [fiscal_year - 1, list(atena_ids)],
+        )
+        return {int(a): int(g) for a, g in cur.fetchall()}
 
 
-def assess_many(
+def assess_rows(
     ctx: YearContext,
     people: Sequence[tuple[int, date]],
     *,
     kind: str = FukaKind.TOSHO,
     job_id: int | None = None,
     created_by: str = "",
-) -> list[Fuka]:
-    """Unsaved assessments of ``people`` ((宛名 id, 生年月日) pairs): 未申告 for those
-    without any 課税資料. Raises InvalidKazeiData naming the 宛名 id (never the person)."""
+    computed_at: datetime | None = None,
+) -> list[tuple[Any, ...]]:
+    """The assessments of ``people`` ((宛名 id, 生年月日) pairs) as rows in
+    :data:`FUKA_COLUMNS` order, the 期別 and the 内訳 as JSON text (what the batch COPYs:
+    no model object per person): 未申告 for those without any 課税資料. The reads are one
+    query per kind of 課税資料 for all of them. Raises InvalidKazeiData naming the 宛名 id
+    (never the person)."""
     ids = [p[0] for p in people]
     income_year = ctx.fiscal_year - 1
     totals = kazei_totals(ids, income_year)
@@ -101,20 +127,19 @@ def assess_many(
     prev = _nenkin_prev(ids, ctx.fiscal_year)
     cal = ctx.calendar
     nenkin_birth_limit = date(ctx.fiscal_year, 4, 1)
-    rows: list[Fuka] = []
+    now = computed_at or timezone.now()
+    fy = ctx.fiscal_year
+    empty = json_text({})
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
     for atena_id, birth in people:
         t, s = totals.get(atena_id), shinkoku.get(atena_id)
         if t is None and s is None:
-            rows.append(
-                Fuka(
-                    fiscal_year=ctx.fiscal_year,
-                    atena_id=atena_id,
-                    kind=kind,
-                    status=FukaStatus.MISHINKOKU,
-                    job_id=job_id,
-                    created_by=created_by,
-                )
-            )
+            append(
+                (fy, atena_id, kind, FukaStatus.MISHINKOKU.value, job_id, True,
+                 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "",
+                 empty, empty, "", created_by, now)
+            )  # fmt: skip
             continue
         try:
             data = input_for(birth_date=birth, settings=ctx.settings, totals=t, shinkoku=s)
@@ -141,36 +166,40 @@ def assess_many(
         )
         if b.total != r.gokei_zeigaku:  # an invariant of choshu_bunkatsu
             raise RuntimeError(f"宛名ID {atena_id}: 徴収方法の合計が年税額と一致しません")
-        rows.append(
-            Fuka(
-                fiscal_year=ctx.fiscal_year,
-                atena_id=atena_id,
-                kind=kind,
-                status=FukaStatus.HIKAZEI if r.hikazei else FukaStatus.KAZEI,
-                job_id=job_id,
-                created_by=created_by,
-                gokei_shotoku=r.gokei_shotoku,
-                kazei_shotoku=r.kazei_shotoku,
-                kyuyo_shotoku=r.kyuyo_shotoku_after_chosei,
-                nenkin_shotoku=r.nenkin.shotoku,
-                sonota_shotoku=r.sonota_shotoku,
-                nenkin_shunyu=r.nenkin.shunyu,
-                shotokuwari_shichoson=r.shotokuwari_shichoson,
-                shotokuwari_dofuken=r.shotokuwari_dofuken,
-                kintowari_shichoson=r.kintowari_shichoson,
-                kintowari_dofuken=r.kintowari_dofuken,
-                shinrin_kankyozei=r.shinrin_kankyozei,
-                gokei_zeigaku=r.gokei_zeigaku,
-                futsu_choshu_gaku=b.futsu,
-                kyuyo_tokucho_gaku=b.kyuyo,
-                nenkin_tokucho_gaku=b.nenkin,
-                tokucho_shitei_no=t.tokucho_shitei_no if t and b.kyuyo else "",
-                tokucho_employer_name=t.tokucho_employer_name if t and b.kyuyo else "",
-                kibetsu=kibetsu_json(b, cal),
-                detail={"input": jsonable(data), "result": jsonable(r), "choshu": jsonable(b)},
-            )
-        )
+        append(
+            (fy, atena_id, kind,
+             FukaStatus.HIKAZEI.value if r.hikazei else FukaStatus.KAZEI.value,
+             job_id, True, r.gokei_shotoku, r.kazei_shotoku, r.kyuyo_shotoku_after_chosei,
+             r.nenkin.shotoku, r.sonota_shotoku, r.nenkin.shunyu, r.shotokuwari_shichoson,
+             r.shotokuwari_dofuken, r.kintowari_shichoson, r.kintowari_dofuken,
+             r.shinrin_kankyozei, r.gokei_zeigaku, b.futsu, b.kyuyo, b.nenkin,
+             t.tokucho_shitei_no if t and b.kyuyo else "",
+             t.tokucho_employer_name if t and b.kyuyo else "",
+             json_text(kibetsu_json(b, cal)),
+             json_text({"input": jsonable(data), "result": jsonable(r), "choshu": jsonable(b)}),
+             "", created_by, now)
+        )  # fmt: skip
     return rows
+
+
+def assess_many(
+    ctx: YearContext,
+    people: Sequence[tuple[int, date]],
+    *,
+    kind: str = FukaKind.TOSHO,
+    job_id: int | None = None,
+    created_by: str = "",
+) -> list[Fuka]:
+    """Unsaved :class:`~zeimu.models.Fuka` of ``people``: the rows of :func:`assess_rows`
+    as model objects (the 更正 of one person saves one)."""
+    out = []
+    for row in assess_rows(ctx, people, kind=kind, job_id=job_id, created_by=created_by):
+        values = dict(zip(FUKA_COLUMNS, row, strict=True))
+        values["kibetsu"] = json.loads(values["kibetsu"])
+        values["detail"] = json.loads(values["detail"])
+        del values["computed_at"]  # (auto_now_add: set when saved)
+        out.append(Fuka(**values))
+    return out
 
 
 class KoseiRefused(Exception):

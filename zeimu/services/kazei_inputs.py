@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, LiteralString
 
-from django.db.models import Sum
+from psycopg import sql
 
 from tenants.age import age_on
+from tenants.jobs.bulk import raw_cursor
 from tenants.params.services import ParameterMissing, param_value
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku
 from zeimu.rules.inputs import (
@@ -100,58 +101,70 @@ class KazeiTotals:
     jishin: int = 0
 
 
-def kazei_totals(atena_ids: Iterable[int], income_year: int) -> dict[int, KazeiTotals]:
-    """Report totals for many people in three queries (the batch calls this per chunk)."""
-    ids = list(atena_ids)
-    kyuyo = {
-        r["atena_id"]: r
-        for r in KyuyoHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
-        .values("atena_id")
-        .annotate(
-            shunyu=Sum("shiharai_kingaku"),
-            hoken=Sum("shakai_hoken"),
-            jishin=Sum("jishin_hoken_kojo"),
-            **{f: Sum(f) for f in SEIMEI_FIELDS},
-        )
-    }
-    nenkin = {
-        r["atena_id"]: r
-        for r in NenkinHokoku.objects.filter(shotoku_year=income_year, atena_id__in=ids)
-        .values("atena_id")
-        .annotate(shunyu=Sum("shiharai_kingaku"), hoken=Sum("shakai_hoken"))
-    }
-    nenkin_toku = set(
-        NenkinHokoku.objects.filter(
-            shotoku_year=income_year, atena_id__in=ids, tokubetsu_choshu=True
-        ).values_list("atena_id", flat=True)
+#: The reports' totals of many people in one query: 給与 summed per person, the
+#: 特別徴収義務者 (the employer paying the largest salary with 特別徴収; ties: the smaller
+#: 指定番号, so the choice is stable), 年金 summed per person and whether any payer says
+#: 特別徴収.
+_TOTALS_SQL: LiteralString = """
+    WITH k AS (
+        SELECT atena_id, sum(shiharai_kingaku)::bigint AS shunyu,
+               sum(shakai_hoken)::bigint AS hoken, sum(jishin_hoken_kojo)::bigint AS jishin,
+               sum(seimei_ippan_shin)::bigint AS s1, sum(seimei_ippan_kyu)::bigint AS s2,
+               sum(seimei_kaigo_iryo)::bigint AS s3, sum(seimei_nenkin_shin)::bigint AS s4,
+               sum(seimei_nenkin_kyu)::bigint AS s5
+        FROM {kyuyo} WHERE shotoku_year = %(year)b AND atena_id = ANY(%(ids)b)
+        GROUP BY atena_id
+    ), e AS (
+        SELECT DISTINCT ON (atena_id) atena_id, employer_no, employer_name
+        FROM {kyuyo}
+        WHERE shotoku_year = %(year)b AND atena_id = ANY(%(ids)b) AND tokubetsu_choshu
+        ORDER BY atena_id, shiharai_kingaku DESC, employer_no
+    ), n AS (
+        SELECT atena_id, sum(shiharai_kingaku)::bigint AS shunyu,
+               sum(shakai_hoken)::bigint AS hoken, bool_or(tokubetsu_choshu) AS toku
+        FROM {nenkin} WHERE shotoku_year = %(year)b AND atena_id = ANY(%(ids)b)
+        GROUP BY atena_id
     )
-    # The 特別徴収義務者: the employer paying the largest salary with 特別徴収 (ties: the
-    # smaller 指定番号, so the choice is stable).
-    employer: dict[int, tuple[str, str]] = {}
-    for atena_id, no, name in (
-        KyuyoHokoku.objects.filter(
-            shotoku_year=income_year, atena_id__in=ids, tokubetsu_choshu=True
-        )
-        .order_by("atena_id", "-shiharai_kingaku", "employer_no")
-        .values_list("atena_id", "employer_no", "employer_name")
-    ):
-        employer.setdefault(atena_id, (no, name))
+    SELECT coalesce(k.atena_id, n.atena_id), k.atena_id IS NOT NULL, k.shunyu, k.hoken,
+           k.jishin, k.s1, k.s2, k.s3, k.s4, k.s5, n.atena_id IS NOT NULL,
+           n.shunyu, n.hoken, n.toku, e.employer_no, e.employer_name
+    FROM k FULL JOIN n ON n.atena_id = k.atena_id
+    LEFT JOIN e ON e.atena_id = coalesce(k.atena_id, n.atena_id)
+"""
+
+
+def kazei_totals(atena_ids: Iterable[int], income_year: int) -> dict[int, KazeiTotals]:
+    """Report totals for many people in one query (the batch calls this per chunk)."""
+    ids = list(atena_ids)
+    query = sql.SQL(_TOTALS_SQL).format(
+        kyuyo=sql.Identifier(KyuyoHokoku._meta.db_table),
+        nenkin=sql.Identifier(NenkinHokoku._meta.db_table),
+    )
+    with raw_cursor() as cur:
+        cur.execute(query, {"year": income_year, "ids": ids})
+        found = cur.fetchall()
     out: dict[int, KazeiTotals] = {}
-    for atena_id in set(kyuyo) | set(nenkin):
-        k, n = kyuyo.get(atena_id), nenkin.get(atena_id)
-        no, name = employer.get(atena_id, ("", ""))
+    for (atena_id, has_k, k_shunyu, k_hoken, jishin, s1, s2, s3, s4, s5, has_n, n_shunyu,
+         n_hoken, toku, no, name) in found:  # fmt: skip
+        seimei = (
+            SeimeiHokenryo(
+                ippan_shin=s1, ippan_kyu=s2, kaigo_iryo=s3, nenkin_shin=s4, nenkin_kyu=s5
+            )
+            if has_k and (s1 or s2 or s3 or s4 or s5)
+            else None
+        )
         out[atena_id] = KazeiTotals(
-            kyuyo_shunyu=int(k["shunyu"]) if k else 0,
-            kyuyo_hoken=int(k["hoken"]) if k else 0,
-            nenkin_shunyu=int(n["shunyu"]) if n else 0,
-            nenkin_hoken=int(n["hoken"]) if n else 0,
-            has_kyuyo=k is not None,
-            has_nenkin=n is not None,
-            tokucho_shitei_no=no,
-            tokucho_employer_name=name,
-            nenkin_tokucho=atena_id in nenkin_toku,
-            seimei=_seimei(k),
-            jishin=int(k["jishin"]) if k else 0,
+            kyuyo_shunyu=k_shunyu if has_k else 0,
+            kyuyo_hoken=k_hoken if has_k else 0,
+            nenkin_shunyu=n_shunyu if has_n else 0,
+            nenkin_hoken=n_hoken if has_n else 0,
+            has_kyuyo=has_k,
+            has_nenkin=has_n,
+            tokucho_shitei_no=no or "",
+            tokucho_employer_name=name or "",
+            nenkin_tokucho=bool(toku),
+            seimei=seimei,
+            jishin=jishin if has_k else 0,
         )
     return out
 

@@ -1,0 +1,107 @@
+"""The batch kit of issue 23: JSON kept as text (tenants.fields), what a job's chunks
+share per process (tenants.jobs.memo), COPY through staging and server-bound reads
+(tenants.jobs.bulk) — each inside the current town only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.db import connection as dj
+
+from juminkiroku.tests.factories import family, household_tennyu
+from tenants.db import connection
+from tenants.fields import json_text
+from tenants.jobs import memo
+from tenants.jobs.bulk import copy_insert, raw_cursor
+from zeimu.models import Fuka, FukaKind, FukaStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_json_text_is_compact_and_keeps_japanese_and_key_order() -> None:
+    assert json_text({"b": 1, "a": ["給与", None, True]}) == '{"b":1,"a":["給与",null,true]}'
+
+
+def _fuka(atena_id: int, **kw: object) -> Fuka:
+    return Fuka.objects.create(
+        fiscal_year=2025, atena_id=atena_id, kind=FukaKind.TOSHO, status=FukaStatus.KAZEI, **kw
+    )
+
+
+def test_a_json_text_field_stores_text_and_reads_back_the_value(in_alpha) -> None:
+    _, (person, *_) = household_tennyu("hayama", members=family())
+    value = {"result": {"gokei_zeigaku": 62500, "lines": ["基礎控除 430,000円"]}, "input": {}}
+    f = _fuka(person.pk, detail=value)
+    f.refresh_from_db()
+    assert f.detail == value
+    assert list(f.detail) == ["result", "input"]  # the order written (jsonb would sort)
+    with dj.cursor() as cur:
+        cur.execute("SELECT pg_typeof(detail)::text, detail FROM zeimu_fuka WHERE id = %s", [f.pk])
+        kind, text = cur.fetchone()
+    assert kind == "text" and text == json_text(value)
+
+
+def test_job_memo_builds_once_per_job_and_town(alpha, beta) -> None:
+    memo.job_memo_clear()
+    calls: list[str] = []
+
+    def build(tag: str) -> str:
+        calls.append(tag)
+        return tag
+
+    connection.set_tenant(alpha.municipality)
+    assert memo.job_memo(1, "year", lambda: build("a1")) == "a1"
+    assert memo.job_memo(1, "year", lambda: build("again")) == "a1"  # the same job: kept
+    assert memo.job_memo(2, "year", lambda: build("a2")) == "a2"  # another job: read again
+    connection.set_tenant(beta.municipality)
+    # the same job id in another town is another job: never the first town's value
+    assert memo.job_memo(1, "year", lambda: build("b1")) == "b1"
+    assert calls == ["a1", "a2", "b1"]
+    memo.job_memo_clear()
+
+
+def test_job_memo_forgets_the_oldest_jobs_beyond_its_limit(alpha) -> None:
+    memo.job_memo_clear()
+    connection.set_tenant(alpha.municipality)
+    for job_id in range(memo.KEEP + 3):
+        memo.job_memo(job_id, "year", lambda j=job_id: j)
+    assert len({k[:2] for k in memo._memo}) == memo.KEEP
+    assert memo.job_memo(0, "year", lambda: "read again") == "read again"
+    memo.job_memo_clear()
+
+
+def test_copy_insert_skips_what_the_unique_index_holds_and_stays_in_its_town(alpha, beta) -> None:
+    connection.set_tenant(alpha.municipality)
+    _, people = household_tennyu("hayama", members=family())
+    a, b = people[0].pk, people[1].pk
+    _fuka(a, gokei_zeigaku=100)
+    columns = ("fiscal_year", "atena_id", "kind", "status", "is_current", "kibetsu", "detail",
+               "reason", "created_by", "computed_at", "gokei_shotoku", "kazei_shotoku",
+               "kyuyo_shotoku", "nenkin_shotoku", "sonota_shotoku", "nenkin_shunyu",
+               "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
+               "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
+               "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no",
+               "tokucho_employer_name")  # fmt: skip
+    now = date(2025, 6, 1)
+
+    def row(atena_id: int, zeigaku: int) -> tuple[object, ...]:
+        return (2025, atena_id, "tosho", "kazei", True, "{}", json_text({"n": zeigaku}), "",
+                "t", now, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, zeigaku, 0, 0, 0, "", "")  # fmt: skip
+
+    written = copy_insert(
+        "zeimu_fuka", columns, [row(a, 999), row(b, 200)],
+        on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
+    )  # fmt: skip
+    assert written == 1  # a had a current assessment: skipped, not overwritten
+    assert dict(Fuka.objects.values_list("atena_id", "gokei_zeigaku")) == {a: 100, b: 200}
+    assert Fuka.objects.get(atena_id=b).detail == {"n": 200}
+    connection.set_tenant(beta.municipality)
+    assert not Fuka.objects.exists()  # nothing went into the other town's schema
+    with raw_cursor() as cur:  # the raw cursor reads the current town's schema
+        cur.execute("SELECT count(*) FROM zeimu_fuka WHERE atena_id = ANY(%b)", [[a, b]])
+        assert cur.fetchone() == (0,)
+    connection.set_tenant(alpha.municipality)
+    with raw_cursor() as cur:
+        cur.execute("SELECT count(*) FROM zeimu_fuka WHERE atena_id = ANY(%b)", [[a, b]])
+        assert cur.fetchone() == (2,)
