@@ -4,6 +4,7 @@ share per process (tenants.jobs.memo), COPY through staging and server-bound rea
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import pytest
@@ -65,7 +66,7 @@ def test_job_memo_forgets_the_oldest_jobs_beyond_its_limit(alpha) -> None:
     memo.job_memo_clear()
     connection.set_tenant(alpha.municipality)
     for job_id in range(memo.KEEP + 3):
-        memo.job_memo(job_id, "year", lambda j=job_id: j)
+        memo.job_memo(job_id, "year", functools.partial(int, job_id))
     assert len({k[:2] for k in memo._memo}) == memo.KEEP
     assert memo.job_memo(0, "year", lambda: "read again") == "read again"
     memo.job_memo_clear()

@@ -31,7 +31,6 @@ from zeimu.models import Fuka, FukaKind, FukaStatus
 from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
 from zeimu.rules.juminzei import juminzei_compute
 from zeimu.rules.parameters import Parameters, parameters_for
-from zeimu.services.common import jsonable
 from zeimu.services.fuka_chotei import juminzei_chotei_post_kosei
 from zeimu.services.kazei_inputs import (
     InvalidKazeiData,
@@ -176,7 +175,8 @@ def assess_rows(
              t.tokucho_shitei_no if t and b.kyuyo else "",
              t.tokucho_employer_name if t and b.kyuyo else "",
              json_text(kibetsu_json(b, cal)),
-             json_text({"input": jsonable(data), "result": jsonable(r), "choshu": jsonable(b)}),
+             # (the dataclasses as they are: json_text gives the JSON jsonable would)
+             json_text({"input": data, "result": r, "choshu": b}),
              "", created_by, now)
         )  # fmt: skip
     return rows

@@ -197,11 +197,23 @@ def _seimei(row: Any) -> SeimeiHokenryo | None:
     )
 
 
+_SHINKOKU_IDS_SQL: LiteralString = (
+    "SELECT id FROM {table} WHERE shotoku_year = %b AND atena_id = ANY(%b)"
+)
+
+
 def shinkoku_for(atena_ids: Iterable[int], income_year: int) -> dict[int, Shinkoku]:
-    return {
-        s.atena_id: s
-        for s in Shinkoku.objects.filter(shotoku_year=income_year, atena_id__in=list(atena_ids))
-    }
+    """The 申告 of many people: which exist, one server-bound query with the ids as one
+    array; then only those as model objects (most people of a chunk file none)."""
+    with raw_cursor() as cur:
+        cur.execute(
+            sql.SQL(_SHINKOKU_IDS_SQL).format(table=sql.Identifier(Shinkoku._meta.db_table)),
+            [income_year, list(atena_ids)],
+        )
+        found = [pk for (pk,) in cur.fetchall()]
+    if not found:
+        return {}
+    return {s.atena_id: s for s in Shinkoku.objects.filter(pk__in=found)}
 
 
 def _int(value: Any, what: str, *, negative: bool = False) -> int:
