@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
+from tenants.jobs.memo import job_memo
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
 from tenants.printing.jobs import print_actor
@@ -73,7 +74,8 @@ class KeiTosho:
         )
 
         fy = int(job.params["fiscal_year"])
-        year = KeiYear.build(fy)
+        # the year's law and 条例 values: read by the first chunk this process runs
+        year = job_memo(job.pk, "year", lambda: KeiYear.build(fy))
         ids = [int(x) for x in chunk.params["sharyo_ids"]]
         rows = assess_many(year, ids, job_id=job.pk)
         written = copy_in(rows, job.started_by_name or "")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.jobs.memo import job_memo
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
 from tenants.printing.jobs import print_actor
@@ -69,7 +70,9 @@ class KoteiTosho:
         from zeimu.services.kotei import RECORD_TYPE, KoteiYear, assess_many, copy_in
         from zeimu.services.kotei_chotei import kotei_chotei_post_job
 
-        year = KoteiYear.build(int(job.params["fiscal_year"]))
+        fy = int(job.params["fiscal_year"])
+        # the year's law and 条例 values: read by the first chunk this process runs
+        year = job_memo(job.pk, "year", lambda: KoteiYear.build(fy))
         ids = [int(x) for x in chunk.params["nozeisha_ids"]]
         rows = assess_many(year, ids, job_id=job.pk)
         written = copy_in(rows, job.started_by_name or "")

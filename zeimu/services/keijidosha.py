@@ -15,7 +15,6 @@ before 3月31日 (a vehicle 廃車 on 4月1日 was held at the start of the 賦�
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,10 +23,11 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
-from psycopg import sql
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.fields import json_text
+from tenants.jobs.bulk import copy_insert
 from tenants.params.services import param_value
 from zeimu.gyomu import KEI_JIDOSHAZEI
 from zeimu.models import (
@@ -398,37 +398,23 @@ COLUMNS = [
 
 
 def copy_in(rows: list[KeiFuka], created_by: str) -> int:
-    """COPY the rows into a temporary table, then INSERT … ON CONFLICT DO NOTHING on the
-    one-current index: a vehicle assessed already (a chunk run again) is skipped."""
+    """COPY the rows through staging, then INSERT … ON CONFLICT DO NOTHING on the
+    one-current index (tenants.jobs.bulk): a vehicle assessed already (a chunk run again)
+    is skipped."""
     if not rows:
         return 0
     now = timezone.now()
-    cols = sql.SQL(", ").join(sql.Identifier(c) for c in COLUMNS)
-    with transaction.atomic():
-        raw = connection.connection
-        with raw.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS pg_temp.kei_fuka_in")
-            cur.execute(
-                sql.SQL(
-                    "CREATE TEMP TABLE kei_fuka_in ON COMMIT DROP AS SELECT {} "
-                    "FROM zeimu_keifuka WITH NO DATA"
-                ).format(cols)
-            )
-            with cur.copy(sql.SQL("COPY kei_fuka_in ({}) FROM STDIN").format(cols)) as copy:
-                for r in rows:
-                    copy.write_row(
-                        (r.fiscal_year, r.sharyo_id, r.nozeisha_id, r.kind, 1, True, r.job_id,
-                         r.shubetsu, r.kubun, r.kubun_label, r.zeigaku, r.genmen_gaku, r.nengaku,
-                         json.dumps(r.kibetsu, ensure_ascii=False),
-                         json.dumps(r.lines, ensure_ascii=False), "", "", created_by, now)
-                    )  # fmt: skip
-            cur.execute(
-                sql.SQL(
-                    "INSERT INTO zeimu_keifuka ({}) SELECT {} FROM kei_fuka_in "
-                    "ON CONFLICT (fiscal_year, sharyo_id) WHERE is_current DO NOTHING"
-                ).format(cols, cols)
-            )
-            return int(cur.rowcount)
+    return copy_insert(
+        KeiFuka._meta.db_table,
+        COLUMNS,
+        (
+            (r.fiscal_year, r.sharyo_id, r.nozeisha_id, r.kind, 1, True, r.job_id,
+             r.shubetsu, r.kubun, r.kubun_label, r.zeigaku, r.genmen_gaku, r.nengaku,
+             json_text(r.kibetsu), json_text(r.lines), "", "", created_by, now)
+            for r in rows
+        ),
+        on_conflict="(fiscal_year, sharyo_id) WHERE is_current DO NOTHING",
+    )  # fmt: skip
 
 
 # --- the 収納 ledger -----------------------------------------------------------------------

@@ -11,7 +11,6 @@ keep the previous version, marked superseded.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,13 +18,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from psycopg import sql
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.fields import json_text
+from tenants.jobs.bulk import copy_insert
 from tenants.params.services import param_value
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import (
@@ -367,41 +367,27 @@ COLUMNS = [
 
 
 def copy_in(rows: list[KoteiFuka], created_by: str) -> int:
-    """COPY the rows into a temporary table, then INSERT … ON CONFLICT DO NOTHING on the
-    one-current index: a 納税義務者 assessed already (a chunk run again) is skipped."""
+    """COPY the rows through staging, then INSERT … ON CONFLICT DO NOTHING on the
+    one-current index (tenants.jobs.bulk): a 納税義務者 assessed already (a chunk run
+    again) is skipped."""
     if not rows:
         return 0
     now = timezone.now()
-    cols = sql.SQL(", ").join(sql.Identifier(c) for c in COLUMNS)
-    with transaction.atomic():
-        raw = connection.connection
-        with raw.cursor() as cur:
-            cur.execute("DROP TABLE IF EXISTS pg_temp.kotei_fuka_in")
-            cur.execute(
-                sql.SQL(
-                    "CREATE TEMP TABLE kotei_fuka_in ON COMMIT DROP AS SELECT {} "
-                    "FROM zeimu_koteifuka WITH NO DATA"
-                ).format(cols)
-            )
-            with cur.copy(sql.SQL("COPY kotei_fuka_in ({}) FROM STDIN").format(cols)) as copy:
-                for r in rows:
-                    copy.write_row(
-                        (r.fiscal_year, r.nozeisha_id, r.kind, 1, True, r.job_id,
-                         r.tochi_hyojun, r.kaoku_hyojun, r.tochi_menzei, r.kaoku_menzei,
-                         r.shokyaku_hyojun, r.shokyaku_menzei,
-                         r.kazei_hyojun_kotei, r.kazei_hyojun_toshi, r.sanshutsu_kotei,
-                         r.shinchiku_genmen, r.kotei_zeigaku, r.toshi_zeigaku, 0, 0, r.nengaku,
-                         json.dumps(r.kibetsu, ensure_ascii=False),
-                         json.dumps(r.meisai, ensure_ascii=False),
-                         json.dumps(r.lines, ensure_ascii=False), "", created_by, now)
-                    )  # fmt: skip
-            cur.execute(
-                sql.SQL(
-                    "INSERT INTO zeimu_koteifuka ({}) SELECT {} FROM kotei_fuka_in "
-                    "ON CONFLICT (fiscal_year, nozeisha_id) WHERE is_current DO NOTHING"
-                ).format(cols, cols)
-            )
-            return int(cur.rowcount)
+    return copy_insert(
+        KoteiFuka._meta.db_table,
+        COLUMNS,
+        (
+            (r.fiscal_year, r.nozeisha_id, r.kind, 1, True, r.job_id,
+             r.tochi_hyojun, r.kaoku_hyojun, r.tochi_menzei, r.kaoku_menzei,
+             r.shokyaku_hyojun, r.shokyaku_menzei,
+             r.kazei_hyojun_kotei, r.kazei_hyojun_toshi, r.sanshutsu_kotei,
+             r.shinchiku_genmen, r.kotei_zeigaku, r.toshi_zeigaku, 0, 0, r.nengaku,
+             json_text(r.kibetsu), json_text(r.meisai), json_text(r.lines), "", created_by,
+             now)
+            for r in rows
+        ),
+        on_conflict="(fiscal_year, nozeisha_id) WHERE is_current DO NOTHING",
+    )  # fmt: skip
 
 
 # --- 更正 and 減免 -----------------------------------------------------------------------
