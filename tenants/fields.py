@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from django.db import models
+from django.db.migrations.operations.base import Operation
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS
 
@@ -64,3 +65,57 @@ class JSONTextField(models.TextField):
 
     def value_to_string(self, obj: Any) -> str:
         return json_text(self.value_from_object(obj))
+
+
+class CompressLz4(Operation):
+    """Migration operation: store the named columns' large values compressed with lz4
+    instead of PostgreSQL's default pglz (``ALTER TABLE … ALTER COLUMN … SET
+    COMPRESSION lz4``, PostgreSQL 14+ built with lz4; skipped on a server without it).
+
+    A 3 KB explanation crosses the 2 KB TOAST threshold, so every row an annual batch
+    writes is compressed on insert: with pglz that cost ≈ 40–60 µs a row, more than
+    the calculation; lz4 does it several times faster for about the same size
+    (docs/benchmarks.md, issue 23). Reads decompress transparently; values written before
+    keep their pglz until rewritten. Tenant apps only: the router decides per schema."""
+
+    reversible = True
+
+    def __init__(self, model_name: str, fields: tuple[str, ...]) -> None:
+        self.model_name = model_name
+        self.fields = fields
+
+    def state_forwards(self, app_label: str, state: Any) -> None:
+        pass  # (storage only: nothing in the model state changes)
+
+    def _set(self, app_label: str, schema_editor: Any, state: Any, method: str) -> None:
+        model = state.apps.get_model(app_label, self.model_name)
+        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+            return
+        with schema_editor.connection.cursor() as cur:
+            cur.execute(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+            row = cur.fetchone()
+        if method == "lz4" and not (row and row[0]):
+            return
+        quote = schema_editor.quote_name
+        for name in self.fields:
+            column = model._meta.get_field(name).column
+            schema_editor.execute(
+                f"ALTER TABLE {quote(model._meta.db_table)} "
+                f"ALTER COLUMN {quote(column)} SET COMPRESSION {method}"
+            )
+
+    def database_forwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        self._set(app_label, schema_editor, to_state, "lz4")
+
+    def database_backwards(
+        self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any
+    ) -> None:
+        self._set(app_label, schema_editor, to_state, "pglz")
+
+    def describe(self) -> str:
+        return f"Compress {', '.join(self.fields)} of {self.model_name} with lz4"

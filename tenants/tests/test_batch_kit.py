@@ -106,3 +106,18 @@ def test_copy_insert_skips_what_the_unique_index_holds_and_stays_in_its_town(alp
     with raw_cursor() as cur:
         cur.execute("SELECT count(*) FROM zeimu_fuka WHERE atena_id = ANY(%b)", [[a, b]])
         assert cur.fetchone() == (2,)
+
+
+def test_the_explanations_are_compressed_with_lz4_in_every_town(alpha, beta) -> None:
+    # (zeimu 0019; a town provisioned from the template keeps it: pg_dump carries it)
+    for town in (alpha, beta):
+        with dj.cursor() as cur:
+            cur.execute(
+                "SELECT a.attname, a.attcompression FROM pg_attribute a "
+                "JOIN pg_class c ON c.oid = a.attrelid "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relname = 'zeimu_fuka' "
+                "AND a.attname IN ('detail', 'kibetsu') ORDER BY 1",
+                [town.schema],
+            )
+            assert cur.fetchall() == [("detail", "l"), ("kibetsu", "l")]
