@@ -179,8 +179,10 @@ def _copy_only() -> dict[str, Any]:
     from zeimu.services.fuka import FUKA_COLUMNS
 
     cols = ", ".join(FUKA_COLUMNS)
+    # (the JSON columns read as their text, as the job writes them)
+    read = ", ".join(f"{c}::text" if c in ("kibetsu", "detail") else c for c in FUKA_COLUMNS)
     with transaction.atomic(), dj.cursor() as cur:
-        cur.execute(f"SELECT {cols} FROM zeimu_fuka WHERE fiscal_year = %s", [FISCAL_YEAR])
+        cur.execute(f"SELECT {read} FROM zeimu_fuka WHERE fiscal_year = %s", [FISCAL_YEAR])
         rows = cur.fetchall()
         raw = dj.connection
         with raw.cursor() as rc:
@@ -188,6 +190,16 @@ def _copy_only() -> dict[str, Any]:
                 f"CREATE TEMP TABLE fuka_copy_ref ON COMMIT DROP AS SELECT {cols} "
                 "FROM zeimu_fuka WITH NO DATA"
             )
+            # the table's own storage for the JSON columns (lz4 since zeimu 0019)
+            rc.execute(
+                "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = "
+                "'zeimu_fuka'::regclass AND attname IN ('kibetsu', 'detail')"
+            )
+            for column, method in rc.fetchall():
+                if method == "l":
+                    rc.execute(
+                        f"ALTER TABLE fuka_copy_ref ALTER COLUMN {column} SET COMPRESSION lz4"
+                    )
             t = time.perf_counter()
             with rc.copy(f"COPY fuka_copy_ref ({cols}) FROM STDIN") as copy:
                 for row in rows:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 
+import psycopg
 import pytest
 from django.db import connection as dj
 
@@ -72,26 +73,28 @@ def test_job_memo_forgets_the_oldest_jobs_beyond_its_limit(alpha) -> None:
     memo.job_memo_clear()
 
 
+COLUMNS = ("fiscal_year", "atena_id", "kind", "status", "is_current", "kibetsu", "detail",
+           "reason", "created_by", "computed_at", "gokei_shotoku", "kazei_shotoku",
+           "kyuyo_shotoku", "nenkin_shotoku", "sonota_shotoku", "nenkin_shunyu",
+           "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
+           "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
+           "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no",
+           "tokucho_employer_name")  # fmt: skip
+NOW = date(2025, 6, 1)
+
+
+def _row(atena_id: int, zeigaku: int = 0) -> tuple[object, ...]:
+    return (2025, atena_id, "tosho", "kazei", True, "{}", json_text({"n": zeigaku}), "",
+            "t", NOW, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, zeigaku, 0, 0, 0, "", "")  # fmt: skip
+
+
 def test_copy_insert_skips_what_the_unique_index_holds_and_stays_in_its_town(alpha, beta) -> None:
     connection.set_tenant(alpha.municipality)
     _, people = household_tennyu("hayama", members=family())
     a, b = people[0].pk, people[1].pk
     _fuka(a, gokei_zeigaku=100)
-    columns = ("fiscal_year", "atena_id", "kind", "status", "is_current", "kibetsu", "detail",
-               "reason", "created_by", "computed_at", "gokei_shotoku", "kazei_shotoku",
-               "kyuyo_shotoku", "nenkin_shotoku", "sonota_shotoku", "nenkin_shunyu",
-               "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
-               "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
-               "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no",
-               "tokucho_employer_name")  # fmt: skip
-    now = date(2025, 6, 1)
-
-    def row(atena_id: int, zeigaku: int) -> tuple[object, ...]:
-        return (2025, atena_id, "tosho", "kazei", True, "{}", json_text({"n": zeigaku}), "",
-                "t", now, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, zeigaku, 0, 0, 0, "", "")  # fmt: skip
-
     written = copy_insert(
-        "zeimu_fuka", columns, [row(a, 999), row(b, 200)],
+        "zeimu_fuka", COLUMNS, [_row(a, 999), _row(b, 200)],
         on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
     )  # fmt: skip
     assert written == 1  # a had a current assessment: skipped, not overwritten
@@ -121,3 +124,22 @@ def test_the_explanations_are_compressed_with_lz4_in_every_town(alpha, beta) -> 
                 [town.schema],
             )
             assert cur.fetchall() == [("detail", "l"), ("kibetsu", "l")]
+
+
+def test_copy_insert_writes_straight_in_when_nothing_conflicts_and_refuses_without_a_clause(
+    in_alpha,
+) -> None:
+    _, people = household_tennyu("hayama", members=family())
+    on_conflict = "(fiscal_year, atena_id) WHERE is_current DO NOTHING"
+    assert (
+        copy_insert("zeimu_fuka", COLUMNS, [_row(p.pk) for p in people], on_conflict=on_conflict)
+        == 3
+    )
+    assert (
+        copy_insert("zeimu_fuka", COLUMNS, [_row(p.pk) for p in people], on_conflict=on_conflict)
+        == 0
+    )
+    assert Fuka.objects.count() == 3  # the second run (a chunk again) wrote nothing
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        copy_insert("zeimu_fuka", COLUMNS, (_row(p.pk) for p in people[:1]))
+    assert Fuka.objects.count() == 3  # and the refused write left nothing behind

@@ -26,15 +26,26 @@ class FukaKind(models.TextChoices):
 
 class Fuka(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度")
+    # (no index of its own: fuka_atena_idx (atena, fiscal_year) serves every lookup by
+    # person, and one index less is ≈ 4 µs less for each row the 当初賦課 writes)
     atena = models.ForeignKey(
-        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Atena",
+        verbose_name="納税義務者",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     kind = models.CharField("賦課区分", max_length=10, choices=FukaKind.choices)
     status = models.CharField("課税状況", max_length=12, choices=FukaStatus.choices)
     job_id = models.BigIntegerField("処理ID", null=True, blank=True)
     is_current = models.BooleanField("現在の賦課", default=True)
     superseded_by = models.ForeignKey(
-        "self", verbose_name="更正後", on_delete=models.PROTECT, null=True, related_name="+"
+        "self",
+        verbose_name="更正後",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,  # (the partial fuka_superseded_idx: only 更正 rows have one)
     )
     gokei_shotoku = models.BigIntegerField("合計所得金額", default=0)
     kazei_shotoku = models.BigIntegerField("課税総所得金額", default=0)
@@ -86,6 +97,11 @@ class Fuka(models.Model):
                 name="fuka_tokucho_idx",
             ),
             models.Index(fields=["atena", "fiscal_year"], name="fuka_atena_idx"),
+            models.Index(
+                fields=["superseded_by"],
+                condition=models.Q(superseded_by__isnull=False),
+                name="fuka_superseded_idx",
+            ),
         ]
 
     def __str__(self) -> str:
