@@ -212,6 +212,112 @@ def _copy_only() -> dict[str, Any]:
     }
 
 
+def _stages(chunks: int) -> dict[str, Any]:
+    """Where a chunk's time goes, without a profiler: the first ``chunks`` chunks of a
+    fresh 当初賦課 run in this process, each step timed — wall, this process's CPU and the
+    server backend's CPU (from /proc) — in µs per person. The steps are those of
+    ``ToshoFuka.run_chunk``: the residents, the 課税資料 reads, the calculation with its
+    JSON, the write (COPY), the 収納 ledger posting, the commit."""
+    from collections import defaultdict
+
+    from django.db import connection as dj
+    from django.db import transaction
+    from django.utils import timezone
+
+    import zeimu.services.fuka as fuka_services
+    from juminkiroku import public as juminkiroku_public
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.bulk import copy_insert
+    from tenants.jobs.models import Job, JobStatus
+    from tenants.jobs.registry import get_kind
+    from zeimu.models import Fuka
+    from zeimu.services.fuka_chotei import juminzei_chotei_post_job
+
+    _empty()
+    kind = get_kind("zeimu_tosho_fuka")
+    assert kind is not None
+    job = Job.objects.create(
+        kind=kind.code, gyomu=kind.gyomu, title=kind.title,
+        params=kind.validate({"fiscal_year": FISCAL_YEAR}),
+    )  # fmt: skip
+    plan = kind.plan(job)[:chunks]
+    with dj.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (backend,) = cur.fetchone()
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def server() -> float:
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    wall: dict[str, float] = defaultdict(float)
+    cpu: dict[str, float] = defaultdict(float)
+    pg: dict[str, float] = defaultdict(float)
+
+    def timed(name: str, fn: Any, *args: Any, **kw: Any) -> Any:
+        t, c, g = time.perf_counter(), time.process_time(), server()
+        out = fn(*args, **kw)
+        wall[name] += time.perf_counter() - t
+        cpu[name] += time.process_time() - c
+        pg[name] += server() - g
+        return out
+
+    reads = ("kazei_totals", "shinkoku_for", "_nenkin_prev")
+    originals = {name: getattr(fuka_services, name) for name in reads}
+    for name, fn in originals.items():
+        setattr(fuka_services, name, lambda *a, _n=name, _f=fn, **k: timed(_n, _f, *a, **k))
+    ctx = fuka_services.YearContext.build(FISCAL_YEAR)
+    people_n = 0
+    actor = Actor(user_id=None, username="bench")
+    try:
+        for params, _size in plan:
+            lo, hi = params["first_id"], params["last_id"]
+            with transaction.atomic():
+                residents = timed(
+                    "residents", juminkiroku_public.residents_on, ctx.kijun, first_id=lo,
+                    last_id=hi,
+                )  # fmt: skip
+                people = [(r.atena_id, r.birth_date) for r in residents]
+                rows = timed("calculate", fuka_services.assess_rows, ctx, people, job_id=job.pk)
+                timed(
+                    "write", copy_insert, Fuka._meta.db_table, fuka_services.FUKA_COLUMNS, rows,
+                    on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
+                )  # fmt: skip
+                timed(
+                    "ledger", juminzei_chotei_post_job, job_id=job.pk, fiscal_year=FISCAL_YEAR,
+                    first_id=lo, last_id=hi, on=timezone.localdate(), actor=actor,
+                )  # fmt: skip
+                t, c, g = time.perf_counter(), time.process_time(), server()
+            wall["commit"] += time.perf_counter() - t
+            cpu["commit"] += time.process_time() - c
+            pg["commit"] += server() - g
+            people_n += len(people)
+    finally:
+        for name, fn in originals.items():
+            setattr(fuka_services, name, fn)
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
+    for name in reads:  # (inside "calculate": shown apart, not counted twice)
+        wall["calculate"] -= wall[name]
+        cpu["calculate"] -= cpu[name]
+        pg["calculate"] -= pg[name]
+    order = ["residents", *reads, "calculate", "write", "ledger", "commit"]
+    per = 1e6 / max(people_n, 1)
+    steps = {
+        n: {"wall_us": round(wall[n] * per, 1), "cpu_us": round(cpu[n] * per, 1),
+            "server_us": round(pg[n] * per, 1)}
+        for n in order
+    }  # fmt: skip
+    print_table(
+        f"one process, {len(plan)} chunks, {people_n:,} people: µs a person",
+        ["step", "wall", "CPU (this process)", "CPU (server)"],
+        [[n, f"{v['wall_us']:.1f}", f"{v['cpu_us']:.1f}", f"{v['server_us']:.1f}"]
+         for n, v in steps.items()]
+        + [["total", *(f"{sum(v[k] for v in steps.values()):.1f}"
+                       for k in ("wall_us", "cpu_us", "server_us"))]],
+    )  # fmt: skip
+    return {"people": people_n, "chunks": len(plan), "loadavg": os.getloadavg()[0], "steps": steps}
+
+
 def _profile_chunk(dump: str) -> dict[str, Any]:
     """One chunk of a fresh 当初賦課 in this process under cProfile: the stats go to
     ``dump`` (``python -m pstats``) and the top of the cumulative list is printed."""
@@ -372,6 +478,7 @@ def body(
     seed: int,
     processes: tuple[int, ...],
     profile: bool,
+    stages: int = 0,
 ) -> dict[str, Any]:
     from juminkiroku.synth.load import residents_load
     from tenants.db import connection
@@ -401,11 +508,16 @@ def body(
         f"[fuka] {data['kyuyo']:,} 給与 + {data['nenkin']:,} 年金 reports in {data_seconds:.1f} s"
     )
     record["setup"] = {"residents_load": round(load_seconds, 2), "tax_data": data}
-    return measure(record, town["schema"], processes=processes, profile=profile)
+    return measure(record, town["schema"], processes=processes, profile=profile, stages=stages)
 
 
 def measure(
-    record: dict[str, Any], schema: str, *, processes: tuple[int, ...], profile: bool
+    record: dict[str, Any],
+    schema: str,
+    *,
+    processes: tuple[int, ...],
+    profile: bool,
+    stages: int = 0,
 ) -> dict[str, Any]:
     """The runs, the same run's references, the kill-and-resume and the profile on a town
     set up (a fresh one, or one a --keep run left)."""
@@ -426,6 +538,8 @@ def measure(
     print("[fuka] 当初賦課 with 2 processes, one killed (SIGKILL) at 40%, then resumed …")
     killed = _assess_killed(schema)
     connection.set_tenant(municipality)
+    if stages:
+        record["stages"] = _stages(stages)
     if profile:
         record["profile"] = _profile_chunk(str(OUT_DIR / "fuka_chunk.prof"))
     connection.set_schema_to_public()
@@ -508,7 +622,10 @@ def _reuse(args: Any) -> int:
     record: dict[str, Any] = {"benchmark": "fuka", "reused": BENCH_DB}
     record["machine"] = machine_info()
     print_machine(record["machine"])
-    measure(record, town.schema_name, processes=_processes(args), profile=args.profile)
+    measure(
+        record, town.schema_name, processes=_processes(args), profile=args.profile,
+        stages=args.stages,
+    )  # fmt: skip
     print(f"[fuka] wrote {write_json('fuka_reuse', record)}")
     return 0
 
@@ -528,6 +645,13 @@ def main(argv: list[str]) -> int:
         help="then run one chunk under cProfile (bench/out/fuka_chunk.prof)",
     )
     parser.add_argument(
+        "--stages",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then time each step of N chunks in this process (µs a person: wall, CPU, server)",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure again on the database a --keep run left (no new town)",
@@ -544,6 +668,7 @@ def main(argv: list[str]) -> int:
             seed=args.seed,
             processes=_processes(args),
             profile=args.profile,
+            stages=args.stages,
         ),
         keep=args.keep,
     )
