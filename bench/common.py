@@ -361,13 +361,20 @@ def _pool_init(database_url: str, schema: str, kind_code: str) -> None:
     connection.set_tenant(Municipality.objects.get(schema_name=schema))
 
 
-def _pool_run(args: tuple[int, int]) -> int:
+def _pool_run(args: tuple[int, int, bool]) -> int:
     from django.db import transaction
 
     from tenants.jobs.models import Job, JobChunk
     from tenants.jobs.registry import get_kind
 
-    job_id, chunk_id = args
+    job_id, chunk_id, via_task = args
+    if via_task:
+        # the worker's own task body (status, attempt, heartbeat thread, the fenced
+        # result, the finish), without the broker
+        from tenants.jobs.tasks import run_job_chunk
+
+        run_job_chunk.run(job_id, chunk_id)
+        return int(JobChunk.objects.values_list("done", flat=True).get(pk=chunk_id))
     kind = get_kind(_pool_kind["code"])
     assert kind is not None
     job = Job.objects.get(pk=job_id)
@@ -387,10 +394,19 @@ class PoolRun:
         return self.plan + self.chunks + self.finish
 
 
-def job_in_pool(kind_code: str, params: dict[str, Any], *, processes: int, schema: str) -> PoolRun:
+def job_in_pool(
+    kind_code: str,
+    params: dict[str, Any],
+    *,
+    processes: int,
+    schema: str,
+    via_task: bool = False,
+) -> PoolRun:
     """Plan a job of ``kind_code`` in this process, run its chunks in ``processes`` forked
     workers (each chunk in its own transaction, as a Celery worker would), then finish it
-    and mark it succeeded so the next run's plan is not refused. Times in seconds."""
+    and mark it succeeded so the next run's plan is not refused. Times in seconds.
+    ``via_task``: each chunk through the Celery task's body (``run_job_chunk``: its
+    bookkeeping, heartbeat and fence) instead of the kind's ``run_chunk`` alone."""
     import multiprocessing
 
     from django.db import connection as dj
@@ -413,10 +429,11 @@ def job_in_pool(kind_code: str, params: dict[str, Any], *, processes: int, schem
     with multiprocessing.get_context("fork").Pool(
         processes, initializer=_pool_init, initargs=(os.environ["DATABASE_URL"], schema, kind_code)
     ) as pool:
-        done = sum(pool.map(_pool_run, [(job.pk, c.pk) for c in chunks], chunksize=1))
+        done = sum(pool.map(_pool_run, [(job.pk, c.pk, via_task) for c in chunks], chunksize=1))
     t_chunks = time.perf_counter() - t1
     t2 = time.perf_counter()
-    kind.finish(job)
+    if not via_task:  # (the task finished it after its last chunk)
+        kind.finish(job)
     t_finish = time.perf_counter() - t2
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
     return PoolRun(t_plan, t_chunks, t_finish, done)

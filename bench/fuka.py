@@ -98,7 +98,7 @@ def _empty() -> None:
         cur.execute("TRUNCATE zeimu_chotei, zeimu_kibetsu CASCADE")
 
 
-def _assess(processes: int, schema: str) -> dict[str, Any]:
+def _assess(processes: int, schema: str, *, via_task: bool = False) -> dict[str, Any]:
     """One 当初賦課 through the job's plan, chunks (each in its own transaction, as a
     Celery worker runs it) and finish, with its CPU seconds."""
     from django.db.models import Count
@@ -109,14 +109,16 @@ def _assess(processes: int, schema: str) -> dict[str, Any]:
     _empty()
     with CpuMeter() as cpu:
         run = job_in_pool(
-            "zeimu_tosho_fuka", {"fiscal_year": FISCAL_YEAR}, processes=processes, schema=schema
-        )
+            "zeimu_tosho_fuka", {"fiscal_year": FISCAL_YEAR}, processes=processes,
+            schema=schema, via_task=via_task,
+        )  # fmt: skip
     counts = dict(
         Fuka.objects.values_list("status").annotate(n=Count("id")).values_list("status", "n")
     )
     total = run.plan + run.chunks + run.finish
     return {
         "processes": processes,
+        "via_task": via_task,
         "plan": round(run.plan, 2),
         "chunks": round(run.chunks, 2),
         "finish": round(run.finish, 2),
@@ -476,7 +478,7 @@ def body(
     *,
     population: int,
     seed: int,
-    processes: tuple[int, ...],
+    processes: tuple[str, ...],
     profile: bool,
     stages: int = 0,
 ) -> dict[str, Any]:
@@ -515,7 +517,7 @@ def measure(
     record: dict[str, Any],
     schema: str,
     *,
-    processes: tuple[int, ...],
+    processes: tuple[str, ...],
     profile: bool,
     stages: int = 0,
 ) -> dict[str, Any]:
@@ -527,9 +529,11 @@ def measure(
     municipality = Municipality.objects.get(schema_name=schema)
     connection.set_tenant(municipality)
     runs = []
-    for n in processes:
-        print(f"[fuka] 当初賦課 with {n} process(es) …")
-        runs.append(_assess(n, schema))
+    for spec in processes:
+        n, via_task = int(spec.rstrip("t")), spec.endswith("t")
+        how = " through the Celery task's body" if via_task else ""
+        print(f"[fuka] 当初賦課 with {n} process(es){how} …")
+        runs.append(_assess(n, schema, via_task=via_task))
         connection.set_tenant(municipality)
     print("[fuka] references: the law alone, COPY alone …")
     engine = _engine_only()
@@ -546,7 +550,8 @@ def measure(
     record["kill_resume"] = killed
     record["runs"] = runs
     rows = [
-        [f"{r['processes']}", f"{r['people']:,}", f"{r['plan']:.2f}", f"{r['chunks']:.2f}",
+        [f"{r['processes']}{' (task)' if r['via_task'] else ''}", f"{r['people']:,}",
+         f"{r['plan']:.2f}", f"{r['chunks']:.2f}",
          f"{r['finish']:.2f}", f"{r['total']:.2f}", f"{r['people'] / r['total']:,.0f}",
          f"{r['cpu_python']:.1f}", f"{r['cpu_server']:.1f}",
          f"{r['total'] / engine['cpu']:.2f}" if engine["cpu"] else "-",
@@ -630,15 +635,24 @@ def _reuse(args: Any) -> int:
     return 0
 
 
-def _processes(args: Any) -> tuple[int, ...]:
-    return tuple(int(x) for x in args.processes.split(","))
+def _processes(args: Any) -> tuple[str, ...]:
+    """``1,2,2t``: runs with 1 and 2 processes, then 2 through the task's body."""
+    specs = tuple(x.strip() for x in args.processes.split(",") if x.strip())
+    for x in specs:
+        if not x.rstrip("t").isdigit():
+            raise SystemExit(f"--processes: {x!r} is not a number of processes (1, 2, 2t …)")
+    return specs
 
 
 def main(argv: list[str]) -> int:
     parser = base_parser("fuka", __doc__.splitlines()[0] if __doc__ else "")
     parser.add_argument("--population", type=int, default=380_000, help="default 380,000")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--processes", default="1,2", help="runs, e.g. 2 or 1,2,2 (default 1,2)")
+    parser.add_argument(
+        "--processes",
+        default="1,2",
+        help="runs, e.g. 2 or 1,2,2t (t: through the Celery task's body; default 1,2)",
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
