@@ -62,7 +62,7 @@ inputs = st.builds(
 )
 
 
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 @given(data=inputs, kyuyo_tokucho=st.booleans(), futsu_kibo=st.booleans())
 def test_the_explanation_is_the_json_jsonable_gives(
     params, in_alpha, data: JuminzeiInput, kyuyo_tokucho: bool, futsu_kibo: bool
