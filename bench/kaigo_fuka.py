@@ -45,7 +45,7 @@ _CHECKSUM_SQL = """
     SELECT count(*), coalesce(sum(hokenryo), 0), md5(coalesce(string_agg(md5(concat_ws('|',
         atena_id, hihokensha_no, version, santei, is_current, kijun_date, dankai, kijungaku,
         ritsu, gokei_shotoku, kazei_nenkin_shunyu, honnin_jokyo, setai_kazei, nengaku,
-        keigengaku, tsukisu, hokenryo, choshu_hoho, kanou, kibetsu::text, detail::text,
+        keigengaku, tsukisu, hokenryo, choshu_hoho, kanou, kibetsu::text, detail::jsonb::text,
         input_hash, reason, cause)), '' ORDER BY atena_id, version), ''))
     FROM kaigo_kaigofuka WHERE fiscal_year = %s
 """

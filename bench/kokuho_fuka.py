@@ -141,7 +141,7 @@ def checksum() -> dict[str, Any]:
         cur.execute(
             "SELECT md5(concat_ws('|', fiscal_year, setai_id, version, santei, is_current, "
             "nozei_gimusha_id, gisei, kijun_date, hihokensha_su, keigen_wari, hantei_shotoku, "
-            "iryo, shien, kaigo, kodomo, nengaku, kanou, kibetsu::text, detail::text, "
+            "iryo, shien, kaigo, kodomo, nengaku, kanou, kibetsu::text, detail::jsonb::text, "
             "input_hash, reason, cause)), iryo, shien, kaigo, kodomo, nengaku "
             "FROM kokuho_kokuhofuka WHERE is_current ORDER BY fiscal_year, setai_id"
         )

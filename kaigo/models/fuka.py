@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tenants.fields import JSONTextField
+
 
 class FukaSantei(models.TextChoices):
     HON = "hon", "本算定"
@@ -73,7 +75,9 @@ class KaigoFuka(models.Model):
     kanou = models.BigIntegerField("過誤納額", default=0)
     #: [{"ki", "label", "kind", "month", "due", "amount", "before"?, "sagaku"?}]
     kibetsu = models.JSONField("期別保険料", default=list)
-    detail = models.JSONField("計算の内訳", default=dict)
+    # read whole (the 更正候補 sweep casts it to jsonb to read its input): JSON text, no
+    # jsonb parse on every insert of the 本算定 (tenants.fields), lz4 (kaigo 0005)
+    detail = JSONTextField("計算の内訳", default=dict)
     input_hash = models.CharField("入力の指紋", max_length=64)
     reason = models.CharField("更正の理由", max_length=200, blank=True)
     cause = models.CharField(

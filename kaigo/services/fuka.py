@@ -410,7 +410,7 @@ def _inputs_of(fuka_ids: list[int]) -> dict[int, dict[str, Any]]:
         return {}
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT id, detail -> 'input' FROM kaigo_kaigofuka WHERE id = ANY(%s::bigint[])",
+            "SELECT id, detail::jsonb -> 'input' FROM kaigo_kaigofuka WHERE id = ANY(%s::bigint[])",
             [fuka_ids],
         )
         # Django's connection hands jsonb over as text (JSONField decodes it itself)

@@ -39,7 +39,7 @@ _COLUMNS = (
     "fiscal_year, atena_id, hihokensha_no, version, santei, is_current, kijun_date, dankai,"
     " kijungaku, ritsu, gokei_shotoku, kazei_nenkin_shunyu, honnin_jokyo, setai_kazei,"
     " nengaku, keigengaku, tsukisu, hokenryo, choshu_hoho, kanou, kibetsu::text,"
-    " detail::text, input_hash, reason, cause, created_by"
+    " detail::jsonb::text, input_hash, reason, cause, created_by"  # (内訳: text, as its value)
 )
 
 
