@@ -65,9 +65,9 @@ def assessment_checksum() -> dict[str, Any]:
 
 _KAIGO_REFS_SQL = """
     SELECT count(*) FROM zeimu_chotei c JOIN zeimu_kibetsu k ON k.id = c.kibetsu_id
-    JOIN kaigo_kaigofuka f ON c.ref = 'kaigo_fuka:' || f.id || ':' || k.ki
-        AND f.atena_id = k.atena_id AND f.is_current
-    WHERE k.zeimoku = 'kaigo'
+    JOIN kaigo_kaigofuka f ON f.id = split_part(c.ref, ':', 2)::bigint AND f.is_current
+    WHERE k.zeimoku = 'kaigo' AND c.ref = 'kaigo_fuka:' || f.id || ':' || k.ki
+        AND f.atena_id = k.atena_id
 """
 
 

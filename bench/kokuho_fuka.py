@@ -159,11 +159,11 @@ def checksum() -> dict[str, Any]:
 
 _KOKUHO_REFS_SQL = """
     SELECT count(*) FROM zeimu_chotei c JOIN zeimu_kibetsu k ON k.id = c.kibetsu_id
-    JOIN kokuho_kokuhofuka f ON c.ref = 'kokuho_fuka:' || f.id || ':' || k.atena_id || ':' || k.ki
+    JOIN kokuho_kokuhofuka f ON f.id = split_part(c.ref, ':', 2)::bigint AND f.is_current
+    WHERE k.zeimoku = 'kokuhozei'
+        AND c.ref = 'kokuho_fuka:' || f.id || ':' || k.atena_id || ':' || k.ki
         AND k.key = 'kokuhozei:' || f.fiscal_year || ':' || f.setai_id || ':' || k.atena_id
             || ':' || k.ki
-        AND f.is_current
-    WHERE k.zeimoku = 'kokuhozei'
 """
 
 
