@@ -253,8 +253,9 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
     refused item (the Japanese message of ``chotei_post``) writes nothing of the batch.
     A job's chunk (≈1,000–10,000 items) is one round of these statements."""
     items = list(items)
+    zeimoku_ok = set(Zeimoku.values)  # (``values`` builds a new list at every access)
     for it in items:
-        if it.zeimoku not in Zeimoku.values:
+        if it.zeimoku not in zeimoku_ok:
             raise ShunoRefused("税目が正しくありません。")
         if (it.atena_id is None) == (not it.hojin_bango):
             raise ShunoRefused(TAXPAYER_ONE)
