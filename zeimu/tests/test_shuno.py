@@ -549,7 +549,7 @@ def test_chotei_post_many_writes_what_the_array_path_wrote(
 
     atenas = [payer.pk, other_payer.pk]
 
-    def run(fn: Any) -> tuple[Any, ...]:
+    def run(fn: Any) -> str | tuple[Any, ...]:
         def both() -> tuple[Any, ...]:
             return fn(_items(atenas, batch), actor=ACTOR), _entries_in_order()
 
