@@ -27,6 +27,7 @@ from bench.common import (
     print_table,
     run,
 )
+from bench.ledger import ledger_checksum
 from bench.provision import provision_many
 
 TARGET_SECONDS = 30.0
@@ -60,6 +61,14 @@ def assessment_checksum() -> dict[str, Any]:
         cur.execute(_CHECKSUM_SQL, [FISCAL_YEAR])
         n, total, digest = cur.fetchone()
     return {"rows": int(n), "hokenryo": int(total), "md5": digest}
+
+
+_KAIGO_REFS_SQL = """
+    SELECT count(*) FROM zeimu_chotei c JOIN zeimu_kibetsu k ON k.id = c.kibetsu_id
+    JOIN kaigo_kaigofuka f ON f.id = split_part(c.ref, ':', 2)::bigint AND f.is_current
+    WHERE k.zeimoku = 'kaigo' AND c.ref = 'kaigo_fuka:' || f.id || ':' || k.ki
+        AND f.atena_id = k.atena_id
+"""
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -108,17 +117,29 @@ class _ServerCpuSampler:
         return sum(v - self.start.get(pid, 0.0) for pid, v in self.last.items())
 
 
+def _clear_previous_run() -> None:
+    """Start each run from no 介護保険料 賦課 and nothing of it in the 収納 ledger (a run
+    over a posted ledger would find every 期別 already stated and post nothing)."""
+    from django.db import connection as dj
+
+    with dj.cursor() as cur:
+        cur.execute("TRUNCATE kaigo_kaigofuka CASCADE")
+        cur.execute(
+            "DELETE FROM zeimu_chotei WHERE kibetsu_id IN "
+            "(SELECT id FROM zeimu_kibetsu WHERE zeimoku = 'kaigo')"
+        )
+        cur.execute("DELETE FROM zeimu_kibetsu WHERE zeimoku = 'kaigo'")
+
+
 def _honsantei(processes: int, schema: str) -> dict[str, Any]:
     import resource
 
-    from django.db import connection as dj
     from django.db.models import Count, Sum
 
     from bench.common import BENCH_DB
     from kaigo.models import KaigoFuka
 
-    with dj.cursor() as cur:
-        cur.execute("TRUNCATE kaigo_kaigofuka CASCADE")
+    _clear_previous_run()
     load = os.getloadavg()[0]
     before = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     sampler = _ServerCpuSampler(BENCH_DB)
@@ -151,6 +172,7 @@ def _honsantei(processes: int, schema: str) -> dict[str, Any]:
         "tokucho": tokucho,
         "hokenryo": agg["total"],
         "checksum": assessment_checksum(),
+        "ledger": ledger_checksum("kaigo", _KAIGO_REFS_SQL),
     }
 
 
@@ -185,14 +207,12 @@ def _profile_chunk(dump: str) -> dict[str, Any]:
     import io
     import pstats
 
-    from django.db import connection as dj
     from django.db import transaction
 
     from tenants.jobs.models import Job, JobChunk, JobStatus
     from tenants.jobs.registry import get_kind
 
-    with dj.cursor() as cur:
-        cur.execute("TRUNCATE kaigo_kaigofuka CASCADE")
+    _clear_previous_run()
     Job.objects.filter(kind=KIND).update(status=JobStatus.SUCCEEDED)
     kind = get_kind(KIND)
     assert kind is not None
@@ -339,6 +359,10 @@ def measure(
         c = r["checksum"]
         print(f"checksum ({r['processes']} process(es)): {c['rows']:,} assessments, "
               f"保険料 {c['hokenryo']:,}円, md5 {c['md5']}")  # fmt: skip
+        g = r["ledger"]
+        print(f"ledger ({r['processes']} process(es)): {g['kibetsu']:,} 期別, {g['entries']:,} "
+              f"entries, 調定 {g['amount']:,}円, md5 {g['md5']}, 納付番号 ok "
+              f"{g['nofu_bango_ok']:,}, refs ok {g['refs_ok']:,}")  # fmt: skip
     two = [r["total"] for r in runs if r["processes"] == 2]
     if two:
         best = min(two)

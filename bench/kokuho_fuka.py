@@ -28,6 +28,7 @@ from bench.common import (
     print_table,
     run,
 )
+from bench.ledger import ledger_checksum
 from bench.provision import provision_many
 
 TARGET_SECONDS = 30.0
@@ -156,6 +157,16 @@ def checksum() -> dict[str, Any]:
     return {"rows": n, "sha256": digest.hexdigest(), **totals}
 
 
+_KOKUHO_REFS_SQL = """
+    SELECT count(*) FROM zeimu_chotei c JOIN zeimu_kibetsu k ON k.id = c.kibetsu_id
+    JOIN kokuho_kokuhofuka f ON f.id = split_part(c.ref, ':', 2)::bigint AND f.is_current
+    WHERE k.zeimoku = 'kokuhozei'
+        AND c.ref = 'kokuho_fuka:' || f.id || ':' || k.atena_id || ':' || k.ki
+        AND k.key = 'kokuhozei:' || f.fiscal_year || ':' || f.setai_id || ':' || k.atena_id
+            || ':' || k.ki
+"""
+
+
 def _honsantei(processes: int, schema: str) -> dict[str, Any]:
     from django.db.models import Count, Sum
 
@@ -191,6 +202,7 @@ def _honsantei(processes: int, schema: str) -> dict[str, Any]:
         "cpu_us_per_insured": round((cpu_python + backend["seconds"]) / (agg["ins"] or 1) * 1e6),
         "loadavg": [round(x, 2) for x in os.getloadavg()],
         "checksum": checksum(),
+        "ledger": ledger_checksum("kokuhozei", _KOKUHO_REFS_SQL),
     }
 
 
@@ -386,6 +398,12 @@ def measure(
             f"[kokuho_fuka] checksum ({r['processes']} process(es)): {c['rows']:,} rows, "
             f"医療分 {c['iryo']:,} 支援金分 {c['shien']:,} 介護分 {c['kaigo']:,} 子ども分 "
             f"{c['kodomo']:,} 年税額 {c['nengaku']:,} 円, sha256 {c['sha256']}"
+        )
+        g = r["ledger"]
+        print(
+            f"[kokuho_fuka] ledger ({r['processes']} process(es)): {g['kibetsu']:,} 期別, "
+            f"{g['entries']:,} entries, 調定 {g['amount']:,}円, md5 {g['md5']}, 納付番号 ok "
+            f"{g['nofu_bango_ok']:,}, refs ok {g['refs_ok']:,}"
         )
     if len(sums) > 1:
         print("[kokuho_fuka] WARNING: the runs' checksums differ")

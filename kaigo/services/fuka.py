@@ -213,14 +213,24 @@ def tokucho_of(fiscal_year: int, atena_ids: list[int]) -> set[int]:
         return {int(a) for (a,) in cur.fetchall()}
 
 
+#: one probe of the one-current index per person (the LATERAL subquery with its LIMIT and
+#: lock is not flattened into a join): the planner cannot fall back to reading every row
+#: of the 年度 and filtering the chunk's ids, which it chose while a 本算定 filled the table
+#: (its row estimate stale, docs/profiles/ledger.md), each chunk slower than the last
+_ASSESSED_LOCKED = """
+    SELECT u.atena_id FROM unnest(%s::bigint[]) AS u(atena_id)
+    CROSS JOIN LATERAL (
+        SELECT 1 FROM kaigo_kaigofuka f
+        WHERE f.fiscal_year = %s AND f.is_current AND f.atena_id = u.atena_id
+        LIMIT 1 FOR UPDATE
+    ) AS found
+"""
+
+
 def _assessed_locked(fiscal_year: int, atena_ids: list[int]) -> set[int]:
     """Those of ``atena_ids`` with a current 賦課 of the 年度, their rows locked."""
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT atena_id FROM kaigo_kaigofuka WHERE fiscal_year = %s AND is_current"
-            " AND atena_id = ANY(%s) FOR UPDATE",
-            [fiscal_year, list(atena_ids)],
-        )
+        cur.execute(_ASSESSED_LOCKED, [list(atena_ids), fiscal_year])
         return {int(a) for (a,) in cur.fetchall()}
 
 

@@ -231,6 +231,23 @@ class ChunkWritten:
     kari_missing: int = 0
 
 
+#: one probe of the one-current index per household (the LATERAL subquery with its LIMIT
+#: and lock is not flattened into a join): the planner cannot fall back to reading every
+#: row of the 年度 and filtering the chunk's ids, which it chose while a 本算定 filled the
+#: table (its row estimate stale, docs/profiles/ledger.md), each chunk slower than the last
+_CURRENT_LOCKED = """
+    SELECT u.setai_id, f.id, f.version, f.santei,
+        ARRAY(SELECT (e->>'amount')::bigint FROM jsonb_array_elements(f.kibetsu)
+            WITH ORDINALITY AS x(e, n) ORDER BY n)
+    FROM unnest(%s::bigint[]) AS u(setai_id)
+    CROSS JOIN LATERAL (
+        SELECT id, version, santei, kibetsu FROM kokuho_kokuhofuka
+        WHERE fiscal_year = %s AND setai_id = u.setai_id AND is_current
+        LIMIT 1 FOR UPDATE
+    ) AS f
+"""
+
+
 def honsantei_chunk(
     *,
     year: FukaYear,
@@ -251,14 +268,7 @@ def honsantei_chunk(
     # model object, no 内訳 decoded): the 本算定 mostly finds none
     current: dict[int, tuple[int, int, str, list[int]]] = {}
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT setai_id, id, version, santei, "
-            "ARRAY(SELECT (e->>'amount')::bigint FROM jsonb_array_elements(kibetsu) "
-            "WITH ORDINALITY AS x(e, n) ORDER BY n) "
-            "FROM kokuho_kokuhofuka WHERE fiscal_year = %s AND setai_id = ANY(%s) "
-            "AND is_current FOR UPDATE",
-            [fy, setai_ids],
-        )
+        cur.execute(_CURRENT_LOCKED, [setai_ids, fy])
         for setai_id, pk, version, cur_santei, amounts in cur.fetchall():
             current[setai_id] = (pk, version, cur_santei, [int(a) for a in amounts])
     todo = [

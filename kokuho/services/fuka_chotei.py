@@ -91,6 +91,23 @@ def kokuho_chotei_items(rows: Iterable[_Fuka], before: dict[int, _Fuka], *,
     return items
 
 
+#: the chunk's current rows by one probe of the one-current index per household (a
+#: LATERAL subquery with a LIMIT is not flattened): not the job's rows so far filtered by
+#: the chunk's ids, which grew with every chunk (docs/profiles/ledger.md)
+_CHUNK_ROWS = """
+    SELECT n.id, n.fiscal_year, n.setai_id, n.nozei_gimusha_id, n.kibetsu::text,
+        o.id, o.nozei_gimusha_id, o.kibetsu::text
+    FROM unnest(%s::bigint[]) AS u(setai_id)
+    CROSS JOIN LATERAL (
+        SELECT id, fiscal_year, setai_id, nozei_gimusha_id, kibetsu FROM kokuho_kokuhofuka
+        WHERE fiscal_year = %s AND setai_id = u.setai_id AND is_current AND job_id = %s
+        LIMIT 1
+    ) AS n
+    LEFT JOIN kokuho_kokuhofuka o ON o.superseded_by_id = n.id
+    ORDER BY n.id
+"""
+
+
 def kokuho_chotei_post_chunk(
     *, job_id: int, fiscal_year: int, setai_ids: list[int], on: date, actor: Actor
 ) -> list[ChoteiPosted]:
@@ -99,14 +116,7 @@ def kokuho_chotei_post_chunk(
     rows: list[_Row] = []
     before: dict[int, _Fuka] = {}
     with connection.cursor() as cur:
-        cur.execute(
-            "SELECT n.id, n.fiscal_year, n.setai_id, n.nozei_gimusha_id, n.kibetsu::text, "
-            "o.id, o.nozei_gimusha_id, o.kibetsu::text FROM kokuho_kokuhofuka n "
-            "LEFT JOIN kokuho_kokuhofuka o ON o.superseded_by_id = n.id "
-            "WHERE n.job_id = %s AND n.fiscal_year = %s AND n.setai_id = ANY(%s) "
-            "AND n.is_current ORDER BY n.id",
-            [job_id, fiscal_year, list(setai_ids)],
-        )
+        cur.execute(_CHUNK_ROWS, [list(setai_ids), fiscal_year, job_id])
         for pk, fy, setai, gimusha, kib, old_pk, old_gimusha, old_kib in cur.fetchall():
             row = _Row(pk, fy, setai, gimusha, json.loads(kib))
             rows.append(row)

@@ -66,3 +66,15 @@ def test_outside_the_data_is_an_error_not_a_guess():
         is_holiday(date(2030, 1, 1))
     with pytest.raises(HolidayDataMissing):
         is_business_day(date(2018, 12, 3))
+
+
+def test_the_fast_loader_reads_the_same_data_as_the_pure_python_one():
+    """The C loader (when PyYAML has libyaml) gives the very objects ``safe_load`` gives."""
+    import yaml
+
+    from tenants import holidays
+
+    text = holidays.DATA_FILE.read_bytes()
+    assert yaml.load(text, Loader=holidays._LOADER) == yaml.safe_load(text)
+    if hasattr(yaml, "CSafeLoader"):
+        assert holidays._LOADER is yaml.CSafeLoader

@@ -83,6 +83,9 @@ class Kibetsu(models.Model):
         related_name="+",
         null=True,
         blank=True,
+        # no index of its own: zeimu_kibetsu_atena (atena, nouki) serves every lookup by
+        # the taxpayer, and each index is written for every 期別 a 本算定 posts
+        db_index=False,
     )
     hojin_bango = models.CharField("納税義務者の法人番号", max_length=13, blank=True)
     zeimoku = models.CharField("税目", max_length=12, choices=Zeimoku.choices)
@@ -91,7 +94,9 @@ class Kibetsu(models.Model):
     ki_label = models.CharField("期の名称", max_length=20)
     nouki = models.DateField("納期限")
     #: the 納付番号 printed on the 納付書 and used as the 口座振替 顧客番号 (20 digits)
-    nofu_bango = models.CharField("納付番号", max_length=20, unique=True)
+    #: (unique by a constraint, not ``unique=True``: that would add a second index, for
+    #: LIKE, which no query uses — the number is looked up whole)
+    nofu_bango = models.CharField("納付番号", max_length=20)
     #: the posting module's key of this 期別, unique within the 税目
     key = models.CharField("連携キー", max_length=80)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
@@ -101,6 +106,7 @@ class Kibetsu(models.Model):
         verbose_name_plural = "期別"
         constraints = [
             models.UniqueConstraint(fields=["zeimoku", "key"], name="zeimu_kibetsu_key"),
+            models.UniqueConstraint(fields=["nofu_bango"], name="zeimu_kibetsu_nofu_bango"),
             models.CheckConstraint(
                 condition=(models.Q(atena__isnull=False) & models.Q(hojin_bango=""))
                 | (models.Q(atena__isnull=True) & ~models.Q(hojin_bango="")),
@@ -129,13 +135,15 @@ class Chotei(models.Model):
     on = models.DateField("調定日")
     reason = models.CharField("理由", max_length=200, blank=True)
     #: the poster's key of this change: a second post with it writes nothing
-    ref = models.CharField("連携番号", max_length=120, unique=True)
+    #: (unique by a constraint, not ``unique=True``: no LIKE index, no query uses one)
+    ref = models.CharField("連携番号", max_length=120)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "調定"
         verbose_name_plural = "調定"
+        constraints = [models.UniqueConstraint(fields=["ref"], name="zeimu_chotei_ref")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount:,}円"
