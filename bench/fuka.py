@@ -192,7 +192,7 @@ def _copy_only() -> dict[str, Any]:
                 f"CREATE TEMP TABLE fuka_copy_ref ON COMMIT DROP AS SELECT {cols} "
                 "FROM zeimu_fuka WITH NO DATA"
             )
-            # the table's own storage for the JSON columns (lz4 since zeimu 0019)
+            # the table's own storage for the JSON columns (lz4 since zeimu 0020)
             rc.execute(
                 "SELECT attname, attcompression FROM pg_attribute WHERE attrelid = "
                 "'zeimu_fuka'::regclass AND attname IN ('kibetsu', 'detail')"

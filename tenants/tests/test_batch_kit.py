@@ -112,7 +112,7 @@ def test_copy_insert_skips_what_the_unique_index_holds_and_stays_in_its_town(alp
 
 
 def test_the_explanations_are_compressed_with_lz4_in_every_town(alpha, beta) -> None:
-    # (zeimu 0019; a town provisioned from the template keeps it: pg_dump carries it)
+    # (zeimu 0020; a town provisioned from the template keeps it: pg_dump carries it)
     for town in (alpha, beta):
         with dj.cursor() as cur:
             cur.execute(

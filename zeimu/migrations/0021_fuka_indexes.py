@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('juminkiroku', '0018_johyo_db'),
-        ('zeimu', '0019_fuka_detail_text'),
+        ('zeimu', '0020_fuka_detail_text'),
     ]
 
     operations = [

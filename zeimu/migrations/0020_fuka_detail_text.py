@@ -9,7 +9,7 @@ import tenants.fields
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zeimu', '0018_fuka_shotoku'),
+        ('zeimu', '0019_ledger_indexes'),
     ]
 
     operations = [
