@@ -13,10 +13,10 @@ file. Each worker renders one small warm-up document first (font index, ≈0.1 s
 long-lived Celery worker has done before its first chunk.
 
 **Typst alone** is the compile of an already-built payload (the JSON string the template
-reads) on the same warm compiler (``tenants.printing.engine.compile_payload``), in the
-same workers right after the real path, chunks of the same size: the payloads are built
-before the clock starts (of other synthetic people, so no compile finds the real path's
-pages in Typst's memo cache) and the PDFs are not written.
+reads) on the warm compiler (``tenants.printing.engine.compile_payload``), in a pool of
+its own just before the real path's (as many processes, fresh caches, warmed up the same
+way), chunks of the same size: the payloads are built before the clock starts (of other
+synthetic people) and the PDFs are not written.
 
 **Checksum**: every written PDF is read back with ``pdftotext -raw`` (as the tests read
 notices, ``tenants.testing.pdf``), after the timing; the SHA-256 over the text of every
@@ -284,22 +284,26 @@ def measure(processes: int, notices: int, chunk: int, seed: int, out_dir: str) -
         (start, min(chunk, notices - start), seed, out_dir) for start in range(0, notices, chunk)
     ]
     ctx = multiprocessing.get_context("spawn")  # no Typst state inherited across fork
+    load_before = os.getloadavg()[0]
+    # Typst alone first, in workers of its own (fresh caches, as the real path's): chunks
+    # of the same sizes, their payloads built before the clock starts, of other synthetic
+    # people (another seed)
+    alone_tasks = [(first, count, seed + ALONE_SEED, "") for first, count, _s, _o in tasks]
     with ctx.Pool(processes, initializer=_worker_init) as pool:
         pool.map(_render_chunk, [(0, 3, seed, "")] * processes)  # every worker up and warm
-        load_before = os.getloadavg()[0]
-        t0 = time.perf_counter()
-        results = pool.map(_render_chunk, tasks, chunksize=1)
-        real_wall = time.perf_counter() - t0
-        # Typst alone, same workers, chunks of the same sizes: payloads built before the
-        # clock starts, of other people (another seed) so that no compile finds the real
-        # path's pages in Typst's memo cache
-        alone_tasks = [(first, count, seed + ALONE_SEED, "") for first, count, _s, _o in tasks]
         payloads = pool.map(_payload_chunk, alone_tasks, chunksize=1)
         t0 = time.perf_counter()
         alone = pool.map(
             _typst_chunk, [(t[1], p) for t, p in zip(tasks, payloads, strict=True)], chunksize=1
         )
         alone_wall = time.perf_counter() - t0
+    del payloads
+    # the real path: build, render, write, as a job chunk
+    with ctx.Pool(processes, initializer=_worker_init) as pool:
+        pool.map(_render_chunk, [(0, 3, seed, "")] * processes)  # every worker up and warm
+        t0 = time.perf_counter()
+        results = pool.map(_render_chunk, tasks, chunksize=1)
+        real_wall = time.perf_counter() - t0
     real = _summary(results, real_wall)
     real["build_s_total"] = round(sum(r["build_s"] for r in results), 2)
     real["write_s_total"] = round(sum(r["write_s"] for r in results), 2)
