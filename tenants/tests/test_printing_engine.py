@@ -76,7 +76,12 @@ def test_a_big_payload_trims_the_memo_cache_and_prints_the_same(
     monkeypatch.setattr(engine, "CACHE_TRIM_BYTES", 300)
     trims: list[int] = []
     real_trim = engine.cache_trim
-    monkeypatch.setattr(engine, "cache_trim", lambda: trims.append(1) or real_trim())
+
+    def counted_trim() -> None:
+        trims.append(1)
+        real_trim()
+
+    monkeypatch.setattr(engine, "cache_trim", counted_trim)
     small = [{"name": "山田　太郎"}]
     big = [{"name": f"山田　{i}郎"} for i in range(40)]
     # when: a small document, a big one (trimmed after), then both again

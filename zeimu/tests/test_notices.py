@@ -320,11 +320,12 @@ def test_a_notice_in_a_chunk_is_the_page_its_reprint_prints(monkeypatch):
         notices.append(futsu_notice(fuka, address=address))
     templates: list[str] = []
     real_render = notices_module.render
-    monkeypatch.setattr(
-        notices_module,
-        "render",
-        lambda template, **kw: templates.append(template) or real_render(template, **kw),
-    )
+
+    def seen_render(template: str, **kw: Any) -> bytes:
+        templates.append(template)
+        return real_render(template, **kw)
+
+    monkeypatch.setattr(notices_module, "render", seen_render)
     kwargs: dict[str, Any] = {
         "issuer": issuer,
         "fiscal_year": 2025,
