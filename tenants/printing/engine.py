@@ -16,6 +16,14 @@ system fonts are ignored, so a page looks the same on every machine that has tho
 One compiler per template and process is kept: building it scans the fonts (≈70 ms);
 a compile then costs ≈1.5 ms a page when many notices share one document (STACK-NOTES,
 bench/notices.py).
+
+**Typst's memo cache** (comemo) is global to the process and keeps what a compile laid
+out until ten later compiles have not used it: a chunk of 1,000 notices leaves ≈500 MB,
+so a worker printing chunk after chunk grew to ≈3 GB and each compile slowed down with
+the cache it searched and the memory it faulted in (docs/profiles/notices.md). After a
+big document, :func:`compile_payload` compiles an empty document :data:`CACHE_TRIM_COMPILES`
+times (≈0.05 ms each), which ages the chunk's entries out; what every chunk shares (the
+template, fonts, the static frames) is rebuilt once by the next compile.
 """
 
 from __future__ import annotations
@@ -38,6 +46,11 @@ DEFAULT_FONT_DIRS = (
     "/usr/share/fonts/opentype/ipaexfont-gothic",  # fonts-ipaexfont: fallback
 )
 FONT_FAMILIES = ("Noto Sans CJK JP", "IPAexGothic")  # the templates' fallback chain
+
+#: after a payload this long (≈200 notices), the memo cache is trimmed (module doc)
+CACHE_TRIM_BYTES = 200_000
+#: typst-py ends each compile with ``comemo::evict(10)``: ten compiles age an entry out
+CACHE_TRIM_COMPILES = 10
 
 #: ``"zeimu/futsu_notice.typ"`` or ``("zeimu", "futsu_notice.typ")``
 TemplateName = str | tuple[str, str]
@@ -110,6 +123,54 @@ def _compiler(path: Path, root: Path) -> tuple[Any, threading.Lock]:
     return compiler, threading.Lock()
 
 
+@functools.cache
+def _blank() -> tuple[Any, threading.Lock]:
+    import typst
+
+    return typst.Compiler(input=b" ", font_paths=[], ignore_system_fonts=True), threading.Lock()
+
+
+def cache_trim() -> None:
+    """Age everything out of Typst's memo cache that the last compiles used (module doc):
+    empty compiles, each of which ends with typst-py's ``comemo::evict(10)``."""
+    blank, lock = _blank()
+    with lock:
+        for _ in range(CACHE_TRIM_COMPILES):
+            blank.compile(input=b" ", format="pdf")
+
+
+def payload(common: dict[str, Any], items: Sequence[dict[str, Any]]) -> str:
+    """The one JSON string a template reads as ``sys.inputs.data``."""
+    return json.dumps({"common": common, "items": list(items)}, ensure_ascii=False)
+
+
+def compile_payload(
+    template: TemplateName, data: str, *, timestamp: datetime | None = None
+) -> bytes:
+    """Compile ``template`` over an already-built :func:`payload` on this process's warm
+    compiler: Typst's own part of :func:`render` (the benchmark's "Typst alone"). After a
+    big payload (a chunk), the memo cache is trimmed (module doc)."""
+    import typst
+
+    compiler, lock = _compiler(*template_path(template))
+    try:
+        with lock:
+            pdf = compiler.compile(
+                format="pdf",
+                sys_inputs={"data": data},
+                # whole seconds (typst refuses microseconds)
+                timestamp=int(timestamp.timestamp()) if timestamp else None,
+            )
+    except typst.TypstError as exc:
+        # The diagnostic names the template line, never the data.
+        name = "/".join(_split(template))
+        raise FormRenderError(f"{name}: {exc.message}") from None
+    assert isinstance(pdf, bytes)
+    if len(data) >= CACHE_TRIM_BYTES:
+        cache_trim()
+    return pdf
+
+
 def render(
     template: TemplateName,
     *,
@@ -123,21 +184,4 @@ def render(
     ``timestamp`` is written as the PDF's creation date; pass a fixed one (the job's
     creation time) so a chunk that renders again produces the same bytes.
     """
-    import typst
-
-    compiler, lock = _compiler(*template_path(template))
-    payload = json.dumps({"common": common, "items": list(items)}, ensure_ascii=False)
-    try:
-        with lock:
-            pdf = compiler.compile(
-                format="pdf",
-                sys_inputs={"data": payload},
-                # whole seconds (typst refuses microseconds)
-                timestamp=int(timestamp.timestamp()) if timestamp else None,
-            )
-    except typst.TypstError as exc:
-        # The diagnostic names the template line, never the data.
-        name = "/".join(_split(template))
-        raise FormRenderError(f"{name}: {exc.message}") from None
-    assert isinstance(pdf, bytes)
-    return pdf
+    return compile_payload(template, payload(common, items), timestamp=timestamp)

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from tenants.modules.spec import ModuleSpec
 from tenants.printing import engine
 from tenants.printing.engine import FormRenderError, render, template_dirs, template_path
+from tenants.testing.pdf import pdf_pages
 
 CARD = """#let data = json(bytes(sys.inputs.data))
 #set page(width: 100mm, height: 50mm, margin: 5mm)
@@ -63,3 +64,31 @@ def test_any_module_renders_its_own_template_with_data_as_text(
     assert '#panic("x")' in reader.pages[1].extract_text()
     with pytest.raises(FormRenderError, match="帳票のテンプレートがありません"):
         render("zeimu/futsu_notice.typ", common={}, items=[])  # not in this module's folder
+
+
+def test_a_big_payload_trims_the_memo_cache_and_prints_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # given: a module's card template, and a trim after payloads of 300 bytes or more
+    (tmp_path / "card.typ").write_text(CARD, encoding="utf-8")
+    spec = ModuleSpec(app="zeimu", verbose_name="試験", gyomu=(), form_templates=str(tmp_path))
+    monkeypatch.setattr(engine, "all_modules", lambda: [spec])
+    monkeypatch.setattr(engine, "CACHE_TRIM_BYTES", 300)
+    trims: list[int] = []
+    real_trim = engine.cache_trim
+
+    def counted_trim() -> None:
+        trims.append(1)
+        real_trim()
+
+    monkeypatch.setattr(engine, "cache_trim", counted_trim)
+    small = [{"name": "山田　太郎"}]
+    big = [{"name": f"山田　{i}郎"} for i in range(40)]
+    # when: a small document, a big one (trimmed after), then both again
+    first = [render("zeimu/card.typ", common={"title": "保険証"}, items=x) for x in (small, big)]
+    again = [render("zeimu/card.typ", common={"title": "保険証"}, items=x) for x in (small, big)]
+    # then: trimmed once after each big one, and every page as before the trim
+    assert trims == [1, 1]
+    assert [len(PdfReader(io.BytesIO(p)).pages) for p in first] == [1, 40]
+    assert [pdf_pages(p) for p in again] == [pdf_pages(p) for p in first]
+    assert "山田太郎" in pdf_pages(first[0])[0] and "山田39郎" in pdf_pages(first[1])[39]

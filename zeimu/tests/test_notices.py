@@ -19,7 +19,9 @@ from tenants.params.services import param_value
 from tenants.testing.pdf import pdf_pages
 from tenants.testing.queries import SqlCount
 from tests.personas import ALPHA_HOST, BETA_HOST
+from zeimu.forms import notices as notices_module
 from zeimu.forms.notices import (
+    FUTSU_TEMPLATE,
     TOKUCHO_ROWS_PER_PAGE,
     Issuer,
     futsu_notice,
@@ -283,6 +285,60 @@ def test_data_is_printed_as_text_never_run_as_typst_markup():
     (page,) = pdf_pages(pdf)
     assert '#panic("x")$a^2$]*太字*`raw`\\@ref<l>様' in page
     assert '#read("/etc/passwd")' in page and "root:" not in page
+
+
+def test_a_notice_in_a_chunk_is_the_page_its_reprint_prints(monkeypatch):
+    # given: three notices of a mass-print chunk, different in 方書, 給与特別徴収 and 期別
+    issuer = Issuer(name="葉山町", prefecture="神奈川県")
+    notices = []
+    for i, (katagaki, futsu, kyuyo) in enumerate(
+        [("コーポ葉山101号室", 116_500, 0), ("", 58_000, 58_000), ("", 4_000, 0)], start=1
+    ):
+        address = AddressBlock(
+            atena_id=i,
+            atena_no=f"{i:010d}",
+            postal_code="2400112",
+            jusho=f"神奈川県三浦郡葉山町堀内{i}番地",
+            katagaki=katagaki,
+            shimei=f"山田　{'一二三'[i - 1]}郎",
+        )
+        kibetsu = {
+            "futsu": [
+                {"label": f"第{k}期", "amount": futsu // 4, "due": f"2025-{3 + 2 * k:02d}-01"}
+                for k in range(1, 5 if futsu > 10_000 else 2)
+            ]
+        }
+        fuka = Fuka(
+            id=i,
+            atena_id=i,
+            fiscal_year=2025,
+            gokei_zeigaku=futsu + kyuyo,
+            futsu_choshu_gaku=futsu,
+            kyuyo_tokucho_gaku=kyuyo,
+            kibetsu=kibetsu,
+        )
+        notices.append(futsu_notice(fuka, address=address))
+    templates: list[str] = []
+    real_render = notices_module.render
+
+    def seen_render(template: str, **kw: Any) -> bytes:
+        templates.append(template)
+        return real_render(template, **kw)
+
+    monkeypatch.setattr(notices_module, "render", seen_render)
+    kwargs: dict[str, Any] = {
+        "issuer": issuer,
+        "fiscal_year": 2025,
+        "tsuchi_date": date(2025, 6, 10),
+    }
+    # when: printed as one chunk, then each reprinted alone (zeimu.views.notices)
+    chunk = pdf_pages(futsu_render(notices, **kwargs))
+    alone = [pdf_pages(futsu_render([n], **kwargs)) for n in notices]
+    # then: one page a notice, each the very text of its reprint, through one template
+    assert len(chunk) == 3
+    assert chunk == [pages[0] for pages in alone] and all(len(p) == 1 for p in alone)
+    assert chunk[0] != chunk[1] != chunk[2]
+    assert templates == [FUTSU_TEMPLATE] * 4
 
 
 def test_viewer_cannot_reprint_and_the_other_town_gets_404(alpha, login):
