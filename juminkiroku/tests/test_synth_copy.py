@@ -1,0 +1,65 @@
+"""The loader's COPY streams, pinned: what ``residents_load`` sends to the server for a
+fixed town, table by table, must not change when the loader is made faster (issue 23).
+
+No database: the loader's row producer is run against a recording stand-in for the
+psycopg cursor, with fixed id bases, 異動 id and time stamp. The digests were taken from
+the loader before the issue-23 work (commit d7cff63): the same seed gives the same rows,
+byte for byte, in the same order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+from juminkiroku.synth.bulk import Clock
+from juminkiroku.synth.generate import town_generator, town_info
+from juminkiroku.synth.load import _copy_all
+
+ON = date(2025, 10, 1)
+NOW = "2025-10-01T09:00:00+09:00"
+
+# table: (rows, md5 of the COPY text in order), seed 5, 3,000 residents, bases 10/20/30.
+PINNED = {
+    "juminkiroku_atena": (3036, "df0a71f98238562f7cf7e26dd86570bd"),
+    "juminkiroku_atenarireki": (3060, "8518b998d3564e33e6cbfb99270d6f5e"),
+    "juminkiroku_setai": (1354, "3b56bef495082a437f553e399c511d77"),
+}
+
+
+class _Recorder:
+    """Stands in for the psycopg cursor: keeps what each COPY ... FROM STDIN received."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, list[bytes]] = {}
+
+    @contextmanager
+    def copy(self, statement: Any, **_kwargs: Any) -> Iterator[Any]:
+        table = next(t for t in PINNED if f"'{t}'" in repr(statement))
+        chunks = self.data.setdefault(table, [])
+
+        class _Copy:
+            def write(self, data: str | bytes) -> None:
+                chunks.append(data.encode() if isinstance(data, str) else bytes(data))
+
+        yield _Copy()
+
+
+def _streams(population: int, seed: int) -> dict[str, tuple[int, str]]:
+    town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
+    gen = town_generator(population=population, seed=seed, on=ON, town=town)
+    recorder = _Recorder()
+    bases = {"juminkiroku_atena": 10, "juminkiroku_atenarireki": 20, "juminkiroku_setai": 30}
+    _copy_all(recorder, schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
+    out = {}
+    for table, chunks in recorder.data.items():
+        text = b"".join(chunks)
+        out[table] = (text.count(b"\n"), hashlib.md5(text).hexdigest())
+    return out
+
+
+def test_copy_streams_are_pinned() -> None:
+    assert _streams(3000, 5) == PINNED
