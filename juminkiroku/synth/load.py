@@ -3,11 +3,13 @@
 One transaction: the 住所辞書, one 異動 "データ移行" (K99, 本登録), the persons (宛名 and
 their 住民票 versions), households, 支援措置 with their 抑止, the sequences moved past
 the loaded numbers, and one access-log row. Generation and COPY overlap: the
-宛名 rows stream to the server while Python builds the next households (the server
-works on the other core); the 住民票 versions are buffered and sent next.
+住民票 versions stream to the server (from a writer thread) while Python builds the next
+households, and the server ingests them and maintains their indexes on the other core;
+the 宛名 and 世帯 rows are buffered and sent next.
 
-While the rows go in, the big tables' secondary indexes and foreign keys are dropped and
-then recreated exactly as they were, in the same transaction (``synth.bulk``).
+While the rows go in, the foreign keys from the three loaded tables and the secondary
+indexes of 宛名 and 世帯 are dropped, then recreated exactly as they were, in the same
+transaction (``synth.bulk``; the index builds use the server's parallel workers).
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
+import psycopg
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
 from django.db.models import ForeignKey
 from django.utils import timezone
 from psycopg import sql
+from psycopg.copy import QueuedLibpqWriter
 
 from juminkiroku.codes import IdoJiyu, IdoStatus, YokushiLevel, YokushiProcess
 from juminkiroku.gyomu import JUMINKIROKU
@@ -55,6 +59,12 @@ from tenants.selectors.current import current_municipality
 LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
 CHUNK_ROWS = 2000
+# The table whose rows stream to the server while Python generates, its indexes kept
+# (maintained by the server on the other core meanwhile, cheaply: every key of the 住民票
+# versions' indexes grows with the rows). The others' indexes are rebuilt after the COPY.
+STREAMED_TABLE = AtenaRireki._meta.db_table
+# Rows a write of the buffered tables (larger: nothing to overlap with by then).
+BUFFERED_CHUNK_ROWS = 20000
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -233,19 +243,36 @@ def _advance(cur: Any, seq: str, value: int) -> None:
 
 
 class _Copy:
-    """One COPY ... FROM STDIN, fed in chunks of lines."""
+    """One COPY ... FROM STDIN, fed in chunks of lines.
 
-    def __init__(self, raw: Any, schema: str, table: str, columns: list[str], clock: Clock):
+    With ``queued``, psycopg's queued writer sends the data from a worker thread: a
+    ``write`` returns at once and Python goes on generating while the server ingests
+    the previous chunks (the thread waits on the socket, not on the GIL)."""
+
+    def __init__(
+        self,
+        raw: Any,
+        schema: str,
+        table: str,
+        columns: list[str],
+        clock: Clock,
+        *,
+        queued: bool = False,
+    ):
         self.statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
         )
         self.raw = raw
         self.clock = clock
+        self.queued = queued
         self.lines: list[str] = []
         self.copy: Any = None
 
     def __enter__(self) -> _Copy:
-        self.cm = self.raw.copy(self.statement)
+        if self.queued and isinstance(self.raw, psycopg.Cursor):
+            self.cm = self.raw.copy(self.statement, writer=QueuedLibpqWriter(self.raw))
+        else:
+            self.cm = self.raw.copy(self.statement)
         self.copy = self.cm.__enter__()
         return self
 
@@ -323,6 +350,7 @@ def residents_load(
                     [atena_t, rireki_t, setai_t],
                     indexes=drop_indexes,
                     foreign_keys=drop_foreign_keys,
+                    index_tables=[t for t in (atena_t, rireki_t, setai_t) if t != STREAMED_TABLE],
                 )
         bases = {t: _id_base(cur, t) for t in (atena_t, rireki_t, setai_t)}
         town = town_info(
@@ -436,6 +464,11 @@ def _copy_all(
     now: str,
     clock: Clock,
 ) -> dict[str, int]:
+    """Generate the town and COPY it: the 住民票 versions stream to the server while
+    Python generates (a writer thread sends them, the server ingests them on the other
+    core, keeping their indexes: their keys grow with the rows, so each insert lands at
+    the right edge of the index); the 宛名 and 世帯 rows are buffered and sent next (their
+    indexes are rebuilt afterwards, see ``STREAMED_TABLE``)."""
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     atena_cols = _columns(Atena, ATENA_COLUMNS)
     rireki_cols = _columns(AtenaRireki, RIREKI_COLUMNS)
@@ -443,12 +476,24 @@ def _copy_all(
     atena_id = bases[atena_t]
     rireki_id = bases[rireki_t]
     setai_id = bases[setai_t]
+    setai_base = bases[setai_t]
     serial = 0
     ido = str(ido_id)
-    rireki_lines: list[str] = []
+    atena_lines: list[str] = []
     setai_lines: list[str] = []
     setai_no = ATENA_NO_CHECK.number
-    with _Copy(raw, schema, atena_t, atena_cols, clock) as copy:
+    atena_no = ATENA_NO_CHECK.number
+    person_text = _person_text
+    iso = gen.iso
+    join = "\t".join
+    # The fixed ends of the rows (same text as field by field).
+    open_tail = f"\t{NULL}\t{ido}\t{NULL}\tf\t{NULL}\t{now}\n"
+    closed_tail = f"\t{ido}\t{ido}\tf\t{NULL}\t{now}\n"
+    setai_tail = f"\t{now}\n"
+    with _Copy(raw, schema, rireki_t, rireki_cols, clock, queued=True) as copy:
+        rireki_lines = copy.lines
+        add_rireki = rireki_lines.append
+        add_atena = atena_lines.append
         it: Iterator[list[dict[str, Any]]] = gen.stream()
         while True:
             with clock("generate"):
@@ -456,59 +501,56 @@ def _copy_all(
                 if members is None:
                     break
                 setai_id += 1
-                setai_lines.append(f"{setai_id}\t{setai_no(setai_id - bases[setai_t])}\t{now}\n")
+                setai_lines.append(f"{setai_id}\t{setai_no(setai_id - setai_base)}{setai_tail}")
                 sid = str(setai_id)
                 for p in members:
                     atena_id += 1
                     serial += 1
                     p["setai_id"] = sid
-                    text = "\t".join(_person_text(p))
+                    text = join(person_text(p))
                     aid = str(atena_id)
-                    valid_from = gen.iso(p["_valid_from"])
                     rireki_id += 1
                     if "_before" in p:
-                        before = "\t".join(_person_text({**p, **p["_before"]}))
+                        before = join(person_text({**p, **p["_before"]}))
                         shojo = p["shojo_date"]
-                        rireki_lines.append(
-                            f"{rireki_id}\t{before}\t{aid}\t{valid_from}\t{shojo}\t{ido}"
-                            f"\t{ido}\tf\t{NULL}\t{now}\n"
+                        add_rireki(
+                            f"{rireki_id}\t{before}\t{aid}\t{iso(p['_valid_from'])}\t{shojo}"
+                            f"{closed_tail}"
                         )
                         rireki_id += 1
-                        rireki_lines.append(
-                            f"{rireki_id}\t{text}\t{aid}\t{shojo}\t{NULL}\t{ido}"
-                            f"\t{NULL}\tf\t{NULL}\t{now}\n"
-                        )
+                        add_rireki(f"{rireki_id}\t{text}\t{aid}\t{shojo}{open_tail}")
                         version = "2"
                     else:
-                        rireki_lines.append(
-                            f"{rireki_id}\t{text}\t{aid}\t{valid_from}\t{NULL}\t{ido}"
-                            f"\t{NULL}\tf\t{NULL}\t{now}\n"
+                        add_rireki(
+                            f"{rireki_id}\t{text}\t{aid}\t{iso(p['_valid_from'])}{open_tail}"
                         )
                         version = "1"
-                    copy.lines.append(
-                        f"{aid}\t{text}\t{ATENA_NO_CHECK.number(serial)}\t{p['kana_key']}"
+                    add_atena(
+                        f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
                         f"\t{p['name_key']}\t{version}\t{now}\n"
                     )
-            if len(copy.lines) >= CHUNK_ROWS:
+            if len(rireki_lines) >= CHUNK_ROWS:
                 copy.flush()
+                rireki_lines = copy.lines
+                add_rireki = rireki_lines.append
         jutogai = 0
         with clock("generate"):
             for p in gen.jutogai_persons():
                 atena_id += 1
                 serial += 1
                 jutogai += 1
-                copy.add(
-                    f"{atena_id}\t{chr(9).join(_person_text(p))}\t{ATENA_NO_CHECK.number(serial)}"
+                add_atena(
+                    f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
                     f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
                 )
-    with _Copy(raw, schema, rireki_t, rireki_cols, clock) as copy:
-        for i in range(0, len(rireki_lines), CHUNK_ROWS):
-            copy.lines = rireki_lines[i : i + CHUNK_ROWS]
-            copy.flush()
-    with _Copy(raw, schema, setai_t, setai_cols, clock) as copy:
-        for i in range(0, len(setai_lines), CHUNK_ROWS):
-            copy.lines = setai_lines[i : i + CHUNK_ROWS]
-            copy.flush()
+    for table, columns, lines in (
+        (atena_t, atena_cols, atena_lines),
+        (setai_t, setai_cols, setai_lines),
+    ):
+        with _Copy(raw, schema, table, columns, clock) as copy:
+            for i in range(0, len(lines), BUFFERED_CHUNK_ROWS):
+                copy.lines = lines[i : i + BUFFERED_CHUNK_ROWS]
+                copy.flush()
     return {
         atena_t: atena_id - bases[atena_t],
         rireki_t: rireki_id - bases[rireki_t],
