@@ -2,10 +2,10 @@
 
 One transaction: the 住所辞書, one 異動 "データ移行" (K99, 本登録), the persons (宛名 and
 their 住民票 versions), households, 支援措置 with their 抑止, the sequences moved past
-the loaded numbers, and one access-log row. Generation and COPY overlap: the
-住民票 versions stream to the server (from a writer thread) while Python builds the next
-households, and the server ingests them and maintains their indexes on the other core;
-the 宛名 and 世帯 rows are buffered and sent next.
+the loaded numbers, and one access-log row. Generation and COPY overlap: blocks of
+住民票 versions, 宛名 and 世帯 rows go to the server from a worker thread while Python
+builds the next households, and the server ingests them (and maintains the 住民票
+versions' indexes) on the other core.
 
 While the rows go in, the foreign keys from the three loaded tables and the secondary
 indexes of 宛名 and 世帯 are dropped, then recreated exactly as they were, in the same
@@ -14,20 +14,21 @@ transaction (``synth.bulk``; the index builds use the server's parallel workers)
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import Any
 
-import psycopg
 from django.apps import apps
 from django.db import DatabaseError, models, transaction
 from django.db.models import ForeignKey
 from django.utils import timezone
 from psycopg import sql
-from psycopg.copy import QueuedLibpqWriter
 
 from juminkiroku.codes import IdoJiyu, IdoStatus, YokushiLevel, YokushiProcess
 from juminkiroku.gyomu import JUMINKIROKU
@@ -58,13 +59,14 @@ from tenants.selectors.current import current_municipality
 
 LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
-CHUNK_ROWS = 2000
-# The table whose rows stream to the server while Python generates, its indexes kept
-# (maintained by the server on the other core meanwhile, cheaply: every key of the 住民票
-# versions' indexes grows with the rows). The others' indexes are rebuilt after the COPY.
+# Persons a block: every STREAM_ROWS persons their 住民票 versions, 宛名 and 世帯 rows go to
+# the COPY thread (each table change ends one COPY and starts the next: a round trip).
+STREAM_ROWS = 16000
+STREAM_QUEUE = 8  # blocks waiting for the thread (≈ 6 MB each at most)
+# The table whose indexes are kept while its rows go in (maintained by the server on
+# the other core while Python generates, cheaply: every key of the 住民票 versions'
+# indexes grows with the rows). The others' indexes are rebuilt after the COPY.
 STREAMED_TABLE = AtenaRireki._meta.db_table
-# Rows a write of the buffered tables (larger: nothing to overlap with by then).
-BUFFERED_CHUNK_ROWS = 20000
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -242,56 +244,75 @@ def _advance(cur: Any, seq: str, value: int) -> None:
     )
 
 
-class _Copy:
-    """One COPY ... FROM STDIN, fed in chunks of lines.
+class _Streamer:
+    """COPY ... FROM STDIN into several tables from one worker thread, so that Python
+    goes on generating while the server ingests (the thread mostly waits on the socket,
+    without the GIL).
 
-    With ``queued``, psycopg's queued writer sends the data from a worker thread: a
-    ``write`` returns at once and Python goes on generating while the server ingests
-    the previous chunks (the thread waits on the socket, not on the GIL)."""
+    ``put(table, text)`` queues a block of rows; the thread sends consecutive blocks of
+    one table in one COPY and starts the next table's COPY when the table changes (one
+    connection runs one COPY at a time). Rows of a table arrive in the order they were
+    put. ``close()`` waits for the last COPY; an error in the thread is raised in the
+    caller at its next ``put`` or at ``close``. Use as a context manager: leaving it
+    always stops the thread before the connection is used again."""
 
-    def __init__(
-        self,
-        raw: Any,
-        schema: str,
-        table: str,
-        columns: list[str],
-        clock: Clock,
-        *,
-        queued: bool = False,
-    ):
-        self.statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
+    def __init__(self, raw: Any, statements: Mapping[str, sql.Composable], clock: Clock):
         self.raw = raw
+        self.statements = statements
         self.clock = clock
-        self.queued = queued
-        self.lines: list[str] = []
-        self.copy: Any = None
+        self.queue: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=STREAM_QUEUE)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="residents-copy", daemon=True)
 
-    def __enter__(self) -> _Copy:
-        if self.queued and isinstance(self.raw, psycopg.Cursor):
-            self.cm = self.raw.copy(self.statement, writer=QueuedLibpqWriter(self.raw))
-        else:
-            self.cm = self.raw.copy(self.statement)
-        self.copy = self.cm.__enter__()
+    def __enter__(self) -> _Streamer:
+        self.thread.start()
         return self
 
-    def add(self, line: str) -> None:
-        self.lines.append(line)
-        if len(self.lines) >= CHUNK_ROWS:
-            self.flush()
+    def _run(self) -> None:
+        cm: Any = None
+        current = ""
+        try:
+            while (item := self.queue.get()) is not None:
+                table, text = item
+                if table != current:
+                    if cm is not None:
+                        cm.__exit__(None, None, None)
+                        cm = None
+                    cm = self.raw.copy(self.statements[table])
+                    copy = cm.__enter__()
+                    current = table
+                copy.write(text)
+            if cm is not None:
+                cm.__exit__(None, None, None)
+        except BaseException as exc:
+            self.error = exc
+            if cm is not None:
+                with contextlib.suppress(BaseException):  # the first error is the one raised
+                    cm.__exit__(type(exc), exc, exc.__traceback__)
+            # Keep taking blocks until the end marker, or put() would block for ever.
+            while self.queue.get() is not None:
+                pass
 
-    def flush(self) -> None:
-        if self.lines:
-            with self.clock("copy"):
-                self.copy.write("".join(self.lines))
-            self.lines = []
+    def put(self, table: str, text: str) -> None:
+        if self.error is not None:
+            raise self.error
+        with self.clock("copy"):
+            self.queue.put((table, text))
+
+    def close(self) -> None:
+        with self.clock("copy"):
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
     def __exit__(self, *exc: Any) -> None:
-        if exc[0] is None:
-            self.flush()
-        with self.clock("copy"):
-            self.cm.__exit__(*exc)
+        if self.thread.is_alive():
+            if exc[0] is None:
+                self.close()
+            else:
+                self.queue.put(None)
+                self.thread.join()
 
 
 def residents_load(
@@ -464,15 +485,22 @@ def _copy_all(
     now: str,
     clock: Clock,
 ) -> dict[str, int]:
-    """Generate the town and COPY it: the 住民票 versions stream to the server while
-    Python generates (a writer thread sends them, the server ingests them on the other
-    core, keeping their indexes: their keys grow with the rows, so each insert lands at
-    the right edge of the index); the 宛名 and 世帯 rows are buffered and sent next (their
-    indexes are rebuilt afterwards, see ``STREAMED_TABLE``)."""
+    """Generate the town and COPY it while it is generated: every ``STREAM_ROWS``
+    persons, the blocks of 住民票 versions, 宛名 and 世帯 rows go to a worker thread that
+    sends them (``_Streamer``), and the server ingests them on the other core. The
+    住民票 versions keep their indexes (their keys grow with the rows, so each insert
+    lands at the right edge of each index); 宛名's and 世帯's are rebuilt afterwards."""
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
-    atena_cols = _columns(Atena, ATENA_COLUMNS)
-    rireki_cols = _columns(AtenaRireki, RIREKI_COLUMNS)
-    setai_cols = _columns(Setai, SETAI_COLUMNS)
+    statements = {
+        table: sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        for table, columns in (
+            (rireki_t, _columns(AtenaRireki, RIREKI_COLUMNS)),
+            (atena_t, _columns(Atena, ATENA_COLUMNS)),
+            (setai_t, _columns(Setai, SETAI_COLUMNS)),
+        )
+    }
     atena_id = bases[atena_t]
     rireki_id = bases[rireki_t]
     setai_id = bases[setai_t]
@@ -480,7 +508,11 @@ def _copy_all(
     serial = 0
     ido = str(ido_id)
     atena_lines: list[str] = []
+    rireki_lines: list[str] = []
     setai_lines: list[str] = []
+    add_atena = atena_lines.append
+    add_rireki = rireki_lines.append
+    add_setai = setai_lines.append
     setai_no = ATENA_NO_CHECK.number
     atena_no = ATENA_NO_CHECK.number
     person_text = _person_text
@@ -490,13 +522,20 @@ def _copy_all(
     open_tail = f"\t{NULL}\t{ido}\t{NULL}\tf\t{NULL}\t{now}\n"
     closed_tail = f"\t{ido}\t{ido}\tf\t{NULL}\t{now}\n"
     setai_tail = f"\t{now}\n"
-    with _Copy(raw, schema, rireki_t, rireki_cols, clock, queued=True) as copy:
-        rireki_lines = copy.lines
-        add_rireki = rireki_lines.append
-        add_atena = atena_lines.append
+
+    def send() -> None:
+        for table, lines in ((rireki_t, rireki_lines), (atena_t, atena_lines)):
+            if lines:
+                streamer.put(table, "".join(lines))
+                lines.clear()
+        if setai_lines:
+            streamer.put(setai_t, "".join(setai_lines))
+            setai_lines.clear()
+
+    with _Streamer(raw, statements, clock) as streamer:
         it: Iterator[list[dict[str, Any]]] = gen.stream()
         # Timed as a whole (a clock per household cost more than the rows' text): the
-        # time spent handing chunks to the writer is counted as "copy", the rest here.
+        # time spent handing blocks to the writer is counted as "copy", the rest here.
         started = time.perf_counter()
         copy_before = clock.spent.get("copy", 0.0)
         while True:
@@ -504,7 +543,7 @@ def _copy_all(
             if members is None:
                 break
             setai_id += 1
-            setai_lines.append(f"{setai_id}\t{setai_no(setai_id - setai_base)}{setai_tail}")
+            add_setai(f"{setai_id}\t{setai_no(setai_id - setai_base)}{setai_tail}")
             sid = str(setai_id)
             for p in members:
                 atena_id += 1
@@ -530,34 +569,24 @@ def _copy_all(
                     f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
                     f"\t{p['name_key']}\t{version}\t{now}\n"
                 )
-            if len(rireki_lines) >= CHUNK_ROWS:
-                copy.flush()
-                rireki_lines = copy.lines
-                add_rireki = rireki_lines.append
+            if len(atena_lines) >= STREAM_ROWS:
+                send()
+        jutogai = 0
+        for p in gen.jutogai_persons():
+            atena_id += 1
+            serial += 1
+            jutogai += 1
+            add_atena(
+                f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
+                f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
+            )
+        send()
         clock.spent["generate"] = (
             clock.spent.get("generate", 0.0)
             + time.perf_counter()
             - started
             - (clock.spent.get("copy", 0.0) - copy_before)
         )
-        jutogai = 0
-        with clock("generate"):
-            for p in gen.jutogai_persons():
-                atena_id += 1
-                serial += 1
-                jutogai += 1
-                add_atena(
-                    f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
-                    f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
-                )
-    for table, columns, lines in (
-        (atena_t, atena_cols, atena_lines),
-        (setai_t, setai_cols, setai_lines),
-    ):
-        with _Copy(raw, schema, table, columns, clock) as copy:
-            for i in range(0, len(lines), BUFFERED_CHUNK_ROWS):
-                copy.lines = lines[i : i + BUFFERED_CHUNK_ROWS]
-                copy.flush()
     return {
         atena_t: atena_id - bases[atena_t],
         rireki_t: rireki_id - bases[rireki_t],

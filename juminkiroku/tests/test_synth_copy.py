@@ -63,3 +63,49 @@ def _streams(population: int, seed: int) -> dict[str, tuple[int, str]]:
 
 def test_copy_streams_are_pinned() -> None:
     assert _streams(3000, 5) == PINNED
+
+
+class _Failing(_Recorder):
+    """A server that refuses the second block of rows it is sent."""
+
+    writes = 0
+
+    @contextmanager
+    def copy(self, statement: Any, **_kwargs: Any) -> Iterator[Any]:
+        recorder = self
+
+        class _Copy:
+            def write(self, data: str | bytes) -> None:
+                recorder.writes += 1
+                if recorder.writes == 2:
+                    raise RuntimeError("refused by the server")
+
+        yield _Copy()
+
+
+def test_an_error_in_the_copy_thread_reaches_the_caller() -> None:
+    import pytest
+
+    town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
+    gen = town_generator(population=3000, seed=5, on=ON, town=town)
+    bases = dict.fromkeys(PINNED, 0)
+    with pytest.raises(RuntimeError, match="refused"):
+        _copy_all(_Failing(), schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
+
+
+def test_an_error_while_generating_stops_the_copy_thread() -> None:
+    import threading
+
+    import pytest
+
+    town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
+    gen = town_generator(population=3000, seed=5, on=ON, town=town)
+
+    def broken() -> list[dict[str, Any]]:
+        raise ValueError("generator broke")
+
+    gen.jutogai_persons = broken  # type: ignore[method-assign]
+    bases = dict.fromkeys(PINNED, 0)
+    with pytest.raises(ValueError, match="generator broke"):
+        _copy_all(_Recorder(), schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
+    assert not any(t.name == "residents-copy" for t in threading.enumerate())
