@@ -3,8 +3,8 @@
 One transaction: the 住所辞書, one 異動 "データ移行" (K99, 本登録), the persons (宛名 and
 their 住民票 versions), households, 支援措置 with their 抑止, the sequences moved past
 the loaded numbers, and one access-log row. Generation and COPY overlap: blocks of
-住民票 versions, 宛名 and 世帯 rows go to the server from a worker thread while Python
-builds the next households, and the server ingests them (and maintains the 住民票
+住民票 versions, 宛名 and 世帯 rows go to the server while Python builds the next
+households, and the server ingests them (and maintains the 住民票
 versions' indexes) on the other core.
 
 While the rows go in, the foreign keys from the three loaded tables and the secondary
@@ -14,9 +14,6 @@ transaction (``synth.bulk``; the index builds use the server's parallel workers)
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -59,14 +56,14 @@ from tenants.selectors.current import current_municipality
 
 LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
-# Persons a block: every STREAM_ROWS persons their 住民票 versions, 宛名 and 世帯 rows go to
-# the COPY thread (each table change ends one COPY and starts the next: a round trip).
-STREAM_ROWS = 16000
-STREAM_QUEUE = 8  # blocks waiting for the thread (≈ 6 MB each at most)
-# The table whose indexes are kept while its rows go in (maintained by the server on
-# the other core while Python generates, cheaply: every key of the 住民票 versions'
-# indexes grows with the rows). The others' indexes are rebuilt after the COPY.
-STREAMED_TABLE = AtenaRireki._meta.db_table
+CHUNK_ROWS = 2000  # 住民票 versions a write while generating (≈ 0.7 MB)
+BUFFERED_ROWS = 20000  # rows a write of the buffered tables afterwards
+# Indexes kept while the rows go in (maintained by the server on the other core while
+# Python generates): those of the 住民票 versions, whose keys grow with the rows (宛名 id,
+# 世帯 id, 異動 id, ids that are NULL), so that each insert lands at the right edge of the
+# index. 宛名's and 世帯's (住民票コード, 個人番号, kana and name keys …: keys in random
+# order) are dropped and rebuilt after the COPY, with parallel workers.
+KEPT_INDEXES: dict[str, set[str] | None] = {AtenaRireki._meta.db_table: None}
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -245,74 +242,47 @@ def _advance(cur: Any, seq: str, value: int) -> None:
 
 
 class _Streamer:
-    """COPY ... FROM STDIN into several tables from one worker thread, so that Python
-    goes on generating while the server ingests (the thread mostly waits on the socket,
-    without the GIL).
+    """COPY ... FROM STDIN into several tables, block by block, in the caller's thread.
 
-    ``put(table, text)`` queues a block of rows; the thread sends consecutive blocks of
-    one table in one COPY and starts the next table's COPY when the table changes (one
-    connection runs one COPY at a time). Rows of a table arrive in the order they were
-    put. ``close()`` waits for the last COPY; an error in the thread is raised in the
-    caller at its next ``put`` or at ``close``. Use as a context manager: leaving it
-    always stops the thread before the connection is used again."""
+    ``put(table, text)`` sends a block of rows: consecutive blocks of one table go in one
+    COPY, and the next table's COPY starts when the table changes (one connection runs
+    one COPY at a time; a change waits for the server to finish the data in flight). A
+    write returns once the data is in the socket's buffers, so Python goes on generating
+    while the server ingests on the other core. (A writer thread was tried: under load
+    its hand-offs of the GIL left the generating thread idle half the time.) Rows of a
+    table arrive in the order they were put. Use as a context manager."""
 
     def __init__(self, raw: Any, statements: Mapping[str, sql.Composable], clock: Clock):
         self.raw = raw
         self.statements = statements
         self.clock = clock
-        self.queue: queue.Queue[tuple[str, str] | None] = queue.Queue(maxsize=STREAM_QUEUE)
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="residents-copy", daemon=True)
+        self.cm: Any = None
+        self.copy: Any = None
+        self.current = ""
 
     def __enter__(self) -> _Streamer:
-        self.thread.start()
         return self
 
-    def _run(self) -> None:
-        cm: Any = None
-        current = ""
-        try:
-            while (item := self.queue.get()) is not None:
-                table, text = item
-                if table != current:
-                    if cm is not None:
-                        cm.__exit__(None, None, None)
-                        cm = None
-                    cm = self.raw.copy(self.statements[table])
-                    copy = cm.__enter__()
-                    current = table
-                copy.write(text)
-            if cm is not None:
-                cm.__exit__(None, None, None)
-        except BaseException as exc:
-            self.error = exc
-            if cm is not None:
-                with contextlib.suppress(BaseException):  # the first error is the one raised
-                    cm.__exit__(type(exc), exc, exc.__traceback__)
-            # Keep taking blocks until the end marker, or put() would block for ever.
-            while self.queue.get() is not None:
-                pass
-
     def put(self, table: str, text: str) -> None:
-        if self.error is not None:
-            raise self.error
         with self.clock("copy"):
-            self.queue.put((table, text))
+            if table != self.current:
+                self._end(None)
+                self.cm = self.raw.copy(self.statements[table])
+                self.copy = self.cm.__enter__()
+                self.current = table
+            self.copy.write(text)
 
-    def close(self) -> None:
-        with self.clock("copy"):
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
+    def _end(self, exc: BaseException | None) -> None:
+        if self.cm is not None:
+            cm, self.cm, self.copy, self.current = self.cm, None, None, ""
+            if exc is None:
+                cm.__exit__(None, None, None)
+            else:
+                cm.__exit__(type(exc), exc, exc.__traceback__)
 
     def __exit__(self, *exc: Any) -> None:
-        if self.thread.is_alive():
-            if exc[0] is None:
-                self.close()
-            else:
-                self.queue.put(None)
-                self.thread.join()
+        with self.clock("copy"):
+            self._end(exc[1])
 
 
 def residents_load(
@@ -371,7 +341,7 @@ def residents_load(
                     [atena_t, rireki_t, setai_t],
                     indexes=drop_indexes,
                     foreign_keys=drop_foreign_keys,
-                    index_tables=[t for t in (atena_t, rireki_t, setai_t) if t != STREAMED_TABLE],
+                    kept=KEPT_INDEXES,
                 )
         bases = {t: _id_base(cur, t) for t in (atena_t, rireki_t, setai_t)}
         town = town_info(
@@ -485,11 +455,11 @@ def _copy_all(
     now: str,
     clock: Clock,
 ) -> dict[str, int]:
-    """Generate the town and COPY it while it is generated: every ``STREAM_ROWS``
-    persons, the blocks of 住民票 versions, 宛名 and 世帯 rows go to a worker thread that
-    sends them (``_Streamer``), and the server ingests them on the other core. The
-    住民票 versions keep their indexes (their keys grow with the rows, so each insert
-    lands at the right edge of each index); 宛名's and 世帯's are rebuilt afterwards."""
+    """Generate the town and COPY it: the 住民票 versions stream to the server while
+    Python generates (the server ingests them and maintains their indexes on the other
+    core: their keys grow with the rows, so each insert lands at the right edge of each
+    index); the 宛名 and 世帯 rows are buffered and sent next, their indexes rebuilt after
+    (``KEPT_INDEXES``)."""
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     statements = {
         table: sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -523,19 +493,10 @@ def _copy_all(
     closed_tail = f"\t{ido}\t{ido}\tf\t{NULL}\t{now}\n"
     setai_tail = f"\t{now}\n"
 
-    def send() -> None:
-        for table, lines in ((rireki_t, rireki_lines), (atena_t, atena_lines)):
-            if lines:
-                streamer.put(table, "".join(lines))
-                lines.clear()
-        if setai_lines:
-            streamer.put(setai_t, "".join(setai_lines))
-            setai_lines.clear()
-
     with _Streamer(raw, statements, clock) as streamer:
         it: Iterator[list[dict[str, Any]]] = gen.stream()
         # Timed as a whole (a clock per household cost more than the rows' text): the
-        # time spent handing blocks to the writer is counted as "copy", the rest here.
+        # time spent sending is counted as "copy", the rest here.
         started = time.perf_counter()
         copy_before = clock.spent.get("copy", 0.0)
         while True:
@@ -569,8 +530,11 @@ def _copy_all(
                     f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
                     f"\t{p['name_key']}\t{version}\t{now}\n"
                 )
-            if len(atena_lines) >= STREAM_ROWS:
-                send()
+            if len(rireki_lines) >= CHUNK_ROWS:
+                # Small enough to fit the socket's buffers: the write returns at once
+                # and the server ingests it while the next households are generated.
+                streamer.put(rireki_t, "".join(rireki_lines))
+                rireki_lines.clear()
         jutogai = 0
         for p in gen.jutogai_persons():
             atena_id += 1
@@ -580,13 +544,20 @@ def _copy_all(
                 f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
                 f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
             )
-        send()
         clock.spent["generate"] = (
             clock.spent.get("generate", 0.0)
             + time.perf_counter()
             - started
             - (clock.spent.get("copy", 0.0) - copy_before)
         )
+        # Then the buffered tables (nothing left to overlap with: bigger writes).
+        for table, lines in (
+            (rireki_t, rireki_lines),
+            (atena_t, atena_lines),
+            (setai_t, setai_lines),
+        ):
+            for i in range(0, len(lines), BUFFERED_ROWS):
+                streamer.put(table, "".join(lines[i : i + BUFFERED_ROWS]))
     return {
         atena_t: atena_id - bases[atena_t],
         rireki_t: rireki_id - bases[rireki_t],

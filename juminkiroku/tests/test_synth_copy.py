@@ -83,7 +83,7 @@ class _Failing(_Recorder):
         yield _Copy()
 
 
-def test_an_error_in_the_copy_thread_reaches_the_caller() -> None:
+def test_an_error_from_the_server_reaches_the_caller() -> None:
     import pytest
 
     town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
@@ -93,10 +93,23 @@ def test_an_error_in_the_copy_thread_reaches_the_caller() -> None:
         _copy_all(_Failing(), schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
 
 
-def test_an_error_while_generating_stops_the_copy_thread() -> None:
-    import threading
-
+def test_an_error_while_generating_ends_the_copy_with_that_error() -> None:
+    """The COPY under way is ended with the error (psycopg then sends CopyFail), never
+    completed with part of the rows."""
     import pytest
+
+    endings: list[type[BaseException] | None] = []
+
+    class _Watching(_Recorder):
+        @contextmanager
+        def copy(self, statement: Any, **_kwargs: Any) -> Iterator[Any]:
+            try:
+                with super().copy(statement) as copy:
+                    yield copy
+            except BaseException as exc:
+                endings.append(type(exc))
+                raise
+            endings.append(None)
 
     town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
     gen = town_generator(population=3000, seed=5, on=ON, town=town)
@@ -107,5 +120,5 @@ def test_an_error_while_generating_stops_the_copy_thread() -> None:
     gen.jutogai_persons = broken  # type: ignore[method-assign]
     bases = dict.fromkeys(PINNED, 0)
     with pytest.raises(ValueError, match="generator broke"):
-        _copy_all(_Recorder(), schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
-    assert not any(t.name == "residents-copy" for t in threading.enumerate())
+        _copy_all(_Watching(), schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
+    assert endings == [ValueError]
