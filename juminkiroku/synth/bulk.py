@@ -6,7 +6,7 @@ row by row, and a foreign key is then checked by one join instead of a trigger p
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -46,14 +46,9 @@ def drop_secondary(
     *,
     indexes: bool,
     foreign_keys: bool,
-    kept: Mapping[str, Collection[str] | None] | None = None,
 ) -> Dropped:
     """Drop every foreign key from ``tables`` and (with ``indexes``) their non-unique,
     non-constraint indexes; return what is needed to recreate them exactly.
-
-    ``kept`` names indexes to leave in place, by table: all of that table's (``None``),
-    or those whose key columns are all in the given collection (plain columns, no
-    expression) — indexes whose keys grow with the rows loaded cost little to maintain.
 
     Foreign keys from other tables *to* ``tables`` stay: rows inserted into a referenced
     table fire no check (only its updates and deletes do), and recreating each of them
@@ -77,11 +72,7 @@ def drop_secondary(
         constraints = [(r[0], r[1], r[2]) for r in cur.fetchall()] if foreign_keys else []
         cur.execute(
             """
-            SELECT ic.relname, pg_get_indexdef(i.indexrelid), tc.relname,
-                   i.indexprs IS NULL,
-                   ARRAY(SELECT a.attname FROM unnest(i.indkey) AS k(attnum)
-                           JOIN pg_attribute a ON a.attrelid = i.indrelid
-                                              AND a.attnum = k.attnum)
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid)
               FROM pg_index i
               JOIN pg_class ic ON ic.oid = i.indexrelid
               JOIN pg_class tc ON tc.oid = i.indrelid
@@ -93,13 +84,7 @@ def drop_secondary(
             """,
             [indexes, schema, tables],
         )
-        kept = kept or {}
-        dropped_indexes = [
-            (name, definition)
-            for name, definition, table, plain, columns in cur.fetchall()
-            if table not in kept
-            or not (kept[table] is None or (plain and set(columns) <= set(kept[table] or ())))
-        ]
+        dropped_indexes = [(r[0], r[1]) for r in cur.fetchall()]
         for table, name, _definition in constraints:
             cur.execute(
                 sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(

@@ -2,14 +2,13 @@
 
 One transaction: the 住所辞書, one 異動 "データ移行" (K99, 本登録), the persons (宛名 and
 their 住民票 versions), households, 支援措置 with their 抑止, the sequences moved past
-the loaded numbers, and one access-log row. Generation and COPY overlap: blocks of
-住民票 versions, 宛名 and 世帯 rows go to the server while Python builds the next
-households, and the server ingests them (and maintains the 住民票
-versions' indexes) on the other core.
+the loaded numbers, and one access-log row. Generation and COPY overlap: the 住民票
+versions stream to the server while Python builds the next households (the server works
+on the other core); the 宛名 and 世帯 rows are buffered and sent next.
 
-While the rows go in, the foreign keys from the three loaded tables and the secondary
-indexes of 宛名 and 世帯 are dropped, then recreated exactly as they were, in the same
-transaction (``synth.bulk``; the index builds use the server's parallel workers).
+While the rows go in, the foreign keys from the three loaded tables and their secondary
+indexes are dropped, then recreated exactly as they were, in the same transaction
+(``synth.bulk``; the index builds use the server's parallel workers).
 """
 
 from __future__ import annotations
@@ -58,12 +57,6 @@ LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
 CHUNK_ROWS = 2000  # 住民票 versions a write while generating (≈ 0.7 MB)
 BUFFERED_ROWS = 20000  # rows a write of the buffered tables afterwards
-# Indexes kept while the rows go in (maintained by the server on the other core while
-# Python generates): those of the 住民票 versions, whose keys grow with the rows (宛名 id,
-# 世帯 id, 異動 id, ids that are NULL), so that each insert lands at the right edge of the
-# index. 宛名's and 世帯's (住民票コード, 個人番号, kana and name keys …: keys in random
-# order) are dropped and rebuilt after the COPY, with parallel workers.
-KEPT_INDEXES: dict[str, set[str] | None] = {AtenaRireki._meta.db_table: None}
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -341,7 +334,6 @@ def residents_load(
                     [atena_t, rireki_t, setai_t],
                     indexes=drop_indexes,
                     foreign_keys=drop_foreign_keys,
-                    kept=KEPT_INDEXES,
                 )
         bases = {t: _id_base(cur, t) for t in (atena_t, rireki_t, setai_t)}
         town = town_info(
@@ -456,10 +448,8 @@ def _copy_all(
     clock: Clock,
 ) -> dict[str, int]:
     """Generate the town and COPY it: the 住民票 versions stream to the server while
-    Python generates (the server ingests them and maintains their indexes on the other
-    core: their keys grow with the rows, so each insert lands at the right edge of each
-    index); the 宛名 and 世帯 rows are buffered and sent next, their indexes rebuilt after
-    (``KEPT_INDEXES``)."""
+    Python generates (the server ingests them on the other core); the 宛名 and 世帯 rows
+    are buffered and sent next."""
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     statements = {
         table: sql.SQL("COPY {} ({}) FROM STDIN").format(
