@@ -13,6 +13,12 @@ indexes are dropped, then recreated exactly as they were, in the same transactio
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import pickle
+import signal
+import struct
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -57,6 +63,8 @@ LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
 CHUNK_ROWS = 2000  # 住民票 versions a write while generating (≈ 0.7 MB)
 BUFFERED_ROWS = 20000  # rows a write of the buffered tables afterwards
+BLOCK_ROWS = 20000  # rows a block from the generating child (≈ 7 MB)
+FORK_FROM = 20000  # residents from which a child process generates
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -256,7 +264,7 @@ class _Streamer:
     def __enter__(self) -> _Streamer:
         return self
 
-    def put(self, table: str, text: str) -> None:
+    def put(self, table: str, text: str | bytes) -> None:
         with self.clock("copy"):
             if table != self.current:
                 self._end(None)
@@ -446,10 +454,17 @@ def _copy_all(
     ido_id: int,
     now: str,
     clock: Clock,
+    fork: bool | None = None,
 ) -> dict[str, int]:
-    """Generate the town and COPY it: the 住民票 versions stream to the server while
-    Python generates (the server ingests them on the other core); the 宛名 and 世帯 rows
-    are buffered and sent next."""
+    """Generate the town and COPY it.
+
+    With ``fork`` (default: for towns of ``FORK_FROM`` residents or more, where
+    ``os.fork`` exists) a child process generates and hands the rows over a pipe, block
+    by block for all three tables, while this process sends them (``_from_child``): the
+    server ingests everything while it is generated, each process on its own core, no
+    GIL between them. Otherwise generation and COPY share this process: the 住民票
+    versions stream to the server while Python generates, the 宛名 and 世帯 rows are
+    buffered and sent next. The rows, and their order per table, are the same."""
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     statements = {
         table: sql.SQL("COPY {} ({}) FROM STDIN").format(
@@ -461,6 +476,43 @@ def _copy_all(
             (setai_t, _columns(Setai, SETAI_COLUMNS)),
         )
     }
+    if fork is None:
+        fork = gen.population >= FORK_FROM and hasattr(os, "fork")
+    counts: dict[str, int] = {}
+    with _Streamer(raw, statements, clock) as streamer:
+        if fork:
+            _from_child(streamer, gen, bases, ido_id, now, clock, counts)
+            return counts
+        started = time.perf_counter()
+        copy_before = clock.spent.get("copy", 0.0)
+        for table, text in _blocks(gen, bases, ido_id, now, counts, interleave=False):
+            streamer.put(table, text)
+        # Timed as a whole (a clock per household cost more than the rows' text): the
+        # time spent sending is counted as "copy", the rest here.
+        clock.spent["generate"] = (
+            clock.spent.get("generate", 0.0)
+            + time.perf_counter()
+            - started
+            - (clock.spent.get("copy", 0.0) - copy_before)
+        )
+    return counts
+
+
+def _blocks(
+    gen: TownGenerator,
+    bases: dict[str, int],
+    ido_id: int,
+    now: str,
+    counts: dict[str, int],
+    *,
+    interleave: bool,
+) -> Iterator[tuple[str, str]]:
+    """The town's rows as COPY text, in blocks ``(table, text)``; each table's rows in
+    order. ``interleave``: every table's block as soon as it has ``BLOCK_ROWS`` rows;
+    otherwise the 住民票 versions every ``CHUNK_ROWS`` rows (small enough to land in the
+    socket's buffers at once) and the other tables at the end. ``counts`` is filled at
+    the end (rows per table, 住登外 persons)."""
+    atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     atena_id = bases[atena_t]
     rireki_id = bases[rireki_t]
     setai_id = bases[setai_t]
@@ -482,78 +534,148 @@ def _copy_all(
     open_tail = f"\t{NULL}\t{ido}\t{NULL}\tf\t{NULL}\t{now}\n"
     closed_tail = f"\t{ido}\t{ido}\tf\t{NULL}\t{now}\n"
     setai_tail = f"\t{now}\n"
-
-    with _Streamer(raw, statements, clock) as streamer:
-        it: Iterator[list[dict[str, Any]]] = gen.stream()
-        # Timed as a whole (a clock per household cost more than the rows' text): the
-        # time spent sending is counted as "copy", the rest here.
-        started = time.perf_counter()
-        copy_before = clock.spent.get("copy", 0.0)
-        while True:
-            members = next(it, None)
-            if members is None:
-                break
-            setai_id += 1
-            add_setai(f"{setai_id}\t{setai_no(setai_id - setai_base)}{setai_tail}")
-            sid = str(setai_id)
-            for p in members:
-                atena_id += 1
-                serial += 1
-                p["setai_id"] = sid
-                text = join(person_text(p))
-                aid = str(atena_id)
-                rireki_id += 1
-                if "_before" in p:
-                    before = join(person_text({**p, **p["_before"]}))
-                    shojo = p["shojo_date"]
-                    add_rireki(
-                        f"{rireki_id}\t{before}\t{aid}\t{iso(p['_valid_from'])}\t{shojo}"
-                        f"{closed_tail}"
-                    )
-                    rireki_id += 1
-                    add_rireki(f"{rireki_id}\t{text}\t{aid}\t{shojo}{open_tail}")
-                    version = "2"
-                else:
-                    add_rireki(f"{rireki_id}\t{text}\t{aid}\t{iso(p['_valid_from'])}{open_tail}")
-                    version = "1"
-                add_atena(
-                    f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
-                    f"\t{p['name_key']}\t{version}\t{now}\n"
-                )
-            if len(rireki_lines) >= CHUNK_ROWS:
-                # Small enough to fit the socket's buffers: the write returns at once
-                # and the server ingests it while the next households are generated.
-                streamer.put(rireki_t, "".join(rireki_lines))
-                rireki_lines.clear()
-        jutogai = 0
-        for p in gen.jutogai_persons():
+    rireki_block = BLOCK_ROWS if interleave else CHUNK_ROWS
+    others_block = BLOCK_ROWS if interleave else 1 << 62
+    it: Iterator[list[dict[str, Any]]] = gen.stream()
+    while True:
+        members = next(it, None)
+        if members is None:
+            break
+        setai_id += 1
+        add_setai(f"{setai_id}\t{setai_no(setai_id - setai_base)}{setai_tail}")
+        sid = str(setai_id)
+        for p in members:
             atena_id += 1
             serial += 1
-            jutogai += 1
+            p["setai_id"] = sid
+            text = join(person_text(p))
+            aid = str(atena_id)
+            rireki_id += 1
+            if "_before" in p:
+                before = join(person_text({**p, **p["_before"]}))
+                shojo = p["shojo_date"]
+                add_rireki(
+                    f"{rireki_id}\t{before}\t{aid}\t{iso(p['_valid_from'])}\t{shojo}{closed_tail}"
+                )
+                rireki_id += 1
+                add_rireki(f"{rireki_id}\t{text}\t{aid}\t{shojo}{open_tail}")
+                version = "2"
+            else:
+                add_rireki(f"{rireki_id}\t{text}\t{aid}\t{iso(p['_valid_from'])}{open_tail}")
+                version = "1"
             add_atena(
-                f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
-                f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
+                f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
+                f"\t{p['name_key']}\t{version}\t{now}\n"
             )
-        clock.spent["generate"] = (
-            clock.spent.get("generate", 0.0)
-            + time.perf_counter()
-            - started
-            - (clock.spent.get("copy", 0.0) - copy_before)
+        if len(rireki_lines) >= rireki_block:
+            yield rireki_t, "".join(rireki_lines)
+            rireki_lines.clear()
+        if len(atena_lines) >= others_block:
+            yield atena_t, "".join(atena_lines)
+            atena_lines.clear()
+        if len(setai_lines) >= others_block:
+            yield setai_t, "".join(setai_lines)
+            setai_lines.clear()
+    jutogai = 0
+    for p in gen.jutogai_persons():
+        atena_id += 1
+        serial += 1
+        jutogai += 1
+        add_atena(
+            f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
+            f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
         )
-        # Then the buffered tables (nothing left to overlap with: bigger writes).
-        for table, lines in (
-            (rireki_t, rireki_lines),
-            (atena_t, atena_lines),
-            (setai_t, setai_lines),
-        ):
-            for i in range(0, len(lines), BUFFERED_ROWS):
-                streamer.put(table, "".join(lines[i : i + BUFFERED_ROWS]))
-    return {
-        atena_t: atena_id - bases[atena_t],
-        rireki_t: rireki_id - bases[rireki_t],
-        setai_t: setai_id - bases[setai_t],
-        "jutogai": jutogai,
-    }
+    for table, lines in ((rireki_t, rireki_lines), (atena_t, atena_lines), (setai_t, setai_lines)):
+        for i in range(0, len(lines), BUFFERED_ROWS):
+            yield table, "".join(lines[i : i + BUFFERED_ROWS])
+    counts.update(
+        {
+            atena_t: atena_id - bases[atena_t],
+            rireki_t: rireki_id - bases[rireki_t],
+            setai_t: setai_id - bases[setai_t],
+            "jutogai": jutogai,
+        }
+    )
+
+
+_HEADER = struct.Struct("<BQ")  # table number (or _END / _FAILED), payload length
+_END, _FAILED = 255, 254
+
+
+def _from_child(
+    streamer: _Streamer,
+    gen: TownGenerator,
+    bases: dict[str, int],
+    ido_id: int,
+    now: str,
+    clock: Clock,
+    counts: dict[str, int],
+) -> None:
+    """Fork a child that runs ``_blocks`` and writes them to a pipe; send what arrives.
+
+    The child only generates (no database, no logging) and leaves with ``os._exit``;
+    at the end it sends what the loader needs of the generator's state (支援措置, 除票
+    count), or its error. This process's time waiting for the child counts as
+    "generate", its time sending as "copy"; the child's CPU time as "generate_cpu"."""
+    tables = [m._meta.db_table for m in (Atena, AtenaRireki, Setai)]
+    read_fd, write_fd = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a bigger pipe
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 0
+        try:
+            os.close(read_fd)
+            with os.fdopen(write_fd, "wb", buffering=1 << 20) as out:
+                try:
+                    child_counts: dict[str, int] = {}
+                    for table, text in _blocks(
+                        gen, bases, ido_id, now, child_counts, interleave=True
+                    ):
+                        data = text.encode()
+                        out.write(_HEADER.pack(tables.index(table), len(data)))
+                        out.write(data)
+                    state = (child_counts, gen.johyo_count, gen.shien, gen.count, gen.households)
+                    data = pickle.dumps(state)
+                    out.write(_HEADER.pack(_END, len(data)))
+                    out.write(data)
+                except BaseException as exc:  # reported to the parent, which raises it
+                    code = 1
+                    data = pickle.dumps(f"{type(exc).__name__}: {exc}")
+                    out.write(_HEADER.pack(_FAILED, len(data)))
+                    out.write(data)
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    reaped = False
+    try:
+        with os.fdopen(read_fd, "rb", buffering=1 << 20) as pipe:
+            while True:
+                with clock("generate"):
+                    header = pipe.read(_HEADER.size)
+                    if len(header) < _HEADER.size:
+                        raise SynthLoadError("合成データの生成が途中で終了しました。")
+                    number, length = _HEADER.unpack(header)
+                    payload = pipe.read(length)
+                if number == _END:
+                    state = pickle.loads(payload)  # noqa: S301 (our own child's data)
+                    counts.update(state[0])
+                    gen.johyo_count, gen.shien, gen.count, gen.households = state[1:]
+                    break
+                if number == _FAILED:
+                    raise SynthLoadError(
+                        f"合成データの生成に失敗しました: {pickle.loads(payload)}"  # noqa: S301
+                    )
+                streamer.put(tables[number], payload)
+        _pid, _status, usage = os.wait4(pid, 0)
+        reaped = True
+        clock.spent["generate_cpu"] = usage.ru_utime + usage.ru_stime
+    finally:
+        if not reaped:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
 
 def _shien(gen: TownGenerator, *, atena_base: int, actor: Actor) -> tuple[int, int]:

@@ -48,21 +48,33 @@ class _Recorder:
         yield _Copy()
 
 
-def _streams(population: int, seed: int) -> dict[str, tuple[int, str]]:
+def _streams(
+    population: int, seed: int, *, fork: bool = False
+) -> tuple[dict[str, tuple[int, str]], tuple[int, int, int, int]]:
+    """Per table (rows, md5); and (宛名 rows counted, 住登外, 除票, 支援措置)."""
     town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
     gen = town_generator(population=population, seed=seed, on=ON, town=town)
     recorder = _Recorder()
     bases = {"juminkiroku_atena": 10, "juminkiroku_atenarireki": 20, "juminkiroku_setai": 30}
-    _copy_all(recorder, schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
+    clock = Clock()
+    counts = _copy_all(
+        recorder, schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=clock, fork=fork
+    )
     out = {}
     for table, chunks in recorder.data.items():
         text = b"".join(chunks)
         out[table] = (text.count(b"\n"), hashlib.md5(text).hexdigest())
-    return out
+    return out, (counts["juminkiroku_atena"], counts["jutogai"], gen.johyo_count, len(gen.shien))
 
 
 def test_copy_streams_are_pinned() -> None:
-    assert _streams(3000, 5) == PINNED
+    assert _streams(3000, 5) == (PINNED, (3036, 6, 30, 1))
+
+
+def test_a_child_process_generating_sends_the_same_streams() -> None:
+    """The fork path (used from 20,000 residents): same rows, same order per table, and
+    the generator's state the loader reads afterwards (除票 count, 支援措置) comes back."""
+    assert _streams(3000, 5, fork=True) == (PINNED, (3036, 6, 30, 1))
 
 
 class _Failing(_Recorder):
@@ -122,3 +134,41 @@ def test_an_error_while_generating_ends_the_copy_with_that_error() -> None:
     with pytest.raises(ValueError, match="generator broke"):
         _copy_all(_Watching(), schema="s", gen=gen, bases=bases, ido_id=7, now=NOW, clock=Clock())
     assert endings == [ValueError]
+
+
+def test_the_childs_error_or_the_servers_reaches_the_caller_with_fork() -> None:
+    import pytest
+
+    from juminkiroku.synth.load import SynthLoadError
+
+    town = town_info(dantai_code="143014", prefecture="神奈川県", name="葉山町")
+    gen = town_generator(population=3000, seed=5, on=ON, town=town)
+
+    def broken() -> list[dict[str, Any]]:
+        raise ValueError("generator broke")
+
+    gen.jutogai_persons = broken  # type: ignore[method-assign]
+    bases = dict.fromkeys(PINNED, 0)
+    with pytest.raises(SynthLoadError, match="generator broke"):
+        _copy_all(
+            _Recorder(),
+            schema="s",
+            gen=gen,
+            bases=bases,
+            ido_id=7,
+            now=NOW,
+            clock=Clock(),
+            fork=True,
+        )
+    gen = town_generator(population=3000, seed=5, on=ON, town=town)
+    with pytest.raises(RuntimeError, match="refused"):
+        _copy_all(
+            _Failing(),
+            schema="s",
+            gen=gen,
+            bases=bases,
+            ido_id=7,
+            now=NOW,
+            clock=Clock(),
+            fork=True,
+        )
