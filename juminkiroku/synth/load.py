@@ -657,6 +657,8 @@ def _from_child(
                         raise SynthLoadError("合成データの生成が途中で終了しました。")
                     number, length = _HEADER.unpack(header)
                     payload = pipe.read(length)
+                    if len(payload) < length:
+                        raise SynthLoadError("合成データの生成が途中で終了しました。")
                 if number == _END:
                     state = pickle.loads(payload)  # noqa: S301 (our own child's data)
                     counts.update(state[0])
