@@ -2,18 +2,25 @@
 
 One transaction: the 住所辞書, one 異動 "データ移行" (K99, 本登録), the persons (宛名 and
 their 住民票 versions), households, 支援措置 with their 抑止, the sequences moved past
-the loaded numbers, and one access-log row. Generation and COPY overlap: the
-宛名 rows stream to the server while Python builds the next households (the server
-works on the other core); the 住民票 versions are buffered and sent next.
+the loaded numbers, and one access-log row. Generation and COPY overlap: the 住民票
+versions stream to the server while Python builds the next households (the server works
+on the other core); the 宛名 and 世帯 rows are buffered and sent next.
 
-While the rows go in, the big tables' secondary indexes and foreign keys are dropped and
-then recreated exactly as they were, in the same transaction (``synth.bulk``).
+While the rows go in, the foreign keys from the three loaded tables and their secondary
+indexes are dropped, then recreated exactly as they were, in the same transaction
+(``synth.bulk``; the index builds use the server's parallel workers).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
+import pickle
+import signal
+import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
@@ -54,7 +61,10 @@ from tenants.selectors.current import current_municipality
 
 LOADER = "load_residents"
 SYSTEM_ACTOR = Actor(user_id=None, username=LOADER, terminal="manage.py")
-CHUNK_ROWS = 2000
+CHUNK_ROWS = 2000  # 住民票 versions a write while generating (≈ 0.7 MB)
+BUFFERED_ROWS = 20000  # rows a write of the buffered tables afterwards
+BLOCK_ROWS = 20000  # rows a block from the generating child (≈ 7 MB)
+FORK_FROM = 20000  # residents from which a child process generates
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -232,39 +242,48 @@ def _advance(cur: Any, seq: str, value: int) -> None:
     )
 
 
-class _Copy:
-    """One COPY ... FROM STDIN, fed in chunks of lines."""
+class _Streamer:
+    """COPY ... FROM STDIN into several tables, block by block, in the caller's thread.
 
-    def __init__(self, raw: Any, schema: str, table: str, columns: list[str], clock: Clock):
-        self.statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
+    ``put(table, text)`` sends a block of rows: consecutive blocks of one table go in one
+    COPY, and the next table's COPY starts when the table changes (one connection runs
+    one COPY at a time; a change waits for the server to finish the data in flight). A
+    write returns once the data is in the socket's buffers, so Python goes on generating
+    while the server ingests on the other core. (A writer thread was tried: under load
+    its hand-offs of the GIL left the generating thread idle half the time.) Rows of a
+    table arrive in the order they were put. Use as a context manager."""
+
+    def __init__(self, raw: Any, statements: Mapping[str, sql.Composable], clock: Clock):
         self.raw = raw
+        self.statements = statements
         self.clock = clock
-        self.lines: list[str] = []
+        self.cm: Any = None
         self.copy: Any = None
+        self.current = ""
 
-    def __enter__(self) -> _Copy:
-        self.cm = self.raw.copy(self.statement)
-        self.copy = self.cm.__enter__()
+    def __enter__(self) -> _Streamer:
         return self
 
-    def add(self, line: str) -> None:
-        self.lines.append(line)
-        if len(self.lines) >= CHUNK_ROWS:
-            self.flush()
+    def put(self, table: str, text: str | bytes) -> None:
+        with self.clock("copy"):
+            if table != self.current:
+                self._end(None)
+                self.cm = self.raw.copy(self.statements[table])
+                self.copy = self.cm.__enter__()
+                self.current = table
+            self.copy.write(text)
 
-    def flush(self) -> None:
-        if self.lines:
-            with self.clock("copy"):
-                self.copy.write("".join(self.lines))
-            self.lines = []
+    def _end(self, exc: BaseException | None) -> None:
+        if self.cm is not None:
+            cm, self.cm, self.copy, self.current = self.cm, None, None, ""
+            if exc is None:
+                cm.__exit__(None, None, None)
+            else:
+                cm.__exit__(type(exc), exc, exc.__traceback__)
 
     def __exit__(self, *exc: Any) -> None:
-        if exc[0] is None:
-            self.flush()
         with self.clock("copy"):
-            self.cm.__exit__(*exc)
+            self._end(exc[1])
 
 
 def residents_load(
@@ -435,86 +454,230 @@ def _copy_all(
     ido_id: int,
     now: str,
     clock: Clock,
+    fork: bool | None = None,
 ) -> dict[str, int]:
+    """Generate the town and COPY it.
+
+    With ``fork`` (default: for towns of ``FORK_FROM`` residents or more, where
+    ``os.fork`` exists) a child process generates and hands the rows over a pipe, block
+    by block for all three tables, while this process sends them (``_from_child``): the
+    server ingests everything while it is generated, each process on its own core, no
+    GIL between them. Otherwise generation and COPY share this process: the 住民票
+    versions stream to the server while Python generates, the 宛名 and 世帯 rows are
+    buffered and sent next. The rows, and their order per table, are the same."""
     atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
-    atena_cols = _columns(Atena, ATENA_COLUMNS)
-    rireki_cols = _columns(AtenaRireki, RIREKI_COLUMNS)
-    setai_cols = _columns(Setai, SETAI_COLUMNS)
+    statements = {
+        table: sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        for table, columns in (
+            (rireki_t, _columns(AtenaRireki, RIREKI_COLUMNS)),
+            (atena_t, _columns(Atena, ATENA_COLUMNS)),
+            (setai_t, _columns(Setai, SETAI_COLUMNS)),
+        )
+    }
+    if fork is None:
+        fork = gen.population >= FORK_FROM and hasattr(os, "fork")
+    counts: dict[str, int] = {}
+    with _Streamer(raw, statements, clock) as streamer:
+        if fork:
+            _from_child(streamer, gen, bases, ido_id, now, clock, counts)
+            return counts
+        started = time.perf_counter()
+        copy_before = clock.spent.get("copy", 0.0)
+        for table, text in _blocks(gen, bases, ido_id, now, counts, interleave=False):
+            streamer.put(table, text)
+        # Timed as a whole (a clock per household cost more than the rows' text): the
+        # time spent sending is counted as "copy", the rest here.
+        clock.spent["generate"] = (
+            clock.spent.get("generate", 0.0)
+            + time.perf_counter()
+            - started
+            - (clock.spent.get("copy", 0.0) - copy_before)
+        )
+    return counts
+
+
+def _blocks(
+    gen: TownGenerator,
+    bases: dict[str, int],
+    ido_id: int,
+    now: str,
+    counts: dict[str, int],
+    *,
+    interleave: bool,
+) -> Iterator[tuple[str, str]]:
+    """The town's rows as COPY text, in blocks ``(table, text)``; each table's rows in
+    order. ``interleave``: every table's block as soon as it has ``BLOCK_ROWS`` rows;
+    otherwise the 住民票 versions every ``CHUNK_ROWS`` rows (small enough to land in the
+    socket's buffers at once) and the other tables at the end. ``counts`` is filled at
+    the end (rows per table, 住登外 persons)."""
+    atena_t, rireki_t, setai_t = (m._meta.db_table for m in (Atena, AtenaRireki, Setai))
     atena_id = bases[atena_t]
     rireki_id = bases[rireki_t]
     setai_id = bases[setai_t]
+    setai_base = bases[setai_t]
     serial = 0
     ido = str(ido_id)
+    atena_lines: list[str] = []
     rireki_lines: list[str] = []
     setai_lines: list[str] = []
+    add_atena = atena_lines.append
+    add_rireki = rireki_lines.append
+    add_setai = setai_lines.append
     setai_no = ATENA_NO_CHECK.number
-    with _Copy(raw, schema, atena_t, atena_cols, clock) as copy:
-        it: Iterator[list[dict[str, Any]]] = gen.stream()
-        while True:
-            with clock("generate"):
-                members = next(it, None)
-                if members is None:
-                    break
-                setai_id += 1
-                setai_lines.append(f"{setai_id}\t{setai_no(setai_id - bases[setai_t])}\t{now}\n")
-                sid = str(setai_id)
-                for p in members:
-                    atena_id += 1
-                    serial += 1
-                    p["setai_id"] = sid
-                    text = "\t".join(_person_text(p))
-                    aid = str(atena_id)
-                    valid_from = gen.iso(p["_valid_from"])
-                    rireki_id += 1
-                    if "_before" in p:
-                        before = "\t".join(_person_text({**p, **p["_before"]}))
-                        shojo = p["shojo_date"]
-                        rireki_lines.append(
-                            f"{rireki_id}\t{before}\t{aid}\t{valid_from}\t{shojo}\t{ido}"
-                            f"\t{ido}\tf\t{NULL}\t{now}\n"
-                        )
-                        rireki_id += 1
-                        rireki_lines.append(
-                            f"{rireki_id}\t{text}\t{aid}\t{shojo}\t{NULL}\t{ido}"
-                            f"\t{NULL}\tf\t{NULL}\t{now}\n"
-                        )
-                        version = "2"
-                    else:
-                        rireki_lines.append(
-                            f"{rireki_id}\t{text}\t{aid}\t{valid_from}\t{NULL}\t{ido}"
-                            f"\t{NULL}\tf\t{NULL}\t{now}\n"
-                        )
-                        version = "1"
-                    copy.lines.append(
-                        f"{aid}\t{text}\t{ATENA_NO_CHECK.number(serial)}\t{p['kana_key']}"
-                        f"\t{p['name_key']}\t{version}\t{now}\n"
-                    )
-            if len(copy.lines) >= CHUNK_ROWS:
-                copy.flush()
-        jutogai = 0
-        with clock("generate"):
-            for p in gen.jutogai_persons():
-                atena_id += 1
-                serial += 1
-                jutogai += 1
-                copy.add(
-                    f"{atena_id}\t{chr(9).join(_person_text(p))}\t{ATENA_NO_CHECK.number(serial)}"
-                    f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
+    atena_no = ATENA_NO_CHECK.number
+    person_text = _person_text
+    iso = gen.iso
+    join = "\t".join
+    # The fixed ends of the rows (same text as field by field).
+    open_tail = f"\t{NULL}\t{ido}\t{NULL}\tf\t{NULL}\t{now}\n"
+    closed_tail = f"\t{ido}\t{ido}\tf\t{NULL}\t{now}\n"
+    setai_tail = f"\t{now}\n"
+    rireki_block = BLOCK_ROWS if interleave else CHUNK_ROWS
+    others_block = BLOCK_ROWS if interleave else 1 << 62
+    it: Iterator[list[dict[str, Any]]] = gen.stream()
+    while True:
+        members = next(it, None)
+        if members is None:
+            break
+        setai_id += 1
+        add_setai(f"{setai_id}\t{setai_no(setai_id - setai_base)}{setai_tail}")
+        sid = str(setai_id)
+        for p in members:
+            atena_id += 1
+            serial += 1
+            p["setai_id"] = sid
+            text = join(person_text(p))
+            aid = str(atena_id)
+            rireki_id += 1
+            if "_before" in p:
+                before = join(person_text({**p, **p["_before"]}))
+                shojo = p["shojo_date"]
+                add_rireki(
+                    f"{rireki_id}\t{before}\t{aid}\t{iso(p['_valid_from'])}\t{shojo}{closed_tail}"
                 )
-    with _Copy(raw, schema, rireki_t, rireki_cols, clock) as copy:
-        for i in range(0, len(rireki_lines), CHUNK_ROWS):
-            copy.lines = rireki_lines[i : i + CHUNK_ROWS]
-            copy.flush()
-    with _Copy(raw, schema, setai_t, setai_cols, clock) as copy:
-        for i in range(0, len(setai_lines), CHUNK_ROWS):
-            copy.lines = setai_lines[i : i + CHUNK_ROWS]
-            copy.flush()
-    return {
-        atena_t: atena_id - bases[atena_t],
-        rireki_t: rireki_id - bases[rireki_t],
-        setai_t: setai_id - bases[setai_t],
-        "jutogai": jutogai,
-    }
+                rireki_id += 1
+                add_rireki(f"{rireki_id}\t{text}\t{aid}\t{shojo}{open_tail}")
+                version = "2"
+            else:
+                add_rireki(f"{rireki_id}\t{text}\t{aid}\t{iso(p['_valid_from'])}{open_tail}")
+                version = "1"
+            add_atena(
+                f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
+                f"\t{p['name_key']}\t{version}\t{now}\n"
+            )
+        if len(rireki_lines) >= rireki_block:
+            yield rireki_t, "".join(rireki_lines)
+            rireki_lines.clear()
+        if len(atena_lines) >= others_block:
+            yield atena_t, "".join(atena_lines)
+            atena_lines.clear()
+        if len(setai_lines) >= others_block:
+            yield setai_t, "".join(setai_lines)
+            setai_lines.clear()
+    jutogai = 0
+    for p in gen.jutogai_persons():
+        atena_id += 1
+        serial += 1
+        jutogai += 1
+        add_atena(
+            f"{atena_id}\t{join(person_text(p))}\t{atena_no(serial)}"
+            f"\t{p['kana_key']}\t{p['name_key']}\t1\t{now}\n"
+        )
+    for table, lines in ((rireki_t, rireki_lines), (atena_t, atena_lines), (setai_t, setai_lines)):
+        for i in range(0, len(lines), BUFFERED_ROWS):
+            yield table, "".join(lines[i : i + BUFFERED_ROWS])
+    counts.update(
+        {
+            atena_t: atena_id - bases[atena_t],
+            rireki_t: rireki_id - bases[rireki_t],
+            setai_t: setai_id - bases[setai_t],
+            "jutogai": jutogai,
+        }
+    )
+
+
+_HEADER = struct.Struct("<BQ")  # table number (or _END / _FAILED), payload length
+_END, _FAILED = 255, 254
+
+
+def _from_child(
+    streamer: _Streamer,
+    gen: TownGenerator,
+    bases: dict[str, int],
+    ido_id: int,
+    now: str,
+    clock: Clock,
+    counts: dict[str, int],
+) -> None:
+    """Fork a child that runs ``_blocks`` and writes them to a pipe; send what arrives.
+
+    The child only generates (no database, no logging) and leaves with ``os._exit``;
+    at the end it sends what the loader needs of the generator's state (支援措置, 除票
+    count), or its error. This process's time waiting for the child counts as
+    "generate", its time sending as "copy"; the child's CPU time as "generate_cpu"."""
+    tables = [m._meta.db_table for m in (Atena, AtenaRireki, Setai)]
+    read_fd, write_fd = os.pipe()
+    with contextlib.suppress(OSError, AttributeError):  # Linux: a bigger pipe
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 0
+        try:
+            os.close(read_fd)
+            with os.fdopen(write_fd, "wb", buffering=1 << 20) as out:
+                try:
+                    child_counts: dict[str, int] = {}
+                    for table, text in _blocks(
+                        gen, bases, ido_id, now, child_counts, interleave=True
+                    ):
+                        data = text.encode()
+                        out.write(_HEADER.pack(tables.index(table), len(data)))
+                        out.write(data)
+                    state = (child_counts, gen.johyo_count, gen.shien, gen.count, gen.households)
+                    data = pickle.dumps(state)
+                    out.write(_HEADER.pack(_END, len(data)))
+                    out.write(data)
+                except BaseException as exc:  # reported to the parent, which raises it
+                    code = 1
+                    data = pickle.dumps(f"{type(exc).__name__}: {exc}")
+                    out.write(_HEADER.pack(_FAILED, len(data)))
+                    out.write(data)
+        finally:
+            os._exit(code)
+    os.close(write_fd)
+    reaped = False
+    try:
+        with os.fdopen(read_fd, "rb", buffering=1 << 20) as pipe:
+            while True:
+                with clock("generate"):
+                    header = pipe.read(_HEADER.size)
+                    if len(header) < _HEADER.size:
+                        raise SynthLoadError("合成データの生成が途中で終了しました。")
+                    number, length = _HEADER.unpack(header)
+                    payload = pipe.read(length)
+                    if len(payload) < length:
+                        raise SynthLoadError("合成データの生成が途中で終了しました。")
+                if number == _END:
+                    state = pickle.loads(payload)  # noqa: S301 (our own child's data)
+                    counts.update(state[0])
+                    gen.johyo_count, gen.shien, gen.count, gen.households = state[1:]
+                    break
+                if number == _FAILED:
+                    raise SynthLoadError(
+                        f"合成データの生成に失敗しました: {pickle.loads(payload)}"  # noqa: S301
+                    )
+                streamer.put(tables[number], payload)
+        _pid, _status, usage = os.wait4(pid, 0)
+        reaped = True
+        clock.spent["generate_cpu"] = usage.ru_utime + usage.ru_stime
+    finally:
+        if not reaped:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
 
 
 def _shien(gen: TownGenerator, *, atena_base: int, actor: Actor) -> tuple[int, int]:
