@@ -659,6 +659,13 @@ def main(argv: list[str]) -> int:
         help="then run one chunk under cProfile (bench/out/fuka_chunk.prof)",
     )
     parser.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=0,
+        metavar="N",
+        help="people a chunk (default: the job kind's, 2,000) — to tune it",
+    )
+    parser.add_argument(
         "--stages",
         type=int,
         default=0,
@@ -671,6 +678,15 @@ def main(argv: list[str]) -> int:
         help="measure again on the database a --keep run left (no new town)",
     )
     args = parser.parse_args(argv)
+    if args.chunk_rows:
+        from bench.common import django_setup, server_url, url_with_database
+
+        django_setup(url_with_database(server_url(), os.environ.get("JC_BENCH_DB", "jcloud_bench")))
+        from tenants.jobs.registry import get_kind
+
+        kind = get_kind("zeimu_tosho_fuka")
+        assert kind is not None
+        kind.chunk_rows = args.chunk_rows  # type: ignore[attr-defined]
     if args.reuse:
         return _reuse(args)
     return run(
