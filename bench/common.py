@@ -505,3 +505,21 @@ class CpuMeter:
             (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
             for a, b in zip(after, self._rusage, strict=True)
         )
+
+
+def reuse_town(name: str) -> tuple[str, dict[str, Any]]:
+    """For ``--reuse``: open the database a ``--keep`` run of benchmark ``name`` left,
+    bring its migrations up to date (so the code of a later commit runs on the same data)
+    and print the machine. Returns the town's schema and the record to fill."""
+    from django.core.management import call_command
+
+    django_setup(url_with_database(server_url(), BENCH_DB))
+    from tenants.models import Municipality  # (after the setup)
+
+    t = time.perf_counter()
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    print(f"[{name}] migrate_schemas (migrations not yet applied) {time.perf_counter() - t:.1f} s")
+    (town,) = Municipality.objects.exclude(schema_name="public")
+    record: dict[str, Any] = {"benchmark": name, "reused": BENCH_DB, "machine": machine_info()}
+    print_machine(record["machine"])
+    return town.schema_name, record

@@ -603,34 +603,12 @@ def measure(
 
 
 def _reuse(args: Any) -> int:
-    """Measure again on the town a ``--keep`` run left (its migrations brought up to date
-    first): the same data for the code before and after a change."""
-    from django.core.management import call_command
+    """Measure again on the town a ``--keep`` run left: the same data for the code before
+    and after a change."""
+    from bench.common import reuse_town, write_json
 
-    from bench.common import (
-        BENCH_DB,
-        django_setup,
-        machine_info,
-        print_machine,
-        server_url,
-        url_with_database,
-        write_json,
-    )
-
-    django_setup(url_with_database(server_url(), BENCH_DB))
-    from tenants.models import Municipality  # (after the setup)
-
-    t = time.perf_counter()
-    call_command("migrate_schemas", interactive=False, verbosity=0)
-    print(f"[fuka] migrate_schemas (migrations not yet applied) {time.perf_counter() - t:.1f} s")
-    (town,) = Municipality.objects.exclude(schema_name="public")
-    record: dict[str, Any] = {"benchmark": "fuka", "reused": BENCH_DB}
-    record["machine"] = machine_info()
-    print_machine(record["machine"])
-    measure(
-        record, town.schema_name, processes=_processes(args), profile=args.profile,
-        stages=args.stages,
-    )  # fmt: skip
+    schema, record = reuse_town("fuka")
+    measure(record, schema, processes=_processes(args), profile=args.profile, stages=args.stages)
     print(f"[fuka] wrote {write_json('fuka_reuse', record)}")
     return 0
 

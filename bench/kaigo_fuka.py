@@ -71,52 +71,6 @@ _KAIGO_REFS_SQL = """
 """
 
 
-_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _server_cpu(dbname: str) -> dict[int, float]:
-    """CPU seconds (user+sys) so far of each PostgreSQL backend connected to ``dbname``
-    (read from /proc: the server runs on this machine)."""
-    out: dict[int, float] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmd = (entry / "cmdline").read_bytes()
-            if not cmd.startswith(b"postgres: ") or f" {dbname} ".encode() not in cmd:
-                continue
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        out[int(entry.name)] = (int(fields[11]) + int(fields[12])) / _TICKS
-    return out
-
-
-class _ServerCpuSampler:
-    """Samples the bench database's backends every 0.1 s while a run goes on: the CPU
-    seconds the server spent for it (a backend's last 0.1 s may be missed)."""
-
-    def __init__(self, dbname: str) -> None:
-        import threading
-
-        self.dbname = dbname
-        self.start = _server_cpu(dbname)
-        self.last = dict(self.start)
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._loop, daemon=True)
-        self.thread.start()
-
-    def _loop(self) -> None:
-        while not self.stop.wait(0.1):
-            self.last.update(_server_cpu(self.dbname))
-
-    def seconds(self) -> float:
-        self.stop.set()
-        self.thread.join()
-        self.last.update(_server_cpu(self.dbname))
-        return sum(v - self.start.get(pid, 0.0) for pid, v in self.last.items())
-
-
 def _clear_previous_run() -> None:
     """Start each run from no 介護保険料 賦課 and nothing of it in the 収納 ledger (a run
     over a posted ledger would find every 期別 already stated and post nothing)."""
@@ -132,29 +86,20 @@ def _clear_previous_run() -> None:
 
 
 def _honsantei(processes: int, schema: str) -> dict[str, Any]:
-    import resource
-
     from django.db.models import Count, Sum
 
-    from bench.common import BENCH_DB
+    from bench.common import BENCH_DB, CpuMeter
     from kaigo.models import KaigoFuka
 
     _clear_previous_run()
-    load = os.getloadavg()[0]
-    before = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    sampler = _ServerCpuSampler(BENCH_DB)
-    run = job_in_pool(
-        KIND,
-        {"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()},
-        processes=processes,
-        schema=schema,
-    )
-    server = sampler.seconds()
-    after = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-    python = sum(
-        (a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
-        for a, b in zip(after, before, strict=True)
-    )
+    with CpuMeter(BENCH_DB) as cpu:
+        run = job_in_pool(
+            KIND,
+            {"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()},
+            processes=processes,
+            schema=schema,
+        )
+    load, python, server = cpu.load, cpu.python, cpu.server
     t_plan, t_chunks, t_finish, done = run.plan, run.chunks, run.finish, run.done
     agg = KaigoFuka.objects.aggregate(n=Count("id"), total=Sum("hokenryo"))
     tokucho = KaigoFuka.objects.filter(choshu_hoho="tokucho").count()
@@ -374,34 +319,13 @@ def measure(
 
 
 def _reuse(args: Any) -> int:
-    """Measure again on the town a ``--keep`` run left (its migrations brought up to date
-    first): the same data for the code before and after a change."""
-    from django.core.management import call_command
+    """Measure again on the town a ``--keep`` run left: the same data for the code before
+    and after a change."""
+    from bench.common import reuse_town, write_json
 
-    from bench.common import (
-        BENCH_DB,
-        django_setup,
-        machine_info,
-        print_machine,
-        server_url,
-        url_with_database,
-        write_json,
-    )
-
-    django_setup(url_with_database(server_url(), BENCH_DB))
-    from tenants.models import Municipality  # (after the setup)
-
-    t = time.perf_counter()
-    call_command("migrate_schemas", interactive=False, verbosity=0)
-    print(
-        f"[kaigo_fuka] migrate_schemas (migrations not yet applied) {time.perf_counter() - t:.1f} s"
-    )
-    (town,) = Municipality.objects.exclude(schema_name="public")
-    record: dict[str, Any] = {"benchmark": "kaigo_fuka", "reused": BENCH_DB}
-    record["machine"] = machine_info()
-    print_machine(record["machine"])
+    schema, record = reuse_town("kaigo_fuka")
     processes = tuple(int(x) for x in args.processes.split(","))
-    measure(record, town.schema_name, population=args.population, profile=args.profile,
+    measure(record, schema, population=args.population, profile=args.profile,
             processes_list=processes)  # fmt: skip
     print(f"[kaigo_fuka] wrote {write_json('kaigo_fuka_reuse', record)}")
     return 0
