@@ -46,10 +46,10 @@ class ToshoFuka:
     gyomu = KOJIN_JUMINZEI
     title = "個人住民税 当初賦課"
     #: people a chunk. Measured on the 380,000-person town, 2 processes, quiet machine
-    #: (docs/benchmarks.md, issue 23): 2,000 29.4 s, 5,000 29.0 s, 10,000 28.5 s — the
-    #: per-chunk costs are small since the year is read once per job; 5,000 keeps a chunk
-    #: under a second (what a killed worker's chunk costs again) and 72 progress steps.
-    chunk_rows = 5000
+    #: (docs/benchmarks.md, issue 23): 2,000 29.4 s, 5,000 29.0 s, 10,000 28.5 s — since
+    #: the year is read once per job, the per-chunk costs are small and the size hardly
+    #: matters; 2,000 keeps a killed worker's lost chunk small and the progress fine.
+    chunk_rows = 2000
 
     def result_url(self, job: Job) -> str:
         """The job page's 「結果を表示」: the assessments of the year it ran for."""
@@ -104,7 +104,7 @@ class ToshoFuka:
         # the year's law, settings and 納期: read by the first chunk this process runs
         ctx = job_memo(job.pk, "year", lambda: YearContext.build(fiscal_year))
         lo, hi = chunk.params["first_id"], chunk.params["last_id"]
-        # one query for the chunk (≈5,000 people)
+        # one query for the chunk (≈2,000 people)
         residents = juminkiroku_public.residents_on(ctx.kijun, first_id=lo, last_id=hi)
         people = [(r.atena_id, r.birth_date) for r in residents]
         # COPY into staging, then INSERT … ON CONFLICT DO NOTHING on the
@@ -117,7 +117,7 @@ class ToshoFuka:
             on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
         )
         # the 普通徴収 期別 into the 収納 ledger, in the chunk's transaction (a re-run chunk
-        # posts the same refs: nothing new); ≈4 statements for the chunk's ≈5,000 people
+        # posts the same refs: nothing new); ≈4 statements for the chunk's ≈2,000 people
         juminzei_chotei_post_job(
             job_id=job.pk,
             fiscal_year=ctx.fiscal_year,
