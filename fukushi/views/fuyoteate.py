@@ -22,7 +22,6 @@ from django.views.generic import RedirectView
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
 from fukushi.models import FuyoJotai, FuyoJukyusha, FuyoShiharai
-from fukushi.services.furikomi import irainin_values
 from fukushi.services.fuyoteate import (
     FuyoteateRefused,
     genkyo_todoke_record,
@@ -31,6 +30,7 @@ from fukushi.services.fuyoteate import (
     shiharai_run,
 )
 from fukushi.services.fuyoteate_shisan import ShisanRefused, fuyoteate_shisan, shisan_json
+from fukushi.views.furikomi import IraininForm
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -41,7 +41,7 @@ from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
-from tenants.wareki import fiscal_year_of, format_wareki_year
+from tenants.wareki import format_wareki_year
 
 GYOMU = JIDO_FUYO_TEATE
 RECORD_TYPE = "fukushi.FuyoJukyusha"
@@ -200,28 +200,17 @@ def _shiharai_tsuki_choices() -> list[tuple[str, str]]:
     ]
 
 
-class ShiharaiForm(forms.Form):
+class ShiharaiForm(IraininForm):
+    field_order = ["shiharai_tsuki", "shiharai_date"]
     shiharai_tsuki = forms.ChoiceField(label="支払月", choices=_shiharai_tsuki_choices)
     shiharai_date = WarekiDateField(label="支払日（取組日）", help_text="例 令和7年9月11日")
-    code = TextField(label="振込依頼人コード（10桁）", max_length=10)
-    name_kana = TextField(label="振込依頼人名（半角カナ）", max_length=40)
-    bank = TextField(label="仕向銀行番号（4桁）", max_length=4)
-    shiten = TextField(label="仕向支店番号（3桁）", max_length=3)
-    yokin_shumoku = forms.ChoiceField(
-        label="預金種目（依頼人）", choices=[("1", "普通"), ("2", "当座")]
-    )
-    koza_bango = TextField(label="口座番号（依頼人、7桁）", max_length=7)
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
 @no_personal_data  # runs and their totals only
 @require_http_methods(["GET", "POST"])
 def shiharai(request: HttpRequest) -> HttpResponse:
-    form = ShiharaiForm(
-        request.POST or None,
-        # the town's bank contract (fukushi.furikomi.*), entered once in 設定
-        initial=irainin_values(fiscal_year_of(timezone.localdate()))[0],
-    )
+    form = ShiharaiForm(request.POST or None)
     if request.method == "POST":
         if not _can_write(request):
             return HttpResponse(status=403)
@@ -233,10 +222,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
                         int(d["shiharai_tsuki"][:4]), int(d["shiharai_tsuki"][5:]), 1
                     ),
                     shiharai_date=d["shiharai_date"],
-                    irainin=zengin.Irainin(
-                        d["code"], d["name_kana"], d["bank"], d["shiten"], d["yokin_shumoku"],
-                        d["koza_bango"],
-                    ),
+                    irainin=form.irainin(),
                     actor=actor_from_request(request),
                 )  # fmt: skip
             except FuyoteateRefused as exc:

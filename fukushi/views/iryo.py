@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import RedirectView
 
 from fukushi.models import IryoGyomu, IryoJotai, IryoJukyusha, IryoShiharai, IryoShokan
-from fukushi.services.furikomi import irainin_values
 from fukushi.services.iryo import (
     IryoRefused,
     ichibu_futan_of,
@@ -35,6 +34,7 @@ from fukushi.services.iryo import (
     shokan_shinsa,
     shokan_uketsuke,
 )
+from fukushi.views.furikomi import IraininForm
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -86,16 +86,9 @@ class KoshinForm(forms.Form):
     nen = forms.TypedChoiceField(label="更新する年", coerce=int, choices=_koshin_nen_choices)
 
 
-class ShiharaiForm(forms.Form):
+class ShiharaiForm(IraininForm):
+    field_order = ["shiharai_date"]
     shiharai_date = WarekiDateField(label="支払日（取組日）", help_text="例 令和7年10月15日")
-    code = TextField(label="振込依頼人コード（10桁）", max_length=10)
-    name_kana = TextField(label="振込依頼人名（半角カナ）", max_length=40)
-    bank = TextField(label="仕向銀行番号（4桁）", max_length=4)
-    shiten = TextField(label="仕向支店番号（3桁）", max_length=3)
-    yokin_shumoku = forms.ChoiceField(
-        label="預金種目（依頼人）", choices=[("1", "普通"), ("2", "当座")]
-    )
-    koza_bango = TextField(label="口座番号（依頼人、7桁）", max_length=7)
 
 
 def iryo_views(code: str, slug: str) -> list[URLPattern]:
@@ -262,11 +255,7 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
     @no_personal_data  # runs and their totals only
     @require_http_methods(["GET", "POST"])
     def shiharai(request: HttpRequest) -> HttpResponse:
-        form = ShiharaiForm(
-            request.POST or None,
-            # the town's bank contract (fukushi.furikomi.*), entered once in 設定
-            initial=irainin_values(fiscal_year_of(timezone.localdate()))[0],
-        )
+        form = ShiharaiForm(request.POST or None)
         if request.method == "POST":
             if not can_write(request):
                 return HttpResponse(status=403)
@@ -276,10 +265,7 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
                     run = shokan_shiharai(
                         gyomu=code,
                         shiharai_date=d["shiharai_date"],
-                        irainin=zengin.Irainin(
-                            d["code"], d["name_kana"], d["bank"], d["shiten"], d["yokin_shumoku"],
-                            d["koza_bango"],
-                        ),
+                        irainin=form.irainin(),
                         actor=actor_from_request(request),
                     )  # fmt: skip
                 except IryoRefused as exc:
