@@ -79,6 +79,11 @@ SUBDOMAIN_PREFIX = "soak"
 DANTAI_CODE_START = 14960
 STARTUP_TIMEOUT = 90.0
 REQUEST_TIMEOUT = 60.0
+#: gunicorn closes a kept-alive connection after ``--keep-alive`` seconds idle (2 by
+#: default). A client that sends on such a connection just as the server closes it gets
+#: a reset that the server never saw as a request. Clients (browsers, proxies) keep their
+#: own idle limit below the server's; ours drops pooled connections idle for longer.
+CLIENT_IDLE_LIMIT = 1.0
 MAX_LISTED_ERRORS = 200
 TOSHO_KIND = "zeimu_tosho_fuka"
 PRINT_KIND = "zeimu_notice_print"
@@ -411,6 +416,21 @@ class Recorder:
             )
 
 
+def _exception_classes(exc: BaseException) -> str:
+    """The class of the exception and of its causes ("ConnectionError <
+    ProtocolError < RemoteDisconnected"): what went wrong, without the message (which
+    may carry a URL)."""
+    names: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(names) < 5:
+        seen.add(id(current))
+        names.append(type(current).__name__)
+        inner = next((a for a in current.args if isinstance(a, BaseException)), None)
+        current = inner or current.__cause__ or current.__context__
+    return " < ".join(names)
+
+
 class Client:
     """One staff member of one town, with a logged-in session and the town's lookup key."""
 
@@ -424,6 +444,7 @@ class Client:
         self.http = requests.Session()
         self.http.headers["Host"] = f"{town.host}:{port}"
         self.api = requests.Session()
+        self._last_used: dict[int, float] = {}
         self.api.headers.update(
             {
                 "Host": f"{town.host}:{port}",
@@ -431,6 +452,17 @@ class Client:
                 "X-Purpose": "soak-test",
             }
         )
+
+    def _fresh(self, session: Any) -> Any:
+        """The session, its pooled connections dropped if they were idle longer than
+        ``CLIENT_IDLE_LIMIT`` (the cookies and headers stay)."""
+        now = time.monotonic()
+        last = self._last_used.get(id(session))
+        if last is not None and now - last > CLIENT_IDLE_LIMIT:
+            for adapter in session.adapters.values():
+                adapter.close()  # its pools are made again on the next request
+        self._last_used[id(session)] = now
+        return session
 
     def _csrf(self) -> str:
         return str(self.http.cookies.get("csrftoken") or "")
@@ -467,7 +499,7 @@ class Client:
             raise RuntimeError(f"login step 2 answered {step2.status_code}")
 
     def search(self) -> str | None:
-        response = self.http.post(
+        response = self._fresh(self.http).post(
             f"{self.base}/juminkiroku/",  # 住民検索 is the module's first screen
             data={
                 "kana": self.rng.choice(self.town.readings),
@@ -485,7 +517,7 @@ class Client:
 
     def certificate(self) -> str | None:
         pk, atena_no = self.rng.choice(self.town.people)
-        response = self.http.post(
+        response = self._fresh(self.http).post(
             f"{self.base}/juminkiroku/shomei/",
             data={
                 "atena_no": atena_no,
@@ -514,7 +546,7 @@ class Client:
 
     def api_lookup(self) -> str | None:
         pk, _ = self.rng.choice(self.town.people)
-        response = self.api.get(
+        response = self._fresh(self.api).get(
             f"{self.base}/api/v1/juminkiroku/persons/{pk}/", timeout=REQUEST_TIMEOUT
         )
         if response.status_code != 200:
@@ -527,7 +559,7 @@ class Client:
         try:
             problem: str | None = getattr(self, kind)()
         except Exception as exc:  # any exception is an error of the run, listed by class
-            problem = f"exception {type(exc).__name__}"
+            problem = f"exception {_exception_classes(exc)}"
         return problem
 
 
