@@ -450,6 +450,20 @@ def test_kubun_capped_by_national_gendo_and_lower_jorei() -> None:
     assert [k.zeigaku for k in r6.kubun] == [650_000, 240_000, 170_000]
 
 
+def test_r8_gendo_raises_iryo_to_670_thousand_and_caps_the_total_at_1_13_million() -> None:
+    # 令和8年度: 医療分 67万円（66万円から1万円引上げ）・後期分 26万円・介護分 17万円・
+    # 子ども分 3万円、合計 113万円（psrn.jp 2026年1月、令和8年政令第2号。hokenzei.yaml の source）
+    big = natori_member("X")
+    big = Member(key="X", birth_date=big.birth_date, shotoku=Shotoku(sonota=20_000_000))
+    r8 = calc(2026, natori(2025) | rates("kodomo", 300, 1_800, None), big)
+    assert [k.zeigaku for k in r8.kubun] == [670_000, 260_000, 170_000, 30_000]
+    assert sum(k.zeigaku for k in r8.kubun) == 1_130_000
+    assert r8.of("iryo").capped
+    # 令和7年度 keeps its own cap
+    r7 = calc(2025, natori(2025), big)
+    assert r7.of("iryo").zeigaku == 660_000
+
+
 def test_kiso_kojo_tier_above_24_million() -> None:
     r = calc(
         2025,
