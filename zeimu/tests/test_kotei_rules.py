@@ -125,6 +125,28 @@ def test_shogyochi_futan_chosei_three_bands():
     assert r.hyojun_kotei == 4_500_000
 
 
+def test_shogyochi_every_edge_of_the_published_rule():
+    # 西原村「固定資産税（土地）」(https://www.vill.nishihara.kumamoto.jp/kiji003243/index.html)
+    # states the rule for 商業地等 in full: 価格Ⓐ; 前年度課税標準額 at Ⓐ×60%〜70% 据置; under 60%
+    # 前年度 + Ⓐ×5%, but not above Ⓐ×60% nor below Ⓐ×20%; over 70% → Ⓐ×70%. The page gives
+    # no figures; these are ours, one at each edge the page names.
+    p = YOKOHAMA
+
+    def hyojun(zennen: int) -> int:
+        t = TochiInput(1, 10_000_000, Decimal("50"), SHOGYO, zennen_kotei=zennen)
+        return tochi_compute(t, p).hyojun_kotei
+
+    assert hyojun(7_000_000) == 7_000_000  # exactly 70%: 据置 (以下)
+    assert hyojun(7_000_001) == 7_000_000  # just over 70%: 引下げ to Ⓐ×70%
+    assert hyojun(6_000_000) == 6_000_000  # exactly 60%: 据置 (以上)
+    assert hyojun(5_999_999) == 6_000_000  # just under 60%: +5% capped at Ⓐ×60%
+    assert hyojun(5_500_000) == 6_000_000  # 55% + 5% reaches 60% exactly
+    assert hyojun(5_499_000) == 5_999_000  # below: 前年度 + Ⓐ×5%
+    assert hyojun(1_000_000) == 2_000_000  # 10% + 5% = 15% < 20%: raised to Ⓐ×20%
+    assert hyojun(1_500_000) == 2_000_000  # 15% + 5% = 20%: exactly the floor
+    assert hyojun(1_600_000) == 2_100_000  # above the floor: 前年度 + Ⓐ×5%
+
+
 def test_ippan_nochi_futan_chosei_rate():
     # 一般農地 (附則第19条): 負担水準 85% → ×1.05
     r = tochi_compute(
