@@ -4,7 +4,7 @@ kind"): one job per town and 年度.
 The plan lists every 納税義務者 holding a parcel or a house priced for the year or a
 償却資産 on its 賦課期日, in id
 order, cut into chunks of fixed ids (a chunk reads the same 納税義務者 every time it runs).
-A chunk computes them (``zeimu.services.kotei.assess_many``: 4 queries) and COPYs the rows
+A chunk computes them (``zeimu.services.kotei.assess_rows``: 5 queries) and COPYs the rows
 in with ON CONFLICT DO NOTHING on the one-current index, so a chunk run again — a killed
 worker, a retry — writes nothing new. A second job of the same 年度 is refused while one
 is queued or running (an advisory lock in the job's own transaction).
@@ -67,14 +67,14 @@ class KoteiTosho:
         ]
 
     def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
-        from zeimu.services.kotei import RECORD_TYPE, KoteiYear, assess_many, copy_in
+        from zeimu.services.kotei import RECORD_TYPE, KoteiYear, assess_rows, copy_in
         from zeimu.services.kotei_chotei import kotei_chotei_post_job
 
         fy = int(job.params["fiscal_year"])
         # the year's law and 条例 values: read by the first chunk this process runs
         year = job_memo(job.pk, "year", lambda: KoteiYear.build(fy))
         ids = [int(x) for x in chunk.params["nozeisha_ids"]]
-        rows = assess_many(year, ids, job_id=job.pk)
+        rows = assess_rows(year, ids, job_id=job.pk)
         written = copy_in(rows, job.started_by_name or "")
         # the 期別 into the 収納 ledger, in the chunk's transaction: a chunk run again posts
         # the same refs, i.e. nothing new

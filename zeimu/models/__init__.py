@@ -45,6 +45,7 @@ from zeimu.models.kotei import (
     KoteiTochiKakaku,
     NozeishaKind,
     YochiKubun,
+    is_chukoso,
 )
 from zeimu.models.kotei_shokyaku import (
     GenshoJiyu,
@@ -178,4 +179,5 @@ __all__ = [
     "ZaisanKind",
     "Zeimoku",
     "ZokaJiyu",
+    "is_chukoso",
 ]

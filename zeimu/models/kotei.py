@@ -148,6 +148,14 @@ class KaokuKozo(models.TextChoices):
     SRC = "src", "鉄骨鉄筋コンクリート造"
 
 
+_CHUKOSO_KOZO = frozenset({KaokuKozo.TEKKOTSU, KaokuKozo.RC, KaokuKozo.SRC})
+
+
+def is_chukoso(kaisu: int, kozo: str) -> bool:
+    """3階建以上の耐火・準耐火建築物 (附則第15条の6第2項): 鉄骨以上の構造で3階以上."""
+    return kaisu >= 3 and kozo in _CHUKOSO_KOZO
+
+
 class KoteiKaoku(models.Model):
     nozeisha = models.ForeignKey(
         KoteiNozeisha, verbose_name="納税義務者", on_delete=models.PROTECT, related_name="kaoku"
@@ -180,8 +188,7 @@ class KoteiKaoku(models.Model):
 
     @property
     def chukoso(self) -> bool:
-        """3階建以上の耐火・準耐火建築物 (附則第15条の6第2項): 鉄骨以上の構造で3階以上."""
-        return self.kaisu >= 3 and self.kozo in {KaokuKozo.TEKKOTSU, KaokuKozo.RC, KaokuKozo.SRC}
+        return is_chukoso(self.kaisu, self.kozo)
 
 
 class KoteiKaokuKakaku(models.Model):

@@ -73,9 +73,28 @@ def _floor(x: Fraction | int) -> int:
     return int(x // 1) if isinstance(x, Fraction) else int(x)
 
 
-def _pct(x: Fraction) -> str:
-    """A 負担水準 as the screens show it: 99.0%."""
-    return f"{float(x * 100):.1f}%"
+def _ratio_pct(num: int, den: int) -> str:
+    """A 負担水準 num/den as the screens show it (99.0%), without a Fraction: int true
+    division is correctly rounded whether or not the pair is reduced, so the text is the
+    one ``float(Fraction(num, den) * 100)`` gives."""
+    return f"{num * 100 / den:.1f}%"
+
+
+@lru_cache(maxsize=64)
+def _rates_text(shokibo: Fraction, ippan: Fraction) -> str:
+    """ "1/6・1/3": the 特例率 as the explanation writes them (the same few for a whole run)."""
+    return f"{shokibo}・{ippan}"
+
+
+def _mul_floor(x: int, pair: Sequence[int]) -> int:
+    """``_floor(x * _frac(pair))`` for an integer ``x`` and a positive denominator, in
+    integers (floor division is the floor of the exact quotient)."""
+    return x * int(pair[0]) // int(pair[1])
+
+
+def _times_floor(x: int, rate: Fraction) -> int:
+    """``_floor(x * rate)`` for an integer ``x``."""
+    return x * rate.numerator // rate.denominator
 
 
 @dataclass(frozen=True)
@@ -162,50 +181,55 @@ class TochiResult:
 
 
 def _futan_jutaku(honsoku: int, zennen: int | None, f: dict[str, Any]) -> tuple[int, str, str]:
+    # 負担水準 = zennen / honsoku; compared and scaled in integers (the same results as with
+    # Fractions: every comparison is cross-multiplied by the positive honsoku)
     if zennen is None:
         return honsoku, "", "前年度課税標準額なし: 本則課税標準額（比準課税標準額は未実装）"
     if honsoku == 0:
         return 0, "", "本則課税標準額0円"
-    suijun = Fraction(zennen, honsoku)
-    if suijun >= 1:
-        return honsoku, _pct(suijun), f"負担水準{_pct(suijun)}（100%以上）: 本則課税標準額"
-    up = zennen + _floor(honsoku * _frac(f["joshou"]))
+    pct = _ratio_pct(zennen, honsoku)
+    if zennen >= honsoku:
+        return honsoku, pct, f"負担水準{pct}（100%以上）: 本則課税標準額"
+    up = zennen + _mul_floor(honsoku, f["joshou"])
     out = min(up, honsoku)
-    out = max(out, _floor(honsoku * _frac(f["kagen"])))
+    out = max(out, _mul_floor(honsoku, f["kagen"]))
     why = "本則課税標準額を上限" if up > honsoku else "前年度課税標準額＋本則の5%"
-    return out, _pct(suijun), f"負担水準{_pct(suijun)}（100%未満）: {why} {out:,}円"
+    return out, pct, f"負担水準{pct}（100%未満）: {why} {out:,}円"
 
 
 def _futan_shogyo(kakaku: int, zennen: int | None, f: dict[str, Any]) -> tuple[int, str, str]:
-    jogen = _floor(kakaku * _frac(f["jogen"]))
+    jogen = _mul_floor(kakaku, f["jogen"])
     if zennen is None:
         return jogen, "", "前年度課税標準額なし: 価格×70%（比準課税標準額は未実装）"
     if kakaku == 0:
         return 0, "", "価格0円"
-    suijun = Fraction(zennen, kakaku)
-    if suijun > _frac(f["jogen"]):
-        return jogen, _pct(suijun), f"負担水準{_pct(suijun)}（70%超）: 価格×70%に引下げ {jogen:,}円"
-    if suijun >= _frac(f["sueoki_kagen"]):
-        return zennen, _pct(suijun), f"負担水準{_pct(suijun)}（60%以上70%以下）: 前年度に据置"
-    up = zennen + _floor(kakaku * _frac(f["joshou"]))
-    out = min(up, _floor(kakaku * _frac(f["sueoki_kagen"])))
-    out = max(out, _floor(kakaku * _frac(f["kagen"])))
-    return out, _pct(suijun), f"負担水準{_pct(suijun)}（60%未満）: 前年度＋価格の5% {out:,}円"
+    pct = _ratio_pct(zennen, kakaku)
+    j_num, j_den = int(f["jogen"][0]), int(f["jogen"][1])
+    if zennen * j_den > kakaku * j_num:  # 負担水準 > 70%
+        return jogen, pct, f"負担水準{pct}（70%超）: 価格×70%に引下げ {jogen:,}円"
+    s_num, s_den = int(f["sueoki_kagen"][0]), int(f["sueoki_kagen"][1])
+    if zennen * s_den >= kakaku * s_num:  # 60% 以上
+        return zennen, pct, f"負担水準{pct}（60%以上70%以下）: 前年度に据置"
+    up = zennen + _mul_floor(kakaku, f["joshou"])
+    out = min(up, _mul_floor(kakaku, f["sueoki_kagen"]))
+    out = max(out, _mul_floor(kakaku, f["kagen"]))
+    return out, pct, f"負担水準{pct}（60%未満）: 前年度＋価格の5% {out:,}円"
 
 
 def _futan_nochi(kakaku: int, zennen: int | None, f: dict[str, Any]) -> tuple[int, str, str]:
     if zennen is None or kakaku == 0:
         return kakaku, "", "前年度課税標準額なし: 価格"
-    suijun = Fraction(zennen, kakaku)
+    pct = _ratio_pct(zennen, kakaku)
     for lo, hi, rate in f["nochi"]:
-        if Fraction(int(lo), 100) <= suijun < Fraction(int(hi), 100):
-            out = min(kakaku, _floor(zennen * Fraction(int(rate), 1000)))
+        # lo% <= zennen / kakaku < hi%
+        if int(lo) * kakaku <= zennen * 100 < int(hi) * kakaku:
+            out = min(kakaku, zennen * int(rate) // 1000)
             return (
                 out,
-                _pct(suijun),
-                f"負担水準{_pct(suijun)}: 前年度×負担調整率{int(rate) / 1000:.3f}（価格を上限）",
+                pct,
+                f"負担水準{pct}: 前年度×負担調整率{int(rate) / 1000:.3f}（価格を上限）",
             )
-    return kakaku, _pct(suijun), f"負担水準{_pct(suijun)}: 価格"
+    return kakaku, pct, f"負担水準{pct}: 価格"
 
 
 def tochi_compute(t: TochiInput, p: KoteiParams) -> TochiResult:
@@ -220,17 +244,24 @@ def tochi_compute(t: TochiInput, p: KoteiParams) -> TochiResult:
             raise ValueError("住宅用地には住宅の戸数（1以上）が必要です。")
         shokibo = min(t.chiseki, Decimal(p.shokibo_per_ko * t.jutaku_kosu))
         ippan = t.chiseki - shokibo
-        share = Fraction(shokibo) / Fraction(t.chiseki) if t.chiseki else Fraction(1)
-        k_sho = _floor(t.kakaku * share)
-        k_ip = t.kakaku - k_sho
-        honsoku_kotei = _floor(k_sho * p.kotei_shokibo + k_ip * p.kotei_ippan)
-        honsoku_toshi = _floor(k_sho * p.toshi_shokibo + k_ip * p.toshi_ippan)
+        if ippan == 0:  # all 小規模 (the usual lot): the same figures without Fractions
+            k_sho, k_ip = t.kakaku, 0
+            honsoku_kotei = _times_floor(k_sho, p.kotei_shokibo)
+            honsoku_toshi = _times_floor(k_sho, p.toshi_shokibo)
+        else:
+            share = Fraction(shokibo) / Fraction(t.chiseki) if t.chiseki else Fraction(1)
+            k_sho = _floor(t.kakaku * share)
+            k_ip = t.kakaku - k_sho
+            honsoku_kotei = _floor(k_sho * p.kotei_shokibo + k_ip * p.kotei_ippan)
+            honsoku_toshi = _floor(k_sho * p.toshi_shokibo + k_ip * p.toshi_ippan)
         lines.append(
             f"住宅用地（{t.jutaku_kosu}戸）: 小規模住宅用地 {shokibo}㎡・一般住宅用地 {ippan}㎡"
         )
+        rk = _rates_text(p.kotei_shokibo, p.kotei_ippan)
+        rt = _rates_text(p.toshi_shokibo, p.toshi_ippan)
         lines.append(
-            f"本則課税標準額 固定資産税 {honsoku_kotei:,}円（{p.kotei_shokibo}・{p.kotei_ippan}）、"
-            f"都市計画税 {honsoku_toshi:,}円（{p.toshi_shokibo}・{p.toshi_ippan}）"
+            f"本則課税標準額 固定資産税 {honsoku_kotei:,}円（{rk}）、"
+            f"都市計画税 {honsoku_toshi:,}円（{rt}）"
         )
         hk, sk, why_k = _futan_jutaku(honsoku_kotei, t.zennen_kotei, p.futan["jutaku"])
         ht, st, why_t = _futan_jutaku(honsoku_toshi, t.zennen_toshi, p.futan["jutaku"])
@@ -312,25 +343,27 @@ def kaoku_compute(h: KaokuInput, p: KoteiParams) -> KaokuResult:
         nensu_key = ("choki_" if h.choki_yuryo else "") + ("chukoso" if h.chukoso else "ippan")
         years = int(s["nensu"][nensu_key])
         first = shinchiku_first_year(h.shinchiku_date)
-        per_ko = Fraction(h.kyoju_menseki) / h.kosu
-        lo = int(s["yuka_min_kashiya"] if h.kashiya_kyodo else s["yuka_min"])
-        kigen = date.fromisoformat(str(s["shinchiku_kigen"]))
-        if not first <= p.fiscal_year < first + years:
-            pass  # outside the period: nothing to say on every old house
-        elif h.shinchiku_date > kigen:
-            lines.append(f"新築住宅の減額: {kigen.isoformat()}より後の新築のため対象外")
-        elif Fraction(h.kyoju_menseki) / Fraction(h.yuka_menseki) < _frac(s["kyoju_wariai_min"]):
-            lines.append("新築住宅の減額: 居住部分が床面積の2分の1未満のため対象外")
-        elif not lo <= per_ko <= int(s["yuka_max"]):
-            lines.append(f"新築住宅の減額: 1戸の床面積が{lo}〜{s['yuka_max']}㎡でないため対象外")
-        else:
-            target = min(Fraction(h.kyoju_menseki), Fraction(int(s["menseki_gendo"]) * h.kosu))
-            ratio = target / Fraction(h.yuka_menseki) * _frac(s["wariai"])
-            until = first + years - 1
-            lines.append(
-                f"新築住宅の減額: 居住部分のうち{float(target):g}㎡分の税額の"
-                f"{_frac(s['wariai'])}（{first}〜{until}年度の{years}年度分）"
-            )
+        if first <= p.fiscal_year < first + years:  # outside: nothing to say on an old house
+            per_ko = Fraction(h.kyoju_menseki) / h.kosu
+            lo = int(s["yuka_min_kashiya"] if h.kashiya_kyodo else s["yuka_min"])
+            kigen = date.fromisoformat(str(s["shinchiku_kigen"]))
+            kyoju = Fraction(h.kyoju_menseki)
+            if h.shinchiku_date > kigen:
+                lines.append(f"新築住宅の減額: {kigen.isoformat()}より後の新築のため対象外")
+            elif kyoju / Fraction(h.yuka_menseki) < _frac(s["kyoju_wariai_min"]):
+                lines.append("新築住宅の減額: 居住部分が床面積の2分の1未満のため対象外")
+            elif not lo <= per_ko <= int(s["yuka_max"]):
+                lines.append(
+                    f"新築住宅の減額: 1戸の床面積が{lo}〜{s['yuka_max']}㎡でないため対象外"
+                )
+            else:
+                target = min(kyoju, Fraction(int(s["menseki_gendo"]) * h.kosu))
+                ratio = target / Fraction(h.yuka_menseki) * _frac(s["wariai"])
+                until = first + years - 1
+                lines.append(
+                    f"新築住宅の減額: 居住部分のうち{float(target):g}㎡分の税額の"
+                    f"{_frac(s['wariai'])}（{first}〜{until}年度の{years}年度分）"
+                )
     return KaokuResult(
         kaoku_id=h.kaoku_id,
         kakaku=h.kakaku,
@@ -408,11 +441,15 @@ def nozeisha_compute(
         0 if k_menzei else sum(r.hyojun_toshi for r in kaoku)
     )
     hyojun_toshi = _down(toshi_raw, p.hyojun_unit)
-    sanshutsu = _floor(hyojun * p.zeiritsu)
-    genmen = 0 if k_menzei else sum(_floor(r.kakaku * p.zeiritsu * r.genmen_ratio) for r in kaoku)
+    sanshutsu = _times_floor(hyojun, p.zeiritsu)
+    genmen = (
+        0
+        if k_menzei
+        else sum(_floor(r.kakaku * p.zeiritsu * r.genmen_ratio) for r in kaoku if r.genmen_ratio)
+    )
     genmen = min(genmen, sanshutsu)
     kotei = _down(sanshutsu - genmen, p.zeigaku_unit)
-    toshi = _down(_floor(hyojun_toshi * p.toshi_zeiritsu), p.zeigaku_unit)
+    toshi = _down(_times_floor(hyojun_toshi, p.toshi_zeiritsu), p.zeigaku_unit)
     lines.append(
         f"固定資産税 課税標準額 {hyojun:,}円 × {float(p.zeiritsu * 100):g}% = {sanshutsu:,}円"
     )

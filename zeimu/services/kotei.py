@@ -25,7 +25,7 @@ from django.utils import timezone
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.fields import json_text
-from tenants.jobs.bulk import copy_insert
+from tenants.jobs.bulk import copy_insert, raw_cursor
 from tenants.params.services import param_value
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import (
@@ -42,6 +42,7 @@ from zeimu.models import (
     KoteiTochiKakaku,
     NozeishaKind,
     YochiKubun,
+    is_chukoso,
 )
 from zeimu.rules.kotei import (
     KaokuInput,
@@ -61,6 +62,7 @@ __all__ = [
     "KoteiRefused",
     "KoteiYear",
     "assess_many",
+    "assess_rows",
     "copy_in",
     "kotei_genmen",
     "kotei_kaoku_register",
@@ -202,14 +204,130 @@ _SHURUI = {k: str(v) for k, v in KaokuShurui.choices}
 _KOZO = {k: str(v) for k, v in KaokuKozo.choices}
 
 
+@dataclass(frozen=True, slots=True)
+class _Tochi:
+    """A parcel as the assessment reads it (one row of the chunk's query, no model)."""
+
+    pk: int
+    shozai: str
+    chiban: str
+    genkyo_chimoku: str
+    chiseki: Decimal
+    yochi_kubun: str
+    jutaku_kosu: int
+    shigaika: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _TochiKakaku:
+    kakaku: int
+    zennen_kotei: int | None
+    zennen_toshi: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Kaoku:
+    """A house as the assessment reads it."""
+
+    pk: int
+    shozai: str
+    kaoku_bango: str
+    shurui: str
+    kozo: str
+    yuka_menseki: Decimal
+    kyoju_menseki: Decimal
+    kosu: int
+    shinchiku_date: date
+    chukoso: bool
+    choki_yuryo: bool
+    kashiya_kyodo: bool
+    shigaika: bool
+
+
+# the ORDER BY of each is the order the 明細 lists them in (所在, then 地番 / 家屋番号)
+_TOCHI_SQL = """
+SELECT t.nozeisha_id, t.id, t.shozai, t.chiban, t.genkyo_chimoku, t.chiseki, t.yochi_kubun,
+       t.jutaku_kosu, t.shigaika, k.kakaku, k.zennen_kotei, k.zennen_toshi
+  FROM zeimu_koteitochikakaku k JOIN zeimu_koteitochi t ON t.id = k.tochi_id
+ WHERE k.fiscal_year = %s AND t.nozeisha_id = ANY(%s)
+ ORDER BY t.shozai, t.chiban
+"""
+_KAOKU_SQL = """
+SELECT h.nozeisha_id, h.id, h.shozai, h.kaoku_bango, h.shurui, h.kozo, h.yuka_menseki,
+       h.kyoju_menseki, h.kosu, h.shinchiku_date, h.kaisu, h.choki_yuryo, h.kashiya_kyodo,
+       h.shigaika, k.kakaku
+  FROM zeimu_koteikaokukakaku k JOIN zeimu_koteikaoku h ON h.id = k.kaoku_id
+ WHERE k.fiscal_year = %s AND h.nozeisha_id = ANY(%s)
+ ORDER BY h.shozai, h.kaoku_bango
+"""
+
+
+def _ledger_rows(
+    fiscal_year: int, ids: list[int]
+) -> tuple[dict[int, list[tuple[_Tochi, _TochiKakaku]]], dict[int, list[tuple[_Kaoku, int]]]]:
+    """The parcels and houses of ``ids`` priced for the year, by 納税義務者 (two queries,
+    plain rows)."""
+    tochi: dict[int, list[tuple[_Tochi, _TochiKakaku]]] = defaultdict(list)
+    kaoku: dict[int, list[tuple[_Kaoku, int]]] = defaultdict(list)
+    with raw_cursor() as cur:
+        cur.execute(_TOCHI_SQL, [fiscal_year, ids])
+        for (
+            n,
+            pk,
+            shozai,
+            chiban,
+            chimoku,
+            chiseki,
+            kubun,
+            kosu,
+            shigaika,
+            kakaku,
+            zk,
+            zt,
+        ) in cur.fetchall():
+            tochi[n].append(
+                (
+                    _Tochi(pk, shozai, chiban, chimoku, chiseki, kubun, kosu, shigaika),
+                    _TochiKakaku(kakaku, zk, zt),
+                )
+            )
+        cur.execute(_KAOKU_SQL, [fiscal_year, ids])
+        for row in cur.fetchall():
+            n, pk, shozai, bango, shurui, kozo, yuka, kyoju, kosu, built, kaisu = row[:11]
+            choki, kashiya, shigaika, kakaku = row[11:]
+            kaoku[n].append(
+                (
+                    _Kaoku(
+                        pk,
+                        shozai,
+                        bango,
+                        shurui,
+                        kozo,
+                        yuka,
+                        kyoju,
+                        kosu,
+                        built,
+                        is_chukoso(kaisu, kozo),
+                        choki,
+                        kashiya,
+                        shigaika,
+                    ),
+                    kakaku,
+                )
+            )
+    return tochi, kaoku
+
+
 def _row(
     year: KoteiYear,
     nozeisha_id: int,
-    tochi: list[tuple[KoteiTochi, KoteiTochiKakaku]],
-    kaoku: list[tuple[KoteiKaoku, int]],
+    tochi: Sequence[tuple[KoteiTochi | _Tochi, KoteiTochiKakaku | _TochiKakaku]],
+    kaoku: Sequence[tuple[KoteiKaoku | _Kaoku, int]],
     prev: dict[int, tuple[int, int]],
     shokyaku: Sequence[tuple[dict[str, Any], ShisanResult]] = (),
-) -> KoteiFuka:
+) -> dict[str, Any]:
+    """The fields of one 納税義務者's assessment (a ``KoteiFuka`` is made of them only where
+    a model is needed: the job COPYs them as they are)."""
     p = year.params
     t_results = []
     for t, k in tochi:
@@ -301,7 +419,7 @@ def _row(
         ],
         "shokyaku": [row for row, _ in shokyaku],
     }
-    return KoteiFuka(
+    return dict(
         fiscal_year=year.fiscal_year,
         nozeisha_id=nozeisha_id,
         kind=KoteiFukaKind.TOSHO,
@@ -324,26 +442,14 @@ def _row(
     )
 
 
-def assess_many(
+def assess_rows(
     year: KoteiYear, nozeisha_ids: Sequence[int], *, job_id: int | None
-) -> list[KoteiFuka]:
-    """Unsaved assessments of ``nozeisha_ids`` for the year (5 queries). A 納税義務者
-    with no property priced or 償却資産 held for the year gets no row."""
+) -> list[dict[str, Any]]:
+    """The fields of the assessments of ``nozeisha_ids`` for the year (5 queries), as
+    ``copy_in`` writes them. A 納税義務者 with no property priced or 償却資産 held for the
+    year gets no row."""
     ids = list(nozeisha_ids)
-    tochi: dict[int, list[tuple[KoteiTochi, KoteiTochiKakaku]]] = defaultdict(list)
-    for k in (
-        KoteiTochiKakaku.objects.filter(fiscal_year=year.fiscal_year, tochi__nozeisha_id__in=ids)
-        .select_related("tochi")
-        .order_by("tochi__shozai", "tochi__chiban")
-    ):
-        tochi[k.tochi.nozeisha_id].append((k.tochi, k))
-    kaoku: dict[int, list[tuple[KoteiKaoku, int]]] = defaultdict(list)
-    for hk in (
-        KoteiKaokuKakaku.objects.filter(fiscal_year=year.fiscal_year, kaoku__nozeisha_id__in=ids)
-        .select_related("kaoku")
-        .order_by("kaoku__shozai", "kaoku__kaoku_bango")
-    ):
-        kaoku[hk.kaoku.nozeisha_id].append((hk.kaoku, hk.kakaku))
+    tochi, kaoku = _ledger_rows(year.fiscal_year, ids)
     prev = _previous_hyojun(ids, year.fiscal_year)
     sp = year.params.shokyaku
     assets = shokyaku_results(ids, year.fiscal_year, sp) if sp is not None else {}
@@ -352,9 +458,16 @@ def assess_many(
         if not tochi.get(n) and not kaoku.get(n) and not assets.get(n):
             continue
         row = _row(year, n, tochi.get(n, []), kaoku.get(n, []), prev, assets.get(n, ()))
-        row.job_id = job_id
+        row["job_id"] = job_id
         rows.append(row)
     return rows
+
+
+def assess_many(
+    year: KoteiYear, nozeisha_ids: Sequence[int], *, job_id: int | None
+) -> list[KoteiFuka]:
+    """Unsaved assessments of ``nozeisha_ids`` for the year (``assess_rows`` as models)."""
+    return [KoteiFuka(**row) for row in assess_rows(year, nozeisha_ids, job_id=job_id)]
 
 
 COLUMNS = [
@@ -366,10 +479,9 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def copy_in(rows: list[KoteiFuka], created_by: str) -> int:
-    """COPY the rows through staging, then INSERT … ON CONFLICT DO NOTHING on the
-    one-current index (tenants.jobs.bulk): a 納税義務者 assessed already (a chunk run
-    again) is skipped."""
+def copy_in(rows: list[dict[str, Any]], created_by: str) -> int:
+    """COPY the rows (``assess_rows``) in; a 納税義務者 assessed already (a chunk run again)
+    is skipped by the one-current index (tenants.jobs.bulk.copy_insert)."""
     if not rows:
         return 0
     now = timezone.now()
@@ -377,13 +489,13 @@ def copy_in(rows: list[KoteiFuka], created_by: str) -> int:
         KoteiFuka._meta.db_table,
         COLUMNS,
         (
-            (r.fiscal_year, r.nozeisha_id, r.kind, 1, True, r.job_id,
-             r.tochi_hyojun, r.kaoku_hyojun, r.tochi_menzei, r.kaoku_menzei,
-             r.shokyaku_hyojun, r.shokyaku_menzei,
-             r.kazei_hyojun_kotei, r.kazei_hyojun_toshi, r.sanshutsu_kotei,
-             r.shinchiku_genmen, r.kotei_zeigaku, r.toshi_zeigaku, 0, 0, r.nengaku,
-             json_text(r.kibetsu), json_text(r.meisai), json_text(r.lines), "", created_by,
-             now)
+            (r["fiscal_year"], r["nozeisha_id"], r["kind"], 1, True, r["job_id"],
+             r["tochi_hyojun"], r["kaoku_hyojun"], r["tochi_menzei"], r["kaoku_menzei"],
+             r["shokyaku_hyojun"], r["shokyaku_menzei"],
+             r["kazei_hyojun_kotei"], r["kazei_hyojun_toshi"], r["sanshutsu_kotei"],
+             r["shinchiku_genmen"], r["kotei_zeigaku"], r["toshi_zeigaku"], 0, 0, r["nengaku"],
+             json_text(r["kibetsu"]), json_text(r["meisai"]), json_text(r["lines"]), "",
+             created_by, now)
             for r in rows
         ),
         on_conflict="(fiscal_year, nozeisha_id) WHERE is_current DO NOTHING",
