@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from tenants.fields import JSONTextField
+
 
 class NozeishaKind(models.TextChoices):
     TANDOKU = "tandoku", "単独所有"
@@ -248,8 +250,8 @@ class KoteiFuka(models.Model):
     kibetsu = models.JSONField("期別税額", default=list)
     #: 課税明細: {"tochi": [...], "kaoku": [...], "shokyaku": [...]} with each object's
     #: figures and lines
-    meisai = models.JSONField("課税明細", default=dict)
-    lines = models.JSONField("計算の説明", default=list)
+    meisai = JSONTextField("課税明細", default=dict)
+    lines = JSONTextField("計算の説明", default=list)
     reason = models.CharField("更正・減免の理由", max_length=200, blank=True)
     created_by = models.CharField("処理者", max_length=150, blank=True)
     computed_at = models.DateTimeField("計算日時", auto_now_add=True)
