@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -188,9 +189,13 @@ class KoteiYear:
 def _previous_hyojun(nozeisha_ids: Sequence[int], fiscal_year: int) -> dict[int, tuple[int, int]]:
     """tochi id → (固定, 都計) 課税標準額 of last year's current assessments (one query)."""
     out: dict[int, tuple[int, int]] = {}
-    rows = KoteiFuka.objects.filter(
-        fiscal_year=fiscal_year - 1, is_current=True, nozeisha_id__in=list(nozeisha_ids)
-    ).values_list("meisai", flat=True)
+    with raw_cursor() as cur:
+        cur.execute(
+            "SELECT meisai FROM zeimu_koteifuka"
+            " WHERE fiscal_year = %s AND is_current AND nozeisha_id = ANY(%s)",
+            [fiscal_year - 1, list(nozeisha_ids)],
+        )
+        rows = [orjson.loads(text) for (text,) in cur.fetchall()]
     for meisai in rows:
         for t in meisai.get("tochi", []):
             out[int(t["tochi_id"])] = (int(t["hyojun_kotei"]), int(t["hyojun_toshi"]))

@@ -15,7 +15,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+import orjson
+
 from tenants.accesslog.services import Actor
+from tenants.jobs.bulk import raw_cursor
 from zeimu.models import KoteiFuka, Zeimoku
 from zeimu.public import ChoteiItem, ChoteiPosted, chotei_post_many
 
@@ -82,14 +85,22 @@ def kotei_chotei_post_job(
 ) -> list[ChoteiPosted]:
     """Post the 期別 of the current assessments a 当初 job wrote for ``nozeisha_ids`` (one
     query, then the ledger's bulk post)."""
-    rows = KoteiFuka.objects.filter(
-        job_id=job_id,
-        fiscal_year=fiscal_year,
-        is_current=True,
-        nozeisha_id__in=list(nozeisha_ids),
-        nengaku__gt=0,
-    ).values_list("pk", "fiscal_year", "nozeisha_id", "nozeisha__daihyo_id", "kibetsu")
+    with raw_cursor() as cur:
+        cur.execute(_JOB_ROWS_SQL, [job_id, fiscal_year, list(nozeisha_ids)])
+        rows = [
+            (pk, fy, nozeisha_id, daihyo_id, orjson.loads(k) if isinstance(k, str) else k)
+            for pk, fy, nozeisha_id, daihyo_id, k in cur.fetchall()
+        ]
     return _post(kotei_chotei_items(rows, on=on), actor)
+
+
+# the rows a 当初 job wrote for some 納税義務者 with a tax to collect, with the 代表者
+_JOB_ROWS_SQL = """
+SELECT f.id, f.fiscal_year, f.nozeisha_id, n.daihyo_id, f.kibetsu
+  FROM zeimu_koteifuka f JOIN zeimu_koteinozeisha n ON n.id = f.nozeisha_id
+ WHERE f.job_id = %s AND f.fiscal_year = %s AND f.is_current AND f.nozeisha_id = ANY(%s)
+   AND f.nengaku > 0
+"""
 
 
 def kotei_chotei_post_kosei(
