@@ -42,6 +42,10 @@ MODULE = ModuleSpec(
         "fukushi.jidoteate_kouho": "児童手当 処理待ち（出生）",
         "fukushi.jidoteate_furikomi": "児童手当 総合振込データ",
         "fukushi.jidoteate_shisan": "児童手当の試算（個人の情報なし）",
+        "fukushi.jidoteate_tsuchi_pdf": "児童手当 決定通知書の印刷",
+        "fukushi.JidoteateKyakka": "児童手当の認定請求の却下",
+        "fukushi.JidoteateRireki": "児童手当の認定・額改定",
+        "fukushi.JidoteateSashitome": "児童手当の支払差止",
         "fukushi.JidoteateJukyusha": "児童手当の受給者",
         "fukushi.JidoteateKouho": "児童手当の処理待ち",
         "fukushi.JidoteateShiharai": "児童手当の支払",
@@ -50,6 +54,7 @@ MODULE = ModuleSpec(
         "api.fukushi.jidoteate_shisan": "API（児童手当の試算）",
         "system:jidoteate_renkei": "システム（住民記録の異動による児童手当）",
         "job:fukushi_jidoteate_tsuchi_print": "児童手当支払通知書の一括印刷",
+        "job:fukushi_jidoteate_kettei_print": "児童手当 認定通知書・額改定通知書の一括印刷",
         "load_jidoteate_demo": "システム（児童手当の初期データ）",
         # 児童扶養手当・医療費助成 (fukushi.views.fuyoteate, fukushi.views.iryo_*)
         "fukushi.FuyoJukyusha": "児童扶養手当の受給者",

@@ -18,7 +18,12 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from fukushi.gyomu import JIDO_TEATE
-from fukushi.models import JidoteateShiharai, JidoteateShiharaiMeisai, ShiharaiStatus
+from fukushi.models import (
+    JidoteateShiharai,
+    JidoteateShiharaiMeisai,
+    MeisaiKind,
+    ShiharaiStatus,
+)
 from juminkiroku.public import address_blocks, person_identities
 from tenants.csvout import DEFAULT_ENCODING, check_encoding
 from tenants.jobs.models import Job, JobChunk
@@ -80,7 +85,12 @@ def tsuchi_of(run: JidoteateShiharai, jukyusha_ids: Sequence[int]) -> list[Tsuch
                     "name": person.shimei,
                     "jukyusha_no": j.jukyusha_no,
                     "months": [
-                        [f"{wareki_month(m.month)}分", f"{m.jido_count}人", f"{m.amount:,}円"]
+                        [
+                            f"{wareki_month(m.month)}分"
+                            + ("" if m.kind == MeisaiKind.TSUJO else f"（{m.get_kind_display()}）"),
+                            f"{m.jido_count}人",
+                            f"{m.amount:,}円",
+                        ]
                         for m in ls
                     ],
                     "total": f"{total:,}円",

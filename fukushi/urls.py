@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fukushi.views.jidoteate")),  # 児童手当
+    path("", include("fukushi.views.jidoteate_kettei")),  # 児童手当 却下・決定通知書
     path("jido-fuyo-teate/", include("fukushi.views.fuyoteate")),
     path("kodomo-iryo/", include("fukushi.views.iryo_kodomo")),
     path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),

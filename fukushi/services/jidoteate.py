@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import DateField, Value
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 
 from fukushi.gyomu import JIDO_TEATE
 from fukushi.models import (
@@ -69,6 +72,20 @@ def higher_income(atena_ids: Iterable[int], day: date) -> int | None:
     if len(ranked) > 1 and ranked[0][0] == ranked[1][0]:
         return None
     return ranked[0][1]
+
+
+def sokyu_mark(jukyusha_id: int, month: date) -> None:
+    """Mark the 受給者 for 遡及 from ``month``: the next payment run compares what is due
+    from that month with what 確定 runs paid (``fukushi.services.jidoteate_shiharai``).
+    One UPDATE keeping the earliest month marked."""
+    m = rules.month_start(month)
+    JidoteateJukyusha.objects.filter(pk=jukyusha_id).update(
+        sokyu_from=Least(
+            Coalesce("sokyu_from", Value(m, output_field=DateField())),
+            Value(m, output_field=DateField()),
+        ),
+        sokyu_marked_at=timezone.now(),
+    )
 
 
 def _number(row: JidoteateJukyusha) -> str:
@@ -169,6 +186,8 @@ def nintei_register(
         jiyu="認定請求（15日特例）" if tokurei else "認定請求（請求の翌月分から）",
         actor=actor.username,
     )
+    # a 認定 decided after payment months have passed: the next run pays them (遡及)
+    sokyu_mark(row.pk, start)
     if kouho_id is not None:
         JidoteateKouho.objects.filter(pk=kouho_id).update(status=KouhoStatus.SEIKYU)
     access_record(
@@ -251,6 +270,10 @@ def gaku_kaitei(
         jiyu="、".join(parts),
         actor=actor.username,
     )
+    # a 届出 entered late reaches months already paid: 差額 or 返還・調整 in the next run
+    sokyu_mark(
+        row.pk, min([*([zo] if add or kanshu_set else []), *([gen] if remove_jido_ids else [])])
+    )
     _logged_update(row, actor)
     return rireki
 
@@ -284,6 +307,7 @@ def _shometsu(
     row.shikyu_end = end
     row.shometsu_jiyu = jiyu
     row.save(update_fields=["status", "shikyu_end", "shometsu_jiyu"])
+    sokyu_mark(row.pk, end)  # months paid after the end: a 返還・調整 in the next run
     return JidoteateRireki.objects.create(
         jukyusha=row,
         kind=RirekiKind.SHOMETSU,
@@ -355,6 +379,7 @@ def person_left(
             continue
         kid.end_month = max(end, kid.start_month)
         kid.save(update_fields=["end_month"])
+        sokyu_mark(row.pk, kid.end_month)
         left = JidoteateJido.objects.filter(jukyusha=row, end_month__isnull=True)
         seido = rules.seido_of(end)
         still = [

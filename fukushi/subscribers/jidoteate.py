@@ -8,14 +8,17 @@ published them, inside the delivery's transaction.
   when no child is left.
 - 死亡: the same from the month after the death.
 
+- 取消 of a 異動: what it changed here is undone (``fukushi.services.jidoteate_torikeshi``).
+
 Every change is keyed on the outbox id and the person, so a second delivery changes
-nothing. 取消 of a 異動 is not handled here yet (a clerk corrects by hand).
+nothing.
 """
 
 from __future__ import annotations
 
 from fukushi.models import ShometsuJiyu
 from fukushi.services.jidoteate import person_left, shussei_kouho
+from fukushi.services.jidoteate_torikeshi import ido_torikeshi
 from juminkiroku import events
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
@@ -63,4 +66,16 @@ def shometsu_on_shibo(event: ReceivedEvent[events.ShojoPayload]) -> None:
         actor=SYSTEM_ACTOR,
         event_id=event.id,
         ido_id=p.ido_id,
+    )
+
+
+@subscribe(events.TORIKESHI)
+def modosu_on_torikeshi(event: ReceivedEvent[events.TorikeshiPayload]) -> None:
+    """取消 of a 異動: the 消滅・減額・処理待ち it caused are undone."""
+    p = event.payload
+    ido_torikeshi(
+        cancelled_ido_id=p.cancelled_ido_id,
+        ido_id=p.ido_id,
+        event_id=event.id,
+        actor=SYSTEM_ACTOR,
     )

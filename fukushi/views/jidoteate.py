@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -25,8 +26,10 @@ from django.views.generic import RedirectView
 
 from fukushi.gyomu import JIDO_TEATE
 from fukushi.models import (
+    JidoteateChosei,
     JidoteateJukyusha,
     JidoteateKouho,
+    JidoteateKyakka,
     JidoteateShiharai,
     JukyushaStatus,
     KouhoStatus,
@@ -53,6 +56,7 @@ from fukushi.services.jidoteate import (
     shometsu_register,
 )
 from fukushi.services.jidoteate_shiharai import furikomi_create, shiharai_keisan
+from fukushi.views.jidoteate_kettei import KaijoForm, KyakkaForm, SashitomeForm
 from juminkiroku.public import atena_resolve, person_identities, person_identity
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -129,6 +133,9 @@ class ShometsuForm(forms.Form):
 
 class ShiharaiForm(forms.Form):
     shiharai_month = WarekiDateField(label="支払月（その月のいずれかの日）", help_text=DATE_HELP)
+    zuiji = forms.BooleanField(
+        label="随時払（支払月でない月に、差止解除分・差額だけを支払う）", required=False
+    )
 
 
 class FurikomiForm(forms.Form):
@@ -233,6 +240,15 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 "active": active_jido(js),
                 "rireki": rireki.get(n.pk, []),
                 "getsugaku": amount,
+                "sashitome": list(n.sashitome.order_by("-id")),
+                "chosei": list(
+                    JidoteateChosei.objects.filter(
+                        jukyusha=n, shiharai__status=ShiharaiStatus.KAKUTEI
+                    ).order_by("month")
+                ),
+                "sashitome_active": next(
+                    (x for x in n.sashitome.all() if x.kaijo_date is None), None
+                ),
             }
         )
         if n.status == JukyushaStatus.NINTEI:
@@ -252,6 +268,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "kaitei_form": KaiteiForm(),
             "add_formset": JidoFormSet(prefix="add"),
             "shometsu_form": ShometsuForm(),
+            "kyakka": JidoteateKyakka.objects.filter(atena_id=pk).order_by("-kettei_date", "-id"),
+            "kyakka_form": KyakkaForm(),
+            "sashitome_form": SashitomeForm(),
+            "kaijo_form": KaijoForm(),
         },
     )
 
@@ -464,6 +484,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
             run = shiharai_keisan(
                 shiharai_month=form.cleaned_data["shiharai_month"],
                 actor=actor_from_request(request),
+                zuiji=form.cleaned_data["zuiji"],
             )
         except JidoteateRefused as exc:
             _refused(request, exc)
@@ -474,7 +495,11 @@ def shiharai(request: HttpRequest) -> HttpResponse:
                 f"（{run.jukyusha_count:,}人、{run.total:,}円）。",
             )
             return redirect("fukushi_jidoteate_shiharai")
-    runs = list(JidoteateShiharai.objects.order_by("-shiharai_month")[:24])
+    runs = list(
+        JidoteateShiharai.objects.annotate(
+            chosei_n=Count("chosei"), chosei_total=Sum("chosei__amount")
+        ).order_by("-shiharai_month")[:24]
+    )
     return TemplateResponse(
         request,
         "fukushi/jidoteate/shiharai.html",
