@@ -1,4 +1,7 @@
 """福祉・子ども's job kinds: one module per part, imported here (module.py names this one
 module; each part adds its import line)."""
 
-from fukushi import printjobs_jidoteate  # noqa: F401  児童手当 支払通知書
+from fukushi import (
+    printjobs_fuyoteate,  # noqa: F401  児童扶養手当 現況届の案内
+    printjobs_jidoteate,  # noqa: F401  児童手当 支払通知書
+)
