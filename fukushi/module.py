@@ -64,6 +64,7 @@ MODULE = ModuleSpec(
         "fukushi.fuyoteate_genkyo_list": "児童扶養手当 現況届（提出の状況）",
         "fukushi.fuyoteate_tekiyo_jogai": "児童扶養手当 一部支給停止適用除外事由届出",
         "fukushi.fuyoteate_gimusha": "児童扶養手当 扶養義務者の手入力",
+        "fukushi.fuyoteate_shosho": "児童扶養手当証書の交付",
         "job:fukushi_fuyoteate_genkyo_annai": "児童扶養手当 現況届の案内の一括印刷",
         "fukushi.kodomo_iryo_list": "子ども医療費助成 受給者の一覧",
         "fukushi.kodomo_iryo_detail": "子ども医療費助成 受給者",

@@ -146,20 +146,33 @@ def test_genkyo_job_withholds_november_on_until_received(
     ]
     assert FuyoRireki.objects.filter(jukyusha=j, kind="sashitome").count() == 2
     connection.set_schema_to_public()
-    # the clerk records the 届 on the screen (受付 令和8年1月20日 for the 令和7年 届 is refused
-    # by the screen's year; the 届 of 12月 is the 令和7年 one)
+    # the clerk records the late 届 on the screen (受付 令和8年1月20日: it is the 令和7年 one,
+    # the 未提出 record of that year is filled in)
     clerk = login("hayama-clerk", ALPHA_HOST)
     page = clerk.get("/fukushi/jido-fuyo-teate/genkyo/?nen=2025").content.decode()
     assert "山田　美香" in page and "未提出" in page
-    r = clerk.post(f"/fukushi/jido-fuyo-teate/{j.pk}/genkyo/", {"uketsuke_date": "令和7年12月10日"})
+    r = clerk.post(f"/fukushi/jido-fuyo-teate/{j.pk}/genkyo/", {"uketsuke_date": "令和8年1月20日"})
     assert r.status_code == 302
     g = _in(world.alpha, lambda: FuyoGenkyoTodoke.objects.get(pk=g.pk))
     assert (g.jotai, g.hantei, g.getsugaku) == (FuyoGenkyoJotai.TEISHUTSU, "ichibu", 40_260)
+    assert g.uketsuke_date == date(2026, 1, 20)
     assert g.gimusha == [
         {"label": "同居の直系血族（世帯主）", "shotoku": 1_820_000, "gendo": 2_360_000},
         {"label": "同居の直系血族（世帯主の子の子）（所得の資料なし：0円で判定）",
          "shotoku": 0, "gendo": 2_360_000},
     ]  # fmt: skip
+    # the 証書 (after the 届), read back from its PDF; 寒川町 cannot take it
+    r = clerk.post(f"/fukushi/jido-fuyo-teate/{j.pk}/shosho/")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    (page,) = pdf_pages(r.content)
+    assert "児童扶養手当証書" in page and j.jukyusha_bango in page and "美香" in page
+    assert "40,260円" in page and "令和7年11月分から" in page and "一部支給" in page
+    other = login("samukawa-clerk", BETA_HOST)
+    r = other.post(f"/fukushi/jido-fuyo-teate/{j.pk}/shosho/")
+    assert r.status_code != 200 or "美香" not in pdf_pages(r.content)[0]
+    assert (
+        _in(world.alpha, lambda: FuyoRireki.objects.filter(jukyusha=j, kind="shosho").count()) == 1
+    )
     # the 3月 支払 pays 1・2月分 and the withheld 11・12月分
     connection.set_tenant(world.alpha.municipality)
     run = _pay(date(2026, 3, 1))
@@ -172,7 +185,6 @@ def test_genkyo_job_withholds_november_on_until_received(
     b = _pay(date(2026, 1, 1))
     assert _lines(b) == [(mika["sato_j"].pk, 46_690, 46_690, 0, 93_380)]
     connection.set_schema_to_public()
-    other = login("samukawa-clerk", BETA_HOST)
     page = other.get("/fukushi/jido-fuyo-teate/genkyo/?nen=2025").content.decode()
     assert "山田" not in page and "0人" in page
     # and the reads were logged by id in 葉山町

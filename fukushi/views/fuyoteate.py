@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import RedirectView
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
-from fukushi.models import FuyoJotai, FuyoJukyusha, FuyoShiharai
+from fukushi.models import FuyoGenkyoJotai, FuyoJotai, FuyoJukyusha, FuyoShiharai
 from fukushi.rules.fuyoteate_gimusha import ichibu_teishi_kaishi
 from fukushi.services.fuyoteate import (
     FuyoteateRefused,
@@ -209,9 +209,12 @@ def genkyo(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "受付日を正しく入力してください。")
         return redirect("fukushi_fuyoteate_detail", pk=pk)
     day = form.cleaned_data["uketsuke_date"]
+    # a 届 received before August is a late one of last year's when that one is missing
+    late = j.genkyo.filter(nen=day.year - 1, jotai=FuyoGenkyoJotai.MITEISHUTSU).exists()
+    nen = day.year - 1 if day.month < 8 and late else day.year
     try:
         g = genkyo_todoke_record(
-            jukyusha=j, nen=day.year, uketsuke_date=day, actor=actor_from_request(request)
+            jukyusha=j, nen=nen, uketsuke_date=day, actor=actor_from_request(request)
         )
     except FuyoteateRefused as exc:
         _errors(request, exc)

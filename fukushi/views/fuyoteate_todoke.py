@@ -27,6 +27,7 @@ from fukushi.models import (
 )
 from fukushi.printjobs_fuyoteate import GenkyoAnnaiPrint
 from fukushi.services.fuyoteate import FuyoteateRefused
+from fukushi.services.fuyoteate_shosho import shosho_kofu
 from fukushi.services.fuyoteate_todoke import gimusha_shuki_record, tekiyo_jogai_record
 from juminkiroku.public import atena_resolve, person_identities
 from tenants.access import gyomu_view
@@ -220,8 +221,28 @@ def gimusha(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("fukushi_fuyoteate_detail", pk=pk)
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the 交付 is logged (PRINT) and recorded by its service
+@require_POST
+def shosho(request: HttpRequest, pk: int) -> HttpResponse:
+    """児童扶養手当証書 (a 交付: POST, with its history row), returned as the PDF."""
+    j = get_object_or_404(FuyoJukyusha, pk=pk)
+    try:
+        pdf = shosho_kofu(
+            jukyusha=j, kofu_date=timezone.localdate(), actor=actor_from_request(request)
+        )
+    except FuyoteateRefused as exc:
+        for _, message in exc.errors:
+            messages.error(request, message)
+        return redirect("fukushi_fuyoteate_detail", pk=pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="fuyoteate_shosho_{j.pk}.pdf"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("genkyo/", genkyo_list, name="fukushi_fuyoteate_genkyo_list"),
     path("<int:pk>/tekiyo-jogai/", tekiyo_jogai, name="fukushi_fuyoteate_tekiyo_jogai"),
     path("<int:pk>/gimusha/", gimusha, name="fukushi_fuyoteate_gimusha"),
+    path("<int:pk>/shosho/", shosho, name="fukushi_fuyoteate_shosho"),
 ]
