@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
-from fukushi.models import FuyoGenkyoJotai, FuyoJotai, FuyoJukyusha
+from fukushi.models import FuyoGenkyoJotai, FuyoGenkyoTodoke, FuyoJotai, FuyoJukyusha
 from fukushi.services.fuyoteate_todoke import genkyo_open_many
 from juminkiroku.public import address_blocks, person_identities
 from tenants.csvout import DEFAULT_ENCODING, check_encoding
@@ -105,7 +105,11 @@ class GenkyoAnnaiPrint(MassPrintJob):
         nen = int(job.params["nen"])
         ids = list(
             FuyoJukyusha.objects.filter(jotai=FuyoJotai.JUKYU, shikyu_kaishi__lte=date(nen, 8, 1))
-            .exclude(genkyo__nen=nen, genkyo__jotai=FuyoGenkyoJotai.TEISHUTSU)
+            .exclude(
+                pk__in=FuyoGenkyoTodoke.objects.filter(
+                    nen=nen, jotai=FuyoGenkyoJotai.TEISHUTSU
+                ).values("jukyusha_id")
+            )
             .order_by("jukyusha_bango")
             .values_list("pk", flat=True)
         )

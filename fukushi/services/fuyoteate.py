@@ -219,7 +219,8 @@ def ichibu_teishi_of(j: FuyoJukyusha, month: date) -> bool:
     )
     if month < start:
         return False
-    return not j.tekiyo_jogai.filter(kikan_from__lte=month, kikan_to__gte=month).exists()
+    # .all(): the payment run prefetches them (one query for the run, not one a month)
+    return not any(t.kikan_from <= month <= t.kikan_to for t in j.tekiyo_jogai.all())
 
 
 def _calc(j: FuyoJukyusha, year: int, month: int, *, day: date | None = None) -> FuyoteateResult:
