@@ -55,6 +55,7 @@ from juminkiroku.codes import (
 )
 from juminkiroku.grants import Kengen
 from juminkiroku.models import Atena, Yokushi
+from juminkiroku.rules.zokugara import zokugara_label
 from juminkiroku.selectors import asof, johyo
 from juminkiroku.selectors.euc import hidden_q
 from juminkiroku.selectors.iko import ITEMS_OF as HELD_ITEMS
@@ -118,6 +119,7 @@ __all__ = [
     "residents_among",
     "residents_on",
     "zairyu_among",
+    "zokugara_label",
 ]
 
 #: the 業務 code of 住民基本台帳, for a module that works on its data in its name (the
@@ -273,6 +275,8 @@ class Resident:
     birth_date: date
     is_setainushi: bool
     on: date
+    #: 続柄 to the 世帯主 as stored (標準仕様書 1.1.11, a chain of codes: ``juminkiroku.codes``)
+    zokugara: str = ""
 
 
 _RESIDENT_COLUMNS = ("atena_id", "setai_id", "birth_date", "zokugara")
@@ -280,7 +284,14 @@ _RESIDENT_COLUMNS = ("atena_id", "setai_id", "birth_date", "zokugara")
 
 def _residents(rows: Iterable[tuple[int, int | None, date, str]], day: date) -> list[Resident]:
     return [
-        Resident(atena_id=a, setai_id=s, birth_date=b, is_setainushi=z == Zokugara.HONNIN, on=day)
+        Resident(
+            atena_id=a,
+            setai_id=s,
+            birth_date=b,
+            is_setainushi=z == Zokugara.HONNIN,
+            on=day,
+            zokugara=z or "",
+        )
         for a, s, b, z in rows
     ]
 
@@ -354,6 +365,7 @@ def households_of(atena_ids: Iterable[int], day: date) -> dict[int, list[Residen
             birth_date=birth,
             is_setainushi=zokugara == Zokugara.HONNIN,
             on=day,
+            zokugara=zokugara or "",
         )
         if arm == 0:
             own[a] = r

@@ -101,6 +101,7 @@ class FuyoGimusha:
     fuyo_shinzoku: int = 0
     rojin: int = 0  # 老人扶養親族の数
     kojo: ShotokuKojo = field(default_factory=ShotokuKojo)
+    label: str = ""  # 続柄 as the screens show it (no name)
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,8 @@ class FuyoteateInput:
     jido_su: int  # 対象児童の数
     jukyusha: Jukyusha
     fuyo_gimusha: tuple[FuyoGimusha, ...] = ()
+    # 一部支給停止 (法第13条の3第1項): 5年等経過 and no 適用除外事由届出 covers the month
+    ichibu_teishi: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class FuyoteateResult:
     getsugaku: int
     lines: tuple[str, ...]
     unconfirmed: tuple[str, ...]
+    teishi_gaku: int = 0  # 一部支給停止の額 (法第13条の3), already taken from getsugaku
+    gimusha_labels: tuple[str, ...] = ()  # the 続柄 of each of ``gimusha``
 
 
 def _span(value: dict[str, Any], month: int, what: str) -> dict[str, Any]:
@@ -260,7 +265,8 @@ def fuyoteate_calculate(inp: FuyoteateInput, lookup: Lookup) -> FuyoteateResult:
             + max(0, rojin) * int(kasan["gimusha_rojin"])
         )
         gimusha.append((g_shotoku, g_gendo))
-        lines.append(f"扶養義務者等{i} の所得額 {g_shotoku:,}円（限度額 {g_gendo:,}円）")
+        who = g.label or f"扶養義務者等{i}"
+        lines.append(f"{who} の所得額 {g_shotoku:,}円（限度額 {g_gendo:,}円）")
         if g_shotoku >= g_gendo:
             gimusha_over = True
     if gimusha_over or shotoku >= ichibu_gendo:
@@ -289,6 +295,16 @@ def fuyoteate_calculate(inp: FuyoteateInput, lookup: Lookup) -> FuyoteateResult:
         )
     lines.append(f"{hantei.label}：月額 {sum(amounts):,}円")
     unconfirmed = tuple(str(teategaku["note"]) for _ in (0,) if teategaku.get("unconfirmed"))
+    teishi = 0
+    zengaku = sum(amounts)
+    if inp.ichibu_teishi and zengaku > 0 and inp.jukyusha.fubo:
+        ts = _get(lookup, "ichibu_teishi", nendo, "一部支給停止の割合")
+        teishi = _round10(Decimal(zengaku) * Decimal(str(ts["wariai"])))
+        lines.append(
+            f"一部支給停止（法第13条の3、5年等経過）：−{teishi:,}円 → 月額 {zengaku - teishi:,}円"
+        )
+        if ts.get("unconfirmed"):
+            unconfirmed = (*unconfirmed, str(ts["note"]))
     return FuyoteateResult(
         nendo=nendo,
         shotoku_nendo=shotoku_nendo_of_month(inp.year, inp.month),
@@ -300,7 +316,11 @@ def fuyoteate_calculate(inp: FuyoteateInput, lookup: Lookup) -> FuyoteateResult:
         hantei=hantei,
         hontai=amounts[0],
         kasan=tuple(amounts[1:]),
-        getsugaku=sum(amounts),
+        getsugaku=zengaku - teishi,
         lines=tuple(lines),
         unconfirmed=unconfirmed,
+        teishi_gaku=teishi,
+        gimusha_labels=tuple(
+            g.label or f"扶養義務者等{i}" for i, g in enumerate(inp.fuyo_gimusha, start=1)
+        ),
     )

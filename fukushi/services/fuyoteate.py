@@ -13,14 +13,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import models, transaction
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
 from fukushi.models import (
+    FuyoGenkyoJotai,
     FuyoGenkyoTodoke,
     FuyoJotai,
     FuyoJukyusha,
     FuyoRireki,
+    FuyoSashitome,
     FuyoShiharai,
     FuyoShiharaiMeisai,
     FuyoShikkakuJiyu,
@@ -33,6 +35,8 @@ from fukushi.rules.fuyoteate import (
     fuyoteate_calculate,
     shotoku_nendo_of_month,
 )
+from fukushi.rules.fuyoteate_gimusha import ichibu_teishi_kaishi
+from fukushi.services.fuyoteate_gimusha import gimusha_of
 from tenants import zengin
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -43,9 +47,12 @@ from zeimu import public as zeimu_public
 __all__ = [
     "SHIHARAI_TSUKI",
     "FuyoteateRefused",
+    "genkyo_nen_of",
     "genkyo_todoke_record",
+    "ichibu_teishi_of",
     "jukyusha_nintei",
     "month_amount",
+    "month_result",
     "shiharai_file",
     "shiharai_run",
     "shikkaku_apply",
@@ -96,12 +103,16 @@ def jukyusha_nintei(
     tokutei: int = 0,
     yoikuhi: int = 0,
     fubo: bool = True,
+    yoken_gaito_date: date | None = None,
+    sansai_date: date | None = None,
     actor: Actor,
 ) -> FuyoJukyusha:
     """認定 (法第6条): 支給 from the month after the 認定請求 (法第7条第1項)."""
     errors = zengin.account_errors(account)
     if jido_su < 1:
         errors.append(("jido_su", "対象児童の数は1人以上です。"))
+    if yoken_gaito_date is not None and yoken_gaito_date > seikyu_date:
+        errors.append(("yoken_gaito_date", "支給要件に該当した日が認定請求日より後です。"))
     if rojin + tokutei > fuyo_shinzoku:
         errors.append(("fuyo_shinzoku", "老人・特定扶養親族の数が扶養親族等の数を超えています。"))
     with transaction.atomic(durable=True):
@@ -121,6 +132,8 @@ def jukyusha_nintei(
             tokutei=tokutei,
             yoikuhi=yoikuhi,
             fubo=fubo,
+            yoken_gaito_date=yoken_gaito_date,
+            sansai_date=sansai_date,
             kinyu_kikan=account.kinyu_kikan,
             shiten=account.shiten,
             yokin_shumoku=account.yokin_shumoku,
@@ -195,10 +208,27 @@ def shikkaku_apply(
     return changed
 
 
-def _calc(j: FuyoJukyusha, year: int, month: int) -> FuyoteateResult:
-    """The month's amount from the 受給者's 所得 of the month's 所得年度 (zeimu.public).
-    扶養義務者 are not read (the registry does not say who 生計を同じくする)."""
-    kazei = zeimu_public.person_kazei(j.atena_id, shotoku_nendo_of_month(year, month))
+def ichibu_teishi_of(j: FuyoJukyusha, month: date) -> bool:
+    """Is half of ``month``'s amount stopped (法第13条の3第1項)? Only for a 父又は母, from
+    the month :func:`ichibu_teishi_kaishi` gives, unless an 適用除外事由届出 covers the
+    month (法第13条の3第2項)."""
+    if not j.fubo:
+        return False
+    start = ichibu_teishi_kaishi(
+        shikyu_kaishi=j.shikyu_kaishi, yoken_gaito=j.yoken_gaito_date, sansai=j.sansai_date
+    )
+    if month < start:
+        return False
+    # .all(): the payment run prefetches them (one query for the run, not one a month)
+    return not any(t.kikan_from <= month <= t.kikan_to for t in j.tekiyo_jogai.all())
+
+
+def _calc(j: FuyoJukyusha, year: int, month: int, *, day: date | None = None) -> FuyoteateResult:
+    """The month's amount from the 受給者's 所得 of the month's 所得年度 (zeimu.public), the
+    扶養義務者 of the household on ``day`` (default: the month's first day) and the
+    一部支給停止 of the month."""
+    shotoku_nendo = shotoku_nendo_of_month(year, month)
+    kazei = zeimu_public.person_kazei(j.atena_id, shotoku_nendo)
     if kazei is None:
         raise FuyoteateRefused(
             [
@@ -209,6 +239,7 @@ def _calc(j: FuyoJukyusha, year: int, month: int) -> FuyoteateResult:
             ]
         )
     s = kazei.shotoku
+    first = date(year, month, 1)
     inp = FuyoteateInput(
         year=year,
         month=month,
@@ -223,6 +254,8 @@ def _calc(j: FuyoJukyusha, year: int, month: int) -> FuyoteateResult:
             tokutei=j.tokutei,
             fubo=j.fubo,
         ),
+        fuyo_gimusha=gimusha_of(j, shotoku_nendo, day or first),
+        ichibu_teishi=ichibu_teishi_of(j, first),
     )
     try:
         return fuyoteate_calculate(inp, param_value)
@@ -230,42 +263,70 @@ def _calc(j: FuyoJukyusha, year: int, month: int) -> FuyoteateResult:
         raise FuyoteateRefused([("nendo", str(exc))]) from exc
 
 
+def _in_period(j: FuyoJukyusha, month: date) -> bool:
+    return month >= j.shikyu_kaishi and (j.shikyu_shuryo is None or month <= j.shikyu_shuryo)
+
+
+def month_result(j: FuyoJukyusha, month: date) -> FuyoteateResult | None:
+    """The judgement of one month (None outside the 支給 period)."""
+    if not _in_period(j, month):
+        return None
+    return _calc(j, month.year, month.month)
+
+
 def month_amount(j: FuyoJukyusha, month: date) -> int:
     """The amount of one month (0 outside the 支給 period)."""
-    if month < j.shikyu_kaishi or (j.shikyu_shuryo is not None and month > j.shikyu_shuryo):
-        return 0
-    return _calc(j, month.year, month.month).getsugaku
+    r = month_result(j, month)
+    return 0 if r is None else r.getsugaku
+
+
+def genkyo_nen_of(month: date) -> int:
+    """The 現況届 (August of the year returned) whose 届 decides ``month``: 11月分〜翌年10月分
+    (施行規則第4条; 法第15条: without it they are withheld)."""
+    return month.year if month.month >= 11 else month.year - 1
 
 
 def genkyo_todoke_record(
     *, jukyusha: FuyoJukyusha, nen: int, uketsuke_date: date, actor: Actor
 ) -> FuyoGenkyoTodoke:
-    """現況届 of August ``nen``: the 所得 of the year before decide 11月分 onward."""
+    """現況届 of August ``nen`` received on ``uketsuke_date``: the 所得 of the year before
+    (受給者 and 扶養義務者 of the household that day) decide 11月分 onward. Fills in the
+    未提出 record the 案内 job opened (lifting the 差止 of 法第15条 for later runs), or
+    makes one for a 受給者 the job did not reach."""
     if jukyusha.jotai != FuyoJotai.JUKYU:
         raise FuyoteateRefused([("jukyusha", "受給中でない人の現況届は受け付けられません。")])
-    if uketsuke_date.year != nen:
+    if uketsuke_date.year not in (nen, nen + 1):
         raise FuyoteateRefused([("uketsuke_date", "受付日が届出の年と合いません。")])
-    r = _calc(jukyusha, nen, 11)
+    r = _calc(jukyusha, nen, 11, day=uketsuke_date)
+    values = {
+        "jotai": FuyoGenkyoJotai.TEISHUTSU,
+        "uketsuke_date": uketsuke_date,
+        "shotoku_nendo": r.shotoku_nendo,
+        "shotokugaku": r.shotokugaku,
+        "zenbu_gendo": r.zenbu_gendo,
+        "ichibu_gendo": r.ichibu_gendo,
+        "gimusha": [
+            {"label": label, "shotoku": sg[0], "gendo": sg[1]}
+            for label, sg in zip(r.gimusha_labels, r.gimusha, strict=True)
+        ],
+        "hantei": r.hantei.value,
+        "getsugaku": r.getsugaku,
+    }
     with transaction.atomic(durable=True):
-        if FuyoGenkyoTodoke.objects.filter(jukyusha=jukyusha, nen=nen).exists():
+        g = FuyoGenkyoTodoke.objects.select_for_update().filter(jukyusha=jukyusha, nen=nen).first()
+        if g is not None and g.jotai == FuyoGenkyoJotai.TEISHUTSU:
             raise FuyoteateRefused([("nen", f"{nen}年の現況届はすでに受け付けています。")])
-        g = FuyoGenkyoTodoke.objects.create(
-            jukyusha=jukyusha,
-            nen=nen,
-            uketsuke_date=uketsuke_date,
-            shotoku_nendo=r.shotoku_nendo,
-            shotokugaku=r.shotokugaku,
-            zenbu_gendo=r.zenbu_gendo,
-            ichibu_gendo=r.ichibu_gendo,
-            hantei=r.hantei.value,
-            getsugaku=r.getsugaku,
-            created_by=actor.username,
-        )
+        if g is None:
+            g = FuyoGenkyoTodoke(jukyusha=jukyusha, nen=nen, created_by=actor.username)
+        for k, v in values.items():
+            setattr(g, k, v)
+        g.save()
+        teishi = f"（一部支給停止 −{r.teishi_gaku:,}円）" if r.teishi_gaku else ""
         _rireki(
             jukyusha,
             "genkyo",
             f"現況届（{format_wareki(uketsuke_date)}受付）："
-            f"{r.hantei.label} 11月分 {r.getsugaku:,}円",
+            f"{r.hantei.label} 11月分 {r.getsugaku:,}円{teishi}",
             actor,
         )
         access_record(
@@ -289,53 +350,112 @@ def shiharai_run(
     *, shiharai_tsuki: date, shiharai_date: date, irainin: zengin.Irainin, actor: Actor
 ) -> ShiharaiOutcome:
     """The payment of one 支払月 (奇数月) for the two months before it, for every 受給者
-    whose 支給 period covers one of them. One run per 支払月 (a second is refused)."""
+    whose 支給 period covers one of them. One run per 支払月 (a second is refused).
+
+    差止 (法第15条, 施行規則第4条): a month of 11月分〜翌年10月分 whose 現況届 the 案内 job
+    opened and nobody has received is not paid; it is recorded (``FuyoSashitome``) and
+    paid, with the amount of the 届's judgement, by the first run after the 届."""
     if shiharai_tsuki.day != 1 or shiharai_tsuki.month not in SHIHARAI_TSUKI:
         raise FuyoteateRefused([("shiharai_tsuki", "支払月は1・3・5・7・9・11月のいずれかです。")])
     bad = zengin.irainin_errors(irainin)
     if bad:
         raise FuyoteateRefused(bad)
     m1, m2 = _add_months(shiharai_tsuki, -2), _add_months(shiharai_tsuki, -1)
+    pending: dict[int, list[FuyoSashitome]] = {}
+    for st in FuyoSashitome.objects.filter(kaijo_shiharai__isnull=True, month__lt=m1).order_by(
+        "month"
+    ):
+        pending.setdefault(st.jukyusha_id, []).append(st)
     candidates = (
-        FuyoJukyusha.objects.filter(shikyu_kaishi__lte=m2)
-        .exclude(shikyu_shuryo__lt=m1)
+        FuyoJukyusha.objects.filter(
+            models.Q(shikyu_kaishi__lte=m2) & ~models.Q(shikyu_shuryo__lt=m1)
+            | models.Q(pk__in=list(pending))
+        )
+        .prefetch_related("tekiyo_jogai")
         .order_by("pk")
     )
-    lines: list[tuple[FuyoJukyusha, int, int]] = []
+    miteishutsu = set(
+        FuyoGenkyoTodoke.objects.filter(jotai=FuyoGenkyoJotai.MITEISHUTSU).values_list(
+            "jukyusha_id", "nen"
+        )
+    )
+    # (受給者, 前々月分, 前月分, 差止解除分, months withheld now, 差止 paid now with amounts)
+    lines: list[
+        tuple[FuyoJukyusha, int, int, int, list[date], list[tuple[FuyoSashitome, int]]]
+    ] = []
     refused: list[tuple[int, str]] = []
     for j in candidates:
+        withheld = [
+            m for m in (m1, m2) if (j.pk, genkyo_nen_of(m)) in miteishutsu and _in_period(j, m)
+        ]
+        released = [
+            st for st in pending.get(j.pk, []) if (j.pk, genkyo_nen_of(st.month)) not in miteishutsu
+        ]
         try:
-            a1, a2 = month_amount(j, m1), month_amount(j, m2)
+            a1 = 0 if m1 in withheld else month_amount(j, m1)
+            a2 = 0 if m2 in withheld else month_amount(j, m2)
+            paid = [(st, month_amount(j, st.month)) for st in released]
         except FuyoteateRefused as exc:
             refused.append((j.pk, str(exc)))
             continue
-        if a1 + a2 > 0:
-            lines.append((j, a1, a2))
+        kaijo = sum(a for _, a in paid)
+        if a1 + a2 + kaijo > 0 or withheld or paid:
+            lines.append((j, a1, a2, kaijo, withheld, paid))
     with transaction.atomic(durable=True):
         if FuyoShiharai.objects.filter(shiharai_tsuki=shiharai_tsuki).exists():
             raise FuyoteateRefused([("shiharai_tsuki", "この支払月の支払はすでに作成しています。")])
+        paying = [x for x in lines if x[1] + x[2] + x[3] > 0]
         run = FuyoShiharai.objects.create(
             shiharai_tsuki=shiharai_tsuki,
             shiharai_date=shiharai_date,
-            kensu=len(lines),
-            gokei=sum(a1 + a2 for _, a1, a2 in lines),
+            kensu=len(paying),
+            gokei=sum(a1 + a2 + k for _, a1, a2, k, _, _ in paying),
             irainin=dataclasses.asdict(irainin),
             furikomi_sha256="",
             created_by=actor.username,
         )
         FuyoShiharaiMeisai.objects.bulk_create(
-            FuyoShiharaiMeisai(shiharai=run, jukyusha=j, tsuki1=a1, tsuki2=a2, gaku=a1 + a2)
-            for j, a1, a2 in lines
-        )
-        FuyoRireki.objects.bulk_create(
-            FuyoRireki(
-                jukyusha=j,
-                kind="shiharai",
-                naiyo=f"{_wareki_month(shiharai_tsuki)}支払 {a1 + a2:,}円",
-                created_by=actor.username,
+            FuyoShiharaiMeisai(
+                shiharai=run, jukyusha=j, tsuki1=a1, tsuki2=a2, kaijo=k, gaku=a1 + a2 + k
             )
-            for j, a1, a2 in lines
+            for j, a1, a2, k, _, _ in paying
         )
+        history: list[FuyoRireki] = []
+        for j, a1, a2, k, withheld, paid in lines:
+            if a1 + a2 + k:
+                history.append(
+                    FuyoRireki(
+                        jukyusha=j,
+                        kind="shiharai",
+                        naiyo=f"{_wareki_month(shiharai_tsuki)}支払 {a1 + a2 + k:,}円",
+                        created_by=actor.username,
+                    )
+                )
+            for m in withheld:
+                FuyoSashitome.objects.create(jukyusha=j, month=m, shiharai=run)
+                history.append(
+                    FuyoRireki(
+                        jukyusha=j,
+                        kind="sashitome",
+                        naiyo=f"{_wareki_month(shiharai_tsuki)}支払：現況届が未提出のため"
+                        f"{_wareki_month(m)}分を差止（法第15条）",
+                        created_by=actor.username,
+                    )
+                )
+            for st, amount in paid:
+                st.kaijo_shiharai = run
+                st.kaijo_gaku = amount
+                st.save(update_fields=["kaijo_shiharai", "kaijo_gaku"])
+                history.append(
+                    FuyoRireki(
+                        jukyusha=j,
+                        kind="kaijo",
+                        naiyo=f"{_wareki_month(shiharai_tsuki)}支払：差止を解除し"
+                        f"{_wareki_month(st.month)}分 {amount:,}円を支払",
+                        created_by=actor.username,
+                    )
+                )
+        FuyoRireki.objects.bulk_create(history)
         run.furikomi_sha256 = hashlib.sha256(shiharai_file(run)).hexdigest()
         run.save(update_fields=["furikomi_sha256"])
         access_record(

@@ -83,6 +83,7 @@ def fuyoteate_shisan(data: dict[str, Any]) -> FuyoteateResult:
         jido_su=data["jido_su"],
         jukyusha=jukyusha,
         fuyo_gimusha=gimusha,
+        ichibu_teishi=bool(data.get("ichibu_teishi", False)),
     )
     try:
         return fuyoteate_calculate(inp, param_value)

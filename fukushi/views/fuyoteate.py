@@ -21,15 +21,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import RedirectView
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
-from fukushi.models import FuyoJotai, FuyoJukyusha, FuyoShiharai
+from fukushi.models import FuyoGenkyoJotai, FuyoJotai, FuyoJukyusha, FuyoShiharai
+from fukushi.rules.fuyoteate_gimusha import ichibu_teishi_kaishi
 from fukushi.services.fuyoteate import (
     FuyoteateRefused,
     genkyo_todoke_record,
     jukyusha_nintei,
+    month_result,
     shiharai_file,
     shiharai_run,
 )
 from fukushi.services.fuyoteate_shisan import ShisanRefused, fuyoteate_shisan, shisan_json
+from fukushi.views import fuyoteate_todoke as todoke
 from fukushi.views.furikomi import IraininForm
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
@@ -81,12 +84,29 @@ def jukyusha_list(request: HttpRequest) -> HttpResponse:
 def jukyusha_detail(request: HttpRequest, pk: int) -> HttpResponse:
     j = get_object_or_404(FuyoJukyusha, pk=pk)
     person = person_identities([j.atena_id]).get(j.atena_id)
+    this_month = timezone.localdate().replace(day=1)
+    try:
+        kongetsu = month_result(j, this_month)
+        kongetsu_error = ""
+    except FuyoteateRefused as exc:
+        kongetsu, kongetsu_error = None, str(exc)
     return TemplateResponse(
         request,
         "fukushi/fuyoteate/detail.html",
         {
             "j": j,
             "person": person,
+            "kongetsu_month": this_month,
+            "kongetsu": kongetsu,
+            "kongetsu_error": kongetsu_error,
+            "teishi_kaishi": ichibu_teishi_kaishi(
+                shikyu_kaishi=j.shikyu_kaishi, yoken_gaito=j.yoken_gaito_date, sansai=j.sansai_date
+            ),
+            "tekiyo_jogai": j.tekiyo_jogai.order_by("-todoke_date"),
+            "gimusha_shuki": j.gimusha.order_by("-shotoku_nendo", "pk"),
+            "sashitome": j.sashitome.select_related("kaijo_shiharai").order_by("month"),
+            "tekiyo_form": todoke.TekiyoJogaiForm(initial={"todoke_date": timezone.localdate()}),
+            "gimusha_form": todoke.GimushaForm(),
             "genkyo": j.genkyo.order_by("-nen"),
             "rireki": j.rireki.all(),
             "shiharai": j.shiharai.select_related("shiharai").order_by("-shiharai__shiharai_tsuki"),
@@ -114,6 +134,16 @@ class NinteiForm(forms.Form):
     yoikuhi = forms.IntegerField(label="養育費の年額（円）", min_value=0, initial=0, required=False)
     fubo = forms.BooleanField(
         label="受給者は父又は母（養育者のときは外す）", required=False, initial=True
+    )
+    yoken_gaito_date = WarekiDateField(
+        label="支給要件に該当した日（離婚の日など。一部支給停止の7年の起算）",
+        required=False,
+        help_text="例 令和2年4月1日",
+    )
+    sansai_date = WarekiDateField(
+        label="認定請求の日に3歳未満の児童がいるとき、その児童が3歳に達する日",
+        required=False,
+        help_text="例 令和9年5月9日",
     )
     kinyu_kikan = TextField(label="金融機関コード（4桁）", max_length=4)
     shiten = TextField(label="支店コード（3桁）", max_length=3)
@@ -143,6 +173,8 @@ def nintei(request: HttpRequest) -> HttpResponse:
                     tokutei=d["tokutei"] or 0,
                     yoikuhi=d["yoikuhi"] or 0,
                     fubo=bool(d["fubo"]),
+                    yoken_gaito_date=d["yoken_gaito_date"],
+                    sansai_date=d["sansai_date"],
                     account=zengin.Account(
                         d["kinyu_kikan"], d["shiten"], d["yokin_shumoku"], d["koza_bango"],
                         d["meigi_kana"],
@@ -177,9 +209,12 @@ def genkyo(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "受付日を正しく入力してください。")
         return redirect("fukushi_fuyoteate_detail", pk=pk)
     day = form.cleaned_data["uketsuke_date"]
+    # a 届 received before August is a late one of last year's when that one is missing
+    late = j.genkyo.filter(nen=day.year - 1, jotai=FuyoGenkyoJotai.MITEISHUTSU).exists()
+    nen = day.year - 1 if day.month < 8 and late else day.year
     try:
         g = genkyo_todoke_record(
-            jukyusha=j, nen=day.year, uketsuke_date=day, actor=actor_from_request(request)
+            jukyusha=j, nen=nen, uketsuke_date=day, actor=actor_from_request(request)
         )
     except FuyoteateRefused as exc:
         _errors(request, exc)
@@ -280,6 +315,10 @@ class ShisanForm(forms.Form):
     gimusha_fuyo = forms.IntegerField(
         label="扶養義務者の扶養親族等の数", min_value=0, max_value=20, required=False
     )
+    ichibu_teishi = forms.BooleanField(
+        label="一部支給停止の対象（支給開始から5年等を経過し、適用除外事由届出がない）",
+        required=False,
+    )
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
@@ -312,8 +351,10 @@ def shisan(request: HttpRequest) -> HttpResponse:
                 else []
             ),
         }
+        data["ichibu_teishi"] = bool(d["ichibu_teishi"])
         try:
-            answer = shisan_json(fuyoteate_shisan(data))
+            r = fuyoteate_shisan(data)
+            answer = {**shisan_json(r), "teishi_gaku": r.teishi_gaku}
         except ShisanRefused as exc:
             for e in exc.errors:
                 messages.error(request, e)
@@ -336,3 +377,5 @@ urlpatterns: list[URLPattern] = [
     path("shiharai/<int:pk>/furikomi.txt", furikomi_file, name="fukushi_fuyoteate_furikomi"),
     path("shisan/", shisan, name="fukushi_fuyoteate_shisan"),
 ]
+
+urlpatterns += todoke.urlpatterns  # 届出: 現況届・適用除外事由届出・扶養義務者

@@ -115,6 +115,7 @@ def test_residents_and_households_on_a_date(in_alpha):
         birth_date=date(1982, 7, 7),
         is_setainushi=False,
         on=jan1,
+        zokugara="02",  # 妻 (標準仕様書 1.1.11), for a module that reads kinship (扶養義務者)
     )
     assert set(public.residents_among([head.pk, late.pk], apr1)) == {late.pk}
     assert head.setai_id is not None
@@ -125,6 +126,7 @@ def test_residents_and_households_on_a_date(in_alpha):
         households = public.households_of([child.pk, late.pk, 999_999], jan1)
     assert qhouseholds.count == 1
     assert [m.atena_id for m in households[child.pk]] == [head.pk, wife.pk, child.pk]
+    assert [m.zokugara for m in households[child.pk]] == ["01", "02", "04"]
     assert set(households) == {child.pk}  # the late one did not live here on 1 January
     # the one query answers as the person and their household read one by one: on 1 April
     # the head is gone, the wife and child remain, the late one lives alone
