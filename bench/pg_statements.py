@@ -5,7 +5,7 @@ statement (pg_stat_statements is not installed here): on a town a ``--keep`` run
 first chunks and its ``finish`` as a worker does, then reads the server log's lines of its
 own backend: wall ms and backend CPU (user + system) per statement kind.
 
-    JC_BENCH_DB=jcb_ledger python -m bench pg_statements kaigo [--chunks 3] [--log FILE]
+    JC_BENCH_DB=jcb_ledger python -m bench.pg_statements kaigo|kokuho|kotei [--chunks 3]
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from typing import Any
 
 from bench.common import BENCH_DB, django_setup, server_url, url_with_database
 
-KINDS = {"kaigo": "kaigo_fuka_honsantei", "kokuho": "kokuho_fuka_honsantei"}
+KINDS = {
+    "kaigo": "kaigo_fuka_honsantei",
+    "kokuho": "kokuho_fuka_honsantei",
+    "kotei": "zeimu_kotei_tosho",
+}
 LOG = "/var/log/postgresql/postgresql-15-main.log"
 
 _HEADER = re.compile(r"^\d{4}-\d\d-\d\d [\d:.]+ \w+ \[(\d+)\] \S* ?(\w+):  (.*)")
@@ -98,18 +102,26 @@ def main(argv: list[str]) -> int:
     from tenants.jobs.registry import get_kind
     from tenants.models import Municipality
 
-    if args.module == "kaigo":
-        from bench.kaigo_fuka import ON, _clear_previous_run
-    else:
-        from bench.kokuho_fuka import ON, _clear_previous_run
-    from bench.kaigo_fuka import FISCAL_YEAR
-
     connection.set_tenant(Municipality.objects.exclude(schema_name="public").get())
-    _clear_previous_run()
+    if args.module == "kotei":
+        from bench.kotei import FISCAL_YEAR as KOTEI_YEAR
+        from bench.kotei import _empty
+
+        _empty()
+        raw_params: dict[str, Any] = {"fiscal_year": KOTEI_YEAR}
+    else:
+        if args.module == "kaigo":
+            from bench.kaigo_fuka import ON, _clear_previous_run
+        else:
+            from bench.kokuho_fuka import ON, _clear_previous_run
+        from bench.kaigo_fuka import FISCAL_YEAR
+
+        _clear_previous_run()
+        raw_params = {"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()}
     code = KINDS[args.module]
     Job.objects.filter(kind=code).update(status=JobStatus.SUCCEEDED)
     kind: Any = get_kind(code)
-    params = kind.validate({"fiscal_year": FISCAL_YEAR, "kijun_date": ON.isoformat()})
+    params = kind.validate(raw_params)
     job = Job.objects.create(kind=kind.code, gyomu=kind.gyomu, title=kind.title, params=params)
     with transaction.atomic():
         plan = kind.plan(job)

@@ -84,6 +84,9 @@ class KoteiTosho:
             nozeisha_ids=ids,
             on=timezone.localdate(),
             actor=Actor(user_id=job.started_by_id, username=job.started_by_name or ""),
+            # the 期別 just computed: the rows this job wrote for them are these (a row the
+            # job wrote earlier would be from a committed chunk, which does not run again)
+            kibetsu_of={r["nozeisha_id"]: r["kibetsu"] for r in rows},
         )
         if written:
             access_record(
