@@ -76,5 +76,9 @@ MODULE = ModuleSpec(
         "api.kaigo.nintei": "API（要介護認定の照会）",
         "api.kaigo.nintei_shinsei_list": "API（要介護認定の申請の一覧）",
         "system:kaigo_nintei": "システム（資格喪失による要介護認定の終了・更新勧奨の日次処理）",
+        # 生活保護 (fukushi.events) and 老齢福祉年金 in the 第1段階
+        "kaigo.RoreiFukushiNenkin": "老齢福祉年金の受給",
+        "kaigo.rorei": "老齢福祉年金の受給の登録",
+        "system:kaigo_seiho": "システム（生活保護の開始・廃止による介護保険料の更正）",
     },
 )

@@ -147,3 +147,26 @@ def shutoku_on_iko_load(event: ReceivedEvent[events.IkoLoadPayload]) -> None:
         event_id=event.id,
         actor=Actor(user_id=None, username=SYSTEM_ACTOR_NAME),
     )
+
+
+# --- 生活保護 (fukushi.events): the 第1段階 of the 第1号保険料 (介護保険法施行令第39条) ---------
+
+from fukushi import events as fukushi_events  # noqa: E402
+
+
+@subscribe(fukushi_events.SEIHO_KAISHI)
+def fuka_kosei_on_seiho_kaishi(event: ReceivedEvent[fukushi_events.SeihoKaishiPayload]) -> None:
+    """保護開始: the 年度 already assessed are corrected, 第1段階 from the month of 開始."""
+    from kaigo.services.fuka_seiho import seiho_kosei_apply
+
+    p = event.payload
+    seiho_kosei_apply(atena_ids=p.atena_ids, day=p.kaishi_date, kind="kaishi")
+
+
+@subscribe(fukushi_events.SEIHO_HAISHI)
+def fuka_kosei_on_seiho_haishi(event: ReceivedEvent[fukushi_events.SeihoHaishiPayload]) -> None:
+    """保護廃止: the 年度 already assessed are corrected from the month of 廃止."""
+    from kaigo.services.fuka_seiho import seiho_kosei_apply
+
+    p = event.payload
+    seiho_kosei_apply(atena_ids=p.atena_ids, day=p.haishi_date, kind="haishi")

@@ -23,3 +23,8 @@ urlpatterns = [
 from kaigo.views import futan, shisan  # noqa: E402
 
 urlpatterns += [*futan.urlpatterns, *shisan.urlpatterns]
+
+# 老齢福祉年金の受給 (介護保険法施行令第39条第1項第1号イ)
+from kaigo.views import rorei  # noqa: E402
+
+urlpatterns += rorei.urlpatterns

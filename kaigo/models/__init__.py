@@ -96,3 +96,13 @@ __all__ += [
     "TokuteiShippei",
     "YokaigoKubun",
 ]
+
+# 老齢福祉年金の受給 (介護保険法施行令第39条第1項第1号イ)
+from kaigo.models.rorei import (  # noqa: E402
+    RoreiFukushiNenkin,
+    RoreiFukushiNenkinRireki,
+    RoreiKakunin,
+    RoreiRirekiKind,
+)
+
+__all__ += ["RoreiFukushiNenkin", "RoreiFukushiNenkinRireki", "RoreiKakunin", "RoreiRirekiKind"]

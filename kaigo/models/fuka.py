@@ -33,6 +33,8 @@ class FukaKoseiCause(models.TextChoices):
     SETAI = "setai", "世帯の課税状況の異動"
     SHINKI = "shinki", "新たに第1号被保険者になった"
     SHOMETSU = "shometsu", "年度内の資格がなくなった"
+    SEIHO = "seiho", "生活保護の開始・廃止"
+    ROREI = "rorei", "老齢福祉年金の受給"
 
 
 class FukaKoseiStatus(models.TextChoices):

@@ -44,6 +44,7 @@ from kaigo.rules.fuka_kibetsu import (
     kibetsu_tokucho,
 )
 from kaigo.rules.hokenryo import HokenryoResult, hasu_shori, hokenryo_calculate
+from kaigo.rules.hokenryo_hogo import TsukiwariBubun, tsukiwari_gassan
 from kaigo.rules.hokenryo_params import (
     HokenryoParameters,
     hokenryo_parameters_from_lookup,
@@ -103,11 +104,9 @@ class FukaYear:
         return tuple(self.values[("futsu_ki", 0)])
 
 
-def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
-    """The rules' result, its 月割 on the months ``kaigo.public`` owes (the same as the
-    rule's own for one period; for two periods in a year the months of both)."""
-    r = hokenryo_calculate(pi.inp, params)
-    n = len(pi.months)
+def _tsukiwari(r: HokenryoResult, n: int, params: HokenryoParameters) -> HokenryoResult:
+    """``r`` charged for the ``n`` months ``kaigo.public`` owes (the same as the rule's own
+    for one period; for two periods in a year the months of both)."""
     if n != r.tsukisu:
         hokenryo = (
             r.nengaku
@@ -118,9 +117,34 @@ def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
     return r
 
 
-def result_json(r: HokenryoResult) -> dict[str, Any]:
+def calculate_parts(
+    pi: PersonInput, params: HokenryoParameters
+) -> tuple[HokenryoResult, tuple[TsukiwariBubun, ...]]:
+    """The rules' result on the months owed, and — when 生活保護 puts only some of them at
+    the 第1段階 — the two 月割 parts whose sum is the premium (kaigo.rules.hokenryo_hogo).
+    The result then carries the 段階 of the last month owed and the summed premium."""
+    n = len(pi.months)
+    r = _tsukiwari(hokenryo_calculate(pi.inp, params), n, params)
+    if not pi.seiho_months:
+        return r, ()
+    hogo = _tsukiwari(
+        hokenryo_calculate(dataclasses.replace(pi.inp, seikatsu_hogo=True), params), n, params
+    )
+    if len(pi.seiho_months) == n:
+        return hogo, ()
+    other = tuple(m for m in pi.months if m not in pi.seiho_months)
+    parts = tsukiwari_gassan([(other, r), (pi.seiho_months, hogo)], params)
+    last = hogo if pi.months[-1] in pi.seiho_months else r
+    return dataclasses.replace(last, hokenryo=sum(p.hokenryo for p in parts)), parts
+
+
+def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
+    return calculate_parts(pi, params)[0]
+
+
+def result_json(r: HokenryoResult, parts: tuple[TsukiwariBubun, ...] = ()) -> dict[str, Any]:
     h = r.hantei
-    return {
+    out: dict[str, Any] = {
         "ki": r.ki,
         "dankai": h.dankai,
         "riyu": h.riyu,
@@ -138,6 +162,13 @@ def result_json(r: HokenryoResult) -> dict[str, Any]:
         "tsukisu": r.tsukisu,
         "hokenryo": r.hokenryo,
     }
+    if parts:  # 月割の合算 (生活保護の開始・廃止が年度の途中)
+        out["tsukiwari"] = [
+            {"dankai": p.result.dankai, "riyu": p.result.hantei.riyu, "months": list(p.months),
+             "nengaku": p.result.nengaku, "hokenryo": p.hokenryo}
+            for p in parts
+        ]  # fmt: skip
+    return out
 
 
 def _kibetsu(
@@ -260,7 +291,7 @@ def honsantei_chunk(
     kibetsu_done: dict[tuple[bool, int, int], tuple[str, int, str]] = {}
     rows: list[tuple[Any, ...]] = []
     for pi in person_inputs(fy, todo):
-        r = calculate(pi, year.params)
+        r, parts = calculate_parts(pi, year.params)
         toku = pi.atena_id in tokucho and len(pi.months) == 12
         key = (toku, r.hokenryo, kari.get(pi.atena_id, 0) if toku else 0)
         kib = kibetsu_done.get(key)
@@ -272,7 +303,7 @@ def honsantei_chunk(
         # the input encoded once, for the hash and inside the 内訳 (the column is jsonb:
         # PostgreSQL stores the same value whatever the order of the keys in the text)
         facts_text, facts_hash = input_text_and_hash(facts)
-        detail = f'{{"input": {facts_text}, "result": {_ENCODER.encode(result_json(r))}}}'
+        detail = f'{{"input": {facts_text}, "result": {_ENCODER.encode(result_json(r, parts))}}}'
         rows.append(
             (fy, pi.atena_id, pi.hihokensha_no, 1, FukaSantei.HON.value, True, kijun, job_id,
              r.hantei.dankai, r.kijungaku, str(r.keigengo_ritsu), honnin["gokei_shotoku"],
@@ -300,6 +331,10 @@ def honsantei_chunk(
 
 def _cause(changes: list[dict[str, Any]]) -> str:
     kinds = {c["kind"] for c in changes}
+    if "seiho" in kinds:
+        return FukaKoseiCause.SEIHO
+    if "rorei" in kinds:
+        return FukaKoseiCause.ROREI
     if kinds == {"shikaku"}:
         return FukaKoseiCause.SHIKAKU
     if "shikaku" in kinds:
@@ -383,14 +418,18 @@ def kosei_sweep_chunk(
         [current[pi.atena_id][0] for pi, _ in changed if pi.atena_id in current]
     )
     for pi, h in changed:
-        r = calculate(pi, year.params)
+        r, parts = calculate_parts(pi, year.params)
         before = current.get(pi.atena_id)
         if before is None:
             cause, changes = str(FukaKoseiCause.SHINKI), [{"kind": "shinki"}]
         else:
             changes = facts_changes(old_inputs.get(before[0]) or {}, pi.facts)
             cause = _cause(changes)
-        detail = {"input": pi.facts, "result": result_json(r), "hihokensha_no": pi.hihokensha_no}
+        detail = {
+            "input": pi.facts,
+            "result": result_json(r, parts),
+            "hihokensha_no": pi.hihokensha_no,
+        }
         found[pi.atena_id] = (cause, r.hokenryo, detail, h, changes)
     for a in [*gone, *(x for x in atena_ids if x not in seen)]:
         before = current.get(a)
@@ -436,90 +475,97 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
     reason = reason.strip()
     if not reason:
         raise KoseiRefused("更正の理由を入力してください。")
-    on = on or timezone.localdate()
     with transaction.atomic(durable=True):
         koho = KaigoKoseiKoho.objects.select_for_update().filter(pk=koho_id).first()
         if koho is None or koho.status != FukaKoseiStatus.OPEN:
             raise KoseiRefused("この更正候補は処理済みか、ありません。")
-        fy = koho.fiscal_year
-        before = (
-            KaigoFuka.objects.select_for_update()
-            .filter(fiscal_year=fy, atena_id=koho.atena_id, is_current=True)
-            .first()
-        )
-        if (before.pk if before else None) != koho.fuka_id:
-            raise KoseiRefused(
-                "この方の賦課は候補を作った後に変わりました。更正候補の抽出をやり直してください。"
-            )
-        year = FukaYear(fiscal_year=fy, params=parameters_for(fy))
-        base = (
-            kibetsu_from_json(before.kibetsu)
-            if before is not None
-            else kibetsu_futsu(0, fy, year.lookup)
-        )
-        kib = kibetsu_kosei(koho.hokenryo_after, base, fy, year.lookup, on=on)
-        res = koho.detail.get("result")
-        facts = koho.detail.get("input") or {}
-        if before is not None:
-            before.is_current = False
-            before.save(update_fields=["is_current"])
-        if res is None:  # 消滅: the last input kept beside the zero
-            assert before is not None
-            detail = {"input": before.detail.get("input", {}), "result": None}
-            res = {**before.detail.get("result", {}), "tsukisu": 0, "hokenryo": 0}
-        else:
-            detail = {"input": facts, "result": res}
-        honnin = (detail["input"] or {}).get("honnin") or {}
-        row = KaigoFuka.objects.create(
-            fiscal_year=fy,
-            atena_id=koho.atena_id,
-            hihokensha_no=koho.detail.get("hihokensha_no")
-            or (before.hihokensha_no if before else ""),
-            version=(before.version + 1) if before else 1,
-            santei=FukaSantei.KOSEI,
-            is_current=True,
-            kijun_date=on,
-            dankai=int(res.get("dankai", 0)),
-            kijungaku=int(res.get("kijungaku", 0)),
-            ritsu=str(res.get("keigengo_ritsu", "0")),
-            gokei_shotoku=int(honnin.get("gokei_shotoku", 0)),
-            kazei_nenkin_shunyu=int(res.get("kazei_nenkin_shunyu", 0)),
-            honnin_jokyo=str(honnin.get("jokyo", "")),
-            setai_kazei=bool((detail["input"] or {}).get("setai_kazei", False)),
-            nengaku=int(res.get("nengaku", 0)),
-            keigengaku=int(res.get("keigengaku", 0)),
-            tsukisu=int(res.get("tsukisu", 0)),
-            hokenryo=koho.hokenryo_after,
-            choshu_hoho=kib.hoho,
-            kanou=kib.kanou,
-            kibetsu=kib.as_json(),
-            detail=detail,
-            input_hash=koho.input_hash or (before.input_hash if before else ""),
-            reason=reason[:200],
-            cause=koho.cause,
-            created_by=actor.username or actor.api_client,
-        )
-        if before is not None:
-            before.superseded_by = row
-            before.save(update_fields=["superseded_by"])
-        # the 普通徴収 期別 into the 収納 ledger (the difference is written there)
-        from kaigo.services.fuka_chotei import kaigo_chotei_post_kosei
+        return kosei_apply_locked(koho=koho, reason=reason, actor=actor, on=on)
 
-        kaigo_chotei_post_kosei(new=row, old=before, on=on, actor=actor)
-        koho.status = FukaKoseiStatus.APPLIED
-        koho.applied = row
-        koho.decided_by = actor.username or actor.api_client
-        koho.decided_at = timezone.now()
-        koho.save(update_fields=["status", "applied", "decided_by", "decided_at"])
-        access_record(
-            actor=actor,
-            action=AccessAction.UPDATE,
-            gyomu=KAIGO_HOKEN,
-            screen="kaigo.fuka_kosei",
-            record_type=RECORD_TYPE,
-            record_id=row.pk,
-            detail={"koho_id": koho.pk, "version": row.version, "cause": koho.cause},
+
+def kosei_apply_locked(
+    *, koho: KaigoKoseiKoho, reason: str, actor: Actor, on: date | None = None
+) -> KaigoFuka:
+    """:func:`kosei_apply` in the caller's transaction, ``koho`` open and locked by the
+    caller (an event's delivery applies the candidate its sweep just wrote)."""
+    on = on or timezone.localdate()
+    fy = koho.fiscal_year
+    before = (
+        KaigoFuka.objects.select_for_update()
+        .filter(fiscal_year=fy, atena_id=koho.atena_id, is_current=True)
+        .first()
+    )
+    if (before.pk if before else None) != koho.fuka_id:
+        raise KoseiRefused(
+            "この方の賦課は候補を作った後に変わりました。更正候補の抽出をやり直してください。"
         )
+    year = FukaYear(fiscal_year=fy, params=parameters_for(fy))
+    base = (
+        kibetsu_from_json(before.kibetsu)
+        if before is not None
+        else kibetsu_futsu(0, fy, year.lookup)
+    )
+    kib = kibetsu_kosei(koho.hokenryo_after, base, fy, year.lookup, on=on)
+    res = koho.detail.get("result")
+    facts = koho.detail.get("input") or {}
+    if before is not None:
+        before.is_current = False
+        before.save(update_fields=["is_current"])
+    if res is None:  # 消滅: the last input kept beside the zero
+        assert before is not None
+        detail = {"input": before.detail.get("input", {}), "result": None}
+        res = {**before.detail.get("result", {}), "tsukisu": 0, "hokenryo": 0}
+    else:
+        detail = {"input": facts, "result": res}
+    honnin = (detail["input"] or {}).get("honnin") or {}
+    row = KaigoFuka.objects.create(
+        fiscal_year=fy,
+        atena_id=koho.atena_id,
+        hihokensha_no=koho.detail.get("hihokensha_no") or (before.hihokensha_no if before else ""),
+        version=(before.version + 1) if before else 1,
+        santei=FukaSantei.KOSEI,
+        is_current=True,
+        kijun_date=on,
+        dankai=int(res.get("dankai", 0)),
+        kijungaku=int(res.get("kijungaku", 0)),
+        ritsu=str(res.get("keigengo_ritsu", "0")),
+        gokei_shotoku=int(honnin.get("gokei_shotoku", 0)),
+        kazei_nenkin_shunyu=int(res.get("kazei_nenkin_shunyu", 0)),
+        honnin_jokyo=str(honnin.get("jokyo", "")),
+        setai_kazei=bool((detail["input"] or {}).get("setai_kazei", False)),
+        nengaku=int(res.get("nengaku", 0)),
+        keigengaku=int(res.get("keigengaku", 0)),
+        tsukisu=int(res.get("tsukisu", 0)),
+        hokenryo=koho.hokenryo_after,
+        choshu_hoho=kib.hoho,
+        kanou=kib.kanou,
+        kibetsu=kib.as_json(),
+        detail=detail,
+        input_hash=koho.input_hash or (before.input_hash if before else ""),
+        reason=reason[:200],
+        cause=koho.cause,
+        created_by=actor.username or actor.api_client,
+    )
+    if before is not None:
+        before.superseded_by = row
+        before.save(update_fields=["superseded_by"])
+    # the 普通徴収 期別 into the 収納 ledger (the difference is written there)
+    from kaigo.services.fuka_chotei import kaigo_chotei_post_kosei
+
+    kaigo_chotei_post_kosei(new=row, old=before, on=on, actor=actor)
+    koho.status = FukaKoseiStatus.APPLIED
+    koho.applied = row
+    koho.decided_by = actor.username or actor.api_client
+    koho.decided_at = timezone.now()
+    koho.save(update_fields=["status", "applied", "decided_by", "decided_at"])
+    access_record(
+        actor=actor,
+        action=AccessAction.UPDATE,
+        gyomu=KAIGO_HOKEN,
+        screen="kaigo.fuka_kosei",
+        record_type=RECORD_TYPE,
+        record_id=row.pk,
+        detail={"koho_id": koho.pk, "version": row.version, "cause": koho.cause},
+    )
     return row
 
 

@@ -15,7 +15,13 @@ Rules of gathering (ours where the law does not say; documented in docs/standard
   (``honnin.fumei``) and shown.
 - 課税年金収入額 = zeimu's 公的年金等の収入金額 (障害・遺族年金 are 非課税 and never in it).
   長期・短期譲渡所得の特別控除 is not in zeimu's public face: taken as 0 (未実装).
-  生活保護・老齢福祉年金 are not recorded anywhere yet: always False (未実装).
+- 生活保護: the 保護 periods from ``fukushi.public.hihogo_kikan_many``; the months owed that
+  are at the 第1段階 by 保護 (``kaigo.rules.hokenryo_hogo.hihogo_months``: from the month of
+  開始 to the month before the month of 廃止) are kept as ``seiho_months``.
+- 老齢福祉年金: the clerk's records (``kaigo.services.rorei``), read on the day the 世帯 is
+  judged (the 賦課期日 or the 資格取得日); 第1段階 only with a 世帯全員非課税 (the rule).
+- Both enter the input's facts (and so its fingerprint) only when present: a person with
+  neither has the same facts, and the same hash, as before they were read.
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fukushi import public as fp
 from kaigo.public import Dai1Nendo, dai1_of_nendo
 from kaigo.rules.hokenryo import HokenryoInput, Nenkin, Shotoku
+from kaigo.rules.hokenryo_hogo import hihogo_months
+from kaigo.services.rorei import rorei_jukyu_on, rorei_kikan_many
 from zeimu import public as zp
 
 KAZEI = (zp.KazeiJokyo.KAZEI, zp.KazeiJokyo.KINTOWARI_NOMI)
@@ -51,6 +60,8 @@ class PersonInput:
     months: tuple[int, ...]
     #: what the 賦課 was computed from, JSON (hashed, kept, shown)
     facts: dict[str, Any]
+    #: of ``months``, those at the 第1段階 as a 被保護者 (生活保護)
+    seiho_months: tuple[int, ...] = ()
 
 
 #: ``json.dumps(x, sort_keys=True, ensure_ascii=False)``, one encoder for every call
@@ -102,6 +113,9 @@ def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
     kazei = {m.atena_id: m for h in setai.values() for m in h.members}
     kazei.update(zp.person_kazei_many([d.atena_id for d in dai1 if d.atena_id not in setai],
                                       fiscal_year))  # fmt: skip
+    ids = [d.atena_id for d in dai1]
+    hogo = fp.hihogo_kikan_many(ids) if ids else {}
+    rorei = rorei_kikan_many(ids) if ids else {}
     out: list[PersonInput] = []
     for d in sorted(dai1, key=lambda x: x.atena_id):
         p = kazei.get(d.atena_id)
@@ -131,11 +145,16 @@ def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
         shutoku = min(s for s, _ in d.periods)
         ends = [e for _, e in d.periods]
         soshitsu = None if any(e is None for e in ends) else max(e for e in ends if e)
+        seiho = hihogo_months(
+            d.months, fiscal_year, [(k.kaishi, k.haishi) for k in hogo.get(d.atena_id, ())]
+        )
+        jukyu = rorei_jukyu_on(rorei.get(d.atena_id, ()), _kijitsu(d, fiscal_year))
         inp = HokenryoInput(
             fiscal_year=fiscal_year,
             shotoku=shotoku,
             honnin_kazei=honnin_kazei,
             setai_kazei=setai_kazei,
+            rorei_fukushi_nenkin=jukyu,
             shutoku_date=shutoku if shutoku > fy_start(fiscal_year) else None,
             soshitsu_date=soshitsu,
         )
@@ -148,13 +167,19 @@ def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
             "setai": setai_facts,
             "setai_kazei": setai_kazei,
         }
-        out.append(PersonInput(d.atena_id, d.hihokensha_no, inp, tuple(d.months), facts))
+        if seiho:
+            facts["seiho_months"] = list(seiho)
+        if jukyu:
+            facts["rorei_fukushi_nenkin"] = True
+        out.append(
+            PersonInput(d.atena_id, d.hihokensha_no, inp, tuple(d.months), facts, tuple(seiho))
+        )
     return out
 
 
 def facts_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed between two inputs, in words a clerk reads (kind: shikaku / shotoku /
-    setai)."""
+    setai / seiho / rorei)."""
     out: list[dict[str, Any]] = []
     if old.get("periods") != new.get("periods") or old.get("months") != new.get("months"):
         out.append(
@@ -167,6 +192,18 @@ def facts_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, An
             {"kind": "shotoku", "label": "本人の所得・課税状況",
              "before": o.get("gokei_shotoku"), "after": n.get("gokei_shotoku"),
              "jokyo_before": o.get("jokyo"), "jokyo_after": n.get("jokyo")}
+        )  # fmt: skip
+    if old.get("seiho_months", []) != new.get("seiho_months", []):
+        out.append(
+            {"kind": "seiho", "label": "生活保護（第1段階の月数）",
+             "before": len(old.get("seiho_months", [])),
+             "after": len(new.get("seiho_months", []))}
+        )  # fmt: skip
+    if old.get("rorei_fukushi_nenkin", False) != new.get("rorei_fukushi_nenkin", False):
+        out.append(
+            {"kind": "rorei", "label": "老齢福祉年金の受給",
+             "before": old.get("rorei_fukushi_nenkin", False),
+             "after": new.get("rorei_fukushi_nenkin", False)}
         )  # fmt: skip
     if old.get("setai_kazei") != new.get("setai_kazei"):
         out.append(

@@ -9,8 +9,8 @@ keeps everyone (:func:`taishosha_all`) and, once 認定 exists, keeps those with
 From what: 本人's 合計所得金額 and 課税状況 of the 年度's 住民税 (前年の所得; ``zeimu.public``),
 and the 年金収入＋その他の合計所得金額 of every 第1号被保険者 of the household on the 判定基準日
 (``zeimu.public.household_kazei_many``, ``kaigo.public.hihokensha_on``). 住民税非課税 → 1割
-(a 生活保護 recipient is 非課税 by 地方税法第295条, so the rule's 生活保護 branch is reached through
-that; no module holds 生活保護 yet). 第2号 → 1割 without reading 所得. A person with no
+and a 被保護者 on the 判定基準日 (``fukushi.public.hihogosha_on``) → 1割 by the rule's 生活保護
+branch, whatever the 住民税 data says. 第2号 → 1割 without reading 所得. A person with no
 assessment (未申告, not resident on 1 January) is judged on 0円 and flagged ``shotoku_fumei``.
 zeimu's 合計所得金額 has no 分離課税の譲渡所得 yet, so the 特別控除 is 0 here.
 
@@ -34,6 +34,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from fukushi import public as fukushi_public
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import FutanJiyu, FutanWariai
 from kaigo.public import DAI1, hihokensha_on
@@ -161,6 +162,7 @@ def futan_prepare(nendo: int, taishosha: Iterable[Taishosha]) -> list[Prepared]:
         alone = [t.atena_id for t in dai1 if t.atena_id not in households]
         kazei = zeimu_public.person_kazei_many([*member_ids, *alone], nendo)
         insured = hihokensha_on(member_ids, day)
+        hogo = fukushi_public.hihogosha_on([t.atena_id for t in dai1], day) if dai1 else set()
         for t in group:
             if t.kubun != DAI1:
                 inp = FutanInput(
@@ -184,6 +186,7 @@ def futan_prepare(nendo: int, taishosha: Iterable[Taishosha]) -> list[Prepared]:
                 shotoku=_shotoku(honnin),
                 honnin_kazei=state is not False,
                 setai_dai1go=members,
+                seikatsu_hogo=t.atena_id in hogo,
             )
             as_json = {
                 "kubun": t.kubun,
@@ -200,6 +203,8 @@ def futan_prepare(nendo: int, taishosha: Iterable[Taishosha]) -> list[Prepared]:
                 if state is True
                 else [],
             }
+            if inp.seikatsu_hogo:  # only when true: the others' fingerprints stay as they were
+                as_json["seikatsu_hogo"] = True
             out.append(Prepared(t, inp, state is None, members_fumei, as_json))
     return out
 

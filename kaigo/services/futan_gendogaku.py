@@ -3,8 +3,10 @@ history row and access-log row.
 
 - 申請 (:func:`gendogaku_shinsei`) records what the 申請書 declares: 預貯金等 (本人 and
   配偶者), 非課税年金 (遺族・障害年金) that no 住民税 record holds, the 配偶者 and whether they
-  are 課税 (a 配偶者 in another household is not visible to this town's household), 生活保護
-  and 老齢福祉年金 (no module holds them yet).
+  are 課税 (a 配偶者 in another household is not visible to this town's household).
+  生活保護 and 老齢福祉年金 are not declared: the 判定 reads them on the 申請日 (福祉's
+  ``fukushi.public.hihogosha_on``; the clerk's 老齢福祉年金 records, kaigo.services.rorei) and
+  keeps what it read on the 申請.
 - 判定 (:func:`gendogaku_hantei_run`) reads the household's 課税状況 and 本人's 所得 of the
   年度's 住民税 (``zeimu.public``; the household on the 申請日) and applies the pure rule
   (``kaigo.rules.futan_gendogaku``). A household with a member whose 課税状況 is unknown
@@ -21,6 +23,7 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from fukushi import public as fukushi_public
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import GendogakuNintei, GendogakuRireki, GendogakuStatus
 from kaigo.public import DAI1, hihokensha_on
@@ -30,6 +33,7 @@ from kaigo.rules.futan_gendogaku import (
     gendogaku_parameters_from_lookup,
 )
 from kaigo.services.futan import kikan, nendo_of
+from kaigo.services.rorei import rorei_jukyu_on, rorei_kikan_many
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
@@ -65,8 +69,6 @@ def gendogaku_shinsei(
     hikazei_nenkin_shunyu: int = 0,
     haigusha: bool = False,
     haigusha_kazei: bool = False,
-    seikatsu_hogo: bool = False,
-    rorei_fukushi_nenkin: bool = False,
     actor: Actor,
 ) -> GendogakuNintei:
     if min(yochokin, hikazei_nenkin_shunyu) < 0:
@@ -86,8 +88,6 @@ def gendogaku_shinsei(
             hikazei_nenkin_shunyu=hikazei_nenkin_shunyu,
             haigusha=haigusha,
             haigusha_kazei=haigusha_kazei,
-            seikatsu_hogo=seikatsu_hogo,
-            rorei_fukushi_nenkin=rorei_fukushi_nenkin,
         )
         _log(nintei, AccessAction.CREATE, actor, "kaigo.gendogaku_shinsei", "申請を受け付けました")
     return nintei
@@ -108,6 +108,12 @@ def gendogaku_hantei_run(*, nintei_id: int, actor: Actor) -> GendogakuNintei:
             h.zenin_hikazei
             if h is not None
             else honnin is not None and honnin.jokyo is zeimu_public.KazeiJokyo.HIKAZEI
+        )
+        nintei.seikatsu_hogo = nintei.atena_id in fukushi_public.hihogosha_on(
+            [nintei.atena_id], nintei.shinsei_date
+        )
+        nintei.rorei_fukushi_nenkin = rorei_jukyu_on(
+            rorei_kikan_many([nintei.atena_id]).get(nintei.atena_id, ()), nintei.shinsei_date
         )
         s = honnin.shotoku if honnin else None
         kazei_nenkin = s.nenkin_shunyu if s else 0

@@ -4,6 +4,12 @@ through both paths must give the same rows (amounts, 期別, 内訳 JSON, 入力
 
 Only the reading and writing are copied; the rules (``kaigo.rules``), ``kaigo.public``
 and ``zeimu.public`` are the ones in use.
+
+Extended for 生活保護 and 老齢福祉年金 (issue 16/21): read here person by person (福祉's
+periods through ``fukushi.public``, the 老齢福祉年金 rows by the ORM), the months at the
+第1段階 found by comparing dates with each month's next first day (not by the rule's month
+arithmetic), and the 月割の合算 written out — so the set-based chunk and this path must
+agree on every such row too.
 """
 
 from __future__ import annotations
@@ -17,10 +23,12 @@ from fractions import Fraction
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from psycopg import sql
 
-from kaigo.models import ChoshuHoho, KaigoFuka, TokuchoTaisho
+from fukushi.public import hihogo_kikan_many
+from kaigo.models import ChoshuHoho, KaigoFuka, RoreiFukushiNenkin, TokuchoTaisho
 from kaigo.public import Dai1Nendo, dai1_of_nendo
 from kaigo.rules.fuka_kibetsu import Kibetsu, futsu_ki, kibetsu_futsu, kibetsu_tokucho
 from kaigo.rules.hokenryo import (
@@ -45,6 +53,7 @@ class PersonInput:
     inp: HokenryoInput
     months: tuple[int, ...]
     facts: dict[str, Any]
+    seiho_months: tuple[int, ...] = ()
 
 
 def input_hash(facts: dict[str, Any]) -> str:
@@ -113,11 +122,27 @@ def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
         shutoku = min(s for s, _ in d.periods)
         ends = [e for _, e in d.periods]
         soshitsu = None if any(e is None for e in ends) else max(e for e in ends if e)
+        kikan = hihogo_kikan_many([d.atena_id]).get(d.atena_id, ())
+        seiho = []
+        for m in d.months:
+            y = fiscal_year if m >= 4 else fiscal_year + 1
+            after = date(y + 1, 1, 1) if m == 12 else date(y, m + 1, 1)
+            if any(k.kaishi < after and (k.haishi is None or k.haishi >= after) for k in kikan):
+                seiho.append(m)
+        day = _kijitsu(d, fiscal_year)
+        jukyu = (
+            RoreiFukushiNenkin.objects.filter(
+                atena_id=d.atena_id, torikeshi=False, kaishi_date__lte=day
+            )
+            .filter(Q(shuryo_date__isnull=True) | Q(shuryo_date__gte=day))
+            .exists()
+        )
         inp = HokenryoInput(
             fiscal_year=fiscal_year,
             shotoku=shotoku,
             honnin_kazei=honnin_kazei,
             setai_kazei=setai_kazei,
+            rorei_fukushi_nenkin=jukyu,
             shutoku_date=shutoku if shutoku > date(fiscal_year, 4, 1) else None,
             soshitsu_date=soshitsu,
         )
@@ -130,13 +155,18 @@ def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
             "setai": setai_facts,
             "setai_kazei": setai_kazei,
         }
-        out.append(PersonInput(d.atena_id, d.hihokensha_no, inp, tuple(d.months), facts))
+        if seiho:
+            facts["seiho_months"] = seiho
+        if jukyu:
+            facts["rorei_fukushi_nenkin"] = True
+        out.append(
+            PersonInput(d.atena_id, d.hihokensha_no, inp, tuple(d.months), facts, tuple(seiho))
+        )
     return out
 
 
-def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
-    r = hokenryo_calculate(pi.inp, params)
-    n = len(pi.months)
+def _monthly(inp: HokenryoInput, n: int, params: HokenryoParameters) -> HokenryoResult:
+    r = hokenryo_calculate(inp, params)
     if n != r.tsukisu:
         hokenryo = (
             r.nengaku
@@ -147,9 +177,33 @@ def calculate(pi: PersonInput, params: HokenryoParameters) -> HokenryoResult:
     return r
 
 
-def result_json(r: HokenryoResult) -> dict[str, Any]:
+def calculate(
+    pi: PersonInput, params: HokenryoParameters
+) -> tuple[HokenryoResult, list[dict[str, Any]]]:
+    n = len(pi.months)
+    r = _monthly(pi.inp, n, params)
+    if not pi.seiho_months:
+        return r, []
+    hogo = _monthly(dataclasses.replace(pi.inp, seikatsu_hogo=True), n, params)
+    if len(pi.seiho_months) == n:
+        return hogo, []
+    parts: list[dict[str, Any]] = []
+    for months, x in (
+        ([m for m in pi.months if m not in pi.seiho_months], r),
+        (list(pi.seiho_months), hogo),
+    ):
+        amount = hasu_shori(Fraction(x.nengaku * len(months), 12), params.tsukiwari_hasu_tani, 1)
+        parts.append(
+            {"dankai": x.dankai, "riyu": x.hantei.riyu, "months": months,
+             "nengaku": x.nengaku, "hokenryo": amount}
+        )  # fmt: skip
+    last = hogo if pi.months[-1] in pi.seiho_months else r
+    return dataclasses.replace(last, hokenryo=sum(p["hokenryo"] for p in parts)), parts
+
+
+def result_json(r: HokenryoResult, parts: list[dict[str, Any]]) -> dict[str, Any]:
     h = r.hantei
-    return {
+    out: dict[str, Any] = {
         "ki": r.ki,
         "dankai": h.dankai,
         "riyu": h.riyu,
@@ -167,6 +221,9 @@ def result_json(r: HokenryoResult) -> dict[str, Any]:
         "tsukisu": r.tsukisu,
         "hokenryo": r.hokenryo,
     }
+    if parts:
+        out["tsukiwari"] = parts
+    return out
 
 
 def _kibetsu(fy: int, hokenryo: int, months: tuple[int, ...], tokucho: bool, kari: int) -> Kibetsu:
@@ -213,7 +270,7 @@ def reference_honsantei(
     kari = karichoshu_of(fy, atena_ids)
     rows = []
     for pi in person_inputs(fy, atena_ids):
-        r = calculate(pi, params)
+        r, parts = calculate(pi, params)
         kib = _kibetsu(fy, r.hokenryo, pi.months, pi.atena_id in tokucho, kari.get(pi.atena_id, 0))
         rows.append(
             (fy, pi.atena_id, pi.hihokensha_no, 1, "hon", True, kijun, job_id, r.dankai,
@@ -221,7 +278,7 @@ def reference_honsantei(
              r.hantei.kazei_nenkin_shunyu, pi.facts["honnin"]["jokyo"], pi.inp.setai_kazei,
              r.nengaku, r.keigengaku, r.tsukisu, r.hokenryo, kib.hoho, kib.kanou,
              json.dumps(kib.as_json(), ensure_ascii=False),
-             json.dumps({"input": pi.facts, "result": result_json(r)}, ensure_ascii=False),
+             json.dumps({"input": pi.facts, "result": result_json(r, parts)}, ensure_ascii=False),
              input_hash(pi.facts), "", "", actor, timezone.now())
         )  # fmt: skip
     cols = sql.SQL(", ").join(sql.Identifier(c) for c in COPY_COLUMNS)

@@ -2,8 +2,9 @@
 (``kaigo/tests/fuka_reference.py``, the code of commit 5500a71): for a small 葉山町 with
 every kind of person the chunk meets — 特別徴収 with and without 仮徴収, 普通徴収, a
 household with a taxed member, 未申告, no assessment at all, 均等割のみ, turning 65
-mid-year, a death — every column but the id, the job and the time is equal, the 期別 and
-the 内訳 JSON to the byte as PostgreSQL stores them; 寒川町's persons are not read."""
+mid-year, a death, a 被保護者 from October (月割の合算), a 老齢福祉年金 受給者 — every
+column but the id, the job and the time is equal, the 期別 and the 内訳 JSON to the byte
+as PostgreSQL stores them; 寒川町's persons are not read."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ import pytest
 from django.db import connection as dj
 from django.db import transaction
 
+from fukushi.tests.factories import kaishi
 from kaigo.fuka_jobs import HONSANTEI
 from kaigo.models import KaigoFuka, TokuchoTaisho
 from kaigo.public import dai1_of_nendo
 from kaigo.rules.hokenryo_params import parameters_for
 from kaigo.services.fuka import FukaYear
 from kaigo.services.nenrei import nenrei_totatsu_due
+from kaigo.services.rorei import rorei_toroku
 from kaigo.tests.factories import elders, shibo, tennyu
 from kaigo.tests.fuka_helpers import ACTOR, alone, hikazei, run_job, set_table
 from kaigo.tests.fuka_reference import reference_honsantei
@@ -89,6 +92,15 @@ def _town(cap: Any) -> None:
     _tokucho(old.pk, FY)
     shibo(cap, old, day=date(2025, 8, 20))
     hikazei(old.pk, FY, 1_300_000)
+    # 保護開始 on 15 October (第2段階 to September, 第1段階 from October), and a 老齢福祉年金
+    # 受給者 alone and 非課税 (第1段階 the whole year)
+    hogo = alone(cap, "保護　十月", "ホゴ　ジュウガツ", "1958-06-06", day=date(2024, 4, 1))
+    hikazei(hogo.pk, FY, 1_000_000)
+    kaishi(cap, [hogo], day=date(2025, 10, 15))
+    rorei = alone(cap, "福祉　年金", "フクシ　ネンキン", "1910-05-01")
+    hikazei(rorei.pk, FY, 1_000_000)
+    rorei_toroku(atena_id=rorei.pk, kaishi_date=date(1976, 4, 1), kakunin="shosho", shorui="",
+                 actor=ACTOR)  # fmt: skip
 
 
 def test_honsantei_rows_are_those_of_the_old_path(alpha, beta, django_capture_on_commit_callbacks):
@@ -104,13 +116,13 @@ def test_honsantei_rows_are_those_of_the_old_path(alpha, beta, django_capture_on
     _town(cap)
     assert run_job(cap, HONSANTEI, fiscal_year=FY - 1).status == JobStatus.SUCCEEDED
     ids = sorted(d.atena_id for d in dai1_of_nendo(FY) if d.months)
-    assert len(ids) == 9
+    assert len(ids) == 11
     # when the old path writes the 本算定 of 令和7年度 (then is rolled back)
     with transaction.atomic():
         assert (
             reference_honsantei(fiscal_year=FY, atena_ids=ids, kijun=KIJUN, job_id=0,
                                 actor="tester")
-            == 9
+            == 11
         )  # fmt: skip
         before = _stored(FY)
         transaction.set_rollback(True)
@@ -132,6 +144,12 @@ def test_honsantei_rows_are_those_of_the_old_path(alpha, beta, django_capture_on
     assert kari, "a 仮徴収 from last year's February"
     fumei = [json.loads(r[21])["input"]["honnin"] for r in after]
     assert {h["fumei"] for h in fumei} == {True, False}
+    results = [json.loads(r[21])["result"] for r in after]
+    split = [x["tsukiwari"] for x in results if "tsukiwari" in x]
+    assert [[(p["dankai"], len(p["months"]), p["hokenryo"]) for p in s] for s in split] == [
+        [(2, 6, 13_050), (1, 6, 8_550)]
+    ]
+    assert [x["riyu"] for x in results].count("世帯全員が住民税非課税で老齢福祉年金を受給") == 1
     # 寒川町: nothing written by 葉山町's job; its own 本算定 leaves 葉山町's rows alone
     connection.set_tenant(beta.municipality)
     assert not KaigoFuka.objects.exists()

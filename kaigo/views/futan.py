@@ -103,8 +103,6 @@ class ShinseiForm(forms.Form):
     )
     haigusha = forms.BooleanField(label="配偶者がいる", required=False)
     haigusha_kazei = forms.BooleanField(label="配偶者（別世帯を含む）が住民税課税", required=False)
-    seiho = forms.BooleanField(label="生活保護を受給している", required=False)
-    rorei_fukushi_nenkin = forms.BooleanField(label="老齢福祉年金を受給している", required=False)
 
 
 class KetteiForm(forms.Form):
@@ -320,8 +318,6 @@ def gendogaku_shinsei_view(request: HttpRequest, pk: int) -> HttpResponse:
             hikazei_nenkin_shunyu=d.get("hikazei_nenkin_shunyu") or 0,
             haigusha=bool(d.get("haigusha")),
             haigusha_kazei=bool(d.get("haigusha_kazei")),
-            seikatsu_hogo=bool(d.get("seiho")),
-            rorei_fukushi_nenkin=bool(d.get("rorei_fukushi_nenkin")),
             actor=actor_from_request(request),
         )
     except (GendogakuRefused, LookupError) as exc:

@@ -27,6 +27,7 @@ from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import IryoHoken, JogaiShisetsu, JutokuShisetsu, Shikaku
 from kaigo.printjobs import HihokenshashoPrint, issuer_name
 from kaigo.selectors.shikaku import bango_of, periods_of, periods_on, rireki_of, todoke_of
+from kaigo.services.rorei import rorei_of
 from kaigo.services.todoke import (
     TodokeRefused,
     dai2_register,
@@ -37,6 +38,7 @@ from kaigo.services.todoke import (
     tashi_jutoku_register,
     tashi_jutoku_taisho,
 )
+from kaigo.views.rorei import RoreiTorokuForm
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
@@ -181,6 +183,7 @@ def _person_context(atena_id: int) -> dict[str, Any]:
         "jutoku": todoke.jutoku,
         "tashi": todoke.tashi,
         "jogai": todoke.jogai,
+        "rorei": rorei_of(atena_id),
     }
 
 
@@ -195,6 +198,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "tashi_form": TashiForm(),
             "jogai_form": JogaiForm(),
             "dai2_form": Dai2Form(),
+            "rorei_form": RoreiTorokuForm(),
             "can_write": _can_write(request),
             "form_label": FORM_LABEL,
         }
