@@ -127,6 +127,11 @@ def _font_configs() -> int:
 def _child(spec: dict[str, Any]) -> dict[str, Any]:
     tokens = set(spec["variant"].split("+"))
     django_setup(spec["database_url"])
+    from django.conf import settings
+
+    # as the web workers run (production settings): no query log per connection (with
+    # DEBUG on, Django keeps the last 9,000 queries of each: ≈ 2 MiB a 100 certificates)
+    settings.DEBUG = False
     from django.db import connections
 
     import tenants.pdf
