@@ -44,4 +44,4 @@ RUN DJANGO_SETTINGS_MODULE=config.settings.prod \
 USER jcloud
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "-w", "4", "-b", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "config.wsgi:application", "-c", "config/gunicorn_conf.py", "-w", "4", "-b", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -77,6 +77,10 @@ BENCHMARKS: dict[str, tuple[str, str]] = {
         "bench.bench_backup",
         "town backup of the 380,000-person town: dump, then restore into a new schema + verify",
     ),
+    "pdfmem": (
+        "bench.pdfmem",
+        "住民票の写し via shomei_issue in 4 threads of one process: RSS, malloc, tracemalloc",
+    ),
     "jidoteate": (
         "bench.bench_jidoteate",
         "児童手当 bimonthly payment run (one INSERT … SELECT + 全銀協 file), 380,000 persons",

@@ -19,8 +19,11 @@ The report: per kind, requests, throughput and p50/p95/p99 latency; each batch's
 duration and end state; every error (a status other than the expected one, a wrong
 content type, an exception, a failed job) listed by kind and reason (never a URL or a
 body: no personal data); the RSS of every gunicorn and Celery process at the start of
-the measured run, half-way and at its end, with the delta per process; the machine's
-load average during the run (it is shared).
+the measured run, half-way and at its end, with the delta per process, and its peak from
+a sample every second: gunicorn recycles a worker after ``max_requests``
+(config/gunicorn_conf.py, ``--max-requests``), and a recycled worker is a new pid, listed
+as started (and ended) during the run, with the count per role in ``replaced``; the
+machine's load average during the run (it is shared).
 
 ``run_soak`` (the load) and ``towns_prepare`` (the data) are also what
 tests/integration/test_soak_smoke.py runs for ~15 s against the test servers.
@@ -353,19 +356,71 @@ def rss_snapshot(roots: dict[str, int]) -> dict[int, tuple[str, int]]:
     return out
 
 
+@dataclass
+class ProcessSeen:
+    role: str
+    first_s: float
+    last_s: float
+    first_kib: int
+    last_kib: int
+    peak_kib: int
+
+
+class ProcessWatch:
+    """Every process of the trees, sampled every ``interval`` s in a thread of its own: a
+    worker that gunicorn recycles (``max_requests``) or a Celery pool child that is
+    replaced is a new pid, and one that lived between two of the three snapshots (start,
+    half-way, end) would otherwise be missed."""
+
+    def __init__(self, roots: dict[str, int], t0: float, interval: float = 1.0) -> None:
+        self.roots, self.t0, self.interval = roots, t0, interval
+        self.seen: dict[int, ProcessSeen] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="soak-processes", daemon=True)
+
+    def sample(self, snapshot: dict[int, tuple[str, int]] | None = None) -> None:
+        at = time.perf_counter() - self.t0
+        for pid, (role, kib) in (snapshot or rss_snapshot(self.roots)).items():
+            p = self.seen.get(pid)
+            if p is None:
+                self.seen[pid] = ProcessSeen(role, at, at, kib, kib, kib)
+            else:
+                p.last_s, p.last_kib, p.peak_kib = at, kib, max(p.peak_kib, kib)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def memory_rows(
     start: dict[int, tuple[str, int]],
     mid: dict[int, tuple[str, int]],
     end: dict[int, tuple[str, int]],
+    seen: dict[int, ProcessSeen] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row a process seen at the start or at the end of the run (RSS in KiB)."""
+    """One row a process seen during the run (RSS in KiB): at the start or the end, or
+    (``seen``, from a ProcessWatch) only in between. ``rss_peak_kib`` is the highest of
+    the samples; a process not there at the start or at the end says so in ``note``."""
+    seen = seen or {}
     rows = []
-    for pid in sorted(set(start) | set(end)):
-        role = (start.get(pid) or end[pid])[0]
+    for pid in sorted(set(start) | set(end) | set(seen)):
+        role = (start.get(pid) or end.get(pid) or (seen[pid].role, 0))[0]
         a = start[pid][1] if pid in start else None
         b = end[pid][1] if pid in end else None
+        samples = [x[pid][1] for x in (start, mid, end) if pid in x]
+        if pid in seen:
+            samples.append(seen[pid].peak_kib)
         note = ""
-        if a is None:
+        if a is None and b is None:
+            note = "started and ended during the run (recycled)"
+        elif a is None:
             note = "started during the run (a replaced pool child or worker)"
         elif b is None:
             note = "ended during the run (replaced)"
@@ -376,11 +431,25 @@ def memory_rows(
                 "rss_start_kib": a,
                 "rss_mid_kib": mid[pid][1] if pid in mid else None,
                 "rss_end_kib": b,
+                "rss_peak_kib": max(samples),
                 "delta_kib": (b - a) if a is not None and b is not None else None,
+                "first_seen_s": round(seen[pid].first_s, 1) if pid in seen else None,
+                "last_seen_s": round(seen[pid].last_s, 1) if pid in seen else None,
                 "note": note,
             }
         )
     return rows
+
+
+def replacements(rows: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per role: processes at the start, started during the run, ended during the run."""
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        r = out.setdefault(row["role"], {"at_start": 0, "started": 0, "ended": 0})
+        r["at_start"] += row["rss_start_kib"] is not None
+        r["started"] += row["rss_start_kib"] is None
+        r["ended"] += row["rss_end_kib"] is None
+    return out
 
 
 # --- the load -------------------------------------------------------------------------
@@ -778,6 +847,9 @@ def run_soak(
     mem_start = rss_snapshot(processes)
     load_start = os.getloadavg()
     rec = Recorder(t0=time.perf_counter())
+    watch = ProcessWatch(processes, rec.t0)
+    watch.sample(mem_start)
+    watch.start()
     rec.errors.extend({**e, "kind": f"warm-up {e['kind']}"} for e in warm.errors)
     end = threading.Event()
     batches: list[Batch] = []
@@ -818,8 +890,11 @@ def run_soak(
         t.join()
     measured = time.perf_counter() - rec.t0
     batch_thread.join()  # a job still running is followed to its end (batch_timeout)
+    watch.stop()
     mem_end = rss_snapshot(processes)
+    watch.sample(mem_end)
     errors = rec.errors
+    memory = memory_rows(mem_start, mem_mid, mem_end, watch.seen)
     return {
         "seconds": round(measured, 1),
         "clients": len(pool),
@@ -830,7 +905,8 @@ def run_soak(
         "batches": [b.as_dict() for b in batches],
         "error_count": len(errors),
         "errors": errors[:MAX_LISTED_ERRORS],
-        "memory": memory_rows(mem_start, mem_mid, mem_end),
+        "memory": memory,
+        "replaced": replacements(memory),
         "warm_up_print_seconds": warm_print.seconds,
         "loadavg_start": [round(x, 2) for x in load_start],
         "loadavg_end": [round(x, 2) for x in os.getloadavg()],
@@ -878,7 +954,7 @@ def print_report(report: dict[str, Any]) -> None:
     )
     print_table(
         "memory (RSS KiB)",
-        ["process", "pid", "start", "middle", "end", "delta", ""],
+        ["process", "pid", "start", "middle", "end", "peak", "delta", ""],
         [
             [
                 m["role"],
@@ -886,12 +962,19 @@ def print_report(report: dict[str, Any]) -> None:
                 m["rss_start_kib"],
                 m["rss_mid_kib"],
                 m["rss_end_kib"],
+                m["rss_peak_kib"],
                 m["delta_kib"],
                 m["note"],
             ]
             for m in report["memory"]
         ],
     )
+    for role, r in report["replaced"].items():
+        if r["started"] or r["ended"]:
+            print(
+                f"{role}: {r['at_start']} at the start, {r['started']} started and "
+                f"{r['ended']} ended during the run (recycled: see 'peak', not 'delta')"
+            )
     during = report["loadavg_1min_during"]
     print(
         f"\nload average: start {report['loadavg_start']}, end {report['loadavg_end']}, "
@@ -1062,11 +1145,15 @@ def soak(args: Any) -> dict[str, Any]:
         web_log = work / "gunicorn.log"
         web = _start(
             [
-                str(bin_dir / "gunicorn"), "config.wsgi:application", "-b", f"127.0.0.1:{port}",
+                str(bin_dir / "gunicorn"), "config.wsgi:application",
+                "-c", str(REPO / "config" / "gunicorn_conf.py"), "-b", f"127.0.0.1:{port}",
                 "-w", str(args.web_workers), "--threads", str(args.web_threads),
                 "--keep-alive", "30", "--timeout", "120",
+                *(["--max-requests", str(args.max_requests)] if args.max_requests is not None
+                  else []),
             ],
-            env,
+            {**env, **({"MALLOC_ARENA_MAX": args.malloc_arena_max}
+                       if args.malloc_arena_max else {})},
             web_log,
         )  # fmt: skip
         services.append(web)
@@ -1099,6 +1186,8 @@ def soak(args: Any) -> dict[str, Any]:
             "web_threads": args.web_threads,
             "worker_concurrency": args.worker_concurrency,
             "print_interval": args.print_interval,
+            "max_requests": args.max_requests,
+            "malloc_arena_max": args.malloc_arena_max,
             "mix": args.mix,
             "seed": args.seed,
         }
@@ -1148,6 +1237,17 @@ def parser() -> Any:
     p.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (default 2)")
     p.add_argument("--web-threads", type=int, default=4, help="threads a worker (default 4)")
     p.add_argument("--worker-concurrency", type=int, default=2, help="celery pool (default 2)")
+    p.add_argument(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="gunicorn --max-requests (default: config/gunicorn_conf.py's; 0 = never recycle)",
+    )
+    p.add_argument(
+        "--malloc-arena-max",
+        default="",
+        help="MALLOC_ARENA_MAX for gunicorn (default: unset, as the environment has it)",
+    )
     p.add_argument(
         "--print-interval", type=float, default=30.0, help="pause between mass prints (30 s)"
     )

@@ -11,7 +11,18 @@
   statements, 明朝 for certificates) has an installed member, and refuses to print
   otherwise: a certificate in a substituted font that lacks 𠮷 would print a blank box;
 - **copies**: the document is laid out once and its pages repeated, so every copy of a
-  certificate carries the same 発行番号 and its own last page with the 認証文.
+  certificate carries the same 発行番号 and its own last page with the 認証文;
+- **memory**: a laid-out WeasyPrint document sits in reference cycles (styles, layout
+  context, closures) that hold its ``FontConfiguration``: fontconfig's font set, a Pango
+  font map and the CJK fonts' mapped pages, ≈ 50 MiB a document. Only Python's cyclic
+  collector frees them, and in a web worker (≈ 180,000 long-lived objects) it runs a full
+  collection rarely: 4 threads printing certificates had 4–17 of them alive, RSS swinging
+  between 580 and 1,290 MiB. :func:`_release` collects right after each document is
+  written, so a worker holds one configuration a thread printing at that moment (400–620
+  MiB, no trend; docs/benchmarks.md, "2026-12-06 night: the gunicorn memory"). One
+  configuration kept per thread instead was flat at ≈ 700 MiB, and other threads'
+  collections would finalise Pango objects of a font map still in use by its own thread:
+  a hazard, as Pango font maps are meant to be used by one thread.
 
 Mass printing (1,000s of pages) is Typst, not this: ``tenants.printing``.
 WeasyPrint is imported on first use only: it is heavy, and most processes never print.
@@ -22,6 +33,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import gc
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +124,14 @@ def check_fonts(families: frozenset[str] | None = None) -> None:
         raise PdfFontMissing(f"帳票のフォントがありません: {'、'.join(missing)}")
 
 
+def _release() -> None:
+    """Free the documents just written (and any other thread's finished ones): a full
+    collection of a web worker's ≈ 180,000 objects; its cost was lost in the noise of a
+    shared machine (docs/benchmarks.md). A call while another thread collects returns at
+    once: that thread's collection or the next document's frees the rest."""
+    gc.collect()
+
+
 @dataclass(frozen=True)
 class RenderedPdf:
     pdf: bytes
@@ -131,6 +151,8 @@ def render_pdf(template: str, context: dict[str, Any], *, copies: int = 1) -> Re
     if copies > 1:
         document = document.copy(document.pages * copies)
     pdf: bytes = document.write_pdf()
+    del document
+    _release()
     return RenderedPdf(pdf=pdf, pages=pages)
 
 
@@ -150,4 +172,7 @@ def render_pdf_each(template: str, contexts: list[dict[str, Any]]) -> RenderedPd
     first = documents[0]
     pages = len(first.pages)
     joined = first.copy([p for d in documents for p in d.pages]) if len(documents) > 1 else first
-    return RenderedPdf(pdf=joined.write_pdf(), pages=pages)
+    pdf: bytes = joined.write_pdf()
+    del documents, first, joined
+    _release()
+    return RenderedPdf(pdf=pdf, pages=pages)

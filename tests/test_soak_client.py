@@ -91,3 +91,55 @@ def test_an_exception_is_named_by_its_classes_without_its_message() -> None:
         text = _exception_classes(outer)
     assert text == "ConnectionError < ConnectionResetError"
     assert "persons" not in text
+
+
+def test_a_recycled_worker_is_listed_and_counted_not_missed() -> None:
+    # given: worker 11 is there at the start and replaced by 12, which lived only between
+    # the snapshots (gunicorn max_requests) and was replaced by 13, there at the end
+    start = {10: ("gunicorn main", 26_000), 11: ("gunicorn child", 400_000)}
+    mid = {10: ("gunicorn main", 26_000), 12: ("gunicorn child", 500_000)}
+    end = {10: ("gunicorn main", 26_000), 13: ("gunicorn child", 390_000)}
+    watch = soak.ProcessWatch({"gunicorn": 10}, t0=0.0)
+    for snapshot in (start, {**start, 11: ("gunicorn child", 450_000)}, mid, end):
+        watch.sample(snapshot)
+    watch.seen[12].peak_kib = 610_000  # the 1-s sampler saw it higher than the snapshots
+
+    # when
+    rows = soak.memory_rows(start, mid, end, watch.seen)
+
+    # then: every pid has a row, with its peak, and the replacements are counted
+    by_pid = {r["pid"]: r for r in rows}
+    assert sorted(by_pid) == [10, 11, 12, 13]
+    assert by_pid[11]["note"] == "ended during the run (replaced)"
+    assert by_pid[11]["rss_peak_kib"] == 450_000 and by_pid[11]["delta_kib"] is None
+    assert by_pid[12]["note"] == "started and ended during the run (recycled)"
+    assert by_pid[12]["rss_peak_kib"] == 610_000
+    assert by_pid[13]["note"] == "started during the run (a replaced pool child or worker)"
+    assert by_pid[10]["delta_kib"] == 0 and by_pid[10]["note"] == ""
+    assert soak.replacements(rows) == {
+        "gunicorn main": {"at_start": 1, "started": 0, "ended": 0},
+        "gunicorn child": {"at_start": 1, "started": 2, "ended": 2},
+    }
+
+
+def test_the_process_watch_samples_the_real_tree_until_stopped() -> None:
+    # given: this process as the root, a child process of it running
+    import os
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        watch = soak.ProcessWatch({"me": os.getpid()}, t0=time.perf_counter(), interval=0.05)
+        # when
+        watch.start()
+        time.sleep(0.3)
+        watch.stop()
+    finally:
+        child.kill()
+        child.wait()
+    # then: both seen, with an RSS, over several samples
+    assert watch.seen[os.getpid()].role == "me main"
+    assert watch.seen[child.pid].role == "me child"
+    assert watch.seen[child.pid].peak_kib > 0
+    assert watch.seen[os.getpid()].last_s > watch.seen[os.getpid()].first_s

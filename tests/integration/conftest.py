@@ -333,6 +333,8 @@ def web_server(service_env: dict[str, str], service_log_dir: Path) -> Iterator[W
     argv = [
         str(VENV_BIN / "gunicorn"),
         "config.wsgi:application",
+        "-c",
+        str(ROOT / "config" / "gunicorn_conf.py"),
         "-b",
         f"127.0.0.1:{port}",
         "-w",
