@@ -26,7 +26,8 @@ A variant is tokens joined by ``+``:
 
 - ``percall``: WeasyPrint's default, a new ``FontConfiguration`` per document, left to the
   cyclic collector (``tenants.pdf`` before 2026-12-06: its ``_release`` patched away);
-- ``release``: ``tenants.pdf`` as it is (a collection right after each document);
+- ``release``: ``tenants.pdf`` as a server process runs it (``prepare_server_process``:
+  the start-up objects frozen, then a collection right after each document);
 - ``perthread``: the alternative measured and not kept: one ``FontConfiguration`` per
   thread, reused by its documents (patched into ``HTML.render``), no collection;
 - ``arena2``: the child runs with ``MALLOC_ARENA_MAX=2``;
@@ -140,6 +141,8 @@ def _child(spec: dict[str, Any]) -> dict[str, Any]:
     from tenants.db import connection
     from tenants.models import Municipality
 
+    if "release" in tokens:
+        tenants.pdf.prepare_server_process()  # as gunicorn's post_worker_init does
     if "percall" in tokens or "perthread" in tokens:
         # tenants.pdf before 2026-12-06: no collection after the document
         tenants.pdf._release = lambda: None

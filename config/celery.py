@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from celery.signals import setup_logging
+from celery.signals import setup_logging, worker_process_init
 from tenant_schemas_celery.app import CeleryApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
@@ -30,3 +30,12 @@ def _logging_from_django_settings(**kwargs: object) -> None:
     from tenants.logging import configure_logging
 
     configure_logging(settings.LOGGING)
+
+
+@worker_process_init.connect
+def _prepare_pool_process(**kwargs: object) -> None:
+    """A pool child has started (Django loaded): freeze what it holds and collect after
+    each PDF from now on (tenants.pdf.prepare_server_process)."""
+    from tenants.pdf import prepare_server_process
+
+    prepare_server_process()

@@ -31,3 +31,11 @@ wsgi_app = "config.wsgi:application"
 max_requests = _int("JC_WEB_MAX_REQUESTS", 1000)
 #: a random 0..jitter added per worker, so that two workers do not restart at once
 max_requests_jitter = _int("JC_WEB_MAX_REQUESTS_JITTER", 100)
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the application and serves nothing yet: freeze what it holds
+    and collect after each PDF from now on (tenants.pdf.prepare_server_process)."""
+    from tenants.pdf import prepare_server_process
+
+    prepare_server_process()

@@ -21,7 +21,7 @@ def _loaded(monkeypatch: pytest.MonkeyPatch, **env: str) -> Config:
         monkeypatch.setenv(name, value)
     cfg = Config()
     for name, value in runpy.run_path(str(CONF)).items():
-        if name.startswith("_") or name in {"annotations", "os"}:
+        if name.startswith("_") or name in {"annotations", "os"} or callable(value):
             continue
         assert name in cfg.settings, f"{name} is not a gunicorn setting"
         cfg.set(name, value)
@@ -58,3 +58,47 @@ def test_every_place_that_starts_gunicorn_uses_the_config(path: str) -> None:
     text = (ROOT / path).read_text(encoding="utf-8")
     assert "gunicorn" in text
     assert "gunicorn_conf.py" in text
+
+
+def test_a_worker_freezes_its_start_up_objects_and_collects_after_each_pdf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the hook gunicorn calls in a worker once the application is loaded
+    import gc
+
+    import tenants.pdf
+
+    hook = runpy.run_path(str(CONF))["post_worker_init"]
+    assert Config().settings["post_worker_init"].validator(hook) is hook
+    monkeypatch.setattr(tenants.pdf, "_collect_after_each", False)
+    calls: list[str] = []
+
+    def collect(*args: int) -> int:
+        calls.append("collect")
+        return 0
+
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "collect", collect)
+    # when
+    hook(object())
+    tenants.pdf._release()
+    # then: collected and frozen once at start, then a collection after a document
+    assert calls == ["collect", "freeze", "collect"]
+    assert tenants.pdf._collect_after_each is True
+
+
+def test_outside_a_server_process_no_collection_is_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import tenants.pdf
+
+    monkeypatch.setattr(tenants.pdf, "_collect_after_each", False)
+    calls: list[str] = []
+
+    def collect(*args: int) -> int:
+        calls.append("collect")
+        return 0
+
+    monkeypatch.setattr(gc, "collect", collect)
+    tenants.pdf._release()
+    assert calls == []

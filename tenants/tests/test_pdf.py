@@ -12,6 +12,7 @@ import pytest
 from django.test import override_settings
 from pypdf import PdfReader
 
+import tenants.pdf
 from tenants.pdf import (
     ExternalResourceRefused,
     PdfFontMissing,
@@ -101,6 +102,9 @@ def test_no_font_configuration_outlives_its_document(monkeypatch) -> None:
         made.append(weakref.ref(self))
 
     monkeypatch.setattr(FontConfiguration, "__init__", watched)
+    # as in a server process (tenants.pdf.prepare_server_process, without freezing this
+    # test process's objects for good)
+    monkeypatch.setattr(tenants.pdf, "_collect_after_each", True)
     texts: dict[str, list[str]] = {}
     alive_after: dict[str, list[int]] = {}
 
