@@ -204,7 +204,7 @@ def futan_prepare(nendo: int, taishosha: Iterable[Taishosha]) -> list[Prepared]:
                 else [],
             }
             if inp.seikatsu_hogo:  # only when true: the others' fingerprints stay as they were
-                as_json["seikatsu_hogo"] = True
+                as_json["hihogosha"] = True  # 生活保護の被保護者
             out.append(Prepared(t, inp, state is None, members_fumei, as_json))
     return out
 
