@@ -15,8 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-import orjson
-
 from tenants.accesslog.services import Actor
 from tenants.jobs.bulk import raw_cursor
 from zeimu.models import KoteiFuka, Zeimoku
@@ -87,35 +85,22 @@ def kotei_chotei_post_job(
     nozeisha_ids: Sequence[int],
     on: date,
     actor: Actor,
-    kibetsu_of: dict[int, list[dict[str, Any]]] | None = None,
+    kibetsu_of: dict[int, list[dict[str, Any]]],
 ) -> list[ChoteiPosted]:
-    """Post the 期別 of the current assessments a 当初 job wrote for ``nozeisha_ids`` (one
-    query, then the ledger's bulk post). ``kibetsu_of`` (納税義務者 id → 期別), when the
-    caller has just computed and written them in this transaction, spares reading the
-    期別 back: only the rows' ids and 代表者 are read."""
+    """Post the 期別 of the current assessments a 当初 job wrote for ``nozeisha_ids``:
+    ``kibetsu_of`` (納税義務者 id → 期別) holds what the chunk has just computed and written
+    in this transaction, so only the rows' ids and 代表者 are read (one query), then the
+    ledger's bulk post."""
     with raw_cursor() as cur:
-        if kibetsu_of is None:
-            cur.execute(_JOB_ROWS_SQL, [job_id, fiscal_year, list(nozeisha_ids)])
-            rows = [
-                (pk, fy, nozeisha_id, daihyo_id, orjson.loads(k) if isinstance(k, str) else k)
-                for pk, fy, nozeisha_id, daihyo_id, k in cur.fetchall()
-            ]
-        else:
-            cur.execute(_JOB_IDS_SQL, [job_id, fiscal_year, list(nozeisha_ids)])
-            rows = [
-                (pk, fy, nozeisha_id, daihyo_id, kibetsu_of[nozeisha_id])
-                for pk, fy, nozeisha_id, daihyo_id in cur.fetchall()
-            ]
+        cur.execute(_JOB_IDS_SQL, [job_id, fiscal_year, list(nozeisha_ids)])
+        rows = [
+            (pk, fy, nozeisha_id, daihyo_id, kibetsu_of[nozeisha_id])
+            for pk, fy, nozeisha_id, daihyo_id in cur.fetchall()
+        ]
     return _post(kotei_chotei_items(rows, on=on), actor)
 
 
 # the rows a 当初 job wrote for some 納税義務者 with a tax to collect, with the 代表者
-_JOB_ROWS_SQL = """
-SELECT f.id, f.fiscal_year, f.nozeisha_id, n.daihyo_id, f.kibetsu
-  FROM zeimu_koteifuka f JOIN zeimu_koteinozeisha n ON n.id = f.nozeisha_id
- WHERE f.job_id = %s AND f.fiscal_year = %s AND f.is_current AND f.nozeisha_id = ANY(%s)
-   AND f.nengaku > 0
-"""
 _JOB_IDS_SQL = """
 SELECT f.id, f.fiscal_year, f.nozeisha_id, n.daihyo_id
   FROM zeimu_koteifuka f JOIN zeimu_koteinozeisha n ON n.id = f.nozeisha_id
