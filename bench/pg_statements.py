@@ -5,7 +5,10 @@ statement (pg_stat_statements is not installed here): on a town a ``--keep`` run
 first chunks and its ``finish`` as a worker does, then reads the server log's lines of its
 own backend: wall ms and backend CPU (user + system) per statement kind.
 
-    JC_BENCH_DB=jcb_ledger python -m bench.pg_statements kaigo|kokuho|kotei [--chunks 3]
+    JC_BENCH_DB=jcb_ledger python -m bench.pg_statements kaigo|kokuho|kotei [--chunks 3] [--warm N]
+
+``--warm N`` first runs N chunks without logging, so the logged chunks meet the tables as
+they are late in a run (how a statement's cost grows with what the run has written).
 """
 
 from __future__ import annotations
@@ -84,6 +87,12 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench pg_statements")
     parser.add_argument("module", choices=sorted(KINDS))
     parser.add_argument("--chunks", type=int, default=3)
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        help="first run this many chunks unlogged (a fuller ledger: the cost late in a run)",
+    )
     parser.add_argument("--log", default=LOG)
     parser.add_argument(
         "--explain-over-ms",
@@ -125,6 +134,10 @@ def main(argv: list[str]) -> int:
     job = Job.objects.create(kind=kind.code, gyomu=kind.gyomu, title=kind.title, params=params)
     with transaction.atomic():
         plan = kind.plan(job)
+    for index, (p, _n) in enumerate(plan[: args.warm]):
+        chunk = JobChunk.objects.create(job=job, index=index, params=p, size=_n)
+        with transaction.atomic():
+            kind.run_chunk(job, chunk)
     with dj.cursor() as cur:
         cur.execute("SELECT pg_backend_pid()")
         (pid,) = cur.fetchone()
@@ -139,7 +152,7 @@ def main(argv: list[str]) -> int:
     offset = os.path.getsize(args.log)
     t = time.perf_counter()
     persons = 0
-    for index, (p, n) in enumerate(plan[: args.chunks]):
+    for index, (p, n) in enumerate(plan[args.warm : args.warm + args.chunks], start=args.warm):
         chunk = JobChunk.objects.create(job=job, index=index, params=p, size=n)
         with transaction.atomic():
             persons += kind.run_chunk(job, chunk).done

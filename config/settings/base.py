@@ -111,10 +111,20 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/jcloud")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Sessions run without PostgreSQL's JIT compiler. Our statements are short batch and OLTP
+# ones; costs planned on statistics older than a running job's writes push them over
+# jit_above_cost, and compiling then takes 200–300 ms for a statement that runs in 10 ms
+# (the 収納 ledger's 期別 lookup in a 固定資産税 chunk: JIT 293 ms, execution 9 ms;
+# docs/benchmarks.md, issue 17). JC_PG_JIT=1 keeps the server's own setting.
+PG_SESSION_OPTIONS = "" if env_bool("JC_PG_JIT", False) else "-c jit=off"
+DATABASES["default"]["OPTIONS"] = {"options": PG_SESSION_OPTIONS}
 # Django's own psycopg 3 pool (checked with django-tenants in STACK-NOTES). Never put
 # PgBouncer in transaction mode in front: it loses the session's search_path.
 if env_bool("JC_DB_POOL", False):
-    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10}}
+    DATABASES["default"]["OPTIONS"] = {
+        "options": PG_SESSION_OPTIONS,
+        "pool": {"min_size": 2, "max_size": 10},
+    }
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("JC_DB_CONN_MAX_AGE", 60)
 # ReadReplicaRouter first: it sends reads inside config.routers.replica_reads() to the
@@ -128,7 +138,7 @@ if JC_READONLY_DATABASE_URL:
     DATABASES["readonly"] = {
         **database_from_url(JC_READONLY_DATABASE_URL),
         "CONN_MAX_AGE": env_int("JC_DB_CONN_MAX_AGE", 60),
-        "OPTIONS": {"options": "-c default_transaction_read_only=on"},
+        "OPTIONS": {"options": f"-c default_transaction_read_only=on {PG_SESSION_OPTIONS}"},
         # under the test runner the replica is the test database itself, not a second one
         "TEST": {"MIRROR": "default"},
     }
