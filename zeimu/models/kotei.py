@@ -221,8 +221,13 @@ class KoteiFukaKind(models.TextChoices):
 
 class KoteiFuka(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度")
+    #: (no index of its own: kotei_fuka_nozeisha_idx starts with it)
     nozeisha = models.ForeignKey(
-        KoteiNozeisha, verbose_name="納税義務者", on_delete=models.PROTECT, related_name="fuka"
+        KoteiNozeisha,
+        verbose_name="納税義務者",
+        on_delete=models.PROTECT,
+        related_name="fuka",
+        db_index=False,
     )
     kind = models.CharField("賦課区分", max_length=10, choices=KoteiFukaKind.choices)
     version = models.PositiveSmallIntegerField("版", default=1)
