@@ -284,3 +284,58 @@ def test_screens_kofu_and_ido(alpha, login):
     assert r.status_code == 302
     html = c.get(f"{BASE}/techo/{t.pk}/").content.decode()
     assert "等級変更" in html and "3 → 2" in html and "令和7年8月1日" in html
+
+
+# --- events (issue 21 item 2) ----------------------------------------------------------------
+
+
+def _redeliver(name: str, ido_id: int, subscriber: str) -> None:
+    from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
+    from tenants.events.tasks import deliver_event
+
+    event = DomainEvent.objects.get(name=name, payload__ido_id=ido_id)
+    delivery = Delivery.objects.get(event=event, subscriber=subscriber)
+    assert delivery.status == DeliveryStatus.DONE
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.PENDING)
+    deliver_event.apply(args=[event.pk, subscriber])
+
+
+def test_death_and_tenshutsu_end_the_techo_once(alpha, beta, django_capture_on_commit_callbacks):
+    """A death: 失効 from the day after; a 転出確定: 転出 from the day after the 除票 date;
+    a second delivery writes nothing; 寒川町's 手帳 of its own resident are untouched."""
+    from juminkiroku.tests.factories import shibo, tenshutsu
+
+    connection.set_tenant(beta.municipality)
+    other = person("samukawa")
+    other_t = shintai(other.pk)
+    connection.set_tenant(alpha.municipality)
+    died, moved = person("hayama", shimei="死亡　一"), person("hayama", shimei="転出　二")
+    t1, t2 = shintai(died.pk), seishin(died.pk)
+    t3 = shintai(moved.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        ido = shibo(died, ido_date=date(2026, 2, 10))
+    with django_capture_on_commit_callbacks(execute=True):
+        ido2 = tenshutsu(moved, ido_date=date(2026, 3, 1), todoke_date=date(2026, 2, 20))
+    for t in (t1, t2, t3):
+        t.refresh_from_db()
+    assert (t1.jotai, t1.shuryo_date) == (TechoJotai.SHIKKO, date(2026, 2, 11))
+    assert (t2.jotai, t2.shuryo_date) == (TechoJotai.SHIKKO, date(2026, 2, 11))
+    assert t3.jotai == TechoJotai.TENSHUTSU and t3.shuryo_date == date(2026, 3, 2)
+    last = t1.rireki.order_by("-id").first()
+    assert last is not None and (last.kind, last.ido_id) == (TechoRirekiKind.SHIKKO, ido.pk)
+    _redeliver("juminkiroku.shibo", ido.pk, "fukushi.subscribers.shogai.shogai_techo_on_shibo")
+    _redeliver(
+        "juminkiroku.tenshutsu_kakutei",
+        ido2.pk,
+        "fukushi.subscribers.shogai.shogai_techo_on_tenshutsu",
+    )
+    assert t1.rireki.count() == 2 and t3.rireki.count() == 2
+    assert (
+        AccessLog.objects.filter(
+            record_type="fukushi.ShogaiTecho", screen="fukushi.shogai_renkei"
+        ).count()
+        == 3
+    )
+    connection.set_tenant(beta.municipality)
+    other_t.refresh_from_db()
+    assert other_t.jotai == TechoJotai.YUKO and other_t.rireki.count() == 1
