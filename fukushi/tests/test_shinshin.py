@@ -157,6 +157,8 @@ def test_shisan_saves_nothing_and_the_wall(alpha, beta, login):
     techo(a.pk, TechoKind.SHINTAI, "1")
     kazei(a.pk, 2025, sonota=0)
     shinshin_kofu(atena_id=a.pk, kaishi=AUG, actor=ACTOR)
+    b = person("hayama", shimei="画面　医療")
+    techo(b.pk, TechoKind.RYOIKU, "B1")
     connection.set_tenant(beta.municipality)
     criteria(SAMUKAWA)
     connection.set_schema_to_public()
