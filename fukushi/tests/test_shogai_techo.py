@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from fukushi.models import ShogaiTecho, TechoJotai, TechoKind, TechoRirekiKind
 from fukushi.rules.shogai_techo import parse_teido, techo_errors, yuko_kigen
@@ -222,7 +223,9 @@ def test_every_read_is_logged_with_the_purpose_and_towns_apart(alpha, beta, logi
     connection.set_tenant(alpha.municipality)
     a = person("hayama", shimei="目的　太郎")
     t = shintai(a.pk)
-    p = seishin(a.pk, day=date(2024, 12, 10))  # 有効期限 令和8年12月31日
+    # issued a year ago: its 有効期限 (about a year ahead) falls within the next 24 months
+    kofu = timezone.localdate().replace(day=1) - timedelta(days=365)
+    p = seishin(a.pk, day=kofu)
     connection.set_schema_to_public()
     c = login("hayama-shinsa", alpha.host)
     r = c.get(f"{BASE}/techo/{t.pk}/")
@@ -237,7 +240,7 @@ def test_every_read_is_logged_with_the_purpose_and_towns_apart(alpha, beta, logi
     api = f"{API}/techo/{p.pk}/"
     assert c.get(api).status_code == 400
     r = c.get(api, HTTP_X_PURPOSE="更新の確認")
-    assert r.status_code == 200 and r.json()["yuko_kigen"] == "2026-12-31"
+    assert r.status_code == 200 and r.json()["yuko_kigen"] == yuko_kigen(kofu, 2).isoformat()
     # the expiring list (N months ahead from today) holds 精神 手帳 only, by 有効期限
     r = c.post(f"{BASE}/kigen/", {"mokuteki": "更新の案内", "months": "24"})
     assert [x.pk for x in r.context_data["results"]] == [p.pk]
