@@ -342,3 +342,31 @@ def test_death_and_tenshutsu_end_the_techo_once(alpha, beta, django_capture_on_c
     connection.set_tenant(beta.municipality)
     other_t.refresh_from_db()
     assert other_t.jotai == TechoJotai.YUKO and other_t.rireki.count() == 1
+
+
+def test_search_pages_keep_the_criteria(alpha, login, monkeypatch):
+    """Paging travels in the POST body with the criteria and the purpose (never in the URL)."""
+    monkeypatch.setattr("fukushi.views.shogai.PAGE_SIZE", 1)
+    connection.set_tenant(alpha.municipality)
+    a = person("hayama", shimei="頁送　一")
+    shintai(a.pk)
+    seishin(a.pk)
+    other = person("hayama", shimei="頁送　二")
+    shintai(other.pk)
+    connection.set_schema_to_public()
+    c = login("hayama-shinsa", alpha.host)
+    q = {"mokuteki": "一覧の確認", "atena_no": a.atena_no}
+    first = c.post(f"{BASE}/", q)
+    html = first.content.decode()
+    assert "検索の結果（2件）" in html and "1 / 2ページ" in html and 'value="2"' in html
+    second = c.post(f"{BASE}/", {**q, "page": "2"})
+    assert "2 / 2ページ" in second.content.decode()
+    ids = [first.context_data["results"][0].pk, second.context_data["results"][0].pk]
+    connection.set_tenant(alpha.municipality)
+    assert set(ids) == set(ShogaiTecho.objects.filter(atena_id=a.pk).values_list("pk", flat=True))
+    assert (
+        AccessLog.objects.filter(
+            screen="fukushi.shogai_search", purpose="一覧の確認", action="search"
+        ).count()
+        == 2
+    )
