@@ -124,7 +124,7 @@ def test_each_towns_criteria_decide(alpha, beta):
     assert set(ShinshinJukyusha.objects.values_list("atena_id", flat=True)) == {s1.pk, rich.pk}
 
 
-def test_death_ends_the_certificate_once(alpha, django_capture_on_commit_callbacks):
+def test_death_and_tenshutsu_end_the_certificate_once(alpha, django_capture_on_commit_callbacks):
     from juminkiroku.tests.factories import shibo
     from tenants.events.models import Delivery, DeliveryStatus, DomainEvent
     from tenants.events.tasks import deliver_event
@@ -148,6 +148,19 @@ def test_death_ends_the_certificate_once(alpha, django_capture_on_commit_callbac
     )
     deliver_event.apply(args=[event.pk, subscriber])
     assert j.rireki.count() == 2  # 交付, 資格喪失: nothing more
+    # a 転出確定: valid to the 除票 date (the 転出日)
+    from juminkiroku.tests.factories import tenshutsu
+
+    m = person("hayama", birth="1971-02-03", shimei="転出　医療")
+    techo(m.pk, TechoKind.SHINTAI, "2")
+    kazei(m.pk, 2025, sonota=0)
+    jm = shinshin_kofu(atena_id=m.pk, kaishi=AUG, actor=ACTOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        ido2 = tenshutsu(m, ido_date=date(2025, 12, 1), todoke_date=date(2025, 11, 20))
+    jm.refresh_from_db()
+    assert (jm.jotai, jm.yuko_shuryo, jm.shikkaku_jiyu, jm.shikkaku_ido_id) == (
+        ShinshinJotai.SHIKKAKU, date(2025, 12, 1), "tenshutsu", ido2.pk,
+    )  # fmt: skip
 
 
 def test_shisan_saves_nothing_and_the_wall(alpha, beta, login):
