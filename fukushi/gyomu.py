@@ -12,11 +12,13 @@ HOIKURYO = "hoikuryo"  # 保育料
 NYUYOJI_IRYO = "nyuyoji_iryo"  # 乳幼児医療（子ども医療費助成）
 HITORIOYA_IRYO = "hitorioya_iryo"  # ひとり親家庭等医療
 SEIKATSU_HOGO = "seikatsu_hogo"  # 生活保護 (issue 21 item 3)
+SHOGAISHA_FUKUSHI = "shogaisha_fukushi"  # 障害者福祉（障害者手帳） (issue 21 item 1)
+SHINSHIN_SHOGAISHA_IRYO = "shinshin_shogaisha_iryo"  # 心身障害者医療 (issue 21 item 2)
 
 # 子ども・子育て (issue 20)
 KODOMO = (JIDO_TEATE, JIDO_FUYO_TEATE, KODOMO_KOSODATE, HOIKURYO, NYUYOJI_IRYO, HITORIOYA_IRYO)
 
 # 障害者福祉・生活保護 (issue 21)
-SHOGAI = (SEIKATSU_HOGO,)
+SHOGAI = (SEIKATSU_HOGO, SHOGAISHA_FUKUSHI, SHINSHIN_SHOGAISHA_IRYO)
 
 ALL = KODOMO + SHOGAI

@@ -2,6 +2,7 @@
 
 from fukushi import gyomu
 from fukushi.grants_seiho import SEIHO_CASE, SEIHO_CASE_LABEL
+from fukushi.grants_shogai import SHOGAI_TECHO, SHOGAI_TECHO_LABEL
 from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
@@ -17,6 +18,8 @@ MODULE = ModuleSpec(
         gyomu.KODOMO_KOSODATE: f"gyomu_entry_{gyomu.KODOMO_KOSODATE}",  # 保育 (hoiku)
         gyomu.HOIKURYO: f"gyomu_entry_{gyomu.HOIKURYO}",  # 保育料 (hoiku)
         gyomu.SEIKATSU_HOGO: f"gyomu_entry_{gyomu.SEIKATSU_HOGO}",
+        gyomu.SHOGAISHA_FUKUSHI: f"gyomu_entry_{gyomu.SHOGAISHA_FUKUSHI}",
+        gyomu.SHINSHIN_SHOGAISHA_IRYO: f"gyomu_entry_{gyomu.SHINSHIN_SHOGAISHA_IRYO}",
     },
     urls=(UrlMount("fukushi/", "fukushi.urls"),),
     api_urls=(UrlMount("fukushi/", "fukushi.api.urls"),),
@@ -30,8 +33,12 @@ MODULE = ModuleSpec(
     events="fukushi.events",
     # 生活保護 (要配慮個人情報): a separate grant beside the 業務 role; the personas'
     # 審査者 holds it, the 担当者 and 閲覧者 do not (tests prove they learn nothing)
-    grants=(GrantDecl(SEIHO_CASE, SEIHO_CASE_LABEL, gyomu.SEIKATSU_HOGO),),
-    persona_grants={"shinsa": (SEIHO_CASE,)},
+    # 障害者手帳・心身障害者医療 (要配慮個人情報: 心身の機能の障害): one grant for both 業務
+    grants=(
+        GrantDecl(SEIHO_CASE, SEIHO_CASE_LABEL, gyomu.SEIKATSU_HOGO),
+        GrantDecl(SHOGAI_TECHO, SHOGAI_TECHO_LABEL, gyomu.SHOGAISHA_FUKUSHI),
+    ),
+    persona_grants={"shinsa": (SEIHO_CASE, SHOGAI_TECHO)},
     words={
         # 児童手当 (fukushi.views.jidoteate, fukushi.api.jidoteate, fukushi.services.jidoteate*)
         "fukushi.jidoteate": "児童手当の認定・額改定・消滅",
@@ -121,5 +128,22 @@ MODULE = ModuleSpec(
         "api.fukushi.seiho_shisan": "API（最低生活費の試算）",
         "system:fukushi_seiho": "システム（住民記録の異動による生活保護の廃止・変更）",
         "load_seiho_demo": "システム（生活保護の初期データ）",
+        # 障害者手帳・心身障害者医療 (issue 21 items 1–2)
+        "fukushi.ShogaiTecho": "障害者手帳",
+        "fukushi.ShinshinJukyusha": "心身障害者医療 受給者",
+        "fukushi.shogai_search": "障害者手帳の検索",
+        "fukushi.shogai_kigen": "有効期限が近い精神障害者保健福祉手帳",
+        "fukushi.shogai_techo": "障害者手帳",
+        "fukushi.shogai_kofu": "障害者手帳の交付",
+        "fukushi.shogai_ido": "障害者手帳の再交付・等級変更・更新・返還",
+        "fukushi.shogai_renkei": "障害者手帳（住民記録の異動から）",
+        "fukushi.shinshin_top": "心身障害者医療 受給者の検索",
+        "fukushi.shinshin_kofu": "心身障害者医療 受給者証の交付",
+        "fukushi.shinshin_renkei": "心身障害者医療（住民記録の異動から）",
+        "fukushi.shinshin_shisan": "心身障害者医療の対象の試算（個人の情報なし）",
+        "api.fukushi.shogai_techo": "API（障害者手帳）",
+        "api.fukushi.shinshin_shisan": "API（心身障害者医療の対象の試算）",
+        "system:fukushi_shogai": "システム（住民記録の異動による障害者手帳の失効・転出）",
+        "system:fukushi_shinshin": "システム（住民記録の異動による心身障害者医療の資格喪失）",
     },
 )

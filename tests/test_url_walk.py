@@ -339,6 +339,9 @@ NOT_REQUESTED = {
     "fukushi_hitorioya_iryo_list": "fukushi/tests/test_iryo.py (test_hitorioya_iryo_needs_…)",
     # 生活保護: behind the grant seiho_case (404 for the walker); the 開始 takes a 世帯主
     "fukushi_seiho_kaishi": "fukushi/tests/test_seiho_cases.py (test_screens_kaishi_henko…)",
+    # 障害者手帳・心身障害者医療: behind the grant shogai_techo (404 for the walker)
+    "fukushi_shogai_kofu": "fukushi/tests/test_shogai_techo.py (test_screens_kofu_and_ido)",
+    "fukushi_shinshin_kofu": "fukushi/tests/test_shinshin.py (test_shisan_saves_nothing_and…)",
     # 保育・保育料: lists of 認定, 申込 and fees (a resident without a 認定 shows no one)
     "gyomu_entry_kodomo_kosodate": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
     "fukushi_hoiku_nintei_list": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",

@@ -13,6 +13,7 @@ from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
     SeihoShikyu,
     SeihoShikyuLine,
 )
+from fukushi.models.shogai import *  # noqa: F403  障害者手帳・心身障害者医療 (issue 21 items 1–2)
 
 __all__ = [
     "CaseStatus",

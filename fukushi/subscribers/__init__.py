@@ -9,4 +9,5 @@ from fukushi.subscribers import (
     iryo,  # noqa: F401  子ども医療・ひとり親医療
     jidoteate,  # noqa: F401  児童手当
     seiho,  # noqa: F401  生活保護
+    shogai,  # noqa: F401  障害者手帳
 )

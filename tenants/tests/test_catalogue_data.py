@@ -180,6 +180,8 @@ IMPLEMENTED = {
     "nyuyoji_iryo",
     "hitorioya_iryo",
     "seikatsu_hogo",
+    "shogaisha_fukushi",  # 障害者手帳 (issue 21 item 1, in part)
+    "shinshin_shogaisha_iryo",  # 受給者証 from the 手帳 facts (issue 21 item 2, in part)
 }
 
 

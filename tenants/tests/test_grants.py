@@ -49,7 +49,7 @@ def test_personas_hold_the_grants_their_modules_declare(world):
     fukushi = registry.module_for_gyomu("seikatsu_hogo")
     assert fukushi is not None
     seiho = set(fukushi.persona_grants["shinsa"])
-    assert seiho == {"seiho_case"} and "admin" not in fukushi.persona_grants
+    assert seiho == {"seiho_case", "shogai_techo"} and "admin" not in fukushi.persona_grants
     for town, slug in ((world.alpha, "hayama"), (world.beta, "samukawa")):
         with schema_context(town.schema):
             assert grants_of(_uid(f"{slug}-shinsa")) == declared | seiho
@@ -116,9 +116,11 @@ def test_grants_set_gives_and_revokes_to_match(in_alpha):
         user_id=shinsa, codes=["ido_approve", "kojin_bango_view"], actor=ADMIN
     )
     assert given == set()
-    assert revoked == {"yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "euc", "seiho_case"}
+    assert revoked == {
+        "yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "euc", "seiho_case", "shogai_techo"
+    }  # fmt: skip
     assert grants_of(shinsa) == {"ido_approve", "kojin_bango_view"}
-    assert GrantRevocation.objects.filter(user_id=shinsa).count() == 5
+    assert GrantRevocation.objects.filter(user_id=shinsa).count() == 6
 
 
 def test_grant_of_a_module_the_town_does_not_use_is_refused(world, monkeypatch):

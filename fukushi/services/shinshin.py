@@ -1,0 +1,250 @@
+"""心身障害者医療（重度障害者医療）受給者証 (issue 21 item 2): eligibility from the person's
+障害者手帳 under the town's criteria, the 交付, the end on a death or 転出, and the 試算.
+
+The town's criteria are its parameters (fukushi/params/shogai_techo.yaml, keys
+``fukushi.shinshin.*``: the 身体 等級, the 療育 程度, the 精神 等級, the age limit for new
+applicants, the income limit on 本人's 合計所得金額); a town that has not set them cannot
+issue and is told which is missing. The income is read through ``zeimu.public`` as 子ども医療
+does (fukushi/services/iryo.py), for the 住民税 年度 of the certificate year. The certificate
+year and its end are ``fukushi.rules.iryo.yuko_kikan`` (the 医療費助成 受給者証 shape), not
+past the 有効期限 of a 精神 手帳 that is its 根拠.
+
+Not reused: the 医療費助成 table (IryoJukyusha) itself, whose screens are open to every holder
+of the 業務 role; a 心身障害者医療 受給者証 tells of a disability and is behind the grant
+``SHOGAI_TECHO``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
+from fukushi.models import (
+    ShinshinJotai,
+    ShinshinJukyusha,
+    ShinshinRireki,
+    ShogaiTecho,
+    TechoJotai,
+    TechoKind,
+)
+from fukushi.rules.iryo import yuko_kikan
+from fukushi.rules.shogai_techo import (
+    KIND_LABELS,
+    ShinshinKijun,
+    ShinshinResult,
+    TechoFact,
+    parse_teido,
+    shinshin_hantei,
+)
+from juminkiroku import public as juminkiroku_public
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.params.services import ParameterMissing, param_value
+from tenants.wareki import fiscal_year_of, format_wareki
+from zeimu import public as zeimu_public
+
+__all__ = [
+    "ShinshinRefused",
+    "shinshin_check",
+    "shinshin_kijun",
+    "shinshin_kofu",
+    "shinshin_shikkaku_apply",
+    "shinshin_shisan",
+]
+
+RECORD_TYPE = "fukushi.ShinshinJukyusha"
+P = "fukushi.shinshin."
+#: the order a 根拠 is chosen in when several 手帳 qualify
+KIND_ORDER = {TechoKind.SHINTAI: 0, TechoKind.RYOIKU: 1, TechoKind.SEISHIN: 2}
+
+
+class ShinshinRefused(Exception):
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def _param(name: str, day: date) -> Any:
+    key = f"{P}{name}"
+    try:
+        return param_value(key, fiscal_year_of(day))
+    except ParameterMissing as exc:
+        raise ShinshinRefused(
+            [
+                f"この町の「{key}」（条例で定める値）が設定されていません。設定画面で設定してください。"
+            ]
+        ) from exc
+
+
+def shinshin_kijun(day: date) -> ShinshinKijun:
+    return ShinshinKijun(
+        shintai_tokyu=int(_param("shintai_tokyu", day)),
+        ryoiku_teido=tuple(parse_teido(str(_param("ryoiku_teido", day)))),
+        seishin_tokyu=int(_param("seishin_tokyu", day)),
+        shinki_nenrei_seigen=int(_param("shinki_nenrei_seigen", day)),
+        shotoku_seigen=int(_param("shotoku_seigen", day)),
+    )
+
+
+def _age(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _shotoku_nendo(kaishi: date) -> int:
+    """The 住民税 年度 whose 所得 the certificate year reads (前年の所得, as 子ども医療)."""
+    koshin = int(_param("koshin_tsuki", kaishi))
+    return kaishi.year if kaishi.month >= koshin else kaishi.year - 1
+
+
+def _valid_techo(atena_id: int, on: date) -> list[ShogaiTecho]:
+    techos = [
+        t
+        for t in ShogaiTecho.objects.filter(atena_id=atena_id, jotai=TechoJotai.YUKO)
+        if t.kofu_date <= on and (t.yuko_kigen is None or t.yuko_kigen >= on)
+    ]
+    return sorted(techos, key=lambda t: (KIND_ORDER[TechoKind(t.kind)], t.tokyu))
+
+
+@dataclass(frozen=True)
+class Check:
+    result: ShinshinResult
+    techo: ShogaiTecho | None
+    shuryo: date | None
+
+
+def shinshin_check(*, atena_id: int, kaishi: date) -> Check:
+    """Whether the person qualifies from ``kaishi`` (reads, writes nothing)."""
+    kijun = shinshin_kijun(kaishi)
+    person = juminkiroku_public.person_identity(atena_id)
+    if person is None:
+        raise ShinshinRefused(["その方は住民記録にいません。"])
+    techos = _valid_techo(atena_id, kaishi)
+    kazei = (
+        zeimu_public.person_kazei(atena_id, _shotoku_nendo(kaishi))
+        if kijun.shotoku_seigen
+        else None
+    )
+    result = shinshin_hantei(
+        techo=[TechoFact(t.kind, t.tokyu) for t in techos],
+        kijun=kijun,
+        age=_age(person.birth_date, kaishi),
+        shinki=not ShinshinJukyusha.objects.filter(atena_id=atena_id).exists(),
+        gokei_shotoku=kazei.gokei_shotoku if kazei is not None else None,
+    )
+    if not person.is_resident:
+        result = ShinshinResult(
+            False, result.konkyo, ("この町の住民ではありません。", *result.reasons)
+        )
+    techo = next(
+        (
+            t
+            for t in techos
+            if result.konkyo and (t.kind, t.tokyu) == (result.konkyo.kind, result.konkyo.tokyu)
+        ),
+        None,
+    )
+    shuryo = None
+    if techo is not None:
+        _, shuryo = yuko_kikan(kaishi, int(_param("koshin_tsuki", kaishi)), techo.yuko_kigen)
+    return Check(result, techo, shuryo)
+
+
+def _konkyo(t: ShogaiTecho) -> str:
+    tokyu = f"{t.tokyu}級" if t.kind != TechoKind.RYOIKU else t.tokyu
+    return f"{KIND_LABELS[t.kind]} {tokyu}"
+
+
+def _rireki(
+    j: ShinshinJukyusha, kind: str, naiyo: str, actor: Actor, event_id: int | None = None
+) -> None:
+    ShinshinRireki.objects.create(
+        jukyusha=j, kind=kind, naiyo=naiyo[:300], event_id=event_id, created_by=actor.username
+    )
+
+
+def shinshin_kofu(*, atena_id: int, kaishi: date, actor: Actor) -> ShinshinJukyusha:
+    """受給者証の交付 from ``kaishi`` to the end of the certificate year (not past the
+    根拠 精神 手帳's 有効期限); refused with the reasons in Japanese."""
+    with transaction.atomic(durable=True):
+        c = shinshin_check(atena_id=atena_id, kaishi=kaishi)
+        errors = list(c.result.reasons)
+        if ShinshinJukyusha.objects.filter(atena_id=atena_id, jotai=ShinshinJotai.YUKO).exists():
+            errors.append("この方の受給者証はすでに交付しています。")
+        if errors or c.techo is None or c.shuryo is None:
+            raise ShinshinRefused(errors or ["対象になりません。"])
+        j = ShinshinJukyusha.objects.create(
+            atena_id=atena_id,
+            jukyusha_bango=f"T{atena_id:011d}"[-12:],
+            techo=c.techo,
+            konkyo=_konkyo(c.techo),
+            yuko_kaishi=kaishi,
+            yuko_shuryo=c.shuryo,
+            jotai=ShinshinJotai.YUKO,
+            created_by=actor.username,
+        )
+        j.jukyusha_bango = f"{j.pk:08d}"
+        j.save(update_fields=["jukyusha_bango"])
+        _rireki(
+            j,
+            "kofu",
+            f"交付（{j.konkyo}、{format_wareki(kaishi)}から{format_wareki(c.shuryo)}まで）",
+            actor,
+        )
+        access_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            gyomu=SHINSHIN_SHOGAISHA_IRYO,
+            screen="fukushi.shinshin_kofu",
+            record_type=RECORD_TYPE,
+            record_id=j.pk,
+            detail={"atena_ids": [atena_id]},
+        )
+    return j
+
+
+def shinshin_shikkaku_apply(
+    *, atena_ids: Iterable[int], day: date, jiyu: str, ido_id: int, event_id: int, actor: Actor
+) -> int:
+    """A death or 転出 of the 受給者: the certificate is valid to ``day`` and ends. Exactly
+    once: a redelivered event finds nothing open."""
+    label = {"tenshutsu": "転出", "shibo": "死亡"}[jiyu]
+    changed = 0
+    for j in ShinshinJukyusha.objects.select_for_update().filter(
+        atena_id__in=list(atena_ids), jotai=ShinshinJotai.YUKO
+    ):
+        j.jotai = ShinshinJotai.SHIKKAKU
+        j.shikkaku_jiyu = jiyu
+        j.shikkaku_ido_id = ido_id
+        j.yuko_shuryo = min(j.yuko_shuryo, max(day, j.yuko_kaishi))
+        j.save()
+        _rireki(j, "shikkaku", f"{label}により{format_wareki(j.yuko_shuryo)}まで", actor, event_id)
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=SHINSHIN_SHOGAISHA_IRYO,
+            screen="fukushi.shinshin_renkei",
+            record_type=RECORD_TYPE,
+            record_id=j.pk,
+            detail={"atena_ids": [j.atena_id], "ido_id": ido_id},
+        )
+        changed += 1
+    return changed
+
+
+def shinshin_shisan(
+    *, day: date, kind: str, tokyu: str, age: int, shinki: bool, gokei_shotoku: int | None
+) -> ShinshinResult:
+    """The 試算: would a person with this 手帳, age and income qualify in this town on
+    ``day``? Reads no person, saves nothing."""
+    return shinshin_hantei(
+        techo=[TechoFact(kind, tokyu)] if kind else [],
+        kijun=shinshin_kijun(day),
+        age=age,
+        shinki=shinki,
+        gokei_shotoku=gokei_shotoku,
+    )

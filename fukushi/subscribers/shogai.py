@@ -1,0 +1,62 @@
+"""障害者手帳 and 心身障害者医療 from the registry's declared events (juminkiroku.events).
+
+A death ends each valid 手帳 of the person as 失効 from the day after the
+death; a 転出確定 marks it 転出 from the day after the 除票 date (the 手帳 itself stays
+valid, 身体障害者福祉法第15条 etc., but this town no longer keeps it: the new 居住地 takes the
+居住地変更の届出). Exactly once: the history row is keyed on the 異動. A 心身障害者医療
+受給者証 is valid to the day of the death or the 除票 and ends (as 子ども医療's), once: a
+redelivery finds nothing open."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fukushi.services.shinshin import shinshin_shikkaku_apply
+from fukushi.services.shogai import techo_shojo_apply
+from juminkiroku import events
+from tenants.accesslog.services import Actor
+from tenants.events.contracts import ReceivedEvent
+from tenants.events.registry import subscribe
+
+
+@subscribe(events.SHIBO)
+def shogai_techo_on_shibo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    p = event.payload
+    techo_shojo_apply(
+        atena_ids=p.atena_ids, day=p.ido_date + timedelta(days=1), cause="shikko", ido_id=p.ido_id
+    )
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def shogai_techo_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """転出確定 (never the 予定: the person lives here until the 除票)."""
+    p = event.payload
+    techo_shojo_apply(
+        atena_ids=p.atena_ids,
+        day=p.shojo_date + timedelta(days=1),
+        cause="tenshutsu",
+        ido_id=p.ido_id,
+    )
+
+
+SHINSHIN_ACTOR = Actor(user_id=None, username="system:fukushi_shinshin")
+
+
+@subscribe(events.SHIBO)
+def shinshin_on_shibo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """心身障害者医療: the 受給者証 is valid to the day of death and ends."""
+    p = event.payload
+    shinshin_shikkaku_apply(
+        atena_ids=p.atena_ids, day=p.ido_date, jiyu="shibo", ido_id=p.ido_id,
+        event_id=event.id, actor=SHINSHIN_ACTOR,
+    )  # fmt: skip
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def shinshin_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """心身障害者医療: the 受給者証 is valid to the 除票 date and ends."""
+    p = event.payload
+    shinshin_shikkaku_apply(
+        atena_ids=p.atena_ids, day=p.shojo_date, jiyu="tenshutsu", ido_id=p.ido_id,
+        event_id=event.id, actor=SHINSHIN_ACTOR,
+    )  # fmt: skip

@@ -1,0 +1,177 @@
+"""心身障害者医療 screens (issue 21 item 2), mounted at /fukushi/shinshin-shogaisha-iryo/.
+
+A 受給者証 tells of a disability (要配慮個人情報): the list and the 交付 need the grant
+``SHOGAI_TECHO`` as the 手帳 do (fukushi/views/shogai.py), the search asks its purpose and
+logs it. The 試算 reads no person and saves nothing: any holder of the role may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+from django.views.generic import RedirectView
+
+from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
+from fukushi.models import ShinshinJukyusha, TechoKind
+from fukushi.services.shinshin import ShinshinRefused, shinshin_kofu, shinshin_shisan
+from fukushi.views.shogai import may_see_techo
+from juminkiroku.public import atena_resolve, person_identities
+from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.services import access_record, actor_from_request
+from tenants.forms.text import TextField
+from tenants.forms.wareki import WarekiDateField, wareki_help
+from tenants.models import RoleLevel
+
+GYOMU = SHINSHIN_SHOGAISHA_IRYO
+RECORD_TYPE = "fukushi.ShinshinJukyusha"
+DATE_HELP = wareki_help("令和7年8月1日", "R7.8.1", "2025/8/1")
+
+
+class SearchForm(forms.Form):
+    mokuteki = TextField(label="利用目的", max_length=200, help_text="アクセス記録に残ります。")
+    atena_no = TextField(label="宛名番号", max_length=12, required=False)
+    include_shikkaku = forms.BooleanField(label="資格喪失した方を含める", required=False)
+
+
+class KofuForm(forms.Form):
+    atena_no = TextField(label="宛名番号", max_length=12)
+    kaishi = WarekiDateField(label="有効期間の開始日", help_text=DATE_HELP)
+
+
+class ShisanForm(forms.Form):
+    day = WarekiDateField(label="基準日", help_text=DATE_HELP)
+    kind = forms.ChoiceField(label="手帳の種類", choices=TechoKind.choices)
+    tokyu = TextField(
+        label="等級・程度", max_length=10, help_text="身体・精神は数字（級）、療育は程度（例 A1）。"
+    )
+    age = forms.IntegerField(label="年齢", min_value=0, max_value=130)
+    shinki = forms.BooleanField(
+        label="新たに申請する（更新ではない）", required=False, initial=True
+    )
+    gokei_shotoku = forms.IntegerField(
+        label="本人の合計所得金額（円）", min_value=0, max_value=10**10, required=False
+    )
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(
+        RECORD_TYPE, action=AccessAction.SEARCH, ids="results[].pk", screen="fukushi.shinshin_top"
+    )
+)
+@require_http_methods(["GET", "POST"])
+def top(request: HttpRequest) -> HttpResponse:
+    allowed = may_see_techo(request)
+    form = SearchForm(request.POST or None) if allowed else None
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form}
+    if allowed and form is not None and request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        qs = ShinshinJukyusha.objects.all()
+        if not d.get("include_shikkaku"):
+            qs = qs.filter(jotai="yuko")
+        ok = True
+        if d.get("atena_no"):
+            found = atena_resolve(d["atena_no"])
+            if found.atena_id is None or not found.found:
+                ok = False
+            else:
+                qs = qs.filter(atena_id=found.atena_id)
+        rows = list(qs.order_by("jukyusha_bango")[:200]) if ok else []
+        names = person_identities(j.atena_id for j in rows)
+        ctx["results"] = [
+            {"pk": j.pk, "j": j, "shimei": names[j.atena_id].shimei if j.atena_id in names else ""}
+            for j in rows
+        ]
+        access_note(request, purpose=d["mokuteki"], count=len(rows))
+    return TemplateResponse(request, "fukushi/shinshin/top.html", ctx)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads("atena", ids="atena_ids[]", shown="shown_persons", screen="fukushi.shinshin_kofu")
+)
+@require_http_methods(["GET", "POST"])
+def kofu(request: HttpRequest) -> HttpResponse:
+    if not may_see_techo(request):
+        raise Http404("ページが見つかりません。")
+    form = KofuForm(request.POST or None, initial={"kaishi": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        found = atena_resolve(d["atena_no"])
+        if not found.found or found.atena_id is None:
+            if found.atena_id is not None:
+                access_refusal(
+                    request, record_type="atena", record_id=found.atena_id, reason="照会抑止"
+                )
+            form.add_error("atena_no", found.message or "その宛名番号の方は見つかりません。")
+        else:
+            try:
+                j = shinshin_kofu(
+                    atena_id=found.atena_id, kaishi=d["kaishi"], actor=actor_from_request(request)
+                )
+            except ShinshinRefused as exc:
+                for e in exc.errors:
+                    form.add_error(None, e)
+            else:
+                messages.success(
+                    request, f"受給者証（受給者番号 {j.jukyusha_bango}）を交付しました。"
+                )
+                return redirect("fukushi_shinshin_top")
+    return TemplateResponse(request, "fukushi/shinshin/kofu.html", {"form": form})
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # figures typed in, no person; nothing saved (the 試算 is logged as such)
+@require_http_methods(["GET", "POST"])
+def shisan(request: HttpRequest) -> HttpResponse:
+    form = ShisanForm(request.POST or None, initial={"day": timezone.localdate()})
+    answer = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            answer = shinshin_shisan(
+                day=d["day"],
+                kind=d["kind"],
+                tokyu=d["tokyu"].strip().upper(),
+                age=d["age"],
+                shinki=bool(d.get("shinki")),
+                gokei_shotoku=d.get("gokei_shotoku"),
+            )
+        except ShinshinRefused as exc:
+            for e in exc.errors:
+                form.add_error(None, e)
+        else:
+            access_record(
+                request=request,
+                action=AccessAction.READ,
+                gyomu=GYOMU,
+                screen="fukushi.shinshin_shisan",
+                record_type="fukushi.shinshin_shisan",
+                record_count=0,
+                detail={"day": d["day"].isoformat()},
+            )
+    return TemplateResponse(
+        request, "fukushi/shinshin/shisan.html", {"form": form, "answer": answer}
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path(
+        f"entry/{GYOMU}/",
+        gyomu_view(GYOMU)(RedirectView.as_view(url="/fukushi/shinshin-shogaisha-iryo/")),
+        name=f"gyomu_entry_{GYOMU}",
+    ),
+    path("", top, name="fukushi_shinshin_top"),
+    path("kofu/", kofu, name="fukushi_shinshin_kofu"),
+    path("shisan/", shisan, name="fukushi_shinshin_shisan"),
+]
