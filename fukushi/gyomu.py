@@ -12,11 +12,12 @@ HOIKURYO = "hoikuryo"  # 保育料
 NYUYOJI_IRYO = "nyuyoji_iryo"  # 乳幼児医療（子ども医療費助成）
 HITORIOYA_IRYO = "hitorioya_iryo"  # ひとり親家庭等医療
 SEIKATSU_HOGO = "seikatsu_hogo"  # 生活保護 (issue 21 item 3)
+KENKO_KANRI = "kenko_kanri"  # 健康管理（予防接種） (issue 21 item 4)
 
 # 子ども・子育て (issue 20)
 KODOMO = (JIDO_TEATE, JIDO_FUYO_TEATE, KODOMO_KOSODATE, HOIKURYO, NYUYOJI_IRYO, HITORIOYA_IRYO)
 
 # 障害者福祉・生活保護 (issue 21)
-SHOGAI = (SEIKATSU_HOGO,)
+SHOGAI = (SEIKATSU_HOGO, KENKO_KANRI)
 
 ALL = KODOMO + SHOGAI
