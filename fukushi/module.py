@@ -1,6 +1,7 @@
 """福祉・子ども's declaration to the platform (see tenants.modules.spec)."""
 
 from fukushi import gyomu
+from fukushi.grants_kenko import KENKO_KIROKU, KENKO_KIROKU_LABEL
 from fukushi.grants_seiho import SEIHO_CASE, SEIHO_CASE_LABEL
 from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
 
@@ -17,6 +18,7 @@ MODULE = ModuleSpec(
         gyomu.KODOMO_KOSODATE: f"gyomu_entry_{gyomu.KODOMO_KOSODATE}",  # 保育 (hoiku)
         gyomu.HOIKURYO: f"gyomu_entry_{gyomu.HOIKURYO}",  # 保育料 (hoiku)
         gyomu.SEIKATSU_HOGO: f"gyomu_entry_{gyomu.SEIKATSU_HOGO}",
+        gyomu.KENKO_KANRI: f"gyomu_entry_{gyomu.KENKO_KANRI}",  # 予防接種
     },
     urls=(UrlMount("fukushi/", "fukushi.urls"),),
     api_urls=(UrlMount("fukushi/", "fukushi.api.urls"),),
@@ -30,8 +32,12 @@ MODULE = ModuleSpec(
     events="fukushi.events",
     # 生活保護 (要配慮個人情報): a separate grant beside the 業務 role; the personas'
     # 審査者 holds it, the 担当者 and 閲覧者 do not (tests prove they learn nothing)
-    grants=(GrantDecl(SEIHO_CASE, SEIHO_CASE_LABEL, gyomu.SEIKATSU_HOGO),),
-    persona_grants={"shinsa": (SEIHO_CASE,)},
+    grants=(
+        GrantDecl(SEIHO_CASE, SEIHO_CASE_LABEL, gyomu.SEIKATSU_HOGO),
+        # 健康管理（予防接種の記録、要配慮個人情報）: the same wall as 生活保護
+        GrantDecl(KENKO_KIROKU, KENKO_KIROKU_LABEL, gyomu.KENKO_KANRI),
+    ),
+    persona_grants={"shinsa": (SEIHO_CASE, KENKO_KIROKU)},
     words={
         # 児童手当 (fukushi.views.jidoteate, fukushi.api.jidoteate, fukushi.services.jidoteate*)
         "fukushi.jidoteate": "児童手当の認定・額改定・消滅",
@@ -121,5 +127,14 @@ MODULE = ModuleSpec(
         "api.fukushi.seiho_shisan": "API（最低生活費の試算）",
         "system:fukushi_seiho": "システム（住民記録の異動による生活保護の廃止・変更）",
         "load_seiho_demo": "システム（生活保護の初期データ）",
+        # 健康管理（予防接種） (issue 21 item 4)
+        "fukushi.YoboSesshu": "予防接種の記録",
+        "fukushi.yobo_sesshu": "予防接種の記録",
+        "fukushi.yobo_sesshu_person": "予防接種の記録（個人）",
+        "fukushi.yobo_sesshu_taisho": "予防接種 対象者・未接種者の一覧",
+        "fukushi.yobo_sesshu_csv": "予防接種 対象者・未接種者の一覧（CSV）",
+        "fukushi.yobo_sesshu_yoshin_pdf": "予防接種 予診票・接種券の印刷",
+        "api.fukushi.yobo_sesshu": "API（予防接種の記録）",
+        "api.fukushi.yobo_sesshu_taisho": "API（予防接種 対象者・未接種者の一覧）",
     },
 )

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("kodomo-iryo/", include("fukushi.views.iryo_kodomo")),
     path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),
     path("seikatsu-hogo/", include("fukushi.views.seiho")),  # 生活保護 (issue 21 item 3)
+    path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]
 
 # 子ども・子育て支援 (/fukushi/kodomo-kosodate/) and 保育料 (/fukushi/hoikuryo/), issue 20 item 3

@@ -180,6 +180,7 @@ IMPLEMENTED = {
     "nyuyoji_iryo",
     "hitorioya_iryo",
     "seikatsu_hogo",
+    "kenko_kanri",  # 健康管理（予防接種, issue 21 item 4）
 }
 
 
