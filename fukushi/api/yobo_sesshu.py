@@ -18,8 +18,7 @@ from rest_framework.response import Response
 
 from fukushi.grants_kenko import KENKO_KIROKU
 from fukushi.gyomu import KENKO_KANRI
-from fukushi.models import YoboSesshu
-from fukushi.services.yobo_sesshu import due_rows
+from fukushi.services.yobo_sesshu import due_rows, sesshu_rows
 from juminkiroku.public import person_identities
 from tenants.accesslog.reads import Reads, access_note
 from tenants.api.permissions import TenantAPIView
@@ -65,7 +64,7 @@ class SesshuHistoryView(TenantAPIView):
         purpose = _wall(request)
         if atena_id not in person_identities([atena_id]):
             raise Http404
-        rows = YoboSesshu.objects.filter(atena_id=atena_id).order_by("-sesshu_date", "-id")
+        rows = sesshu_rows(atena_id)
         access_note(request, purpose=purpose)
         return Response(
             {

@@ -156,9 +156,16 @@ def sesshu_torikeshi(*, pk: int, riyu: str, actor: Actor, purpose: str) -> YoboS
     return row
 
 
+def sesshu_rows(atena_id: int) -> list[YoboSesshu]:
+    """A person's records, cancelled ones too (history), newest first. Not logged: for a
+    view whose access-log row its ``logs_reads`` declaration writes."""
+    return list(YoboSesshu.objects.filter(atena_id=atena_id).order_by("-sesshu_date", "-id"))
+
+
 def sesshu_history(*, atena_id: int, actor: Actor, purpose: str) -> list[YoboSesshu]:
-    """A person's records, cancelled ones too (history), newest first; logged."""
-    rows = list(YoboSesshu.objects.filter(atena_id=atena_id).order_by("-sesshu_date", "-id"))
+    """A person's records (``sesshu_rows``), logged with the purpose (a caller without a
+    request: a job, another service)."""
+    rows = sesshu_rows(atena_id)
     access_record(
         action=AccessAction.READ,
         actor=actor,

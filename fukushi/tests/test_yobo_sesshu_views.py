@@ -95,6 +95,9 @@ def test_list_person_csv_and_pdf_with_the_purpose(alpha, beta, login):
         ("fukushi.yobo_sesshu_yoshin_pdf", "print"),
     } <= got
     assert {row.purpose for row in rows} == {"未接種者への勧奨"}
+    # one row per answer that showed the person (the refused POST and the GET), not two
+    reads = rows.filter(screen="fukushi.yobo_sesshu_person", action="read")
+    assert reads.count() == 2 and {r.record_id for r in reads} == {str(child.pk)}
     # 寒川町's 審査者 with the grant there sees only 寒川町
     connection.set_schema_to_public()
     cb = login("samukawa-shinsa", beta.host)

@@ -34,8 +34,8 @@ from fukushi.services.yobo_sesshu import (
     YoboRefused,
     due_rows,
     schedule,
-    sesshu_history,
     sesshu_record,
+    sesshu_rows,
     sesshu_torikeshi,
 )
 from juminkiroku.public import person_identities
@@ -318,7 +318,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
             else:
                 messages.success(request, "接種の記録を登録しました。")
                 return redirect("fukushi_kenko_person", atena_id=atena_id)
-    rows = sesshu_history(atena_id=atena_id, actor=actor, purpose=q["mokuteki"])
+    rows = sesshu_rows(atena_id)  # the row is written by logs_reads, with the purpose
     names: dict[str, str] = {}
     for nendo in {fiscal_year(r.sesshu_date) for r in rows}:
         try:
