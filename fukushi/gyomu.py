@@ -14,11 +14,12 @@ HITORIOYA_IRYO = "hitorioya_iryo"  # ひとり親家庭等医療
 SEIKATSU_HOGO = "seikatsu_hogo"  # 生活保護 (issue 21 item 3)
 SHOGAISHA_FUKUSHI = "shogaisha_fukushi"  # 障害者福祉（障害者手帳） (issue 21 item 1)
 SHINSHIN_SHOGAISHA_IRYO = "shinshin_shogaisha_iryo"  # 心身障害者医療 (issue 21 item 2)
+KENKO_KANRI = "kenko_kanri"  # 健康管理（予防接種） (issue 21 item 4)
 
 # 子ども・子育て (issue 20)
 KODOMO = (JIDO_TEATE, JIDO_FUYO_TEATE, KODOMO_KOSODATE, HOIKURYO, NYUYOJI_IRYO, HITORIOYA_IRYO)
 
 # 障害者福祉・生活保護 (issue 21)
-SHOGAI = (SEIKATSU_HOGO, SHOGAISHA_FUKUSHI, SHINSHIN_SHOGAISHA_IRYO)
+SHOGAI = (SEIKATSU_HOGO, SHOGAISHA_FUKUSHI, SHINSHIN_SHOGAISHA_IRYO, KENKO_KANRI)
 
 ALL = KODOMO + SHOGAI

@@ -1,6 +1,7 @@
 """福祉・子ども's declaration to the platform (see tenants.modules.spec)."""
 
 from fukushi import gyomu
+from fukushi.grants_kenko import KENKO_KIROKU, KENKO_KIROKU_LABEL
 from fukushi.grants_seiho import SEIHO_CASE, SEIHO_CASE_LABEL
 from fukushi.grants_shogai import SHOGAI_TECHO, SHOGAI_TECHO_LABEL
 from tenants.modules.spec import GrantDecl, ModuleSpec, UrlMount
@@ -20,6 +21,7 @@ MODULE = ModuleSpec(
         gyomu.SEIKATSU_HOGO: f"gyomu_entry_{gyomu.SEIKATSU_HOGO}",
         gyomu.SHOGAISHA_FUKUSHI: f"gyomu_entry_{gyomu.SHOGAISHA_FUKUSHI}",
         gyomu.SHINSHIN_SHOGAISHA_IRYO: f"gyomu_entry_{gyomu.SHINSHIN_SHOGAISHA_IRYO}",
+        gyomu.KENKO_KANRI: f"gyomu_entry_{gyomu.KENKO_KANRI}",  # 予防接種
     },
     urls=(UrlMount("fukushi/", "fukushi.urls"),),
     api_urls=(UrlMount("fukushi/", "fukushi.api.urls"),),
@@ -37,8 +39,10 @@ MODULE = ModuleSpec(
     grants=(
         GrantDecl(SEIHO_CASE, SEIHO_CASE_LABEL, gyomu.SEIKATSU_HOGO),
         GrantDecl(SHOGAI_TECHO, SHOGAI_TECHO_LABEL, gyomu.SHOGAISHA_FUKUSHI),
+        # 健康管理（予防接種の記録、要配慮個人情報）: the same wall as 生活保護
+        GrantDecl(KENKO_KIROKU, KENKO_KIROKU_LABEL, gyomu.KENKO_KANRI),
     ),
-    persona_grants={"shinsa": (SEIHO_CASE, SHOGAI_TECHO)},
+    persona_grants={"shinsa": (SEIHO_CASE, SHOGAI_TECHO, KENKO_KIROKU)},
     words={
         # 児童手当 (fukushi.views.jidoteate, fukushi.api.jidoteate, fukushi.services.jidoteate*)
         "fukushi.jidoteate": "児童手当の認定・額改定・消滅",
@@ -145,5 +149,14 @@ MODULE = ModuleSpec(
         "api.fukushi.shinshin_shisan": "API（心身障害者医療の対象の試算）",
         "system:fukushi_shogai": "システム（住民記録の異動による障害者手帳の失効・転出）",
         "system:fukushi_shinshin": "システム（住民記録の異動による心身障害者医療の資格喪失）",
+        # 健康管理（予防接種） (issue 21 item 4)
+        "fukushi.YoboSesshu": "予防接種の記録",
+        "fukushi.yobo_sesshu": "予防接種の記録",
+        "fukushi.yobo_sesshu_person": "予防接種の記録（個人）",
+        "fukushi.yobo_sesshu_taisho": "予防接種 対象者・未接種者の一覧",
+        "fukushi.yobo_sesshu_csv": "予防接種 対象者・未接種者の一覧（CSV）",
+        "fukushi.yobo_sesshu_yoshin_pdf": "予防接種 予診票・接種券の印刷",
+        "api.fukushi.yobo_sesshu": "API（予防接種の記録）",
+        "api.fukushi.yobo_sesshu_taisho": "API（予防接種 対象者・未接種者の一覧）",
     },
 )

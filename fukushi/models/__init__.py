@@ -2,6 +2,7 @@ from fukushi.models.fuyoteate import *  # noqa: F403
 from fukushi.models.hoiku import *  # noqa: F403
 from fukushi.models.iryo import *  # noqa: F403
 from fukushi.models.jidoteate import *  # noqa: F403  児童手当
+from fukushi.models.kenko import SesshuKubun, YoboSesshu  # 健康管理（予防接種）
 from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
     CaseStatus,
     Fujo,
@@ -25,4 +26,6 @@ __all__ = [
     "SeihoMember",
     "SeihoShikyu",
     "SeihoShikyuLine",
+    "SesshuKubun",
+    "YoboSesshu",
 ]

@@ -182,6 +182,7 @@ IMPLEMENTED = {
     "seikatsu_hogo",
     "shogaisha_fukushi",  # 障害者手帳 (issue 21 item 1, in part)
     "shinshin_shogaisha_iryo",  # 受給者証 from the 手帳 facts (issue 21 item 2, in part)
+    "kenko_kanri",  # 健康管理（予防接種, issue 21 item 4）
 }
 
 

@@ -45,11 +45,13 @@ def test_personas_hold_the_grants_their_modules_declare(world):
         "yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "kojin_bango_view", "ido_approve",
         "euc",
     }  # fmt: skip
-    # and 福祉 declares 生活保護's case grant for the 審査者 only (要配慮個人情報)
+    # and 福祉 declares 生活保護's case grant and 健康管理's record grant for the 審査者 only
+    # (要配慮個人情報)
     fukushi = registry.module_for_gyomu("seikatsu_hogo")
     assert fukushi is not None
     seiho = set(fukushi.persona_grants["shinsa"])
-    assert seiho == {"seiho_case", "shogai_techo"} and "admin" not in fukushi.persona_grants
+    assert seiho == {"seiho_case", "shogai_techo", "kenko_kiroku"}
+    assert "admin" not in fukushi.persona_grants
     for town, slug in ((world.alpha, "hayama"), (world.beta, "samukawa")):
         with schema_context(town.schema):
             assert grants_of(_uid(f"{slug}-shinsa")) == declared | seiho
@@ -117,10 +119,11 @@ def test_grants_set_gives_and_revokes_to_match(in_alpha):
     )
     assert given == set()
     assert revoked == {
-        "yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "euc", "seiho_case", "shogai_techo"
+        "yokushi_lock", "yokushi_unlock", "yokushi_temp_unlock", "euc", "seiho_case",
+        "shogai_techo", "kenko_kiroku",
     }  # fmt: skip
     assert grants_of(shinsa) == {"ido_approve", "kojin_bango_view"}
-    assert GrantRevocation.objects.filter(user_id=shinsa).count() == 6
+    assert GrantRevocation.objects.filter(user_id=shinsa).count() == 7
 
 
 def test_grant_of_a_module_the_town_does_not_use_is_refused(world, monkeypatch):
