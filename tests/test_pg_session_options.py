@@ -4,6 +4,8 @@ statistics took 200–300 ms for a 10 ms query (issue 17, docs/benchmarks.md).""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -18,5 +20,6 @@ def test_the_application_session_has_jit_off() -> None:
 
 
 def test_every_configured_database_passes_the_session_options() -> None:
-    for alias, db in settings.DATABASES.items():
+    databases: dict[str, dict[str, Any]] = settings.DATABASES
+    for alias, db in databases.items():
         assert "-c jit=off" in db.get("OPTIONS", {}).get("options", ""), alias
