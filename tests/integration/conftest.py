@@ -328,13 +328,22 @@ def _healthy(port: int) -> bool:
 
 @pytest.fixture(scope="session")
 def web_server(service_env: dict[str, str], service_log_dir: Path) -> Iterator[WebServer]:
-    """gunicorn on a free loopback port; its jobs go to the worker's queue."""
+    """gunicorn on a free loopback port; its jobs go to the worker's queue. Started with
+    the production config (config/gunicorn_conf.py: the freeze in ``post_worker_init``)
+    but without recycling (``--max-requests 0``): the session's one worker serves every
+    integration test of an xdist worker (the schemathesis writing run alone ≈ 6,000
+    requests), and each recycle cost a new worker's start and then its first answers
+    (1.5–2.7 s: the lazy imports) with one worker and no request served meanwhile;
+    docs/benchmarks.md, "make test wall time". Recycling itself is
+    tests/test_gunicorn_conf.py's and bench/soak.py's."""
     port = _free_port()
     argv = [
         str(VENV_BIN / "gunicorn"),
         "config.wsgi:application",
         "-c",
         str(ROOT / "config" / "gunicorn_conf.py"),
+        "--max-requests",
+        "0",
         "-b",
         f"127.0.0.1:{port}",
         "-w",
