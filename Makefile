@@ -89,6 +89,5 @@ SCREENSHOTS ?= screenshots
 screenshots: venv ## PNG of every menu screen (3 personas, 1366 wide) into $(SCREENSHOTS)/ for review
 	rm -rf $(SCREENSHOTS) && mkdir -p $(SCREENSHOTS)
 	JC_SCREENSHOTS=$(abspath $(SCREENSHOTS)) JC_FAST_PG=1 bin/with-services $(VPY) -m pytest -q -p no:cacheprovider \
-		tests/integration/test_browser_screens.py tests/integration/test_browser_screens_admin.py \
-		tests/integration/test_browser_screens_clerk.py -k every_menu_screen
+		tests/integration/test_browser_screens.py -k every_menu_screen
 	@echo "screenshots: $$(ls $(SCREENSHOTS) | wc -l) PNG files in $(SCREENSHOTS)/"

@@ -1,9 +1,8 @@
 """Every screen reachable from the menus, walked in one Chromium page per persona, with
 the checks each screen must pass: axe-core (WCAG 2.2 AA tags) finds no serious or
 critical violation, the console shows no error, and nothing scrolls sideways at
-1366×768. Used by test_browser_screens*.py (through screen_walk.py) and by
-``make screenshots`` (which sets ``JC_SCREENSHOTS`` to a folder and gets a PNG of every
-screen there).
+1366×768. Used by test_browser_screens.py and by ``make screenshots`` (which sets
+``JC_SCREENSHOTS`` to a folder and gets a PNG of every screen there).
 
 The walk follows links only (GET), never submits a form: it changes nothing. It starts
 from the business menu (``nav.menu``) and the page header, then follows the links in
