@@ -165,5 +165,6 @@ MODULE = ModuleSpec(
         "fukushi.kenshin_taisho": "健診 対象者・未受診者の一覧",
         "fukushi.kenshin_csv": "健診 対象者・未受診者の一覧（CSV）",
         "fukushi.kenshin_jushinken_pdf": "健診 受診券の印刷",
+        "load_kenko_demo": "システム（健康管理の初期データ）",
     },
 )
