@@ -158,5 +158,13 @@ MODULE = ModuleSpec(
         "fukushi.yobo_sesshu_yoshin_pdf": "予防接種 予診票・接種券の印刷",
         "api.fukushi.yobo_sesshu": "API（予防接種の記録）",
         "api.fukushi.yobo_sesshu_taisho": "API（予防接種 対象者・未接種者の一覧）",
+        # 健康管理（健診：がん検診・特定健康診査）
+        "fukushi.KenshinJushin": "健診の受診記録",
+        "fukushi.kenshin": "健診の受診記録",
+        "fukushi.kenshin_person": "健診の受診記録（個人）",
+        "fukushi.kenshin_taisho": "健診 対象者・未受診者の一覧",
+        "fukushi.kenshin_csv": "健診 対象者・未受診者の一覧（CSV）",
+        "fukushi.kenshin_jushinken_pdf": "健診 受診券の印刷",
+        "load_kenko_demo": "システム（健康管理の初期データ）",
     },
 )

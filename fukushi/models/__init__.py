@@ -2,7 +2,13 @@ from fukushi.models.fuyoteate import *  # noqa: F403
 from fukushi.models.hoiku import *  # noqa: F403
 from fukushi.models.iryo import *  # noqa: F403
 from fukushi.models.jidoteate import *  # noqa: F403  児童手当
-from fukushi.models.kenko import SesshuKubun, YoboSesshu  # 健康管理（予防接種）
+from fukushi.models.kenko import (  # 健康管理（予防接種・健診）
+    KekkaKubun,
+    KenshinJushin,
+    SeimitsuKekka,
+    SesshuKubun,
+    YoboSesshu,
+)
 from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
     CaseStatus,
     Fujo,
@@ -19,6 +25,8 @@ from fukushi.models.shogai import *  # noqa: F403  障害者手帳・心身障�
 __all__ = [
     "CaseStatus",
     "Fujo",
+    "KekkaKubun",
+    "KenshinJushin",
     "KetteiCause",
     "KetteiKind",
     "SeihoCase",
@@ -26,6 +34,7 @@ __all__ = [
     "SeihoMember",
     "SeihoShikyu",
     "SeihoShikyuLine",
+    "SeimitsuKekka",
     "SesshuKubun",
     "YoboSesshu",
 ]
