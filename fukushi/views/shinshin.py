@@ -7,6 +7,7 @@ logs it. The 試算 reads no person and saves nothing: any holder of the role ma
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
@@ -14,13 +15,14 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import RedirectView
 
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
 from fukushi.models import ShinshinJukyusha, TechoKind
+from fukushi.printjobs_shinshin import card_render
 from fukushi.services.shinshin import ShinshinRefused, shinshin_kofu, shinshin_shisan
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import atena_resolve, person_identities
@@ -31,10 +33,49 @@ from tenants.accesslog.services import access_record, actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
+from tenants.wareki import format_wareki
 
 GYOMU = SHINSHIN_SHOGAISHA_IRYO
 RECORD_TYPE = "fukushi.ShinshinJukyusha"
 DATE_HELP = wareki_help("令和7年8月1日", "R7.8.1", "2025/8/1")
+MOKUTEKI_SESSION = "fukushi_shinshin_mokuteki"
+MOKUTEKI_SECONDS = 30 * 60
+NOT_FOUND = "ページが見つかりません。"
+
+
+# --- the wall and the purpose (as fukushi/views/shogai.py for a 手帳) -----------------------
+
+
+def _jukyusha(request: HttpRequest, pk: int) -> ShinshinJukyusha:
+    """The 受給者: 404 without the grant whether it exists or not."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    j = ShinshinJukyusha.objects.select_related("techo").filter(pk=pk).first()
+    if j is None:
+        raise Http404(NOT_FOUND)
+    return j
+
+
+def mokuteki_of(request: HttpRequest, pk: int) -> str:
+    stored = request.session.get(MOKUTEKI_SESSION, {}).get(str(pk))
+    if not stored:
+        return ""
+    purpose, at = stored
+    return "" if time.time() - float(at) > MOKUTEKI_SECONDS else str(purpose)
+
+
+def mokuteki_set(request: HttpRequest, pk: int, purpose: str) -> None:
+    stored = dict(request.session.get(MOKUTEKI_SESSION, {}))
+    stored[str(pk)] = [purpose, time.time()]
+    request.session[MOKUTEKI_SESSION] = stored
+
+
+class MokutekiForm(forms.Form):
+    mokuteki = TextField(
+        label="利用目的",
+        max_length=200,
+        help_text="この受給者を開く目的（例: 償還の申請の受付）。アクセス記録に残ります。",
+    )
 
 
 class SearchForm(forms.Form):
@@ -88,6 +129,8 @@ def top(request: HttpRequest) -> HttpResponse:
                 qs = qs.filter(atena_id=found.atena_id)
         rows = list(qs.order_by("jukyusha_bango")[:200]) if ok else []
         names = person_identities(j.atena_id for j in rows)
+        for j in rows:
+            mokuteki_set(request, j.pk, d["mokuteki"])
         ctx["results"] = [
             {"pk": j.pk, "j": j, "shimei": names[j.atena_id].shimei if j.atena_id in names else ""}
             for j in rows
@@ -165,6 +208,60 @@ def shisan(request: HttpRequest) -> HttpResponse:
     )
 
 
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # a purpose form; the 受給者 is not shown (and 404 without the grant)
+@require_http_methods(["GET", "POST"])
+def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
+    _jukyusha(request, pk)
+    form = MokutekiForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mokuteki_set(request, pk, form.cleaned_data["mokuteki"])
+        return redirect("fukushi_shinshin_detail", pk=pk)
+    return TemplateResponse(request, "fukushi/shinshin/mokuteki.html", {"form": form})
+
+
+def detail_context(request: HttpRequest, j: ShinshinJukyusha) -> dict[str, Any]:
+    p = person_identities([j.atena_id]).get(j.atena_id)
+    return {
+        "j": j,
+        "shimei": p.shimei if p else "",
+        "atena_no": p.atena_no if p else "",
+        "birth": format_wareki(p.birth_date) if p else "",
+        "rireki": list(j.rireki.all()),
+    }
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(Reads(RECORD_TYPE, id_kwarg="pk", shown="j", screen="fukushi.shinshin_detail"))
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 受給者証 (番号, 氏名, 生年月日, 根拠 with its 等級, 有効期間, 状態) and its history."""
+    j = _jukyusha(request, pk)
+    purpose = mokuteki_of(request, pk)
+    if not purpose:
+        return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": pk}))
+    access_note(request, purpose=purpose, detail={"atena_ids": [j.atena_id]})
+    return TemplateResponse(request, "fukushi/shinshin/detail.html", detail_context(request, j))
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(RECORD_TYPE, action=AccessAction.PRINT, id_kwarg="pk", screen="fukushi.shinshin_pdf")
+)
+@require_GET
+def jukyushasho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 受給者証, one card on one page (the shared print path)."""
+    j = _jukyusha(request, pk)
+    purpose = mokuteki_of(request, pk)
+    if not purpose:
+        return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": pk}))
+    pdf = card_render([j], hakko=timezone.localdate())
+    access_note(request, purpose=purpose, detail={"atena_ids": [j.atena_id]})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="shinshin_{j.pk}.pdf"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path(
         f"entry/{GYOMU}/",
@@ -174,4 +271,7 @@ urlpatterns: list[URLPattern] = [
     path("", top, name="fukushi_shinshin_top"),
     path("kofu/", kofu, name="fukushi_shinshin_kofu"),
     path("shisan/", shisan, name="fukushi_shinshin_shisan"),
+    path("<int:pk>/", detail, name="fukushi_shinshin_detail"),
+    path("<int:pk>/mokuteki/", mokuteki, name="fukushi_shinshin_mokuteki"),
+    path("<int:pk>/jukyushasho.pdf", jukyushasho_pdf, name="fukushi_shinshin_pdf"),
 ]
