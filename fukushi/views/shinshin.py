@@ -13,22 +13,45 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import RedirectView
 
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
-from fukushi.models import ShinshinJukyusha, TechoKind
+from fukushi.models import (
+    ShinshinJotai,
+    ShinshinJukyusha,
+    ShinshinShiharai,
+    ShinshinShokan,
+    TechoKind,
+)
 from fukushi.printjobs_shinshin import card_render
 from fukushi.services.shinshin import ShinshinRefused, shinshin_kofu, shinshin_shisan
+from fukushi.services.shinshin_shokan import (
+    ShokanInput,
+    ShokanRefused,
+    shinshin_shiharai_file,
+    shokan_kettei,
+    shokan_shiharai,
+    shokan_uketsuke,
+)
+from fukushi.views.furikomi import IraininForm
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import atena_resolve, person_identities
+from tenants import zengin
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.reads import (
+    Reads,
+    access_note,
+    access_refusal,
+    logged_by_service,
+    logs_reads,
+    no_personal_data,
+)
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
@@ -102,6 +125,38 @@ class ShisanForm(forms.Form):
     gokei_shotoku = forms.IntegerField(
         label="本人の合計所得金額（円）", min_value=0, max_value=10**10, required=False
     )
+
+
+class ShokanForm(forms.Form):
+    shinryo_tsuki = WarekiDateField(label="診療年月（その月の日付）", help_text=DATE_HELP)
+    iryo_kikan = TextField(label="医療機関", max_length=100)
+    jiko_futan = forms.IntegerField(
+        label="保険診療の自己負担額（円）", min_value=1, max_value=10_000_000
+    )
+    kinyu_kikan = TextField(label="振込先 金融機関コード（4桁）", max_length=4)
+    shiten = TextField(label="支店コード（3桁）", max_length=3)
+    yokin_shumoku = forms.ChoiceField(label="預金種目", choices=list(zengin.SHUMOKU.items()))
+    koza_bango = TextField(label="口座番号（7桁）", max_length=7)
+    meigi_kana = TextField(label="口座名義（半角カナ）", max_length=30)
+
+
+class KetteiForm(forms.Form):
+    kekka = forms.ChoiceField(label="決定", choices=[("shikyu", "支給"), ("kyakka", "却下")])
+    riyu = TextField(label="却下の理由", max_length=200, required=False)
+
+
+class ShiharaiForm(IraininForm):
+    field_order = ["shiharai_date"]
+    shiharai_date = WarekiDateField(label="支払日（取組日）", help_text=DATE_HELP)
+
+
+def _can_write(request: HttpRequest) -> bool:
+    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+
+
+def _shokan_errors(request: HttpRequest, exc: ShokanRefused) -> None:
+    for _, message in exc.errors:
+        messages.error(request, message)
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
@@ -228,6 +283,11 @@ def detail_context(request: HttpRequest, j: ShinshinJukyusha) -> dict[str, Any]:
         "atena_no": p.atena_no if p else "",
         "birth": format_wareki(p.birth_date) if p else "",
         "rireki": list(j.rireki.all()),
+        "shokan": list(j.shokan.order_by("shinryo_tsuki", "pk")),
+        "can_write": _can_write(request),
+        "open": j.jotai == ShinshinJotai.YUKO,
+        "shokan_form": ShokanForm(),
+        "kettei_form": KetteiForm(),
     }
 
 
@@ -262,6 +322,106 @@ def jukyushasho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # the 受付 is logged (with the 受給者) by shokan_uketsuke
+@require_POST
+def shokan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Receive a 償還 claim (the receipt's 医療機関, 診療年月, 自己負担額 and the 振込先)."""
+    j = _jukyusha(request, pk)
+    form = ShokanForm(request.POST)
+    if form.is_valid() and form.cleaned_data["shinryo_tsuki"]:
+        d = form.cleaned_data
+        data = ShokanInput(
+            shinryo_tsuki=d["shinryo_tsuki"],
+            iryo_kikan=d["iryo_kikan"],
+            jiko_futan=d["jiko_futan"],
+            account=zengin.Account(
+                d["kinyu_kikan"], d["shiten"], d["yokin_shumoku"], d["koza_bango"], d["meigi_kana"]
+            ),
+        )
+        try:
+            c = shokan_uketsuke(jukyusha=j, data=data, actor=actor_from_request(request))
+        except ShokanRefused as exc:
+            _shokan_errors(request, exc)
+        else:
+            messages.success(request, f"償還の申請を受け付けました（支給額 {c.shikyu_gaku:,}円）。")
+    else:
+        for e in form.errors.values():
+            messages.error(request, " ".join(str(x) for x in e))
+    return redirect("fukushi_shinshin_detail", pk=pk)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # the 決定 is logged (with the 受給者) by shokan_kettei
+@require_POST
+def kettei(request: HttpRequest, pk: int, claim: int) -> HttpResponse:
+    j = _jukyusha(request, pk)
+    c = get_object_or_404(ShinshinShokan, pk=claim, jukyusha=j)
+    form = KetteiForm(request.POST)
+    if form.is_valid():
+        try:
+            shokan_kettei(
+                claim=c,
+                shikyu=form.cleaned_data["kekka"] == "shikyu",
+                riyu=form.cleaned_data["riyu"] or "",
+                actor=actor_from_request(request),
+            )
+        except ShokanRefused as exc:
+            _shokan_errors(request, exc)
+    return redirect("fukushi_shinshin_detail", pk=pk)
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # runs and their totals only
+@require_http_methods(["GET", "POST"])
+def shiharai(request: HttpRequest) -> HttpResponse:
+    """The payment runs of the decided 償還 (totals only) and, for a writer, a new run."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    form = ShiharaiForm(request.POST or None)
+    if request.method == "POST":
+        if not _can_write(request):
+            return HttpResponse(status=403)
+        if form.is_valid() and form.cleaned_data["shiharai_date"]:
+            try:
+                run = shokan_shiharai(
+                    shiharai_date=form.cleaned_data["shiharai_date"],
+                    irainin=form.irainin(),
+                    actor=actor_from_request(request),
+                )
+            except ShokanRefused as exc:
+                for field, message in exc.errors:
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, f"支払を作成しました：{run.kensu}件 {run.gokei:,}円")
+                return redirect("fukushi_shinshin_shiharai")
+    runs = ShinshinShiharai.objects.order_by("-shiharai_date", "-pk")[:24]
+    return TemplateResponse(
+        request,
+        "fukushi/shinshin/shiharai.html",
+        {"form": form, "runs": runs, "can_write": _can_write(request)},
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "fukushi.ShinshinShiharai",
+        action=AccessAction.EXPORT,
+        id_kwarg="pk",
+        screen="fukushi.shinshin_furikomi",
+    )
+)
+@require_GET
+def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    run = get_object_or_404(ShinshinShiharai, pk=pk)
+    response = HttpResponse(shinshin_shiharai_file(run), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="shinshin_furikomi_{run.pk}.txt"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path(
         f"entry/{GYOMU}/",
@@ -274,4 +434,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", detail, name="fukushi_shinshin_detail"),
     path("<int:pk>/mokuteki/", mokuteki, name="fukushi_shinshin_mokuteki"),
     path("<int:pk>/jukyushasho.pdf", jukyushasho_pdf, name="fukushi_shinshin_pdf"),
+    path("<int:pk>/shokan/", shokan, name="fukushi_shinshin_shokan"),
+    path("<int:pk>/shokan/<int:claim>/kettei/", kettei, name="fukushi_shinshin_kettei"),
+    path("shiharai/", shiharai, name="fukushi_shinshin_shiharai"),
+    path("shiharai/<int:pk>/furikomi.txt", furikomi, name="fukushi_shinshin_furikomi"),
 ]
