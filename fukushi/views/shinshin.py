@@ -29,7 +29,12 @@ from fukushi.models import (
     TechoKind,
 )
 from fukushi.printjobs_shinshin import card_render
-from fukushi.services.shinshin import ShinshinRefused, shinshin_kofu, shinshin_shisan
+from fukushi.services.shinshin import (
+    ShinshinRefused,
+    shinshin_kofu,
+    shinshin_koshin,
+    shinshin_shisan,
+)
 from fukushi.services.shinshin_shokan import (
     ShokanInput,
     ShokanRefused,
@@ -145,6 +150,10 @@ class KetteiForm(forms.Form):
     riyu = TextField(label="却下の理由", max_length=200, required=False)
 
 
+class KoshinForm(forms.Form):
+    nen = forms.IntegerField(label="更新する年（西暦）", min_value=2000, max_value=2100)
+
+
 class ShiharaiForm(IraininForm):
     field_order = ["shiharai_date"]
     shiharai_date = WarekiDateField(label="支払日（取組日）", help_text=DATE_HELP)
@@ -169,7 +178,11 @@ def _shokan_errors(request: HttpRequest, exc: ShokanRefused) -> None:
 def top(request: HttpRequest) -> HttpResponse:
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form}
+    ctx: dict[str, Any] = {
+        "allowed": allowed,
+        "form": form,
+        "koshin_form": KoshinForm() if allowed and _can_write(request) else None,
+    }
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = ShinshinJukyusha.objects.all()
@@ -422,6 +435,27 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # counts only; the job is logged by its service
+@require_POST
+def koshin(request: HttpRequest) -> HttpResponse:
+    """一斉更新 of the 更新月 of the year entered."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    form = KoshinForm(request.POST)
+    if form.is_valid():
+        try:
+            out = shinshin_koshin(nen=form.cleaned_data["nen"], actor=actor_from_request(request))
+        except ShinshinRefused as exc:
+            for e in exc.errors:
+                messages.error(request, e)
+        else:
+            messages.success(request, f"一斉更新：更新 {out.koshin}件、更新しない {out.shuryo}件")
+    else:
+        messages.error(request, "更新する年を正しく入力してください。")
+    return redirect("fukushi_shinshin_top")
+
+
 urlpatterns: list[URLPattern] = [
     path(
         f"entry/{GYOMU}/",
@@ -436,6 +470,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/jukyushasho.pdf", jukyushasho_pdf, name="fukushi_shinshin_pdf"),
     path("<int:pk>/shokan/", shokan, name="fukushi_shinshin_shokan"),
     path("<int:pk>/shokan/<int:claim>/kettei/", kettei, name="fukushi_shinshin_kettei"),
+    path("koshin/", koshin, name="fukushi_shinshin_koshin"),
     path("shiharai/", shiharai, name="fukushi_shinshin_shiharai"),
     path("shiharai/<int:pk>/furikomi.txt", furikomi, name="fukushi_shinshin_furikomi"),
 ]
