@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from fukushi.grants_shogai import SHOGAI_TECHO
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO, SHOGAISHA_FUKUSHI
-from fukushi.models import ShogaiTecho, TechoKind
+from fukushi.models import ShinshinJukyusha, ShogaiTecho, TechoKind
 from fukushi.selectors.shogai import techo_view
 from fukushi.services.shinshin import ShinshinRefused, shinshin_shisan
 from tenants.accesslog.models import AccessAction
@@ -29,6 +29,7 @@ from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
 from tenants.grants.selectors import has_grant
+from tenants.wareki import format_wareki
 
 PURPOSE = OpenApiParameter(
     "X-Purpose",
@@ -103,6 +104,50 @@ class ShogaiTechoView(TenantAPIView):
         return Response(body)
 
 
+class ShinshinJukyushaView(TenantAPIView):
+    gyomu_code = SHINSHIN_SHOGAISHA_IRYO
+    access_reads = Reads(
+        "fukushi.ShinshinJukyusha",
+        id_kwarg="pk",
+        shown="jukyusha_bango",
+        screen="api.fukushi.shinshin_jukyusha",
+    )
+
+    @extend_schema(
+        parameters=[PURPOSE],
+        responses={200: dict},
+        summary=(
+            "心身障害者医療 受給者証（番号・根拠・有効期間・状態と履歴）。"
+            "操作権限「障害者手帳・心身障害者医療の閲覧・登録」を持つ職員のみ"
+        ),
+        operation_id="fukushi_shinshin_jukyusha",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        if not granted(request):
+            raise Http404
+        j = ShinshinJukyusha.objects.filter(pk=pk).first()
+        if j is None:
+            raise Http404
+        purpose_of(request)
+        access_note(request, detail={"atena_ids": [j.atena_id]})
+        return Response(
+            {
+                "jukyusha_bango": j.jukyusha_bango,
+                "konkyo": j.konkyo,
+                "yuko_kaishi": j.yuko_kaishi,
+                "yuko_shuryo": j.yuko_shuryo,
+                "yuko_kikan": (
+                    f"{format_wareki(j.yuko_kaishi)}から{format_wareki(j.yuko_shuryo)}まで"
+                ),
+                "jotai": j.get_jotai_display(),
+                "rireki": [
+                    {"kind": r.kind, "naiyo": r.naiyo, "created_at": r.created_at}
+                    for r in j.rireki.all()
+                ],
+            }
+        )
+
+
 class ShinshinShisanSerializer(serializers.Serializer):
     day = serializers.DateField(help_text="基準日")
     kind = serializers.ChoiceField(choices=TechoKind.choices, help_text="手帳の種類")
@@ -155,5 +200,8 @@ class ShinshinShisanView(TenantAPIView):
 
 urlpatterns: list[URLPattern] = [
     path("techo/<int:pk>/", ShogaiTechoView.as_view(), name="api-fukushi-shogai-techo"),
+    path(
+        "shinshin/<int:pk>/", ShinshinJukyushaView.as_view(), name="api-fukushi-shinshin-jukyusha"
+    ),
     path("shinshin/shisan/", ShinshinShisanView.as_view(), name="api-fukushi-shinshin-shisan"),
 ]

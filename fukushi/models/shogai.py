@@ -23,6 +23,9 @@ __all__ = [
     "ShinshinJotai",
     "ShinshinJukyusha",
     "ShinshinRireki",
+    "ShinshinShiharai",
+    "ShinshinShokan",
+    "ShinshinShokanJotai",
     "ShogaiTecho",
     "ShogaiTechoRireki",
     "TechoJotai",
@@ -160,3 +163,67 @@ class ShinshinRireki(JukyushaRirekiBase):
 
     def __str__(self) -> str:
         return f"心身障害者医療 履歴 {self.pk}"
+
+
+class ShinshinShiharai(models.Model):
+    """A payment run of the decided 心身障害者医療 償還 claims (one 全銀 総合振込 file)."""
+
+    shiharai_date = models.DateField("支払日")
+    kensu = models.PositiveIntegerField("件数")
+    gokei = models.BigIntegerField("合計額（円）")
+    irainin = models.JSONField("振込依頼人")
+    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "心身障害者医療 支払"
+        verbose_name_plural = "心身障害者医療 支払"
+
+    def __str__(self) -> str:
+        return f"心身障害者医療 支払 {self.pk}"
+
+
+class ShinshinShokanJotai(models.TextChoices):
+    UKETSUKE = "uketsuke", "受付"
+    KETTEI = "kettei", "支給決定"
+    KYAKKA = "kyakka", "却下"
+    SHIHARAI = "shiharai", "支払済"
+
+
+class ShinshinShokan(models.Model):
+    """A 償還 claim: the 受給者 paid the 保険診療の自己負担 at the counter (県外の医療機関など)
+    and is refunded under the town's rule after the 決定."""
+
+    jukyusha = models.ForeignKey(
+        ShinshinJukyusha, on_delete=models.PROTECT, related_name="shokan", verbose_name="受給者"
+    )
+    shinryo_tsuki = models.DateField("診療年月（月の初日）")
+    iryo_kikan = models.CharField("医療機関", max_length=100)
+    jiko_futan = models.PositiveIntegerField("保険診療の自己負担額（円）")
+    ichibu_futan = models.PositiveIntegerField("差し引いた一部負担金（円）")
+    shikyu_gaku = models.PositiveIntegerField("支給額（円）")
+    jotai = models.CharField("状態", max_length=10, choices=ShinshinShokanJotai.choices)
+    kyakka_riyu = models.CharField("却下の理由", max_length=200, blank=True, default="")
+    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
+    shiten = models.CharField("支店コード", max_length=3)
+    yokin_shumoku = models.CharField("預金種目", max_length=1)
+    koza_bango = models.CharField("口座番号", max_length=7)
+    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
+    shiharai = models.ForeignKey(
+        ShinshinShiharai,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shokan",
+        verbose_name="支払",
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "心身障害者医療 償還"
+        verbose_name_plural = "心身障害者医療 償還"
+
+    def __str__(self) -> str:
+        return f"心身障害者医療 償還 {self.pk}"

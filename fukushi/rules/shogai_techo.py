@@ -11,14 +11,17 @@ from dataclasses import dataclass
 from datetime import date
 
 __all__ = [
+    "ICHIBU",
     "KIND_LABELS",
     "SEISHIN_TOKYU",
     "SHINTAI_TOKYU",
+    "ZENGAKU",
     "ShinshinKijun",
     "ShinshinResult",
     "TechoFact",
     "parse_teido",
     "shinshin_hantei",
+    "shinshin_shokan_gaku",
     "techo_errors",
     "yuko_kigen",
 ]
@@ -168,3 +171,25 @@ def shinshin_hantei(
     # the heaviest qualifying 手帳 is the 根拠 (身体 before 療育 before 精神 when equal)
     konkyo = meeting[0] if meeting else None
     return ShinshinResult(not reasons, konkyo, tuple(reasons))
+
+
+#: the town's 償還 rule (``fukushi.shinshin.shokan_hoshiki``)
+ZENGAKU = "zengaku"
+ICHIBU = "ichibu"
+
+
+def shinshin_shokan_gaku(
+    *, jiko_futan: int, hoshiki: str, ichibu_futan: int, sude_ni: int
+) -> tuple[int, int]:
+    """(一部負担金 taken from this claim, the refund) of one 償還 claim.
+
+    ``zengaku``: the whole 保険診療の自己負担 is refunded. ``ichibu``: the 受給者 bears the
+    town's 一部負担金 once per 月 per 医療機関; ``sude_ni`` is what earlier claims of the same
+    月 and 医療機関 have already borne, so a second receipt bears only the rest.
+    """
+    if hoshiki == ZENGAKU:
+        return 0, jiko_futan
+    if hoshiki != ICHIBU:
+        raise ValueError(hoshiki)
+    bears = min(jiko_futan, max(0, ichibu_futan - sude_ni))
+    return bears, jiko_futan - bears

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -53,6 +53,7 @@ __all__ = [
     "shinshin_check",
     "shinshin_kijun",
     "shinshin_kofu",
+    "shinshin_koshin",
     "shinshin_shikkaku_apply",
     "shinshin_shisan",
 ]
@@ -205,6 +206,74 @@ def shinshin_kofu(*, atena_id: int, kaishi: date, actor: Actor) -> ShinshinJukyu
             detail={"atena_ids": [atena_id]},
         )
     return j
+
+
+@dataclass(frozen=True)
+class KoshinOutcome:
+    koshin: int
+    shuryo: int
+    reasons: tuple[tuple[int, str], ...]  # (受給者 id, why it ended)
+
+
+def shinshin_koshin(*, nen: int, actor: Actor) -> KoshinOutcome:
+    """一斉更新: every 受給者証 still valid that ends on the day before the town's 更新月 of
+    ``nen`` is checked again on the first day of that month (the 手帳 then valid, the town's
+    criteria and the 本人's income of the new 年度; not as a new applicant) and either gets
+    the new certificate year (its 根拠 the 手帳 qualifying now) or ends on its date with the
+    reasons. Exactly once: a second run finds none still ending on that day. A town whose
+    criteria for the new 年度 are not set is refused before anything changes."""
+    kaishi = date(nen, int(_param("koshin_tsuki", date(nen, 4, 1))), 1)
+    shinshin_kijun(kaishi)  # the criteria of the new 年度 must be set
+    old_end = kaishi - timedelta(days=1)
+    done = ended = 0
+    reasons: list[tuple[int, str]] = []
+    with transaction.atomic(durable=True):
+        rows = ShinshinJukyusha.objects.select_for_update().filter(
+            jotai=ShinshinJotai.YUKO, yuko_shuryo=old_end
+        )
+        for j in rows.order_by("pk"):
+            c: Check | None
+            why: list[str]
+            try:
+                c = shinshin_check(atena_id=j.atena_id, kaishi=kaishi)
+                why = list(c.result.reasons)
+            except ShinshinRefused as exc:
+                c, why = None, exc.errors
+            if c is not None and not why and c.techo is not None and c.shuryo is not None:
+                j.techo = c.techo
+                j.konkyo = _konkyo(c.techo)
+                j.yuko_shuryo = c.shuryo
+                j.save(update_fields=["techo", "konkyo", "yuko_shuryo"])
+                _rireki(
+                    j,
+                    "koshin",
+                    f"一斉更新（{j.konkyo}、{format_wareki(kaishi)}から"
+                    f"{format_wareki(c.shuryo)}まで）",
+                    actor,
+                )
+                done += 1
+            else:
+                text = " ".join(why) or "対象になりません。"
+                j.jotai = ShinshinJotai.SHIKKAKU
+                j.shikkaku_jiyu = "koshin"
+                j.save(update_fields=["jotai", "shikkaku_jiyu"])
+                _rireki(
+                    j, "shikkaku", f"一斉更新で更新しない（{format_wareki(old_end)}まで）：{text}",
+                    actor,
+                )  # fmt: skip
+                reasons.append((j.pk, text))
+                ended += 1
+        if done or ended:
+            access_record(
+                actor=actor,
+                action=AccessAction.JOB,
+                gyomu=SHINSHIN_SHOGAISHA_IRYO,
+                screen="fukushi.shinshin_koshin",
+                record_type=RECORD_TYPE,
+                record_count=done + ended,
+                detail={"nen": nen},
+            )
+    return KoshinOutcome(done, ended, tuple(reasons))
 
 
 def shinshin_shikkaku_apply(

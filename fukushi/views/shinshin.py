@@ -7,34 +7,103 @@ logs it. The 試算 reads no person and saves nothing: any holder of the role ma
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import RedirectView
 
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
-from fukushi.models import ShinshinJukyusha, TechoKind
-from fukushi.services.shinshin import ShinshinRefused, shinshin_kofu, shinshin_shisan
+from fukushi.models import (
+    ShinshinJotai,
+    ShinshinJukyusha,
+    ShinshinShiharai,
+    ShinshinShokan,
+    TechoKind,
+)
+from fukushi.printjobs_shinshin import card_render
+from fukushi.services.shinshin import (
+    ShinshinRefused,
+    shinshin_kofu,
+    shinshin_koshin,
+    shinshin_shisan,
+)
+from fukushi.services.shinshin_shokan import (
+    ShokanInput,
+    ShokanRefused,
+    shinshin_shiharai_file,
+    shokan_kettei,
+    shokan_shiharai,
+    shokan_uketsuke,
+)
+from fukushi.views.furikomi import IraininForm
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import atena_resolve, person_identities
+from tenants import zengin
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
-from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.reads import (
+    Reads,
+    access_note,
+    access_refusal,
+    logged_by_service,
+    logs_reads,
+    no_personal_data,
+)
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
+from tenants.wareki import format_wareki
 
 GYOMU = SHINSHIN_SHOGAISHA_IRYO
 RECORD_TYPE = "fukushi.ShinshinJukyusha"
 DATE_HELP = wareki_help("令和7年8月1日", "R7.8.1", "2025/8/1")
+MOKUTEKI_SESSION = "fukushi_shinshin_mokuteki"
+MOKUTEKI_SECONDS = 30 * 60
+NOT_FOUND = "ページが見つかりません。"
+
+
+# --- the wall and the purpose (as fukushi/views/shogai.py for a 手帳) -----------------------
+
+
+def _jukyusha(request: HttpRequest, pk: int) -> ShinshinJukyusha:
+    """The 受給者: 404 without the grant whether it exists or not."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    j = ShinshinJukyusha.objects.select_related("techo").filter(pk=pk).first()
+    if j is None:
+        raise Http404(NOT_FOUND)
+    return j
+
+
+def mokuteki_of(request: HttpRequest, pk: int) -> str:
+    stored = request.session.get(MOKUTEKI_SESSION, {}).get(str(pk))
+    if not stored:
+        return ""
+    purpose, at = stored
+    return "" if time.time() - float(at) > MOKUTEKI_SECONDS else str(purpose)
+
+
+def mokuteki_set(request: HttpRequest, pk: int, purpose: str) -> None:
+    stored = dict(request.session.get(MOKUTEKI_SESSION, {}))
+    stored[str(pk)] = [purpose, time.time()]
+    request.session[MOKUTEKI_SESSION] = stored
+
+
+class MokutekiForm(forms.Form):
+    mokuteki = TextField(
+        label="利用目的",
+        max_length=200,
+        help_text="この受給者を開く目的（例: 償還の申請の受付）。アクセス記録に残ります。",
+    )
 
 
 class SearchForm(forms.Form):
@@ -63,6 +132,42 @@ class ShisanForm(forms.Form):
     )
 
 
+class ShokanForm(forms.Form):
+    shinryo_tsuki = WarekiDateField(label="診療年月（その月の日付）", help_text=DATE_HELP)
+    iryo_kikan = TextField(label="医療機関", max_length=100)
+    jiko_futan = forms.IntegerField(
+        label="保険診療の自己負担額（円）", min_value=1, max_value=10_000_000
+    )
+    kinyu_kikan = TextField(label="振込先 金融機関コード（4桁）", max_length=4)
+    shiten = TextField(label="支店コード（3桁）", max_length=3)
+    yokin_shumoku = forms.ChoiceField(label="預金種目", choices=list(zengin.SHUMOKU.items()))
+    koza_bango = TextField(label="口座番号（7桁）", max_length=7)
+    meigi_kana = TextField(label="口座名義（半角カナ）", max_length=30)
+
+
+class KetteiForm(forms.Form):
+    kekka = forms.ChoiceField(label="決定", choices=[("shikyu", "支給"), ("kyakka", "却下")])
+    riyu = TextField(label="却下の理由", max_length=200, required=False)
+
+
+class KoshinForm(forms.Form):
+    nen = forms.IntegerField(label="更新する年（西暦）", min_value=2000, max_value=2100)
+
+
+class ShiharaiForm(IraininForm):
+    field_order = ["shiharai_date"]
+    shiharai_date = WarekiDateField(label="支払日（取組日）", help_text=DATE_HELP)
+
+
+def _can_write(request: HttpRequest) -> bool:
+    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+
+
+def _shokan_errors(request: HttpRequest, exc: ShokanRefused) -> None:
+    for _, message in exc.errors:
+        messages.error(request, message)
+
+
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
 @logs_reads(
     Reads(
@@ -73,7 +178,11 @@ class ShisanForm(forms.Form):
 def top(request: HttpRequest) -> HttpResponse:
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form}
+    ctx: dict[str, Any] = {
+        "allowed": allowed,
+        "form": form,
+        "koshin_form": KoshinForm() if allowed and _can_write(request) else None,
+    }
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = ShinshinJukyusha.objects.all()
@@ -88,6 +197,8 @@ def top(request: HttpRequest) -> HttpResponse:
                 qs = qs.filter(atena_id=found.atena_id)
         rows = list(qs.order_by("jukyusha_bango")[:200]) if ok else []
         names = person_identities(j.atena_id for j in rows)
+        for j in rows:
+            mokuteki_set(request, j.pk, d["mokuteki"])
         ctx["results"] = [
             {"pk": j.pk, "j": j, "shimei": names[j.atena_id].shimei if j.atena_id in names else ""}
             for j in rows
@@ -165,6 +276,186 @@ def shisan(request: HttpRequest) -> HttpResponse:
     )
 
 
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # a purpose form; the 受給者 is not shown (and 404 without the grant)
+@require_http_methods(["GET", "POST"])
+def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
+    _jukyusha(request, pk)
+    form = MokutekiForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        mokuteki_set(request, pk, form.cleaned_data["mokuteki"])
+        return redirect("fukushi_shinshin_detail", pk=pk)
+    return TemplateResponse(request, "fukushi/shinshin/mokuteki.html", {"form": form})
+
+
+def detail_context(request: HttpRequest, j: ShinshinJukyusha) -> dict[str, Any]:
+    p = person_identities([j.atena_id]).get(j.atena_id)
+    return {
+        "j": j,
+        "shimei": p.shimei if p else "",
+        "atena_no": p.atena_no if p else "",
+        "birth": format_wareki(p.birth_date) if p else "",
+        "rireki": list(j.rireki.all()),
+        "shokan": list(j.shokan.order_by("shinryo_tsuki", "pk")),
+        "can_write": _can_write(request),
+        "open": j.jotai == ShinshinJotai.YUKO,
+        "shokan_form": ShokanForm(),
+        "kettei_form": KetteiForm(),
+    }
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(Reads(RECORD_TYPE, id_kwarg="pk", shown="j", screen="fukushi.shinshin_detail"))
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 受給者証 (番号, 氏名, 生年月日, 根拠 with its 等級, 有効期間, 状態) and its history."""
+    j = _jukyusha(request, pk)
+    purpose = mokuteki_of(request, pk)
+    if not purpose:
+        return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": pk}))
+    access_note(request, purpose=purpose, detail={"atena_ids": [j.atena_id]})
+    return TemplateResponse(request, "fukushi/shinshin/detail.html", detail_context(request, j))
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(RECORD_TYPE, action=AccessAction.PRINT, id_kwarg="pk", screen="fukushi.shinshin_pdf")
+)
+@require_GET
+def jukyushasho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 受給者証, one card on one page (the shared print path)."""
+    j = _jukyusha(request, pk)
+    purpose = mokuteki_of(request, pk)
+    if not purpose:
+        return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": pk}))
+    pdf = card_render([j], hakko=timezone.localdate())
+    access_note(request, purpose=purpose, detail={"atena_ids": [j.atena_id]})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="shinshin_{j.pk}.pdf"'
+    return response
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # the 受付 is logged (with the 受給者) by shokan_uketsuke
+@require_POST
+def shokan(request: HttpRequest, pk: int) -> HttpResponse:
+    """Receive a 償還 claim (the receipt's 医療機関, 診療年月, 自己負担額 and the 振込先)."""
+    j = _jukyusha(request, pk)
+    form = ShokanForm(request.POST)
+    if form.is_valid() and form.cleaned_data["shinryo_tsuki"]:
+        d = form.cleaned_data
+        data = ShokanInput(
+            shinryo_tsuki=d["shinryo_tsuki"],
+            iryo_kikan=d["iryo_kikan"],
+            jiko_futan=d["jiko_futan"],
+            account=zengin.Account(
+                d["kinyu_kikan"], d["shiten"], d["yokin_shumoku"], d["koza_bango"], d["meigi_kana"]
+            ),
+        )
+        try:
+            c = shokan_uketsuke(jukyusha=j, data=data, actor=actor_from_request(request))
+        except ShokanRefused as exc:
+            _shokan_errors(request, exc)
+        else:
+            messages.success(request, f"償還の申請を受け付けました（支給額 {c.shikyu_gaku:,}円）。")
+    else:
+        for e in form.errors.values():
+            messages.error(request, " ".join(str(x) for x in e))
+    return redirect("fukushi_shinshin_detail", pk=pk)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # the 決定 is logged (with the 受給者) by shokan_kettei
+@require_POST
+def kettei(request: HttpRequest, pk: int, claim: int) -> HttpResponse:
+    j = _jukyusha(request, pk)
+    c = get_object_or_404(ShinshinShokan, pk=claim, jukyusha=j)
+    form = KetteiForm(request.POST)
+    if form.is_valid():
+        try:
+            shokan_kettei(
+                claim=c,
+                shikyu=form.cleaned_data["kekka"] == "shikyu",
+                riyu=form.cleaned_data["riyu"] or "",
+                actor=actor_from_request(request),
+            )
+        except ShokanRefused as exc:
+            _shokan_errors(request, exc)
+    return redirect("fukushi_shinshin_detail", pk=pk)
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # runs and their totals only
+@require_http_methods(["GET", "POST"])
+def shiharai(request: HttpRequest) -> HttpResponse:
+    """The payment runs of the decided 償還 (totals only) and, for a writer, a new run."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    form = ShiharaiForm(request.POST or None)
+    if request.method == "POST":
+        if not _can_write(request):
+            return HttpResponse(status=403)
+        if form.is_valid() and form.cleaned_data["shiharai_date"]:
+            try:
+                run = shokan_shiharai(
+                    shiharai_date=form.cleaned_data["shiharai_date"],
+                    irainin=form.irainin(),
+                    actor=actor_from_request(request),
+                )
+            except ShokanRefused as exc:
+                for field, message in exc.errors:
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, f"支払を作成しました：{run.kensu}件 {run.gokei:,}円")
+                return redirect("fukushi_shinshin_shiharai")
+    runs = ShinshinShiharai.objects.order_by("-shiharai_date", "-pk")[:24]
+    return TemplateResponse(
+        request,
+        "fukushi/shinshin/shiharai.html",
+        {"form": form, "runs": runs, "can_write": _can_write(request)},
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "fukushi.ShinshinShiharai",
+        action=AccessAction.EXPORT,
+        id_kwarg="pk",
+        screen="fukushi.shinshin_furikomi",
+    )
+)
+@require_GET
+def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    run = get_object_or_404(ShinshinShiharai, pk=pk)
+    response = HttpResponse(shinshin_shiharai_file(run), content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="shinshin_furikomi_{run.pk}.txt"'
+    return response
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # counts only; the job is logged by its service
+@require_POST
+def koshin(request: HttpRequest) -> HttpResponse:
+    """一斉更新 of the 更新月 of the year entered."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    form = KoshinForm(request.POST)
+    if form.is_valid():
+        try:
+            out = shinshin_koshin(nen=form.cleaned_data["nen"], actor=actor_from_request(request))
+        except ShinshinRefused as exc:
+            for e in exc.errors:
+                messages.error(request, e)
+        else:
+            messages.success(request, f"一斉更新：更新 {out.koshin}件、更新しない {out.shuryo}件")
+    else:
+        messages.error(request, "更新する年を正しく入力してください。")
+    return redirect("fukushi_shinshin_top")
+
+
 urlpatterns: list[URLPattern] = [
     path(
         f"entry/{GYOMU}/",
@@ -174,4 +465,12 @@ urlpatterns: list[URLPattern] = [
     path("", top, name="fukushi_shinshin_top"),
     path("kofu/", kofu, name="fukushi_shinshin_kofu"),
     path("shisan/", shisan, name="fukushi_shinshin_shisan"),
+    path("<int:pk>/", detail, name="fukushi_shinshin_detail"),
+    path("<int:pk>/mokuteki/", mokuteki, name="fukushi_shinshin_mokuteki"),
+    path("<int:pk>/jukyushasho.pdf", jukyushasho_pdf, name="fukushi_shinshin_pdf"),
+    path("<int:pk>/shokan/", shokan, name="fukushi_shinshin_shokan"),
+    path("<int:pk>/shokan/<int:claim>/kettei/", kettei, name="fukushi_shinshin_kettei"),
+    path("koshin/", koshin, name="fukushi_shinshin_koshin"),
+    path("shiharai/", shiharai, name="fukushi_shinshin_shiharai"),
+    path("shiharai/<int:pk>/furikomi.txt", furikomi, name="fukushi_shinshin_furikomi"),
 ]

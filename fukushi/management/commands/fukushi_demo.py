@@ -1,6 +1,6 @@
 """Demo data of 福祉・子ども: in each town, each part's loader for the 業務 the town uses
-(児童手当, 児童扶養手当・医療費助成, 保育, 生活保護, 健康管理). Each loader skips a town that
-already has its data, so ``make demo`` can run again."""
+(児童手当, 児童扶養手当・医療費助成, 保育, 生活保護, 障害者手帳・心身障害者医療, 健康管理). Each
+loader skips a town that already has its data, so ``make demo`` can run again."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from fukushi import demo_fuyoteate, demo_hoiku, demo_jidoteate, demo_kenko, demo_seiho, gyomu
+from fukushi import (
+    demo_fuyoteate,
+    demo_hoiku,
+    demo_jidoteate,
+    demo_kenko,
+    demo_seiho,
+    demo_shogai,
+    gyomu,
+)
 from tenants.db import connection
 from tenants.models import Municipality
 
@@ -24,13 +32,15 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
     ),
     ((gyomu.KODOMO_KOSODATE, gyomu.HOIKURYO), demo_hoiku.load),
     ((gyomu.SEIKATSU_HOGO,), demo_seiho.load),
+    ((gyomu.SHOGAISHA_FUKUSHI, gyomu.SHINSHIN_SHOGAISHA_IRYO), demo_shogai.load),
     ((gyomu.KENKO_KANRI,), demo_kenko.load),
 )
 
 
 class Command(BaseCommand):
     help = (
-        "福祉・子どものデモデータ（児童手当・児童扶養手当・医療費助成・保育・生活保護・健康管理）"
+        "福祉・子どものデモデータ（児童手当・児童扶養手当・医療費助成・保育・生活保護・"
+        "障害者手帳・心身障害者医療・健康管理）"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
