@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fukushi.gyomu import HOIKURYO
+from fukushi.hoikuryo_jobs import KIRIKAE
 from fukushi.models.hoiku import Hitsuyoryo, HoikuNintei, HoikuryoGetsugaku
 from fukushi.printjobs_hoiku import hoikuryo_tsuchi_render
 from fukushi.rules.hoiku import nendo_of
@@ -37,6 +38,7 @@ from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.forms.nendo import NendoField
 from tenants.forms.wareki import WarekiDateField, wareki_help
+from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.params.services import ParameterMissing
 from tenants.printing.yearly import issuer_name
@@ -64,6 +66,10 @@ class MonthForm(forms.Form):
 class ComputeForm(forms.Form):
     nendo = NendoField(label="年度")
     hani = forms.ChoiceField(label="算定する月", choices=RANGE_CHOICES)
+
+
+class KirikaeForm(forms.Form):
+    nendo = NendoField(label="切替する年度")
 
 
 @gyomu_view(GYOMU)
@@ -99,6 +105,7 @@ def hoikuryo_list(request: HttpRequest) -> HttpResponse:
             "atena_ids": [g.atena_id for g in rows],
             "total": qs.aggregate(s=Sum("amount"))["s"] or 0,
             "compute": ComputeForm(initial={"nendo": nendo_of(day), "hani": "all"}),
+            "kirikae": KirikaeForm(initial={"nendo": nendo_of(day)}, prefix="kirikae"),
             "can_write": _can_write(request),
         },
     )
@@ -129,6 +136,26 @@ def hoikuryo_compute_view(request: HttpRequest) -> HttpResponse:
             f"保護者の市町村民税の課税の情報がない{len(res.waiting)}人は算定していません。",
         )
     return redirect(f"{reverse('fukushi_hoikuryo_list')}?nendo={nendo}&month={months[0]}")
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts the 切替 job (which logs what it reads and prints)
+@require_POST
+def kirikae_start(request: HttpRequest) -> HttpResponse:
+    form = KirikaeForm(request.POST, prefix="kirikae")
+    if not form.is_valid():
+        messages.error(request, "切替する年度を選んでください。")
+        return redirect("fukushi_hoikuryo_list")
+    try:
+        job = job_start(
+            kind=KIRIKAE,
+            params={"nendo": form.cleaned_data["nendo"]},
+            actor=actor_from_request(request),
+        )
+    except (JobRefused, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("fukushi_hoikuryo_list")
+    return redirect("job_detail", pk=job.pk)
 
 
 class TsuchiQuery(forms.Form):
@@ -233,6 +260,7 @@ urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}entry/", hoikuryo_list, name=f"gyomu_entry_{HOIKURYO}"),
     path(f"{PREFIX}", hoikuryo_list, name="fukushi_hoikuryo_list"),
     path(f"{PREFIX}compute/", hoikuryo_compute_view, name="fukushi_hoikuryo_compute"),
+    path(f"{PREFIX}kirikae/", kirikae_start, name="fukushi_hoikuryo_kirikae"),
     path(f"{PREFIX}tsuchi/<int:pk>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"),
     path(f"{PREFIX}shisan/", shisan_view, name="fukushi_hoikuryo_shisan"),
 ]
