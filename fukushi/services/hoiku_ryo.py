@@ -120,6 +120,7 @@ class ComputeResult:
     removed: int = 0
     waiting: set[int] = field(default_factory=set)  # children whose 保護者 has no assessment
     changed_ids: set[int] = field(default_factory=set)  # children with a fee changed
+    rireki_ids: list[int] = field(default_factory=list)  # the history rows of the changes
 
 
 def _enrolled_on(day: date) -> dict[int, HoikuNintei]:
@@ -234,7 +235,7 @@ def hoikuryo_compute(
                 if before is None or before.amount != r.amount:
                     result.changed += 1
                     result.changed_ids.add(aid)
-                    HoikuRireki.objects.create(
+                    rireki = HoikuRireki.objects.create(
                         actor=actor.username,
                         action="hoikuryo_santei",
                         atena_id=aid,
@@ -248,6 +249,7 @@ def hoikuryo_compute(
                         },
                         riyu="子ども・子育て支援法施行令第4条",
                     )
+                    result.rireki_ids.append(rireki.pk)
             gone = set(old) - {r.atena_id for r in new_rows}
             result.removed += HoikuryoGetsugaku.objects.filter(
                 month=day, atena_id__in=gone

@@ -136,3 +136,29 @@ def test_kirikae_button_starts_the_job_in_the_clerks_town(family, alpha, beta, l
     assert Job.objects.filter(kind=KIRIKAE, params__nendo=2025).count() == 1
     connection.set_tenant(beta.municipality)
     assert Job.objects.filter(kind=KIRIKAE, params__nendo=2025).count() == 1
+
+
+def test_screen_compute_offers_the_notice_of_what_it_changed(family, alpha, beta, login):
+    mother, _elder, _younger = family
+    kazei_kosei(mother.pk, 2025, shotokuwari=200_000)  # → 120,000円: 第5階層
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    r = clerk.post("/fukushi/hoikuryo/compute/", {"nendo": "2025", "hani": "kirikae"})
+    assert r.status_code == 302 and "henko=" in r["Location"]
+    henko = r["Location"].split("henko=")[1]
+    body = clerk.get(r["Location"]).content.decode()
+    assert "決定（変更）通知書（PDF）" in body
+    r = clerk.get(f"/fukushi/hoikuryo/henko-tsuchi/?henko={henko}")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    (text,) = pdf_pages(r.content)
+    assert "決定（変更）通知書" in text and "森戸陽子様" in text
+    assert "令和7年9月" in text and "44,500円" in text and "22,250円" in text
+    # a malformed range is refused; 寒川町's clerk prints nothing of 葉山町's
+    assert clerk.get("/fukushi/hoikuryo/henko-tsuchi/?henko=x").status_code == 404
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.get(f"/fukushi/hoikuryo/henko-tsuchi/?henko={henko}").status_code == 404
+    connection.set_tenant(alpha.municipality)
+    log = AccessLog.objects.get(screen="fukushi.hoikuryo_henko_tsuchi_pdf")
+    assert mother.pk in log.detail["atena_ids"]
+    connection.set_tenant(beta.municipality)
+    assert not AccessLog.objects.filter(screen="fukushi.hoikuryo_henko_tsuchi_pdf").exists()
