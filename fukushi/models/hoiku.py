@@ -9,6 +9,9 @@
 - ``HoikuMoshikomi`` an 入所申込 with its 希望施設 in order (``HoikuKibo``); ``HoikuChoseiRun``
   one 利用調整 run and what it decided.
 - ``HoikuNyusho`` an 入所 (from a run or entered) and its 退所.
+- ``HoikuKeigenNintei`` the clerk's record that the household of a 支給認定 is recognised as
+  ひとり親世帯等 or 要保護世帯 (its 根拠, from when to when): an application fact, never read
+  off the registry.
 - ``HoikuryoKaiso`` the town's own 保育料 table per 年度 (absent: the national table).
 - ``HoikuryoGetsugaku`` the fee of one child for one month, as last computed.
 - ``HoikuRireki`` append-only history of every write (who, what, when, why).
@@ -263,6 +266,58 @@ class HoikuNyusho(models.Model):
         return f"{self._meta.verbose_name} {self.pk}"
 
 
+class KeigenKind(models.TextChoices):
+    HITORIOYA = "hitorioya", "ひとり親世帯"
+    ZAITAKU_SHOGAI = "zaitaku_shogai", "在宅障害児（者）のいる世帯"
+    YOHOGO = "yohogo", "要保護世帯"
+
+
+class KeigenKonkyo(models.TextChoices):
+    """The evidence a clerk saw (施行令第4条・告示の「ひとり親世帯等」の各号)."""
+
+    FUYOTEATE = "fuyoteate", "児童扶養手当の受給（証書の確認）"
+    HAIGUSHA_NASHI = (
+        "haigusha_nashi",
+        "母子及び父子並びに寡婦福祉法の配偶者のない者（戸籍等の確認）",
+    )
+    SHINTAI_TECHO = "shintai_techo", "身体障害者手帳"
+    RYOIKU_TECHO = "ryoiku_techo", "療育手帳"
+    SEISHIN_TECHO = "seishin_techo", "精神障害者保健福祉手帳"
+    TOKUBETSU_JIDO = "tokubetsu_jido", "特別児童扶養手当の受給"
+    SHOGAI_NENKIN = "shogai_nenkin", "国民年金の障害基礎年金等の受給"
+    YOHOGO = "yohogo", "生活保護法の要保護者と認めた"
+
+
+class HoikuKeigenNintei(models.Model):
+    """The household of ``nintei`` is recognised as ひとり親世帯等 (or 要保護) from
+    ``start_date`` to ``end_date`` (open: until ended), on the evidence recorded."""
+
+    nintei = models.ForeignKey(
+        HoikuNintei, on_delete=models.PROTECT, related_name="keigen", verbose_name="支給認定"
+    )
+    kind = models.CharField("世帯の区分", max_length=16, choices=KeigenKind.choices)
+    konkyo = models.CharField("根拠", max_length=16, choices=KeigenKonkyo.choices)
+    konkyo_note = models.CharField("根拠の補足（証書番号など）", max_length=100, blank=True)
+    start_date = models.DateField("適用の始期")
+    end_date = models.DateField("適用の終期", null=True, blank=True)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    created_by = models.CharField("登録者", max_length=150)
+
+    class Meta:
+        verbose_name = "ひとり親世帯等の認定（保育料の軽減）"
+        ordering = ("start_date", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="hoiku_keigen_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+
 class HoikuryoKaiso(models.Model):
     """The town's own 保育料 table (its 条例・規則), 満3歳未満, per 年度."""
 
@@ -302,6 +357,9 @@ class HoikuryoGetsugaku(models.Model):
     kaiso_label = models.CharField("階層の区分", max_length=100, blank=True)
     mushoka = models.BooleanField("無償化の対象")
     tashi_order = models.IntegerField("多子軽減の順位")
+    keigen = models.CharField(
+        "ひとり親世帯等の軽減", max_length=16, choices=KeigenKind.choices, blank=True
+    )
     kijun = models.IntegerField("保育料表の額")
     amount = models.IntegerField("保育料（月額）")
     computed_at = models.DateTimeField("算定日時")

@@ -14,6 +14,11 @@ Sources (each figure itself lives in fukushi/params/hoiku.yaml with its citation
 - 多子軽減 (施行令第4条第2項): the eldest counted child is the 第1子; the 第2子 pays half and
   the 第3子以降 nothing. Counted are the household's 小学校就学前 children using a 保育所 等;
   a household whose 所得割 is under the 年収約360万円未満相当 line counts every child.
+- ひとり親世帯等の軽減 (施行令第4条, 内閣府告示「特定教育・保育等に要する費用の額の算定に
+  関する基準等」の利用者負担の表): a household recognised (認定, never guessed from the
+  registry) as ひとり親世帯 or 在宅障害児（者）のいる世帯 whose 所得割 is under 77,101円 pays for
+  the 第1子 at most the band's reduced amount and nothing for the 第2子以降; a 要保護世帯 pays
+  nothing.
 """
 
 from __future__ import annotations
@@ -202,6 +207,77 @@ def tashi_apply(amount: int, order: int, *, dai2_percent: int, dai3_percent: int
     return amount * percent // 100
 
 
+class Keigen(StrEnum):
+    """The recognised household status that reduces the 0–2歳 fee."""
+
+    HITORIOYA = "hitorioya"  # ひとり親世帯
+    ZAITAKU_SHOGAI = "zaitaku_shogai"  # 在宅障害児（者）のいる世帯
+    YOHOGO = "yohogo"  # 要保護世帯
+
+
+@dataclass(frozen=True)
+class HitorioyaBand:
+    """The ひとり親世帯等's 第1子 amount for a 所得割 under ``under``."""
+
+    under: int
+    hyojun: int
+    tanjikan: int
+
+    def amount(self, hitsuyoryo: Hitsuyoryo) -> int:
+        return self.hyojun if hitsuyoryo is Hitsuyoryo.HYOJUN else self.tanjikan
+
+
+@dataclass(frozen=True)
+class HitorioyaRule:
+    """``under``: the 所得割 limit (77,101円 nationally; a town may raise it); ``bands``
+    ascending. A 所得割 at or over the last band's bound but under ``under`` (a town's
+    extension) takes the last band's amount."""
+
+    under: int
+    bands: tuple[HitorioyaBand, ...]
+
+
+def hitorioya_bands(rows: Sequence[Mapping[str, Any]]) -> tuple[HitorioyaBand, ...]:
+    bands = tuple(
+        HitorioyaBand(
+            under=int(str(r["under"])),
+            hyojun=int(str(r["hyojun"])),
+            tanjikan=int(str(r["tanjikan"])),
+        )
+        for r in rows
+    )
+    if not bands or [b.under for b in bands] != sorted({b.under for b in bands}):
+        raise ValueError("ひとり親世帯等の軽減額の所得割額の上限が昇順になっていません")
+    return bands
+
+
+def keigen_apply(
+    amount: int,
+    *,
+    kijun: int,
+    order: int,
+    keigen: Keigen | None,
+    setai: Setai,
+    hitsuyoryo: Hitsuyoryo,
+    rule: HitorioyaRule,
+) -> int | None:
+    """The fee after the ひとり親世帯等・要保護世帯 reduction, or None when it does not apply
+    (no 認定, or a 所得割 at or over the limit). 要保護世帯: 0. ひとり親世帯等 under the
+    limit: 第2子以降 0, the 第1子 the band's amount (never more than ``amount``)."""
+    if keigen is None:
+        return None
+    if keigen is Keigen.YOHOGO:
+        return 0
+    if setai.seiho or setai.hikazei:
+        return None  # the table's 第1・2階層 already charge their own (0) amounts
+    if setai.shotokuwari >= rule.under:
+        return None
+    if order >= 2:
+        return 0
+    band = next((b for b in rule.bands if setai.shotokuwari < b.under), rule.bands[-1])
+    return min(amount, kijun, band.amount(hitsuyoryo))
+
+
 @dataclass(frozen=True)
 class FeeInput:
     birth: date
@@ -209,6 +285,7 @@ class FeeInput:
     hitsuyoryo: Hitsuyoryo
     setai: Setai
     order: int  # 多子軽減の順位 (tashi_order)
+    keigen: Keigen | None = None  # the household's recognised ひとり親世帯等・要保護 status
 
 
 @dataclass(frozen=True)
@@ -218,6 +295,7 @@ class FeeResult:
     kijun: int  # the table's amount before 多子軽減
     order: int
     amount: int  # what the household pays for the month
+    keigen: Keigen | None = None  # set when the ひとり親世帯等・要保護 reduction applied
 
 
 def fee(
@@ -227,13 +305,32 @@ def fee(
     mushoka_sai: int,
     dai2_percent: int,
     dai3_percent: int,
+    hitorioya: HitorioyaRule | None = None,
 ) -> FeeResult:
-    """The monthly 保育料 of one 2号・3号 child."""
+    """The monthly 保育料 of one 2号・3号 child; with ``hitorioya`` and a recognised
+    ``inp.keigen`` the ひとり親世帯等・要保護 reduction replaces 多子軽減 where it applies."""
     if mushoka(inp.birth, inp.month, mushoka_sai=mushoka_sai):
         return FeeResult(mushoka=True, kaiso=None, kijun=0, order=inp.order, amount=0)
     k = kaiso_of(table, inp.setai)
     kijun = k.amount(inp.hitsuyoryo)
     amount = tashi_apply(kijun, inp.order, dai2_percent=dai2_percent, dai3_percent=dai3_percent)
+    reduced = (
+        keigen_apply(
+            amount,
+            kijun=kijun,
+            order=inp.order,
+            keigen=inp.keigen,
+            setai=inp.setai,
+            hitsuyoryo=inp.hitsuyoryo,
+            rule=hitorioya,
+        )
+        if hitorioya is not None
+        else None
+    )
+    if reduced is not None:
+        return FeeResult(
+            mushoka=False, kaiso=k, kijun=kijun, order=inp.order, amount=reduced, keigen=inp.keigen
+        )
     return FeeResult(mushoka=False, kaiso=k, kijun=kijun, order=inp.order, amount=amount)
 
 

@@ -19,6 +19,7 @@ from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models.hoiku import (
     HoikuChoseiRun,
     HoikuJiyu,
+    HoikuKeigenNintei,
     HoikuKibo,
     HoikuMoshikomi,
     HoikuNintei,
@@ -29,6 +30,8 @@ from fukushi.models.hoiku import (
     HoikuShisetsu,
     HoikuShisu,
     HoikuTeiin,
+    KeigenKind,
+    KeigenKonkyo,
     MoshikomiStatus,
     NinteiKubun,
     ShisuKind,
@@ -190,6 +193,96 @@ def nintei_register(*, inp: NinteiInput, actor: Actor) -> HoikuNintei:
             atena_id=inp.atena_id,
             detail={"nintei_id": row.pk, "kubun": kubun, "hitsuyoryo": hitsuyoryo},
             riyu="子ども・子育て支援法第20条",
+        )
+    return row
+
+
+# --- ひとり親世帯等の認定 -------------------------------------------------------------------
+
+#: which evidence can support which household status
+KONKYO_OF = {
+    KeigenKind.HITORIOYA: {KeigenKonkyo.FUYOTEATE, KeigenKonkyo.HAIGUSHA_NASHI},
+    KeigenKind.ZAITAKU_SHOGAI: {
+        KeigenKonkyo.SHINTAI_TECHO,
+        KeigenKonkyo.RYOIKU_TECHO,
+        KeigenKonkyo.SEISHIN_TECHO,
+        KeigenKonkyo.TOKUBETSU_JIDO,
+        KeigenKonkyo.SHOGAI_NENKIN,
+    },
+    KeigenKind.YOHOGO: {KeigenKonkyo.YOHOGO},
+}
+
+
+@dataclass(frozen=True)
+class KeigenInput:
+    nintei_id: int
+    kind: str
+    konkyo: str
+    start_date: date
+    end_date: date | None = None
+    konkyo_note: str = ""
+
+
+def keigen_register(*, inp: KeigenInput, actor: Actor) -> HoikuKeigenNintei:
+    """Record that the household of a 支給認定 is recognised as ひとり親世帯等 or 要保護
+    (the clerk saw the evidence ``konkyo``); the 保育料 follows at the next 算定."""
+    if inp.kind not in KeigenKind.values or inp.konkyo not in KeigenKonkyo.values:
+        raise HoikuRefused("世帯の区分と根拠を選んでください。")
+    if KeigenKonkyo(inp.konkyo) not in KONKYO_OF[KeigenKind(inp.kind)]:
+        raise HoikuRefused("その根拠では、その世帯の区分と認められません。")
+    if inp.end_date is not None and inp.end_date < inp.start_date:
+        raise HoikuRefused("適用の終期が始期より前です。")
+    with transaction.atomic(durable=True):
+        nintei = HoikuNintei.objects.filter(pk=inp.nintei_id).first()
+        if nintei is None:
+            raise HoikuRefused("その支給認定は見つかりません。")
+        overlap = HoikuKeigenNintei.objects.filter(nintei=nintei).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=inp.start_date)
+        )
+        if inp.end_date is not None:
+            overlap = overlap.filter(start_date__lte=inp.end_date)
+        if overlap.exists():
+            raise HoikuRefused("この支給認定には適用期間の重なる認定があります。")
+        row = HoikuKeigenNintei.objects.create(
+            nintei=nintei,
+            kind=inp.kind,
+            konkyo=inp.konkyo,
+            konkyo_note=inp.konkyo_note[:100],
+            start_date=inp.start_date,
+            end_date=inp.end_date,
+            created_by=actor.username,
+        )
+        _rireki(
+            actor=actor,
+            action="keigen_nintei",
+            atena_id=nintei.atena_id,
+            detail={"keigen_id": row.pk, "nintei_id": nintei.pk, "kind": inp.kind},
+            riyu="子ども・子育て支援法施行令第4条（ひとり親世帯等の認定）",
+        )
+    return row
+
+
+def keigen_end(*, keigen_id: int, end_date: date, actor: Actor) -> HoikuKeigenNintei:
+    """End a recognition (the household is no longer ひとり親世帯等) on ``end_date``."""
+    with transaction.atomic(durable=True):
+        row = (
+            HoikuKeigenNintei.objects.select_for_update()
+            .select_related("nintei")
+            .filter(pk=keigen_id)
+            .first()
+        )
+        if row is None:
+            raise HoikuRefused("その認定は見つかりません。")
+        if end_date < row.start_date:
+            raise HoikuRefused("適用の終期が始期より前です。")
+        row.end_date = end_date
+        row.save(update_fields=["end_date"])
+        _rireki(
+            actor=actor,
+            action="keigen_shuryo",
+            atena_id=row.nintei.atena_id,
+            detail={"keigen_id": row.pk, "end_date": end_date.isoformat()},
+            riyu="ひとり親世帯等の認定の終了",
         )
     return row
 

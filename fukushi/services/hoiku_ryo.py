@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fukushi.gyomu import HOIKURYO
 from fukushi.models.hoiku import (
+    HoikuKeigenNintei,
     HoikuNintei,
     HoikuNyusho,
     HoikuRireki,
@@ -50,6 +51,7 @@ class FeeParams:
     dai3_percent: int
     zenin_kazoe_under: int
     kirikae_tsuki: int
+    hitorioya: rules.HitorioyaRule | None  # None: a 年度 before the rule's figures
 
 
 def fee_params(nendo: int) -> FeeParams:
@@ -59,6 +61,15 @@ def fee_params(nendo: int) -> FeeParams:
         table = rules.kaiso_table(own)
     else:
         table = rules.kaiso_table(param_value("fukushi.hoiku.kokukijun.sangou", nendo)["kaiso"])
+    try:
+        hitorioya: rules.HitorioyaRule | None = rules.HitorioyaRule(
+            under=int(param_value("fukushi.hoiku.hitorioya.under", nendo)),
+            bands=rules.hitorioya_bands(
+                param_value("fukushi.hoiku.hitorioya.sangou", nendo)["bands"]
+            ),
+        )
+    except ParameterMissing:
+        hitorioya = None
     return FeeParams(
         table=table,
         own_table=bool(own),
@@ -67,7 +78,25 @@ def fee_params(nendo: int) -> FeeParams:
         dai3_percent=int(param_value("fukushi.hoiku.tashi.dai3_percent", nendo)),
         zenin_kazoe_under=int(param_value("fukushi.hoiku.tashi.zenin_kazoe_under", nendo)),
         kirikae_tsuki=int(param_value("fukushi.hoiku.kirikae_tsuki", nendo)),
+        hitorioya=hitorioya,
     )
+
+
+def keigen_on(day: date, hogosha_ids: Iterable[int]) -> dict[int, rules.Keigen]:
+    """保護者 → the household's recognised status on ``day`` (recorded on any 支給認定 of a
+    child of that 保護者: the status is the household's, so a sibling's 認定 carries it).
+    要保護 wins over ひとり親世帯等 (one query)."""
+    rows = HoikuKeigenNintei.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day),
+        nintei__hogosha_atena_id__in=list(hogosha_ids),
+        start_date__lte=day,
+    ).values_list("nintei__hogosha_atena_id", "kind")
+    out: dict[int, rules.Keigen] = {}
+    for hogosha, kind in rows:
+        k = rules.Keigen(kind)
+        if out.get(hogosha) is not rules.Keigen.YOHOGO:
+            out[hogosha] = k
+    return out
 
 
 def _setai(n: HoikuNintei, kazei: dict[int, PersonKazei]) -> rules.Setai | None:
@@ -90,6 +119,8 @@ class ComputeResult:
     changed: int = 0
     removed: int = 0
     waiting: set[int] = field(default_factory=set)  # children whose 保護者 has no assessment
+    changed_ids: set[int] = field(default_factory=set)  # children with a fee changed
+    rireki_ids: list[int] = field(default_factory=list)  # the history rows of the changes
 
 
 def _enrolled_on(day: date) -> dict[int, HoikuNintei]:
@@ -115,16 +146,22 @@ def _enrolled_on(day: date) -> dict[int, HoikuNintei]:
 
 
 def hoikuryo_compute(
-    *, nendo: int, months: Iterable[int] = FISCAL_MONTHS, actor: Actor
+    *,
+    nendo: int,
+    months: Iterable[int] = FISCAL_MONTHS,
+    actor: Actor,
+    job_id: int | None = None,
 ) -> ComputeResult:
     """Compute (or recompute) the fee of every child enrolled on the first day of each of
     ``months`` of ``nendo``: one transaction per call, a history row per changed fee, the
     fee of a child no longer enrolled that month removed. Queries per month: enrolment,
-    households (2), births, assessments, the month's rows."""
+    households (2), births, assessments, the month's rows. Run again with the same data it
+    changes nothing (no history row, ``changed`` 0). From a job (``job_id``) it runs in the
+    chunk's transaction and marks its history rows with the job."""
     p = fee_params(nendo)
     result = ComputeResult(months=[month_first(nendo, m) for m in months])
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic(durable=job_id is None):
         for day in result.months:
             by_child = _enrolled_on(day)
             homes = households_of(by_child, day)
@@ -143,6 +180,7 @@ def hoikuryo_compute(
             kazei = person_kazei_many(
                 parents, rules.kazei_nendo(day, kirikae_tsuki=p.kirikae_tsuki)
             )
+            keigen = keigen_on(day, {n.hogosha_atena_id for n in by_child.values()})
             old = {g.atena_id: g for g in HoikuryoGetsugaku.objects.filter(month=day)}
             new_rows: list[HoikuryoGetsugaku] = []
             for aid, n in sorted(by_child.items()):
@@ -167,11 +205,13 @@ def hoikuryo_compute(
                         hitsuyoryo=rules.Hitsuyoryo(n.hitsuyoryo),
                         setai=setai,
                         order=order,
+                        keigen=keigen.get(n.hogosha_atena_id),
                     ),
                     table=p.table,
                     mushoka_sai=p.mushoka_sai,
                     dai2_percent=p.dai2_percent,
                     dai3_percent=p.dai3_percent,
+                    hitorioya=p.hitorioya,
                 )
                 row = HoikuryoGetsugaku(
                     atena_id=aid,
@@ -184,6 +224,7 @@ def hoikuryo_compute(
                     kaiso_label=r.kaiso.label if r.kaiso else "",
                     mushoka=r.mushoka,
                     tashi_order=order,
+                    keigen=r.keigen.value if r.keigen else "",
                     kijun=r.kijun,
                     amount=r.amount,
                     computed_at=now,
@@ -193,7 +234,8 @@ def hoikuryo_compute(
                 before = old.get(aid)
                 if before is None or before.amount != r.amount:
                     result.changed += 1
-                    HoikuRireki.objects.create(
+                    result.changed_ids.add(aid)
+                    rireki = HoikuRireki.objects.create(
                         actor=actor.username,
                         action="hoikuryo_santei",
                         atena_id=aid,
@@ -203,9 +245,11 @@ def hoikuryo_compute(
                             "after": r.amount,
                             "kaiso": row.kaiso_no,
                             "kazei_nendo": row.kazei_nendo,
+                            **({"job_id": job_id} if job_id is not None else {}),
                         },
                         riyu="子ども・子育て支援法施行令第4条",
                     )
+                    result.rireki_ids.append(rireki.pk)
             gone = set(old) - {r.atena_id for r in new_rows}
             result.removed += HoikuryoGetsugaku.objects.filter(
                 month=day, atena_id__in=gone
@@ -223,6 +267,7 @@ def hoikuryo_compute(
                     "kaiso_label",
                     "mushoka",
                     "tashi_order",
+                    "keigen",
                     "kijun",
                     "amount",
                     "computed_at",

@@ -23,17 +23,27 @@ from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models.hoiku import (
     Hitsuyoryo,
     HoikuJiyu,
+    HoikuKeigenNintei,
     HoikuMoshikomi,
     HoikuNintei,
     HoikuNyusho,
     HoikuShisetsu,
     HoikuShisu,
     HoikuTeiin,
+    KeigenKind,
+    KeigenKonkyo,
     MoshikomiStatus,
     NinteiKubun,
 )
 from fukushi.rules.hoiku import class_age, nendo_of
-from fukushi.services.hoiku import HoikuRefused, NinteiInput, chosei_run, nintei_register
+from fukushi.services.hoiku import (
+    HoikuRefused,
+    KeigenInput,
+    NinteiInput,
+    chosei_run,
+    keigen_register,
+    nintei_register,
+)
 from juminkiroku.public import atena_resolve, person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_personal_data
@@ -88,6 +98,18 @@ class NinteiForm(forms.Form):
     )
 
 
+class KeigenForm(forms.Form):
+    """ひとり親世帯等・要保護世帯の認定: the clerk records what evidence they saw."""
+
+    kind = forms.ChoiceField(label="世帯の区分", choices=KeigenKind.choices)
+    konkyo = forms.ChoiceField(label="根拠（確認した書類・事実）", choices=KeigenKonkyo.choices)
+    konkyo_note = TextField(label="根拠の補足（証書番号など）", max_length=100, required=False)
+    start_date = WarekiDateField(label="適用の始期", help_text=DATE_HELP)
+    end_date = WarekiDateField(
+        label="適用の終期（続くときは空）", help_text=DATE_HELP, required=False
+    )
+
+
 class MonthForm(forms.Form):
     nendo = NendoField(label="年度")
     month = forms.TypedChoiceField(
@@ -118,6 +140,9 @@ def nintei_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     persons = person_identities(n.atena_id for n in rows)
     today = timezone.localdate()
+    keigen: dict[int, list[HoikuKeigenNintei]] = {}
+    for k in HoikuKeigenNintei.objects.filter(nintei__in=rows).order_by("start_date", "id"):
+        keigen.setdefault(k.nintei_id, []).append(k)
     current = {
         y.nintei_id: y.shisetsu.name
         for y in HoikuNyusho.objects.filter(nintei__in=rows, start_date__lte=today)
@@ -129,7 +154,16 @@ def nintei_list(request: HttpRequest) -> HttpResponse:
         "fukushi/hoiku/nintei_list.html",
         {
             "page": page,
-            "rows": [(n, persons.get(n.atena_id), current.get(n.pk, "")) for n in rows],
+            "rows": [
+                (
+                    n,
+                    persons.get(n.atena_id),
+                    current.get(n.pk, ""),
+                    keigen.get(n.pk, []),
+                    KeigenForm(prefix=f"k{n.pk}"),
+                )
+                for n in rows
+            ],
             "atena_ids": [n.atena_id for n in rows],
             "form": NinteiForm(),
             "can_write": _can_write(request),
@@ -187,6 +221,39 @@ def nintei_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, "支給認定を登録しました。")
+    return redirect("fukushi_hoiku_nintei_list")
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then back to the list
+@require_POST
+def keigen_new(request: HttpRequest, nintei_id: int) -> HttpResponse:
+    form = KeigenForm(request.POST, prefix=f"k{nintei_id}")
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for e in errs:
+                messages.error(request, f"{label}：{e}" if label else str(e))
+        return redirect("fukushi_hoiku_nintei_list")
+    d = form.cleaned_data
+    try:
+        keigen_register(
+            inp=KeigenInput(
+                nintei_id=nintei_id,
+                kind=d["kind"],
+                konkyo=d["konkyo"],
+                konkyo_note=d.get("konkyo_note") or "",
+                start_date=d["start_date"],
+                end_date=d.get("end_date"),
+            ),
+            actor=actor_from_request(request),
+        )
+    except HoikuRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "ひとり親世帯等の認定を登録しました。保育料は次の算定で変わります。"
+        )
     return redirect("fukushi_hoiku_nintei_list")
 
 
@@ -295,6 +362,11 @@ urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}entry/", nintei_list, name=f"gyomu_entry_{KODOMO_KOSODATE}"),
     path(f"{PREFIX}", nintei_list, name="fukushi_hoiku_nintei_list"),
     path(f"{PREFIX}nintei/new/", nintei_new, name="fukushi_hoiku_nintei_new"),
+    path(
+        f"{PREFIX}nintei/<int:nintei_id>/keigen/",
+        keigen_new,
+        name="fukushi_hoiku_keigen_new",
+    ),
     path(f"{PREFIX}shisetsu/", shisetsu_list, name="fukushi_hoiku_shisetsu"),
     path(f"{PREFIX}chosei/", chosei_view, name="fukushi_hoiku_chosei"),
     path(f"{PREFIX}chosei/run/", chosei_run_view, name="fukushi_hoiku_chosei_run"),

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,8 +20,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fukushi.gyomu import HOIKURYO
+from fukushi.hoikuryo_jobs import KIRIKAE
 from fukushi.models.hoiku import Hitsuyoryo, HoikuNintei, HoikuryoGetsugaku
-from fukushi.printjobs_hoiku import hoikuryo_tsuchi_render
+from fukushi.printjobs_hoiku import henko_render, henko_tsuchi, hoikuryo_tsuchi_render
 from fukushi.rules.hoiku import nendo_of
 from fukushi.services.hoiku_ryo import (
     FISCAL_MONTHS,
@@ -36,7 +38,9 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import access_record, actor_from_request
 from tenants.forms.nendo import NendoField
+from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
+from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.params.services import ParameterMissing
 from tenants.printing.yearly import issuer_name
@@ -64,6 +68,10 @@ class MonthForm(forms.Form):
 class ComputeForm(forms.Form):
     nendo = NendoField(label="年度")
     hani = forms.ChoiceField(label="算定する月", choices=RANGE_CHOICES)
+
+
+class KirikaeForm(forms.Form):
+    nendo = NendoField(label="切替する年度")
 
 
 @gyomu_view(GYOMU)
@@ -99,6 +107,8 @@ def hoikuryo_list(request: HttpRequest) -> HttpResponse:
             "atena_ids": [g.atena_id for g in rows],
             "total": qs.aggregate(s=Sum("amount"))["s"] or 0,
             "compute": ComputeForm(initial={"nendo": nendo_of(day), "hani": "all"}),
+            "kirikae": KirikaeForm(initial={"nendo": nendo_of(day)}, prefix="kirikae"),
+            "henko": HenkoQuery(request.GET).is_valid() and request.GET.get("henko"),
             "can_write": _can_write(request),
         },
     )
@@ -123,12 +133,75 @@ def hoikuryo_compute_view(request: HttpRequest) -> HttpResponse:
         request,
         f"保育料を算定しました（{res.computed}件、変更{res.changed}件、削除{res.removed}件）。",
     )
+    henko = f"&henko={min(res.rireki_ids)}-{max(res.rireki_ids)}" if res.rireki_ids else ""
     if res.waiting:
         messages.warning(
             request,
             f"保護者の市町村民税の課税の情報がない{len(res.waiting)}人は算定していません。",
         )
-    return redirect(f"{reverse('fukushi_hoikuryo_list')}?nendo={nendo}&month={months[0]}")
+    return redirect(f"{reverse('fukushi_hoikuryo_list')}?nendo={nendo}&month={months[0]}{henko}")
+
+
+class HenkoQuery(forms.Form):
+    """The history rows of one 算定 (``first-last`` ids), as the compute's redirect gives."""
+
+    henko = TextField(
+        label="算定の履歴の範囲",
+        max_length=25,
+        validators=[RegexValidator(r"^[0-9]{1,12}-[0-9]{1,12}$", "範囲の形が正しくありません。")],
+    )
+
+    def ids(self) -> tuple[int, int]:
+        a, b = self.cleaned_data["henko"].split("-")
+        return int(a), int(b)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the PDF's 宛名 are logged below (PRINT) once it is made
+@require_GET
+def henko_tsuchi_pdf(request: HttpRequest) -> HttpResponse:
+    """The 決定（変更）通知書 of the fees one screen 算定 changed: one page per household."""
+    query = HenkoQuery(request.GET)
+    if not query.is_valid():
+        raise Http404("印刷できる通知書がありません。")
+    first, last = query.ids()
+    notices = henko_tsuchi(rireki_ids=range(first, last + 1)) if last - first < 100_000 else []
+    if not notices:
+        raise Http404("印刷できる通知書がありません。")
+    pdf = henko_render(notices, issuer=issuer_name(), hakko_date=timezone.localdate())
+    access_record(
+        request=request,
+        action=AccessAction.PRINT,
+        gyomu=GYOMU,
+        screen="fukushi.hoikuryo_henko_tsuchi_pdf",
+        record_type="fukushi.HoikuryoGetsugaku",
+        record_count=len(notices),
+        detail={"atena_ids": sorted({a for n in notices for a in n.atena_ids})},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="hoikuryo_henko_tsuchi.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts the 切替 job (which logs what it reads and prints)
+@require_POST
+def kirikae_start(request: HttpRequest) -> HttpResponse:
+    form = KirikaeForm(request.POST, prefix="kirikae")
+    if not form.is_valid():
+        messages.error(request, "切替する年度を選んでください。")
+        return redirect("fukushi_hoikuryo_list")
+    try:
+        job = job_start(
+            kind=KIRIKAE,
+            params={"nendo": form.cleaned_data["nendo"]},
+            actor=actor_from_request(request),
+        )
+    except (JobRefused, ValueError) as exc:
+        messages.error(request, str(exc))
+        return redirect("fukushi_hoikuryo_list")
+    return redirect("job_detail", pk=job.pk)
 
 
 class TsuchiQuery(forms.Form):
@@ -233,6 +306,8 @@ urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}entry/", hoikuryo_list, name=f"gyomu_entry_{HOIKURYO}"),
     path(f"{PREFIX}", hoikuryo_list, name="fukushi_hoikuryo_list"),
     path(f"{PREFIX}compute/", hoikuryo_compute_view, name="fukushi_hoikuryo_compute"),
+    path(f"{PREFIX}kirikae/", kirikae_start, name="fukushi_hoikuryo_kirikae"),
+    path(f"{PREFIX}henko-tsuchi/", henko_tsuchi_pdf, name="fukushi_hoikuryo_henko_tsuchi"),
     path(f"{PREFIX}tsuchi/<int:pk>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"),
     path(f"{PREFIX}shisan/", shisan_view, name="fukushi_hoikuryo_shisan"),
 ]
