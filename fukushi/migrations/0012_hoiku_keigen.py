@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0009_yobo_sesshu'),
+        ('fukushi', '0011_shinshin_shokan'),
     ]
 
     operations = [
