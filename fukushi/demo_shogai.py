@@ -8,7 +8,7 @@ Share and mix from 厚生労働省「令和4年生活のしづらさなどに関
 persons in facilities the demo takes 55 per 1,000 residents, one 手帳 each, split 64 : 18 : 18
 as the survey's counts are. The 身体 等級 mix, the 療育 程度 mix, and the ages each kind is
 drawn from are ours (not confirmed from the survey's tables). Persons are chosen by a hash of
-their 宛名番号 (stable between runs).
+the reading of their name and their birth date (stable between runs and loads).
 
 The 心身障害者医療 criteria of a demo town that has set none are put as demo values (reason
 「デモデータ（架空の条例）」): 身体 1・2級, 療育 A1・A2, 精神 1級, no new applicant from 65,
@@ -74,6 +74,13 @@ def _h(text: str) -> int:
     return int(hashlib.sha256(text.encode()).hexdigest()[:12], 16)
 
 
+def _who(p: Any) -> str:
+    """What a person is chosen by: the reading of the name and the birth date, not the 宛名番号
+    (a sequence's value: the same town loaded twice, or after other towns, gets other
+    numbers and would get other holders)."""
+    return f"{p.shimei_kana}|{p.birth_date.isoformat()}"
+
+
 def _kijun(nendo: int) -> None:
     for name, value in DEMO_KIJUN.items():
         key = f"fukushi.shinshin.{name}"
@@ -100,7 +107,7 @@ def load(stdout: Any) -> None:
     target = len(residents) * SHOJI_PERMIL // 1000
     order = sorted(
         (r for r in residents if r.atena_id in ids),
-        key=lambda r: _h(ids[r.atena_id].atena_no),
+        key=lambda r: _h(_who(ids[r.atena_id])),
     )
     taken: set[int] = set()
     techos: list[ShogaiTecho] = []
@@ -114,7 +121,7 @@ def load(stdout: Any) -> None:
             age = age_on(r.birth_date, today)
             if r.atena_id in taken or not lo <= age <= hi:
                 continue
-            n = _h(f"{kind}|{ids[r.atena_id].atena_no}")
+            n = _h(f"{kind}|{_who(ids[r.atena_id])}")
             tokyu = next(t for limit, t in TOKYU[kind] if n % 100 < limit)
             years_ago = n % 10 if kind != TechoKind.SEISHIN else n % 2
             kofu = date(today.year - years_ago, 1 + n % 12, 1)

@@ -289,6 +289,10 @@ def log_reads(
     ids: list[Any] = note.get("ids", [])
     if "ids" not in note and shown and decl.ids:
         ids = resolve(output, decl.ids)
+        if len(ids) == 1 and isinstance(ids[0], list | tuple | set | frozenset):
+            # ``ids="page_ids"`` naming a list (not ``page_ids[]``): its ids, not the list
+            # itself as one record id (a page of 50 would not fit the column)
+            ids = [i for i in ids[0] if i is not None]
     if decl.skip_empty and not ids:
         return
     record_id = note.get("record_id")

@@ -80,6 +80,26 @@ def test_one_record_is_the_record_id_a_list_goes_to_detail(world):
     assert row.screen == "many"  # no screen declared: the view's name
 
 
+def test_a_path_naming_a_list_logs_its_ids_not_the_list_as_one_record(world):
+    """``ids="page_ids"`` (a list in the context, declared without ``[]``): a page of 50
+    ids once went in as one record id, "[1, 2, …]", which a long page did not fit (a 500
+    for the clerk, nothing logged)."""
+    page = list(range(100_001, 100_051))
+
+    @logs_reads(Reads("atena", ids="page_ids", action="search"))
+    def listing(request):
+        return TemplateResponse(request, TEMPLATE, {"page_ids": page})
+
+    @logs_reads(Reads("atena", ids="page_ids", action="search"))
+    def one_row(request):
+        return TemplateResponse(request, TEMPLATE, {"page_ids": [7]})
+
+    (row,) = _rows(world, lambda: listing(_request()))
+    assert (row.record_id, row.record_count, row.detail) == ("", 50, {"atena_ids": page})
+    (row,) = _rows(world, lambda: one_row(_request()))
+    assert (row.record_id, row.record_count, row.detail) == ("7", 1, {})
+
+
 def test_an_answer_without_the_declared_output_writes_nothing(world):
     @logs_reads(Reads("atena", shown="result", count="result.count"))
     def search(request):
