@@ -4,7 +4,7 @@
 The wall of 予防接種 (fukushi/views/yobo_sesshu.py): beside the 業務 role every screen that
 shows or touches a person's records needs the grant ``fukushi.grants_kenko.KENKO_KIROKU``;
 without it they answer 404 and the top screen shows no list and no count. With it the clerk
-enters the 利用目的 first (kept in the session for ``MOKUTEKI_SECONDS``); every list page,
+enters the 利用目的 first (kept in the session as 予防接種 keeps it); every list page,
 person screen, CSV and 受診券 PDF writes its access-log row with that purpose.
 """
 
@@ -38,7 +38,7 @@ from fukushi.services.kenshin import (
     table,
     taisho_rows,
 )
-from fukushi.views.yobo_sesshu import may_see
+from fukushi.views.yobo_sesshu import can_write, may_see, session_query, wall
 from juminkiroku.public import person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -53,20 +53,10 @@ from tenants.wareki import format_nendo, format_wareki
 GYOMU = KENKO_KANRI
 RECORD_TYPE = "fukushi.KenshinJushin"
 SESSION = "fukushi_kenshin_query"
-MOKUTEKI_SECONDS = 30 * 60
 PAGE_SIZE = 50
 PRINT_MAX = 500
 DATE_HELP = wareki_help("令和7年6月1日", "R7.6.1", "2025/6/1")
 CSV_HEADER = ["宛名番号", "氏名", "生年月日", "年齢（年度末）", "検診", "方法", "受診"]
-
-
-def _wall(request: HttpRequest) -> None:
-    if not may_see(request):
-        raise Http404("ページが見つかりません。")
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
 
 def _kinds(nendo: int) -> list[tuple[str, str]]:
@@ -128,10 +118,7 @@ class TorikeshiForm(forms.Form):
 
 
 def _query(request: HttpRequest) -> dict[str, Any] | None:
-    q = request.session.get(SESSION)
-    if not q or time.time() - float(q["at"]) > MOKUTEKI_SECONDS:
-        return None
-    return dict(q)
+    return session_query(request, SESSION)
 
 
 def _rows(q: dict[str, Any]) -> list[TaishoRow]:
@@ -206,7 +193,7 @@ def top(request: HttpRequest) -> HttpResponse:
 @require_POST
 def taisho_csv(request: HttpRequest) -> HttpResponseBase:
     """The whole list of the last query as CSV (the platform's writer), logged as 抽出."""
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenshin_top")
@@ -247,7 +234,7 @@ def taisho_csv(request: HttpRequest) -> HttpResponseBase:
 def jushinken_pdf(request: HttpRequest) -> HttpResponseBase:
     """受診券 for the last query's 未受診者 (one who had the 検診 this 年度 gets none), one
     page per person and 検診, up to ``PRINT_MAX``."""
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenshin_top")
@@ -279,7 +266,7 @@ def jushinken_pdf(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, atena_id: int) -> HttpResponse:
     """A person's 受診記録 (cancelled ones too) and, for 更新, the form to record a 受診."""
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         messages.info(request, "先に利用目的を入力してください。")
@@ -289,7 +276,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
         raise Http404("ページが見つかりません。")
     form = RecordForm(request.POST or None, nendo=_nendo_now())
     if request.method == "POST":
-        if not _can_write(request):
+        if not can_write(request):
             raise Http404("ページが見つかりません。")
         if form.is_valid():
             d = form.cleaned_data
@@ -337,7 +324,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
                 for r in rows
             ],
             "form": form,
-            "can_write": _can_write(request),
+            "can_write": can_write(request),
             "seimitsu_form": SeimitsuForm(),
             "torikeshi_form": TorikeshiForm(),
             "yo_seimitsu": KekkaKubun.YO_SEIMITSU.value,
@@ -349,7 +336,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
 @no_personal_data  # a write; the service logs it with the purpose
 @require_POST
 def seimitsu(request: HttpRequest, pk: int) -> HttpResponse:
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenshin_top")
@@ -378,7 +365,7 @@ def seimitsu(request: HttpRequest, pk: int) -> HttpResponse:
 @no_personal_data  # a write; the service logs it with the purpose
 @require_POST
 def torikeshi(request: HttpRequest, pk: int) -> HttpResponse:
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenshin_top")

@@ -74,12 +74,13 @@ def may_see(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated and has_grant(user.pk, KENKO_KIROKU))
 
 
-def _wall(request: HttpRequest) -> None:
+def wall(request: HttpRequest) -> None:
+    """404 for one without the grant: 健康管理's screens never say a record exists."""
     if not may_see(request):
         raise Http404("ページが見つかりません。")
 
 
-def _can_write(request: HttpRequest) -> bool:
+def can_write(request: HttpRequest) -> bool:
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
 
@@ -132,12 +133,17 @@ class TorikeshiForm(forms.Form):
     riyu = TextField(label="取消の理由", max_length=200)
 
 
-def _query(request: HttpRequest) -> dict[str, Any] | None:
-    """The list query the clerk last entered (with its purpose), if still in force."""
-    q = request.session.get(SESSION)
+def session_query(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """The list query the clerk last entered under ``key`` (with its purpose), if still in
+    force (健診's screens keep theirs the same way)."""
+    q = request.session.get(key)
     if not q or time.time() - float(q["at"]) > MOKUTEKI_SECONDS:
         return None
     return dict(q)
+
+
+def _query(request: HttpRequest) -> dict[str, Any] | None:
+    return session_query(request, SESSION)
 
 
 def _rows(q: dict[str, Any]) -> list[Any]:
@@ -212,7 +218,7 @@ def top(request: HttpRequest) -> HttpResponse:
 @require_POST
 def taisho_csv(request: HttpRequest) -> HttpResponseBase:
     """The whole list of the last query as CSV (the platform's writer), logged as 抽出."""
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenko_top")
@@ -254,7 +260,7 @@ def taisho_csv(request: HttpRequest) -> HttpResponseBase:
 def yoshin_pdf(request: HttpRequest) -> HttpResponseBase:
     """予診票（接種券） for the last query's list (接種対象 and 標準期間経過 only: a 期限切れ
     dose is no longer a 定期接種), one page per person and dose, up to ``PRINT_MAX``."""
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenko_top")
@@ -285,7 +291,7 @@ def yoshin_pdf(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def person(request: HttpRequest, atena_id: int) -> HttpResponse:
     """A person's records (cancelled ones too) and, for 更新, the form to record a dose."""
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         messages.info(request, "先に利用目的を入力してください。")
@@ -296,7 +302,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
     actor = actor_from_request(request)
     form = RecordForm(request.POST or None, nendo=_nendo_now())
     if request.method == "POST":
-        if not _can_write(request):
+        if not can_write(request):
             raise Http404("ページが見つかりません。")
         if form.is_valid():
             d = form.cleaned_data
@@ -334,7 +340,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
             "birth": format_wareki(who.birth_date),
             "rows": [(r, names.get(r.vaccine, r.vaccine)) for r in rows],
             "form": form,
-            "can_write": _can_write(request),
+            "can_write": can_write(request),
             "torikeshi_form": TorikeshiForm(),
         },
     )
@@ -344,7 +350,7 @@ def person(request: HttpRequest, atena_id: int) -> HttpResponse:
 @no_personal_data  # a write; the service logs it with the purpose
 @require_POST
 def torikeshi(request: HttpRequest, pk: int) -> HttpResponse:
-    _wall(request)
+    wall(request)
     q = _query(request)
     if q is None:
         return redirect("fukushi_kenko_top")
