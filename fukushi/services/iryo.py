@@ -34,6 +34,7 @@ from tenants import zengin
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
+from tenants.params.settable import unset_message
 from tenants.wareki import fiscal_year_of, format_wareki
 from zeimu import public as zeimu_public
 
@@ -71,7 +72,7 @@ def _param(gyomu: str, name: str, nendo: int) -> Any:
             [
                 (
                     "",
-                    f"この町の「{key}」（条例で定める値）が設定されていません。設定画面で設定してください。",
+                    unset_message(key),
                 )
             ]
         ) from exc

@@ -45,6 +45,7 @@ from juminkiroku import public as juminkiroku_public
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
+from tenants.params.settable import unset_message
 from tenants.wareki import fiscal_year_of, format_wareki
 from zeimu import public as zeimu_public
 
@@ -75,11 +76,7 @@ def _param(name: str, day: date) -> Any:
     try:
         return param_value(key, fiscal_year_of(day))
     except ParameterMissing as exc:
-        raise ShinshinRefused(
-            [
-                f"この町の「{key}」（条例で定める値）が設定されていません。設定画面で設定してください。"
-            ]
-        ) from exc
+        raise ShinshinRefused([unset_message(key)]) from exc
 
 
 def shinshin_kijun(day: date) -> ShinshinKijun:

@@ -104,9 +104,9 @@ def test_each_towns_criteria_decide(alpha, beta):
     # a 年度 the town has not set: refused, saying which value is missing
     with pytest.raises(ShinshinRefused) as exc:
         shinshin_check(atena_id=a3.pk, kaishi=date(2025, 3, 1))
-    assert (
-        "fukushi.shinshin." in exc.value.errors[0] and "設定されていません" in exc.value.errors[0]
-    )
+    message = exc.value.errors[0]
+    assert message.startswith("この団体の「心身障害者医療") and "設定されていません" in message
+    assert "fukushi." not in message  # the value's name in words, not its key
     # 寒川町: 身体 up to 3級, no income limit, 精神 not covered
     connection.set_tenant(beta.municipality)
     criteria(SAMUKAWA)

@@ -13,7 +13,9 @@ whoever reads the law's data sees at once that a town can override it):
       type: integer      # integer | choice | months | text
       min: 0             # integer: inclusive bounds (either may be left out)
       max: 31
-      choices: [1, 2, 3] # choice: the allowed values
+      choices: [1, 2, 3] # choice: the allowed values (whole numbers or short codes)
+      labels:            # choice: the words the screen shows for each code (optional;
+        1: …             #   required for codes that are not numbers)
       max_length: 50     # text
       basis: …           # why a town may set it (defaults to the parameter's source)
 ```
@@ -53,15 +55,27 @@ class Settable:
     maximum: int | None = None
     choices: tuple[Any, ...] = ()
     max_length: int = 100
+    #: choice: (code, words) for each code the screen names in words
+    labels: tuple[tuple[Any, str], ...] = ()
 
     def applies_to(self, subscribed: set[str]) -> bool:
         """Whether a town subscribing to ``subscribed`` 業務 may set it."""
         return not self.gyomu or bool(subscribed.intersection(self.gyomu))
 
+    def label_of(self, value: Any) -> str:
+        """The words for a choice's code (the code itself when it has none)."""
+        return next((words for code, words in self.labels if code == value), str(value))
+
+    def options(self) -> list[tuple[str, str]]:
+        """A choice's (value to post, words to show), for the screen's list."""
+        return [(str(c), self.label_of(c)) for c in self.choices]
+
     def format(self, value: Any) -> str:
         """A stored value as the screen shows it."""
         if value is None:
             return "（なし）"
+        if self.kind == "choice" and self.labels:
+            return self.label_of(value)
         if self.kind == "months" and isinstance(value, list):
             return "・".join(f"{m}月" for m in value)
         if isinstance(value, int) and not isinstance(value, bool):
@@ -77,7 +91,7 @@ class Settable:
                 return f"{self.minimum}以上の整数"
             return "整数"
         if self.kind == "choice":
-            return "・".join(str(c) for c in self.choices) + "のいずれか"
+            return "・".join(self.label_of(c) for c in self.choices) + "のいずれか"
         if self.kind == "months":
             return "納期の月を4月始まりの年度順にカンマ区切り（例：6,8,10,1）"
         return f"{self.max_length}文字以内"
@@ -93,14 +107,16 @@ class Settable:
             return raw
         if self.kind == "months":
             return self._months(raw)
+        if self.kind == "choice":
+            # a code (what the screen's list posts) or its words, typed
+            for code in self.choices:
+                if raw in (str(code), self.label_of(code)):
+                    return code
+            raise ParameterValueError(f"{self.describe()}を選んでください。")
         try:
             number = int(raw.replace(",", ""))
         except ValueError as exc:
             raise ParameterValueError("半角の整数で入力してください。") from exc
-        if self.kind == "choice":
-            if number not in self.choices:
-                raise ParameterValueError(f"{self.describe()}を入力してください。")
-            return number
         if (self.minimum is not None and number < self.minimum) or (
             self.maximum is not None and number > self.maximum
         ):
@@ -130,6 +146,18 @@ def _settable(param: dict[str, Any], path: str, gyomu: tuple[str, ...]) -> Setta
         raise ValueError(f"{path}: {param['key']} の municipal.type {kind!r} は使えません")
     if kind == "choice" and not spec.get("choices"):
         raise ValueError(f"{path}: {param['key']} の municipal.choices がありません")
+    labels = dict(spec.get("labels") or {})
+    choices = tuple(spec.get("choices") or ())
+    if kind == "choice":
+        if unknown := set(labels) - set(choices):
+            raise ValueError(
+                f"{path}: {param['key']} の municipal.labels に選択肢でない値 {unknown}"
+            )
+        if bare := [c for c in choices if not isinstance(c, int) and c not in labels]:
+            # a code that is not a number is not a word a clerk should be shown
+            raise ValueError(
+                f"{path}: {param['key']} の選択肢 {bare} に municipal.labels がありません"
+            )
     return Settable(
         key=param["key"],
         label=param["label"],
@@ -139,8 +167,9 @@ def _settable(param: dict[str, Any], path: str, gyomu: tuple[str, ...]) -> Setta
         gyomu=gyomu,
         minimum=spec.get("min"),
         maximum=spec.get("max"),
-        choices=tuple(spec.get("choices") or ()),
+        choices=choices,
         max_length=int(spec.get("max_length", 100)),
+        labels=tuple((code, str(labels[code])) for code in choices if code in labels),
     )
 
 
@@ -155,3 +184,14 @@ def settable_parameters() -> dict[str, Settable]:
             if "municipal" in param:
                 found[param["key"]] = _settable(param, path.name, gyomu)
     return found
+
+
+def unset_message(key: str) -> str:
+    """What a screen says when a value the town must set by 条例 is missing: the value's
+    name in words (its label), never its key."""
+    settable = settable_parameters().get(key)
+    name = settable.label if settable else "条例で定める値"
+    return (
+        f"この団体の「{name}」（条例で定める値）が設定されていません。"
+        "設定画面（設定 > 条例で定める値）で設定してください。"
+    )

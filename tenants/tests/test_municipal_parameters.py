@@ -239,8 +239,8 @@ def test_a_later_year_cuts_the_earlier_value_and_keeps_the_past(in_alpha):
         (KINTOWARI, "三千五百", "条例", "半角の整数で入力してください。"),
         (KINTOWARI, "-1", "条例", "0以上の整数で入力してください。"),
         (NOUKI_DAY, "32", "条例", "0から31までの整数で入力してください。"),
-        (KYUCHI, "4", "条例", "1・2・3のいずれかを入力してください。"),
-        (HASU, "10", "条例", "1000・100のいずれかを入力してください。"),
+        (KYUCHI, "4", "条例", "1・2・3のいずれかを選んでください。"),
+        (HASU, "10", "条例", "1000・100のいずれかを選んでください。"),
         (NOUKI_MONTHS, "6,1,8", "条例", "4月始まりの年度順"),
         (NOUKI_MONTHS, "6,13", "条例", "月は1から12までで入力してください。"),
         (KINTOWARI, "", "条例", "値を入力してください。"),
@@ -261,6 +261,47 @@ def test_refused_values_write_nothing(in_alpha, key, text, reason, message):
         MunicipalParameterChange.objects.count(),
         AccessLog.objects.count(),
     )
+
+
+HITORIOYA = "fukushi.iryo.hitorioya.shotoku_seigen"
+
+
+def test_a_choice_of_codes_is_offered_in_words_and_stores_the_code(world, login):
+    """A choice whose codes are not numbers (ひとり親医療の所得制限: fuyoteate / nashi) is
+    offered as a list in words; the code is stored, the words are shown, typed words are
+    taken too and anything else is refused with nothing written."""
+    declared = settable_parameters()[HITORIOYA]
+    assert declared.options() == [
+        ("fuyoteate", "児童扶養手当の受給者に限る"),
+        ("nashi", "所得制限なし"),
+    ]
+    assert declared.clean("所得制限なし") == "nashi" and declared.clean("fuyoteate") == "fuyoteate"
+    with pytest.raises(
+        ParameterValueError,
+        match="児童扶養手当の受給者に限る・所得制限なしのいずれかを選んでください",
+    ):
+        declared.clean("なし")
+    admin = login("hayama-admin", ALPHA_HOST)
+    year = _this_year()
+    page = admin.get("/settings/parameters/").content.decode()
+    assert '<option value="nashi">所得制限なし</option>' in page
+    assert "fuyoteate＝" not in page and "nashi＝" not in page
+    admin.post(
+        "/settings/parameters/",
+        {
+            "key": HITORIOYA,
+            "fiscal_year": year,
+            "value": "nashi",
+            "reason": "ひとり親医療条例第3条",
+        },
+    )
+    with schema_context(world.alpha.schema):
+        assert param_value(HITORIOYA, year) == "nashi"
+    page = admin.get("/settings/parameters/").content.decode()
+    assert "<strong>所得制限なし</strong>" in page
+    # the other town: nothing of it
+    with schema_context(world.beta.schema):
+        assert not MunicipalParameter.objects.filter(key=HITORIOYA).exists()
 
 
 def test_months_are_stored_as_a_list(in_alpha):
