@@ -110,6 +110,7 @@ MODULE = ModuleSpec(
         "fukushi.hoiku_chosei": "入所申込と利用調整",
         "fukushi.hoikuryo_list": "保育料の一覧",
         "fukushi.hoikuryo_compute": "保育料の算定",
+        "fukushi.hoikuryo_chotei": "保育所保育料の調定（収納へ）",
         "fukushi.hoikuryo_tsuchi_pdf": "保育料（利用者負担額）決定通知書",
         "fukushi.hoikuryo_shisan": "保育料の試算（個人の情報なし）",
         "api.fukushi.hoikuryo_shisan": "API（保育料の試算）",

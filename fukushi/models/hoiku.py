@@ -392,3 +392,28 @@ class HoikuRireki(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} {self.pk}"
+
+
+class HoikuryoChotei(models.Model):
+    """What fukushi has stated to the 収納 ledger for one child's 保育所保育料 of one month:
+    the 期別's key (child, month, the 保護者 who owes it), the 調定額 as it now stands and the
+    納付番号 the ledger gave. The ledger keeps every change as its own entry; this row is
+    fukushi's view of the latest, for its screens and the next posting."""
+
+    atena_id = models.BigIntegerField("子どもの宛名ID")
+    month = models.DateField("月（1日）")
+    nendo = models.IntegerField("年度")
+    hogosha_atena_id = models.BigIntegerField("納付する保護者の宛名ID", db_index=True)
+    key = models.CharField("収納の期別の識別子", max_length=60, unique=True)
+    amount = models.IntegerField("調定額")
+    nofu_bango = models.CharField("納付番号", max_length=20)
+    posted_at = models.DateTimeField("調定日時")
+    posted_by = models.CharField("調定者", max_length=150)
+
+    class Meta:
+        verbose_name = "保育所保育料の調定"
+        ordering = ("month", "atena_id")
+        indexes = [models.Index(fields=("month", "atena_id"), name="hoikuryo_chotei_month")]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fukushi.gyomu import HOIKURYO
 from fukushi.hoikuryo_jobs import KIRIKAE
-from fukushi.models.hoiku import Hitsuyoryo, HoikuNintei, HoikuryoGetsugaku
+from fukushi.models.hoiku import Hitsuyoryo, HoikuNintei, HoikuryoChotei, HoikuryoGetsugaku
 from fukushi.printjobs_hoiku import henko_render, henko_tsuchi, hoikuryo_tsuchi_render
 from fukushi.rules.hoiku import nendo_of
 from fukushi.services.hoiku_ryo import (
@@ -32,6 +32,7 @@ from fukushi.services.hoiku_ryo import (
     month_first,
     shisan,
 )
+from fukushi.services.hoikuryo_chotei import ChoteiRefused, hoikuryo_chotei
 from juminkiroku.public import person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -96,6 +97,14 @@ def hoikuryo_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
     persons = person_identities(g.atena_id for g in rows)
+    # what the 収納 ledger was told for each child of the page (保育所 only; a child whose
+    # 保護者 changed has the old 期別 at 0 and the new one with the fee)
+    chotei: dict[int, HoikuryoChotei] = {}
+    for c in HoikuryoChotei.objects.filter(
+        month=day, atena_id__in=[g.atena_id for g in rows]
+    ).order_by("posted_at", "pk"):
+        if c.amount or c.atena_id not in chotei:
+            chotei[c.atena_id] = c
     return TemplateResponse(
         request,
         "fukushi/hoiku/hoikuryo_list.html",
@@ -103,7 +112,13 @@ def hoikuryo_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "day": day,
             "page": page,
-            "rows": [(g, persons.get(g.atena_id)) for g in rows],
+            "rows": [(g, persons.get(g.atena_id), chotei.get(g.atena_id)) for g in rows],
+            "chotei_total": HoikuryoChotei.objects.filter(month=day).aggregate(s=Sum("amount"))[
+                "s"
+            ],
+            "chotei_form": MonthForm(
+                initial={"nendo": nendo_of(day), "month": day.month}, prefix="chotei"
+            ),
             "atena_ids": [g.atena_id for g in rows],
             "total": qs.aggregate(s=Sum("amount"))["s"] or 0,
             "compute": ComputeForm(initial={"nendo": nendo_of(day), "hani": "all"}),
@@ -140,6 +155,30 @@ def hoikuryo_compute_view(request: HttpRequest) -> HttpResponse:
             f"保護者の市町村民税の課税の情報がない{len(res.waiting)}人は算定していません。",
         )
     return redirect(f"{reverse('fukushi_hoikuryo_list')}?nendo={nendo}&month={months[0]}{henko}")
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then back to the list
+@require_POST
+def hoikuryo_chotei_view(request: HttpRequest) -> HttpResponse:
+    """The month's 保育所保育料 to the 収納 ledger (調定)."""
+    form = MonthForm(request.POST, prefix="chotei")
+    if not form.is_valid():
+        messages.error(request, "調定する年度と月を選んでください。")
+        return redirect("fukushi_hoikuryo_list")
+    nendo, month = form.cleaned_data["nendo"], form.cleaned_data["month"]
+    try:
+        res = hoikuryo_chotei(day=month_first(nendo, month), actor=actor_from_request(request))
+    except (ChoteiRefused, ParameterMissing) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"{month}月分の保育所保育料を調定しました（保育所の子ども{res.targets}人、"
+            f"調定が変わった期別{res.written}件、うち0円にした期別{res.zeroed}件、"
+            f"調定額の合計{res.total:,}円）。",
+        )
+    return redirect(f"{reverse('fukushi_hoikuryo_list')}?nendo={nendo}&month={month}")
 
 
 class HenkoQuery(forms.Form):
@@ -307,6 +346,7 @@ urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}", hoikuryo_list, name="fukushi_hoikuryo_list"),
     path(f"{PREFIX}compute/", hoikuryo_compute_view, name="fukushi_hoikuryo_compute"),
     path(f"{PREFIX}kirikae/", kirikae_start, name="fukushi_hoikuryo_kirikae"),
+    path(f"{PREFIX}chotei/", hoikuryo_chotei_view, name="fukushi_hoikuryo_chotei"),
     path(f"{PREFIX}henko-tsuchi/", henko_tsuchi_pdf, name="fukushi_hoikuryo_henko_tsuchi"),
     path(f"{PREFIX}tsuchi/<int:pk>/", hoikuryo_tsuchi_pdf, name="fukushi_hoikuryo_tsuchi"),
     path(f"{PREFIX}shisan/", shisan_view, name="fukushi_hoikuryo_shisan"),

@@ -33,6 +33,9 @@ class Zeimoku(models.TextChoices):
     KAIGO = "kaigo", "介護保険料"
     KOKI = "koki", "後期高齢者医療保険料"
     JIGYOSHOZEI = "jigyosho", "事業所税"
+    #: the 保育所's 保育料, which the 市町村 collects (私立: 子ども・子育て支援法附則第6条第4項;
+    #: 公立: as the facility's own 利用者負担); posted by fukushi.services.hoikuryo_chotei
+    HOIKURYO = "hoikushoryo", "保育所保育料"
 
 
 class ChoteiKind(models.TextChoices):

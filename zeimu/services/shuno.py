@@ -46,6 +46,7 @@ ZEIMOKU_NO = {
     Zeimoku.KAIGO: "06",
     Zeimoku.KOKI: "07",
     Zeimoku.JIGYOSHOZEI: "08",
+    Zeimoku.HOIKURYO: "09",
 }
 
 

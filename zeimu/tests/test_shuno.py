@@ -244,6 +244,12 @@ OPS = st.lists(
     ops=[("chotei", 0, 0), ("chotei", 3, 1), ("pay", 0, 1), ("haito", 3, 1), ("juto", 0, 0),
          ("kanpu", 3, 0)]
 )  # fmt: skip
+# found on 2026-12-07: a 不納欠損 dated 10/2, then a payment dated 7/1 entered after it: the
+# 還付 of 7/2 pays back what was overpaid on 7/2 (118円); the 131円 the 欠損 struck stays 過誤納
+@example(
+    ops=[("chotei", 0, 0), ("chotei", 0, 0), ("chotei", 3, 131), ("kesson", 3, 0),
+         ("pay", 3, 249), ("kanpu", 3, 0)]
+)  # fmt: skip
 def test_the_ledger_balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
     """Any sequence of 調定 (当初・更正), payments, 充当, 還付, 換価・配当 (滞納処分) and 不納欠損:
     per 期別 and in total, 調定 − 収納 equals what the model says, 充当 moves money without
@@ -299,7 +305,13 @@ def _balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
             else:
                 if out.kanpu is not None:
                     refunded += out.kanpu.amount
-                    assert balances([kib[i].kibetsu_id])[kib[i].kibetsu_id].zan == 0
+                    kid = kib[i].kibetsu_id
+                    # it takes out what was overpaid on its 決定日; an entry dated later (a
+                    # 配当 or 不納欠損 of 10/2 entered before a payment of 7/1) leaves the rest
+                    # for a later decision
+                    assert balances([kid], on=date(2025, 7, 2))[kid].zan == 0
+                    if not Shuno.objects.filter(kibetsu_id=kid, on__gt=date(2025, 7, 2)):
+                        assert balances([kid])[kid].zan == 0
         elif op in ("haito", "kesson"):
             kid = kib[i].kibetsu_id
             owed = balances([kid], on=later)[kid].zan
