@@ -144,6 +144,8 @@ MODULE = ModuleSpec(
         "fukushi.shogai_renkei": "障害者手帳（住民記録の異動から）",
         "fukushi.shinshin_top": "心身障害者医療 受給者の検索",
         "fukushi.shinshin_kofu": "心身障害者医療 受給者証の交付",
+        "fukushi.shinshin_minaoshi_list": "心身障害者医療 手帳が変わった受給者証（見直しの対象）",
+        "fukushi.shinshin_minaoshi": "心身障害者医療 受給者証の見直し",
         "fukushi.shinshin_renkei": "心身障害者医療（住民記録の異動から）",
         "fukushi.shinshin_shisan": "心身障害者医療の対象の試算（個人の情報なし）",
         "api.fukushi.shogai_techo": "API（障害者手帳）",

@@ -302,6 +302,119 @@ def shinshin_shikkaku_apply(
     return changed
 
 
+# --- 見直し: the 根拠 手帳 changed after the certificate was issued -------------------------
+
+
+def techo_change(j: ShinshinJukyusha, on: date) -> str:
+    """What changed about the 受給者証's 根拠 手帳 since it was issued or last renewed, in
+    words ("" when nothing did): returned or ended, past its 有効期限 on ``on``, or another
+    等級 (a 等級変更 or a renewal with another 等級)."""
+    t = j.techo
+    if t.jotai != TechoJotai.YUKO:
+        return f"根拠の手帳が{t.get_jotai_display()}になっています。"
+    if t.yuko_kigen is not None and t.yuko_kigen < on:
+        return f"根拠の手帳の有効期限（{format_wareki(t.yuko_kigen)}）が過ぎています。"
+    if _konkyo(t) != j.konkyo:
+        return f"根拠の手帳の等級が変わりました（{j.konkyo} → {_konkyo(t)}）。"
+    return ""
+
+
+@dataclass(frozen=True)
+class Minaoshi:
+    jukyusha: ShinshinJukyusha
+    change: str  # what changed about the 根拠 手帳
+    konkyo: str  # the 手帳 that qualifies on the day ("" when none)
+    reasons: tuple[str, ...]  # why the person no longer qualifies (empty: qualifies)
+
+
+def minaoshi_list(on: date) -> list[Minaoshi]:
+    """Every valid 受給者証 whose 根拠 手帳 changed, judged again as on ``on`` (as a
+    renewal, not a new applicant): whether another 手帳 or the new 等級 still qualifies, or
+    why not. Reads only."""
+    out: list[Minaoshi] = []
+    rows = ShinshinJukyusha.objects.filter(jotai=ShinshinJotai.YUKO).select_related("techo")
+    for j in rows.order_by("jukyusha_bango"):
+        change = techo_change(j, on)
+        if not change:
+            continue
+        try:
+            c = shinshin_check(atena_id=j.atena_id, kaishi=on)
+        except ShinshinRefused as exc:
+            out.append(Minaoshi(j, change, "", tuple(exc.errors)))
+            continue
+        ok = c.techo is not None and not c.result.reasons
+        konkyo = _konkyo(c.techo) if ok and c.techo is not None else ""
+        out.append(Minaoshi(j, change, konkyo, () if ok else c.result.reasons or ("対象外",)))
+    return out
+
+
+def shinshin_minaoshi(*, pk: int, day: date, actor: Actor) -> ShinshinJukyusha:
+    """見直し of one 受給者証 whose 根拠 手帳 changed, as on ``day``: when a 手帳 valid that day
+    still qualifies (the new 等級, or another 手帳) it becomes the 根拠 and the certificate
+    goes on (to its end, or to that 精神 手帳's 有効期限 if earlier); otherwise the certificate
+    ends, valid to the day before ``day``, with the reasons. Refused (nothing written) when
+    nothing changed about its 手帳, or ``day`` is outside its 有効期間."""
+    with transaction.atomic(durable=True):
+        j = (
+            ShinshinJukyusha.objects.select_for_update()
+            .select_related("techo")
+            .filter(pk=pk, jotai=ShinshinJotai.YUKO)
+            .first()
+        )
+        if j is None:
+            raise ShinshinRefused(["有効な受給者証ではありません。"])
+        change = techo_change(j, day)
+        if not change:
+            raise ShinshinRefused(["根拠の手帳は変わっていません（見直しの対象ではありません）。"])
+        if not j.yuko_kaishi < day <= j.yuko_shuryo:
+            raise ShinshinRefused(
+                [
+                    f"見直しの日は有効期間（{format_wareki(j.yuko_kaishi)}〜"
+                    f"{format_wareki(j.yuko_shuryo)}）の2日目から最後の日までで指定してください。"
+                ]
+            )
+        try:
+            c: Check | None = shinshin_check(atena_id=j.atena_id, kaishi=day)
+            why = list(c.result.reasons) if c is not None else []
+        except ShinshinRefused as exc:
+            c, why = None, exc.errors
+        if c is not None and not why and c.techo is not None and c.shuryo is not None:
+            before = j.konkyo
+            j.techo = c.techo
+            j.konkyo = _konkyo(c.techo)
+            j.yuko_shuryo = min(j.yuko_shuryo, c.shuryo)
+            j.save(update_fields=["techo", "konkyo", "yuko_shuryo"])
+            _rireki(
+                j,
+                "minaoshi",
+                f"見直し（{format_wareki(day)}）：{change}根拠を{before}から{j.konkyo}に変更"
+                f"（{format_wareki(j.yuko_shuryo)}まで）",
+                actor,
+            )
+        else:
+            j.jotai = ShinshinJotai.SHIKKAKU
+            j.shikkaku_jiyu = "minaoshi"
+            j.yuko_shuryo = day - timedelta(days=1)
+            j.save(update_fields=["jotai", "shikkaku_jiyu", "yuko_shuryo"])
+            _rireki(
+                j,
+                "shikkaku",
+                f"見直しにより{format_wareki(j.yuko_shuryo)}まで：{change}"
+                + (" ".join(why) or "対象になりません。"),
+                actor,
+            )
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=SHINSHIN_SHOGAISHA_IRYO,
+            screen="fukushi.shinshin_minaoshi",
+            record_type=RECORD_TYPE,
+            record_id=j.pk,
+            detail={"atena_ids": [j.atena_id], "day": day.isoformat()},
+        )
+    return j
+
+
 def shinshin_shisan(
     *, day: date, kind: str, tokyu: str, age: int, shinki: bool, gokei_shotoku: int | None
 ) -> ShinshinResult:

@@ -31,8 +31,10 @@ from fukushi.models import (
 from fukushi.printjobs_shinshin import card_render
 from fukushi.services.shinshin import (
     ShinshinRefused,
+    minaoshi_list,
     shinshin_kofu,
     shinshin_koshin,
+    shinshin_minaoshi,
     shinshin_shisan,
 )
 from fukushi.services.shinshin_shokan import (
@@ -159,6 +161,23 @@ class ShiharaiForm(IraininForm):
     shiharai_date = WarekiDateField(label="支払日（取組日）", help_text=DATE_HELP)
 
 
+class MinaoshiForm(forms.Form):
+    mokuteki = TextField(
+        label="利用目的",
+        max_length=200,
+        initial="根拠の手帳が変わった受給者証の見直し",
+        help_text="アクセス記録に残ります。",
+    )
+    kijun = WarekiDateField(label="判定する日", help_text=DATE_HELP)
+
+
+class MinaoshiApplyForm(forms.Form):
+    day = WarekiDateField(
+        label="見直しの日",
+        help_text="この日から判定し直します（対象外なら前日まで有効）。" + DATE_HELP,
+    )
+
+
 def _can_write(request: HttpRequest) -> bool:
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
@@ -205,6 +224,76 @@ def top(request: HttpRequest) -> HttpResponse:
         ]
         access_note(request, purpose=d["mokuteki"], count=len(rows))
     return TemplateResponse(request, "fukushi/shinshin/top.html", ctx)
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(
+    Reads(
+        RECORD_TYPE,
+        action=AccessAction.SEARCH,
+        ids="results[].pk",
+        screen="fukushi.shinshin_minaoshi_list",
+    )
+)
+@require_http_methods(["GET", "POST"])
+def minaoshi(request: HttpRequest) -> HttpResponse:
+    """受給者証 whose 根拠 手帳 changed (returned, ended, past its 有効期限, another 等級),
+    judged again on a day: still qualifying (and by which 手帳) or why not. The purpose is
+    asked and logged, as for the search."""
+    if not may_see_techo(request):
+        raise Http404(NOT_FOUND)
+    form = MinaoshiForm(
+        request.POST or None, initial={"kijun": format_wareki(timezone.localdate())}
+    )
+    ctx: dict[str, Any] = {"allowed": True, "form": form, "results": None}
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        rows = minaoshi_list(d["kijun"])
+        names = person_identities(m.jukyusha.atena_id for m in rows)
+        for m in rows:
+            mokuteki_set(request, m.jukyusha.pk, d["mokuteki"])
+        ctx["results"] = [
+            {
+                "pk": m.jukyusha.pk,
+                "m": m,
+                "shimei": names[m.jukyusha.atena_id].shimei if m.jukyusha.atena_id in names else "",
+                "form": MinaoshiApplyForm(
+                    initial={"day": format_wareki(d["kijun"])}, prefix=f"m{m.jukyusha.pk}"
+                ),
+            }
+            for m in rows
+        ]
+        ctx["can_write"] = _can_write(request)
+        access_note(request, purpose=d["mokuteki"], count=len(rows))
+    return TemplateResponse(request, "fukushi/shinshin/minaoshi.html", ctx)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logged_by_service  # the 見直し is logged (with the 受給者) by shinshin_minaoshi
+@require_POST
+def minaoshi_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    j = _jukyusha(request, pk)
+    form = MinaoshiApplyForm(request.POST, prefix=f"m{j.pk}")
+    if not form.is_valid() or not form.cleaned_data.get("day"):
+        messages.error(request, "見直しの日を入力してください。")
+        return redirect("fukushi_shinshin_minaoshi")
+    try:
+        done = shinshin_minaoshi(
+            pk=j.pk, day=form.cleaned_data["day"], actor=actor_from_request(request)
+        )
+    except ShinshinRefused as exc:
+        for message in exc.errors:
+            messages.error(request, message)
+        return redirect("fukushi_shinshin_minaoshi")
+    if done.jotai == ShinshinJotai.YUKO:
+        messages.success(request, f"見直しました：根拠を{done.konkyo}にしました。")
+    else:
+        messages.success(
+            request, f"見直しました：{format_wareki(done.yuko_shuryo)}までで資格喪失としました。"
+        )
+    if not mokuteki_of(request, j.pk):
+        return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": j.pk}))
+    return redirect("fukushi_shinshin_detail", pk=j.pk)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -471,6 +560,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/shokan/", shokan, name="fukushi_shinshin_shokan"),
     path("<int:pk>/shokan/<int:claim>/kettei/", kettei, name="fukushi_shinshin_kettei"),
     path("koshin/", koshin, name="fukushi_shinshin_koshin"),
+    path("minaoshi/", minaoshi, name="fukushi_shinshin_minaoshi"),
+    path("minaoshi/<int:pk>/", minaoshi_apply, name="fukushi_shinshin_minaoshi_apply"),
     path("shiharai/", shiharai, name="fukushi_shinshin_shiharai"),
     path("shiharai/<int:pk>/furikomi.txt", furikomi, name="fukushi_shinshin_furikomi"),
 ]
