@@ -511,3 +511,30 @@ def test_payment_screen_file_and_towns_apart(alpha, beta, login):
         screen="fukushi.shogai_teate_furikomi", username="hayama-shinsa", record_id=str(run.pk)
     ).exists()
     connection.set_schema_to_public()
+
+
+def test_a_month_without_income_data_is_left_out_then_paid_late_once(in_alpha):
+    """No 住民税 assessment of the 所得制限年度: the case is left out of the run with its
+    reason (never judged as 0円, never paid as 停止); once the assessment is there, the next
+    run pays the months left unpaid with its own, and none of them twice."""
+    a = adult("hayama", shimei="遅延　七郎")
+    s = tokusho(a.pk, seikyu=date(2025, 4, 10))  # from May
+    out = shiharai_run(
+        shiharai_tsuki=date(2025, 8, 1), shiharai_date=date(2025, 8, 11), irainin=IRAININ,
+        actor=ACTOR,
+    )  # fmt: skip
+    assert [pk for pk, _ in out.refused] == [s.pk]
+    assert "2024年度の住民税の資料" in out.refused[0][1]
+    assert out.shiharai.kensu == 0 and not s.shiharai.exists() and not s.shotoku.exists()
+    kazei(a.pk, 2024, kyuyo=1_500_000)
+    kazei(a.pk, 2025, kyuyo=1_500_000)
+    nov = shiharai_run(
+        shiharai_tsuki=date(2025, 11, 1), shiharai_date=date(2025, 11, 11), irainin=IRAININ,
+        actor=ACTOR,
+    ).shiharai  # fmt: skip
+    months = list(s.shiharai.order_by("tsuki").values_list("tsuki", flat=True))
+    assert months == [date(2025, m, 1) for m in range(5, 11)]  # 5〜7月 late, 8〜10月 due
+    assert nov.gokei == 29_590 * 6
+    assert sorted(s.shotoku.values_list("nen", flat=True)) == [2024, 2025]
+    last = s.rireki.filter(kind="shiharai").get()
+    assert last.naiyo.startswith("令和7年11月支払 177,540円")
