@@ -152,6 +152,18 @@ MODULE = ModuleSpec(
         "api.fukushi.shinshin_shisan": "API（心身障害者医療の対象の試算）",
         "system:fukushi_shogai": "システム（住民記録の異動による障害者手帳の失効・転出）",
         "system:fukushi_shinshin": "システム（住民記録の異動による心身障害者医療の資格喪失）",
+        # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
+        "fukushi.ShogaiTeate": "障害者・障害児の手当",
+        "fukushi.ShogaiTeateShiharai": "障害者・障害児の手当の支払",
+        "fukushi.shogai_teate": "障害者・障害児の手当の認定請求・認定・却下・喪失",
+        "fukushi.shogai_teate_search": "障害者・障害児の手当の検索",
+        "fukushi.shogai_teate_detail": "障害者・障害児の手当",
+        "fukushi.shogai_teate_seikyu": "障害者・障害児の手当の認定請求",
+        "fukushi.shogai_teate_pdf": "障害者・障害児の手当 認定通知書・却下通知書の印刷",
+        "fukushi.shogai_teate_renkei": "障害者・障害児の手当（住民記録の異動から）",
+        "fukushi.shogai_teate_shiharai": "障害者・障害児の手当の支払",
+        "fukushi.shogai_teate_furikomi": "障害者・障害児の手当の総合振込ファイル",
+        "system:fukushi_shogai_teate": "システム（住民記録の異動による障害者・障害児の手当の喪失）",
         # 健康管理（予防接種） (issue 21 item 4)
         "fukushi.YoboSesshu": "予防接種の記録",
         "fukushi.yobo_sesshu": "予防接種の記録",

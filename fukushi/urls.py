@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("hitorioya-iryo/", include("fukushi.views.iryo_hitorioya")),
     path("seikatsu-hogo/", include("fukushi.views.seiho")),  # 生活保護 (issue 21 item 3)
     path("shogaisha-fukushi/", include("fukushi.views.shogai")),  # 障害者手帳 (issue 21 item 1)
+    # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
+    path("shogaisha-fukushi/teate/", include("fukushi.views.shogai_teate")),
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin")),  # 心身障害者医療
     path("kenko-kanri/kenshin/", include("fukushi.views.kenshin")),  # 健康管理（健診）
     path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)

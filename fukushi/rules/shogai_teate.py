@@ -8,8 +8,12 @@ in ``fukushi/params/shogai_teate.yaml``). Pure: the caller gathers the 認定 fa
   is payable (対象外).
 - 特別障害者手当 (第26条の2): 20歳以上; not when 施設に入所 or 継続して3月を超えて入院 (対象外).
 - 所得制限 (第20条・第21条, 第26条の5で準用; 施行令第7条・第8条): the 手当 is not paid (支給停止)
-  when the 前年の所得 of the 受給資格者 is at or above the 本人 limit for the number of 扶養親族等,
-  or that of the 配偶者 or of a 扶養義務者 living with them is at or above the higher limit.
+  when the 前年の所得 of the 受給資格者 is above (超える) the 本人 limit for the number of
+  扶養親族等, or that of the 配偶者 or of a 扶養義務者 living with them is at or above (以上) the
+  higher limit. 堺市's table (https://www.city.sakai.lg.jp/kenko/fukushikaigo/shogaifukushi/shiori/shiori/syotokugendo.html)
+  gives the 本人 limit of these two 手当 as 「3,604,000円以下」 (paid at the limit) and every
+  other column — 特別児童扶養手当's 本人, all 配偶者・扶養義務者 — as 「未満」 (stopped at it);
+  the law's text itself was not read.
   The limits rise with 老人 and 特定 扶養親族 (``shotoku_seigen_kasan``).
 
 - 特別児童扶養手当 (第3条〜第9条): to the 父母 or 養育者 of a child under 20 with a 1級・2級
@@ -98,10 +102,12 @@ class Gendo:
     dare: str
     shotoku: int
     gendogaku: int
+    #: stopped only above the limit (特別障害者手当・障害児福祉手当の本人), else at or above it
+    cho: bool = False
 
     @property
     def koeru(self) -> bool:
-        return self.shotoku >= self.gendogaku
+        return self.shotoku > self.gendogaku if self.cho else self.shotoku >= self.gendogaku
 
 
 @dataclass(frozen=True)
@@ -241,7 +247,14 @@ def teate_hantei(inp: TeateInput, p: TeateParameters) -> TeateHantei:
     if riyu:
         return TeateHantei(name, KEKKA_LABELS["taishogai"], 0, tuple(riyu), (), p.unconfirmed)
 
-    hikaku = [Gendo("本人", inp.honnin.shotoku, honnin_gendogaku(inp.honnin, p))]
+    hikaku = [
+        Gendo(
+            "本人",
+            inp.honnin.shotoku,
+            honnin_gendogaku(inp.honnin, p),
+            cho=inp.teate != "tokubetsu_jido_fuyo",
+        )
+    ]
     if inp.haigusha is not None:
         hikaku.append(
             Gendo("配偶者", inp.haigusha.shotoku, fuyo_gimusha_gendogaku(inp.haigusha, p))
@@ -251,7 +264,8 @@ def teate_hantei(inp: TeateInput, p: TeateParameters) -> TeateHantei:
     over = [g for g in hikaku if g.koeru]
     if over:
         riyu = [
-            f"{g.dare}の所得{g.shotoku:,}円が所得制限限度額{g.gendogaku:,}円以上のため"
+            f"{g.dare}の所得{g.shotoku:,}円が所得制限限度額{g.gendogaku:,}円"
+            + ("を超えるため" if g.cho else "以上のため")
             for g in over
         ]
         return TeateHantei(

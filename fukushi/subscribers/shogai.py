@@ -13,6 +13,7 @@ from datetime import timedelta
 
 from fukushi.services.shinshin import shinshin_shikkaku_apply
 from fukushi.services.shogai import techo_shojo_apply
+from fukushi.services.shogai_teate import teate_shojo_apply
 from juminkiroku import events
 from tenants.accesslog.services import Actor
 from tenants.events.contracts import ReceivedEvent
@@ -60,3 +61,19 @@ def shinshin_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) 
         atena_ids=p.atena_ids, day=p.shojo_date, jiyu="tenshutsu", ido_id=p.ido_id,
         event_id=event.id, actor=SHINSHIN_ACTOR,
     )  # fmt: skip
+
+
+@subscribe(events.SHIBO)
+def shogai_teate_on_shibo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """特別障害者手当・障害児福祉手当・特別児童扶養手当: a death of the 受給資格者 or of the
+    対象の児童 ends the 認定 with the month of the death, once."""
+    p = event.payload
+    teate_shojo_apply(atena_ids=p.atena_ids, day=p.ido_date, cause="shibo", ido_id=p.ido_id)
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def shogai_teate_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """The same on a 転出確定: the 手当 ends here with the month of the 除票 (the new town
+    takes it over on a new 請求)."""
+    p = event.payload
+    teate_shojo_apply(atena_ids=p.atena_ids, day=p.shojo_date, cause="tenshutsu", ido_id=p.ido_id)

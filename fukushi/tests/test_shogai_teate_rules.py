@@ -89,13 +89,15 @@ def test_income_year_runs_august_to_july():
 )
 @pytest.mark.parametrize("teate", ["tokubetsu_shogaisha", "shogaiji_fukushi"])
 def test_honnin_limit_boundary(world, teate, tsuki, fuyo, limit):
-    below = hantei(teate, tsuki, Shotokusha(shotoku=limit - 1, fuyo_su=fuyo))
+    """本人: paid at the limit, stopped above it (堺市's table: 「3,604,000円以下」,
+    https://www.city.sakai.lg.jp/kenko/fukushikaigo/shogaifukushi/shiori/shiori/syotokugendo.html)."""
     at = hantei(teate, tsuki, Shotokusha(shotoku=limit, fuyo_su=fuyo))
-    assert below.kekka == "支給"
-    assert at.kekka == "支給停止"
-    assert at.getsugaku == 0
-    assert at.riyu == (f"本人の所得{limit:,}円が所得制限限度額{limit:,}円以上のため",)
-    assert at.hikaku[0].gendogaku == limit
+    over = hantei(teate, tsuki, Shotokusha(shotoku=limit + 1, fuyo_su=fuyo))
+    assert at.kekka == "支給"
+    assert over.kekka == "支給停止"
+    assert over.getsugaku == 0
+    assert over.riyu == (f"本人の所得{limit + 1:,}円が所得制限限度額{limit:,}円を超えるため",)
+    assert over.hikaku[0].gendogaku == limit
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from fukushi import (
     demo_kenko,
     demo_seiho,
     demo_shogai,
+    demo_shogai_teate,
     gyomu,
 )
 from tenants.db import connection
@@ -33,6 +34,8 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
     ((gyomu.KODOMO_KOSODATE, gyomu.HOIKURYO), demo_hoiku.load),
     ((gyomu.SEIKATSU_HOGO,), demo_seiho.load),
     ((gyomu.SHOGAISHA_FUKUSHI, gyomu.SHINSHIN_SHOGAISHA_IRYO), demo_shogai.load),
+    # 特別障害者手当・障害児福祉手当・特別児童扶養手当: among the 手帳 holders just loaded
+    ((gyomu.SHOGAISHA_FUKUSHI,), demo_shogai_teate.load),
     ((gyomu.KENKO_KANRI,), demo_kenko.load),
 )
 
@@ -40,7 +43,7 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
 class Command(BaseCommand):
     help = (
         "福祉・子どものデモデータ（児童手当・児童扶養手当・医療費助成・保育・生活保護・"
-        "障害者手帳・心身障害者医療・健康管理）"
+        "障害者手帳・心身障害者医療・障害者の手当・健康管理）"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
