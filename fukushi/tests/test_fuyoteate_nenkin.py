@@ -12,6 +12,7 @@ month is the figure 安来市 publishes (see test_fuyoteate_heikyu_rules.py): 40
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import pytest
@@ -309,6 +310,21 @@ def test_shikkaku_tsuchi_pdf_and_the_api_in_two_towns(world, login, towns):
     assert any("資格喪失" in x["naiyo"] for x in detail["rireki"])
     assert detail["kongetsu"]["getsugaku"] is None and detail["kongetsu"]["error"]
     assert clerk.get("/api/v1/fukushi/jido-fuyo-teate/jukyusha/?page=9").status_code == 404
+    # the 試算 API with a 年金: 46,690 − 18,916 = 27,774円 (nothing saved); 400 above the cap
+    shisan = {"year": 2025, "month": 6, "jido_su": 1, "jukyusha": {"fuyo_shinzoku": 1},
+              "nenkin_getsugaku": 18_916}  # fmt: skip
+    r = clerk.post(
+        "/api/v1/fukushi/jido-fuyo-teate/shisan/",
+        json.dumps(shisan),
+        content_type="application/json",
+    )
+    assert (r.json()["heikyu_gaku"], r.json()["getsugaku"]) == (18_916, 27_774)
+    r = clerk.post(
+        "/api/v1/fukushi/jido-fuyo-teate/shisan/",
+        json.dumps({**shisan, "nenkin_getsugaku": 10**7}),
+        content_type="application/json",
+    )
+    assert r.status_code == 400
     assert _in(
         world.alpha,
         lambda: AccessLog.objects.filter(

@@ -119,6 +119,8 @@ def jukyusha_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shikkaku_form": nenkin_views.ShikkakuForm(),
             "can_write": _can_write(request) and j.jotai == FuyoJotai.JUKYU,
             "can_print_shikkaku": _can_write(request) and j.jotai == FuyoJotai.SHIKKAKU,
+            # past months may be claimed after the end too (within the 時効)
+            "can_claim": _can_write(request),
         },
     )
 
