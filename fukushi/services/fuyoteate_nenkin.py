@@ -23,6 +23,7 @@ from fukushi.models import (
     FuyoSashitome,
     FuyoShiharai,
     FuyoShiharaiMeisai,
+    FuyoShikkakuJiyu,
 )
 from fukushi.rules.fuyoteate import nendo_of_month
 from fukushi.rules.fuyoteate_jiko import jiko_manryo, shiharai_kizuki
@@ -140,6 +141,11 @@ def miharai_seikyu(
     現況届 is received), claimed already, or extinguished by the 時効 (法第22条)."""
     start, end = month_from.replace(day=1), month_to.replace(day=1)
     errors: list[tuple[str, str]] = []
+    if jukyusha.shikkaku_jiyu == FuyoShikkakuJiyu.SHIBO:
+        # 未支給の手当 (paid to the family, not to the deceased's account) is not built
+        raise FuyoteateRefused(
+            [("jukyusha", "死亡した受給者の未支払の手当（未支給の手当）はここでは扱いません。")]
+        )
     if end < start:
         raise FuyoteateRefused([("month_to", "請求する最後の月が最初の月より前です。")])
     months = []
