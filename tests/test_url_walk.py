@@ -333,6 +333,8 @@ NOT_REQUESTED = {
     "api-fukushi-jidoteate-detail": "test_jidoteate_views.py (test_screens_and_api_in…)",
     # 児童扶養手当・医療費助成: the lists show 受給者 (a resident without a 認定 shows no one)
     "fukushi_fuyoteate_list": "fukushi/tests/test_fuyoteate_views.py (test_nintei_genkyo_…)",
+    "api-fukushi-fuyoteate-list": "fukushi/tests/test_fuyoteate_nenkin.py (test_shikkaku_…)",
+    "api-fukushi-fuyoteate-detail": "fukushi/tests/test_fuyoteate_nenkin.py (test_shikkaku_…)",
     # the 未提出 of a year's 現況届 (needs the yearly job to have run)
     "fukushi_fuyoteate_genkyo_list": "fukushi/tests/test_fuyoteate_genkyo.py (test_genkyo_job_…)",
     "fukushi_kodomo_iryo_list": "fukushi/tests/test_iryo.py (test_kodomo_iryo_certificate_…)",

@@ -268,6 +268,12 @@ SPECTACULAR_SETTINGS = {
         "NinteiShinseiKubunEnum": "kaigo.models.nintei.ShinseiKubun",
         "TokuteiShippeiEnum": "kaigo.models.nintei.TokuteiShippei",
         "NinteiDaikoEnum": "kaigo.models.nintei.Daiko",
+        # 住民記録's 状態 and 償却資産's 種類 keep their names now that 児童扶養手当 has a
+        # 状態 (jotai) and a 年金の種類 (shurui) too
+        "JotaiEnum": "juminkiroku.codes.JuminJotai",
+        "ShuruiEnum": "zeimu.models.kotei_shokyaku.ShisanShurui",
+        "FuyoJotaiEnum": "fukushi.models.fuyoteate.FuyoJotai",
+        "FuyoNenkinShuruiEnum": "fukushi.models.fuyoteate.FuyoNenkinShurui",
     },
 }
 

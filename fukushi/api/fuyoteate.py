@@ -1,20 +1,41 @@
-"""REST API of 児童扶養手当: the 試算 (POST, figures typed in, nothing saved)."""
+"""REST API of 児童扶養手当 (mounted at /api/v1/fukushi/jido-fuyo-teate/): the 試算 (POST,
+figures typed in, nothing saved), and — read only, as the 児童手当 API — the list of 受給者
+(paged) and one 受給者 with this month's judgement, the 公的年金等 of the 併給調整, the
+未払分の請求, the 差止 and the history.
+
+Scopes: the 業務's read scope for all three; every answer that shows a person is written to
+the access log (``Reads``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.paginator import EmptyPage, Paginator
 from django.urls import URLPattern, path
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
+from fukushi.models import (
+    FuyoJotai,
+    FuyoJukyusha,
+    FuyoNenkinShurui,
+    FuyoShikkakuJiyu,
+)
+from fukushi.services.fuyoteate import FuyoteateRefused, month_result
 from fukushi.services.fuyoteate_shisan import ShisanRefused, fuyoteate_shisan, shisan_json
-from tenants.accesslog.reads import NO_PERSONAL_DATA
+from juminkiroku.public import person_identities
+from tenants.accesslog.reads import NO_PERSONAL_DATA, Reads
+from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
 
 MAX_GIMUSHA = 6
+PAGE_SIZE = 200
 
 
 def _yen(text: str) -> serializers.IntegerField:
@@ -69,6 +90,15 @@ class FuyoteateShisanInputSerializer(serializers.Serializer):
         default=list,
         help_text="生計を同じくする配偶者・扶養義務者",
     )
+    ichibu_teishi = serializers.BooleanField(
+        default=False, help_text="一部支給停止（法第13条の3、5年等経過・適用除外事由届出なし）"
+    )
+    nenkin_getsugaku = serializers.IntegerField(
+        min_value=0,
+        max_value=1_000_000,
+        default=0,
+        help_text="併給調整する公的年金等の月額（円。障害基礎年金等は子の加算部分、法第13条の2）",
+    )
 
 
 class FuyoteateShisanView(TenantAPIView):
@@ -97,7 +127,224 @@ class FuyoteateShisanView(TenantAPIView):
         return Response(shisan_json(result))
 
 
+class FuyoListQuery(serializers.Serializer):
+    page = serializers.IntegerField(min_value=1, default=1, help_text="ページ（1から）")
+
+
+class FuyoJukyushaRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="受給者（認定）のID")
+    atena_id = serializers.IntegerField(help_text="受給者の宛名ID")
+    atena_no = serializers.CharField(help_text="宛名番号")
+    jukyusha_bango = serializers.CharField(help_text="証書番号")
+    jotai = serializers.ChoiceField(choices=FuyoJotai.choices, help_text="状態")
+    shikyu_kaishi = serializers.DateField(help_text="支給開始月（その月の1日）")
+    shikyu_shuryo = serializers.DateField(
+        allow_null=True, help_text="支給終了月（この月分まで支給。空は受給中）"
+    )
+
+
+class FuyoNenkinOutSerializer(serializers.Serializer):
+    shurui = serializers.ChoiceField(choices=FuyoNenkinShurui.choices, help_text="年金の種類")
+    kaishi = serializers.DateField(help_text="調整する最初の月")
+    shuryo = serializers.DateField(allow_null=True, help_text="調整する最後の月（空は継続）")
+    getsugaku = serializers.IntegerField(help_text="調整する年金の月額（円）")
+
+
+class FuyoMiharaiOutSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="請求された手当の月")
+    gaku = serializers.IntegerField(help_text="その月の手当額（円）")
+    seikyu_date = serializers.DateField(help_text="請求日")
+    shiharai_tsuki = serializers.DateField(
+        allow_null=True, help_text="支払った支払月（空は次の支払で支払）"
+    )
+
+
+class FuyoSashitomeOutSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="差し止めた手当の月")
+    kaijo_shiharai_tsuki = serializers.DateField(
+        allow_null=True, help_text="差止を解除して支払った支払月（空は差止中）"
+    )
+    kaijo_gaku = serializers.IntegerField(allow_null=True, help_text="解除して支払った額（円）")
+
+
+class FuyoRirekiOutSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="種類")
+    naiyo = serializers.CharField(help_text="内容")
+    created_at = serializers.DateTimeField(help_text="記録日時")
+
+
+class FuyoKongetsuSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="今月（1日）")
+    hantei = serializers.CharField(allow_null=True, help_text="判定（支給期間の外・計算不能は空）")
+    getsugaku = serializers.IntegerField(allow_null=True, help_text="月額（円）")
+    teishi_gaku = serializers.IntegerField(allow_null=True, help_text="一部支給停止の額（円）")
+    heikyu_gaku = serializers.IntegerField(
+        allow_null=True, help_text="公的年金等との併給調整で支給しない額（円）"
+    )
+    error = serializers.CharField(help_text="計算できない理由（あれば）")
+
+
+class FuyoJukyushaDetailSerializer(FuyoJukyushaRowSerializer):
+    seikyu_date = serializers.DateField(help_text="認定請求日")
+    shikkaku_jiyu = serializers.ChoiceField(
+        choices=[("", "なし"), *FuyoShikkakuJiyu.choices], help_text="喪失事由"
+    )
+    shikkaku_date = serializers.DateField(allow_null=True, help_text="喪失事由の日")
+    jido_su = serializers.IntegerField(help_text="対象児童の数")
+    fubo = serializers.BooleanField(help_text="父又は母（false: 養育者）")
+    kongetsu = FuyoKongetsuSerializer()
+    nenkin = FuyoNenkinOutSerializer(many=True)
+    miharai = FuyoMiharaiOutSerializer(many=True)
+    sashitome = FuyoSashitomeOutSerializer(many=True)
+    rireki = FuyoRirekiOutSerializer(many=True)
+
+
+def _row(j: FuyoJukyusha, atena_no: str) -> dict[str, Any]:
+    return {
+        "id": j.pk,
+        "atena_id": j.atena_id,
+        "atena_no": atena_no,
+        "jukyusha_bango": j.jukyusha_bango,
+        "jotai": j.jotai,
+        "shikyu_kaishi": j.shikyu_kaishi,
+        "shikyu_shuryo": j.shikyu_shuryo,
+    }
+
+
+def _kongetsu(j: FuyoJukyusha) -> dict[str, Any]:
+    month = timezone.localdate().replace(day=1)
+    out: dict[str, Any] = {
+        "month": month,
+        "hantei": None,
+        "getsugaku": None,
+        "teishi_gaku": None,
+        "heikyu_gaku": None,
+        "error": "",
+    }
+    try:
+        r = month_result(j, month)
+    except FuyoteateRefused as exc:
+        out["error"] = str(exc)
+        return out
+    if r is None:
+        out["error"] = "この月は支給期間の外です。"
+        return out
+    out.update(
+        hantei=r.hantei.value,
+        getsugaku=r.getsugaku,
+        teishi_gaku=r.teishi_gaku,
+        heikyu_gaku=r.heikyu_gaku,
+    )
+    return out
+
+
+class FuyoJukyushaListView(TenantAPIView):
+    gyomu_code = JIDO_FUYO_TEATE
+    access_reads = Reads(
+        "atena",
+        ids="results[].atena_id",
+        skip_empty=True,
+        detail=lambda data: {"page": data["page"]},
+        screen="api.fukushi.fuyoteate_list",
+    )
+
+    @extend_schema(
+        parameters=[FuyoListQuery],
+        responses={200: page_serializer(FuyoJukyushaRowSerializer)},
+        summary="児童扶養手当の受給者の一覧（証書番号順、200件ずつ）",
+        operation_id="fukushi_fuyoteate_jukyusha_list",
+    )
+    def get(self, request: Request) -> Response:
+        query = FuyoListQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        paginator = Paginator(FuyoJukyusha.objects.order_by("jukyusha_bango"), PAGE_SIZE)
+        try:
+            page = paginator.page(query.validated_data["page"])
+        except EmptyPage as exc:
+            raise NotFound("そのページはありません。") from exc
+        rows = list(page.object_list)
+        persons = person_identities(j.atena_id for j in rows)
+        return Response(
+            {
+                "count": paginator.count,
+                "page": page.number,
+                "results": [
+                    _row(j, persons[j.atena_id].atena_no if j.atena_id in persons else "")
+                    for j in rows
+                ],
+            }
+        )
+
+
+class FuyoJukyushaDetailView(TenantAPIView):
+    gyomu_code = JIDO_FUYO_TEATE
+    access_reads = Reads("atena", ids="atena_id", screen="api.fukushi.fuyoteate_detail")
+
+    @extend_schema(
+        responses={200: FuyoJukyushaDetailSerializer},
+        summary="児童扶養手当の受給者1件：今月分の判定・公的年金等・未払分の請求・差止・履歴",
+        operation_id="fukushi_fuyoteate_jukyusha_detail",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        j = FuyoJukyusha.objects.filter(pk=pk).first() if pk < 2**63 else None
+        if j is None:
+            raise NotFound("その受給者は見つかりません。")
+        person = person_identities([j.atena_id]).get(j.atena_id)
+        body = _row(j, person.atena_no if person else "")
+        body.update(
+            seikyu_date=j.seikyu_date,
+            shikkaku_jiyu=j.shikkaku_jiyu,
+            shikkaku_date=j.shikkaku_date,
+            jido_su=j.jido_su,
+            fubo=j.fubo,
+            kongetsu=_kongetsu(j),
+            nenkin=[
+                {
+                    "shurui": n.shurui,
+                    "kaishi": n.kaishi,
+                    "shuryo": n.shuryo,
+                    "getsugaku": n.getsugaku,
+                }
+                for n in j.nenkin.order_by("kaishi")
+            ],
+            miharai=[
+                {
+                    "month": m.month,
+                    "gaku": m.gaku,
+                    "seikyu_date": m.seikyu_date,
+                    "shiharai_tsuki": m.shiharai.shiharai_tsuki if m.shiharai else None,
+                }
+                for m in j.miharai.select_related("shiharai").order_by("month")
+            ],
+            sashitome=[
+                {
+                    "month": st.month,
+                    "kaijo_shiharai_tsuki": st.kaijo_shiharai.shiharai_tsuki
+                    if st.kaijo_shiharai
+                    else None,
+                    "kaijo_gaku": st.kaijo_gaku,
+                }
+                for st in j.sashitome.select_related("kaijo_shiharai").order_by("month")
+            ],
+            rireki=[
+                {"kind": r.kind, "naiyo": r.naiyo, "created_at": r.created_at}
+                for r in j.rireki.order_by("pk")
+            ],
+        )
+        return Response(body)
+
+
 urlpatterns: list[URLPattern] = [
+    path(
+        "jido-fuyo-teate/jukyusha/",
+        FuyoJukyushaListView.as_view(),
+        name="api-fukushi-fuyoteate-list",
+    ),
+    path(
+        "jido-fuyo-teate/jukyusha/<int:pk>/",
+        FuyoJukyushaDetailView.as_view(),
+        name="api-fukushi-fuyoteate-detail",
+    ),
     path(
         "jido-fuyo-teate/shisan/",
         FuyoteateShisanView.as_view(),

@@ -18,6 +18,9 @@ __all__ = [
     "FuyoHantei",
     "FuyoJotai",
     "FuyoJukyusha",
+    "FuyoMiharai",
+    "FuyoNenkin",
+    "FuyoNenkinShurui",
     "FuyoRireki",
     "FuyoSashitome",
     "FuyoShiharai",
@@ -36,6 +39,10 @@ class FuyoJotai(models.TextChoices):
 class FuyoShikkakuJiyu(models.TextChoices):
     TENSHUTSU = "tenshutsu", "転出"
     SHIBO = "shibo", "死亡"
+    # entered by the clerk (資格喪失届, 法第6条・第4条第2項の事由)
+    KONIN = "konin", "婚姻（事実上の婚姻関係を含む）"
+    KANGO = "kango", "対象児童を監護（養育）しなくなった"
+    SONOTA = "sonota", "その他の支給要件の消滅"
 
 
 class FuyoJukyusha(models.Model):
@@ -239,7 +246,7 @@ class FuyoShiharaiMeisai(models.Model):
     )
     tsuki1 = models.PositiveIntegerField("前々月分（円）")
     tsuki2 = models.PositiveIntegerField("前月分（円）")
-    kaijo = models.PositiveIntegerField("差止解除分（円）", default=0)
+    kaijo = models.PositiveIntegerField("差止解除・未払請求分（円）", default=0)
     gaku = models.PositiveIntegerField("支払額（円）")
 
     class Meta:
@@ -281,3 +288,63 @@ class FuyoSashitome(models.Model):
 
     def __str__(self) -> str:
         return f"児童扶養手当 差止 {self.pk}"
+
+
+class FuyoNenkinShurui(models.TextChoices):
+    """The kinds of 公的年金等 that 法第13条の2 adjusts against (令和3年3月分から)."""
+
+    SHOGAI_KISO = "shogai_kiso", "障害基礎年金等（子の加算部分と調整）"
+    SONOTA = "sonota", "その他の公的年金等（遺族年金・老齢年金・労災年金・障害厚生年金3級など）"
+
+
+class FuyoNenkin(models.Model):
+    """A 公的年金等 the 受給者 receives (法第13条の2), entered by the clerk from the 年金証書
+    or 改定通知書: the monthly amount that is taken from the 手当 (for 障害基礎年金等 the
+    子の加算部分 only) for the months ``kaishi``–``shuryo``."""
+
+    jukyusha = models.ForeignKey(
+        FuyoJukyusha, on_delete=models.PROTECT, related_name="nenkin", verbose_name="受給者"
+    )
+    shurui = models.CharField("年金の種類", max_length=16, choices=FuyoNenkinShurui.choices)
+    kaishi = models.DateField("調整する最初の月（月の初日）")
+    shuryo = models.DateField("調整する最後の月（月の初日）", null=True, blank=True)
+    getsugaku = models.PositiveIntegerField("調整する年金の月額（円）")
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "児童扶養手当 公的年金等（併給調整）"
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 公的年金等 {self.pk}"
+
+
+class FuyoMiharai(models.Model):
+    """A past month claimed as unpaid (未払分の請求), accepted within the 時効 of 法第22条
+    and paid by ``shiharai``, the first run after the claim."""
+
+    jukyusha = models.ForeignKey(
+        FuyoJukyusha, on_delete=models.PROTECT, related_name="miharai", verbose_name="受給者"
+    )
+    month = models.DateField("請求された手当の月（月の初日）")
+    gaku = models.PositiveIntegerField("その月の手当額（円）")
+    seikyu_date = models.DateField("請求日")
+    shiharai = models.ForeignKey(
+        FuyoShiharai,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name="支払った支払",
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "児童扶養手当 未払分の請求"
+        constraints = [
+            models.UniqueConstraint(fields=["jukyusha", "month"], name="fuyo_miharai_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 未払分 {self.pk}"

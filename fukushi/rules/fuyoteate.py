@@ -113,6 +113,9 @@ class FuyoteateInput:
     fuyo_gimusha: tuple[FuyoGimusha, ...] = ()
     # 一部支給停止 (法第13条の3第1項): 5年等経過 and no 適用除外事由届出 covers the month
     ichibu_teishi: bool = False
+    # 併給調整 (法第13条の2): the monthly amount of the 公的年金等 the 受給者 receives
+    # (障害基礎年金等: its 子の加算部分), entered by the clerk; taken from the 手当
+    nenkin_getsugaku: int = 0
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ class FuyoteateResult:
     lines: tuple[str, ...]
     unconfirmed: tuple[str, ...]
     teishi_gaku: int = 0  # 一部支給停止の額 (法第13条の3), already taken from getsugaku
+    heikyu_gaku: int = 0  # 公的年金等との併給調整で支給しない額 (法第13条の2), already taken
     gimusha_labels: tuple[str, ...] = ()  # the 続柄 of each of ``gimusha``
 
 
@@ -305,6 +309,20 @@ def fuyoteate_calculate(inp: FuyoteateInput, lookup: Lookup) -> FuyoteateResult:
         )
         if ts.get("unconfirmed"):
             unconfirmed = (*unconfirmed, str(ts["note"]))
+    heikyu = 0
+    if inp.nenkin_getsugaku < 0:
+        raise ValueError("公的年金等の月額は0円以上です")
+    if inp.nenkin_getsugaku and zengaku - teishi > 0:
+        # 法第13条の2: the part equal to the 公的年金等 is not paid (the difference is);
+        # taken after the 一部支給停止 (our reading: unconfirmed in the YAML)
+        hc = _get(lookup, "heikyu_chosei", nendo, "公的年金等との併給調整の値")
+        heikyu = min(inp.nenkin_getsugaku, zengaku - teishi)
+        lines.append(
+            f"公的年金等との併給調整（法第13条の2）：年金の月額 {inp.nenkin_getsugaku:,}円 → "
+            f"月額 {zengaku - teishi - heikyu:,}円"
+        )
+        if hc.get("unconfirmed"):
+            unconfirmed = (*unconfirmed, str(hc["note"]))
     return FuyoteateResult(
         nendo=nendo,
         shotoku_nendo=shotoku_nendo_of_month(inp.year, inp.month),
@@ -316,10 +334,11 @@ def fuyoteate_calculate(inp: FuyoteateInput, lookup: Lookup) -> FuyoteateResult:
         hantei=hantei,
         hontai=amounts[0],
         kasan=tuple(amounts[1:]),
-        getsugaku=zengaku - teishi,
+        getsugaku=zengaku - teishi - heikyu,
         lines=tuple(lines),
         unconfirmed=unconfirmed,
         teishi_gaku=teishi,
+        heikyu_gaku=heikyu,
         gimusha_labels=tuple(
             g.label or f"扶養義務者等{i}" for i, g in enumerate(inp.fuyo_gimusha, start=1)
         ),

@@ -21,6 +21,7 @@ from fukushi.models import (
     FuyoGenkyoTodoke,
     FuyoJotai,
     FuyoJukyusha,
+    FuyoMiharai,
     FuyoRireki,
     FuyoSashitome,
     FuyoShiharai,
@@ -53,6 +54,7 @@ __all__ = [
     "jukyusha_nintei",
     "month_amount",
     "month_result",
+    "nenkin_getsugaku_of",
     "shiharai_file",
     "shiharai_run",
     "shikkaku_apply",
@@ -223,6 +225,17 @@ def ichibu_teishi_of(j: FuyoJukyusha, month: date) -> bool:
     return not any(t.kikan_from <= month <= t.kikan_to for t in j.tekiyo_jogai.all())
 
 
+def nenkin_getsugaku_of(j: FuyoJukyusha, month: date) -> int:
+    """The monthly amount of the 公的年金等 (法第13条の2) entered for ``month``: the sum of
+    every entry whose months cover it."""
+    # .all(): the payment run prefetches them
+    return sum(
+        n.getsugaku
+        for n in j.nenkin.all()
+        if n.kaishi <= month and (n.shuryo is None or month <= n.shuryo)
+    )
+
+
 def _calc(j: FuyoJukyusha, year: int, month: int, *, day: date | None = None) -> FuyoteateResult:
     """The month's amount from the 受給者's 所得 of the month's 所得年度 (zeimu.public), the
     扶養義務者 of the household on ``day`` (default: the month's first day) and the
@@ -256,6 +269,7 @@ def _calc(j: FuyoJukyusha, year: int, month: int, *, day: date | None = None) ->
         ),
         fuyo_gimusha=gimusha_of(j, shotoku_nendo, day or first),
         ichibu_teishi=ichibu_teishi_of(j, first),
+        nenkin_getsugaku=nenkin_getsugaku_of(j, first),
     )
     try:
         return fuyoteate_calculate(inp, param_value)
@@ -366,12 +380,16 @@ def shiharai_run(
         "month"
     ):
         pending.setdefault(st.jukyusha_id, []).append(st)
+    miharai: dict[int, list[FuyoMiharai]] = {}
+    for mh in FuyoMiharai.objects.filter(shiharai__isnull=True).order_by("month"):
+        miharai.setdefault(mh.jukyusha_id, []).append(mh)
     candidates = (
         FuyoJukyusha.objects.filter(
             models.Q(shikyu_kaishi__lte=m2) & ~models.Q(shikyu_shuryo__lt=m1)
             | models.Q(pk__in=list(pending))
+            | models.Q(pk__in=list(miharai))
         )
-        .prefetch_related("tekiyo_jogai")
+        .prefetch_related("tekiyo_jogai", "nenkin")
         .order_by("pk")
     )
     miteishutsu = set(
@@ -398,7 +416,8 @@ def shiharai_run(
         except FuyoteateRefused as exc:
             refused.append((j.pk, str(exc)))
             continue
-        kaijo = sum(a for _, a in paid)
+        # 未払分の請求 accepted within the 時効 (its amount fixed when it was accepted)
+        kaijo = sum(a for _, a in paid) + sum(mh.gaku for mh in miharai.get(j.pk, []))
         if a1 + a2 + kaijo > 0 or withheld or paid:
             lines.append((j, a1, a2, kaijo, withheld, paid))
     with transaction.atomic(durable=True):
@@ -455,6 +474,21 @@ def shiharai_run(
                         created_by=actor.username,
                     )
                 )
+        paid_miharai = [
+            mh for j, *_ in paying for mh in miharai.get(j.pk, []) if mh.shiharai_id is None
+        ]
+        for mh in paid_miharai:
+            mh.shiharai = run
+            history.append(
+                FuyoRireki(
+                    jukyusha_id=mh.jukyusha_id,
+                    kind="miharai",
+                    naiyo=f"{_wareki_month(shiharai_tsuki)}支払：未払分の請求"
+                    f"{_wareki_month(mh.month)}分 {mh.gaku:,}円を支払",
+                    created_by=actor.username,
+                )
+            )
+        FuyoMiharai.objects.bulk_update(paid_miharai, ["shiharai"])
         FuyoRireki.objects.bulk_create(history)
         run.furikomi_sha256 = hashlib.sha256(shiharai_file(run)).hexdigest()
         run.save(update_fields=["furikomi_sha256"])

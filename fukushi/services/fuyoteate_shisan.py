@@ -84,6 +84,7 @@ def fuyoteate_shisan(data: dict[str, Any]) -> FuyoteateResult:
         jukyusha=jukyusha,
         fuyo_gimusha=gimusha,
         ichibu_teishi=bool(data.get("ichibu_teishi", False)),
+        nenkin_getsugaku=int(data.get("nenkin_getsugaku", 0) or 0),
     )
     try:
         return fuyoteate_calculate(inp, param_value)
@@ -106,6 +107,8 @@ def shisan_json(r: FuyoteateResult) -> dict[str, Any]:
         "hontai": r.hontai,
         "kasan": list(r.kasan),
         "getsugaku": r.getsugaku,
+        "teishi_gaku": r.teishi_gaku,
+        "heikyu_gaku": r.heikyu_gaku,
         "lines": list(r.lines),
         "unconfirmed": list(r.unconfirmed),
     }

@@ -32,6 +32,7 @@ from fukushi.services.fuyoteate import (
     shiharai_run,
 )
 from fukushi.services.fuyoteate_shisan import ShisanRefused, fuyoteate_shisan, shisan_json
+from fukushi.views import fuyoteate_nenkin as nenkin_views
 from fukushi.views import fuyoteate_todoke as todoke
 from fukushi.views.furikomi import IraininForm
 from juminkiroku.public import atena_resolve, person_identities
@@ -111,7 +112,15 @@ def jukyusha_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rireki": j.rireki.all(),
             "shiharai": j.shiharai.select_related("shiharai").order_by("-shiharai__shiharai_tsuki"),
             "genkyo_form": GenkyoForm(initial={"uketsuke_date": timezone.localdate()}),
+            "nenkin": j.nenkin.order_by("-kaishi"),
+            "miharai": j.miharai.select_related("shiharai").order_by("month"),
+            "nenkin_form": nenkin_views.NenkinForm(),
+            "miharai_form": nenkin_views.MiharaiForm(initial={"seikyu_date": timezone.localdate()}),
+            "shikkaku_form": nenkin_views.ShikkakuForm(),
             "can_write": _can_write(request) and j.jotai == FuyoJotai.JUKYU,
+            "can_print_shikkaku": _can_write(request) and j.jotai == FuyoJotai.SHIKKAKU,
+            # past months may be claimed after the end too (within the 時効)
+            "can_claim": _can_write(request),
         },
     )
 
@@ -379,3 +388,4 @@ urlpatterns: list[URLPattern] = [
 ]
 
 urlpatterns += todoke.urlpatterns  # 届出: 現況届・適用除外事由届出・扶養義務者
+urlpatterns += nenkin_views.urlpatterns  # 併給調整・未払分の請求・資格喪失と通知書
