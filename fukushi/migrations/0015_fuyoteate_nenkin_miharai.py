@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0012_hoiku_keigen'),
+        ('fukushi', '0014_shogai_teate'),
     ]
 
     operations = [
