@@ -1209,7 +1209,7 @@ def soak(args: Any) -> dict[str, Any]:
             database_drop(server, args.database)
             print(f"[soak] dropped database {args.database}")
     path = write_json(args.output, record)
-    print(f"[soak] wrote {path.relative_to(REPO)}")
+    print(f"[soak] wrote {path.relative_to(REPO) if path.is_relative_to(REPO) else path}")
     return record
 
 

@@ -290,6 +290,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("JC_WORKER_MAX_TASKS_PER_CHILD", 200)
+# A pool child whose RSS passed this after a task is replaced (the task finishes first), as
+# gunicorn's max_requests bounds a web worker. The 45-minute soak (docs/benchmarks.md,
+# 2026-12-07) saw the children at 0.6 and 1.0 GiB, still growing 13–19 MiB in its second
+# half: bounded here rather than trusted to level off.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("JC_WORKER_MAX_MEMORY_MIB", 1536) * 1024  # KiB
 CELERY_TASK_ALWAYS_EAGER = env_bool("JC_CELERY_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("JC_CELERY_QUEUE", "celery")
 # Jobs whose worker died (tenants/jobs/heartbeat.py). A killed worker's message comes back
