@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -165,58 +165,67 @@ def read_notice(
     return rows, errors
 
 
+class _Bad(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _day(raw: str, field: str) -> date:
+    try:
+        return _date(raw)
+    except ValueError:
+        raise _Bad(field, "日付（YYYYMMDD）ではありません。") from None
+
+
 def _row(
     kind: NoticeKind, n: int, c: list[str], fiscal_year: int, errors: list[LineError]
 ) -> NoticeRow | None:
-    def bad(field: str, message: str) -> None:
-        errors.append(LineError(n, field, message))
+    try:
+        return _parse(kind, n, c, fiscal_year)
+    except _Bad as bad:
+        errors.append(LineError(n, bad.field, bad.message))
+        return None
 
+
+def _parse(kind: NoticeKind, n: int, c: list[str], fiscal_year: int) -> NoticeRow:
     hokensha, kiso, code, hihokensha_no, nendo = c[:5]
     if not _digits(hokensha, (3,)):
-        return bad("年金保険者コード", "3桁の数字ではありません。")
+        raise _Bad("年金保険者コード", "3桁の数字ではありません。")
     if not _digits(kiso, (10,)):
-        return bad("基礎年金番号", "10桁の数字ではありません。")
+        raise _Bad("基礎年金番号", "10桁の数字ではありません。")
     if not _digits(code, (4,)):
-        return bad("年金コード", "4桁の数字ではありません。")
+        raise _Bad("年金コード", "4桁の数字ではありません。")
     if hihokensha_no and not _digits(hihokensha_no, tuple(range(1, 11))):
-        return bad("被保険者番号", "10桁以内の数字ではありません。")
+        raise _Bad("被保険者番号", "10桁以内の数字ではありません。")
     if nendo != str(fiscal_year):
-        return bad("年度", f"取り込む年度（{fiscal_year}年度）の行ではありません。")
-    base = {
-        "line": n,
-        "hokensha": hokensha,
-        "kiso_nenkin_no": kiso,
-        "nenkin_code": code,
-        "hihokensha_no": hihokensha_no,
-        "nendo": fiscal_year,
-    }
+        raise _Bad("年度", f"取り込む年度（{fiscal_year}年度）の行ではありません。")
+    base = NoticeRow(
+        line=n,
+        hokensha=hokensha,
+        kiso_nenkin_no=kiso,
+        nenkin_code=code,
+        hihokensha_no=hihokensha_no,
+        nendo=fiscal_year,
+    )
     if kind is NoticeKind.IRAI_KEKKA:
         kekka, riyu, on_raw = c[5:]
         if kekka not in ("0", "1"):
-            return bad("処理結果", "0（受理）または1（不能）ではありません。")
+            raise _Bad("処理結果", "0（受理）または1（不能）ではありません。")
         if kekka == "1" and riyu not in IRAI_FUNO_RIYU:
-            return bad("不能理由", "不能理由のコードではありません。")
-        try:
-            on = _date(on_raw)
-        except ValueError:
-            return bad("処理年月日", "日付（YYYYMMDD）ではありません。")
-        return NoticeRow(**base, code=kekka, riyu=riyu if kekka == "1" else "", on=on)
+            raise _Bad("不能理由", "不能理由のコードではありません。")
+        on = _day(on_raw, "処理年月日")
+        return replace(base, code=kekka, riyu=riyu if kekka == "1" else "", on=on)
     if kind is NoticeKind.CHOSHU_KEKKA:
         month_raw, amount_raw, on_raw = c[5:]
-        if not month_raw.isdigit() or int(month_raw) not in TOKUCHO_MONTHS:
-            return bad("徴収月", "年金の支払月（4・6・8・10・12・2月）ではありません。")
+        if not _digits(month_raw, (1, 2)) or int(month_raw) not in TOKUCHO_MONTHS:
+            raise _Bad("徴収月", "年金の支払月（4・6・8・10・12・2月）ではありません。")
         if not _digits(amount_raw, tuple(range(1, 10))) or int(amount_raw) <= 0:
-            return bad("徴収済額", "1円以上の金額（数字）ではありません。")
-        try:
-            on = _date(on_raw)
-        except ValueError:
-            return bad("徴収年月日", "日付（YYYYMMDD）ではありません。")
-        return NoticeRow(**base, month=int(month_raw), amount=int(amount_raw), on=on)
+            raise _Bad("徴収済額", "1円以上の金額（数字）ではありません。")
+        on = _day(on_raw, "徴収年月日")
+        return replace(base, month=int(month_raw), amount=int(amount_raw), on=on)
     kubun, on_raw = c[5:]
     if kubun not in IDO_KUBUN:
-        return bad("異動区分", "異動区分のコードではありません。")
-    try:
-        on = _date(on_raw)
-    except ValueError:
-        return bad("異動年月日", "日付（YYYYMMDD）ではありません。")
-    return NoticeRow(**base, code=kubun, on=on)
+        raise _Bad("異動区分", "異動区分のコードではありません。")
+    return replace(base, code=kubun, on=_day(on_raw, "異動年月日"))
