@@ -18,8 +18,9 @@ from kaigo.models import KaigoFuka, TokuchoFile, TokuchoTaisho
 from kaigo.rules.fuka_kibetsu import kibetsu_futsu_kirikae, kibetsu_tokucho
 from kaigo.services.fuka_tokucho import TAISHO_HEADER, tokucho_import, tokucho_irai_csv
 from kaigo.services.fuka_tokucho_kekka import TokuchoKekkaRefused, tokucho_kekka_import
+from kaigo.services.nenrei import nenrei_totatsu_due
 from kaigo.tests.factories import elders, tennyu
-from kaigo.tests.fuka_helpers import ACTOR, hikazei, run_job, set_table
+from kaigo.tests.fuka_helpers import ACTOR, alone, hikazei, run_job, set_table
 from tenants.accesslog.models import AccessLog
 from tenants.csvout import csv_bytes
 from tenants.db import connection
@@ -294,3 +295,30 @@ def test_kirikae_keeps_the_months_withheld_and_spreads_the_rest() -> None:
     # after the last 納期: the last 期 takes the rest
     k = kibetsu_futsu_kirikae(90_100, before, FY, _lookup, on=date(2026, 4, 10))
     assert list(k.amounts)[-1] == 90_100 - 20_000 * 3 - 10_100 - 10_000 * 2
+
+
+def test_a_tsuika_person_who_becomes_dai1_mid_year_pays_by_futsu_that_nendo(
+    alpha: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """KG-18: the insurer may list a person who becomes 第1号 mid-year (the 追加 通知), but
+    特別徴収 starts only in a later 年度: that 年度 the person pays by 普通徴収 and is not in
+    the 依頼 file."""
+    cap = django_capture_on_commit_callbacks
+    connection.set_tenant(alpha.municipality)
+    set_table()
+    # born 1960-09-10: 第1号 from 2025-09-09, premium from 9月 (7 months)
+    young = alone(cap, "若葉　六十", "ワカバ　ロクジュウ", "1960-09-10")
+    nenrei_totatsu_due(today=date(2025, 9, 30))
+    hikazei(young.pk, FY, 1_000_000)
+    TokuchoTaisho.objects.create(
+        fiscal_year=FY, atena_id=young.pk, nenkin_hokensha="001", kiso_nenkin_no="7777777777",
+        nenkin_code="1150", nenkin_gaku=1_000_000, tsuchi_month=11, file_name="tsuika.csv",
+        created_by="test",
+    )  # fmt: skip
+    run_job(cap, HONSANTEI, fiscal_year=FY, kijun_date="2025-10-01")
+    f = KaigoFuka.objects.get(atena_id=young.pk)
+    # 26,100 × 7 / 12 = 15,225 by 普通徴収 in the 9 期 (7月〜3月): 15,225 ÷ 9 = 1,691.6…,
+    # 1,600 each (100円 units) and the 825 left in the first: 2,425 + 1,600 × 8
+    assert (f.hokenryo, f.choshu_hoho) == (15_225, "futsu")
+    assert [k["amount"] for k in f.kibetsu] == [2_425] + [1_600] * 8
+    assert tokucho_irai_csv(fiscal_year=FY, actor=ACTOR, encoding="utf-8-sig")[1] == 0
