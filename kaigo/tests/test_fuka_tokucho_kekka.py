@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from kaigo.forms.fuka import notices, notices_render
 from kaigo.fuka_jobs import HONSANTEI
 from kaigo.models import KaigoFuka, TokuchoFile, TokuchoTaisho
 from kaigo.rules.fuka_kibetsu import kibetsu_futsu_kirikae, kibetsu_tokucho
@@ -25,6 +26,7 @@ from tenants.accesslog.models import AccessLog
 from tenants.csvout import csv_bytes
 from tenants.db import connection
 from tenants.nenkin_tokucho import NoticeKind, header_of
+from tenants.testing.pdf import pdf_pages, squash
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.public import Zeimoku, kibetsu_zan
 from zeimu.tests.factories import kazei_set
@@ -128,6 +130,15 @@ def test_a_refused_irai_moves_to_futsu_with_the_rest_over_the_ki_to_come(towns: 
         (k.ki_label, k.chotei, k.zan) for k in kibetsu_zan(husband.pk) if k.zeimoku == Zeimoku.KAIGO
     ]
     assert zan == [(f"第{n}期", 7_500, 7_500) for n in (6, 7, 8, 9)]
+    # his 変更通知書's 納入通知書 asks for the 普通徴収 期 only (30,000), not the pension months
+    (notice,) = notices([new], tsuchi_date=date(2025, 12, 25))
+    assert [k["label"] for k in notice.item["nonyu_kibetsu"]] == [f"第{n}期" for n in (6, 7, 8, 9)]
+    assert notice.item["nonyu_gokei"] == "30,000円"
+    assert notice.item["cause"].startswith("特別徴収の中止")
+    pages = pdf_pages(notices_render([notice], issuer="葉山町長", tsuchi_date=date(2025, 12, 25)))
+    nonyu = squash(pages[1])
+    assert "第6期" in nonyu and "本徴収（10月）" not in nonyu and "30,000円" in nonyu
+    assert "本徴収（10月）" in squash(pages[0])  # the 変更通知書 shows every 期
     # the 依頼 file no longer asks for 一郎
     csv_data, n = tokucho_irai_csv(fiscal_year=FY, actor=ACTOR, encoding="utf-8-sig")
     assert n == 1 and b"1234567890" not in csv_data
