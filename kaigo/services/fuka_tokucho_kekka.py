@@ -136,7 +136,7 @@ def tokucho_kekka_import(
         if kind is NoticeKind.CHOSHU_KEKKA:
             _choshu(f, matched, result, errors, actor, changed)
         else:
-            _chushi(kind, matched, result, actor, changed)
+            _chushi(kind, matched, result, errors, actor, changed)
         result.errors = sorted(errors, key=lambda e: e.line)
         f.lines, f.applied = result.lines, result.applied
         f.errors = [e.as_json() for e in result.errors]
@@ -158,11 +158,17 @@ def _chushi(
     kind: NoticeKind,
     matched: list[tuple[NoticeRow, TokuchoTaisho, KaigoFuka]],
     result: KekkaResult,
+    errors: list[LineError],
     actor: Actor,
     changed: list[int],
 ) -> None:
+    seen: set[int] = set()
     for r, t, fuka in matched:
         assert r.on is not None
+        if t.atena_id in seen:
+            errors.append(LineError(r.line, "基礎年金番号", "同じ方の行が前にあります。"))
+            continue
+        seen.add(t.atena_id)
         if kind is NoticeKind.IRAI_KEKKA:
             t.irai_kekka = r.code
             if r.code == "0":

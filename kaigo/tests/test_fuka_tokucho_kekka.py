@@ -220,11 +220,19 @@ def test_the_choshu_kekka_posts_to_the_ledger_which_then_balances(towns: Any) ->
 
 def test_a_shibo_notice_stops_tokucho_for_the_remaining_ki(towns: Any) -> None:
     husband, _wife, _world = towns
-    data = _notice(NoticeKind.IDO, [["001", "1234567890", "1150", "", "2025", "1", "20251120"]])
+    data = _notice(
+        NoticeKind.IDO,
+        [
+            ["001", "1234567890", "1150", "", "2025", "1", "20251120"],
+            # a second line for him in the same file: reported, not applied twice
+            ["001", "1234567890", "1150", "", "2025", "3", "20251201"],
+        ],
+    )
     result = tokucho_kekka_import(
         kind=NoticeKind.IDO, fiscal_year=FY, data=data, file_name="ido.csv", actor=ACTOR
     )
-    assert result.applied == 1 and not result.errors
+    assert result.applied == 1
+    assert [(e.line, e.field) for e in result.errors] == [(3, "基礎年金番号")]
     # October withheld (30,000); 60,000 over 11月 (→ 12月1日), 12月, 1月, 2月, 3月: 12,000
     assert _kibetsu(husband.pk) == [
         ("kari", 4, 0), ("kari", 6, 0), ("kari", 8, 0), ("hon", 10, 30_000),
