@@ -47,6 +47,8 @@ MODULE = ModuleSpec(
         "kaigo.fuka_kosei": "介護保険料の更正",
         "kaigo.fuka_tokucho": "特別徴収対象者の通知の取込",
         "kaigo.fuka_tokucho_irai": "特別徴収依頼の通知の作成",
+        "kaigo.fuka_tokucho_kekka": "特別徴収の処理結果・徴収結果・異動の通知の取込",
+        "kaigo.TokuchoFile": "特別徴収の通知ファイル",
         "job:kaigo_fuka_honsantei": "介護保険料 本算定",
         "api.kaigo.fuka": "API（介護保険料の照会）",
         # 負担割合・負担限度額・試算 (issue 16 items 5–6)

@@ -36,8 +36,10 @@ from juminkiroku import public as juminkiroku_public
 from zeimu.models import FukaStatus
 from zeimu.models.shuno import Zeimoku
 from zeimu.services import shuno as _shuno
+from zeimu.services import shuno_tokucho as _tokucho
 from zeimu.services.shuno import ChoteiItem, ShunoRefused
 from zeimu.services.shuno import Posted as ChoteiPosted
+from zeimu.services.shuno_tokucho import TokuchoNofu, TokuchoPosted
 
 __all__ = [
     "ChoteiItem",
@@ -48,6 +50,8 @@ __all__ = [
     "PersonKazei",
     "Shotoku",
     "ShunoRefused",
+    "TokuchoNofu",
+    "TokuchoPosted",
     "Zeimoku",
     "chotei_post",
     "chotei_post_many",
@@ -56,6 +60,7 @@ __all__ = [
     "kibetsu_zan",
     "person_kazei",
     "person_kazei_many",
+    "tokucho_nofu_post",
 ]
 
 
@@ -289,6 +294,29 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Any) -> list[ChoteiP
     """``chotei_post`` for many 期別 in a handful of statements, as if posted one by one in
     order (a job's chunk posts its 期別 with one call); all or nothing on a refusal."""
     return _shuno.chotei_post_many(items, actor=actor)
+
+
+def tokucho_nofu_post(
+    *,
+    zeimoku: Zeimoku,
+    name: str,
+    sha256: str,
+    items: Iterable[TokuchoNofu],
+    errors: Iterable[dict[str, object]] = (),
+    actor: Any,
+) -> TokuchoPosted:
+    """The payments of one 特別徴収結果の通知 (the amounts a pension insurer withheld), each
+    matched to the 期別 the module posted under ``TokuchoNofu.key`` (要確認 when none); the
+    file is kept under ``sha256`` and the same file again is refused (``ShunoRefused``)
+    with nothing written. ``errors``: the module's unreadable lines, kept with the file."""
+    return _tokucho.tokucho_nofu_post(
+        zeimoku=zeimoku,
+        name=name,
+        sha256=sha256,
+        items=list(items),
+        errors=list(errors),
+        actor=actor,
+    )
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any
 
 from juminkiroku.public import address_blocks, person_identities
 from kaigo.models import ChoshuHoho, FukaSantei, KaigoFuka
+from kaigo.rules.fuka_kibetsu import FUTSU
 from tenants.labels import postal
 from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
@@ -159,6 +160,18 @@ def notices(rows: Sequence[KaigoFuka], *, tsuchi_date: date) -> list[Notice]:
             "reason": f.reason,
             "futsu": futsu,
             "kibetsu": kibetsu,
+            # the 納入通知書 lists the 普通徴収 期 only: a 特別徴収 stopped mid-year keeps its
+            # pension months withheld beside them (kibetsu_futsu_kirikae)
+            "nonyu_kibetsu": [
+                row
+                for row, k in zip(kibetsu, f.kibetsu, strict=True)
+                if k.get("kind", FUTSU) == FUTSU
+            ],
+            "nonyu_gokei": yen(
+                f.hokenryo
+                if all(k.get("kind", FUTSU) == FUTSU for k in f.kibetsu)
+                else sum(int(k["amount"]) for k in f.kibetsu if k.get("kind", FUTSU) == FUTSU)
+            ),
             "kanou": yen(f.kanou) if f.kanou else "",
             **naiyaku(f),
         }

@@ -5,6 +5,8 @@ from kaigo.models.fuka import (
     FukaSantei,
     KaigoFuka,
     KaigoKoseiKoho,
+    TokuchoFile,
+    TokuchoFileKind,
     TokuchoTaisho,
 )
 from kaigo.models.shikaku import (
@@ -46,6 +48,8 @@ __all__ = [
     "SoshitsuJiyu",
     "TashiJutoku",
     "TekiyoJogai",
+    "TokuchoFile",
+    "TokuchoFileKind",
     "TokuchoTaisho",
 ]
 

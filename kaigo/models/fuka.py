@@ -35,6 +35,8 @@ class FukaKoseiCause(models.TextChoices):
     SHOMETSU = "shometsu", "年度内の資格がなくなった"
     SEIHO = "seiho", "生活保護の開始・廃止"
     ROREI = "rorei", "老齢福祉年金の受給"
+    #: the pension insurer will not (依頼処理結果 不能) or no longer (各種異動) withhold
+    TOKUCHO_CHUSHI = "tokucho_chushi", "特別徴収の中止（普通徴収へ）"
 
 
 class FukaKoseiStatus(models.TextChoices):
@@ -172,6 +174,11 @@ class TokuchoTaisho(models.Model):
     file_name = models.CharField("取込ファイル", max_length=100)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("取込日時", auto_now_add=True)
+    #: the 特別徴収依頼処理結果: "" not yet, "0" 受理, "1" 不能 (tenants.nenkin_tokucho)
+    irai_kekka = models.CharField("依頼処理結果", max_length=1, blank=True, default="")
+    #: from this day the insurer does not withhold (依頼 不能, or a 各種異動); None: it does
+    chushi_date = models.DateField("特別徴収の中止日", null=True, blank=True)
+    chushi_riyu = models.CharField("中止の理由", max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = "特別徴収対象者"
@@ -184,3 +191,37 @@ class TokuchoTaisho(models.Model):
 
     def __str__(self) -> str:
         return f"特別徴収対象者 {self.pk}"
+
+
+class TokuchoFileKind(models.TextChoices):
+    IRAI_KEKKA = "irai_kekka", "特別徴収依頼処理結果の通知"
+    CHOSHU_KEKKA = "choshu_kekka", "特別徴収結果の通知"
+    IDO = "ido", "各種異動の通知"
+
+
+class TokuchoFile(models.Model):
+    """A notice file from the pension insurers as it was imported (kaigo.services.
+    fuka_tokucho_kekka): its hash makes a second import of the same file a refusal; the
+    lines that could not be used are kept by line, field and reason (no personal data)."""
+
+    kind = models.CharField("通知の種類", max_length=16, choices=TokuchoFileKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("ファイル名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    lines = models.PositiveIntegerField("データ行数", default=0)
+    applied = models.PositiveIntegerField("反映した行数", default=0)
+    errors = models.JSONField("反映しなかった行", default=list)
+    #: 特別徴収結果: the 収納 ledger's file (zeimu ShunoFile id)
+    shuno_file_id = models.BigIntegerField("収納ファイルID", null=True, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("取込日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "特別徴収の通知ファイル"
+        verbose_name_plural = "特別徴収の通知ファイル"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="kaigo_tokucho_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

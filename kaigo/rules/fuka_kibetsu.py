@@ -41,6 +41,7 @@ __all__ = [
     "Kibetsu",
     "futsu_ki",
     "kibetsu_futsu",
+    "kibetsu_futsu_kirikae",
     "kibetsu_kosei",
     "kibetsu_tokucho",
     "split_ki",
@@ -89,7 +90,10 @@ class Kibetsu:
 
     @property
     def hoho(self) -> str:
-        return FUTSU if all(k.kind == FUTSU for k in self.ki) else TOKUCHO
+        """How the 期 still to come are collected: 普通徴収 as soon as there is one 普通徴収
+        期 (a 特別徴収 stopped mid-year keeps its pension months already withheld beside
+        the new 普通徴収 期: ``kibetsu_futsu_kirikae``)."""
+        return FUTSU if any(k.kind == FUTSU for k in self.ki) else TOKUCHO
 
     def as_json(self) -> list[dict[str, Any]]:
         out = []
@@ -197,6 +201,34 @@ def kibetsu_kosei(
     for i, part in zip(open_, split_ki(rest, len(open_), unit), strict=True):
         new[i] = part
     return Kibetsu(ki=ki, amounts=tuple(new), before=tuple(amounts))
+
+
+def kibetsu_futsu_kirikae(
+    hokenryo: int, before: Kibetsu, fiscal_year: int, lookup: Lookup, *, on: date
+) -> Kibetsu:
+    """特別徴収 stopped from ``on`` (the insurer refused the 依頼, or a 死亡・転出・年金の
+    支払停止): the pension months before ``on`` keep their amounts (withheld), the other
+    pension months go, and the rest of ``hokenryo`` is spread over the town's 普通徴収 期
+    due on or after ``on`` (普通徴収 units, the remainder in the first of them); none left:
+    the last 普通徴収 期 of the 年度 takes it. More withheld than ``hokenryo``: 過誤納.
+    (Our reading of 介護保険法第135条第5項 and 第131条; the 期 a town uses for the switch
+    are its own — 未確認.)"""
+    kept = [
+        (k, a)
+        for k, a in zip(before.ki, before.amounts, strict=True)
+        if k.kind != FUTSU and k.due < on
+    ]
+    withheld = sum(a for _, a in kept)
+    rest = hokenryo - withheld
+    futsu = futsu_ki(fiscal_year, lookup)
+    to_come = tuple(k for k in futsu if k.due >= on) or futsu[-1:]
+    unit = int(lookup("kaigo.hokenryo.futsu.hasu_tani", fiscal_year))
+    parts = split_ki(max(rest, 0), len(to_come), unit)
+    return Kibetsu(
+        ki=tuple(k for k, _ in kept) + to_come,
+        amounts=tuple(a for _, a in kept) + tuple(parts),
+        kanou=max(-rest, 0),
+    )
 
 
 def kibetsu_from_json(rows: list[dict[str, Any]], kanou: int = 0) -> Kibetsu:

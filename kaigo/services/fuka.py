@@ -40,6 +40,7 @@ from kaigo.rules.fuka_kibetsu import (
     futsu_ki,
     kibetsu_from_json,
     kibetsu_futsu,
+    kibetsu_futsu_kirikae,
     kibetsu_kosei,
     kibetsu_tokucho,
 )
@@ -232,13 +233,14 @@ def karichoshu_of(fiscal_year: int, atena_ids: list[int]) -> dict[int, int]:
 
 
 def tokucho_of(fiscal_year: int, atena_ids: list[int]) -> set[int]:
-    """Those of ``atena_ids`` in the year's 特別徴収対象者. One query."""
+    """Those of ``atena_ids`` in the year's 特別徴収対象者 whose 特別徴収 was not stopped
+    (依頼処理結果 不能, 各種異動). One query."""
     if not atena_ids:
         return set()
     with connection.cursor() as cur:
         cur.execute(
             "SELECT atena_id FROM kaigo_tokuchotaisho"
-            " WHERE fiscal_year = %s AND atena_id = ANY(%s)",
+            " WHERE fiscal_year = %s AND atena_id = ANY(%s) AND chushi_date IS NULL",
             [fiscal_year, list(atena_ids)],
         )
         return {int(a) for (a,) in cur.fetchall()}
@@ -565,6 +567,66 @@ def kosei_apply_locked(
         record_type=RECORD_TYPE,
         record_id=row.pk,
         detail={"koho_id": koho.pk, "version": row.version, "cause": koho.cause},
+    )
+    return row
+
+
+def futsu_kirikae_locked(*, before: KaigoFuka, on: date, reason: str, actor: Actor) -> KaigoFuka:
+    """The 更正 that moves a 特別徴収 person to 普通徴収 from ``on`` (the pension insurer
+    refused the 依頼 or stopped withholding), in the caller's transaction with ``before``
+    (the current version) locked by the caller: a new version with the same 保険料 and
+    every figure, the pension months withheld before ``on`` kept and the rest over the
+    普通徴収 期 still to come (``kibetsu_futsu_kirikae``); the old version points at it and
+    the 普通徴収 期 go into the 収納 ledger. The 保険料 itself (a 死亡's 月割) is the 更正
+    sweep's business, as for any 資格 change."""
+    fy = before.fiscal_year
+    year = FukaYear(fiscal_year=fy, params=parameters_for(fy))
+    kib = kibetsu_futsu_kirikae(
+        before.hokenryo, kibetsu_from_json(before.kibetsu), fy, year.lookup, on=on
+    )
+    before.is_current = False
+    before.save(update_fields=["is_current"])
+    row = KaigoFuka.objects.create(
+        fiscal_year=fy,
+        atena_id=before.atena_id,
+        hihokensha_no=before.hihokensha_no,
+        version=before.version + 1,
+        santei=FukaSantei.KOSEI,
+        is_current=True,
+        kijun_date=on,
+        dankai=before.dankai,
+        kijungaku=before.kijungaku,
+        ritsu=before.ritsu,
+        gokei_shotoku=before.gokei_shotoku,
+        kazei_nenkin_shunyu=before.kazei_nenkin_shunyu,
+        honnin_jokyo=before.honnin_jokyo,
+        setai_kazei=before.setai_kazei,
+        nengaku=before.nengaku,
+        keigengaku=before.keigengaku,
+        tsukisu=before.tsukisu,
+        hokenryo=before.hokenryo,
+        choshu_hoho=ChoshuHoho.FUTSU,
+        kanou=kib.kanou,
+        kibetsu=kib.as_json(),
+        detail=before.detail,
+        input_hash=before.input_hash,
+        reason=reason[:200],
+        cause=FukaKoseiCause.TOKUCHO_CHUSHI,
+        created_by=actor.username or actor.api_client,
+    )
+    before.superseded_by = row
+    before.save(update_fields=["superseded_by"])
+    from kaigo.services.fuka_chotei import kaigo_chotei_post_kosei
+
+    kaigo_chotei_post_kosei(new=row, old=before, on=on, actor=actor)
+    access_record(
+        actor=actor,
+        action=AccessAction.UPDATE,
+        gyomu=KAIGO_HOKEN,
+        screen="kaigo.fuka_tokucho_kekka",
+        record_type=RECORD_TYPE,
+        record_id=row.pk,
+        detail={"version": row.version, "cause": FukaKoseiCause.TOKUCHO_CHUSHI.value},
     )
     return row
 

@@ -29,9 +29,10 @@ from kaigo.forms.fuka import form_of, naiyaku, notices, notices_render
 from kaigo.fuka_jobs import HONSANTEI, KOSEI_SWEEP
 from kaigo.fuka_printjobs import NOTICE_PRINT, issuer_name
 from kaigo.gyomu import KAIGO_HOKEN
-from kaigo.models import FukaKoseiStatus, KaigoFuka, KaigoKoseiKoho
+from kaigo.models import FukaKoseiStatus, KaigoFuka, KaigoKoseiKoho, TokuchoFile
 from kaigo.services.fuka import KoseiRefused, kosei_apply, kosei_dismiss
 from kaigo.services.fuka_tokucho import TokuchoFileError, tokucho_import, tokucho_irai_csv
+from kaigo.services.fuka_tokucho_kekka import TokuchoKekkaRefused, tokucho_kekka_import
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
@@ -43,6 +44,7 @@ from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from tenants.nenkin_tokucho import NoticeKind
 
 GYOMU = KAIGO_HOKEN
 RECORD_TYPE = "kaigo.KaigoFuka"
@@ -353,8 +355,64 @@ def tokucho(request: HttpRequest) -> HttpResponse:
     )
 
 
+class TokuchoKekkaForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="通知の種類",
+        choices=[(k.value, k.label) for k in NoticeKind],
+        widget=forms.RadioSelect,
+    )
+    fiscal_year = NendoField()
+    file = forms.FileField(label="通知のファイル（CSV、当社定義の様式）")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
+        return f
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # lines are reported by number, field and reason; files by name and counts
+@require_http_methods(["GET", "POST"])
+def tokucho_kekka(request: HttpRequest) -> HttpResponse:
+    """Upload of the 依頼処理結果・特別徴収結果・各種異動 notices, the result with the lines
+    not used, and the files of the 年度 imported so far."""
+    today = timezone.localdate()
+    fy_now = today.year if today.month >= 4 else today.year - 1
+    form = TokuchoKekkaForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"fiscal_year": fy_now, "kind": NoticeKind.IRAI_KEKKA.value},
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = tokucho_kekka_import(
+                kind=NoticeKind(form.cleaned_data["kind"]),
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                data=upload.read(),
+                file_name=upload.name,
+                actor=actor_from_request(request),
+            )
+        except TokuchoKekkaRefused as exc:
+            form.add_error("file", str(exc))
+    fy = fy_now
+    if form.is_bound and form.is_valid():
+        fy = form.cleaned_data["fiscal_year"]
+    elif request.GET.get("nendo", "").isdigit() and len(request.GET["nendo"]) == 4:
+        fy = int(request.GET["nendo"])
+    files = TokuchoFile.objects.filter(fiscal_year=fy).order_by("-created_at", "-pk")[:50]
+    return TemplateResponse(
+        request,
+        "kaigo/fuka/tokucho_kekka.html",
+        {"form": form, "result": result, "files": files, "fy": fy},
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("fuka/tokucho/", tokucho, name="kaigo_fuka_tokucho"),
+    path("fuka/tokucho/kekka/", tokucho_kekka, name="kaigo_fuka_tokucho_kekka"),
     path("fuka/", fuka_menu, name="kaigo_fuka_menu"),
     path("fuka/<int:fy>/kekka/", fuka_kekka, name="kaigo_fuka_kekka"),
     path("fuka/person/<int:pk>/", fuka_person, name="kaigo_fuka_person"),

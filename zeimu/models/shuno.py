@@ -64,6 +64,8 @@ class NofuChannel(models.TextChoices):
     CONVENI_KAKUHO = "conveni_kakuho", "コンビニ収納（確報）"
     ELQR = "elqr", "地方税統一QRコード"
     KINYU = "kinyu", "金融機関（納付書）"
+    #: the pension insurer's 特別徴収結果の通知 (介護保険料・国保税 withheld from a pension)
+    TOKUCHO = "tokucho", "特別徴収（年金保険者）"
 
 
 class NofuStatus(models.TextChoices):

@@ -1,0 +1,231 @@
+"""The pension insurers' 特別徴収 notices that come back to the town (through the 経由機関:
+国保中央会・国保連合会), read for any premium collected from a pension (介護保険料, 国保税,
+後期高齢者医療保険料): the 特別徴収依頼処理結果の通知, the 特別徴収結果の通知 and the
+各種異動の通知.
+
+**Layouts: ours (当社定義), not the real ones.** The real notices are fixed-length records
+defined in the 国保中央会's 「介護・国保・後期高齢者 保険料（税）の特別徴収」事務処理要領
+(its chapter 2 names the notices; the record layouts were not obtained: searched
+2026-12-07, only the table of contents and a 厚生労働省 note that reuses the 介護 特別徴収
+header/trailer — レコード区分, 市町村コード, 特別徴収義務者コード, 通知内容コード,
+特別徴収制度コード, 作成年月日, 合計件数 — were found, not the data records). Each file
+here is a CSV (UTF-8, with or without BOM) with a header row and the items we understood
+each notice to carry (未確認). The result codes, reasons and 異動 kinds are ours too.
+
+Only the reading lives here (platform code both 介護 and 国保 may import); matching a row
+to a person and acting on it is the module's business. A file that cannot be read at all
+raises :class:`NoticeFileError`; a line that cannot be read is a :class:`LineError` (line
+of the file — the header is line 1 —, the field, the reason; never the line's content,
+which carries personal data) and the other lines are returned.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+__all__ = [
+    "IDO_KUBUN",
+    "IRAI_FUNO_RIYU",
+    "LineError",
+    "NoticeFileError",
+    "NoticeKind",
+    "NoticeRow",
+    "header_of",
+    "read_notice",
+]
+
+
+class NoticeKind(StrEnum):
+    IRAI_KEKKA = "irai_kekka"
+    CHOSHU_KEKKA = "choshu_kekka"
+    IDO = "ido"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    NoticeKind.IRAI_KEKKA: "特別徴収依頼処理結果の通知",
+    NoticeKind.CHOSHU_KEKKA: "特別徴収結果の通知",
+    NoticeKind.IDO: "各種異動の通知",
+}
+
+_COMMON = ["年金保険者コード", "基礎年金番号", "年金コード", "被保険者番号", "年度"]
+_HEADERS = {
+    # 処理結果: 0 受理 / 1 不能; 不能理由: IRAI_FUNO_RIYU; 処理年月日: from that day the
+    # pension insurer does not withhold
+    NoticeKind.IRAI_KEKKA: [*_COMMON, "処理結果", "不能理由", "処理年月日"],
+    # one line per pension month withheld: 徴収月 (4, 6, 8, 10, 12, 2), 徴収済額, 徴収年月日
+    NoticeKind.CHOSHU_KEKKA: [*_COMMON, "徴収月", "徴収済額", "徴収年月日"],
+    # 異動区分: IDO_KUBUN; from 異動年月日 the insurer stops withholding
+    NoticeKind.IDO: [*_COMMON, "異動区分", "異動年月日"],
+}
+
+#: 依頼処理結果 不能理由 (codes ours)
+IRAI_FUNO_RIYU = {
+    "01": "年金額が特別徴収の対象となる額に満たない",
+    "02": "保険料（税）の額が年金額の2分の1を超える",
+    "03": "年金の支払が差し止められている",
+    "04": "該当する年金がない（受給権の消滅を含む）",
+    "99": "その他",
+}
+#: 各種異動 異動区分 (codes ours)
+IDO_KUBUN = {
+    "1": "死亡",
+    "2": "転出（住所地の変更）",
+    "3": "年金の支払停止（差止・受給権の消滅）",
+}
+TOKUCHO_MONTHS = (4, 6, 8, 10, 12, 2)
+
+
+class NoticeFileError(ValueError):
+    """The file cannot be read at all; the message is Japanese; nothing was read."""
+
+
+@dataclass(frozen=True)
+class LineError:
+    line: int
+    field: str
+    message: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"line": self.line, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    line: int
+    hokensha: str
+    kiso_nenkin_no: str
+    nenkin_code: str
+    hihokensha_no: str
+    nendo: int
+    #: 依頼処理結果: "0" 受理 / "1" 不能; 各種異動: the 異動区分
+    code: str = ""
+    #: 依頼処理結果 不能: the 不能理由 code
+    riyu: str = ""
+    #: 特別徴収結果: the pension month
+    month: int = 0
+    #: 特別徴収結果: the amount withheld (円)
+    amount: int = 0
+    #: 処理年月日 / 徴収年月日 / 異動年月日
+    on: date | None = None
+
+
+def header_of(kind: NoticeKind) -> list[str]:
+    return list(_HEADERS[kind])
+
+
+def _date(raw: str) -> date:
+    raw = raw.strip()
+    if len(raw) == 8 and raw.isdigit():
+        raw = f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+    return date.fromisoformat(raw)
+
+
+def _digits(value: str, lengths: tuple[int, ...]) -> bool:
+    return value.isascii() and value.isdigit() and len(value) in lengths
+
+
+def read_notice(
+    kind: NoticeKind, data: bytes, *, fiscal_year: int
+) -> tuple[list[NoticeRow], list[LineError]]:
+    """Every readable line of ``data`` (a notice of ``kind`` for ``fiscal_year``) and the
+    errors of the others. Blank lines are skipped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NoticeFileError("ファイルはUTF-8のCSVで指定してください。") from exc
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise NoticeFileError("CSVとして読めません。") from exc
+    header = _HEADERS[kind]
+    if not lines or [c.strip() for c in lines[0]] != header:
+        raise NoticeFileError(
+            f"1行目の見出しが{kind.label}の様式（当社定義）と一致しません。"
+            "取り込む通知の種類と年度を確かめてください。"
+        )
+    rows: list[NoticeRow] = []
+    errors: list[LineError] = []
+    for n, raw in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        if len(raw) != len(header):
+            errors.append(LineError(n, "（行全体）", f"項目の数が{len(header)}ではありません。"))
+            continue
+        row = _row(kind, n, [c.strip() for c in raw], fiscal_year, errors)
+        if row is not None:
+            rows.append(row)
+    return rows, errors
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _day(raw: str, field: str) -> date:
+    try:
+        return _date(raw)
+    except ValueError:
+        raise _Bad(field, "日付（YYYYMMDD）ではありません。") from None
+
+
+def _row(
+    kind: NoticeKind, n: int, c: list[str], fiscal_year: int, errors: list[LineError]
+) -> NoticeRow | None:
+    try:
+        return _parse(kind, n, c, fiscal_year)
+    except _Bad as bad:
+        errors.append(LineError(n, bad.field, bad.message))
+        return None
+
+
+def _parse(kind: NoticeKind, n: int, c: list[str], fiscal_year: int) -> NoticeRow:
+    hokensha, kiso, code, hihokensha_no, nendo = c[:5]
+    if not _digits(hokensha, (3,)):
+        raise _Bad("年金保険者コード", "3桁の数字ではありません。")
+    if not _digits(kiso, (10,)):
+        raise _Bad("基礎年金番号", "10桁の数字ではありません。")
+    if not _digits(code, (4,)):
+        raise _Bad("年金コード", "4桁の数字ではありません。")
+    if hihokensha_no and not _digits(hihokensha_no, tuple(range(1, 11))):
+        raise _Bad("被保険者番号", "10桁以内の数字ではありません。")
+    if nendo != str(fiscal_year):
+        raise _Bad("年度", f"取り込む年度（{fiscal_year}年度）の行ではありません。")
+    base = NoticeRow(
+        line=n,
+        hokensha=hokensha,
+        kiso_nenkin_no=kiso,
+        nenkin_code=code,
+        hihokensha_no=hihokensha_no,
+        nendo=fiscal_year,
+    )
+    if kind is NoticeKind.IRAI_KEKKA:
+        kekka, riyu, on_raw = c[5:]
+        if kekka not in ("0", "1"):
+            raise _Bad("処理結果", "0（受理）または1（不能）ではありません。")
+        if kekka == "1" and riyu not in IRAI_FUNO_RIYU:
+            raise _Bad("不能理由", "不能理由のコードではありません。")
+        on = _day(on_raw, "処理年月日")
+        return replace(base, code=kekka, riyu=riyu if kekka == "1" else "", on=on)
+    if kind is NoticeKind.CHOSHU_KEKKA:
+        month_raw, amount_raw, on_raw = c[5:]
+        if not _digits(month_raw, (1, 2)) or int(month_raw) not in TOKUCHO_MONTHS:
+            raise _Bad("徴収月", "年金の支払月（4・6・8・10・12・2月）ではありません。")
+        if not _digits(amount_raw, tuple(range(1, 10))) or int(amount_raw) <= 0:
+            raise _Bad("徴収済額", "1円以上の金額（数字）ではありません。")
+        on = _day(on_raw, "徴収年月日")
+        return replace(base, month=int(month_raw), amount=int(amount_raw), on=on)
+    kubun, on_raw = c[5:]
+    if kubun not in IDO_KUBUN:
+        raise _Bad("異動区分", "異動区分のコードではありません。")
+    return replace(base, code=kubun, on=_day(on_raw, "異動年月日"))
