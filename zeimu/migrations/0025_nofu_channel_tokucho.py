@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zeimu', '0023_koteifuka_nozeisha_one_index'),
+        ('zeimu', '0024_shuno_zeimoku_hoikuryo'),
     ]
 
     operations = [
