@@ -15,6 +15,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("seikatsu-hogo/", include("fukushi.views.seiho")),  # 生活保護 (issue 21 item 3)
     path("shogaisha-fukushi/", include("fukushi.views.shogai")),  # 障害者手帳 (issue 21 item 1)
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin")),  # 心身障害者医療
+    path(
+        "jiritsu-shien/", include("fukushi.views.jiritsu")
+    ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
     path("kenko-kanri/kenshin/", include("fukushi.views.kenshin")),  # 健康管理（健診）
     path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]

@@ -58,6 +58,7 @@ __all__ = [
     "service_kinds",
     "services_words",
     "setaiin_of",
+    "tani_words",
 ]
 
 RECORD_TYPE = "fukushi.JiritsuKettei"
