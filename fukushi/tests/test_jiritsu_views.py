@@ -76,8 +76,9 @@ def test_shikyu_kettei_screens_pdf_and_wall(alpha, beta, login):
                  'target="_blank"'):  # fmt: skip
         assert text in html, text
     # 変更 with its reason: in the history with before → after
-    s.post(f"{BASE}/{k.pk}/kettei/", {"kettei_date": "令和7年9月1日", "svc_kyotaku_kaigo": "40",
-                                      "svc_seikatsu_kaigo": "22", "riyu": "介護者の入院"})  # fmt: skip
+    henko = {"kettei_date": "令和7年9月1日", "svc_kyotaku_kaigo": "40",
+             "svc_seikatsu_kaigo": "22", "riyu": "介護者の入院"}  # fmt: skip
+    s.post(f"{BASE}/{k.pk}/kettei/", henko)
     html = s.get(f"{BASE}/{k.pk}/").content.decode()
     assert "居宅介護 30時間/月、生活介護 22日/月 → 居宅介護 40時間/月、生活介護 22日/月" in html
     assert "介護者の入院" in html and "hayama-shinsa" in html
@@ -154,8 +155,8 @@ def test_yogu_screens_tsuchi_payment_and_wall(alpha, beta, login):
     (page,) = pdf_pages(s.get(f"{BASE}/yogu/{y.pk}/tsuchi.pdf").content)
     text = squash(page)
     for t in ("補装具費支給決定通知書", "用具花子", "車椅子（普通型）", "基準額", "100,000円",
-              "利用者負担額", "10,000円", "給付額", "90,000円", "代理受領", "行政不服審査法第18条第1項",
-              "葉山町長"):  # fmt: skip
+              "利用者負担額", "10,000円", "給付額", "90,000円", "代理受領",
+              "行政不服審査法第18条第1項", "葉山町長"):  # fmt: skip
         assert squash(t) in text, t
 
     c = login("hayama-clerk", alpha.host)
