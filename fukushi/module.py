@@ -166,6 +166,7 @@ MODULE = ModuleSpec(
         "fukushi.jiritsu_yogu_pdf": "補装具費・日常生活用具 決定通知書",
         "fukushi.jiritsu_yogu_shiharai": "補装具費・日常生活用具の支払",
         "fukushi.jiritsu_yogu_furikomi": "補装具費・日常生活用具の総合振込ファイル",
+        "api.fukushi.jiritsu_kettei": "API（障害福祉サービスの支給決定）",
         # 健康管理（予防接種） (issue 21 item 4)
         "fukushi.YoboSesshu": "予防接種の記録",
         "fukushi.yobo_sesshu": "予防接種の記録",

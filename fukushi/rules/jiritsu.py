@@ -10,8 +10,10 @@ was read). 障害児 are not handled here (see docs/standard/shogaisha_fukushi.m
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 __all__ = [
     "KUBUN_LABELS",
@@ -164,7 +166,7 @@ def shien_kubun_errors(kubun: str, kaishi: date, shuryo: date) -> list[tuple[str
 
 
 def shikyu_ryo_errors(
-    services: dict[str, int], known: dict[str, dict[str, object]]
+    services: dict[str, int], known: Mapping[str, Mapping[str, Any]]
 ) -> list[tuple[str, str]]:
     """支給量 per service: a known kind, 1 or more, at most the days of a month (日/月) or the
     hours of a month (時間/月)."""

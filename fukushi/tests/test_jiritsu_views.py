@@ -103,6 +103,18 @@ def test_shikyu_kettei_screens_pdf_and_wall(alpha, beta, login):
     r = sb.post(f"{BASE}/", {"mokuteki": "確認", "jukyusha_bango": k.jukyusha_bango})
     assert "該当する支給決定はありません。" in r.content.decode()
 
+    # the read-only API: the grant and a purpose, else 404 / 400; the other town 404
+    api = f"/api/v1/fukushi/shogaisha-fukushi/jiritsu/{k.pk}/"
+    assert c.get(api, HTTP_X_PURPOSE="確認").status_code == 404
+    assert sb.get(api, HTTP_X_PURPOSE="確認").status_code == 404
+    assert s.get(api).status_code == 400
+    body = s.get(api, HTTP_X_PURPOSE="受給者証の確認").json()
+    assert (body["shien_kubun"], body["futan_jogen"], body["futan_kubun"]) == (
+        "区分4", 9300, "一般1（市町村民税課税世帯・所得割16万円未満）",
+    )  # fmt: skip
+    assert body["services"][0] == {"service": "居宅介護", "shikyu_ryo": 40, "tani": "時間/月"}
+    assert [r["riyu"] for r in body["rireki"]][-1] == "介護者の入院"
+
     # the search logs its purpose; the detail and the PDF log the purpose given
     r = s.post(f"{BASE}/", {"mokuteki": "更新の案内", "atena_no": a.atena_no})
     assert "支給　一郎" in r.content.decode()
@@ -116,6 +128,10 @@ def test_shikyu_kettei_screens_pdf_and_wall(alpha, beta, login):
     assert ("fukushi.jiritsu_top", "更新の案内") in purposes
     assert ("fukushi.jiritsu_detail", "更新の案内") in purposes
     assert ("fukushi.jiritsu_pdf", "支給申請の受付") in purposes
+    assert AccessLog.objects.filter(
+        username="hayama-shinsa", screen="api.fukushi.jiritsu_kettei", purpose="受給者証の確認",
+        record_id=str(k.pk),
+    ).exists()  # fmt: skip
 
 
 def test_yogu_screens_tsuchi_payment_and_wall(alpha, beta, login):

@@ -590,13 +590,13 @@ def yogu_top(request: HttpRequest) -> HttpResponse:
         page = Paginator(items, PAGE_SIZE).get_page(d.get("page") or 1)
         objs = list(page.object_list)
         people = person_identities(y.atena_id for y in objs)
-        results = [
+        results: list[dict[str, Any]] = [
             {"pk": y.pk, "y": y,
              "shimei": people[y.atena_id].shimei if y.atena_id in people else ""}
             for y in objs
         ]  # fmt: skip
-        for r in results:
-            mokuteki_set(request, YOGU_TYPE, r["pk"], d["mokuteki"])
+        for y in objs:
+            mokuteki_set(request, YOGU_TYPE, y.pk, d["mokuteki"])
         ctx.update(results=results, page=page)
         access_note(request, purpose=d["mokuteki"], count=len(results))
     return TemplateResponse(request, "fukushi/jiritsu/yogu_top.html", ctx)
