@@ -42,7 +42,7 @@ from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.params.tenant.services import municipal_parameter_set
-from zeimu.tests.factories import kazei_set
+from zeimu.tests.factories import kazei, kazei_set
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +151,15 @@ def test_futan_from_spouse_seiho_and_refusals(alpha, django_capture_on_commit_ca
     k = kettei(k, {"shuro_keizoku_b": 20})  # 訓練等給付: no 認定 needed
     assert (k.futan_kubun, k.futan_jogen) == ("ippan2", 37200)
     assert "配偶者: 課税（市町村民税所得割 160,000円）" in k.futan_konkyo
+
+    # 均等割のみ課税: a 市町村民税課税世帯 with 所得割 0円 → 一般1
+    m = person("hayama", shimei="均等　割子")
+    kazei(m.pk, 2025, shotokuwari=0, kintowari=5_000)
+    km = jiritsu_shinsei(atena_id=m.pk, shinsei_date=date(2025, 7, 1), haigusha_atena_id=None,
+                         actor=ACTOR)  # fmt: skip
+    km = kettei(km, {"shuro_keizoku_b": 20})
+    assert (km.futan_kubun, km.futan_jogen) == ("ippan1", 9300)
+    assert "本人: 課税（市町村民税所得割 0円）" in km.futan_konkyo
 
     # 生活保護の被保護者: 0円 whatever the tax
     s = person("hayama", shimei="保護　三郎")
