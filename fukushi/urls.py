@@ -17,6 +17,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
     path("shogaisha-fukushi/teate/", include("fukushi.views.shogai_teate")),
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin")),  # 心身障害者医療
+    path(
+        "jiritsu-shien/", include("fukushi.views.jiritsu")
+    ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
     path("kenko-kanri/kenshin/", include("fukushi.views.kenshin")),  # 健康管理（健診）
     path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]

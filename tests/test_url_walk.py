@@ -345,6 +345,9 @@ NOT_REQUESTED = {
     "fukushi_shogai_kofu": "fukushi/tests/test_shogai_techo.py (test_screens_kofu_and_ido)",
     "fukushi_shinshin_kofu": "fukushi/tests/test_shinshin.py (test_shisan_saves_nothing_and…)",
     "fukushi_shogai_teate_seikyu": "fukushi/tests/test_shogai_teate_cases.py (test_screens_wall…)",
+    # 自立支援給付: behind the same grant (404 for the walker)
+    "fukushi_jiritsu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_shikyu_kettei_…)",
+    "fukushi_jiritsu_yogu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_yogu_screens_…)",
     # 保育・保育料: lists of 認定, 申込 and fees (a resident without a 認定 shows no one)
     "gyomu_entry_kodomo_kosodate": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
     "fukushi_hoiku_nintei_list": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
