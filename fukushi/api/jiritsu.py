@@ -35,7 +35,7 @@ class JiritsuKetteiView(TenantAPIView):
         responses={200: dict},
         summary=(
             "障害福祉サービスの支給決定（障害支援区分・サービスと支給量・支給決定期間・負担上限月額と"
-            "判定に用いた値・履歴）。操作権限「障害者手帳・心身障害者医療の閲覧・登録」を持つ職員のみ"
+            "判定に用いた値・履歴）。操作権限「障害者福祉（手帳・手当・自立支援給付）・心身障害者医療の閲覧・登録」を持つ職員のみ"
         ),
         operation_id="fukushi_jiritsu_kettei",
     )

@@ -66,7 +66,7 @@ class ShogaiTechoView(TenantAPIView):
     @extend_schema(
         parameters=[PURPOSE],
         responses={200: dict},
-        summary="障害者手帳（等級・部位・有効期限と履歴）。操作権限「障害者手帳・心身障害者医療の閲覧・登録」を持つ職員のみ",
+        summary="障害者手帳（等級・部位・有効期限と履歴）。操作権限「障害者福祉（手帳・手当・自立支援給付）・心身障害者医療の閲覧・登録」を持つ職員のみ",
         operation_id="fukushi_shogai_techo",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -118,7 +118,7 @@ class ShinshinJukyushaView(TenantAPIView):
         responses={200: dict},
         summary=(
             "心身障害者医療 受給者証（番号・根拠・有効期間・状態と履歴）。"
-            "操作権限「障害者手帳・心身障害者医療の閲覧・登録」を持つ職員のみ"
+            "操作権限「障害者福祉（手帳・手当・自立支援給付）・心身障害者医療の閲覧・登録」を持つ職員のみ"
         ),
         operation_id="fukushi_shinshin_jukyusha",
     )
