@@ -7,4 +7,6 @@ it every record screen and API answers 404, searches and lists show nothing, no 
 """
 
 SHOGAI_TECHO = "shogai_techo"
-SHOGAI_TECHO_LABEL = "障害者福祉（手帳・手当・自立支援給付）・心身障害者医療の閲覧・登録（要配慮個人情報）"
+SHOGAI_TECHO_LABEL = (
+    "障害者福祉（手帳・手当・自立支援給付）・心身障害者医療の閲覧・登録（要配慮個人情報）"
+)
