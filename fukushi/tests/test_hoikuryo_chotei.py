@@ -154,7 +154,7 @@ def test_the_clerk_posts_from_the_list_and_sees_the_nofu_bango(family, alpha, be
     connection.set_tenant(alpha.municipality)
     nofu = HoikuryoChotei.objects.get().nofu_bango
     connection.set_schema_to_public()
-    assert f"30,000円（{nofu}）" in html
+    assert f"30,000円<br><small>{nofu}</small>" in html
     # 寒川町's clerk: refused for its own town (nothing computed), and sees nothing of 葉山町's
     other = login("samukawa-clerk", BETA_HOST)
     r = other.post(
