@@ -176,6 +176,9 @@ class SeihoShikyuLine(models.Model):
     amount = models.PositiveIntegerField("支給額")
     # 口座振込 when the case has an account, else 窓口
     furikomi = models.BooleanField("口座振込")
+    # 日割 (fukushi.rules.seiho_hiwari): the days of 保護 in the month; 0 for the full month
+    nissu = models.PositiveSmallIntegerField("日割の日数", default=0)
+    hiwari_uchiwake = models.CharField("日割の内訳", max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = "保護費の支給明細"

@@ -139,6 +139,9 @@ class LineRow:
     case_no: str
     amount: int
     furikomi: bool
+    #: 日割の日数 (0: the full month) and its breakdown in words
+    nissu: int = 0
+    hiwari_uchiwake: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,7 +162,12 @@ def shikyu_view(run: SeihoShikyu, *, lines: bool) -> ShikyuView:
     rows = (
         [
             LineRow(
-                case_id=ln.case_id, case_no=ln.case.case_no, amount=ln.amount, furikomi=ln.furikomi
+                case_id=ln.case_id,
+                case_no=ln.case.case_no,
+                amount=ln.amount,
+                furikomi=ln.furikomi,
+                nissu=ln.nissu,
+                hiwari_uchiwake=ln.hiwari_uchiwake,
             )
             for ln in run.lines.select_related("case").order_by("case__case_no")
         ]

@@ -13,8 +13,9 @@ household no longer receives it (国保 取得 on that day: 国民健康保険�
 the person no longer lives here).
 
 The monthly amount is the rules' 保護費 for the month (冬季加算 and 期末一時扶助 change it by
-month) with the members in force on its first day. 日割 (a case opened or closed in the
-middle of a month) is not computed: a month's line is the full month.
+month) with the members in force on its first day. A case receiving 保護 on some days of
+the month only (開始・停止・再開・廃止 inside it) is paid by 日割 (``seiho_shikyu_make``,
+``fukushi.rules.seiho_hiwari``; its rounding 未確認).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from fukushi.rules.seiho import (
     Setaiin,
     saitei_seikatsuhi,
 )
+from fukushi.rules.seiho_hiwari import days_in_month, hiwari
 from fukushi.rules.seiho_params import KYUCHI_LABELS, parameters_for
 from fukushi.services.furikomi import KEYS as FURIKOMI_KEYS
 from fukushi.services.furikomi import irainin_values
@@ -633,12 +635,41 @@ def _month_end(month: date) -> date:
     return nxt - timedelta(days=1)
 
 
+def _paying(k: SeihoKettei | None) -> bool:
+    return k is not None and k.kind not in (KetteiKind.TEISHI, KetteiKind.HAISHI)
+
+
+def hogo_days(ketteis: Sequence[SeihoKettei], month: date) -> list[date]:
+    """The days of ``month`` on which the case receives 保護: the decision in force that
+    day (the last by 適用日) is a 開始・変更・再開, not a 停止 or 廃止."""
+    ordered = sorted(ketteis, key=lambda k: (k.tekiyo_date, k.pk))
+    out: list[date] = []
+    day = month
+    end = _month_end(month)
+    while day <= end:
+        in_force = None
+        for k in ordered:
+            if k.tekiyo_date <= day:
+                in_force = k
+            else:
+                break
+        if _paying(in_force):
+            out.append(day)
+        day += timedelta(days=1)
+    return out
+
+
 def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> SeihoShikyu:
-    """The month's payment run: one line per case receiving 保護 on the 1st of the month
-    (opened on or before it, not 廃止 by then, its decision in force that day not a 停止),
-    the amount the rules give for the
-    month with the members of that day. A month is made once."""
+    """The month's payment run: one line per case receiving 保護 on any day of the month.
+
+    A case receiving it every day of the month is paid the rules' 保護費 for the month with
+    the members of the 1st. A case receiving it on some days only (開始 after the 1st,
+    停止・廃止 from a day inside the month, 再開 inside it) is paid by 日割
+    (``fukushi.rules.seiho_hiwari``): the month's amounts computed with the members and the
+    decision of its first day of 保護, the 生活扶助 for the days of 保護. A month is made
+    once; a decision made after its run changes nothing in it (追給・返還 are not built)."""
     month = month.replace(day=1)
+    end = _month_end(month)
     with transaction.atomic(durable=True):
         if SeihoShikyu.objects.filter(month=month).exists():
             raise ShikyuRefused("この月の支給はすでに作成しています。")
@@ -646,28 +677,56 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
             month=month, furikomi_date=furikomi_date, actor=actor.username
         )
         cases = list(
-            SeihoCase.objects.filter(kaishi_date__lte=month)
+            SeihoCase.objects.filter(kaishi_date__lte=end)
             .exclude(haishi_date__lte=month)
+            .prefetch_related("ketteis")
             .order_by("case_no")
         )
-        members = {c.pk: members_on(c, month) for c in cases}
-        births = _births(m.atena_id for ms in members.values() for m in ms)
         lines: list[SeihoShikyuLine] = []
         for c in cases:
-            ms = members[c.pk]
-            # the decision in force on the 1st: none paid while 停止 (or after 廃止)
-            last = c.ketteis.filter(tekiyo_date__lte=month).order_by("-tekiyo_date", "-id").first()
-            if not ms or last is None or last.kind in (KetteiKind.TEISHI, KetteiKind.HAISHI):
+            ketteis = list(c.ketteis.all())
+            days = hogo_days(ketteis, month)
+            if not days:
+                continue
+            first = days[0]
+            ms = members_on(c, first)
+            last = max(
+                (k for k in ketteis if k.tekiyo_date <= first), key=lambda k: (k.tekiyo_date, k.pk)
+            )
+            if not ms:
                 continue
             try:
-                r = compute(setai_of(c), [member_input(m) for m in ms], births, month)
+                r = compute(
+                    setai_of(c),
+                    [member_input(m) for m in ms],
+                    _births(m.atena_id for m in ms),
+                    first,
+                )
             except SeihoRefused as exc:
                 raise ShikyuRefused(f"ケース{c.case_no}: {exc.message}") from exc
-            if r.hogohi <= 0:
+            if len(days) == days_in_month(month):
+                amount, nissu, uchiwake = r.hogohi, 0, ""
+            else:
+                h = hiwari(
+                    seikatsu_fujo=r.seikatsu_fujo,
+                    kasan=r.kasan,
+                    jutaku_fujo=r.jutaku_fujo,
+                    shunyu_nintei=r.shunyu_nintei,
+                    nissu=len(days),
+                    month=month,
+                )
+                amount, nissu, uchiwake = h.hogohi, h.nissu, h.uchiwake
+            if amount <= 0:
                 continue
             lines.append(
                 SeihoShikyuLine(
-                    shikyu=shikyu, case=c, kettei=last, amount=r.hogohi, furikomi=bool(c.koza_bango)
+                    shikyu=shikyu,
+                    case=c,
+                    kettei=last,
+                    amount=amount,
+                    furikomi=bool(c.koza_bango),
+                    nissu=nissu,
+                    hiwari_uchiwake=uchiwake,
                 )
             )
         SeihoShikyuLine.objects.bulk_create(lines)
