@@ -52,17 +52,21 @@ def test_death_and_tenshutsu_end_decisions_exactly_once(
     p = jiritsu_shinsei(atena_id=p_atena.pk, shinsei_date=date(2025, 9, 1),
                         haigusha_atena_id=None, actor=ACTOR)  # fmt: skip
 
-    def who(k: JiritsuKettei) -> Any:
-        return next(a for a in WHO.values() if a.pk == k.atena_id)
+    def who(shimei: str) -> Any:
+        return WHO[("hayama", shimei)]
 
     with django_capture_on_commit_callbacks(execute=True):
-        ido_d = shibo(who(d), ido_date=date(2025, 9, 20))
+        ido_d = shibo(who("死亡　一"), ido_date=date(2025, 9, 20))
     with django_capture_on_commit_callbacks(execute=True):
         ido_p = shibo(p_atena, ido_date=date(2025, 9, 21))
     with django_capture_on_commit_callbacks(execute=True):
-        ido_m = tenshutsu(who(m), ido_date=date(2025, 10, 5), todoke_date=date(2025, 10, 1))
+        ido_m = tenshutsu(
+            who("転出　二"), ido_date=date(2025, 10, 5), todoke_date=date(2025, 10, 1)
+        )
     with django_capture_on_commit_callbacks(execute=True):
-        ido_g = tenshutsu(who(g), ido_date=date(2025, 10, 6), todoke_date=date(2025, 10, 1))
+        ido_g = tenshutsu(
+            who("入居　三"), ido_date=date(2025, 10, 6), todoke_date=date(2025, 10, 1)
+        )
     for k in (d, m, g, p):
         k.refresh_from_db()
     # death: valid to the day of death, ended
