@@ -23,6 +23,7 @@ __all__ = [
     "JiritsuKettei",
     "JiritsuRireki",
     "JiritsuService",
+    "JiritsuShuryoJiyu",
     "ShienKubunNintei",
     "YoguHoho",
     "YoguJotai",
@@ -54,6 +55,14 @@ class JiritsuJotai(models.TextChoices):
     YUKO = "yuko", "支給決定"
     KYAKKA = "kyakka", "却下"
     TORIKESHI = "torikeshi", "取消"
+    SHURYO = "shuryo", "終了（死亡・転出）"
+
+
+class JiritsuShuryoJiyu(models.TextChoices):
+    """Why a decision or 申請 ended from the registry's events (``JiritsuJotai.SHURYO``)."""
+
+    SHIBO = "shibo", "死亡"
+    TENSHUTSU = "tenshutsu", "転出"
 
 
 class JiritsuKettei(models.Model):
@@ -76,6 +85,9 @@ class JiritsuKettei(models.Model):
     futan_konkyo = models.JSONField("負担上限の判定に使った値", default=list, blank=True)
     haigusha_atena_id = models.BigIntegerField("配偶者の宛名ID", null=True, blank=True)
     jotai = models.CharField("状態", max_length=10, choices=JiritsuJotai.choices)
+    shuryo_jiyu = models.CharField(
+        "終了の事由", max_length=10, choices=JiritsuShuryoJiyu.choices, blank=True, default=""
+    )
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -122,6 +134,8 @@ class JiritsuRireki(models.Model):
     jiyu_date = models.DateField("年月日")
     riyu = models.CharField("理由", max_length=200, blank=True, default="")
     naiyo = models.CharField("内容（変更前 → 変更後）", max_length=600)
+    #: the registry's 異動 that wrote this row (死亡・転出); one row per 異動 and decision
+    ido_id = models.BigIntegerField("住民記録の異動ID", null=True, blank=True)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("日時", auto_now_add=True)
 
@@ -129,6 +143,13 @@ class JiritsuRireki(models.Model):
         verbose_name = "支給決定の履歴"
         verbose_name_plural = "支給決定の履歴"
         ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kettei", "ido_id"],
+                condition=models.Q(ido_id__isnull=False),
+                name="fukushi_jiritsu_rireki_ido_1",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"支給決定の履歴 {self.pk}"

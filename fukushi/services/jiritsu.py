@@ -14,6 +14,7 @@ used is kept on the decision (``futan_konkyo``) and shown. Refused input raises
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from fukushi.models.jiritsu import (
     JiritsuKettei,
     JiritsuRireki,
     JiritsuService,
+    JiritsuShuryoJiyu,
     ShienKubunNintei,
 )
 from fukushi.public import hihogosha_on
@@ -54,6 +56,7 @@ __all__ = [
     "jiritsu_kyakka",
     "jiritsu_nintei",
     "jiritsu_shinsei",
+    "jiritsu_shojo_apply",
     "jiritsu_torikeshi",
     "service_kinds",
     "services_words",
@@ -62,6 +65,8 @@ __all__ = [
 ]
 
 RECORD_TYPE = "fukushi.JiritsuKettei"
+SCREEN_EVENT = "fukushi.jiritsu_renkei"
+SYSTEM_ACTOR_NAME = "system:fukushi_jiritsu"
 P = "fukushi.jiritsu."
 SEINEN = 18
 
@@ -480,3 +485,71 @@ def jiritsu_torikeshi(*, pk: int, day: date, riyu: str, actor: Actor) -> Jiritsu
         _rireki(k, "torikeshi", day, f"支給決定の取消（{format_wareki(day)}）", actor, riyu)
         _log(actor, AccessAction.UPDATE, k, "fukushi.jiritsu_kettei", kind="torikeshi")
     return k
+
+
+def jiritsu_shojo_apply(*, atena_ids: Iterable[int], day: date, cause: str, ido_id: int) -> int:
+    """A death (``cause`` "shibo", ``day`` the day of death) or 転出確定 ("tenshutsu", ``day``
+    the 除票 date) in the registry, in the delivery's transaction: each open 申請 or 支給決定 of
+    the persons ends (状態「終了」), a 支給決定 valid to ``day`` (its 支給決定期間 shortened to
+    ``day``; a period not yet begun is left as decided and the history says nothing is paid).
+    Exactly once: the history row is keyed on the 異動 (unique with the decision) and the
+    decision is no longer open after it, so a redelivery writes nothing.
+
+    居住地特例 (障害者総合支援法第19条第3項): a person who moves to a 施設入所支援 or
+    共同生活援助 in another town stays this town's 支給決定. So a 転出 of a person whose valid
+    decision holds a 入所・居住系 service (``nyusho`` in the service table) is not ended: one
+    history row (keyed on the 異動) asks the clerk to judge it, who ends it by 取消 if the 特例
+    does not apply. Returns the decisions and 申請 ended."""
+    ids = list(atena_ids)
+    actor = Actor(user_id=None, username=SYSTEM_ACTOR_NAME)
+    jiyu = JiritsuShuryoJiyu(cause)
+    changed = 0
+    rows = JiritsuKettei.objects.select_for_update().filter(
+        atena_id__in=ids, jotai__in=[JiritsuJotai.SHINSEI, JiritsuJotai.YUKO]
+    )
+    for k in rows.order_by("pk"):
+        if k.rireki.filter(ido_id=ido_id).exists():
+            continue
+        ido_words = f"{jiyu.label}（住民記録の異動、{format_wareki(day)}）"
+        if k.jotai == JiritsuJotai.YUKO and jiyu is JiritsuShuryoJiyu.TENSHUTSU:
+            kinds = service_kinds(day)
+            nyusho = [
+                str(kinds.get(c, {}).get("name", c))
+                for c in _current(k)
+                if kinds.get(c, {}).get("nyusho")
+            ]
+            if nyusho:
+                JiritsuRireki.objects.create(
+                    kettei=k, kind="kakunin", jiyu_date=day, ido_id=ido_id,
+                    naiyo=f"{ido_words}：{'、'.join(nyusho)}の支給決定のため自動では終了していません。"
+                    "居住地特例（障害者総合支援法第19条第3項）に当たるか確かめ、"
+                    "当たらなければ取消してください。",
+                    created_by=actor.username,
+                )  # fmt: skip
+                _log(actor, AccessAction.UPDATE, k, SCREEN_EVENT, kind="kakunin", ido_id=ido_id)
+                continue
+        if k.jotai == JiritsuJotai.SHINSEI:
+            naiyo = f"申請の終了：{ido_words}"
+        else:
+            assert k.kikan_kaishi is not None and k.kikan_shuryo is not None
+            mae = f"{format_wareki(k.kikan_kaishi)}から{format_wareki(k.kikan_shuryo)}まで"
+            if day < k.kikan_kaishi:
+                naiyo = f"支給決定の終了：{ido_words}。支給決定期間（{mae}）の開始前のため支給なし"
+            elif day < k.kikan_shuryo:
+                naiyo = (
+                    f"支給決定の終了：{ido_words}。支給決定期間 {mae} → "
+                    f"{format_wareki(k.kikan_kaishi)}から{format_wareki(day)}まで"
+                )
+                k.kikan_shuryo = day
+            else:
+                naiyo = f"支給決定の終了：{ido_words}。支給決定期間（{mae}）は終了済み"
+        k.jotai = JiritsuJotai.SHURYO
+        k.shuryo_jiyu = jiyu
+        k.save(update_fields=["jotai", "shuryo_jiyu", "kikan_shuryo", "updated_at"])
+        JiritsuRireki.objects.create(
+            kettei=k, kind="shuryo", jiyu_date=day, ido_id=ido_id, naiyo=naiyo[:600],
+            created_by=actor.username,
+        )  # fmt: skip
+        _log(actor, AccessAction.UPDATE, k, SCREEN_EVENT, kind=cause, ido_id=ido_id)
+        changed += 1
+    return changed

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from fukushi.services.jiritsu import jiritsu_shojo_apply
 from fukushi.services.shinshin import shinshin_shikkaku_apply
 from fukushi.services.shogai import techo_shojo_apply
 from fukushi.services.shogai_teate import teate_shojo_apply
@@ -77,3 +78,20 @@ def shogai_teate_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayloa
     takes it over on a new 請求)."""
     p = event.payload
     teate_shojo_apply(atena_ids=p.atena_ids, day=p.shojo_date, cause="tenshutsu", ido_id=p.ido_id)
+
+
+@subscribe(events.SHIBO)
+def jiritsu_on_shibo(event: ReceivedEvent[events.ShojoPayload]) -> None:
+    """自立支援給付: an open 申請 or 支給決定 of the person ends; the 支給決定 is valid to the
+    day of death. Once per 異動."""
+    p = event.payload
+    jiritsu_shojo_apply(atena_ids=p.atena_ids, day=p.ido_date, cause="shibo", ido_id=p.ido_id)
+
+
+@subscribe(events.TENSHUTSU_KAKUTEI)
+def jiritsu_on_tenshutsu(event: ReceivedEvent[events.TenshutsuKakuteiPayload]) -> None:
+    """自立支援給付 on a 転出確定: valid to the 除票 date and ends (the new town decides on a new
+    申請, 法第19条第2項), except a 入所・居住系 decision which may stay here under the
+    居住地特例 (法第19条第3項): the clerk is asked in its history."""
+    p = event.payload
+    jiritsu_shojo_apply(atena_ids=p.atena_ids, day=p.shojo_date, cause="tenshutsu", ido_id=p.ido_id)
