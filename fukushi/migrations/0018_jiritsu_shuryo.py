@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0016_jiritsu'),
+        ('fukushi', '0017_seiho_hiwari'),
     ]
 
     operations = [
