@@ -11,7 +11,6 @@ travel in POST bodies, never in URLs.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -58,6 +57,7 @@ from fukushi.services.jiritsu_yogu import (
     yogu_shinsei,
 )
 from fukushi.views.furikomi import IraininForm
+from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
@@ -79,8 +79,10 @@ from tenants.models import RoleLevel
 GYOMU = SHOGAISHA_FUKUSHI
 RECORD_TYPE = "fukushi.JiritsuKettei"
 YOGU_TYPE = "fukushi.YoguKyufu"
-SESSION = {RECORD_TYPE: "fukushi_jiritsu_mokuteki", YOGU_TYPE: "fukushi_yogu_mokuteki"}
-MOKUTEKI_SECONDS = 30 * 60
+PURPOSES = {
+    RECORD_TYPE: PurposeSession("fukushi_jiritsu_mokuteki"),
+    YOGU_TYPE: PurposeSession("fukushi_yogu_mokuteki"),
+}
 PAGE_SIZE = 50
 DATE_HELP = wareki_help("令和7年8月1日", "R7.8.1", "2025/8/1")
 NOT_FOUND = "ページが見つかりません。"
@@ -115,17 +117,11 @@ def _can_write(request: HttpRequest) -> bool:
 
 
 def mokuteki_of(request: HttpRequest, kind: str, pk: int) -> str:
-    stored = request.session.get(SESSION[kind], {}).get(str(pk))
-    if not stored:
-        return ""
-    purpose, at = stored
-    return "" if time.time() - float(at) > MOKUTEKI_SECONDS else str(purpose)
+    return PURPOSES[kind].get(request, pk)
 
 
 def mokuteki_set(request: HttpRequest, kind: str, pk: int, purpose: str) -> None:
-    stored = dict(request.session.get(SESSION[kind], {}))
-    stored[str(pk)] = [purpose, time.time()]
-    request.session[SESSION[kind]] = stored
+    PURPOSES[kind].put(request, pk, purpose)
 
 
 def _resolve(request: HttpRequest, form: forms.Form, field: str) -> int | None:

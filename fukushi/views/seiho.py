@@ -4,7 +4,7 @@
 grant ``fukushi.grants_seiho.SEIHO_CASE``. Without it a case URL answers 404 whether the
 case exists or not, the top screen shows no list and no count, and nothing else
 (payments, files, PDFs) is reachable. With it, a case opens only after the clerk has
-entered the 利用目的 (the purpose form, kept in the session for ``MOKUTEKI_SECONDS``); every
+entered the 利用目的 (the purpose form, kept a while: fukushi.views.purpose); every
 read writes the access-log row with that purpose (``access_note(purpose=...)``).
 
 The 試算 of the 最低生活費 reads no person and saves nothing: any holder of the role may use it.
@@ -12,7 +12,6 @@ The 試算 of the 最低生活費 reads no person and saves nothing: any holder 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import forms
@@ -60,6 +59,7 @@ from fukushi.services.seiho import (
     seiho_shikyu_make,
     seiho_teishi,
 )
+from fukushi.views.purpose import PurposeSession
 from juminkiroku.public import atena_resolve, household_on, person_identities, residents_among
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -79,9 +79,8 @@ from tenants.zengin import SHUMOKU, Account
 
 GYOMU = SEIKATSU_HOGO
 RECORD_TYPE = "fukushi.SeihoCase"
-MOKUTEKI_SESSION = "fukushi_seiho_mokuteki"
+PURPOSE = PurposeSession("fukushi_seiho_mokuteki")
 #: how long an entered 利用目的 stays in force for the same case (then it is asked again)
-MOKUTEKI_SECONDS = 30 * 60
 DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
 
 KYUCHI_CHOICES = list(KYUCHI_LABELS.items())
@@ -117,25 +116,8 @@ def _can_write(request: HttpRequest) -> bool:
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
 
-def mokuteki_of(request: HttpRequest, key: str) -> str:
-    """The 利用目的 the clerk entered for ``key`` (a case, a payment run), if still in force."""
-    stored = request.session.get(MOKUTEKI_SESSION, {}).get(key)
-    if not stored:
-        return ""
-    purpose, at = stored
-    if time.time() - float(at) > MOKUTEKI_SECONDS:
-        return ""
-    return str(purpose)
-
-
-def _mokuteki_set(request: HttpRequest, key: str, purpose: str) -> None:
-    stored = dict(request.session.get(MOKUTEKI_SESSION, {}))
-    stored[key] = [purpose, time.time()]
-    request.session[MOKUTEKI_SESSION] = stored
-
-
 def _need_mokuteki(request: HttpRequest, key: str, back: str) -> HttpResponse | None:
-    if mokuteki_of(request, key):
+    if PURPOSE.get(request, key):
         return None
     kind, pk = key.split(":")
     return redirect(reverse(f"fukushi_seiho_mokuteki_{kind}", kwargs={"pk": int(pk)}))
@@ -320,7 +302,7 @@ def top(request: HttpRequest) -> HttpResponse:
             include_haishi=bool(d.get("include_haishi")),
         )
         for r in results:
-            _mokuteki_set(request, f"case:{r.pk}", d["mokuteki"])
+            PURPOSE.put(request, f"case:{r.pk}", d["mokuteki"])
         ctx["results"] = results
         access_note(request, purpose=d["mokuteki"], count=len(results))
     return TemplateResponse(request, "fukushi/seiho/top.html", ctx)
@@ -343,7 +325,7 @@ def mokuteki(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         raise Http404("ページが見つかりません。")
     form = MokutekiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _mokuteki_set(request, f"{kind}:{pk}", form.cleaned_data["mokuteki"])
+        PURPOSE.put(request, f"{kind}:{pk}", form.cleaned_data["mokuteki"])
         return redirect(target)
     return TemplateResponse(request, "fukushi/seiho/mokuteki.html", {"form": form})
 
@@ -358,7 +340,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return need
     view = case_view(case)
     access_note(
-        request, purpose=mokuteki_of(request, f"case:{pk}"), detail={"atena_ids": view.atena_ids}
+        request, purpose=PURPOSE.get(request, f"case:{pk}"), detail={"atena_ids": view.atena_ids}
     )
     ctx: dict[str, Any] = {
         "case": case,
@@ -418,7 +400,7 @@ def kaishi(request: HttpRequest) -> HttpResponse:
             except SeihoRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                _mokuteki_set(request, f"case:{k.case_id}", "保護開始の決定")
+                PURPOSE.put(request, f"case:{k.case_id}", "保護開始の決定")
                 messages.success(request, "保護開始を決定しました。")
                 return redirect("fukushi_seiho_case", pk=k.case_id)
     return TemplateResponse(
@@ -507,7 +489,7 @@ def henko(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("fukushi_seiho_case", pk=case.pk)
     access_note(
         request,
-        purpose=mokuteki_of(request, f"case:{pk}"),
+        purpose=PURPOSE.get(request, f"case:{pk}"),
         detail={"atena_ids": [m.atena_id for m in current]},
     )
     rows = [(f, names.get(m.atena_id)) for f, m in zip(members.forms, current, strict=False)]
@@ -583,7 +565,7 @@ def tsuchi_pdf(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     pdf = tsuchi_render([k])
     access_note(
         request,
-        purpose=mokuteki_of(request, f"case:{case_pk}"),
+        purpose=PURPOSE.get(request, f"case:{case_pk}"),
         detail={"kettei_id": k.pk, "atena_ids": [case.nushi_atena_id]},
     )
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -615,7 +597,7 @@ def shikyu(request: HttpRequest) -> HttpResponse:
             except SeihoRefused as exc:
                 form.add_error(None, exc.message)
             else:
-                _mokuteki_set(request, f"shikyu:{run.pk}", d["mokuteki"])
+                PURPOSE.put(request, f"shikyu:{run.pk}", d["mokuteki"])
                 messages.success(request, "支給の明細を作成しました。")
                 return redirect("fukushi_seiho_shikyu_detail", pk=run.pk)
     runs = [shikyu_view(r, lines=False) for r in SeihoShikyu.objects.order_by("-month")[:24]]
@@ -638,7 +620,7 @@ def shikyu_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if need is not None:
         return need
     view = shikyu_view(run, lines=True)
-    access_note(request, purpose=mokuteki_of(request, f"shikyu:{pk}"))
+    access_note(request, purpose=PURPOSE.get(request, f"shikyu:{pk}"))
     return TemplateResponse(
         request,
         "fukushi/seiho/shikyu_detail.html",
@@ -666,7 +648,7 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("fukushi_seiho_shikyu_detail", pk=pk)
     access_note(
         request,
-        purpose=mokuteki_of(request, f"shikyu:{pk}"),
+        purpose=PURPOSE.get(request, f"shikyu:{pk}"),
         ids=case_ids,
         count=len(case_ids),
         detail={"shikyu_id": run.pk},

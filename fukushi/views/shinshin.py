@@ -7,7 +7,6 @@ logs it. The 試算 reads no person and saves nothing: any holder of the role ma
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django import forms
@@ -46,6 +45,7 @@ from fukushi.services.shinshin_shokan import (
     shokan_uketsuke,
 )
 from fukushi.views.furikomi import IraininForm
+from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
@@ -68,8 +68,7 @@ from tenants.wareki import format_wareki
 GYOMU = SHINSHIN_SHOGAISHA_IRYO
 RECORD_TYPE = "fukushi.ShinshinJukyusha"
 DATE_HELP = wareki_help("令和7年8月1日", "R7.8.1", "2025/8/1")
-MOKUTEKI_SESSION = "fukushi_shinshin_mokuteki"
-MOKUTEKI_SECONDS = 30 * 60
+PURPOSE = PurposeSession("fukushi_shinshin_mokuteki")
 NOT_FOUND = "ページが見つかりません。"
 
 
@@ -84,20 +83,6 @@ def _jukyusha(request: HttpRequest, pk: int) -> ShinshinJukyusha:
     if j is None:
         raise Http404(NOT_FOUND)
     return j
-
-
-def mokuteki_of(request: HttpRequest, pk: int) -> str:
-    stored = request.session.get(MOKUTEKI_SESSION, {}).get(str(pk))
-    if not stored:
-        return ""
-    purpose, at = stored
-    return "" if time.time() - float(at) > MOKUTEKI_SECONDS else str(purpose)
-
-
-def mokuteki_set(request: HttpRequest, pk: int, purpose: str) -> None:
-    stored = dict(request.session.get(MOKUTEKI_SESSION, {}))
-    stored[str(pk)] = [purpose, time.time()]
-    request.session[MOKUTEKI_SESSION] = stored
 
 
 class MokutekiForm(forms.Form):
@@ -217,7 +202,7 @@ def top(request: HttpRequest) -> HttpResponse:
         rows = list(qs.order_by("jukyusha_bango")[:200]) if ok else []
         names = person_identities(j.atena_id for j in rows)
         for j in rows:
-            mokuteki_set(request, j.pk, d["mokuteki"])
+            PURPOSE.put(request, j.pk, d["mokuteki"])
         ctx["results"] = [
             {"pk": j.pk, "j": j, "shimei": names[j.atena_id].shimei if j.atena_id in names else ""}
             for j in rows
@@ -251,7 +236,7 @@ def minaoshi(request: HttpRequest) -> HttpResponse:
         rows = minaoshi_list(d["kijun"])
         names = person_identities(m.jukyusha.atena_id for m in rows)
         for m in rows:
-            mokuteki_set(request, m.jukyusha.pk, d["mokuteki"])
+            PURPOSE.put(request, m.jukyusha.pk, d["mokuteki"])
         ctx["results"] = [
             {
                 "pk": m.jukyusha.pk,
@@ -291,7 +276,7 @@ def minaoshi_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"見直しました：{format_wareki(done.yuko_shuryo)}までで資格喪失としました。"
         )
-    if not mokuteki_of(request, j.pk):
+    if not PURPOSE.get(request, j.pk):
         return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": j.pk}))
     return redirect("fukushi_shinshin_detail", pk=j.pk)
 
@@ -372,7 +357,7 @@ def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
     _jukyusha(request, pk)
     form = MokutekiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        mokuteki_set(request, pk, form.cleaned_data["mokuteki"])
+        PURPOSE.put(request, pk, form.cleaned_data["mokuteki"])
         return redirect("fukushi_shinshin_detail", pk=pk)
     return TemplateResponse(request, "fukushi/shinshin/mokuteki.html", {"form": form})
 
@@ -399,7 +384,7 @@ def detail_context(request: HttpRequest, j: ShinshinJukyusha) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One 受給者証 (番号, 氏名, 生年月日, 根拠 with its 等級, 有効期間, 状態) and its history."""
     j = _jukyusha(request, pk)
-    purpose = mokuteki_of(request, pk)
+    purpose = PURPOSE.get(request, pk)
     if not purpose:
         return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": pk}))
     access_note(request, purpose=purpose, detail={"atena_ids": [j.atena_id]})
@@ -414,7 +399,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def jukyushasho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The 受給者証, one card on one page (the shared print path)."""
     j = _jukyusha(request, pk)
-    purpose = mokuteki_of(request, pk)
+    purpose = PURPOSE.get(request, pk)
     if not purpose:
         return redirect(reverse("fukushi_shinshin_mokuteki", kwargs={"pk": pk}))
     pdf = card_render([j], hakko=timezone.localdate())

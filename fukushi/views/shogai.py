@@ -4,14 +4,13 @@
 screen that shows or touches a 手帳 needs the grant ``fukushi.grants_shogai.SHOGAI_TECHO``.
 Without it a 手帳 URL answers 404 whether the 手帳 exists or not and the first screen shows no
 search, list or count. With it, a 手帳 opens only after the clerk has entered the 利用目的
-(kept in the session for ``MOKUTEKI_SECONDS``), and every read writes its access-log row with
+(kept a while: fukushi.views.purpose), and every read writes its access-log row with
 that purpose. Search criteria travel in POST bodies, never in URLs.
 """
 
 from __future__ import annotations
 
 import calendar
-import time
 from datetime import date
 from typing import Any
 
@@ -41,6 +40,7 @@ from fukushi.services.shogai import (
     techo_saikofu,
     techo_tokyu_henko,
 )
+from fukushi.views.purpose import PurposeSession
 from juminkiroku.public import atena_resolve
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -60,8 +60,7 @@ from tenants.models import RoleLevel
 
 GYOMU = SHOGAISHA_FUKUSHI
 RECORD_TYPE = "fukushi.ShogaiTecho"
-MOKUTEKI_SESSION = "fukushi_shogai_mokuteki"
-MOKUTEKI_SECONDS = 30 * 60
+PURPOSE = PurposeSession("fukushi_shogai_mokuteki")
 PAGE_SIZE = 50
 DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
 NOT_FOUND = "ページが見つかりません。"
@@ -90,20 +89,6 @@ def _techo(request: HttpRequest, pk: int) -> ShogaiTecho:
 
 def _can_write(request: HttpRequest) -> bool:
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
-
-
-def mokuteki_of(request: HttpRequest, pk: int) -> str:
-    stored = request.session.get(MOKUTEKI_SESSION, {}).get(str(pk))
-    if not stored:
-        return ""
-    purpose, at = stored
-    return "" if time.time() - float(at) > MOKUTEKI_SECONDS else str(purpose)
-
-
-def _mokuteki_set(request: HttpRequest, pk: int, purpose: str) -> None:
-    stored = dict(request.session.get(MOKUTEKI_SESSION, {}))
-    stored[str(pk)] = [purpose, time.time()]
-    request.session[MOKUTEKI_SESSION] = stored
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -218,7 +203,7 @@ def top(request: HttpRequest) -> HttpResponse:
         page = Paginator(list(qs) if qs is not None else [], PAGE_SIZE).get_page(d.get("page") or 1)
         results = techo_rows(list(page.object_list))
         for r in results:
-            _mokuteki_set(request, r.pk, d["mokuteki"])
+            PURPOSE.put(request, r.pk, d["mokuteki"])
         ctx.update(results=results, page=page)
         access_note(request, purpose=d["mokuteki"], count=len(results))
     return TemplateResponse(request, "fukushi/shogai/top.html", ctx)
@@ -244,7 +229,7 @@ def expiring(request: HttpRequest) -> HttpResponse:
         until = until_first.replace(day=calendar.monthrange(until_first.year, until_first.month)[1])
         results = techo_rows(seishin_expiring(today, until))
         for r in results:
-            _mokuteki_set(request, r.pk, d["mokuteki"])
+            PURPOSE.put(request, r.pk, d["mokuteki"])
         ctx.update(results=results, until=until)
         access_note(request, purpose=d["mokuteki"], count=len(results))
     return TemplateResponse(request, "fukushi/shogai/expiring.html", ctx)
@@ -257,7 +242,7 @@ def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
     _techo(request, pk)
     form = MokutekiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _mokuteki_set(request, pk, form.cleaned_data["mokuteki"])
+        PURPOSE.put(request, pk, form.cleaned_data["mokuteki"])
         return redirect("fukushi_shogai_techo", pk=pk)
     return TemplateResponse(request, "fukushi/shogai/mokuteki.html", {"form": form})
 
@@ -267,7 +252,7 @@ def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     t = _techo(request, pk)
-    purpose = mokuteki_of(request, pk)
+    purpose = PURPOSE.get(request, pk)
     if not purpose:
         return redirect(reverse("fukushi_shogai_mokuteki", kwargs={"pk": pk}))
     v = techo_view(t)
@@ -315,7 +300,7 @@ def kofu(request: HttpRequest) -> HttpResponse:
             except TechoRefused as exc:
                 _add_errors(form, exc)
             else:
-                _mokuteki_set(request, t.pk, "手帳の交付")
+                PURPOSE.put(request, t.pk, "手帳の交付")
                 messages.success(request, "手帳の交付を登録しました。")
                 return redirect("fukushi_shogai_techo", pk=t.pk)
     return TemplateResponse(request, "fukushi/shogai/kofu.html", {"form": form})
@@ -326,7 +311,7 @@ def kofu(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ido(request: HttpRequest, pk: int) -> HttpResponse:
     t = _techo(request, pk)
-    if not mokuteki_of(request, pk):
+    if not PURPOSE.get(request, pk):
         return redirect(reverse("fukushi_shogai_mokuteki", kwargs={"pk": pk}))
     form = IdoForm(request.POST)
     if form.is_valid():

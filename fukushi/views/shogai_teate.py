@@ -13,7 +13,6 @@ row with that purpose. Search criteria travel in POST bodies, never in URLs.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import Any
 
@@ -48,6 +47,7 @@ from fukushi.services.shogai_teate import (
     teate_soshitsu,
 )
 from fukushi.views.furikomi import IraininForm
+from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
@@ -69,8 +69,7 @@ from tenants.wareki import format_wareki_year
 
 GYOMU = SHOGAISHA_FUKUSHI
 RECORD_TYPE = "fukushi.ShogaiTeate"
-MOKUTEKI_SESSION = "fukushi_shogai_teate_mokuteki"
-MOKUTEKI_SECONDS = 30 * 60
+PURPOSE = PurposeSession("fukushi_shogai_teate_mokuteki")
 PAGE_SIZE = 50
 DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
 NOT_FOUND = "ページが見つかりません。"
@@ -94,20 +93,6 @@ def _teate(request: HttpRequest, pk: int) -> ShogaiTeate:
 
 def _can_write(request: HttpRequest) -> bool:
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
-
-
-def mokuteki_of(request: HttpRequest, pk: int) -> str:
-    stored = request.session.get(MOKUTEKI_SESSION, {}).get(str(pk))
-    if not stored:
-        return ""
-    purpose, at = stored
-    return "" if time.time() - float(at) > MOKUTEKI_SECONDS else str(purpose)
-
-
-def _mokuteki_set(request: HttpRequest, pk: int, purpose: str) -> None:
-    stored = dict(request.session.get(MOKUTEKI_SESSION, {}))
-    stored[str(pk)] = [purpose, time.time()]
-    request.session[MOKUTEKI_SESSION] = stored
 
 
 def _errors(form: forms.Form | None, request: HttpRequest, exc: TeateRefused) -> None:
@@ -278,7 +263,7 @@ def top(request: HttpRequest) -> HttpResponse:
         page = Paginator(cases, PAGE_SIZE).get_page(d.get("page") or 1)
         results = _rows(list(page.object_list))
         for r in results:
-            _mokuteki_set(request, r["pk"], d["mokuteki"])
+            PURPOSE.put(request, r["pk"], d["mokuteki"])
         ctx.update(results=results, page=page)
         access_note(request, purpose=d["mokuteki"], count=len(results))
     return TemplateResponse(request, "fukushi/shogai_teate/top.html", ctx)
@@ -291,7 +276,7 @@ def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
     _teate(request, pk)
     form = MokutekiForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _mokuteki_set(request, pk, form.cleaned_data["mokuteki"])
+        PURPOSE.put(request, pk, form.cleaned_data["mokuteki"])
         return redirect("fukushi_shogai_teate_detail", pk=pk)
     return TemplateResponse(request, "fukushi/shogai_teate/mokuteki.html", {"form": form})
 
@@ -301,7 +286,7 @@ def mokuteki(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     t = _teate(request, pk)
-    purpose = mokuteki_of(request, pk)
+    purpose = PURPOSE.get(request, pk)
     if not purpose:
         return redirect(reverse("fukushi_shogai_teate_mokuteki", kwargs={"pk": pk}))
     people = person_identities({t.atena_id, t.taisho_atena_id})
@@ -383,7 +368,7 @@ def seikyu(request: HttpRequest) -> HttpResponse:
             except TeateRefused as exc:
                 _errors(form, request, exc)
             else:
-                _mokuteki_set(request, t.pk, "認定請求の受付")
+                PURPOSE.put(request, t.pk, "認定請求の受付")
                 messages.success(request, "認定請求を受け付けました。")
                 return redirect("fukushi_shogai_teate_detail", pk=t.pk)
     return TemplateResponse(request, "fukushi/shogai_teate/seikyu.html", {"form": form})
@@ -391,7 +376,7 @@ def seikyu(request: HttpRequest) -> HttpResponse:
 
 def _post_back(request: HttpRequest, pk: int) -> HttpResponse | None:
     """The case must be open for this clerk (purpose entered) before a write."""
-    if not mokuteki_of(request, pk):
+    if not PURPOSE.get(request, pk):
         return redirect(reverse("fukushi_shogai_teate_mokuteki", kwargs={"pk": pk}))
     return None
 
@@ -490,7 +475,7 @@ def soshitsu(request: HttpRequest, pk: int) -> HttpResponse:
 def tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The 認定通知書 or 却下通知書 of the case (the shared print path)."""
     t = _teate(request, pk)
-    purpose = mokuteki_of(request, pk)
+    purpose = PURPOSE.get(request, pk)
     if not purpose:
         return redirect(reverse("fukushi_shogai_teate_mokuteki", kwargs={"pk": pk}))
     if t.kettei_date is None or t.jotai == ShogaiTeateJotai.SEIKYU:
