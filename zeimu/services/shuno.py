@@ -34,6 +34,7 @@ from zeimu.models import (
     Zeimoku,
 )
 from zeimu.rules.entaikin import EntaikinResult
+from zeimu.services.shuno_kesson import kesson_teisei
 
 #: the first two digits of a 納付番号 (ours: no national numbering of 納付番号 exists; the
 #: eL-QR code carries its own 納付番号 per 地方税共同機構's rules, issue 18 item 5)
@@ -423,6 +424,7 @@ def nofu_apply(
                 nofu=nofu,
                 created_by=_actor_name(actor),
             )
+            kesson_teisei([kib.pk], actor=actor)
             access_record(
                 actor=actor,
                 action=AccessAction.CREATE,
