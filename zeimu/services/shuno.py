@@ -53,6 +53,10 @@ ZEIMOKU_NO = {
 
 TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で指定してください。"
 
+#: the key of a 督促手数料's 期別 starts so (``zeimu.services.shuno_tokusoku``): a receivable
+#: under the 税目 of the tax it was charged for, one per 督促, bearing no 延滞金
+TESURYO_KEY = "tokusoku_tesuryo:"
+
 
 class ShunoRefused(Exception):
     """An operation the ledger refuses; the message is Japanese, for the clerk."""
@@ -532,6 +536,8 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
     from tenants.params.services import param_value
 
     kib = Kibetsu.objects.get(pk=kibetsu_id)
+    if kib.key.startswith(TESURYO_KEY):  # a 督促手数料 bears no 延滞金
+        return _entaikin(kib.nouki, 0, [], paid_on, param_value)
     chotei = int(Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0)
     by_day = (
         Shuno.objects.filter(kibetsu=kib, on__lt=paid_on)
@@ -564,6 +570,10 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
 
     ids = list(kibetsu_ids)
     nouki = dict(Kibetsu.objects.filter(pk__in=ids).values_list("pk", "nouki"))
+    # a 督促手数料 bears no 延滞金: its 調定 counts as nothing owed
+    fees = set(
+        Kibetsu.objects.filter(pk__in=ids, key__startswith=TESURYO_KEY).values_list("pk", flat=True)
+    )
     chotei = dict(
         Chotei.objects.filter(kibetsu_id__in=ids)
         .values("kibetsu_id")
@@ -587,7 +597,9 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
         return cache[key, year]
 
     return {
-        i: _entaikin(nouki[i], int(chotei.get(i) or 0), by_day[i], paid_on, lookup)
+        i: _entaikin(
+            nouki[i], 0 if i in fees else int(chotei.get(i) or 0), by_day[i], paid_on, lookup
+        )
         for i in ids
         if i in nouki
     }

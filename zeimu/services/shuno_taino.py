@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -362,7 +363,12 @@ def case_detail(atena_id: int, *, on: date) -> CaseDetail:
         bunno=bunno_views(bunnos, on=on),
         shobun=list(case.shobun.prefetch_related("kibetsu", "haito").order_by("-shobun_date")),
         teishi=list(case.teishi.prefetch_related("kibetsu").order_by("-teishi_date")),
-        kesson=list(Kesson.objects.filter(kibetsu__atena_id=atena_id).select_related("kibetsu")),
+        # each 欠損 with what late payments took back (``torikeshi``, 0 when none)
+        kesson=list(
+            Kesson.objects.filter(kibetsu__atena_id=atena_id)
+            .select_related("kibetsu")
+            .annotate(torikeshi_sum=Coalesce(Sum("torikeshi__amount"), 0))
+        ),
     )
 
 
