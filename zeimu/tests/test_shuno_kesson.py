@@ -143,7 +143,8 @@ def test_a_late_payment_takes_back_the_kesson_on_every_path(in_alpha: Any) -> No
     # the case shows each 欠損 with what was taken back
     from zeimu.services.shuno_taino import case_detail
 
-    back = {k.kibetsu_id: getattr(k, "torikeshi_sum") for k in case_detail(p.pk, on=TODAY).kesson}
+    detail = case_detail(p.pk, on=TODAY)
+    back = {k.kibetsu_id: k.torikeshi_sum for k in detail.kesson}  # type: ignore[attr-defined]
     assert [back[i] for i in kids] == [10_000, 0, 10_000, 2_500, 0, 5_000]
     # each 取消 is in the case's history and the access log; nothing is written twice
     keika = TainoKeika.objects.filter(case__atena_id=p.pk, kind=KeikaKind.KESSON_TORIKESHI)
