@@ -55,6 +55,9 @@ class ShunoKind(models.TextChoices):
     #: 不納欠損: not money; the balance of a 期別 whose duty ended (時効, 執行停止) struck
     #: off (zeimu.models.shuno_taino.Kesson). 収入済額 in a report leaves it out.
     KESSON = "kesson", "不納欠損"
+    #: a 不納欠損 reduced because a payment dated before the duty ended was entered after
+    #: it (``zeimu.services.shuno_kesson``): negative, beside the 欠損 it corrects
+    KESSON_TORIKESHI = "kesson_t", "不納欠損の一部取消"
 
 
 class NofuChannel(models.TextChoices):

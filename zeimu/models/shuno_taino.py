@@ -15,6 +15,9 @@
   (第15条の8) or 即時消滅 (第15条の7第5項).
 - ``Kesson`` — the 不納欠損 of one 期別 (one per 期別): why (時効, 停止3年, 即時消滅), when
   the duty ended, and the ledger entry (``ShunoKind.KESSON``) that struck the balance off.
+- ``KessonTorikeshi`` — a part of a 不納欠損 taken back (never an edit of the 欠損): a
+  payment dated before the duty ended, entered after the 欠損 (bank data late), paid what
+  the 欠損 had struck off; its ledger entry (``ShunoKind.KESSON_TORIKESHI``) is negative.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class KeikaKind(models.TextChoices):
     TEISHI_TORIKESHI = "torikeshi", "執行停止の取消"
     SOKUJI = "sokuji", "納税義務の即時消滅"
     KESSON = "kesson", "不納欠損"
+    KESSON_TORIKESHI = "kesson_tk", "不納欠損の一部取消"
 
 
 class TainoCase(models.Model):
@@ -272,3 +276,27 @@ class Kesson(models.Model):
 
     def __str__(self) -> str:
         return f"不納欠損 {self.amount:,}円"
+
+
+class KessonTorikeshi(models.Model):
+    """The 欠損 less ``amount`` (> 0; < 0 when a voided payment puts back what an earlier
+    取消 took back). The 欠損 still in force is ``Kesson.amount`` less the sum of these."""
+
+    kesson = models.ForeignKey(
+        Kesson, verbose_name="不納欠損", on_delete=models.PROTECT, related_name="torikeshi"
+    )
+    amount = models.BigIntegerField("取消額")
+    #: the payment entries (``Shuno`` ids) that led to it
+    shuno_ids = models.JSONField("収納の記録（納付）", default=list)
+    ledger = models.OneToOneField(
+        "zeimu.Shuno", verbose_name="収納の記録", on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "不納欠損の一部取消"
+        verbose_name_plural = "不納欠損の一部取消"
+
+    def __str__(self) -> str:
+        return f"不納欠損の一部取消 {self.amount:,}円"

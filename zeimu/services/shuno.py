@@ -34,6 +34,7 @@ from zeimu.models import (
     Zeimoku,
 )
 from zeimu.rules.entaikin import EntaikinResult
+from zeimu.services.shuno_kesson import kesson_teisei
 
 #: the first two digits of a 納付番号 (ours: no national numbering of 納付番号 exists; the
 #: eL-QR code carries its own 納付番号 per 地方税共同機構's rules, issue 18 item 5)
@@ -51,6 +52,10 @@ ZEIMOKU_NO = {
 
 
 TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で指定してください。"
+
+#: the key of a 督促手数料's 期別 starts so (``zeimu.services.shuno_tokusoku``): a receivable
+#: under the 税目 of the tax it was charged for, one per 督促, bearing no 延滞金
+TESURYO_KEY = "tokusoku_tesuryo:"
 
 
 class ShunoRefused(Exception):
@@ -423,6 +428,7 @@ def nofu_apply(
                 nofu=nofu,
                 created_by=_actor_name(actor),
             )
+            kesson_teisei([kib.pk], actor=actor)
             access_record(
                 actor=actor,
                 action=AccessAction.CREATE,
@@ -530,6 +536,8 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
     from tenants.params.services import param_value
 
     kib = Kibetsu.objects.get(pk=kibetsu_id)
+    if kib.key.startswith(TESURYO_KEY):  # a 督促手数料 bears no 延滞金
+        return _entaikin(kib.nouki, 0, [], paid_on, param_value)
     chotei = int(Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0)
     by_day = (
         Shuno.objects.filter(kibetsu=kib, on__lt=paid_on)
@@ -562,6 +570,10 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
 
     ids = list(kibetsu_ids)
     nouki = dict(Kibetsu.objects.filter(pk__in=ids).values_list("pk", "nouki"))
+    # a 督促手数料 bears no 延滞金: its 調定 counts as nothing owed
+    fees = set(
+        Kibetsu.objects.filter(pk__in=ids, key__startswith=TESURYO_KEY).values_list("pk", flat=True)
+    )
     chotei = dict(
         Chotei.objects.filter(kibetsu_id__in=ids)
         .values("kibetsu_id")
@@ -585,7 +597,9 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
         return cache[key, year]
 
     return {
-        i: _entaikin(nouki[i], int(chotei.get(i) or 0), by_day[i], paid_on, lookup)
+        i: _entaikin(
+            nouki[i], 0 if i in fees else int(chotei.get(i) or 0), by_day[i], paid_on, lookup
+        )
         for i in ids
         if i in nouki
     }

@@ -62,6 +62,7 @@ from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
 from zeimu.rules.conveni import BarcodeError, parse
 from zeimu.services.shuno_files import FileRefused, ImportResult, LineError, _records
+from zeimu.services.shuno_kesson import kesson_teisei
 
 SOKUHO, KAKUHO = "1", "2"
 #: days after the 収納日 by which a 速報's 確報 is expected (the 代行業者's 入金 cycle is
@@ -293,6 +294,7 @@ def conveni_import(*, data: bytes, name: str, actor: Actor, today: date) -> Impo
             if orig.kibetsu_id is not None
         ]
         Shuno.objects.bulk_create(shuno, batch_size=2000)
+        kesson_teisei([s.kibetsu_id for s in shuno], actor=actor)
         if confirm:
             Nofu.objects.filter(pk__in=confirm).update(kakutei=True)
         f.lines = result.lines

@@ -31,6 +31,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, NofuChannel, NofuStatus, ShunoFile, ShunoKind
+from zeimu.services.shuno_kesson import kesson_teisei
 
 RECORD = 120
 FURIKAE_KEKKA = {
@@ -183,6 +184,7 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
             ids = [int(r[0]) for r in cur.fetchall()]
         nofu_rows: list[tuple[object, ...]] = []
         shuno_rows: list[tuple[object, ...]] = []
+        paid: list[int] = []  # the 期別 of the 収納 (for a 不納欠損 they may correct)
         for pk, (line, kokyaku, yen, kekka) in zip(ids, good, strict=True):
             kib = kib_of.get(kokyaku) if kekka == "0" else None
             if kekka != "0":
@@ -193,6 +195,7 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
                 result.matched += 1
                 result.amount += yen
                 shuno_rows.append((kib, ShunoKind.NOFU, yen, hikiotoshi, pk, who, now))
+                paid.append(kib)
             else:
                 status = NofuStatus.YOKAKUNIN
                 result.yokakunin += 1
@@ -216,6 +219,7 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
             ) as copy:
                 for row in shuno_rows:
                     copy.write_row(row)
+        kesson_teisei(paid, actor=actor)
         f.lines = result.lines
         f.matched, f.yokakunin, f.funo = result.matched, result.yokakunin, result.funo
         f.amount = result.amount

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -52,6 +53,7 @@ from zeimu.models import (
 )
 from zeimu.rules.shuno_taino import EventKind, Jiko, JikoEvent, jiko_compute, teishi_shometsu
 from zeimu.services.shuno import ShunoRefused, balances
+from zeimu.services.shuno_kesson import kesson_teisei
 
 _K = "zeimu.shuno."
 #: 税目 whose 徴収権 is a premium's (2 years), not a tax's (5 years)
@@ -361,7 +363,12 @@ def case_detail(atena_id: int, *, on: date) -> CaseDetail:
         bunno=bunno_views(bunnos, on=on),
         shobun=list(case.shobun.prefetch_related("kibetsu", "haito").order_by("-shobun_date")),
         teishi=list(case.teishi.prefetch_related("kibetsu").order_by("-teishi_date")),
-        kesson=list(Kesson.objects.filter(kibetsu__atena_id=atena_id).select_related("kibetsu")),
+        # each 欠損 with what late payments took back (``torikeshi``, 0 when none)
+        kesson=list(
+            Kesson.objects.filter(kibetsu__atena_id=atena_id)
+            .select_related("kibetsu")
+            .annotate(torikeshi_sum=Coalesce(Sum("torikeshi__amount"), 0))
+        ),
     )
 
 
@@ -630,6 +637,7 @@ def haito_apply(*, shobun_id: int, on: date, amount: int, actor: Actor) -> Haito
                 written.append(Shuno.objects.create(kibetsu=k, kind=ShunoKind.SHOBUN, amount=part,
                                                     on=on, created_by=_who(actor)).pk)  # fmt: skip
                 left -= part
+        kesson_teisei([k.pk for k in kibs], actor=actor)
         haito = Haito.objects.create(shobun=row, on=on, amount=amount, shuno_ids=written,
                                      created_by=_who(actor))  # fmt: skip
         _keika(row.case, KeikaKind.HAITO, on, f"{amount:,}円", actor, haito.pk)

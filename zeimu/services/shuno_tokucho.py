@@ -22,6 +22,7 @@ from tenants.accesslog.services import Actor, access_record
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
 from zeimu.services.shuno import ShunoRefused
+from zeimu.services.shuno_kesson import kesson_teisei
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ def tokucho_nofu_post(
                 nofu=nofu,
                 created_by=who,
             )
+        kesson_teisei([k for k in (kib_of.get(i.key) for i in items) if k], actor=actor)
         f.lines = len(items) + len(errors)
         f.matched, f.yokakunin, f.amount = matched, yokakunin, amount
         f.errors = list(errors)

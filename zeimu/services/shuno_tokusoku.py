@@ -8,8 +8,13 @@ write one ``Tokusoku`` per 期別, and the 督促状's data for the shared print
   第373条第1項第1号ほか, 督促状を発した日から起算して10日を経過した日, i.e. the 11th day
   counting the 発付日: 4月7日 → 4月17日 in みずき法律事務所's explanation).
 - 督促手数料: the town's 条例 value ``zeimu.shuno.tokusoku.tesuryo`` of the 発付日's 年度
-  (national value 0: none). It is printed and kept on the row; the ledger does not yet
-  post it as a receivable of its own (not built).
+  (national value 0: none). It is printed, kept on the row and posted to the ledger as a
+  receivable of its own: a 期別 per 督促 (key ``TESURYO_KEY`` + the 督促's id, 期の名称
+  「督促手数料」, 納期限 = the 指定期限, 調定日 = the 発付日) **under the 税目 of the tax** it
+  was charged for — the fee is part of that tax's 地方団体の徴収金, so 名寄せ, 納付書 (its
+  納付番号 carries the 税目's digits), 充当, 時効 and 不納欠損 treat it like any 期別, and
+  no 税目 list of the product changes. It bears no 延滞金 and gets no 督促 of its own.
+  Idempotent: one 調定 per 督促 (its ref), however often the chunk runs.
 - 20日: the law says a 督促状 is sent within 20 days after the 納期限 (第329条第1項ほか,
   ``zeimu.shuno.tokusoku.nissu``). That limit is 訓示規定: a later 督促 is valid (鶴ヶ島市
   「督促状」 page, citing 徳島地裁 昭和30年12月27日判決), so one sent later is still sent,
@@ -22,12 +27,13 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from juminkiroku.public import address_blocks
+from tenants.accesslog.services import Actor
 from tenants.params.services import param_value
 from tenants.printing.engine import render
 from tenants.wareki import fiscal_year_of, format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, postal, yen
 from zeimu.models import Kibetsu, Tokusoku
-from zeimu.services.shuno import balances
+from zeimu.services.shuno import TESURYO_KEY, ChoteiItem, balances, chotei_post_many
 
 TEMPLATE = "zeimu/tokusoku.typ"
 FORM = "tokusoku"
@@ -81,7 +87,9 @@ def tokusoku_candidates(*, hakko_date: date, nouki: date | None = None) -> list[
     in 納期限, 宛名 order: past their 納期限, unpaid on the day, no 督促 yet."""
     # 督促状 are addressed through the person index: a corporation's 期別 (法人住民税,
     # 事業所税, under its 法人番号) is not sent one here (not built: say so, not guess).
-    qs = Kibetsu.objects.filter(nouki__lt=hakko_date, tokusoku__isnull=True, atena__isnull=False)
+    qs = Kibetsu.objects.filter(
+        nouki__lt=hakko_date, tokusoku__isnull=True, atena__isnull=False
+    ).exclude(key__startswith=TESURYO_KEY)  # no 督促 of a 督促手数料
     if nouki is not None:
         qs = qs.filter(nouki=nouki)
     ids = list(qs.order_by("nouki", "atena_id", "pk").values_list("pk", flat=True))
@@ -115,14 +123,44 @@ def tokusoku_issue_many(
                 created_by=created_by,
             )
             for i in ids
-            if i in kibs and i not in done and bal[i].zan > 0 and kibs[i].nouki < hakko_date
+            if i in kibs
+            and i not in done
+            and bal[i].zan > 0
+            and kibs[i].nouki < hakko_date
+            and not kibs[i].key.startswith(TESURYO_KEY)
         ],
         ignore_conflicts=True,  # the OneToOne: a concurrent writer's row wins, ours is dropped
     )
     mine = Tokusoku.objects.filter(kibetsu_id__in=ids)
     mine = mine.filter(job__isnull=True) if job_id is None else mine.filter(job_id=job_id)
     rows = {t.kibetsu_id: t for t in mine.select_related("kibetsu")}
-    return [rows[i] for i in ids if i in rows]
+    out = [rows[i] for i in ids if i in rows]
+    tesuryo_post(out, actor=Actor(user_id=None, username=created_by))
+    return out
+
+
+def tesuryo_post(rows: Sequence[Tokusoku], *, actor: Actor) -> None:
+    """Post the 督促手数料 of each 督促 (with its 期別 loaded) that charges one, as the 調定 of
+    its own 期別 (see the module); a 督促 posted before writes nothing again."""
+    items = [
+        ChoteiItem(
+            zeimoku=t.kibetsu.zeimoku,
+            key=f"{TESURYO_KEY}{t.pk}",
+            atena_id=t.kibetsu.atena_id,
+            nendo=t.kibetsu.nendo,
+            ki=t.kibetsu.ki,
+            ki_label="督促手数料",
+            nouki=t.shitei_kigen,
+            amount=t.tesuryo,
+            ref=f"tokusoku:{t.pk}:tesuryo",
+            on=t.hakko_date,
+            reason=f"督促手数料（{t.kibetsu.ki_label}の督促）",
+        )
+        for t in rows
+        if t.tesuryo > 0 and t.kibetsu.atena_id is not None
+    ]
+    if items:
+        chotei_post_many(items, actor=actor)
 
 
 def tokusoku_bango(t: Tokusoku) -> str:

@@ -25,8 +25,8 @@ from tenants.jobs.services import job_start
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.params.tenant.services import municipal_parameter_set
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Tokusoku, Zeimoku
-from zeimu.services.shuno import chotei_post, madoguchi_nofu
+from zeimu.models import Kibetsu, Tokusoku, Zeimoku
+from zeimu.services.shuno import TESURYO_KEY, chotei_post, madoguchi_nofu
 from zeimu.services.shuno_tokusoku import tokusoku_candidates, tokusoku_issue_many
 from zeimu.shuno_tokusoku_jobs import TOKUSOKU
 
@@ -149,6 +149,38 @@ def test_the_job_sends_one_tokusoku_per_unpaid_kibetsu_and_prints_it(
     kind.run_chunk(job, chunk)
     assert Tokusoku.objects.count() == 2
     assert pdf_text(read(JobFile.objects.get(job=job, name=pdf.name))) == text
+    _the_fee_is_a_receivable_on_the_ledger(hayama, django_capture_on_commit_callbacks)
+
+
+def _the_fee_is_a_receivable_on_the_ledger(hayama: Any, capture: Any) -> None:
+    """S-11: each 督促's 100円 is the 調定 of its own 期別 under the tax's 税目, once however
+    often the chunk runs; it is on the taxpayer's ledger, paid like any 期別, bears no 延滞金
+    and gets no 督促 of its own."""
+    from zeimu.models import Chotei, ChoteiKind, Kibetsu
+    from zeimu.services.shuno import TESURYO_KEY, entaikin_of, taxpayer_balances
+
+    fees = Kibetsu.objects.filter(key__startswith=TESURYO_KEY).order_by("pk")
+    by_tokusoku = {int(k.key.removeprefix(TESURYO_KEY)): k for k in fees}
+    assert set(by_tokusoku) == set(Tokusoku.objects.values_list("pk", flat=True))
+    t = Tokusoku.objects.get(kibetsu_id=hayama["unpaid"].kibetsu_id)
+    fee = by_tokusoku[t.pk]
+    assert (fee.zeimoku, fee.atena_id, fee.nendo, fee.ki_label, fee.nouki) == (
+        Zeimoku.JUMINZEI, hayama["head"].pk, 2025, "督促手数料", date(2025, 7, 25))  # fmt: skip
+    assert list(
+        Chotei.objects.filter(kibetsu__in=fees).values_list("kind", "amount", "on", "ref")
+    ) == [(ChoteiKind.TOSHO, 100, date(2025, 7, 15), f"tokusoku:{pk}:tesuryo")
+          for pk in sorted(by_tokusoku)]  # fmt: skip
+    # the taxpayer's ledger shows it beside the tax
+    mine = {k.pk: b.zan for k, b in taxpayer_balances(hayama["head"].pk)}
+    assert mine[fee.pk] == 100 and mine[hayama["unpaid"].kibetsu_id] == 65_000
+    # no 延滞金 on the fee, no 督促 of it once its 納期限 (the 指定期限) is past
+    assert entaikin_of(fee.pk, paid_on=date(2026, 3, 31)).entaikin == 0
+    assert fee.pk not in tokusoku_candidates(hakko_date=date(2025, 9, 1))
+    assert entaikin_of(hayama["unpaid"].kibetsu_id, paid_on=date(2026, 3, 31)).entaikin > 0
+    # paid at the 窓口 with its own 納付番号
+    madoguchi_nofu(nofu_bango=fee.nofu_bango, amount=100, shuno_date=date(2025, 7, 20),
+                   actor=ACTOR)  # fmt: skip
+    assert {k.pk: b.zan for k, b in taxpayer_balances(hayama["head"].pk)}[fee.pk] == 0
 
 
 def test_a_late_tokusoku_is_sent_flagged_and_warned(
@@ -238,11 +270,19 @@ def test_two_towns_each_send_their_own(
     text = pdf_text(read(JobFile.objects.get(job=job_b, name__endswith=".pdf")))
     assert "70,000円" in text and "20,000円" not in text
     remove_files(job_b)
-    # and 葉山町 still has its 期別 to send, and sends only it
+    # (寒川町 charges no 督促手数料: no receivable is posted)
+    assert list(Kibetsu.objects.values_list("pk", flat=True)) == [b.kibetsu_id]
+    # and 葉山町 still has its 期別 to send, and sends only it, with its own 100円 fee
     connection.set_tenant(alpha.municipality)
     assert not Tokusoku.objects.exists()
+    municipal_parameter_set(key="zeimu.shuno.tokusoku.tesuryo", fiscal_year=2025,
+                            value_text="100", reason="町税条例（テスト）", actor=ACTOR)  # fmt: skip
     job_a = run({"hakko_date": "2025-07-10"}, django_capture_on_commit_callbacks)
     assert list(Tokusoku.objects.values_list("kibetsu_id", flat=True)) == [a.kibetsu_id]
+    assert Kibetsu.objects.filter(key__startswith=TESURYO_KEY, atena_id=pa.pk).count() == 1
+    connection.set_tenant(beta.municipality)
+    assert list(Kibetsu.objects.values_list("pk", flat=True)) == [b.kibetsu_id]
+    connection.set_tenant(alpha.municipality)
     remove_files(job_a)
     assert list(Job.objects.filter(kind=TOKUSOKU).values_list("pk", flat=True)) == [job_a.pk]
     connection.set_schema_to_public()
