@@ -129,6 +129,18 @@ class NetworkAllowListMiddleware(MiddlewareMixin):
         return None
 
 
+class NoStoreMiddleware(MiddlewareMixin):
+    """No answer of the application is kept by the browser or a proxy: screens, PDFs, CSV
+    and API answers carry personal data, and a counter terminal is shared (a 住民票 left in
+    the browser's cache or its back history is a disclosure). A view that sets its own
+    Cache-Control keeps it; static files never come here (WhiteNoise answers them before)."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class StaffSessionMiddleware(MiddlewareMixin):
     """A session is valid only on the host where it was made; on a municipality host
     the user needs a membership valid now (応援職員 memberships expire)."""

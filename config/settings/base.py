@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "tenants.middleware.NetworkAllowListMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise: every answer but a static file is marked no-store.
+    "tenants.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
