@@ -31,9 +31,9 @@ def test_screens_and_api_answers_of_both_towns_are_no_store(world, login) -> Non
 
 def test_a_view_that_sets_its_own_cache_control_keeps_it() -> None:
     request = RequestFactory().get("/")
+    middleware = NoStoreMiddleware(lambda r: HttpResponse("x"))
     own = HttpResponse("x")
     own["Cache-Control"] = "private, max-age=60"
-    middleware = NoStoreMiddleware(lambda r: own)
-    assert middleware(request)["Cache-Control"] == "private, max-age=60"
-    bare = NoStoreMiddleware(lambda r: HttpResponse("x"))(request)
+    assert middleware.process_response(request, own)["Cache-Control"] == "private, max-age=60"
+    bare = middleware.process_response(request, HttpResponse("x"))
     assert bare["Cache-Control"] == "no-store"
