@@ -58,7 +58,7 @@ from fukushi.services.jiritsu_yogu import (
 )
 from fukushi.views.furikomi import IraininForm
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo
+from fukushi.views.shogai import may_see_techo, techo_wall
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -91,13 +91,8 @@ NOT_FOUND = "ページが見つかりません。"
 # --- the wall and the purpose -----------------------------------------------------------------
 
 
-def _wall(request: HttpRequest) -> None:
-    if not may_see_techo(request):
-        raise Http404(NOT_FOUND)
-
-
 def _kettei(request: HttpRequest, pk: int) -> JiritsuKettei:
-    _wall(request)
+    techo_wall(request)
     k = JiritsuKettei.objects.select_related("nintei").filter(pk=pk).first()
     if k is None:
         raise Http404(NOT_FOUND)
@@ -105,7 +100,7 @@ def _kettei(request: HttpRequest, pk: int) -> JiritsuKettei:
 
 
 def _yogu(request: HttpRequest, pk: int) -> YoguKyufu:
-    _wall(request)
+    techo_wall(request)
     y = YoguKyufu.objects.filter(pk=pk).first()
     if y is None:
         raise Http404(NOT_FOUND)
@@ -351,7 +346,7 @@ def top(request: HttpRequest) -> HttpResponse:
 )
 @require_http_methods(["GET", "POST"])
 def shinsei(request: HttpRequest) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     form = ShinseiForm(request.POST or None, initial={"shinsei_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -602,7 +597,7 @@ def yogu_top(request: HttpRequest) -> HttpResponse:
 @logs_reads(Reads("atena", ids="atena_ids[]", shown="shown_persons", screen="fukushi.jiritsu_yogu"))
 @require_http_methods(["GET", "POST"])
 def yogu_new(request: HttpRequest) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     form = YoguShinseiForm(request.POST or None, initial={"shinsei_date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -727,7 +722,7 @@ def yogu_tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @no_personal_data  # runs and their totals only
 @require_http_methods(["GET", "POST"])
 def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     form = ShiharaiForm(request.POST or None)
     if request.method == "POST":
         if not _can_write(request):
@@ -763,7 +758,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
 )
 @require_GET
 def yogu_furikomi(request: HttpRequest, pk: int) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     run = get_object_or_404(YoguShiharai, pk=pk)
     response = HttpResponse(yogu_furikomi_file(run), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="yogu_furikomi_{run.pk}.txt"'

@@ -74,13 +74,15 @@ def may_see_techo(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated and has_grant(user.pk, SHOGAI_TECHO))
 
 
-def _wall(request: HttpRequest) -> None:
+def techo_wall(request: HttpRequest) -> None:
+    """404 for a clerk without the grant, whether the record asked for exists or not (the
+    手帳, the 手当 and the 自立支援給付 screens share it)."""
     if not may_see_techo(request):
         raise Http404(NOT_FOUND)
 
 
 def _techo(request: HttpRequest, pk: int) -> ShogaiTecho:
-    _wall(request)
+    techo_wall(request)
     t = ShogaiTecho.objects.filter(pk=pk).first()
     if t is None:
         raise Http404(NOT_FOUND)
@@ -218,7 +220,7 @@ def top(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def expiring(request: HttpRequest) -> HttpResponse:
     """精神障害者保健福祉手帳 whose 有効期限 comes within the next N months (更新の案内)."""
-    _wall(request)
+    techo_wall(request)
     form = ExpiringForm(request.POST or None)
     ctx: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -270,7 +272,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @logs_reads(Reads("atena", ids="atena_ids[]", shown="shown_persons", screen="fukushi.shogai_kofu"))
 @require_http_methods(["GET", "POST"])
 def kofu(request: HttpRequest) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     today = timezone.localdate()
     form = KofuForm(request.POST or None, day=today, initial={"kofu_date": today})
     if request.method == "POST" and form.is_valid():

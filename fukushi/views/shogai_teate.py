@@ -48,7 +48,7 @@ from fukushi.services.shogai_teate import (
 )
 from fukushi.views.furikomi import IraininForm
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo
+from fukushi.views.shogai import may_see_techo, techo_wall
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -78,13 +78,8 @@ NOT_FOUND = "ページが見つかりません。"
 # --- the wall and the purpose (as fukushi/views/shogai.py) ----------------------------------
 
 
-def _wall(request: HttpRequest) -> None:
-    if not may_see_techo(request):
-        raise Http404(NOT_FOUND)
-
-
 def _teate(request: HttpRequest, pk: int) -> ShogaiTeate:
-    _wall(request)
+    techo_wall(request)
     t = ShogaiTeate.objects.filter(pk=pk).first()
     if t is None:
         raise Http404(NOT_FOUND)
@@ -324,7 +319,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 )
 @require_http_methods(["GET", "POST"])
 def seikyu(request: HttpRequest) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     today = timezone.localdate()
     form = SeikyuForm(request.POST or None, initial={"seikyu_date": today, "fuyo_su": 0})
     if request.method == "POST" and form.is_valid():
@@ -491,7 +486,7 @@ def tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @no_personal_data  # runs and their totals only
 @require_http_methods(["GET", "POST"])
 def shiharai(request: HttpRequest) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     form = ShiharaiForm(request.POST or None)
     if request.method == "POST":
         if not _can_write(request):
@@ -541,7 +536,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
 )
 @require_GET
 def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
-    _wall(request)
+    techo_wall(request)
     run = ShogaiTeateShiharai.objects.filter(pk=pk).first()
     if run is None:
         raise Http404(NOT_FOUND)
