@@ -12,13 +12,26 @@ of it) so the memory can be seen not to grow with the file.
 Targets (issue 19): import with full validation ≥ 50,000 records/s for CSV and ≥ 30,000
 for XML, RSS flat in file size; export of the 380,000-person town ≤ 30 s; zero
 differences.
+
+Two further modes:
+
+- ``--export-job``: the export as the product runs it — the ``migration_export`` job
+  (plan, chunks in ``--processes`` forked workers as the Celery workers run them, the
+  finish that joins the parts and writes the manifest) on a town of ``--population``, with
+  the CPU seconds of the processes and of the PostgreSQL backends; the files are checked
+  against the manifest's SHA-256 afterwards.
+- ``--towns demo``: the round trip of every demo town (``tenants/data/kanagawa_demo.json``:
+  14 towns, 304,003 residents) at its own population, CSV and XML, each into a scratch town
+  and back; the sum of the differences must be 0.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -33,6 +46,7 @@ TARGET_CSV = 50_000
 TARGET_XML = 30_000
 TARGET_EXPORT_SECONDS = 30.0
 ON = date(2025, 10, 1)
+DEMO = Path(__file__).resolve().parent.parent / "tenants" / "data" / "kanagawa_demo.json"
 
 
 def _rss_mb() -> float:
@@ -196,6 +210,154 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
     return out
 
 
+def export_job_body(
+    consortium: Any, record: dict[str, Any], *, population: int, formats: str, processes: str
+) -> dict:
+    """The ``migration_export`` job on a town of ``population``, once per process count."""
+    import hashlib
+
+    from django.core.files.storage import default_storage
+
+    from bench.common import BENCH_DB, CpuMeter, job_in_pool
+    from juminkiroku.synth.load import residents_load
+    from migration_io.jobkinds import EXPORT, bundle_open, export_dir
+    from tenants.db import connection
+    from tenants.jobs.models import Job
+    from tenants.models import Municipality
+
+    chosen = [f for f in ("csv", "xml") if f in formats.split(",")]
+    counts = [int(p) for p in processes.split(",")]
+    record["params"] = {"population": population, "formats": chosen, "processes": counts}
+    (town,) = provision_many(consortium, 1, modules=kanagawa_common_modules(), progress=False)
+    municipality = Municipality.objects.get(schema_name=town["schema"])
+    connection.set_tenant(municipality)
+    t = time.perf_counter()
+    residents_load(population=population, seed=19, on=ON, replace=True)
+    record["load_seconds"] = round(time.perf_counter() - t, 2)
+    print(f"[migration_io] {population:,} residents loaded in {record['load_seconds']:.1f} s")
+    runs = []
+    for n in counts:
+        with CpuMeter(BENCH_DB) as cpu:
+            pool = job_in_pool(
+                EXPORT.code,
+                {"formats": chosen, "encoding": "utf-8-sig"},
+                processes=n,
+                schema=municipality.schema_name,
+                via_task=True,
+            )
+        connection.set_tenant(municipality)
+        job = Job.objects.order_by("-pk").first()
+        assert job is not None
+        manifest = json.loads(bundle_open(job, "manifest.json").read().decode("utf-8"))
+        checked = 0
+        records = 0
+        for entry in manifest["files"]:
+            sha = hashlib.sha256()
+            with bundle_open(job, entry["name"]) as handle:
+                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    sha.update(block)
+            assert sha.hexdigest() == entry["sha256"], entry["name"]
+            checked += 1
+            if entry["personal"]:
+                records += entry["records"]
+        run_ = {
+            "processes": n,
+            "plan_seconds": round(pool.plan, 2),
+            "chunks_seconds": round(pool.chunks, 2),
+            "finish_seconds": round(pool.finish, 2),
+            "total_seconds": round(pool.total, 2),
+            "cpu_python_seconds": round(cpu.python, 2),
+            "cpu_postgres_seconds": round(cpu.server, 2),
+            "loadavg_1min_start": round(cpu.load, 2),
+            "files_checked": checked,
+            "records_written": records,
+            "bytes": sum(e["bytes"] for e in manifest["files"]),
+        }
+        runs.append(run_)
+        print(
+            f"[migration_io] export job, {n} process(es): {pool.total:.1f} s "
+            f"(plan {pool.plan:.1f}, chunks {pool.chunks:.1f}, finish {pool.finish:.1f}); "
+            f"CPU Python {cpu.python:.1f} s, PostgreSQL {cpu.server:.1f} s; load {cpu.load:.1f}; "
+            f"{records:,} records in {checked} files, checksums OK"
+        )
+        for path in default_storage.listdir(export_dir(job))[1]:
+            default_storage.delete(f"{export_dir(job)}/{path}")
+    record["runs"] = runs
+    print_table(
+        "中間標準レイアウト: the export job",
+        ["processes", "total s", "plan s", "chunks s", "finish s", "CPU py s", "CPU pg s", "load"],
+        [
+            [
+                r["processes"],
+                r["total_seconds"],
+                r["plan_seconds"],
+                r["chunks_seconds"],
+                r["finish_seconds"],
+                r["cpu_python_seconds"],
+                r["cpu_postgres_seconds"],
+                r["loadavg_1min_start"],
+            ]
+            for r in runs
+        ],
+    )
+    record["targets"] = {
+        "export_seconds_380k": TARGET_EXPORT_SECONDS,
+        "met": population >= 380_000
+        and min(r["total_seconds"] for r in runs) <= TARGET_EXPORT_SECONDS,
+    }
+    return record
+
+
+def demo_towns_body(consortium: Any, record: dict[str, Any], *, formats: str) -> dict:
+    """The round trip of every demo town at its own population."""
+    from tenants.models import Municipality
+
+    members = json.loads(DEMO.read_text(encoding="utf-8"))["members"]
+    chosen = tuple(f for f in ("csv", "xml") if f in formats.split(","))
+    record["params"] = {"towns": len(members), "formats": list(chosen)}
+    provisioned = provision_many(
+        consortium, len(members), modules=kanagawa_common_modules(), progress=False
+    )
+    runs = []
+    t0 = time.perf_counter()
+    for member, town in zip(members, provisioned, strict=True):
+        municipality = Municipality.objects.get(schema_name=town["schema"])
+        with tempfile.TemporaryDirectory() as tmp:
+            one = _one_size(municipality, member["population"], Path(tmp), chosen)
+        one["town"] = member["name"]
+        runs.append(one)
+    record["runs"] = runs
+    record["wall_seconds_round_trips"] = round(time.perf_counter() - t0, 1)
+    rows = [
+        [r["town"], f"{r['population']:,}", f"{r['records_total']:,}"]
+        + [
+            f"{r['formats'][f]['items_compared']:,} / {r['formats'][f]['differences']}"
+            for f in chosen
+        ]
+        for r in runs
+    ]
+    total_pop = sum(r["population"] for r in runs)
+    total_rec = sum(r["records_total"] for r in runs)
+    diffs = {f: sum(r["formats"][f]["differences"] for r in runs) for f in chosen}
+    items = {f: sum(r["formats"][f]["items_compared"] for r in runs) for f in chosen}
+    rows.append(
+        ["計", f"{total_pop:,}", f"{total_rec:,}"] + [f"{items[f]:,} / {diffs[f]}" for f in chosen]
+    )
+    print_table(
+        "中間標準レイアウト: the round trip of every demo town",
+        ["town", "residents", "records"] + [f"{f} items / differences" for f in chosen],
+        rows,
+    )
+    record["totals"] = {
+        "residents": total_pop,
+        "records": total_rec,
+        "items": items,
+        "differences": diffs,
+    }
+    record["targets"] = {"zero_differences": all(v == 0 for v in diffs.values())}
+    return record
+
+
 def body(consortium: Any, record: dict[str, Any], *, population: int, formats: str) -> dict:
     from tenants.models import Municipality
 
@@ -241,7 +403,40 @@ def main(argv: list[str]) -> int:
     parser = base_parser("migration_io", __doc__.splitlines()[0])
     parser.add_argument("--population", type=int, default=380_000)
     parser.add_argument("--formats", default="csv,xml")
+    parser.add_argument(
+        "--export-job", action="store_true", help="the export job at --population, timed"
+    )
+    parser.add_argument("--processes", default="2,1", help="with --export-job (2,1)")
+    parser.add_argument("--towns", choices=["demo"], help="the round trip of every demo town")
     args = parser.parse_args(argv)
+    if args.export_job or args.towns:
+        # the job's bundle files go to a media root of the run's own, removed afterwards
+        media = tempfile.mkdtemp(prefix="jc_bench_mio_")
+        os.environ["JC_MEDIA_ROOT"] = media
+        try:
+            if args.export_job:
+                return run(
+                    "migration_io",
+                    lambda consortium, record: export_job_body(
+                        consortium,
+                        record,
+                        population=args.population,
+                        formats=args.formats,
+                        processes=args.processes,
+                    ),
+                    keep=args.keep,
+                    output_name="migration_io_export_job",
+                )
+            return run(
+                "migration_io",
+                lambda consortium, record: demo_towns_body(
+                    consortium, record, formats=args.formats
+                ),
+                keep=args.keep,
+                output_name="migration_io_demo_towns",
+            )
+        finally:
+            shutil.rmtree(media, ignore_errors=True)
     return run(
         "migration_io",
         lambda consortium, record: body(

@@ -39,6 +39,7 @@ from typing import IO, Any
 
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -154,8 +155,11 @@ class ChukanExport:
         held: HeldSet = chunk.params["set"]
         records = held_read(held, chunk.params["first"], chunk.params["last"])
         ctx = Context(dantai_code=current_municipality().dantai_code)
-        earlier = sum(
-            c.size for c in job.chunks.filter(index__lt=chunk.index) if c.params.get("set") == held
+        # the records of the same set in the chunks before this one (the first line number
+        # of this part): summed by the database, not by loading every earlier chunk
+        earlier = (
+            job.chunks.filter(index__lt=chunk.index, params__set=held).aggregate(n=Sum("size"))["n"]
+            or 0
         )
         try:
             for file in layout.files_of(held):
