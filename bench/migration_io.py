@@ -254,7 +254,7 @@ def export_job_body(
         for entry in manifest["files"]:
             sha = hashlib.sha256()
             with bundle_open(job, entry["name"]) as handle:
-                for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                while block := handle.read(1 << 20):
                     sha.update(block)
             assert sha.hexdigest() == entry["sha256"], entry["name"]
             checked += 1
