@@ -78,20 +78,18 @@ class SaininteiForm(forms.Form):
     )
 
 
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{format_wareki(obj.shiharai_tsuki).split('月')[0]}月支払（{obj.kensu}件）"
+
+
 class ShiharaiTsuchiForm(forms.Form):
     mokuteki = TextField(label="利用目的", max_length=200, help_text=MOKUTEKI_HELP)
-    shiharai = forms.ModelChoiceField(
-        label="支払", queryset=ShogaiTeateShiharai.objects.none(), empty_label=None
+    shiharai = RunChoiceField(
+        label="支払",
+        queryset=ShogaiTeateShiharai.objects.order_by("-shiharai_tsuki"),
+        empty_label=None,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["shiharai"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = ShogaiTeateShiharai.objects.order_by("-shiharai_tsuki")
-        field.label_from_instance = lambda r: (  # type: ignore[method-assign]
-            f"{format_wareki(r.shiharai_tsuki).split('月')[0]}月支払（{r.kensu}件）"
-        )
 
 
 def _tsuki(value: str) -> date:
