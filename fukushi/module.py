@@ -146,6 +146,8 @@ MODULE = ModuleSpec(
         "fukushi.shinshin_kofu": "心身障害者医療 受給者証の交付",
         "fukushi.shinshin_minaoshi_list": "心身障害者医療 手帳が変わった受給者証（見直しの対象）",
         "fukushi.shinshin_minaoshi": "心身障害者医療 受給者証の見直し",
+        "fukushi.shinshin_soshitsu_list": "心身障害者医療 見直しで資格喪失とした受給者証",
+        "fukushi.shinshin_soshitsu_pdf": "心身障害者医療 資格喪失通知書の印刷",
         "fukushi.shinshin_renkei": "心身障害者医療（住民記録の異動から）",
         "fukushi.shinshin_shisan": "心身障害者医療の対象の試算（個人の情報なし）",
         "api.fukushi.shogai_techo": "API（障害者手帳）",
@@ -163,6 +165,9 @@ MODULE = ModuleSpec(
         "fukushi.shogai_teate_renkei": "障害者・障害児の手当（住民記録の異動から）",
         "fukushi.shogai_teate_shiharai": "障害者・障害児の手当の支払",
         "fukushi.shogai_teate_furikomi": "障害者・障害児の手当の総合振込ファイル",
+        "fukushi.shogai_teate_nenrei": "障害者・障害児の手当 20歳到達の一覧・認定の終了",
+        "fukushi.shogai_teate_sainintei": "障害者・障害児の手当 再認定の対象の一覧",
+        "fukushi.shogai_teate_annai_pdf": "障害者・障害児の手当 再認定の案内・支払通知書の印刷",
         "system:fukushi_shogai_teate": "システム（住民記録の異動による障害者・障害児の手当の喪失）",
         # 自立支援給付（障害福祉サービスの支給決定・補装具費・日常生活用具）
         "fukushi.JiritsuKettei": "障害福祉サービスの支給決定",

@@ -16,7 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("shogaisha-fukushi/", include("fukushi.views.shogai")),  # 障害者手帳 (issue 21 item 1)
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
     path("shogaisha-fukushi/teate/", include("fukushi.views.shogai_teate")),
+    # 20歳到達・再認定の案内・支払通知書
+    path("shogaisha-fukushi/teate/", include("fukushi.views.shogai_teate_annai")),
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin")),  # 心身障害者医療
+    # 心身障害者医療 見直しによる資格喪失通知書
+    path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin_soshitsu")),
     path(
         "jiritsu-shien/", include("fukushi.views.jiritsu")
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）

@@ -52,6 +52,7 @@ class ShogaiTeateShikkakuJiyu(models.TextChoices):
     TENSHUTSU = "tenshutsu", "転出"
     SHISETSU = "shisetsu", "施設入所"
     NYUIN = "nyuin", "継続して3月を超える入院"
+    NENREI = "nenrei", "20歳到達"
     SONOTA = "sonota", "その他（障害の程度の非該当など）"
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from tenants.age import age_on
@@ -41,6 +41,7 @@ __all__ = [
     "TeateHantei",
     "TeateInput",
     "TeateParameters",
+    "nenrei_totatsu_bi",
     "shotoku_nendo",
     "teate_hantei",
     "teate_parameters_from_lookup",
@@ -139,6 +140,22 @@ class TeateParameters:
     unconfirmed: tuple[str, ...]
 
 
+def nenrei_totatsu_bi(seinengappi: date) -> date:
+    """The day the person reaches 20 (``SEIJIN_NENREI``): the day before the 20th birthday
+    (年齢計算ニ関スル法律・民法第143条, as ``tenants.age``; 29 February → 28 February).
+
+    障害児福祉手当 (20歳未満, 法第2条第2項) and 特別児童扶養手当 (障害児 = 20歳未満, 法第2条第1項)
+    end with the month of this day: 支給は「支給すべき事由が消滅した日の属する月で終わる」
+    (法第5条の2第1項, 第26条の5で準用; 児童扶養手当法第7条第1項 is worded alike). Derived
+    from those provisions, no ministry page stating the month was found: 未確認."""
+    y = seinengappi.year + SEIJIN_NENREI
+    try:
+        anniversary = seinengappi.replace(year=y)
+    except ValueError:  # born 29 February, a common year: the period ends on 28 February
+        anniversary = date(y, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
 def shotoku_nendo(tsuki: date) -> int:
     """The 所得制限 year of the month: the year of the August it falls after."""
     return tsuki.year if tsuki.month >= SHOTOKU_KIRIKAE_TSUKI else tsuki.year - 1
@@ -215,11 +232,15 @@ def fuyo_gimusha_gendogaku(s: Shotokusha, p: TeateParameters) -> int:
 def teate_hantei(inp: TeateInput, p: TeateParameters) -> TeateHantei:
     """支給 / 支給停止 / 対象外 for the month, with the reasons in words."""
     name = TEATE_LABELS[inp.teate]
-    age = age_on(inp.seinengappi, inp.tsuki.replace(day=1))
+    first = inp.tsuki.replace(day=1)
+    age = age_on(inp.seinengappi, first)
+    # 障害児福祉手当・特別児童扶養手当: paid up to the month the child reaches 20
+    # (``nenrei_totatsu_bi``), so a month is 対象外 only when 20 was reached before it began
+    totatsu_mae = nenrei_totatsu_bi(inp.seinengappi) < first
     riyu: list[str] = []
     getsugaku = p.getsugaku
     if inp.teate == "shogaiji_fukushi":
-        if age >= SEIJIN_NENREI:
+        if totatsu_mae:
             riyu.append(f"{SEIJIN_NENREI}歳以上のため障害児福祉手当の対象ではありません")
         if inp.shogai_nenkin:
             riyu.append("障害を支給事由とする年金を受けられるため")
@@ -229,7 +250,7 @@ def teate_hantei(inp: TeateInput, p: TeateParameters) -> TeateHantei:
                 f"特別児童扶養手当の障害の等級は 1 または 2 で指定してください: {inp.kyu!r}"
             )
         getsugaku = p.getsugaku_by_kyu[inp.kyu]
-        if age >= SEIJIN_NENREI:
+        if totatsu_mae:
             riyu.append(f"児童が{SEIJIN_NENREI}歳以上のため特別児童扶養手当の対象ではありません")
         if inp.shogai_nenkin:
             riyu.append("児童が障害を支給事由とする年金を受けられるため")

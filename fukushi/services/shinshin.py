@@ -415,6 +415,19 @@ def shinshin_minaoshi(*, pk: int, day: date, actor: Actor) -> ShinshinJukyusha:
     return j
 
 
+def minaoshi_soshitsu_list(kara: date, made: date) -> list[ShinshinJukyusha]:
+    """The 受給者証 a 見直し ended with a 資格喪失日 (the day after the last valid day) from
+    ``kara`` to ``made``, by 受給者番号: those whose 資格喪失通知書 is to be printed."""
+    return list(
+        ShinshinJukyusha.objects.filter(
+            jotai=ShinshinJotai.SHIKKAKU,
+            shikkaku_jiyu="minaoshi",
+            yuko_shuryo__gte=kara - timedelta(days=1),
+            yuko_shuryo__lte=made - timedelta(days=1),
+        ).order_by("jukyusha_bango")
+    )
+
+
 def shinshin_shisan(
     *, day: date, kind: str, tokyu: str, age: int, shinki: bool, gokei_shotoku: int | None
 ) -> ShinshinResult:

@@ -29,6 +29,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from fukushi.gyomu import SHOGAISHA_FUKUSHI
 from fukushi.models import (
@@ -514,6 +515,8 @@ class ShiharaiOutcome:
     shiharai: ShogaiTeateShiharai
     #: (case id, reason) left out of the run
     refused: tuple[tuple[int, str], ...]
+    #: cases the run's pre-step ended (the child reached 20): ``NenreiTaisho`` rows
+    nenrei: tuple[Any, ...] = ()
 
 
 def _due_months(t: ShogaiTeate, window: list[date], paid: set[date]) -> list[date]:
@@ -547,6 +550,12 @@ def shiharai_run(
         raise TeateRefused(bad)
     if ShogaiTeateShiharai.objects.filter(shiharai_tsuki=shiharai_tsuki).exists():
         raise TeateRefused([("shiharai_tsuki", "この支払月の支払はすでに作成しています。")])
+    # pre-step: a child who has reached 20 by the 支払日 (or today, if earlier) ends first,
+    # with its history, so the run and the case agree on the last month paid
+    # (imported here: that module builds on this one)
+    from fukushi.services.shogai_teate_nenrei import teate_nenrei_shuryo
+
+    nenrei = teate_nenrei_shuryo(kijun=min(shiharai_date, timezone.localdate()), actor=actor)
     kinds = [k for k, months in SHIHARAI_TSUKI.items() if shiharai_tsuki.month in months]
     cases = list(
         ShogaiTeate.objects.filter(
@@ -622,7 +631,7 @@ def shiharai_run(
             record_id=run.pk,
             record_count=len(lines),
         )
-    return ShiharaiOutcome(shiharai=run, refused=tuple(refused))
+    return ShiharaiOutcome(shiharai=run, refused=tuple(refused), nenrei=tuple(nenrei))
 
 
 def shiharai_file(run: ShogaiTeateShiharai) -> bytes:

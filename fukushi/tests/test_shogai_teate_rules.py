@@ -150,9 +150,11 @@ def test_rojin_and_tokutei_additions(world):
 
 def test_taishogai_reasons(world):
     tsuki = date(2025, 9, 1)
-    # 障害児福祉手当: 20歳 from the day before the 20th birthday
-    turned = hantei("shogaiji_fukushi", tsuki, NONE, seinengappi=date(2005, 9, 2))
-    assert turned.kekka == "対象外"
+    # 障害児福祉手当: 20歳 from the day before the 20th birthday; the month of that day is
+    # still paid (支給は事由の消滅した日の属する月まで), the next is not
+    assert hantei("shogaiji_fukushi", tsuki, NONE, seinengappi=date(2005, 9, 2)).kekka == "支給"
+    turned = hantei("shogaiji_fukushi", tsuki, NONE, seinengappi=date(2005, 9, 1))
+    assert turned.kekka == "対象外"  # reached 20 on 31 August
     assert turned.riyu == ("20歳以上のため障害児福祉手当の対象ではありません",)
     assert hantei("shogaiji_fukushi", tsuki, NONE, seinengappi=date(2005, 9, 3)).kekka == "支給"
     nenkin = hantei("shogaiji_fukushi", tsuki, NONE, shogai_nenkin=True)

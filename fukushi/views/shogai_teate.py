@@ -507,6 +507,12 @@ def shiharai(request: HttpRequest) -> HttpResponse:
             else:
                 run = out.shiharai
                 messages.success(request, f"支払を作成しました：{run.kensu}件 {run.gokei:,}円")
+                if out.nenrei:
+                    messages.info(
+                        request,
+                        f"支払の前に、20歳に達した児童の認定{len(out.nenrei)}件を終了しました"
+                        "（「20歳到達」の画面で確認できます）。",
+                    )
                 if out.refused:
                     messages.warning(
                         request,
