@@ -21,7 +21,7 @@ from tenants.selectors.current import current_municipality
 from tenants.wareki import format_wareki
 
 TEMPLATE = "fukushi/seiho_tsuchi.typ"
-KIND_WORD = {HenkanKind.KETTEI: "決定", HenkanKind.HENKO: "変更決定"}
+KIND_WORD: dict[str, str] = {HenkanKind.KETTEI: "決定", HenkanKind.HENKO: "変更決定"}
 
 
 def _yen(v: int) -> str:

@@ -134,7 +134,9 @@ def seiho_henkan_kettei(
             nofu_atena_id=case.nushi_atena_id,
             actor=actor.username or actor.api_client or "system",
         )
-        root = prev.root if prev and prev.root_id else (prev or h)
+        root: SeihoHenkan = h
+        if prev is not None:
+            root = prev.root if prev.root is not None else prev
         h.root = root
         zeimoku = ZEIMOKU[HenkanHo(data.ho)]
         nendo = fiscal_year_of(root.kettei_date)

@@ -13,6 +13,7 @@ text: 4,610,000円 + 40% = 6,454,000円 (the arithmetic of the article, not a pu
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_henkan_gaku_63_and_78():
         ho=HO_78, hogo_kingaku=100_000, kojo=0, choshu_gaku=33_333, kasan_ritsu=10, jogen=40
     )
     assert (g.kasan, g.amount) == (3_333, 36_666)
-    refused = [
+    refused: list[dict[str, Any]] = [
         {"ho": HO_78, "choshu_gaku": 100_000, "kasan_ritsu": 41},  # above 100分の40
         {"ho": HO_78, "choshu_gaku": 100_001},  # more than was received
         {"ho": HO_78, "choshu_gaku": 50_000, "kojo": 1},  # no 控除 in a 徴収
@@ -60,9 +61,14 @@ def test_henkan_gaku_63_and_78():
         {"ho": "x"},
     ]
     for bad in refused:
-        args = {"hogo_kingaku": 100_000, "kojo": 0, "choshu_gaku": 0, "kasan_ritsu": 0} | bad
+        args: dict[str, Any] = {
+            "hogo_kingaku": 100_000,
+            "kojo": 0,
+            "choshu_gaku": 0,
+            "kasan_ritsu": 0,
+        } | bad
         with pytest.raises(HenkanInvalid):
-            henkan_gaku(jogen=40, **args)  # type: ignore[arg-type]
+            henkan_gaku(jogen=40, **args)
     # before the 加算 existed (jogen 0) any 加算 is refused
     with pytest.raises(HenkanInvalid, match="0〜0％"):
         henkan_gaku(ho=HO_78, hogo_kingaku=10, kojo=0, choshu_gaku=10, kasan_ritsu=1, jogen=0)

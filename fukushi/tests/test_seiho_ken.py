@@ -11,6 +11,7 @@ https://www.mhlw.go.jp/web/t_doc?dataId=00ta8480&dataType=1&pageNo=1): 暦月 as
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -118,7 +119,7 @@ def test_issue_once_per_month_and_kikan_with_honnin_shiharai(
     )
     assert chozai.honnin_shiharai == 0
     n, n_log = SeihoKen.objects.count(), AccessLog.objects.count()
-    refused = [
+    refused: list[tuple[dict[str, Any], str]] = [
         ({}, "すでに発行"),  # the same person, month, 機関 and kind
         ({"saihakko": True}, "再発行の理由"),
         ({"shubetsu": "chozai"}, "指定薬局あて"),  # a 調剤券 goes to a 薬局
@@ -126,10 +127,10 @@ def test_issue_once_per_month_and_kikan_with_honnin_shiharai(
         ({"month": date(2026, 5, 1)}, "保護を受けていません"),
         ({"month": date(2026, 7, 2)}, "発行する月"),
         ({"atena_id": a.pk + 10_000}, "世帯員でない"),
-        ({"honnin_shiharai": -1}, "負の金額"),
+        ({"honnin_shiharai": -1, "month": AUGUST}, "負の金額"),
     ]
     for change, words in refused:
-        args = {
+        args: dict[str, Any] = {
             "case_id": k.case_id,
             "atena_id": a.pk,
             "shubetsu": "iryo",
@@ -139,7 +140,7 @@ def test_issue_once_per_month_and_kikan_with_honnin_shiharai(
             "actor": ACTOR,
         } | change
         with pytest.raises(SeihoRefused, match=words):
-            seiho_ken_issue(**args)  # type: ignore[arg-type]
+            seiho_ken_issue(**args)
     assert (SeihoKen.objects.count(), AccessLog.objects.count()) == (n, n_log)
     # 再発行 with its reason: a second 券, marked
     again = seiho_ken_issue(
