@@ -17,6 +17,7 @@ run made twice, write nothing.
   first day of 保護 in the month: 収入認定額 − 最低生活費, when above 0) is paid by the
   person to the 機関 (医療扶助・介護扶助 cover the rest). It is put on the month's first 券
   of the case; the clerk may enter another figure (e.g. to split it between 医療 and 介護).
+  A 再発行 carries the figure of the 券 it replaces.
   The source of this reading (医療扶助運営要領) was not read: 未確認.
 - Bulk issue for a month: every 券 of the previous month is issued again for the month when
   its case still receives 保護 that month with the 扶助, the person is still a 世帯員 and no
@@ -183,7 +184,11 @@ def _issue(
         )
     if saihakko and not same.exists():
         raise SeihoRefused("再発行する元の券がありません。")
-    if honnin_shiharai is None:
+    if honnin_shiharai is None and saihakko:
+        # a 再発行 carries the 本人支払額 of the 券 it replaces
+        src = same.order_by("-pk").first()
+        h = Honnin(src.honnin_shiharai, src.honnin_konkyo) if src else Honnin(0, "")
+    elif honnin_shiharai is None:
         first = not SeihoKen.objects.filter(case=case, month=month).exists()
         h = honnin_shiharai_of(case, month, ketteis) if first else Honnin(0, "")
     else:

@@ -152,10 +152,10 @@ def test_issue_once_per_month_and_kikan_with_honnin_shiharai(
         kofu_date=date(2026, 7, 9),
         saihakko=True,
         saihakko_riyu="紛失",
-        honnin_shiharai=3_120,
         actor=ACTOR,
     )
     assert again.saihakko and again.jukyusha_no != ken.jukyusha_no
+    assert again.honnin_shiharai == 3_120  # carried from the 券 it replaces
     # the 券, read back
     text = squash(" ".join(pdf_pages(ken_render([ken, again]))))
     for words in (

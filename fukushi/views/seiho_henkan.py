@@ -41,6 +41,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
+from tenants.wareki import format_wareki
 
 GYOMU = SEIKATSU_HOGO
 RECORD_TYPE = "fukushi.SeihoCase"
@@ -152,7 +153,7 @@ def henkan(request: HttpRequest, pk: int) -> HttpResponse:
     for h in sorted(rows, key=lambda x: x.pk):
         latest[h.root_id or h.pk] = h
     choices = [
-        (h.pk, f"{h.get_ho_display()} {h.kettei_date:%Y-%m-%d}決定 {h.amount:,}円")
+        (h.pk, f"{h.get_ho_display()} {format_wareki(h.kettei_date)}決定 {h.amount:,}円")
         for h in latest.values()
     ]
     form = HenkanForm(
