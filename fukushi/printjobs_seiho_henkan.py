@@ -52,7 +52,7 @@ def henkan_items(rows: Sequence[SeihoHenkan]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for h in rows:
         is78 = h.ho == HenkanHo.CHOSHU_78
-        what = "徴収金" if is78 else "返還金"
+        what = "返還金" if h.ho == HenkanHo.HENKAN_63 else "徴収金"
         rows_ = [
             ("ケース番号", h.case.case_no),
             ("根拠", h.get_ho_display()),

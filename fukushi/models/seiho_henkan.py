@@ -23,6 +23,9 @@ class HenkanHo(models.TextChoices):
     """The article the 決定 rests on."""
 
     HENKAN_63 = "h63", "返還金（生活保護法第63条）"
+    #: 第63条's amount collected under 第77条の2 (急迫の場合等において資力があるにもかかわらず
+    #: 保護を受けた: 国税徴収の例, 平成30年10月1日から, 保護費 paid from that day only)
+    HENKAN_77 = "h77", "返還金（生活保護法第63条・第77条の2による徴収金）"
     CHOSHU_78 = "c78", "徴収金（生活保護法第78条第1項）"
 
 

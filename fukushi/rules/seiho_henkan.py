@@ -2,7 +2,9 @@
 Pure functions: the caller reads the 上限 of the 加算 (``fukushi.seiho.choshu_kasan_jogen``)
 for the 決定日's fiscal year and passes it in.
 
-- 第63条: 「受けた保護金品に相当する金額の範囲内において保護の実施機関の定める額」: the
+- 第63条 (and 第77条の2, which lets the same amount be collected 国税徴収の例 when the
+  household had means in an 急迫 case; from 平成30年10月1日): 「受けた保護金品に相当する
+  金額の範囲内において保護の実施機関の定める額」: the
   保護費 received in the period less what the 実施機関 leaves to the household (控除: e.g.
   自立更生に充てる額), never more than was received; no 加算.
 - 第78条第1項: 「その費用の額の全部又は一部」 (the 不正受給額 the 実施機関 decides to
@@ -23,7 +25,13 @@ from datetime import date
 
 #: the article codes (fukushi.models.HenkanHo values), kept here so the rule imports no model
 HO_63 = "h63"
+HO_77 = "h77"
 HO_78 = "c78"
+
+#: 第77条の2 applies to the 保護費 paid from the day it came into force (生活保護法等の一部を
+#: 改正する法律 (平成30年法律第44号) 附則第4条, as quoted at https://tf-law.jp/column/column-766/ ;
+#: 施行 平成30年10月1日: https://www.kmrysyk.com/entry/2018/10/01/180732)
+HO_77_FROM = date(2018, 10, 1)
 
 MAX_KAISU = 120  # 10 years of monthly 期; a longer plan is refused (ours)
 
@@ -54,7 +62,7 @@ def henkan_gaku(
     78: ``choshu_gaku`` + its 加算 at ``kasan_ritsu`` percent, at most ``jogen``)."""
     if hogo_kingaku <= 0:
         raise HenkanInvalid("対象期間に受けた保護費を入力してください。")
-    if ho == HO_63:
+    if ho in (HO_63, HO_77):
         if kasan_ritsu or choshu_gaku:
             raise HenkanInvalid("第63条の返還金には加算はありません。")
         if kojo < 0 or kojo >= hogo_kingaku:

@@ -8,12 +8,18 @@ ledger writes only the difference (増額・減額更正); a 期 the new plan dr
 納期限 moved, is brought to 0. The 年度 of every 期 is the fiscal year of the first 決定
 (調定 at the 決定 for the whole plan; how a town books 期 falling in later years is 未確認).
 
-How the ledger treats them (zeimu): both get a 督促 after the 納期限 like every 期別
-(第63条: 地方自治法第231条の3第1項, a 歳入 of the town; 第78条: 国税徴収の例, 法第78条
-第4項 — the article number 未確認 here); neither bears 延滞金 (``zeimu.services.shuno.
+Three kinds (as ameblo.jp/capybara321 lists them): 第63条 alone (e.g. an over-payment by
+the office's own error: 非強制徴収公債権), 第63条 collected under 第77条の2 (the household had
+means in an 急迫 case; 国税徴収の例, for 保護費 paid from 平成30年10月1日), 第78条 (不正受給;
+国税徴収の例, 第78条第4項: https://tf-law.jp/column/column-766/). Each has its own 税目.
+
+How the ledger treats them (zeimu): all get a 督促 after the 納期限 like every 期別
+(第63条: 地方自治法第231条の3第1項, a 歳入 of the town; 第77条の2・第78条: 国税徴収の例);
+none bears 延滞金 (``zeimu.services.shuno.
 ENTAIKIN_NASHI``: a 延滞金 needs a 条例 under 地方自治法第231条の3第2項, 未確認 which towns
 have one). 第63条 is a 非強制徴収公債権: a 滞納処分 (差押) of it must go through the courts;
 the ledger's 滞納処分 screens do not yet refuse it (not built: listed in the report).
+第78条の2 (a 徴収金 taken from the 保護費 on the household's 申出) is not built.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from django.db import transaction
 
 from fukushi.gyomu import SEIKATSU_HOGO
 from fukushi.models import HenkanHo, HenkanKind, SeihoCase, SeihoHenkan
-from fukushi.rules.seiho_henkan import HenkanInvalid, bunkatsu, henkan_gaku
+from fukushi.rules.seiho_henkan import HO_77_FROM, HenkanInvalid, bunkatsu, henkan_gaku
 from fukushi.services.seiho import SeihoRefused
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -36,9 +42,14 @@ from zeimu.public import ChoteiItem, ShunoRefused, Zeimoku, chotei_post_many
 RECORD_TYPE = "fukushi.SeihoCase"
 SCREEN = "fukushi.seiho_henkan"
 
-ZEIMOKU = {HenkanHo.HENKAN_63: Zeimoku.SEIHO_HENKAN, HenkanHo.CHOSHU_78: Zeimoku.SEIHO_CHOSHU}
+ZEIMOKU = {
+    HenkanHo.HENKAN_63: Zeimoku.SEIHO_HENKAN,
+    HenkanHo.HENKAN_77: Zeimoku.SEIHO_HENKAN77,
+    HenkanHo.CHOSHU_78: Zeimoku.SEIHO_CHOSHU,
+}
 REASON = {
     HenkanHo.HENKAN_63: "生活保護法第63条による返還金",
+    HenkanHo.HENKAN_77: "生活保護法第63条・第77条の2による徴収金",
     HenkanHo.CHOSHU_78: "生活保護法第78条第1項による徴収金",
 }
 
@@ -81,6 +92,11 @@ def seiho_henkan_kettei(
         raise SeihoRefused("対象期間の始期が終期より後になっています。")
     if data.kikan_from > data.kettei_date:
         raise SeihoRefused("決定日が対象期間より前になっています。")
+    if data.ho == HenkanHo.HENKAN_77 and data.kikan_from < HO_77_FROM:
+        raise SeihoRefused(
+            "第77条の2による徴収は平成30年10月1日以後に支給した保護費に限られます"
+            "（それより前の分は第63条の返還金として決定してください）。"
+        )
     if data.first_nouki < data.kettei_date:
         raise SeihoRefused("第1期の納期限が決定日より前になっています。")
     try:

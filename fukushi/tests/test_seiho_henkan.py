@@ -19,7 +19,7 @@ import pytest
 
 from fukushi.models import HenkanHo, HenkanKind, SeihoHenkan
 from fukushi.printjobs_seiho_henkan import henkan_render
-from fukushi.rules.seiho_henkan import HO_63, HO_78, HenkanInvalid, bunkatsu, henkan_gaku
+from fukushi.rules.seiho_henkan import HO_63, HO_77, HO_78, HenkanInvalid, bunkatsu, henkan_gaku
 from fukushi.services.seiho import SeihoRefused
 from fukushi.services.seiho_henkan import HenkanInput, seiho_henkan_kettei
 from fukushi.tests.factories import ACTOR, kaishi
@@ -36,6 +36,13 @@ def test_henkan_gaku_63_and_78():
         ho=HO_63, hogo_kingaku=300_000, kojo=45_000, choshu_gaku=0, kasan_ritsu=0, jogen=40
     )
     assert (g.honkin, g.kasan, g.amount) == (255_000, 0, 255_000)
+    # 第77条の2 collects the same amount (国税徴収の例)
+    assert (
+        henkan_gaku(
+            ho=HO_77, hogo_kingaku=300_000, kojo=45_000, choshu_gaku=0, kasan_ritsu=0, jogen=40
+        )
+        == g
+    )
     assert g.uchiwake == "受けた保護費 300,000円 − 控除 45,000円 ＝ 255,000円"
     # 第78条第1項: 461万円 + 100分の40 (see the module's words)
     g = henkan_gaku(
@@ -109,7 +116,7 @@ def _ledger(atena_id: int) -> list[tuple[str, int, str, date, int]]:
     return [
         (z.zeimoku.value, z.nendo, z.ki_label, z.nouki, z.chotei)
         for z in kibetsu_zan(atena_id)
-        if z.zeimoku in (Zeimoku.SEIHO_HENKAN, Zeimoku.SEIHO_CHOSHU)
+        if z.zeimoku in (Zeimoku.SEIHO_HENKAN, Zeimoku.SEIHO_CHOSHU, Zeimoku.SEIHO_HENKAN77)
     ]
 
 
@@ -169,6 +176,13 @@ def test_kettei_henko_and_the_ledger_in_two_towns(alpha, beta, django_capture_on
     )
     assert (h3.honkin, h3.kasan, h3.amount) == (100_000, 40_000, 140_000)
     assert ("seiho78", 2026, "第1期", date(2026, 9, 30), 140_000) in _ledger(a.pk)
+    # 第63条 collected under 第77条の2 (国税徴収の例): its own 税目; only for 保護費 paid from
+    # 平成30年10月1日 (改正法附則第4条)
+    h4 = seiho_henkan_kettei(
+        case_id=k.case_id, data=_input(ho=HenkanHo.HENKAN_77, kaisu=1), actor=ACTOR
+    )
+    assert h4.amount == 150_000
+    assert ("seiho77", 2026, "第1期", date(2026, 9, 30), 150_000) in _ledger(a.pk)
     # refused input writes nothing: no row, no 期別, no access-log row
     n_rows, n_ledger, n_log = (
         SeihoHenkan.objects.count(),
@@ -181,6 +195,7 @@ def test_kettei_henko_and_the_ledger_in_two_towns(alpha, beta, django_capture_on
         _input(kikan_from=date(2026, 5, 1)),  # before the 保護開始
         _input(first_nouki=date(2026, 9, 1)),  # before the 決定日
         _input(riyu="  "),
+        _input(ho=HenkanHo.HENKAN_77, kikan_from=date(2018, 9, 1)),
     ):
         with pytest.raises(SeihoRefused):
             seiho_henkan_kettei(case_id=k.case_id, data=bad, actor=ACTOR)

@@ -50,13 +50,15 @@ ZEIMOKU_NO = {
     Zeimoku.HOIKURYO: "09",
     Zeimoku.SEIHO_HENKAN: "10",
     Zeimoku.SEIHO_CHOSHU: "11",
+    Zeimoku.SEIHO_HENKAN77: "12",
 }
 
 
 #: 税目 that bear no 延滞金 in this ledger: 生活保護法第63条の返還金 (a 延滞金 of a 非強制徴収
-#: 公債権 needs the town's 条例: 地方自治法第231条の3第2項) and 第78条の徴収金 (国税徴収の例
+#: 公債権 needs the town's 条例: 地方自治法第231条の3第2項) and the 徴収金 of 第77条の2 and
+#: 第78条 (国税徴収の例
 #: brings the 滞納処分, not a 延滞税; whether a town charges 延滞金 on it by 条例 is 未確認)
-ENTAIKIN_NASHI = frozenset({Zeimoku.SEIHO_HENKAN, Zeimoku.SEIHO_CHOSHU})
+ENTAIKIN_NASHI = frozenset({Zeimoku.SEIHO_HENKAN, Zeimoku.SEIHO_CHOSHU, Zeimoku.SEIHO_HENKAN77})
 
 TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で指定してください。"
 

@@ -18,7 +18,9 @@ def test_seiho_zeimoku_bear_no_entaikin(payer: Any) -> None:  # noqa: F811
     tax = post(payer.pk, "t", 65_000, "t1", **kw)
     h63 = post(payer.pk, "s63", 65_000, "s1", zeimoku=Zeimoku.SEIHO_HENKAN, **kw)
     c78 = post(payer.pk, "s78", 65_000, "s2", zeimoku=Zeimoku.SEIHO_CHOSHU, **kw)
-    assert (h63.nofu_bango[:4], c78.nofu_bango[:4]) == ("1021", "1121")
+    h77 = post(payer.pk, "s77", 65_000, "s3", zeimoku=Zeimoku.SEIHO_HENKAN77, **kw)
+    assert (h63.nofu_bango[:4], c78.nofu_bango[:4], h77.nofu_bango[:4]) == ("1021", "1121", "1221")
+    assert entaikin_of(h77.kibetsu_id, paid_on=date(2022, 1, 31)).entaikin == 0
     paid = date(2022, 1, 31)
     assert entaikin_of(tax.kibetsu_id, paid_on=paid).entaikin == 3_400
     assert entaikin_of(h63.kibetsu_id, paid_on=paid).entaikin == 0
