@@ -21,18 +21,34 @@ from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
     SeihoShikyu,
     SeihoShikyuLine,
 )
+from fukushi.models.seiho_henkan import (  # 返還金・徴収金, 医療券・介護券 (issue 21)
+    HenkanHo,
+    HenkanKind,
+    KenShubetsu,
+    KikanShubetsu,
+    SeihoHenkan,
+    SeihoKen,
+    SeihoKikan,
+)
 from fukushi.models.shogai import *  # noqa: F403  障害者手帳・心身障害者医療 (issue 21 items 1–2)
 from fukushi.models.shogai_teate import *  # noqa: F403  特別障害者手当・障害児福祉手当・特別児童扶養手当
 
 __all__ = [
     "CaseStatus",
     "Fujo",
+    "HenkanHo",
+    "HenkanKind",
     "KekkaKubun",
+    "KenShubetsu",
     "KenshinJushin",
     "KetteiCause",
     "KetteiKind",
+    "KikanShubetsu",
     "SeihoCase",
+    "SeihoHenkan",
+    "SeihoKen",
     "SeihoKettei",
+    "SeihoKikan",
     "SeihoMember",
     "SeihoShikyu",
     "SeihoShikyuLine",

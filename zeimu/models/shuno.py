@@ -36,6 +36,13 @@ class Zeimoku(models.TextChoices):
     #: the 保育所's 保育料, which the 市町村 collects (私立: 子ども・子育て支援法附則第6条第4項;
     #: 公立: as the facility's own 利用者負担); posted by fukushi.services.hoikuryo_chotei
     HOIKURYO = "hoikushoryo", "保育所保育料"
+    #: 生活保護法第63条の返還金 (非強制徴収公債権: no 滞納処分; 督促 by 地方自治法第231条の3
+    #: 第1項; no 延滞金 here) and 第78条の徴収金 (第78条第4項 国税徴収の例: 強制徴収公債権;
+    #: no 延滞金 here), and below 第77条の2; posted by fukushi.services.seiho_henkan
+    SEIHO_HENKAN = "seiho63", "生活保護法第63条返還金"
+    SEIHO_CHOSHU = "seiho78", "生活保護法第78条徴収金"
+    #: 第63条's amount collected under 第77条の2 (国税徴収の例: 強制徴収公債権; no 延滞金 here)
+    SEIHO_HENKAN77 = "seiho77", "生活保護法第77条の2徴収金"
 
 
 class ChoteiKind(models.TextChoices):

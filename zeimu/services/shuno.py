@@ -48,8 +48,17 @@ ZEIMOKU_NO = {
     Zeimoku.KOKI: "07",
     Zeimoku.JIGYOSHOZEI: "08",
     Zeimoku.HOIKURYO: "09",
+    Zeimoku.SEIHO_HENKAN: "10",
+    Zeimoku.SEIHO_CHOSHU: "11",
+    Zeimoku.SEIHO_HENKAN77: "12",
 }
 
+
+#: 税目 that bear no 延滞金 in this ledger: 生活保護法第63条の返還金 (a 延滞金 of a 非強制徴収
+#: 公債権 needs the town's 条例: 地方自治法第231条の3第2項) and the 徴収金 of 第77条の2 and
+#: 第78条 (国税徴収の例
+#: brings the 滞納処分, not a 延滞税; whether a town charges 延滞金 on it by 条例 is 未確認)
+ENTAIKIN_NASHI = frozenset({Zeimoku.SEIHO_HENKAN, Zeimoku.SEIHO_CHOSHU, Zeimoku.SEIHO_HENKAN77})
 
 TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で指定してください。"
 
@@ -536,7 +545,8 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
     from tenants.params.services import param_value
 
     kib = Kibetsu.objects.get(pk=kibetsu_id)
-    if kib.key.startswith(TESURYO_KEY):  # a 督促手数料 bears no 延滞金
+    # a 督促手数料 bears no 延滞金, nor do the 税目 of ENTAIKIN_NASHI
+    if kib.key.startswith(TESURYO_KEY) or kib.zeimoku in ENTAIKIN_NASHI:
         return _entaikin(kib.nouki, 0, [], paid_on, param_value)
     chotei = int(Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0)
     by_day = (
@@ -573,6 +583,8 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
     # a 督促手数料 bears no 延滞金: its 調定 counts as nothing owed
     fees = set(
         Kibetsu.objects.filter(pk__in=ids, key__startswith=TESURYO_KEY).values_list("pk", flat=True)
+    ) | set(
+        Kibetsu.objects.filter(pk__in=ids, zeimoku__in=ENTAIKIN_NASHI).values_list("pk", flat=True)
     )
     chotei = dict(
         Chotei.objects.filter(kibetsu_id__in=ids)
