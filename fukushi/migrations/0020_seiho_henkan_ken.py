@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0018_jiritsu_shuryo'),
+        ('fukushi', '0019_shogai_teate_nenrei'),
     ]
 
     operations = [
