@@ -34,7 +34,7 @@ from kokuho.rules.fuka_kibetsu import (
 from kokuho.rules.hokenzei import hokenzei_calculate
 from kokuho.rules.hokenzei_inputs import HokenzeiResult
 from kokuho.rules.hokenzei_params import HokenzeiParameters, parameters_from_lookup
-from kokuho.rules.tokucho_kibetsu import kibetsu_tokucho_kosei
+from kokuho.rules.tokucho_kibetsu import is_tokucho, kibetsu_futsu_kirikae, kibetsu_tokucho_kosei
 from kokuho.selectors.fuka import (
     SetaiInput,
     SetaiPlan,
@@ -482,7 +482,16 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
         facts = koho.detail.get("input") or {}
         tokucho = before is not None and before.choshu_hoho == ChoshuHoho.TOKUBETSU
         kibetsu: list[dict[str, Any]]
-        if before is not None and tokucho:
+        if before is not None and not tokucho and any(is_tokucho(k) for k in before.kibetsu):
+            # 特別徴収 stopped earlier: its pension months stay beside the 普通徴収 期; the
+            # 差額 goes over the 普通徴収 期 still to come, as at the stop
+            recut = kibetsu_futsu_kirikae(
+                nengaku=koho.nengaku_after, before=before.kibetsu,
+                futsu_ki=nouki(fy, param_value),
+                unit=int(param_value("kokuho.fuka.hasu_tani", fy)), on=on,
+            )  # fmt: skip
+            kibetsu, kanou = recut.kibetsu, recut.kanou
+        elif before is not None and tokucho:
             # collected from the pension: a decrease stops 特別徴収, an increase goes to
             # 普通徴収 (kokuho.rules.tokucho_kibetsu, the town's zogaku_chushi)
             recut = kibetsu_tokucho_kosei(

@@ -202,6 +202,19 @@ def test_kari_is_the_previous_february_and_a_decrease_stops_tokucho(
     assert [k["month"] for k in withheld] == [4, 6, 8, 10]
     assert sum(k["amount"] for k in v3.kibetsu) - v3.kanou == v3.nengaku
     assert Tokucho.objects.get(pk=t.pk).chushi_date == date(2025, 11, 1)
+    # a later 更正 (the 所得 back up) of the stopped household: the pension months stay, the
+    # 差額 goes over the 普通徴収 期 from 令和8年1月10日
+    kazei_kosei(head.pk, FY, nenkin=2_000_000)
+    run_job(cap, KOSEI_SWEEP, fiscal_year=FY, kijun_date="2025-12-01")
+    koho = KoseiKoho.objects.get(status=KoseiStatus.OPEN)
+    v4 = kosei_apply(koho_id=koho.pk, reason="所得の再更正", actor=ACTOR, on=date(2026, 1, 10))
+    assert (v4.version, v4.choshu_hoho, v4.kanou) == (4, "futsu", 0)
+    assert [k for k in v4.kibetsu if k["kind"] != "futsu" and k["amount"]] == [
+        {**k, "before": k["amount"], "sagaku": 0} for k in withheld
+    ]
+    assert sum(k["amount"] for k in v4.kibetsu) == v4.nengaku == koho.nengaku_after
+    assert all(date.fromisoformat(k["due"]) >= date(2026, 1, 10) for k in v4.kibetsu
+               if k["kind"] == "futsu" and k["amount"])  # fmt: skip
     assert _in_beta(world, lambda: not Tokucho.objects.exists())
 
 
