@@ -199,7 +199,7 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
                     head.atena_no,
                     block.postal_code,
                     f.nengaku,
-                    f.kibetsu[0]["due"] if f.kibetsu else "",
+                    next((k["due"] for k in f.kibetsu if not is_tokucho(k)), ""),
                 ],
                 atena_ids=[f.nozei_gimusha_id],
             )
