@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 from django.views.generic import RedirectView
 
 from kokuho.gyomu import KOKUHO_FUKA, KOKUHO_KYUFU, KOKUHO_SHIKAKU
-from kokuho.views import fuka, koki, kyufu, nenkin, shikaku
+from kokuho.views import fuka, fuka_tokucho, koki, kyufu, nenkin, shikaku
 from kokuho.views import whatif as whatif_views
 from tenants.access import gyomu_view
 
@@ -26,6 +26,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     _entry(KOKUHO_KYUFU, "/kokuho/kyufu/"),  # 国保（給付）
     *kyufu.urlpatterns,
     _entry(KOKUHO_FUKA, "/kokuho/fuka/"),  # 国保（賦課）
+    *fuka_tokucho.urlpatterns,  # 国保税の特別徴収（依頼・通知の取込）
     *fuka.urlpatterns,
     *whatif_views.urlpatterns,  # 国保税 税率の試算
 ]

@@ -23,6 +23,7 @@ from typing import Any
 from juminkiroku.public import address_blocks, person_identities
 from kokuho.models import KokuhoFuka, Santei
 from kokuho.rules.hokenzei_params import KUBUN_LABELS
+from kokuho.rules.tokucho_kibetsu import is_tokucho
 from tenants.labels import postal
 from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
@@ -141,6 +142,19 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
                 "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
             }
             for k in f.kibetsu
+            if not is_tokucho(k)
+        ]
+        # 特別徴収: the pension months, apart from the 普通徴収 期 (paid by the taxpayer)
+        tokucho = [
+            {
+                "label": k["label"].removeprefix("特別徴収・"),
+                "due": f"{k['month']}月の年金から",
+                "amount": _yen(k["amount"]),
+                "before": _yen(k["before"]) if "before" in k else "",
+                "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
+            }
+            for k in f.kibetsu
+            if is_tokucho(k)
         ]
         item = {
             "form": form,
@@ -168,6 +182,8 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
             "kubun": _kubun_rows(result, names),
             "lines": list(result.get("lines", [])),
             "kibetsu": kibetsu,
+            "tokucho": tokucho,
+            "choshu_hoho": f.get_choshu_hoho_display(),
             "henko": form == FORM_HENKO,
             "nengaku": _yen(f.nengaku),
             "kanou": _yen(f.kanou) if f.kanou else "",
@@ -183,7 +199,7 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
                     head.atena_no,
                     block.postal_code,
                     f.nengaku,
-                    f.kibetsu[0]["due"] if f.kibetsu else "",
+                    next((k["due"] for k in f.kibetsu if not is_tokucho(k)), ""),
                 ],
                 atena_ids=[f.nozei_gimusha_id],
             )

@@ -43,7 +43,17 @@ __all__ = [
     "SoshitsuJiyu",
     "TokuteiDoitsu",
 ]
-from kokuho.models.fuka import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei, Tokucho
+from kokuho.models.fuka import (
+    KariSource,
+    KokuhoFuka,
+    KoseiCause,
+    KoseiKoho,
+    KoseiStatus,
+    Santei,
+    Tokucho,
+    TokuchoFile,
+    TokuchoFileKind,
+)
 from kokuho.models.koki import (
     ChoshuHoho,
     ImportStatus,
@@ -91,5 +101,15 @@ __all__ += [
     "TodokeKind",
 ]
 
-__all__ += ["KokuhoFuka", "KoseiCause", "KoseiKoho", "KoseiStatus", "Santei", "Tokucho"]
+__all__ += [
+    "KariSource",
+    "KokuhoFuka",
+    "KoseiCause",
+    "KoseiKoho",
+    "KoseiStatus",
+    "Santei",
+    "Tokucho",
+    "TokuchoFile",
+    "TokuchoFileKind",
+]
 __all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]

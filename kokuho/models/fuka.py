@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from kokuho.models.koki import ChoshuHoho
 from tenants.fields import JSONTextField
 
 
@@ -34,6 +35,10 @@ class KoseiCause(models.TextChoices):
     SETAI = "setai", "世帯の異動（世帯主・世帯員）"
     SHINKI = "shinki", "新たに国保世帯になった"
     SHOMETSU = "shometsu", "国保の被保険者がいなくなった"
+    #: the 期別 re-cut for 特別徴収 (the 年税額 unchanged: kokuho.services.tokucho)
+    TOKUCHO = "tokucho", "特別徴収の開始"
+    #: 特別徴収 stopped (依頼 不能, 各種異動, 減額更正, 口座振替の申出): 普通徴収 for the rest
+    TOKUCHO_CHUSHI = "tokucho_chushi", "特別徴収の中止（普通徴収へ）"
 
 
 class KoseiStatus(models.TextChoices):
@@ -66,7 +71,14 @@ class KokuhoFuka(models.Model):
     nengaku = models.BigIntegerField("年税額", default=0)
     #: 過納: levied in 期 already due beyond the new 年税額 (a 更正 that lowers the tax)
     kanou = models.BigIntegerField("過納額", default=0)
-    #: [{"ki", "label", "month", "due", "due_nominal", "amount", "before"?, "sagaku"?}]
+    #: 特別徴収: the 世帯主's pension (with 普通徴収 期 beside it for what is not withheld)
+    choshu_hoho = models.CharField(
+        "徴収方法", max_length=10, choices=ChoshuHoho.choices, default=ChoshuHoho.FUTSU,
+        db_default=ChoshuHoho.FUTSU,
+    )  # fmt: skip
+    #: [{"ki", "label", "month", "due", "due_nominal", "amount", "before"?, "sagaku"?,
+    #: "kind"?}]: "kind" is "kari"/"hon" for a 特別徴収 期 (ki 101–106, the pension months),
+    #: "futsu" or absent for a 普通徴収 期
     kibetsu = models.JSONField("期別税額", default=list)
     # read whole, never searched in SQL: JSON text (no jsonb parse of ≈ 3.7 KB a household
     # on every insert of the 本算定; tenants.fields), lz4 (kokuho 0008)
@@ -149,6 +161,11 @@ class KoseiKoho(models.Model):
         return self.nengaku_after - self.nengaku_before
 
 
+class KariSource(models.TextChoices):
+    ZENNENDO = "zennendo", "前年度2月の本徴収額"
+    NYURYOKU = "nyuryoku", "入力（前年度の特別徴収がない）"
+
+
 class Tokucho(models.Model):
     """The 特別徴収 judgment of a household's 賦課 (地方税法第706条の2): the clerk's inputs
     (年金額 and 介護保険料, which this module cannot read; the 口座振替 申出; the 仮徴収 amount),
@@ -163,10 +180,27 @@ class Tokucho(models.Model):
     kari_gaku = models.BigIntegerField("仮徴収額（1回）", default=0)
     koza_moushide = models.BooleanField("口座振替の申出", default=False)
     moushide_date = models.DateField("申出日", null=True, blank=True)
+    #: what a pension insurer's notice line is matched on (as kaigo's TokuchoTaisho holds
+    #: them): the 特別徴収対象者の通知 of the 世帯主's pension, typed by the clerk
+    nenkin_hokensha = models.CharField("年金保険者コード", max_length=3, blank=True, default="")
+    kiso_nenkin_no = models.CharField("基礎年金番号", max_length=10, blank=True, default="")
+    nenkin_code = models.CharField("年金コード", max_length=4, blank=True, default="")
+    #: where the 仮徴収額 came from
+    kari_source = models.CharField(
+        "仮徴収額の根拠", max_length=8, choices=KariSource.choices, default=KariSource.NYURYOKU
+    )
     gaito = models.BooleanField("特別徴収に該当")
     reasons = models.JSONField("該当しない理由", default=list)
     #: [{"month", "kubun", "amount"}] when 特別徴収 applies
     kibetsu = models.JSONField("特別徴収の期別", default=list)
+    #: the 賦課 version whose 期別 were re-cut for 特別徴収 (None: 普通徴収, or not yet)
+    applied = models.ForeignKey(
+        KokuhoFuka, verbose_name="特別徴収の期別にした賦課", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    irai_kekka = models.CharField("依頼処理結果", max_length=1, blank=True, default="")
+    chushi_date = models.DateField("特別徴収の中止日", null=True, blank=True)
+    chushi_riyu = models.CharField("中止の理由", max_length=100, blank=True, default="")
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
@@ -176,3 +210,37 @@ class Tokucho(models.Model):
 
     def __str__(self) -> str:
         return f"特別徴収の判定 {self.pk}"
+
+
+class TokuchoFileKind(models.TextChoices):
+    IRAI_KEKKA = "irai_kekka", "特別徴収依頼処理結果の通知"
+    CHOSHU_KEKKA = "choshu_kekka", "特別徴収結果の通知"
+    IDO = "ido", "各種異動の通知"
+
+
+class TokuchoFile(models.Model):
+    """A pension insurer's notice file for 国保税 as imported (kokuho.services.
+    tokucho_kekka): its hash refuses a second import of the same file; the lines that could
+    not be used are kept by line, field and reason (no personal data)."""
+
+    kind = models.CharField("通知の種類", max_length=16, choices=TokuchoFileKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("ファイル名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    lines = models.PositiveIntegerField("データ行数", default=0)
+    applied = models.PositiveIntegerField("反映した行数", default=0)
+    errors = models.JSONField("反映しなかった行", default=list)
+    #: 特別徴収結果: the 収納 ledger's file (zeimu ShunoFile id)
+    shuno_file_id = models.BigIntegerField("収納ファイルID", null=True, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("取込日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "国保税の特別徴収の通知ファイル"
+        verbose_name_plural = "国保税の特別徴収の通知ファイル"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="kokuho_tokucho_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

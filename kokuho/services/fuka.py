@@ -21,11 +21,20 @@ from django.utils import timezone
 from psycopg import sql
 
 from kokuho.gyomu import KOKUHO_FUKA
-from kokuho.models import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei
-from kokuho.rules.fuka_kibetsu import Kibetsu, kari_kisu, kibetsu_hon, kibetsu_kari, kibetsu_kosei
+from kokuho.models import KokuhoFuka, KoseiCause, KoseiKoho, KoseiStatus, Santei, Tokucho
+from kokuho.models.koki import ChoshuHoho
+from kokuho.rules.fuka_kibetsu import (
+    Kibetsu,
+    kari_kisu,
+    kibetsu_hon,
+    kibetsu_kari,
+    kibetsu_kosei,
+    nouki,
+)
 from kokuho.rules.hokenzei import hokenzei_calculate
 from kokuho.rules.hokenzei_inputs import HokenzeiResult
 from kokuho.rules.hokenzei_params import HokenzeiParameters, parameters_from_lookup
+from kokuho.rules.tokucho_kibetsu import is_tokucho, kibetsu_futsu_kirikae, kibetsu_tokucho_kosei
 from kokuho.selectors.fuka import (
     SetaiInput,
     SetaiPlan,
@@ -471,10 +480,33 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
             )
         result = koho.detail.get("result")
         facts = koho.detail.get("input") or {}
-        if before is not None:
-            kib = kibetsu_kosei(koho.nengaku_after, _kibetsu_of(before), fy, param_value, on=on)
+        tokucho = before is not None and before.choshu_hoho == ChoshuHoho.TOKUBETSU
+        kibetsu: list[dict[str, Any]]
+        if before is not None and not tokucho and any(is_tokucho(k) for k in before.kibetsu):
+            # 特別徴収 stopped earlier: its pension months stay beside the 普通徴収 期; the
+            # 差額 goes over the 普通徴収 期 still to come, as at the stop
+            recut = kibetsu_futsu_kirikae(
+                nengaku=koho.nengaku_after, before=before.kibetsu,
+                futsu_ki=nouki(fy, param_value),
+                unit=int(param_value("kokuho.fuka.hasu_tani", fy)), on=on,
+            )  # fmt: skip
+            kibetsu, kanou = recut.kibetsu, recut.kanou
+        elif before is not None and tokucho:
+            # collected from the pension: a decrease stops 特別徴収, an increase goes to
+            # 普通徴収 (kokuho.rules.tokucho_kibetsu, the town's zogaku_chushi)
+            recut = kibetsu_tokucho_kosei(
+                nengaku_after=koho.nengaku_after, nengaku_before=before.nengaku,
+                before=before.kibetsu, futsu_ki=nouki(fy, param_value),
+                unit=int(param_value("kokuho.fuka.hasu_tani", fy)), on=on,
+                zogaku_chushi=bool(int(param_value("kokuho.fuka.tokucho.zogaku_chushi", fy))),
+            )  # fmt: skip
+            kibetsu, kanou, tokucho = recut.kibetsu, recut.kanou, recut.tokucho
         else:
-            kib = kibetsu_hon(koho.nengaku_after, fy, param_value)
+            if before is not None:
+                kib = kibetsu_kosei(koho.nengaku_after, _kibetsu_of(before), fy, param_value, on=on)
+            else:
+                kib = kibetsu_hon(koho.nengaku_after, fy, param_value)
+            kibetsu, kanou = kib.as_json(), kib.kanou
         kubun = {k["kubun"]: int(k["zeigaku"]) for k in (result or {}).get("kubun", [])}
         keigen = (result or {}).get("keigen") or {}
         if before is not None:
@@ -499,8 +531,9 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
             kaigo=kubun.get("kaigo", 0),
             kodomo=kubun.get("kodomo", 0),
             nengaku=koho.nengaku_after,
-            kanou=kib.kanou,
-            kibetsu=kib.as_json(),
+            kanou=kanou,
+            choshu_hoho=ChoshuHoho.TOKUBETSU if tokucho else ChoshuHoho.FUTSU,
+            kibetsu=kibetsu,
             # 消滅 (nobody insured any more): the last input is kept beside the zero
             detail=koho.detail
             if result is not None or before is None
@@ -517,6 +550,10 @@ def kosei_apply(*, koho_id: int, reason: str, actor: Actor, on: date | None = No
         from kokuho.services.fuka_chotei import kokuho_chotei_post_kosei
 
         kokuho_chotei_post_kosei(new=row, old=before, on=on, actor=actor)
+        if before is not None and before.choshu_hoho == ChoshuHoho.TOKUBETSU and not tokucho:
+            Tokucho.objects.filter(
+                fuka__fiscal_year=fy, fuka__setai_id=koho.setai_id, chushi_date__isnull=True
+            ).update(chushi_date=on, chushi_riyu=f"更正（{row.get_cause_display()}）"[:100])
         koho.status = KoseiStatus.APPLIED
         koho.applied = row
         koho.decided_by = actor.username or actor.api_client

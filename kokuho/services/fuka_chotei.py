@@ -9,8 +9,11 @@ the new amounts; when the 世帯主 changed, the former 世帯主's 期 are stat
 goes to the new one (what the former one paid stays on his 期別 as 過誤納, for 充当 or
 還付: the split of a year between two 世帯主 is not modelled). The 本算定 job posts from its
 chunk, in the chunk's transaction (a re-run chunk posts the same refs: nothing new).
-The 特別徴収 of 国保税 is not held apart from the 期別 by the 賦課 (kokuho.rules.tokucho is
-judged on the screen), so every 期 is posted.
+Only the 普通徴収 期 are posted here: a 賦課 collected from the pension (kokuho.services.
+tokucho) has pension months beside them (``kind`` "kari"/"hon"), which the insurer withholds
+and pays; they reach the ledger when its 特別徴収結果 reports them withheld (kokuho.services.
+tokucho_kekka, key ``…:tokucho:<月>``, 期 101–106 named 特別徴収・仮徴収／本徴収). A 期
+of the replaced version that is no longer a 普通徴収 期 is stated 0.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, Protocol
 from django.db import connection
 
 from kokuho.models import KokuhoFuka
+from kokuho.rules.tokucho_kibetsu import is_tokucho
 from tenants.accesslog.services import Actor
 from zeimu.public import ChoteiItem, ChoteiPosted, Zeimoku, chotei_post_many
 
@@ -75,7 +79,7 @@ def kokuho_chotei_items(rows: Iterable[_Fuka], before: dict[int, _Fuka], *,
     items: list[ChoteiItem] = []
     for row in rows:
         fy, setai, gimusha = row.fiscal_year, row.setai_id, row.nozei_gimusha_id
-        now = {int(k["ki"]): k for k in row.kibetsu or []}
+        now = {int(k["ki"]): k for k in row.kibetsu or [] if not is_tokucho(k)}
         if not gimusha:  # no 世帯主 known (cannot happen for a household of the registry)
             continue
         for k in now.values():
@@ -84,6 +88,8 @@ def kokuho_chotei_items(rows: Iterable[_Fuka], before: dict[int, _Fuka], *,
         if old is None:
             continue
         for k in old.kibetsu or []:
+            if is_tokucho(k):
+                continue
             if old.nozei_gimusha_id and (
                 old.nozei_gimusha_id != gimusha or int(k["ki"]) not in now
             ):

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.core.validators import RegexValidator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -32,6 +33,7 @@ from kokuho.models import KokuhoFuka, KoseiKoho, KoseiStatus, Santei
 from kokuho.rules.hokenzei_params import KUBUN_LABELS
 from kokuho.services.fuka import KoseiRefused, kosei_apply, kosei_dismiss
 from kokuho.services.fuka_shisan import ShisanMember, ShisanRefused, shisan, shisan_json
+from kokuho.services.tokucho import tokucho_latest
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
@@ -250,7 +252,7 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "notice_label": NOTICE_LABELS[form_of(fuka)],
             "can_write": _can_write(request),
-            "tokucho": fuka.tokucho.order_by("-id").first(),
+            "tokucho": tokucho_latest(fuka.fiscal_year, fuka.setai_id),
             "tokucho_form": TokuchoForm(),
         },
     )
@@ -262,10 +264,30 @@ class TokuchoForm(forms.Form):
         label="介護保険料の年額（円、介護保険の賦課から）", min_value=0, max_value=9_999_999
     )
     kari_gaku = forms.IntegerField(
-        label="仮徴収額（1回、前年度2月の特別徴収額）", min_value=0, max_value=9_999_999, initial=0
+        label="仮徴収額（1回。前年度2月の本徴収額があるときは入力不要）",
+        min_value=0,
+        max_value=9_999_999,
+        required=False,
     )
+    nenkin_hokensha = TextField(
+        label="年金保険者コード（3桁）", max_length=3, required=False,
+        validators=[RegexValidator(r"^[0-9]{3}$", "年金保険者コードは3桁の数字です。")],
+    )  # fmt: skip
+    kiso_nenkin_no = TextField(
+        label="基礎年金番号（10桁）", max_length=10, required=False,
+        validators=[RegexValidator(r"^[0-9]{10}$", "基礎年金番号は10桁の数字です。")],
+    )  # fmt: skip
+    nenkin_code = TextField(
+        label="年金コード（4桁）", max_length=4, required=False,
+        validators=[RegexValidator(r"^[0-9]{4}$", "年金コードは4桁の数字です。")],
+    )  # fmt: skip
     koza_moushide = forms.BooleanField(label="口座振替の申出がある", required=False)
     moushide_date = WarekiDateField(label="申出日", required=False, help_text=DATE_HELP)
+    tekiyo_date = WarekiDateField(
+        label="期別を切り替える日（空欄は今日。口座振替の申出は申出日）",
+        required=False,
+        help_text=DATE_HELP,
+    )
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -278,7 +300,11 @@ def fuka_tokucho(request: HttpRequest, pk: int) -> HttpResponse:
     fuka = get_object_or_404(KokuhoFuka, pk=pk)
     form = TokuchoForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "年金の年額・介護保険料・仮徴収額を正しく入力してください。")
+        messages.error(
+            request,
+            "年金の年額・介護保険料・仮徴収額・年金の番号を正しく入力してください。"
+            + "".join(str(e) for errs in form.errors.values() for e in errs[:1]),
+        )
         return redirect("kokuho_fuka_detail", pk=fuka.pk)
     d = form.cleaned_data
     try:
@@ -289,6 +315,10 @@ def fuka_tokucho(request: HttpRequest, pk: int) -> HttpResponse:
             kari_gaku=d["kari_gaku"],
             koza_moushide=d["koza_moushide"],
             moushide_date=d.get("moushide_date"),
+            nenkin_hokensha=d.get("nenkin_hokensha") or "",
+            kiso_nenkin_no=d.get("kiso_nenkin_no") or "",
+            nenkin_code=d.get("nenkin_code") or "",
+            on=d.get("tekiyo_date"),
             actor=actor_from_request(request),
         )
     except TokuchoRefused as exc:
@@ -297,7 +327,12 @@ def fuka_tokucho(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, "特別徴収に該当します。" if row.gaito else "特別徴収に該当しません（普通徴収）。"
     )
-    return redirect("kokuho_fuka_detail", pk=fuka.pk)
+    current = KokuhoFuka.objects.filter(
+        fiscal_year=fuka.fiscal_year, setai_id=fuka.setai_id, is_current=True
+    ).first()
+    if current is not None and current.pk != fuka.pk:
+        messages.info(request, f"期別を切り替えた第{current.version}版を表示しています。")
+    return redirect("kokuho_fuka_detail", pk=(current or fuka).pk)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

@@ -1,0 +1,111 @@
+"""国保税 特別徴収: the 特別徴収依頼の通知 to the pension insurers and the import of the
+notices that come back (依頼処理結果・特別徴収結果・各種異動), kokuho.services.tokucho_kekka."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from kokuho.gyomu import KOKUHO_FUKA
+from kokuho.models import TokuchoFile
+from kokuho.services.tokucho_kekka import (
+    TokuchoKekkaRefused,
+    tokucho_irai_csv,
+    tokucho_kekka_import,
+)
+from tenants.access import gyomu_view
+from tenants.accesslog.reads import no_personal_data
+from tenants.accesslog.services import actor_from_request
+from tenants.csvout import CsvEncodingError, content_type
+from tenants.forms.export import CsvEncodingField
+from tenants.forms.nendo import NendoField
+from tenants.models import RoleLevel
+from tenants.nenkin_tokucho import NoticeKind
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class IraiForm(forms.Form):
+    fiscal_year = NendoField()
+    encoding = CsvEncodingField(label="文字コード")
+
+
+class KekkaForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="通知の種類",
+        choices=[(k.value, k.label) for k in NoticeKind],
+        widget=forms.RadioSelect,
+    )
+    fiscal_year = NendoField()
+    file = forms.FileField(label="通知のファイル（CSV、当社定義の様式）")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
+        return f
+
+
+@gyomu_view(KOKUHO_FUKA, level=RoleLevel.WRITE)
+@no_personal_data  # lines are reported by number, field and reason; the export logs its persons
+@require_http_methods(["GET", "POST"])
+def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    fy_now = today.year if today.month >= 4 else today.year - 1
+    action = request.POST.get("action", "")
+    irai = IraiForm(request.POST if action == "irai" else None, initial={"fiscal_year": fy_now})
+    form = KekkaForm(
+        request.POST if action == "kekka" else None,
+        request.FILES if action == "kekka" else None,
+        initial={"fiscal_year": fy_now, "kind": NoticeKind.IRAI_KEKKA.value},
+    )
+    actor = actor_from_request(request)
+    if action == "irai" and irai.is_valid():
+        fy = irai.cleaned_data["fiscal_year"]
+        try:
+            data, _n = tokucho_irai_csv(
+                fiscal_year=fy, actor=actor, encoding=irai.cleaned_data["encoding"]
+            )
+        except CsvEncodingError as exc:
+            messages.error(request, str(exc))
+        else:
+            response = HttpResponse(data, content_type=content_type(irai.cleaned_data["encoding"]))
+            response["Content-Disposition"] = f'attachment; filename="kokuho_tokucho_irai_{fy}.csv"'
+            response["Cache-Control"] = "no-store"
+            return response
+    result = None
+    if action == "kekka" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = tokucho_kekka_import(
+                kind=NoticeKind(form.cleaned_data["kind"]),
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                data=upload.read(),
+                file_name=upload.name,
+                actor=actor,
+            )
+        except TokuchoKekkaRefused as exc:
+            form.add_error("file", str(exc))
+    fy = fy_now
+    if form.is_bound and form.is_valid():
+        fy = form.cleaned_data["fiscal_year"]
+    elif request.GET.get("nendo", "").isdigit() and len(request.GET["nendo"]) == 4:
+        fy = int(request.GET["nendo"])
+    files = TokuchoFile.objects.filter(fiscal_year=fy).order_by("-created_at", "-pk")[:50]
+    return TemplateResponse(
+        request,
+        "kokuho/fuka/tokucho.html",
+        {"irai": irai, "form": form, "result": result, "files": files, "fy": fy},
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("fuka/tokucho/", fuka_tokucho_kekka, name="kokuho_fuka_tokucho_kekka"),
+]
