@@ -1,8 +1,9 @@
 """固定資産税・都市計画税's 調定 into the 収納 ledger (issue 17 × issue 18 item 1).
 
-Each current assessment's 期別 are posted through ``zeimu.public.chotei_post_many`` under
-the key ``koteizei:<年度>:<納税義務者 id>:<期>`` (the 納税義務者 is the debtor: one person
-or the 共有者 jointly, 地方税法第10条の2), on the 宛名 of its 代表者 — the one the notice is
+Each current assessment's 期別 are posted through ``zeimu.public.chotei_post_tosho`` (the
+当初 chunk) or ``chotei_post_many`` (更正, 減免) under the key
+``koteizei:<年度>:<納税義務者 id>:<期>`` (the 納税義務者 is the debtor: one person or the
+共有者 jointly, 地方税法第10条の2), on the 宛名 of its 代表者 — the one the notice is
 addressed to — with the ref ``kotei:<賦課 id>:<期>``. The 当初 job's chunk posts the rows
 it wrote in its own transaction, so a chunk run again posts the same refs (nothing new);
 a 更正 posts the new row's 期別 (the ledger writes the difference as 増額・減額更正) and a
