@@ -37,9 +37,11 @@ from zeimu.models import FukaStatus
 from zeimu.models.shuno import Zeimoku
 from zeimu.services import shuno as _shuno
 from zeimu.services import shuno_tokucho as _tokucho
+from zeimu.services import shuno_tosho as _tosho
 from zeimu.services.shuno import ChoteiItem, ShunoRefused
 from zeimu.services.shuno import Posted as ChoteiPosted
 from zeimu.services.shuno_tokucho import TokuchoNofu, TokuchoPosted
+from zeimu.services.shuno_tosho import ToshoRow
 
 __all__ = [
     "ChoteiItem",
@@ -52,9 +54,11 @@ __all__ = [
     "ShunoRefused",
     "TokuchoNofu",
     "TokuchoPosted",
+    "ToshoRow",
     "Zeimoku",
     "chotei_post",
     "chotei_post_many",
+    "chotei_post_tosho",
     "household_kazei",
     "household_kazei_many",
     "kibetsu_zan",
@@ -294,6 +298,16 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Any) -> list[ChoteiP
     """``chotei_post`` for many 期別 in a handful of statements, as if posted one by one in
     order (a job's chunk posts its 期別 with one call); all or nothing on a refusal."""
     return _shuno.chotei_post_many(items, actor=actor)
+
+
+def chotei_post_tosho(
+    *, zeimoku: str, rows: Iterable[ToshoRow], on: date, actor: Any, reason: str = ""
+) -> int:
+    """A 当初 job's chunk: ``chotei_post_many`` of plain tuples (key, 宛名 id, 年度, 期, 期の名称,
+    納期限, 調定額, ref) with one ``on`` and ``reason``, set-based when none of the keys and
+    refs is in the ledger yet (the usual 当初 case), item by item otherwise; the same result
+    either way. Returns the entries written."""
+    return _tosho.chotei_post_tosho(zeimoku=zeimoku, rows=rows, on=on, actor=actor, reason=reason)
 
 
 def tokucho_nofu_post(

@@ -15,8 +15,10 @@ from datetime import date
 from typing import Any
 
 from tenants.accesslog.services import Actor
+from tenants.jobs.bulk import raw_cursor
 from zeimu.models import Fuka, Zeimoku
 from zeimu.services.shuno import ChoteiItem, Posted, chotei_post_many
+from zeimu.services.shuno_tosho import ToshoRow, chotei_post_tosho
 
 
 def _key(fiscal_year: int, atena_id: int, ki: int) -> str:
@@ -78,18 +80,39 @@ def juminzei_chotei_post_job(
     last_id: int | None,
     on: date,
     actor: Actor,
-) -> list[Posted]:
+) -> int:
     """Post the 普通徴収 期別 of the current assessments a 当初賦課 job wrote for a 宛名 id
-    range (one query, then ``chotei_post_many``)."""
-    qs = Fuka.objects.filter(
-        job_id=job_id, fiscal_year=fiscal_year, is_current=True, futsu_choshu_gaku__gt=0
-    )
-    if first_id is not None:
-        qs = qs.filter(atena_id__gte=first_id)
-    if last_id is not None:
-        qs = qs.filter(atena_id__lte=last_id)
-    rows = qs.values_list("pk", "fiscal_year", "atena_id", "kibetsu")
-    return chotei_post_many(juminzei_chotei_items(rows, on=on), actor=actor)
+    range: one query gives each 期 as a flat row (the 期別 JSON taken apart by the server,
+    not decoded whole in Python), then the ledger's 当初 post (``chotei_post_tosho``: the
+    items ``juminzei_chotei_items`` would give, as plain tuples). Returns the entries
+    written."""
+    with raw_cursor() as cur:
+        cur.execute(
+            _JOB_KIBETSU_SQL,
+            [job_id, fiscal_year, first_id, first_id, last_id, last_id],
+        )
+        rows: list[ToshoRow] = [
+            (f"juminzei:{fy}:{atena_id}:{n}", atena_id, fy, n, label, due, amount,
+             f"fuka:{fuka_id}:{n}")
+            for fuka_id, fy, atena_id, n, label, due, amount in cur.fetchall()
+        ]  # fmt: skip
+    return chotei_post_tosho(zeimoku=Zeimoku.JUMINZEI, rows=rows, on=on, actor=actor)
+
+
+# each 普通徴収 期 of the rows a 当初賦課 job wrote for a 宛名 id range (open ends: NULL),
+# in 宛名 and 期 order; label, 納期限 and amount as ``juminzei_chotei_items`` reads them
+_JOB_KIBETSU_SQL = """
+SELECT f.id, f.fiscal_year, f.atena_id, e.n::int, left(e.k->>'label', 20),
+       (e.k->>'due')::date, (e.k->>'amount')::bigint
+  FROM zeimu_fuka f
+ CROSS JOIN LATERAL jsonb_array_elements(
+        CASE WHEN jsonb_typeof(f.kibetsu->'futsu') = 'array' THEN f.kibetsu->'futsu'
+             ELSE '[]'::jsonb END
+       ) WITH ORDINALITY AS e(k, n)
+ WHERE f.job_id = %s AND f.fiscal_year = %s AND f.is_current AND f.futsu_choshu_gaku > 0
+   AND (%s::bigint IS NULL OR f.atena_id >= %s) AND (%s::bigint IS NULL OR f.atena_id <= %s)
+ ORDER BY f.atena_id, e.n
+"""
 
 
 def juminzei_chotei_post_kosei(*, new: Fuka, old: Fuka, on: date, actor: Actor) -> list[Posted]:

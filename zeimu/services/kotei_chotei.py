@@ -1,8 +1,9 @@
 """固定資産税・都市計画税's 調定 into the 収納 ledger (issue 17 × issue 18 item 1).
 
-Each current assessment's 期別 are posted through ``zeimu.public.chotei_post_many`` under
-the key ``koteizei:<年度>:<納税義務者 id>:<期>`` (the 納税義務者 is the debtor: one person
-or the 共有者 jointly, 地方税法第10条の2), on the 宛名 of its 代表者 — the one the notice is
+Each current assessment's 期別 are posted through ``zeimu.public.chotei_post_tosho`` (the
+当初 chunk) or ``chotei_post_many`` (更正, 減免) under the key
+``koteizei:<年度>:<納税義務者 id>:<期>`` (the 納税義務者 is the debtor: one person or the
+共有者 jointly, 地方税法第10条の2), on the 宛名 of its 代表者 — the one the notice is
 addressed to — with the ref ``kotei:<賦課 id>:<期>``. The 当初 job's chunk posts the rows
 it wrote in its own transaction, so a chunk run again posts the same refs (nothing new);
 a 更正 posts the new row's 期別 (the ledger writes the difference as 増額・減額更正) and a
@@ -18,7 +19,7 @@ from typing import Any
 from tenants.accesslog.services import Actor
 from tenants.jobs.bulk import raw_cursor
 from zeimu.models import KoteiFuka, Zeimoku
-from zeimu.public import ChoteiItem, ChoteiPosted, chotei_post_many
+from zeimu.public import ChoteiItem, ChoteiPosted, ToshoRow, chotei_post_many, chotei_post_tosho
 
 __all__ = ["kotei_chotei_items", "kotei_chotei_post_job", "kotei_chotei_post_kosei", "kotei_key"]
 
@@ -86,18 +87,26 @@ def kotei_chotei_post_job(
     on: date,
     actor: Actor,
     kibetsu_of: dict[int, list[dict[str, Any]]],
-) -> list[ChoteiPosted]:
+) -> int:
     """Post the 期別 of the current assessments a 当初 job wrote for ``nozeisha_ids``:
     ``kibetsu_of`` (納税義務者 id → 期別) holds what the chunk has just computed and written
     in this transaction, so only the rows' ids and 代表者 are read (one query), then the
-    ledger's bulk post."""
+    ledger's 当初 post (``chotei_post_tosho``: plain tuples, the same items
+    ``kotei_chotei_items`` would give without ``previous``). Returns the entries written."""
+    rows: list[ToshoRow] = []
+    add = rows.append
     with raw_cursor() as cur:
         cur.execute(_JOB_IDS_SQL, [fiscal_year, list(nozeisha_ids), job_id])
-        rows = [
-            (pk, fy, nozeisha_id, daihyo_id, kibetsu_of[nozeisha_id])
-            for pk, fy, nozeisha_id, daihyo_id in cur.fetchall()
-        ]
-    return _post(kotei_chotei_items(rows, on=on), actor)
+        for pk, fy, nozeisha_id, daihyo_id in cur.fetchall():
+            head, ref = f"koteizei:{fy}:{nozeisha_id}:", f"kotei:{pk}:"
+            for n, k in enumerate(kibetsu_of[nozeisha_id], start=1):
+                amount = int(k["amount"])
+                if amount:  # (a 期 with nothing now and nothing before is not posted)
+                    add(
+                        (f"{head}{n}", daihyo_id, fy, n, str(k["label"])[:20],
+                         date.fromisoformat(k["due"]), amount, f"{ref}{n}")
+                    )  # fmt: skip
+    return chotei_post_tosho(zeimoku=Zeimoku.KOTEIZEI, rows=rows, on=on, actor=actor)
 
 
 # the rows a 当初 job wrote for some 納税義務者 with a tax to collect, with the 代表者. The

@@ -176,9 +176,10 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
             )
         now = timezone.now()
         with connection.cursor() as cur:
+            # (the sequence looked up once, not per row: zeimu.services.shuno.NEW_KIBETSU_IDS)
             cur.execute(
-                "SELECT nextval(pg_get_serial_sequence('zeimu_nofu', 'id')) "
-                "FROM generate_series(1, %s)",
+                "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('zeimu_nofu', 'id')"
+                "::regclass AS seq) SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
                 [len(good)],
             )
             ids = [int(r[0]) for r in cur.fetchall()]
