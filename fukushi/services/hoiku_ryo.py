@@ -218,8 +218,9 @@ def hoikuryo_compute(
     now = timezone.now()
     with transaction.atomic(durable=job_id is None):
         for day in result.months:
+            days_of: dict[int, set[date]] = {}
             if hw.hoho == HiwariHoho.NASHI:
-                by_child, days_of = _enrolled_on(day), {}
+                by_child = _enrolled_on(day)
             else:
                 by_child, days_of = _enrolled_in_month(day)
             homes = households_of(by_child, day)
