@@ -11,8 +11,9 @@ deceased's household the day before the death who was a 児童 (法第3条第1�
 障害児 of 18–19, is not modelled (the claim is refused with the reason).
 
 The months owed: every month of the 支給 period (to the month of the death, 法第7条第1項)
-that no run paid, left out of a pending 未払分の請求 and the 差止 not released, and not
-extinguished by the 時効 (法第22条) on the day of the 請求. Since the death the runs no
+that no run paid, not withheld (差止 not released) and not extinguished by the 時効 (法第22条)
+on the day of the 請求; a 未払分の請求 the deceased made and no run paid counts with its
+accepted amount. Since the death the runs no
 longer pay the deceased's account (``shiharai_run``): what is owed goes this way.
 
 Each write: one durable transaction, its history row and its access-log row; refused input
@@ -133,10 +134,6 @@ def mishikyu_seikyu(
         errors.append(
             ("seikyusha", "請求者は受給者の死亡の日に児童（18歳の年度末まで）ではありません。")
         )
-    if FuyoMiharai.objects.filter(jukyusha=jukyusha, shiharai__isnull=True).exists():
-        errors.append(
-            ("jukyusha", "支払前の未払分の請求があります。先にその請求を取り消してください。")
-        )
     try:
         nen = int(
             param_value(
@@ -154,10 +151,19 @@ def mishikyu_seikyu(
             "month", flat=True
         )
     )
+    # a 未払分の請求 the deceased made in time and no run paid (the runs pay the deceased
+    # no more): owed with the amount fixed when it was accepted, the 時効 stopped by it
+    claimed = dict(
+        FuyoMiharai.objects.filter(jukyusha=jukyusha, shiharai__isnull=True).values_list(
+            "month", "gaku"
+        )
+    )
     tsuki: list[dict[str, object]] = []
     m = jukyusha.shikyu_kaishi
     while m <= jukyusha.shikyu_shuryo:
-        if m not in paid and m not in withheld and seikyu_date < jiko_manryo(m, nen):
+        if m in claimed:
+            tsuki.append({"month": m.isoformat(), "gaku": claimed[m]})
+        elif m not in paid and m not in withheld and seikyu_date < jiko_manryo(m, nen):
             gaku = month_amount(jukyusha, m)  # FuyoteateRefused when the 所得 is missing
             if gaku:
                 tsuki.append({"month": m.isoformat(), "gaku": gaku})

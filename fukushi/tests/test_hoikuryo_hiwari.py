@@ -39,6 +39,7 @@ from tenants.holidays import is_holiday, is_nenmatsu_nenshi
 from tenants.params.settable import ParameterValueError
 from tenants.params.tenant.models import MunicipalParameter
 from tenants.params.tenant.services import municipal_parameter_set
+from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.public import Zeimoku, kibetsu_zan
 from zeimu.tests.factories import kazei
 
@@ -174,3 +175,15 @@ def test_a_rule_outside_the_choices_is_refused_and_writes_nothing(alpha):
         municipal_parameter_set(key="fukushi.hoiku.hiwari.hoho", fiscal_year=2025,
                                 value_text="shukujitsu", reason="規則", actor=ADMIN)  # fmt: skip
     assert MunicipalParameter.objects.count() == before
+
+
+def test_the_fee_list_shows_the_hiwari(alpha, beta, login, django_capture_on_commit_callbacks):
+    _town(alpha, "hayama", "kaisho", django_capture_on_commit_callbacks)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get("/fukushi/hoikuryo/?nendo=2025&month=5").content.decode()
+    assert "日割 15日／25日（月額 30,000円）" in page
+    # 寒川町's clerk sees none of it
+    other = login("samukawa-clerk", BETA_HOST)
+    body = other.get("/fukushi/hoikuryo/?nendo=2025&month=5").content.decode()
+    assert "日割 15日" not in body and "森戸" not in body
