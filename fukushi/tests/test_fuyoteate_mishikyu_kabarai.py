@@ -22,6 +22,7 @@ from fukushi.models import (
     FuyoKabarai,
     FuyoKabaraiJotai,
     FuyoKabaraiTsuki,
+    FuyoMiharai,
     FuyoMishikyu,
     FuyoMishikyuKettei,
     FuyoRireki,
@@ -40,6 +41,7 @@ from fukushi.services.fuyoteate_mishikyu import (
     mishikyu_seikyu,
     mishikyu_tsuchi,
 )
+from fukushi.services.fuyoteate_nenkin import miharai_seikyu
 from fukushi.services.fuyoteate_shikkaku import shikkaku_todoke
 from juminkiroku.tests import factories as jk
 from juminkiroku.tests.factories import family
@@ -232,3 +234,43 @@ def test_kabarai_found_from_the_runs_decided_printed_and_paid_back(world, towns)
     with pytest.raises(FuyoteateRefused, match="資格を喪失していない"):
         kabarai_kettei(jukyusha=towns["j"], kettei_date=date(2025, 11, 25), actor=A_CLERK)
     assert FuyoKabarai.objects.count() == 0
+
+
+def test_a_miharai_claim_the_deceased_made_is_owed_to_the_child(
+    world, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    connection.set_tenant(world.alpha.municipality)
+    with capture(execute=True):
+        _, (_husband, wife, child) = jk.household_tennyu(
+            "hayama", members=family(), ido_date=date(2020, 4, 1)
+        )
+    kazei(wife.pk, 2024, kyuyo=1_500_000)
+    kazei(wife.pk, 2025, kyuyo=1_500_000)
+    j = jukyusha_nintei(
+        atena_id=wife.pk, seikyu_date=date(2025, 6, 10), jido_su=1, fuyo_shinzoku=1,
+        account=ACCOUNT, actor=A_CLERK,
+    )  # fmt: skip
+    # given: no 9月 run; she claims 7月分・8月分 on 10月1日 (accepted), then dies on 10月20日
+    miharai_seikyu(jukyusha=j, month_from=date(2025, 7, 1), month_to=date(2025, 8, 1),
+                   seikyu_date=date(2025, 10, 1), actor=A_CLERK)  # fmt: skip
+    with capture(execute=True):
+        jk.shibo(wife, ido_date=date(2025, 10, 20), town_slug="hayama")
+    j.refresh_from_db()
+    # the 11月 run pays neither her claim nor 9月分・10月分 to her account
+    run = _run(NOV, A_CLERK)
+    assert (run.kensu, run.gokei) == (0, 0)
+    assert FuyoMiharai.objects.filter(jukyusha=j, shiharai__isnull=True).count() == 2
+    # when: her son claims: her claim's months with their accepted amounts, and 9月・10月
+    ms = mishikyu_seikyu(jukyusha=j, seikyusha_atena_id=child.pk, seikyu_date=date(2025, 11, 5),
+                         account=CHILD_ACCOUNT, actor=A_CLERK)  # fmt: skip
+    assert [t["month"] for t in ms.tsuki] == [
+        "2025-07-01",
+        "2025-08-01",
+        "2025-09-01",
+        "2025-10-01",
+    ]
+    assert ms.gaku == 4 * 40_260
+    # 寒川町 has nothing of it
+    connection.set_tenant(world.beta.municipality)
+    assert FuyoMishikyu.objects.count() == 0 and FuyoMiharai.objects.count() == 0
