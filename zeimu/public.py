@@ -33,6 +33,7 @@ from typing import Any
 from django.db import connection
 
 from juminkiroku import public as juminkiroku_public
+from zeimu import shuno_nofusho_jobs as _nofusho_jobs
 from zeimu.models import FukaStatus
 from zeimu.models.shuno import Zeimoku
 from zeimu.services import shuno as _shuno
@@ -43,7 +44,13 @@ from zeimu.services.shuno import Posted as ChoteiPosted
 from zeimu.services.shuno_tokucho import TokuchoNofu, TokuchoPosted
 from zeimu.services.shuno_tosho import ToshoRow
 
+#: the 納付書 job's kind (``tenants.jobs.services.job_start(kind=NOFUSHO_JOB, params=…)``):
+#: a module whose fee the ledger carries prints its 納付書 through it (params ``zeimoku``,
+#: ``nendo``, ``ki``, ``hakko_date``)
+NOFUSHO_JOB: str = _nofusho_jobs.NOFUSHO
+
 __all__ = [
+    "NOFUSHO_JOB",
     "ChoteiItem",
     "ChoteiPosted",
     "HouseholdKazei",

@@ -1,4 +1,5 @@
 from fukushi.models.fuyoteate import *  # noqa: F403
+from fukushi.models.fuyoteate_henkan import *  # noqa: F403  未支払の手当・過払の返還金
 from fukushi.models.hoiku import *  # noqa: F403
 from fukushi.models.iryo import *  # noqa: F403
 from fukushi.models.jidoteate import *  # noqa: F403  児童手当

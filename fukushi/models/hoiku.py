@@ -362,6 +362,11 @@ class HoikuryoGetsugaku(models.Model):
     )
     kijun = models.IntegerField("保育料表の額")
     amount = models.IntegerField("保育料（月額）")
+    # 日割 (fukushi.rules.hoiku_hiwari): set only for a month the child was not enrolled in
+    # whole and the town's rule prorates; ``amount`` is then the prorated fee
+    hiwari_mae = models.IntegerField("日割前の月額", null=True, blank=True)
+    hiwari_nissu = models.IntegerField("日割の日数", null=True, blank=True)
+    hiwari_bunbo = models.IntegerField("日割の基準日数", null=True, blank=True)
     computed_at = models.DateTimeField("算定日時")
     computed_by = models.CharField("算定者", max_length=150)
 

@@ -22,6 +22,8 @@ from fukushi.models import (
     FuyoJotai,
     FuyoJukyusha,
     FuyoMiharai,
+    FuyoMishikyu,
+    FuyoMishikyuKettei,
     FuyoRireki,
     FuyoSashitome,
     FuyoShiharai,
@@ -389,6 +391,9 @@ def shiharai_run(
             | models.Q(pk__in=list(pending))
             | models.Q(pk__in=list(miharai))
         )
+        # a 受給者 who died is paid no more: what was owed goes to the child who claims
+        # it (未支払の手当, fukushi.services.fuyoteate_mishikyu), paid below
+        .exclude(shikkaku_jiyu=FuyoShikkakuJiyu.SHIBO)
         .prefetch_related("tekiyo_jogai", "nenkin")
         .order_by("pk")
     )
@@ -424,11 +429,18 @@ def shiharai_run(
         if FuyoShiharai.objects.filter(shiharai_tsuki=shiharai_tsuki).exists():
             raise FuyoteateRefused([("shiharai_tsuki", "この支払月の支払はすでに作成しています。")])
         paying = [x for x in lines if x[1] + x[2] + x[3] > 0]
+        # 未支払の手当 decided 支給 and not yet paid: to the claimant's account
+        mishikyu = list(
+            FuyoMishikyu.objects.select_for_update()
+            .filter(kettei=FuyoMishikyuKettei.SHIKYU, shiharai__isnull=True)
+            .order_by("pk")
+        )
         run = FuyoShiharai.objects.create(
             shiharai_tsuki=shiharai_tsuki,
             shiharai_date=shiharai_date,
-            kensu=len(paying),
-            gokei=sum(a1 + a2 + k for _, a1, a2, k, _, _ in paying),
+            kensu=len(paying) + len(mishikyu),
+            gokei=sum(a1 + a2 + k for _, a1, a2, k, _, _ in paying)
+            + sum(ms.gaku for ms in mishikyu),
             irainin=dataclasses.asdict(irainin),
             furikomi_sha256="",
             created_by=actor.username,
@@ -489,6 +501,18 @@ def shiharai_run(
                 )
             )
         FuyoMiharai.objects.bulk_update(paid_miharai, ["shiharai"])
+        for ms in mishikyu:
+            ms.shiharai = run
+            history.append(
+                FuyoRireki(
+                    jukyusha_id=ms.jukyusha_id,
+                    kind="mishikyu",
+                    naiyo=f"{_wareki_month(shiharai_tsuki)}支払：未支払の手当 {ms.gaku:,}円を"
+                    "請求者に支払",
+                    created_by=actor.username,
+                )
+            )
+        FuyoMishikyu.objects.bulk_update(mishikyu, ["shiharai"])
         FuyoRireki.objects.bulk_create(history)
         run.furikomi_sha256 = hashlib.sha256(shiharai_file(run)).hexdigest()
         run.save(update_fields=["furikomi_sha256"])
@@ -505,25 +529,33 @@ def shiharai_run(
 
 
 def shiharai_file(run: FuyoShiharai) -> bytes:
-    """The run's 全銀 総合振込 file (種別21), one line per 明細, 顧客コード1 = 証書番号; the
-    依頼人 as the run recorded it, so the file is the same every time it is taken."""
+    """The run's 全銀 総合振込 file (種別21), one line per 明細, then one per 未支払の手当 paid
+    (to the claimant's account), 顧客コード1 = 証書番号; the 依頼人 as the run recorded it, so
+    the file is the same every time it is taken."""
     irainin = zengin.Irainin(**run.irainin)
     meisai = run.meisai.select_related("jukyusha").order_by("jukyusha__jukyusha_bango")
-    return zengin.sogo_furikomi_file(
-        irainin=irainin,
-        torikumi=run.shiharai_date,
-        lines=(
-            zengin.FurikomiLine(
-                account=zengin.Account(
-                    m.jukyusha.kinyu_kikan,
-                    m.jukyusha.shiten,
-                    m.jukyusha.yokin_shumoku,
-                    m.jukyusha.koza_bango,
-                    m.jukyusha.meigi_kana,
-                ),
-                amount=m.gaku,
-                customer1=m.jukyusha.jukyusha_bango,
-            )
-            for m in meisai
-        ),
-    )
+    lines = [
+        zengin.FurikomiLine(
+            account=zengin.Account(
+                m.jukyusha.kinyu_kikan,
+                m.jukyusha.shiten,
+                m.jukyusha.yokin_shumoku,
+                m.jukyusha.koza_bango,
+                m.jukyusha.meigi_kana,
+            ),
+            amount=m.gaku,
+            customer1=m.jukyusha.jukyusha_bango,
+        )
+        for m in meisai
+    ]
+    lines += [
+        zengin.FurikomiLine(
+            account=zengin.Account(
+                ms.kinyu_kikan, ms.shiten, ms.yokin_shumoku, ms.koza_bango, ms.meigi_kana
+            ),
+            amount=ms.gaku,
+            customer1=ms.jukyusha.jukyusha_bango,
+        )
+        for ms in run.mishikyu.select_related("jukyusha").order_by("pk")
+    ]
+    return zengin.sogo_furikomi_file(irainin=irainin, torikumi=run.shiharai_date, lines=lines)

@@ -142,9 +142,9 @@ def miharai_seikyu(
     start, end = month_from.replace(day=1), month_to.replace(day=1)
     errors: list[tuple[str, str]] = []
     if jukyusha.shikkaku_jiyu == FuyoShikkakuJiyu.SHIBO:
-        # 未支給の手当 (paid to the family, not to the deceased's account) is not built
+        # 未支払の手当 (paid to the child, not to the deceased's account): fuyoteate_mishikyu
         raise FuyoteateRefused(
-            [("jukyusha", "死亡した受給者の未支払の手当（未支給の手当）はここでは扱いません。")]
+            [("jukyusha", "死亡した受給者の手当は、未支払の手当として児童の請求で扱います。")]
         )
     if end < start:
         raise FuyoteateRefused([("month_to", "請求する最後の月が最初の月より前です。")])

@@ -9,6 +9,7 @@ The table is the town's own (``HoikuryoKaiso`` of the 年度) or else the nation
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,10 +29,12 @@ from fukushi.models.hoiku import (
     NinteiKubun,
 )
 from fukushi.rules import hoiku as rules
+from fukushi.rules.hoiku_hiwari import HiwariHoho, enrolled_days, hiwari, is_kaishobi
 from juminkiroku.public import households_of, person_identities
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.age import age_on
+from tenants.holidays import is_holiday, is_nenmatsu_nenshi
 from tenants.params.services import ParameterMissing, param_value
 from zeimu.public import KazeiJokyo, PersonKazei, person_kazei_many
 
@@ -145,6 +148,57 @@ def _enrolled_on(day: date) -> dict[int, HoikuNintei]:
     return out
 
 
+@dataclass(frozen=True)
+class HiwariParams:
+    hoho: HiwariHoho
+    bunbo: int
+    hasu: int
+
+
+def hiwari_params(nendo: int) -> HiwariParams:
+    """The town's 日割 rule of ``nendo`` (fukushi/params/hoiku.yaml ``fukushi.hoiku.hiwari``)."""
+    return HiwariParams(
+        hoho=HiwariHoho(str(param_value("fukushi.hoiku.hiwari.hoho", nendo))),
+        bunbo=int(param_value("fukushi.hoiku.hiwari.kaisho_bunbo", nendo)),
+        hasu=int(param_value("fukushi.hoiku.hiwari.hasu", nendo)),
+    )
+
+
+def _kaishobi(d: date) -> bool:
+    return is_kaishobi(d, is_holiday=is_holiday, is_nenmatsu=is_nenmatsu_nenshi)
+
+
+def _enrolled_in_month(day: date) -> tuple[dict[int, HoikuNintei], dict[int, set[date]]]:
+    """For a town that prorates: child → the 2号・3号 認定 in force on the first day of the
+    month the child is enrolled, and child → the days of the month enrolled, for every
+    child enrolled on some day of the month of ``day`` (two queries)."""
+    first = day.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    spans: dict[int, list[tuple[date, date | None]]] = {}
+    for aid, s, e in HoikuNyusho.objects.filter(
+        Q(start_date__lte=last), Q(end_date__isnull=True) | Q(end_date__gte=first)
+    ).values_list("atena_id", "start_date", "end_date"):
+        spans.setdefault(aid, []).append((s, e))
+    days = {aid: enrolled_days(first, sp) for aid, sp in spans.items()}
+    nintei = (
+        HoikuNintei.objects.filter(
+            atena_id__in=list(spans),
+            kubun__in=[NinteiKubun.NI, NinteiKubun.SAN],
+            start_date__lte=last,
+            end_date__gte=first,
+        )
+        .filter(Q(shuryo_date__isnull=True) | Q(shuryo_date__gte=first))
+        .order_by("atena_id", "-start_date")
+    )
+    out: dict[int, HoikuNintei] = {}
+    for n in nintei:
+        d0 = min(days[n.atena_id], default=None)
+        end = n.shuryo_date or n.end_date
+        if d0 is not None and n.start_date <= d0 <= end:
+            out.setdefault(n.atena_id, n)
+    return out, {aid: days[aid] for aid in out}
+
+
 def hoikuryo_compute(
     *,
     nendo: int,
@@ -159,11 +213,16 @@ def hoikuryo_compute(
     changes nothing (no history row, ``changed`` 0). From a job (``job_id``) it runs in the
     chunk's transaction and marks its history rows with the job."""
     p = fee_params(nendo)
+    hw = hiwari_params(nendo)
     result = ComputeResult(months=[month_first(nendo, m) for m in months])
     now = timezone.now()
     with transaction.atomic(durable=job_id is None):
         for day in result.months:
-            by_child = _enrolled_on(day)
+            days_of: dict[int, set[date]] = {}
+            if hw.hoho == HiwariHoho.NASHI:
+                by_child = _enrolled_on(day)
+            else:
+                by_child, days_of = _enrolled_in_month(day)
             homes = households_of(by_child, day)
             births = {r.atena_id: r.birth_date for rs in homes.values() for r in rs}
             missing = set(by_child) - set(births)
@@ -213,6 +272,20 @@ def hoikuryo_compute(
                     dai3_percent=p.dai3_percent,
                     hitorioya=p.hitorioya,
                 )
+                h = (
+                    hiwari(
+                        r.amount,
+                        hoho=hw.hoho,
+                        month=day,
+                        days=days_of[aid],
+                        kaishobi=_kaishobi,
+                        bunbo=hw.bunbo,
+                        hasu=hw.hasu,
+                    )
+                    if aid in days_of
+                    else None
+                )
+                amount = h.amount if h else r.amount
                 row = HoikuryoGetsugaku(
                     atena_id=aid,
                     nintei=n,
@@ -226,13 +299,16 @@ def hoikuryo_compute(
                     tashi_order=order,
                     keigen=r.keigen.value if r.keigen else "",
                     kijun=r.kijun,
-                    amount=r.amount,
+                    amount=amount,
+                    hiwari_mae=r.amount if h else None,
+                    hiwari_nissu=h.nissu if h else None,
+                    hiwari_bunbo=h.bunbo if h else None,
                     computed_at=now,
                     computed_by=actor.username,
                 )
                 new_rows.append(row)
                 before = old.get(aid)
-                if before is None or before.amount != r.amount:
+                if before is None or before.amount != amount:
                     result.changed += 1
                     result.changed_ids.add(aid)
                     rireki = HoikuRireki.objects.create(
@@ -242,7 +318,8 @@ def hoikuryo_compute(
                         detail={
                             "month": day.isoformat(),
                             "before": before.amount if before else None,
-                            "after": r.amount,
+                            "after": amount,
+                            **({"hiwari": [h.nissu, h.bunbo]} if h else {}),
                             "kaiso": row.kaiso_no,
                             "kazei_nendo": row.kazei_nendo,
                             **({"job_id": job_id} if job_id is not None else {}),
@@ -270,6 +347,9 @@ def hoikuryo_compute(
                     "keigen",
                     "kijun",
                     "amount",
+                    "hiwari_mae",
+                    "hiwari_nissu",
+                    "hiwari_bunbo",
                     "computed_at",
                     "computed_by",
                 ],

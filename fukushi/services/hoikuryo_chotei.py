@@ -31,7 +31,8 @@ from django.utils import timezone
 from fukushi.gyomu import HOIKURYO
 from fukushi.models.hoiku import HoikuNyusho, HoikuryoChotei, HoikuryoGetsugaku, ShisetsuShubetsu
 from fukushi.rules.hoiku import nendo_of
-from fukushi.services.hoiku_ryo import FISCAL_MONTHS
+from fukushi.rules.hoiku_hiwari import HiwariHoho
+from fukushi.services.hoiku_ryo import FISCAL_MONTHS, hiwari_params
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.holidays import next_business_day
@@ -68,10 +69,15 @@ def _key(child: int, day: date, hogosha: int) -> str:
 
 
 def _hoikusho_children(day: date) -> set[int]:
-    """Children enrolled in a 保育所 on ``day``."""
+    """Children enrolled in a 保育所 on ``day`` (日割なし), or on some day of its month when
+    the town prorates (the fee then covers the days enrolled: ``hoikuryo_compute``)."""
+    if hiwari_params(nendo_of(day)).hoho == HiwariHoho.NASHI:
+        until = day
+    else:
+        until = day.replace(day=calendar.monthrange(day.year, day.month)[1])
     return set(
         HoikuNyusho.objects.filter(
-            Q(start_date__lte=day),
+            Q(start_date__lte=until),
             Q(end_date__isnull=True) | Q(end_date__gte=day),
             shisetsu__shubetsu=ShisetsuShubetsu.HOIKUSHO,
         ).values_list("atena_id", flat=True)

@@ -29,7 +29,7 @@ from tenants.params.services import ParameterMissing, param_value
 from tenants.printing.engine import render
 from tenants.wareki import fiscal_year_of, format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, postal, yen
-from zeimu.models import Kibetsu, NofushoHakko
+from zeimu.models import Kibetsu, NofushoHakko, Zeimoku
 from zeimu.rules.conveni import BarcodeError, make, modules
 from zeimu.services.shuno import balances
 
@@ -37,6 +37,10 @@ TEMPLATE = "zeimu/nofusho.typ"
 FORM = "nofusho"
 _K = "zeimu.shuno.conveni."
 SLIPS_PER_PAGE = 3
+
+#: a 税 is owed by its 納税者; a 保険料 (介護・後期高齢者医療) or the 保育所保育料 by its
+#: 納付義務者 (the slip names the payer by the word that fits)
+_NOFU_GIMUSHA = frozenset({Zeimoku.KAIGO, Zeimoku.KOKI, Zeimoku.HOIKURYO})
 
 PRINT_DATA_HEADER = [
     "ファイル名",
@@ -164,6 +168,7 @@ def _slip(h: NofushoHakko) -> dict[str, Any]:
     k = h.kibetsu
     slip: dict[str, Any] = {
         "zeimoku": k.get_zeimoku_display(),
+        "payer": "納付義務者" if k.zeimoku in _NOFU_GIMUSHA else "納税者",
         "nendo_ki": f"{format_nendo(k.nendo)} {k.ki_label}",
         "nouki": format_wareki(k.nouki),
         "nofu_bango": k.nofu_bango,

@@ -1,0 +1,131 @@
+"""児童扶養手当: the 未支払の手当 of a 受給者 who died (請求 by the child who was 監護等児童,
+決定, paid by a run to the claimant's account), and the 過払 found after a 資格喪失 entered
+late (the 返還金 決定, owed back to the town: kept here as the module's own 債権, see
+``fukushi.services.fuyoteate_kabarai`` for why not in the 収納 ledger).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fukushi.models.fuyoteate import FuyoJukyusha, FuyoShiharai
+
+__all__ = [
+    "FuyoKabarai",
+    "FuyoKabaraiJotai",
+    "FuyoKabaraiTsuki",
+    "FuyoMishikyu",
+    "FuyoMishikyuKettei",
+]
+
+
+class FuyoMishikyuKettei(models.TextChoices):
+    SEIKYU = "seikyu", "請求受付（未決定）"
+    SHIKYU = "shikyu", "支給決定"
+    FUSHIKYU = "fushikyu", "不支給決定"
+
+
+class FuyoMishikyu(models.Model):
+    """A claim for the 手当 a 受給者 who died was owed and not paid (未支払の手当), by a
+    child who was their 監護等児童; decided (支給 or 不支給) and, when 支給, paid by
+    ``shiharai`` to the claimant's account. ``tsuki`` holds each month and its amount as
+    decided: [{"month": "YYYY-MM-01", "gaku": n}]."""
+
+    jukyusha = models.ForeignKey(
+        FuyoJukyusha,
+        on_delete=models.PROTECT,
+        related_name="mishikyu",
+        verbose_name="死亡した受給者",
+    )
+    seikyusha_atena_id = models.BigIntegerField("請求者の宛名ID")
+    seikyu_date = models.DateField("請求日")
+    tsuki = models.JSONField("未支払の月と額")
+    gaku = models.PositiveIntegerField("未支払の手当の額（円）")
+    kettei = models.CharField(
+        "決定", max_length=10, choices=FuyoMishikyuKettei.choices, default=FuyoMishikyuKettei.SEIKYU
+    )
+    kettei_date = models.DateField("決定日", null=True, blank=True)
+    fushikyu_riyu = models.CharField("不支給の理由", max_length=200, blank=True)
+    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
+    shiten = models.CharField("支店コード", max_length=3)
+    yokin_shumoku = models.CharField("預金種目", max_length=1)
+    koza_bango = models.CharField("口座番号", max_length=7)
+    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
+    shiharai = models.ForeignKey(
+        FuyoShiharai,
+        on_delete=models.PROTECT,
+        related_name="mishikyu",
+        null=True,
+        blank=True,
+        verbose_name="支払った支払",
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "児童扶養手当 未支払の手当"
+        constraints = [
+            # one claim of a deceased 受給者 at a time (a 不支給 leaves room for another)
+            models.UniqueConstraint(
+                fields=["jukyusha"],
+                condition=~models.Q(kettei="fushikyu"),
+                name="fuyo_mishikyu_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 未支払の手当 {self.pk}"
+
+
+class FuyoKabaraiJotai(models.TextChoices):
+    MINO = "mino", "未納"
+    KANNO = "kanno", "完納"
+
+
+class FuyoKabarai(models.Model):
+    """A 返還金 決定: the 手当 paid for months after the end of the entitlement (the
+    喪失 entered after the run paid them), owed back by the former 受給者 by ``nouki``."""
+
+    jukyusha = models.ForeignKey(
+        FuyoJukyusha, on_delete=models.PROTECT, related_name="kabarai", verbose_name="受給者"
+    )
+    kettei_date = models.DateField("決定日")
+    gaku = models.PositiveIntegerField("返還金の額（円）")
+    nouki = models.DateField("納期限")
+    nofu_gaku = models.PositiveIntegerField("納付済額（円）", default=0)
+    jotai = models.CharField(
+        "状態", max_length=8, choices=FuyoKabaraiJotai.choices, default=FuyoKabaraiJotai.MINO
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "児童扶養手当 返還金"
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 返還金 {self.pk}"
+
+
+class FuyoKabaraiTsuki(models.Model):
+    """One month overpaid, with the amount the run paid for it; a month is owed back once."""
+
+    kabarai = models.ForeignKey(
+        FuyoKabarai, on_delete=models.PROTECT, related_name="tsuki", verbose_name="返還金"
+    )
+    jukyusha = models.ForeignKey(
+        FuyoJukyusha, on_delete=models.PROTECT, related_name="+", verbose_name="受給者"
+    )
+    month = models.DateField("過払の手当の月（月の初日）")
+    gaku = models.PositiveIntegerField("その月に支払った額（円）")
+    shiharai = models.ForeignKey(
+        FuyoShiharai, on_delete=models.PROTECT, related_name="+", verbose_name="支払った支払"
+    )
+
+    class Meta:
+        verbose_name = "児童扶養手当 返還金の月"
+        constraints = [
+            models.UniqueConstraint(fields=["jukyusha", "month"], name="fuyo_kabarai_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 返還金の月 {self.pk}"
