@@ -137,8 +137,9 @@ def setaiin_of(hogosha_atena_id: int, day: date) -> tuple[int, list[Setaiin]]:
 def futan_hantei(*, hogosha_atena_id: int, day: date) -> Futan:
     """The 障害児通所支援 負担上限月額 of the 保護者の世帯 on ``day`` with its figures."""
     hihogo = hogosha_atena_id in hihogosha_on([hogosha_atena_id], day)
+    members: list[Setaiin] = []
     if hihogo:
-        nendo, members = kazei_nendo(day), []
+        nendo = kazei_nendo(day)
     else:
         nendo, members = setaiin_of(hogosha_atena_id, day)
     try:

@@ -2,10 +2,11 @@
 the 障害者福祉 業務.
 
 要配慮個人情報, walled as the 自立支援給付 are (fukushi/views/jiritsu.py): beside the 業務 role
-every screen that shows or touches a record needs the grant ``SHOGAI_TECHO``; without it a record URL
-answers 404 whether it exists or not and the first screen shows no search, list or count. A
-record opens only after the clerk has entered the 利用目的 (kept in the session for 30 minutes)
-and every read writes its access-log row with it. Search criteria travel in POST bodies.
+every screen that shows or touches a record needs the grant ``SHOGAI_TECHO``; without it a
+record URL answers 404 whether it exists or not and the first screen shows no search, list or
+count. A record opens only after the clerk has entered the 利用目的 (kept in the session for 30
+minutes) and every read writes its access-log row with it. Search criteria travel in POST
+bodies.
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ def top(request: HttpRequest) -> HttpResponse:
         page = Paginator(items, PAGE_SIZE).get_page(d.get("page") or 1)
         objs = list(page.object_list)
         people = person_identities(k.atena_id for k in objs)
-        results = [
+        results: list[dict[str, Any]] = [
             {
                 "pk": k.pk,
                 "k": k,
@@ -217,8 +218,8 @@ def top(request: HttpRequest) -> HttpResponse:
             }
             for k in objs
         ]
-        for r in results:
-            PURPOSE.put(request, r["pk"], d["mokuteki"])
+        for k in objs:
+            PURPOSE.put(request, k.pk, d["mokuteki"])
         ctx.update(results=results, page=page)
         access_note(request, purpose=d["mokuteki"], count=len(results))
     return TemplateResponse(request, "fukushi/tsusho/top.html", ctx)
