@@ -15,6 +15,7 @@ __all__ = [
     "Futan",
     "Setaiin",
     "futan_kubun",
+    "mushoka_from",
     "mushoka_kikan",
     "shikyu_ryo_errors",
 ]
@@ -88,6 +89,15 @@ def mushoka_kikan(birth: date) -> tuple[date, date]:
     at the end of 4月1日 and waits a year."""
     year = birth.year + 3 if (birth.month, birth.day) <= (4, 1) else birth.year + 4
     return date(year, 4, 1), date(year + 3, 3, 31)
+
+
+def mushoka_from(birth: date, shiko: date) -> tuple[date, date] | None:
+    """The part of the child's 無償化 period from the law's 施行日 ``shiko`` (令和元年10月1日):
+    None when the period ended before it."""
+    kaishi, shuryo = mushoka_kikan(birth)
+    if shuryo < shiko:
+        return None
+    return max(kaishi, shiko), shuryo
 
 
 def shikyu_ryo_errors(

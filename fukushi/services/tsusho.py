@@ -21,7 +21,7 @@ from django.db import transaction
 from fukushi.gyomu import SHOGAISHA_FUKUSHI
 from fukushi.models.tsusho import TsushoJotai, TsushoKettei, TsushoRireki, TsushoService
 from fukushi.public import hihogosha_on
-from fukushi.rules.tsusho import Futan, Setaiin, futan_kubun, mushoka_kikan, shikyu_ryo_errors
+from fukushi.rules.tsusho import Futan, Setaiin, futan_kubun, mushoka_from, shikyu_ryo_errors
 from juminkiroku import public as juminkiroku_public
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -163,10 +163,7 @@ def mushoka_of(birth: date, day: date) -> tuple[date, date] | None:
         shiko = date.fromisoformat(str(param_value(f"{P}mushoka_shiko", fiscal_year_of(day))))
     except ParameterMissing:
         return None
-    kaishi, shuryo = mushoka_kikan(birth)
-    if shuryo < shiko:
-        return None
-    return max(kaishi, shiko), shuryo
+    return mushoka_from(birth, shiko)
 
 
 def futan_on(k: TsushoKettei, day: date) -> int | None:

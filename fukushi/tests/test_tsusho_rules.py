@@ -20,7 +20,13 @@ from datetime import date
 
 import pytest
 
-from fukushi.rules.tsusho import Setaiin, futan_kubun, mushoka_kikan, shikyu_ryo_errors
+from fukushi.rules.tsusho import (
+    Setaiin,
+    futan_kubun,
+    mushoka_from,
+    mushoka_kikan,
+    shikyu_ryo_errors,
+)
 
 JOGEN = {"seiho": 0, "teishotoku": 0, "ippan1": 4600, "ippan2": 37200}
 MIMAN = 280_000
@@ -84,6 +90,16 @@ def test_asaka_ranges_whole():
     assert not covered(date(2013, 4, 1), oct2019) and not covered(date(2016, 4, 2), oct2019)
     assert covered(date(2014, 4, 2), apr2020) and covered(date(2017, 4, 1), apr2020)
     assert not covered(date(2014, 4, 1), apr2020) and not covered(date(2017, 4, 2), apr2020)
+
+
+def test_mushoka_from_the_law_of_2019_10_01():
+    """朝霞市: from 2019年10月1日 the children born 2013-04-02 to 2016-04-01; a period that ended
+    before (2013-04-01 生まれ: 2019-03-31) gives nothing."""
+    shiko = date(2019, 10, 1)
+    assert mushoka_from(date(2016, 4, 1), shiko) == (date(2019, 10, 1), date(2022, 3, 31))
+    assert mushoka_from(date(2013, 4, 2), shiko) == (date(2019, 10, 1), date(2020, 3, 31))
+    assert mushoka_from(date(2013, 4, 1), shiko) is None
+    assert mushoka_from(date(2016, 4, 2), shiko) == (date(2020, 4, 1), date(2023, 3, 31))
 
 
 def test_shikyu_ryo_errors():
