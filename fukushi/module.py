@@ -194,6 +194,13 @@ MODULE = ModuleSpec(
         "fukushi.jiritsu_yogu_shiharai": "補装具費・日常生活用具の支払",
         "fukushi.jiritsu_yogu_furikomi": "補装具費・日常生活用具の総合振込ファイル",
         "api.fukushi.jiritsu_kettei": "API（障害福祉サービスの支給決定）",
+        # 障害児通所支援（障害児通所給付費の支給決定、SG-52）
+        "fukushi.TsushoKettei": "障害児通所給付費の支給決定",
+        "fukushi.tsusho_top": "障害児通所給付費の支給決定の検索",
+        "fukushi.tsusho_shinsei": "障害児通所給付費の支給申請の受付",
+        "fukushi.tsusho_detail": "障害児通所給付費の支給決定",
+        "fukushi.tsusho_kettei": "障害児通所給付費の支給決定・変更・更新・取消",
+        "fukushi.tsusho_pdf": "通所受給者証の印刷",
         # 健康管理（予防接種） (issue 21 item 4)
         "fukushi.YoboSesshu": "予防接種の記録",
         "fukushi.yobo_sesshu": "予防接種の記録",

@@ -348,6 +348,7 @@ NOT_REQUESTED = {
     # 自立支援給付: behind the same grant (404 for the walker)
     "fukushi_jiritsu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_shikyu_kettei_…)",
     "fukushi_jiritsu_yogu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_yogu_screens_…)",
+    "fukushi_tsusho_shinsei": "fukushi/tests/test_tsusho_views.py (test_tsusho_screens_…)",
     # 保育・保育料: lists of 認定, 申込 and fees (a resident without a 認定 shows no one)
     "gyomu_entry_kodomo_kosodate": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
     "fukushi_hoiku_nintei_list": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",

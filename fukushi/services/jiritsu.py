@@ -8,7 +8,7 @@ and 配偶者) and fukushi's own 生活保護 records (``fukushi.public.hihogosh
 used is kept on the decision (``futan_konkyo``) and shown. Refused input raises
 ``JiritsuRefused`` with Japanese messages and writes nothing.
 
-障害児 (18歳未満; 児童福祉法の障害児通所支援 and the 障害児 区分) are not handled: refused.
+障害児 (18歳未満) are refused here: their 障害児通所支援 (児童福祉法) is fukushi/services/tsusho.py.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ def _person_errors(atena_id: int, day: date) -> list[tuple[str, str]]:
         return [
             (
                 "atena_no",
-                "18歳未満の方（障害児）の支給決定はこの画面では扱いません（児童福祉法の障害児通所支援を含め未対応）。",
+                "18歳未満の方（障害児）の児童発達支援・放課後等デイサービスなどは「障害児通所支援の支給申請の受付」の画面で受け付けてください。",
             )
         ]
     return []

@@ -1,0 +1,116 @@
+"""障害児通所支援 (児童福祉法): the 利用者負担 区分 and 上限月額 of the 保護者の属する世帯, and the
+幼児教育・保育の無償化 period. Pure functions: the figures arrive as arguments (the service reads
+zeimu's public face, the registry's household and fukushi's 生活保護 records), the law's values as
+the year's parameters (fukushi/params/tsusho.yaml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+__all__ = [
+    "KUBUN_LABELS",
+    "Futan",
+    "Setaiin",
+    "futan_kubun",
+    "mushoka_from",
+    "mushoka_kikan",
+    "shikyu_ryo_errors",
+]
+
+SEIHO = "seiho"
+TEISHOTOKU = "teishotoku"
+IPPAN1 = "ippan1"
+IPPAN2 = "ippan2"
+
+KUBUN_LABELS = {
+    SEIHO: "生活保護",
+    TEISHOTOKU: "低所得（市町村民税非課税世帯）",
+    IPPAN1: "一般1（市町村民税課税世帯・所得割28万円未満）",
+    IPPAN2: "一般2",
+}
+
+
+@dataclass(frozen=True)
+class Setaiin:
+    """One member of the 保護者の属する世帯 as the 判定 read them: a label (保護者, 世帯員 and
+    the 宛名番号 is not used: no number in the evidence), 課税 (None: no assessment found) and the
+    市町村民税 所得割 (円)."""
+
+    label: str
+    kazei: bool | None
+    shotokuwari: int
+
+
+@dataclass(frozen=True)
+class Futan:
+    kubun: str
+    jogen: int
+    riyu: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return KUBUN_LABELS[self.kubun]
+
+
+def futan_kubun(
+    *, hihogo: bool, members: list[Setaiin], jogen: dict[str, int], ippan1_miman: int
+) -> Futan:
+    """障害児通所支援の 負担上限月額 (児童福祉法施行令第24条の12): 生活保護 and 市町村民税非課税世帯
+    0円, 課税世帯で所得割の合計が ``ippan1_miman`` 未満 一般1, else 一般2. Raises ValueError when a
+    member's assessment is missing (an unknown income is not 非課税)."""
+    if hihogo:
+        return Futan(SEIHO, int(jogen[SEIHO]), ("保護者の世帯は生活保護を受けている",))
+    missing = [m.label for m in members if m.kazei is None]
+    if missing:
+        raise ValueError(f"{'・'.join(missing)}の市町村民税の課税状況がありません。")
+    riyu = [
+        f"{m.label}: {'課税' if m.kazei else '非課税'}（市町村民税所得割 {m.shotokuwari:,}円）"
+        for m in members
+    ]
+    if not any(m.kazei for m in members):
+        return Futan(TEISHOTOKU, int(jogen[TEISHOTOKU]), (*riyu, "世帯全員が市町村民税非課税"))
+    total = sum(m.shotokuwari for m in members)
+    riyu.append(f"所得割の合計 {total:,}円（一般1 は {ippan1_miman:,}円未満）")
+    if total < ippan1_miman:
+        return Futan(IPPAN1, int(jogen[IPPAN1]), tuple(riyu))
+    return Futan(IPPAN2, int(jogen[IPPAN2]), tuple(riyu))
+
+
+def mushoka_kikan(birth: date) -> tuple[date, date]:
+    """The 無償化 period of a child born on ``birth``: from the first 4月1日 after the child has
+    reached 満3歳, for 3 years (to the 3月31日 before 小学校就学).
+
+    By 年齢計算ニ関スル法律 a child reaches an age at the end of the day before the birthday: a
+    child born on 4月1日 is 満3歳 at the end of 3月31日, so their first 4月1日 is that very
+    day (the same 学年 as those born from the previous 4月2日); a child born on 4月2日 is 満3歳
+    at the end of 4月1日 and waits a year."""
+    year = birth.year + 3 if (birth.month, birth.day) <= (4, 1) else birth.year + 4
+    return date(year, 4, 1), date(year + 3, 3, 31)
+
+
+def mushoka_from(birth: date, shiko: date) -> tuple[date, date] | None:
+    """The part of the child's 無償化 period from the law's 施行日 ``shiko`` (令和元年10月1日):
+    None when the period ended before it."""
+    kaishi, shuryo = mushoka_kikan(birth)
+    if shuryo < shiko:
+        return None
+    return max(kaishi, shiko), shuryo
+
+
+def shikyu_ryo_errors(
+    services: dict[str, int], kinds: dict[str, dict[str, Any]]
+) -> list[tuple[str, str]]:
+    """支給量 (日/月) of each service: a known kind, 1 to 31 days; at least one service."""
+    if not services:
+        return [("services", "支給するサービスを1つ以上入力してください。")]
+    errors: list[tuple[str, str]] = []
+    for code, n in services.items():
+        spec = kinds.get(code)
+        if spec is None:
+            errors.append(("services", "サービスの種類が正しくありません。"))
+        elif not 1 <= n <= 31:
+            errors.append(("services", f"{spec['name']}の支給量は1から31までで入力してください。"))
+    return errors
