@@ -34,8 +34,11 @@ __all__ = [
     "NoticeFileError",
     "NoticeKind",
     "NoticeRow",
+    "TAISHO_HEADER",
+    "TaishoRow",
     "header_of",
     "read_notice",
+    "read_taisho",
 ]
 
 
@@ -229,3 +232,95 @@ def _parse(kind: NoticeKind, n: int, c: list[str], fiscal_year: int) -> NoticeRo
     if kubun not in IDO_KUBUN:
         raise _Bad("異動区分", "異動区分のコードではありません。")
     return replace(base, code=kubun, on=_day(on_raw, "異動年月日"))
+
+
+# -- the 特別徴収対象者の通知 (年金保険者 → 市町村) ------------------------------------------
+#
+# Layout: ours (当社定義, 未確認 as above), the same columns kaigo's import reads
+# (kaigo.services.fuka_tokucho.TAISHO_HEADER): one line per pension of a person 65 or over
+# with a pension of the insurer. Read here for any premium (国保税 now; 介護 still reads its
+# own copy of the layout).
+
+TAISHO_HEADER = [
+    "年金保険者コード",
+    "基礎年金番号",
+    "年金コード",
+    "生年月日",
+    "性別",
+    "カナ氏名",
+    "年金額",
+    "通知月",
+]
+TAISHO_SEX = {"1": "男", "2": "女"}
+
+
+@dataclass(frozen=True)
+class TaishoRow:
+    line: int
+    hokensha: str
+    kiso_nenkin_no: str
+    nenkin_code: str
+    birth_date: date
+    #: "男" / "女" (the registry's words)
+    sex: str
+    #: カナ氏名 without spaces
+    kana: str
+    nenkin_gaku: int
+    tsuchi_month: int
+
+
+def read_taisho(data: bytes) -> tuple[list[TaishoRow], list[LineError]]:
+    """Every readable line of a 特別徴収対象者の通知 and the errors of the others (line of
+    the file — the header is line 1 —, field, reason; never the content). Blank lines are
+    skipped; a file that cannot be read at all raises :class:`NoticeFileError`."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NoticeFileError("ファイルはUTF-8のCSVで指定してください。") from exc
+    try:
+        lines = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise NoticeFileError("CSVとして読めません。") from exc
+    if not lines or [c.strip() for c in lines[0]] != TAISHO_HEADER:
+        raise NoticeFileError(
+            "1行目の見出しが特別徴収対象者の通知の様式（当社定義）と一致しません。"
+        )
+    rows: list[TaishoRow] = []
+    errors: list[LineError] = []
+    for n, raw in enumerate(lines[1:], start=2):
+        if not any(c.strip() for c in raw):
+            continue
+        if len(raw) != len(TAISHO_HEADER):
+            errors.append(
+                LineError(n, "（行全体）", f"項目の数が{len(TAISHO_HEADER)}ではありません。")
+            )
+            continue
+        try:
+            rows.append(_taisho(n, [c.strip() for c in raw]))
+        except _Bad as bad:
+            errors.append(LineError(n, bad.field, bad.message))
+    return rows, errors
+
+
+def _taisho(n: int, c: list[str]) -> TaishoRow:
+    hokensha, kiso, code, birth_raw, sex, kana, gaku, month = c
+    if not _digits(hokensha, (3,)):
+        raise _Bad("年金保険者コード", "3桁の数字ではありません。")
+    if not _digits(kiso, (10,)):
+        raise _Bad("基礎年金番号", "10桁の数字ではありません。")
+    if not _digits(code, (4,)):
+        raise _Bad("年金コード", "4桁の数字ではありません。")
+    birth = _day(birth_raw, "生年月日")
+    if sex not in TAISHO_SEX:
+        raise _Bad("性別", "1（男）または2（女）ではありません。")
+    name = "".join(kana.split())
+    if not name or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        raise _Bad("カナ氏名", "空か、使えない文字を含みます。")
+    if not _digits(gaku, tuple(range(1, 11))):
+        raise _Bad("年金額", "金額（数字）ではありません。")
+    if not _digits(month, (1, 2)) or not 1 <= int(month) <= 12:
+        raise _Bad("通知月", "1〜12の月ではありません。")
+    return TaishoRow(
+        line=n, hokensha=hokensha, kiso_nenkin_no=kiso, nenkin_code=code, birth_date=birth,
+        sex=TAISHO_SEX[sex], kana=name, nenkin_gaku=int(gaku), tsuchi_month=int(month),
+    )  # fmt: skip

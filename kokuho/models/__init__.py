@@ -45,6 +45,7 @@ __all__ = [
 ]
 from kokuho.models.fuka import (
     KariSource,
+    NenkinSource,
     KokuhoFuka,
     KoseiCause,
     KoseiKoho,
@@ -53,6 +54,7 @@ from kokuho.models.fuka import (
     Tokucho,
     TokuchoFile,
     TokuchoFileKind,
+    TokuchoTaisho,
 )
 from kokuho.models.koki import (
     ChoshuHoho,
@@ -103,6 +105,7 @@ __all__ += [
 
 __all__ += [
     "KariSource",
+    "NenkinSource",
     "KokuhoFuka",
     "KoseiCause",
     "KoseiKoho",
@@ -111,5 +114,6 @@ __all__ += [
     "Tokucho",
     "TokuchoFile",
     "TokuchoFileKind",
+    "TokuchoTaisho",
 ]
 __all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]

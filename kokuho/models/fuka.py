@@ -166,6 +166,11 @@ class KariSource(models.TextChoices):
     NYURYOKU = "nyuryoku", "入力（前年度の特別徴収がない）"
 
 
+class NenkinSource(models.TextChoices):
+    TSUCHI = "tsuchi", "特別徴収対象者の通知"
+    NYURYOKU = "nyuryoku", "入力（通知に該当する行がない）"
+
+
 class Tokucho(models.Model):
     """The 特別徴収 judgment of a household's 賦課 (地方税法第706条の2): the clerk's inputs
     (年金額 and 介護保険料, which this module cannot read; the 口座振替 申出; the 仮徴収 amount),
@@ -185,6 +190,11 @@ class Tokucho(models.Model):
     nenkin_hokensha = models.CharField("年金保険者コード", max_length=3, blank=True, default="")
     kiso_nenkin_no = models.CharField("基礎年金番号", max_length=10, blank=True, default="")
     nenkin_code = models.CharField("年金コード", max_length=4, blank=True, default="")
+    #: where the 年金額 and the pension's ids came from (the imported 通知, or typed)
+    nenkin_source = models.CharField(
+        "年金額・年金の番号の根拠", max_length=8, choices=NenkinSource.choices,
+        default=NenkinSource.NYURYOKU,
+    )  # fmt: skip
     #: where the 仮徴収額 came from
     kari_source = models.CharField(
         "仮徴収額の根拠", max_length=8, choices=KariSource.choices, default=KariSource.NYURYOKU
@@ -216,6 +226,7 @@ class TokuchoFileKind(models.TextChoices):
     IRAI_KEKKA = "irai_kekka", "特別徴収依頼処理結果の通知"
     CHOSHU_KEKKA = "choshu_kekka", "特別徴収結果の通知"
     IDO = "ido", "各種異動の通知"
+    TAISHO = "taisho", "特別徴収対象者の通知"
 
 
 class TokuchoFile(models.Model):
@@ -244,3 +255,34 @@ class TokuchoFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.name}"
+
+
+class TokuchoTaisho(models.Model):
+    """One line of a 特別徴収対象者の通知 matched to a person (kokuho.services.
+    tokucho_taisho): the pension of that person for the 年度, with its 年金額. A later file's
+    line for the same person and pension replaces it."""
+
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    atena_id = models.BigIntegerField("宛名ID")
+    nenkin_hokensha = models.CharField("年金保険者コード", max_length=3)
+    kiso_nenkin_no = models.CharField("基礎年金番号", max_length=10)
+    nenkin_code = models.CharField("年金コード", max_length=4)
+    nenkin_gaku = models.BigIntegerField("年金額")
+    tsuchi_month = models.PositiveSmallIntegerField("通知月")
+    file = models.ForeignKey(
+        TokuchoFile, verbose_name="取込ファイル", on_delete=models.PROTECT, related_name="+"
+    )
+    line = models.PositiveIntegerField("行")
+
+    class Meta:
+        verbose_name = "国保税の特別徴収対象者"
+        verbose_name_plural = "国保税の特別徴収対象者"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "atena_id", "kiso_nenkin_no", "nenkin_code"],
+                name="kokuho_tokucho_taisho_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"特別徴収対象者 {self.pk}"

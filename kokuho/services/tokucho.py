@@ -10,9 +10,11 @@ a clerk, and what follows from it (issue 15, KF-9):
 - it no longer applies on a 賦課 collected from the pension (口座振替の申出 and so on): a new
   version with 普通徴収 for the rest (``kibetsu_futsu_kirikae``) from the day given.
 
-The 介護保険料 and the 年金額 are the clerk's inputs (kokuho may not import kaigo; the
-日本年金機構's 特別徴収対象者情報 is not read here), and so are the pension's 年金保険者コード,
-基礎年金番号 and 年金コード the insurer's notices are matched on. The 仮徴収額 is the previous
+The 年金額 and the pension's 年金保険者コード, 基礎年金番号 and 年金コード (what the insurer's
+notices are matched on) come from the imported 特別徴収対象者の通知 of the 世帯主
+(kokuho.services.tokucho_taisho) when it has a line for them; only where it has none are
+typed values used, and the judgment says which (``Tokucho.nenkin_source``). The 介護保険料
+stays the clerk's input: kokuho may not import kaigo and kaigo.public offers no 介護保険料. The 仮徴収額 is the previous
 年度's February 本徴収 of the same household when there is one; only where there is none
 is a typed amount used (0: 特別徴収 starts with the 本徴収, 普通徴収 before it).
 """
@@ -27,7 +29,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kokuho.gyomu import KOKUHO_FUKA
-from kokuho.models import KariSource, KokuhoFuka, KoseiCause, Santei, Tokucho
+from kokuho.models import KariSource, KokuhoFuka, KoseiCause, NenkinSource, Santei, Tokucho
 from kokuho.models.koki import ChoshuHoho
 from kokuho.rules.fuka_kibetsu import nouki
 from kokuho.rules.tokucho import (
@@ -170,10 +172,34 @@ def futsu_kirikae_locked(
     )  # fmt: skip
 
 
+def _nenkin_of(
+    fuka: KokuhoFuka, typed: int | None, ids: tuple[str, str, str]
+) -> tuple[int, tuple[str, str, str], str]:
+    """The 年金額 and pension ids of the judgment: the imported notice's for the 世帯主, or
+    the typed ones where the notice has no line (refused: typed values that differ from
+    the notice's, or nothing typed and no line)."""
+    from kokuho.services.tokucho_taisho import taisho_of
+
+    t = taisho_of(fuka.fiscal_year, [fuka.nozei_gimusha_id]).get(fuka.nozei_gimusha_id)
+    if t is not None:
+        file_ids = (t.nenkin_hokensha, t.kiso_nenkin_no, t.nenkin_code)
+        if typed not in (None, t.nenkin_gaku) or (any(ids) and ids != file_ids):
+            raise TokuchoRefused(
+                f"年金の年額（{t.nenkin_gaku:,}円）と年金の番号は特別徴収対象者の通知のものを"
+                "使います。入力は不要です。"
+            )
+        return t.nenkin_gaku, file_ids, NenkinSource.TSUCHI
+    if typed is None:
+        raise TokuchoRefused(
+            "特別徴収対象者の通知に世帯主の年金がありません。年金の年額を入力してください。"
+        )
+    return typed, ids, NenkinSource.NYURYOKU
+
+
 def tokucho_hantei_save(
     *,
     fuka_id: int,
-    nenkin_gaku: int,
+    nenkin_gaku: int | None,
     kaigo_hokenryo: int,
     kari_gaku: int | None,
     koza_moushide: bool,
@@ -187,7 +213,7 @@ def tokucho_hantei_save(
     """Judge, record, and — when the way of collecting changes — re-cut the 期別 (see the
     module's docstring). ``on``: the day the change takes effect (today by default; for a
     口座振替 申出, its date). One durable transaction; refused: nothing written."""
-    if min(nenkin_gaku, kaigo_hokenryo, kari_gaku or 0) < 0:
+    if min(nenkin_gaku or 0, kaigo_hokenryo, kari_gaku or 0) < 0:
         raise TokuchoRefused("金額は0円以上で入力してください。")
     if koza_moushide and moushide_date is None:
         raise TokuchoRefused("口座振替の申出日を入力してください。")
@@ -207,6 +233,8 @@ def tokucho_hantei_save(
             raise TokuchoRefused("仮算定の賦課は判定できません。本算定の後に判定してください。")
         fy = fuka.fiscal_year
         p = TokuchoParameters.load(fy, param_value)
+        nenkin_gaku, ids, source = _nenkin_of(fuka, nenkin_gaku, ids)
+        nenkin_hokensha, kiso_nenkin_no, nenkin_code = ids
         derived = karichoshu_of(fy, fuka.setai_id)
         if derived is not None and kari_gaku not in (None, derived):
             raise TokuchoRefused(
@@ -268,6 +296,7 @@ def tokucho_hantei_save(
             nenkin_hokensha=nenkin_hokensha,
             kiso_nenkin_no=kiso_nenkin_no,
             nenkin_code=nenkin_code,
+            nenkin_source=source,
             gaito=hantei.gaito,
             reasons=list(hantei.reasons),
             kibetsu=kibetsu,

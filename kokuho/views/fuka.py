@@ -259,7 +259,10 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class TokuchoForm(forms.Form):
-    nenkin_gaku = forms.IntegerField(label="年金の年額（円）", min_value=0, max_value=99_999_999)
+    nenkin_gaku = forms.IntegerField(
+        label="年金の年額（円。特別徴収対象者の通知に世帯主の年金があるときは入力不要）",
+        min_value=0, max_value=99_999_999, required=False,
+    )  # fmt: skip
     kaigo_hokenryo = forms.IntegerField(
         label="介護保険料の年額（円、介護保険の賦課から）", min_value=0, max_value=9_999_999
     )
@@ -310,7 +313,7 @@ def fuka_tokucho(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         row = tokucho_hantei_save(
             fuka_id=fuka.pk,
-            nenkin_gaku=d["nenkin_gaku"],
+            nenkin_gaku=d.get("nenkin_gaku"),
             kaigo_hokenryo=d["kaigo_hokenryo"],
             kari_gaku=d["kari_gaku"],
             koza_moushide=d["koza_moushide"],

@@ -1,5 +1,6 @@
-"""国保税 特別徴収: the 特別徴収依頼の通知 to the pension insurers and the import of the
-notices that come back (依頼処理結果・特別徴収結果・各種異動), kokuho.services.tokucho_kekka."""
+"""国保税 特別徴収: the import of the 特別徴収対象者の通知 (kokuho.services.tokucho_taisho),
+the 特別徴収依頼の通知 to the pension insurers and the import of the notices that come back
+(依頼処理結果・特別徴収結果・各種異動), kokuho.services.tokucho_kekka; the 一括判定 list."""
 
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import TokuchoFile
+from kokuho.services.tokucho_taisho import (
+    TaishoRefused,
+    tokucho_ikkatsu,
+    tokucho_taisho_import,
+)
 from kokuho.services.tokucho_kekka import (
     TokuchoKekkaRefused,
     tokucho_irai_csv,
@@ -53,6 +59,22 @@ class KekkaForm(forms.Form):
         return f
 
 
+class TaishoForm(forms.Form):
+    fiscal_year = NendoField()
+    file = forms.FileField(label="特別徴収対象者の通知のファイル（CSV、当社定義の様式）")
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
+        return f
+
+
+class IkkatsuForm(forms.Form):
+    fiscal_year = NendoField()
+    page = forms.IntegerField(label="ページ", min_value=1, max_value=100_000, required=False)
+
+
 @gyomu_view(KOKUHO_FUKA, level=RoleLevel.WRITE)
 @no_personal_data  # lines are reported by number, field and reason; the export logs its persons
 @require_http_methods(["GET", "POST"])
@@ -80,6 +102,25 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="kokuho_tokucho_irai_{fy}.csv"'
             response["Cache-Control"] = "no-store"
             return response
+    taisho = TaishoForm(
+        request.POST if action == "taisho" else None,
+        request.FILES if action == "taisho" else None,
+        initial={"fiscal_year": fy_now},
+    )
+    taisho_result = None
+    taisho_errors: list[Any] = []
+    if action == "taisho" and taisho.is_valid():
+        upload = taisho.cleaned_data["file"]
+        try:
+            taisho_result = tokucho_taisho_import(
+                fiscal_year=taisho.cleaned_data["fiscal_year"],
+                data=upload.read(),
+                file_name=upload.name,
+                actor=actor,
+            )
+        except TaishoRefused as exc:
+            taisho.add_error("file", str(exc))
+            taisho_errors = exc.errors
     result = None
     if action == "kekka" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -102,10 +143,43 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "kokuho/fuka/tokucho.html",
-        {"irai": irai, "form": form, "result": result, "files": files, "fy": fy},
+        {
+            "irai": irai,
+            "form": form,
+            "result": result,
+            "files": files,
+            "fy": fy,
+            "taisho": taisho,
+            "taisho_result": taisho_result,
+            "taisho_errors": taisho_errors,
+        },  # fmt: skip
+    )
+
+
+@gyomu_view(KOKUHO_FUKA, level=RoleLevel.WRITE)
+@no_personal_data  # the service logs the page's persons (kokuho.fuka_tokucho_ikkatsu)
+@require_http_methods(["GET", "POST"])
+def fuka_tokucho_ikkatsu(request: HttpRequest) -> HttpResponse:
+    """特別徴収の一括判定: every 国保 household of the 年度, 対象/対象外 with the reasons
+    (nothing saved; each household is switched on its own 賦課 screen)."""
+    today = timezone.localdate()
+    fy_now = today.year if today.month >= 4 else today.year - 1
+    form = IkkatsuForm(
+        request.POST if request.method == "POST" else None, initial={"fiscal_year": fy_now}
+    )
+    listing = None
+    if form.is_bound and form.is_valid():
+        listing = tokucho_ikkatsu(
+            fiscal_year=form.cleaned_data["fiscal_year"],
+            actor=actor_from_request(request),
+            page=form.cleaned_data.get("page") or 1,
+        )
+    return TemplateResponse(
+        request, "kokuho/fuka/tokucho_ikkatsu.html", {"form": form, "listing": listing}
     )
 
 
 urlpatterns: list[URLPattern] = [
     path("fuka/tokucho/", fuka_tokucho_kekka, name="kokuho_fuka_tokucho_kekka"),
+    path("fuka/tokucho/ikkatsu/", fuka_tokucho_ikkatsu, name="kokuho_fuka_tokucho_ikkatsu"),
 ]
