@@ -30,11 +30,11 @@ from enum import StrEnum
 __all__ = [
     "IDO_KUBUN",
     "IRAI_FUNO_RIYU",
+    "TAISHO_HEADER",
     "LineError",
     "NoticeFileError",
     "NoticeKind",
     "NoticeRow",
-    "TAISHO_HEADER",
     "TaishoRow",
     "header_of",
     "read_notice",

@@ -45,11 +45,11 @@ __all__ = [
 ]
 from kokuho.models.fuka import (
     KariSource,
-    NenkinSource,
     KokuhoFuka,
     KoseiCause,
     KoseiKoho,
     KoseiStatus,
+    NenkinSource,
     Santei,
     Tokucho,
     TokuchoFile,
@@ -105,11 +105,11 @@ __all__ += [
 
 __all__ += [
     "KariSource",
-    "NenkinSource",
     "KokuhoFuka",
     "KoseiCause",
     "KoseiKoho",
     "KoseiStatus",
+    "NenkinSource",
     "Santei",
     "Tokucho",
     "TokuchoFile",

@@ -14,8 +14,9 @@ The 年金額 and the pension's 年金保険者コード, 基礎年金番号 and
 notices are matched on) come from the imported 特別徴収対象者の通知 of the 世帯主
 (kokuho.services.tokucho_taisho) when it has a line for them; only where it has none are
 typed values used, and the judgment says which (``Tokucho.nenkin_source``). The 介護保険料
-stays the clerk's input: kokuho may not import kaigo and kaigo.public offers no 介護保険料. The 仮徴収額 is the previous
-年度's February 本徴収 of the same household when there is one; only where there is none
+stays the clerk's input: kokuho may not import kaigo and kaigo.public offers no
+介護保険料. The 仮徴収額 is the previous 年度's February 本徴収 of the same household when
+there is one; only where there is none
 is a typed amount used (0: 特別徴収 starts with the 本徴収, 普通徴収 before it).
 """
 
@@ -29,7 +30,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kokuho.gyomu import KOKUHO_FUKA
-from kokuho.models import KariSource, KokuhoFuka, KoseiCause, NenkinSource, Santei, Tokucho
+from kokuho.models import (
+    KariSource,
+    KokuhoFuka,
+    KoseiCause,
+    NenkinSource,
+    Santei,
+    Tokucho,
+)
 from kokuho.models.koki import ChoshuHoho
 from kokuho.rules.fuka_kibetsu import nouki
 from kokuho.rules.tokucho import (

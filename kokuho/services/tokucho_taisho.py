@@ -207,14 +207,14 @@ def tokucho_ikkatsu(*, fiscal_year: int, actor: Actor, page: int = 1) -> Ikkatsu
     heads = [f.nozei_gimusha_id for f in fukas]
     taisho = taisho_of(fiscal_year, heads)
     latest: dict[int, Tokucho] = {}
-    for t in (
+    for j in (
         Tokucho.objects.filter(
             fuka__fiscal_year=fiscal_year, fuka__setai_id__in=[f.setai_id for f in fukas]
         )
         .select_related("fuka")
         .order_by("pk")
     ):
-        latest[t.fuka.setai_id] = t
+        latest[j.fuka.setai_id] = j
     names = person_identities(heads)
     p = TokuchoParameters.load(fiscal_year, param_value) if fukas else None
     rows: list[IkkatsuRow] = []
@@ -229,6 +229,7 @@ def tokucho_ikkatsu(*, fiscal_year: int, actor: Actor, page: int = 1) -> Ikkatsu
         else:
             nenkin, source = None, ""
         kaigo = prev.kaigo_hokenryo if prev is not None else None
+        reasons: tuple[str, ...]
         if nenkin is None:
             kekka, reasons = TAISHOGAI, ("特別徴収対象者の通知に世帯主の年金がない",)
         else:

@@ -112,10 +112,10 @@ def test_the_notice_is_matched_to_the_setainushi_of_its_town_only(towns, world):
     with pytest.raises(TaishoRefused, match="取込済み"):
         tokucho_taisho_import(fiscal_year=FY, data=data, file_name="again.csv", actor=ACTOR)
     bad = _file(
-        YAMADA[:6] + ["2100000", "6"],
+        [*YAMADA[:6], "2100000", "6"],
         ["001", "12345", "1150", "19540501", "1", "ヤマダ　タロウ", "2000000", "6"],
-        YAMADA[:6] + ["二百万", "6"],
-        YAMADA[:4] + ["3"] + YAMADA[5:],
+        [*YAMADA[:6], "二百万", "6"],
+        [*YAMADA[:4], "3", *YAMADA[5:]],
     )
     with pytest.raises(TaishoRefused) as exc:
         tokucho_taisho_import(fiscal_year=FY, data=bad, file_name="bad.csv", actor=ACTOR)
@@ -223,7 +223,7 @@ def test_ikkatsu_lists_every_household_with_reasons_in_its_town_only(
 
 
 def test_the_screens_in_each_town(towns, world, login):
-    yamada, sato = towns
+    yamada, _sato = towns
     connection.set_schema_to_public()
     clerk = login("hayama-clerk", ALPHA_HOST)
     page = clerk.get("/kokuho/fuka/tokucho/").content.decode()
@@ -234,7 +234,7 @@ def test_the_screens_in_each_town(towns, world, login):
     r = clerk.post("/kokuho/fuka/tokucho/", {"action": "taisho", "fiscal_year": "2025", "file": up})
     assert r.status_code == 200
     assert "2行のうち1行を記録しました" in r.content.decode()
-    bad = SimpleUploadedFile("bad.csv", _file(YAMADA[:6] + ["x", "6"]), content_type="text/csv")
+    bad = SimpleUploadedFile("bad.csv", _file([*YAMADA[:6], "x", "6"]), content_type="text/csv")
     r = clerk.post(
         "/kokuho/fuka/tokucho/", {"action": "taisho", "fiscal_year": "2025", "file": bad}
     )

@@ -16,15 +16,15 @@ from django.views.decorators.http import require_http_methods
 
 from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import TokuchoFile
-from kokuho.services.tokucho_taisho import (
-    TaishoRefused,
-    tokucho_ikkatsu,
-    tokucho_taisho_import,
-)
 from kokuho.services.tokucho_kekka import (
     TokuchoKekkaRefused,
     tokucho_irai_csv,
     tokucho_kekka_import,
+)
+from kokuho.services.tokucho_taisho import (
+    TaishoRefused,
+    tokucho_ikkatsu,
+    tokucho_taisho_import,
 )
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
@@ -152,7 +152,7 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
             "taisho": taisho,
             "taisho_result": taisho_result,
             "taisho_errors": taisho_errors,
-        },  # fmt: skip
+        },
     )
 
 
