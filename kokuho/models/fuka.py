@@ -173,7 +173,8 @@ class NenkinSource(models.TextChoices):
 
 class Tokucho(models.Model):
     """The 特別徴収 judgment of a household's 賦課 (地方税法第706条の2): the clerk's inputs
-    (年金額 and 介護保険料, which this module cannot read; the 口座振替 申出; the 仮徴収 amount),
+    (年金額 — from the imported 特別徴収対象者の通知 when it has the 世帯主's line — and
+    介護保険料, which this module cannot read; the 口座振替 申出; the 仮徴収 amount),
     the result with its reasons, and the 仮徴収・本徴収 split. One row per judgment; the
     latest of a 賦課 is its current one."""
 

@@ -4,8 +4,8 @@ are the ones municipal pages cite, not checked against e-Gov). Pure: the values 
 ``kokuho/params/fuka.yaml`` (``kokuho.fuka.tokucho.*``) through :class:`TokuchoParameters`.
 
 The 介護保険料 the 1/2 test needs is 介護保険's figure, and kokuho may not import kaigo: it is
-an input (the clerk types it, or a file gives it). So is the 年金額 (the 日本年金機構's 特別徴収
-対象者情報 is not read by this system)."""
+an input (the clerk types it, or a file gives it). So is the 年金額 (from the imported
+特別徴収対象者の通知, kokuho.services.tokucho_taisho, or typed where it has no line)."""
 
 from __future__ import annotations
 
