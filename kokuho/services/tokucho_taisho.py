@@ -186,14 +186,14 @@ class IkkatsuPage:
     rows: list[IkkatsuRow]
 
 
-def tokucho_ikkatsu(*, fiscal_year: int, actor: Actor, page: int = 1) -> IkkatsuPage:
+def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
     """The 特別徴収 judgment of every household with a current 国保税 賦課 of ``fiscal_year``,
     a page of ``IKKATSU_PAGE`` households at a time (by 世帯), saving nothing: the 年金額 from
     the imported 通知 (else the household's latest typed judgment of the 年度), the
     介護保険料 and the 口座振替 申出 from the household's latest judgment (kaigo.public gives
     no 介護保険料). Without a 介護保険料 the household is judged with 0: 対象外 stays 対象外
-    (a 介護保険料 only adds to the burden), 対象 becomes 「介護保険料の入力が必要」. The page's
-    persons are access-logged."""
+    (a 介護保険料 only adds to the burden), 対象 becomes 「介護保険料の入力が必要」. A read: the
+    screen that shows the page logs its persons (kokuho.views.fuka_tokucho)."""
     from kokuho.models import Tokucho
     from kokuho.rules.tokucho import TokuchoParameters, tokucho_judge
     from kokuho.services.tokucho import members_of
@@ -258,13 +258,4 @@ def tokucho_ikkatsu(*, fiscal_year: int, actor: Actor, page: int = 1) -> Ikkatsu
                 nenkin_source=source, kaigo_hokenryo=kaigo, kekka=kekka, reasons=tuple(reasons),
             )
         )  # fmt: skip
-    access_record(
-        actor=actor,
-        action=AccessAction.READ,
-        gyomu=KOKUHO_FUKA,
-        screen="kokuho.fuka_tokucho_ikkatsu",
-        record_type="kokuho.KokuhoFuka",
-        record_count=len(rows),
-        detail={"fiscal_year": fiscal_year, "page": page, "atena_ids": heads},
-    )
     return IkkatsuPage(fiscal_year=fiscal_year, page=page, pages=pages, households=total, rows=rows)

@@ -27,7 +27,7 @@ from kokuho.services.tokucho_taisho import (
     tokucho_taisho_import,
 )
 from tenants.access import gyomu_view
-from tenants.accesslog.reads import no_personal_data
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.csvout import CsvEncodingError, content_type
 from tenants.forms.export import CsvEncodingField
@@ -157,7 +157,15 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
 
 
 @gyomu_view(KOKUHO_FUKA, level=RoleLevel.WRITE)
-@no_personal_data  # the service logs the page's persons (kokuho.fuka_tokucho_ikkatsu)
+@logs_reads(
+    Reads(
+        "atena",
+        ids="listing.rows[].nozei_gimusha_id",
+        skip_empty=True,
+        detail=lambda ctx: {"fiscal_year": ctx["listing"].fiscal_year},
+        screen="kokuho.fuka_tokucho_ikkatsu",
+    )
+)
 @require_http_methods(["GET", "POST"])
 def fuka_tokucho_ikkatsu(request: HttpRequest) -> HttpResponse:
     """特別徴収の一括判定: every 国保 household of the 年度, 対象/対象外 with the reasons
@@ -170,9 +178,7 @@ def fuka_tokucho_ikkatsu(request: HttpRequest) -> HttpResponse:
     listing = None
     if form.is_bound and form.is_valid():
         listing = tokucho_ikkatsu(
-            fiscal_year=form.cleaned_data["fiscal_year"],
-            actor=actor_from_request(request),
-            page=form.cleaned_data.get("page") or 1,
+            fiscal_year=form.cleaned_data["fiscal_year"], page=form.cleaned_data.get("page") or 1
         )
     return TemplateResponse(
         request, "kokuho/fuka/tokucho_ikkatsu.html", {"form": form, "listing": listing}
