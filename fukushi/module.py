@@ -201,6 +201,10 @@ MODULE = ModuleSpec(
         "fukushi.tsusho_detail": "障害児通所給付費の支給決定",
         "fukushi.tsusho_kettei": "障害児通所給付費の支給決定・変更・更新・取消",
         "fukushi.tsusho_pdf": "通所受給者証の印刷",
+        "fukushi.tsusho_renkei": "障害児通所支援（住民記録の異動から）",
+        "system:fukushi_tsusho": "システム（住民記録の異動による障害児通所支援の終了・確認）",
+        "api.fukushi.tsusho_kettei": "API（障害児通所給付費の支給決定）",
+        "load_tsusho_demo": "システム（障害児通所支援の初期データ）",
         # 健康管理（予防接種） (issue 21 item 4)
         "fukushi.YoboSesshu": "予防接種の記録",
         "fukushi.yobo_sesshu": "予防接種の記録",

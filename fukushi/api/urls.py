@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("seikatsu-hogo/", include("fukushi.api.seiho")),  # 生活保護 (issue 21 item 3)
     path("shogaisha-fukushi/", include("fukushi.api.shogai")),  # 障害者手帳・心身障害者医療
     path("shogaisha-fukushi/", include("fukushi.api.jiritsu")),  # 自立支援給付（支給決定）
+    path("shogaisha-fukushi/", include("fukushi.api.tsusho")),  # 障害児通所支援（給付決定）
     path("kenko-kanri/", include("fukushi.api.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]
 

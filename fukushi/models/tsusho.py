@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.db import models
 
-__all__ = ["TsushoJotai", "TsushoKettei", "TsushoRireki", "TsushoService"]
+__all__ = ["TsushoJotai", "TsushoKettei", "TsushoRireki", "TsushoService", "TsushoShuryoJiyu"]
 
 
 class TsushoJotai(models.TextChoices):
@@ -24,6 +24,14 @@ class TsushoJotai(models.TextChoices):
     YUKO = "yuko", "支給決定"
     KYAKKA = "kyakka", "却下"
     TORIKESHI = "torikeshi", "取消"
+    SHURYO = "shuryo", "終了（死亡・転出）"
+
+
+class TsushoShuryoJiyu(models.TextChoices):
+    """Why the registry's event ended a decision (the child's death or 転出確定)."""
+
+    SHIBO = "shibo", "死亡"
+    TENSHUTSU = "tenshutsu", "転出"
 
 
 class TsushoKettei(models.Model):
@@ -40,6 +48,12 @@ class TsushoKettei(models.Model):
     mushoka_kaishi = models.DateField("無償化の対象期間の開始日", null=True, blank=True)
     mushoka_shuryo = models.DateField("無償化の対象期間の終了日", null=True, blank=True)
     jotai = models.CharField("状態", max_length=10, choices=TsushoJotai.choices)
+    shuryo_jiyu = models.CharField(
+        "終了の事由", max_length=10, choices=TsushoShuryoJiyu.choices, blank=True, default=""
+    )
+    #: the 保護者's 死亡 or 転出 in the registry: the decision stays, the clerk judges it (another
+    #: 保護者 may apply, or the family has moved) and clears the flag or ends the decision.
+    yokakunin = models.CharField("職員の確認が必要な事由", max_length=200, blank=True, default="")
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -84,6 +98,7 @@ class TsushoRireki(models.Model):
     )
     kind = models.CharField("種類", max_length=12)
     jiyu_date = models.DateField("年月日")
+    ido_id = models.BigIntegerField("住民記録の異動ID", null=True, blank=True)
     riyu = models.CharField("理由", max_length=200, blank=True, default="")
     naiyo = models.CharField("内容（変更前 → 変更後）", max_length=600)
     created_by = models.CharField("処理者", max_length=150)
@@ -93,6 +108,14 @@ class TsushoRireki(models.Model):
         verbose_name = "障害児通所給付費の支給決定の履歴"
         verbose_name_plural = "障害児通所給付費の支給決定の履歴"
         ordering = ["created_at", "id"]
+        constraints = [
+            # one row per (decision, 異動): a redelivered registry event writes nothing
+            models.UniqueConstraint(
+                fields=["kettei", "ido_id"],
+                condition=models.Q(ido_id__isnull=False),
+                name="fukushi_tsusho_rireki_ido_1",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"障害児通所給付費の支給決定の履歴 {self.pk}"

@@ -12,6 +12,7 @@ fukushi's own 生活保護 records; every figure used is kept on the decision. R
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,9 +20,22 @@ from typing import Any
 from django.db import transaction
 
 from fukushi.gyomu import SHOGAISHA_FUKUSHI
-from fukushi.models.tsusho import TsushoJotai, TsushoKettei, TsushoRireki, TsushoService
+from fukushi.models.tsusho import (
+    TsushoJotai,
+    TsushoKettei,
+    TsushoRireki,
+    TsushoService,
+    TsushoShuryoJiyu,
+)
 from fukushi.public import hihogosha_on
-from fukushi.rules.tsusho import Futan, Setaiin, futan_kubun, mushoka_from, shikyu_ryo_errors
+from fukushi.rules.tsusho import (
+    Futan,
+    Setaiin,
+    futan_kubun,
+    mushoka_from,
+    seinen_kikan,
+    shikyu_ryo_errors,
+)
 from juminkiroku import public as juminkiroku_public
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -35,17 +49,23 @@ __all__ = [
     "futan_hantei",
     "futan_on",
     "mushoka_of",
+    "seinen_cut",
     "service_kinds",
     "services_words",
     "tsusho_henko",
+    "tsusho_hogosha_apply",
+    "tsusho_kakunin",
     "tsusho_kettei",
     "tsusho_koshin",
     "tsusho_kyakka",
     "tsusho_shinsei",
+    "tsusho_shojo_apply",
     "tsusho_torikeshi",
 ]
 
 RECORD_TYPE = "fukushi.TsushoKettei"
+SCREEN_EVENT = "fukushi.tsusho_renkei"
+SYSTEM_ACTOR_NAME = "system:fukushi_tsusho"
 P = "fukushi.tsusho."
 SEINEN = 18
 
@@ -268,6 +288,21 @@ class KetteiInput:
     services: dict[str, int]
 
 
+def seinen_cut(atena_id: int, shuryo: date) -> tuple[date, str]:
+    """(end of the period, words for the history): the asked end, cut to the day before the
+    child's 18th birthday (``fukushi.rules.tsusho.seinen_kikan``)."""
+    child = juminkiroku_public.person_identity(atena_id)
+    if child is None:
+        return shuryo, ""
+    cut = seinen_kikan(child.birth_date, shuryo, SEINEN)
+    if cut == shuryo:
+        return shuryo, ""
+    return cut, (
+        f"（18歳に達する日（誕生日の前日）の{format_wareki(cut)}までに短縮。"
+        f"申請された終了日は{format_wareki(shuryo)}）"
+    )
+
+
 def _kettei_errors(
     k: TsushoKettei, data: KetteiInput, kinds: dict[str, dict[str, Any]]
 ) -> list[tuple[str, str]]:
@@ -335,9 +370,10 @@ def tsusho_kettei(*, pk: int, data: KetteiInput, actor: Actor) -> TsushoKettei:
         if errors:
             raise TsushoRefused(errors)
         f = _apply_futan(k, data.kaishi, data.services)
+        shuryo, cut = seinen_cut(k.atena_id, data.shuryo)
         k.kettei_date = data.kettei_date
         k.kikan_kaishi = data.kaishi
-        k.kikan_shuryo = data.shuryo
+        k.kikan_shuryo = shuryo
         k.jotai = TsushoJotai.YUKO
         k.save()
         _set_services(k, data.services)
@@ -346,7 +382,7 @@ def tsusho_kettei(*, pk: int, data: KetteiInput, actor: Actor) -> TsushoKettei:
             "kettei",
             data.kettei_date,
             f"給付決定：{services_words(data.services, data.kaishi)}（"
-            f"{format_wareki(data.kaishi)}から{format_wareki(data.shuryo)}まで）、"
+            f"{format_wareki(data.kaishi)}から{format_wareki(shuryo)}まで{cut}）、"
             f"負担上限月額 {f.jogen:,}円（{f.label}）{_mushoka_words(k)}",
             actor,
         )
@@ -423,6 +459,7 @@ def tsusho_koshin(*, pk: int, day: date, shuryo: date, riyu: str, actor: Actor) 
         mae = f"{format_wareki(k.kikan_kaishi)}から{format_wareki(k.kikan_shuryo)}まで"
         jogen_mae = k.futan_jogen
         f = _apply_futan(k, kaishi, services)
+        shuryo, cut = seinen_cut(k.atena_id, shuryo)
         k.kikan_kaishi = kaishi
         k.kikan_shuryo = shuryo
         k.kettei_date = day
@@ -431,7 +468,8 @@ def tsusho_koshin(*, pk: int, day: date, shuryo: date, riyu: str, actor: Actor) 
             k,
             "koshin",
             day,
-            f"更新：給付決定期間 {mae} → {format_wareki(kaishi)}から{format_wareki(shuryo)}まで、"
+            f"更新：給付決定期間 {mae} → {format_wareki(kaishi)}から{format_wareki(shuryo)}まで"
+            f"{cut}、"
             f"負担上限月額 {jogen_mae or 0:,}円 → {f.jogen:,}円（{f.label}）{_mushoka_words(k)}",
             actor,
             riyu,
@@ -452,3 +490,103 @@ def tsusho_torikeshi(*, pk: int, day: date, riyu: str, actor: Actor) -> TsushoKe
         _rireki(k, "torikeshi", day, f"給付決定の取消（{format_wareki(day)}）", actor, riyu)
         _log(actor, AccessAction.UPDATE, k, "fukushi.tsusho_kettei", kind="torikeshi")
     return k
+
+
+def tsusho_kakunin(*, pk: int, day: date, riyu: str, actor: Actor) -> TsushoKettei:
+    """The clerk has judged the 保護者's 異動 flagged by ``tsusho_hogosha_apply`` and keeps the
+    decision as it is: the flag is cleared, the history says why."""
+    with transaction.atomic(durable=True):
+        k = _get(pk, TsushoJotai.YUKO, TsushoJotai.SHINSEI)
+        if not k.yokakunin:
+            raise TsushoRefused([("", "この支給決定には確認が必要な異動はありません。")])
+        if not riyu.strip():
+            raise TsushoRefused([("riyu", "確認の結果（理由）を入力してください。")])
+        _not_before_last(k, day)
+        mae = k.yokakunin
+        k.yokakunin = ""
+        k.save(update_fields=["yokakunin", "updated_at"])
+        _rireki(k, "kakunin", day, f"保護者の異動を確認し継続：{mae}"[:600], actor, riyu)
+        _log(actor, AccessAction.UPDATE, k, "fukushi.tsusho_kettei", kind="kakunin")
+    return k
+
+
+def tsusho_shojo_apply(*, atena_ids: Iterable[int], day: date, cause: str, ido_id: int) -> int:
+    """The child's death (``cause`` "shibo", ``day`` the day of death) or 転出確定 ("tenshutsu",
+    ``day`` the 除票 date) in the registry, in the delivery's transaction: each open 申請 or
+    給付決定 of the child ends (状態「終了」), a 給付決定 valid to ``day`` (its period cut to
+    ``day``; a period not yet begun is left as decided and the history says nothing is paid). A
+    障害児通所給付費 is decided by the town where the 保護者 lives (児童福祉法第21条の5の5第2項):
+    a child who has left with the family is the new town's to decide on a new 申請.
+
+    Exactly once: the history row is keyed on the 異動 (unique with the decision) and the
+    decision is no longer open after it, so a redelivery writes nothing. Returns the count
+    ended."""
+    ids = list(atena_ids)
+    actor = Actor(user_id=None, username=SYSTEM_ACTOR_NAME)
+    jiyu = TsushoShuryoJiyu(cause)
+    changed = 0
+    rows = TsushoKettei.objects.select_for_update().filter(
+        atena_id__in=ids, jotai__in=[TsushoJotai.SHINSEI, TsushoJotai.YUKO]
+    )
+    for k in rows.order_by("pk"):
+        if k.rireki.filter(ido_id=ido_id).exists():
+            continue
+        ido_words = f"障害児の{jiyu.label}（住民記録の異動、{format_wareki(day)}）"
+        if k.jotai == TsushoJotai.SHINSEI:
+            naiyo = f"申請の終了：{ido_words}"
+        else:
+            assert k.kikan_kaishi is not None and k.kikan_shuryo is not None
+            mae = f"{format_wareki(k.kikan_kaishi)}から{format_wareki(k.kikan_shuryo)}まで"
+            if day < k.kikan_kaishi:
+                naiyo = f"給付決定の終了：{ido_words}。給付決定期間（{mae}）の開始前のため支給なし"
+            elif day < k.kikan_shuryo:
+                naiyo = (
+                    f"給付決定の終了：{ido_words}。給付決定期間 {mae} → "
+                    f"{format_wareki(k.kikan_kaishi)}から{format_wareki(day)}まで"
+                )
+                k.kikan_shuryo = day
+            else:
+                naiyo = f"給付決定の終了：{ido_words}。給付決定期間（{mae}）は終了済み"
+        k.jotai = TsushoJotai.SHURYO
+        k.shuryo_jiyu = jiyu
+        k.save(update_fields=["jotai", "shuryo_jiyu", "kikan_shuryo", "updated_at"])
+        TsushoRireki.objects.create(
+            kettei=k, kind="shuryo", jiyu_date=day, ido_id=ido_id, naiyo=naiyo[:600],
+            created_by=actor.username,
+        )  # fmt: skip
+        _log(actor, AccessAction.UPDATE, k, SCREEN_EVENT, kind=cause, ido_id=ido_id)
+        changed += 1
+    return changed
+
+
+def tsusho_hogosha_apply(*, atena_ids: Iterable[int], day: date, cause: str, ido_id: int) -> int:
+    """The 保護者's death or 転出確定: open 申請 and 給付決定 whose 保護者 is among the persons
+    are not ended (the child may stay here with another 保護者, or the family may have moved
+    together, which the child's own 転出 then ends) but flagged for the clerk, who lists them
+    on the search screen and either keeps the decision (``tsusho_kakunin``) or ends it (取消).
+    A decision whose child is also among the persons is left to ``tsusho_shojo_apply``. Once
+    per 異動 (the history row is keyed on it). Returns the count flagged."""
+    ids = list(atena_ids)
+    actor = Actor(user_id=None, username=SYSTEM_ACTOR_NAME)
+    label = TsushoShuryoJiyu(cause).label
+    changed = 0
+    rows = (
+        TsushoKettei.objects.select_for_update()
+        .filter(hogosha_atena_id__in=ids, jotai__in=[TsushoJotai.SHINSEI, TsushoJotai.YUKO])
+        .exclude(atena_id__in=ids)
+    )
+    for k in rows.order_by("pk"):
+        if k.rireki.filter(ido_id=ido_id).exists():
+            continue
+        words = f"保護者の{label}（住民記録の異動、{format_wareki(day)}）"
+        k.yokakunin = words
+        k.save(update_fields=["yokakunin", "updated_at"])
+        TsushoRireki.objects.create(
+            kettei=k, kind="kakunin", jiyu_date=day, ido_id=ido_id,
+            naiyo=f"{words}：自動では終了していません。障害児の保護者と居住地を確かめ、"
+            "継続するか取消してください。",
+            created_by=actor.username,
+        )  # fmt: skip
+        _log(actor, AccessAction.UPDATE, k, SCREEN_EVENT, kind=f"hogosha_{cause}", ido_id=ido_id)
+        changed += 1
+    return changed

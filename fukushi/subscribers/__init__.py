@@ -10,4 +10,5 @@ from fukushi.subscribers import (
     jidoteate,  # noqa: F401  児童手当
     seiho,  # noqa: F401  生活保護
     shogai,  # noqa: F401  障害者手帳
+    tsusho,  # noqa: F401  障害児通所支援
 )

@@ -33,6 +33,7 @@ from fukushi.services.tsusho import (
     TsushoRefused,
     service_kinds,
     tsusho_henko,
+    tsusho_kakunin,
     tsusho_kettei,
     tsusho_koshin,
     tsusho_kyakka,
@@ -114,7 +115,8 @@ class SearchForm(forms.Form):
     )
     atena_no = TextField(label="宛名番号（障害児）", max_length=12, required=False)
     jukyusha_bango = TextField(label="受給者証番号", max_length=10, required=False)
-    include_closed = forms.BooleanField(label="却下・取消を含める", required=False)
+    include_closed = forms.BooleanField(label="却下・取消・終了を含める", required=False)
+    yokakunin = forms.BooleanField(label="保護者の死亡・転出で確認が必要なものだけ", required=False)
     page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
 
@@ -165,6 +167,7 @@ class HenkoForm(KetteiForm):
 
 IDO_CHOICES = [
     ("koshin", "更新（次の給付決定期間）"),
+    ("kakunin", "保護者の異動を確認し、このまま継続"),
     ("torikeshi", "取消"),
     ("kyakka", "申請の却下"),
 ]
@@ -195,6 +198,8 @@ def top(request: HttpRequest) -> HttpResponse:
         qs = TsushoKettei.objects.all()
         if not d.get("include_closed"):
             qs = qs.filter(jotai__in=[TsushoJotai.SHINSEI, TsushoJotai.YUKO])
+        if d.get("yokakunin"):
+            qs = qs.exclude(yokakunin="")
         if d.get("jukyusha_bango"):
             qs = qs.filter(jukyusha_bango=d["jukyusha_bango"].strip())
         ok = True
@@ -353,7 +358,7 @@ def kettei(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
-@logged_by_service  # 更新・取消・却下 are logged by their services
+@logged_by_service  # 更新・確認・取消・却下 are logged by their services
 @require_POST
 def ido(request: HttpRequest, pk: int) -> HttpResponse:
     if (r := _write_guard(request, pk)) is not None:
@@ -371,6 +376,8 @@ def ido(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 tsusho_koshin(pk=pk, day=d["jiyu_date"], shuryo=d["shuryo"], riyu=riyu,
                               actor=actor)  # fmt: skip
+            elif d["ido"] == "kakunin":
+                tsusho_kakunin(pk=pk, day=d["jiyu_date"], riyu=riyu, actor=actor)
             elif d["ido"] == "torikeshi":
                 tsusho_torikeshi(pk=pk, day=d["jiyu_date"], riyu=riyu, actor=actor)
             else:

@@ -1,6 +1,7 @@
 """Demo data of 福祉・子ども: in each town, each part's loader for the 業務 the town uses
 (児童手当, 児童扶養手当・医療費助成, 保育, 生活保護, 障害者手帳・心身障害者医療, 自立支援給付,
-健康管理). Each loader skips a town that already has its data, so ``make demo`` can run again."""
+障害児通所支援, 健康管理). Each loader skips a town that already has its data, so ``make demo``
+can run again."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from fukushi import (
     demo_seiho,
     demo_shogai,
     demo_shogai_teate,
+    demo_tsusho,
     gyomu,
 )
 from tenants.db import connection
@@ -38,6 +40,7 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当: among the 手帳 holders just loaded
     ((gyomu.SHOGAISHA_FUKUSHI,), demo_shogai_teate.load),
     ((gyomu.SHOGAISHA_FUKUSHI,), demo_jiritsu.load),  # after the 手帳
+    ((gyomu.SHOGAISHA_FUKUSHI,), demo_tsusho.load),  # 障害児通所支援: resident children
     ((gyomu.KENKO_KANRI,), demo_kenko.load),
 )
 
@@ -45,7 +48,7 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
 class Command(BaseCommand):
     help = (
         "福祉・子どものデモデータ（児童手当・児童扶養手当・医療費助成・保育・生活保護・"
-        "障害者手帳・心身障害者医療・障害者の手当・自立支援給付・健康管理）"
+        "障害者手帳・心身障害者医療・障害者の手当・自立支援給付・障害児通所支援・健康管理）"
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
