@@ -271,12 +271,11 @@ def test_kabarai_screens_kettei_tsuchi_nofu_list_and_csv_in_two_towns(
         FuyoKabarai.objects.get().nofu_gaku, FuyoRireki.objects.filter(kind="kabarai").count(),
     )) == (0, rireki)  # fmt: skip
     # 葉山町 reaches none of it (404); a 閲覧者 may not enter a payment
-    assert clerk.post(f"{url}{k.pk}/nofu/",
-                      {"gaku": "1000", "nofu_date": "令和7年12月1日"}).status_code == 404  # fmt: skip
+    pay = {"gaku": "1000", "nofu_date": "令和7年12月1日"}
+    assert clerk.post(f"{url}{k.pk}/nofu/", pay).status_code == 404
     assert clerk.post(f"{url}{k.pk}/tsuchi/").status_code == 404
     viewer = login("samukawa-viewer", BETA_HOST)
-    assert viewer.post(f"{url}{k.pk}/nofu/",
-                       {"gaku": "1000", "nofu_date": "令和7年12月1日"}).status_code == 403  # fmt: skip
+    assert viewer.post(f"{url}{k.pk}/nofu/", pay).status_code == 403
     # a payment of 50,000円
     r = other.post(f"{url}{k.pk}/nofu/", {"gaku": "50000", "nofu_date": "令和7年12月1日"})
     assert r.status_code == 302
