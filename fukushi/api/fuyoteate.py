@@ -1,13 +1,15 @@
 """REST API of 児童扶養手当 (mounted at /api/v1/fukushi/jido-fuyo-teate/): the 試算 (POST,
 figures typed in, nothing saved), and — read only, as the 児童手当 API — the list of 受給者
 (paged) and one 受給者 with this month's judgement, the 公的年金等 of the 併給調整, the
-未払分の請求, the 差止 and the history.
+未払分の請求, the 差止, the 未支払の手当 (a 受給者 who died) and the 返還金 of a 過払, and the
+history.
 
 Scopes: the 業務's read scope for all three; every answer that shows a person is written to
 the access log (``Reads``)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.paginator import EmptyPage, Paginator
@@ -23,6 +25,8 @@ from fukushi.gyomu import JIDO_FUYO_TEATE
 from fukushi.models import (
     FuyoJotai,
     FuyoJukyusha,
+    FuyoKabaraiJotai,
+    FuyoMishikyuKettei,
     FuyoNenkinShurui,
     FuyoShikkakuJiyu,
 )
@@ -167,6 +171,34 @@ class FuyoSashitomeOutSerializer(serializers.Serializer):
     kaijo_gaku = serializers.IntegerField(allow_null=True, help_text="解除して支払った額（円）")
 
 
+class FuyoTsukiGakuSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text="手当の月（その月の1日）")
+    gaku = serializers.IntegerField(help_text="その月の額（円）")
+
+
+class FuyoMishikyuOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="未支払の手当の請求のID")
+    seikyusha_atena_id = serializers.IntegerField(help_text="請求者（監護等児童）の宛名ID")
+    seikyu_date = serializers.DateField(help_text="請求日")
+    tsuki = FuyoTsukiGakuSerializer(many=True, help_text="未支払の月と額")
+    gaku = serializers.IntegerField(help_text="未支払の手当の額（円）")
+    kettei = serializers.ChoiceField(choices=FuyoMishikyuKettei.choices, help_text="決定")
+    kettei_date = serializers.DateField(allow_null=True, help_text="決定日（空は未決定）")
+    fushikyu_riyu = serializers.CharField(help_text="不支給の理由")
+    shiharai_tsuki = serializers.DateField(allow_null=True, help_text="支払った支払月（空は未払）")
+
+
+class FuyoKabaraiOutSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="返還金のID")
+    kettei_date = serializers.DateField(help_text="決定日")
+    tsuki = FuyoTsukiGakuSerializer(many=True, help_text="過払の月と支払った額")
+    gaku = serializers.IntegerField(help_text="返還金の額（円）")
+    nofu_gaku = serializers.IntegerField(help_text="納付済額（円）")
+    zangaku = serializers.IntegerField(help_text="残額（円）")
+    nouki = serializers.DateField(help_text="納期限")
+    jotai = serializers.ChoiceField(choices=FuyoKabaraiJotai.choices, help_text="状態")
+
+
 class FuyoRirekiOutSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="種類")
     naiyo = serializers.CharField(help_text="内容")
@@ -196,6 +228,10 @@ class FuyoJukyushaDetailSerializer(FuyoJukyushaRowSerializer):
     nenkin = FuyoNenkinOutSerializer(many=True)
     miharai = FuyoMiharaiOutSerializer(many=True)
     sashitome = FuyoSashitomeOutSerializer(many=True)
+    mishikyu = FuyoMishikyuOutSerializer(
+        many=True, help_text="未支払の手当の請求（死亡した受給者）"
+    )
+    kabarai = FuyoKabaraiOutSerializer(many=True, help_text="過払の返還金")
     rireki = FuyoRirekiOutSerializer(many=True)
 
 
@@ -282,7 +318,8 @@ class FuyoJukyushaDetailView(TenantAPIView):
 
     @extend_schema(
         responses={200: FuyoJukyushaDetailSerializer},
-        summary="児童扶養手当の受給者1件：今月分の判定・公的年金等・未払分の請求・差止・履歴",
+        summary="児童扶養手当の受給者1件：今月分の判定・公的年金等・未払分の請求・差止・"
+        "未支払の手当・返還金・履歴",
         operation_id="fukushi_fuyoteate_jukyusha_detail",
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -325,6 +362,39 @@ class FuyoJukyushaDetailView(TenantAPIView):
                     "kaijo_gaku": st.kaijo_gaku,
                 }
                 for st in j.sashitome.select_related("kaijo_shiharai").order_by("month")
+            ],
+            mishikyu=[
+                {
+                    "id": c.pk,
+                    "seikyusha_atena_id": c.seikyusha_atena_id,
+                    "seikyu_date": c.seikyu_date,
+                    "tsuki": [
+                        {"month": date.fromisoformat(str(t["month"])), "gaku": int(str(t["gaku"]))}
+                        for t in c.tsuki
+                    ],
+                    "gaku": c.gaku,
+                    "kettei": c.kettei,
+                    "kettei_date": c.kettei_date,
+                    "fushikyu_riyu": c.fushikyu_riyu,
+                    "shiharai_tsuki": c.shiharai.shiharai_tsuki if c.shiharai else None,
+                }
+                for c in j.mishikyu.select_related("shiharai").order_by("pk")
+            ],
+            kabarai=[
+                {
+                    "id": k.pk,
+                    "kettei_date": k.kettei_date,
+                    "tsuki": [
+                        {"month": t.month, "gaku": t.gaku}
+                        for t in sorted(k.tsuki.all(), key=lambda t: t.month)
+                    ],
+                    "gaku": k.gaku,
+                    "nofu_gaku": k.nofu_gaku,
+                    "zangaku": k.gaku - k.nofu_gaku,
+                    "nouki": k.nouki,
+                    "jotai": k.jotai,
+                }
+                for k in j.kabarai.prefetch_related("tsuki").order_by("pk")
             ],
             rireki=[
                 {"kind": r.kind, "naiyo": r.naiyo, "created_at": r.created_at}

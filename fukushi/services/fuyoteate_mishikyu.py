@@ -57,6 +57,7 @@ __all__ = [
     "mishikyu_seikyu",
     "mishikyu_tsuchi",
     "paid_months",
+    "seikyusha_kouho",
 ]
 
 RECORD_TYPE = "fukushi.FuyoJukyusha"
@@ -74,6 +75,21 @@ def is_jido_on(birth: date, day: date) -> bool:
     turns = birth.replace(year=birth.year + 18) - timedelta(days=1)
     end = date(turns.year if turns <= date(turns.year, 3, 31) else turns.year + 1, 3, 31)
     return birth <= day <= end
+
+
+def seikyusha_kouho(j: FuyoJukyusha) -> list[int]:
+    """The 宛名 ids who may claim the 未支払の手当 of ``j`` (who died): the members of the
+    deceased's household the day before the death who were a 児童 on the day of death, as
+    ``mishikyu_seikyu`` checks them. Empty when ``j`` did not die."""
+    if j.shikkaku_jiyu != FuyoShikkakuJiyu.SHIBO or j.shikkaku_date is None:
+        return []
+    death = j.shikkaku_date
+    household = households_of([j.atena_id], death - timedelta(days=1)).get(j.atena_id, [])
+    return [
+        r.atena_id
+        for r in household
+        if r.atena_id != j.atena_id and is_jido_on(r.birth_date, death)
+    ]
 
 
 def paid_months(j: FuyoJukyusha) -> dict[date, tuple[int, int]]:

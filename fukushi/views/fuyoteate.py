@@ -21,7 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import RedirectView
 
 from fukushi.gyomu import JIDO_FUYO_TEATE
-from fukushi.models import FuyoGenkyoJotai, FuyoJotai, FuyoJukyusha, FuyoShiharai
+from fukushi.models import (
+    FuyoGenkyoJotai,
+    FuyoJotai,
+    FuyoJukyusha,
+    FuyoShiharai,
+    FuyoShikkakuJiyu,
+)
 from fukushi.rules.fuyoteate_gimusha import ichibu_teishi_kaishi
 from fukushi.services.fuyoteate import (
     FuyoteateRefused,
@@ -32,6 +38,7 @@ from fukushi.services.fuyoteate import (
     shiharai_run,
 )
 from fukushi.services.fuyoteate_shisan import ShisanRefused, fuyoteate_shisan, shisan_json
+from fukushi.views import fuyoteate_henkan as henkan_views
 from fukushi.views import fuyoteate_nenkin as nenkin_views
 from fukushi.views import fuyoteate_todoke as todoke
 from fukushi.views.furikomi import IraininForm
@@ -119,6 +126,9 @@ def jukyusha_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shikkaku_form": nenkin_views.ShikkakuForm(),
             "can_write": _can_write(request) and j.jotai == FuyoJotai.JUKYU,
             "can_print_shikkaku": _can_write(request) and j.jotai == FuyoJotai.SHIKKAKU,
+            # links to the 未支払の手当 (a death) and the 過払・返還金 (any 喪失)
+            "is_shikkaku": j.jotai == FuyoJotai.SHIKKAKU,
+            "is_shibo": j.shikkaku_jiyu == FuyoShikkakuJiyu.SHIBO,
             # past months may be claimed after the end too (within the 時効)
             "can_claim": _can_write(request),
         },
@@ -389,3 +399,4 @@ urlpatterns: list[URLPattern] = [
 
 urlpatterns += todoke.urlpatterns  # 届出: 現況届・適用除外事由届出・扶養義務者
 urlpatterns += nenkin_views.urlpatterns  # 併給調整・未払分の請求・資格喪失と通知書
+urlpatterns += henkan_views.urlpatterns  # 未支払の手当・過払の返還金
