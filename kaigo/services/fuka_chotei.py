@@ -1,5 +1,6 @@
 """介護保険料 (第1号, 普通徴収) into the 収納 ledger (issue 18 item 1), through
-``zeimu.public.chotei_post_many``.
+``zeimu.public.chotei_post_tosho`` (the 本算定 job's 当初 post, set-based) and
+``chotei_post_many`` (a 更正).
 
 Each current 賦課's 普通徴収 期 is posted under the key ``kaigo:<年度>:<宛名 id>:<期>`` with
 the ref ``kaigo_fuka:<賦課 id>:<期>``; the 本算定 job posts in its ``finish`` step (every
@@ -18,7 +19,14 @@ from typing import Any
 from kaigo.models import KaigoFuka
 from kaigo.rules.fuka_kibetsu import FUTSU
 from tenants.accesslog.services import Actor
-from zeimu.public import ChoteiItem, ChoteiPosted, Zeimoku, chotei_post_many
+from zeimu.public import (
+    ChoteiItem,
+    ChoteiPosted,
+    ToshoRow,
+    Zeimoku,
+    chotei_post_many,
+    chotei_post_tosho,
+)
 
 BATCH = 2000
 
@@ -55,8 +63,26 @@ def kaigo_chotei_items(
     return items
 
 
+def kaigo_tosho_rows(rows: Iterable[tuple[int, int, int, list[dict[str, Any]]]]) -> list[ToshoRow]:
+    """What ``kaigo_chotei_items`` gives for (賦課 id, 年度, 宛名 id, 期別) with no replaced
+    version, as ``chotei_post_tosho``'s plain tuples."""
+    out: list[ToshoRow] = []
+    add = out.append
+    for fuka_id, fy, atena_id, kibetsu in rows:
+        key, ref = f"kaigo:{fy}:{atena_id}:", f"kaigo_fuka:{fuka_id}:"
+        for n, k in sorted(_futsu(kibetsu).items()):
+            add(
+                (f"{key}{n}", atena_id, fy, n, str(k["label"])[:20],
+                 date.fromisoformat(k["due"]), int(k["amount"]), f"{ref}{n}")
+            )  # fmt: skip
+    return out
+
+
 def kaigo_chotei_post_job(*, job_id: int, fiscal_year: int, on: date, actor: Actor) -> int:
-    """Post every current 賦課 the job wrote; returns the 期別 posted (written or not)."""
+    """Post every current 賦課 the job wrote (a 本算定 writes a person's first 賦課 of the
+    year: nothing it replaced, so the ledger's 当初 post ``chotei_post_tosho``, which
+    falls back to ``chotei_post_many`` for a repeated finish); returns the entries
+    written."""
     rows = (
         KaigoFuka.objects.filter(job_id=job_id, fiscal_year=fiscal_year, is_current=True)
         # only rows with a 普通徴収 期 (jsonb containment, in the database): the 特別徴収
@@ -66,14 +92,18 @@ def kaigo_chotei_post_job(*, job_id: int, fiscal_year: int, on: date, actor: Act
         .values_list("pk", "fiscal_year", "atena_id", "kibetsu")
     )
     n = 0
-    batch: list[tuple[int, int, int, list[dict[str, Any]], None]] = []
-    for pk, fy, atena_id, kibetsu in rows.iterator(chunk_size=BATCH):
-        batch.append((pk, fy, atena_id, kibetsu, None))
+    batch: list[tuple[int, int, int, list[dict[str, Any]]]] = []
+    for row in rows.iterator(chunk_size=BATCH):
+        batch.append(row)
         if len(batch) == BATCH:
-            n += len(chotei_post_many(kaigo_chotei_items(batch, on=on), actor=actor))
+            n += chotei_post_tosho(
+                zeimoku=Zeimoku.KAIGO, rows=kaigo_tosho_rows(batch), on=on, actor=actor
+            )
             batch = []
     if batch:
-        n += len(chotei_post_many(kaigo_chotei_items(batch, on=on), actor=actor))
+        n += chotei_post_tosho(
+            zeimoku=Zeimoku.KAIGO, rows=kaigo_tosho_rows(batch), on=on, actor=actor
+        )
     return n
 
 

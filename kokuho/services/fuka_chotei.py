@@ -1,5 +1,6 @@
 """国民健康保険税 into the 収納 ledger (issue 18 item 1), through
-``zeimu.public.chotei_post_many``.
+``zeimu.public.chotei_post_many`` (a 更正; a 本算定 over a 仮算定) and ``chotei_post_tosho``
+(the 本算定 chunk's households with no earlier version: its 当初 post, set-based).
 
 The 納税義務者 is the 世帯主 (擬制世帯主 included: 地方税法第703条の4), so each 期 of a
 household's current 賦課 is posted under the key
@@ -29,7 +30,14 @@ from django.db import connection
 from kokuho.models import KokuhoFuka
 from kokuho.rules.tokucho_kibetsu import is_tokucho
 from tenants.accesslog.services import Actor
-from zeimu.public import ChoteiItem, ChoteiPosted, Zeimoku, chotei_post_many
+from zeimu.public import (
+    ChoteiItem,
+    ChoteiPosted,
+    ToshoRow,
+    Zeimoku,
+    chotei_post_many,
+    chotei_post_tosho,
+)
 
 
 def _item(fuka_id: int, fy: int, setai: int, gimusha: int, k: dict[str, Any], amount: int,
@@ -114,21 +122,53 @@ _CHUNK_ROWS = """
 """
 
 
+def kokuho_tosho_rows(rows: Iterable[_Fuka]) -> list[ToshoRow]:
+    """The 当初 post of 賦課 rows that replaced nothing: what ``kokuho_chotei_items`` gives
+    for them with an empty ``before``, as ``chotei_post_tosho``'s plain tuples."""
+    out: list[ToshoRow] = []
+    add = out.append
+    for row in rows:
+        fy, setai, gimusha = row.fiscal_year, row.setai_id, row.nozei_gimusha_id
+        if not gimusha:  # (as kokuho_chotei_items: no 世帯主, nothing posted)
+            continue
+        key, ref = f"kokuhozei:{fy}:{setai}:{gimusha}:", f"kokuho_fuka:{row.pk}:{gimusha}:"
+        now = {int(k["ki"]): k for k in row.kibetsu or [] if not is_tokucho(k)}
+        for n, k in now.items():
+            add(
+                (f"{key}{n}", gimusha, fy, n, str(k["label"])[:20],
+                 date.fromisoformat(k["due"]), int(k["amount"]), f"{ref}{n}")
+            )  # fmt: skip
+    return out
+
+
 def kokuho_chotei_post_chunk(
     *, job_id: int, fiscal_year: int, setai_ids: list[int], on: date, actor: Actor
-) -> list[ChoteiPosted]:
+) -> int:
     """Post the current 賦課 a job wrote for these households (one plain query for the
-    rows and the versions they replaced, then the ledger's handful)."""
-    rows: list[_Row] = []
+    rows and the versions they replaced, then the ledger's handful) and return the
+    entries written. A household's first 賦課 of the year (no version replaced) goes
+    through ``chotei_post_tosho``, a 本算定 over a 仮算定 through ``chotei_post_many``:
+    their keys differ (the 世帯 is in the key), so the two calls touch different 期別 and
+    the ledger is what one ``chotei_post_many`` of all the items would write (tested)."""
+    first: list[_Row] = []
+    again: list[_Row] = []
     before: dict[int, _Fuka] = {}
     with connection.cursor() as cur:
         cur.execute(_CHUNK_ROWS, [list(setai_ids), fiscal_year, job_id])
         for pk, fy, setai, gimusha, kib, old_pk, old_gimusha, old_kib in cur.fetchall():
             row = _Row(pk, fy, setai, gimusha, json.loads(kib))
-            rows.append(row)
-            if old_pk is not None:
+            if old_pk is None:
+                first.append(row)
+            else:
+                again.append(row)
                 before[pk] = _Row(old_pk, fy, setai, old_gimusha, json.loads(old_kib))
-    return chotei_post_many(kokuho_chotei_items(rows, before, on=on), actor=actor)
+    n = chotei_post_tosho(
+        zeimoku=Zeimoku.KOKUHOZEI, rows=kokuho_tosho_rows(first), on=on, actor=actor
+    )
+    if again:
+        posted = chotei_post_many(kokuho_chotei_items(again, before, on=on), actor=actor)
+        n += sum(1 for p in posted if p.written)
+    return n
 
 
 def kokuho_chotei_post_kosei(
