@@ -349,6 +349,8 @@ NOT_REQUESTED = {
     "fukushi_jiritsu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_shikyu_kettei_…)",
     "fukushi_jiritsu_yogu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_yogu_screens_…)",
     "fukushi_tsusho_shinsei": "fukushi/tests/test_tsusho_views.py (test_tsusho_screens_…)",
+    # 国保税 特別徴収の一括判定: a list of the 年度's households (POST with the 年度)
+    "kokuho_fuka_tokucho_ikkatsu": "kokuho/tests/test_tokucho_taisho.py (test_the_screens_in_…)",
     # 保育・保育料: lists of 認定, 申込 and fees (a resident without a 認定 shows no one)
     "gyomu_entry_kodomo_kosodate": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
     "fukushi_hoiku_nintei_list": "fukushi/tests/test_hoiku_services.py (test_screens_pdf…)",
