@@ -147,6 +147,28 @@ def test_shogyochi_every_edge_of_the_published_rule():
     assert hyojun(1_600_000) == 2_100_000  # above the floor: 前年度 + Ⓐ×5%
 
 
+def test_shogyochi_unnan_published_example_over_four_years():
+    # 雲南市「宅地の課税標準額の計算例（住宅用地以外の場合）」例2 商業地等
+    # (https://www.city.unnan.shimane.jp/unnan/kurashi/zeikin/koteishisanzei/calc2.html),
+    # a published worked example with figures, each year's 課税標準額 the next year's 前年度:
+    #   平成29年度 課税標準額 3,200,000円 (given)
+    #   平成30年度 評価額 5,900,000: 負担水準 54.2% → 3,200,000 + 5,900,000×5% = 3,495,000円
+    #   令和元年度 評価額 5,900,000: 3,495,000 + 295,000 = 3,790,000 > 評価額×60% → 3,540,000円
+    #   令和2年度 評価額 5,900,000: 負担水準 60.0% → 据置 3,540,000円
+    #   令和3年度 評価額 4,800,000: 負担水準 73.7% → 評価額×70% = 3,360,000円
+    # The example's years are 平成30〜令和3; the rule (附則第18条: 70% 引下げ, 60〜70% 据置, +5%,
+    # the 60% cap and 20% floor) is the same in the 令和6〜8年度 data these tests load.
+    p = YOKOHAMA
+    zennen = 3_200_000
+    published = [(5_900_000, 3_495_000), (5_900_000, 3_540_000), (5_900_000, 3_540_000)]
+    published.append((4_800_000, 3_360_000))
+    for kakaku, expected in published:
+        t = TochiInput(1, kakaku, Decimal("50"), SHOGYO, zennen_kotei=zennen)
+        got = tochi_compute(t, p).hyojun_kotei
+        assert got == expected, (kakaku, zennen, got)
+        zennen = got
+
+
 def test_ippan_nochi_futan_chosei_rate():
     # 一般農地 (附則第19条): 負担水準 85% → ×1.05
     r = tochi_compute(
