@@ -79,6 +79,9 @@ class Shiharai(models.Model):
     gokei = models.BigIntegerField("支払額の合計")
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    #: the 振込依頼人 (kokuho.furikomi.*) the first 全銀 file of the list was written with:
+    #: the same list writes the same file again, whatever the settings say later
+    irainin = models.JSONField("振込依頼人", null=True, blank=True)
 
     class Meta:
         verbose_name = "給付の支払"
@@ -109,6 +112,9 @@ class Kyufu(models.Model):
     # 振込先 (personal data: shown on screens and the payment list only)
     kinyu_kikan = models.CharField("金融機関名", max_length=40, blank=True)
     shiten = models.CharField("支店名", max_length=40, blank=True)
+    #: 全銀 codes of the account (the 総合振込 file carries codes, not names)
+    kinyu_kikan_code = models.CharField("金融機関コード", max_length=4, blank=True)
+    shiten_code = models.CharField("支店コード", max_length=3, blank=True)
     koza_shubetsu = models.CharField(
         "口座種別", max_length=1, choices=KozaShubetsu.choices, blank=True
     )

@@ -30,7 +30,15 @@ DEMO_RATES: dict[str, int] = {
     "kaigo.byodowari": 6_000,
 }
 REASON = "デモ用の仮の税率（実在の町の条例ではない）"
-BANK = Furikomi("デモ信用金庫", "本店", "1", "0000001", "デモ　ウケトリ")
+BANK = Furikomi(
+    "デモ信用金庫",
+    "本店",
+    "1",
+    "0000001",
+    "デモ　ウケトリ",
+    kinyu_kikan_code="0000",
+    shiten_code="001",
+)
 
 
 def demo_rates_set(*, actor: Actor) -> bool:

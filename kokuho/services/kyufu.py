@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
+import jaconv
 from django.db import IntegrityError, transaction
 
 from juminkiroku.public import person_identity, residents_among
@@ -46,8 +47,10 @@ from kokuho.selectors.kyufu import (
     kyufu_parameters,
 )
 from kokuho.services.shikaku import insured_among
+from tenants import zengin
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.furikomi import irainin_of
 from tenants.params.services import ParameterMissing, param_value
 from tenants.wareki import fiscal_year_of
 
@@ -64,13 +67,42 @@ class KyufuRefused(ValueError):
 
 @dataclass(frozen=True)
 class Furikomi:
-    """振込先 as entered."""
+    """振込先 as entered: the names for the screens and the notice, the 全銀 codes for the
+    bank file."""
 
     kinyu_kikan: str = ""
     shiten: str = ""
     koza_shubetsu: str = ""
     koza_bango: str = ""
     koza_meigi: str = ""
+    kinyu_kikan_code: str = ""
+    shiten_code: str = ""
+
+
+def zengin_account(f: Furikomi | Kyufu) -> zengin.Account:
+    """The account as the 総合振込 file carries it; the 名義 in half-width カナ (the screen
+    takes full-width as the clerk types it)."""
+    return zengin.Account(
+        kinyu_kikan=f.kinyu_kikan_code,
+        shiten=f.shiten_code,
+        yokin_shumoku=f.koza_shubetsu,
+        koza_bango=f.koza_bango,
+        meigi_kana=jaconv.z2h(f.koza_meigi, kana=True, ascii=True, digit=True),
+    )
+
+
+def furikomi_errors(f: Furikomi) -> list[tuple[str, str]]:
+    """(field, message) of an account that the bank file could not carry. No account at all
+    is allowed (paid at the 窓口); an account given needs its 全銀 codes."""
+    if not any((f.kinyu_kikan_code, f.shiten_code, f.koza_bango)):
+        return []
+    names = {
+        "kinyu_kikan": "kinyu_kikan_code",
+        "shiten": "shiten_code",
+        "yokin_shumoku": "koza_shubetsu",
+        "meigi_kana": "koza_meigi",
+    }
+    return [(names.get(k, k), m) for k, m in zengin.account_errors(zengin_account(f))]
 
 
 @dataclass(frozen=True)
@@ -223,6 +255,9 @@ def gendo_nintei_kofu(*, nintei_id: int, kofu_date: date, actor: Actor) -> Gendo
 
 
 def _furikomi(f: Furikomi) -> dict[str, str]:
+    bad = furikomi_errors(f)
+    if bad:
+        raise KyufuRefused("振込先: " + " ".join(m for _, m in bad))
     return asdict(f)
 
 
@@ -537,7 +572,7 @@ def kyufu_kettei(*, kyufu_id: int, kettei_date: date, actor: Actor) -> Kyufu:
 
 def shiharai_make(*, shiharai_date: date, kyufu_ids: Sequence[int], actor: Actor) -> Shiharai:
     """A payment list: the chosen decided, unpaid 給付 are paid on ``shiharai_date``
-    (the bank transfer file is not made here)."""
+    (the bank file is :func:`shiharai_zengin`)."""
     with transaction.atomic(durable=True):
         rows = list(
             Kyufu.objects.select_for_update()
@@ -575,3 +610,67 @@ def shiharai_make(*, shiharai_date: date, kyufu_ids: Sequence[int], actor: Actor
             },
         )
         return batch
+
+
+# --- 口座振込 (全銀協 総合振込) ----------------------------------------------------------------
+
+FURIKOMI_PREFIX = "kokuho.furikomi"
+NO_IRAININ = (
+    "振込依頼人（国保の給付を支払う町の口座）が設定されていません。"
+    "設定 > 条例で定める値 の kokuho.furikomi（振込依頼人コード・名・仕向銀行・支店・預金種目・"
+    "口座番号）を設定してください。"
+)
+
+
+@dataclass(frozen=True)
+class ZenginFile:
+    data: bytes
+    kensu: int
+    gokei: int
+    #: 給付 of the list paid without an account (at the 窓口): not in the file
+    madoguchi: int
+
+
+def shiharai_zengin(batch: Shiharai) -> ZenginFile:
+    """The list's 全銀 総合振込 file: one line per 給付 paid to an account, 顧客コード1 = the
+    決定番号 (the 給付's id). The first file fixes the 振込依頼人 on the list, so writing it
+    again gives the same bytes. Refused, naming 決定番号 and reasons, when an account cannot
+    be carried (entered before the codes were asked for)."""
+    rows = list(batch.kyufu.order_by("id"))
+    paid = [r for r in rows if r.koza_bango or r.kinyu_kikan_code or r.shiten_code]
+    bad: list[str] = []
+    lines: list[zengin.FurikomiLine] = []
+    for r in paid:
+        account = zengin_account(r)
+        errors = zengin.account_errors(account)
+        if errors:
+            bad.append(f"決定番号{r.pk}: " + " ".join(m for _, m in errors))
+            continue
+        lines.append(
+            zengin.FurikomiLine(account=account, amount=int(r.shikyu_gaku), customer1=str(r.pk))
+        )
+    if bad:
+        raise KyufuRefused("振込ファイルを作れない振込先があります。" + " ".join(bad))
+    if not lines:
+        raise KyufuRefused("この支払一覧には口座振込の給付がありません（すべて窓口払い）。")
+    with transaction.atomic():
+        locked = Shiharai.objects.select_for_update().get(pk=batch.pk)
+        if locked.irainin is None:
+            irainin = irainin_of(FURIKOMI_PREFIX, fiscal_year_of(locked.shiharai_date))
+            if irainin is None:
+                raise KyufuRefused(NO_IRAININ)
+            wrong = zengin.irainin_errors(irainin)
+            if wrong:
+                raise KyufuRefused("振込依頼人: " + " ".join(m for _, m in wrong))
+            locked.irainin = asdict(irainin)
+            locked.save(update_fields=["irainin"])
+        batch.irainin = locked.irainin
+    data = zengin.sogo_furikomi_file(
+        irainin=zengin.Irainin(**batch.irainin), torikumi=batch.shiharai_date, lines=lines
+    )
+    return ZenginFile(
+        data=data,
+        kensu=len(lines),
+        gokei=sum(ln.amount for ln in lines),
+        madoguchi=len(rows) - len(paid),
+    )

@@ -28,7 +28,15 @@ pytestmark = pytest.mark.django_db
 
 TENNYU = date(2020, 4, 1)
 FY = 2025
-BANK = Furikomi("葉山信用金庫", "本店", "1", "1234567", "ヤマダ　ハナコ")
+BANK = Furikomi(
+    "葉山信用金庫",
+    "本店",
+    "1",
+    "1234567",
+    "ヤマダ　ハナコ",
+    kinyu_kikan_code="1234",
+    shiten_code="001",
+)
 
 
 def _post(client: Any, url: str, body: dict[str, Any]) -> Any:

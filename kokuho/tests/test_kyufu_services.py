@@ -32,7 +32,15 @@ from zeimu.tests.factories import kazei_set
 pytestmark = pytest.mark.django_db
 
 TENNYU = date(2020, 4, 1)
-BANK = Furikomi("葉山信用金庫", "本店", "1", "1234567", "ヤマダ　タロウ")
+BANK = Furikomi(
+    "葉山信用金庫",
+    "本店",
+    "1",
+    "1234567",
+    "ヤマダ　タロウ",
+    kinyu_kikan_code="1234",
+    shiten_code="001",
+)
 
 
 def _family(capture, town="hayama"):

@@ -8,12 +8,14 @@ from datetime import date
 
 import pytest
 
-from juminkiroku.tests.factories import family
+from juminkiroku.tests.factories import actor_for, family
 from kokuho.models import GendoNintei, Kyufu
 from kokuho.tests.factories import tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
+from tenants.params.tenant.services import municipal_parameter_set
 from tenants.testing.pdf import pdf_pages, squash
+from tenants.zengin import read_sogo_furikomi
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.tests.factories import kazei_set
 
@@ -83,7 +85,9 @@ def test_kogaku_from_the_screens_to_the_notice_and_the_payment_list(world, login
             "shinryo": "令和7年9月1日",
             "shinsei_date": "R7.11.4",
             "kinyu_kikan": "葉山信用金庫",
+            "kinyu_kikan_code": "1234",
             "shiten": "本店",
+            "shiten_code": "001",
             "koza_shubetsu": "1",
             "koza_bango": "1234567",
             "koza_meigi": "ヤマダ　タロウ",
@@ -119,12 +123,42 @@ def test_kogaku_from_the_screens_to_the_notice_and_the_payment_list(world, login
     assert body.splitlines()[0].startswith("支払日,決定番号,給付の種類")
     assert "2025-11-28" in body and "212570" in body and "1234567" in body
     assert _log(world.alpha, screen="kokuho.shiharai_csv")[-1].detail["atena_ids"] == [head.pk]
+    # the bank file: refused in words until the town sets its 振込依頼人, then read back
+    listing = r["Location"]
+    r2 = clerk.get(listing + "furikomi.txt", follow=True)
+    assert "振込依頼人（国保の給付を支払う町の口座）が設定されていません" in r2.content.decode()
+    assert not _log(world.alpha, screen="kokuho.shiharai_zengin")
+    connection.set_tenant(world.alpha.municipality)
+    for key, value in {
+        "irainin_code": "2345678901",
+        "irainin_name": "ハヤママチ",
+        "shimuke_ginko": "0138",
+        "shimuke_shiten": "002",
+        "yokin_shumoku": "1",
+        "koza_bango": "7654321",
+    }.items():
+        municipal_parameter_set(
+            key=f"kokuho.furikomi.{key}",
+            fiscal_year=2025,
+            value_text=value,
+            reason="試験の値",
+            actor=actor_for("hayama-admin"),
+        )
+    connection.set_schema_to_public()
+    data = clerk.get(listing + "furikomi.txt").content
+    recs = read_sogo_furikomi(data)
+    assert [x.kind for x in recs] == ["header", "data", "trailer", "end"]
+    assert (recs[1].fields["koza_bango"], recs[1].fields["amount"]) == ("1234567", 212_570)
+    assert recs[1].fields["meigi"] == "ﾔﾏﾀﾞ ﾀﾛｳ"
+    zlog = _log(world.alpha, screen="kokuho.shiharai_zengin")[-1]
+    assert (zlog.action, zlog.record_count, zlog.detail["atena_ids"]) == ("export", 1, [head.pk])
     # 寒川町's clerk reaches none of it
     beta = login("samukawa-clerk", BETA_HOST)
     assert beta.get(detail).status_code == 404
     assert beta.get(f"/kokuho/kyufu/{k.pk}/tsuchi.pdf").status_code == 404
     assert beta.get(f"/kokuho/kyufu/person/{head.pk}/").status_code == 404
     assert beta.get(r["Location"]).status_code == 404
+    assert beta.get(listing + "furikomi.txt").status_code == 404
     page = beta.get("/kokuho/kyufu/").content.decode()
     assert "山田" not in page and "決定・支払を待つ給付はありません" in page
     r = beta.post("/kokuho/kyufu/", {"atena_no": head.atena_no})

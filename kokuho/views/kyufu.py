@@ -38,11 +38,13 @@ from kokuho.services.kyufu import (
     Furikomi,
     FutanLine,
     KyufuRefused,
+    furikomi_errors,
     gendo_nintei_kofu,
     gendo_nintei_shinsei,
     kogaku_shinsei,
     kyufu_kettei,
     shiharai_make,
+    shiharai_zengin,
     shussan_shinsei,
     sosai_shinsei,
 )
@@ -80,12 +82,20 @@ class LookupForm(forms.Form):
 
 class FurikomiForm(forms.Form):
     kinyu_kikan = TextField(label="振込先の金融機関名", max_length=40, required=False)
+    kinyu_kikan_code = TextField(
+        label="金融機関コード（4桁）", max_length=4, required=False, help_text="例：1234"
+    )
     shiten = TextField(label="支店名", max_length=40, required=False)
+    shiten_code = TextField(
+        label="支店コード（3桁）", max_length=3, required=False, help_text="例：001"
+    )
     koza_shubetsu = forms.ChoiceField(
         label="口座種別", choices=[("", "（なし）"), *KozaShubetsu.choices], required=False
     )
-    koza_bango = TextField(label="口座番号（7桁まで）", max_length=8, required=False)
-    koza_meigi = TextField(label="口座名義（カナ）", max_length=60, required=False)
+    koza_bango = TextField(
+        label="口座番号（7桁）", max_length=7, required=False, help_text="7桁に満たないときは前に0"
+    )
+    koza_meigi = TextField(label="口座名義（カナ）", max_length=30, required=False)
 
     def furikomi(self) -> Furikomi:
         d = self.cleaned_data
@@ -95,7 +105,16 @@ class FurikomiForm(forms.Form):
             d.get("koza_shubetsu", ""),
             d.get("koza_bango", ""),
             d.get("koza_meigi", ""),
+            d.get("kinyu_kikan_code", ""),
+            d.get("shiten_code", ""),
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.errors:
+            for name, message in furikomi_errors(self.furikomi()):
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
 
 
 class NinteiForm(forms.Form):
@@ -649,6 +668,35 @@ def shiharai_csv(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        "kokuho.Shiharai",
+        action=AccessAction.EXPORT,
+        id_kwarg="pk",
+        screen="kokuho.shiharai_zengin",
+    )
+)
+@require_GET
+def shiharai_furikomi(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The list's 全銀協 総合振込 file for the town's bank (120-byte records, cp932)."""
+    batch = get_object_or_404(Shiharai, pk=pk)
+    try:
+        made = shiharai_zengin(batch)
+    except KyufuRefused as exc:
+        # nothing was read out: the list's screen shows why (決定番号 and reasons, no names)
+        messages.error(request, str(exc))
+        return redirect("kokuho_shiharai_detail", pk=batch.pk)
+    access_note(
+        request,
+        count=made.kensu,
+        detail={"atena_ids": sorted({r.shinseisha_atena_id for r in batch.kyufu.all()})},
+    )
+    response = HttpResponse(made.data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="kokuho_furikomi_{batch.pk}.txt"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("kyufu/", kyufu_list, name="kokuho_kyufu_list"),
     path("kyufu/person/<int:pk>/", kyufu_person, name="kokuho_kyufu_person"),
@@ -667,4 +715,7 @@ urlpatterns: list[URLPattern] = [
     path("kyufu/shiharai/", shiharai, name="kokuho_shiharai"),
     path("kyufu/shiharai/<int:pk>/", shiharai_detail, name="kokuho_shiharai_detail"),
     path("kyufu/shiharai/<int:pk>/kofurikomi.csv", shiharai_csv, name="kokuho_shiharai_csv"),
+    path(
+        "kyufu/shiharai/<int:pk>/furikomi.txt", shiharai_furikomi, name="kokuho_shiharai_furikomi"
+    ),
 ]
