@@ -26,6 +26,12 @@ household, the 所得 from ``zeimu.public`` and the entered 一部負担金, and
    医科/歯科) of 21,000円 or more: those lines plus what step 2 left, over the 70歳未満
    limit of the household's ア〜オ.
 
+**75歳到達月の特例**: a 70歳以上 person whose 75th birthday falls in the 診療月 but not on its
+first day is insured by 国保 for part of the month only; their own limits that month are the
+share ``tokurei75`` (1/2) of the 本来額 — the 外来（個人） limit and, before step 2, a personal
+limit on their 外来 plus 入院 (base, threshold of the 1% part and 多数回 amount each halved) —
+while the 世帯 limits stay whole (蒲郡市, 全国健康保険協会; see kokuho/params/kyufu.yaml).
+
 The 1% part is rounded to the yen, 50銭 up (施行令の定め方). 多数回該当 (3 months paid in
 the 12 before) uses the lower amount; the 70歳以上 外来 (個人) payment does not count as
 such a month.
@@ -70,6 +76,7 @@ __all__ = [
     "shotoku_nendo",
     "shussan_calculate",
     "tasukai_applies",
+    "tokurei75_applies",
 ]
 
 
@@ -274,6 +281,37 @@ class Futan:
     shika: bool
     ichibu_futan: int
     iryohi: int
+    #: the person's 75歳到達月 (birthday not on the 1st): :func:`tokurei75_applies`
+    tokurei75: bool = False
+
+
+def tokurei75_applies(birth: date, year: int, month: int, p: KyufuParameters) -> bool:
+    """The 診療月 holds the person's ``koki_nenrei``-th birthday, and not on its first day
+    (born on 29 February: 1 March in a common year, as the 資格 itself)."""
+    try:
+        day = birth.replace(year=birth.year + p.koki_nenrei)
+    except ValueError:
+        day = date(birth.year + p.koki_nenrei, 3, 1)
+    return (day.year, day.month) == (year, month) and day.day != 1
+
+
+def _share(g: Gendo, share: Fraction) -> Gendo:
+    """``g`` with every amount times ``share`` (the 特例's 2分の1). Every 本来額 of the table
+    halves to whole yen; a share that does not is refused (no rounding rule is known)."""
+
+    def part(v: int | None) -> int | None:
+        if v is None:
+            return None
+        x = v * share
+        if x.denominator != 1:
+            raise ValueError(
+                f"限度額 {v}円 の特例の額が1円単位になりません（端数の扱いが未確認）。"
+            )
+        return int(x)
+
+    base = part(g.base)
+    assert base is not None
+    return Gendo(base=base, threshold=part(g.threshold), tasu=part(g.tasu), gairai=part(g.gairai))
 
 
 @dataclass(frozen=True)
@@ -333,19 +371,28 @@ def kogaku_calculate(
         for key, rows in by_person.items():
             gairai = sum(f.ichibu_futan for f in rows if not f.nyuin)
             nyuin = sum(f.ichibu_futan for f in rows if f.nyuin)
-            if g70.gairai is not None and gairai > g70.gairai:
-                pay = gairai - g70.gairai
+            tokurei = any(f.tokurei75 for f in rows)
+            gp = _share(g70, p.tokurei75) if tokurei else g70
+            if gp.gairai is not None and gairai > gp.gairai:
+                pay = gairai - gp.gairai
                 steps.append(
                     Step(
-                        label="70歳以上 外来（個人）",
+                        label="70歳以上 外来（個人）" + ("・75歳到達月の特例" if tokurei else ""),
                         key=key,
                         futan=gairai,
                         iryohi=sum(f.iryohi for f in rows if not f.nyuin),
-                        gendo=g70.gairai,
+                        gendo=gp.gairai,
                         shikyu=pay,
                     )
                 )
-                gairai = g70.gairai
+                gairai = gp.gairai
+            if tokurei:
+                own = gairai + nyuin
+                own_iryohi = sum(f.iryohi for f in rows)
+                limit = gendo_amount(gp, own_iryohi, tasukai=tasukai, rate=table.rate)
+                pay = max(0, own - limit)
+                steps.append(Step("75歳到達月の特例（個人）", own, own_iryohi, limit, pay, key=key))
+                gairai, nyuin = own - pay, 0
             remaining += gairai + nyuin
         # 2. 70歳以上 世帯
         limit = gendo_amount(g70, old_iryohi, tasukai=tasukai, rate=table.rate)
@@ -378,6 +425,12 @@ def kogaku_calculate(
         setai_shikyu += pay
     if excluded:
         lines.append(f"70歳未満の方の{_yen(p.gassan_kijun)}未満の負担は合算の対象外")
+    if any(f.tokurei75 for f in old):
+        share = p.tokurei75
+        lines.append(
+            f"75歳到達月の特例：その方の個人単位の限度額は本来額の{share.denominator}分の"
+            f"{share.numerator}（世帯の限度額は本来額）"
+        )
     if tasukai:
         lines.append("多数回該当（過去12か月に3か月以上の支給）の限度額を適用")
     shikyu = sum(s.shikyu for s in steps)

@@ -81,6 +81,10 @@ class KyufuParameters:
     gassan_kijun: int
     tasukai_months: int
     tasukai_kaisu: int
+    #: 75歳到達月の特例: the share of the personal limits in the month of the birthday
+    tokurei75: Fraction
+    #: the age of the move to 後期高齢者医療 (kokuho.shikaku.koki_nenrei)
+    koki_nenrei: int
     gendo_tables: tuple[GendoTable, ...]
     shussan: tuple[ShussanGaku, ...]
 
@@ -114,6 +118,7 @@ def parameters_from_lookup(lookup: Lookup, fiscal_year: int, *, kiso_year: int) 
     sk = lookup(P + "shotoku_kubun", y)
     kk = lookup(P + "koreisha_kubun", y)
     tasu = lookup(P + "kogaku.tasukai", y)
+    t75 = lookup(P + "kogaku.tokurei75", y)
     tables = tuple(
         GendoTable(
             first=_ym(t["from_month"]),
@@ -151,6 +156,8 @@ def parameters_from_lookup(lookup: Lookup, fiscal_year: int, *, kiso_year: int) 
         gassan_kijun=int(lookup(P + "kogaku.gassan_kijun", y)),
         tasukai_months=int(tasu["months"]),
         tasukai_kaisu=int(tasu["kaisu"]),
+        tokurei75=Fraction(int(t75["bunshi"]), int(t75["bunbo"])),
+        koki_nenrei=int(lookup("kokuho.shikaku.koki_nenrei", y)),
         gendo_tables=tables,
         shussan=tuple(
             ShussanGaku(

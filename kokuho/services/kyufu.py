@@ -38,6 +38,7 @@ from kokuho.rules.kyufu import (
     kogaku_calculate,
     shussan_calculate,
     tasukai_applies,
+    tokurei75_applies,
 )
 from kokuho.rules.shikaku import ShikakuParameters, birthday_at
 from kokuho.selectors.kyufu import (
@@ -451,6 +452,7 @@ def _kogaku_decide(row: Kyufu) -> tuple[int, str, dict[str, Any]]:
         Futan(
             key=f.atena_id,
             koreisha=is_koreisha(births[f.atena_id], y, m, hk.params.koreisha_nenrei),
+            tokurei75=tokurei75_applies(births[f.atena_id], y, m, hk.params),
             iryokikan=f.iryokikan,
             nyuin=f.nyuin,
             shika=f.shika,

@@ -284,3 +284,50 @@ def test_shussan_and_sosai_decided_once_with_the_town_amount(
 
     with pytest.raises(ParameterMissing):
         param_value("kokuho.kyufu.sosai.gaku", 2025)
+
+
+def test_kogaku_in_the_75th_birthday_month_halves_the_persons_limit_through_the_service(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    # 蒲郡市 (kokuho/tests/test_rules_kyufu.py): 一般 57,600 → 28,800 in the month of the
+    # 75th birthday (5月15日); the same bill a month earlier is held to the 本来額.
+    connection.set_tenant(alpha.municipality)
+    members = [
+        person_fields(shimei="鈴木　茂", shimei_kana="スズキ　シゲル", birth_date="1950-05-15")
+    ]
+    (old,) = tennyu(django_capture_on_commit_callbacks, members=members, day=TENNYU)[1]
+    for fy in (2024, 2025):
+        kazei_set(old.pk, fy, nenkin=1_000_000, nenkin_shunyu=2_100_000, kazei_shotoku=100_000)
+    clerk = actor_for("hayama-clerk")
+    decided = {}
+    for month in (4, 5):
+        row = kogaku_shinsei(
+            atena_id=old.pk,
+            year=2025,
+            month=month,
+            lines=[FutanLine(old.pk, "葉山病院", True, False, 100_000, 500_000)],
+            shinsei_date=date(2025, 7, 1),
+            furikomi=BANK,
+            actor=clerk,
+        )
+        decided[month] = kyufu_kettei(kyufu_id=row.pk, kettei_date=date(2025, 7, 5), actor=clerk)
+    assert decided[4].shikyu_gaku == 100_000 - 57_600
+    may = decided[5]
+    assert may.shikyu_gaku == 100_000 - 28_800
+    assert [(s["label"], s["gendo"]) for s in may.detail["steps"]][0] == (
+        "75歳到達月の特例（個人）",
+        28_800,
+    )
+    # 寒川町 has no such person: nothing of it there
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(KyufuRefused):
+        kogaku_shinsei(
+            atena_id=old.pk,
+            year=2025,
+            month=5,
+            lines=[FutanLine(old.pk, "寒川病院", True, False, 100_000, 500_000)],
+            shinsei_date=date(2025, 7, 1),
+            furikomi=BANK,
+            actor=actor_for("samukawa-clerk"),
+        )
+    assert not Kyufu.objects.exists()

@@ -28,11 +28,16 @@ from kokuho.rules.kyufu import (
     shotoku_nendo,
     shussan_calculate,
     tasukai_applies,
+    tokurei75_applies,
 )
 from tenants.params.services import _rows_from_file
 
 PARAMS = Path(__file__).resolve().parents[1] / "params"
-ROWS = [*_rows_from_file(PARAMS / "kyufu.yaml"), *_rows_from_file(PARAMS / "hokenzei.yaml")]
+ROWS = [
+    *_rows_from_file(PARAMS / "kyufu.yaml"),
+    *_rows_from_file(PARAMS / "hokenzei.yaml"),
+    *_rows_from_file(PARAMS / "kokuho_shikaku.yaml"),
+]
 
 
 def national(key: str, year: int) -> Any:
@@ -184,6 +189,71 @@ def test_mhlw_example_one_million_yen_of_care_in_kubun_u():
     # 多数回該当: 44,400円 (the same table)
     r = kogaku_calculate(futan, year=2025, month=9, under70="u", over70="ippan", tasukai=True, p=p)
     assert r.shikyu == 300_000 - 44_400
+
+
+def test_tokurei75_gamagori_halves_the_persons_own_limits_not_the_households():
+    # 蒲郡市「国民健康保険【高額療養費】75歳到達月における自己負担限度額の特例」
+    # (https://www.city.gamagori.lg.jp/unit/nenkin/kokuhokyufu008.html): in the month of the
+    # 75th birthday (not the 1st) the 国保 limit of 一般 is 57,600 ÷ 2 = 28,800円; 全国健康保険協会
+    # (https://www.kyoukaikenpo.or.jp/g7/cat710/sb3160/sb3190/sbb3193/1972-6413/): the person's
+    # own limits halve, the 世帯合算 limit stays the 本来額.
+    p = params()
+    # 夫 (75 on 5月15日) 入院 100,000 (医療費 50万): his own limit 28,800 → 71,200
+    alone = [Futan("夫", True, "A病院", True, False, 100_000, 500_000, tokurei75=True)]
+    r = kogaku_calculate(alone, year=2025, month=5, under70="e", over70="ippan", tasukai=False, p=p)
+    assert [(s.label, s.futan, s.gendo, s.shikyu) for s in r.steps] == [
+        ("75歳到達月の特例（個人）", 100_000, 28_800, 71_200),
+        ("70歳以上 世帯", 28_800, 57_600, 0),
+    ]
+    assert r.shikyu == 71_200 and "本来額の2分の1" in r.lines[0]
+    # without the 特例 (another month) the same bill gives 100,000 − 57,600
+    plain = [Futan("夫", True, "A病院", True, False, 100_000, 500_000)]
+    assert (
+        kogaku_calculate(
+            plain, year=2025, month=6, under70="e", over70="ippan", tasukai=False, p=p
+        ).shikyu
+        == 42_400
+    )
+    # 妻 (72) 入院 50,000 too: the household limit is the whole 57,600:
+    # 28,800 + 50,000 − 57,600 = 21,200 more, 92,400 in all
+    both = [*alone, Futan("妻", True, "B病院", True, False, 50_000, 250_000)]
+    r = kogaku_calculate(both, year=2025, month=5, under70="e", over70="ippan", tasukai=False, p=p)
+    assert [s.shikyu for s in r.steps] == [71_200, 21_200] and r.shikyu == 92_400
+    # 外来 only: the 外来（個人） limit halves too, 18,000 → 9,000
+    gairai = [Futan("夫", True, "C医院", False, False, 20_000, 100_000, tokurei75=True)]
+    r = kogaku_calculate(
+        gairai, year=2025, month=5, under70="e", over70="ippan", tasukai=False, p=p
+    )
+    s0 = r.steps[0]
+    assert (s0.label, s0.gendo, s0.shikyu) == (
+        "70歳以上 外来（個人）・75歳到達月の特例",
+        9_000,
+        11_000,
+    )
+    assert r.shikyu == 11_000
+
+
+def test_tokurei75_genekinami_one_percent_above_half_the_threshold():
+    # 全国健康保険協会 (page above): 「1%部分は、医療費が133,500円を超える部分について」 — for
+    # 現役並みⅠ 80,100＋(医療費−267,000)×1% halves to 40,050＋(医療費−133,500)×1%.
+    # 医療費 600,000, 3割 180,000: 40,050 + 4,665 = 44,715 → 135,285
+    p = params()
+    futan = [Futan("夫", True, "A病院", True, False, 180_000, 600_000, tokurei75=True)]
+    r = kogaku_calculate(futan, year=2025, month=5, under70="u", over70="gen1", tasukai=False, p=p)
+    assert (r.steps[0].gendo, r.steps[0].shikyu, r.shikyu) == (44_715, 135_285, 135_285)
+
+
+def test_tokurei75_applies_in_the_birthday_month_unless_on_the_first():
+    # 蒲郡市: 「月初1日に75歳に到達した場合」は対象外
+    p = params()
+    assert tokurei75_applies(date(1950, 5, 15), 2025, 5, p)
+    assert not tokurei75_applies(date(1950, 5, 15), 2025, 4, p)
+    assert not tokurei75_applies(date(1950, 5, 1), 2025, 5, p)
+    # born 29 February: the 資格 moves on 1 March of a common year, a 1st: no 特例
+    assert not tokurei75_applies(date(1952, 2, 29), 2027, 3, p)
+    assert not tokurei75_applies(date(1952, 2, 29), 2027, 2, p)
+    # and in a leap year, 29 February itself
+    assert tokurei75_applies(date(1953, 2, 28), 2028, 2, p)
 
 
 def test_the_one_percent_rounds_half_a_yen_up():
