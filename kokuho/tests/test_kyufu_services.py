@@ -314,7 +314,8 @@ def test_kogaku_in_the_75th_birthday_month_halves_the_persons_limit_through_the_
     assert decided[4].shikyu_gaku == 100_000 - 57_600
     may = decided[5]
     assert may.shikyu_gaku == 100_000 - 28_800
-    assert [(s["label"], s["gendo"]) for s in may.detail["steps"]][0] == (
+    first = may.detail["steps"][0]
+    assert (first["label"], first["gendo"]) == (
         "75歳到達月の特例（個人）",
         28_800,
     )
