@@ -1,6 +1,7 @@
 """負担限度額認定 (補足給付): the 段階 at every boundary of income and savings (values in
 kaigo/params/futan.yaml, the tables 厚生労働省 published for 令和3年8月・令和6年8月 as the towns
-copy them — not checked against the 告示 here), and 申請 → 判定 → 決定 in two towns."""
+copy them — checked against the towns' pages in test_futan_gendogaku_values.py, not against the
+告示 itself), and 申請 → 判定 → 決定 in two towns."""
 
 from __future__ import annotations
 
