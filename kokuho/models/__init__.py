@@ -1,5 +1,6 @@
 from kokuho.models.kyufu import (
     GendoNintei,
+    KijunShunyu,
     KogakuFutan,
     KozaShubetsu,
     Kyufu,
@@ -25,6 +26,7 @@ from kokuho.models.shikaku import (
 __all__ = [
     "CauseKind",
     "GendoNintei",
+    "KijunShunyu",
     "KogakuFutan",
     "KokuhoSetai",
     "KozaShubetsu",

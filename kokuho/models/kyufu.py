@@ -71,6 +71,35 @@ class GendoNintei(models.Model):
         return f"限度額適用認定 {self.pk}"
 
 
+class KijunShunyu(models.Model):
+    """基準収入額適用の申請: a household judged 現役並み whose 70歳以上 insured declare their
+    収入; when under the bases (``gaito``) the household is 一般 from ``tekiyo_from`` to
+    ``tekiyo_to`` (the end of the 所得's year, 7月31日)."""
+
+    setai_id = models.BigIntegerField("世帯ID")
+    atena_id = models.BigIntegerField("申請者の宛名ID")
+    shinsei_date = models.DateField("申請日")
+    nendo = models.PositiveSmallIntegerField("所得の年度")
+    #: {宛名ID: 収入} of the 70歳以上 insured
+    shunyu = models.JSONField("70歳以上の被保険者の収入")
+    #: 収入 of 旧国保被保険者 (moved to 後期高齢者医療), one each
+    kyu_shunyu = models.JSONField("旧国保被保険者の収入", default=list)
+    gaito = models.BooleanField("基準収入額に該当")
+    tekiyo_from = models.DateField("適用開始日", null=True, blank=True)
+    tekiyo_to = models.DateField("適用終了日", null=True, blank=True)
+    detail = models.JSONField("判定の内訳", default=dict)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "基準収入額適用"
+        verbose_name_plural = "基準収入額適用"
+        indexes = [models.Index(fields=["setai_id", "tekiyo_from"], name="kokuho_kijun_setai_idx")]
+
+    def __str__(self) -> str:
+        return f"基準収入額適用 {self.pk}"
+
+
 class Shiharai(models.Model):
     """One payment list: every decided 給付 paid on ``shiharai_date``."""
 

@@ -69,6 +69,7 @@ __all__ = [
     "ShussanResult",
     "gendo_amount",
     "is_koreisha",
+    "kijun_shunyu_gaito",
     "kogaku_calculate",
     "parameters_for",
     "parameters_from_lookup",
@@ -195,11 +196,40 @@ def _shotoku_zero(income: Income, p: KyufuParameters) -> bool:
     return income.kyuyo + income.sonota + max(0, income.nenkin_shunyu - p.nenkin_kojo) <= 0
 
 
+def kijun_shunyu_gaito(
+    shunyu: Sequence[int], kyu_shunyu: Sequence[int], p: KyufuParameters
+) -> tuple[bool, str]:
+    """基準収入額適用: whether the 収入 of the household's 70歳以上 insured (``shunyu``, one
+    each) and of those who left for 後期高齢者医療 (``kyu_shunyu``, 旧国保被保険者) are under
+    the bases, and the line that says why."""
+    if not shunyu or any(v < 0 for v in (*shunyu, *kyu_shunyu)):
+        raise ValueError("70歳以上の被保険者の収入（0円以上）を入力してください。")
+    total = sum(shunyu)
+    if len(shunyu) == 1:
+        if total < p.kijun_tandoku:
+            return True, f"70歳以上の被保険者1人の収入 {_yen(total)}（{_yen(p.kijun_tandoku)}未満）"
+        with_kyu = total + sum(kyu_shunyu)
+        if kyu_shunyu and with_kyu < p.kijun_fukusu:
+            return True, (
+                f"旧国保被保険者との収入の合計 {_yen(with_kyu)}（{_yen(p.kijun_fukusu)}未満）"
+            )
+        return False, f"70歳以上の被保険者1人の収入 {_yen(total)}（{_yen(p.kijun_tandoku)}以上）"
+    if total < p.kijun_fukusu:
+        return True, f"70歳以上の被保険者の収入の合計 {_yen(total)}（{_yen(p.kijun_fukusu)}未満）"
+    return False, f"70歳以上の被保険者の収入の合計 {_yen(total)}（{_yen(p.kijun_fukusu)}以上）"
+
+
 def shotoku_kubun(
-    members: Sequence[KubunMember], year: int, month: int, p: KyufuParameters
+    members: Sequence[KubunMember],
+    year: int,
+    month: int,
+    p: KyufuParameters,
+    *,
+    kijun_shunyu: bool = False,
 ) -> KubunResult:
     """The household's 所得区分 for 診療月 ``year``/``month`` (members: the registry
-    household with who is insured that month and each one's 所得)."""
+    household with who is insured that month and each one's 所得). ``kijun_shunyu``: an
+    approved 基準収入額適用 covers the month (a 現役並み household is then 一般)."""
     nendo = shotoku_nendo(year, month, p.kirikae_tsuki)
     insured = [m for m in members if m.insured]
     judged = [m for m in members if m.insured or m.setainushi]
@@ -242,6 +272,9 @@ def shotoku_kubun(
                 f"昭和20年1月2日以降生まれの70歳以上の被保険者がいて、その基礎控除後の所得の"
                 f"合計が {_yen(k_total)}（{_yen(p.tokurei_gendo)}以下）のため一般"
             )
+        if over != p.ippan and kijun_shunyu:
+            over = p.ippan
+            lines.append("基準収入額適用の申請（収入が基準額未満）により一般")
     return KubunResult(
         nendo=nendo,
         under70=under,

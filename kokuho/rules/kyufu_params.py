@@ -76,6 +76,9 @@ class KyufuParameters:
     nenkin_kojo: int
     tokurei_born_from: date
     tokurei_gendo: int
+    #: 基準収入額適用: 収入 under which a 現役並み household becomes 一般 on application
+    kijun_tandoku: int
+    kijun_fukusu: int
     #: 基礎控除 by 合計所得金額 (upto or None, amount), of the 国保税 (same law)
     kiso_kojo: tuple[tuple[int | None, int], ...]
     gassan_kijun: int
@@ -119,6 +122,7 @@ def parameters_from_lookup(lookup: Lookup, fiscal_year: int, *, kiso_year: int) 
     kk = lookup(P + "koreisha_kubun", y)
     tasu = lookup(P + "kogaku.tasukai", y)
     t75 = lookup(P + "kogaku.tokurei75", y)
+    kijun = lookup(P + "kijun_shunyu", y)
     tables = tuple(
         GendoTable(
             first=_ym(t["from_month"]),
@@ -149,6 +153,8 @@ def parameters_from_lookup(lookup: Lookup, fiscal_year: int, *, kiso_year: int) 
         nenkin_kojo=int(kk["nenkin_kojo"]),
         tokurei_born_from=date.fromisoformat(kk["tokurei"]["born_from"]),
         tokurei_gendo=int(kk["tokurei"]["kyu_tadashigaki_gendo"]),
+        kijun_tandoku=int(kijun["tandoku"]),
+        kijun_fukusu=int(kijun["fukusu"]),
         kiso_kojo=tuple(
             (None if t["upto"] is None else int(t["upto"]), int(t["amount"]))
             for t in lookup("kokuho.hokenzei.kiso_kojo", kiso_year)

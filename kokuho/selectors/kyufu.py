@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from juminkiroku.public import households_of
+from kokuho.models import KijunShunyu, KyufuKind, KyufuStatus, Shikaku
 from kokuho.models import Kyufu as KyufuRow
-from kokuho.models import KyufuKind, KyufuStatus, Shikaku
 from kokuho.rules.kyufu import (
     Income,
     KubunMember,
@@ -81,6 +81,16 @@ def _income(k: PersonKazei | None) -> Income | None:
     )
 
 
+def kijun_shunyu_on(setai_id: int | None, year: int, month: int) -> bool:
+    """An approved 基準収入額適用 of the household covers 診療月 ``year``/``month``."""
+    if setai_id is None:
+        return False
+    first = date(year, month, 1)
+    return KijunShunyu.objects.filter(
+        setai_id=setai_id, gaito=True, tekiyo_from__lte=first, tekiyo_to__gte=first
+    ).exists()
+
+
 def household_kubun(atena_id: int, year: int, month: int, *, day: date) -> HouseholdKubun | None:
     """The 所得区分 of the household ``atena_id`` lives in on ``day``, for 診療月
     ``year``/``month``; None when the person did not live in the town that day."""
@@ -102,7 +112,10 @@ def household_kubun(atena_id: int, year: int, month: int, *, day: date) -> House
         )
         for m in members
     ]
-    result = shotoku_kubun(kubun_members, year, month, p)
+    setai_id = members[0].setai_id
+    result = shotoku_kubun(
+        kubun_members, year, month, p, kijun_shunyu=kijun_shunyu_on(setai_id, year, month)
+    )
     head = next((m.atena_id for m in members if m.is_setainushi), None)
     return HouseholdKubun(
         setai_id=members[0].setai_id,

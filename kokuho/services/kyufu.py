@@ -10,7 +10,7 @@ person) and writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,6 +22,7 @@ from juminkiroku.public import person_identity, residents_among
 from kokuho.gyomu import KOKUHO_KYUFU
 from kokuho.models import (
     GendoNintei,
+    KijunShunyu,
     KogakuFutan,
     Kyufu,
     KyufuKind,
@@ -35,6 +36,7 @@ from kokuho.rules.kyufu import (
     Futan,
     GendoMissing,
     is_koreisha,
+    kijun_shunyu_gaito,
     kogaku_calculate,
     shussan_calculate,
     tasukai_applies,
@@ -229,6 +231,70 @@ def nintei_yuko(row: GendoNintei, birth: date) -> tuple[date, date]:
     end = date(year, k, 1) - timedelta(days=1)
     koki = birthday_at(birth, ShikakuParameters.for_date(row.shinsei_date).koki_nenrei)
     return start, min(end, koki - timedelta(days=1))
+
+
+def kijun_shunyu_shinsei(
+    *,
+    atena_id: int,
+    shinsei_date: date,
+    shunyu: Mapping[int, int],
+    kyu_shunyu: Sequence[int] = (),
+    actor: Actor,
+) -> KijunShunyu:
+    """基準収入額適用の申請 of the household ``atena_id`` lives in: judged from the 収入
+    declared for each of its 70歳以上 insured (``shunyu``, every one of them and only them)
+    and of its 旧国保被保険者 (``kyu_shunyu``). When under the bases the household is 一般
+    from the month after the 申請 (未確認: 新城市 says so for 後期高齢者医療) to the 31 July
+    before the 所得's year next changes."""
+    with transaction.atomic(durable=True):
+        resident = _person_day(atena_id, shinsei_date)
+        nxt = (shinsei_date.replace(day=28) + timedelta(days=4)).replace(day=1)
+        try:
+            hk = household_kubun(atena_id, nxt.year, nxt.month, day=shinsei_date)
+        except (ParameterMissing, LookupError) as exc:
+            raise KyufuRefused(f"判定に必要な法令の値がありません（{exc}）。") from exc
+        assert hk is not None
+        p = hk.params
+        if not hk.koreisha_ids:
+            raise KyufuRefused("この世帯には70歳以上の国保の被保険者がいません。")
+        if hk.result.over70 not in {k for k, _ in p.genekinami}:
+            label = KUBUN_LABELS.get(hk.result.over70 or "", "判定できない")
+            raise KyufuRefused(
+                f"この世帯は現役並み所得者ではありません（{label}）。申請は要りません。"
+            )
+        if set(shunyu) != set(hk.koreisha_ids):
+            raise KyufuRefused("70歳以上の被保険者全員の収入を、それぞれ入力してください。")
+        try:
+            gaito, line = kijun_shunyu_gaito(
+                [int(shunyu[i]) for i in hk.koreisha_ids], [int(v) for v in kyu_shunyu], p
+            )
+        except ValueError as exc:
+            raise KyufuRefused(str(exc)) from exc
+        k = p.kirikae_tsuki
+        year = nxt.year + (1 if nxt.month >= k else 0)
+        row = KijunShunyu.objects.create(
+            setai_id=resident.setai_id,
+            atena_id=atena_id,
+            shinsei_date=shinsei_date,
+            nendo=hk.result.nendo,
+            shunyu={str(i): int(shunyu[i]) for i in hk.koreisha_ids},
+            kyu_shunyu=[int(v) for v in kyu_shunyu],
+            gaito=gaito,
+            tekiyo_from=nxt if gaito else None,
+            tekiyo_to=date(year, k, 1) - timedelta(days=1) if gaito else None,
+            detail={"lines": [*hk.result.lines, line], "kubun_before": hk.result.over70},
+            created_by=actor.username,
+        )
+        access_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            gyomu=KOKUHO_KYUFU,
+            screen=SCREEN,
+            record_type="kokuho.KijunShunyu",
+            record_id=row.pk,
+            detail={"atena_ids": sorted({atena_id, *hk.member_ids}), "gaito": gaito},
+        )
+        return row
 
 
 def gendo_nintei_kofu(*, nintei_id: int, kofu_date: date, actor: Actor) -> GendoNintei:

@@ -10,13 +10,23 @@ from datetime import date
 import pytest
 
 from juminkiroku.tests.factories import actor_for, family, person_fields
-from kokuho.models import GendoNintei, Kyufu, KyufuRireki, KyufuStatus, NinteiStatus, Shiharai
+from kokuho.models import (
+    GendoNintei,
+    KijunShunyu,
+    Kyufu,
+    KyufuRireki,
+    KyufuStatus,
+    NinteiStatus,
+    Shiharai,
+)
+from kokuho.selectors.kyufu import household_kubun
 from kokuho.services.kyufu import (
     Furikomi,
     FutanLine,
     KyufuRefused,
     gendo_nintei_kofu,
     gendo_nintei_shinsei,
+    kijun_shunyu_shinsei,
     kogaku_shinsei,
     kyufu_kettei,
     shiharai_make,
@@ -332,3 +342,56 @@ def test_kogaku_in_the_75th_birthday_month_halves_the_persons_limit_through_the_
             actor=actor_for("samukawa-clerk"),
         )
     assert not Kyufu.objects.exists()
+
+
+def test_kijun_shunyu_shinsei_makes_the_household_ippan_from_the_next_month(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    # 五條市・大仙市: one 70〜74歳 insured, 収入 under 383万円 → 一般 on application
+    connection.set_tenant(alpha.municipality)
+    members = [
+        person_fields(shimei="高橋　一", shimei_kana="タカハシ　ハジメ", birth_date="1953-03-03")
+    ]
+    (old,) = tennyu(django_capture_on_commit_callbacks, members=members, day=TENNYU)[1]
+    # 課税所得 2,800,000 (現役並みⅠ), 旧ただし書所得 3,570,000 (over 210万: no 特例)
+    kazei_set(old.pk, 2025, kyuyo=4_000_000, kazei_shotoku=2_800_000)
+    clerk = actor_for("hayama-clerk")
+    assert household_kubun(old.pk, 2025, 10, day=date(2025, 9, 10)).result.over70 == "gen1"
+    with pytest.raises(KyufuRefused, match="全員の収入"):
+        kijun_shunyu_shinsei(
+            atena_id=old.pk, shinsei_date=date(2025, 9, 10), shunyu={}, actor=clerk
+        )
+    # 3,830,000円: not under the base, recorded, the household stays 現役並み
+    row = kijun_shunyu_shinsei(
+        atena_id=old.pk, shinsei_date=date(2025, 9, 10), shunyu={old.pk: 3_830_000}, actor=clerk
+    )
+    assert (row.gaito, row.tekiyo_from) == (False, None)
+    assert household_kubun(old.pk, 2025, 10, day=date(2025, 9, 10)).result.over70 == "gen1"
+    # 3,829,999円: 一般 from 10月 to 令和8年7月31日; 9月 stays 現役並み
+    row = kijun_shunyu_shinsei(
+        atena_id=old.pk, shinsei_date=date(2025, 9, 11), shunyu={old.pk: 3_829_999}, actor=clerk
+    )
+    assert (row.gaito, row.tekiyo_from, row.tekiyo_to) == (
+        True,
+        date(2025, 10, 1),
+        date(2026, 7, 31),
+    )
+    assert household_kubun(old.pk, 2025, 10, day=date(2025, 10, 1)).result.over70 == "ippan"
+    assert household_kubun(old.pk, 2025, 9, day=date(2025, 9, 11)).result.over70 == "gen1"
+    log = AccessLog.objects.filter(record_type="kokuho.KijunShunyu", record_id=str(row.pk))
+    assert log.count() == 1 and old.pk in log[0].detail["atena_ids"]
+    # a second application is refused: the household is 一般 already
+    with pytest.raises(KyufuRefused, match="現役並み所得者ではありません"):
+        kijun_shunyu_shinsei(
+            atena_id=old.pk, shinsei_date=date(2025, 10, 2), shunyu={old.pk: 1}, actor=clerk
+        )
+    # 寒川町: the person is not there; nothing of 葉山町's there
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(KyufuRefused):
+        kijun_shunyu_shinsei(
+            atena_id=old.pk,
+            shinsei_date=date(2025, 9, 11),
+            shunyu={old.pk: 1},
+            actor=actor_for("samukawa-clerk"),
+        )
+    assert not KijunShunyu.objects.exists()

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from juminkiroku.tests.factories import actor_for, family
+from juminkiroku.tests.factories import actor_for, family, person_fields
 from kokuho.models import GendoNintei, Kyufu
 from kokuho.tests.factories import tennyu
 from tenants.accesslog.models import AccessLog
@@ -205,3 +205,31 @@ def test_nintei_from_the_screen_with_its_card_and_the_viewer_cannot_write(world,
     assert (
         beta.post(f"/kokuho/kyufu/nintei/{n.pk}/kofu/", {"kofu_date": "R7.9.10"}).status_code == 404
     )
+
+
+def test_kijun_shunyu_from_the_person_screen(world, login, django_capture_on_commit_callbacks):
+    # 五條市・大仙市 (kokuho/tests/test_rules_kyufu.py::test_kijun_shunyu_at_each_base)
+    connection.set_tenant(world.alpha.municipality)
+    members = [
+        person_fields(shimei="高橋　一", shimei_kana="タカハシ　ハジメ", birth_date="1953-03-03")
+    ]
+    (old,) = tennyu(django_capture_on_commit_callbacks, members=members, day=date(2020, 4, 1))[1]
+    kazei_set(old.pk, 2025, kyuyo=4_000_000, kazei_shotoku=2_800_000)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get(f"/kokuho/kyufu/person/{old.pk}/").content.decode()
+    assert "基準収入額適用の申請" in page and "3,830,000円未満" in page
+    url = f"/kokuho/kyufu/person/{old.pk}/kijun/"
+    r = clerk.post(url, {"shinsei_date": "令和7年9月11日", "kyu_shunyu": "１２円"}, follow=True)
+    assert "旧国保被保険者の収入は円単位の数字で入力してください。" in r.content.decode()
+    r = clerk.post(
+        url, {"shinsei_date": "令和7年9月11日", f"shunyu_{old.pk}": "3829999"}, follow=True
+    )
+    page = r.content.decode()
+    assert "基準収入額に該当します。令和7年10月1日から令和8年7月31日まで" in page
+    assert "該当（一般）" in page and "3,829,999円（3,830,000円未満）" in page
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    assert viewer.post(url, {"shinsei_date": "令和7年9月12日"}).status_code == 403
+    beta = login("samukawa-clerk", BETA_HOST)
+    assert beta.post(url, {"shinsei_date": "令和7年9月12日"}).status_code == 404
+    assert beta.get(f"/kokuho/kyufu/person/{old.pk}/").status_code == 404

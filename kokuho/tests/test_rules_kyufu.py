@@ -22,6 +22,7 @@ from kokuho.rules.kyufu import (
     KyufuParameters,
     gendo_amount,
     is_koreisha,
+    kijun_shunyu_gaito,
     kogaku_calculate,
     parameters_from_lookup,
     shotoku_kubun,
@@ -189,6 +190,33 @@ def test_mhlw_example_one_million_yen_of_care_in_kubun_u():
     # 多数回該当: 44,400円 (the same table)
     r = kogaku_calculate(futan, year=2025, month=9, under70="u", over70="ippan", tasukai=True, p=p)
     assert r.shikyu == 300_000 - 44_400
+
+
+def test_kijun_shunyu_at_each_base():
+    # 五條市「基準収入額適用の申請」・大仙市: 70〜74歳が1人で収入383万円未満; 1人で旧国保被保険者
+    # (後期高齢者医療へ移った方) との合計520万円未満; 2人以上で合計520万円未満 → 一般
+    p = params()
+    assert kijun_shunyu_gaito([3_829_999], [], p)[0]
+    assert not kijun_shunyu_gaito([3_830_000], [], p)[0]
+    assert kijun_shunyu_gaito([4_000_000], [1_199_999], p) == (
+        True,
+        "旧国保被保険者との収入の合計 5,199,999円（5,200,000円未満）",
+    )
+    assert not kijun_shunyu_gaito([4_000_000], [1_200_000], p)[0]
+    assert kijun_shunyu_gaito([3_000_000, 2_199_999], [], p)[0]
+    assert not kijun_shunyu_gaito([3_000_000, 2_200_000], [], p)[0]
+    with pytest.raises(ValueError):
+        kijun_shunyu_gaito([], [], p)
+
+
+def test_kijun_shunyu_makes_a_genekinami_household_ippan():
+    # 課税所得 2,000,000 (現役並みⅠ) and 旧ただし書所得 over 210万: 一般 only by the 申請
+    p = params()
+    income = kazei(3_500_000, kazei_shotoku=2_000_000)
+    m = [member("夫", "1953-03-03", income, head=True)]
+    assert shotoku_kubun(m, 2025, 10, p).over70 == "gen1"
+    r = shotoku_kubun(m, 2025, 10, p, kijun_shunyu=True)
+    assert r.over70 == "ippan" and "基準収入額適用の申請（収入が基準額未満）により一般" in r.lines
 
 
 def test_tokurei75_gamagori_halves_the_persons_own_limits_not_the_households():

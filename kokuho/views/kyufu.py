@@ -26,6 +26,7 @@ from kokuho.forms.kyufu import kettei_items, kyufu_render, nintei_items, wareki_
 from kokuho.gyomu import KOKUHO_KYUFU
 from kokuho.models import (
     GendoNintei,
+    KijunShunyu,
     KozaShubetsu,
     Kyufu,
     KyufuKind,
@@ -34,6 +35,7 @@ from kokuho.models import (
     Shiharai,
 )
 from kokuho.rules.kyufu import KUBUN_LABELS
+from kokuho.selectors.kyufu import kyufu_parameters
 from kokuho.services.kyufu import (
     Furikomi,
     FutanLine,
@@ -41,6 +43,7 @@ from kokuho.services.kyufu import (
     furikomi_errors,
     gendo_nintei_kofu,
     gendo_nintei_shinsei,
+    kijun_shunyu_shinsei,
     kogaku_shinsei,
     kyufu_kettei,
     shiharai_make,
@@ -57,6 +60,8 @@ from tenants.forms.export import encoding_from
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
+from tenants.params.services import ParameterMissing
+from tenants.wareki import format_wareki
 
 GYOMU = KOKUHO_KYUFU
 DATE_HELP = wareki_help("令和7年9月10日", "R7.9.10", "2025/9/10")
@@ -119,6 +124,47 @@ class FurikomiForm(forms.Form):
 
 class NinteiForm(forms.Form):
     shinsei_date = WarekiDateField(label="申請日", help_text=DATE_HELP)
+
+
+class KijunForm(forms.Form):
+    """基準収入額適用の申請: the 収入 of each 70歳以上 insured member (one field each) and of
+    the 旧国保被保険者 (those who moved to 後期高齢者医療)."""
+
+    shinsei_date = WarekiDateField(label="申請日", help_text=DATE_HELP)
+    kyu_shunyu = TextField(
+        label="旧国保被保険者（後期高齢者医療へ移った方）の収入（円、複数は読点「、」で区切る）",
+        max_length=100,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        for atena_id, shimei in members or []:
+            self.fields[f"shunyu_{atena_id}"] = forms.IntegerField(
+                label=f"{shimei}さんの収入（円。70歳以上の被保険者の方だけ）",
+                min_value=0,
+                required=False,
+            )
+
+    def shunyu(self) -> dict[int, int]:
+        return {
+            int(k.removeprefix("shunyu_")): v
+            for k, v in self.cleaned_data.items()
+            if k.startswith("shunyu_") and v is not None
+        }
+
+    def clean_kyu_shunyu(self) -> list[int]:
+        raw = (self.cleaned_data.get("kyu_shunyu") or "").replace(",", "、").replace("，", "、")
+        out: list[int] = []
+        for part in (p.strip().replace("円", "") for p in raw.split("、")):
+            if not part:
+                continue
+            if not part.isascii() or not part.isdigit():
+                raise forms.ValidationError(
+                    "旧国保被保険者の収入は円単位の数字で入力してください。"
+                )
+            out.append(int(part))
+        return out
 
 
 class KofuForm(forms.Form):
@@ -256,12 +302,23 @@ def kyufu_person(request: HttpRequest, pk: int) -> HttpResponse:
             "atena_ids": [pk, *(m for m, _ in members)],
             "can_write": _can_write(request),
             "nintei_form": NinteiForm(initial={"shinsei_date": today}),
+            "kijun_form": KijunForm(initial={"shinsei_date": today}, members=members),
+            "kijun": KijunShunyu.objects.filter(atena_id=pk).order_by("-shinsei_date", "-id"),
+            "kijun_p": _kijun_params(today),
             "kogaku_form": KogakuForm(initial={"shinsei_date": today}),
             "futan_formset": FutanFormSet(form_kwargs={"members": members}, prefix="futan"),
             "shussan_form": ShussanForm(initial={"shinsei_date": today}),
             "sosai_form": SosaiForm(initial={"shinsei_date": today}),
         },
     )
+
+
+def _kijun_params(today: date) -> Any:
+    """The bases the 基準収入額適用 section states (None when the year has no values)."""
+    try:
+        return kyufu_parameters(today.year, today.month)
+    except (ParameterMissing, LookupError):
+        return None
 
 
 def _person_or_404(pk: int) -> None:
@@ -289,6 +346,38 @@ def nintei_shinsei(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kokuho_kyufu_person", pk=pk)
     messages.success(request, "申請を受け付け、所得区分を判定しました。")
     return redirect("kokuho_nintei", pk=row.pk)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service), then back to the person
+@require_POST
+def kijun_shinsei(request: HttpRequest, pk: int) -> HttpResponse:
+    _person_or_404(pk)
+    form = KijunForm(request.POST, members=_members(pk))
+    if not form.is_valid():
+        _refused(request, form)
+        return redirect("kokuho_kyufu_person", pk=pk)
+    try:
+        row = kijun_shunyu_shinsei(
+            atena_id=pk,
+            shinsei_date=form.cleaned_data["shinsei_date"],
+            shunyu=form.shunyu(),
+            kyu_shunyu=form.cleaned_data["kyu_shunyu"],
+            actor=actor_from_request(request),
+        )
+    except KyufuRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("kokuho_kyufu_person", pk=pk)
+    if row.gaito and row.tekiyo_from and row.tekiyo_to:
+        messages.success(
+            request,
+            f"基準収入額に該当します。{format_wareki(row.tekiyo_from)}から"
+            f"{format_wareki(row.tekiyo_to)}まで、"
+            "世帯の70歳以上の方の所得区分は一般です。",
+        )
+    else:
+        messages.warning(request, "基準収入額に該当しません（" + row.detail["lines"][-1] + "）。")
+    return redirect("kokuho_kyufu_person", pk=pk)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -701,6 +790,7 @@ urlpatterns: list[URLPattern] = [
     path("kyufu/", kyufu_list, name="kokuho_kyufu_list"),
     path("kyufu/person/<int:pk>/", kyufu_person, name="kokuho_kyufu_person"),
     path("kyufu/person/<int:pk>/nintei/", nintei_shinsei, name="kokuho_kyufu_nintei_shinsei"),
+    path("kyufu/person/<int:pk>/kijun/", kijun_shinsei, name="kokuho_kyufu_kijun_shinsei"),
     path("kyufu/person/<int:pk>/kogaku/", kogaku_shinsei_view, name="kokuho_kyufu_kogaku_shinsei"),
     path(
         "kyufu/person/<int:pk>/shussan/", shussan_shinsei_view, name="kokuho_kyufu_shussan_shinsei"
