@@ -112,6 +112,7 @@ def kanpu_decide(
             raise ShunoRefused(
                 "法人（法人番号）の期別の還付は、この画面ではまだできません（充当・還付は宛名ごと）。"
             )
+        atena_id: int = kib.atena_id
         # the day the 過誤納 arose, from the entries before this decision's 充当
         changes = [
             (d, int(a))
@@ -168,17 +169,18 @@ def kanpu_decide(
         kanpu = None
         if over > 0:
             kanpu = _kanpu_write(
-                kib=kib, over=over, kettei_date=kettei_date, shiharai_hoho=shiharai_hoho,
-                shiharai_date=shiharai_date, jiyu=jiyu, jiyu_date=jiyu_date,
-                seikyu_date=seikyu_date, account=account, parts=kanpu_parts_,
+                kib=kib, atena_id=atena_id, over=over, kettei_date=kettei_date,
+                shiharai_hoho=shiharai_hoho, shiharai_date=shiharai_date, jiyu=jiyu,
+                jiyu_date=jiyu_date, seikyu_date=seikyu_date, account=account, parts=kanpu_parts_,
                 kasankin=result.kasankin, who=who,
             )  # fmt: skip
         for m, parts_m, tekijo, kasankin in juto_kasan:
+            assert hassei is not None  # a 充当 was made: the 期別 was overpaid
             JutoKasan.objects.create(
                 juto_id=m.out_id,
                 from_kibetsu_id=m.from_kibetsu_id,
                 to_kibetsu_id=m.to_kibetsu_id,
-                atena_id=kib.atena_id,
+                atena_id=atena_id,
                 kanpu=kanpu,
                 juto_date=kettei_date,
                 hassei_date=hassei,
@@ -211,6 +213,7 @@ def kanpu_decide(
 def _kanpu_write(
     *,
     kib: Kibetsu,
+    atena_id: int,
     over: int,
     kettei_date: date,
     shiharai_hoho: str,
@@ -229,7 +232,7 @@ def _kanpu_write(
     a = account if shiharai_hoho == ShiharaiHoho.KOZA else None
     kanpu = Kanpu.objects.create(
         kibetsu=kib,
-        atena_id=kib.atena_id,
+        atena_id=atena_id,
         shuno=entry,
         kettei_date=kettei_date,
         shiharai_hoho=shiharai_hoho,
