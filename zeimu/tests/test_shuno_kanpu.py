@@ -336,3 +336,29 @@ def test_two_towns_never_meet(alpha: Any, beta: Any) -> None:
     connection.set_tenant(beta.municipality)
     assert not Kanpu.objects.exists()
     assert kanpu_between(date(2025, 4, 1), date(2026, 3, 31)) == 0
+
+
+def test_two_towns_each_keep_their_own_juto_kasankin(alpha: Any, beta: Any) -> None:
+    # given: in 葉山町 a 過誤納 of 1,500,000円 and an older debt it is 充当 to
+    connection.set_tenant(alpha.municipality)
+    _, (pa, *_) = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    post(pa.pk, "kei24", 2_000_000, "a", zeimoku=Zeimoku.KEIJIDOSHA, nendo=2024,
+         nouki=date(2025, 2, 28), on=date(2024, 5, 1))  # fmt: skip
+    k = post(pa.pk, "k25:1", 1_500_000, "t")
+    pay(k, 1_500_000, date(2025, 4, 30))
+    post(pa.pk, "k25:1", 0, "kosei", on=date(2025, 9, 1))
+    # 寒川町 cannot decide it (the id names nothing there), and writes nothing
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(ShunoRefused, match="この期別はありません"):
+        kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
+                     shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
+                     actor=ACTOR)  # fmt: skip
+    assert not JutoKasan.objects.exists() and not Shuno.objects.exists()
+    # 葉山町 decides it: its 充当's 加算金 (4,500円) is recorded in 葉山町 only
+    connection.set_tenant(alpha.municipality)
+    kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
+                 shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
+                 actor=ACTOR)  # fmt: skip
+    assert list(JutoKasan.objects.values_list("kasankin", flat=True)) == [4_500]
+    connection.set_tenant(beta.municipality)
+    assert not JutoKasan.objects.exists()
