@@ -67,6 +67,7 @@ from zeimu.models.shuno import (
     Zeimoku,
 )
 from zeimu.models.shuno_kanpu import (
+    JutoKasan,
     Kanpu,
     KanpuJiyu,
     ShiharaiHoho,
@@ -117,6 +118,7 @@ __all__ = [
     "HojinJimusho",
     "HojinShinkoku",
     "JigyoshoShinkoku",
+    "JutoKasan",
     "Kanpu",
     "KanpuJiyu",
     "KaokuKozo",

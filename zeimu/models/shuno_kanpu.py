@@ -64,3 +64,48 @@ class Kanpu(models.Model):
 
     def __str__(self) -> str:
         return f"還付 {self.amount:,}円"
+
+
+class JutoKasan(models.Model):
+    """還付加算金 on a part 充当 (地方税法第17条の4第1項): one per 充当 a 還付 decision makes
+    (``zeimu.services.shuno_kanpu.kanpu_decide``), counted from the part's 起算日 to the
+    充当適状日 (or the day of the 充当 when that is earlier). The 加算金 is the town's expense,
+    not a tax: it never touches a 期別's balance; it is paid with the decision's 還付
+    (``Kanpu``), or — when the 充当 took the whole 過誤納 — it waits here (``kanpu`` empty)."""
+
+    juto = models.OneToOneField(
+        "zeimu.Shuno", verbose_name="充当（払出）の記録", on_delete=models.PROTECT, related_name="+"
+    )
+    from_kibetsu = models.ForeignKey(
+        "zeimu.Kibetsu", verbose_name="過誤納の期別", on_delete=models.PROTECT, related_name="+"
+    )
+    to_kibetsu = models.ForeignKey(
+        "zeimu.Kibetsu", verbose_name="充当先の期別", on_delete=models.PROTECT, related_name="+"
+    )
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+    )
+    kanpu = models.ForeignKey(
+        Kanpu,
+        verbose_name="あわせて支払う還付",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="juto_kasan",
+    )
+    juto_date = models.DateField("充当日")
+    hassei_date = models.DateField("過誤納金が生じた日")
+    tekijo_date = models.DateField("充当適状日")
+    amount = models.BigIntegerField("充当額")
+    jiyu = models.CharField("過誤納の事由", max_length=8, choices=KanpuJiyu.choices)
+    kasan_detail = models.JSONField("還付加算金の計算", default=list)
+    kasankin = models.BigIntegerField("還付加算金")
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "充当の還付加算金"
+        verbose_name_plural = "充当の還付加算金"
+
+    def __str__(self) -> str:
+        return f"充当 {self.amount:,}円（加算金 {self.kasankin:,}円）"

@@ -10,9 +10,17 @@ town decided the payment (還付のため支出を決定した日) inclusive:
   1月を経過する日」 (not before the day after the 納付日);
 - 第4号 誤納: the day after 「納付日の翌日から起算して1月を経過する日」.
 
-(The 起算日 of each 号 as 日野市, 高石市 and 川崎市宮前区's pages state them; the article's own
-text was not read here. Not implemented: the 除算期間 of 第17条の4第2項 — e.g. a 過誤納 notified
-and not claimed within 30 days — and 還付加算金 on a 充当, whose end is the 充当適状日.)
+(The 起算日 of each 号 as 日野市, 高石市 and 川崎市宮前区's pages state them. Not implemented:
+the 除算期間 of 第17条の4第2項 — e.g. a 過誤納 notified and not claimed within 30 days.)
+
+**充当.** For the part 充当 the period ends on 「充当をした日（同日前に充当をするのに適すること
+となつた日がある場合には、当該適することとなつた日）」 (第17条の4第1項, as quoted by 広島市
+FAQID-9999 注3 and 元公務員による事務まとめ「還付加算金の計算」). The 充当適状日 is the later of the
+debt's 法定納期限 — for a tax paid in 期 the 期's 納期限 (地方税法施行令第6条の14第2号) — and the
+day the 過誤納金 arose (同条本文; text as given by 税務研究会 zeiken.co.jp「地方税法施行令
+第6条の14」): ``juto_tekijo``, ``kagono_hassei``. Each 充当 is one 還付加算金 with its own base and
+roundings, as each 還付 is (our reading of 第20条の4の2: the rounding applies to 「還付加算金の額」
+of each 充当 or 還付; no town's page says otherwise or the same — 未確認).
 
 **Parts.** A 過納 made of several payments: the part returned is taken from the latest
 payments first (each part keeps its own 納付日, so its own 起算日). This is the order the
@@ -133,6 +141,60 @@ def parts_of(
     if left > 0:
         raise ValueError("過誤納額が納付額を超えています。")
     return sorted(out, key=lambda p: p.kisanbi)
+
+
+def split_parts(
+    payments: Sequence[tuple[date, int]],
+    amounts: Sequence[int],
+    *,
+    jiyu: str,
+    jiyu_date: date | None = None,
+    seikyu_date: date | None = None,
+) -> list[list[Part]]:
+    """The parts of several uses of one 過誤納 (the 還付 first, then each 充当 in turn): the
+    first use takes the latest payments, the next what is left, latest first again. (Which
+    payment a 充当 rather than the 還付 is made of is our choice: no source says; the total
+    made of the latest payments first is ``parts_of``'s rule.)"""
+    left = sorted(((d, a) for d, a in payments if a > 0), key=lambda p: p[0])
+    out: list[list[Part]] = []
+    for amount in amounts:
+        out.append(parts_of(left, amount, jiyu=jiyu, jiyu_date=jiyu_date, seikyu_date=seikyu_date))
+        # take ``amount`` off the latest payments
+        rest = amount
+        for i in range(len(left) - 1, -1, -1):
+            if rest <= 0:
+                break
+            d, a = left[i]
+            take = min(a, rest)
+            left[i] = (d, a - take)
+            rest -= take
+        left = [p for p in left if p[1] > 0]
+    return out
+
+
+def kagono_hassei(changes: Sequence[tuple[date, int]], *, on: date) -> date | None:
+    """The day the 過誤納金 of a 期別 arose (地方税法施行令第6条の14「過誤納金が生じた時」): the
+    first day of the last run of days up to ``on`` on which the balance is below zero.
+    ``changes``: (day, change of the balance) — + a 調定, − a 収納. None: not overpaid on ``on``."""
+    by_day: dict[date, int] = {}
+    for d, a in changes:
+        if d <= on:
+            by_day[d] = by_day.get(d, 0) + a
+    balance, start = 0, None
+    for d in sorted(by_day):
+        balance += by_day[d]
+        if balance < 0 and start is None:
+            start = d
+        elif balance >= 0:
+            start = None
+    return start
+
+
+def juto_tekijo(*, hassei: date, nouki: date, juto_date: date) -> date:
+    """The last day bearing 還付加算金 of a part 充当 on ``juto_date`` to a 期別 due on
+    ``nouki``: the 充当適状日 (the later of ``nouki`` and ``hassei``) when it is earlier than
+    the day of the 充当 (第17条の4第1項, 施行令第6条の14)."""
+    return min(juto_date, max(hassei, nouki))
 
 
 def kasankin_calculate(

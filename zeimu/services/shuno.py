@@ -479,13 +479,19 @@ class Juto:
     from_kibetsu_id: int
     to_kibetsu_id: int
     amount: int
+    #: the 充当（払出） entry (``Shuno``) of this move
+    out_id: int = 0
 
 
-def juto_apply(*, atena_id: int, on: date, actor: Actor) -> list[Juto]:
+def juto_apply(
+    *, atena_id: int, on: date, actor: Actor, from_kibetsu_id: int | None = None
+) -> list[Juto]:
     """充当 (地方税法第17条の2): each 過誤納 of the taxpayer goes to the same taxpayer's unpaid
     期別, oldest 納期限 first (the order the law's 充当 follows in the towns' practice; the
     延滞金 of a 期別 is not yet held by the ledger, so only 本税 is covered). What is left is
-    過誤納 still (還付 is not built yet). Idempotent: a second call finds nothing to move."""
+    過誤納 still (for ``zeimu.services.shuno_kanpu.kanpu_decide``). With ``from_kibetsu_id``
+    only that 期別's 過誤納 moves (a 還付 decision knows the 事由 of its own 期別 only, and the
+    事由 decides the 還付加算金 of the part 充当). Idempotent: a second call finds nothing."""
     moved: list[Juto] = []
     with transaction.atomic():
         list(Kibetsu.objects.select_for_update().filter(atena_id=atena_id).values_list("pk"))
@@ -500,7 +506,7 @@ def juto_apply(*, atena_id: int, on: date, actor: Actor) -> list[Juto]:
         left = [zan for _, zan in debts]
         for kib, bal in rows:
             over = min(-bal.zan, -final[kib.pk].zan)
-            if over <= 0:
+            if over <= 0 or (from_kibetsu_id is not None and kib.pk != from_kibetsu_id):
                 continue
             for i, (debt, _) in enumerate(debts):
                 if over == 0:
@@ -526,7 +532,7 @@ def juto_apply(*, atena_id: int, on: date, actor: Actor) -> list[Juto]:
                 Shuno.objects.filter(pk=out.pk).update(pair=inn)
                 left[i] -= amount
                 over -= amount
-                moved.append(Juto(kib.pk, debt.pk, amount))
+                moved.append(Juto(kib.pk, debt.pk, amount, out.pk))
         if moved:
             access_record(
                 actor=actor,

@@ -25,8 +25,24 @@ from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, postal, yen
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kanpu, KanpuJiyu, Kibetsu, Nofu, ShiharaiHoho, Shuno, ShunoKind
-from zeimu.rules.shuno_kanpu import Part, kasankin_calculate, parts_of
+from zeimu.models import (
+    Chotei,
+    JutoKasan,
+    Kanpu,
+    KanpuJiyu,
+    Kibetsu,
+    Nofu,
+    ShiharaiHoho,
+    Shuno,
+    ShunoKind,
+)
+from zeimu.rules.shuno_kanpu import (
+    Part,
+    juto_tekijo,
+    kagono_hassei,
+    kasankin_calculate,
+    split_parts,
+)
 from zeimu.rules.shuno_koza import SHUMOKU, Account, account_errors
 from zeimu.services.shuno import Juto, ShunoRefused, balances, juto_apply
 
@@ -96,62 +112,145 @@ def kanpu_decide(
             raise ShunoRefused(
                 "法人（法人番号）の期別の還付は、この画面ではまだできません（充当・還付は宛名ごと）。"
             )
-        moved = juto_apply(atena_id=kib.atena_id, on=kettei_date, actor=actor)
+        atena_id: int = kib.atena_id
+        # the day the 過誤納 arose, from the entries before this decision's 充当
+        changes = [
+            (d, int(a))
+            for d, a in Chotei.objects.filter(kibetsu=kib, on__lte=kettei_date).values_list(
+                "on", "amount"
+            )
+        ] + [
+            (d, -int(a))
+            for d, a in Shuno.objects.filter(kibetsu=kib, on__lte=kettei_date).values_list(
+                "on", "amount"
+            )
+        ]
+        hassei = kagono_hassei(changes, on=kettei_date)
+        moved = juto_apply(
+            atena_id=kib.atena_id, on=kettei_date, actor=actor, from_kibetsu_id=kib.pk
+        )
         over = -balances([kib.pk], on=kettei_date)[kib.pk].zan
-        if over <= 0:
-            if moved:
-                return KanpuOutcome(moved, None)
+        if over <= 0 and not moved:
             raise ShunoRefused("この期別に還付する過誤納金はありません。")
         payments = list(
             Shuno.objects.filter(
-                kibetsu=kib, kind__in=[ShunoKind.NOFU, ShunoKind.JUTO_IN], on__lte=kettei_date
+                kibetsu=kib,
+                # money received: a payment, a 充当 in, a 換価・配当
+                kind__in=[ShunoKind.NOFU, ShunoKind.JUTO_IN, ShunoKind.SHOBUN],
+                on__lte=kettei_date,
             ).values_list("on", "amount")
         )
+        nouki = dict(
+            Kibetsu.objects.filter(pk__in=[m.to_kibetsu_id for m in moved]).values_list(
+                "pk", "nouki"
+            )
+        )
         try:
-            parts = parts_of(
+            kanpu_parts_, *juto_parts = split_parts(
                 [(d, int(a)) for d, a in payments],
-                over,
+                [max(over, 0)] + [m.amount for m in moved],
                 jiyu=jiyu,
                 jiyu_date=jiyu_date,
                 seikyu_date=seikyu_date,
             )
-            result = kasankin_calculate(parts=parts, kettei_date=kettei_date, lookup=param_value)
+            result = kasankin_calculate(
+                parts=kanpu_parts_, kettei_date=kettei_date, lookup=param_value
+            )
+            juto_kasan = []
+            for m, parts_m in zip(moved, juto_parts, strict=True):
+                assert hassei is not None  # moved: the 期別 was overpaid on the day
+                due = nouki[m.to_kibetsu_id]
+                tekijo = max(hassei, due)
+                end = juto_tekijo(hassei=hassei, nouki=due, juto_date=kettei_date)
+                r = kasankin_calculate(parts=parts_m, kettei_date=end, lookup=param_value)
+                juto_kasan.append((m, parts_m, tekijo, r.kasankin))
         except ValueError as exc:
             raise ShunoRefused(str(exc)) from exc
-        entry = Shuno.objects.create(
-            kibetsu=kib, kind=ShunoKind.KANPU, amount=-over, on=kettei_date, created_by=who
-        )
-        a = account if shiharai_hoho == ShiharaiHoho.KOZA else None
-        kanpu = Kanpu.objects.create(
-            kibetsu=kib,
-            atena_id=kib.atena_id,
-            shuno=entry,
-            kettei_date=kettei_date,
-            shiharai_hoho=shiharai_hoho,
-            shiharai_date=shiharai_date,
-            amount=over,
-            kasankin=result.kasankin,
-            jiyu=jiyu,
-            jiyu_date=jiyu_date,
-            seikyu_date=seikyu_date,
-            kasan_detail=[{"kisanbi": p.kisanbi.isoformat(), "amount": p.amount} for p in parts],
-            kinyu_kikan=a.kinyu_kikan if a else "",
-            shiten=a.shiten if a else "",
-            yokin_shumoku=a.yokin_shumoku if a else "",
-            koza_bango=a.koza_bango if a else "",
-            meigi_kana=a.meigi_kana if a else "",
-            created_by=who,
-        )
+        kanpu = None
+        if over > 0:
+            kanpu = _kanpu_write(
+                kib=kib, atena_id=atena_id, over=over, kettei_date=kettei_date,
+                shiharai_hoho=shiharai_hoho, shiharai_date=shiharai_date, jiyu=jiyu,
+                jiyu_date=jiyu_date, seikyu_date=seikyu_date, account=account, parts=kanpu_parts_,
+                kasankin=result.kasankin, who=who,
+            )  # fmt: skip
+        for m, parts_m, tekijo, kasankin in juto_kasan:
+            assert hassei is not None  # a 充当 was made: the 期別 was overpaid
+            JutoKasan.objects.create(
+                juto_id=m.out_id,
+                from_kibetsu_id=m.from_kibetsu_id,
+                to_kibetsu_id=m.to_kibetsu_id,
+                atena_id=atena_id,
+                kanpu=kanpu,
+                juto_date=kettei_date,
+                hassei_date=hassei,
+                tekijo_date=tekijo,
+                amount=m.amount,
+                jiyu=jiyu,
+                kasan_detail=[
+                    {"kisanbi": p.kisanbi.isoformat(), "amount": p.amount} for p in parts_m
+                ],
+                kasankin=kasankin,
+                created_by=who,
+            )
         access_record(
             actor=actor,
             action=AccessAction.CREATE,
             gyomu=SHUNO_KANRI,
             screen="還付の決定",
-            record_type="zeimu.Kanpu",
-            record_id=kanpu.pk,
-            detail={"kibetsu_id": kib.pk, "atena_id": kib.atena_id, "juto": len(moved)},
+            record_type="zeimu.Kanpu" if kanpu else "zeimu.Kibetsu",
+            record_id=kanpu.pk if kanpu else kib.pk,
+            detail={
+                "kibetsu_id": kib.pk,
+                "atena_id": kib.atena_id,
+                "juto": len(moved),
+                "juto_kasankin": sum(k for *_, k in juto_kasan),
+            },
         )
     return KanpuOutcome(moved, kanpu)
+
+
+def _kanpu_write(
+    *,
+    kib: Kibetsu,
+    atena_id: int,
+    over: int,
+    kettei_date: date,
+    shiharai_hoho: str,
+    shiharai_date: date,
+    jiyu: str,
+    jiyu_date: date | None,
+    seikyu_date: date | None,
+    account: Account | None,
+    parts: list[Part],
+    kasankin: int,
+    who: str,
+) -> Kanpu:
+    entry = Shuno.objects.create(
+        kibetsu=kib, kind=ShunoKind.KANPU, amount=-over, on=kettei_date, created_by=who
+    )
+    a = account if shiharai_hoho == ShiharaiHoho.KOZA else None
+    kanpu = Kanpu.objects.create(
+        kibetsu=kib,
+        atena_id=atena_id,
+        shuno=entry,
+        kettei_date=kettei_date,
+        shiharai_hoho=shiharai_hoho,
+        shiharai_date=shiharai_date,
+        amount=over,
+        kasankin=kasankin,
+        jiyu=jiyu,
+        jiyu_date=jiyu_date,
+        seikyu_date=seikyu_date,
+        kasan_detail=[{"kisanbi": p.kisanbi.isoformat(), "amount": p.amount} for p in parts],
+        kinyu_kikan=a.kinyu_kikan if a else "",
+        shiten=a.shiten if a else "",
+        yokin_shumoku=a.yokin_shumoku if a else "",
+        koza_bango=a.koza_bango if a else "",
+        meigi_kana=a.meigi_kana if a else "",
+        created_by=who,
+    )
+    return kanpu
 
 
 def kanpu_parts(kanpu: Kanpu) -> list[Part]:
@@ -166,9 +265,14 @@ def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
     """The 還付通知書 of ``rows`` (期別 loaded); one query for the addresses."""
     rows = list(rows)
     blocks = address_blocks(k.atena_id for k in rows)
+    juto: dict[int, list[JutoKasan]] = {}
+    for j in JutoKasan.objects.filter(kanpu__in=rows).order_by("pk"):
+        juto.setdefault(j.kanpu_id or 0, []).append(j)
     out: list[Notice] = []
     for k in rows:
         kib = k.kibetsu
+        jk = juto.get(k.pk, [])
+        juto_kasankin = sum(j.kasankin for j in jk)
         b = blocks[k.atena_id]
         first = min((p.kisanbi for p in kanpu_parts(k)), default=None)
         if k.shiharai_hoho == ShiharaiHoho.KOZA:
@@ -197,7 +301,12 @@ def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
                     + (f"（{format_wareki(first)}から{format_wareki(k.kettei_date)}まで）"
                        if first and k.kasankin else ""),
                 ],
-                ["還付額の合計", yen(k.amount + k.kasankin) + "円"],
+                *([
+                    ["充当した額", yen(sum(j.amount for j in jk)) + "円"
+                     + f"（{len(jk)}件、未納の税額へ）"],
+                    ["充当分の還付加算金", yen(juto_kasankin) + "円（充当適状日まで）"],
+                ] if jk else []),
+                ["還付額の合計", yen(k.amount + k.kasankin + juto_kasankin) + "円"],
                 ["支払方法", how],
                 ["支払日", format_wareki(k.shiharai_date)],
             ],
@@ -207,7 +316,7 @@ def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
             kanpu_bango(k),
             b.atena_no,
             k.amount,
-            k.kasankin,
+            k.kasankin + juto_kasankin,
             k.kettei_date.isoformat(),
             k.shiharai_date.isoformat(),
         ]

@@ -9,6 +9,14 @@ rounding the towns publish — 立川市「還付加算金について」
 日野市「令和8年の延滞金と還付加算金の割合が決まりました」
 (https://www.city.hino.lg.jp/kurashi/zei/oshirase/1002732.html: 令和8年 1.3%, 起算日の表) —
 each step written out in the test.
+
+The part 充当 (第17条の4第1項: 還付加算金 runs to 「充当をした日（同日前に充当をするのに
+適することとなつた日がある場合には、当該適することとなつた日）」 — 広島市「還付加算金の算出方法を
+教えてください。(FAQID-9999)」 http://www.city.hiroshima.lg.jp/site/shizei-nouhu/2139.html
+注3; the 充当適状日 is the later of the debt's 納期限 and the day the 過誤納金 arose,
+地方税法施行令第6条の14 as given by 税務研究会 https://www.zeiken.co.jp/hourei/HHCHI000010/6-14.html).
+No published worked example of a 充当's 還付加算金 was found either (未確認):
+the figures are hand-computed the same way.
 """
 
 from __future__ import annotations
@@ -26,17 +34,20 @@ from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.params.services import param_value
 from zeimu.forms.notices import Issuer
-from zeimu.models import Kanpu, Shuno, ShunoKind, Zeimoku
+from zeimu.models import JutoKasan, Kanpu, Shuno, ShunoKind, Zeimoku
 from zeimu.rules.shuno_kanpu import (
     GONO,
     KOSEI,
     KOSEI_SEIKYU,
     SHOTOKUZEI,
     Part,
+    juto_tekijo,
+    kagono_hassei,
     kasankin_calculate,
     kisanbi,
     months_passed,
     parts_of,
+    split_parts,
 )
 from zeimu.rules.shuno_koza import Account
 from zeimu.services.shuno import ShunoRefused, balances, chotei_post, madoguchi_nofu
@@ -132,7 +143,105 @@ def test_parts_are_taken_from_the_latest_payment_first() -> None:
         parts_of([(date(2025, 4, 30), 1_000)], 2_000, jiyu=KOSEI)
 
 
+def test_juto_tekijo_and_the_day_the_kagono_arose() -> None:
+    # paid 4/30 (−600,000 … balance below zero only once the 調定 falls), 更正 to 0 on 9/1
+    changes = [(date(2025, 4, 1), 600_000), (date(2025, 4, 30), -600_000),
+               (date(2025, 9, 1), -600_000)]  # fmt: skip
+    assert kagono_hassei(changes, on=date(2025, 12, 1)) == date(2025, 9, 1)
+    assert kagono_hassei(changes, on=date(2025, 8, 31)) is None
+    # a payment that made it whole again, then a new 過誤納: the last run counts
+    again = [*changes, (date(2025, 10, 1), 600_000), (date(2025, 11, 1), -1)]
+    assert kagono_hassei(again, on=date(2025, 12, 1)) == date(2025, 11, 1)
+    # 充当適状日: the later of the debt's 納期限 and the day the 過誤納 arose, unless the 充当
+    # itself is earlier
+    h = date(2025, 9, 1)
+    assert juto_tekijo(hassei=h, nouki=date(2025, 2, 28), juto_date=date(2025, 12, 1)) == h
+    assert juto_tekijo(hassei=h, nouki=date(2025, 10, 31), juto_date=date(2025, 12, 1)) == date(
+        2025, 10, 31
+    )
+    assert juto_tekijo(hassei=h, nouki=date(2026, 1, 5), juto_date=date(2025, 12, 1)) == date(
+        2025, 12, 1
+    )
+    # the 還付 takes the latest payments, each 充当 then the latest of what is left
+    uses = split_parts([(date(2025, 4, 30), 300_000), (date(2025, 7, 31), 300_000)],
+                       [350_000, 200_000], jiyu=KOSEI)  # fmt: skip
+    assert uses == [
+        [Part(date(2025, 5, 1), 50_000), Part(date(2025, 8, 1), 300_000)],
+        [Part(date(2025, 5, 1), 200_000)],
+    ]
+
+
 # --- through the ledger ----------------------------------------------------------------------
+
+
+def test_kasankin_on_the_parts_juto_runs_to_the_juto_tekijo_date(payer: Any) -> None:
+    # given: 固定資産税 令和7年度第1期 1,500,000円 paid on its 納期限 4/30, 減額更正 to 0 on 9/1
+    # (the 過誤納 arises that day); two unpaid debts of the same taxpayer: 軽自動車税 due
+    # 令和7年2月28日 400,000円 and 個人住民税 due 令和7年10月31日 600,000円
+    a = post(payer.pk, "kei24", 400_000, "a", zeimoku=Zeimoku.KEIJIDOSHA, nendo=2024,
+             nouki=date(2025, 2, 28), on=date(2024, 5, 1))  # fmt: skip
+    b = post(payer.pk, "jum25:3", 600_000, "b", zeimoku=Zeimoku.JUMINZEI, ki=3,
+             nouki=date(2025, 10, 31))  # fmt: skip
+    k = post(payer.pk, "k25:1", 1_500_000, "t")
+    pay(k, 1_500_000, date(2025, 4, 30))
+    post(payer.pk, "k25:1", 0, "kosei", on=date(2025, 9, 1))
+    # when: decided on 令和7年12月1日
+    out = kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
+                       shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
+                       actor=ACTOR)  # fmt: skip
+    # then: 400,000 to the 軽自動車税, 600,000 to the 住民税, 500,000 paid back
+    assert [(j.to_kibetsu_id, j.amount) for j in out.juto] == [
+        (a.kibetsu_id, 400_000),
+        (b.kibetsu_id, 600_000),
+    ]
+    assert out.kanpu is not None and out.kanpu.amount == 500_000
+    # 起算日 令和7年5月1日 (第1号: 納付の日の翌日), 0.9% (令和7年)
+    # 還付 500,000: 5/1〜12/1 215日: 500,000×0.009×215÷365 = 2,650.6… → 2,650 → 2,600円
+    assert out.kanpu.kasankin == 2_600
+    jk = {j.to_kibetsu_id: j for j in JutoKasan.objects.all()}
+    # 軽自動車税 (due 2/28): 充当適状日 = 9/1 (the 過誤納 arose after its 納期限);
+    # 5/1〜9/1 124日: 400,000×0.009×124÷365 = 1,223.0… → 1,223 → 1,200円
+    ja = jk[a.kibetsu_id]
+    assert (ja.hassei_date, ja.tekijo_date, ja.amount) == (
+        date(2025, 9, 1),
+        date(2025, 9, 1),
+        400_000,
+    )
+    assert ja.kasankin == 1_200
+    # 住民税 (due 10/31): 充当適状日 = 10/31 (its 納期限, later than 9/1);
+    # 5/1〜10/31 184日: 600,000×0.009×184÷365 = 2,722.1… → 2,722 → 2,700円
+    jb = jk[b.kibetsu_id]
+    assert (jb.tekijo_date, jb.kasankin) == (date(2025, 10, 31), 2_700)
+    assert jb.kasan_detail == [{"kisanbi": "2025-05-01", "amount": 600_000}]
+    assert ja.kanpu_id == jb.kanpu_id == out.kanpu.pk
+    # the notice: the 還付 and the 充当's 加算金, paid together (2,600 + 1,200 + 2,700)
+    pdf = kanpu_render(kanpu_notices([out.kanpu]), issuer=Issuer("葉山町", "神奈川県"))
+    text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
+    for want in ("充当した額", "1,000,000円", "充当分の還付加算金", "3,900円", "506,500円"):
+        assert want in text, want
+    # the ledger: each debt paid, the 期別 back to zero
+    bal = balances([a.kibetsu_id, b.kibetsu_id, k.kibetsu_id])
+    assert {i: v.zan for i, v in bal.items()} == {a.kibetsu_id: 0, b.kibetsu_id: 0,
+                                                 k.kibetsu_id: 0}  # fmt: skip
+
+
+def test_a_juto_that_takes_everything_records_its_kasankin_without_a_kanpu(payer: Any) -> None:
+    a = post(payer.pk, "kei24", 2_000_000, "a", zeimoku=Zeimoku.KEIJIDOSHA, nendo=2024,
+             nouki=date(2025, 2, 28), on=date(2024, 5, 1))  # fmt: skip
+    k = post(payer.pk, "k25:1", 1_500_000, "t")
+    pay(k, 1_500_000, date(2025, 4, 30))
+    post(payer.pk, "k25:1", 0, "kosei", on=date(2025, 9, 1))
+    out = kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
+                       shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
+                       actor=ACTOR)  # fmt: skip
+    assert out.kanpu is None and [(j.to_kibetsu_id, j.amount) for j in out.juto] == [
+        (a.kibetsu_id, 1_500_000)
+    ]
+    # 5/1〜9/1 124日: 1,500,000×0.009×124÷365 = 4,586.3… → 4,586 → 4,500円, waiting to be paid
+    (jk,) = JutoKasan.objects.all()
+    assert (jk.tekijo_date, jk.kasankin, jk.kanpu_id) == (date(2025, 9, 1), 4_500, None)
+    assert AccessLog.objects.filter(record_type="zeimu.Kibetsu", record_id=str(k.kibetsu_id),
+                                    screen="還付の決定").exists()  # fmt: skip
 
 
 def test_kanpu_after_juto_with_kasankin_and_the_notice(payer: Any) -> None:
@@ -212,6 +321,7 @@ def test_two_towns_never_meet(alpha: Any, beta: Any) -> None:
                      shiharai_hoho="madoguchi", shiharai_date=date(2025, 6, 5), jiyu=KOSEI,
                      actor=ACTOR)  # fmt: skip
     assert not Kanpu.objects.exists() and not Shuno.objects.exists()
+    assert not JutoKasan.objects.exists()
     connection.set_tenant(alpha.municipality)
     assert balances([k.kibetsu_id])[k.kibetsu_id].zan == -5_000
     out = kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 6, 1),
@@ -226,3 +336,29 @@ def test_two_towns_never_meet(alpha: Any, beta: Any) -> None:
     connection.set_tenant(beta.municipality)
     assert not Kanpu.objects.exists()
     assert kanpu_between(date(2025, 4, 1), date(2026, 3, 31)) == 0
+
+
+def test_two_towns_each_keep_their_own_juto_kasankin(alpha: Any, beta: Any) -> None:
+    # given: in 葉山町 a 過誤納 of 1,500,000円 and an older debt it is 充当 to
+    connection.set_tenant(alpha.municipality)
+    _, (pa, *_) = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    post(pa.pk, "kei24", 2_000_000, "a", zeimoku=Zeimoku.KEIJIDOSHA, nendo=2024,
+         nouki=date(2025, 2, 28), on=date(2024, 5, 1))  # fmt: skip
+    k = post(pa.pk, "k25:1", 1_500_000, "t")
+    pay(k, 1_500_000, date(2025, 4, 30))
+    post(pa.pk, "k25:1", 0, "kosei", on=date(2025, 9, 1))
+    # 寒川町 cannot decide it (the id names nothing there), and writes nothing
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(ShunoRefused, match="この期別はありません"):
+        kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
+                     shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
+                     actor=ACTOR)  # fmt: skip
+    assert not JutoKasan.objects.exists() and not Shuno.objects.exists()
+    # 葉山町 decides it: its 充当's 加算金 (4,500円) is recorded in 葉山町 only
+    connection.set_tenant(alpha.municipality)
+    kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
+                 shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
+                 actor=ACTOR)  # fmt: skip
+    assert list(JutoKasan.objects.values_list("kasankin", flat=True)) == [4_500]
+    connection.set_tenant(beta.municipality)
+    assert not JutoKasan.objects.exists()

@@ -67,6 +67,7 @@ def test_kanpu_and_madoguchi_ryoshu(world: Any, login: Any, ledger: Any) -> None
     detail = clerk.get(r["Location"]).content.decode()
     assert "5,000円" in detail and "令和7年8月1日" in detail and "口座振込" in detail
     assert "更正・決定・賦課決定による過納" in detail and "kosei" not in detail
+    assert "この決定で充当したものはありません" in detail  # the head owes nothing else
     connection.set_tenant(world.alpha.municipality)
     k = Kanpu.objects.get()
     connection.set_schema_to_public()

@@ -1,5 +1,6 @@
 """コンビニ収納 and 納付書 screens (issue 18 items 2 and 5): import a コンビニ収納 速報 or
-確報 file (its report is the ledger's file page), the 速報 still without a 確報, start the
+確報 file, or a bank's 納付書（領収済通知書） data file (each report is the ledger's file
+page), the 速報 still without a 確報, start the
 納付書 job, and print the 納付書 of one taxpayer's unpaid 期別 from their ledger page (the
 same rendering as the job's). Paths carry internal ids only."""
 
@@ -33,6 +34,7 @@ from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import NofushoHakko, Zeimoku
 from zeimu.services.shuno_conveni import KAKUHO_MACHI_NISSU, conveni_import, kakuho_michaku
 from zeimu.services.shuno_files import FileRefused
+from zeimu.services.shuno_kinyu import kinyu_import
 from zeimu.services.shuno_nofusho import (
     nofusho_candidates,
     nofusho_issue,
@@ -90,6 +92,43 @@ def _conveni(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRespons
             "machi": KAKUHO_MACHI_NISSU,
         },
     )
+
+
+class KinyuForm(forms.Form):
+    file = forms.FileField(label="金融機関の納付書データ（120バイトのレコード）")
+
+
+@csrf_exempt  # as shuno_conveni: the CSRF check runs in _kinyu, after the upload handler
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the import is logged by the service; the report shows lines, not people
+@require_http_methods(["GET", "POST"])
+@never_cache
+def shuno_kinyu(request: HttpRequest) -> HttpResponse:
+    handler = limit_uploads(request, limit=MAX_FILE)
+    return _kinyu(request, handler)
+
+
+@csrf_protect
+def _kinyu(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
+    form = KinyuForm(request.POST or None, request.FILES or None)
+    if handler.exceeded:
+        form = KinyuForm({}, MultiValueDict())
+        form.full_clean()
+        form.errors["file"] = form.error_class([too_large_message()])
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = kinyu_import(
+                data=upload.read(),
+                name=str(upload.name),
+                actor=actor_from_request(request),
+                today=timezone.localdate(),
+            )
+        except FileRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("zeimu_shuno_file", pk=result.file_id)
+    return TemplateResponse(request, "zeimu/shuno_kinyu.html", {"form": form})
 
 
 class NofushoForm(forms.Form):
@@ -178,6 +217,7 @@ def shuno_nofusho_pdf(request: HttpRequest, atena_id: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("shuno/conveni/", shuno_conveni, name="zeimu_shuno_conveni"),
+    path("shuno/kinyu/", shuno_kinyu, name="zeimu_shuno_kinyu"),
     path("shuno/nofusho/", shuno_nofusho, name="zeimu_shuno_nofusho"),
     path(
         "shuno/nozeisha/<int:atena_id>/nofusho.pdf",

@@ -25,7 +25,7 @@ from tenants.models import RoleLevel
 from tenants.selectors.current import current_municipality
 from zeimu.forms.notices import Issuer
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kanpu, KanpuJiyu, Kibetsu, Nofu, NofuChannel, ShiharaiHoho
+from zeimu.models import JutoKasan, Kanpu, KanpuJiyu, Kibetsu, Nofu, NofuChannel, ShiharaiHoho
 from zeimu.rules.shuno_kanpu import kasankin_calculate
 from zeimu.rules.shuno_koza import SHUMOKU, Account
 from zeimu.services.shuno import ShunoRefused, balances
@@ -145,6 +145,10 @@ def shuno_kanpu_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "person": person,
             "parts": kanpu_parts(k),
+            # the 還付加算金 of the parts 充当 by the same decision (paid with this 還付)
+            "juto": list(
+                JutoKasan.objects.filter(kanpu=k).select_related("to_kibetsu").order_by("pk")
+            ),
         },
     )
 
