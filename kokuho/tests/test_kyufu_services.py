@@ -344,6 +344,12 @@ def test_kogaku_in_the_75th_birthday_month_halves_the_persons_limit_through_the_
     assert not Kyufu.objects.exists()
 
 
+def _over70(atena_id: int, year: int, month: int, day: date) -> str | None:
+    hk = household_kubun(atena_id, year, month, day=day)
+    assert hk is not None
+    return hk.result.over70
+
+
 def test_kijun_shunyu_shinsei_makes_the_household_ippan_from_the_next_month(
     alpha, beta, django_capture_on_commit_callbacks
 ):
@@ -356,7 +362,7 @@ def test_kijun_shunyu_shinsei_makes_the_household_ippan_from_the_next_month(
     # 課税所得 2,800,000 (現役並みⅠ), 旧ただし書所得 3,570,000 (over 210万: no 特例)
     kazei_set(old.pk, 2025, kyuyo=4_000_000, kazei_shotoku=2_800_000)
     clerk = actor_for("hayama-clerk")
-    assert household_kubun(old.pk, 2025, 10, day=date(2025, 9, 10)).result.over70 == "gen1"
+    assert _over70(old.pk, 2025, 10, date(2025, 9, 10)) == "gen1"
     with pytest.raises(KyufuRefused, match="全員の収入"):
         kijun_shunyu_shinsei(
             atena_id=old.pk, shinsei_date=date(2025, 9, 10), shunyu={}, actor=clerk
@@ -366,7 +372,7 @@ def test_kijun_shunyu_shinsei_makes_the_household_ippan_from_the_next_month(
         atena_id=old.pk, shinsei_date=date(2025, 9, 10), shunyu={old.pk: 3_830_000}, actor=clerk
     )
     assert (row.gaito, row.tekiyo_from) == (False, None)
-    assert household_kubun(old.pk, 2025, 10, day=date(2025, 9, 10)).result.over70 == "gen1"
+    assert _over70(old.pk, 2025, 10, date(2025, 9, 10)) == "gen1"
     # 3,829,999円: 一般 from 10月 to 令和8年7月31日; 9月 stays 現役並み
     row = kijun_shunyu_shinsei(
         atena_id=old.pk, shinsei_date=date(2025, 9, 11), shunyu={old.pk: 3_829_999}, actor=clerk
@@ -376,8 +382,8 @@ def test_kijun_shunyu_shinsei_makes_the_household_ippan_from_the_next_month(
         date(2025, 10, 1),
         date(2026, 7, 31),
     )
-    assert household_kubun(old.pk, 2025, 10, day=date(2025, 10, 1)).result.over70 == "ippan"
-    assert household_kubun(old.pk, 2025, 9, day=date(2025, 9, 11)).result.over70 == "gen1"
+    assert _over70(old.pk, 2025, 10, date(2025, 10, 1)) == "ippan"
+    assert _over70(old.pk, 2025, 9, date(2025, 9, 11)) == "gen1"
     log = AccessLog.objects.filter(record_type="kokuho.KijunShunyu", record_id=str(row.pk))
     assert log.count() == 1 and old.pk in log[0].detail["atena_ids"]
     # a second application is refused: the household is 一般 already
