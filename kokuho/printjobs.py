@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from django.utils import timezone
 
+from kokuho.forms.kyufu import KETTEI_PRINT_DATA_HEADER, KetteiNotice, kettei_notices, kyufu_render
 from kokuho.forms.shikaku import (
     FORM_LABELS,
     FORMS,
@@ -23,7 +24,8 @@ from kokuho.forms.shikaku import (
     cards,
     cards_render,
 )
-from kokuho.gyomu import KOKUHO_SHIKAKU
+from kokuho.gyomu import KOKUHO_KYUFU, KOKUHO_SHIKAKU
+from kokuho.models import Kyufu, KyufuStatus
 from kokuho.selectors.setai import periods_on
 from tenants.csvout import DEFAULT_ENCODING, check_encoding
 from tenants.jobs.models import Job, JobChunk
@@ -91,6 +93,74 @@ class ShikakuPrint(MassPrintJob):
 
 
 register(ShikakuPrint())
+
+
+class KetteiPrint(MassPrintJob):
+    """給付の決定通知書 (高額療養費・出産育児一時金・葬祭費, 支給 and 不支給) of the 決定日 in a
+    range, by 決定番号, the ids fixed in the chunk; the one-at-a-time print is the same
+    template (``kokuho.views.kyufu.kyufu_pdf``)."""
+
+    code = "kokuho_kyufu_kettei_print"
+    gyomu = KOKUHO_KYUFU
+    title = "国保 給付の決定通知書の一括印刷"
+    chunk_size = 500
+    file_prefix = "kokuho_kettei"
+    print_data_header = KETTEI_PRINT_DATA_HEADER
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            start = date.fromisoformat(params["kettei_from"])
+            end = date.fromisoformat(params["kettei_to"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError("決定日の範囲（から・まで）を正しく指定してください。") from exc
+        if end < start:
+            raise ValueError("決定日の範囲が逆です（まで が から より前）。")
+        return {
+            "form": "kettei",
+            "kettei_from": start.isoformat(),
+            "kettei_to": end.isoformat(),
+            "print_data_encoding": check_encoding(
+                params.get("print_data_encoding") or DEFAULT_ENCODING
+            ),
+        }
+
+    @staticmethod
+    def _decided(job: Job) -> Any:
+        return Kyufu.objects.filter(
+            status__in=[KyufuStatus.KETTEI, KyufuStatus.FUSHIKYU, KyufuStatus.SHIHARAI],
+            kettei_date__gte=job.params["kettei_from"],
+            kettei_date__lte=job.params["kettei_to"],
+        )
+
+    def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
+        ids = list(self._decided(job).order_by("id").values_list("id", flat=True))
+        return [
+            ({"form": "kettei", "kyufu_ids": ids[i : i + self.chunk_size]},
+             len(ids[i : i + self.chunk_size]))
+            for i in range(0, len(ids), self.chunk_size)
+        ]  # fmt: skip
+
+    def items(self, job: Job, chunk: JobChunk) -> tuple[list[KetteiNotice], int]:
+        ids = chunk.params["kyufu_ids"]
+        rows = {k.pk: k for k in self._decided(job).filter(pk__in=ids)}
+        made = kettei_notices([rows[i] for i in ids if i in rows])
+        return made, len(ids) - len(made)
+
+    def render(self, job: Job, form: str, items: Sequence[PrintedItem]) -> bytes:
+        return kyufu_render(
+            [i.item for i in cast("list[KetteiNotice]", list(items))],
+            title="国民健康保険 給付の決定通知書",
+            timestamp=job.created_at or datetime.now().astimezone(),
+        )
+
+    def gone_message(self, chunk: JobChunk, gone: int) -> str:
+        return f"処理単位{chunk.index + 1}: {gone}件は決定が変わったため印刷しませんでした。"
+
+    def finish_message(self, job: Job, rows: int) -> str:
+        return f"給付の決定通知書: 印刷データ {rows:,}件を作成しました。"
+
+
+register(KetteiPrint())
 
 # 後期高齢者医療's job kinds (issue 15 item 5) register themselves on import
 import kokuho.jobkinds_koki  # noqa: E402, F401

@@ -11,7 +11,8 @@ adds its own wording when it prints for real).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from juminkiroku.public import address_blocks, person_identities
@@ -198,9 +199,63 @@ def kettei_items(rows: Sequence[Kyufu]) -> list[dict[str, Any]]:
     return out
 
 
-def kyufu_render(items: list[dict[str, Any]], *, title: str) -> bytes:
+def kyufu_render(
+    items: list[dict[str, Any]], *, title: str, timestamp: datetime | None = None
+) -> bytes:
     return render(
         TEMPLATE,
         common={"title": title, "issuer": f"{current_municipality().name}長"},
         items=items,
+        timestamp=timestamp,
     )
+
+
+#: the mass print's print-data CSV (after the framework's ファイル名・開始頁・頁数)
+KETTEI_PRINT_DATA_HEADER = [
+    "ファイル名",
+    "開始頁",
+    "頁数",
+    "決定番号",
+    "給付の種類",
+    "決定",
+    "決定日",
+    "支給額",
+    "宛名番号",
+    "郵便番号",
+]
+
+
+@dataclass(frozen=True)
+class KetteiNotice:
+    """One 決定通知書 of the mass print (``tenants.printing.jobs.PrintedItem``)."""
+
+    item: dict[str, Any]
+    csv: list[Any]
+    atena_ids: list[int]
+    pages: int = 1
+
+
+def kettei_notices(rows: Sequence[Kyufu]) -> list[KetteiNotice]:
+    """The 決定通知書 of decided 給付, in the order given, with their print-data rows."""
+    items = kettei_items(rows)
+    names = person_identities({r.shinseisha_atena_id for r in rows})
+    out = []
+    for k, item in zip(rows, items, strict=True):
+        who = names.get(k.shinseisha_atena_id)
+        shikyu = k.status in (KyufuStatus.KETTEI, KyufuStatus.SHIHARAI)
+        out.append(
+            KetteiNotice(
+                item=item,
+                csv=[
+                    k.pk,
+                    k.get_kind_display(),
+                    "支給" if shikyu else "不支給",
+                    k.kettei_date.isoformat() if k.kettei_date else "",
+                    int(k.shikyu_gaku),
+                    who.atena_no if who else "",
+                    item.get("postal", ""),
+                ],
+                atena_ids=sorted({k.shinseisha_atena_id, k.taishosha_atena_id}),
+            )
+        )
+    return out

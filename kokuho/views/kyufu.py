@@ -34,6 +34,7 @@ from kokuho.models import (
     NinteiStatus,
     Shiharai,
 )
+from kokuho.printjobs import KetteiPrint
 from kokuho.rules.kyufu import KUBUN_LABELS
 from kokuho.selectors.kyufu import kyufu_parameters
 from kokuho.services.kyufu import (
@@ -56,9 +57,10 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.csvout import csv_response
-from tenants.forms.export import encoding_from
+from tenants.forms.export import CsvEncodingField, encoding_from
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
+from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.params.services import ParameterMissing
 from tenants.wareki import format_wareki
@@ -165,6 +167,12 @@ class KijunForm(forms.Form):
                 )
             out.append(int(part))
         return out
+
+
+class KetteiPrintForm(forms.Form):
+    kettei_from = WarekiDateField(label="決定日（から）", help_text=DATE_HELP)
+    kettei_to = WarekiDateField(label="決定日（まで）", help_text=DATE_HELP)
+    print_data_encoding = CsvEncodingField(label="印刷データ（CSV）の文字コード")
 
 
 class KofuForm(forms.Form):
@@ -786,6 +794,31 @@ def shiharai_furikomi(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # starts the print job (which logs each chunk's 宛名)
+@require_http_methods(["GET", "POST"])
+def kettei_print(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = KetteiPrintForm(request.POST or None, initial={"kettei_from": today, "kettei_to": today})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = job_start(
+                kind=KetteiPrint.code,
+                params={
+                    "kettei_from": data["kettei_from"].isoformat(),
+                    "kettei_to": data["kettei_to"].isoformat(),
+                    "print_data_encoding": data["print_data_encoding"],
+                },
+                actor=actor_from_request(request),
+            )
+        except (JobRefused, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("job_detail", pk=job.pk)
+    return TemplateResponse(request, "kokuho/kyufu/kettei_print.html", {"form": form})
+
+
 urlpatterns: list[URLPattern] = [
     path("kyufu/", kyufu_list, name="kokuho_kyufu_list"),
     path("kyufu/person/<int:pk>/", kyufu_person, name="kokuho_kyufu_person"),
@@ -803,6 +836,7 @@ urlpatterns: list[URLPattern] = [
     path("kyufu/nintei/<int:pk>/kofu/", nintei_kofu, name="kokuho_nintei_kofu"),
     path("kyufu/nintei/<int:pk>/ninteisho.pdf", nintei_pdf, name="kokuho_nintei_pdf"),
     path("kyufu/shiharai/", shiharai, name="kokuho_shiharai"),
+    path("kyufu/kettei-print/", kettei_print, name="kokuho_kettei_print"),
     path("kyufu/shiharai/<int:pk>/", shiharai_detail, name="kokuho_shiharai_detail"),
     path("kyufu/shiharai/<int:pk>/kofurikomi.csv", shiharai_csv, name="kokuho_shiharai_csv"),
     path(
