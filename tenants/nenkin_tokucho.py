@@ -23,20 +23,25 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 __all__ = [
+    "HOKENRYO_KINDS",
     "IDO_KUBUN",
     "IRAI_FUNO_RIYU",
+    "KAIGO_HOKENRYO",
     "TAISHO_HEADER",
     "LineError",
     "NoticeFileError",
     "NoticeKind",
     "NoticeRow",
     "TaishoRow",
+    "TokuchoHokenryo",
     "header_of",
+    "hokenryo_lookup",
     "read_notice",
     "read_taisho",
 ]
@@ -324,3 +329,64 @@ def _taisho(n: int, c: list[str]) -> TaishoRow:
         line=n, hokensha=hokensha, kiso_nenkin_no=kiso, nenkin_code=code, birth_date=birth,
         sex=TAISHO_SEX[sex], kana=name, nenkin_gaku=int(gaku), tsuchi_month=int(month),
     )  # fmt: skip
+
+
+# -- a premium another module levies, for a 特別徴収 judgment ------------------------------
+#
+# 国保税 is collected from the 世帯主's pension only when the 世帯主's 介護保険料 is itself
+# collected from it and the two together stay within half of the pension (地方税法第706条の2;
+# municipal pages, e.g. 滝沢市「国民健康保険税の特別徴収」). 介護 and 国保 are one layer and
+# import nothing of each other, so the question is asked here: a module that levies such a
+# premium declares a provider in its ``module.py``::
+#
+#     MODULE = ModuleSpec(..., hokenryo_providers={KAIGO_HOKENRYO: "kaigo.public:..."})
+#
+# A provider is ``(fiscal_year, atena_ids) -> {atena_id: TokuchoHokenryo}``, answered in the
+# current town's schema in one query; a person it levies nothing on is left out.
+
+KAIGO_HOKENRYO = "kaigo_hokenryo"
+HOKENRYO_KINDS: dict[str, str] = {KAIGO_HOKENRYO: "介護保険料"}
+
+
+@dataclass(frozen=True)
+class TokuchoHokenryo:
+    """One person's premium of a 年度 as the levying module's current 賦課 holds it."""
+
+    atena_id: int
+    kind: str
+    #: the 年度's premium (円) of the current 賦課
+    hokenryo: int
+    #: collected from a pension (特別徴収), as the current 賦課 says
+    tokucho: bool
+    #: where it comes from, in words (「介護保険料の賦課（第2版）」)
+    shutsusho: str
+
+
+def hokenryo_lookup(
+    kind: str, fiscal_year: int, atena_ids: Iterable[int]
+) -> dict[int, TokuchoHokenryo] | None:
+    """{atena_id: premium} of ``kind`` from the module that provides it, when the current
+    town subscribes to one of that module's 業務 today; None when no such module does (the
+    caller then has no figure of the levying module at all). A status of another kind is a
+    provider's bug and raises."""
+    from django.utils import timezone
+
+    from tenants.db import connection
+    from tenants.modules.registry import all_modules, resolve
+    from tenants.selectors.gyomu import subscribed_codes
+
+    if kind not in HOKENRYO_KINDS:
+        raise ValueError(f"unknown premium kind {kind!r}")
+    subscribed = subscribed_codes(municipality=connection.tenant, on=timezone.localdate())
+    for spec in all_modules():
+        dotted = spec.hokenryo_providers.get(kind)
+        if not dotted or not subscribed.intersection(spec.gyomu):
+            continue
+        provider: Callable[[int, list[int]], Mapping[int, TokuchoHokenryo]] = resolve(dotted)
+        ids = sorted(set(atena_ids))
+        answer = dict(provider(fiscal_year, ids)) if ids else {}
+        for h in answer.values():
+            if h.kind != kind:
+                raise ValueError(f"{dotted} answered {h.kind!r} for {kind!r}")
+        return answer
+    return None

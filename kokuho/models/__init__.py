@@ -44,6 +44,7 @@ __all__ = [
     "TokuteiDoitsu",
 ]
 from kokuho.models.fuka import (
+    KaigoSource,
     KariSource,
     KokuhoFuka,
     KoseiCause,
@@ -104,6 +105,7 @@ __all__ += [
 ]
 
 __all__ += [
+    "KaigoSource",
     "KariSource",
     "KokuhoFuka",
     "KoseiCause",

@@ -172,6 +172,8 @@ class IkkatsuRow:
     #: 特別徴収対象者の通知 / 入力（…）/ "" (none)
     nenkin_source: str
     kaigo_hokenryo: int | None
+    #: 介護保険の賦課 / 入力（前回の判定） / "" (none)
+    kaigo_source: str
     #: TAISHO / TAISHOGAI / YO_NYURYOKU
     kekka: str
     reasons: tuple[str, ...]
@@ -189,14 +191,15 @@ class IkkatsuPage:
 def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
     """The 特別徴収 judgment of every household with a current 国保税 賦課 of ``fiscal_year``,
     a page of ``IKKATSU_PAGE`` households at a time (by 世帯), saving nothing: the 年金額 from
-    the imported 通知 (else the household's latest typed judgment of the 年度), the
-    介護保険料 and the 口座振替 申出 from the household's latest judgment (kaigo.public gives
-    no 介護保険料). Without a 介護保険料 the household is judged with 0: 対象外 stays 対象外
-    (a 介護保険料 only adds to the burden), 対象 becomes 「介護保険料の入力が必要」. A read: the
+    the imported 通知 (else the household's latest typed judgment of the 年度); the
+    世帯主's 介護保険料 and whether it is 特別徴収 from 介護保険's current 賦課 (else the
+    household's latest typed judgment); the 口座振替 申出 from the latest judgment. Without a
+    介護保険料 the household is judged with 0 and as 特別徴収: 対象外 stays 対象外 (a
+    介護保険料 only adds to the burden), 対象 becomes 「介護保険料の入力が必要」. A read: the
     screen that shows the page logs its persons (kokuho.views.fuka_tokucho)."""
     from kokuho.models import Tokucho
     from kokuho.rules.tokucho import TokuchoParameters, tokucho_judge
-    from kokuho.services.tokucho import members_of
+    from kokuho.services.tokucho import kaigo_hokenryo_of, members_of
     from tenants.params.services import param_value
 
     qs = KokuhoFuka.objects.filter(fiscal_year=fiscal_year, is_current=True).order_by("setai_id")
@@ -216,6 +219,7 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
     ):
         latest[j.fuka.setai_id] = j
     names = person_identities(heads)
+    kaigo_fuka = kaigo_hokenryo_of(fiscal_year, heads) if heads else {}
     p = TokuchoParameters.load(fiscal_year, param_value) if fukas else None
     rows: list[IkkatsuRow] = []
     for f in fukas:
@@ -228,7 +232,15 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
             nenkin, source = prev.nenkin_gaku, prev.get_nenkin_source_display()
         else:
             nenkin, source = None, ""
-        kaigo = prev.kaigo_hokenryo if prev is not None else None
+        k = kaigo_fuka.get(f.nozei_gimusha_id)
+        kaigo: int | None
+        if k is not None:
+            kaigo, kaigo_tokucho, kaigo_source = k.hokenryo, k.tokucho, "介護保険の賦課"
+        elif prev is not None:
+            kaigo, kaigo_tokucho = prev.kaigo_hokenryo, prev.kaigo_tokucho
+            kaigo_source = "入力（前回の判定）"
+        else:
+            kaigo, kaigo_tokucho, kaigo_source = None, True, ""
         reasons: tuple[str, ...]
         if nenkin is None:
             kekka, reasons = TAISHOGAI, ("特別徴収対象者の通知に世帯主の年金がない",)
@@ -240,6 +252,7 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
                 nenkin_gaku=nenkin,
                 nengaku=f.nengaku,
                 kaigo_hokenryo=kaigo or 0,
+                kaigo_tokucho=kaigo_tokucho,
                 koza_moushide=bool(prev and prev.koza_moushide),
                 p=p,
             )
@@ -255,7 +268,8 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
                 fuka_id=f.pk, setai_id=f.setai_id, nozei_gimusha_id=f.nozei_gimusha_id,
                 shimei=ident.shimei if ident else "", nengaku=f.nengaku,
                 choshu_hoho=f.get_choshu_hoho_display(), nenkin_gaku=nenkin,
-                nenkin_source=source, kaigo_hokenryo=kaigo, kekka=kekka, reasons=tuple(reasons),
+                nenkin_source=source, kaigo_hokenryo=kaigo, kaigo_source=kaigo_source,
+                kekka=kekka, reasons=tuple(reasons),
             )
         )  # fmt: skip
     return IkkatsuPage(fiscal_year=fiscal_year, page=page, pages=pages, households=total, rows=rows)
