@@ -33,7 +33,15 @@ from kaigo.tests.fuka_helpers import set_table
 from kokuho.fuka_jobs import HONSANTEI as KOKUHO_HONSANTEI
 from kokuho.models import KokuhoFuka, Tokucho
 from kokuho.services.tokucho import TokuchoRefused, tokucho_hantei_save
-from kokuho.services.tokucho_taisho import TAISHO, TAISHOGAI, tokucho_ikkatsu
+from kokuho.services.tokucho_taisho import (
+    KIRIKAE_DONE,
+    TAISHO,
+    TAISHOGAI,
+    kirikae_koho,
+    tokucho_ikkatsu,
+    tokucho_ikkatsu_kirikae,
+    tokucho_taisho_import,
+)
 from kokuho.tests.factories import tennyu
 from kokuho.tests.fuka_helpers import ACTOR, run_job, set_rates
 from tenants.accesslog.models import AccessLog
@@ -55,12 +63,12 @@ PENSION: dict[str, Any] = {
 }
 
 
-def _household(cap: Any, town: str, name: str, kana: str, *, kaigo_tokucho: bool) -> Any:
-    """A couple aged 71 and 69 (both 国保 and 介護 第1号), the head with a 200万円 pension;
-    both modules' 本算定 run. With ``kaigo_tokucho`` 介護's 特別徴収対象者の通知 names the
-    head, so his 介護保険料 is collected from the pension."""
-    set_rates()
-    set_table()
+def _household(
+    cap: Any, town: str, name: str, kana: str, *, kaigo_tokucho: bool, kiso: str = "1234567890"
+) -> Any:
+    """A couple aged 71 and 69 (both 国保 and 介護 第1号), the head with a 200万円 pension.
+    With ``kaigo_tokucho`` 介護's 特別徴収対象者の通知 names the head (pension ``kiso``), so
+    his 介護保険料 is collected from the pension."""
     members = [
         person_fields(
             shimei=f"{name}　太郎", shimei_kana=f"{kana}　タロウ", birth_date="1954-05-01"
@@ -74,23 +82,45 @@ def _household(cap: Any, town: str, name: str, kana: str, *, kaigo_tokucho: bool
     kazei(head.pk, FY, nenkin=2_000_000)
     kazei(wife.pk, FY)
     if kaigo_tokucho:
-        line = ["001", "1234567890", "1150", "19540501", "1", f"{kana}　タロウ", "2000000", "6"]
+        line = ["001", kiso, "1150", "19540501", "1", f"{kana}　タロウ", "2000000", "6"]
+        TAISHO_LINES.append(line)
         kaigo_taisho_import(
             fiscal_year=FY, data=csv_bytes(KAIGO_TAISHO_HEADER, [line], encoding="utf-8-sig"),
-            file_name="kaigo_taisho.csv", actor=ACTOR,
+            file_name=f"kaigo_taisho_{kana}.csv", actor=ACTOR,
         )  # fmt: skip
+    return head
+
+
+TAISHO_LINES: list[list[str]] = []
+
+
+def _assess(cap: Any) -> None:
+    """Both modules' 本算定 of the 年度 in the current town, then 国保's 特別徴収対象者の通知
+    with the same pensions as 介護's (the insurer reports a person once per 通知)."""
     run_job(cap, KAIGO_HONSANTEI, fiscal_year=FY)
     run_job(cap, KOKUHO_HONSANTEI, fiscal_year=FY, kijun_date=ON.isoformat())
-    return head
+    data = csv_bytes(KAIGO_TAISHO_HEADER, TAISHO_LINES, encoding="utf-8-sig")
+    assert tokucho_taisho_import(
+        fiscal_year=FY, data=data, file_name="kokuho_taisho.csv", actor=ACTOR
+    ).recorded == len(TAISHO_LINES)
+    TAISHO_LINES.clear()
 
 
 @pytest.fixture
 def towns(world: Any, django_capture_on_commit_callbacks: Any) -> tuple[Any, Any]:
+    """葉山町: 山田 (介護保険料 特別徴収); 寒川町: 佐藤 (普通徴収) and 鈴木 (特別徴収)."""
     cap = django_capture_on_commit_callbacks
     connection.set_tenant(world.beta.municipality)
+    set_rates()
+    set_table()
     sato = _household(cap, "samukawa", "佐藤", "サトウ", kaigo_tokucho=False)
+    _household(cap, "samukawa", "鈴木", "スズキ", kaigo_tokucho=True, kiso="4444444444")
+    _assess(cap)
     connection.set_tenant(world.alpha.municipality)
+    set_rates()
+    set_table()
     yamada = _household(cap, "hayama", "山田", "ヤマダ", kaigo_tokucho=True)
+    _assess(cap)
     return yamada, sato
 
 
@@ -154,7 +184,7 @@ def test_the_judgment_uses_kaigos_figures_in_each_town(towns, world):
     assert not t2.gaito
     assert t2.reasons == ["世帯主の介護保険料が年金から特別徴収されていない"]
     assert _current(sato).choshu_hoho == "futsu"
-    (row,) = tokucho_ikkatsu(fiscal_year=FY).rows
+    row = next(r for r in tokucho_ikkatsu(fiscal_year=FY).rows if r.nozei_gimusha_id == sato.pk)
     assert (row.nozei_gimusha_id, row.kekka, row.kaigo_source) == (
         sato.pk, TAISHOGAI, "介護保険の賦課",
     )  # fmt: skip
@@ -210,3 +240,94 @@ def test_the_household_screen_says_where_the_premium_comes_from(towns, world, lo
     page = other.get(f"/kokuho/fuka/detail/{mine.pk}/").content.decode()
     assert f"{k.hokenryo:,}円（特別徴収" not in page
     assert "（普通徴収。介護保険料の賦課（第1版））" in page
+
+
+def _versions() -> list[tuple[int, int, str, bool]]:
+    return list(
+        KokuhoFuka.objects.order_by("setai_id", "version").values_list(
+            "setai_id", "version", "choshu_hoho", "is_current"
+        )
+    )
+
+
+def test_ikkatsu_switches_the_confirmed_households_once_in_its_town_only(towns, world):
+    yamada, _sato = towns
+    connection.set_tenant(world.beta.municipality)
+    samukawa = (_versions(), Tokucho.objects.count(), AccessLog.objects.count())
+    connection.set_tenant(world.alpha.municipality)
+    # 葉山町: 山田's household is 対象 (his 介護保険料 特別徴収) and still 普通徴収
+    (koho,) = kirikae_koho(FY)
+    fuka = _current(yamada)
+    assert (koho.fuka_id, koho.kekka, koho.kaigo_source) == (fuka.pk, TAISHO, "介護保険の賦課")
+    # the 年金 from 国保's 特別徴収対象者の通知, the 介護保険料 from 介護's 賦課: nothing typed
+    log_before = AccessLog.objects.count()
+    result = tokucho_ikkatsu_kirikae(fiscal_year=FY, fuka_ids={fuka.pk}, on=ON, actor=ACTOR)
+    assert (result.switched, result.gone) == (1, 0)
+    assert [(r.nozei_gimusha_id, r.kekka) for r in result.rows] == [(yamada.pk, KIRIKAE_DONE)]
+    now = _current(yamada)
+    assert (now.version, now.choshu_hoho, now.nengaku) == (2, "tokubetsu", fuka.nengaku)
+    t = Tokucho.objects.get()
+    assert (t.fuka_id, t.gaito, t.applied_id, t.kaigo_source) == (fuka.pk, True, now.pk, "kaigo")
+    # history: the old version points at the new one; access rows: the judgment, the 賦課
+    # and one row naming every 世帯主 switched
+    fuka.refresh_from_db()
+    assert fuka.superseded_by_id == now.pk and not fuka.is_current
+    rows = AccessLog.objects.order_by("pk")[log_before:]
+    assert [(r.screen, r.record_type, r.action) for r in rows] == [
+        ("kokuho.fuka_tokucho_ikkatsu", "kokuho.KokuhoFuka", "update"),  # the new version
+        ("kokuho.fuka_tokucho_ikkatsu", "kokuho.Tokucho", "create"),  # the judgment
+        ("kokuho.fuka_tokucho_ikkatsu", "kokuho.KokuhoFuka", "update"),  # the summary
+    ]
+    summary = AccessLog.objects.filter(
+        screen="kokuho.fuka_tokucho_ikkatsu",
+        record_type="kokuho.KokuhoFuka",
+        detail__has_key="gone",
+    ).get()
+    assert summary.detail["atena_ids"] == [yamada.pk] and summary.record_count == 1
+    # the same confirmation again: nothing switched, nothing written but its access row
+    before = (_versions(), Tokucho.objects.count())
+    again = tokucho_ikkatsu_kirikae(fiscal_year=FY, fuka_ids={fuka.pk}, on=ON, actor=ACTOR)
+    assert (again.switched, again.gone, again.rows) == (0, 1, [])
+    assert (_versions(), Tokucho.objects.count()) == before
+    assert kirikae_koho(FY) == []
+    # 寒川町 untouched by 葉山町's switch (its 鈴木 still to be switched, 佐藤 not 対象)
+    connection.set_tenant(world.beta.municipality)
+    assert (_versions(), Tokucho.objects.count(), AccessLog.objects.count()) == samukawa
+    assert len(kirikae_koho(FY)) == 1
+    connection.set_tenant(world.alpha.municipality)
+
+
+def test_ikkatsu_confirmation_and_switch_on_the_screen(towns, world, login):
+    yamada, _sato = towns
+    fuka = _current(yamada)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    url = "/kokuho/fuka/tokucho/ikkatsu/"
+    page = clerk.post(url, {"action": "kakunin", "fiscal_year": "2025"}).content.decode()
+    assert "次の1世帯を特別徴収に切り替えます" in page and "山田　太郎" in page
+    assert f'name="fuka_ids" value="{fuka.pk}"' in page
+    connection.set_tenant(world.alpha.municipality)
+    assert _current(yamada).version == 1  # the confirmation saves nothing
+    read = AccessLog.objects.filter(screen="kokuho.fuka_tokucho_ikkatsu").latest("pk")
+    assert yamada.pk in read.detail["atena_ids"]
+    connection.set_schema_to_public()
+    body = {"action": "kirikae", "fiscal_year": "2025", "fuka_ids": str(fuka.pk)}
+    page = clerk.post(url, {**body, "tekiyo_date": "令和7年7月1日"}).content.decode()
+    assert "1世帯を特別徴収に切り替えました" in page and KIRIKAE_DONE in page
+    page = clerk.post(url, body).content.decode()
+    assert "0世帯を特別徴収に切り替えました" in page and "切替済みか対象でなくなった" in page
+    page = clerk.post(url, {**body, "fuka_ids": "1;DROP"}).content.decode()
+    assert "切替の確認からやり直してください" in page
+    connection.set_tenant(world.alpha.municipality)
+    assert [v[1:3] for v in _versions()] == [(1, "futsu"), (2, "tokubetsu")]
+    # 寒川町's clerk: its own 鈴木 only; 葉山町's confirmed ids switch nothing of 葉山町's
+    connection.set_tenant(world.beta.municipality)
+    before = _versions()
+    connection.set_schema_to_public()
+    other = login("samukawa-clerk", BETA_HOST)
+    page = other.post(url, {"action": "kakunin", "fiscal_year": "2025"}).content.decode()
+    assert "鈴木　太郎" in page and "山田" not in page and "佐藤　太郎" not in page
+    connection.set_tenant(world.beta.municipality)
+    assert _versions() == before
+    connection.set_tenant(world.alpha.municipality)
+    assert [v[1:3] for v in _versions()] == [(1, "futsu"), (2, "tokubetsu")]

@@ -267,102 +267,126 @@ def tokucho_hantei_save(
         )
     on = on or (moushide_date if koza_moushide else None) or timezone.localdate()
     with transaction.atomic(durable=True):
-        fuka = KokuhoFuka.objects.select_for_update().filter(pk=fuka_id).first()
-        if fuka is None or not fuka.is_current:
-            raise TokuchoRefused("現在の賦課でないため判定できません。")
-        if fuka.santei == Santei.KARI:
-            raise TokuchoRefused("仮算定の賦課は判定できません。本算定の後に判定してください。")
-        fy = fuka.fiscal_year
-        p = TokuchoParameters.load(fy, param_value)
-        nenkin_gaku, ids, source = _nenkin_of(fuka, nenkin_gaku, ids)
-        nenkin_hokensha, kiso_nenkin_no, nenkin_code = ids
-        kaigo_hokenryo, kaigo_tokucho, kaigo_source = _kaigo_of(fuka, kaigo_hokenryo, kaigo_tokucho)
-        derived = karichoshu_of(fy, fuka.setai_id)
-        if derived is not None and kari_gaku not in (None, derived):
-            raise TokuchoRefused(
-                f"仮徴収額は前年度2月の本徴収額（{derived:,}円）です。入力は不要です。"
-            )
-        kari = derived if derived is not None else (kari_gaku or 0)
-        hantei = tokucho_judge(
-            fiscal_year=fy,
-            kijun_date=fuka.kijun_date,
-            members=members_of(fuka),
-            nenkin_gaku=nenkin_gaku,
-            nengaku=fuka.nengaku,
-            kaigo_hokenryo=kaigo_hokenryo,
-            kaigo_tokucho=kaigo_tokucho,
-            koza_moushide=koza_moushide,
-            p=p,
-        )
-        was_tokucho = fuka.choshu_hoho == ChoshuHoho.TOKUBETSU
-        applied: KokuhoFuka | None = None
-        if hantei.gaito and not was_tokucho:
-            if not all(ids):
-                raise TokuchoRefused(
-                    "特別徴収に該当します。年金保険者コード・基礎年金番号・年金コード"
-                    "（特別徴収対象者の通知のもの）を入力してください。"
-                )
-            try:
-                recut = kibetsu_tokucho_kaishi(
-                    nengaku=fuka.nengaku, kari_gaku=kari, before=fuka.kibetsu, fiscal_year=fy,
-                    futsu_ki=nouki(fy, param_value), p=p, on=on,
-                )  # fmt: skip
-            except TokuchoKibetsuError as exc:
-                raise TokuchoRefused(str(exc)) from exc
-            applied = fuka_recut_locked(
-                before=fuka, recut=recut, cause=KoseiCause.TOKUCHO,
-                reason="特別徴収の判定により期別を特別徴収に切り替え", on=on, actor=actor,
-                screen="kokuho.fuka_tokucho",
-            )  # fmt: skip
-        elif not hantei.gaito and was_tokucho:
-            applied = futsu_kirikae_locked(
-                before=fuka, on=on, reason=f"特別徴収に該当しない（{hantei.reasons[0]}）",
-                actor=actor, screen="kokuho.fuka_tokucho",
-            )  # fmt: skip
-        kibetsu: list[dict[str, Any]] = (
-            [asdict(k) for k in tokucho_kibetsu(fuka.nengaku, kari, p)] if hantei.gaito else []
-        )
-        if applied is not None and applied.choshu_hoho == ChoshuHoho.TOKUBETSU:
-            kibetsu = [
-                {"month": k["month"], "kubun": "仮徴収" if k["kind"] == "kari" else "本徴収",
-                 "amount": k["amount"]}
-                for k in applied.kibetsu if k.get("kind") in ("kari", "hon")
-            ]  # fmt: skip
-        row = Tokucho.objects.create(
-            fuka=fuka,
-            nenkin_gaku=nenkin_gaku,
-            kaigo_hokenryo=kaigo_hokenryo,
-            kaigo_tokucho=kaigo_tokucho,
-            kaigo_source=kaigo_source,
-            kari_gaku=kari,
-            kari_source=KariSource.ZENNENDO if derived is not None else KariSource.NYURYOKU,
-            koza_moushide=koza_moushide,
-            moushide_date=moushide_date,
-            nenkin_hokensha=nenkin_hokensha,
-            kiso_nenkin_no=kiso_nenkin_no,
-            nenkin_code=nenkin_code,
-            nenkin_source=source,
-            gaito=hantei.gaito,
-            reasons=list(hantei.reasons),
-            kibetsu=kibetsu,
-            applied=applied if applied is not None and hantei.gaito else None,
-            created_by=actor.username,
-        )
-        if not hantei.gaito and was_tokucho:
-            Tokucho.objects.filter(
-                fuka__fiscal_year=fy, fuka__setai_id=fuka.setai_id, chushi_date__isnull=True
-            ).exclude(pk=row.pk).update(chushi_date=on, chushi_riyu=hantei.reasons[0][:100])
-        access_record(
-            actor=actor,
-            action=AccessAction.CREATE,
-            gyomu=KOKUHO_FUKA,
+        return _hantei_locked(
+            fuka_id=fuka_id, nenkin_gaku=nenkin_gaku, kaigo_hokenryo=kaigo_hokenryo,
+            kaigo_tokucho=kaigo_tokucho, kari_gaku=kari_gaku, koza_moushide=koza_moushide,
+            moushide_date=moushide_date, ids=ids, on=on, actor=actor,
             screen="kokuho.fuka_tokucho",
-            record_type="kokuho.Tokucho",
-            record_id=row.pk,
-            detail={
-                "atena_ids": [fuka.nozei_gimusha_id],
-                "fuka_id": fuka.pk,
-                "kaigo_source": kaigo_source,
-            },
+        )  # fmt: skip
+
+
+def _hantei_locked(
+    *,
+    fuka_id: int,
+    nenkin_gaku: int | None,
+    kaigo_hokenryo: int | None,
+    kaigo_tokucho: bool,
+    kari_gaku: int | None,
+    koza_moushide: bool,
+    moushide_date: date | None,
+    ids: tuple[str, str, str],
+    on: date,
+    actor: Actor,
+    screen: str,
+) -> Tokucho:
+    """The judgment of ``tokucho_hantei_save`` in the caller's transaction (the inputs
+    checked by the caller): raises TokuchoRefused before writing anything."""
+    fuka = KokuhoFuka.objects.select_for_update().filter(pk=fuka_id).first()
+    if fuka is None or not fuka.is_current:
+        raise TokuchoRefused("現在の賦課でないため判定できません。")
+    if fuka.santei == Santei.KARI:
+        raise TokuchoRefused("仮算定の賦課は判定できません。本算定の後に判定してください。")
+    fy = fuka.fiscal_year
+    p = TokuchoParameters.load(fy, param_value)
+    nenkin_gaku, ids, source = _nenkin_of(fuka, nenkin_gaku, ids)
+    nenkin_hokensha, kiso_nenkin_no, nenkin_code = ids
+    kaigo_hokenryo, kaigo_tokucho, kaigo_source = _kaigo_of(fuka, kaigo_hokenryo, kaigo_tokucho)
+    derived = karichoshu_of(fy, fuka.setai_id)
+    if derived is not None and kari_gaku not in (None, derived):
+        raise TokuchoRefused(
+            f"仮徴収額は前年度2月の本徴収額（{derived:,}円）です。入力は不要です。"
         )
+    kari = derived if derived is not None else (kari_gaku or 0)
+    hantei = tokucho_judge(
+        fiscal_year=fy,
+        kijun_date=fuka.kijun_date,
+        members=members_of(fuka),
+        nenkin_gaku=nenkin_gaku,
+        nengaku=fuka.nengaku,
+        kaigo_hokenryo=kaigo_hokenryo,
+        kaigo_tokucho=kaigo_tokucho,
+        koza_moushide=koza_moushide,
+        p=p,
+    )
+    was_tokucho = fuka.choshu_hoho == ChoshuHoho.TOKUBETSU
+    applied: KokuhoFuka | None = None
+    if hantei.gaito and not was_tokucho:
+        if not all(ids):
+            raise TokuchoRefused(
+                "特別徴収に該当します。年金保険者コード・基礎年金番号・年金コード"
+                "（特別徴収対象者の通知のもの）を入力してください。"
+            )
+        try:
+            recut = kibetsu_tokucho_kaishi(
+                nengaku=fuka.nengaku, kari_gaku=kari, before=fuka.kibetsu, fiscal_year=fy,
+                futsu_ki=nouki(fy, param_value), p=p, on=on,
+            )  # fmt: skip
+        except TokuchoKibetsuError as exc:
+            raise TokuchoRefused(str(exc)) from exc
+        applied = fuka_recut_locked(
+            before=fuka, recut=recut, cause=KoseiCause.TOKUCHO,
+            reason="特別徴収の判定により期別を特別徴収に切り替え", on=on, actor=actor,
+            screen=screen,
+        )  # fmt: skip
+    elif not hantei.gaito and was_tokucho:
+        applied = futsu_kirikae_locked(
+            before=fuka, on=on, reason=f"特別徴収に該当しない（{hantei.reasons[0]}）",
+            actor=actor, screen=screen,
+        )  # fmt: skip
+    kibetsu: list[dict[str, Any]] = (
+        [asdict(k) for k in tokucho_kibetsu(fuka.nengaku, kari, p)] if hantei.gaito else []
+    )
+    if applied is not None and applied.choshu_hoho == ChoshuHoho.TOKUBETSU:
+        kibetsu = [
+            {"month": k["month"], "kubun": "仮徴収" if k["kind"] == "kari" else "本徴収",
+             "amount": k["amount"]}
+            for k in applied.kibetsu if k.get("kind") in ("kari", "hon")
+        ]  # fmt: skip
+    row = Tokucho.objects.create(
+        fuka=fuka,
+        nenkin_gaku=nenkin_gaku,
+        kaigo_hokenryo=kaigo_hokenryo,
+        kaigo_tokucho=kaigo_tokucho,
+        kaigo_source=kaigo_source,
+        kari_gaku=kari,
+        kari_source=KariSource.ZENNENDO if derived is not None else KariSource.NYURYOKU,
+        koza_moushide=koza_moushide,
+        moushide_date=moushide_date,
+        nenkin_hokensha=nenkin_hokensha,
+        kiso_nenkin_no=kiso_nenkin_no,
+        nenkin_code=nenkin_code,
+        nenkin_source=source,
+        gaito=hantei.gaito,
+        reasons=list(hantei.reasons),
+        kibetsu=kibetsu,
+        applied=applied if applied is not None and hantei.gaito else None,
+        created_by=actor.username,
+    )
+    if not hantei.gaito and was_tokucho:
+        Tokucho.objects.filter(
+            fuka__fiscal_year=fy, fuka__setai_id=fuka.setai_id, chushi_date__isnull=True
+        ).exclude(pk=row.pk).update(chushi_date=on, chushi_riyu=hantei.reasons[0][:100])
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        gyomu=KOKUHO_FUKA,
+        screen=screen,
+        record_type="kokuho.Tokucho",
+        record_id=row.pk,
+        detail={
+            "atena_ids": [fuka.nozei_gimusha_id],
+            "fuka_id": fuka.pk,
+            "kaigo_source": kaigo_source,
+        },
+    )
     return row
