@@ -36,33 +36,16 @@ from tenants.accesslog.services import actor_from_request
 from tenants.csvout import CsvEncodingError, content_type
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
+from tenants.forms.nenkin_tokucho import MAX_UPLOAD_BYTES, TokuchoKekkaForm
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
 from tenants.nenkin_tokucho import NoticeKind
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 class IraiForm(forms.Form):
     fiscal_year = NendoField()
     encoding = CsvEncodingField(label="文字コード")
-
-
-class KekkaForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="通知の種類",
-        choices=[(k.value, k.label) for k in NoticeKind],
-        widget=forms.RadioSelect,
-    )
-    fiscal_year = NendoField()
-    file = forms.FileField(label="通知のファイル（CSV、当社定義の様式）")
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
-        return f
 
 
 class TaishoForm(forms.Form):
@@ -110,7 +93,7 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
     fy_now = today.year if today.month >= 4 else today.year - 1
     action = request.POST.get("action", "")
     irai = IraiForm(request.POST if action == "irai" else None, initial={"fiscal_year": fy_now})
-    form = KekkaForm(
+    form = TokuchoKekkaForm(
         request.POST if action == "kekka" else None,
         request.FILES if action == "kekka" else None,
         initial={"fiscal_year": fy_now, "kind": NoticeKind.IRAI_KEKKA.value},
