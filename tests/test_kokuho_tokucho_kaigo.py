@@ -331,3 +331,26 @@ def test_ikkatsu_confirmation_and_switch_on_the_screen(towns, world, login):
     assert _versions() == before
     connection.set_tenant(world.alpha.municipality)
     assert [v[1:3] for v in _versions()] == [(1, "futsu"), (2, "tokubetsu")]
+
+
+def test_premium_providers_are_checked_at_start_up() -> None:
+    """One provider per premium kind, and only kinds the platform knows
+    (tenants.modules.registry, as for the 他業務 providers)."""
+    from tenants.modules import registry
+    from tenants.modules.spec import ModuleSpec
+
+    unknown = ModuleSpec(app="x", verbose_name="x", gyomu=("x",), hokenryo_providers={"y": "x:f"})
+    with pytest.raises(registry.ModuleDeclarationError, match="unknown"):
+        registry._check([unknown])
+    first = ModuleSpec(
+        app="a", verbose_name="a", gyomu=("a",), hokenryo_providers={KAIGO_HOKENRYO: "a:f"}
+    )
+    second = ModuleSpec(
+        app="b", verbose_name="b", gyomu=("b",), hokenryo_providers={KAIGO_HOKENRYO: "b:f"}
+    )
+    with pytest.raises(registry.ModuleDeclarationError, match="provided by both a and b"):
+        registry._check([first, second])
+    registry._check([first])
+    # the installed modules: 介護 provides the 介護保険料, nobody else
+    owners = [s.app for s in registry.all_modules() if KAIGO_HOKENRYO in s.hokenryo_providers]
+    assert owners == ["kaigo"]
