@@ -2,6 +2,7 @@
 
 from kaigo import gyomu
 from tenants.modules.spec import ModuleSpec, UrlMount
+from tenants.nenkin_tokucho import KAIGO_HOKENRYO
 
 MODULE = ModuleSpec(
     app="kaigo",
@@ -18,6 +19,8 @@ MODULE = ModuleSpec(
     demo="kaigo_demo",
     # 住民記録's 他業務 tab (標準仕様書 7.2.2) asks 介護保険 at display time
     tagyo_providers={"kaigo": "kaigo.public:tagyo_kaigo"},
+    # 国保税's 特別徴収 judgment asks the 世帯主's 介護保険料 (tenants.nenkin_tokucho)
+    hokenryo_providers={KAIGO_HOKENRYO: "kaigo.public:tokucho_hokenryo"},
     # after 住民記録 (its residents), 税務 and 国保
     demo_order=40,
     words={

@@ -2,7 +2,10 @@
 
 For the 第1号保険料 (the premium rules and the yearly 本算定) and 福祉: who is a
 第1号被保険者 in a 年度 and for which months the premium is owed (月割 on 取得・喪失,
-``kaigo.rules.shikaku.hokenryo_months``), and who is insured on a date.
+``kaigo.rules.shikaku.hokenryo_months``), and who is insured on a date. For 国保税's
+特別徴収 judgment (through ``tenants.nenkin_tokucho.hokenryo_lookup``, as 国保 may not
+import this module): a person's 介護保険料 of a 年度 and whether it is collected from the
+pension (``tokucho_hokenryo``).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.utils import timezone
 from kaigo.models import Kubun, Shikaku, ShikakuRireki
 from kaigo.rules.shikaku import ShikakuParameters, hokenryo_months, nendo_months
 from kaigo.selectors.shikaku import dai1_periods_with_bango, periods_on
+from tenants.nenkin_tokucho import KAIGO_HOKENRYO, TokuchoHokenryo
 from tenants.tagyo import KAIGO, TagyoStatus
 from tenants.wareki import format_wareki
 
@@ -76,6 +80,28 @@ def hihokensha_on(atena_ids: Iterable[int], day: date) -> dict[int, HihokenshaOn
     rows = periods_on(day).filter(atena_id__in=list(set(atena_ids)))
     return {
         s.atena_id: HihokenshaOn(s.atena_id, s.kubun, s.shutoku_date, s.soshitsu_date) for s in rows
+    }
+
+
+def tokucho_hokenryo(fiscal_year: int, atena_ids: Iterable[int]) -> dict[int, TokuchoHokenryo]:
+    """Each person's 第1号保険料 of ``fiscal_year`` from their current 賦課 (the 保険料額:
+    after 月割 and 公費軽減, what the 年度 levies) and whether that 賦課 is collected from
+    the pension (徴収方法 特別徴収). A person without a current 賦課 of the 年度 is left
+    out. One query; a read for another module's judgment (its caller logs the access)."""
+    from kaigo.models import ChoshuHoho, KaigoFuka
+
+    rows = KaigoFuka.objects.filter(
+        fiscal_year=fiscal_year, is_current=True, atena_id__in=sorted(set(atena_ids))
+    ).values_list("atena_id", "hokenryo", "choshu_hoho", "version")
+    return {
+        a: TokuchoHokenryo(
+            atena_id=a,
+            kind=KAIGO_HOKENRYO,
+            hokenryo=int(hokenryo),
+            tokucho=choshu == ChoshuHoho.TOKUCHO,
+            shutsusho=f"介護保険料の賦課（第{version}版）",
+        )
+        for a, hokenryo, choshu, version in rows
     }
 
 

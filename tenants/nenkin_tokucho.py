@@ -12,8 +12,10 @@ header/trailer — レコード区分, 市町村コード, 特別徴収義務者
 here is a CSV (UTF-8, with or without BOM) with a header row and the items we understood
 each notice to carry (未確認). The result codes, reasons and 異動 kinds are ours too.
 
-Only the reading lives here (platform code both 介護 and 国保 may import); matching a row
-to a person and acting on it is the module's business. A file that cannot be read at all
+The reading lives here (platform code both 介護 and 国保 may import), and so does the
+driver of an import (``kekka_import``: the same file refused, the file row, dispatch,
+errors, the access-log row); matching a row to a person and acting on it is the module's
+business, passed in. A file that cannot be read at all
 raises :class:`NoticeFileError`; a line that cannot be read is a :class:`LineError` (line
 of the file — the header is line 1 —, the field, the reason; never the line's content,
 which carries personal data) and the other lines are returned.
@@ -23,20 +25,32 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tenants.accesslog.services import Actor
 
 __all__ = [
+    "HOKENRYO_KINDS",
     "IDO_KUBUN",
     "IRAI_FUNO_RIYU",
+    "KAIGO_HOKENRYO",
     "TAISHO_HEADER",
+    "KekkaRefused",
+    "KekkaResult",
     "LineError",
     "NoticeFileError",
     "NoticeKind",
     "NoticeRow",
     "TaishoRow",
+    "TokuchoHokenryo",
     "header_of",
+    "hokenryo_lookup",
+    "kekka_import",
     "read_notice",
     "read_taisho",
 ]
@@ -324,3 +338,165 @@ def _taisho(n: int, c: list[str]) -> TaishoRow:
         line=n, hokensha=hokensha, kiso_nenkin_no=kiso, nenkin_code=code, birth_date=birth,
         sex=TAISHO_SEX[sex], kana=name, nenkin_gaku=int(gaku), tsuchi_month=int(month),
     )  # fmt: skip
+
+
+# -- a premium another module levies, for a 特別徴収 judgment ------------------------------
+#
+# 国保税 is collected from the 世帯主's pension only when the 世帯主's 介護保険料 is itself
+# collected from it and the two together stay within half of the pension (地方税法第706条の2;
+# municipal pages, e.g. 滝沢市「国民健康保険税の特別徴収」). 介護 and 国保 are one layer and
+# import nothing of each other, so the question is asked here: a module that levies such a
+# premium declares a provider in its ``module.py``::
+#
+#     MODULE = ModuleSpec(..., hokenryo_providers={KAIGO_HOKENRYO: "kaigo.public:..."})
+#
+# A provider is ``(fiscal_year, atena_ids) -> {atena_id: TokuchoHokenryo}``, answered in the
+# current town's schema in one query; a person it levies nothing on is left out.
+
+KAIGO_HOKENRYO = "kaigo_hokenryo"
+HOKENRYO_KINDS: dict[str, str] = {KAIGO_HOKENRYO: "介護保険料"}
+
+
+@dataclass(frozen=True)
+class TokuchoHokenryo:
+    """One person's premium of a 年度 as the levying module's current 賦課 holds it."""
+
+    atena_id: int
+    kind: str
+    #: the 年度's premium (円) of the current 賦課
+    hokenryo: int
+    #: collected from a pension (特別徴収), as the current 賦課 says
+    tokucho: bool
+    #: where it comes from, in words (「介護保険料の賦課（第2版）」)
+    shutsusho: str
+
+
+def hokenryo_lookup(
+    kind: str, fiscal_year: int, atena_ids: Iterable[int]
+) -> dict[int, TokuchoHokenryo] | None:
+    """{atena_id: premium} of ``kind`` from the module that provides it, when the current
+    town subscribes to one of that module's 業務 today; None when no such module does (the
+    caller then has no figure of the levying module at all). A status of another kind is a
+    provider's bug and raises."""
+    from django.utils import timezone
+
+    from tenants.db import connection
+    from tenants.modules.registry import all_modules, resolve
+    from tenants.selectors.gyomu import subscribed_codes
+
+    if kind not in HOKENRYO_KINDS:
+        raise ValueError(f"unknown premium kind {kind!r}")
+    subscribed = subscribed_codes(municipality=connection.tenant, on=timezone.localdate())
+    for spec in all_modules():
+        dotted = spec.hokenryo_providers.get(kind)
+        if not dotted or not subscribed.intersection(spec.gyomu):
+            continue
+        provider: Callable[[int, list[int]], Mapping[int, TokuchoHokenryo]] = resolve(dotted)
+        ids = sorted(set(atena_ids))
+        answer = dict(provider(fiscal_year, ids)) if ids else {}
+        for h in answer.values():
+            if h.kind != kind:
+                raise ValueError(f"{dotted} answered {h.kind!r} for {kind!r}")
+        return answer
+    return None
+
+
+# -- importing a notice that comes back: the driver both modules use -----------------------
+#
+# What is the same for every premium: the file read, the same file (its SHA-256) refused a
+# second time, the module's file row, its lines matched to the module's records, the matched
+# lines handed to the module's appliers (特別徴収結果 → 収納; 依頼処理結果・各種異動 → 中止),
+# the lines not used kept by line, field and reason, and one access-log row naming the
+# persons changed — all in one durable transaction. The matching and what a line does are
+# the module's.
+
+
+class KekkaRefused(ValueError):
+    """The whole notice file is refused and nothing was written (Japanese message)."""
+
+
+@dataclass
+class KekkaResult:
+    file_id: int
+    kind: NoticeKind
+    lines: int = 0
+    applied: int = 0
+    #: 依頼処理結果 受理, or a 不能/異動 for someone already on 普通徴収
+    unchanged: int = 0
+    #: 特別徴収結果: the sum posted to the ledger
+    amount: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+
+def kekka_import(
+    *,
+    kind: NoticeKind,
+    fiscal_year: int,
+    data: bytes,
+    file_name: str,
+    actor: Actor,
+    file_model: Any,
+    match: Callable[[list[NoticeRow], int, list[LineError]], list[Any]],
+    choshu: Callable[[Any, list[Any], KekkaResult, list[LineError], Actor, list[int]], None],
+    chushi: Callable[[NoticeKind, list[Any], KekkaResult, list[LineError], Actor, list[int]], None],
+    gyomu: str,
+    screen: str,
+    record_type: str,
+) -> KekkaResult:
+    """Import one notice of ``kind`` for ``fiscal_year`` into a module:
+
+    - ``file_model``: the module's file model (fields ``kind``, ``fiscal_year``, ``name``,
+      ``sha256``, ``created_by``, ``lines``, ``applied``, ``errors``, ``shuno_file_id``; a
+      second import of the same ``(kind, sha256)`` is refused);
+    - ``match(rows, fiscal_year, errors)``: the rows with the module's records (locked),
+      an error appended for each row it cannot use;
+    - ``choshu(file, matched, result, errors, actor, changed)`` for a 特別徴収結果,
+      ``chushi(kind, matched, result, errors, actor, changed)`` for the others: act on the
+      matched rows, fill ``result`` and append the 宛名 ids changed to ``changed``.
+
+    Raises :class:`KekkaRefused` (nothing written) for a file that cannot be read, the same
+    file a second time, or an applier's refusal of the whole file."""
+    import hashlib
+
+    from django.db import transaction
+
+    from tenants.accesslog.models import AccessAction
+    from tenants.accesslog.services import access_record
+
+    try:
+        rows, errors = read_notice(kind, data, fiscal_year=fiscal_year)
+    except NoticeFileError as exc:
+        raise KekkaRefused(str(exc)) from exc
+    sha = hashlib.sha256(data).hexdigest()
+    who = actor.username or actor.api_client or "system"
+    with transaction.atomic(durable=True):
+        if file_model.objects.filter(kind=kind.value, sha256=sha).exists():
+            raise KekkaRefused(
+                "このファイルは取込済みです（同じ内容のファイルが既に取り込まれています）。"
+            )
+        f = file_model.objects.create(
+            kind=kind.value, fiscal_year=fiscal_year, name=file_name[:200], sha256=sha,
+            created_by=who,
+        )  # fmt: skip
+        result = KekkaResult(file_id=f.pk, kind=kind, lines=len(rows) + len(errors))
+        matched = match(rows, fiscal_year, errors)
+        changed: list[int] = []
+        if kind is NoticeKind.CHOSHU_KEKKA:
+            choshu(f, matched, result, errors, actor, changed)
+        else:
+            chushi(kind, matched, result, errors, actor, changed)
+        result.errors = sorted(errors, key=lambda e: e.line)
+        f.lines, f.applied = result.lines, result.applied
+        f.errors = [e.as_json() for e in result.errors]
+        f.save(update_fields=["lines", "applied", "errors", "shuno_file_id"])
+        access_record(
+            actor=actor,
+            action=AccessAction.CREATE,
+            gyomu=gyomu,
+            screen=screen,
+            record_type=record_type,
+            record_id=f.pk,
+            record_count=result.applied,
+            detail={"kind": kind.value, "fiscal_year": fiscal_year, "atena_ids": changed},
+        )
+    return result

@@ -22,26 +22,23 @@ persons changed.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-
-from django.db import transaction
 
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import ChoshuHoho, KaigoFuka, TokuchoFile, TokuchoTaisho
 from kaigo.rules.fuka_kibetsu import FUTSU
 from kaigo.services.fuka import futsu_kirikae_locked
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.services import Actor, access_record
+from tenants.accesslog.services import Actor
 from tenants.nenkin_tokucho import (
     IDO_KUBUN,
     IRAI_FUNO_RIYU,
+    KekkaRefused,
+    KekkaResult,
     LineError,
-    NoticeFileError,
     NoticeKind,
     NoticeRow,
-    read_notice,
+    kekka_import,
 )
 from zeimu.public import ChoteiItem, ShunoRefused, TokuchoNofu, Zeimoku, chotei_post_many
 from zeimu.public import tokucho_nofu_post as _tokucho_nofu_post
@@ -50,25 +47,8 @@ RECORD_TYPE = "kaigo.TokuchoFile"
 SCREEN = "kaigo.fuka_tokucho_kekka"
 
 
-class TokuchoKekkaRefused(ValueError):
-    """The whole file is refused and nothing was written (Japanese message)."""
-
-
-@dataclass
-class KekkaResult:
-    file_id: int
-    kind: NoticeKind
-    lines: int = 0
-    applied: int = 0
-    #: 依頼処理結果 受理, or a 不能/異動 for a person already on 普通徴収
-    unchanged: int = 0
-    #: 特別徴収結果: the sum posted to the ledger
-    amount: int = 0
-    errors: list[LineError] = field(default_factory=list)
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+#: the whole file refused, nothing written (the platform driver's; the module's name kept)
+TokuchoKekkaRefused = KekkaRefused
 
 
 def _match(
@@ -114,44 +94,13 @@ def _match(
 def tokucho_kekka_import(
     *, kind: NoticeKind, fiscal_year: int, data: bytes, file_name: str, actor: Actor
 ) -> KekkaResult:
-    """Import one notice of ``kind`` for ``fiscal_year`` (see the module's docstring)."""
-    try:
-        rows, errors = read_notice(kind, data, fiscal_year=fiscal_year)
-    except NoticeFileError as exc:
-        raise TokuchoKekkaRefused(str(exc)) from exc
-    sha = _sha(data)
-    who = actor.username or actor.api_client or "system"
-    with transaction.atomic(durable=True):
-        if TokuchoFile.objects.filter(kind=kind.value, sha256=sha).exists():
-            raise TokuchoKekkaRefused(
-                "このファイルは取込済みです（同じ内容のファイルが既に取り込まれています）。"
-            )
-        f = TokuchoFile.objects.create(
-            kind=kind.value, fiscal_year=fiscal_year, name=file_name[:200], sha256=sha,
-            created_by=who,
-        )  # fmt: skip
-        result = KekkaResult(file_id=f.pk, kind=kind, lines=len(rows) + len(errors))
-        matched = _match(rows, fiscal_year, errors)
-        changed: list[int] = []
-        if kind is NoticeKind.CHOSHU_KEKKA:
-            _choshu(f, matched, result, errors, actor, changed)
-        else:
-            _chushi(kind, matched, result, errors, actor, changed)
-        result.errors = sorted(errors, key=lambda e: e.line)
-        f.lines, f.applied = result.lines, result.applied
-        f.errors = [e.as_json() for e in result.errors]
-        f.save(update_fields=["lines", "applied", "errors", "shuno_file_id"])
-        access_record(
-            actor=actor,
-            action=AccessAction.CREATE,
-            gyomu=KAIGO_HOKEN,
-            screen=SCREEN,
-            record_type=RECORD_TYPE,
-            record_id=f.pk,
-            record_count=result.applied,
-            detail={"kind": kind.value, "fiscal_year": fiscal_year, "atena_ids": changed},
-        )
-    return result
+    """Import one notice of ``kind`` for ``fiscal_year`` (see the module's docstring) through
+    the platform's driver (``tenants.nenkin_tokucho.kekka_import``)."""
+    return kekka_import(
+        kind=kind, fiscal_year=fiscal_year, data=data, file_name=file_name, actor=actor,
+        file_model=TokuchoFile, match=_match, choshu=_choshu, chushi=_chushi,
+        gyomu=KAIGO_HOKEN, screen=SCREEN, record_type=RECORD_TYPE,
+    )  # fmt: skip
 
 
 def _chushi(

@@ -40,6 +40,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.csvout import CsvEncodingError, content_type
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
+from tenants.forms.nenkin_tokucho import MAX_UPLOAD_BYTES, TokuchoKekkaForm
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.jobs.services import JobRefused, job_start
@@ -292,8 +293,6 @@ def kosei_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
 
 # --- 特別徴収: the pension insurers' files ----------------------------------------------
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 class TokuchoImportForm(forms.Form):
     fiscal_year = NendoField()
@@ -353,22 +352,6 @@ def tokucho(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request, "kaigo/fuka/tokucho.html", {"imp": imp, "irai": irai, "result": result}
     )
-
-
-class TokuchoKekkaForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="通知の種類",
-        choices=[(k.value, k.label) for k in NoticeKind],
-        widget=forms.RadioSelect,
-    )
-    fiscal_year = NendoField()
-    file = forms.FileField(label="通知のファイル（CSV、当社定義の様式）")
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
-        return f
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

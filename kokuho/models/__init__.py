@@ -46,6 +46,7 @@ __all__ = [
     "TokuteiDoitsu",
 ]
 from kokuho.models.fuka import (
+    KaigoSource,
     KariSource,
     KokuhoFuka,
     KoseiCause,
@@ -106,6 +107,7 @@ __all__ += [
 ]
 
 __all__ += [
+    "KaigoSource",
     "KariSource",
     "KokuhoFuka",
     "KoseiCause",

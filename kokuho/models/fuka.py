@@ -171,10 +171,16 @@ class NenkinSource(models.TextChoices):
     NYURYOKU = "nyuryoku", "入力（通知に該当する行がない）"
 
 
+class KaigoSource(models.TextChoices):
+    KAIGO = "kaigo", "介護保険の賦課"
+    NYURYOKU = "nyuryoku", "入力（介護保険の賦課がない）"
+
+
 class Tokucho(models.Model):
     """The 特別徴収 judgment of a household's 賦課 (地方税法第706条の2): the clerk's inputs
-    (年金額 — from the imported 特別徴収対象者の通知 when it has the 世帯主's line — and
-    介護保険料, which this module cannot read; the 口座振替 申出; the 仮徴収 amount),
+    (年金額 — from the imported 特別徴収対象者の通知 when it has the 世帯主's line — and the
+    世帯主's 介護保険料 with whether it is 特別徴収 — from 介護保険's 賦課 when it has one,
+    else typed; the 口座振替 申出; the 仮徴収 amount),
     the result with its reasons, and the 仮徴収・本徴収 split. One row per judgment; the
     latest of a 賦課 is its current one."""
 
@@ -183,6 +189,12 @@ class Tokucho(models.Model):
     )
     nenkin_gaku = models.BigIntegerField("年金の年額")
     kaigo_hokenryo = models.BigIntegerField("介護保険料（年額）")
+    kaigo_tokucho = models.BooleanField("介護保険料が特別徴収", default=False)
+    #: where the 介護保険料 and its 徴収方法 came from (介護保険's 賦課, or typed)
+    kaigo_source = models.CharField(
+        "介護保険料の根拠", max_length=8, choices=KaigoSource.choices,
+        default=KaigoSource.NYURYOKU,
+    )  # fmt: skip
     kari_gaku = models.BigIntegerField("仮徴収額（1回）", default=0)
     koza_moushide = models.BooleanField("口座振替の申出", default=False)
     moushide_date = models.DateField("申出日", null=True, blank=True)

@@ -3,9 +3,11 @@
 are the ones municipal pages cite, not checked against e-Gov). Pure: the values come from
 ``kokuho/params/fuka.yaml`` (``kokuho.fuka.tokucho.*``) through :class:`TokuchoParameters`.
 
-The 介護保険料 the 1/2 test needs is 介護保険's figure, and kokuho may not import kaigo: it is
-an input (the clerk types it, or a file gives it). So is the 年金額 (from the imported
-特別徴収対象者の通知, kokuho.services.tokucho_taisho, or typed where it has no line)."""
+The 介護保険料 the 1/2 test needs, and whether it is itself collected from the pension, are
+介護保険's figures: an input here, which kokuho.services.tokucho takes from kaigo's 賦課
+(through ``tenants.nenkin_tokucho.hokenryo_lookup``: kokuho may not import kaigo) or, where
+kaigo has none, from the clerk. So is the 年金額 (from the imported 特別徴収対象者の通知,
+kokuho.services.tokucho_taisho, or typed where it has no line)."""
 
 from __future__ import annotations
 
@@ -68,14 +70,18 @@ def tokucho_judge(
     nenkin_gaku: int,
     nengaku: int,
     kaigo_hokenryo: int,
+    kaigo_tokucho: bool,
     koza_moushide: bool,
     p: TokuchoParameters,
 ) -> TokuchoHantei:
     """Whether the household's 国保税 is collected from the 世帯主's pension: the 世帯主 holds
     国保; every insured member is ``nenrei_from`` or older (on the 基準日) and under
     ``nenrei_to`` (the 世帯主 not reaching it by the end of the 年度); the pension is at least
-    ``nenkin_min`` a year; 国保税 + 介護保険料 is at most ``futan_ritsu`` % of it; and the
-    taxpayer has not asked to pay by 口座振替 (申出 → 普通徴収)."""
+    ``nenkin_min`` a year; the 世帯主's 介護保険料 is itself collected from the pension
+    (``kaigo_tokucho``; 滝沢市「国民健康保険税の特別徴収」 lists it first among the
+    conditions; the article of the 施行令 that says so is 未確認); 国保税 + 介護保険料 is at
+    most ``futan_ritsu`` % of it; and the taxpayer has not asked to pay by 口座振替
+    (申出 → 普通徴収)."""
     reasons: list[str] = []
     head = next((m for m in members if m.setainushi), None)
     if head is None or not head.insured:
@@ -90,6 +96,8 @@ def tokucho_judge(
         reasons.append(f"{p.nenrei_to}歳以上の被保険者がいる")
     if nenkin_gaku < p.nenkin_min:
         reasons.append(f"年金の年額が{p.nenkin_min:,}円未満")
+    if not kaigo_tokucho:
+        reasons.append("世帯主の介護保険料が年金から特別徴収されていない")
     futan = nengaku + kaigo_hokenryo
     gendo = nenkin_gaku * p.futan_ritsu // 100
     if futan > gendo:

@@ -13,11 +13,14 @@ a clerk, and what follows from it (issue 15, KF-9):
 The 年金額 and the pension's 年金保険者コード, 基礎年金番号 and 年金コード (what the insurer's
 notices are matched on) come from the imported 特別徴収対象者の通知 of the 世帯主
 (kokuho.services.tokucho_taisho) when it has a line for them; only where it has none are
-typed values used, and the judgment says which (``Tokucho.nenkin_source``). The 介護保険料
-stays the clerk's input: kokuho may not import kaigo and kaigo.public offers no
-介護保険料. The 仮徴収額 is the previous 年度's February 本徴収 of the same household when
-there is one; only where there is none
-is a typed amount used (0: 特別徴収 starts with the 本徴収, 普通徴収 before it).
+typed values used, and the judgment says which (``Tokucho.nenkin_source``). Likewise the
+世帯主's 介護保険料 of the 年度 and whether it is 特別徴収 come from 介護保険's current 賦課
+(``kaigo.public.tokucho_hokenryo``, asked through the platform's
+``tenants.nenkin_tokucho.hokenryo_lookup``: kokuho may not import kaigo); only where kaigo
+has none — a town without 介護保険 in this product, or no 賦課 of the 世帯主 yet — are typed
+values used (``Tokucho.kaigo_source``). The 仮徴収額 is the previous 年度's February
+本徴収 of the same household when there is one; only where there is none is a typed amount
+used (0: 特別徴収 starts with the 本徴収, 普通徴収 before it).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.utils import timezone
 
 from kokuho.gyomu import KOKUHO_FUKA
 from kokuho.models import (
+    KaigoSource,
     KariSource,
     KokuhoFuka,
     KoseiCause,
@@ -54,6 +58,7 @@ from kokuho.rules.tokucho_kibetsu import (
 )
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.nenkin_tokucho import KAIGO_HOKENRYO, TokuchoHokenryo, hokenryo_lookup
 from tenants.params.services import param_value
 
 RECORD_TYPE = "kokuho.KokuhoFuka"
@@ -204,11 +209,36 @@ def _nenkin_of(
     return typed, ids, NenkinSource.NYURYOKU
 
 
+def kaigo_hokenryo_of(fiscal_year: int, atena_ids: list[int]) -> dict[int, TokuchoHokenryo]:
+    """The 介護保険料 of ``atena_ids`` of the 年度 that 介護保険's 賦課 holds (none when the
+    town does not use the product's 介護保険). A read of 介護's data: the caller logs it."""
+    return hokenryo_lookup(KAIGO_HOKENRYO, fiscal_year, atena_ids) or {}
+
+
+def _kaigo_of(fuka: KokuhoFuka, typed: int | None, typed_tokucho: bool) -> tuple[int, bool, str]:
+    """The 世帯主's 介護保険料, whether it is 特別徴収, and where both came from: 介護保険's
+    current 賦課, or the typed values where it has none (refused: a typed amount that
+    differs from 介護保険's, or nothing typed and no 賦課)."""
+    k = kaigo_hokenryo_of(fuka.fiscal_year, [fuka.nozei_gimusha_id]).get(fuka.nozei_gimusha_id)
+    if k is not None:
+        if typed not in (None, k.hokenryo):
+            raise TokuchoRefused(
+                f"介護保険料（{k.hokenryo:,}円）は介護保険の賦課のものを使います。入力は不要です。"
+            )
+        return k.hokenryo, k.tokucho, KaigoSource.KAIGO
+    if typed is None:
+        raise TokuchoRefused(
+            "介護保険の賦課に世帯主の介護保険料がありません。"
+            "介護保険料の年額と特別徴収かどうかを入力してください。"
+        )
+    return typed, typed_tokucho, KaigoSource.NYURYOKU
+
+
 def tokucho_hantei_save(
     *,
     fuka_id: int,
     nenkin_gaku: int | None,
-    kaigo_hokenryo: int,
+    kaigo_hokenryo: int | None,
     kari_gaku: int | None,
     koza_moushide: bool,
     moushide_date: date | None,
@@ -217,11 +247,14 @@ def tokucho_hantei_save(
     kiso_nenkin_no: str = "",
     nenkin_code: str = "",
     on: date | None = None,
+    kaigo_tokucho: bool = False,
 ) -> Tokucho:
     """Judge, record, and — when the way of collecting changes — re-cut the 期別 (see the
     module's docstring). ``on``: the day the change takes effect (today by default; for a
-    口座振替 申出, its date). One durable transaction; refused: nothing written."""
-    if min(nenkin_gaku or 0, kaigo_hokenryo, kari_gaku or 0) < 0:
+    口座振替 申出, its date). ``kaigo_hokenryo`` / ``kaigo_tokucho``: typed, used only where
+    介護保険's 賦課 has none for the 世帯主. One durable transaction; refused: nothing
+    written."""
+    if min(nenkin_gaku or 0, kaigo_hokenryo or 0, kari_gaku or 0) < 0:
         raise TokuchoRefused("金額は0円以上で入力してください。")
     if koza_moushide and moushide_date is None:
         raise TokuchoRefused("口座振替の申出日を入力してください。")
@@ -234,94 +267,126 @@ def tokucho_hantei_save(
         )
     on = on or (moushide_date if koza_moushide else None) or timezone.localdate()
     with transaction.atomic(durable=True):
-        fuka = KokuhoFuka.objects.select_for_update().filter(pk=fuka_id).first()
-        if fuka is None or not fuka.is_current:
-            raise TokuchoRefused("現在の賦課でないため判定できません。")
-        if fuka.santei == Santei.KARI:
-            raise TokuchoRefused("仮算定の賦課は判定できません。本算定の後に判定してください。")
-        fy = fuka.fiscal_year
-        p = TokuchoParameters.load(fy, param_value)
-        nenkin_gaku, ids, source = _nenkin_of(fuka, nenkin_gaku, ids)
-        nenkin_hokensha, kiso_nenkin_no, nenkin_code = ids
-        derived = karichoshu_of(fy, fuka.setai_id)
-        if derived is not None and kari_gaku not in (None, derived):
-            raise TokuchoRefused(
-                f"仮徴収額は前年度2月の本徴収額（{derived:,}円）です。入力は不要です。"
-            )
-        kari = derived if derived is not None else (kari_gaku or 0)
-        hantei = tokucho_judge(
-            fiscal_year=fy,
-            kijun_date=fuka.kijun_date,
-            members=members_of(fuka),
-            nenkin_gaku=nenkin_gaku,
-            nengaku=fuka.nengaku,
-            kaigo_hokenryo=kaigo_hokenryo,
-            koza_moushide=koza_moushide,
-            p=p,
-        )
-        was_tokucho = fuka.choshu_hoho == ChoshuHoho.TOKUBETSU
-        applied: KokuhoFuka | None = None
-        if hantei.gaito and not was_tokucho:
-            if not all(ids):
-                raise TokuchoRefused(
-                    "特別徴収に該当します。年金保険者コード・基礎年金番号・年金コード"
-                    "（特別徴収対象者の通知のもの）を入力してください。"
-                )
-            try:
-                recut = kibetsu_tokucho_kaishi(
-                    nengaku=fuka.nengaku, kari_gaku=kari, before=fuka.kibetsu, fiscal_year=fy,
-                    futsu_ki=nouki(fy, param_value), p=p, on=on,
-                )  # fmt: skip
-            except TokuchoKibetsuError as exc:
-                raise TokuchoRefused(str(exc)) from exc
-            applied = fuka_recut_locked(
-                before=fuka, recut=recut, cause=KoseiCause.TOKUCHO,
-                reason="特別徴収の判定により期別を特別徴収に切り替え", on=on, actor=actor,
-                screen="kokuho.fuka_tokucho",
-            )  # fmt: skip
-        elif not hantei.gaito and was_tokucho:
-            applied = futsu_kirikae_locked(
-                before=fuka, on=on, reason=f"特別徴収に該当しない（{hantei.reasons[0]}）",
-                actor=actor, screen="kokuho.fuka_tokucho",
-            )  # fmt: skip
-        kibetsu: list[dict[str, Any]] = (
-            [asdict(k) for k in tokucho_kibetsu(fuka.nengaku, kari, p)] if hantei.gaito else []
-        )
-        if applied is not None and applied.choshu_hoho == ChoshuHoho.TOKUBETSU:
-            kibetsu = [
-                {"month": k["month"], "kubun": "仮徴収" if k["kind"] == "kari" else "本徴収",
-                 "amount": k["amount"]}
-                for k in applied.kibetsu if k.get("kind") in ("kari", "hon")
-            ]  # fmt: skip
-        row = Tokucho.objects.create(
-            fuka=fuka,
-            nenkin_gaku=nenkin_gaku,
-            kaigo_hokenryo=kaigo_hokenryo,
-            kari_gaku=kari,
-            kari_source=KariSource.ZENNENDO if derived is not None else KariSource.NYURYOKU,
-            koza_moushide=koza_moushide,
-            moushide_date=moushide_date,
-            nenkin_hokensha=nenkin_hokensha,
-            kiso_nenkin_no=kiso_nenkin_no,
-            nenkin_code=nenkin_code,
-            nenkin_source=source,
-            gaito=hantei.gaito,
-            reasons=list(hantei.reasons),
-            kibetsu=kibetsu,
-            applied=applied if applied is not None and hantei.gaito else None,
-            created_by=actor.username,
-        )
-        if not hantei.gaito and was_tokucho:
-            Tokucho.objects.filter(
-                fuka__fiscal_year=fy, fuka__setai_id=fuka.setai_id, chushi_date__isnull=True
-            ).exclude(pk=row.pk).update(chushi_date=on, chushi_riyu=hantei.reasons[0][:100])
-        access_record(
-            actor=actor,
-            action=AccessAction.CREATE,
-            gyomu=KOKUHO_FUKA,
+        return _hantei_locked(
+            fuka_id=fuka_id, nenkin_gaku=nenkin_gaku, kaigo_hokenryo=kaigo_hokenryo,
+            kaigo_tokucho=kaigo_tokucho, kari_gaku=kari_gaku, koza_moushide=koza_moushide,
+            moushide_date=moushide_date, ids=ids, on=on, actor=actor,
             screen="kokuho.fuka_tokucho",
-            record_type="kokuho.Tokucho",
-            record_id=row.pk,
-            detail={"atena_ids": [fuka.nozei_gimusha_id], "fuka_id": fuka.pk},
+        )  # fmt: skip
+
+
+def _hantei_locked(
+    *,
+    fuka_id: int,
+    nenkin_gaku: int | None,
+    kaigo_hokenryo: int | None,
+    kaigo_tokucho: bool,
+    kari_gaku: int | None,
+    koza_moushide: bool,
+    moushide_date: date | None,
+    ids: tuple[str, str, str],
+    on: date,
+    actor: Actor,
+    screen: str,
+) -> Tokucho:
+    """The judgment of ``tokucho_hantei_save`` in the caller's transaction (the inputs
+    checked by the caller): raises TokuchoRefused before writing anything."""
+    fuka = KokuhoFuka.objects.select_for_update().filter(pk=fuka_id).first()
+    if fuka is None or not fuka.is_current:
+        raise TokuchoRefused("現在の賦課でないため判定できません。")
+    if fuka.santei == Santei.KARI:
+        raise TokuchoRefused("仮算定の賦課は判定できません。本算定の後に判定してください。")
+    fy = fuka.fiscal_year
+    p = TokuchoParameters.load(fy, param_value)
+    nenkin_gaku, ids, source = _nenkin_of(fuka, nenkin_gaku, ids)
+    nenkin_hokensha, kiso_nenkin_no, nenkin_code = ids
+    kaigo_hokenryo, kaigo_tokucho, kaigo_source = _kaigo_of(fuka, kaigo_hokenryo, kaigo_tokucho)
+    derived = karichoshu_of(fy, fuka.setai_id)
+    if derived is not None and kari_gaku not in (None, derived):
+        raise TokuchoRefused(
+            f"仮徴収額は前年度2月の本徴収額（{derived:,}円）です。入力は不要です。"
         )
+    kari = derived if derived is not None else (kari_gaku or 0)
+    hantei = tokucho_judge(
+        fiscal_year=fy,
+        kijun_date=fuka.kijun_date,
+        members=members_of(fuka),
+        nenkin_gaku=nenkin_gaku,
+        nengaku=fuka.nengaku,
+        kaigo_hokenryo=kaigo_hokenryo,
+        kaigo_tokucho=kaigo_tokucho,
+        koza_moushide=koza_moushide,
+        p=p,
+    )
+    was_tokucho = fuka.choshu_hoho == ChoshuHoho.TOKUBETSU
+    applied: KokuhoFuka | None = None
+    if hantei.gaito and not was_tokucho:
+        if not all(ids):
+            raise TokuchoRefused(
+                "特別徴収に該当します。年金保険者コード・基礎年金番号・年金コード"
+                "（特別徴収対象者の通知のもの）を入力してください。"
+            )
+        try:
+            recut = kibetsu_tokucho_kaishi(
+                nengaku=fuka.nengaku, kari_gaku=kari, before=fuka.kibetsu, fiscal_year=fy,
+                futsu_ki=nouki(fy, param_value), p=p, on=on,
+            )  # fmt: skip
+        except TokuchoKibetsuError as exc:
+            raise TokuchoRefused(str(exc)) from exc
+        applied = fuka_recut_locked(
+            before=fuka, recut=recut, cause=KoseiCause.TOKUCHO,
+            reason="特別徴収の判定により期別を特別徴収に切り替え", on=on, actor=actor,
+            screen=screen,
+        )  # fmt: skip
+    elif not hantei.gaito and was_tokucho:
+        applied = futsu_kirikae_locked(
+            before=fuka, on=on, reason=f"特別徴収に該当しない（{hantei.reasons[0]}）",
+            actor=actor, screen=screen,
+        )  # fmt: skip
+    kibetsu: list[dict[str, Any]] = (
+        [asdict(k) for k in tokucho_kibetsu(fuka.nengaku, kari, p)] if hantei.gaito else []
+    )
+    if applied is not None and applied.choshu_hoho == ChoshuHoho.TOKUBETSU:
+        kibetsu = [
+            {"month": k["month"], "kubun": "仮徴収" if k["kind"] == "kari" else "本徴収",
+             "amount": k["amount"]}
+            for k in applied.kibetsu if k.get("kind") in ("kari", "hon")
+        ]  # fmt: skip
+    row = Tokucho.objects.create(
+        fuka=fuka,
+        nenkin_gaku=nenkin_gaku,
+        kaigo_hokenryo=kaigo_hokenryo,
+        kaigo_tokucho=kaigo_tokucho,
+        kaigo_source=kaigo_source,
+        kari_gaku=kari,
+        kari_source=KariSource.ZENNENDO if derived is not None else KariSource.NYURYOKU,
+        koza_moushide=koza_moushide,
+        moushide_date=moushide_date,
+        nenkin_hokensha=nenkin_hokensha,
+        kiso_nenkin_no=kiso_nenkin_no,
+        nenkin_code=nenkin_code,
+        nenkin_source=source,
+        gaito=hantei.gaito,
+        reasons=list(hantei.reasons),
+        kibetsu=kibetsu,
+        applied=applied if applied is not None and hantei.gaito else None,
+        created_by=actor.username,
+    )
+    if not hantei.gaito and was_tokucho:
+        Tokucho.objects.filter(
+            fuka__fiscal_year=fy, fuka__setai_id=fuka.setai_id, chushi_date__isnull=True
+        ).exclude(pk=row.pk).update(chushi_date=on, chushi_riyu=hantei.reasons[0][:100])
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        gyomu=KOKUHO_FUKA,
+        screen=screen,
+        record_type="kokuho.Tokucho",
+        record_id=row.pk,
+        detail={
+            "atena_ids": [fuka.nozei_gimusha_id],
+            "fuka_id": fuka.pk,
+            "kaigo_source": kaigo_source,
+        },
+    )
     return row

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db import transaction
@@ -161,6 +161,18 @@ YO_NYURYOKU = "介護保険料の入力が必要"
 
 
 @dataclass(frozen=True)
+class KirikaeInputs:
+    """What the household's own judgment would be given (None / "": taken from the imported
+    通知, 介護保険's 賦課, the previous 年度 — not typed)."""
+
+    nenkin_gaku: int | None
+    ids: tuple[str, str, str]
+    kaigo_hokenryo: int | None
+    kaigo_tokucho: bool
+    kari_gaku: int | None
+
+
+@dataclass(frozen=True)
 class IkkatsuRow:
     fuka_id: int
     setai_id: int
@@ -172,9 +184,14 @@ class IkkatsuRow:
     #: 特別徴収対象者の通知 / 入力（…）/ "" (none)
     nenkin_source: str
     kaigo_hokenryo: int | None
+    #: 介護保険の賦課 / 入力（前回の判定） / "" (none)
+    kaigo_source: str
     #: TAISHO / TAISHOGAI / YO_NYURYOKU
     kekka: str
     reasons: tuple[str, ...]
+    #: 対象 and still 普通徴収: the inputs 「特別徴収に切り替える」 judges with (None: nothing
+    #: to switch)
+    kirikae: KirikaeInputs | None = None
 
 
 @dataclass
@@ -189,21 +206,29 @@ class IkkatsuPage:
 def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
     """The 特別徴収 judgment of every household with a current 国保税 賦課 of ``fiscal_year``,
     a page of ``IKKATSU_PAGE`` households at a time (by 世帯), saving nothing: the 年金額 from
-    the imported 通知 (else the household's latest typed judgment of the 年度), the
-    介護保険料 and the 口座振替 申出 from the household's latest judgment (kaigo.public gives
-    no 介護保険料). Without a 介護保険料 the household is judged with 0: 対象外 stays 対象外
-    (a 介護保険料 only adds to the burden), 対象 becomes 「介護保険料の入力が必要」. A read: the
+    the imported 通知 (else the household's latest typed judgment of the 年度); the
+    世帯主's 介護保険料 and whether it is 特別徴収 from 介護保険's current 賦課 (else the
+    household's latest typed judgment); the 口座振替 申出 from the latest judgment. Without a
+    介護保険料 the household is judged with 0 and as 特別徴収: 対象外 stays 対象外 (a
+    介護保険料 only adds to the burden), 対象 becomes 「介護保険料の入力が必要」. A read: the
     screen that shows the page logs its persons (kokuho.views.fuka_tokucho)."""
-    from kokuho.models import Tokucho
-    from kokuho.rules.tokucho import TokuchoParameters, tokucho_judge
-    from kokuho.services.tokucho import members_of
-    from tenants.params.services import param_value
-
     qs = KokuhoFuka.objects.filter(fiscal_year=fiscal_year, is_current=True).order_by("setai_id")
     total = qs.count()
     pages = max(1, -(-total // IKKATSU_PAGE))
     page = min(max(1, page), pages)
     fukas = list(qs[(page - 1) * IKKATSU_PAGE : page * IKKATSU_PAGE])
+    rows = _judge_rows(fiscal_year, fukas)
+    return IkkatsuPage(fiscal_year=fiscal_year, page=page, pages=pages, households=total, rows=rows)
+
+
+def _judge_rows(fiscal_year: int, fukas: list[KokuhoFuka]) -> list[IkkatsuRow]:
+    """The 一括判定 of ``fukas`` (current 賦課 of the 年度); a few queries for any number."""
+    from kokuho.models import KariSource, Tokucho
+    from kokuho.models.koki import ChoshuHoho
+    from kokuho.rules.tokucho import TokuchoParameters, tokucho_judge
+    from kokuho.services.tokucho import kaigo_hokenryo_of, members_of
+    from tenants.params.services import param_value
+
     heads = [f.nozei_gimusha_id for f in fukas]
     taisho = taisho_of(fiscal_year, heads)
     latest: dict[int, Tokucho] = {}
@@ -216,6 +241,7 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
     ):
         latest[j.fuka.setai_id] = j
     names = person_identities(heads)
+    kaigo_fuka = kaigo_hokenryo_of(fiscal_year, heads) if heads else {}
     p = TokuchoParameters.load(fiscal_year, param_value) if fukas else None
     rows: list[IkkatsuRow] = []
     for f in fukas:
@@ -228,7 +254,15 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
             nenkin, source = prev.nenkin_gaku, prev.get_nenkin_source_display()
         else:
             nenkin, source = None, ""
-        kaigo = prev.kaigo_hokenryo if prev is not None else None
+        k = kaigo_fuka.get(f.nozei_gimusha_id)
+        kaigo: int | None
+        if k is not None:
+            kaigo, kaigo_tokucho, kaigo_source = k.hokenryo, k.tokucho, "介護保険の賦課"
+        elif prev is not None:
+            kaigo, kaigo_tokucho = prev.kaigo_hokenryo, prev.kaigo_tokucho
+            kaigo_source = "入力（前回の判定）"
+        else:
+            kaigo, kaigo_tokucho, kaigo_source = None, True, ""
         reasons: tuple[str, ...]
         if nenkin is None:
             kekka, reasons = TAISHOGAI, ("特別徴収対象者の通知に世帯主の年金がない",)
@@ -240,6 +274,7 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
                 nenkin_gaku=nenkin,
                 nengaku=f.nengaku,
                 kaigo_hokenryo=kaigo or 0,
+                kaigo_tokucho=kaigo_tokucho,
                 koza_moushide=bool(prev and prev.koza_moushide),
                 p=p,
             )
@@ -249,13 +284,108 @@ def tokucho_ikkatsu(*, fiscal_year: int, page: int = 1) -> IkkatsuPage:
                 kekka, reasons = YO_NYURYOKU, ("介護保険料が未入力（世帯の賦課の画面で判定）",)
             else:
                 kekka, reasons = TAISHO, ()
+        inputs: KirikaeInputs | None = None
+        if kekka == TAISHO and f.choshu_hoho != ChoshuHoho.TOKUBETSU:
+            typed_kari = prev is not None and prev.kari_source == KariSource.NYURYOKU
+            inputs = KirikaeInputs(
+                nenkin_gaku=None if t is not None or prev is None else prev.nenkin_gaku,
+                ids=("", "", "")
+                if t is not None or prev is None
+                else (prev.nenkin_hokensha, prev.kiso_nenkin_no, prev.nenkin_code),
+                kaigo_hokenryo=None if k is not None or prev is None else prev.kaigo_hokenryo,
+                kaigo_tokucho=bool(k is None and prev is not None and prev.kaigo_tokucho),
+                kari_gaku=prev.kari_gaku if prev is not None and typed_kari else None,
+            )
         ident = names.get(f.nozei_gimusha_id)
         rows.append(
             IkkatsuRow(
                 fuka_id=f.pk, setai_id=f.setai_id, nozei_gimusha_id=f.nozei_gimusha_id,
                 shimei=ident.shimei if ident else "", nengaku=f.nengaku,
                 choshu_hoho=f.get_choshu_hoho_display(), nenkin_gaku=nenkin,
-                nenkin_source=source, kaigo_hokenryo=kaigo, kekka=kekka, reasons=tuple(reasons),
+                nenkin_source=source, kaigo_hokenryo=kaigo, kaigo_source=kaigo_source,
+                kekka=kekka, reasons=tuple(reasons), kirikae=inputs,
             )
         )  # fmt: skip
-    return IkkatsuPage(fiscal_year=fiscal_year, page=page, pages=pages, households=total, rows=rows)
+    return rows
+
+
+def kirikae_koho(fiscal_year: int) -> list[IkkatsuRow]:
+    """Every household of the 年度 the 一括判定 lists as 対象 whose current 賦課 is still
+    collected by 普通徴収: what 「特別徴収に切り替える」 would switch (by 世帯, chunks of
+    ``IKKATSU_PAGE``). A read, saving nothing."""
+    ids = list(
+        KokuhoFuka.objects.filter(fiscal_year=fiscal_year, is_current=True)
+        .order_by("setai_id")
+        .values_list("pk", flat=True)
+    )
+    out: list[IkkatsuRow] = []
+    for i in range(0, len(ids), IKKATSU_PAGE):
+        fukas = list(
+            KokuhoFuka.objects.filter(pk__in=ids[i : i + IKKATSU_PAGE]).order_by("setai_id")
+        )
+        out.extend(r for r in _judge_rows(fiscal_year, fukas) if r.kirikae is not None)
+    return out
+
+
+KIRIKAE_DONE = "特別徴収に切り替えた"
+
+
+@dataclass
+class KirikaeResult:
+    fiscal_year: int
+    #: the households handled: kekka KIRIKAE_DONE, or why not (reasons)
+    rows: list[IkkatsuRow]
+    switched: int = 0
+    #: confirmed but no longer to switch (already switched — a second run —, or changed)
+    gone: int = 0
+
+
+def tokucho_ikkatsu_kirikae(
+    *, fiscal_year: int, fuka_ids: set[int], on: date, actor: Actor
+) -> KirikaeResult:
+    """Switch to 特別徴収 the confirmed households (``fuka_ids``: the current 賦課 the
+    confirmation listed) that are still to be switched now, each exactly as its own screen
+    would (``kokuho.services.tokucho``: a judgment row, a new version of the 賦課 with the
+    期別 re-cut, the ledger told, an access-log row each), in one durable transaction, and one
+    access-log row naming every 世帯主 switched. A household the confirmation did not list is
+    left alone; one it listed that is no longer to be switched (switched already, its 賦課
+    changed) is counted in ``gone`` — so the same confirmation posted twice switches nothing
+    the second time. A household the judgment refuses (e.g. a 期別 that cannot be re-cut) is
+    left as it was, with the reason; a database failure leaves everything as it was."""
+    from kokuho.services.tokucho import TokuchoRefused, _hantei_locked
+
+    screen = "kokuho.fuka_tokucho_ikkatsu"
+    with transaction.atomic(durable=True):
+        koho = [r for r in kirikae_koho(fiscal_year) if r.fuka_id in fuka_ids]
+        result = KirikaeResult(fiscal_year=fiscal_year, rows=[], gone=len(fuka_ids) - len(koho))
+        switched: list[int] = []
+        for r in koho:
+            assert r.kirikae is not None
+            x = r.kirikae
+            try:
+                with transaction.atomic():
+                    row = _hantei_locked(
+                        fuka_id=r.fuka_id, nenkin_gaku=x.nenkin_gaku,
+                        kaigo_hokenryo=x.kaigo_hokenryo, kaigo_tokucho=x.kaigo_tokucho,
+                        kari_gaku=x.kari_gaku, koza_moushide=False, moushide_date=None,
+                        ids=x.ids, on=on, actor=actor, screen=screen,
+                    )  # fmt: skip
+            except TokuchoRefused as exc:
+                result.rows.append(replace(r, kekka="切り替えなかった", reasons=(str(exc),)))
+                continue
+            if row.applied is None:  # judged anew: no longer 対象 (figures changed)
+                result.rows.append(replace(r, kekka="切り替えなかった", reasons=tuple(row.reasons)))
+                continue
+            result.rows.append(replace(r, kekka=KIRIKAE_DONE, reasons=()))
+            switched.append(r.nozei_gimusha_id)
+        result.switched = len(switched)
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=KOKUHO_FUKA,
+            screen=screen,
+            record_type="kokuho.KokuhoFuka",
+            record_count=len(switched),
+            detail={"fiscal_year": fiscal_year, "atena_ids": switched, "gone": result.gone},
+        )
+    return result

@@ -39,7 +39,9 @@ def _m(age: int, *, head: bool = False, insured: bool = True) -> TokuchoMember:
     return TokuchoMember(birth_date=date(2025 - age, 4, 1), insured=insured, setainushi=head)
 
 
-def _judge(members, *, nenkin=1_200_000, nengaku=100_000, kaigo=80_000, koza=False):
+def _judge(
+    members, *, nenkin=1_200_000, nengaku=100_000, kaigo=80_000, koza=False, kaigo_tokucho=True
+):
     return tokucho_judge(
         fiscal_year=FY,
         kijun_date=KIJUN,
@@ -47,6 +49,7 @@ def _judge(members, *, nenkin=1_200_000, nengaku=100_000, kaigo=80_000, koza=Fal
         nenkin_gaku=nenkin,
         nengaku=nengaku,
         kaigo_hokenryo=kaigo,
+        kaigo_tokucho=kaigo_tokucho,
         koza_moushide=koza,
         p=_p(),
     )
@@ -82,6 +85,19 @@ def test_the_pension_limits_and_the_koza_moushide():
     assert not out.gaito and (out.futan, out.futan_gendo) == (90_001, 90_000)
     out = _judge(head, koza=True)
     assert not out.gaito and out.reasons == ("口座振替の申出がある（普通徴収）",)
+
+
+@pytest.mark.django_db
+def test_the_kaigo_hokenryo_must_itself_be_tokucho():
+    """滝沢市「国民健康保険税の特別徴収」
+    (https://city.takizawa.iwate.jp/kurashi/todokede-tetsuzuki/zeikin/contents-4376), 対象と
+    なる方 1: 「介護保険料がすでに公的年金から特別徴収されていること」. Within the 1/2 limit
+    and every other condition met, a 介護保険料 on 普通徴収 keeps 国保税 on 普通徴収."""
+    head = [_m(70, head=True)]
+    assert _judge(head, nenkin=180_000, nengaku=50_000, kaigo=40_000).gaito
+    out = _judge(head, nenkin=180_000, nengaku=50_000, kaigo=40_000, kaigo_tokucho=False)
+    assert not out.gaito
+    assert out.reasons == ("世帯主の介護保険料が年金から特別徴収されていない",)
 
 
 @pytest.mark.django_db
@@ -125,7 +141,8 @@ def test_the_clerk_judges_on_the_household_screen_in_its_town_only(
     clerk = login("hayama-clerk", ALPHA_HOST)
     url = f"/kokuho/fuka/detail/{fuka.pk}/tokucho/"
     body = {
-        "nenkin_gaku": "2000000", "kaigo_hokenryo": "90000", "kari_gaku": "10000",
+        "nenkin_gaku": "2000000", "kaigo_hokenryo": "90000", "kaigo_tokucho": "on",
+        "kari_gaku": "10000",
         "nenkin_hokensha": "001", "kiso_nenkin_no": "1234567890", "nenkin_code": "1150",
         "tekiyo_date": "令和7年7月1日",
     }  # fmt: skip

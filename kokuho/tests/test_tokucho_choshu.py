@@ -75,7 +75,7 @@ def _assess(cap: Any, town: str, years: tuple[int, ...] = (FY,), name: str = "�
 
 def _judge(fuka: KokuhoFuka, pension: tuple[str, str, str], *, on: date, **kw: Any) -> Tokucho:
     return tokucho_hantei_save(
-        fuka_id=fuka.pk, nenkin_gaku=2_000_000, kaigo_hokenryo=90_000,
+        fuka_id=fuka.pk, nenkin_gaku=2_000_000, kaigo_hokenryo=90_000, kaigo_tokucho=True,
         kari_gaku=kw.pop("kari_gaku", None), koza_moushide=kw.pop("koza_moushide", False),
         moushide_date=kw.pop("moushide_date", None), nenkin_hokensha=pension[0],
         kiso_nenkin_no=pension[1], nenkin_code=pension[2], on=on, actor=ACTOR, **kw,
@@ -324,7 +324,8 @@ def test_the_screens_in_each_town(towns, world, login):
     page = clerk.get("/kokuho/fuka/").content.decode()
     assert "/kokuho/fuka/tokucho/" in page
     body = {
-        "nenkin_gaku": "2000000", "kaigo_hokenryo": "90000", "nenkin_hokensha": "001",
+        "nenkin_gaku": "2000000", "kaigo_hokenryo": "90000", "kaigo_tokucho": "on",
+        "nenkin_hokensha": "001",
         "kiso_nenkin_no": "1234567890", "nenkin_code": "1150", "tekiyo_date": "令和7年7月1日",
     }  # fmt: skip
     r = clerk.post(f"/kokuho/fuka/detail/{fuka.pk}/tokucho/", body)

@@ -146,11 +146,13 @@ def test_the_judgment_takes_the_pension_from_the_notice(towns, world):
     with pytest.raises(TokuchoRefused, match="通知のもの"):
         tokucho_hantei_save(
             fuka_id=fuka.pk, nenkin_gaku=1_000_000, kaigo_hokenryo=90_000, kari_gaku=None,
+            kaigo_tokucho=True,
             koza_moushide=False, moushide_date=None, on=date(2025, 7, 1), actor=ACTOR,
         )  # fmt: skip
     assert (Tokucho.objects.count(), KokuhoFuka.objects.count()) == before
     t = tokucho_hantei_save(
         fuka_id=fuka.pk, nenkin_gaku=None, kaigo_hokenryo=90_000, kari_gaku=None,
+        kaigo_tokucho=True,
         koza_moushide=False, moushide_date=None, on=date(2025, 7, 1), actor=ACTOR,
     )  # fmt: skip
     assert t.gaito and t.nenkin_gaku == 2_000_000 and t.nenkin_source == "tsuchi"
@@ -162,11 +164,13 @@ def test_the_judgment_takes_the_pension_from_the_notice(towns, world):
     with pytest.raises(TokuchoRefused, match="年金の年額を入力"):
         tokucho_hantei_save(
             fuka_id=other.pk, nenkin_gaku=None, kaigo_hokenryo=90_000, kari_gaku=None,
+            kaigo_tokucho=True,
             koza_moushide=False, moushide_date=None, on=date(2025, 7, 1), actor=ACTOR,
         )  # fmt: skip
     assert Tokucho.objects.count() == 0
     t2 = tokucho_hantei_save(
         fuka_id=other.pk, nenkin_gaku=1_500_000, kaigo_hokenryo=80_000, kari_gaku=None,
+        kaigo_tokucho=True,
         koza_moushide=False, moushide_date=None, nenkin_hokensha="001",
         kiso_nenkin_no="3333333333", nenkin_code="1150", on=date(2025, 7, 1), actor=ACTOR,
     )  # fmt: skip
@@ -190,6 +194,7 @@ def test_ikkatsu_lists_every_household_with_reasons_in_its_town_only(
     # the 介護保険料 typed once on the household's judgment: 対象; too heavy: 対象外 in words
     tokucho_hantei_save(
         fuka_id=_current(yamada).pk, nenkin_gaku=None, kaigo_hokenryo=90_000, kari_gaku=None,
+        kaigo_tokucho=True,
         koza_moushide=False, moushide_date=None, on=date(2025, 7, 1), actor=ACTOR,
     )  # fmt: skip
     row = next(r for r in tokucho_ikkatsu(fiscal_year=FY).rows if r.nozei_gimusha_id == yamada.pk)
@@ -201,6 +206,7 @@ def test_ikkatsu_lists_every_household_with_reasons_in_its_town_only(
     # a young 世帯主 typed a pension: 対象外 because of the age, said in words
     tokucho_hantei_save(
         fuka_id=_current(young).pk, nenkin_gaku=2_000_000, kaigo_hokenryo=0, kari_gaku=None,
+        kaigo_tokucho=True,
         koza_moushide=False, moushide_date=None, on=date(2025, 7, 1), actor=ACTOR,
     )  # fmt: skip
     row = next(r for r in tokucho_ikkatsu(fiscal_year=FY).rows if r.nozei_gimusha_id == young.pk)

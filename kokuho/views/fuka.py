@@ -33,7 +33,7 @@ from kokuho.models import KokuhoFuka, KoseiKoho, KoseiStatus, Santei
 from kokuho.rules.hokenzei_params import KUBUN_LABELS
 from kokuho.services.fuka import KoseiRefused, kosei_apply, kosei_dismiss
 from kokuho.services.fuka_shisan import ShisanMember, ShisanRefused, shisan, shisan_json
-from kokuho.services.tokucho import tokucho_latest
+from kokuho.services.tokucho import kaigo_hokenryo_of, tokucho_latest
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
@@ -254,6 +254,10 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_write": _can_write(request),
             "tokucho": tokucho_latest(fuka.fiscal_year, fuka.setai_id),
             "tokucho_form": TokuchoForm(),
+            # the 世帯主's 介護保険料 as 介護保険's 賦課 holds it (the head is logged above)
+            "kaigo_hokenryo": kaigo_hokenryo_of(fuka.fiscal_year, [fuka.nozei_gimusha_id]).get(
+                fuka.nozei_gimusha_id
+            ),
         },
     )
 
@@ -264,7 +268,12 @@ class TokuchoForm(forms.Form):
         min_value=0, max_value=99_999_999, required=False,
     )  # fmt: skip
     kaigo_hokenryo = forms.IntegerField(
-        label="介護保険料の年額（円、介護保険の賦課から）", min_value=0, max_value=9_999_999
+        label="世帯主の介護保険料の年額（円。介護保険の賦課があるときは入力不要）",
+        min_value=0, max_value=9_999_999, required=False,
+    )  # fmt: skip
+    kaigo_tokucho = forms.BooleanField(
+        label="世帯主の介護保険料は年金から特別徴収されている（介護保険の賦課がないときだけ）",
+        required=False,
     )
     kari_gaku = forms.IntegerField(
         label="仮徴収額（1回。前年度2月の本徴収額があるときは入力不要）",
@@ -314,7 +323,8 @@ def fuka_tokucho(request: HttpRequest, pk: int) -> HttpResponse:
         row = tokucho_hantei_save(
             fuka_id=fuka.pk,
             nenkin_gaku=d.get("nenkin_gaku"),
-            kaigo_hokenryo=d["kaigo_hokenryo"],
+            kaigo_hokenryo=d.get("kaigo_hokenryo"),
+            kaigo_tokucho=d["kaigo_tokucho"],
             kari_gaku=d["kari_gaku"],
             koza_moushide=d["koza_moushide"],
             moushide_date=d.get("moushide_date"),

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -22,8 +23,11 @@ from kokuho.services.tokucho_kekka import (
     tokucho_kekka_import,
 )
 from kokuho.services.tokucho_taisho import (
+    IkkatsuPage,
     TaishoRefused,
+    kirikae_koho,
     tokucho_ikkatsu,
+    tokucho_ikkatsu_kirikae,
     tokucho_taisho_import,
 )
 from tenants.access import gyomu_view
@@ -32,31 +36,16 @@ from tenants.accesslog.services import actor_from_request
 from tenants.csvout import CsvEncodingError, content_type
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
+from tenants.forms.nenkin_tokucho import MAX_UPLOAD_BYTES, TokuchoKekkaForm
+from tenants.forms.text import TextField
+from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
 from tenants.nenkin_tokucho import NoticeKind
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class IraiForm(forms.Form):
     fiscal_year = NendoField()
     encoding = CsvEncodingField(label="文字コード")
-
-
-class KekkaForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="通知の種類",
-        choices=[(k.value, k.label) for k in NoticeKind],
-        widget=forms.RadioSelect,
-    )
-    fiscal_year = NendoField()
-    file = forms.FileField(label="通知のファイル（CSV、当社定義の様式）")
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("ファイルが大きすぎます（50MBまで）。")
-        return f
 
 
 class TaishoForm(forms.Form):
@@ -75,6 +64,27 @@ class IkkatsuForm(forms.Form):
     page = forms.IntegerField(label="ページ", min_value=1, max_value=100_000, required=False)
 
 
+class KirikaeForm(forms.Form):
+    """「特別徴収に切り替える」: the 年度, the 賦課 the confirmation listed, and the day."""
+
+    fiscal_year = NendoField(widget=forms.HiddenInput)
+    fuka_ids = TextField(
+        widget=forms.HiddenInput,
+        max_length=2_000_000,
+        validators=[
+            RegexValidator(r"^[0-9]+(,[0-9]+)*$", "確認した世帯の一覧が正しくありません。")
+        ],
+    )
+    tekiyo_date = WarekiDateField(
+        label="期別を切り替える日（空欄は今日）",
+        required=False,
+        help_text=wareki_help("令和7年7月1日", "R7.7.1", "2025/7/1"),
+    )
+
+    def clean_fuka_ids(self) -> set[int]:
+        return {int(x) for x in self.cleaned_data["fuka_ids"].split(",")}
+
+
 @gyomu_view(KOKUHO_FUKA, level=RoleLevel.WRITE)
 @no_personal_data  # lines are reported by number, field and reason; the export logs its persons
 @require_http_methods(["GET", "POST"])
@@ -83,7 +93,7 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
     fy_now = today.year if today.month >= 4 else today.year - 1
     action = request.POST.get("action", "")
     irai = IraiForm(request.POST if action == "irai" else None, initial={"fiscal_year": fy_now})
-    form = KekkaForm(
+    form = TokuchoKekkaForm(
         request.POST if action == "kekka" else None,
         request.FILES if action == "kekka" else None,
         initial={"fiscal_year": fy_now, "kind": NoticeKind.IRAI_KEKKA.value},
@@ -169,19 +179,52 @@ def fuka_tokucho_kekka(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def fuka_tokucho_ikkatsu(request: HttpRequest) -> HttpResponse:
     """特別徴収の一括判定: every 国保 household of the 年度, 対象/対象外 with the reasons
-    (nothing saved; each household is switched on its own 賦課 screen)."""
+    (nothing saved). 「切替の確認」 lists every household of the 年度 that is 対象 and still
+    普通徴収; 「特別徴収に切り替える」 then switches those confirmed
+    (kokuho.services.tokucho_taisho.tokucho_ikkatsu_kirikae)."""
     today = timezone.localdate()
     fy_now = today.year if today.month >= 4 else today.year - 1
+    action = request.POST.get("action", "") if request.method == "POST" else ""
     form = IkkatsuForm(
-        request.POST if request.method == "POST" else None, initial={"fiscal_year": fy_now}
+        request.POST if request.method == "POST" and action == "" else None,
+        initial={"fiscal_year": fy_now},
     )
-    listing = None
-    if form.is_bound and form.is_valid():
+    listing: IkkatsuPage | None = None
+    kirikae: KirikaeForm | None = None
+    result = None
+    if action == "kakunin":
+        form = IkkatsuForm(request.POST, initial={"fiscal_year": fy_now})
+        if form.is_valid():
+            fy = form.cleaned_data["fiscal_year"]
+            rows = kirikae_koho(fy)
+            listing = IkkatsuPage(fiscal_year=fy, page=1, pages=1, households=len(rows), rows=rows)
+            kirikae = KirikaeForm(
+                initial={"fiscal_year": fy, "fuka_ids": ",".join(str(r.fuka_id) for r in rows)}
+            )
+    elif action == "kirikae":
+        kirikae = KirikaeForm(request.POST)
+        if kirikae.is_valid():
+            d = kirikae.cleaned_data
+            result = tokucho_ikkatsu_kirikae(
+                fiscal_year=d["fiscal_year"], fuka_ids=d["fuka_ids"],
+                on=d.get("tekiyo_date") or today, actor=actor_from_request(request),
+            )  # fmt: skip
+            listing = IkkatsuPage(
+                fiscal_year=result.fiscal_year, page=1, pages=1, households=len(result.rows),
+                rows=result.rows,
+            )  # fmt: skip
+            form = IkkatsuForm(initial={"fiscal_year": result.fiscal_year})
+            kirikae = None
+        else:
+            messages.error(request, "切替の確認からやり直してください。")
+    elif form.is_bound and form.is_valid():
         listing = tokucho_ikkatsu(
             fiscal_year=form.cleaned_data["fiscal_year"], page=form.cleaned_data.get("page") or 1
         )
     return TemplateResponse(
-        request, "kokuho/fuka/tokucho_ikkatsu.html", {"form": form, "listing": listing}
+        request,
+        "kokuho/fuka/tokucho_ikkatsu.html",
+        {"form": form, "listing": listing, "kirikae": kirikae, "result": result},
     )
 
 

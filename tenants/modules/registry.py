@@ -15,6 +15,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
 from tenants.modules.spec import ModuleSpec
+from tenants.nenkin_tokucho import HOKENRYO_KINDS
 from tenants.tagyo import KINDS
 
 _modules: list[ModuleSpec] | None = None
@@ -50,6 +51,7 @@ def _check(found: list[ModuleSpec]) -> None:
     owner: dict[str, str] = {}
     grant_owner: dict[str, str] = {}
     tagyo_owner: dict[str, str] = {}
+    hokenryo_owner: dict[str, str] = {}
     for spec in found:
         for code in spec.gyomu:
             if code in owner:
@@ -74,6 +76,16 @@ def _check(found: list[ModuleSpec]) -> None:
                     f"tagyo kind {kind!r} is provided by both {tagyo_owner[kind]} and {spec.app}"
                 )
             tagyo_owner[kind] = spec.app
+        for kind in spec.hokenryo_providers:
+            if kind not in HOKENRYO_KINDS:
+                raise ModuleDeclarationError(f"{spec.app}: premium provider for unknown {kind!r}")
+            if kind in hokenryo_owner:
+                # one premium per person and 年度: two answers could disagree
+                raise ModuleDeclarationError(
+                    f"premium kind {kind!r} is provided by both {hokenryo_owner[kind]} and "
+                    f"{spec.app}"
+                )
+            hokenryo_owner[kind] = spec.app
         for scope in spec.api_scopes:
             if scope.gyomu not in spec.gyomu:
                 raise ModuleDeclarationError(

@@ -116,5 +116,11 @@ class ModuleSpec:
     # answered in the town's schema. 住民記録 asks it at display time in towns that
     # subscribe to one of this module's 業務 (tenants.tagyo.tagyo_lookup).
     tagyo_providers: Mapping[str, str] = field(default_factory=dict)
+    # Premiums this module levies that another module's 特別徴収 judgment needs: kind
+    # (tenants.nenkin_tokucho, e.g. "kaigo_hokenryo") → "pkg.mod:function", a
+    # ``(fiscal_year, atena_ids) -> {atena_id: TokuchoHokenryo}`` answered in the town's
+    # schema, asked in towns that subscribe to one of this module's 業務
+    # (tenants.nenkin_tokucho.hokenryo_lookup).
+    hokenryo_providers: Mapping[str, str] = field(default_factory=dict)
     # Scopes of this module's API beyond read/write/kojin_bango (ApiScopeDecl).
     api_scopes: tuple[ApiScopeDecl, ...] = ()
