@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
+from zeimu.rules.bunri import tokurei_error
+
 __all__ = [
     "Haigusha",
     "JuminzeiInput",
@@ -126,6 +128,15 @@ class JuminzeiInput:
     shitei_toshi: bool = False
     #: 非課税限度額の級地（1・2・3）
     kyuchi: int = 1
+    #: 分離課税の長期譲渡所得（土地・建物等、一般）の金額: 収入金額−取得費・譲渡費用
+    #: （特別控除前、損失は0）、特別控除の種類（zeimu.rules.bunri.Tokurei）と申告の控除額
+    choki_joto_shotoku: int = 0
+    choki_tokurei: str = ""
+    choki_tokubetsu_kojo: int = 0
+    #: 分離課税の短期譲渡所得（土地・建物等、一般）: 同上
+    tanki_joto_shotoku: int = 0
+    tanki_tokurei: str = ""
+    tanki_tokubetsu_kojo: int = 0
 
     def __post_init__(self) -> None:
         _check_yen(self)
@@ -135,3 +146,21 @@ class JuminzeiInput:
             raise ValueError("生命保険料と生命保険料控除額は、どちらか一方を指定してください")
         if self.kyuchi not in (1, 2, 3):
             raise ValueError(f"級地は1・2・3のいずれかです: {self.kyuchi}")
+        for what, shotoku, tokurei, kojo in (
+            (
+                "長期譲渡所得",
+                self.choki_joto_shotoku,
+                self.choki_tokurei,
+                self.choki_tokubetsu_kojo,
+            ),
+            (
+                "短期譲渡所得",
+                self.tanki_joto_shotoku,
+                self.tanki_tokurei,
+                self.tanki_tokubetsu_kojo,
+            ),
+        ):
+            if tokurei or kojo:
+                message = tokurei_error(what, tokurei, kojo, shotoku)
+                if message:
+                    raise ValueError(message)
