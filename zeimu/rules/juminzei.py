@@ -206,7 +206,8 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     ex.extend(kojo.lines)
     ex.append(f"所得控除の合計 {kojo.gokei:,}円")
     kazei = floor_to(max(sogo - kojo.gokei, 0), p.round_kazei)
-    ex.append(f"課税総所得金額 {kazei:,}円（総所得金額−所得控除、{p.round_kazei:,}円未満切捨て）")
+    what = "総所得金額" if choki or tanki else "合計所得金額"
+    ex.append(f"課税総所得金額 {kazei:,}円（{what}−所得控除、{p.round_kazei:,}円未満切捨て）")
     kazei_tanki = kazei_choki = 0
     if choki or tanki:
         # 所得控除 not absorbed by the 総所得金額: the 短期, then the 長期 譲渡所得
