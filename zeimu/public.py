@@ -110,9 +110,14 @@ class Shotoku:
     kyuyo_shotoku: int  # 給与所得（所得金額調整控除後）
     nenkin_shotoku: int  # 公的年金等に係る雑所得
     sonota_shotoku: int  # その他の所得
-    gokei_shotoku: int  # 合計所得金額
+    gokei_shotoku: int  # 合計所得金額（分離課税の長期・短期譲渡所得は特別控除前で含む）
     kazei_shotoku: int = 0  # 課税総所得金額（国保 70歳以上の現役並み所得の判定）
     nenkin_shunyu: int = 0  # 公的年金等の収入金額（国保・介護の低所得の判定）
+    #: 分離課税の長期・短期譲渡所得の金額（土地・建物等、特別控除前; gokei_shotoku に含まれる）
+    joto_shotoku: int = 0
+    #: その特別控除額（租税特別措置法第33条の4・第34条〜第35条の2、第36条の限度の後）:
+    #: 介護保険料の段階（介護保険法施行令第38条第4項ほか）は合計所得金額からこれを引いて判定する
+    joto_tokubetsu_kojo: int = 0
 
 
 @dataclass(frozen=True)
@@ -170,7 +175,7 @@ _PERSON_SQL = """
            shotokuwari_shichoson + shotokuwari_dofuken,
            kintowari_shichoson + kintowari_dofuken,
            kyuyo_shotoku, nenkin_shotoku, sonota_shotoku, kazei_shotoku, nenkin_shunyu,
-           shotokuwari_shichoson
+           shotokuwari_shichoson, joto_shotoku, joto_tokubetsu_kojo
     FROM zeimu_fuka
     WHERE fiscal_year = %s AND is_current AND atena_id = ANY(%s::bigint[])
 """
@@ -207,6 +212,8 @@ def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, P
         kazei,
         shunyu,
         shotokuwari_shichoson,
+        joto_shotoku,
+        joto_tokubetsu_kojo,
     ) in rows:
         out[atena_id] = PersonKazei(
             atena_id=atena_id,
@@ -219,6 +226,8 @@ def person_kazei_many(atena_ids: Iterable[int], fiscal_year: int) -> dict[int, P
                 gokei_shotoku=gokei,
                 kazei_shotoku=kazei,
                 nenkin_shunyu=shunyu,
+                joto_shotoku=joto_shotoku,
+                joto_tokubetsu_kojo=joto_tokubetsu_kojo,
             ),
             shotokuwari=shotokuwari,
             kintowari=kintowari,

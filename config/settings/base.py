@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "juminkiroku.codes.ShomeiKind",
         "ShinkokuKindEnum": "zeimu.models.kazei.ShinkokuKind",
         "KazeiShiryoKindEnum": "zeimu.services.kazei_layouts.KIND_CHOICES",
+        # 分離課税の譲渡所得: one choice set for the 長期 and the 短期 特別控除
+        "JotoTokureiEnum": "zeimu.models.kazei.TOKUREI_CHOICES",
         # 介護保険 has a 区分 and 取得・喪失事由 too: every one is named, so that none is
         # renamed when another module adds a field of the same name
         "ShutokuJiyuEnum": "kokuho.models.shikaku.ShutokuJiyu",

@@ -14,7 +14,10 @@ Rules of gathering (ours where the law does not say; documented in docs/standard
   the towns' handling of 所得不明 was not confirmed (未確認). The fact is kept
   (``honnin.fumei``) and shown.
 - 課税年金収入額 = zeimu's 公的年金等の収入金額 (障害・遺族年金 are 非課税 and never in it).
-  長期・短期譲渡所得の特別控除 is not in zeimu's public face: taken as 0 (未実装).
+  長期・短期譲渡所得の特別控除 = zeimu's ``Shotoku.joto_tokubetsu_kojo`` (the 申告's 分離課税の
+  譲渡所得, after the limits of 租税特別措置法第33条の4〜第36条), taken off the 合計所得金額 by
+  the rule (介護保険法施行令第38条第4項ほか). It enters the facts only when not 0, so a person
+  without one keeps the facts (and the hash) they had before it was read.
 - 生活保護: the 保護 periods from ``fukushi.public.hihogo_kikan_many``; the months owed that
   are at the 第1段階 by 保護 (``kaigo.rules.hokenryo_hogo.hihogo_months``: from the month of
   開始 to the month before the month of 廃止) are kept as ``seiho_months``.
@@ -89,7 +92,7 @@ def _person(p: zp.PersonKazei | None) -> dict[str, Any]:
         return {"fumei": True, "jokyo": "", "gokei_shotoku": 0, "nenkin_shotoku": 0,
                 "kyuyo_shotoku": 0, "nenkin_shunyu": 0}  # fmt: skip
     s = p.shotoku
-    return {
+    out: dict[str, Any] = {
         "fumei": p.jokyo is zp.KazeiJokyo.MISHINKOKU,
         "jokyo": str(p.jokyo),
         "gokei_shotoku": s.gokei_shotoku,
@@ -97,6 +100,9 @@ def _person(p: zp.PersonKazei | None) -> dict[str, Any]:
         "kyuyo_shotoku": s.kyuyo_shotoku,
         "nenkin_shunyu": s.nenkin_shunyu,
     }
+    if s.joto_tokubetsu_kojo:
+        out["joto_tokubetsu_kojo"] = s.joto_tokubetsu_kojo
+    return out
 
 
 def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
@@ -138,6 +144,7 @@ def person_inputs(fiscal_year: int, atena_ids: list[int]) -> list[PersonInput]:
         nenkin = (Nenkin("rorei", honnin["nenkin_shunyu"]),) if honnin["nenkin_shunyu"] else ()
         shotoku = Shotoku(
             gokei_shotoku=max(0, honnin["gokei_shotoku"]),
+            joto_tokubetsu_kojo=honnin.get("joto_tokubetsu_kojo", 0),
             nenkin_shotoku=max(0, honnin["nenkin_shotoku"]),
             kyuyo_shotoku=max(0, honnin["kyuyo_shotoku"]),
             nenkin=nenkin,

@@ -12,7 +12,8 @@ and the 年金収入＋その他の合計所得金額 of every 第1号被保険�
 and a 被保護者 on the 判定基準日 (``fukushi.public.hihogosha_on``) → 1割 by the rule's 生活保護
 branch, whatever the 住民税 data says. 第2号 → 1割 without reading 所得. A person with no
 assessment (未申告, not resident on 1 January) is judged on 0円 and flagged ``shotoku_fumei``.
-zeimu's 合計所得金額 has no 分離課税の譲渡所得 yet, so the 特別控除 is 0 here.
+The 長期・短期譲渡所得の特別控除 is zeimu's (``Shotoku.joto_tokubetsu_kojo``, from the 申告's
+分離課税の譲渡所得), taken off the 合計所得金額 by the rule.
 
 The write (:func:`futan_hantei_many`): keyed on the one-current row per person and 年度 and on
 the input's fingerprint, so a chunk run again writes nothing, and a changed 所得 or household
@@ -119,6 +120,7 @@ def _shotoku(p: zeimu_public.PersonKazei | None) -> Shotoku:
     s = p.shotoku
     return Shotoku(
         gokei_shotoku=s.gokei_shotoku,
+        joto_tokubetsu_kojo=s.joto_tokubetsu_kojo,
         nenkin_shotoku=s.nenkin_shotoku,
         kyuyo_shotoku=s.kyuyo_shotoku,
         nenkin=(Nenkin(NENKIN_SHURUI, s.nenkin_shunyu),) if s.nenkin_shunyu else (),

@@ -17,12 +17,15 @@ from django.utils import timezone
 from tenants.forms.text import TextField
 from tenants.wareki import format_nendo, format_wareki_year
 from zeimu.models import ShinkokuKind
+from zeimu.models.kazei import TOKUREI_CHOICES
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 from zeimu.services.kazei_layouts import (
     KIND_CHOICES,
     SHINKOKU_AMOUNTS,
+    SHINKOKU_TOKUREI,
     SHINZOKU_MAX,
+    joto_errors,
     normalize,
     parse_signed_yen,
     parse_yen,
@@ -201,6 +204,12 @@ class ShinkokuForm(forms.Form):
     futsu_choshu_kibo = forms.BooleanField(
         label="給与・年金以外の所得に係る税額を普通徴収とする", required=False
     )
+    choki_tokurei = forms.ChoiceField(
+        label="長期譲渡の特別控除の種類", choices=TOKUREI_CHOICES, required=False
+    )
+    tanki_tokurei = forms.ChoiceField(
+        label="短期譲渡の特別控除の種類", choices=TOKUREI_CHOICES, required=False
+    )
     haigusha_zokugara = TextField(label="配偶者の続柄", max_length=20, required=False)
     haigusha_age = AgeField(label="配偶者の年齢（12月31日現在）")
     haigusha_gokei_shotoku = YenField(label="配偶者の合計所得金額（円）", signed=True)
@@ -258,6 +267,8 @@ class ShinkokuForm(forms.Form):
                 "kinro_gakusei",
                 "seikatsu_fujo",
                 "futsu_choshu_kibo",
+                "choki_tokurei",
+                "tanki_tokurei",
                 *cls.amount_names,
             )
         }
@@ -293,6 +304,9 @@ class ShinkokuForm(forms.Form):
                 shinzoku.append(member)
         if self.errors:
             return d
+        for column, message in joto_errors(d):
+            attr = next(a for c, a, _ in SHINKOKU_TOKUREI if c == column)
+            self.add_error(attr, message)
         try:
             haigusha_from_json(haigusha)
         except InvalidKazeiData as exc:
@@ -335,6 +349,8 @@ class ShinkokuForm(forms.Form):
             "kinro_gakusei": d["kinro_gakusei"],
             "seikatsu_fujo": d["seikatsu_fujo"],
             "futsu_choshu_kibo": d["futsu_choshu_kibo"],
+            "choki_tokurei": d.get("choki_tokurei") or "",
+            "tanki_tokurei": d.get("tanki_tokurei") or "",
             **{name: d[name] for name in self.amount_names},
             "haigusha": d["haigusha"],
             "shinzoku": d["shinzoku"],

@@ -55,6 +55,10 @@ class Fuka(models.Model):
     nenkin_shotoku = models.BigIntegerField("公的年金等に係る雑所得", default=0)
     sonota_shotoku = models.BigIntegerField("その他の所得", default=0)
     nenkin_shunyu = models.BigIntegerField("公的年金等の収入金額", default=0)
+    #: 分離課税の長期・短期譲渡所得の金額（特別控除前、合計所得金額に含まれる）と、その
+    #: 特別控除額 (介護保険料・国保税 read them through zeimu.public)
+    joto_shotoku = models.BigIntegerField("長期・短期譲渡所得の金額（特別控除前）", default=0)
+    joto_tokubetsu_kojo = models.BigIntegerField("長期・短期譲渡所得の特別控除額", default=0)
     shotokuwari_shichoson = models.BigIntegerField("市町村民税所得割", default=0)
     shotokuwari_dofuken = models.BigIntegerField("道府県民税所得割", default=0)
     kintowari_shichoson = models.BigIntegerField("市町村民税均等割", default=0)

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from django.db import models
 
+from zeimu.rules.bunri import TOKUREI_LABELS
+
+#: the kinds of 譲渡所得の特別控除 a 申告 may claim ("" = none)
+TOKUREI_CHOICES = [(t.value, label) for t, label in TOKUREI_LABELS.items()]
+
 #: the constraint that refuses one file imported twice (services.kazei_import names it)
 SAME_FILE_CONSTRAINT = "zeimu_shiryoimport_same_file"
 
@@ -173,6 +178,24 @@ class Shinkoku(models.Model):
     jishin_hokenryo = models.PositiveBigIntegerField("地震保険料", default=0)
     kyu_choki_songai_hokenryo = models.PositiveBigIntegerField("旧長期損害保険料", default=0)
     iryohi_kojo = models.PositiveBigIntegerField("医療費控除額", default=0)
+    # 分離課税の土地・建物等の譲渡所得（申告書第三表）: 一般の長期・短期それぞれの収入金額、
+    # 取得費・譲渡費用、特別控除の種類（zeimu.rules.bunri.Tokurei）と申告の特別控除額
+    choki_joto_shunyu = models.PositiveBigIntegerField("長期譲渡（一般）の収入金額", default=0)
+    choki_joto_keihi = models.PositiveBigIntegerField(
+        "長期譲渡（一般）の取得費・譲渡費用", default=0
+    )
+    choki_tokurei = models.CharField(
+        "長期譲渡の特別控除の種類", max_length=30, blank=True, choices=TOKUREI_CHOICES
+    )
+    choki_tokubetsu_kojo = models.PositiveBigIntegerField("長期譲渡の特別控除額（申告）", default=0)
+    tanki_joto_shunyu = models.PositiveBigIntegerField("短期譲渡（一般）の収入金額", default=0)
+    tanki_joto_keihi = models.PositiveBigIntegerField(
+        "短期譲渡（一般）の取得費・譲渡費用", default=0
+    )
+    tanki_tokurei = models.CharField(
+        "短期譲渡の特別控除の種類", max_length=30, blank=True, choices=TOKUREI_CHOICES
+    )
+    tanki_tokubetsu_kojo = models.PositiveBigIntegerField("短期譲渡の特別控除額（申告）", default=0)
     haigusha = models.JSONField("配偶者", null=True, blank=True)
     shinzoku = models.JSONField("扶養親族等", default=list, blank=True)
     shogai = models.CharField("障害者の区分", max_length=12, default="なし")
@@ -206,3 +229,13 @@ class Shinkoku(models.Model):
             + int(self.fudosan_shunyu) - int(self.fudosan_keihi)
             + max(int(self.zatsu_shunyu) - int(self.zatsu_keihi), 0)
         )  # fmt: skip
+
+    @property
+    def choki_joto_shotoku(self) -> int:
+        """長期譲渡所得（一般）の金額, 特別控除前 (a loss counts as 0: 租税特別措置法第31条)."""
+        return max(int(self.choki_joto_shunyu) - int(self.choki_joto_keihi), 0)
+
+    @property
+    def tanki_joto_shotoku(self) -> int:
+        """短期譲渡所得（一般）の金額, 特別控除前 (a loss counts as 0: 租税特別措置法第32条)."""
+        return max(int(self.tanki_joto_shunyu) - int(self.tanki_joto_keihi), 0)

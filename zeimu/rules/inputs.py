@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
+from zeimu.rules.bunri import tokurei_error
+
 __all__ = [
     "Haigusha",
     "JuminzeiInput",
@@ -51,6 +53,12 @@ def _check_yen(obj: object) -> None:
         negative = isinstance(v, int) and not isinstance(v, bool) and v < 0
         if negative and name not in _MAY_BE_NEGATIVE:
             raise ValueError(f"{name} に負の値は指定できません: {v!r}")
+
+
+def _check_tokurei(what: str, shotoku: int, tokurei: str, kojo: int) -> None:
+    message = tokurei_error(what, tokurei, kojo, shotoku)
+    if message:
+        raise ValueError(message)
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,15 @@ class JuminzeiInput:
     shitei_toshi: bool = False
     #: 非課税限度額の級地（1・2・3）
     kyuchi: int = 1
+    #: 分離課税の長期譲渡所得（土地・建物等、一般）の金額: 収入金額−取得費・譲渡費用
+    #: （特別控除前、損失は0）、特別控除の種類（zeimu.rules.bunri.Tokurei）と申告の控除額
+    choki_joto_shotoku: int = 0
+    choki_tokurei: str = ""
+    choki_tokubetsu_kojo: int = 0
+    #: 分離課税の短期譲渡所得（土地・建物等、一般）: 同上
+    tanki_joto_shotoku: int = 0
+    tanki_tokurei: str = ""
+    tanki_tokubetsu_kojo: int = 0
 
     def __post_init__(self) -> None:
         _check_yen(self)
@@ -135,3 +152,18 @@ class JuminzeiInput:
             raise ValueError("生命保険料と生命保険料控除額は、どちらか一方を指定してください")
         if self.kyuchi not in (1, 2, 3):
             raise ValueError(f"級地は1・2・3のいずれかです: {self.kyuchi}")
+        # (most inputs have no 譲渡: one test each, the 当初賦課 builds ≈ 380,000)
+        if self.choki_tokurei or self.choki_tokubetsu_kojo:
+            _check_tokurei(
+                "長期譲渡所得",
+                self.choki_joto_shotoku,
+                self.choki_tokurei,
+                self.choki_tokubetsu_kojo,
+            )
+        if self.tanki_tokurei or self.tanki_tokubetsu_kojo:
+            _check_tokurei(
+                "短期譲渡所得",
+                self.tanki_joto_shotoku,
+                self.tanki_tokurei,
+                self.tanki_tokubetsu_kojo,
+            )

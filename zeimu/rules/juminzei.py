@@ -4,11 +4,16 @@
 ``params`` (law data for the fiscal year); the result keeps every intermediate figure
 and a readable explanation.  Order of the computation:
 
-1. 所得: 給与所得（別表第五）、公的年金等に係る雑所得、所得金額調整控除 → 合計所得金額
+1. 所得: 給与所得（別表第五）、公的年金等に係る雑所得、所得金額調整控除 → 総所得金額;
+   分離課税の土地・建物等の譲渡所得（長期・短期の一般）とその特別控除 (zeimu.rules.bunri)
+   → 合計所得金額 (譲渡所得は特別控除前) and 総所得金額等 (特別控除後)
 2. 非課税: 生活扶助、障害者・未成年者・寡婦・ひとり親（合計所得金額135万円以下）、
    均等割の非課税限度額（級地・人数）
-3. 所得控除（住民税の額）→ 課税総所得金額（1,000円未満切捨て）
-4. 所得割（市・県）→ 調整控除 → 所得割の非課税限度額とその調整 → 100円未満切捨て
+3. 所得控除（住民税の額）→ 課税総所得金額（1,000円未満切捨て）; the 所得控除 the 総所得金額
+   does not absorb go against the 短期, then the 長期 譲渡所得 (課税短期・課税長期譲渡所得金額)
+4. 所得割（市・県; 分離課税の譲渡所得はその税率）→ 調整控除（合計課税所得金額 = 課税総所得金額:
+   the 岐阜市 example leaves the 課税長期譲渡所得金額 out）→ 所得割の非課税限度額とその調整
+   (総所得金額等) → 100円未満切捨て
 5. 均等割（市・県）、森林環境税
 
 Speed matters here (the 当初賦課 runs this for every resident): rates are applied in
@@ -23,9 +28,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from tenants.wareki import format_nendo, format_wareki_year
+from zeimu.rules.bunri import tokubetsu_kojo
 from zeimu.rules.inputs import JuminzeiInput, KafuHitorioya, Shogai
 from zeimu.rules.kojo import ShotokuKojo, is_dokyo_seikei_haigusha, shotoku_kojo
-from zeimu.rules.numbers import floor_to, mul_trunc
+from zeimu.rules.numbers import floor_to, fmt_rate, mul_trunc
 from zeimu.rules.parameters import Parameters
 from zeimu.rules.shotoku import (
     KyuyoShotoku,
@@ -99,6 +105,23 @@ class JuminzeiResult:
     #: 令和6年度の特別税額控除（定額減税）: taken off the 所得割 above
     teigaku_genzei_shichoson: int = 0
     teigaku_genzei_dofuken: int = 0
+    #: 分離課税の土地・建物等の譲渡所得: the 所得 (特別控除前), the 特別控除 allowed, the
+    #: 課税長期・課税短期譲渡所得金額 (1,000円未満切捨て) and their 所得割 (調整控除前)
+    choki_joto_shotoku: int = 0
+    tanki_joto_shotoku: int = 0
+    choki_tokubetsu_kojo: int = 0
+    tanki_tokubetsu_kojo: int = 0
+    kazei_choki_joto: int = 0
+    kazei_tanki_joto: int = 0
+    bunri_shotokuwari_shichoson: int = 0
+    bunri_shotokuwari_dofuken: int = 0
+    #: 総所得金額等 (総所得金額＋譲渡所得の特別控除後の金額): the 所得割の非課税 judges on it
+    sogo_shotoku_tou: int = 0
+
+    @property
+    def joto_tokubetsu_kojo(self) -> int:
+        """長期・短期譲渡所得の特別控除額の合計."""
+        return self.choki_tokubetsu_kojo + self.tanki_tokubetsu_kojo
 
 
 _TOKUBETSU = (Shogai.TOKUBETSU, Shogai.DOKYO_TOKUBETSU)
@@ -117,7 +140,8 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     kyuyo = kyuyo_shotoku(x.kyuyo_shunyu, p)
     if x.kyuyo_shunyu:
         ex.append(f"給与収入 {x.kyuyo_shunyu:,}円 → 給与所得 {kyuyo.shotoku:,}円（{kyuyo.method}）")
-    other = kyuyo.shotoku + x.sonota_shotoku
+    # 公的年金等に係る雑所得以外の合計所得金額: the 分離 譲渡所得 count before 特別控除
+    other = kyuyo.shotoku + x.sonota_shotoku + x.choki_joto_shotoku + x.tanki_joto_shotoku
     nenkin = nenkin_shotoku(x.nenkin_shunyu, x.age, max(other, 0), p)
     if x.nenkin_shunyu:
         ex.append(
@@ -148,15 +172,54 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     gokei = kyuyo_after + nenkin.shotoku + x.sonota_shotoku
     if x.sonota_shotoku:
         ex.append(f"その他の所得 {x.sonota_shotoku:,}円")
-    gokei_pos = max(gokei, 0)
-    ex.append(f"合計所得金額 {gokei_pos:,}円")
+    sogo = max(gokei, 0)  # 総所得金額 (a loss is not set against the 分離 income: 未実装)
+    choki, tanki = x.choki_joto_shotoku, x.tanki_joto_shotoku
+    choki_kojo = tanki_kojo = 0
+    if choki or tanki:
+        bk = tokubetsu_kojo(
+            choki_shotoku=choki,
+            choki_tokurei=x.choki_tokurei,
+            choki_claimed=x.choki_tokubetsu_kojo,
+            tanki_shotoku=tanki,
+            tanki_tokurei=x.tanki_tokurei,
+            tanki_claimed=x.tanki_tokubetsu_kojo,
+            gendo=p.joto_gendo,
+            total_cap=p.joto_total_cap,
+        )
+        choki_kojo, tanki_kojo = bk.choki, bk.tanki
+        ex.append(f"総所得金額 {sogo:,}円")
+        if tanki:
+            ex.append(f"分離短期譲渡所得（一般）{tanki:,}円")
+        if choki:
+            ex.append(f"分離長期譲渡所得（一般）{choki:,}円")
+        ex.extend(bk.lines)
+        gokei_pos = sogo + choki + tanki
+        ex.append(f"合計所得金額 {gokei_pos:,}円（分離課税の譲渡所得は特別控除前）")
+    else:
+        gokei_pos = sogo
+        ex.append(f"合計所得金額 {gokei_pos:,}円")
+    #: 総所得金額等: the 譲渡所得 after its 特別控除
+    sogo_tou = sogo + (choki - choki_kojo) + (tanki - tanki_kojo)
 
     # 3. 所得控除（非課税の人数判定にも使う）
     kojo = shotoku_kojo(x, gokei_pos, p)
     ex.extend(kojo.lines)
     ex.append(f"所得控除の合計 {kojo.gokei:,}円")
-    kazei = floor_to(max(gokei_pos - kojo.gokei, 0), p.round_kazei)
-    ex.append(f"課税総所得金額 {kazei:,}円（合計所得金額−所得控除、{p.round_kazei:,}円未満切捨て）")
+    kazei = floor_to(max(sogo - kojo.gokei, 0), p.round_kazei)
+    what = "総所得金額" if choki or tanki else "合計所得金額"
+    ex.append(f"課税総所得金額 {kazei:,}円（{what}−所得控除、{p.round_kazei:,}円未満切捨て）")
+    kazei_tanki = kazei_choki = 0
+    if choki or tanki:
+        # 所得控除 not absorbed by the 総所得金額: the 短期, then the 長期 譲渡所得
+        rest = max(kojo.gokei - sogo, 0)
+        tanki_after = tanki - tanki_kojo
+        kazei_tanki = floor_to(max(tanki_after - rest, 0), p.round_kazei)
+        rest = max(rest - tanki_after, 0)
+        kazei_choki = floor_to(max(choki - choki_kojo - rest, 0), p.round_kazei)
+        if tanki:
+            ex.append(f"課税短期譲渡所得金額 {kazei_tanki:,}円（{p.round_kazei:,}円未満切捨て）")
+        if choki:
+            ex.append(f"課税長期譲渡所得金額 {kazei_choki:,}円（{p.round_kazei:,}円未満切捨て）")
 
     # 2. 非課税の判定
     ninzu = 1 + kojo.fuyo_ninzu
@@ -177,7 +240,7 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
             f"合計所得金額が均等割の非課税限度額{kin_gendo:,}円以下（{x.kyuchi}級地・{ninzu}人）"
         )
     hikazei = bool(hikazei_riyu)
-    shotokuwari_hikazei = hikazei or gokei_pos <= sho_gendo
+    shotokuwari_hikazei = hikazei or sogo_tou <= sho_gendo
 
     # 4. 所得割 (exact integer arithmetic: every rate is num/den, see RateSet)
     rs = p.rate_sets[1 if x.shitei_toshi else 0]
@@ -189,6 +252,25 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         f"所得割（控除前）市 {kazei_yen}×{rs.shichoson_text}＝{sanshutsu_shi:,}円、"
         f"県 {kazei_yen}×{rs.dofuken_text}＝{sanshutsu_ken:,}円"
     )
+    bunri_shi = bunri_ken = 0
+    if kazei_tanki or kazei_choki:
+        i_shi, i_ken = (2, 3) if x.shitei_toshi else (0, 1)
+        for label, base, rates in (
+            ("課税短期譲渡所得金額", kazei_tanki, p.bunri_joto["tanki_ippan"]),
+            ("課税長期譲渡所得金額", kazei_choki, p.bunri_joto["choki_ippan"]),
+        ):
+            if not base:
+                continue
+            b_shi, b_ken = mul_trunc(base, rates[i_shi]), mul_trunc(base, rates[i_ken])
+            bunri_shi += b_shi
+            bunri_ken += b_ken
+            ex.append(
+                f"所得割（{label}）市 {base:,}円×{fmt_rate(rates[i_shi])}＝{b_shi:,}円、"
+                f"県 {base:,}円×{fmt_rate(rates[i_ken])}＝{b_ken:,}円"
+            )
+        sanshutsu_shi += bunri_shi
+        sanshutsu_ken += bunri_ken
+        ex.append(f"所得割（控除前）の合計 市 {sanshutsu_shi:,}円、県 {sanshutsu_ken:,}円")
 
     # 調整控除
     chosei_kijun = 0
@@ -232,7 +314,7 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
     else:
         num_shi, den_shi = rs.cap_shichoson
         num_ken, den_ken = rs.cap_dofuken
-        fusoku = sho_gendo - (gokei_pos - (after_shi + after_ken))
+        fusoku = sho_gendo - (sogo_tou - (after_shi + after_ken))
         if fusoku > 0:
             # exact: (after × den − fusoku × num) / den, then down to the unit
             scaled_shi = after_shi * den_shi - fusoku * num_shi
@@ -240,7 +322,7 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
             red_shi = _yen_text(Fraction(fusoku * num_shi, den_shi))
             red_ken = _yen_text(Fraction(fusoku * num_ken, den_ken))
             ex.append(
-                f"所得割の非課税限度額による調整: 総所得金額等{gokei_pos:,}円−所得割"
+                f"所得割の非課税限度額による調整: 総所得金額等{sogo_tou:,}円−所得割"
                 f"{after_shi + after_ken:,}円が限度額{sho_gendo:,}円に{fusoku:,}円満たないため、"
                 f"その額を市 {red_shi}・県 {red_ken}に分けて所得割から控除"
             )
@@ -327,4 +409,13 @@ def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
         explanation=tuple(ex),
         teigaku_genzei_shichoson=genzei_shi,
         teigaku_genzei_dofuken=genzei_ken,
+        choki_joto_shotoku=choki,
+        tanki_joto_shotoku=tanki,
+        choki_tokubetsu_kojo=choki_kojo,
+        tanki_tokubetsu_kojo=tanki_kojo,
+        kazei_choki_joto=kazei_choki,
+        kazei_tanki_joto=kazei_tanki,
+        bunri_shotokuwari_shichoson=bunri_shi,
+        bunri_shotokuwari_dofuken=bunri_ken,
+        sogo_shotoku_tou=sogo_tou,
     )

@@ -66,6 +66,8 @@ KEYS: dict[str, str] = {
     "jishin_hoken": "zeimu.kojo.jishin_hoken",
     "jinteki_sa": "zeimu.kojo.jinteki_kojo_sa",
     "teigaku_genzei": P + "teigaku_genzei",
+    "bunri_joto": P + "bunri.joto_tochi_tatemono",
+    "joto_tokubetsu_kojo": "zeimu.joto.tokubetsu_kojo",
 }
 
 #: Keys that may be absent for a year (the deduction did not exist yet).
@@ -178,6 +180,12 @@ class Parameters:
     jishin_choki: tuple[Bracket, ...]
     jishin_total_cap: int
     jinteki_sa: dict[str, Any]
+    #: 分離課税の土地・建物等の譲渡所得の税率: 区分 (choki_ippan / tanki_ippan) →
+    #: (市町村, 道府県, 指定都市の市, 指定都市の道府県)
+    bunri_joto: dict[str, tuple[Fraction, Fraction, Fraction, Fraction]]
+    #: 譲渡所得の特別控除の限度: 特例の種類 → 額, and the yearly limit of all of them
+    joto_gendo: dict[str, int]
+    joto_total_cap: int
 
     # Derived once from the fields above (the engine's hot path reads these instead of
     # parsing dictionaries and building Fractions for every person).
@@ -354,6 +362,17 @@ def parameters_from_lookup(
         jishin_choki=parse_brackets(jishin["choki"], "旧長期損害保険料控除"),
         jishin_total_cap=to_yen(jishin["total_cap"], "地震保険料控除"),
         jinteki_sa=dict(raw["jinteki_sa"]),
+        bunri_joto={
+            str(kubun): (
+                to_rate(r["shichoson"], "分離課税の税率"),
+                to_rate(r["dofuken"], "分離課税の税率"),
+                to_rate(r["shichoson_shitei_toshi"], "分離課税の税率"),
+                to_rate(r["dofuken_shitei_toshi"], "分離課税の税率"),
+            )
+            for kubun, r in raw["bunri_joto"].items()
+        },
+        joto_gendo=_yen_dict(raw["joto_tokubetsu_kojo"]["gendo"], "譲渡所得の特別控除の限度"),
+        joto_total_cap=to_yen(raw["joto_tokubetsu_kojo"]["total_cap"], "譲渡所得の特別控除の限度"),
     )
 
 

@@ -50,7 +50,7 @@ GYOMU = KOJIN_JUMINZEI
 
 #: The figures that make a bill: a 更正 that changes none of them is refused.
 FUKA_FIGURES = (
-    "status", "gokei_shotoku", "kazei_shotoku", "shotokuwari_shichoson",
+    "status", "gokei_shotoku", "joto_tokubetsu_kojo", "kazei_shotoku", "shotokuwari_shichoson",
     "shotokuwari_dofuken", "kintowari_shichoson", "kintowari_dofuken", "shinrin_kankyozei",
     "gokei_zeigaku", "futsu_choshu_gaku", "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku",
     "tokucho_shitei_no",
@@ -86,7 +86,8 @@ FUKA_COLUMNS = (
     "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
     "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
     "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no", "tokucho_employer_name",
-    "kibetsu", "detail", "reason", "created_by", "computed_at",
+    "kibetsu", "detail", "reason", "created_by", "computed_at", "joto_shotoku",
+    "joto_tokubetsu_kojo",
 )  # fmt: skip
 
 _NENKIN_PREV_SQL: LiteralString = """
@@ -137,7 +138,7 @@ def assess_rows(
             append(
                 (fy, atena_id, kind, FukaStatus.MISHINKOKU.value, job_id, True,
                  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "", "",
-                 empty, empty, "", created_by, now)
+                 empty, empty, "", created_by, now, 0, 0)
             )  # fmt: skip
             continue
         try:
@@ -147,6 +148,7 @@ def assess_rows(
                 f"宛名ID {atena_id} の課税資料を計算に使えません: {exc}"
             ) from exc
         r = juminzei_compute(data, ctx.params)
+        sogo = r.gokei_shotoku - r.choki_joto_shotoku - r.tanki_joto_shotoku
         shotokuwari = r.shotokuwari_shichoson + r.shotokuwari_dofuken
         kintowari = r.kintowari_shichoson + r.kintowari_dofuken + r.shinrin_kankyozei
         b = choshu_bunkatsu(
@@ -154,7 +156,8 @@ def assess_rows(
             kintowari=kintowari,
             kyuyo_shotoku=r.kyuyo_shotoku_after_chosei,
             nenkin_shotoku=r.nenkin.shotoku,
-            sonota_shotoku=r.sonota_shotoku,
+            # (分離課税の譲渡所得, after its 特別控除, counts with the その他の所得)
+            sonota_shotoku=r.sonota_shotoku + r.sogo_shotoku_tou - sogo,
             kyuyo_tokucho=bool(t and t.tokucho_shitei_no),
             nenkin_tokucho=bool(
                 t and t.nenkin_tokucho and age_on(birth, nenkin_birth_limit) >= cal.nenkin_age
@@ -177,7 +180,8 @@ def assess_rows(
              json_text(kibetsu_json(b, cal)),
              # (the dataclasses as they are: json_text gives the JSON jsonable would)
              json_text({"input": data, "result": r, "choshu": b}),
-             "", created_by, now)
+             "", created_by, now, r.choki_joto_shotoku + r.tanki_joto_shotoku,
+             r.joto_tokubetsu_kojo)
         )  # fmt: skip
     return rows
 

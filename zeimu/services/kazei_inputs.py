@@ -326,8 +326,16 @@ def input_for(
             kafu_hitorioya=kafu,
             kinro_gakusei=bool(s.kinro_gakusei),
             # 勤労学生: 給与所得等以外の所得 (the 申告's other income)
-            kinro_igai_shotoku=max(s.sonota_shotoku, 0),
+            kinro_igai_shotoku=max(s.sonota_shotoku, 0)
+            + s.choki_joto_shotoku
+            + s.tanki_joto_shotoku,
             seikatsu_fujo=bool(s.seikatsu_fujo),
+            choki_joto_shotoku=s.choki_joto_shotoku,
+            choki_tokurei=s.choki_tokurei or "",
+            choki_tokubetsu_kojo=int(s.choki_tokubetsu_kojo),
+            tanki_joto_shotoku=s.tanki_joto_shotoku,
+            tanki_tokurei=s.tanki_tokurei or "",
+            tanki_tokubetsu_kojo=int(s.tanki_tokubetsu_kojo),
             **common,
         )
     except (TypeError, ValueError) as exc:

@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from tenants.atena_bango import is_valid_number
 from zeimu.models import KyuyoHokoku, NenkinHokoku, Shinkoku, ShinkokuKind
+from zeimu.rules.bunri import TOKUREI_LABELS, Tokurei, tokurei_error
 from zeimu.rules.inputs import KafuHitorioya, Shogai
 from zeimu.services.kazei_inputs import InvalidKazeiData, haigusha_from_json, shinzoku_from_json
 
@@ -185,7 +186,42 @@ SHINKOKU_AMOUNTS: list[tuple[str, str]] = [
     ("地震保険料", "jishin_hokenryo"),
     ("旧長期損害保険料", "kyu_choki_songai_hokenryo"),
     ("医療費控除額", "iryohi_kojo"),
+    ("長期譲渡（一般）の収入金額", "choki_joto_shunyu"),
+    ("長期譲渡（一般）の取得費・譲渡費用", "choki_joto_keihi"),
+    ("長期譲渡の特別控除額", "choki_tokubetsu_kojo"),
+    ("短期譲渡（一般）の収入金額", "tanki_joto_shunyu"),
+    ("短期譲渡（一般）の取得費・譲渡費用", "tanki_joto_keihi"),
+    ("短期譲渡の特別控除額", "tanki_tokubetsu_kojo"),
 ]
+
+#: 分離課税の譲渡所得: the kind of 特別控除 of each 区分 (CSV column, Shinkoku field, what),
+#: a cell holding the kind's name as the 申告書 prints it (zeimu.rules.bunri.TOKUREI_LABELS)
+SHINKOKU_TOKUREI: list[tuple[str, str, str]] = [
+    ("長期譲渡の特別控除の種類", "choki_tokurei", "長期譲渡所得"),
+    ("短期譲渡の特別控除の種類", "tanki_tokurei", "短期譲渡所得"),
+]
+_tokurei = _choice(
+    {normalize(label): t.value for t, label in TOKUREI_LABELS.items() if t.value},
+    empty=Tokurei.NASHI.value,
+)
+
+
+def joto_errors(values: dict[str, Any]) -> list[tuple[str, str]]:
+    """(column, message) for a 特別控除 that cannot be taken as entered (the import and
+    the entry form)."""
+    errors = []
+    for (column, attr, what), prefix in zip(SHINKOKU_TOKUREI, ("choki", "tanki"), strict=True):
+        if attr not in values:  # its cell did not parse (reported already)
+            continue
+        shunyu = int(values.get(f"{prefix}_joto_shunyu") or 0)
+        shotoku = max(shunyu - int(values.get(f"{prefix}_joto_keihi") or 0), 0)
+        message = tokurei_error(
+            what, values.get(attr) or "", int(values.get(f"{prefix}_tokubetsu_kojo") or 0), shotoku
+        )
+        if message:
+            errors.append((column, message))
+    return errors
+
 
 #: 配偶者 / 親族N columns: (suffix, key in the JSON, parser)
 _KAZOKU_PARTS: list[tuple[str, str, Callable[[str], Any]]] = [
@@ -209,6 +245,9 @@ def _shinkoku_columns() -> list[Column]:
         Column("勤労学生", "kinro_gakusei", _flag, required=False, in_header=False),
         Column("生活扶助", "seikatsu_fujo", _flag, required=False, in_header=False),
         Column("普通徴収", "futsu_choshu_kibo", _flag, required=False, in_header=False),
+    ]
+    cols += [
+        Column(n, a, _tokurei, required=False, in_header=False) for n, a, _ in SHINKOKU_TOKUREI
     ]
     for suffix, key, parse in _KAZOKU_PARTS:
         cols.append(
@@ -282,6 +321,7 @@ def _assemble_shinkoku(values: dict[str, Any]) -> list[tuple[str, str]]:
             }
         )
     values["shinzoku"] = shinzoku
+    errors += joto_errors(values)
     if errors or incomplete:
         return errors
     try:

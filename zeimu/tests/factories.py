@@ -3,12 +3,16 @@
 
 Each function writes one current 個人住民税 assessment row for a person and year, shaped
 as the 当初賦課 stores it, so ``zeimu.public`` answers with those figures. They are test
-fixtures, not calculations: the caller states the figures.
+fixtures, not calculations: the caller states the figures (except
+:func:`assessed_from_shinkoku`, which runs zeimu's engine).
 """
 
 from __future__ import annotations
 
-from zeimu.models import Fuka, FukaKind, FukaStatus
+from datetime import date
+from typing import Any
+
+from zeimu.models import Fuka, FukaKind, FukaStatus, NenkinHokoku, Shinkoku, ShinkokuKind
 
 
 def _fuka_row(
@@ -134,3 +138,42 @@ def kazei_kosei(atena_id: int, fiscal_year: int, **kw: int | str) -> Fuka:
     old.superseded_by = new
     old.save(update_fields=["superseded_by"])
     return new
+
+
+def assessed_from_shinkoku(
+    atena_id: int,
+    fiscal_year: int,
+    birth_date: date,
+    *,
+    nenkin_shunyu: int = 0,
+    kyuchi: int = 1,
+    **shinkoku: Any,
+) -> Fuka:
+    """Unlike the rows above, a CALCULATED assessment: a 公的年金等支払報告書 of
+    ``nenkin_shunyu`` (if any) and a 住民税申告 with the ``shinkoku`` fields (e.g. the
+    分離課税の譲渡所得) of the income year, assessed by zeimu's own writer
+    (``zeimu.services.fuka.assess_many``, the engine the 当初賦課 and 更正 use) and saved as
+    the current row. Sets the town's 級地 when it has none."""
+    from tenants.params.tenant.models import MunicipalParameter
+    from zeimu.services.common import KYUCHI_KEY
+    from zeimu.services.fuka import YearContext, assess_many
+
+    if not MunicipalParameter.objects.filter(key=KYUCHI_KEY).exists():
+        MunicipalParameter.objects.create(
+            key=KYUCHI_KEY, fiscal_year_from=2000, value=kyuchi, source="テスト", created_by="test"
+        )
+    year = fiscal_year - 1
+    if nenkin_shunyu:
+        NenkinHokoku.objects.create(
+            atena_id=atena_id, shotoku_year=year, payer_no="NP0001", payer_name="日本年金機構",
+            shiharai_kingaku=nenkin_shunyu,
+        )  # fmt: skip
+    Shinkoku.objects.create(
+        atena_id=atena_id, shotoku_year=year, kind=ShinkokuKind.KAKUTEI, **shinkoku
+    )
+    Fuka.objects.filter(atena_id=atena_id, fiscal_year=fiscal_year, is_current=True).update(
+        is_current=False
+    )
+    (fuka,) = assess_many(YearContext.build(fiscal_year), [(atena_id, birth_date)])
+    fuka.save()
+    return fuka
