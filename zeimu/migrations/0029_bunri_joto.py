@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('zeimu', '0027_shuno_zeimoku_seiho'),
+        ('zeimu', '0028_juto_kasan'),
     ]
 
     operations = [
