@@ -142,10 +142,14 @@ def _shotoku(k: zp.PersonKazei | None, birth: date, fiscal_year: int, nashi_age:
     if k is None or k.jokyo is zp.KazeiJokyo.MISHINKOKU:
         return Shotoku(shinkoku=child)
     s = k.shotoku
+    # 分離課税の譲渡所得: in the 所得割's 総所得金額等 after its 特別控除, in the 軽減判定
+    # before it (``Shotoku.hantei_chosei``); the 基礎控除 tier reads the 合計所得金額
+    joto = max(0, s.joto_shotoku - s.joto_tokubetsu_kojo)
     return Shotoku(
         kyuyo=s.kyuyo_shotoku,
         nenkin=s.nenkin_shotoku,
-        sonota=s.sonota_shotoku,
+        sonota=s.sonota_shotoku + joto,
+        hantei_chosei=s.joto_shotoku - joto,
         gokei_shotoku=s.gokei_shotoku,
         shinkoku=True,
     )

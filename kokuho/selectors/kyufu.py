@@ -73,7 +73,8 @@ def _income(k: PersonKazei | None) -> Income | None:
         hikazei=k.jokyo is KazeiJokyo.HIKAZEI,
         kyuyo=s.kyuyo_shotoku,
         nenkin=s.nenkin_shotoku,
-        sonota=s.sonota_shotoku,
+        # 旧ただし書所得: 分離課税の譲渡所得 after its 特別控除
+        sonota=s.sonota_shotoku + max(0, s.joto_shotoku - s.joto_tokubetsu_kojo),
         gokei=s.gokei_shotoku,
         kazei_shotoku=s.kazei_shotoku,
         nenkin_shunyu=s.nenkin_shunyu,
