@@ -83,6 +83,8 @@ MODULE = ModuleSpec(
         "fukushi.fuyoteate_shosho": "児童扶養手当証書の交付",
         "job:fukushi_fuyoteate_genkyo_annai": "児童扶養手当 現況届の案内の一括印刷",
         "job:fukushi_fuyoteate_kabarai_tokusoku": "児童扶養手当 返還金の督促状の一括印刷",
+        "job:fukushi_kodomo_iryo_jukyushasho": "子ども医療費助成 受給者証の一括印刷",
+        "job:fukushi_hitorioya_iryo_jukyushasho": "ひとり親家庭等医療費助成 受給者証の一括印刷",
         "fukushi.fuyoteate_mishikyu": "児童扶養手当 未支払の手当の請求・決定",
         "fukushi.fuyoteate_mishikyu_page": "児童扶養手当 未支払の手当",
         "fukushi.fuyoteate_mishikyu_tsuchi": "児童扶養手当 未支払の手当の決定通知書",
