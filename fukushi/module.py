@@ -95,6 +95,7 @@ MODULE = ModuleSpec(
         "fukushi.fuyoteate_kabarai_list": "児童扶養手当 返還金の一覧",
         "fukushi.fuyoteate_kabarai_csv": "児童扶養手当 返還金の一覧（CSV）",
         "fukushi.fuyoteate_kabarai_nofusho": "児童扶養手当 返還金の納付書",
+        "fukushi.hoiku_kyufuhi": "施設型給付費（公定価格・施設の口座・振込）",
         "fukushi.fuyoteate_kabarai_tokusoku": "児童扶養手当 返還金の督促・督促状",
         "fukushi.fuyoteate_kabarai_tokusoku_list": "児童扶養手当 返還金の督促（対象と履歴）",
         "fukushi.kodomo_iryo_list": "子ども医療費助成 受給者の一覧",

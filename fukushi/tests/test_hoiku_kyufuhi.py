@@ -31,6 +31,7 @@ from fukushi.tests.test_hoikuryo_hiwari import ADMIN, _town
 from tenants import zengin
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
+from tests.personas import ALPHA_HOST, BETA_HOST
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +93,49 @@ def test_kyufuhi_per_shisetsu_and_month_and_its_file_in_two_towns(
     with pytest.raises(KyufuhiRefused, match="クラス年齢は0〜5歳"):
         kotei_kakaku_set(shisetsu=HoikuShisetsu.objects.get(code="H01"), nendo=2025,
                          class_age=6, hyojun=1, tanjikan=1, actor=ADMIN)  # fmt: skip
+
+
+def test_kyufuhi_screen_entry_list_and_file_in_two_towns(
+    alpha, beta, login, django_capture_on_commit_callbacks
+):
+    """The screen: 葉山町's clerk enters the 公定価格 and the account, sees June's list (the
+    child's line and the total) and downloads the file (read back); 寒川町's list shows none
+    of it (its own 公定価格 missing: refused with the message); a 閲覧者 may not enter (403)."""
+    capture = django_capture_on_commit_callbacks
+    _town(beta, "samukawa", "reki", capture)
+    _town(alpha, "hayama", "kaisho", capture)
+    s_pk = HoikuShisetsu.objects.get(code="H01").pk
+    connection.set_schema_to_public()
+    base = "/fukushi/kodomo-kosodate/kyufuhi/"
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get(f"{base}?month=2025-06").content.decode()
+    assert f"{AGE}歳児クラスの公定価格が登録されていません" in page
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    kotei = {"shisetsu": s_pk, "nendo": 2025, "class_age": AGE, "hyojun": 130_000,
+             "tanjikan": 128_000}  # fmt: skip
+    assert viewer.post(f"{base}kotei/", kotei).status_code == 403
+    assert clerk.post(f"{base}kotei/", kotei).status_code == 302
+    # refused input writes nothing: a クラス年齢 of 6
+    page = clerk.post(f"{base}kotei/", {**kotei, "class_age": 6}, follow=True).content.decode()
+    assert "クラス年齢（0〜5）" in page
+    page = clerk.get(f"{base}?month=2025-06").content.decode()
+    assert "堀内保育園" in page and "森戸" in page and "100,000円" in page
+    assert "130,000円" in page and "30,000円" in page
+    koza = {"shisetsu": s_pk, "kinyu_kikan": "0005", "shiten": "002", "yokin_shumoku": "1",
+            "koza_bango": "1111111", "meigi_kana": "ﾎﾘｳﾁﾎｲｸｴﾝ"}  # fmt: skip
+    assert clerk.post(f"{base}koza/", koza).status_code == 302
+    r = clerk.post(f"{base}furikomi/", {
+        "month": "2025-06", "torikumi": "令和7年7月10日", "code": "1234567890",
+        "name_kana": "ﾊﾔﾏﾏﾁ", "bank": "0009", "shiten": "123", "yokin_shumoku": "1",
+        "koza_bango": "7654321",
+    })  # fmt: skip
+    assert r.status_code == 200, r.content.decode()[:500]
+    data = [x for x in zengin.read_sogo_furikomi(r.content) if x.kind == "data"]
+    assert [(x.fields["amount"], x.fields["koza_bango"]) for x in data] == [(100_000, "1111111")]
+    connection.set_tenant(alpha.municipality)
+    assert AccessLog.objects.filter(screen="fukushi.hoiku_kyufuhi", action="read").exists()
+    connection.set_schema_to_public()
+    # 寒川町: its own list, without 葉山町's 公定価格 or child
+    other = login("samukawa-clerk", BETA_HOST)
+    page = other.get(f"{base}?month=2025-06").content.decode()
+    assert "公定価格が登録されていません" in page and "100,000円" not in page
