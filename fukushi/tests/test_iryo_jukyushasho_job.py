@@ -124,3 +124,35 @@ def test_the_job_starts_from_the_list_screen_in_its_own_town(world, login):
     # a missing 交付日: refused with its message, no job
     page = clerk.post("/fukushi/kodomo-iryo/jukyushasho/", {"nen": 2026}, follow=True)
     assert "更新の年と交付日を正しく入力してください。" in page.content.decode()
+
+
+def test_the_hitorioya_job_prints_its_own_cards_only(world, django_capture_on_commit_callbacks):
+    """葉山町 with both 業務 (ひとり親: 所得制限なし, 18歳年度末): the ひとり親 job prints the
+    renewed ひとり親 card and not the 子ども医療 one, and the 子ども医療 job the reverse."""
+    from fukushi.printjobs_iryo import HitorioyaJukyushashoPrint
+
+    capture = django_capture_on_commit_callbacks
+    connection.set_tenant(world.alpha.municipality)
+    _params({"nyuyoji.taisho_nenrei": 18, "nyuyoji.shotoku_seigen": 0,
+             "hitorioya.taisho_nenrei": 18, "hitorioya.shotoku_seigen": "nashi"})  # fmt: skip
+    _, (head, _wife, child) = tennyu(capture, "hayama", members=family(), day=date(2020, 4, 1))
+    for fy in (2024, 2025, 2026):
+        kazei(head.pk, fy, kyuyo=3_000_000)
+    actor = actor_for("hayama-clerk")
+    for gyomu in ("nyuyoji_iryo", "hitorioya_iryo"):
+        jukyushasho_kofu(gyomu=gyomu, atena_id=child.pk, hogosha_atena_id=head.pk,
+                         kaishi=date(2025, 8, 1), account=ACCOUNT, actor=actor)  # fmt: skip
+        ikkatsu_koshin(gyomu=gyomu, nen=2026, actor=actor)
+    with capture(execute=True):
+        job = job_start(kind=HitorioyaJukyushashoPrint.code,
+                        params={"nen": 2026, "hakko_date": "2026-07-20"}, actor=actor)  # fmt: skip
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]
+    (pdf,) = [f for f in job.files.all() if f.name.endswith(".pdf")]
+    with default_storage.open(pdf.path, "rb") as fh:
+        (page,) = pdf_pages(fh.read())
+    assert "ひとり親家庭等医療費助成受給者証" in page and "子ども医療費助成" not in page
+    assert "山田一郎" in page and "令和8年8月1日から令和9年7月31日まで" in page
+    pages, _rows = _print(capture, actor)
+    (page,) = pages
+    assert "子ども医療費助成受給者証" in page and "ひとり親" not in page
