@@ -36,3 +36,6 @@ from fukushi.views import hoiku as _hoiku  # noqa: E402
 from fukushi.views import hoiku_ryo as _hoiku_ryo  # noqa: E402
 
 urlpatterns += [*_hoiku.urlpatterns, *_hoiku_ryo.urlpatterns]
+from fukushi.views import hoiku_kyufu as _hoiku_kyufu  # noqa: E402  施設型給付費 (HK-13)
+
+urlpatterns += _hoiku_kyufu.urlpatterns

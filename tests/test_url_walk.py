@@ -362,6 +362,10 @@ NOT_REQUESTED = {
     "fukushi_fuyoteate_kabarai_kouho": "test_fuyoteate_henkan_views.py (test_kabarai_screens…)",
     "fukushi_fuyoteate_kabarai_list": "test_fuyoteate_henkan_views.py (test_kabarai_screens…)",
     "fukushi_fuyoteate_kabarai_csv": "test_fuyoteate_henkan_views.py (test_kabarai_screens…)",
+    "fukushi_hoiku_kyufuhi": "fukushi/tests/test_hoiku_kyufuhi.py (test_kyufuhi_screen…)",
+    "fukushi_fuyoteate_kabarai_tokusoku_list": (
+        "fukushi/tests/test_fuyoteate_kabarai_tokusoku.py (test_tokusoku_screens…)"
+    ),
 }
 
 

@@ -1,6 +1,7 @@
 from fukushi.models.fuyoteate import *  # noqa: F403
 from fukushi.models.fuyoteate_henkan import *  # noqa: F403  未支払の手当・過払の返還金
 from fukushi.models.hoiku import *  # noqa: F403
+from fukushi.models.hoiku_kyufu import *  # noqa: F403  施設型給付費・地域型保育給付費
 from fukushi.models.iryo import *  # noqa: F403
 from fukushi.models.jidoteate import *  # noqa: F403  児童手当
 from fukushi.models.jiritsu import *  # noqa: F403  自立支援給付（障害福祉サービス・補装具・日常生活用具）

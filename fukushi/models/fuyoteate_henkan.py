@@ -13,6 +13,7 @@ from fukushi.models.fuyoteate import FuyoJukyusha, FuyoShiharai
 __all__ = [
     "FuyoKabarai",
     "FuyoKabaraiJotai",
+    "FuyoKabaraiTokusoku",
     "FuyoKabaraiTsuki",
     "FuyoMishikyu",
     "FuyoMishikyuKettei",
@@ -129,3 +130,25 @@ class FuyoKabaraiTsuki(models.Model):
 
     def __str__(self) -> str:
         return f"児童扶養手当 返還金の月 {self.pk}"
+
+
+class FuyoKabaraiTokusoku(models.Model):
+    """The 督促 of a 返還金 not paid by its 納期限 (a 私債権: 地方自治法施行令第171条, 期限を
+    指定して督促): its 督促日, the 指定期限 and the 残額 it asked for. One per 返還金 (a
+    reprint prints this row again); ``job_id`` names the mass-print job that made it."""
+
+    kabarai = models.OneToOneField(
+        FuyoKabarai, on_delete=models.PROTECT, related_name="tokusoku", verbose_name="返還金"
+    )
+    tokusoku_date = models.DateField("督促日")
+    shitei_kigen = models.DateField("指定期限")
+    zan = models.PositiveIntegerField("督促した残額（円）")
+    job_id = models.BigIntegerField("一括印刷のジョブ", null=True, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "児童扶養手当 返還金の督促"
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 返還金の督促 {self.pk}"

@@ -45,6 +45,7 @@ __all__ = [
     "iryo_shiharai_file",
     "iryo_shikkaku_apply",
     "jukyushasho_kofu",
+    "koshin_kaishi",
     "shokan_shiharai",
     "shokan_shinsa",
     "shokan_uketsuke",
@@ -213,6 +214,11 @@ class KoshinOutcome:
     koshin: int
     shuryo: int
     reasons: tuple[tuple[int, str], ...]  # (受給者 id, why it ended)
+
+
+def koshin_kaishi(gyomu: str, nen: int) -> date:
+    """The first day of the 更新月 of ``nen`` (the town's ``koshin_tsuki``)."""
+    return date(nen, int(_param(gyomu, "koshin_tsuki", nen)), 1)
 
 
 def ikkatsu_koshin(*, gyomu: str, nen: int, actor: Actor) -> KoshinOutcome:

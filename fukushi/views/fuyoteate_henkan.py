@@ -34,6 +34,7 @@ from fukushi.models import (
     FuyoJukyusha,
     FuyoKabarai,
     FuyoKabaraiJotai,
+    FuyoKabaraiTokusoku,
     FuyoMiharai,
     FuyoMishikyu,
     FuyoMishikyuKettei,
@@ -342,6 +343,7 @@ def kabarai(request: HttpRequest, pk: int) -> HttpResponse:
     j = get_object_or_404(FuyoJukyusha, pk=pk)
     months = overpaid_months(j)
     rows = list(j.kabarai.order_by("-kettei_date", "-pk").prefetch_related("tsuki"))
+    tokusoku = {t.kabarai_id: t for t in FuyoKabaraiTokusoku.objects.filter(kabarai__in=rows)}
     return TemplateResponse(
         request,
         "fukushi/fuyoteate/kabarai.html",
@@ -356,6 +358,8 @@ def kabarai(request: HttpRequest, pk: int) -> HttpResponse:
                     "zan": k.gaku - k.nofu_gaku,
                     "tsuki": sorted(k.tsuki.all(), key=lambda t: t.month),
                     "mino": k.jotai == FuyoKabaraiJotai.MINO,
+                    "tokusoku": tokusoku.get(k.pk),
+                    "kigen_sugi": k.nouki < timezone.localdate(),
                 }
                 for k in rows
             ],

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import RedirectView
 
 from fukushi.models import IryoGyomu, IryoJotai, IryoJukyusha, IryoShiharai, IryoShokan
+from fukushi.printjobs_iryo import JOB_OF
 from fukushi.services.iryo import (
     IryoRefused,
     ichibu_futan_of,
@@ -43,6 +44,7 @@ from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
+from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.printing.engine import render
 from tenants.printing.yearly import issuer_name
@@ -86,6 +88,10 @@ class KoshinForm(forms.Form):
     nen = forms.TypedChoiceField(label="更新する年", coerce=int, choices=_koshin_nen_choices)
 
 
+class IkkatsuForm(KoshinForm):
+    hakko_date = WarekiDateField(label="交付日", help_text="例 令和8年7月20日")
+
+
 class ShiharaiForm(IraininForm):
     field_order = ["shiharai_date"]
     shiharai_date = WarekiDateField(label="支払日（取組日）", help_text="例 令和7年10月15日")
@@ -127,6 +133,9 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
                     {"j": r, "atena_id": r.atena_id, "person": people.get(r.atena_id)} for r in rows
                 ],
                 koshin_form=KoshinForm(initial={"nen": timezone.localdate().year}),
+                ikkatsu_form=IkkatsuForm(
+                    initial={"nen": timezone.localdate().year, "hakko_date": timezone.localdate()}
+                ),
             ),
         )
 
@@ -207,6 +216,29 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
         else:
             messages.error(request, "更新する年を正しく入力してください。")
         return redirect(n + "list")
+
+    @gyomu_view(code, level=RoleLevel.WRITE)
+    @no_personal_data  # starts the job (its chunks log what they print)
+    @require_POST
+    def ikkatsu(request: HttpRequest) -> HttpResponse:
+        """The 受給者証 of every 受給者 renewed by the year's 一斉更新, as a print job."""
+        form = IkkatsuForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["hakko_date"] is None:
+            messages.error(request, "更新の年と交付日を正しく入力してください。")
+            return redirect(n + "list")
+        try:
+            job = job_start(
+                kind=JOB_OF[code],
+                params={
+                    "nen": form.cleaned_data["nen"],
+                    "hakko_date": form.cleaned_data["hakko_date"].isoformat(),
+                },
+                actor=actor_from_request(request),
+            )
+        except (JobRefused, ValueError) as exc:
+            messages.error(request, str(exc))
+            return redirect(n + "list")
+        return redirect("job_detail", pk=job.pk)
 
     @gyomu_view(code, level=RoleLevel.WRITE)
     @no_personal_data  # a write (logged by its service), then back to the 受給者
@@ -338,6 +370,7 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
         path("<int:pk>/jukyushasho.pdf", jukyushasho_pdf, name=n + "pdf"),
         path("kofu/", kofu, name=n + "kofu"),
         path("koshin/", koshin, name=n + "koshin"),
+        path("jukyushasho/", ikkatsu, name=n + "ikkatsu"),
         path("shiharai/", shiharai, name=n + "shiharai"),
         path("shiharai/<int:pk>/furikomi.txt", furikomi, name=n + "furikomi"),
     ]

@@ -1,0 +1,57 @@
+"""施設型給付費・地域型保育給付費 (子ども・子育て支援法第27条・第29条): the 公定価格 a town
+enters per 施設, 年度, クラス年齢 and 保育必要量 (entered data: not computed from the 内閣府's
+加算 tables), and the 施設's account the 給付費 is paid to."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fukushi.models.hoiku import HoikuShisetsu
+
+__all__ = ["HoikuKoteiKakaku", "HoikuShisetsuKoza"]
+
+
+class HoikuKoteiKakaku(models.Model):
+    """The 公定価格 (月額, per child) of one 施設 for one 年度 and クラス年齢, as the town
+    entered it from the 施設's 公定価格 (基本分単価 and its 加算, computed outside)."""
+
+    shisetsu = models.ForeignKey(
+        HoikuShisetsu, on_delete=models.PROTECT, related_name="kotei_kakaku", verbose_name="施設"
+    )
+    nendo = models.IntegerField("年度")
+    class_age = models.IntegerField("クラス年齢（4月1日の年齢）")
+    hyojun = models.PositiveIntegerField("保育標準時間の公定価格（月額・円）")
+    tanjikan = models.PositiveIntegerField("保育短時間の公定価格（月額・円）")
+    created_by = models.CharField("登録者", max_length=150)
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "公定価格（施設・年度・クラス年齢）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shisetsu", "nendo", "class_age"], name="hoiku_kotei_kakaku_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"公定価格 {self.pk}"
+
+
+class HoikuShisetsuKoza(models.Model):
+    """The account of a 施設 the 給付費 is paid to (全銀 総合振込)."""
+
+    shisetsu = models.OneToOneField(
+        HoikuShisetsu, on_delete=models.PROTECT, related_name="koza", verbose_name="施設"
+    )
+    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
+    shiten = models.CharField("支店コード", max_length=3)
+    yokin_shumoku = models.CharField("預金種目", max_length=1)
+    koza_bango = models.CharField("口座番号", max_length=7)
+    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
+    created_by = models.CharField("登録者", max_length=150)
+
+    class Meta:
+        verbose_name = "施設の口座（給付費の支払先）"
+
+    def __str__(self) -> str:
+        return f"施設の口座 {self.pk}"

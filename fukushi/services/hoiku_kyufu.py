@@ -1,0 +1,212 @@
+"""施設型給付費・地域型保育給付費 (子ども・子育て支援法第27条・第29条): per 施設 and month, for
+each child enrolled the whole month, the 公定価格 of the child's クラス年齢 and 保育必要量
+less the 利用者負担 (the 保育料 of that month already computed, ``HoikuryoGetsugaku``), and
+the 給付費 of the 施設 as the sum; paid to the 施設's account in a 全銀 総合振込 file
+through the platform's writer (``tenants.zengin``).
+
+The 公定価格 is **entered data** (``HoikuKoteiKakaku``: what the town has for the 施設 from
+the 内閣府's 基本分単価 and 加算), not computed from the 加算 tables here. A child entering or
+leaving during the month is left out of the month's list and counted (the 日割 of the
+公定価格 is not built). The 給付費 run is not recorded as paid (the file is made on demand;
+a payment ledger of the 給付費 is not built).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+
+from fukushi.gyomu import KODOMO_KOSODATE
+from fukushi.models import (
+    Hitsuyoryo,
+    HoikuKoteiKakaku,
+    HoikuNyusho,
+    HoikuryoGetsugaku,
+    HoikuShisetsu,
+    HoikuShisetsuKoza,
+)
+from fukushi.rules.hoiku import class_age
+from juminkiroku.public import person_identities
+from tenants import zengin
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
+from tenants.wareki import fiscal_year_of
+
+__all__ = [
+    "KyufuhiRefused",
+    "ShisetsuKyufu",
+    "kotei_kakaku_set",
+    "kyufuhi_furikomi",
+    "kyufuhi_of_month",
+    "shisetsu_koza_set",
+]
+
+SCREEN = "fukushi.hoiku_kyufuhi"
+
+
+class KyufuhiRefused(Exception):
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(m for _, m in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class KyufuLine:
+    atena_id: int
+    class_age: int
+    hitsuyoryo: str
+    kotei: int
+    futan: int
+    kyufu: int
+
+
+@dataclass
+class ShisetsuKyufu:
+    shisetsu: HoikuShisetsu
+    lines: list[KyufuLine] = field(default_factory=list)
+    tochu: int = 0  # children entering or leaving during the month (not in the lines)
+
+    @property
+    def total(self) -> int:
+        return sum(ln.kyufu for ln in self.lines)
+
+
+def kotei_kakaku_set(
+    *, shisetsu: HoikuShisetsu, nendo: int, class_age: int, hyojun: int, tanjikan: int,
+    actor: Actor,
+) -> HoikuKoteiKakaku:  # fmt: skip
+    """Enter (or correct) the 公定価格 of a 施設 for a 年度 and クラス年齢."""
+    errors: list[tuple[str, str]] = []
+    if not 0 <= class_age <= 5:
+        errors.append(("class_age", "クラス年齢は0〜5歳で入力してください。"))
+    if hyojun < 1 or tanjikan < 1:
+        errors.append(("hyojun", "公定価格は1円以上で入力してください。"))
+    if errors:
+        raise KyufuhiRefused(errors)
+    with transaction.atomic(durable=True):
+        row, _ = HoikuKoteiKakaku.objects.update_or_create(
+            shisetsu=shisetsu, nendo=nendo, class_age=class_age,
+            defaults={"hyojun": hyojun, "tanjikan": tanjikan, "created_by": actor.username},
+        )  # fmt: skip
+        access_record(
+            action=AccessAction.UPDATE, actor=actor, gyomu=KODOMO_KOSODATE, screen=SCREEN,
+            record_type="fukushi.HoikuKoteiKakaku", record_id=row.pk,
+        )  # fmt: skip
+    return row
+
+
+def shisetsu_koza_set(
+    *, shisetsu: HoikuShisetsu, account: zengin.Account, actor: Actor
+) -> HoikuShisetsuKoza:
+    errors = zengin.account_errors(account)
+    if errors:
+        raise KyufuhiRefused(errors)
+    with transaction.atomic(durable=True):
+        row, _ = HoikuShisetsuKoza.objects.update_or_create(
+            shisetsu=shisetsu,
+            defaults={
+                "kinyu_kikan": account.kinyu_kikan, "shiten": account.shiten,
+                "yokin_shumoku": account.yokin_shumoku, "koza_bango": account.koza_bango,
+                "meigi_kana": account.meigi_kana, "created_by": actor.username,
+            },
+        )  # fmt: skip
+        access_record(
+            action=AccessAction.UPDATE, actor=actor, gyomu=KODOMO_KOSODATE, screen=SCREEN,
+            record_type="fukushi.HoikuShisetsuKoza", record_id=row.pk,
+        )  # fmt: skip
+    return row
+
+
+def kyufuhi_of_month(month: date, *, actor: Actor) -> list[ShisetsuKyufu]:
+    """The 給付費 of ``month`` per 施設 (by 施設番号), each child's line by 宛名 id; refused
+    with the 施設 and クラス named when a 公定価格 or a child's 保育料 is missing. Logged as
+    one read of the children listed."""
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    nendo = fiscal_year_of(first)
+    enrolled = list(
+        HoikuNyusho.objects.filter(start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .select_related("shisetsu", "nintei")
+        .order_by("shisetsu__code", "atena_id")
+    )
+    people = person_identities({n.atena_id for n in enrolled})
+    prices = {(p.shisetsu_id, p.class_age): p for p in HoikuKoteiKakaku.objects.filter(nendo=nendo)}
+    fees = dict(HoikuryoGetsugaku.objects.filter(month=first).values_list("atena_id", "amount"))
+    out: dict[int, ShisetsuKyufu] = {}
+    errors: list[tuple[str, str]] = []
+    for n in enrolled:
+        s = out.setdefault(n.shisetsu_id, ShisetsuKyufu(n.shisetsu))
+        if n.start_date > first or (n.end_date is not None and n.end_date < last):
+            s.tochu += 1
+            continue
+        person = people.get(n.atena_id)
+        if person is None:
+            errors.append(("", f"{n.shisetsu.name}：子どもの生年月日を住民記録から読めません。"))
+            continue
+        age = class_age(person.birth_date, nendo)
+        price = prices.get((n.shisetsu_id, age))
+        if price is None:
+            errors.append(
+                ("", f"{n.shisetsu.name}：{age}歳児クラスの公定価格が登録されていません。")
+            )
+            continue
+        if n.atena_id not in fees:
+            errors.append(
+                ("", f"{n.shisetsu.name}：{age}歳児クラスの子どもの保育料が計算されていません。")
+            )
+            continue
+        hyojun = n.nintei.hitsuyoryo != Hitsuyoryo.TANJIKAN
+        kotei = price.hyojun if hyojun else price.tanjikan
+        futan = int(fees[n.atena_id])
+        s.lines.append(
+            KyufuLine(n.atena_id, age, "保育標準時間" if hyojun else "保育短時間", kotei, futan,
+                      max(0, kotei - futan))
+        )  # fmt: skip
+    if errors:
+        raise KyufuhiRefused(list(dict.fromkeys(errors)))
+    access_record(
+        action=AccessAction.READ, actor=actor, gyomu=KODOMO_KOSODATE, screen=SCREEN,
+        record_type="atena", record_count=len(enrolled),
+        detail={"atena_ids": [n.atena_id for n in enrolled]},
+    )  # fmt: skip
+    return list(out.values())
+
+
+def kyufuhi_furikomi(
+    *, month: date, irainin: zengin.Irainin, torikumi: date, actor: Actor
+) -> bytes:
+    """The 全銀 総合振込 file paying each 施設 its 給付費 of ``month`` (顧客コード1 = the
+    施設's internal number); refused when a 施設 with a 給付費 has no account."""
+    rows = [s for s in kyufuhi_of_month(month, actor=actor) if s.total > 0]
+    koza = {k.shisetsu_id: k for k in HoikuShisetsuKoza.objects.filter(
+        shisetsu_id__in=[s.shisetsu.pk for s in rows])}  # fmt: skip
+    missing = [s.shisetsu.name for s in rows if s.shisetsu.pk not in koza]
+    if missing:
+        raise KyufuhiRefused([("", f"{name}：給付費の振込先口座が登録されていません。")
+                              for name in missing])  # fmt: skip
+    if not rows:
+        raise KyufuhiRefused([("", "この月に支払う給付費はありません。")])
+    data = zengin.sogo_furikomi_file(
+        irainin=irainin,
+        torikumi=torikumi,
+        lines=[
+            zengin.FurikomiLine(
+                account=zengin.Account(k.kinyu_kikan, k.shiten, k.yokin_shumoku, k.koza_bango,
+                                       k.meigi_kana),
+                amount=s.total,
+                customer1=str(s.shisetsu.pk),
+            )
+            for s in rows
+            for k in [koza[s.shisetsu.pk]]
+        ],
+    )  # fmt: skip
+    access_record(
+        action=AccessAction.EXPORT, actor=actor, gyomu=KODOMO_KOSODATE, screen=SCREEN,
+        record_type="fukushi.HoikuShisetsu", record_count=len(rows),
+    )  # fmt: skip
+    return data

@@ -1,0 +1,141 @@
+"""施設型給付費 (HK-13) per 施設 and month in two towns (葉山町 = alpha, 寒川町 = beta): the
+公定価格 each town entered for its 施設 (test data, entered per クラス年齢; the 内閣府's 加算
+tables are not computed here) less the 利用者負担 (the 保育料 already computed), and the 全銀
+総合振込 file read back. Neither town's 公定価格, children or 施設 reach the other's list or
+file; a missing 公定価格 or account is refused with the 施設 and クラス named.
+
+Children and fees as test_hoikuryo_hiwari.py: one child (born 2023-05-01, 3号 保育標準時間)
+entering 堀内保育園 (H01) on 2025-05-15, 保育料 30,000円 for June 2025 (a whole month) in both
+towns. May is a month of entry: the child is counted apart (日割 of the 公定価格 not built).
+葉山町 enters 130,000円 for its クラス → 給付費 130,000 − 30,000 = 100,000円; 寒川町 enters
+140,000円 → 110,000円.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fukushi.models import HoikuShisetsu
+from fukushi.rules.hoiku import class_age
+from fukushi.services.hoiku_kyufu import (
+    KyufuhiRefused,
+    kotei_kakaku_set,
+    kyufuhi_furikomi,
+    kyufuhi_of_month,
+    shisetsu_koza_set,
+)
+from fukushi.tests.test_hoiku_keigen import ELDER
+from fukushi.tests.test_hoikuryo_hiwari import ADMIN, _town
+from tenants import zengin
+from tenants.accesslog.models import AccessLog
+from tenants.db import connection
+from tests.personas import ALPHA_HOST, BETA_HOST
+
+pytestmark = pytest.mark.django_db
+
+MAY, JUNE = date(2025, 5, 1), date(2025, 6, 1)
+IRAININ = zengin.Irainin("1234567890", "ﾊﾔﾏﾏﾁ", "0009", "123", "1", "7654321")
+AGE = class_age(ELDER, 2025)
+
+
+def _prices(kotei: int) -> None:
+    s = HoikuShisetsu.objects.get(code="H01")
+    for age in range(6):
+        gaku = kotei if age == AGE else 200_000 + age
+        kotei_kakaku_set(shisetsu=s, nendo=2025, class_age=age, hyojun=gaku,
+                         tanjikan=gaku - 2_000, actor=ADMIN)  # fmt: skip
+
+
+def test_kyufuhi_per_shisetsu_and_month_and_its_file_in_two_towns(
+    alpha, beta, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _town(beta, "samukawa", "reki", capture)
+    a_child = _town(alpha, "hayama", "kaisho", capture)[1]
+    # 葉山町 (connection on alpha): no 公定価格 yet → refused, naming the 施設 and クラス
+    with pytest.raises(KyufuhiRefused, match=f"堀内保育園：{AGE}歳児クラスの公定価格"):
+        kyufuhi_of_month(JUNE, actor=ADMIN)
+    _prices(130_000)
+    # May: the child entered on 5/15 → counted apart, no line
+    (may,) = kyufuhi_of_month(MAY, actor=ADMIN)
+    assert (may.shisetsu.code, may.lines, may.tochu, may.total) == ("H01", [], 1, 0)
+    # June: 130,000 − 30,000 = 100,000
+    (june,) = kyufuhi_of_month(JUNE, actor=ADMIN)
+    (line,) = june.lines
+    assert (line.atena_id, line.class_age, line.kotei, line.futan, line.kyufu) == (
+        a_child, AGE, 130_000, 30_000, 100_000,
+    )  # fmt: skip
+    assert line.hitsuyoryo == "保育標準時間" and june.total == 100_000
+    # the file: refused without the 施設's account, then one line of 100,000円
+    with pytest.raises(KyufuhiRefused, match="振込先口座が登録されていません"):
+        kyufuhi_furikomi(month=JUNE, irainin=IRAININ, torikumi=date(2025, 7, 10), actor=ADMIN)
+    s = HoikuShisetsu.objects.get(code="H01")
+    shisetsu_koza_set(shisetsu=s, account=zengin.Account("0005", "002", "1", "1111111",
+                      "ﾎﾘｳﾁﾎｲｸｴﾝ"), actor=ADMIN)  # fmt: skip
+    records = zengin.read_sogo_furikomi(
+        kyufuhi_furikomi(month=JUNE, irainin=IRAININ, torikumi=date(2025, 7, 10), actor=ADMIN)
+    )
+    data = [r for r in records if r.kind == "data"]
+    assert [(r.fields["amount"], r.fields["koza_bango"]) for r in data] == [(100_000, "1111111")]
+    assert AccessLog.objects.filter(screen="fukushi.hoiku_kyufuhi", action="export").count() == 1
+    # 寒川町: 葉山町's 公定価格 and account do not reach it
+    connection.set_tenant(beta.municipality)
+    with pytest.raises(KyufuhiRefused, match="公定価格が登録されていません"):
+        kyufuhi_of_month(JUNE, actor=ADMIN)
+    _prices(140_000)
+    (june_b,) = kyufuhi_of_month(JUNE, actor=ADMIN)
+    assert [ln.kyufu for ln in june_b.lines] == [110_000] and june_b.total == 110_000
+    with pytest.raises(KyufuhiRefused, match="振込先口座が登録されていません"):
+        kyufuhi_furikomi(month=JUNE, irainin=IRAININ, torikumi=date(2025, 7, 10), actor=ADMIN)
+    # a クラス年齢 out of range is refused, nothing written
+    with pytest.raises(KyufuhiRefused, match="クラス年齢は0〜5歳"):
+        kotei_kakaku_set(shisetsu=HoikuShisetsu.objects.get(code="H01"), nendo=2025,
+                         class_age=6, hyojun=1, tanjikan=1, actor=ADMIN)  # fmt: skip
+
+
+def test_kyufuhi_screen_entry_list_and_file_in_two_towns(
+    alpha, beta, login, django_capture_on_commit_callbacks
+):
+    """The screen: 葉山町's clerk enters the 公定価格 and the account, sees June's list (the
+    child's line and the total) and downloads the file (read back); 寒川町's list shows none
+    of it (its own 公定価格 missing: refused with the message); a 閲覧者 may not enter (403)."""
+    capture = django_capture_on_commit_callbacks
+    _town(beta, "samukawa", "reki", capture)
+    _town(alpha, "hayama", "kaisho", capture)
+    s_pk = HoikuShisetsu.objects.get(code="H01").pk
+    connection.set_schema_to_public()
+    base = "/fukushi/kodomo-kosodate/kyufuhi/"
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    page = clerk.get(f"{base}?month=2025-06").content.decode()
+    assert f"{AGE}歳児クラスの公定価格が登録されていません" in page
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    kotei = {"shisetsu": s_pk, "nendo": 2025, "class_age": AGE, "hyojun": 130_000,
+             "tanjikan": 128_000}  # fmt: skip
+    assert viewer.post(f"{base}kotei/", kotei).status_code == 403
+    assert clerk.post(f"{base}kotei/", kotei).status_code == 302
+    # refused input writes nothing: a クラス年齢 of 6
+    page = clerk.post(f"{base}kotei/", {**kotei, "class_age": 6}, follow=True).content.decode()
+    assert "クラス年齢（0〜5）" in page
+    page = clerk.get(f"{base}?month=2025-06").content.decode()
+    assert "堀内保育園" in page and "森戸" in page and "100,000円" in page
+    assert "130,000円" in page and "30,000円" in page
+    koza = {"shisetsu": s_pk, "kinyu_kikan": "0005", "shiten": "002", "yokin_shumoku": "1",
+            "koza_bango": "1111111", "meigi_kana": "ﾎﾘｳﾁﾎｲｸｴﾝ"}  # fmt: skip
+    assert clerk.post(f"{base}koza/", koza).status_code == 302
+    r = clerk.post(f"{base}furikomi/", {
+        "month": "2025-06", "torikumi": "令和7年7月10日", "code": "1234567890",
+        "name_kana": "ﾊﾔﾏﾏﾁ", "bank": "0009", "shiten": "123", "yokin_shumoku": "1",
+        "koza_bango": "7654321",
+    })  # fmt: skip
+    assert r.status_code == 200, r.content.decode()[:500]
+    data = [x for x in zengin.read_sogo_furikomi(r.content) if x.kind == "data"]
+    assert [(x.fields["amount"], x.fields["koza_bango"]) for x in data] == [(100_000, "1111111")]
+    connection.set_tenant(alpha.municipality)
+    assert AccessLog.objects.filter(screen="fukushi.hoiku_kyufuhi", action="read").exists()
+    connection.set_schema_to_public()
+    # 寒川町: its own list, without 葉山町's 公定価格 or child
+    other = login("samukawa-clerk", BETA_HOST)
+    page = other.get(f"{base}?month=2025-06").content.decode()
+    assert "公定価格が登録されていません" in page and "100,000円" not in page

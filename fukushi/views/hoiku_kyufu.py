@@ -1,0 +1,204 @@
+"""施設型給付費 screen (/fukushi/kodomo-kosodate/kyufuhi/): the 給付費 of a month per 施設 with
+each child's line (公定価格 − 利用者負担) and the totals, the entry of a 施設's 公定価格 (per
+年度 and クラス年齢) and of its account, and the 全銀 総合振込 file of the month.
+
+Paths carry no personal data; the list's read is logged by ``logs_reads`` (the children's
+宛名 ids), the writes and the file by their service.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from fukushi.gyomu import KODOMO_KOSODATE
+from fukushi.models import HoikuShisetsu
+from fukushi.services.hoiku_kyufu import (
+    KyufuhiRefused,
+    kotei_kakaku_set,
+    kyufuhi_furikomi,
+    kyufuhi_of_month,
+    shisetsu_koza_set,
+)
+from fukushi.views.furikomi import IraininForm
+from juminkiroku.public import person_identities
+from tenants import zengin
+from tenants.access import gyomu_view
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
+from tenants.forms.text import TextField
+from tenants.forms.wareki import WarekiDateField
+from tenants.models import RoleLevel
+
+GYOMU = KODOMO_KOSODATE
+PREFIX = "kodomo-kosodate/kyufuhi/"
+
+
+def _shisetsu_choices() -> list[tuple[int, str]]:
+    return [(s.pk, f"{s.code} {s.name}") for s in HoikuShisetsu.objects.order_by("code")]
+
+
+class KoteiForm(forms.Form):
+    shisetsu = forms.TypedChoiceField(label="施設", coerce=int, choices=_shisetsu_choices)
+    nendo = forms.IntegerField(label="年度（西暦）", min_value=2015, max_value=2100)
+    class_age = forms.IntegerField(label="クラス年齢（0〜5）", min_value=0, max_value=5)
+    hyojun = forms.IntegerField(label="保育標準時間の公定価格（月額・円）", min_value=1)
+    tanjikan = forms.IntegerField(label="保育短時間の公定価格（月額・円）", min_value=1)
+
+
+class KozaForm(forms.Form):
+    shisetsu = forms.TypedChoiceField(label="施設", coerce=int, choices=_shisetsu_choices)
+    kinyu_kikan = TextField(label="金融機関コード（4桁）", max_length=4)
+    shiten = TextField(label="支店コード（3桁）", max_length=3)
+    yokin_shumoku = forms.ChoiceField(label="預金種目", choices=list(zengin.SHUMOKU.items()))
+    koza_bango = TextField(label="口座番号（7桁）", max_length=7)
+    meigi_kana = TextField(label="口座名義（半角カナ）", max_length=30)
+
+
+class FurikomiForm(IraininForm):
+    field_order = ["month", "torikumi"]
+    month = forms.CharField(label="給付費の月（YYYY-MM）", max_length=7)
+    torikumi = WarekiDateField(label="振込日（取組日）", help_text="例 令和7年7月10日")
+
+
+def _month(value: str | None) -> date:
+    try:
+        y, m = (int(x) for x in (value or "").split("-"))
+        return date(y, m, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+def _errors(request: HttpRequest, errors: list[tuple[str, str]]) -> None:
+    for _, message in errors:
+        messages.error(request, message)
+
+
+def _can_write(request: HttpRequest) -> bool:
+    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+
+
+@gyomu_view(GYOMU)
+@logs_reads(Reads("atena", ids="atena_ids", screen="fukushi.hoiku_kyufuhi", skip_empty=True))
+@require_GET
+def kyufuhi(request: HttpRequest) -> HttpResponse:
+    """The 給付費 of a month (``?month=YYYY-MM``) per 施設."""
+    month = _month(request.GET.get("month"))
+    rows: list[Any] = []
+    try:
+        rows = kyufuhi_of_month(month, actor=actor_from_request(request))
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    ids = [ln.atena_id for s in rows for ln in s.lines]
+    people = person_identities(ids)
+    return TemplateResponse(
+        request,
+        "fukushi/hoiku/kyufuhi.html",
+        {
+            "month": month,
+            "month_value": f"{month:%Y-%m}",
+            "rows": [
+                {"s": s, "lines": [{"ln": ln, "person": people.get(ln.atena_id)} for ln in s.lines]}
+                for s in rows
+            ],
+            "gokei": sum(s.total for s in rows),
+            "kotei_form": KoteiForm(
+                initial={"nendo": month.year if month.month > 3 else month.year - 1}
+            ),
+            "koza_form": KozaForm(),
+            "furikomi_form": FurikomiForm(initial={"month": f"{month:%Y-%m}"}),
+            "can_write": _can_write(request),
+            "atena_ids": ids,
+        },
+    )
+
+
+def _back(month: str = "") -> HttpResponse:
+    url = reverse("fukushi_hoiku_kyufuhi")
+    return redirect(f"{url}?month={month}" if month else url)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service)
+@require_POST
+def kotei(request: HttpRequest) -> HttpResponse:
+    form = KoteiForm(request.POST)
+    if not form.is_valid():
+        _errors(request, [(k, f"{form.fields[k].label}：{e[0]}") for k, e in form.errors.items()
+                          if k in form.fields])  # fmt: skip
+        return _back()
+    d = form.cleaned_data
+    try:
+        kotei_kakaku_set(
+            shisetsu=HoikuShisetsu.objects.get(pk=d["shisetsu"]), nendo=d["nendo"],
+            class_age=d["class_age"], hyojun=d["hyojun"], tanjikan=d["tanjikan"],
+            actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    else:
+        messages.success(request, "公定価格を登録しました。")
+    return _back()
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service)
+@require_POST
+def koza(request: HttpRequest) -> HttpResponse:
+    form = KozaForm(request.POST)
+    if not form.is_valid():
+        _errors(request, [(k, f"{form.fields[k].label}：{e[0]}") for k, e in form.errors.items()
+                          if k in form.fields])  # fmt: skip
+        return _back()
+    d = form.cleaned_data
+    try:
+        shisetsu_koza_set(
+            shisetsu=HoikuShisetsu.objects.get(pk=d["shisetsu"]),
+            account=zengin.Account(d["kinyu_kikan"], d["shiten"], d["yokin_shumoku"],
+                                   d["koza_bango"], d["meigi_kana"]),
+            actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    else:
+        messages.success(request, "施設の口座を登録しました。")
+    return _back()
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # the file holds 施設 accounts only; its EXPORT is logged by the service
+@require_POST
+def furikomi(request: HttpRequest) -> HttpResponse:
+    form = FurikomiForm(request.POST)
+    month = request.POST.get("month", "")
+    if not form.is_valid() or form.cleaned_data["torikumi"] is None:
+        messages.error(request, "給付費の月・振込日・振込依頼人を正しく入力してください。")
+        return _back(month)
+    try:
+        data = kyufuhi_furikomi(
+            month=_month(month), irainin=form.irainin(), torikumi=form.cleaned_data["torikumi"],
+            actor=actor_from_request(request),
+        )  # fmt: skip
+    except (KyufuhiRefused, ValueError) as exc:
+        _errors(request, exc.errors if isinstance(exc, KyufuhiRefused) else [("", str(exc))])
+        return _back(month)
+    response = HttpResponse(data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="kyufuhi_{_month(month):%Y%m}.txt"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path(PREFIX, kyufuhi, name="fukushi_hoiku_kyufuhi"),
+    path(f"{PREFIX}kotei/", kotei, name="fukushi_hoiku_kyufuhi_kotei"),
+    path(f"{PREFIX}koza/", koza, name="fukushi_hoiku_kyufuhi_koza"),
+    path(f"{PREFIX}furikomi/", furikomi, name="fukushi_hoiku_kyufuhi_furikomi"),
+]
