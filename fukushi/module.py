@@ -169,6 +169,8 @@ MODULE = ModuleSpec(
         "fukushi.shinshin_shisan": "心身障害者医療の対象の試算（個人の情報なし）",
         "api.fukushi.shogai_techo": "API（障害者手帳）",
         "api.fukushi.shinshin_shisan": "API（心身障害者医療の対象の試算）",
+        "api.fukushi.shinshin_shokan": "API（心身障害者医療 受給者の償還の請求）",
+        "api.fukushi.shinshin_shokan_ichiran": "API（心身障害者医療 償還の請求の一覧）",
         "system:fukushi_shogai": "システム（住民記録の異動による障害者手帳の失効・転出）",
         "system:fukushi_shinshin": "システム（住民記録の異動による心身障害者医療の資格喪失）",
         # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
@@ -224,6 +226,8 @@ MODULE = ModuleSpec(
         "fukushi.yobo_sesshu_yoshin_pdf": "予防接種 予診票・接種券の印刷",
         "api.fukushi.yobo_sesshu": "API（予防接種の記録）",
         "api.fukushi.yobo_sesshu_taisho": "API（予防接種 対象者・未接種者の一覧）",
+        "api.fukushi.kenshin_kiroku": "API（健診・がん検診の受診記録）",
+        "api.fukushi.kenshin_taisho": "API（健診・がん検診 対象者・未受診者の一覧）",
         # 健康管理（健診：がん検診・特定健康診査）
         "fukushi.KenshinJushin": "健診の受診記録",
         "fukushi.kenshin": "健診の受診記録",
