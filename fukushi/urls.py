@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "jiritsu-shien/", include("fukushi.views.jiritsu")
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
     path("jido-tsusho/", include("fukushi.views.tsusho")),  # 障害児通所支援 (SG-52)
+    path("jido-tsusho/", include("fukushi.views.tsusho_tashi")),  # 多子軽減・満20歳までの延長
     path("kenko-kanri/kenshin/", include("fukushi.views.kenshin")),  # 健康管理（健診）
     path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]
