@@ -229,6 +229,15 @@ def test_chosei_screen_behind_the_grant_and_the_purpose(
     )
     assert r.status_code == 302
     assert "終了（令和8年7月10日）" in c.get(url).content.decode()
+    # a second 申出 from 8月; the 8月 run shows the amount taken on the payment's line
+    assert c.post(url, form | {"kaishi_month": "令和8年8月1日"}).status_code == 302
+    connection.set_tenant(alpha.municipality)
+    run = seiho_shikyu_make(month=AUGUST, furikomi_date=date(2026, 8, 3), actor=ACTOR)
+    connection.set_schema_to_public()
+    c.post(f"{BASE}/shikyu/{run.pk}/mokuteki/", {"mokuteki": "支給の確認"})
+    page = c.get(f"{BASE}/shikyu/{run.pk}/").content.decode()
+    assert "保護費から徴収（第78条の2）" in page
+    assert "71,880円" in page and "5,000円" in page  # 76,880円 − 5,000円
     connection.set_tenant(alpha.municipality)
     got = set(
         AccessLog.objects.filter(username="hayama-shinsa", screen="fukushi.seiho_chosei")
