@@ -88,10 +88,10 @@ class KenshinTaishoView(TenantAPIView):
     gyomu_code = KENKO_KANRI
     access_reads = Reads(
         RECORD_TYPE,
-        ids="rows[].atena_id",
+        ids="results[].atena_id",
         screen="api.fukushi.kenshin_taisho",
         action="search",
-        shown="rows",
+        shown="results",
     )
 
     @extend_schema(
@@ -131,7 +131,7 @@ class KenshinTaishoView(TenantAPIView):
         return Response(
             head
             | {
-                "rows": [
+                "results": [
                     {
                         "atena_id": r.atena_id,
                         "atena_no": names[r.atena_id].atena_no if r.atena_id in names else "",

@@ -78,10 +78,10 @@ class ShokanIchiranView(TenantAPIView):
     gyomu_code = SHINSHIN_SHOGAISHA_IRYO
     access_reads = Reads(
         "fukushi.ShinshinShokan",
-        ids="rows[].id",
+        ids="results[].id",
         screen="api.fukushi.shinshin_shokan_ichiran",
         action="search",
-        shown="rows",
+        shown="results",
     )
 
     @extend_schema(
@@ -125,7 +125,7 @@ class ShokanIchiranView(TenantAPIView):
             request,
             detail={"atena_ids": sorted({s.jukyusha.atena_id for s in page})},
         )
-        return Response(head | {"rows": [_row(s) for s in page]})
+        return Response(head | {"results": [_row(s) for s in page]})
 
 
 urlpatterns: list[URLPattern] = [
