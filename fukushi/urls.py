@@ -15,6 +15,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("seikatsu-hogo/", include("fukushi.views.seiho")),  # 生活保護 (issue 21 item 3)
     # 生活保護 返還金・徴収金 and 医療券・介護券 (issue 21)
     path("seikatsu-hogo/", include("fukushi.views.seiho_henkan")),
+    path("seikatsu-hogo/", include("fukushi.views.seiho_chosei")),  # 保護費からの徴収（第78条の2）
     path("shogaisha-fukushi/", include("fukushi.views.shogai")),  # 障害者手帳 (issue 21 item 1)
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
     path("shogaisha-fukushi/teate/", include("fukushi.views.shogai_teate")),
@@ -27,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "jiritsu-shien/", include("fukushi.views.jiritsu")
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
     path("jido-tsusho/", include("fukushi.views.tsusho")),  # 障害児通所支援 (SG-52)
+    path("jido-tsusho/", include("fukushi.views.tsusho_tashi")),  # 多子軽減・満20歳までの延長
     path("kenko-kanri/kenshin/", include("fukushi.views.kenshin")),  # 健康管理（健診）
     path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]

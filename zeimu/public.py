@@ -66,6 +66,7 @@ __all__ = [
     "chotei_post",
     "chotei_post_many",
     "chotei_post_tosho",
+    "hogohi_choshu_post",
     "household_kazei",
     "household_kazei_many",
     "kibetsu_zan",
@@ -346,6 +347,17 @@ def tokucho_nofu_post(
         items=list(items),
         errors=list(errors),
         actor=actor,
+    )
+
+
+def hogohi_choshu_post(
+    *, nofu_bango: str, amount: int, shuno_date: date, actor: Any, note: str = ""
+) -> None:
+    """Post a 徴収金 taken from the 保護金品 (生活保護法第78条の2) as a payment of the 期別 whose
+    納付番号 the module holds (channel 保護費からの徴収); raises ``ShunoRefused`` (Japanese)
+    when the number names no 期別 of this town or the amount is not positive."""
+    _shuno.hogohi_choshu_nofu(
+        nofu_bango=nofu_bango, amount=amount, shuno_date=shuno_date, actor=actor, note=note
     )
 
 

@@ -10,6 +10,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("shogaisha-fukushi/", include("fukushi.api.jiritsu")),  # 自立支援給付（支給決定）
     path("shogaisha-fukushi/", include("fukushi.api.tsusho")),  # 障害児通所支援（給付決定）
     path("kenko-kanri/", include("fukushi.api.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
+    path("kenko-kanri/", include("fukushi.api.kenshin")),  # 健康管理（健診・がん検診）
+    path("shogaisha-fukushi/", include("fukushi.api.shinshin_shokan")),  # 心身障害者医療 償還
+    path("", include("fukushi.api.iryo_shokan")),  # 子ども・ひとり親 医療費助成 償還
 ]
 
 # 保育料の試算 (/api/v1/fukushi/hoikuryo/shisan/), issue 20 item 3

@@ -24,10 +24,13 @@ from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
     SeihoShikyuLine,
 )
 from fukushi.models.seiho_henkan import (  # 返還金・徴収金, 医療券・介護券 (issue 21)
+    ChoseiStatus,
     HenkanHo,
     HenkanKind,
     KenShubetsu,
     KikanShubetsu,
+    SeihoChosei,
+    SeihoChoseiRireki,
     SeihoHenkan,
     SeihoKen,
     SeihoKikan,
@@ -38,6 +41,7 @@ from fukushi.models.tsusho import *  # noqa: F403  障害児通所支援 (SG-52)
 
 __all__ = [
     "CaseStatus",
+    "ChoseiStatus",
     "Fujo",
     "HenkanHo",
     "HenkanKind",
@@ -48,6 +52,8 @@ __all__ = [
     "KetteiKind",
     "KikanShubetsu",
     "SeihoCase",
+    "SeihoChosei",
+    "SeihoChoseiRireki",
     "SeihoHenkan",
     "SeihoKen",
     "SeihoKettei",

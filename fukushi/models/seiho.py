@@ -173,7 +173,11 @@ class SeihoShikyuLine(models.Model):
     kettei = models.ForeignKey(
         SeihoKettei, verbose_name="根拠の決定", on_delete=models.PROTECT, related_name="+"
     )
+    # what is paid out: the month's 保護費 less ``chosei``
     amount = models.PositiveIntegerField("支給額")
+    # 生活保護法第78条の2: the 徴収金 taken from this month's 保護金品 on the household's 申出
+    # (fukushi.services.seiho_chosei), posted to the 収納 ledger as a payment
+    chosei = models.PositiveIntegerField("保護費から徴収した額（法第78条の2）", default=0)
     # 口座振込 when the case has an account, else 窓口
     furikomi = models.BooleanField("口座振込")
     # 日割 (fukushi.rules.seiho_hiwari): the days of 保護 in the month; 0 for the full month

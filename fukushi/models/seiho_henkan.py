@@ -145,3 +145,68 @@ class SeihoKen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_shubetsu_display()} {self.pk}（ケース {self.case_id}）"
+
+
+class ChoseiStatus(models.TextChoices):
+    YUKO = "yuko", "有効"
+    TORISAGE = "torisage", "取下げ"
+    SHURYO = "shuryo", "終了"
+    KANNO = "kanno", "完納"
+
+
+class SeihoChosei(models.Model):
+    """One 申出 of a 被保護者 (生活保護法第78条の2, 施行規則第22条の4) to have a 徴収金
+    (第77条の2第1項 or 第78条第1項) taken from the monthly 保護金品: the agreed monthly amount
+    from a month until it is withdrawn, ended or paid off. Its changes are ``SeihoChoseiRireki``
+    rows; the amounts taken are the payment run's lines (``SeihoShikyuLine.chosei``)."""
+
+    case = models.ForeignKey(
+        SeihoCase, verbose_name="ケース", on_delete=models.PROTECT, related_name="choseis"
+    )
+    # the first 決定 of the 徴収金's chain (its 分割納付 期別 are read from the latest 決定)
+    henkan = models.ForeignKey(
+        SeihoHenkan, verbose_name="徴収金の決定", on_delete=models.PROTECT, related_name="+"
+    )
+    moshide_date = models.DateField("申出日")
+    kaishi_month = models.DateField("徴収を始める月（1日）")
+    getsugaku = models.PositiveIntegerField("毎月徴収する額")
+    status = models.CharField("状態", max_length=10, choices=ChoseiStatus.choices)
+    shuryo_date = models.DateField("取下げ・終了日", null=True, blank=True)
+    shuryo_riyu = models.CharField("取下げ・終了の理由", max_length=200, blank=True, default="")
+    actor = models.CharField("受付者", max_length=150)
+    created_at = models.DateTimeField("記録日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保護費からの徴収の申出（生活保護法第78条の2）"
+        verbose_name_plural = "保護費からの徴収の申出（生活保護法第78条の2）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["henkan"],
+                condition=models.Q(status="yuko"),
+                name="fukushi_seiho_chosei_one_yuko",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"保護費からの徴収の申出 {self.pk}（ケース {self.case_id}）"
+
+
+class SeihoChoseiRireki(models.Model):
+    """One change of a 申出: 申出, 取下げ, 終了, 完納, or an amount taken in a month."""
+
+    chosei = models.ForeignKey(
+        SeihoChosei, verbose_name="申出", on_delete=models.PROTECT, related_name="rireki"
+    )
+    kind = models.CharField("種類", max_length=16)
+    on = models.DateField("日付")
+    naiyo = models.CharField("内容", max_length=300)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "保護費からの徴収の履歴"
+        verbose_name_plural = "保護費からの徴収の履歴"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on}"

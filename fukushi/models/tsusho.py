@@ -54,6 +54,14 @@ class TsushoKettei(models.Model):
     #: the 保護者's 死亡 or 転出 in the registry: the decision stays, the clerk judges it (another
     #: 保護者 may apply, or the family has moved) and clears the flag or ends the decision.
     yokakunin = models.CharField("職員の確認が必要な事由", max_length=200, blank=True, default="")
+    # 就学前の多子軽減 (fukushi.services.tsusho_tashi): 第N子 and the share of the 総費用 (%)
+    tashi_dai = models.PositiveSmallIntegerField("多子軽減の第N子", default=1)
+    futan_ritsu = models.PositiveSmallIntegerField(
+        "利用者負担の割合（総費用に対する百分率）", default=10
+    )
+    tashi_konkyo = models.JSONField("多子軽減の判定に使った値", default=list, blank=True)
+    # 放課後等デイサービスの満20歳までの延長: the town's reason (empty: not extended)
+    enchou_riyu = models.CharField("満20歳までの延長の理由", max_length=200, blank=True, default="")
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)

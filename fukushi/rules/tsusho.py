@@ -14,11 +14,15 @@ __all__ = [
     "KUBUN_LABELS",
     "Futan",
     "Setaiin",
+    "Tashi",
+    "enchou_kikan",
     "futan_kubun",
     "mushoka_from",
     "mushoka_kikan",
+    "riyosha_futan",
     "seinen_kikan",
     "shikyu_ryo_errors",
+    "tashi_keigen",
 ]
 
 SEIHO = "seiho"
@@ -125,10 +129,71 @@ def seinen_kikan(birth: date, shuryo: date, seinen: int = 18) -> date:
     第143条 a person reaches an age at the end of the day before the birthday, so the last day
     as a 障害児 is the day before the 18th birthday; a child born on 2月29日 reaches it at the end
     of 2月28日 in a common year. The 放課後等デイサービス exception to 満20歳 (児童福祉法, article
-    未確認) is the clerk's own decision and not taken here."""
+    未確認) is the town's decision: ``enchou_kikan``, fukushi.services.tsusho_tashi."""
     if (birth.month, birth.day) == (2, 29):
         # the day before 2月29日 is 2月28日 whether or not the year is a leap year
         last = date(birth.year + seinen, 2, 28)
     else:
         last = date.fromordinal(date(birth.year + seinen, birth.month, birth.day).toordinal() - 1)
     return min(shuryo, last)
+
+
+@dataclass(frozen=True)
+class Tashi:
+    """多子軽減 of one 障害児: which child it counts as (第N子), the share of the 総費用 the
+    family bears (percent) and the words of the 判定."""
+
+    dai: int
+    ritsu: int
+    riyu: tuple[str, ...]
+
+
+def tashi_keigen(
+    *,
+    shugakumae: bool,
+    shotokuwari: int,
+    ani_ane: int,
+    ani_ane_shugakumae: int,
+    kijun: int,
+    ritsu: dict[int, int],
+) -> Tashi:
+    """就学前の障害児通所支援の多子軽減 (児童福祉法施行令第24条ほか: 本文は未確認).
+
+    As 吹田市 and 砥部町 state it: only a child before 小学校就学 is counted. A household
+    whose 市町村民税所得割の合算額 is under ``kijun`` (77,101円: 年収約360万円未満相当) counts
+    every 兄・姉 who shares the household's living (生計を同じくする, any age); above it only
+    the 兄・姉 before 就学 who attend a 保育所・幼稚園・認定こども園等 or use 障害児通所支援. The
+    child is 第(兄・姉の数 + 1)子; the share of the 総費用 is ``ritsu`` of that (第1子 10,
+    第2子 5, 第3子以降 0: 台東区)."""
+    if ani_ane < 0 or ani_ane_shugakumae < 0:
+        raise ValueError("兄・姉の数は0以上で入力してください。")
+    if ani_ane_shugakumae > ani_ane:
+        raise ValueError("就学前の兄・姉の数が兄・姉の数より多くなっています。")
+    if not shugakumae:
+        return Tashi(1, ritsu[1], ("小学校就学後のため多子軽減の対象外",))
+    if shotokuwari < kijun:
+        dai = ani_ane + 1
+        words = (
+            f"市町村民税所得割の合算額 {shotokuwari:,}円（{kijun:,}円未満）: "
+            f"生計を同じくする兄・姉 {ani_ane}人を数える"
+        )
+    else:
+        dai = ani_ane_shugakumae + 1
+        words = (
+            f"市町村民税所得割の合算額 {shotokuwari:,}円（{kijun:,}円以上）: "
+            f"保育所・幼稚園等・障害児通所支援に通う就学前の兄・姉 {ani_ane_shugakumae}人を数える"
+        )
+    share = ritsu[min(dai, max(ritsu))]  # the last row: 第3子以降
+    return Tashi(dai, share, (words, f"第{dai}子: 利用者負担は総費用の{share}％"))
+
+
+def riyosha_futan(*, sohiyo: int, ritsu: int, jogen: int) -> int:
+    """A month's 利用者負担: the 総費用 × the share (1円未満切捨て, ours: 未確認), at most the
+    負担上限月額."""
+    return min(sohiyo * ritsu // 100, jogen)
+
+
+def enchou_kikan(birth: date, shuryo: date, nenrei: int) -> date:
+    """The end of a 放課後等デイサービス period the town extends to 満``nenrei``歳 (20): the asked
+    end, cut to the day before the ``nenrei``th birthday (as ``seinen_kikan``)."""
+    return seinen_kikan(birth, shuryo, nenrei)

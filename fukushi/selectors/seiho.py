@@ -142,6 +142,8 @@ class LineRow:
     #: 日割の日数 (0: the full month) and its breakdown in words
     nissu: int = 0
     hiwari_uchiwake: str = ""
+    #: 生活保護法第78条の2: the 徴収金 taken from the month's 保護費 (``amount`` is the rest)
+    chosei: int = 0
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def shikyu_view(run: SeihoShikyu, *, lines: bool) -> ShikyuView:
                 furikomi=ln.furikomi,
                 nissu=ln.nissu,
                 hiwari_uchiwake=ln.hiwari_uchiwake,
+                chosei=ln.chosei,
             )
             for ln in run.lines.select_related("case").order_by("case__case_no")
         ]

@@ -667,7 +667,11 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
     停止・廃止 from a day inside the month, 再開 inside it) is paid by 日割
     (``fukushi.rules.seiho_hiwari``): the month's amounts computed with the members and the
     decision of its first day of 保護, the 生活扶助 for the days of 保護. A month is made
-    once; a decision made after its run changes nothing in it (追給・返還 are not built)."""
+    once; a decision made after its run changes nothing in it (追給・返還 are not built).
+    A case's 有効 申出 under 生活保護法第78条の2 is taken from its line and posted to the
+    収納 ledger (``fukushi.services.seiho_chosei.chosei_apply``): the line pays the rest."""
+    from fukushi.services.seiho_chosei import chosei_apply  # it imports this module
+
     month = month.replace(day=1)
     end = _month_end(month)
     with transaction.atomic(durable=True):
@@ -718,13 +722,19 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
                 amount, nissu, uchiwake = h.hogohi, h.nissu, h.uchiwake
             if amount <= 0:
                 continue
+            # 生活保護法第78条の2: the 徴収金 the household asked to have taken from it
+            chosei = chosei_apply(
+                case_id=c.pk, month=month, amount=amount, shuno_date=furikomi_date, actor=actor
+            )
+            amount -= chosei
             lines.append(
                 SeihoShikyuLine(
                     shikyu=shikyu,
                     case=c,
                     kettei=last,
                     amount=amount,
-                    furikomi=bool(c.koza_bango),
+                    chosei=chosei,
+                    furikomi=bool(c.koza_bango) and amount > 0,
                     nissu=nissu,
                     hiwari_uchiwake=uchiwake,
                 )
@@ -738,7 +748,10 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
             record_type="fukushi.SeihoShikyu",
             record_id=shikyu.pk,
             record_count=len(lines),
-            detail={"case_ids": [ln.case_id for ln in lines]},
+            detail={
+                "case_ids": [ln.case_id for ln in lines],
+                "chosei_case_ids": [ln.case_id for ln in lines if ln.chosei],
+            },
         )
         return shikyu
 

@@ -19,7 +19,7 @@ none bears 延滞金 (``zeimu.services.shuno.
 ENTAIKIN_NASHI``: a 延滞金 needs a 条例 under 地方自治法第231条の3第2項, 未確認 which towns
 have one). 第63条 is a 非強制徴収公債権: a 滞納処分 (差押) of it must go through the courts;
 the ledger's 滞納処分 screens do not yet refuse it (not built: listed in the report).
-第78条の2 (a 徴収金 taken from the 保護費 on the household's 申出) is not built.
+第78条の2 (a 徴収金 taken from the 保護費 on the household's 申出): fukushi.services.seiho_chosei.
 """
 
 from __future__ import annotations

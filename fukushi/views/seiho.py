@@ -12,7 +12,8 @@ The 試算 of the 最低生活費 reads no person and saves nothing: any holder 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -80,6 +81,7 @@ from tenants.zengin import SHUMOKU, Account
 GYOMU = SEIKATSU_HOGO
 RECORD_TYPE = "fukushi.SeihoCase"
 PURPOSE = PurposeSession("fukushi_seiho_mokuteki")
+_T = TypeVar("_T")
 #: how long an entered 利用目的 stays in force for the same case (then it is asked again)
 DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
 
@@ -121,6 +123,32 @@ def _need_mokuteki(request: HttpRequest, key: str, back: str) -> HttpResponse | 
         return None
     kind, pk = key.split(":")
     return redirect(reverse(f"fukushi_seiho_mokuteki_{kind}", kwargs={"pk": int(pk)}))
+
+
+def case_pdf(
+    request: HttpRequest,
+    case_pk: int,
+    *,
+    find: Callable[[SeihoCase], _T | None],
+    render: Callable[[_T], bytes],
+    detail: Callable[[SeihoCase, _T], dict[str, Any]],
+    filename: str,
+) -> HttpResponse:
+    """One printed paper of a case, inline: the wall (404 without the grant or for a case of
+    another town), the purpose first, 404 when ``find`` finds nothing in the case, the PDF,
+    and the access note (the view's ``logs_reads`` writes the row) with the purpose."""
+    case = _case(request, case_pk)
+    need = _need_mokuteki(request, f"case:{case_pk}", "")
+    if need is not None:
+        return need
+    obj = find(case)
+    if obj is None:
+        raise Http404("ページが見つかりません。")
+    pdf = render(obj)
+    access_note(request, purpose=PURPOSE.get(request, f"case:{case_pk}"), detail=detail(case, obj))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -555,22 +583,14 @@ def kettei(request: HttpRequest, pk: int) -> HttpResponse:
 )
 @require_GET
 def tsuchi_pdf(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
-    case = _case(request, case_pk)
-    need = _need_mokuteki(request, f"case:{case_pk}", "")
-    if need is not None:
-        return need
-    k = SeihoKettei.objects.filter(pk=pk, case=case).first()
-    if k is None:
-        raise Http404("ページが見つかりません。")
-    pdf = tsuchi_render([k])
-    access_note(
+    return case_pdf(
         request,
-        purpose=PURPOSE.get(request, f"case:{case_pk}"),
-        detail={"kettei_id": k.pk, "atena_ids": [case.nushi_atena_id]},
+        case_pk,
+        find=lambda case: SeihoKettei.objects.filter(pk=pk, case=case).first(),
+        render=lambda k: tsuchi_render([k]),
+        detail=lambda case, k: {"kettei_id": k.pk, "atena_ids": [case.nushi_atena_id]},
+        filename=f"seiho_kettei_{pk}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="seiho_kettei_{k.pk}.pdf"'
-    return response
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
@@ -32,7 +32,15 @@ from fukushi.printjobs_seiho_henkan import henkan_render, ken_render
 from fukushi.services.seiho import SeihoRefused
 from fukushi.services.seiho_henkan import HenkanInput, henkan_history, seiho_henkan_kettei
 from fukushi.services.seiho_ken import seiho_ken_ikkatsu, seiho_ken_issue, seiho_kikan_add
-from fukushi.views.seiho import DATE_HELP, PURPOSE, _can_write, _case, _need_mokuteki, _wall
+from fukushi.views.seiho import (
+    DATE_HELP,
+    PURPOSE,
+    _can_write,
+    _case,
+    _need_mokuteki,
+    _wall,
+    case_pdf,
+)
 from juminkiroku.public import person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -213,22 +221,14 @@ def henkan(request: HttpRequest, pk: int) -> HttpResponse:
 )
 @require_GET
 def henkan_pdf(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
-    case = _case(request, case_pk)
-    need = _need_mokuteki(request, f"case:{case_pk}", "")
-    if need is not None:
-        return need
-    h = SeihoHenkan.objects.filter(pk=pk, case=case).first()
-    if h is None:
-        raise Http404("ページが見つかりません。")
-    pdf = henkan_render([h])
-    access_note(
+    return case_pdf(
         request,
-        purpose=PURPOSE.get(request, f"case:{case_pk}"),
-        detail={"henkan_id": h.pk, "atena_ids": [h.nofu_atena_id]},
+        case_pk,
+        find=lambda case: SeihoHenkan.objects.filter(pk=pk, case=case).first(),
+        render=lambda h: henkan_render([h]),
+        detail=lambda case, h: {"henkan_id": h.pk, "atena_ids": [h.nofu_atena_id]},
+        filename=f"seiho_henkan_{pk}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="seiho_henkan_{h.pk}.pdf"'
-    return response
 
 
 # --- 医療券・調剤券・介護券 -------------------------------------------------------------------
@@ -307,22 +307,16 @@ def ken(request: HttpRequest, pk: int) -> HttpResponse:
 )
 @require_GET
 def ken_pdf(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
-    case = _case(request, case_pk)
-    need = _need_mokuteki(request, f"case:{case_pk}", "")
-    if need is not None:
-        return need
-    k = SeihoKen.objects.select_related("kikan", "case").filter(pk=pk, case=case).first()
-    if k is None:
-        raise Http404("ページが見つかりません。")
-    pdf = ken_render([k])
-    access_note(
+    return case_pdf(
         request,
-        purpose=PURPOSE.get(request, f"case:{case_pk}"),
-        detail={"ken_id": k.pk, "atena_ids": [k.atena_id]},
+        case_pk,
+        find=lambda case: (
+            SeihoKen.objects.select_related("kikan", "case").filter(pk=pk, case=case).first()
+        ),
+        render=lambda k: ken_render([k]),
+        detail=lambda case, k: {"ken_id": k.pk, "atena_ids": [k.atena_id]},
+        filename=f"seiho_ken_{pk}.pdf",
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="seiho_ken_{k.pk}.pdf"'
-    return response
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

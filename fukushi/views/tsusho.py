@@ -312,6 +312,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 day=today, initial_services=current, initial={"kettei_date": today}
             )
         ctx["ido_form"] = IdoForm(initial={"jiyu_date": today})
+        if k.jotai == TsushoJotai.YUKO:
+            from fukushi.views.tsusho_tashi import EnchouForm, TashiForm  # it imports this module
+
+            ctx["tashi_form"] = TashiForm(initial={"jiyu_date": today})
+            ctx["enchou_form"] = EnchouForm(initial={"jiyu_date": today})
     access_note(request, purpose=purpose, detail={"atena_ids": [k.atena_id, k.hogosha_atena_id]})
     return TemplateResponse(request, "fukushi/tsusho/detail.html", ctx)
 

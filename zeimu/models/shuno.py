@@ -76,6 +76,9 @@ class NofuChannel(models.TextChoices):
     KINYU = "kinyu", "金融機関（納付書）"
     #: the pension insurer's 特別徴収結果の通知 (介護保険料・国保税 withheld from a pension)
     TOKUCHO = "tokucho", "特別徴収（年金保険者）"
+    #: 生活保護法第78条の2: a 徴収金 the 被保護者 asked to have taken from the 保護金品 when it
+    #: is paid (posted by fukushi.services.seiho_chosei in the month's payment run)
+    HOGOHI = "hogohi", "保護費からの徴収（生活保護法第78条の2）"
 
 
 class NofuStatus(models.TextChoices):

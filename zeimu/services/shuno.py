@@ -471,6 +471,23 @@ def madoguchi_nofu(*, nofu_bango: str, amount: int, shuno_date: date, actor: Act
     )
 
 
+def hogohi_choshu_nofu(
+    *, nofu_bango: str, amount: int, shuno_date: date, actor: Actor, note: str = ""
+) -> Nofu:
+    """A 徴収金 taken from the 保護金品 (生活保護法第78条の2): a payment of the 期別 the
+    number names, which must be one of this town's."""
+    if not Kibetsu.objects.filter(nofu_bango=nofu_bango).exists():
+        raise ShunoRefused("この納付番号の期別はありません。")
+    return nofu_apply(
+        channel=NofuChannel.HOGOHI,
+        nofu_bango=nofu_bango,
+        amount=amount,
+        shuno_date=shuno_date,
+        actor=actor,
+        note=note,
+    )
+
+
 # --- 充当 ---------------------------------------------------------------------------------
 
 

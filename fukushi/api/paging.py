@@ -1,0 +1,52 @@
+"""Paging of fukushi's read-only list APIs in the platform's one page shape
+(``tenants/api/pages.py``: ``{"count", "page", "results"}``): ``page`` (1…) and ``page_size``
+(1…MAX) from the query; a page past the end is 404 as in the other lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+
+T = TypeVar("T")
+
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 500
+
+PARAMETERS = [
+    OpenApiParameter("page", OpenApiTypes.INT, description="ページ（1から）"),
+    OpenApiParameter(
+        "page_size",
+        OpenApiTypes.INT,
+        description=f"1ページの件数（既定{PAGE_SIZE}、最大{MAX_PAGE_SIZE}）",
+    ),
+]
+
+
+def _int(request: Request, name: str, default: int, high: int) -> int:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= high:
+        raise ValidationError({name: [f"{name} は1から{high:,}までの整数で指定してください。"]})
+    return int(raw)
+
+
+def page_of(
+    request: Request, rows: Sequence[T] | QuerySet[Any, T]
+) -> tuple[list[T], dict[str, Any]]:
+    """The page asked for and the page's ``count`` and ``page``; a queryset is counted and
+    sliced in the database (two queries). Page 1 of nothing is empty; a later page past the
+    end is 404."""
+    size = _int(request, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
+    page = _int(request, "page", 1, 10**6)
+    count = rows.count() if isinstance(rows, QuerySet) else len(rows)
+    start = (page - 1) * size
+    if page > 1 and start >= count:
+        raise NotFound("そのページはありません。")
+    return list(rows[start : start + size]), {"count": count, "page": page}
