@@ -13,6 +13,13 @@ Targets (issue 19): import with full validation ≥ 50,000 records/s for CSV and
 for XML, RSS flat in file size; export of the 380,000-person town ≤ 30 s; zero
 differences.
 
+Each import also gives its CPU seconds by phase (``--profile`` adds cProfile): the
+process's (``time.process_time``) and the PostgreSQL backend's (``/proc/PID/stat`` of the
+connection's backend), for the read-check-COPY of each file, the registry's checks across
+files and the set-based load: the figures a loaded machine does not distort much.
+``--keep`` then ``--reuse`` imports again on the town a run left (no provisioning, no
+synthetic load: same data, the code of a later commit).
+
 Two further modes:
 
 - ``--export-job``: the export as the product runs it — the ``migration_export`` job
@@ -39,7 +46,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bench.common import base_parser, kanagawa_common_modules, print_table, run
+from bench.common import OUT_DIR, base_parser, kanagawa_common_modules, print_table, run
 from bench.provision import provision_many
 
 TARGET_CSV = 50_000
@@ -87,6 +94,121 @@ def _cpu() -> float:
     return t.user + t.system
 
 
+def _backend_cpu(pid: int) -> float:
+    """User + system CPU seconds so far of the PostgreSQL backend ``pid`` (same machine)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Phases:
+    """CPU seconds of the process and of the connection's PostgreSQL backend in each phase
+    of an import: ``copy`` (the files read, checked and staged: the staging parts' COPY
+    blocks), ``checks`` (``IkoStaging.problems``: the registry's checks across files),
+    ``load`` (``IkoStaging.load``) and ``other`` (the rest: staging tables, the savepoint).
+    The staging's methods are wrapped for the block only (nothing else changes)."""
+
+    PHASES = ("copy", "checks", "load")
+
+    def __init__(self) -> None:
+        self.process = dict.fromkeys((*self.PHASES, "total"), 0.0)
+        self.server = dict.fromkeys((*self.PHASES, "total"), 0.0)
+
+    def _measure(self, phase: str) -> Any:
+        from contextlib import contextmanager
+
+        @contextmanager
+        def block() -> Any:
+            p, s = time.process_time(), _backend_cpu(self.pid)
+            try:
+                yield
+            finally:
+                self.process[phase] += time.process_time() - p
+                self.server[phase] += _backend_cpu(self.pid) - s
+
+        return block()
+
+    def __enter__(self) -> _Phases:
+        from contextlib import contextmanager
+
+        from django.db import connection as dj
+
+        from juminkiroku.services.iko_load import IkoStaging
+
+        dj.ensure_connection()
+        self.pid = dj.connection.info.backend_pid
+        self._saved = {name: getattr(IkoStaging, name) for name in ("part", "problems", "load")}
+        part, problems, load = self._saved["part"], self._saved["problems"], self._saved["load"]
+        phases = self
+
+        @contextmanager
+        def timed_part(staging: Any, *args: Any, **kwargs: Any) -> Any:
+            with phases._measure("copy"), part(staging, *args, **kwargs) as writer:
+                yield writer
+
+        def timed_problems(staging: Any, *args: Any, **kwargs: Any) -> Any:
+            with phases._measure("checks"):
+                return problems(staging, *args, **kwargs)
+
+        def timed_load(staging: Any, *args: Any, **kwargs: Any) -> Any:
+            with phases._measure("load"):
+                return load(staging, *args, **kwargs)
+
+        for name, method in (
+            ("part", timed_part),
+            ("problems", timed_problems),
+            ("load", timed_load),
+        ):
+            setattr(IkoStaging, name, method)
+        self._start = (time.process_time(), _backend_cpu(self.pid))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from juminkiroku.services.iko_load import IkoStaging
+
+        self.process["total"] = time.process_time() - self._start[0]
+        self.server["total"] = _backend_cpu(self.pid) - self._start[1]
+        for name, method in self._saved.items():
+            setattr(IkoStaging, name, method)
+
+    def figures(self) -> dict[str, dict[str, float]]:
+        out = {}
+        for side, values in (("process", self.process), ("server", self.server)):
+            other = values["total"] - sum(values[p] for p in self.PHASES)
+            out[side] = {k: round(v, 2) for k, v in {**values, "other": other}.items()}
+        return out
+
+
+def _profiled(enabled: bool, dump: Path, lines: int = 30) -> Any:
+    """cProfile of the block (timer: this process's CPU time, so waiting for the server
+    costs nothing), its top ``lines`` by own time printed and the stats dumped."""
+    import cProfile
+    import io
+    import pstats
+    from contextlib import contextmanager, nullcontext
+
+    if not enabled:
+        return nullcontext()
+
+    @contextmanager
+    def block() -> Any:
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        try:
+            yield
+        finally:
+            profiler.disable()
+            dump.parent.mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(str(dump))
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(lines)
+            print(out.getvalue())
+
+    return block()
+
+
 def _reference(directory: Path) -> tuple[float, float]:
     """The reference measured in the same run: every CSV file of ``directory`` read by
     ``csv.reader`` and nothing else (wall s, CPU s), so the import's figures can be judged
@@ -105,7 +227,15 @@ def _source(path: Path) -> Any:
     return Source(open=lambda: path.open("rb"), size=path.stat().st_size)
 
 
-def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str, ...]) -> dict:
+def _one_size(
+    municipality: Any,
+    population: int,
+    tmp: Path,
+    formats: tuple[str, ...],
+    *,
+    profile: bool = False,
+    load_residents: bool = True,
+) -> dict:
     from juminkiroku.synth.load import residents_load
     from migration_io.importer.roundtrip import (
         ROUNDTRIP_ACTOR,
@@ -120,7 +250,8 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
 
     layout = layout_load(LAYOUTS[0])
     connection.set_tenant(municipality)
-    residents_load(population=population, seed=19, on=ON, replace=True)
+    if load_residents:
+        residents_load(population=population, seed=19, on=ON, replace=True)
     first = tmp / f"source_{population}"
     first.mkdir()
     export_seconds: dict[str, float] = {}
@@ -159,7 +290,8 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
         second.mkdir()
         result = RoundtripResult(formats=(fmt,))
         with scratch_town(municipality):
-            with _Peak() as peak:
+            dump = OUT_DIR / f"migration_io_import_{population}_{fmt}.prof"
+            with _Peak() as peak, _Phases() as phases, _profiled(profile, dump):
                 t, c = time.perf_counter(), _cpu()
                 report = import_run(
                     layout=layout,
@@ -194,6 +326,12 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
             "loadavg_1min": round(load, 2),
             "records_read": read,
             "records_per_second": round(read / import_seconds),
+            "cpu_by_phase": phases.figures(),
+            "cpu_server_seconds": round(phases.server["total"], 2),
+            "cpu_per_100k_records": round(
+                (import_cpu + phases.server["total"]) * 100_000 / max(read, 1), 2
+            ),
+            "profiled": profile,
             "rss_before_mb": round(peak.before, 1),
             "rss_growth_mb": peak.growth,
             "export_again_seconds": round(again_seconds, 2),
@@ -201,11 +339,22 @@ def _one_size(municipality: Any, population: int, tmp: Path, formats: tuple[str,
             "items_compared": result.items_compared.get(fmt, 0),
             "differences": result.difference_count,
         }
+        server = phases.server["total"]
         print(
             f"[migration_io] {population:,} residents {fmt}: {read:,} records in "
             f"{import_seconds:.1f} s ({read / import_seconds:,.0f}/s), CPU {import_cpu:.1f} s "
-            f"({read / max(import_cpu, 0.01):,.0f}/CPU s), load {load:.1f}, RSS +{peak.growth} MB, "
+            f"({read / max(import_cpu, 0.01):,.0f}/CPU s) + PostgreSQL {server:.1f} s "
+            f"= {(import_cpu + server) * 100_000 / max(read, 1):.2f} CPU s per 100,000 records"
+            f"{' (under cProfile)' if profile else ''}, load {load:.1f}, RSS +{peak.growth} MB, "
             f"differences {result.difference_count}"
+        )
+        figures = phases.figures()
+        print(
+            "[migration_io]   CPU s by phase (process / PostgreSQL): "
+            + ", ".join(
+                f"{k} {figures['process'][k]:.2f} / {figures['server'][k]:.2f}"
+                for k in (*_Phases.PHASES, "other")
+            )
         )
     return out
 
@@ -358,18 +507,73 @@ def demo_towns_body(consortium: Any, record: dict[str, Any], *, formats: str) ->
     return record
 
 
-def body(consortium: Any, record: dict[str, Any], *, population: int, formats: str) -> dict:
+def body(
+    consortium: Any,
+    record: dict[str, Any],
+    *,
+    population: int,
+    formats: str,
+    single: bool = False,
+    profile: bool = False,
+) -> dict:
     from tenants.models import Municipality
 
-    chosen = tuple(f for f in ("csv", "xml") if f in formats.split(","))
-    sizes = sorted({max(population // 4, 1), population})
-    record["params"] = {"population": population, "sizes": sizes, "formats": list(chosen)}
     (town,) = provision_many(consortium, 1, modules=kanagawa_common_modules(), progress=False)
     municipality = Municipality.objects.get(schema_name=town["schema"])
+    sizes = [population] if single else sorted({max(population // 4, 1), population})
+    return measure(municipality, record, sizes=sizes, formats=formats, profile=profile)
+
+
+def reuse(*, formats: str, profile: bool) -> int:
+    """Import again on the town a ``--keep`` run left (its residents as they are)."""
+    from bench.common import reuse_town, write_json
+
+    schema, record = reuse_town("migration_io")
+    from juminkiroku.models import Atena  # (after the Django set-up)
+    from tenants.db import connection
+    from tenants.models import Municipality
+
+    municipality = Municipality.objects.get(schema_name=schema)
+    connection.set_tenant(municipality)
+    population = Atena.objects.count()
+    connection.set_schema_to_public()
+    measure(
+        municipality,
+        record,
+        sizes=[population],
+        formats=formats,
+        profile=profile,
+        load_residents=False,
+    )
+    record["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
+    print(f"[migration_io] wrote {write_json('migration_io_reuse', record)}")
+    return 0
+
+
+def measure(
+    municipality: Any,
+    record: dict[str, Any],
+    *,
+    sizes: list[int],
+    formats: str,
+    profile: bool,
+    load_residents: bool = True,
+) -> dict:
+    chosen = tuple(f for f in ("csv", "xml") if f in formats.split(","))
+    record["params"] = {"sizes": sizes, "formats": list(chosen), "profile": profile}
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
-            runs.append(_one_size(municipality, size, Path(tmp), chosen))
+            runs.append(
+                _one_size(
+                    municipality,
+                    size,
+                    Path(tmp),
+                    chosen,
+                    profile=profile,
+                    load_residents=load_residents,
+                )
+            )
     record["runs"] = runs
     rows = []
     for r in runs:
@@ -379,7 +583,8 @@ def body(consortium: Any, record: dict[str, Any], *, population: int, formats: s
                          f"{sec:.1f} (CPU {cpu:.1f})", "", "", ""])  # fmt: skip
         for fmt, f in r["formats"].items():
             rows.append([f"{r['population']:,}", f"import {fmt}", f"{f['records_read']:,}",
-                         f"{f['import_seconds']:.1f} (CPU {f['import_cpu_seconds']:.1f})",
+                         f"{f['import_seconds']:.1f} (CPU {f['import_cpu_seconds']:.1f}"
+                         f" + pg {f['cpu_server_seconds']:.1f})",
                          f"{f['records_per_second']:,}",
                          f"+{f['rss_growth_mb']}", f"{f['differences']}"])  # fmt: skip
     print_table(
@@ -408,7 +613,23 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--processes", default="2,1", help="with --export-job (2,1)")
     parser.add_argument("--towns", choices=["demo"], help="the round trip of every demo town")
+    parser.add_argument(
+        "--single", action="store_true", help="import at --population only (not also a quarter)"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="each import under cProfile (CPU time): top lines printed, "
+        "bench/out/migration_io_import_SIZE_FORMAT.prof",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="import again on the town a --keep run left (its residents as they are)",
+    )
     args = parser.parse_args(argv)
+    if args.reuse:
+        return reuse(formats=args.formats, profile=args.profile)
     if args.export_job or args.towns:
         # the job's bundle files go to a media root of the run's own, removed afterwards
         media = tempfile.mkdtemp(prefix="jc_bench_mio_")
@@ -440,7 +661,12 @@ def main(argv: list[str]) -> int:
     return run(
         "migration_io",
         lambda consortium, record: body(
-            consortium, record, population=args.population, formats=args.formats
+            consortium,
+            record,
+            population=args.population,
+            formats=args.formats,
+            single=args.single,
+            profile=args.profile,
         ),
         keep=args.keep,
     )

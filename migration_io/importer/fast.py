@@ -24,8 +24,9 @@ not grow with the file.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from operator import mul
 from typing import Any
 
 from migration_io.importer.checks import (
@@ -34,6 +35,8 @@ from migration_io.importer.checks import (
     Invalid,
     wareki_problem,
 )
+from tenants.atena_bango import SERIAL_DIGITS, SERIAL_WEIGHTS
+from tenants.checkdigits import JUMINHYO_CODE_WEIGHTS, KOJIN_BANGO_WEIGHTS
 from tenants.text import text_problem
 
 #: distinct texts remembered per item (valid dates, codes …) before the memo is emptied
@@ -41,8 +44,41 @@ MEMO_LIMIT = 20_000
 #: a cell starting with a formula character or a quote (the exact path decides)
 _STARTS = re.compile(r"(?m)^[=+\-@\t\r']")
 
-Column = list[str | None]
+Column = Sequence[str | None]
 Check = Callable[[Sequence[str]], Column | None]
+
+#: the modulus 11 check digits of ``checks.CHECK_DIGITS`` (weights of the digits before
+#: the check digit, left to right; remainder 0 or 1 → 0): 宛名番号・世帯番号 M11W2〜7
+#: (``tenants.atena_bango``), 個人番号 and 住民票コード (``tenants.checkdigits``)
+MODULUS11: dict[str, tuple[int, ...]] = {
+    "atena_no": SERIAL_WEIGHTS,
+    "setai_no": SERIAL_WEIGHTS,
+    "setainushi_atena_no": SERIAL_WEIGHTS,
+    "kojin_bango": KOJIN_BANGO_WEIGHTS,
+    "juminhyo_code": JUMINHYO_CODE_WEIGHTS,
+}
+assert len(SERIAL_WEIGHTS) == SERIAL_DIGITS
+
+
+def modulus11_column(weights: tuple[int, ...]) -> Callable[[Iterable[str]], bool]:
+    """Whether every text (already proved ASCII digits) is ``len(weights)`` digits and its
+    check digit: the same test as the platform's ``is_valid_*`` (``test_fast.py`` compares
+    them), with the digits summed as bytes (``ord`` minus 48 each, so the sum less 48 × the
+    weights) instead of an ``int`` per digit: a third of the time per number."""
+    body = len(weights)
+    offset = 48 * sum(weights)
+
+    def check(texts: Iterable[str]) -> bool:
+        for text in texts:
+            if len(text) != body + 1:
+                return False
+            raw = text.encode("ascii")
+            r = (sum(map(mul, raw, weights)) - offset) % 11
+            if (0 if r <= 1 else 11 - r) != raw[body] - 48:
+                return False
+        return True
+
+    return check
 
 
 def _pg(value: Any) -> str | None:
@@ -75,7 +111,12 @@ class _Item:
         digits = {"半角数字": str.isdigit, "半角英数字": str.isalnum}.get(item.type)
         self.digits = digits if not (item.const or item.derive or item.code) else None
         check = CHECK_DIGITS.get(source) if self.digits is not None else None
-        self.check_digit = check[0] if check else None
+        self.check_digits: Callable[[Iterable[str]], bool] | None = None
+        if check and source in MODULUS11 and item.type == "半角数字":  # (digits proved first)
+            self.check_digits = modulus11_column(MODULUS11[source])
+        elif check:
+            one = check[0]
+            self.check_digits = lambda texts: all(map(one, texts))
         self.memo: dict[str, str | None] = {}
 
     def __call__(self, column: Sequence[str]) -> Column | None:
@@ -90,20 +131,19 @@ class _Item:
         if self.csv and _STARTS.search("\n".join(distinct)):
             return None
         joined = "".join(distinct)
-        if not joined.isprintable():
-            for text in distinct:
-                if not text.isprintable() and text_problem(text, label=self.name) is not None:
-                    return None
+        # (a control character in any text is one in their join: one search, not one a text)
+        if not joined.isprintable() and text_problem(joined, label=self.name) is not None:
+            return None
         if self.length is not None and max(map(len, distinct)) > self.length:
             return None
         if self.plain:
-            return list(column) if self.source else []
+            return column if self.source else []
         if self.digits is not None:
             if not (joined.isascii() and self.digits(joined)):
                 return None
-            if self.check_digit is not None and not all(map(self.check_digit, distinct)):
+            if self.check_digits is not None and not self.check_digits(distinct):
                 return None
-            return list(column) if self.source else []
+            return column if self.source else []
         memo = self.memo
         new = distinct.difference(memo)
         if new:

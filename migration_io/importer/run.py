@@ -9,7 +9,9 @@ dry run, or when anything fails, the savepoint is rolled back: the town is as be
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO
@@ -79,6 +81,22 @@ class _Notes:
             self.report.add(self.pending.pop(0)[1])
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a file is read and checked (on again after,
+    as it was). A batch holds a few thousand lists and tuples (the rows, the columns) and
+    no reference cycle; the collector's passes over them and over the rest of the heap
+    cost a third of the CSV reader's CPU and gave nothing back (reference counting frees
+    every batch)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _check_file(
     fc: FileChecks,
     stream: IO[bytes],
@@ -101,6 +119,22 @@ def _check_file(
     )
     fast = BatchChecks(fc)
     ids = [i.id for i in file.items]
+    with _collector_paused():
+        return _check_batches(fc, rows, fast, ids, notes, writer, report, progress, read)
+
+
+def _check_batches(
+    fc: FileChecks,
+    rows: Iterator[tuple[int, list[str]]],
+    fast: BatchChecks,
+    ids: list[str],
+    notes: _Notes,
+    writer: IkoPartWriter,
+    report: Report,
+    progress: Callable[[int], None] | None,
+    read: int,
+) -> int:
+    file = fc.file
     records = 0
     while batch := list(islice(rows, BATCH)):
         columns = fast.batch([texts for _, texts in batch])

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from migration_io.importer.checks import FileChecks, check_record
-from migration_io.importer.fast import BatchChecks, _pg
+from migration_io.importer.checks import CHECK_DIGITS, FileChecks, check_record
+from migration_io.importer.fast import MODULUS11, BatchChecks, _pg, modulus11_column
 from migration_io.importer.readers import read_csv_rows, read_xml_rows
 from migration_io.layout import layout_load
 from migration_io.tests.test_import import LAYOUT, _bundle
@@ -78,6 +78,10 @@ BROKEN = [
     ("SEINENGAPPI", lambda t: t[:4] + "0230"),  # no such day
     ("SEIBETSU", lambda t: "9"),  # not in the code list
     ("ATENA_NO", lambda t: t + "1"),  # too long
+    ("ATENA_NO", lambda t: t[:-1] + str((int(t[-1]) + 1) % 10)),  # check digit
+    ("SETAI_NO", lambda t: t[:-1] + str((int(t[-1]) + 1) % 10)),  # check digit
+    ("JUMINHYO_CODE", lambda t: "12345678901"),  # check digit (3 is right)
+    ("KOJIN_BANGO", lambda t: "12345678901"),  # 11 digits
     ("DANTAI_CODE", lambda t: "131016"),  # another town's
     ("SEINENGAPPI_WAREKI", lambda t: t[:4] + ("02" if t[4:] != "02" else "03")),  # 和暦 off
 ]
@@ -97,7 +101,7 @@ def test_a_batch_with_one_problem_goes_to_the_exact_check(
     rows = [t for _, t in _file_rows(directory, file, "csv") if not any(c[:1] == "'" for c in t)]
     at = [i.id for i in file.items].index(item)
     broken = [list(r) for r in rows]
-    target = broken[0]
+    target = next((r for r in broken if r[at]), broken[0])  # (one that has the item)
     target[at] = change(target[at])
     found: list[Any] = []
     assert (
@@ -113,3 +117,30 @@ def test_a_batch_with_one_problem_goes_to_the_exact_check(
     assert BatchChecks(fc).batch(rows) is not None
     assert BatchChecks(fc).batch(broken) is None
     assert found
+
+
+@pytest.mark.parametrize("source", sorted(MODULUS11))
+def test_the_column_check_digit_is_the_platforms_on_every_kind_of_number(source: str) -> None:
+    """The fast path's modulus 11 (digits summed as bytes) against the platform's
+    ``is_valid_*`` of the item, on numbers with every last digit (one right, nine wrong) and
+    of the wrong length, one at a time and as a column."""
+    import random
+
+    exact = CHECK_DIGITS[source][0]
+    fast = modulus11_column(MODULUS11[source])
+    digits = len(MODULUS11[source]) + 1
+    rng = random.Random(19)
+    seen = {True: 0, False: 0}
+    for _ in range(300):
+        body = "".join(rng.choice("0123456789") for _ in range(digits - 1))
+        for last in "0123456789":
+            for text in (body + last, body + last + "0", body[1:] + last):
+                expected = exact(text)
+                assert fast([text]) is expected, (source, text)
+                seen[expected] += 1
+    assert seen[True] >= 300 and seen[False] >= 2700
+    good = [
+        t for t in (f"{n:0{digits - 1}d}" + d for n in range(200) for d in "0123456789") if exact(t)
+    ]
+    assert len(good) == 200 and fast(good) is True
+    assert fast([*good, good[0][:-1] + str((int(good[0][-1]) + 1) % 10)]) is False
