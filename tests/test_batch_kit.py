@@ -79,13 +79,13 @@ COLUMNS = ("fiscal_year", "atena_id", "kind", "status", "is_current", "kibetsu",
            "shotokuwari_shichoson", "shotokuwari_dofuken", "kintowari_shichoson",
            "kintowari_dofuken", "shinrin_kankyozei", "gokei_zeigaku", "futsu_choshu_gaku",
            "kyuyo_tokucho_gaku", "nenkin_tokucho_gaku", "tokucho_shitei_no",
-           "tokucho_employer_name")  # fmt: skip
+           "tokucho_employer_name", "joto_shotoku", "joto_tokubetsu_kojo")  # fmt: skip
 NOW = date(2025, 6, 1)
 
 
 def _row(atena_id: int, zeigaku: int = 0) -> tuple[object, ...]:
     return (2025, atena_id, "tosho", "kazei", True, "{}", json_text({"n": zeigaku}), "",
-            "t", NOW, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, zeigaku, 0, 0, 0, "", "")  # fmt: skip
+            "t", NOW, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, zeigaku, 0, 0, 0, "", "", 0, 0)  # fmt: skip
 
 
 def test_copy_insert_skips_what_the_unique_index_holds_and_stays_in_its_town(alpha, beta) -> None:

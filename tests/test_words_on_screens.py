@@ -368,7 +368,15 @@ def populated(world: Any, django_capture_on_commit_callbacks: Any) -> dict[str, 
     )
 
     kclerk = actor_for("hayama-clerk")
-    bank = Furikomi("葉山信用金庫", "本店", "1", "7654321", "ヤマダ　ハナコ")
+    bank = Furikomi(
+        "葉山信用金庫",
+        "本店",
+        "1",
+        "7654321",
+        "ヤマダ　ハナコ",
+        kinyu_kikan_code="1234",
+        shiten_code="001",
+    )
     kogaku = kogaku_shinsei(
         atena_id=people[1].pk,
         year=2024,

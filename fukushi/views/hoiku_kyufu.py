@@ -35,6 +35,7 @@ from tenants import zengin
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -49,7 +50,7 @@ def _shisetsu_choices() -> list[tuple[int, str]]:
 
 class KoteiForm(forms.Form):
     shisetsu = forms.TypedChoiceField(label="施設", coerce=int, choices=_shisetsu_choices)
-    nendo = forms.IntegerField(label="年度（西暦）", min_value=2015, max_value=2100)
+    nendo = NendoField()
     class_age = forms.IntegerField(label="クラス年齢（0〜5）", min_value=0, max_value=5)
     hyojun = forms.IntegerField(label="保育標準時間の公定価格（月額・円）", min_value=1)
     tanjikan = forms.IntegerField(label="保育短時間の公定価格（月額・円）", min_value=1)
@@ -66,7 +67,7 @@ class KozaForm(forms.Form):
 
 class FurikomiForm(IraininForm):
     field_order = ["month", "torikumi"]
-    month = forms.CharField(label="給付費の月（YYYY-MM）", max_length=7)
+    month = TextField(label="給付費の月（YYYY-MM）", max_length=7)
     torikumi = WarekiDateField(label="振込日（取組日）", help_text="例 令和7年7月10日")
 
 

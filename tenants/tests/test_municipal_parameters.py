@@ -72,6 +72,16 @@ def test_law_files_come_from_the_platform_and_each_modules_params_dir():
     assert not list((Path("tenants") / "params" / "data").glob("kojin_juminzei*.yaml"))
 
 
+KOKUHO_FURIKOMI = (
+    "irainin_code",
+    "irainin_name",
+    "shimuke_ginko",
+    "shimuke_shiten",
+    "yokin_shumoku",
+    "koza_bango",
+)
+
+
 def test_settable_parameters_are_declared_in_the_law_files():
     declared = settable_parameters()
     kakuninsho = "kokuho.shikaku.kakuninsho_koshin_tsuki"  # 国保: 資格確認書の更新月
@@ -141,7 +151,13 @@ def test_settable_parameters_are_declared_in_the_law_files():
             "koza_bango",
         )
     } <= fukushi
-    others = set(declared) - hokenzei - fuka - hokenryo - kotei - conveni - kei - hojin - fukushi
+    # 国保: the 給付's 振込依頼人 — the 国保特別会計's account, a set apart from 福祉's
+    kokuho_furikomi = {f"kokuho.furikomi.{k}" for k in KOKUHO_FURIKOMI}
+    assert kokuho_furikomi <= set(declared)
+    assert all("kokuho_kyufu" in declared[key].gyomu for key in kokuho_furikomi)
+    others = (
+        set(declared) - hokenzei - fuka - hokenryo - kotei - conveni - kei - hojin - fukushi
+    ) - kokuho_furikomi
     assert others == {
         KINTOWARI,
         KYUCHI,
