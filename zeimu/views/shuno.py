@@ -4,6 +4,8 @@ paths carry internal ids only."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -169,27 +171,46 @@ def shuno_koza_kekka(request: HttpRequest) -> HttpResponse:
     return _koza_kekka(request, handler)
 
 
-@csrf_protect
-def _koza_kekka(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
-    form = KozaKekkaForm(request.POST or None, request.FILES or None)
+def file_import_view(
+    request: HttpRequest,
+    handler: LimitedUploadHandler,
+    *,
+    form_class: type[forms.Form],
+    run: Callable[..., Any],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """What every 収納 file import's screen does: the form; the upload handler's size
+    refusal on the file field; ``run(data=, name=, actor=)`` (the module's importer, which
+    logs the import); its whole-file refusal on the file field; the file's report page when
+    it is taken. Called inside ``csrf_protect``, after the upload handler is set."""
+    form = form_class(request.POST or None, request.FILES or None)
     if handler.exceeded:
-        form = KozaKekkaForm({}, MultiValueDict())
+        form = form_class({}, MultiValueDict())
         form.full_clean()
         form.errors["file"] = form.error_class([too_large_message()])
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = koza_kekka_import(
-                data=upload.read(),
-                name=str(upload.name),
-                actor=actor_from_request(request),
-                today=_today(),
+            result = run(
+                data=upload.read(), name=str(upload.name), actor=actor_from_request(request)
             )
         except FileRefused as exc:
             form.add_error("file", str(exc))
         else:
             return redirect("zeimu_shuno_file", pk=result.file_id)
-    return TemplateResponse(request, "zeimu/shuno_koza_kekka.html", {"form": form})
+    return TemplateResponse(request, template, {"form": form, **(context or {})})
+
+
+@csrf_protect
+def _koza_kekka(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
+    return file_import_view(
+        request,
+        handler,
+        form_class=KozaKekkaForm,
+        run=functools.partial(koza_kekka_import, today=_today()),
+        template="zeimu/shuno_koza_kekka.html",
+    )
 
 
 @gyomu_view(GYOMU)

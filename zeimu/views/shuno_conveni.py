@@ -6,6 +6,8 @@ same rendering as the job's). Paths carry internal ids only."""
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +15,6 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.datastructures import MultiValueDict
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,7 +34,6 @@ from zeimu.forms.notices import Issuer
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import NofushoHakko, Zeimoku
 from zeimu.services.shuno_conveni import KAKUHO_MACHI_NISSU, conveni_import, kakuho_michaku
-from zeimu.services.shuno_files import FileRefused
 from zeimu.services.shuno_kinyu import kinyu_import
 from zeimu.services.shuno_nofusho import (
     nofusho_candidates,
@@ -42,7 +42,7 @@ from zeimu.services.shuno_nofusho import (
     nofusho_render,
 )
 from zeimu.shuno_nofusho_jobs import NOFUSHO
-from zeimu.views.shuno import MAX_FILE, too_large_message
+from zeimu.views.shuno import MAX_FILE, file_import_view
 
 GYOMU = SHUNO_KANRI
 
@@ -64,30 +64,14 @@ def shuno_conveni(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _conveni(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
-    form = ConveniForm(request.POST or None, request.FILES or None)
-    if handler.exceeded:
-        form = ConveniForm({}, MultiValueDict())
-        form.full_clean()
-        form.errors["file"] = form.error_class([too_large_message()])
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = conveni_import(
-                data=upload.read(),
-                name=str(upload.name),
-                actor=actor_from_request(request),
-                today=timezone.localdate(),
-            )
-        except FileRefused as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("zeimu_shuno_file", pk=result.file_id)
     today = timezone.localdate()
-    return TemplateResponse(
+    return file_import_view(
         request,
-        "zeimu/shuno_conveni.html",
-        {
-            "form": form,
+        handler,
+        form_class=ConveniForm,
+        run=functools.partial(conveni_import, today=today),
+        template="zeimu/shuno_conveni.html",
+        context={
             "michaku": list(kakuho_michaku(today=today)[:200]),
             "machi": KAKUHO_MACHI_NISSU,
         },
@@ -110,25 +94,13 @@ def shuno_kinyu(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _kinyu(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
-    form = KinyuForm(request.POST or None, request.FILES or None)
-    if handler.exceeded:
-        form = KinyuForm({}, MultiValueDict())
-        form.full_clean()
-        form.errors["file"] = form.error_class([too_large_message()])
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = kinyu_import(
-                data=upload.read(),
-                name=str(upload.name),
-                actor=actor_from_request(request),
-                today=timezone.localdate(),
-            )
-        except FileRefused as exc:
-            form.add_error("file", str(exc))
-        else:
-            return redirect("zeimu_shuno_file", pk=result.file_id)
-    return TemplateResponse(request, "zeimu/shuno_kinyu.html", {"form": form})
+    return file_import_view(
+        request,
+        handler,
+        form_class=KinyuForm,
+        run=functools.partial(kinyu_import, today=timezone.localdate()),
+        template="zeimu/shuno_kinyu.html",
+    )
 
 
 class NofushoForm(forms.Form):
