@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
@@ -50,3 +51,22 @@ def page_of(
     if page > 1 and start >= count:
         raise NotFound("そのページはありません。")
     return list(rows[start : start + size]), {"count": count, "page": page}
+
+
+def shokan_filtered(request: Request, qs: QuerySet[Any], jotai_values: Sequence[str]) -> Any:
+    """A 償還 list narrowed by ``shinryo_tsuki`` (any day of the month) and ``jotai`` (one of
+    ``jotai_values``), newest 診療月 first; a bad value refused by name in Japanese."""
+    tsuki = request.query_params.get("shinryo_tsuki", "")
+    if tsuki:
+        try:
+            qs = qs.filter(shinryo_tsuki=date.fromisoformat(tsuki).replace(day=1))
+        except ValueError:
+            raise ValidationError(
+                {"shinryo_tsuki": ["診療月（YYYY-MM-DD）を指定してください。"]}
+            ) from None
+    jotai = request.query_params.get("jotai", "")
+    if jotai:
+        if jotai not in jotai_values:
+            raise ValidationError({"jotai": ["状態が正しくありません。"]})
+        qs = qs.filter(jotai=jotai)
+    return qs.order_by("-shinryo_tsuki", "pk")

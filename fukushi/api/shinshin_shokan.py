@@ -7,19 +7,17 @@ claimant's bank account is never answered."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.http import Http404
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fukushi.api.paging import PARAMETERS as PAGING
-from fukushi.api.paging import page_of
+from fukushi.api.paging import page_of, shokan_filtered
 from fukushi.api.shogai import PURPOSE, granted, purpose_of
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
 from fukushi.models import ShinshinJukyusha, ShinshinShokan, ShinshinShokanJotai
@@ -107,20 +105,7 @@ class ShokanIchiranView(TenantAPIView):
             raise Http404
         purpose_of(request)
         qs = ShinshinShokan.objects.select_related("jukyusha", "shiharai")
-        tsuki = request.query_params.get("shinryo_tsuki", "")
-        if tsuki:
-            try:
-                qs = qs.filter(shinryo_tsuki=date.fromisoformat(tsuki).replace(day=1))
-            except ValueError:
-                raise ValidationError(
-                    {"shinryo_tsuki": ["診療年月（YYYY-MM-DD）を指定してください。"]}
-                ) from None
-        jotai = request.query_params.get("jotai", "")
-        if jotai:
-            if jotai not in ShinshinShokanJotai.values:
-                raise ValidationError({"jotai": ["状態が正しくありません。"]})
-            qs = qs.filter(jotai=jotai)
-        page, head = page_of(request, qs.order_by("-shinryo_tsuki", "pk"))
+        page, head = page_of(request, shokan_filtered(request, qs, ShinshinShokanJotai.values))
         access_note(
             request,
             detail={"atena_ids": sorted({s.jukyusha.atena_id for s in page})},
