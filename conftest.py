@@ -116,3 +116,14 @@ def login(client: Any) -> Any:
         return c
 
     return do
+
+
+@pytest.fixture
+def job_cleanup() -> Iterator[list[Any]]:
+    """A list a test appends its file-writing jobs to; their stored files are removed after
+    the test (``tenants.testing.jobs.delete_job_files``)."""
+    from tenants.testing.jobs import delete_job_files
+
+    jobs: list[Any] = []
+    yield jobs
+    delete_job_files(jobs)

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from kaigo.forms.futan import PRINT_DATA_HEADER
@@ -24,6 +22,7 @@ from tenants.db import connection
 from tenants.jobs.models import Job, JobChunk, JobFile, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.jobs.services import job_start
+from tenants.testing.jobs import read_job_file as _read
 from tenants.testing.pdf import pdf_pages
 from zeimu.tests.factories import kazei_set
 
@@ -41,20 +40,6 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> FutanshoPrint:
     return kind
 
 
-@pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(path)
-
-
-def _read(f: JobFile) -> bytes:
-    with default_storage.open(f.path, "rb") as handle:
-        return handle.read()
-
-
 def _run(capture, kind: str, params: dict) -> Job:
     with capture(execute=True):
         job = job_start(kind=kind, params=params, actor=ACTOR)
@@ -63,7 +48,7 @@ def _run(capture, kind: str, params: dict) -> Job:
 
 
 def test_mass_print_of_futansho_in_chunks(
-    alpha, beta, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, beta, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     cap = django_capture_on_commit_callbacks
     # given 寒川町's couple judged, and 葉山町's couple judged (the husband 2割, the wife 1割)
@@ -77,7 +62,7 @@ def test_mass_print_of_futansho_in_chunks(
     _run(cap, HANTEI, {"nendo": 2025, "kijun_date": "2025-08-01"})
     # when 葉山町 prints the 負担割合証 of 令和7年8月〜 issued on 令和7年7月15日
     job = _run(cap, PRINT, {"nendo": 2025, "kofu_date": "2025-07-15"})
-    cleanup.append(job)
+    job_cleanup.append(job)
     # then two PDFs of one page each, 葉山町's people only
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]
     assert (job.total, job.done, job.failed) == (2, 2, 0)
@@ -114,7 +99,7 @@ def test_mass_print_of_futansho_in_chunks(
 
 
 def test_a_judgement_corrected_after_the_plan_is_not_printed(
-    alpha, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     cap = django_capture_on_commit_callbacks
     connection.set_tenant(alpha.municipality)

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from kaigo.forms.hihokenshasho import PRINT_DATA_HEADER
@@ -23,6 +21,7 @@ from tenants.db import connection
 from tenants.jobs.models import Job, JobFile, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.jobs.services import job_start
+from tenants.testing.jobs import read_job_file as _read
 from tenants.testing.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -39,22 +38,8 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> HihokenshashoPrint:
     return kind
 
 
-@pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(path)
-
-
-def _read(f: JobFile) -> bytes:
-    with default_storage.open(f.path, "rb") as handle:
-        return handle.read()
-
-
 def test_mass_print_of_hihokenshasho_in_chunks_with_print_data(
-    alpha, beta, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, beta, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     # given two 第1号 in 寒川町 and two in 葉山町 (and a son of 45 who is not insured)
     connection.set_tenant(beta.municipality)
@@ -70,7 +55,7 @@ def test_mass_print_of_hihokenshasho_in_chunks_with_print_data(
         job = job_start(
             kind="kaigo_hihokenshasho_print", params={"kofu_date": "2026-08-01"}, actor=ACTOR
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     # then two PDFs of one page each, 葉山町's people only
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]

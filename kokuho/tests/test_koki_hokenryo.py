@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -30,15 +29,6 @@ pytestmark = pytest.mark.django_db
 
 ACTOR = Actor(user_id=None, username="tester")
 HEAD = "被保険者番号,宛名番号,年度,年額,徴収方法,期,納期限,期別額\n"
-
-
-@pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(path)
 
 
 def _couple(capture, town="hayama"):
@@ -172,7 +162,7 @@ def test_a_file_with_errors_is_refused_whole_with_each_error_by_line_and_item(
 
 
 def test_nofusho_printed_in_bulk_and_one_at_a_time(
-    alpha, beta, login, django_capture_on_commit_callbacks, cleanup
+    alpha, beta, login, django_capture_on_commit_callbacks, job_cleanup
 ):
     from tests.personas import ALPHA_HOST, BETA_HOST
 
@@ -186,7 +176,7 @@ def test_nofusho_printed_in_bulk_and_one_at_a_time(
             params={"nendo": 2025, "hakko_date": "2025-07-01"},
             actor=ACTOR,
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     # then only the wife (普通徴収) gets one, with her three 期 and their 納期限 in 和暦
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]

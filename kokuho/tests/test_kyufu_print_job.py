@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.files.storage import default_storage
 
 from juminkiroku.tests.factories import actor_for, family
 from kokuho.forms.kyufu import KETTEI_PRINT_DATA_HEADER
@@ -23,6 +21,7 @@ from tenants.db import connection
 from tenants.jobs.models import Job, JobFile, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.jobs.services import job_start
+from tenants.testing.jobs import read_job_file as _read
 from tenants.testing.pdf import pdf_pages, squash
 from tests.personas import ALPHA_HOST
 
@@ -35,20 +34,6 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> KetteiPrint:
     assert isinstance(kind, KetteiPrint)
     monkeypatch.setattr(kind, "chunk_size", 1)
     return kind
-
-
-@pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(path)
-
-
-def _read(f: JobFile) -> bytes:
-    with default_storage.open(f.path, "rb") as handle:
-        return handle.read()
 
 
 def _decided(capture, town: str, surname: str, kana: str, kettei: date) -> Kyufu:
@@ -70,7 +55,7 @@ def _decided(capture, town: str, surname: str, kana: str, kettei: date) -> Kyufu
 
 
 def test_kettei_notices_of_a_range_in_chunks_with_print_data(
-    alpha, beta, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, beta, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     connection.set_tenant(beta.municipality)
     _decided(django_capture_on_commit_callbacks, "samukawa", "佐藤", "サトウ", date(2025, 6, 25))
@@ -93,7 +78,7 @@ def test_kettei_notices_of_a_range_in_chunks_with_print_data(
             params={"kettei_from": "2025-06-01", "kettei_to": "2025-06-30"},
             actor=actor,
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]
     assert (job.total, job.done, job.failed) == (2, 2, 0)

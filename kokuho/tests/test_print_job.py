@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from juminkiroku.tests.factories import family
@@ -24,6 +22,7 @@ from tenants.db import connection
 from tenants.jobs.models import Job, JobFile, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.jobs.services import job_start
+from tenants.testing.jobs import read_job_file as _read
 from tenants.testing.pdf import pdf_pages
 
 pytestmark = pytest.mark.django_db
@@ -40,22 +39,8 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> ShikakuPrint:
     return kind
 
 
-@pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(path)
-
-
-def _read(f: JobFile) -> bytes:
-    with default_storage.open(f.path, "rb") as handle:
-        return handle.read()
-
-
 def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
-    alpha, beta, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, beta, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     # given three insured in 葉山町 and two in 寒川町
     connection.set_tenant(beta.municipality)
@@ -76,7 +61,7 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
             params={"form": "kakuninsho", "kofu_date": "2026-08-01"},
             actor=ACTOR,
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     # then two PDFs (2 + 1 pages), every page one of 葉山町's people
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -37,15 +36,6 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> NoticePrint:
     monkeypatch.setattr(kind, "chunk_notices", 2)
     monkeypatch.setattr(kind, "chunk_employees", 2)
     return kind
-
-
-@pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(path)
 
 
 def _hayama_taxpayers() -> dict[str, Any]:
@@ -88,7 +78,7 @@ def _csv(job: Job) -> list[list[str]]:
 
 
 def test_job_writes_one_pdf_per_chunk_and_the_print_data(
-    alpha, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     connection.set_tenant(alpha.municipality)
     p = _hayama_taxpayers()
@@ -99,7 +89,7 @@ def test_job_writes_one_pdf_per_chunk_and_the_print_data(
             params={"fiscal_year": 2025, "tsuchi_date": "2025-06-10"},
             actor=ACTOR,
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     # then: 普通徴収 5 → chunks of 2, 2, 1; employers: 00012345 (2 people) alone, then 00099999
     assert job.status == JobStatus.SUCCEEDED, [c.error for c in job.chunks.all()]
@@ -176,13 +166,13 @@ def test_job_writes_one_pdf_per_chunk_and_the_print_data(
 
 
 def test_a_chunk_that_runs_again_replaces_its_file(
-    alpha, small_chunks, cleanup, django_capture_on_commit_callbacks
+    alpha, small_chunks, job_cleanup, django_capture_on_commit_callbacks
 ):
     connection.set_tenant(alpha.municipality)
     _hayama_taxpayers()
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(kind="zeimu_notice_print", params={"fiscal_year": 2025}, actor=ACTOR)
-    cleanup.append(job)
+    job_cleanup.append(job)
     before = {f.name: _read(f) for f in job.files.all()}
     # when: a chunk is delivered again (acks_late after a killed worker)
     chunk = job.chunks.get(index=0)
@@ -195,7 +185,7 @@ def test_a_chunk_that_runs_again_replaces_its_file(
 
 
 def test_a_failed_chunk_is_rendered_again_alone(
-    alpha, small_chunks, cleanup, monkeypatch, django_capture_on_commit_callbacks
+    alpha, small_chunks, job_cleanup, monkeypatch, django_capture_on_commit_callbacks
 ):
     connection.set_tenant(alpha.municipality)
     _hayama_taxpayers()
@@ -217,7 +207,7 @@ def test_a_failed_chunk_is_rendered_again_alone(
         job = job_start(
             kind="zeimu_notice_print", params={"fiscal_year": 2025, "forms": ["futsu"]}, actor=ACTOR
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert [c.status for c in job.chunks.order_by("index")] == [
@@ -253,7 +243,7 @@ def test_a_failed_chunk_is_rendered_again_alone(
 
 
 def test_each_town_prints_only_its_people_and_cannot_fetch_the_others_files(
-    alpha, beta, login, cleanup, django_capture_on_commit_callbacks
+    alpha, beta, login, job_cleanup, django_capture_on_commit_callbacks
 ):
     # given: taxpayers in both towns (寒川町 subscribes to 個人住民税 for this test)
     connection.set_tenant(alpha.municipality)
@@ -266,7 +256,7 @@ def test_each_town_prints_only_its_people_and_cannot_fetch_the_others_files(
     connection.set_tenant(alpha.municipality)
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(kind="zeimu_notice_print", params={"fiscal_year": 2025}, actor=ACTOR)
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     # then: no 寒川町 person in the CSV or in any PDF (the shared 指定番号 included)
@@ -291,7 +281,7 @@ def test_each_town_prints_only_its_people_and_cannot_fetch_the_others_files(
 
 
 def test_print_data_goes_through_the_platform_csv_writer(
-    alpha, cleanup, django_capture_on_commit_callbacks
+    alpha, job_cleanup, django_capture_on_commit_callbacks
 ):
     # given: a 方書 that a spreadsheet would run as a formula, and a name cp932 lacks
     connection.set_tenant(alpha.municipality)
@@ -313,7 +303,7 @@ def test_print_data_goes_through_the_platform_csv_writer(
             params=sjis,
             actor=ACTOR,
         )
-    cleanup.append(job)
+    job_cleanup.append(job)
     job.refresh_from_db()
     data = _read(JobFile.objects.get(job=job, name=f"notice_{job.pk}_print_data.csv"))
     # then: Shift_JIS, no BOM, the formula cell quoted, amounts as numbers
@@ -330,7 +320,7 @@ def test_print_data_goes_through_the_platform_csv_writer(
             params=sjis,
             actor=ACTOR,
         )
-    cleanup.append(refused)
+    job_cleanup.append(refused)
     refused.refresh_from_db()
     log = " ".join(line.message for line in refused.log.all())
     # then: the chunk failed, nothing personal in the log, no print data

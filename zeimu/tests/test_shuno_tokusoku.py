@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -68,15 +67,6 @@ def run(params: dict[str, Any], capture: Any) -> Job:
 
 
 @pytest.fixture
-def cleanup() -> Iterator[list[Job]]:
-    jobs: list[Job] = []
-    yield jobs
-    for job in jobs:
-        for p in JobFile.objects.filter(job=job).values_list("path", flat=True):
-            default_storage.delete(p)
-
-
-@pytest.fixture
 def hayama(in_alpha: Any) -> dict[str, Any]:
     """A taxpayer with: 第1期 unpaid (65,000, 納期限 2025-06-30), 第2期 paid in full at the
     窓口, 第3期 not yet due (2099); and a second person's 第1期 part paid (40,000 of 50,000)."""
@@ -96,7 +86,7 @@ def hayama(in_alpha: Any) -> dict[str, Any]:
 
 
 def test_the_job_sends_one_tokusoku_per_unpaid_kibetsu_and_prints_it(
-    hayama: Any, cleanup: list[Job], django_capture_on_commit_callbacks: Any
+    hayama: Any, job_cleanup: list[Job], django_capture_on_commit_callbacks: Any
 ) -> None:
     # given: the town's 条例 sets a 督促手数料 of 100円
     municipal_parameter_set(
@@ -108,7 +98,7 @@ def test_the_job_sends_one_tokusoku_per_unpaid_kibetsu_and_prints_it(
     )
     # when: 督促 of every 期別 due, sent on 15 July 2025 (15 days after the 納期限)
     job = run({"hakko_date": "2025-07-15"}, django_capture_on_commit_callbacks)
-    cleanup.append(job)
+    job_cleanup.append(job)
     # then: the unpaid and the part-paid 第1期; not the paid one nor the one not yet due.
     # 指定期限: 「督促状を発した日から起算して10日を経過した日」(地方税法第331条第1項第1号) is
     # the 11th day, 発付日 + 10 (みずき法律事務所 "税金の督促状の納期限は10日後?": 4月7日 → 4月17日)
@@ -138,7 +128,7 @@ def test_the_job_sends_one_tokusoku_per_unpaid_kibetsu_and_prints_it(
 
     # a second job of the same day finds nothing left
     again = run({"hakko_date": "2025-07-15"}, django_capture_on_commit_callbacks)
-    cleanup.append(again)
+    job_cleanup.append(again)
     assert again.status == JobStatus.SUCCEEDED and again.total == 0
     assert Tokusoku.objects.count() == 2
 
@@ -184,13 +174,13 @@ def _the_fee_is_a_receivable_on_the_ledger(hayama: Any, capture: Any) -> None:
 
 
 def test_a_late_tokusoku_is_sent_flagged_and_warned(
-    hayama: Any, cleanup: list[Job], django_capture_on_commit_callbacks: Any
+    hayama: Any, job_cleanup: list[Job], django_capture_on_commit_callbacks: Any
 ) -> None:
     # when: sent on 21 July 2025, 21 days after the 納期限 of 30 June, only for that 納期限
     job = run(
         {"hakko_date": "2025-07-21", "nouki": "2025-06-30"}, django_capture_on_commit_callbacks
     )
-    cleanup.append(job)
+    job_cleanup.append(job)
     # then: sent, flagged, and the job log says so (地方税法第329条第1項: 20日以内)
     assert job.status == JobStatus.SUCCEEDED
     assert set(Tokusoku.objects.values_list("late", flat=True)) == {True}
