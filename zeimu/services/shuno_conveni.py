@@ -47,7 +47,6 @@ item and the others are loaded, in one transaction, set-based.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -61,7 +60,14 @@ from tenants.wareki import fiscal_year_of
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
 from zeimu.rules.conveni import BarcodeError, parse
-from zeimu.services.shuno_files import FileRefused, ImportResult, LineError, _records
+from zeimu.services.shuno_files import (
+    FileRefused,
+    ImportResult,
+    LineError,
+    _records,
+    new_file_sha256,
+    ymd,
+)
 from zeimu.services.shuno_kesson import kesson_teisei
 
 SOKUHO, KAKUHO = "1", "2"
@@ -80,16 +86,6 @@ class _Line:
     amount: int
 
 
-def _ymd(raw: bytes) -> date | None:
-    s = raw.decode("ascii", "replace")
-    if not s.isdigit():
-        return None
-    try:
-        return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
-    except ValueError:
-        return None
-
-
 def _read_line(line: int, r: bytes, kubun: str, errors: list[LineError]) -> _Line | None:
     torikeshi_raw = r[1:2]
     if torikeshi_raw not in (b"0", b"1"):
@@ -99,7 +95,7 @@ def _read_line(line: int, r: bytes, kubun: str, errors: list[LineError]) -> _Lin
     if torikeshi and kubun == KAKUHO:
         errors.append(LineError(line, "取消区分", "確報に取消の行はありません。"))
         return None
-    shuno_date = _ymd(r[2:10])
+    shuno_date = ymd(r[2:10])
     if shuno_date is None:
         errors.append(LineError(line, "収納日", "年月日（YYYYMMDD）ではありません。"))
         return None
@@ -132,11 +128,7 @@ def _town_kigyo_code(today: date) -> str | None:
 
 def conveni_import(*, data: bytes, name: str, actor: Actor, today: date) -> ImportResult:
     """Import one コンビニ収納 速報 or 確報 file (see the module's docstring)."""
-    sha = hashlib.sha256(data).hexdigest()
-    if ShunoFile.objects.filter(sha256=sha).exists():
-        raise FileRefused(
-            "このファイルは取込済みです（同じ内容のファイルが既に取り込まれています）。"
-        )
+    sha = new_file_sha256(data)
     recs = _records(data)
     if not recs or recs[0][:1] != b"1":
         raise FileRefused("1行目がヘッダー・レコード（データ区分 1）ではありません。")

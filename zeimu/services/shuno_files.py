@@ -93,6 +93,28 @@ def _records(data: bytes) -> list[bytes]:
     return [r for r in recs if r]
 
 
+def new_file_sha256(data: bytes) -> str:
+    """The SHA-256 of a 収納 file not imported before; a file with the same content already
+    taken (by any channel) is refused whole."""
+    sha = hashlib.sha256(data).hexdigest()
+    if ShunoFile.objects.filter(sha256=sha).exists():
+        raise FileRefused(
+            "このファイルは取込済みです（同じ内容のファイルが既に取り込まれています）。"
+        )
+    return sha
+
+
+def ymd(raw: bytes) -> date | None:
+    """A YYYYMMDD field as a date, or None when it is not one."""
+    s = raw.decode("ascii", "replace")
+    if not s.isdigit():
+        return None
+    try:
+        return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
+    except ValueError:
+        return None
+
+
 def _digits(raw: bytes, start: int, length: int) -> str | None:
     s = raw[start : start + length]
     return s.decode("ascii") if s.isdigit() else None
@@ -115,11 +137,7 @@ def _hikiotoshi_date(mmdd: str, today: date) -> date:
 
 def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> ImportResult:
     """Import one 口座振替 result file (see the module's docstring)."""
-    sha = hashlib.sha256(data).hexdigest()
-    if ShunoFile.objects.filter(sha256=sha).exists():
-        raise FileRefused(
-            "このファイルは取込済みです（同じ内容のファイルが既に取り込まれています）。"
-        )
+    sha = new_file_sha256(data)
     recs = _records(data)
     if not recs or recs[0][:1] != b"1":
         raise FileRefused("1行目がヘッダー・レコード（データ区分 1）ではありません。")

@@ -48,7 +48,6 @@ counter payments, where a bank sends one, is not built).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -60,7 +59,14 @@ from tenants.selectors.current import current_municipality
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
 from zeimu.services.shuno import nofu_bango_valid
-from zeimu.services.shuno_files import FileRefused, ImportResult, LineError, _records
+from zeimu.services.shuno_files import (
+    FileRefused,
+    ImportResult,
+    LineError,
+    _records,
+    new_file_sha256,
+    ymd,
+)
 from zeimu.services.shuno_kesson import kesson_teisei
 
 
@@ -73,18 +79,8 @@ class _Line:
     amount: int
 
 
-def _ymd(raw: bytes) -> date | None:
-    s = raw.decode("ascii", "replace")
-    if not s.isdigit():
-        return None
-    try:
-        return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
-    except ValueError:
-        return None
-
-
 def _read_line(line: int, r: bytes, today: date, errors: list[LineError]) -> _Line | None:
-    ryoshu = _ymd(r[1:9])
+    ryoshu = ymd(r[1:9])
     if ryoshu is None:
         errors.append(LineError(line, "領収日", "年月日（YYYYMMDD）ではありません。"))
         return None
@@ -112,16 +108,12 @@ def _read_line(line: int, r: bytes, today: date, errors: list[LineError]) -> _Li
 
 def kinyu_import(*, data: bytes, name: str, actor: Actor, today: date) -> ImportResult:
     """Import one 金融機関の納付書 data file (see the module's docstring)."""
-    sha = hashlib.sha256(data).hexdigest()
-    if ShunoFile.objects.filter(sha256=sha).exists():
-        raise FileRefused(
-            "このファイルは取込済みです（同じ内容のファイルが既に取り込まれています）。"
-        )
+    sha = new_file_sha256(data)
     recs = _records(data)
     if not recs or recs[0][:1] != b"1":
         raise FileRefused("1行目がヘッダー・レコード（データ区分 1）ではありません。")
     head = recs[0]
-    if _ymd(head[1:9]) is None or not head[9:13].isdigit():
+    if ymd(head[1:9]) is None or not head[9:13].isdigit():
         raise FileRefused("ヘッダーの作成日・指定金融機関コードが読めません。")
     file_code = head[13:19].decode("ascii", "replace")
     town_code = current_municipality().dantai_code
