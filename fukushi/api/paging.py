@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -18,12 +17,18 @@ T = TypeVar("T")
 
 PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+#: the highest page number asked for (a page past the end is 404 before that)
+MAX_PAGE = 10**6
 
 PARAMETERS = [
-    OpenApiParameter("page", OpenApiTypes.INT, description="ページ（1から）"),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+        description="ページ（1から）",
+    ),
     OpenApiParameter(
         "page_size",
-        OpenApiTypes.INT,
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": PAGE_SIZE},
         description=f"1ページの件数（既定{PAGE_SIZE}、最大{MAX_PAGE_SIZE}）",
     ),
 ]
@@ -45,7 +50,7 @@ def page_of(
     sliced in the database (two queries). Page 1 of nothing is empty; a later page past the
     end is 404."""
     size = _int(request, "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
-    page = _int(request, "page", 1, 10**6)
+    page = _int(request, "page", 1, MAX_PAGE)
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
     start = (page - 1) * size
     if page > 1 and start >= count:

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import URLPattern, path
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -33,7 +32,8 @@ from tenants.wareki import format_wareki
 
 PURPOSE = OpenApiParameter(
     "X-Purpose",
-    OpenApiTypes.STR,
+    # at least one character that is not a space: an empty or blank purpose is refused
+    {"type": "string", "minLength": 1, "pattern": "\\S"},
     location=OpenApiParameter.HEADER,
     required=True,
     description="この照会の利用目的（アクセス記録に残る。要配慮個人情報のため必須）",

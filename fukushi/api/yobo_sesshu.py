@@ -26,7 +26,8 @@ from tenants.grants.selectors import has_grant
 
 PURPOSE = OpenApiParameter(
     "X-Purpose",
-    OpenApiTypes.STR,
+    # at least one character that is not a space: an empty or blank purpose is refused
+    {"type": "string", "minLength": 1, "pattern": "\\S"},
     location=OpenApiParameter.HEADER,
     required=True,
     description="この照会の利用目的（アクセス記録に残る。要配慮個人情報のため必須）",
