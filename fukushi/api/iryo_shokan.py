@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from fukushi.api.paging import PARAMETERS as PAGING
 from fukushi.api.paging import page_of, shokan_filtered
-from fukushi.api.shogai import PURPOSE, purpose_of
+from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.gyomu import HITORIOYA_IRYO, NYUYOJI_IRYO
 from fukushi.models import IryoGyomu, IryoJukyusha, IryoShokan, IryoShokanJotai
 from tenants.accesslog.reads import Reads, access_note

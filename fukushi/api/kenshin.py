@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from fukushi.api.paging import PARAMETERS as PAGING
 from fukushi.api.paging import page_of
-from fukushi.api.yobo_sesshu import PURPOSE
+from fukushi.api.purpose import PURPOSE
 from fukushi.api.yobo_sesshu import _wall as kenko_wall
 from fukushi.gyomu import KENKO_KANRI
 from fukushi.rules.kenshin import nendo_of

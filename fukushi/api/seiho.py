@@ -11,12 +11,12 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import URLPattern, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.grants_seiho import SEIHO_CASE
 from fukushi.gyomu import SEIKATSU_HOGO
 from fukushi.models import SeihoCase
@@ -142,16 +142,6 @@ class SeihoShisanView(TenantAPIView):
         )
 
 
-PURPOSE = OpenApiParameter(
-    "X-Purpose",
-    # at least one character that is not a space: an empty or blank purpose is refused
-    {"type": "string", "minLength": 1, "pattern": "\\S"},
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="この照会の利用目的（アクセス記録に残る。要配慮個人情報のため必須）",
-)
-
-
 class SeihoCaseView(TenantAPIView):
     gyomu_code = SEIKATSU_HOGO
     access_reads = Reads(
@@ -175,9 +165,7 @@ class SeihoCaseView(TenantAPIView):
         case = SeihoCase.objects.filter(pk=pk).first()
         if case is None:
             raise Http404
-        purpose = request.headers.get("X-Purpose", "").strip()
-        if not purpose:
-            raise ValidationError({"detail": "X-Purpose（利用目的）を指定してください。"})
+        purpose_of(request)
         v = case_view(case)
         access_note(request, detail={"atena_ids": v.atena_ids})
         body: dict[str, Any] = {

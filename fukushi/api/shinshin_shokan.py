@@ -18,7 +18,8 @@ from rest_framework.response import Response
 
 from fukushi.api.paging import PARAMETERS as PAGING
 from fukushi.api.paging import page_of, shokan_filtered
-from fukushi.api.shogai import PURPOSE, granted, purpose_of
+from fukushi.api.purpose import PURPOSE, purpose_of
+from fukushi.api.shogai import granted
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
 from fukushi.models import ShinshinJukyusha, ShinshinShokan, ShinshinShokanJotai
 from tenants.accesslog.reads import Reads, access_note

@@ -10,12 +10,12 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import URLPattern, path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.grants_shogai import SHOGAI_TECHO
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO, SHOGAISHA_FUKUSHI
 from fukushi.models import ShinshinJukyusha, ShogaiTecho, TechoKind
@@ -30,15 +30,6 @@ from tenants.api.rules import RuleRefused, rule_response
 from tenants.grants.selectors import has_grant
 from tenants.wareki import format_wareki
 
-PURPOSE = OpenApiParameter(
-    "X-Purpose",
-    # at least one character that is not a space: an empty or blank purpose is refused
-    {"type": "string", "minLength": 1, "pattern": "\\S"},
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="この照会の利用目的（アクセス記録に残る。要配慮個人情報のため必須）",
-)
-
 
 def granted(request: Request) -> bool:
     """A staff session (not an API key) whose user holds the grant."""
@@ -48,13 +39,6 @@ def granted(request: Request) -> bool:
         and getattr(request, "api_client", None) is None
         and has_grant(user.pk, SHOGAI_TECHO)
     )
-
-
-def purpose_of(request: Request) -> str:
-    purpose = request.headers.get("X-Purpose", "").strip()
-    if not purpose:
-        raise ValidationError({"detail": "X-Purpose（利用目的）を指定してください。"})
-    return purpose
 
 
 class ShogaiTechoView(TenantAPIView):

@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from fukushi.api.shogai import PURPOSE, granted, purpose_of
+from fukushi.api.purpose import PURPOSE, purpose_of
+from fukushi.api.shogai import granted
 from fukushi.gyomu import SHOGAISHA_FUKUSHI
 from fukushi.models.tsusho import TsushoKettei
 from fukushi.rules.tsusho import KUBUN_LABELS

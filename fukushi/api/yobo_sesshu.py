@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.grants_kenko import KENKO_KIROKU
 from fukushi.gyomu import KENKO_KANRI
 from fukushi.services.yobo_sesshu import due_rows, sesshu_rows
@@ -24,14 +25,6 @@ from tenants.accesslog.reads import Reads, access_note
 from tenants.api.permissions import TenantAPIView
 from tenants.grants.selectors import has_grant
 
-PURPOSE = OpenApiParameter(
-    "X-Purpose",
-    # at least one character that is not a space: an empty or blank purpose is refused
-    {"type": "string", "minLength": 1, "pattern": "\\S"},
-    location=OpenApiParameter.HEADER,
-    required=True,
-    description="この照会の利用目的（アクセス記録に残る。要配慮個人情報のため必須）",
-)
 MAX_ROWS = 1000
 
 
@@ -43,10 +36,7 @@ def _wall(request: Request) -> str:
         and has_grant(user.pk, KENKO_KIROKU)
     ):
         raise Http404
-    purpose = request.headers.get("X-Purpose", "").strip()
-    if not purpose:
-        raise ValidationError({"detail": "X-Purpose（利用目的）を指定してください。"})
-    return purpose
+    return purpose_of(request)
 
 
 class SesshuHistoryView(TenantAPIView):
