@@ -14,13 +14,12 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import URLPattern, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fukushi.api.paging import PARAMETERS as PAGING
-from fukushi.api.paging import page_of, shokan_filtered
+from fukushi.api.paging import page_of, shokan_filtered, shokan_parameters
 from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.gyomu import HITORIOYA_IRYO, NYUYOJI_IRYO
 from fukushi.models import IryoGyomu, IryoJukyusha, IryoShokan, IryoShokanJotai
@@ -88,15 +87,7 @@ def _views(code: str, prefix: str) -> list[URLPattern]:
         @extend_schema(
             parameters=[
                 PURPOSE,
-                OpenApiParameter(
-                    "shinryo_tsuki", OpenApiTypes.DATE, description="診療月（その月の1日）"
-                ),
-                OpenApiParameter(
-                    "jotai",
-                    OpenApiTypes.STR,
-                    enum=IryoShokanJotai.values,
-                    description="状態（" + "・".join(IryoShokanJotai.labels) + "）",
-                ),
+                *shokan_parameters(IryoShokanJotai, "診療月"),
                 *PAGING,
             ],
             responses={200: dict},

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -75,3 +76,18 @@ def shokan_filtered(request: Request, qs: QuerySet[Any], jotai_values: Sequence[
             raise ValidationError({"jotai": ["状態が正しくありません。"]})
         qs = qs.filter(jotai=jotai)
     return qs.order_by("-shinryo_tsuki", "pk")
+
+
+def shokan_parameters(jotai: Any, tsuki_label: str) -> list[OpenApiParameter]:
+    """The 診療月 and 状態 query parameters of a 償還 list (``jotai``: its TextChoices)."""
+    return [
+        OpenApiParameter(
+            "shinryo_tsuki", OpenApiTypes.DATE, description=f"{tsuki_label}（その月の1日）"
+        ),
+        OpenApiParameter(
+            "jotai",
+            OpenApiTypes.STR,
+            enum=jotai.values,
+            description="状態（" + "・".join(jotai.labels) + "）",
+        ),
+    ]

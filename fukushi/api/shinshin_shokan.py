@@ -11,13 +11,12 @@ from typing import Any
 
 from django.http import Http404
 from django.urls import URLPattern, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from fukushi.api.paging import PARAMETERS as PAGING
-from fukushi.api.paging import page_of, shokan_filtered
+from fukushi.api.paging import page_of, shokan_filtered, shokan_parameters
 from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.api.shogai import granted
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
@@ -86,15 +85,7 @@ class ShokanIchiranView(TenantAPIView):
     @extend_schema(
         parameters=[
             PURPOSE,
-            OpenApiParameter(
-                "shinryo_tsuki", OpenApiTypes.DATE, description="診療年月（その月の1日）"
-            ),
-            OpenApiParameter(
-                "jotai",
-                OpenApiTypes.STR,
-                enum=ShinshinShokanJotai.values,
-                description="状態（" + "・".join(ShinshinShokanJotai.labels) + "）",
-            ),
+            *shokan_parameters(ShinshinShokanJotai, "診療年月"),
             *PAGING,
         ],
         responses={200: dict},

@@ -66,6 +66,7 @@ from zeimu.services.shuno_files import (
     LineError,
     _records,
     new_file_sha256,
+    nofu_shuno,
     ymd,
 )
 from zeimu.services.shuno_kesson import kesson_teisei
@@ -261,17 +262,7 @@ def conveni_import(*, data: bytes, name: str, actor: Actor, today: date) -> Impo
             else:
                 kakuho_seen.add(x.torihiki)
         Nofu.objects.bulk_create(new_nofu, batch_size=2000)
-        shuno = [
-            Shuno(
-                kibetsu_id=kib,
-                kind=ShunoKind.NOFU,
-                amount=n.amount,
-                on=n.shuno_date,
-                nofu=n,
-                created_by=who,
-            )
-            for n, kib in applied
-        ]
+        shuno = nofu_shuno(applied, who)
         # a voided sale: − its 収納, dated the day of the voiding line
         shuno += [
             Shuno(

@@ -30,7 +30,7 @@ from django.utils import timezone
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kibetsu, NofuChannel, NofuStatus, ShunoFile, ShunoKind
+from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
 from zeimu.services.shuno_kesson import kesson_teisei
 
 RECORD = 120
@@ -113,6 +113,21 @@ def ymd(raw: bytes) -> date | None:
         return date(int(s[:4]), int(s[4:6]), int(s[6:8]))
     except ValueError:
         return None
+
+
+def nofu_shuno(applied: list[tuple[Nofu, int]], who: str) -> list[Shuno]:
+    """The 収納 of each matched 納付 (``(nofu, kibetsu_id)``), dated its 収納日, unsaved."""
+    return [
+        Shuno(
+            kibetsu_id=kib,
+            kind=ShunoKind.NOFU,
+            amount=n.amount,
+            on=n.shuno_date,
+            nofu=n,
+            created_by=who,
+        )
+        for n, kib in applied
+    ]
 
 
 def _digits(raw: bytes, start: int, length: int) -> str | None:

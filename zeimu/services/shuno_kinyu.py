@@ -57,7 +57,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.selectors.current import current_municipality
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
+from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile
 from zeimu.services.shuno import nofu_bango_valid
 from zeimu.services.shuno_files import (
     FileRefused,
@@ -65,6 +65,7 @@ from zeimu.services.shuno_files import (
     LineError,
     _records,
     new_file_sha256,
+    nofu_shuno,
     ymd,
 )
 from zeimu.services.shuno_kesson import kesson_teisei
@@ -201,17 +202,7 @@ def kinyu_import(*, data: bytes, name: str, actor: Actor, today: date) -> Import
             else:
                 result.yokakunin += 1
         Nofu.objects.bulk_create(new_nofu, batch_size=2000)
-        shuno = [
-            Shuno(
-                kibetsu_id=kib,
-                kind=ShunoKind.NOFU,
-                amount=n.amount,
-                on=n.shuno_date,
-                nofu=n,
-                created_by=who,
-            )
-            for n, kib in applied
-        ]
+        shuno = nofu_shuno(applied, who)
         Shuno.objects.bulk_create(shuno, batch_size=2000)
         kesson_teisei([s.kibetsu_id for s in shuno], actor=actor)
         f.lines = result.lines
