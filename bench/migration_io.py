@@ -107,10 +107,12 @@ class _Phases:
     """CPU seconds of the process and of the connection's PostgreSQL backend in each phase
     of an import: ``copy`` (the files read, checked and staged: the staging parts' COPY
     blocks), ``checks`` (``IkoStaging.problems``: the registry's checks across files),
-    ``load`` (``IkoStaging.load``) and ``other`` (the rest: staging tables, the savepoint).
+    ``load`` (``IkoStaging.load``), ``commit`` (the deferred foreign-key checks that the
+    commit of the import runs, fired by ``SET CONSTRAINTS ALL IMMEDIATE``: the bench's
+    scratch town is rolled back) and ``other`` (the rest: staging tables, the savepoint).
     The staging's methods are wrapped for the block only (nothing else changes)."""
 
-    PHASES = ("copy", "checks", "load")
+    PHASES = ("copy", "checks", "load", "commit")
 
     def __init__(self) -> None:
         self.process = dict.fromkeys((*self.PHASES, "total"), 0.0)
@@ -181,6 +183,57 @@ class _Phases:
         return out
 
 
+class _Statements:
+    """With ``--statements``: each SQL statement the import sends through Django's
+    connection (the staging, the checks across files, the load; not the COPY blocks) with
+    its wall and its backend's CPU seconds (``/proc/PID/stat`` before and after), summed by
+    the statement's first words; the top ones printed."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.by_label: dict[str, list[float]] = {}
+
+    def __enter__(self) -> _Statements:
+        from django.db import connection as dj
+
+        if not self.enabled:
+            return self
+        dj.ensure_connection()
+        pid = dj.connection.info.backend_pid
+        by_label = self.by_label
+
+        def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+            w, s = time.perf_counter(), _backend_cpu(pid)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                text = sql.as_string(dj.connection) if hasattr(sql, "as_string") else str(sql)
+                label = " ".join(text.split())[:150]
+                row = by_label.setdefault(label, [0, 0.0, 0.0])
+                row[0] += 1
+                row[1] += time.perf_counter() - w
+                row[2] += _backend_cpu(pid) - s
+
+        self._block = dj.execute_wrapper(wrapper)
+        self._block.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if not self.enabled:
+            return
+        self._block.__exit__(*exc)
+        top = sorted(self.by_label.items(), key=lambda kv: -kv[1][2])[:30]
+        print("[migration_io]   statements by backend CPU (count, wall s, CPU s):")
+        for label, (count, wall, cpu) in top:
+            print(f"    {int(count):>3} {wall:7.3f} {cpu:6.2f}  {label}")
+
+    def figures(self) -> list[dict[str, Any]]:
+        return [
+            {"statement": k, "count": int(v[0]), "wall": round(v[1], 3), "cpu": round(v[2], 2)}
+            for k, v in sorted(self.by_label.items(), key=lambda kv: -kv[1][2])
+        ]
+
+
 def _profiled(enabled: bool, dump: Path, lines: int = 30) -> Any:
     """cProfile of the block (timer: this process's CPU time, so waiting for the server
     costs nothing), its top ``lines`` by own time printed and the stats dumped."""
@@ -235,6 +288,7 @@ def _one_size(
     *,
     profile: bool = False,
     load_residents: bool = True,
+    show_statements: bool = False,
 ) -> dict:
     from juminkiroku.synth.load import residents_load
     from migration_io.importer.roundtrip import (
@@ -291,7 +345,8 @@ def _one_size(
         result = RoundtripResult(formats=(fmt,))
         with scratch_town(municipality):
             dump = OUT_DIR / f"migration_io_import_{population}_{fmt}.prof"
-            with _Peak() as peak, _Phases() as phases, _profiled(profile, dump):
+            statements = _Statements(show_statements)
+            with _Peak() as peak, _Phases() as phases, _profiled(profile, dump), statements:
                 t, c = time.perf_counter(), _cpu()
                 report = import_run(
                     layout=layout,
@@ -302,6 +357,10 @@ def _one_size(
                     dry_run=False,
                     actor=ROUNDTRIP_ACTOR,
                 )
+                # the scratch town is rolled back, never committed: the checks a commit
+                # would run (the deferred foreign keys of the rows loaded) run here
+                with phases._measure("commit"), connection.cursor() as cur:
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 import_seconds = time.perf_counter() - t
                 import_cpu = _cpu() - c
                 load = os.getloadavg()[0]
@@ -332,6 +391,7 @@ def _one_size(
                 (import_cpu + phases.server["total"]) * 100_000 / max(read, 1), 2
             ),
             "profiled": profile,
+            "statements": statements.figures(),
             "rss_before_mb": round(peak.before, 1),
             "rss_growth_mb": peak.growth,
             "export_again_seconds": round(again_seconds, 2),
@@ -524,7 +584,7 @@ def body(
     return measure(municipality, record, sizes=sizes, formats=formats, profile=profile)
 
 
-def reuse(*, formats: str, profile: bool) -> int:
+def reuse(*, formats: str, profile: bool, statements: bool = False) -> int:
     """Import again on the town a ``--keep`` run left (its residents as they are)."""
     from bench.common import reuse_town, write_json
 
@@ -544,6 +604,7 @@ def reuse(*, formats: str, profile: bool) -> int:
         formats=formats,
         profile=profile,
         load_residents=False,
+        statements=statements,
     )
     record["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     print(f"[migration_io] wrote {write_json('migration_io_reuse', record)}")
@@ -558,6 +619,7 @@ def measure(
     formats: str,
     profile: bool,
     load_residents: bool = True,
+    statements: bool = False,
 ) -> dict:
     chosen = tuple(f for f in ("csv", "xml") if f in formats.split(","))
     record["params"] = {"sizes": sizes, "formats": list(chosen), "profile": profile}
@@ -572,6 +634,7 @@ def measure(
                     chosen,
                     profile=profile,
                     load_residents=load_residents,
+                    show_statements=statements,
                 )
             )
     record["runs"] = runs
@@ -627,9 +690,14 @@ def main(argv: list[str]) -> int:
         action="store_true",
         help="import again on the town a --keep run left (its residents as they are)",
     )
+    parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="with --reuse: each SQL statement of the import with its backend CPU, top printed",
+    )
     args = parser.parse_args(argv)
     if args.reuse:
-        return reuse(formats=args.formats, profile=args.profile)
+        return reuse(formats=args.formats, profile=args.profile, statements=args.statements)
     if args.export_job or args.towns:
         # the job's bundle files go to a media root of the run's own, removed afterwards
         media = tempfile.mkdtemp(prefix="jc_bench_mio_")
