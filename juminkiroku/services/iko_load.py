@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 from psycopg import sql
 
 from juminkiroku.codes import AtenaKubun, JuminJotai, Zokugara
@@ -109,9 +109,9 @@ class IkoResult:
 
 
 def _joined_columns(held: HeldSet) -> list[str]:
-    """The columns of a set's merged table that the checks and the load join or filter on:
-    only they are ANALYZEd (statistics of every column of a 60-column table took longer
-    than the checks themselves: 7 of 30 s for 100,000 records)."""
+    """The columns of a set that the checks and the load join or filter on: only they are
+    ANALYZEd, in each part that carries them (statistics of every column of a 60-column
+    table took longer than the checks themselves: 7 of 30 s for 100,000 records)."""
     columns = {KEYS[held]}
     for src, item, dst, target in REFERENCES:
         if src == held:
@@ -127,6 +127,22 @@ _FILTERED: dict[HeldSet, tuple[str, ...]] = {
     "persons": ("jotai", "kubun", "zokugara"),
     "versions": ("valid_to", "superseded"),
 }
+
+
+#: the statistics target of the staging tables' ANALYZE: a sample of 300 × 10 rows tells
+#: the planner a key from a flag (all it needs for the checks' joins) at a tenth of the
+#: default's reading
+_STATISTICS_TARGET = "10"
+
+
+def _analyze(cur: Any, table: sql.Identifier, columns: Sequence[str]) -> None:
+    cur.execute("SELECT current_setting('default_statistics_target')")
+    default = cur.fetchone()[0]
+    cur.execute("SELECT set_config('default_statistics_target', %s, true)", [_STATISTICS_TARGET])
+    cur.execute(
+        sql.SQL("ANALYZE {} ({})").format(table, sql.SQL(", ").join(map(sql.Identifier, columns)))
+    )
+    cur.execute("SELECT set_config('default_statistics_target', %s, true)", [default])
 
 
 def registry_is_empty() -> bool:
@@ -187,9 +203,13 @@ class IkoPartWriter:
     """Rows of one staging part, sent as COPY text: one record (:meth:`write`) or a batch
     given column by column (:meth:`write_columns`, the bulk import's path)."""
 
-    def __init__(self, copy: Any, columns: list[str], search_keys: bool) -> None:
+    def __init__(
+        self, copy: Any, columns: list[str], search_keys: bool, texts: Sequence[str] = ()
+    ) -> None:
         self.copy = copy
         self.columns = columns
+        #: the text columns: an absent value is staged as the empty text, never NULL
+        self.texts = frozenset(texts)
         self.search_keys = search_keys
         self.rows = 0
         self._keys: dict[str, tuple[str, str]] = {}
@@ -215,6 +235,8 @@ class IkoPartWriter:
             values = columns[c]
             if len(values) != count:
                 raise ValueError(f"column {c}: {len(values)} values for {count} records")
+            if c in self.texts and None in values:
+                values = ["" if v is None else v for v in values]
             fields.append(_copy_column(values))
         if self.search_keys:
             kana = columns.get("shimei_kana") or [""] * count
@@ -266,6 +288,10 @@ class IkoStaging:
 
     def _create(self) -> None:
         with connection.cursor() as cur:
+            for held in KEYS:  # a view left by an earlier load of this session
+                cur.execute(
+                    sql.SQL("DROP VIEW IF EXISTS pg_temp.{}").format(sql.Identifier(_merged(held)))
+                )
             for (held, index), columns in self.columns_of.items():
                 items = _items(held)
                 defs: list[sql.Composable] = [
@@ -286,13 +312,20 @@ class IkoStaging:
                     )
                 )
 
+    def _analyzed(self, held: HeldSet, index: int) -> list[str]:
+        """The columns of a part whose statistics the checks' plans need: its key and those
+        of :func:`_joined_columns` it carries."""
+        carried = set(self.columns_of[(held, index)])
+        return [c for c in _joined_columns(held) if c in carried]
+
     def _search_keys(self, held: HeldSet, index: int) -> bool:
         return held == "persons" and self.part_of.get(("persons", "shimei")) == index
 
     @contextmanager
     def part(self, held: HeldSet, index: int) -> Iterator[IkoPartWriter]:
-        """COPY the records of one part: ``writer.write(line, values)`` per record, the
-        values by held item name (the caller has checked and decoded them)."""
+        """COPY the records of one part (once per part): ``writer.write(line, values)``
+        per record, the values by held item name (the caller has checked and decoded
+        them); the writer numbers the records 1, 2, … (``seq``) in the order given."""
         columns = self.columns_of[(held, index)]
         names = ["line", "seq", *columns]
         search = self._search_keys(held, index)
@@ -304,11 +337,15 @@ class IkoStaging:
         )
         raw = connection.connection
         with raw.cursor() as cur, cur.copy(statement) as copy:
-            yield IkoPartWriter(copy, columns, search)
+            yield IkoPartWriter(
+                copy, columns, search, texts=[c for c in columns if _items(held)[c].kind == "text"]
+            )
 
     def _merge(self) -> None:
-        """One table per set with every held item (from the part that carries it, or its
-        empty value), the line of each part and ``n``, the record's place in the file."""
+        """One view per set with every held item (from the part that carries it, or its
+        empty value), the line of each part and ``n``, the record's place in the file: the
+        parts joined by their key where a query reads them (a view, not a table: a copy of
+        every wide row cost a quarter of the checks, and the load reads each row once)."""
         if self.merged:
             return
         with connection.cursor() as cur:
@@ -316,9 +353,9 @@ class IkoStaging:
                 key = KEYS[held]
                 items = _items(held)
                 count = len(self.parts[held])
-                selects: list[sql.Composable] = [
-                    sql.SQL("row_number() OVER (ORDER BY p0.seq) AS n")
-                ]
+                # n: part 0's seq, which its writer numbers 1, 2, … in file order (no
+                # window over the wide rows: its sort was a third of the merge)
+                selects: list[sql.Composable] = [sql.SQL("p0.seq::bigint AS n")]
                 for i in range(count):
                     for column in ("line", "seq"):
                         selects.append(
@@ -336,7 +373,9 @@ class IkoStaging:
                         )
                     else:
                         expr = sql.SQL("p{}.{}").format(sql.SQL(str(index)), sql.Identifier(name))
-                    if item.kind == "text":
+                    if item.kind == "text" and index != 0:
+                        # (part 0 has every record, and its writer stages no NULL text:
+                        # its column as it is, so the planner knows its statistics)
                         expr = sql.SQL("COALESCE({}, '')").format(expr)
                     elif item.kind == "bool":
                         expr = sql.SQL("COALESCE({}, false)").format(expr)
@@ -360,17 +399,20 @@ class IkoStaging:
                             k=sql.Identifier(key),
                         )
                     )
-                merged = sql.Identifier(_merged(held))
-                cur.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(merged))
-                cur.execute(
-                    sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {}").format(
-                        merged, sql.SQL(", ").join(selects), sql.SQL(" ").join(joins)
+                # every part's key is unique (the checks said so): with a unique index
+                # on it, the planner leaves out the join of a part none of whose columns
+                # a query reads, and finds a record by its key
+                for i in range(count):
+                    cur.execute(
+                        sql.SQL("CREATE UNIQUE INDEX ON {} ({})").format(
+                            sql.Identifier(_part_table(held, i)), sql.Identifier(key)
+                        )
                     )
-                )
-                cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(merged, sql.Identifier(key)))
+                merged = sql.Identifier(_merged(held))
+                cur.execute(sql.SQL("DROP VIEW IF EXISTS pg_temp.{}").format(merged))
                 cur.execute(
-                    sql.SQL("ANALYZE {} ({})").format(
-                        merged, sql.SQL(", ").join(map(sql.Identifier, _joined_columns(held)))
+                    sql.SQL("CREATE TEMP VIEW {} AS SELECT {} FROM {}").format(
+                        merged, sql.SQL(", ").join(selects), sql.SQL(" ").join(joins)
                     )
                 )
         self.merged = True
@@ -386,7 +428,7 @@ class IkoStaging:
                 key = KEYS[held]
                 for index in range(len(self.parts[held])):
                     table = sql.Identifier(_part_table(held, index))
-                    cur.execute(sql.SQL("ANALYZE {} ({})").format(table, sql.Identifier(key)))
+                    _analyze(cur, table, self._analyzed(held, index))
                     cur.execute(
                         sql.SQL(
                             "SELECT line, seq FROM (SELECT line, seq,"
@@ -667,8 +709,11 @@ class IkoStaging:
             "households": Setai._meta.db_table,
         }
         with connection.cursor() as cur:
+            # ACCESS EXCLUSIVE: the load drops and rebuilds the tables' own indexes and
+            # foreign keys (below); the registry is empty, so only readers of an empty
+            # registry wait, and only until the import's commit
             cur.execute(
-                sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+                sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
                     sql.SQL(", ").join(sql.Identifier(t) for t in tables.values())
                 )
             )
@@ -680,10 +725,11 @@ class IkoStaging:
                     sql.SQL("SELECT COALESCE(max(id), 0) FROM {}").format(sql.Identifier(table))
                 )
                 base[name] = int(cur.fetchone()[0])
-            self._insert_households(cur, tables["households"], base["households"])
-            self._insert_idos(cur, tables["idos"], base, note)
-            self._insert_persons(cur, tables["persons"], base)
-            self._insert_versions(cur, tables["versions"], base)
+            with _bulk_inserts(cur, list(tables.values())):
+                self._insert_households(cur, tables["households"], base["households"])
+                self._insert_idos(cur, tables["idos"], base, note)
+                self._insert_persons(cur, tables["persons"], base)
+                self._insert_versions(cur, tables["versions"], base)
             counts: dict[str, int] = {}
             for name, table in tables.items():
                 cur.execute(
@@ -822,6 +868,74 @@ class IkoStaging:
             {"atena": base["persons"], "setai": base["households"], "ido": base["idos"]},
         )
 
+
+@contextmanager
+def _bulk_inserts(cur: Any, tables: list[str]) -> Iterator[None]:
+    """The load's INSERT … SELECT into ``tables`` (empty, locked ACCESS EXCLUSIVE) without
+    their secondary indexes and their foreign keys, both put back as they were after:
+    every index built once from the rows (a sort) instead of one entry per row in each of
+    a dozen indexes, every foreign key checked once by one join of the two tables (what
+    ``ALTER TABLE … ADD CONSTRAINT`` does) instead of one deferred trigger check per row
+    at the commit. A rebuilt unique index or a foreign key that does not hold fails the
+    load as the row would have (the registry's checks have proved both before).
+
+    The definitions are read from the catalogue (``pg_get_indexdef``,
+    ``pg_get_constraintdef``): the same names, columns, operator classes, predicates and
+    ``DEFERRABLE INITIALLY DEFERRED``. The indexes and keys that back a constraint (primary
+    keys, ``unique=True``) stay: other tables' keys depend on them. When the transaction
+    already has deferred checks queued on these tables (PostgreSQL then refuses ALTER
+    TABLE), the load runs with everything in place, as before."""
+    oids = sql.SQL(", ").join(sql.Literal(t) for t in tables)
+    cur.execute(
+        sql.SQL(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)"
+            " FROM pg_constraint c WHERE c.contype = 'f'"
+            " AND c.conrelid = ANY(ARRAY[{}]::regclass[]) ORDER BY c.conrelid, c.conname"
+        ).format(oids)
+    )
+    keys = cur.fetchall()
+    cur.execute(
+        sql.SQL(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)"
+            " FROM pg_index i WHERE i.indrelid = ANY(ARRAY[{}]::regclass[])"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)"
+            " ORDER BY i.indrelid, i.indexrelid"
+        ).format(oids)
+    )
+    indexes = cur.fetchall()
+    try:
+        with transaction.atomic():
+            for table, name, _ in keys:
+                cur.execute(
+                    sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                        sql.SQL(table), sql.Identifier(name)
+                    )
+                )
+            for name, _ in indexes:
+                cur.execute(sql.SQL("DROP INDEX {}").format(sql.SQL(name)))
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != _PENDING_TRIGGER_EVENTS:
+            raise
+        yield
+        return
+    yield
+    cur.execute("SELECT current_setting('max_parallel_maintenance_workers')")
+    workers = cur.fetchone()[0]
+    # a build of a few ten thousand rows: parallel workers cost more than they give
+    cur.execute("SELECT set_config('max_parallel_maintenance_workers', '0', true)")
+    for _, definition in indexes:
+        cur.execute(definition)
+    cur.execute("SELECT set_config('max_parallel_maintenance_workers', %s, true)", [workers])
+    for table, name, definition in keys:
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} {}").format(
+                sql.SQL(table), sql.Identifier(name), sql.SQL(definition)
+            )
+        )
+
+
+#: SQLSTATE of "cannot ALTER TABLE … because it has pending trigger events"
+_PENDING_TRIGGER_EVENTS = "55006"
 
 #: what a 追加 import is checked against: (set, item, table, column, its Japanese name)
 _HELD_ALREADY: tuple[tuple[HeldSet, str, str, str, str], ...] = (

@@ -156,6 +156,106 @@ def atena_resolve_no(atena_id: int) -> str:
     return person_identities([atena_id])[atena_id].atena_no
 
 
+_REGISTRY_TABLES = (
+    "juminkiroku_atena",
+    "juminkiroku_atenarireki",
+    "juminkiroku_ido",
+    "juminkiroku_setai",
+)
+
+
+def _indexes_and_keys() -> list[tuple[str, str, str]]:
+    """The registry tables' indexes and foreign keys in the current town: (table, name,
+    definition)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text,"
+            " pg_get_indexdef(indexrelid) FROM pg_index"
+            " WHERE indrelid = ANY(%s::text[]::regclass[])"
+            " UNION ALL SELECT conrelid::regclass::text, conname,"
+            " pg_get_constraintdef(oid) || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END"
+            " FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::text[]::regclass[])"
+            " ORDER BY 1, 2",
+            [list(_REGISTRY_TABLES), list(_REGISTRY_TABLES)],
+        )
+        return [tuple(r) for r in cur.fetchall()]
+
+
+def _foreign_key_holds(table: str, column: str, value: int) -> bool:
+    """Whether a row of ``table`` pointing at ``value`` (no such row) is refused at once
+    (the key checked IMMEDIATE inside a savepoint)."""
+    from django.db import IntegrityError, transaction
+
+    try:
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(
+                f"UPDATE {table} SET {column} = %s WHERE id = (SELECT min(id) FROM {table})",
+                [value],
+            )
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    except IntegrityError:
+        return True
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+    return False
+
+
+def test_the_load_puts_back_every_index_and_foreign_key_it_set_aside(alpha, beta, tmp_path):
+    # given: 寒川町's indexes and foreign keys before the load (the load builds the
+    # secondary indexes and checks the foreign keys once, after the rows are in)
+    directory = _bundle(alpha, beta, tmp_path)
+    connection.set_tenant(beta.municipality)
+    before = _indexes_and_keys()
+    assert len([r for r in before if "FOREIGN KEY" in r[2]]) == 9
+    connection.set_tenant(alpha.municipality)
+    hayama = _indexes_and_keys()
+    # when
+    report = _import(beta, directory)
+    # then: the same indexes and keys, by name and definition, and the keys still bite
+    assert report.loaded, report.findings
+    connection.set_tenant(beta.municipality)
+    assert _indexes_and_keys() == before
+    assert _foreign_key_holds("juminkiroku_atena", "setai_id", 10**9)
+    assert _foreign_key_holds("juminkiroku_atenarireki", "atena_id", 10**9)
+    # the one-current-version index is unique again
+    from django.db import IntegrityError, transaction
+
+    with (
+        pytest.raises(IntegrityError, match="rireki_one_current"),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute(
+            "CREATE TEMP TABLE twin AS SELECT * FROM juminkiroku_atenarireki"
+            " WHERE valid_to IS NULL AND NOT superseded LIMIT 1"
+        )
+        cur.execute("UPDATE twin SET id = id + 1000000")
+        cur.execute("INSERT INTO juminkiroku_atenarireki SELECT * FROM twin")
+    connection.set_tenant(alpha.municipality)
+    assert _indexes_and_keys() == hayama
+
+
+def test_a_load_after_deferred_checks_are_queued_keeps_the_indexes_in_place(alpha, beta, tmp_path):
+    # given: the transaction already has a deferred check queued on 寒川町's 世帯 table (a
+    # 世帯 written and deleted), so PostgreSQL refuses to alter that table until commit
+    directory = _bundle(alpha, beta, tmp_path)
+    connection.set_tenant(beta.municipality)
+    before = _indexes_and_keys()
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO juminkiroku_setai (setai_no, created_at) VALUES ('9999999999', now())"
+        )
+        cur.execute("DELETE FROM juminkiroku_setai")
+    # when
+    report = _import(beta, directory)
+    # then: it loads all the same (rows into the tables as they are), nothing changed
+    assert report.loaded and _errors(report) == [], report.findings
+    connection.set_tenant(beta.municipality)
+    assert _counts()["persons"] == 5
+    assert _indexes_and_keys() == before
+
+
 def test_a_dry_run_checks_everything_and_writes_nothing(alpha, beta, tmp_path):
     directory = _bundle(alpha, beta, tmp_path)
     report = _import(beta, directory, dry_run=True)
