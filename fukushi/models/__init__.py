@@ -36,7 +36,9 @@ from fukushi.models.seiho_henkan import (  # 返還金・徴収金, 医療券・
     SeihoKikan,
 )
 from fukushi.models.seiho_shuro import (  # 就労自立給付金 (生活保護法第55条の4)
+    SeihoShingakuKyufukin,
     SeihoShuroKyufukin,
+    ShingakuKind,
     ShuroStatus,
 )
 from fukushi.models.shogai import *  # noqa: F403  障害者手帳・心身障害者医療 (issue 21 items 1–2)
@@ -65,9 +67,11 @@ __all__ = [
     "SeihoMember",
     "SeihoShikyu",
     "SeihoShikyuLine",
+    "SeihoShingakuKyufukin",
     "SeihoShuroKyufukin",
     "SeimitsuKekka",
     "SesshuKubun",
+    "ShingakuKind",
     "ShuroStatus",
     "YoboSesshu",
 ]

@@ -171,34 +171,7 @@ def shuro_kyufukin_kettei(
         _check_juto(case, juto)
         root: SeihoHenkan | None = None
         if chosei_henkan_id is not None or chosei:
-            h = (
-                SeihoHenkan.objects.filter(pk=chosei_henkan_id, case=case).first()
-                if chosei_henkan_id is not None
-                else None
-            )
-            if h is None:
-                raise SeihoRefused("徴収金の決定が見つかりません。")
-            root = h.root if h.root is not None else h
-            if root.ho not in CHOSHUKIN:
-                raise SeihoRefused(
-                    "就労自立給付金からの徴収（第78条の2第2項）は第77条の2・第78条の徴収金に限られます"
-                    "（第63条の返還金は対象になりません）。"
-                )
-            if chosei_moshide_date is None:
-                raise SeihoRefused(
-                    "徴収の申出日を入力してください（給付金の支給を受ける前の申出）。"
-                )
-            if chosei <= 0:
-                raise SeihoRefused("給付金から徴収する額を1円以上で入力してください。")
-            if chosei > r.amount:
-                raise SeihoRefused(
-                    f"給付金から徴収する額が就労自立給付金の額（{r.amount:,}円）を超えています。"
-                )
-            owed = sum(z.zan for z in zan_of(root))
-            if chosei > owed:
-                raise SeihoRefused(
-                    f"給付金から徴収する額が徴収金の未納額（{owed:,}円）を超えています。"
-                )
+            root = chosei_check(case, chosei_henkan_id, chosei, chosei_moshide_date, r.amount)
         k = SeihoShuroKyufukin.objects.create(
             case=case,
             kettei_date=kettei_date,
@@ -228,6 +201,56 @@ def shuro_kyufukin_kettei(
         return k
 
 
+def chosei_check(
+    case: SeihoCase, henkan_id: int | None, chosei: int, moshide: date | None, amount: int
+) -> SeihoHenkan:
+    """The 第78条の2第2項 申出 of a 給付金 of ``amount``: the 徴収金's first 決定 (Japanese
+    refusals: not this case's, a 第63条 返還金, no 申出日, more than the 給付金 or what is owed)."""
+    h = (
+        SeihoHenkan.objects.filter(pk=henkan_id, case=case).first()
+        if henkan_id is not None
+        else None
+    )
+    if h is None:
+        raise SeihoRefused("徴収金の決定が見つかりません。")
+    root: SeihoHenkan = h.root if h.root is not None else h
+    if root.ho not in CHOSHUKIN:
+        raise SeihoRefused(
+            "給付金からの徴収（第78条の2第2項）は第77条の2・第78条の徴収金に限られます"
+            "（第63条の返還金は対象になりません）。"
+        )
+    if moshide is None:
+        raise SeihoRefused("徴収の申出日を入力してください（給付金の支給を受ける前の申出）。")
+    if chosei <= 0:
+        raise SeihoRefused("給付金から徴収する額を1円以上で入力してください。")
+    if chosei > amount:
+        raise SeihoRefused(f"給付金から徴収する額が給付金の額（{amount:,}円）を超えています。")
+    owed = sum(z.zan for z in zan_of(root))
+    if chosei > owed:
+        raise SeihoRefused(f"給付金から徴収する額が徴収金の未納額（{owed:,}円）を超えています。")
+    return root
+
+
+def chosei_post(root: SeihoHenkan, chosei: int, on: date, actor: Actor, *, note: str) -> int:
+    """Post ``chosei`` (at most what is owed on ``on``) to the 徴収金's 期別, oldest 納期限
+    first; returns what was taken."""
+    zans = zan_of(root)
+    take = min(chosei, sum(z.zan for z in zans))
+    rest = take
+    for z in zans:
+        if rest <= 0:
+            break
+        pay = min(rest, z.zan)
+        try:
+            hogohi_choshu_post(
+                nofu_bango=z.nofu_bango, amount=pay, shuno_date=on, actor=actor, note=note
+            )
+        except ShunoRefused as exc:
+            raise SeihoRefused(str(exc)) from exc
+        rest -= pay
+    return take
+
+
 def shuro_kyufukin_shiharai(
     *, case_id: int, shiharai_date: date, actor: Actor
 ) -> SeihoShuroKyufukin:
@@ -242,26 +265,10 @@ def shuro_kyufukin_shiharai(
         if shiharai_date < k.kettei_date:
             raise SeihoRefused("支払日が決定日より前です。")
         if k.chosei and k.chosei_henkan is not None:
-            zans = zan_of(k.chosei_henkan)
-            take = min(k.chosei, sum(z.zan for z in zans))
-            rest = take
-            for z in zans:
-                if rest <= 0:
-                    break
-                pay = min(rest, z.zan)
-                try:
-                    hogohi_choshu_post(
-                        nofu_bango=z.nofu_bango,
-                        amount=pay,
-                        shuno_date=shiharai_date,
-                        actor=actor,
-                        note="就労自立給付金から徴収",
-                    )
-                except ShunoRefused as exc:
-                    raise SeihoRefused(str(exc)) from exc
-                rest -= pay
             # what was owed on the day may be less than agreed (paid meanwhile): take only that
-            k.chosei = take
+            k.chosei = chosei_post(
+                k.chosei_henkan, k.chosei, shiharai_date, actor, note="就労自立給付金から徴収"
+            )
         k.status = ShuroStatus.SHIHARAI
         k.shiharai_date = shiharai_date
         k.save(update_fields=["chosei", "status", "shiharai_date"])

@@ -25,9 +25,11 @@ from fukushi.models import (
     HenkanHo,
     SeihoCase,
     SeihoKettei,
+    SeihoShingakuKyufukin,
     SeihoShuroKyufukin,
     ShuroStatus,
 )
+from fukushi.rules.seiho_shingaku import ShingakuInvalid, nenrei_kigen, shingaku_kyufukin
 from fukushi.rules.seiho_shuro import (
     Juto,
     ShuroKyufukinInvalid,
@@ -37,6 +39,7 @@ from fukushi.rules.seiho_shuro import (
 )
 from fukushi.services.seiho import MemberInput, SeihoRefused, Setai, _haishi, seiho_kaishi
 from fukushi.services.seiho_henkan import seiho_henkan_kettei
+from fukushi.services.seiho_shingaku import shingaku_kettei, shingaku_shiharai
 from fukushi.services.seiho_shuro import (
     shuro_furikomi_file,
     shuro_kyufukin_kettei,
@@ -310,6 +313,151 @@ def test_shuro_screen_behind_the_grant_and_the_purpose(
     )  # fmt: skip
     assert ("read", "就労自立給付金の決定") in got and ("update", "") in got
     # 寒川町's caseworker reaches nothing of 葉山町's
+    connection.set_schema_to_public()
+    cb = login("samukawa-shinsa", beta.host)
+    cb.post(f"{BASE}/cases/{k.case_id}/mokuteki/", {"mokuteki": "確認"})
+    assert cb.get(url).status_code == 404
+
+
+# --- 進学・就職準備給付金 (生活保護法第55条の5, SH-71) ----------------------------------------
+# Source: 網走市「生活保護世帯における進学・就職準備給付金」
+# https://www.city.abashiri.hokkaido.jp/soshiki/12/14856.html (18歳に達する日以後の最初の3月31日
+# までの間にある者; 自宅通学・通勤 10万円、自宅外 30万円); 就職 from 2024年4月 as explained at
+# https://joseikin-insight.com/grants/ . Reading the age on the 申請日 is ours (未確認).
+
+
+def test_shingaku_nenrei_kigen_and_amounts():
+    # reaching 18 on the day before the 18th birthday: born 4月1日 reaches it on 3月31日
+    assert nenrei_kigen(date(2008, 4, 1)) == date(2026, 3, 31)
+    assert nenrei_kigen(date(2008, 4, 2)) == date(2027, 3, 31)
+    assert nenrei_kigen(date(2008, 2, 29)) == date(2026, 3, 31)  # reaches 18 on 2026-02-28
+    v = param_value("fukushi.seiho.shingaku_kyufukin", 2026)
+
+    def calc(**kw: Any):
+        args: dict[str, Any] = (
+            dict(
+                value=v,
+                kind="shingaku",
+                jitakugai=False,
+                birth=date(2008, 4, 1),
+                shinsei_date=date(2026, 3, 31),
+            )
+            | kw
+        )
+        return shingaku_kyufukin(**args)  # fmt: skip
+
+    assert calc().amount == 100_000
+    assert calc(jitakugai=True).amount == 300_000
+    assert calc(kind="shushoku").uchiwake == "就職（自宅から通学・通勤）100,000円"
+    with pytest.raises(ShingakuInvalid, match="3月31日を過ぎています"):
+        calc(shinsei_date=date(2026, 4, 1))
+    assert calc(shinsei_date=date(2026, 4, 1), shorei_gaito=True).amount == 100_000
+    # before the 2024 改正 a 就職 is not covered
+    v2023 = param_value("fukushi.seiho.shingaku_kyufukin", 2023)
+    with pytest.raises(ShingakuInvalid, match="就職による支給の対象ではありません"):
+        calc(value=v2023, kind="shushoku")
+
+
+def test_shingaku_kettei_chosei_and_two_towns(alpha, beta, django_capture_on_commit_callbacks):
+    cap = django_capture_on_commit_callbacks
+    connection.set_tenant(alpha.municipality)
+    (oya, ko), k = _case(cap, "hayama", [45, 17], "進学", shuro=0)  # the child born 2008-12-31
+    h78 = seiho_henkan_kettei(
+        case_id=k.case_id,
+        data=_input(ho=HenkanHo.CHOSHU_78, hogo_kingaku=20_000, choshu_gaku=20_000, kaisu=1,
+                    kettei_date=date(2026, 7, 20), kikan_from=JUNE, kikan_to=date(2026, 6, 30),
+                    first_nouki=date(2026, 8, 31)),
+        actor=ACTOR,
+    )  # fmt: skip
+
+    def kettei_(**kw: Any) -> SeihoShingakuKyufukin:
+        args: dict[str, Any] = dict(case_id=k.case_id, atena_id=ko.pk, kind="shingaku",
+                    jitakugai=True, saki="県立大学", shinsei_date=date(2027, 2, 1),
+                    kettei_date=date(2027, 2, 10), actor=ACTOR) | kw  # fmt: skip
+        return shingaku_kettei(**args)
+
+    (other,) = household("hayama", [18], JUNE, surname="世帯外")
+    n = (SeihoShingakuKyufukin.objects.count(), AccessLog.objects.count())
+    for kw, words in (
+        ({"atena_id": other.pk}, "世帯員ではありません"),
+        ({"shinsei_date": date(2027, 4, 1), "kettei_date": date(2027, 4, 2)}, "3月31日を過ぎて"),
+        ({"saki": " "}, "進学先"),
+        ({"chosei_henkan_id": h78.pk, "chosei": 300_001,
+          "chosei_moshide_date": date(2027, 2, 1)}, "給付金の額（300,000円）"),
+    ):  # fmt: skip
+        with pytest.raises(SeihoRefused, match=words):
+            kettei_(**kw)
+    assert (SeihoShingakuKyufukin.objects.count(), AccessLog.objects.count()) == n
+    # 転居して進学 300,000円; the person asked 20,000円 to go to the 第78条 徴収金
+    g = kettei_(chosei_henkan_id=h78.pk, chosei=20_000, chosei_moshide_date=date(2027, 2, 1))
+    assert (g.amount, g.chosei, g.shikyu_gaku, g.uchiwake) == (
+        300_000, 20_000, 280_000, "進学（転居して通学・通勤）300,000円",
+    )  # fmt: skip
+    with pytest.raises(SeihoRefused, match="すでに進学・就職準備給付金の決定"):
+        kettei_()
+    g = shingaku_shiharai(case_id=k.case_id, pk=g.pk, shiharai_date=date(2027, 3, 1), actor=ACTOR)
+    assert (g.status, g.shiharai_date) == (ShuroStatus.SHIHARAI, date(2027, 3, 1))
+    assert [(z.shuno, z.zan) for z in kibetsu_zan(oya.pk) if z.zeimoku == Zeimoku.SEIHO_CHOSHU] == [
+        (20_000, 0)
+    ]
+    with pytest.raises(SeihoRefused, match="すでに支払済"):
+        shingaku_shiharai(case_id=k.case_id, pk=g.pk, shiharai_date=date(2027, 3, 2), actor=ACTOR)
+
+    # 寒川町 sees none of it and cannot reach 葉山町's 徴収金
+    connection.set_tenant(beta.municipality)
+    assert SeihoShingakuKyufukin.objects.count() == 0
+    (_o, kb_child), kb = _case(cap, "samukawa", [45, 17], "寒川進学", shuro=0)
+    with pytest.raises(SeihoRefused, match="見つかりません"):
+        shingaku_kettei(
+            case_id=kb.case_id, atena_id=kb_child.pk, kind="shingaku", jitakugai=False,
+            saki="専門学校", shinsei_date=date(2027, 2, 1), kettei_date=date(2027, 2, 1),
+            chosei_henkan_id=h78.pk, chosei=1_000, chosei_moshide_date=date(2027, 2, 1),
+            actor=ACTOR,
+        )  # fmt: skip
+    gb = shingaku_kettei(
+        case_id=kb.case_id, atena_id=kb_child.pk, kind="shushoku", jitakugai=False,
+        saki="町内の事業所", shinsei_date=date(2027, 2, 1), kettei_date=date(2027, 2, 1),
+        actor=ACTOR,
+    )  # fmt: skip
+    assert (gb.amount, gb.chosei) == (100_000, 0)
+    connection.set_tenant(alpha.municipality)
+    assert list(SeihoShingakuKyufukin.objects.values_list("amount", flat=True)) == [300_000]
+
+
+def test_shingaku_screen_behind_the_grant(alpha, beta, login, django_capture_on_commit_callbacks):
+    cap = django_capture_on_commit_callbacks
+    connection.set_tenant(alpha.municipality)
+    (_oya, ko), k = _case(cap, "hayama", [45, 17], "画面進学", shuro=0)
+    connection.set_schema_to_public()
+    url = f"{BASE}/cases/{k.case_id}/shingaku/"
+    for who in ("hayama-clerk", "hayama-viewer"):
+        c = login(who, alpha.host)
+        assert c.get(url).status_code in (403, 404)
+        assert c.post(url, {"saki": "x"}).status_code in (403, 404)
+        assert c.post(f"{url}1/shiharai/", {}).status_code in (403, 404)
+    c = login("hayama-shinsa", alpha.host)
+    assert c.get(url)["Location"].endswith("/mokuteki/")
+    c.post(f"{BASE}/cases/{k.case_id}/mokuteki/", {"mokuteki": "進学の給付金"})
+    form = {"atena_id": str(ko.pk), "kind": "shingaku", "jitakugai": "0", "saki": "県立大学",
+            "shinsei_date": "令和9年2月1日", "kettei_date": "令和9年2月1日", "shorei_riyu": "",
+            "chosei_henkan": "", "chosei_moshide_date": "", "chosei": ""}  # fmt: skip
+    assert c.post(url, form | {"saki": "県立\x07大学"}).status_code == 400
+    r = c.post(url, form)
+    assert r.status_code == 302, r.content.decode()[:1500]
+    page = c.get(url).content.decode()
+    assert "進学（自宅から通学・通勤）100,000円" in page and "県立大学" in page
+    connection.set_tenant(alpha.municipality)
+    g = SeihoShingakuKyufukin.objects.get()
+    connection.set_schema_to_public()
+    r = c.post(f"{url}{g.pk}/shiharai/", {"shiharai_date": "令和9年3月1日"})
+    assert r.status_code == 302
+    assert "支払済（令和9年3月1日）" in c.get(url).content.decode()
+    connection.set_tenant(alpha.municipality)
+    got = set(
+        AccessLog.objects.filter(username="hayama-shinsa", screen="fukushi.seiho_shingaku")
+        .values_list("action", "purpose")
+    )  # fmt: skip
+    assert ("read", "進学の給付金") in got and ("update", "") in got
     connection.set_schema_to_public()
     cb = login("samukawa-shinsa", beta.host)
     cb.post(f"{BASE}/cases/{k.case_id}/mokuteki/", {"mokuteki": "確認"})

@@ -1,5 +1,6 @@
-"""生活保護 screen for 就労自立給付金 (生活保護法第55条の4) and the 徴収金 taken from it
-(第78条の2第2項), mounted beside the case screens at /fukushi/seikatsu-hogo/ (fukushi/urls.py).
+"""生活保護 screens for 就労自立給付金 (生活保護法第55条の4), 進学・就職準備給付金 (第55条の5)
+and the 徴収金 taken from them (第78条の2第2項), mounted beside the case screens at
+/fukushi/seikatsu-hogo/ (fukushi/urls.py).
 
 The same wall as every case screen (fukushi.views.seiho): without the grant 404, the case
 opens only after the 利用目的 was entered, every read writes the access-log row with it;
@@ -21,10 +22,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fukushi.gyomu import SEIKATSU_HOGO
-from fukushi.models import SeihoHenkan, SeihoShuroKyufukin
+from fukushi.models import SeihoHenkan, SeihoShingakuKyufukin, SeihoShuroKyufukin, ShingakuKind
 from fukushi.rules.seiho_shuro import Juto
+from fukushi.selectors.seiho import case_view
 from fukushi.services.seiho import SeihoRefused
 from fukushi.services.seiho_chosei import CHOSHUKIN
+from fukushi.services.seiho_shingaku import shingaku_kettei, shingaku_shiharai
 from fukushi.services.seiho_shuro import (
     juto_months,
     shuro_furikomi_file,
@@ -44,6 +47,7 @@ from tenants.wareki import format_wareki
 GYOMU = SEIKATSU_HOGO
 RECORD_TYPE = "fukushi.SeihoCase"
 SCREEN = "fukushi.seiho_shuro"
+SCREEN_SHINGAKU = "fukushi.seiho_shingaku"
 
 
 class KetteiForm(forms.Form):
@@ -243,7 +247,161 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+class ShingakuForm(forms.Form):
+    atena_id = forms.TypedChoiceField(label="進学・就職する世帯員", coerce=int, choices=[])
+    kind = forms.ChoiceField(
+        label="進学・就職", choices=ShingakuKind.choices, widget=forms.RadioSelect
+    )
+    jitakugai = forms.TypedChoiceField(
+        label="通学・通勤",
+        coerce=lambda v: v == "1",
+        choices=[("0", "自宅から通学・通勤"), ("1", "転居して通学・通勤")],
+        widget=forms.RadioSelect,
+    )
+    saki = TextField(label="進学先・就職先", max_length=100)
+    shinsei_date = WarekiDateField(label="申請日", help_text=DATE_HELP)
+    kettei_date = WarekiDateField(label="決定日", help_text=DATE_HELP)
+    shorei_riyu = TextField(
+        label="省令で定める者に当たる理由（18歳に達した日以後の最初の3月31日を過ぎた方のみ）",
+        max_length=200,
+        required=False,
+    )
+    chosei_henkan = forms.TypedChoiceField(
+        label="給付金から徴収する徴収金（申出があったとき）",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=[],
+    )
+    chosei_moshide_date = WarekiDateField(label="徴収の申出日", required=False, help_text=DATE_HELP)
+    chosei = forms.IntegerField(
+        label="給付金から徴収する額（円）", min_value=0, max_value=10**7, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        members: list[tuple[int, str]],
+        choices: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        f = self.fields["atena_id"]
+        assert isinstance(f, forms.TypedChoiceField)
+        f.choices = members
+        g = self.fields["chosei_henkan"]
+        assert isinstance(g, forms.TypedChoiceField)
+        g.choices = [("", "徴収しない")] + [(str(k), v) for k, v in choices]
+
+
+@gyomu_view(GYOMU)
+@logs_reads(Reads(RECORD_TYPE, id_kwarg="pk", shown="case", screen=SCREEN_SHINGAKU))
+@require_http_methods(["GET", "POST"])
+def shingaku(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    need = _need_mokuteki(request, f"case:{pk}", "")
+    if need is not None:
+        return need
+    view = case_view(case)
+    names = {m.atena_id: m.shimei for m in view.members}
+    members = [(m.atena_id, f"{m.shimei}（{m.atena_no}）") for m in view.members]
+    today = timezone.localdate()
+    form = ShingakuForm(
+        request.POST or None,
+        members=members,
+        choices=_choices(case.pk),
+        initial={"shinsei_date": today, "kettei_date": today},
+    )
+    if request.method == "POST" and _can_write(request):
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                shingaku_kettei(
+                    case_id=case.pk,
+                    atena_id=d["atena_id"],
+                    kind=d["kind"],
+                    jitakugai=d["jitakugai"],
+                    saki=d["saki"],
+                    shinsei_date=d["shinsei_date"],
+                    kettei_date=d["kettei_date"],
+                    shorei_riyu=d["shorei_riyu"] or "",
+                    chosei_henkan_id=d["chosei_henkan"],
+                    chosei_moshide_date=d["chosei_moshide_date"],
+                    chosei=d["chosei"] or 0,
+                    actor=actor_from_request(request),
+                )
+            except SeihoRefused as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "進学・就職準備給付金の支給を決定しました。")
+                return redirect("fukushi_seiho_shingaku", pk=case.pk)
+        else:
+            _errors(request, form)
+    rows = [
+        (k, names.get(k.atena_id, ""))
+        for k in SeihoShingakuKyufukin.objects.filter(case=case)
+        .select_related("chosei_henkan")
+        .order_by("pk")
+    ]
+    access_note(
+        request,
+        purpose=PURPOSE.get(request, f"case:{pk}"),
+        detail={"atena_ids": view.atena_ids, "shingaku_ids": [k.pk for k, _ in rows]},
+    )
+    return TemplateResponse(
+        request,
+        "fukushi/seiho/shingaku.html",
+        {
+            "case": case,
+            "rows": rows,
+            "form": form,
+            "shiharai_form": ShiharaiForm(initial={"shiharai_date": today}),
+            "can_write": _can_write(request),
+        },
+    )
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(Reads(RECORD_TYPE, id_kwarg="case_pk", screen=SCREEN_SHINGAKU))
+@require_POST
+def shingaku_shiharai_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    case = _case(request, case_pk)
+    need = _need_mokuteki(request, f"case:{case_pk}", "")
+    if need is not None:
+        return need
+    form = ShiharaiForm(request.POST)
+    if form.is_valid():
+        try:
+            k = shingaku_shiharai(
+                case_id=case.pk,
+                pk=pk,
+                shiharai_date=form.cleaned_data["shiharai_date"],
+                actor=actor_from_request(request),
+            )
+        except SeihoRefused as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"支払を記録しました（徴収 {k.chosei:,}円、支給 {k.shikyu_gaku:,}円）。",
+            )
+    else:
+        _errors(request, form)
+    access_note(
+        request,
+        purpose=PURPOSE.get(request, f"case:{case_pk}"),
+        detail={"atena_ids": [case.nushi_atena_id], "shingaku_id": pk},
+    )
+    return redirect("fukushi_seiho_shingaku", pk=case.pk)
+
+
 urlpatterns: list[URLPattern] = [
+    path("cases/<int:pk>/shingaku/", shingaku, name="fukushi_seiho_shingaku"),
+    path(
+        "cases/<int:case_pk>/shingaku/<int:pk>/shiharai/",
+        shingaku_shiharai_view,
+        name="fukushi_seiho_shingaku_shiharai",
+    ),
     path("cases/<int:pk>/shuro/", shuro, name="fukushi_seiho_shuro"),
     path("cases/<int:pk>/shuro/shiharai/", shiharai, name="fukushi_seiho_shuro_shiharai"),
     path("cases/<int:pk>/shuro/furikomi/", furikomi, name="fukushi_seiho_shuro_furikomi"),
