@@ -154,6 +154,7 @@ MODULE = ModuleSpec(
         "fukushi.seiho_chosei": "保護費からの徴収（第78条の2）",
         "fukushi.seiho_shuro": "就労自立給付金（第55条の4）",
         "fukushi.seiho_shingaku": "進学・就職準備給付金（第55条の5）",
+        "fukushi.seiho_shuro_pdf": "就労自立給付金・進学・就職準備給付金 支給決定通知書",
         "fukushi.seiho_ken": "医療券・調剤券・介護券",
         "fukushi.seiho_ken_pdf": "医療券・調剤券・介護券の印刷",
         "fukushi.seiho_kikan": "生活保護の指定機関",

@@ -51,6 +51,7 @@ from fukushi.tests.test_seiho_henkan import _input
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.params.services import param_value
+from tenants.testing.pdf import pdf_pages, squash
 from tenants.zengin import read_sogo_furikomi
 from zeimu.public import Zeimoku, kibetsu_zan
 
@@ -274,6 +275,7 @@ def test_shuro_screen_behind_the_grant_and_the_purpose(
         assert c.post(url, {"shuro_jiyu": "x"}).status_code in (403, 404)
         assert c.post(f"{url}shiharai/", {}).status_code in (403, 404)
         assert c.get(f"{url}furikomi/").status_code in (403, 404)
+        assert c.get(f"{url}tsuchi.pdf").status_code in (403, 404)
         assert c.get(f"{BASE}/cases/{k.case_id + 999}/shuro/").status_code in (403, 404)
     c = login("hayama-shinsa", alpha.host)
     r = c.get(url)
@@ -301,6 +303,13 @@ def test_shuro_screen_behind_the_grant_and_the_purpose(
     assert r.status_code == 302
     page = c.get(url).content.decode()
     assert "支払済（令和8年12月10日）" in page
+    # the 支給決定通知書: the figures and the months read back from the PDF
+    pdf = c.get(f"{url}tsuchi.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = squash(" ".join(pdf_pages(pdf.content)))
+    for words in ("就労自立給付金支給決定通知書", "90,000円", "令和8年11月", "50,000円",
+                  "単身世帯", "審査請求"):  # fmt: skip
+        assert squash(words) in text, words
     connection.set_tenant(alpha.municipality)
     _irainin(2026)
     connection.set_schema_to_public()
@@ -312,6 +321,9 @@ def test_shuro_screen_behind_the_grant_and_the_purpose(
         .values_list("action", "purpose")
     )  # fmt: skip
     assert ("read", "就労自立給付金の決定") in got and ("update", "") in got
+    assert ("print", "就労自立給付金の決定") in set(
+        AccessLog.objects.filter(screen="fukushi.seiho_shuro_pdf").values_list("action", "purpose")
+    )
     # 寒川町's caseworker reaches nothing of 葉山町's
     connection.set_schema_to_public()
     cb = login("samukawa-shinsa", beta.host)
@@ -435,6 +447,7 @@ def test_shingaku_screen_behind_the_grant(alpha, beta, login, django_capture_on_
         assert c.get(url).status_code in (403, 404)
         assert c.post(url, {"saki": "x"}).status_code in (403, 404)
         assert c.post(f"{url}1/shiharai/", {}).status_code in (403, 404)
+        assert c.get(f"{url}1/tsuchi.pdf").status_code in (403, 404)
     c = login("hayama-shinsa", alpha.host)
     assert c.get(url)["Location"].endswith("/mokuteki/")
     c.post(f"{BASE}/cases/{k.case_id}/mokuteki/", {"mokuteki": "進学の給付金"})
@@ -452,6 +465,12 @@ def test_shingaku_screen_behind_the_grant(alpha, beta, login, django_capture_on_
     r = c.post(f"{url}{g.pk}/shiharai/", {"shiharai_date": "令和9年3月1日"})
     assert r.status_code == 302
     assert "支払済（令和9年3月1日）" in c.get(url).content.decode()
+    pdf = c.get(f"{url}{g.pk}/tsuchi.pdf")
+    assert pdf.status_code == 200
+    text = squash(" ".join(pdf_pages(pdf.content)))
+    for words in ("進学・就職準備給付金支給決定通知書", "100,000円", "県立大学", "画面進学"):
+        assert squash(words) in text, words
+    assert c.get(f"{url}{g.pk + 999}/tsuchi.pdf").status_code == 404
     connection.set_tenant(alpha.municipality)
     got = set(
         AccessLog.objects.filter(username="hayama-shinsa", screen="fukushi.seiho_shingaku")

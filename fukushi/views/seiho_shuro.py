@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fukushi.gyomu import SEIKATSU_HOGO
 from fukushi.models import SeihoHenkan, SeihoShingakuKyufukin, SeihoShuroKyufukin, ShingakuKind
+from fukushi.printjobs_seiho_shuro import shingaku_render, shuro_render
 from fukushi.rules.seiho_shuro import Juto
 from fukushi.selectors.seiho import case_view
 from fukushi.services.seiho import SeihoRefused
@@ -35,8 +36,16 @@ from fukushi.services.seiho_shuro import (
     shuro_kyufukin_shiharai,
     wareki_month,
 )
-from fukushi.views.seiho import DATE_HELP, PURPOSE, _can_write, _case, _need_mokuteki
+from fukushi.views.seiho import (
+    DATE_HELP,
+    PURPOSE,
+    _can_write,
+    _case,
+    _need_mokuteki,
+    case_pdf,
+)
 from tenants.access import gyomu_view
+from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
@@ -48,6 +57,7 @@ GYOMU = SEIKATSU_HOGO
 RECORD_TYPE = "fukushi.SeihoCase"
 SCREEN = "fukushi.seiho_shuro"
 SCREEN_SHINGAKU = "fukushi.seiho_shingaku"
+SCREEN_PDF = "fukushi.seiho_shuro_pdf"
 
 
 class KetteiForm(forms.Form):
@@ -395,7 +405,41 @@ def shingaku_shiharai_view(request: HttpRequest, case_pk: int, pk: int) -> HttpR
     return redirect("fukushi_seiho_shingaku", pk=case.pk)
 
 
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(Reads(RECORD_TYPE, action=AccessAction.PRINT, id_kwarg="case_pk", screen=SCREEN_PDF))
+@require_GET
+def shuro_pdf(request: HttpRequest, case_pk: int) -> HttpResponse:
+    return case_pdf(
+        request,
+        case_pk,
+        find=lambda case: SeihoShuroKyufukin.objects.filter(case=case).first(),
+        render=shuro_render,
+        detail=lambda case, k: {"shuro_kyufukin_id": k.pk, "atena_ids": [case.nushi_atena_id]},
+        filename=f"shuro_kyufukin_{case_pk}.pdf",
+    )
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@logs_reads(Reads(RECORD_TYPE, action=AccessAction.PRINT, id_kwarg="case_pk", screen=SCREEN_PDF))
+@require_GET
+def shingaku_pdf(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
+    return case_pdf(
+        request,
+        case_pk,
+        find=lambda case: SeihoShingakuKyufukin.objects.filter(pk=pk, case=case).first(),
+        render=shingaku_render,
+        detail=lambda case, k: {"shingaku_id": k.pk, "atena_ids": [k.atena_id]},
+        filename=f"shingaku_kyufukin_{pk}.pdf",
+    )
+
+
 urlpatterns: list[URLPattern] = [
+    path("cases/<int:case_pk>/shuro/tsuchi.pdf", shuro_pdf, name="fukushi_seiho_shuro_pdf"),
+    path(
+        "cases/<int:case_pk>/shingaku/<int:pk>/tsuchi.pdf",
+        shingaku_pdf,
+        name="fukushi_seiho_shingaku_pdf",
+    ),
     path("cases/<int:pk>/shingaku/", shingaku, name="fukushi_seiho_shingaku"),
     path(
         "cases/<int:case_pk>/shingaku/<int:pk>/shiharai/",
