@@ -35,6 +35,12 @@ from fukushi.models.seiho_henkan import (  # 返還金・徴収金, 医療券・
     SeihoKen,
     SeihoKikan,
 )
+from fukushi.models.seiho_shuro import (  # 就労自立給付金 (生活保護法第55条の4)
+    SeihoShingakuKyufukin,
+    SeihoShuroKyufukin,
+    ShingakuKind,
+    ShuroStatus,
+)
 from fukushi.models.shogai import *  # noqa: F403  障害者手帳・心身障害者医療 (issue 21 items 1–2)
 from fukushi.models.shogai_teate import *  # noqa: F403  特別障害者手当・障害児福祉手当・特別児童扶養手当
 from fukushi.models.tsusho import *  # noqa: F403  障害児通所支援 (SG-52)
@@ -61,7 +67,11 @@ __all__ = [
     "SeihoMember",
     "SeihoShikyu",
     "SeihoShikyuLine",
+    "SeihoShingakuKyufukin",
+    "SeihoShuroKyufukin",
     "SeimitsuKekka",
     "SesshuKubun",
+    "ShingakuKind",
+    "ShuroStatus",
     "YoboSesshu",
 ]
