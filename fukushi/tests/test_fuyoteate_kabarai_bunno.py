@@ -73,7 +73,8 @@ NOUKI = [
 
 @pytest.fixture
 def towns(world, django_capture_on_commit_callbacks):
-    from fukushi.tests.test_fuyoteate_kabarai_tokusoku import A_CLERK as A, B_CLERK as B
+    from fukushi.tests.test_fuyoteate_kabarai_tokusoku import A_CLERK as A
+    from fukushi.tests.test_fuyoteate_kabarai_tokusoku import B_CLERK as B
 
     capture = django_capture_on_commit_callbacks
     connection.set_tenant(world.beta.municipality)
