@@ -269,12 +269,12 @@ def bunno_nofusho(
         ki = [x for x in ki if x.kai == kai]
     if not ki:
         raise FuyoteateRefused([("kai", "納付書を作成する未納の回がありません。")])
-    (base,) = nofusho_items([plan.kabarai]) or [None]
-    if base is None:
+    found = nofusho_items([plan.kabarai])
+    if not found:
         raise FuyoteateRefused([("kabarai", "受給者の住所・氏名を住民記録から読めません。")])
     items = [
         {
-            **base,
+            **found[0],
             "nofu_label": f"納付額（第{x.kai}回／全{plan.kaisu}回）",
             "zan": f"{x.gaku - x.nofu_gaku:,}円",
             "kigen_label": f"第{x.kai}回の納期限",
