@@ -136,9 +136,10 @@ def test_import_check_pay_and_file_in_two_towns(world, towns):
         genbutsu_file(g)
     g = genbutsu_shiharai(genbutsu=g, shiharai_date=date(2025, 10, 20),
                           irainin=zengin.Irainin(**IRAININ), koza=KIKAN, actor=CLERK)  # fmt: skip
+    # 顧客コード1 = the 請求月 (令和7年10月)
     data = [r for r in zengin.read_sogo_furikomi(genbutsu_file(g)) if r.kind == "data"]
     assert [(r.fields["amount"], r.fields["koza_bango"], str(r.fields["customer1"]).strip())
-            for r in data] == [(7_000, "2222222", "0000202509")]  # fmt: skip
+            for r in data] == [(7_000, "2222222", "0000202510")]  # fmt: skip
     with pytest.raises(IryoRefused, match="支払済み"):
         genbutsu_shiharai(genbutsu=g, shiharai_date=date(2025, 10, 21),
                           irainin=zengin.Irainin(**IRAININ), koza=KIKAN, actor=CLERK)  # fmt: skip
