@@ -366,6 +366,9 @@ NOT_REQUESTED = {
     "fukushi_fuyoteate_kabarai_tokusoku_list": (
         "fukushi/tests/test_fuyoteate_kabarai_tokusoku.py (test_tokusoku_screens…)"
     ),
+    "fukushi_fuyoteate_kabarai_furikou": (
+        "fukushi/tests/test_fuyoteate_kabarai_bunno.py (test_bunno_screens…)"
+    ),
 }
 
 

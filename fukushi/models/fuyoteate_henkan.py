@@ -12,6 +12,9 @@ from fukushi.models.fuyoteate import FuyoJukyusha, FuyoShiharai
 
 __all__ = [
     "FuyoKabarai",
+    "FuyoKabaraiBunno",
+    "FuyoKabaraiBunnoJotai",
+    "FuyoKabaraiBunnoKi",
     "FuyoKabaraiJotai",
     "FuyoKabaraiTokusoku",
     "FuyoKabaraiTsuki",
@@ -152,3 +155,72 @@ class FuyoKabaraiTokusoku(models.Model):
 
     def __str__(self) -> str:
         return f"児童扶養手当 返還金の督促 {self.pk}"
+
+
+class FuyoKabaraiBunnoJotai(models.TextChoices):
+    KEIZOKU = "keizoku", "分割納付中"
+    KANRYO = "kanryo", "完了"
+    TORIKESHI = "torikeshi", "取消"
+
+
+class FuyoKabaraiBunno(models.Model):
+    """A 分割納付 plan of a 返還金 (履行延期の特約, 地方自治法施行令第171条の6): the 残額 at
+    the 申出 split into ``kaisu`` monthly 回. At most one plan 分割納付中 per 返還金; a plan
+    cancelled (不履行) makes the rest due at once (``FuyoKabarai.nouki`` becomes the 取消日;
+    the 納期限 before the plan is kept in ``moto_nouki``)."""
+
+    kabarai = models.ForeignKey(
+        FuyoKabarai, on_delete=models.PROTECT, related_name="bunno", verbose_name="返還金"
+    )
+    moushide_date = models.DateField("申出日")
+    zan = models.PositiveIntegerField("分割した残額（円）")
+    kaisu = models.PositiveSmallIntegerField("回数")
+    maikai_gaku = models.PositiveIntegerField("毎回の額（円）")
+    shokai_nouki = models.DateField("初回の納期限")
+    moto_nouki = models.DateField("分割前の納期限")
+    jotai = models.CharField(
+        "状態",
+        max_length=10,
+        choices=FuyoKabaraiBunnoJotai.choices,
+        default=FuyoKabaraiBunnoJotai.KEIZOKU,
+    )
+    torikeshi_date = models.DateField("取消日", null=True, blank=True)
+    torikeshi_riyu = models.CharField("取消の理由", max_length=200, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "児童扶養手当 返還金の分割納付"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kabarai"],
+                condition=models.Q(jotai="keizoku"),
+                name="fuyo_kabarai_bunno_one_keizoku",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 返還金の分割納付 {self.pk}"
+
+
+class FuyoKabaraiBunnoKi(models.Model):
+    """One 回 of a 分割納付 plan: its amount, 納期限 and what payments were put to it (in
+    回 order)."""
+
+    bunno = models.ForeignKey(
+        FuyoKabaraiBunno, on_delete=models.PROTECT, related_name="ki", verbose_name="分割納付"
+    )
+    kai = models.PositiveSmallIntegerField("回")
+    gaku = models.PositiveIntegerField("納付額（円）")
+    nouki = models.DateField("納期限")
+    nofu_gaku = models.PositiveIntegerField("納付済額（円）", default=0)
+
+    class Meta:
+        verbose_name = "児童扶養手当 返還金の分割納付の回"
+        ordering = ["kai"]
+        constraints = [
+            models.UniqueConstraint(fields=["bunno", "kai"], name="fuyo_kabarai_bunno_kai_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"児童扶養手当 返還金の分割納付の回 {self.pk}"

@@ -1,6 +1,6 @@
 """施設型給付費・地域型保育給付費 (子ども・子育て支援法第27条・第29条): the 公定価格 a town
-enters per 施設, 年度, クラス年齢 and 保育必要量 (entered data: not computed from the 内閣府's
-加算 tables), and the 施設's account the 給付費 is paid to."""
+enters per 施設, 年度, クラス年齢 and 保育必要量 or 教育標準時間 (1号; entered data: not computed
+from the 内閣府's 加算 tables), and the 施設's account the 給付費 is paid to."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ class HoikuKoteiKakaku(models.Model):
     class_age = models.IntegerField("クラス年齢（4月1日の年齢）")
     hyojun = models.PositiveIntegerField("保育標準時間の公定価格（月額・円）")
     tanjikan = models.PositiveIntegerField("保育短時間の公定価格（月額・円）")
+    kyoiku = models.PositiveIntegerField(
+        "1号（教育標準時間）の公定価格（月額・円）", null=True, blank=True
+    )
     created_by = models.CharField("登録者", max_length=150)
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
 

@@ -10,11 +10,14 @@ from fukushi import gyomu
 from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
+    "IryoGenbutsu",
+    "IryoGenbutsuMeisai",
     "IryoGyomu",
     "IryoJotai",
     "IryoJukyusha",
     "IryoRireki",
     "IryoShiharai",
+    "IryoShinsaKikan",
     "IryoShokan",
     "IryoShokanJotai",
 ]
@@ -134,3 +137,73 @@ class IryoShokan(models.Model):
 
     def __str__(self) -> str:
         return f"医療費助成 償還 {self.pk}"
+
+
+class IryoShinsaKikan(models.TextChoices):
+    KOKUHOREN = "kokuhoren", "国民健康保険団体連合会"
+    SHIHARAI_KIKIN = "shiharai_kikin", "社会保険診療報酬支払基金"
+
+
+class IryoGenbutsu(models.Model):
+    """A month's 現物給付 請求 of one 業務 from one 審査支払機関 (imported file), its check
+    against the 受給者証, and its payment to the 機関 (who pays the 医療機関)."""
+
+    gyomu = models.CharField("業務", max_length=16, choices=IryoGyomu.choices)
+    shinsa_kikan = models.CharField("審査支払機関", max_length=16, choices=IryoShinsaKikan.choices)
+    seikyu_tsuki = models.DateField("請求月（月の初日）")
+    file_sha256 = models.CharField("請求ファイルの SHA-256", max_length=64)
+    kensu = models.PositiveIntegerField("件数")
+    henrei_kensu = models.PositiveIntegerField("返戻の件数")
+    josei_gokei = models.BigIntegerField("助成額の合計（円）")
+    shiharai_date = models.DateField("支払日", null=True, blank=True)
+    irainin = models.JSONField("振込依頼人", null=True, blank=True)
+    koza = models.JSONField("審査支払機関の口座", null=True, blank=True)
+    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "医療費助成 現物給付の請求"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gyomu", "shinsa_kikan", "seikyu_tsuki"],
+                name="iryo_genbutsu_once_a_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"医療費助成 現物給付の請求 {self.pk}"
+
+
+class IryoGenbutsuMeisai(models.Model):
+    """One line (1件: one person, one 医療機関, one 診療月) of a 現物給付 請求: the 医療保険's
+    一部負担金 the town bears less the town's own 一部負担金, or 返戻 with its reason."""
+
+    genbutsu = models.ForeignKey(
+        IryoGenbutsu, on_delete=models.PROTECT, related_name="meisai", verbose_name="請求"
+    )
+    gyo = models.PositiveIntegerField("行")
+    jukyusha = models.ForeignKey(
+        IryoJukyusha,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="genbutsu",
+        verbose_name="受給者",
+    )
+    jukyusha_bango = models.CharField("受給者番号", max_length=12)
+    shinryo_tsuki = models.DateField("診療月（月の初日）")
+    kikan_code = models.CharField("医療機関コード", max_length=10)
+    kikan_mei = models.CharField("医療機関名", max_length=100)
+    iryohi = models.PositiveIntegerField("医療費の総額（円）")
+    futan = models.PositiveIntegerField("一部負担金相当額（円）")
+    ichibu_futan = models.PositiveIntegerField("町の一部負担金（円）")
+    josei_gaku = models.PositiveIntegerField("助成額（円）")
+    henrei_riyu = models.CharField("返戻の理由", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "医療費助成 現物給付の明細"
+        ordering = ["gyo"]
+
+    def __str__(self) -> str:
+        return f"医療費助成 現物給付の明細 {self.pk}"

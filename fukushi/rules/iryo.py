@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-__all__ = ["nenrei_shuryo", "shokan_gaku", "yuko_kikan"]
+__all__ = ["nenrei_shuryo", "shokan_gaku", "yuko_in_month", "yuko_kikan"]
 
 
 def _birthday(birth: date, age: int) -> date:
@@ -36,3 +36,11 @@ def yuko_kikan(kaishi: date, koshin_tsuki: int, shuryo_limit: date | None) -> tu
 def shokan_gaku(jiko_futan: int, ichibu_futan: int) -> int:
     """The refund of one claim: what was paid at the counter less the town's 一部負担金."""
     return max(0, jiko_futan - ichibu_futan)
+
+
+def yuko_in_month(kaishi: date, shuryo: date, month: date) -> bool:
+    """Whether a 受給者証 valid from ``kaishi`` to ``shuryo`` is valid on some day of the
+    診療月 ``month`` (a 請求 names the month, not the days of treatment)."""
+    first = month.replace(day=1)
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return kaishi < nxt and shuryo >= first

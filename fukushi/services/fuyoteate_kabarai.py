@@ -32,6 +32,7 @@ from fukushi.models import (
 )
 from fukushi.rules.fuyoteate import nendo_of_month
 from fukushi.services.fuyoteate import FuyoteateRefused
+from fukushi.services.fuyoteate_kabarai_bunno import bunno_allocate
 from fukushi.services.fuyoteate_mishikyu import paid_months
 from juminkiroku.public import address_blocks, person_identities
 from tenants.accesslog.models import AccessAction
@@ -110,7 +111,8 @@ def kabarai_kettei(*, jukyusha: FuyoJukyusha, kettei_date: date, actor: Actor) -
 
 
 def kabarai_nofu(*, kabarai: FuyoKabarai, gaku: int, nofu_date: date, actor: Actor) -> FuyoKabarai:
-    """A payment of ``gaku`` against the 返還金 (完納 when nothing is left)."""
+    """A payment of ``gaku`` against the 返還金 (完納 when nothing is left); under a 分割納付
+    plan it is put to the 回 in order (``fuyoteate_kabarai_bunno.bunno_allocate``)."""
     errors: list[tuple[str, str]] = []
     if gaku < 1:
         errors.append(("gaku", "納付額は1円以上で入力してください。"))
@@ -128,6 +130,7 @@ def kabarai_nofu(*, kabarai: FuyoKabarai, gaku: int, nofu_date: date, actor: Act
         if row.nofu_gaku == row.gaku:
             row.jotai = FuyoKabaraiJotai.KANNO
         row.save(update_fields=["nofu_gaku", "jotai"])
+        bunno_allocate(row, gaku)
         FuyoRireki.objects.create(
             jukyusha_id=row.jukyusha_id,
             kind="kabarai",

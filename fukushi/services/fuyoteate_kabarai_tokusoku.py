@@ -32,6 +32,8 @@ from django.db.models import QuerySet
 from fukushi.gyomu import JIDO_FUYO_TEATE
 from fukushi.models import (
     FuyoKabarai,
+    FuyoKabaraiBunno,
+    FuyoKabaraiBunnoJotai,
     FuyoKabaraiJotai,
     FuyoKabaraiTokusoku,
     FuyoRireki,
@@ -82,10 +84,13 @@ def shitei_kigen_of(tokusoku_date: date) -> date:
 
 
 def tokusoku_taisho(on_date: date) -> QuerySet[FuyoKabarai]:
-    """返還金 未納 whose 納期限 passed before ``on_date`` and not yet 督促'd, oldest first."""
+    """返還金 未納 whose 納期限 passed before ``on_date``, not yet 督促'd and not 分割納付中
+    (a plan's 回 have their own 納期限; a plan cancelled on its 不履行 makes the rest due on
+    the 取消日), oldest first."""
     return (
         FuyoKabarai.objects.filter(jotai=FuyoKabaraiJotai.MINO, nouki__lt=on_date)
         .filter(tokusoku__isnull=True)
+        .exclude(bunno__jotai=FuyoKabaraiBunnoJotai.KEIZOKU)
         .select_related("jukyusha")
         .order_by("nouki", "pk")
     )
@@ -94,6 +99,13 @@ def tokusoku_taisho(on_date: date) -> QuerySet[FuyoKabarai]:
 def _refusals(k: FuyoKabarai, tokusoku_date: date) -> list[tuple[str, str]]:
     if k.jotai != FuyoKabaraiJotai.MINO:
         return [("kabarai", "完納した返還金は督促しません。")]
+    if FuyoKabaraiBunno.objects.filter(kabarai=k, jotai=FuyoKabaraiBunnoJotai.KEIZOKU).exists():
+        return [
+            (
+                "kabarai",
+                "分割納付中の返還金は督促しません（不履行のときは分割納付を取り消してから）。",
+            )
+        ]
     if tokusoku_date <= k.nouki:
         return [
             (

@@ -39,6 +39,7 @@ from fukushi.services.fuyoteate import (
 )
 from fukushi.services.fuyoteate_shisan import ShisanRefused, fuyoteate_shisan, shisan_json
 from fukushi.views import fuyoteate_henkan as henkan_views
+from fukushi.views import fuyoteate_kabarai_bunno as bunno_views
 from fukushi.views import fuyoteate_kabarai_tokusoku as tokusoku_views
 from fukushi.views import fuyoteate_nenkin as nenkin_views
 from fukushi.views import fuyoteate_todoke as todoke
@@ -402,3 +403,4 @@ urlpatterns += todoke.urlpatterns  # 届出: 現況届・適用除外事由届�
 urlpatterns += nenkin_views.urlpatterns  # 併給調整・未払分の請求・資格喪失と通知書
 urlpatterns += henkan_views.urlpatterns  # 未支払の手当・過払の返還金
 urlpatterns += tokusoku_views.urlpatterns  # 返還金の納付書・督促
+urlpatterns += bunno_views.urlpatterns  # 返還金の分割納付

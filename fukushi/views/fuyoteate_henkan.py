@@ -33,6 +33,8 @@ from fukushi.models import (
     FuyoJotai,
     FuyoJukyusha,
     FuyoKabarai,
+    FuyoKabaraiBunno,
+    FuyoKabaraiBunnoJotai,
     FuyoKabaraiJotai,
     FuyoKabaraiTokusoku,
     FuyoMiharai,
@@ -55,6 +57,7 @@ from fukushi.services.fuyoteate_mishikyu import (
     mishikyu_tsuchi,
     seikyusha_kouho,
 )
+from fukushi.views.fuyoteate_kabarai_bunno import BunnoForm, TorikeshiForm
 from juminkiroku.public import person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -344,6 +347,25 @@ def kabarai(request: HttpRequest, pk: int) -> HttpResponse:
     months = overpaid_months(j)
     rows = list(j.kabarai.order_by("-kettei_date", "-pk").prefetch_related("tsuki"))
     tokusoku = {t.kabarai_id: t for t in FuyoKabaraiTokusoku.objects.filter(kabarai__in=rows)}
+    today = timezone.localdate()
+    plans: dict[int, list[Any]] = {}
+    for plan in (
+        FuyoKabaraiBunno.objects.filter(kabarai__in=rows).prefetch_related("ki").order_by("-pk")
+    ):
+        plans.setdefault(plan.kabarai_id, []).append(
+            {
+                "plan": plan,
+                "keizoku": plan.jotai == FuyoKabaraiBunnoJotai.KEIZOKU,
+                "ki": [
+                    {
+                        "ki": x,
+                        "mino": x.gaku - x.nofu_gaku,
+                        "furikou": x.nofu_gaku < x.gaku and x.nouki < today,
+                    }
+                    for x in plan.ki.all()
+                ],
+            }
+        )
     return TemplateResponse(
         request,
         "fukushi/fuyoteate/kabarai.html",
@@ -359,12 +381,16 @@ def kabarai(request: HttpRequest, pk: int) -> HttpResponse:
                     "tsuki": sorted(k.tsuki.all(), key=lambda t: t.month),
                     "mino": k.jotai == FuyoKabaraiJotai.MINO,
                     "tokusoku": tokusoku.get(k.pk),
-                    "kigen_sugi": k.nouki < timezone.localdate(),
+                    "kigen_sugi": k.nouki < today,
+                    "plans": plans.get(k.pk, []),
+                    "keizoku": any(p["keizoku"] for p in plans.get(k.pk, [])),
                 }
                 for k in rows
             ],
             "kettei_form": KabaraiKetteiForm(initial={"kettei_date": timezone.localdate()}),
             "nofu_form": KabaraiNofuForm(initial={"nofu_date": timezone.localdate()}),
+            "bunno_form": BunnoForm(initial={"moushide_date": today}),
+            "torikeshi_form": TorikeshiForm(initial={"torikeshi_date": today}),
             "can_write": _can_write(request),
         },
     )

@@ -1,6 +1,8 @@
 """施設型給付費 screen (/fukushi/kodomo-kosodate/kyufuhi/): the 給付費 of a month per 施設 with
-each child's line (公定価格 − 利用者負担) and the totals, the entry of a 施設's 公定価格 (per
-年度 and クラス年齢) and of its account, and the 全銀 総合振込 file of the month.
+each child's line (公定価格, prorated for a child entering or leaving during the month, −
+利用者負担; 1号 children with their 教育標準時間 公定価格) and the totals, the entry of a
+施設's 公定価格 (per 年度 and クラス年齢) and of its account, and the 全銀 総合振込 file of
+the month.
 
 Paths carry no personal data; the list's read is logged by ``logs_reads`` (the children's
 宛名 ids), the writes and the file by their service.
@@ -54,6 +56,11 @@ class KoteiForm(forms.Form):
     class_age = forms.IntegerField(label="クラス年齢（0〜5）", min_value=0, max_value=5)
     hyojun = forms.IntegerField(label="保育標準時間の公定価格（月額・円）", min_value=1)
     tanjikan = forms.IntegerField(label="保育短時間の公定価格（月額・円）", min_value=1)
+    kyoiku = forms.IntegerField(
+        label="1号（教育標準時間）の公定価格（月額・円、2歳児（満3歳）クラス以上・任意）",
+        min_value=1,
+        required=False,
+    )
 
 
 class KozaForm(forms.Form):
@@ -142,7 +149,7 @@ def kotei(request: HttpRequest) -> HttpResponse:
         kotei_kakaku_set(
             shisetsu=HoikuShisetsu.objects.get(pk=d["shisetsu"]), nendo=d["nendo"],
             class_age=d["class_age"], hyojun=d["hyojun"], tanjikan=d["tanjikan"],
-            actor=actor_from_request(request),
+            kyoiku=d["kyoiku"], actor=actor_from_request(request),
         )  # fmt: skip
     except KyufuhiRefused as exc:
         _errors(request, exc.errors)

@@ -36,6 +36,7 @@ from fukushi.services.iryo import (
     shokan_uketsuke,
 )
 from fukushi.views.furikomi import IraininForm
+from fukushi.views.iryo_genbutsu import genbutsu_views
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -373,4 +374,5 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
         path("jukyushasho/", ikkatsu, name=n + "ikkatsu"),
         path("shiharai/", shiharai, name=n + "shiharai"),
         path("shiharai/<int:pk>/furikomi.txt", furikomi, name=n + "furikomi"),
+        *genbutsu_views(code, slug),
     ]
