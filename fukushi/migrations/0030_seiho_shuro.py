@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0028_tsusho_tashi_enchou'),
+        ('fukushi', '0029_fuyoteate_kabarai_bunno'),
     ]
 
     operations = [

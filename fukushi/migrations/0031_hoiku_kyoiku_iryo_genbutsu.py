@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0029_fuyoteate_kabarai_bunno'),
+        ('fukushi', '0030_seiho_shuro'),
     ]
 
     operations = [
