@@ -127,7 +127,11 @@ def kanpu_decide(
         ]
         hassei = kagono_hassei(changes, on=kettei_date)
         moved = juto_apply(
-            atena_id=kib.atena_id, on=kettei_date, actor=actor, from_kibetsu_id=kib.pk
+            atena_id=kib.atena_id,
+            on=kettei_date,
+            actor=actor,
+            from_kibetsu_id=kib.pk,
+            entaikin=True,
         )
         over = -balances([kib.pk], on=kettei_date)[kib.pk].zan
         if over <= 0 and not moved:
