@@ -626,7 +626,10 @@ def juto_apply(
                     continue
                 arose = max((hassei[i] or on) for i in into[debt.pk])
                 tekijo = min(on, max(debt.nouki, arose))
-                amount = entaikin_of(debt.pk, paid_on=tekijo).entaikin
+                try:
+                    amount = entaikin_of(debt.pk, paid_on=tekijo).entaikin
+                except ValueError as exc:  # a year whose rates are not registered
+                    raise ShunoRefused(str(exc)) from exc
                 if amount > 0:
                     chotei_post(
                         zeimoku=debt.zeimoku, key=f"{ENTAIKIN_KEY}{debt.pk}",
