@@ -584,8 +584,10 @@ def juto_apply(
         # 還付 already took out.
         final = balances([k.pk for k, _ in rows])
         owed = [(k, min(b.zan, final[k.pk].zan)) for k, b in rows]
-        honzei = [[k, zan] for k, zan in owed if zan > 0 and not (entaikin and _is_entaikin(k))]
-        sources = []
+        honzei: list[list[Any]] = [
+            [k, zan] for k, zan in owed if zan > 0 and not (entaikin and _is_entaikin(k))
+        ]
+        sources: list[list[Any]] = []
         for kib, bal in rows:
             over = min(-bal.zan, -final[kib.pk].zan)
             if over > 0 and (from_kibetsu_id is None or kib.pk == from_kibetsu_id):
@@ -640,7 +642,7 @@ def juto_apply(
                     )  # fmt: skip
             after = taxpayer_balances(atena_id, on=on)
             after_final = balances([k.pk for k, _ in after])
-            entai = [
+            entai: list[list[Any]] = [
                 [k, min(b.zan, after_final[k.pk].zan)]
                 for k, b in after
                 if _is_entaikin(k) and min(b.zan, after_final[k.pk].zan) > 0

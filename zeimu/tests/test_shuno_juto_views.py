@@ -38,7 +38,7 @@ def _case(town: Any, prefix: str, kotei: int = 1_500_000) -> dict[str, Any]:
     connection.set_tenant(town.municipality)
     _, (head, *_) = household_tennyu(prefix, members=family(), ido_date=date(2020, 4, 1))
 
-    def post(key: str, zeimoku: str, amount: int, nouki: date, **kw: Any) -> Any:
+    def post(key: str, zeimoku: Zeimoku, amount: int, nouki: date, **kw: Any) -> Any:
         return chotei_post(zeimoku=zeimoku, key=key, atena_id=head.pk,
                            nendo=kw.pop("nendo", 2025), ki=kw.pop("ki", 1), ki_label="第1期",
                            nouki=nouki, amount=amount, ref=f"{key}:{amount}",
