@@ -308,6 +308,7 @@ NOT_REQUESTED = {
     # 還付・口座振替 (the lists need 過誤納 or registrations; the person's page is reached by a
     # lookup): zeimu/tests/test_shuno_kanpu_views.py
     "zeimu_shuno_kanpu": "zeimu/tests/test_shuno_kanpu_views.py (test_kanpu_and_madoguchi…)",
+    "zeimu_shuno_juto": "zeimu/tests/test_shuno_juto_views.py (test_the_juto_screen_decides…)",
     "zeimu_shuno_koza": "zeimu/tests/test_shuno_kanpu_views.py (test_koza_screens)",
     "zeimu_shuno_koza_person": "zeimu/tests/test_shuno_kanpu_views.py (test_koza_screens)",
     "api-zeimu-shuno-kanpu-lookup": "zeimu/tests/test_shuno_kanpu_views.py (test_the_apis…)",

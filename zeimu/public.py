@@ -290,9 +290,13 @@ def chotei_post(
     genmen: bool = False,
     reason: str = "",
     hojin_bango: str = "",
+    shotoku_kiin: bool = False,
+    tsuchi_date: date | None = None,
 ) -> ChoteiPosted:
     """State one 期別's 調定額 (see above); raises ``ShunoRefused`` (Japanese) on bad input.
-    The taxpayer is a person (``atena_id``) or a corporation (``hojin_bango``), never both."""
+    The taxpayer is a person (``atena_id``) or a corporation (``hojin_bango``), never both.
+    ``shotoku_kiin``/``tsuchi_date``: a 個人住民税 更正 due to a 所得税 修正申告・更正, notified
+    on that day (地方税法第321条の2第3項・第4項: its 除算期間 bears no 延滞金)."""
     return _shuno.chotei_post(
         zeimoku=zeimoku,
         key=key,
@@ -308,6 +312,8 @@ def chotei_post(
         genmen=genmen,
         reason=reason,
         hojin_bango=hojin_bango,
+        shotoku_kiin=shotoku_kiin,
+        tsuchi_date=tsuchi_date,
     )
 
 

@@ -104,6 +104,8 @@ class EntaikinView(TenantAPIView):
                     # per year, as 万分率 (280 = 2.8%)
                     "rate_man": int(s.rate * 10_000),
                     "later": s.later,
+                    # the tax owed that a 除算期間 (地方税法第321条の2第3項・第4項) leaves out
+                    "josan": s.josan,
                     "amount": s.amount,
                 }
                 for s in result.segments

@@ -68,6 +68,7 @@ from zeimu.models.shuno import (
 )
 from zeimu.models.shuno_kanpu import (
     JutoKasan,
+    JutoTsuchi,
     Kanpu,
     KanpuJiyu,
     ShiharaiHoho,
@@ -119,6 +120,7 @@ __all__ = [
     "HojinShinkoku",
     "JigyoshoShinkoku",
     "JutoKasan",
+    "JutoTsuchi",
     "Kanpu",
     "KanpuJiyu",
     "KaokuKozo",

@@ -152,6 +152,13 @@ class Chotei(models.Model):
     amount = models.BigIntegerField("調定額（増減）")
     on = models.DateField("調定日")
     reason = models.CharField("理由", max_length=200, blank=True)
+    #: 地方税法第321条の2第3項・第4項: a change due to a 所得税 修正申告・更正 (not 不正, not
+    #: after a 決定) — its increase bears no 延滞金 in the 除算期間 (rules.entaikin.josan_periods)
+    shotoku_kiin = models.BooleanField(
+        "所得税の修正申告・更正に基因", default=False, db_default=False
+    )
+    #: the day the change was notified to the taxpayer (the end of the 除算期間); empty: 調定日
+    tsuchi_date = models.DateField("通知日", null=True, blank=True)
     #: the poster's key of this change: a second post with it writes nothing
     #: (unique by a constraint, not ``unique=True``: no LIKE index, no query uses one)
     ref = models.CharField("連携番号", max_length=120)

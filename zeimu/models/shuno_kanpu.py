@@ -66,6 +66,37 @@ class Kanpu(models.Model):
         return f"還付 {self.amount:,}円"
 
 
+class JutoTsuchi(models.Model):
+    """A 充当 decided on the 充当 screen (地方税法第17条の2): the 過誤納 of one 期別 moved to the
+    same taxpayer's debts (本税 first, then 延滞金: 第3項), with no 還付 — what is left stays
+    過誤納. Its moves are the ``JutoKasan`` rows that name it; the 充当通知書 (第5項) is printed
+    from it."""
+
+    atena = models.ForeignKey(
+        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+    )
+    from_kibetsu = models.ForeignKey(
+        "zeimu.Kibetsu", verbose_name="過誤納の期別", on_delete=models.PROTECT, related_name="+"
+    )
+    juto_date = models.DateField("充当日")
+    jiyu = models.CharField("過誤納の事由", max_length=8, choices=KanpuJiyu.choices)
+    amount = models.BigIntegerField("充当額（本税）")
+    entaikin = models.BigIntegerField("充当額（延滞金）")
+    #: 還付加算金 of the parts 充当 (waiting to be paid: no 還付 in this decision)
+    kasankin = models.BigIntegerField("充当分の還付加算金")
+    #: the 過誤納 left on the 期別 after the 充当
+    nokori = models.BigIntegerField("残りの過誤納額")
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "充当の決定"
+        verbose_name_plural = "充当の決定"
+
+    def __str__(self) -> str:
+        return f"充当 {self.amount + self.entaikin:,}円"
+
+
 class JutoKasan(models.Model):
     """還付加算金 on a part 充当 (地方税法第17条の4第1項): one per 充当 a 還付 decision makes
     (``zeimu.services.shuno_kanpu.kanpu_decide``), counted from the part's 起算日 to the
@@ -92,6 +123,15 @@ class JutoKasan(models.Model):
         null=True,
         blank=True,
         related_name="juto_kasan",
+    )
+    #: the 充当 decision of the 充当 screen this move belongs to (none: made by a 還付 decision)
+    tsuchi = models.ForeignKey(
+        JutoTsuchi,
+        verbose_name="充当の決定",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moves",
     )
     juto_date = models.DateField("充当日")
     hassei_date = models.DateField("過誤納金が生じた日")

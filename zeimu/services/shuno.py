@@ -11,7 +11,7 @@ with their own key of the 期別 and of the change, and read balances back the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -33,7 +33,7 @@ from zeimu.models import (
     ShunoKind,
     Zeimoku,
 )
-from zeimu.rules.entaikin import EntaikinResult
+from zeimu.rules.entaikin import ChoteiEntry, EntaikinResult, Josan, josan_periods
 from zeimu.services.shuno_kesson import kesson_teisei
 
 #: the first two digits of a 納付番号 (ours: no national numbering of 納付番号 exists; the
@@ -65,6 +65,11 @@ TAXPAYER_ONE = "納税義務者は宛名か法人番号のどちらか一方で�
 #: the key of a 督促手数料's 期別 starts so (``zeimu.services.shuno_tokusoku``): a receivable
 #: under the 税目 of the tax it was charged for, one per 督促, bearing no 延滞金
 TESURYO_KEY = "tokusoku_tesuryo:"
+
+#: the key of a 延滞金's 期別 starts so (``juto_apply`` with ``entaikin``): the 延滞金 of a
+#: 本税 a 充当 paid off, 確定 then, posted under the 税目 of its tax + the 本税's 期別 id; it
+#: bears no 延滞金 itself (地方税法第20条の4の2 counts it on the 本税 only)
+ENTAIKIN_KEY = "entaikin:"
 
 
 class ShunoRefused(Exception):
@@ -121,12 +126,24 @@ def chotei_post(
     genmen: bool = False,
     reason: str = "",
     hojin_bango: str = "",
+    shotoku_kiin: bool = False,
+    tsuchi_date: date | None = None,
 ) -> Posted:
     """State the 期別's 調定額 as ``amount``: the ledger writes the difference from what it
     holds as a new entry (当初, 増額更正, 減額更正 or, with ``genmen``, 減免). ``ref`` names this
-    change in the poster's terms; posting it again writes nothing."""
+    change in the poster's terms; posting it again writes nothing.
+
+    ``shotoku_kiin``: the 更正 is due to a 所得税 修正申告・更正 (地方税法第321条の2第3項・第4項:
+    個人住民税 普通徴収 only), notified on ``tsuchi_date`` (default ``on``); its 除算期間 is then
+    left out of the 延滞金 (``entaikin_of``)."""
     if zeimoku not in Zeimoku.values:
         raise ShunoRefused("税目が正しくありません。")
+    if shotoku_kiin and zeimoku != Zeimoku.JUMINZEI:
+        raise ShunoRefused(
+            "所得税の修正申告・更正に基因する更正は、個人住民税（普通徴収）の期別だけに指定できます。"
+        )
+    if tsuchi_date is not None and tsuchi_date < on:
+        raise ShunoRefused("通知日は調定日以後の日を指定してください。")
     if (atena_id is None) == (not hojin_bango):
         raise ShunoRefused(TAXPAYER_ONE)
     if amount < 0:
@@ -165,12 +182,16 @@ def chotei_post(
             kind = ChoteiKind.GENMEN
         else:
             kind = ChoteiKind.ZOGAKU if delta > 0 else ChoteiKind.GENGAKU
+        if shotoku_kiin and kind not in (ChoteiKind.ZOGAKU, ChoteiKind.GENGAKU):
+            raise ShunoRefused("所得税の修正申告・更正に基因するのは、増額・減額の更正だけです。")
         Chotei.objects.create(
             kibetsu=kib,
             kind=kind,
             amount=delta,
             on=on,
             reason=reason[:200],
+            shotoku_kiin=shotoku_kiin,
+            tsuchi_date=tsuchi_date,
             ref=ref,
             created_by=_actor_name(actor),
         )
@@ -498,18 +519,62 @@ class Juto:
     amount: int
     #: the 充当（払出） entry (``Shuno``) of this move
     out_id: int = 0
+    #: the move paid a 延滞金 (a 期別 of ``ENTAIKIN_KEY``), not a 本税
+    entaikin: bool = False
+
+
+def _is_entaikin(kib: Kibetsu) -> bool:
+    return kib.key.startswith(ENTAIKIN_KEY)
+
+
+def _bears_entaikin(kib: Kibetsu) -> bool:
+    return not (
+        kib.key.startswith(TESURYO_KEY) or _is_entaikin(kib) or kib.zeimoku in ENTAIKIN_NASHI
+    )
+
+
+def kagono_hassei_of(kibetsu_id: int, *, on: date) -> date | None:
+    """The day the 過誤納 of a 期別 standing on ``on`` arose (施行令第6条の14), from its entries."""
+    from zeimu.rules.shuno_kanpu import kagono_hassei
+
+    changes = [
+        (d, int(a))
+        for d, a in Chotei.objects.filter(kibetsu_id=kibetsu_id, on__lte=on).values_list(
+            "on", "amount"
+        )
+    ] + [
+        (d, -int(a))
+        for d, a in Shuno.objects.filter(kibetsu_id=kibetsu_id, on__lte=on).values_list(
+            "on", "amount"
+        )
+    ]
+    return kagono_hassei(changes, on=on)
 
 
 def juto_apply(
-    *, atena_id: int, on: date, actor: Actor, from_kibetsu_id: int | None = None
+    *,
+    atena_id: int,
+    on: date,
+    actor: Actor,
+    from_kibetsu_id: int | None = None,
+    entaikin: bool = False,
 ) -> list[Juto]:
     """充当 (地方税法第17条の2): each 過誤納 of the taxpayer goes to the same taxpayer's unpaid
-    期別, oldest 納期限 first (the order the law's 充当 follows in the towns' practice; the
-    延滞金 of a 期別 is not yet held by the ledger, so only 本税 is covered). What is left is
-    過誤納 still (for ``zeimu.services.shuno_kanpu.kanpu_decide``). With ``from_kibetsu_id``
-    only that 期別's 過誤納 moves (a 還付 decision knows the 事由 of its own 期別 only, and the
-    事由 decides the 還付加算金 of the part 充当). Idempotent: a second call finds nothing."""
+    期別, oldest 納期限 first (the order the law's 充当 follows in the towns' practice). What is
+    left is 過誤納 still (for ``zeimu.services.shuno_kanpu.kanpu_decide``). With
+    ``from_kibetsu_id`` only that 期別's 過誤納 moves (a 還付 decision knows the 事由 of its own
+    期別 only, and the 事由 decides the 還付加算金 of the part 充当). Idempotent: a second call
+    finds nothing.
+
+    With ``entaikin`` the 延滞金 comes in (第17条の2第3項: the 過誤納金 goes first to the 本税 on
+    which the 延滞金 is counted): every 本税 is filled first; a 本税 the 充当 pays off then has
+    its 延滞金 counted up to the 充当適状日 (the later of its 納期限 and the day the 過誤納 moved
+    to it arose, 第4項・施行令第6条の14; the 充当's day when that is earlier) and posted as the
+    調定 of a 期別 of its own (key ``ENTAIKIN_KEY`` + the 本税's 期別 id, 納期限 the 本税's —
+    its 充当適状 is the 本税's, 施行令第6条の14), and what is left goes to the 延滞金 期別, oldest
+    first. A 延滞金 the 過誤納 does not cover stays on the ledger as owed (窓口, 納付書)."""
     moved: list[Juto] = []
+    who = _actor_name(actor)
     with transaction.atomic():
         list(Kibetsu.objects.select_for_update().filter(atena_id=atena_id).values_list("pk"))
         rows = taxpayer_balances(atena_id, on=on)
@@ -518,38 +583,71 @@ def juto_apply(
         # 期別 that entry pays (it would be overpaid in the end), nor move money a later
         # 還付 already took out.
         final = balances([k.pk for k, _ in rows])
-        debts = [(k, min(b.zan, final[k.pk].zan)) for k, b in rows]
-        debts = [(k, zan) for k, zan in debts if zan > 0]
-        left = [zan for _, zan in debts]
+        owed = [(k, min(b.zan, final[k.pk].zan)) for k, b in rows]
+        honzei: list[list[Any]] = [
+            [k, zan] for k, zan in owed if zan > 0 and not (entaikin and _is_entaikin(k))
+        ]
+        sources: list[list[Any]] = []
         for kib, bal in rows:
             over = min(-bal.zan, -final[kib.pk].zan)
-            if over <= 0 or (from_kibetsu_id is not None and kib.pk != from_kibetsu_id):
-                continue
-            for i, (debt, _) in enumerate(debts):
-                if over == 0:
-                    break
-                if left[i] <= 0:
+            if over > 0 and (from_kibetsu_id is None or kib.pk == from_kibetsu_id):
+                sources.append([kib, over])
+        into: dict[int, list[int]] = {}  # debt 期別 id -> source 期別 ids
+
+        def fill(debts: list[list[Any]]) -> None:
+            for src in sources:
+                kib = src[0]
+                for debt in debts:
+                    if src[1] == 0:
+                        break
+                    if debt[1] <= 0:
+                        continue
+                    amount = min(src[1], debt[1])
+                    out = Shuno.objects.create(
+                        kibetsu=kib, kind=ShunoKind.JUTO_OUT, amount=-amount, on=on,
+                        created_by=who,
+                    )  # fmt: skip
+                    inn = Shuno.objects.create(
+                        kibetsu=debt[0], kind=ShunoKind.JUTO_IN, amount=amount, on=on,
+                        pair=out, created_by=who,
+                    )  # fmt: skip
+                    Shuno.objects.filter(pk=out.pk).update(pair=inn)
+                    debt[1] -= amount
+                    src[1] -= amount
+                    into.setdefault(debt[0].pk, []).append(kib.pk)
+                    moved.append(
+                        Juto(kib.pk, debt[0].pk, amount, out.pk, entaikin and _is_entaikin(debt[0]))
+                    )
+
+        if sources:
+            fill(honzei)
+        if sources and entaikin:
+            hassei = {src[0].pk: kagono_hassei_of(src[0].pk, on=on) for src in sources}
+            for debt, left in honzei:
+                if left != 0 or debt.pk not in into or not _bears_entaikin(debt):
                     continue
-                amount = min(over, left[i])
-                out = Shuno.objects.create(
-                    kibetsu=kib,
-                    kind=ShunoKind.JUTO_OUT,
-                    amount=-amount,
-                    on=on,
-                    created_by=_actor_name(actor),
-                )
-                inn = Shuno.objects.create(
-                    kibetsu=debt,
-                    kind=ShunoKind.JUTO_IN,
-                    amount=amount,
-                    on=on,
-                    pair=out,
-                    created_by=_actor_name(actor),
-                )
-                Shuno.objects.filter(pk=out.pk).update(pair=inn)
-                left[i] -= amount
-                over -= amount
-                moved.append(Juto(kib.pk, debt.pk, amount, out.pk))
+                arose = max((hassei[i] or on) for i in into[debt.pk])
+                tekijo = min(on, max(debt.nouki, arose))
+                try:
+                    amount = entaikin_of(debt.pk, paid_on=tekijo).entaikin
+                except ValueError as exc:  # a year whose rates are not registered
+                    raise ShunoRefused(str(exc)) from exc
+                if amount > 0:
+                    chotei_post(
+                        zeimoku=debt.zeimoku, key=f"{ENTAIKIN_KEY}{debt.pk}",
+                        atena_id=atena_id, nendo=debt.nendo, ki=debt.ki,
+                        ki_label=f"延滞金（{debt.ki_label}）"[:20], nouki=debt.nouki,
+                        amount=amount, ref=f"juto_entaikin:{debt.pk}", on=on, actor=actor,
+                        reason=f"充当により本税が完納（充当適状日 {tekijo.isoformat()}）",
+                    )  # fmt: skip
+            after = taxpayer_balances(atena_id, on=on)
+            after_final = balances([k.pk for k, _ in after])
+            entai: list[list[Any]] = [
+                [k, min(b.zan, after_final[k.pk].zan)]
+                for k, b in after
+                if _is_entaikin(k) and min(b.zan, after_final[k.pk].zan) > 0
+            ]
+            fill(entai)
         if moved:
             access_record(
                 actor=actor,
@@ -575,9 +673,15 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
 
     kib = Kibetsu.objects.get(pk=kibetsu_id)
     # a 督促手数料 bears no 延滞金, nor do the 税目 of ENTAIKIN_NASHI
-    if kib.key.startswith(TESURYO_KEY) or kib.zeimoku in ENTAIKIN_NASHI:
+    if not _bears_entaikin(kib):
         return _entaikin(kib.nouki, 0, [], paid_on, param_value)
-    chotei = int(Chotei.objects.filter(kibetsu=kib).aggregate(s=Sum("amount"))["s"] or 0)
+    entries = list(
+        Chotei.objects.filter(kibetsu=kib)
+        .order_by("pk")
+        .values_list("amount", "on", "shotoku_kiin", "tsuchi_date")
+    )
+    chotei = sum(int(a) for a, *_ in entries)
+    josan = josan_periods(kib.nouki, [ChoteiEntry(int(a), o, k, t) for a, o, k, t in entries])
     by_day = (
         Shuno.objects.filter(kibetsu=kib, on__lt=paid_on)
         .values("on")
@@ -585,11 +689,16 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
         .order_by("on")
     )
     days = [(r["on"], int(r["s"])) for r in by_day]
-    return _entaikin(kib.nouki, chotei, days, paid_on, param_value)
+    return _entaikin(kib.nouki, chotei, days, paid_on, param_value, josan)
 
 
 def _entaikin(
-    nouki: date, chotei: int, by_day: list[tuple[date, int]], paid_on: date, lookup: Any
+    nouki: date,
+    chotei: int,
+    by_day: list[tuple[date, int]],
+    paid_on: date,
+    lookup: Any,
+    josan: Sequence[Josan] = (),
 ) -> EntaikinResult:
     from zeimu.rules.entaikin import entaikin_calculate
 
@@ -599,7 +708,7 @@ def _entaikin(
     for on, amount in by_day:
         received += amount
         owed.append((max(start, on + timedelta(days=1)), max(0, chotei - received)))
-    return entaikin_calculate(nouki=nouki, paid_on=paid_on, owed=owed, lookup=lookup)
+    return entaikin_calculate(nouki=nouki, paid_on=paid_on, owed=owed, lookup=lookup, josan=josan)
 
 
 def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, EntaikinResult]:
@@ -611,16 +720,21 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
     nouki = dict(Kibetsu.objects.filter(pk__in=ids).values_list("pk", "nouki"))
     # a 督促手数料 bears no 延滞金: its 調定 counts as nothing owed
     fees = set(
-        Kibetsu.objects.filter(pk__in=ids, key__startswith=TESURYO_KEY).values_list("pk", flat=True)
+        Kibetsu.objects.filter(pk__in=ids)
+        .filter(Q(key__startswith=TESURYO_KEY) | Q(key__startswith=ENTAIKIN_KEY))
+        .values_list("pk", flat=True)
     ) | set(
         Kibetsu.objects.filter(pk__in=ids, zeimoku__in=ENTAIKIN_NASHI).values_list("pk", flat=True)
     )
-    chotei = dict(
+    chotei: dict[int, int] = {}
+    kiin: dict[int, list[ChoteiEntry]] = {}
+    for kid, amount, on, shotoku, tsuchi in (
         Chotei.objects.filter(kibetsu_id__in=ids)
-        .values("kibetsu_id")
-        .annotate(s=Sum("amount"))
-        .values_list("kibetsu_id", "s")
-    )
+        .order_by("kibetsu_id", "pk")
+        .values_list("kibetsu_id", "amount", "on", "shotoku_kiin", "tsuchi_date")
+    ):
+        chotei[kid] = chotei.get(kid, 0) + int(amount)
+        kiin.setdefault(kid, []).append(ChoteiEntry(int(amount), on, shotoku, tsuchi))
     by_day: dict[int, list[tuple[date, int]]] = {i: [] for i in ids}
     for kid, on, total in (
         Shuno.objects.filter(kibetsu_id__in=ids, on__lt=paid_on)
@@ -639,7 +753,12 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
 
     return {
         i: _entaikin(
-            nouki[i], 0 if i in fees else int(chotei.get(i) or 0), by_day[i], paid_on, lookup
+            nouki[i],
+            0 if i in fees else int(chotei.get(i) or 0),
+            by_day[i],
+            paid_on,
+            lookup,
+            josan_periods(nouki[i], kiin.get(i, [])),
         )
         for i in ids
         if i in nouki

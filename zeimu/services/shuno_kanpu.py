@@ -28,6 +28,7 @@ from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import (
     Chotei,
     JutoKasan,
+    JutoTsuchi,
     Kanpu,
     KanpuJiyu,
     Kibetsu,
@@ -91,8 +92,6 @@ def kanpu_decide(
 ) -> KanpuOutcome:
     """充当 then 還付 of the 過誤納 of one 期別, decided on ``kettei_date`` (the 支出決定日:
     the last day bearing 還付加算金)."""
-    if jiyu not in KanpuJiyu.values:
-        raise ShunoRefused("過誤納の事由が正しくありません。")
     if shiharai_hoho not in ShiharaiHoho.values:
         raise ShunoRefused("支払方法が正しくありません。")
     if shiharai_date < kettei_date:
@@ -103,6 +102,51 @@ def kanpu_decide(
         errors = account_errors(account)
         if errors:
             raise ShunoRefused(errors[0][1])
+    out, _ = _decide(
+        kibetsu_id=kibetsu_id, kettei_date=kettei_date, shiharai_hoho=shiharai_hoho,
+        shiharai_date=shiharai_date, jiyu=jiyu, actor=actor, jiyu_date=jiyu_date,
+        seikyu_date=seikyu_date, account=account, with_kanpu=True,
+    )  # fmt: skip
+    return out
+
+
+def juto_decide(
+    *,
+    kibetsu_id: int,
+    juto_date: date,
+    jiyu: str,
+    actor: Actor,
+    jiyu_date: date | None = None,
+    seikyu_date: date | None = None,
+) -> JutoTsuchi:
+    """充当 only (the 充当 screen): the 過誤納 of one 期別 goes to the same taxpayer's debts,
+    本税 first and then their 延滞金 (地方税法第17条の2第1項・第3項), on ``juto_date``; what is
+    left stays 過誤納 (for a later 還付). The 還付加算金 of each part 充当 (第17条の4, to its
+    充当適状日) is recorded to be paid. Writes the decision the 充当通知書 (第5項) prints."""
+    _, tsuchi = _decide(
+        kibetsu_id=kibetsu_id, kettei_date=juto_date, shiharai_hoho="", shiharai_date=juto_date,
+        jiyu=jiyu, actor=actor, jiyu_date=jiyu_date, seikyu_date=seikyu_date, account=None,
+        with_kanpu=False,
+    )  # fmt: skip
+    assert tsuchi is not None
+    return tsuchi
+
+
+def _decide(
+    *,
+    kibetsu_id: int,
+    kettei_date: date,
+    shiharai_hoho: str,
+    shiharai_date: date,
+    jiyu: str,
+    actor: Actor,
+    jiyu_date: date | None,
+    seikyu_date: date | None,
+    account: Account | None,
+    with_kanpu: bool,
+) -> tuple[KanpuOutcome, JutoTsuchi | None]:
+    if jiyu not in KanpuJiyu.values:
+        raise ShunoRefused("過誤納の事由が正しくありません。")
     who = actor.username or actor.api_client or "system"
     with transaction.atomic():
         kib = Kibetsu.objects.select_for_update().filter(pk=kibetsu_id).first()
@@ -127,11 +171,20 @@ def kanpu_decide(
         ]
         hassei = kagono_hassei(changes, on=kettei_date)
         moved = juto_apply(
-            atena_id=kib.atena_id, on=kettei_date, actor=actor, from_kibetsu_id=kib.pk
+            atena_id=kib.atena_id,
+            on=kettei_date,
+            actor=actor,
+            from_kibetsu_id=kib.pk,
+            entaikin=True,
         )
         over = -balances([kib.pk], on=kettei_date)[kib.pk].zan
+        if not with_kanpu and not moved:
+            raise ShunoRefused("充当できる過誤納金か、充当先の未納（同じ納税義務者）がありません。")
         if over <= 0 and not moved:
             raise ShunoRefused("この期別に還付する過誤納金はありません。")
+        nokori = max(over, 0)
+        if not with_kanpu:
+            over = 0  # what is left stays 過誤納: no 還付 part
         payments = list(
             Shuno.objects.filter(
                 kibetsu=kib,
@@ -174,9 +227,18 @@ def kanpu_decide(
                 jiyu_date=jiyu_date, seikyu_date=seikyu_date, account=account, parts=kanpu_parts_,
                 kasankin=result.kasankin, who=who,
             )  # fmt: skip
+        tsuchi = None
+        if not with_kanpu:
+            tsuchi = JutoTsuchi.objects.create(
+                atena_id=atena_id, from_kibetsu=kib, juto_date=kettei_date, jiyu=jiyu,
+                amount=sum(m.amount for m in moved if not m.entaikin),
+                entaikin=sum(m.amount for m in moved if m.entaikin),
+                kasankin=sum(k for *_, k in juto_kasan), nokori=nokori, created_by=who,
+            )  # fmt: skip
         for m, parts_m, tekijo, kasankin in juto_kasan:
             assert hassei is not None  # a 充当 was made: the 期別 was overpaid
             JutoKasan.objects.create(
+                tsuchi=tsuchi,
                 juto_id=m.out_id,
                 from_kibetsu_id=m.from_kibetsu_id,
                 to_kibetsu_id=m.to_kibetsu_id,
@@ -197,9 +259,11 @@ def kanpu_decide(
             actor=actor,
             action=AccessAction.CREATE,
             gyomu=SHUNO_KANRI,
-            screen="還付の決定",
-            record_type="zeimu.Kanpu" if kanpu else "zeimu.Kibetsu",
-            record_id=kanpu.pk if kanpu else kib.pk,
+            screen="還付の決定" if with_kanpu else "過誤納金の充当",
+            record_type=(
+                "zeimu.Kanpu" if kanpu else "zeimu.JutoTsuchi" if tsuchi else "zeimu.Kibetsu"
+            ),
+            record_id=kanpu.pk if kanpu else tsuchi.pk if tsuchi else kib.pk,
             detail={
                 "kibetsu_id": kib.pk,
                 "atena_id": kib.atena_id,
@@ -207,7 +271,7 @@ def kanpu_decide(
                 "juto_kasankin": sum(k for *_, k in juto_kasan),
             },
         )
-    return KanpuOutcome(moved, kanpu)
+    return KanpuOutcome(moved, kanpu), tsuchi
 
 
 def _kanpu_write(
@@ -338,6 +402,89 @@ def kanpu_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
             "note": (
                 "還付加算金は地方税法第17条の4の規定により計算しました（過誤納金の1,000円未満の端数"
                 "及び加算金の100円未満の端数は切り捨て、加算金が1,000円未満のときは加算されません）。"
+            ),
+            "contact": f"お問い合わせ　{issuer.name}役場 税務担当（収納）",
+        },
+        items=[n.item for n in notices],
+    )
+
+
+# --- 充当通知書 (地方税法第17条の2第5項) ------------------------------------------------------
+
+
+def juto_bango(t: JutoTsuchi) -> str:
+    return f"J{t.juto_date.year}-{t.pk:08d}"
+
+
+def juto_notices(rows: Iterable[JutoTsuchi]) -> list[Notice]:
+    """The 充当通知書 of ``rows`` (過誤納の期別 loaded); two queries for the moves and one for
+    the addresses."""
+    rows = list(rows)
+    blocks = address_blocks(t.atena_id for t in rows)
+    moves: dict[int, list[JutoKasan]] = {}
+    for j in JutoKasan.objects.filter(tsuchi__in=rows).select_related("to_kibetsu").order_by("pk"):
+        moves.setdefault(j.tsuchi_id or 0, []).append(j)
+    out: list[Notice] = []
+    for t in rows:
+        kib = t.from_kibetsu
+        b = blocks[t.atena_id]
+        lines = [
+            [
+                "充当先",
+                f"{j.to_kibetsu.get_zeimoku_display()} {format_nendo(j.to_kibetsu.nendo)} "
+                f"{j.to_kibetsu.ki_label}（納期限 {format_wareki(j.to_kibetsu.nouki)}）"
+                f" {yen(j.amount)}円",
+            ]
+            for j in moves.get(t.pk, [])
+        ]
+        item = {
+            "postal": postal(b.postal_code),
+            "address": b.jusho,
+            "katagaki": b.katagaki,
+            "name": b.shimei,
+            "atena_no": b.atena_no,
+            "bango": juto_bango(t),
+            "hakko": format_wareki(t.juto_date),
+            "rows": [
+                ["過誤納の税目", kib.get_zeimoku_display()],
+                ["年度・期別", f"{format_nendo(kib.nendo)} {kib.ki_label}"],
+                ["過誤納の事由", t.get_jiyu_display()],
+                ["充当日", format_wareki(t.juto_date)],
+                *lines,
+                ["充当額（本税）", yen(t.amount) + "円"],
+                ["充当額（延滞金）", yen(t.entaikin) + "円"],
+                ["充当分の還付加算金", yen(t.kasankin) + "円（後日お支払いします）"],
+                ["残りの過誤納額", yen(t.nokori) + "円"],
+            ],
+        }
+        csv = [
+            "充当通知書",
+            juto_bango(t),
+            b.atena_no,
+            t.amount,
+            t.entaikin,
+            t.kasankin,
+            t.juto_date.isoformat(),
+        ]
+        out.append(Notice(item=item, csv=csv, atena_ids=[t.atena_id]))
+    return out
+
+
+def juto_render(notices: Sequence[Notice], *, issuer: Issuer) -> bytes:
+    """充当通知書 (one A4 page each), on the shared print path."""
+    return render(
+        TEMPLATE,
+        common={
+            "title": "過誤納金充当通知書",
+            "issuer": issuer.title,
+            "lead": (
+                "あなたが納付された税額に過誤納がありましたので、地方税法第17条の2の規定により、"
+                "下記のとおり未納の徴収金に充当しました（延滞金のある場合は本税に先に充当して"
+                "います）。"
+            ),
+            "note": (
+                "充当は、充当に適することとなった日にさかのぼって効力を生じます（地方税法第17条の2"
+                "第4項）。残りの過誤納額があるときは、別に還付します。"
             ),
             "contact": f"お問い合わせ　{issuer.name}役場 税務担当（収納）",
         },

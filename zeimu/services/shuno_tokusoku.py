@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from django.db.models import Q
+
 from juminkiroku.public import address_blocks
 from tenants.accesslog.services import Actor
 from tenants.params.services import param_value
@@ -33,7 +35,7 @@ from tenants.printing.engine import render
 from tenants.wareki import fiscal_year_of, format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, postal, yen
 from zeimu.models import Kibetsu, Tokusoku
-from zeimu.services.shuno import TESURYO_KEY, ChoteiItem, balances, chotei_post_many
+from zeimu.services.shuno import ENTAIKIN_KEY, TESURYO_KEY, ChoteiItem, balances, chotei_post_many
 
 TEMPLATE = "zeimu/tokusoku.typ"
 FORM = "tokusoku"
@@ -89,7 +91,9 @@ def tokusoku_candidates(*, hakko_date: date, nouki: date | None = None) -> list[
     # 事業所税, under its 法人番号) is not sent one here (not built: say so, not guess).
     qs = Kibetsu.objects.filter(
         nouki__lt=hakko_date, tokusoku__isnull=True, atena__isnull=False
-    ).exclude(key__startswith=TESURYO_KEY)  # no 督促 of a 督促手数料
+    ).exclude(  # no 督促 of a 督促手数料 nor (not built) of a 延滞金 alone
+        Q(key__startswith=TESURYO_KEY) | Q(key__startswith=ENTAIKIN_KEY)
+    )
     if nouki is not None:
         qs = qs.filter(nouki=nouki)
     ids = list(qs.order_by("nouki", "atena_id", "pk").values_list("pk", flat=True))
@@ -127,7 +131,7 @@ def tokusoku_issue_many(
             and i not in done
             and bal[i].zan > 0
             and kibs[i].nouki < hakko_date
-            and not kibs[i].key.startswith(TESURYO_KEY)
+            and not kibs[i].key.startswith((TESURYO_KEY, ENTAIKIN_KEY))
         ],
         ignore_conflicts=True,  # the OneToOne: a concurrent writer's row wins, ours is dropped
     )

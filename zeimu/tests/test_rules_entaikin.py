@@ -163,3 +163,101 @@ def test_properties(amount: int, nouki: date, late: int) -> None:
     assert r.entaikin <= r.total_raw
     # never more than the later rate of the dearest year over the whole span
     assert r.total_raw <= amount * Fraction(920, 10_000) * late / 365 + 1
+
+
+# --- 除算期間 (地方税法第321条の2第3項・第4項) ------------------------------------------------
+# No municipality's or 総務省's worked example with figures was found (searched 2026-12-07:
+# 「延滞金 除算期間 修正申告 個人住民税」, the article's phrases); the figures below are worked
+# by hand from the article as read (税務研究会's excerpt of 第321条の2) and the rates of
+# zeimu/params/shuno.yaml (令和6・7年 2.4%・8.7%).
+
+
+def test_ichinen_end_is_the_day_before_the_same_date_a_year_on() -> None:
+    from zeimu.rules.entaikin import ichinen_end
+
+    # 納期限 令和6年7月1日: 7月2日から1年を経過する日 = 令和7年7月1日
+    assert ichinen_end(date(2024, 7, 1)) == date(2025, 7, 1)
+    # from 29 February: no such date the next year, so that month's last day
+    assert ichinen_end(date(2024, 2, 28)) == date(2025, 2, 28)
+
+
+def test_josan_ko3_leaves_out_the_days_after_a_year_until_the_notice() -> None:
+    """第3項, by hand: 令和6年度 第1期 (納期限 令和6年7月1日) paid in time; a 所得税 修正申告
+    raises it by 30,000円, notified on 令和7年10月15日, paid 令和7年11月14日. The 30,000円
+    bears no 延滞金 from 令和7年7月2日 (the day after one year from 7月2日 has passed) to
+    10月15日 (106日):
+    30,000×2.4%×31/365 = 61; ×8.7%×152/365 = 1,086; ×8.7%×182/365 = 1,301; 0 for 106日;
+    ×8.7%×30/365 = 214 → 2,662 → 2,600円 (without the 除算期間: 3,420 → 3,400円)."""
+    from zeimu.rules.entaikin import ChoteiEntry, Josan, josan_periods
+
+    nouki = date(2024, 7, 1)
+    entries = [
+        ChoteiEntry(50_000, date(2024, 6, 1)),
+        ChoteiEntry(30_000, date(2025, 10, 10), shotoku=True, tsuchi=date(2025, 10, 15)),
+    ]
+    josan = josan_periods(nouki, entries)
+    assert josan == [Josan(date(2025, 7, 2), date(2025, 10, 15), 30_000, 3)]
+    owed = [(date(2024, 7, 2), 30_000)]
+    r = entaikin_calculate(
+        nouki=nouki, paid_on=date(2025, 11, 14), owed=owed, lookup=lookup, josan=josan
+    )
+    got = [(s.start, s.end, s.days, s.base, s.josan, s.amount) for s in r.segments]
+    assert got == [
+        (date(2024, 7, 2), date(2024, 8, 1), 31, 30_000, 0, 61),
+        (date(2024, 8, 2), date(2024, 12, 31), 152, 30_000, 0, 1086),
+        (date(2025, 1, 1), date(2025, 7, 1), 182, 30_000, 0, 1301),
+        (date(2025, 7, 2), date(2025, 10, 15), 106, 0, 30_000, 0),
+        (date(2025, 10, 16), date(2025, 11, 14), 30, 30_000, 0, 214),
+    ]
+    assert (r.total_raw, r.entaikin) == (2662, 2600)
+    plain = entaikin_calculate(nouki=nouki, paid_on=date(2025, 11, 14), owed=owed, lookup=lookup)
+    # 61 + 1,086 + 1,301 + 30,000×8.7%×136/365 = 972 → 3,420
+    assert (plain.total_raw, plain.entaikin) == (3420, 3400)
+
+
+def test_josan_ko3_needs_the_year_to_have_passed_and_the_shotoku_basis() -> None:
+    from zeimu.rules.entaikin import ChoteiEntry, josan_periods
+
+    nouki = date(2024, 7, 1)
+    # notified within the year (令和7年7月1日 is its last day): no 除算期間
+    within = ChoteiEntry(30_000, date(2025, 7, 1), shotoku=True)
+    assert josan_periods(nouki, [ChoteiEntry(50_000, date(2024, 6, 1)), within]) == []
+    # a 更正 of the town's own (not due to the 所得税): none either
+    own = ChoteiEntry(30_000, date(2025, 10, 15))
+    assert josan_periods(nouki, [ChoteiEntry(50_000, date(2024, 6, 1)), own]) == []
+
+
+def test_josan_ko4_after_a_gengaku_the_part_up_to_what_was_lowered() -> None:
+    """第4項 (bounds our reading, 未確認): 300,000円 due 令和6年7月1日, paid in time; a 所得税
+    減額更正 lowers it by 200,000円 (notified 令和6年10月1日; refunded 10月15日); a 修正申告
+    raises it by 250,000円 (notified 令和7年3月3日), paid 令和7年4月2日. Of the 250,000円,
+    200,000円 bears none from 10月1日 to 3月3日; 50,000円 (within the year: no 第3項) bears it
+    throughout. By hand (the ledger counts the 調定 as standing from the 納期限, so 50,000円 is
+    owed from 7月2日 and 250,000円 from the day after the refund):
+    50,000×2.4%×31/365 = 101; ×8.7%×60/365 = 715; 10月1日〜15日: 50,000 − min(50,000,
+    200,000) = 0; 10月16日〜12月31日 50,000×8.7%×77/365 = 917; 令和7年1月1日〜3月3日
+    ×8.7%×62/365 = 738; 3月4日〜4月2日 250,000×8.7%×30/365 = 1,787 → 4,258 → 4,200円."""
+    from zeimu.rules.entaikin import ChoteiEntry, Josan, josan_periods
+
+    nouki = date(2024, 7, 1)
+    entries = [
+        ChoteiEntry(300_000, date(2024, 6, 1)),
+        ChoteiEntry(-200_000, date(2024, 9, 30), shotoku=True, tsuchi=date(2024, 10, 1)),
+        ChoteiEntry(250_000, date(2025, 3, 3), shotoku=True),
+    ]
+    josan = josan_periods(nouki, entries)
+    assert josan == [Josan(date(2024, 10, 1), date(2025, 3, 3), 200_000, 4)]
+    owed = [(date(2024, 7, 2), 50_000), (date(2024, 10, 16), 250_000)]
+    r = entaikin_calculate(
+        nouki=nouki, paid_on=date(2025, 4, 2), owed=owed, lookup=lookup, josan=josan
+    )
+    got = [(s.start, s.days, s.base, s.josan, s.amount) for s in r.segments]
+    assert got == [
+        (date(2024, 7, 2), 31, 50_000, 0, 101),
+        (date(2024, 8, 2), 60, 50_000, 0, 715),
+        (date(2024, 10, 1), 15, 0, 50_000, 0),
+        (date(2024, 10, 16), 77, 50_000, 200_000, 917),
+        (date(2025, 1, 1), 62, 50_000, 200_000, 738),
+        (date(2025, 3, 4), 30, 250_000, 0, 1787),
+    ]
+    assert (r.total_raw, r.entaikin) == (4258, 4200)

@@ -34,7 +34,7 @@ from tenants.accesslog.services import Actor
 from tenants.db import connection
 from tenants.params.services import param_value
 from zeimu.forms.notices import Issuer
-from zeimu.models import JutoKasan, Kanpu, Shuno, ShunoKind, Zeimoku
+from zeimu.models import JutoKasan, Kanpu, Kibetsu, Shuno, ShunoKind, Zeimoku
 from zeimu.rules.shuno_kanpu import (
     GONO,
     KOSEI,
@@ -189,15 +189,23 @@ def test_kasankin_on_the_parts_juto_runs_to_the_juto_tekijo_date(payer: Any) -> 
     out = kanpu_decide(kibetsu_id=k.kibetsu_id, kettei_date=date(2025, 12, 1),
                        shiharai_hoho="madoguchi", shiharai_date=date(2025, 12, 5), jiyu=KOSEI,
                        actor=ACTOR)  # fmt: skip
-    # then: 400,000 to the 軽自動車税, 600,000 to the 住民税, 500,000 paid back
-    assert [(j.to_kibetsu_id, j.amount) for j in out.juto] == [
-        (a.kibetsu_id, 400_000),
-        (b.kibetsu_id, 600_000),
+    # then: 400,000 to the 軽自動車税, 600,000 to the 住民税 (本税 first, 地方税法第17条の2第3項),
+    # then the 延滞金 of the 軽自動車税, paid off by the 充当 with its 充当適状日 9/1 (the 過誤納
+    # arose after its 納期限 2/28): 400,000×2.4%×31÷365 = 815 (3/1〜3/31) + 400,000×8.7%×154÷365
+    # = 14,683 (4/1〜9/1) = 15,498 → 15,400円; the 住民税's 充当適状日 is its 納期限: none.
+    # 1,500,000 − 1,015,400 = 484,600 paid back
+    ent = Kibetsu.objects.get(key=f"entaikin:{a.kibetsu_id}")
+    assert (ent.zeimoku, ent.nouki, ent.ki_label) == (Zeimoku.KEIJIDOSHA, date(2025, 2, 28),
+                                                      "延滞金（第1期）")  # fmt: skip
+    assert [(j.to_kibetsu_id, j.amount, j.entaikin) for j in out.juto] == [
+        (a.kibetsu_id, 400_000, False),
+        (b.kibetsu_id, 600_000, False),
+        (ent.pk, 15_400, True),
     ]
-    assert out.kanpu is not None and out.kanpu.amount == 500_000
+    assert out.kanpu is not None and out.kanpu.amount == 484_600
     # 起算日 令和7年5月1日 (第1号: 納付の日の翌日), 0.9% (令和7年)
-    # 還付 500,000: 5/1〜12/1 215日: 500,000×0.009×215÷365 = 2,650.6… → 2,650 → 2,600円
-    assert out.kanpu.kasankin == 2_600
+    # 還付 484,600 → 484,000: 5/1〜12/1 215日: 484,000×0.009×215÷365 = 2,565.8… → 2,500円
+    assert out.kanpu.kasankin == 2_500
     jk = {j.to_kibetsu_id: j for j in JutoKasan.objects.all()}
     # 軽自動車税 (due 2/28): 充当適状日 = 9/1 (the 過誤納 arose after its 納期限);
     # 5/1〜9/1 124日: 400,000×0.009×124÷365 = 1,223.0… → 1,223 → 1,200円
@@ -213,16 +221,20 @@ def test_kasankin_on_the_parts_juto_runs_to_the_juto_tekijo_date(payer: Any) -> 
     jb = jk[b.kibetsu_id]
     assert (jb.tekijo_date, jb.kasankin) == (date(2025, 10, 31), 2_700)
     assert jb.kasan_detail == [{"kisanbi": "2025-05-01", "amount": 600_000}]
-    assert ja.kanpu_id == jb.kanpu_id == out.kanpu.pk
-    # the notice: the 還付 and the 充当's 加算金, paid together (2,600 + 1,200 + 2,700)
+    # the 延滞金's 充当適状日 is its 本税's (施行令第6条の14): 9/1; 15,000×0.009×124÷365 = 45
+    # → under 1,000円: none
+    je = jk[ent.pk]
+    assert (je.tekijo_date, je.kasankin) == (date(2025, 9, 1), 0)
+    assert ja.kanpu_id == jb.kanpu_id == je.kanpu_id == out.kanpu.pk
+    # the notice: the 還付 and the 充当's 加算金, paid together (484,600 + 2,500 + 1,200 + 2,700)
     pdf = kanpu_render(kanpu_notices([out.kanpu]), issuer=Issuer("葉山町", "神奈川県"))
     text = "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages)
-    for want in ("充当した額", "1,000,000円", "充当分の還付加算金", "3,900円", "506,500円"):
+    for want in ("充当した額", "1,015,400円", "充当分の還付加算金", "3,900円", "491,000円"):
         assert want in text, want
-    # the ledger: each debt paid, the 期別 back to zero
-    bal = balances([a.kibetsu_id, b.kibetsu_id, k.kibetsu_id])
+    # the ledger: each debt and the 延滞金 paid, the 期別 back to zero
+    bal = balances([a.kibetsu_id, b.kibetsu_id, k.kibetsu_id, ent.pk])
     assert {i: v.zan for i, v in bal.items()} == {a.kibetsu_id: 0, b.kibetsu_id: 0,
-                                                 k.kibetsu_id: 0}  # fmt: skip
+                                                 k.kibetsu_id: 0, ent.pk: 0}  # fmt: skip
 
 
 def test_a_juto_that_takes_everything_records_its_kasankin_without_a_kanpu(payer: Any) -> None:

@@ -240,6 +240,7 @@ def shuno_entaikin(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 ctx["result"] = entaikin_of(kib.pk, paid_on=form.cleaned_data["paid_on"])
+                ctx["has_josan"] = any(s.josan for s in ctx["result"].segments)
             except ValueError as exc:
                 form.add_error(None, str(exc))
             else:
