@@ -90,8 +90,10 @@ class Fuka(models.Model):
     tokucho_shitei_no = models.CharField("特別徴収義務者指定番号", max_length=20, blank=True)
     tokucho_employer_name = models.CharField("特別徴収義務者", max_length=100, blank=True)
     #: 期別: {"futsu": [...], "kyuyo": [...], "nenkin": [...]}, each item
-    #: {"label", "amount", "due"} (due as ISO date; zeimu.rules.choshu)
-    kibetsu = models.JSONField("期別税額", default=dict)
+    #: {"due", "label", "amount"} (due as ISO date; zeimu.rules.choshu). JSON text since
+    #: zeimu 0031 (jsonb parsed ≈ 640 bytes on every 当初賦課 insert; only the 収納
+    #: ledger's posting reads it in SQL, casting the 普通徴収 rows' to jsonb).
+    kibetsu = JSONTextField("期別税額", default=dict)
     # Every intermediate figure and the explanation lines (zeimu.rules), for the clerk:
     # read whole, never searched in SQL, so kept as JSON text (tenants.fields; jsonb
     # would parse it on every insert), and by the 当初賦課 in the compact form (≈ 1.9 KB

@@ -80,21 +80,30 @@ def _shape(cls: type) -> _Shape:
     return names, tuple(nested)
 
 
-@cache
+#: type → a function giving the tuple of its field values (attrgetter: one C call)
+_GETTERS: dict[type, Any] = {}
+
+
 def _getter(cls: type) -> Any:
-    names = _shape(cls)[0]
-    get = attrgetter(*names)
-    return get if len(names) > 1 else (lambda o: (get(o),))
+    get = _GETTERS.get(cls)
+    if get is None:
+        names = _shape(cls)[0]
+        one = attrgetter(*names)
+        get = _GETTERS[cls] = one if len(names) > 1 else (lambda o: (one(o),))
+    return get
 
 
 def _compact(value: Any) -> Any:
     """orjson's ``default``: a dataclass as the tuple of its field values (orjson encodes
     what that holds, calling back for the dataclasses inside), a Fraction as its exact
     string, as the object form has it."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _getter(type(value))(value)
+    get = _GETTERS.get(type(value))
+    if get is not None:
+        return get(value)
     if isinstance(value, Fraction):
         return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _getter(type(value))(value)
     raise TypeError(f"JSONにできない値です: {type(value).__name__}")
 
 

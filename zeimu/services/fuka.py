@@ -118,7 +118,8 @@ def assess_rows(
 ) -> list[tuple[Any, ...]]:
     """The assessments of ``people`` ((宛名 id, 生年月日) pairs) as rows in
     :data:`FUKA_COLUMNS` order, the 期別 and the 内訳 as JSON text (what the batch COPYs:
-    no model object per person): 未申告 for those without any 課税資料. The reads are one
+    no model object per person; the 内訳 in the compact form of zeimu.rules.naiyaku):
+    未申告 for those without any 課税資料. The reads are one
     query per kind of 課税資料 for all of them. Raises InvalidKazeiData naming the 宛名 id
     (never the person)."""
     ids = [p[0] for p in people]

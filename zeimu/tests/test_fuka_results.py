@@ -385,10 +385,17 @@ def test_the_compact_naiyaku_shows_what_the_object_form_showed(hayama, world, lo
 
     compact = shown()
     assert "計算の説明" in compact[0][0] or "計算の説明" in compact[1][0]
-    with dj.cursor() as cur:  # the same 内訳, stored in the object form
+    with dj.cursor() as cur:
+        # the 期別 (JSON text since zeimu 0031) is written in jsonb's key order, the order
+        # it read back in as jsonb
+        cur.execute("SELECT kibetsu, kibetsu::jsonb::text FROM zeimu_fuka WHERE status = 'kazei'")
+        for text, as_jsonb in cur.fetchall():
+            pairs = json.loads(text, object_pairs_hook=list)
+            assert pairs == json.loads(as_jsonb, object_pairs_hook=list) and pairs
+        # the same 内訳 stored in the object form, the 期別 as jsonb's text (rows before)
         for f in assessed:
             cur.execute(
-                "UPDATE zeimu_fuka SET detail = %s WHERE id = %s",
+                "UPDATE zeimu_fuka SET detail = %s, kibetsu = kibetsu::jsonb::text WHERE id = %s",
                 [json.dumps(f.detail, ensure_ascii=False), f.pk],
             )
     assert shown() == compact
