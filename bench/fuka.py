@@ -49,17 +49,40 @@ def _worker_init(database_url: str, schema: str) -> None:
 
 #: every figure of an assessment the 当初賦課 decides (not its id, job, author or time); the
 #: JSON columns as PostgreSQL's canonical ``jsonb`` text, so an equal value stored another
-#: way (json text or jsonb, another key order or spacing) hashes the same
+#: way (json text or jsonb, another key order or spacing) hashes the same. The 内訳 is
+#: taken in its object form (``fuka_naiyaku``, filled by :func:`_naiyaku_objects` from the
+#: compact form of zeimu.rules.naiyaku, the stored text where it is the object form
+#: already), so code storing either form compares like with like.
 _CHECKSUM_SQL = """
     SELECT count(*), coalesce(sum(gokei_zeigaku), 0), md5(coalesce(string_agg(md5(concat_ws('|',
         atena_id, kind, status, is_current, gokei_shotoku, kazei_shotoku, kyuyo_shotoku,
         nenkin_shotoku, sonota_shotoku, nenkin_shunyu, shotokuwari_shichoson,
         shotokuwari_dofuken, kintowari_shichoson, kintowari_dofuken, shinrin_kankyozei,
         gokei_zeigaku, futsu_choshu_gaku, kyuyo_tokucho_gaku, nenkin_tokucho_gaku,
-        tokucho_shitei_no, tokucho_employer_name, kibetsu::jsonb::text, detail::jsonb::text,
-        reason)), '' ORDER BY atena_id, id), ''))
-    FROM zeimu_fuka WHERE fiscal_year = %s
+        tokucho_shitei_no, tokucho_employer_name, kibetsu::jsonb::text,
+        coalesce(n.detail, f.detail)::jsonb::text, reason)), '' ORDER BY atena_id, f.id), ''))
+    FROM zeimu_fuka f LEFT JOIN fuka_naiyaku n ON n.id = f.id WHERE fiscal_year = %s
 """
+
+
+def _naiyaku_objects(cur: Any) -> None:
+    """A temporary table ``fuka_naiyaku`` (id, the 内訳 as object-form JSON text) of the
+    year's rows whose 内訳 is stored in the compact form (an array)."""
+    import orjson
+
+    from tenants.fields import json_text
+    from zeimu.rules.naiyaku import naiyaku_expand
+
+    cur.execute("DROP TABLE IF EXISTS fuka_naiyaku")
+    cur.execute("CREATE TEMP TABLE fuka_naiyaku (id bigint PRIMARY KEY, detail text)")
+    cur.execute(
+        "SELECT id, detail FROM zeimu_fuka WHERE fiscal_year = %s AND left(detail, 1) = '['",
+        [FISCAL_YEAR],
+    )
+    rows = [(i, json_text(naiyaku_expand(orjson.loads(d)))) for i, d in cur.fetchall()]
+    with cur.copy("COPY fuka_naiyaku (id, detail) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 _LEDGER_SQL = """
@@ -77,6 +100,7 @@ def assessment_checksum() -> dict[str, Any]:
     from django.db import connection as dj
 
     with dj.cursor() as cur:
+        _naiyaku_objects(cur)
         cur.execute(_CHECKSUM_SQL, [FISCAL_YEAR])
         n, total, digest = cur.fetchone()
         # the 収納 ledger: every 期別 with its 調定 amounts (not the 納付番号 nor the 賦課's id

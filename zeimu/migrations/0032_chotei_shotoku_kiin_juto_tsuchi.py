@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('juminkiroku', '0018_johyo_db'),
-        ('zeimu', '0030_nofu_hogohi'),
+        ('zeimu', '0031_fuka_naiyaku_kibetsu_text'),
     ]
 
     operations = [

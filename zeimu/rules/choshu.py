@@ -171,8 +171,26 @@ def choshu_bunkatsu(
     )
 
 
-def _ki(label: str, amount: int, due: date | None, **extra: Any) -> dict[str, Any]:
-    return {"label": label, "amount": amount, "due": due.isoformat() if due else None, **extra}
+def _ki(
+    label: str,
+    amount: int,
+    due: date | None,
+    *,
+    nominal: str | None = None,
+    kind: str | None = None,
+    year: int | None = None,
+) -> dict[str, Any]:
+    # The keys in jsonb's order (shorter first, then bytewise): ``Fuka.kibetsu`` is JSON
+    # text since zeimu 0031 and reads back in the order written, the order it had as jsonb.
+    out: dict[str, Any] = {"due": due.isoformat() if due else None}
+    if kind is not None:
+        out["kind"] = kind
+        out["year"] = year
+    out["label"] = label
+    out["amount"] = amount
+    if nominal is not None:
+        out["nominal"] = nominal
+    return out
 
 
 def kibetsu_json(b: Bunkatsu, cal: ChoshuCalendar) -> dict[str, Any]:

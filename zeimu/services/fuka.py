@@ -30,6 +30,7 @@ from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaKind, FukaStatus
 from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
 from zeimu.rules.juminzei import juminzei_compute
+from zeimu.rules.naiyaku import naiyaku_expand, naiyaku_text
 from zeimu.rules.parameters import Parameters, parameters_for
 from zeimu.services.fuka_chotei import juminzei_chotei_post_kosei
 from zeimu.services.kazei_inputs import (
@@ -117,7 +118,8 @@ def assess_rows(
 ) -> list[tuple[Any, ...]]:
     """The assessments of ``people`` ((宛名 id, 生年月日) pairs) as rows in
     :data:`FUKA_COLUMNS` order, the 期別 and the 内訳 as JSON text (what the batch COPYs:
-    no model object per person): 未申告 for those without any 課税資料. The reads are one
+    no model object per person; the 内訳 in the compact form of zeimu.rules.naiyaku):
+    未申告 for those without any 課税資料. The reads are one
     query per kind of 課税資料 for all of them. Raises InvalidKazeiData naming the 宛名 id
     (never the person)."""
     ids = [p[0] for p in people]
@@ -178,8 +180,9 @@ def assess_rows(
              t.tokucho_shitei_no if t and b.kyuyo else "",
              t.tokucho_employer_name if t and b.kyuyo else "",
              json_text(kibetsu_json(b, cal)),
-             # (the dataclasses as they are: json_text gives the JSON jsonable would)
-             json_text({"input": data, "result": r, "choshu": b}),
+             # (compact: the dataclasses' values without their names; the model field
+             # reads it back as the object form jsonable would give)
+             naiyaku_text(data, r, b),
              "", created_by, now, r.choki_joto_shotoku + r.tanki_joto_shotoku,
              r.joto_tokubetsu_kojo)
         )  # fmt: skip
@@ -200,7 +203,7 @@ def assess_many(
     for row in assess_rows(ctx, people, kind=kind, job_id=job_id, created_by=created_by):
         values = dict(zip(FUKA_COLUMNS, row, strict=True))
         values["kibetsu"] = json.loads(values["kibetsu"])
-        values["detail"] = json.loads(values["detail"])
+        values["detail"] = naiyaku_expand(json.loads(values["detail"]))
         del values["computed_at"]  # (auto_now_add: set when saved)
         out.append(Fuka(**values))
     return out

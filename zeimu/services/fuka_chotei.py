@@ -100,14 +100,15 @@ def juminzei_chotei_post_job(
 
 
 # each 普通徴収 期 of the rows a 当初賦課 job wrote for a 宛名 id range (open ends: NULL),
-# in 宛名 and 期 order; label, 納期限 and amount as ``juminzei_chotei_items`` reads them
+# in 宛名 and 期 order (the 期別 is JSON text: parsed here, for these rows only); label,
+# 納期限 and amount as ``juminzei_chotei_items`` reads them
 _JOB_KIBETSU_SQL = """
 SELECT f.id, f.fiscal_year, f.atena_id, e.n::int, left(e.k->>'label', 20),
        (e.k->>'due')::date, (e.k->>'amount')::bigint
   FROM zeimu_fuka f
+ CROSS JOIN LATERAL (SELECT f.kibetsu::jsonb -> 'futsu' AS futsu) j
  CROSS JOIN LATERAL jsonb_array_elements(
-        CASE WHEN jsonb_typeof(f.kibetsu->'futsu') = 'array' THEN f.kibetsu->'futsu'
-             ELSE '[]'::jsonb END
+        CASE WHEN jsonb_typeof(j.futsu) = 'array' THEN j.futsu ELSE '[]'::jsonb END
        ) WITH ORDINALITY AS e(k, n)
  WHERE f.job_id = %s AND f.fiscal_year = %s AND f.is_current AND f.futsu_choshu_gaku > 0
    AND (%s::bigint IS NULL OR f.atena_id >= %s) AND (%s::bigint IS NULL OR f.atena_id <= %s)

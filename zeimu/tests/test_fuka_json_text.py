@@ -23,6 +23,7 @@ from zeimu.rules.inputs import (
     Shogai,
 )
 from zeimu.rules.juminzei import juminzei_compute
+from zeimu.rules.naiyaku import naiyaku_expand, naiyaku_text
 from zeimu.services.common import jsonable
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +88,11 @@ def test_the_explanation_is_the_json_jsonable_gives(
     assert json.loads(new) == json.loads(old)
     # the same keys in the same order, all the way down (the screens list some in order)
     assert json.loads(new, object_pairs_hook=list) == json.loads(old, object_pairs_hook=list)
+    # the compact form the 当初賦課 stores (no field names) expands to that same JSON, key
+    # order included, and is much smaller
+    compact = naiyaku_text(data, r, b)
+    expanded = naiyaku_expand(json.loads(compact))
+    assert json.dumps(expanded, ensure_ascii=False) == old
+    assert len(compact.encode()) < 0.65 * len(old.encode())
+    # the object form (rows written before, a 更正) reads as it is
+    assert naiyaku_expand(json.loads(old)) == json.loads(old)

@@ -4,10 +4,12 @@ the walls between towns."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection as dj
 from django.test import Client
 
 from juminkiroku.tests.factories import family, household_tennyu, person_fields
@@ -348,3 +350,52 @@ def test_nenmatsu_chosei_insurance_on_the_report_is_deducted_without_a_shinkoku(
     fuka = kosei(fuka_id=fuka.pk, reason="保険料の訂正", actor=ACTOR)
     # 新生命 30,000 (12,001〜32,000) → 30,000×1/2＋6,000 = 21,000; 介護医療 from the 申告: 0
     assert fuka.detail["result"]["kojo"]["seimei_hoken"] == 21_000
+
+
+_CSRF = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
+
+
+def test_the_compact_naiyaku_shows_what_the_object_form_showed(hayama, world, login):
+    """The 当初賦課 stores the 内訳 compactly (zeimu.rules.naiyaku, issue 23); the screen
+    and the API show exactly what the same 内訳 stored in the object form (rows written
+    before, a 更正) shows. Its expansion is the object form the calculation gives:
+    test_fuka_json_text.py."""
+    connection.set_tenant(world.alpha.municipality)
+    rows = list(Fuka.objects.filter(fiscal_year=2025).order_by("pk"))
+    with dj.cursor() as cur:
+        cur.execute("SELECT id, detail FROM zeimu_fuka WHERE fiscal_year = 2025 ORDER BY id")
+        stored = dict(cur.fetchall())
+    assessed = [f for f in rows if f.status != FukaStatus.MISHINKOKU]
+    assert len(assessed) == 3 and all(stored[f.pk].startswith("[1,") for f in assessed)
+    assert all(f.detail["result"]["explanation"] for f in assessed)
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    api = _key_client(world.alpha, ALPHA_HOST, ("kojin_juminzei:read",))
+
+    def shown() -> list[tuple[str, Any]]:
+        connection.set_schema_to_public()
+        out = [
+            (
+                _CSRF.sub(r"\1", clerk.get(f"/zeimu/fuka/{f.pk}/").content.decode()),
+                api.get(f"/api/v1/zeimu/fuka/{f.pk}/").json(),
+            )
+            for f in rows
+        ]
+        connection.set_tenant(world.alpha.municipality)
+        return out
+
+    compact = shown()
+    assert "計算の説明" in compact[0][0] or "計算の説明" in compact[1][0]
+    with dj.cursor() as cur:
+        # the 期別 (JSON text since zeimu 0031) is written in jsonb's key order, the order
+        # it read back in as jsonb
+        cur.execute("SELECT kibetsu, kibetsu::jsonb::text FROM zeimu_fuka WHERE status = 'kazei'")
+        for text, as_jsonb in cur.fetchall():
+            pairs = json.loads(text, object_pairs_hook=list)
+            assert pairs == json.loads(as_jsonb, object_pairs_hook=list) and pairs
+        # the same 内訳 stored in the object form, the 期別 as jsonb's text (rows before)
+        for f in assessed:
+            cur.execute(
+                "UPDATE zeimu_fuka SET detail = %s, kibetsu = kibetsu::jsonb::text WHERE id = %s",
+                [json.dumps(f.detail, ensure_ascii=False), f.pk],
+            )
+    assert shown() == compact
