@@ -91,9 +91,9 @@ def _prepared(text: str) -> str:
     return _unvoice(s)
 
 
-# Kana that no fold joins to the character before them: not a voicing mark (NFKC/NFC
-# compose it with the kana before), not a small ア/イ/エ/オ (ヴァ … are read as one).
-_STARTS_ON_ITS_OWN = frozenset(chr(c) for c in range(0x3041, 0x30FB)) - frozenset(
+# Kana (and ・ ー) that no fold joins to the character before them: not a voicing mark
+# (NFKC/NFC compose it with the kana before), not a small ア/イ/エ/オ (ヴァ … are read as one).
+_STARTS_ON_ITS_OWN = frozenset(chr(c) for c in range(0x3041, 0x30FD)) - frozenset(
     "ぁぃぇぉァィェォ\u3099\u309a\u309b\u309c"
 )
 
