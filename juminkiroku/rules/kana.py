@@ -77,13 +77,45 @@ def kana_key(text: str) -> str:
 
     "やまだ　たろう", "ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダタロウ" → "ヤマタタロ"; "オオノ", "オウノ",
     "オーノ" → "オノ"; "ヂ" and "ジ" → "シ"."""
+    return _fold(_prepared(text), [])
+
+
+def _prepared(text: str) -> str:
+    """The character folds (width, kana kind, spaces, 2.1.2 sequences, small and
+    voiced kana), before the long-vowel step."""
     s = unicodedata.normalize("NFKC", text or "")
     s = _hira_to_kata(s).translate(_SPACES).upper()
     for seq, repl in _SEQUENCES:
         s = s.replace(seq, repl)
     s = s.translate(_SMALL_TO_LARGE)
-    s = _unvoice(s)
-    out: list[str] = []
+    return _unvoice(s)
+
+
+# Kana (and ・ ー) that no fold joins to the character before them: not a voicing mark
+# (NFKC/NFC compose it with the kana before), not a small ア/イ/エ/オ (ヴァ … are read as one).
+_STARTS_ON_ITS_OWN = frozenset(chr(c) for c in range(0x3041, 0x30FD)) - frozenset(
+    "ぁぃぇぉァィェォ\u3099\u309a\u309b\u309c"
+)
+
+
+def kana_key_tail(left_key: str, text: str) -> str | None:
+    """What ``text`` adds to the key of a reading it follows:
+    ``kana_key(left + text) == kana_key(left) + kana_key_tail(kana_key(left), text)``.
+
+    The character folds of ``left + text`` are those of each part when ``text`` starts
+    with a kana that stands on its own (``_STARTS_ON_ITS_OWN``), and the long-vowel step
+    looks at one character to the left, the last of ``left_key``. ``None`` when ``text``
+    starts otherwise (the caller folds the whole reading). Lets a caller fold 姓 and 名
+    once each instead of every (姓, 名) pair (the synthetic-town generator)."""
+    if not text or text[0] not in _STARTS_ON_ITS_OWN:
+        return None
+    return _fold(_prepared(text), list(left_key[-1:]))
+
+
+def _fold(s: str, out: list[str]) -> str:
+    """The long-vowel step over prepared text; ``out`` holds the key so far (only its
+    last character is read) and is not part of the result."""
+    start = len(out)
     for c in s:
         if c in _CHOON:
             continue  # 長音の有無を無視
@@ -93,7 +125,7 @@ def kana_key(text: str) -> str:
         if prev is not None and c == prev:
             continue  # a written long vowel counts as the mark it stands for
         out.append(c)
-    return "".join(out)
+    return "".join(out[start:])
 
 
 def name_key(text: str) -> str:

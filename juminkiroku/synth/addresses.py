@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from juminkiroku.synth import data
 from juminkiroku.synth.base import GeneratorState
 from juminkiroku.synth.data import Weighted
@@ -75,31 +77,36 @@ class AddressDraws(GeneratorState):
                 )
                 banchi = self.banchi(entry)
                 entry.buildings.append((building, banchi))
-            katagaki = f"{building}　{self.ri(1, 4)}{self.ri(1, 8):02d}号室"
+            random = rng.random  # ri(1, 4) and ri(1, 8), inline
+            katagaki = f"{building}　{1 + int(random() * 4)}{1 + int(random() * 8):02d}号室"
         else:
             banchi = self.banchi(entry)
         return {
             "postal_code": entry.postal_code,
             "jusho_code": entry.jusho_code,
-            "jusho": f"{self.town.prefix}{entry.name}",
+            "jusho": f"{self.prefix}{entry.name}",
             "banchi": banchi,
             "katagaki": katagaki,
             "chiku_code": entry.chiku_code,
         }
 
     def banchi(self, entry: JishoRow) -> str:
-        rng = self.rng
+        random = self.rng.random  # the ri(1, n) draws inline: 1 + int(random() * n)
         if entry.chome:
-            return f"{self.ri(1, 28)}番{self.ri(1, 30)}号"
-        main = f"{self.ri(1, 2999)}番地"
-        return main + (str(self.ri(1, 30)) if rng.random() < 0.55 else "")
+            return f"{1 + int(random() * 28)}番{1 + int(random() * 30)}号"
+        main = f"{1 + int(random() * 2999)}番地"
+        return main + (str(1 + int(random() * 30)) if random() < 0.55 else "")
 
     def honseki(self) -> str:
         assert self.jisho_table is not None
-        if self.rng.random() < 0.45:
-            entry = self.jisho_table.pick(self.rng)
-            return f"{self.town.prefix}{entry.base_name}{self.ri(1, 2999)}番地"
-        return self.place()
+        random = self.rng.random
+        if random() < 0.45:
+            table = self.jisho_table
+            entry = table.padded[bisect_right(table.cum, random() * table.total)]
+            return f"{self.prefix}{entry.base_name}{1 + int(random() * 2999)}番地"
+        places = self.places  # self.place(), inline
+        place = places.padded[bisect_right(places.cum, random() * places.total)]
+        return f"{place}{1 + int(random() * 3999)}番地"
 
 
 _CHOME_KANA = ["イッ", "ニ", "サン", "ヨン", "ゴ", "ロク", "ナナ", "ハッ", "キュウ"]

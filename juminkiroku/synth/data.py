@@ -36,21 +36,24 @@ def generation_of(birth_year: int) -> str:
 
 
 class Weighted(Generic[T]):
-    """A weighted table: ``pick(rng)`` is one uniform draw and a binary search."""
+    """A weighted table: ``pick(rng)`` is one uniform draw and a binary search.
 
-    __slots__ = ("_cum", "_padded", "_total", "items")
+    Hot loops of the generator inline ``pick`` with ``padded``, ``cum`` and ``total``
+    (``padded[bisect_right(cum, rng.random() * total)]``, the same draw)."""
+
+    __slots__ = ("cum", "items", "padded", "total")
 
     def __init__(self, items: list[T], weights: list[float]) -> None:
         if not items or len(items) != len(weights):
             raise ValueError("weighted table needs items with one weight each")
         self.items = items
         # The last item twice: a product rounding up to the total still finds an item.
-        self._padded = [*items, items[-1]]
-        self._cum = list(accumulate(weights))
-        self._total = self._cum[-1]
+        self.padded = [*items, items[-1]]
+        self.cum = list(accumulate(weights))
+        self.total = self.cum[-1]
 
     def pick(self, rng: Random) -> T:
-        return self._padded[bisect_right(self._cum, rng.random() * self._total)]
+        return self.padded[bisect_right(self.cum, rng.random() * self.total)]
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,15 @@ from datetime import date
 from random import Random
 from typing import Any
 
-from juminkiroku.codes import JuminJotai, JuminShubetsu, Sex, Zokugara
+from juminkiroku.codes import JuminJotai, JuminShubetsu, Zokugara
 from juminkiroku.synth import data
+from juminkiroku.synth.base import IsoDates
 from juminkiroku.synth.checks import ATENA_NO_CHECK
 from juminkiroku.synth.data import Weighted
 from juminkiroku.synth.johyo import JohyoDraws
 from juminkiroku.synth.shape import (
     DAYS_PER_YEAR,
+    FEMALE,
     JOHYO_KINDS,
     JOHYO_SHARE,
     JOHYO_WEIGHTS,
@@ -39,6 +41,9 @@ from juminkiroku.synth.shape import (
     SHIEN_PER_RESIDENTS,
 )
 from juminkiroku.synth.town import ChikuRow, JishoRow, ShienRow, TownInfo, base_row, town_info
+
+JUMIN = JuminJotai.JUMIN.value
+NIHONJIN = JuminShubetsu.NIHONJIN.value
 
 __all__ = ["ATENA_NO_CHECK", "NULL", "TownGenerator", "TownInfo", "town_generator", "town_info"]
 
@@ -54,10 +59,13 @@ class TownGenerator(JohyoDraws):
         self.on_ord = on.toordinal()
         self.on_iso = on.isoformat()
         self.town = town
+        self.prefix = town.prefix
         self.base = base_row()
         self.surnames = data.surnames()
         self.male = data.given_male()
         self.female = data.given_female()
+        self.male_by_cohort = [self.male[g] for g in data.GENERATIONS]
+        self.female_by_cohort = [self.female[g] for g in data.GENERATIONS]
         self.nationalities = data.nationalities()
         self.places = data.places()
         self.jcodes: set[str] = set()
@@ -68,7 +76,9 @@ class TownGenerator(JohyoDraws):
         self.johyo_count = 0
         self.shien: list[ShienRow] = []
         self.kana_cache: dict[str, str] = {}
-        self.iso_cache: dict[int, str] = {}
+        self.tail_cache: dict[str, str | None] = {}
+        self.iso_cache = IsoDates()
+        self.iso = self.iso_cache.__getitem__
         self.name_cache: dict[str, str] = {}
         self.chiku: list[ChikuRow] = []
         self.jisho: list[JishoRow] = []
@@ -93,11 +103,15 @@ class TownGenerator(JohyoDraws):
         made = dict.fromkeys(quota, 0)
         shien_target = max(1, self.population // SHIEN_PER_RESIDENTS)
         remaining = self.population
+        shien = self.shien
+        on_ord = self.on_ord
+        shien_young, shien_old = 20 * DAYS_PER_YEAR, 55 * DAYS_PER_YEAR
         while remaining > 0:
             members = self.household()
             if not members:
                 continue
-            members = members[:remaining]
+            if len(members) > remaining:
+                members = members[:remaining]
             remaining -= len(members)
             progress = 1.0 - remaining / self.population
             head = members[0]
@@ -119,16 +133,19 @@ class TownGenerator(JohyoDraws):
                 and self.attach_moved_child(members)
             ):
                 made["child"] += 1
+            # 支援措置 for a Japanese woman of 20–55 (resident), while behind the quota.
+            shien_due = len(shien) < shien_target * progress
             for m in members:
                 self.count += 1
                 if (
-                    len(self.shien) < shien_target * progress
-                    and m["sex"] == Sex.FEMALE
-                    and m["jotai"] == JuminJotai.JUMIN
-                    and m["shubetsu"] == JuminShubetsu.NIHONJIN
-                    and 20 * DAYS_PER_YEAR <= self.on_ord - m["_birth"] <= 55 * DAYS_PER_YEAR
+                    shien_due
+                    and m["sex"] == FEMALE
+                    and m["jotai"] == JUMIN
+                    and m["shubetsu"] == NIHONJIN
+                    and shien_young <= on_ord - m["_birth"] <= shien_old
                 ):
                     self.add_shien(self.count - 1)
+                    shien_due = len(shien) < shien_target * progress
             self.households += 1
             yield members
         for kind in ("moved", "died"):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from juminkiroku.codes import Sex, Zokugara
+from juminkiroku.codes import Zokugara
+from juminkiroku.synth.checks import JUMINHYO_CHECK, KOJIN_BANGO_CHECK
 from juminkiroku.synth.data import Name
 from juminkiroku.synth.persons import PersonDraws
 from juminkiroku.synth.shape import (
@@ -15,12 +16,14 @@ from juminkiroku.synth.shape import (
     AGE_SINGLE,
     AGE_SINGLE_PARENT,
     DAYS_PER_YEAR,
+    FEMALE,
     FOLLOWS_HEAD,
     FOREIGN_HOUSEHOLD_SHARE,
     FOREIGN_KINDS,
     HOUSEHOLD_TYPES,
     KIDS,
     KYUUJI_SHARE,
+    MALE,
     MARRIED_IN,
     MIXED_MARRIAGE_SHARE,
     ORDER_TEXT,
@@ -38,7 +41,7 @@ class HouseholdDraws(PersonDraws):
             return self.foreign_household()
         kind = HOUSEHOLD_TYPES.pick(rng)
         sur = self.surnames.pick(rng)
-        M, F = Sex.MALE.value, Sex.FEMALE.value
+        M, F = MALE, FEMALE
         if kind == "single":
             age = self.age_in(AGE_SINGLE)
             male_share = 0.6 if age < 60 else 0.5 if age < 70 else 0.3
@@ -88,7 +91,7 @@ class HouseholdDraws(PersonDraws):
 
     def couple(self, sur: Name, age: int) -> list[dict[str, Any]]:
         rng = self.rng
-        M, F = Sex.MALE.value, Sex.FEMALE.value
+        M, F = MALE, FEMALE
         husband_head = rng.random() < 0.92
         husband = self.person(
             sex=M,
@@ -127,7 +130,7 @@ class HouseholdDraws(PersonDraws):
 
     def three_gen(self, sur: Name) -> list[dict[str, Any]]:
         rng = self.rng
-        M, F = Sex.MALE.value, Sex.FEMALE.value
+        M, F = MALE, FEMALE
         if rng.random() < 0.6:
             # 世帯主 in the middle: spouse, children, and the 世帯主's (or wife's) parents.
             age = self.ri(38, 62)
@@ -213,7 +216,7 @@ class HouseholdDraws(PersonDraws):
 
     def other(self, sur: Name) -> list[dict[str, Any]]:
         rng = self.rng
-        M, F = Sex.MALE.value, Sex.FEMALE.value
+        M, F = MALE, FEMALE
         r = rng.random()
         if r < 0.4:  # siblings
             age = self.ri(45, 85)
@@ -265,7 +268,7 @@ class HouseholdDraws(PersonDraws):
 
     def foreign_household(self) -> list[dict[str, Any]]:
         rng = self.rng
-        M, F = Sex.MALE.value, Sex.FEMALE.value
+        M, F = MALE, FEMALE
         nat = self.nationalities.pick(rng)
         status = nat.statuses.pick(rng)
         if status in ("家族滞在", "日本人の配偶者等"):
@@ -328,7 +331,7 @@ class HouseholdDraws(PersonDraws):
         rng = self.rng
         addr = self.address(kind)
         head = members[0]
-        oldest = min(m["_birth"] for m in members)
+        oldest = min([m["_birth"] for m in members])
         head_age = (self.on_ord - head["_birth"]) / DAYS_PER_YEAR
         if foreign and foreign not in PERMANENT:
             span = min(max(head_age - 18.0, 0.2), 8.0)
@@ -356,6 +359,13 @@ class HouseholdDraws(PersonDraws):
         on_ord = self.on_ord
         iso = self.iso
         random = rng.random
+        # The 住民票コード and 個人番号 draws of juminhyo_code / kojin_bango, inline, and
+        # their check digits (Modulus11Table.digit, inline: a 10-digit 住民票コード body
+        # has no third block).
+        jcodes, kbangos = self.jcodes, self.kbangos
+        j_low, j_mid, j_fold = JUMINHYO_CHECK.low, JUMINHYO_CHECK.mid, JUMINHYO_CHECK.fold
+        k_low, k_mid, k_high = KOJIN_BANGO_CHECK.low, KOJIN_BANGO_CHECK.mid, KOJIN_BANGO_CHECK.high
+        k_fold = KOJIN_BANGO_CHECK.fold
         for order, m in enumerate(members, start=1):
             m.update(addr)
             m["setai_order"] = ORDER_TEXT[order] if order < 20 else str(order)
@@ -377,11 +387,31 @@ class HouseholdDraws(PersonDraws):
             else:
                 jutei = jumin
                 m["jutei_date"] = jumin_text
-            m["todoke_date"] = iso(min(on_ord, jutei + int(random() * 14)))
-            m["juminhyo_code"] = self.juminhyo_code()
-            m["kojin_bango"] = self.kojin_bango()
+            todoke = jutei + int(random() * 14)
+            m["todoke_date"] = iso(todoke if todoke < on_ord else on_ord)
+            while True:
+                body = int(random() * 10**10)
+                digit = j_fold[(j_low[body % 100000] + j_mid[body // 100000]) % 11]
+                code = f"{body:010d}{digit}"
+                if code not in jcodes:
+                    break
+            jcodes.add(code)
+            m["juminhyo_code"] = code
+            while True:
+                body = 10**10 + int(random() * 9 * 10**10)
+                digit = k_fold[
+                    (k_low[body % 100000] + k_mid[body // 100000 % 100000] + k_high[body // 10**10])
+                    % 11
+                ]
+                code = f"{body:011d}{digit}"
+                if code not in kbangos:
+                    break
+            kbangos.add(code)
+            m["kojin_bango"] = code
             if m["shubetsu"] == "1":
                 if not m["honseki"]:
                     m["honseki"] = honseki
                 if not m["hittosha"]:
-                    m["hittosha"] = head_name if m["_surname"] == head_surname else m["shimei"]
+                    surname = m["_surname"]
+                    same = surname is head_surname or surname == head_surname
+                    m["hittosha"] = head_name if same else m["shimei"]

@@ -12,7 +12,9 @@ from juminkiroku.synth.households import HouseholdDraws
 from juminkiroku.synth.shape import (
     AGE_DEATH,
     DAYS_PER_YEAR,
+    FEMALE,
     JUTOGAI_SHARE,
+    MALE,
     NULL,
 )
 from juminkiroku.synth.town import ShienRow
@@ -85,7 +87,7 @@ class JohyoDraws(HouseholdDraws):
         age = self.age_in(AGE_DEATH) if old else self.ri(19, 40)
         female = rng.random() < (0.6 if old else 0.4)
         p = self.person(
-            sex=Sex.FEMALE.value if female else Sex.MALE.value,
+            sex=FEMALE if female else MALE,
             birth_ord=shojo - int((age + rng.random()) * DAYS_PER_YEAR),
             zokugara=Zokugara.HONNIN,
             surname=self.surnames.pick(rng),
@@ -147,7 +149,7 @@ class JohyoDraws(HouseholdDraws):
     def jutogai_person(self) -> dict[str, Any]:
         """住登外者: someone the town deals with (a landowner, a taxpayer) living elsewhere."""
         rng = self.rng
-        sex = Sex.MALE.value if rng.random() < 0.6 else Sex.FEMALE.value
+        sex = MALE if rng.random() < 0.6 else FEMALE
         age = self.ri(30, 88)
         p = self.person(
             sex=sex,

@@ -527,6 +527,14 @@ def _blocks(
     add_setai = setai_lines.append
     setai_no = ATENA_NO_CHECK.number
     atena_no = ATENA_NO_CHECK.number
+    # ATENA_NO_CHECK.number(serial), inline for the 宛名番号 of every person.
+    a_low, a_mid, a_high, a_fold = (
+        ATENA_NO_CHECK.low,
+        ATENA_NO_CHECK.mid,
+        ATENA_NO_CHECK.high,
+        ATENA_NO_CHECK.fold,
+    )
+    a_width = f"0{ATENA_NO_CHECK.length}d"
     person_text = _person_text
     iso = gen.iso
     join = "\t".join
@@ -550,6 +558,14 @@ def _blocks(
             p["setai_id"] = sid
             text = join(person_text(p))
             aid = str(atena_id)
+            check = a_fold[
+                (
+                    a_low[serial % 100000]
+                    + a_mid[serial // 100000 % 100000]
+                    + a_high[serial // 10**10]
+                )
+                % 11
+            ]
             rireki_id += 1
             if "_before" in p:
                 before = join(person_text({**p, **p["_before"]}))
@@ -564,7 +580,7 @@ def _blocks(
                 add_rireki(f"{rireki_id}\t{text}\t{aid}\t{iso(p['_valid_from'])}{open_tail}")
                 version = "1"
             add_atena(
-                f"{aid}\t{text}\t{atena_no(serial)}\t{p['kana_key']}"
+                f"{aid}\t{text}\t{serial:{a_width}}{check}\t{p['kana_key']}"
                 f"\t{p['name_key']}\t{version}\t{now}\n"
             )
         if len(rireki_lines) >= rireki_block:

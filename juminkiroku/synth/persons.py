@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from juminkiroku.codes import JuminShubetsu, Sex
+from juminkiroku.rules.kana import name_key
 from juminkiroku.synth.addresses import AddressDraws
+from juminkiroku.synth.base import GENERATION_STARTS
 from juminkiroku.synth.data import ForeignName, Name, Nationality
 from juminkiroku.synth.shape import (
     DAYS_PER_YEAR,
+    FEMALE,
+    MALE,
     PERMANENT,
 )
 
@@ -25,18 +30,34 @@ class PersonDraws(AddressDraws):
         surname: Name,
         given: Name | None = None,
     ) -> dict[str, Any]:
-        g = given or self.given(sex, birth_ord)
+        if given is None:  # self.given(sex, birth_ord), inline
+            w = (self.male_by_cohort if sex == MALE else self.female_by_cohort)[
+                bisect_right(GENERATION_STARTS, birth_ord)
+            ]
+            given = w.padded[bisect_right(w.cum, self.rng.random() * w.total)]
+        sk, sn, gk, gn = surname.kanji, surname.kana, given.kanji, given.kana
         p = self.base.copy()
-        shimei = f"{surname.kanji}　{g.kanji}"
-        kana = f"{surname.kana}　{g.kana}"
-        p["shimei"] = shimei
-        p["shimei_kana"] = kana
+        p["shimei"] = f"{sk}　{gk}"
+        p["shimei_kana"] = f"{sn}　{gn}"
         p["sex"] = sex
         p["birth_date"] = self.iso(birth_ord)
         p["zokugara"] = zokugara
         p["_birth"] = birth_ord
         p["_surname"] = surname
-        p["kana_key"], p["name_key"] = self.keys((surname.kanji, surname.kana), (g.kanji, g.kana))
+        # self.keys(...), inline.
+        kc, nc = self.kana_cache, self.name_cache
+        pair = f"{sn}\t{gn}"
+        kana = kc.get(pair)
+        if kana is None:
+            kana = kc[pair] = self.pair_kana_key(sn, gn)
+        kn = nc.get(sk)
+        if kn is None:
+            kn = nc[sk] = name_key(sk)
+        gnk = nc.get(gk)
+        if gnk is None:
+            gnk = nc[gk] = name_key(gk)
+        p["kana_key"] = kana
+        p["name_key"] = kn + gnk
         return p
 
     def foreign_person(
@@ -85,7 +106,7 @@ class PersonDraws(AddressDraws):
         return f"{surname.kanji}　{self.given(sex, birth_ord).kanji}"
 
     def opposite(self, sex: str) -> str:
-        return Sex.FEMALE.value if sex == Sex.MALE else Sex.MALE.value
+        return FEMALE if sex == MALE else MALE
 
     def spouse_birth(self, head: dict[str, Any], *, younger: bool) -> int:
         gap = self.rng.gauss(2.5, 3.0)
@@ -105,7 +126,7 @@ class PersonDraws(AddressDraws):
                 continue
             if age > 45:
                 continue
-            sex = Sex.MALE.value if rng.random() < 0.512 else Sex.FEMALE.value
+            sex = MALE if rng.random() < 0.512 else FEMALE
             kids.append(
                 self.person(
                     sex=sex, birth_ord=self.birth_ord(age), zokugara=zokugara, surname=surname

@@ -6,10 +6,13 @@ documented in docs/benchmarks.md and checked by juminkiroku/tests/test_synth.py.
 
 from __future__ import annotations
 
-from juminkiroku.codes import Zokugara
+from juminkiroku.codes import Sex, Zokugara
 from juminkiroku.synth.data import Weighted
 
 NULL = "\\N"
+# Sex codes as plain text (an enum's ``.value`` is a Python call; the loops use these).
+MALE: str = Sex.MALE.value
+FEMALE: str = Sex.FEMALE.value
 DAYS_PER_YEAR = 365.2425
 KANJI_DIGITS = "一二三四五六七八九"
 

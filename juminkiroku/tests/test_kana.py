@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from juminkiroku.rules.kana import kana_key, name_key
+from juminkiroku.rules.kana import kana_key, kana_key_tail, name_key
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,59 @@ def test_the_migration_rekeys_stored_keys(in_alpha):
     migration._rekey(apps, None)
     # then the key is the 2.1.2 fold
     assert Atena.objects.get(pk=p.pk).kana_key == kana_key("オーノ ジョー") == "オノシヨ"
+
+
+# --- kana_key_tail: the key of 姓 + 名 from the keys of the parts (issue 23) -------------
+
+
+@pytest.mark.parametrize(
+    ("left", "text"),
+    [
+        ("サト", "ウタ"),  # オ段 + ウ across the join: サトウタ → サトオタ → サトタ
+        ("オオノ", "オサム"),  # a repeated vowel across the join is dropped
+        ("カトウ", "ウメ"),
+        ("", "オウタ"),  # no left context: ウ after the first オ only
+        ("ヤマダ", "たろう"),  # hiragana, voiced kana
+        ("ｻﾄｳ", "ーコ"),  # a 長音 first
+        ("ナカムラ", "ゔぃおら"),
+    ],
+)
+def test_kana_key_tail_continues_the_key_of_the_left_part(left: str, text: str) -> None:
+    tail = kana_key_tail(kana_key(left), text)
+    assert tail is not None
+    assert kana_key(left) + tail == kana_key(left + text)
+
+
+@pytest.mark.parametrize(
+    ("left", "text"), [("ヴ", "ァ"), ("カ", "\u3099"), ("ウ", "゛"), ("ア", "")]
+)
+def test_kana_key_tail_refuses_a_start_joined_to_the_kana_before(left: str, text: str) -> None:
+    # ヴァ is read as バ and カ + the voicing mark composes to ガ: the key of the whole
+    # is not the key of the parts, so the caller must fold the whole reading.
+    assert kana_key_tail(kana_key(left), text) is None
+
+
+def test_kana_key_tail_of_every_synthetic_name_pair() -> None:
+    """Every (姓, 名) reading the synthetic-town generator can draw (it builds its keys
+    with kana_key_tail): the same key as folding the whole reading."""
+    from juminkiroku.synth import data
+
+    surnames = {n.kana for n in data.surname_list()}
+    givens = {
+        n.kana
+        for table in (data.given_male(), data.given_female())
+        for weighted in table.values()
+        for n in weighted.items
+    }
+    for nat in data.nationalities().items:
+        surnames |= {n.kana for n in nat.surnames}
+        givens |= {n.kana for n in (*nat.male, *nat.female)}
+    checked = 0
+    for s in sorted(surnames):
+        left = kana_key(s)
+        for g in sorted(givens):
+            tail = kana_key_tail(left, g)
+            assert tail is not None, (s, g)
+            assert left + tail == kana_key(s + g), (s, g)
+            checked += 1
+    assert checked > 100_000
