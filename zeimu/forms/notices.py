@@ -314,6 +314,7 @@ def futsu_render(
         common=futsu_common(issuer=issuer, fiscal_year=fiscal_year, tsuchi_date=tsuchi_date),
         items=[n.item for n in notices],
         timestamp=timestamp,
+        static_form=True,
     )
 
 
