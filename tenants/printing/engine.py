@@ -228,4 +228,3 @@ def render(
     """
     form = static_form_of(template, common) if static_form else None
     return compile_payload(template, payload(common, items), timestamp=timestamp, form=form)
-
