@@ -265,6 +265,7 @@ def _before_chunk(args: tuple[int, int, int, str, str]) -> dict[str, Any]:
     common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
     data = payload(common, [n.item for n in _notices(first, count, seed)])
     pdf = compiler.compile(format="pdf", sys_inputs={"data": data})
+    assert isinstance(pdf, bytes)
     cache_trim()
     rendered = time.perf_counter()
     path = ""

@@ -155,5 +155,6 @@ def test_a_static_form_is_drawn_once_a_template_version_and_common(
     assert "葉山町（第2版）" in pdf_pages(edited)[0]
     # the form is written once in the PDF: one form XObject, used by all three pages
     reader = PdfReader(io.BytesIO(hayama[0]))
-    used = [{ref.idnum for ref in page["/Resources"]["/XObject"].values()} for page in reader.pages]
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    used = [{ref.idnum for ref in r["/XObject"].values()} for r in resources]
     assert len(used) == 3 and used[0] == used[1] == used[2] and len(used[0]) == 1
