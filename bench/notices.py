@@ -229,13 +229,16 @@ def _payload_chunk(args: tuple[int, int, int, str]) -> str:
 
 def _typst_chunk(args: tuple[int, str]) -> dict[str, Any]:
     """Typst alone: compile an already-built payload on the warm compiler."""
-    from tenants.printing.engine import compile_payload
-    from zeimu.forms.notices import FUTSU_TEMPLATE
+    from tenants.printing.engine import compile_payload, static_form_of
+    from zeimu.forms.notices import FUTSU_TEMPLATE, futsu_common
 
     count, data = args
+    # the static form as futsu_render places it (drawn once a worker, before the clock)
+    common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
+    form = static_form_of(FUTSU_TEMPLATE, common)
     cpu0 = _cpu()
     started = time.perf_counter()
-    pdf = compile_payload(FUTSU_TEMPLATE, data)
+    pdf = compile_payload(FUTSU_TEMPLATE, data, form=form)
     return {
         "pages": count,
         "bytes": len(pdf),
