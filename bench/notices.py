@@ -18,9 +18,16 @@ its own just before the real path's (as many processes, fresh caches, warmed up 
 way), chunks of the same size: the payloads are built before the clock starts (of other
 synthetic people) and the PDFs are not written.
 
-**Checksum**: every written PDF is read back with ``pdftotext -raw`` (as the tests read
-notices, ``tenants.testing.pdf``), after the timing; the SHA-256 over the text of every
-page of every chunk, in order, is printed. It must not change when the print path does.
+**Checksum**: every written PDF is read back with ``pdftotext -layout`` after the timing
+(the words of a page by their place on it, whatever the order of the content stream: the
+static form draws the fixed parts first, so ``-raw`` reads them in another order); the
+SHA-256 over the text of every page of every chunk, in order, is printed. It must not
+change when the print path does.
+
+**Before** (``--before-template PATH``, e.g. the template of an older commit written out
+with ``git show``): the same chunks of the same people are rendered again with that
+template (no static form), in a pool of as many processes, timed and read back the same
+way, so the run prints the old and the new checksum and CPU a page side by side.
 """
 
 from __future__ import annotations
@@ -222,13 +229,16 @@ def _payload_chunk(args: tuple[int, int, int, str]) -> str:
 
 def _typst_chunk(args: tuple[int, str]) -> dict[str, Any]:
     """Typst alone: compile an already-built payload on the warm compiler."""
-    from tenants.printing.engine import compile_payload
-    from zeimu.forms.notices import FUTSU_TEMPLATE
+    from tenants.printing.engine import compile_payload, static_form_of
+    from zeimu.forms.notices import FUTSU_TEMPLATE, futsu_common
 
     count, data = args
+    # the static form as futsu_render places it (drawn once a worker, before the clock)
+    common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
+    form = static_form_of(FUTSU_TEMPLATE, common)
     cpu0 = _cpu()
     started = time.perf_counter()
-    pdf = compile_payload(FUTSU_TEMPLATE, data)
+    pdf = compile_payload(FUTSU_TEMPLATE, data, form=form)
     return {
         "pages": count,
         "bytes": len(pdf),
@@ -237,11 +247,49 @@ def _typst_chunk(args: tuple[int, str]) -> dict[str, Any]:
     }
 
 
+def _before_chunk(args: tuple[int, int, int, str, str]) -> dict[str, Any]:
+    """The chunk rendered with an older template file (``--before-template``), no form."""
+    import typst
+
+    from tenants.printing.engine import _fonts, cache_trim, payload
+    from zeimu.forms.notices import futsu_common
+
+    first, count, seed, out_dir, template = args
+    compiler = _state.get("before")
+    if compiler is None:
+        compiler = _state["before"] = typst.Compiler(
+            input=template,
+            root=os.path.dirname(template),
+            font_paths=_fonts(),
+            ignore_system_fonts=True,
+        )
+    cpu0 = _cpu()
+    started = time.perf_counter()
+    common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
+    data = payload(common, [n.item for n in _notices(first, count, seed)])
+    pdf = compiler.compile(format="pdf", sys_inputs={"data": data})
+    assert isinstance(pdf, bytes)
+    cache_trim()
+    rendered = time.perf_counter()
+    path = ""
+    if out_dir:
+        path = os.path.join(out_dir, f"before_{first:09d}.pdf")
+        with open(path, "wb") as f:
+            f.write(pdf)
+    return {
+        "pages": count,
+        "bytes": len(pdf),
+        "render_s": rendered - started,
+        "cpu_s": _cpu() - cpu0,
+        "path": path,
+    }
+
+
 def _pdf_text(path: str) -> bytes:
-    """The text of a PDF as the tests read it (``pdftotext -raw``, UTF-8), pages split
-    by form feeds."""
+    """The text of a PDF by the place of its words (``pdftotext -layout``, UTF-8), pages
+    split by form feeds."""
     return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", path, "-"], capture_output=True, check=True
+        ["pdftotext", "-layout", "-enc", "UTF-8", path, "-"], capture_output=True, check=True
     ).stdout
 
 
@@ -279,7 +327,9 @@ def _summary(results: list[dict[str, Any]], wall: float) -> dict[str, Any]:
     }
 
 
-def measure(processes: int, notices: int, chunk: int, seed: int, out_dir: str) -> dict[str, Any]:
+def measure(
+    processes: int, notices: int, chunk: int, seed: int, out_dir: str, before_template: str = ""
+) -> dict[str, Any]:
     tasks = [
         (start, min(chunk, notices - start), seed, out_dir) for start in range(0, notices, chunk)
     ]
@@ -304,6 +354,19 @@ def measure(processes: int, notices: int, chunk: int, seed: int, out_dir: str) -
         t0 = time.perf_counter()
         results = pool.map(_render_chunk, tasks, chunksize=1)
         real_wall = time.perf_counter() - t0
+    before: dict[str, Any] | None = None
+    if before_template:
+        with ctx.Pool(processes, initializer=_worker_init) as pool:
+            pool.map(_render_chunk, [(0, 3, seed, "")] * processes)  # every worker up and warm
+            t0 = time.perf_counter()
+            old = pool.map(_before_chunk, [(*t, before_template) for t in tasks], chunksize=1)
+            before = _summary(old, time.perf_counter() - t0)
+        if out_dir:
+            before["text_sha256"], _n = text_checksum(
+                [r["path"] for r in old], [t[1] for t in tasks]
+            )
+            for r in old:
+                os.remove(r["path"])
     real = _summary(results, real_wall)
     real["build_s_total"] = round(sum(r["build_s"] for r in results), 2)
     real["write_s_total"] = round(sum(r["write_s"] for r in results), 2)
@@ -320,6 +383,7 @@ def measure(processes: int, notices: int, chunk: int, seed: int, out_dir: str) -
         "real": real,
         "typst_alone": typst_alone,
         "ratio": round(real["pages_per_s"] / typst_alone["pages_per_s"], 3),
+        "before": before,
         "text_sha256": checksum,
         "pages_checked": counted,
         "loadavg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
@@ -334,10 +398,16 @@ def body(
     chunk: int,
     processes: list[int],
     seed: int,
+    before_template: str = "",
 ) -> dict[str, Any]:
     import typst
 
-    record["parameters"] = {"notices": notices, "chunk": chunk, "processes": processes}
+    record["parameters"] = {
+        "notices": notices,
+        "chunk": chunk,
+        "processes": processes,
+        "before_template": before_template,
+    }
     record["typst"] = typst.__version__ if hasattr(typst, "__version__") else None
     rows = []
     record["runs"] = []
@@ -345,7 +415,7 @@ def body(
     try:
         for n in processes:
             print(f"[notices] {notices:,} notices, {chunk:,} a PDF, {n} process(es) …", flush=True)
-            result = measure(n, notices, chunk, seed, out_dir)
+            result = measure(n, notices, chunk, seed, out_dir, before_template)
             record["runs"].append(result)
             real, alone = result["real"], result["typst_alone"]
             rows.append(
@@ -387,7 +457,15 @@ def body(
     )
     sums = {r["text_sha256"] for r in record["runs"]}
     record["text_sha256"] = sums.pop() if len(sums) == 1 else sorted(sums)
-    print(f"\ntext of every notice (pdftotext -raw), SHA-256: {record['text_sha256']}")
+    print(f"\ntext of every notice (pdftotext -layout), SHA-256: {record['text_sha256']}")
+    for r in record["runs"]:
+        if r["before"]:
+            b = r["before"]
+            print(
+                f"before ({before_template}), {r['processes']} process(es): "
+                f"{b['pages_per_s']:.0f} pages/s, {b['cpu_ms_per_page']:.2f} CPU ms/page, "
+                f"{b['mb_per_chunk']} MB/PDF, text SHA-256 {b.get('text_sha256', '')}"
+            )
     print(f"load average at the end: {[round(x, 2) for x in os.getloadavg()]}")
     two = next((r for r in record["runs"] if r["processes"] == 2), None)
     if two is not None:
@@ -407,6 +485,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--chunk", type=int, default=1_000, help="notices a PDF (default 1,000)")
     parser.add_argument("--processes", default="1,2", help="comma-separated (default 1,2)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--before-template",
+        default="",
+        help="an older futsu_notice.typ: the same chunks rendered with it too (module doc)",
+    )
     args = parser.parse_args(argv)
     processes = [int(p) for p in args.processes.split(",") if p.strip()]
     return run(
@@ -418,6 +501,7 @@ def main(argv: list[str]) -> int:
             chunk=args.chunk,
             processes=processes,
             seed=args.seed,
+            before_template=os.path.abspath(args.before_template) if args.before_template else "",
         ),
         keep=args.keep,
     )

@@ -24,11 +24,21 @@ the cache it searched and the memory it faulted in (docs/profiles/notices.md). A
 big document, :func:`compile_payload` compiles an empty document :data:`CACHE_TRIM_COMPILES`
 times (≈0.05 ms each), which ages the chunk's entries out; what every chunk shares (the
 template, fonts, the static frames) is rebuilt once by the next compile.
+
+**Static forms.** A template may draw what is the same on every page (ruled frames,
+headings, labels) once, into a separate PDF, and place its pages as images on every
+page (Typst 0.14+ places a PDF page as an image; the output PDF holds each form page
+once, as one XObject). :func:`render` with ``static_form=True`` first compiles the
+template with ``sys.inputs.pass == "form"`` over ``common`` alone (no items), then hands
+that PDF to the real compile as ``sys.inputs.form`` (a JSON array of its bytes: the
+binding passes strings only). The form is a cached artifact of the template file's
+bytes and ``common``: the mass print and the reprint of one notice place the same form.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import threading
 from collections.abc import Sequence
@@ -51,6 +61,12 @@ FONT_FAMILIES = ("Noto Sans CJK JP", "IPAexGothic")  # the templates' fallback c
 CACHE_TRIM_BYTES = 200_000
 #: typst-py ends each compile with ``comemo::evict(10)``: ten compiles age an entry out
 CACHE_TRIM_COMPILES = 10
+
+#: the form's PDF creation date: fixed, so the same template and ``common`` give the same
+#: form bytes, and a chunk rendered again the same PDF (UNIX seconds, 2000-01-01 UTC)
+FORM_TIMESTAMP = 946_684_800
+#: static forms kept a process (template version × ``common``: issuer, year, date)
+FORM_CACHE_SIZE = 16
 
 #: ``"zeimu/futsu_notice.typ"`` or ``("zeimu", "futsu_notice.typ")``
 TemplateName = str | tuple[str, str]
@@ -144,28 +160,52 @@ def payload(common: dict[str, Any], items: Sequence[dict[str, Any]]) -> str:
     return json.dumps({"common": common, "items": list(items)}, ensure_ascii=False)
 
 
-def compile_payload(
-    template: TemplateName, data: str, *, timestamp: datetime | None = None
-) -> bytes:
-    """Compile ``template`` over an already-built :func:`payload` on this process's warm
-    compiler: Typst's own part of :func:`render` (the benchmark's "Typst alone"). After a
-    big payload (a chunk), the memo cache is trimmed (module doc)."""
+def _compile(template: TemplateName, inputs: dict[str, str], timestamp: int | None) -> bytes:
     import typst
 
     compiler, lock = _compiler(*template_path(template))
     try:
         with lock:
-            pdf = compiler.compile(
-                format="pdf",
-                sys_inputs={"data": data},
-                # whole seconds (typst refuses microseconds)
-                timestamp=int(timestamp.timestamp()) if timestamp else None,
-            )
+            pdf = compiler.compile(format="pdf", sys_inputs=inputs, timestamp=timestamp)
     except typst.TypstError as exc:
         # The diagnostic names the template line, never the data.
         name = "/".join(_split(template))
         raise FormRenderError(f"{name}: {exc.message}") from None
     assert isinstance(pdf, bytes)
+    return pdf
+
+
+@functools.lru_cache(maxsize=FORM_CACHE_SIZE)
+def _static_form(template: tuple[str, str], version: str, common: str) -> str:
+    """The form of ``template`` at ``version`` (its bytes' digest) for ``common``, as the
+    string the template reads as ``sys.inputs.form`` (module doc)."""
+    del version  # the cache key: an edited template draws its form again
+    data = json.dumps({"common": json.loads(common), "items": []}, ensure_ascii=False)
+    pdf = _compile(template, {"data": data, "pass": "form"}, FORM_TIMESTAMP)
+    return json.dumps(list(pdf), separators=(",", ":"))
+
+
+def static_form_of(template: TemplateName, common: dict[str, Any]) -> str:
+    """The static form of ``template`` for ``common`` (cached, module doc)."""
+    path, _root = template_path(template)
+    version = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _static_form(_split(template), version, json.dumps(common, ensure_ascii=False))
+
+
+def compile_payload(
+    template: TemplateName,
+    data: str,
+    *,
+    timestamp: datetime | None = None,
+    form: str | None = None,
+) -> bytes:
+    """Compile ``template`` over an already-built :func:`payload` on this process's warm
+    compiler: Typst's own part of :func:`render` (the benchmark's "Typst alone"), with the
+    template's :func:`static_form_of` when given. After a big payload (a chunk), the memo
+    cache is trimmed (module doc)."""
+    inputs = {"data": data} if form is None else {"data": data, "form": form}
+    # whole seconds (typst refuses microseconds)
+    pdf = _compile(template, inputs, int(timestamp.timestamp()) if timestamp else None)
     if len(data) >= CACHE_TRIM_BYTES:
         cache_trim()
     return pdf
@@ -177,11 +217,14 @@ def render(
     common: dict[str, Any],
     items: Sequence[dict[str, Any]],
     timestamp: datetime | None = None,
+    static_form: bool = False,
 ) -> bytes:
     """Compile ``template`` over ``items`` (one document each, e.g. one notice) into one
     PDF; ``common`` holds what every item shares (title, issuer, date).
 
     ``timestamp`` is written as the PDF's creation date; pass a fixed one (the job's
     creation time) so a chunk that renders again produces the same bytes.
+    ``static_form``: the template draws its static parts once (module doc).
     """
-    return compile_payload(template, payload(common, items), timestamp=timestamp)
+    form = static_form_of(template, common) if static_form else None
+    return compile_payload(template, payload(common, items), timestamp=timestamp, form=form)

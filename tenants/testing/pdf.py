@@ -20,3 +20,20 @@ def pdf_pages(pdf: bytes) -> list[str]:
 
 def squash(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("\u3000", " "))
+
+
+def pdf_layout_pages(pdf: bytes) -> list[str]:
+    """The text of each page as ``pdftotext -layout`` places it (lines and columns by their
+    position on the page, whatever the order of the content stream), unsquashed: two PDFs
+    with the same layout text show the same words at the same places."""
+    assert pdf.startswith(b"%PDF-")
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    pages = out.split("\f")
+    if pages and not pages[-1].strip():
+        pages = pages[:-1]
+    return pages

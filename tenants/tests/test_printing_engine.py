@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -92,3 +93,68 @@ def test_a_big_payload_trims_the_memo_cache_and_prints_the_same(
     assert [len(PdfReader(io.BytesIO(p)).pages) for p in first] == [1, 40]
     assert [pdf_pages(p) for p in again] == [pdf_pages(p) for p in first]
     assert "山田太郎" in pdf_pages(first[0])[0] and "山田39郎" in pdf_pages(first[1])[39]
+
+
+CARD_WITH_FORM = """#let data = json(bytes(sys.inputs.data))
+#set page(width: 100mm, height: 50mm, margin: 5mm)
+#set text(font: ("Noto Sans CJK JP", "IPAexGothic"))
+#let form = if "form" in sys.inputs { bytes(json(bytes(sys.inputs.form))) }
+#if sys.inputs.at("pass", default: "") == "form" {
+  page[#data.common.title（VERSION）]
+} else {
+  set page(background: if form != none { image(form, format: "pdf", width: 100%) })
+  for (i, item) in data.items.enumerate() {
+    if i > 0 { pagebreak() }
+    v(10mm)
+    [#item.name]
+  }
+}
+"""
+
+
+def test_a_static_form_is_drawn_once_a_template_version_and_common(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # given: a card whose title is drawn on a static form (the form pass), names per page
+    card = tmp_path / "formcard.typ"
+    card.write_text(CARD_WITH_FORM.replace("VERSION", "第1版"), encoding="utf-8")
+    spec = ModuleSpec(app="zeimu", verbose_name="試験", gyomu=(), form_templates=str(tmp_path))
+    monkeypatch.setattr(engine, "all_modules", lambda: [spec])
+    engine._static_form.cache_clear()
+    passes: list[str] = []
+    real_compile = engine._compile
+
+    def seen_compile(template: Any, inputs: dict[str, str], timestamp: int | None) -> bytes:
+        passes.append(inputs.get("pass", "print"))
+        return real_compile(template, inputs, timestamp)
+
+    monkeypatch.setattr(engine, "_compile", seen_compile)
+    items = [{"name": "山田　太郎"}, {"name": "鈴木　花子"}, {"name": "佐藤　一郎"}]
+    # when: two documents of one town, one of another town, then the template is edited
+    hayama = [
+        render("zeimu/formcard.typ", common={"title": "葉山町"}, items=items, static_form=True)
+        for _ in range(2)
+    ]
+    samukawa = render(
+        "zeimu/formcard.typ", common={"title": "寒川町"}, items=items[:1], static_form=True
+    )
+    card.write_text(CARD_WITH_FORM.replace("VERSION", "第2版"), encoding="utf-8")
+    edited = render(
+        "zeimu/formcard.typ", common={"title": "葉山町"}, items=items[:1], static_form=True
+    )
+    # then: one form pass a (template version, common): the second document reused it
+    assert passes == ["form", "print", "print", "form", "print", "form", "print"]
+    pages = pdf_pages(hayama[0])
+    names = [item["name"].replace("　", "") for item in items]
+    assert [("葉山町（第1版）" in p, name in p) for p, name in zip(pages, names, strict=True)] == [
+        (True, True)
+    ] * 3
+    # each town's form is its own: 寒川町's page never shows 葉山町's form, nor the reverse
+    assert "寒川町（第1版）" in pdf_pages(samukawa)[0] and "葉山町" not in pdf_pages(samukawa)[0]
+    assert all("寒川町" not in p for p in pages)
+    assert "葉山町（第2版）" in pdf_pages(edited)[0]
+    # the form is written once in the PDF: one form XObject, used by all three pages
+    reader = PdfReader(io.BytesIO(hayama[0]))
+    resources: list[Any] = [page["/Resources"] for page in reader.pages]
+    used = [{ref.idnum for ref in r["/XObject"].values()} for r in resources]
+    assert len(used) == 3 and used[0] == used[1] == used[2] and len(used[0]) == 1

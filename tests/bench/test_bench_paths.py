@@ -35,12 +35,12 @@ def test_the_notices_benchmark_renders_through_the_print_path(tmp_path: Path) ->
     assert len(pages) == 3
     for page, fuka in zip(pages, fukas, strict=True):
         assert f"{fuka.atena_id:010d}" in page
-    # and: the benchmark's checksum is over every page's text (pdftotext -raw), and a PDF
-    # with a page missing or too many is refused
+    # and: the benchmark's checksum is over every page's text by position (pdftotext
+    # -layout), and a PDF with a page missing or too many is refused
     path = tmp_path / "chunk.pdf"
     path.write_bytes(pdf)
     text = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
     ).stdout
     expected = hashlib.sha256(b"".join(p + b"\f" for p in text.split(b"\f")[:3])).hexdigest()
     assert text_checksum([str(path)], [3]) == (expected, 3)

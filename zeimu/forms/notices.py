@@ -144,6 +144,8 @@ def futsu_common(*, issuer: Issuer, fiscal_year: int, tsuchi_date: date) -> dict
         "tsuchi_date": format_wareki(tsuchi_date),
         "shichoson_label": issuer.shichoson_zei,
         "dofuken_label": issuer.dofuken_zei,
+        # the year of the income (each notice says it too): a heading of the static form
+        "shotoku_year": format_nendo(fiscal_year - 1)[:-1],
         "lead": (
             f"あなたの{nendo}の{taxes}（個人住民税）及び森林環境税の税額を、"
             "地方税法第319条の2の規定により次のとおり通知します。（単位：円）"
@@ -314,6 +316,7 @@ def futsu_render(
         common=futsu_common(issuer=issuer, fiscal_year=fiscal_year, tsuchi_date=tsuchi_date),
         items=[n.item for n in notices],
         timestamp=timestamp,
+        static_form=True,
     )
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from juminkiroku.public import AddressBlock, PersonIdentity
 from juminkiroku.tests.factories import household_tennyu, person_fields
@@ -16,7 +17,8 @@ from tenants.accesslog.models import AccessAction, AccessLog
 from tenants.db import connection
 from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.params.services import param_value
-from tenants.testing.pdf import pdf_pages
+from tenants.printing.engine import render
+from tenants.testing.pdf import pdf_layout_pages, pdf_pages
 from tenants.testing.queries import SqlCount
 from tests.personas import ALPHA_HOST, BETA_HOST
 from zeimu.forms import notices as notices_module
@@ -24,6 +26,7 @@ from zeimu.forms.notices import (
     FUTSU_TEMPLATE,
     TOKUCHO_ROWS_PER_PAGE,
     Issuer,
+    futsu_common,
     futsu_notice,
     futsu_queryset,
     futsu_render,
@@ -339,6 +342,93 @@ def test_a_notice_in_a_chunk_is_the_page_its_reprint_prints(monkeypatch):
     assert chunk == [pages[0] for pages in alone] and all(len(p) == 1 for p in alone)
     assert chunk[0] != chunk[1] != chunk[2]
     assert templates == [FUTSU_TEMPLATE] * 4
+
+
+def unsaved_notice(i: int, town: str, *, futsu: int, kyuyo: int = 0, nenkin: int = 0) -> Any:
+    """The notice of an unsaved assessment of ``town`` (期別 from the real rules)."""
+    address = AddressBlock(
+        atena_id=i,
+        atena_no=f"{i:010d}",
+        postal_code="2530111",
+        jusho=f"神奈川県{town}{i}番地",
+        katagaki="",
+        shimei=f"山田　{i}郎",
+    )
+    kibetsu = kibetsu_json(futsu=futsu, kyuyo=kyuyo)
+    if nenkin:
+        kibetsu["nenkin"] = [
+            {"label": f"{m}月", "kind": "本徴収", "amount": nenkin // 3} for m in (10, 12, 2)
+        ]
+    fuka = Fuka(
+        id=i,
+        atena_id=i,
+        fiscal_year=2025,
+        shotokuwari_shichoson=60_000,
+        shotokuwari_dofuken=40_000,
+        kintowari_shichoson=3_000,
+        kintowari_dofuken=1_000,
+        shinrin_kankyozei=1_000,
+        gokei_zeigaku=futsu + kyuyo + nenkin,
+        futsu_choshu_gaku=futsu,
+        kyuyo_tokucho_gaku=kyuyo,
+        nenkin_tokucho_gaku=nenkin,
+        kibetsu=kibetsu,
+        detail={"result": {"kojo": {"kiso": 430_000, "gokei": 430_000}}},
+    )
+    return futsu_notice(fuka, address=address)
+
+
+def test_the_static_form_changes_no_word_and_no_place_on_the_notice():
+    # given: notices with 4 期, 1 期, a 給与 part, a 年金 part (a table the form has not)
+    notices = [
+        unsaved_notice(1, "三浦郡葉山町堀内", futsu=116_500),
+        unsaved_notice(2, "三浦郡葉山町一色", futsu=4_000),
+        unsaved_notice(3, "三浦郡葉山町長柄", futsu=58_000, kyuyo=58_000),
+        unsaved_notice(4, "三浦郡葉山町木古庭", futsu=40_000, nenkin=36_000),
+    ]
+    common = futsu_common(
+        issuer=Issuer(name="葉山町", prefecture="神奈川県"),
+        fiscal_year=2025,
+        tsuchi_date=date(2025, 6, 10),
+    )
+    items = [n.item for n in notices]
+    # when: printed on the static form (as futsu_render does) and with every part drawn
+    formed = render(FUTSU_TEMPLATE, common=common, items=items, static_form=True)
+    drawn = render(FUTSU_TEMPLATE, common=common, items=items)
+    # then: pdftotext -layout (words by their place on the page) reads the same four pages
+    assert pdf_layout_pages(formed) == pdf_layout_pages(drawn)
+    assert len(pdf_layout_pages(formed)) == 4
+    for words in ["納税通知書", "税額の内訳", "各期の納付額と納期限", "年金からの特別徴収", "教示"]:
+        assert all(words in page for page in pdf_layout_pages(formed)[3:]), words
+    # the form's pages are written once: the pages share their form objects (the sheet and
+    # the parts every notice has), and the PDF holds fewer of them than the pages use
+    resources: list[Any] = [page["/Resources"] for page in PdfReader(io.BytesIO(formed)).pages]
+    used = [{ref.idnum for ref in r["/XObject"].values()} for r in resources]
+    assert len(set.intersection(*used)) >= 5
+    assert len(set.union(*used)) < sum(len(u) for u in used)
+
+
+def test_each_town_prints_on_its_own_static_form():
+    # given: 葉山町's notices printed first in this process (its form is cached)
+    hayama = futsu_render(
+        [unsaved_notice(1, "三浦郡葉山町堀内", futsu=116_500)],
+        issuer=Issuer(name="葉山町", prefecture="神奈川県"),
+        fiscal_year=2025,
+        tsuchi_date=date(2025, 6, 10),
+    )
+    # when: 寒川町 prints next in the same worker
+    samukawa = futsu_render(
+        [unsaved_notice(2, "高座郡寒川町宮山", futsu=116_500)],
+        issuer=Issuer(name="寒川町", prefecture="神奈川県"),
+        fiscal_year=2025,
+        tsuchi_date=date(2025, 6, 10),
+    )
+    # then: each page names its own town only (title, issuer, 教示, contact are the form)
+    (hayama_page,) = pdf_pages(hayama)
+    (samukawa_page,) = pdf_pages(samukawa)
+    assert "葉山町長" in hayama_page and "寒川" not in hayama_page
+    assert "寒川町長" in samukawa_page and "葉山" not in samukawa_page
+    assert "寒川町役場税務担当" in samukawa_page
 
 
 def test_viewer_cannot_reprint_and_the_other_town_gets_404(alpha, login):
