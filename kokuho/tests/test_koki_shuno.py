@@ -113,7 +113,7 @@ def towns(world: Any, django_capture_on_commit_callbacks: Any) -> tuple[Any, ...
 def test_import_posts_each_futsu_kibetsu_once_and_a_kosei_as_new_entries(
     towns: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    world, husband, wife, b_husband, b_wife = towns
+    world, husband, wife, _bh, b_wife = towns
     # then each of 花子's 普通徴収 期 is one 期別 of the ledger, owed by her, in full
     assert _koki(wife.pk) == [
         ("第1期", 14000, 0, 14000),
@@ -242,7 +242,7 @@ def test_tokucho_kekka_posted_once_matched_to_kibetsu_and_the_rest_yokakunin(
         fiscal_year=FY,
         data=_notice(
             NoticeKind.IDO, [["001", "1234567890", "1150", "12345678", "2025", "1", "20250910"]]
-        ),  # fmt: skip
+        ),
         file_name="ido.csv",
         actor=ACTOR,
     )
@@ -282,7 +282,7 @@ def test_tokucho_kekka_posted_once_matched_to_kibetsu_and_the_rest_yokakunin(
 def test_shuno_page_and_the_nofu_summary_of_each_town(
     towns: Any, login: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    world, husband, wife, b_husband, b_wife = towns
+    world, _husband, wife, _bh, b_wife = towns
     # 葉山町: 太郎's 4月 and 6月 withheld, 花子's 1期 paid at the counter in July
     koki_tokucho_kekka_import(
         kind=NoticeKind.CHOSHU_KEKKA, fiscal_year=FY, file_name="k.csv", actor=ACTOR,
