@@ -299,6 +299,9 @@ def test_shuno_page_and_the_nofu_summary_of_each_town(
     )  # fmt: skip
     second = next(z for z in kibetsu_zan(b_wife.pk) if z.ki_label == "第2期")
     madoguchi(second.nofu_bango, 14000, date(2025, 8, 29))
+    connection.set_tenant(world.alpha.municipality)
+    alpha_rows = [z for z in kibetsu_zan(wife.pk) if z.zeimoku == Zeimoku.KOKI]
+    assert alpha_rows[0].shuno == 14000
     connection.set_schema_to_public()
     clerk = login("hayama-clerk", ALPHA_HOST)
     # the person's page shows the ledger's 期別 (和暦, 円) and is logged
@@ -322,7 +325,14 @@ def test_shuno_page_and_the_nofu_summary_of_each_town(
     # 寒川町's clerk: 葉山町's 花子 is not found, and its summary is its own
     connection.set_schema_to_public()
     other = login("samukawa-clerk", BETA_HOST)
-    assert other.get(f"/kokuho/koki/person/{wife.pk}/").status_code == 404
+    r = other.get(f"/kokuho/koki/person/{wife.pk}/")
+    # (ids are per town: the same id may be one of 寒川町's own people — then its page shows
+    # 寒川町's ledger, never 葉山町's paid 1期)
+    connection.set_tenant(world.beta.municipality)
+    beta_rows = [z for z in kibetsu_zan(wife.pk) if z.zeimoku == Zeimoku.KOKI]
+    connection.set_schema_to_public()
+    assert r.status_code == 404 or list(r.context["shuno"]) == beta_rows
+    assert beta_rows != alpha_rows
     r = other.get("/kokuho/koki/nofu/", {"nendo": FY, "csv": "1"})
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[13] == ["令和7年度", "計", "10300", "14000", "0", "24300"]
