@@ -40,6 +40,7 @@ from zeimu.services import shuno as _shuno
 from zeimu.services import shuno_tokucho as _tokucho
 from zeimu.services import shuno_tosho as _tosho
 from zeimu.services.shuno import ChoteiItem, ShunoRefused
+from zeimu.services.shuno import Getsuji as ShunoGetsuji
 from zeimu.services.shuno import Posted as ChoteiPosted
 from zeimu.services.shuno_tokucho import TokuchoNofu, TokuchoPosted
 from zeimu.services.shuno_tosho import ToshoRow
@@ -58,6 +59,7 @@ __all__ = [
     "KibetsuZan",
     "PersonKazei",
     "Shotoku",
+    "ShunoGetsuji",
     "ShunoRefused",
     "TokuchoNofu",
     "TokuchoPosted",
@@ -72,6 +74,7 @@ __all__ = [
     "kibetsu_zan",
     "person_kazei",
     "person_kazei_many",
+    "shuno_getsuji",
     "tokucho_nofu_post",
 ]
 
@@ -394,3 +397,11 @@ def kibetsu_zan(atena_id: int, *, on: date | None = None) -> list[KibetsuZan]:
         )
         for k, b in _shuno.taxpayer_balances(atena_id, on=on)
     ]
+
+
+def shuno_getsuji(zeimoku: Zeimoku, *, since: date, until: date) -> list[ShunoGetsuji]:
+    """The money the 税目's 期別 took, per month of 収納日 (``since``…``until``), 年度 and 期
+    of the 期別: payments of every channel (特別徴収 included), 還付 (negative), 充当 in and
+    out and 滞納処分; 不納欠損 left out (no money). Sums only: no person is named, and the
+    town's own ledger only (its schema)."""
+    return _shuno.getsuji(zeimoku, since=since, until=until)

@@ -7,7 +7,10 @@ same page.
 The official 納付書 (the 金融機関's 3連 form with its OCR line, and since 令和5年 the
 地方税統一QRコード for 地方税 — not for 後期高齢者医療保険料, which is not a 地方税) was
 not at hand: the items are those a 納付書 carries (納付者, 被保険者番号, 年度, 期, 納期限,
-金額, 納付先), the placement is ours.
+金額, 納付番号, 納付先), the placement is ours. The 納付番号 is the 収納 ledger's
+(``KokiKibetsu.nofu_bango``, given when the 期別 was posted); the コンビニ収納 barcode is on
+the ledger's own 納付書 (``zeimu.public.NOFUSHO_JOB`` with 税目 後期高齢者医療保険料, one slip
+per 期別), which this page does not copy.
 """
 
 from __future__ import annotations
@@ -79,6 +82,9 @@ def nofusho_items(rows: Sequence[KokiHokenryo]) -> list[Nofusho]:
                     "ki": f"第{k.ki}期",
                     "nokigen": format_wareki(k.nokigen),
                     "gaku": f"{k.chotei_gaku:,}円",
+                    # the 収納 ledger's number of the 期別 (kokuho.services.koki_chotei):
+                    # the clerk finds the 期別 by it at the counter
+                    "nofu_bango": k.nofu_bango or "（未登録）",
                 }
                 for k in kis
             ],

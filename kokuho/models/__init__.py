@@ -71,6 +71,8 @@ from kokuho.models.koki import (
     KokiShikaku,
     KokiShutokuJiyu,
     KokiSoshitsuJiyu,
+    KokiTokuchoFile,
+    KokiTokuchoFileKind,
 )
 from kokuho.models.nenkin import (
     Hantei,
@@ -97,6 +99,8 @@ __all__ += [
     "KokiShikaku",
     "KokiShutokuJiyu",
     "KokiSoshitsuJiyu",
+    "KokiTokuchoFile",
+    "KokiTokuchoFileKind",
     "NenkinHokoku",
     "NenkinShinsei",
     "NenkinTodoke",

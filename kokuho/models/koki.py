@@ -13,7 +13,10 @@ change of its insured (資格 and the registry's items), and collects the 保険
   (``source_key``), and sent in exactly one ``KokiIdoFile`` (連番 per town).
 - ``KokiHokenryo`` + ``KokiKibetsu``: the 保険料 the 広域連合 assessed, as imported from
   its file (``KokiHokenryoImport``): per person and 年度 the 年額 and the 期別 調定 rows
-  (期, 徴収方法, 納期限, 金額) — the rows a collection ledger (issue 18) takes.
+  (期, 徴収方法, 納期限, 金額), posted to the 収納 ledger (``kokuho.services.koki_chotei``;
+  ``nofu_bango`` is the ledger's number of the 期別 once posted).
+- ``KokiTokuchoFile``: a pension insurer's notice for the 後期 premium as imported
+  (``kokuho.services.koki_tokucho_kekka``).
 """
 
 from __future__ import annotations
@@ -212,6 +215,9 @@ class KokiKibetsu(models.Model):
     choshu_hoho = models.CharField("徴収方法", max_length=10, choices=ChoshuHoho.choices)
     nokigen = models.DateField("納期限")
     chotei_gaku = models.PositiveIntegerField("調定額")
+    #: the 収納 ledger's 納付番号 of this 期別 once posted (普通徴収: on import; 特別徴収:
+    #: when the pension insurer's 特別徴収結果 reports the month withheld); empty before
+    nofu_bango = models.CharField("納付番号", max_length=20, blank=True, default="")
 
     class Meta:
         verbose_name = "後期高齢者医療の保険料（期別）"
@@ -224,3 +230,37 @@ class KokiKibetsu(models.Model):
 
     def __str__(self) -> str:
         return f"第{self.ki}期 {self.chotei_gaku}円"
+
+
+class KokiTokuchoFileKind(models.TextChoices):
+    IRAI_KEKKA = "irai_kekka", "特別徴収依頼処理結果の通知"
+    CHOSHU_KEKKA = "choshu_kekka", "特別徴収結果の通知"
+    IDO = "ido", "各種異動の通知"
+
+
+class KokiTokuchoFile(models.Model):
+    """A pension insurer's notice file for the 後期高齢者医療保険料 as imported (kokuho.
+    services.koki_tokucho_kekka): its hash refuses a second import of the same file; the
+    lines that could not be used are kept by line, field and reason (no personal data)."""
+
+    kind = models.CharField("通知の種類", max_length=16, choices=KokiTokuchoFileKind.choices)
+    fiscal_year = models.PositiveSmallIntegerField("年度")
+    name = models.CharField("ファイル名", max_length=200)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    lines = models.PositiveIntegerField("データ行数", default=0)
+    applied = models.PositiveIntegerField("反映した行数", default=0)
+    errors = models.JSONField("反映しなかった行", default=list)
+    #: 特別徴収結果: the 収納 ledger's file (zeimu ShunoFile id)
+    shuno_file_id = models.BigIntegerField("収納ファイルID", null=True, blank=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("取込日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "後期高齢者医療保険料の特別徴収の通知ファイル"
+        verbose_name_plural = "後期高齢者医療保険料の特別徴収の通知ファイル"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sha256"], name="kokuho_koki_tokucho_file_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"

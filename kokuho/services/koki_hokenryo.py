@@ -25,6 +25,11 @@ Idempotent: the same file (SHA-256) is imported once (a unique constraint decide
 refused file may be sent again), and a person and 年度 whose 保険料 and 期別 are what is
 stored already are left as they are; a changed one (the 広域連合's 更正) gets a new
 current row, the old one kept (``is_current`` false).
+
+Collection: each new current row's 普通徴収 期別 are posted to the 収納 ledger in the same
+transaction (``kokuho.services.koki_chotei``: one 調定 per 期別, a 更正 as new entries), and
+the 特別徴収 months a 特別徴収結果 already posted are restated; an unchanged person posts
+nothing.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ from typing import IO, Any
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from psycopg import sql
 
 from juminkiroku.public import atena_match_staged
@@ -55,6 +61,7 @@ from kokuho.models import (
     KokiKibetsu,
     KokiShikaku,
 )
+from kokuho.services.koki_chotei import koki_chotei_post
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.csvout import CP932, UTF8_BOM, check_encoding
@@ -104,6 +111,9 @@ class ImportResult:
     persons: int = 0
     replaced: int = 0
     unchanged: int = 0
+    #: 期別 stated to the 収納 ledger, and those of them it wrote an entry for
+    posted: int = 0
+    written: int = 0
 
 
 def _parse_date(value: str) -> date | None:
@@ -354,7 +364,7 @@ def _run(
     result = ImportResult(rows=staged)
     keys = list(groups)
     for start in range(0, len(keys), 2000):
-        _write(imp, keys[start : start + 2000], groups, result)
+        _write(imp, keys[start : start + 2000], groups, result, actor)
     imp.status = ImportStatus.DONE
     imp.rows, imp.persons, imp.replaced = result.rows, result.persons, result.replaced
     imp.save(update_fields=["status", "rows", "persons", "replaced"])
@@ -367,7 +377,13 @@ def _run(
         record_type="kokuho.KokiHokenryoImport",
         record_id=imp.pk,
         record_count=len(ids),
-        detail={"atena_ids": ids, "rows": result.rows, "replaced": result.replaced},
+        detail={
+            "atena_ids": ids,
+            "rows": result.rows,
+            "replaced": result.replaced,
+            "posted": result.posted,
+            "written": result.written,
+        },
     )
     return result
 
@@ -377,8 +393,10 @@ def _write(
     keys: list[tuple[int, int]],
     groups: dict[tuple[int, int], dict[str, Any]],
     result: ImportResult,
+    actor: Actor,
 ) -> None:
-    """One batch of persons: unchanged ones left alone, changed ones replaced."""
+    """One batch of persons: unchanged ones left alone, changed ones replaced and posted to
+    the 収納 ledger (``kokuho.services.koki_chotei``) in the same transaction."""
     atena_ids = {a for a, _ in keys}
     current: dict[tuple[int, int], KokiHokenryo] = {
         (h.atena_id, h.nendo): h
@@ -434,6 +452,17 @@ def _write(
     for s in blank:
         s.hihokensha_bango = bango[s.atena_id]
     KokiShikaku.objects.bulk_update(blank, ["hihokensha_bango"], batch_size=2000)
+    if not made:
+        return
+    ended_ids = set(ended)
+    old_of = {key: current[key] for key in keys if key in current and current[key].pk in ended_ids}
+    fresh = list(
+        KokiHokenryo.objects.filter(pk__in=[h.pk for h in made]).prefetch_related("kibetsu")
+    )
+    before = {h.pk: old_of[(h.atena_id, h.nendo)] for h in fresh if (h.atena_id, h.nendo) in old_of}
+    count = koki_chotei_post(fresh, before, on=timezone.localdate(), actor=actor)
+    result.posted += count.posted
+    result.written += count.written
 
 
 # --- the upload ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """後期高齢者医療 (the town's part) screens: the lookup by 宛名番号 (POST), a person's 資格
-with the 障害認定 and their 保険料 期別, the 異動 files to the 広域連合, the import of its
-保険料データ, and the 納付書 one at a time and in bulk.
+with the 障害認定, their 保険料 期別 and its 収納状況 in the ledger, the 異動 files to the
+広域連合, the import of its 保険料データ, the 納付書 one at a time and in bulk, the pension
+insurers' 特別徴収 notices, and the 広域連合への納付 summary (list and CSV).
 
 A person is looked up by 宛名番号 in a POST body (never in a URL); paths carry internal
 ids. Every screen that shows a person writes its access-log row.
@@ -12,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -27,7 +28,14 @@ from juminkiroku.public import atena_resolve, person_identity
 from kokuho.forms.koki_nofusho import nofusho_items, nofusho_render
 from kokuho.gyomu import KOKI_IRYO
 from kokuho.jobkinds_koki import KokiNofushoPrint, issuer_name
-from kokuho.models import KokiHokenryo, KokiHokenryoImport, KokiIdoFile, KokiShikaku
+from kokuho.models import (
+    KokiHokenryo,
+    KokiHokenryoImport,
+    KokiIdoFile,
+    KokiShikaku,
+    KokiTokuchoFile,
+)
+from kokuho.selectors.koki import NOFU_CSV_HEADER, nofu_csv_rows, nofu_getsuji, shuno_jokyo
 from kokuho.services.koki_hokenryo import AlreadyImported, koki_hokenryo_accept
 from kokuho.services.koki_iryo import (
     KokiRefused,
@@ -35,18 +43,22 @@ from kokuho.services.koki_iryo import (
     koki_shogai_nintei,
     unsent_count,
 )
+from kokuho.services.koki_tokucho_kekka import KokiTokuchoRefused, koki_tokucho_kekka_import
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
-from tenants.csvout import CsvEncodingError
+from tenants.csvout import CsvEncodingError, csv_response
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
+from tenants.forms.nenkin_tokucho import TokuchoKekkaForm
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from tenants.nenkin_tokucho import NoticeKind
 from tenants.uploads import LimitedUploadHandler, limit_uploads
+from tenants.wareki import fiscal_year_of
 
 GYOMU = KOKI_IRYO
 DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
@@ -73,6 +85,11 @@ class IdoFileForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label="保険料データ（CSV）")
     encoding = CsvEncodingField(label="ファイルの文字コード")
+
+
+class NofuForm(forms.Form):
+    nendo = NendoField(label="会計年度")
+    encoding = CsvEncodingField(label="CSVの文字コード", required=False)
 
 
 class PrintForm(forms.Form):
@@ -139,6 +156,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "hokenryo": [
                 (h, sorted(h.kibetsu.all(), key=lambda k: (k.choshu_hoho, k.ki))) for h in hokenryo
             ],
+            "shuno": shuno_jokyo(pk),
             "form": ShogaiForm(),
             "can_write": _can_write(request),
         },
@@ -333,6 +351,67 @@ def print_start(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(request, "kokuho/koki/print.html", {"form": form})
 
 
+# --- 特別徴収: the pension insurers' notices ------------------------------------------------
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # lines are reported by number, field and reason; the import logs its persons
+@require_http_methods(["GET", "POST"])
+def tokucho(request: HttpRequest) -> HttpResponse:
+    fy_now = fiscal_year_of(timezone.localdate())
+    form = TokuchoKekkaForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"fiscal_year": fy_now, "kind": NoticeKind.CHOSHU_KEKKA.value},
+    )
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = koki_tokucho_kekka_import(
+                kind=NoticeKind(form.cleaned_data["kind"]),
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                data=upload.read(),
+                file_name=upload.name,
+                actor=actor_from_request(request),
+            )
+        except KokiTokuchoRefused as exc:
+            form.add_error("file", str(exc))
+    fy = form.cleaned_data["fiscal_year"] if form.is_bound and form.is_valid() else fy_now
+    files = KokiTokuchoFile.objects.filter(fiscal_year=fy).order_by("-created_at", "-pk")[:50]
+    return TemplateResponse(
+        request,
+        "kokuho/koki/tokucho.html",
+        {"form": form, "result": result, "files": files, "fy": fy},
+    )
+
+
+# --- 広域連合への納付 ------------------------------------------------------------------------
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # sums per month of the town's own ledger: no person
+@require_GET
+def nofu(request: HttpRequest) -> HttpResponseBase:
+    """Per month of a 会計年度, the premiums collected (高齢者医療確保法第105条); ?csv=1 the
+    same as a CSV through the platform's writer."""
+    form = NofuForm(request.GET or None, initial={"nendo": fiscal_year_of(timezone.localdate())})
+    summary = None
+    if form.is_bound and form.is_valid():
+        summary = nofu_getsuji(form.cleaned_data["nendo"])
+        if request.GET.get("csv"):
+            try:
+                return csv_response(
+                    f"koki_nofu_{summary.nendo}.csv",
+                    NOFU_CSV_HEADER,
+                    nofu_csv_rows(summary),
+                    encoding=form.cleaned_data["encoding"] or "utf-8-sig",
+                )
+            except CsvEncodingError as exc:
+                messages.error(request, str(exc))
+    return TemplateResponse(request, "kokuho/koki/nofu.html", {"form": form, "summary": summary})
+
+
 urlpatterns: list[URLPattern] = [
     path(
         f"entry/{GYOMU}/",
@@ -348,4 +427,6 @@ urlpatterns: list[URLPattern] = [
     path("koki/hokenryo/", hokenryo_import, name="kokuho_koki_hokenryo_import"),
     path("koki/hokenryo/<int:pk>/", hokenryo_detail, name="kokuho_koki_hokenryo_detail"),
     path("koki/print/", print_start, name="kokuho_koki_print"),
+    path("koki/tokucho/", tokucho, name="kokuho_koki_tokucho"),
+    path("koki/nofu/", nofu, name="kokuho_koki_nofu"),
 ]

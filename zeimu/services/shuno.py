@@ -426,6 +426,38 @@ def taxpayer_balances(atena_id: int, *, on: date | None = None) -> list[tuple[Ki
     return [(k, bal[k.pk]) for k in kibs]
 
 
+@dataclass(frozen=True)
+class Getsuji:
+    """The money a 税目's 期別 of one 年度 and 期 took in one month (収納日's month)."""
+
+    month: date  # the month's first day
+    nendo: int
+    ki: int
+    amount: int
+
+
+#: what is money: every 収納 entry but the 不納欠損 (and its correction), which strike a
+#: balance off without money
+_NOT_MONEY = (ShunoKind.KESSON, ShunoKind.KESSON_TORIKESHI)
+
+
+def getsuji(zeimoku: str, *, since: date, until: date) -> list[Getsuji]:
+    """Per month of 収納日 (``since``…``until`` inclusive), 年度 and 期 of the 期別: the sum of
+    its 収納 entries (payments, 還付 negative, 充当 in and out, 滞納処分), 不納欠損 left out.
+    One query; months with nothing are absent."""
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            SELECT date_trunc('month', s."on")::date, k.nendo, k.ki, sum(s.amount)
+            FROM zeimu_shuno s JOIN zeimu_kibetsu k ON k.id = s.kibetsu_id
+            WHERE k.zeimoku = %s AND s."on" BETWEEN %s AND %s AND NOT (s.kind = ANY(%s))
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+            """,
+            [zeimoku, since, until, [str(k) for k in _NOT_MONEY]],
+        )
+        return [Getsuji(m, int(n), int(ki), int(a)) for m, n, ki, a in cur.fetchall()]
+
+
 # --- payments -----------------------------------------------------------------------------
 
 

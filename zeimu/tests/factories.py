@@ -177,3 +177,19 @@ def assessed_from_shinkoku(
     (fuka,) = assess_many(YearContext.build(fiscal_year), [(atena_id, birth_date)])
     fuka.save()
     return fuka
+
+
+def madoguchi(nofu_bango: str, amount: int, shuno_date: date) -> str:
+    """A payment at the 窓口 of the 期別 whose 納付番号 is ``nofu_bango`` (the ledger's own
+    service, as the 窓口 screen calls it); returns the payment's status (消込済 "keshikomi",
+    or "yokakunin" when no 期別 of this town has the number)."""
+    from tenants.accesslog.services import Actor
+    from zeimu.services.shuno import madoguchi_nofu
+
+    nofu = madoguchi_nofu(
+        nofu_bango=nofu_bango,
+        amount=amount,
+        shuno_date=shuno_date,
+        actor=Actor(user_id=None, username="madoguchi"),
+    )
+    return str(nofu.status)
