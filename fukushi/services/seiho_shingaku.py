@@ -22,7 +22,7 @@ from fukushi.gyomu import SEIKATSU_HOGO
 from fukushi.models import SeihoCase, SeihoHenkan, SeihoShingakuKyufukin, ShuroStatus
 from fukushi.rules.seiho_shingaku import ShingakuInvalid, shingaku_kyufukin
 from fukushi.services.seiho import SeihoRefused, _births
-from fukushi.services.seiho_shuro import chosei_check, chosei_post
+from fukushi.services.seiho_shuro import chosei_check, kyufukin_pay
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
@@ -137,17 +137,6 @@ def shingaku_shiharai(
         k = SeihoShingakuKyufukin.objects.select_for_update().filter(pk=pk, case_id=case_id).first()
         if k is None:
             raise SeihoRefused("進学・就職準備給付金の決定が見つかりません。")
-        if k.status != ShuroStatus.KETTEI:
-            paid = format_wareki(k.shiharai_date or k.kettei_date)
-            raise SeihoRefused(f"この給付金はすでに支払済です（{paid}）。")
-        if shiharai_date < k.kettei_date:
-            raise SeihoRefused("支払日が決定日より前です。")
-        if k.chosei and k.chosei_henkan is not None:
-            k.chosei = chosei_post(
-                k.chosei_henkan, k.chosei, shiharai_date, actor, note="進学・就職準備給付金から徴収"
-            )
-        k.status = ShuroStatus.SHIHARAI
-        k.shiharai_date = shiharai_date
-        k.save(update_fields=["chosei", "status", "shiharai_date"])
+        kyufukin_pay(k, shiharai_date, actor, note="進学・就職準備給付金から徴収")
         _log(actor, case_id, k, "shiharai")
         return k

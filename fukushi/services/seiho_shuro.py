@@ -32,6 +32,7 @@ from fukushi.models import (
     KetteiKind,
     SeihoCase,
     SeihoHenkan,
+    SeihoShingakuKyufukin,
     SeihoShuroKyufukin,
     ShuroStatus,
 )
@@ -251,6 +252,26 @@ def chosei_post(root: SeihoHenkan, chosei: int, on: date, actor: Actor, *, note:
     return take
 
 
+def kyufukin_pay(
+    k: SeihoShuroKyufukin | SeihoShingakuKyufukin, shiharai_date: date, actor: Actor, *, note: str
+) -> None:
+    """Pay a decided 給付金 (就労自立・進学準備) on ``shiharai_date``, the 徴収金 taken first.
+
+    The caller holds the row's lock; the 徴収 is posted to the ledger with ``note``.
+    """
+    if k.status != ShuroStatus.KETTEI:
+        paid = format_wareki(k.shiharai_date or k.kettei_date)
+        raise SeihoRefused(f"この給付金はすでに支払済です（{paid}）。")
+    if shiharai_date < k.kettei_date:
+        raise SeihoRefused("支払日が決定日より前です。")
+    if k.chosei and k.chosei_henkan is not None:
+        # what was owed on the day may be less than agreed (paid meanwhile): take only that
+        k.chosei = chosei_post(k.chosei_henkan, k.chosei, shiharai_date, actor, note=note)
+    k.status = ShuroStatus.SHIHARAI
+    k.shiharai_date = shiharai_date
+    k.save(update_fields=["chosei", "status", "shiharai_date"])
+
+
 def shuro_kyufukin_shiharai(
     *, case_id: int, shiharai_date: date, actor: Actor
 ) -> SeihoShuroKyufukin:
@@ -259,19 +280,7 @@ def shuro_kyufukin_shiharai(
         k = SeihoShuroKyufukin.objects.select_for_update().filter(case_id=case_id).first()
         if k is None:
             raise SeihoRefused("就労自立給付金の決定がありません。")
-        if k.status != ShuroStatus.KETTEI:
-            paid = format_wareki(k.shiharai_date or k.kettei_date)
-            raise SeihoRefused(f"この給付金はすでに支払済です（{paid}）。")
-        if shiharai_date < k.kettei_date:
-            raise SeihoRefused("支払日が決定日より前です。")
-        if k.chosei and k.chosei_henkan is not None:
-            # what was owed on the day may be less than agreed (paid meanwhile): take only that
-            k.chosei = chosei_post(
-                k.chosei_henkan, k.chosei, shiharai_date, actor, note="就労自立給付金から徴収"
-            )
-        k.status = ShuroStatus.SHIHARAI
-        k.shiharai_date = shiharai_date
-        k.save(update_fields=["chosei", "status", "shiharai_date"])
+        kyufukin_pay(k, shiharai_date, actor, note="就労自立給付金から徴収")
         access_record(
             actor=actor,
             action=AccessAction.UPDATE,

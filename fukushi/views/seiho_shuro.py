@@ -9,6 +9,7 @@ deciding, paying and the 振込 file need the 業務's 更新 role.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -203,17 +204,30 @@ def shuro(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shiharai(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
-    need = _need_mokuteki(request, f"case:{pk}", "")
+    return _pay(
+        request,
+        case,
+        lambda day, actor: shuro_kyufukin_shiharai(case_id=case.pk, shiharai_date=day, actor=actor),
+        {"atena_ids": [case.nushi_atena_id]},
+        "fukushi_seiho_shuro",
+    )
+
+
+def _pay(
+    request: HttpRequest,
+    case: Any,
+    pay: Callable[[date, Any], Any],
+    detail: dict[str, Any],
+    back: str,
+) -> HttpResponse:
+    """The 支払 of a 給付金 (就労自立・進学準備) from its screen, the 利用目的 asked first."""
+    need = _need_mokuteki(request, f"case:{case.pk}", "")
     if need is not None:
         return need
     form = ShiharaiForm(request.POST)
     if form.is_valid():
         try:
-            k = shuro_kyufukin_shiharai(
-                case_id=case.pk,
-                shiharai_date=form.cleaned_data["shiharai_date"],
-                actor=actor_from_request(request),
-            )
+            k = pay(form.cleaned_data["shiharai_date"], actor_from_request(request))
         except SeihoRefused as exc:
             messages.error(request, exc.message)
         else:
@@ -223,12 +237,8 @@ def shiharai(request: HttpRequest, pk: int) -> HttpResponse:
             )
     else:
         _errors(request, form)
-    access_note(
-        request,
-        purpose=PURPOSE.get(request, f"case:{pk}"),
-        detail={"atena_ids": [case.nushi_atena_id]},
-    )
-    return redirect("fukushi_seiho_shuro", pk=case.pk)
+    access_note(request, purpose=PURPOSE.get(request, f"case:{case.pk}"), detail=detail)
+    return redirect(back, pk=case.pk)
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -376,33 +386,15 @@ def shingaku(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def shingaku_shiharai_view(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
     case = _case(request, case_pk)
-    need = _need_mokuteki(request, f"case:{case_pk}", "")
-    if need is not None:
-        return need
-    form = ShiharaiForm(request.POST)
-    if form.is_valid():
-        try:
-            k = shingaku_shiharai(
-                case_id=case.pk,
-                pk=pk,
-                shiharai_date=form.cleaned_data["shiharai_date"],
-                actor=actor_from_request(request),
-            )
-        except SeihoRefused as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                f"支払を記録しました（徴収 {k.chosei:,}円、支給 {k.shikyu_gaku:,}円）。",
-            )
-    else:
-        _errors(request, form)
-    access_note(
+    return _pay(
         request,
-        purpose=PURPOSE.get(request, f"case:{case_pk}"),
-        detail={"atena_ids": [case.nushi_atena_id], "shingaku_id": pk},
+        case,
+        lambda day, actor: shingaku_shiharai(
+            case_id=case.pk, pk=pk, shiharai_date=day, actor=actor
+        ),
+        {"atena_ids": [case.nushi_atena_id], "shingaku_id": pk},
+        "fukushi_seiho_shingaku",
     )
-    return redirect("fukushi_seiho_shingaku", pk=case.pk)
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
