@@ -32,10 +32,10 @@ from fukushi.models import (
     KetteiKind,
     SeihoCase,
     SeihoHenkan,
-    SeihoShingakuKyufukin,
     SeihoShuroKyufukin,
     ShuroStatus,
 )
+from fukushi.models.seiho_shuro import KyufukinChosei
 from fukushi.rules.seiho_shuro import (
     Juto,
     ShuroKyufukinInvalid,
@@ -252,9 +252,7 @@ def chosei_post(root: SeihoHenkan, chosei: int, on: date, actor: Actor, *, note:
     return take
 
 
-def kyufukin_pay(
-    k: SeihoShuroKyufukin | SeihoShingakuKyufukin, shiharai_date: date, actor: Actor, *, note: str
-) -> None:
+def kyufukin_pay(k: KyufukinChosei, shiharai_date: date, actor: Actor, *, note: str) -> None:
     """Pay a decided 給付金 (就労自立・進学準備) on ``shiharai_date``, the 徴収金 taken first.
 
     The caller holds the row's lock; the 徴収 is posted to the ledger with ``note``.
