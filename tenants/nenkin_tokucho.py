@@ -48,6 +48,7 @@ __all__ = [
     "NoticeRow",
     "TaishoRow",
     "TokuchoHokenryo",
+    "chushi_apply",
     "header_of",
     "hokenryo_lookup",
     "kekka_import",
@@ -409,6 +410,51 @@ def hokenryo_lookup(
 # the lines not used kept by line, field and reason, and one access-log row naming the
 # persons changed — all in one durable transaction. The matching and what a line does are
 # the module's.
+
+
+def chushi_apply(
+    kind: NoticeKind,
+    matched: list[tuple[NoticeRow, Any, Any]],
+    result: KekkaResult,
+    errors: list[LineError],
+    changed: list[int],
+    *,
+    key: Callable[[Any, Any], int],
+    same_line: str,
+    on_tokucho: Callable[[Any], bool],
+    kirikae: Callable[[Any, date, str], int],
+) -> None:
+    """What a 依頼処理結果 or a 各種異動 line does, the same for every premium: one line per
+    ``key(judgment, fuka)`` (a later one is reported with ``same_line``); a 受理 is recorded
+    on the judgment and changes nothing else; a 不能 or an 異動 records its reason and the
+    earliest day on the judgment (fields ``irai_kekka``, ``chushi_date``, ``chushi_riyu``)
+    and, when the 賦課 is still ``on_tokucho``, ``kirikae(fuka, day, reason)`` moves it to
+    普通徴収 from that day and returns the 宛名 id it changed."""
+    seen: set[int] = set()
+    for r, t, fuka in matched:
+        assert r.on is not None
+        k = key(t, fuka)
+        if k in seen:
+            errors.append(LineError(r.line, "基礎年金番号", same_line))
+            continue
+        seen.add(k)
+        if kind is NoticeKind.IRAI_KEKKA:
+            t.irai_kekka = r.code
+            if r.code == "0":
+                t.save(update_fields=["irai_kekka"])
+                result.unchanged += 1
+                continue
+            why = f"特別徴収依頼 不能（{IRAI_FUNO_RIYU[r.riyu]}）"
+        else:
+            why = f"特別徴収の中止（{IDO_KUBUN[r.code]}）"
+        if t.chushi_date is None or r.on < t.chushi_date:
+            t.chushi_date, t.chushi_riyu = r.on, why[:100]
+        t.save(update_fields=["irai_kekka", "chushi_date", "chushi_riyu"])
+        if not on_tokucho(fuka):
+            result.unchanged += 1
+            continue
+        changed.append(kirikae(fuka, r.on, f"{why}により普通徴収へ"))
+        result.applied += 1
 
 
 class KekkaRefused(ValueError):

@@ -42,13 +42,12 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.csvout import DEFAULT_ENCODING, csv_bytes
 from tenants.nenkin_tokucho import (
-    IDO_KUBUN,
-    IRAI_FUNO_RIYU,
     KekkaRefused,
     KekkaResult,
     LineError,
     NoticeKind,
     NoticeRow,
+    chushi_apply,
     kekka_import,
 )
 from zeimu.public import ChoteiItem, ShunoRefused, TokuchoNofu, Zeimoku, chotei_post_many
@@ -177,33 +176,15 @@ def _chushi(
     actor: Actor,
     changed: list[int],
 ) -> None:
-    seen: set[int] = set()
-    for r, t, fuka in matched:
-        assert r.on is not None
-        if fuka.setai_id in seen:
-            errors.append(LineError(r.line, "基礎年金番号", "同じ世帯の行が前にあります。"))
-            continue
-        seen.add(fuka.setai_id)
-        if kind is NoticeKind.IRAI_KEKKA:
-            t.irai_kekka = r.code
-            if r.code == "0":
-                t.save(update_fields=["irai_kekka"])
-                result.unchanged += 1
-                continue
-            why = f"特別徴収依頼 不能（{IRAI_FUNO_RIYU[r.riyu]}）"
-        else:
-            why = f"特別徴収の中止（{IDO_KUBUN[r.code]}）"
-        if t.chushi_date is None or r.on < t.chushi_date:
-            t.chushi_date, t.chushi_riyu = r.on, why[:100]
-        t.save(update_fields=["irai_kekka", "chushi_date", "chushi_riyu"])
-        if fuka.choshu_hoho != ChoshuHoho.TOKUBETSU:
-            result.unchanged += 1
-            continue
-        futsu_kirikae_locked(
-            before=fuka, on=r.on, reason=f"{why}により普通徴収へ", actor=actor, screen=SCREEN
-        )
-        changed.append(fuka.nozei_gimusha_id)
-        result.applied += 1
+    def kirikae(fuka: KokuhoFuka, on: date, reason: str) -> int:
+        futsu_kirikae_locked(before=fuka, on=on, reason=reason, actor=actor, screen=SCREEN)
+        return fuka.nozei_gimusha_id
+
+    chushi_apply(
+        kind, matched, result, errors, changed,
+        key=lambda _t, f: f.setai_id, same_line="同じ世帯の行が前にあります。",
+        on_tokucho=lambda f: f.choshu_hoho == ChoshuHoho.TOKUBETSU, kirikae=kirikae,
+    )  # fmt: skip
 
 
 def _choshu(
