@@ -1,4 +1,4 @@
-"""利用者負担上限額管理結果票 (SG-84) on the shared print path (``tenants.printing.engine``): one
+"""利用者負担上限額管理結果票 (SG-86) on the shared print path (``tenants.printing.engine``): one
 month's result of one 受給者 (fukushi/jogen_kanri_kekka.typ). The official 様式 (the 国保連's
 上限額管理結果票) was not at hand: the items are those the 結果票 is described with (提供年月,
 受給者証番号, 支給決定障害者等・児童の氏名, 上限月額, 管理事業所, 管理結果, per 事業所 総費用額 /

@@ -32,7 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jido-tsusho/", include("fukushi.views.tsusho_tashi")),  # 多子軽減・満20歳までの延長
 ]
 
-# 利用者負担の上限額管理 (SG-82〜): one set under each decision's screens
+# 利用者負担の上限額管理 (SG-83〜): one set under each decision's screens
 from fukushi.views import jogen_kanri as _jogen_kanri  # noqa: E402
 
 urlpatterns += [

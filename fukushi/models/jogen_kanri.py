@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 (児童福祉法第21条の5の3〜 / 障害者総合支援法第29条, issue 21, SG-82〜):
+"""利用者負担の上限額管理 (児童福祉法第21条の5の3〜 / 障害者総合支援法第29条, issue 21, SG-83〜):
 when a 受給者 uses two or more 事業所 in a month, one of them (the 上限額管理事業所) gathers
 each 事業所's 総費用額 and 利用者負担額 and allocates the 負担上限月額 among them, so that the
 受給者 pays no more than the 上限 in total. The town records which 事業所 manages a 受給者

@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 (SG-82〜): a month's 負担上限月額 allocated among the 事業所 a 受給者
+"""利用者負担の上限額管理 (SG-83〜): a month's 負担上限月額 allocated among the 事業所 a 受給者
 used. Pure functions; the 上限 and the share of the 総費用 arrive as arguments (the service
 reads them from the decision: the 就学前の無償化 (SG-73) makes the 上限 0, the 多子軽減 (SG-80)
 lowers the share).

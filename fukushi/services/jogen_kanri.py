@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 (SG-82〜SG-85) for the 障害児通所支援 (児童福祉法第21条の5の3〜) and the
+"""利用者負担の上限額管理 (SG-83〜SG-86) for the 障害児通所支援 (児童福祉法第21条の5の3〜) and the
 障害福祉サービス (障害者総合支援法第29条) decisions.
 
 - ``kanri_jigyosho_set``: the 上限額管理事業所 of a 受給者 from a month (a 受給者 who uses two

@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 (fukushi/rules/jogen_kanri.py, SG-82〜SG-83): the three 管理結果 with
+"""利用者負担の上限額管理 (fukushi/rules/jogen_kanri.py, SG-83〜SG-84): the three 管理結果 with
 their numbers, the 管理事業所 filled first, the 上限 0円, the 一般1 4,600円 and 一般2 37,200円
 of the 障害児 (fukushi/params/tsusho.yaml), the share lowered by the 多子軽減 and a 事業所's
 figure brought within the rules. The yen figures of the 総費用額 are ours (no published worked

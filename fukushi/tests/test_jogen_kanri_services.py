@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 against the database (fukushi/services/jogen_kanri.py, SG-82〜SG-85):
+"""利用者負担の上限額管理 against the database (fukushi/services/jogen_kanri.py, SG-83〜SG-86):
 the 上限額管理事業所 of a decision from a month, a month's 結果 with the decision's 上限 (一般1
 4,600円, 一般2 37,200円, 生活保護 and 低所得 0円, 0円 within the 就学前の無償化), the 多子軽減's
 share, the 障害福祉サービス (一般1 9,300円), the CSV import (all or nothing, errors by line and

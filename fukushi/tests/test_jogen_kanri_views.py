@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 screens (fukushi/views/jogen_kanri.py, SG-84〜SG-85): behind the
+"""利用者負担の上限額管理 screens (fukushi/views/jogen_kanri.py, SG-83・SG-86): behind the
 decision's wall (the grant, the purpose), the 上限額管理事業所 entered and shown on the screen and
 on the 通所受給者証, a month entered → the result in words with 和暦, the 上限額管理結果票 PDF read
 back, the CSV import from the screen, every read logged with its purpose, and the other town

@@ -1,4 +1,4 @@
-"""利用者負担の上限額管理 screens (SG-82〜SG-85), one set per 制度, mounted under the decision's
+"""利用者負担の上限額管理 screens (SG-83〜SG-86), one set per 制度, mounted under the decision's
 own screens: /fukushi/jido-tsusho/<pk>/jogen-kanri/ (障害児通所支援) and
 /fukushi/jiritsu-shien/<pk>/jogen-kanri/ (障害福祉サービス), and the file import at
 …/jogen-kanri/torikomi/.
