@@ -6,15 +6,21 @@ sees none of it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fukushi.models import JogenKanriKekka
+from fukushi.services.jiritsu import jiritsu_shinsei
+from fukushi.tests.test_jiritsu_services import WARI_159999, person
+from fukushi.tests.test_jiritsu_services import kettei as jiritsu_kettei
 from fukushi.tests.test_jogen_kanri_services import A, B, C, _child, _csv
-from fukushi.tests.test_tsusho_services import WARI_280000
+from fukushi.tests.test_tsusho_services import ACTOR, WARI_280000
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.testing.pdf import pdf_pages, squash
+from zeimu.tests.factories import kazei_set
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +123,31 @@ def test_jogen_kanri_screens_pdf_import_and_wall(alpha, beta, login):
     assert ("fukushi.tsusho_jogen_kekka", "上限額管理の登録") in got
     assert ("fukushi.tsusho_jogen_pdf", "上限額管理の登録") in got
     assert rows.filter(record_type="fukushi.JogenKanriKekka", action="create").count() == 2
+
+
+def test_jiritsu_jogen_kanri_screen_and_jukyushasho(alpha, login):
+    connection.set_tenant(alpha.municipality)
+    a = person("hayama", shimei="自立　上限")
+    kazei_set(a.pk, 2025, shotokuwari=WARI_159999)
+    k = jiritsu_kettei(
+        jiritsu_shinsei(atena_id=a.pk, shinsei_date=date(2025, 6, 10), haigusha_atena_id=None,
+                        actor=ACTOR),
+        {"shuro_keizoku_b": 20},
+    )  # fmt: skip
+    connection.set_schema_to_public()
+    base = f"/fukushi/jiritsu-shien/{k.pk}"
+    s = login("hayama-shinsa", alpha.host)
+    assert s.get(f"{base}/jogen-kanri/").status_code == 302  # the purpose first
+    s.post(f"{base}/mokuteki/", {"mokuteki": "上限額管理"})
+    html = s.get(f"{base}/jogen-kanri/").content.decode()
+    assert "利用者負担の上限額管理（障害福祉サービス）" in html and "9,300円" in html
+    s.post(f"{base}/jogen-kanri/jigyosho/", {"kaishi": "令和7年8月1日", "jigyosho_bango": A,
+                                             "jigyosho_mei": "はやま作業所"})  # fmt: skip
+    r = s.post(f"{base}/jogen-kanri/getsugaku/", {
+        "teikyo": "令和7年8月1日", "bango_0": A, "mei_0": "はやま作業所", "sohiyo_0": "80000",
+        "bango_1": B, "mei_1": "みどり", "sohiyo_1": "20000"}, follow=True)  # fmt: skip
+    html = r.content.decode()
+    assert "3：利用者負担額の合算額が負担上限月額を超過するため、調整した" in html
+    assert "8,000円" in html and "1,300円" in html
+    text = squash(pdf_pages(s.get(f"{base}/jukyushasho.pdf").content)[0])
+    assert squash("上限額管理事業所はやま作業所（事業所番号1410000001）令和7年8月から") in text
