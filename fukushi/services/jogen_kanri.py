@@ -255,7 +255,15 @@ def _kakutei(
     jogen, ritsu, words = j.month_terms(ym)
     result: Kanri = jogen_kanri(jogen=jogen, ritsu=ritsu, kanri_bango=kanri.jigyosho_bango,
                                 rows=rows)  # fmt: skip
-    JogenKanriKekka.objects.filter(seido=j.seido, kettei_id=j.pk, teikyo_ym=ym).delete()
+    mae = JogenKanriKekka.objects.filter(seido=j.seido, kettei_id=j.pk, teikyo_ym=ym).first()
+    if mae is not None:
+        # the month entered again: the new result replaces it; what it was stays in words
+        words.append(
+            f"作り直し（前の結果 {mae.kekka}、合計 "
+            f"{sum(m.futan_kettei for m in mae.meisai.all()):,}円、"
+            f"{format_wareki(mae.created_at.date())} {mae.created_by}）"
+        )
+        mae.delete()
     kekka = JogenKanriKekka.objects.create(
         seido=j.seido,
         kettei_id=j.pk,

@@ -108,6 +108,8 @@ def test_ippan1_4600_each_result_and_the_jigyosho_on_the_month(alpha):
     # 結果1 for 令和7年8月 entered again: it replaces the month's result
     r = _month(k, Getsugaku(A, "はやまキッズ", 50_000), Getsugaku(B, "みどり", 15_000))
     assert r.kekka == 1 and _meisai(r) == [(A, 4_600, 4_600), (B, 1_500, 0)]
+    assert any(w.startswith("作り直し（前の結果 2、合計 3,500円、") and w.endswith(" test-tsusho）")
+               for w in r.konkyo)  # fmt: skip
     assert JogenKanriKekka.objects.filter(kettei_id=k.pk).count() == 2
     assert JogenKanriMeisai.objects.filter(kekka_ref__kettei_id=k.pk).count() == 5
     assert AccessLog.objects.filter(record_type="fukushi.JogenKanriKekka",
