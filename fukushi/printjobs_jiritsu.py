@@ -12,8 +12,10 @@ from datetime import date
 from typing import Any
 
 from fukushi.models.jiritsu import JiritsuKettei, YoguJotai, YoguKyufu
+from fukushi.models.jogen_kanri import JogenSeido
 from fukushi.rules.jiritsu import KUBUN_LABELS, SHIEN_KUBUN
 from fukushi.services.jiritsu import service_kinds, tani_words
+from fukushi.services.jogen_kanri import kanri_words
 from juminkiroku.public import address_blocks, person_identities
 from tenants.labels import postal
 from tenants.printing.engine import render
@@ -66,7 +68,7 @@ def jukyushasho_render(k: JiritsuKettei, *, hakko: date) -> bytes:
     return render(
         JUKYUSHASHO,
         common={"title": JUKYUSHASHO_TITLE, "issuer": issuer_name(), "hakko": format_wareki(hakko)},
-        items=[jukyushasho_item(k)],
+        items=[{**jukyushasho_item(k), "kanri": kanri_words(JogenSeido.JIRITSU, k, hakko)}],
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from fukushi.models.jogen_kanri import JogenSeido
 from fukushi.models.tsusho import TsushoKettei
 from fukushi.rules.tsusho import KUBUN_LABELS
+from fukushi.services.jogen_kanri import kanri_words
 from fukushi.services.tsusho import service_kinds
 from juminkiroku.public import person_identities
 from tenants.printing.engine import render
@@ -50,5 +52,5 @@ def jukyushasho_render(k: TsushoKettei, *, hakko: date) -> bytes:
     return render(
         JUKYUSHASHO,
         common={"title": TITLE, "issuer": issuer_name(), "hakko": format_wareki(hakko)},
-        items=[jukyushasho_item(k)],
+        items=[{**jukyushasho_item(k), "kanri": kanri_words(JogenSeido.TSUSHO, k, hakko)}],
     )

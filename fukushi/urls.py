@@ -30,6 +30,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
     path("jido-tsusho/", include("fukushi.views.tsusho")),  # 障害児通所支援 (SG-52)
     path("jido-tsusho/", include("fukushi.views.tsusho_tashi")),  # 多子軽減・満20歳までの延長
+]
+
+# 利用者負担の上限額管理 (SG-83〜): one set under each decision's screens
+from fukushi.views import jogen_kanri as _jogen_kanri  # noqa: E402
+
+urlpatterns += [
+    path("jido-tsusho/", include(_jogen_kanri.tsusho_urlpatterns)),
+    path("jiritsu-shien/", include(_jogen_kanri.jiritsu_urlpatterns)),
     path("kenko-kanri/kenshin/", include("fukushi.views.kenshin")),  # 健康管理（健診）
     path("kenko-kanri/", include("fukushi.views.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
 ]

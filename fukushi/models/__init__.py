@@ -5,6 +5,7 @@ from fukushi.models.hoiku_kyufu import *  # noqa: F403  施設型給付費・地
 from fukushi.models.iryo import *  # noqa: F403
 from fukushi.models.jidoteate import *  # noqa: F403  児童手当
 from fukushi.models.jiritsu import *  # noqa: F403  自立支援給付（障害福祉サービス・補装具・日常生活用具）
+from fukushi.models.jogen_kanri import *  # noqa: F403  利用者負担の上限額管理 (SG-83)
 from fukushi.models.kenko import (  # 健康管理（予防接種・健診）
     KekkaKubun,
     KenshinJushin,
