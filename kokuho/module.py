@@ -1,7 +1,7 @@
 """国民健康保険's declaration to the platform (see tenants.modules.spec)."""
 
 from kokuho import gyomu
-from tenants import tagyo
+from tenants import rentai, tagyo
 from tenants.modules.spec import ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
@@ -25,6 +25,8 @@ MODULE = ModuleSpec(
     demo="kokuho_demo",
     # 住民記録's 他業務 tab (7.2.2) asks kokuho for 国保 (資格) in the towns using it
     tagyo_providers={tagyo.KOKUHO: "kokuho.public:tagyo_kokuho"},
+    # the 収納 ledger's 滞納 case view asks who else owes a 後期 期別 (第108条第2項・第3項)
+    rentai_providers={rentai.KOKI: "kokuho.public:koki_rentai"},
     # after 住民記録 (its residents) and 税務
     demo_order=30,
     words={
