@@ -60,6 +60,7 @@ MODULE = ModuleSpec(
         "kokuho.koki_hokenryo_import": "後期高齢者医療の保険料データの取込",
         "kokuho.koki_person": "後期高齢者医療（個人）",
         "kokuho.koki_nofusho_pdf": "後期高齢者医療の納付書",
+        "kokuho.koki_chotei_catchup": "後期高齢者医療保険料の収納簿への登録（未登録分）",
         "kokuho.KokiTokuchoFile": "後期高齢者医療保険料の特別徴収の通知ファイル",
         "kokuho.koki_tokucho_kekka": "後期高齢者医療保険料の特別徴収の通知の取込",
         "system:kokuho_koki_iryo": "システム（後期高齢者医療の資格）",

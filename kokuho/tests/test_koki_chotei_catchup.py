@@ -113,3 +113,12 @@ def test_catchup_posts_what_the_import_did_not_once_in_each_town(
     assert _koki(b_wife.pk) == [(f"第{k}期", 14000, 0, 14000) for k in (1, 2, 3)]
     assert _run(cap).total == 0
     assert _entries(f"koki:{FY}:{b_wife.pk}:futsu:1") == [("tosho", 14000)]
+
+
+def test_the_access_log_shows_the_catchup_in_words() -> None:
+    from tenants.labels import word_for
+
+    assert word_for(CATCHUP_SCREEN) == "後期高齢者医療保険料の収納簿への登録（未登録分）"
+    assert word_for(f"job:{CATCHUP_JOB}") == (
+        "バッチ処理「後期高齢者医療 保険料の収納簿への登録（未登録分）」"
+    )
