@@ -21,6 +21,12 @@ from kokuho.forms.koki_nofusho import (
 )
 from kokuho.gyomu import KOKI_IRYO
 from kokuho.models import ChoshuHoho, ImportStatus, KokiHokenryo, KokiHokenryoImport
+from kokuho.services.koki_chotei import (
+    CATCHUP_CHUNK,
+    CATCHUP_JOB,
+    catchup_ids,
+    koki_chotei_catchup,
+)
 from kokuho.services.koki_hokenryo import (
     IMPORT_JOB,
     ImportRejected,
@@ -183,5 +189,48 @@ class KokiNofushoPrint(MassPrintJob):
         return f"{format_nendo(job.params['nendo'])}の納付書: 印刷データ {rows:,}件を作成しました。"
 
 
+class KokiChoteiCatchupJob:
+    """保険料の収納簿への登録（未登録分）: every current 保険料 row with a 普通徴収 期別 not
+    on the 収納 ledger, posted as its import would have (``koki_chotei_catchup``). Chunks
+    are ranges of 保険料 ids, each one transaction that selects again what is still
+    missing, so a chunk run twice (a worker killed, a message redelivered) or a second job
+    posts nothing twice."""
+
+    code = CATCHUP_JOB
+    gyomu = KOKI_IRYO
+    title = "後期高齢者医療 保険料の収納簿への登録（未登録分）"
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]:
+        raw = params.get("on") or timezone.localdate().isoformat()
+        try:
+            return {"on": date.fromisoformat(str(raw)).isoformat()}
+        except ValueError as exc:
+            raise ValueError("調定日の指定に誤りがあります。") from exc
+
+    def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
+        ids = catchup_ids()
+        chunks = [ids[i : i + CATCHUP_CHUNK] for i in range(0, len(ids), CATCHUP_CHUNK)]
+        return [({"first_id": c[0], "last_id": c[-1]}, len(c)) for c in chunks]
+
+    def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
+        count = koki_chotei_catchup(
+            on=date.fromisoformat(job.params["on"]),
+            actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
+            first_id=int(chunk.params["first_id"]),
+            last_id=int(chunk.params["last_id"]),
+        )
+        JobLogLine.objects.create(
+            job=job,
+            level="info",
+            message=f"{count.posted:,}件の期別を収納簿に登録しました"
+            f"（うち新たな調定{count.written:,}件）。",
+        )
+        return ChunkResult(done=chunk.size)
+
+    def finish(self, job: Job) -> JobOutcome | None:
+        return None
+
+
 register(KokiHokenryoImportJob())
+register(KokiChoteiCatchupJob())
 register(KokiNofushoPrint())

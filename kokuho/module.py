@@ -1,7 +1,7 @@
 """国民健康保険's declaration to the platform (see tenants.modules.spec)."""
 
 from kokuho import gyomu
-from tenants import tagyo
+from tenants import rentai, tagyo
 from tenants.modules.spec import ModuleSpec, UrlMount
 
 MODULE = ModuleSpec(
@@ -25,6 +25,8 @@ MODULE = ModuleSpec(
     demo="kokuho_demo",
     # 住民記録's 他業務 tab (7.2.2) asks kokuho for 国保 (資格) in the towns using it
     tagyo_providers={tagyo.KOKUHO: "kokuho.public:tagyo_kokuho"},
+    # the 収納 ledger's 滞納 case view asks who else owes a 後期 期別 (第108条第2項・第3項)
+    rentai_providers={rentai.KOKI: "kokuho.public:koki_rentai"},
     # after 住民記録 (its residents) and 税務
     demo_order=30,
     words={
@@ -58,6 +60,7 @@ MODULE = ModuleSpec(
         "kokuho.koki_hokenryo_import": "後期高齢者医療の保険料データの取込",
         "kokuho.koki_person": "後期高齢者医療（個人）",
         "kokuho.koki_nofusho_pdf": "後期高齢者医療の納付書",
+        "kokuho.koki_chotei_catchup": "後期高齢者医療保険料の収納簿への登録（未登録分）",
         "kokuho.KokiTokuchoFile": "後期高齢者医療保険料の特別徴収の通知ファイル",
         "kokuho.koki_tokucho_kekka": "後期高齢者医療保険料の特別徴収の通知の取込",
         "system:kokuho_koki_iryo": "システム（後期高齢者医療の資格）",

@@ -2,7 +2,8 @@
 
 For the tax (国保税, 介護納付金分 …) and 福祉: who holds 国保 on a date, and the
 国保世帯 of a registry household on a date with its 納税義務者 (the 世帯主, also when
-not insured: 擬制世帯主) and its 特定同一世帯所属者.
+not insured: 擬制世帯主) and its 特定同一世帯所属者. For the 収納 ledger (through the
+platform, ``tenants.rentai``): the 連帯納付義務者 of a 後期高齢者医療保険料 期別.
 """
 
 from __future__ import annotations
@@ -11,8 +12,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from kokuho.selectors.koki_rentai import rentai_for_ledger
 from kokuho.selectors.setai import periods_on, setai_on
 from tenants.tagyo import TagyoStatus
+
+__all__ = [
+    "Hihokensha",
+    "KokuhoSetaiOn",
+    "hihokensha_on",
+    "koki_rentai",
+    "kokuho_setai_on",
+    "tagyo_kokuho",
+]
+
+#: ``ModuleSpec.rentai_providers``: 後期高齢者医療保険料 期別 of the ledger → their
+#: 連帯納付義務者 (高齢者の医療の確保に関する法律第108条第2項・第3項)
+koki_rentai = rentai_for_ledger
 
 
 @dataclass(frozen=True)

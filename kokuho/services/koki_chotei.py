@@ -21,6 +21,10 @@ The premium is owed by the 被保険者 (同法第108条第1項; the 世帯主's
   already posted (0 when the new version has no such month: what was withheld then stays
   on the 期別 as 過誤納, for 充当 or 還付).
 
+Catch-up (:func:`koki_chotei_catchup`, job ``koki_chotei_catchup`` and the command of the
+same name): 普通徴収 期別 of current rows that never reached the ledger — imported before
+this posting existed, or whose post was rolled back — are posted as the import would have.
+
 The 期別 rows keep the ledger's 納付番号 (``KokiKibetsu.nofu_bango``), which the 納付書
 (``kokuho.forms.koki_nofusho``) prints; a 期 of a new version posted under the same key
 keeps the same number.
@@ -32,8 +36,12 @@ import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import QuerySet
+
+from kokuho.gyomu import KOKI_IRYO
 from kokuho.models import ChoshuHoho, KokiHokenryo, KokiKibetsu
-from tenants.accesslog.services import Actor
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import param_value
 from zeimu.public import ChoteiItem, Zeimoku, chotei_post_many
 
@@ -137,3 +145,96 @@ def koki_chotei_post(
             changed.append(target)
     KokiKibetsu.objects.bulk_update(changed, ["nofu_bango"], batch_size=2000)
     return ChoteiCount(posted=len(items), written=sum(1 for p in posted if p.written))
+
+
+# --- catch-up: 期別 imported before the ledger posting existed, or whose posting failed ----
+
+CATCHUP_JOB = "koki_chotei_catchup"
+CATCHUP_SCREEN = "kokuho.koki_chotei_catchup"
+#: 保険料 rows per chunk of the catch-up job (each with ≈1–12 普通徴収 期別)
+CATCHUP_CHUNK = 2000
+
+
+def _catchup_qs(first_id: int | None = None, last_id: int | None = None) -> QuerySet[KokiHokenryo]:
+    qs = KokiHokenryo.objects.filter(
+        is_current=True,
+        kibetsu__choshu_hoho=ChoshuHoho.FUTSU,
+        kibetsu__nofu_bango="",
+    )
+    if first_id is not None:
+        qs = qs.filter(pk__gte=first_id)
+    if last_id is not None:
+        qs = qs.filter(pk__lte=last_id)
+    return qs
+
+
+def catchup_ids() -> list[int]:
+    """The current 保険料 rows with a 普通徴収 期別 not on the ledger (no 納付番号: never
+    posted, or its post was rolled back), ascending; one query."""
+    return list(_catchup_qs().values_list("pk", flat=True).distinct().order_by("pk"))
+
+
+def koki_chotei_catchup(
+    *, on: date, actor: Actor, first_id: int | None = None, last_id: int | None = None
+) -> ChoteiCount:
+    """Post to the ledger every current 保険料 row in [first_id, last_id] (open ends when
+    None) that has a 普通徴収 期別 without its 納付番号, as the import would have
+    (``koki_chotei_post``): the version it replaced, when that one had 期別 on the ledger,
+    is passed as ``before`` so that a 期 the new version dropped is stated 0. Idempotent: a
+    posted 期別 gets its 納付番号 and is not selected again, and the ledger writes nothing
+    for a ref it holds. Set-based: three queries to select, one round to post. One
+    access-log row names the persons whose 期別 were posted."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        ids = list(
+            _catchup_qs(first_id, last_id).values_list("pk", flat=True).distinct().order_by("pk")
+        )
+        if not ids:
+            return ChoteiCount()
+        # locked, so that two runs at once post each row once (the second finds it posted)
+        list(KokiHokenryo.objects.filter(pk__in=ids).select_for_update().values_list("pk"))
+        rows = list(
+            _catchup_qs(first_id, last_id)
+            .filter(pk__in=ids)
+            .distinct()
+            .order_by("pk")
+            .prefetch_related("kibetsu")
+        )
+        if not rows:
+            return ChoteiCount()
+        # the latest earlier version of each (person, 年度) that reached the ledger
+        earlier = (
+            KokiHokenryo.objects.filter(
+                is_current=False,
+                atena_id__in={h.atena_id for h in rows},
+                nendo__in={h.nendo for h in rows},
+            )
+            .filter(kibetsu__nofu_bango__gt="")  # at least one 期別 on the ledger
+            .distinct()
+            .prefetch_related("kibetsu")
+            .order_by("pk")
+        )
+        latest: dict[tuple[int, int], KokiHokenryo] = {}
+        for old in earlier:
+            latest[(old.atena_id, old.nendo)] = old  # ascending: the last one wins
+        before = {
+            h.pk: latest[(h.atena_id, h.nendo)]
+            for h in rows
+            if (h.atena_id, h.nendo) in latest and latest[(h.atena_id, h.nendo)].pk < h.pk
+        }
+        count = koki_chotei_post(rows, before, on=on, actor=actor)
+        access_record(
+            actor=actor,
+            action=AccessAction.UPDATE,
+            gyomu=KOKI_IRYO,
+            screen=CATCHUP_SCREEN,
+            record_type="kokuho.KokiHokenryo",
+            record_count=len(rows),
+            detail={
+                "atena_ids": sorted({h.atena_id for h in rows}),
+                "posted": count.posted,
+                "written": count.written,
+            },
+        )
+        return count

@@ -9,6 +9,8 @@ ids. Every screen that shows a person writes its access-log row.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.files.storage import default_storage
@@ -24,7 +26,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import RedirectView
 
-from juminkiroku.public import atena_resolve, person_identity
+from juminkiroku.public import atena_resolve, person_identities, person_identity, zokugara_label
 from kokuho.forms.koki_nofusho import nofusho_items, nofusho_render
 from kokuho.gyomu import KOKI_IRYO
 from kokuho.jobkinds_koki import KokiNofushoPrint, issuer_name
@@ -36,6 +38,7 @@ from kokuho.models import (
     KokiTokuchoFile,
 )
 from kokuho.selectors.koki import NOFU_CSV_HEADER, nofu_csv_rows, nofu_getsuji, shuno_jokyo
+from kokuho.selectors.koki_rentai import rentai_of_kibetsu
 from kokuho.services.koki_hokenryo import AlreadyImported, koki_hokenryo_accept
 from kokuho.services.koki_iryo import (
     KokiRefused,
@@ -146,6 +149,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("kibetsu")
         .order_by("-nendo")
     )
+    rentai = _rentai_rows(pk, hokenryo)
+    rentai_ids = sorted({r["atena_id"] for r in rentai if "atena_id" in r})
+    if rentai_ids:  # the 世帯主 and spouse are read from the registry: logged with the person
+        access_note(request, detail={"atena_ids": [pk, *rentai_ids]})
     return TemplateResponse(
         request,
         "kokuho/koki/person.html",
@@ -157,10 +164,43 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
                 (h, sorted(h.kibetsu.all(), key=lambda k: (k.choshu_hoho, k.ki))) for h in hokenryo
             ],
             "shuno": shuno_jokyo(pk),
+            "rentai": rentai,
             "form": ShogaiForm(),
             "can_write": _can_write(request),
         },
     )
+
+
+def _rentai_rows(pk: int, hokenryo: list[KokiHokenryo]) -> list[dict[str, Any]]:
+    """The 連帯納付義務者 of each 普通徴収 期別 (高齢者医療確保法第108条第2項・第3項) on its
+    納期限, as rows for the screen: one per person, or the note when none is found."""
+    rows: list[dict[str, Any]] = []
+    judged = [(h, k, r) for h in hokenryo for k, r in _judged(pk, h)]
+    names = person_identities({s.atena_id for _h, _k, r in judged for s in r.sha})
+    for h, k, r in judged:
+        base = {"nendo": h.nendo, "ki": k.ki, "nokigen": k.nokigen}
+        for s in r.sha:
+            p = names.get(s.atena_id)
+            rows.append(
+                {
+                    **base,
+                    "atena_id": s.atena_id,
+                    "shimei": p.shimei if p else "",
+                    "atena_no": p.atena_no if p else "",
+                    "zokugara": zokugara_label(s.zokugara),
+                    "konkyo": "、".join(s.konkyo),
+                }
+            )
+        if not r.sha and not r.notes:
+            rows.append({**base, "note": "住民記録から特定できる連帯納付義務者はいません。"})
+        rows += [{**base, "note": n} for n in r.notes]
+    return rows
+
+
+def _judged(pk: int, h: KokiHokenryo) -> list[tuple[Any, Any]]:
+    kibetsu = sorted(h.kibetsu.all(), key=lambda k: k.ki)
+    found = rentai_of_kibetsu(kibetsu, pk)
+    return [(k, found[k.pk]) for k in kibetsu if k.pk in found]
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

@@ -16,6 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from tenants.modules.spec import ModuleSpec
 from tenants.nenkin_tokucho import HOKENRYO_KINDS
+from tenants.rentai import RENTAI_KINDS
 from tenants.tagyo import KINDS
 
 _modules: list[ModuleSpec] | None = None
@@ -52,6 +53,7 @@ def _check(found: list[ModuleSpec]) -> None:
     grant_owner: dict[str, str] = {}
     tagyo_owner: dict[str, str] = {}
     hokenryo_owner: dict[str, str] = {}
+    rentai_owner: dict[str, str] = {}
     for spec in found:
         for code in spec.gyomu:
             if code in owner:
@@ -86,6 +88,15 @@ def _check(found: list[ModuleSpec]) -> None:
                     f"{spec.app}"
                 )
             hokenryo_owner[kind] = spec.app
+        for kind in spec.rentai_providers:
+            if kind not in RENTAI_KINDS:
+                raise ModuleDeclarationError(f"{spec.app}: rentai provider for unknown {kind!r}")
+            if kind in rentai_owner:
+                # one judgment per premium: two answers could disagree
+                raise ModuleDeclarationError(
+                    f"rentai kind {kind!r} is provided by both {rentai_owner[kind]} and {spec.app}"
+                )
+            rentai_owner[kind] = spec.app
         for scope in spec.api_scopes:
             if scope.gyomu not in spec.gyomu:
                 raise ModuleDeclarationError(

@@ -122,5 +122,11 @@ class ModuleSpec:
     # schema, asked in towns that subscribe to one of this module's 業務
     # (tenants.nenkin_tokucho.hokenryo_lookup).
     hokenryo_providers: Mapping[str, str] = field(default_factory=dict)
+    # 連帯納付義務者 of a premium this module levies and the 収納 ledger collects: the
+    # ledger's 税目 code (tenants.rentai, e.g. "koki") → "pkg.mod:function", a
+    # ``(asks) -> {kibetsu_id: RentaiAnswer}`` answered in the town's schema, asked by the
+    # ledger's 滞納 case view in towns that subscribe to one of this module's 業務
+    # (tenants.rentai.rentai_lookup).
+    rentai_providers: Mapping[str, str] = field(default_factory=dict)
     # Scopes of this module's API beyond read/write/kojin_bango (ApiScopeDecl).
     api_scopes: tuple[ApiScopeDecl, ...] = ()

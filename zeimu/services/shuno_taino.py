@@ -29,6 +29,7 @@ from django.db.models.functions import Coalesce
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import ParameterMissing, param_value
+from tenants.rentai import RENTAI_KINDS, RentaiAnswer, RentaiAsk, rentai_lookup
 from tenants.wareki import fiscal_year_of
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import (
@@ -370,6 +371,39 @@ def case_detail(atena_id: int, *, on: date) -> CaseDetail:
             .annotate(torikeshi_sum=Coalesce(Sum("torikeshi__amount"), 0))
         ),
     )
+
+
+@dataclass(frozen=True)
+class RentaiLine:
+    """The 連帯納付義務者 of one 期別 in arrears, as the levying module judged them."""
+
+    arrear: Arrear
+    answer: RentaiAnswer
+
+
+def rentai_lines(lines: Sequence[CaseLine]) -> list[RentaiLine]:
+    """For the 期別 in arrears whose 税目 others are jointly liable for (tenants.rentai:
+    後期高齢者医療保険料 普通徴収, 高齢者の医療の確保に関する法律第108条第2項・第3項), who
+    they are, asked of the module that levies it (a 期別 it judged and found nobody for is
+    kept: the screen says so)."""
+    wanted = [x.arrear for x in lines if x.arrear.zeimoku in RENTAI_KINDS]
+    if not wanted:
+        return []
+    rows = Kibetsu.objects.filter(pk__in=[a.kibetsu_id for a in wanted]).values_list(
+        "pk", "atena_id", "zeimoku", "nendo", "ki", "nouki"
+    )
+    by_kind: dict[str, list[RentaiAsk]] = defaultdict(list)
+    for pk, atena_id, zeimoku, nendo, ki, nouki in rows:
+        by_kind[zeimoku].append(RentaiAsk(pk, atena_id, nendo, ki, nouki))
+    answers: dict[int, RentaiAnswer] = {}
+    for kind, asks in by_kind.items():
+        answers.update(rentai_lookup(kind, asks))
+    out = []
+    for a in wanted:
+        answer = answers.get(a.kibetsu_id)
+        if answer is not None:
+            out.append(RentaiLine(a, answer))
+    return out
 
 
 # --- the case and its history --------------------------------------------------------------

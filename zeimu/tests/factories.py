@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tenants.db import connection
+from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
+from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Fuka, FukaKind, FukaStatus, NenkinHokoku, Shinkoku, ShinkokuKind
 
 
@@ -193,3 +196,19 @@ def madoguchi(nofu_bango: str, amount: int, shuno_date: date) -> str:
         actor=Actor(user_id=None, username="madoguchi"),
     )
     return str(nofu.status)
+
+
+def grant_beta_shuno() -> None:
+    """寒川町 subscribes to 収納管理 and its clerk holds it (so a refusal is the wall's)."""
+    connection.set_schema_to_public()
+    from tenants.models import Municipality
+
+    beta = Municipality.objects.get(dantai_code="143219")
+    gyomu = Gyomu.objects.get(code=SHUNO_KANRI)
+    Subscription.objects.get_or_create(
+        municipality=beta, gyomu=gyomu, defaults={"start_month": date(2020, 4, 1)}
+    )
+    membership = Membership.objects.get(user__username="samukawa-clerk", municipality=beta)
+    MembershipRole.objects.get_or_create(
+        membership=membership, gyomu=gyomu, defaults={"level": RoleLevel.WRITE}
+    )

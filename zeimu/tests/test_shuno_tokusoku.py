@@ -21,13 +21,12 @@ from tenants.db import connection
 from tenants.jobs.models import Job, JobFile, JobLogLine, JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.jobs.services import job_start
-from tenants.models import Gyomu, Membership, MembershipRole, RoleLevel, Subscription
 from tenants.params.tenant.services import municipal_parameter_set
-from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Tokusoku, Zeimoku
 from zeimu.services.shuno import TESURYO_KEY, chotei_post, madoguchi_nofu
 from zeimu.services.shuno_tokusoku import tokusoku_candidates, tokusoku_issue_many
 from zeimu.shuno_tokusoku_jobs import TOKUSOKU
+from zeimu.tests.factories import grant_beta_shuno
 
 pytestmark = pytest.mark.django_db
 
@@ -219,22 +218,6 @@ def test_a_nouki_not_yet_past_is_refused() -> None:
         kind.validate({"hakko_date": "2025-06-30", "nouki": "2025-06-30"})
     with pytest.raises(ValueError, match="正しく指定"):
         kind.validate({"hakko_date": "2025-13-01"})
-
-
-def grant_beta_shuno() -> None:
-    """寒川町 subscribes to 収納管理 and its clerk holds it (so a refusal is the wall's)."""
-    connection.set_schema_to_public()
-    from tenants.models import Municipality
-
-    beta = Municipality.objects.get(dantai_code="143219")
-    gyomu = Gyomu.objects.get(code=SHUNO_KANRI)
-    Subscription.objects.get_or_create(
-        municipality=beta, gyomu=gyomu, defaults={"start_month": date(2020, 4, 1)}
-    )
-    membership = Membership.objects.get(user__username="samukawa-clerk", municipality=beta)
-    MembershipRole.objects.get_or_create(
-        membership=membership, gyomu=gyomu, defaults={"level": RoleLevel.WRITE}
-    )
 
 
 def remove_files(job: Job) -> None:

@@ -50,6 +50,7 @@ from zeimu.services.shuno_taino_print import saikoku_notices, saikoku_render, sa
 from zeimu.shuno_taino_jobs import KESSON, SAIKOKU
 
 GYOMU = SHUNO_KANRI
+RENTAI_NONE = "住民記録から特定できる連帯納付義務者はいません。"
 PER_PAGE = 50
 
 
@@ -210,13 +211,26 @@ def taino_case(request: HttpRequest, atena_id: int) -> HttpResponse:
         result = _act(request, act, atena_id, forms_)
         if result is not None:
             return result
-    access_note(request, detail={"atena_ids": [atena_id]})
+    # 連帯納付義務者 (後期高齢者医療保険料 普通徴収): read from the registry, so logged too
+    rentai = svc.rentai_lines(detail.lines)
+    rentai_ids = sorted({s.atena_id for r in rentai for s in r.answer.sha})
+    names = person_identities(rentai_ids)
+    rentai_rows: list[dict[str, Any]] = []
+    for r in rentai:
+        rentai_rows += [
+            {"line": r, "sha": s, "person": names.get(s.atena_id)} for s in r.answer.sha
+        ]
+        rentai_rows += [{"line": r, "text": n} for n in r.answer.notes]
+        if not r.answer.sha and not r.answer.notes:
+            rentai_rows.append({"line": r, "text": RENTAI_NONE})
+    access_note(request, detail={"atena_ids": [atena_id, *rentai_ids]})
     return TemplateResponse(
         request,
         "zeimu/taino_case.html",
-        {"person": person_identity(atena_id), "d": detail, "forms": forms_, "today": today},
+        {"person": person_identity(atena_id), "d": detail, "forms": forms_, "today": today,
+         "rentai_rows": rentai_rows},
         status=400 if act else 200,
-    )
+    )  # fmt: skip
 
 
 def _act(
