@@ -30,7 +30,7 @@ from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models import HoikuKyufuhiSeikyu, HoikuShisetsu, KyufuhiSeikyuJotai
 from fukushi.services.hoiku_kyufu import KyufuhiRefused, ShisetsuKyufu, kyufuhi_of_month
 from fukushi.services.hoiku_kyufu_seikyu import MAX_GAKU, seikyu_shinsa, seikyu_uketsuke
-from tenants.accesslog.reads import LOGGED_BY_SERVICE, NO_PERSONAL_DATA, Reads
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
@@ -278,8 +278,17 @@ SEIKYU_REFUSED = rule_response(
 
 class SeikyuView(TenantAPIView):
     gyomu_code = KODOMO_KOSODATE
-    # the 請求 of 施設 (児童数 and amounts): no person; the receipt is logged by its service
-    access_reads = {"GET": NO_PERSONAL_DATA, "POST": LOGGED_BY_SERVICE}
+    # the 請求 of 施設 (児童数 and amounts, no person: the 請求 listed are logged); the
+    # receipt is logged by its service
+    access_reads = {
+        "GET": Reads(
+            "fukushi.HoikuKyufuhiSeikyu",
+            ids="results[].id",
+            skip_empty=True,
+            screen="api.fukushi.hoiku_kyufuhi_seikyu_list",
+        ),
+        "POST": LOGGED_BY_SERVICE,
+    }
 
     @extend_schema(
         parameters=[

@@ -38,7 +38,7 @@ from fukushi.gyomu import HITORIOYA_IRYO, NYUYOJI_IRYO
 from fukushi.models import IryoGenbutsu, IryoGenbutsuMeisai, IryoGyomu, IryoShinsaKikan
 from fukushi.services.iryo import IryoRefused
 from fukushi.services.iryo_genbutsu import SeikyuFileRefused, genbutsu_kikan, genbutsu_torikomi
-from tenants.accesslog.reads import LOGGED_BY_SERVICE, NO_PERSONAL_DATA, Reads, access_note
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_note
 from tenants.accesslog.services import actor_from_request
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
@@ -92,8 +92,9 @@ class TorikomiSerializer(serializers.Serializer):
     )
     seikyu_tsuki = serializers.DateField(help_text="請求月（その月のいずれかの日）")
     file = serializers.FileField(
+        allow_empty_file=True,  # an empty file is the import's to refuse (422), not a 400
         help_text="請求ファイル（UTF-8 の CSV。1行目「診療月,医療機関コード,医療機関名,"
-        "受給者番号,医療費総額,一部負担金相当額」）"
+        "受給者番号,医療費総額,一部負担金相当額」）",
     )
 
 
@@ -157,8 +158,17 @@ def _views(code: str, prefix: str) -> list[URLPattern]:
 
     class ListView(TenantAPIView):
         gyomu_code = code
-        # GET: 請求 totals only (as the screen's list); POST: the import logs itself
-        access_reads = {"GET": NO_PERSONAL_DATA, "POST": LOGGED_BY_SERVICE}
+        # GET: 請求 totals only (no person; the 請求 listed are logged); POST: the import
+        # logs itself
+        access_reads = {
+            "GET": Reads(
+                "fukushi.IryoGenbutsu",
+                ids="results[].id",
+                skip_empty=True,
+                screen=f"api.fukushi.{slug}_genbutsu_list",
+            ),
+            "POST": LOGGED_BY_SERVICE,
+        }
         parser_classes = [MultiPartParser, FormParser]
 
         @extend_schema(
