@@ -370,6 +370,10 @@ NOT_REQUESTED = {
     "fukushi_fuyoteate_kabarai_furikou": (
         "fukushi/tests/test_fuyoteate_kabarai_bunno.py (test_bunno_screens…)"
     ),
+    # 返還金の分割納付 (needs a 過払 返還金 and a plan) and one 施設's 給付費 (needs a 公定価格)
+    "api-fukushi-fuyoteate-bunno-list": "fukushi/tests/test_fuyoteate_bunno_api.py",
+    "api-fukushi-fuyoteate-bunno-detail": "fukushi/tests/test_fuyoteate_bunno_api.py",
+    "api-fukushi-hoiku-kyufuhi-detail": "fukushi/tests/test_hoiku_kyufuhi_api.py",
 }
 
 

@@ -278,6 +278,10 @@ SPECTACULAR_SETTINGS = {
         "ShuruiEnum": "zeimu.models.kotei_shokyaku.ShisanShurui",
         "FuyoJotaiEnum": "fukushi.models.fuyoteate.FuyoJotai",
         "FuyoNenkinShuruiEnum": "fukushi.models.fuyoteate.FuyoNenkinShurui",
+        # 返還金 (its name of before) and its 分割納付 (fukushi/api/fuyoteate_bunno.py)
+        "FuyoKabaraiOutJotaiEnum": "fukushi.models.fuyoteate_henkan.FuyoKabaraiJotai",
+        "FuyoKabaraiBunnoJotaiEnum": "fukushi.models.fuyoteate_henkan.FuyoKabaraiBunnoJotai",
+        "KyufuhiSeikyuJotaiEnum": "fukushi.models.hoiku_kyufu.KyufuhiSeikyuJotai",
     },
 }
 

@@ -91,3 +91,21 @@ def shokan_parameters(jotai: Any, tsuki_label: str) -> list[OpenApiParameter]:
             description="状態（" + "・".join(jotai.labels) + "）",
         ),
     ]
+
+
+#: the years a date of fukushi's write and run APIs may fall in (the 年度 values are
+#: registered for these; a date outside is refused in Japanese, never a server error)
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def dates_in_range(values: dict[str, Any], *names: str) -> None:
+    """Refuse (422) any of ``names`` in ``values`` dated outside FIRST_YEAR…LAST_YEAR."""
+    from tenants.api.rules import RuleRefused
+
+    bad = {
+        name: [f"{FIRST_YEAR}年から{LAST_YEAR}年までの日付で指定してください。"]
+        for name in names
+        if values.get(name) is not None and not FIRST_YEAR <= values[name].year <= LAST_YEAR
+    }
+    if bad:
+        raise RuleRefused(bad)

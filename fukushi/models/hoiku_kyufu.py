@@ -8,7 +8,12 @@ from django.db import models
 
 from fukushi.models.hoiku import HoikuShisetsu
 
-__all__ = ["HoikuKoteiKakaku", "HoikuShisetsuKoza"]
+__all__ = [
+    "HoikuKoteiKakaku",
+    "HoikuKyufuhiSeikyu",
+    "HoikuShisetsuKoza",
+    "KyufuhiSeikyuJotai",
+]
 
 
 class HoikuKoteiKakaku(models.Model):
@@ -58,3 +63,46 @@ class HoikuShisetsuKoza(models.Model):
 
     def __str__(self) -> str:
         return f"施設の口座 {self.pk}"
+
+
+class KyufuhiSeikyuJotai(models.TextChoices):
+    UKETSUKE = "uketsuke", "受付（未審査）"
+    ITCHI = "itchi", "審査済（一致）"
+    SAI = "sai", "審査済（差異あり）"
+
+
+class HoikuKyufuhiSeikyu(models.Model):
+    """A 施設's 請求 of the 給付費 of a month (its 実績報告: the children it cared for and the
+    amount it claims), received by the town, and its 審査 against the town's own 算定
+    (``kyufuhi_of_month``): 一致 when the number of children and the amount both agree, else
+    差異あり with the 差額. One 請求 per 施設 and month; a 請求 not yet 一致 may be corrected
+    (received again), which returns it to 受付."""
+
+    shisetsu = models.ForeignKey(
+        HoikuShisetsu, on_delete=models.PROTECT, related_name="kyufuhi_seikyu", verbose_name="施設"
+    )
+    month = models.DateField("給付費の月（月の初日）")
+    uketsuke_date = models.DateField("受付日")
+    seikyu_ninzu = models.PositiveIntegerField("請求の児童数")
+    seikyu_gaku = models.PositiveIntegerField("請求額（円）")
+    jotai = models.CharField(
+        "状態",
+        max_length=10,
+        choices=KyufuhiSeikyuJotai.choices,
+        default=KyufuhiSeikyuJotai.UKETSUKE,
+    )
+    shinsa_date = models.DateField("審査日", null=True, blank=True)
+    santei_ninzu = models.PositiveIntegerField("算定の児童数", null=True, blank=True)
+    santei_gaku = models.PositiveIntegerField("算定額（円）", null=True, blank=True)
+    sagaku = models.IntegerField("差額（請求額−算定額、円）", null=True, blank=True)
+    created_by = models.CharField("受付者", max_length=150)
+    created_at = models.DateTimeField("受付日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "施設型給付費の請求（実績報告）"
+        constraints = [
+            models.UniqueConstraint(fields=["shisetsu", "month"], name="hoiku_kyufuhi_seikyu_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"施設型給付費の請求 {self.pk}"

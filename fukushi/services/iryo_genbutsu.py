@@ -44,6 +44,7 @@ from tenants.wareki import fiscal_year_of
 __all__ = [
     "HEADER",
     "KikanGokei",
+    "SeikyuFileRefused",
     "genbutsu_file",
     "genbutsu_kikan",
     "genbutsu_shiharai",
@@ -73,24 +74,34 @@ def _month(text: str) -> date | None:
     return date(y, m, 1) if 1 <= m <= 12 and y >= 2000 else None
 
 
+class SeikyuFileRefused(IryoRefused):
+    """A 請求 file refused whole: ``errors`` as every IryoRefused (for the screens), and
+    ``lines`` as (line number, fields, message) for the API (line 0: the whole file)."""
+
+    def __init__(self, lines: list[tuple[int, str, str]]) -> None:
+        super().__init__([("file", message) for _, _, message in lines])
+        self.lines = lines
+
+
 def parse_seikyu(data: bytes, seikyu_tsuki: date) -> list[SeikyuRow]:
-    """The lines of a 請求 file (layout above); IryoRefused naming every bad line."""
+    """The lines of a 請求 file (layout above); SeikyuFileRefused naming every bad line and
+    its fields."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise IryoRefused([("file", "請求ファイルは UTF-8 の CSV にしてください。")]) from exc
+        raise SeikyuFileRefused([(0, "", "請求ファイルは UTF-8 の CSV にしてください。")]) from exc
     rows = list(csv.reader(io.StringIO(text)))
     if not rows or [c.strip() for c in rows[0]] != HEADER:
-        raise IryoRefused([("file", "1行目は「" + ",".join(HEADER) + "」にしてください。")])
+        raise SeikyuFileRefused([(1, "", "1行目は「" + ",".join(HEADER) + "」にしてください。")])
     if len(rows) - 1 > MAX_LINES:
-        raise IryoRefused([("file", f"1つの請求ファイルは{MAX_LINES:,}件までです。")])
+        raise SeikyuFileRefused([(0, "", f"1つの請求ファイルは{MAX_LINES:,}件までです。")])
     out: list[SeikyuRow] = []
-    errors: list[tuple[str, str]] = []
+    errors: list[tuple[int, str, str]] = []
     for no, cells in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in cells):
             continue
         if len(cells) != len(HEADER):
-            errors.append(("file", f"{no}行目：項目の数が{len(HEADER)}ではありません。"))
+            errors.append((no, "", f"{no}行目：項目の数が{len(HEADER)}ではありません。"))
             continue
         tsuki_s, code, mei, bango, iryohi_s, futan_s = (c.strip() for c in cells)
         tsuki = _month(tsuki_s)
@@ -108,14 +119,15 @@ def parse_seikyu(data: bytes, seikyu_tsuki: date) -> list[SeikyuRow]:
         elif int(futan_s) > int(iryohi_s) or int(iryohi_s) > 100_000_000:
             bad.append("一部負担金相当額（医療費総額以下）")
         if bad:
-            errors.append(("file", f"{no}行目：" + "・".join(bad) + "が正しくありません。"))
+            fields = "・".join(b.split("（")[0] for b in bad)
+            errors.append((no, fields, f"{no}行目：" + "・".join(bad) + "が正しくありません。"))
             continue
         assert tsuki is not None
         out.append(SeikyuRow(no, tsuki, code, mei, bango, int(iryohi_s), int(futan_s)))
     if errors:
-        raise IryoRefused(errors[:50])
+        raise SeikyuFileRefused(errors[:50])
     if not out:
-        raise IryoRefused([("file", "請求の明細がありません。")])
+        raise SeikyuFileRefused([(0, "", "請求の明細がありません。")])
     return out
 
 

@@ -2,7 +2,8 @@
 each child's line (公定価格, prorated for a child entering or leaving during the month, −
 利用者負担; 1号 children with their 教育標準時間 公定価格) and the totals, the entry of a
 施設's 公定価格 (per 年度 and クラス年齢) and of its account, and the 全銀 総合振込 file of
-the month.
+the month; the 施設's 請求 (実績報告) of the month received and their 審査 against the
+town's 算定 (一致 / 差異あり, and the 施設 that have not claimed).
 
 Paths carry no personal data; the list's read is logged by ``logs_reads`` (the children's
 宛名 ids), the writes and the file by their service.
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fukushi.gyomu import KODOMO_KOSODATE
-from fukushi.models import HoikuShisetsu
+from fukushi.models import HoikuKyufuhiSeikyu, HoikuShisetsu
 from fukushi.services.hoiku_kyufu import (
     KyufuhiRefused,
     kotei_kakaku_set,
@@ -31,6 +32,7 @@ from fukushi.services.hoiku_kyufu import (
     kyufuhi_of_month,
     shisetsu_koza_set,
 )
+from fukushi.services.hoiku_kyufu_seikyu import MAX_GAKU, seikyu_shinsa, seikyu_uketsuke
 from fukushi.views.furikomi import IraininForm
 from juminkiroku.public import person_identities
 from tenants import zengin
@@ -76,6 +78,19 @@ class FurikomiForm(IraininForm):
     field_order = ["month", "torikumi"]
     month = TextField(label="給付費の月（YYYY-MM）", max_length=7)
     torikumi = WarekiDateField(label="振込日（取組日）", help_text="例 令和7年7月10日")
+
+
+class SeikyuForm(forms.Form):
+    shisetsu = forms.TypedChoiceField(label="施設", coerce=int, choices=_shisetsu_choices)
+    month = TextField(label="給付費の月（YYYY-MM）", max_length=7)
+    uketsuke_date = WarekiDateField(label="受付日", help_text="例 令和7年6月10日")
+    ninzu = forms.IntegerField(label="請求の児童数", min_value=0, max_value=10_000)
+    gaku = forms.IntegerField(label="請求額（円）", min_value=0, max_value=MAX_GAKU)
+
+
+class ShinsaForm(forms.Form):
+    month = TextField(label="給付費の月（YYYY-MM）", max_length=7)
+    shinsa_date = WarekiDateField(label="審査日", help_text="例 令和7年6月20日")
 
 
 def _month(value: str | None) -> date:
@@ -124,6 +139,11 @@ def kyufuhi(request: HttpRequest) -> HttpResponse:
             ),
             "koza_form": KozaForm(),
             "furikomi_form": FurikomiForm(initial={"month": f"{month:%Y-%m}"}),
+            "seikyu": HoikuKyufuhiSeikyu.objects.filter(month=month)
+            .select_related("shisetsu")
+            .order_by("shisetsu__code"),
+            "seikyu_form": SeikyuForm(initial={"month": f"{month:%Y-%m}"}),
+            "shinsa_form": ShinsaForm(initial={"month": f"{month:%Y-%m}"}),
             "can_write": _can_write(request),
             "atena_ids": ids,
         },
@@ -204,9 +224,74 @@ def furikomi(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _form_errors(request: HttpRequest, form: forms.Form) -> None:
+    _errors(request, [(k, f"{form.fields[k].label}：{e[0]}") for k, e in form.errors.items()
+                      if k in form.fields])  # fmt: skip
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service)
+@require_POST
+def seikyu(request: HttpRequest) -> HttpResponse:
+    """Receive (or correct) a 施設's 請求 of a month."""
+    form = SeikyuForm(request.POST)
+    month = request.POST.get("month", "")
+    if form.is_valid() and form.cleaned_data["uketsuke_date"] is None:
+        form.add_error("uketsuke_date", "入力してください。")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(month)
+    d = form.cleaned_data
+    try:
+        row = seikyu_uketsuke(
+            shisetsu=HoikuShisetsu.objects.get(pk=d["shisetsu"]), month=_month(month),
+            uketsuke_date=d["uketsuke_date"], ninzu=d["ninzu"], gaku=d["gaku"],
+            actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    else:
+        messages.success(request, f"{row.shisetsu.name}の請求を受け付けました（未審査）。")
+    return _back(month)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service); the 算定 logs its read of the children
+@require_POST
+def shinsa(request: HttpRequest) -> HttpResponse:
+    """The 審査 of the month's 請求 against the town's 算定."""
+    form = ShinsaForm(request.POST)
+    month = request.POST.get("month", "")
+    if form.is_valid() and form.cleaned_data["shinsa_date"] is None:
+        form.add_error("shinsa_date", "入力してください。")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(month)
+    try:
+        kekka = seikyu_shinsa(
+            month=_month(month), shinsa_date=form.cleaned_data["shinsa_date"],
+            actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+        return _back(month)
+    sai = [r for r in kekka.judged if r.sagaku or r.seikyu_ninzu != r.santei_ninzu]
+    messages.success(
+        request, f"{len(kekka.judged)}施設の請求を審査しました（差異あり {len(sai)}施設）。"
+    )
+    for m in kekka.mi_seikyu:
+        messages.warning(
+            request,
+            f"{m.shisetsu.name}：この月の請求がありません（算定 {m.ninzu}人 {m.gaku:,}円）。",
+        )
+    return _back(month)
+
+
 urlpatterns: list[URLPattern] = [
     path(PREFIX, kyufuhi, name="fukushi_hoiku_kyufuhi"),
     path(f"{PREFIX}kotei/", kotei, name="fukushi_hoiku_kyufuhi_kotei"),
     path(f"{PREFIX}koza/", koza, name="fukushi_hoiku_kyufuhi_koza"),
     path(f"{PREFIX}furikomi/", furikomi, name="fukushi_hoiku_kyufuhi_furikomi"),
+    path(f"{PREFIX}seikyu/", seikyu, name="fukushi_hoiku_kyufuhi_seikyu"),
+    path(f"{PREFIX}shinsa/", shinsa, name="fukushi_hoiku_kyufuhi_shinsa"),
 ]
