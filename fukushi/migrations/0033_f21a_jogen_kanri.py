@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0031_hoiku_kyoiku_iryo_genbutsu'),
+        ('fukushi', '0032_f20_kyufuhi_seikyu'),
     ]
 
     operations = [
