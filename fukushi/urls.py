@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin")),  # 心身障害者医療
     # 心身障害者医療 見直しによる資格喪失通知書
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin_soshitsu")),
+    path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin_koshin")),  # 一斉更新のジョブ
     path(
         "jiritsu-shien/", include("fukushi.views.jiritsu")
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
