@@ -79,6 +79,9 @@ def _shuro(today: date) -> bool:
                 riyu="生活困窮（デモデータ）",
                 actor=ACTOR,
             )
+        except SeihoRefused:
+            continue  # this person does not fit (e.g. moved in later): the next one
+        try:
             seiho_haishi(
                 case_id=k.case_id,
                 haishi_date=haishi_date,
@@ -96,7 +99,7 @@ def _shuro(today: date) -> bool:
                 actor=ACTOR,
             )
         except SeihoRefused:
-            continue
+            return False  # the case stays as it is; no second case is opened for the demo
         return True
     return False
 
