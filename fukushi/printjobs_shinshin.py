@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from fukushi.models import ShinshinJukyusha, ShinshinRireki
+from fukushi.models import ShinshinJukyusha, ShinshinKoshinKekka, ShinshinRireki
 from fukushi.rules.shogai_techo import KIND_LABELS
 from juminkiroku.public import address_blocks, person_identities
 from tenants.labels import postal
@@ -111,4 +111,68 @@ def soshitsu_render(rows: Sequence[ShinshinJukyusha], *, tsuchi_date: date) -> b
         SOSHITSU_TEMPLATE,
         common={"title": SOSHITSU_TITLE, "issuer": issuer_name()},
         items=soshitsu_items(rows, tsuchi_date=tsuchi_date),
+    )
+
+
+# --- 一斉更新の通知 (SG-18: the job's result) ---------------------------------------------------
+
+KOSHIN_TITLE = "心身障害者医療費助成 受給者証の更新について（通知）"
+KOSHIN_SHURYO_TITLE = "心身障害者医療費助成 受給者証を更新しないことについて（通知）"
+
+
+def koshin_items(rows: Sequence[ShinshinKoshinKekka], *, tsuchi_date: date) -> list[dict[str, Any]]:
+    """One notice per result of an 一斉更新: renewed (the new 有効期間; the new card is
+    enclosed) or not renewed (the last valid day, the reasons, the card to return)."""
+    ids = {k.jukyusha.atena_id for k in rows}
+    people, blocks = person_identities(ids), address_blocks(ids)
+    out: list[dict[str, Any]] = []
+    for k in rows:
+        j = k.jukyusha
+        p, b = people.get(j.atena_id), blocks.get(j.atena_id)
+        if k.kekka == "koshin":
+            title = KOSHIN_TITLE
+            bunrei = (
+                "受給者証の一斉更新の結果、心身障害者医療費助成の受給者証を更新しましたので"
+                "通知します。新しい受給者証を同封します。"
+            )
+            rows_ = [
+                ["受給者番号", j.jukyusha_bango],
+                [
+                    "新しい有効期間",
+                    f"{format_wareki(k.kaishi)}から{format_wareki(k.yuko_shuryo)}まで",
+                ],
+                ["根拠", k.konkyo],
+            ]
+        else:
+            title = KOSHIN_SHURYO_TITLE
+            bunrei = (
+                "受給者証の一斉更新の結果、心身障害者医療費助成の受給者証を更新しないことと"
+                f"しましたので通知します。{format_wareki(k.kaishi)}以後の診療にはこの受給者証を"
+                "使えません。お手元の受給者証を返還してください。"
+            )
+            rows_ = [
+                ["受給者番号", j.jukyusha_bango],
+                ["受給者証の有効期間の終了日", format_wareki(k.yuko_shuryo)],
+                ["更新しない理由", k.riyu],
+            ]
+        out.append(
+            {
+                "title": title,
+                "bunrei": bunrei,
+                "rows": [["生年月日", format_wareki(p.birth_date) if p else ""], *rows_],
+                "name": p.shimei if p else "",
+                "postal": postal(b.postal_code) if b else "",
+                "address": (b.jusho + (" " + b.katagaki if b.katagaki else "")) if b else "",
+                "tsuchi_date": format_wareki(tsuchi_date),
+                "kyoji": SOSHITSU_KYOJI if k.kekka == "shuryo" else "",
+            }
+        )
+    return out
+
+
+def koshin_render(rows: Sequence[ShinshinKoshinKekka], *, tsuchi_date: date) -> bytes:
+    return render(
+        SOSHITSU_TEMPLATE,
+        common={"title": KOSHIN_TITLE, "issuer": issuer_name()},
+        items=koshin_items(rows, tsuchi_date=tsuchi_date),
     )

@@ -15,7 +15,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("seikatsu-hogo/", include("fukushi.views.seiho")),  # 生活保護 (issue 21 item 3)
     # 生活保護 返還金・徴収金 and 医療券・介護券 (issue 21)
     path("seikatsu-hogo/", include("fukushi.views.seiho_henkan")),
-    path("seikatsu-hogo/", include("fukushi.views.seiho_chosei")),  # 保護費からの徴収（第78条の2）
+    path("seikatsu-hogo/", include("fukushi.views.seiho_chosei")),
+    path(
+        "seikatsu-hogo/", include("fukushi.views.seiho_madoguchi")
+    ),  # 窓口払・追給 (SH-17)  # 保護費からの徴収（第78条の2）
     path("seikatsu-hogo/", include("fukushi.views.seiho_shuro")),  # 就労自立給付金（第55条の4）
     path("shogaisha-fukushi/", include("fukushi.views.shogai")),  # 障害者手帳 (issue 21 item 1)
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)
@@ -25,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin")),  # 心身障害者医療
     # 心身障害者医療 見直しによる資格喪失通知書
     path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin_soshitsu")),
+    path("shinshin-shogaisha-iryo/", include("fukushi.views.shinshin_koshin")),  # 一斉更新のジョブ
     path(
         "jiritsu-shien/", include("fukushi.views.jiritsu")
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）

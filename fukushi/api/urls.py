@@ -6,6 +6,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("fukushi.api.jidoteate")),  # 児童手当
     path("", include("fukushi.api.fuyoteate")),
     path("seikatsu-hogo/", include("fukushi.api.seiho")),  # 生活保護 (issue 21 item 3)
+    path("seikatsu-hogo/", include("fukushi.api.seiho_kyufukin")),  # 就労自立・進学準備給付金
     path("shogaisha-fukushi/", include("fukushi.api.shogai")),  # 障害者手帳・心身障害者医療
     path("shogaisha-fukushi/", include("fukushi.api.jiritsu")),  # 自立支援給付（支給決定）
     path("shogaisha-fukushi/", include("fukushi.api.tsusho")),  # 障害児通所支援（給付決定）

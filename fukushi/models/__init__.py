@@ -36,6 +36,11 @@ from fukushi.models.seiho_henkan import (  # 返還金・徴収金, 医療券・
     SeihoKen,
     SeihoKikan,
 )
+from fukushi.models.seiho_madoguchi import (  # 窓口払・追給 (SH-17)
+    JuryoSha,
+    SeihoMadoguchi,
+    SeihoTsuikyu,
+)
 from fukushi.models.seiho_shuro import (  # 就労自立給付金 (生活保護法第55条の4)
     SeihoShingakuKyufukin,
     SeihoShuroKyufukin,
@@ -52,6 +57,7 @@ __all__ = [
     "Fujo",
     "HenkanHo",
     "HenkanKind",
+    "JuryoSha",
     "KekkaKubun",
     "KenShubetsu",
     "KenshinJushin",
@@ -65,11 +71,13 @@ __all__ = [
     "SeihoKen",
     "SeihoKettei",
     "SeihoKikan",
+    "SeihoMadoguchi",
     "SeihoMember",
     "SeihoShikyu",
     "SeihoShikyuLine",
     "SeihoShingakuKyufukin",
     "SeihoShuroKyufukin",
+    "SeihoTsuikyu",
     "SeimitsuKekka",
     "SesshuKubun",
     "ShingakuKind",

@@ -163,7 +163,28 @@ class SeihoShikyu(models.Model):
         return f"保護費の支給 {self.month:%Y-%m}"
 
 
-class SeihoShikyuLine(models.Model):
+class JuryoSha(models.TextChoices):
+    SETAINUSHI = "nushi", "世帯主"
+    SETAIIN = "setaiin", "世帯員"
+    DAIRININ = "dairinin", "代理人"
+
+
+class Juryo(models.Model):
+    """The 受領 of a 窓口払 (SH-17): blank until the household received the cash; who
+    received it is a kind (世帯主・世帯員・代理人), no name is kept."""
+
+    juryo_date = models.DateField("受領日", null=True, blank=True)
+    juryo_sha = models.CharField(
+        "受領した方", max_length=10, choices=JuryoSha.choices, blank=True, default=""
+    )
+    juryo_actor = models.CharField("渡した職員", max_length=150, blank=True, default="")
+    juryo_at = models.DateTimeField("受領の記録日時", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class SeihoShikyuLine(Juryo):
     shikyu = models.ForeignKey(
         SeihoShikyu, verbose_name="支給", on_delete=models.CASCADE, related_name="lines"
     )
@@ -178,7 +199,7 @@ class SeihoShikyuLine(models.Model):
     # 生活保護法第78条の2: the 徴収金 taken from this month's 保護金品 on the household's 申出
     # (fukushi.services.seiho_chosei), posted to the 収納 ledger as a payment
     chosei = models.PositiveIntegerField("保護費から徴収した額（法第78条の2）", default=0)
-    # 口座振込 when the case has an account, else 窓口
+    # 口座振込 when the case has an account and the month is not a 窓口払 (SeihoMadoguchi)
     furikomi = models.BooleanField("口座振込")
     # 日割 (fukushi.rules.seiho_hiwari): the days of 保護 in the month; 0 for the full month
     nissu = models.PositiveSmallIntegerField("日割の日数", default=0)

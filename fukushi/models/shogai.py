@@ -22,6 +22,7 @@ from fukushi.models.rireki import JukyushaRirekiBase
 __all__ = [
     "ShinshinJotai",
     "ShinshinJukyusha",
+    "ShinshinKoshinKekka",
     "ShinshinRireki",
     "ShinshinShiharai",
     "ShinshinShokan",
@@ -163,6 +164,38 @@ class ShinshinRireki(JukyushaRirekiBase):
 
     def __str__(self) -> str:
         return f"心身障害者医療 履歴 {self.pk}"
+
+
+class ShinshinKoshinKekka(models.Model):
+    """What the 一斉更新 (SG-18) decided for one 受給者証 in one 更新月: renewed (the new
+    period) or ended (its last day and the reasons). One per certificate and 更新月, so a
+    run or a chunk made again decides nothing twice; the list and the 更新通知 read it."""
+
+    jukyusha = models.ForeignKey(
+        ShinshinJukyusha, on_delete=models.PROTECT, related_name="+", verbose_name="受給者"
+    )
+    kaishi = models.DateField("更新月の初日（新しい有効期間の開始日）")
+    kekka = models.CharField(
+        "結果", max_length=10, choices=[("koshin", "更新"), ("shuryo", "更新しない")]
+    )
+    yuko_shuryo = models.DateField("有効期間の終了日（更新：新しい期間、更新しない：最後の日）")
+    konkyo = models.CharField("根拠（手帳と等級）", max_length=60, blank=True, default="")
+    riyu = models.CharField("更新しない理由", max_length=300, blank=True, default="")
+    job_id = models.BigIntegerField("ジョブID", null=True, blank=True, db_index=True)
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "心身障害者医療 一斉更新の結果"
+        verbose_name_plural = "心身障害者医療 一斉更新の結果"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jukyusha", "kaishi"], name="fukushi_shinshin_koshin_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"一斉更新の結果 {self.pk}"
 
 
 class ShinshinShiharai(models.Model):

@@ -36,6 +36,7 @@ from fukushi.models import (
     KetteiKind,
     SeihoCase,
     SeihoKettei,
+    SeihoMadoguchi,
     SeihoMember,
     SeihoShikyu,
     SeihoShikyuLine,
@@ -667,7 +668,9 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
     停止・廃止 from a day inside the month, 再開 inside it) is paid by 日割
     (``fukushi.rules.seiho_hiwari``): the month's amounts computed with the members and the
     decision of its first day of 保護, the 生活扶助 for the days of 保護. A month is made
-    once; a decision made after its run changes nothing in it (追給・返還 are not built).
+    once; a 変更 raising the month's 保護費 after its first day of 保護 (or decided after the
+    run) is paid as a 追給 (``fukushi.services.seiho_madoguchi.tsuikyu_make``; 返還 is not
+    taken here). A case without an account, or named 窓口払 for the month, is paid at the 窓口.
     A case's 有効 申出 under 生活保護法第78条の2 is taken from its line and posted to the
     収納 ledger (``fukushi.services.seiho_chosei.chosei_apply``): the line pays the rest."""
     from fukushi.services.seiho_chosei import chosei_apply  # it imports this module
@@ -685,6 +688,10 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
             .exclude(haishi_date__lte=month)
             .prefetch_related("ketteis")
             .order_by("case_no")
+        )
+        # 窓口払 named for the month (SH-17): not in the 全銀協 file though the case has an account
+        madoguchi = set(
+            SeihoMadoguchi.objects.filter(month=month).values_list("case_id", flat=True)
         )
         lines: list[SeihoShikyuLine] = []
         for c in cases:
@@ -734,7 +741,7 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
                     kettei=last,
                     amount=amount,
                     chosei=chosei,
-                    furikomi=bool(c.koza_bango) and amount > 0,
+                    furikomi=bool(c.koza_bango) and amount > 0 and c.pk not in madoguchi,
                     nissu=nissu,
                     hiwari_uchiwake=uchiwake,
                 )

@@ -27,6 +27,7 @@ from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
 from fukushi.models import (
     ShinshinJotai,
     ShinshinJukyusha,
+    ShinshinKoshinKekka,
     ShinshinRireki,
     ShogaiTecho,
     TechoJotai,
@@ -51,6 +52,9 @@ from zeimu import public as zeimu_public
 
 __all__ = [
     "ShinshinRefused",
+    "koshin_apply",
+    "koshin_kaishi",
+    "koshin_targets",
     "shinshin_check",
     "shinshin_kijun",
     "shinshin_kofu",
@@ -212,54 +216,93 @@ class KoshinOutcome:
     reasons: tuple[tuple[int, str], ...]  # (受給者 id, why it ended)
 
 
+def koshin_kaishi(nen: int) -> date:
+    """The first day of the town's 更新月 of ``nen`` (the new certificate year's start);
+    refused in Japanese when the criteria of that 年度 are not set."""
+    kaishi = date(nen, int(_param("koshin_tsuki", date(nen, 4, 1))), 1)
+    shinshin_kijun(kaishi)  # the criteria of the new 年度 must be set
+    return kaishi
+
+
+def koshin_targets(kaishi: date) -> list[int]:
+    """The certificates still valid that end on the day before ``kaishi``, by id."""
+    return list(
+        ShinshinJukyusha.objects.filter(
+            jotai=ShinshinJotai.YUKO, yuko_shuryo=kaishi - timedelta(days=1)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def koshin_apply(
+    *, ids: Iterable[int], kaishi: date, actor: Actor, job_id: int | None = None
+) -> tuple[int, int, list[tuple[int, str]]]:
+    """Judge again each of ``ids`` (the caller's transaction): renewed or ended with the
+    reasons, and its ``ShinshinKoshinKekka``. A certificate no longer valid or no longer
+    ending the day before ``kaishi`` — already renewed or ended by a run, a chunk run again
+    — is left alone. Returns (renewed, ended, [(id, reason)])."""
+    old_end = kaishi - timedelta(days=1)
+    done = ended = 0
+    reasons: list[tuple[int, str]] = []
+    rows = ShinshinJukyusha.objects.select_for_update().filter(
+        pk__in=list(ids), jotai=ShinshinJotai.YUKO, yuko_shuryo=old_end
+    )
+    for j in rows.order_by("pk"):
+        if ShinshinKoshinKekka.objects.filter(jukyusha=j, kaishi=kaishi).exists():
+            continue
+        c: Check | None
+        why: list[str]
+        try:
+            c = shinshin_check(atena_id=j.atena_id, kaishi=kaishi)
+            why = list(c.result.reasons)
+        except ShinshinRefused as exc:
+            c, why = None, exc.errors
+        if c is not None and not why and c.techo is not None and c.shuryo is not None:
+            j.techo = c.techo
+            j.konkyo = _konkyo(c.techo)
+            j.yuko_shuryo = c.shuryo
+            j.save(update_fields=["techo", "konkyo", "yuko_shuryo"])
+            _rireki(
+                j,
+                "koshin",
+                f"一斉更新（{j.konkyo}、{format_wareki(kaishi)}から{format_wareki(c.shuryo)}まで）",
+                actor,
+            )
+            ShinshinKoshinKekka.objects.create(
+                jukyusha=j, kaishi=kaishi, kekka="koshin", yuko_shuryo=c.shuryo,
+                konkyo=j.konkyo, job_id=job_id, created_by=actor.username,
+            )  # fmt: skip
+            done += 1
+        else:
+            text = " ".join(why) or "対象になりません。"
+            j.jotai = ShinshinJotai.SHIKKAKU
+            j.shikkaku_jiyu = "koshin"
+            j.save(update_fields=["jotai", "shikkaku_jiyu"])
+            _rireki(
+                j, "shikkaku", f"一斉更新で更新しない（{format_wareki(old_end)}まで）：{text}",
+                actor,
+            )  # fmt: skip
+            ShinshinKoshinKekka.objects.create(
+                jukyusha=j, kaishi=kaishi, kekka="shuryo", yuko_shuryo=old_end,
+                konkyo=j.konkyo, riyu=text[:300], job_id=job_id, created_by=actor.username,
+            )  # fmt: skip
+            reasons.append((j.pk, text))
+            ended += 1
+    return done, ended, reasons
+
+
 def shinshin_koshin(*, nen: int, actor: Actor) -> KoshinOutcome:
     """一斉更新: every 受給者証 still valid that ends on the day before the town's 更新月 of
     ``nen`` is checked again on the first day of that month (the 手帳 then valid, the town's
     criteria and the 本人's income of the new 年度; not as a new applicant) and either gets
     the new certificate year (its 根拠 the 手帳 qualifying now) or ends on its date with the
     reasons. Exactly once: a second run finds none still ending on that day. A town whose
-    criteria for the new 年度 are not set is refused before anything changes."""
-    kaishi = date(nen, int(_param("koshin_tsuki", date(nen, 4, 1))), 1)
-    shinshin_kijun(kaishi)  # the criteria of the new 年度 must be set
-    old_end = kaishi - timedelta(days=1)
-    done = ended = 0
-    reasons: list[tuple[int, str]] = []
+    criteria for the new 年度 are not set is refused before anything changes. The same as
+    the job ``fukushi.shinshin_jobs`` (chunked) in one transaction."""
+    kaishi = koshin_kaishi(nen)
     with transaction.atomic(durable=True):
-        rows = ShinshinJukyusha.objects.select_for_update().filter(
-            jotai=ShinshinJotai.YUKO, yuko_shuryo=old_end
-        )
-        for j in rows.order_by("pk"):
-            c: Check | None
-            why: list[str]
-            try:
-                c = shinshin_check(atena_id=j.atena_id, kaishi=kaishi)
-                why = list(c.result.reasons)
-            except ShinshinRefused as exc:
-                c, why = None, exc.errors
-            if c is not None and not why and c.techo is not None and c.shuryo is not None:
-                j.techo = c.techo
-                j.konkyo = _konkyo(c.techo)
-                j.yuko_shuryo = c.shuryo
-                j.save(update_fields=["techo", "konkyo", "yuko_shuryo"])
-                _rireki(
-                    j,
-                    "koshin",
-                    f"一斉更新（{j.konkyo}、{format_wareki(kaishi)}から"
-                    f"{format_wareki(c.shuryo)}まで）",
-                    actor,
-                )
-                done += 1
-            else:
-                text = " ".join(why) or "対象になりません。"
-                j.jotai = ShinshinJotai.SHIKKAKU
-                j.shikkaku_jiyu = "koshin"
-                j.save(update_fields=["jotai", "shikkaku_jiyu"])
-                _rireki(
-                    j, "shikkaku", f"一斉更新で更新しない（{format_wareki(old_end)}まで）：{text}",
-                    actor,
-                )  # fmt: skip
-                reasons.append((j.pk, text))
-                ended += 1
+        done, ended, reasons = koshin_apply(ids=koshin_targets(kaishi), kaishi=kaishi, actor=actor)
         if done or ended:
             access_record(
                 actor=actor,

@@ -186,6 +186,7 @@ def top(request: HttpRequest) -> HttpResponse:
         "allowed": allowed,
         "form": form,
         "koshin_form": KoshinForm() if allowed and _can_write(request) else None,
+        "koshin_job_form": KoshinForm(prefix="job") if allowed and _can_write(request) else None,
     }
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data

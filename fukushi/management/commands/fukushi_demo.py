@@ -18,6 +18,7 @@ from fukushi import (
     demo_jiritsu,
     demo_kenko,
     demo_seiho,
+    demo_seiho_kyufukin,
     demo_shogai,
     demo_shogai_teate,
     demo_tsusho,
@@ -36,6 +37,7 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
     ),
     ((gyomu.KODOMO_KOSODATE, gyomu.HOIKURYO), demo_hoiku.load),
     ((gyomu.SEIKATSU_HOGO,), demo_seiho.load),
+    ((gyomu.SEIKATSU_HOGO,), demo_seiho_kyufukin.load),  # after the cases
     ((gyomu.SHOGAISHA_FUKUSHI, gyomu.SHINSHIN_SHOGAISHA_IRYO), demo_shogai.load),
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当: among the 手帳 holders just loaded
     ((gyomu.SHOGAISHA_FUKUSHI,), demo_shogai_teate.load),

@@ -1,0 +1,118 @@
+"""Job kind of the 心身障害者医療 一斉更新 (SG-18; docs/architecture.md, "Batch work is a job
+kind"): in the town's 更新月 of a year, every 受給者証 still valid that ends the day before
+is judged again (the 手帳 valid then, the town's criteria and the 本人's income of the new
+年度 through ``zeimu.public``) and gets the new certificate year or ends with its reasons.
+
+Chunks of ``CHUNK`` certificates, planned once (the ids ending that day). A chunk runs
+``fukushi.services.shinshin.koshin_apply`` inside the chunk's transaction: a killed worker
+leaves nothing half-written and the chunk runs again from the start. A certificate already
+renewed or ended — by this chunk's earlier run, another job, or the screen's run — no longer
+ends that day and has its ``ShinshinKoshinKekka`` row for the 更新月: it is left alone, so
+a second run or a retried chunk decides nothing twice.
+
+A 受給者証 tells of a disability (要配慮個人情報, behind the grant ``SHOGAI_TECHO``): the
+job's log lines and its page carry no person and no count by result; the list and the
+更新通知 PDF of a job are on the 心身障害者医療 screens behind the grant
+(``fukushi.views.shinshin_koshin``).
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.urls import reverse
+
+from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
+from fukushi.services.shinshin import (
+    ShinshinRefused,
+    koshin_apply,
+    koshin_kaishi,
+    koshin_targets,
+)
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.services import access_record
+from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.registry import ChunkResult, register
+from tenants.jobs.services import JobRefused
+from tenants.printing.jobs import print_actor
+from tenants.wareki import format_wareki
+
+KOSHIN = "fukushi_shinshin_koshin"
+#: certificates per chunk
+CHUNK = 200
+
+
+class ShinshinKoshin:
+    code = KOSHIN
+    gyomu = SHINSHIN_SHOGAISHA_IRYO
+    title = "心身障害者医療 受給者証の一斉更新"
+
+    def validate(self, params: dict[str, Any]) -> dict[str, Any]:
+        try:
+            nen = int(str(params.get("nen") or ""))
+        except ValueError as exc:
+            raise ValueError("更新する年を指定してください。") from exc
+        if not 2000 <= nen <= 2100:
+            raise ValueError("更新する年を正しく指定してください。")
+        try:
+            koshin_kaishi(nen)
+        except ShinshinRefused as exc:
+            raise ValueError(" ".join(exc.errors)) from exc
+        return {"nen": nen}
+
+    def result_url(self, job: Job) -> str:
+        return reverse("fukushi_shinshin_koshin_kekka", kwargs={"job_id": job.pk})
+
+    def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
+        nen = int(job.params["nen"])
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"shinshin_koshin:{nen}".encode())]
+            )
+        busy = (
+            Job.objects.filter(kind=KOSHIN, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            .filter(params__nen=nen)
+            .exclude(pk=job.pk)
+            .exists()
+        )
+        if busy:
+            raise JobRefused(f"{nen}年の一斉更新が実行中です。")
+        kaishi = koshin_kaishi(nen)
+        ids = koshin_targets(kaishi)
+        return [
+            ({"kaishi": kaishi.isoformat(), "ids": ids[i : i + CHUNK]}, 1)
+            for i in range(0, len(ids), CHUNK)
+        ]
+
+    def run_chunk(self, job: Job, chunk: JobChunk) -> ChunkResult:
+        kaishi = date.fromisoformat(str(chunk.params["kaishi"]))
+        ids = [int(i) for i in chunk.params["ids"]]
+        done, ended, _ = koshin_apply(ids=ids, kaishi=kaishi, actor=print_actor(job), job_id=job.pk)
+        if done or ended:
+            access_record(
+                actor=print_actor(job),
+                action=AccessAction.JOB,
+                gyomu=SHINSHIN_SHOGAISHA_IRYO,
+                screen=f"job:{KOSHIN}",
+                record_type="fukushi.ShinshinJukyusha",
+                record_count=done + ended,
+                detail={"job_id": job.pk, "chunk": chunk.pk},
+            )
+        return ChunkResult(done=1)
+
+    def finish(self, job: Job) -> None:
+        nen = int(job.params["nen"])
+        JobLogLine.objects.create(
+            job=job,
+            level="info",
+            message=(
+                f"{nen}年の一斉更新（{format_wareki(koshin_kaishi(nen))}から）を終えました。"
+                "結果の一覧と更新通知は、心身障害者医療の画面（操作権限のある職員）で確認します。"
+            ),
+        )
+
+
+register(ShinshinKoshin())
