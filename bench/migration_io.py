@@ -88,10 +88,17 @@ class _Peak:
 
 
 def _cpu() -> float:
-    """User + system CPU seconds of this process so far (the PostgreSQL server's are not
-    counted: it is another process)."""
+    """User + system CPU seconds of this process and of its children waited for so far
+    (the import's file-reading child, ``importer.run._read_two``); the PostgreSQL
+    server's are not counted: it is another process."""
     t = os.times()
-    return t.user + t.system
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _child_cpu() -> float:
+    """User + system CPU seconds of this process's children waited for so far."""
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def _backend_cpu(pid: int) -> float:
@@ -347,7 +354,7 @@ def _one_size(
             dump = OUT_DIR / f"migration_io_import_{population}_{fmt}.prof"
             statements = _Statements(show_statements)
             with _Peak() as peak, _Phases() as phases, _profiled(profile, dump), statements:
-                t, c = time.perf_counter(), _cpu()
+                t, c, child = time.perf_counter(), _cpu(), _child_cpu()
                 report = import_run(
                     layout=layout,
                     sources={f.id: _source(first / f"{f.id}.{fmt}") for f in layout.files},
@@ -363,6 +370,7 @@ def _one_size(
                     cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 import_seconds = time.perf_counter() - t
                 import_cpu = _cpu() - c
+                child_cpu = _child_cpu() - child
                 load = os.getloadavg()[0]
             assert report.loaded, report.summary
             t = time.perf_counter()
@@ -382,6 +390,7 @@ def _one_size(
         out["formats"][fmt] = {
             "import_seconds": round(import_seconds, 2),
             "import_cpu_seconds": round(import_cpu, 2),
+            "import_child_cpu_seconds": round(child_cpu, 2),
             "loadavg_1min": round(load, 2),
             "records_read": read,
             "records_per_second": round(read / import_seconds),
@@ -403,6 +412,7 @@ def _one_size(
         print(
             f"[migration_io] {population:,} residents {fmt}: {read:,} records in "
             f"{import_seconds:.1f} s ({read / import_seconds:,.0f}/s), CPU {import_cpu:.1f} s "
+            f"(reading child {child_cpu:.1f}) "
             f"({read / max(import_cpu, 0.01):,.0f}/CPU s) + PostgreSQL {server:.1f} s "
             f"= {(import_cpu + server) * 100_000 / max(read, 1):.2f} CPU s per 100,000 records"
             f"{' (under cProfile)' if profile else ''}, load {load:.1f}, RSS +{peak.growth} MB, "

@@ -575,3 +575,9 @@ JC_YOKUSHI_TEMP_UNLOCK_MINUTES = env_int("JC_YOKUSHI_TEMP_UNLOCK_MINUTES", 30)
 # each (screen, command and job alike). A 380,000-person town's 住民票履歴情報 CSV is about
 # 0.6 GB (≈1.5 KB a version, ≈1.1 versions a person): 2 GB leaves room for a long history.
 JC_MIGRATION_IMPORT_MAX_BYTES = env_int("JC_MIGRATION_IMPORT_MAX_BYTES", 2 * 1024**3)
+# From so many bytes of files in all, an import reads them with two processes (a forked
+# child checks part of the files while the importing process checks and COPYs the rest);
+# below it one process (a fork costs more than it gives). -1: always one process.
+JC_MIGRATION_IMPORT_TWO_PROCESSES_BYTES = env_int(
+    "JC_MIGRATION_IMPORT_TWO_PROCESSES_BYTES", 8 * 1024**2
+)

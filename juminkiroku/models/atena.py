@@ -167,7 +167,8 @@ class Atena(PersonFields):
                 fields=["name_key"], name="atena_name_key_idx", opclasses=["text_pattern_ops"]
             ),
             models.Index(fields=["birth_date"], name="atena_birth_idx"),
-            models.Index(fields=["setai"], name="atena_setai_idx"),
+            # (no index on setai alone here: the foreign key's own index is that btree;
+            # a second one, atena_setai_idx, cost every insert and bulk load; issue 23)
             models.Index(fields=["juminhyo_code"], name="atena_jcode_idx"),
             models.Index(fields=["jusho_code"], name="atena_jusho_code_idx"),
             # 基本検索 (標準仕様書 2.1.3) by 個人番号 and 在留カード番号: exact, indexed.
@@ -182,8 +183,14 @@ class Atena(PersonFields):
 class AtenaRireki(PersonFields):
     """One version of a person's 住民票, valid on [valid_from, valid_to)."""
 
+    # No index of its own: ``rireki_atena_idx`` (atena_id, valid_from) serves every lookup
+    # by atena_id (its leading column); the single-column copy only cost inserts and loads.
     atena = models.ForeignKey(
-        Atena, verbose_name="宛名", on_delete=models.PROTECT, related_name="rireki"
+        Atena,
+        verbose_name="宛名",
+        on_delete=models.PROTECT,
+        related_name="rireki",
+        db_index=False,
     )
     valid_from = models.DateField("有効開始日（異動日）")
     valid_to = models.DateField("有効終了日（次の異動日）", null=True, blank=True)

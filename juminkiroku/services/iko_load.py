@@ -247,6 +247,12 @@ class IkoPartWriter:
         self.copy.write("\n".join(map("\t".join, zip(*fields, strict=True))) + "\n")
         self.rows += count
 
+    def write_text(self, text: bytes, rows: int) -> None:
+        """COPY text made by another writer of this part (:meth:`IkoStaging.part_writer`,
+        in the process that checked the file), ``rows`` records of it, in order."""
+        self.copy.write(text)
+        self.rows += rows
+
     def _search_keys(self, kana: str | None, shimei: str | None) -> tuple[str, str]:
         pair = (kana or "") + "\x00" + (shimei or "")
         found = self._keys.get(pair)
@@ -328,8 +334,7 @@ class IkoStaging:
         them); the writer numbers the records 1, 2, … (``seq``) in the order given."""
         columns = self.columns_of[(held, index)]
         names = ["line", "seq", *columns]
-        search = self._search_keys(held, index)
-        if search:
+        if self._search_keys(held, index):
             names += list(_SEARCH_KEYS)
         statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
             sql.Identifier(_part_table(held, index)),
@@ -337,9 +342,20 @@ class IkoStaging:
         )
         raw = connection.connection
         with raw.cursor() as cur, cur.copy(statement) as copy:
-            yield IkoPartWriter(
-                copy, columns, search, texts=[c for c in columns if _items(held)[c].kind == "text"]
-            )
+            yield self.part_writer(held, index, copy)
+
+    def part_writer(self, held: HeldSet, index: int, out: Any) -> IkoPartWriter:
+        """A writer of the part's COPY text into ``out`` (anything with ``write(str)``):
+        what :meth:`part` gives, without the database, for a process that checks one file
+        while this one loads another; the text is sent later by :meth:`part` and
+        :meth:`IkoPartWriter.write_text`."""
+        columns = self.columns_of[(held, index)]
+        return IkoPartWriter(
+            out,
+            columns,
+            self._search_keys(held, index),
+            texts=[c for c in columns if _items(held)[c].kind == "text"],
+        )
 
     def _merge(self) -> None:
         """One view per set with every held item (from the part that carries it, or its

@@ -9,16 +9,29 @@ dry run, or when anything fails, the savepoint is rolled back: the town is as be
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import os
+import pickle
+import signal
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from typing import IO
 
+from django.conf import settings
 from django.db import transaction
 
-from juminkiroku.public import HELD_ITEMS, HeldSet, IkoPartWriter, IkoRefused, iko_begin
+from juminkiroku.public import (
+    HELD_ITEMS,
+    HeldSet,
+    IkoPartWriter,
+    IkoRefused,
+    IkoStaging,
+    iko_begin,
+)
 from migration_io.importer.checks import FileChecks, check_record
 from migration_io.importer.fast import BatchChecks
 from migration_io.importer.readers import read_csv_rows, read_xml_rows, size_problem
@@ -165,6 +178,160 @@ def _check_batches(
     return records
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One file of the import: the staging part it fills and its checks."""
+
+    held: HeldSet
+    index: int
+    file: LayoutFile
+    checks: FileChecks
+
+
+def _two_processes(jobs: list[_Job], sources: dict[str, Source]) -> bool:
+    """Whether the files are read by two processes (:func:`_read_two`): from
+    ``settings.JC_MIGRATION_IMPORT_TWO_PROCESSES_BYTES`` bytes in all (below it a fork
+    costs more than it gives), with two files or more (fewer than 255: a file's place is
+    one byte), where ``os.fork`` exists."""
+    limit = int(settings.JC_MIGRATION_IMPORT_TWO_PROCESSES_BYTES)
+    return (
+        limit >= 0
+        and 2 <= len(jobs) < 255
+        and hasattr(os, "fork")
+        and sum(sources[j.file.id].size for j in jobs) >= limit
+    )
+
+
+class _Encoded:
+    """A text sink over a binary file (UTF-8, as psycopg sends COPY text)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> None:
+        self.raw.write(text.encode())
+
+
+def _merge(report: Report, part: Report) -> None:
+    """Add the findings of one file's own report to ``report``, as if they had been added
+    there (the errors past a report's limit are counted, not kept)."""
+    for finding in part.findings:
+        report.add(finding)
+    report.errors += part.errors - sum(1 for f in part.findings if f.level == ERROR)
+    report.truncated = report.truncated or part.truncated
+
+
+#: bytes of staged COPY text read and sent at a time
+_SEND_BYTES = 1 << 20
+
+
+def _take(queue: int) -> int | None:
+    """The next file (its place) from the shared queue, or None when none is left: each
+    place is one byte of a pipe whose writing end is closed, and a read of one byte from a
+    pipe is atomic, so each file is taken by exactly one of the two processes."""
+    got = os.read(queue, 1)
+    return got[0] if got else None
+
+
+def _read_two(
+    jobs: list[_Job],
+    sources: dict[str, Source],
+    encoding: str,
+    staging: IkoStaging,
+    report: Report,
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Read, check and stage the files with two processes. Both take the next file from a
+    shared queue (the largest first): a forked child checks each of its files into a
+    temporary file of COPY text and says so on a pipe; this process checks and COPYs its
+    own, then sends the child's text file by file as each is ready (the server ingests it
+    at COPY's speed while the child goes on). The child touches no database and leaves by
+    ``os._exit``; each file gets its own report, merged in the order of the files, so the
+    findings, counts and staged rows are those of one process reading the files in turn.
+    Returns the records read."""
+    staged = [tempfile.TemporaryFile() for _ in jobs]  # noqa: SIM115
+    kept = [tempfile.TemporaryFile() for _ in jobs]  # noqa: SIM115 (the child's reports)
+    queue, queue_in = os.pipe()
+    order = sorted(range(len(jobs)), key=lambda p: -sources[jobs[p].file.id].size)
+    os.write(queue_in, bytes(order))
+    os.close(queue_in)
+    done_out, done_in = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: check files into the temporary files, nothing else
+        code = 1
+        try:
+            os.close(done_out)
+            while (place := _take(queue)) is not None:
+                job = jobs[place]
+                own = Report()
+                writer = staging.part_writer(job.held, job.index, _Encoded(staged[place]))
+                with sources[job.file.id].open() as stream:
+                    records = _check_file(job.checks, stream, encoding, writer, own, None, 0)
+                staged[place].flush()
+                pickle.dump((records, writer.rows, own), kept[place])
+                kept[place].flush()
+                os.write(done_in, bytes([place]))
+            code = 0
+        except BaseException as exc:  # the parent reports the kind of failure
+            with contextlib.suppress(BaseException):
+                os.write(done_in, b"\xff" + type(exc).__name__.encode()[:200])
+        finally:
+            os._exit(code)
+    os.close(done_in)
+    done = os.fdopen(done_out, "rb", buffering=0)
+    reaped = False
+    try:
+        reports: dict[int, tuple[int, Report]] = {}
+        read = 0
+        while (place := _take(queue)) is not None:
+            job = jobs[place]
+            own = Report()
+            with sources[job.file.id].open() as stream, staging.part(job.held, job.index) as w:
+                records = _check_file(job.checks, stream, encoding, w, own, progress, read)
+            reports[place] = (records, own)
+            read += records
+        failure = b""
+        while place_byte := done.read(1):
+            if place_byte == b"\xff":
+                failure = done.read(256)
+                break
+            place = place_byte[0]
+            kept[place].seek(0)
+            records, rows, own = pickle.load(kept[place])  # noqa: S301 (our child's)
+            reports[place] = (records, own)
+            if not any(r.errors for _n, r in reports.values()):
+                # (with an error anywhere nothing is loaded: nothing to send)
+                job, text = jobs[place], staged[place]
+                text.seek(0)
+                with staging.part(job.held, job.index) as writer:
+                    while chunk := text.read(_SEND_BYTES):
+                        writer.write_text(chunk, rows)
+                        rows = 0
+            read += records
+            if progress is not None:
+                progress(read)
+        _pid, status = os.waitpid(pid, 0)
+        reaped = True
+        if status != 0 or len(reports) != len(jobs):
+            kind = failure.decode(errors="replace") or str(status)
+            raise RuntimeError(f"file reader process failed ({kind})")
+        for place, job in enumerate(jobs):
+            records, own = reports[place]
+            _merge(report, own)
+            report.counts[job.file.id] = records
+        return read
+    finally:
+        os.close(queue)
+        done.close()
+        if not reaped:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+        for handle in (*staged, *kept):
+            handle.close()
+
+
 def import_run(
     *,
     layout: Layout,
@@ -210,20 +377,24 @@ def import_run(
             report.summary = str(exc)
             transaction.set_rollback(True)
             return report
-        read = 0
-        for held, files in parts.items():
-            for index, file in enumerate(files):
-                with sources[file.id].open() as stream, staging.part(held, index) as writer:
+        jobs = [
+            _Job(held, index, file, FileChecks(layout, file, fmt == "csv", dantai_code))
+            for held, files in parts.items()
+            for index, file in enumerate(files)
+        ]
+        if _two_processes(jobs, sources):
+            read = _read_two(jobs, sources, encoding, staging, report, progress)
+        else:
+            read = 0
+            for job in jobs:
+                with (
+                    sources[job.file.id].open() as stream,
+                    staging.part(job.held, job.index) as writer,
+                ):
                     records = _check_file(
-                        FileChecks(layout, file, fmt == "csv", dantai_code),
-                        stream,
-                        encoding,
-                        writer,
-                        report,
-                        progress,
-                        read,
+                        job.checks, stream, encoding, writer, report, progress, read
                     )
-                report.counts[file.id] = records
+                report.counts[job.file.id] = records
                 read += records
         if progress is not None:
             progress(read)
