@@ -60,7 +60,7 @@ def _yen_checker(cls: type) -> Callable[[object], bool]:
     other field a value of those types — str, bool, None, a tuple, an enum or input
     dataclass of this module (checked when made): none is a float or a negative int.
     False sends the object through the loop, which finds what is wrong."""
-    every = [f for f in fields(cls)]  # type: ignore[arg-type]
+    every = list(fields(cls))
     ints = [f.name for f in every if f.type in ("int", int) and f.name not in _MAY_BE_NEGATIVE]
     negative = [f.name for f in every if f.name in _MAY_BE_NEGATIVE]
     rest = [f.name for f in every if f.name not in ints and f.name not in negative]

@@ -60,7 +60,7 @@ _VALUES = st.one_of(
 def test_quick_check_agrees_with_the_field_by_field_check(data: Any, cls: type) -> None:
     # an object of the class with any values (not through __init__: its checks would stop
     # at the first wrong value), then both checks on it
-    obj = object.__new__(cls)
+    obj: Any = object.__new__(cls)
     for f in dataclasses.fields(cls):
         object.__setattr__(obj, f.name, data.draw(_VALUES, label=f.name))
     assert _outcome(obj) == _reference(obj)
