@@ -30,13 +30,15 @@ year into a :class:`ChoshuCalendar`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import orjson
+
 from zeimu.rules.kibetsu import Ki, futsu_choshu, split_ki, tokubetsu_choshu
 
-__all__ = ["Bunkatsu", "ChoshuCalendar", "choshu_bunkatsu", "kibetsu_json"]
+__all__ = ["Bunkatsu", "ChoshuCalendar", "choshu_bunkatsu", "kibetsu_json", "kibetsu_text"]
 
 _KEY = "zeimu.kojin_juminzei."
 
@@ -54,6 +56,12 @@ class ChoshuCalendar:
     nenkin_hon_months: tuple[int, ...]
     nenkin_unit: int
     nenkin_age: int
+    #: the 期別 JSON of each method with its amounts left open (:func:`kibetsu_text`):
+    #: derived from the fields above, made once with the calendar
+    templates: _KibetsuTemplates = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "templates", _KibetsuTemplates.of(self))
 
     @classmethod
     def build(cls, fiscal_year: int, lookup: Callable[[str, int], Any]) -> ChoshuCalendar:
@@ -193,6 +201,20 @@ def _ki(
     return out
 
 
+def _nenkin_items(cal: ChoshuCalendar, kari: tuple[int, ...], hon: tuple[int, ...]) -> list[Any]:
+    """年金特別徴収's 期別: the 仮徴収 months (none in the first year), then the 本徴収."""
+    fy = cal.fiscal_year
+    months = zip(cal.nenkin_kari_months, kari, strict=True) if kari else []
+    items = [
+        _ki(f"{m}月", a, None, kind="仮徴収", year=fy if m >= 4 else fy + 1) for m, a in months
+    ]
+    items += [
+        _ki(f"{m}月", a, None, kind="本徴収", year=fy if m >= 4 else fy + 1)
+        for m, a in zip(cal.nenkin_hon_months, hon, strict=True)
+    ]
+    return items
+
+
 def kibetsu_json(b: Bunkatsu, cal: ChoshuCalendar) -> dict[str, Any]:
     """The 期別 of each method as stored on the assessment (``Fuka.kibetsu``)."""
     out: dict[str, Any] = {}
@@ -211,16 +233,75 @@ def kibetsu_json(b: Bunkatsu, cal: ChoshuCalendar) -> dict[str, Any]:
         amounts = split_ki(b.kyuyo, len(cal.kyuyo), cal.kyuyo_unit)
         out["kyuyo"] = [_ki(k.label, a, k.due) for k, a in zip(cal.kyuyo, amounts, strict=True)]
     if b.nenkin_kari or b.nenkin_hon:
-        fy = cal.fiscal_year
-        kari = zip(cal.nenkin_kari_months, b.nenkin_kari, strict=True) if b.nenkin_kari else []
-        items = [
-            _ki(f"{m}月", a, None, kind="仮徴収", year=fy if m >= 4 else fy + 1) for m, a in kari
-        ]
-        items += [
-            _ki(f"{m}月", a, None, kind="本徴収", year=fy if m >= 4 else fy + 1)
-            for m, a in zip(cal.nenkin_hon_months, b.nenkin_hon, strict=True)
-        ]
-        out["nenkin"] = items
+        out["nenkin"] = _nenkin_items(cal, b.nenkin_kari, b.nenkin_hon)
         if b.nenkin_kagonou:
             out["nenkin_kagonou"] = b.nenkin_kagonou
     return out
+
+
+#: an amount no 期 has: marks where the amounts go when the templates are made
+_OPEN = -7_319_046_285_173
+
+
+def _template(key: str, items: list[dict[str, Any]]) -> str:
+    """``"key":[item, …]`` as :func:`kibetsu_json`'s JSON text (orjson, as
+    ``tenants.fields.json_text`` writes it) with each amount a ``%d``."""
+    text = orjson.dumps({key: items}).decode()[1:-1]
+    return text.replace("%", "%%").replace(str(_OPEN), "%d")
+
+
+@dataclass(frozen=True)
+class _KibetsuTemplates:
+    """The JSON text of each method's 期別 for a calendar, amounts open (``%d``): the 期's
+    labels and due dates are the same for everyone of the fiscal year."""
+
+    futsu: str
+    kyuyo: str
+    #: 年金特別徴収 of the first year (本徴収 alone), and from the second (仮徴収 too)
+    nenkin_hon: str
+    nenkin_kari_hon: str
+    nenkin_kagonou: str
+
+    @classmethod
+    def of(cls, cal: ChoshuCalendar) -> _KibetsuTemplates:
+        kari = tuple(_OPEN for _ in cal.nenkin_kari_months)
+        hon = tuple(_OPEN for _ in cal.nenkin_hon_months)
+        return cls(
+            futsu=_template(
+                "futsu",
+                [_ki(k.label, _OPEN, k.due, nominal=k.due_nominal.isoformat()) for k in cal.futsu],
+            ),
+            kyuyo=_template("kyuyo", [_ki(k.label, _OPEN, k.due) for k in cal.kyuyo]),
+            nenkin_hon=_template("nenkin", _nenkin_items(cal, (), hon)),
+            nenkin_kari_hon=_template("nenkin", _nenkin_items(cal, kari, hon)),
+            nenkin_kagonou=orjson.dumps({"nenkin_kagonou": _OPEN})
+            .decode()[1:-1]
+            .replace(str(_OPEN), "%d"),
+        )
+
+
+def kibetsu_text(b: Bunkatsu, cal: ChoshuCalendar) -> str:
+    """``json_text(kibetsu_json(b, cal))`` — the same text, character for character
+    (tested) — from the calendar's templates: only the amounts are written per person
+    (the 当初賦課 writes one for every resident; issue 23)."""
+    t = cal.templates
+    parts = []
+    if b.futsu > 0:
+        amounts = split_ki(b.futsu - b.nenkin_shonendo_futsu, len(cal.futsu), cal.futsu_unit)
+        if b.nenkin_shonendo_futsu:
+            first_two = split_ki(b.nenkin_shonendo_futsu, 2, cal.nenkin_unit)
+            amounts[0] += first_two[0]
+            amounts[1] += first_two[1]
+        parts.append(t.futsu % tuple(amounts))
+    if b.kyuyo > 0:
+        parts.append(t.kyuyo % tuple(split_ki(b.kyuyo, len(cal.kyuyo), cal.kyuyo_unit)))
+    if b.nenkin_kari or b.nenkin_hon:
+        kari, hon = b.nenkin_kari, b.nenkin_hon
+        if len(hon) != len(cal.nenkin_hon_months) or (
+            kari and len(kari) != len(cal.nenkin_kari_months)
+        ):  # (not a split choshu_bunkatsu makes: kibetsu_json says what is wrong)
+            return orjson.dumps(kibetsu_json(b, cal)).decode()
+        parts.append((t.nenkin_kari_hon if kari else t.nenkin_hon) % (*kari, *hon))
+        if b.nenkin_kagonou:
+            parts.append(t.nenkin_kagonou % b.nenkin_kagonou)
+    return "{" + ",".join(parts) + "}"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from operator import attrgetter
+from typing import Any
 
 from zeimu.rules.bunri import tokurei_error
 
@@ -38,11 +41,56 @@ _MAY_BE_NEGATIVE = {"sonota_shotoku", "gokei_shotoku"}
 
 #: each input dataclass's field names, read once (the 当初賦課 checks ≈ 380,000 inputs)
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: each input dataclass's quick check (:func:`_yen_checker`), made once
+_CHECKERS: dict[type, Callable[[object], bool]] = {}
+
+
+def _values(names: list[str]) -> Callable[[object], tuple[Any, ...]]:
+    """The values of the fields ``names`` of an object, as a tuple (one C call)."""
+    if not names:
+        return lambda obj: ()
+    get = attrgetter(*names)
+    return get if len(names) > 1 else lambda obj: (get(obj),)
+
+
+def _yen_checker(cls: type) -> Callable[[object], bool]:
+    """A quick test that an object of ``cls`` passes :func:`_check_yen`'s loop: True when
+    every field declared ``int`` (and not allowed to be negative) holds an int or bool ≥ 0,
+    every field allowed to be negative an int, bool or a value of a type below, and every
+    other field a value of those types — str, bool, None, a tuple, an enum or input
+    dataclass of this module (checked when made): none is a float or a negative int.
+    False sends the object through the loop, which finds what is wrong."""
+    every = list(fields(cls))
+    ints = [f.name for f in every if f.type in ("int", int) and f.name not in _MAY_BE_NEGATIVE]
+    negative = [f.name for f in every if f.name in _MAY_BE_NEGATIVE]
+    rest = [f.name for f in every if f.name not in ints and f.name not in negative]
+    get_ints, get_negative, get_rest = _values(ints), _values(negative), _values(rest)
+    plain = frozenset(
+        {str, bool, type(None), tuple, Shogai, KafuHitorioya, SeimeiHokenryo, Haigusha, Shinzoku}
+    )
+    whole = frozenset({int, bool})
+    signed = whole | plain
+
+    def quick(obj: object) -> bool:
+        values = get_ints(obj)
+        return (
+            set(map(type, values)) <= whole
+            and min(values, default=0) >= 0
+            and set(map(type, get_negative(obj))) <= signed
+            and set(map(type, get_rest(obj))) <= plain
+        )
+
+    return quick
 
 
 def _check_yen(obj: object) -> None:
     """Amounts are whole yen: float refused, negatives refused except for 所得."""
     t = type(obj)
+    quick = _CHECKERS.get(t)
+    if quick is None:
+        quick = _CHECKERS[t] = _yen_checker(t)
+    if quick(obj):
+        return
     names = _FIELD_NAMES.get(t)
     if names is None:
         names = _FIELD_NAMES[t] = tuple(f.name for f in fields(obj))  # type: ignore[arg-type]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 from tenants.wareki import format_nendo, format_wareki_year
 from zeimu.rules.bunri import tokubetsu_kojo
@@ -131,10 +132,14 @@ def _has_shogaisha_tou(x: JuminzeiInput) -> bool:
     return x.shogai is not Shogai.NASHI or x.miseinen or x.kafu_hitorioya is not KafuHitorioya.NASHI
 
 
+@cache
+def _heading(fiscal_year: int) -> str:
+    """The explanation's first line: the same for everyone of the fiscal year."""
+    return f"{format_nendo(fiscal_year)}分（{format_wareki_year(fiscal_year - 1)}中の所得）"
+
+
 def juminzei_compute(x: JuminzeiInput, p: Parameters) -> JuminzeiResult:
-    ex: list[str] = [
-        f"{format_nendo(p.fiscal_year)}分（{format_wareki_year(p.fiscal_year - 1)}中の所得）"
-    ]
+    ex: list[str] = [_heading(p.fiscal_year)]
 
     # 1. 所得
     kyuyo = kyuyo_shotoku(x.kyuyo_shunyu, p)

@@ -28,7 +28,7 @@ from tenants.jobs.bulk import raw_cursor
 from tenants.params.services import param_value
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaKind, FukaStatus
-from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
+from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_text
 from zeimu.rules.juminzei import juminzei_compute
 from zeimu.rules.naiyaku import naiyaku_expand, naiyaku_text
 from zeimu.rules.parameters import Parameters, parameters_for
@@ -179,7 +179,7 @@ def assess_rows(
              r.shinrin_kankyozei, r.gokei_zeigaku, b.futsu, b.kyuyo, b.nenkin,
              t.tokucho_shitei_no if t and b.kyuyo else "",
              t.tokucho_employer_name if t and b.kyuyo else "",
-             json_text(kibetsu_json(b, cal)),
+             kibetsu_text(b, cal),
              # (compact: the dataclasses' values without their names; the model field
              # reads it back as the object form jsonable would give)
              naiyaku_text(data, r, b),

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, LiteralString
 
 from psycopg import sql
@@ -269,6 +270,17 @@ def shinzoku_from_json(data: Any) -> tuple[Shinzoku, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
+def _ages(birth_date: date, fiscal_year: int, seinen: int) -> tuple[int, bool]:
+    """The age on 31 December of the income year, and whether a minor on the 賦課期日:
+    the same for everyone born the same day (the 当初賦課 asks ≈ 380,000 times for ≈
+    36,000 birthdays)."""
+    return (
+        age_on(birth_date, date(fiscal_year - 1, 12, 31)),
+        age_on(birth_date, date(fiscal_year, 1, 1)) < seinen,
+    )
+
+
 def input_for(
     *,
     birth_date: date,
@@ -277,13 +289,13 @@ def input_for(
     shinkoku: Shinkoku | None,
 ) -> JuminzeiInput:
     """The calculation's input for one person (名寄せ of reports and 申告)."""
-    income_year = settings.fiscal_year - 1
     t = totals or KazeiTotals()
     kyuyo, nenkin = t.kyuyo_shunyu, t.nenkin_shunyu
     hoken = t.kyuyo_hoken + t.nenkin_hoken
+    age, miseinen = _ages(birth_date, settings.fiscal_year, settings.seinen)
     common: dict[str, Any] = {
-        "age": age_on(birth_date, date(income_year, 12, 31)),
-        "miseinen": age_on(birth_date, date(settings.fiscal_year, 1, 1)) < settings.seinen,
+        "age": age,
+        "miseinen": miseinen,
         "shitei_toshi": settings.shitei_toshi,
         "kyuchi": settings.kyuchi,
     }

@@ -5,10 +5,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_json
+from tenants.fields import json_text
+from zeimu.rules.choshu import (
+    Bunkatsu,
+    ChoshuCalendar,
+    choshu_bunkatsu,
+    kibetsu_json,
+    kibetsu_text,
+)
 
 LAW = {
     "zeimu.kojin_juminzei.futsu_choshu.nouki_months": [6, 8, 10, 1],
@@ -22,6 +30,17 @@ LAW = {
     "zeimu.kojin_juminzei.nenkin_tokucho.hasu_tani": 100,
 }
 CAL = ChoshuCalendar.build(2025, lambda key, fy: LAW[key])
+#: another town's calendar: 100円 units, five 納期 on the 15th, 仮徴収 in two months
+OTHER = ChoshuCalendar.build(
+    2026,
+    lambda key, fy: {
+        **LAW,
+        "zeimu.kojin_juminzei.futsu_choshu.nouki_months": [6, 7, 9, 11, 2],
+        "zeimu.kojin_juminzei.futsu_choshu.nouki_day": 15,
+        "zeimu.kojin_juminzei.futsu_choshu.hasu_tani": 100,
+        "zeimu.kojin_juminzei.nenkin_tokucho.karichoshu_months": [4, 6],
+    }[key],
+)
 
 
 def split(**kw: Any) -> Any:
@@ -182,3 +201,64 @@ def test_methods_and_installments_always_sum_to_the_tax(
     assert all(x["amount"] >= 0 for v in k.values() if isinstance(v, list) for x in v)
     for item in k.get("futsu", []) + k.get("kyuyo", []):
         assert date.fromisoformat(item["due"]).weekday() < 5
+
+
+@given(
+    shotokuwari=st.integers(0, 5_000_000).map(lambda x: x // 100 * 100),
+    kintowari=st.sampled_from([0, 5_000, 6_000, 4_500]),
+    kyuyo=st.integers(-10, 20_000_000),
+    nenkin=st.integers(0, 5_000_000),
+    sonota=st.integers(-3_000_000, 10_000_000),
+    kyuyo_tokucho=st.booleans(),
+    nenkin_tokucho=st.booleans(),
+    futsu_kibo=st.booleans(),
+    prev=st.one_of(st.none(), st.integers(0, 400_000)),
+    other=st.booleans(),
+)
+def test_kibetsu_text_is_the_json_text_of_kibetsu_json(
+    shotokuwari: int,
+    kintowari: int,
+    kyuyo: int,
+    nenkin: int,
+    sonota: int,
+    kyuyo_tokucho: bool,
+    nenkin_tokucho: bool,
+    futsu_kibo: bool,
+    prev: int | None,
+    other: bool,
+) -> None:
+    """The 当初賦課 writes the 期別 from the calendar's templates: the same text, character
+    for character, as the JSON of ``kibetsu_json`` (every method, 初年度 and 仮徴収, 過誤納,
+    two calendars)."""
+    cal = OTHER if other else CAL
+    b = split(
+        shotokuwari=shotokuwari,
+        kintowari=kintowari,
+        kyuyo_shotoku=kyuyo,
+        nenkin_shotoku=nenkin,
+        sonota_shotoku=sonota,
+        kyuyo_tokucho=kyuyo_tokucho,
+        nenkin_tokucho=nenkin_tokucho,
+        futsu_kibo=futsu_kibo,
+        nenkin_prev=prev,
+        calendar=cal,
+    )
+    assert kibetsu_text(b, cal) == json_text(kibetsu_json(b, cal))
+
+
+def test_kibetsu_text_of_a_kagonou_and_of_nothing() -> None:
+    b = split(shotokuwari=20_000, nenkin_shotoku=1_000_000, nenkin_tokucho=True, nenkin_prev=90_000)
+    assert b.nenkin_kagonou > 0
+    assert kibetsu_text(b, CAL) == json_text(kibetsu_json(b, CAL))
+    assert '"nenkin_kagonou":' in kibetsu_text(b, CAL)
+    assert kibetsu_text(split(), CAL) == "{}" == json_text(kibetsu_json(split(), CAL))
+
+
+def test_kibetsu_text_refuses_what_kibetsu_json_refuses() -> None:
+    """A split no ``choshu_bunkatsu`` makes (本徴収 amounts for two months of three) is
+    refused the same way, not written with a 期 missing."""
+    b = Bunkatsu(futsu=0, kyuyo=0, nenkin=2_000, nenkin_hon=(1_000, 1_000))
+    with pytest.raises(ValueError):
+        kibetsu_json(b, CAL)
+    with pytest.raises(ValueError):
+        kibetsu_text(b, CAL)
