@@ -31,6 +31,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
+from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_kesson import kesson_teisei
 
 RECORD = 120
@@ -254,6 +255,7 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
                 for row in shuno_rows:
                     copy.write_row(row)
         kesson_teisei(paid, actor=actor)
+        entaikin_kakutei([(k, hikiotoshi) for k in paid], actor=actor)
         f.lines = result.lines
         f.matched, f.yokakunin, f.funo = result.matched, result.yokakunin, result.funo
         f.amount = result.amount
