@@ -256,3 +256,21 @@ def test_two_towns_each_fix_only_their_own(alpha: Any, beta: Any) -> None:
     connection.set_tenant(beta.municipality)
     assert entries(b) == [(ChoteiKind.TOSHO, 6_900)]
     assert Kibetsu.objects.filter(key__startswith=ENTAIKIN_KEY).count() == 1
+
+
+def test_the_ledger_and_the_taino_case_screens_show_it(world: Any, login: Any) -> None:
+    from tests.personas import ALPHA_HOST
+
+    connection.set_tenant(world.alpha.municipality)
+    _, (h, *_) = household_tennyu("hayama", members=family(), ido_date=date(2015, 4, 1))
+    k = post(h.pk, "s1", 65_000, date(2021, 5, 31))
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    # paid late at the 窓口 screen
+    r = clerk.post("/zeimu/shuno/madoguchi/", {"nofu_bango": k.nofu_bango, "amount": "65000",
+                                                "shuno_date": "令和4年1月31日"})  # fmt: skip
+    assert r.status_code == 302
+    ledger = clerk.get(f"/zeimu/shuno/nozeisha/{h.pk}/").content.decode()
+    assert "延滞金（第1期）" in ledger and "3,400" in ledger
+    case = clerk.get(f"/zeimu/shuno/taino/{h.pk}/").content.decode()
+    assert "延滞金（第1期）" in case and "3,400" in case
