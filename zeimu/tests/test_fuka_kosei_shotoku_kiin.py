@@ -118,3 +118,27 @@ def test_a_tokutei_kosei_is_recorded_without_a_josan_and_the_other_town_sees_not
 def test_the_josan_reason_helper() -> None:
     assert KoseiKiin.josan(KoseiKiin.SHUSEI) and KoseiKiin.josan(KoseiKiin.KOSEI)
     assert not KoseiKiin.josan(KoseiKiin.TOKUTEI) and not KoseiKiin.josan(KoseiKiin.NASHI)
+
+
+def test_the_api_kosei_takes_the_kiin_and_the_tsuchi_date(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from zeimu.tests.test_fuka_results import _key_client, _post
+
+    connection.set_tenant(world.alpha.municipality)
+    town = _town(django_capture_on_commit_callbacks, wife_pay=1_500_000)
+    wife = Fuka.objects.get(atena_id=town["wife"].pk, fiscal_year=2025, is_current=True)
+    _shusei(town["wife"].pk)
+    api = _key_client(world.alpha, ALPHA_HOST, ("kojin_juminzei:read", "kojin_juminzei:write"))
+    url = f"/api/v1/zeimu/fuka/{wife.pk}/kosei/"
+    bad = _post(api, url, {"reason": "x", "kiin": "fusei"})
+    assert bad.status_code == 400
+    tsuchi = timezone.localdate() + timedelta(days=7)
+    done = _post(api, url, {"reason": "所得税の更正（国税連携）", "kiin": KoseiKiin.KOSEI,
+                            "tsuchi_date": tsuchi.isoformat()})  # fmt: skip
+    assert done.status_code == 201, done.content
+    body = done.json()
+    assert (body["kosei_kiin"], body["kosei_tsuchi_date"]) == (KoseiKiin.KOSEI, tsuchi.isoformat())
+    connection.set_tenant(world.alpha.municipality)
+    rows = Chotei.objects.filter(ref__startswith=f"fuka:{body['id']}:")
+    assert rows.exists() and all(c.shotoku_kiin and c.tsuchi_date == tsuchi for c in rows)
