@@ -24,7 +24,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import Fuka, FukaStatus
+from zeimu.models import Fuka, FukaStatus, KoseiKiin
 from zeimu.selectors.fuka import (
     fuka_current,
     fuka_history,
@@ -63,6 +63,8 @@ def _full(f: Fuka) -> dict[str, Any]:
         {
             "shimei": person.shimei if person else "",
             "reason": f.reason,
+            "kosei_kiin": f.kosei_kiin,
+            "kosei_tsuchi_date": f.kosei_tsuchi_date.isoformat() if f.kosei_tsuchi_date else None,
             "created_by": f.created_by,
             "computed_at": f.computed_at.isoformat(),
             "superseded_by": f.superseded_by_id,
@@ -91,6 +93,18 @@ class LookupSerializer(serializers.Serializer):
 
 class KoseiSerializer(serializers.Serializer):
     reason = TextField(max_length=200, help_text="更正の理由")
+    kiin = serializers.ChoiceField(
+        choices=KoseiKiin.choices,
+        required=False,
+        default="",
+        help_text="更正の原因（所得税の修正申告・更正なら延滞金の除算期間あり。空: よらない）",
+    )
+    tsuchi_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="更正の通知日（所得税の修正申告・更正によるとき。省略は今日）",
+    )
 
 
 class FukaListQuery(serializers.Serializer):
@@ -209,6 +223,8 @@ class FukaKoseiView(TenantAPIView):
                 fuka_id=pk,
                 reason=ser.validated_data["reason"],
                 actor=actor_from_request(request),
+                kiin=ser.validated_data["kiin"],
+                tsuchi_date=ser.validated_data["tsuchi_date"],
             )
         except KoseiRefused as exc:
             raise ValidationError({"detail": str(exc)}) from exc

@@ -2,6 +2,7 @@ from zeimu.models.fuka import (
     Fuka,
     FukaKind,
     FukaStatus,
+    KoseiKiin,
 )
 from zeimu.models.hojin import (
     Hojin,
@@ -141,6 +142,7 @@ __all__ = [
     "KessonReason",
     "KessonTorikeshi",
     "Kibetsu",
+    "KoseiKiin",
     "KoteiFuka",
     "KoteiFukaKind",
     "KoteiKaoku",

@@ -41,6 +41,22 @@ class FukaKind(models.TextChoices):
     KOSEI = "kosei", "更正"
 
 
+class KoseiKiin(models.TextChoices):
+    """Why a 更正 was made, as far as the 延滞金 is concerned (地方税法第321条の2第3項・第4項):
+    a 更正 due to a 所得税 修正申告 or 更正 has a 除算期間; a 特定修正申告・特定更正 (偽り・不正,
+    or after a 決定: 同条第3項かっこ書) has none."""
+
+    NASHI = "", "所得税の修正申告・更正によらない"
+    SHUSEI = "shotoku_shusei", "所得税の修正申告"
+    KOSEI = "shotoku_kosei", "所得税の更正（税務署長の更正）"
+    TOKUTEI = "shotoku_tokutei", "所得税の特定修正申告・特定更正（偽り・不正、決定の後）"
+
+    @classmethod
+    def josan(cls, value: str) -> bool:
+        """Whether a 更正 for this reason bears a 除算期間."""
+        return value in (cls.SHUSEI, cls.KOSEI)
+
+
 class Fuka(models.Model):
     fiscal_year = models.PositiveSmallIntegerField("年度")
     # (no index of its own: fuka_atena_idx (atena, fiscal_year) serves every lookup by
@@ -100,6 +116,13 @@ class Fuka(models.Model):
     # a person instead of ≈ 3.9 KB; zeimu.rules.naiyaku), read back as the object form.
     detail = NaiyakuField("計算の内訳", default=dict)
     reason = models.CharField("更正の理由", max_length=200, blank=True)
+    #: a 更正 due to a 所得税 修正申告・更正 (KoseiKiin) and the day its 通知 went out: the
+    #: ledger's 除算期間 run to that day (zeimu.rules.entaikin.josan_periods)
+    kosei_kiin = models.CharField(
+        "更正の原因", max_length=16, choices=KoseiKiin.choices, blank=True, default="",
+        db_default="",
+    )  # fmt: skip
+    kosei_tsuchi_date = models.DateField("更正の通知日", null=True, blank=True)
     created_by = models.CharField("処理者", max_length=150, blank=True)
     computed_at = models.DateTimeField("計算日時", auto_now_add=True)
 

@@ -31,8 +31,18 @@ class Kanpu(models.Model):
     kibetsu = models.ForeignKey(
         "zeimu.Kibetsu", verbose_name="期別", on_delete=models.PROTECT, related_name="kanpu"
     )
+    #: the taxpayer: a person (宛名) or — 法人住民税・事業所税 — a corporation by its 法人番号
+    #: (the 期別's own taxpayer, ``Kibetsu.atena`` / ``Kibetsu.hojin_bango``)
     atena = models.ForeignKey(
-        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Atena",
+        verbose_name="納税義務者",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    hojin_bango = models.CharField(
+        "納税義務者の法人番号", max_length=13, blank=True, default="", db_default=""
     )
     shuno = models.OneToOneField(
         "zeimu.Shuno", verbose_name="収納の記録", on_delete=models.PROTECT, related_name="+"
@@ -72,8 +82,18 @@ class JutoTsuchi(models.Model):
     過誤納. Its moves are the ``JutoKasan`` rows that name it; the 充当通知書 (第5項) is printed
     from it."""
 
+    #: the taxpayer: a person (宛名) or — 法人住民税・事業所税 — a corporation by its 法人番号
+    #: (the 期別's own taxpayer, ``Kibetsu.atena`` / ``Kibetsu.hojin_bango``)
     atena = models.ForeignKey(
-        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Atena",
+        verbose_name="納税義務者",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    hojin_bango = models.CharField(
+        "納税義務者の法人番号", max_length=13, blank=True, default="", db_default=""
     )
     from_kibetsu = models.ForeignKey(
         "zeimu.Kibetsu", verbose_name="過誤納の期別", on_delete=models.PROTECT, related_name="+"
@@ -113,8 +133,18 @@ class JutoKasan(models.Model):
     to_kibetsu = models.ForeignKey(
         "zeimu.Kibetsu", verbose_name="充当先の期別", on_delete=models.PROTECT, related_name="+"
     )
+    #: the taxpayer: a person (宛名) or — 法人住民税・事業所税 — a corporation by its 法人番号
+    #: (the 期別's own taxpayer, ``Kibetsu.atena`` / ``Kibetsu.hojin_bango``)
     atena = models.ForeignKey(
-        "juminkiroku.Atena", verbose_name="納税義務者", on_delete=models.PROTECT, related_name="+"
+        "juminkiroku.Atena",
+        verbose_name="納税義務者",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    hojin_bango = models.CharField(
+        "納税義務者の法人番号", max_length=13, blank=True, default="", db_default=""
     )
     kanpu = models.ForeignKey(
         Kanpu,

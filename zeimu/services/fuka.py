@@ -27,7 +27,7 @@ from tenants.fields import json_text
 from tenants.jobs.bulk import raw_cursor
 from tenants.params.services import param_value
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import Fuka, FukaKind, FukaStatus
+from zeimu.models import Fuka, FukaKind, FukaStatus, KoseiKiin
 from zeimu.rules.choshu import ChoshuCalendar, choshu_bunkatsu, kibetsu_text
 from zeimu.rules.juminzei import juminzei_compute
 from zeimu.rules.naiyaku import naiyaku_expand, naiyaku_text
@@ -213,12 +213,37 @@ class KoseiRefused(Exception):
     """A 更正 that cannot be made (message in Japanese, for the clerk)."""
 
 
-def kosei(*, fuka_id: int, reason: str, actor: Actor) -> Fuka:
+def kosei(
+    *,
+    fuka_id: int,
+    reason: str,
+    actor: Actor,
+    kiin: str = "",
+    tsuchi_date: date | None = None,
+) -> Fuka:
     """更正: re-assess the person of the current assessment ``fuka_id`` from the data as it
-    is now. The old row stays (is_current False, superseded_by the new one)."""
+    is now. The old row stays (is_current False, superseded_by the new one).
+
+    ``kiin`` (``KoseiKiin``): a 更正 due to a 所得税 修正申告 or 更正 is posted to the ledger
+    marked so, with ``tsuchi_date`` (the day the 更正 is notified; default today) as the end
+    of its 除算期間 (地方税法第321条の2第3項・第4項); a 特定修正申告・特定更正 is recorded but
+    has none."""
     reason = reason.strip()
     if not reason:
         raise KoseiRefused("更正の理由を入力してください。")
+    if kiin not in KoseiKiin.values:
+        raise KoseiRefused("更正の原因が正しくありません。")
+    today = timezone.localdate()
+    if tsuchi_date is not None and not KoseiKiin.josan(kiin):
+        raise KoseiRefused(
+            "更正の通知日は、所得税の修正申告・更正による更正のときに入力してください。"
+        )
+    if KoseiKiin.josan(kiin):
+        tsuchi_date = tsuchi_date or today
+        if tsuchi_date < today:
+            raise KoseiRefused(
+                "更正の通知日は今日以後の日を入力してください（通知前に更正します）。"
+            )
     with transaction.atomic():
         old = Fuka.objects.select_for_update().filter(pk=fuka_id).first()
         if old is None:
@@ -241,11 +266,20 @@ def kosei(*, fuka_id: int, reason: str, actor: Actor) -> Fuka:
         if all(getattr(new, f) == getattr(old, f) for f in FUKA_FIGURES):
             raise KoseiRefused("再計算の結果、税額・所得・徴収方法に変更はありません。")
         new.reason = reason[:200]
+        new.kosei_kiin = kiin
+        new.kosei_tsuchi_date = tsuchi_date
         Fuka.objects.filter(pk=old.pk).update(is_current=False)
         new.save()
         Fuka.objects.filter(pk=old.pk).update(superseded_by=new)
         # the new 普通徴収 期別 into the 収納 ledger (the difference is written there)
-        juminzei_chotei_post_kosei(new=new, old=old, on=timezone.localdate(), actor=actor)
+        juminzei_chotei_post_kosei(
+            new=new,
+            old=old,
+            on=today,
+            actor=actor,
+            shotoku_kiin=KoseiKiin.josan(kiin),
+            tsuchi_date=tsuchi_date,
+        )
         access_record(
             action=AccessAction.UPDATE,
             actor=actor,
@@ -253,6 +287,6 @@ def kosei(*, fuka_id: int, reason: str, actor: Actor) -> Fuka:
             screen="zeimu.kosei",
             record_type="zeimu.Fuka",
             record_id=new.pk,
-            detail={"previous": old.pk, "fiscal_year": old.fiscal_year},
+            detail={"previous": old.pk, "fiscal_year": old.fiscal_year, "kiin": kiin},
         )
     return new

@@ -16,8 +16,8 @@ from typing import Any
 
 from tenants.accesslog.services import Actor
 from tenants.jobs.bulk import raw_cursor
-from zeimu.models import Fuka, Zeimoku
-from zeimu.services.shuno import ChoteiItem, Posted, chotei_post_many
+from zeimu.models import Chotei, Fuka, Zeimoku
+from zeimu.services.shuno import ChoteiItem, Posted, chotei_post, chotei_post_many
 from zeimu.services.shuno_tosho import ToshoRow, chotei_post_tosho
 
 
@@ -116,11 +116,40 @@ SELECT f.id, f.fiscal_year, f.atena_id, e.n::int, left(e.k->>'label', 20),
 """
 
 
-def juminzei_chotei_post_kosei(*, new: Fuka, old: Fuka, on: date, actor: Actor) -> list[Posted]:
-    """Post a 更正: the new assessment's 普通徴収 期別, 0 for a 期 that is gone."""
+def juminzei_chotei_post_kosei(
+    *,
+    new: Fuka,
+    old: Fuka,
+    on: date,
+    actor: Actor,
+    shotoku_kiin: bool = False,
+    tsuchi_date: date | None = None,
+) -> list[Posted]:
+    """Post a 更正: the new assessment's 普通徴収 期別, 0 for a 期 that is gone.
+
+    ``shotoku_kiin``: the 更正 is due to a 所得税 修正申告・更正 (``KoseiKiin.josan``), notified on
+    ``tsuchi_date``: each change of a 期別 the ledger already holds is posted so marked, and
+    its 除算期間 (地方税法第321条の2第3項・第4項) run to that day. A 期 the 更正 brings for the
+    first time is its 当初 (no earlier 納期限 to count from) and is posted unmarked."""
     items = juminzei_chotei_items(
         [(new.pk, new.fiscal_year, new.atena_id, new.kibetsu)],
         on=on,
         previous={new.pk: old.kibetsu},
     )
-    return chotei_post_many(items, actor=actor)
+    if not shotoku_kiin:
+        return chotei_post_many(items, actor=actor)
+    held = set(
+        Chotei.objects.filter(
+            kibetsu__zeimoku=Zeimoku.JUMINZEI, kibetsu__key__in=[it.key for it in items]
+        ).values_list("kibetsu__key", flat=True)
+    )
+    out = []
+    for it in items:
+        p = chotei_post(
+            zeimoku=it.zeimoku, key=it.key, atena_id=it.atena_id, nendo=it.nendo,
+            ki=it.ki, ki_label=it.ki_label, nouki=it.nouki, amount=it.amount, ref=it.ref,
+            on=it.on, actor=actor, reason=it.reason, shotoku_kiin=it.key in held,
+            tsuchi_date=tsuchi_date if it.key in held else None,
+        )  # fmt: skip
+        out.append(p)
+    return out

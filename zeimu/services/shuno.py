@@ -34,6 +34,7 @@ from zeimu.models import (
     Zeimoku,
 )
 from zeimu.rules.entaikin import ChoteiEntry, EntaikinResult, Josan, josan_periods
+from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_kesson import kesson_teisei
 
 #: the first two digits of a 納付番号 (ours: no national numbering of 納付番号 exists; the
@@ -195,6 +196,9 @@ def chotei_post(
             ref=ref,
             created_by=_actor_name(actor),
         )
+        if kind != ChoteiKind.TOSHO and not _is_entaikin(kib):
+            # a 更正 changes the tax the 延滞金 is counted on, from the start
+            entaikin_kakutei([(kib.pk, on)], actor=actor)
         return Posted(kib.pk, kib.nofu_bango, amount, True)
 
 
@@ -382,6 +386,13 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
                 cur.execute(_INSERT_KIBETSU)
             if any(row[3] is not None for row in todo):
                 cur.execute(_INSERT_CHOTEI, [who])
+        # a 更正 changes the tax a 延滞金 fixed before was counted on (one query when none
+        # is late)
+        changed = [(pk, items[i].on) for i, pk, _, kind, _ in todo
+                   if kind is not None and kind != ChoteiKind.TOSHO
+                   and not items[i].key.startswith(ENTAIKIN_KEY)]  # fmt: skip
+        if changed:
+            entaikin_kakutei(changed, actor=actor)
     return out
 
 
@@ -419,11 +430,25 @@ def balances(kibetsu_ids: Iterable[int], *, on: date | None = None) -> dict[int,
     return {i: Balance(i, int(chotei.get(i) or 0), int(shuno.get(i) or 0)) for i in ids}
 
 
-def taxpayer_balances(atena_id: int, *, on: date | None = None) -> list[tuple[Kibetsu, Balance]]:
-    """Every 期別 of the taxpayer across every 税目, oldest 納期限 first, with its balance."""
-    kibs = list(Kibetsu.objects.filter(atena_id=atena_id).order_by("nouki", "zeimoku", "ki", "pk"))
+def taxpayer_balances(
+    atena_id: int | None, *, on: date | None = None, hojin_bango: str = ""
+) -> list[tuple[Kibetsu, Balance]]:
+    """Every 期別 of the taxpayer — a person by ``atena_id`` or a corporation by its
+    ``hojin_bango`` — across every 税目, oldest 納期限 first, with its balance."""
+    kibs = list(
+        Kibetsu.objects.filter(_taxpayer(atena_id, hojin_bango)).order_by(
+            "nouki", "zeimoku", "ki", "pk"
+        )
+    )
     bal = balances([k.pk for k in kibs], on=on)
     return [(k, bal[k.pk]) for k in kibs]
+
+
+def _taxpayer(atena_id: int | None, hojin_bango: str) -> Q:
+    """The 期別 of one taxpayer: a person (宛名) or a corporation (法人番号), never both."""
+    if (atena_id is None) == (not hojin_bango):
+        raise ShunoRefused(TAXPAYER_ONE)
+    return Q(atena_id=atena_id) if atena_id is not None else Q(hojin_bango=hojin_bango)
 
 
 @dataclass(frozen=True)
@@ -497,6 +522,7 @@ def nofu_apply(
                 created_by=_actor_name(actor),
             )
             kesson_teisei([kib.pk], actor=actor)
+            entaikin_kakutei([(kib.pk, shuno_date)], actor=actor)
             access_record(
                 actor=actor,
                 action=AccessAction.CREATE,
@@ -585,14 +611,17 @@ def kagono_hassei_of(kibetsu_id: int, *, on: date) -> date | None:
 
 def juto_apply(
     *,
-    atena_id: int,
+    atena_id: int | None = None,
     on: date,
     actor: Actor,
     from_kibetsu_id: int | None = None,
     entaikin: bool = False,
+    hojin_bango: str = "",
 ) -> list[Juto]:
     """充当 (地方税法第17条の2): each 過誤納 of the taxpayer goes to the same taxpayer's unpaid
-    期別, oldest 納期限 first (the order the law's 充当 follows in the towns' practice). What is
+    期別, oldest 納期限 first (the order the law's 充当 follows in the towns' practice). The
+    taxpayer is a person (``atena_id``) or a corporation by its ``hojin_bango`` (法人住民税・
+    事業所税: a corporation's 期別 are keyed by its 法人番号, never by a 宛名). What is
     left is 過誤納 still (for ``zeimu.services.shuno_kanpu.kanpu_decide``). With
     ``from_kibetsu_id`` only that 期別's 過誤納 moves (a 還付 decision knows the 事由 of its own
     期別 only, and the 事由 decides the 還付加算金 of the part 充当). Idempotent: a second call
@@ -607,9 +636,10 @@ def juto_apply(
     first. A 延滞金 the 過誤納 does not cover stays on the ledger as owed (窓口, 納付書)."""
     moved: list[Juto] = []
     who = _actor_name(actor)
+    who_q = _taxpayer(atena_id, hojin_bango)
     with transaction.atomic():
-        list(Kibetsu.objects.select_for_update().filter(atena_id=atena_id).values_list("pk"))
-        rows = taxpayer_balances(atena_id, on=on)
+        list(Kibetsu.objects.select_for_update().filter(who_q).values_list("pk"))
+        rows = taxpayer_balances(atena_id, on=on, hojin_bango=hojin_bango)
         # What is owed or overpaid on ``on`` and also once every entry is counted: a 充当
         # dated before a 配当 or payment entered earlier but dated later must not fill a
         # 期別 that entry pays (it would be overpaid in the end), nor move money a later
@@ -667,12 +697,12 @@ def juto_apply(
                 if amount > 0:
                     chotei_post(
                         zeimoku=debt.zeimoku, key=f"{ENTAIKIN_KEY}{debt.pk}",
-                        atena_id=atena_id, nendo=debt.nendo, ki=debt.ki,
+                        atena_id=atena_id, hojin_bango=hojin_bango, nendo=debt.nendo, ki=debt.ki,
                         ki_label=f"延滞金（{debt.ki_label}）"[:20], nouki=debt.nouki,
                         amount=amount, ref=f"juto_entaikin:{debt.pk}", on=on, actor=actor,
                         reason=f"充当により本税が完納（充当適状日 {tekijo.isoformat()}）",
                     )  # fmt: skip
-            after = taxpayer_balances(atena_id, on=on)
+            after = taxpayer_balances(atena_id, on=on, hojin_bango=hojin_bango)
             after_final = balances([k.pk for k, _ in after])
             entai: list[list[Any]] = [
                 [k, min(b.zan, after_final[k.pk].zan)]
@@ -686,8 +716,9 @@ def juto_apply(
                 action=AccessAction.UPDATE,
                 gyomu=SHUNO_KANRI,
                 screen="過誤納金の充当",
-                record_type="atena",
-                record_id=atena_id,
+                # a corporation's 法人番号 is public (法人番号の公表): not personal data
+                record_type="atena" if atena_id is not None else "hojin",
+                record_id=atena_id if atena_id is not None else hojin_bango,
                 detail={"juto": [[m.from_kibetsu_id, m.to_kibetsu_id, m.amount] for m in moved]},
             )
     return moved

@@ -60,6 +60,7 @@ from tenants.wareki import fiscal_year_of
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
 from zeimu.rules.conveni import BarcodeError, parse
+from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_files import (
     FileRefused,
     ImportResult,
@@ -278,6 +279,11 @@ def conveni_import(*, data: bytes, name: str, actor: Actor, today: date) -> Impo
         ]
         Shuno.objects.bulk_create(shuno, batch_size=2000)
         kesson_teisei([s.kibetsu_id for s in shuno], actor=actor)
+        entaikin_kakutei(
+            [(s.kibetsu_id, s.on) for s in shuno],
+            actor=actor,
+            torikeshi=[orig.kibetsu_id for _, orig in reverse if orig.kibetsu_id is not None],
+        )
         if confirm:
             Nofu.objects.filter(pk__in=confirm).update(kakutei=True)
         f.lines = result.lines

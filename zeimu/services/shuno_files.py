@@ -31,6 +31,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile, ShunoKind
+from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_kesson import kesson_teisei
 
 RECORD = 120
@@ -200,13 +201,14 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
         )
         result.file_id = f.pk
         kib_of: dict[str, int] = {}
+        nouki_of: dict[int, date] = {}  # (for the 延滞金: only a 期別 debited after it)
         numbers = sorted({k for _, k, _, kekka in good if kekka == "0"})
         for i in range(0, len(numbers), 1000):
-            kib_of.update(
-                Kibetsu.objects.filter(nofu_bango__in=numbers[i : i + 1000]).values_list(
-                    "nofu_bango", "pk"
-                )
-            )
+            for bango, pk, nouki in Kibetsu.objects.filter(
+                nofu_bango__in=numbers[i : i + 1000]
+            ).values_list("nofu_bango", "pk", "nouki"):
+                kib_of[bango] = pk
+                nouki_of[pk] = nouki
         now = timezone.now()
         with connection.cursor() as cur:
             # (the sequence looked up once, not per row: zeimu.services.shuno.NEW_KIBETSU_IDS)
@@ -254,6 +256,9 @@ def koza_kekka_import(*, data: bytes, name: str, actor: Actor, today: date) -> I
                 for row in shuno_rows:
                     copy.write_row(row)
         kesson_teisei(paid, actor=actor)
+        late = [(k, hikiotoshi) for k in paid if nouki_of[k] < hikiotoshi]
+        if late:  # a 振替 on its 納期限 (the usual case) bears no 延滞金: no query
+            entaikin_kakutei(late, actor=actor)
         f.lines = result.lines
         f.matched, f.yokakunin, f.funo = result.matched, result.yokakunin, result.funo
         f.amount = result.amount

@@ -17,7 +17,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from juminkiroku.public import address_blocks
+from juminkiroku.public import AddressBlock, address_blocks
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
 from tenants.params.services import param_value
@@ -27,6 +27,7 @@ from zeimu.forms.notices import Issuer, Notice, postal, yen
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import (
     Chotei,
+    Hojin,
     JutoKasan,
     JutoTsuchi,
     Kanpu,
@@ -152,11 +153,8 @@ def _decide(
         kib = Kibetsu.objects.select_for_update().filter(pk=kibetsu_id).first()
         if kib is None:
             raise ShunoRefused("この期別はありません。")
-        if kib.atena_id is None:
-            raise ShunoRefused(
-                "法人（法人番号）の期別の還付は、この画面ではまだできません（充当・還付は宛名ごと）。"
-            )
-        atena_id: int = kib.atena_id
+        # the taxpayer: a person, or a corporation by its 法人番号 (法人住民税・事業所税)
+        atena_id, hojin_bango = kib.atena_id, kib.hojin_bango
         # the day the 過誤納 arose, from the entries before this decision's 充当
         changes = [
             (d, int(a))
@@ -171,7 +169,8 @@ def _decide(
         ]
         hassei = kagono_hassei(changes, on=kettei_date)
         moved = juto_apply(
-            atena_id=kib.atena_id,
+            atena_id=atena_id,
+            hojin_bango=hojin_bango,
             on=kettei_date,
             actor=actor,
             from_kibetsu_id=kib.pk,
@@ -222,7 +221,8 @@ def _decide(
         kanpu = None
         if over > 0:
             kanpu = _kanpu_write(
-                kib=kib, atena_id=atena_id, over=over, kettei_date=kettei_date,
+                kib=kib, atena_id=atena_id, hojin_bango=hojin_bango, over=over,
+                kettei_date=kettei_date,
                 shiharai_hoho=shiharai_hoho, shiharai_date=shiharai_date, jiyu=jiyu,
                 jiyu_date=jiyu_date, seikyu_date=seikyu_date, account=account, parts=kanpu_parts_,
                 kasankin=result.kasankin, who=who,
@@ -230,7 +230,8 @@ def _decide(
         tsuchi = None
         if not with_kanpu:
             tsuchi = JutoTsuchi.objects.create(
-                atena_id=atena_id, from_kibetsu=kib, juto_date=kettei_date, jiyu=jiyu,
+                atena_id=atena_id, hojin_bango=hojin_bango, from_kibetsu=kib,
+                juto_date=kettei_date, jiyu=jiyu,
                 amount=sum(m.amount for m in moved if not m.entaikin),
                 entaikin=sum(m.amount for m in moved if m.entaikin),
                 kasankin=sum(k for *_, k in juto_kasan), nokori=nokori, created_by=who,
@@ -243,6 +244,7 @@ def _decide(
                 from_kibetsu_id=m.from_kibetsu_id,
                 to_kibetsu_id=m.to_kibetsu_id,
                 atena_id=atena_id,
+                hojin_bango=hojin_bango,
                 kanpu=kanpu,
                 juto_date=kettei_date,
                 hassei_date=hassei,
@@ -277,7 +279,8 @@ def _decide(
 def _kanpu_write(
     *,
     kib: Kibetsu,
-    atena_id: int,
+    atena_id: int | None,
+    hojin_bango: str,
     over: int,
     kettei_date: date,
     shiharai_hoho: str,
@@ -297,6 +300,7 @@ def _kanpu_write(
     kanpu = Kanpu.objects.create(
         kibetsu=kib,
         atena_id=atena_id,
+        hojin_bango=hojin_bango,
         shuno=entry,
         kettei_date=kettei_date,
         shiharai_hoho=shiharai_hoho,
@@ -325,10 +329,38 @@ def kanpu_bango(k: Kanpu) -> str:
     return f"K{k.kettei_date.year}-{k.pk:08d}"
 
 
+def _payees(rows: Sequence[Kanpu | JutoTsuchi]) -> dict[tuple[int | None, str], AddressBlock]:
+    """The address block of each row's taxpayer: a person's from the resident register (one
+    query), a corporation's from the 法人 register of this town (名称・本店所在地, by 法人番号)."""
+    people = address_blocks(r.atena_id for r in rows if r.atena_id is not None)
+    bango = {r.hojin_bango for r in rows if r.atena_id is None}
+    corps = {h.hojin_bango: h for h in Hojin.objects.filter(hojin_bango__in=bango)}
+    out: dict[tuple[int | None, str], AddressBlock] = {}
+    for r in rows:
+        if r.atena_id is not None:
+            out[r.atena_id, r.hojin_bango] = people[r.atena_id]
+            continue
+        h = corps.get(r.hojin_bango)
+        out[None, r.hojin_bango] = AddressBlock(
+            atena_id=0,
+            atena_no="",
+            postal_code=h.postal_code if h else "",
+            jusho=h.shozaichi if h else "",
+            katagaki="",
+            shimei=h.meisho if h else f"法人番号 {r.hojin_bango}",
+        )
+    return out
+
+
+def _ids(atena_id: int | None) -> list[int]:
+    """The persons a notice names (for the access log): none for a corporation."""
+    return [] if atena_id is None else [atena_id]
+
+
 def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
     """The 還付通知書 of ``rows`` (期別 loaded); one query for the addresses."""
     rows = list(rows)
-    blocks = address_blocks(k.atena_id for k in rows)
+    blocks = _payees(rows)
     juto: dict[int, list[JutoKasan]] = {}
     for j in JutoKasan.objects.filter(kanpu__in=rows).order_by("pk"):
         juto.setdefault(j.kanpu_id or 0, []).append(j)
@@ -337,7 +369,7 @@ def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
         kib = k.kibetsu
         jk = juto.get(k.pk, [])
         juto_kasankin = sum(j.kasankin for j in jk)
-        b = blocks[k.atena_id]
+        b = blocks[k.atena_id, k.hojin_bango]
         first = min((p.kisanbi for p in kanpu_parts(k)), default=None)
         if k.shiharai_hoho == ShiharaiHoho.KOZA:
             how = (
@@ -384,7 +416,7 @@ def kanpu_notices(rows: Iterable[Kanpu]) -> list[Notice]:
             k.kettei_date.isoformat(),
             k.shiharai_date.isoformat(),
         ]
-        out.append(Notice(item=item, csv=csv, atena_ids=[k.atena_id]))
+        out.append(Notice(item=item, csv=csv, atena_ids=_ids(k.atena_id)))
     return out
 
 
@@ -420,14 +452,14 @@ def juto_notices(rows: Iterable[JutoTsuchi]) -> list[Notice]:
     """The 充当通知書 of ``rows`` (過誤納の期別 loaded); two queries for the moves and one for
     the addresses."""
     rows = list(rows)
-    blocks = address_blocks(t.atena_id for t in rows)
+    blocks = _payees(rows)
     moves: dict[int, list[JutoKasan]] = {}
     for j in JutoKasan.objects.filter(tsuchi__in=rows).select_related("to_kibetsu").order_by("pk"):
         moves.setdefault(j.tsuchi_id or 0, []).append(j)
     out: list[Notice] = []
     for t in rows:
         kib = t.from_kibetsu
-        b = blocks[t.atena_id]
+        b = blocks[t.atena_id, t.hojin_bango]
         lines = [
             [
                 "充当先",
@@ -466,7 +498,7 @@ def juto_notices(rows: Iterable[JutoTsuchi]) -> list[Notice]:
             t.kasankin,
             t.juto_date.isoformat(),
         ]
-        out.append(Notice(item=item, csv=csv, atena_ids=[t.atena_id]))
+        out.append(Notice(item=item, csv=csv, atena_ids=_ids(t.atena_id)))
     return out
 
 

@@ -59,6 +59,7 @@ from tenants.selectors.current import current_municipality
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Kibetsu, Nofu, NofuChannel, NofuStatus, Shuno, ShunoFile
 from zeimu.services.shuno import nofu_bango_valid
+from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_files import (
     FileRefused,
     ImportResult,
@@ -205,6 +206,7 @@ def kinyu_import(*, data: bytes, name: str, actor: Actor, today: date) -> Import
         shuno = nofu_shuno(applied, who)
         Shuno.objects.bulk_create(shuno, batch_size=2000)
         kesson_teisei([s.kibetsu_id for s in shuno], actor=actor)
+        entaikin_kakutei([(s.kibetsu_id, s.on) for s in shuno], actor=actor)
         f.lines = result.lines
         f.matched, f.yokakunin = result.matched, result.yokakunin
         f.amount = result.amount

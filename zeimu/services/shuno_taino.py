@@ -54,6 +54,7 @@ from zeimu.models import (
 )
 from zeimu.rules.shuno_taino import EventKind, Jiko, JikoEvent, jiko_compute, teishi_shometsu
 from zeimu.services.shuno import ShunoRefused, balances
+from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_kesson import kesson_teisei
 
 _K = "zeimu.shuno."
@@ -672,6 +673,7 @@ def haito_apply(*, shobun_id: int, on: date, amount: int, actor: Actor) -> Haito
                                                     on=on, created_by=_who(actor)).pk)  # fmt: skip
                 left -= part
         kesson_teisei([k.pk for k in kibs], actor=actor)
+        entaikin_kakutei([(k.pk, on) for k in kibs], actor=actor)
         haito = Haito.objects.create(shobun=row, on=on, amount=amount, shuno_ids=written,
                                      created_by=_who(actor))  # fmt: skip
         _keika(row.case, KeikaKind.HAITO, on, f"{amount:,}円", actor, haito.pk)

@@ -342,17 +342,34 @@ def _balances_to_the_yen(payer: Any, ops: list[tuple[str, int, int]]) -> None:
                 assert balances([kid], on=later)[kid].zan == 0
                 struck += owed
                 left[i] = owed
-    bal = balances([k.kibetsu_id for k in kib.values()])
+    # the 延滞金 a late payment or 配当 fixed (zeimu.services.shuno_entaikin): 期別 of their own
+    # beside the 本税, each holding what the 本税's entries say it should (a 延滞金 a 充当
+    # fixed runs to its 充当適状日 instead: zeimu/tests/test_shuno_kanpu.py)
+    from zeimu.services.shuno import ENTAIKIN_KEY, entaikin_of
+    from zeimu.services.shuno_entaikin import JUTO_REF, kanno_date
+
+    ent = {k.pk: k for k in Kibetsu.objects.filter(atena_id=payer.pk, key__startswith=ENTAIKIN_KEY)}
+    for e in ent.values():
+        honzei = int(e.key.removeprefix(ENTAIKIN_KEY))
+        refs = list(Chotei.objects.filter(kibetsu=e).values_list("ref", flat=True))
+        if any(r.startswith(JUTO_REF) for r in refs):
+            continue
+        day, how = kanno_date(honzei)
+        if day is not None and how in ("nofu", "shobun"):
+            assert balances([e.pk])[e.pk].chotei == entaikin_of(honzei, paid_on=day).entaikin
+    ids = [k.kibetsu_id for k in kib.values()] + list(ent)
+    bal = balances(ids)
     for i, k in kib.items():
         assert bal[k.kibetsu_id].chotei == want_chotei[i]
+    entaikin = sum(bal[i].chotei for i in ent)
     assert sum(b.shuno for b in bal.values()) == paid - refunded + struck
     assert sum(b.zan for b in bal.values()) == (
-        sum(want_chotei[i] for i in kib) - paid + refunded - struck
+        sum(want_chotei[i] for i in kib) + entaikin - paid + refunded - struck
     )
     # after 充当 no 期別 is overpaid while another of the same taxpayer is unpaid (a payment
     # after a 不納欠損 is 過誤納, and is moved like any other)
     juto_apply(atena_id=payer.pk, on=later, actor=ACTOR)
-    after = balances([k.kibetsu_id for k in kib.values()])
+    after = balances(ids)
     assert not (any(b.zan < 0 for b in after.values()) and any(b.zan > 0 for b in after.values()))
     assert sum(b.zan for b in after.values()) == sum(b.zan for b in bal.values())
 

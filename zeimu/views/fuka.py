@@ -18,11 +18,13 @@ from juminkiroku.public import person_identity
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.text import TextField
+from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.wareki import format_nendo
 from zeimu.gyomu import KOJIN_JUMINZEI
-from zeimu.models import Fuka, FukaStatus
+from zeimu.models import Fuka, FukaStatus, KoseiKiin
 from zeimu.selectors.fuka import (
     fuka_current,
     fuka_history,
@@ -153,6 +155,14 @@ def fuka_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class KoseiForm(forms.Form):
+    reason = TextField(label="更正の理由", max_length=200)
+    kiin = forms.ChoiceField(label="更正の原因", choices=KoseiKiin.choices, required=False)
+    tsuchi_date = WarekiDateField(
+        label="更正の通知日（所得税の修正申告・更正によるとき。空欄は今日）", required=False
+    )
+
+
 @gyomu_view(GYOMU)
 @logs_reads(Reads(RECORD_TYPE, ids="fuka.pk", screen="zeimu.fuka_detail"))
 @require_http_methods(["GET"])
@@ -171,6 +181,7 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kibetsu": _kibetsu_rows(fuka),
             "history": fuka_history(fuka),
             "can_write": getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE,
+            "kosei_form": KoseiForm(),
         },
     )
 
@@ -180,9 +191,20 @@ def fuka_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(Fuka, pk=pk)
+    form = KoseiForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(e) for e in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+        return redirect("zeimu_fuka_detail", pk=pk)
     try:
         new = kosei(
-            fuka_id=pk, reason=request.POST.get("reason", ""), actor=actor_from_request(request)
+            fuka_id=pk,
+            reason=form.cleaned_data["reason"],
+            actor=actor_from_request(request),
+            kiin=form.cleaned_data["kiin"] or "",
+            tsuchi_date=form.cleaned_data["tsuchi_date"],
         )
     except KoseiRefused as exc:
         messages.error(request, str(exc))

@@ -45,14 +45,16 @@ def shuno_juto(request: HttpRequest) -> HttpResponse:
     done = list(
         JutoTsuchi.objects.select_related("from_kibetsu").order_by("-juto_date", "-pk")[:50]
     )
-    ids = {k.atena_id for k, _ in waiting if k.atena_id is not None} | {x.atena_id for x in done}
+    ids = {k.atena_id for k, _ in waiting if k.atena_id is not None} | {
+        x.atena_id for x in done if x.atena_id is not None
+    }
     people = person_identities(ids)
     return TemplateResponse(
         request,
         "zeimu/shuno_juto.html",
         {
             "waiting": [(k, over, people.get(k.atena_id or 0)) for k, over in waiting],
-            "done": [(x, people.get(x.atena_id)) for x in done],
+            "done": [(x, people.get(x.atena_id or 0)) for x in done],
             "atena_ids": sorted(ids),
         },
     )
@@ -115,13 +117,14 @@ def shuno_juto_new(request: HttpRequest, kibetsu_id: int) -> HttpResponse:
 @require_GET
 def shuno_juto_detail(request: HttpRequest, pk: int) -> HttpResponse:
     t = get_object_or_404(JutoTsuchi.objects.select_related("from_kibetsu"), pk=pk)
-    access_note(request, detail={"atena_ids": [t.atena_id]})
+    ids = [] if t.atena_id is None else [t.atena_id]  # a corporation's: no person
+    access_note(request, detail={"atena_ids": ids})
     return TemplateResponse(
         request,
         "zeimu/shuno_juto_detail.html",
         {
             "t": t,
-            "person": person_identities([t.atena_id]).get(t.atena_id),
+            "person": person_identities(ids).get(t.atena_id or 0),
             "moves": [
                 (j, j.to_kibetsu.key.startswith(ENTAIKIN_KEY))
                 for j in JutoKasan.objects.filter(tsuchi=t)

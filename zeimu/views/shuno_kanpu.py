@@ -134,7 +134,8 @@ def shuno_kanpu_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from tenants.params.services import param_value
 
     result = kasankin_calculate(parts=kanpu_parts(k), kettei_date=k.kettei_date, lookup=param_value)
-    person = person_identities([k.atena_id]).get(k.atena_id)
+    # (a corporation's 還付 — 法人番号 — names no person)
+    person = person_identities([k.atena_id]).get(k.atena_id) if k.atena_id is not None else None
     return TemplateResponse(
         request,
         "zeimu/shuno_kanpu_detail.html",
