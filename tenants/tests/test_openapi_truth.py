@@ -19,7 +19,12 @@ from tenants.openapi import OPENAPI_FILES
 from tests.personas import ALPHA_HOST, PORTAL_HOST
 
 METHODS = {"get", "post", "put", "patch", "delete"}
-UPLOAD = "/api/v1/zeimu/kazei/import/"
+#: the operations that read a file upload (multipart) instead of JSON
+UPLOADS = {
+    "/api/v1/zeimu/kazei/import/",
+    "/api/v1/fukushi/kodomo-iryo/genbutsu/",
+    "/api/v1/fukushi/hitorioya-iryo/genbutsu/",
+}
 
 
 def _document(name: str) -> dict[str, Any]:
@@ -89,7 +94,7 @@ def test_bodies_are_json_except_the_upload(name):
         body = operation.get("requestBody")
         if body is None:
             continue
-        wanted = {"multipart/form-data"} if path == UPLOAD else {"application/json"}
+        wanted = {"multipart/form-data"} if path in UPLOADS else {"application/json"}
         assert set(body["content"]) == wanted, (method, path)
         assert "415" in operation["responses"], (method, path)
 
