@@ -13,10 +13,8 @@ fee changed) as the job's result file, on the shared print path.
 
 from __future__ import annotations
 
-import zlib
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -27,9 +25,9 @@ from fukushi.printjobs_hoiku import HENKO_LABEL, henko_render, henko_tsuchi
 from fukushi.services.hoiku_ryo import FISCAL_MONTHS, fee_params, hoikuryo_compute, month_first
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
-from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import JobRefused
+from tenants.jobs.services import refuse_if_running
 from tenants.params.services import ParameterMissing
 from tenants.printing.jobs import job_file_store, print_actor
 from tenants.printing.yearly import issuer_name
@@ -68,18 +66,12 @@ class HoikuryoKirikae:
 
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
         nendo = int(job.params["nendo"])
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"hoikuryo:{nendo}".encode())]
-            )
-        busy = (
-            Job.objects.filter(kind=KIRIKAE, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            .filter(params__nendo=nendo)
-            .exclude(pk=job.pk)
-            .exists()
+        refuse_if_running(
+            job,
+            kinds=[KIRIKAE],
+            param="nendo",
+            message=f"{format_nendo(nendo)}の保育料の切替が実行中です。",
         )
-        if busy:
-            raise JobRefused(f"{format_nendo(nendo)}の保育料の切替が実行中です。")
         p = fee_params(nendo)
         return [({"month": m}, 1) for m in kirikae_months(p.kirikae_tsuki)]
 

@@ -18,11 +18,9 @@ job's log lines and its page carry no person and no count by result; the list an
 
 from __future__ import annotations
 
-import zlib
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.urls import reverse
 
 from fukushi.gyomu import SHINSHIN_SHOGAISHA_IRYO
@@ -34,9 +32,9 @@ from fukushi.services.shinshin import (
 )
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
-from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import JobRefused
+from tenants.jobs.services import refuse_if_running
 from tenants.printing.jobs import print_actor
 from tenants.wareki import format_wareki
 
@@ -68,18 +66,9 @@ class ShinshinKoshin:
 
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
         nen = int(job.params["nen"])
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"shinshin_koshin:{nen}".encode())]
-            )
-        busy = (
-            Job.objects.filter(kind=KOSHIN, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            .filter(params__nen=nen)
-            .exclude(pk=job.pk)
-            .exists()
+        refuse_if_running(
+            job, kinds=[KOSHIN], param="nen", message=f"{nen}年の一斉更新が実行中です。"
         )
-        if busy:
-            raise JobRefused(f"{nen}年の一斉更新が実行中です。")
         kaishi = koshin_kaishi(nen)
         ids = koshin_targets(kaishi)
         return [

@@ -15,11 +15,9 @@ an advisory lock in the job's own transaction).
 
 from __future__ import annotations
 
-import zlib
 from datetime import date
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -29,9 +27,9 @@ from kaigo.models import FukaKoseiStatus, KaigoFuka, KaigoKoseiKoho
 from kaigo.public import dai1_of_nendo
 from kaigo.services.fuka import FukaYear, honsantei_chunk, kosei_sweep_chunk
 from tenants.accesslog.services import Actor
-from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import JobRefused
+from tenants.jobs.services import refuse_if_running
 from tenants.params.services import ParameterMissing
 from tenants.wareki import format_nendo, format_wareki
 
@@ -71,18 +69,12 @@ def check_params(fy: int) -> None:
 
 def _refuse_if_running(job: Job) -> None:
     fy = int(job.params["fiscal_year"])
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"kaigo_fuka:{fy}".encode())])
-    busy = (
-        Job.objects.filter(kind__in=FUKA_KINDS, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-        .filter(params__fiscal_year=fy)
-        .exclude(pk=job.pk)
-        .exists()
+    refuse_if_running(
+        job,
+        kinds=FUKA_KINDS,
+        param="fiscal_year",
+        message=f"{format_nendo(fy)}の介護保険料の賦課処理が実行中です。終わってから開始してください。",
     )
-    if busy:
-        raise JobRefused(
-            f"{format_nendo(fy)}の介護保険料の賦課処理が実行中です。終わってから開始してください。"
-        )
 
 
 def _chunks(ids: list[int], size: int, key: str = "atena_ids") -> list[tuple[dict[str, Any], int]]:

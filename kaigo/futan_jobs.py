@@ -16,12 +16,10 @@
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
 
-from django.db import connection
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -41,9 +39,9 @@ from kaigo.services import futan as futan_services
 from kaigo.services.futan import Taishosha, futan_hantei_many, futan_params, futan_taishosha, kikan
 from tenants.accesslog.services import Actor
 from tenants.csvout import DEFAULT_ENCODING, check_encoding
-from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
+from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import JobRefused
+from tenants.jobs.services import refuse_if_running
 from tenants.params.services import ParameterMissing
 from tenants.printing.jobs import MassPrintJob, PrintedItem
 from tenants.wareki import format_wareki
@@ -98,18 +96,12 @@ class FutanHantei:
 
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
         nendo = int(job.params["nendo"])
-        with connection.cursor() as cur:
-            cur.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"kaigo_futan:{nendo}".encode())]
-            )
-        busy = (
-            Job.objects.filter(kind=HANTEI, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            .filter(params__nendo=nendo)
-            .exclude(pk=job.pk)
-            .exists()
+        refuse_if_running(
+            job,
+            kinds=[HANTEI],
+            param="nendo",
+            message="この年度の負担割合の判定が実行中です。終わってから開始してください。",
         )
-        if busy:
-            raise JobRefused("この年度の負担割合の判定が実行中です。終わってから開始してください。")
         taishosha = futan_taishosha(nendo, date.fromisoformat(job.params["kijun_date"]))
         return [
             (

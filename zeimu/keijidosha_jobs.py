@@ -51,7 +51,7 @@ class KeiTosho:
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
         from zeimu.services.keijidosha import KeiYear
 
-        fy = one_job_a_year(job, kind=TOSHO, lock="kei", what="軽自動車税の当初賦課")
+        fy = one_job_a_year(job, kind=TOSHO, what="軽自動車税の当初賦課")
         kijitsu = KeiYear.build(fy).fuka_kijitsu
         ids = list(
             KeiIdo.objects.filter(kind=KeiIdoKind.TOROKU, ido_date__lte=kijitsu)

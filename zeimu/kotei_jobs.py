@@ -50,7 +50,7 @@ class KoteiTosho:
         return f"{reverse('zeimu_kotei_fuka_list')}?fiscal_year={int(job.params['fiscal_year'])}"
 
     def plan(self, job: Job) -> list[tuple[dict[str, Any], int]]:
-        fy = one_job_a_year(job, kind=TOSHO, lock="kotei", what="固定資産税の当初賦課")
+        fy = one_job_a_year(job, kind=TOSHO, what="固定資産税の当初賦課")
         ids = list(
             KoteiNozeisha.objects.filter(
                 Q(tochi__kakaku__fiscal_year=fy)

@@ -3,14 +3,11 @@ against the year's law values, and one job per town and 年度 at a time."""
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connection
-
-from tenants.jobs.models import Job, JobStatus
-from tenants.jobs.services import JobRefused
+from tenants.jobs.models import Job
+from tenants.jobs.services import refuse_if_running
 from tenants.params.services import ParameterMissing
 from tenants.wareki import format_nendo
 
@@ -31,19 +28,11 @@ def fiscal_year_validated(
     return {"fiscal_year": fy}
 
 
-def one_job_a_year(job: Job, *, kind: str, lock: str, what: str) -> int:
+def one_job_a_year(job: Job, *, kind: str, what: str) -> int:
     """The job's 年度, after making sure no other job ``kind`` of the same 年度 is queued or
-    running in this town (an advisory lock on ``lock``:年度 for the plan's transaction);
-    JobRefused 「<年度>の<what>が実行中です。」 otherwise."""
+    running in this town; JobRefused 「<年度>の<what>が実行中です。」 otherwise."""
     fy = int(job.params["fiscal_year"])
-    with connection.cursor() as cur:
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [zlib.crc32(f"{lock}:{fy}".encode())])
-    busy = (
-        Job.objects.filter(kind=kind, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-        .filter(params__fiscal_year=fy)
-        .exclude(pk=job.pk)
-        .exists()
+    refuse_if_running(
+        job, kinds=[kind], param="fiscal_year", message=f"{format_nendo(fy)}の{what}が実行中です。"
     )
-    if busy:
-        raise JobRefused(f"{format_nendo(fy)}の{what}が実行中です。")
     return fy

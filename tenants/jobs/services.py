@@ -4,6 +4,8 @@ each."""
 from __future__ import annotations
 
 import logging
+import zlib
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -59,6 +61,29 @@ def _send_again(chunks: list[JobChunk]) -> list[tuple[int, int]]:
         chunk.dispatch += 1
     JobChunk.objects.bulk_update(chunks, ["status", "error", "done", "failed", "dispatch"])
     return [(chunk.pk, chunk.dispatch) for chunk in chunks]
+
+
+def refuse_if_running(job: Job, *, kinds: Iterable[str], param: str, message: str) -> Any:
+    """Inside ``job.plan`` (job_start's transaction): refuse a second job of ``kinds`` for the
+    same ``job.params[param]`` (a 年度, a 年 …) while one is queued or running in this town.
+
+    Two clerks pressing 開始 at once are serialised by a transaction-scoped advisory lock keyed
+    on the kinds and the value, so exactly one job is created; the other gets JobRefused with
+    ``message`` (Japanese, shown to the clerk). Returns the value of ``job.params[param]``."""
+    kinds = sorted(kinds)
+    value = job.params[param]
+    key = zlib.crc32(f"{','.join(kinds)}:{param}={value}".encode())
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    busy = (
+        Job.objects.filter(kind__in=kinds, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .filter(**{f"params__{param}": value})
+        .exclude(pk=job.pk)
+        .exists()
+    )
+    if busy:
+        raise JobRefused(message)
+    return value
 
 
 def job_log(job: Job, message: str, *, level: str = "info") -> None:

@@ -260,3 +260,37 @@ def test_accesslog_export_refuses_an_unknown_encoding(world):
             params={"date_from": "2025-04-01", "date_to": "2025-04-01", "encoding": "latin-1"},
             actor=ACTOR,
         )
+
+
+def test_one_job_per_kind_and_value_at_a_time_in_each_town(world, counting):
+    """refuse_if_running: a second queued/running job of the same kinds and value is refused in
+    Japanese; another value, a finished job or another town's job does not block."""
+    from tenants.jobs.registry import get_kind
+    from tenants.jobs.services import refuse_if_running
+
+    kind = get_kind("test_counting")
+    assert kind is not None
+
+    def make(n: int, status: str = JobStatus.QUEUED) -> Job:
+        return Job.objects.create(
+            kind="test_counting", gyomu=kind.gyomu, title="t", params={"n": n}, status=status
+        )
+
+    def refuse(job: Job) -> object:
+        return refuse_if_running(
+            job, kinds=["test_counting"], param="n", message="この処理は実行中です。"
+        )
+
+    with schema_context(world.alpha.schema):
+        first = make(5)
+        assert refuse(first) == 5
+        second = make(5)
+        with pytest.raises(JobRefused, match="この処理は実行中です。"):
+            refuse(second)
+        assert refuse(make(6)) == 6
+    with schema_context(world.beta.schema):
+        assert refuse(make(5)) == 5
+    with schema_context(world.alpha.schema):
+        Job.objects.filter(pk=first.pk).update(status=JobStatus.SUCCEEDED)
+        Job.objects.filter(pk=second.pk).update(status=JobStatus.CANCELLED)
+        assert refuse(make(5, JobStatus.RUNNING)) == 5
