@@ -101,9 +101,7 @@ def _copy_sql(target: sql.Identifier, cols: sql.Composable, *, binary: bool) -> 
     return sql.SQL("COPY {} ({}) FROM STDIN{}").format(target, cols, fmt)
 
 
-def _write_rows(
-    copy: psycopg.Copy[Any], rows: Sequence[Sequence[Any]], types: list[int] | None
-) -> None:
+def _write_rows(copy: psycopg.Copy, rows: Sequence[Sequence[Any]], types: list[int] | None) -> None:
     if types is not None:
         copy.set_types(types)
     for row in rows:
