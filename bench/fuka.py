@@ -308,6 +308,7 @@ def _stages(chunks: int) -> dict[str, Any]:
                 timed(
                     "write", copy_insert, Fuka._meta.db_table, fuka_services.FUKA_COLUMNS, rows,
                     on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
+                    binary=True,
                 )  # fmt: skip
                 timed(
                     "ledger", juminzei_chotei_post_job, job_id=job.pk, fiscal_year=FISCAL_YEAR,

@@ -5,7 +5,7 @@ share per process (tenants.jobs.memo), COPY through staging and server-bound rea
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
@@ -143,3 +143,65 @@ def test_copy_insert_writes_straight_in_when_nothing_conflicts_and_refuses_witho
     with pytest.raises(psycopg.errors.UniqueViolation):
         copy_insert("zeimu_fuka", COLUMNS, (_row(p.pk) for p in people[:1]))
     assert Fuka.objects.count() == 3  # and the refused write left nothing behind
+
+
+def _tricky_row(atena_id: int, n: int) -> tuple[object, ...]:
+    # text COPY escapes these; binary sends them as they are: the stored values must agree
+    employer = ["株式会社\t葉山", "改行\nあり", "円記号\\と\r", "", "髙橋𠮷商店"][n % 5]
+    at = datetime(2025, 6, 1, 9, 30, 15, 123456, tzinfo=UTC)
+    return (2025, atena_id, "tosho", "kazei", True, json_text({"futsu": [n, "第1期"]}),
+            json_text({"lines": [f"給与所得\\{n}\t", None]}), "", "t", at, -n, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 10**12 + n, 0, 0, 0, f"{n:012d}", employer, 0, 0)  # fmt: skip
+
+
+_STORED = (
+    "SELECT atena_id, kind, status, is_current, kibetsu, detail, reason, created_by, "
+    "computed_at, gokei_shotoku, gokei_zeigaku, tokucho_shitei_no, tokucho_employer_name, "
+    "superseded_by_id, job_id FROM zeimu_fuka ORDER BY atena_id"
+)
+
+
+def test_binary_copy_stores_exactly_what_text_copy_stores_in_its_own_town(alpha, beta) -> None:
+    connection.set_tenant(alpha.municipality)
+    _, people = household_tennyu("hayama", members=family())
+    _, more = household_tennyu("hayama", members=family())
+    ids = [p.pk for p in people + more]
+    rows = [_tricky_row(a, n) for n, a in enumerate(ids)]
+    on_conflict = "(fiscal_year, atena_id) WHERE is_current DO NOTHING"
+    assert copy_insert("zeimu_fuka", COLUMNS, rows, on_conflict=on_conflict) == len(ids)
+    with dj.cursor() as cur:
+        cur.execute(_STORED)
+        as_text = cur.fetchall()
+        cur.execute("DELETE FROM zeimu_fuka")
+    assert copy_insert("zeimu_fuka", COLUMNS, rows, on_conflict=on_conflict, binary=True) == len(
+        ids
+    )
+    with dj.cursor() as cur:
+        cur.execute(_STORED)
+        assert cur.fetchall() == as_text
+    assert as_text[1][12] == "改行\nあり" and as_text[2][12] == "円記号\\と\r"
+    # a chunk again, binary: the staging way skips every row already there
+    assert copy_insert("zeimu_fuka", COLUMNS, rows, on_conflict=on_conflict, binary=True) == 0
+    part = [_tricky_row(a, 7) for a in ids[:2]] + [(2025, ids[0], *rows[0][2:])]
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        copy_insert("zeimu_fuka", COLUMNS, part, binary=True)
+    with dj.cursor() as cur:
+        cur.execute(_STORED)
+        assert cur.fetchall() == as_text  # nothing changed, nothing half-written
+    connection.set_tenant(beta.municipality)
+    assert not Fuka.objects.exists()  # the other town's schema got nothing
+
+
+def test_binary_copy_refuses_a_value_of_another_type_and_writes_nothing(in_alpha) -> None:
+    _, people = household_tennyu("hayama", members=family())
+    good = [_tricky_row(p.pk, 0) for p in people[:2]]
+    # (text COPY would let the server read a date as a timestamp; binary sends the type)
+    bad = (*good[1][:9], date(2025, 6, 1), *good[1][10:])
+    with pytest.raises((psycopg.DataError, TypeError, AttributeError)):
+        copy_insert("zeimu_fuka", COLUMNS, [good[0], bad], binary=True)
+    too_long = (*good[1][:25], "x" * 21, *good[1][26:])  # 特別徴収義務者指定番号 is 20 at most
+    with pytest.raises(psycopg.errors.StringDataRightTruncation):
+        copy_insert("zeimu_fuka", COLUMNS, [good[0], too_long], binary=True)
+    with pytest.raises(ValueError, match="no column"):
+        copy_insert("zeimu_fuka", ("fiscal_year", "nonexistent"), [(2025, 1)], binary=True)
+    assert not Fuka.objects.exists()

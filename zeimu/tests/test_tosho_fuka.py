@@ -129,3 +129,37 @@ def test_clerk_starts_it_from_the_screen_and_other_town_cannot(
     connection.set_schema_to_public()
     assert login("hayama-viewer", ALPHA_HOST).post("/zeimu/tosho-fuka/").status_code == 403
     assert login("samukawa-clerk", BETA_HOST).get("/zeimu/tosho-fuka/").status_code == 404
+
+
+def test_a_chunk_commits_without_waiting_for_its_wal_and_only_its_own_transaction(
+    alpha, beta, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.db import connection as dj
+
+    import zeimu.jobkinds as jobkinds
+
+    def show() -> str:
+        with dj.cursor() as cur:
+            cur.execute("SHOW synchronous_commit")
+            return str(cur.fetchone()[0])
+
+    seen: list[str] = []
+    post = jobkinds.juminzei_chotei_post_job
+
+    def spy(**kw: object) -> int:
+        seen.append(show())  # in the chunk's transaction, after the assessments' COPY
+        return post(**kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jobkinds, "juminzei_chotei_post_job", spy)
+    connection.set_tenant(alpha.municipality)
+    _kyuchi(3)
+    _, (head, *_) = household_tennyu("hayama", members=family(), ido_date=date(2020, 4, 1))
+    _kyuyo(head.pk, 5_200_000, 760_000)
+    assert show() == "on"  # the server's default, for everything else
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and seen == ["off"]
+    assert Fuka.objects.filter(fiscal_year=2025).count() == 3
+    connection.set_tenant(beta.municipality)
+    assert not Fuka.objects.exists()
