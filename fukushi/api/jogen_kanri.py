@@ -63,6 +63,7 @@ from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
+from tenants.text import NoControlCharacters
 from tenants.uploads import LimitedUploadHandler, limit_uploads
 
 MAX_ID = 2**63 - 1
@@ -77,7 +78,9 @@ _LINE = re.compile(r"^(\d+)(?:・\d+)*行目")
 class JogenJigyoshoInSerializer(serializers.Serializer):
     kaishi = serializers.DateField(help_text="適用を始める月（その月のいずれかの日）")
     jigyosho_bango = serializers.RegexField(
-        r"^[0-9]{10}$", help_text="上限額管理事業所の事業所番号（10桁の数字）"
+        r"^[0-9]{10}$",
+        validators=[NoControlCharacters(label="事業所番号")],
+        help_text="上限額管理事業所の事業所番号（10桁の数字）",
     )
     jigyosho_mei = TextField(
         max_length=100, label="事業所名", help_text="上限額管理事業所の名称（100文字まで）"
@@ -92,7 +95,11 @@ class JogenJigyoshoSerializer(serializers.Serializer):
 
 
 class JogenGetsugakuRowSerializer(serializers.Serializer):
-    jigyosho_bango = serializers.RegexField(r"^[0-9]{10}$", help_text="事業所番号（10桁の数字）")
+    jigyosho_bango = serializers.RegexField(
+        r"^[0-9]{10}$",
+        validators=[NoControlCharacters(label="事業所番号")],
+        help_text="事業所番号（10桁の数字）",
+    )
     jigyosho_mei = TextField(max_length=100, label="事業所名", help_text="事業所名（100文字まで）")
     sohiyo = serializers.IntegerField(
         min_value=0, max_value=100_000_000, help_text="総費用額（円）"
