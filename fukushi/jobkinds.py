@@ -8,5 +8,6 @@ from fukushi import (
     printjobs_iryo,  # noqa: F401  医療費助成 受給者証（一斉更新）
     printjobs_jidoteate,  # noqa: F401  児童手当 支払通知書
     printjobs_jidoteate_kettei,  # noqa: F401  児童手当 認定・額改定通知書
+    printjobs_shinshin_koshin,  # noqa: F401  心身障害者医療 受給者証（一斉更新）
     shinshin_jobs,  # noqa: F401  心身障害者医療 受給者証の一斉更新
 )

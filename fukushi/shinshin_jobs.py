@@ -105,3 +105,63 @@ class ShinshinKoshin:
 
 
 register(ShinshinKoshin())
+
+
+# --- the schedule (SG-18: 一斉更新 on a schedule, then the new 受給者証 printed) ------------
+
+#: the scheduled run starts this many months before the town's 更新月 (the new cards must
+#: reach the 受給者 before their old ones end) and keeps trying daily until the end of the
+#: 更新月. Our choice: no law fixes it (未確認 whether towns want it as a parameter).
+LEAD_MONTHS = 1
+SYSTEM_ACTOR_NAME = "system:fukushi_shinshin_koshin"
+
+
+def _months_before(d: date, months: int) -> date:
+    n = d.year * 12 + d.month - 1 - months
+    return date(n // 12, n % 12 + 1, 1)
+
+
+def koshin_schedule_due(*, today: date) -> list[str]:
+    """The day's scheduled 一斉更新 in this town (the task of the beat calls it in each
+    schema): from ``LEAD_MONTHS`` before the 更新月 of a year to its end,
+
+    1. no 一斉更新 job of that year yet → start it (once: a job of that year in any state,
+       the clerk's included, stops the schedule; a failed one is the clerk's to retry);
+    2. the year's job has succeeded and no 受給者証 print job exists for it → start the
+       print of the renewed certificates (``fukushi.printjobs_shinshin_koshin``), issued
+       today.
+
+    A year whose criteria are not set (``koshin_kaishi`` refuses), or a town that does not
+    subscribe to the 業務, starts nothing and is tried again the next day. Idempotent.
+    Returns what it did, in words without persons (for the task's result)."""
+    from fukushi.printjobs_shinshin_koshin import CODE as CARD
+    from tenants.accesslog.services import Actor
+    from tenants.jobs.services import job_start
+
+    actor = Actor(user_id=None, username=SYSTEM_ACTOR_NAME, terminal="batch")
+    done: list[str] = []
+    for nen in (today.year, today.year + 1):
+        try:
+            kaishi = koshin_kaishi(nen)
+        except ShinshinRefused:
+            continue  # the criteria of that 年度 are not set yet: tried again tomorrow
+        if not _months_before(kaishi, LEAD_MONTHS) <= today < _months_before(kaishi, -1):
+            continue
+        job = Job.objects.filter(kind=KOSHIN, params__nen=nen).order_by("-pk").first()
+        try:
+            if job is None:
+                job_start(kind=KOSHIN, params={"nen": nen}, actor=actor)
+                done.append(f"{nen}年の一斉更新を開始")
+            elif (
+                job.status == JobStatus.SUCCEEDED
+                and not Job.objects.filter(kind=CARD, params__koshin_job=job.pk).exists()
+            ):
+                job_start(
+                    kind=CARD,
+                    params={"koshin_job": job.pk, "hakko_date": today.isoformat()},
+                    actor=actor,
+                )
+                done.append(f"{nen}年の一斉更新の受給者証の印刷を開始")
+        except (JobRefused, ValueError):
+            continue  # not subscribed, or refused by the kind: nothing started
+    return done

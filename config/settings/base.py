@@ -506,6 +506,15 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["kaigo.tasks.nintei_koshin_yokoku_daily"],
         "kwargs": {"expires": 86400.0},
     },
+    # 心身障害者医療: the 受給者証 一斉更新 (SG-18) from a month before the town's 更新月, then
+    # the renewed certificates printed (fukushi.shinshin_jobs.koshin_schedule_due). Daily;
+    # idempotent: a year's job is started once, its print once.
+    "fukushi-shinshin-koshin": {
+        "task": "tenants.tasks.dispatch_for_all_municipalities",
+        "schedule": 86400.0,
+        "args": ["fukushi.tasks.shinshin_koshin_daily"],
+        "kwargs": {"expires": 86400.0},
+    },
     # 国保税: the daily 更正候補 sweep (資格 and 所得 changed since the 賦課); the job
     # replaces each household's open candidate, so a repeated run adds nothing.
     "kokuho-fuka-kosei": {

@@ -13,6 +13,7 @@ from fukushi.models.kenko import (  # 健康管理（予防接種・健診）
     SesshuKubun,
     YoboSesshu,
 )
+from fukushi.models.kogaku import *  # noqa: F403  高額障害福祉サービス等給付費 (SG-87)
 from fukushi.models.seiho import (  # 生活保護 (issue 21 item 3)
     CaseStatus,
     Fujo,

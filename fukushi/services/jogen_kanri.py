@@ -175,10 +175,13 @@ def _by_bango(seido: str, bango: str) -> Jukyusha | None:
     return Jukyusha(seido, k) if k is not None else None
 
 
-def _log(actor: Actor, action: str, j: Jukyusha, record_type: str, pk: int, **kw: Any) -> None:
+def _log(
+    actor: Actor, action: str, j: Jukyusha, record_type: str, pk: int, purpose: str = "", **kw: Any
+) -> None:
     access_record(
         actor=actor,
         action=action,
+        purpose=purpose[:200],
         gyomu=SHOGAISHA_FUKUSHI,
         screen="fukushi.jogen_kanri",
         record_type=record_type,
@@ -216,7 +219,7 @@ def kanri_words(seido: str, k: TsushoKettei | JiritsuKettei, day: date) -> str:
 
 
 def kanri_jigyosho_set(
-    *, seido: str, pk: int, kaishi: date, bango: str, mei: str, actor: Actor
+    *, seido: str, pk: int, kaishi: date, bango: str, mei: str, actor: Actor, purpose: str = ""
 ) -> JogenKanriJigyosho:
     """Record the 上限額管理事業所 of a decision from the month of ``kaishi`` (a later month's
     row takes over from that month; the same month is replaced)."""
@@ -235,12 +238,13 @@ def kanri_jigyosho_set(
             kaishi_ym=ym,
             defaults={"jigyosho_bango": bango, "jigyosho_mei": mei, "created_by": actor.username},
         )
-        _log(actor, AccessAction.UPDATE, j, j.record_type, j.pk, kind="jogen_kanri_jigyosho")
+        _log(actor, AccessAction.UPDATE, j, j.record_type, j.pk, purpose,
+             kind="jogen_kanri_jigyosho")  # fmt: skip
     return row
 
 
 def _kakutei(
-    j: Jukyusha, ym: date, rows: list[Getsugaku], actor: Actor, torikomi: str
+    j: Jukyusha, ym: date, rows: list[Getsugaku], actor: Actor, torikomi: str, purpose: str = ""
 ) -> JogenKanriKekka:
     if not j.in_period(ym):
         raise JogenRefused([("teikyo_ym", f"{nengetsu(ym)}は支給決定期間に含まれていません。")])
@@ -291,16 +295,23 @@ def _kakutei(
         )
         for n, r in enumerate(result.rows, start=1)
     )
-    _log(actor, AccessAction.CREATE, j, KEKKA_TYPE, kekka.pk, kekka=result.kekka)
+    _log(actor, AccessAction.CREATE, j, KEKKA_TYPE, kekka.pk, purpose, kekka=result.kekka)
     return kekka
 
 
 def jogen_kanri_kakutei(
-    *, seido: str, pk: int, teikyo: date, rows: list[Getsugaku], actor: Actor
+    *,
+    seido: str,
+    pk: int,
+    teikyo: date,
+    rows: list[Getsugaku],
+    actor: Actor,
+    purpose: str = "",
 ) -> JogenKanriKekka:
-    """The 上限額管理結果 of the month of ``teikyo`` from the rows entered on the screen."""
+    """The 上限額管理結果 of the month of ``teikyo`` from the rows entered on the screen or
+    sent to the API (``purpose``: the 利用目的 the clerk gave, kept on the access-log row)."""
     with transaction.atomic(durable=True):
-        return _kakutei(jukyusha_get(seido, pk), teikyo.replace(day=1), rows, actor, "")
+        return _kakutei(jukyusha_get(seido, pk), teikyo.replace(day=1), rows, actor, "", purpose)
 
 
 @dataclass(frozen=True)
@@ -367,7 +378,7 @@ def parse_meisai(data: bytes) -> list[MeisaiRow]:
 
 
 def jogen_kanri_torikomi(
-    *, seido: str, data: bytes, filename: str, actor: Actor
+    *, seido: str, data: bytes, filename: str, actor: Actor, purpose: str = ""
 ) -> list[JogenKanriKekka]:
     """Import a file: one 上限額管理結果 per 受給者証番号 and month. Any refused group refuses the
     whole file (nothing written) with the lines it came from."""
@@ -391,7 +402,7 @@ def jogen_kanri_torikomi(
                 continue
             try:
                 with transaction.atomic():
-                    out.append(_kakutei(j, ym, [r.row for r in rs], actor, filename))
+                    out.append(_kakutei(j, ym, [r.row for r in rs], actor, filename, purpose))
             except JogenRefused as exc:
                 errors.extend(("file", f"{where}：{m}") for _, m in exc.errors)
         if errors:

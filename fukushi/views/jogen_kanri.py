@@ -231,7 +231,7 @@ def jogen_kanri_views(seido: str) -> list[URLPattern]:
             try:
                 row = kanri_jigyosho_set(
                     seido=seido, pk=pk, kaishi=d["kaishi"], bango=d["jigyosho_bango"],
-                    mei=d["jigyosho_mei"], actor=actor_from_request(request),
+                    mei=d["jigyosho_mei"], actor=actor_from_request(request), purpose=purpose,
                 )  # fmt: skip
             except JogenRefused as exc:
                 _flash(request, exc)
@@ -255,7 +255,7 @@ def jogen_kanri_views(seido: str) -> list[URLPattern]:
             try:
                 kekka = jogen_kanri_kakutei(
                     seido=seido, pk=pk, teikyo=form.cleaned_data["teikyo"], rows=rows,
-                    actor=actor_from_request(request),
+                    actor=actor_from_request(request), purpose=purpose,
                 )  # fmt: skip
             except JogenRefused as exc:
                 _flash(request, exc)

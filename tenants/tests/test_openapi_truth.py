@@ -24,6 +24,8 @@ UPLOADS = {
     "/api/v1/zeimu/kazei/import/",
     "/api/v1/fukushi/kodomo-iryo/genbutsu/",
     "/api/v1/fukushi/hitorioya-iryo/genbutsu/",
+    "/api/v1/fukushi/shogaisha-fukushi/tsusho/jogen-kanri/torikomi/",
+    "/api/v1/fukushi/shogaisha-fukushi/jiritsu/jogen-kanri/torikomi/",
 }
 
 
