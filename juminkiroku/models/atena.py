@@ -204,6 +204,7 @@ class AtenaRireki(PersonFields):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # rireki_closed_by_idx (partial) below
     )
     superseded = models.BooleanField("訂正・取消により無効", default=False)
     superseded_by = models.ForeignKey(
@@ -213,6 +214,7 @@ class AtenaRireki(PersonFields):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # rireki_superseded_by_idx (partial) below
     )
     # A 取消 that reopens an earlier version writes a copy of it (``ido`` = the 取消) and
     # points the copy here at the version it stands for, so that a later 取消 of the
@@ -224,6 +226,7 @@ class AtenaRireki(PersonFields):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # rireki_reopens_idx (partial) below
     )
     recorded_at = models.DateTimeField("記録日時", auto_now_add=True)
 
@@ -241,6 +244,28 @@ class AtenaRireki(PersonFields):
                 fields=["setai", "valid_from"],
                 name="rireki_setai_idx",
                 condition=models.Q(superseded=False),
+            ),
+            # The three links to a later 異動 / version are NULL in nearly every version (a
+            # version is closed, superseded or a reopening copy only after an 異動): their
+            # indexes hold only the rows that have one. Every lookup is by equality (or IN)
+            # on the column, and the foreign keys' own checks (deleting an 異動 or a
+            # version) are equalities too, which imply IS NOT NULL, so the planner uses
+            # them as it used the full ones (juminkiroku/tests/test_rireki_partial_indexes.py);
+            # a load no longer builds two indexes of NULLs per version (issue 23).
+            models.Index(
+                fields=["closed_by"],
+                name="rireki_closed_by_idx",
+                condition=models.Q(closed_by__isnull=False),
+            ),
+            models.Index(
+                fields=["superseded_by"],
+                name="rireki_superseded_by_idx",
+                condition=models.Q(superseded_by__isnull=False),
+            ),
+            models.Index(
+                fields=["reopens"],
+                name="rireki_reopens_idx",
+                condition=models.Q(reopens__isnull=False),
             ),
         ]
         constraints = [

@@ -6,7 +6,7 @@ row by row, and a foreign key is then checked by one join instead of a trigger p
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -46,9 +46,17 @@ def drop_secondary(
     *,
     indexes: bool,
     foreign_keys: bool,
+    keep_leading: Mapping[str, Collection[str]] | None = None,
 ) -> Dropped:
     """Drop every foreign key from ``tables`` and (with ``indexes``) their non-unique,
     non-constraint indexes; return what is needed to recreate them exactly.
+
+    ``keep_leading`` (table → column names): an index whose leading key column is one of
+    its table's stays in place. For columns whose values arrive in ascending order (ids
+    of rows written in order, numbers handed out in order, NULL or one constant) each
+    insert lands on the index's rightmost leaf — the server maintains them while the
+    rows stream in, on the core the generating process leaves free, instead of sorting
+    them after the COPY.
 
     Foreign keys from other tables *to* ``tables`` stay: rows inserted into a referenced
     table fire no check (only its updates and deletes do), and recreating each of them
@@ -72,11 +80,12 @@ def drop_secondary(
         constraints = [(r[0], r[1], r[2]) for r in cur.fetchall()] if foreign_keys else []
         cur.execute(
             """
-            SELECT ic.relname, pg_get_indexdef(i.indexrelid)
+            SELECT ic.relname, pg_get_indexdef(i.indexrelid), tc.relname, a.attname
               FROM pg_index i
               JOIN pg_class ic ON ic.oid = i.indexrelid
               JOIN pg_class tc ON tc.oid = i.indrelid
               JOIN pg_namespace n ON n.oid = tc.relnamespace
+              LEFT JOIN pg_attribute a ON a.attrelid = tc.oid AND a.attnum = i.indkey[0]
              WHERE %s AND n.nspname = %s AND tc.relname = ANY(%s)
                AND NOT i.indisprimary AND NOT i.indisunique
                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
@@ -84,7 +93,10 @@ def drop_secondary(
             """,
             [indexes, schema, tables],
         )
-        dropped_indexes = [(r[0], r[1]) for r in cur.fetchall()]
+        keep = keep_leading or {}
+        dropped_indexes = [
+            (r[0], r[1]) for r in cur.fetchall() if r[3] is None or r[3] not in keep.get(r[2], ())
+        ]
         for table, name, _definition in constraints:
             cur.execute(
                 sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(

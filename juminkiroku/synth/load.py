@@ -6,9 +6,11 @@ the loaded numbers, and one access-log row. Generation and COPY overlap: the 住
 versions stream to the server while Python builds the next households (the server works
 on the other core); the 宛名 and 世帯 rows are buffered and sent next.
 
-While the rows go in, the foreign keys from the three loaded tables and their secondary
-indexes are dropped, then recreated exactly as they were, in the same transaction
-(``synth.bulk``; the index builds use the server's parallel workers).
+While the rows go in, the foreign keys from the three loaded tables and those of their
+secondary indexes whose keys arrive in random order are dropped, then recreated exactly as
+they were, in the same transaction (``synth.bulk``; the index builds use the server's
+parallel workers); the indexes whose keys arrive in ascending order (``IN_ORDER``) stay
+and are kept up to date by the server during the COPY.
 """
 
 from __future__ import annotations
@@ -65,6 +67,23 @@ CHUNK_ROWS = 2000  # 住民票 versions a write while generating (≈ 0.7 MB)
 BUFFERED_ROWS = 20000  # rows a write of the buffered tables afterwards
 BLOCK_ROWS = 20000  # rows a block from the generating child (≈ 7 MB)
 FORK_FROM = 20000  # residents from which a child process generates
+
+# Index columns (leading key) whose values the load writes in ascending order, table by
+# table: ids of rows generated in order (宛名 → 世帯, 履歴 → 宛名 / 世帯), the load's one
+# 異動 (or NULL), links that are NULL in every loaded version (0020 indexes them only
+# where set), and the numbers handed out in order (宛名番号, 世帯番号: zero-padded, so
+# their text order is their number order). Their indexes stay during the COPY: each
+# insert appends at the index's right edge, on the server's core, while the generating
+# process works on the other; built after the COPY they would be sorted on the critical
+# path. The other indexes (kana, names, dates, 住民票コード, 個人番号, …) get random keys
+# and are built after the COPY, once each.
+IN_ORDER: dict[str, frozenset[str]] = {
+    Atena._meta.db_table: frozenset({"setai_id", "atena_no"}),
+    AtenaRireki._meta.db_table: frozenset(
+        {"atena_id", "setai_id", "ido_id", "closed_by_id", "superseded_by_id", "reopens_id"}
+    ),
+    Setai._meta.db_table: frozenset({"setai_no"}),
+}
 
 # The resident data of a town (the staff's grants, tenants.grants, are not).
 RESIDENT_MODELS: tuple[type[models.Model], ...] = (
@@ -295,6 +314,7 @@ def residents_load(
     actor: Actor | None = None,
     drop_indexes: bool = True,
     drop_foreign_keys: bool = True,
+    keep_in_order: bool = True,
     analyze: bool = False,
 ) -> LoadResult:
     """Generate ``population`` residents as of ``on`` and load them into the current
@@ -303,8 +323,10 @@ def residents_load(
     Refuses (``SynthLoadError``) when the town already has residents, unless
     ``replace``, which first empties this schema's resident tables (same transaction).
     ``drop_indexes`` / ``drop_foreign_keys`` (default on) rebuild them after the COPY
-    instead of maintaining them row by row; ``analyze`` runs ANALYZE before commit
-    (otherwise autovacuum does it within a minute of the commit).
+    instead of maintaining them row by row, except (``keep_in_order``, default on) the
+    indexes whose keys arrive in ascending order (``IN_ORDER``), which the server keeps
+    up to date during the COPY; ``analyze`` runs ANALYZE before commit (otherwise
+    autovacuum does it within a minute of the commit).
     """
     municipality = current_municipality()
     schema = connection.schema_name
@@ -342,6 +364,7 @@ def residents_load(
                     [atena_t, rireki_t, setai_t],
                     indexes=drop_indexes,
                     foreign_keys=drop_foreign_keys,
+                    keep_leading=IN_ORDER if keep_in_order else None,
                 )
         bases = {t: _id_base(cur, t) for t in (atena_t, rireki_t, setai_t)}
         town = town_info(
