@@ -54,3 +54,6 @@ urlpatterns += [*_hoiku.urlpatterns, *_hoiku_ryo.urlpatterns]
 from fukushi.views import hoiku_kyufu as _hoiku_kyufu  # noqa: E402  施設型給付費 (HK-13)
 
 urlpatterns += _hoiku_kyufu.urlpatterns
+from fukushi.views import hoiku_kyufu_shiharai as _hoiku_kyufu_shiharai  # noqa: E402  給付費の支払
+
+urlpatterns += _hoiku_kyufu_shiharai.urlpatterns

@@ -1,7 +1,8 @@
 """REST API of 児童扶養手当 返還金の分割納付 (mounted at /api/v1/fukushi/jido-fuyo-teate/), what
 the 過払 screen and the 不履行 list do (fukushi/views/fuyoteate_kabarai_bunno.py,
 fukushi/views/fuyoteate_henkan.py): the plans (paged, by 状態 or 不履行 today), one plan with
-its 回, the plan made on the debtor's 申出 (POST) and a payment of the 返還金 (POST: put to
+its 回, the plan made on the debtor's 申出 (POST), the plan cancelled on a 不履行 (POST
+``bunno/<id>/torikeshi/``: the rest due at once) and a payment of the 返還金 (POST: put to
 the 回 in order).
 
 The wall is the 業務's (``TenantAPIView``: the 業務 role, or an API key with its read or
@@ -35,9 +36,15 @@ from fukushi.models import (
 )
 from fukushi.services.fuyoteate import FuyoteateRefused
 from fukushi.services.fuyoteate_kabarai import kabarai_nofu
-from fukushi.services.fuyoteate_kabarai_bunno import bunno_moushide, furikou_ki, furikou_list
+from fukushi.services.fuyoteate_kabarai_bunno import (
+    bunno_moushide,
+    bunno_torikeshi,
+    furikou_ki,
+    furikou_list,
+)
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
+from tenants.api.fields import TextField
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
@@ -95,6 +102,13 @@ class BunnoMoushideSerializer(serializers.Serializer):
         min_value=1, max_value=100_000_000, help_text="毎回の額（円、最終回は残り）"
     )
     shokai_nouki = serializers.DateField(help_text="初回の納期限（閉庁日は翌開庁日）")
+
+
+class BunnoTorikeshiSerializer(serializers.Serializer):
+    torikeshi_date = serializers.DateField(
+        help_text="取消日（この日に納期限を過ぎた未納の回があること）"
+    )
+    riyu = TextField(max_length=200, label="取消の理由", help_text="取消の理由")
 
 
 class KabaraiNofuSerializer(serializers.Serializer):
@@ -274,6 +288,42 @@ class BunnoMoushideView(TenantAPIView):
         return Response(body, status=status.HTTP_201_CREATED)
 
 
+class BunnoTorikeshiView(TenantAPIView):
+    gyomu_code = JIDO_FUYO_TEATE
+    access_reads = LOGGED_BY_SERVICE
+
+    @extend_schema(
+        request=BunnoTorikeshiSerializer,
+        responses={
+            200: BunnoDetailSerializer,
+            422: rule_response(
+                "分割納付中ではない、取消日に納期限を過ぎた未納の回がない（不履行ではない）、"
+                "理由が空、日付が範囲の外"
+            ),
+        },
+        summary="返還金の分割納付の取消（不履行による。残額は一時に納付、納期限は取消日）",
+        operation_id="fukushi_fuyoteate_bunno_torikeshi",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        p = _plans().filter(pk=pk).first() if pk <= MAX_ID else None
+        if p is None:
+            raise NotFound("その分割納付は見つかりません。")
+        ser = BunnoTorikeshiSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        d = ser.validated_data
+        dates_in_range(d, "torikeshi_date")
+        try:
+            bunno_torikeshi(
+                bunno=p,
+                torikeshi_date=d["torikeshi_date"],
+                riyu=d["riyu"],
+                actor=actor_from_request(request._request),
+            )
+        except FuyoteateRefused as exc:
+            raise _refused(exc) from exc
+        return Response(_detail(_plans().get(pk=p.pk), timezone.localdate()))
+
+
 class KabaraiNofuView(TenantAPIView):
     gyomu_code = JIDO_FUYO_TEATE
     access_reads = LOGGED_BY_SERVICE
@@ -332,6 +382,11 @@ urlpatterns: list[URLPattern] = [
         f"{PREFIX}bunno/<int:pk>/",
         BunnoDetailView.as_view(),
         name="api-fukushi-fuyoteate-bunno-detail",
+    ),
+    path(
+        f"{PREFIX}bunno/<int:pk>/torikeshi/",
+        BunnoTorikeshiView.as_view(),
+        name="api-fukushi-fuyoteate-bunno-torikeshi",
     ),
     path(
         f"{PREFIX}<int:kid>/bunno/",

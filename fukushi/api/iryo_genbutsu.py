@@ -1,8 +1,10 @@
 """REST API of 子ども医療費助成・ひとり親家庭等医療費助成の現物給付 (IR-11), what the screens do
 (fukushi/views/iryo_genbutsu.py), each 業務 at its own prefix (/api/v1/fukushi/kodomo-iryo/,
 /hitorioya-iryo/): the 請求 imported (paged, by 請求月 and 審査支払機関), one 請求 with its
-totals per 医療機関, its lines (paged; 返戻 only or accepted only) and the import of a
-month's 請求 file (multipart; the layout of ``fukushi.services.iryo_genbutsu``).
+totals per 医療機関, its lines (paged; 返戻 only or accepted only), the import of a
+month's 請求 file (multipart; the layout of ``fukushi.services.iryo_genbutsu``) and the
+payment of a 請求 to the 審査支払機関's account (POST ``<id>/shiharai/``: once; the town as
+振込依頼人 from its own values ``fukushi.furikomi.*``; the 全銀 file is the screen's).
 
 The wall is the 業務's own (its role, or an API key with its read or write scope); a 請求 of
 the other 業務 or of another town is 404. The lines carry 受給者番号 (要配慮: 医療), so the
@@ -36,13 +38,23 @@ from fukushi.api.paging import PARAMETERS as PAGING
 from fukushi.api.purpose import PURPOSE, purpose_of
 from fukushi.gyomu import HITORIOYA_IRYO, NYUYOJI_IRYO
 from fukushi.models import IryoGenbutsu, IryoGenbutsuMeisai, IryoGyomu, IryoShinsaKikan
+from fukushi.services.furikomi import NOT_SET, irainin_of
 from fukushi.services.iryo import IryoRefused
-from fukushi.services.iryo_genbutsu import SeikyuFileRefused, genbutsu_kikan, genbutsu_torikomi
+from fukushi.services.iryo_genbutsu import (
+    SeikyuFileRefused,
+    genbutsu_kikan,
+    genbutsu_shiharai,
+    genbutsu_torikomi,
+)
+from tenants import zengin
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_note
 from tenants.accesslog.services import actor_from_request
+from tenants.api.fields import TextField
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 from tenants.uploads import LimitedUploadHandler, limit_uploads
+from tenants.wareki import fiscal_year_of
 
 MAX_ID = 2**63 - 1
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -96,6 +108,19 @@ class TorikomiSerializer(serializers.Serializer):
         help_text="請求ファイル（UTF-8 の CSV。1行目「診療月,医療機関コード,医療機関名,"
         "受給者番号,医療費総額,一部負担金相当額」）",
     )
+
+
+class GenbutsuShiharaiInputSerializer(serializers.Serializer):
+    shiharai_date = serializers.DateField(help_text="支払日（取組日）")
+    kinyu_kikan = TextField(
+        max_length=4, label="金融機関コード", help_text="審査支払機関の口座：金融機関コード（4桁）"
+    )
+    shiten = TextField(max_length=3, label="支店コード", help_text="支店コード（3桁）")
+    yokin_shumoku = serializers.ChoiceField(
+        choices=list(zengin.SHUMOKU.items()), help_text="預金種目"
+    )
+    koza_bango = TextField(max_length=7, label="口座番号", help_text="口座番号（7桁）")
+    meigi_kana = TextField(max_length=30, label="口座名義", help_text="口座名義（半角カナ）")
 
 
 class FileErrorSerializer(serializers.Serializer):
@@ -265,6 +290,56 @@ def _views(code: str, prefix: str) -> list[URLPattern]:
         def get(self, request: Request, pk: int) -> Response:
             return Response(_detail(one(pk)))
 
+    class ShiharaiView(TenantAPIView):
+        gyomu_code = code
+        access_reads = LOGGED_BY_SERVICE  # the payment (its totals only) is logged by the service
+
+        @extend_schema(
+            request=GenbutsuShiharaiInputSerializer,
+            responses={
+                200: GenbutsuDetailSerializer,
+                422: rule_response(
+                    "支払済み、支払う助成額がない、口座・振込依頼人の誤り、振込依頼人が未設定、"
+                    f"支払日が{FIRST_YEAR}〜{LAST_YEAR}年の外"
+                ),
+            },
+            summary=f"{label}の現物給付の請求の支払（審査支払機関の口座へ。一度だけ）",
+            operation_id=f"fukushi_{slug}_genbutsu_shiharai",
+        )
+        def post(self, request: Request, pk: int) -> Response:
+            g = one(pk)
+            ser = GenbutsuShiharaiInputSerializer(data=request.data)
+            ser.is_valid(raise_exception=True)
+            d = ser.validated_data
+            if not FIRST_YEAR <= d["shiharai_date"].year <= LAST_YEAR:
+                raise RuleRefused(
+                    {
+                        "shiharai_date": [
+                            f"{FIRST_YEAR}年から{LAST_YEAR}年までの日付で指定してください。"
+                        ]
+                    }
+                )
+            irainin = irainin_of(fiscal_year_of(d["shiharai_date"]))
+            if irainin is None:
+                raise RuleRefused({"irainin": [NOT_SET + "。"]})
+            try:
+                g = genbutsu_shiharai(
+                    genbutsu=g,
+                    shiharai_date=d["shiharai_date"],
+                    irainin=irainin,
+                    koza=zengin.Account(
+                        d["kinyu_kikan"], d["shiten"], d["yokin_shumoku"], d["koza_bango"],
+                        d["meigi_kana"],
+                    ),
+                    actor=actor_from_request(request._request),
+                )  # fmt: skip
+            except IryoRefused as exc:
+                out: dict[str, list[str]] = {}
+                for field, message in exc.errors:
+                    out.setdefault(field or "detail", []).append(message)
+                raise RuleRefused(out) from exc
+            return Response(_detail(g))
+
     class MeisaiView(TenantAPIView):
         gyomu_code = code
         access_reads = Reads(
@@ -330,7 +405,8 @@ def _views(code: str, prefix: str) -> list[URLPattern]:
             )
 
     for cls, name in ((ListView, "GenbutsuView"), (DetailView, "GenbutsuDetailView"),
-                      (MeisaiView, "GenbutsuMeisaiView")):  # fmt: skip
+                      (MeisaiView, "GenbutsuMeisaiView"),
+                      (ShiharaiView, "GenbutsuShiharaiView")):  # fmt: skip
         cls.__name__ = cls.__qualname__ = slug.title().replace("_", "") + name
     return [
         path(f"{prefix}/genbutsu/", ListView.as_view(), name=f"api-fukushi-{prefix}-genbutsu"),
@@ -338,6 +414,11 @@ def _views(code: str, prefix: str) -> list[URLPattern]:
             f"{prefix}/genbutsu/<int:pk>/",
             DetailView.as_view(),
             name=f"api-fukushi-{prefix}-genbutsu-detail",
+        ),
+        path(
+            f"{prefix}/genbutsu/<int:pk>/shiharai/",
+            ShiharaiView.as_view(),
+            name=f"api-fukushi-{prefix}-genbutsu-shiharai",
         ),
         path(
             f"{prefix}/genbutsu/<int:pk>/meisai/",

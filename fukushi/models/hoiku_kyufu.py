@@ -11,6 +11,7 @@ from fukushi.models.hoiku import HoikuShisetsu
 __all__ = [
     "HoikuKoteiKakaku",
     "HoikuKyufuhiSeikyu",
+    "HoikuKyufuhiShiharai",
     "HoikuShisetsuKoza",
     "KyufuhiSeikyuJotai",
 ]
@@ -106,3 +107,41 @@ class HoikuKyufuhiSeikyu(models.Model):
 
     def __str__(self) -> str:
         return f"施設型給付費の請求 {self.pk}"
+
+
+class HoikuKyufuhiShiharai(models.Model):
+    """The payment of a 施設's 給付費 of a month (法第27条第5項: 法定代理受領), recorded once
+    per 施設 and month and only for a 請求 whose 審査 is 一致: the amount paid (the 審査's
+    算定額, equal to the 請求額), the 施設's account and the town as 振込依頼人 as they were
+    on the day, and the 支払日 (取組日). Never edited: the month's 全銀 file and the 支払通知書
+    are made from these rows, so a later change of the 施設's account does not rewrite a
+    payment made."""
+
+    seikyu = models.OneToOneField(
+        HoikuKyufuhiSeikyu, on_delete=models.PROTECT, related_name="shiharai", verbose_name="請求"
+    )
+    shisetsu = models.ForeignKey(
+        HoikuShisetsu,
+        on_delete=models.PROTECT,
+        related_name="kyufuhi_shiharai",
+        verbose_name="施設",
+    )
+    month = models.DateField("給付費の月（月の初日）")
+    shiharai_date = models.DateField("支払日（振込日）")
+    ninzu = models.PositiveIntegerField("児童数")
+    gaku = models.PositiveIntegerField("支払額（円）")
+    koza = models.JSONField("振込先口座（支払時）")
+    irainin = models.JSONField("振込依頼人（支払時）")
+    created_by = models.CharField("支払処理者", max_length=150)
+    created_at = models.DateTimeField("処理日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "施設型給付費の支払"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shisetsu", "month"], name="hoiku_kyufuhi_shiharai_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"施設型給付費の支払 {self.pk}"

@@ -1,7 +1,8 @@
 """施設型給付費・地域型保育給付費 (子ども・子育て支援法第27条・第29条): per 施設 and month, for
 each child enrolled in the month, the 公定価格 of the child's クラス年齢 and 保育必要量 (2号・3号)
-or 教育標準時間 (1号) less the 利用者負担, and the 給付費 of the 施設 as the sum; paid to the
-施設's account in a 全銀 総合振込 file through the platform's writer (``tenants.zengin``).
+or 教育標準時間 (1号) less the 利用者負担, and the 給付費 of the 施設 as the sum. It is paid
+once its 請求 is judged 一致 (``hoiku_kyufu_seikyu``, ``hoiku_kyufu_shiharai``: the payment
+recorded, the 全銀 file and the 支払通知書 made from it).
 
 The 公定価格 is **entered data** (``HoikuKoteiKakaku``: what the town has for the 施設 from
 the 内閣府's 基本分単価 and 加算), not computed from the 加算 tables here.
@@ -17,8 +18,6 @@ the 内閣府's 基本分単価 and 加算), not computed from the 加算 tables
   own rule for the 日割 of the 公定価格 was not read here: the divisor and the rounding are
   our choice, taken from the towns' 保育料 rules (未確認; see fukushi/params/hoiku.yaml).
 
-The 給付費 run is not recorded as paid (the file is made on demand; a payment ledger of the
-給付費 is not built).
 """
 
 from __future__ import annotations
@@ -55,7 +54,6 @@ __all__ = [
     "KyufuhiRefused",
     "ShisetsuKyufu",
     "kotei_kakaku_set",
-    "kyufuhi_furikomi",
     "kyufuhi_of_month",
     "shisetsu_koza_set",
 ]
@@ -233,38 +231,3 @@ def kyufuhi_of_month(month: date, *, actor: Actor) -> list[ShisetsuKyufu]:
         detail={"atena_ids": [n.atena_id for n in enrolled]},
     )  # fmt: skip
     return list(out.values())
-
-
-def kyufuhi_furikomi(
-    *, month: date, irainin: zengin.Irainin, torikumi: date, actor: Actor
-) -> bytes:
-    """The 全銀 総合振込 file paying each 施設 its 給付費 of ``month`` (顧客コード1 = the
-    施設's internal number); refused when a 施設 with a 給付費 has no account."""
-    rows = [s for s in kyufuhi_of_month(month, actor=actor) if s.total > 0]
-    koza = {k.shisetsu_id: k for k in HoikuShisetsuKoza.objects.filter(
-        shisetsu_id__in=[s.shisetsu.pk for s in rows])}  # fmt: skip
-    missing = [s.shisetsu.name for s in rows if s.shisetsu.pk not in koza]
-    if missing:
-        raise KyufuhiRefused([("", f"{name}：給付費の振込先口座が登録されていません。")
-                              for name in missing])  # fmt: skip
-    if not rows:
-        raise KyufuhiRefused([("", "この月に支払う給付費はありません。")])
-    data = zengin.sogo_furikomi_file(
-        irainin=irainin,
-        torikumi=torikumi,
-        lines=[
-            zengin.FurikomiLine(
-                account=zengin.Account(k.kinyu_kikan, k.shiten, k.yokin_shumoku, k.koza_bango,
-                                       k.meigi_kana),
-                amount=s.total,
-                customer1=str(s.shisetsu.pk),
-            )
-            for s in rows
-            for k in [koza[s.shisetsu.pk]]
-        ],
-    )  # fmt: skip
-    access_record(
-        action=AccessAction.EXPORT, actor=actor, gyomu=KODOMO_KOSODATE, screen=SCREEN,
-        record_type="fukushi.HoikuShisetsu", record_count=len(rows),
-    )  # fmt: skip
-    return data

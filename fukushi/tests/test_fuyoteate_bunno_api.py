@@ -97,3 +97,46 @@ def test_bunno_api_plan_payments_list_and_two_towns(world, towns, login):  # noq
     assert r.status_code == 403
     assert _in(world.alpha, lambda: FuyoKabaraiBunno.objects.count()) == 0
     assert _in(world.beta, lambda: FuyoKabarai.objects.get().nofu_gaku) == 14_400
+
+
+def test_bunno_api_torikeshi_in_two_towns(world, towns, login):  # noqa: F811
+    """The cancellation of a plan on its 不履行 by the API (POST bunno/<id>/torikeshi/): before
+    the first 納期限 (2026-02-02, moved from 1/31) has passed there is no 不履行 (422); no
+    reason (400) or a control character in it (400); a 閲覧者 403; 葉山町 404 — nothing
+    written; then cancelled on 2026-03-10 (第1回 unpaid since 2/2): 状態 取消, the 返還金's
+    納期限 the 取消日 (the rest due at once), once only (422)."""
+    k = towns["b"]
+    other = login("samukawa-clerk", BETA_HOST)
+    plan = other.post(f"{API}{k.pk}/bunno/", FORM, content_type="application/json").json()
+    url = f"{API}bunno/{plan['id']}/torikeshi/"
+    body = {"torikeshi_date": "2026-03-10", "riyu": "第1回の納付がない"}
+    r = other.post(url, {**body, "torikeshi_date": "2026-02-02"}, content_type="application/json")
+    assert r.status_code == 422 and "不履行ではありません" in str(r.json())
+    r = other.post(url, {"torikeshi_date": "2026-03-10"}, content_type="application/json")
+    assert r.status_code == 400 and "riyu" in r.json()
+    r = other.post(url, {**body, "riyu": "a\x00b"}, content_type="application/json")
+    assert r.status_code == 400
+    r = other.post(url, {**body, "torikeshi_date": "1900-03-10"}, content_type="application/json")
+    assert r.status_code == 422 and "2000年から2100年" in str(r.json())
+    viewer = login("samukawa-viewer", BETA_HOST)
+    assert viewer.post(url, body, content_type="application/json").status_code == 403
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    assert clerk.post(url, body, content_type="application/json").status_code == 404
+    got = _in(
+        world.beta,
+        lambda: (FuyoKabaraiBunno.objects.get().jotai, str(FuyoKabarai.objects.get().nouki)),
+    )
+    assert got[0] == "keizoku" and got[1] != "2026-03-10"
+    # the cancellation
+    r = other.post(url, body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert (out["jotai_label"], out["torikeshi_date"], out["torikeshi_riyu"]) == (
+        "取消", "2026-03-10", "第1回の納付がない")  # fmt: skip
+    assert out["henkankin_zangaku"] == 93_380
+    assert _in(world.beta, lambda: str(FuyoKabarai.objects.get().nouki)) == "2026-03-10"
+    r = other.post(url, body, content_type="application/json")
+    assert r.status_code == 422 and "分割納付中ではありません" in str(r.json())
+    logged = AccessLog.objects.filter(screen="fukushi.fuyoteate_kabarai_bunno", action="update")
+    assert _in(world.beta, lambda: logged.count()) == 1
+    assert _in(world.alpha, lambda: FuyoKabaraiBunno.objects.count()) == 0

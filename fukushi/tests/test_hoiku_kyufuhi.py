@@ -40,10 +40,11 @@ from fukushi.services.hoiku import (
 from fukushi.services.hoiku_kyufu import (
     KyufuhiRefused,
     kotei_kakaku_set,
-    kyufuhi_furikomi,
     kyufuhi_of_month,
     shisetsu_koza_set,
 )
+from fukushi.services.hoiku_kyufu_seikyu import seikyu_shinsa, seikyu_uketsuke
+from fukushi.services.hoiku_kyufu_shiharai import kyufuhi_shiharai, shiharai_furikomi
 from fukushi.services.hoiku_ryo import hoikuryo_compute
 from fukushi.tests.test_hoiku_keigen import ELDER
 from fukushi.tests.test_hoikuryo_hiwari import ADMIN, _town
@@ -92,18 +93,22 @@ def test_kyufuhi_per_shisetsu_and_month_and_its_file_in_two_towns(
         a_child, AGE, 130_000, 30_000, 100_000,
     )  # fmt: skip
     assert line.hitsuyoryo == "保育標準時間" and june.total == 100_000
-    # the file: refused without the 施設's account, then one line of 100,000円
-    with pytest.raises(KyufuhiRefused, match="振込先口座が登録されていません"):
-        kyufuhi_furikomi(month=JUNE, irainin=IRAININ, torikumi=date(2025, 7, 10), actor=ADMIN)
+    # paid once its 請求 is 一致: refused without the 施設's account, then the file of the
+    # payment, one line of 100,000円
     s = HoikuShisetsu.objects.get(code="H01")
+    seikyu_uketsuke(shisetsu=s, month=JUNE, uketsuke_date=date(2025, 6, 10), ninzu=1,
+                    gaku=100_000, actor=ADMIN)  # fmt: skip
+    seikyu_shinsa(month=JUNE, shinsa_date=date(2025, 6, 20), actor=ADMIN)
+    with pytest.raises(KyufuhiRefused, match="振込先口座が登録されていません"):
+        kyufuhi_shiharai(month=JUNE, irainin=IRAININ, shiharai_date=date(2025, 7, 10), actor=ADMIN)
     shisetsu_koza_set(shisetsu=s, account=zengin.Account("0005", "002", "1", "1111111",
                       "ﾎﾘｳﾁﾎｲｸｴﾝ"), actor=ADMIN)  # fmt: skip
-    records = zengin.read_sogo_furikomi(
-        kyufuhi_furikomi(month=JUNE, irainin=IRAININ, torikumi=date(2025, 7, 10), actor=ADMIN)
-    )
+    kyufuhi_shiharai(month=JUNE, irainin=IRAININ, shiharai_date=date(2025, 7, 10), actor=ADMIN)
+    records = zengin.read_sogo_furikomi(shiharai_furikomi(month=JUNE, actor=ADMIN)[0])
     data = [r for r in records if r.kind == "data"]
     assert [(r.fields["amount"], r.fields["koza_bango"]) for r in data] == [(100_000, "1111111")]
-    assert AccessLog.objects.filter(screen="fukushi.hoiku_kyufuhi", action="export").count() == 1
+    logged = AccessLog.objects.filter(screen="fukushi.hoiku_kyufuhi_shiharai", action="export")
+    assert logged.count() == 1
     # 寒川町: 葉山町's 公定価格 and account do not reach it
     connection.set_tenant(beta.municipality)
     with pytest.raises(KyufuhiRefused, match="公定価格が登録されていません"):
@@ -113,8 +118,8 @@ def test_kyufuhi_per_shisetsu_and_month_and_its_file_in_two_towns(
     assert [ln.kyufu for ln in june_b.lines] == [110_000] and june_b.total == 110_000
     (may_b,) = kyufuhi_of_month(MAY, actor=ADMIN)
     assert [(ln.kotei, ln.futan, ln.kyufu) for ln in may_b.lines] == [(84_000, 16_450, 67_550)]
-    with pytest.raises(KyufuhiRefused, match="振込先口座が登録されていません"):
-        kyufuhi_furikomi(month=JUNE, irainin=IRAININ, torikumi=date(2025, 7, 10), actor=ADMIN)
+    with pytest.raises(KyufuhiRefused, match="まだ支払っていません"):
+        shiharai_furikomi(month=JUNE, actor=ADMIN)
     # a クラス年齢 out of range is refused, nothing written
     with pytest.raises(KyufuhiRefused, match="クラス年齢は0〜5歳"):
         kotei_kakaku_set(shisetsu=HoikuShisetsu.objects.get(code="H01"), nendo=2025,
@@ -153,11 +158,19 @@ def test_kyufuhi_screen_entry_list_and_file_in_two_towns(
     koza = {"shisetsu": s_pk, "kinyu_kikan": "0005", "shiten": "002", "yokin_shumoku": "1",
             "koza_bango": "1111111", "meigi_kana": "ﾎﾘｳﾁﾎｲｸｴﾝ"}  # fmt: skip
     assert clerk.post(f"{base}koza/", koza).status_code == 302
-    r = clerk.post(f"{base}furikomi/", {
-        "month": "2025-06", "torikumi": "令和7年7月10日", "code": "1234567890",
+    # the file is that of the payments (fukushi/tests/test_hoiku_kyufuhi_shiharai.py): the
+    # 請求 received and judged 一致, paid, then the month's file
+    form = {"shisetsu": s_pk, "month": "2025-06", "uketsuke_date": "令和7年6月10日",
+            "ninzu": 1, "gaku": 100_000}  # fmt: skip
+    assert clerk.post(f"{base}seikyu/", form).status_code == 302
+    shinsa = {"month": "2025-06", "shinsa_date": "令和7年6月20日"}
+    assert clerk.post(f"{base}shinsa/", shinsa).status_code == 302
+    assert clerk.post(f"{base}shiharai/shiharau/", {
+        "month": "2025-06", "shiharai_date": "令和7年7月10日", "code": "1234567890",
         "name_kana": "ﾊﾔﾏﾏﾁ", "bank": "0009", "shiten": "123", "yokin_shumoku": "1",
         "koza_bango": "7654321",
-    })  # fmt: skip
+    }).status_code == 302  # fmt: skip
+    r = clerk.post(f"{base}shiharai/furikomi/", {"month": "2025-06"})
     assert r.status_code == 200, r.content.decode()[:500]
     data = [x for x in zengin.read_sogo_furikomi(r.content) if x.kind == "data"]
     assert [(x.fields["amount"], x.fields["koza_bango"]) for x in data] == [(100_000, "1111111")]

@@ -94,3 +94,58 @@ def test_genbutsu_api_upload_list_lines_and_two_towns(world, towns, login):  # n
     assert other.get(f"{API}{g['id']}/").status_code == 404
     assert other.get(f"{API}{g['id']}/meisai/", HTTP_X_PURPOSE="x").status_code == 404
     assert other.get(API).json()["count"] == 0
+
+
+def test_genbutsu_api_shiharai_once_and_two_towns(world, towns, login):  # noqa: F811
+    """The payment of an imported 請求 by the API (POST <id>/shiharai/): refused (422) while
+    the town has no 振込依頼人 (fukushi.furikomi.*) and for a malformed account, 400 without a
+    支払日, 403 for a 閲覧者, 404 for 寒川町 — nothing written; then paid once (7,000円 to the
+    審査支払機関's account, the 全銀 file read back with the town as 依頼人), a second payment
+    422."""
+    from datetime import date
+
+    from fukushi.services.iryo_genbutsu import genbutsu_file
+    from fukushi.tests.test_furikomi_settings import HAYAMA, _set
+    from tenants import zengin
+
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    up = SimpleUploadedFile("seikyu.csv", _file(towns["hayama"]))
+    g = clerk.post(API, {**FORM, "file": up}).json()
+    pay = f"{API}{g['id']}/shiharai/"
+    body = {"shiharai_date": "2025-11-20", "kinyu_kikan": "0005", "shiten": "001",
+            "yokin_shumoku": "1", "koza_bango": "1234567", "meigi_kana": "ｺｸﾎﾚﾝ"}  # fmt: skip
+    r = clerk.post(pay, body, content_type="application/json")
+    assert r.status_code == 422 and "振込依頼人の設定" in str(r.json())
+    _set(world.alpha, HAYAMA, fiscal_year=2025)
+    connection.set_schema_to_public()
+    r = clerk.post(pay, {**body, "koza_bango": "12"}, content_type="application/json")
+    assert r.status_code == 422 and "口座番号" in str(r.json())
+    r = clerk.post(pay, {k: v for k, v in body.items() if k != "shiharai_date"},
+                   content_type="application/json")  # fmt: skip
+    assert r.status_code == 400 and "shiharai_date" in r.json()
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    assert viewer.post(pay, body, content_type="application/json").status_code == 403
+    other = login("samukawa-clerk", BETA_HOST)
+    assert other.post(pay, body, content_type="application/json").status_code == 404
+    connection.set_tenant(world.alpha.municipality)
+    assert IryoGenbutsu.objects.get().shiharai_date is None
+    connection.set_schema_to_public()
+    # paid once
+    r = clerk.post(pay, body, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert (r.json()["shiharai_date"], r.json()["josei_gokei"]) == ("2025-11-20", 7_000)
+    r = clerk.post(pay, body, content_type="application/json")
+    assert r.status_code == 422 and "支払済み" in str(r.json())
+    connection.set_tenant(world.alpha.municipality)
+    paid = IryoGenbutsu.objects.get()
+    assert paid.shiharai_date == date(2025, 11, 20)
+    records = zengin.read_sogo_furikomi(genbutsu_file(paid))
+    head = next(x for x in records if x.kind == "header")
+    data = [x for x in records if x.kind == "data"]
+    assert [(x.fields["amount"], x.fields["koza_bango"]) for x in data] == [(7_000, "1234567")]
+    assert head.fields["irainin_code"] == "1234567890"
+    logged = AccessLog.objects.filter(screen="fukushi.iryo_genbutsu", action="update")
+    assert logged.count() == 1
+    connection.set_tenant(world.beta.municipality)
+    assert IryoGenbutsu.objects.count() == 0
+    connection.set_schema_to_public()

@@ -1,9 +1,10 @@
 """施設型給付費 screen (/fukushi/kodomo-kosodate/kyufuhi/): the 給付費 of a month per 施設 with
 each child's line (公定価格, prorated for a child entering or leaving during the month, −
 利用者負担; 1号 children with their 教育標準時間 公定価格) and the totals, the entry of a
-施設's 公定価格 (per 年度 and クラス年齢) and of its account, and the 全銀 総合振込 file of
-the month; the 施設's 請求 (実績報告) of the month received and their 審査 against the
-town's 算定 (一致 / 差異あり, and the 施設 that have not claimed).
+施設's 公定価格 (per 年度 and クラス年齢) and of its account; the 施設's 請求 (実績報告)
+of the month received and their 審査 against the town's 算定 (一致 / 差異あり, and the
+施設 that have not claimed). The payment of the 一致 請求, its 全銀 file and the
+支払通知書: fukushi/views/hoiku_kyufu_shiharai.py.
 
 Paths carry no personal data; the list's read is logged by ``logs_reads`` (the children's
 宛名 ids), the writes and the file by their service.
@@ -28,12 +29,10 @@ from fukushi.models import HoikuKyufuhiSeikyu, HoikuShisetsu
 from fukushi.services.hoiku_kyufu import (
     KyufuhiRefused,
     kotei_kakaku_set,
-    kyufuhi_furikomi,
     kyufuhi_of_month,
     shisetsu_koza_set,
 )
 from fukushi.services.hoiku_kyufu_seikyu import MAX_GAKU, seikyu_shinsa, seikyu_uketsuke
-from fukushi.views.furikomi import IraininForm
 from juminkiroku.public import person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -72,12 +71,6 @@ class KozaForm(forms.Form):
     yokin_shumoku = forms.ChoiceField(label="預金種目", choices=list(zengin.SHUMOKU.items()))
     koza_bango = TextField(label="口座番号（7桁）", max_length=7)
     meigi_kana = TextField(label="口座名義（半角カナ）", max_length=30)
-
-
-class FurikomiForm(IraininForm):
-    field_order = ["month", "torikumi"]
-    month = TextField(label="給付費の月（YYYY-MM）", max_length=7)
-    torikumi = WarekiDateField(label="振込日（取組日）", help_text="例 令和7年7月10日")
 
 
 class SeikyuForm(forms.Form):
@@ -138,7 +131,6 @@ def kyufuhi(request: HttpRequest) -> HttpResponse:
                 initial={"nendo": month.year if month.month > 3 else month.year - 1}
             ),
             "koza_form": KozaForm(),
-            "furikomi_form": FurikomiForm(initial={"month": f"{month:%Y-%m}"}),
             "seikyu": HoikuKyufuhiSeikyu.objects.filter(month=month)
             .select_related("shisetsu")
             .order_by("shisetsu__code"),
@@ -200,28 +192,6 @@ def koza(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, "施設の口座を登録しました。")
     return _back()
-
-
-@gyomu_view(GYOMU, level=RoleLevel.WRITE)
-@no_personal_data  # the file holds 施設 accounts only; its EXPORT is logged by the service
-@require_POST
-def furikomi(request: HttpRequest) -> HttpResponse:
-    form = FurikomiForm(request.POST)
-    month = request.POST.get("month", "")
-    if not form.is_valid() or form.cleaned_data["torikumi"] is None:
-        messages.error(request, "給付費の月・振込日・振込依頼人を正しく入力してください。")
-        return _back(month)
-    try:
-        data = kyufuhi_furikomi(
-            month=_month(month), irainin=form.irainin(), torikumi=form.cleaned_data["torikumi"],
-            actor=actor_from_request(request),
-        )  # fmt: skip
-    except (KyufuhiRefused, ValueError) as exc:
-        _errors(request, exc.errors if isinstance(exc, KyufuhiRefused) else [("", str(exc))])
-        return _back(month)
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="kyufuhi_{_month(month):%Y%m}.txt"'
-    return response
 
 
 def _form_errors(request: HttpRequest, form: forms.Form) -> None:
@@ -291,7 +261,6 @@ urlpatterns: list[URLPattern] = [
     path(PREFIX, kyufuhi, name="fukushi_hoiku_kyufuhi"),
     path(f"{PREFIX}kotei/", kotei, name="fukushi_hoiku_kyufuhi_kotei"),
     path(f"{PREFIX}koza/", koza, name="fukushi_hoiku_kyufuhi_koza"),
-    path(f"{PREFIX}furikomi/", furikomi, name="fukushi_hoiku_kyufuhi_furikomi"),
     path(f"{PREFIX}seikyu/", seikyu, name="fukushi_hoiku_kyufuhi_seikyu"),
     path(f"{PREFIX}shinsa/", shinsa, name="fukushi_hoiku_kyufuhi_shinsa"),
 ]

@@ -31,6 +31,7 @@ decide, not the document's.
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import uuid
@@ -74,6 +75,13 @@ ALL_PHASES = "examples,coverage,fuzzing"
 QUICK_PHASES = "examples,fuzzing"
 
 
+def _only() -> list[str]:
+    """``JC_ST_OPERATIONS=op1,op2``: run only those operation ids (a helper checking its new
+    operations on a loaded machine); unset, every operation is run."""
+    ids = [x for x in os.environ.get("JC_ST_OPERATIONS", "").split(",") if x.strip()]
+    return [arg for x in ids for arg in ("--include-operation-id", x.strip())]
+
+
 def _st(
     document: str, base_url: str, host: str, *extra: str, cwd: Path
 ) -> subprocess.CompletedProcess[str]:
@@ -95,6 +103,7 @@ def _st(
             "--request-timeout",
             "20",
             "--no-color",
+            *_only(),
             *extra,
         ],
         capture_output=True,
