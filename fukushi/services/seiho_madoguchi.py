@@ -9,8 +9,9 @@ the clerk).
 追給. The run pays each case the decision of its first day of 保護 for the whole month
 (``fukushi.services.seiho.seiho_shikyu_make``). A 保護変更 in force on days of a month whose
 run was made — one inside the month, or one decided after the run — that raises the month's
-保護費 is paid the difference for its days, once (``tsuikyu_make``; one ``SeihoTsuikyu`` per
-decision, so a run made again pays nothing twice):
+保護費 is paid the difference for its days, once per month (``tsuikyu_make``; one
+``SeihoTsuikyu`` per decision and month's run, so a 追給 made again pays nothing twice, and a
+変更 decided two months late is paid in each month's run):
 
     追給額 = (変更後の保護費 − 変更前の保護費) × その決定の日数 ÷ その月の日数 (1円未満切上げ)
 
@@ -368,9 +369,7 @@ def tsuikyu_make(*, run: SeihoShikyu, shikyu_date: date, actor: Actor) -> list[S
             )
 
         lines = run.lines.select_related("case", "kettei").prefetch_related("case__ketteis")
-        paid: set[int] = set()
         for ln in lines.order_by("case__case_no"):
-            paid.add(ln.case_id)
             for p in tsuikyu_plans(ln, month):
                 if p.kettei.pk in done or p.amount <= 0:
                     continue
@@ -388,7 +387,7 @@ def tsuikyu_make(*, run: SeihoShikyu, shikyu_date: date, actor: Actor) -> list[S
         unpaid = (
             SeihoCase.objects.filter(kaishi_date__lte=_month_end(month))
             .exclude(haishi_date__lte=month)
-            .exclude(pk__in=paid)
+            .exclude(pk__in=run.lines.values("case_id"))
             .prefetch_related("ketteis")
             .order_by("case_no")
         )

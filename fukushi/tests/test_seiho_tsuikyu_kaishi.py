@@ -245,3 +245,30 @@ def test_saikai_after_the_run_pays_a_tsuikyu_less_the_78_2_deduction(
     # 寒川町: nothing of 葉山町's 申出 or 追給
     connection.set_tenant(beta.municipality)
     assert SeihoChosei.objects.count() == 0 and SeihoTsuikyu.objects.count() == 0
+
+
+def test_a_henko_decided_two_runs_late_is_paid_in_each_month_once(
+    alpha, django_capture_on_commit_callbacks
+):
+    cap = django_capture_on_commit_callbacks
+    connection.set_tenant(alpha.municipality)
+    (a,) = household("hayama", [65], JUNE, surname="遅変更")
+    with cap(execute=True):
+        k = seiho_kaishi(
+            nushi_atena_id=a.pk, members=[MemberInput(atena_id=a.pk, sonota_shunyu=20_000)],
+            setai=SETAI, fujo=["seikatsu"], kaishi_date=JUNE, kettei_date=JUNE,
+            riyu="生活困窮", actor=ACTOR,
+        )  # fmt: skip
+    july = seiho_shikyu_make(month=JULY, furikomi_date=date(2026, 7, 3), actor=ACTOR)
+    august = seiho_shikyu_make(month=AUGUST, furikomi_date=date(2026, 8, 3), actor=ACTOR)
+    # given: both runs paid 76,880 − 20,000 = 56,880円; the income ended on 7月1日, decided 8月5日
+    assert {ln.amount for ln in SeihoShikyuLine.objects.filter(case_id=k.case_id)} == {56_880}
+    henko = _henko(cap, k, income=0, tekiyo=JULY, kettei=date(2026, 8, 5))
+    # when / then: each month's 追給 pays the 20,000円 of that month, once
+    for run in (july, august):
+        made = tsuikyu_make(run=run, shikyu_date=date(2026, 8, 10), actor=ACTOR)
+        assert [(t.kettei_id, t.shubetsu, t.amount, t.nissu) for t in made] == [
+            (henko.pk, TsuikyuShubetsu.HENKO, 20_000, 31)
+        ]
+        assert tsuikyu_make(run=run, shikyu_date=date(2026, 8, 11), actor=ACTOR) == []
+    assert SeihoTsuikyu.objects.filter(case_id=k.case_id).count() == 2
