@@ -11,16 +11,23 @@ and the 3-month period of 行政不服審査法第18条第1項.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from fukushi.models import KetteiKind, SeihoKettei
+from fukushi.models import KetteiKind, SeihoKettei, SeihoTsuikyu
 from juminkiroku.public import address_blocks, person_identities
 from tenants.labels import postal
 from tenants.printing.engine import render
 from tenants.selectors.current import current_municipality
-from tenants.wareki import format_wareki
+from tenants.wareki import format_wareki, to_wareki
 
 TEMPLATE = "fukushi/seiho_tsuchi.typ"
+
+
+def _tsuki(d: date) -> str:
+    """令和8年7月 (a month in 和暦)."""
+    w = to_wareki(d)
+    return f"{w.era}{w.year_label}年{w.month}月"
 
 
 def _yen(v: int) -> str:
@@ -32,6 +39,14 @@ def tsuchi_items(rows: Sequence[SeihoKettei]) -> list[dict[str, Any]]:
     blocks = address_blocks(nushi_ids)
     names = person_identities({i for k in rows for i in [k.case.nushi_atena_id, *k.atena_ids]})
     pref = current_municipality().prefecture
+    # the 追給 paid on each decision (SH-17) with what 生活保護法第78条の2 took from them
+    tsuikyu: dict[int, list[SeihoTsuikyu]] = {}
+    for t in (
+        SeihoTsuikyu.objects.filter(kettei__in=[k.pk for k in rows])
+        .select_related("shikyu")
+        .order_by("shikyu__month", "pk")
+    ):
+        tsuikyu.setdefault(t.kettei_id, []).append(t)
     out: list[dict[str, Any]] = []
     for k in rows:
         nushi = k.case.nushi_atena_id
@@ -51,6 +66,19 @@ def tsuchi_items(rows: Sequence[SeihoKettei]) -> list[dict[str, Any]]:
                 ("収入認定額（月額）", _yen(k.shunyu_nintei)),
                 ("保護費（月額）", _yen(k.hogohi)),
             ]
+        for t in tsuikyu.get(k.pk, []):
+            paid = f"{_yen(t.amount + t.chosei)}（{t.uchiwake}）"
+            if t.chosei:
+                paid += (
+                    f"、うち保護費からの徴収（生活保護法第78条の2） {_yen(t.chosei)}、"
+                    f"支給額 {_yen(t.amount)}"
+                )
+            rows_.append(
+                (
+                    f"{_tsuki(t.shikyu.month)}分の追給（{format_wareki(t.shikyu_date)}支給）",
+                    paid,
+                )
+            )
         out.append(
             {
                 "postal": postal(block.postal_code) if block else "",

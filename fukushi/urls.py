@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "seikatsu-hogo/", include("fukushi.views.seiho_madoguchi")
     ),  # 窓口払・追給 (SH-17)  # 保護費からの徴収（第78条の2）
+    path("seikatsu-hogo/", include("fukushi.views.seiho_iryo")),  # 医療要否意見書
     path("seikatsu-hogo/", include("fukushi.views.seiho_shuro")),  # 就労自立給付金（第55条の4）
     path("shogaisha-fukushi/", include("fukushi.views.shogai")),  # 障害者手帳 (issue 21 item 1)
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当 (issue 21 item 1)

@@ -37,10 +37,16 @@ from fukushi.models.seiho_henkan import (  # 返還金・徴収金, 医療券・
     SeihoKen,
     SeihoKikan,
 )
+from fukushi.models.seiho_iryo import (  # 医療要否意見書 (医療扶助運営要領)
+    NyuinKubun,
+    SeihoIryoYohi,
+    YohiKekka,
+)
 from fukushi.models.seiho_madoguchi import (  # 窓口払・追給 (SH-17)
     JuryoSha,
     SeihoMadoguchi,
     SeihoTsuikyu,
+    TsuikyuShubetsu,
 )
 from fukushi.models.seiho_shuro import (  # 就労自立給付金 (生活保護法第55条の4)
     SeihoShingakuKyufukin,
@@ -65,10 +71,12 @@ __all__ = [
     "KetteiCause",
     "KetteiKind",
     "KikanShubetsu",
+    "NyuinKubun",
     "SeihoCase",
     "SeihoChosei",
     "SeihoChoseiRireki",
     "SeihoHenkan",
+    "SeihoIryoYohi",
     "SeihoKen",
     "SeihoKettei",
     "SeihoKikan",
@@ -83,5 +91,7 @@ __all__ = [
     "SesshuKubun",
     "ShingakuKind",
     "ShuroStatus",
+    "TsuikyuShubetsu",
     "YoboSesshu",
+    "YohiKekka",
 ]

@@ -200,6 +200,10 @@ class SeihoChoseiRireki(models.Model):
     kind = models.CharField("種類", max_length=16)
     on = models.DateField("日付")
     naiyo = models.CharField("内容", max_length=300)
+    # a 徴収: the calendar month the 保護金品 was handed over in (the monthly amount of the
+    # 申出 is a limit per such month, the run's line and any 追給 together) and the amount
+    choshu_month = models.DateField("徴収した月（1日）", null=True, blank=True)
+    gaku = models.PositiveIntegerField("徴収した額", default=0)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("日時", auto_now_add=True)
 

@@ -660,6 +660,43 @@ def hogo_days(ketteis: Sequence[SeihoKettei], month: date) -> list[date]:
     return out
 
 
+@dataclass(frozen=True)
+class MonthPayment:
+    """What a month's run pays a case: ``nissu`` 0 for the whole month, else the 日割 days."""
+
+    amount: int
+    nissu: int
+    uchiwake: str
+    kettei: SeihoKettei
+
+
+def month_payment(c: SeihoCase, ketteis: list[SeihoKettei], month: date) -> MonthPayment | None:
+    """The 保護費 the run of ``month`` pays ``c`` (see ``seiho_shikyu_make``); None when the
+    case has no day of 保護 in the month, no member on its first day or nothing to pay.
+    A 追給 of a 開始 decided after the run pays the same figure
+    (``fukushi.services.seiho_madoguchi.tsuikyu_make``)."""
+    days = hogo_days(ketteis, month)
+    if not days:
+        return None
+    first = days[0]
+    ms = members_on(c, first)
+    if not ms:
+        return None
+    last = max((k for k in ketteis if k.tekiyo_date <= first), key=lambda k: (k.tekiyo_date, k.pk))
+    r = compute(setai_of(c), [member_input(m) for m in ms], _births(m.atena_id for m in ms), first)
+    if len(days) == days_in_month(month):
+        return MonthPayment(r.hogohi, 0, "", last) if r.hogohi > 0 else None
+    h = hiwari(
+        seikatsu_fujo=r.seikatsu_fujo,
+        kasan=r.kasan,
+        jutaku_fujo=r.jutaku_fujo,
+        shunyu_nintei=r.shunyu_nintei,
+        nissu=len(days),
+        month=month,
+    )
+    return MonthPayment(h.hogohi, h.nissu, h.uchiwake, last) if h.hogohi > 0 else None
+
+
 def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> SeihoShikyu:
     """The month's payment run: one line per case receiving 保護 on any day of the month.
 
@@ -695,40 +732,13 @@ def seiho_shikyu_make(*, month: date, furikomi_date: date, actor: Actor) -> Seih
         )
         lines: list[SeihoShikyuLine] = []
         for c in cases:
-            ketteis = list(c.ketteis.all())
-            days = hogo_days(ketteis, month)
-            if not days:
-                continue
-            first = days[0]
-            ms = members_on(c, first)
-            last = max(
-                (k for k in ketteis if k.tekiyo_date <= first), key=lambda k: (k.tekiyo_date, k.pk)
-            )
-            if not ms:
-                continue
             try:
-                r = compute(
-                    setai_of(c),
-                    [member_input(m) for m in ms],
-                    _births(m.atena_id for m in ms),
-                    first,
-                )
+                pay = month_payment(c, list(c.ketteis.all()), month)
             except SeihoRefused as exc:
                 raise ShikyuRefused(f"ケース{c.case_no}: {exc.message}") from exc
-            if len(days) == days_in_month(month):
-                amount, nissu, uchiwake = r.hogohi, 0, ""
-            else:
-                h = hiwari(
-                    seikatsu_fujo=r.seikatsu_fujo,
-                    kasan=r.kasan,
-                    jutaku_fujo=r.jutaku_fujo,
-                    shunyu_nintei=r.shunyu_nintei,
-                    nissu=len(days),
-                    month=month,
-                )
-                amount, nissu, uchiwake = h.hogohi, h.nissu, h.uchiwake
-            if amount <= 0:
+            if pay is None:
                 continue
+            amount, nissu, uchiwake, last = pay.amount, pay.nissu, pay.uchiwake, pay.kettei
             # 生活保護法第78条の2: the 徴収金 the household asked to have taken from it
             chosei = chosei_apply(
                 case_id=c.pk, month=month, amount=amount, shuno_date=furikomi_date, actor=actor

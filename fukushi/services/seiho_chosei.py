@@ -15,10 +15,11 @@ Here:
   (``fukushi.seiho.chosei_jogen``; the figure of the ministry's 通知 was not found: 未確認, the
   town sets it, and nothing is accepted until it does) nor reach the case's current monthly
   保護費.
-- ``chosei_apply`` (from ``seiho_shikyu_make``, inside the run's transaction): for each 有効
-  申出 of the case, the amount (at most what is still owed and what the month pays) is taken
-  from the line and posted to the 収納 ledger as payments of the 徴収金's 期別, oldest 納期限
-  first (``zeimu.public.hogohi_choshu_post``), on the 振込指定日. Paid off → 完納.
+- ``chosei_apply`` (from ``seiho_shikyu_make`` and from ``tsuikyu_make``, inside their
+  transaction): for each 有効 申出 of the case, the amount (at most what is still owed, what
+  the 申出 may still take in the month the money is handed over, and what is paid) is taken
+  from the line or the 追給 and posted to the 収納 ledger as payments of the 徴収金's 期別,
+  oldest 納期限 first (``zeimu.public.hogohi_choshu_post``), on the 振込指定日. Paid off → 完納.
 - ``seiho_chosei_shuryo``: the 申出 withdrawn (取下げ, the household) or ended (終了, the
   実施機関), from a date, with the reason. Every change is a history row; every write an
   access-log row.
@@ -214,21 +215,47 @@ def seiho_chosei_shuryo(
         return c
 
 
-def chosei_apply(*, case_id: int, month: date, amount: int, shuno_date: date, actor: Actor) -> int:
-    """Take the case's 有効 申出 from ``amount`` (the month's 保護費 of the case) and post each
-    as payments to the ledger; returns the total taken. Runs inside the payment run's
-    transaction (a ledger refusal undoes the whole run)."""
+def chosei_apply(
+    *,
+    case_id: int,
+    month: date,
+    amount: int,
+    shuno_date: date,
+    actor: Actor,
+    tsuikyu: bool = False,
+) -> int:
+    """Take the case's 有効 申出 from ``amount`` (the 保護費 of ``month`` the case is paid: the
+    run's line, or a 追給 when ``tsuikyu``) and post each as payments to the ledger; returns
+    the total taken. Runs inside the caller's transaction (a ledger refusal undoes it all).
+
+    The 申出's monthly amount is a limit per calendar month in which 保護金品 are handed
+    over (施行規則第22条の4第2項: the household must still live at the minimum standard): the
+    run's line counts in its own month, a 追給 in the month of its 支給日, and what the same
+    申出 already took in that month is deducted from the limit. A 追給 is taken only by a
+    申出 made on or before its 支給日 (the 申出 comes before the 保護金品 are received) whose
+    first month is not after that month. 未確認: the ministry's 通知 on counting a 追給
+    against the monthly amount was not found; this reading is ours."""
+    choshu_month = shuno_date.replace(day=1) if tsuikyu else month.replace(day=1)
+    source = "追給" if tsuikyu else "保護費"
     taken = 0
     choseis = SeihoChosei.objects.filter(
-        case_id=case_id, status=ChoseiStatus.YUKO, kaishi_month__lte=month
+        case_id=case_id, status=ChoseiStatus.YUKO, kaishi_month__lte=choshu_month
     ).select_related("henkan")
+    if tsuikyu:
+        choseis = choseis.filter(moshide_date__lte=shuno_date)
     for c in choseis.order_by("pk"):
         left = amount - taken
         if left <= 0:
             break
+        already = sum(
+            c.rireki.filter(kind="徴収", choshu_month=choshu_month).values_list("gaku", flat=True)
+        )
+        room = c.getsugaku - already
+        if room <= 0:
+            continue
         zans = zan_of(c.henkan)
         owed = sum(z.zan for z in zans)
-        take = min(c.getsugaku, owed, left)
+        take = min(room, owed, left)
         rest = take
         for z in zans:
             if rest <= 0:
@@ -240,18 +267,20 @@ def chosei_apply(*, case_id: int, month: date, amount: int, shuno_date: date, ac
                     amount=pay,
                     shuno_date=shuno_date,
                     actor=actor,
-                    note=f"{month:%Y%m}分保護費から徴収",
+                    note=f"{month:%Y%m}分{source}から徴収",
                 )
             except ShunoRefused as exc:
                 raise SeihoRefused(str(exc)) from exc
             rest -= pay
         if take > 0:
-            _rireki(
-                c,
-                "徴収",
-                shuno_date,
-                f"{format_wareki(month)}分の保護費から{take:,}円（残 {owed - take:,}円）",
-                actor,
+            SeihoChoseiRireki.objects.create(
+                chosei=c,
+                kind="徴収",
+                on=shuno_date,
+                naiyo=f"{format_wareki(month)}分の{source}から{take:,}円（残 {owed - take:,}円）",
+                choshu_month=choshu_month,
+                gaku=take,
+                created_by=_who(actor),
             )
         taken += take
         if owed - take <= 0:

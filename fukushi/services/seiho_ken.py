@@ -21,7 +21,10 @@ run made twice, write nothing.
   The source of this reading (医療扶助運営要領) was not read: 未確認.
 - Bulk issue for a month: every 券 of the previous month is issued again for the month when
   its case still receives 保護 that month with the 扶助, the person is still a 世帯員 and no
-  such 券 exists yet (継続の医療券). New 機関 or persons are issued from the case screen.
+  such 券 exists yet (継続の医療券), and — for a 医療券 — the 医療要否意見書 register does
+  not stop it (``fukushi.services.seiho_iryo.yohi_allows``: past the months of the latest
+  要否 決定 at that 機関, or after a 否, a 継続 意見書 is asked for first). New 機関 or
+  persons are issued from the case screen.
 """
 
 from __future__ import annotations
@@ -279,6 +282,8 @@ class IkkatsuResult:
     month: date
     issued: list[int]  # the new 券's ids
     skipped: int  # last month's 券 not carried over (保護・扶助・世帯員 ended) or already issued
+    # of ``skipped``: 医療券 stopped by the 医療要否意見書 register (期間の終了・否)
+    yohi_stopped: int = 0
 
 
 def seiho_ken_ikkatsu(*, month: date, kofu_date: date, actor: Actor) -> IkkatsuResult:
@@ -288,8 +293,11 @@ def seiho_ken_ikkatsu(*, month: date, kofu_date: date, actor: Actor) -> IkkatsuR
         raise SeihoRefused("発行する月を選んでください。")
     kohi = kohi_futansha_no(month)
     prev = (month - timedelta(days=1)).replace(day=1)
+    from fukushi.services.seiho_iryo import yohi_allows  # it imports this module
+
     issued: list[int] = []
     skipped = 0
+    yohi_stopped = 0
     with transaction.atomic(durable=True):
         last = (
             SeihoKen.objects.filter(month=prev)
@@ -306,6 +314,15 @@ def seiho_ken_ikkatsu(*, month: date, kofu_date: date, actor: Actor) -> IkkatsuR
         kikans = SeihoKikan.objects.in_bulk({r[2] for r in last})
         for case_id, atena_id, kikan_id, shubetsu in last:
             case = cases[case_id]
+            # 医療要否意見書 (医療扶助運営要領): a 医療券 is not carried past the months the
+            # person's latest 要否 決定 at the 機関 gives (nor after a 否)
+            if (
+                shubetsu == KenShubetsu.IRYO
+                and yohi_allows(case_id, atena_id, kikan_id, month) is False
+            ):
+                skipped += 1
+                yohi_stopped += 1
+                continue
             if SeihoKen.objects.filter(
                 case_id=case_id,
                 atena_id=atena_id,
@@ -346,4 +363,4 @@ def seiho_ken_ikkatsu(*, month: date, kofu_date: date, actor: Actor) -> IkkatsuR
             record_count=len(issued),
             detail={"month": month.isoformat(), "issued": len(issued), "skipped": skipped},
         )
-    return IkkatsuResult(month=month, issued=issued, skipped=skipped)
+    return IkkatsuResult(month=month, issued=issued, skipped=skipped, yohi_stopped=yohi_stopped)

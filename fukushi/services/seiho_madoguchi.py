@@ -9,8 +9,9 @@ the clerk).
 追給. The run pays each case the decision of its first day of 保護 for the whole month
 (``fukushi.services.seiho.seiho_shikyu_make``). A 保護変更 in force on days of a month whose
 run was made — one inside the month, or one decided after the run — that raises the month's
-保護費 is paid the difference for its days, once (``tsuikyu_make``; one ``SeihoTsuikyu`` per
-decision, so a run made again pays nothing twice):
+保護費 is paid the difference for its days, once per month (``tsuikyu_make``; one
+``SeihoTsuikyu`` per decision and month's run, so a 追給 made again pays nothing twice, and a
+変更 decided two months late is paid in each month's run):
 
     追給額 = (変更後の保護費 − 変更前の保護費) × その決定の日数 ÷ その月の日数 (1円未満切上げ)
 
@@ -18,8 +19,13 @@ Whole month: the difference itself. The 日割 of a 変更 inside the month foll
 開始 (``fukushi.rules.seiho_hiwari``: 生活扶助 by days); 未確認: whether the 通知 (局長通知
 第10) takes 住宅扶助 by days in a 変更 month and how it rounds (ours: the whole 保護費 by
 days, raised to the yen). A 変更 lowering the 保護費 is not paid back here (返還 is SH-60〜).
-Not built: a 開始 decided after the month's run (no line to add to), the 第78条の2 徴収 from a
-追給 (the 申出 is taken from the monthly run only).
+
+A 保護開始 (or 再開) decided after a month's run has no line in it: ``tsuikyu_make`` pays
+that month's 保護費 of its days (the run's own figure, 日割 from the 開始日) once per run, so
+a 開始 reaching back over two runs is paid by the 追給 of each. A 第78条の2 申出 is taken from
+a 追給 within the 申出's monthly amount (``seiho_chosei.chosei_apply``).
+Not built: a 変更 inside or after the month of such a 開始 追給 (the 追給 has no line for
+``tsuikyu_plans`` to compare with: the clerk's 変更 is paid from the next month's run).
 """
 
 from __future__ import annotations
@@ -40,10 +46,12 @@ from fukushi.models import (
     SeihoShikyu,
     SeihoShikyuLine,
     SeihoTsuikyu,
+    TsuikyuShubetsu,
 )
 from fukushi.rules.seiho_hiwari import days_in_month
 from fukushi.services.seiho import (
     RECORD_TYPE,
+    MonthPayment,
     SeihoRefused,
     _births,
     _month_end,
@@ -51,14 +59,22 @@ from fukushi.services.seiho import (
     furikomi_irainin,
     member_input,
     members_on,
+    month_payment,
     setai_of,
 )
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
+from tenants.wareki import format_wareki, to_wareki
 from tenants.zengin import Account, FurikomiLine, sogo_furikomi_file
 
 SCREEN = "fukushi.seiho_madoguchi"
 SCREEN_TSUIKYU = "fukushi.seiho_tsuikyu"
+
+
+def _tsuki(d: date) -> str:
+    """令和8年7月 (a month in 和暦)."""
+    w = to_wareki(d)
+    return f"{w.era}{w.year_label}年{w.month}月"
 
 
 # --- 窓口払 -----------------------------------------------------------------------------------
@@ -287,36 +303,108 @@ def tsuikyu_plans(line: SeihoShikyuLine, month: date) -> list[TsuikyuPlan]:
     return plans
 
 
+def _kaishi_uchiwake(pay: MonthPayment, month: date) -> str:
+    k = pay.kettei
+    head = f"{k.get_kind_display()}（{format_wareki(k.tekiyo_date)}から、支給の作成後に決定）"
+    if pay.nissu:
+        return f"{head}：{pay.uchiwake}"[:200]
+    return f"{head}：{_tsuki(month)}分 1か月 {pay.amount:,}円"[:200]
+
+
 def tsuikyu_make(*, run: SeihoShikyu, shikyu_date: date, actor: Actor) -> list[SeihoTsuikyu]:
-    """The 追給 of ``run``'s month not yet paid (one per decision: made again, it pays
-    nothing twice)."""
+    """The 追給 of ``run``'s month not yet paid (one per decision and run: made again, it
+    pays nothing twice):
+
+    - a 変更 raising the 保護費 of a case the run paid (``tsuikyu_plans``);
+    - a case the run did not pay because its 保護開始 (or 再開) was decided after the run:
+      the month's 保護費 of its days, as the run would have paid it
+      (``fukushi.services.seiho.month_payment``: 日割 from the 開始日). A 開始 decided
+      after the runs of two months is paid by the 追給 of each month's run.
+
+    A 徴収 the household asked for under 生活保護法第78条の2 is taken from each 追給
+    (``fukushi.services.seiho_chosei.chosei_apply``, the 申出's monthly amount counted in
+    the month of ``shikyu_date``); the 追給 pays the rest."""
+    from fukushi.services.seiho_chosei import chosei_apply  # it imports fukushi.services.seiho
+
     if shikyu_date < run.furikomi_date:
         raise SeihoRefused("追給の支給日が、その月の支給日より前です。")
+    month = run.month
     with transaction.atomic(durable=True):
         run = SeihoShikyu.objects.select_for_update().get(pk=run.pk)
-        done = set(SeihoTsuikyu.objects.values_list("kettei_id", flat=True))
-        madoguchi = madoguchi_case_ids(run.month)
+        done = set(SeihoTsuikyu.objects.filter(shikyu=run).values_list("kettei_id", flat=True))
+        madoguchi = madoguchi_case_ids(month)
         made: list[SeihoTsuikyu] = []
+
+        def add(
+            case: SeihoCase,
+            *,
+            kettei: SeihoKettei,
+            shubetsu: str,
+            mae: int,
+            ato: int,
+            nissu: int,
+            gaku: int,
+            uchiwake: str,
+        ) -> None:
+            chosei = chosei_apply(
+                case_id=case.pk, month=month, amount=gaku, shuno_date=shikyu_date,
+                actor=actor, tsuikyu=True,
+            )  # fmt: skip
+            made.append(
+                SeihoTsuikyu.objects.create(
+                    shikyu=run,
+                    case=case,
+                    kettei=kettei,
+                    shubetsu=shubetsu,
+                    mae_hogohi=mae,
+                    ato_hogohi=ato,
+                    nissu=nissu,
+                    amount=gaku - chosei,
+                    chosei=chosei,
+                    uchiwake=uchiwake,
+                    furikomi=bool(case.koza_bango) and case.pk not in madoguchi,
+                    shikyu_date=shikyu_date,
+                    actor=actor.username,
+                )
+            )
+
         lines = run.lines.select_related("case", "kettei").prefetch_related("case__ketteis")
         for ln in lines.order_by("case__case_no"):
-            for p in tsuikyu_plans(ln, run.month):
+            for p in tsuikyu_plans(ln, month):
                 if p.kettei.pk in done or p.amount <= 0:
                     continue
-                made.append(
-                    SeihoTsuikyu.objects.create(
-                        shikyu=run,
-                        case=ln.case,
-                        kettei=p.kettei,
-                        mae_hogohi=p.mae,
-                        ato_hogohi=p.ato,
-                        nissu=p.nissu,
-                        amount=p.amount,
-                        uchiwake=p.uchiwake,
-                        furikomi=bool(ln.case.koza_bango) and ln.case_id not in madoguchi,
-                        shikyu_date=shikyu_date,
-                        actor=actor.username,
-                    )
+                add(
+                    ln.case,
+                    kettei=p.kettei,
+                    shubetsu=TsuikyuShubetsu.HENKO,
+                    mae=p.mae,
+                    ato=p.ato,
+                    nissu=p.nissu,
+                    gaku=p.amount,
+                    uchiwake=p.uchiwake,
                 )
+        # 開始・再開 decided after the run: cases with days of 保護 in the month and no line
+        unpaid = (
+            SeihoCase.objects.filter(kaishi_date__lte=_month_end(month))
+            .exclude(haishi_date__lte=month)
+            .exclude(pk__in=run.lines.values("case_id"))
+            .prefetch_related("ketteis")
+            .order_by("case_no")
+        )
+        for case in unpaid:
+            pay = month_payment(case, list(case.ketteis.all()), month)
+            if pay is None or pay.kettei.pk in done:
+                continue
+            add(
+                case,
+                kettei=pay.kettei,
+                shubetsu=TsuikyuShubetsu.KAISHI,
+                mae=0,
+                ato=pay.kettei.hogohi,
+                nissu=pay.nissu or days_in_month(month),
+                gaku=pay.amount,
+                uchiwake=_kaishi_uchiwake(pay, month),
+            )
         access_record(
             actor=actor,
             action=AccessAction.CREATE,
@@ -325,7 +413,10 @@ def tsuikyu_make(*, run: SeihoShikyu, shikyu_date: date, actor: Actor) -> list[S
             record_type="fukushi.SeihoShikyu",
             record_id=run.pk,
             record_count=len(made),
-            detail={"case_ids": [t.case_id for t in made]},
+            detail={
+                "case_ids": [t.case_id for t in made],
+                "chosei_case_ids": [t.case_id for t in made if t.chosei],
+            },
         )
         return made
 
