@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fukushi', '0034_f21b_seiho_madoguchi_shinshin_koshin'),
+        ('fukushi', '0036_f21a_kogaku'),
     ]
 
     operations = [
