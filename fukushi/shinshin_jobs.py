@@ -32,9 +32,9 @@ from fukushi.services.shinshin import (
 )
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import access_record
-from tenants.jobs.models import Job, JobChunk, JobLogLine
+from tenants.jobs.models import Job, JobChunk, JobLogLine, JobStatus
 from tenants.jobs.registry import ChunkResult, register
-from tenants.jobs.services import refuse_if_running
+from tenants.jobs.services import JobRefused, refuse_if_running
 from tenants.printing.jobs import print_actor
 from tenants.wareki import format_wareki
 
