@@ -729,12 +729,14 @@ def juto_apply(
                         Juto(kib.pk, debt[0].pk, amount, out.pk, entaikin and _is_entaikin(debt[0]))
                     )
 
+        # the day each 過誤納 arose, read before this 充当 moves it (a source it empties has
+        # no 過誤納 left on ``on`` afterwards, and its 充当適状日 would fall to ``on``)
+        hassei = {src[0].pk: kagono_hassei_of(src[0].pk, on=on) for src in sources}
         if sources:
             fill(honzei)
         if sources:
             # a 本税 the 充当 paid off after its 納期限 bears its 延滞金, bare call or not (as an
             # ordinary payment's is fixed: zeimu.services.shuno_entaikin)
-            hassei = {src[0].pk: kagono_hassei_of(src[0].pk, on=on) for src in sources}
             for debt, left in honzei:
                 if left != 0 or debt.pk not in into or not _bears_entaikin(debt):
                     continue
