@@ -295,11 +295,14 @@ def chotei_post(
     hojin_bango: str = "",
     shotoku_kiin: bool = False,
     tsuchi_date: date | None = None,
+    kosei_nouki: date | None = None,
 ) -> ChoteiPosted:
     """State one 期別's 調定額 (see above); raises ``ShunoRefused`` (Japanese) on bad input.
     The taxpayer is a person (``atena_id``) or a corporation (``hojin_bango``), never both.
     ``shotoku_kiin``/``tsuchi_date``: a 個人住民税 更正 due to a 所得税 修正申告・更正, notified
-    on that day (地方税法第321条の2第3項・第4項: its 除算期間 bears no 延滞金)."""
+    on that day (地方税法第321条の2第3項・第4項: its 除算期間 bears no 延滞金).
+    ``kosei_nouki``: the 納期限 of a 増額更正's notice (固定資産税, 軽自動車税): the increase of a
+    期別 due before it bears 延滞金 from the day after it."""
     return _shuno.chotei_post(
         zeimoku=zeimoku,
         key=key,
@@ -317,6 +320,7 @@ def chotei_post(
         hojin_bango=hojin_bango,
         shotoku_kiin=shotoku_kiin,
         tsuchi_date=tsuchi_date,
+        kosei_nouki=kosei_nouki,
     )
 
 

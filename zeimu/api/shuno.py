@@ -2,7 +2,8 @@
 
 - ``entaikin/`` — 延滞金 試算: what one 期別 (by its 納付番号) bears if paid in full on a day,
   segment by segment (nothing is saved);
-- ``lookup/`` — a taxpayer's 期別 across every 税目 with their balances, by 宛名番号.
+- ``lookup/`` — a taxpayer's 期別 across every 税目 with their balances, by 宛名番号;
+- ``hojin-lookup/`` — a corporation's 期別 (法人住民税・事業所税) with their balances, by 法人番号.
 
 Both are POSTs (numbers in the body, never in a URL) and write the access log; refusals are
 dicts (``{"detail": …}`` or the serializer's field errors).
@@ -26,9 +27,10 @@ from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Kibetsu
+from zeimu.models import Hojin, Kibetsu
 from zeimu.public import kibetsu_zan
-from zeimu.services.shuno import balances, entaikin_of, nofu_bango_valid
+from zeimu.rules.hojin import hojin_bango_problem
+from zeimu.services.shuno import balances, entaikin_of, nofu_bango_valid, taxpayer_balances
 
 GYOMU = SHUNO_KANRI
 DAY_MIN, DAY_MAX = date(2000, 1, 1), date(2100, 12, 31)
@@ -41,6 +43,13 @@ class EntaikinShisanSerializer(serializers.Serializer):
 
 class ShunoLookupSerializer(serializers.Serializer):
     atena_no = TextField(max_length=12, help_text="納税義務者の宛名番号")
+    on = serializers.DateField(
+        required=False, help_text="この日の残高（2000〜2100年。省略: すべての記録）"
+    )
+
+
+class HojinShunoLookupSerializer(serializers.Serializer):
+    hojin_bango = TextField(min_length=13, max_length=13, help_text="法人番号（13桁）")
     on = serializers.DateField(
         required=False, help_text="この日の残高（2000〜2100年。省略: すべての記録）"
     )
@@ -166,7 +175,63 @@ class ShunoLookupView(TenantAPIView):
         return Response(payload)
 
 
+class HojinShunoLookupView(TenantAPIView):
+    gyomu_code = GYOMU
+    post_is_read = True
+    # a corporation's tax affairs are confidential (地方税法第22条): the read is logged
+    access_reads = Reads("zeimu.Hojin", record_id="hojin_id", screen="api.zeimu.shuno_hojin")
+
+    @extend_schema(
+        request=HojinShunoLookupSerializer,
+        responses={
+            200: dict,
+            422: rule_response("法人番号の検査数字の誤り、2000〜2100年の外の日"),
+        },
+        summary="法人番号で、法人の期別（法人住民税・事業所税）と残高を照会",
+        operation_id="zeimu_shuno_hojin_lookup",
+    )
+    def post(self, request: Request) -> Response:
+        body = HojinShunoLookupSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        bango = body.validated_data["hojin_bango"]
+        problem = hojin_bango_problem(bango)
+        if problem:
+            raise RuleRefused({"hojin_bango": [problem]})
+        on = body.validated_data.get("on")
+        _in_range("on", on)
+        hojin = Hojin.objects.filter(hojin_bango=bango).first()
+        if hojin is None:
+            raise NotFound("その法人番号の法人は登録されていません。")
+        rows = taxpayer_balances(None, on=on, hojin_bango=bango)
+        return Response(
+            {
+                "hojin_id": hojin.pk,
+                "hojin_bango": bango,
+                "on": on.isoformat() if on else None,
+                "kibetsu": [
+                    {
+                        "zeimoku": k.zeimoku,
+                        "zeimoku_label": k.get_zeimoku_display(),
+                        "nendo": k.nendo,
+                        "ki_label": k.ki_label,
+                        "nouki": k.nouki.isoformat(),
+                        "nofu_bango": k.nofu_bango,
+                        "chotei": b.chotei,
+                        "shuno": b.shuno,
+                        "zan": b.zan,
+                    }
+                    for k, b in rows
+                ],
+                "mino": sum(b.zan for _, b in rows if b.zan > 0),
+                "kagono": -sum(b.zan for _, b in rows if b.zan < 0),
+            }
+        )
+
+
 urlpatterns: list[URLPattern] = [
     path("shuno/entaikin/", EntaikinView.as_view(), name="api-zeimu-shuno-entaikin"),
     path("shuno/lookup/", ShunoLookupView.as_view(), name="api-zeimu-shuno-lookup"),
+    path(
+        "shuno/hojin-lookup/", HojinShunoLookupView.as_view(), name="api-zeimu-shuno-hojin-lookup"
+    ),
 ]

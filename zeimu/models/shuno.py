@@ -159,6 +159,10 @@ class Chotei(models.Model):
     )
     #: the day the change was notified to the taxpayer (the end of the 除算期間); empty: 調定日
     tsuchi_date = models.DateField("通知日", null=True, blank=True)
+    #: a 増額 due by the 納期限 of its own 更正 notice (賦課課税: 固定資産税 第369条 ほか): its
+    #: 延滞金 counts from the day after this day, not the 期別's 納期限
+    #: (``zeimu.rules.entaikin.nouki_layers``); empty: the 期別's 納期限
+    nouki = models.DateField("増額分の納期限", null=True, blank=True)
     #: the poster's key of this change: a second post with it writes nothing
     #: (unique by a constraint, not ``unique=True``: no LIKE index, no query uses one)
     ref = models.CharField("連携番号", max_length=120)

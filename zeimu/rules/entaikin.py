@@ -106,6 +106,8 @@ class ChoteiEntry:
     on: date
     shotoku: bool = False
     tsuchi: date | None = None
+    #: the 納期限 of the 更正 notice an increase is due by (None: the 期別's)
+    nouki: date | None = None
 
 
 def ichinen_end(nouki: date) -> date:
@@ -208,3 +210,101 @@ def entaikin_calculate(
     if kakutei < kakutei_min:
         kakutei = 0
     return EntaikinResult(nouki, paid_on, tuple(segments), total, kakutei)
+
+
+@dataclass(frozen=True)
+class Layer:
+    """A part of a 期別's tax due by one 納期限: the 期別's own (the 当初 and every change
+    without a 納期限 of its own) or an increase's 更正 notice's (``ChoteiEntry.nouki``)."""
+
+    nouki: date
+    amount: int
+    entries: tuple[ChoteiEntry, ...]
+
+
+def nouki_layers(nouki: date, entries: Sequence[ChoteiEntry]) -> list[Layer]:
+    """The parts of a 期別 due on ``nouki`` by 納期限, from its 調定 entries in the order
+    posted, earliest 納期限 first. An increase with a later 納期限 of its own opens a part of
+    its own (賦課課税: the added tax is due by the 納期限 its 更正 notice sets, 地方税法第369条
+    for 固定資産税 — see docs/standard/shuno.md S-7c); every other entry belongs to the
+    期別's own part. A decrease (減額更正, 減免) takes the latest part first (the tax as it
+    now stands keeps what was assessed first: our reading, **未確認**)."""
+    own: list[ChoteiEntry] = []
+    parts: list[list[Any]] = []  # [nouki, amount, entries] of the later 納期限, posting order
+    base = 0
+    for e in entries:
+        if e.amount > 0 and e.nouki is not None and e.nouki > nouki:
+            parts.append([e.nouki, e.amount, [e]])
+            continue
+        if e.amount >= 0:
+            own.append(e)
+            base += e.amount
+            continue
+        cut = -e.amount
+        for part in reversed(parts):
+            take = min(cut, part[1])
+            if take:
+                part[1] -= take
+                part[2].append(e)
+                cut -= take
+        # what the later parts do not absorb lowers the 期別's own part (its entry kept whole
+        # for ``josan_periods``, which reads the 所得税-based changes of that part)
+        own.append(ChoteiEntry(-cut, e.on, e.shotoku, e.tsuchi) if cut != -e.amount else e)
+        base -= cut
+    out = [Layer(nouki, base, tuple(own))]
+    merged: dict[date, list[Any]] = {}
+    for n, amount, es in parts:
+        if n in merged:
+            merged[n][0] += amount
+            merged[n][1].extend(es)
+        else:
+            merged[n] = [amount, list(es)]
+    out += [Layer(n, a, tuple(es)) for n, (a, es) in sorted(merged.items())]
+    return out
+
+
+def entaikin_by_nouki(
+    *,
+    nouki: date,
+    entries: Sequence[ChoteiEntry],
+    by_day: Sequence[tuple[date, int]],
+    paid_on: date,
+    lookup: Lookup,
+) -> EntaikinResult:
+    """延滞金 of one 期別 paid in full on ``paid_on``, from its 調定 entries (in the order
+    posted) and the money received by day (``by_day``: each day's sum, ascending, before
+    ``paid_on``). The tax owed on a day is what is due less what was received up to the day
+    before; the money goes to the part with the earliest 納期限 first (``nouki_layers``).
+    Each part bears 延滞金 from the day after its own 納期限, with its own roundings (a tax
+    due by a notice of its own is a 税額 of its own, 地方税法第20条の4の2第2項・第5項: our
+    reading, **未確認**); the 除算期間 (``josan_periods``) are of the 期別's own part. With
+    one part this is exactly the 期別's 延滞金 as ``entaikin_calculate`` counts it."""
+    layers = nouki_layers(nouki, entries)
+    results: list[EntaikinResult] = []
+    before = 0  # the parts due earlier, which the money received pays first
+    for n, layer in enumerate(layers):
+        start = layer.nouki + timedelta(days=1)
+        owed: list[tuple[date, int]] = [(start, max(0, layer.amount))]
+        received = 0
+        for on, amount in by_day:
+            received += amount
+            # (the first part takes a net outflow too, as the 期別 always did)
+            paid = received if n == 0 else min(layer.amount, max(0, received - before))
+            owed.append((max(start, on + timedelta(days=1)), max(0, layer.amount - paid)))
+        josan = josan_periods(nouki, layer.entries) if layer.nouki == nouki else []
+        results.append(
+            entaikin_calculate(
+                nouki=layer.nouki, paid_on=paid_on, owed=owed, lookup=lookup, josan=josan
+            )
+        )
+        before += max(0, layer.amount)
+    if len(results) == 1:
+        return results[0]
+    segments = tuple(s for r in results for s in r.segments)
+    return EntaikinResult(
+        nouki,
+        paid_on,
+        segments,
+        sum(r.total_raw for r in results),
+        sum(r.entaikin for r in results),
+    )

@@ -11,9 +11,9 @@ with their own key of the 期別 and of the change, and read balances back the s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,7 +33,7 @@ from zeimu.models import (
     ShunoKind,
     Zeimoku,
 )
-from zeimu.rules.entaikin import ChoteiEntry, EntaikinResult, Josan, josan_periods
+from zeimu.rules.entaikin import ChoteiEntry, EntaikinResult, entaikin_by_nouki
 from zeimu.services.shuno_entaikin import entaikin_kakutei
 from zeimu.services.shuno_kesson import kesson_teisei
 
@@ -71,6 +71,30 @@ TESURYO_KEY = "tokusoku_tesuryo:"
 #: 本税 a 充当 paid off, 確定 then, posted under the 税目 of its tax + the 本税's 期別 id; it
 #: bears no 延滞金 itself (地方税法第20条の4の2 counts it on the 本税 only)
 ENTAIKIN_KEY = "entaikin:"
+
+
+#: 税目 whose 増額更正 may be due by a 納期限 of its own 更正 notice (``chotei_post``'s
+#: ``kosei_nouki``): the 賦課課税 taxes collected by a 納税通知書 whose 延滞金 article counts
+#: from the 納期限 of that notice — 固定資産税・都市計画税 (地方税法第369条, 第702条の8) and
+#: 軽自動車税 種別割 (its 延滞金 article, 未確認 by number here). Not 個人住民税 普通徴収: its
+#: 不足税額 bears 延滞金 from each 納期限 already come (第321条の2第2項, with the 除算期間 of
+#: 第3項・第4項); not 法人住民税・事業所税 (申告納付: from the 法定納期限); not the 保険料 and
+#: 国民健康保険税 (their 条例's or article's wording not read here: 未確認, refused).
+KOSEI_NOUKI_ZEIMOKU = frozenset({Zeimoku.KOTEIZEI, Zeimoku.KEIJIDOSHA})
+
+KOSEI_NOUKI_ZEIMOKU_NG = (
+    "この税目の増額分には更正通知書の納期限を指定できません（延滞金は期別の納期限から計算します）。"
+)
+KOSEI_NOUKI_BEFORE = "更正通知書の納期限は調定日以後の日を指定してください。"
+
+
+def _kosei_nouki_check(zeimoku: str, kosei_nouki: date | None, on: date) -> None:
+    if kosei_nouki is None:
+        return
+    if zeimoku not in KOSEI_NOUKI_ZEIMOKU:
+        raise ShunoRefused(KOSEI_NOUKI_ZEIMOKU_NG)
+    if kosei_nouki < on:
+        raise ShunoRefused(KOSEI_NOUKI_BEFORE)
 
 
 class ShunoRefused(Exception):
@@ -129,6 +153,7 @@ def chotei_post(
     hojin_bango: str = "",
     shotoku_kiin: bool = False,
     tsuchi_date: date | None = None,
+    kosei_nouki: date | None = None,
 ) -> Posted:
     """State the 期別's 調定額 as ``amount``: the ledger writes the difference from what it
     holds as a new entry (当初, 増額更正, 減額更正 or, with ``genmen``, 減免). ``ref`` names this
@@ -136,9 +161,15 @@ def chotei_post(
 
     ``shotoku_kiin``: the 更正 is due to a 所得税 修正申告・更正 (地方税法第321条の2第3項・第4項:
     個人住民税 普通徴収 only), notified on ``tsuchi_date`` (default ``on``); its 除算期間 is then
-    left out of the 延滞金 (``entaikin_of``)."""
+    left out of the 延滞金 (``entaikin_of``).
+
+    ``kosei_nouki``: the 納期限 the 更正's notice sets (``KOSEI_NOUKI_ZEIMOKU`` only; not before
+    ``on``). An increase of a 期別 due before it is due by it, and its 延滞金 counts from the
+    day after it (``zeimu.rules.entaikin.nouki_layers``); on any other change, or a 期別 due
+    on or after it, it is not kept (the 期別's own 納期限 applies)."""
     if zeimoku not in Zeimoku.values:
         raise ShunoRefused("税目が正しくありません。")
+    _kosei_nouki_check(zeimoku, kosei_nouki, on)
     if shotoku_kiin and zeimoku != Zeimoku.JUMINZEI:
         raise ShunoRefused(
             "所得税の修正申告・更正に基因する更正は、個人住民税（普通徴収）の期別だけに指定できます。"
@@ -193,6 +224,7 @@ def chotei_post(
             reason=reason[:200],
             shotoku_kiin=shotoku_kiin,
             tsuchi_date=tsuchi_date,
+            nouki=_own_nouki(kind, kib.nouki, kosei_nouki),
             ref=ref,
             created_by=_actor_name(actor),
         )
@@ -200,6 +232,13 @@ def chotei_post(
             # a 更正 changes the tax the 延滞金 is counted on, from the start
             entaikin_kakutei([(kib.pk, on)], actor=actor)
         return Posted(kib.pk, kib.nofu_bango, amount, True)
+
+
+def _own_nouki(kind: str, nouki: date, kosei_nouki: date | None) -> date | None:
+    """The 納期限 an entry keeps: the 更正 notice's, for an increase of a 期別 due before it."""
+    if kind == ChoteiKind.ZOGAKU and kosei_nouki is not None and kosei_nouki > nouki:
+        return kosei_nouki
+    return None
 
 
 @dataclass(frozen=True)
@@ -220,6 +259,8 @@ class ChoteiItem:
     reason: str = ""
     #: a corporation's 期別 (法人住民税, 事業所税): its 法人番号, with ``atena_id`` None
     hojin_bango: str = ""
+    #: the 納期限 of the 更正's notice (``chotei_post``'s ``kosei_nouki``)
+    kosei_nouki: date | None = None
 
 
 def _nofu_bango(zeimoku: str, nendo: int, pk: int) -> str:
@@ -255,7 +296,7 @@ _STAGE = """
         ki integer, ki_label text, nouki date, ref text, "on" date, reason text
     ) ON COMMIT DROP;
     CREATE TEMP TABLE IF NOT EXISTS zeimu_chotei_do (
-        i integer, kibetsu_id bigint, nofu_bango text, kind text, amount bigint
+        i integer, kibetsu_id bigint, nofu_bango text, kind text, amount bigint, nouki date
     ) ON COMMIT DROP;
     DELETE FROM zeimu_chotei_in;
     DELETE FROM zeimu_chotei_do
@@ -263,7 +304,7 @@ _STAGE = """
 
 #: the existing 期別 of the items' keys, locked, with what they hold (NULL: no 調定 yet)
 _HELD = """
-    SELECT k.id, k.zeimoku, k.key, k.atena_id, k.hojin_bango, k.nofu_bango,
+    SELECT k.id, k.zeimoku, k.key, k.atena_id, k.hojin_bango, k.nofu_bango, k.nouki,
         (SELECT SUM(c.amount) FROM zeimu_chotei c WHERE c.kibetsu_id = k.id)
     FROM zeimu_kibetsu k
     WHERE (k.zeimoku, k.key) IN (SELECT DISTINCT zeimoku, key FROM zeimu_chotei_in)
@@ -285,8 +326,8 @@ _INSERT_KIBETSU = """
 
 _INSERT_CHOTEI = """
     INSERT INTO zeimu_chotei (kibetsu_id, kind, amount, "on", reason, ref, created_by,
-        created_at)
-    SELECT d.kibetsu_id, d.kind, d.amount, s."on", s.reason, s.ref, %s, now()
+        created_at, nouki)
+    SELECT d.kibetsu_id, d.kind, d.amount, s."on", s.reason, s.ref, %s, now(), d.nouki
     FROM zeimu_chotei_do d JOIN zeimu_chotei_in s ON s.i = d.i
     WHERE d.kind IS NOT NULL ORDER BY d.i
 """
@@ -311,6 +352,7 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
             raise ShunoRefused(TAXPAYER_ONE)
         if it.amount < 0:
             raise ShunoRefused("調定額に負の金額は指定できません。")
+        _kosei_nouki_check(it.zeimoku, it.kosei_nouki, it.on)
     if not items:
         return []
     who = _actor_name(actor)
@@ -327,10 +369,10 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
                      it.ki_label, it.nouki, it.ref, it.on, it.reason[:200])
                 )  # fmt: skip
         cur.execute(_HELD)
-        # (zeimoku, key) -> [id, (atena_id, hojin_bango), nofu_bango, held, has_chotei]
+        # (zeimoku, key) -> [id, (atena_id, hojin_bango), nofu_bango, held, has_chotei, 納期限]
         state: dict[tuple[str, str], list[Any]] = {
-            (z, k): [pk, (atena, hojin), nb, int(held or 0), held is not None]
-            for pk, z, k, atena, hojin, nb, held in cur.fetchall()
+            (z, k): [pk, (atena, hojin), nb, int(held or 0), held is not None, due]
+            for pk, z, k, atena, hojin, nb, due, held in cur.fetchall()
         }
         cur.execute(_REFS)
         refs = {r for (r,) in cur.fetchall()}
@@ -339,8 +381,9 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
         if fresh:
             cur.execute(NEW_KIBETSU_IDS, [fresh])
             new_ids = [int(pk) for pk, _ in cur.fetchall()]
-        # per item: (i, 期別 id, 納付番号 of a new 期別 or None, kind or None, difference)
-        todo: list[tuple[int, int, str | None, str | None, int | None]] = []
+        # per item: (i, 期別 id, 納付番号 of a new 期別 or None, kind or None, difference,
+        # the entry's own 納期限 or None)
+        todo: list[tuple[int, int, str | None, str | None, int | None, date | None]] = []
         out: list[Posted] = []
         ids = iter(new_ids)
         heads: dict[tuple[str, int], str] = {}
@@ -354,14 +397,14 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
                 if head is None:
                     head = heads[it.zeimoku, it.nendo] = _nofu_bango_head(it.zeimoku, it.nendo)
                 new_bango = _nofu_bango_of(head, pk)
-                s = state[zk] = [pk, (it.atena_id, it.hojin_bango), new_bango, 0, False]
+                s = state[zk] = [pk, (it.atena_id, it.hojin_bango), new_bango, 0, False, it.nouki]
             elif s[1] != (it.atena_id, it.hojin_bango):
                 raise ShunoRefused("この期別は別の納税義務者の調定です。")
-            pk, _, nofu_bango, held_sum, has_chotei = s
+            pk, _, nofu_bango, held_sum, has_chotei, due = s
             delta = it.amount - held_sum
             if it.ref in refs or (delta == 0 and has_chotei):
                 if new_bango is not None:
-                    todo.append((i, pk, new_bango, None, None))
+                    todo.append((i, pk, new_bango, None, None, None))
                 out.append(Posted(pk, nofu_bango, held_sum, False))
                 continue
             if not has_chotei:
@@ -372,13 +415,15 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
                 kind = ChoteiKind.GENMEN
             else:
                 kind = ChoteiKind.ZOGAKU if delta > 0 else ChoteiKind.GENGAKU
-            todo.append((i, pk, new_bango, kind.value, delta))
+            todo.append(
+                (i, pk, new_bango, kind.value, delta, _own_nouki(kind, due, it.kosei_nouki))
+            )
             refs.add(it.ref)
             s[3], s[4] = it.amount, True
             out.append(Posted(pk, nofu_bango, it.amount, True))
         if todo:
             with raw.copy(
-                "COPY zeimu_chotei_do (i, kibetsu_id, nofu_bango, kind, amount) FROM STDIN"
+                "COPY zeimu_chotei_do (i, kibetsu_id, nofu_bango, kind, amount, nouki) FROM STDIN"
             ) as copy:
                 for row in todo:
                     copy.write_row(row)
@@ -388,7 +433,7 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
                 cur.execute(_INSERT_CHOTEI, [who])
         # a 更正 changes the tax a 延滞金 fixed before was counted on (one query when none
         # is late)
-        changed = [(pk, items[i].on) for i, pk, _, kind, _ in todo
+        changed = [(pk, items[i].on) for i, pk, _, kind, _, _ in todo
                    if kind is not None and kind != ChoteiKind.TOSHO
                    and not items[i].key.startswith(ENTAIKIN_KEY)]  # fmt: skip
         if changed:
@@ -627,13 +672,16 @@ def juto_apply(
     期別 only, and the 事由 decides the 還付加算金 of the part 充当). Idempotent: a second call
     finds nothing.
 
-    With ``entaikin`` the 延滞金 comes in (第17条の2第3項: the 過誤納金 goes first to the 本税 on
-    which the 延滞金 is counted): every 本税 is filled first; a 本税 the 充当 pays off then has
-    its 延滞金 counted up to the 充当適状日 (the later of its 納期限 and the day the 過誤納 moved
-    to it arose, 第4項・施行令第6条の14; the 充当's day when that is earlier) and posted as the
-    調定 of a 期別 of its own (key ``ENTAIKIN_KEY`` + the 本税's 期別 id, 納期限 the 本税's —
-    its 充当適状 is the 本税's, 施行令第6条の14), and what is left goes to the 延滞金 期別, oldest
-    first. A 延滞金 the 過誤納 does not cover stays on the ledger as owed (窓口, 納付書)."""
+    A 本税 the 充当 pays off after its 納期限 has its 延滞金 counted up to the 充当適状日 (the
+    later of its 納期限 and the day the 過誤納 moved to it arose, 第4項・施行令第6条の14; the
+    充当's day when that is earlier) and posted as the 調定 of a 期別 of its own (key
+    ``ENTAIKIN_KEY`` + the 本税's 期別 id, 納期限 the 本税's — its 充当適状 is the 本税's,
+    施行令第6条の14), with or without ``entaikin``, as an ordinary payment's is fixed
+    (``zeimu.services.shuno_entaikin``). With ``entaikin`` the 延滞金 also takes the money
+    (第17条の2第3項: the 過誤納金 goes first to the 本税 on which the 延滞金 is counted): every
+    本税 is filled first, and what is left goes to the 延滞金 期別, oldest first. A 延滞金 the
+    過誤納 does not cover (or, on a bare call, that it was not asked to) stays on the ledger as
+    owed (窓口, 納付書)."""
     moved: list[Juto] = []
     who = _actor_name(actor)
     who_q = _taxpayer(atena_id, hojin_bango)
@@ -681,10 +729,14 @@ def juto_apply(
                         Juto(kib.pk, debt[0].pk, amount, out.pk, entaikin and _is_entaikin(debt[0]))
                     )
 
+        # the day each 過誤納 arose, read before this 充当 moves it (a source it empties has
+        # no 過誤納 left on ``on`` afterwards, and its 充当適状日 would fall to ``on``)
+        hassei = {src[0].pk: kagono_hassei_of(src[0].pk, on=on) for src in sources}
         if sources:
             fill(honzei)
-        if sources and entaikin:
-            hassei = {src[0].pk: kagono_hassei_of(src[0].pk, on=on) for src in sources}
+        if sources:
+            # a 本税 the 充当 paid off after its 納期限 bears its 延滞金, bare call or not (as an
+            # ordinary payment's is fixed: zeimu.services.shuno_entaikin)
             for debt, left in honzei:
                 if left != 0 or debt.pk not in into or not _bears_entaikin(debt):
                     continue
@@ -702,6 +754,7 @@ def juto_apply(
                         amount=amount, ref=f"juto_entaikin:{debt.pk}", on=on, actor=actor,
                         reason=f"充当により本税が完納（充当適状日 {tekijo.isoformat()}）",
                     )  # fmt: skip
+        if sources and entaikin:
             after = taxpayer_balances(atena_id, on=on, hojin_bango=hojin_bango)
             after_final = balances([k.pk for k, _ in after])
             entai: list[list[Any]] = [
@@ -738,13 +791,12 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
     # a 督促手数料 bears no 延滞金, nor do the 税目 of ENTAIKIN_NASHI
     if not _bears_entaikin(kib):
         return _entaikin(kib.nouki, 0, [], paid_on, param_value)
-    entries = list(
-        Chotei.objects.filter(kibetsu=kib)
+    entries = [
+        ChoteiEntry(int(a), o, k, t, n)
+        for a, o, k, t, n in Chotei.objects.filter(kibetsu=kib)
         .order_by("pk")
-        .values_list("amount", "on", "shotoku_kiin", "tsuchi_date")
-    )
-    chotei = sum(int(a) for a, *_ in entries)
-    josan = josan_periods(kib.nouki, [ChoteiEntry(int(a), o, k, t) for a, o, k, t in entries])
+        .values_list("amount", "on", "shotoku_kiin", "tsuchi_date", "nouki")
+    ]
     by_day = (
         Shuno.objects.filter(kibetsu=kib, on__lt=paid_on)
         .values("on")
@@ -752,26 +804,19 @@ def entaikin_of(kibetsu_id: int, *, paid_on: date) -> EntaikinResult:
         .order_by("on")
     )
     days = [(r["on"], int(r["s"])) for r in by_day]
-    return _entaikin(kib.nouki, chotei, days, paid_on, param_value, josan)
+    return entaikin_by_nouki(
+        nouki=kib.nouki, entries=entries, by_day=days, paid_on=paid_on, lookup=param_value
+    )
 
 
 def _entaikin(
-    nouki: date,
-    chotei: int,
-    by_day: list[tuple[date, int]],
-    paid_on: date,
-    lookup: Any,
-    josan: Sequence[Josan] = (),
+    nouki: date, chotei: int, by_day: list[tuple[date, int]], paid_on: date, lookup: Any
 ) -> EntaikinResult:
-    from zeimu.rules.entaikin import entaikin_calculate
-
-    start = nouki + timedelta(days=1)
-    owed: list[tuple[date, int]] = [(start, chotei)]
-    received = 0
-    for on, amount in by_day:
-        received += amount
-        owed.append((max(start, on + timedelta(days=1)), max(0, chotei - received)))
-    return entaikin_calculate(nouki=nouki, paid_on=paid_on, owed=owed, lookup=lookup, josan=josan)
+    """The 延滞金 of a tax of ``chotei`` due on ``nouki`` (a 期別 that bears none: 0)."""
+    entries = [ChoteiEntry(chotei, nouki)] if chotei else []
+    return entaikin_by_nouki(
+        nouki=nouki, entries=entries, by_day=by_day, paid_on=paid_on, lookup=lookup
+    )
 
 
 def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, EntaikinResult]:
@@ -789,15 +834,13 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
     ) | set(
         Kibetsu.objects.filter(pk__in=ids, zeimoku__in=ENTAIKIN_NASHI).values_list("pk", flat=True)
     )
-    chotei: dict[int, int] = {}
     kiin: dict[int, list[ChoteiEntry]] = {}
-    for kid, amount, on, shotoku, tsuchi in (
+    for kid, amount, on, shotoku, tsuchi, due in (
         Chotei.objects.filter(kibetsu_id__in=ids)
         .order_by("kibetsu_id", "pk")
-        .values_list("kibetsu_id", "amount", "on", "shotoku_kiin", "tsuchi_date")
+        .values_list("kibetsu_id", "amount", "on", "shotoku_kiin", "tsuchi_date", "nouki")
     ):
-        chotei[kid] = chotei.get(kid, 0) + int(amount)
-        kiin.setdefault(kid, []).append(ChoteiEntry(int(amount), on, shotoku, tsuchi))
+        kiin.setdefault(kid, []).append(ChoteiEntry(int(amount), on, shotoku, tsuchi, due))
     by_day: dict[int, list[tuple[date, int]]] = {i: [] for i in ids}
     for kid, on, total in (
         Shuno.objects.filter(kibetsu_id__in=ids, on__lt=paid_on)
@@ -815,13 +858,12 @@ def entaikin_many(kibetsu_ids: Iterable[int], *, paid_on: date) -> dict[int, Ent
         return cache[key, year]
 
     return {
-        i: _entaikin(
-            nouki[i],
-            0 if i in fees else int(chotei.get(i) or 0),
-            by_day[i],
-            paid_on,
-            lookup,
-            josan_periods(nouki[i], kiin.get(i, [])),
+        i: entaikin_by_nouki(
+            nouki=nouki[i],
+            entries=[] if i in fees else kiin.get(i, []),
+            by_day=by_day[i],
+            paid_on=paid_on,
+            lookup=lookup,
         )
         for i in ids
         if i in nouki

@@ -28,9 +28,9 @@ out what the 延滞金 should be:
 and writes the difference as a new 調定 entry (``chotei_post``: never an edit; nothing when
 it is the same, so a second import of a file, or a 確報 after its 速報, writes nothing).
 
-Left to the 充当 (``juto_apply(entaikin=True)``): a 本税 paid off by a 充当 — its 延滞金 runs to
-the 充当適状日, not the payment day — and a 延滞金 期別 a 充当 posted. Not called by the
-特別徴収 path: the amount withheld from a pension is not a late payment by the taxpayer.
+Left to the 充当 (``juto_apply``, bare or with ``entaikin``): a 本税 paid off by a 充当 — its
+延滞金 runs to the 充当適状日, not the payment day — and a 延滞金 期別 a 充当 posted. Not called by
+the 特別徴収 path: the amount withheld from a pension is not a late payment by the taxpayer.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def entaikin_kakutei(
             continue  # a 充当 fixed it to its 充当適状日
         kanno, kind = kanno_date(kid)
         if kind in (ShunoKind.JUTO_IN, ShunoKind.JUTO_OUT, ShunoKind.KANPU):
-            continue  # paid off by a 充当: ``juto_apply(entaikin=True)`` counts it
+            continue  # paid off by a 充当: ``juto_apply`` counts it
         if kanno is None and kid not in voided:
             continue  # still owed (a 増額 after it was paid off): the 延滞金 stays as it is
         want = entaikin_of(kid, paid_on=kanno).entaikin if kanno is not None else 0

@@ -1,0 +1,126 @@
+"""収納管理: a corporation's ledger (法人住民税・事業所税, keyed by its 法人番号; issue 18).
+
+Opened from the 収納管理 home by 法人番号 (a POST: the number is public, 法人番号の公表, but
+the screens keep paths to internal ids); the page, at ``shuno/hojin/<Hojin id>/``, shows what
+the person's page shows — every 期別 with its balance and today's 延滞金, a subtotal per 税目 —
+and also every entry (調定 and 収納) and the corporation's 還付・充当. A corporation's tax
+affairs are confidential (地方税法第22条): the page logs the corporation's id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from tenants.access import gyomu_view
+from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.forms.text import TextField
+from tenants.models import RoleLevel
+from zeimu.gyomu import SHUNO_KANRI
+from zeimu.models import Hojin, Kibetsu, Tokusoku
+from zeimu.rules.hojin import hojin_bango_problem
+from zeimu.selectors.shuno_hojin import hojin_ledger
+from zeimu.services.shuno import entaikin_of
+
+GYOMU = SHUNO_KANRI
+HOJIN = "zeimu.Hojin"
+NO_KIBETSU = "その法人番号の法人の調定はありません。"
+NO_HOJIN = "その法人番号の法人は登録されていません。"
+
+
+class HojinLookupForm(forms.Form):
+    hojin_bango = TextField(label="法人番号（13桁）", max_length=15)
+
+    def clean_hojin_bango(self) -> str:
+        text = str(self.cleaned_data["hojin_bango"]).replace("-", "").replace(" ", "")
+        problem = hojin_bango_problem(text)
+        if problem:
+            raise forms.ValidationError(problem)
+        return text
+
+
+@gyomu_view(GYOMU, write_level=RoleLevel.READ)
+@no_personal_data  # a lookup that redirects to the ledger page (logged there)
+@require_http_methods(["POST"])
+def shuno_hojin_lookup(request: HttpRequest) -> HttpResponse:
+    """The 法人番号 form of the 収納管理 home: to the corporation's ledger, or back with why."""
+    form = HojinLookupForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, str(e))
+        return redirect("zeimu_shuno")
+    bango = form.cleaned_data["hojin_bango"]
+    hojin = Hojin.objects.filter(hojin_bango=bango).first()
+    if hojin is None:
+        messages.error(request, NO_HOJIN)
+        return redirect("zeimu_shuno")
+    if not Kibetsu.objects.filter(hojin_bango=bango).exists():
+        messages.error(request, NO_KIBETSU)
+        return redirect("zeimu_shuno")
+    return redirect("zeimu_shuno_hojin", hojin_id=hojin.pk)
+
+
+@gyomu_view(GYOMU)
+@logs_reads(Reads(HOJIN, id_kwarg="hojin_id", screen="zeimu.shuno_hojin"))
+@require_http_methods(["GET"])
+def shuno_hojin(request: HttpRequest, hojin_id: int) -> HttpResponse:
+    hojin = get_object_or_404(Hojin, pk=hojin_id)
+    ledger = hojin_ledger(hojin.hojin_bango)
+    if not ledger.kibetsu:
+        messages.error(request, NO_KIBETSU)
+        return redirect("zeimu_shuno")
+    today = timezone.localdate()
+    ids = [k.pk for k, _ in ledger.kibetsu]
+    tokusoku = {t.kibetsu_id: t for t in Tokusoku.objects.filter(kibetsu_id__in=ids)}
+    groups: list[dict[str, Any]] = []
+    for kib, bal in ledger.kibetsu:
+        entaikin = entaikin_of(kib.pk, paid_on=today).entaikin if bal.zan > 0 else 0
+        line = {
+            "kibetsu": kib,
+            "balance": bal,
+            "entaikin": entaikin,
+            "kagono": max(0, -bal.zan),
+            "tokusoku": tokusoku.get(kib.pk),
+        }
+        group = next((g for g in groups if g["zeimoku"] == kib.zeimoku), None)
+        if group is None:
+            group = {"zeimoku": kib.zeimoku, "label": kib.get_zeimoku_display(), "lines": []}
+            groups.append(group)
+        group["lines"].append(line)
+    for g in groups:
+        g["chotei"] = sum(x["balance"].chotei for x in g["lines"])
+        g["shuno"] = sum(x["balance"].shuno for x in g["lines"])
+        g["zan"] = sum(x["balance"].zan for x in g["lines"] if x["balance"].zan > 0)
+        g["kagono"] = sum(x["kagono"] for x in g["lines"])
+        g["entaikin"] = sum(x["entaikin"] for x in g["lines"])
+    bals = [b for _, b in ledger.kibetsu]
+    return TemplateResponse(
+        request,
+        "zeimu/shuno_hojin.html",
+        {
+            "hojin": hojin,
+            "groups": groups,
+            "entries": ledger.entries,
+            "kanpu": ledger.kanpu,
+            "juto": ledger.juto,
+            "today": today,
+            "total_zan": sum(b.zan for b in bals if b.zan > 0),
+            "total_kagono": -sum(b.zan for b in bals if b.zan < 0),
+            "total_entaikin": sum(g["entaikin"] for g in groups),
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("shuno/hojin/", shuno_hojin_lookup, name="zeimu_shuno_hojin_lookup"),
+    path("shuno/hojin/<int:hojin_id>/", shuno_hojin, name="zeimu_shuno_hojin"),
+]
