@@ -77,8 +77,8 @@ def _children() -> list[int]:
 class _Peak:
     """The highest VmRSS of this process while the block runs, and of its children (the
     import's reading child, ``importer.run._read_two``), sampled every 50 ms. A forked
-    child's VmRSS starts at the pages it shares with this process at the fork (this
-    process's RSS then, ``before``): its growth is its peak minus ``before``."""
+    child's VmRSS counts the pages it still shares with this process: compare its peak
+    between file sizes (its "growth" on this process's ``before`` can be negative)."""
 
     def __enter__(self) -> _Peak:
         self.before = _rss_mb()
@@ -106,12 +106,15 @@ class _Peak:
 
     @property
     def child_growth(self) -> float | None:
-        """None when no child was seen (one process read the files)."""
+        """The child's peak minus this process's RSS before; None when no child was seen
+        (one process read the files)."""
         return round(self.child_peak - self.before, 1) if self.child_peak else None
 
 
 def _child_text(peak: _Peak) -> str:
-    return "none" if peak.child_growth is None else f"+{peak.child_growth} MB"
+    if peak.child_growth is None:
+        return "none"
+    return f"peak {peak.child_peak:.1f} MB, {peak.child_growth:+.1f} on the process's before"
 
 
 def _cpu() -> float:
