@@ -56,18 +56,34 @@ ON = date(2025, 10, 1)
 DEMO = Path(__file__).resolve().parent.parent / "tenants" / "data" / "kanagawa_demo.json"
 
 
-def _rss_mb() -> float:
-    status = Path("/proc/self/status").read_text()
+def _rss_mb(pid: int | str = "self") -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # (a child gone meanwhile)
+        return 0.0
     match = re.search(r"VmRSS:\s+(\d+) kB", status)
     return int(match.group(1)) / 1024 if match else 0.0
 
 
+def _children() -> list[int]:
+    """This process's children (forked by its main thread: the import's reading child)."""
+    try:
+        text = Path(f"/proc/self/task/{os.getpid()}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
 class _Peak:
-    """The highest VmRSS of this process while the block runs (sampled every 50 ms)."""
+    """The highest VmRSS of this process while the block runs, and of its children (the
+    import's reading child, ``importer.run._read_two``), sampled every 50 ms. A forked
+    child's VmRSS counts the pages it still shares with this process: compare its peak
+    between file sizes (its "growth" on this process's ``before`` can be negative)."""
 
     def __enter__(self) -> _Peak:
         self.before = _rss_mb()
         self.peak = self.before
+        self.child_peak = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -76,6 +92,8 @@ class _Peak:
     def _sample(self) -> None:
         while not self._stop.wait(0.05):
             self.peak = max(self.peak, _rss_mb())
+            for pid in _children():
+                self.child_peak = max(self.child_peak, _rss_mb(pid))
 
     def __exit__(self, *exc: Any) -> None:
         self._stop.set()
@@ -85,6 +103,18 @@ class _Peak:
     @property
     def growth(self) -> float:
         return round(self.peak - self.before, 1)
+
+    @property
+    def child_growth(self) -> float | None:
+        """The child's peak minus this process's RSS before; None when no child was seen
+        (one process read the files)."""
+        return round(self.child_peak - self.before, 1) if self.child_peak else None
+
+
+def _child_text(peak: _Peak) -> str:
+    if peak.child_growth is None:
+        return "none"
+    return f"peak {peak.child_peak:.1f} MB, {peak.child_growth:+.1f} on the process's before"
 
 
 def _cpu() -> float:
@@ -403,6 +433,8 @@ def _one_size(
             "statements": statements.figures(),
             "rss_before_mb": round(peak.before, 1),
             "rss_growth_mb": peak.growth,
+            "reading_child_rss_peak_mb": round(peak.child_peak, 1) or None,
+            "reading_child_rss_growth_mb": peak.child_growth,
             "export_again_seconds": round(again_seconds, 2),
             "compare_seconds": round(compare_seconds, 2),
             "items_compared": result.items_compared.get(fmt, 0),
@@ -415,7 +447,8 @@ def _one_size(
             f"(reading child {child_cpu:.1f}) "
             f"({read / max(import_cpu, 0.01):,.0f}/CPU s) + PostgreSQL {server:.1f} s "
             f"= {(import_cpu + server) * 100_000 / max(read, 1):.2f} CPU s per 100,000 records"
-            f"{' (under cProfile)' if profile else ''}, load {load:.1f}, RSS +{peak.growth} MB, "
+            f"{' (under cProfile)' if profile else ''}, load {load:.1f}, RSS +{peak.growth} MB "
+            f"(reading child {_child_text(peak)}), "
             f"differences {result.difference_count}"
         )
         figures = phases.figures()

@@ -35,7 +35,7 @@ from juminkiroku.codes import AtenaKubun, JuminJotai, Zokugara
 from juminkiroku.events import IKO_LOAD, IkoLoadPayload
 from juminkiroku.gyomu import JUMINKIROKU
 from juminkiroku.models import Atena, AtenaRireki, Ido, Setai
-from juminkiroku.rules.kana import kana_key, name_key
+from juminkiroku.rules.kana import kana_key, kana_key_tail, name_key
 from juminkiroku.selectors.iko import ITEMS_OF, HeldItem, HeldSet
 from juminkiroku.services.numbering import ATENA_SEQ, IDO_SEQ, SETAI_SEQ
 from tenants.accesslog.models import AccessAction
@@ -213,6 +213,8 @@ class IkoPartWriter:
         self.search_keys = search_keys
         self.rows = 0
         self._keys: dict[str, tuple[str, str]] = {}
+        self._kana_left: dict[str, str] = {}
+        self._kana_tail: dict[tuple[str, str], str] = {}
 
     def write(self, line: int, values: dict[str, Any]) -> None:
         """One record, its values by held item name (Python values)."""
@@ -259,8 +261,38 @@ class IkoPartWriter:
         if found is None:
             if len(self._keys) >= _KEY_MEMO:
                 self._keys.clear()
-            found = self._keys[pair] = (kana_key(kana or ""), name_key(shimei or ""))
+            found = self._keys[pair] = (self._kana_key(kana or ""), name_key(shimei or ""))
         return found
+
+    def _kana_key(self, kana: str) -> str:
+        """``kana_key(kana)``, with 姓 and 名 (the parts before and after the last space)
+        folded once each: ``kana_key_tail`` continues the key of the part before, and
+        only its last character matters, so a family name is folded once for all who
+        bear it and a given name once per last character of the family names before it.
+        A reading whose 名 starts with a kana joined to the one before (``ァ``, a voicing
+        mark, a half-width kana …) is folded whole. Readings are mostly distinct pairs
+        of common parts: 40,480 readings of the synthetic town took a third of the CPU
+        of folding each whole (0.11 against 0.33 s), the same keys."""
+        cut = max(kana.rfind("\u3000"), kana.rfind(" "))
+        if cut <= 0:
+            return kana_key(kana)
+        left, tail = kana[: cut + 1], kana[cut + 1 :]
+        lefts, tails = self._kana_left, self._kana_tail
+        left_key = lefts.get(left)
+        if left_key is None:
+            if len(lefts) >= _KEY_MEMO:
+                lefts.clear()
+            left_key = lefts[left] = kana_key(left)
+        place = (left_key[-1:], tail)
+        tail_key = tails.get(place)
+        if tail_key is None:
+            found = kana_key_tail(left_key, tail)
+            if found is None:
+                return kana_key(kana)
+            if len(tails) >= _KEY_MEMO:
+                tails.clear()
+            tail_key = tails[place] = found
+        return left_key + tail_key
 
 
 class IkoStaging:

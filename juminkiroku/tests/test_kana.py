@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from juminkiroku.rules.kana import kana_key, kana_key_tail, name_key
 
@@ -140,3 +142,55 @@ def test_kana_key_tail_of_every_synthetic_name_pair() -> None:
             assert left + tail == kana_key(s + g), (s, g)
             checked += 1
     assert checked > 100_000
+
+
+# --- the import's search keys: 姓 and 名 folded once each (issue 19) -------------------
+
+_READING = st.text(
+    alphabet=st.sampled_from(
+        "アイウエオカガキギクグサザシジスズタダチヂツヅテデトドナハバパヒビピフブプ"
+        "マミムメモヤユヨラリルレロワヲンァィゥェォャュョッヴーゝゞ"
+        "あいうおかがきぎしじたちぢっつなはばぱやゆよらわん"
+        "ｱｲｳｶｷﾀﾁﾞﾟｰﾊﾋﾝ・ 　ABcd"
+        "\u3099\u309a"
+    ),
+    max_size=12,
+)
+
+
+@given(left=_READING, right=_READING, space=st.sampled_from([" ", "\u3000", "", "・"]))
+def test_the_import_writer_gives_every_reading_the_key_of_the_whole(
+    left: str, right: str, space: str
+) -> None:
+    # given: one writer, its memos shared by every reading (as over a file)
+    from juminkiroku.services.iko_load import IkoPartWriter
+
+    writer = IkoPartWriter(None, [], True)
+    reading = left + space + right
+    # when / then: the key of the parts is the key of the whole, memo or not
+    assert writer._kana_key(reading) == kana_key(reading)
+    assert writer._kana_key(reading) == kana_key(reading)
+    assert writer._kana_key(right + space + left) == kana_key(right + space + left)
+
+
+@pytest.mark.parametrize(
+    "reading",
+    [
+        "サトウ　ウタ",  # オ段 + ウ across the space
+        "オオノ　オサム",
+        "ヴ　ァイオレット",  # 名 joined to the kana before: folded whole
+        "カ　\u3099ン",
+        "ｻﾄｳ ﾀﾛｳ",  # half-width: folded whole
+        "　ヤマダ",
+        "ヤマダ　",
+        "ヤマダ　タロウ　ジュニア",
+        "ヤマダタロウ",
+        "",
+    ],
+)
+def test_the_import_writer_folds_edge_readings_as_the_whole(reading: str) -> None:
+    from juminkiroku.services.iko_load import IkoPartWriter
+
+    writer = IkoPartWriter(None, [], True)
+    writer._kana_key("サトウ　ハナコ")  # a memo already filled
+    assert writer._kana_key(reading) == kana_key(reading)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import pickle
 import signal
@@ -38,6 +39,8 @@ from migration_io.importer.readers import read_csv_rows, read_xml_rows, size_pro
 from migration_io.importer.report import ERROR, WARNING, Finding, Report
 from migration_io.layout import Layout, LayoutFile
 from tenants.accesslog.services import Actor
+
+logger = logging.getLogger(__name__)
 
 #: the files a bundle must hold (a 独自項目 file may be left out: its items stay empty)
 REQUIRED_FILES = ("JUMIN", "SETAI", "RIREKI", "IDO")
@@ -249,6 +252,11 @@ def _read_two(
     ``os._exit``; each file gets its own report, merged in the order of the files, so the
     findings, counts and staged rows are those of one process reading the files in turn.
     Returns the records read."""
+    logger.info(
+        "import: %d files, %d bytes, read by two processes",
+        len(jobs),
+        sum(sources[j.file.id].size for j in jobs),
+    )
     staged = [tempfile.TemporaryFile() for _ in jobs]  # noqa: SIM115
     kept = [tempfile.TemporaryFile() for _ in jobs]  # noqa: SIM115 (the child's reports)
     queue, queue_in = os.pipe()
