@@ -30,6 +30,7 @@ from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from tenants.rentai import RENTAI_KINDS, RENTAI_LAW
 from tenants.selectors.current import current_municipality
 from zeimu.forms.notices import Issuer
 from zeimu.gyomu import SHUNO_KANRI
@@ -211,7 +212,7 @@ def taino_case(request: HttpRequest, atena_id: int) -> HttpResponse:
         result = _act(request, act, atena_id, forms_)
         if result is not None:
             return result
-    # 連帯納付義務者 (後期高齢者医療保険料 普通徴収): read from the registry, so logged too
+    # 連帯納付義務者 (後期・介護保険料 普通徴収): read from the registry, so logged too
     rentai = svc.rentai_lines(detail.lines)
     rentai_ids = sorted({s.atena_id for r in rentai for s in r.answer.sha})
     names = person_identities(rentai_ids)
@@ -224,11 +225,13 @@ def taino_case(request: HttpRequest, atena_id: int) -> HttpResponse:
         if not r.answer.sha and not r.answer.notes:
             rentai_rows.append({"line": r, "text": RENTAI_NONE})
     access_note(request, detail={"atena_ids": [atena_id, *rentai_ids]})
+    kinds = sorted({r.arrear.zeimoku for r in rentai})
+    rentai_law = [(RENTAI_KINDS[k], RENTAI_LAW[k]) for k in kinds]
     return TemplateResponse(
         request,
         "zeimu/taino_case.html",
         {"person": person_identity(atena_id), "d": detail, "forms": forms_, "today": today,
-         "rentai_rows": rentai_rows},
+         "rentai_rows": rentai_rows, "rentai_law": rentai_law},
         status=400 if act else 200,
     )  # fmt: skip
 
