@@ -1,7 +1,7 @@
 """連帯納付義務 of the 第1号被保険者's 介護保険料 collected by 普通徴収 (pure).
 
-介護保険法第132条 (普通徴収に係る保険料の納付義務; e-Gov 法令検索
-https://laws.e-gov.go.jp/law/409AC0000000123, 第132条):
+介護保険法第132条 (普通徴収に係る保険料の納付義務; text as quoted by Wikibooks,
+http://ja.wikibooks.org/wiki/介護保険法第132条, not checked against e-Gov):
 
 - 第1項: the 第1号被保険者 pays their own premium collected by 普通徴収;
 - 第2項: the 世帯主 is jointly liable for the premium of a 第1号被保険者 *belonging to the

@@ -38,7 +38,7 @@ from tenants.jobs.models import JobStatus
 from tenants.rentai import KAIGO, KOKI, RentaiAsk, rentai_lookup
 from tenants.rentai_rule import NOTE_NOT_RESIDENT, Member, rentai_of
 from tests.personas import ALPHA_HOST, BETA_HOST
-from zeimu.tests.factories import grant_beta_shuno
+from zeimu.tests.factories import grant_beta_shuno, kibetsu_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -180,10 +180,8 @@ def test_rentai_on_the_person_page_and_the_taino_case_in_two_towns(
         assert "山田　一郎" not in text and "山田　松子" not in text
     # the provider, asked in 寒川町's schema, answers for 寒川町's 期別 only
     connection.set_tenant(world.beta.municipality)
-    from zeimu.models import Kibetsu
-
-    mine = list(Kibetsu.objects.filter(zeimoku="kaigo", atena_id=b_wife.pk).order_by("ki"))
-    asks = [RentaiAsk(k.pk, b_wife.pk, FY, k.ki, k.nouki) for k in mine]
+    mine = kibetsu_rows("kaigo", b_wife.pk)
+    asks = [RentaiAsk(pk, b_wife.pk, FY, ki, nouki) for pk, ki, nouki, _bango in mine]
     answers = rentai_lookup(KAIGO, asks)
     assert len(asks) == 9
     assert [[s.atena_id for s in answers[a.kibetsu_id].sha] for a in asks] == [[b_husband.pk]] * 9
