@@ -1,6 +1,7 @@
 """介護保険's declaration to the platform (see tenants.modules.spec)."""
 
 from kaigo import gyomu
+from tenants import rentai
 from tenants.modules.spec import ModuleSpec, UrlMount
 from tenants.nenkin_tokucho import KAIGO_HOKENRYO
 
@@ -21,6 +22,8 @@ MODULE = ModuleSpec(
     tagyo_providers={"kaigo": "kaigo.public:tagyo_kaigo"},
     # 国保税's 特別徴収 judgment asks the 世帯主's 介護保険料 (tenants.nenkin_tokucho)
     hokenryo_providers={KAIGO_HOKENRYO: "kaigo.public:tokucho_hokenryo"},
+    # the 収納 ledger's 滞納 case view asks who is jointly liable (介護保険法第132条)
+    rentai_providers={rentai.KAIGO: "kaigo.public:kaigo_rentai"},
     # after 住民記録 (its residents), 税務 and 国保
     demo_order=40,
     words={

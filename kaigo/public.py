@@ -5,7 +5,9 @@ For the 第1号保険料 (the premium rules and the yearly 本算定) and 福祉
 ``kaigo.rules.shikaku.hokenryo_months``), and who is insured on a date. For 国保税's
 特別徴収 judgment (through ``tenants.nenkin_tokucho.hokenryo_lookup``, as 国保 may not
 import this module): a person's 介護保険料 of a 年度 and whether it is collected from the
-pension (``tokucho_hokenryo``).
+pension (``tokucho_hokenryo``). For the 収納 ledger's 滞納 case view (through
+``tenants.rentai.rentai_lookup``): the 連帯納付義務者 of a 介護保険料 期別 (``kaigo_rentai``,
+介護保険法第132条第2項・第3項).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.utils import timezone
 
 from kaigo.models import Kubun, Shikaku, ShikakuRireki
 from kaigo.rules.shikaku import ShikakuParameters, hokenryo_months, nendo_months
+from kaigo.selectors.rentai import rentai_for_ledger
 from kaigo.selectors.shikaku import dai1_periods_with_bango, periods_on
 from tenants.nenkin_tokucho import KAIGO_HOKENRYO, TokuchoHokenryo
 from tenants.tagyo import KAIGO, TagyoStatus
@@ -104,6 +107,10 @@ def tokucho_hokenryo(fiscal_year: int, atena_ids: Iterable[int]) -> dict[int, To
         for a, hokenryo, choshu, version in rows
     }
 
+
+#: ``ModuleSpec.rentai_providers``: 介護保険料 期別 of the ledger → their 連帯納付義務者
+#: (普通徴収; 介護保険法第132条第2項・第3項), judged on each 期別's 納期限
+kaigo_rentai = rentai_for_ledger
 
 DAI1 = str(Kubun.DAI1)
 DAI2 = str(Kubun.DAI2)

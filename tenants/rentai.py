@@ -3,12 +3,16 @@
 Some premiums the ledger collects are owed, beside the person assessed, by others jointly:
 後期高齢者医療保険料 collected by 普通徴収 is owed also by the 世帯主 of the insured's
 household and by the insured's spouse (高齢者の医療の確保に関する法律第108条第2項・第3項;
-介護保険料 likewise, 介護保険法第132条). Who they are is the levying module's judgment (it
-knows the premium and its 徴収方法), while the ledger's 滞納 case view must show them; the
-ledger (zeimu) imports no levying module, so the question is asked here: a module that
-levies such a premium declares a provider in its ``module.py``::
+介護保険料 of a 第1号被保険者 likewise, 介護保険法第132条第2項・第3項). Who they are is the
+levying module's judgment (it knows the premium and its 徴収方法), while the ledger's
+滞納 case view must show them; the ledger (zeimu) imports no levying module, so the
+question is asked here: a module that levies such a premium declares a provider
+in its ``module.py``::
 
     MODULE = ModuleSpec(..., rentai_providers={rentai.KOKI: "kokuho.public:..."})
+
+(介護: ``{rentai.KAIGO: "kaigo.public:kaigo_rentai"}``.) The judgment from the registry
+is the platform's too (``tenants.rentai_rule``), as the two articles are worded alike.
 
 A kind is the ledger's 税目 code of the premium (``zeimu.public.Zeimoku`` values). A
 provider is ``(asks) -> {ask.kibetsu_id: RentaiAnswer}``, answered in the current town's
@@ -21,9 +25,18 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-#: 後期高齢者医療保険料 (the ledger's 税目 code ``koki``)
+from tenants.rentai_rule import RentaiResult
+
+#: 後期高齢者医療保険料 (the ledger's 税目 code ``koki``; 高齢者医療確保法第108条)
 KOKI = "koki"
-RENTAI_KINDS: dict[str, str] = {KOKI: "後期高齢者医療保険料"}
+#: 介護保険料 of a 第1号被保険者 (the ledger's 税目 code ``kaigo``; 介護保険法第132条)
+KAIGO = "kaigo"
+RENTAI_KINDS: dict[str, str] = {KOKI: "後期高齢者医療保険料", KAIGO: "介護保険料"}
+#: the grounds the screens state above the table, by kind
+RENTAI_LAW: dict[str, str] = {
+    KOKI: "高齢者の医療の確保に関する法律第108条第2項・第3項",
+    KAIGO: "介護保険法第132条第2項・第3項",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +75,26 @@ class RentaiAnswer:
 
 
 RentaiProvider = Callable[[Sequence[RentaiAsk]], Mapping[int, RentaiAnswer]]
+
+
+def rentai_answer(
+    result: RentaiResult, day: date, label: Callable[[str], str], labels: dict[str, str]
+) -> RentaiAnswer:
+    """A judgment (``tenants.rentai_rule``) as the ledger's answer: the 続柄 in words by
+    ``label`` (the registry's, memoised in ``labels``)."""
+    return RentaiAnswer(
+        kijun_date=day,
+        sha=tuple(
+            RentaiSha(
+                atena_id=r.atena_id,
+                zokugara=labels.setdefault(r.zokugara, label(r.zokugara)),
+                konkyo=r.konkyo,
+                suitei=r.suitei,
+            )
+            for r in result.sha
+        ),
+        notes=result.notes,
+    )
 
 
 def rentai_lookup(kind: str, asks: Iterable[RentaiAsk]) -> dict[int, RentaiAnswer]:

@@ -22,7 +22,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from juminkiroku.public import person_identities, person_identity
+from juminkiroku.public import person_identities, person_identity, zokugara_label
 from kaigo.forms.fuka import FORM_LABELS as NOTICE_LABELS
 from kaigo.forms.fuka import FORMS as NOTICE_FORMS
 from kaigo.forms.fuka import form_of, naiyaku, notices, notices_render
@@ -30,6 +30,7 @@ from kaigo.fuka_jobs import HONSANTEI, KOSEI_SWEEP
 from kaigo.fuka_printjobs import NOTICE_PRINT, issuer_name
 from kaigo.gyomu import KAIGO_HOKEN
 from kaigo.models import FukaKoseiStatus, KaigoFuka, KaigoKoseiKoho, TokuchoFile
+from kaigo.selectors.rentai import rentai_of_fuka
 from kaigo.services.fuka import KoseiRefused, kosei_apply, kosei_dismiss
 from kaigo.services.fuka_tokucho import TokuchoFileError, tokucho_import, tokucho_irai_csv
 from kaigo.services.fuka_tokucho_kekka import TokuchoKekkaRefused, tokucho_kekka_import
@@ -200,6 +201,10 @@ def fuka_person(request: HttpRequest, pk: int) -> HttpResponse:
         for f in rows
         if f.is_current
     ]
+    rentai = _rentai_rows(pk, [f for f in rows if f.is_current])
+    rentai_ids = sorted({r["atena_id"] for r in rentai if "atena_id" in r})
+    if rentai_ids:  # the 世帯主 and spouse are read from the registry: logged with the person
+        access_note(request, detail={"atena_ids": [pk, *rentai_ids]})
     return TemplateResponse(
         request,
         "kaigo/fuka/person.html",
@@ -208,9 +213,39 @@ def fuka_person(request: HttpRequest, pk: int) -> HttpResponse:
             "atena_id": pk,
             "current": current,
             "versions": rows,
+            "rentai": rentai,
             "can_write": _can_write(request),
         },
     )
+
+
+RENTAI_NONE = "住民記録から特定できる連帯納付義務者はいません。"
+
+
+def _rentai_rows(pk: int, current: list[KaigoFuka]) -> list[dict[str, Any]]:
+    """The 連帯納付義務者 of each 普通徴収 期 (介護保険法第132条第2項・第3項) of the current
+    賦課, on its 納期限, as rows for the screen: one per person, or a note."""
+    judged = [(f, k, r) for f in current for k, r in rentai_of_fuka(f.kibetsu, pk)]
+    names = person_identities({s.atena_id for _f, _k, r in judged for s in r.sha})
+    rows: list[dict[str, Any]] = []
+    for f, k, r in judged:
+        base = {"nendo": f.fiscal_year, "ki_label": k["label"], "due": k["due"]}
+        for s in r.sha:
+            p = names.get(s.atena_id)
+            rows.append(
+                {
+                    **base,
+                    "atena_id": s.atena_id,
+                    "shimei": p.shimei if p else "",
+                    "atena_no": p.atena_no if p else "",
+                    "zokugara": zokugara_label(s.zokugara),
+                    "konkyo": "、".join(s.konkyo),
+                }
+            )
+        if not r.sha and not r.notes:
+            rows.append({**base, "note": RENTAI_NONE})
+        rows += [{**base, "note": n} for n in r.notes]
+    return rows
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

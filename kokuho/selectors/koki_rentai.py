@@ -1,5 +1,6 @@
 """連帯納付義務者 of 後期高齢者医療保険料 期別 (普通徴収), read from the registry's household
-on a day (``juminkiroku.public.households_of``) and judged by ``kokuho.rules.koki_rentai``.
+on a day (``juminkiroku.public.households_of``) and judged by ``kokuho.rules.koki_rentai``
+(the platform's rule, ``tenants.rentai_rule``, with 第108条's grounds).
 
 - :func:`rentai_on`: for (insured, day) pairs, the result of each (one registry query per
   distinct day);
@@ -20,23 +21,15 @@ from datetime import date
 
 from juminkiroku.public import households_of, zokugara_label
 from kokuho.models import ChoshuHoho, KokiKibetsu
-from kokuho.rules.koki_rentai import Member, RentaiResult, rentai_of
+from kokuho.rules.koki_rentai import KOKI_KONKYO, RentaiResult
 from kokuho.services.koki_chotei import TOKUCHO_KI
-from tenants.rentai import RentaiAnswer, RentaiAsk, RentaiSha
+from tenants.rentai import RentaiAnswer, RentaiAsk, rentai_answer
+from tenants.rentai_rule import rentai_on as _rentai_on
 
 
 def rentai_on(pairs: Iterable[tuple[int, date]]) -> dict[tuple[int, date], RentaiResult]:
-    """(insured 宛名 id, day) → who is jointly liable on that day."""
-    by_day: dict[date, set[int]] = {}
-    for atena_id, day in pairs:
-        by_day.setdefault(day, set()).add(atena_id)
-    out: dict[tuple[int, date], RentaiResult] = {}
-    for day, ids in by_day.items():
-        households = households_of(ids, day)
-        for a in ids:
-            members = [Member(r.atena_id, r.zokugara) for r in households.get(a, [])]
-            out[(a, day)] = rentai_of(a, members)
-    return out
+    """(insured 宛名 id, day) → who is jointly liable on that day (第108条)."""
+    return _rentai_on(pairs, households_of=households_of, konkyo=KOKI_KONKYO)
 
 
 def rentai_of_kibetsu(kibetsu: Iterable[KokiKibetsu], atena_id: int) -> dict[int, RentaiResult]:
@@ -47,26 +40,13 @@ def rentai_of_kibetsu(kibetsu: Iterable[KokiKibetsu], atena_id: int) -> dict[int
     return {k.pk: judged[(atena_id, k.nokigen)] for k in futsu}
 
 
-def _answer(result: RentaiResult, day: date, labels: dict[str, str]) -> RentaiAnswer:
-    return RentaiAnswer(
-        kijun_date=day,
-        sha=tuple(
-            RentaiSha(
-                atena_id=r.atena_id,
-                zokugara=labels.setdefault(r.zokugara, zokugara_label(r.zokugara)),
-                konkyo=r.konkyo,
-                suitei=r.suitei,
-            )
-            for r in result.sha
-        ),
-        notes=result.notes,
-    )
-
-
 def rentai_for_ledger(asks: Sequence[RentaiAsk]) -> dict[int, RentaiAnswer]:
     """The ledger's 後期 期別 → their 連帯納付義務者 on each 納期限. A 特別徴収 期別 (ledger
     期 above ``TOKUCHO_KI``) is left out: 第108条 binds 普通徴収 only."""
     futsu = [a for a in asks if a.ki < TOKUCHO_KI]
     judged = rentai_on((a.atena_id, a.nouki) for a in futsu)
     labels: dict[str, str] = {}
-    return {a.kibetsu_id: _answer(judged[(a.atena_id, a.nouki)], a.nouki, labels) for a in futsu}
+    return {
+        a.kibetsu_id: rentai_answer(judged[(a.atena_id, a.nouki)], a.nouki, zokugara_label, labels)
+        for a in futsu
+    }

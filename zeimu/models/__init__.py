@@ -84,6 +84,7 @@ from zeimu.models.shuno_koza import (
 from zeimu.models.shuno_nofusho import (
     NofushoHakko,
 )
+from zeimu.models.shuno_rentai import RentaiHakko, RentaiHakkoKind
 from zeimu.models.shuno_taino import (
     Bunno,
     BunnoKai,
@@ -163,6 +164,8 @@ __all__ = [
     "NofuStatus",
     "NofushoHakko",
     "NozeishaKind",
+    "RentaiHakko",
+    "RentaiHakkoKind",
     "Saikoku",
     "ShiharaiHoho",
     "Shinkoku",

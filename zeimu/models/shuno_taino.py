@@ -40,6 +40,7 @@ class KeikaKind(models.TextChoices):
     SOKUJI = "sokuji", "納税義務の即時消滅"
     KESSON = "kesson", "不納欠損"
     KESSON_TORIKESHI = "kesson_tk", "不納欠損の一部取消"
+    RENTAI = "rentai", "連帯納付義務者への督促状・納付書"
 
 
 class TainoCase(models.Model):

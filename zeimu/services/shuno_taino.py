@@ -384,7 +384,8 @@ class RentaiLine:
 
 def rentai_lines(lines: Sequence[CaseLine]) -> list[RentaiLine]:
     """For the 期別 in arrears whose 税目 others are jointly liable for (tenants.rentai:
-    後期高齢者医療保険料 普通徴収, 高齢者の医療の確保に関する法律第108条第2項・第3項), who
+    後期高齢者医療保険料 普通徴収, 高齢者の医療の確保に関する法律第108条第2項・第3項;
+    介護保険料 普通徴収, 介護保険法第132条第2項・第3項), who
     they are, asked of the module that levies it (a 期別 it judged and found nobody for is
     kept: the screen says so)."""
     wanted = [x.arrear for x in lines if x.arrear.zeimoku in RENTAI_KINDS]

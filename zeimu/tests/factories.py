@@ -212,3 +212,61 @@ def grant_beta_shuno() -> None:
     MembershipRole.objects.get_or_create(
         membership=membership, gyomu=gyomu, defaults={"level": RoleLevel.WRITE}
     )
+
+
+# --- the ledger, read back by other apps' tests (plain values) ------------------------------
+
+
+def kibetsu_rows(zeimoku: str, atena_id: int) -> list[tuple[int, int, date, str]]:
+    """(id, 期, 納期限, 納付番号) of a person's 期別 of a 税目 in the current town, by 期."""
+    from zeimu.models import Kibetsu
+
+    return list(
+        Kibetsu.objects.filter(zeimoku=zeimoku, atena_id=atena_id)
+        .order_by("ki")
+        .values_list("pk", "ki", "nouki", "nofu_bango")
+    )
+
+
+def kibetsu_zan(kibetsu_id: int, on: date) -> int:
+    """The 期別's balance on ``on``."""
+    from zeimu.services.shuno import balances
+
+    return balances([kibetsu_id], on=on)[kibetsu_id].zan
+
+
+def rentai_hakko_rows() -> list[tuple[Any, ...]]:
+    """Every 督促状・納付書 to a 連帯納付義務者 of the town: (id, 期別 id, 連帯納付義務者 id,
+    帳票, 未納額, 推定の確認, 指定期限, the 納付書's 期別 id or None), by id."""
+    from zeimu.models import RentaiHakko
+
+    return [
+        (r.pk, r.kibetsu_id, r.rentai_atena_id, r.kind, r.zan, r.suitei_kakunin,
+         r.shitei_kigen, r.nofusho.kibetsu_id if r.nofusho else None)
+        for r in RentaiHakko.objects.select_related("nofusho").order_by("pk")
+    ]  # fmt: skip
+
+
+def rentai_keika() -> list[tuple[int | None, str]]:
+    """(record id, 内容) of the 経過 rows the 連帯納付義務者's documents wrote, by id."""
+    from zeimu.models import KeikaKind, TainoKeika
+
+    return list(
+        TainoKeika.objects.filter(kind=KeikaKind.RENTAI)
+        .order_by("pk")
+        .values_list("ref_id", "memo")
+    )
+
+
+def rentai_hakko_try(**kwargs: Any) -> str | None:
+    """``zeimu.services.shuno_rentai.rentai_hakko`` as a test calls it: the refusal's
+    message, or None when it wrote (the actor is a tester)."""
+    from tenants.accesslog.services import Actor
+    from zeimu.services.shuno import ShunoRefused
+    from zeimu.services.shuno_rentai import rentai_hakko
+
+    try:
+        rentai_hakko(**kwargs, actor=Actor(user_id=None, username="tester"))
+    except ShunoRefused as exc:
+        return str(exc)
+    return None

@@ -30,12 +30,16 @@ from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
+from tenants.rentai import RENTAI_KINDS, RENTAI_LAW
 from tenants.selectors.current import current_municipality
+from tenants.wareki import format_nendo
 from zeimu.forms.notices import Issuer
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import (
     Bunno,
     Kesson,
+    RentaiHakko,
+    RentaiHakkoKind,
     Saikoku,
     Shobun,
     ShobunKind,
@@ -46,6 +50,7 @@ from zeimu.models import (
 )
 from zeimu.services import shuno_taino as svc
 from zeimu.services.shuno import ShunoRefused
+from zeimu.services.shuno_rentai import rentai_hakko, rentai_render
 from zeimu.services.shuno_taino_print import saikoku_notices, saikoku_render, saikoku_single
 from zeimu.shuno_taino_jobs import KESSON, SAIKOKU
 
@@ -171,6 +176,21 @@ class SaikokuOneForm(forms.Form):
     hakko_date = WarekiDateField(label="発付日")
 
 
+class RentaiForm(forms.Form):
+    """督促状・納付書 to a 連帯納付義務者 for one 期別 (zeimu.services.shuno_rentai)."""
+
+    kind = forms.ChoiceField(label="帳票", choices=RentaiHakkoKind.choices)
+    hakko_date = WarekiDateField(label="発行日")
+    suitei_kakunin = forms.BooleanField(
+        label="戸籍で婚姻を確認しました（配偶者と推定した方に発行するとき）", required=False
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"] = forms.ChoiceField(label="期別と連帯納付義務者", choices=choices)
+        self.order_fields(["target", "kind", "hakko_date", "suitei_kakunin"])
+
+
 ACTS = ("tanto", "tanto_clear", "kosho", "bunno", "shobun", "teishi", "saikoku", "kaijo",
         "haito", "bunno_end", "torikeshi", "sokuji")  # fmt: skip
 
@@ -191,6 +211,27 @@ def taino_case(request: HttpRequest, atena_id: int) -> HttpResponse:
          f"（未納 {x.arrear.zan:,}円）")
         for x in detail.lines
     ]  # fmt: skip
+    # 連帯納付義務者 (後期・介護保険料 普通徴収): read from the registry, so logged too
+    rentai = svc.rentai_lines(detail.lines)
+    rentai_ids = sorted({s.atena_id for r in rentai for s in r.answer.sha})
+    names = person_identities(rentai_ids)
+    rentai_rows: list[dict[str, Any]] = []
+    rentai_choices: list[tuple[str, str]] = []
+    for r in rentai:
+        rentai_rows += [
+            {"line": r, "sha": s, "person": names.get(s.atena_id)} for s in r.answer.sha
+        ]
+        rentai_rows += [{"line": r, "text": n} for n in r.answer.notes]
+        if not r.answer.sha and not r.answer.notes:
+            rentai_rows.append({"line": r, "text": RENTAI_NONE})
+        a = r.arrear
+        for s in r.answer.sha:
+            p = names.get(s.atena_id)
+            rentai_choices.append((
+                f"{a.kibetsu_id}:{s.atena_id}",
+                f"{a.zeimoku_label} {format_nendo(a.nendo)} {a.ki_label} — "
+                f"{p.shimei if p else ''}（{s.zokugara}{'・推定' if s.suitei else ''}）",
+            ))  # fmt: skip
     act = request.POST.get("act", "") if request.method == "POST" else ""
     post = request.POST if act else None
     initial = {"on": today, "seiyaku_date": today, "shobun_date": today, "teishi_date": today,
@@ -206,29 +247,21 @@ def taino_case(request: HttpRequest, atena_id: int) -> HttpResponse:
         "saikoku": SaikokuOneForm(post if act == "saikoku" else None, initial=initial,
                                   prefix="saikoku"),
         "acton": ActOnForm(post if act in ACTS[7:] else None, initial=initial, prefix="acton"),
+        "rentai": RentaiForm(post if act == "rentai" else None, initial=initial, prefix="rentai",
+                             choices=rentai_choices),
     }  # fmt: skip
     if act:  # a POST: the platform asked for 更新 (write_level) before the view ran
         result = _act(request, act, atena_id, forms_)
         if result is not None:
             return result
-    # 連帯納付義務者 (後期高齢者医療保険料 普通徴収): read from the registry, so logged too
-    rentai = svc.rentai_lines(detail.lines)
-    rentai_ids = sorted({s.atena_id for r in rentai for s in r.answer.sha})
-    names = person_identities(rentai_ids)
-    rentai_rows: list[dict[str, Any]] = []
-    for r in rentai:
-        rentai_rows += [
-            {"line": r, "sha": s, "person": names.get(s.atena_id)} for s in r.answer.sha
-        ]
-        rentai_rows += [{"line": r, "text": n} for n in r.answer.notes]
-        if not r.answer.sha and not r.answer.notes:
-            rentai_rows.append({"line": r, "text": RENTAI_NONE})
     access_note(request, detail={"atena_ids": [atena_id, *rentai_ids]})
+    kinds = sorted({r.arrear.zeimoku for r in rentai})
+    rentai_law = [(RENTAI_KINDS[k], RENTAI_LAW[k]) for k in kinds]
     return TemplateResponse(
         request,
         "zeimu/taino_case.html",
         {"person": person_identity(atena_id), "d": detail, "forms": forms_, "today": today,
-         "rentai_rows": rentai_rows},
+         "rentai_rows": rentai_rows, "rentai_law": rentai_law},
         status=400 if act else 200,
     )  # fmt: skip
 
@@ -268,6 +301,14 @@ def _act(
             svc.teishi_create(atena_id=atena_id, kibetsu_ids=c["kibetsu"], reason=c["reason"],
                               teishi_date=c["teishi_date"], memo=c["memo"],
                               actor=actor)  # fmt: skip
+        elif act == "rentai":
+            kibetsu_id, rentai_atena_id = (int(x) for x in c["target"].split(":"))
+            hakko = rentai_hakko(
+                atena_id=atena_id, kibetsu_id=kibetsu_id, rentai_atena_id=rentai_atena_id,
+                kind=c["kind"], hakko_date=c["hakko_date"],
+                suitei_kakunin=c["suitei_kakunin"], actor=actor,
+            )  # fmt: skip
+            return redirect("zeimu_shuno_rentai_pdf", pk=hakko.pk)
         elif act == "saikoku":
             row = saikoku_single(atena_id=atena_id, hakko_date=c["hakko_date"],
                                  actor_name=actor.username or "")  # fmt: skip
@@ -322,6 +363,27 @@ def saikoku_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     access_note(request, detail={"atena_ids": notices[0].atena_ids})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="saikoku_{row.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@gyomu_view(GYOMU)
+@logs_reads(
+    Reads(
+        "zeimu.RentaiHakko",
+        action=AccessAction.PRINT,
+        id_kwarg="pk",
+        screen="zeimu.taino_rentai_pdf",
+    )
+)
+@require_GET
+def rentai_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 督促状 / 納付書 to a 連帯納付義務者 again, as it was issued."""
+    row = get_object_or_404(RentaiHakko.objects.select_related("kibetsu", "nofusho"), pk=pk)
+    doc = rentai_render(row, issuer=Issuer.of(current_municipality()))
+    access_note(request, detail={"atena_ids": doc.atena_ids, "kind": row.kind})
+    response = HttpResponse(doc.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="rentai_{row.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 
@@ -414,6 +476,7 @@ urlpatterns: list[URLPattern] = [
     path("shuno/taino/<int:atena_id>/", taino_case, name="zeimu_shuno_taino_case"),
     path("shuno/taino/saikoku/", taino_saikoku, name="zeimu_shuno_saikoku"),
     path("shuno/taino/saikoku/<int:pk>/saikoku.pdf", saikoku_pdf, name="zeimu_shuno_saikoku_pdf"),
+    path("shuno/taino/rentai/<int:pk>/rentai.pdf", rentai_pdf, name="zeimu_shuno_rentai_pdf"),
     path("shuno/taino/bunno-ihan/", taino_bunno_ihan, name="zeimu_shuno_bunno_ihan"),
     path("shuno/taino/kesson/", taino_kesson, name="zeimu_shuno_kesson"),
 ]
