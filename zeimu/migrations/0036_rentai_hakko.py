@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('juminkiroku', '0019_drop_duplicate_atena_indexes'),
-        ('zeimu', '0034_kanpu_juto_hojin'),
+        ('zeimu', '0035_chotei_nouki'),
     ]
 
     operations = [
