@@ -8,7 +8,6 @@ access-log row; 所得 are read only through ``zeimu.public``.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +38,7 @@ from fukushi.rules.fuyoteate import (
     shotoku_nendo_of_month,
 )
 from fukushi.rules.fuyoteate_gimusha import ichibu_teishi_kaishi
+from fukushi.services.furikomi import seal_run
 from fukushi.services.fuyoteate_gimusha import gimusha_of
 from tenants import zengin
 from tenants.accesslog.models import AccessAction
@@ -514,16 +514,13 @@ def shiharai_run(
             )
         FuyoMishikyu.objects.bulk_update(mishikyu, ["shiharai"])
         FuyoRireki.objects.bulk_create(history)
-        run.furikomi_sha256 = hashlib.sha256(shiharai_file(run)).hexdigest()
-        run.save(update_fields=["furikomi_sha256"])
-        access_record(
-            action=AccessAction.JOB,
+        seal_run(
+            run,
+            shiharai_file,
             actor=actor,
             gyomu=JIDO_FUYO_TEATE,
             screen="fukushi.fuyoteate_shiharai",
-            record_type="fukushi.FuyoShiharai",
-            record_id=run.pk,
-            record_count=len(lines),
+            count=len(lines),
         )
     return ShiharaiOutcome(shiharai=run, refused=tuple(refused))
 

@@ -8,7 +8,6 @@ settable per town); a town that has not set them cannot issue, and says which is
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +28,7 @@ from fukushi.models import (
     IryoShokanJotai,
 )
 from fukushi.rules.iryo import nenrei_shuryo, shokan_gaku, yuko_kikan
+from fukushi.services.furikomi import seal_run
 from juminkiroku import public as juminkiroku_public
 from tenants import zengin
 from tenants.accesslog.models import AccessAction
@@ -362,16 +362,12 @@ def shokan_shiharai(
             created_by=actor.username,
         )
         IryoShokan.objects.filter(pk__in=ids).update(shiharai=run, jotai=IryoShokanJotai.SHIHARAI)
-        run.furikomi_sha256 = hashlib.sha256(iryo_shiharai_file(run)).hexdigest()
-        run.save(update_fields=["furikomi_sha256"])
-        access_record(
-            action=AccessAction.JOB,
+        seal_run(
+            run,
+            iryo_shiharai_file,
             actor=actor,
             gyomu=gyomu,
             screen="fukushi.iryo_shiharai",
-            record_type="fukushi.IryoShiharai",
-            record_id=run.pk,
-            record_count=run.kensu,
         )
     return run
 

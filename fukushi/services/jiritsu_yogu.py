@@ -16,7 +16,6 @@ The 上限月額 is per month: what the person already bears for the same kind i
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date
 
 from django.db import transaction
@@ -26,6 +25,7 @@ from fukushi.gyomu import SHOGAISHA_FUKUSHI
 from fukushi.models.jiritsu import YoguHoho, YoguJotai, YoguKind, YoguKyufu, YoguShiharai
 from fukushi.public import hihogosha_on
 from fukushi.rules.jiritsu import TAISHOGAI, Futan, hosogu_futan, kyufu_gaku, parse_yogu
+from fukushi.services.furikomi import seal_run
 from fukushi.services.jiritsu import JiritsuRefused, futan_hantei, param, setaiin_of
 from juminkiroku import public as juminkiroku_public
 from tenants import zengin
@@ -228,19 +228,13 @@ def yogu_shiharai(*, shiharai_date: date, irainin: zengin.Irainin, actor: Actor)
             created_by=actor.username,
         )
         YoguKyufu.objects.filter(pk__in=ids).update(shiharai=run, jotai=YoguJotai.SHIHARAI)
-        lines = _lines(run)
-        run.kensu = len(lines)
-        run.gokei = sum(ln.amount for ln in lines)
-        run.furikomi_sha256 = hashlib.sha256(yogu_furikomi_file(run)).hexdigest()
-        run.save(update_fields=["kensu", "gokei", "furikomi_sha256"])
-        access_record(
-            action=AccessAction.JOB,
+        seal_run(
+            run,
+            yogu_furikomi_file,
             actor=actor,
             gyomu=SHOGAISHA_FUKUSHI,
             screen="fukushi.jiritsu_yogu_shiharai",
-            record_type="fukushi.YoguShiharai",
-            record_id=run.pk,
-            record_count=run.kensu,
+            lines=_lines(run),
         )
     return run
 

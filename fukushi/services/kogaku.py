@@ -21,7 +21,6 @@ transaction with its access-log row; a refusal writes nothing.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date, timedelta
 from typing import Any
 
@@ -34,6 +33,7 @@ from fukushi.models.jogen_kanri import JogenKanriKekka, JogenKanriMeisai, JogenS
 from fukushi.models.kogaku import KogakuJotai, KogakuMeisai, KogakuShiharai, KogakuShinsei
 from fukushi.rules.jiritsu import IPPAN, IPPAN1, IPPAN2
 from fukushi.rules.kogaku import HOSOGU, KUBUN_LABELS, SERVICE, TSUSHO, Futan, kogaku_santei
+from fukushi.services.furikomi import seal_run
 from fukushi.services.jogen_kanri import JogenRefused, Jukyusha, nengetsu
 from juminkiroku.public import households_of
 from tenants import zengin
@@ -320,19 +320,13 @@ def kogaku_shiharai(
             furikomi_sha256="", created_by=actor.username,
         )  # fmt: skip
         KogakuShinsei.objects.filter(pk__in=ids).update(shiharai=run, jotai=KogakuJotai.SHIHARAI)
-        lines = _lines(run)
-        run.kensu = len(lines)
-        run.gokei = sum(ln.amount for ln in lines)
-        run.furikomi_sha256 = hashlib.sha256(kogaku_furikomi_file(run)).hexdigest()
-        run.save(update_fields=["kensu", "gokei", "furikomi_sha256"])
-        access_record(
-            action=AccessAction.JOB,
+        seal_run(
+            run,
+            kogaku_furikomi_file,
             actor=actor,
             gyomu=SHOGAISHA_FUKUSHI,
             screen="fukushi.kogaku_shiharai",
-            record_type="fukushi.KogakuShiharai",
-            record_id=run.pk,
-            record_count=run.kensu,
+            lines=_lines(run),
         )
     return run
 

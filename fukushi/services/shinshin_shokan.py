@@ -9,7 +9,6 @@ write is in the 受給者's history and the access log.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date
 from typing import Any
 
@@ -25,6 +24,7 @@ from fukushi.models import (
     ShinshinShokanJotai,
 )
 from fukushi.rules.shogai_techo import ICHIBU, ZENGAKU, shinshin_shokan_gaku
+from fukushi.services.furikomi import seal_run
 from tenants import zengin
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -213,19 +213,13 @@ def shokan_shiharai(
         ShinshinShokan.objects.filter(pk__in=ids).update(
             shiharai=run, jotai=ShinshinShokanJotai.SHIHARAI
         )
-        lines = _lines(run)
-        run.kensu = len(lines)
-        run.gokei = sum(ln.amount for ln in lines)
-        run.furikomi_sha256 = hashlib.sha256(shinshin_shiharai_file(run)).hexdigest()
-        run.save(update_fields=["kensu", "gokei", "furikomi_sha256"])
-        access_record(
-            action=AccessAction.JOB,
+        seal_run(
+            run,
+            shinshin_shiharai_file,
             actor=actor,
             gyomu=SHINSHIN_SHOGAISHA_IRYO,
             screen="fukushi.shinshin_shiharai",
-            record_type="fukushi.ShinshinShiharai",
-            record_id=run.pk,
-            record_count=run.kensu,
+            lines=_lines(run),
         )
     return run
 

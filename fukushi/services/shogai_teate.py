@@ -22,7 +22,6 @@ check, the screen shows the figures). Not applied (unconfirmed): a 10万円 控�
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -52,6 +51,7 @@ from fukushi.rules.shogai_teate import (
     teate_hantei,
     teate_parameters_from_lookup,
 )
+from fukushi.services.furikomi import seal_run
 from juminkiroku import public as juminkiroku_public
 from tenants import zengin
 from tenants.accesslog.models import AccessAction
@@ -620,16 +620,13 @@ def shiharai_run(
                     f"（{months_words}分）",
                     actor,
                 )
-        run.furikomi_sha256 = hashlib.sha256(shiharai_file(run)).hexdigest()
-        run.save(update_fields=["furikomi_sha256"])
-        access_record(
-            action=AccessAction.JOB,
+        seal_run(
+            run,
+            shiharai_file,
             actor=actor,
             gyomu=SHOGAISHA_FUKUSHI,
             screen="fukushi.shogai_teate_shiharai",
-            record_type="fukushi.ShogaiTeateShiharai",
-            record_id=run.pk,
-            record_count=len(lines),
+            count=len(lines),
         )
     return ShiharaiOutcome(shiharai=run, refused=tuple(refused), nenrei=tuple(nenrei))
 
