@@ -39,3 +39,9 @@ def post_worker_init(worker: object) -> None:
     from tenants.pdf import prepare_server_process
 
     prepare_server_process()
+
+
+# The longest request line gunicorn takes (its maximum; the default 4094 answered 414 to a
+# 6 KB search URL of a list with many filters, found by schemathesis on 2026-12-07). A reverse
+# proxy in front (nginx: large_client_header_buffers 8k) allows the same.
+limit_request_line = 8190

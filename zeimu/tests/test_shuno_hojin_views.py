@@ -114,8 +114,13 @@ def test_samukawa_reaches_only_its_own_corporation(world: Any, login: Any, corp:
     assert "寒川支店" in page and "40,000円" in page
     assert "300,000" not in page and "令和7年8月31日" not in page
     connection.set_tenant(world.beta.municipality)
-    row = AccessLog.objects.get(screen="zeimu.shuno_hojin")
-    assert row.record_id == str(corp["theirs"].pk)
+    # one row for its own corporation; a second only when 寒川町 has a row of the other id
+    # (then that row is 寒川町's own, read on 寒川町's host)
+    rows = list(
+        AccessLog.objects.filter(screen="zeimu.shuno_hojin").values_list("record_id", flat=True)
+    )
+    assert str(corp["theirs"].pk) in rows
+    assert len(rows) == (2 if r.status_code == 200 else 1)
     connection.set_tenant(world.alpha.municipality)
     assert not AccessLog.objects.filter(screen="zeimu.shuno_hojin").exists()
     connection.set_schema_to_public()
