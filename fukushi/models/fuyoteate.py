@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza
 from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
@@ -45,7 +46,7 @@ class FuyoShikkakuJiyu(models.TextChoices):
     SONOTA = "sonota", "その他の支給要件の消滅"
 
 
-class FuyoJukyusha(models.Model):
+class FuyoJukyusha(FurikomiKoza):
     """One 認定 of 児童扶養手当 (法第6条): from the month after the 認定請求 until the month the
     entitlement ends (法第7条)."""
 
@@ -72,11 +73,6 @@ class FuyoJukyusha(models.Model):
     sansai_date = models.DateField(
         "認定請求時に3歳未満の児童が3歳に達する日", null=True, blank=True
     )
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza
 from fukushi.models.fuyoteate import FuyoJukyusha, FuyoShiharai
 
 __all__ = [
@@ -29,7 +30,7 @@ class FuyoMishikyuKettei(models.TextChoices):
     FUSHIKYU = "fushikyu", "不支給決定"
 
 
-class FuyoMishikyu(models.Model):
+class FuyoMishikyu(FurikomiKoza):
     """A claim for the 手当 a 受給者 who died was owed and not paid (未支払の手当), by a
     child who was their 監護等児童; decided (支給 or 不支給) and, when 支給, paid by
     ``shiharai`` to the claimant's account. ``tsuki`` holds each month and its amount as
@@ -50,11 +51,6 @@ class FuyoMishikyu(models.Model):
     )
     kettei_date = models.DateField("決定日", null=True, blank=True)
     fushikyu_riyu = models.CharField("不支給の理由", max_length=200, blank=True)
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     shiharai = models.ForeignKey(
         FuyoShiharai,
         on_delete=models.PROTECT,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza
 from fukushi.models.hoiku import HoikuShisetsu
 
 __all__ = [
@@ -46,17 +47,12 @@ class HoikuKoteiKakaku(models.Model):
         return f"公定価格 {self.pk}"
 
 
-class HoikuShisetsuKoza(models.Model):
+class HoikuShisetsuKoza(FurikomiKoza):
     """The account of a 施設 the 給付費 is paid to (全銀 総合振込)."""
 
     shisetsu = models.OneToOneField(
         HoikuShisetsu, on_delete=models.PROTECT, related_name="koza", verbose_name="施設"
     )
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     created_by = models.CharField("登録者", max_length=150)
 
     class Meta:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 
 from fukushi import gyomu
+from fukushi.models.furikomi import FurikomiKoza, FurikomiRun
 from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
@@ -33,7 +34,7 @@ class IryoJotai(models.TextChoices):
     SHIKKAKU = "shikkaku", "資格喪失"
 
 
-class IryoJukyusha(models.Model):
+class IryoJukyusha(FurikomiKoza):
     """A 受給者証 of one person (the child, or the ひとり親) for one period."""
 
     gyomu = models.CharField("業務", max_length=16, choices=IryoGyomu.choices)
@@ -45,11 +46,6 @@ class IryoJukyusha(models.Model):
     jotai = models.CharField("状態", max_length=16, choices=IryoJotai.choices)
     shikkaku_jiyu = models.CharField("喪失事由", max_length=32, blank=True, default="")
     shikkaku_ido_id = models.BigIntegerField("喪失の異動ID", null=True, blank=True)
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
@@ -82,17 +78,10 @@ class IryoRireki(JukyushaRirekiBase):
         return f"医療費助成 履歴 {self.pk}"
 
 
-class IryoShiharai(models.Model):
+class IryoShiharai(FurikomiRun):
     """A payment run of the approved 償還 claims of one 業務."""
 
     gyomu = models.CharField("業務", max_length=16, choices=IryoGyomu.choices)
-    shiharai_date = models.DateField("支払日")
-    kensu = models.PositiveIntegerField("件数")
-    gokei = models.BigIntegerField("合計額（円）")
-    irainin = models.JSONField("振込依頼人")
-    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "医療費助成 支払"

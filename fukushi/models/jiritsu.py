@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza, FurikomiRun
+
 __all__ = [
     "JiritsuJotai",
     "JiritsuKettei",
@@ -172,16 +174,8 @@ class YoguJotai(models.TextChoices):
     SHIHARAI = "shiharai", "支払済"
 
 
-class YoguShiharai(models.Model):
+class YoguShiharai(FurikomiRun):
     """A payment run of decided 補装具費・日常生活用具 (one 全銀 総合振込 file)."""
-
-    shiharai_date = models.DateField("支払日")
-    kensu = models.PositiveIntegerField("件数")
-    gokei = models.BigIntegerField("合計額（円）")
-    irainin = models.JSONField("振込依頼人")
-    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "補装具費・日常生活用具の支払"
@@ -191,7 +185,7 @@ class YoguShiharai(models.Model):
         return f"補装具費・日常生活用具の支払 {self.pk}"
 
 
-class YoguKyufu(models.Model):
+class YoguKyufu(FurikomiKoza):
     atena_id = models.BigIntegerField("宛名ID", db_index=True)
     kind = models.CharField("種類", max_length=8, choices=YoguKind.choices)
     hinmoku = models.CharField("品目", max_length=60)
@@ -207,11 +201,6 @@ class YoguKyufu(models.Model):
     futan_konkyo = models.JSONField("負担の判定に使った値", default=list, blank=True)
     haigusha_atena_id = models.BigIntegerField("配偶者の宛名ID", null=True, blank=True)
     hoho = models.CharField("支給の方法", max_length=8, choices=YoguHoho.choices)
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     jotai = models.CharField("状態", max_length=10, choices=YoguJotai.choices)
     kettei_date = models.DateField("決定日", null=True, blank=True)
     kyakka_riyu = models.CharField("却下の理由", max_length=200, blank=True, default="")

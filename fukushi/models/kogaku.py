@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza, FurikomiRun
+
 __all__ = ["KogakuJotai", "KogakuMeisai", "KogakuShiharai", "KogakuShinsei"]
 
 
@@ -21,15 +23,7 @@ class KogakuJotai(models.TextChoices):
     SHIHARAI = "shiharai", "支払済"
 
 
-class KogakuShiharai(models.Model):
-    shiharai_date = models.DateField("支払日")
-    kensu = models.PositiveIntegerField("件数")
-    gokei = models.BigIntegerField("合計額（円）")
-    irainin = models.JSONField("振込依頼人")
-    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
-
+class KogakuShiharai(FurikomiRun):
     class Meta:
         verbose_name = "高額障害福祉サービス等給付費の支払"
         verbose_name_plural = "高額障害福祉サービス等給付費の支払"
@@ -38,7 +32,7 @@ class KogakuShiharai(models.Model):
         return f"高額障害福祉サービス等給付費の支払 {self.pk}"
 
 
-class KogakuShinsei(models.Model):
+class KogakuShinsei(FurikomiKoza):
     shinseisha_atena_id = models.BigIntegerField("申請者の宛名ID", db_index=True)
     taisho_ym = models.DateField("対象年月（月の1日）")
     shinsei_date = models.DateField("申請日")
@@ -49,11 +43,6 @@ class KogakuShinsei(models.Model):
     jotai = models.CharField("状態", max_length=10, choices=KogakuJotai.choices)
     kettei_date = models.DateField("決定日", null=True, blank=True)
     kyakka_riyu = models.CharField("却下の理由", max_length=200, blank=True, default="")
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     shiharai = models.ForeignKey(
         KogakuShiharai,
         on_delete=models.PROTECT,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza, FurikomiRun
 from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
@@ -198,16 +199,8 @@ class ShinshinKoshinKekka(models.Model):
         return f"一斉更新の結果 {self.pk}"
 
 
-class ShinshinShiharai(models.Model):
+class ShinshinShiharai(FurikomiRun):
     """A payment run of the decided 心身障害者医療 償還 claims (one 全銀 総合振込 file)."""
-
-    shiharai_date = models.DateField("支払日")
-    kensu = models.PositiveIntegerField("件数")
-    gokei = models.BigIntegerField("合計額（円）")
-    irainin = models.JSONField("振込依頼人")
-    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "心身障害者医療 支払"
@@ -224,7 +217,7 @@ class ShinshinShokanJotai(models.TextChoices):
     SHIHARAI = "shiharai", "支払済"
 
 
-class ShinshinShokan(models.Model):
+class ShinshinShokan(FurikomiKoza):
     """A 償還 claim: the 受給者 paid the 保険診療の自己負担 at the counter (県外の医療機関など)
     and is refunded under the town's rule after the 決定."""
 
@@ -238,11 +231,6 @@ class ShinshinShokan(models.Model):
     shikyu_gaku = models.PositiveIntegerField("支給額（円）")
     jotai = models.CharField("状態", max_length=10, choices=ShinshinShokanJotai.choices)
     kyakka_riyu = models.CharField("却下の理由", max_length=200, blank=True, default="")
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     shiharai = models.ForeignKey(
         ShinshinShiharai,
         on_delete=models.PROTECT,

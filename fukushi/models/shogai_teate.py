@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from fukushi.models.furikomi import FurikomiKoza, FurikomiRun
 from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
@@ -56,7 +57,7 @@ class ShogaiTeateShikkakuJiyu(models.TextChoices):
     SONOTA = "sonota", "その他（障害の程度の非該当など）"
 
 
-class ShogaiTeate(models.Model):
+class ShogaiTeate(FurikomiKoza):
     teate = models.CharField("手当の種類", max_length=24, choices=ShogaiTeateKind.choices)
     atena_id = models.BigIntegerField("受給資格者の宛名ID", db_index=True)
     taisho_atena_id = models.BigIntegerField("障害のある方（対象者）の宛名ID", db_index=True)
@@ -84,11 +85,6 @@ class ShogaiTeate(models.Model):
     kojo_gaku = models.PositiveIntegerField(
         "本人の所得から差し引く諸控除（障害者控除・医療費控除など、円）", default=0
     )
-    kinyu_kikan = models.CharField("金融機関コード", max_length=4)
-    shiten = models.CharField("支店コード", max_length=3)
-    yokin_shumoku = models.CharField("預金種目", max_length=1)
-    koza_bango = models.CharField("口座番号", max_length=7)
-    meigi_kana = models.CharField("口座名義（半角カナ）", max_length=30)
     created_by = models.CharField("処理者", max_length=150)
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -155,18 +151,11 @@ class ShogaiTeateShotoku(models.Model):
         return f"所得制限 {self.nen}"
 
 
-class ShogaiTeateShiharai(models.Model):
+class ShogaiTeateShiharai(FurikomiRun):
     """A payment run of one 支払月 (特別障害者手当・障害児福祉手当 2・5・8・11月, 特別児童扶養手当
     4・8・11月)."""
 
     shiharai_tsuki = models.DateField("支払月（月の初日）", unique=True)
-    shiharai_date = models.DateField("支払日")
-    kensu = models.PositiveIntegerField("件数")
-    gokei = models.BigIntegerField("合計額（円）")
-    irainin = models.JSONField("振込依頼人")
-    furikomi_sha256 = models.CharField("総合振込ファイルの SHA-256", max_length=64)
-    created_by = models.CharField("処理者", max_length=150)
-    created_at = models.DateTimeField("作成日時", auto_now_add=True)
 
     class Meta:
         verbose_name = "障害者・障害児の手当の支払"

@@ -65,6 +65,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.csvout import csv_response
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -93,13 +94,6 @@ def _can_write(request: HttpRequest) -> bool:
 def _refused(request: HttpRequest, exc: FuyoteateRefused) -> None:
     for _, message in exc.errors:
         messages.error(request, message)
-
-
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}：{e}" if label else str(e))
 
 
 # --- 未支払の手当 ----------------------------------------------------------------------
@@ -221,7 +215,7 @@ def mishikyu_kettei_view(request: HttpRequest, pk: int, mid: int) -> HttpRespons
     if not form.is_valid() or form.cleaned_data["kettei_date"] is None:
         if form.is_valid():
             messages.error(request, "決定日を入力してください。")
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("fukushi_fuyoteate_mishikyu", pk=pk)
     d = form.cleaned_data
     try:
@@ -405,7 +399,7 @@ def kabarai_kettei_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or form.cleaned_data["kettei_date"] is None:
         if form.is_valid():
             messages.error(request, "決定日を入力してください。")
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("fukushi_fuyoteate_kabarai", pk=pk)
     try:
         k = kabarai_kettei(
@@ -451,7 +445,7 @@ def kabarai_nofu_view(request: HttpRequest, pk: int, kid: int) -> HttpResponse:
     if not form.is_valid() or form.cleaned_data["nofu_date"] is None:
         if form.is_valid():
             messages.error(request, "納付日を入力してください。")
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("fukushi_fuyoteate_kabarai", pk=pk)
     d = form.cleaned_data
     try:

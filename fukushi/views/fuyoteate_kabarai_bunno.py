@@ -37,6 +37,7 @@ from juminkiroku.public import person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -68,13 +69,6 @@ def _refused(request: HttpRequest, exc: FuyoteateRefused) -> None:
         messages.error(request, message)
 
 
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}：{e}" if label else str(e))
-
-
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then back to the 受給者's 過払
 @require_POST
@@ -86,7 +80,7 @@ def bunno_moushide_view(request: HttpRequest, pk: int, kid: int) -> HttpResponse
             if form.cleaned_data[name] is None:
                 form.add_error(name, "入力してください。")
     if not form.is_valid():
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("fukushi_fuyoteate_kabarai", pk=pk)
     d = form.cleaned_data
     try:
@@ -138,7 +132,7 @@ def bunno_torikeshi_view(request: HttpRequest, pk: int, bid: int) -> HttpRespons
     if form.is_valid() and form.cleaned_data["torikeshi_date"] is None:
         form.add_error("torikeshi_date", "入力してください。")
     if not form.is_valid():
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("fukushi_fuyoteate_kabarai", pk=pk)
     d = form.cleaned_data
     try:

@@ -27,6 +27,7 @@ from fukushi.services.fuyoteate_shikkaku import (
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
 
@@ -62,13 +63,6 @@ class ShikkakuForm(forms.Form):
     jiyu_date = WarekiDateField(label="事由の生じた日", help_text="例 令和8年11月20日")
 
 
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for e in errors:
-            messages.error(request, f"{label}：{e}" if label else str(e))
-
-
 def _refused(request: HttpRequest, exc: FuyoteateRefused) -> None:
     for _, message in exc.errors:
         messages.error(request, message)
@@ -83,7 +77,7 @@ def nenkin(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or form.cleaned_data["kaishi"] is None:
         if form.is_valid():
             messages.error(request, "調整する最初の月を入力してください。")
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect(DETAIL, pk=pk)
     d = form.cleaned_data
     try:
@@ -111,7 +105,7 @@ def miharai(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or None in form.cleaned_data.values():
         if form.is_valid():
             messages.error(request, "請求する月と請求日を入力してください。")
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect(DETAIL, pk=pk)
     d = form.cleaned_data
     try:
@@ -142,7 +136,7 @@ def shikkaku(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid() or form.cleaned_data["jiyu_date"] is None:
         if form.is_valid():
             messages.error(request, "事由の生じた日を入力してください。")
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect(DETAIL, pk=pk)
     try:
         shikkaku_todoke(

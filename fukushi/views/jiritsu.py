@@ -72,6 +72,7 @@ from tenants.accesslog.reads import (
     no_personal_data,
 )
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
@@ -140,12 +141,6 @@ def _add_errors(form: forms.Form, exc: JiritsuRefused) -> None:
 def _flash(request: HttpRequest, exc: JiritsuRefused) -> None:
     for _, msg in exc.errors:
         messages.error(request, msg)
-
-
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -460,7 +455,7 @@ def nintei(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "障害支援区分の認定を登録しました。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_jiritsu_detail", pk=pk)
 
 
@@ -495,7 +490,7 @@ def kettei(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "変更しました。" if henko else "支給決定しました。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_jiritsu_detail", pk=pk)
 
 
@@ -527,7 +522,7 @@ def ido(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "登録しました。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_jiritsu_detail", pk=pk)
 
 
@@ -694,7 +689,7 @@ def yogu_kettei_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"支給決定しました（給付額 {y.kyufu_gaku:,}円）。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_jiritsu_yogu_detail", pk=pk)
 
 

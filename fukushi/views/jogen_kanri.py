@@ -52,6 +52,7 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logged_by_service, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
@@ -154,12 +155,6 @@ def _flash(request: HttpRequest, exc: JogenRefused) -> None:
         messages.error(request, msg)
 
 
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
-
-
 def jogen_kanri_views(seido: str) -> list[URLPattern]:
     spec = SEIDO[seido]
     slug: str = spec["slug"]
@@ -238,7 +233,7 @@ def jogen_kanri_views(seido: str) -> list[URLPattern]:
             else:
                 messages.success(request, f"上限額管理事業所を{row.jigyosho_mei}にしました。")
         else:
-            _form_errors(request, form)
+            message_form_errors(request, form)
         return redirect(n + "kanri", pk=pk)
 
     @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -266,7 +261,7 @@ def jogen_kanri_views(seido: str) -> list[URLPattern]:
                 )
                 return redirect(n + "kekka", pk=pk, kekka_pk=kekka.pk)
         else:
-            _form_errors(request, form)
+            message_form_errors(request, form)
         return redirect(n + "kanri", pk=pk)
 
     def _kekka(

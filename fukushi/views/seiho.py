@@ -12,8 +12,9 @@ The 試算 of the 最低生活費 reads no person and saves nothing: any holder 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -123,6 +124,38 @@ def _need_mokuteki(request: HttpRequest, key: str, back: str) -> HttpResponse | 
         return None
     kind, pk = key.split(":")
     return redirect(reverse(f"fukushi_seiho_mokuteki_{kind}", kwargs={"pk": int(pk)}))
+
+
+class _HasAtena(Protocol):
+    atena_id: int
+
+
+_R = TypeVar("_R", bound=_HasAtena)
+
+
+@dataclass(frozen=True)
+class CaseMembers:
+    """Everyone who has been a member of a case, in the order they joined, with their 氏名
+    (for a sub-page's member choices and for naming its rows)."""
+
+    ids: list[int]
+    names: dict[int, str]
+
+    def name(self, atena_id: int) -> str:
+        return self.names.get(atena_id, "（氏名なし）")
+
+    def choices(self) -> list[tuple[int, str]]:
+        return [(i, self.name(i)) for i in self.ids]
+
+    def named(self, rows: Iterable[_R]) -> list[tuple[_R, str]]:
+        return [(r, self.name(r.atena_id)) for r in rows]
+
+
+def case_members(case: SeihoCase) -> CaseMembers:
+    ids = list(
+        dict.fromkeys(case.members.order_by("from_date", "id").values_list("atena_id", flat=True))
+    )
+    return CaseMembers(ids, {i: p.shimei for i, p in person_identities(ids).items()})
 
 
 def case_pdf(

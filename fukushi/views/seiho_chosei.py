@@ -32,6 +32,7 @@ from fukushi.views.seiho import DATE_HELP, PURPOSE, _can_write, _case, _need_mok
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -70,12 +71,6 @@ class ShuryoForm(forms.Form):
     )
     on = WarekiDateField(label="取下げ・終了日", help_text=DATE_HELP)
     riyu = TextField(label="理由", max_length=200)
-
-
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
 
 
 @gyomu_view(GYOMU)
@@ -119,7 +114,7 @@ def chosei(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "申出を受け付けました。毎月の支給で徴収します。")
                 return redirect("fukushi_seiho_chosei", pk=case.pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     rows = chosei_history(case)
     access_note(
         request,
@@ -164,7 +159,7 @@ def chosei_shuryo(request: HttpRequest, case_pk: int, pk: int) -> HttpResponse:
         else:
             messages.success(request, "申出を取下げ・終了にしました。")
     else:
-        _errors(request, form)
+        message_form_errors(request, form)
     access_note(
         request,
         purpose=PURPOSE.get(request, f"case:{case_pk}"),

@@ -39,13 +39,14 @@ from fukushi.views.seiho import (
     _case,
     _need_mokuteki,
     _wall,
+    case_members,
     case_pdf,
 )
-from juminkiroku.public import person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -53,12 +54,6 @@ from tenants.wareki import format_wareki
 
 GYOMU = SEIKATSU_HOGO
 RECORD_TYPE = "fukushi.SeihoCase"
-
-
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -197,7 +192,7 @@ def henkan(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "決定しました。収納の調定に計上しました。")
                 return redirect("fukushi_seiho_henkan", pk=case.pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     access_note(
         request,
         purpose=PURPOSE.get(request, f"case:{pk}"),
@@ -242,11 +237,7 @@ def ken(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need_mokuteki(request, f"case:{pk}", "")
     if need is not None:
         return need
-    member_ids = list(
-        dict.fromkeys(case.members.order_by("from_date", "id").values_list("atena_id", flat=True))
-    )
-    names = person_identities(member_ids)
-    members = [(i, names[i].shimei if i in names else str(i)) for i in member_ids]
+    members = case_members(case)
     kikans = [
         (k.pk, f"{k.get_shubetsu_display()} {k.name}（{k.code}）")
         for k in SeihoKikan.objects.order_by("shubetsu", "name")
@@ -254,7 +245,7 @@ def ken(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = KenForm(
         request.POST or None,
-        members=members,
+        members=members.choices(),
         kikans=kikans,
         initial={"month": today.replace(day=1), "kofu_date": today},
     )
@@ -280,19 +271,19 @@ def ken(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "発行しました。")
                 return redirect("fukushi_seiho_ken", pk=case.pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     rows = list(case.kens.select_related("kikan").order_by("-month", "-pk"))
     access_note(
         request,
         purpose=PURPOSE.get(request, f"case:{pk}"),
-        detail={"atena_ids": member_ids, "ken_ids": [k.pk for k in rows]},
+        detail={"atena_ids": members.ids, "ken_ids": [k.pk for k in rows]},
     )
     return TemplateResponse(
         request,
         "fukushi/seiho/ken.html",
         {
             "case": case,
-            "rows": [(k, names[k.atena_id].shimei if k.atena_id in names else "") for k in rows],
+            "rows": members.named(rows),
             "form": form,
             "can_write": _can_write(request),
         },
@@ -337,7 +328,7 @@ def ken_ikkatsu(request: HttpRequest) -> HttpResponse:
             except SeihoRefused as exc:
                 messages.error(request, exc.message)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     return TemplateResponse(
         request, "fukushi/seiho/ken_ikkatsu.html", {"form": form, "result": result}
     )
@@ -366,7 +357,7 @@ def kikan(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "登録しました。")
                 return redirect("fukushi_seiho_kikan")
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     return TemplateResponse(
         request,
         "fukushi/seiho/kikan.html",

@@ -29,11 +29,18 @@ from fukushi.services.seiho_iryo import (
     yohi_keizoku_due,
     yohi_kettei,
 )
-from fukushi.views.seiho import DATE_HELP, PURPOSE, _can_write, _case, _need_mokuteki
-from juminkiroku.public import person_identities
+from fukushi.views.seiho import (
+    DATE_HELP,
+    PURPOSE,
+    _can_write,
+    _case,
+    _need_mokuteki,
+    case_members,
+)
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -88,12 +95,6 @@ class KetteiForm(forms.Form):
     )
 
 
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
-
-
 @gyomu_view(GYOMU)
 @logs_reads(Reads(RECORD_TYPE, id_kwarg="pk", shown="case", screen=SCREEN))
 @require_http_methods(["GET", "POST"])
@@ -102,18 +103,14 @@ def yohi(request: HttpRequest, pk: int) -> HttpResponse:
     need = _need_mokuteki(request, f"case:{pk}", "")
     if need is not None:
         return need
-    member_ids = list(
-        dict.fromkeys(case.members.order_by("from_date", "id").values_list("atena_id", flat=True))
-    )
-    names = person_identities(member_ids)
-    members = [(i, names[i].shimei if i in names else "（氏名なし）") for i in member_ids]
+    members = case_members(case)
     kikans = [
         (k.pk, f"{k.name}（{k.code}）")
         for k in SeihoKikan.objects.filter(shubetsu=KikanShubetsu.IRYO).order_by("name")
     ]
     today = timezone.localdate()
     form = IraiForm(
-        request.POST or None, members=members, kikans=kikans, initial={"irai_date": today}
+        request.POST or None, members=members.choices(), kikans=kikans, initial={"irai_date": today}
     )
     if request.method == "POST":
         if form.is_valid():
@@ -134,21 +131,21 @@ def yohi(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "依頼を記録しました。")
                 return redirect("fukushi_seiho_yohi", pk=case.pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     rows = yohi_history(case)
     due = yohi_keizoku_due(case, today.replace(day=1))
     access_note(
         request,
         purpose=PURPOSE.get(request, f"case:{pk}"),
-        detail={"atena_ids": member_ids, "yohi_ids": [y.pk for y in rows]},
+        detail={"atena_ids": members.ids, "yohi_ids": [y.pk for y in rows]},
     )
     return TemplateResponse(
         request,
         "fukushi/seiho/yohi.html",
         {
             "case": case,
-            "rows": [(y, names[y.atena_id].shimei if y.atena_id in names else "") for y in rows],
-            "due": [(y, names[y.atena_id].shimei if y.atena_id in names else "") for y in due],
+            "rows": members.named(rows),
+            "due": members.named(due),
             "today": today,
             "form": form,
             "kaito_form": KaitoForm(initial={"kaito_date": today}),
@@ -197,7 +194,7 @@ def _step(request: HttpRequest, case_pk: int, pk: int, step: str) -> HttpRespons
                 request, "回答を受け付けました。" if step == "kaito" else "決定を記録しました。"
             )
     else:
-        _errors(request, form)
+        message_form_errors(request, form)
     access_note(
         request,
         purpose=PURPOSE.get(request, f"case:{case_pk}"),

@@ -38,6 +38,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.accesslog.services import actor_from_request
 from tenants.csvout import csv_response
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -58,12 +59,6 @@ class JuryoForm(forms.Form):
 
 class TsuikyuForm(forms.Form):
     shikyu_date = WarekiDateField(label="追給の支給日", help_text=DATE_HELP)
-
-
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
 
 
 def _run(request: HttpRequest, pk: int) -> SeihoShikyu:
@@ -105,7 +100,7 @@ def case_madoguchi(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "窓口払に指定しました。")
                 return redirect("fukushi_seiho_case_madoguchi", pk=case.pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     rows = list(SeihoMadoguchi.objects.filter(case=case).order_by("-month"))
     access_note(request, purpose=PURPOSE.get(request, f"case:{pk}"))
     return TemplateResponse(
@@ -215,7 +210,7 @@ def juryo(request: HttpRequest, pk: int, kind: str, rid: int) -> HttpResponse:
             messages.success(request, f"ケース{row.case_no}の受領を記録しました。")
             access_note(request, purpose=PURPOSE.get(request, f"shikyu:{pk}"), ids=[row.case_id])
     else:
-        _errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_seiho_madoguchi", pk=pk)
 
 
@@ -252,7 +247,7 @@ def tsuikyu(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                 return redirect("fukushi_seiho_tsuikyu", pk=pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     rows = list(
         run.tsuikyus.select_related("case", "kettei").order_by("shikyu_date", "case__case_no")
     )

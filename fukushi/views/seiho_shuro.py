@@ -49,6 +49,7 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -114,12 +115,6 @@ class ShiharaiForm(forms.Form):
     shiharai_date = WarekiDateField(label="支払日", help_text=DATE_HELP)
 
 
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
-
-
 def _choices(case_id: int) -> list[tuple[int, str]]:
     roots = [
         h
@@ -176,7 +171,7 @@ def shuro(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, "就労自立給付金の支給を決定しました。")
                     return redirect("fukushi_seiho_shuro", pk=case.pk)
             else:
-                _errors(request, form)
+                message_form_errors(request, form)
     juto_rows = (
         [(wareki_month(date.fromisoformat(j["month"])), j["gaku"]) for j in k.juto] if k else []
     )
@@ -236,7 +231,7 @@ def _pay(
                 f"支払を記録しました（徴収 {k.chosei:,}円、支給 {k.shikyu_gaku:,}円）。",
             )
     else:
-        _errors(request, form)
+        message_form_errors(request, form)
     access_note(request, purpose=PURPOSE.get(request, f"case:{case.pk}"), detail=detail)
     return redirect(back, pk=case.pk)
 
@@ -356,7 +351,7 @@ def shingaku(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "進学・就職準備給付金の支給を決定しました。")
                 return redirect("fukushi_seiho_shingaku", pk=case.pk)
         else:
-            _errors(request, form)
+            message_form_errors(request, form)
     rows = [
         (k, names.get(k.atena_id, ""))
         for k in SeihoShingakuKyufukin.objects.filter(case=case)

@@ -54,6 +54,7 @@ from tenants.accesslog.reads import (
     no_personal_data,
 )
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
@@ -93,12 +94,6 @@ def _resolve(request: HttpRequest, form: forms.Form, field: str) -> int | None:
 def _flash(request: HttpRequest, exc: TsushoRefused) -> None:
     for _, msg in exc.errors:
         messages.error(request, msg)
-
-
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for errs in form.errors.values():
-        for e in errs:
-            messages.error(request, str(e))
 
 
 class MokutekiForm(forms.Form):
@@ -358,7 +353,7 @@ def kettei(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "変更しました。" if henko else "給付決定しました。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_tsusho_detail", pk=pk)
 
 
@@ -392,7 +387,7 @@ def ido(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "登録しました。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_tsusho_detail", pk=pk)
 
 

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from fukushi.gyomu import SHOGAISHA_FUKUSHI
 from fukushi.services.tsusho import TsushoRefused
 from fukushi.services.tsusho_tashi import tsusho_enchou, tsusho_tashi_nintei
-from fukushi.views.tsusho import DATE_HELP, _flash, _form_errors, _write_guard
+from fukushi.views.tsusho import DATE_HELP, _flash, _write_guard
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import logged_by_service
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
 from tenants.models import RoleLevel
@@ -73,7 +74,7 @@ def tashi(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"多子軽減を判定しました（第{k.tashi_dai}子、総費用の{k.futan_ritsu}％）。"
             )
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_tsusho_detail", pk=pk)
 
 
@@ -100,7 +101,7 @@ def enchou(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "給付決定期間を延長しました。")
     else:
-        _form_errors(request, form)
+        message_form_errors(request, form)
     return redirect("fukushi_tsusho_detail", pk=pk)
 
 

@@ -47,6 +47,7 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
@@ -267,12 +268,6 @@ def futan_person(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, str(e))
-
-
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then back to the person's page
 @require_POST
@@ -281,7 +276,7 @@ def futan_saihantei_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("その方は見つかりません。")
     form = SaihanteiForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        message_form_errors(request, form)
         return redirect("kaigo_futan_person", pk=pk)
     try:
         out = futan_saihantei(
@@ -307,7 +302,7 @@ def gendogaku_shinsei_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("その方は見つかりません。")
     form = ShinseiForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        message_form_errors(request, form)
         return redirect("kaigo_futan_person", pk=pk)
     d = form.cleaned_data
     try:
@@ -349,7 +344,7 @@ def gendogaku_kettei_view(request: HttpRequest, pk: int) -> HttpResponse:
     nintei = get_object_or_404(GendogakuNintei, pk=pk)
     form = KetteiForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        message_form_errors(request, form)
         return redirect("kaigo_futan_person", pk=nintei.atena_id)
     try:
         done = gendogaku_kettei(

@@ -54,6 +54,7 @@ from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
+from tenants.forms.errors import message_form_errors
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField, wareki_help
 from tenants.models import RoleLevel
@@ -236,7 +237,7 @@ def nintei_shinsei_new(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("その方は見つかりません。")
     form = ShinseiForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("kaigo_nintei_person", pk=pk)
     d = form.cleaned_data
     try:
@@ -255,12 +256,6 @@ def nintei_shinsei_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kaigo_nintei_person", pk=pk)
     messages.success(request, "申請を受け付けました。")
     return redirect("kaigo_nintei_case", pk=row.pk)
-
-
-def _form_errors(request: HttpRequest, form: forms.Form) -> None:
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, str(e))
 
 
 # --- 申請の手続（ケース） --------------------------------------------------------------------
@@ -307,7 +302,7 @@ def _step(
     get_object_or_404(NinteiShinsei, pk=pk)
     form = form_class(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        message_form_errors(request, form)
         return redirect("kaigo_nintei_case", pk=pk)
     try:
         done = act(form.cleaned_data)

@@ -44,6 +44,7 @@ from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.csvout import CsvEncodingError
+from tenants.forms.errors import message_form_errors
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.nendo import NendoField
 from tenants.forms.text import TextField
@@ -197,12 +198,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for errors in form.errors.values():
-        for e in errors:
-            messages.error(request, str(e))
-
-
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # a write (logged by its service), then back to the person's page
 @require_POST
@@ -211,7 +206,7 @@ def todoke(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("その方は見つかりません。")
     form = TodokeForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        message_form_errors(request, form)
         return redirect("kokuho_nenkin_person", pk=pk)
     d = form.cleaned_data
     try:
@@ -241,7 +236,7 @@ def shinsei(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("その方は見つかりません。")
     form = ShinseiForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        message_form_errors(request, form)
         return redirect("kokuho_nenkin_person", pk=pk)
     d = form.cleaned_data
     haigusha = None
