@@ -278,8 +278,8 @@ def body(
     connection.set_schema_to_public()
     record["runs"] = runs
 
-    phases = ["generate", "generate_cpu", "copy", "drop_indexes", "recreate_indexes", "jisho",
-              "finish", "analyze", "truncate", "commit"]  # fmt: skip
+    phases = ["generate", "generate_cpu", "copy", "drop_indexes", "recreate_indexes",
+              "analyze links", "jisho", "finish", "analyze", "truncate", "commit"]  # fmt: skip
     rows = []
     for phase in phases:
         if any(phase in r["timings"] for r in runs):
