@@ -581,6 +581,7 @@ def measure(
         how = " through the Celery task's body" if via_task else ""
         print(f"[fuka] 当初賦課 with {n} process(es){how} …")
         runs.append(_assess(n, schema, via_task=via_task))
+        _print_timeline(runs[-1])  # (at once: a later step may be stopped on a loaded machine)
         connection.set_tenant(municipality)
     print("[fuka] references: the law alone, COPY alone …")
     engine = _engine_only()
@@ -617,8 +618,6 @@ def measure(
         f"COPY alone of the {copy_ref['rows']:,} rows written: {copy_ref['seconds']:.2f} s "
         f"({copy_ref['rows_per_second'] or 0:,} rows/s)"
     )
-    for r in runs:
-        _print_timeline(r)
     for r in runs:
         c = r["checksum"]
         print(f"[fuka] checksum ({r['processes']} process(es)): {c['rows']:,} assessments, "
