@@ -152,8 +152,30 @@ def _assess(processes: int, schema: str, *, via_task: bool = False) -> dict[str,
         "cpu_server": round(cpu.server, 2),
         "loadavg": round(cpu.load, 2),
         "counts": counts,
+        "timeline": run.timeline,
         "checksum": assessment_checksum(),
     }
+
+
+def _print_timeline(r: dict[str, Any]) -> None:
+    """The chunks' wall process by process: set up, first chunk, busy, idle, last end."""
+    t = r.get("timeline")
+    if not t:
+        return
+    print(
+        f"[fuka] timeline ({r['processes']} process(es)): plan {r['plan']:.2f} s, then the "
+        f"pool {t['wall']:.2f} s (the last chunk ended {t['after_last_chunk']:.2f} s before "
+        f"the pool closed; one process idle at the end for {t['tail']:.2f} s), finish "
+        f"{r['finish']:.2f} s"
+    )
+    for p in t["processes"]:
+        print(
+            f"[fuka]   pid {p['pid']}: set up {p['setup'][0]:.2f}–{p['setup'][1]:.2f} s, "
+            f"first chunk {p['first_chunk'][0]:.2f}–{p['first_chunk'][1]:.2f} s, "
+            f"{p['chunks']} chunks (median {p['chunk_median']:.3f} s), busy {p['busy']:.2f} s, "
+            f"idle {p['idle']:.2f} s, last end {p['last_chunk_end']:.2f} s; CPU in chunks "
+            f"Python {p['cpu_python']:.2f} s, its backend {p['cpu_server']:.2f} s"
+        )
 
 
 def _engine_only() -> dict[str, Any]:
@@ -559,6 +581,7 @@ def measure(
         how = " through the Celery task's body" if via_task else ""
         print(f"[fuka] 当初賦課 with {n} process(es){how} …")
         runs.append(_assess(n, schema, via_task=via_task))
+        _print_timeline(runs[-1])  # (at once: a later step may be stopped on a loaded machine)
         connection.set_tenant(municipality)
     print("[fuka] references: the law alone, COPY alone …")
     engine = _engine_only()
