@@ -25,7 +25,7 @@ from juminkiroku.public import address_blocks, person_identities
 from kaigo.models import ChoshuHoho, FukaSantei, KaigoFuka
 from kaigo.rules.fuka_kibetsu import FUTSU
 from tenants.labels import postal
-from tenants.printing.engine import render
+from tenants.printing.engine import fits, render
 from tenants.wareki import format_nendo, format_wareki
 
 TEMPLATE = "kaigo/fuka_tsuchi.typ"
@@ -61,6 +61,13 @@ PRINT_DATA_HEADER = [
     "保険料額",
     "徴収方法",
 ]
+
+
+# The static form (fuka_tsuchi.typ): the frames it holds, by row count (a longer table
+# draws its own frame); the 判定・計算 grids' value cells (mm wide, 8 pt): a notice whose
+# values do not fit is printed with flowing tables.
+KIBETSU_MAX = 12
+GRID_VALUE_MM = 47.0
 
 
 def form_of(fuka: KaigoFuka) -> str:
@@ -175,6 +182,15 @@ def notices(rows: Sequence[KaigoFuka], *, tsuchi_date: date) -> list[Notice]:
             "kanou": yen(f.kanou) if f.kanou else "",
             **naiyaku(f),
         }
+        item["keigen_text"] = f"{item['keigengaku']}（軽減後の率 {item['keigengo_ritsu']}）"
+        item["fixed"] = all(
+            fits(str(item[k]), GRID_VALUE_MM, 8)
+            for k in (
+                "honnin_jokyo", "setai", "gokei_shotoku", "kazei_nenkin", "sonota",
+                "nenkin_sonota", "kijungaku", "ritsu", "keigen_mae", "keigen_text",
+                "nengaku", "months",
+            )
+        )  # fmt: skip
         out.append(
             Notice(
                 item=item,
@@ -197,25 +213,34 @@ def notices(rows: Sequence[KaigoFuka], *, tsuchi_date: date) -> list[Notice]:
     return out
 
 
+def tsuchi_common(*, issuer: str, tsuchi_date: date) -> dict[str, Any]:
+    """What every notice of one print shares (and the static form is drawn from)."""
+    return {
+        "issuer": issuer,
+        "tsuchi": format_wareki(tsuchi_date),
+        "title": "介護保険料額決定通知書",
+        "fufuku": (
+            "この決定に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
+            "都道府県の介護保険審査会に審査請求をすることができます（介護保険法第183条・"
+            "第192条）。"
+        ),
+        "entai": (
+            "納期限までに納めないときは、督促のうえ延滞金が加算されることがあり、滞納が続くと"
+            "保険給付が制限されることがあります（介護保険法第66条〜第69条）。"
+        ),
+        "kibetsu_max": KIBETSU_MAX,
+    }
+
+
 def notices_render(
     items: Sequence[Notice], *, issuer: str, tsuchi_date: date, timestamp: datetime | None = None
 ) -> bytes:
+    """One PDF of ``items`` on the static form: the mass print's chunks and the person
+    screen's one notice alike (the same template, the same form)."""
     return render(
         TEMPLATE,
-        common={
-            "issuer": issuer,
-            "tsuchi": format_wareki(tsuchi_date),
-            "title": "介護保険料額決定通知書",
-            "fufuku": (
-                "この決定に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
-                "都道府県の介護保険審査会に審査請求をすることができます（介護保険法第183条・"
-                "第192条）。"
-            ),
-            "entai": (
-                "納期限までに納めないときは、督促のうえ延滞金が加算されることがあり、滞納が続くと"
-                "保険給付が制限されることがあります（介護保険法第66条〜第69条）。"
-            ),
-        },
+        common=tsuchi_common(issuer=issuer, tsuchi_date=tsuchi_date),
         items=[n.item for n in items],
         timestamp=timestamp,
+        static_form=True,
     )

@@ -25,7 +25,7 @@ from kokuho.models import KokuhoFuka, Santei
 from kokuho.rules.hokenzei_params import KUBUN_LABELS
 from kokuho.rules.tokucho_kibetsu import is_tokucho
 from tenants.labels import postal
-from tenants.printing.engine import render
+from tenants.printing.engine import fits, render
 from tenants.wareki import format_nendo, format_wareki
 
 TEMPLATE = "kokuho/fuka_tsuchi.typ"
@@ -52,6 +52,16 @@ PRINT_DATA_HEADER = [
 ]
 
 MONTH_LABEL = {m: f"{m}月" for m in range(1, 13)}
+
+# The static form (fuka_tsuchi.typ): the frames it holds, by row count; a longer table
+# draws its own frame.
+MEMBERS_MAX = 8
+KIBETSU_MAX = 12
+TOKUCHO_MAX = 6
+#: the members table's cells that hold text of any length (mm wide, 8 pt): name, months;
+#: a 区分 whose texts do not fit is printed as a flowing table (fuka_tsuchi.typ)
+MEMBER_NAME_MM = 30.0
+MEMBER_MONTHS_MM = 48.0
 
 
 def form_of(fuka: KokuhoFuka) -> str:
@@ -110,6 +120,10 @@ def _kubun_rows(result: dict[str, Any], names: dict[str, str]) -> list[dict[str,
                 "months": f"{len(k['monthly'])}か月",
                 "zeigaku": _yen(k["zeigaku"]),
                 "members": members,
+                "fixed": all(
+                    fits(m["name"], MEMBER_NAME_MM, 8) and fits(m["months"], MEMBER_MONTHS_MM, 8)
+                    for m in members
+                ),
             }
         )
     return out
@@ -207,24 +221,36 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
     return out
 
 
+def tsuchi_common(*, issuer: str, tsuchi_date: date) -> dict[str, Any]:
+    """What every notice of one print shares (and the static form is drawn from)."""
+    return {
+        "issuer": issuer,
+        "tsuchi": format_wareki(tsuchi_date),
+        "title": "国民健康保険税納税通知書",
+        "fufuku": (
+            "この処分に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
+            f"{issuer}に対して審査請求をすることができます（行政不服審査法第2条・第18条）。"
+        ),
+        "entai": (
+            "納期限までに納めないときは、延滞金が加算されることがあり、督促のうえ滞納処分を"
+            "受けることがあります（地方税法第723条・第728条）。"
+        ),
+        "kubun_labels": list(KUBUN_LABELS.values()),
+        "members_max": MEMBERS_MAX,
+        "kibetsu_max": KIBETSU_MAX,
+        "tokucho_max": TOKUCHO_MAX,
+    }
+
+
 def notices_render(
     items: Sequence[Notice], *, issuer: str, tsuchi_date: date, timestamp: datetime | None = None
 ) -> bytes:
+    """One PDF of ``items`` on the static form: the mass print's chunks and the counter's
+    one notice alike (the same template, the same form)."""
     return render(
         TEMPLATE,
-        common={
-            "issuer": issuer,
-            "tsuchi": format_wareki(tsuchi_date),
-            "title": "国民健康保険税納税通知書",
-            "fufuku": (
-                "この処分に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
-                f"{issuer}に対して審査請求をすることができます（行政不服審査法第2条・第18条）。"
-            ),
-            "entai": (
-                "納期限までに納めないときは、延滞金が加算されることがあり、督促のうえ滞納処分を"
-                "受けることがあります（地方税法第723条・第728条）。"
-            ),
-        },
+        common=tsuchi_common(issuer=issuer, tsuchi_date=tsuchi_date),
         items=[n.item for n in items],
         timestamp=timestamp,
+        static_form=True,
     )
