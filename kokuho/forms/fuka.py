@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from juminkiroku.public import address_blocks, person_identities
+from juminkiroku.public import AddressBlock, PersonIdentity, address_blocks, person_identities
 from kokuho.models import KokuhoFuka, Santei
 from kokuho.rules.hokenzei_params import KUBUN_LABELS
 from kokuho.rules.tokucho_kibetsu import is_tokucho
@@ -137,88 +137,91 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
         ids.update(int(m["atena_id"]) for m in (f.detail.get("input") or {}).get("members", []))
     persons = person_identities(ids)
     blocks = address_blocks([f.nozei_gimusha_id for f in rows])
+    names = {str(a): p.shimei for a, p in persons.items()}
     out: list[Notice] = []
     for f in rows:
         head = persons.get(f.nozei_gimusha_id)
         block = blocks.get(f.nozei_gimusha_id)
-        if head is None or block is None:
-            continue
-        names = {str(a): p.shimei for a, p in persons.items()}
-        result = f.detail.get("result") or {}
-        keigen = result.get("keigen") or {}
-        form = form_of(f)
-        kibetsu = [
-            {
-                "label": k["label"],
-                "due": format_wareki(date.fromisoformat(k["due"])),
-                "amount": _yen(k["amount"]),
-                "before": _yen(k["before"]) if "before" in k else "",
-                "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
-            }
-            for k in f.kibetsu
-            if not is_tokucho(k)
-        ]
-        # 特別徴収: the pension months, apart from the 普通徴収 期 (paid by the taxpayer)
-        tokucho = [
-            {
-                "label": k["label"].removeprefix("特別徴収・"),
-                "due": f"{k['month']}月の年金から",
-                "amount": _yen(k["amount"]),
-                "before": _yen(k["before"]) if "before" in k else "",
-                "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
-            }
-            for k in f.kibetsu
-            if is_tokucho(k)
-        ]
-        item = {
-            "form": form,
-            "title": FORM_LABELS[form],
-            "postal": postal(block.postal_code),
-            "address": block.jusho,
-            "katagaki": block.katagaki,
-            "name": head.shimei,
-            "atena_no": head.atena_no,
-            "nendo": format_nendo(f.fiscal_year),
-            "tsuchi_no": f"{f.fiscal_year}-{f.pk:08d}",
-            "version": f"第{f.version}版（{f.get_santei_display()}）",
-            "gisei": "擬制世帯主（ご本人は国民健康保険に加入していません）" if f.gisei else "",
-            "reason": f.reason,
-            "cause": f.get_cause_display() if f.cause else "",
-            "keigen": (
-                f"軽減判定所得 {_yen(keigen.get('hantei_shotoku', 0))}"
-                f"（被保険者等 {keigen.get('hihokensha_su', 0)}人、"
-                f"給与所得者等 {keigen.get('kyuyo_shotokusha_su', 0)}人）"
-            ),
-            "keigen_kijun": "、".join(
-                f"{w}割軽減 {_yen(v)}以下" for w, v in keigen.get("kijun", [])
-            ),
-            "keigen_wari": f"{keigen['wari']}割軽減" if keigen.get("wari") else "軽減なし",
-            "kubun": _kubun_rows(result, names),
-            "lines": list(result.get("lines", [])),
-            "kibetsu": kibetsu,
-            "tokucho": tokucho,
-            "choshu_hoho": f.get_choshu_hoho_display(),
-            "henko": form == FORM_HENKO,
-            "nengaku": _yen(f.nengaku),
-            "kanou": _yen(f.kanou) if f.kanou else "",
-        }
-        out.append(
-            Notice(
-                item=item,
-                csv=[
-                    FORM_LABELS[form],
-                    f.fiscal_year,
-                    item["tsuchi_no"],
-                    f.version,
-                    head.atena_no,
-                    block.postal_code,
-                    f.nengaku,
-                    next((k["due"] for k in f.kibetsu if not is_tokucho(k)), ""),
-                ],
-                atena_ids=[f.nozei_gimusha_id],
-            )
-        )
+        if head is not None and block is not None:
+            out.append(notice_of(f, head=head, block=block, names=names))
     return out
+
+
+def notice_of(
+    f: KokuhoFuka, *, head: PersonIdentity, block: AddressBlock, names: dict[str, str]
+) -> Notice:
+    """The notice of one 賦課, its 納税義務者 and address block given (``names``: 宛名 id
+    as text → 氏名 of the members): no query."""
+    result = f.detail.get("result") or {}
+    keigen = result.get("keigen") or {}
+    form = form_of(f)
+    kibetsu = [
+        {
+            "label": k["label"],
+            "due": format_wareki(date.fromisoformat(k["due"])),
+            "amount": _yen(k["amount"]),
+            "before": _yen(k["before"]) if "before" in k else "",
+            "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
+        }
+        for k in f.kibetsu
+        if not is_tokucho(k)
+    ]
+    # 特別徴収: the pension months, apart from the 普通徴収 期 (paid by the taxpayer)
+    tokucho = [
+        {
+            "label": k["label"].removeprefix("特別徴収・"),
+            "due": f"{k['month']}月の年金から",
+            "amount": _yen(k["amount"]),
+            "before": _yen(k["before"]) if "before" in k else "",
+            "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
+        }
+        for k in f.kibetsu
+        if is_tokucho(k)
+    ]
+    item = {
+        "form": form,
+        "title": FORM_LABELS[form],
+        "postal": postal(block.postal_code),
+        "address": block.jusho,
+        "katagaki": block.katagaki,
+        "name": head.shimei,
+        "atena_no": head.atena_no,
+        "nendo": format_nendo(f.fiscal_year),
+        "tsuchi_no": f"{f.fiscal_year}-{f.pk:08d}",
+        "version": f"第{f.version}版（{f.get_santei_display()}）",
+        "gisei": "擬制世帯主（ご本人は国民健康保険に加入していません）" if f.gisei else "",
+        "reason": f.reason,
+        "cause": f.get_cause_display() if f.cause else "",
+        "keigen": (
+            f"軽減判定所得 {_yen(keigen.get('hantei_shotoku', 0))}"
+            f"（被保険者等 {keigen.get('hihokensha_su', 0)}人、"
+            f"給与所得者等 {keigen.get('kyuyo_shotokusha_su', 0)}人）"
+        ),
+        "keigen_kijun": "、".join(f"{w}割軽減 {_yen(v)}以下" for w, v in keigen.get("kijun", [])),
+        "keigen_wari": f"{keigen['wari']}割軽減" if keigen.get("wari") else "軽減なし",
+        "kubun": _kubun_rows(result, names),
+        "lines": list(result.get("lines", [])),
+        "kibetsu": kibetsu,
+        "tokucho": tokucho,
+        "choshu_hoho": f.get_choshu_hoho_display(),
+        "henko": form == FORM_HENKO,
+        "nengaku": _yen(f.nengaku),
+        "kanou": _yen(f.kanou) if f.kanou else "",
+    }
+    return Notice(
+        item=item,
+        csv=[
+            FORM_LABELS[form],
+            f.fiscal_year,
+            item["tsuchi_no"],
+            f.version,
+            head.atena_no,
+            block.postal_code,
+            f.nengaku,
+            next((k["due"] for k in f.kibetsu if not is_tokucho(k)), ""),
+        ],
+        atena_ids=[f.nozei_gimusha_id],
+    )
 
 
 def tsuchi_common(*, issuer: str, tsuchi_date: date) -> dict[str, Any]:
