@@ -99,7 +99,7 @@ def kokuho_notices(first: int, count: int, seed: int) -> list[Any]:
             who = members if code != "kaigo" else [a for a in members if rng.random() < 0.5]
             if not who:
                 continue
-            ms = []
+            ms: list[dict[str, Any]] = []
             for a in who:
                 kijun = rng.randint(0, 40) * 100_000
                 shotokuwari = kijun * rate // 100

@@ -248,9 +248,9 @@ def render(
 
 def text_ems(text: str) -> float:
     """The width of ``text`` in em of its font size, as a fixed cell of a static form
-    sees it: ASCII and half-width kana 0.6 em (the Noto digits are ≈0.55), everything else (kanji, kana,
-    full-width signs) one. A template's Python side tells by it whether a value fits a
-    cell of fixed width or needs the flowing table."""
+    sees it: ASCII and half-width kana 0.6 em (the Noto digits are ≈0.55), everything
+    else (kanji, kana, full-width signs) one. A template's Python side tells by it
+    whether a value fits a cell of fixed width or needs the flowing table."""
     return sum(0.6 if ord(c) < 0x80 or 0xFF61 <= ord(c) <= 0xFF9F else 1.0 for c in text)
 
 
