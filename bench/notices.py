@@ -2,6 +2,11 @@
 PDF through the job's own path (``zeimu.forms.notices.futsu_notice`` + ``futsu_render``,
 Typst), with 1 and with 2 worker processes, against Typst alone in the same run.
 
+``--module kokuho`` / ``--module kaigo``: the same for the 国保税 納税通知書 and the
+介護保険料 決定通知書 (with the 納入通知書 page for 普通徴収), built by the modules' own
+``notice_of`` from synthetic unsaved 賦課 (bench/notices_insurance.py) and rendered by their
+``notices_render`` on the platform kit's static form; pages are counted in each PDF.
+
 Target (issue 23): ≥ 1,000 pages/s with 2 processes, and the real path ≥ 80 % of the
 Typst-alone throughput measured in the same run with as many processes.
 
@@ -44,6 +49,14 @@ from datetime import date
 from typing import Any
 
 from bench.common import base_parser, print_table, run
+
+#: the modules' notices this benchmark prints (``--module``)
+MODULES = ("zeimu", "kokuho", "kaigo")
+TITLES = {
+    "zeimu": "納税通知書（普通徴収）",
+    "kokuho": "国民健康保険税納税通知書",
+    "kaigo": "介護保険料額決定通知書（普通徴収は納入通知書とも）",
+}
 
 TARGET_PAGES_PER_SECOND = 1000.0
 TARGET_RATIO = 0.8
@@ -165,10 +178,11 @@ def _cpu() -> float:
     return t.user + t.system
 
 
-def _worker_init() -> None:
+def _worker_init(module: str = "zeimu") -> None:
     import django
 
     django.setup()
+    _state["module"] = module
     from bench.engine import yaml_lookup
     from zeimu.forms.notices import Issuer
 
@@ -179,6 +193,12 @@ def _worker_init() -> None:
 
 def _notices(first: int, count: int, seed: int) -> list[Any]:
     from zeimu.forms.notices import futsu_notice
+
+    if _state["module"] != "zeimu":
+        from bench import notices_insurance as ins
+
+        build = ins.kokuho_notices if _state["module"] == "kokuho" else ins.kaigo_notices
+        return build(first, count, seed)
 
     rng = random.Random(seed * 1_000_003 + first)
     return [
@@ -196,9 +216,15 @@ def _render_chunk(args: tuple[int, int, int, str]) -> dict[str, Any]:
     started = time.perf_counter()
     notices = _notices(first, count, seed)
     built = time.perf_counter()
-    pdf = futsu_render(
-        notices, issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE
-    )
+    if _state["module"] == "zeimu":
+        pdf = futsu_render(
+            notices, issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE
+        )
+    else:
+        from bench import notices_insurance as ins
+
+        render = ins.kokuho_render if _state["module"] == "kokuho" else ins.kaigo_render
+        pdf = render(notices)
     rendered = time.perf_counter()
     path = ""
     if out_dir:
@@ -206,53 +232,75 @@ def _render_chunk(args: tuple[int, int, int, str]) -> dict[str, Any]:
         with open(path, "wb") as f:
             f.write(pdf)
     done = time.perf_counter()
+    cpu = _cpu() - cpu0
     return {
-        "pages": count,
+        "pages": _pages(pdf, count),
+        "notices": count,
         "bytes": len(pdf),
         "build_s": built - started,
         "render_s": rendered - built,
         "write_s": done - rendered,
-        "cpu_s": _cpu() - cpu0,
+        "cpu_s": cpu,
         "path": path,
     }
+
+
+def _pages(pdf: bytes, notices: int) -> int:
+    """Pages of a chunk's PDF (after the clock): one a notice for 住民税; counted in the PDF
+    for the others (a 介護 普通徴収 notice has two, a big 国保 household may have two)."""
+    if _state["module"] == "zeimu":
+        return notices
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _module_common() -> tuple[str, dict[str, Any]]:
+    """(template, common) of the module's notices, as its render passes them."""
+    from zeimu.forms.notices import FUTSU_TEMPLATE, futsu_common
+
+    if _state["module"] == "zeimu":
+        common = futsu_common(
+            issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE
+        )
+        return FUTSU_TEMPLATE, common
+    from bench import notices_insurance as ins
+
+    return ins.kokuho_common() if _state["module"] == "kokuho" else ins.kaigo_common()
 
 
 def _payload_chunk(args: tuple[int, int, int, str]) -> str:
     """The payload of a chunk, built before the Typst-alone clock starts."""
     from tenants.printing.engine import payload
-    from zeimu.forms.notices import futsu_common
 
     first, count, seed, _out = args
-    common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
+    _template, common = _module_common()
     return payload(common, [n.item for n in _notices(first, count, seed)])
 
 
 def _typst_chunk(args: tuple[int, str]) -> dict[str, Any]:
     """Typst alone: compile an already-built payload on the warm compiler."""
     from tenants.printing.engine import compile_payload, static_form_of
-    from zeimu.forms.notices import FUTSU_TEMPLATE, futsu_common
 
     count, data = args
-    # the static form as futsu_render places it (drawn once a worker, before the clock)
-    common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
-    form = static_form_of(FUTSU_TEMPLATE, common)
+    # the static form as the module's render places it (drawn once a worker, before the clock)
+    template, common = _module_common()
+    form = static_form_of(template, common)
     cpu0 = _cpu()
     started = time.perf_counter()
-    pdf = compile_payload(FUTSU_TEMPLATE, data, form=form)
-    return {
-        "pages": count,
-        "bytes": len(pdf),
-        "render_s": time.perf_counter() - started,
-        "cpu_s": _cpu() - cpu0,
-    }
+    pdf = compile_payload(template, data, form=form)
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu0
+    pages = _pages(pdf, count)
+    return {"pages": pages, "notices": count, "bytes": len(pdf), "render_s": wall, "cpu_s": cpu}
 
 
 def _before_chunk(args: tuple[int, int, int, str, str]) -> dict[str, Any]:
     """The chunk rendered with an older template file (``--before-template``), no form."""
     import typst
 
-    from tenants.printing.engine import _fonts, cache_trim, payload
-    from zeimu.forms.notices import futsu_common
+    from tenants.printing.engine import PACKAGE_PATH, _fonts, cache_trim, payload
 
     first, count, seed, out_dir, template = args
     compiler = _state.get("before")
@@ -262,10 +310,11 @@ def _before_chunk(args: tuple[int, int, int, str, str]) -> dict[str, Any]:
             root=os.path.dirname(template),
             font_paths=_fonts(),
             ignore_system_fonts=True,
+            package_path=str(PACKAGE_PATH),
         )
     cpu0 = _cpu()
     started = time.perf_counter()
-    common = futsu_common(issuer=_state["issuer"], fiscal_year=FISCAL_YEAR, tsuchi_date=TSUCHI_DATE)
+    _template, common = _module_common()
     data = payload(common, [n.item for n in _notices(first, count, seed)])
     pdf = compiler.compile(format="pdf", sys_inputs={"data": data})
     assert isinstance(pdf, bytes)
@@ -276,11 +325,13 @@ def _before_chunk(args: tuple[int, int, int, str, str]) -> dict[str, Any]:
         path = os.path.join(out_dir, f"before_{first:09d}.pdf")
         with open(path, "wb") as f:
             f.write(pdf)
+    cpu = _cpu() - cpu0
     return {
-        "pages": count,
+        "pages": _pages(pdf, count),
+        "notices": count,
         "bytes": len(pdf),
         "render_s": rendered - started,
-        "cpu_s": _cpu() - cpu0,
+        "cpu_s": cpu,
         "path": path,
     }
 
@@ -322,13 +373,23 @@ def _summary(results: list[dict[str, Any]], wall: float) -> dict[str, Any]:
         "pages_per_s": round(pages / wall, 1),
         "cpu_s_total": round(cpu, 2),
         "cpu_ms_per_page": round(1000 * cpu / pages, 3),
+        # a notice has more than one page in some modules: the CPU a notice compares
+        # templates that break pages differently
+        "notices": sum(r["notices"] for r in results),
+        "cpu_ms_per_notice": round(1000 * cpu / sum(r["notices"] for r in results), 3),
         "render_s_total": round(sum(r["render_s"] for r in results), 2),
         "mb_per_chunk": round(sum(r["bytes"] for r in results) / len(results) / 1e6, 2),
     }
 
 
 def measure(
-    processes: int, notices: int, chunk: int, seed: int, out_dir: str, before_template: str = ""
+    processes: int,
+    notices: int,
+    chunk: int,
+    seed: int,
+    out_dir: str,
+    before_template: str = "",
+    module: str = "zeimu",
 ) -> dict[str, Any]:
     tasks = [
         (start, min(chunk, notices - start), seed, out_dir) for start in range(0, notices, chunk)
@@ -339,7 +400,7 @@ def measure(
     # of the same sizes, their payloads built before the clock starts, of other synthetic
     # people (another seed)
     alone_tasks = [(first, count, seed + ALONE_SEED, "") for first, count, _s, _o in tasks]
-    with ctx.Pool(processes, initializer=_worker_init) as pool:
+    with ctx.Pool(processes, initializer=_worker_init, initargs=(module,)) as pool:
         pool.map(_render_chunk, [(0, 3, seed, "")] * processes)  # every worker up and warm
         payloads = pool.map(_payload_chunk, alone_tasks, chunksize=1)
         t0 = time.perf_counter()
@@ -349,21 +410,21 @@ def measure(
         alone_wall = time.perf_counter() - t0
     del payloads
     # the real path: build, render, write, as a job chunk
-    with ctx.Pool(processes, initializer=_worker_init) as pool:
+    with ctx.Pool(processes, initializer=_worker_init, initargs=(module,)) as pool:
         pool.map(_render_chunk, [(0, 3, seed, "")] * processes)  # every worker up and warm
         t0 = time.perf_counter()
         results = pool.map(_render_chunk, tasks, chunksize=1)
         real_wall = time.perf_counter() - t0
     before: dict[str, Any] | None = None
     if before_template:
-        with ctx.Pool(processes, initializer=_worker_init) as pool:
+        with ctx.Pool(processes, initializer=_worker_init, initargs=(module,)) as pool:
             pool.map(_render_chunk, [(0, 3, seed, "")] * processes)  # every worker up and warm
             t0 = time.perf_counter()
             old = pool.map(_before_chunk, [(*t, before_template) for t in tasks], chunksize=1)
             before = _summary(old, time.perf_counter() - t0)
         if out_dir:
             before["text_sha256"], _n = text_checksum(
-                [r["path"] for r in old], [t[1] for t in tasks]
+                [r["path"] for r in old], [r["pages"] for r in old]
             )
             for r in old:
                 os.remove(r["path"])
@@ -373,10 +434,13 @@ def measure(
     typst_alone = _summary(alone, alone_wall)
     checksum, counted = ("", 0)
     if out_dir:
-        checksum, counted = text_checksum([r["path"] for r in results], [t[1] for t in tasks])
+        checksum, counted = text_checksum(
+            [r["path"] for r in results], [r["pages"] for r in results]
+        )
         for r in results:
             os.remove(r["path"])
     return {
+        "module": module,
         "processes": processes,
         "notices": notices,
         "chunks": len(tasks),
@@ -399,6 +463,7 @@ def body(
     processes: list[int],
     seed: int,
     before_template: str = "",
+    module: str = "zeimu",
 ) -> dict[str, Any]:
     import typst
 
@@ -407,6 +472,7 @@ def body(
         "chunk": chunk,
         "processes": processes,
         "before_template": before_template,
+        "module": module,
     }
     record["typst"] = typst.__version__ if hasattr(typst, "__version__") else None
     rows = []
@@ -414,8 +480,11 @@ def body(
     out_dir = tempfile.mkdtemp(prefix="bench_notices_")
     try:
         for n in processes:
-            print(f"[notices] {notices:,} notices, {chunk:,} a PDF, {n} process(es) …", flush=True)
-            result = measure(n, notices, chunk, seed, out_dir, before_template)
+            print(
+                f"[notices] {module}: {notices:,} notices, {chunk:,} a PDF, {n} process(es) …",
+                flush=True,
+            )
+            result = measure(n, notices, chunk, seed, out_dir, before_template, module)
             record["runs"].append(result)
             real, alone = result["real"], result["typst_alone"]
             rows.append(
@@ -426,6 +495,7 @@ def body(
                     f"{real['wall_s']:.1f}",
                     f"{real['pages_per_s']:.0f}",
                     f"{real['cpu_ms_per_page']:.2f}",
+                    f"{real['cpu_ms_per_notice']:.2f}",
                     f"{alone['pages_per_s']:.0f}",
                     f"{alone['cpu_ms_per_page']:.2f}",
                     f"{result['ratio']:.0%}",
@@ -437,7 +507,7 @@ def body(
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     print_table(
-        f"納税通知書（普通徴収）, Typst: target {TARGET_PAGES_PER_SECOND:.0f} pages/s with 2 "
+        f"{TITLES[module]}, Typst: target {TARGET_PAGES_PER_SECOND:.0f} pages/s with 2 "
         f"processes and ≥ {TARGET_RATIO:.0%} of Typst alone",
         [
             "processes",
@@ -445,7 +515,8 @@ def body(
             "PDFs",
             "wall s",
             "pages/s",
-            "CPU ms/page",
+            "CPU ms/page (= CPU s/1,000 pages)",
+            "CPU ms/notice",
             "Typst alone pages/s",
             "Typst alone CPU ms/page",
             "ratio",
@@ -464,7 +535,9 @@ def body(
             print(
                 f"before ({before_template}), {r['processes']} process(es): "
                 f"{b['pages_per_s']:.0f} pages/s, {b['cpu_ms_per_page']:.2f} CPU ms/page, "
-                f"{b['mb_per_chunk']} MB/PDF, text SHA-256 {b.get('text_sha256', '')}"
+                f"{b['mb_per_chunk']} MB/PDF, {b['pages']:,} pages, "
+                f"{b['cpu_ms_per_notice']:.2f} CPU ms/notice (now "
+                f"{r['real']['cpu_ms_per_notice']:.2f}), text SHA-256 {b.get('text_sha256', '')}"
             )
     print(f"load average at the end: {[round(x, 2) for x in os.getloadavg()]}")
     two = next((r for r in record["runs"] if r["processes"] == 2), None)
@@ -488,7 +561,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--before-template",
         default="",
-        help="an older futsu_notice.typ: the same chunks rendered with it too (module doc)",
+        help="an older template of the module's notice: the same chunks rendered with it too "
+        "(module doc)",
+    )
+    parser.add_argument(
+        "--module", choices=MODULES, default="zeimu", help="whose notices (default zeimu)"
     )
     args = parser.parse_args(argv)
     processes = [int(p) for p in args.processes.split(",") if p.strip()]
@@ -502,6 +579,7 @@ def main(argv: list[str]) -> int:
             processes=processes,
             seed=args.seed,
             before_template=os.path.abspath(args.before_template) if args.before_template else "",
+            module=args.module,
         ),
         keep=args.keep,
     )

@@ -21,11 +21,11 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from juminkiroku.public import address_blocks, person_identities
+from juminkiroku.public import AddressBlock, PersonIdentity, address_blocks, person_identities
 from kaigo.models import ChoshuHoho, FukaSantei, KaigoFuka
 from kaigo.rules.fuka_kibetsu import FUTSU
 from tenants.labels import postal
-from tenants.printing.engine import render
+from tenants.printing.engine import fits, render
 from tenants.wareki import format_nendo, format_wareki
 
 TEMPLATE = "kaigo/fuka_tsuchi.typ"
@@ -61,6 +61,13 @@ PRINT_DATA_HEADER = [
     "保険料額",
     "徴収方法",
 ]
+
+
+# The static form (fuka_tsuchi.typ): the frames it holds, by row count (a longer table
+# draws its own frame); the 判定・計算 grids' value cells (mm wide, 8 pt): a notice whose
+# values do not fit is printed with flowing tables.
+KIBETSU_MAX = 12
+GRID_VALUE_MM = 47.0
 
 
 def form_of(fuka: KaigoFuka) -> str:
@@ -128,94 +135,112 @@ def notices(rows: Sequence[KaigoFuka], *, tsuchi_date: date) -> list[Notice]:
     for f in rows:
         person = persons.get(f.atena_id)
         block = blocks.get(f.atena_id)
-        if person is None or block is None:
-            continue
-        form = form_of(f)
-        futsu = f.choshu_hoho == ChoshuHoho.FUTSU
-        kibetsu = [
-            {
-                "label": k["label"],
-                "due": format_wareki(date.fromisoformat(k["due"])),
-                "amount": yen(k["amount"]),
-                "before": yen(k["before"]) if "before" in k else "",
-                "sagaku": f"{int(k['sagaku']):+,}円" if "sagaku" in k else "",
-            }
-            for k in f.kibetsu
-        ]
-        item = {
-            "form": form,
-            "title": FORM_LABELS[form],
-            "nonyu_title": NONYU_LABEL,
-            "postal": postal(block.postal_code),
-            "address": block.jusho,
-            "katagaki": block.katagaki,
-            "name": person.shimei,
-            "atena_no": person.atena_no,
-            "hihokensha_no": f.hihokensha_no,
-            "nendo": format_nendo(f.fiscal_year),
-            "tsuchi_no": f"{f.fiscal_year}-{f.pk:08d}",
-            "version": f"第{f.version}版（{f.get_santei_display()}）",
-            "henko": form == FORM_HENKO,
-            "cause": f.get_cause_display() if f.cause else "",
-            "reason": f.reason,
-            "futsu": futsu,
-            "kibetsu": kibetsu,
-            # the 納入通知書 lists the 普通徴収 期 only: a 特別徴収 stopped mid-year keeps its
-            # pension months withheld beside them (kibetsu_futsu_kirikae)
-            "nonyu_kibetsu": [
-                row
-                for row, k in zip(kibetsu, f.kibetsu, strict=True)
-                if k.get("kind", FUTSU) == FUTSU
-            ],
-            "nonyu_gokei": yen(
-                f.hokenryo
-                if all(k.get("kind", FUTSU) == FUTSU for k in f.kibetsu)
-                else sum(int(k["amount"]) for k in f.kibetsu if k.get("kind", FUTSU) == FUTSU)
-            ),
-            "kanou": yen(f.kanou) if f.kanou else "",
-            **naiyaku(f),
-        }
-        out.append(
-            Notice(
-                item=item,
-                csv=[
-                    FORM_LABELS[form],
-                    f.fiscal_year,
-                    item["tsuchi_no"],
-                    f.version,
-                    person.atena_no,
-                    f.hihokensha_no,
-                    block.postal_code,
-                    f.dankai,
-                    f.hokenryo,
-                    ChoshuHoho(f.choshu_hoho).label,
-                ],
-                pages=2 if futsu else 1,
-                atena_ids=[f.atena_id],
-            )
-        )
+        if person is not None and block is not None:
+            out.append(notice_of(f, person=person, block=block))
     return out
+
+
+def notice_of(f: KaigoFuka, *, person: PersonIdentity, block: AddressBlock) -> Notice:
+    """The notice of one 賦課, its person and address block given: no query."""
+    form = form_of(f)
+    futsu = f.choshu_hoho == ChoshuHoho.FUTSU
+    kibetsu = [
+        {
+            "label": k["label"],
+            "due": format_wareki(date.fromisoformat(k["due"])),
+            "amount": yen(k["amount"]),
+            "before": yen(k["before"]) if "before" in k else "",
+            "sagaku": f"{int(k['sagaku']):+,}円" if "sagaku" in k else "",
+        }
+        for k in f.kibetsu
+    ]
+    item = {
+        "form": form,
+        "title": FORM_LABELS[form],
+        "nonyu_title": NONYU_LABEL,
+        "postal": postal(block.postal_code),
+        "address": block.jusho,
+        "katagaki": block.katagaki,
+        "name": person.shimei,
+        "atena_no": person.atena_no,
+        "hihokensha_no": f.hihokensha_no,
+        "nendo": format_nendo(f.fiscal_year),
+        "tsuchi_no": f"{f.fiscal_year}-{f.pk:08d}",
+        "version": f"第{f.version}版（{f.get_santei_display()}）",
+        "henko": form == FORM_HENKO,
+        "cause": f.get_cause_display() if f.cause else "",
+        "reason": f.reason,
+        "futsu": futsu,
+        "kibetsu": kibetsu,
+        # the 納入通知書 lists the 普通徴収 期 only: a 特別徴収 stopped mid-year keeps its
+        # pension months withheld beside them (kibetsu_futsu_kirikae)
+        "nonyu_kibetsu": [
+            row for row, k in zip(kibetsu, f.kibetsu, strict=True) if k.get("kind", FUTSU) == FUTSU
+        ],
+        "nonyu_gokei": yen(
+            f.hokenryo
+            if all(k.get("kind", FUTSU) == FUTSU for k in f.kibetsu)
+            else sum(int(k["amount"]) for k in f.kibetsu if k.get("kind", FUTSU) == FUTSU)
+        ),
+        "kanou": yen(f.kanou) if f.kanou else "",
+        **naiyaku(f),
+    }
+    item["keigen_text"] = f"{item['keigengaku']}（軽減後の率 {item['keigengo_ritsu']}）"
+    item["fixed"] = all(
+        fits(str(item[k]), GRID_VALUE_MM, 8)
+        for k in (
+            "honnin_jokyo", "setai", "gokei_shotoku", "kazei_nenkin", "sonota",
+            "nenkin_sonota", "kijungaku", "ritsu", "keigen_mae", "keigen_text",
+            "nengaku", "months",
+        )
+    )  # fmt: skip
+    return Notice(
+        item=item,
+        csv=[
+            FORM_LABELS[form],
+            f.fiscal_year,
+            item["tsuchi_no"],
+            f.version,
+            person.atena_no,
+            f.hihokensha_no,
+            block.postal_code,
+            f.dankai,
+            f.hokenryo,
+            ChoshuHoho(f.choshu_hoho).label,
+        ],
+        pages=2 if futsu else 1,
+        atena_ids=[f.atena_id],
+    )
+
+
+def tsuchi_common(*, issuer: str, tsuchi_date: date) -> dict[str, Any]:
+    """What every notice of one print shares (and the static form is drawn from)."""
+    return {
+        "issuer": issuer,
+        "tsuchi": format_wareki(tsuchi_date),
+        "title": "介護保険料額決定通知書",
+        "fufuku": (
+            "この決定に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
+            "都道府県の介護保険審査会に審査請求をすることができます（介護保険法第183条・"
+            "第192条）。"
+        ),
+        "entai": (
+            "納期限までに納めないときは、督促のうえ延滞金が加算されることがあり、滞納が続くと"
+            "保険給付が制限されることがあります（介護保険法第66条〜第69条）。"
+        ),
+        "kibetsu_max": KIBETSU_MAX,
+    }
 
 
 def notices_render(
     items: Sequence[Notice], *, issuer: str, tsuchi_date: date, timestamp: datetime | None = None
 ) -> bytes:
+    """One PDF of ``items`` on the static form: the mass print's chunks and the person
+    screen's one notice alike (the same template, the same form)."""
     return render(
         TEMPLATE,
-        common={
-            "issuer": issuer,
-            "tsuchi": format_wareki(tsuchi_date),
-            "title": "介護保険料額決定通知書",
-            "fufuku": (
-                "この決定に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
-                "都道府県の介護保険審査会に審査請求をすることができます（介護保険法第183条・"
-                "第192条）。"
-            ),
-            "entai": (
-                "納期限までに納めないときは、督促のうえ延滞金が加算されることがあり、滞納が続くと"
-                "保険給付が制限されることがあります（介護保険法第66条〜第69条）。"
-            ),
-        },
+        common=tsuchi_common(issuer=issuer, tsuchi_date=tsuchi_date),
         items=[n.item for n in items],
         timestamp=timestamp,
+        static_form=True,
     )

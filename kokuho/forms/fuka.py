@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from juminkiroku.public import address_blocks, person_identities
+from juminkiroku.public import AddressBlock, PersonIdentity, address_blocks, person_identities
 from kokuho.models import KokuhoFuka, Santei
 from kokuho.rules.hokenzei_params import KUBUN_LABELS
 from kokuho.rules.tokucho_kibetsu import is_tokucho
 from tenants.labels import postal
-from tenants.printing.engine import render
+from tenants.printing.engine import fits, render
 from tenants.wareki import format_nendo, format_wareki
 
 TEMPLATE = "kokuho/fuka_tsuchi.typ"
@@ -52,6 +52,16 @@ PRINT_DATA_HEADER = [
 ]
 
 MONTH_LABEL = {m: f"{m}月" for m in range(1, 13)}
+
+# The static form (fuka_tsuchi.typ): the frames it holds, by row count; a longer table
+# draws its own frame.
+MEMBERS_MAX = 8
+KIBETSU_MAX = 12
+TOKUCHO_MAX = 6
+#: the members table's cells that hold text of any length (mm wide, 8 pt): name, months;
+#: a 区分 whose texts do not fit is printed as a flowing table (fuka_tsuchi.typ)
+MEMBER_NAME_MM = 30.0
+MEMBER_MONTHS_MM = 48.0
 
 
 def form_of(fuka: KokuhoFuka) -> str:
@@ -110,6 +120,10 @@ def _kubun_rows(result: dict[str, Any], names: dict[str, str]) -> list[dict[str,
                 "months": f"{len(k['monthly'])}か月",
                 "zeigaku": _yen(k["zeigaku"]),
                 "members": members,
+                "fixed": all(
+                    fits(m["name"], MEMBER_NAME_MM, 8) and fits(m["months"], MEMBER_MONTHS_MM, 8)
+                    for m in members
+                ),
             }
         )
     return out
@@ -123,108 +137,123 @@ def notices(rows: Sequence[KokuhoFuka], *, tsuchi_date: date) -> list[Notice]:
         ids.update(int(m["atena_id"]) for m in (f.detail.get("input") or {}).get("members", []))
     persons = person_identities(ids)
     blocks = address_blocks([f.nozei_gimusha_id for f in rows])
+    names = {str(a): p.shimei for a, p in persons.items()}
     out: list[Notice] = []
     for f in rows:
         head = persons.get(f.nozei_gimusha_id)
         block = blocks.get(f.nozei_gimusha_id)
-        if head is None or block is None:
-            continue
-        names = {str(a): p.shimei for a, p in persons.items()}
-        result = f.detail.get("result") or {}
-        keigen = result.get("keigen") or {}
-        form = form_of(f)
-        kibetsu = [
-            {
-                "label": k["label"],
-                "due": format_wareki(date.fromisoformat(k["due"])),
-                "amount": _yen(k["amount"]),
-                "before": _yen(k["before"]) if "before" in k else "",
-                "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
-            }
-            for k in f.kibetsu
-            if not is_tokucho(k)
-        ]
-        # 特別徴収: the pension months, apart from the 普通徴収 期 (paid by the taxpayer)
-        tokucho = [
-            {
-                "label": k["label"].removeprefix("特別徴収・"),
-                "due": f"{k['month']}月の年金から",
-                "amount": _yen(k["amount"]),
-                "before": _yen(k["before"]) if "before" in k else "",
-                "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
-            }
-            for k in f.kibetsu
-            if is_tokucho(k)
-        ]
-        item = {
-            "form": form,
-            "title": FORM_LABELS[form],
-            "postal": postal(block.postal_code),
-            "address": block.jusho,
-            "katagaki": block.katagaki,
-            "name": head.shimei,
-            "atena_no": head.atena_no,
-            "nendo": format_nendo(f.fiscal_year),
-            "tsuchi_no": f"{f.fiscal_year}-{f.pk:08d}",
-            "version": f"第{f.version}版（{f.get_santei_display()}）",
-            "gisei": "擬制世帯主（ご本人は国民健康保険に加入していません）" if f.gisei else "",
-            "reason": f.reason,
-            "cause": f.get_cause_display() if f.cause else "",
-            "keigen": (
-                f"軽減判定所得 {_yen(keigen.get('hantei_shotoku', 0))}"
-                f"（被保険者等 {keigen.get('hihokensha_su', 0)}人、"
-                f"給与所得者等 {keigen.get('kyuyo_shotokusha_su', 0)}人）"
-            ),
-            "keigen_kijun": "、".join(
-                f"{w}割軽減 {_yen(v)}以下" for w, v in keigen.get("kijun", [])
-            ),
-            "keigen_wari": f"{keigen['wari']}割軽減" if keigen.get("wari") else "軽減なし",
-            "kubun": _kubun_rows(result, names),
-            "lines": list(result.get("lines", [])),
-            "kibetsu": kibetsu,
-            "tokucho": tokucho,
-            "choshu_hoho": f.get_choshu_hoho_display(),
-            "henko": form == FORM_HENKO,
-            "nengaku": _yen(f.nengaku),
-            "kanou": _yen(f.kanou) if f.kanou else "",
-        }
-        out.append(
-            Notice(
-                item=item,
-                csv=[
-                    FORM_LABELS[form],
-                    f.fiscal_year,
-                    item["tsuchi_no"],
-                    f.version,
-                    head.atena_no,
-                    block.postal_code,
-                    f.nengaku,
-                    next((k["due"] for k in f.kibetsu if not is_tokucho(k)), ""),
-                ],
-                atena_ids=[f.nozei_gimusha_id],
-            )
-        )
+        if head is not None and block is not None:
+            out.append(notice_of(f, head=head, block=block, names=names))
     return out
+
+
+def notice_of(
+    f: KokuhoFuka, *, head: PersonIdentity, block: AddressBlock, names: dict[str, str]
+) -> Notice:
+    """The notice of one 賦課, its 納税義務者 and address block given (``names``: 宛名 id
+    as text → 氏名 of the members): no query."""
+    result = f.detail.get("result") or {}
+    keigen = result.get("keigen") or {}
+    form = form_of(f)
+    kibetsu = [
+        {
+            "label": k["label"],
+            "due": format_wareki(date.fromisoformat(k["due"])),
+            "amount": _yen(k["amount"]),
+            "before": _yen(k["before"]) if "before" in k else "",
+            "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
+        }
+        for k in f.kibetsu
+        if not is_tokucho(k)
+    ]
+    # 特別徴収: the pension months, apart from the 普通徴収 期 (paid by the taxpayer)
+    tokucho = [
+        {
+            "label": k["label"].removeprefix("特別徴収・"),
+            "due": f"{k['month']}月の年金から",
+            "amount": _yen(k["amount"]),
+            "before": _yen(k["before"]) if "before" in k else "",
+            "sagaku": (f"{int(k['sagaku']):+,}円" if "sagaku" in k else ""),
+        }
+        for k in f.kibetsu
+        if is_tokucho(k)
+    ]
+    item = {
+        "form": form,
+        "title": FORM_LABELS[form],
+        "postal": postal(block.postal_code),
+        "address": block.jusho,
+        "katagaki": block.katagaki,
+        "name": head.shimei,
+        "atena_no": head.atena_no,
+        "nendo": format_nendo(f.fiscal_year),
+        "tsuchi_no": f"{f.fiscal_year}-{f.pk:08d}",
+        "version": f"第{f.version}版（{f.get_santei_display()}）",
+        "gisei": "擬制世帯主（ご本人は国民健康保険に加入していません）" if f.gisei else "",
+        "reason": f.reason,
+        "cause": f.get_cause_display() if f.cause else "",
+        "keigen": (
+            f"軽減判定所得 {_yen(keigen.get('hantei_shotoku', 0))}"
+            f"（被保険者等 {keigen.get('hihokensha_su', 0)}人、"
+            f"給与所得者等 {keigen.get('kyuyo_shotokusha_su', 0)}人）"
+        ),
+        "keigen_kijun": "、".join(f"{w}割軽減 {_yen(v)}以下" for w, v in keigen.get("kijun", [])),
+        "keigen_wari": f"{keigen['wari']}割軽減" if keigen.get("wari") else "軽減なし",
+        "kubun": _kubun_rows(result, names),
+        "lines": list(result.get("lines", [])),
+        "kibetsu": kibetsu,
+        "tokucho": tokucho,
+        "choshu_hoho": f.get_choshu_hoho_display(),
+        "henko": form == FORM_HENKO,
+        "nengaku": _yen(f.nengaku),
+        "kanou": _yen(f.kanou) if f.kanou else "",
+    }
+    return Notice(
+        item=item,
+        csv=[
+            FORM_LABELS[form],
+            f.fiscal_year,
+            item["tsuchi_no"],
+            f.version,
+            head.atena_no,
+            block.postal_code,
+            f.nengaku,
+            next((k["due"] for k in f.kibetsu if not is_tokucho(k)), ""),
+        ],
+        atena_ids=[f.nozei_gimusha_id],
+    )
+
+
+def tsuchi_common(*, issuer: str, tsuchi_date: date) -> dict[str, Any]:
+    """What every notice of one print shares (and the static form is drawn from)."""
+    return {
+        "issuer": issuer,
+        "tsuchi": format_wareki(tsuchi_date),
+        "title": "国民健康保険税納税通知書",
+        "fufuku": (
+            "この処分に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
+            f"{issuer}に対して審査請求をすることができます（行政不服審査法第2条・第18条）。"
+        ),
+        "entai": (
+            "納期限までに納めないときは、延滞金が加算されることがあり、督促のうえ滞納処分を"
+            "受けることがあります（地方税法第723条・第728条）。"
+        ),
+        "kubun_labels": list(KUBUN_LABELS.values()),
+        "members_max": MEMBERS_MAX,
+        "kibetsu_max": KIBETSU_MAX,
+        "tokucho_max": TOKUCHO_MAX,
+    }
 
 
 def notices_render(
     items: Sequence[Notice], *, issuer: str, tsuchi_date: date, timestamp: datetime | None = None
 ) -> bytes:
+    """One PDF of ``items`` on the static form: the mass print's chunks and the counter's
+    one notice alike (the same template, the same form)."""
     return render(
         TEMPLATE,
-        common={
-            "issuer": issuer,
-            "tsuchi": format_wareki(tsuchi_date),
-            "title": "国民健康保険税納税通知書",
-            "fufuku": (
-                "この処分に不服がある場合は、この通知を受け取った日の翌日から起算して3か月以内に、"
-                f"{issuer}に対して審査請求をすることができます（行政不服審査法第2条・第18条）。"
-            ),
-            "entai": (
-                "納期限までに納めないときは、延滞金が加算されることがあり、督促のうえ滞納処分を"
-                "受けることがあります（地方税法第723条・第728条）。"
-            ),
-        },
+        common=tsuchi_common(issuer=issuer, tsuchi_date=tsuchi_date),
         items=[n.item for n in items],
         timestamp=timestamp,
+        static_form=True,
     )

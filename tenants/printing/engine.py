@@ -33,6 +33,13 @@ template with ``sys.inputs.pass == "form"`` over ``common`` alone (no items), th
 that PDF to the real compile as ``sys.inputs.form`` (a JSON array of its bytes: the
 binding passes strings only). The form is a cached artifact of the template file's
 bytes and ``common``: the mass print and the reprint of one notice place the same form.
+
+**The static-form kit** is the platform's Typst package ``@local/jc-form:0.1.0``
+(:data:`PACKAGE_PATH`, ``tenants/printing/typst/local/jc-form``), the only package a
+template can import besides its neighbours: the frames of ruled tables, the places of their
+values, a template's form parts and their images (``static-form``, ``form-part``,
+``form-table``, ``form-document``). Every module's annual notice (住民税, 国保税, 介護保険料)
+draws its fixed parts with it, so a gain there is every module's.
 """
 
 from __future__ import annotations
@@ -56,6 +63,8 @@ DEFAULT_FONT_DIRS = (
     "/usr/share/fonts/opentype/ipaexfont-gothic",  # fonts-ipaexfont: fallback
 )
 FONT_FAMILIES = ("Noto Sans CJK JP", "IPAexGothic")  # the templates' fallback chain
+#: the platform's Typst packages (``@local/<name>:<version>``), e.g. the static-form kit
+PACKAGE_PATH = Path(__file__).resolve().parent / "typst"
 
 #: after a payload this long (≈200 notices), the memo cache is trimmed (module doc)
 CACHE_TRIM_BYTES = 200_000
@@ -133,7 +142,11 @@ def _compiler(path: Path, root: Path) -> tuple[Any, threading.Lock]:
     import typst
 
     compiler = typst.Compiler(
-        input=str(path), root=str(root), font_paths=_fonts(), ignore_system_fonts=True
+        input=str(path),
+        root=str(root),
+        font_paths=_fonts(),
+        ignore_system_fonts=True,
+        package_path=str(PACKAGE_PATH),
     )
     # A compiler keeps its sources and caches between calls: one call at a time.
     return compiler, threading.Lock()
@@ -188,7 +201,10 @@ def _static_form(template: tuple[str, str], version: str, common: str) -> str:
 def static_form_of(template: TemplateName, common: dict[str, Any]) -> str:
     """The static form of ``template`` for ``common`` (cached, module doc)."""
     path, _root = template_path(template)
-    version = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(path.read_bytes())
+    for kit in sorted(PACKAGE_PATH.rglob("*.typ")):  # an edited kit draws the forms again
+        digest.update(kit.read_bytes())
+    version = digest.hexdigest()
     return _static_form(_split(template), version, json.dumps(common, ensure_ascii=False))
 
 
@@ -228,3 +244,17 @@ def render(
     """
     form = static_form_of(template, common) if static_form else None
     return compile_payload(template, payload(common, items), timestamp=timestamp, form=form)
+
+
+def text_ems(text: str) -> float:
+    """The width of ``text`` in em of its font size, as a fixed cell of a static form
+    sees it: ASCII and half-width kana 0.6 em (the Noto digits are ≈0.55), everything
+    else (kanji, kana, full-width signs) one. A template's Python side tells by it
+    whether a value fits a cell of fixed width or needs the flowing table."""
+    return sum(0.6 if ord(c) < 0x80 or 0xFF61 <= ord(c) <= 0xFF9F else 1.0 for c in text)
+
+
+def fits(text: str, width_mm: float, size_pt: float, *, padding_pt: float = 8.0) -> bool:
+    """Whether ``text`` at ``size_pt`` fits on one line in a cell ``width_mm`` wide with
+    ``padding_pt`` in all (:func:`text_ems`; 1 pt = 0.3528 mm)."""
+    return text_ems(text) * size_pt * 0.3528 <= width_mm - padding_pt * 0.3528
