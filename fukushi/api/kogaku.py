@@ -309,7 +309,10 @@ class KogakuListView(TenantAPIView):
                 raise ValidationError(
                     {"taisho": ["日付（YYYY-MM-DD）で指定してください。"]}
                 ) from exc
-            _in_range(taisho, "taisho")
+            if not FIRST_YEAR <= taisho.year <= LAST_YEAR:  # a query: 400, as its format
+                raise ValidationError(
+                    {"taisho": [f"{FIRST_YEAR}年から{LAST_YEAR}年までの日付で指定してください。"]}
+                )
             qs = qs.filter(taisho_ym=taisho.replace(day=1))
         page, head = page_of(request, qs.order_by("-taisho_ym", "-pk"))
         people = person_identities(s.shinseisha_atena_id for s in page)
