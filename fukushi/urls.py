@@ -33,6 +33,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "jiritsu-shien/", include("fukushi.views.jiritsu")
     ),  # 自立支援給付（障害福祉サービス・補装具・日常生活用具）
+    # 高額障害福祉サービス等給付費 (SG-87)
+    path("jiritsu-shien/", include("fukushi.views.kogaku")),
     path("jido-tsusho/", include("fukushi.views.tsusho")),  # 障害児通所支援 (SG-52)
     path("jido-tsusho/", include("fukushi.views.tsusho_tashi")),  # 多子軽減・満20歳までの延長
 ]

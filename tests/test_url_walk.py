@@ -349,6 +349,7 @@ NOT_REQUESTED = {
     # 自立支援給付: behind the same grant (404 for the walker)
     "fukushi_jiritsu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_shikyu_kettei_…)",
     "fukushi_jiritsu_yogu_shinsei": "fukushi/tests/test_jiritsu_views.py (test_yogu_screens_…)",
+    "fukushi_kogaku_shinsei": "fukushi/tests/test_kogaku_views.py (test_kogaku_screens_…)",
     "fukushi_tsusho_shinsei": "fukushi/tests/test_tsusho_views.py (test_tsusho_screens_…)",
     # 国保税 特別徴収の一括判定: a list of the 年度's households (POST with the 年度)
     "kokuho_fuka_tokucho_ikkatsu": "kokuho/tests/test_tokucho_taisho.py (test_the_screens_in_…)",

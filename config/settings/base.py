@@ -249,6 +249,10 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "tenants.jobs.models.JobStatus",
+        # 上限額管理の結果 1〜3 (fukushi): named, so the 高額障害福祉サービス等給付費's 決定 field
+        # "kekka" (支給・却下) does not rename it
+        "KekkaEnum": "fukushi.models.jogen_kanri.JogenKanriKubun",
+        "KogakuJotaiEnum": "fukushi.models.kogaku.KogakuJotai",
         "IdoStatusEnum": "juminkiroku.codes.IdoStatus",
         "InkanStatusEnum": "juminkiroku.codes.InkanStatus",
         # (named, so adding another enum called "kind" never renames an existing one)

@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("shogaisha-fukushi/", include("fukushi.api.jiritsu")),  # 自立支援給付（支給決定）
     path("shogaisha-fukushi/", include("fukushi.api.tsusho")),  # 障害児通所支援（給付決定）
     path("shogaisha-fukushi/", include("fukushi.api.jogen_kanri")),  # 利用者負担の上限額管理
+    path("shogaisha-fukushi/", include("fukushi.api.kogaku")),  # 高額障害福祉サービス等給付費
     path("kenko-kanri/", include("fukushi.api.yobo_sesshu")),  # 健康管理 (issue 21 item 4)
     path("kenko-kanri/", include("fukushi.api.kenshin")),  # 健康管理（健診・がん検診）
     path("shogaisha-fukushi/", include("fukushi.api.shinshin_shokan")),  # 心身障害者医療 償還

@@ -84,10 +84,13 @@ def _month_end(ym: date) -> date:
     return date(ym.year + ym.month // 12, ym.month % 12 + 1, 1) - timedelta(days=1)
 
 
-def _log(action: str, actor: Actor, s: KogakuShinsei, atena_ids: list[int], **kw: Any) -> None:
+def _log(
+    action: str, actor: Actor, s: KogakuShinsei, atena_ids: list[int], purpose: str = "", **kw: Any
+) -> None:
     access_record(
         actor=actor,
         action=action,
+        purpose=purpose[:200],
         gyomu=SHOGAISHA_FUKUSHI,
         screen="fukushi.kogaku",
         record_type=RECORD_TYPE,
@@ -189,9 +192,11 @@ def kogaku_shinsei(
     lines: list[ShinseiLine],
     account: zengin.Account,
     actor: Actor,
+    purpose: str = "",
 ) -> KogakuShinsei:
     """Receive an application for the month of ``taisho`` and calculate it (every figure in
-    ``konkyo``); refused in Japanese, nothing written, when a line's record does not fit."""
+    ``konkyo``); refused in Japanese, nothing written, when a line's record does not fit.
+    ``purpose``: the 利用目的 the clerk gave (screen or ``X-Purpose``), kept on the log row."""
     ym = taisho.replace(day=1)
     errors: list[tuple[str, str]] = []
     if shinsei_date < _month_end(ym):
@@ -266,12 +271,12 @@ def kogaku_shinsei(
             for n, (f, rtype, rid) in enumerate(rows, start=1)
         )
         who = [shinseisha_atena_id, *(f.atena_id for f, _, _ in rows)]
-        _log(AccessAction.CREATE, actor, s, who)
+        _log(AccessAction.CREATE, actor, s, who, purpose)
     return s
 
 
 def kogaku_kettei(
-    *, pk: int, shikyu: bool, kettei_date: date, riyu: str, actor: Actor
+    *, pk: int, shikyu: bool, kettei_date: date, riyu: str, actor: Actor, purpose: str = ""
 ) -> KogakuShinsei:
     """決定: 支給 (the calculated 支給額; a 0円 result cannot be 支給) or 却下 with its reason.
     Only an application just received."""
@@ -294,7 +299,7 @@ def kogaku_kettei(
         s.kettei_date = kettei_date
         s.kyakka_riyu = "" if shikyu else riyu.strip()[:200]
         s.save(update_fields=["jotai", "kettei_date", "kyakka_riyu"])
-        _log(AccessAction.UPDATE, actor, s, [s.shinseisha_atena_id], kettei=s.jotai)
+        _log(AccessAction.UPDATE, actor, s, [s.shinseisha_atena_id], purpose, kettei=s.jotai)
     return s
 
 

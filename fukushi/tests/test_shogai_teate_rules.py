@@ -83,14 +83,21 @@ def test_income_year_runs_august_to_july():
         (date(2024, 9, 1), 5, 5_504_000),
         (date(2024, 9, 1), 7, 5_504_000 + 2 * 380_000),
         (date(2025, 7, 1), 0, 3_604_000),  # July: still the year from 令和6年8月
-        (date(2025, 8, 1), 0, 3_661_000),  # unconfirmed: the 目黒区 令和7年度 figure
+        # 目黒区's 令和7年度 guide (3,661,000円〜5,181,000円 for 0〜4人); 板橋区 (2025-08-28)
+        # announces the same rise for 東京都重度心身障害者手当, which uses these limits. The
+        # start (令和7年8月分) follows the 所得制限 year: the 政令's 施行日 is unread (未確認)
+        (date(2025, 8, 1), 0, 3_661_000),
+        (date(2025, 8, 1), 1, 4_041_000),
         (date(2025, 8, 1), 4, 5_181_000),
     ],
 )
 @pytest.mark.parametrize("teate", ["tokubetsu_shogaisha", "shogaiji_fukushi"])
 def test_honnin_limit_boundary(world, teate, tsuki, fuyo, limit):
     """本人: paid at the limit, stopped above it (堺市's table: 「3,604,000円以下」,
-    https://www.city.sakai.lg.jp/kenko/fukushikaigo/shogaifukushi/shiori/shiori/syotokugendo.html)."""
+    https://www.city.sakai.lg.jp/kenko/fukushikaigo/shogaifukushi/shiori/shiori/syotokugendo.html).
+    The two tables that seemed to disagree (3,604,000円 of 松島町・堺市・中央区・板橋区 and
+    3,661,000円 of 目黒区) are two 所得制限 years: 令和7年7月分まで and 令和7年8月分から
+    (sources in fukushi/params/shogai_teate.yaml)."""
     at = hantei(teate, tsuki, Shotokusha(shotoku=limit, fuyo_su=fuyo))
     over = hantei(teate, tsuki, Shotokusha(shotoku=limit + 1, fuyo_su=fuyo))
     assert at.kekka == "支給"

@@ -17,6 +17,7 @@ from fukushi import (
     demo_jidoteate,
     demo_jiritsu,
     demo_kenko,
+    demo_kogaku,
     demo_seiho,
     demo_seiho_kyufukin,
     demo_shogai,
@@ -42,6 +43,8 @@ LOADERS: tuple[tuple[tuple[str, ...], Callable[[Any], None]], ...] = (
     # 特別障害者手当・障害児福祉手当・特別児童扶養手当: among the 手帳 holders just loaded
     ((gyomu.SHOGAISHA_FUKUSHI,), demo_shogai_teate.load),
     ((gyomu.SHOGAISHA_FUKUSHI,), demo_jiritsu.load),  # after the 手帳
+    # 高額障害福祉サービス等給付費: a few households, after the 支給決定
+    ((gyomu.SHOGAISHA_FUKUSHI,), demo_kogaku.load),
     ((gyomu.SHOGAISHA_FUKUSHI,), demo_tsusho.load),  # 障害児通所支援: resident children
     ((gyomu.KENKO_KANRI,), demo_kenko.load),
 )
