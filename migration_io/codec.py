@@ -9,7 +9,7 @@ town that receives it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -132,15 +132,24 @@ MEMO_LIMIT = 20_000
 
 def _column_encoder(
     layout: Layout, file_id: str, item: Item, ctx: Context
-) -> Callable[[list[dict[str, Any]], list[int]], list[str]]:
-    """:func:`encode` of one item for a chunk of records at once. The text of an item
-    depends on one held value only (its ``source``, or the date it is ``derive``d
-    ``of``; a ``const`` on none), so each distinct value is encoded once by
-    :func:`encode` itself and remembered; a plain text item (no code list, no date, no
-    derivation) is its text, its length checked over the column. A value the layout
-    cannot carry raises :class:`CodecError` naming the first record that holds it."""
+) -> Callable[[list[dict[str, Any]], list[int], Sequence[Any]], list[str]]:
+    """:func:`encode` of one item for a chunk of records at once, given the column of
+    held values the item reads (``held``: one per record). The text of an item depends
+    on one held value only (its ``source``, or the date it is ``derive``d ``of``; a
+    ``const`` on none), so each distinct value is encoded once by :func:`encode` itself
+    and remembered; a plain text item (no code list, no date, no derivation) is its
+    text, its length checked over the column. A value the layout cannot carry raises
+    :class:`CodecError` naming the first record that holds it."""
     key = item.of if item.derive else item.source
     plain = not (item.const or item.derive) and item.type in ("文字列", "半角数字", "半角英数字")
+    # a held date written as it is (YYYYMMDD): the text is made by the comprehension below
+    # for years 1000 on (a date's isoformat without its hyphens, as :func:`encode` writes
+    # it); any other value goes through the memo and :func:`encode`
+    plain_date = (
+        not (item.const or item.derive)
+        and item.type == "日付"
+        and (item.length is None or item.length >= len("YYYYMMDD"))
+    )
     memo: dict[Any, str] = {}
 
     def fail(values: list[dict[str, Any]], ids: list[int], bad: Any) -> CodecError:
@@ -151,16 +160,23 @@ def _column_encoder(
             return exc
         raise AssertionError("a value refused once is refused again")  # pragma: no cover
 
-    def column(values: list[dict[str, Any]], ids: list[int]) -> list[str]:
+    def column(values: list[dict[str, Any]], ids: list[int], held: Sequence[Any]) -> list[str]:
         if item.const:
             return [encode(layout, item, {}, ctx, file_id=file_id, record_id=0)] * len(values)
-        held = [v.get(key) for v in values]
         if plain:
             texts = ["" if x is None else x if type(x) is str else str(x) for x in held]
             if item.length is not None and texts and max(map(len, texts)) > item.length:
                 bad = next(x for x, t in zip(held, texts, strict=True) if len(t) > item.length)
                 raise fail(values, ids, bad)
             return texts
+        if plain_date:
+            texts = [
+                x.isoformat().replace("-", "") if type(x) is date and x.year >= 1000 else ""
+                for x in held
+            ]
+            rest = {x for x, t in zip(held, texts, strict=True) if not t and x is not None}
+            if not rest:
+                return texts
         new = set(held).difference(memo)
         if len(memo) + len(new) > MEMO_LIMIT:
             memo.clear()
@@ -175,18 +191,50 @@ def _column_encoder(
     return column
 
 
+def _held_columns(values: list[dict[str, Any]]) -> Callable[[str | None], Sequence[Any]]:
+    """The chunk's held values column by column: ``columns(key)`` is ``[v.get(key) for v
+    in values]``. A chunk's records come from one query (``held_read``), so they
+    usually hold the same keys in the same order: then every column is cut by one
+    transposition instead of one pass over the records per item."""
+    first = values[0]
+    keys = tuple(first)
+    if all(tuple(v) == keys for v in values):
+        by_key = dict(zip(keys, zip(*(v.values() for v in values), strict=True), strict=True))
+        nones = (None,) * len(values)
+        return lambda key: by_key.get(key, nones) if key is not None else nones
+    return lambda key: [v.get(key) for v in values] if key is not None else [None] * len(values)
+
+
+def chunk_columns(
+    layout: Layout, file_id: str, ctx: Context
+) -> Callable[[list[int], list[dict[str, Any]]], list[list[str]]]:
+    """:func:`record_texts` of every record of a chunk (ids, held values), as columns:
+    ``columns[i][n]`` is the text of the file's ``i``-th item for the ``n``-th record.
+    One function call per item and chunk instead of one per item and record."""
+    items = layout.file(file_id).items
+    columns = [_column_encoder(layout, file_id, item, ctx) for item in items]
+    keys = [None if item.const else item.of if item.derive else item.source for item in items]
+
+    def texts(ids: list[int], values: list[dict[str, Any]]) -> list[list[str]]:
+        if not ids:
+            return [[] for _ in columns]
+        held = _held_columns(values)
+        return [c(values, ids, held(k)) for c, k in zip(columns, keys, strict=True)]
+
+    return texts
+
+
 def chunk_texts(
     layout: Layout, file_id: str, ctx: Context
 ) -> Callable[[list[int], list[dict[str, Any]]], list[tuple[str, ...]]]:
-    """:func:`record_texts` of every record of a chunk (ids, held values), item by item
-    over the chunk: the same texts, one function call per item and chunk instead of one
-    per item and record."""
-    columns = [_column_encoder(layout, file_id, item, ctx) for item in layout.file(file_id).items]
+    """:func:`record_texts` of every record of a chunk (ids, held values), record by
+    record: :func:`chunk_columns` turned into rows (the same texts)."""
+    columns = chunk_columns(layout, file_id, ctx)
 
     def texts(ids: list[int], values: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         if not ids:
             return []
-        return list(zip(*(c(values, ids) for c in columns), strict=True))
+        return list(zip(*columns(ids, values), strict=True))
 
     return texts
 

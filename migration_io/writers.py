@@ -1,6 +1,6 @@
 """CSV and XML of a layout's file, written in parts (one a job chunk) and joined once.
 
-Both come from the same :func:`migration_io.codec.chunk_texts`, so the two formats
+Both come from the same :func:`migration_io.codec.chunk_columns`, so the two formats
 carry the same text item for item. CSV goes through the platform's writer
 (``tenants.csvout``: UTF-8 with BOM or cp932, a character cp932 cannot hold refused with
 line and column, formula starts neutralised). XML is written incrementally with lxml's
@@ -18,7 +18,7 @@ from typing import IO
 from lxml import etree
 
 from juminkiroku.public import HeldRecord
-from migration_io.codec import Context, chunk_texts
+from migration_io.codec import Context, chunk_columns, chunk_texts
 from migration_io.layout import Layout, LayoutFile
 from tenants.csvout import CsvWriter, Fold, csv_join
 
@@ -61,6 +61,8 @@ def csv_part(
 _XML_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 #: the characters lxml refuses in text (XML 1.0's excluded controls and U+FFFE/U+FFFF)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: the characters :data:`_XML_TEXT` replaces
+_TO_ESCAPE = re.compile("[&<>\r]")
 
 
 def xml_part(
@@ -72,37 +74,53 @@ def xml_part(
 ) -> int:
     """Write the records as ``<REC>`` elements (empty items left out) inside ``<PART>``."""
     records = list(records)
-    rows = chunk_texts(layout, file.id, ctx)([r.id for r in records], [r.values for r in records])
-    return xml_rows(stream, [item.id for item in file.items], rows)
+    columns = chunk_columns(layout, file.id, ctx)(
+        [r.id for r in records], [r.values for r in records]
+    )
+    return xml_columns(stream, [item.id for item in file.items], columns, len(records))
 
 
 def xml_rows(stream: IO[bytes], ids: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
-    """The part of ``rows`` (each an item's text in ``ids`` order): the bytes lxml's
-    ``xmlfile`` writes for the same elements, built as text — an lxml element per record
-    and item was two thirds of the XML export's time (the test
+    """:func:`xml_columns` of ``rows`` (each an item's text in ``ids`` order)."""
+    columns: list[Sequence[str]] = (
+        [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in ids]
+    )
+    return xml_columns(stream, ids, columns, len(rows))
+
+
+def xml_columns(
+    stream: IO[bytes], ids: Sequence[str], columns: Sequence[Sequence[str]], count: int
+) -> int:
+    """The part of ``count`` records given item by item (``columns[i][n]``: the text of
+    item ``ids[i]`` of record ``n``): the bytes lxml's ``xmlfile`` writes for the same
+    elements, built as text — an lxml element per record and item was two thirds of the
+    XML export's time (the test
     ``migration_io/tests/test_export.py::test_xml_rows_are_the_bytes_lxml_writes`` holds
-    them equal). Rows holding a character XML cannot carry go through lxml itself, which
-    refuses them as before."""
-    if _NOT_XML.search("".join(map("".join, rows))):
+    them equal). Column by column: an item's elements are made by one comprehension over
+    the chunk, and a column is escaped only when it holds a character to escape (most
+    hold none), so the per-record work is one join. Columns holding a character XML
+    cannot carry go through lxml itself, which refuses them as before."""
+    if len(columns) != len(ids) or any(len(c) != count for c in columns):
+        raise ValueError("columns do not match the items and the record count")
+    joined = ["".join(c) for c in columns]
+    if any(_NOT_XML.search(j) for j in joined):
+        rows = list(zip(*columns, strict=True)) if count else []
         return _xml_part_lxml(stream, ids, rows)
-    opens = [f"<{i}>" for i in ids]
-    closes = [f"</{i}>" for i in ids]
-    out = [PART.decode()]
-    for row in rows:
-        start = len(out)
-        out.append("<REC>")
-        for open_, text, close in zip(opens, row, closes, strict=True):
-            if text != "":
-                out.append(open_)
-                out.append(text.translate(_XML_TEXT))
-                out.append(close)
-        if len(out) == start + 1:
-            out[start] = "<REC/>"  # (a record with every item empty, as lxml writes it)
-        else:
-            out.append("</REC>")
-    out.append(PART_END.decode())
-    stream.write("".join(out).encode("utf-8"))
-    return len(rows)
+    elements = []
+    for item_id, column, text in zip(ids, columns, joined, strict=True):
+        if not text:
+            continue  # (every record's item empty: no element at all)
+        if _TO_ESCAPE.search(text):
+            column = [t.translate(_XML_TEXT) for t in column]
+        open_, close = f"<{item_id}>", f"</{item_id}>"
+        elements.append([f"{open_}{t}{close}" if t else "" for t in column])
+    if elements:
+        bodies = list(map("".join, zip(*elements, strict=True)))
+        recs = [f"<REC>{b}</REC>" if b else "<REC/>" for b in bodies]
+    else:
+        recs = ["<REC/>"] * count  # (records with every item empty, as lxml writes them)
+    stream.write(f"<PART>{''.join(recs)}</PART>".encode())
+    return count
 
 
 def _xml_part_lxml(stream: IO[bytes], ids: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
