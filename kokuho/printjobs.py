@@ -4,11 +4,14 @@ CSV for the 印刷・封入 contractor).
 
 Plan: every period covering the 交付日 (基準日), by 宛名 id, 1,000 a chunk, the period ids
 fixed in the chunk so a chunk run again prints the same people; a period ended or
-cancelled since the plan is not printed (counted and said in the job log).
+cancelled since the plan is not printed (counted and said in the job log). Each card is a
+recorded issue (一斉更新) with its terms; a person whose 一部負担金の割合 cannot be judged (a
+70歳以上 member without 申告) is not printed and is said, by reason, in the job log.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, cast
@@ -27,9 +30,11 @@ from kokuho.forms.shikaku import (
 from kokuho.gyomu import KOKUHO_KYUFU, KOKUHO_SHIKAKU
 from kokuho.models import Kyufu, KyufuStatus
 from kokuho.selectors.setai import periods_on
+from kokuho.services.kofu import kofu_for_job, kofu_params
 from tenants.csvout import DEFAULT_ENCODING, check_encoding
 from tenants.jobs.models import Job, JobChunk
 from tenants.jobs.registry import register
+from tenants.jobs.services import job_log
 from tenants.printing.jobs import MassPrintJob, PrintedItem
 from tenants.printing.yearly import issuer_name
 
@@ -51,6 +56,7 @@ class ShikakuPrint(MassPrintJob):
             kofu = date.fromisoformat(raw) if raw else timezone.localdate()
         except (TypeError, ValueError) as exc:
             raise ValueError("交付年月日を正しく指定してください。") from exc
+        kofu_params(kofu)  # refused (KofuRefused, a ValueError) without a 保険者番号
         return {
             "form": form,
             "kofu_date": kofu.isoformat(),
@@ -69,11 +75,29 @@ class ShikakuPrint(MassPrintJob):
         ]  # fmt: skip
 
     def items(self, job: Job, chunk: JobChunk) -> tuple[list[Card], int]:
+        """Each card printed is an issue (交付理由 一斉更新) recorded once per job, 資格 and
+        帳票 in this chunk's transaction (``kokuho.services.kofu.kofu_for_job``)."""
         kofu = date.fromisoformat(job.params["kofu_date"])
         ids = chunk.params["shikaku_ids"]
         rows = {s.pk: s for s in periods_on(kofu).filter(pk__in=ids)}
         periods = [rows[i] for i in ids if i in rows]
-        made = cards(self.form_of(chunk), periods, kofu_date=kofu)
+        issues, refused = kofu_for_job(
+            job_id=job.pk,
+            form=self.form_of(chunk),
+            periods=periods,
+            kofu_date=kofu,
+            created_by=job.started_by_name,
+        )
+        if refused:
+            reasons = Counter(refused.values())
+            job_log(
+                job,
+                f"処理単位{chunk.index + 1}: {len(refused)}件は交付できないため印刷しませんでした（"
+                + "、".join(f"{r}: {n}件" for r, n in sorted(reasons.items()))
+                + "）。その方は個人の画面で確かめて交付してください。",
+                level="warning",
+            )
+        made = cards(issues)
         return made, len(ids) - len(made)
 
     def render(self, job: Job, form: str, items: Sequence[PrintedItem]) -> bytes:
@@ -86,7 +110,10 @@ class ShikakuPrint(MassPrintJob):
         )
 
     def gone_message(self, chunk: JobChunk, gone: int) -> str:
-        return f"処理単位{chunk.index + 1}: {gone}件は資格を喪失・取消したため印刷しませんでした。"
+        return (
+            f"処理単位{chunk.index + 1}: {gone}件は資格の喪失・取消、または交付できない理由"
+            "（上の記録）のため印刷しませんでした。"
+        )
 
     def finish_message(self, job: Job, rows: int) -> str:
         return f"{FORM_LABELS[job.params['form']]}: 印刷データ {rows:,}件を作成しました。"

@@ -4,7 +4,7 @@ from django.urls import URLPattern, URLResolver, path
 from django.views.generic import RedirectView
 
 from kokuho.gyomu import KOKUHO_FUKA, KOKUHO_KYUFU, KOKUHO_SHIKAKU
-from kokuho.views import fuka, fuka_tokucho, koki, kyufu, nenkin, shikaku
+from kokuho.views import fuka, fuka_tokucho, kofu, koki, kyufu, nenkin, shikaku
 from kokuho.views import whatif as whatif_views
 from tenants.access import gyomu_view
 
@@ -21,6 +21,7 @@ def _entry(code: str, target: str) -> URLPattern:
 urlpatterns: list[URLPattern | URLResolver] = [
     _entry(KOKUHO_SHIKAKU, "/kokuho/"),
     *shikaku.urlpatterns,
+    *kofu.urlpatterns,  # 資格確認書・資格情報のお知らせの交付・返還
     *koki.urlpatterns,  # 後期高齢者医療 (issue 15 item 5)
     *nenkin.urlpatterns,  # 国民年金 (issue 15 item 6)
     _entry(KOKUHO_KYUFU, "/kokuho/kyufu/"),  # 国保（給付）

@@ -280,6 +280,8 @@ NOT_REQUESTED = {
     "api-zeimu-kazei-lookup": "zeimu/tests/test_kazei_api.py",
     # 国保: the list of the insured (and its lookup, which redirects to the person's page)
     "kokuho_hihokensha_list": "kokuho/tests/test_views.py (test_list_lookup_person…)",
+    # 資格確認書等の交付と返還 (the search by 交付日・帳票・理由): logged by the page's ids
+    "kokuho_kofu_list": "kokuho/tests/test_kofu.py (test_counter_issue_reprint_return…)",
     "api-kokuho-hihokensha-list": "kokuho/tests/test_views.py (test_api_lookup_list…)",
     "api-kokuho-fuka-list": "kokuho/tests/test_api_records.py (test_fuka_lookup_and_list…)",
     # 介護保険: the list of the insured (and its lookup, which redirects to the person's page)

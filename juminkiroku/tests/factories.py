@@ -87,6 +87,32 @@ def family(surname: str = "山田", kana: str = "ヤマダ") -> list[dict[str, A
     ]
 
 
+def three_generations(surname: str = "山田", kana: str = "ヤマダ") -> list[dict[str, Any]]:
+    """The household of the 連帯納付義務 tests (後期高齢者医療 第108条, 介護保険 第132条): the
+    世帯主 一郎 (born 1975), his 父 太郎 (1948-05-01) and 母 松子 (1949-08-20), the parents
+    over 75 and 65 in 令和7年度. One fixture for kokuho's and kaigo's tests."""
+    return [
+        person_fields(
+            shimei=f"{surname}　一郎", shimei_kana=f"{kana}　イチロウ", birth_date="1975-05-05"
+        ),
+        person_fields(
+            shimei=f"{surname}　太郎",
+            shimei_kana=f"{kana}　タロウ",
+            birth_date="1948-05-01",
+            zokugara="05",
+            setai_order=2,
+        ),
+        person_fields(
+            shimei=f"{surname}　松子",
+            shimei_kana=f"{kana}　マツコ",
+            birth_date="1949-08-20",
+            sex="2",
+            zokugara="06",
+            setai_order=3,
+        ),
+    ]
+
+
 TENSHUTSU_SAKI = "東京都新宿区西新宿二丁目8番1号"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from juminkiroku.tests import factories as jk
-from juminkiroku.tests.factories import person_fields
+from juminkiroku.tests.factories import three_generations
 from kaigo.fuka_jobs import HONSANTEI
 from kaigo.models import KaigoFuka
 from kaigo.rules.fuka_kibetsu import FUTSU
@@ -77,17 +77,7 @@ def test_the_grounds_cite_article_132() -> None:
 
 
 def _three_generations(cap: Any) -> list[Any]:
-    members = [
-        person_fields(shimei="山田　一郎", shimei_kana="ヤマダ　イチロウ", birth_date="1975-05-05"),
-        person_fields(
-            shimei="山田　太郎", shimei_kana="ヤマダ　タロウ", birth_date="1948-05-01",
-            zokugara="05", setai_order=2,
-        ),
-        person_fields(
-            shimei="山田　松子", shimei_kana="ヤマダ　マツコ", birth_date="1949-08-20", sex="2",
-            zokugara="06", setai_order=3,
-        ),
-    ]  # fmt: skip
+    members = three_generations()
     return tennyu(cap, members=members, day=date(2020, 4, 1))[1]
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from juminkiroku.tests import factories as jk
-from juminkiroku.tests.factories import person_fields
+from juminkiroku.tests.factories import three_generations
 from kaigo.fuka_jobs import HONSANTEI
 from kaigo.tests.factories import elders, tennyu
 from kaigo.tests.fuka_helpers import hikazei, run_job, set_table
@@ -59,17 +59,7 @@ def _setup(world: Any, cap: Any) -> dict[str, Any]:
     run_job(cap, HONSANTEI, fiscal_year=FY, kijun_date="2025-07-01")
     connection.set_tenant(world.alpha.municipality)
     set_table()
-    members = [
-        person_fields(shimei="山田　一郎", shimei_kana="ヤマダ　イチロウ", birth_date="1975-05-05"),
-        person_fields(
-            shimei="山田　太郎", shimei_kana="ヤマダ　タロウ", birth_date="1948-05-01",
-            zokugara="05", setai_order=2,
-        ),
-        person_fields(
-            shimei="山田　松子", shimei_kana="ヤマダ　マツコ", birth_date="1949-08-20", sex="2",
-            zokugara="06", setai_order=3,
-        ),
-    ]  # fmt: skip
+    members = three_generations()
     ichiro, taro, matsuko = tennyu(cap, members=members, day=date(2020, 4, 1))[1]
     hikazei(taro.pk, FY, 800_000)
     hikazei(matsuko.pk, FY, 600_000)

@@ -6,7 +6,9 @@ the same template and the same function, so both give the same page.
 The layout of the official 様式 (国民健康保険法施行規則 様式第一号の二 等) was not at hand:
 the items printed are those the 施行規則 and the 厚生労働省's notices list for both
 documents (記号・番号・枝番, 氏名, 性別, 生年月日, 資格取得年月日, 世帯主氏名, 住所,
-保険者番号・名称, 交付年月日, and for the 資格確認書 its 有効期限); the placement is ours.
+保険者番号・名称, 交付年月日, and for the 資格確認書 its 有効期限; for a 70–74歳 insured the
+一部負担金の割合, 国民健康保険法第42条); the placement is ours. Every card printed is a
+recorded issue (``kokuho.models.ShikakuKofu``): the terms printed are the issue's.
 """
 
 from __future__ import annotations
@@ -17,11 +19,10 @@ from datetime import date, datetime
 from typing import Any
 
 from juminkiroku.public import address_blocks, households_of, person_identities
-from kokuho.models import KokuhoSetai, Shikaku
+from kokuho.models import KokuhoSetai, ShikakuKofu
 from tenants.labels import postal
-from tenants.params.services import param_value
 from tenants.printing.engine import render
-from tenants.wareki import fiscal_year_of, format_wareki
+from tenants.wareki import format_wareki
 
 TEMPLATE = "kokuho/shikaku.typ"
 FORM_KAKUNINSHO = "kakuninsho"
@@ -41,6 +42,9 @@ PRINT_DATA_HEADER = [
     "郵便番号",
     "交付年月日",
     "有効期限",
+    "保険者番号",
+    "一部負担金の割合",
+    "交付理由",
 ]
 
 
@@ -52,40 +56,46 @@ class Card:
     atena_ids: list[int] = field(default_factory=list)
 
 
-def yuko_kigen(kofu_date: date) -> date:
-    """有効期限 of a 資格確認書 issued on ``kofu_date``: the day before the town's next
-    一斉更新 (its month, ``kokuho.shikaku.kakuninsho_koshin_tsuki``; 8 → 7月31日)."""
-    month = int(param_value("kokuho.shikaku.kakuninsho_koshin_tsuki", fiscal_year_of(kofu_date)))
-    year = kofu_date.year if kofu_date.month < month else kofu_date.year + 1
-    return date.fromordinal(date(year, month, 1).toordinal() - 1)
+def wariai_words(percent: int | None) -> str:
+    """30 → 「3割」; nothing under 70."""
+    if percent is None:
+        return ""
+    return f"{percent // 10}割" if percent % 10 == 0 else f"{percent}％"
 
 
-def cards(form: str, periods: Sequence[Shikaku], *, kofu_date: date) -> list[Card]:
-    """The cards of ``periods`` in their order: four registry queries for any number."""
-    ids = [s.atena_id for s in periods]
+def cards(issues: Sequence[ShikakuKofu]) -> list[Card]:
+    """The cards of recorded issues (``kokuho.services.kofu``) in their order, with the
+    terms kept on each issue (交付日, 有効期限, 一部負担金の割合, 保険者番号): four registry
+    queries for any number."""
+    ids = [k.atena_id for k in issues]
     persons = person_identities(ids)
     blocks = address_blocks(ids)
-    households = households_of(ids, kofu_date)
+    out: list[Card] = []
+    by_day: dict[date, list[ShikakuKofu]] = {}
+    for k in issues:
+        by_day.setdefault(k.kofu_date, []).append(k)
+    households: dict[int, Any] = {}
+    for day, group in by_day.items():
+        households.update(households_of([k.atena_id for k in group], day))
     heads = {
         a: next((m.atena_id for m in members if m.is_setainushi), None)
         for a, members in households.items()
     }
     head_names = person_identities(h for h in heads.values() if h)
-    setai_ids = {s.setai_id for s in periods if s.setai_id}
+    setai_ids = {k.shikaku.setai_id for k in issues if k.shikaku.setai_id}
     for members in households.values():
         setai_ids.update(m.setai_id for m in members if m.setai_id)
     kokuho = {k.setai_id: k for k in KokuhoSetai.objects.filter(setai_id__in=setai_ids)}
-    kigen = format_wareki(yuko_kigen(kofu_date)) if form == FORM_KAKUNINSHO else ""
-    out: list[Card] = []
-    for s in periods:
-        person = persons.get(s.atena_id)
-        block = blocks.get(s.atena_id)
+    for k in issues:
+        s = k.shikaku
+        person = persons.get(k.atena_id)
+        block = blocks.get(k.atena_id)
         if person is None or block is None:
             continue
-        members = households.get(s.atena_id, [])
-        setai_id = next((m.setai_id for m in members if m.atena_id == s.atena_id), s.setai_id)
+        members = households.get(k.atena_id, [])
+        setai_id = next((m.setai_id for m in members if m.atena_id == k.atena_id), s.setai_id)
         ks = kokuho.get(setai_id) if setai_id else None
-        head = heads.get(s.atena_id)
+        head = heads.get(k.atena_id)
         head_name = head_names[head].shimei if head and head in head_names else ""
         item = {
             "postal": postal(block.postal_code),
@@ -101,22 +111,28 @@ def cards(form: str, periods: Sequence[Shikaku], *, kofu_date: date) -> list[Car
             "edaban": f"{s.edaban:02d}",
             "shutoku": format_wareki(s.shutoku_date),
             "setainushi": head_name,
-            "kigen": kigen,
+            "kigen": format_wareki(k.yuko_kigen) if k.yuko_kigen else "",
+            "wariai": wariai_words(k.futan_wariai),
+            "hokensha_bango": k.hokensha_bango,
+            "kofu": format_wareki(k.kofu_date),
         }
         out.append(
             Card(
                 item=item,
                 csv=[
-                    FORM_LABELS[form],
+                    FORM_LABELS[k.form],
                     person.atena_no,
                     item["kigo"],
                     item["bango"],
                     item["edaban"],
                     block.postal_code,
-                    kofu_date.isoformat(),
-                    yuko_kigen(kofu_date).isoformat() if form == FORM_KAKUNINSHO else "",
+                    k.kofu_date.isoformat(),
+                    k.yuko_kigen.isoformat() if k.yuko_kigen else "",
+                    k.hokensha_bango,
+                    item["wariai"],
+                    k.get_riyu_display(),
                 ],
-                atena_ids=[s.atena_id],
+                atena_ids=[k.atena_id],
             )
         )
     return out

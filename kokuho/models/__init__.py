@@ -125,3 +125,7 @@ __all__ += [
     "TokuchoTaisho",
 ]
 __all__ += ["WhatifRun", "WhatifScenario", "WhatifSetai"]
+
+from kokuho.models.kofu import KofuForm, KofuRiyu, ShikakuKofu  # noqa: E402
+
+__all__ += ["KofuForm", "KofuRiyu", "ShikakuKofu"]

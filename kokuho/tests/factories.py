@@ -42,3 +42,16 @@ def periods(atena: Any) -> list[tuple[date, str, date | None, str, bool]]:
         (s.shutoku_date, s.shutoku_jiyu, s.soshitsu_date, s.soshitsu_jiyu, s.torikeshi)
         for s in Shikaku.objects.filter(atena_id=atena.pk).order_by("id")
     ]
+
+
+def hokensha_bango_set(bango: str, *, year_from: int = 2020) -> None:
+    """The current town's 保険者番号 (a test number), as its 設定 would store it."""
+    from tenants.params.tenant.models import MunicipalParameter
+
+    MunicipalParameter.objects.create(
+        key="kokuho.shikaku.hokensha_bango",
+        fiscal_year_from=year_from,
+        value=bango,
+        source="テスト（保険者番号の割当て）",
+        created_by="test",
+    )

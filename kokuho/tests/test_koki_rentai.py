@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from juminkiroku.tests.factories import person_fields
+from juminkiroku.tests.factories import three_generations
 from kokuho.models import KokiHokenryo
 from kokuho.rules.koki_rentai import (
     KONKYO_HAIGUSHA,
@@ -110,17 +110,7 @@ FUTSU = [("2025-07-31", 15000), ("2025-08-31", 15000), ("2025-09-30", 15000)]
 
 
 def _three_generations(capture: Any) -> list[Any]:
-    members = [
-        person_fields(shimei="山田　一郎", shimei_kana="ヤマダ　イチロウ", birth_date="1975-05-05"),
-        person_fields(
-            shimei="山田　太郎", shimei_kana="ヤマダ　タロウ", birth_date="1948-05-01",
-            zokugara="05", setai_order=2,
-        ),
-        person_fields(
-            shimei="山田　松子", shimei_kana="ヤマダ　マツコ", birth_date="1949-08-20", sex="2",
-            zokugara="06", setai_order=3,
-        ),
-    ]  # fmt: skip
+    members = three_generations()
     people = tennyu(capture, members=members, day=date(2020, 4, 1))[1]
     koki_shikaku_due(today=date(2025, 4, 30))
     return people

@@ -12,10 +12,11 @@ import pytest
 from django.utils import timezone
 
 from juminkiroku.tests.factories import family
-from kokuho.forms.shikaku import PRINT_DATA_HEADER, yuko_kigen
+from kokuho.forms.shikaku import PRINT_DATA_HEADER
 from kokuho.meters import hihokensha_at_end, kakuninsho_printed_between
+from kokuho.models import ShikakuKofu
 from kokuho.printjobs import ShikakuPrint
-from kokuho.tests.factories import shibo, tennyu
+from kokuho.tests.factories import hokensha_bango_set, shibo, tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.accesslog.services import Actor
 from tenants.db import connection
@@ -54,6 +55,7 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     _, (head, wife, child) = tennyu(
         django_capture_on_commit_callbacks, members=family(), day=TENNYU
     )
+    hokensha_bango_set("149991")
     # when 葉山町 prints the 資格確認書 issued on 令和8年8月1日
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(
@@ -84,6 +86,12 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     assert rows[0] == PRINT_DATA_HEADER
     assert [r[4] for r in rows[1:]] == [head.atena_no, wife.atena_no, child.atena_no]
     assert {r[10] for r in rows[1:]} == {"2027-07-31"}
+    assert {(r[11], r[12], r[13]) for r in rows[1:]} == {("149991", "", "一斉更新")}
+    assert all("保険者番号149991" in p.replace(" ", "") for p in pages)
+    # and each card is a recorded issue (一斉更新) of this job
+    assert sorted(ShikakuKofu.objects.values_list("atena_id", "riyu", "job_id")) == sorted(
+        (a, "issei_koshin", job.pk) for a in (head.pk, wife.pk, child.pk)
+    )
     # and the billing meter counts the three printed today
     today = timezone.localdate()
     assert kakuninsho_printed_between(today, today) == 3
@@ -100,17 +108,12 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     assert (result.done, result.failed) == (1, 1)
     (again,) = [f for f in job.files.all() if f.name.endswith("_0001_kakuninsho.pdf")]
     assert len(pdf_pages(_read(again))) == 1
+    # and no issue is recorded twice
+    assert ShikakuKofu.objects.filter(job_id=job.pk).count() == 3
     # and 寒川町 sees no job and no file of 葉山町's
     connection.set_tenant(beta.municipality)
     assert not Job.objects.filter(kind="kokuho_shikaku_print").exists()
     assert not JobFile.objects.filter(name__startswith="kokuho_").exists()
-
-
-def test_yuko_kigen_is_before_the_towns_renewal_month(alpha):
-    connection.set_tenant(alpha.municipality)
-    assert yuko_kigen(date(2026, 8, 1)) == date(2027, 7, 31)
-    assert yuko_kigen(date(2026, 7, 31)) == date(2026, 7, 31)
-    assert yuko_kigen(date(2027, 1, 5)) == date(2027, 7, 31)
 
 
 def test_the_meter_counts_insured_persons_in_each_town(

@@ -12,7 +12,7 @@ import pytest
 
 from juminkiroku.tests.factories import family
 from kokuho.models import Shikaku, ShikakuRireki
-from kokuho.tests.factories import tennyu
+from kokuho.tests.factories import hokensha_bango_set, tennyu
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.testing.pdf import pdf_pages
@@ -109,23 +109,29 @@ def test_one_kakuninsho_and_one_oshirase_as_pdf(world, login, yamada):
     head, *_ = yamada
     connection.set_tenant(world.alpha.municipality)
     shikaku = Shikaku.objects.get(atena_id=head.pk)
+    hokensha_bango_set("149991")
     connection.set_schema_to_public()
     clerk = login("hayama-clerk", ALPHA_HOST)
-    r = clerk.get(f"/kokuho/shikaku/{shikaku.pk}/kakuninsho.pdf")
+    # each is issued (recorded) from the person's page, then its PDF opens
+    data = {"form": "kakuninsho", "riyu": "shikaku_shutoku", "kofu_date": "令和8年8月1日"}
+    r = clerk.post(f"/kokuho/shikaku/{shikaku.pk}/kofu/", data)
+    r = clerk.get(r["Location"])
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     (text,) = pdf_pages(r.content)
     assert "国民健康保険資格確認書" in text and "山田太郎" in text
     assert "令和2年4月1日" in text and "有効期限" in text and "葉山町長" in text
-    r = clerk.get(f"/kokuho/shikaku/{shikaku.pk}/oshirase.pdf")
-    (text,) = pdf_pages(r.content)
+    r = clerk.post(f"/kokuho/shikaku/{shikaku.pk}/kofu/", {**data, "form": "oshirase"})
+    (text,) = pdf_pages(clerk.get(r["Location"]).content)
     assert "資格情報のお知らせ" in text and "有効期限" not in text
     assert "マイナ保険証と一緒に" in text
-    rows = _log(world.alpha, screen="kokuho.shikaku_pdf", action="print")
+    rows = _log(world.alpha, screen="kokuho.kofu_pdf", action="print")
     assert len(rows) == 2 and rows[0].detail["atena_ids"] == [head.pk]
-    # 寒川町 cannot print 葉山町's
+    # 寒川町 cannot issue for 葉山町's period (none of its own: 404) nor print its issues
     beta = login("samukawa-clerk", BETA_HOST)
-    assert beta.get(f"/kokuho/shikaku/{shikaku.pk}/kakuninsho.pdf").status_code == 404
-    assert not _log(world.beta, screen="kokuho.shikaku_pdf")
+    assert beta.post(f"/kokuho/shikaku/{shikaku.pk}/kofu/", data).status_code == 404
+    first = _log(world.alpha, screen="kokuho.kofu_pdf")[0].record_id
+    assert beta.get(f"/kokuho/kofu/{first}.pdf").status_code == 404
+    assert not _log(world.beta, screen="kokuho.kofu_pdf")
 
 
 def test_api_lookup_list_and_person_in_two_towns(world, login, yamada):

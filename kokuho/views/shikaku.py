@@ -1,6 +1,7 @@
 """国保 資格 screens: 被保険者の一覧 and search, a person's 資格 with the 届出 (社会保険の
 加入・離脱, 生活保護の開始・廃止), the household's 資格 and history, the 資格確認書 /
-資格情報のお知らせ one at a time and the mass print.
+資格情報のお知らせ: the person's issues and returns (issued one at a time from here,
+``kokuho.views.kofu``) and the mass print.
 
 A person is looked up by 宛名番号 in a POST body (never in a URL); paths carry internal
 ids. Every screen that shows a person writes its access-log row (``logs_reads``).
@@ -14,17 +15,17 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from juminkiroku.public import atena_resolve, person_identities, person_identity, residents_among
-from kokuho.forms.shikaku import FORM_KAKUNINSHO, FORM_LABELS, FORMS, cards, cards_render
+from kokuho.forms.shikaku import FORM_LABELS, FORMS
 from kokuho.gyomu import KOKUHO_SHIKAKU
-from kokuho.models import Seiho, Shaho, Shikaku
-from kokuho.printjobs import ShikakuPrint, issuer_name
+from kokuho.models import Seiho, Shaho, ShikakuKofu
+from kokuho.printjobs import ShikakuPrint
 from kokuho.rules.shikaku import ShikakuParameters, sokyu_days, todoke_late
 from kokuho.selectors.setai import periods_of, periods_on, rireki_of, setai_on
 from kokuho.services.todoke import (
@@ -34,9 +35,9 @@ from kokuho.services.todoke import (
     shaho_kanyu_todoke,
     shaho_ridatsu_todoke,
 )
+from kokuho.views.kofu import HenkanForm, KofuIssueForm, kofu_rows
 from tenants.access import gyomu_view
-from tenants.accesslog.models import AccessAction
-from tenants.accesslog.reads import Reads, access_note, access_refusal, logs_reads, no_personal_data
+from tenants.accesslog.reads import Reads, access_refusal, logs_reads, no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.export import CsvEncodingField
 from tenants.forms.text import TextField
@@ -170,7 +171,9 @@ def _person_context(atena_id: int) -> dict[str, Any]:
         "rireki": rireki_of([atena_id]),
         "shaho": list(Shaho.objects.filter(atena_id=atena_id).order_by("-kanyu_date")),
         "seiho": list(Seiho.objects.filter(atena_id=atena_id).order_by("-kaishi_date")),
-        "forms": [(f, FORM_LABELS[f]) for f in FORMS],
+        "kofu": kofu_rows(
+            list(ShikakuKofu.objects.filter(atena_id=atena_id).order_by("-kofu_date", "-id"))
+        ),
     }
 
 
@@ -180,7 +183,13 @@ def _person_context(atena_id: int) -> dict[str, Any]:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = _person_context(pk)
     ctx.update(
-        {"shaho_form": ShahoForm(), "seiho_form": SeihoForm(), "can_write": _can_write(request)}
+        {
+            "shaho_form": ShahoForm(),
+            "seiho_form": SeihoForm(),
+            "kofu_form": KofuIssueForm(initial={"kofu_date": timezone.localdate()}),
+            "henkan_form": HenkanForm(initial={"henkan_date": timezone.localdate()}),
+            "can_write": _can_write(request),
+        }
     )
     return TemplateResponse(request, "kokuho/person.html", ctx)
 
@@ -279,34 +288,6 @@ def setai(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
-@logs_reads(
-    Reads(
-        RECORD_TYPE,
-        action=AccessAction.PRINT,
-        id_kwarg="pk",
-        screen="kokuho.shikaku_pdf",
-    )
-)
-@require_GET
-def shikaku_pdf(request: HttpRequest, pk: int, form: str) -> HttpResponse:
-    """One person's 資格確認書 or 資格情報のお知らせ, issued today (open periods only)."""
-    if form not in FORMS:
-        raise Http404("その帳票はありません。")
-    shikaku = get_object_or_404(Shikaku, pk=pk, soshitsu_date__isnull=True, torikeshi=False)
-    today = timezone.localdate()
-    made = cards(form, [shikaku], kofu_date=max(today, shikaku.shutoku_date))
-    if not made:
-        raise Http404("印刷できる資格がありません。")
-    pdf = cards_render(form, made, issuer=issuer_name(), kofu_date=today)
-    access_note(request, detail={"atena_ids": [shikaku.atena_id], "form": form})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = "kakuninsho" if form == FORM_KAKUNINSHO else "oshirase"
-    response["Content-Disposition"] = f'inline; filename="kokuho_{name}_{shikaku.pk}.pdf"'
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-@gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # starts the print job (which logs each chunk's 宛名)
 @require_http_methods(["GET", "POST"])
 def print_start(request: HttpRequest) -> HttpResponse:
@@ -336,6 +317,5 @@ urlpatterns: list[URLPattern] = [
     path("person/<int:pk>/shaho/", todoke_shaho, name="kokuho_todoke_shaho"),
     path("person/<int:pk>/seiho/", todoke_seiho, name="kokuho_todoke_seiho"),
     path("setai/<int:pk>/", setai, name="kokuho_setai"),
-    path("shikaku/<int:pk>/<str:form>.pdf", shikaku_pdf, name="kokuho_shikaku_pdf"),
     path("print/", print_start, name="kokuho_print"),
 ]
