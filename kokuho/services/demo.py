@@ -41,8 +41,23 @@ BANK = Furikomi(
 )
 
 
+#: 資格確認書 print the town's 保険者番号 (kokuho.shikaku.hokensha_bango, no national value):
+#: a demo town gets one that no real 保険者 has (都道府県番号 99 does not exist)
+DEMO_HOKENSHA_BANGO = "990001"
+HOKENSHA_KEY = "kokuho.shikaku.hokensha_bango"
+
+
 def demo_rates_set(*, actor: Actor) -> bool:
-    """The placeholder rates from 令和7年度, unless the town set any 国保税 rate."""
+    """The placeholder rates from 令和7年度, unless the town set any 国保税 rate; and a
+    placeholder 保険者番号 unless the town set its own."""
+    if not MunicipalParameter.objects.filter(key=HOKENSHA_KEY).exists():
+        municipal_parameter_set(
+            key=HOKENSHA_KEY,
+            fiscal_year=DEMO_FISCAL_YEAR,
+            value_text=DEMO_HOKENSHA_BANGO,
+            reason="デモ用の仮の保険者番号（都道府県番号99は実在しない）",
+            actor=actor,
+        )
     if MunicipalParameter.objects.filter(key__startswith=P).exists():
         return False
     for key, value in DEMO_RATES.items():

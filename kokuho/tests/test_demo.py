@@ -95,6 +95,10 @@ def test_the_demo_assesses_hayama_with_placeholder_rates_and_records_only_there(
     connection.set_tenant(alpha.municipality)
     rates = MunicipalParameter.objects.filter(key__startswith=P)
     assert rates.count() == 9 and {r.fiscal_year_from for r in rates} == {2025}
+    # and a placeholder 保険者番号, so its 資格確認書 print (in force for later years too)
+    from kokuho.services.kofu import kofu_params
+
+    assert kofu_params(date(2026, 8, 1)).hokensha_bango == "990001"
     (job,) = Job.objects.filter(kind=HONSANTEI)
     assert job.params["fiscal_year"] == 2025
     assert KokiHokenryoImport.objects.count() == 1
