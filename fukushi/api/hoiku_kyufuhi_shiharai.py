@@ -2,21 +2,29 @@
 what the 支払 screen does (fukushi/views/hoiku_kyufu_shiharai.py): the payments made (the
 history: paged, by month and 施設) and the payment of a month's 請求 whose 審査 is 一致 (POST:
 every one not yet paid, or the 施設 named), the town as 振込依頼人 from its own values
-(``fukushi.furikomi.*``, entered once in 設定). The 全銀 file and the 支払通知書 are the
-screen's (files, not JSON).
+(``fukushi.furikomi.*``, entered once in 設定); the month's 全銀 総合振込 file
+(``furikomi/``) and one payment's 支払通知書 (``<pk>/tsuchi/``), the same bytes as the
+screen's (both made by the same service from the payments recorded). The 返納 of a payment:
+``fukushi/api/hoiku_kyufuhi_henno.py``.
 
 The wall is the 業務's (子ども・子育て支援): its role, or an API key with its read or write
-scope; a payment of another town is never listed. The answers name 施設 and amounts, no
+scope; a payment of another town is never listed (its id is 404). The file and the notice
+ask what the screen asks (the 業務's write role; for an API key the write scope), since
+they carry the 施設' accounts and the town's 振込依頼人; each is logged by its service
+(EXPORT, PRINT). The answers name 施設 and amounts, no
 person; the list is logged with the payment ids, the payment by its service; a refused
 payment is 422 naming the 施設 in Japanese and writes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
@@ -29,12 +37,17 @@ from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models import HoikuKyufuhiShiharai
 from fukushi.services.furikomi import NOT_SET, irainin_of
 from fukushi.services.hoiku_kyufu import KyufuhiRefused
-from fukushi.services.hoiku_kyufu_shiharai import kyufuhi_shiharai
+from fukushi.services.hoiku_kyufu_shiharai import (
+    kyufuhi_shiharai,
+    shiharai_furikomi,
+    shiharai_tsuchi,
+)
 from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads
 from tenants.accesslog.services import actor_from_request
 from tenants.api.pages import page_serializer
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
+from tenants.models import RoleLevel
 from tenants.wareki import fiscal_year_of
 
 MAX_ID = 2**63 - 1
@@ -49,7 +62,17 @@ class KyufuhiShiharaiSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="給付費の月（1日）")
     shiharai_date = serializers.DateField(help_text="支払日（振込日）")
     ninzu = serializers.IntegerField(help_text="児童数（審査の算定）")
-    gaku = serializers.IntegerField(help_text="支払額（円、審査の算定額＝請求額）")
+    kai = serializers.IntegerField(help_text="回（同じ施設・月の何回目の支払か。返納の後は2以降）")
+    santei_gaku = serializers.IntegerField(
+        allow_null=True, help_text="審査の算定額（円。この機能の前の支払は空）"
+    )
+    kiharai_gaku = serializers.IntegerField(
+        help_text="既払額（前の支払から返納の戻入を引いた額、円）"
+    )
+    gaku = serializers.IntegerField(help_text="支払額（円、審査の算定額−既払額）")
+    henno_id = serializers.IntegerField(
+        allow_null=True, help_text="この支払の返納のID（なければ空）"
+    )
 
 
 class KyufuhiShiharaiInputSerializer(serializers.Serializer):
@@ -80,7 +103,11 @@ def shiharai_row(p: HoikuKyufuhiShiharai) -> dict[str, Any]:
         "month": p.month,
         "shiharai_date": p.shiharai_date,
         "ninzu": p.ninzu,
+        "kai": p.kai,
+        "santei_gaku": p.santei_gaku,
+        "kiharai_gaku": p.kiharai_gaku,
         "gaku": p.gaku,
+        "henno_id": getattr(getattr(p, "henno", None), "pk", None),
     }
 
 
@@ -117,7 +144,7 @@ class ShiharaiView(TenantAPIView):
         operation_id="fukushi_hoiku_kyufuhi_shiharai_list",
     )
     def get(self, request: Request) -> Response:
-        qs = HoikuKyufuhiShiharai.objects.select_related("shisetsu")
+        qs = HoikuKyufuhiShiharai.objects.select_related("shisetsu", "henno")
         if request.query_params.get("month", ""):
             qs = qs.filter(month=month_of(request))
         raw = request.query_params.get("shisetsu_id", "")
@@ -139,7 +166,10 @@ class ShiharaiView(TenantAPIView):
                 "施設の口座が未登録、支払日が審査日より前、振込依頼人が未設定、日付が範囲の外"
             ),
         },
-        summary="施設型給付費の支払（審査が一致した請求。施設・月ごとに一度だけ）",
+        summary=(
+            "施設型給付費の支払（審査が一致した請求。施設・月ごとに一度だけ。"
+            "返納が戻入済みなら再審査の一致の後に算定額−既払額）"
+        ),
         operation_id="fukushi_hoiku_kyufuhi_shiharai",
     )
     def post(self, request: Request) -> Response:
@@ -172,6 +202,115 @@ class ShiharaiView(TenantAPIView):
         )
 
 
+def _date_param(request: Request, name: str, *, required: bool) -> date | None:
+    raw = request.query_params.get(name, "")
+    if not raw and not required:
+        return None
+    try:
+        d = date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: ["日付（YYYY-MM-DD）で指定してください。"]}) from None
+    _first_of(d, name)
+    return d
+
+
+# The month's 全銀 総合振込 file, as the screen gives it (no docstring: it would be the
+# operation's description in the OpenAPI document).
+class FurikomiView(TenantAPIView):
+    gyomu_code = KODOMO_KOSODATE
+    required_level = RoleLevel.WRITE  # as the screen: accounts and the 振込依頼人
+    scope_action = "write"
+    access_reads = LOGGED_BY_SERVICE  # its EXPORT row
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "month",
+                OpenApiTypes.DATE,
+                required=True,
+                description="給付費の月（その月のいずれかの日）",
+            ),
+            OpenApiParameter(
+                "shiharai_date",
+                OpenApiTypes.DATE,
+                description="支払日（その月を複数の日に支払ったとき。1ファイルは1取組日）",
+            ),
+        ],
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                response=OpenApiTypes.BINARY,
+                description="全銀協の総合振込ファイル（画面と同じバイト列）",
+            ),
+            422: rule_response(
+                "この月の支払がない、複数の支払日で支払日の指定がない、振込依頼人が異なる、"
+                "日付が範囲の外"
+            ),
+        },
+        summary="施設型給付費の総合振込ファイル（全銀。支払の記録から）",
+        operation_id="fukushi_hoiku_kyufuhi_shiharai_furikomi",
+    )
+    def get(self, request: Request) -> HttpResponse:
+        month = _date_param(request, "month", required=True)
+        assert month is not None
+        try:
+            data, _ = shiharai_furikomi(
+                month=month.replace(day=1),
+                shiharai_date=_date_param(request, "shiharai_date", required=False),
+                actor=actor_from_request(request._request),
+            )
+        except KyufuhiRefused as exc:
+            raise _refused(exc) from exc
+        response = HttpResponse(data, content_type="application/octet-stream")
+        response["Content-Disposition"] = (
+            f'attachment; filename="kyufuhi_shiharai_{month:%Y%m}.txt"'
+        )
+        return response
+
+
+# One payment's 支払通知書 (PDF), as the screen gives it.
+class TsuchiView(TenantAPIView):
+    gyomu_code = KODOMO_KOSODATE
+    required_level = RoleLevel.WRITE  # as the screen
+    scope_action = "write"
+    access_reads = LOGGED_BY_SERVICE  # its PRINT row
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("tsuchi_date", OpenApiTypes.DATE, required=True, description="通知日"),
+        ],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="施設型給付費等支払通知書のPDF"
+            ),
+            422: rule_response("通知日が範囲の外"),
+        },
+        summary="施設型給付費等支払通知書（支払1件、PDF）",
+        operation_id="fukushi_hoiku_kyufuhi_shiharai_tsuchi",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        if pk > MAX_ID:
+            raise Http404
+        p = get_object_or_404(HoikuKyufuhiShiharai, pk=pk)
+        tsuchi_date = _date_param(request, "tsuchi_date", required=True)
+        assert tsuchi_date is not None
+        pdf = shiharai_tsuchi(
+            shiharai=p, tsuchi_date=tsuchi_date, actor=actor_from_request(request._request)
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="kyufuhi_shiharai_tsuchi_{p.pk}.pdf"'
+        return response
+
+
 urlpatterns: list[URLPattern] = [
     path(f"{PREFIX}shiharai/", ShiharaiView.as_view(), name="api-fukushi-hoiku-kyufuhi-shiharai"),
+    path(
+        f"{PREFIX}shiharai/furikomi/",
+        FurikomiView.as_view(),
+        name="api-fukushi-hoiku-kyufuhi-shiharai-furikomi",
+    ),
+    path(
+        f"{PREFIX}shiharai/<int:pk>/tsuchi/",
+        TsuchiView.as_view(),
+        name="api-fukushi-hoiku-kyufuhi-shiharai-tsuchi",
+    ),
 ]

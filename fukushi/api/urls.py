@@ -26,8 +26,10 @@ urlpatterns += _hoiku_ryo.urlpatterns
 # 児童扶養手当 返還金の分割納付, 施設型給付費, 医療費助成の現物給付 (issue 20: the screens' API)
 from fukushi.api import fuyoteate_bunno as _fuyoteate_bunno  # noqa: E402
 from fukushi.api import hoiku_kyufuhi as _hoiku_kyufuhi  # noqa: E402
+from fukushi.api import hoiku_kyufuhi_henno as _hoiku_kyufuhi_henno  # noqa: E402
 from fukushi.api import hoiku_kyufuhi_shiharai as _hoiku_kyufuhi_shiharai  # noqa: E402
 from fukushi.api import iryo_genbutsu as _iryo_genbutsu  # noqa: E402
 
 urlpatterns += _fuyoteate_bunno.urlpatterns + _hoiku_kyufuhi.urlpatterns
 urlpatterns += _iryo_genbutsu.urlpatterns + _hoiku_kyufuhi_shiharai.urlpatterns
+urlpatterns += _hoiku_kyufuhi_henno.urlpatterns

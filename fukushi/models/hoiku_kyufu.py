@@ -8,9 +8,13 @@ from django.db import models
 
 from fukushi.models.furikomi import FurikomiKoza
 from fukushi.models.hoiku import HoikuShisetsu
+from fukushi.models.rireki import JukyushaRirekiBase
 
 __all__ = [
     "HoikuKoteiKakaku",
+    "HoikuKyufuhiHenno",
+    "HoikuKyufuhiHennoJotai",
+    "HoikuKyufuhiHennoRireki",
     "HoikuKyufuhiSeikyu",
     "HoikuKyufuhiShiharai",
     "HoikuShisetsuKoza",
@@ -106,15 +110,20 @@ class HoikuKyufuhiSeikyu(models.Model):
 
 
 class HoikuKyufuhiShiharai(models.Model):
-    """The payment of a 施設's 給付費 of a month (法第27条第5項: 法定代理受領), recorded once
-    per 施設 and month and only for a 請求 whose 審査 is 一致: the amount paid (the 審査's
-    算定額, equal to the 請求額), the 施設's account and the town as 振込依頼人 as they were
-    on the day, and the 支払日 (取組日). Never edited: the month's 全銀 file and the 支払通知書
-    are made from these rows, so a later change of the 施設's account does not rewrite a
-    payment made."""
+    """The payment of a 施設's 給付費 of a month (法第27条第5項: 法定代理受領), recorded only
+    for a 請求 whose 審査 is 一致: the amount paid, the 施設's account and the town as
+    振込依頼人 as they were on the day, and the 支払日 (取組日). Never edited: the month's
+    全銀 file and the 支払通知書 are made from these rows, so a later change of the 施設's
+    account does not rewrite a payment made.
 
-    seikyu = models.OneToOneField(
-        HoikuKyufuhiSeikyu, on_delete=models.PROTECT, related_name="shiharai", verbose_name="請求"
+    Normally one payment per 施設 and month (``kai`` 1). A payment found wrong is not
+    edited: its 返納 (``HoikuKyufuhiHenno``) is recorded, and once the 返納 is 戻入済 (完納)
+    the 請求 goes back to 受付; after a new 審査 一致 the month is paid again (``kai`` 2, …)
+    for the 算定額 less what stays paid (``kiharai_gaku``: earlier payments less their
+    戻入)."""
+
+    seikyu = models.ForeignKey(
+        HoikuKyufuhiSeikyu, on_delete=models.PROTECT, related_name="shiharais", verbose_name="請求"
     )
     shisetsu = models.ForeignKey(
         HoikuShisetsu,
@@ -123,8 +132,11 @@ class HoikuKyufuhiShiharai(models.Model):
         verbose_name="施設",
     )
     month = models.DateField("給付費の月（月の初日）")
+    kai = models.PositiveSmallIntegerField("回（同じ施設・月の何回目の支払か）", default=1)
     shiharai_date = models.DateField("支払日（振込日）")
     ninzu = models.PositiveIntegerField("児童数")
+    santei_gaku = models.PositiveIntegerField("審査の算定額（円）", null=True, blank=True)
+    kiharai_gaku = models.PositiveIntegerField("既払額（返納の戻入後、円）", default=0)
     gaku = models.PositiveIntegerField("支払額（円）")
     koza = models.JSONField("振込先口座（支払時）")
     irainin = models.JSONField("振込依頼人（支払時）")
@@ -135,9 +147,63 @@ class HoikuKyufuhiShiharai(models.Model):
         verbose_name = "施設型給付費の支払"
         constraints = [
             models.UniqueConstraint(
-                fields=["shisetsu", "month"], name="hoiku_kyufuhi_shiharai_once"
+                fields=["shisetsu", "month", "kai"], name="hoiku_kyufuhi_shiharai_kai_once"
             )
         ]
 
     def __str__(self) -> str:
         return f"施設型給付費の支払 {self.pk}"
+
+
+class HoikuKyufuhiHennoJotai(models.TextChoices):
+    MINO = "mino", "未納（納入通知済）"
+    KANNO = "kanno", "戻入済（完納）"
+
+
+class HoikuKyufuhiHenno(models.Model):
+    """The 返納 of a payment found wrong (過払): the amount the 施設 must pay back (at most
+    what was paid), why, the 返納期限 and the 納入通知 (its date), and what has come back
+    (戻入). The shape of the 児童扶養手当 返還金 (``FuyoKabarai``: 決定, 納期限, 納付済額,
+    未納/完納). One 返納 per payment; the payment itself is never edited."""
+
+    shiharai = models.OneToOneField(
+        HoikuKyufuhiShiharai, on_delete=models.PROTECT, related_name="henno", verbose_name="支払"
+    )
+    shisetsu = models.ForeignKey(
+        HoikuShisetsu, on_delete=models.PROTECT, related_name="kyufuhi_henno", verbose_name="施設"
+    )
+    month = models.DateField("給付費の月（月の初日）")
+    kettei_date = models.DateField("返納の決定日")
+    gaku = models.PositiveIntegerField("返納額（円）")
+    riyu = models.CharField("返納の理由", max_length=200)
+    kigen = models.DateField("返納期限")
+    tsuchi_date = models.DateField("納入通知日")
+    reinyu_gaku = models.PositiveIntegerField("戻入済額（円）", default=0)
+    jotai = models.CharField(
+        "状態",
+        max_length=8,
+        choices=HoikuKyufuhiHennoJotai.choices,
+        default=HoikuKyufuhiHennoJotai.MINO,
+    )
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "施設型給付費の返納"
+
+    def __str__(self) -> str:
+        return f"施設型給付費の返納 {self.pk}"
+
+
+class HoikuKyufuhiHennoRireki(JukyushaRirekiBase):
+    """The history of a 返納: its 決定, each 戻入, the 納入通知書 printed (who, when, what)."""
+
+    henno = models.ForeignKey(
+        HoikuKyufuhiHenno, on_delete=models.PROTECT, related_name="rireki", verbose_name="返納"
+    )
+
+    class Meta(JukyushaRirekiBase.Meta):
+        verbose_name = "施設型給付費の返納の履歴"
+
+    def __str__(self) -> str:
+        return f"施設型給付費の返納の履歴 {self.pk}"

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 
 from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models import (
+    HoikuKyufuhiHennoJotai,
     HoikuKyufuhiSeikyu,
     HoikuKyufuhiShiharai,
     HoikuShisetsuKoza,
@@ -81,9 +82,7 @@ def kyufuhi_shiharai(
         if shisetsu_ids is not None:
             qs = qs.filter(shisetsu_id__in=shisetsu_ids)
         rows = list(qs)
-        paid = set(
-            HoikuKyufuhiShiharai.objects.filter(month=first).values_list("shisetsu_id", flat=True)
-        )
+        paid, kiharai, kaisu = _paid_state(first)
         errors: list[tuple[str, str]] = []
         if shisetsu_ids is not None:
             found = {r.shisetsu_id for r in rows}
@@ -102,10 +101,21 @@ def kyufuhi_shiharai(
                     )
                 elif not r.santei_gaku:
                     errors.append(("shisetsu", f"{name}：支払う給付費がありません（0円）。"))
+                elif (r.santei_gaku or 0) <= kiharai.get(r.shisetsu_id, 0):
+                    errors.append(
+                        (
+                            "shisetsu",
+                            f"{name}：返納の戻入後も支払済みの額"
+                            f"（{kiharai[r.shisetsu_id]:,}円）が算定額"
+                            f"（{r.santei_gaku:,}円）以上で、支払う給付費がありません。",
+                        )
+                    )
         todo = [
             r
             for r in rows
-            if r.jotai == KyufuhiSeikyuJotai.ITCHI and r.shisetsu_id not in paid and r.santei_gaku
+            if r.jotai == KyufuhiSeikyuJotai.ITCHI
+            and r.shisetsu_id not in paid
+            and (r.santei_gaku or 0) > kiharai.get(r.shisetsu_id, 0)
         ]
         if not errors and not todo:
             errors.append(
@@ -130,14 +140,18 @@ def kyufuhi_shiharai(
             account = zengin.Account(
                 k.kinyu_kikan, k.shiten, k.yokin_shumoku, k.koza_bango, k.meigi_kana
             )
+            already = kiharai.get(r.shisetsu_id, 0)
             made.append(
                 HoikuKyufuhiShiharai(
                     seikyu=r,
                     shisetsu=r.shisetsu,
                     month=first,
+                    kai=kaisu.get(r.shisetsu_id, 0) + 1,
                     shiharai_date=shiharai_date,
                     ninzu=r.santei_ninzu or 0,
-                    gaku=r.santei_gaku or 0,
+                    santei_gaku=r.santei_gaku or 0,
+                    kiharai_gaku=already,
+                    gaku=(r.santei_gaku or 0) - already,
                     koza=dataclasses.asdict(account),
                     irainin=dataclasses.asdict(irainin),
                     created_by=actor.username,
@@ -158,6 +172,23 @@ def kyufuhi_shiharai(
             detail={"month": first.isoformat(), "ids": [p.pk for p in made]},
         )
     return made
+
+
+def _paid_state(first: date) -> tuple[set[int], dict[int, int], dict[int, int]]:
+    """For the payments of the month ``first``: the 施設 whose payment stands (no 返納, or
+    one not yet 戻入済), what stays paid per 施設 (payments less the 戻入 of their 返納),
+    and how many payments each 施設 has had."""
+    paid: set[int] = set()
+    kiharai: dict[int, int] = {}
+    kaisu: dict[int, int] = {}
+    for p in HoikuKyufuhiShiharai.objects.filter(month=first).select_related("henno"):
+        henno = getattr(p, "henno", None)
+        if henno is None or henno.jotai != HoikuKyufuhiHennoJotai.KANNO:
+            paid.add(p.shisetsu_id)
+        back = henno.reinyu_gaku if henno is not None else 0
+        kiharai[p.shisetsu_id] = kiharai.get(p.shisetsu_id, 0) + p.gaku - back
+        kaisu[p.shisetsu_id] = kaisu.get(p.shisetsu_id, 0) + 1
+    return paid, kiharai, kaisu
 
 
 def _paid(month: date, shiharai_date: date | None) -> list[HoikuKyufuhiShiharai]:
@@ -240,6 +271,9 @@ def tsuchi_item(p: HoikuKyufuhiShiharai) -> dict[str, str]:
         "uketsuke": format_wareki(q.uketsuke_date),
         "shinsa": format_wareki(q.shinsa_date) if q.shinsa_date else "",
         "gaku": f"{p.gaku:,}円",
+        # a payment after a 返納 (回 2, …): the 算定額 and what stayed paid before it
+        "santei": f"{p.santei_gaku:,}円" if p.kai > 1 and p.santei_gaku is not None else "",
+        "kiharai": f"{p.kiharai_gaku:,}円" if p.kai > 1 else "",
         "shiharai": format_wareki(p.shiharai_date),
         "koza": _koza_text(p.koza),
     }

@@ -176,6 +176,10 @@ def test_limit_additions_and_deductions():
 
 
 def test_reiwa8_is_refused_not_assumed():
+    # the boundary: March 2026 is 令和7年度's last month (46,690円, こども家庭庁's 令和7年度
+    # table), April 2026 the first of 令和8年度, whose amounts were not found (searches in
+    # fukushi/params/fuyoteate.yaml): refused, never carried over
+    assert calc(2026, 3, shotoku=0).getsugaku == 46_690
     with pytest.raises(FuyoteateMiteigi, match="令和8年度の児童扶養手当の月額が登録されていません"):
         calc(2026, 4)
     with pytest.raises(FuyoteateMiteigi):

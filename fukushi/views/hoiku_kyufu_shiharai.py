@@ -1,7 +1,8 @@
 """施設型給付費の支払 screens (/fukushi/kodomo-kosodate/kyufuhi/shiharai/), beside the
 施設型給付費 screen (fukushi/views/hoiku_kyufu.py): the payments of a month (施設, 児童数,
 支払額, 支払日) and every payment made so far (the history, 施設番号 and month), the payment
-of the month's 一致 請求, the month's 全銀 総合振込 file and one 施設's 支払通知書 (PDF).
+of the month's 一致 請求, the month's 全銀 総合振込 file and one 施設's 支払通知書 (PDF);
+the 返納 of a payment found wrong (決定, 戻入, 納入通知書: ``hoiku_kyufu_henno``).
 
 Paths carry internal ids only; the payments name 施設, never a person (``no_personal_data``);
 the writes, the file and the notice are logged by their service.
@@ -22,8 +23,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from fukushi.gyomu import KODOMO_KOSODATE
-from fukushi.models import HoikuKyufuhiSeikyu, HoikuKyufuhiShiharai, KyufuhiSeikyuJotai
+from fukushi.models import (
+    HoikuKyufuhiHenno,
+    HoikuKyufuhiHennoJotai,
+    HoikuKyufuhiSeikyu,
+    HoikuKyufuhiShiharai,
+    KyufuhiSeikyuJotai,
+)
 from fukushi.services.hoiku_kyufu import KyufuhiRefused
+from fukushi.services.hoiku_kyufu_henno import RIYU_MAX, henno_kettei, henno_reinyu, henno_tsuchi
 from fukushi.services.hoiku_kyufu_shiharai import (
     kyufuhi_shiharai,
     shiharai_furikomi,
@@ -61,6 +69,38 @@ class TsuchiForm(forms.Form):
     tsuchi_date = WarekiDateField(label="通知日", help_text="例 令和7年7月10日")
 
 
+class HennoForm(forms.Form):
+    shiharai = forms.TypedChoiceField(label="返納する支払", coerce=int, choices=())
+    kettei_date = WarekiDateField(label="返納の決定日", help_text="例 令和7年8月1日")
+    gaku = forms.IntegerField(label="返納額（円）", min_value=1, max_value=1_000_000_000)
+    riyu = TextField(label="返納の理由", max_length=RIYU_MAX)
+    kigen = WarekiDateField(label="返納期限", help_text="例 令和7年8月29日")
+    tsuchi_date = WarekiDateField(label="納入通知日", help_text="例 令和7年8月4日")
+
+    def __init__(self, *args: object, payments: list[HoikuKyufuhiShiharai], **kw: object) -> None:
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        field = self.fields["shiharai"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
+            (p.pk, f"{p.shisetsu.code} {p.shisetsu.name}　{p.gaku:,}円（{p.kai}回目）")
+            for p in payments
+        ]
+
+
+class ReinyuForm(forms.Form):
+    gaku = forms.IntegerField(label="戻入額（円）", min_value=1, max_value=1_000_000_000)
+    reinyu_date = WarekiDateField(label="戻入日", help_text="例 令和7年8月20日")
+
+
+def _henno_open(month: date) -> list[HoikuKyufuhiShiharai]:
+    """The month's payments a 返納 may be decided for (none decided yet)."""
+    return list(
+        HoikuKyufuhiShiharai.objects.filter(month=month, henno__isnull=True)
+        .select_related("shisetsu")
+        .order_by("shisetsu__code", "kai")
+    )
+
+
 def _month(value: str | None) -> date | None:
     try:
         y, m = (int(x) for x in (value or "").split("-"))
@@ -96,12 +136,22 @@ def shiharai_list(request: HttpRequest) -> HttpResponse:
     month = _month(request.GET.get("month")) or timezone.localdate().replace(day=1)
     seikyu = list(
         HoikuKyufuhiSeikyu.objects.filter(month=month)
-        .select_related("shisetsu", "shiharai")
+        .select_related("shisetsu")
+        .prefetch_related("shiharais__henno")
         .order_by("shisetsu__code")
+    )
+    rows = []
+    for q in seikyu:
+        paid = sorted(q.shiharais.all(), key=lambda p: p.kai)
+        rows.append({"q": q, "paid": paid, "last": paid[-1] if paid else None})
+    henno = list(
+        HoikuKyufuhiHenno.objects.filter(month=month)
+        .select_related("shisetsu", "shiharai")
+        .order_by("shisetsu__code", "pk")
     )
     history = Paginator(
         HoikuKyufuhiShiharai.objects.select_related("shisetsu").order_by(
-            "-month", "shisetsu__code"
+            "-month", "shisetsu__code", "kai"
         ),
         PAGE_SIZE,
     ).get_page(request.GET.get("page"))
@@ -111,13 +161,17 @@ def shiharai_list(request: HttpRequest) -> HttpResponse:
         {
             "month": month,
             "month_value": f"{month:%Y-%m}",
-            "seikyu": seikyu,
+            "rows": rows,
             "itchi": KyufuhiSeikyuJotai.ITCHI,
+            "kanno": HoikuKyufuhiHennoJotai.KANNO,
+            "henno": henno,
             "history": history,
             "can_write": _can_write(request),
             "shiharai_form": ShiharaiForm(initial={"month": f"{month:%Y-%m}"}),
             "file_form": FileForm(initial={"month": f"{month:%Y-%m}"}),
             "tsuchi_form": TsuchiForm(),
+            "henno_form": HennoForm(payments=_henno_open(month)),
+            "reinyu_form": ReinyuForm(),
         },
     )
 
@@ -196,9 +250,90 @@ def tsuchi(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service)
+@require_POST
+def henno(request: HttpRequest) -> HttpResponse:
+    """Decide the 返納 of one of the month's payments."""
+    month = _month(request.POST.get("month"))
+    if month is None:
+        messages.error(request, "給付費の月（YYYY-MM）を正しく指定してください。")
+        return _back(None)
+    form = HennoForm(request.POST, payments=_henno_open(month))
+    if form.is_valid():
+        for name in ("kettei_date", "kigen", "tsuchi_date"):
+            if form.cleaned_data[name] is None:
+                form.add_error(name, "入力してください。")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(month)
+    d = form.cleaned_data
+    p = get_object_or_404(HoikuKyufuhiShiharai, pk=d["shiharai"])
+    try:
+        h = henno_kettei(
+            shiharai=p, kettei_date=d["kettei_date"], gaku=d["gaku"], riyu=d["riyu"],
+            kigen=d["kigen"], tsuchi_date=d["tsuchi_date"], actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    else:
+        messages.success(
+            request,
+            f"{p.shisetsu.name}の支払の返納（{h.gaku:,}円）を決定しました。"
+            "納入通知書を作成できます。",
+        )
+    return _back(month)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service)
+@require_POST
+def reinyu(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a 戻入 against a 返納."""
+    h = get_object_or_404(HoikuKyufuhiHenno, pk=pk)
+    form = ReinyuForm(request.POST)
+    if form.is_valid() and form.cleaned_data["reinyu_date"] is None:
+        form.add_error("reinyu_date", "入力してください。")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(h.month)
+    try:
+        h = henno_reinyu(
+            henno=h, gaku=form.cleaned_data["gaku"],
+            reinyu_date=form.cleaned_data["reinyu_date"], actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    else:
+        text = f"戻入を記録しました（残額 {h.gaku - h.reinyu_gaku:,}円）。"
+        if h.jotai == HoikuKyufuhiHennoJotai.KANNO:
+            text += "完納のため、この月の請求を受付に戻しました（再審査で一致してから再支払）。"
+        messages.success(request, text)
+    return _back(h.month)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a notice to a 施設; its PRINT is logged by the service
+@require_POST
+def henno_tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 納入通知書 of a 返納 (PDF, opened in a new tab)."""
+    h = get_object_or_404(HoikuKyufuhiHenno, pk=pk)
+    pdf = henno_tsuchi(henno=h, actor=actor_from_request(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kyufuhi_henno_tsuchi_{h.pk}.pdf"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path(PREFIX, shiharai_list, name="fukushi_hoiku_kyufuhi_shiharai"),
     path(f"{PREFIX}shiharau/", shiharai, name="fukushi_hoiku_kyufuhi_shiharai_run"),
     path(f"{PREFIX}furikomi/", furikomi, name="fukushi_hoiku_kyufuhi_shiharai_furikomi"),
     path(f"{PREFIX}<int:pk>/tsuchi/", tsuchi, name="fukushi_hoiku_kyufuhi_shiharai_tsuchi"),
+    path(f"{PREFIX}henno/", henno, name="fukushi_hoiku_kyufuhi_henno"),
+    path(f"{PREFIX}henno/<int:pk>/reinyu/", reinyu, name="fukushi_hoiku_kyufuhi_henno_reinyu"),
+    path(
+        f"{PREFIX}henno/<int:pk>/tsuchi/",
+        henno_tsuchi_pdf,
+        name="fukushi_hoiku_kyufuhi_henno_tsuchi",
+    ),
 ]
