@@ -46,6 +46,7 @@ MODULE = ModuleSpec(
         "zeimu.Kibetsu": "期別（調定）",
         "zeimu.shuno_nozeisha": "収納状況（納税義務者）",
         "zeimu.shuno_hojin": "収納状況（法人）",
+        "zeimu.shuno_hojin_nofusho_pdf": "納付書の印刷（法人）",
         "zeimu.shuno_entaikin": "延滞金の試算",
         "zeimu.Tokusoku": "督促",
         "zeimu.shuno_tokusoku_pdf": "督促状の発行",

@@ -17,7 +17,7 @@ from typing import Any
 from juminkiroku.public import address_blocks
 from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
-from zeimu.forms.notices import Issuer, Notice, kyoji, postal, yen
+from zeimu.forms.notices import Issuer, Notice, kosei_nouki_text, kyoji, postal, yen
 from zeimu.models import KeiFuka
 
 NOTICE_TEMPLATE = "zeimu/keijidosha_notice.typ"
@@ -70,6 +70,7 @@ def kei_notices(fukas: Sequence[KeiFuka]) -> list[Notice]:
             "atena_no": block.atena_no,
             "tsuchi_no": tsuchi_no,
             "kind": f.get_kind_display(),
+            "kosei_nouki": kosei_nouki_text(f.kosei_nouki),
             "vehicle": [
                 ["標識番号", s.hyoshiki_bango],
                 ["車台番号", s.shadai_bango or "—"],

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from juminkiroku.public import address_blocks, person_identities
 from tenants.printing.engine import render
 from tenants.wareki import format_nendo, format_wareki
-from zeimu.forms.notices import Issuer, Notice, kyoji, postal, yen
+from zeimu.forms.notices import Issuer, Notice, kosei_nouki_text, kyoji, postal, yen
 from zeimu.models import KoteiFuka, KoteiKyoyusha
 from zeimu.services.kotei_chotei import kotei_nofu_bango
 
@@ -137,6 +137,7 @@ def kotei_notices(fukas: Sequence[KoteiFuka]) -> list[Notice]:
             "atena_no": block.atena_no,
             "tsuchi_no": tsuchi_no,
             "kind": f.get_kind_display(),
+            "kosei_nouki": kosei_nouki_text(f.kosei_nouki),
             "tax": [
                 [
                     "土地の課税標準額",

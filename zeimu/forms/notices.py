@@ -460,3 +460,14 @@ def tokucho_render(
         items=[n.item for n in notices],
         timestamp=timestamp,
     )
+
+
+def kosei_nouki_text(nouki: date | None) -> str:
+    """The line an 増額更正's notice prints for the 納期限 of the tax it adds ("" without)."""
+    if nouki is None:
+        return ""
+    return (
+        f"更正により増えた税額の納期限　{format_wareki(nouki)}"
+        "（納期限がこの日より前の期の増額分。延滞金はこの日の翌日から計算します。"
+        "ほかの期は上の納期限です）"
+    )

@@ -213,6 +213,9 @@ class KeiFuka(models.Model):
     lines = models.JSONField("計算の説明", default=list)
     nofu_bango = models.CharField("納付番号", max_length=20, blank=True)
     reason = models.CharField("更正・減免の理由", max_length=200, blank=True)
+    #: the 納期限 the 更正通知書 of an 増額更正 sets for the tax it adds: posted with the
+    #: increase to the 収納 ledger (``Chotei.nouki``), printed on the notice
+    kosei_nouki = models.DateField("更正通知書の納期限", null=True, blank=True)
     created_by = models.CharField("処理者", max_length=150, blank=True)
     computed_at = models.DateTimeField("計算日時", auto_now_add=True)
 

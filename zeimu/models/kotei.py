@@ -258,6 +258,9 @@ class KoteiFuka(models.Model):
     meisai = JSONTextField("課税明細", default=dict)
     lines = JSONTextField("計算の説明", default=list)
     reason = models.CharField("更正・減免の理由", max_length=200, blank=True)
+    #: the 納期限 the 更正通知書 of an 増額更正 sets for the tax it adds (地方税法第364条・
+    #: 第369条): posted with the increase to the 収納 ledger (``Chotei.nouki``), printed
+    kosei_nouki = models.DateField("更正通知書の納期限", null=True, blank=True)
     created_by = models.CharField("処理者", max_length=150, blank=True)
     computed_at = models.DateTimeField("計算日時", auto_now_add=True)
 

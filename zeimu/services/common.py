@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
+from datetime import date
 from fractions import Fraction
 from operator import attrgetter
 from typing import Any
@@ -73,3 +74,31 @@ def jsonable(value: Any) -> Any:
     if kind == _DICT:
         return {str(k): v if type(v) in scalars else jsonable(v) for k, v in value.items()}
     return str(value)  # _FRACTION
+
+
+# --- the 納期限 of an 増額更正's notice (固定資産税・都市計画税, 軽自動車税 種別割) ---------------
+
+KOSEI_NOUKI_REQUIRED = (
+    "税額が増える更正です。更正通知書の納期限（増えた税額の納期限）を入力してください。"
+)
+KOSEI_NOUKI_NOT_ZOGAKU = (
+    "税額が増えない更正（減額など）には、更正通知書の納期限を入力できません。"
+    "納期限の欄を空にしてください。"
+)
+
+
+KOSEI_NOUKI_PAST = "更正通知書の納期限は、更正する日（今日）以後の日を入力してください。"
+
+
+def kosei_nouki_problem(
+    *, before: int, after: int, kosei_nouki: date | None, on: date
+) -> str | None:
+    """The Japanese refusal, or None, for the 納期限 of a 更正's notice given a year's tax
+    ``before`` and ``after`` and the 更正's day ``on``: an increase needs one, not before
+    ``on`` (the added tax is due by the 納期限 its notice sets, 地方税法第364条・第369条;
+    docs/standard/shuno.md S-7c); any other 更正 takes none (its 期別 keep their 納期限)."""
+    if after <= before:
+        return KOSEI_NOUKI_NOT_ZOGAKU if kosei_nouki is not None else None
+    if kosei_nouki is None:
+        return KOSEI_NOUKI_REQUIRED
+    return KOSEI_NOUKI_PAST if kosei_nouki < on else None

@@ -52,6 +52,7 @@ from zeimu.rules.keijidosha import (
     kei_compute,
     kei_kibetsu,
 )
+from zeimu.services.common import kosei_nouki_problem
 from zeimu.services.shuno import ChoteiItem, Posted, chotei_post_many
 
 __all__ = [
@@ -425,7 +426,11 @@ def _key(fiscal_year: int, sharyo_id: int, atena_id: int) -> str:
 
 
 def _items(
-    rows: Iterable[tuple[int, int, int, int, list[dict[str, Any]]]], *, on: date, genmen: bool
+    rows: Iterable[tuple[int, int, int, int, list[dict[str, Any]]]],
+    *,
+    on: date,
+    genmen: bool,
+    kosei_nouki: date | None = None,
 ) -> list[ChoteiItem]:
     """Ledger items of assessments given as (id, 年度, 車両 id, 宛名 id, 期別 JSON); one 期.
     The key names the taxpayer, so a 更正 that changes the taxpayer states the old one's
@@ -446,6 +451,7 @@ def _items(
                 ref=f"keifuka:{fuka_id}",
                 on=on,
                 genmen=genmen,
+                kosei_nouki=kosei_nouki,
             )
         )
     return items
@@ -491,9 +497,11 @@ def _version(fiscal_year: int, sharyo_id: int) -> int:
 
 
 def _kosei(old: KeiFuka | None, *, reason: str, kind: str, actor: Actor, sharyo_id: int = 0,
-           fiscal_year: int = 0) -> KeiFuka | None:  # fmt: skip
+           fiscal_year: int = 0, kosei_nouki: date | None = None) -> KeiFuka | None:  # fmt: skip
     """The year of ``old``'s vehicle assessed again; the new version saved and posted.
-    Returns None when nothing changed. Runs inside the caller's transaction."""
+    Returns None when nothing changed. Runs inside the caller's transaction. A 更正
+    (``kind`` 更正) checks ``kosei_nouki`` — the 納期限 of its notice — against the change
+    (``_kosei_nouki_check``) and posts it with the increase."""
     fy = old.fiscal_year if old else fiscal_year
     sid = old.sharyo_id if old else sharyo_id
     year = KeiYear.build(fy)
@@ -526,8 +534,11 @@ def _kosei(old: KeiFuka | None, *, reason: str, kind: str, actor: Actor, sharyo_
         old.kubun,
     ) == (new.nozeisha_id, new.zeigaku, new.genmen_gaku, new.nengaku, new.kubun):
         return None
+    if kind == KeiFukaKind.KOSEI:
+        _kosei_nouki_check(old, new, kosei_nouki, today)
     new.kind = kind
     new.reason = reason[:200]
+    new.kosei_nouki = kosei_nouki
     new.created_by = actor.username
     new.version = _version(fy, sid)
     if old is not None:
@@ -539,6 +550,7 @@ def _kosei(old: KeiFuka | None, *, reason: str, kind: str, actor: Actor, sharyo_
         [(new.pk, fy, sid, new.nozeisha_id, new.kibetsu)],
         on=today,
         genmen=kind == KeiFukaKind.GENMEN and (old is None or new.nengaku <= old.nengaku),
+        kosei_nouki=kosei_nouki,
     )
     if old is not None and old.nozeisha_id != new.nozeisha_id:
         # the taxpayer changed (a 名義変更 before 4月1日 recorded late): the former one's 期
@@ -567,10 +579,36 @@ def _kosei(old: KeiFuka | None, *, reason: str, kind: str, actor: Actor, sharyo_
     return new
 
 
-def kei_kosei(*, sharyo_id: int, fiscal_year: int, reason: str, actor: Actor) -> KeiFuka:
+def _kosei_nouki_check(
+    old: KeiFuka | None, new: KeiFuka, kosei_nouki: date | None, today: date
+) -> None:
+    """A 更正 raising a taxpayer's tax needs its notice's 納期限, any other takes none
+    (``zeimu.services.common.kosei_nouki_problem``). A first assessment or a year given to
+    another taxpayer (a 名義変更 before the 賦課期日 recorded late) raises the new taxpayer's
+    from nothing: the ledger's new 期別 is due by that 納期限."""
+    same = old is not None and old.nozeisha_id == new.nozeisha_id
+    problem = kosei_nouki_problem(
+        before=old.nengaku if old is not None and same else 0,
+        after=new.nengaku,
+        kosei_nouki=kosei_nouki,
+        on=today,
+    )
+    if problem:
+        raise KeiRefused(problem)
+
+
+def kei_kosei(
+    *,
+    sharyo_id: int,
+    fiscal_year: int,
+    reason: str,
+    actor: Actor,
+    kosei_nouki: date | None = None,
+) -> KeiFuka:
     """更正: the vehicle's year assessed again from the ledger as it is now (a 廃車 or a
     名義変更 before the 賦課期日 recorded late → 減額 or a new taxpayer; a vehicle found
-    registered before it → a first assessment). The difference goes to the 収納 ledger."""
+    registered before it → a first assessment). The difference goes to the 収納 ledger;
+    an increase with ``kosei_nouki``, the 納期限 its 更正通知書 sets (required then)."""
     reason = _text(reason, "理由", 200)
     with transaction.atomic(durable=True):
         if not KeiSharyo.objects.select_for_update().filter(pk=sharyo_id).exists():
@@ -585,6 +623,7 @@ def kei_kosei(*, sharyo_id: int, fiscal_year: int, reason: str, actor: Actor) ->
             actor=actor,
             sharyo_id=sharyo_id,
             fiscal_year=fiscal_year,
+            kosei_nouki=kosei_nouki,
         )
         if new is None:
             raise KeiRefused("台帳の内容で計算し直しても納税義務者・税額は変わりません。")

@@ -55,6 +55,7 @@ from zeimu.rules.kotei import (
     tochi_compute,
 )
 from zeimu.rules.kotei_shokyaku import ShisanResult
+from zeimu.services.common import kosei_nouki_problem
 from zeimu.services.kotei_chotei import kotei_chotei_post_kosei
 from zeimu.services.kotei_shokyaku import shokyaku_results
 
@@ -575,9 +576,14 @@ def _with_genmen(row: KoteiFuka, genmen_kotei: int, genmen_toshi: int, p: KoteiP
     row.kibetsu = full
 
 
-def kotei_kosei(*, fuka_id: int, reason: str, actor: Actor) -> KoteiFuka:
+def kotei_kosei(
+    *, fuka_id: int, reason: str, actor: Actor, kosei_nouki: date | None = None
+) -> KoteiFuka:
     """更正: the 納税義務者's year assessed again from the ledger as it is now (a 価格 or a
-    地目 corrected); a 減免 recorded before stays."""
+    地目 corrected); a 減免 recorded before stays. ``kosei_nouki``: the 納期限 the 更正通知書
+    sets for the tax added — required when the year's tax rises, refused otherwise
+    (``zeimu.services.common.kosei_nouki_problem``); the ledger counts the increase's 延滞金
+    from the day after it."""
     reason = _reason(reason)
     with transaction.atomic(durable=True):
         old = KoteiFuka.objects.select_for_update().get(pk=fuka_id)
@@ -595,8 +601,15 @@ def kotei_kosei(*, fuka_id: int, reason: str, actor: Actor) -> KoteiFuka:
         _with_genmen(new, genmen_kotei, genmen_toshi, year.params)
         if all(getattr(new, f) == getattr(old, f) for f in FIGURES):
             raise KoteiRefused("台帳の内容で計算し直しても税額・課税標準額は変わりません。")
+        problem = kosei_nouki_problem(
+            before=old.nengaku, after=new.nengaku, kosei_nouki=kosei_nouki,
+            on=timezone.localdate(),
+        )  # fmt: skip
+        if problem:
+            raise KoteiRefused(problem)
         new.kind = KoteiFukaKind.KOSEI
         new.reason = reason
+        new.kosei_nouki = kosei_nouki
         return _supersede(old, new, actor, "zeimu.kotei_kosei")
 
 
@@ -621,7 +634,9 @@ def kotei_genmen(
             **{
                 f.attname: getattr(old, f.attname)
                 for f in KoteiFuka._meta.concrete_fields
-                if f.attname not in {"id", "superseded_by_id", "computed_at", "job_id"}
+                # (a 減免 sets no 納期限 of its own: the 期別 keep theirs)
+                if f.attname
+                not in {"id", "superseded_by_id", "computed_at", "job_id", "kosei_nouki"}
             }
         )
         _with_genmen(new, genmen_kotei, genmen_toshi, year.params)

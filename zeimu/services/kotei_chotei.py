@@ -38,6 +38,7 @@ def kotei_chotei_items(
     previous: dict[int, list[dict[str, Any]]] | None = None,
     genmen: bool = False,
     reason: str = "",
+    kosei_nouki: date | None = None,
 ) -> list[ChoteiItem]:
     """Items of assessments given as (id, 年度, 納税義務者 id, 代表者 宛名 id, 期別 JSON);
     ``previous`` (賦課 id → the 期別 of the assessment it replaces) makes a 期 that went to
@@ -67,6 +68,7 @@ def kotei_chotei_items(
                     on=on,
                     genmen=genmen,
                     reason=reason,
+                    kosei_nouki=kosei_nouki,
                 )
             )
     return items
@@ -129,13 +131,16 @@ SELECT f.id, f.fiscal_year, n.id, n.daihyo_id
 def kotei_chotei_post_kosei(
     *, new: KoteiFuka, old: KoteiFuka, daihyo_id: int, on: date, actor: Actor, genmen: bool
 ) -> list[ChoteiPosted]:
-    """Post a 更正 or a 減免: the new assessment's 期別, 0 for a 期 that is gone."""
+    """Post a 更正 or a 減免: the new assessment's 期別, 0 for a 期 that is gone. The
+    増額's 納期限 of the 更正通知書 (``new.kosei_nouki``) goes with each item: the ledger keeps
+    it on the increase of a 期別 due before it (``zeimu.services.shuno.chotei_post``)."""
     items = kotei_chotei_items(
         [(new.pk, new.fiscal_year, new.nozeisha_id, daihyo_id, new.kibetsu)],
         on=on,
         previous={new.pk: old.kibetsu},
         genmen=genmen,
         reason=new.reason,
+        kosei_nouki=new.kosei_nouki,
     )
     return _post(items, actor)
 

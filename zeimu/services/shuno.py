@@ -165,8 +165,10 @@ def chotei_post(
 
     ``kosei_nouki``: the 納期限 the 更正's notice sets (``KOSEI_NOUKI_ZEIMOKU`` only; not before
     ``on``). An increase of a 期別 due before it is due by it, and its 延滞金 counts from the
-    day after it (``zeimu.rules.entaikin.nouki_layers``); on any other change, or a 期別 due
-    on or after it, it is not kept (the 期別's own 納期限 applies)."""
+    day after it (``zeimu.rules.entaikin.nouki_layers``); a 期別 this post creates (the first
+    調定 of its key: a first assessment, another taxpayer's year) is due by it when it is
+    later (``_new_nouki``); on any other change, or a 期別 due on or after it, it is not kept
+    (the 期別's own 納期限 applies)."""
     if zeimoku not in Zeimoku.values:
         raise ShunoRefused("税目が正しくありません。")
     _kosei_nouki_check(zeimoku, kosei_nouki, on)
@@ -194,7 +196,7 @@ def chotei_post(
                 nendo=nendo,
                 ki=ki,
                 ki_label=ki_label,
-                nouki=nouki,
+                nouki=_new_nouki(nouki, kosei_nouki),
                 nofu_bango=_nofu_bango(zeimoku, nendo, pk),
                 key=key,
             )
@@ -232,6 +234,12 @@ def chotei_post(
             # a 更正 changes the tax the 延滞金 is counted on, from the start
             entaikin_kakutei([(kib.pk, on)], actor=actor)
         return Posted(kib.pk, kib.nofu_bango, amount, True)
+
+
+def _new_nouki(nouki: date, kosei_nouki: date | None) -> date:
+    """The 納期限 of a 期別 a 更正 creates (a first assessment, another taxpayer's year, a
+    期 that held nothing): the notice's when later — the whole 期別 is due by that notice."""
+    return kosei_nouki if kosei_nouki is not None and kosei_nouki > nouki else nouki
 
 
 def _own_nouki(kind: str, nouki: date, kosei_nouki: date | None) -> date | None:
@@ -363,10 +371,12 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
             "COPY zeimu_chotei_in (i, zeimoku, key, atena_id, hojin_bango, nendo, ki, "
             'ki_label, nouki, ref, "on", reason) FROM STDIN'
         ) as copy:
+            # (the staged 納期限 is a new 期別's: ``_new_nouki``)
             for i, it in enumerate(items):
                 copy.write_row(
                     (i, it.zeimoku, it.key, it.atena_id, it.hojin_bango, it.nendo, it.ki,
-                     it.ki_label, it.nouki, it.ref, it.on, it.reason[:200])
+                     it.ki_label, _new_nouki(it.nouki, it.kosei_nouki), it.ref, it.on,
+                     it.reason[:200])
                 )  # fmt: skip
         cur.execute(_HELD)
         # (zeimoku, key) -> [id, (atena_id, hojin_bango), nofu_bango, held, has_chotei, 納期限]
@@ -397,7 +407,8 @@ def chotei_post_many(items: Iterable[ChoteiItem], *, actor: Actor) -> list[Poste
                 if head is None:
                     head = heads[it.zeimoku, it.nendo] = _nofu_bango_head(it.zeimoku, it.nendo)
                 new_bango = _nofu_bango_of(head, pk)
-                s = state[zk] = [pk, (it.atena_id, it.hojin_bango), new_bango, 0, False, it.nouki]
+                s = state[zk] = [pk, (it.atena_id, it.hojin_bango), new_bango, 0, False,
+                                 _new_nouki(it.nouki, it.kosei_nouki)]  # fmt: skip
             elif s[1] != (it.atena_id, it.hojin_bango):
                 raise ShunoRefused("この期別は別の納税義務者の調定です。")
             pk, _, nofu_bango, held_sum, has_chotei, due = s

@@ -24,12 +24,12 @@ from typing import Any
 
 from django.db.models import Count
 
-from juminkiroku.public import address_blocks
+from juminkiroku.public import AddressBlock, address_blocks
 from tenants.params.services import ParameterMissing, param_value
 from tenants.printing.engine import render
 from tenants.wareki import fiscal_year_of, format_nendo, format_wareki
 from zeimu.forms.notices import Issuer, Notice, postal, yen
-from zeimu.models import Kibetsu, NofushoHakko, Zeimoku
+from zeimu.models import Hojin, Kibetsu, NofushoHakko, Zeimoku
 from zeimu.rules.conveni import BarcodeError, make, modules
 from zeimu.services.shuno import balances
 
@@ -81,8 +81,9 @@ def nofusho_candidates(
     atena_id: int | None = None,
 ) -> list[int]:
     """Ids of the 期別 with a balance on ``on`` (narrowed by 税目, 年度, 期 or taxpayer),
-    in 宛名 order. A corporation's 期別 (法人住民税・事業所税, kept by 法人番号) is left out:
-    its 納付書 goes with the 申告 (the ledger has no corporation's address to print)."""
+    in 宛名 order. A corporation's 期別 (法人住民税・事業所税, kept by 法人番号) is left out
+    of the mass print: its 納付書 is printed one 期別 at a time from the corporation's
+    ledger page (``zeimu.views.shuno_hojin.shuno_hojin_nofusho_pdf``)."""
     qs = Kibetsu.objects.filter(atena__isnull=False)
     if atena_id is not None:
         qs = qs.filter(atena_id=atena_id)
@@ -188,18 +189,38 @@ def _slip(h: NofushoHakko) -> dict[str, Any]:
     return slip
 
 
+def _corporations(numbers: Iterable[str]) -> dict[str, AddressBlock]:
+    """A corporation's block from the town's 法人 register (名称・本店所在地, by 法人番号);
+    the 宛名番号 line carries its 法人番号 (a corporation has no 宛名)."""
+    bango = set(numbers)
+    corps = {h.hojin_bango: h for h in Hojin.objects.filter(hojin_bango__in=bango)}
+    out: dict[str, AddressBlock] = {}
+    for b in bango:
+        h = corps.get(b)
+        out[b] = AddressBlock(
+            atena_id=0,
+            atena_no=f"法人番号 {b}",
+            postal_code=h.postal_code if h else "",
+            jusho=h.shozaichi if h else "",
+            katagaki="",
+            shimei=h.meisho if h else f"法人番号 {b}",
+        )
+    return out
+
+
 def nofusho_notices(rows: Iterable[NofushoHakko]) -> list[Notice]:
-    """The 納付書 of ``rows`` (with their 期別 loaded), one Notice per taxpayer in the
-    order the taxpayers first appear; one query for the addresses."""
+    """The 納付書 of ``rows`` (with their 期別 loaded), one Notice per taxpayer — a person
+    by 宛名, a corporation (法人住民税・事業所税) by 法人番号 — in the order the taxpayers
+    first appear; one query for the persons' addresses, one for the corporations'."""
     rows = list(rows)
-    per: dict[int, list[NofushoHakko]] = defaultdict(list)
+    per: dict[tuple[int, str], list[NofushoHakko]] = defaultdict(list)
     for h in rows:
-        if h.kibetsu.atena_id is not None:  # (candidates hold persons' 期別 only)
-            per[h.kibetsu.atena_id].append(h)
-    blocks = address_blocks(per)
+        per[h.kibetsu.atena_id or 0, h.kibetsu.hojin_bango].append(h)
+    people = address_blocks(a for a, _ in per if a)
+    corps = _corporations(b for a, b in per if not a)
     out = []
-    for atena_id, slips in per.items():
-        b = blocks[atena_id]
+    for (atena_id, bango), slips in per.items():
+        b = people[atena_id] if atena_id else corps[bango]
         item = {
             "postal": postal(b.postal_code),
             "address": b.jusho,
@@ -220,7 +241,9 @@ def nofusho_notices(rows: Iterable[NofushoHakko]) -> list[Notice]:
             ";".join(h.kibetsu.nofu_bango for h in slips),
             ";".join(str(h.amount) for h in slips),
         ]
-        out.append(Notice(item=item, csv=csv, pages=pages, atena_ids=[atena_id]))
+        out.append(
+            Notice(item=item, csv=csv, pages=pages, atena_ids=[atena_id] if atena_id else [])
+        )
     return out
 
 

@@ -5,7 +5,7 @@ person (所有権留保 → the user; 住登外 owners included); a chunk run ag
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ from zeimu.services.keijidosha import (
     kei_ido_record,
     kei_kosei,
 )
-from zeimu.tests.keijidosha_helpers import ACTOR, FY, run_tosho, sharyo
+from zeimu.tests.keijidosha_helpers import ACTOR, FY, run_tosho, sharyo, today
 
 pytestmark = pytest.mark.django_db
 
@@ -187,9 +187,16 @@ def test_late_haisha_and_meigi_henko_are_corrected_with_the_difference_posted(
         shoyusha_atena_id=led["far"].pk,
         actor=ACTOR,
     )
+    # (the new owner's tax rises from nothing: its 更正通知書 sets a 納期限, required)
+    notice = today() + timedelta(days=30)
     moved = kei_kosei(
-        sharyo_id=led["kyu"].pk, fiscal_year=FY, reason="名義変更の届出遅れ", actor=ACTOR
+        sharyo_id=led["kyu"].pk,
+        fiscal_year=FY,
+        reason="名義変更の届出遅れ",
+        actor=ACTOR,
+        kosei_nouki=notice,
     )
+    assert Kibetsu.objects.get(nofu_bango=moved.nofu_bango).nouki == notice
     assert (moved.nozeisha_id, moved.nengaku) == (led["far"].pk, 7_200)
     assert moved.nofu_bango != kyu.nofu_bango
     balances = {

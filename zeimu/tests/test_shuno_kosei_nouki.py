@@ -140,3 +140,30 @@ def test_refused_for_a_juminzei_or_before_the_chotei_day_and_nothing_written(
         post(pa.pk, "f", 150_000, "f:kosei", date(2021, 6, 10), kosei_nouki=NOTICE)
     assert not Chotei.objects.filter(ref__in=["r:kosei", "h", "f:kosei"]).exists()
     assert Chotei.objects.count() == 2
+
+
+def test_a_kibetsu_a_kosei_creates_is_due_by_the_notice(in_alpha: Any) -> None:
+    # given: a 更正 gives a year to a taxpayer who held nothing (its first 調定) after the
+    # 期別's 納期限, by the single post and by the batch
+    pa = person("hayama")
+    one = post(pa.pk, "n1", 65_000, "n1:kosei", date(2021, 5, 10), kosei_nouki=NOTICE)
+    (two,) = chotei_post_many(
+        [ChoteiItem(zeimoku=Zeimoku.KOTEIZEI, key="n2", atena_id=pa.pk, nendo=2021, ki=1,
+                    ki_label="第1期", nouki=NOUKI, amount=65_000, ref="n2:kosei",
+                    on=date(2021, 5, 10), kosei_nouki=NOTICE)],
+        actor=ACTOR,
+    )  # fmt: skip
+    # then: each 期別 is due by the notice (its entry, a 当初, keeps none of its own), and
+    # bears 豊橋市's 3,400円 on 令和4年1月31日
+    for p in (one, two):
+        kib = Kibetsu.objects.get(pk=p.kibetsu_id)
+        assert kib.nouki == NOTICE
+        assert list(kib.chotei.values_list("kind", "nouki")) == [(ChoteiKind.TOSHO, None)]
+        assert entaikin_of(p.kibetsu_id, paid_on=PAID).entaikin == 3_400
+    # a 期別 due after the notice keeps its own
+    later = chotei_post(
+        zeimoku=Zeimoku.KOTEIZEI, key="n3", atena_id=pa.pk, nendo=2021, ki=2, ki_label="第2期",
+        nouki=date(2021, 7, 31), amount=1_000, ref="n3:kosei", on=date(2021, 5, 10),
+        actor=ACTOR, kosei_nouki=NOTICE,
+    )  # fmt: skip
+    assert Kibetsu.objects.get(pk=later.kibetsu_id).nouki == date(2021, 7, 31)

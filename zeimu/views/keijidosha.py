@@ -228,6 +228,14 @@ class GenmenForm(forms.Form):
 class KoseiForm(forms.Form):
     fiscal_year = NendoField(label="年度", before=2, after=1)
     reason = TextField(label="更正の理由", max_length=200)
+    kosei_nouki = WarekiDateField(
+        label="更正通知書の納期限（税額が増える更正のとき）",
+        required=False,
+        help_text=(
+            "同じ納税義務者の税額が増える更正では必ず入力してください（増えた税額の納期限。"
+            "例: 令和8年6月30日、R8.6.30）。減額の更正では空にしてください。"
+        ),
+    )
 
 
 @gyomu_view(GYOMU)
@@ -343,13 +351,18 @@ def sharyo_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     get_object_or_404(KeiSharyo, pk=pk)
     form = KoseiForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "年度と更正の理由（200文字以内）を入力してください。")
+        messages.error(
+            request,
+            "年度と更正の理由（200文字以内）を入力してください。更正通知書の納期限は日付"
+            "（例: 令和8年6月30日）で入力してください。",
+        )
         return _back(pk)
     try:
         kei_kosei(
             sharyo_id=pk,
             fiscal_year=form.cleaned_data["fiscal_year"],
             reason=form.cleaned_data["reason"],
+            kosei_nouki=form.cleaned_data["kosei_nouki"],
             actor=actor_from_request(request),
         )
     except KeiRefused as exc:

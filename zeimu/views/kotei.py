@@ -217,6 +217,14 @@ def kaoku_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 class KoseiForm(forms.Form):
     reason = TextField(label="更正の理由", max_length=200)
+    kosei_nouki = WarekiDateField(
+        label="更正通知書の納期限（税額が増える更正のとき）",
+        required=False,
+        help_text=(
+            "税額が増える更正では必ず入力してください（増えた税額の納期限。例: 令和8年6月30日、"
+            "R8.6.30）。減額の更正では空にしてください。"
+        ),
+    )
 
 
 class GenmenForm(forms.Form):
@@ -320,11 +328,18 @@ def fuka_kosei(request: HttpRequest, pk: int) -> HttpResponse:
     fuka = get_object_or_404(KoteiFuka, pk=pk)
     form = KoseiForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "更正の理由を200文字以内で入力してください。")
+        messages.error(
+            request,
+            "更正の理由を200文字以内で、更正通知書の納期限は日付（例: 令和8年6月30日）で"
+            "入力してください。",
+        )
     else:
         try:
             kotei_kosei(
-                fuka_id=pk, reason=form.cleaned_data["reason"], actor=actor_from_request(request)
+                fuka_id=pk,
+                reason=form.cleaned_data["reason"],
+                kosei_nouki=form.cleaned_data["kosei_nouki"],
+                actor=actor_from_request(request),
             )
         except KoteiRefused as exc:
             messages.error(request, str(exc))

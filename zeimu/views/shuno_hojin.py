@@ -18,17 +18,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tenants.access import gyomu_view
-from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
+from tenants.accesslog.models import AccessAction
+from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
 from tenants.forms.text import TextField
 from tenants.models import RoleLevel
+from tenants.selectors.current import current_municipality
+from zeimu.forms.notices import Issuer
 from zeimu.gyomu import SHUNO_KANRI
 from zeimu.models import Hojin, Kibetsu, Tokusoku
 from zeimu.rules.hojin import hojin_bango_problem
 from zeimu.selectors.shuno_hojin import hojin_ledger
-from zeimu.services.shuno import entaikin_of
+from zeimu.services.shuno import balances, entaikin_of
+from zeimu.services.shuno_nofusho import nofusho_issue, nofusho_notices, nofusho_render
 
 GYOMU = SHUNO_KANRI
 HOJIN = "zeimu.Hojin"
@@ -120,7 +124,62 @@ def shuno_hojin(request: HttpRequest, hojin_id: int) -> HttpResponse:
     )
 
 
+class HojinNofushoForm(forms.Form):
+    kibetsu_id = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+NO_BALANCE = "この期別には未納額がないため、納付書は発行できません。"
+NOT_THIS_HOJIN = "その期別はこの法人の期別ではありません。"
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@logs_reads(
+    Reads(
+        HOJIN,
+        action=AccessAction.PRINT,
+        id_kwarg="hojin_id",
+        screen="zeimu.shuno_hojin_nofusho_pdf",
+    )
+)
+@require_POST
+def shuno_hojin_nofusho_pdf(request: HttpRequest, hojin_id: int) -> HttpResponse:
+    """The 納付書 of one 期別 of a corporation with a balance today, with its 納付番号 and
+    the コンビニ barcode as for a person (``nofusho_issue``: written down, a 再発行 when
+    printed before); refused, writing nothing, for a 期別 of another taxpayer or with no
+    balance."""
+    hojin = get_object_or_404(Hojin, pk=hojin_id)
+    form = HojinNofushoForm(request.POST)
+    kib = (
+        Kibetsu.objects.filter(pk=form.cleaned_data["kibetsu_id"], hojin_bango=hojin.hojin_bango)
+        .only("pk")
+        .first()
+        if form.is_valid()
+        else None
+    )
+    if kib is None:
+        messages.error(request, NOT_THIS_HOJIN)
+        return redirect("zeimu_shuno_hojin", hojin_id=hojin.pk)
+    today = timezone.localdate()
+    if balances([kib.pk], on=today)[kib.pk].zan <= 0:
+        messages.error(request, NO_BALANCE)
+        return redirect("zeimu_shuno_hojin", hojin_id=hojin.pk)
+    rows = nofusho_issue(
+        [kib.pk], hakko_date=today, job_id=None, created_by=request.user.get_username()
+    )
+    pdf = nofusho_render(nofusho_notices(rows), issuer=Issuer.of(current_municipality()))
+    access_note(request, detail={"kibetsu_ids": [kib.pk]})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="nofusho_hojin_{kib.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("shuno/hojin/", shuno_hojin_lookup, name="zeimu_shuno_hojin_lookup"),
     path("shuno/hojin/<int:hojin_id>/", shuno_hojin, name="zeimu_shuno_hojin"),
+    path(
+        "shuno/hojin/<int:hojin_id>/nofusho.pdf",
+        shuno_hojin_nofusho_pdf,
+        name="zeimu_shuno_hojin_nofusho_pdf",
+    ),
 ]
