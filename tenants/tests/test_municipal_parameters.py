@@ -85,6 +85,7 @@ KOKUHO_FURIKOMI = (
 def test_settable_parameters_are_declared_in_the_law_files():
     declared = settable_parameters()
     kakuninsho = "kokuho.shikaku.kakuninsho_koshin_tsuki"  # 国保: 資格確認書の更新月
+    hokensha = "kokuho.shikaku.hokensha_bango"  # 国保: 資格確認書に印字する保険者番号
     sosai = "kokuho.kyufu.sosai.gaku"  # 国保: 葬祭費（条例で定める額、国の額なし）
     # the 国保税 rates and caps are the town's by law (地方税法第703条の4): kokuho's own file
     hokenzei = {key for key in declared if key.startswith("kokuho.hokenzei.")}
@@ -166,6 +167,7 @@ def test_settable_parameters_are_declared_in_the_law_files():
         HASU,
         HANBOUKI,
         kakuninsho,
+        hokensha,
         sosai,
         KANSHO,
         TESURYO,

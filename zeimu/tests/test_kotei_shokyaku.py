@@ -6,11 +6,12 @@ their personas; 寒川町 sees and reaches none of it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from juminkiroku.tests.factories import family, household_tennyu
 from tenants.accesslog.models import AccessLog
@@ -177,7 +178,13 @@ def test_shusei_shinkoku_kosei_posts_the_difference_and_genmen_posts_genmen(
     # 929,000, 2025年度 ×0.858 = 797,082) and the 納税義務者 is 更正
     _shinkoku(w["shop"].pk, ShokyakuLine(1, "屋外看板", 1, 2023, 10, 1_000_000, 15))
     assert KoteiShokyakuShinkoku.objects.filter(nozeisha=w["shop"]).count() == 1
-    second = kotei_kosei(fuka_id=first.pk, reason="修正申告（申告漏れの看板）", actor=ACTOR)
+    # (a rise: the 更正通知書 sets the increase's own 納期限, a month after today)
+    second = kotei_kosei(
+        fuka_id=first.pk,
+        reason="修正申告（申告漏れの看板）",
+        actor=ACTOR,
+        kosei_nouki=timezone.localdate() + timedelta(days=30),
+    )
     # then 1,814,000 + 797,082 = 2,611,082 → 2,611,000 × 1.4% = 36,554 → 36,500
     assert (second.shokyaku_hyojun, second.kotei_zeigaku) == (2_611_082, 36_500)
     assert [k["amount"] for k in second.kibetsu] == [9_500, 9_000, 9_000, 9_000]
