@@ -42,15 +42,21 @@ BANK = Furikomi(
 
 
 #: 資格確認書 print the town's 保険者番号 (kokuho.shikaku.hokensha_bango, no national value):
-#: a demo town gets one that no real 保険者 has (都道府県番号 99 does not exist)
-DEMO_HOKENSHA_BANGO = "990001"
+#: a demo town gets one that no real 保険者 has (都道府県番号 99 does not exist) with the
+#: right 検証番号 (99000 → 2: kokuho.rules.kofu.kensho_bango), so its cards print
+DEMO_HOKENSHA_BANGO = "990002"
+#: the placeholder before the 検証番号 was checked (refused now): a demo town still holding
+#: it is given the new one
+FORMER_DEMO_HOKENSHA_BANGO = "990001"
 HOKENSHA_KEY = "kokuho.shikaku.hokensha_bango"
 
 
 def demo_rates_set(*, actor: Actor) -> bool:
     """The placeholder rates from 令和7年度, unless the town set any 国保税 rate; and a
-    placeholder 保険者番号 unless the town set its own."""
-    if not MunicipalParameter.objects.filter(key=HOKENSHA_KEY).exists():
+    placeholder 保険者番号 unless the town set its own (the former placeholder, which lacks
+    the 検証番号, is replaced)."""
+    held = set(MunicipalParameter.objects.filter(key=HOKENSHA_KEY).values_list("value", flat=True))
+    if held <= {FORMER_DEMO_HOKENSHA_BANGO}:
         municipal_parameter_set(
             key=HOKENSHA_KEY,
             fiscal_year=DEMO_FISCAL_YEAR,

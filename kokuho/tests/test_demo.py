@@ -98,19 +98,28 @@ def test_the_demo_assesses_hayama_with_placeholder_rates_and_records_only_there(
     # and a placeholder 保険者番号, so its 資格確認書 print (in force for later years too)
     from kokuho.services.kofu import kofu_params
 
-    assert kofu_params(date(2026, 8, 1)).hokensha_bango == "990001"
+    assert kofu_params(date(2026, 8, 1)).hokensha_bango == "990002"  # 99000 → 検証番号 2
     (job,) = Job.objects.filter(kind=HONSANTEI)
     assert job.params["fiscal_year"] == 2025
     assert KokiHokenryoImport.objects.count() == 1
     assert Kyufu.objects.count() <= 2 and NenkinTodoke.objects.count() <= 3
-    # a second run adds nothing
+    # a demo town still holding the former placeholder (no 検証番号) gets the new one on the
+    # next run; a town that set its own number keeps it
+    hokensha = "kokuho.shikaku.hokensha_bango"
+    MunicipalParameter.objects.filter(key=hokensha).update(value="990001")
+    connection.set_tenant(beta.municipality)
+    MunicipalParameter.objects.filter(key=hokensha).update(value="149989")
+    connection.set_schema_to_public()
+    # a second run adds nothing else
     call_command("kokuho_demo")
     connection.set_tenant(alpha.municipality)
     assert Job.objects.filter(kind=HONSANTEI).count() == 1
     assert KokiHokenryoImport.objects.count() == 1
+    assert kofu_params(date(2026, 8, 1)).hokensha_bango == "990002"
     # and 寒川町 has its rates but no 本算定 and none of these records
     connection.set_tenant(beta.municipality)
     assert MunicipalParameter.objects.filter(key__startswith=P).count() == 9
+    assert kofu_params(date(2026, 8, 1)).hokensha_bango == "149989"
     assert not Job.objects.filter(kind=HONSANTEI).exists()
     assert not KokiHokenryoImport.objects.exists()
     assert not Kyufu.objects.exists() and not NenkinTodoke.objects.exists()

@@ -21,7 +21,13 @@ import pytest
 
 from juminkiroku.tests.factories import actor_for, family, person_fields
 from kokuho.models import KofuRiyu, Shikaku, ShikakuKofu
-from kokuho.rules.kofu import futan_wariai, hokensha_bango_error, yuko_kigen
+from kokuho.rules.kofu import (
+    futan_wariai,
+    hokensha_bango_error,
+    hokensha_bango_valid,
+    kensho_bango,
+    yuko_kigen,
+)
 from kokuho.services.kofu import KofuRefused, shikaku_kofu_issue
 from kokuho.services.kyufu import kijun_shunyu_shinsei
 from kokuho.tests.factories import hokensha_bango_set, tennyu
@@ -86,7 +92,36 @@ def test_hokensha_bango_is_six_digits_and_required() -> None:
     assert "設定されていません" in (hokensha_bango_error("  ") or "")
     assert "6桁" in (hokensha_bango_error("14030") or "")
     assert "6桁" in (hokensha_bango_error("１４０３０１") or "")
+    assert "6桁" in (hokensha_bango_error("01040013") or "")  # another insurer's 8 digits
     assert hokensha_bango_error("140301") is None
+    # the 6th digit must be the 検証番号: 14030 gives 1, so 140302 is a mistyped number
+    assert "検証番号" in (hokensha_bango_error("140302") or "")
+
+
+def test_kensho_bango_by_the_published_method_and_numbers() -> None:
+    """The 厚生労働省's method (保険者番号設定要領 as quoted by
+    http://www5f.biglobe.ne.jp/~h-it/mlcont/mc0124.htm): weights 2, 1, … from the last digit
+    before the 検証番号, a two-digit product counted as the sum of its digits, 10 − the
+    units digit of the sum, 0 for a units digit 0."""
+    # the page's worked example: 33 (法別番号) 12 (千葉県) 001 → 6+3+2+2+0+0+2 = 15 → 5
+    assert kensho_bango("3312001") == 5 and hokensha_bango_valid("33120015")
+    # 全国健康保険協会 宮城支部 「保険者番号は 01040013」
+    # (http://www.kyoukaikenpo.or.jp/shibu/miyagi/20170308001): 0+1+0+4+0+0+2 = 7 → 3
+    assert kensho_bango("0104001") == 3 and hokensha_bango_valid("01040013")
+    # a two-digit product counts by its digits: 14999 → 9 (18) + 9 + 9 (18) + 4 + 2 = 33 → 7
+    assert kensho_bango("14999") == 7
+    # a sum ending in 0 gives 0, not 10: 14040 → 0+4+0+4+2 = 10
+    assert kensho_bango("14040") == 0 and hokensha_bango_valid("140400")
+    # the 国保's 6 digits take the same method on 都道府県番号 + 保険者別番号 (no 法別番号)
+    assert hokensha_bango_valid("149997") and hokensha_bango_valid("140301")
+    # one digit mistyped anywhere is caught
+    for i in range(6):
+        for d in "0123456789":
+            typo = "149997"[:i] + d + "149997"[i + 1 :]
+            assert hokensha_bango_valid(typo) == (typo == "149997"), typo
+    assert not hokensha_bango_valid("1499970") and not hokensha_bango_valid("１４９９９７")
+    with pytest.raises(ValueError):
+        kensho_bango("14a99")
 
 
 # --- the counter, the record, the search: two towns ---------------------------------------------
@@ -125,7 +160,7 @@ def test_counter_issue_reprint_return_and_search_in_two_towns(
     assert "保険者番号が設定されていません" in page
     connection.set_tenant(world.alpha.municipality)
     assert not ShikakuKofu.objects.exists()
-    hokensha_bango_set("149991")
+    hokensha_bango_set("149997")
     connection.set_schema_to_public()
 
     # when the clerk issues his 資格確認書 on 令和8年8月1日
@@ -136,12 +171,12 @@ def test_counter_issue_reprint_return_and_search_in_two_towns(
     # then the card says 3割, the town's number, and runs to 令和9年7月31日
     assert "国民健康保険資格確認書" in text and "高橋一" in text
     assert "一部負担金の割合3割" in text.replace(" ", "")
-    assert "保険者番号149991" in text.replace(" ", "") and "令和9年7月31日" in text
+    assert "保険者番号149997" in text.replace(" ", "") and "令和9年7月31日" in text
     # 山田 (under 70): a お知らせ without 割合 nor 有効期限
     r = _issue(clerk, y_shikaku, "oshirase", "shikaku_shutoku", "令和8年8月1日")
     (text,) = pdf_pages(clerk.get(r["Location"]).content)
     assert "資格情報のお知らせ" in text and "山田太郎" in text
-    assert "一部負担金の割合" not in text and "有効期限" not in text and "149991" in text
+    assert "一部負担金の割合" not in text and "有効期限" not in text and "149997" in text
     # a 再交付 of a form never issued is refused
     r = _issue(clerk, t_shikaku, "oshirase", "saikofu", "令和8年8月2日")
     assert (
@@ -181,11 +216,11 @@ def test_counter_issue_reprint_return_and_search_in_two_towns(
     )  # fmt: skip
     assert rows == [
         (takahashi.pk, "kakuninsho", "shikaku_shutoku", date(2026, 8, 1), date(2027, 7, 31),
-         30, "149991", None, date(2026, 9, 3)),
-        (taro.pk, "oshirase", "shikaku_shutoku", date(2026, 8, 1), None, None, "149991", None,
+         30, "149997", None, date(2026, 9, 3)),
+        (taro.pk, "oshirase", "shikaku_shutoku", date(2026, 8, 1), None, None, "149997", None,
          None),
         (takahashi.pk, "kakuninsho", "kisai_henko", date(2026, 9, 1), date(2027, 7, 31), 20,
-         "149991", None, None),
+         "149997", None, None),
     ]  # fmt: skip
     # each issue and return has its access row naming the person; each print its own
     written = AccessLog.objects.filter(screen="kokuho.shikaku_kofu")
@@ -230,13 +265,13 @@ def test_counter_issue_reprint_return_and_search_in_two_towns(
     assert "高橋" not in page and "交付の記録はありません。" in page
     # and it issues its own with its own number
     connection.set_tenant(world.beta.municipality)
-    hokensha_bango_set("149992")
+    hokensha_bango_set("149989")
     sato = tennyu(cap, "samukawa", members=family("佐藤", "サトウ")[:1], day=TENNYU)[1][0]
     s_shikaku = _shikaku(sato.pk).pk
     connection.set_schema_to_public()
     r = _issue(other, s_shikaku, "kakuninsho", "shikaku_shutoku", "令和8年8月1日")
     (text,) = pdf_pages(other.get(r["Location"]).content)
-    assert "佐藤太郎" in text and "149992" in text and "149991" not in text
+    assert "佐藤太郎" in text and "149989" in text and "149997" not in text
     assert "高橋" not in text and "寒川町長" in text
     connection.set_tenant(world.alpha.municipality)
     assert ShikakuKofu.objects.count() == 3
@@ -248,7 +283,7 @@ def test_a_70_year_old_without_shinkoku_is_refused_not_guessed(
     alpha: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     connection.set_tenant(alpha.municipality)
-    hokensha_bango_set("149991")
+    hokensha_bango_set("149997")
     old = person_fields(shimei="鈴木　二郎", shimei_kana="スズキ　ジロウ", birth_date="1954-01-20")
     (suzuki,) = tennyu(django_capture_on_commit_callbacks, members=[old], day=TENNYU)[1]
     with pytest.raises(KofuRefused, match="一部負担金の割合を判定できません"):
@@ -284,7 +319,7 @@ def test_mass_print_records_each_issue_once_and_skips_the_unjudgeable(
     # without the 保険者番号 the job is not started
     with pytest.raises((JobRefused, ValueError), match="保険者番号が設定されていません"):
         job_start(kind="kokuho_shikaku_print", params=params, actor=actor_for("hayama-clerk"))
-    hokensha_bango_set("149991")
+    hokensha_bango_set("149997")
     with cap(execute=True):
         job = job_start(kind="kokuho_shikaku_print", params=params, actor=actor_for("hayama-clerk"))
     job_cleanup.append(job)
@@ -294,7 +329,7 @@ def test_mass_print_records_each_issue_once_and_skips_the_unjudgeable(
     (pdf,) = [f for f in job.files.all() if f.name.endswith(".pdf")]
     (text,) = pdf_pages(read_job_file(pdf))
     assert "高橋一" in text and "鈴木" not in text
-    assert "一部負担金の割合2割" in text.replace(" ", "") and "149991" in text
+    assert "一部負担金の割合2割" in text.replace(" ", "") and "149997" in text
     # the one not printed is said in the job's log by reason, without a name
     warned = " ".join(job.log.values_list("message", flat=True))
     assert "1件は交付できないため印刷しませんでした" in warned

@@ -55,7 +55,7 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     _, (head, wife, child) = tennyu(
         django_capture_on_commit_callbacks, members=family(), day=TENNYU
     )
-    hokensha_bango_set("149991")
+    hokensha_bango_set("149997")
     # when 葉山町 prints the 資格確認書 issued on 令和8年8月1日
     with django_capture_on_commit_callbacks(execute=True):
         job = job_start(
@@ -86,8 +86,8 @@ def test_mass_print_of_kakuninsho_in_chunks_with_print_data(
     assert rows[0] == PRINT_DATA_HEADER
     assert [r[4] for r in rows[1:]] == [head.atena_no, wife.atena_no, child.atena_no]
     assert {r[10] for r in rows[1:]} == {"2027-07-31"}
-    assert {(r[11], r[12], r[13]) for r in rows[1:]} == {("149991", "", "一斉更新")}
-    assert all("保険者番号149991" in p.replace(" ", "") for p in pages)
+    assert {(r[11], r[12], r[13]) for r in rows[1:]} == {("149997", "", "一斉更新")}
+    assert all("保険者番号149997" in p.replace(" ", "") for p in pages)
     # and each card is a recorded issue (一斉更新) of this job
     assert sorted(ShikakuKofu.objects.values_list("atena_id", "riyu", "job_id")) == sorted(
         (a, "issei_koshin", job.pk) for a in (head.pk, wife.pk, child.pk)

@@ -109,7 +109,7 @@ def test_one_kakuninsho_and_one_oshirase_as_pdf(world, login, yamada):
     head, *_ = yamada
     connection.set_tenant(world.alpha.municipality)
     shikaku = Shikaku.objects.get(atena_id=head.pk)
-    hokensha_bango_set("149991")
+    hokensha_bango_set("149997")
     connection.set_schema_to_public()
     clerk = login("hayama-clerk", ALPHA_HOST)
     # each is issued (recorded) from the person's page, then its PDF opens
