@@ -29,5 +29,5 @@ def job_chunk_counts(job_id: int) -> dict[str, int]:
         job_id=job_id, status=ChunkStatus.DONE, counts__isnull=False
     ).values_list("counts", flat=True)
     for counts in rows:
-        totals.update({str(k): int(v) for k, v in counts.items()})
+        totals.update({str(k): int(v) for k, v in (counts or {}).items()})
     return dict(totals)
