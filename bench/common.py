@@ -404,12 +404,30 @@ def _pool_run(args: tuple[int, int, bool]) -> tuple[int, dict[str, Any]]:
         assert kind is not None
         job = Job.objects.get(pk=job_id)
         with transaction.atomic():
-            done = kind.run_chunk(job, JobChunk.objects.get(pk=chunk_id)).done
+            result = kind.run_chunk(job, JobChunk.objects.get(pk=chunk_id))
+            # its result with its rows, as the task's body records it (the finish may add
+            # up the chunks' counts)
+            chunk_done(chunk_id, result)
+        done = result.done
     return done, {
         "pid": os.getpid(), "init": (init_start, init_end), "start": start,
         "end": time.perf_counter(), "cpu": time.process_time() - cpu,
         "server": _proc_cpu(backend) - server,
     }  # fmt: skip
+
+
+def chunk_done(chunk_id: int, result: Any) -> None:
+    """Mark a chunk done with its ``ChunkResult`` (count and counts), in the caller's
+    transaction — the chunk's own, as ``tenants.jobs.tasks`` records it, without the fence
+    the benchmark's pool does not need (no chunk is sent twice here)."""
+    from tenants.jobs.models import ChunkStatus, JobChunk
+
+    JobChunk.objects.filter(pk=chunk_id).update(
+        status=ChunkStatus.DONE,
+        done=result.done,
+        failed=result.failed,
+        counts=dict(result.counts) if result.counts is not None else None,
+    )
 
 
 def pool_timeline(
@@ -458,6 +476,8 @@ class PoolRun:
     done: int
     #: where the chunks' wall went, process by process (``pool_timeline``)
     timeline: dict[str, Any] | None = None
+    #: the job's id (to read what it left: its log, its chunks' counts)
+    job_id: int = 0
 
     @property
     def total(self) -> float:
@@ -509,7 +529,7 @@ def job_in_pool(
         kind.finish(job)
     t_finish = time.perf_counter() - t2
     Job.objects.filter(pk=job.pk).update(status=JobStatus.SUCCEEDED)
-    return PoolRun(t_plan, t_chunks, t_finish, done, timeline)
+    return PoolRun(t_plan, t_chunks, t_finish, done, timeline, job.pk)
 
 
 # --- CPU seconds of a run (for figures a loaded machine cannot distort much) ----------

@@ -128,6 +128,7 @@ def _assess(processes: int, schema: str, *, via_task: bool = False) -> dict[str,
     from django.db.models import Count
 
     from bench.common import CpuMeter, job_in_pool
+    from tenants.selectors.jobs import job_chunk_counts
     from zeimu.models import Fuka
 
     _empty()
@@ -152,6 +153,8 @@ def _assess(processes: int, schema: str, *, via_task: bool = False) -> dict[str,
         "cpu_server": round(cpu.server, 2),
         "loadavg": round(cpu.load, 2),
         "counts": counts,
+        # what the finish added up (the chunks' counts), to compare with the table's
+        "chunk_counts": job_chunk_counts(run.job_id),
         "timeline": run.timeline,
         "checksum": assessment_checksum(),
     }
@@ -413,7 +416,8 @@ def _worker_loop(database_url: str, schema: str, job_id: int, queue: Any) -> Non
     _worker_init(database_url, schema)
     from django.db import transaction
 
-    from tenants.jobs.models import ChunkStatus, Job, JobChunk
+    from bench.common import chunk_done
+    from tenants.jobs.models import Job, JobChunk
     from tenants.jobs.registry import get_kind
 
     kind = get_kind("zeimu_tosho_fuka")
@@ -421,8 +425,9 @@ def _worker_loop(database_url: str, schema: str, job_id: int, queue: Any) -> Non
     job = Job.objects.get(pk=job_id)
     while (chunk_id := queue.get()) is not None:
         with transaction.atomic():
-            kind.run_chunk(job, JobChunk.objects.get(pk=chunk_id))
-            JobChunk.objects.filter(pk=chunk_id).update(status=ChunkStatus.DONE)
+            # (its DONE mark and counts in the chunk's transaction: a killed chunk leaves
+            # neither, and its re-run writes them once)
+            chunk_done(chunk_id, kind.run_chunk(job, JobChunk.objects.get(pk=chunk_id)))
 
 
 def _run_workers(schema: str, job_id: int, chunk_ids: list[int], kill_after: int | None) -> int:
@@ -506,7 +511,19 @@ def _assess_killed(schema: str) -> dict[str, Any]:
         .exclude(atena_id__in=current.values("atena_id"))
         .count()
     )
+    from django.db.models import Count
+
+    from tenants.selectors.jobs import job_chunk_counts
+
+    table_counts = dict(
+        current.values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
     return {
+        "counts": table_counts,
+        # the finish's figures after the kill (the killed chunk's counts lost with its
+        # transaction, its re-run's written once): equal to the table's, or a chunk counted
+        # twice or not at all
+        "chunk_counts": job_chunk_counts(job.pk),
         "chunks": len(chunks),
         "chunks_resumed": len(left),
         "until_kill_and_drain": round(t_killed, 2),
@@ -627,10 +644,14 @@ def measure(
         f"[fuka] killed and resumed: {killed['chunks_resumed']} of {killed['chunks']} chunks "
         f"ran again; {killed['assessed']:,} assessed of {killed['residents']:,} residents, "
         f"{killed['missing']} missing, {killed['duplicated']} duplicated, "
-        f"{killed['total']:.1f} s in all"
+        f"{killed['total']:.1f} s in all; the chunks' counts "
+        f"{'equal' if killed['chunk_counts'] == killed['counts'] else 'NOT equal'} to the table's"
     )
     exact = killed["missing"] == 0 and killed["duplicated"] == 0
     exact = exact and killed["assessed"] == killed["residents"]
+    counts_equal = killed["chunk_counts"] == killed["counts"] and all(
+        r["chunk_counts"] == r["counts"] for r in runs
+    )
     two = [r["total"] for r in runs if r["processes"] == 2]
     best = min(two) if two else min(r["total"] for r in runs)
     same = len({r["checksum"]["md5"] for r in runs}) == 1
@@ -641,8 +662,10 @@ def measure(
         "ratio_target_met": bool(engine["cpu"]) and best <= RATIO_TARGET * engine["cpu"],
         "kill_resume_exactly_once": exact,
         "checksums_equal": same,
+        "chunk_counts_equal_table": counts_equal,
     }
-    print(f"\n[fuka] counts: {runs[-1]['counts']}")
+    print(f"\n[fuka] counts: {runs[-1]['counts']}; the chunks' counts (the finish's) "
+          f"{'equal' if counts_equal else 'NOT equal'} in every run")  # fmt: skip
     print(f"[fuka] 2 processes {best:.1f} s: target ≤ {TARGET_SECONDS:.0f} s "
           f"{'met' if record['results']['target_met'] else 'NOT met'}; "
           f"{record['results']['ratio_to_law']}× the law alone (target ≤ {RATIO_TARGET}×: "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ from tenants.jobs.memo import job_memo
 from tenants.jobs.models import Job, JobChunk, JobLogLine
 from tenants.jobs.registry import ChunkResult, JobOutcome, register
 from tenants.params.services import ParameterMissing, param_value
+from tenants.selectors.jobs import job_chunk_counts
 from tenants.wareki import format_nendo
 from zeimu.gyomu import KOJIN_JUMINZEI
 from zeimu.models import Fuka, FukaStatus, ShiryoImport, ShiryoImportStatus
@@ -123,10 +125,11 @@ class ToshoFuka:
         # straight in or, when a row is there already, into staging then INSERT … ON
         # CONFLICT DO NOTHING on the one-current-assessment index (fuka_one_current): a
         # person assessed already (a re-run chunk) is skipped
+        rows = assess_rows(ctx, people, job_id=job.pk)
         written = copy_insert(
             Fuka._meta.db_table,
             FUKA_COLUMNS,
-            assess_rows(ctx, people, job_id=job.pk),
+            rows,
             on_conflict="(fiscal_year, atena_id) WHERE is_current DO NOTHING",
             binary=True,
         )
@@ -140,7 +143,24 @@ class ToshoFuka:
             on=timezone.localdate(),
             actor=Actor(user_id=job.started_by_id, username=job.started_by_name),
         )
-        if written < len(people):
+        counts: dict[str, int]
+        if written == len(people):
+            # every row went in: the chunk's people stand as assessed here
+            status_at = FUKA_COLUMNS.index("status")
+            counts = Counter(row[status_at] for row in rows)
+        else:
+            # some had an assessment of the year already (kept as it is): their current
+            # 課税状況 is the one in the table — one query, on this rare path only
+            counts = dict(
+                Fuka.objects.filter(
+                    fiscal_year=ctx.fiscal_year,
+                    is_current=True,
+                    atena_id__in=[p[0] for p in people],
+                )
+                .values_list("status")
+                .annotate(n=Count("id"))
+                .values_list("status", "n")
+            )
             JobLogLine.objects.create(
                 job=job,
                 level="info",
@@ -149,15 +169,14 @@ class ToshoFuka:
                     "（賦課の内容を変えるときは更正してください）。"
                 ),
             )
-        return ChunkResult(done=len(people))
+        # the 課税状況 of the chunk's people, for the finish to add up (stored on the chunk
+        # with its DONE mark: a chunk run again replaces its counts)
+        return ChunkResult(done=len(people), counts=counts)
 
     def finish(self, job: Job) -> None:
-        counts = dict(
-            Fuka.objects.filter(fiscal_year=int(job.params["fiscal_year"]), is_current=True)
-            .values_list("status")
-            .annotate(n=Count("id"))
-            .values_list("status", "n")
-        )
+        """The result line: the job's people by their current 課税状況, added up from the
+        counts each chunk returned (no second read of the year's assessments)."""
+        counts = job_chunk_counts(job.pk)
         summary = "、".join(
             f"{FukaStatus(s).label} {counts.get(s, 0):,}人" for s in FukaStatus.values
         )

@@ -92,6 +92,12 @@ class JobChunk(models.Model):
     #: after its visibility timeout) is dropped
     dispatch = models.PositiveIntegerField("送信番号", default=1)
     finished_at = models.DateTimeField("終了日時", null=True, blank=True)
+    #: what the kind's ``run_chunk`` counted (``ChunkResult.counts``: name → number), for
+    #: its ``finish`` to add up (``tenants.selectors.jobs.job_chunk_counts``) instead of
+    #: reading the job's rows again. Written with the DONE mark in the chunk's own
+    #: transaction, so a chunk that runs again replaces its counts, never adds them twice.
+    #: NULL: the kind counts nothing (or the chunk is not done).
+    counts = models.JSONField("集計", null=True, blank=True)
 
     class Meta:
         verbose_name = "処理単位"

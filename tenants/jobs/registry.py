@@ -7,6 +7,7 @@ was killed (acks_late), so it writes with keys (job, record) or replaces its out
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 class ChunkResult:
     done: int
     failed: int = 0
+    #: a small summary of the chunk (name → number: e.g. people by 課税状況), stored on
+    #: the chunk with its DONE mark in the chunk's transaction and added up over the
+    #: job's chunks by ``tenants.selectors.jobs.job_chunk_counts`` — so a kind's ``finish``
+    #: need not read every row the job wrote again. A few keys, never personal data.
+    counts: Mapping[str, int] | None = None
 
 
 @dataclass(frozen=True)

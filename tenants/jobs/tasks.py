@@ -101,6 +101,8 @@ def _run_attempt(job: Job, chunk: JobChunk, attempt: int) -> bool:
                 status=ChunkStatus.DONE,
                 done=result.done,
                 failed=result.failed,
+                # (replaced, not added: a chunk that runs again leaves its last counts)
+                counts=dict(result.counts) if result.counts is not None else None,
                 finished_at=timezone.now(),
                 error="",
             )
@@ -117,6 +119,7 @@ def _run_attempt(job: Job, chunk: JobChunk, attempt: int) -> bool:
                 attempt,
                 status=ChunkStatus.FAILED,
                 failed=chunk.size,
+                counts=None,
                 error=type(exc).__name__,
                 finished_at=timezone.now(),
             )

@@ -20,6 +20,8 @@ class CountingKind:
         self.fail: set[int] = set()
         self.ran: list[int] = []
         self.finished: list[int] = []
+        #: job id → the chunks' counts added up, as its finish read them
+        self.finished_counts: dict[int, dict[str, int]] = {}
 
     def validate(self, params: dict[str, Any]) -> dict[str, Any]:
         if int(params.get("n", 0)) <= 0:
@@ -34,7 +36,13 @@ class CountingKind:
         self.ran.append(chunk.index)
         if chunk.index in self.fail:
             raise RuntimeError("boom")
-        return ChunkResult(done=chunk.size)
+        # a summary for the finish to add up: how many of the chunk's numbers are even
+        start = int(chunk.params["start"])
+        even = sum(1 for i in range(start, start + chunk.size) if i % 2 == 0)
+        return ChunkResult(done=chunk.size, counts={"even": even, "odd": chunk.size - even})
 
     def finish(self, job: Job) -> None:
+        from tenants.selectors.jobs import job_chunk_counts
+
         self.finished.append(job.pk)
+        self.finished_counts[job.pk] = job_chunk_counts(job.pk)

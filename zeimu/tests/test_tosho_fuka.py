@@ -165,3 +165,52 @@ def test_a_chunk_commits_without_waiting_for_its_wal_and_only_its_own_transactio
     assert Fuka.objects.filter(fiscal_year=2025).count() == 3
     connection.set_tenant(beta.municipality)
     assert not Fuka.objects.exists()
+
+
+def test_the_result_line_adds_up_each_chunks_counts_once_after_a_killed_chunk(
+    alpha, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tenants.jobs.models import ChunkStatus
+    from tenants.jobs.services import job_retry_failed
+    from tenants.jobs.tasks import run_job_chunk
+
+    connection.set_tenant(alpha.municipality)
+    _kyuchi(3)
+    _, (head, wife, _child) = household_tennyu(
+        "hayama", members=family(), ido_date=date(2020, 4, 1)
+    )
+    _kyuyo(head.pk, 5_200_000, 760_000)
+    _kyuyo(wife.pk, 930_000)
+    kind = get_kind("zeimu_tosho_fuka")
+    assert kind is not None
+    monkeypatch.setattr(kind, "chunk_rows", 1)  # one person a chunk
+    # given: the first chunk's worker was killed (nothing of it committed), the others ran
+    job = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    chunks = list(job.chunks.order_by("index"))
+    assert len(chunks) == 3
+    long_ago = timezone.now() - timedelta(minutes=31)
+    job.chunks.filter(pk=chunks[0].pk).update(
+        status=ChunkStatus.RUNNING, attempts=1, started_at=long_ago, heartbeat_at=long_ago
+    )
+    for chunk in chunks[1:]:
+        run_job_chunk(job.pk, chunk.pk)
+    # when: it is sent again and the job finishes
+    with django_capture_on_commit_callbacks(execute=True):
+        assert job_retry_failed(job=job, actor=ACTOR) == 1
+    job.refresh_from_db()
+    # then: each person counted once, as the table has them
+    assert job.status == JobStatus.SUCCEEDED
+    assert [sum((c.counts or {}).values()) for c in job.chunks.order_by("index")] == [1, 1, 1]
+    summary = [line.message for line in job.log.all() if "当初賦課の結果" in line.message]
+    assert summary == ["当初賦課の結果: 課税 1人、非課税 1人、未申告（課税資料なし） 1人"]
+    # and: a second run of the year keeps everyone's assessment and reports what stands
+    with django_capture_on_commit_callbacks(execute=True):
+        again = job_start(kind="zeimu_tosho_fuka", params={"fiscal_year": 2025}, actor=ACTOR)
+    again.refresh_from_db()
+    assert Fuka.objects.filter(fiscal_year=2025).count() == 3
+    summary = [line.message for line in again.log.all() if "当初賦課の結果" in line.message]
+    assert summary == ["当初賦課の結果: 課税 1人、非課税 1人、未申告（課税資料なし） 1人"]
