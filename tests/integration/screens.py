@@ -12,10 +12,11 @@ each page's main area to ``MAX_DEPTH``; paths that differ only in their numbers
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
 if TYPE_CHECKING:
@@ -79,20 +80,33 @@ def _links(page: Page, selector: str) -> list[str]:
     return hrefs
 
 
+@functools.cache
+def _axe_script() -> str:
+    """axe-core as axe_playwright_python ships it, read once per process (its ``Axe`` reads
+    the file at import too; the per-screen cost is evaluating it in each new document)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+# Runs axe in the page and sends back only what the check reports: the violations of the
+# failing impacts, with the first three targets of each (not the whole result, whose
+# passes, incomplete and inapplicable lists were serialised and discarded on every screen).
+_AXE_RUN = """async ([options, impacts]) => {
+    const results = await axe.run(document, options);
+    return results.violations
+        .filter(v => impacts.includes(v.impact))
+        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.slice(0, 3).map(n => n.target.join(","))}));
+}"""
+
+
 def axe_violations(page: Page) -> list[str]:
     """The serious and critical WCAG 2.2 AA violations axe-core finds on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    found = []
-    for v in results.response["violations"]:
-        if v.get("impact") in FAILING_IMPACTS:
-            targets = [",".join(n["target"]) for n in v["nodes"][:3]]
-            found.append(f"{v['id']} ({v['impact']}) {v['help']} at {targets}")
-    return found
+    page.evaluate(_axe_script())  # a new document has no axe: every navigation needs it
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    found: list[dict[str, Any]] = page.evaluate(_AXE_RUN, [options, sorted(FAILING_IMPACTS)])
+    return [f"{v['id']} ({v['impact']}) {v['help']} at {v['targets']}" for v in found]
 
 
 def overflow_px(page: Page) -> int:
