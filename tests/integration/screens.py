@@ -12,10 +12,11 @@ each page's main area to ``MAX_DEPTH``; paths that differ only in their numbers
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
 if TYPE_CHECKING:
@@ -79,20 +80,47 @@ def _links(page: Page, selector: str) -> list[str]:
     return hrefs
 
 
+@functools.cache
+def _axe_script() -> str:
+    """axe-core as axe_playwright_python ships it, read once per process (its ``Axe`` reads
+    the file at import too; the per-screen cost is evaluating it in each new document)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
+
+
+def preload_axe(page: Page) -> None:
+    """Have every document ``page`` loads from now on evaluate axe-core as it starts (an
+    init script, sent to the browser once), instead of :func:`axe_violations` sending the
+    572 KB script over the protocol to each screen it checks. For a page whose walk runs
+    axe on nearly every screen (the first persona on a host); the others inject on demand."""
+    page.add_init_script(_axe_script())
+
+
+# Runs axe in the page and sends back only what the check reports: the violations of the
+# failing impacts, with the first three targets of each (not the whole result, whose
+# passes, incomplete and inapplicable lists were serialised and discarded on every screen).
+# ``null`` when the document has no axe yet.
+_AXE_RUN = """async ([options, impacts]) => {
+    if (typeof window.axe === "undefined") return null;
+    const results = await window.axe.run(document, options);
+    return results.violations
+        .filter(v => impacts.includes(v.impact))
+        .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    targets: v.nodes.slice(0, 3).map(n => n.target.join(","))}));
+}"""
+
+
 def axe_violations(page: Page) -> list[str]:
     """The serious and critical WCAG 2.2 AA violations axe-core finds on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    found = []
-    for v in results.response["violations"]:
-        if v.get("impact") in FAILING_IMPACTS:
-            targets = [",".join(n["target"]) for n in v["nodes"][:3]]
-            found.append(f"{v['id']} ({v['impact']}) {v['help']} at {targets}")
-    return found
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    args = [options, sorted(FAILING_IMPACTS)]
+    found: list[dict[str, Any]] | None = page.evaluate(_AXE_RUN, args)
+    if found is None:  # not preloaded (see preload_axe): inject it into this document
+        page.evaluate(_axe_script())
+        found = page.evaluate(_AXE_RUN, args)
+    assert found is not None, "axe-core did not load"
+    return [f"{v['id']} ({v['impact']}) {v['help']} at {v['targets']}" for v in found]
 
 
 def overflow_px(page: Page) -> int:
@@ -117,6 +145,9 @@ class ScreenChecker:
         seen: set[str] | None = None,
         screenshots: Path | None = None,
     ) -> None:
+        if run_axe and not seen:
+            # the first persona on its host: nearly every screen it reaches gets axe
+            preload_axe(page)
         self.page = page
         self.walk = Walk(persona)
         self.run_axe = run_axe

@@ -7,11 +7,13 @@ no answer that contradicts the document (status code, content type, headers, bod
   the writing ones are refused by scope (403, documented) and so write nothing into the
   shared test world;
 - the same document with a key holding every scope (read, write, 個人番号) of a town made
-  for this module (its own schema, in a consortium of its own, dropped afterwards): the
+  for those runs (its own schema, in a consortium of its own, dropped afterwards): the
   writing operations are carried out (異動の仮登録, 証明書の発行, 処理の開始, 更正…);
 - the portal's document with that consortium's office logged in (its session and CSRF
   token, as a browser has them: the portal's API takes no API key): 費用区分 are added,
   changed and deleted, 按分 run and 試算 made for that consortium only;
+  (these two are in test_schemathesis_writing.py, so that ``--dist loadfile`` can give
+  them and the runs here to different workers)
 - both documents without credentials: every operation, every method, and it must be
   refused as documented (``ignored_auth``: no operation answers without credentials).
 
@@ -32,25 +34,20 @@ decide, not the document's.
 from __future__ import annotations
 
 import os
-import random
 import subprocess
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 import requests
-from django.conf import settings
 
 from tenants.api.authentication import apiclient_create
-from tenants.checkdigits import dantai_code_check_digit
 from tenants.db import connection
-from tenants.models import ApiClient, Consortium, Municipality, StaffUser
+from tenants.models import ApiClient, Municipality, StaffUser
 from tests.integration.conftest import ROOT, VENV_BIN
-from tests.personas import ALPHA_HOST, PERSONA_PASSWORD, PORTAL_HOST, alpha_modules
+from tests.personas import ALPHA_HOST, PERSONA_PASSWORD, PORTAL_HOST
 
 # Checks on what the application answers (not on how strict its validation is).
 ANSWER_CHECKS = ",".join(
@@ -118,114 +115,6 @@ def _summary(result: subprocess.CompletedProcess[str]) -> str:
     return (result.stdout + result.stderr)[-8000:]
 
 
-@dataclass
-class OwnTown:
-    """A consortium, its office and one member town made for this module only."""
-
-    consortium: Consortium
-    municipality: Municipality
-    host: str
-    office: StaffUser
-    office_totp: str
-
-
-def _unused_dantai_code() -> str:
-    """A 全国地方公共団体コード with a correct 検査数字 that no town of the test world uses
-    (prefecture 47, 沖縄県, from 900 on: no real code there)."""
-    rng = random.Random()
-    while True:
-        first5 = f"47{rng.randrange(900, 1000):03d}"
-        code = f"{first5}{dantai_code_check_digit(first5)}"
-        if not Municipality.objects.filter(dantai_code=code).exists():
-            return code
-
-
-@pytest.fixture(scope="module")
-def own_town(django_db_setup: None, django_db_blocker: Any) -> Iterator[OwnTown]:
-    """A town of its own (its own schema, every implemented 業務) in a consortium of its
-    own, so writing keys and the office's session write nothing into the shared test
-    world; dropped afterwards with its schema and everything the run wrote into the
-    public schema (負担金 rows of the consortium)."""
-    from billing.models import AllocationRun, AllocationShare, CostPool, FormerCost, MemberFigure
-    from tenants.services.municipality import municipality_provision
-    from tenants.services.staff import staff_create
-
-    assert str(connection.settings_dict["NAME"]).startswith("test_")
-    slug = f"st{uuid.uuid4().hex[:8]}"
-    with django_db_blocker.unblock():
-        consortium = Consortium.objects.create(
-            name=f"スキーマ検査組合{slug}", kind="ichibu_jimu_kumiai"
-        )
-        office, _, office_totp = staff_create(
-            username=f"{slug}-office",
-            display_name="検査用事務局",
-            consortium_office=consortium,
-            password=PERSONA_PASSWORD,
-            acting_user=None,
-        )
-        result = municipality_provision(
-            consortium=consortium,
-            dantai_code=_unused_dantai_code(),
-            name="検査町",
-            name_kana="けんさまち",
-            prefecture="沖縄県",
-            population=1000,
-            population_date=None,
-            go_live=None,
-            subdomain=slug,
-            gyomu_codes=alpha_modules(),
-            networks=["127.0.0.0/8", "::1/128"],
-            admin_username=None,
-            acting_user=office,
-            status="active",
-        )
-        town = result.municipality
-        connection.set_schema_to_public()
-    try:
-        yield OwnTown(
-            consortium=consortium,
-            municipality=town,
-            host=f"{slug}.{settings.JC_BASE_DOMAIN}",
-            office=office,
-            office_totp=office_totp,
-        )
-    finally:
-        with django_db_blocker.unblock():
-            connection.set_schema_to_public()
-            runs = AllocationRun.objects.filter(consortium=consortium)
-            AllocationShare.objects.filter(run__in=runs).delete()
-            runs.delete()
-            for model in (CostPool, FormerCost, MemberFigure):
-                model.objects.filter(consortium=consortium).delete()
-            town.delete(force_drop=True)  # its schema, domain, subscriptions, keys
-            StaffUser.objects.filter(consortium_office=consortium).delete()
-            consortium.delete()
-
-
-def _all_scopes(town: Municipality) -> list[str]:
-    codes = list(town.subscriptions.values_list("gyomu__code", flat=True).distinct())
-    actions = ("read", "write", "kojin_bango")
-    return [
-        "platform:read",
-        "platform:write",
-        *(f"{code}:{action}" for code in codes for action in actions),
-    ]
-
-
-@pytest.fixture(scope="module")
-def writing_key(own_town: OwnTown, django_db_blocker: Any) -> Iterator[str]:
-    """A key of the town of its own holding every scope its 業務 offer."""
-    with django_db_blocker.unblock():
-        client, key = apiclient_create(
-            municipality=own_town.municipality,
-            name="schemathesis-writer",
-            scopes=_all_scopes(own_town.municipality),
-        )
-    yield key
-    with django_db_blocker.unblock():
-        ApiClient.objects.filter(pk=client.pk).delete()
-
-
 @pytest.fixture
 def reading_key(committed: None) -> Any:
     alpha = Municipality.objects.get(dantai_code="143014")
@@ -239,36 +128,6 @@ def reading_key(committed: None) -> Any:
     ApiClient.objects.filter(pk=client.pk).delete()
 
 
-def _office_session(web_server: Any, town: OwnTown) -> tuple[str, str]:
-    """Logs the town's consortium office in on the portal through both steps, as a browser
-    would (CSRF token, password, then TOTP); returns its session and CSRF cookies."""
-    base = f"http://127.0.0.1:{web_server.port}"
-    host = {"Host": f"{PORTAL_HOST}:{web_server.port}"}
-    http = requests.Session()
-    http.get(f"{base}/login/", headers=host, timeout=10)
-    token = http.cookies["csrftoken"]
-    form = {"username": town.office.username, "password": PERSONA_PASSWORD}
-    step1 = http.post(
-        f"{base}/login/",
-        data={**form, "csrfmiddlewaretoken": token},
-        headers=host,
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert step1.status_code == 302, step1.text[:500]
-    step2 = http.post(
-        f"{base}/login/totp/",
-        data={"code": pyotp.TOTP(town.office_totp).now(), "csrfmiddlewaretoken": token},
-        headers=host,
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert step2.status_code == 302, step2.text[:500]
-    session, csrf = http.cookies.get("sessionid"), http.cookies.get("csrftoken")
-    assert session and csrf
-    return session, csrf
-
-
 def test_the_town_document_with_a_reading_key(
     web_server: Any, reading_key: str, tmp_path: Path
 ) -> None:
@@ -280,42 +139,6 @@ def test_the_town_document_with_a_reading_key(
         f"Authorization: Bearer {reading_key}",
         "--phases",
         QUICK_PHASES,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, _summary(result)
-
-
-def test_the_town_document_with_a_writing_key_in_a_town_of_its_own(
-    web_server: Any, own_town: OwnTown, writing_key: str, tmp_path: Path
-) -> None:
-    result = _st(
-        "tenant.yaml",
-        f"http://127.0.0.1:{web_server.port}",
-        f"{own_town.host}:{web_server.port}",
-        "-H",
-        f"Authorization: Bearer {writing_key}",
-        "--phases",
-        ALL_PHASES,
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, _summary(result)
-
-
-def test_the_portal_document_with_the_office_session(
-    web_server: Any, own_town: OwnTown, tmp_path: Path, django_db_blocker: Any
-) -> None:
-    with django_db_blocker.unblock():
-        session, csrf = _office_session(web_server, own_town)
-    result = _st(
-        "public.yaml",
-        f"http://127.0.0.1:{web_server.port}",
-        f"{PORTAL_HOST}:{web_server.port}",
-        "-H",
-        f"Cookie: sessionid={session}; csrftoken={csrf}",
-        "-H",
-        f"X-CSRFToken: {csrf}",
-        "--phases",
-        ALL_PHASES,
         cwd=tmp_path,
     )
     assert result.returncode == 0, _summary(result)
