@@ -63,6 +63,9 @@ ANSWER_CHECKS = ",".join(
 # this file enables the answer checks and positive_data_acceptance (a request the document
 # allows is not refused as malformed), with the statuses that count as accepted.
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+# The longest run (the writing key's, every phase over ~160 operations) takes ≈ 250 s of
+# CPU; on a machine shared with other work its wall time has reached 600 s.
+ST_TIMEOUT = int(os.environ.get("JC_ST_TIMEOUT", "1500"))
 EXAMPLES = "5"  # per operation and phase: the suite stays fast; bench/ may run more
 # The runs that may write (a town of its own, the portal) go through every phase; the
 # coverage phase (boundaries, missing and wrong parameters, every enum value) is what
@@ -82,33 +85,44 @@ def _only() -> list[str]:
 def _st(
     document: str, base_url: str, host: str, *extra: str, cwd: Path
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            str(VENV_BIN / "st"),
-            "--config-file",
-            str(CONFIG),
-            "run",
-            str(ROOT / "openapi" / document),
-            "--url",
-            base_url,
-            "-H",
-            f"Host: {host}",
-            "-n",
-            EXAMPLES,
-            "--seed",
-            "20261205",
-            "--request-timeout",
-            "20",
-            "--no-color",
-            *_only(),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        cwd=cwd,  # schemathesis keeps a cache of failures in its working directory
-        check=False,
-    )
+    command = [
+        str(VENV_BIN / "st"),
+        "--config-file",
+        str(CONFIG),
+        "run",
+        str(ROOT / "openapi" / document),
+        "--url",
+        base_url,
+        "-H",
+        f"Host: {host}",
+        "-n",
+        EXAMPLES,
+        "--seed",
+        "20261205",
+        "--request-timeout",
+        "20",
+        "--no-color",
+        *_only(),
+        *extra,
+    ]
+    try:
+        return subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=ST_TIMEOUT,
+            cwd=cwd,  # schemathesis keeps a cache of failures in its working directory
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        # Not the exception itself: its message is the command line, which holds the run's
+        # credentials (an API key, a session cookie) in its -H arguments.
+        raw = exc.stdout or b""
+        out = raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+        raise AssertionError(
+            f"schemathesis ran longer than {ST_TIMEOUT} s (JC_ST_TIMEOUT); its last output:\n"
+            + out[-4000:]
+        ) from None
 
 
 def _summary(result: subprocess.CompletedProcess[str]) -> str:
