@@ -34,13 +34,14 @@ SEED = 22
 
 def _cleanup_town(schema: str) -> None:
     from tenants.models import Municipality
+    from tenants.services.municipality import municipality_drop
 
     connection.set_schema_to_public()
     town = Municipality.objects.filter(schema_name=schema).first()
-    with pg_connect() as conn:
-        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     if town is not None:
-        town.delete()
+        municipality_drop(municipality=town, acting_user=None)  # schema, rows, files
+    with pg_connect() as conn:  # (a schema left by a run that stopped half way)
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import queue
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +26,7 @@ from psycopg import sql
 from tenants.backup.dump import file_copy_hashed, files_walk, media_folder, schema_export
 from tenants.backup.manifest import FILES_DIR, BackupError, Manifest, manifest_read
 from tenants.backup.pg import pg_connect, schema_name_check, schema_present, schema_tables
+from tenants.media import town_media_remove
 
 COPY_BLOCK = 1 << 20
 INDEX_SETUP = ("SET maintenance_work_mem = '256MB'", "SET max_parallel_maintenance_workers = 0")
@@ -421,4 +421,4 @@ def schema_drop(schema: str, *, conn: psycopg.Connection[Any] | None = None) -> 
     finally:
         if own:
             conn.close()
-    shutil.rmtree(media_folder(schema), ignore_errors=True)
+    town_media_remove(schema)

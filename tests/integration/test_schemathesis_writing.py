@@ -61,7 +61,7 @@ def own_town(django_db_setup: None, django_db_blocker: Any) -> Iterator[OwnTown]
     world; dropped afterwards with its schema and everything the run wrote into the
     public schema (負担金 rows of the consortium)."""
     from billing.models import AllocationRun, AllocationShare, CostPool, FormerCost, MemberFigure
-    from tenants.services.municipality import municipality_provision
+    from tenants.services.municipality import municipality_drop, municipality_provision
     from tenants.services.staff import staff_create
 
     assert str(connection.settings_dict["NAME"]).startswith("test_")
@@ -111,7 +111,7 @@ def own_town(django_db_setup: None, django_db_blocker: Any) -> Iterator[OwnTown]
             runs.delete()
             for model in (CostPool, FormerCost, MemberFigure):
                 model.objects.filter(consortium=consortium).delete()
-            town.delete(force_drop=True)  # its schema, domain, subscriptions, keys
+            municipality_drop(municipality=town, acting_user=None)  # schema, rows, keys, files
             StaffUser.objects.filter(consortium_office=consortium).delete()
             consortium.delete()
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from bench.soak import KINDS, PRINT_KIND, TOSHO_KIND, TownTarget, run_soak, towns_prepare
 from tenants.db import connection
 from tenants.models import Consortium, Municipality, StaffUser
+from tenants.services.municipality import municipality_drop
 from tests.personas import alpha_modules
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def soak_towns(committed: None) -> Iterator[list[TownTarget]]:
         towns = list(Municipality.objects.filter(consortium=consortium))
         StaffUser.objects.filter(home_municipality__in=towns).delete()
         for town in towns:
-            town.delete(force_drop=True)  # its schema, domain, subscriptions, keys
+            municipality_drop(municipality=town, acting_user=None)  # schema, rows, keys, files
         consortium.delete()
 
 
