@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from fukushi.rules.seiho import KijunMiteigi, Setaiin
+from fukushi.rules.seiho import KijunMiteigi, Meisai, SaiteiSeikatsuhiResult, Setaiin
 from fukushi.rules.seiho_kasan import is_nyuji
 from fukushi.tests.test_seiho_rules import (
     VALUES,
@@ -33,7 +33,7 @@ P7 = _structure_params(2025)
 DEC = date(2026, 12, 1)  # Ⅵ区 の冬季加算の月
 
 
-def kasan_line(r, meisho):  # type: ignore[no-untyped-def]
+def kasan_line(r: SaiteiSeikatsuhiResult, meisho: str) -> Meisai:
     return next(m for m in r.meisai if m.meisho == meisho)
 
 
@@ -186,7 +186,7 @@ def test_jutaku_fujo_by_shomenseki_for_one_person(chiiki, shomenseki, fujo):
         assert f"（{shomenseki}㎡）の限度額{fujo:,}円" in line_words(r)
 
 
-def line_words(r):  # type: ignore[no-untyped-def]
+def line_words(r: SaiteiSeikatsuhiResult) -> str:
     return next(m.uchiwake for m in r.meisai if m.fujo == "住宅扶助")
 
 
