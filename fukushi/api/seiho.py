@@ -7,6 +7,7 @@ every case id, existing or not."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404
@@ -21,6 +22,7 @@ from fukushi.grants_seiho import SEIHO_CASE
 from fukushi.gyomu import SEIKATSU_HOGO
 from fukushi.models import SeihoCase
 from fukushi.rules.seiho import SHOGAI_LABELS, TOKI_KU_LABELS
+from fukushi.rules.seiho_kasan import NINSANPU_LABELS
 from fukushi.rules.seiho_params import KYUCHI_LABELS
 from fukushi.selectors.seiho import case_view
 from fukushi.services.seiho import MemberInput, SeihoRefused, Setai, compute, meisai_json
@@ -49,6 +51,13 @@ class ShisanMemberSerializer(serializers.Serializer):
     shuro_keihi = _yen("就労の必要経費（月額・円）")
     shinki_shuro = serializers.BooleanField(default=False, help_text="新規就労控除の期間")
     sonota_shunyu = _yen("その他の収入（認定額・月額・円）")
+    ninsanpu = serializers.ChoiceField(
+        choices=[("", "なし"), *NINSANPU_LABELS.items()], default="", help_text="妊産婦加算の区分"
+    )
+    joji_zaitaku = serializers.BooleanField(
+        default=False, help_text="療養のため常時在宅せざるを得ない（冬季加算の特別基準）"
+    )
+    kaigo_hokenryo = _yen("介護保険料加算: 普通徴収の介護保険料（月額・円、65歳以上）")
 
 
 class ShisanSerializer(serializers.Serializer):
@@ -66,6 +75,21 @@ class ShisanSerializer(serializers.Serializer):
     )
     yachin = _yen("家賃（月額・円）")
     hitorioya = serializers.BooleanField(default=False, help_text="ひとり親世帯（母子加算）")
+    toki_tokubetsu = serializers.BooleanField(
+        default=False, help_text="冬季加算の特別基準（常時在宅の世帯員・乳児がいるとき1.3倍まで）"
+    )
+    shomenseki = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="住居の床面積（専有面積・㎡）。単身で15㎡以下は床面積別の限度額",
+    )
+    shomen_tadashigaki = serializers.BooleanField(
+        default=False, help_text="床面積別の限度額によらない（社援発0414第9号のただし書）"
+    )
     setaiin = serializers.ListField(
         child=ShisanMemberSerializer(),
         min_length=1,
@@ -104,6 +128,9 @@ class SeihoShisanView(TenantAPIView):
                 shuro_keihi=m["shuro_keihi"],
                 shinki_shuro=m["shinki_shuro"],
                 sonota_shunyu=m["sonota_shunyu"],
+                ninsanpu=m["ninsanpu"],
+                joji_zaitaku=m["joji_zaitaku"],
+                kaigo_hokenryo=m["kaigo_hokenryo"],
             )
             for i, m in enumerate(members)
         ]
@@ -113,6 +140,9 @@ class SeihoShisanView(TenantAPIView):
             jutaku_chiiki=d["jutaku_chiiki"],
             yachin=d["yachin"],
             hitorioya=d["hitorioya"],
+            toki_tokubetsu=d["toki_tokubetsu"],
+            shomenseki=d["shomenseki"],
+            shomen_tadashigaki=d["shomen_tadashigaki"],
         )
         try:
             r = compute(setai, inputs, births, d["kijunbi"])

@@ -20,8 +20,10 @@ How the 告示 builds 生活扶助 (居宅, 別表第1 第1章 1):
 
 加算 (別表第1 第2章): 障害者加算 (by 級地 grade and 等級), 母子加算 (ひとり親; by 級地 grade and
 number of 児童), 児童養育加算 (each 児童 to the 3月31日 after turning 18). 住宅扶助 (別表第3): the
-rent up to the 限度額 of the area and household size. 教育・医療・介護扶助, 入院・施設, 妊産婦加算,
-在宅患者加算, 介護保険料加算 and the 冬季加算の特別基準 are not covered.
+rent up to the 限度額 of the area and household size (for one person, by 床面積 when 15㎡以下).
+妊産婦加算, 介護保険料加算 and the 冬季加算の特別基準 are in ``fukushi.rules.seiho_kasan``.
+教育・医療・介護扶助, 入院・施設, 重度障害者加算, 在宅患者加算 and 介護施設入所者加算 are not
+covered (their amounts were not found).
 
 収入認定 (実施要領 第8): 就労収入 − 必要経費 − 勤労控除 (基礎控除 by the table, the largest earner
 in the 1人目 column; 新規就労控除; 未成年者控除), plus other income as the caller has assessed
@@ -43,6 +45,14 @@ from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
+from fukushi.rules.seiho_kasan import (
+    KAIGO_HOKENRYO_NENREI,
+    NINSANPU_LABELS,
+    is_nyuji,
+    jutaku_gendo,
+    ninsanpu_gaku,
+    toki_tokubetsu_gaku,
+)
 from fukushi.rules.seiho_params import (
     KYUCHI_LABELS,
     NENREI_KUBUN,
@@ -96,6 +106,12 @@ class Setaiin:
     #: 未成年者控除 does not apply (an independent household with only a spouse or own
     #: children — 実施要領; a one-person household is excluded without this flag)
     miseinen_jogai: bool = False
+    #: 妊産婦加算 of the month: "ninpu_6miman" / "ninpu_6ijo" / "sanpu", or None
+    ninsanpu: str | None = None
+    #: 傷病・障害等による療養のため外出が著しく困難で常時在宅 (冬季加算の特別基準)
+    joji_zaitaku: bool = False
+    #: 介護保険料加算: the month's 介護保険料 paid by 普通徴収 (実費, 円); 0 when none
+    kaigo_hokenryo: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +128,12 @@ class SaiteiSeikatsuhiInput:
     yachin: int = 0
     #: the 住宅扶助 area key (``fukushi.seiho.jutaku_fujo``); required when ``yachin`` > 0
     jutaku_chiiki: str | None = None
+    #: the 実施機関 applies the 冬季加算の特別基準 (up to ×1.3; needs a 常時在宅 member or an 乳児)
+    toki_tokubetsu: bool = False
+    #: the dwelling's 床面積 (専有面積, ㎡); None: not recorded
+    shomenseki: Decimal | None = None
+    #: 社援発0414第9号 1(2)ア ただし書: the 床面積 limit does not apply
+    shomen_tadashigaki: bool = False
 
 
 @dataclass(frozen=True)
@@ -289,12 +311,22 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
         ku_words = TOKI_KU_LABELS[inp.toki_ku]
         by_size = _need(p.toki_kijun, inp.toki_ku, f"冬季加算（{ku_words}）")
         toki = _by_n(by_size, n, f"冬季加算（{ku_words}）")
+        words = f"{ku_words}・{n}人・{month}月"
+        meisho = "冬季加算"
+        if inp.toki_tokubetsu:
+            base = toki
+            toki = toki_tokubetsu_gaku(p, base)
+            meisho = "冬季加算（特別基準）"
+            words = (
+                f"{words}の地区別冬季加算額{_fmt(base)}×{p.toki_tokubetsu_bairitsu}"
+                f"（10円未満切上げ）。{_toki_tokubetsu_riyu(inp)}"
+            )
         meisai.append(
             Meisai(
                 "生活扶助",
-                "冬季加算",
+                meisho,
                 toki,
-                f"{ku_words}・{n}人・{month}月",
+                words,
                 flag("fukushi.seiho.toki_kasan"),
             )
         )
@@ -312,6 +344,8 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
                 flag("fukushi.seiho.kimatsu_ichiji_fujo"),
             )
         )
+    if inp.toki_tokubetsu:
+        _toki_tokubetsu_riyu(inp)  # refuses a household the 特別基準 does not reach, any month
     seikatsu = dai1_gaku + dai2_gaku + tokurei + keika + toki + kimatsu
 
     # 加算
@@ -351,6 +385,35 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
                 flag("fukushi.seiho.boshi_kasan"),
             )
         )
+    for m, age in zip(inp.setaiin, ages, strict=True):
+        if m.ninsanpu is not None:
+            g = ninsanpu_gaku(p, grade, m.ninsanpu)
+            kasan += g
+            meisai.append(
+                Meisai(
+                    "加算",
+                    "妊産婦加算",
+                    g,
+                    f"{NINSANPU_LABELS[m.ninsanpu]}・{grade}級地",
+                    flag("fukushi.seiho.ninsanpu_kasan"),
+                )
+            )
+        if m.kaigo_hokenryo < 0:
+            raise ValueError("介護保険料は0以上で指定してください")
+        if m.kaigo_hokenryo:
+            if age < KAIGO_HOKENRYO_NENREI:
+                raise ValueError(
+                    "介護保険料加算は介護保険の第1号被保険者（65歳以上）で普通徴収の方に限られます"
+                )
+            kasan += m.kaigo_hokenryo
+            meisai.append(
+                Meisai(
+                    "加算",
+                    "介護保険料加算",
+                    m.kaigo_hokenryo,
+                    f"普通徴収の介護保険料（実費）{_fmt(m.kaigo_hokenryo)}",
+                )
+            )
     if jido:
         g = p.jido_yoiku_gaku * jido
         kasan += g
@@ -372,15 +435,16 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
         if inp.jutaku_chiiki is None:
             raise ValueError("家賃があるときは住宅扶助の地域を指定してください")
         area = _need(p.jutaku, inp.jutaku_chiiki, f"住宅扶助の限度額（{inp.jutaku_chiiki}）")
-        bucket = 0 if n == 1 else 1 if n == 2 else 2 if n <= 5 else 3 if n == 6 else 4
-        gendo = int(area["gaku"][bucket])
+        gendo, gendo_words = jutaku_gendo(
+            area, n, shomenseki=inp.shomenseki, tadashigaki=inp.shomen_tadashigaki
+        )
         jutaku = min(inp.yachin, gendo)
         meisai.append(
             Meisai(
                 "住宅扶助",
                 "家賃・間代等",
                 jutaku,
-                f"家賃{_fmt(inp.yachin)}（{area['label']}・{n}人世帯の限度額{_fmt(gendo)}）",
+                f"家賃{_fmt(inp.yachin)}（{gendo_words}）",
                 flag("fukushi.seiho.jutaku_fujo"),
             )
         )
@@ -399,6 +463,20 @@ def saitei_seikatsuhi(inp: SaiteiSeikatsuhiInput, p: SeihoParameters) -> SaiteiS
         yohi="保護を要する" if shunyu < saitei else "保護を要しない",
         unconfirmed=tuple(notes[k] for k in sorted(notes)),
     )
+
+
+def _toki_tokubetsu_riyu(inp: SaiteiSeikatsuhiInput) -> str:
+    """The 特別基準's reason in words; refuses a household without a 常時在宅 member or 乳児."""
+    reasons = []
+    if any(m.joji_zaitaku for m in inp.setaiin):
+        reasons.append("療養のため常時在宅せざるを得ない世帯員がいる")
+    if any(is_nyuji(m.seinengappi, inp.kijunbi) for m in inp.setaiin):
+        reasons.append("乳児がいる")
+    if not reasons:
+        raise ValueError(
+            "冬季加算の特別基準は、療養のため常時在宅せざるを得ない世帯員又は乳児がいる世帯に限られます"
+        )
+    return "・".join(reasons) + "ため特別基準による"
 
 
 def _shunyu_nintei(

@@ -103,6 +103,12 @@ class SeihoParameters:
     jido_yoiku_gaku: int
     boshi: dict[str, dict[str, int]]
     shogaisha: dict[str, dict[str, int]]
+    #: 妊産婦加算: 級地 grade → 区分 (ninpu_6miman / ninpu_6ijo / sanpu) → amount
+    ninsanpu: dict[str, dict[str, int]]
+    #: 冬季加算の特別基準: the multiplier's upper bound and how the product is rounded
+    toki_tokubetsu_bairitsu: Decimal
+    toki_tokubetsu_hasu: str
+    #: area → {label, gaku: [1人, 2人, 3〜5人, 6人, 7人以上], shomen?: [床面積別 3 buckets]}
     jutaku: dict[str, dict[str, Any]]
     #: (下限, 上限, 1人目, 2人目以降); None: the whole income
     kiso_hyo: tuple[tuple[int, int, int | None, int | None], ...]
@@ -169,10 +175,14 @@ def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParam
     jido = get("jido_yoiku_kasan")
     boshi = get("boshi_kasan")
     shogai = get("shogaisha_kasan")
+    ninsanpu = get("ninsanpu_kasan")
+    toki_tokubetsu = get("toki_tokubetsu_kijun")
     jutaku = get("jutaku_fujo")
     kinro = get("kinro_kojo")
     if hasu["hoho"] not in ("kirisute_1en", "kirisute_1en_kiriage_10en"):
         raise ValueError(f"第1類の端数の扱いが不明です: {hasu['hoho']!r}")
+    if toki_tokubetsu["hasu"] != "kiriage_10en":
+        raise ValueError(f"冬季加算の特別基準の端数の扱いが不明です: {toki_tokubetsu['hasu']!r}")
     return SeihoParameters(
         fiscal_year=y,
         dai1=dai1["kijun"],
@@ -187,6 +197,9 @@ def seiho_parameters_from_lookup(lookup: Lookup, fiscal_year: int) -> SeihoParam
         jido_yoiku_gaku=int(jido["gaku"]),
         boshi=boshi["kijun"],
         shogaisha=shogai["kijun"],
+        ninsanpu=ninsanpu["kijun"],
+        toki_tokubetsu_bairitsu=Decimal(str(toki_tokubetsu["bairitsu"])),
+        toki_tokubetsu_hasu=str(toki_tokubetsu["hasu"]),
         jutaku=jutaku["chiiki"],
         kiso_hyo=tuple(
             (int(a), int(b), None if c is None else int(c), None if d is None else int(d))

@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -90,6 +91,11 @@ class MemberInput:
     shuro_keihi: int = 0
     shinki_shuro: bool = False
     sonota_shunyu: int = 0
+    #: 妊産婦加算の区分 of the month ("" none); 常時在宅 (冬季加算の特別基準); 介護保険料加算
+    #: (普通徴収の月額). The 試算 takes them; a case does not hold them yet (no field).
+    ninsanpu: str = ""
+    joji_zaitaku: bool = False
+    kaigo_hokenryo: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,10 @@ class Setai:
     jutaku_chiiki: str = ""
     yachin: int = 0
     hitorioya: bool = False
+    #: 冬季加算の特別基準, 床面積 (㎡, None: not recorded) and the 床面積 ただし書 (試算 only)
+    toki_tokubetsu: bool = False
+    shomenseki: Decimal | None = None
+    shomen_tadashigaki: bool = False
 
 
 # --- the calculation ----------------------------------------------------------------------
@@ -121,12 +131,18 @@ def rule_input(
                 shuro_keihi=m.shuro_keihi,
                 shinki_shuro=m.shinki_shuro,
                 sonota_shunyu=m.sonota_shunyu,
+                ninsanpu=m.ninsanpu or None,
+                joji_zaitaku=m.joji_zaitaku,
+                kaigo_hokenryo=m.kaigo_hokenryo,
             )
             for m in members
         ),
         hitorioya=setai.hitorioya,
         yachin=setai.yachin,
         jutaku_chiiki=setai.jutaku_chiiki or None,
+        toki_tokubetsu=setai.toki_tokubetsu,
+        shomenseki=setai.shomenseki,
+        shomen_tadashigaki=setai.shomen_tadashigaki,
     )
 
 

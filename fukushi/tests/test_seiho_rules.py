@@ -602,6 +602,7 @@ def test_the_unconfirmed_values_are_the_ones_the_report_lists():
         "fukushi.seiho.toki_kasan",  # 令和7年度以前
         "fukushi.seiho.kimatsu_ichiji_fujo",  # 令和7年度以前
         "fukushi.seiho.shogaisha_kasan",  # 令和7年度以前
+        "fukushi.seiho.ninsanpu_kasan",  # 令和7年度以前の1・2級地（解説頁の額）
         "fukushi.seiho.kinro_kojo",
     }
 

@@ -13,7 +13,8 @@ The 試算 of the 最低生活費 reads no person and saves nothing: any holder 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from django import forms
@@ -38,6 +39,7 @@ from fukushi.models import (
 )
 from fukushi.printjobs_seiho import tsuchi_render
 from fukushi.rules.seiho import SHOGAI_LABELS, TOKI_KU_LABELS
+from fukushi.rules.seiho_kasan import NINSANPU_LABELS
 from fukushi.rules.seiho_params import KYUCHI_LABELS
 from fukushi.selectors.seiho import (
     case_view,
@@ -89,6 +91,7 @@ DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
 KYUCHI_CHOICES = list(KYUCHI_LABELS.items())
 TOKI_CHOICES = list(TOKI_KU_LABELS.items())
 SHOGAI_CHOICES = [("", "なし"), *SHOGAI_LABELS.items()]
+NINSANPU_CHOICES = [("", "なし"), *NINSANPU_LABELS.items()]
 FUJO_CHOICES = list(Fujo.choices)
 
 
@@ -315,6 +318,33 @@ class ShikyuForm(forms.Form):
 
 class ShisanForm(SetaiForm):
     kijunbi = WarekiDateField(label="計算する月（その月のいずれかの日）", help_text=DATE_HELP)
+    toki_tokubetsu = forms.BooleanField(
+        label="冬季加算の特別基準（1.3倍まで）",
+        required=False,
+        help_text="療養のため常時在宅せざるを得ない世帯員又は乳児がいて、地区別冬季加算額によりがたいとき。",
+    )
+    shomenseki = forms.DecimalField(
+        label="住居の床面積（専有面積・㎡）",
+        min_value=Decimal("0.01"),
+        max_value=Decimal("9999.99"),
+        decimal_places=2,
+        required=False,
+        help_text="単身で15㎡以下のときは床面積別の限度額になります。空欄は記録なし。",
+    )
+    shomen_tadashigaki = forms.BooleanField(
+        label="床面積別の限度額によらない（通知のただし書）",
+        required=False,
+        help_text="自立助長の観点から引き続き居住することが必要と認められる場合など。",
+    )
+
+    def setai(self) -> Setai:
+        d = self.cleaned_data
+        return replace(
+            super().setai(),
+            toki_tokubetsu=bool(d.get("toki_tokubetsu")),
+            shomenseki=d.get("shomenseki"),
+            shomen_tadashigaki=bool(d.get("shomen_tadashigaki")),
+        )
 
 
 class ShisanMemberForm(forms.Form):
@@ -328,6 +358,17 @@ class ShisanMemberForm(forms.Form):
     )
     sonota_shunyu = forms.IntegerField(
         label="その他の収入（月額）", min_value=0, max_value=10**8, required=False
+    )
+    ninsanpu = forms.ChoiceField(label="妊産婦加算", choices=NINSANPU_CHOICES, required=False)
+    joji_zaitaku = forms.BooleanField(
+        label="療養のため常時在宅（冬季加算の特別基準）", required=False
+    )
+    kaigo_hokenryo = forms.IntegerField(
+        label="介護保険料（普通徴収・月額）",
+        min_value=0,
+        max_value=10**7,
+        required=False,
+        help_text="65歳以上で普通徴収の方は、介護保険料加算（実費）になります。",
     )
 
 
@@ -737,6 +778,9 @@ def shisan(request: HttpRequest) -> HttpResponse:
                     shuro_shunyu=m.get("shuro_shunyu") or 0,
                     shuro_keihi=m.get("shuro_keihi") or 0,
                     sonota_shunyu=m.get("sonota_shunyu") or 0,
+                    ninsanpu=m.get("ninsanpu") or "",
+                    joji_zaitaku=bool(m.get("joji_zaitaku")),
+                    kaigo_hokenryo=m.get("kaigo_hokenryo") or 0,
                 )
                 for i, m in enumerate(rows)
             ]
