@@ -53,6 +53,7 @@ MODULE = ModuleSpec(
         "job:zeimu_shuno_tokusoku": "督促状の発付",
         "zeimu.shuno_nofusho_pdf": "納付書の発行",
         "job:zeimu_shuno_nofusho": "納付書の一括作成",
+        "job:zeimu_shuno_hojin_nofusho": "納付書の一括作成（法人）",
         "api.zeimu.shuno_entaikin": "API（延滞金の試算）",
         "api.zeimu.shuno_lookup": "API（収納状況の照会）",
         "api.zeimu.shuno_hojin": "API（法人の収納状況の照会）",

@@ -1,6 +1,7 @@
 """REST API: 軽自動車税（種別割）— a person's vehicles (as owner or user) by 宛名番号 in a POST
 body with the year's assessments, one vehicle with its 異動 history and assessments, and
-the 試算 of a vehicle's tax for a 年度 (nothing saved).
+the 試算 of a vehicle's tax for a 年度 (nothing saved), and the 更正 of a vehicle's year
+(write) through the screen's service ``kei_kosei``.
 
 Mounted at /api/v1/zeimu/kei/. Paths carry internal ids only; every answer that names a
 person is written to the access log with the 宛名 ids shown.
@@ -18,14 +19,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.public import atena_resolve, person_identities
-from tenants.accesslog.reads import NO_PERSONAL_DATA, Reads, access_refusal
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, NO_PERSONAL_DATA, Reads, access_refusal
+from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
 from tenants.api.rules import RuleRefused, rule_response
+from zeimu.api.kotei import kosei_refusal
 from zeimu.gyomu import KEI_JIDOSHAZEI
 from zeimu.models import KeiFuka, KeiGreenKubun, KeiIdo, KeiNenryo, KeiSharyo, KeiShubetsu
 from zeimu.rules.keijidosha import SharyoInput
-from zeimu.services.keijidosha import KeiRefused, kei_shisan
+from zeimu.services.keijidosha import KeiRefused, kei_kosei, kei_shisan
 
 GYOMU = KEI_JIDOSHAZEI
 ATENA = "atena"
@@ -226,8 +229,74 @@ class KeiShisanView(TenantAPIView):
         )
 
 
+class KeiKoseiSerializer(serializers.Serializer):
+    fiscal_year = serializers.IntegerField(
+        min_value=FISCAL_YEAR_MIN, max_value=FISCAL_YEAR_MAX, help_text="更正する年度（西暦）"
+    )
+    reason = TextField(max_length=200, help_text="更正の理由（200文字以内）")
+    kosei_nouki = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "更正通知書の納期限（増えた税額の納期限、更正の日以後）。納税義務者の税額が増える"
+            "更正（別の納税義務者への更正を含む）では必須、増えない更正では指定できない"
+        ),
+    )
+
+
+class KeiKoseiView(TenantAPIView):
+    gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE  # kei_kosei logs the new assessment by its ids
+
+    @extend_schema(
+        request=KeiKoseiSerializer,
+        responses={
+            201: dict,
+            422: rule_response(
+                "更正通知書の納期限（増額で未指定・減額で指定・更正の日より前）、"
+                "計算し直しても変わらない、法令の値がない年度、賦課期日に所有者がいない"
+            ),
+        },
+        summary=(
+            "更正: 車両の年度の賦課を現在の台帳（異動）で計算し直し、変われば新しい賦課を作る"
+            "（前の賦課は履歴、差額は収納へ）。同じ更正の二度目は変更なしとして422"
+        ),
+        operation_id="zeimu_kei_sharyo_kosei",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        ser = KeiKoseiSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        if not KeiSharyo.objects.filter(pk=pk).exists():
+            raise NotFound("車両が見つかりません。")
+        d = ser.validated_data
+        try:
+            new = kei_kosei(
+                sharyo_id=pk,
+                fiscal_year=d["fiscal_year"],
+                reason=d["reason"],
+                kosei_nouki=d["kosei_nouki"],
+                actor=actor_from_request(request),
+            )
+        except KeiRefused as exc:
+            raise kosei_refusal(str(exc)) from exc
+        body = _fuka(new, {})
+        del body["nozeisha_atena_no"]  # ids only: the answer names no person
+        body.update(
+            {
+                "sharyo_id": pk,
+                "previous_id": KeiFuka.objects.filter(superseded_by=new)
+                .values_list("pk", flat=True)
+                .first(),
+                "kosei_nouki": new.kosei_nouki.isoformat() if new.kosei_nouki else None,
+            }
+        )
+        return Response(body, status=201)
+
+
 urlpatterns: list[URLPattern] = [
     path("kei/lookup/", KeiLookupView.as_view(), name="api-zeimu-kei-lookup"),
     path("kei/sharyo/<int:pk>/", KeiSharyoView.as_view(), name="api-zeimu-kei-sharyo"),
     path("kei/shisan/", KeiShisanView.as_view(), name="api-zeimu-kei-shisan"),
+    path("kei/sharyo/<int:pk>/kosei/", KeiKoseiView.as_view(), name="api-zeimu-kei-kosei"),
 ]

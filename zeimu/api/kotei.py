@@ -1,5 +1,6 @@
-"""REST API (read): 固定資産税・都市計画税 — a person's 納税義務者 (単独 and 共有) by 宛名番号
-in a POST body, one 納税義務者's 名寄 with the year's assessment, a parcel, a house.
+"""REST API: 固定資産税・都市計画税 — a person's 納税義務者 (単独 and 共有) by 宛名番号
+in a POST body, one 納税義務者's 名寄 with the year's assessment, a parcel, a house; and the
+更正 of an assessment (write), through the screen's service ``kotei_kosei``.
 
 Mounted at /api/v1/zeimu/kotei/. Paths carry internal ids only; every answer that names
 owners is written to the access log with the ids of the 納税義務者 shown.
@@ -17,11 +18,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from juminkiroku.public import atena_resolve, person_identities
-from tenants.accesslog.reads import Reads, access_refusal
+from tenants.accesslog.reads import LOGGED_BY_SERVICE, Reads, access_refusal
+from tenants.accesslog.services import actor_from_request
 from tenants.api.fields import TextField
 from tenants.api.permissions import TenantAPIView
+from tenants.api.rules import RuleRefused, rule_response
 from zeimu.gyomu import KOTEI_SHISANZEI
 from zeimu.models import KoteiFuka, KoteiKaoku, KoteiKyoyusha, KoteiNozeisha, KoteiTochi
+from zeimu.services.common import KOSEI_NOUKI_PROBLEMS
+from zeimu.services.kotei import KoteiRefused, kotei_kosei
 
 GYOMU = KOTEI_SHISANZEI
 NOZEISHA = "zeimu.KoteiNozeisha"
@@ -224,9 +229,77 @@ class KaokuDetailView(TenantAPIView):
         )
 
 
+class KoteiKoseiSerializer(serializers.Serializer):
+    reason = TextField(max_length=200, help_text="更正の理由（200文字以内）")
+    kosei_nouki = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=(
+            "更正通知書の納期限（増えた税額の納期限、更正の日以後）。税額が増える更正では必須、"
+            "増えない更正（減額など）では指定できない"
+        ),
+    )
+
+
+def kosei_refusal(message: str) -> RuleRefused:
+    """A 更正 service's refusal as a 422 naming the field it is about: the 納期限 rule's
+    messages (``zeimu.services.common.kosei_nouki_problem``) name ``kosei_nouki``; the
+    others (nothing changes, a superseded assessment, no law data) are ``detail``."""
+    if message in KOSEI_NOUKI_PROBLEMS:
+        return RuleRefused({"kosei_nouki": [message]})
+    return RuleRefused({"detail": message})
+
+
+class KoteiKoseiView(TenantAPIView):
+    gyomu_code = GYOMU
+    access_reads = LOGGED_BY_SERVICE  # kotei_kosei logs the new assessment by its ids
+
+    @extend_schema(
+        request=KoteiKoseiSerializer,
+        responses={
+            201: dict,
+            422: rule_response(
+                "更正通知書の納期限（増額で未指定・減額で指定・更正の日より前）、"
+                "計算し直しても税額が変わらない、更正済みの賦課"
+            ),
+        },
+        summary=(
+            "更正: 納税義務者の年度の賦課を現在の台帳で計算し直し、変われば新しい賦課を作る"
+            "（前の賦課は履歴、差額は収納へ）。同じ更正の二度目は変更なしとして422"
+        ),
+        operation_id="zeimu_kotei_fuka_kosei",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        ser = KoteiKoseiSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        old = KoteiFuka.objects.filter(pk=pk).only("pk").first()
+        if old is None:
+            raise NotFound("賦課が見つかりません。")
+        try:
+            new = kotei_kosei(
+                fuka_id=pk,
+                reason=ser.validated_data["reason"],
+                kosei_nouki=ser.validated_data["kosei_nouki"],
+                actor=actor_from_request(request),
+            )
+        except KoteiRefused as exc:
+            raise kosei_refusal(str(exc)) from exc
+        body = _fuka(new) or {}
+        body.update(
+            {
+                "nozeisha_id": new.nozeisha_id,
+                "previous_id": pk,
+                "kosei_nouki": new.kosei_nouki.isoformat() if new.kosei_nouki else None,
+            }
+        )
+        return Response(body, status=201)
+
+
 urlpatterns: list[URLPattern] = [
     path("kotei/nozeisha/lookup/", NozeishaLookupView.as_view(), name="api-zeimu-kotei-lookup"),
     path("kotei/nozeisha/<int:pk>/", NozeishaDetailView.as_view(), name="api-zeimu-kotei-nozeisha"),
     path("kotei/tochi/<int:pk>/", TochiDetailView.as_view(), name="api-zeimu-kotei-tochi"),
     path("kotei/kaoku/<int:pk>/", KaokuDetailView.as_view(), name="api-zeimu-kotei-kaoku"),
+    path("kotei/fuka/<int:pk>/kosei/", KoteiKoseiView.as_view(), name="api-zeimu-kotei-kosei"),
 ]

@@ -88,6 +88,8 @@ KOSEI_NOUKI_NOT_ZOGAKU = (
 
 
 KOSEI_NOUKI_PAST = "更正通知書の納期限は、更正する日（今日）以後の日を入力してください。"
+#: every message of :func:`kosei_nouki_problem` (an API names the field by them)
+KOSEI_NOUKI_PROBLEMS = frozenset({KOSEI_NOUKI_REQUIRED, KOSEI_NOUKI_NOT_ZOGAKU, KOSEI_NOUKI_PAST})
 
 
 def kosei_nouki_problem(

@@ -76,6 +76,9 @@ RECORD_TYPE = "zeimu.KeiFuka"
 SHARYO = "zeimu.KeiSharyo"
 
 
+NO_LAW_YEAR = "この年度の軽自動車税の法令の値（グリーン化特例など）が登録されていません。"
+
+
 class KeiRefused(Exception):
     """A write that may not be made; the message is Japanese, for the clerk."""
 
@@ -504,7 +507,10 @@ def _kosei(old: KeiFuka | None, *, reason: str, kind: str, actor: Actor, sharyo_
     (``_kosei_nouki_check``) and posts it with the increase."""
     fy = old.fiscal_year if old else fiscal_year
     sid = old.sharyo_id if old else sharyo_id
-    year = KeiYear.build(fy)
+    try:
+        year = KeiYear.build(fy)
+    except LookupError as exc:  # a 年度 without law data (a typed 年度 from the API)
+        raise KeiRefused(NO_LAW_YEAR) from exc
     rows = assess_many(year, [sid], job_id=None)
     today = timezone.localdate()
     if rows:
@@ -639,8 +645,6 @@ def kei_shisan(*, fiscal_year: int, vehicle: SharyoInput) -> KeiResult:
     try:
         year = KeiYear.build(fiscal_year)
     except LookupError as exc:
-        raise KeiRefused(
-            "この年度の軽自動車税の法令の値（グリーン化特例など）が登録されていません。"
-        ) from exc
+        raise KeiRefused(NO_LAW_YEAR) from exc
     _vehicle_checks(vehicle.shubetsu, vehicle.shodo_kensa, vehicle.nenryo, vehicle.green_kubun)
     return kei_compute(vehicle, year.params)

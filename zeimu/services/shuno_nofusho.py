@@ -81,9 +81,10 @@ def nofusho_candidates(
     atena_id: int | None = None,
 ) -> list[int]:
     """Ids of the 期別 with a balance on ``on`` (narrowed by 税目, 年度, 期 or taxpayer),
-    in 宛名 order. A corporation's 期別 (法人住民税・事業所税, kept by 法人番号) is left out
-    of the mass print: its 納付書 is printed one 期別 at a time from the corporation's
-    ledger page (``zeimu.views.shuno_hojin.shuno_hojin_nofusho_pdf``)."""
+    in 宛名 order. A corporation's 期別 (法人住民税・事業所税, kept by 法人番号) is left out:
+    the corporations' mass print is its own job (:func:`hojin_nofusho_candidates`,
+    ``zeimu.shuno_nofusho_jobs.HojinNofushoJob``), one 期別 from the corporation's ledger
+    page (``zeimu.views.shuno_hojin.shuno_hojin_nofusho_pdf``)."""
     qs = Kibetsu.objects.filter(atena__isnull=False)
     if atena_id is not None:
         qs = qs.filter(atena_id=atena_id)
@@ -94,6 +95,37 @@ def nofusho_candidates(
     if ki:
         qs = qs.filter(ki=ki)
     ids = list(qs.order_by("atena_id", "zeimoku", "nendo", "ki", "pk").values_list("pk", flat=True))
+    bal = balances(ids, on=on)
+    return [i for i in ids if bal[i].zan > 0]
+
+
+#: the 税目 kept by 法人番号 (a corporation's 期別 have no 宛名)
+HOJIN_ZEIMOKU = (Zeimoku.HOJINZEI, Zeimoku.JIGYOSHOZEI)
+
+
+def hojin_nofusho_candidates(
+    *,
+    on: date,
+    zeimoku: str | None = None,
+    nendo: int | None = None,
+    ki: int | None = None,
+    nouki: date | None = None,
+) -> list[int]:
+    """Ids of the corporations' 期別 (kept by 法人番号, no 宛名) with a balance on ``on``,
+    narrowed by 税目, 年度, 期 and 納期限, in 法人番号 order (a corporation's 期別
+    together): the mass print of the corporations' 納付書."""
+    qs = Kibetsu.objects.filter(atena__isnull=True).exclude(hojin_bango="")
+    if zeimoku:
+        qs = qs.filter(zeimoku=zeimoku)
+    if nendo:
+        qs = qs.filter(nendo=nendo)
+    if ki:
+        qs = qs.filter(ki=ki)
+    if nouki:
+        qs = qs.filter(nouki=nouki)
+    ids = list(
+        qs.order_by("hojin_bango", "zeimoku", "nendo", "ki", "pk").values_list("pk", flat=True)
+    )
     bal = balances(ids, on=on)
     return [i for i in ids if bal[i].zan > 0]
 

@@ -23,16 +23,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.reads import Reads, access_note, logs_reads, no_personal_data
+from tenants.accesslog.services import actor_from_request
+from tenants.forms.export import CsvEncodingField
 from tenants.forms.text import TextField
+from tenants.forms.wareki import WarekiDateField
+from tenants.jobs.services import JobRefused, job_start
 from tenants.models import RoleLevel
 from tenants.selectors.current import current_municipality
 from zeimu.forms.notices import Issuer
 from zeimu.gyomu import SHUNO_KANRI
-from zeimu.models import Hojin, Kibetsu, Tokusoku
+from zeimu.models import Hojin, Kibetsu, NofushoHakko, Tokusoku, Zeimoku
 from zeimu.rules.hojin import hojin_bango_problem
 from zeimu.selectors.shuno_hojin import hojin_ledger
 from zeimu.services.shuno import balances, entaikin_of
-from zeimu.services.shuno_nofusho import nofusho_issue, nofusho_notices, nofusho_render
+from zeimu.services.shuno_nofusho import (
+    HOJIN_ZEIMOKU,
+    nofusho_issue,
+    nofusho_notices,
+    nofusho_render,
+)
+from zeimu.shuno_nofusho_jobs import HOJIN_NOFUSHO
 
 GYOMU = SHUNO_KANRI
 HOJIN = "zeimu.Hojin"
@@ -174,8 +184,72 @@ def shuno_hojin_nofusho_pdf(request: HttpRequest, hojin_id: int) -> HttpResponse
     return response
 
 
+class HojinNofushoJobForm(forms.Form):
+    hakko_date = WarekiDateField(label="発行日", help_text="例: 令和8年6月1日、R8.6.1")
+    zeimoku = forms.ChoiceField(
+        label="税目",
+        choices=[("", "法人住民税と事業所税")]
+        + [(z.value, z.label) for z in Zeimoku if z in HOJIN_ZEIMOKU],
+        required=False,
+    )
+    nendo = forms.IntegerField(
+        label="年度（西暦。空欄: すべて）", min_value=2000, max_value=2100, required=False
+    )
+    ki = forms.IntegerField(label="期（空欄: すべて）", min_value=1, max_value=12, required=False)
+    nouki = WarekiDateField(
+        label="納期限（空欄: すべて）", required=False, help_text="例: 令和8年5月31日"
+    )
+    print_data_encoding = CsvEncodingField(label="印刷データ（CSV）の文字コード")
+
+
+@gyomu_view(GYOMU)
+@no_personal_data  # counts per 発行日; the job logs each chunk's corporations
+@require_http_methods(["GET", "POST"])
+def shuno_hojin_nofusho(request: HttpRequest) -> HttpResponse:
+    """The corporations' mass 納付書: start the job (its progress is the job's page)."""
+    form = HojinNofushoJobForm(request.POST or None, initial={"hakko_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            job = job_start(
+                kind=HOJIN_NOFUSHO,
+                params={
+                    "hakko_date": d["hakko_date"].isoformat(),
+                    "zeimoku": d["zeimoku"] or None,
+                    "nendo": d["nendo"],
+                    "ki": d["ki"],
+                    "nouki": d["nouki"].isoformat() if d["nouki"] else None,
+                    "print_data_encoding": d["print_data_encoding"],
+                },
+                actor=actor_from_request(request),
+            )
+        except (JobRefused, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("job_detail", pk=job.pk)
+    slips = NofushoHakko.objects.filter(kibetsu__atena__isnull=True)
+    recent = list(
+        slips.values("hakko_date")
+        .order_by("-hakko_date")
+        .distinct()[:10]
+        .values_list("hakko_date", flat=True)
+    )
+    counts = [
+        (
+            day,
+            slips.filter(hakko_date=day).count(),
+            slips.filter(hakko_date=day).exclude(barcode="").count(),
+        )
+        for day in recent
+    ]
+    return TemplateResponse(
+        request, "zeimu/shuno_hojin_nofusho.html", {"form": form, "counts": counts}
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("shuno/hojin/", shuno_hojin_lookup, name="zeimu_shuno_hojin_lookup"),
+    path("shuno/hojin/nofusho/", shuno_hojin_nofusho, name="zeimu_shuno_hojin_nofusho"),
     path("shuno/hojin/<int:hojin_id>/", shuno_hojin, name="zeimu_shuno_hojin"),
     path(
         "shuno/hojin/<int:hojin_id>/nofusho.pdf",
