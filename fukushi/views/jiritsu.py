@@ -56,7 +56,7 @@ from fukushi.services.jiritsu_yogu import (
     yogu_shiharai,
     yogu_shinsei,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo, techo_wall
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
@@ -755,9 +755,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
 def yogu_furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     techo_wall(request)
     run = get_object_or_404(YoguShiharai, pk=pk)
-    response = HttpResponse(yogu_furikomi_file(run), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="yogu_furikomi_{run.pk}.txt"'
-    return response
+    return furikomi_response(yogu_furikomi_file(run), f"yogu_furikomi_{run.pk}.txt")
 
 
 urlpatterns: list[URLPattern] = [

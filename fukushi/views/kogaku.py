@@ -40,7 +40,7 @@ from fukushi.services.kogaku import (
     kogaku_shiharai,
     kogaku_shinsei,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.jiritsu import PURPOSES as JIRITSU_PURPOSES
 from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo, techo_wall
@@ -469,9 +469,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
 def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     techo_wall(request)
     run = get_object_or_404(KogakuShiharai, pk=pk)
-    response = HttpResponse(kogaku_furikomi_file(run), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="kogaku_furikomi_{run.pk}.txt"'
-    return response
+    return furikomi_response(kogaku_furikomi_file(run), f"kogaku_furikomi_{run.pk}.txt")
 
 
 urlpatterns: list[URLPattern] = [

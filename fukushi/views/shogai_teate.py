@@ -46,7 +46,7 @@ from fukushi.services.shogai_teate import (
     teate_seikyu,
     teate_soshitsu,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo, techo_wall
 from juminkiroku.public import atena_resolve, person_identities
@@ -546,10 +546,8 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     run = ShogaiTeateShiharai.objects.filter(pk=pk).first()
     if run is None:
         raise Http404(NOT_FOUND)
-    response = HttpResponse(shiharai_file(run), content_type="application/octet-stream")
     name = f"shogai_teate_furikomi_{run.shiharai_tsuki:%Y%m}.txt"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return furikomi_response(shiharai_file(run), name)
 
 
 urlpatterns: list[URLPattern] = [
