@@ -58,7 +58,7 @@ from fukushi.services.jiritsu_yogu import (
 )
 from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -93,19 +93,11 @@ NOT_FOUND = "ページが見つかりません。"
 
 
 def _kettei(request: HttpRequest, pk: int) -> JiritsuKettei:
-    techo_wall(request)
-    k = JiritsuKettei.objects.select_related("nintei").filter(pk=pk).first()
-    if k is None:
-        raise Http404(NOT_FOUND)
-    return k
+    return walled_get(request, JiritsuKettei.objects.select_related("nintei"), pk)
 
 
 def _yogu(request: HttpRequest, pk: int) -> YoguKyufu:
-    techo_wall(request)
-    y = YoguKyufu.objects.filter(pk=pk).first()
-    if y is None:
-        raise Http404(NOT_FOUND)
-    return y
+    return walled_get(request, YoguKyufu.objects.all(), pk)
 
 
 def _can_write(request: HttpRequest) -> bool:

@@ -43,7 +43,7 @@ from fukushi.services.kogaku import (
 from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.jiritsu import PURPOSES as JIRITSU_PURPOSES
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -77,11 +77,7 @@ def _can_write(request: HttpRequest) -> bool:
 
 
 def _shinsei_of(request: HttpRequest, pk: int) -> KogakuShinsei:
-    techo_wall(request)
-    s = KogakuShinsei.objects.filter(pk=pk).first()
-    if s is None:
-        raise Http404(NOT_FOUND)
-    return s
+    return walled_get(request, KogakuShinsei.objects.all(), pk)
 
 
 def _to_mokuteki(pk: int) -> HttpResponse:

@@ -48,7 +48,7 @@ from fukushi.services.shogai_teate import (
 )
 from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, techo_wall, walled_get
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -79,11 +79,7 @@ NOT_FOUND = "ページが見つかりません。"
 
 
 def _teate(request: HttpRequest, pk: int) -> ShogaiTeate:
-    techo_wall(request)
-    t = ShogaiTeate.objects.filter(pk=pk).first()
-    if t is None:
-        raise Http404(NOT_FOUND)
-    return t
+    return walled_get(request, ShogaiTeate.objects.all(), pk)
 
 
 def _can_write(request: HttpRequest) -> bool:

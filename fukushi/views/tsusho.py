@@ -41,7 +41,7 @@ from fukushi.services.tsusho import (
     tsusho_torikeshi,
 )
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -68,11 +68,7 @@ NOT_FOUND = "ページが見つかりません。"
 
 
 def _kettei(request: HttpRequest, pk: int) -> TsushoKettei:
-    techo_wall(request)
-    k = TsushoKettei.objects.filter(pk=pk).first()
-    if k is None:
-        raise Http404(NOT_FOUND)
-    return k
+    return walled_get(request, TsushoKettei.objects.all(), pk)
 
 
 def _can_write(request: HttpRequest) -> bool:
