@@ -58,7 +58,7 @@ from fukushi.services.jiritsu_yogu import (
 )
 from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall, walled_get
+from fukushi.views.shogai import may_see_techo, may_write, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -98,10 +98,6 @@ def _kettei(request: HttpRequest, pk: int) -> JiritsuKettei:
 
 def _yogu(request: HttpRequest, pk: int) -> YoguKyufu:
     return walled_get(request, YoguKyufu.objects.all(), pk)
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
 
 def mokuteki_of(request: HttpRequest, kind: str, pk: int) -> str:
@@ -301,7 +297,7 @@ def top(request: HttpRequest) -> HttpResponse:
     notice only: no list, no count."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = JiritsuKettei.objects.all()
@@ -407,7 +403,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "services": _service_rows(k, day),
         "futan": KUBUN_LABELS.get(k.futan_kubun, ""),
         "rireki": list(k.rireki.order_by("id")),
-        "can_write": _can_write(request),
+        "can_write": may_write(request),
         "open": k.jotai in (JiritsuJotai.SHINSEI, JiritsuJotai.YUKO),
     }
     if ctx["can_write"] and ctx["open"]:
@@ -551,7 +547,7 @@ def jukyushasho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def yogu_top(request: HttpRequest) -> HttpResponse:
     allowed = may_see_techo(request)
     form = YoguSearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = YoguKyufu.objects.all()
@@ -640,7 +636,7 @@ def yogu_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not purpose:
         return redirect(reverse("fukushi_jiritsu_yogu_mokuteki", kwargs={"pk": pk}))
     p = person_identities([y.atena_id]).get(y.atena_id)
-    can_write = _can_write(request)
+    can_write = may_write(request)
     ctx = {
         "y": y,
         "shimei": p.shimei if p else "",
@@ -712,7 +708,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
     techo_wall(request)
     form = ShiharaiForm(request.POST or None)
     if request.method == "POST":
-        if not _can_write(request):
+        if not may_write(request):
             return HttpResponse(status=403)
         if form.is_valid() and form.cleaned_data["shiharai_date"]:
             try:
@@ -730,7 +726,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "fukushi/jiritsu/yogu_shiharai.html",
-        {"form": form, "runs": runs, "can_write": _can_write(request)},
+        {"form": form, "runs": runs, "can_write": may_write(request)},
     )
 
 

@@ -98,7 +98,9 @@ def _techo(request: HttpRequest, pk: int) -> ShogaiTecho:
     return walled_get(request, ShogaiTecho.objects.all(), pk)
 
 
-def _can_write(request: HttpRequest) -> bool:
+def may_write(request: HttpRequest) -> bool:
+    """The clerk holds the 障害者福祉 業務's write role (the 手帳, 手当, 自立支援給付, 通所 and
+    高額 screens share the 業務)."""
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
 
@@ -202,7 +204,7 @@ def top(request: HttpRequest) -> HttpResponse:
     paged); for others a notice only: no list, no count."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = techo_query(
@@ -270,7 +272,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_note(request, purpose=purpose, detail={"atena_ids": [t.atena_id]})
     ctx = {
         "v": v,
-        "can_write": _can_write(request) and t.jotai == TechoJotai.YUKO,
+        "can_write": may_write(request) and t.jotai == TechoJotai.YUKO,
         "ido_form": IdoForm(initial={"jiyu_date": timezone.localdate(), "tokyu": t.tokyu}),
     }
     return TemplateResponse(request, "fukushi/shogai/detail.html", ctx)
