@@ -43,7 +43,7 @@ from fukushi.views import fuyoteate_kabarai_bunno as bunno_views
 from fukushi.views import fuyoteate_kabarai_tokusoku as tokusoku_views
 from fukushi.views import fuyoteate_nenkin as nenkin_views
 from fukushi.views import fuyoteate_todoke as todoke
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -312,11 +312,8 @@ def shiharai(request: HttpRequest) -> HttpResponse:
 @require_GET
 def furikomi_file(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(FuyoShiharai, pk=pk)
-    body = shiharai_file(run)
-    response = HttpResponse(body, content_type="application/octet-stream")
     name = f"fuyoteate_furikomi_{run.shiharai_tsuki:%Y%m}.txt"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return furikomi_response(shiharai_file(run), name)
 
 
 class ShisanForm(forms.Form):

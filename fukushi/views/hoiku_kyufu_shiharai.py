@@ -37,7 +37,7 @@ from fukushi.services.hoiku_kyufu_shiharai import (
     shiharai_furikomi,
     shiharai_tsuchi,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
@@ -225,9 +225,7 @@ def furikomi(request: HttpRequest) -> HttpResponse:
     except KyufuhiRefused as exc:
         _errors(request, exc.errors)
         return _back(month)
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="kyufuhi_shiharai_{month:%Y%m}.txt"'
-    return response
+    return furikomi_response(data, f"kyufuhi_shiharai_{month:%Y%m}.txt")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

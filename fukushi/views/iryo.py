@@ -35,7 +35,7 @@ from fukushi.services.iryo import (
     shokan_shinsa,
     shokan_uketsuke,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.iryo_genbutsu import genbutsu_views
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
@@ -323,9 +323,7 @@ def iryo_views(code: str, slug: str) -> list[URLPattern]:
     @require_GET
     def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
         run = get_object_or_404(IryoShiharai, pk=pk, gyomu=code)
-        response = HttpResponse(iryo_shiharai_file(run), content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{slug}_furikomi_{run.pk}.txt"'
-        return response
+        return furikomi_response(iryo_shiharai_file(run), f"{slug}_furikomi_{run.pk}.txt")
 
     @gyomu_view(code, level=RoleLevel.WRITE)
     @logs_reads(

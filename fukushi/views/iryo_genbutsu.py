@@ -27,7 +27,7 @@ from fukushi.services.iryo_genbutsu import (
     genbutsu_shiharai,
     genbutsu_torikomi,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from tenants import zengin
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -169,9 +169,7 @@ def genbutsu_views(code: str, slug: str) -> list[URLPattern]:
         except IryoRefused as exc:
             errors(request, exc)
             return redirect(n + "genbutsu_detail", pk=pk)
-        response = HttpResponse(data, content_type="application/octet-stream")
-        response["Content-Disposition"] = f'attachment; filename="{slug}_genbutsu_{g.pk}.txt"'
-        return response
+        return furikomi_response(data, f"{slug}_genbutsu_{g.pk}.txt")
 
     return [
         path("genbutsu/", genbutsu_list, name=n + "genbutsu"),

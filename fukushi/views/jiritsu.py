@@ -56,9 +56,9 @@ from fukushi.services.jiritsu_yogu import (
     yogu_shiharai,
     yogu_shinsei,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, may_write, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -93,23 +93,11 @@ NOT_FOUND = "ページが見つかりません。"
 
 
 def _kettei(request: HttpRequest, pk: int) -> JiritsuKettei:
-    techo_wall(request)
-    k = JiritsuKettei.objects.select_related("nintei").filter(pk=pk).first()
-    if k is None:
-        raise Http404(NOT_FOUND)
-    return k
+    return walled_get(request, JiritsuKettei.objects.select_related("nintei"), pk)
 
 
 def _yogu(request: HttpRequest, pk: int) -> YoguKyufu:
-    techo_wall(request)
-    y = YoguKyufu.objects.filter(pk=pk).first()
-    if y is None:
-        raise Http404(NOT_FOUND)
-    return y
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+    return walled_get(request, YoguKyufu.objects.all(), pk)
 
 
 def mokuteki_of(request: HttpRequest, kind: str, pk: int) -> str:
@@ -309,7 +297,7 @@ def top(request: HttpRequest) -> HttpResponse:
     notice only: no list, no count."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = JiritsuKettei.objects.all()
@@ -415,7 +403,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "services": _service_rows(k, day),
         "futan": KUBUN_LABELS.get(k.futan_kubun, ""),
         "rireki": list(k.rireki.order_by("id")),
-        "can_write": _can_write(request),
+        "can_write": may_write(request),
         "open": k.jotai in (JiritsuJotai.SHINSEI, JiritsuJotai.YUKO),
     }
     if ctx["can_write"] and ctx["open"]:
@@ -559,7 +547,7 @@ def jukyushasho_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def yogu_top(request: HttpRequest) -> HttpResponse:
     allowed = may_see_techo(request)
     form = YoguSearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = YoguKyufu.objects.all()
@@ -648,7 +636,7 @@ def yogu_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not purpose:
         return redirect(reverse("fukushi_jiritsu_yogu_mokuteki", kwargs={"pk": pk}))
     p = person_identities([y.atena_id]).get(y.atena_id)
-    can_write = _can_write(request)
+    can_write = may_write(request)
     ctx = {
         "y": y,
         "shimei": p.shimei if p else "",
@@ -720,7 +708,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
     techo_wall(request)
     form = ShiharaiForm(request.POST or None)
     if request.method == "POST":
-        if not _can_write(request):
+        if not may_write(request):
             return HttpResponse(status=403)
         if form.is_valid() and form.cleaned_data["shiharai_date"]:
             try:
@@ -738,7 +726,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
     return TemplateResponse(
         request,
         "fukushi/jiritsu/yogu_shiharai.html",
-        {"form": form, "runs": runs, "can_write": _can_write(request)},
+        {"form": form, "runs": runs, "can_write": may_write(request)},
     )
 
 
@@ -755,9 +743,7 @@ def yogu_shiharai_view(request: HttpRequest) -> HttpResponse:
 def yogu_furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     techo_wall(request)
     run = get_object_or_404(YoguShiharai, pk=pk)
-    response = HttpResponse(yogu_furikomi_file(run), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="yogu_furikomi_{run.pk}.txt"'
-    return response
+    return furikomi_response(yogu_furikomi_file(run), f"yogu_furikomi_{run.pk}.txt")
 
 
 urlpatterns: list[URLPattern] = [

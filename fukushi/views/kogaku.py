@@ -40,10 +40,10 @@ from fukushi.services.kogaku import (
     kogaku_shiharai,
     kogaku_shinsei,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.jiritsu import PURPOSES as JIRITSU_PURPOSES
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, may_write, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -72,16 +72,8 @@ NOT_FOUND = "ページが見つかりません。"
 LINE_KUBUN = [("", "（なし）"), (SERVICE, KUBUN_LABELS[SERVICE]), (HOSOGU, KUBUN_LABELS[HOSOGU])]
 
 
-def _can_write(request: HttpRequest) -> bool:
-    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
-
-
 def _shinsei_of(request: HttpRequest, pk: int) -> KogakuShinsei:
-    techo_wall(request)
-    s = KogakuShinsei.objects.filter(pk=pk).first()
-    if s is None:
-        raise Http404(NOT_FOUND)
-    return s
+    return walled_get(request, KogakuShinsei.objects.all(), pk)
 
 
 def _to_mokuteki(pk: int) -> HttpResponse:
@@ -228,7 +220,7 @@ def top(request: HttpRequest) -> HttpResponse:
     for others a notice only: no list, no count."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = KogakuShinsei.objects.all()
@@ -346,7 +338,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     atena_ids = sorted({s.shinseisha_atena_id, *(m.atena_id for m in meisai)})
     people = person_identities(atena_ids)
     p = people.get(s.shinseisha_atena_id)
-    can_write = _can_write(request)
+    can_write = may_write(request)
     ctx: dict[str, Any] = {
         "s": s,
         "taisho": nengetsu(s.taisho_ym),
@@ -425,7 +417,7 @@ def tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def shiharai(request: HttpRequest) -> HttpResponse:
     techo_wall(request)
     form = ShiharaiForm(request.POST or None)
-    can_write = _can_write(request)
+    can_write = may_write(request)
     if request.method == "POST":
         if not can_write:
             return HttpResponse(status=403)
@@ -469,9 +461,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
 def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     techo_wall(request)
     run = get_object_or_404(KogakuShiharai, pk=pk)
-    response = HttpResponse(kogaku_furikomi_file(run), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="kogaku_furikomi_{run.pk}.txt"'
-    return response
+    return furikomi_response(kogaku_furikomi_file(run), f"kogaku_furikomi_{run.pk}.txt")
 
 
 urlpatterns: list[URLPattern] = [

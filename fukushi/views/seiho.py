@@ -63,6 +63,7 @@ from fukushi.services.seiho import (
     seiho_shikyu_make,
     seiho_teishi,
 )
+from fukushi.views.furikomi import furikomi_response
 from fukushi.views.purpose import PurposeSession
 from juminkiroku.public import atena_resolve, household_on, person_identities, residents_among
 from tenants.access import gyomu_view
@@ -747,9 +748,7 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
         count=len(case_ids),
         detail={"shikyu_id": run.pk},
     )
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="seiho_furikomi_{run.month:%Y%m}.txt"'
-    return response
+    return furikomi_response(data, f"seiho_furikomi_{run.month:%Y%m}.txt")
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)

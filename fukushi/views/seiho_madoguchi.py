@@ -32,6 +32,7 @@ from fukushi.services.seiho_madoguchi import (
     tsuikyu_furikomi_file,
     tsuikyu_make,
 )
+from fukushi.views.furikomi import furikomi_response
 from fukushi.views.seiho import DATE_HELP, PURPOSE, _can_write, _case, _need_mokuteki, _wall
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -287,11 +288,7 @@ def tsuikyu_furikomi(request: HttpRequest, pk: int, on: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("fukushi_seiho_tsuikyu", pk=pk)
     _export_note(request, run, case_ids)
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = (
-        f'attachment; filename="seiho_tsuikyu_{run.month:%Y%m}_{day:%Y%m%d}.txt"'
-    )
-    return response
+    return furikomi_response(data, f"seiho_tsuikyu_{run.month:%Y%m}_{day:%Y%m%d}.txt")
 
 
 urlpatterns: list[URLPattern] = [

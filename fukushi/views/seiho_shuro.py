@@ -37,6 +37,7 @@ from fukushi.services.seiho_shuro import (
     shuro_kyufukin_shiharai,
     wareki_month,
 )
+from fukushi.views.furikomi import furikomi_response
 from fukushi.views.seiho import (
     DATE_HELP,
     PURPOSE,
@@ -257,9 +258,7 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
         purpose=PURPOSE.get(request, f"case:{pk}"),
         detail={"atena_ids": [case.nushi_atena_id], "shuro_kyufukin_id": k.pk},
     )
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="shuro_kyufukin_{k.pk}.txt"'
-    return response
+    return furikomi_response(data, f"shuro_kyufukin_{k.pk}.txt")
 
 
 class ShingakuForm(forms.Form):

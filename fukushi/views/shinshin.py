@@ -44,7 +44,7 @@ from fukushi.services.shinshin_shokan import (
     shokan_shiharai,
     shokan_uketsuke,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
 from fukushi.views.shogai import may_see_techo
 from juminkiroku.public import atena_resolve, person_identities
@@ -505,9 +505,7 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_see_techo(request):
         raise Http404(NOT_FOUND)
     run = get_object_or_404(ShinshinShiharai, pk=pk)
-    response = HttpResponse(shinshin_shiharai_file(run), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="shinshin_furikomi_{run.pk}.txt"'
-    return response
+    return furikomi_response(shinshin_shiharai_file(run), f"shinshin_furikomi_{run.pk}.txt")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -64,6 +65,7 @@ PURPOSE = PurposeSession("fukushi_shogai_mokuteki")
 PAGE_SIZE = 50
 DATE_HELP = wareki_help("令和7年4月1日", "R7.4.1", "2025/4/1")
 NOT_FOUND = "ページが見つかりません。"
+M = TypeVar("M", bound=Model)
 
 
 # --- the wall ---------------------------------------------------------------------------------
@@ -81,15 +83,24 @@ def techo_wall(request: HttpRequest) -> None:
         raise Http404(NOT_FOUND)
 
 
-def _techo(request: HttpRequest, pk: int) -> ShogaiTecho:
+def walled_get(request: HttpRequest, records: QuerySet[M], pk: int) -> M:
+    """The record ``pk`` of ``records`` behind the wall: 404 without the grant and 404 for a
+    record not found, so a clerk without the grant cannot tell the two apart (the 手帳, 手当,
+    自立支援給付, 通所, 高額 screens share it)."""
     techo_wall(request)
-    t = ShogaiTecho.objects.filter(pk=pk).first()
-    if t is None:
+    found = records.filter(pk=pk).first()
+    if found is None:
         raise Http404(NOT_FOUND)
-    return t
+    return found
 
 
-def _can_write(request: HttpRequest) -> bool:
+def _techo(request: HttpRequest, pk: int) -> ShogaiTecho:
+    return walled_get(request, ShogaiTecho.objects.all(), pk)
+
+
+def may_write(request: HttpRequest) -> bool:
+    """The clerk holds the 障害者福祉 業務's write role (the 手帳, 手当, 自立支援給付, 通所 and
+    高額 screens share the 業務)."""
     return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
 
 
@@ -193,7 +204,7 @@ def top(request: HttpRequest) -> HttpResponse:
     paged); for others a notice only: no list, no count."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = techo_query(
@@ -261,7 +272,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     access_note(request, purpose=purpose, detail={"atena_ids": [t.atena_id]})
     ctx = {
         "v": v,
-        "can_write": _can_write(request) and t.jotai == TechoJotai.YUKO,
+        "can_write": may_write(request) and t.jotai == TechoJotai.YUKO,
         "ido_form": IdoForm(initial={"jiyu_date": timezone.localdate(), "tokyu": t.tokyu}),
     }
     return TemplateResponse(request, "fukushi/shogai/detail.html", ctx)

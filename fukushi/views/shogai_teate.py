@@ -46,9 +46,9 @@ from fukushi.services.shogai_teate import (
     teate_seikyu,
     teate_soshitsu,
 )
-from fukushi.views.furikomi import IraininForm
+from fukushi.views.furikomi import IraininForm, furikomi_response
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, may_write, techo_wall, walled_get
 from juminkiroku.public import atena_resolve, person_identities
 from tenants import zengin
 from tenants.access import gyomu_view
@@ -79,15 +79,7 @@ NOT_FOUND = "ページが見つかりません。"
 
 
 def _teate(request: HttpRequest, pk: int) -> ShogaiTeate:
-    techo_wall(request)
-    t = ShogaiTeate.objects.filter(pk=pk).first()
-    if t is None:
-        raise Http404(NOT_FOUND)
-    return t
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+    return walled_get(request, ShogaiTeate.objects.all(), pk)
 
 
 def _errors(form: forms.Form | None, request: HttpRequest, exc: TeateRefused) -> None:
@@ -239,7 +231,7 @@ def top(request: HttpRequest) -> HttpResponse:
     """The 手当 search (purpose first, paged) for holders of the grant; a notice for others."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = ShogaiTeate.objects.all()
@@ -303,7 +295,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shotoku": t.shotoku.order_by("-nen"),
         "shiharai": t.shiharai.select_related("shiharai").order_by("-tsuki"),
         "rireki": t.rireki.all(),
-        "can_write": _can_write(request),
+        "can_write": may_write(request),
         "nintei_form": NinteiForm(initial={"kettei_date": today}),
         "kyakka_form": KyakkaForm(initial={"kyakka_date": today}),
         "soshitsu_form": SoshitsuForm(initial={"day": today}),
@@ -489,7 +481,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
     techo_wall(request)
     form = ShiharaiForm(request.POST or None)
     if request.method == "POST":
-        if not _can_write(request):
+        if not may_write(request):
             return HttpResponse(status=403)
         if form.is_valid() and form.cleaned_data["shiharai_date"]:
             d = form.cleaned_data
@@ -526,7 +518,7 @@ def shiharai(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "runs": ShogaiTeateShiharai.objects.order_by("-shiharai_tsuki")[:24],
-            "can_write": _can_write(request),
+            "can_write": may_write(request),
         },
     )
 
@@ -546,10 +538,8 @@ def furikomi(request: HttpRequest, pk: int) -> HttpResponse:
     run = ShogaiTeateShiharai.objects.filter(pk=pk).first()
     if run is None:
         raise Http404(NOT_FOUND)
-    response = HttpResponse(shiharai_file(run), content_type="application/octet-stream")
     name = f"shogai_teate_furikomi_{run.shiharai_tsuki:%Y%m}.txt"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return furikomi_response(shiharai_file(run), name)
 
 
 urlpatterns: list[URLPattern] = [

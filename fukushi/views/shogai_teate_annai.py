@@ -31,13 +31,12 @@ from fukushi.printjobs_shogai_teate_annai import (
     shiharai_tsuchi_items,
 )
 from fukushi.services.shogai_teate_nenrei import nenrei_taisho, teate_nenrei_shuryo
-from fukushi.views.shogai import techo_wall
+from fukushi.views.shogai import may_write, techo_wall
 from fukushi.views.shogai_teate import (
     DATE_HELP,
     NOT_FOUND,
     PURPOSE,
     RECORD_TYPE,
-    _can_write,
     _teate,
 )
 from juminkiroku.public import person_identities
@@ -120,11 +119,11 @@ def nenrei(request: HttpRequest) -> HttpResponse:
     end of their 認定 (資格喪失「20歳到達」, once) with what the clerk does next."""
     techo_wall(request)
     form = NenreiForm(request.POST or None, initial={"kijun": timezone.localdate()})
-    ctx: dict[str, Any] = {"form": form, "results": None, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"form": form, "results": None, "can_write": may_write(request)}
     if request.method == "POST" and form.is_valid() and form.cleaned_data["kijun"]:
         d = form.cleaned_data
         ending = request.POST.get("action") == "shuryo"
-        if ending and not _can_write(request):
+        if ending and not may_write(request):
             return HttpResponse(status=403)
         if ending:
             rows = teate_nenrei_shuryo(kijun=d["kijun"], actor=actor_from_request(request))

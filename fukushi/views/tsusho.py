@@ -41,7 +41,7 @@ from fukushi.services.tsusho import (
     tsusho_torikeshi,
 )
 from fukushi.views.purpose import PurposeSession
-from fukushi.views.shogai import may_see_techo, techo_wall
+from fukushi.views.shogai import may_see_techo, may_write, techo_wall, walled_get
 from juminkiroku.public import AtenaLookup, atena_resolve, person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.models import AccessAction
@@ -68,15 +68,7 @@ NOT_FOUND = "ページが見つかりません。"
 
 
 def _kettei(request: HttpRequest, pk: int) -> TsushoKettei:
-    techo_wall(request)
-    k = TsushoKettei.objects.filter(pk=pk).first()
-    if k is None:
-        raise Http404(NOT_FOUND)
-    return k
-
-
-def _can_write(request: HttpRequest) -> bool:
-    return bool(getattr(request, "role_levels", {}).get(GYOMU, 0) >= RoleLevel.WRITE)
+    return walled_get(request, TsushoKettei.objects.all(), pk)
 
 
 def _resolve(request: HttpRequest, form: forms.Form, field: str) -> int | None:
@@ -187,7 +179,7 @@ def top(request: HttpRequest) -> HttpResponse:
     notice only: no list, no count."""
     allowed = may_see_techo(request)
     form = SearchForm(request.POST or None) if allowed else None
-    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": _can_write(request)}
+    ctx: dict[str, Any] = {"allowed": allowed, "form": form, "can_write": may_write(request)}
     if allowed and form is not None and request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         qs = TsushoKettei.objects.all()
@@ -296,7 +288,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "futan": KUBUN_LABELS.get(k.futan_kubun, ""),
         "rireki": list(k.rireki.order_by("id")),
-        "can_write": _can_write(request),
+        "can_write": may_write(request),
         "open": k.jotai in (TsushoJotai.SHINSEI, TsushoJotai.YUKO),
     }
     if ctx["can_write"] and ctx["open"]:

@@ -11,14 +11,11 @@ the reprint reading the same text, and the form changing no word and no place on
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import timezone
-from pypdf import PdfReader
 
 from kaigo.forms.fuka import TEMPLATE, notices, tsuchi_common
 from kaigo.fuka_jobs import HONSANTEI
@@ -27,10 +24,11 @@ from kaigo.models import KaigoFuka, TokuchoTaisho
 from kaigo.tests.factories import elders, tennyu
 from kaigo.tests.fuka_helpers import SHIMADA_NENGAKU, hikazei, run_job, set_table
 from tenants.db import connection
-from tenants.jobs.models import JobFile, JobStatus
+from tenants.jobs.models import JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.printing.engine import render
-from tenants.testing.pdf import pdf_layout_pages, pdf_pages
+from tenants.testing.jobs import take_job_pdfs
+from tenants.testing.pdf import pdf_layout_pages, pdf_pages, pdf_placed_forms
 from tenants.wareki import format_wareki
 from tests.personas import ALPHA_HOST
 from zeimu.tests.factories import kazei_set
@@ -77,20 +75,9 @@ def _mass_print(cap: Any, town: Any, tsuchi_date: date, monkeypatch: Any) -> lis
     job = run_job(cap, NOTICE_PRINT, fiscal_year=FY, form="kettei",
                   tsuchi_date=tsuchi_date.isoformat())  # fmt: skip
     assert job.status == JobStatus.SUCCEEDED
-    pdfs = []
-    for f in JobFile.objects.filter(job=job).order_by("name"):
-        if f.name.endswith(".pdf"):
-            with default_storage.open(f.path, "rb") as h:
-                pdfs.append(h.read())
-        default_storage.delete(f.path)
+    pdfs = take_job_pdfs(job)
     connection.set_schema_to_public()
     return pdfs
-
-
-def _placed_forms(pdf: bytes) -> list[int]:
-    """How many form objects (images of the static form's parts) each page places."""
-    pages: list[Any] = list(PdfReader(io.BytesIO(pdf)).pages)
-    return [len(p["/Resources"].get("/XObject", {})) for p in pages]
 
 
 def test_notices_read_back_with_the_honsantei_figures_in_each_town_alone(
@@ -148,8 +135,8 @@ def test_the_mass_notice_and_the_reprint_read_the_same(
         # then: one of the mass print's PDFs reads the same, word for word and place for place
         matches = [p for p in mass if pdf_layout_pages(p) == pdf_layout_pages(r.content)]
         assert len(matches) == 1, fuka.pk
-        assert _placed_forms(r.content) == _placed_forms(matches[0])
-        assert all(n > 0 for n in _placed_forms(r.content))  # on the static form
+        assert pdf_placed_forms(r.content) == pdf_placed_forms(matches[0])
+        assert all(n > 0 for n in pdf_placed_forms(r.content))  # on the static form
 
 
 def test_the_static_form_changes_no_word_and_no_place(alpha, towns):
@@ -167,7 +154,7 @@ def test_the_static_form_changes_no_word_and_no_place(alpha, towns):
     drawn = render(TEMPLATE, common=common, items=items)
     # then: pdftotext -layout reads the same pages
     assert pdf_layout_pages(formed) == pdf_layout_pages(drawn)
-    assert all(n > 0 for n in _placed_forms(formed)) and set(_placed_forms(drawn)) == {0}
+    assert all(n > 0 for n in pdf_placed_forms(formed)) and set(pdf_placed_forms(drawn)) == {0}
     # values too long for the fixed cells: the grids flow as tables, the same words
     items[0]["months"] = "11か月（5月・6月・7月・8月・9月・10月・11月・12月・1月・2月・3月）"
     items[0]["fixed"] = False

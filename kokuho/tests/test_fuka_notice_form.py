@@ -10,14 +10,11 @@ reprint reading the same text, and the form changing no word and no place on a p
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from typing import Any
 
 import pytest
-from django.core.files.storage import default_storage
 from django.utils import timezone
-from pypdf import PdfReader
 
 from juminkiroku.tests.factories import actor_for, family, person_fields
 from kokuho.forms.fuka import TEMPLATE, notices, tsuchi_common
@@ -28,10 +25,11 @@ from kokuho.services.todoke import shaho_kanyu_todoke
 from kokuho.tests.factories import tennyu
 from kokuho.tests.fuka_helpers import run_job, set_rates
 from tenants.db import connection
-from tenants.jobs.models import JobFile, JobStatus
+from tenants.jobs.models import JobStatus
 from tenants.jobs.registry import get_kind
 from tenants.printing.engine import render
-from tenants.testing.pdf import pdf_layout_pages, pdf_pages
+from tenants.testing.jobs import take_job_pdfs
+from tenants.testing.pdf import pdf_layout_pages, pdf_pages, pdf_placed_forms
 from tenants.wareki import format_wareki
 from tests.personas import ALPHA_HOST
 from zeimu.tests.factories import kazei
@@ -85,20 +83,9 @@ def _mass_print(cap: Any, town: Any, tsuchi_date: date, monkeypatch: Any) -> lis
     job = run_job(cap, NOTICE_PRINT, fiscal_year=FY, form="tsuchi",
                   tsuchi_date=tsuchi_date.isoformat())  # fmt: skip
     assert job.status == JobStatus.SUCCEEDED
-    pdfs = []
-    for f in JobFile.objects.filter(job=job).order_by("name"):
-        if f.name.endswith(".pdf"):
-            with default_storage.open(f.path, "rb") as h:
-                pdfs.append(h.read())
-        default_storage.delete(f.path)
+    pdfs = take_job_pdfs(job)
     connection.set_schema_to_public()
     return pdfs
-
-
-def _placed_forms(pdf: bytes) -> list[int]:
-    """How many form objects (images of the static form's parts) each page places."""
-    pages: list[Any] = list(PdfReader(io.BytesIO(pdf)).pages)
-    return [len(p["/Resources"].get("/XObject", {})) for p in pages]
 
 
 def test_notices_read_back_with_the_honsantei_figures_in_each_town_alone(
@@ -142,7 +129,7 @@ def test_notices_read_back_with_the_honsantei_figures_in_each_town_alone(
     for _pdf, text in by_name.values():
         assert "佐藤" not in text and "寒川" not in text
     # every page is printed on the static form (its parts placed as form objects)
-    assert all(n > 0 for pdf in hayama + samukawa for n in _placed_forms(pdf))
+    assert all(n > 0 for pdf in hayama + samukawa for n in pdf_placed_forms(pdf))
 
 
 def test_the_mass_notice_and_the_reprint_read_the_same(
@@ -159,7 +146,7 @@ def test_the_mass_notice_and_the_reprint_read_the_same(
         # then: one of the mass print's PDFs reads the same, word for word and place for place
         matches = [p for p in mass if pdf_layout_pages(p) == pdf_layout_pages(r.content)]
         assert len(matches) == 1, fuka.pk
-        assert _placed_forms(r.content) == _placed_forms(matches[0])
+        assert pdf_placed_forms(r.content) == pdf_placed_forms(matches[0])
 
 
 def test_the_static_form_changes_no_word_and_no_place(alpha, towns):
@@ -176,7 +163,7 @@ def test_the_static_form_changes_no_word_and_no_place(alpha, towns):
     drawn = render(TEMPLATE, common=common, items=items)
     # then: pdftotext -layout reads the same pages
     assert pdf_layout_pages(formed) == pdf_layout_pages(drawn)
-    assert all(n > 0 for n in _placed_forms(formed)) and _placed_forms(drawn) == [0, 0]
+    assert all(n > 0 for n in pdf_placed_forms(formed)) and pdf_placed_forms(drawn) == [0, 0]
     # a 区分 whose members' texts do not fit the fixed cells flows as a table, same words
     items[0]["kubun"][0]["members"][0]["name"] = "寿限無寿限無五劫の擦り切れ海砂利水魚の"
     items[0]["kubun"][0]["fixed"] = False

@@ -22,3 +22,14 @@ def delete_job_files(jobs: Iterable[Job]) -> None:
     for job in jobs:
         for path in JobFile.objects.filter(job=job).values_list("path", flat=True):
             default_storage.delete(path)
+
+
+def take_job_pdfs(job: Job) -> list[bytes]:
+    """The PDFs ``job`` wrote, in the order of their names (a chunked print job names its
+    files in chunk order), after which every file of the job is removed from the storage."""
+    pdfs = []
+    for f in JobFile.objects.filter(job=job).order_by("name"):
+        if f.name.endswith(".pdf"):
+            pdfs.append(read_job_file(f))
+        default_storage.delete(f.path)
+    return pdfs

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
+from typing import Any
+
+from pypdf import PdfReader
 
 
 def pdf_pages(pdf: bytes) -> list[str]:
@@ -37,3 +41,10 @@ def pdf_layout_pages(pdf: bytes) -> list[str]:
     if pages and not pages[-1].strip():
         pages = pages[:-1]
     return pages
+
+
+def pdf_placed_forms(pdf: bytes) -> list[int]:
+    """How many form objects (XObjects: the images of a static form's parts) each page places;
+    a form that changes no place on a page places the same count."""
+    pages: list[Any] = list(PdfReader(io.BytesIO(pdf)).pages)
+    return [len(p["/Resources"].get("/XObject", {})) for p in pages]
