@@ -40,6 +40,7 @@ from fukushi.services.hoiku_kyufu_shiharai import (
     shiharai_tsuchi,
 )
 from fukushi.services.hoiku_ryo import hoikuryo_compute
+from fukushi.tests.test_furikomi_settings import HAYAMA, _set
 from fukushi.tests.test_hoiku_kyufuhi import IRAININ
 from fukushi.tests.test_hoiku_kyufuhi_henno import _kettei, _paid_june
 from fukushi.tests.test_hoiku_kyufuhi_shiharai import _Capture, _data, _hayama_june
@@ -47,10 +48,13 @@ from fukushi.tests.test_hoikuryo_hiwari import ADMIN
 from tenants.accesslog.models import AccessLog
 from tenants.db import connection
 from tenants.testing.pdf import pdf_pages
+from tests.personas import ALPHA_HOST, BETA_HOST
 
 pytestmark = pytest.mark.django_db
 
 JULY, AUGUST = date(2025, 7, 1), date(2025, 8, 1)
+API = "/api/v1/fukushi/hoiku/kyufuhi/"
+SCREEN = "/fukushi/kodomo-kosodate/kyufuhi/shiharai/"
 
 
 def _claimed(month: date, shinsa: date) -> None:
@@ -195,3 +199,89 @@ def test_kago_chosei_sets_off_henno_against_a_later_payment_in_two_towns(
                          actor=ADMIN, kago_chosei={hh.pk: 1})  # fmt: skip
     assert HoikuKyufuhiShiharai.objects.count() == 0
     connection.set_tenant(alpha.municipality)
+
+
+def test_tokusoku_and_kago_chosei_by_the_screen_and_the_api_in_two_towns(
+    alpha, beta, login, django_capture_on_commit_callbacks
+):
+    h, k = _setup(alpha, beta, django_capture_on_commit_callbacks)
+    hh = _kettei(h)  # 10,000円, 期限 令和7年8月29日
+    kh = _kettei(k, gaku=5_000, riyu="退所日の誤り")
+    _claimed(JULY, date(2025, 8, 5))
+    _claimed(AUGUST, date(2025, 9, 5))
+    _set(alpha, HAYAMA, fiscal_year=2025)
+    connection.set_schema_to_public()
+    clerk = login("hayama-clerk", ALPHA_HOST)
+    viewer = login("hayama-viewer", ALPHA_HOST)
+    other = login("samukawa-clerk", BETA_HOST)
+    # the screen lists both 返納 as 督促の対象 (their 期限 passed); a 閲覧者 may not 督促
+    page = clerk.get(f"{SCREEN}?month=2025-06").content.decode()
+    assert "督促の対象" in page and page.count("令和7年8月29日") >= 2
+    assert viewer.post(f"{SCREEN}henno/{hh.pk}/tokusoku/",
+                       {"tokusoku_date": "令和7年9月1日"}).status_code == 403  # fmt: skip
+    page = clerk.post(f"{SCREEN}henno/{hh.pk}/tokusoku/", {"tokusoku_date": "令和7年8月29日"},
+                      follow=True).content.decode()  # fmt: skip
+    assert "返納期限（令和7年8月29日）を過ぎていない" in page
+    page = clerk.post(f"{SCREEN}henno/{hh.pk}/tokusoku/", {"tokusoku_date": "令和7年9月1日"},
+                      follow=True).content.decode()  # fmt: skip
+    assert "督促しました（未納額 10,000円、指定期限 令和7年9月11日）" in page
+    pdf = clerk.post(f"{SCREEN}henno/{hh.pk}/tokusoku/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    (text,) = pdf_pages(pdf.content)
+    assert "堀内保育園" in text and "令和7年9月11日" in text and "再発行" not in text
+    # the API: K01's 返納 督促'd (201), twice refused (422); its 督促状; the 対象 then none
+    r = clerk.get(f"{API}henno/tokusoku-taisho/?on_date=2025-09-01").json()
+    assert [x["id"] for x in r["results"]] == [kh.pk]
+    r = clerk.post(f"{API}henno/{kh.pk}/tokusoku/", {"tokusoku_date": "2025-09-01"},
+                   content_type="application/json")  # fmt: skip
+    assert r.status_code == 201
+    assert (r.json()["shitei_kigen"], r.json()["zan"]) == ("2025-09-11", 5_000)
+    r = clerk.post(f"{API}henno/{kh.pk}/tokusoku/", {"tokusoku_date": "2025-09-02"},
+                   content_type="application/json")  # fmt: skip
+    assert r.status_code == 422 and "督促済み" in str(r.json())
+    assert viewer.get(f"{API}henno/{kh.pk}/tokusoku/pdf/").status_code == 403
+    r = clerk.get(f"{API}henno/{kh.pk}/tokusoku/pdf/")
+    assert r.status_code == 200 and "一色こども園" in pdf_pages(r.content)[0]
+    assert clerk.get(f"{API}henno/tokusoku-taisho/?on_date=2025-09-01").json()["count"] == 0
+    detail = clerk.get(f"{API}henno/{hh.pk}/").json()
+    assert (detail["tokusoku_date"], detail["shitei_kigen"]) == ("2025-09-01", "2025-09-11")
+    # 過誤調整 on the screen: July paid with 4,000円 of June's 返納 set off
+    form = {"month": "2025-07", "shiharai_date": "令和7年8月10日", "code": "1234567890",
+            "name_kana": "ﾊﾔﾏﾏﾁ", "bank": "0009", "shiten": "123", "yokin_shumoku": "1",
+            "koza_bango": "7654321", f"kago_{hh.pk}": "4000"}  # fmt: skip
+    page = clerk.post(f"{SCREEN}shiharau/", {**form, f"kago_{hh.pk}": "10001"},
+                      follow=True).content.decode()  # fmt: skip
+    assert "過誤調整額（10,001円）が返納の残額（10,000円）を超えています" in page
+    page = clerk.post(f"{SCREEN}shiharau/", form, follow=True).content.decode()
+    assert "合計 100,000円、過誤調整 4,000円、振込額 96,000円" in page
+    # 過誤調整 by the API: August; another 施設's 返納 and more than the 残額 refused (422)
+    body = {"month": "2025-08-01", "shiharai_date": "2025-09-10", "shisetsu_ids": [h.shisetsu_id]}
+    for kago, message in (
+        ([{"henno_id": kh.pk, "gaku": 1}], "一色こども園の返納は、この支払（堀内保育園）と相殺"),
+        ([{"henno_id": hh.pk, "gaku": 6_001}], "返納の残額（6,000円）を超えています"),
+    ):  # fmt: skip
+        r = clerk.post(f"{API}shiharai/", {**body, "kago_chosei": kago},
+                       content_type="application/json")  # fmt: skip
+        assert r.status_code == 422 and message in str(r.json()), r.json()
+    r = clerk.post(f"{API}shiharai/", {**body, "kago_chosei": [{"henno_id": hh.pk, "gaku": 6_000}]},
+                   content_type="application/json")  # fmt: skip
+    assert r.status_code == 201, r.json()
+    assert (r.json()["gokei"], r.json()["kago_chosei_gokei"], r.json()["furikomi_gokei"]) == (
+        100_000, 6_000, 94_000)  # fmt: skip
+    detail = clerk.get(f"{API}henno/{hh.pk}/").json()
+    assert (detail["jotai"], detail["kago_chosei_gaku"], detail["zan"]) == ("kanno", 10_000, 0)
+    # 寒川町: none of it, 葉山町's ids are 404
+    page = other.get(SCREEN).content.decode()
+    assert "督促の対象の返納はありません" in page and "督促はまだありません" in page
+    assert other.post(f"{SCREEN}henno/{hh.pk}/tokusoku/",
+                      {"tokusoku_date": "令和7年9月1日"}).status_code == 404  # fmt: skip
+    assert other.post(f"{SCREEN}henno/{hh.pk}/tokusoku/pdf/").status_code == 404
+    assert other.post(f"{API}henno/{kh.pk}/tokusoku/", {"tokusoku_date": "2025-09-01"},
+                      content_type="application/json").status_code == 404  # fmt: skip
+    assert other.get(f"{API}henno/{kh.pk}/tokusoku/pdf/").status_code == 404
+    assert other.get(f"{API}henno/tokusoku-taisho/?on_date=2025-09-01").json()["count"] == 0
+    connection.set_tenant(beta.municipality)
+    assert HoikuKyufuhiHennoTokusoku.objects.count() == 0
+    assert HoikuKyufuhiKagoChosei.objects.count() == 0
+    connection.set_tenant(alpha.municipality)
+    assert HoikuKyufuhiKagoChosei.objects.count() == 2
