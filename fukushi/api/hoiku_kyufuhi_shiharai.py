@@ -70,8 +70,21 @@ class KyufuhiShiharaiSerializer(serializers.Serializer):
         help_text="既払額（前の支払から返納の戻入を引いた額、円）"
     )
     gaku = serializers.IntegerField(help_text="支払額（円、審査の算定額−既払額）")
+    kago_chosei_gaku = serializers.IntegerField(
+        help_text="過誤調整額（返納の未納と相殺した額、円）"
+    )
+    furikomi_gaku = serializers.IntegerField(help_text="振込額（支払額−過誤調整額、円）")
     henno_id = serializers.IntegerField(
         allow_null=True, help_text="この支払の返納のID（なければ空）"
+    )
+
+
+class KagoChoseiInputSerializer(serializers.Serializer):
+    henno_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="相殺する返納のID（同じ施設への支払のもの）"
+    )
+    gaku = serializers.IntegerField(
+        min_value=1, max_value=1_000_000_000, help_text="過誤調整額（円、返納の残額まで）"
     )
 
 
@@ -85,11 +98,18 @@ class KyufuhiShiharaiInputSerializer(serializers.Serializer):
         max_length=1000,
         help_text="支払う施設のID（省略：審査が一致して未払の請求すべて）",
     )
+    kago_chosei = KagoChoseiInputSerializer(
+        many=True,
+        required=False,
+        help_text="過誤調整：支払から差し引く返納の未納（返納1件に1行）",
+    )
 
 
 class KyufuhiShiharaiKekkaSerializer(serializers.Serializer):
     month = serializers.DateField(help_text="給付費の月（1日）")
     gokei = serializers.IntegerField(help_text="この支払の合計（円）")
+    kago_chosei_gokei = serializers.IntegerField(help_text="過誤調整額の合計（円）")
+    furikomi_gokei = serializers.IntegerField(help_text="振込額の合計（円）")
     shiharai = KyufuhiShiharaiSerializer(many=True, help_text="記録した支払（施設番号順）")
 
 
@@ -107,6 +127,8 @@ def shiharai_row(p: HoikuKyufuhiShiharai) -> dict[str, Any]:
         "santei_gaku": p.santei_gaku,
         "kiharai_gaku": p.kiharai_gaku,
         "gaku": p.gaku,
+        "kago_chosei_gaku": p.kago_chosei_gaku,
+        "furikomi_gaku": p.furikomi_gaku,
         "henno_id": getattr(getattr(p, "henno", None), "pk", None),
     }
 
@@ -163,7 +185,8 @@ class ShiharaiView(TenantAPIView):
             201: KyufuhiShiharaiKekkaSerializer,
             422: rule_response(
                 "審査が一致していない・支払済み・請求のない施設、支払う請求がない、"
-                "施設の口座が未登録、支払日が審査日より前、振込依頼人が未設定、日付が範囲の外"
+                "施設の口座が未登録、支払日が審査日より前、振込依頼人が未設定、日付が範囲の外、"
+                "過誤調整が返納の残額・支払額を超える、ほかの施設の返納・完納した返納の過誤調整"
             ),
         },
         summary=(
@@ -182,6 +205,15 @@ class ShiharaiView(TenantAPIView):
         if irainin is None:
             raise RuleRefused({"irainin": [NOT_SET + "。"]})
         ids = d.get("shisetsu_ids")
+        kago: dict[int, int] = {}
+        if len(d.get("kago_chosei") or []) > 100:
+            raise ValidationError({"kago_chosei": ["過誤調整は100件までで指定してください。"]})
+        for row in d.get("kago_chosei") or []:
+            if row["henno_id"] in kago:
+                raise ValidationError(
+                    {"kago_chosei": ["同じ返納を二度指定しています（返納1件に1行）。"]}
+                )
+            kago[row["henno_id"]] = row["gaku"]
         try:
             made = kyufuhi_shiharai(
                 month=month,
@@ -189,6 +221,7 @@ class ShiharaiView(TenantAPIView):
                 irainin=irainin,
                 actor=actor_from_request(request._request),
                 shisetsu_ids=sorted(set(ids)) if ids else None,
+                kago_chosei=kago,
             )
         except KyufuhiRefused as exc:
             raise _refused(exc) from exc
@@ -196,6 +229,8 @@ class ShiharaiView(TenantAPIView):
             {
                 "month": month,
                 "gokei": sum(p.gaku for p in made),
+                "kago_chosei_gokei": sum(p.kago_chosei_gaku for p in made),
+                "furikomi_gokei": sum(p.furikomi_gaku for p in made),
                 "shiharai": [shiharai_row(p) for p in made],
             },
             status=status.HTTP_201_CREATED,

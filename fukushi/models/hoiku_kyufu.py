@@ -15,6 +15,8 @@ __all__ = [
     "HoikuKyufuhiHenno",
     "HoikuKyufuhiHennoJotai",
     "HoikuKyufuhiHennoRireki",
+    "HoikuKyufuhiHennoTokusoku",
+    "HoikuKyufuhiKagoChosei",
     "HoikuKyufuhiSeikyu",
     "HoikuKyufuhiShiharai",
     "HoikuShisetsuKoza",
@@ -120,7 +122,13 @@ class HoikuKyufuhiShiharai(models.Model):
     edited: its 返納 (``HoikuKyufuhiHenno``) is recorded, and once the 返納 is 戻入済 (完納)
     the 請求 goes back to 受付; after a new 審査 一致 the month is paid again (``kai`` 2, …)
     for the 算定額 less what stays paid (``kiharai_gaku``: earlier payments less their
-    戻入)."""
+    戻入).
+
+    A payment may also be made smaller by a 過誤調整: the 未納 残額 of a 返納 of the same
+    施設 (of an earlier month) deducted from it instead of a 納入 (``HoikuKyufuhiKagoChosei``).
+    ``gaku`` stays the 給付費 paid for the month; ``kago_chosei_gaku`` is what was set off
+    against 返納, and the bank is asked to transfer ``furikomi_gaku`` (the 全銀 file's
+    amount)."""
 
     seikyu = models.ForeignKey(
         HoikuKyufuhiSeikyu, on_delete=models.PROTECT, related_name="shiharais", verbose_name="請求"
@@ -138,6 +146,7 @@ class HoikuKyufuhiShiharai(models.Model):
     santei_gaku = models.PositiveIntegerField("審査の算定額（円）", null=True, blank=True)
     kiharai_gaku = models.PositiveIntegerField("既払額（返納の戻入後、円）", default=0)
     gaku = models.PositiveIntegerField("支払額（円）")
+    kago_chosei_gaku = models.PositiveIntegerField("過誤調整額（返納と相殺、円）", default=0)
     koza = models.JSONField("振込先口座（支払時）")
     irainin = models.JSONField("振込依頼人（支払時）")
     created_by = models.CharField("支払処理者", max_length=150)
@@ -148,11 +157,20 @@ class HoikuKyufuhiShiharai(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["shisetsu", "month", "kai"], name="hoiku_kyufuhi_shiharai_kai_once"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kago_chosei_gaku__lte=models.F("gaku")),
+                name="hoiku_kyufuhi_shiharai_kago_le_gaku",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"施設型給付費の支払 {self.pk}"
+
+    @property
+    def furikomi_gaku(self) -> int:
+        """振込額: the 支払額 less the 過誤調整額 (what the bank transfers)."""
+        return self.gaku - self.kago_chosei_gaku
 
 
 class HoikuKyufuhiHennoJotai(models.TextChoices):
@@ -178,6 +196,7 @@ class HoikuKyufuhiHenno(models.Model):
     riyu = models.CharField("返納の理由", max_length=200)
     kigen = models.DateField("返納期限")
     tsuchi_date = models.DateField("納入通知日")
+    # what came back: 戻入 and 過誤調整 (``HoikuKyufuhiKagoChosei``) alike
     reinyu_gaku = models.PositiveIntegerField("戻入済額（円）", default=0)
     jotai = models.CharField(
         "状態",
@@ -194,6 +213,11 @@ class HoikuKyufuhiHenno(models.Model):
     def __str__(self) -> str:
         return f"施設型給付費の返納 {self.pk}"
 
+    @property
+    def zan(self) -> int:
+        """残額 (未納): the 返納額 less what came back (戻入 and 過誤調整)."""
+        return self.gaku - self.reinyu_gaku
+
 
 class HoikuKyufuhiHennoRireki(JukyushaRirekiBase):
     """The history of a 返納: its 決定, each 戻入, the 納入通知書 printed (who, when, what)."""
@@ -207,3 +231,60 @@ class HoikuKyufuhiHennoRireki(JukyushaRirekiBase):
 
     def __str__(self) -> str:
         return f"施設型給付費の返納の履歴 {self.pk}"
+
+
+class HoikuKyufuhiKagoChosei(models.Model):
+    """A 過誤調整: ``gaku`` of the 未納 残額 of a 返納 set off against a later payment to the
+    same 施設 instead of a 納入 (the 返納 counts it as 戻入; its history names the payment).
+    Written with the payment, never edited."""
+
+    shiharai = models.ForeignKey(
+        HoikuKyufuhiShiharai,
+        on_delete=models.PROTECT,
+        related_name="kago_chosei",
+        verbose_name="差し引いた支払",
+    )
+    henno = models.ForeignKey(
+        HoikuKyufuhiHenno,
+        on_delete=models.PROTECT,
+        related_name="kago_chosei",
+        verbose_name="調整した返納",
+    )
+    gaku = models.PositiveIntegerField("過誤調整額（円）")
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "施設型給付費の過誤調整（返納と支払の相殺）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shiharai", "henno"], name="hoiku_kyufuhi_kago_chosei_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gaku__gte=1), name="hoiku_kyufuhi_kago_chosei_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"施設型給付費の過誤調整 {self.pk}"
+
+
+class HoikuKyufuhiHennoTokusoku(models.Model):
+    """The 督促 of a 返納 not paid back by its 返納期限 (a 私債権: 地方自治法施行令第171条,
+    期限を指定して督促): the 督促日, the 指定期限 and the 未納額 it asked for. One per 返納 (a
+    reprint prints this row again, marked 再発行)."""
+
+    henno = models.OneToOneField(
+        HoikuKyufuhiHenno, on_delete=models.PROTECT, related_name="tokusoku", verbose_name="返納"
+    )
+    tokusoku_date = models.DateField("督促日")
+    shitei_kigen = models.DateField("指定期限")
+    zan = models.PositiveIntegerField("督促した未納額（円）")
+    created_by = models.CharField("処理者", max_length=150)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "施設型給付費の返納の督促"
+
+    def __str__(self) -> str:
+        return f"施設型給付費の返納の督促 {self.pk}"

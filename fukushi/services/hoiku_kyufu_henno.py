@@ -42,7 +42,7 @@ from tenants.printing.engine import render
 from tenants.printing.yearly import issuer_name
 from tenants.wareki import format_wareki
 
-__all__ = ["TSUCHI_TEMPLATE", "henno_kettei", "henno_reinyu", "henno_tsuchi"]
+__all__ = ["TSUCHI_TEMPLATE", "credit", "henno_kettei", "henno_reinyu", "henno_tsuchi"]
 
 SCREEN = "fukushi.hoiku_kyufuhi_henno"
 RECORD_TYPE = "fukushi.HoikuKyufuhiHenno"
@@ -140,44 +140,54 @@ def henno_reinyu(
             errors.append(("gaku", f"戻入額が残額（{zan:,}円）を超えています。"))
         if errors:
             raise KyufuhiRefused(errors)
-        row.reinyu_gaku += gaku
-        kanno = row.reinyu_gaku == row.gaku
-        if kanno:
-            row.jotai = HoikuKyufuhiHennoJotai.KANNO
-        row.save(update_fields=["reinyu_gaku", "jotai"])
-        naiyo = (
-            f"戻入（{format_wareki(reinyu_date)}）{gaku:,}円、残額 {row.gaku - row.reinyu_gaku:,}円"
-        )
-        if kanno:
-            q = HoikuKyufuhiSeikyu.objects.select_for_update().get(
-                pk=HoikuKyufuhiShiharai.objects.values_list("seikyu_id", flat=True).get(
-                    pk=row.shiharai_id
-                )
+        naiyo = f"戻入（{format_wareki(reinyu_date)}）{gaku:,}円"
+        credit(row, gaku=gaku, kind="reinyu", naiyo=naiyo, actor=actor)
+    return row
+
+
+def credit(
+    row: HoikuKyufuhiHenno, *, gaku: int, kind: str, naiyo: str, actor: Actor
+) -> HoikuKyufuhiHenno:
+    """Count ``gaku`` as come back against the 返納 ``row`` (locked by the caller, inside its
+    transaction; ``gaku`` checked against the 残額): a 戻入 (``kind`` reinyu) or a 過誤調整
+    (``kind`` kago_chosei, set off against a later payment). When nothing is left (完納) the
+    month's 請求 goes back to 受付. A history row and an access row."""
+    row.reinyu_gaku += gaku
+    kanno = row.reinyu_gaku == row.gaku
+    if kanno:
+        row.jotai = HoikuKyufuhiHennoJotai.KANNO
+    row.save(update_fields=["reinyu_gaku", "jotai"])
+    naiyo += f"、残額 {row.gaku - row.reinyu_gaku:,}円"
+    if kanno:
+        q = HoikuKyufuhiSeikyu.objects.select_for_update().get(
+            pk=HoikuKyufuhiShiharai.objects.values_list("seikyu_id", flat=True).get(
+                pk=row.shiharai_id
             )
-            q.jotai = KyufuhiSeikyuJotai.UKETSUKE
-            q.shinsa_date = q.santei_ninzu = q.santei_gaku = q.sagaku = None
-            q.save(update_fields=["jotai", "shinsa_date", "santei_ninzu", "santei_gaku", "sagaku"])
-            naiyo += "。完納：この月の請求を受付に戻しました（再審査で一致してから再支払）"
-            access_record(
-                action=AccessAction.UPDATE,
-                actor=actor,
-                gyomu=KODOMO_KOSODATE,
-                screen=SCREEN,
-                record_type="fukushi.HoikuKyufuhiSeikyu",
-                record_id=q.pk,
-                detail={"henno_id": row.pk},
-            )
-        HoikuKyufuhiHennoRireki.objects.create(
-            henno=row, kind="reinyu", naiyo=naiyo[:300], created_by=actor.username
         )
+        q.jotai = KyufuhiSeikyuJotai.UKETSUKE
+        q.shinsa_date = q.santei_ninzu = q.santei_gaku = q.sagaku = None
+        q.save(update_fields=["jotai", "shinsa_date", "santei_ninzu", "santei_gaku", "sagaku"])
+        naiyo += "。完納：この月の請求を受付に戻しました（再審査で一致してから再支払）"
         access_record(
             action=AccessAction.UPDATE,
             actor=actor,
             gyomu=KODOMO_KOSODATE,
             screen=SCREEN,
-            record_type=RECORD_TYPE,
-            record_id=row.pk,
+            record_type="fukushi.HoikuKyufuhiSeikyu",
+            record_id=q.pk,
+            detail={"henno_id": row.pk},
         )
+    HoikuKyufuhiHennoRireki.objects.create(
+        henno=row, kind=kind, naiyo=naiyo[:300], created_by=actor.username
+    )
+    access_record(
+        action=AccessAction.UPDATE,
+        actor=actor,
+        gyomu=KODOMO_KOSODATE,
+        screen=SCREEN,
+        record_type=RECORD_TYPE,
+        record_id=row.pk,
+    )
     return row
 
 

@@ -16,6 +16,19 @@ on the 保護者' behalf), 第27条第6項 (examines the 請求 and pays it). Th
 (月, 児童数, 請求額, 支払額, 支払日, 振込先) are the usual ones of the towns' 支払通知; its 様式
 is ours (no national 様式 was found: 未確認).
 
+**過誤調整**: at a payment the clerk may set off the 未納 残額 of a 返納 of the same 施設
+(``kago_chosei``: 返納 → amount) against it instead of a 納入 — the payment keeps the 算定額,
+the 既払額 and its 支払額, and records the 過誤調整額; the bank transfers the 振込額 (支払額 −
+過誤調整額: the 全銀 file's amount, a line of 0円 left out), and the 返納 counts the amount as
+come back (history kind kago_chosei, 完納 when covered: ``hoiku_kyufu_henno.credit``). Refused,
+nothing written: more than the 返納's 残額, more in all than the payment, a 返納 of another
+施設 or one 完納, a 支払日 before the 返納's 決定日. The practice is that of the 障害福祉
+給付費 (過誤調整: the amount withdrawn is deducted from the next 支払確定額 — 東京都国民健康
+保険団体連合会「障害者総合支援給付費等の請求過誤調整について」
+http://tokyo-kokuhoren.or.jp/welfare_office/support_request/adjustment.html ); for the
+施設型給付費, paid by the town itself, no national rule or town's 要綱 was found: the set-off
+(民法第505条 相殺, both debts between the town and the same 施設) is our reading, 未確認.
+
 Each write: one durable transaction and its access-log row; the file an EXPORT row, the
 notice a PRINT row.
 """
@@ -23,6 +36,7 @@ notice a PRINT row.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -30,13 +44,16 @@ from django.db import IntegrityError, transaction
 
 from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models import (
+    HoikuKyufuhiHenno,
     HoikuKyufuhiHennoJotai,
+    HoikuKyufuhiKagoChosei,
     HoikuKyufuhiSeikyu,
     HoikuKyufuhiShiharai,
     HoikuShisetsuKoza,
     KyufuhiSeikyuJotai,
 )
 from fukushi.services.hoiku_kyufu import KyufuhiRefused
+from fukushi.services.hoiku_kyufu_henno import credit
 from tenants import zengin
 from tenants.accesslog.models import AccessAction
 from tenants.accesslog.services import Actor, access_record
@@ -65,9 +82,12 @@ def kyufuhi_shiharai(
     irainin: zengin.Irainin,
     actor: Actor,
     shisetsu_ids: list[int] | None = None,
+    kago_chosei: Mapping[int, int] | None = None,
 ) -> list[HoikuKyufuhiShiharai]:
     """Pay the 施設 of ``month`` whose 請求 is 一致 and not yet paid (or only those of
-    ``shisetsu_ids``, each of which must be payable): one row per 施設, 施設番号 order."""
+    ``shisetsu_ids``, each of which must be payable): one row per 施設, 施設番号 order.
+    ``kago_chosei`` (返納 id → amount): the 過誤調整 set off against the payment of the
+    返納's 施設."""
     first = month.replace(day=1)
     bad = zengin.irainin_errors(irainin)
     if bad:
@@ -132,6 +152,8 @@ def kyufuhi_shiharai(
                 )
             elif r.shinsa_date is not None and shiharai_date < r.shinsa_date:
                 errors.append(("shiharai_date", f"{r.shisetsu.name}：支払日が審査日より前です。"))
+        kago, kago_errors = _kago_plan(kago_chosei or {}, todo, kiharai, shiharai_date)
+        errors += kago_errors
         if errors:
             raise KyufuhiRefused(list(dict.fromkeys(errors)))
         made: list[HoikuKyufuhiShiharai] = []
@@ -152,6 +174,7 @@ def kyufuhi_shiharai(
                     santei_gaku=r.santei_gaku or 0,
                     kiharai_gaku=already,
                     gaku=(r.santei_gaku or 0) - already,
+                    kago_chosei_gaku=sum(g for h, g in kago if h.shisetsu_id == r.shisetsu_id),
                     koza=dataclasses.asdict(account),
                     irainin=dataclasses.asdict(irainin),
                     created_by=actor.username,
@@ -162,6 +185,22 @@ def kyufuhi_shiharai(
                 HoikuKyufuhiShiharai.objects.bulk_create(made)
         except IntegrityError as exc:  # a payment of the same 施設 and month committed meanwhile
             raise KyufuhiRefused([("shisetsu", "この月の給付費は支払済みです。")]) from exc
+        by_shisetsu = {p.shisetsu_id: p for p in made}
+        for h, g in kago:
+            p = by_shisetsu[h.shisetsu_id]
+            HoikuKyufuhiKagoChosei.objects.create(
+                shiharai=p, henno=h, gaku=g, created_by=actor.username
+            )
+            credit(
+                h,
+                gaku=g,
+                kind="kago_chosei",
+                naiyo=(
+                    f"過誤調整（{format_wareki(shiharai_date)}）{g:,}円："
+                    f"{wareki_month(p.month)}分の支払（{p.kai}回目、支払額 {p.gaku:,}円）から差引"
+                ),
+                actor=actor,
+            )
         access_record(
             action=AccessAction.CREATE,
             actor=actor,
@@ -169,9 +208,73 @@ def kyufuhi_shiharai(
             screen=SCREEN,
             record_type=RECORD_TYPE,
             record_count=len(made),
-            detail={"month": first.isoformat(), "ids": [p.pk for p in made]},
+            detail={"month": first.isoformat(), "ids": [p.pk for p in made]}
+            | ({"kago_chosei": [h.pk for h, _ in kago]} if kago else {}),
         )
     return made
+
+
+def _kago_plan(
+    wanted: Mapping[int, int],
+    todo: list[HoikuKyufuhiSeikyu],
+    kiharai: dict[int, int],
+    shiharai_date: date,
+) -> tuple[list[tuple[HoikuKyufuhiHenno, int]], list[tuple[str, str]]]:
+    """The 過誤調整 asked for, checked (the 返納 locked): each 返納 未納, of a 施設 paid in
+    this run, at most its 残額, decided on or before the 支払日; per 施設 at most the 支払額."""
+    if not wanted:
+        return [], []
+    errors: list[tuple[str, str]] = []
+    hennos = {
+        h.pk: h
+        for h in HoikuKyufuhiHenno.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(wanted))
+        .select_related("shisetsu")
+    }
+    pay = {r.shisetsu_id: (r.santei_gaku or 0) - kiharai.get(r.shisetsu_id, 0) for r in todo}
+    names = {r.shisetsu_id: r.shisetsu.name for r in todo}
+    plan: list[tuple[HoikuKyufuhiHenno, int]] = []
+    total: dict[int, int] = {}
+    for hid, g in sorted(wanted.items()):
+        h = hennos.get(hid)
+        if h is None:
+            errors.append(("kago_chosei", "過誤調整する返納が見つかりません。"))
+            continue
+        name, zan = h.shisetsu.name, h.gaku - h.reinyu_gaku
+        if h.jotai == HoikuKyufuhiHennoJotai.KANNO:
+            errors.append(("kago_chosei", f"{name}：この返納は戻入済み（完納）です。"))
+        elif g < 1:
+            errors.append(("kago_chosei", "過誤調整額は1円以上で入力してください。"))
+        elif g > zan:
+            errors.append(
+                (
+                    "kago_chosei",
+                    f"{name}：過誤調整額（{g:,}円）が返納の残額（{zan:,}円）を超えています。",
+                )
+            )
+        elif h.shisetsu_id not in pay:
+            errors.append(
+                (
+                    "kago_chosei",
+                    f"{name}の返納は、この支払（"
+                    + ("・".join(names.values()) or "なし")
+                    + "）と相殺できません（同じ施設への支払とだけ調整できます）。",
+                )
+            )
+        elif shiharai_date < h.kettei_date:
+            errors.append(("kago_chosei", f"{name}：支払日が返納の決定日より前です。"))
+        else:
+            plan.append((h, g))
+            total[h.shisetsu_id] = total.get(h.shisetsu_id, 0) + g
+    for sid, t in total.items():
+        if t > pay[sid]:
+            errors.append(
+                (
+                    "kago_chosei",
+                    f"{names[sid]}：過誤調整額（{t:,}円）が支払額（{pay[sid]:,}円）を超えています。",
+                )
+            )
+    return plan, errors
 
 
 def _paid_state(first: date) -> tuple[set[int], dict[int, int], dict[int, int]]:
@@ -229,15 +332,19 @@ def shiharai_furikomi(
                 )
             ]
         )
+    lines = [
+        zengin.FurikomiLine(
+            account=zengin.Account(**p.koza), amount=p.furikomi_gaku, customer1=str(p.shisetsu_id)
+        )
+        for p in rows
+        if p.furikomi_gaku > 0  # a payment set off whole against 返納 transfers nothing
+    ]
+    if not lines:
+        raise KyufuhiRefused(
+            [("month", "この支払日の支払はすべて過誤調整で相殺され、振り込む額がありません。")]
+        )
     data = zengin.sogo_furikomi_file(
-        irainin=zengin.Irainin(**rows[0].irainin),
-        torikumi=days[0],
-        lines=[
-            zengin.FurikomiLine(
-                account=zengin.Account(**p.koza), amount=p.gaku, customer1=str(p.shisetsu_id)
-            )
-            for p in rows
-        ],
+        irainin=zengin.Irainin(**rows[0].irainin), torikumi=days[0], lines=lines
     )
     access_record(
         action=AccessAction.EXPORT,
@@ -276,6 +383,14 @@ def tsuchi_item(p: HoikuKyufuhiShiharai) -> dict[str, str]:
         "kiharai": f"{p.kiharai_gaku:,}円" if p.kai > 1 else "",
         "shiharai": format_wareki(p.shiharai_date),
         "koza": _koza_text(p.koza),
+        # a 過誤調整: what was set off against which 返納, and the 振込額
+        "kago": f"{p.kago_chosei_gaku:,}円" if p.kago_chosei_gaku else "",
+        "kago_naiyo": "、".join(
+            f"{wareki_month(c.henno.month)}分の支払の返納（{format_wareki(c.henno.kettei_date)}"
+            f"決定）から {c.gaku:,}円"
+            for c in p.kago_chosei.select_related("henno").order_by("henno__month", "henno_id")
+        ),
+        "furikomi": f"{p.furikomi_gaku:,}円",
     }
 
 

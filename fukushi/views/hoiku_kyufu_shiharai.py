@@ -2,7 +2,10 @@
 施設型給付費 screen (fukushi/views/hoiku_kyufu.py): the payments of a month (施設, 児童数,
 支払額, 支払日) and every payment made so far (the history, 施設番号 and month), the payment
 of the month's 一致 請求, the month's 全銀 総合振込 file and one 施設's 支払通知書 (PDF);
-the 返納 of a payment found wrong (決定, 戻入, 納入通知書: ``hoiku_kyufu_henno``).
+the 返納 of a payment found wrong (決定, 戻入, 納入通知書: ``hoiku_kyufu_henno``); the
+過誤調整 of 返納 at a payment (the 支払 form: an amount per 未納 返納); the 督促 of a 返納 past
+its 返納期限 (the list of the 督促の対象, the 督促 and its 督促状:
+``hoiku_kyufu_henno_tokusoku``).
 
 Paths carry internal ids only; the payments name 施設, never a person (``no_personal_data``);
 the writes, the file and the notice are logged by their service.
@@ -26,12 +29,18 @@ from fukushi.gyomu import KODOMO_KOSODATE
 from fukushi.models import (
     HoikuKyufuhiHenno,
     HoikuKyufuhiHennoJotai,
+    HoikuKyufuhiHennoTokusoku,
     HoikuKyufuhiSeikyu,
     HoikuKyufuhiShiharai,
     KyufuhiSeikyuJotai,
 )
 from fukushi.services.hoiku_kyufu import KyufuhiRefused
 from fukushi.services.hoiku_kyufu_henno import RIYU_MAX, henno_kettei, henno_reinyu, henno_tsuchi
+from fukushi.services.hoiku_kyufu_henno_tokusoku import (
+    henno_tokusoku,
+    tokusoku_pdf,
+    tokusoku_taisho,
+)
 from fukushi.services.hoiku_kyufu_shiharai import (
     kyufuhi_shiharai,
     shiharai_furikomi,
@@ -43,7 +52,9 @@ from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
 from tenants.forms.text import TextField
 from tenants.forms.wareki import WarekiDateField
+from tenants.labels import wareki_month
 from tenants.models import RoleLevel
+from tenants.wareki import format_wareki
 
 GYOMU = KODOMO_KOSODATE
 PREFIX = "kodomo-kosodate/kyufuhi/shiharai/"
@@ -54,6 +65,35 @@ class ShiharaiForm(IraininForm):
     field_order = ["month", "shiharai_date"]
     month = TextField(label="給付費の月（YYYY-MM）", max_length=7)
     shiharai_date = WarekiDateField(label="支払日（振込日）", help_text="例 令和7年7月10日")
+
+    def __init__(self, *args: object, open_henno: list[HoikuKyufuhiHenno], **kw: object) -> None:
+        super().__init__(*args, **kw)
+        for h in open_henno:
+            self.fields[f"kago_{h.pk}"] = forms.IntegerField(
+                label=(
+                    f"過誤調整：{h.shisetsu.code} {h.shisetsu.name} {wareki_month(h.month)}分の"
+                    f"返納（残額 {h.gaku - h.reinyu_gaku:,}円）から差し引く額（円）"
+                ),
+                required=False,
+                min_value=1,
+                max_value=1_000_000_000,
+            )
+
+    def kago_chosei(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("kago_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("kago_") and value
+        }
+
+
+def _open_henno() -> list[HoikuKyufuhiHenno]:
+    """The 返納 未納 (any month): what a payment may set off (過誤調整)."""
+    return list(
+        HoikuKyufuhiHenno.objects.filter(jotai=HoikuKyufuhiHennoJotai.MINO)
+        .select_related("shisetsu")
+        .order_by("shisetsu__code", "month", "pk")
+    )
 
 
 class FileForm(forms.Form):
@@ -85,6 +125,10 @@ class HennoForm(forms.Form):
             (p.pk, f"{p.shisetsu.code} {p.shisetsu.name}　{p.gaku:,}円（{p.kai}回目）")
             for p in payments
         ]
+
+
+class TokusokuForm(forms.Form):
+    tokusoku_date = WarekiDateField(label="督促日", help_text="例 令和7年9月1日")
 
 
 class ReinyuForm(forms.Form):
@@ -146,9 +190,10 @@ def shiharai_list(request: HttpRequest) -> HttpResponse:
         rows.append({"q": q, "paid": paid, "last": paid[-1] if paid else None})
     henno = list(
         HoikuKyufuhiHenno.objects.filter(month=month)
-        .select_related("shisetsu", "shiharai")
+        .select_related("shisetsu", "shiharai", "tokusoku")
         .order_by("shisetsu__code", "pk")
     )
+    today = timezone.localdate()
     history = Paginator(
         HoikuKyufuhiShiharai.objects.select_related("shisetsu").order_by(
             "-month", "shisetsu__code", "kai"
@@ -167,7 +212,17 @@ def shiharai_list(request: HttpRequest) -> HttpResponse:
             "henno": henno,
             "history": history,
             "can_write": _can_write(request),
-            "shiharai_form": ShiharaiForm(initial={"month": f"{month:%Y-%m}"}),
+            "shiharai_form": ShiharaiForm(
+                initial={"month": f"{month:%Y-%m}"}, open_henno=_open_henno()
+            ),
+            "today": today,
+            "taisho": list(tokusoku_taisho(today)[:PAGE_SIZE]),
+            "tokusoku_list": list(
+                HoikuKyufuhiHennoTokusoku.objects.select_related("henno__shisetsu").order_by(
+                    "-tokusoku_date", "-pk"
+                )[:PAGE_SIZE]
+            ),
+            "tokusoku_form": TokusokuForm(initial={"tokusoku_date": today}),
             "file_form": FileForm(initial={"month": f"{month:%Y-%m}"}),
             "tsuchi_form": TsuchiForm(),
             "henno_form": HennoForm(payments=_henno_open(month)),
@@ -181,7 +236,7 @@ def shiharai_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shiharai(request: HttpRequest) -> HttpResponse:
     """Pay every 施設 of the month whose 請求 is 一致 and not yet paid."""
-    form = ShiharaiForm(request.POST)
+    form = ShiharaiForm(request.POST, open_henno=_open_henno())
     month = _month(request.POST.get("month"))
     if month is None:
         form.add_error("month", "YYYY-MM の形で入力してください。")
@@ -195,14 +250,21 @@ def shiharai(request: HttpRequest) -> HttpResponse:
         made = kyufuhi_shiharai(
             month=month, shiharai_date=form.cleaned_data["shiharai_date"],
             irainin=form.irainin(), actor=actor_from_request(request),
+            kago_chosei=form.kago_chosei(),
         )  # fmt: skip
     except KyufuhiRefused as exc:
         _errors(request, exc.errors)
     else:
+        kago = sum(p.kago_chosei_gaku for p in made)
         messages.success(
             request,
-            f"{len(made)}施設に給付費を支払いました（合計 {sum(p.gaku for p in made):,}円）。"
-            "総合振込ファイルと支払通知書を作成できます。",
+            f"{len(made)}施設に給付費を支払いました（合計 {sum(p.gaku for p in made):,}円"
+            + (
+                f"、過誤調整 {kago:,}円、振込額 {sum(p.furikomi_gaku for p in made):,}円"
+                if kago
+                else ""
+            )
+            + "）。総合振込ファイルと支払通知書を作成できます。",
         )
     return _back(month)
 
@@ -322,6 +384,46 @@ def henno_tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a write (logged by its service)
+@require_POST
+def tokusoku(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 督促 of a 返納 past its 返納期限 (recorded once; its 督促状 printed apart)."""
+    h = get_object_or_404(HoikuKyufuhiHenno, pk=pk)
+    form = TokusokuForm(request.POST)
+    if form.is_valid() and form.cleaned_data["tokusoku_date"] is None:
+        form.add_error("tokusoku_date", "入力してください。")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return _back(h.month)
+    try:
+        t = henno_tokusoku(
+            henno=h, tokusoku_date=form.cleaned_data["tokusoku_date"],
+            actor=actor_from_request(request),
+        )  # fmt: skip
+    except KyufuhiRefused as exc:
+        _errors(request, exc.errors)
+    else:
+        messages.success(
+            request,
+            f"督促しました（未納額 {t.zan:,}円、指定期限 {format_wareki(t.shitei_kigen)}）。"
+            "督促状を作成できます。",
+        )
+    return _back(h.month)
+
+
+@gyomu_view(GYOMU, level=RoleLevel.WRITE)
+@no_personal_data  # a letter to a 施設; its PRINT is logged by the service
+@require_POST
+def tokusoku_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 督促状 of a 返納's 督促 (PDF, opened in a new tab; 再発行 when printed before)."""
+    t = get_object_or_404(HoikuKyufuhiHennoTokusoku, henno_id=pk)
+    pdf = tokusoku_pdf(tokusoku=t, actor=actor_from_request(request))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="kyufuhi_henno_tokusoku_{pk}.pdf"'
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path(PREFIX, shiharai_list, name="fukushi_hoiku_kyufuhi_shiharai"),
     path(f"{PREFIX}shiharau/", shiharai, name="fukushi_hoiku_kyufuhi_shiharai_run"),
@@ -333,5 +435,15 @@ urlpatterns: list[URLPattern] = [
         f"{PREFIX}henno/<int:pk>/tsuchi/",
         henno_tsuchi_pdf,
         name="fukushi_hoiku_kyufuhi_henno_tsuchi",
+    ),
+    path(
+        f"{PREFIX}henno/<int:pk>/tokusoku/",
+        tokusoku,
+        name="fukushi_hoiku_kyufuhi_henno_tokusoku",
+    ),
+    path(
+        f"{PREFIX}henno/<int:pk>/tokusoku/pdf/",
+        tokusoku_pdf_view,
+        name="fukushi_hoiku_kyufuhi_henno_tokusoku_pdf",
     ),
 ]
