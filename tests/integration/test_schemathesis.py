@@ -191,27 +191,26 @@ def test_the_configuration_runs_the_answer_checks_and_acceptance() -> None:
     assert enabled == {*ANSWER_CHECKS.split(","), "positive_data_acceptance"}
 
 
-def _staff_session(web_server: Any, username: str) -> tuple[str, str]:
-    """Logs a town's clerk in through both steps, as a browser would; returns its session
-    and CSRF cookies (the 障害 APIs answer a staff session holding the grant only)."""
-    user = StaffUser.objects.get(username=username)
+def browser_login(web_server: Any, host: str, username: str, totp_secret: str) -> tuple[str, str]:
+    """Logs a staff user in on ``host`` through both steps (CSRF token, password, then
+    TOTP), as a browser would; returns its session and CSRF cookies."""
     base = f"http://127.0.0.1:{web_server.port}"
-    host = {"Host": f"{ALPHA_HOST}:{web_server.port}"}
+    headers = {"Host": f"{host}:{web_server.port}"}
     http = requests.Session()
-    http.get(f"{base}/login/", headers=host, timeout=10)
+    http.get(f"{base}/login/", headers=headers, timeout=10)
     token = http.cookies["csrftoken"]
     step1 = http.post(
         f"{base}/login/",
         data={"username": username, "password": PERSONA_PASSWORD, "csrfmiddlewaretoken": token},
-        headers=host,
+        headers=headers,
         allow_redirects=False,
         timeout=10,
     )
     assert step1.status_code == 302, step1.text[:500]
     step2 = http.post(
         f"{base}/login/totp/",
-        data={"code": pyotp.TOTP(user.totp_secret).now(), "csrfmiddlewaretoken": token},
-        headers=host,
+        data={"code": pyotp.TOTP(totp_secret).now(), "csrfmiddlewaretoken": token},
+        headers=headers,
         allow_redirects=False,
         timeout=10,
     )
@@ -219,6 +218,13 @@ def _staff_session(web_server: Any, username: str) -> tuple[str, str]:
     session, csrf = http.cookies.get("sessionid"), http.cookies.get("csrftoken")
     assert session and csrf
     return session, csrf
+
+
+def _staff_session(web_server: Any, username: str) -> tuple[str, str]:
+    """A town's clerk logged in on 葉山町's host (the 障害 APIs answer a staff session
+    holding the grant only)."""
+    user = StaffUser.objects.get(username=username)
+    return browser_login(web_server, ALPHA_HOST, username, user.totp_secret)
 
 
 def test_the_jogen_kanri_operations_with_a_staff_session_holding_the_grant(

@@ -19,16 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
-import requests
 from django.conf import settings
 
 from tenants.api.authentication import apiclient_create
 from tenants.checkdigits import dantai_code_check_digit
 from tenants.db import connection
 from tenants.models import ApiClient, Consortium, Municipality, StaffUser
-from tests.integration.test_schemathesis import ALL_PHASES, _st, _summary
+from tests.integration.test_schemathesis import ALL_PHASES, _st, _summary, browser_login
 from tests.personas import PERSONA_PASSWORD, PORTAL_HOST, alpha_modules
 
 
@@ -141,33 +139,8 @@ def writing_key(own_town: OwnTown, django_db_blocker: Any) -> Iterator[str]:
 
 
 def _office_session(web_server: Any, town: OwnTown) -> tuple[str, str]:
-    """Logs the town's consortium office in on the portal through both steps, as a browser
-    would (CSRF token, password, then TOTP); returns its session and CSRF cookies."""
-    base = f"http://127.0.0.1:{web_server.port}"
-    host = {"Host": f"{PORTAL_HOST}:{web_server.port}"}
-    http = requests.Session()
-    http.get(f"{base}/login/", headers=host, timeout=10)
-    token = http.cookies["csrftoken"]
-    form = {"username": town.office.username, "password": PERSONA_PASSWORD}
-    step1 = http.post(
-        f"{base}/login/",
-        data={**form, "csrfmiddlewaretoken": token},
-        headers=host,
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert step1.status_code == 302, step1.text[:500]
-    step2 = http.post(
-        f"{base}/login/totp/",
-        data={"code": pyotp.TOTP(town.office_totp).now(), "csrfmiddlewaretoken": token},
-        headers=host,
-        allow_redirects=False,
-        timeout=10,
-    )
-    assert step2.status_code == 302, step2.text[:500]
-    session, csrf = http.cookies.get("sessionid"), http.cookies.get("csrftoken")
-    assert session and csrf
-    return session, csrf
+    """The consortium office of the town of its own, logged in on the portal."""
+    return browser_login(web_server, PORTAL_HOST, town.office.username, town.office_totp)
 
 
 def test_the_town_document_with_a_writing_key_in_a_town_of_its_own(
