@@ -35,6 +35,7 @@ from fukushi.services.fuyoteate_kabarai_tokusoku import (
     tokusoku_pdf,
     tokusoku_taisho,
 )
+from fukushi.views.responses import pdf_response
 from juminkiroku.public import person_identities
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import Reads, logs_reads, no_personal_data
@@ -119,12 +120,6 @@ def tokusoku_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pdf(pdf: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
-
-
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
 @no_personal_data  # the PDF is logged (PRINT) and recorded by its service
 @require_POST
@@ -138,7 +133,7 @@ def kabarai_nofusho_pdf(request: HttpRequest, pk: int, kid: int) -> HttpResponse
     except FuyoteateRefused as exc:
         _refused(request, exc)
         return redirect("fukushi_fuyoteate_kabarai", pk=pk)
-    return _pdf(pdf, f"fuyoteate_henkan_nofusho_{k.pk}.pdf")
+    return pdf_response(pdf, f"fuyoteate_henkan_nofusho_{k.pk}.pdf")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -159,7 +154,7 @@ def kabarai_tokusoku_pdf(request: HttpRequest, pk: int, kid: int) -> HttpRespons
     except FuyoteateRefused as exc:
         _refused(request, exc)
         return redirect("fukushi_fuyoteate_kabarai", pk=pk)
-    return _pdf(pdf, f"fuyoteate_henkan_tokusoku_{k.pk}.pdf")
+    return pdf_response(pdf, f"fuyoteate_henkan_tokusoku_{k.pk}.pdf")
 
 
 urlpatterns: list[URLPattern] = [

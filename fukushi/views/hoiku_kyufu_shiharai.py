@@ -47,6 +47,7 @@ from fukushi.services.hoiku_kyufu_shiharai import (
     shiharai_tsuchi,
 )
 from fukushi.views.furikomi import IraininForm, furikomi_response
+from fukushi.views.responses import pdf_response
 from tenants.access import gyomu_view
 from tenants.accesslog.reads import no_personal_data
 from tenants.accesslog.services import actor_from_request
@@ -305,9 +306,7 @@ def tsuchi(request: HttpRequest, pk: int) -> HttpResponse:
     pdf = shiharai_tsuchi(
         shiharai=p, tsuchi_date=form.cleaned_data["tsuchi_date"], actor=actor_from_request(request)
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="kyufuhi_shiharai_tsuchi_{p.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"kyufuhi_shiharai_tsuchi_{p.pk}.pdf")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -379,9 +378,7 @@ def henno_tsuchi_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The 納入通知書 of a 返納 (PDF, opened in a new tab)."""
     h = get_object_or_404(HoikuKyufuhiHenno, pk=pk)
     pdf = henno_tsuchi(henno=h, actor=actor_from_request(request))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="kyufuhi_henno_tsuchi_{h.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"kyufuhi_henno_tsuchi_{h.pk}.pdf")
 
 
 @gyomu_view(GYOMU, level=RoleLevel.WRITE)
@@ -419,9 +416,7 @@ def tokusoku_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The 督促状 of a 返納's 督促 (PDF, opened in a new tab; 再発行 when printed before)."""
     t = get_object_or_404(HoikuKyufuhiHennoTokusoku, henno_id=pk)
     pdf = tokusoku_pdf(tokusoku=t, actor=actor_from_request(request))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="kyufuhi_henno_tokusoku_{pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"kyufuhi_henno_tokusoku_{pk}.pdf")
 
 
 urlpatterns: list[URLPattern] = [

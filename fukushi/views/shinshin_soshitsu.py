@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fukushi.models import ShinshinJotai
 from fukushi.printjobs_shinshin import soshitsu_render
 from fukushi.services.shinshin import minaoshi_soshitsu_list
+from fukushi.views.responses import pdf_response
 from fukushi.views.shinshin import (
     DATE_HELP,
     GYOMU,
@@ -53,12 +54,6 @@ class SoshitsuForm(forms.Form):
         if d.get("kara") and d.get("made") and d["made"] < d["kara"]:
             raise forms.ValidationError("資格喪失日の範囲の終わりが始めより前です。")
         return d
-
-
-def _pdf(pdf: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
@@ -116,7 +111,9 @@ def soshitsu_mass_pdf(request: HttpRequest) -> HttpResponse:
         purpose=d["mokuteki"],
         detail={"atena_ids": sorted({j.atena_id for j in rows})},
     )
-    return _pdf(soshitsu_render(rows, tsuchi_date=timezone.localdate()), "shinshin_soshitsu.pdf")
+    return pdf_response(
+        soshitsu_render(rows, tsuchi_date=timezone.localdate()), "shinshin_soshitsu.pdf"
+    )
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
@@ -134,7 +131,7 @@ def soshitsu_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(NOT_FOUND)
     access_note(request, purpose=purpose, detail={"atena_ids": [j.atena_id]})
     pdf = soshitsu_render([j], tsuchi_date=timezone.localdate())
-    return _pdf(pdf, f"shinshin_soshitsu_{j.pk}.pdf")
+    return pdf_response(pdf, f"shinshin_soshitsu_{j.pk}.pdf")
 
 
 urlpatterns: list[URLPattern] = [

@@ -31,6 +31,7 @@ from fukushi.printjobs_shogai_teate_annai import (
     shiharai_tsuchi_items,
 )
 from fukushi.services.shogai_teate_nenrei import nenrei_taisho, teate_nenrei_shuryo
+from fukushi.views.responses import pdf_response
 from fukushi.views.shogai import may_write, techo_wall
 from fukushi.views.shogai_teate import (
     DATE_HELP,
@@ -97,12 +98,6 @@ def _tsuki(value: str) -> date:
 
 def _names(ids: set[int]) -> dict[int, str]:
     return {a: p.shimei for a, p in person_identities(ids).items()}
-
-
-def _pdf(pdf: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
 
 
 # --- 20歳到達 -------------------------------------------------------------------------------
@@ -221,7 +216,9 @@ def sainintei_pdf(request: HttpRequest) -> HttpResponse:
         purpose=d["mokuteki"],
         detail={"atena_ids": sorted({a for p in pages for a in p.atena_ids})},
     )
-    return _pdf(annai_render("再認定のご案内", pages), f"shogai_teate_sainintei_{d['tsuki']}.pdf")
+    return pdf_response(
+        annai_render("再認定のご案内", pages), f"shogai_teate_sainintei_{d['tsuki']}.pdf"
+    )
 
 
 @gyomu_view(GYOMU, write_level=RoleLevel.READ)
@@ -240,7 +237,7 @@ def sainintei_one_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(NOT_FOUND)
     pages = sainintei_items([t], tsuchi_date=timezone.localdate())
     access_note(request, purpose=purpose, detail={"atena_ids": pages[0].atena_ids})
-    return _pdf(annai_render("再認定のご案内", pages), f"shogai_teate_sainintei_{t.pk}.pdf")
+    return pdf_response(annai_render("再認定のご案内", pages), f"shogai_teate_sainintei_{t.pk}.pdf")
 
 
 # --- 支払通知書 -----------------------------------------------------------------------------
@@ -288,7 +285,7 @@ def shiharai_tsuchi_pdf(request: HttpRequest) -> HttpResponse:
         },
     )
     name = f"shogai_teate_shiharai_tsuchi_{run.shiharai_tsuki:%Y%m}.pdf"
-    return _pdf(annai_render("支払通知書", pages), name)
+    return pdf_response(annai_render("支払通知書", pages), name)
 
 
 urlpatterns: list[URLPattern] = [
